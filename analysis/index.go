@@ -1,0 +1,268 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+)
+
+// Token is a piece of an instruction: its span and the text it stands for,
+// with continuations removed and, for flag and key values, quotes stripped.
+type Token struct {
+	Span  Span
+	Value string
+}
+
+// Flag is a `--name=value` option of an instruction.
+type Flag struct {
+	Span     Span // the whole flag, from the dashes to the end of the value
+	Name     Token
+	Value    Token // empty Span at the end of the name when there is no value
+	HasValue bool
+}
+
+// Heredoc is a here-document attached to an instruction.
+type Heredoc struct {
+	Name       string
+	Body       Span // the lines between the opening line and the terminator
+	Terminator Span
+}
+
+// VarDecl is an ARG or ENV declaration.
+type VarDecl struct {
+	Name       Token
+	Value      Token // empty when there is no default
+	HasDefault bool
+	IsEnv      bool
+}
+
+// VarUse is a `$name` or `${name...}` reference in an instruction.
+type VarUse struct {
+	Name Token // the name alone, without `$`, braces or modifiers
+	Span Span  // the whole use
+}
+
+// RefKind tells where a stage reference stands.
+type RefKind int
+
+const (
+	RefFrom      RefKind = iota // FROM <stage>
+	RefCopyFrom                 // COPY/ADD --from=<stage>
+	RefMountFrom                // RUN --mount=...,from=<stage>
+)
+
+func (k RefKind) String() string {
+	switch k {
+	case RefCopyFrom:
+		return "copy-from"
+	case RefMountFrom:
+		return "mount-from"
+	}
+	return "from"
+}
+
+// Resolution tells what a stage reference resolves to, as BuildKit decides.
+type Resolution int
+
+const (
+	ResolvesImage      Resolution = iota // no stage of that name: an image
+	ResolvesStage                        // an earlier stage
+	ResolvesLaterStage                   // names the current or a later stage: BuildKit fails
+	ResolvesOutOfRange                   // a numeric index with no earlier stage
+	ResolvesVariable                     // built from variables; known only at build time
+)
+
+func (r Resolution) String() string {
+	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable"}[r]
+}
+
+// Ref is a stage reference as written in an instruction. Spans are relative
+// to the instruction until the index resolves them.
+type Ref struct {
+	Kind    RefKind
+	Value   Token
+	Numeric bool
+}
+
+// InstructionError is an error BuildKit reports for one instruction.
+type InstructionError struct {
+	Span    Span
+	Message string
+}
+
+// Instruction is one logical instruction: its first line, its continuation
+// lines and its heredoc bodies. All spans in it are relative to its start, so
+// an edit before it only moves its start; instructions are shared between
+// successive indexes and never changed after they are scanned.
+type Instruction struct {
+	Len      int    // bytes, from the keyword's line start to the end of its last line
+	Lines    int    // number of lines it covers
+	Cmd      string // the keyword in lower case
+	Keyword  Token  // as written
+	Flags    []Flag
+	Args     []Token // words after the flags; a JSON array is one token
+	JSON     bool    // the arguments are a JSON array
+	Heredocs []Heredoc
+	Decls    []VarDecl
+	Uses     []VarUse
+	Refs     []Ref
+	Errors   []InstructionError
+	// For FROM: the base image or stage, the `AS` keyword and the stage name.
+	Base, As, Name *Token
+}
+
+// Flag returns the instruction's flag called name, or nil.
+func (in *Instruction) Flag(name string) *Flag {
+	for i := range in.Flags {
+		if in.Flags[i].Name.Value == name {
+			return &in.Flags[i]
+		}
+	}
+	return nil
+}
+
+// Node is an instruction placed in its document.
+type Node struct {
+	*Instruction
+	Index int // position among the document's instructions
+	Start int // byte offset of the instruction's first line
+}
+
+// Abs converts a span relative to the instruction to a document span.
+func (n Node) Abs(s Span) Span { return s.Shift(n.Start) }
+
+// Span returns the instruction's document span.
+func (n Node) Span() Span { return Span{n.Start, n.Start + n.Len} }
+
+// Stage is one FROM and the instructions up to the next FROM.
+type Stage struct {
+	Index      int
+	First, End int    // instruction indices [First, End); First is the FROM
+	Name       string // as written; "" for an unnamed stage
+	NameSpan   Span
+	Base       string // as written, variables unexpanded
+	BaseSpan   Span
+	Platform   string
+	BaseStage  int // the stage FROM names, or -1 for an image
+	Span       Span
+}
+
+// LowerName returns the name BuildKit uses for the stage.
+func (s *Stage) LowerName() string { return strings.ToLower(s.Name) }
+
+// StageRef is a resolved stage reference in the document.
+type StageRef struct {
+	Kind        RefKind
+	Value       string
+	Span        Span
+	Numeric     bool
+	Instruction int // index of the instruction holding it
+	Stage       int // the stage holding it
+	Resolution  Resolution
+	Target      int // the stage it resolves to (or names, for ResolvesLaterStage); -1 otherwise
+}
+
+// Directive is a parser directive at the top of the file (`# escape=`, ...).
+type Directive struct {
+	Name      string // lower case
+	Value     string
+	Span      Span // the whole comment line
+	NameSpan  Span
+	ValueSpan Span
+}
+
+// Error is a problem in the document, with its span.
+type Error struct {
+	Span    Span
+	Message string
+}
+
+// Index is the stage index of one version of a document. It is immutable:
+// Update returns a new Index that shares the unchanged instructions.
+type Index struct {
+	Doc        *Document
+	Escape     byte
+	Directives []Directive
+	Stages     []Stage
+	Refs       []StageRef // in document order
+	// ParseError is set when BuildKit rejects the text as a whole. The
+	// instructions, stages and references are then those of the last text
+	// it accepted (Stale), kept for navigation.
+	ParseError *Error
+	Stale      bool
+
+	insts  []*Instruction
+	starts []int
+}
+
+// Len returns the number of instructions.
+func (ix *Index) Len() int { return len(ix.insts) }
+
+// Node returns instruction i in place.
+func (ix *Index) Node(i int) Node { return Node{ix.insts[i], i, ix.starts[i]} }
+
+// NodeAt returns the instruction whose span contains off, if any.
+func (ix *Index) NodeAt(off int) (Node, bool) {
+	i := sort.SearchInts(ix.starts, off+1) - 1
+	if i < 0 {
+		return Node{}, false
+	}
+	n := ix.Node(i)
+	if off > n.Start+n.Len {
+		return Node{}, false
+	}
+	return n, true
+}
+
+// NodeBefore returns the last instruction that starts at or before off.
+func (ix *Index) NodeBefore(off int) (Node, bool) {
+	i := sort.SearchInts(ix.starts, off+1) - 1
+	if i < 0 {
+		return Node{}, false
+	}
+	return ix.Node(i), true
+}
+
+// StageOf returns the index of the stage holding instruction i, or -1 for
+// instructions before the first FROM.
+func (ix *Index) StageOf(i int) int {
+	s := sort.Search(len(ix.Stages), func(k int) bool { return ix.Stages[k].First > i }) - 1
+	return s
+}
+
+// StageAt returns the stage whose span contains off, or -1.
+func (ix *Index) StageAt(off int) int {
+	n, ok := ix.NodeBefore(off)
+	if !ok {
+		return -1
+	}
+	return ix.StageOf(n.Index)
+}
+
+// StageByName returns the stage BuildKit would pick for name, comparing case
+// insensitively, or -1.
+func (ix *Index) StageByName(name string) int {
+	for i := range ix.Stages {
+		if ix.Stages[i].Name != "" && strings.EqualFold(ix.Stages[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Errors returns the parse error and every instruction error, in document
+// order.
+func (ix *Index) Errors() []Error {
+	var errs []Error
+	if ix.ParseError != nil {
+		errs = append(errs, *ix.ParseError)
+		if ix.Stale {
+			return errs
+		}
+	}
+	for i, in := range ix.insts {
+		for _, e := range in.Errors {
+			errs = append(errs, Error{Span: e.Span.Shift(ix.starts[i]), Message: e.Message})
+		}
+	}
+	return errs
+}
