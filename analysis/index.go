@@ -192,6 +192,7 @@ type Index struct {
 
 	insts  []*Instruction
 	starts []int
+	loneCR bool // a "\r" alone ends a line for the protocol but not for BuildKit
 }
 
 // Len returns the number of instructions.

@@ -1,12 +1,271 @@
 package analysis
 
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
 // Parse builds the index of doc from scratch.
 func Parse(doc *Document) *Index {
-	return &Index{Doc: doc, Escape: '\\'}
+	ix, err := parseFull(doc)
+	if err != nil {
+		return &Index{Doc: doc, Escape: '\\', ParseError: err, Directives: scanDirectives(doc.Text())}
+	}
+	return ix
 }
 
-// Update returns the index of doc, the document that e turned ix.Doc into,
-// re-scanning only the instructions the edit touches.
-func (ix *Index) Update(doc *Document, e Edit) *Index {
-	return Parse(doc)
+// parseFull parses the whole text, or returns BuildKit's error for it.
+func parseFull(doc *Document) (*Index, *Error) {
+	text := doc.Text()
+	src := newSourceLines(text)
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, locateError(src, 0, err)
+	}
+	ix := &Index{Doc: doc, Escape: byte(res.EscapeToken), Directives: scanDirectives(text)}
+	ix.loneCR = hasLoneCR(text)
+	for _, node := range res.AST.Children {
+		ix.insts = append(ix.insts, newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node))
+		ix.starts = append(ix.starts, src.start[node.StartLine-1])
+	}
+	ix.link()
+	return ix, nil
+}
+
+// newInstruction scans one node and collects the errors BuildKit's
+// instruction parser reports for it.
+func newInstruction(src sourceLines, first, last int, esc byte, node *parser.Node) *Instruction {
+	in := scanInstruction(src, first, last, esc, node)
+	if _, err := instructions.ParseInstruction(node); err != nil {
+		in.Errors = append(in.Errors, in.errorFor(err))
+	}
+	return in
+}
+
+// errorFor places an instruction error on the part of the instruction it
+// is about: an unknown instruction on its keyword, a flag error on the flag,
+// a stage-name error on the name, anything else on the whole first line.
+func (in *Instruction) errorFor(err error) InstructionError {
+	msg := errorMessage(err)
+	var unknown *instructions.UnknownInstructionError
+	switch {
+	case errors.As(err, &unknown):
+		// BuildKit's own suggestion breaks ties by map order; ours is stable.
+		msg = "unknown instruction: " + in.Keyword.Value
+		if s := closest(in.Keyword.Value, instructionNames); s != "" {
+			msg += " (did you mean " + s + "?)"
+		}
+		return InstructionError{Span: in.Keyword.Span, Message: msg}
+	case strings.Contains(msg, "invalid name for build stage") && in.Name != nil:
+		return InstructionError{Span: in.Name.Span, Message: msg}
+	case strings.Contains(msg, "flag"):
+		for _, f := range in.Flags {
+			if strings.Contains(msg, f.Name.Value) {
+				return InstructionError{Span: f.Span, Message: msg}
+			}
+		}
+	}
+	end := in.Keyword.Span.End
+	for _, f := range in.Flags {
+		end = max(end, f.Span.End)
+	}
+	for _, a := range in.Args {
+		end = max(end, a.Span.End)
+	}
+	return InstructionError{Span: Span{in.Keyword.Span.Start, end}, Message: msg}
+}
+
+// errorMessage strips the stack and location wrappers BuildKit adds.
+func errorMessage(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.ToValidUTF8(msg, "\uFFFD")
+}
+
+// locateError turns a parser error into a span over the lines it names;
+// lineBase is the number of the text's first line in the document's
+// "\n"-counted lines.
+func locateError(src sourceLines, offsetBase int, err error) *Error {
+	msg := errorMessage(err)
+	var le *parser.LocationError
+	first, last := len(src.start)-1, len(src.start)-1
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		loc := le.Locations[0]
+		first = loc[0].Start.Line - 1
+		last = loc[len(loc)-1].End.Line - 1
+	}
+	first = max(0, min(first, len(src.start)-1))
+	last = max(first, min(last, len(src.start)-1))
+	start := src.start[first]
+	end := src.start[last] + len(src.line(last))
+	// A location past the text's last line points at nothing: show the end.
+	return &Error{Span: Span{offsetBase + start, offsetBase + end}, Message: msg}
+}
+
+func hasLoneCR(s string) bool {
+	for i := strings.IndexByte(s, '\r'); i >= 0; {
+		if i+1 >= len(s) || s[i+1] != '\n' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '\r')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+var directivePattern = regexp.MustCompile(`^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+
+// scanDirectives reads the parser directives at the top of text, stopping,
+// as BuildKit does, at the first line that is not one.
+func scanDirectives(text string) []Directive {
+	var ds []Directive
+	seen := map[string]bool{}
+	off := 0
+	if strings.HasPrefix(text, "\uFEFF") {
+		off = len("\uFEFF")
+	}
+	for off < len(text) {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += off
+		}
+		line := strings.TrimRight(text[off:end], "\r")
+		m := directivePattern.FindStringSubmatchIndex(line)
+		if m == nil {
+			break
+		}
+		name := strings.ToLower(line[m[2]:m[3]])
+		if name != "syntax" && name != "escape" && name != "check" || seen[name] {
+			break
+		}
+		seen[name] = true
+		ds = append(ds, Directive{
+			Name:      name,
+			Value:     line[m[4]:m[5]],
+			Span:      Span{off, off + len(line)},
+			NameSpan:  Span{off + m[2], off + m[3]},
+			ValueSpan: Span{off + m[4], off + m[5]},
+		})
+		off = end + 1
+	}
+	return ds
+}
+
+// link derives the stages and resolves the references from the
+// instructions.
+func (ix *Index) link() {
+	ix.Stages = ix.Stages[:0]
+	ix.Refs = ix.Refs[:0]
+	byName := map[string]int{}
+	for i, in := range ix.insts {
+		if in.Cmd != "from" {
+			continue
+		}
+		if n := len(ix.Stages); n > 0 {
+			ix.closeStage(n-1, i)
+		}
+		st := Stage{Index: len(ix.Stages), First: i, BaseStage: -1}
+		start := ix.starts[i]
+		if in.Name != nil {
+			st.Name, st.NameSpan = in.Name.Value, in.Name.Span.Shift(start)
+			if _, dup := byName[strings.ToLower(st.Name)]; !dup {
+				byName[strings.ToLower(st.Name)] = st.Index
+			}
+		}
+		if in.Base != nil {
+			st.Base, st.BaseSpan = in.Base.Value, in.Base.Span.Shift(start)
+		}
+		if f := in.Flag("platform"); f != nil {
+			st.Platform = f.Value.Value
+		}
+		ix.Stages = append(ix.Stages, st)
+	}
+	if n := len(ix.Stages); n > 0 {
+		ix.closeStage(n-1, len(ix.insts))
+	}
+	for i, in := range ix.insts {
+		if len(in.Refs) == 0 {
+			continue
+		}
+		stage := ix.StageOf(i)
+		for _, r := range in.Refs {
+			sr := StageRef{
+				Kind:        r.Kind,
+				Value:       r.Value.Value,
+				Span:        r.Value.Span.Shift(ix.starts[i]),
+				Numeric:     r.Numeric,
+				Instruction: i,
+				Stage:       stage,
+			}
+			sr.Resolution, sr.Target = resolve(r, stage, len(ix.Stages), byName)
+			if r.Kind == RefFrom && sr.Resolution == ResolvesStage && stage >= 0 {
+				ix.Stages[stage].BaseStage = sr.Target
+			}
+			ix.Refs = append(ix.Refs, sr)
+		}
+	}
+}
+
+func (ix *Index) closeStage(s, end int) {
+	st := &ix.Stages[s]
+	st.End = end
+	last := ix.insts[end-1]
+	st.Span = Span{ix.starts[st.First], ix.starts[end-1] + last.Len}
+}
+
+// resolve decides what a reference in stage cur names, as BuildKit does:
+// names compare case-insensitively and only earlier stages count; a number
+// counts stages from 0; anything else is an image.
+func resolve(r Ref, cur, nstages int, byName map[string]int) (Resolution, int) {
+	v := r.Value.Value
+	if strings.Contains(v, "$") {
+		return ResolvesVariable, -1
+	}
+	if r.Numeric && r.Kind != RefFrom {
+		n := atoi(v)
+		switch {
+		case n >= 0 && n < cur:
+			return ResolvesStage, n
+		case n >= 0 && n < nstages:
+			return ResolvesLaterStage, n
+		}
+		return ResolvesOutOfRange, -1
+	}
+	if t, ok := byName[strings.ToLower(v)]; ok {
+		if t < cur {
+			return ResolvesStage, t
+		}
+		return ResolvesLaterStage, t
+	}
+	return ResolvesImage, -1
+}
+
+func atoi(s string) int {
+	n := 0
+	neg := strings.HasPrefix(s, "-")
+	for _, c := range strings.TrimLeft(s, "+-") {
+		if !unicode.IsDigit(c) {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+		if n > 1<<30 {
+			return -1
+		}
+	}
+	if neg {
+		return -1 - n
+	}
+	return n
 }

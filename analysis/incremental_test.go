@@ -1,0 +1,107 @@
+package analysis
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// applyAndCheck applies e through Update and fails when the result differs
+// from a full parse of the new text.
+func applyAndCheck(t testing.TB, ix *Index, e Edit) *Index {
+	t.Helper()
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatalf("apply %+v: %v", e, err)
+	}
+	got := ix.Update(doc, e)
+	want := Parse(doc)
+	if want.ParseError != nil {
+		// The stale index keeps old instructions; only its error must agree.
+		if got.ParseError == nil || got.ParseError.Message != want.ParseError.Message {
+			t.Fatalf("edit %+v on %q: parse error %v, want %v", e, ix.Doc.Text(), got.ParseError, want.ParseError)
+		}
+		return got
+	}
+	if d := cmp.Diff(want.Dump(), got.Dump()); d != "" {
+		t.Fatalf("edit %+v turning\n%q\ninto\n%q\nincremental differs from full parse (-full +incremental):\n%s", e, ix.Doc.Text(), doc.Text(), d)
+	}
+	return got
+}
+
+var editPieces = []string{
+	"", "a", " ", "\n", "\\\n", "`\n", "\r\n", "#", "# c\n", "FROM x AS y\n", "RUN <<EOF\n", "EOF\n",
+	"COPY --from=y / /\n", "RUN --mount=from=y,target=/t true\n", "ARG V=1\n", "$V", "${V}", "\"", "'",
+	"AS b", "ENV K v\n", "\t", "é", "😀", "\xff", "\\", "# escape=`\n", "RUN x \\\n\n", "<<-E\n\tbody\n\tE\n",
+}
+
+// randomEdit picks a span of ix's text and replacement text built from
+// pieces that change instruction boundaries.
+func randomEdit(r *rand.Rand, doc *Document) Edit {
+	n := doc.Len()
+	start := r.IntN(n + 1)
+	end := start
+	if r.IntN(3) == 0 {
+		end = min(n, start+r.IntN(12))
+	}
+	text := ""
+	for k := r.IntN(3); k > 0; k-- {
+		text += editPieces[r.IntN(len(editPieces))]
+	}
+	return Edit{Span: Span{start, end}, Text: text}
+}
+
+const seedDockerfile = "# syntax=docker/dockerfile:1\nARG GO=1.23\nFROM golang:${GO} AS build\nWORKDIR /src\nRUN --mount=type=cache,target=/c \\\n  # note\n\n  go build -o /app .\nRUN <<EOF\necho hi\nEOF\nFROM build AS test\nRUN go test\nFROM scratch\nCOPY --from=build /app /app\nCOPY --from=0 /a /b\nENV A=1\nCMD [\"/app\"]\n"
+
+func TestIncrementalRandomEdits(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for run := 0; run < 300; run++ {
+		ix := Parse(NewDocument(seedDockerfile))
+		for step := 0; step < 20; step++ {
+			ix = applyAndCheck(t, ix, randomEdit(r, ix.Doc))
+			if ix.ParseError != nil {
+				break
+			}
+		}
+	}
+}
+
+func FuzzIncremental(f *testing.F) {
+	f.Add(seedDockerfile, uint64(1), uint8(10))
+	if b, err := os.ReadFile("../testdata/bench/buildkit.Dockerfile"); err == nil {
+		f.Add(string(b), uint64(7), uint8(5))
+	}
+	f.Fuzz(func(t *testing.T, text string, seed uint64, steps uint8) {
+		if len(text) > 1<<14 {
+			return
+		}
+		r := rand.New(rand.NewPCG(seed, seed>>1))
+		ix := Parse(NewDocument(text))
+		for i := 0; i < int(steps%32); i++ {
+			ix = applyAndCheck(t, ix, randomEdit(r, ix.Doc))
+			if ix.ParseError != nil {
+				return
+			}
+		}
+	})
+}
+
+// TestUpdateIsLocal checks that typing inside one instruction re-scans only
+// its neighbourhood: the instructions far from the edit are the same
+// objects as before.
+func TestUpdateIsLocal(t *testing.T) {
+	ix := Parse(NewDocument(seedDockerfile))
+	off := len("# syntax=docker/dockerfile:1\nARG GO=1.23\nFROM golang:${GO} AS build\nWORKDIR /sr")
+	for i, c := range "c/app" {
+		ix2 := applyAndCheck(t, ix, Edit{Span: Span{off + i, off + i}, Text: string(c)})
+		if ix2.insts[0] != ix.insts[0] || ix2.insts[len(ix.insts)-1] != ix.insts[len(ix.insts)-1] {
+			t.Fatalf("keystroke %d re-scanned instructions far from the edit", i)
+		}
+		if ix2.Stale || ix2.ParseError != nil {
+			t.Fatalf("keystroke %d: unexpected parse error %v", i, ix2.ParseError)
+		}
+		ix = ix2
+	}
+}

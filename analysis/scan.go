@@ -1,0 +1,512 @@
+package analysis
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// BuildKit gives each instruction a range of lines and nothing finer. The
+// scanner re-reads those lines to find where every keyword, flag, argument
+// and name stands, following the parser's own rules for continuations,
+// comments and blank lines inside them, and heredoc bodies.
+
+// logical is an instruction's command text as BuildKit joins it, with a map
+// back to the byte offsets each piece came from.
+type logical struct {
+	text   string
+	pieces []piece
+}
+
+type piece struct {
+	at  int // offset in logical text
+	abs int // offset in the source, relative to the instruction start
+}
+
+// pos maps an offset in the logical text to a relative source offset.
+func (l *logical) pos(i int) int {
+	k := len(l.pieces) - 1
+	for k > 0 && l.pieces[k].at > i {
+		k--
+	}
+	return l.pieces[k].abs + i - l.pieces[k].at
+}
+
+// span maps the logical range [i, j) to a relative source span. The end is
+// placed after the last byte, so a token split by a continuation covers it.
+func (l *logical) span(i, j int) Span {
+	if j <= i {
+		p := l.pos(i)
+		return Span{p, p}
+	}
+	return Span{l.pos(i), l.pos(j-1) + 1}
+}
+
+func (l *logical) token(i, j int) Token {
+	return Token{Span: l.span(i, j), Value: l.text[i:j]}
+}
+
+// sourceLines holds the "\n"-terminated lines BuildKit counts.
+type sourceLines struct {
+	text  string
+	start []int // start of each line
+}
+
+func newSourceLines(text string) sourceLines {
+	starts := make([]int, 1, strings.Count(text, "\n")+1)
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return sourceLines{text: text, start: starts}
+}
+
+// line returns line k without its terminator; BuildKit trims every trailing
+// "\r" and "\n".
+func (s sourceLines) line(k int) string {
+	end := len(s.text)
+	if k+1 < len(s.start) {
+		end = s.start[k+1]
+	}
+	return strings.TrimRight(s.text[s.start[k]:end], "\r\n")
+}
+
+func isSpaceOnly(s string) bool { return strings.TrimLeftFunc(s, unicode.IsSpace) == "" }
+
+func isCommentLine(s string) bool {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	return s != "" && s[0] == '#'
+}
+
+// continues reports whether line ends in a continuation, and returns the line
+// without it, as BuildKit's continuation pattern does: the escape token as the
+// last non-blank byte, not itself escaped.
+func continues(line string, esc byte) (string, bool) {
+	t := strings.TrimRight(line, " \t")
+	n := len(t)
+	if n == 0 || t[n-1] != esc {
+		return line, false
+	}
+	if n >= 2 && t[n-2] == esc {
+		return line, false
+	}
+	return t[:n-1], true
+}
+
+// scanInstruction reads the instruction BuildKit found on lines [first, last]
+// (zero-based, inclusive) of src.
+func scanInstruction(src sourceLines, first, last int, esc byte, node *parser.Node) *Instruction {
+	base := src.start[first]
+	lastLine := src.line(last)
+	in := &Instruction{
+		Len:   src.start[last] + len(lastLine) - base,
+		Lines: last - first + 1,
+	}
+
+	// Join the logical line.
+	var l logical
+	var b strings.Builder
+	k := first
+	raw := src.line(k)
+	lead := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+	content, more := continues(raw[lead:], esc)
+	l.pieces = append(l.pieces, piece{at: 0, abs: src.start[k] + lead - base})
+	b.WriteString(content)
+	for more && k < last {
+		k++
+		raw = src.line(k)
+		if isCommentLine(raw) || isSpaceOnly(raw) {
+			continue
+		}
+		content, more = continues(raw, esc)
+		l.pieces = append(l.pieces, piece{at: b.Len(), abs: src.start[k] - base})
+		b.WriteString(content)
+	}
+	l.text = b.String()
+
+	in.scanCommand(&l, esc)
+	if node != nil && len(node.Heredocs) > 0 {
+		in.scanHeredocs(src, k+1, last, base, node.Heredocs)
+	}
+	return in
+}
+
+// scanCommand splits the logical line into keyword, flags and arguments.
+func (in *Instruction) scanCommand(l *logical, esc byte) {
+	t := l.text
+	i := skipSpace(t, 0)
+	j := i
+	for j < len(t) && !isSpaceByte(t[j]) {
+		j++
+	}
+	in.Keyword = l.token(i, j)
+	in.Cmd = strings.ToLower(in.Keyword.Value)
+	i = skipSpace(t, j)
+
+	// Flags: leading words that start with "--"; a lone "--" ends them.
+	for i+1 < len(t) && t[i] == '-' && t[i+1] == '-' {
+		end, value := scanWord(t, i, esc)
+		if value == "--" {
+			i = skipSpace(t, end)
+			break
+		}
+		in.Flags = append(in.Flags, makeFlag(l, i, end, esc))
+		i = skipSpace(t, end)
+	}
+	argStart := i
+
+	switch in.Cmd {
+	case "from":
+		in.scanFrom(l, argStart)
+	case "run", "cmd", "entrypoint", "shell", "copy", "add", "volume":
+		if toks, ok := jsonArgs(l, argStart); ok {
+			in.JSON = true
+			in.Args = toks
+			break
+		}
+		in.Args = words(l, argStart, esc)
+	case "onbuild":
+		in.Args = words(l, argStart, esc)
+	default:
+		in.Args = words(l, argStart, esc)
+	}
+
+	switch in.Cmd {
+	case "arg":
+		for _, a := range in.Args {
+			in.Decls = append(in.Decls, declFrom(a, false))
+		}
+	case "env":
+		in.scanEnv()
+	case "copy", "add":
+		if f := in.Flag("from"); f != nil && f.HasValue {
+			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value)})
+		}
+	case "run":
+		for _, f := range in.Flags {
+			if f.Name.Value == "mount" && f.HasValue {
+				if v, ok := mountFrom(f.Value); ok {
+					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value)})
+				}
+			}
+		}
+	}
+	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
+		in.Uses = varUses(l, esc)
+	}
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n' }
+
+func skipSpace(t string, i int) int {
+	for i < len(t) && isSpaceByte(t[i]) {
+		i++
+	}
+	return i
+}
+
+// scanWord returns the end of the word starting at i, honouring quotes and the
+// escape token, and the word's value as BuildKit reads it.
+func scanWord(t string, i int, esc byte) (int, string) {
+	var b strings.Builder
+	var quote byte
+	for ; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case quote == 0 && isSpaceByte(c):
+			return i, b.String()
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote != 0 && c == quote:
+			quote = 0
+		case c == esc && quote != '\'':
+			if i+1 < len(t) {
+				i++
+				if quote == '"' && t[i] != '"' && t[i] != esc && t[i] != '$' {
+					b.WriteByte(esc)
+				}
+				b.WriteByte(t[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return i, b.String()
+}
+
+// makeFlag reads the flag word [i, end). Quotes around the whole value are
+// left out of the value's span.
+func makeFlag(l *logical, i, end int, esc byte) Flag {
+	t := l.text
+	f := Flag{Span: l.span(i, end)}
+	eq := strings.IndexByte(t[i:end], '=')
+	if eq < 0 {
+		f.Name = l.token(i+2, end)
+		p := f.Name.Span.End
+		f.Value = Token{Span: Span{p, p}}
+		return f
+	}
+	eq += i
+	f.Name = l.token(i+2, eq)
+	f.HasValue = true
+	vs, ve := eq+1, end
+	if ve-vs >= 2 && (t[vs] == '"' || t[vs] == '\'') && t[ve-1] == t[vs] {
+		vs, ve = vs+1, ve-1
+	}
+	_, value := scanWord(t, vs, esc)
+	if ve-vs < len(value) || strings.ContainsAny(t[vs:ve], "\"'") {
+		_, value = scanWord(t, eq+1, esc)
+	} else {
+		value = t[vs:ve]
+		if strings.IndexByte(value, esc) >= 0 {
+			_, value = scanWord(t[:ve], vs, esc)
+		}
+	}
+	f.Value = Token{Span: l.span(vs, ve), Value: value}
+	return f
+}
+
+// words splits the arguments like BuildKit's word parser: blanks separate,
+// quotes group, the escape token escapes.
+func words(l *logical, i int, esc byte) []Token {
+	var toks []Token
+	t := l.text
+	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
+		end, v := scanWord(t, i, esc)
+		toks = append(toks, Token{Span: l.span(i, end), Value: v})
+		i = end
+	}
+	return toks
+}
+
+// jsonArgs reads the exec form `["a", "b"]`, one token per string.
+func jsonArgs(l *logical, i int) ([]Token, bool) {
+	t := strings.TrimRightFunc(l.text[i:], unicode.IsSpace)
+	if !strings.HasPrefix(t, "[") {
+		return nil, false
+	}
+	var vals []string
+	if err := json.Unmarshal([]byte(t), &vals); err != nil {
+		return nil, false
+	}
+	toks := make([]Token, 0, len(vals))
+	p := i + 1
+	for _, v := range vals {
+		q := strings.IndexByte(l.text[p:], '"')
+		if q < 0 {
+			return nil, false
+		}
+		s := p + q
+		e := s + 1
+		for e < len(l.text) && l.text[e] != '"' {
+			if l.text[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		toks = append(toks, Token{Span: l.span(s+1, min(e, len(l.text))), Value: v})
+		p = e + 1
+		if p > len(l.text) {
+			break
+		}
+	}
+	return toks, true
+}
+
+// scanFrom reads `FROM [--platform=p] base [AS name]`. BuildKit splits FROM's
+// arguments on blanks alone: quotes are part of the words.
+func (in *Instruction) scanFrom(l *logical, i int) {
+	t := l.text
+	var toks []Token
+	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
+		j := i
+		for j < len(t) && !isSpaceByte(t[j]) {
+			j++
+		}
+		toks = append(toks, l.token(i, j))
+		i = j
+	}
+	in.Args = toks
+	if len(toks) > 0 {
+		in.Base = &toks[0]
+		in.Refs = append(in.Refs, Ref{Kind: RefFrom, Value: toks[0]})
+	}
+	if len(toks) >= 2 && strings.EqualFold(toks[1].Value, "as") {
+		in.As = &toks[1]
+		if len(toks) >= 3 {
+			in.Name = &toks[2]
+		}
+	}
+}
+
+// scanEnv reads `ENV k=v ...` or the legacy `ENV k v`.
+func (in *Instruction) scanEnv() {
+	if len(in.Args) == 0 {
+		return
+	}
+	if !strings.Contains(in.Args[0].Value, "=") {
+		d := VarDecl{Name: in.Args[0], IsEnv: true}
+		if len(in.Args) > 1 {
+			last := in.Args[len(in.Args)-1]
+			d.HasDefault = true
+			var vals []string
+			for _, a := range in.Args[1:] {
+				vals = append(vals, a.Value)
+			}
+			d.Value = Token{Span: Span{in.Args[1].Span.Start, last.Span.End}, Value: strings.Join(vals, " ")}
+		}
+		in.Decls = append(in.Decls, d)
+		return
+	}
+	for _, a := range in.Args {
+		in.Decls = append(in.Decls, declFrom(a, true))
+	}
+}
+
+// declFrom splits a `name[=value]` word.
+func declFrom(a Token, env bool) VarDecl {
+	d := VarDecl{IsEnv: env}
+	eq := strings.IndexByte(a.Value, '=')
+	if eq < 0 {
+		d.Name = a
+		return d
+	}
+	// The name has no quotes or escapes, so its bytes map one to one.
+	d.Name = Token{Span: Span{a.Span.Start, a.Span.Start + eq}, Value: a.Value[:eq]}
+	d.HasDefault = true
+	d.Value = Token{Span: Span{a.Span.Start + eq + 1, a.Span.End}, Value: a.Value[eq+1:]}
+	if d.Value.Span.Start > d.Value.Span.End {
+		d.Value.Span.Start = d.Value.Span.End
+	}
+	return d
+}
+
+// mountFrom finds `from=` among a --mount flag's comma-separated keys.
+func mountFrom(v Token) (Token, bool) {
+	s := v.Value
+	// The flag value's bytes map one to one onto its span unless it held
+	// quotes or escapes; then positions are approximate but inside the flag.
+	exact := v.Span.Len() == len(s)
+	start := 0
+	for start <= len(s) {
+		end := start
+		var quote byte
+		for end < len(s) && (quote != 0 || s[end] != ',') {
+			switch {
+			case quote == 0 && s[end] == '"':
+				quote = '"'
+			case quote == '"' && s[end] == '"':
+				quote = 0
+			}
+			end++
+		}
+		field := s[start:end]
+		if eq := strings.IndexByte(field, '='); eq >= 0 && strings.EqualFold(strings.TrimSpace(field[:eq]), "from") {
+			vs, ve := start+eq+1, end
+			val := strings.Trim(s[vs:ve], `"`)
+			if exact {
+				if ve-vs >= 2 && s[vs] == '"' && s[ve-1] == '"' {
+					vs, ve = vs+1, ve-1
+				}
+				return Token{Span: Span{v.Span.Start + vs, v.Span.Start + ve}, Value: val}, true
+			}
+			return Token{Span: v.Span, Value: val}, true
+		}
+		start = end + 1
+	}
+	return Token{}, false
+}
+
+// varUses finds `$name` and `${name...}` outside single quotes.
+func varUses(l *logical, esc byte) []VarUse {
+	t := l.text
+	var uses []VarUse
+	var quote byte
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == esc:
+			i++
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+		case quote == c:
+			quote = 0
+		case c == '$' && quote != '\'' && i+1 < len(t):
+			if t[i+1] == '{' {
+				s := i + 2
+				e := s
+				for e < len(t) && isNameByte(t[e], e == s) {
+					e++
+				}
+				end := strings.IndexByte(t[e:], '}')
+				if e == s || end < 0 {
+					continue
+				}
+				uses = append(uses, VarUse{Name: l.token(s, e), Span: l.span(i, e+end+1)})
+				i = e + end
+				continue
+			}
+			s := i + 1
+			e := s
+			for e < len(t) && isNameByte(t[e], e == s) {
+				e++
+			}
+			if e > s {
+				uses = append(uses, VarUse{Name: l.token(s, e), Span: l.span(i, e)})
+				i = e - 1
+			}
+		}
+	}
+	return uses
+}
+
+func isNameByte(c byte, first bool) bool {
+	if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+		return true
+	}
+	return !first && c >= '0' && c <= '9'
+}
+
+// scanHeredocs places each heredoc's body and terminator on the lines
+// [from, last] that follow the command, in the order BuildKit reads them.
+func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc) {
+	k := from
+	for _, h := range docs {
+		bodyStart := k
+		for ; k <= last; k++ {
+			line := src.line(k)
+			if h.Chomp {
+				line = strings.TrimLeft(line, "\t")
+			}
+			if line == h.Name {
+				break
+			}
+		}
+		hd := Heredoc{Name: h.Name}
+		if bodyStart < k {
+			hd.Body = Span{src.start[bodyStart] - base, src.start[k-1] + len(src.line(k-1)) - base}
+		} else {
+			p := src.start[min(k, last)] - base
+			hd.Body = Span{p, p}
+		}
+		if k <= last {
+			raw := src.line(k)
+			ts := src.start[k] + len(raw) - len(h.Name) - base
+			hd.Terminator = Span{ts, ts + len(h.Name)}
+			k++
+		}
+		in.Heredocs = append(in.Heredocs, hd)
+	}
+}
