@@ -1,0 +1,114 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Initialize negotiates the position encoding and advertises what the
+// server implements.
+func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
+	var offered []protocol.PositionEncodingKind
+	if g := params.Capabilities.General; g != nil {
+		offered = g.PositionEncodings
+	}
+	enc, kind := negotiateEncoding(offered)
+	s.mu.Lock()
+	s.state = stateInitialized
+	s.enc = enc
+	s.caps = params.Capabilities
+	s.trace = params.Trace
+	s.mu.Unlock()
+	s.log.Info("initialized", zap.String("client", params.ClientInfo.Name),
+		zap.Stringer("positionEncoding", enc))
+
+	info := protocol.ServerInfo{Name: "stagehand"}
+	if s.cfg.Version != "" {
+		info.Version = protocol.NewOptional(s.cfg.Version)
+	}
+	return &protocol.InitializeResult{
+		Capabilities: s.capabilities(kind),
+		ServerInfo:   info,
+	}, nil
+}
+
+// capabilities lists what the server implements. A feature added to the
+// server adds its provider here.
+func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.ServerCapabilities {
+	yes := true
+	change := protocol.TextDocumentSyncKindIncremental
+	return protocol.ServerCapabilities{
+		PositionEncoding: enc,
+		TextDocumentSync: &protocol.TextDocumentSyncOptions{
+			OpenClose: &yes,
+			Change:    &change,
+			Save:      protocol.Boolean(true),
+		},
+	}
+}
+
+// negotiateEncoding picks the first encoding in the client's list that the
+// server supports; with no list, or none supported, it is UTF-16, which
+// every client must accept.
+func negotiateEncoding(offered []protocol.PositionEncodingKind) (analysis.Encoding, protocol.PositionEncodingKind) {
+	for _, k := range offered {
+		switch k {
+		case protocol.PositionEncodingKindUTF16:
+			return analysis.UTF16, k
+		case protocol.PositionEncodingKindUTF8:
+			return analysis.UTF8, k
+		case protocol.PositionEncodingKindUTF32:
+			return analysis.UTF32, k
+		}
+	}
+	return analysis.UTF16, protocol.PositionEncodingKindUTF16
+}
+
+// Initialized is the client's acknowledgement; nothing to do yet.
+func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
+	return nil
+}
+
+// Shutdown stops the server from accepting anything but exit.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.state = stateShutdown
+	s.mu.Unlock()
+	s.docs.closeAll()
+	s.log.Info("shutdown")
+	return nil
+}
+
+// Exit ends the session: the process exits with 0 after shutdown, else 1.
+func (s *Server) Exit(ctx context.Context) error {
+	s.mu.Lock()
+	code := 1
+	if s.state == stateShutdown {
+		code = 0
+	}
+	select {
+	case <-s.exited:
+		s.mu.Unlock()
+		return nil
+	default:
+		close(s.exited)
+	}
+	s.mu.Unlock()
+	s.log.Info("exit", zap.Int("code", code))
+	if s.cfg.Exit != nil {
+		s.cfg.Exit(code)
+	}
+	return nil
+}
+
+// SetTrace records the client's trace setting.
+func (s *Server) SetTrace(ctx context.Context, params *protocol.SetTraceParams) error {
+	s.mu.Lock()
+	s.trace = params.Value
+	s.mu.Unlock()
+	return nil
+}

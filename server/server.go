@@ -1,0 +1,142 @@
+// Package server is Stagehand's language server: the LSP wiring over
+// JSON-RPC, the store of open documents and the conversion of results to the
+// protocol. It holds no Dockerfile knowledge; features live in their own
+// packages and each protocol method in its own file here.
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/diag"
+)
+
+// DefaultDiagnosticsDelay is how long the server waits after the last change
+// to a document before it publishes the document's diagnostics.
+const DefaultDiagnosticsDelay = 50 * time.Millisecond
+
+// Config configures a Server.
+type Config struct {
+	// Logger receives the server's log; nil discards it. It must not write to
+	// the protocol stream.
+	Logger *zap.Logger
+	// DiagnosticsDelay debounces diagnostics; zero means
+	// DefaultDiagnosticsDelay and a negative value publishes at once.
+	DiagnosticsDelay time.Duration
+	// Exit is called with the process exit code when the client sends the
+	// exit notification: 0 after a shutdown request, 1 otherwise. Nil means
+	// the session just ends and Serve returns.
+	Exit func(code int)
+	// Version is reported to the client in serverInfo.
+	Version string
+}
+
+// Server is a language server for one client connection. It implements
+// protocol.Server; methods it does not override answer "method not found"
+// and are not advertised.
+type Server struct {
+	protocol.UnimplementedServer
+
+	cfg    Config
+	log    *zap.Logger
+	client protocol.Client
+
+	mu      sync.Mutex // guards the session state below
+	state   state
+	enc     analysis.Encoding
+	caps    protocol.ClientCapabilities
+	trace   protocol.TraceValue
+	exited  chan struct{}
+
+	docs *store
+
+	// diagnose computes a document's diagnostics; tests replace it.
+	diagnose func(*analysis.Index) []diag.Diagnostic
+	// extra answers non-standard methods; tests register hooks in it.
+	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
+}
+
+// state is where the session is in the LSP lifecycle.
+type state int
+
+const (
+	stateNew          state = iota // waiting for initialize
+	stateInitialized               // initialize answered
+	stateShutdown                  // shutdown answered; only exit is accepted
+)
+
+// ErrNoShutdown is returned by Serve when the session ended without a
+// shutdown request.
+var ErrNoShutdown = errors.New("session ended without shutdown")
+
+// New returns a server configured by cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
+	}
+	switch {
+	case cfg.DiagnosticsDelay == 0:
+		cfg.DiagnosticsDelay = DefaultDiagnosticsDelay
+	case cfg.DiagnosticsDelay < 0:
+		cfg.DiagnosticsDelay = 0
+	}
+	return &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		exited:   make(chan struct{}),
+		diagnose: diag.Compute,
+		docs:     newStore(),
+	}
+}
+
+// Serve serves LSP over rwc, framed with Content-Length headers, until the
+// client sends exit or closes the stream. It returns nil when the session
+// was shut down cleanly, ErrNoShutdown when it ended without a shutdown
+// request, or the error that broke the connection. Serve may be called
+// once per Server.
+func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
+	ctx = protocol.WithLogger(ctx, slog.New(zapslog.NewHandler(s.log.Core())))
+	conn := jsonrpc2.NewConn(newStream(rwc, s.log), jsonrpc2.WithCodec(codec{}))
+	s.client = protocol.ClientDispatcher(conn)
+	ctx = protocol.WithClient(ctx, s.client)
+	conn.Go(ctx, protocol.CancelHandler(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+
+	var err error
+	select {
+	case <-conn.Done():
+		err = conn.Err()
+	case <-s.exited:
+		// Closing the stream ends the read loop; conn.Close would wait for
+		// the exit handler that is still running.
+		_ = rwc.Close()
+		<-conn.Done()
+	}
+	s.docs.closeAll()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if s.state != stateShutdown {
+		return ErrNoShutdown
+	}
+	return nil
+}
+
+// encoding returns the negotiated position encoding.
+func (s *Server) encoding() analysis.Encoding {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enc
+}

@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/uri"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Snapshot is one version of an open document. It is immutable and may be
+// shared with any number of concurrent requests.
+type Snapshot struct {
+	URI     string // as the client sent it; publish under this
+	Version int32
+	Index   *analysis.Index
+}
+
+// Doc returns the snapshot's document.
+func (s *Snapshot) Doc() *analysis.Document { return s.Index.Doc }
+
+// view is the set of open documents at one moment. A view is never changed:
+// every change to the store makes a new one.
+type view map[uri.URI]*Snapshot
+
+// store holds the open documents. Notifications change it one at a time, in
+// wire order; requests read the view that was current when they were
+// dispatched.
+type store struct {
+	mu   sync.Mutex // serializes writers
+	cur  atomic.Pointer[view]
+	pubs map[uri.URI]*publisher // guarded by mu
+}
+
+func newStore() *store {
+	s := &store{}
+	s.cur.Store(&view{})
+	s.pubs = make(map[uri.URI]*publisher)
+	return s
+}
+
+func (st *store) view() view { return *st.cur.Load() }
+
+// get returns the current snapshot of u.
+func (st *store) get(u uri.URI) (*Snapshot, bool) {
+	snap, ok := st.view()[u]
+	return snap, ok
+}
+
+// set makes snap the current snapshot of u, or removes u when snap is nil.
+func (st *store) set(u uri.URI, snap *Snapshot) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	old := st.view()
+	next := make(view, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	if snap == nil {
+		delete(next, u)
+	} else {
+		next[u] = snap
+	}
+	st.cur.Store(&next)
+}
+
+// publisher returns the diagnostics publisher of u, making it with mk when
+// there is none.
+func (st *store) publisher(u uri.URI, mk func() *publisher) *publisher {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	p, ok := st.pubs[u]
+	if !ok {
+		p = mk()
+		st.pubs[u] = p
+	}
+	return p
+}
+
+// dropPublisher forgets u's publisher and returns it.
+func (st *store) dropPublisher(u uri.URI) *publisher {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	p := st.pubs[u]
+	delete(st.pubs, u)
+	return p
+}
+
+// closeAll stops every pending publication.
+func (st *store) closeAll() {
+	st.mu.Lock()
+	pubs := st.pubs
+	st.pubs = make(map[uri.URI]*publisher)
+	st.mu.Unlock()
+	for _, p := range pubs {
+		p.stop()
+	}
+}
+
+type viewKey struct{}
+
+// withView records in ctx the documents as they are when a request is
+// dispatched.
+func withView(ctx context.Context, v view) context.Context {
+	return context.WithValue(ctx, viewKey{}, v)
+}
+
+// snapshot returns the snapshot of u that the request in ctx reads: the one
+// current when it was dispatched. A document the client has not opened is
+// an InvalidParams error.
+func (s *Server) snapshot(ctx context.Context, u uri.URI) (*Snapshot, error) {
+	v, ok := ctx.Value(viewKey{}).(view)
+	if !ok {
+		v = s.docs.view()
+	}
+	snap, ok := v[u]
+	if !ok {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "document not open: %s", u)
+	}
+	return snap, nil
+}
+
+// Snapshot returns the current snapshot of the document the client opened
+// under uri (in any spelling the uri package accepts), for tests and tools.
+func (s *Server) Snapshot(rawURI string) (*Snapshot, bool) {
+	u, err := uri.Parse(rawURI)
+	if err != nil {
+		return nil, false
+	}
+	return s.docs.get(u)
+}
