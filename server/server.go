@@ -51,12 +51,12 @@ type Server struct {
 	log    *zap.Logger
 	client protocol.Client
 
-	mu      sync.Mutex // guards the session state below
-	state   state
-	enc     analysis.Encoding
-	caps    protocol.ClientCapabilities
-	trace   protocol.TraceValue
-	exited  chan struct{}
+	mu     sync.Mutex // guards the session state below
+	state  state
+	enc    analysis.Encoding
+	caps   protocol.ClientCapabilities
+	trace  protocol.TraceValue
+	exited chan struct{}
 
 	docs *store
 
@@ -70,9 +70,9 @@ type Server struct {
 type state int
 
 const (
-	stateNew          state = iota // waiting for initialize
-	stateInitialized               // initialize answered
-	stateShutdown                  // shutdown answered; only exit is accepted
+	stateNew         state = iota // waiting for initialize
+	stateInitialized              // initialize answered
+	stateShutdown                 // shutdown answered; only exit is accepted
 )
 
 // ErrNoShutdown is returned by Serve when the session ended without a
