@@ -1,0 +1,122 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestFiles(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"Dockerfile":              "FROM a\n",
+		"Containerfile":           "FROM a\n",
+		"web/app.Dockerfile":      "FROM a\n",
+		"web/Dockerfile.prod":     "FROM a\n",
+		"web/README.md":           "x",
+		"web/Dockerfilex":         "x",
+		".git/Dockerfile":         "x",
+		"node_modules/Dockerfile": "x",
+		"vendor/a/Dockerfile":     "x",
+	})
+	got, err := Files([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		got[i] = filepath.ToSlash(strings.TrimPrefix(got[i], root+string(filepath.Separator)))
+	}
+	want := []string{"Containerfile", "Dockerfile", "web/Dockerfile.prod", "web/app.Dockerfile"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Files (-want +got):\n%s", diff)
+	}
+}
+
+func TestMain(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"good/Dockerfile": "FROM alpine AS base\nRUN echo hi\n",
+		"bad/Dockerfile":  "FROM alpine\nRUNN x\n",
+	})
+	bad := filepath.Join(root, "bad", "Dockerfile")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		out  string // substring of stdout
+	}{
+		{"clean", []string{filepath.Join(root, "good")}, ExitOK, ""},
+		{"error", []string{bad}, ExitFindings, bad + ":2:1: error: "},
+		{"rule", []string{bad}, ExitFindings, "[InstructionError]"},
+		{"json", []string{"--format", "json", bad}, ExitFindings, `"rule": "InstructionError"`},
+		{"no paths", nil, ExitUsage, ""},
+		{"bad format", []string{"--format", "xml", bad}, ExitUsage, ""},
+		{"missing file", []string{filepath.Join(root, "nope")}, ExitUsage, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := Main(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, tc.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.out) {
+				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), tc.out)
+			}
+		})
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	root := writeTree(t, map[string]string{"Dockerfile": "FROM alpine\n# héllo\nRUNN x\n"})
+	var stdout, stderr bytes.Buffer
+	Main([]string{"--format=json", root}, &stdout, &stderr)
+	var got []map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("output is not a JSON array: %v\n%s", err, stdout.String())
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d findings, want 1: %s", len(got), stdout.String())
+	}
+	want := map[string]any{
+		"path": filepath.Join(root, "Dockerfile"), "line": 3.0, "column": 1.0,
+		"severity": "error", "rule": "InstructionError",
+	}
+	for k, v := range want {
+		if got[0][k] != v {
+			t.Errorf("%s = %v, want %v", k, got[0][k], v)
+		}
+	}
+	for _, k := range []string{"endLine", "endColumn", "message"} {
+		if _, ok := got[0][k]; !ok {
+			t.Errorf("missing field %s", k)
+		}
+	}
+}
+
+func TestLinesAfterContinuations(t *testing.T) {
+	fs := File("x", "FROM alpine\nRUN echo é && \\\n  true\nRUNN 😀\n")
+	if len(fs) != 1 {
+		t.Fatalf("got %v, want one finding", fs)
+	}
+	if fs[0].Line != 4 || fs[0].Column != 1 {
+		t.Errorf("got %d:%d, want 4:1", fs[0].Line, fs[0].Column)
+	}
+}
