@@ -1,0 +1,12 @@
+-- Stagehand for Neovim 0.11+: put this directory's parent on 'runtimepath'
+-- (or copy this file to ~/.config/nvim/lsp/) and call vim.lsp.enable('stagehand').
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'stagehand', 'serve' },
+  filetypes = { 'dockerfile' },
+  -- Tried in order, each searched upward from the file: the repository wins,
+  -- then a Compose or Bake file, and a lone Dockerfile falls back to its own
+  -- directory.
+  root_markers = { '.git', 'docker-compose.yaml', 'compose.yaml', 'docker-bake.hcl', 'Dockerfile' },
+}
