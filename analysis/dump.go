@@ -21,7 +21,7 @@ func (ix *Index) Dump() string {
 	if e := ix.ParseError; e != nil {
 		fmt.Fprintf(&b, "parse-error %s: %s (stale=%v)\n", at(e.Span), e.Message, ix.Stale)
 	}
-	for i := range ix.insts {
+	for i := 0; i < ix.n; i++ {
 		n := ix.Node(i)
 		fmt.Fprintf(&b, "inst %d %s lines=%d %s\n", i, n.Cmd, n.Lines, at(n.Span()))
 		fmt.Fprintf(&b, "  keyword %s\n", at(n.Abs(n.Keyword.Span)))
@@ -57,14 +57,14 @@ func (ix *Index) Dump() string {
 			fmt.Fprintf(&b, "  error %s: %s\n", at(n.Abs(e.Span)), e.Message)
 		}
 	}
-	for _, s := range ix.Stages {
+	for _, s := range ix.Stages() {
 		fmt.Fprintf(&b, "stage %d name=%q base=%q platform=%q from-stage=%d insts=[%d,%d) %s\n",
 			s.Index, s.Name, s.Base, s.Platform, s.BaseStage, s.First, s.End, at(s.Span))
 		if s.Name != "" {
 			fmt.Fprintf(&b, "  name %s\n", at(s.NameSpan))
 		}
 	}
-	for _, r := range ix.Refs {
+	for _, r := range ix.Refs() {
 		fmt.Fprintf(&b, "ref %s %q numeric=%v inst=%d stage=%d -> %s %d %s\n",
 			r.Kind, r.Value, r.Numeric, r.Instruction, r.Stage, r.Resolution, r.Target, at(r.Span))
 	}

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -28,60 +27,118 @@ func (ix *Index) Update(doc *Document, e Edit) *Index {
 }
 
 func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
-	if ix.ParseError != nil || ix.loneCR || len(ix.insts) == 0 || e.Span.Start < ix.starts[0] {
+	if ix.ParseError != nil || ix.loneCR || ix.n == 0 || e.Span.Start < ix.start(0) {
 		return nil, false
 	}
 	// First instruction re-parsed: the one the edit starts in (or after).
-	a := sort.SearchInts(ix.starts, e.Span.Start+1) - 1
+	a := ix.search(e.Span.Start) - 1
 	// The sentinel: the instruction after the one the edit ends in.
-	c := sort.SearchInts(ix.starts, e.Span.End+1) - 1
-	s := c + 1
+	s := ix.search(e.Span.End)
 	delta := len(e.Text) - e.Span.Len()
-	regionStart := ix.starts[a]
+	regionStart := ix.start(a)
 	regionEnd := doc.Len()
-	if s < len(ix.insts) {
-		regionEnd = ix.starts[s] + ix.insts[s].Len + delta
+	if s < ix.n {
+		sentinel := ix.Node(s)
+		regionEnd = sentinel.Start + sentinel.Len + delta
 	}
-	region := doc.Text()[regionStart:regionEnd]
+	region := doc.Slice(Span{regionStart, regionEnd})
 	if hasLoneCR(region) || strings.HasSuffix(region, "\r") {
 		return nil, false
 	}
 	src := newSourceLines(region)
 	nodes, ok := parseFragment(region, ix.Escape)
-	if !ok || len(nodes) == 0 {
+	if !ok || len(nodes) == 0 || nodes[0].StartLine != 1 {
 		return nil, false
 	}
-	if s < len(ix.insts) {
+	if s < ix.n {
 		last := nodes[len(nodes)-1]
-		want := ix.starts[s] + delta - regionStart
+		want := ix.start(s) + delta - regionStart
 		if last.StartLine-1 >= len(src.start) || src.start[last.StartLine-1] != want || last.EndLine != len(src.start) {
 			return nil, false
 		}
 	}
-	if nodes[0].StartLine != 1 {
-		return nil, false
+	end := min(s+1, ix.n)
+	insts := make([]*Instruction, len(nodes))
+	starts := make([]int, len(nodes))
+	for i, node := range nodes {
+		insts[i] = newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node)
+		starts[i] = regionStart + src.start[node.StartLine-1]
 	}
+	return ix.splice(doc, a, end, insts, starts, delta), true
+}
 
-	end := len(ix.insts)
-	if s < end {
-		end = s + 1
-	}
-	n := len(ix.insts) - (end - a) + len(nodes)
+// splice returns the index of doc in which instructions [a, end) of ix are
+// replaced by insts (at document offsets starts) and every later offset is
+// moved by delta. Only the blocks holding [a, end) are cut again.
+func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts []int, delta int) *Index {
 	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives}
-	next.insts = make([]*Instruction, 0, n)
-	next.starts = make([]int, 0, n)
-	next.insts = append(next.insts, ix.insts[:a]...)
-	next.starts = append(next.starts, ix.starts[:a]...)
-	for _, node := range nodes {
-		next.insts = append(next.insts, newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node))
-		next.starts = append(next.starts, regionStart+src.start[node.StartLine-1])
+	ka, ke := ix.blockOf(a), ix.blockOf(end-1)
+	next.blocks = make([]block, 0, len(ix.blocks)+2)
+	next.blocks = append(next.blocks, ix.blocks[:ka]...)
+	next.bbase = append(make([]int, 0, len(ix.blocks)+2), ix.bbase[:ka]...)
+	next.bfirst = append(make([]int, 0, len(ix.blocks)+2), ix.bfirst[:ka]...)
+	next.n = ix.bfirst[ka]
+
+	// The touched blocks' instructions, with the new ones in place.
+	lastBlock := ix.bfirst[ke] + len(ix.blocks[ke].insts)
+	merged := make([]*Instruction, 0, lastBlock-ix.bfirst[ka]+len(insts))
+	offs := make([]int, 0, cap(merged))
+	for i := ix.bfirst[ka]; i < a; i++ {
+		merged, offs = append(merged, ix.inst(i)), append(offs, ix.start(i))
 	}
-	next.insts = append(next.insts, ix.insts[end:]...)
-	for _, st := range ix.starts[end:] {
-		next.starts = append(next.starts, st+delta)
+	merged, offs = append(merged, insts...), append(offs, starts...)
+	for i := end; i < lastBlock; i++ {
+		merged, offs = append(merged, ix.inst(i)), append(offs, ix.start(i)+delta)
 	}
-	next.relink(ix, a, end, len(nodes), delta)
-	return next, true
+	next.appendBlocks(merged, offs, 0)
+
+	shift := len(insts) - (end - a)
+	for k := ke + 1; k < len(ix.blocks); k++ {
+		next.blocks = append(next.blocks, ix.blocks[k])
+		next.bbase = append(next.bbase, ix.bbase[k]+delta)
+		next.bfirst = append(next.bfirst, ix.bfirst[k]+shift)
+		next.n += len(ix.blocks[k].insts)
+	}
+	next.relink(ix, a, end, insts, shift)
+	return next
+}
+
+// relink derives stages and resolutions for an index spliced from prev.
+// When neither the replaced nor the new instructions hold a FROM, the stages
+// keep their names and order: their bounds move by shift and only the new
+// instructions' references are resolved.
+func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift int) {
+	for i := a; i < end; i++ {
+		if prev.inst(i).Cmd == "from" {
+			next.link()
+			return
+		}
+	}
+	for _, in := range added {
+		if in.Cmd == "from" {
+			next.link()
+			return
+		}
+	}
+	next.byName = prev.byName
+	next.stages = prev.stages
+	if shift != 0 {
+		next.stages = make([]stageRec, len(prev.stages))
+		for i, st := range prev.stages {
+			if st.first >= end {
+				st.first += shift
+			}
+			if st.end >= end {
+				st.end += shift
+			}
+			next.stages[i] = st
+		}
+	}
+	for i := range added {
+		k := next.blockOf(a + i)
+		j := a + i - next.bfirst[k]
+		next.resolveBlock(k, j, j+1)
+	}
 }
 
 // parseFragment parses text that starts at an instruction, with the file's
@@ -106,76 +163,24 @@ func parseFragment(text string, esc byte) ([]*parser.Node, bool) {
 	return nodes, true
 }
 
-// relink derives stages and references for an index spliced from prev:
-// prev's instructions [a, end) were replaced by added new ones and every
-// later offset moved by delta. When the replaced and the new instructions
-// hold no FROM and no reference, the stage table keeps its shape: stages
-// and references are shifted rather than derived again.
-func (next *Index) relink(prev *Index, a, end, added int, delta int) {
-	touches := func(insts []*Instruction) bool {
-		for _, in := range insts {
-			if in.Cmd == "from" || len(in.Refs) > 0 {
-				return true
-			}
-		}
-		return false
-	}
-	if touches(prev.insts[a:end]) || touches(next.insts[a:a+added]) {
-		next.link()
-		return
-	}
-	shift := added - (end - a)
-	editStart := prev.starts[a]
-	next.Stages = make([]Stage, len(prev.Stages))
-	copy(next.Stages, prev.Stages)
-	for i := range next.Stages {
-		st := &next.Stages[i]
-		if st.First >= end {
-			st.First += shift
-			st.NameSpan = shiftAfter(st.NameSpan, editStart, delta)
-			st.BaseSpan = shiftAfter(st.BaseSpan, editStart, delta)
-		}
-		if st.End >= end || st.End > a {
-			st.End += shift
-			last := next.insts[st.End-1]
-			st.Span = Span{next.starts[st.First], next.starts[st.End-1] + last.Len}
-		}
-	}
-	next.Refs = make([]StageRef, len(prev.Refs))
-	copy(next.Refs, prev.Refs)
-	for i := range next.Refs {
-		r := &next.Refs[i]
-		if r.Instruction >= end {
-			r.Instruction += shift
-			r.Span = r.Span.Shift(delta)
-		}
-	}
-}
-
-func shiftAfter(s Span, at, delta int) Span {
-	if s.Start >= at {
-		return s.Shift(delta)
-	}
-	return s
-}
-
 // stale keeps the last good index for navigation when BuildKit rejects the
 // new text: instructions before the edit stay, those after it move by the
 // edit's length, and those it touched are dropped.
 func (ix *Index) stale(doc *Document, e Edit, err *Error) *Index {
 	next := &Index{Doc: doc, Escape: ix.Escape, ParseError: err, Stale: true, Directives: scanDirectives(doc.Text())}
 	delta := len(e.Text) - e.Span.Len()
-	for i, in := range ix.insts {
-		st := ix.starts[i]
+	var insts []*Instruction
+	var starts []int
+	for i := 0; i < ix.n; i++ {
+		n := ix.Node(i)
 		switch {
-		case st+in.Len < e.Span.Start:
-			next.insts = append(next.insts, in)
-			next.starts = append(next.starts, st)
-		case st > e.Span.End:
-			next.insts = append(next.insts, in)
-			next.starts = append(next.starts, st+delta)
+		case n.Start+n.Len < e.Span.Start:
+			insts, starts = append(insts, n.Instruction), append(starts, n.Start)
+		case n.Start > e.Span.End:
+			insts, starts = append(insts, n.Instruction), append(starts, n.Start+delta)
 		}
 	}
+	next.appendBlocks(insts, starts, 0)
 	next.link()
 	return next
 }

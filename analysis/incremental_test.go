@@ -70,7 +70,7 @@ func TestIncrementalRandomEdits(t *testing.T) {
 
 func FuzzIncremental(f *testing.F) {
 	f.Add(seedDockerfile, uint64(1), uint8(10))
-	if b, err := os.ReadFile("../testdata/bench/buildkit.Dockerfile"); err == nil {
+	if b, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
 		f.Add(string(b), uint64(7), uint8(5))
 	}
 	f.Fuzz(func(t *testing.T, text string, seed uint64, steps uint8) {
@@ -96,7 +96,7 @@ func TestUpdateIsLocal(t *testing.T) {
 	off := len("# syntax=docker/dockerfile:1\nARG GO=1.23\nFROM golang:${GO} AS build\nWORKDIR /sr")
 	for i, c := range "c/app" {
 		ix2 := applyAndCheck(t, ix, Edit{Span: Span{off + i, off + i}, Text: string(c)})
-		if ix2.insts[0] != ix.insts[0] || ix2.insts[len(ix.insts)-1] != ix.insts[len(ix.insts)-1] {
+		if ix2.inst(0) != ix.inst(0) || ix2.inst(ix.Len()-1) != ix.inst(ix.Len()-1) {
 			t.Fatalf("keystroke %d re-scanned instructions far from the edit", i)
 		}
 		if ix2.Stale || ix2.ParseError != nil {

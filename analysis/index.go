@@ -3,6 +3,7 @@ package analysis
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Token is a piece of an instruction: its span and the text it stands for,
@@ -75,12 +76,14 @@ func (r Resolution) String() string {
 	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable"}[r]
 }
 
-// Ref is a stage reference as written in an instruction. Spans are relative
-// to the instruction until the index resolves them.
+// Ref is a stage reference as written in an instruction, with what it
+// resolves to. Its span is relative to the instruction.
 type Ref struct {
-	Kind    RefKind
-	Value   Token
-	Numeric bool
+	Kind       RefKind
+	Value      Token
+	Numeric    bool
+	Resolution Resolution
+	Target     int // the stage it resolves to (or names, for ResolvesLaterStage); -1 otherwise
 }
 
 // InstructionError is an error BuildKit reports for one instruction.
@@ -142,21 +145,21 @@ type Stage struct {
 	Base       string // as written, variables unexpanded
 	BaseSpan   Span
 	Platform   string
-	BaseStage  int // the stage FROM names, or -1 for an image
+	BaseStage  int // the earlier stage FROM names, or -1
 	Span       Span
 }
 
 // LowerName returns the name BuildKit uses for the stage.
 func (s *Stage) LowerName() string { return strings.ToLower(s.Name) }
 
-// StageRef is a resolved stage reference in the document.
+// StageRef is a stage reference placed in the document.
 type StageRef struct {
 	Kind        RefKind
 	Value       string
 	Span        Span
 	Numeric     bool
 	Instruction int // index of the instruction holding it
-	Stage       int // the stage holding it
+	Stage       int // the stage holding it, -1 before the first FROM
 	Resolution  Resolution
 	Target      int // the stage it resolves to (or names, for ResolvesLaterStage); -1 otherwise
 }
@@ -178,37 +181,85 @@ type Error struct {
 
 // Index is the stage index of one version of a document. It is immutable:
 // Update returns a new Index that shares the unchanged instructions.
+//
+// Instructions are kept in blocks placed by a base offset, and stages by
+// instruction numbers, so that an edit copies the blocks it touches and two
+// small tables, whatever the file's size. Views that need the whole file
+// (Stages, Refs) are built on first use and kept with this version.
 type Index struct {
 	Doc        *Document
 	Escape     byte
 	Directives []Directive
-	Stages     []Stage
-	Refs       []StageRef // in document order
 	// ParseError is set when BuildKit rejects the text as a whole. The
 	// instructions, stages and references are then those of the last text
-	// it accepted (Stale), kept for navigation.
+	// it accepted (Stale), moved through the edits since, for navigation.
 	ParseError *Error
 	Stale      bool
 
+	blocks []block
+	bbase  []int // document offset of each block's base
+	bfirst []int // index of each block's first instruction
+	n      int
+	stages []stageRec
+	byName map[string]int // lower-case stage name to its first stage
+	loneCR bool           // a "\r" alone ends a line for the protocol but not for BuildKit
+
+	stagesOnce sync.Once
+	stageViews []Stage
+	refsOnce   sync.Once
+	refViews   []StageRef
+}
+
+// block is a run of instructions with their starts relative to its base.
+type block struct {
 	insts  []*Instruction
 	starts []int
-	loneCR bool // a "\r" alone ends a line for the protocol but not for BuildKit
+}
+
+// blockSize is the number of instructions a block is cut to.
+const blockSize = 128
+
+type stageRec struct {
+	first, end int
 }
 
 // Len returns the number of instructions.
-func (ix *Index) Len() int { return len(ix.insts) }
+func (ix *Index) Len() int { return ix.n }
+
+func (ix *Index) blockOf(i int) int { return sort.SearchInts(ix.bfirst, i+1) - 1 }
 
 // Node returns instruction i in place.
-func (ix *Index) Node(i int) Node { return Node{ix.insts[i], i, ix.starts[i]} }
+func (ix *Index) Node(i int) Node {
+	k := ix.blockOf(i)
+	j := i - ix.bfirst[k]
+	return Node{ix.blocks[k].insts[j], i, ix.bbase[k] + ix.blocks[k].starts[j]}
+}
+
+func (ix *Index) inst(i int) *Instruction {
+	k := ix.blockOf(i)
+	return ix.blocks[k].insts[i-ix.bfirst[k]]
+}
+
+// start returns the offset of instruction i.
+func (ix *Index) start(i int) int {
+	k := ix.blockOf(i)
+	return ix.bbase[k] + ix.blocks[k].starts[i-ix.bfirst[k]]
+}
+
+// search returns the number of instructions that start at or before off.
+func (ix *Index) search(off int) int {
+	k := sort.Search(len(ix.blocks), func(k int) bool { return ix.bbase[k]+ix.blocks[k].starts[0] > off }) - 1
+	if k < 0 {
+		return 0
+	}
+	b := ix.blocks[k]
+	return ix.bfirst[k] + sort.Search(len(b.starts), func(j int) bool { return ix.bbase[k]+b.starts[j] > off })
+}
 
 // NodeAt returns the instruction whose span contains off, if any.
 func (ix *Index) NodeAt(off int) (Node, bool) {
-	i := sort.SearchInts(ix.starts, off+1) - 1
-	if i < 0 {
-		return Node{}, false
-	}
-	n := ix.Node(i)
-	if off > n.Start+n.Len {
+	n, ok := ix.NodeBefore(off)
+	if !ok || off > n.Start+n.Len {
 		return Node{}, false
 	}
 	return n, true
@@ -216,7 +267,7 @@ func (ix *Index) NodeAt(off int) (Node, bool) {
 
 // NodeBefore returns the last instruction that starts at or before off.
 func (ix *Index) NodeBefore(off int) (Node, bool) {
-	i := sort.SearchInts(ix.starts, off+1) - 1
+	i := ix.search(off) - 1
 	if i < 0 {
 		return Node{}, false
 	}
@@ -226,8 +277,7 @@ func (ix *Index) NodeBefore(off int) (Node, bool) {
 // StageOf returns the index of the stage holding instruction i, or -1 for
 // instructions before the first FROM.
 func (ix *Index) StageOf(i int) int {
-	s := sort.Search(len(ix.Stages), func(k int) bool { return ix.Stages[k].First > i }) - 1
-	return s
+	return sort.Search(len(ix.stages), func(k int) bool { return ix.stages[k].first > i }) - 1
 }
 
 // StageAt returns the stage whose span contains off, or -1.
@@ -239,13 +289,65 @@ func (ix *Index) StageAt(off int) int {
 	return ix.StageOf(n.Index)
 }
 
+// StageCount returns the number of stages.
+func (ix *Index) StageCount() int { return len(ix.stages) }
+
+// Stage returns stage s.
+func (ix *Index) Stage(s int) Stage {
+	rec := ix.stages[s]
+	from := ix.Node(rec.first)
+	st := Stage{Index: s, First: rec.first, End: rec.end, BaseStage: -1}
+	if from.Name != nil {
+		st.Name, st.NameSpan = from.Name.Value, from.Abs(from.Name.Span)
+	}
+	if from.Base != nil {
+		st.Base, st.BaseSpan = from.Base.Value, from.Abs(from.Base.Span)
+	}
+	if f := from.Flag("platform"); f != nil {
+		st.Platform = f.Value.Value
+	}
+	for _, r := range from.Refs {
+		if r.Kind == RefFrom && r.Resolution == ResolvesStage {
+			st.BaseStage = r.Target
+		}
+	}
+	last := ix.Node(rec.end - 1)
+	st.Span = Span{from.Start, last.Start + last.Len}
+	return st
+}
+
+// Stages returns every stage, in order.
+func (ix *Index) Stages() []Stage {
+	ix.stagesOnce.Do(func() {
+		ix.stageViews = make([]Stage, len(ix.stages))
+		for s := range ix.stages {
+			ix.stageViews[s] = ix.Stage(s)
+		}
+	})
+	return ix.stageViews
+}
+
+// Refs returns every stage reference, in document order.
+func (ix *Index) Refs() []StageRef {
+	ix.refsOnce.Do(func() {
+		for i := 0; i < ix.n; i++ {
+			n := ix.Node(i)
+			for _, r := range n.Refs {
+				ix.refViews = append(ix.refViews, StageRef{
+					Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
+					Instruction: i, Stage: ix.StageOf(i), Resolution: r.Resolution, Target: r.Target,
+				})
+			}
+		}
+	})
+	return ix.refViews
+}
+
 // StageByName returns the stage BuildKit would pick for name, comparing case
 // insensitively, or -1.
 func (ix *Index) StageByName(name string) int {
-	for i := range ix.Stages {
-		if ix.Stages[i].Name != "" && strings.EqualFold(ix.Stages[i].Name, name) {
-			return i
-		}
+	if s, ok := ix.byName[strings.ToLower(name)]; ok {
+		return s
 	}
 	return -1
 }
@@ -260,9 +362,10 @@ func (ix *Index) Errors() []Error {
 			return errs
 		}
 	}
-	for i, in := range ix.insts {
-		for _, e := range in.Errors {
-			errs = append(errs, Error{Span: e.Span.Shift(ix.starts[i]), Message: e.Message})
+	for i := 0; i < ix.n; i++ {
+		n := ix.Node(i)
+		for _, e := range n.Errors {
+			errs = append(errs, Error{Span: n.Abs(e.Span), Message: e.Message})
 		}
 	}
 	return errs

@@ -29,10 +29,13 @@ func parseFull(doc *Document) (*Index, *Error) {
 	}
 	ix := &Index{Doc: doc, Escape: byte(res.EscapeToken), Directives: scanDirectives(text)}
 	ix.loneCR = hasLoneCR(text)
+	insts := make([]*Instruction, 0, len(res.AST.Children))
+	starts := make([]int, 0, len(res.AST.Children))
 	for _, node := range res.AST.Children {
-		ix.insts = append(ix.insts, newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node))
-		ix.starts = append(ix.starts, src.start[node.StartLine-1])
+		insts = append(insts, newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node))
+		starts = append(starts, src.start[node.StartLine-1])
 	}
+	ix.appendBlocks(insts, starts, 0)
 	ix.link()
 	return ix, nil
 }
@@ -163,66 +166,87 @@ func scanDirectives(text string) []Directive {
 	return ds
 }
 
-// link derives the stages and resolves the references from the
-// instructions.
-func (ix *Index) link() {
-	ix.Stages = ix.Stages[:0]
-	ix.Refs = ix.Refs[:0]
-	byName := map[string]int{}
-	for i, in := range ix.insts {
-		if in.Cmd != "from" {
-			continue
+// appendBlocks cuts instructions, with their document offsets less delta,
+// into blocks placed after the index's last one.
+func (ix *Index) appendBlocks(insts []*Instruction, starts []int, delta int) {
+	for i := 0; i < len(insts); i += blockSize {
+		j := min(i+blockSize, len(insts))
+		base := starts[i]
+		b := block{insts: insts[i:j:j], starts: make([]int, j-i)}
+		for k := i; k < j; k++ {
+			b.starts[k-i] = starts[k] - base
 		}
-		if n := len(ix.Stages); n > 0 {
-			ix.closeStage(n-1, i)
-		}
-		st := Stage{Index: len(ix.Stages), First: i, BaseStage: -1}
-		start := ix.starts[i]
-		if in.Name != nil {
-			st.Name, st.NameSpan = in.Name.Value, in.Name.Span.Shift(start)
-			if _, dup := byName[strings.ToLower(st.Name)]; !dup {
-				byName[strings.ToLower(st.Name)] = st.Index
-			}
-		}
-		if in.Base != nil {
-			st.Base, st.BaseSpan = in.Base.Value, in.Base.Span.Shift(start)
-		}
-		if f := in.Flag("platform"); f != nil {
-			st.Platform = f.Value.Value
-		}
-		ix.Stages = append(ix.Stages, st)
-	}
-	if n := len(ix.Stages); n > 0 {
-		ix.closeStage(n-1, len(ix.insts))
-	}
-	for i, in := range ix.insts {
-		if len(in.Refs) == 0 {
-			continue
-		}
-		stage := ix.StageOf(i)
-		for _, r := range in.Refs {
-			sr := StageRef{
-				Kind:        r.Kind,
-				Value:       r.Value.Value,
-				Span:        r.Value.Span.Shift(ix.starts[i]),
-				Numeric:     r.Numeric,
-				Instruction: i,
-				Stage:       stage,
-			}
-			sr.Resolution, sr.Target = resolve(r, stage, len(ix.Stages), byName)
-			if r.Kind == RefFrom && sr.Resolution == ResolvesStage && stage >= 0 {
-				ix.Stages[stage].BaseStage = sr.Target
-			}
-			ix.Refs = append(ix.Refs, sr)
-		}
+		ix.blocks = append(ix.blocks, b)
+		ix.bbase = append(ix.bbase, base+delta)
+		ix.bfirst = append(ix.bfirst, ix.n)
+		ix.n += j - i
 	}
 }
 
-func (ix *Index) closeStage(s, end int) {
-	st := &ix.Stages[s]
-	st.End = end
-	last := ix.insts[end-1]
-	st.Span = Span{ix.starts[st.First], ix.starts[end-1] + last.Len}
+// link derives the stages from the instructions and resolves every
+// reference. An instruction whose resolution changes is copied, never
+// changed in place: earlier indexes may share it.
+func (ix *Index) link() {
+	ix.stages = nil
+	ix.byName = map[string]int{}
+	i := 0
+	for _, b := range ix.blocks {
+		for _, in := range b.insts {
+			if in.Cmd == "from" {
+				if n := len(ix.stages); n > 0 {
+					ix.stages[n-1].end = i
+				}
+				if in.Name != nil {
+					if _, dup := ix.byName[strings.ToLower(in.Name.Value)]; !dup {
+						ix.byName[strings.ToLower(in.Name.Value)] = len(ix.stages)
+					}
+				}
+				ix.stages = append(ix.stages, stageRec{first: i})
+			}
+			i++
+		}
+	}
+	if n := len(ix.stages); n > 0 {
+		ix.stages[n-1].end = ix.n
+	}
+	for k := range ix.blocks {
+		ix.resolveBlock(k, 0, len(ix.blocks[k].insts))
+	}
+}
+
+// resolveBlock resolves the references of instructions [from, to) of block
+// k, copying the block's list and any instruction whose answer changes.
+func (ix *Index) resolveBlock(k, from, to int) {
+	b := &ix.blocks[k]
+	copied := false
+	for j := from; j < to; j++ {
+		in := b.insts[j]
+		if len(in.Refs) == 0 {
+			continue
+		}
+		cur := ix.StageOf(ix.bfirst[k] + j)
+		var refs []Ref
+		for r, ref := range in.Refs {
+			res, target := resolve(ref, cur, len(ix.stages), ix.byName)
+			if res == ref.Resolution && target == ref.Target {
+				continue
+			}
+			if refs == nil {
+				refs = append([]Ref(nil), in.Refs...)
+			}
+			refs[r].Resolution, refs[r].Target = res, target
+		}
+		if refs == nil {
+			continue
+		}
+		if !copied {
+			b.insts = append([]*Instruction(nil), b.insts...)
+			copied = true
+		}
+		clone := *in
+		clone.Refs = refs
+		b.insts[j] = &clone
+	}
 }
 
 // resolve decides what a reference in stage cur names, as BuildKit does:

@@ -184,13 +184,13 @@ func (in *Instruction) scanCommand(l *logical, esc byte) {
 		in.scanEnv()
 	case "copy", "add":
 		if f := in.Flag("from"); f != nil && f.HasValue {
-			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value)})
+			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
 		}
 	case "run":
 		for _, f := range in.Flags {
 			if f.Name.Value == "mount" && f.HasValue {
 				if v, ok := mountFrom(f.Value); ok {
-					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value)})
+					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value), Target: -1})
 				}
 			}
 		}
@@ -208,7 +208,9 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n' }
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n'
+}
 
 func skipSpace(t string, i int) int {
 	for i < len(t) && isSpaceByte(t[i]) {
@@ -341,7 +343,7 @@ func (in *Instruction) scanFrom(l *logical, i int) {
 	in.Args = toks
 	if len(toks) > 0 {
 		in.Base = &toks[0]
-		in.Refs = append(in.Refs, Ref{Kind: RefFrom, Value: toks[0]})
+		in.Refs = append(in.Refs, Ref{Kind: RefFrom, Value: toks[0], Target: -1})
 	}
 	if len(toks) >= 2 && strings.EqualFold(toks[1].Value, "as") {
 		in.As = &toks[1]

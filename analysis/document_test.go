@@ -1,0 +1,136 @@
+package analysis
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// naiveLines is the protocol's line splitting, written the obvious way.
+func naiveLines(text string) []string {
+	var lines []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' || text[i] == '\r' {
+			lines = append(lines, text[start:i])
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			start = i + 1
+		}
+	}
+	return append(lines, text[start:])
+}
+
+func checkDocument(t *testing.T, d *Document, text string) {
+	t.Helper()
+	if d.Text() != text || d.Len() != len(text) {
+		t.Fatalf("text %q, want %q", d.Text(), text)
+	}
+	want := naiveLines(text)
+	if d.LineCount() != len(want) {
+		t.Fatalf("%q: %d lines, want %d", text, d.LineCount(), len(want))
+	}
+	for i, l := range want {
+		got := d.Slice(Span{d.LineStart(i), d.LineEnd(i)})
+		if got != l {
+			t.Fatalf("%q: line %d is %q, want %q", text, i, got, l)
+		}
+		for off := d.LineStart(i); off <= d.LineEnd(i); off++ {
+			if d.LineOf(off) != i {
+				t.Fatalf("%q: LineOf(%d) = %d, want %d", text, off, d.LineOf(off), i)
+			}
+		}
+	}
+}
+
+func TestDocumentPositions(t *testing.T) {
+	text := "\uFEFFFROM a\r\nRUN é😀x\rCOPY \xff b\n\tEND"
+	d := NewDocument(text)
+	checkDocument(t, d, text)
+	for _, tc := range []struct {
+		off  int
+		enc  Encoding
+		want Position
+	}{
+		{0, UTF16, Position{0, 0}},
+		{3, UTF16, Position{0, 1}}, // after the BOM, one UTF-16 unit
+		{len("\uFEFFFROM a"), UTF16, Position{0, 7}},
+		{len("\uFEFFFROM a\r"), UTF16, Position{0, 7}}, // inside "\r\n": the line's end
+		{strings.Index(text, "x"), UTF16, Position{1, 7}},
+		{strings.Index(text, "x"), UTF8, Position{1, 10}},
+		{strings.Index(text, "x"), UTF32, Position{1, 6}},
+		{strings.Index(text, "b"), UTF16, Position{2, 7}}, // one unit for the invalid byte
+		{len(text), UTF16, Position{3, 4}},
+	} {
+		if got := d.Position(tc.off, tc.enc); got != tc.want {
+			t.Errorf("Position(%d, %v) = %v, want %v", tc.off, tc.enc, got, tc.want)
+		}
+		if off, clamped := d.Offset(tc.want, tc.enc); clamped || (off != tc.off && d.Position(off, tc.enc) != tc.want) {
+			t.Errorf("Offset(%v, %v) = %d (clamped %v), want %d", tc.want, tc.enc, off, clamped, tc.off)
+		}
+	}
+	// Past the end of a line or of the document: clamped.
+	if off, clamped := d.Offset(Position{0, 99}, UTF16); !clamped || off != len("\uFEFFFROM a") {
+		t.Errorf("past end of line: %d %v", off, clamped)
+	}
+	if off, clamped := d.Offset(Position{99, 0}, UTF16); !clamped || off != len(text) {
+		t.Errorf("past end of document: %d %v", off, clamped)
+	}
+	// Inside a surrogate pair: the character's start.
+	pair := strings.Index(text, "😀")
+	if off, _ := d.Offset(Position{1, 6}, UTF16); off != pair+len("😀") && off != pair {
+		t.Errorf("inside a surrogate pair: %d", off)
+	}
+}
+
+func TestDocumentApplyRandom(t *testing.T) {
+	pieces := []string{"", "a", "\n", "\r", "\r\n", "é", "😀", "\xff", "line\n", strings.Repeat("x\n", 70)}
+	r := rand.New(rand.NewPCG(3, 4))
+	for run := 0; run < 200; run++ {
+		text := ""
+		for k := r.IntN(200); k > 0; k-- {
+			text += pieces[r.IntN(len(pieces))]
+		}
+		d := NewDocument(text)
+		for step := 0; step < 30; step++ {
+			start := r.IntN(len(text) + 1)
+			end := min(len(text), start+r.IntN(5))
+			ins := pieces[r.IntN(len(pieces))]
+			var err error
+			d, err = d.Apply(Edit{Span{start, end}, ins})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = text[:start] + ins + text[end:]
+			// Compare against a fresh document and the naive splitter.
+			fresh := NewDocument(text)
+			if diff := cmp.Diff(naiveLines(text), linesOf(d)); diff != "" {
+				t.Fatalf("after edit, lines differ (-want +got):\n%s", diff)
+			}
+			if fresh.LineCount() != d.LineCount() {
+				t.Fatalf("line count %d, fresh %d", d.LineCount(), fresh.LineCount())
+			}
+		}
+		checkDocument(t, d, text)
+	}
+}
+
+func linesOf(d *Document) []string {
+	var out []string
+	for i := 0; i < d.LineCount(); i++ {
+		out = append(out, d.Slice(Span{d.LineStart(i), d.LineEnd(i)}))
+	}
+	return out
+}
+
+func TestDocumentApplyRejectsBadSpans(t *testing.T) {
+	d := NewDocument("abc")
+	for _, s := range []Span{{-1, 0}, {2, 1}, {0, 4}} {
+		if _, err := d.Apply(Edit{Span: s}); err == nil {
+			t.Errorf("Apply(%v) succeeded", s)
+		}
+	}
+}
