@@ -35,10 +35,13 @@ STAGEHAND_BIN=$bin STAGEHAND_WORKDIR=$work/project \
   XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data \
   XDG_STATE_HOME=$work/xdg/state XDG_CACHE_HOME=$work/xdg/cache \
   timeout -k 10 60 nvim --headless -u NONE -i NONE -n \
-  -c "luafile $here/diagnostics.lua" </dev/null >"$work/out" 2>&1 || status=$?
+  -c "luafile $here/diagnostics.lua" </dev/null >"$work/out" 2>"$work/err" || status=$?
 cat "$work/out"
-# Neovim's own messages (e.g. "Client 1 quit with exit code 1") end without a newline.
-if [[ -s $work/out && $(tail -c 1 "$work/out" | wc -l) -eq 0 ]]; then
+# Neovim's own messages (e.g. "Client 1 quit with exit code 2") go to stderr,
+# without newlines.
+if [[ -s $work/err ]]; then
+  echo "--- Neovim's messages"
+  cat "$work/err"
   echo
 fi
 
