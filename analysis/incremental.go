@@ -42,7 +42,8 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 		regionEnd = sentinel.Start + sentinel.Len + delta
 	}
 	region := doc.Slice(Span{regionStart, regionEnd})
-	if hasLoneCR(region) || strings.HasSuffix(region, "\r") {
+	// A byte-order mark is dropped only at the start of the file.
+	if hasLoneCR(region) || strings.HasSuffix(region, "\r") || (regionStart > 0 && strings.HasPrefix(region, "\uFEFF")) {
 		return nil, false
 	}
 	src := newSourceLines(region)

@@ -53,6 +53,7 @@ func (l *logical) token(i, j int) Token {
 type sourceLines struct {
 	text  string
 	start []int // start of each line
+	bom   int   // length of a byte-order mark BuildKit drops from line 0
 }
 
 func newSourceLines(text string) sourceLines {
@@ -62,7 +63,11 @@ func newSourceLines(text string) sourceLines {
 			starts = append(starts, i+1)
 		}
 	}
-	return sourceLines{text: text, start: starts}
+	src := sourceLines{text: text, start: starts}
+	if strings.HasPrefix(text, "\uFEFF") {
+		src.bom = len("\uFEFF")
+	}
+	return src
 }
 
 // line returns line k without its terminator; BuildKit trims every trailing
@@ -112,6 +117,10 @@ func scanInstruction(src sourceLines, first, last int, esc byte, node *parser.No
 	var b strings.Builder
 	k := first
 	raw := src.line(k)
+	if k == 0 && src.bom > 0 {
+		// BuildKit drops the mark; blanks of its width keep offsets aligned.
+		raw = strings.Repeat(" ", src.bom) + raw[src.bom:]
+	}
 	lead := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
 	content, more := continues(raw[lead:], esc)
 	l.pieces = append(l.pieces, piece{at: 0, abs: src.start[k] + lead - base})
