@@ -2,8 +2,21 @@ package analysis
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 )
+
+// joinContinuations removes what BuildKit removes when it joins a logical
+// line: the escape token ending a line, the line break, and any comment or
+// blank lines that follow.
+func joinContinuations(s string, esc byte) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	re := regexp.MustCompile(regexp.QuoteMeta(string(esc)) + `[ \t]*\r*\n(?:[ \t]*(?:#[^\n]*)?\r*\n)*`)
+	return re.ReplaceAllString(s, "")
+}
 
 // checkSpans returns a description of the first span in ix that lies outside
 // its document or does not slice back to the text it names.
@@ -19,7 +32,7 @@ func checkSpans(ix *Index) string {
 		if e := inside(what, s); e != "" {
 			return e
 		}
-		if got := doc.Slice(s); got != v {
+		if got := joinContinuations(doc.Slice(s), ix.Escape); got != v {
 			return fmt.Sprintf("%s span %v slices to %q, want %q", what, s, got, v)
 		}
 		return ""
