@@ -107,10 +107,14 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 			out = []protocol.Diagnostic{}
 		}
 	}()
-	enc := s.encoding()
-	doc := snap.Doc()
 	out = []protocol.Diagnostic{}
-	for _, d := range s.diagnose(snap.Index) {
+	ix, ok := snap.Current()
+	if !ok {
+		return out // the analysis failed on this text and logged why
+	}
+	enc := s.encoding()
+	doc := snap.Doc
+	for _, d := range s.diagnose(ix) {
 		out = append(out, protocol.Diagnostic{
 			Range:    toRange(doc, d.Span, enc),
 			Severity: severity(d.Severity),

@@ -16,9 +16,15 @@ import (
 // could not carry out.
 const codeRequestFailed jsonrpc2.Code = -32803
 
-// inline lists the requests that run on the read loop, in wire order, like
-// notifications: they change the session's state.
-var inline = map[string]bool{
+// barriers lists the requests that change the session's state: nothing
+// after one is served before it completes, as if it ran on the read loop
+// like a notification.
+//
+// They are still released with jsonrpc2.Async. A call that runs on the read
+// loop is recycled by jsonrpc2 when it returns, while the goroutine that
+// context.WithCancel (in jsonrpc2.CancelHandler) starts may still read its
+// context: a data race, and a panic under load.
+var barriers = map[string]bool{
 	protocol.MethodInitialize: true,
 	protocol.MethodShutdown:   true,
 }
@@ -33,20 +39,35 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
 		method := strings.Clone(req.Method()) // the request's copy is borrowed
 		call := req.IsCall()
-		if err := s.admit(method, call); err != nil {
-			if call {
-				return nil, err
-			}
-			s.log.Debug("dropping notification", zap.String("method", method), zap.Error(err))
-			return nil, nil
+		if s.barrier != nil {
+			<-s.barrier
+			s.barrier = nil
 		}
-		if call {
-			ctx = withView(ctx, s.docs.view())
-			if !inline[method] {
-				jsonrpc2.Async(ctx)
+		if !call {
+			if err := s.admit(method); err != nil {
+				s.log.Debug("dropping notification", zap.String("method", method), zap.Error(err))
+				return nil, nil
 			}
-		} else if method == protocol.MethodTextDocumentDidOpen {
-			ctx = withSentURI(ctx, sentURI(req.Params()))
+			// Notifications are not cancelled; the connection's context is
+			// safe to derive from, unlike the recycled request.
+			ctx = jsonrpc2.DetachContext(ctx)
+			if method == protocol.MethodTextDocumentDidOpen {
+				ctx = withSentURI(ctx, sentURI(req.Params()))
+			}
+		} else {
+			// Everything a call depends on is decided here, in wire order,
+			// before it is released.
+			admitErr := s.admit(method)
+			ctx = withView(ctx, s.docs.view())
+			if admitErr == nil && barriers[method] {
+				done := make(chan struct{})
+				defer close(done)
+				s.barrier = done
+			}
+			jsonrpc2.Async(ctx)
+			if admitErr != nil {
+				return nil, admitErr
+			}
 		}
 
 		defer func() {
@@ -76,7 +97,7 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 
 // admit checks a message against the lifecycle: before initialize only
 // initialize and exit are served, after shutdown only exit.
-func (s *Server) admit(method string, call bool) error {
+func (s *Server) admit(method string) error {
 	if method == protocol.MethodExit {
 		return nil
 	}

@@ -60,6 +60,10 @@ type Server struct {
 
 	docs *store
 
+	// barrier, when set, is closed when the last state-changing request
+	// completes; only the goroutine reading the connection touches it.
+	barrier chan struct{}
+
 	// diagnose computes a document's diagnostics; tests replace it.
 	diagnose func(*analysis.Index) []diag.Diagnostic
 	// extra answers non-standard methods; tests register hooks in it.

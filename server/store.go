@@ -16,11 +16,21 @@ import (
 type Snapshot struct {
 	URI     string // as the client sent it; publish under this
 	Version int32
-	Index   *analysis.Index
+	Doc     *analysis.Document // the text, always the client's
+	// Index is the index of Doc, unless the analysis failed on it; it is
+	// then the last index the analysis produced (for an older text), or
+	// nil. Use Current.
+	Index *analysis.Index
 }
 
-// Doc returns the snapshot's document.
-func (s *Snapshot) Doc() *analysis.Document { return s.Index.Doc }
+// Current returns the index of the snapshot's text, if the analysis
+// produced one.
+func (s *Snapshot) Current() (*analysis.Index, bool) {
+	if s.Index == nil || s.Index.Doc != s.Doc {
+		return nil, false
+	}
+	return s.Index, true
+}
 
 // view is the set of open documents at one moment. A view is never changed:
 // every change to the store makes a new one.

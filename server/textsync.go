@@ -15,12 +15,13 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if _, ok := s.docs.get(td.URI); ok {
 		s.log.Warn("didOpen for a document already open; replacing it", zap.String("uri", string(td.URI)))
 	}
-	snap := &Snapshot{
+	doc := analysis.NewDocument(td.Text)
+	s.docs.set(td.URI, &Snapshot{
 		URI:     sentURIFrom(ctx, string(td.URI)),
 		Version: td.Version,
-		Index:   s.parse(analysis.NewDocument(td.Text)),
-	}
-	s.docs.set(td.URI, snap)
+		Doc:     doc,
+		Index:   s.parse(doc),
+	})
 	s.scheduleDiagnostics(td.URI)
 	return nil
 }
@@ -35,30 +36,49 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		s.log.Warn("didChange for a document that is not open; ignoring it", zap.String("uri", string(u)))
 		return nil
 	}
-	if params.TextDocument.Version <= snap.Version {
+	version := params.TextDocument.Version
+	if version <= snap.Version {
 		s.log.Warn("didChange version does not increase", zap.String("uri", string(u)),
-			zap.Int32("from", snap.Version), zap.Int32("to", params.TextDocument.Version))
+			zap.Int32("from", snap.Version), zap.Int32("to", version))
 	}
 	enc := s.encoding()
-	ix := snap.Index
+	doc, ix := snap.Doc, snap.Index
 	for i, change := range params.ContentChanges {
 		switch c := change.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			ix = s.parse(analysis.NewDocument(c.Text))
+			doc, ix = analysis.NewDocument(c.Text), nil
 		case *protocol.TextDocumentContentChangePartial:
-			span, clamped := fromRange(ix.Doc, c.Range, enc)
+			span, clamped := fromRange(doc, c.Range, enc)
 			if clamped {
 				s.log.Warn("change range outside the document; clamped", zap.String("uri", string(u)),
-					zap.Int32("version", params.TextDocument.Version), zap.Int("change", i),
+					zap.Int32("version", version), zap.Int("change", i),
 					zap.Uint32("startLine", c.Range.Start.Line), zap.Uint32("startChar", c.Range.Start.Character),
 					zap.Uint32("endLine", c.Range.End.Line), zap.Uint32("endChar", c.Range.End.Character))
 			}
-			ix = s.update(ix, analysis.Edit{Span: span, Text: c.Text})
+			edit := analysis.Edit{Span: span, Text: c.Text}
+			next, err := doc.Apply(edit)
+			if err != nil {
+				// fromRange clamps, so this is a bug; skip the change rather than crash.
+				s.log.Error("applying change", zap.String("uri", string(u)), zap.Error(err))
+				continue
+			}
+			if ix != nil && ix.Doc == doc {
+				ix = s.update(ix, next, edit)
+			} else {
+				ix = nil
+			}
+			doc = next
 		default:
 			s.log.Warn("unknown content change; ignoring it", zap.String("uri", string(u)), zap.Int("change", i))
 		}
 	}
-	s.docs.set(u, &Snapshot{URI: snap.URI, Version: params.TextDocument.Version, Index: ix})
+	if ix == nil || ix.Doc != doc {
+		ix = s.parse(doc)
+	}
+	if ix == nil {
+		ix = snap.Index // stale, but still useful for navigation
+	}
+	s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, Index: ix})
 	s.scheduleDiagnostics(u)
 	return nil
 }
@@ -81,31 +101,25 @@ func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocume
 	return nil
 }
 
-// parse indexes doc. A panic in the analysis is logged and gives an empty
-// index, so that the stored text stays in step with the client's.
+// parse indexes doc. A panic in the analysis is logged and gives nil, so
+// that the stored text stays in step with the client's whatever happens.
 func (s *Server) parse(doc *analysis.Document) (ix *analysis.Index) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("analysis.Parse panicked", zap.Any("panic", r), zap.Stack("stack"))
-			ix = &analysis.Index{Doc: doc, Escape: '\\'}
+			ix = nil
 		}
 	}()
 	return analysis.Parse(doc)
 }
 
-// update applies e to ix's document and updates the index, falling back to
-// a full parse when the incremental update fails.
-func (s *Server) update(ix *analysis.Index, e analysis.Edit) (next *analysis.Index) {
-	doc, err := ix.Doc.Apply(e)
-	if err != nil {
-		// fromRange clamps, so this is a bug; keep the old text rather than crash.
-		s.log.Error("applying change", zap.Error(err))
-		return ix
-	}
+// update updates ix for the edit e that turned ix.Doc into doc. A panic in
+// the analysis is logged and gives nil.
+func (s *Server) update(ix *analysis.Index, doc *analysis.Document, e analysis.Edit) (next *analysis.Index) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("analysis.Index.Update panicked; re-parsing", zap.Any("panic", r), zap.Stack("stack"))
-			next = s.parse(doc)
+			s.log.Error("analysis.Index.Update panicked", zap.Any("panic", r), zap.Stack("stack"))
+			next = nil
 		}
 	}()
 	return ix.Update(doc, e)
