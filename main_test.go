@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+// buildStagehand builds the command once per test binary.
+func buildStagehand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "stagehand")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// pipes joins a child's stdout and stdin into the client's stream.
+type pipes struct {
+	io.ReadCloser
+	io.WriteCloser
+}
+
+func (p pipes) Close() error {
+	return errors.Join(p.WriteCloser.Close(), p.ReadCloser.Close())
+}
+
+func TestCommand(t *testing.T) {
+	bin := buildStagehand(t)
+
+	t.Run("version", func(t *testing.T) {
+		out, err := exec.Command(bin, "version").Output()
+		if err != nil || !strings.HasPrefix(string(out), "stagehand ") {
+			t.Errorf("version: %q, %v", out, err)
+		}
+	})
+
+	t.Run("check", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM alpine\nRUNN x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "check", dir)
+		out, err := cmd.Output()
+		if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "Dockerfile:2:1: error: ") {
+			t.Errorf("check: exit %d, %q, %v", cmd.ProcessState.ExitCode(), out, err)
+		}
+		if code := exec.Command(bin, "check").Run(); code == nil {
+			t.Errorf("check without paths succeeded")
+		}
+	})
+
+	for _, tc := range []struct {
+		name     string
+		shutdown bool
+		want     int
+	}{
+		{"serve", true, 0},
+		{"serve without shutdown", false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cmd := exec.Command(bin, "serve", "--stdio", "--log-level", "debug")
+			cmd.Stderr = &stderr
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(pipes{stdout, stdin}))
+			conn.Go(ctx, jsonrpc2.MethodNotFoundHandler)
+			var res map[string]any
+			if _, err := conn.Call(ctx, protocol.MethodInitialize, map[string]any{"capabilities": map[string]any{}}, &res); err != nil {
+				t.Fatalf("initialize: %v (stderr %s)", err, stderr.String())
+			}
+			if tc.shutdown {
+				if _, err := conn.Call(ctx, protocol.MethodShutdown, nil, nil); err != nil {
+					t.Fatalf("shutdown: %v", err)
+				}
+			}
+			if err := conn.Notify(ctx, protocol.MethodExit, nil); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			if got := cmd.ProcessState.ExitCode(); got != tc.want {
+				t.Errorf("exit code %d, want %d (%v)", got, tc.want, err)
+			}
+			if !strings.Contains(stderr.String(), "initialized") {
+				t.Errorf("the log did not go to stderr: %q", stderr.String())
+			}
+			_ = conn.Close()
+		})
+	}
+}
