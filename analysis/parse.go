@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bufio"
 	"errors"
 	"regexp"
 	"strings"
@@ -103,6 +104,15 @@ func locateError(src sourceLines, offsetBase int, err error) *Error {
 		loc := le.Locations[0]
 		first = loc[0].Start.Line - 1
 		last = loc[len(loc)-1].End.Line - 1
+	}
+	if strings.Contains(msg, "line greater than max allowed size") {
+		// BuildKit stops reading at the long line and reports the one before.
+		for k := range src.start {
+			if len(src.line(k)) >= bufio.MaxScanTokenSize-1 {
+				first, last = k, k
+				break
+			}
+		}
 	}
 	first = max(0, min(first, len(src.start)-1))
 	last = max(first, min(last, len(src.start)-1))

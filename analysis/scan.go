@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,10 +29,7 @@ type piece struct {
 
 // pos maps an offset in the logical text to a relative source offset.
 func (l *logical) pos(i int) int {
-	k := len(l.pieces) - 1
-	for k > 0 && l.pieces[k].at > i {
-		k--
-	}
+	k := max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
 	return l.pieces[k].abs + i - l.pieces[k].at
 }
 
