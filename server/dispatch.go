@@ -82,7 +82,11 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 		}()
 		result, err = next(ctx, req)
 		if !call {
-			if err != nil {
+			switch {
+			case err == nil:
+			case errors.Is(err, jsonrpc2.ErrMethodNotFound):
+				s.log.Debug("ignoring notification", zap.String("method", method))
+			default:
 				s.log.Warn("notification failed", zap.String("method", method), zap.Error(err))
 			}
 			return nil, nil
@@ -119,11 +123,15 @@ func (s *Server) admit(method string) error {
 	return nil
 }
 
-// wireError gives err a JSON-RPC code: cancellation is RequestCancelled, an
-// uncoded error RequestFailed.
+// wireError gives err a JSON-RPC code: params that do not decode are
+// InvalidParams (the message itself was valid JSON, or the stream would have
+// rejected it), cancellation is RequestCancelled, an uncoded error
+// RequestFailed.
 func wireError(ctx context.Context, err error) error {
 	var werr *jsonrpc2.Error
 	switch {
+	case errors.Is(err, jsonrpc2.ErrParse):
+		return jsonrpc2.NewError(jsonrpc2.InvalidParams, err.Error())
 	case errors.As(err, &werr):
 		return err
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:

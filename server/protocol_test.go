@@ -339,6 +339,23 @@ func TestMalformedMessages(t *testing.T) {
 	}
 }
 
+func TestInvalidParams(t *testing.T) {
+	c := newTestClient(t, withTextMethod(nil, nil))
+	c.initialize()
+	err := c.call(protocol.MethodTextDocumentHover, 42, nil)
+	if code(err) != jsonrpc2.InvalidParams {
+		t.Errorf("request with bad params: got %v, want InvalidParams", err)
+	}
+	c.notify("$/unknownNotification", map[string]any{}) // ignored quietly
+	c.open(testURI, "FROM a\n", 1)
+	if _, err := c.text(testURI); err != nil {
+		t.Errorf("after bad params: %v", err)
+	}
+	if c.logged("notification failed") {
+		t.Errorf("an unknown $/ notification was logged as a failure")
+	}
+}
+
 func TestPanicRecovered(t *testing.T) {
 	boom := func(ctx context.Context, s *Server, params protocol.LSPAny) (any, error) { panic("boom") }
 	c := newTestClient(t, withTextMethod(nil, nil), withMethod("test/panic", boom))

@@ -2,6 +2,14 @@
 // JSON-RPC, the store of open documents and the conversion of results to the
 // protocol. It holds no Dockerfile knowledge; features live in their own
 // packages and each protocol method in its own file here.
+//
+// Adding a feature, say hover, takes one file, hover.go, with the
+// protocol.Server method: find the snapshot with s.snapshot(ctx, uri) (the
+// documents as they were when the request was dispatched), take its index
+// with Current, convert positions with the functions in mapper.go and
+// s.encoding(), call the feature's package, convert the result back. Then
+// advertise it in capabilities (lifecycle.go) and give the marker tests a
+// marker for it (markerKinds in marker_test.go).
 package server
 
 import (
