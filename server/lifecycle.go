@@ -36,12 +36,12 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}, nil
 }
 
-// capabilities lists what the server implements. A feature added to the
-// server adds its provider here.
+// capabilities lists what the server implements: document sync here, and
+// whatever each feature's file registered with advertise.
 func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.ServerCapabilities {
 	yes := true
 	change := protocol.TextDocumentSyncKindIncremental
-	return protocol.ServerCapabilities{
+	caps := protocol.ServerCapabilities{
 		PositionEncoding: enc,
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{
 			OpenClose: &yes,
@@ -49,6 +49,20 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 			Save:      protocol.Boolean(true),
 		},
 	}
+	for _, add := range advertisers {
+		add(s, &caps)
+	}
+	return caps
+}
+
+// advertisers fill in the provider of each feature; the client's
+// capabilities are in s.caps when they run.
+var advertisers []func(s *Server, caps *protocol.ServerCapabilities)
+
+// advertise registers a feature's provider. Each feature's file calls it
+// from an init function, so adding a feature touches no shared file.
+func advertise(add func(s *Server, caps *protocol.ServerCapabilities)) {
+	advertisers = append(advertisers, add)
 }
 
 // negotiateEncoding picks the first encoding in the client's list that the
