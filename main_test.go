@@ -17,7 +17,7 @@ import (
 )
 
 // buildStagehand builds the command once per test binary.
-func buildStagehand(t *testing.T) string {
+func buildStagehand(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "stagehand")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()

@@ -1,0 +1,168 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+	"github.com/stagehand-ls/stagehand/server"
+)
+
+// rawClient speaks JSON-RPC to a server over a pipe with nothing in
+// between: the replay benchmarks measure the server, not a client library.
+type rawClient struct {
+	conn   net.Conn
+	in     *bufio.Reader
+	nextID int
+}
+
+func startRaw(tb testing.TB, delay time.Duration) *rawClient {
+	tb.Helper()
+	srv := server.New(server.Config{Logger: zap.NewNop(), DiagnosticsDelay: delay})
+	serverEnd, clientEnd := net.Pipe()
+	go func() { _ = srv.Serve(context.Background(), serverEnd) }()
+	tb.Cleanup(func() { _ = clientEnd.Close() })
+	return &rawClient{conn: clientEnd, in: bufio.NewReaderSize(clientEnd, 1<<20)}
+}
+
+func (c *rawClient) send(tb testing.TB, msg map[string]any) {
+	msg["jsonrpc"] = "2.0"
+	body, err := json.Marshal(msg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := fmt.Fprintf(c.conn, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// read returns the next message from the server.
+func (c *rawClient) read(tb testing.TB) map[string]json.RawMessage {
+	length := -1
+	for {
+		line, err := c.in.ReadString('\n')
+		if err != nil {
+			tb.Fatal(err)
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
+			length, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(c.in, body); err != nil {
+		tb.Fatal(err)
+	}
+	var msg map[string]json.RawMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		tb.Fatal(err)
+	}
+	return msg
+}
+
+// call sends a request and waits for its response, skipping notifications.
+func (c *rawClient) call(tb testing.TB, method string, params any) json.RawMessage {
+	c.nextID++
+	id := c.nextID
+	c.send(tb, map[string]any{"id": id, "method": method, "params": params})
+	for {
+		msg := c.read(tb)
+		if string(msg["id"]) == strconv.Itoa(id) {
+			if e, ok := msg["error"]; ok {
+				tb.Fatalf("%s failed: %s", method, e)
+			}
+			return msg["result"]
+		}
+	}
+}
+
+func (c *rawClient) notify(tb testing.TB, method string, params any) {
+	c.send(tb, map[string]any{"method": method, "params": params})
+}
+
+// waitDiagnostics reads until diagnostics for version arrive.
+func (c *rawClient) waitDiagnostics(tb testing.TB, version int) {
+	for {
+		msg := c.read(tb)
+		if string(msg["method"]) != `"textDocument/publishDiagnostics"` {
+			continue
+		}
+		var p struct{ Version *int }
+		if err := json.Unmarshal(msg["params"], &p); err != nil {
+			tb.Fatal(err)
+		}
+		if p.Version != nil && *p.Version == version {
+			return
+		}
+	}
+}
+
+func (c *rawClient) initialize(tb testing.TB) {
+	c.call(tb, "initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
+	c.notify(tb, "initialized", map[string]any{})
+}
+
+func replayFiles(tb testing.TB) map[string]string {
+	files := map[string]string{"large": testgen.Large(1000)}
+	if b, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
+		files["buildkit"] = string(b)
+	}
+	return files
+}
+
+// BenchmarkInitialize measures a server from its start to the initialize
+// result.
+func BenchmarkInitialize(b *testing.B) {
+	for b.Loop() {
+		c := startRaw(b, -1)
+		c.call(b, "initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
+		_ = c.conn.Close()
+	}
+}
+
+// BenchmarkDidChangeToDiagnostics types into a RUN line in the middle of an
+// open file and measures each keystroke's didChange until the server has
+// published that version's diagnostics (debouncing off).
+func BenchmarkDidChangeToDiagnostics(b *testing.B) {
+	for name, text := range replayFiles(b) {
+		b.Run(name, func(b *testing.B) {
+			c := startRaw(b, -1)
+			c.initialize(b)
+			const uri = "file:///bench/Dockerfile"
+			c.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+				"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
+			c.waitDiagnostics(b, 1)
+			lines := strings.Split(text, "\n")
+			line := len(lines) / 2
+			for !strings.HasPrefix(lines[line], "RUN ") {
+				line++
+			}
+			col := len(lines[line])
+			version := 1
+			for b.Loop() {
+				version++
+				pos := map[string]any{"line": line, "character": col}
+				c.notify(b, "textDocument/didChange", map[string]any{
+					"textDocument":   map[string]any{"uri": uri, "version": version},
+					"contentChanges": []any{map[string]any{"range": map[string]any{"start": pos, "end": pos}, "text": "x"}},
+				})
+				col++
+				c.waitDiagnostics(b, version)
+			}
+		})
+	}
+}
