@@ -2,6 +2,7 @@
 //
 //	stagehand [serve] [--stdio] [--log-file FILE] [--log-level LEVEL]
 //	stagehand check [--format text|json] [--strict] PATH...
+//	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
 //	stagehand version
 package main
 
@@ -18,6 +19,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/stagehand-ls/stagehand/internal/check"
+	"github.com/stagehand-ls/stagehand/internal/graph"
 	"github.com/stagehand-ls/stagehand/server"
 )
 
@@ -38,6 +40,8 @@ func run(args []string) int {
 		return serve(args)
 	case "check":
 		return check.Main(args, os.Stdout, os.Stderr)
+	case "graph":
+		return graph.Main(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("stagehand", getVersion())
 		return 0
@@ -56,6 +60,8 @@ func usage(w io.Writer) {
       serve the Language Server Protocol over stdin and stdout
   stagehand check [--format text|json] [--strict] PATH...
       report problems in Dockerfiles (directories are searched)
+  stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
+      print the stages and what uses what, marking targets and unused stages
   stagehand version
 `)
 }

@@ -1,0 +1,53 @@
+package analysis
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestGraph(t *testing.T) {
+	ix := Parse(NewDocument(`ARG ENV=prod
+FROM golang AS build
+FROM build AS test
+FROM alpine AS runtime-dev
+FROM alpine AS runtime-prod
+FROM alpine AS docs
+FROM runtime-${ENV} AS final
+COPY --from=build /app /app
+RUN --mount=from=test,target=/t true
+`))
+	g := ix.Graph([]string{"DOCS"})
+	var unused, targets []string
+	for _, s := range g.Stages {
+		if s.Unused {
+			unused = append(unused, s.Label)
+		}
+		if s.Target {
+			targets = append(targets, s.Label)
+		}
+	}
+	if d := cmp.Diff([]string(nil), unused); d != "" {
+		t.Errorf("unused stages (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"docs", "final"}, targets); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+	want := []GraphEdge{
+		{From: 0, To: 1, Kind: "from"},
+		{From: 2, To: 5, Kind: "from", Variable: true},
+		{From: 3, To: 5, Kind: "from", Variable: true},
+		{From: 0, To: 5, Kind: "copy-from"},
+		{From: 1, To: 5, Kind: "mount-from"},
+	}
+	if d := cmp.Diff(want, g.Edges); d != "" {
+		t.Errorf("edges (-want +got):\n%s", d)
+	}
+	// Without the docs target, docs is unused.
+	if g := ix.Graph(nil); !g.Stages[4].Unused || g.Stages[0].Unused {
+		t.Errorf("without targets: %+v", g.Stages)
+	}
+	if m := g.Mermaid(); !cmp.Equal(m[:15], "flowchart TD\n  ") {
+		t.Errorf("mermaid starts %q", m[:15])
+	}
+}

@@ -1,0 +1,77 @@
+// Package graph is the `stagehand graph` command: a Dockerfile's stages and
+// the edges between them, as Mermaid, Graphviz or JSON.
+package graph
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// targetList collects repeated --target flags.
+type targetList []string
+
+func (t *targetList) String() string     { return strings.Join(*t, ",") }
+func (t *targetList) Set(v string) error { *t = append(*t, v); return nil }
+
+// Main runs the command and returns its exit code: 0, or 2 on usage and
+// I/O errors and on files BuildKit cannot parse.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("stagehand graph", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	format := fl.String("format", "mermaid", "output `format`: mermaid, dot or json")
+	var targets targetList
+	fl.Var(&targets, "target", "a build `target` besides the last stage (repeatable)")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() != 1 {
+		fl.Usage()
+		return 2
+	}
+	path := fl.Arg(0)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "stagehand graph: %v\n", err)
+		return 2
+	}
+	ix := analysis.Parse(analysis.NewDocument(string(data)))
+	if ix.ParseError != nil {
+		p := ix.Doc.Position(ix.ParseError.Span.Start, analysis.UTF32)
+		fmt.Fprintf(stderr, "stagehand graph: %s:%d:%d: %s\n", path, p.Line+1, p.Col+1, ix.ParseError.Message)
+		return 2
+	}
+	for _, t := range targets {
+		if ix.StageByName(t) < 0 {
+			fmt.Fprintf(stderr, "stagehand graph: %s has no stage named %q\n", path, t)
+			return 2
+		}
+	}
+	g := ix.Graph(targets)
+	switch *format {
+	case "mermaid":
+		fmt.Fprint(stdout, g.Mermaid())
+	case "dot":
+		fmt.Fprint(stdout, g.Dot())
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(g); err != nil {
+			fmt.Fprintf(stderr, "stagehand graph: %v\n", err)
+			return 2
+		}
+	default:
+		fmt.Fprintf(stderr, "stagehand graph: unknown format %q (mermaid, dot or json)\n", *format)
+		return 2
+	}
+	return 0
+}

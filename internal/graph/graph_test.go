@@ -1,0 +1,46 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+func write(t *testing.T, text string) string {
+	path := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestGraphCommand(t *testing.T) {
+	path := write(t, "FROM golang AS build\nFROM build AS test\nFROM alpine AS lint\nFROM scratch\nCOPY --from=build /a /a\n")
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"--format", "json", "--target", "test", path}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var g analysis.Graph
+	if err := json.Unmarshal(out.Bytes(), &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Stages) != 4 || !g.Stages[1].Target || !g.Stages[2].Unused || g.Stages[0].Unused || !g.Stages[3].Final {
+		t.Errorf("stages: %+v", g.Stages)
+	}
+	for format, want := range map[string]string{"mermaid": "s0 -->|copy-from| s3", "dot": "s0 -> s3 [label=\"copy-from\"]"} {
+		out.Reset()
+		if code := Main([]string{"--format", format, path}, &out, &errOut); code != 0 || !strings.Contains(out.String(), want) {
+			t.Errorf("%s: exit %d, output lacks %q:\n%s", format, code, want, out.String())
+		}
+	}
+	for _, args := range [][]string{{}, {"--format", "svg", path}, {"--target", "nope", path}, {filepath.Join(t.TempDir(), "missing")}, {write(t, "FROM a\nRUN <<EOF\n")}} {
+		if code := Main(args, &out, &errOut); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
