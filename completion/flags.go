@@ -1,0 +1,198 @@
+package completion
+
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// flags completes a word starting with `-` among an instruction's flags:
+// the flag's name, or its value after `=`.
+func (c *context) flags() []Item {
+	info := analysis.LookupInstruction(c.kw)
+	eq := strings.IndexByte(c.word, '=')
+	if eq < 0 || c.cur <= eq {
+		if info == nil {
+			return nil
+		}
+		return c.flagNames(info, eq)
+	}
+	name := strings.ToLower(strings.TrimLeft(c.word[:eq], "-"))
+	vs := c.ws + eq + 1 // the value's column
+	value, vcur := c.word[eq+1:], c.cur-eq-1
+	switch {
+	case name == "from" && (c.kw == "copy" || c.kw == "add"):
+		if c.onbuild { // resolved in the build that uses the image
+			return nil
+		}
+		return c.stages(c.stageLimit(), value[:vcur], c.span(vs, c.we))
+	case name == "mount" && c.kw == "run":
+		return c.mount(value, vcur, vs)
+	}
+	if info == nil {
+		return nil
+	}
+	f := info.Flag(name)
+	if f == nil {
+		return nil
+	}
+	return values(f.Values, value[:vcur], c.span(vs, c.we), Value)
+}
+
+// flagNames offers the instruction's flags, leaving out those already
+// given that may not repeat. eq is the position of `=` in the word, or -1.
+func (c *context) flagNames(info *analysis.InstructionInfo, eq int) []Item {
+	end := len(c.word)
+	if eq >= 0 {
+		end = eq
+	}
+	prefix := c.word[:c.cur]
+	edit := c.span(c.ws, c.ws+end)
+	given := map[string]bool{}
+	for _, w := range c.words[1:] {
+		n, _, _ := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		given[strings.ToLower(n)] = true
+	}
+	var items []Item
+	for i, f := range info.Flags {
+		label := "--" + f.Name
+		if !hasPrefixFold(label, prefix) || given[f.Name] && !f.Repeatable {
+			continue
+		}
+		it := Item{
+			Label:         label,
+			Kind:          Flag,
+			Detail:        label + "=" + f.Placeholder,
+			Documentation: f.Doc + "\n\n[Dockerfile reference](" + f.URL + ")",
+			Edit:          edit,
+			InsertText:    label,
+			SortText:      sortKey(i),
+		}
+		if f.Bool {
+			it.Detail = label
+		}
+		if eq < 0 && !f.Bool {
+			it.InsertText += "="
+			if c.opts.Snippets && len(f.Values) > 0 && !strings.HasPrefix(f.Values[0].Value, "$") {
+				var vs []string
+				for _, v := range f.Values {
+					vs = append(vs, v.Value)
+				}
+				it.InsertText += "${1|" + strings.Join(vs, ",") + "|}"
+				it.Snippet = true
+			}
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// values offers the values of vals that begin with prefix.
+func values(vals []analysis.ValueInfo, prefix string, edit analysis.Span, kind Kind) []Item {
+	var items []Item
+	for i, v := range vals {
+		if !hasPrefixFold(v.Value, prefix) {
+			continue
+		}
+		items = append(items, Item{
+			Label:         v.Value,
+			Kind:          kind,
+			Documentation: v.Doc,
+			Edit:          edit,
+			InsertText:    v.Value,
+			SortText:      sortKey(i),
+		})
+	}
+	return items
+}
+
+// mount completes inside a `--mount=` spec: the key of the field at the
+// offset, or its value. spec is the flag's value, vcur the offset in it and
+// vs its column in the line.
+func (c *context) mount(spec string, vcur, vs int) []Item {
+	fs := strings.LastIndexByte(spec[:vcur], ',') + 1
+	fe := len(spec)
+	if i := strings.IndexByte(spec[vcur:], ','); i >= 0 {
+		fe = vcur + i
+	}
+	field := spec[fs:fe]
+	feq := strings.IndexByte(field, '=')
+	// The type and the keys given in the other fields.
+	typ := "bind"
+	given := map[string]bool{}
+	for off := 0; off <= len(spec); {
+		end := strings.IndexByte(spec[off:], ',')
+		if end < 0 {
+			end = len(spec)
+		} else {
+			end += off
+		}
+		if off != fs {
+			k, v, _ := strings.Cut(spec[off:end], "=")
+			if mk := analysis.LookupMountKey(k); mk != nil {
+				given[mk.Name] = true
+				if mk.Name == "type" {
+					typ = strings.ToLower(v)
+				}
+			}
+		}
+		off = end + 1
+	}
+	if feq < 0 || vcur-fs <= feq {
+		kend := len(field)
+		if feq >= 0 {
+			kend = feq
+		}
+		prefix := field[:vcur-fs]
+		edit := c.span(vs+fs, vs+fs+kend)
+		var items []Item
+		for i, k := range analysis.MountKeysFor(typ) {
+			if given[k.Name] || !hasPrefixFold(k.Name, prefix) {
+				continue
+			}
+			it := Item{
+				Label:         k.Name,
+				Kind:          MountKey,
+				Documentation: k.Doc,
+				Edit:          edit,
+				InsertText:    k.Name,
+				SortText:      sortKey(i),
+			}
+			if len(k.Aliases) > 0 {
+				it.Detail = "also " + strings.Join(k.Aliases, ", ")
+			}
+			if feq < 0 && !k.Bool {
+				it.InsertText += "="
+			}
+			items = append(items, it)
+		}
+		return items
+	}
+	key := analysis.LookupMountKey(field[:feq])
+	if key == nil {
+		return nil
+	}
+	prefix := field[feq+1 : vcur-fs]
+	edit := c.span(vs+fs+feq+1, vs+fe)
+	switch key.Name {
+	case "from":
+		if c.onbuild {
+			return nil
+		}
+		return c.stages(c.stageLimit(), prefix, edit)
+	case "type":
+		return values(key.Values, prefix, edit, MountType)
+	}
+	return values(key.Values, prefix, edit, Value)
+}
+
+// sortKey orders items by position.
+func sortKey(i int) string {
+	const digits = "0123456789"
+	b := []byte{'0', '0', '0', '0', '0', '0'}
+	for k := len(b) - 1; k >= 0 && i > 0; k-- {
+		b[k] = digits[i%10]
+		i /= 10
+	}
+	return string(b)
+}

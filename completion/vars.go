@@ -1,0 +1,131 @@
+package completion
+
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// platformArgs are the ARGs BuildKit defines in the global scope (its
+// dockerfile2llb defaultArgs): FROM lines and global ARG defaults may use
+// them undeclared; a stage sees them after `ARG NAME`.
+var platformArgs = []string{
+	"BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
+	"TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE",
+}
+
+// proxyArgs are the predefined proxy ARGs, which BuildKit passes to RUN
+// commands as environment variables when the build sets them.
+var proxyArgs = func() []string {
+	var out []string
+	for _, a := range analysis.BuiltinArgs {
+		if strings.HasSuffix(strings.ToLower(a), "_proxy") {
+			out = append(out, a)
+		}
+	}
+	return out
+}()
+
+// variables completes a name after `$` or `${` in the current word. ok is
+// false when the offset is not in such a name.
+func (c *context) variables() (items []Item, ok bool) {
+	w := c.word[:c.cur]
+	d := strings.LastIndexByte(w, '$')
+	if d < 0 || d > 0 && w[d-1] == c.esc {
+		return nil, false
+	}
+	ns := d + 1
+	brace := ns < len(c.word) && c.word[ns] == '{'
+	if brace {
+		ns++
+	}
+	if ns > c.cur {
+		return nil, false
+	}
+	for i := ns; i < c.cur; i++ {
+		if !isNameByte(c.word[i]) {
+			return nil, false
+		}
+	}
+	ne := c.cur
+	for ne < len(c.word) && isNameByte(c.word[ne]) {
+		ne++
+	}
+	prefix := c.word[ns:c.cur]
+	edit := c.span(c.ws+ns, c.ws+ne)
+	closeBrace := brace && (ne >= len(c.word) || c.word[ne] != '}')
+
+	var i int
+	switch {
+	case c.inNode:
+		i = c.node.Index
+	default:
+		n, found := c.ix.NodeBefore(c.off)
+		if !found {
+			return nil, true
+		}
+		i = n.Index
+	}
+	add := func(name, detail, doc string) {
+		if !hasPrefixFold(name, prefix) {
+			return
+		}
+		it := Item{
+			Label: name, Kind: Variable, Detail: detail, Documentation: doc,
+			Edit: edit, InsertText: name, SortText: sortKey(len(items)),
+		}
+		if closeBrace {
+			it.InsertText += "}"
+		}
+		items = append(items, it)
+	}
+	seen := map[string]bool{}
+	for _, v := range c.ix.VisibleVars(i) {
+		seen[v.Decl.Name.Value] = true
+		kind := "ARG"
+		if v.Decl.IsEnv {
+			kind = "ENV"
+		}
+		detail := kind + " " + v.Decl.Name.Value
+		if v.Decl.HasDefault {
+			detail += "=" + v.Decl.Value.Value
+		}
+		line := c.doc.LineOf(v.NameSpan.Start)
+		text := strings.TrimSpace(c.doc.Slice(analysis.Span{Start: c.doc.LineStart(line), End: c.doc.LineEnd(line)}))
+		add(v.Decl.Name.Value, detail, "Declared on line "+itoa(line+1)+":\n```dockerfile\n"+text+"\n```")
+	}
+	global := c.kw == "from" || c.ix.StageOf(i) < 0
+	if global {
+		for _, a := range platformArgs {
+			if !seen[a] {
+				add(a, "predefined ARG", "Defined by BuildKit for the build's platforms; usable in FROM lines without a declaration.")
+			}
+		}
+	}
+	if c.kw == "run" {
+		for _, a := range proxyArgs {
+			if !seen[a] {
+				add(a, "predefined ARG", "A proxy setting BuildKit passes to RUN commands when the build sets it.")
+			}
+		}
+	}
+	return items, true
+}
+
+func isNameByte(b byte) bool {
+	return b == '_' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
