@@ -1,0 +1,122 @@
+// Package workspace finds, in the files around Dockerfiles, the places that
+// name a build target: Compose `build.target`, Bake `target`, the GitHub
+// Actions build-push-action's `target:` input, and `docker build --target`
+// in shell scripts, Makefiles and justfiles. Each place is kept with its
+// exact span and the Dockerfile it builds, so a stage named only as a target
+// still counts as used, and navigation can cross files.
+package workspace
+
+import (
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Kind is the sort of file a target is named in.
+type Kind int
+
+const (
+	NotTargets Kind = iota
+	Compose
+	Bake
+	BakeJSON
+	Workflow
+	Script
+)
+
+func (k Kind) String() string {
+	return [...]string{"none", "compose", "bake", "bake", "workflow", "script"}[k]
+}
+
+// Target is one place that names a build target.
+type Target struct {
+	File       string        // the file that names it
+	Kind       Kind          // what sort of file that is
+	Name       string        // the stage named; "" while it is being typed
+	Span       analysis.Span // the name's bytes in File (empty where the value is empty)
+	Dockerfile string        // the Dockerfile it builds, cleaned and absolute when File is
+	Owner      string        // the Compose service, Bake target or workflow step, for messages
+}
+
+// Classify tells from a file's path whether it can name targets.
+func Classify(p string) Kind {
+	base := strings.ToLower(filepath.Base(p))
+	dir := filepath.ToSlash(filepath.Dir(p))
+	ext := path.Ext(base)
+	switch {
+	case isComposeName(base):
+		return Compose
+	case strings.HasPrefix(base, "docker-bake") && (ext == ".hcl"):
+		return Bake
+	case strings.HasPrefix(base, "docker-bake") && ext == ".json":
+		return BakeJSON
+	case (ext == ".yml" || ext == ".yaml") && strings.HasSuffix(dir, ".github/workflows"):
+		return Workflow
+	case base == "makefile" || base == "gnumakefile" || ext == ".mk" || base == "justfile" || base == ".justfile" ||
+		ext == ".sh" || ext == ".bash" || ext == ".just":
+		return Script
+	}
+	return NotTargets
+}
+
+func isComposeName(base string) bool {
+	for _, stem := range []string{"compose", "docker-compose"} {
+		if !strings.HasPrefix(base, stem) {
+			continue
+		}
+		rest := strings.TrimPrefix(base, stem)
+		// compose.yaml, docker-compose.override.yml, compose.dev.yaml ...
+		if strings.HasSuffix(rest, ".yaml") || strings.HasSuffix(rest, ".yml") {
+			mid := strings.TrimSuffix(strings.TrimSuffix(rest, ".yaml"), ".yml")
+			if mid == "" || (strings.HasPrefix(mid, ".") && !strings.Contains(mid[1:], "/")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Extract returns the targets that the file at path (absolute or relative
+// to the workspace) names, by its kind. Files that do not parse yield none:
+// they are someone else's to report.
+func Extract(p string, content string) []Target {
+	var ts []Target
+	switch Classify(p) {
+	case Compose:
+		ts = composeTargets(p, content)
+	case Bake:
+		ts = bakeTargets(p, content)
+	case BakeJSON:
+		ts = bakeJSONTargets(p, content)
+	case Workflow:
+		ts = workflowTargets(p, content)
+	case Script:
+		ts = scriptTargets(p, content)
+	}
+	for i := range ts {
+		ts[i].File = p
+		ts[i].Kind = Classify(p)
+	}
+	return ts
+}
+
+// dockerfileFor joins a build context and a Dockerfile name as the tools do:
+// the context is relative to the file naming it, the Dockerfile to the
+// context, and the default name is Dockerfile.
+func dockerfileFor(file, context, dockerfile string) string {
+	if context == "" {
+		context = "."
+	}
+	if dockerfile == "" {
+		dockerfile = "Dockerfile"
+	}
+	if filepath.IsAbs(dockerfile) {
+		return filepath.Clean(dockerfile)
+	}
+	if !filepath.IsAbs(context) {
+		context = filepath.Join(filepath.Dir(file), context)
+	}
+	return filepath.Clean(filepath.Join(context, dockerfile))
+}

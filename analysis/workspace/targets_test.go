@@ -1,0 +1,154 @@
+package workspace
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// found is a target as the tests compare it: the text its span covers
+// stands in for the span.
+type found struct {
+	Name, At, Dockerfile, Owner string
+}
+
+func extract(t *testing.T, file, text string) []found {
+	t.Helper()
+	var out []found
+	for _, tg := range Extract(file, text) {
+		if tg.Span.Start < 0 || tg.Span.End > len(text) || tg.Span.Start > tg.Span.End {
+			t.Fatalf("span %v outside the file", tg.Span)
+		}
+		at := text[tg.Span.Start:tg.Span.End]
+		if tg.Span.Start == tg.Span.End {
+			// An empty value: show where it is, as line:col.
+			line := strings.Count(text[:tg.Span.Start], "\n")
+			col := tg.Span.Start - strings.LastIndex(text[:tg.Span.Start], "\n") - 1
+			at = fmt.Sprintf("@%d:%d", line, col)
+		}
+		out = append(out, found{tg.Name, at, tg.Dockerfile, tg.Owner})
+	}
+	return out
+}
+
+func TestClassify(t *testing.T) {
+	for p, want := range map[string]Kind{
+		"/w/compose.yaml": Compose, "/w/docker-compose.override.yml": Compose, "/w/compose.dev.yaml": Compose,
+		"/w/docker-bake.hcl": Bake, "/w/docker-bake.override.hcl": Bake, "/w/docker-bake.json": BakeJSON,
+		"/w/.github/workflows/ci.yml": Workflow, "/w/Makefile": Script, "/w/build.sh": Script, "/w/justfile": Script,
+		"/w/values.yaml": NotTargets, "/w/Dockerfile": NotTargets, "/w/composer.json": NotTargets,
+	} {
+		if got := Classify(p); got != want {
+			t.Errorf("Classify(%s) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestCompose(t *testing.T) {
+	text := `services:
+  api:
+    build:
+      context: ./api
+      dockerfile: build/Dockerfile.prod
+      target: "runtime"
+  worker:
+    build: ./worker
+  web:
+    build:
+      target: é-dev
+  half:
+    build:
+      target:
+`
+	got := extract(t, "/w/compose.yaml", text)
+	want := []found{
+		{"runtime", "runtime", "/w/api/build/Dockerfile.prod", "service api"},
+		{"é-dev", "é-dev", "/w/Dockerfile", "service web"},
+		{"", "@13:13", "/w/Dockerfile", "service half"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestBake(t *testing.T) {
+	text := `group "default" { targets = ["app"] }
+target "_common" {
+  context = "src"
+  dockerfile = "Containerfile"
+}
+target "app" {
+  inherits = ["_common"]
+  target = "release"
+}
+target "test" {
+  context = "."
+  target = "te"
+}
+target "dyn" {
+  target = "${STAGE}"
+}
+`
+	got := extract(t, "/w/docker-bake.hcl", text)
+	want := []found{
+		{"release", "release", "/w/src/Containerfile", "target app"},
+		{"te", "te", "/w/Dockerfile", "target test"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	jsonText := `{"target": {"app": {"context": "svc", "target": "build"}}}`
+	if d := cmp.Diff([]found{{"build", "build", "/w/svc/Dockerfile", "target app"}}, extract(t, "/w/docker-bake.json", jsonText)); d != "" {
+		t.Errorf("json (-want +got):\n%s", d)
+	}
+}
+
+func TestWorkflow(t *testing.T) {
+	text := `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build test image
+        uses: docker/build-push-action@v6
+        with:
+          context: ./svc
+          file: ./svc/Dockerfile.ci
+          target: test
+`
+	want := []found{{"test", "test", "/repo/svc/Dockerfile.ci", "step Build test image"}}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestScripts(t *testing.T) {
+	text := "image:\n\tdocker build --target runtime -t app:latest .\n" +
+		"test:\n\tdocker buildx build \\\n\t  --platform linux/amd64 \\\n\t  --target=test -f docker/Dockerfile.test ctx\n" +
+		"dyn:\n\tdocker build --target $(STAGE) .\n" +
+		"# docker build --target commented .\n" +
+		"quoted:\n\tpodman build --target \"lint\" sub\n"
+	want := []found{
+		{"runtime", "runtime", "/w/Dockerfile", "docker build"},
+		{"test", "test", "/w/docker/Dockerfile.test", "docker build"},
+		{"lint", "lint", "/w/sub/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestBrokenFilesYieldNothing(t *testing.T) {
+	for file, text := range map[string]string{
+		"/w/compose.yaml":            "services: [\n",
+		"/w/docker-bake.json":        "{",
+		"/w/.github/workflows/x.yml": "jobs: 3",
+		"/w/docker-bake.hcl":         "target \"x\" {\n  target = \n",
+	} {
+		_ = extract(t, file, text) // must not panic; what little it finds is checked for bounds
+	}
+}
