@@ -1,0 +1,238 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+)
+
+// HoverInfo is what to show for a position: Markdown about the thing whose
+// span is Span.
+type HoverInfo struct {
+	Span     Span
+	Markdown string
+}
+
+// Hover explains what is at off: a stage name or reference (its base
+// chain, line, what it copies from and what uses it), a variable, an
+// instruction keyword, a flag, a `--mount` key or a parser directive.
+func (ix *Index) Hover(off int) (HoverInfo, bool) {
+	if t, ok := ix.TargetAt(off); ok {
+		if t.Kind == TargetStage {
+			return HoverInfo{Span: t.At, Markdown: ix.stageHover(t.Stage)}, true
+		}
+		return HoverInfo{Span: t.At, Markdown: ix.varHover(off, t)}, true
+	}
+	for _, d := range ix.Directives {
+		if d.NameSpan.Contains(off) {
+			if info := LookupDirective(d.Name); info != nil {
+				return HoverInfo{Span: d.NameSpan, Markdown: docMarkdown("# "+info.Name+"=", "", info.Doc, info.URL)}, true
+			}
+		}
+	}
+	n, ok := ix.NodeAt(off)
+	if !ok {
+		return HoverInfo{}, false
+	}
+	if u, _, ok := ix.VarUseAt(off); ok && IsBuiltinArg(u.Name.Value) {
+		return HoverInfo{Span: u.Name.Span, Markdown: fmt.Sprintf("**ARG `%s`** · predefined by BuildKit", u.Name.Value)}, true
+	}
+	info := LookupInstruction(n.Cmd)
+	if info == nil {
+		return HoverInfo{}, false
+	}
+	if kw := n.Abs(n.Keyword.Span); kw.Contains(off) {
+		return HoverInfo{Span: kw, Markdown: docMarkdown(info.Name, info.Syntax, info.Doc, info.URL)}, true
+	}
+	for _, f := range n.Flags {
+		fs := n.Abs(f.Span)
+		if !fs.Contains(off) {
+			continue
+		}
+		name := Span{fs.Start, n.Abs(f.Name.Span).End}
+		if f.Name.Value == "mount" && f.HasValue && !name.Contains(off) {
+			if h, ok := mountHover(n.Abs(f.Value.Span), f.Value.Value, off); ok {
+				return h, true
+			}
+		}
+		fi := info.Flag(f.Name.Value)
+		if fi == nil {
+			return HoverInfo{}, false
+		}
+		url := fi.URL
+		if url == "" {
+			url = info.URL
+		}
+		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), fi.Doc, url)}, true
+	}
+	return HoverInfo{}, false
+}
+
+func placeholder(fi *FlagInfo) string {
+	if fi.Placeholder == "" {
+		return ""
+	}
+	return "=" + fi.Placeholder
+}
+
+// mountHover explains the key or type at off in a `--mount` value whose
+// text maps byte for byte onto span.
+func mountHover(span Span, value string, off int) (HoverInfo, bool) {
+	if span.Len() != len(value) {
+		return HoverInfo{}, false
+	}
+	start := 0
+	for _, field := range strings.Split(value, ",") {
+		fs := Span{span.Start + start, span.Start + start + len(field)}
+		start += len(field) + 1
+		if !fs.Contains(off) {
+			continue
+		}
+		key, val, hasVal := strings.Cut(field, "=")
+		ks := Span{fs.Start, fs.Start + len(key)}
+		if hasVal && strings.EqualFold(key, "type") && off > ks.End {
+			if t := LookupMountType(val); t != nil {
+				return HoverInfo{Span: Span{ks.End + 1, fs.End}, Markdown: docMarkdown("type="+t.Name, "", t.Doc, t.URL)}, true
+			}
+		}
+		if k := LookupMountKey(key); k != nil && ks.Contains(off) {
+			return HoverInfo{Span: ks, Markdown: docMarkdown(k.Name, "", k.Doc, ref("run---mount"))}, true
+		}
+		return HoverInfo{}, false
+	}
+	return HoverInfo{}, false
+}
+
+func docMarkdown(title, syntax, doc, url string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n\n", title)
+	if syntax != "" {
+		fmt.Fprintf(&b, "```dockerfile\n%s\n```\n\n", syntax)
+	}
+	b.WriteString(doc)
+	if url != "" {
+		fmt.Fprintf(&b, "\n\n[Dockerfile reference](%s)", url)
+	}
+	return b.String()
+}
+
+// StageChain returns stage s, the stages it is built on and, at the end,
+// the base image of the first of them: `test <- build <- golang:1.23`.
+func (ix *Index) StageChain(s int) string {
+	parts := []string{ix.stageShort(s)}
+	for hops := 0; hops <= len(ix.stages); hops++ {
+		st := ix.Stage(s)
+		if st.BaseStage < 0 {
+			base := st.Base
+			if base == "" {
+				base = "?"
+			}
+			parts = append(parts, base)
+			break
+		}
+		s = st.BaseStage
+		parts = append(parts, ix.stageShort(s))
+	}
+	return strings.Join(parts, " <- ")
+}
+
+// stageShort names stage s briefly: its name or `stage N`.
+func (ix *Index) stageShort(s int) string {
+	if st := ix.Stage(s); st.Name != "" {
+		return st.Name
+	}
+	return fmt.Sprintf("stage %d", s)
+}
+
+// UsingStages returns, in order, the stages that build on or copy from
+// stage s, each once.
+func (ix *Index) UsingStages(s int) []int {
+	var out []int
+	for _, r := range ix.StageUses(s) {
+		if r.Resolution == ResolvesStage && r.Stage >= 0 && (len(out) == 0 || out[len(out)-1] != r.Stage) {
+			out = append(out, r.Stage)
+		}
+	}
+	return out
+}
+
+func (ix *Index) stageHover(s int) string {
+	st := ix.Stage(s)
+	var b strings.Builder
+	title := fmt.Sprintf("stage `%s`", st.Name)
+	if st.Name == "" {
+		title = fmt.Sprintf("stage %d (unnamed)", s)
+	}
+	fmt.Fprintf(&b, "**%s** · line %d", title, ix.Doc.LineOf(st.Span.Start)+1)
+	if st.Platform != "" {
+		fmt.Fprintf(&b, " · platform `%s`", st.Platform)
+	}
+	fmt.Fprintf(&b, "\n\n`%s`", ix.StageChain(s))
+
+	var copies []string
+	seen := map[int]bool{}
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		for _, r := range n.Refs {
+			if r.Resolution == ResolvesStage && !seen[r.Target] {
+				seen[r.Target] = true
+				copies = append(copies, fmt.Sprintf("`%s`", ix.stageShort(r.Target)))
+			}
+		}
+	}
+	if len(copies) > 0 {
+		fmt.Fprintf(&b, "\n\nCopies from: %s", strings.Join(copies, ", "))
+	}
+	var uses []string
+	for _, r := range ix.StageUses(s) {
+		what := map[RefKind]string{RefFrom: "FROM", RefCopyFrom: "--from", RefMountFrom: "--mount from"}[r.Kind]
+		where := "before any stage"
+		if r.Stage >= 0 {
+			where = "`" + ix.stageShort(r.Stage) + "`"
+		}
+		note := ""
+		if r.Resolution == ResolvesLaterStage {
+			note = ", too early: BuildKit fails"
+		}
+		uses = append(uses, fmt.Sprintf("%s (%s, line %d%s)", where, what, ix.Doc.LineOf(r.Span.Start)+1, note))
+	}
+	if len(uses) == 0 {
+		if s == len(ix.stages)-1 {
+			b.WriteString("\n\nUsed by: nothing; it is the final stage")
+		} else {
+			b.WriteString("\n\nUsed by: nothing")
+		}
+	} else {
+		fmt.Fprintf(&b, "\n\nUsed by: %s", strings.Join(uses, ", "))
+	}
+	return b.String()
+}
+
+func (ix *Index) varHover(off int, t Target) string {
+	site := t.Var
+	// Show the declaration in scope where there is one.
+	if n, ok := ix.NodeAt(off); ok {
+		for _, u := range n.Uses {
+			if n.Abs(u.Span).Contains(off) {
+				if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
+					site = s
+				}
+			}
+		}
+	}
+	d := site.Decl
+	kw := "ARG"
+	if d.IsEnv {
+		kw = "ENV"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s `%s`**", kw, d.Name.Value)
+	if d.HasDefault {
+		fmt.Fprintf(&b, " = `%s`", d.Value.Value)
+	}
+	scope := "global"
+	if s := ix.StageOf(site.Instruction); s >= 0 {
+		scope = "in stage `" + ix.stageShort(s) + "`"
+	}
+	fmt.Fprintf(&b, " · %s · line %d", scope, ix.Doc.LineOf(site.NameSpan.Start)+1)
+	return b.String()
+}

@@ -1,0 +1,110 @@
+package analysis
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// RenameError is why a rename cannot be done, worded for the person who
+// asked for it.
+type RenameError struct{ Message string }
+
+func (e *RenameError) Error() string { return e.Message }
+
+func refuse(format string, args ...any) error {
+	return &RenameError{Message: fmt.Sprintf(format, args...)}
+}
+
+// PrepareRename returns the span of the name at off that a rename would
+// change, and the name itself, or why nothing there can be renamed.
+func (ix *Index) PrepareRename(off int) (Span, string, error) {
+	t, ok := ix.TargetAt(off)
+	if !ok {
+		return Span{}, "", refuse("there is no stage or variable name here to rename")
+	}
+	if t.Kind == TargetVar {
+		return t.At, t.Var.Decl.Name.Value, nil
+	}
+	st := ix.Stage(t.Stage)
+	if st.Name == "" {
+		return Span{}, "", refuse("stage %d (%s) has no name to rename; give it one with `AS name` on its FROM line", t.Stage, st.Base)
+	}
+	if t.Numeric {
+		// The index stays; the rename is of the stage's name.
+		return t.At, st.Name, nil
+	}
+	return t.At, ix.Doc.Slice(t.At), nil
+}
+
+// Rename returns the edits that rename the stage or variable at off to
+// newName, in document order, or why it cannot be done: a name BuildKit
+// would reject, one another stage or variable already has, or one that
+// would change what another reference means. Every reference is rewritten
+// whatever its casing; numeric stage references stay as they are.
+func (ix *Index) Rename(off int, newName string) ([]Edit, error) {
+	if _, _, err := ix.PrepareRename(off); err != nil {
+		return nil, err
+	}
+	t, _ := ix.TargetAt(off)
+	if t.Kind == TargetStage {
+		return ix.renameStage(t.Stage, newName)
+	}
+	return ix.renameVar(t.Var, newName)
+}
+
+func (ix *Index) renameStage(s int, newName string) ([]Edit, error) {
+	if err := CheckStageName(newName); err != nil {
+		return nil, &RenameError{Message: "cannot rename: " + err.Error()}
+	}
+	lower := strings.ToLower(newName)
+	for _, st := range ix.Stages() {
+		if st.Index != s && st.LowerName() == lower {
+			return nil, refuse("cannot rename: stage %q on line %d already has the name %q", st.Name, ix.Doc.LineOf(st.NameSpan.Start)+1, newName)
+		}
+	}
+	for _, r := range ix.Refs() {
+		if r.Numeric || r.Stage <= s || strings.ToLower(r.Value) != lower || r.Target == s {
+			continue
+		}
+		return nil, refuse("cannot rename: %q on line %d names an image, and would then name this stage instead", r.Value, ix.Doc.LineOf(r.Span.Start)+1)
+	}
+	var edits []Edit
+	for _, o := range ix.stageOccurrences(s) {
+		if !o.Numeric {
+			edits = append(edits, Edit{Span: o.Span, Text: newName})
+		}
+	}
+	return edits, nil
+}
+
+var varNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
+	if !varNamePattern.MatchString(newName) {
+		return nil, refuse("cannot rename: %q is not a valid variable name: it must start with a letter or '_' and contain only letters, digits and '_'", newName)
+	}
+	if IsBuiltinArg(newName) {
+		return nil, refuse("cannot rename: %s is predefined by BuildKit", newName)
+	}
+	occ := ix.varOccurrences(root)
+	// A declaration of newName where an occurrence stands, or where one of
+	// its uses would then resolve, would capture the renamed variable.
+	for _, o := range occ {
+		n, ok := ix.NodeAt(o.Span.Start)
+		if !ok {
+			continue
+		}
+		if site, ok := ix.ResolveVar(n.Index, newName); ok {
+			return nil, refuse("cannot rename: %s is already declared on line %d, in scope at line %d", newName, ix.Doc.LineOf(site.NameSpan.Start)+1, ix.Doc.LineOf(o.Span.Start)+1)
+		}
+	}
+	if g, ok := ix.globalArg(newName, ix.n); ok && ix.StageOf(root.Instruction) < 0 {
+		return nil, refuse("cannot rename: %s is already declared on line %d", newName, ix.Doc.LineOf(g.NameSpan.Start)+1)
+	}
+	edits := make([]Edit, 0, len(occ))
+	for _, o := range occ {
+		edits = append(edits, Edit{Span: o.Span, Text: newName})
+	}
+	return edits, nil
+}

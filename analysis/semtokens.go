@@ -1,0 +1,329 @@
+package analysis
+
+import (
+	"slices"
+	"strings"
+)
+
+// TokenType is the class of a semantic token.
+type TokenType uint8
+
+const (
+	TokKeyword  TokenType = iota // instruction keywords, AS, heredoc delimiters
+	TokStage                     // stage names and references to stages
+	TokFlag                      // `--name` of a flag
+	TokVariable                  // ARG/ENV names and `$name` uses
+	TokString                    // quoted text, flag and variable values
+	TokComment                   // whole-line comments and parser directives
+	TokHeredoc                   // the lines of a heredoc body
+	tokTypeCount
+)
+
+var tokenTypeNames = [...]string{"keyword", "stage", "flag", "variable", "string", "comment", "heredoc"}
+
+func (t TokenType) String() string { return tokenTypeNames[t] }
+
+// TokenTypes lists every TokenType, in order.
+func TokenTypes() []TokenType {
+	out := make([]TokenType, tokTypeCount)
+	for i := range out {
+		out[i] = TokenType(i)
+	}
+	return out
+}
+
+// TokenMod is a set of token modifiers.
+type TokenMod uint32
+
+const (
+	ModDeclaration    TokenMod = 1 << iota // where a stage or variable is declared
+	ModReference                           // where it is referred to
+	ModDefaultLibrary                      // a variable BuildKit predefines
+	modCount          = iota
+)
+
+var tokenModNames = [...]string{"declaration", "reference", "defaultLibrary"}
+
+// TokenModNames lists the modifier names, bit i named by element i.
+func TokenModNames() []string { return tokenModNames[:modCount] }
+
+// SemToken is a semantic token on one line; Col and Len count in the
+// encoding the tokens were asked for.
+type SemToken struct {
+	Line, Col, Len int
+	Type           TokenType
+	Mods           TokenMod
+}
+
+// span tokens before they are placed: byte spans that may overlap.
+type rawToken struct {
+	span Span
+	mods TokenMod
+	typ  TokenType
+	prio int8
+}
+
+// SemanticTokens returns the tokens that overlap span, in document order.
+// They never overlap one another and never cross a line end: a token that
+// covers several lines is cut at each.
+func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
+	doc := ix.Doc
+	first := max(ix.search(span.Start)-1, 0)
+	spans := make([]rawToken, 0, 6*(ix.search(span.End)-first)+16)
+	var sc overlapScratch
+	prevEnd := 0
+	if first > 0 {
+		prev := ix.Node(first - 1)
+		prevEnd = prev.Start + prev.Len
+	}
+	for i := first; i < ix.n; i++ {
+		n := ix.Node(i)
+		if n.Start > span.End {
+			spans = ix.commentTokens(spans, prevEnd, n.Start)
+			prevEnd = -1
+			break
+		}
+		spans = ix.commentTokens(spans, prevEnd, n.Start)
+		spans = ix.instructionTokens(spans, n, &sc)
+		prevEnd = n.Start + n.Len
+	}
+	if prevEnd >= 0 {
+		spans = ix.commentTokens(spans, prevEnd, doc.Len()+1)
+	}
+
+	out := make([]SemToken, 0, len(spans))
+	line, lineStart, lineEnd, lastOff, lastCol := -1, 0, 0, 0, 0
+	for _, t := range spans {
+		for a := t.span.Start; a < t.span.End; {
+			if a >= lineEnd || line < 0 || a < lineStart {
+				line = doc.LineOf(a)
+				lineStart, lineEnd = doc.LineStart(line), doc.LineEnd(line)
+				lastOff, lastCol = lineStart, 0
+			}
+			if a >= lineEnd { // a terminator; move to the next line
+				a = doc.LineStart(line + 1)
+				if a <= lineStart {
+					break
+				}
+				continue
+			}
+			b := min(t.span.End, lineEnd)
+			if b > span.Start && a < span.End {
+				col := lastCol + columnWidth(doc.Slice(Span{lastOff, a}), enc)
+				w := columnWidth(doc.Slice(Span{a, b}), enc)
+				if w > 0 {
+					out = append(out, SemToken{Line: line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
+				}
+				lastOff, lastCol = b, col+w
+			}
+			a = b
+		}
+	}
+	return out
+}
+
+// commentTokens adds the whole-line comments that start in [from, to).
+func (ix *Index) commentTokens(dst []rawToken, from, to int) []rawToken {
+	doc := ix.Doc
+	if to <= from {
+		return dst
+	}
+	for l := doc.LineOf(from); l < doc.LineCount(); l++ {
+		ls := doc.LineStart(l)
+		if ls >= to {
+			break
+		}
+		if ls < from {
+			continue
+		}
+		dst = appendCommentLine(dst, doc.Slice(Span{ls, doc.LineEnd(l)}), ls)
+	}
+	return dst
+}
+
+func appendCommentLine(dst []rawToken, text string, start int) []rawToken {
+	t := strings.TrimLeft(text, " \t\uFEFF")
+	if t == "" || t[0] != '#' {
+		return dst
+	}
+	return append(dst, rawToken{span: Span{start + len(text) - len(t), start + len(text)}, typ: TokComment})
+}
+
+// instructionTokens adds the tokens of one instruction, overlaps resolved.
+func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) []rawToken {
+	mark := len(dst)
+	ts := dst
+	add := func(s Span, typ TokenType, mods TokenMod, prio int8) {
+		if s.End > s.Start {
+			ts = append(ts, rawToken{n.Abs(s), mods, typ, prio})
+		}
+	}
+	add(n.Keyword.Span, TokKeyword, 0, 1)
+	text := ix.Doc.Slice(n.Span())
+	for _, f := range n.Flags {
+		add(Span{f.Span.Start, f.Name.Span.End}, TokFlag, 0, 1)
+		if f.HasValue {
+			add(f.Value.Span, TokString, 0, 0)
+		}
+	}
+	switch n.Cmd {
+	case "from":
+		if n.As != nil {
+			add(n.As.Span, TokKeyword, 0, 1)
+		}
+		if n.Name != nil {
+			add(n.Name.Span, TokStage, ModDeclaration, 1)
+		}
+	case "onbuild":
+		if len(n.Args) > 0 {
+			add(n.Args[0].Span, TokKeyword, 0, 1)
+		}
+	default:
+		for _, a := range n.Args {
+			if n.JSON {
+				add(Span{a.Span.Start - 1, min(a.Span.End+1, len(text))}, TokString, 0, 0)
+				continue
+			}
+			if strings.HasPrefix(a.Value, "<<") && len(n.Heredocs) > 0 {
+				add(a.Span, TokKeyword, 0, 1)
+				continue
+			}
+			ts = appendQuoted(ts, text, a.Span, n.Start, ix.Escape)
+		}
+	}
+	for _, r := range n.Refs {
+		if r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage {
+			add(r.Value.Span, TokStage, ModReference, 1)
+		}
+	}
+	for _, d := range n.Decls {
+		add(d.Name.Span, TokVariable, ModDeclaration, 1)
+		if d.HasDefault {
+			add(d.Value.Span, TokString, 0, 0)
+		}
+	}
+	for _, u := range n.Uses {
+		var mods TokenMod = ModReference
+		if IsBuiltinArg(u.Name.Value) {
+			mods |= ModDefaultLibrary
+		}
+		add(u.Span, TokVariable, mods, 2)
+	}
+	heredocLines := Span{-1, -1}
+	for _, h := range n.Heredocs {
+		add(h.Body, TokHeredoc, 0, 1)
+		add(h.Terminator, TokKeyword, 0, 1)
+		if heredocLines.Start < 0 {
+			heredocLines.Start = h.Body.Start
+		}
+		heredocLines.End = max(h.Body.End, h.Terminator.End)
+	}
+	// Comment lines inside continuations.
+	if n.Lines > 1 {
+		for off := strings.IndexByte(text, '\n') + 1; off > 0 && off < len(text); {
+			end := strings.IndexByte(text[off:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += off
+			}
+			if heredocLines.Start >= 0 && off >= heredocLines.Start {
+				break
+			}
+			line := strings.TrimRight(text[off:end], "\r")
+			if c := appendCommentLine(nil, line, off); len(c) > 0 {
+				add(c[0].span, TokComment, 0, 3)
+			}
+			off = end + 1
+		}
+	}
+	return append(ts[:mark], resolveOverlaps(ts[mark:], sc)...)
+}
+
+// appendQuoted adds a string token for each quoted part of the argument at
+// span (relative to the instruction whose text is text).
+func appendQuoted(dst []rawToken, text string, span Span, base int, esc byte) []rawToken {
+	end := min(span.End, len(text))
+	var quote byte
+	start := 0
+	for i := span.Start; i < end; i++ {
+		c := text[i]
+		switch {
+		case c == esc && quote != '\'':
+			i++
+		case quote == 0 && (c == '"' || c == '\''):
+			quote, start = c, i
+		case quote != 0 && c == quote:
+			dst = append(dst, rawToken{span: Span{base + start, base + i + 1}, typ: TokString})
+			quote = 0
+		}
+	}
+	if quote != 0 {
+		dst = append(dst, rawToken{span: Span{base + start, base + end}, typ: TokString})
+	}
+	return dst
+}
+
+// overlapScratch holds buffers reused from one instruction to the next.
+type overlapScratch struct {
+	paint []int32
+	order []int32
+	out   []rawToken
+}
+
+// resolveOverlaps cuts lower-priority tokens around higher ones (the
+// earlier wins a tie) and returns the pieces in order. The result may live
+// in sc until its next use.
+func resolveOverlaps(ts []rawToken, sc *overlapScratch) []rawToken {
+	slices.SortStableFunc(ts, func(a, b rawToken) int { return a.span.Start - b.span.Start })
+	lo, hi, overlap := 0, 0, false
+	for i, t := range ts {
+		if i == 0 {
+			lo, hi = t.span.Start, t.span.End
+			continue
+		}
+		if t.span.Start < hi {
+			overlap = true
+		}
+		hi = max(hi, t.span.End)
+	}
+	if !overlap {
+		return ts
+	}
+	// Paint each byte with the token that wins it: lower priorities first,
+	// and within a priority the later first, so the earlier paints last.
+	sc.paint = slices.Grow(sc.paint[:0], hi-lo)[:hi-lo]
+	for i := range sc.paint {
+		sc.paint[i] = -1
+	}
+	sc.order = sc.order[:0]
+	for i := range ts {
+		sc.order = append(sc.order, int32(i))
+	}
+	slices.SortStableFunc(sc.order, func(a, b int32) int {
+		if ts[a].prio != ts[b].prio {
+			return int(ts[a].prio) - int(ts[b].prio)
+		}
+		return int(b - a)
+	})
+	for _, k := range sc.order {
+		for p := ts[k].span.Start; p < ts[k].span.End; p++ {
+			sc.paint[p-lo] = k
+		}
+	}
+	sc.out = sc.out[:0]
+	for p := 0; p < len(sc.paint); {
+		k := sc.paint[p]
+		q := p + 1
+		for q < len(sc.paint) && sc.paint[q] == k {
+			q++
+		}
+		if k >= 0 {
+			t := ts[k]
+			t.span = Span{lo + p, lo + q}
+			sc.out = append(sc.out, t)
+		}
+		p = q
+	}
+	return sc.out
+}
