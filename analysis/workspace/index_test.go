@@ -1,0 +1,107 @@
+package workspace
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func writeTree(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestScan(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":                  "FROM a AS test\nFROM b\n",
+		"svc/Dockerfile.prod":         "FROM a AS runtime\n",
+		"compose.yaml":                "services:\n  s:\n    build:\n      context: svc\n      dockerfile: Dockerfile.prod\n      target: runtime\n",
+		"Makefile":                    "t:\n\tdocker build --target test .\n",
+		"node_modules/x/compose.yaml": "services:\n  s:\n    build:\n      target: hidden\n",
+		".git/hooks/build.sh":         "docker build --target hidden .\n",
+		"vendor/y/Dockerfile":         "FROM hidden\n",
+	})
+	if err := os.Symlink(root, filepath.Join(root, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	want := []string{filepath.Join(root, "Dockerfile"), filepath.Join(root, "svc/Dockerfile.prod")}
+	if d := cmp.Diff(want, ix.Dockerfiles); d != "" {
+		t.Errorf("Dockerfiles (-want +got):\n%s", d)
+	}
+	names := func(ts []Target) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, filepath.Base(t.File)+":"+t.Name)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"Makefile:test"}, names(ix.TargetsFor(filepath.Join(root, "Dockerfile")))); d != "" {
+		t.Errorf("targets of Dockerfile (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"compose.yaml:runtime"}, names(ix.TargetsFor(filepath.Join(root, "svc/Dockerfile.prod")))); d != "" {
+		t.Errorf("targets of svc/Dockerfile.prod (-want +got):\n%s", d)
+	}
+
+	// Editing the Makefile in the editor, then deleting it.
+	mk := filepath.Join(root, "Makefile")
+	ix2 := ix.Update(mk, "t:\n\tdocker build --target other .\n")
+	if d := cmp.Diff([]string{"Makefile:other"}, names(ix2.TargetsFor(filepath.Join(root, "Dockerfile")))); d != "" {
+		t.Errorf("after an update (-want +got):\n%s", d)
+	}
+	if len(ix.TargetsFor(filepath.Join(root, "Dockerfile"))) != 1 || ix.TargetsIn(mk)[0].Name != "test" {
+		t.Errorf("Update changed the index it was called on")
+	}
+	if got := ix2.Remove(mk).TargetsFor(filepath.Join(root, "Dockerfile")); len(got) != 0 {
+		t.Errorf("after removal: %v", got)
+	}
+	if tg, ok := ix.TargetAt(mk, ix.TargetsIn(mk)[0].Span.Start+1); !ok || tg.Name != "test" {
+		t.Errorf("TargetAt: %+v %v", tg, ok)
+	}
+
+	if lim := (Limits{MaxFiles: 2, MaxBytes: 1 << 20, MaxSize: 1 << 20}); !Scan([]string{root}, lim).Truncated {
+		t.Errorf("a scan past MaxFiles is not marked truncated")
+	}
+}
+
+// BenchmarkScan indexes a tree of 10,000 files: 1,000 services, each with a
+// Dockerfile, a compose file, a Makefile and seven source files.
+func BenchmarkScan(b *testing.B) {
+	root := b.TempDir()
+	files := map[string]string{}
+	for i := 0; i < 1000; i++ {
+		dir := fmt.Sprintf("svc%04d", i)
+		files[dir+"/Dockerfile"] = "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n"
+		files[dir+"/compose.yaml"] = "services:\n  app:\n    build:\n      target: build\n"
+		files[dir+"/Makefile"] = "image:\n\tdocker build --target build -t app .\n"
+		for k := 0; k < 7; k++ {
+			files[fmt.Sprintf("%s/src/file%d.go", dir, k)] = "package main\n"
+		}
+	}
+	writeTree(b, root, files)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var ix *Index
+	for b.Loop() {
+		ix = Scan([]string{root}, DefaultLimits)
+	}
+	runtime.ReadMemStats(&after)
+	if len(ix.Dockerfiles) != 1000 || len(ix.TargetsFor(filepath.Join(root, "svc0007", "Dockerfile"))) != 2 {
+		b.Fatalf("scan found %d Dockerfiles", len(ix.Dockerfiles))
+	}
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
