@@ -1,0 +1,64 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+func TestInlayHints(t *testing.T) {
+	text := strings.Join([]string{
+		"ARG GO=1.23",
+		"ARG REG=docker.io/library",
+		"ARG IMG=${REG}/golang",
+		"FROM ${IMG}:${GO}-alpine",
+		"FROM alpine:${MISSING:-3.20}",
+		"FROM scratch:${NODEFAULT}",
+		"FROM golang:${GO} AS build",
+		"COPY --from=1 /a /b",
+		"COPY --from=build /a /b",
+		"RUN --mount=type=bind,from=2,target=/x true",
+		"COPY --from=9 /a /b",
+	}, "\n")
+	ix := Parse(NewDocument(text))
+	var got []string
+	for _, h := range ix.InlayHints(Span{0, len(text)}) {
+		p := ix.Doc.Position(h.Off, UTF8)
+		got = append(got, fmt.Sprintf("%d:%d %s", p.Line+1, p.Col+1, h.Label))
+	}
+	want := []string{
+		"4:25 docker.io/library/golang:1.23-alpine",
+		"5:29 alpine:3.20",
+		"5:29 #1",
+		"6:26 #2",
+		"7:18 golang:1.23",
+		"8:14 alpine:3.20",
+		"10:29 scratch:${NODEFAULT}",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hints (-want +got):\n%s", diff)
+	}
+	// Only the requested range.
+	line := Span{ix.Doc.LineStart(7), ix.Doc.LineEnd(7)}
+	if hs := ix.InlayHints(line); len(hs) != 1 || hs[0].Label != "alpine:3.20" {
+		t.Errorf("hints on line 8: %v", hs)
+	}
+}
+
+func BenchmarkInlayHints(b *testing.B) {
+	text := testgen.Large(1000)
+	ix := Parse(NewDocument(text))
+	ix.Refs()
+	mid := ix.Doc.LineCount() / 2
+	visible := Span{ix.Doc.LineStart(mid), ix.Doc.LineStart(mid + 60)}
+	if len(ix.InlayHints(visible)) == 0 {
+		b.Fatal("no hints in the visible range")
+	}
+	for b.Loop() {
+		ix.InlayHints(visible)
+	}
+}
