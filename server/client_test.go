@@ -18,7 +18,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/diag"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // testTimeout bounds every wait in these tests.
@@ -57,7 +57,7 @@ func withDelay(d time.Duration) clientOption {
 }
 
 // withDiagnose replaces how the server computes diagnostics.
-func withDiagnose(f func(*analysis.Index) []diag.Diagnostic) clientOption {
+func withDiagnose(f func(*analysis.Index, *rules.Config) []rules.Diagnostic) clientOption {
 	return func(_ *Config, setup *[]func(*Server)) {
 		*setup = append(*setup, func(s *Server) { s.diagnose = f })
 	}

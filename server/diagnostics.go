@@ -2,6 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,7 +15,10 @@ import (
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
-	"github.com/stagehand-ls/stagehand/internal/diag"
+	"github.com/moby/patternmatcher"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // publisher publishes one open document's diagnostics, debounced: each
@@ -31,6 +39,9 @@ type publisher struct {
 
 // scheduleDiagnostics (re)starts the debounce timer of u.
 func (s *Server) scheduleDiagnostics(u uri.URI) {
+	if s.pullMode() {
+		return // the client asks when it wants them
+	}
 	p := s.docs.publisher(u, func() *publisher { return &publisher{s: s, u: u} })
 	p.tmu.Lock()
 	defer p.tmu.Unlock()
@@ -112,27 +123,110 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 	if !ok {
 		return out // the analysis failed on this text and logged why
 	}
+	base, _ := s.rulesConfig()
+	cfg := *base
+	cfg.Ignore = s.dockerignore(snap.URI)
 	enc := s.encoding()
 	doc := snap.Doc
-	for _, d := range s.diagnose(ix) {
-		out = append(out, protocol.Diagnostic{
-			Range:    toRange(doc, d.Span, enc),
-			Severity: severity(d.Severity),
-			Code:     protocol.String(d.Rule),
-			Source:   protocol.NewOptional("stagehand"),
-			Message:  protocol.String(d.Message),
-		})
+	for _, d := range s.diagnose(ix, &cfg) {
+		out = append(out, toDiagnostic(doc, snap.URI, d, enc))
 	}
 	return out
 }
 
-func severity(s diag.Severity) protocol.DiagnosticSeverity {
+// toDiagnostic converts d, with its fixes as data for code actions.
+func toDiagnostic(doc *analysis.Document, docURI string, d rules.Diagnostic, enc analysis.Encoding) protocol.Diagnostic {
+	pd := protocol.Diagnostic{
+		Range:    toRange(doc, d.Span, enc),
+		Severity: severity(d.Severity),
+		Code:     protocol.String(d.Rule),
+		Source:   protocol.NewOptional("stagehand"),
+		Message:  protocol.String(d.Message),
+	}
+	if u := d.URL(); u != "" {
+		pd.CodeDescription = protocol.CodeDescription{Href: uri.URI(u)}
+	}
+	var tags []protocol.DiagnosticTag
+	for _, t := range d.Tags {
+		switch t {
+		case rules.Unnecessary:
+			tags = append(tags, protocol.DiagnosticTagUnnecessary)
+		case rules.Deprecated:
+			tags = append(tags, protocol.DiagnosticTagDeprecated)
+		}
+	}
+	if len(tags) > 0 {
+		pd.Tags = protocol.NewDiagnosticTags(tags...)
+	}
+	for _, r := range d.Related {
+		pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: uri.URI(docURI), Range: toRange(doc, r.Span, enc)},
+			Message:  r.Message,
+		})
+	}
+	if len(d.Fixes) > 0 {
+		data := DiagnosticData{Rule: d.Rule}
+		for _, f := range d.Fixes {
+			fd := FixData{Title: f.Title, Preferred: f.Preferred, Edits: []TextEditData{}}
+			for _, e := range f.Edits {
+				fd.Edits = append(fd.Edits, TextEditData{Range: toRange(doc, e.Span, enc), NewText: e.Text})
+			}
+			data.Fixes = append(data.Fixes, fd)
+		}
+		if b, err := json.Marshal(data); err == nil {
+			pd.Data = b
+		}
+	}
+	return pd
+}
+
+// DiagnosticData is the data of a published diagnostic: its fixes as
+// edits of the version the diagnostic was computed for, ready for
+// textDocument/codeAction.
+type DiagnosticData struct {
+	Rule  string    `json:"rule"`
+	Fixes []FixData `json:"fixes"`
+}
+
+// FixData is one fix of DiagnosticData.
+type FixData struct {
+	Title     string         `json:"title"`
+	Preferred bool           `json:"preferred,omitempty"`
+	Edits     []TextEditData `json:"edits"`
+}
+
+// TextEditData is an edit of FixData.
+type TextEditData struct {
+	Range   protocol.Range `json:"range"`
+	NewText string         `json:"newText"`
+}
+
+// dockerignore loads the .dockerignore beside the document, for a file
+// URI; nil when there is none or it cannot be read.
+func (s *Server) dockerignore(docURI string) *patternmatcher.PatternMatcher {
+	u, err := url.Parse(docURI)
+	if err != nil || u.Scheme != "file" {
+		return nil
+	}
+	path := filepath.FromSlash(u.Path)
+	if runtime.GOOS == "windows" {
+		path = strings.TrimPrefix(path, `\`)
+	}
+	m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path))
+	if err != nil {
+		s.log.Warn("reading .dockerignore", zap.String("uri", docURI), zap.Error(err))
+		return nil
+	}
+	return m
+}
+
+func severity(s rules.Severity) protocol.DiagnosticSeverity {
 	switch s {
-	case diag.Warning:
+	case rules.Warning:
 		return protocol.DiagnosticSeverityWarning
-	case diag.Info:
+	case rules.Information:
 		return protocol.DiagnosticSeverityInformation
-	case diag.Hint:
+	case rules.Hint:
 		return protocol.DiagnosticSeverityHint
 	}
 	return protocol.DiagnosticSeverityError

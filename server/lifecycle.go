@@ -23,6 +23,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.caps = params.Capabilities
 	s.trace = params.Trace
 	s.mu.Unlock()
+	s.setSettings([]byte(params.InitializationOptions))
 	s.log.Info("initialized", zap.String("client", params.ClientInfo.Name),
 		zap.Stringer("positionEncoding", enc))
 
@@ -80,11 +81,6 @@ func negotiateEncoding(offered []protocol.PositionEncodingKind) (analysis.Encodi
 		}
 	}
 	return analysis.UTF16, protocol.PositionEncodingKindUTF16
-}
-
-// Initialized is the client's acknowledgement; nothing to do yet.
-func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
-	return nil
 }
 
 // Shutdown stops the server from accepting anything but exit.

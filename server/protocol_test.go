@@ -16,7 +16,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/diag"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 const testURI = "file:///work/Dockerfile"
@@ -450,8 +450,8 @@ func TestDiagnosticsFromIndex(t *testing.T) {
 	if d.Range.Start != (protocol.Position{Line: 1, Character: 0}) || d.Severity != protocol.DiagnosticSeverityError {
 		t.Errorf("diagnostic = %+v", d)
 	}
-	if d.Code != protocol.String(diag.InstructionError) {
-		t.Errorf("code = %v, want %s", d.Code, diag.InstructionError)
+	if d.Code != protocol.String(rules.InstructionError) {
+		t.Errorf("code = %v, want %s", d.Code, rules.InstructionError)
 	}
 	c.change(testURI, 8, partial(1, 3, 1, 4, ""))
 	if diags := c.diagnostics(testURI, 8); len(diags) != 0 {
@@ -482,12 +482,12 @@ func TestPublishUnderClientURI(t *testing.T) {
 func TestDiagnosticsNeverStale(t *testing.T) {
 	var mu sync.Mutex
 	rng, sleeps := rand.New(rand.NewPCG(3, 4)), rand.New(rand.NewPCG(5, 6))
-	slow := func(ix *analysis.Index) []diag.Diagnostic {
+	slow := func(ix *analysis.Index, _ *rules.Config) []rules.Diagnostic {
 		mu.Lock()
 		d := time.Duration(sleeps.IntN(1500)) * time.Microsecond
 		mu.Unlock()
 		time.Sleep(d)
-		return []diag.Diagnostic{{Rule: "Text", Message: ix.Doc.Text()}}
+		return []rules.Diagnostic{{Rule: "Text", Message: ix.Doc.Text()}}
 	}
 	c := newTestClient(t, withDelay(-1), withDiagnose(slow))
 	c.initialize()

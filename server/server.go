@@ -26,7 +26,7 @@ import (
 	"go.uber.org/zap/exp/zapslog"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/diag"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // DefaultDiagnosticsDelay is how long the server waits after the last change
@@ -73,7 +73,11 @@ type Server struct {
 	barrier chan struct{}
 
 	// diagnose computes a document's diagnostics; tests replace it.
-	diagnose func(*analysis.Index) []diag.Diagnostic
+	diagnose func(*analysis.Index, *rules.Config) []rules.Diagnostic
+	// rulesCfg is the configuration of the rules (guarded by mu), and
+	// configGen counts its changes.
+	rulesCfg  *rules.Config
+	configGen int
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
 }
@@ -106,7 +110,7 @@ func New(cfg Config) *Server {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		exited:   make(chan struct{}),
-		diagnose: diag.Compute,
+		diagnose: rules.Run,
 		docs:     newStore(),
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/diag"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // Exit codes of Main.
@@ -36,7 +36,11 @@ type Finding struct {
 	Rule      string `json:"rule"`
 	Message   string `json:"message"`
 
-	level diag.Severity
+	URL string `json:"url,omitempty"`
+
+	level rules.Severity
+	diag  rules.Diagnostic
+	doc   *analysis.Document
 }
 
 func (f Finding) String() string {
@@ -48,16 +52,19 @@ func (f Finding) String() string {
 func Main(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("stagehand check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	format := fl.String("format", "text", "output `format`: text or json")
+	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
 	strict := fl.Bool("strict", false, "fail on warnings too")
+	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
+	var severities severityFlag
+	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json] [--strict] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
 		return ExitUsage
 	}
-	if *format != "text" && *format != "json" {
+	if *format != "text" && *format != "json" && *format != "sarif" {
 		fmt.Fprintf(stderr, "stagehand check: unknown format %q\n", *format)
 		return ExitUsage
 	}
@@ -80,10 +87,27 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			code = ExitUsage
 			continue
 		}
-		all = append(all, File(path, string(text))...)
+		cfg := &rules.Config{Severity: severities.m}
+		for _, t := range strings.Split(*targets, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				cfg.Targets = append(cfg.Targets, t)
+			}
+		}
+		if m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path)); err != nil {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+		} else {
+			cfg.Ignore = m
+		}
+		all = append(all, FileWithConfig(path, string(text), cfg)...)
 	}
 
-	if *format == "json" {
+	switch *format {
+	case "sarif":
+		if err := writeSARIF(stdout, all); err != nil {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+			return ExitUsage
+		}
+	case "json":
 		if all == nil {
 			all = []Finding{}
 		}
@@ -93,7 +117,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 			return ExitUsage
 		}
-	} else {
+	default:
 		for _, f := range all {
 			fmt.Fprintln(stdout, f)
 		}
@@ -102,19 +126,23 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	for _, f := range all {
-		if f.level == diag.Error || (*strict && f.level == diag.Warning) {
+		if f.level == rules.Error || (*strict && f.level == rules.Warning) {
 			return ExitFindings
 		}
 	}
 	return ExitOK
 }
 
-// File returns the findings in text, the content of path.
-func File(path, text string) []Finding {
+// File returns the findings in text, the content of path, under the
+// default configuration.
+func File(path, text string) []Finding { return FileWithConfig(path, text, nil) }
+
+// FileWithConfig returns the findings in text, the content of path.
+func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 	doc := analysis.NewDocument(text)
 	ix := analysis.Parse(doc)
 	var out []Finding
-	for _, d := range diag.Compute(ix) {
+	for _, d := range rules.Run(ix, cfg) {
 		start := doc.Position(d.Span.Start, analysis.UTF32)
 		end := doc.Position(d.Span.End, analysis.UTF32)
 		out = append(out, Finding{
@@ -126,7 +154,10 @@ func File(path, text string) []Finding {
 			Severity:  d.Severity.String(),
 			Rule:      d.Rule,
 			Message:   d.Message,
+			URL:       d.URL(),
 			level:     d.Severity,
+			diag:      d,
+			doc:       doc,
 		})
 	}
 	return out
@@ -178,4 +209,28 @@ func Files(paths []string) ([]string, error) {
 		}
 	}
 	return files, errors.Join(errs...)
+}
+
+// severityFlag collects --rule Rule=level settings.
+type severityFlag struct{ m map[string]rules.Severity }
+
+func (f *severityFlag) String() string { return "" }
+
+func (f *severityFlag) Set(v string) error {
+	name, level, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("want Rule=level, got %q", v)
+	}
+	if rules.Lookup(name) == nil {
+		return fmt.Errorf("unknown rule %q", name)
+	}
+	sev, err := rules.ParseSeverity(level)
+	if err != nil {
+		return err
+	}
+	if f.m == nil {
+		f.m = map[string]rules.Severity{}
+	}
+	f.m[name] = sev
+	return nil
 }

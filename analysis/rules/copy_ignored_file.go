@@ -1,0 +1,64 @@
+package rules
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+var CopyIgnoredFile = register(&Rule{
+	Name:     "CopyIgnoredFile",
+	Summary:  "Attempting to Copy file that is excluded by .dockerignore.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `Files that ` + "`.dockerignore`" + ` excludes are not sent to the builder, so ` + "`COPY`" + ` or ` + "`ADD`" + `
+of them fails or copies nothing. The rule reads the ` + "`.dockerignore`" + ` (or
+` + "`<Dockerfile>.dockerignore`" + `) beside the Dockerfile. Like BuildKit, it stays silent
+when the file has exclusions (` + "`!pattern`" + `), which cannot be decided statically.`,
+	Bad: `# .dockerignore holds: *.md
+FROM alpine
+COPY README.md /docs/
+`,
+	Good: `# .dockerignore holds: *.md
+FROM alpine
+COPY src/ /src/
+`,
+	Run: runCopyIgnoredFile,
+})
+
+func runCopyIgnoredFile(p *Pass) {
+	m := p.Ignore()
+	if m == nil || m.Exclusions() {
+		return
+	}
+	rootIgnored := false
+	for _, pat := range m.Patterns() {
+		switch pat.String() {
+		case "*", "**", "**/*":
+			rootIgnored = true
+		}
+	}
+	ix := p.Index
+	for i := 0; i < ix.Len(); i++ {
+		n := ix.Node(i)
+		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || ix.StageOf(i) < 0 {
+			continue
+		}
+		cmd := "Copy"
+		if n.Cmd == "add" {
+			cmd = "Add"
+		}
+		for _, a := range n.Args[:len(n.Args)-1] {
+			v := a.Value
+			if strings.HasPrefix(v, "<<") || strings.Contains(v, "$") || strings.Contains(v, "://") || strings.HasPrefix(v, "git@") {
+				continue
+			}
+			src := filepath.ToSlash(filepath.Clean(v))
+			if (src == "." || src == "/") && !rootIgnored {
+				continue
+			}
+			if ok, err := m.MatchesOrParentMatches(strings.TrimPrefix(src, "/")); err == nil && ok {
+				p.Reportf(n.Abs(a.Span), nil, "Attempting to %s file %q that is excluded by .dockerignore", cmd, src)
+			}
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// exposePort is one EXPOSE word split as BuildKit splits it:
+// [ip:][hostPort:]containerPort[/proto].
+type exposePort struct {
+	span           analysis.Span
+	raw            string
+	ip, host, port string
+	proto          string
+	protoSpan      analysis.Span
+}
+
+func exposePorts(ix *analysis.Index, fn func(n analysis.Node, e exposePort)) {
+	for i := 0; i < ix.Len(); i++ {
+		n := ix.Node(i)
+		if n.Cmd != "expose" || ix.StageOf(i) < 0 {
+			continue
+		}
+		for _, a := range n.Args {
+			if strings.Contains(a.Value, "$") {
+				continue
+			}
+			e := exposePort{span: n.Abs(a.Span), raw: a.Value}
+			parts := strings.Split(a.Value, ":")
+			last := parts[len(parts)-1]
+			switch len(parts) {
+			case 1:
+			case 2:
+				e.host = parts[0]
+			default:
+				e.ip, e.host = strings.Join(parts[:len(parts)-2], ":"), parts[len(parts)-2]
+			}
+			port, proto, _ := strings.Cut(last, "/")
+			e.port, e.proto = port, proto
+			if proto != "" && a.Span.Len() == len(a.Value) {
+				end := e.span.End
+				e.protoSpan = analysis.Span{Start: end - len(proto), End: end}
+			}
+			fn(n, e)
+		}
+	}
+}
+
+var ExposeProtoCasing = register(&Rule{
+	Name:     "ExposeProtoCasing",
+	Summary:  "Protocol in EXPOSE instruction should be lowercase.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `` + "`EXPOSE 53/UDP`" + ` works, but tools compare protocols as written; write ` + "`tcp`" + `, ` + "`udp`" + `
+or ` + "`sctp`" + ` in lower case. The fix lowers it.`,
+	Bad: `FROM alpine
+EXPOSE 53/UDP
+`,
+	Good: `FROM alpine
+EXPOSE 53/udp
+`,
+	Run: func(p *Pass) {
+		exposePorts(p.Index, func(n analysis.Node, e exposePort) {
+			if e.proto == strings.ToLower(e.proto) {
+				return
+			}
+			var fixes []Fix
+			if e.protoSpan.End > 0 {
+				fixes = fix("Change to "+strings.ToLower(e.proto), true, replace(e.protoSpan, strings.ToLower(e.proto)))
+			}
+			p.Reportf(e.span, fixes, "Defined protocol '%s' in EXPOSE instruction should be lowercase", e.raw)
+		})
+	},
+})
+
+var ExposeInvalidFormat = register(&Rule{
+	Name:     "ExposeInvalidFormat",
+	Summary:  "IP address and host-port mapping should not be used in EXPOSE instruction.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `` + "`EXPOSE`" + ` documents the ports the container listens on; publishing them on a host
+address or port is for ` + "`docker run -p`" + `. BuildKit ignores the host part today and
+will make it an error in a future release.`,
+	Bad: `FROM alpine
+EXPOSE 127.0.0.1:8080:80
+`,
+	Good: `FROM alpine
+EXPOSE 80
+`,
+	Run: func(p *Pass) {
+		exposePorts(p.Index, func(n analysis.Node, e exposePort) {
+			if e.ip == "" && e.host == "" {
+				return
+			}
+			p.Reportf(e.span, nil, "EXPOSE instruction should not define an IP address or host-port mapping, found '%s'", e.raw)
+		})
+	},
+})

@@ -1,0 +1,51 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+var InvalidDefaultArgInFrom = register(&Rule{
+	Name:     "InvalidDefaultArgInFrom",
+	Summary:  "Default value for global ARG results in an empty or invalid base image name.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `When a ` + "`FROM`" + ` line is built from ARGs, building without ` + "`--build-arg`" + ` uses their
+defaults. If those leave the image name empty or malformed (` + "`FROM alpine:${TAG}`" + `
+with no default for TAG gives ` + "`alpine:`" + `), a plain ` + "`docker build`" + ` fails. Give the
+ARG a default.`,
+	Bad: `ARG TAG
+FROM alpine:${TAG}
+`,
+	Good: `ARG TAG=3.20
+FROM alpine:${TAG}
+`,
+	Run: runInvalidDefaultArgInFrom,
+})
+
+// imageRef is the grammar of a normalizable image reference: an optional
+// registry, lower-case path components, an optional tag and digest.
+var imageRef = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?/)?` +
+	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
+	`(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
+
+func runInvalidDefaultArgInFrom(p *Pass) {
+	ix := p.Index
+	var env mapEnv
+	lex := shell.NewLex(rune(ix.Escape))
+	for _, st := range ix.Stages() {
+		if !strings.Contains(st.Base, "$") {
+			continue
+		}
+		if env == nil {
+			env = globalEnv(ix)
+		}
+		name, _, err := lex.ProcessWord(st.Base, env)
+		if err != nil || imageRef.MatchString(name) {
+			continue
+		}
+		p.Reportf(st.BaseSpan, nil, "Default value for ARG %v results in empty or invalid base image name", st.Base)
+	}
+}

@@ -1,0 +1,53 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var MultipleInstructionsDisallowed = register(&Rule{
+	Name:     "MultipleInstructionsDisallowed",
+	Summary:  "Multiple instructions of the same type should not be used in the same stage.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `Only the last ` + "`CMD`" + `, ` + "`ENTRYPOINT`" + ` or ` + "`HEALTHCHECK`" + ` of a stage takes effect; the
+earlier ones are dead text that readers take for real. The rule reports the
+instructions that are overridden, with a fix that removes them.`,
+	Bad: `FROM alpine
+CMD ["echo", "one"]
+CMD ["echo", "two"]
+`,
+	Good: `FROM alpine
+CMD ["echo", "two"]
+`,
+	Run: runMultipleInstructionsDisallowed,
+})
+
+func runMultipleInstructionsDisallowed(p *Pass) {
+	ix := p.Index
+	for s := 0; s < ix.StageCount(); s++ {
+		st := ix.Stage(s)
+		last := map[string]analysis.Node{}
+		for i := st.First + 1; i < st.End; i++ {
+			n := ix.Node(i)
+			switch n.Cmd {
+			case "cmd", "entrypoint", "healthcheck":
+			default:
+				continue
+			}
+			if prev, ok := last[n.Cmd]; ok {
+				name := strings.ToUpper(n.Cmd)
+				p.Report(Diagnostic{
+					Span:    keywordSpan(prev),
+					Message: fmt.Sprintf("Multiple %s instructions should not be used in the same stage because only the last one will be used", name),
+					Tags:    []Tag{Unnecessary},
+					Related: []Related{{Span: keywordSpan(n), Message: "overridden by this " + name}},
+					Fixes:   fix("Remove the overridden "+name, false, deleteLines(p.Doc(), prev.Span())),
+				})
+			}
+			last[n.Cmd] = n
+		}
+	}
+}

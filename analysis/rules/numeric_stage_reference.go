@@ -1,0 +1,62 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var NumericStageReference = register(&Rule{
+	Name:     "NumericStageReference",
+	Summary:  "A stage is referenced by its index rather than its name; an index out of range fails.",
+	Severity: Information,
+	Fails:    true,
+	Doc: `` + "`COPY --from=0`" + ` names the first stage by position. Inserting a stage above it
+silently changes what is copied; a name does not move. The fix replaces the
+index with the stage's name when it has one.
+
+An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
+BuildKit fails with "invalid stage index".`,
+	Bad: `FROM golang:1.23
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=0 /app /app
+`,
+	Good: `FROM golang:1.23 AS build
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=build /app /app
+`,
+	Run: runNumericStageReference,
+})
+
+func runNumericStageReference(p *Pass) {
+	ix := p.Index
+	for _, r := range ix.Refs() {
+		if !r.Numeric || r.Kind == analysis.RefFrom {
+			continue
+		}
+		switch r.Resolution {
+		case analysis.ResolvesOutOfRange:
+			p.Report(Diagnostic{
+				Span:     r.Span,
+				Severity: Error,
+				Message:  fmt.Sprintf("Stage index %s is out of range: the file has %d stages, numbered from 0", r.Value, ix.StageCount()),
+			})
+		case analysis.ResolvesStage:
+			st := ix.Stage(r.Target)
+			if st.Name == "" {
+				p.Reportf(r.Span, nil, "Stage %s is referenced by index: name it (FROM %s AS <name>) and use the name", r.Value, st.Base)
+				continue
+			}
+			p.Report(Diagnostic{
+				Span:    r.Span,
+				Message: fmt.Sprintf("Stage %s is referenced by index: use its name %q, which does not change when stages move", r.Value, st.Name),
+				Fixes:   fix(fmt.Sprintf("Use the stage name %q", st.Name), true, replace(r.Span, st.Name)),
+				Related: []Related{{Span: st.NameSpan, Message: fmt.Sprintf("stage %s is %q", r.Value, st.Name)}},
+			})
+		}
+	}
+}

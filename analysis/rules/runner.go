@@ -1,0 +1,263 @@
+package rules
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Config is what the user configured for a run.
+type Config struct {
+	// Severity overrides rules' severities, by rule name; Off silences a
+	// rule. Rules not named keep the severity they report with.
+	Severity map[string]Severity
+	// Targets names the stages built besides the last one (the
+	// stagehand.targets setting), as UnusedStage counts them.
+	Targets []string
+	// Ignore matches the paths the .dockerignore beside the Dockerfile
+	// excludes; nil when there is none.
+	Ignore *patternmatcher.PatternMatcher
+}
+
+// LoadIgnore reads the .dockerignore in dir (BuildKit also reads
+// <Dockerfile>.dockerignore beside a Dockerfile, which wins when present).
+// It returns nil when there is no such file.
+func LoadIgnore(dir, dockerfileName string) (*patternmatcher.PatternMatcher, error) {
+	for _, name := range []string{dockerfileName + ".dockerignore", ".dockerignore"} {
+		if dockerfileName == "" && name == ".dockerignore.dockerignore" {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		patterns, err := ignorefile.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(patterns) == 0 {
+			return nil, nil
+		}
+		return patternmatcher.New(patterns)
+	}
+	return nil, nil
+}
+
+// Run returns the diagnostics of ix in document order: BuildKit's parse
+// and instruction errors, then every rule that is not off, filtered by the
+// file's `# check=` directives as BuildKit applies them.
+func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	out := errorDiagnostics(ix)
+	if ix.ParseError != nil {
+		// The instructions are those of an older text, or none.
+		return out
+	}
+	file := fileCheck(ix)
+	for _, r := range All() {
+		sev, set := cfg.Severity[r.Name]
+		if set && sev == Off {
+			continue
+		}
+		if file.skips(r) {
+			continue
+		}
+		p := &Pass{Index: ix, Config: cfg, Rule: r}
+		r.Run(p)
+		for _, d := range p.out {
+			if set {
+				d.Severity = sev
+			}
+			if skipped, raise := instructionCheck(ix, d.Span.Start, r); skipped {
+				continue
+			} else if (raise || file.errorOnWarn) && r.BuildKit {
+				d.Severity = Error
+			}
+			d.Fixes = append(d.Fixes, skipFix(ix, r.Name))
+			out = append(out, d)
+		}
+	}
+	out = dropReplacedErrors(out)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Span.Start != out[j].Span.Start {
+			return out[i].Span.Start < out[j].Span.Start
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}
+
+// errorDiagnostics turns the index's errors into diagnostics.
+func errorDiagnostics(ix *analysis.Index) []Diagnostic {
+	errs := ix.Errors()
+	diags := make([]Diagnostic, 0, len(errs))
+	parseErr := ix.ParseError != nil
+	for _, e := range errs {
+		rule := InstructionError
+		if parseErr && e == *ix.ParseError {
+			rule = ParseError
+			parseErr = false // only the first match is the parse error itself
+		}
+		diags = append(diags, Diagnostic{Span: e.Span, Severity: Error, Rule: rule, Message: e.Message})
+	}
+	return diags
+}
+
+// checkOptions is a parsed `check=` directive.
+type checkOptions struct {
+	skipAll     bool
+	skip        map[string]bool
+	errorOnWarn bool
+}
+
+func (c checkOptions) skips(r *Rule) bool {
+	return c.skip[r.Name] || (c.skipAll && !r.Fails)
+}
+
+func parseCheck(value string) (checkOptions, bool) {
+	// BuildKit reads the value up to the first blank.
+	v, _, _ := strings.Cut(value, " ")
+	cfg, err := linter.ParseLintOptions(v)
+	if err != nil {
+		return checkOptions{}, false
+	}
+	c := checkOptions{skipAll: cfg.SkipAll, errorOnWarn: cfg.ReturnAsError, skip: map[string]bool{}}
+	for _, s := range cfg.SkipRules {
+		c.skip[s] = true
+	}
+	return c, true
+}
+
+// fileCheck reads the file's `# check=` parser directive.
+func fileCheck(ix *analysis.Index) checkOptions {
+	for _, d := range ix.Directives {
+		if d.Name == "check" {
+			c, _ := parseCheck(d.Value)
+			return c
+		}
+	}
+	return checkOptions{}
+}
+
+// instructionCheck applies a `# check=` comment among those BuildKit
+// attaches to the instruction at off: the comments since the previous
+// instruction, cut by an empty `#` line. It reports whether the comment
+// skips r and whether it sets error=true.
+func instructionCheck(ix *analysis.Index, off int, r *Rule) (skip, raise bool) {
+	n, ok := ix.NodeBefore(off)
+	if !ok {
+		return false, false
+	}
+	doc := ix.Doc
+	first := doc.LineOf(n.Start)
+	stop := 0
+	if n.Index > 0 {
+		prev := ix.Node(n.Index - 1)
+		stop = doc.LineOf(prev.Start+prev.Len) + 1
+	}
+	var found *checkOptions
+	for line := first - 1; line >= stop; line-- {
+		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)}))
+		if text == "" {
+			continue
+		}
+		if !strings.HasPrefix(text, "#") {
+			break
+		}
+		body := strings.TrimSpace(text[1:])
+		if body == "" {
+			break
+		}
+		if name, value, ok := strings.Cut(body, "="); ok && strings.EqualFold(strings.TrimSpace(name), "check") {
+			if c, ok := parseCheck(strings.TrimSpace(value)); ok {
+				found = &c // the first check comment wins: keep the earliest
+			} else {
+				found = nil
+			}
+		}
+	}
+	if found == nil {
+		return false, false
+	}
+	return found.skips(r), found.errorOnWarn
+}
+
+// skipFix adds rule to the file's `# check=skip=` directive, or adds one.
+func skipFix(ix *analysis.Index, rule string) Fix {
+	title := "Skip " + rule + " in this file (# check=skip=" + rule + ")"
+	for _, d := range ix.Directives {
+		if d.Name != "check" {
+			continue
+		}
+		parts := strings.Split(d.Value, ";")
+		merged := false
+		for i, part := range parts {
+			k, v, ok := strings.Cut(part, "=")
+			if ok && strings.TrimSpace(k) == "skip" {
+				v = strings.TrimSpace(v)
+				if v == "" {
+					v = rule
+				} else if v != "all" {
+					v += "," + rule
+				}
+				parts[i] = "skip=" + v
+				merged = true
+			}
+		}
+		if !merged {
+			parts = append(parts, "skip="+rule)
+		}
+		return Fix{Title: title, Edits: []analysis.Edit{replace(d.ValueSpan, strings.Join(parts, ";"))}}
+	}
+	at := 0
+	if strings.HasPrefix(ix.Doc.Slice(analysis.Span{Start: 0, End: min(3, ix.Doc.Len())}), "\uFEFF") {
+		at = len("\uFEFF")
+	}
+	if n := len(ix.Directives); n > 0 {
+		last := ix.Directives[n-1].Span
+		line := ix.Doc.LineOf(last.Start)
+		if line+1 < ix.Doc.LineCount() {
+			at = ix.Doc.LineStart(line + 1)
+		} else {
+			return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: ix.Doc.Len(), End: ix.Doc.Len()}, "\n# check=skip="+rule)}}
+		}
+	}
+	return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: at, End: at}, "# check=skip="+rule+"\n")}}
+}
+
+// dropReplacedErrors removes BuildKit's instruction error on an invalid
+// stage name where InvalidStageName reports it with an explanation and a
+// fix.
+func dropReplacedErrors(ds []Diagnostic) []Diagnostic {
+	named := map[analysis.Span]bool{}
+	for _, d := range ds {
+		if d.Rule == InvalidStageName.Name {
+			named[d.Span] = true
+		}
+	}
+	if len(named) == 0 {
+		return ds
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Rule == InstructionError && named[d.Span] && strings.Contains(d.Message, "invalid name for build stage") {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -1,0 +1,33 @@
+package rules
+
+import (
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var SelfStageReference = register(&Rule{
+	Name:     "SelfStageReference",
+	Summary:  "A stage builds on or copies from itself.",
+	Severity: Error,
+	Fails:    true,
+	Doc: `A stage cannot use its own result while it is being built: ` + "`COPY --from=`" + ` its
+own name fails the build, and ` + "`FROM x AS x`" + ` does not name a stage at all. Use an
+earlier stage, or copy within the stage with a plain ` + "`COPY`" + ` or ` + "`RUN cp`" + `.`,
+	Bad: `FROM alpine AS app
+COPY --from=app /etc/hosts /tmp/hosts
+`,
+	Good: `FROM alpine AS app
+RUN cp /etc/hosts /tmp/hosts
+`,
+	Run: runSelfStageReference,
+})
+
+func runSelfStageReference(p *Pass) {
+	ix := p.Index
+	for _, r := range ix.Refs() {
+		if r.Resolution != analysis.ResolvesLaterStage || r.Target != r.Stage || r.Stage < 0 {
+			continue
+		}
+		msg := "Stage " + stageName(ix, r.Stage) + " refers to itself: a stage can only use stages defined before it"
+		p.Report(Diagnostic{Span: r.Span, Message: msg})
+	}
+}

@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var UndefinedVar = register(&Rule{
+	Name:     "UndefinedVar",
+	Summary:  "Variables should be defined before their use.",
+	Severity: Warning,
+	BuildKit: true,
+	Doc: `BuildKit expands ` + "`$NAME`" + ` in ` + "`ENV`" + `, ` + "`LABEL`" + `, ` + "`COPY`" + `, ` + "`ADD`" + `, ` + "`WORKDIR`" + `, ` + "`USER`" + `,
+` + "`VOLUME`" + `, ` + "`STOPSIGNAL`" + `, ` + "`ARG`" + ` defaults and ` + "`RUN --mount`" + ` options itself (the shell
+expands the rest of ` + "`RUN`" + `, ` + "`CMD`" + ` and ` + "`ENTRYPOINT`" + `). A name that no ` + "`ARG`" + ` or ` + "`ENV`" + ` in scope
+defines expands to the empty string, usually a typo or a global ` + "`ARG`" + ` not
+redeclared in the stage. The message suggests a close name in scope.
+
+Variables may also come from the base image's environment, which Stagehand does
+not fetch: in a stage built on an image it reports only names close to one in
+scope (likely typos); in a stage built on ` + "`scratch`" + ` it reports every one.
+` + "`docker build --check`" + ` knows the image and reports the rest.`,
+	Bad: `FROM alpine
+ARG VERSION=1.0
+COPY app-$VERSON.tar.gz /app/
+`,
+	Good: `FROM alpine
+ARG VERSION=1.0
+COPY app-$VERSION.tar.gz /app/
+`,
+	Run: runUndefinedVar,
+})
+
+// expandedBy lists the instructions whose words BuildKit expands itself.
+var expandedBy = map[string]bool{
+	"env": true, "label": true, "copy": true, "add": true, "workdir": true, "user": true,
+	"volume": true, "stopsignal": true, "arg": true, "run": true,
+}
+
+func runUndefinedVar(p *Pass) {
+	ix := p.Index
+	for s := 0; s < ix.StageCount(); s++ {
+		st := ix.Stage(s)
+		chain := stageChain(ix, s)
+		fromImage := !strings.EqualFold(ix.Stage(chain[len(chain)-1]).Base, "scratch")
+		for i := st.First + 1; i < st.End; i++ {
+			n := ix.Node(i)
+			if !expandedBy[n.Cmd] || len(n.Uses) == 0 {
+				continue
+			}
+			var names []string
+			reported := map[string]bool{}
+			for _, u := range n.Uses {
+				name := u.Name.Value
+				if reported[name] || name == "PATH" || !checkedUse(n, u) {
+					continue
+				}
+				if _, ok := ix.ResolveVar(i, name); ok {
+					continue
+				}
+				if names == nil {
+					for _, v := range ix.VisibleVars(i) {
+						names = append(names, v.Decl.Name.Value)
+					}
+					names = append(names, "PATH")
+				}
+				m := suggest(name, names, true)
+				if fromImage && m == "" {
+					continue // the base image may define it
+				}
+				reported[name] = true
+				msg := fmt.Sprintf("Usage of undefined variable '$%s'", name)
+				var fixes []Fix
+				if m != "" {
+					msg += fmt.Sprintf(" (did you mean $%s?)", m)
+					fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
+				}
+				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
+			}
+		}
+	}
+}
+
+// checkedUse reports whether BuildKit expands the use itself: in RUN only
+// the --mount options; in ARG only the defaults.
+func checkedUse(n analysis.Node, u analysis.VarUse) bool {
+	switch n.Cmd {
+	case "run":
+		for _, f := range n.Flags {
+			if f.Name.Value == "mount" && f.Span.Start <= u.Span.Start && u.Span.End <= f.Span.End {
+				return true
+			}
+		}
+		return false
+	case "arg":
+		for _, d := range n.Decls {
+			if d.HasDefault && d.Value.Span.Start <= u.Span.Start && u.Span.End <= d.Value.Span.End {
+				return true
+			}
+		}
+		return false
+	case "copy", "add":
+		if f := n.Flag("from"); f != nil && f.Span.Start <= u.Span.Start && u.Span.End <= f.Span.End {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var UnknownStageReference = register(&Rule{
+	Name:     "UnknownStageReference",
+	Summary:  "`--from=` names no earlier stage and does not look like an image.",
+	Severity: Warning,
+	Doc: `When ` + "`COPY --from=x`" + ` or ` + "`RUN --mount=from=x`" + ` names no stage defined before it,
+BuildKit does not complain: it takes ` + "`x`" + ` for an image and pulls it from a registry
+(Docker Hub for a bare name). A typo in a stage name then becomes a pull of an
+unrelated, possibly hostile, image, or a confusing "pull access denied".
+
+The rule reports a value that names no earlier stage and does not look like an
+image reference (it has no registry or namespace ` + "`/`" + `, no tag ` + "`:`" + ` and no digest ` + "`@`" + `).
+When the value is close to the name of an earlier stage it is an **error**, with
+a fix to that name; otherwise a **warning**. To copy from an image on purpose,
+write it fully (` + "`--from=docker.io/library/nginx:1.27`" + `).`,
+	Bad: `FROM golang:1.23 AS builder
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=buidler /app /app
+`,
+	Good: `FROM golang:1.23 AS builder
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=builder /app /app
+COPY --from=docker.io/library/busybox:1.36 /bin/busybox /bin/
+`,
+	Run: runUnknownStageReference,
+})
+
+// looksLikeImage reports whether a --from value names an image rather
+// than a mistyped stage.
+func looksLikeImage(v string) bool { return strings.ContainsAny(v, "/:@") }
+
+func runUnknownStageReference(p *Pass) {
+	ix := p.Index
+	stages := ix.Stages()
+	for _, r := range ix.Refs() {
+		if r.Kind == analysis.RefFrom || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
+			continue
+		}
+		var names []string
+		for s := 0; s < r.Stage && s < len(stages); s++ {
+			if stages[s].Name != "" {
+				names = append(names, stages[s].Name)
+			}
+		}
+		if m := suggest(r.Value, names, false); m != "" {
+			p.Report(Diagnostic{
+				Span:     r.Span,
+				Severity: Error,
+				Message:  `No stage named "` + r.Value + `" before this one (did you mean "` + m + `"?): BuildKit would pull an image of that name`,
+				Fixes:    fix(`Change to "`+m+`"`, true, replace(r.Span, m)),
+				Related:  []Related{{Span: stages[ix.StageByName(m)].NameSpan, Message: `stage "` + m + `" is defined here`}},
+			})
+			continue
+		}
+		p.Reportf(r.Span, nil, `No stage named %q before this one: BuildKit will pull the image %q from Docker Hub; write the image in full (with a registry or tag) if that is meant`, r.Value, r.Value)
+	}
+}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/analysis/rules"
+)
+
+// Settings is the "stagehand" configuration section, as clients send it in
+// initializationOptions, answer workspace/configuration with, or push in
+// workspace/didChangeConfiguration:
+//
+//	{"rules": {"UnusedStage": "warning", "JSONArgsRecommended": "off"},
+//	 "targets": ["dev", "test"]}
+type Settings struct {
+	// Rules sets rules' severities: off, hint, information, warning, error.
+	Rules map[string]string `json:"rules,omitempty"`
+	// Targets names the stages built besides the last one.
+	Targets []string `json:"targets,omitempty"`
+}
+
+// configSection is the section the server asks the client for.
+const configSection = "stagehand"
+
+// parseSettings reads settings in any of the shapes clients send: the
+// section itself, or an object holding it under "stagehand". Unknown rules
+// and severities are reported, not fatal.
+func parseSettings(raw []byte) (*rules.Config, []error) {
+	cfg := &rules.Config{}
+	if len(raw) == 0 || string(raw) == "null" {
+		return cfg, nil
+	}
+	var wrapped map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &wrapped); err != nil {
+		return cfg, []error{fmt.Errorf("settings: %w", err)}
+	}
+	if inner, ok := wrapped[configSection]; ok {
+		raw = inner
+	}
+	var st Settings
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return cfg, []error{fmt.Errorf("settings: %w", err)}
+	}
+	var errs []error
+	names := make([]string, 0, len(st.Rules))
+	for name := range st.Rules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if rules.Lookup(name) == nil {
+			errs = append(errs, fmt.Errorf("settings: unknown rule %q", name))
+			continue
+		}
+		sev, err := rules.ParseSeverity(st.Rules[name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("settings: rule %s: %w", name, err))
+			continue
+		}
+		if cfg.Severity == nil {
+			cfg.Severity = map[string]rules.Severity{}
+		}
+		cfg.Severity[name] = sev
+	}
+	for _, t := range st.Targets {
+		if t = strings.TrimSpace(t); t != "" {
+			cfg.Targets = append(cfg.Targets, t)
+		}
+	}
+	return cfg, errs
+}
+
+// setSettings makes raw the server's configuration.
+func (s *Server) setSettings(raw []byte) {
+	cfg, errs := parseSettings(raw)
+	for _, err := range errs {
+		s.log.Warn("ignoring part of the configuration", zap.Error(err))
+	}
+	s.mu.Lock()
+	s.rulesCfg = cfg
+	s.configGen++
+	s.mu.Unlock()
+}
+
+// rulesConfig returns the current configuration and its generation.
+func (s *Server) rulesConfig() (*rules.Config, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rulesCfg == nil {
+		return &rules.Config{}, s.configGen
+	}
+	return s.rulesCfg, s.configGen
+}
+
+// canPullConfiguration reports whether the client answers
+// workspace/configuration.
+func (s *Server) canPullConfiguration() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Workspace
+	return w != nil && w.Configuration != nil && *w.Configuration
+}
+
+// pullConfiguration asks the client for the stagehand section and applies
+// it. It must not run on the connection's read loop: the answer arrives
+// through it.
+func (s *Server) pullConfiguration(ctx context.Context) bool {
+	section := configSection
+	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
+	if err != nil {
+		s.log.Warn("workspace/configuration failed", zap.Error(err))
+		return false
+	}
+	if len(res) == 0 {
+		return false
+	}
+	s.setSettings(res[0])
+	return true
+}
+
+// Initialized pulls the configuration when the client offers it.
+func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
+	if !s.canPullConfiguration() {
+		return nil
+	}
+	go func() {
+		if s.pullConfiguration(context.Background()) {
+			s.refreshDiagnostics()
+		}
+	}()
+	return nil
+}
+
+// DidChangeConfiguration applies settings the client pushes, or pulls them
+// when it sends none, then recomputes every open document's diagnostics.
+func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
+	raw := []byte(params.Settings)
+	if hasSection(raw) {
+		s.setSettings(raw)
+		s.refreshDiagnostics()
+		return nil
+	}
+	if s.canPullConfiguration() {
+		go func() {
+			if s.pullConfiguration(context.Background()) {
+				s.refreshDiagnostics()
+			}
+		}()
+		return nil
+	}
+	if len(raw) > 0 && string(raw) != "null" {
+		s.setSettings(raw)
+		s.refreshDiagnostics()
+	}
+	return nil
+}
+
+// hasSection reports whether raw holds a "stagehand" section.
+func hasSection(raw []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	v, ok := m[configSection]
+	return ok && string(v) != "null"
+}
+
+// refreshDiagnostics recomputes the diagnostics of every open document:
+// republished in push mode, refreshed by the client in pull mode.
+func (s *Server) refreshDiagnostics() {
+	if s.pullMode() {
+		if s.canRefreshDiagnostics() {
+			go func() {
+				if err := s.client.DiagnosticRefresh(context.Background()); err != nil {
+					s.log.Warn("workspace/diagnostic/refresh failed", zap.Error(err))
+				}
+			}()
+		}
+		return
+	}
+	for u := range s.docs.view() {
+		s.scheduleDiagnostics(u)
+	}
+}

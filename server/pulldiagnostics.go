@@ -1,0 +1,61 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		if s.pullModeLocked() {
+			caps.DiagnosticProvider = &protocol.DiagnosticOptions{Identifier: ptr("stagehand")}
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// pullModeLocked reports whether the client pulls diagnostics
+// (textDocument/diagnostic); s.mu must be held or the session not yet
+// shared.
+func (s *Server) pullModeLocked() bool {
+	td := s.caps.TextDocument
+	return td != nil && td.Diagnostic != nil
+}
+
+// pullMode reports whether the client pulls diagnostics; the server then
+// publishes none.
+func (s *Server) pullMode() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pullModeLocked()
+}
+
+func (s *Server) canRefreshDiagnostics() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Workspace
+	return w != nil && w.Diagnostics != nil && w.Diagnostics.RefreshSupport != nil && *w.Diagnostics.RefreshSupport
+}
+
+// Diagnostic answers textDocument/diagnostic with the diagnostics of the
+// document as the request sees it. The result id names the version and the
+// configuration, so an unchanged document is answered "unchanged".
+func (s *Server) Diagnostic(ctx context.Context, params *protocol.DocumentDiagnosticParams) (protocol.DocumentDiagnosticReport, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	_, gen := s.rulesConfig()
+	id := fmt.Sprintf("%d/%d", snap.Version, gen)
+	if params.PreviousResultID != nil && *params.PreviousResultID == id {
+		return &protocol.RelatedUnchangedDocumentDiagnosticReport{
+			UnchangedDocumentDiagnosticReport: protocol.UnchangedDocumentDiagnosticReport{Kind: "unchanged", ResultID: id},
+		}, nil
+	}
+	return &protocol.RelatedFullDocumentDiagnosticReport{
+		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: s.diagnostics(snap)},
+	}, nil
+}
