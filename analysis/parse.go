@@ -61,7 +61,10 @@ func (in *Instruction) errorFor(err error) InstructionError {
 	case errors.As(err, &unknown):
 		// BuildKit's own suggestion breaks ties by map order; ours is stable.
 		msg = "unknown instruction: " + in.Keyword.Value
-		if s := closest(in.Keyword.Value, instructionNames); s != "" {
+		if s := Closest(in.Keyword.Value, instructionNames); s != "" {
+			if in.Keyword.Value == strings.ToUpper(in.Keyword.Value) {
+				s = strings.ToUpper(s)
+			}
 			msg += " (did you mean " + s + "?)"
 		}
 		return InstructionError{Span: in.Keyword.Span, Message: msg}

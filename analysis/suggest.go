@@ -8,10 +8,10 @@ var instructionNames = []string{
 	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
 }
 
-// closest returns the candidate nearest to word by edit distance, ignoring
+// Closest returns the candidate nearest to word by edit distance, ignoring
 // case, when it is near enough to be a likely typo; ties go to the earlier
 // candidate, so the answer never depends on map order.
-func closest(word string, candidates []string) string {
+func Closest(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	best, bestDist := "", -1
 	for _, c := range candidates {
@@ -22,9 +22,6 @@ func closest(word string, candidates []string) string {
 	}
 	if bestDist < 0 || bestDist > max(1, len(w)/3) || bestDist >= len(w) {
 		return ""
-	}
-	if word == strings.ToUpper(word) {
-		return strings.ToUpper(best)
 	}
 	return best
 }
