@@ -1,0 +1,108 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/completion"
+)
+
+// completionTriggers are the characters after which a client asks for
+// completion unprompted: a flag's or key's `=`, the space after FROM, a
+// variable's `$` and `{`, a flag's `-` and a mount spec's `,`.
+var completionTriggers = []string{"=", " ", "$", "{", "-", ","}
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: completionTriggers}
+	})
+}
+
+// Completion answers textDocument/completion from the completion package.
+func (s *Server) Completion(ctx context.Context, params *protocol.CompletionParams) (protocol.CompletionResult, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
+	ix, ok := snap.Current()
+	if !ok {
+		return list, nil
+	}
+	enc := s.encoding()
+	snippets, markdown := s.completionCaps()
+	off, _ := fromPosition(snap.Doc, params.Position, enc)
+	items := completion.Complete(ix, off, completion.Options{Snippets: snippets})
+	for _, it := range items {
+		ci := protocol.CompletionItem{
+			Label:            it.Label,
+			Kind:             completionKind(it.Kind),
+			SortText:         protocol.NewOptional(it.SortText),
+			InsertTextFormat: protocol.InsertTextFormatPlainText,
+			TextEdit:         &protocol.TextEdit{Range: toRange(snap.Doc, it.Edit, enc), NewText: it.InsertText},
+		}
+		if it.Detail != "" {
+			ci.Detail = protocol.NewOptional(it.Detail)
+		}
+		if it.Documentation != "" {
+			if markdown {
+				ci.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: it.Documentation}
+			} else {
+				ci.Documentation = protocol.String(it.Documentation)
+			}
+		}
+		if it.Snippet && snippets {
+			ci.InsertTextFormat = protocol.InsertTextFormatSnippet
+		}
+		list.Items = append(list.Items, ci)
+	}
+	return list, nil
+}
+
+// completionCaps reads what the client takes: snippets, and markdown in
+// documentation (assumed unless the client lists formats without it).
+func (s *Server) completionCaps() (snippets, markdown bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	markdown = true
+	td := s.caps.TextDocument
+	if td == nil || td.Completion == nil || td.Completion.CompletionItem == nil {
+		return false, markdown
+	}
+	ci := td.Completion.CompletionItem
+	if ci.SnippetSupport != nil {
+		snippets = *ci.SnippetSupport
+	}
+	if len(ci.DocumentationFormat) > 0 {
+		markdown = false
+		for _, f := range ci.DocumentationFormat {
+			if f == protocol.MarkupKindMarkdown {
+				markdown = true
+			}
+		}
+	}
+	return snippets, markdown
+}
+
+func completionKind(k completion.Kind) protocol.CompletionItemKind {
+	switch k {
+	case completion.Keyword:
+		return protocol.CompletionItemKindKeyword
+	case completion.Stage:
+		return protocol.CompletionItemKindModule
+	case completion.Flag:
+		return protocol.CompletionItemKindField
+	case completion.MountKey:
+		return protocol.CompletionItemKindProperty
+	case completion.MountType:
+		return protocol.CompletionItemKindEnumMember
+	case completion.Variable:
+		return protocol.CompletionItemKindVariable
+	case completion.Directive:
+		return protocol.CompletionItemKindKeyword
+	case completion.Rule:
+		return protocol.CompletionItemKindConstant
+	}
+	return protocol.CompletionItemKindValue
+}
