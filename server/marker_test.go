@@ -49,7 +49,6 @@ var markerKinds = map[string]markerFunc{
 	"diag":     diagMarker,
 	"diags":    diagsMarker,
 	"complete": completeMarker,
-	"fix":      fixMarker,
 }
 
 // ident is a bare identifier argument.
