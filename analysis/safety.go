@@ -1,0 +1,308 @@
+package analysis
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// Intended describes what a refactoring means to change, for CheckSafety.
+type Intended struct {
+	// NewRefs is the number of stage references the refactoring adds.
+	NewRefs int
+	// Added lists instructions the refactoring adds, in the normalized form
+	// NormalizeInstruction gives (references shown as the stage content
+	// they reach); each may appear once more after than before.
+	Added []string
+	// SkipRunEnv leaves out the check that every RUN keeps its WORKDIR,
+	// USER, SHELL, ENV and ARGs, and SkipClosure the check of the final
+	// stage's instructions, for refactorings that change them on purpose.
+	SkipRunEnv, SkipClosure bool
+}
+
+// CheckSafety checks that after is a safe refactoring of before:
+//   - BuildKit parses it (and reads its stages, when it read before's);
+//   - every stage reference reaches the same content as one of before's,
+//     beyond the NewRefs the refactoring adds;
+//   - every RUN runs with the same WORKDIR, USER, SHELL, ENV and ARGs;
+//   - the final stage's dependency closure holds the same instructions,
+//     but for the intended additions; moves do not change that multiset.
+func CheckSafety(before, after *Document, want Intended) error {
+	bix, aix := Parse(before), Parse(after)
+	if aix.ParseError != nil {
+		return fmt.Errorf("the result does not parse: %s", aix.ParseError.Message)
+	}
+	if bix.ParseError != nil {
+		return errors.New("the original does not parse")
+	}
+	if nb, na := len(bix.Errors()), len(aix.Errors()); na > nb {
+		return fmt.Errorf("the result has %d instruction errors, the original %d: %s", na, nb, aix.Errors()[0].Message)
+	}
+	if buildkitStages(before.Text()) == nil && buildkitStages(after.Text()) != nil {
+		return fmt.Errorf("BuildKit rejects the result: %v", buildkitStages(after.Text()))
+	}
+	bs, as := newSafetyView(bix), newSafetyView(aix)
+
+	// References.
+	brefs, arefs := bs.refs(), as.refs()
+	if extra, missing := multisetDiff(arefs, brefs); len(missing) > 0 || len(extra) != want.NewRefs {
+		return fmt.Errorf("stage references changed: %d lost, %d added (want %d added)", len(missing), len(extra), want.NewRefs)
+	}
+	// RUN environments.
+	if !want.SkipRunEnv {
+		if extra, missing := multisetDiff(as.runs(), bs.runs()); len(extra)+len(missing) > 0 {
+			got := append(extra, missing...)
+			return fmt.Errorf("a RUN's WORKDIR, USER, SHELL, ENV or ARGs changed: %s", strings.ReplaceAll(got[0], "\x00", " | "))
+		}
+	}
+	// The final stage's closure.
+	if !want.SkipClosure && bix.StageCount() > 0 && aix.StageCount() > 0 {
+		extra, missing := multisetDiff(as.closure(), bs.closure())
+		if len(missing) > 0 {
+			return fmt.Errorf("the final stage lost an instruction: %s", missing[0])
+		}
+		if rest, _ := multisetDiff(extra, want.Added); len(rest) > 0 {
+			return fmt.Errorf("the final stage gained an instruction: %s", rest[0])
+		}
+	}
+	return nil
+}
+
+// buildkitStages returns BuildKit's error for text, or nil.
+func buildkitStages(text string) error {
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil {
+		return err
+	}
+	_, _, err = instructions.Parse(res.AST, nil)
+	return err
+}
+
+// multisetDiff returns what a has beyond b and what b has beyond a.
+func multisetDiff(a, b []string) (extra, missing []string) {
+	count := map[string]int{}
+	for _, x := range a {
+		count[x]++
+	}
+	for _, x := range b {
+		count[x]--
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for c := count[k]; c > 0; c-- {
+			extra = append(extra, k)
+		}
+		for c := count[k]; c < 0; c++ {
+			missing = append(missing, k)
+		}
+	}
+	return extra, missing
+}
+
+// safetyView computes what CheckSafety compares for one index.
+type safetyView struct {
+	ix      *Index
+	content map[int]string
+}
+
+func newSafetyView(ix *Index) *safetyView {
+	return &safetyView{ix: ix, content: map[int]string{}}
+}
+
+// stageContent is a digest of what stage s holds: its base image and the
+// instructions, but FROM and ARG, of it and the stages it is built on, as
+// a multiset (order is checked through the RUN environments), so that a
+// stage cut in two reaches the same content as before.
+func (v *safetyView) stageContent(s int) string {
+	if c, ok := v.content[s]; ok {
+		return c
+	}
+	v.content[s] = "cycle"
+	items := v.flat(s, 0)
+	sort.Strings(items)
+	sum := sha256.Sum256([]byte(strings.Join(items, "\x00")))
+	c := hex.EncodeToString(sum[:8])
+	v.content[s] = c
+	return c
+}
+
+func (v *safetyView) flat(s, hops int) []string {
+	st := v.ix.Stage(s)
+	var items []string
+	if st.BaseStage >= 0 && hops <= v.ix.StageCount() {
+		items = v.flat(st.BaseStage, hops+1)
+	} else {
+		items = []string{"image:" + strings.ToLower(st.Base) + "@" + st.Platform}
+	}
+	for i := st.First + 1; i < st.End; i++ {
+		if n := v.ix.Node(i); n.Cmd != "arg" {
+			items = append(items, v.normalize(n))
+		}
+	}
+	return items
+}
+
+// normalize renders an instruction without layout, each stage reference
+// replaced by the content it reaches.
+func (v *safetyView) normalize(n Node) string {
+	refAt := map[Span]string{}
+	for _, r := range n.Refs {
+		if r.Resolution == ResolvesStage {
+			refAt[r.Value.Span] = "@stage:" + v.stageContent(r.Target)
+		}
+	}
+	word := func(t Token) string {
+		for sp, c := range refAt {
+			if sp.Start >= t.Span.Start && sp.End <= t.Span.End {
+				return strings.Replace(t.Value, v.ix.Doc.Slice(n.Abs(sp)), c, 1)
+			}
+		}
+		return t.Value
+	}
+	parts := []string{n.Cmd}
+	for _, f := range n.Flags {
+		parts = append(parts, "--"+f.Name.Value+"="+word(f.Value))
+	}
+	for _, a := range n.Args {
+		parts = append(parts, word(a))
+	}
+	for _, h := range n.Heredocs {
+		parts = append(parts, "<<"+v.ix.Doc.Slice(n.Abs(h.Body)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// NormalizeInstruction renders instruction i of ix as CheckSafety compares
+// instructions.
+func NormalizeInstruction(ix *Index, i int) string {
+	return newSafetyView(ix).normalize(ix.Node(i))
+}
+
+// refs lists every reference to a stage by the content it reaches.
+func (v *safetyView) refs() []string {
+	var out []string
+	for _, r := range v.ix.Refs() {
+		if r.Resolution == ResolvesStage {
+			out = append(out, r.Kind.String()+":"+v.stageContent(r.Target))
+		}
+	}
+	return out
+}
+
+// runs lists every RUN with the environment it runs in.
+func (v *safetyView) runs() []string {
+	var out []string
+	for i := 0; i < v.ix.Len(); i++ {
+		if n := v.ix.Node(i); n.Cmd == "run" {
+			out = append(out, v.normalize(n)+"\x00"+v.runEnv(i))
+		}
+	}
+	return out
+}
+
+// runEnv renders the WORKDIR, USER, SHELL, ENV and ARGs in effect at
+// instruction i.
+func (v *safetyView) runEnv(i int) string {
+	ix := v.ix
+	s := ix.StageOf(i)
+	var chain []int // stages from the outermost base to s
+	for t, hops := s, 0; t >= 0 && hops <= ix.StageCount(); t, hops = ix.Stage(t).BaseStage, hops+1 {
+		chain = append([]int{t}, chain...)
+	}
+	workdir, user, shell := "/", "", ""
+	env := map[string]string{}
+	args := map[string]string{}
+	for _, t := range chain {
+		st := ix.Stage(t)
+		end := st.End
+		if t == s {
+			end = i
+		}
+		clear(args) // ARGs do not cross FROM
+		for j := st.First + 1; j < end; j++ {
+			n := ix.Node(j)
+			switch n.Cmd {
+			case "workdir":
+				if len(n.Args) > 0 {
+					workdir = path.Join(workdir, n.Args[0].Value)
+					if strings.HasPrefix(n.Args[0].Value, "/") {
+						workdir = path.Clean(n.Args[0].Value)
+					}
+				}
+			case "user":
+				if len(n.Args) > 0 {
+					user = n.Args[0].Value
+				}
+			case "shell":
+				shell = v.normalize(n)
+			case "env":
+				for _, d := range n.Decls {
+					env[d.Name.Value] = d.Value.Value
+				}
+			case "arg":
+				for _, d := range n.Decls {
+					val := d.Value.Value
+					if !d.HasDefault {
+						if g, ok := ix.globalArg(d.Name.Value, st.First); ok {
+							val = "global:" + g.Decl.Value.Value
+						}
+					}
+					args[d.Name.Value] = val
+				}
+			}
+		}
+	}
+	return "workdir=" + workdir + " user=" + user + " shell=" + shell + " env=" + sortedMap(env) + " args=" + sortedMap(args)
+}
+
+func sortedMap(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%q,", k, m[k])
+	}
+	return b.String()
+}
+
+// closure lists the instructions, but FROM and ARG, of the final stage and
+// every stage it reaches.
+func (v *safetyView) closure() []string {
+	ix := v.ix
+	seen := map[int]bool{}
+	var visit func(s int)
+	visit = func(s int) {
+		if seen[s] {
+			return
+		}
+		seen[s] = true
+		for _, d := range ix.Dependencies(s) {
+			visit(d)
+		}
+	}
+	visit(ix.StageCount() - 1)
+	var out []string
+	for s := range seen {
+		st := ix.Stage(s)
+		for i := st.First + 1; i < st.End; i++ {
+			if n := ix.Node(i); n.Cmd != "arg" {
+				out = append(out, v.normalize(n))
+			}
+		}
+	}
+	return out
+}

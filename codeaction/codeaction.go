@@ -1,0 +1,201 @@
+// Package codeaction produces Stagehand's code actions as data: quick fixes
+// for the diagnostics of analysis/rules and refactorings of multi-stage
+// builds. Each action has a title, a kind and its edits as analysis.Edit
+// lists; expensive refactorings compute their edits lazily, when the
+// client resolves them. The package knows nothing of LSP.
+package codeaction
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Kind is a code action kind, a dot-separated hierarchy as LSP has it.
+type Kind string
+
+// The kinds Stagehand produces.
+const (
+	QuickFix       Kind = "quickfix"
+	Refactor       Kind = "refactor"
+	Rewrite        Kind = "refactor.rewrite"
+	SplitStageKind Kind = "refactor.rewrite.splitStage"
+	BuildRuntime   Kind = "refactor.rewrite.buildRuntime"
+	ReorderLayers  Kind = "refactor.rewrite.reorderLayers"
+)
+
+// Kinds lists every kind a producer may return, for the server to
+// advertise.
+var Kinds = []Kind{QuickFix, Rewrite}
+
+// Within reports whether k is base or one of its sub-kinds.
+func (k Kind) Within(base Kind) bool {
+	return base == "" || k == base || strings.HasPrefix(string(k), string(base)+".")
+}
+
+// Trigger says why the actions were asked for.
+type Trigger int
+
+const (
+	Invoked   Trigger = iota // the user asked
+	Automatic                // the editor asks on its own, e.g. as the cursor moves
+)
+
+// Request is what the actions are asked for.
+type Request struct {
+	Index *analysis.Index
+	Span  analysis.Span // the selection or the cursor
+	// Only restricts the kinds wanted; empty means every kind.
+	Only    []Kind
+	Trigger Trigger
+	// Diagnostics are the document's diagnostics with their fixes; quick
+	// fixes come from those overlapping Span.
+	Diagnostics []Diagnostic
+}
+
+// Diagnostic is a diagnostic with the fixes its rule suggests.
+type Diagnostic struct {
+	Span    analysis.Span
+	Rule    string
+	Message string
+	Fixes   []Fix
+}
+
+// Fix is one suggested change of a diagnostic.
+type Fix struct {
+	Title     string
+	Edits     []analysis.Edit
+	Preferred bool
+}
+
+// Action is one code action.
+type Action struct {
+	Title string
+	Kind  Kind
+	// ID names the action among those a request gives, so that a client's
+	// resolve request can find it again.
+	ID        string
+	Preferred bool
+	// Edits are the document edits, relative to the request's text, in
+	// document order and disjoint. Nil when Lazy computes them.
+	Edits []analysis.Edit
+	// Lazy computes Edits on demand for expensive actions.
+	Lazy func() ([]analysis.Edit, error)
+	// Diagnostic is the diagnostic a quick fix addresses.
+	Diagnostic *Diagnostic
+}
+
+// Resolve returns the action's edits, computing them when they are lazy.
+func (a *Action) Resolve() ([]analysis.Edit, error) {
+	if a.Edits != nil || a.Lazy == nil {
+		return a.Edits, nil
+	}
+	edits, err := a.Lazy()
+	if err != nil {
+		return nil, err
+	}
+	a.Edits = edits
+	return edits, nil
+}
+
+// Skip is a producer's reason for offering nothing, or its failure.
+type Skip struct {
+	Producer string
+	Reason   string
+	Err      error // set when the producer failed
+}
+
+// producer computes the actions of one kind.
+type producer struct {
+	name string
+	kind Kind
+	// auto reports whether the producer runs on automatic requests;
+	// refactorings run there only when the client asks for their kind.
+	auto bool
+	fn   func(r *Request) ([]Action, string)
+}
+
+// producers is the table of every action Stagehand offers.
+var producers = []producer{
+	{name: "quickfix", kind: QuickFix, auto: true, fn: quickFixes},
+	{name: "splitStage", kind: SplitStageKind, fn: splitStage},
+	{name: "buildRuntime", kind: BuildRuntime, fn: buildRuntime},
+	{name: "reorderLayers", kind: ReorderLayers, fn: reorderLayers},
+}
+
+// wanted reports whether a producer of kind k runs for r.
+func (r *Request) wanted(p producer) bool {
+	if len(r.Only) == 0 {
+		return p.auto || r.Trigger == Invoked
+	}
+	for _, o := range r.Only {
+		if p.kind.Within(o) || Kind(o).Within(p.kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// Actions returns the actions for r and the producers that offered
+// nothing, with their reasons. A producer that panics is skipped with its
+// error; it never takes the others down.
+func Actions(r *Request) ([]Action, []Skip) {
+	var out []Action
+	var skips []Skip
+	if r.Index == nil || r.Index.ParseError != nil {
+		return nil, []Skip{{Producer: "all", Reason: "the document does not parse"}}
+	}
+	for _, p := range producers {
+		if !r.wanted(p) {
+			continue
+		}
+		acts, reason, err := run(p, r)
+		switch {
+		case err != nil:
+			skips = append(skips, Skip{Producer: p.name, Err: err})
+		case len(acts) == 0 && reason != "":
+			skips = append(skips, Skip{Producer: p.name, Reason: reason})
+		}
+		for _, a := range acts {
+			if !kindAllowed(a.Kind, r.Only) {
+				continue
+			}
+			out = append(out, a)
+		}
+	}
+	return out, skips
+}
+
+func kindAllowed(k Kind, only []Kind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if k.Within(o) {
+			return true
+		}
+	}
+	return false
+}
+
+func run(p producer, r *Request) (acts []Action, reason string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			acts, err = nil, fmt.Errorf("producer %s panicked: %v", p.name, v)
+		}
+	}()
+	acts, reason = p.fn(r)
+	return acts, reason, nil
+}
+
+// Find returns the action of r called id, for resolving it.
+func Find(r *Request, id string) (*Action, error) {
+	acts, _ := Actions(r)
+	for i := range acts {
+		if acts[i].ID == id {
+			return &acts[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no code action %q here any more", id)
+}

@@ -1,0 +1,96 @@
+package codeaction
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// act returns the action with the given ID prefix at the first match of at
+// in text, applied, or fails.
+func act(t *testing.T, text, at, id string) (string, *Action) {
+	t.Helper()
+	doc := analysis.NewDocument(text)
+	ix := analysis.Parse(doc)
+	off := strings.Index(text, at)
+	if off < 0 {
+		t.Fatalf("%q not in text", at)
+	}
+	acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: off, End: off}})
+	for i := range acts {
+		if strings.HasPrefix(acts[i].ID, id) {
+			edits, err := acts[i].Resolve()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Apply(doc, edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out, &acts[i]
+		}
+	}
+	t.Fatalf("no action %s at %q; skips: %+v", id, at, skips)
+	return "", nil
+}
+
+func noAction(t *testing.T, text, at, id string) {
+	t.Helper()
+	doc := analysis.NewDocument(text)
+	off := strings.Index(text, at)
+	acts, _ := Actions(&Request{Index: analysis.Parse(doc), Span: analysis.Span{Start: off, End: off}})
+	for _, a := range acts {
+		if strings.HasPrefix(a.ID, id) {
+			t.Errorf("unexpected action %q at %q", a.Title, at)
+		}
+	}
+}
+
+func TestSplitStage(t *testing.T) {
+	const in = "FROM alpine AS app\nARG V=1\nRUN echo a\nRUN echo $V\n\nFROM alpine\nCOPY --from=0 /x /x\nCOPY --from=app /y /y\n"
+	got, _ := act(t, in, "RUN echo $V", "splitStage")
+	want := "FROM alpine AS app-base\nARG V=1\nRUN echo a\n\nFROM app-base AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 1, Added: []string{}}); err != nil {
+		t.Error(err)
+	}
+	noAction(t, "FROM alpine\nONBUILD RUN x\nRUN a\nRUN b\n", "RUN b", "splitStage")
+	noAction(t, "FROM alpine\nRUN a\n", "RUN a", "splitStage")
+}
+
+func TestReorderLayers(t *testing.T) {
+	const in = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nENV NODE_ENV=production\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n"
+	got, _ := act(t, in, "RUN npm ci", "reorderLayers")
+	want := "FROM node:20\nWORKDIR /app\nEXPOSE 3000\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nENV NODE_ENV=production\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	added := "copy package*.json ./"
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{Added: []string{added}}); err != nil {
+		t.Error(err)
+	}
+	noAction(t, "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm run build && npm ci\n", "RUN", "reorderLayers")
+	noAction(t, "FROM node:20\nCOPY . .\nUSER node\nRUN npm ci\n", "RUN", "reorderLayers")
+}
+
+func TestBuildRuntime(t *testing.T) {
+	const in = "FROM golang:1.22\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
+	got, a := act(t, in, "RUN go", "buildRuntime:scratch")
+	if !a.Preferred {
+		t.Error("scratch is not preferred")
+	}
+	want := "FROM golang:1.22 AS build\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
+		t.Error(err)
+	}
+	noAction(t, "FROM golang:1.22\nCOPY . .\nRUN go build ./...\n", "RUN", "buildRuntime")
+	noAction(t, "FROM golang:1.22\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -o app .\nCMD /src/app\n", "RUN", "buildRuntime:scratch")
+}

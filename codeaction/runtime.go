@@ -1,0 +1,352 @@
+package codeaction
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// artifact is what a runtime stage copies from the builder.
+type artifact struct{ src, dst string }
+
+// runtimePlan is one way to split the final stage.
+type runtimePlan struct {
+	ecosystem string
+	bases     []string // runtime bases, most fitting first
+	shellLess map[string]bool
+	copies    []artifact
+	static    bool // a static site: nginx serves it; no command is carried
+}
+
+// buildRuntime offers "Split into build and runtime stages", one action
+// per runtime base, when the final stage builds an artifact it can find.
+func buildRuntime(r *Request) ([]Action, string) {
+	ix := r.Index
+	s := ix.StageCount() - 1
+	if s < 0 || ix.StageAt(r.Span.Start) != s {
+		return nil, "not inside the final stage"
+	}
+	plan, reason := planRuntime(ix, s)
+	if plan == nil {
+		return nil, reason
+	}
+	needsShell := needsShell(ix, s)
+	var out []Action
+	for k, base := range plan.bases {
+		if plan.shellLess[base] && needsShell {
+			continue
+		}
+		base := base
+		out = append(out, Action{
+			Title:     fmt.Sprintf("Split into build and runtime stages (%s, runtime on %s)", plan.ecosystem, base),
+			Kind:      BuildRuntime,
+			ID:        "buildRuntime:" + base,
+			Preferred: k == 0,
+			Lazy:      func() ([]analysis.Edit, error) { return SplitBuildRuntime(ix, s, plan, base), nil },
+		})
+	}
+	if len(out) == 0 {
+		return nil, "every runtime base lacks the shell or users the final stage needs"
+	}
+	return out, ""
+}
+
+// needsShell reports whether the final stage's runtime needs a shell or
+// /etc/passwd, which scratch and distroless images lack.
+func needsShell(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "cmd", "entrypoint":
+			if !n.JSON {
+				return true
+			}
+		case "healthcheck":
+			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") {
+				return true
+			}
+		case "user":
+			if len(n.Args) > 0 {
+				u, _, _ := strings.Cut(n.Args[0].Value, ":")
+				if strings.Trim(u, "0123456789") != "" && u != "root" && u != "nonroot" && u != "nobody" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
+
+// planRuntime finds the final stage's ecosystem and artifact.
+func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
+	st := ix.Stage(s)
+	if st.BaseStage >= 0 || st.Base == "" || strings.Contains(st.Base, "$") {
+		return nil, "the final stage is not built on a named image"
+	}
+	image := strings.ToLower(st.Base)
+	repo, tag, _ := strings.Cut(path.Base(image), ":")
+	version, _, _ := strings.Cut(tag, "-")
+	workdir := ""
+	static := false
+	var cmdWords []string
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "workdir":
+			if len(n.Args) > 0 {
+				w := n.Args[0].Value
+				switch {
+				case strings.Contains(w, "$"):
+					workdir = "?"
+				case strings.HasPrefix(w, "/"):
+					workdir = path.Clean(w)
+				case workdir != "" && workdir != "?":
+					workdir = path.Join(workdir, w)
+				default:
+					workdir = "?"
+				}
+			}
+		case "env":
+			for _, d := range n.Decls {
+				static = static || d.Name.Value == "CGO_ENABLED" && d.Value.Value == "0"
+			}
+		case "cmd", "entrypoint":
+			for _, a := range n.Args {
+				cmdWords = append(cmdWords, strings.Fields(a.Value)...)
+			}
+		}
+	}
+	abs := func(wd, p string) string {
+		if strings.Contains(p, "$") {
+			return ""
+		}
+		if strings.HasPrefix(p, "/") {
+			return path.Clean(p)
+		}
+		if wd == "" || wd == "?" {
+			return ""
+		}
+		return path.Join(wd, p)
+	}
+	// The working directory as each RUN sees it.
+	wd := ""
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd == "workdir" && len(n.Args) > 0 {
+			if w := n.Args[0].Value; strings.HasPrefix(w, "/") && !strings.Contains(w, "$") {
+				wd = path.Clean(w)
+			} else if wd != "" && !strings.Contains(w, "$") {
+				wd = path.Join(wd, w)
+			} else {
+				wd = "?"
+			}
+		}
+		if n.Cmd != "run" || n.JSON {
+			continue
+		}
+		words := make([]string, len(n.Args))
+		for k, a := range n.Args {
+			words[k] = a.Value
+		}
+		if len(words) == 0 {
+			continue
+		}
+		runWD := wd
+		if hasWord(words, "cd") {
+			runWD = "?"
+		}
+		static = static || hasWord(words, "CGO_ENABLED=0")
+		switch {
+		case hasSeq(words, "go", "build"):
+			out := abs(runWD, flagValue(words, "-o"))
+			if out == "" {
+				continue
+			}
+			p := &runtimePlan{ecosystem: "Go", copies: []artifact{{out, out}}, shellLess: map[string]bool{}}
+			if static {
+				p.bases = []string{"scratch", "gcr.io/distroless/static-debian12", "alpine:3"}
+				p.shellLess["scratch"], p.shellLess["gcr.io/distroless/static-debian12"] = true, true
+			} else {
+				p.bases = []string{"gcr.io/distroless/base-debian12", "debian:bookworm-slim"}
+				if strings.Contains(tag, "alpine") {
+					p.bases[1] = "alpine:3"
+				}
+				p.shellLess["gcr.io/distroless/base-debian12"] = true
+			}
+			return p, ""
+		case hasSeq(words, "dotnet", "publish"):
+			out := flagValue(words, "-o")
+			if out == "" {
+				out = flagValue(words, "--output")
+			}
+			out = abs(runWD, out)
+			if out == "" || !strings.Contains(image, "/sdk:") {
+				continue
+			}
+			return &runtimePlan{ecosystem: ".NET", copies: []artifact{{out, out}}, bases: []string{
+				strings.Replace(image, "/sdk:", "/aspnet:", 1), strings.Replace(image, "/sdk:", "/runtime:", 1),
+			}}, ""
+		case words[0] == "mvn" && (hasWord(words, "package") || hasWord(words, "install") || hasWord(words, "verify")),
+			words[0] == "gradle" && (hasWord(words, "build") || hasWord(words, "bootJar") || hasWord(words, "jar")):
+			dir := "target"
+			if words[0] == "gradle" {
+				dir = "build/libs"
+			}
+			m := javaVersion.FindStringSubmatch(tag)
+			out := abs(runWD, dir)
+			if m == nil || out == "" {
+				continue
+			}
+			return &runtimePlan{ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, bases: []string{
+				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
+			}}, ""
+		case (words[0] == "npm" || words[0] == "pnpm") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
+			if runWD == "" || runWD == "?" || repo != "node" {
+				continue
+			}
+			dir := ""
+			serve := false
+			for _, w := range cmdWords {
+				serve = serve || w == "serve" || w == "http-server"
+				for _, d := range []string{"dist", "build", "out"} {
+					if w == d || strings.HasPrefix(w, d+"/") || strings.HasPrefix(w, "./"+d) {
+						dir = d
+					}
+				}
+			}
+			if dir == "" {
+				continue
+			}
+			out := path.Join(runWD, dir)
+			if serve {
+				return &runtimePlan{ecosystem: "static site", static: true, bases: []string{"nginx:alpine"},
+					copies: []artifact{{out + "/", "/usr/share/nginx/html/"}}}, ""
+			}
+			return &runtimePlan{ecosystem: "Node", bases: []string{"node:" + version + "-alpine", "node:" + version + "-slim"}, copies: []artifact{
+				{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
+				{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
+				{out + "/", out + "/"},
+			}}, ""
+		case (words[0] == "pip" || words[0] == "pip3") && hasWord(words, "install") && hasWord(words, "--user"):
+			if workdir == "" || workdir == "?" || repo != "python" || version == "" {
+				continue
+			}
+			return &runtimePlan{ecosystem: "Python", bases: []string{"python:" + version + "-slim"}, copies: []artifact{
+				{"/root/.local/", "/root/.local/"}, {workdir + "/", workdir + "/"},
+			}}, ""
+		}
+	}
+	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+func hasWord(words []string, w string) bool {
+	for _, x := range words {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSeq(words []string, a, b string) bool {
+	for k := 0; k+1 < len(words); k++ {
+		if words[k] == a && words[k+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+// flagValue returns the value of -f v or -f=v among words.
+func flagValue(words []string, f string) string {
+	for k, w := range words {
+		if w == f && k+1 < len(words) {
+			return words[k+1]
+		}
+		if v, ok := strings.CutPrefix(w, f+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// carried are the instructions the runtime stage takes over; the builder
+// keeps the ones its RUNs need (ARG, ENV, WORKDIR, USER).
+var carried = map[string]bool{"arg": true, "env": true, "workdir": true, "user": true,
+	"cmd": true, "entrypoint": true, "expose": true, "label": true, "healthcheck": true, "volume": true, "stopsignal": true}
+
+// SplitBuildRuntime turns final stage s into a builder and appends a
+// runtime stage on base that copies the artifact and carries the image's
+// configuration.
+func SplitBuildRuntime(ix *analysis.Index, s int, plan *runtimePlan, base string) []analysis.Edit {
+	doc := ix.Doc
+	nl := eol(doc)
+	st := ix.Stage(s)
+	from := ix.Node(st.First)
+	as := keyword(from, "AS")
+	if from.As != nil {
+		as = from.As.Value
+	}
+	var edits []analysis.Edit
+	var builder, runtimeName string
+	if st.Name != "" {
+		builder, runtimeName = freshName(ix, strings.ToLower(st.Name)+"-build"), st.Name
+		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: builder})
+	} else {
+		builder = freshName(ix, "build")
+		end := from.Abs(from.Base.Span).End
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + as + " " + builder})
+	}
+	var env, conf []string
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if !carried[n.Cmd] {
+			continue
+		}
+		text := doc.Slice(n.Span())
+		switch n.Cmd {
+		case "arg", "env", "workdir", "user":
+			if plan.static && (n.Cmd == "workdir" || n.Cmd == "user") {
+				continue
+			}
+			if n.Cmd == "user" {
+				conf = append(conf, text)
+			} else {
+				env = append(env, text)
+			}
+			continue
+		}
+		line := doc.LineOf(n.Start)
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: lineAfter(doc, n.Start+n.Len)}})
+		if plan.static && n.Cmd != "label" {
+			continue
+		}
+		conf = append(conf, text)
+	}
+	kw := func(w string) string { return keyword(from, w) }
+	lines := []string{from.Keyword.Value + " " + base}
+	if runtimeName != "" {
+		lines[0] += " " + as + " " + runtimeName
+	}
+	lines = append(lines, env...)
+	for _, c := range plan.copies {
+		lines = append(lines, kw("COPY")+" --from="+builder+" "+c.src+" "+c.dst)
+	}
+	if plan.static {
+		lines = append(lines, kw("EXPOSE")+" 80")
+	}
+	lines = append(lines, conf...)
+	text := doc.Text()
+	prefix := nl
+	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
+		prefix = nl + nl
+	}
+	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.Len(), End: doc.Len()}, Text: prefix + strings.Join(lines, nl) + nl})
+	return sortEdits(edits)
+}
