@@ -11,7 +11,7 @@ func TestCheckSafetyFails(t *testing.T) {
 	const base = "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\n"
 	for _, tc := range []struct {
 		name, after, want string
-		intended    Intended
+		intended          Intended
 	}{
 		{"unparsable", "FROM alpine AS a\nRUN <<EOF\n", "does not parse", Intended{}},
 		{"split without the ARG", "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=1 /x /x\n", "RUN", Intended{NewRefs: 1}},

@@ -91,4 +91,3 @@ func TestCorpusRefactorings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
