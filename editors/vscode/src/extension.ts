@@ -148,6 +148,8 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 /** The params of the stagehand/stageGraph request. */
 interface StageGraphParams {
   textDocument: { uri: string };
+  /** Stages built besides the last one, from the stagehand.targets setting. */
+  targets: string[];
 }
 
 async function showStageGraph(context: vscode.ExtensionContext): Promise<void> {
@@ -166,7 +168,8 @@ async function showStageGraph(context: vscode.ExtensionContext): Promise<void> {
   const uri = c.code2ProtocolConverter.asUri(doc.uri);
   panel.showMessage(`Asking the server for the stage graph of ${vscode.workspace.asRelativePath(doc.uri)}...`);
   try {
-    const params: StageGraphParams = { textDocument: { uri } };
+    const targets = vscode.workspace.getConfiguration(SECTION, doc.uri).get<string[]>('targets', []);
+    const params: StageGraphParams = { textDocument: { uri }, targets };
     const graph = await c.sendRequest<unknown>('stagehand/stageGraph', params);
     panel.showGraph(vscode.workspace.asRelativePath(doc.uri), graph);
   } catch (err) {

@@ -7,6 +7,8 @@ export interface Stage {
   /** The base image, when the stage starts from one rather than a stage. */
   base?: string;
   target: boolean;
+  /** The last stage, which a plain `docker build` builds. */
+  final: boolean;
   unused: boolean;
 }
 
@@ -15,6 +17,8 @@ export interface Edge {
   to: string;
   /** FROM, COPY --from, RUN --mount from=, ... */
   kind: string;
+  /** The reference is built from variables and may reach this stage. */
+  variable: boolean;
 }
 
 export interface Graph {
@@ -57,9 +61,10 @@ export function normalizeGraph(result: unknown): Graph {
     const id = name ?? index;
     stages.push({
       id,
-      label: name ?? `stage ${index}`,
+      label: str(s.label) ?? name ?? `stage ${index}`,
       base: str(s.base) ?? str(s.image),
       target: s.target === true || s.isTarget === true,
+      final: s.final === true,
       unused: s.unused === true || s.isUnused === true,
     });
     byKey.set(id.toLowerCase(), id);
@@ -77,7 +82,7 @@ export function normalizeGraph(result: unknown): Graph {
     if (f === undefined || t === undefined) {
       continue;
     }
-    edges.push({ from: f, to: t, kind: str(e.kind) ?? str(e.type) ?? '' });
+    edges.push({ from: f, to: t, kind: str(e.kind) ?? str(e.type) ?? '', variable: e.variable === true });
   }
   return { stages, edges };
 }

@@ -22,15 +22,28 @@ test('stages and edges by name, case-insensitive, with flags', () => {
     ['final', true, false, 'alpine'],
   ]);
   assert.deepEqual(g.edges, [
-    { from: 'build', to: 'test', kind: 'FROM' },
-    { from: 'build', to: 'final', kind: 'COPY --from' },
+    { from: 'build', to: 'test', kind: 'FROM', variable: false },
+    { from: 'build', to: 'final', kind: 'COPY --from', variable: false },
   ]);
+});
+
+test("the server's shape: stages with index, name, label, flags; edges by index", () => {
+  const g = normalizeGraph({
+    stages: [
+      { index: 0, name: 'build', label: 'build', base: 'golang:1.26', target: false, final: false, unused: false },
+      { index: 1, label: 'stage 1', base: 'alpine', target: false, final: true, unused: false },
+    ],
+    edges: [{ from: 0, to: 1, kind: 'copy', variable: true }],
+    mermaid: 'graph TD',
+  });
+  assert.deepEqual(g.stages.map((s) => [s.id, s.label, s.final]), [['build', 'build', false], ['1', 'stage 1', true]]);
+  assert.deepEqual(g.edges, [{ from: 'build', to: '1', kind: 'copy', variable: true }]);
 });
 
 test('unnamed stages are reachable by index; nodes/source/target spelling', () => {
   const g = normalizeGraph({ nodes: [{ index: 0 }, { id: 'app' }], edges: [{ source: 0, target: 'app' }] });
   assert.deepEqual(g.stages.map((s) => s.label), ['stage 0', 'app']);
-  assert.deepEqual(g.edges, [{ from: '0', to: 'app', kind: '' }]);
+  assert.deepEqual(g.edges, [{ from: '0', to: 'app', kind: '', variable: false }]);
 });
 
 test('an answer without stages is an error, not an empty drawing', () => {

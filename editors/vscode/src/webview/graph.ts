@@ -52,18 +52,18 @@ function draw(graph: Graph): SVGSVGElement {
     const x2 = b.x + BOX_W / 2;
     const y2 = b.y;
     const midY = (y1 + y2) / 2;
-    svg.appendChild(el('path', { d: `M ${x1} ${y1} C ${x1} ${midY}, ${x2} ${midY}, ${x2} ${y2}`, class: `edge kind-${e.kind.replace(/[^a-z]/gi, '')}`, 'marker-end': 'url(#arrow)' }));
+    svg.appendChild(el('path', { d: `M ${x1} ${y1} C ${x1} ${midY}, ${x2} ${midY}, ${x2} ${y2}`, class: `edge${e.variable ? ' variable' : ''}`, 'marker-end': 'url(#arrow)' }));
     if (e.kind) {
       svg.appendChild(el('text', { x: (x1 + x2) / 2 + 4, y: midY - 4, class: 'edge-label' }, e.kind));
     }
   }
   for (const p of placed) {
     const { x, y } = pos.get(p.stage.id)!;
-    const cls = ['stage', p.stage.target ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' ');
+    const cls = ['stage', p.stage.target || p.stage.final ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' ');
     const g = el('g', { class: cls, 'data-stage': p.stage.id });
     g.appendChild(el('rect', { x, y, width: BOX_W, height: BOX_H, rx: 6 }));
     g.appendChild(el('text', { x: x + 10, y: y + 22, class: 'name' }, p.stage.label));
-    const notes = [p.stage.base ? `FROM ${p.stage.base}` : '', p.stage.target ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' · ');
+    const notes = [p.stage.base ? `FROM ${p.stage.base}` : '', p.stage.final ? 'final' : '', p.stage.target ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' · ');
     if (notes) {
       g.appendChild(el('text', { x: x + 10, y: y + 42, class: 'note' }, notes));
     }

@@ -1,0 +1,235 @@
+// Drives the VS Code workbench served by code-server with headless Chromium
+// and checks what the Stagehand extension makes the editor show. Run by
+// run.sh, which sets E2E_URL, E2E_OUT (screenshots) and NODE_PATH (for
+// playwright-core).
+'use strict';
+
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const url = process.env.E2E_URL;
+const out = process.env.E2E_OUT;
+// How long one step may wait for the workbench or the server.
+const STEP = 30000;
+
+let passed = 0;
+let failed = 0;
+let skipRest = false;
+
+function say(line) {
+  process.stdout.write(line + '\n');
+}
+
+async function test(name, page, fn) {
+  if (skipRest) {
+    failed++;
+    say(`FAIL ${name}: skipped, the workbench did not come up`);
+    return;
+  }
+  const shot = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  try {
+    await fn();
+    passed++;
+    say(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    say(`FAIL ${name}: ${err && err.message ? err.message.split('\n')[0] : err}`);
+    await page.screenshot({ path: path.join(out, `FAILED-${shot}.png`) }).catch(() => {});
+  }
+}
+
+function check(cond, fmt) {
+  if (!cond) {
+    throw new Error(fmt);
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(STEP);
+  const shot = (name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+  const editor = page.locator('.part.editor');
+
+  // The text of the active editor's visible lines, in order.
+  const editorLines = () =>
+    page.evaluate(() => {
+      const root = document.querySelector('.part.editor .editor-group-container.active .monaco-editor .view-lines');
+      if (!root) {
+        return [];
+      }
+      return Array.from(root.querySelectorAll('.view-line'))
+        .map((el) => ({ top: parseFloat(el.style.top) || 0, text: el.textContent.replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text);
+    });
+  const cursor = async () => (await page.locator('[id="status.editor.selection"]').innerText()).trim();
+  const command = async (title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  };
+  const goTo = async (line, col) => {
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${col}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      ([l, c]) => {
+        const el = document.getElementById('status.editor.selection');
+        return el && el.textContent.includes(`Ln ${l}, Col ${c}`);
+      },
+      [line, col],
+    );
+  };
+  const problems = page.locator('.markers-panel');
+
+  await test('workbench opens the multi-stage Dockerfile', page, async () => {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 60000 }).catch(() => {});
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dockerfile' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await editor.locator('.monaco-editor .view-lines', { hasText: 'FROM golang' }).waitFor();
+    const lang = await page.locator('[id="status.editor.mode"]').innerText();
+    check(/docker/i.test(lang), `language mode is ${JSON.stringify(lang)}, want Dockerfile`);
+  }).then(async () => {
+    if (failed > 0) {
+      skipRest = true;
+    }
+  });
+
+  await test('the server reports the unknown instruction (squiggle and Problems)', page, async () => {
+    await editor.locator('.squiggly-error').first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor();
+    await problems.locator('.monaco-list-row', { hasText: /unknown instruction/i }).first().waitFor();
+    const text = await problems.innerText();
+    check(/RUNN/i.test(text), `Problems does not name RUNN: ${text}`);
+    await shot('01-diagnostics');
+  });
+
+  await test('the unused stage "test" is reported and faded (UnusedStage)', page, async () => {
+    await editor.locator('.squiggly-inline-unnecessary').first().waitFor();
+    const faded = await editor.locator('.squiggly-inline-unnecessary').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    const line5 = await editor.locator('.view-line', { hasText: 'FROM alpine:3.20 AS test' }).boundingBox();
+    check(line5 && faded.some((t) => Math.abs(t - line5.y) < 4), 'the faded range is not on the "test" stage');
+    await page.mouse.move(line5.x + 40, line5.y + line5.height / 2);
+    await page.locator('.monaco-hover', { hasText: /UnusedStage|unused/i }).first().waitFor();
+    await shot('02-unused-stage-hover');
+    await page.mouse.move(5, 5);
+  });
+
+  await test('hovering the squiggle shows the message', page, async () => {
+    await editor.locator('.monaco-editor .view-lines').click();
+    const squiggle = editor.locator('.squiggly-error').first();
+    const box = await squiggle.boundingBox();
+    check(box, 'no squiggle to hover');
+    await page.mouse.move(box.x + 6, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover', { hasText: /unknown instruction/i }).first();
+    await hover.waitFor();
+    await shot('02-error-hover');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
+  await test('completion after COPY --from= offers the earlier stages', page, async () => {
+    await editor.locator('.monaco-editor .view-lines').click();
+    await goTo(9, 1);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('COPY --from=');
+    await page.keyboard.press('Control+Space');
+    const rows = editor.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = await editor.locator('.suggest-widget.visible .monaco-list-row .label-name').allInnerTexts();
+    await shot('03-completion');
+    check(labels.includes('build'), `completion items ${JSON.stringify(labels)} lack "build"`);
+    check(labels.includes('test'), `completion items ${JSON.stringify(labels)} lack "test"`);
+    await page.keyboard.type('bu');
+    await editor.locator('.suggest-widget.visible .monaco-list-row.focused', { hasText: 'build' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(' /out/app /app2');
+    await page.keyboard.press('Escape');
+    const lines = await editorLines();
+    check(lines[9] === 'COPY --from=build /out/app /app2', `line 10 is ${JSON.stringify(lines[9])} after accepting the item`);
+  });
+
+  await test('go to definition jumps from --from=build to the build stage', page, async () => {
+    await goTo(9, 15);
+    await page.keyboard.press('F12');
+    await page.waitForFunction(() => /Ln 1,/.test(document.getElementById('status.editor.selection')?.textContent || ''));
+    const where = await cursor();
+    check(/^Ln 1, Col (1|21)\b/.test(where), `cursor at ${where} after F12, want line 1 at the stage name`);
+    await shot('04-definition');
+  });
+
+  await test('Show stage graph draws the stages in a webview', page, async () => {
+    await command('Stagehand: Show stage graph');
+    let frame;
+    const deadline = Date.now() + STEP;
+    while (!frame && Date.now() < deadline) {
+      for (const f of page.frames()) {
+        const n = await f.locator('#root svg, #root .message').count().catch(() => 0);
+        if (n > 0) {
+          const svg = await f.locator('#root svg').count().catch(() => 0);
+          const msg = (await f.locator('#root .message').allInnerTexts().catch(() => [])).join(' ');
+          if (svg > 0 || !/Loading|Asking/.test(msg)) {
+            frame = f;
+            break;
+          }
+        }
+      }
+      if (!frame) {
+        await page.waitForTimeout(250);
+      }
+    }
+    check(frame, 'no stage graph webview appeared');
+    await shot('05-stage-graph');
+    const message = (await frame.locator('#root .message').allInnerTexts()).join(' ');
+    check((await frame.locator('#root svg').count()) === 1, `no drawing; the panel says: ${message}`);
+    const stages = await frame.locator('#root svg g.stage').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-stage'), g.getAttribute('class')]));
+    const names = stages.map((s) => s[0]);
+    check(names.includes('build') && names.includes('test'), `stages drawn: ${JSON.stringify(stages)}`);
+    const test = stages.find((s) => s[0] === 'test');
+    check(/unused/.test(test[1]), `stage "test" is not drawn as unused: ${JSON.stringify(stages)}`);
+    const edges = await frame.locator('#root svg path.edge').count();
+    check(edges >= 1, `${edges} edges drawn, want the COPY --from edge from build`);
+  });
+
+  await test('Restart server brings the diagnostics back', page, async () => {
+    await editor.locator('.monaco-editor .view-lines').first().click();
+    await command('Stagehand: Restart server');
+    await page.locator('.statusbar', { hasText: 'Stagehand: server restarted' }).waitFor();
+    await goTo(10, 1);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('WORKDIRR /x');
+    await problems.locator('.monaco-list-row', { hasText: /WORKDIRR/ }).first().waitFor();
+    await shot('06-after-restart');
+  });
+
+  await browser.close();
+}
+
+main()
+  .catch((err) => {
+    failed++;
+    say(`FAIL harness: ${err && err.stack ? err.stack : err}`);
+  })
+  .finally(() => {
+    say(`vscode-e2e: ${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+  });

