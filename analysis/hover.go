@@ -33,8 +33,16 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 	if !ok {
 		return HoverInfo{}, false
 	}
-	if u, _, ok := ix.VarUseAt(off); ok && IsBuiltinArg(u.Name.Value) {
-		return HoverInfo{Span: u.Name.Span, Markdown: fmt.Sprintf("**ARG `%s`** · predefined by BuildKit", u.Name.Value)}, true
+	if u, un, ok := ix.VarUseAt(off); ok {
+		name := u.Name.Value
+		md := fmt.Sprintf("`$%s` is not declared here", name)
+		switch _, global := ix.globalArg(name, ix.n); {
+		case IsBuiltinArg(name):
+			md = fmt.Sprintf("**ARG `%s`** · predefined by BuildKit", name)
+		case global && un.Cmd != "from":
+			md += fmt.Sprintf(": the global ARG %s is seen in a stage only after `ARG %s` there", name, name)
+		}
+		return HoverInfo{Span: u.Name.Span, Markdown: md}, true
 	}
 	info := LookupInstruction(n.Cmd)
 	if info == nil {

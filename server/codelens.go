@@ -1,0 +1,34 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.CodeLensProvider = &protocol.CodeLensOptions{}
+	})
+}
+
+// CodeLens answers textDocument/codeLens with a lens on each FROM: which
+// stages use it, or that none does, or that it is the final stage. The
+// lenses are information only: their command is empty.
+func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, nil
+	}
+	enc := s.encoding()
+	lenses := ix.Lenses()
+	out := make([]protocol.CodeLens, len(lenses))
+	for i, l := range lenses {
+		out[i] = protocol.CodeLens{Range: toRange(snap.Doc, l.Span, enc), Command: protocol.Command{Title: l.Title}}
+	}
+	return out, nil
+}

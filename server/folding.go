@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.FoldingRangeProvider = protocol.Boolean(true)
+	})
+}
+
+// FoldingRanges answers textDocument/foldingRange: each stage, each
+// instruction over several lines, each heredoc and each comment block, up
+// to the client's limit.
+func (s *Server) FoldingRanges(ctx context.Context, params *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, nil
+	}
+	folds := ix.Folds()
+	if limit := s.foldingLimit(); limit > 0 && len(folds) > limit {
+		folds = folds[:limit]
+	}
+	out := make([]protocol.FoldingRange, len(folds))
+	for i, f := range folds {
+		out[i] = protocol.FoldingRange{StartLine: uint32(f.StartLine), EndLine: uint32(f.EndLine), Kind: protocol.FoldingRangeKindRegion}
+		if f.Kind == analysis.FoldComment {
+			out[i].Kind = protocol.FoldingRangeKindComment
+		}
+	}
+	return out, nil
+}
+
+// foldingLimit returns the most folding ranges the client wants, or 0.
+func (s *Server) foldingLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	td := s.caps.TextDocument
+	if td == nil || td.FoldingRange == nil || td.FoldingRange.RangeLimit == nil {
+		return 0
+	}
+	return int(*td.FoldingRange.RangeLimit)
+}

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.DocumentHighlightProvider = protocol.Boolean(true)
+	})
+}
+
+// DocumentHighlight answers textDocument/documentHighlight: every place the
+// stage or variable under the cursor is named, Write where it is declared
+// and Read where it is used.
+func (s *Server) DocumentHighlight(ctx context.Context, params *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {
+	p, err := s.positionAt(ctx, params.TextDocument.URI, params.Position)
+	if err != nil || p.ix == nil {
+		return nil, err
+	}
+	occ := p.ix.References(p.off, true)
+	if len(occ) == 0 {
+		return nil, nil
+	}
+	out := make([]protocol.DocumentHighlight, len(occ))
+	for i, o := range occ {
+		kind := protocol.DocumentHighlightKindRead
+		if o.Decl {
+			kind = protocol.DocumentHighlightKindWrite
+		}
+		out[i] = protocol.DocumentHighlight{Range: toRange(p.doc, o.Span, p.enc), Kind: kind}
+	}
+	return out, nil
+}

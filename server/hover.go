@@ -1,0 +1,50 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.HoverProvider = protocol.Boolean(true)
+	})
+}
+
+// Hover answers textDocument/hover: a stage's base chain, line and uses;
+// a variable's declaration; what an instruction, flag, mount key or parser
+// directive does, with a link to the Dockerfile reference.
+func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*protocol.Hover, error) {
+	p, err := s.positionAt(ctx, params.TextDocument.URI, params.Position)
+	if err != nil || p.ix == nil {
+		return nil, err
+	}
+	h, ok := p.ix.Hover(p.off)
+	if !ok {
+		return nil, nil
+	}
+	kind := protocol.MarkupKindMarkdown
+	if !s.hoverMarkdown() {
+		kind = protocol.MarkupKindPlainText
+	}
+	r := toRange(p.doc, h.Span, p.enc)
+	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: h.Markdown}, Range: &r}, nil
+}
+
+// hoverMarkdown reports whether the client shows markdown in hovers: yes
+// unless it lists formats without it.
+func (s *Server) hoverMarkdown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	td := s.caps.TextDocument
+	if td == nil || td.Hover == nil || len(td.Hover.ContentFormat) == 0 {
+		return true
+	}
+	for _, f := range td.Hover.ContentFormat {
+		if f == protocol.MarkupKindMarkdown {
+			return true
+		}
+	}
+	return false
+}

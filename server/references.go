@@ -1,0 +1,31 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.ReferencesProvider = protocol.Boolean(true)
+	})
+}
+
+// References answers textDocument/references for stages and variables,
+// with their declarations when the client asks for them.
+func (s *Server) References(ctx context.Context, params *protocol.ReferenceParams) ([]protocol.Location, error) {
+	p, err := s.positionAt(ctx, params.TextDocument.URI, params.Position)
+	if err != nil || p.ix == nil {
+		return nil, err
+	}
+	occ := p.ix.References(p.off, params.Context.IncludeDeclaration)
+	if len(occ) == 0 {
+		return nil, nil
+	}
+	locs := make([]protocol.Location, len(occ))
+	for i, o := range occ {
+		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
+	}
+	return locs, nil
+}

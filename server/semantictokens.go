@@ -1,0 +1,94 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// tokenLegend maps each analysis.TokenType to the protocol's token type;
+// heredoc bodies are strings to themes.
+var tokenLegend = map[analysis.TokenType]protocol.SemanticTokenTypes{
+	analysis.TokKeyword:  protocol.SemanticTokenTypesKeyword,
+	analysis.TokStage:    protocol.SemanticTokenTypesClass,
+	analysis.TokFlag:     protocol.SemanticTokenTypesParameter,
+	analysis.TokVariable: protocol.SemanticTokenTypesVariable,
+	analysis.TokString:   protocol.SemanticTokenTypesString,
+	analysis.TokComment:  protocol.SemanticTokenTypesComment,
+	analysis.TokHeredoc:  protocol.SemanticTokenTypesString,
+}
+
+// legendTypes is the legend's list of types, and tokenIndex the place of
+// each analysis.TokenType in it.
+var legendTypes, tokenIndex = func() ([]string, []uint32) {
+	var types []string
+	index := make([]uint32, len(analysis.TokenTypes()))
+	seen := map[protocol.SemanticTokenTypes]uint32{}
+	for _, t := range analysis.TokenTypes() {
+		name := tokenLegend[t]
+		k, ok := seen[name]
+		if !ok {
+			k = uint32(len(types))
+			seen[name] = k
+			types = append(types, string(name))
+		}
+		index[t] = k
+	}
+	return types, index
+}()
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.SemanticTokensProvider = &protocol.SemanticTokensOptions{
+			Legend: protocol.SemanticTokensLegend{TokenTypes: legendTypes, TokenModifiers: analysis.TokenModNames()},
+			Range:  protocol.Boolean(true),
+			Full:   protocol.Boolean(true),
+		}
+	})
+}
+
+// SemanticTokensFull answers textDocument/semanticTokens/full.
+func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.SemanticTokensParams) (*protocol.SemanticTokens, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return &protocol.SemanticTokens{Data: []uint32{}}, nil
+	}
+	return encodeTokens(ix.SemanticTokens(analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())), nil
+}
+
+// SemanticTokensRange answers textDocument/semanticTokens/range with the
+// tokens that overlap the range.
+func (s *Server) SemanticTokensRange(ctx context.Context, params *protocol.SemanticTokensRangeParams) (*protocol.SemanticTokens, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return &protocol.SemanticTokens{Data: []uint32{}}, nil
+	}
+	enc := s.encoding()
+	sp, _ := fromRange(snap.Doc, params.Range, enc)
+	return encodeTokens(ix.SemanticTokens(sp, enc)), nil
+}
+
+// encodeTokens writes tokens in the protocol's relative form: five
+// integers each, the line and start relative to the previous token.
+func encodeTokens(toks []analysis.SemToken) *protocol.SemanticTokens {
+	data := make([]uint32, 0, 5*len(toks))
+	line, col := 0, 0
+	for _, t := range toks {
+		if t.Line != line {
+			col = 0
+		}
+		data = append(data, uint32(t.Line-line), uint32(t.Col-col), uint32(t.Len), tokenIndex[t.Type], uint32(t.Mods))
+		line, col = t.Line, t.Col
+	}
+	return &protocol.SemanticTokens{Data: data}
+}
