@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -45,11 +46,16 @@ func parseFull(doc *Document) (*Index, *Error) {
 // instruction parser reports for it.
 func newInstruction(src sourceLines, first, last int, esc byte, node *parser.Node) *Instruction {
 	in := scanInstruction(src, first, last, esc, node)
-	if _, err := instructions.ParseInstruction(node); err != nil {
+	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}
 	return in
 }
+
+// quietLinter reports nothing. ParseInstruction passes a nil linter, on
+// which BuildKit dereferences nil when a `# check=` comment precedes the
+// instruction.
+var quietLinter = linter.New(&linter.Config{})
 
 // errorFor places an instruction error on the part of the instruction it
 // is about: an unknown instruction on its keyword, a flag error on the flag,

@@ -28,3 +28,12 @@ func TestParseKeepsIndexingAfterInstructionErrors(t *testing.T) {
 		t.Logf("%q: %s", ix.Doc.Slice(e.Span), e.Message)
 	}
 }
+
+// TestCheckCommentAboveInstruction: BuildKit's ParseInstruction panics on
+// a `# check=` comment above an instruction unless given a linter.
+func TestCheckCommentAboveInstruction(t *testing.T) {
+	ix := Parse(NewDocument("FROM alpine\n# check=skip=MaintainerDeprecated\nMAINTAINER me\n"))
+	if ix.ParseError != nil || ix.Len() != 2 {
+		t.Fatalf("parse error %v, %d instructions", ix.ParseError, ix.Len())
+	}
+}
