@@ -237,6 +237,56 @@ test('fixing the file clears its diagnostics', function()
   end
 end)
 
+test('completion after COPY --from= offers earlier stages, without snippets', function()
+  need_client()
+  if not client.server_capabilities.completionProvider then
+    fail('server does not advertise completionProvider')
+  end
+  set_text(buf, {
+    'FROM golang:1.26 AS build',
+    'RUN go build -o /out/app .',
+    '',
+    'FROM alpine:3.20 AS final',
+    'COPY --from=',
+  })
+  local line, character = 4, #'COPY --from='
+  local responses, err = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = line, character = character },
+  }, budget())
+  local resp = responses and responses[client_id]
+  if not resp then
+    fail('no completion response: %s', tostring(err))
+  end
+  if resp.err then
+    fail('completion failed: %s', vim.inspect(resp.err))
+  end
+  local result = resp.result or {}
+  local items = result.items or result
+  local labels = {}
+  for _, item in ipairs(items) do
+    labels[item.label] = true
+    -- Neovim 0.7 declares no snippet support and would insert "$1" literally.
+    if item.insertTextFormat == 2 then
+      fail('item %q is a snippet; Neovim 0.7 does not take snippets', item.label)
+    end
+    local edit = item.textEdit
+    local range = edit and (edit.range or edit.replace)
+    if range and (range.start.line ~= line or range['end'].line ~= line
+        or range.start.character > character or range['end'].character < character) then
+      fail('item %q edits %s, which does not cover the cursor at %d:%d', item.label, vim.inspect(range), line, character)
+    end
+  end
+  local have = vim.tbl_keys(labels)
+  table.sort(have)
+  if not labels.build then
+    fail('stage "build" not offered; have: %s', table.concat(have, ', '))
+  end
+  if labels.final then
+    fail('the current stage "final" is offered: a stage cannot copy from itself')
+  end
+end)
+
 -- Shutdown has its own short limits, outside the budget: a server must answer
 -- it at once.
 local QUICK = 3000
