@@ -118,6 +118,7 @@ func newContext(ix *analysis.Index, off int, opts Options) *context {
 	c.text = doc.Slice(analysis.Span{Start: c.ls, End: c.le})
 	c.text = strings.TrimRight(c.text, "\r\n")
 	c.col = min(off-c.ls, len(c.text))
+	c.off = c.ls + c.col // inside a line break: at the line's end
 	return c
 }
 

@@ -1,7 +1,6 @@
 package completion
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -34,8 +33,8 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 	if limit <= 0 {
 		return nil
 	}
-	var items []Item
-	var uses map[int][]analysis.StageRef
+	items := make([]Item, 0, limit)
+	var uses [][]analysis.StageRef
 	for s := 0; s < limit; s++ {
 		st := &all[s]
 		label := st.Name
@@ -54,7 +53,7 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 			Label:         label,
 			Kind:          Stage,
 			Detail:        st.Base,
-			Documentation: c.stageDoc(st, uses[s]),
+			Documentation: c.stageDoc(all, st, uses[s]),
 			Edit:          edit,
 			InsertText:    label,
 			SortText:      sortKey(s),
@@ -65,8 +64,8 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 
 // stageUses groups by stage the references that resolve to the stages
 // before limit.
-func (c *context) stageUses(limit int) map[int][]analysis.StageRef {
-	uses := map[int][]analysis.StageRef{}
+func (c *context) stageUses(limit int) [][]analysis.StageRef {
+	uses := make([][]analysis.StageRef, limit)
 	for _, r := range c.ix.Refs() {
 		if r.Resolution == analysis.ResolvesStage && r.Target >= 0 && r.Target < limit {
 			uses[r.Target] = append(uses[r.Target], r)
@@ -76,27 +75,37 @@ func (c *context) stageUses(limit int) map[int][]analysis.StageRef {
 }
 
 // stageDoc describes a stage in markdown: its FROM line and what uses it.
-func (c *context) stageDoc(st *analysis.Stage, uses []analysis.StageRef) string {
-	var b strings.Builder
+func (c *context) stageDoc(all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
+	b := make([]byte, 0, 256)
 	line := c.doc.LineOf(st.Span.Start)
 	from := strings.TrimSpace(c.doc.Slice(analysis.Span{Start: c.doc.LineStart(line), End: c.doc.LineEnd(line)}))
 	if st.Name != "" {
-		fmt.Fprintf(&b, "Stage `%s` (stage %d), line %d:\n", st.Name, st.Index, line+1)
+		b = append(b, "Stage `"...)
+		b = append(b, st.Name...)
+		b = append(b, "` (stage "...)
 	} else {
-		fmt.Fprintf(&b, "Unnamed stage %d, line %d:\n", st.Index, line+1)
+		b = append(b, "Unnamed stage "...)
 	}
-	b.WriteString("```dockerfile\n")
-	b.WriteString(from)
-	b.WriteString("\n```\n")
+	b = strconv.AppendInt(b, int64(st.Index), 10)
+	if st.Name != "" {
+		b = append(b, ')')
+	}
+	b = append(b, ", line "...)
+	b = strconv.AppendInt(b, int64(line+1), 10)
+	b = append(b, ":\n```dockerfile\n"...)
+	b = append(b, from...)
+	b = append(b, "\n```\n"...)
 	if len(uses) == 0 {
-		b.WriteString("\nNothing uses it yet.")
-		return b.String()
+		b = append(b, "\nNothing uses it yet."...)
+		return string(b)
 	}
-	b.WriteString("\nUsed by:")
+	b = append(b, "\nUsed by:"...)
 	const most = 10
 	for i, r := range uses {
 		if i == most {
-			fmt.Fprintf(&b, "\n- and %d more", len(uses)-most)
+			b = append(b, "\n- and "...)
+			b = strconv.AppendInt(b, int64(len(uses)-most), 10)
+			b = append(b, " more"...)
 			break
 		}
 		what := "FROM"
@@ -106,11 +115,25 @@ func (c *context) stageDoc(st *analysis.Stage, uses []analysis.StageRef) string 
 		case analysis.RefMountFrom:
 			what = "--mount from"
 		}
-		by := "before the first stage"
-		if r.Stage >= 0 {
-			by = "`" + c.ix.StageLabel(r.Stage) + "`"
+		b = append(b, "\n- "...)
+		switch {
+		case r.Stage < 0 || r.Stage >= len(all):
+			b = append(b, "before the first stage"...)
+		case all[r.Stage].Name != "":
+			b = append(b, '`')
+			b = append(b, all[r.Stage].Name...)
+			b = append(b, '`')
+		default:
+			b = append(b, "`stage "...)
+			b = strconv.AppendInt(b, int64(r.Stage), 10)
+			b = append(b, " ("...)
+			b = append(b, all[r.Stage].Base...)
+			b = append(b, ")`"...)
 		}
-		fmt.Fprintf(&b, "\n- %s, %s on line %d", by, what, c.doc.LineOf(r.Span.Start)+1)
+		b = append(b, ", "...)
+		b = append(b, what...)
+		b = append(b, " on line "...)
+		b = strconv.AppendInt(b, int64(c.doc.LineOf(r.Span.Start)+1), 10)
 	}
-	return b.String()
+	return string(b)
 }
