@@ -79,7 +79,7 @@ EOF
 
 export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
 cs=$tools/node_modules/.bin/code-server
-echo "vscode-e2e: $("$cs" --version | head -n 1)"
+echo "vscode-e2e: code-server $("$cs" --version 2>/dev/null | tail -n 1)"
 "$cs" --user-data-dir "$work/ud" --extensions-dir "$work/ext" --install-extension "$VSIX" >"$out/install.log" 2>&1 || {
   cat "$out/install.log"
   echo "vscode-e2e: 0 passed, 1 failed"
