@@ -19,8 +19,9 @@
 (unless (fboundp 'dockerfile-mode)
   (define-derived-mode dockerfile-mode prog-mode "Dockerfile"))
 (add-to-list 'auto-mode-alist '("\\(?:Dockerfile\\|Containerfile\\)\\(?:\\..*\\)?\\'" . dockerfile-mode))
-(add-to-list 'eglot-server-programs
-             `(dockerfile-mode . (,st-bin "serve" "--log-file" ,(concat st-dir "server.log") "--log-level" "debug")))
+;; The setup the README gives, as users load it; run.sh puts the binary's
+;; directory first on PATH, as `stagehand'.
+(load (expand-file-name "../stagehand-eglot.el" (file-name-directory load-file-name)) nil t)
 (setq eglot-sync-connect st-timeout
       eglot-connect-timeout st-timeout
       eglot-autoshutdown nil
@@ -75,7 +76,11 @@
 
 (st-test "eglot starts the server and manages the buffer"
   (unless (eq major-mode 'dockerfile-mode) (error "major mode is %s" major-mode))
-  (apply #'eglot--connect (eglot--guess-contact))
+  ;; eglot-ensure waits for post-command-hook, which batch mode never runs.
+  (unless (memq #'eglot-ensure dockerfile-mode-hook) (error "the setup does not call eglot-ensure"))
+  (let ((contact (eglot--guess-contact)))
+    (unless (equal (nth 3 contact) '("stagehand" "serve")) (error "eglot would start %S" (nth 3 contact)))
+    (apply #'eglot--connect contact))
   (setq st-server (st-wait #'eglot-current-server "eglot to connect"))
   (unless (eglot-managed-p) (error "buffer not managed by eglot")))
 
@@ -126,21 +131,17 @@
     (unless (string-match-p "^FROM golang:1.26 AS builder$" text) (error "stage not renamed:\n%s" text))
     (unless (string-match-p "^COPY --from=builder /out/app /app$" text) (error "reference not renamed:\n%s" text))))
 
-(st-test "shutdown ends the server cleanly"
+(st-test "shutdown and exit end the server with status 0"
   (unless st-server (error "no server"))
   (let ((proc (jsonrpc--process st-server)))
-    (eglot-shutdown st-server)
+    ;; By hand rather than eglot-shutdown, which kills the process right
+    ;; after sending exit and so cannot tell a clean exit from a hang.
+    (let ((result (jsonrpc-request st-server :shutdown nil :timeout st-timeout)))
+      (when result (error "shutdown result %S, want null" result)))
+    (jsonrpc-notify st-server :exit nil)
     (st-wait (lambda () (not (process-live-p proc))) "the server process to exit")
-    ;; jsonrpc kills the process right after sending exit, so it may end by
-    ;; signal 9 before the server's own exit: then the server's log must show
-    ;; that it answered shutdown.
     (unless (and (eq (process-status proc) 'exit) (= (process-exit-status proc) 0))
-      (let ((log (with-temp-buffer
-                   (insert-file-contents (concat st-dir "server.log"))
-                   (buffer-string))))
-        (unless (and (string-match-p "\tshutdown" log) (string-match-p "\texit\t{\"code\": 0}" log))
-          (error "server ended with %s %d and its log shows no clean exit"
-                 (process-status proc) (process-exit-status proc)))))))
+      (error "server ended: %s %d" (process-status proc) (process-exit-status proc)))))
 
 (st-say "emacs-eglot: %d passed, %d failed" st-passed st-failed)
 (kill-emacs (if (and (= st-failed 0) (> st-passed 0)) 0 1))

@@ -19,7 +19,9 @@ mkdir -p "$work/project" "$work/home"
 
 echo "emacs-eglot: $(emacs --version | sed -n 1p)"
 status=0
-HOME=$work/home STAGEHAND_BIN=$bin STAGEHAND_WORKDIR=$work/project \
+mkdir -p "$work/bin"
+ln -s "$bin" "$work/bin/stagehand"
+PATH=$work/bin:$PATH HOME=$work/home STAGEHAND_BIN=$bin STAGEHAND_WORKDIR=$work/project \
   timeout -k 5 90 emacs --batch -q -l "$here/eglot-test.el" </dev/null >"$work/out" 2>"$work/err" || status=$?
 cat "$work/out"
 if [[ $status -ne 0 ]]; then
