@@ -33,45 +33,58 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 	if limit <= 0 {
 		return nil
 	}
-	items := make([]Item, 0, limit)
-	var uses [][]analysis.StageRef
+	// The stages offered, then what uses each of them, in one pass over
+	// the references.
+	var offered []int
 	for s := 0; s < limit; s++ {
 		st := &all[s]
-		label := st.Name
-		if label == "" {
-			label = strconv.Itoa(s)
-		} else if c.ix.StageByName(label) != s {
+		if st.Name != "" && c.ix.StageByName(st.Name) != s {
 			continue
 		}
-		if !hasPrefixFold(label, prefix) {
+		if !hasPrefixFold(stageLabel(st), prefix) {
 			continue
 		}
-		if uses == nil {
-			uses = c.stageUses(limit)
+		offered = append(offered, s)
+	}
+	if len(offered) == 0 {
+		return nil
+	}
+	slot := make([]int32, limit)
+	for i := range slot {
+		slot[i] = -1
+	}
+	for i, s := range offered {
+		slot[s] = int32(i)
+	}
+	uses := make([][]analysis.StageRef, len(offered))
+	for _, r := range c.ix.Refs() {
+		if r.Resolution == analysis.ResolvesStage && r.Target >= 0 && r.Target < limit && slot[r.Target] >= 0 {
+			uses[slot[r.Target]] = append(uses[slot[r.Target]], r)
 		}
-		items = append(items, Item{
+	}
+	items := make([]Item, len(offered))
+	for i, s := range offered {
+		st := &all[s]
+		label := stageLabel(st)
+		items[i] = Item{
 			Label:         label,
 			Kind:          Stage,
 			Detail:        st.Base,
-			Documentation: c.stageDoc(all, st, uses[s]),
+			Documentation: c.stageDoc(all, st, uses[i]),
 			Edit:          edit,
 			InsertText:    label,
 			SortText:      sortKey(s),
-		})
+		}
 	}
 	return items
 }
 
-// stageUses groups by stage the references that resolve to the stages
-// before limit.
-func (c *context) stageUses(limit int) [][]analysis.StageRef {
-	uses := make([][]analysis.StageRef, limit)
-	for _, r := range c.ix.Refs() {
-		if r.Resolution == analysis.ResolvesStage && r.Target >= 0 && r.Target < limit {
-			uses[r.Target] = append(uses[r.Target], r)
-		}
+// stageLabel names a stage as a reference may: by name, or by index.
+func stageLabel(st *analysis.Stage) string {
+	if st.Name == "" {
+		return strconv.Itoa(st.Index)
 	}
-	return uses
+	return st.Name
 }
 
 // stageDoc describes a stage in markdown: its FROM line and what uses it.
