@@ -3,6 +3,7 @@
 //	stagehand [serve] [--stdio] [--log-file FILE] [--log-level LEVEL]
 //	stagehand check [--format text|json] [--strict] PATH...
 //	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
+//	stagehand fmt [-w|-d] [--indent N] PATH...
 //	stagehand version
 package main
 
@@ -19,6 +20,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/stagehand-ls/stagehand/internal/check"
+	"github.com/stagehand-ls/stagehand/internal/format"
 	"github.com/stagehand-ls/stagehand/internal/graph"
 	"github.com/stagehand-ls/stagehand/server"
 )
@@ -40,6 +42,8 @@ func run(args []string) int {
 		return serve(args)
 	case "check":
 		return check.Main(args, os.Stdout, os.Stderr)
+	case "fmt":
+		return format.Main(args, os.Stdout, os.Stderr)
 	case "graph":
 		return graph.Main(args, os.Stdout, os.Stderr)
 	case "version":
@@ -62,6 +66,8 @@ func usage(w io.Writer) {
       report problems in Dockerfiles (directories are searched)
   stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
       print the stages and what uses what, marking targets and unused stages
+  stagehand fmt [-w|-d] [--indent N] PATH...
+      format Dockerfiles: print them, write them back (-w) or show a diff (-d)
   stagehand version
 `)
 }

@@ -87,7 +87,12 @@ func FormatOnType(ix *Index, off int, opts FormatOptions) []Edit {
 	if !isBlanks(doc.Slice(Span{start, end})) || !reindents(n.Instruction) {
 		return edits
 	}
-	above := strings.TrimRight(doc.Slice(Span{doc.LineStart(line - 1), doc.LineEnd(line - 1)}), " \t")
+	// BuildKit skips comment lines inside a continuation; so does this.
+	k := line - 1
+	for k > 0 && isCommentLine(doc.Slice(Span{doc.LineStart(k), doc.LineEnd(k)})) {
+		k--
+	}
+	above := strings.TrimRight(doc.Slice(Span{doc.LineStart(k), doc.LineEnd(k)}), " \t")
 	if !strings.HasSuffix(above, string(ix.Escape)) {
 		return edits
 	}

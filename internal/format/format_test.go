@@ -1,0 +1,56 @@
+package format
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const messy = "from alpine as base\nRUN  echo hi\nFROM base\n"
+
+func TestMain(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(path, []byte(messy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(args, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	want := "FROM alpine AS base\nRUN echo hi\n\nFROM base\n"
+	if code, out, _ := run(path); code != ExitOK || out != want {
+		t.Errorf("print: %d %q", code, out)
+	}
+	wantDiff := "--- " + path + "\n+++ " + path + " (formatted)\n" +
+		"@@ -1,2 +1,3 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n+\n"
+	if code, out, _ := run("-d", dir); code != ExitChanged || out != wantDiff {
+		t.Errorf("diff: %d (-want +got):\n%s", code, cmp.Diff(wantDiff, out))
+	}
+	if code, _, errs := run("-w", path); code != ExitOK {
+		t.Errorf("write: %d %s", code, errs)
+	}
+	if got, _ := os.ReadFile(path); string(got) != want {
+		t.Errorf("written: %q", got)
+	}
+	if code, out, _ := run("-d", path); code != ExitOK || out != "" {
+		t.Errorf("diff after write: %d %q", code, out)
+	}
+	bad := filepath.Join(dir, "bad.Dockerfile")
+	if err := os.WriteFile(bad, []byte("RUN <<EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run("-w", bad); code != ExitUsage || errs == "" {
+		t.Errorf("unparsable: %d %q", code, errs)
+	}
+	if got, _ := os.ReadFile(bad); string(got) != "RUN <<EOF\n" {
+		t.Errorf("unparsable file changed: %q", got)
+	}
+	if code, _, _ := run("-w", "-d", path); code != ExitUsage {
+		t.Errorf("-w -d: %d", code)
+	}
+}

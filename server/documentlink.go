@@ -1,0 +1,36 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.DocumentLinkProvider = &protocol.DocumentLinkOptions{}
+	})
+}
+
+// DocumentLink answers textDocument/documentLink: FROM bases link to their
+// registry pages, built from the reference without any look-up.
+func (s *Server) DocumentLink(ctx context.Context, params *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, nil
+	}
+	enc := s.encoding()
+	links := ix.Links()
+	out := make([]protocol.DocumentLink, 0, len(links))
+	for _, l := range links {
+		target := uri.URI(l.Target)
+		tooltip := l.Tooltip
+		out = append(out, protocol.DocumentLink{Range: toRange(snap.Doc, l.Span, enc), Target: &target, Tooltip: &tooltip})
+	}
+	return out, nil
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.DocumentFormattingProvider = protocol.Boolean(true)
+		caps.DocumentRangeFormattingProvider = protocol.Boolean(true)
+		// A newline after a continuation gives the new line its indentation.
+		caps.DocumentOnTypeFormattingProvider = protocol.DocumentOnTypeFormattingOptions{FirstTriggerCharacter: "\n"}
+	})
+}
+
+// Formatting answers textDocument/formatting with minimal edits.
+func (s *Server) Formatting(ctx context.Context, params *protocol.DocumentFormattingParams) ([]protocol.TextEdit, error) {
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
+		return analysis.Format(ix, opts)
+	})
+}
+
+// RangeFormatting answers textDocument/rangeFormatting: the edits for the
+// instructions the range touches.
+func (s *Server) RangeFormatting(ctx context.Context, params *protocol.DocumentRangeFormattingParams) ([]protocol.TextEdit, error) {
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
+		sp, _ := fromRange(ix.Doc, params.Range, s.encoding())
+		return analysis.FormatRange(ix, sp, opts)
+	})
+}
+
+// OnTypeFormatting answers textDocument/onTypeFormatting after a newline.
+func (s *Server) OnTypeFormatting(ctx context.Context, params *protocol.DocumentOnTypeFormattingParams) ([]protocol.TextEdit, error) {
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
+		off, _ := fromPosition(ix.Doc, params.Position, s.encoding())
+		return analysis.FormatOnType(ix, off, opts)
+	})
+}
+
+// format runs a formatter on the document's index and converts its edits.
+// The indentation width is the "format.indent" setting, else the editor's
+// tab size.
+func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOptions, run func(*analysis.Index, analysis.FormatOptions) []analysis.Edit) ([]protocol.TextEdit, error) {
+	snap, err := s.snapshot(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, nil
+	}
+	opts := analysis.FormatOptions{Indent: int(fo.TabSize)}
+	if w := s.comfort(ctx).Format.Indent; w > 0 {
+		opts.Indent = w
+	}
+	enc := s.encoding()
+	edits := run(ix, opts)
+	out := make([]protocol.TextEdit, len(edits))
+	for i, e := range edits {
+		out[i] = protocol.TextEdit{Range: toRange(snap.Doc, e.Span, enc), NewText: e.Text}
+	}
+	return out, nil
+}

@@ -1,0 +1,42 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.InlayHintProvider = protocol.Boolean(true)
+	})
+}
+
+// InlayHint answers textDocument/inlayHint for the requested range: FROM
+// bases with their ARG defaults, the index of numbered stages and the
+// stage behind a numeric --from. The "inlayHints.enabled" setting turns
+// them off.
+func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok || !s.comfort(ctx).inlayHints() {
+		return nil, nil
+	}
+	enc := s.encoding()
+	sp, _ := fromRange(snap.Doc, params.Range, enc)
+	hints := ix.InlayHints(sp)
+	out := make([]protocol.InlayHint, 0, len(hints))
+	pad := true
+	for _, h := range hints {
+		out = append(out, protocol.InlayHint{
+			Position:    toPosition(snap.Doc, h.Off, enc),
+			Label:       protocol.String(h.Label),
+			Tooltip:     protocol.String(h.Tooltip),
+			PaddingLeft: &pad,
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		caps.SignatureHelpProvider = &protocol.SignatureHelpOptions{
+			TriggerCharacters:   []string{" ", "="},
+			RetriggerCharacters: []string{","},
+		}
+	})
+}
+
+// SignatureHelp answers textDocument/signatureHelp: the instruction's
+// flags and arguments, and the one the cursor is on.
+func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHelpParams) (*protocol.SignatureHelp, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, nil
+	}
+	off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
+	sig, ok := ix.SignatureHelp(off)
+	if !ok {
+		return nil, nil
+	}
+	info := protocol.SignatureInformation{
+		Label:         sig.Label,
+		Documentation: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: sig.Doc + "\n\n[Reference](" + sig.URL + ")"},
+	}
+	for _, p := range sig.Params {
+		info.Parameters = append(info.Parameters, protocol.ParameterInformation{
+			Label:         protocol.ParameterInformationLabelTuple{uint32(labelColumn(sig.Label, p.Start)), uint32(labelColumn(sig.Label, p.End))},
+			Documentation: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: p.Doc},
+		})
+	}
+	info.ActiveParameter = protocol.NullNullable[uint32]() // on the keyword: no parameter
+	if sig.Active >= 0 {
+		info.ActiveParameter = protocol.NewNullable(uint32(sig.Active))
+	}
+	active := uint32(0)
+	return &protocol.SignatureHelp{Signatures: []protocol.SignatureInformation{info}, ActiveSignature: &active}, nil
+}
+
+// labelColumn converts a byte offset in a label to the UTF-16 offset the
+// protocol counts parameter labels in.
+func labelColumn(label string, off int) int {
+	return analysis.NewDocument(label).Position(off, analysis.UTF16).Col
+}
