@@ -438,15 +438,18 @@ func codelensMarker(m *marker) {
 	m.errorf("no lens on line %d matching %v; the line has %q", m.target+1, m.args[0], onLine)
 }
 
+// renderedToken is a semantic token decoded with the legend.
+type renderedToken struct {
+	line, col int    // one-based
+	kind      string // type[.modifier...]
+	text      string
+}
+
 // semanticTokens asks for the tokens of the file, or of a range of it,
-// and renders them one a line: `line:col type[.mod...] "text"`.
-func (m *marker) semanticTokens(r *protocol.Range) ([]string, bool) {
-	var legend struct {
-		Types, Mods []string
-	}
-	res := m.run.client.srv.capabilities(protocol.PositionEncodingKindUTF16)
-	opts := res.SemanticTokensProvider.(*protocol.SemanticTokensOptions)
-	legend.Types, legend.Mods = opts.Legend.TokenTypes, opts.Legend.TokenModifiers
+// and decodes them with the legend the server advertises.
+func (m *marker) semanticTokens(r *protocol.Range) ([]renderedToken, bool) {
+	caps := m.run.client.srv.capabilities(protocol.PositionEncodingKindUTF16)
+	legend := caps.SemanticTokensProvider.(*protocol.SemanticTokensOptions).Legend
 
 	var toks struct {
 		Data []int `json:"data"`
@@ -462,7 +465,7 @@ func (m *marker) semanticTokens(r *protocol.Range) ([]string, bool) {
 		m.errorf("semantic tokens: %v", err)
 		return nil, false
 	}
-	var out []string
+	var out []renderedToken
 	line, col := 0, 0
 	for i := 0; i+5 <= len(toks.Data); i += 5 {
 		dl, dc, n, typ, mods := toks.Data[i], toks.Data[i+1], toks.Data[i+2], toks.Data[i+3], toks.Data[i+4]
@@ -470,14 +473,14 @@ func (m *marker) semanticTokens(r *protocol.Range) ([]string, bool) {
 			col = 0
 		}
 		line, col = line+dl, col+dc
-		name := legend.Types[typ]
-		for k, mod := range legend.Mods {
+		kind := legend.TokenTypes[typ]
+		for k, mod := range legend.TokenModifiers {
 			if mods&(1<<k) != 0 {
-				name += "." + mod
+				kind += "." + mod
 			}
 		}
 		a, b := m.offset(line, col), m.offset(line, col+n)
-		out = append(out, fmt.Sprintf("%d:%d %s %q", line+1, col+1, name, m.file.doc.Slice(analysis.Span{Start: a, End: b})))
+		out = append(out, renderedToken{line + 1, col + 1, kind, m.file.doc.Slice(analysis.Span{Start: a, End: b})})
 	}
 	return out, true
 }
@@ -489,9 +492,14 @@ func tokensMarker(m *marker) {
 	}
 	if name, ok := m.args[0].(ident); ok {
 		toks, ok := m.semanticTokens(nil)
-		if ok {
-			m.golden(string(name), strings.Join(toks, "\n")+"\n")
+		if !ok {
+			return
 		}
+		var b strings.Builder
+		for _, t := range toks {
+			fmt.Fprintf(&b, "%d:%d %s %q\n", t.line, t.col, t.kind, t.text)
+		}
+		m.golden(string(name), b.String())
 		return
 	}
 	span, ok := m.targetSpan()
@@ -506,9 +514,7 @@ func tokensMarker(m *marker) {
 	// Show the line's tokens compactly: `type[.mod]:text`.
 	var parts []string
 	for _, t := range toks {
-		_, rest, _ := strings.Cut(t, " ")
-		kind, text, _ := strings.Cut(rest, " ")
-		parts = append(parts, kind+":"+strings.Trim(text, `"`))
+		parts = append(parts, t.kind+":"+t.text)
 	}
 	got := strings.Join(parts, " ")
 	if !matches(m.args[0], got) {
