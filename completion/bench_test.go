@@ -20,12 +20,14 @@ func BenchmarkCompletion(b *testing.B) {
 	cases := []struct {
 		name string
 		off  int
+		lazy bool
 	}{
-		{"from-all", last + len("COPY --from=")},
-		{"from-prefix", last + len("COPY --from=stage-99")},
-		{"mount-key", strings.LastIndex(text, "RUN --mount=type=bind,") + len("RUN --mount=type=bind,")},
-		{"keyword", strings.LastIndex(text, "\nEXPOSE") + 2},
-		{"variable", strings.LastIndex(text, "${VERSION}") + 2},
+		{"from-all", last + len("COPY --from="), false},
+		{"from-all-lazy-docs", last + len("COPY --from="), true},
+		{"from-prefix", last + len("COPY --from=stage-99"), false},
+		{"mount-key", strings.LastIndex(text, "RUN --mount=type=bind,") + len("RUN --mount=type=bind,"), false},
+		{"keyword", strings.LastIndex(text, "\nEXPOSE") + 2, false},
+		{"variable", strings.LastIndex(text, "${VERSION}") + 2, false},
 	}
 	ix := analysis.Parse(analysis.NewDocument(text))
 	if n := ix.StageCount(); n != 1000 {
@@ -33,14 +35,15 @@ func BenchmarkCompletion(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			if len(Complete(ix, c.off, Options{})) == 0 {
+			opts := Options{LazyStageDocs: c.lazy}
+			if len(Complete(ix, c.off, opts)) == 0 {
 				b.Fatalf("nothing offered at %q", text[c.off-20:c.off])
 			}
 			times := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
-				Complete(ix, c.off, Options{})
+				Complete(ix, c.off, opts)
 				times = append(times, time.Since(t0))
 			}
 			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })

@@ -60,12 +60,16 @@ type Item struct {
 	InsertText    string        // what replaces Edit
 	SortText      string
 	Snippet       bool // InsertText is a snippet (only when Options.Snippets)
+	Stage         int  // for a stage item, the stage; StageDoc gives its documentation
 }
 
 // Options are what the client can take.
 type Options struct {
 	// Snippets allows snippet insert texts (`${1:name}` placeholders).
 	Snippets bool
+	// LazyStageDocs leaves stage items' documentation to StageDoc, for
+	// clients that resolve items: a thousand stages' docs cost a millisecond.
+	LazyStageDocs bool
 }
 
 // Complete returns the items to offer at off in the index's document, in

@@ -57,9 +57,11 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 		slot[s] = int32(i)
 	}
 	uses := make([][]analysis.StageRef, len(offered))
-	for _, r := range c.ix.Refs() {
-		if r.Resolution == analysis.ResolvesStage && r.Target >= 0 && r.Target < limit && slot[r.Target] >= 0 {
-			uses[slot[r.Target]] = append(uses[slot[r.Target]], r)
+	if !c.opts.LazyStageDocs {
+		for _, r := range c.ix.Refs() {
+			if r.Resolution == analysis.ResolvesStage && r.Target >= 0 && r.Target < limit && slot[r.Target] >= 0 {
+				uses[slot[r.Target]] = append(uses[slot[r.Target]], r)
+			}
 		}
 	}
 	items := make([]Item, len(offered))
@@ -67,16 +69,35 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 		st := &all[s]
 		label := stageLabel(st)
 		items[i] = Item{
-			Label:         label,
-			Kind:          Stage,
-			Detail:        st.Base,
-			Documentation: c.stageDoc(all, st, uses[i]),
-			Edit:          edit,
-			InsertText:    label,
-			SortText:      sortKey(s),
+			Label:      label,
+			Kind:       Stage,
+			Detail:     st.Base,
+			Edit:       edit,
+			InsertText: label,
+			SortText:   sortKey(s),
+			Stage:      s,
+		}
+		if !c.opts.LazyStageDocs {
+			items[i].Documentation = stageDoc(c.doc, all, st, uses[i])
 		}
 	}
 	return items
+}
+
+// StageDoc returns the documentation of stage s's completion item, for
+// clients that resolve items one at a time.
+func StageDoc(ix *analysis.Index, s int) string {
+	all := ix.Stages()
+	if s < 0 || s >= len(all) {
+		return ""
+	}
+	var uses []analysis.StageRef
+	for _, r := range ix.StageUses(s) {
+		if r.Resolution == analysis.ResolvesStage {
+			uses = append(uses, r)
+		}
+	}
+	return stageDoc(ix.Doc, all, &all[s], uses)
 }
 
 // stageLabel names a stage as a reference may: by name, or by index.
@@ -88,10 +109,10 @@ func stageLabel(st *analysis.Stage) string {
 }
 
 // stageDoc describes a stage in markdown: its FROM line and what uses it.
-func (c *context) stageDoc(all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
+func stageDoc(doc *analysis.Document, all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
 	b := make([]byte, 0, 256)
-	line := c.doc.LineOf(st.Span.Start)
-	from := strings.TrimSpace(c.doc.Slice(analysis.Span{Start: c.doc.LineStart(line), End: c.doc.LineEnd(line)}))
+	line := doc.LineOf(st.Span.Start)
+	from := strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)}))
 	if st.Name != "" {
 		b = append(b, "Stage `"...)
 		b = append(b, st.Name...)
@@ -146,7 +167,7 @@ func (c *context) stageDoc(all []analysis.Stage, st *analysis.Stage, uses []anal
 		b = append(b, ", "...)
 		b = append(b, what...)
 		b = append(b, " on line "...)
-		b = strconv.AppendInt(b, int64(c.doc.LineOf(r.Span.Start)+1), 10)
+		b = strconv.AppendInt(b, int64(doc.LineOf(r.Span.Start)+1), 10)
 	}
 	return string(b)
 }

@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/completion"
 )
@@ -15,7 +17,8 @@ var completionTriggers = []string{"=", " ", "$", "{", "-", ","}
 
 func init() {
 	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
-		caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: completionTriggers}
+		yes := true
+		caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: completionTriggers, ResolveProvider: &yes}
 	})
 }
 
@@ -32,8 +35,9 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	}
 	enc := s.encoding()
 	snippets, markdown := s.completionCaps()
+	lazy := s.resolvesDocumentation()
 	off, _ := fromPosition(snap.Doc, params.Position, enc)
-	items := completion.Complete(ix, off, completion.Options{Snippets: snippets})
+	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
 	for _, it := range items {
 		ci := protocol.CompletionItem{
 			Label:            it.Label,
@@ -55,9 +59,61 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		if it.Snippet && snippets {
 			ci.InsertTextFormat = protocol.InsertTextFormatSnippet
 		}
+		if lazy && it.Kind == completion.Stage {
+			ci.Data, _ = json.Marshal(stageItemData{URI: params.TextDocument.URI, Stage: it.Stage})
+		}
 		list.Items = append(list.Items, ci)
 	}
 	return list, nil
+}
+
+// stageItemData identifies a stage item's stage for completionItem/resolve.
+type stageItemData struct {
+	URI   uri.URI `json:"uri"`
+	Stage int     `json:"stage"`
+}
+
+// CompletionResolve fills in a stage item's documentation, which clients
+// that resolve items get one at a time instead of for every stage at once.
+func (s *Server) CompletionResolve(ctx context.Context, item *protocol.CompletionItem) (*protocol.CompletionItem, error) {
+	var data stageItemData
+	if len(item.Data) == 0 || json.Unmarshal(item.Data, &data) != nil || data.URI == "" {
+		return item, nil
+	}
+	snap, err := s.snapshot(ctx, data.URI)
+	if err != nil {
+		return item, nil // closed since: the item stays as it is
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return item, nil
+	}
+	if doc := completion.StageDoc(ix, data.Stage); doc != "" {
+		_, markdown := s.completionCaps()
+		if markdown {
+			item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: doc}
+		} else {
+			item.Documentation = protocol.String(doc)
+		}
+	}
+	return item, nil
+}
+
+// resolvesDocumentation reports whether the client resolves completion
+// items' documentation lazily.
+func (s *Server) resolvesDocumentation() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	td := s.caps.TextDocument
+	if td == nil || td.Completion == nil || td.Completion.CompletionItem == nil {
+		return false
+	}
+	for _, p := range td.Completion.CompletionItem.ResolveSupport.Properties {
+		if p == "documentation" {
+			return true
+		}
+	}
+	return false
 }
 
 // completionCaps reads what the client takes: snippets, and markdown in
