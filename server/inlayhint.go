@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sort"
 
 	"go.lsp.dev/protocol"
 )
@@ -14,8 +15,8 @@ func init() {
 
 // InlayHint answers textDocument/inlayHint for the requested range: FROM
 // bases with their ARG defaults, the index of numbered stages and the
-// stage behind a numeric --from. The "inlayHints.enabled" setting turns
-// them off.
+// stage behind a numeric --from, and COPY sources missing from the build
+// context. The "inlayHints.enabled" setting turns them off.
 func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
 	snap, err := s.snapshot(ctx, params.TextDocument.URI)
 	if err != nil {
@@ -38,5 +39,18 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 			PaddingLeft: &pad,
 		})
 	}
+	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.URI)) {
+		out = append(out, protocol.InlayHint{
+			Position:    toPosition(snap.Doc, sp.End, enc),
+			Label:       protocol.String("not in the build context"),
+			Tooltip:     protocol.String("No such file or folder beside the Dockerfile"),
+			PaddingLeft: &pad,
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return positionLess(out[i].Position, out[j].Position) })
 	return out, nil
+}
+
+func positionLess(a, b protocol.Position) bool {
+	return a.Line < b.Line || (a.Line == b.Line && a.Character < b.Character)
 }

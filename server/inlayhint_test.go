@@ -1,6 +1,8 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -55,5 +57,31 @@ func TestComfortSettings(t *testing.T) {
 	fp := &protocol.DocumentFormattingParams{TextDocument: params.TextDocument, Options: protocol.FormattingOptions{TabSize: 8}}
 	if err := c.call(protocol.MethodTextDocumentFormatting, fp, &edits); err != nil || len(edits) != 1 || edits[0].NewText != "  " {
 		t.Errorf("formatting with indent 2: %v, %v", edits, err)
+	}
+}
+
+// TestMissingSourceHint opens a Dockerfile that lives on disk and checks
+// the hint after a COPY source its folder does not hold.
+func TestMissingSourceHint(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"go.mod": "module x", ".dockerignore": "*.env\n", "a.env": ""} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t)
+	c.initialize()
+	u := string(uri.File(filepath.Join(dir, "Dockerfile")))
+	c.open(u, "FROM alpine\nCOPY go.mod go.sum a.env ./\n", 1)
+	var hints []protocol.InlayHint
+	params := &protocol.InlayHintParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)},
+		Range:        protocol.Range{End: protocol.Position{Line: 2}},
+	}
+	if err := c.call(protocol.MethodTextDocumentInlayHint, params, &hints); err != nil {
+		t.Fatal(err)
+	}
+	if len(hints) != 1 || hints[0].Position != (protocol.Position{Line: 1, Character: 18}) || hints[0].Label != protocol.String("not in the build context") {
+		t.Errorf("hints: %+v", hints)
 	}
 }

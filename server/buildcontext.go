@@ -1,0 +1,36 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
+)
+
+// buildContext returns the build context of the Dockerfile at rawURI: its
+// folder on disk, with the .dockerignore there. A document that is not a
+// file in an existing folder has none (FS is nil).
+func (s *Server) buildContext(rawURI string) analysis.BuildContext {
+	if !strings.HasPrefix(rawURI, "file:") {
+		return analysis.BuildContext{}
+	}
+	u, err := uri.Parse(rawURI)
+	if err != nil {
+		return analysis.BuildContext{}
+	}
+	file := u.FsPath()
+	dir := filepath.Dir(file)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return analysis.BuildContext{}
+	}
+	ignore, err := rules.LoadIgnore(dir, filepath.Base(file))
+	if err != nil {
+		s.log.Debug("reading .dockerignore", zap.String("dir", dir), zap.Error(err))
+	}
+	return analysis.BuildContext{FS: os.DirFS(dir), Ignore: ignore}
+}
