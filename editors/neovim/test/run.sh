@@ -36,6 +36,13 @@ STAGEHAND_BIN=$bin STAGEHAND_WORKDIR=$work/project \
   XDG_STATE_HOME=$work/xdg/state XDG_CACHE_HOME=$work/xdg/cache \
   timeout -k 10 60 nvim --headless -u NONE -i NONE -n \
   -c "luafile $here/diagnostics.lua" </dev/null >"$work/out" 2>"$work/err" || status=$?
+# The editing features (completion, definition, rename, code actions), in a
+# Neovim of their own so that a failure in one file cannot hide the other.
+STAGEHAND_BIN=$bin STAGEHAND_WORKDIR=$work/project \
+  XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data \
+  XDG_STATE_HOME=$work/xdg/state XDG_CACHE_HOME=$work/xdg/cache \
+  timeout -k 10 60 nvim --headless -u NONE -i NONE -n \
+  -c "luafile $here/features.lua" </dev/null >>"$work/out" 2>>"$work/err" || status=$?
 cat "$work/out"
 # Neovim's own messages (e.g. "Client 1 quit with exit code 2") go to stderr,
 # without newlines.
@@ -52,7 +59,10 @@ if [[ $status -ne 0 ]]; then
   if ! grep -q '^neovim: [0-9]* passed, [0-9]* failed$' "$work/out"; then
     echo "neovim: 0 passed, 1 failed"
   fi
-  for log in "$work/project/server.log" "$work/xdg/cache/nvim/lsp.log" "$work/xdg/state/nvim/lsp.log"; do
+  if ! grep -q '^neovim-features: [0-9]* passed, [0-9]* failed' "$work/out"; then
+    echo "neovim-features: 0 passed, 1 failed"
+  fi
+  for log in "$work/project/server.log" "$work/project/features.log" "$work/xdg/cache/nvim/lsp.log" "$work/xdg/state/nvim/lsp.log"; do
     # A log holding only its header line says nothing.
     if [[ -f $log && $(wc -l <"$log") -gt 1 ]]; then
       printf '\n--- %s (last 40 lines)\n' "$log"
