@@ -3,6 +3,11 @@ import * as vscode from 'vscode';
 /** The webview panel that draws a Dockerfile's stage graph; one at a time. */
 export class StageGraphPanel {
   private static current: StageGraphPanel | undefined;
+  // The last thing to show, kept until the webview's script says it is
+  // ready (a message posted before that is lost) and re-sent whenever the
+  // webview reloads, e.g. after being hidden.
+  private last: unknown;
+  private ready = false;
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
@@ -13,6 +18,14 @@ export class StageGraphPanel {
       panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'graph.js')),
       panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.css')),
     );
+    panel.webview.onDidReceiveMessage((msg: { type?: string }) => {
+      if (msg?.type === 'ready') {
+        this.ready = true;
+        if (this.last !== undefined) {
+          void this.panel.webview.postMessage(this.last);
+        }
+      }
+    });
     panel.onDidDispose(() => {
       if (StageGraphPanel.current === this) {
         StageGraphPanel.current = undefined;
@@ -31,12 +44,19 @@ export class StageGraphPanel {
   }
 
   showMessage(text: string): void {
-    void this.panel.webview.postMessage({ type: 'message', text });
+    this.post({ type: 'message', text });
   }
 
   showGraph(title: string, graph: unknown): void {
     this.panel.title = `Stage graph: ${title}`;
-    void this.panel.webview.postMessage({ type: 'graph', title, graph });
+    this.post({ type: 'graph', title, graph });
+  }
+
+  private post(msg: unknown): void {
+    this.last = msg;
+    if (this.ready) {
+      void this.panel.webview.postMessage(msg);
+    }
   }
 
   private html(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri): string {

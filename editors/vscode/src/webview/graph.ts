@@ -72,6 +72,8 @@ function draw(graph: Graph): SVGSVGElement {
   return svg;
 }
 
+declare function acquireVsCodeApi(): { postMessage(msg: unknown): void };
+
 const root = document.getElementById('root')!;
 const title = document.getElementById('title')!;
 
@@ -106,3 +108,6 @@ window.addEventListener('message', (event: MessageEvent) => {
     }
   }
 });
+
+// Ask for what to show only once the listener above is in place.
+acquireVsCodeApi().postMessage({ type: 'ready' });
