@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // quickFixes offers the fixes of the diagnostics that touch the request's
@@ -36,4 +37,21 @@ func quickFixes(r *Request) ([]Action, string) {
 // ends, so that a cursor at either end of a diagnostic finds it.
 func overlaps(a, b analysis.Span) bool {
 	return a.Start <= b.End && b.Start <= a.End
+}
+
+// FromRules converts the diagnostics of analysis/rules, keeping those with
+// fixes.
+func FromRules(ds []rules.Diagnostic) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		if len(d.Fixes) == 0 {
+			continue
+		}
+		cd := Diagnostic{Span: d.Span, Rule: d.Rule, Message: d.Message}
+		for _, f := range d.Fixes {
+			cd.Fixes = append(cd.Fixes, Fix{Title: f.Title, Edits: f.Edits, Preferred: f.Preferred})
+		}
+		out = append(out, cd)
+	}
+	return out
 }

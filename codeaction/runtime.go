@@ -123,7 +123,7 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		}
 	}
 	abs := func(wd, p string) string {
-		if strings.Contains(p, "$") {
+		if p == "" || strings.Contains(p, "$") {
 			return ""
 		}
 		if strings.HasPrefix(p, "/") {
@@ -228,7 +228,13 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 				return &runtimePlan{ecosystem: "static site", static: true, bases: []string{"nginx:alpine"},
 					copies: []artifact{{out + "/", "/usr/share/nginx/html/"}}}, ""
 			}
-			return &runtimePlan{ecosystem: "Node", bases: []string{"node:" + version + "-alpine", "node:" + version + "-slim"}, copies: []artifact{
+			// node_modules may hold native modules built for the builder's C
+			// library: the runtime keeps it (musl on alpine, glibc otherwise).
+			nodeBase := "node:" + version + "-slim"
+			if strings.Contains(tag, "alpine") {
+				nodeBase = "node:" + version + "-alpine"
+			}
+			return &runtimePlan{ecosystem: "Node", bases: []string{nodeBase}, copies: []artifact{
 				{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
 				{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
 				{out + "/", out + "/"},

@@ -46,9 +46,10 @@ type markerFunc func(m *marker)
 
 // markerKinds maps a marker's name to the function that checks it.
 var markerKinds = map[string]markerFunc{
-	"diag":     diagMarker,
-	"diags":    diagsMarker,
-	"complete": completeMarker,
+	"diag":       diagMarker,
+	"diags":      diagsMarker,
+	"complete":   completeMarker,
+	"codeaction": codeactionMarker,
 }
 
 // ident is a bare identifier argument.

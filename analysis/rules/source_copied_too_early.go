@@ -1,0 +1,59 @@
+package rules
+
+import (
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var SourceCopiedTooEarly = register(&Rule{
+	Name:     "SourceCopiedTooEarly",
+	Summary:  "The source is copied before instructions that do not need it, so every source change rebuilds them.",
+	Severity: Information,
+	Doc: `BuildKit reuses a cached layer only while every layer before it is unchanged. When
+` + "`COPY . .`" + ` comes before the dependency install (` + "`npm ci`" + `, ` + "`pip install -r`" + `,
+` + "`go mod download`" + `, ` + "`mvn dependency:go-offline`" + `, ...) or before system package installs,
+any edit of any source file reinstalls everything. Copy the dependency manifests first,
+install, then copy the source.
+
+The fix (also the *Reorder layers for caching* refactoring) moves only what cannot change
+meaning: a moved RUN keeps the WORKDIR, USER, SHELL, ARG and ENV it had and its order among
+the other RUNs. It is reported as information: the build is correct, only slower.`,
+	Bad: `FROM node:20
+WORKDIR /app
+COPY . .
+RUN npm ci
+CMD ["node", "server.js"]
+`,
+	Good: `FROM node:20
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci
+COPY . .
+CMD ["node", "server.js"]
+`,
+	Run: runSourceCopiedTooEarly,
+})
+
+func runSourceCopiedTooEarly(p *Pass) {
+	ix := p.Index
+	for s := 0; s < ix.StageCount(); s++ {
+		plan, _ := analysis.PlanLayers(ix, s)
+		if plan == nil {
+			continue
+		}
+		src := ix.Node(plan.SourceCopy)
+		d := Diagnostic{
+			Span:  firstLine(p, src),
+			Fixes: fix("Reorder layers for caching", true, plan.Edit),
+		}
+		if len(plan.Installs) > 0 {
+			in := ix.Node(plan.Installs[0])
+			d.Message = "The source is copied before the dependencies are installed: every source change reinstalls them"
+			d.Related = []Related{{Span: firstLine(p, in), Message: "the dependency install that could come before the source"}}
+		} else {
+			in := ix.Node(plan.Moved[0])
+			d.Message = "The source is copied before instructions that do not need it: every source change reruns them"
+			d.Related = []Related{{Span: firstLine(p, in), Message: "an instruction that does not need the source"}}
+		}
+		p.Report(d)
+	}
+}

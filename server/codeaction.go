@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/codeaction"
+)
+
+func init() {
+	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
+		opts := &protocol.CodeActionOptions{}
+		for _, k := range codeaction.Kinds {
+			opts.CodeActionKinds = append(opts.CodeActionKinds, protocol.CodeActionKind(k))
+		}
+		if s.resolvesEdits() {
+			yes := true
+			opts.ResolveProvider = &yes
+		}
+		caps.CodeActionProvider = opts
+	})
+}
+
+// resolvesEdits reports whether the client resolves a code action's edit
+// lazily, through codeAction/resolve.
+func (s *Server) resolvesEdits() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	td := s.caps.TextDocument
+	if td == nil || td.CodeAction == nil {
+		return false
+	}
+	for _, p := range td.CodeAction.ResolveSupport.Properties {
+		if p == "edit" {
+			return true
+		}
+	}
+	return false
+}
+
+// versionedEdits reports whether the client takes documentChanges.
+func (s *Server) versionedEdits() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.caps.Workspace
+	return w != nil && w.WorkspaceEdit != nil && w.WorkspaceEdit.DocumentChanges != nil && *w.WorkspaceEdit.DocumentChanges
+}
+
+// actionData is what a lazily resolved action carries to codeAction/resolve.
+type actionData struct {
+	URI     string                    `json:"uri"`
+	Version int32                     `json:"version"`
+	Range   protocol.Range            `json:"range"`
+	Only    []protocol.CodeActionKind `json:"only,omitempty"`
+	ID      string                    `json:"id"`
+}
+
+// CodeAction answers textDocument/codeAction from the codeaction package.
+// Clients that cannot resolve an action's edit get every edit at once.
+func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	snap, err := s.snapshot(ctx, params.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	out := []protocol.CommandOrCodeAction{}
+	req, ok := s.actionRequest(snap, params.Range, params.Context.Only, params.Context.TriggerKind)
+	if !ok {
+		return out, nil
+	}
+	acts, skips := codeaction.Actions(req)
+	for _, sk := range skips {
+		if sk.Err != nil {
+			s.log.Error("code action producer failed", zap.String("producer", sk.Producer), zap.Error(sk.Err))
+		} else {
+			s.log.Debug("code action not offered", zap.String("producer", sk.Producer), zap.String("reason", sk.Reason))
+		}
+	}
+	enc := s.encoding()
+	lazy := s.resolvesEdits()
+	for i := range acts {
+		a := &acts[i]
+		kind := protocol.CodeActionKind(a.Kind)
+		ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
+		if a.Preferred {
+			yes := true
+			ca.IsPreferred = &yes
+		}
+		if a.Diagnostic != nil {
+			ca.Diagnostics = []protocol.Diagnostic{matchDiagnostic(snap, a.Diagnostic, params.Context.Diagnostics, enc)}
+		}
+		if a.Lazy != nil && lazy {
+			data, err := json.Marshal(actionData{URI: snap.URI, Version: snap.Version, Range: params.Range, Only: params.Context.Only, ID: a.ID})
+			if err != nil {
+				return nil, err
+			}
+			ca.Data = data
+		} else {
+			edits, err := a.Resolve()
+			if err != nil {
+				s.log.Error("code action failed", zap.String("id", a.ID), zap.Error(err))
+				continue
+			}
+			ca.Edit = s.workspaceEdit(snap, edits, enc)
+		}
+		out = append(out, ca)
+	}
+	return out, nil
+}
+
+// CodeActionResolve computes the edit of an action CodeAction left lazy.
+// An action of an older version of the document is refused: its edit would
+// apply to text that is no longer there.
+func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAction) (*protocol.CodeAction, error) {
+	var data actionData
+	if err := json.Unmarshal(params.Data, &data); err != nil || data.ID == "" {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action without resolve data")
+	}
+	snap, err := s.snapshot(ctx, uri.URI(data.URI))
+	if err != nil {
+		return nil, err
+	}
+	if snap.Version != data.Version {
+		return nil, protocol.ErrContentModified
+	}
+	req, ok := s.actionRequest(snap, data.Range, data.Only, protocol.CodeActionTriggerKindInvoked)
+	if !ok {
+		return nil, protocol.ErrContentModified
+	}
+	a, err := codeaction.Find(req, data.ID)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(protocol.CodeContentModified, "%v", err)
+	}
+	edits, err := a.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	res := *params
+	res.Edit = s.workspaceEdit(snap, edits, s.encoding())
+	return &res, nil
+}
+
+// actionRequest builds the codeaction request for a range of snap.
+func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol.CodeActionKind, trigger protocol.CodeActionTriggerKind) (*codeaction.Request, bool) {
+	ix, ok := snap.Current()
+	if !ok {
+		return nil, false
+	}
+	span, _ := fromRange(snap.Doc, r, s.encoding())
+	req := &codeaction.Request{Index: ix, Span: span}
+	for _, k := range only {
+		req.Only = append(req.Only, codeaction.Kind(k))
+	}
+	if trigger == protocol.CodeActionTriggerKindAutomatic {
+		req.Trigger = codeaction.Automatic
+	}
+	if wantsQuickFixes(req.Only) {
+		base, _ := s.rulesConfig()
+		cfg := *base
+		cfg.Ignore = s.dockerignore(snap.URI)
+		req.Diagnostics = codeaction.FromRules(s.diagnose(ix, &cfg))
+	}
+	return req, true
+}
+
+func wantsQuickFixes(only []codeaction.Kind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, k := range only {
+		if codeaction.QuickFix.Within(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchDiagnostic returns the client's diagnostic that d is, matched by
+// rule and range, or d as the server publishes it.
+func matchDiagnostic(snap *Snapshot, d *codeaction.Diagnostic, sent []protocol.Diagnostic, enc analysis.Encoding) protocol.Diagnostic {
+	r := toRange(snap.Doc, d.Span, enc)
+	for _, c := range sent {
+		if code, ok := c.Code.(protocol.String); ok && string(code) == d.Rule && c.Range == r {
+			return c
+		}
+	}
+	return protocol.Diagnostic{
+		Range:   r,
+		Code:    protocol.String(d.Rule),
+		Source:  protocol.NewOptional("stagehand"),
+		Message: protocol.String(d.Message),
+	}
+}
+
+// workspaceEdit converts edits of snap: versioned documentChanges when the
+// client takes them, so that it refuses them on a newer text; plain
+// changes otherwise.
+func (s *Server) workspaceEdit(snap *Snapshot, edits []analysis.Edit, enc analysis.Encoding) *protocol.WorkspaceEdit {
+	tes := make([]protocol.TextEdit, len(edits))
+	for i, e := range edits {
+		tes[i] = protocol.TextEdit{Range: toRange(snap.Doc, e.Span, enc), NewText: e.Text}
+	}
+	u := uri.URI(snap.URI)
+	if !s.versionedEdits() {
+		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: tes}}
+	}
+	v := snap.Version
+	tde := &protocol.TextDocumentEdit{TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+		TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: &v,
+	}}
+	for i := range tes {
+		tde.Edits = append(tde.Edits, &tes[i])
+	}
+	return &protocol.WorkspaceEdit{DocumentChanges: []protocol.DocumentChange{tde}}
+}
