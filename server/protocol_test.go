@@ -35,7 +35,7 @@ func TestLifecycle(t *testing.T) {
 	if err := c.call(protocol.MethodInitialize, &protocol.InitializeParams{}, nil); code(err) != jsonrpc2.InvalidRequest {
 		t.Errorf("second initialize: got %v, want InvalidRequest", err)
 	}
-	if err := c.call(protocol.MethodTextDocumentHover, &protocol.HoverParams{}, nil); code(err) != jsonrpc2.MethodNotFound {
+	if err := c.call(protocol.MethodTextDocumentMoniker, &protocol.MonikerParams{}, nil); code(err) != jsonrpc2.MethodNotFound {
 		t.Errorf("unimplemented request: got %v, want MethodNotFound", err)
 	}
 	if err := c.call(protocol.MethodShutdown, nil, nil); err != nil {
@@ -96,6 +96,10 @@ func TestCapabilities(t *testing.T) {
 	caps.TextDocumentSync = nil
 	caps.PositionEncoding = ""
 	caps.CompletionProvider = nil // completion_test.go checks it
+	// nav_test.go checks the navigation providers.
+	caps.DefinitionProvider, caps.ReferencesProvider, caps.DocumentHighlightProvider = nil, nil, nil
+	caps.RenameProvider, caps.DocumentSymbolProvider, caps.WorkspaceSymbolProvider = nil, nil, nil
+	caps.HoverProvider, caps.FoldingRangeProvider, caps.CodeLensProvider, caps.SemanticTokensProvider = nil, nil, nil, nil
 	if diff := cmp.Diff(protocol.ServerCapabilities{}, caps); diff != "" {
 		t.Errorf("unexpected capabilities (-want +got):\n%s", diff)
 	}
