@@ -283,3 +283,18 @@ func TestCodeActionOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeActionCapabilities checks the provider a client that cannot
+// resolve edits is offered: the kinds, and no resolveProvider.
+func TestCodeActionCapabilities(t *testing.T) {
+	c := newTestClient(t)
+	res := c.initialize()
+	opts, ok := res.Capabilities.CodeActionProvider.(*protocol.CodeActionOptions)
+	if !ok {
+		t.Fatalf("codeActionProvider = %#v, want options", res.Capabilities.CodeActionProvider)
+	}
+	want := []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindRefactorRewrite}
+	if !slices.Equal(opts.CodeActionKinds, want) || opts.ResolveProvider != nil {
+		t.Errorf("codeActionProvider = %+v, want kinds %v and no resolveProvider", opts, want)
+	}
+}

@@ -100,6 +100,7 @@ func TestCapabilities(t *testing.T) {
 	caps.DefinitionProvider, caps.ReferencesProvider, caps.DocumentHighlightProvider = nil, nil, nil
 	caps.RenameProvider, caps.DocumentSymbolProvider, caps.WorkspaceSymbolProvider = nil, nil, nil
 	caps.HoverProvider, caps.FoldingRangeProvider, caps.CodeLensProvider, caps.SemanticTokensProvider = nil, nil, nil, nil
+	caps.CodeActionProvider = nil // marker_codeaction_test.go checks it
 	if diff := cmp.Diff(protocol.ServerCapabilities{}, caps); diff != "" {
 		t.Errorf("unexpected capabilities (-want +got):\n%s", diff)
 	}
