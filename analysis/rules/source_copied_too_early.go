@@ -42,8 +42,10 @@ func runSourceCopiedTooEarly(p *Pass) {
 		}
 		src := ix.Node(plan.SourceCopy)
 		d := Diagnostic{
-			Span:  firstLine(p, src),
-			Fixes: fix("Reorder layers for caching", true, plan.Edit),
+			Span: firstLine(p, src),
+			// Not preferred: a refactoring the user chooses, never applied by
+			// --fix or an editor's auto-fix.
+			Fixes: fix("Reorder layers for caching", false, plan.Edit),
 		}
 		if len(plan.Installs) > 0 {
 			in := ix.Node(plan.Installs[0])

@@ -55,10 +55,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
+	fixes := fixFlags(fl)
 	var severities severityFlag
 	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -98,6 +99,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		} else {
 			cfg.Ignore = m
 		}
+		text = fixes.run(path, text, cfg, stdout, stderr)
 		all = append(all, FileWithConfig(path, string(text), cfg)...)
 	}
 
@@ -118,6 +120,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	default:
+		if fixes.quiet() {
+			break
+		}
 		for _, f := range all {
 			fmt.Fprintln(stdout, f)
 		}
