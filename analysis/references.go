@@ -1,5 +1,7 @@
 package analysis
 
+import "slices"
+
 // Occurrence is one place a stage or variable is named.
 type Occurrence struct {
 	Span Span
@@ -40,23 +42,78 @@ func (ix *Index) stageOccurrences(s int) []Occurrence {
 	return out
 }
 
+// varOccurrences walks the document once, keeping what name is bound to
+// at each point as ResolveVar would find it: the last global ARG before
+// the first FROM, in FROM lines and before them; in a stage, its last ARG
+// or ENV so far, else the ENV its base stages end with.
 func (ix *Index) varOccurrences(root VarSite) []Occurrence {
 	name := root.Decl.Name.Value
 	same := func(a VarSite) bool { return a.Instruction == root.Instruction && a.NameSpan == root.NameSpan }
-	var out []Occurrence
-	ix.each(func(n Node) {
-		for _, d := range n.Decls {
-			if d.Name.Value == name && same(ix.rootVar(ix.site(n.Index, d))) {
-				out = append(out, Occurrence{Span: n.Abs(d.Name.Span), Decl: true})
+	// A binding is whether name, at a point, resolves into root's group.
+	type binding struct{ set, ours bool }
+	bind := func(site VarSite) binding { return binding{true, same(ix.rootVar(site))} }
+	var global, local, stageEnv, inh binding
+	finalEnv := make([]binding, len(ix.stages)) // the ENV each stage passes on
+	inherited := func(s int) binding {
+		if b := ix.baseStage(s); b >= 0 {
+			return finalEnv[b]
+		}
+		return binding{}
+	}
+	stage := -1
+	endStage := func() {
+		if stage >= 0 {
+			finalEnv[stage] = stageEnv
+			if !stageEnv.set {
+				finalEnv[stage] = inherited(stage)
 			}
 		}
+	}
+	var out []Occurrence
+	ix.each(func(n Node) {
+		if stage+1 < len(ix.stages) && ix.stages[stage+1].first == n.Index {
+			endStage()
+			stage++
+			local, stageEnv, inh = binding{}, binding{}, inherited(stage)
+		}
+		if len(n.Uses) == 0 && len(n.Decls) == 0 {
+			return
+		}
+		cur := inh
+		switch {
+		case stage < 0 || n.Cmd == "from":
+			cur = global
+		case local.set:
+			cur = local
+		}
+		start := len(out)
 		for _, u := range n.Uses {
-			if u.Name.Value != name {
-				continue
-			}
-			if r, ok := ix.ResolveVar(n.Index, name); ok && same(ix.rootVar(r)) {
+			if cur.ours && u.Name.Value == name {
 				out = append(out, Occurrence{Span: n.Abs(u.Name.Span)})
 			}
+		}
+		for _, d := range n.Decls {
+			if d.Name.Value != name {
+				continue
+			}
+			b := bind(ix.site(n.Index, d))
+			if b.ours {
+				out = append(out, Occurrence{Span: n.Abs(d.Name.Span), Decl: true})
+			}
+			switch {
+			case stage < 0:
+				if n.Cmd == "arg" {
+					global = b
+				}
+			case n.Cmd != "from":
+				local = b
+				if d.IsEnv {
+					stageEnv = b
+				}
+			}
+		}
+		if len(out)-start > 1 {
+			slices.SortFunc(out[start:], func(a, b Occurrence) int { return a.Span.Start - b.Span.Start })
 		}
 	})
 	return out

@@ -69,8 +69,10 @@ type rawToken struct {
 func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
 	doc := ix.Doc
 	first := max(ix.search(span.Start)-1, 0)
-	spans := make([]rawToken, 0, 6*(ix.search(span.End)-first)+16)
+	p := placer{doc: doc, span: span, enc: enc, line: -1}
+	p.out = make([]SemToken, 0, 5*(ix.search(span.End)-first)+16)
 	var sc overlapScratch
+	var buf []rawToken
 	prevEnd := 0
 	if first > 0 {
 		prev := ix.Node(first - 1)
@@ -79,47 +81,65 @@ func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
 	for i := first; i < ix.n; i++ {
 		n := ix.Node(i)
 		if n.Start > span.End {
-			spans = ix.commentTokens(spans, prevEnd, n.Start)
+			p.place(ix.commentTokens(buf[:0], prevEnd, n.Start))
 			prevEnd = -1
 			break
 		}
-		spans = ix.commentTokens(spans, prevEnd, n.Start)
-		spans = ix.instructionTokens(spans, n, &sc)
+		buf = ix.commentTokens(buf[:0], prevEnd, n.Start)
+		buf = ix.instructionTokens(buf, n, &sc)
+		p.place(buf)
 		prevEnd = n.Start + n.Len
 	}
 	if prevEnd >= 0 {
-		spans = ix.commentTokens(spans, prevEnd, doc.Len()+1)
+		p.place(ix.commentTokens(buf[:0], prevEnd, doc.Len()+1))
 	}
+	return p.out
+}
 
-	out := make([]SemToken, 0, len(spans))
-	line, lineStart, lineEnd, lastOff, lastCol := -1, 0, 0, 0, 0
-	for _, t := range spans {
+// placer turns byte spans, given in document order, into tokens on single
+// lines with columns in enc, keeping those that overlap span.
+type placer struct {
+	doc  *Document
+	span Span
+	enc  Encoding
+	out  []SemToken
+
+	line, lineStart, lineEnd int
+	lastOff, lastCol         int // a known offset on the line and its column
+}
+
+func (p *placer) place(ts []rawToken) {
+	doc := p.doc
+	for _, t := range ts {
 		for a := t.span.Start; a < t.span.End; {
-			if a >= lineEnd || line < 0 || a < lineStart {
-				line = doc.LineOf(a)
-				lineStart, lineEnd = doc.LineStart(line), doc.LineEnd(line)
-				lastOff, lastCol = lineStart, 0
+			if a >= p.lineEnd || p.line < 0 || a < p.lineStart {
+				p.line = doc.LineOf(a)
+				p.lineStart, p.lineEnd = doc.LineStart(p.line), doc.LineEnd(p.line)
+				p.lastOff, p.lastCol = p.lineStart, 0
 			}
-			if a >= lineEnd { // a terminator; move to the next line
-				a = doc.LineStart(line + 1)
-				if a <= lineStart {
+			if a >= p.lineEnd { // a terminator; move to the next line
+				next := doc.LineStart(p.line + 1)
+				if next <= a {
 					break
 				}
+				a = next
 				continue
 			}
-			b := min(t.span.End, lineEnd)
-			if b > span.Start && a < span.End {
-				col := lastCol + columnWidth(doc.Slice(Span{lastOff, a}), enc)
-				w := columnWidth(doc.Slice(Span{a, b}), enc)
-				if w > 0 {
-					out = append(out, SemToken{Line: line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
+			b := min(t.span.End, p.lineEnd)
+			if b > p.span.Start && a < p.span.End {
+				if a < p.lastOff {
+					p.lastOff, p.lastCol = p.lineStart, 0
 				}
-				lastOff, lastCol = b, col+w
+				col := p.lastCol + columnWidth(doc.Slice(Span{p.lastOff, a}), p.enc)
+				w := columnWidth(doc.Slice(Span{a, b}), p.enc)
+				if w > 0 {
+					p.out = append(p.out, SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
+				}
+				p.lastOff, p.lastCol = b, col+w
 			}
 			a = b
 		}
 	}
-	return out
 }
 
 // commentTokens adds the whole-line comments that start in [from, to).
