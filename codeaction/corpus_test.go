@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // TestCorpusRefactorings applies Split stage at every instruction of every
@@ -91,3 +93,55 @@ func TestCorpusRefactorings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestCorpusActions asks for every action at every instruction of every
+// corpus file, resolves it and applies it: no producer may fail, and every
+// result must still parse as well as the original did.
+func TestCorpusActions(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "files")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("corpus not found: %v", err)
+	}
+	offered := map[Kind]int{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := analysis.NewDocument(string(b))
+		ix := analysis.Parse(doc)
+		before := len(ix.Errors())
+		diags := FromRules(rules.Run(ix, nil))
+		for i := 0; i < ix.Len(); i++ {
+			n := ix.Node(i)
+			acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
+			for _, s := range skips {
+				if s.Err != nil {
+					t.Errorf("%s: instruction %d: %s: %v", e.Name(), i, s.Producer, s.Err)
+				}
+			}
+			for k := range acts {
+				a := &acts[k]
+				offered[a.Kind]++
+				edits, err := a.Resolve()
+				if err == nil {
+					var out string
+					out, err = Apply(doc, edits)
+					if err == nil {
+						after := analysis.Parse(analysis.NewDocument(out))
+						if after.ParseError != nil {
+							err = fmt.Errorf("the result does not parse: %s", after.ParseError.Message)
+						} else if len(after.Errors()) > before {
+							err = fmt.Errorf("the result has an instruction error: %s", after.Errors()[0].Message)
+						}
+					}
+				}
+				if err != nil {
+					t.Errorf("%s: instruction %d: %q: %v", e.Name(), i, a.Title, err)
+				}
+			}
+		}
+	}
+	t.Logf("actions offered at instruction starts: %v", offered)
+}
