@@ -38,6 +38,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	lazy := s.resolvesDocumentation()
 	off, _ := fromPosition(snap.Doc, params.Position, enc)
 	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
+	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
 	for _, it := range items {
 		ci := protocol.CompletionItem{
 			Label:            it.Label,
