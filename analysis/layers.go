@@ -295,8 +295,13 @@ func classifyLayer(n Node) (layerKind, []string) {
 	default:
 		return layerFixed, nil
 	}
-	if len(n.Flags) > 0 || n.JSON || len(n.Heredocs) > 0 {
+	if n.JSON || len(n.Heredocs) > 0 {
 		return layerFixed, nil
+	}
+	for _, f := range n.Flags {
+		if !contextFree(f) {
+			return layerFixed, nil
+		}
 	}
 	kind := layerAlone
 	var files []string
@@ -314,6 +319,32 @@ func classifyLayer(n Node) (layerKind, []string) {
 		}
 	}
 	return kind, files
+}
+
+// contextFree reports whether a RUN flag reads nothing of the build
+// context or of another stage: a cache, secret, ssh or tmpfs mount, or the
+// network setting. A bind mount (the default type) reads files.
+func contextFree(f Flag) bool {
+	switch f.Name.Value {
+	case "network":
+		return true
+	case "mount":
+		for _, kv := range strings.Split(f.Value.Value, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			if strings.TrimSpace(k) == "from" {
+				return false
+			}
+			if strings.TrimSpace(k) == "type" {
+				switch strings.TrimSpace(v) {
+				case "cache", "secret", "ssh", "tmpfs":
+				default:
+					return false
+				}
+				return !strings.Contains(f.Value.Value, "from=")
+			}
+		}
+	}
+	return false
 }
 
 // segments splits a shell command's words at `&&` and `;`. It returns nil
