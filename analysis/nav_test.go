@@ -426,3 +426,25 @@ func TestVarOccurrencesAgree(t *testing.T) {
 	}
 	t.Logf("checked %d declarations", checked)
 }
+
+func TestHoverDocs(t *testing.T) {
+	text := "# syntax=docker/dockerfile:1\n# escape=\\\nFROM alpine AS a\nRUN --mount=type=secret,id=x,target=/s --network=none true\nHEALTHCHECK --interval=5s CMD true\n"
+	ix := Parse(NewDocument(text))
+	for _, tc := range []struct{ at, want string }{
+		{"syntax", "Dockerfile frontend"},
+		{"escape", "escapes characters"},
+		{"RUN", "reference/dockerfile/#run"},
+		{"secret", "secret given to the build"},
+		{"id=", "Names the cache"},
+		{"--network", "**--network**"},
+		{"--interval", "**--interval**"},
+	} {
+		h, ok := ix.Hover(at(t, text, tc.at, 0) + 1)
+		if !ok || !strings.Contains(h.Markdown, tc.want) {
+			t.Errorf("hover at %q = %q %v, want it to contain %q", tc.at, h.Markdown, ok, tc.want)
+		}
+	}
+	if h, ok := ix.Hover(at(t, text, "true", 0) + 1); ok {
+		t.Errorf("hover on a command's word = %q", h.Markdown)
+	}
+}
