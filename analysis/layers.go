@@ -129,26 +129,37 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 		last = max(last, k)
 	}
 	region := Span{layerChunk(ix, c).Start, layerChunk(ix, last).End}
+	// Blank lines separate groups: the region keeps the ones before the
+	// source copy at its start, moved instructions drop theirs, and a
+	// blank line stays before the source copy when there was one.
 	var b strings.Builder
-	text := func(i int) {
+	chunkOf := func(i int) string {
 		t := doc.Slice(layerChunk(ix, i))
 		if !strings.HasSuffix(t, "\n") && !strings.HasSuffix(t, "\r") {
 			t += nl
 		}
-		b.WriteString(t)
+		return t
 	}
-	for _, k := range plan.Moved {
-		text(k)
+	lead, cRest := leadingBlank(chunkOf(c))
+	b.WriteString(lead)
+	blank := lead != ""
+	for _, group := range [][]int{plan.Moved, nil, plan.Installs} {
+		if group == nil && plan.ManifestCopy != "" {
+			b.WriteString(plan.ManifestCopy + nl)
+		}
+		for _, k := range group {
+			l, rest := leadingBlank(chunkOf(k))
+			blank = blank || l != ""
+			b.WriteString(rest)
+		}
 	}
-	if plan.ManifestCopy != "" {
-		b.WriteString(plan.ManifestCopy + nl)
+	if blank {
+		b.WriteString(nl)
 	}
-	for _, k := range plan.Installs {
-		text(k)
-	}
-	for i := c; i <= last; i++ {
+	b.WriteString(cRest)
+	for i := c + 1; i <= last; i++ {
 		if !chosen[i] {
-			text(i)
+			b.WriteString(chunkOf(i))
 		}
 	}
 	out := b.String()
@@ -177,6 +188,19 @@ func layerChunk(ix *Index, i int) Span {
 		start = after(p.Start + p.Len)
 	}
 	return Span{start, after(n.Start + n.Len)}
+}
+
+// leadingBlank splits the blank lines at the start of a chunk off it.
+func leadingBlank(t string) (string, string) {
+	k := 0
+	for k < len(t) {
+		end := strings.IndexAny(t[k:], "\n")
+		if end < 0 || strings.TrimSpace(t[k:k+end]) != "" {
+			break
+		}
+		k += end + 1
+	}
+	return t[:k], t[k:]
 }
 
 func appendNew(list []string, items ...string) []string {
