@@ -143,16 +143,18 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 	lead, cRest := leadingBlank(chunkOf(c))
 	b.WriteString(lead)
 	blank := lead != ""
-	for _, group := range [][]int{plan.Moved, nil, plan.Installs} {
-		if group == nil && plan.ManifestCopy != "" {
-			b.WriteString(plan.ManifestCopy + nl)
-		}
+	moved := func(group []int) {
 		for _, k := range group {
 			l, rest := leadingBlank(chunkOf(k))
 			blank = blank || l != ""
 			b.WriteString(rest)
 		}
 	}
+	moved(plan.Moved)
+	if plan.ManifestCopy != "" {
+		b.WriteString(plan.ManifestCopy + nl)
+	}
+	moved(plan.Installs)
 	if blank {
 		b.WriteString(nl)
 	}
