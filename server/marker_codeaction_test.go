@@ -158,7 +158,21 @@ func codeactionMarker(m *marker) {
 	} else if errs := after.Errors(); len(errs) > len(analysis.Parse(m.file.doc).Errors()) {
 		m.errorf("%s: the result has an instruction error: %s", found.Title, errs[0].Message)
 	}
+	if want, ok := intended[found.Kind]; ok {
+		if err := analysis.CheckSafety(m.file.doc, analysis.NewDocument(got), want); err != nil {
+			m.errorf("%s: the safety checker rejects the result: %v", found.Title, err)
+		}
+	}
 	m.golden(string(name), got)
+}
+
+// intended is what each refactoring means to change, for the safety
+// checker: split stage adds one reference, the build/runtime split one a
+// copied artifact and a stage; the reorder adds a COPY of the manifests.
+var intended = map[string]analysis.Intended{
+	"refactor.rewrite.splitStage":    {NewRefs: 1},
+	"refactor.rewrite.reorderLayers": {SkipClosure: true},
+	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
 }
 
 // resolvingClient starts a server for a client that resolves code action
