@@ -312,3 +312,60 @@ func TestCodeActionCapabilities(t *testing.T) {
 		t.Errorf("codeActionProvider = %+v, want kinds %v and no resolveProvider", opts, want)
 	}
 }
+
+// TestQuickFixes checks that quick fixes name the client's diagnostic they
+// fix and that only the obvious fix is preferred.
+func TestQuickFixes(t *testing.T) {
+	c := newTestClient(t)
+	c.initialize()
+	const u = "file:///quickfix/Dockerfile"
+	c.open(u, "FROM alpine:3 as base\nCMD [\"true\"]\n", 1)
+	sent := c.diagnostics(u, 1)
+	if len(sent) != 1 {
+		t.Fatalf("published %d diagnostics, want the FromAsCasing one", len(sent))
+	}
+	at := protocol.Position{Line: 0, Character: 15}
+	params := &protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)},
+		Range:        protocol.Range{Start: at, End: at},
+		Context:      protocol.CodeActionContext{Diagnostics: sent, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}},
+	}
+	var raw jsonrpc2.RawMessage
+	if err := c.call(protocol.MethodTextDocumentCodeAction, params, &raw); err != nil {
+		t.Fatal(err)
+	}
+	var acts []wireAction
+	if err := json.Unmarshal(raw, &acts); err != nil {
+		t.Fatal(err)
+	}
+	type summary struct {
+		Preferred bool
+		Codes     []string
+	}
+	got := map[string]summary{}
+	for _, a := range acts {
+		s := summary{Preferred: a.IsPreferred}
+		for _, d := range a.Diagnostics {
+			s.Codes = append(s.Codes, d.Code)
+		}
+		got[a.Title] = s
+	}
+	var preferred, skip int
+	for title, s := range got {
+		if !slices.Equal(s.Codes, []string{"FromAsCasing"}) {
+			t.Errorf("%q fixes %v, want [FromAsCasing]", title, s.Codes)
+		}
+		if s.Preferred {
+			preferred++
+		}
+		if strings.Contains(title, "check=skip=FromAsCasing") {
+			skip++
+			if s.Preferred {
+				t.Errorf("the skip fix %q is preferred", title)
+			}
+		}
+	}
+	if preferred != 1 || skip != 1 || len(acts) != 2 {
+		t.Errorf("actions %v: want two, one preferred and one skip", got)
+	}
+}
