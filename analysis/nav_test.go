@@ -316,8 +316,8 @@ func stageRefs(ix *Index) []StageRef {
 // tokens, and fails far above the targets (1 ms, 1 ms, 30 ms) so that a
 // loaded machine does not make it flaky; the benchmarks give exact numbers.
 func TestLargeMedians(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if testing.Short() || raceEnabled {
+		t.Skip("timings need a build without the race detector, and not -short")
 	}
 	ix := largeIndex(t)
 	refs := stageRefs(ix)

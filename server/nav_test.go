@@ -348,8 +348,8 @@ func checkServerEverywhere(t *testing.T, c *testClient, u, text string) {
 // logs them and fails only far above the targets (1 ms, 1 ms, 30 ms), so
 // that a loaded machine does not make it flaky.
 func TestLargeThroughServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if testing.Short() || raceEnabled {
+		t.Skip("timings need a build without the race detector, and not -short")
 	}
 	text := testgen.Large(1000)
 	c := newTestClient(t)
