@@ -192,10 +192,10 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 			return &runtimePlan{ecosystem: ".NET", copies: []artifact{{out, out}}, bases: []string{
 				strings.Replace(image, "/sdk:", "/aspnet:", 1), strings.Replace(image, "/sdk:", "/runtime:", 1),
 			}}, ""
-		case words[0] == "mvn" && (hasWord(words, "package") || hasWord(words, "install") || hasWord(words, "verify")),
-			words[0] == "gradle" && (hasWord(words, "build") || hasWord(words, "bootJar") || hasWord(words, "jar")):
+		case isTool(words[0], "mvn") && (hasWord(words, "package") || hasWord(words, "install") || hasWord(words, "verify")),
+			isTool(words[0], "gradle") && (hasWord(words, "build") || hasWord(words, "bootJar") || hasWord(words, "jar")):
 			dir := "target"
-			if words[0] == "gradle" {
+			if isTool(words[0], "gradle") {
 				dir = "build/libs"
 			}
 			m := javaVersion.FindStringSubmatch(tag)
@@ -249,6 +249,13 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		}
 	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// isTool reports whether word runs tool or its wrapper script (mvnw,
+// gradlew).
+func isTool(word, tool string) bool {
+	word = strings.TrimPrefix(word, "./")
+	return word == tool || word == tool+"w"
 }
 
 func hasWord(words []string, w string) bool {
