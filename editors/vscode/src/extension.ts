@@ -56,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  watchStageGraph(context);
   await start(context);
 }
 
@@ -152,10 +153,30 @@ interface StageGraphParams {
   targets: string[];
 }
 
+// The document the stage graph panel shows, redrawn as it changes.
+let graphDoc: vscode.Uri | undefined;
+let graphTimer: ReturnType<typeof setTimeout> | undefined;
+
+function watchStageGraph(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!graphDoc || e.document.uri.toString() !== graphDoc.toString() || !StageGraphPanel.isOpen()) {
+        return;
+      }
+      if (graphTimer) {
+        clearTimeout(graphTimer);
+      }
+      const doc = e.document;
+      graphTimer = setTimeout(() => void drawStageGraph(StageGraphPanel.show(context.extensionUri, false), doc), 300);
+    }),
+  );
+}
+
 async function showStageGraph(context: vscode.ExtensionContext): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
   const panel = StageGraphPanel.show(context.extensionUri);
+  graphDoc = doc?.languageId === 'dockerfile' ? doc.uri : undefined;
   if (!doc || doc.languageId !== 'dockerfile') {
     panel.showMessage('Open a Dockerfile in the editor, then run "Stagehand: Show stage graph" again.');
     return;
@@ -165,8 +186,17 @@ async function showStageGraph(context: vscode.ExtensionContext): Promise<void> {
     panel.showMessage('The Stagehand server is not running. See the "Stagehand" output channel, or run "Stagehand: Restart server".');
     return;
   }
-  const uri = c.code2ProtocolConverter.asUri(doc.uri);
   panel.showMessage(`Asking the server for the stage graph of ${vscode.workspace.asRelativePath(doc.uri)}...`);
+  await drawStageGraph(panel, doc);
+}
+
+async function drawStageGraph(panel: StageGraphPanel, doc: vscode.TextDocument): Promise<void> {
+  const c = client;
+  if (!c || c.state !== State.Running) {
+    panel.showMessage('The Stagehand server is not running. See the "Stagehand" output channel, or run "Stagehand: Restart server".');
+    return;
+  }
+  const uri = c.code2ProtocolConverter.asUri(doc.uri);
   try {
     const targets = vscode.workspace.getConfiguration(SECTION, doc.uri).get<string[]>('targets', []);
     const params: StageGraphParams = { textDocument: { uri }, targets };

@@ -33,9 +33,16 @@ export class StageGraphPanel {
     });
   }
 
-  static show(extensionUri: vscode.Uri): StageGraphPanel {
+  static isOpen(): boolean {
+    return StageGraphPanel.current !== undefined;
+  }
+
+  /** Returns the panel, creating it; reveal brings an existing one to front. */
+  static show(extensionUri: vscode.Uri, reveal = true): StageGraphPanel {
     if (StageGraphPanel.current) {
-      StageGraphPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      if (reveal) {
+        StageGraphPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      }
       return StageGraphPanel.current;
     }
     const panel = vscode.window.createWebviewPanel('stagehand.stageGraph', 'Stage graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
