@@ -50,6 +50,7 @@ var markerKinds = map[string]markerFunc{
 	"diags":      diagsMarker,
 	"complete":   completeMarker,
 	"codeaction": codeactionMarker,
+	"fix":        fixMarker,
 }
 
 // ident is a bare identifier argument.

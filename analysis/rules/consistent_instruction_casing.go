@@ -27,29 +27,47 @@ func runConsistentInstructionCasing(p *Pass) {
 	if ix.StageCount() == 0 {
 		return
 	}
-	first := ix.Stage(0).First
+	nodes := p.Nodes()[ix.Stage(0).First:]
+	class := make([]byte, len(nodes))
 	lower, upper := 0, 0
-	for i := first; i < ix.Len(); i++ {
-		k := ix.Node(i).Keyword.Value
-		switch k {
-		case strings.ToLower(k):
+	for i, n := range nodes {
+		class[i] = casing(n.Keyword.Value)
+		switch class[i] {
+		case 'l':
 			lower++
-		case strings.ToUpper(k):
+		case 'u':
 			upper++
 		}
 	}
 	majorityLower := lower > upper
-	for i := first; i < ix.Len(); i++ {
-		n := ix.Node(i)
+	for i, n := range nodes {
 		k := n.Keyword.Value
+		if (majorityLower && class[i] == 'l') || (!majorityLower && class[i] == 'u') {
+			continue
+		}
 		want, casing := strings.ToUpper(k), "uppercase"
 		if majorityLower {
 			want, casing = strings.ToLower(k), "lowercase"
 		}
-		if k == want {
-			continue
-		}
 		span := keywordSpan(n)
 		p.Reportf(span, fix("Change to "+want, true, replace(span, want)), "Command '%s' should match the case of the command majority (%s)", k, casing)
 	}
+}
+
+// casing classifies a keyword: 'l' all lower case, 'u' all upper case, 'm'
+// mixed.
+func casing(s string) byte {
+	up, low := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		up = up || ('A' <= c && c <= 'Z')
+		low = low || ('a' <= c && c <= 'z')
+	}
+	switch {
+	case !up:
+		return 'l'
+	case !low:
+		return 'u'
+	}
+	return 'm'
 }

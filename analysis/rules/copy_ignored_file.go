@@ -38,9 +38,8 @@ func runCopyIgnoredFile(p *Pass) {
 		}
 	}
 	ix := p.Index
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || ix.StageOf(i) < 0 {
+	for _, n := range p.NodesOf("copy", "add") {
+		if n.Flag("from") != nil || len(n.Args) < 2 || ix.StageOf(n.Index) < 0 {
 			continue
 		}
 		cmd := "Copy"

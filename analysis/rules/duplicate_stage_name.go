@@ -25,7 +25,7 @@ RUN echo two
 RUN echo one
 
 FROM debian AS base-debian
-RUN echo two
+COPY --from=base-alpine /etc/alpine-release /
 `,
 	Run: runDuplicateStageName,
 })

@@ -104,9 +104,22 @@ func globalArgNames(ix *analysis.Index) []string {
 // first.
 func stageChain(ix *analysis.Index, s int) []int {
 	var out []int
-	for hops := 0; s >= 0 && hops <= ix.StageCount(); hops++ {
+	stages := ix.Stages()
+	for hops := 0; s >= 0 && hops <= len(stages); hops++ {
 		out = append(out, s)
-		s = ix.Stage(s).BaseStage
+		s = stages[s].BaseStage
+	}
+	return out
+}
+
+// stagesWith returns, for each stage, whether it holds an instruction cmd.
+func stagesWith(p *Pass, cmd string) []bool {
+	ix := p.Index
+	out := make([]bool, ix.StageCount())
+	for _, n := range p.NodesOf(cmd) {
+		if s := ix.StageOf(n.Index); s >= 0 {
+			out[s] = true
+		}
 	}
 	return out
 }

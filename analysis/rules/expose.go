@@ -16,10 +16,9 @@ type exposePort struct {
 	protoSpan      analysis.Span
 }
 
-func exposePorts(ix *analysis.Index, fn func(n analysis.Node, e exposePort)) {
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if n.Cmd != "expose" || ix.StageOf(i) < 0 {
+func exposePorts(p *Pass, fn func(n analysis.Node, e exposePort)) {
+	for _, n := range p.NodesOf("expose") {
+		if p.Index.StageOf(n.Index) < 0 {
 			continue
 		}
 		for _, a := range n.Args {
@@ -61,7 +60,7 @@ EXPOSE 53/UDP
 EXPOSE 53/udp
 `,
 	Run: func(p *Pass) {
-		exposePorts(p.Index, func(n analysis.Node, e exposePort) {
+		exposePorts(p, func(n analysis.Node, e exposePort) {
 			if e.proto == strings.ToLower(e.proto) {
 				return
 			}
@@ -89,7 +88,7 @@ EXPOSE 127.0.0.1:8080:80
 EXPOSE 80
 `,
 	Run: func(p *Pass) {
-		exposePorts(p.Index, func(n analysis.Node, e exposePort) {
+		exposePorts(p, func(n analysis.Node, e exposePort) {
 			if e.ip == "" && e.host == "" {
 				return
 			}

@@ -33,17 +33,19 @@ var imageRef = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9]
 
 func runInvalidDefaultArgInFrom(p *Pass) {
 	ix := p.Index
-	var env mapEnv
 	lex := shell.NewLex(rune(ix.Escape))
+	valid := map[string]bool{}
 	for _, st := range ix.Stages() {
 		if !strings.Contains(st.Base, "$") {
 			continue
 		}
-		if env == nil {
-			env = globalEnv(ix)
+		ok, seen := valid[st.Base]
+		if !seen {
+			name, _, err := lex.ProcessWord(st.Base, p.GlobalEnv())
+			ok = err != nil || imageRef.MatchString(name)
+			valid[st.Base] = ok
 		}
-		name, _, err := lex.ProcessWord(st.Base, env)
-		if err != nil || imageRef.MatchString(name) {
+		if ok {
 			continue
 		}
 		p.Reportf(st.BaseSpan, nil, "Default value for ARG %v results in empty or invalid base image name", st.Base)

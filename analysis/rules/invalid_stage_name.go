@@ -30,7 +30,7 @@ var invalidNameByte = regexp.MustCompile(`[^a-z0-9\-_.]+`)
 func runInvalidStageName(p *Pass) {
 	ix := p.Index
 	for _, st := range ix.Stages() {
-		if st.Name == "" || analysis.CheckStageName(st.Name) == nil || isReserved(st.Name) {
+		if st.Name == "" || plainStageName(st.Name) || analysis.CheckStageName(st.Name) == nil || isReserved(st.Name) {
 			continue
 		}
 		valid := invalidNameByte.ReplaceAllString(strings.ToLower(st.Name), "-")
@@ -56,4 +56,20 @@ func runInvalidStageName(p *Pass) {
 func isReserved(name string) bool {
 	n := strings.ToLower(name)
 	return n == "scratch" || n == "context"
+}
+
+// plainStageName reports, without a regular expression, whether name
+// matches ^[a-zA-Z][a-zA-Z0-9-_.]*$, which every common name does.
+func plainStageName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i] | 0x20
+		letter := 'a' <= c && c <= 'z'
+		if i == 0 && !letter {
+			return false
+		}
+		if !letter && !('0' <= name[i] && name[i] <= '9') && name[i] != '-' && name[i] != '_' && name[i] != '.' {
+			return false
+		}
+	}
+	return name != ""
 }

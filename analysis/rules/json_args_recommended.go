@@ -28,34 +28,33 @@ CMD ["nginx", "-g", "daemon off;"]
 
 func runJSONArgsRecommended(p *Pass) {
 	ix := p.Index
-	for s := 0; s < ix.StageCount(); s++ {
-		st := ix.Stage(s)
-		shellSet := false
-		for _, b := range stageChain(ix, s)[1:] {
-			if stageHas(ix, b, "shell") {
-				shellSet = true
-			}
+	hasShell := stagesWith(p, "shell")
+	for _, n := range p.NodesOf("cmd", "entrypoint") {
+		s := ix.StageOf(n.Index)
+		if n.JSON || len(n.Args) == 0 || s < 0 {
+			continue
 		}
-		for i := st.First + 1; i < st.End; i++ {
-			n := ix.Node(i)
-			switch n.Cmd {
-			case "shell":
-				shellSet = true
-			case "cmd", "entrypoint":
-				if n.JSON || shellSet || len(n.Args) == 0 {
-					continue
-				}
-				p.Reportf(argsSpan(n), jsonFix(p, n), "JSON arguments recommended for %s to prevent unintended behavior related to OS signals", strings.ToUpper(n.Cmd))
-			}
+		if shellBefore(p, s, n.Index, hasShell) {
+			continue
 		}
+		p.Reportf(argsSpan(n), jsonFix(p, n), "JSON arguments recommended for %s to prevent unintended behavior related to OS signals", strings.ToUpper(n.Cmd))
 	}
 }
 
-// stageHas reports whether stage s holds an instruction cmd.
-func stageHas(ix *analysis.Index, s int, cmd string) bool {
-	st := ix.Stage(s)
-	for i := st.First + 1; i < st.End; i++ {
-		if ix.Node(i).Cmd == cmd {
+// shellBefore reports whether a SHELL is set before instruction i of stage
+// s: earlier in the stage, or in a stage it is built FROM.
+func shellBefore(p *Pass, s, i int, hasShell []bool) bool {
+	chain := stageChain(p.Index, s)
+	for _, b := range chain[1:] {
+		if hasShell[b] {
+			return true
+		}
+	}
+	if !hasShell[s] {
+		return false
+	}
+	for _, n := range p.Nodes()[p.Index.Stage(s).First:i] {
+		if n.Cmd == "shell" {
 			return true
 		}
 	}
@@ -67,7 +66,7 @@ func stageHas(ix *analysis.Index, s int, cmd string) bool {
 func jsonFix(p *Pass, n analysis.Node) []Fix {
 	span := argsSpan(n)
 	raw := p.Text(span)
-	if strings.ContainsAny(raw, "$|&;<>*?`()#~\n\\") || strings.Contains(raw, "'") {
+	if hasShellSyntax(raw) {
 		return nil
 	}
 	words := make([]string, len(n.Args))
@@ -80,4 +79,23 @@ func jsonFix(p *Pass, n analysis.Node) []Fix {
 		parts[i] = strings.ReplaceAll(string(b), `\u0026`, "&")
 	}
 	return fix("Use the JSON (exec) form", true, replace(span, "["+strings.Join(parts, ", ")+"]"))
+}
+
+// hasShellSyntax reports whether a shell-form command needs a shell:
+// operators, globs, redirections or comments outside double quotes, or
+// expansions, escapes, single quotes or line breaks anywhere.
+func hasShellSyntax(raw string) bool {
+	if strings.ContainsAny(raw, "$`\\'\n") {
+		return true
+	}
+	quoted := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && strings.IndexByte("|&;<>*?()#~{}[]", c) >= 0:
+			return true
+		}
+	}
+	return quoted
 }

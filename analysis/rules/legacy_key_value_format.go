@@ -25,10 +25,8 @@ ENV PATH=/usr/local/bin:$PATH
 })
 
 func runLegacyKeyValueFormat(p *Pass) {
-	ix := p.Index
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if (n.Cmd != "env" && n.Cmd != "label") || len(n.Args) < 2 || strings.Contains(n.Args[0].Value, "=") {
+	for _, n := range p.NodesOf("env", "label") {
+		if len(n.Args) < 2 || strings.Contains(n.Args[0].Value, "=") {
 			continue
 		}
 		name := strings.ToUpper(n.Cmd)

@@ -25,12 +25,7 @@ LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
 })
 
 func runMaintainerDeprecated(p *Pass) {
-	ix := p.Index
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if n.Cmd != "maintainer" {
-			continue
-		}
+	for _, n := range p.NodesOf("maintainer") {
 		var fixes []Fix
 		if n.Lines == 1 && len(n.Args) > 0 {
 			raw := p.Text(argsSpan(n))

@@ -27,17 +27,11 @@ CMD ["echo", "two"]
 
 func runMultipleInstructionsDisallowed(p *Pass) {
 	ix := p.Index
-	for s := 0; s < ix.StageCount(); s++ {
-		st := ix.Stage(s)
-		last := map[string]analysis.Node{}
-		for i := st.First + 1; i < st.End; i++ {
-			n := ix.Node(i)
-			switch n.Cmd {
-			case "cmd", "entrypoint", "healthcheck":
-			default:
-				continue
-			}
-			if prev, ok := last[n.Cmd]; ok {
+	for _, cmd := range []string{"cmd", "entrypoint", "healthcheck"} {
+		last, lastStage := analysis.Node{}, -1
+		for _, n := range p.NodesOf(cmd) {
+			s := ix.StageOf(n.Index)
+			if prev := last; s >= 0 && s == lastStage {
 				name := strings.ToUpper(n.Cmd)
 				p.Report(Diagnostic{
 					Span:    keywordSpan(prev),
@@ -47,7 +41,7 @@ func runMultipleInstructionsDisallowed(p *Pass) {
 					Fixes:   fix("Remove the overridden "+name, false, deleteLines(p.Doc(), prev.Span())),
 				})
 			}
-			last[n.Cmd] = n
+			last, lastStage = n, s
 		}
 	}
 }

@@ -31,9 +31,8 @@ func runNoEmptyContinuation(p *Pass) {
 	ix := p.Index
 	doc := p.Doc()
 	esc := ix.Escape
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if n.Lines < 3 {
+	for _, n := range p.Nodes() {
+		if n.Lines < 3 || !hasBlankLine(doc.Slice(n.Span())) {
 			continue
 		}
 		line := doc.LineOf(n.Start)
@@ -72,4 +71,24 @@ func continued(line string, esc byte) bool {
 	t := strings.TrimRight(line, " \t")
 	n := len(t)
 	return n > 0 && t[n-1] == esc && !(n >= 2 && t[n-2] == esc)
+}
+
+// hasBlankLine reports whether text has a line of blanks alone after its
+// first line.
+func hasBlankLine(text string) bool {
+	for i := strings.IndexByte(text, '\n'); i >= 0 && i < len(text); {
+		j := i + 1
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+			j++
+		}
+		if j == len(text) || text[j] == '\n' {
+			return true // a blank line, perhaps the instruction's last
+		}
+		k := strings.IndexByte(text[j:], '\n')
+		if k < 0 {
+			return false
+		}
+		i = j + k
+	}
+	return false
 }

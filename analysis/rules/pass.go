@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/moby/patternmatcher"
 
@@ -14,6 +16,86 @@ type Pass struct {
 	Config *Config
 	Rule   *Rule
 	out    []Diagnostic
+	facts  *facts
+}
+
+// facts are views of the index that several rules need, computed once per
+// run and shared by its passes.
+type facts struct {
+	nodes  []analysis.Node
+	byCmd  map[string][]analysis.Node
+	slots  [][]int // instruction numbers by cmdSlot
+	global mapEnv
+}
+
+// Nodes returns every instruction in place, in order.
+func (p *Pass) Nodes() []analysis.Node {
+	p.ensureFacts()
+	return p.facts.nodes
+}
+
+// NodesOf returns the instructions whose keyword is cmd (lower case). The
+// slice is shared: do not change it.
+func (p *Pass) NodesOf(cmds ...string) []analysis.Node {
+	p.ensureFacts()
+	key := strings.Join(cmds, " ")
+	if out, ok := p.facts.byCmd[key]; ok {
+		return out
+	}
+	var idx []int
+	for _, c := range cmds {
+		idx = append(idx, p.facts.slots[cmdSlot(c)]...)
+	}
+	if len(cmds) > 1 {
+		slices.Sort(idx)
+	}
+	out := make([]analysis.Node, 0, len(idx))
+	for _, i := range idx {
+		if n := p.facts.nodes[i]; slices.Contains(cmds, n.Cmd) {
+			out = append(out, n)
+		}
+	}
+	p.facts.byCmd[key] = out
+	return out
+}
+
+// cmdSlots names the instructions NodesOf groups; others share a slot.
+var cmdSlots = []string{"from", "run", "cmd", "entrypoint", "copy", "add", "env", "arg", "label", "expose",
+	"workdir", "user", "volume", "shell", "healthcheck", "maintainer", "onbuild", "stopsignal"}
+
+func cmdSlot(cmd string) int {
+	if i := slices.Index(cmdSlots, cmd); i >= 0 {
+		return i
+	}
+	return len(cmdSlots)
+}
+
+// GlobalEnv returns the global ARGs with their default values, expanded.
+func (p *Pass) GlobalEnv() mapEnv {
+	p.ensureFacts()
+	if p.facts.global == nil {
+		p.facts.global = globalEnv(p.Index)
+	}
+	return p.facts.global
+}
+
+func (p *Pass) ensureFacts() {
+	if p.facts == nil {
+		p.facts = &facts{}
+	}
+	if p.facts.nodes != nil {
+		return
+	}
+	ix := p.Index
+	p.facts.nodes = make([]analysis.Node, ix.Len())
+	p.facts.byCmd = map[string][]analysis.Node{}
+	p.facts.slots = make([][]int, len(cmdSlots)+1)
+	for i := range p.facts.nodes {
+		n := ix.Node(i)
+		p.facts.nodes[i] = n
+		k := cmdSlot(n.Cmd)
+		p.facts.slots[k] = append(p.facts.slots[k], i)
+	}
 }
 
 // Doc returns the document the index was built from.

@@ -1,6 +1,10 @@
 package rules
 
-import "regexp"
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
 
 var RedundantTargetPlatform = register(&Rule{
 	Name:     "RedundantTargetPlatform",
@@ -17,14 +21,25 @@ useful one, for cross-compiling.) The fix removes the flag.`,
 	Run: runRedundantTargetPlatform,
 })
 
-var targetPlatformOnly = regexp.MustCompile(`^\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})$`)
-
 func runRedundantTargetPlatform(p *Pass) {
 	ix := p.Index
+	var env mapEnv
 	for _, st := range ix.Stages() {
 		n := ix.Node(st.First)
 		f := n.Flag("platform")
-		if f == nil || !targetPlatformOnly.MatchString(f.Value.Value) {
+		if f == nil || !strings.Contains(f.Value.Value, "TARGETPLATFORM") {
+			continue
+		}
+		// As BuildKit: TARGETPLATFORM is the only variable expanded, and the
+		// result is its value.
+		if env == nil {
+			env = p.GlobalEnv()
+		}
+		res, err := shell.NewLex(rune(ix.Escape)).ProcessWordWithMatches(f.Value.Value, env)
+		if err != nil || len(res.Matched) != 1 || len(res.Unmatched) != 0 || res.Result != env["TARGETPLATFORM"] {
+			continue
+		}
+		if _, ok := res.Matched["TARGETPLATFORM"]; !ok {
 			continue
 		}
 		span := n.Abs(f.Span)

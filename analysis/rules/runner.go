@@ -62,10 +62,16 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	out := errorDiagnostics(ix)
 	if ix.ParseError != nil {
 		// The instructions are those of an older text, or none.
-		return out
+		return errorDiagnostics(ix)
+	}
+	shared := &facts{}
+	var out []Diagnostic
+	for _, n := range (&Pass{Index: ix, facts: shared}).Nodes() {
+		for _, e := range n.Errors {
+			out = append(out, Diagnostic{Span: n.Abs(e.Span), Severity: Error, Rule: InstructionError, Message: e.Message})
+		}
 	}
 	file := fileCheck(ix)
 	for _, r := range All() {
@@ -76,7 +82,7 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		if file.skips(r) {
 			continue
 		}
-		p := &Pass{Index: ix, Config: cfg, Rule: r}
+		p := &Pass{Index: ix, Config: cfg, Rule: r, facts: shared}
 		r.Run(p)
 		for _, d := range p.out {
 			if set {

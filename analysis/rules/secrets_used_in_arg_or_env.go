@@ -33,17 +33,23 @@ var (
 
 func runSecretsUsedInArgOrEnv(p *Pass) {
 	ix := p.Index
-	for i := 0; i < ix.Len(); i++ {
-		n := ix.Node(i)
-		if n.Cmd != "arg" && n.Cmd != "env" {
-			continue
-		}
-		if n.Cmd == "arg" && ix.StageOf(i) < 0 {
+	first := ix.Len()
+	if ix.StageCount() > 0 {
+		first = ix.Stage(0).First
+	}
+	verdict := map[string]bool{}
+	for _, n := range p.NodesOf("arg", "env") {
+		if n.Cmd == "arg" && n.Index < first {
 			continue // global ARGs are not dispatched, so BuildKit does not check them
 		}
 		for _, d := range n.Decls {
 			k := d.Name.Value
-			if secretName.MatchString(k) && !notSecretName.MatchString(k) {
+			secret, ok := verdict[k]
+			if !ok {
+				secret = secretName.MatchString(k) && !notSecretName.MatchString(k)
+				verdict[k] = secret
+			}
+			if secret {
 				p.Reportf(n.Abs(d.Name.Span), nil, "Do not use ARG or ENV instructions for sensitive data (%s %q)", strings.ToUpper(n.Cmd), k)
 			}
 		}

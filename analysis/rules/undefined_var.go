@@ -20,7 +20,9 @@ redeclared in the stage. The message suggests a close name in scope.
 
 Variables may also come from the base image's environment, which Stagehand does
 not fetch: in a stage built on an image it reports only names close to one in
-scope (likely typos); in a stage built on ` + "`scratch`" + ` it reports every one.
+scope (likely typos) and global or predefined ARGs not declared again in the
+stage (the most common cause); in a stage built on ` + "`scratch`" + ` it reports every
+one.
 ` + "`docker build --check`" + ` knows the image and reports the rest.`,
 	Bad: `FROM alpine
 ARG VERSION=1.0
@@ -33,31 +35,39 @@ COPY app-$VERSION.tar.gz /app/
 	Run: runUndefinedVar,
 })
 
-// expandedBy lists the instructions whose words BuildKit expands itself.
-var expandedBy = map[string]bool{
-	"env": true, "label": true, "copy": true, "add": true, "workdir": true, "user": true,
-	"volume": true, "stopsignal": true, "arg": true, "run": true,
+// expandedBy reports whether BuildKit expands the words of cmd itself.
+func expandedBy(cmd string) bool {
+	switch cmd {
+	case "env", "label", "copy", "add", "workdir", "user", "volume", "stopsignal", "arg", "run":
+		return true
+	}
+	return false
 }
 
 func runUndefinedVar(p *Pass) {
 	ix := p.Index
-	for s := 0; s < ix.StageCount(); s++ {
-		st := ix.Stage(s)
-		chain := stageChain(ix, s)
-		fromImage := !strings.EqualFold(ix.Stage(chain[len(chain)-1]).Base, "scratch")
-		for i := st.First + 1; i < st.End; i++ {
-			n := ix.Node(i)
-			if !expandedBy[n.Cmd] || len(n.Uses) == 0 {
+	stages := ix.Stages()
+	for s := range stages {
+		st := stages[s]
+		var chain []int
+		fromImage := false
+		for _, n := range p.Nodes()[st.First+1 : st.End] {
+			i := n.Index
+			if len(n.Uses) == 0 || !expandedBy(n.Cmd) {
 				continue
 			}
+			if chain == nil {
+				chain = stageChain(ix, s)
+				fromImage = !strings.EqualFold(stages[chain[len(chain)-1]].Base, "scratch")
+			}
 			var names []string
-			reported := map[string]bool{}
+			var reported map[string]bool
 			for _, u := range n.Uses {
 				name := u.Name.Value
 				if reported[name] || name == "PATH" || !checkedUse(n, u) {
 					continue
 				}
-				if _, ok := ix.ResolveVar(i, name); ok {
+				if _, ok := ix.ResolveVar(i, name); ok || argInBaseStage(ix, chain[1:], name) {
 					continue
 				}
 				if names == nil {
@@ -67,15 +77,24 @@ func runUndefinedVar(p *Pass) {
 					names = append(names, "PATH")
 				}
 				m := suggest(name, names, true)
-				if fromImage && m == "" {
+				global := isGlobalArg(ix, name)
+				if fromImage && m == "" && !global {
 					continue // the base image may define it
+				}
+				if reported == nil {
+					reported = map[string]bool{}
 				}
 				reported[name] = true
 				msg := fmt.Sprintf("Usage of undefined variable '$%s'", name)
 				var fixes []Fix
-				if m != "" {
+				switch {
+				case m != "":
 					msg += fmt.Sprintf(" (did you mean $%s?)", m)
 					fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
+				case global:
+					msg += fmt.Sprintf(": ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)
+					at := p.Doc().LineStart(p.Doc().LineOf(n.Start))
+					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+"\n"))
 				}
 				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
 			}
@@ -107,4 +126,26 @@ func checkedUse(n analysis.Node, u analysis.VarUse) bool {
 		}
 	}
 	return true
+}
+
+// argInBaseStage reports whether a stage the current one is built FROM
+// declares ARG name with a value (a default, or a global or predefined
+// one): BuildKit adds it to that stage's environment, which the current
+// stage inherits.
+func argInBaseStage(ix *analysis.Index, bases []int, name string) bool {
+	for _, s := range bases {
+		st := ix.Stage(s)
+		for i := st.First + 1; i < st.End; i++ {
+			n := ix.Node(i)
+			if n.Cmd != "arg" {
+				continue
+			}
+			for _, d := range n.Decls {
+				if d.Name.Value == name && (d.HasDefault || isGlobalArg(ix, name)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

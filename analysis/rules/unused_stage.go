@@ -72,6 +72,7 @@ func runUnusedStage(p *Pass) {
 	}
 	stages := ix.Stages()
 	byStage := refsByStage(ix)
+	patterns := map[string]*regexp.Regexp{}
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -80,7 +81,17 @@ func runUnusedStage(p *Pass) {
 			case analysis.ResolvesStage:
 				reach(r.Target)
 			case analysis.ResolvesVariable:
-				re := variablePattern(r.Value)
+				if onlyVariables(r.Value) {
+					for t := 0; t < s; t++ {
+						reach(t)
+					}
+					continue
+				}
+				re, ok := patterns[r.Value]
+				if !ok {
+					re = variablePattern(r.Value)
+					patterns[r.Value] = re
+				}
 				for t := 0; t < s; t++ {
 					if !reached[t] && (re.MatchString(strings.ToLower(stages[t].Name)) || re.MatchString(strconv.Itoa(t))) {
 						reach(t)
@@ -104,13 +115,20 @@ func runUnusedStage(p *Pass) {
 	}
 }
 
-// refsByStage groups the index's references by the stage holding them.
+// refsByStage groups the index's references by the stage holding them:
+// references come in document order, so each stage's are a sub-slice.
 func refsByStage(ix *analysis.Index) [][]analysis.StageRef {
 	out := make([][]analysis.StageRef, ix.StageCount())
-	for _, r := range ix.Refs() {
-		if r.Stage >= 0 {
-			out[r.Stage] = append(out[r.Stage], r)
+	refs := ix.Refs()
+	for i := 0; i < len(refs); {
+		j := i
+		for j < len(refs) && refs[j].Stage == refs[i].Stage {
+			j++
 		}
+		if s := refs[i].Stage; s >= 0 {
+			out[s] = refs[i:j:j]
+		}
+		i = j
 	}
 	return out
 }
@@ -131,4 +149,10 @@ func variablePattern(v string) *regexp.Regexp {
 	b.WriteString(regexp.QuoteMeta(strings.ToLower(v[last:])))
 	b.WriteString("$")
 	return regexp.MustCompile(b.String())
+}
+
+// onlyVariables reports whether a reference is made of variables alone,
+// so it may name any stage.
+func onlyVariables(v string) bool {
+	return varInRef.ReplaceAllString(v, "") == ""
 }

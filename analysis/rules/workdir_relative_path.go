@@ -29,21 +29,32 @@ WORKDIR /app
 func runWorkdirRelativePath(p *Pass) {
 	ix := p.Index
 	lex := shell.NewLex(rune(ix.Escape))
-	for s := 0; s < ix.StageCount(); s++ {
-		st := ix.Stage(s)
+	hasWorkdir := stagesWith(p, "workdir")
+	done := make([]bool, ix.StageCount())
+	for _, n := range p.NodesOf("workdir") {
+		s := ix.StageOf(n.Index)
+		if s < 0 || done[s] || len(n.Args) == 0 {
+			continue
+		}
+		done[s] = true
 		set := false
 		for _, b := range stageChain(ix, s)[1:] {
-			set = set || stageHas(ix, b, "workdir")
+			set = set || hasWorkdir[b]
 		}
-		for i := st.First + 1; i < st.End && !set; i++ {
-			n := ix.Node(i)
-			if n.Cmd != "workdir" || len(n.Args) == 0 {
+		i := n.Index
+		{
+			if set {
 				continue
 			}
-			set = true
-			word := p.Text(argsSpan(n))
-			path, _, err := lex.ProcessWord(word, visibleEnv(ix, i))
-			if err != nil || strings.HasPrefix(path, "/") {
+			path := n.Args[0].Value
+			if strings.Contains(path, "$") {
+				var err error
+				path, _, err = lex.ProcessWord(p.Text(argsSpan(n)), visibleEnv(ix, i, p.GlobalEnv()))
+				if err != nil {
+					continue
+				}
+			}
+			if strings.HasPrefix(path, "/") {
 				continue
 			}
 			p.Reportf(argsSpan(n), nil, "Relative workdir %q can have unexpected results if the base image changes", path)
@@ -53,12 +64,12 @@ func runWorkdirRelativePath(p *Pass) {
 
 // visibleEnv returns the variables visible to instruction i with their
 // defaults as written (not expanded further).
-func visibleEnv(ix *analysis.Index, i int) mapEnv {
+func visibleEnv(ix *analysis.Index, i int, global mapEnv) mapEnv {
 	env := mapEnv{}
 	for _, v := range ix.VisibleVars(i) {
 		if v.Decl.HasDefault {
 			env[v.Decl.Name.Value] = v.Decl.Value.Value
-		} else if g, ok := globalEnv(ix)[v.Decl.Name.Value]; ok {
+		} else if g, ok := global[v.Decl.Name.Value]; ok {
 			env[v.Decl.Name.Value] = g
 		} else {
 			env[v.Decl.Name.Value] = ""

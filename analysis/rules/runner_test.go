@@ -1,0 +1,137 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/patternmatcher"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// summary renders diagnostics as "line severity rule", one a line.
+func summary(text string, cfg *Config) string {
+	doc := analysis.NewDocument(text)
+	var b strings.Builder
+	for _, d := range Run(analysis.Parse(doc), cfg) {
+		fmt.Fprintf(&b, "%02d %s %s\n", doc.LineOf(d.Span.Start)+1, d.Severity, d.Rule)
+	}
+	return b.String()
+}
+
+func TestCheckDirectives(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"none", "FROM alpine\nCMD echo hi\n", "02 warning JSONArgsRecommended\n"},
+		{"skip", "# check=skip=JSONArgsRecommended\nFROM alpine\nCMD echo hi\n", ""},
+		{"skip list", "# check=skip=FromAsCasing,JSONArgsRecommended\nFROM alpine as a\nCMD echo hi\n", ""},
+		// BuildKit reads the value up to the first blank.
+		{"skip list with a blank", "# check=skip=FromAsCasing, JSONArgsRecommended\nFROM alpine as a\nCMD echo hi\n", "03 warning JSONArgsRecommended\n"},
+		{"skip all keeps failures", "# check=skip=all\nFROM alpine AS a\nCMD echo hi\nCOPY --from=a /a /a\n", "04 error SelfStageReference\n"},
+		{"skip names a failing rule", "# check=skip=SelfStageReference\nFROM alpine AS a\nCOPY --from=a /a /a\n", ""},
+		{"error raises BuildKit rules only", "# check=error=true\nFROM alpine\nCMD echo hi\nCOPY --from=nginx /a /a\n",
+			"03 error JSONArgsRecommended\n04 warning UnknownStageReference\n"},
+		{"error and skip", "# check=skip=JSONArgsRecommended;error=true\nFROM alpine\nCMD echo hi\nMAINTAINER me\n", "04 error MaintainerDeprecated\n"},
+		{"invalid directive is ignored", "# check=bogus\nFROM alpine\nCMD echo hi\n", "03 warning JSONArgsRecommended\n"},
+		{"empty continuation at the end", "FROM alpine\nRUN apk add \\\n# c\n\n", "04 warning NoEmptyContinuation\n"},
+		{"instruction comment", "FROM alpine\n# check=skip=JSONArgsRecommended\nCMD echo hi\nENTRYPOINT echo two\n", "04 warning JSONArgsRecommended\n"},
+		{"instruction comment with blank line", "FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD echo hi\n", ""},
+		{"instruction comment cut by empty comment", "FROM alpine\n# check=skip=JSONArgsRecommended\n#\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
+		{"first check comment wins", "FROM alpine\n# check=skip=FromAsCasing\n# check=skip=JSONArgsRecommended\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, summary(tc.text, nil)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestConfig(t *testing.T) {
+	text := "FROM alpine AS dev\nRUN true\nFROM alpine\nCMD echo hi\n"
+	for _, tc := range []struct {
+		name string
+		cfg  *Config
+		want string
+	}{
+		{"default", nil, "01 hint UnusedStage\n04 warning JSONArgsRecommended\n"},
+		{"targets", &Config{Targets: []string{"DEV"}}, "04 warning JSONArgsRecommended\n"},
+		{"off", &Config{Severity: map[string]Severity{"JSONArgsRecommended": Off}}, "01 hint UnusedStage\n"},
+		{"raise", &Config{Severity: map[string]Severity{"UnusedStage": Error}}, "01 error UnusedStage\n04 warning JSONArgsRecommended\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, summary(text, tc.cfg)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseErrorStopsRules(t *testing.T) {
+	got := summary("FROM alpine\nCMD echo hi\nRUN <<EOF\nunterminated\n", nil)
+	if !strings.Contains(got, "ParseError") || strings.Contains(got, "JSONArgsRecommended") {
+		t.Errorf("got %q, want the parse error alone", got)
+	}
+}
+
+func TestCopyIgnoredFile(t *testing.T) {
+	text := "FROM alpine\nCOPY README.md docs/ /x/\nADD --chown=1 secret.key /k\nCOPY --from=alpine:3 README.md /r\nCOPY src /src\nCOPY . /all\n"
+	for _, tc := range []struct {
+		name     string
+		patterns []string
+		want     string
+	}{
+		{"no dockerignore", nil, ""},
+		{"match", []string{"*.md", "docs", "*.key"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n"},
+		{"exclusions silence it", []string{"*.md", "!README.md"}, ""},
+		{"root", []string{"*"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n05 warning CopyIgnoredFile\n06 warning CopyIgnoredFile\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := &Config{}
+			if tc.patterns != nil {
+				m, err := patternmatcher.New(tc.patterns)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.Ignore = m
+			}
+			if diff := cmp.Diff(tc.want, summary(text, cfg)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSkipFix(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"FROM alpine\nCMD echo hi\n", "# check=skip=JSONArgsRecommended\nFROM alpine\nCMD echo hi\n"},
+		{"# syntax=docker/dockerfile:1\nFROM alpine\nCMD echo hi\n", "# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\nFROM alpine\nCMD echo hi\n"},
+		{"# check=error=true\nFROM alpine\nCMD echo hi\n", "# check=error=true;skip=JSONArgsRecommended\nFROM alpine\nCMD echo hi\n"},
+		{"# check=skip=A\nFROM alpine\nCMD echo hi\n", "# check=skip=A,JSONArgsRecommended\nFROM alpine\nCMD echo hi\n"},
+	} {
+		ix := analysis.Parse(analysis.NewDocument(tc.text))
+		var got string
+		for _, d := range Run(ix, nil) {
+			if d.Rule != "JSONArgsRecommended" {
+				continue
+			}
+			f := d.Fixes[len(d.Fixes)-1]
+			got = applyEdits(tc.text, f.Edits)
+		}
+		if got != tc.want {
+			t.Errorf("skip fix on %q:\ngot  %q\nwant %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// applyEdits applies disjoint edits to text.
+func applyEdits(text string, edits []analysis.Edit) string {
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		text = text[:e.Span.Start] + e.Text + text[e.Span.End:]
+	}
+	return text
+}

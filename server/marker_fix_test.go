@@ -1,0 +1,111 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// fixMarker checks @fix(rule, golden) and @fix(rule, title, golden): a
+// diagnostic of the rule starts on the annotated line, and applying its
+// fix (the preferred one, or the one whose title contains title) to the
+// file gives the golden section "@golden". The fix is read from the
+// diagnostic's data, as a code action would read it. It claims the
+// diagnostic.
+func fixMarker(m *marker) {
+	var rule, title string
+	var name ident
+	ok := false
+	switch len(m.args) {
+	case 2:
+		rule, _ = m.args[0].(string)
+		name, ok = m.args[1].(ident)
+	case 3:
+		rule, _ = m.args[0].(string)
+		title, _ = m.args[1].(string)
+		name, ok = m.args[2].(ident)
+	}
+	if !ok || rule == "" {
+		m.errorf("want (rule, golden) or (rule, title, golden)")
+		return
+	}
+	if _, ok := m.targetSpan(); !ok {
+		return
+	}
+	for i, d := range m.file.diags {
+		code, _ := d.Code.(protocol.String)
+		if int(d.Range.Start.Line) != m.target || string(code) != rule || m.file.claimed[i] {
+			continue
+		}
+		m.file.claimed[i] = true
+		var data DiagnosticData
+		if err := json.Unmarshal(d.Data, &data); err != nil {
+			m.errorf("diagnostic data: %v", err)
+			return
+		}
+		var chosen *FixData
+		for k := range data.Fixes {
+			f := &data.Fixes[k]
+			if (title == "" && f.Preferred) || (title != "" && strings.Contains(f.Title, title)) {
+				chosen = f
+				break
+			}
+		}
+		if chosen == nil {
+			m.errorf("no fix matching %q among %v", title, fixTitles(data))
+			return
+		}
+		text, err := applyFix(m.file.doc, chosen.Edits)
+		if err != nil {
+			m.errorf("%v", err)
+			return
+		}
+		m.golden(string(name), text)
+		return
+	}
+	m.errorf("no unclaimed %s diagnostic on line %d", rule, m.target+1)
+}
+
+func fixTitles(d DiagnosticData) []string {
+	var out []string
+	for _, f := range d.Fixes {
+		out = append(out, f.Title)
+	}
+	return out
+}
+
+// applyFix applies edits, given in UTF-16 positions, to doc's text.
+func applyFix(doc *analysis.Document, edits []TextEditData) (string, error) {
+	type span struct {
+		start, end int
+		text       string
+	}
+	var spans []span
+	for _, e := range edits {
+		s, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, analysis.UTF16)
+		t, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, analysis.UTF16)
+		if c1 || c2 || t < s {
+			return "", fmt.Errorf("edit range %v outside the document", e.Range)
+		}
+		spans = append(spans, span{s, t, e.NewText})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	text := doc.Text()
+	var b strings.Builder
+	last := 0
+	for _, s := range spans {
+		if s.start < last {
+			return "", fmt.Errorf("overlapping edits")
+		}
+		b.WriteString(text[last:s.start])
+		b.WriteString(s.text)
+		last = s.end
+	}
+	b.WriteString(text[last:])
+	return b.String(), nil
+}

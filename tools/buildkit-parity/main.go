@@ -1,0 +1,126 @@
+// Command buildkit-parity runs BuildKit's own linter (dockerfile2llb's
+// DockerfileLint, what `docker build --check` runs) over a corpus of
+// Dockerfiles, with a stub image resolver so that nothing touches the
+// network, and writes the rule and line of every warning, one golden file
+// per Dockerfile. Stagehand's tests compare its BuildKit-named rules with
+// these files, without importing dockerfile2llb.
+//
+// It is its own module: dockerfile2llb is some 300 packages and takes
+// minutes to build cold. Run it when the corpus or BuildKit changes:
+//
+//	cd tools/buildkit-parity && go run . -corpus ../../../shared/corpus/files -out ../../testdata/buildkit-parity
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// stubResolver answers every image with an empty linux/amd64 image, so that
+// the linter never pulls anything. Rules that depend on the image's content
+// (InvalidBaseImagePlatform, UndefinedVar for variables the image defines)
+// see an image without environment.
+type stubResolver struct{}
+
+func (stubResolver) ResolveImageConfig(ctx context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	img := ocispecs.Image{Platform: ocispecs.Platform{OS: "linux", Architecture: "amd64"}}
+	dt, err := json.Marshal(img)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return ref, digest.FromBytes(dt), dt, nil
+}
+
+func main() {
+	corpus := flag.String("corpus", "../../../shared/corpus/files", "directory of Dockerfiles")
+	out := flag.String("out", "../../testdata/buildkit-parity", "directory for the golden files")
+	flag.Parse()
+
+	entries, err := os.ReadDir(*corpus)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	// The source map needs a definition; its content does not matter here.
+	def, err := llb.Local("dockerfile").Marshal(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	caps := pb.Caps.CapSet(pb.Caps.All())
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		dt, err := os.ReadFile(filepath.Join(*corpus, e.Name()))
+		if err != nil {
+			log.Fatal(err)
+		}
+		res, err := dockerfile2llb.DockerfileLint(context.Background(), dt, dockerfile2llb.ConvertOpt{
+			MetaResolver:   stubResolver{},
+			LLBCaps:        &caps,
+			TargetPlatform: &platform,
+			SourceMap:      withDefinition(llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt), def),
+		})
+		var lines []string
+		if err != nil {
+			lines = append(lines, "error "+oneLine(err.Error()))
+		} else {
+			for _, w := range res.Warnings {
+				line := 0
+				if w.Location != nil && len(w.Location.Ranges) > 0 {
+					line = int(w.Location.Ranges[0].Start.Line)
+				}
+				lines = append(lines, fmt.Sprintf("%d %s", line, w.RuleName))
+			}
+			sort.Slice(lines, func(i, j int) bool {
+				var a, b int
+				fmt.Sscan(lines[i], &a)
+				fmt.Sscan(lines[j], &b)
+				if a != b {
+					return a < b
+				}
+				return lines[i] < lines[j]
+			})
+			if res.Error != nil {
+				lines = append(lines, "error "+oneLine(res.Error.Message))
+			}
+		}
+		text := strings.Join(lines, "\n")
+		if text != "" {
+			text += "\n"
+		}
+		if err := os.WriteFile(filepath.Join(*out, e.Name()+".txt"), []byte(text), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		n++
+	}
+	log.Printf("wrote %d golden files to %s", n, *out)
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func withDefinition(sm *llb.SourceMap, def *llb.Definition) *llb.SourceMap {
+	sm.Definition = def
+	return sm
+}
