@@ -63,6 +63,20 @@ func CheckSafety(before, after *Document, want Intended) error {
 			return fmt.Errorf("a RUN's WORKDIR, USER, SHELL, ENV or ARGs changed: %s", strings.ReplaceAll(got[0], "\x00", " | "))
 		}
 	}
+	// The image each named stage and the final stage produce.
+	if !want.SkipClosure && bix.StageCount() > 0 && aix.StageCount() > 0 {
+		if b, a := bs.config(bix.StageCount()-1), as.config(aix.StageCount()-1); b != a {
+			return fmt.Errorf("the final image's configuration changed: %s, was %s", a, b)
+		}
+		for _, st := range bix.Stages() {
+			if st.Name == "" {
+				continue
+			}
+			if t := aix.StageByName(st.Name); t >= 0 && bs.config(st.Index) != as.config(t) {
+				return fmt.Errorf("the configuration of stage %s changed: %s, was %s", st.Name, as.config(t), bs.config(st.Index))
+			}
+		}
+	}
 	// The final stage's closure.
 	if !want.SkipClosure && bix.StageCount() > 0 && aix.StageCount() > 0 {
 		extra, missing := multisetDiff(as.closure(), bs.closure())
@@ -265,6 +279,66 @@ func (v *safetyView) runEnv(i int) string {
 		}
 	}
 	return "workdir=" + workdir + " user=" + user + " shell=" + shell + " env=" + sortedMap(env) + " args=" + sortedMap(args)
+}
+
+// config renders the image configuration stage s sets through its
+// instructions and those of the stages it is built on, as BuildKit applies
+// them: an ENTRYPOINT clears the CMD unless the same stage set one.
+func (v *safetyView) config(s int) string {
+	ix := v.ix
+	var chain []int
+	for t, hops := s, 0; t >= 0 && hops <= ix.StageCount(); t, hops = ix.Stage(t).BaseStage, hops+1 {
+		chain = append([]int{t}, chain...)
+	}
+	cmd, entrypoint, workdir, user, shell, stop, health := "", "", "/", "", "", "", ""
+	env, labels, ports := map[string]string{}, map[string]string{}, map[string]string{}
+	for _, t := range chain {
+		st := ix.Stage(t)
+		cmdSet := false
+		for j := st.First + 1; j < st.End; j++ {
+			n := ix.Node(j)
+			text := v.normalize(n)
+			switch n.Cmd {
+			case "cmd":
+				cmd, cmdSet = text, true
+			case "entrypoint":
+				entrypoint = text
+				if !cmdSet {
+					cmd = ""
+				}
+			case "workdir":
+				if len(n.Args) > 0 {
+					workdir = path.Join(workdir, n.Args[0].Value)
+					if strings.HasPrefix(n.Args[0].Value, "/") {
+						workdir = path.Clean(n.Args[0].Value)
+					}
+				}
+			case "user":
+				user = text
+			case "shell":
+				shell = text
+			case "stopsignal":
+				stop = text
+			case "healthcheck":
+				health = text
+			case "env":
+				for _, d := range n.Decls {
+					env[d.Name.Value] = d.Value.Value
+				}
+			case "label", "expose", "volume":
+				for _, a := range n.Args {
+					if n.Cmd == "label" {
+						labels[a.Value] = "label"
+					} else {
+						ports[n.Cmd+":"+a.Value] = n.Cmd
+					}
+				}
+			}
+		}
+	}
+	return strings.Join([]string{"cmd=" + cmd, "entrypoint=" + entrypoint, "workdir=" + workdir, "user=" + user,
+		"shell=" + shell, "stopsignal=" + stop, "healthcheck=" + health,
+		"env=" + sortedMap(env), "labels=" + sortedMap(labels), "ports=" + sortedMap(ports)}, " ")
 }
 
 func sortedMap(m map[string]string) string {

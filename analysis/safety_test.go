@@ -18,7 +18,7 @@ func TestCheckSafetyFails(t *testing.T) {
 		{"numeric reference not renumbered", "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nARG V=1\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\n", "references changed", Intended{NewRefs: 1, Added: []string{"arg V=1"}}},
 		{"RUN moved across USER", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nRUN make\nUSER app\n\nFROM a\nCOPY --from=0 /x /x\n", "RUN", Intended{}},
 		{"instruction lost", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\n", "references changed", Intended{}},
-		{"instruction added", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\nEXPOSE 80\n", "gained", Intended{}},
+		{"instruction added", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\nCOPY x /y\n", "gained", Intended{}},
 	} {
 		err := CheckSafety(NewDocument(base), NewDocument(tc.after), tc.intended)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -27,5 +27,16 @@ func TestCheckSafetyFails(t *testing.T) {
 	}
 	if err := CheckSafety(NewDocument(base), NewDocument(base), Intended{}); err != nil {
 		t.Errorf("unchanged: %v", err)
+	}
+}
+
+// TestCheckSafetyConfig shows the checker catches an ENTRYPOINT that, cut
+// from its CMD by a new FROM, would clear the CMD.
+func TestCheckSafetyConfig(t *testing.T) {
+	before := "FROM alpine AS app\nCMD [\"serve\"]\nRUN true\nENTRYPOINT [\"app\"]\n"
+	after := "FROM alpine AS app-base\nCMD [\"serve\"]\nRUN true\n\nFROM app-base AS app\nENTRYPOINT [\"app\"]\n"
+	err := CheckSafety(NewDocument(before), NewDocument(after), Intended{NewRefs: 1})
+	if err == nil || !strings.Contains(err.Error(), "configuration changed") {
+		t.Errorf("got %v, want a configuration change", err)
 	}
 }

@@ -61,6 +61,7 @@ func TestSplitStage(t *testing.T) {
 	}
 	noAction(t, "FROM alpine\nONBUILD RUN x\nRUN a\nRUN b\n", "RUN b", "splitStage")
 	noAction(t, "FROM alpine\nRUN a\n", "RUN a", "splitStage")
+	noAction(t, "FROM alpine\nCMD [\"x\"]\nRUN a\nENTRYPOINT [\"y\"]\n", "RUN a", "splitStage")
 }
 
 func TestReorderLayers(t *testing.T) {

@@ -49,6 +49,7 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 		return nil, "FROM names no base"
 	}
 	var args []string
+	cmdSet := false
 	for j := st.First + 1; j < i; j++ {
 		n := ix.Node(j)
 		switch n.Cmd {
@@ -56,6 +57,18 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 			return nil, "the first part holds ONBUILD triggers, which would fire in the second"
 		case "arg":
 			args = append(args, ix.Doc.Slice(n.Span()))
+		case "cmd":
+			cmdSet = true
+		}
+	}
+	// BuildKit clears the CMD at an ENTRYPOINT unless the same stage set
+	// it: a CMD of the first part would be lost.
+	for j := i; j < st.End && cmdSet; j++ {
+		switch ix.Node(j).Cmd {
+		case "cmd":
+			cmdSet = false
+		case "entrypoint":
+			return nil, "an ENTRYPOINT of the second part would clear the CMD of the first"
 		}
 	}
 	for _, ref := range ix.Refs() {
