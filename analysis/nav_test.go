@@ -448,3 +448,23 @@ func TestHoverDocs(t *testing.T) {
 		t.Errorf("hover on a command's word = %q", h.Markdown)
 	}
 }
+
+func TestRenameVarCapture(t *testing.T) {
+	for _, tc := range []struct {
+		text, at, to string
+		ok           bool
+	}{
+		{"FROM x\nARG B=0\nENV A=1\nRUN $B\n", "A=", "B", false},         // RUN $B would then mean A
+		{"FROM x\nENV A=1\nRUN $A\nENV B=2\nRUN $B\n", "A=", "B", true},  // ENV B=2 still wins
+		{"FROM x\nENV A=1\nENV B=2\nRUN $B $A\n", "A=", "B", false},      // $A would become ENV B=2
+		{"FROM x AS one\nENV A=1\nFROM one\nRUN $B\n", "A=", "B", false}, // inherited by the next stage
+		{"FROM x AS one\nENV A=1\nFROM x\nRUN $B\n", "A=", "B", true},    // not built on it
+		{"FROM x\nARG A=1\nRUN $A\n", "A=", "A", true},                   // the same name
+	} {
+		ix := Parse(NewDocument(tc.text))
+		_, err := ix.Rename(at(t, tc.text, tc.at, 0), tc.to)
+		if (err == nil) != tc.ok {
+			t.Errorf("rename %s to %s in %q: %v, want ok=%v", tc.at, tc.to, tc.text, err, tc.ok)
+		}
+	}
+}

@@ -21,6 +21,12 @@ func refuse(format string, args ...any) error {
 func (ix *Index) PrepareRename(off int) (Span, string, error) {
 	t, ok := ix.TargetAt(off)
 	if !ok {
+		if u, _, ok := ix.VarUseAt(off); ok {
+			if IsBuiltinArg(u.Name.Value) {
+				return Span{}, "", refuse("%s is predefined by BuildKit and cannot be renamed", u.Name.Value)
+			}
+			return Span{}, "", refuse("$%s is not declared here, so there is nothing to rename", u.Name.Value)
+		}
 		return Span{}, "", refuse("there is no stage or variable name here to rename")
 	}
 	if t.Kind == TargetVar {
@@ -88,6 +94,9 @@ func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
 		return nil, refuse("cannot rename: %s is predefined by BuildKit", newName)
 	}
 	occ := ix.varOccurrences(root)
+	if newName == root.Decl.Name.Value {
+		return nil, nil
+	}
 	// A declaration of newName where an occurrence stands, or where one of
 	// its uses would then resolve, would capture the renamed variable.
 	for _, o := range occ {
@@ -102,9 +111,62 @@ func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
 	if g, ok := ix.globalArg(newName, ix.n); ok && ix.StageOf(root.Instruction) < 0 {
 		return nil, refuse("cannot rename: %s is already declared on line %d", newName, ix.Doc.LineOf(g.NameSpan.Start)+1)
 	}
+	// A renamed declaration must not capture a later use of newName that
+	// resolves elsewhere now: in its stage, or (for ENV) in the stages
+	// built on it.
+	for _, o := range occ {
+		if !o.Decl {
+			continue
+		}
+		if line, ok := ix.captures(o.Span.Start, newName); ok {
+			return nil, refuse("cannot rename: $%s on line %d would then refer to this variable instead", newName, line)
+		}
+	}
 	edits := make([]Edit, 0, len(occ))
 	for _, o := range occ {
 		edits = append(edits, Edit{Span: o.Span, Text: newName})
 	}
 	return edits, nil
+}
+
+// captures reports the line of a use of name, after the declaration at
+// off, that a declaration of name there would capture.
+func (ix *Index) captures(off int, name string) (int, bool) {
+	n, ok := ix.NodeAt(off)
+	if !ok {
+		return 0, false
+	}
+	s := ix.StageOf(n.Index)
+	env := n.Cmd == "env"
+	for i := n.Index + 1; i < ix.n; i++ {
+		m := ix.Node(i)
+		t := ix.StageOf(i)
+		switch {
+		case s < 0 && t >= 0 && m.Cmd != "from":
+			continue // a global ARG reaches stages only through their own ARG
+		case s >= 0 && t != s && !(env && ix.builtOn(t, s)):
+			continue
+		}
+		for _, u := range m.Uses {
+			if u.Name.Value != name {
+				continue
+			}
+			// A declaration of name between the two keeps the use.
+			if r, ok := ix.ResolveVar(i, name); !ok || r.NameSpan.Start < off {
+				return ix.Doc.LineOf(m.Abs(u.Span).Start) + 1, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// builtOn reports whether stage t is built on stage s, directly or not.
+func (ix *Index) builtOn(t, s int) bool {
+	for hops := 0; t >= 0 && hops <= len(ix.stages); hops++ {
+		t = ix.baseStage(t)
+		if t == s {
+			return true
+		}
+	}
+	return false
 }
