@@ -93,5 +93,7 @@ func TestBuildRuntime(t *testing.T) {
 		t.Error(err)
 	}
 	noAction(t, "FROM golang:1.22\nCOPY . .\nRUN go build ./...\n", "RUN", "buildRuntime")
+	// A user the builder creates does not exist in the runtime base.
+	noAction(t, "FROM golang:1.22\nWORKDIR /src\nRUN useradd app\nRUN go build -o /app .\nUSER app\nCMD [\"/app\"]\n", "RUN go", "buildRuntime")
 	noAction(t, "FROM golang:1.22\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -o app .\nCMD /src/app\n", "RUN", "buildRuntime:scratch")
 }

@@ -34,9 +34,10 @@ func buildRuntime(r *Request) ([]Action, string) {
 		return nil, reason
 	}
 	needsShell := needsShell(ix, s)
+	users := namedUsers(ix, s)
 	var out []Action
 	for k, base := range plan.bases {
-		if plan.shellLess[base] && needsShell {
+		if plan.shellLess[base] && needsShell || !usersExist(base, users) {
 			continue
 		}
 		base := base
@@ -69,16 +70,45 @@ func needsShell(ix *analysis.Index, s int) bool {
 			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") {
 				return true
 			}
-		case "user":
-			if len(n.Args) > 0 {
-				u, _, _ := strings.Cut(n.Args[0].Value, ":")
-				if strings.Trim(u, "0123456789") != "" && u != "root" && u != "nonroot" && u != "nobody" {
-					return true
-				}
-			}
 		}
 	}
 	return false
+}
+
+// namedUsers returns the users the final stage's USER instructions name
+// rather than number.
+func namedUsers(ix *analysis.Index, s int) []string {
+	var out []string
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "user" && len(n.Args) > 0 {
+			u, _, _ := strings.Cut(n.Args[0].Value, ":")
+			if strings.Trim(u, "0123456789") != "" {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+// usersExist reports whether the runtime base surely has every named
+// user: a user the builder created with RUN would be missing.
+func usersExist(base string, users []string) bool {
+	for _, u := range users {
+		ok := u == "root" || u == "nobody" && base != "scratch"
+		switch {
+		case strings.HasPrefix(base, "gcr.io/distroless/"):
+			ok = ok || u == "nonroot"
+		case strings.HasPrefix(base, "node:"):
+			ok = ok || u == "node"
+		case strings.HasPrefix(base, "mcr.microsoft.com/dotnet/"):
+			ok = ok || u == "app"
+		}
+		if !ok || base == "scratch" {
+			return false
+		}
+	}
+	return true
 }
 
 var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
