@@ -25,29 +25,6 @@ func lineAfter(doc *analysis.Document, off int) int {
 	return doc.LineStart(line + 1)
 }
 
-// chunk returns the span of instruction i with the comment and blank
-// lines before it, up to and including its last line's terminator.
-// Consecutive chunks are contiguous.
-func chunk(ix *analysis.Index, i int) analysis.Span {
-	doc := ix.Doc
-	n := ix.Node(i)
-	start := doc.LineStart(doc.LineOf(n.Start))
-	if i > 0 {
-		p := ix.Node(i - 1)
-		start = lineAfter(doc, p.Start+p.Len)
-	}
-	return analysis.Span{Start: start, End: lineAfter(doc, n.Start+n.Len)}
-}
-
-// chunkText returns the text of chunk i, ending with a terminator.
-func chunkText(ix *analysis.Index, i int, nl string) string {
-	t := ix.Doc.Slice(chunk(ix, i))
-	if !strings.HasSuffix(t, "\n") && !strings.HasSuffix(t, "\r") {
-		t += nl
-	}
-	return t
-}
-
 // keyword returns word in the case the instruction's keyword is written.
 func keyword(n analysis.Node, word string) string {
 	if n.Keyword.Value == strings.ToLower(n.Keyword.Value) {
