@@ -369,3 +369,29 @@ func TestQuickFixes(t *testing.T) {
 		t.Errorf("actions %v: want two, one preferred and one skip", got)
 	}
 }
+
+// TestSplitRefusalLogged checks that a refactoring not offered says why in
+// the log.
+func TestSplitRefusalLogged(t *testing.T) {
+	c := newTestClient(t)
+	c.initialize()
+	const u = "file:///onbuild/Dockerfile"
+	c.open(u, "FROM alpine:3 AS base\nRUN echo first\nONBUILD RUN echo trigger\nRUN echo second\n", 1)
+	at := protocol.Position{Line: 3, Character: 1}
+	acts, err := codeActions(c, u, protocol.Range{Start: at, End: at}, []protocol.CodeActionKind{"refactor.rewrite.splitStage"}, protocol.CodeActionTriggerKindInvoked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != 0 {
+		t.Errorf("split stage offered across an ONBUILD: %+v", acts)
+	}
+	found := false
+	for _, e := range c.logs.All() {
+		if e.Message == "code action not offered" && strings.Contains(e.ContextMap()["reason"].(string), "ONBUILD") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no log entry says why split stage was not offered")
+	}
+}
