@@ -39,6 +39,10 @@ type testClient struct {
 	cond      *sync.Cond
 	published []published          // every publishDiagnostics, in arrival order
 	nullResps []*jsonrpc2.Response // responses to messages the server could not read
+
+	// answers serves requests from the server (workspace/configuration,
+	// ...), by method; set before initialize.
+	answers map[string]func(params []byte) (any, error)
 }
 
 // published is one publishDiagnostics notification as it came over the wire.
@@ -136,6 +140,9 @@ func (s *recordingStream) Read(ctx context.Context) (jsonrpc2.Message, int64, er
 
 // handle serves the server's messages to the client.
 func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+	if h, ok := c.answers[req.Method()]; ok {
+		return h(req.Params())
+	}
 	if req.Method() != protocol.MethodTextDocumentPublishDiagnostics {
 		return jsonrpc2.MethodNotFoundHandler(ctx, req)
 	}
