@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -309,38 +308,6 @@ func stageRefs(ix *Index) []StageRef {
 		}
 	}
 	return out
-}
-
-// TestLargeMedians measures the median time of definition and references
-// at stage references spread over the generated file, and of full semantic
-// tokens, and fails far above the targets (1 ms, 1 ms, 30 ms) so that a
-// loaded machine does not make it flaky; the benchmarks give exact numbers.
-func TestLargeMedians(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timings need a build without the race detector, and not -short")
-	}
-	ix := largeIndex(t)
-	refs := stageRefs(ix)
-	median := func(n int, f func(i int)) time.Duration {
-		ds := make([]time.Duration, n)
-		for i := range ds {
-			start := time.Now()
-			f(i)
-			ds[i] = time.Since(start)
-		}
-		sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
-		return ds[n/2]
-	}
-	def := median(200, func(i int) { ix.Definition(refs[i*len(refs)/200].Span.Start) })
-	refsT := median(200, func(i int) { ix.References(refs[i*len(refs)/200].Span.Start, true) })
-	global := strings.Index(ix.Doc.Text(), "VERSION")
-	varT := median(50, func(int) { ix.References(global, true) })
-	toks := median(9, func(int) { ix.SemanticTokens(Span{0, ix.Doc.Len()}, UTF16) })
-	t.Logf("%d lines, %d stages: definition %v, stage references %v, references of a global ARG used 3,000 times %v, full semantic tokens %v (medians)",
-		ix.Doc.LineCount(), ix.StageCount(), def, refsT, varT, toks)
-	if def > 5*time.Millisecond || refsT > 5*time.Millisecond || varT > 5*time.Millisecond || toks > 150*time.Millisecond {
-		t.Errorf("too slow")
-	}
 }
 
 func BenchmarkDefinition(b *testing.B) {

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/jsonrpc2"
@@ -17,7 +15,6 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // initializeWith runs the handshake declaring caps.
@@ -342,66 +339,3 @@ func checkServerEverywhere(t *testing.T, c *testClient, u, text string) {
 	}
 }
 
-// TestLargeThroughServer measures, over the pipe and JSON-RPC, the median
-// time of definition and references at stage references spread over the
-// generated 20,000-line, 1,000-stage file, and of full semantic tokens. It
-// logs them and fails only far above the targets (1 ms, 1 ms, 30 ms), so
-// that a loaded machine does not make it flaky.
-func TestLargeThroughServer(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timings need a build without the race detector, and not -short")
-	}
-	text := testgen.Large(1000)
-	c := newTestClient(t)
-	c.initialize()
-	const u = "file:///large/Dockerfile"
-	c.open(u, text, 1)
-	td := protocol.TextDocumentIdentifier{URI: u}
-	doc := analysis.NewDocument(text)
-	var refs []protocol.Position
-	for _, r := range analysis.Parse(doc).Refs() {
-		if r.Resolution == analysis.ResolvesStage {
-			p := doc.Position(r.Span.Start, analysis.UTF16)
-			refs = append(refs, protocol.Position{Line: uint32(p.Line), Character: uint32(p.Col)})
-		}
-	}
-	median := func(n int, f func(i int)) time.Duration {
-		ds := make([]time.Duration, n)
-		for i := range ds {
-			start := time.Now()
-			f(i)
-			ds[i] = time.Since(start)
-		}
-		slices.Sort(ds)
-		return ds[n/2]
-	}
-	at := func(i int) protocol.TextDocumentPositionParams {
-		return protocol.TextDocumentPositionParams{TextDocument: td, Position: refs[i*len(refs)/200]}
-	}
-	c.diagnostics(u, 1) // the first request waits for nothing but itself
-	def := median(200, func(i int) {
-		var loc *wireLocation
-		if err := c.rawCall(protocol.MethodTextDocumentDefinition, &protocol.DefinitionParams{TextDocumentPositionParams: at(i)}, &loc); err != nil || loc == nil {
-			t.Fatalf("definition: %v %v", loc, err)
-		}
-	})
-	refsT := median(200, func(i int) {
-		var locs []wireLocation
-		params := &protocol.ReferenceParams{TextDocumentPositionParams: at(i), Context: protocol.ReferenceContext{IncludeDeclaration: true}}
-		if err := c.rawCall(protocol.MethodTextDocumentReferences, params, &locs); err != nil || len(locs) == 0 {
-			t.Fatalf("references: %v %v", locs, err)
-		}
-	})
-	// The client keeps the answer raw: decoding 500,000 numbers with
-	// encoding/json would cost more than the server takes to answer.
-	toks := median(9, func(int) {
-		var raw jsonrpc2.RawMessage
-		if err := c.call(protocol.MethodTextDocumentSemanticTokensFull, &protocol.SemanticTokensParams{TextDocument: td}, &raw); err != nil || len(raw) < 1000 {
-			t.Fatalf("semantic tokens: %v", err)
-		}
-	})
-	t.Logf("through the server, %d lines: definition %v, references %v, full semantic tokens %v (medians, round trip)", doc.LineCount(), def, refsT, toks)
-	if def > 5*time.Millisecond || refsT > 5*time.Millisecond || toks > 300*time.Millisecond {
-		t.Errorf("too slow")
-	}
-}

@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"github.com/stagehand-ls/stagehand/server"
 )
@@ -165,4 +166,49 @@ func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkNavigationThroughServer asks, over the pipe, for definition and
+// references at stage references spread over the generated 20,000-line
+// file, and for its full semantic tokens.
+func BenchmarkNavigationThroughServer(b *testing.B) {
+	text := testgen.Large(1000)
+	c := startRaw(b, -1)
+	c.initialize(b)
+	const uri = "file:///bench/Dockerfile"
+	c.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
+	c.waitDiagnostics(b, 1)
+	doc := analysis.NewDocument(text)
+	var at []map[string]any
+	for _, r := range analysis.Parse(doc).Refs() {
+		if r.Resolution == analysis.ResolvesStage {
+			p := doc.Position(r.Span.Start, analysis.UTF16)
+			at = append(at, map[string]any{"line": p.Line, "character": p.Col})
+		}
+	}
+	td := map[string]any{"uri": uri}
+	b.Run("definition", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if res := c.call(b, "textDocument/definition", map[string]any{"textDocument": td, "position": at[i%len(at)]}); string(res) == "null" {
+				b.Fatal("no definition")
+			}
+			i += 97
+		}
+	})
+	b.Run("references", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			c.call(b, "textDocument/references", map[string]any{"textDocument": td, "position": at[i%len(at)], "context": map[string]any{"includeDeclaration": true}})
+			i += 97
+		}
+	})
+	b.Run("semantic-tokens-full", func(b *testing.B) {
+		for b.Loop() {
+			if res := c.call(b, "textDocument/semanticTokens/full", map[string]any{"textDocument": td}); len(res) < 1000 {
+				b.Fatal("no tokens")
+			}
+		}
+	})
 }
