@@ -338,4 +338,3 @@ func checkServerEverywhere(t *testing.T, c *testClient, u, text string) {
 		t.Errorf("%s: a handler panicked", u)
 	}
 }
-
