@@ -23,11 +23,12 @@ const (
 	SplitStageKind Kind = "refactor.rewrite.splitStage"
 	BuildRuntime   Kind = "refactor.rewrite.buildRuntime"
 	ReorderLayers  Kind = "refactor.rewrite.reorderLayers"
+	SourceFixAll   Kind = "source.fixAll"
 )
 
 // Kinds lists every kind a producer may return, for the server to
 // advertise.
-var Kinds = []Kind{QuickFix, Rewrite}
+var Kinds = []Kind{QuickFix, Rewrite, SourceFixAll}
 
 // Within reports whether k is base or one of its sub-kinds.
 func (k Kind) Within(base Kind) bool {
@@ -50,7 +51,7 @@ type Request struct {
 	Only    []Kind
 	Trigger Trigger
 	// Diagnostics are the document's diagnostics with their fixes; quick
-	// fixes come from those overlapping Span.
+	// fixes come from those overlapping Span, the fix-all action from all.
 	Diagnostics []Diagnostic
 }
 
@@ -113,6 +114,9 @@ type producer struct {
 	// auto reports whether the producer runs on automatic requests;
 	// refactorings run there only when the client asks for their kind.
 	auto bool
+	// explicit reports whether the producer runs only when the client asks
+	// for its kind: fix-all is for an editor's fix-on-save, not the menu.
+	explicit bool
 	fn   func(r *Request) ([]Action, string)
 }
 
@@ -122,12 +126,13 @@ var producers = []producer{
 	{name: "splitStage", kind: SplitStageKind, fn: splitStage},
 	{name: "buildRuntime", kind: BuildRuntime, fn: buildRuntime},
 	{name: "reorderLayers", kind: ReorderLayers, fn: reorderLayers},
+	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: fixAll},
 }
 
 // wanted reports whether a producer of kind k runs for r.
 func (r *Request) wanted(p producer) bool {
 	if len(r.Only) == 0 {
-		return p.auto || r.Trigger == Invoked
+		return !p.explicit && (p.auto || r.Trigger == Invoked)
 	}
 	for _, o := range r.Only {
 		if p.kind.Within(o) || Kind(o).Within(p.kind) {

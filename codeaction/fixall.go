@@ -2,15 +2,14 @@ package codeaction
 
 import (
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // FixAll returns the edits of the preferred fix of every diagnostic in
 // ds, leaving out a fix whose edits overlap an earlier one's; the caller
 // applies them and computes the diagnostics again for the rest. It also
-// returns the number of fixes taken. `stagehand check --fix` and the
-// server's quick fixes share these fixes.
-func FixAll(ds []rules.Diagnostic) ([]analysis.Edit, int) {
+// returns the number of fixes taken. `stagehand check --fix`, the fix-all
+// action and the quick fixes share these fixes.
+func FixAll(ds []Diagnostic) ([]analysis.Edit, int) {
 	var edits []analysis.Edit
 	taken := 0
 	for _, d := range ds {
@@ -37,4 +36,14 @@ func clashes(a, b []analysis.Edit) bool {
 		}
 	}
 	return false
+}
+
+// fixAll offers the preferred fixes of the whole document as one action,
+// for an editor's fix-all (on save, for instance).
+func fixAll(r *Request) ([]Action, string) {
+	edits, n := FixAll(r.Diagnostics)
+	if n == 0 {
+		return nil, "no diagnostic has a preferred fix"
+	}
+	return []Action{{Title: "Fix all problems with an obvious fix", Kind: SourceFixAll, ID: "fixAll", Edits: edits}}, ""
 }

@@ -168,12 +168,14 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 	return req, true
 }
 
+// wantsQuickFixes reports whether only asks for actions made of the
+// diagnostics' fixes: quick fixes or fix-all.
 func wantsQuickFixes(only []codeaction.Kind) bool {
 	if len(only) == 0 {
 		return true
 	}
 	for _, k := range only {
-		if codeaction.QuickFix.Within(k) {
+		if codeaction.QuickFix.Within(k) || codeaction.SourceFixAll.Within(k) || k.Within(codeaction.SourceFixAll) {
 			return true
 		}
 	}

@@ -290,7 +290,8 @@ func TestCodeActionOnly(t *testing.T) {
 		{[]protocol.CodeActionKind{"refactor"}, protocol.CodeActionTriggerKindAutomatic, "refactor.rewrite.reorderLayers refactor.rewrite.splitStage"},
 		{[]protocol.CodeActionKind{"refactor.rewrite.splitStage"}, protocol.CodeActionTriggerKindInvoked, "refactor.rewrite.splitStage"},
 		{[]protocol.CodeActionKind{"quickfix"}, protocol.CodeActionTriggerKindInvoked, "quickfix"},
-		{[]protocol.CodeActionKind{"source"}, protocol.CodeActionTriggerKindInvoked, ""},
+		{[]protocol.CodeActionKind{"source"}, protocol.CodeActionTriggerKindInvoked, "source.fixAll"},
+		{[]protocol.CodeActionKind{"source.organizeImports"}, protocol.CodeActionTriggerKindInvoked, ""},
 	} {
 		if got := strings.Join(kinds(tc.only, tc.trigger), " "); got != tc.want {
 			t.Errorf("only %v, trigger %d: kinds %q, want %q", tc.only, tc.trigger, got, tc.want)
@@ -307,7 +308,7 @@ func TestCodeActionCapabilities(t *testing.T) {
 	if !ok {
 		t.Fatalf("codeActionProvider = %#v, want options", res.Capabilities.CodeActionProvider)
 	}
-	want := []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindRefactorRewrite}
+	want := []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindRefactorRewrite, protocol.CodeActionKindSourceFixAll}
 	if !slices.Equal(opts.CodeActionKinds, want) || opts.ResolveProvider != nil {
 		t.Errorf("codeActionProvider = %+v, want kinds %v and no resolveProvider", opts, want)
 	}
@@ -367,6 +368,18 @@ func TestQuickFixes(t *testing.T) {
 	}
 	if preferred != 1 || skip != 1 || len(acts) != 2 {
 		t.Errorf("actions %v: want two, one preferred and one skip", got)
+	}
+
+	all, err := codeActions(c, u, protocol.Range{}, []protocol.CodeActionKind{protocol.CodeActionKindSourceFixAll}, protocol.CodeActionTriggerKindAutomatic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 {
+		t.Fatalf("fix-all: %d actions, want 1", len(all))
+	}
+	text, err := applyWire(analysis.NewDocument("FROM alpine:3 as base\nCMD [\"true\"]\n"), all[0].Edit.edits(u))
+	if err != nil || text != "FROM alpine:3 AS base\nCMD [\"true\"]\n" {
+		t.Errorf("fix-all gave %q, %v", text, err)
 	}
 }
 

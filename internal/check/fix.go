@@ -41,7 +41,7 @@ func Fix(text string, cfg *rules.Config) (string, int) {
 		if ix.ParseError != nil {
 			break
 		}
-		edits, n := codeaction.FixAll(rules.Run(ix, cfg))
+		edits, n := codeaction.FixAll(codeaction.FromRules(rules.Run(ix, cfg)))
 		if n == 0 {
 			break
 		}
