@@ -117,7 +117,7 @@ type producer struct {
 	// explicit reports whether the producer runs only when the client asks
 	// for its kind: fix-all is for an editor's fix-on-save, not the menu.
 	explicit bool
-	fn   func(r *Request) ([]Action, string)
+	fn       func(r *Request) ([]Action, string)
 }
 
 // producers is the table of every action Stagehand offers.
