@@ -15,8 +15,12 @@ var CopyFromEntireStage = register(&Rule{
 package caches, compilers and sources, which defeats the point of a multi-stage
 build and often overwrites the destination's own ` + "`/etc`" + `, ` + "`/usr`" + ` and so on. Copy the
 artifacts you need, or build on the stage with ` + "`FROM <stage>`" + ` if you want all of
-it. Copying ` + "`/`" + ` from a ` + "`scratch`" + `-based export stage is the one common exception;
-skip the rule there with ` + "`# check=skip=CopyFromEntireStage`" + `.`,
+it.
+
+Two patterns copy ` + "`/`" + ` on purpose and are not reported: a stage built on ` + "`scratch`" + `
+(an export stage holding only artifacts), and a stage that only names an image
+(` + "`FROM tonistiigi/xx AS xx`" + `, ` + "`FROM binaries-$TARGETOS AS binaries`" + `), whose image is
+made to be copied whole.`,
 	Bad: `FROM golang:1.23 AS build
 RUN go build -o /out/app .
 
@@ -43,8 +47,8 @@ func runCopyFromEntireStage(p *Pass) {
 		if n.JSON || len(n.Args) < 2 || len(n.Heredocs) > 0 {
 			continue
 		}
-		if strings.EqualFold(stages[r.Target].Base, "scratch") {
-			continue // an export stage: its whole file system is the artifact
+		if wholeIsArtifact(p, r.Target) {
+			continue
 		}
 		for _, a := range n.Args[:len(n.Args)-1] {
 			if v := a.Value; v != "" && path.Clean(v) == "/" {
@@ -52,4 +56,22 @@ func runCopyFromEntireStage(p *Pass) {
 			}
 		}
 	}
+}
+
+// wholeIsArtifact reports whether copying all of stage s is deliberate: it
+// is built on scratch (directly or through other stages), or it only names
+// an image, holding no instruction of its own but ARG.
+func wholeIsArtifact(p *Pass, s int) bool {
+	ix := p.Index
+	stages := ix.Stages()
+	chain := stageChain(ix, s)
+	if strings.EqualFold(stages[chain[len(chain)-1]].Base, "scratch") {
+		return true
+	}
+	for _, n := range p.Nodes()[stages[s].First+1 : stages[s].End] {
+		if n.Cmd != "arg" {
+			return false
+		}
+	}
+	return true
 }

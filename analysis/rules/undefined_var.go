@@ -74,7 +74,11 @@ func runUndefinedVar(p *Pass) {
 					for _, v := range ix.VisibleVars(i) {
 						names = append(names, v.Decl.Name.Value)
 					}
-					names = append(names, "PATH")
+					if !fromImage {
+						// In an image's stage PATH is one of many variables
+						// the image may set: GOPATH is not a typo of it.
+						names = append(names, "PATH")
+					}
 				}
 				m := suggest(name, names, true)
 				global := isGlobalArg(ix, name)
