@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 )
 
 func init() {
@@ -26,9 +27,16 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	}
 	enc := s.encoding()
 	lenses := ix.Lenses()
-	out := make([]protocol.CodeLens, len(lenses))
-	for i, l := range lenses {
-		out[i] = protocol.CodeLens{Range: toRange(snap.Doc, l.Span, enc), Command: protocol.Command{Title: l.Title}}
+	out := make([]protocol.CodeLens, 0, len(lenses))
+	path, onDisk := filePath(uri.URI(snap.URI))
+	for _, l := range lenses {
+		r := toRange(snap.Doc, l.Span, enc)
+		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})
+		if name := ix.Stage(l.Stage).Name; onDisk && name != "" {
+			if ts := s.targetsNaming(path, name); len(ts) > 0 {
+				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
+			}
+		}
 	}
 	return out, nil
 }

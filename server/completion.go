@@ -29,6 +29,11 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		return nil, err
 	}
 	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
+	if snap.TargetFile != "" {
+		off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
+		list.Items = append(list.Items, s.targetCompletion(snap.Doc, snap.TargetFile, off)...)
+		return list, nil
+	}
 	ix, ok := snap.Current()
 	if !ok {
 		return list, nil

@@ -125,8 +125,10 @@ func (s *Server) pullConfiguration(ctx context.Context) bool {
 	return true
 }
 
-// Initialized pulls the configuration when the client offers it.
+// Initialized starts the workspace scan and pulls the configuration when
+// the client offers it.
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
+	s.startWorkspace()
 	if !s.canPullConfiguration() {
 		return nil
 	}

@@ -20,8 +20,17 @@ func init() {
 // ARG or ENV.
 func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionParams) (protocol.DefinitionResult, error) {
 	p, err := s.positionAt(ctx, params.TextDocument.URI, params.Position)
-	if err != nil || p.ix == nil {
+	if err != nil {
 		return nil, err
+	}
+	if p.snap.TargetFile != "" {
+		if locs := s.targetDefinition(p.snap.TargetFile, p.off); len(locs) > 0 {
+			return &locs[0], nil
+		}
+		return nil, nil
+	}
+	if p.ix == nil {
+		return nil, nil
 	}
 	sp, ok := p.ix.Definition(p.off)
 	if !ok {

@@ -119,6 +119,9 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 		}
 	}()
 	out = []protocol.Diagnostic{}
+	if snap.TargetFile != "" {
+		return append(out, s.targetDiagnostics(snap.Doc, snap.TargetFile)...)
+	}
 	ix, ok := snap.Current()
 	if !ok {
 		return out // the analysis failed on this text and logged why
@@ -126,6 +129,8 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 	base, _ := s.rulesConfig()
 	cfg := *base
 	cfg.Ignore = s.dockerignore(snap.URI)
+	// Stages that Compose, Bake, workflows or scripts build are used.
+	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
 	enc := s.encoding()
 	doc := snap.Doc
 	for _, d := range s.diagnose(ix, &cfg) {

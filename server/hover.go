@@ -28,6 +28,9 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if !s.hoverMarkdown() {
 		kind = protocol.MarkupKindPlainText
 	}
+	if ts := s.stageTargets(p); len(ts) > 0 {
+		h.Markdown += "\n\nBuilt as a target by " + s.builtBy(ts) + "."
+	}
 	r := toRange(p.doc, h.Span, p.enc)
 	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: h.Markdown}, Range: &r}, nil
 }

@@ -22,6 +22,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.enc = enc
 	s.caps = params.Capabilities
 	s.trace = params.Trace
+	s.roots = workspaceRoots(params)
 	s.mu.Unlock()
 	s.setSettings([]byte(params.InitializationOptions))
 	s.log.Info("initialized", zap.String("client", params.ClientInfo.Name),

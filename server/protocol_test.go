@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -91,18 +93,51 @@ func TestCapabilities(t *testing.T) {
 	if sync.OpenClose == nil || !*sync.OpenClose {
 		t.Errorf("textDocumentSync.openClose not set")
 	}
-	// Nothing else is implemented yet, so nothing else is advertised.
-	caps := res.Capabilities
-	caps.TextDocumentSync = nil
-	caps.PositionEncoding = ""
-	caps.CompletionProvider = nil // completion_test.go checks it
-	// nav_test.go checks the navigation providers.
-	caps.DefinitionProvider, caps.ReferencesProvider, caps.DocumentHighlightProvider = nil, nil, nil
-	caps.RenameProvider, caps.DocumentSymbolProvider, caps.WorkspaceSymbolProvider = nil, nil, nil
-	caps.HoverProvider, caps.FoldingRangeProvider, caps.CodeLensProvider, caps.SemanticTokensProvider = nil, nil, nil, nil
-	caps.CodeActionProvider = nil // marker_codeaction_test.go checks it
-	if diff := cmp.Diff(protocol.ServerCapabilities{}, caps); diff != "" {
-		t.Errorf("unexpected capabilities (-want +got):\n%s", diff)
+	// Every provider advertised is served: its method answers on an open
+	// document, and a provider with no entry here fails the test.
+	c.open(testURI, "FROM golang AS build\nRUN go build\nFROM scratch\nCOPY --from=build /a /a\n", 1)
+	td := map[string]any{"uri": testURI}
+	pos := map[string]any{"textDocument": td, "position": map[string]any{"line": 3, "character": 14}}
+	whole := map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 4, "character": 0}}
+	methods := map[string]struct {
+		method string
+		params any
+	}{
+		"CompletionProvider":               {protocol.MethodTextDocumentCompletion, pos},
+		"HoverProvider":                    {protocol.MethodTextDocumentHover, pos},
+		"SignatureHelpProvider":            {protocol.MethodTextDocumentSignatureHelp, pos},
+		"DefinitionProvider":               {protocol.MethodTextDocumentDefinition, pos},
+		"ReferencesProvider":               {protocol.MethodTextDocumentReferences, map[string]any{"textDocument": td, "position": pos["position"], "context": map[string]any{"includeDeclaration": true}}},
+		"DocumentHighlightProvider":        {protocol.MethodTextDocumentDocumentHighlight, pos},
+		"DocumentSymbolProvider":           {protocol.MethodTextDocumentDocumentSymbol, map[string]any{"textDocument": td}},
+		"WorkspaceSymbolProvider":          {protocol.MethodWorkspaceSymbol, map[string]any{"query": "b"}},
+		"CodeActionProvider":               {protocol.MethodTextDocumentCodeAction, map[string]any{"textDocument": td, "range": whole, "context": map[string]any{"diagnostics": []any{}}}},
+		"CodeLensProvider":                 {protocol.MethodTextDocumentCodeLens, map[string]any{"textDocument": td}},
+		"DocumentLinkProvider":             {protocol.MethodTextDocumentDocumentLink, map[string]any{"textDocument": td}},
+		"DocumentFormattingProvider":       {protocol.MethodTextDocumentFormatting, map[string]any{"textDocument": td, "options": map[string]any{"tabSize": 4, "insertSpaces": true}}},
+		"DocumentRangeFormattingProvider":  {protocol.MethodTextDocumentRangeFormatting, map[string]any{"textDocument": td, "range": whole, "options": map[string]any{"tabSize": 4, "insertSpaces": true}}},
+		"DocumentOnTypeFormattingProvider": {protocol.MethodTextDocumentOnTypeFormatting, map[string]any{"textDocument": td, "position": pos["position"], "ch": "\n", "options": map[string]any{"tabSize": 4, "insertSpaces": true}}},
+		"RenameProvider":                   {protocol.MethodTextDocumentPrepareRename, pos},
+		"FoldingRangeProvider":             {protocol.MethodTextDocumentFoldingRange, map[string]any{"textDocument": td}},
+		"SemanticTokensProvider":           {protocol.MethodTextDocumentSemanticTokensFull, map[string]any{"textDocument": td}},
+		"InlayHintProvider":                {protocol.MethodTextDocumentInlayHint, map[string]any{"textDocument": td, "range": whole}},
+		"DiagnosticProvider":               {protocol.MethodTextDocumentDiagnostic, map[string]any{"textDocument": td}},
+	}
+	v := reflect.ValueOf(res.Capabilities)
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Name
+		if !strings.HasSuffix(name, "Provider") || v.Field(i).IsZero() {
+			continue
+		}
+		m, ok := methods[name]
+		if !ok {
+			t.Errorf("%s is advertised but this test does not know its method: add it", name)
+			continue
+		}
+		var raw json.RawMessage
+		if err := c.call(m.method, m.params, &raw); code(err) == jsonrpc2.MethodNotFound {
+			t.Errorf("%s is advertised but %s is not served", name, m.method)
+		}
 	}
 }
 

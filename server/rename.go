@@ -48,21 +48,51 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	for i, e := range edits {
 		tes[i] = protocol.TextEdit{Range: toRange(p.doc, e.Span, p.enc), NewText: e.Text}
 	}
-	if !s.documentChanges() {
-		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{p.uri: tes}}, nil
-	}
-	elems := make([]protocol.TextDocumentEditElement, len(tes))
-	for i := range tes {
-		elems[i] = &tes[i]
-	}
 	version := p.snap.Version
-	return &protocol.WorkspaceEdit{DocumentChanges: []protocol.DocumentChange{&protocol.TextDocumentEdit{
-		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
-			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: p.uri},
-			Version:                &version,
-		},
-		Edits: elems,
-	}}}, nil
+	files := []fileEdits{{uri: p.uri, version: &version, edits: tes}}
+	// The Compose, Bake, workflow and script files that build the stage.
+	for _, t := range s.stageTargets(p) {
+		doc, u, v, ok := s.targetDoc(t)
+		if !ok {
+			continue
+		}
+		te := protocol.TextEdit{Range: toRange(doc, t.Span, p.enc), NewText: params.NewName}
+		if last := &files[len(files)-1]; last.uri == u {
+			last.edits = append(last.edits, te)
+		} else {
+			files = append(files, fileEdits{uri: u, version: v, edits: []protocol.TextEdit{te}})
+		}
+	}
+	if !s.documentChanges() {
+		changes := map[uri.URI][]protocol.TextEdit{}
+		for _, f := range files {
+			changes[f.uri] = append(changes[f.uri], f.edits...)
+		}
+		return &protocol.WorkspaceEdit{Changes: changes}, nil
+	}
+	var dcs []protocol.DocumentChange
+	for _, f := range files {
+		elems := make([]protocol.TextDocumentEditElement, len(f.edits))
+		for i := range f.edits {
+			elems[i] = &f.edits[i]
+		}
+		dcs = append(dcs, &protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+				TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: f.uri},
+				Version:                f.version,
+			},
+			Edits: elems,
+		})
+	}
+	return &protocol.WorkspaceEdit{DocumentChanges: dcs}, nil
+}
+
+// fileEdits are the edits of a rename in one file; version is nil for a
+// file the client does not have open.
+type fileEdits struct {
+	uri     uri.URI
+	version *int32
+	edits   []protocol.TextEdit
 }
 
 // documentChanges reports whether the client takes versioned document

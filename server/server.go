@@ -78,6 +78,12 @@ type Server struct {
 	// configGen counts its changes.
 	rulesCfg  *rules.Config
 	configGen int
+	// ws is what the workspace around the documents holds: the targets
+	// Compose, Bake, workflows and scripts name.
+	ws *workspaceState
+	// roots are the workspace folders the client named at initialize.
+	roots []string
+
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
 }
@@ -112,6 +118,7 @@ func New(cfg Config) *Server {
 		exited:   make(chan struct{}),
 		diagnose: rules.Run,
 		docs:     newStore(),
+		ws:       newWorkspaceState(),
 	}
 }
 

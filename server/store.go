@@ -21,6 +21,10 @@ type Snapshot struct {
 	// then the last index the analysis produced (for an older text), or
 	// nil. Use Current.
 	Index *analysis.Index
+	// TargetFile is the path of a file that names build targets (Compose,
+	// Bake, a workflow, a script) rather than a Dockerfile; such a document
+	// has no Index, and Stagehand answers in it only at its targets.
+	TargetFile string
 }
 
 // Current returns the index of the snapshot's text, if the analysis

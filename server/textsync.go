@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // DidOpen stores the document and schedules its diagnostics.
@@ -16,14 +18,27 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		s.log.Warn("didOpen for a document already open; replacing it", zap.String("uri", string(td.URI)))
 	}
 	doc := analysis.NewDocument(td.Text)
-	s.docs.set(td.URI, &Snapshot{
-		URI:     sentURIFrom(ctx, string(td.URI)),
-		Version: td.Version,
-		Doc:     doc,
-		Index:   s.parse(doc),
-	})
+	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Version: td.Version, Doc: doc}
+	if p, ok := targetFilePath(td.URI, string(td.LanguageID)); ok {
+		snap.TargetFile = p
+		s.ws.bufferChanged(p, td.Text)
+	} else {
+		snap.Index = s.parse(doc)
+	}
+	s.docs.set(td.URI, snap)
 	s.scheduleDiagnostics(td.URI)
 	return nil
+}
+
+// targetFilePath returns the path of a document that names build targets
+// instead of being a Dockerfile: by its name, unless the client says it is
+// a Dockerfile.
+func targetFilePath(u uri.URI, languageID string) (string, bool) {
+	p, ok := filePath(u)
+	if !ok || languageID == "dockerfile" || workspace.IsDockerfile(p) || workspace.Classify(p) == workspace.NotTargets {
+		return "", false
+	}
+	return p, true
 }
 
 // DidChange applies the content changes in order. Each ranged change is
@@ -72,6 +87,12 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 			s.log.Warn("unknown content change; ignoring it", zap.String("uri", string(u)), zap.Int("change", i))
 		}
 	}
+	if snap.TargetFile != "" {
+		s.ws.bufferChanged(snap.TargetFile, doc.Text())
+		s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, TargetFile: snap.TargetFile})
+		s.scheduleDiagnostics(u)
+		return nil
+	}
 	if ix == nil || ix.Doc != doc {
 		ix = s.parse(doc)
 	}
@@ -93,6 +114,9 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	}
 	s.docs.set(u, nil)
 	s.clearDiagnostics(u, snap.URI)
+	if snap.TargetFile != "" {
+		s.ws.bufferClosed(snap.TargetFile)
+	}
 	return nil
 }
 

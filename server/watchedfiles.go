@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
+)
+
+// workspaceGlobs are the files whose changes on disk the server follows.
+var workspaceGlobs = []string{
+	"**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}",
+	"**/{compose,docker-compose}*.{yaml,yml}",
+	"**/docker-bake*.{hcl,json}",
+	"**/.github/workflows/*.{yml,yaml}",
+	"**/{Makefile,GNUmakefile,*.mk,justfile,.justfile,*.just,*.sh,*.bash}",
+}
+
+// workspaceRoots returns the folders the client named, or its root.
+func workspaceRoots(params *protocol.InitializeParams) []string {
+	var roots []string
+	if folders, ok := params.WorkspaceFolders.Get(); ok {
+		for _, f := range folders {
+			if p, ok := filePath(f.URI); ok {
+				roots = append(roots, p)
+			}
+		}
+	}
+	if len(roots) == 0 && params.RootURI != nil {
+		if p, ok := filePath(*params.RootURI); ok {
+			roots = append(roots, p)
+		}
+	}
+	if rp, ok := params.RootPath.Get(); ok && len(roots) == 0 && rp != "" {
+		roots = append(roots, filepath.Clean(rp))
+	}
+	return roots
+}
+
+// startWorkspace scans the workspace folders in the background, then asks
+// the client to report changes to the files that matter, when it can
+// register for them.
+func (s *Server) startWorkspace() {
+	s.mu.Lock()
+	roots := s.roots
+	dynamic := false
+	if w := s.caps.Workspace; w != nil && w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil {
+		dynamic = *w.DidChangeWatchedFiles.DynamicRegistration
+	}
+	s.mu.Unlock()
+	s.ws.scan(roots, workspace.DefaultLimits, func(ix *workspace.Index) {
+		s.log.Info("workspace scanned", zap.Strings("roots", roots), zap.Int("dockerfiles", len(ix.Dockerfiles)),
+			zap.Bool("truncated", ix.Truncated))
+		s.refreshDiagnostics() // targets found may make stages used
+	})
+	if !dynamic || len(roots) == 0 {
+		return
+	}
+	go func() {
+		var watchers []protocol.FileSystemWatcher
+		for _, g := range workspaceGlobs {
+			watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: protocol.Pattern(g)})
+		}
+		opts, err := json.Marshal(protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: watchers})
+		if err != nil {
+			return
+		}
+		err = s.client.RegisterCapability(context.Background(), &protocol.RegistrationParams{
+			Registrations: []protocol.Registration{{
+				ID: "stagehand-watched-files", Method: protocol.MethodWorkspaceDidChangeWatchedFiles, RegisterOptions: opts,
+			}},
+		})
+		if err != nil {
+			s.log.Warn("registering file watchers", zap.Error(err))
+		}
+	}()
+}
+
+// DidChangeWatchedFiles follows changes on disk to Dockerfiles and to the
+// files that name targets, then rechecks the open documents.
+func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	changed := false
+	for _, ev := range params.Changes {
+		p, ok := filePath(ev.URI)
+		if !ok {
+			continue
+		}
+		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
+		changed = true
+	}
+	if changed {
+		s.refreshDiagnostics()
+	}
+	return nil
+}

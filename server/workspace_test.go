@@ -1,0 +1,156 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// workspaceFiles is a project whose Compose, Bake, workflow and Makefile
+// build stages of svc/Dockerfile; the Makefile misspells one.
+var workspaceFiles = map[string]string{
+	"svc/Dockerfile":           "FROM golang AS build\nFROM build AS test\nFROM alpine AS lint\nFROM alpine AS docs\nFROM scratch\nCOPY --from=build /a /a\n",
+	"compose.yaml":             "services:\n  api:\n    build:\n      context: svc\n      target: test\n",
+	"docker-bake.hcl":          "target \"lint\" {\n  context = \"svc\"\n  target = \"lint\"\n}\n",
+	"Makefile":                 "docs:\n\tdocker build -f svc/Dockerfile --target dosc svc\n",
+	".github/workflows/ci.yml": "jobs:\n  b:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          target: build\n",
+}
+
+// openWorkspace starts a server on a temporary copy of workspaceFiles and
+// waits for its scan.
+func openWorkspace(t *testing.T) (*testClient, string) {
+	t.Helper()
+	root := t.TempDir()
+	for name, text := range workspaceFiles {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t)
+	rootURI := uri.File(root)
+	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}, RootURI: &rootURI}
+	if err := c.call(protocol.MethodInitialize, params, &protocol.InitializeResult{}); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	select {
+	case <-c.srv.ws.ready:
+	case <-time.After(testTimeout):
+		t.Fatal("the workspace scan did not finish")
+	}
+	return c, root
+}
+
+func (c *testClient) openAs(rawURI, languageID, text string) {
+	c.notify(protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{
+		TextDocument: protocol.TextDocumentItem{URI: uri.URI(rawURI), LanguageID: protocol.LanguageKind(languageID), Version: 1, Text: text},
+	})
+}
+
+func fileURI(root, name string) string { return string(uri.File(filepath.Join(root, name))) }
+
+func TestWorkspaceTargets(t *testing.T) {
+	c, root := openWorkspace(t)
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	var unused []string
+	for _, d := range c.diagnostics(df, 1) {
+		if d.Code == protocol.String("UnusedStage") {
+			unused = append(unused, workspaceFiles["svc/Dockerfile"][c.srv.docsOffset(t, df, d.Range.Start):][:12])
+		}
+	}
+	// test, lint and build are targets elsewhere; docs is misspelt in the
+	// Makefile, so it is the one unused stage.
+	if len(unused) != 1 || !strings.HasPrefix(unused[0], "FROM alpine") {
+		t.Errorf("unused stages: %q", unused)
+	}
+
+	compose := fileURI(root, "compose.yaml")
+	c.openAs(compose, "yaml", workspaceFiles["compose.yaml"])
+	if d := c.diagnostics(compose, 1); len(d) != 0 {
+		t.Errorf("compose.yaml: %v", d)
+	}
+	at := protocol.Position{Line: 4, Character: 16} // target: te|st
+	var list protocol.CompletionList
+	if err := c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(compose)}, Position: at}}, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 || list.Items[0].Label != "test" {
+		t.Errorf("completion in compose.yaml: %+v", list.Items)
+	}
+	// Outside a target, nothing: the YAML server answers there.
+	if err := c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(compose)}, Position: protocol.Position{Line: 1, Character: 3}}}, &list); err != nil || len(list.Items) != 0 {
+		t.Errorf("completion outside a target: %+v %v", list.Items, err)
+	}
+	var loc protocol.Location
+	if err := c.call(protocol.MethodTextDocumentDefinition, &protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(compose)}, Position: at}}, &loc); err != nil {
+		t.Fatal(err)
+	}
+	if string(loc.URI) != df || loc.Range.Start.Line != 1 || loc.Range.Start.Character != 14 {
+		t.Errorf("definition from compose.yaml: %+v", loc)
+	}
+
+	// References of the stage include the Compose target.
+	onTest := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(df)}, Position: protocol.Position{Line: 1, Character: 15}}
+	var locs []protocol.Location
+	if err := c.call(protocol.MethodTextDocumentReferences, &protocol.ReferenceParams{TextDocumentPositionParams: onTest,
+		Context: protocol.ReferenceContext{IncludeDeclaration: true}}, &locs); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range locs {
+		found = found || (string(l.URI) == compose && l.Range.Start.Line == 4)
+	}
+	if !found {
+		t.Errorf("references of test lack compose.yaml: %+v", locs)
+	}
+
+	// Renaming the stage renames the target.
+	var edit protocol.WorkspaceEdit
+	if err := c.call(protocol.MethodTextDocumentRename, &protocol.RenameParams{TextDocumentPositionParams: onTest, NewName: "unit"}, &edit); err != nil {
+		t.Fatal(err)
+	}
+	if tes := edit.Changes[uri.URI(compose)]; len(tes) != 1 || tes[0].NewText != "unit" || tes[0].Range.Start.Line != 4 {
+		t.Errorf("rename edits for compose.yaml: %+v (all: %+v)", tes, edit.Changes)
+	}
+
+	// The misspelt target is reported in the Makefile, with the likely name.
+	mk := fileURI(root, "Makefile")
+	c.openAs(mk, "make", workspaceFiles["Makefile"])
+	d := c.diagnostics(mk, 1)
+	if len(d) != 1 || !strings.Contains(string(d[0].Message.(protocol.String)), `did you mean "docs"`) {
+		t.Errorf("Makefile diagnostics: %+v", d)
+	}
+
+	// Hover on lint says which file builds it.
+	var h protocol.Hover
+	onLint := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(df)}, Position: protocol.Position{Line: 2, Character: 16}}
+	if err := c.call(protocol.MethodTextDocumentHover, &protocol.HoverParams{TextDocumentPositionParams: onLint}, &h); err != nil {
+		t.Fatal(err)
+	}
+	if md, ok := h.Contents.(*protocol.MarkupContent); !ok || !strings.Contains(md.Value, "docker-bake.hcl (target lint)") {
+		t.Errorf("hover on lint: %#v", h.Contents)
+	}
+}
+
+// docsOffset converts a position in an open document to a byte offset.
+func (s *Server) docsOffset(t *testing.T, rawURI string, p protocol.Position) int {
+	snap, ok := s.Snapshot(rawURI)
+	if !ok {
+		t.Fatalf("%s is not open", rawURI)
+	}
+	off, _ := fromPosition(snap.Doc, p, s.encoding())
+	return off
+}
