@@ -75,12 +75,17 @@ func BenchmarkRules(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(large))
 	b.ResetTimer()
 	start := cpuTime()
+	best := time.Hour
 	for b.Loop() {
+		t := time.Now()
 		Run(ix, nil)
+		best = min(best, time.Since(t))
 	}
-	// On a loaded machine wall time includes waiting for a CPU; the
-	// process's CPU time per run is the cost of the rules themselves.
+	// On a loaded machine wall time includes waiting for a CPU: the
+	// process's CPU time per run, and the fastest run, show the cost of the
+	// rules themselves.
 	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(best.Nanoseconds())/1e6, "min-ms")
 }
 
 // cpuTime returns the CPU time the process has used, user and system.
