@@ -34,6 +34,7 @@ import (
 	"text/scanner"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 	"golang.org/x/tools/txtar"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -120,7 +121,16 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 		t.Fatal(err)
 	}
 	r := &markerRun{t: t, path: path, archive: archive, update: update, client: newTestClient(t)}
-	r.client.initialize()
+	// Archives under testdata/workspace are projects: their files are
+	// written to disk and the server scans them as a workspace, so Compose,
+	// Bake, workflow and script files can name the Dockerfiles' stages.
+	root, workspace := "", strings.Contains(filepath.ToSlash(path), "/workspace/")
+	if workspace {
+		root = writeArchive(t, archive)
+		r.client.initializeWorkspace(root)
+	} else {
+		r.client.initialize()
+	}
 
 	base := strings.TrimSuffix(filepath.Base(path), ".txtar")
 	for _, f := range archive.Files {
@@ -129,6 +139,11 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 		}
 		mf := &markerFile{name: f.Name, uri: "file:///markers/" + base + "/" + f.Name, doc: analysis.NewDocument(string(f.Data))}
 		r.files = append(r.files, mf)
+		if workspace {
+			mf.uri = string(uri.File(filepath.Join(root, f.Name)))
+			r.client.openAs(mf.uri, languageOf(f.Name), string(f.Data))
+			continue
+		}
 		r.client.open(mf.uri, string(f.Data), 1)
 	}
 	if len(r.files) == 0 {
@@ -168,6 +183,44 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 		}
 		t.Logf("updated golden sections of %s", path)
 	}
+}
+
+// writeArchive writes an archive's files, but its golden sections, to a
+// new directory and returns it.
+func writeArchive(t *testing.T, archive *txtar.Archive) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, f := range archive.Files {
+		if strings.HasPrefix(f.Name, "@") {
+			continue
+		}
+		p := filepath.Join(root, f.Name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// languageOf is the language id an editor gives a file of that name.
+func languageOf(name string) string {
+	base := strings.ToLower(filepath.Base(name))
+	switch {
+	case strings.Contains(base, "dockerfile") || strings.Contains(base, "containerfile"):
+		return "dockerfile"
+	case strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"):
+		return "yaml"
+	case strings.HasSuffix(base, ".hcl"):
+		return "hcl"
+	case strings.HasSuffix(base, ".json"):
+		return "json"
+	case base == "makefile" || strings.HasSuffix(base, ".mk"):
+		return "makefile"
+	}
+	return "shellscript"
 }
 
 // parseMarkers finds the markers in doc.

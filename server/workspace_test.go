@@ -36,18 +36,25 @@ func openWorkspace(t *testing.T) (*testClient, string) {
 		}
 	}
 	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	return c, root
+}
+
+// initializeWorkspace initializes with root as the workspace and waits for
+// the server's scan of it.
+func (c *testClient) initializeWorkspace(root string) {
+	c.t.Helper()
 	rootURI := uri.File(root)
 	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}, RootURI: &rootURI}
 	if err := c.call(protocol.MethodInitialize, params, &protocol.InitializeResult{}); err != nil {
-		t.Fatal(err)
+		c.t.Fatal(err)
 	}
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
 	select {
 	case <-c.srv.ws.ready:
 	case <-time.After(testTimeout):
-		t.Fatal("the workspace scan did not finish")
+		c.t.Fatal("the workspace scan did not finish")
 	}
-	return c, root
 }
 
 func (c *testClient) openAs(rawURI, languageID, text string) {
@@ -124,6 +131,28 @@ func TestWorkspaceTargets(t *testing.T) {
 	}
 	if tes := edit.Changes[uri.URI(compose)]; len(tes) != 1 || tes[0].NewText != "unit" || tes[0].Range.Start.Line != 4 {
 		t.Errorf("rename edits for compose.yaml: %+v (all: %+v)", tes, edit.Changes)
+	}
+
+	// Applied, the rename leaves every target resolving: the renamed stage is
+	// still built by Compose, and compose.yaml names a stage that exists.
+	for u, tes := range edit.Changes {
+		snap, ok := c.srv.Snapshot(string(u))
+		if !ok {
+			t.Fatalf("rename edits %s, which is not open", u)
+		}
+		var changes []protocol.TextDocumentContentChangeEvent
+		for i := len(tes) - 1; i >= 0; i-- { // from the end, so earlier ranges hold
+			changes = append(changes, &protocol.TextDocumentContentChangePartial{Range: tes[i].Range, Text: tes[i].NewText})
+		}
+		c.change(string(u), snap.Version+1, changes...)
+	}
+	if d := c.diagnostics(compose, 2); len(d) != 0 {
+		t.Errorf("compose.yaml after the rename: %v", d)
+	}
+	for _, d := range c.diagnostics(df, 2) {
+		if d.Code == protocol.String("UnusedStage") && d.Range.Start.Line == 1 {
+			t.Errorf("the renamed stage is unused after the rename: %v", d)
+		}
 	}
 
 	// The misspelt target is reported in the Makefile, with the likely name.
