@@ -183,3 +183,38 @@ func (s *Server) docsOffset(t *testing.T, rawURI string, p protocol.Position) in
 	off, _ := fromPosition(snap.Doc, p, s.encoding())
 	return off
 }
+
+// TestWatchedFiles fixes the Makefile on disk: once the client reports the
+// change, the stage it builds is no longer unused.
+func TestWatchedFiles(t *testing.T) {
+	c, root := openWorkspace(t)
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	unusedDocs := func(ds []protocol.Diagnostic) bool {
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") && d.Range.Start.Line == 3 {
+				return true
+			}
+		}
+		return false
+	}
+	if !unusedDocs(c.diagnostics(df, 1)) {
+		t.Fatal("docs is used before the Makefile is fixed")
+	}
+	mk := filepath.Join(root, "Makefile")
+	if err := os.WriteFile(mk, []byte("docs:\n\tdocker build -f svc/Dockerfile --target docs svc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(mk), Type: protocol.FileChangeTypeChanged}},
+	})
+	c.waitFor("diagnostics after the file change", func() bool {
+		for _, p := range c.published[before:] {
+			if p.URI == df && !unusedDocs(p.Diagnostics) {
+				return true
+			}
+		}
+		return false
+	})
+}
