@@ -33,61 +33,109 @@ type Intended struct {
 //   - every stage reference reaches the same content as one of before's,
 //     beyond the NewRefs the refactoring adds;
 //   - every RUN runs with the same WORKDIR, USER, SHELL, ENV and ARGs;
-//   - the final stage's dependency closure holds the same instructions,
+//   - the final and the named stages produce the same image configuration,
+//     and the final stage's dependency closure holds the same instructions
 //     but for the intended additions; moves do not change that multiset.
 func CheckSafety(before, after *Document, want Intended) error {
-	bix, aix := Parse(before), Parse(after)
+	return NewBaseline(before).Check(after, want)
+}
+
+// Baseline is what CheckSafety compares, computed once for an original
+// document that several refactorings start from.
+type Baseline struct {
+	ix       *Index
+	view     *safetyView
+	errs     int
+	buildkit error
+	refs     []string
+	runs     []string
+	closure  []string
+	configs  map[string]string // by stage name, "" for the final stage
+}
+
+// NewBaseline computes the baseline of before.
+func NewBaseline(before *Document) *Baseline {
+	ix := Parse(before)
+	b := &Baseline{ix: ix, view: newSafetyView(ix)}
+	if ix.ParseError != nil {
+		return b
+	}
+	b.errs = len(ix.Errors())
+	b.buildkit = buildkitStages(before.Text())
+	b.refs, b.runs = b.view.refs(), b.view.runs()
+	if ix.StageCount() > 0 {
+		b.closure = b.view.closure()
+		b.configs = b.view.configs()
+	}
+	return b
+}
+
+// Check checks after against the baseline, as CheckSafety describes.
+func (b *Baseline) Check(after *Document, want Intended) error {
+	bix, aix := b.ix, Parse(after)
 	if aix.ParseError != nil {
 		return fmt.Errorf("the result does not parse: %s", aix.ParseError.Message)
 	}
 	if bix.ParseError != nil {
 		return errors.New("the original does not parse")
 	}
-	if nb, na := len(bix.Errors()), len(aix.Errors()); na > nb {
-		return fmt.Errorf("the result has %d instruction errors, the original %d: %s", na, nb, aix.Errors()[0].Message)
+	if na := len(aix.Errors()); na > b.errs {
+		return fmt.Errorf("the result has %d instruction errors, the original %d: %s", na, b.errs, aix.Errors()[0].Message)
 	}
-	if buildkitStages(before.Text()) == nil && buildkitStages(after.Text()) != nil {
-		return fmt.Errorf("BuildKit rejects the result: %v", buildkitStages(after.Text()))
+	if b.buildkit == nil {
+		if err := buildkitStages(after.Text()); err != nil {
+			return fmt.Errorf("BuildKit rejects the result: %v", err)
+		}
 	}
-	bs, as := newSafetyView(bix), newSafetyView(aix)
+	as := newSafetyView(aix)
 
 	// References.
-	brefs, arefs := bs.refs(), as.refs()
-	if extra, missing := multisetDiff(arefs, brefs); len(missing) > 0 || (want.NewRefs >= 0 && len(extra) != want.NewRefs) {
+	if extra, missing := multisetDiff(as.refs(), b.refs); len(missing) > 0 || (want.NewRefs >= 0 && len(extra) != want.NewRefs) {
 		return fmt.Errorf("stage references changed: %d lost, %d added (want %d added)", len(missing), len(extra), want.NewRefs)
 	}
 	// RUN environments.
 	if !want.SkipRunEnv {
-		if extra, missing := multisetDiff(as.runs(), bs.runs()); len(extra)+len(missing) > 0 {
+		if extra, missing := multisetDiff(as.runs(), b.runs); len(extra)+len(missing) > 0 {
 			got := append(extra, missing...)
 			return fmt.Errorf("a RUN's WORKDIR, USER, SHELL, ENV or ARGs changed: %s", strings.ReplaceAll(got[0], "\x00", " | "))
 		}
 	}
+	if want.SkipClosure || bix.StageCount() == 0 || aix.StageCount() == 0 {
+		return nil
+	}
 	// The image each named stage and the final stage produce.
-	if !want.SkipClosure && bix.StageCount() > 0 && aix.StageCount() > 0 {
-		if b, a := bs.config(bix.StageCount()-1), as.config(aix.StageCount()-1); b != a {
-			return fmt.Errorf("the final image's configuration changed: %s, was %s", a, b)
-		}
-		for _, st := range bix.Stages() {
-			if st.Name == "" {
-				continue
+	acfg := as.configs()
+	for name, c := range b.configs {
+		if a, ok := acfg[name]; ok && a != c {
+			what := "the final image"
+			if name != "" {
+				what = "stage " + name
 			}
-			if t := aix.StageByName(st.Name); t >= 0 && bs.config(st.Index) != as.config(t) {
-				return fmt.Errorf("the configuration of stage %s changed: %s, was %s", st.Name, as.config(t), bs.config(st.Index))
-			}
+			return fmt.Errorf("the configuration of %s changed: %s, was %s", what, a, c)
 		}
 	}
 	// The final stage's closure.
-	if !want.SkipClosure && bix.StageCount() > 0 && aix.StageCount() > 0 {
-		extra, missing := multisetDiff(as.closure(), bs.closure())
-		if len(missing) > 0 {
-			return fmt.Errorf("the final stage lost an instruction: %s", missing[0])
-		}
-		if rest, _ := multisetDiff(extra, want.Added); len(rest) > 0 {
-			return fmt.Errorf("the final stage gained an instruction: %s", rest[0])
-		}
+	extra, missing := multisetDiff(as.closure(), b.closure)
+	if len(missing) > 0 {
+		return fmt.Errorf("the final stage lost an instruction: %s", missing[0])
+	}
+	if rest, _ := multisetDiff(extra, want.Added); len(rest) > 0 {
+		return fmt.Errorf("the final stage gained an instruction: %s", rest[0])
 	}
 	return nil
+}
+
+// configs renders the image configuration of the final stage (under "")
+// and of every named stage (under its lower-case name, as references
+// reach it).
+func (v *safetyView) configs() map[string]string {
+	out := map[string]string{"": v.config(v.ix.StageCount() - 1)}
+	for _, st := range v.ix.Stages() {
+		if st.Name != "" && v.ix.StageByName(st.Name) == st.Index {
+			out[st.LowerName()] = v.config(st.Index)
+		}
+	}
+	return out
 }
 
 // buildkitStages returns BuildKit's error for text, or nil.

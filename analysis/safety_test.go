@@ -36,7 +36,7 @@ func TestCheckSafetyConfig(t *testing.T) {
 	before := "FROM alpine AS app\nCMD [\"serve\"]\nRUN true\nENTRYPOINT [\"app\"]\n"
 	after := "FROM alpine AS app-base\nCMD [\"serve\"]\nRUN true\n\nFROM app-base AS app\nENTRYPOINT [\"app\"]\n"
 	err := CheckSafety(NewDocument(before), NewDocument(after), Intended{NewRefs: 1})
-	if err == nil || !strings.Contains(err.Error(), "configuration changed") {
+	if err == nil || !strings.Contains(err.Error(), "configuration of the final image changed") {
 		t.Errorf("got %v, want a configuration change", err)
 	}
 }

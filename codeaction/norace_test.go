@@ -1,0 +1,5 @@
+//go:build !race
+
+package codeaction
+
+const raceEnabled = false
