@@ -63,6 +63,9 @@ type actionData struct {
 
 // CodeAction answers textDocument/codeAction from the codeaction package.
 // Clients that cannot resolve an action's edit get every edit at once.
+// Actions are CodeAction literals even for a client that does not declare
+// codeActionLiteralSupport: Stagehand has no commands to fall back on, and
+// every client measured here (VS Code, Neovim, eglot, ALE) takes literals.
 func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	snap, err := s.snapshot(ctx, params.TextDocument.URI)
 	if err != nil {
