@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -19,10 +20,11 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	}
 	doc := analysis.NewDocument(td.Text)
 	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Version: td.Version, Doc: doc}
-	if p, ok := targetFilePath(td.URI, string(td.LanguageID)); ok {
+	switch p, kind := documentKind(td.URI, string(td.LanguageID)); kind {
+	case targetsDocument:
 		snap.TargetFile = p
 		s.ws.bufferChanged(p, td.Text)
-	} else {
+	case dockerfileDocument:
 		snap.Index = s.parse(doc)
 	}
 	s.docs.set(td.URI, snap)
@@ -30,15 +32,34 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	return nil
 }
 
-// targetFilePath returns the path of a document that names build targets
-// instead of being a Dockerfile: by its name, unless the client says it is
-// a Dockerfile.
-func targetFilePath(u uri.URI, languageID string) (string, bool) {
-	p, ok := filePath(u)
-	if !ok || languageID == "dockerfile" || workspace.IsDockerfile(p) || workspace.Classify(p) == workspace.NotTargets {
-		return "", false
+// A document is a Dockerfile, a file that names build targets, or another
+// file an editor attached the server to (any YAML, say), which it leaves
+// alone.
+const (
+	dockerfileDocument = iota
+	targetsDocument
+	otherDocument
+)
+
+// otherLanguages are language ids that are never Dockerfiles.
+var otherLanguages = map[string]bool{
+	"yaml": true, "json": true, "jsonc": true, "hcl": true, "terraform": true, "make": true, "makefile": true,
+	"shellscript": true, "sh": true, "bash": true, "just": true, "dockercompose": true, "dockerbake": true,
+}
+
+// documentKind tells what a document is from the client's language id and
+// its name, and gives its path when it names targets.
+func documentKind(u uri.URI, languageID string) (string, int) {
+	p, onDisk := filePath(u)
+	switch {
+	case languageID == "dockerfile" || (onDisk && workspace.IsDockerfile(p)):
+		return "", dockerfileDocument
+	case onDisk && workspace.Classify(p) != workspace.NotTargets:
+		return p, targetsDocument
+	case otherLanguages[strings.ToLower(languageID)]:
+		return "", otherDocument
 	}
-	return p, true
+	return "", dockerfileDocument
 }
 
 // DidChange applies the content changes in order. Each ranged change is

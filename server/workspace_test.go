@@ -218,3 +218,19 @@ func TestWatchedFiles(t *testing.T) {
 		return false
 	})
 }
+
+// TestOtherFilesLeftAlone opens YAML that names no targets: the server
+// publishes nothing against it and answers nothing in it.
+func TestOtherFilesLeftAlone(t *testing.T) {
+	c, root := openWorkspace(t)
+	values := fileURI(root, "chart/values.yaml")
+	c.openAs(values, "yaml", "image:\n  repository: FROM\nRUNN: x\n")
+	if d := c.diagnostics(values, 1); len(d) != 0 {
+		t.Errorf("diagnostics on values.yaml: %v", d)
+	}
+	var list protocol.CompletionList
+	if err := c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(values)}, Position: protocol.Position{Line: 2, Character: 0}}}, &list); err != nil || len(list.Items) != 0 {
+		t.Errorf("completion in values.yaml: %v %v", list.Items, err)
+	}
+}
