@@ -43,6 +43,8 @@ func parseSettings(raw []byte) (*rules.Config, []error) {
 	}
 	if inner, ok := wrapped[configSection]; ok {
 		raw = inner
+	} else if flat := flatSection(wrapped); flat != nil {
+		raw = flat
 	}
 	var st Settings
 	if err := json.Unmarshal(raw, &st); err != nil {
@@ -75,6 +77,22 @@ func parseSettings(raw []byte) (*rules.Config, []error) {
 		}
 	}
 	return cfg, errs
+}
+
+// flatSection gathers "stagehand.rules" and "stagehand.targets" keys, as
+// clients that flatten settings send them, into a section.
+func flatSection(m map[string]json.RawMessage) []byte {
+	section := map[string]json.RawMessage{}
+	for k, v := range m {
+		if name, ok := strings.CutPrefix(k, configSection+"."); ok {
+			section[name] = v
+		}
+	}
+	if len(section) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(section)
+	return b
 }
 
 // setSettings makes raw the server's configuration.

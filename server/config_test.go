@@ -227,3 +227,19 @@ func TestDockerignoreBeside(t *testing.T) {
 		t.Errorf("diagnostics = %v", got)
 	}
 }
+
+func TestParseSettingsShapes(t *testing.T) {
+	for _, raw := range []string{
+		`{"stagehand": {"targets": ["dev"], "rules": {"UnusedStage": "warning"}}}`,
+		`{"targets": ["dev"], "rules": {"UnusedStage": "warning"}}`,
+		`{"stagehand.targets": ["dev"], "stagehand.rules": {"UnusedStage": "warning"}}`,
+	} {
+		cfg, errs := parseSettings([]byte(raw))
+		if len(errs) > 0 || !slices.Equal(cfg.Targets, []string{"dev"}) || cfg.Severity["UnusedStage"].String() != "warning" {
+			t.Errorf("%s: %+v %v", raw, cfg, errs)
+		}
+	}
+	if _, errs := parseSettings([]byte(`{"rules": {"UnusedStage": "loud"}}`)); len(errs) != 1 {
+		t.Errorf("a bad severity gave %v", errs)
+	}
+}
