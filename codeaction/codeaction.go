@@ -129,17 +129,12 @@ var producers = []producer{
 	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: fixAll},
 }
 
-// wanted reports whether a producer of kind k runs for r.
+// wanted reports whether producer p runs for r.
 func (r *Request) wanted(p producer) bool {
 	if len(r.Only) == 0 {
 		return !p.explicit && (p.auto || r.Trigger == Invoked)
 	}
-	for _, o := range r.Only {
-		if p.kind.Within(o) || Kind(o).Within(p.kind) {
-			return true
-		}
-	}
-	return false
+	return kindAllowed(p.kind, r.Only)
 }
 
 // Actions returns the actions for r and the producers that offered
