@@ -127,3 +127,40 @@ func BenchmarkRule(b *testing.B) {
 		})
 	}
 }
+
+// TestPrefixes runs every rule on every line prefix of some corpus files,
+// as a file looks while it is typed: no panic, no span outside.
+func TestPrefixes(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusFiles, "*"))
+	if len(files) == 0 {
+		t.Skip("corpus not found")
+	}
+	if testing.Short() {
+		files = files[:min(5, len(files))]
+	}
+	for k := 0; k < len(files); k += max(1, len(files)/40) {
+		text, err := os.ReadFile(files[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(text)
+		for i := 0; i <= len(s); {
+			prefix := s[:i]
+			doc := analysis.NewDocument(prefix)
+			for _, d := range Run(analysis.Parse(doc), nil) {
+				if d.Span.End > doc.Len() || d.Span.Start < 0 {
+					t.Fatalf("%s[:%d]: %s span %v outside", filepath.Base(files[k]), i, d.Rule, d.Span)
+				}
+			}
+			j := strings.IndexByte(s[i:], '\n')
+			if j < 0 {
+				if i == len(s) {
+					break
+				}
+				i = len(s)
+				continue
+			}
+			i += j + 1
+		}
+	}
+}
