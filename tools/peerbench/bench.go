@@ -1,0 +1,459 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// kinds of measurement, in the order they are made and reported.
+const (
+	kOpen       = "didOpen → diagnostics"
+	kCompletion = "completion after `COPY --from=`"
+	kDefinition = "definition on a `--from=` reference"
+	kReferences = "references on the stage name"
+	kKeystroke  = "keystroke didChange → diagnostics"
+	kSemTokens  = "semanticTokens/full"
+)
+
+var kindOrder = []string{kOpen, kKeystroke, kCompletion, kDefinition, kReferences, kSemTokens}
+
+// plan says how often and how long to wait for one server.
+type plan struct {
+	reps      int           // completion, definition, references
+	diagReps  int           // didOpen and keystroke
+	semReps   int           // semantic tokens
+	warmSem   bool          // warm semantic tokens up once first
+	timeout   time.Duration // per request or per wait for diagnostics
+	semTime   time.Duration // per semantic tokens request
+	deadline  time.Time     // stop measuring (record "skipped") after this
+	keyPause  time.Duration // between keystrokes
+	serverArg []string
+	dir       string
+}
+
+// measurement is what one kind of request did on one server.
+type measurement struct {
+	samples  []time.Duration
+	timedOut time.Duration // nonzero: the last attempt did not finish within it
+	returned string
+	note     string // unsupported, error, skipped
+}
+
+// median returns the median, counting a timeout as longer than everything.
+func (m *measurement) median() (time.Duration, bool) {
+	all := append([]time.Duration(nil), m.samples...)
+	if m.timedOut > 0 {
+		all = append(all, time.Duration(math.MaxInt64))
+	}
+	if len(all) == 0 {
+		return 0, false
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	var med time.Duration
+	if len(all)%2 == 1 {
+		med = all[len(all)/2]
+	} else {
+		a, b := all[len(all)/2-1], all[len(all)/2]
+		if b == time.Duration(math.MaxInt64) {
+			med = b
+		} else {
+			med = (a + b) / 2
+		}
+	}
+	return med, med != time.Duration(math.MaxInt64)
+}
+
+// session is one server process with one document open.
+type session struct {
+	ctx   context.Context
+	name  string
+	p     plan
+	c     *conn
+	uri   string
+	text  string
+	ver   int32
+	tg    *targets
+	track func(*conn)
+	info  string // serverInfo from initialize
+	dead  bool   // killed after a timeout
+}
+
+func (s *session) start() error {
+	c, err := start(s.ctx, s.name, s.p.dir, s.p.serverArg...)
+	if err != nil {
+		return err
+	}
+	s.track(c)
+	s.c = c
+	root := fileURI(filepath.Dir(filepath.Dir(uriPath(s.uri))))
+	params := map[string]any{
+		"processId": os.Getpid(),
+		"rootUri":   root,
+		"workspaceFolders": []map[string]string{
+			{"uri": root, "name": "peerbench"},
+		},
+		"capabilities": map[string]any{
+			"general": map[string]any{"positionEncodings": []string{"utf-16"}},
+			"textDocument": map[string]any{
+				"synchronization":    map[string]any{"didSave": false},
+				"completion":         map[string]any{"completionItem": map[string]any{"snippetSupport": false}},
+				"definition":         map[string]any{"linkSupport": false},
+				"references":         map[string]any{},
+				"publishDiagnostics": map[string]any{"versionSupport": true},
+				"semanticTokens": map[string]any{
+					"requests":       map[string]any{"full": true},
+					"tokenTypes":     []string{"keyword", "comment", "parameter", "property", "namespace", "class", "macro", "string", "variable", "operator", "type", "function", "number", "regexp", "decorator"},
+					"tokenModifiers": []string{"declaration", "definition", "deprecated", "readonly", "modification", "documentation", "defaultLibrary"},
+					"formats":        []string{"relative"},
+				},
+			},
+		},
+	}
+	r, _, err := c.call("initialize", params, 30*time.Second)
+	if err != nil {
+		return fmt.Errorf("%s initialize: %w%s", s.name, err, c.stderrNote())
+	}
+	if r.err != nil {
+		return fmt.Errorf("%s initialize: %v", s.name, r.err)
+	}
+	var ir struct {
+		ServerInfo *struct{ Name, Version string } `json:"serverInfo"`
+	}
+	_ = json.Unmarshal(r.result, &ir)
+	if ir.ServerInfo != nil {
+		s.info = strings.TrimSpace(ir.ServerInfo.Name + " " + ir.ServerInfo.Version)
+	}
+	return c.notify("initialized", map[string]any{})
+}
+
+// open opens the main document and waits for its diagnostics (a warm-up).
+func (s *session) open() error {
+	s.ver = 1
+	s.c.drainDiags()
+	if err := s.c.notify("textDocument/didOpen", didOpen(s.uri, s.text)); err != nil {
+		return err
+	}
+	_, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+	if err != nil {
+		return fmt.Errorf("%s: diagnostics after opening %s: %w", s.name, s.uri, err)
+	}
+	return nil
+}
+
+// alive replaces a server that was killed because it was stuck on a
+// request that timed out.
+func (s *session) alive() error {
+	if !s.dead {
+		return nil
+	}
+	s.dead = false
+	if err := s.start(); err != nil {
+		return err
+	}
+	return s.open()
+}
+
+func didOpen(uri, text string) map[string]any {
+	return map[string]any{"textDocument": map[string]any{
+		"uri": uri, "languageId": "dockerfile", "version": 1, "text": text,
+	}}
+}
+
+func (s *session) over() bool { return time.Now().After(s.p.deadline) }
+
+// run measures every kind on this server.
+func (s *session) run(openURIs []string) (map[string]*measurement, error) {
+	out := map[string]*measurement{}
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+
+	// didOpen of the same text under other names: the first diagnostics.
+	m := &measurement{}
+	out[kOpen] = m
+	for i := 0; i < s.p.diagReps && i < len(openURIs); i++ {
+		if s.over() {
+			m.note = "skipped: time budget spent"
+			break
+		}
+		u := openURIs[i]
+		s.c.drainDiags()
+		t0 := time.Now()
+		if err := s.c.notify("textDocument/didOpen", didOpen(u, s.text)); err != nil {
+			return nil, err
+		}
+		ev, err := s.c.waitDiags(u, 1, s.p.timeout)
+		if errors.Is(err, errTimeout) {
+			m.timedOut = s.p.timeout
+			s.c.kill()
+			s.dead = true
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		m.samples = append(m.samples, ev.at.Sub(t0))
+		m.returned = plural(ev.count, "diagnostic")
+		_ = s.c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": u}})
+		_, _ = s.c.waitDiags(u, 1, 2*time.Second) // the clearing publish, if any
+	}
+
+	// One character typed at the end of a comment, then deleted, and so on.
+	m = &measurement{}
+	out[kKeystroke] = m
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	line := s.tg.keyLine
+	end := col(s.tg.lines[line], len(s.tg.lines[line]))
+	typed := false
+	for i := 0; i <= s.p.diagReps; i++ { // the first is a warm-up
+		if s.over() {
+			m.note = "skipped: time budget spent"
+			break
+		}
+		var change map[string]any
+		if !typed {
+			change = map[string]any{"range": rng(line, end, line, end), "text": "x"}
+		} else {
+			change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
+		}
+		typed = !typed
+		s.ver++
+		time.Sleep(s.p.keyPause)
+		s.c.drainDiags()
+		t0 := time.Now()
+		if err := s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{change},
+		}); err != nil {
+			return nil, err
+		}
+		ev, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+		if errors.Is(err, errTimeout) {
+			m.timedOut = s.p.timeout
+			s.c.kill()
+			s.dead = true
+			typed = false
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			m.samples = append(m.samples, ev.at.Sub(t0))
+		}
+		m.returned = plural(ev.count, "diagnostic")
+	}
+	if typed && !s.dead { // put the text back as it was
+		s.ver++
+		_ = s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{map[string]any{"range": rng(line, end, line, end+1), "text": ""}},
+		})
+		_, _ = s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+	}
+
+	doc := map[string]any{"uri": s.uri}
+	var err error
+	out[kCompletion], err = s.request("textDocument/completion", map[string]any{
+		"textDocument": doc, "position": s.tg.completion,
+		"context": map[string]any{"triggerKind": 2, "triggerCharacter": "="},
+	}, s.p.reps, true, s.p.timeout, s.describeCompletion)
+	if err != nil {
+		return nil, err
+	}
+	out[kDefinition], err = s.request("textDocument/definition", map[string]any{
+		"textDocument": doc, "position": s.tg.definition,
+	}, s.p.reps, true, s.p.timeout, s.describeDefinition)
+	if err != nil {
+		return nil, err
+	}
+	out[kReferences], err = s.request("textDocument/references", map[string]any{
+		"textDocument": doc, "position": s.tg.references,
+		"context": map[string]any{"includeDeclaration": true},
+	}, s.p.reps, true, s.p.timeout, describeLocations)
+	if err != nil {
+		return nil, err
+	}
+	// Last: a server that times out here is killed, not waited for.
+	out[kSemTokens], err = s.request("textDocument/semanticTokens/full", map[string]any{
+		"textDocument": doc,
+	}, s.p.semReps, s.p.warmSem, s.p.semTime, describeTokens)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// request measures reps calls of method, after one warm-up call if warm.
+func (s *session) request(method string, params any, reps int, warm bool, timeout time.Duration, describe func(json.RawMessage) string) (*measurement, error) {
+	m := &measurement{}
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	n := reps
+	if warm {
+		n++
+	}
+	for i := 0; i < n; i++ {
+		if s.over() {
+			m.note = "skipped: time budget spent"
+			break
+		}
+		r, d, err := s.c.call(method, params, timeout)
+		if errors.Is(err, errTimeout) {
+			m.timedOut = timeout
+			s.c.kill() // it would answer everything after this late
+			s.dead = true
+			return m, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r.err != nil {
+			if r.err.Code == -32601 {
+				m.note = "unsupported (method not found)"
+			} else {
+				m.note = "error: " + r.err.Error()
+			}
+			m.samples = nil
+			return m, nil
+		}
+		if !warm || i > 0 {
+			m.samples = append(m.samples, d)
+		}
+		m.returned = describe(r.result)
+	}
+	return m, nil
+}
+
+func (s *session) describeCompletion(raw json.RawMessage) string {
+	var items []struct {
+		Label string `json:"label"`
+	}
+	if !isNull(raw) && json.Unmarshal(raw, &items) != nil {
+		var list struct {
+			Items []struct {
+				Label string `json:"label"`
+			} `json:"items"`
+		}
+		if json.Unmarshal(raw, &list) != nil {
+			return "unreadable"
+		}
+		items = list.Items
+	}
+	if isNull(raw) {
+		return "null"
+	}
+	d := plural(len(items), "item")
+	if len(items) > 0 && len(items) <= 3 {
+		var labels []string
+		for _, it := range items {
+			labels = append(labels, "`"+it.Label+"`")
+		}
+		d += " (" + strings.Join(labels, ", ") + ")"
+	}
+	for _, it := range items {
+		if s.tg.currentStage != "" && strings.EqualFold(it.Label, s.tg.currentStage) {
+			d += fmt.Sprintf(", incl. the current stage `%s`", s.tg.currentStage)
+			break
+		}
+	}
+	return d
+}
+
+type location struct {
+	URI   string `json:"uri"`
+	Range struct {
+		Start position `json:"start"`
+	} `json:"range"`
+	TargetURI   string `json:"targetUri"`
+	TargetRange struct {
+		Start position `json:"start"`
+	} `json:"targetSelectionRange"`
+}
+
+func parseLocations(raw json.RawMessage) ([]location, bool) {
+	if isNull(raw) {
+		return nil, false
+	}
+	var locs []location
+	if json.Unmarshal(raw, &locs) != nil {
+		var one location
+		if json.Unmarshal(raw, &one) != nil {
+			return nil, false
+		}
+		locs = []location{one}
+	}
+	for i := range locs {
+		if locs[i].TargetURI != "" {
+			locs[i].URI = locs[i].TargetURI
+			locs[i].Range.Start = locs[i].TargetRange.Start
+		}
+	}
+	return locs, true
+}
+
+func (s *session) describeDefinition(raw json.RawMessage) string {
+	locs, ok := parseLocations(raw)
+	if !ok {
+		return "null"
+	}
+	d := plural(len(locs), "location")
+	if len(locs) == 1 {
+		l := locs[0].Range.Start.Line
+		if l == s.tg.declLine {
+			d += fmt.Sprintf(" (line %d, the stage's `AS`)", l+1)
+		} else {
+			d += fmt.Sprintf(" (line %d, not the stage's line %d)", l+1, s.tg.declLine+1)
+		}
+	}
+	return d
+}
+
+func describeLocations(raw json.RawMessage) string {
+	locs, ok := parseLocations(raw)
+	if !ok {
+		return "null"
+	}
+	return plural(len(locs), "location")
+}
+
+func describeTokens(raw json.RawMessage) string {
+	if isNull(raw) {
+		return "null"
+	}
+	var t struct {
+		Data []uint32 `json:"data"`
+	}
+	if json.Unmarshal(raw, &t) != nil {
+		return "unreadable"
+	}
+	return plural(len(t.Data)/5, "token")
+}
+
+func isNull(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s == "" || s == "null"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func rng(l1, c1, l2, c2 int) map[string]any {
+	return map[string]any{"start": position{l1, c1}, "end": position{l2, c2}}
+}
