@@ -310,10 +310,21 @@ func checkServerEverywhere(t *testing.T, c *testClient, u, text string) {
 		for _, l := range locs {
 			inDoc("reference", l.Range)
 		}
-		for _, m := range []string{protocol.MethodTextDocumentDocumentHighlight, protocol.MethodTextDocumentHover} {
+		for _, m := range []string{protocol.MethodTextDocumentDocumentHighlight, protocol.MethodTextDocumentHover, protocol.MethodTextDocumentSignatureHelp} {
 			if err := c.rawCall(m, &protocol.HoverParams{TextDocumentPositionParams: pos}, nil); err != nil {
 				t.Fatalf("%s: %s at %v: %v", u, m, pos.Position, err)
 			}
+		}
+		var list struct {
+			Items []struct {
+				TextEdit struct{ Range wireRange } `json:"textEdit"`
+			} `json:"items"`
+		}
+		if err := c.rawCall(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: pos}, &list); err != nil {
+			t.Fatalf("%s: completion at %v: %v", u, pos.Position, err)
+		}
+		for _, it := range list.Items {
+			inDoc("completion edit", it.TextEdit.Range)
 		}
 		// prepareRename refuses most positions; only an error other than
 		// RequestFailed is wrong.
