@@ -8,13 +8,15 @@ import (
 
 // Update returns the index of doc, the document that e turned ix.Doc into.
 //
-// It re-parses only the instructions the edit touches, grown by one whole
-// instruction on either side: BuildKit's parser carries no state between
-// complete instructions except the escape token, so if the instruction after
-// the edit comes out of the re-parse as it went in, everything after it is
-// unchanged but for its offset. Where the edit cannot be localised (the
-// directive block, a lone "\r", a heredoc or continuation that now runs on)
-// it parses the whole text. The contract: the result equals Parse(doc).
+// It re-parses only the instructions the edit touches, from the start of
+// the one it begins in to the end of the one after it: BuildKit's parser
+// carries no state between complete instructions except the escape token,
+// so if the instruction after the edit comes out of the re-parse as it went
+// in, everything after it is unchanged but for its offset. An edit that
+// cannot change how lines group (typing within a line) re-parses its own
+// instruction alone. Where the edit cannot be localised (the directive
+// block, a lone "\r", a heredoc or continuation that now runs on) it parses
+// the whole text. The contract: the result equals Parse(doc).
 func (ix *Index) Update(doc *Document, e Edit) *Index {
 	if next, ok := ix.updateLocal(doc, e); ok {
 		return next
@@ -30,16 +32,20 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 	if ix.ParseError != nil || ix.loneCR || ix.n == 0 || e.Span.Start < ix.start(0) {
 		return nil, false
 	}
-	// First instruction re-parsed: the one the edit starts in (or after).
-	a := ix.search(e.Span.Start) - 1
-	// The sentinel: the instruction after the one the edit ends in.
-	s := ix.search(e.Span.End)
 	delta := len(e.Text) - e.Span.Len()
+	// Re-parse from the instruction the edit starts in (or after) to the
+	// end of one past the instruction it ends in, the sentinel; or, when
+	// the edited instruction keeps its lines, that instruction alone.
+	a := ix.search(e.Span.Start) - 1
 	regionStart := ix.start(a)
-	regionEnd := doc.Len()
-	if s < ix.n {
-		sentinel := ix.Node(s)
-		regionEnd = sentinel.Start + sentinel.Len + delta
+	keep := ix.keepsLines(doc, e, a)
+	end, regionEnd, sentinel := ix.n, doc.Len(), -1
+	switch s := ix.search(e.Span.End); {
+	case keep:
+		end, regionEnd = a+1, regionStart+ix.inst(a).Len+delta
+	case s < ix.n:
+		n := ix.Node(s)
+		end, regionEnd, sentinel = s+1, n.Start+n.Len+delta, s
 	}
 	region := doc.Slice(Span{regionStart, regionEnd})
 	// A byte-order mark is dropped only at the start of the file.
@@ -51,14 +57,16 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 	if !ok || len(nodes) == 0 || nodes[0].StartLine != 1 {
 		return nil, false
 	}
-	if s < ix.n {
-		last := nodes[len(nodes)-1]
-		want := ix.start(s) + delta - regionStart
+	last := nodes[len(nodes)-1]
+	switch {
+	case keep && (len(nodes) != 1 || last.EndLine != len(src.start)):
+		return nil, false
+	case sentinel >= 0:
+		want := ix.start(sentinel) + delta - regionStart
 		if last.StartLine-1 >= len(src.start) || src.start[last.StartLine-1] != want || last.EndLine != len(src.start) {
 			return nil, false
 		}
 	}
-	end := min(s+1, ix.n)
 	insts := make([]*Instruction, len(nodes))
 	starts := make([]int, len(nodes))
 	for i, node := range nodes {
@@ -140,6 +148,34 @@ func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift i
 		j := a + i - next.bfirst[k]
 		next.resolveBlock(k, j, j+1)
 	}
+}
+
+// keepsLines reports whether edit e, inside instruction a, leaves the lines
+// that BuildKit groups into it as they were: the edit stays within one line
+// of it, that line keeps its kind (comment, blank, content) and its
+// continuation, and no heredoc can start in the instruction before or
+// after. Typing in a word is such an edit.
+func (ix *Index) keepsLines(doc *Document, e Edit, a int) bool {
+	n := ix.Node(a)
+	if len(n.Heredocs) > 0 || e.Span.End > n.Start+n.Len || strings.ContainsAny(e.Text, "\r\n") {
+		return false
+	}
+	old := ix.Doc
+	line := old.LineOf(e.Span.Start)
+	if old.LineOf(e.Span.End) != line {
+		return false
+	}
+	before := old.Slice(Span{old.LineStart(line), old.LineEnd(line)})
+	after := doc.Slice(Span{doc.LineStart(line), doc.LineEnd(line)})
+	_, contBefore := continues(before, ix.Escape)
+	_, contAfter := continues(after, ix.Escape)
+	if strings.Contains(old.Slice(n.Span()), "<<") || strings.Contains(after, "<<") {
+		return false
+	}
+	return contBefore == contAfter &&
+		isCommentLine(before) == isCommentLine(after) &&
+		isSpaceOnly(before) == isSpaceOnly(after) &&
+		!strings.HasPrefix(strings.TrimSpace(before), "\uFEFF") && !strings.HasPrefix(strings.TrimSpace(after), "\uFEFF")
 }
 
 // parseFragment parses text that starts at an instruction, with the file's

@@ -3,6 +3,7 @@ package analysis
 import (
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -103,5 +104,26 @@ func TestUpdateIsLocal(t *testing.T) {
 			t.Fatalf("keystroke %d: unexpected parse error %v", i, ix2.ParseError)
 		}
 		ix = ix2
+	}
+}
+
+// TestUpdateEdgeCases makes the edits that change how BuildKit groups
+// lines without adding a line break, each checked against a full parse.
+func TestUpdateEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		text, old, new string
+	}{
+		{"FROM a\nRUNX \\\n  <<EOF\nx\nEOF\nRUN y\n", "RUNX", "RUN"},      // the keyword now takes a heredoc
+		{"FROM a\nRUN cat < <EOF\nx\nEOF\nRUN y\n", "< <", "<<"},          // a heredoc appears
+		{"FROM a\nRUN a b\nRUN c\n", "a b", "a \\"},                       // a continuation appears
+		{"FROM a\nRUN a \\\n  b\nRUN c\n", "a \\", "a"},                   // a continuation goes
+		{"FROM a\nRUN a \\\n  b \\\n  c\nRUN d\n", "  b", "# b"},          // a line becomes a comment
+		{"FROM a\nRUN a \\\n  \\\n  c\nRUN d\n", "  \\\n  c", "  x\n  c"}, // a blank line fills
+		{"FROM a\nRUN a \\\n# note\n  c\nRUN d\n", "# note", "note"},      // a comment becomes content
+		{"FROM a\nRUN echo hi\nRUN d\n", "echo hi", "echo hi there"},      // plain typing
+	} {
+		ix := Parse(NewDocument(tc.text))
+		at := strings.Index(tc.text, tc.old)
+		applyAndCheck(t, ix, Edit{Span: Span{at, at + len(tc.old)}, Text: tc.new})
 	}
 }
