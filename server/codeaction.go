@@ -163,10 +163,7 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		req.Trigger = codeaction.Automatic
 	}
 	if wantsQuickFixes(req.Only) {
-		base, _ := s.rulesConfig()
-		cfg := *base
-		cfg.Ignore = s.dockerignore(snap.URI)
-		req.Diagnostics = codeaction.FromRules(s.diagnose(ix, &cfg))
+		req.Diagnostics = codeaction.FromRules(s.diagnose(ix, s.documentRules(snap)))
 	}
 	return req, true
 }

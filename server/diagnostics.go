@@ -126,17 +126,25 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 	if !ok {
 		return out // the analysis failed on this text and logged why
 	}
-	base, _ := s.rulesConfig()
-	cfg := *base
-	cfg.Ignore = s.dockerignore(snap.URI)
-	// Stages that Compose, Bake, workflows or scripts build are used.
-	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
+	cfg := s.documentRules(snap)
 	enc := s.encoding()
 	doc := snap.Doc
-	for _, d := range s.diagnose(ix, &cfg) {
+	for _, d := range s.diagnose(ix, cfg) {
 		out = append(out, toDiagnostic(doc, snap.URI, d, enc))
 	}
 	return out
+}
+
+// documentRules is the rules' configuration for one document: the settings,
+// the .dockerignore beside it, and the stages the workspace builds from it.
+func (s *Server) documentRules(snap *Snapshot) *rules.Config {
+	base, _ := s.rulesConfig()
+	cfg := *base
+	cfg.Ignore = s.dockerignore(snap.URI)
+	cfg.Cache = s.ruleCache
+	// Stages that Compose, Bake, workflows or scripts build are used.
+	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
+	return &cfg
 }
 
 // toDiagnostic converts d, with its fixes as data for code actions.

@@ -83,6 +83,9 @@ type Server struct {
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
+	// ruleCache keeps the local rules' findings for instructions that did
+	// not change between versions, across documents.
+	ruleCache *rules.Cache
 
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
@@ -113,12 +116,13 @@ func New(cfg Config) *Server {
 		cfg.DiagnosticsDelay = 0
 	}
 	return &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		exited:   make(chan struct{}),
-		diagnose: rules.Run,
-		docs:     newStore(),
-		ws:       newWorkspaceState(),
+		cfg:       cfg,
+		log:       cfg.Logger,
+		exited:    make(chan struct{}),
+		diagnose:  rules.Run,
+		docs:      newStore(),
+		ws:        newWorkspaceState(),
+		ruleCache: &rules.Cache{},
 	}
 }
 

@@ -122,7 +122,11 @@ func BenchmarkRule(b *testing.B) {
 		b.Run(r.Name, func(b *testing.B) {
 			for b.Loop() {
 				p := &Pass{Index: ix, Config: &Config{}, Rule: r}
-				r.Run(p)
+				if r.Local != nil {
+					runLocal(p, nil)
+				} else {
+					r.Run(p)
+				}
 			}
 		})
 	}

@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
 
 var FromAsCasing = register(&Rule{
 	Name:     "FromAsCasing",
@@ -14,30 +18,27 @@ ConsistentInstructionCasing.`,
 `,
 	Good: `FROM alpine AS build
 `,
-	Run: runFromAsCasing,
+	Local: fromAsCasing,
+	Cmds:  []string{"from"},
 })
 
-func runFromAsCasing(p *Pass) {
-	ix := p.Index
-	for _, st := range ix.Stages() {
-		n := ix.Node(st.First)
-		if n.As == nil || n.Name == nil || len(n.Args) != 3 {
-			continue
-		}
-		from, as := n.Keyword.Value, n.As.Value
-		var want string
-		switch from {
-		case strings.ToLower(from):
-			want = strings.ToLower(as)
-		case strings.ToUpper(from):
-			want = strings.ToUpper(as)
-		default:
-			continue
-		}
-		if as == want {
-			continue
-		}
-		span := n.Abs(n.As.Span)
-		p.Reportf(span, fix("Change '"+as+"' to '"+want+"'", true, replace(span, want)), "'%s' and '%s' keywords' casing do not match", as, from)
+func fromAsCasing(p *Pass, n analysis.Node) {
+	if n.As == nil || n.Name == nil || len(n.Args) != 3 {
+		return
 	}
+	from, as := n.Keyword.Value, n.As.Value
+	var want string
+	switch from {
+	case strings.ToLower(from):
+		want = strings.ToLower(as)
+	case strings.ToUpper(from):
+		want = strings.ToUpper(as)
+	default:
+		return
+	}
+	if as == want {
+		return
+	}
+	span := n.Abs(n.As.Span)
+	p.Reportf(span, fix("Change '"+as+"' to '"+want+"'", true, replace(span, want)), "'%s' and '%s' keywords' casing do not match", as, from)
 }

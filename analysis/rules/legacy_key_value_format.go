@@ -21,27 +21,26 @@ ENV PATH /usr/local/bin:$PATH
 	Good: `FROM alpine
 ENV PATH=/usr/local/bin:$PATH
 `,
-	Run: runLegacyKeyValueFormat,
+	Local: legacyKeyValueFormat,
+	Cmds:  []string{"env", "label"},
 })
 
-func runLegacyKeyValueFormat(p *Pass) {
-	for _, n := range p.NodesOf("env", "label") {
-		if len(n.Args) < 2 || strings.Contains(n.Args[0].Value, "=") {
-			continue
-		}
-		name := strings.ToUpper(n.Cmd)
-		key := n.Abs(n.Args[0].Span)
-		val := analysis.Span{Start: n.Abs(n.Args[1].Span).Start, End: n.Abs(n.Args[len(n.Args)-1].Span).End}
-		var fixes []Fix
-		raw := p.Text(val)
-		if !strings.ContainsAny(raw, "\n\r") {
-			switch {
-			case len(n.Args) == 2:
-				fixes = fix("Use "+name+" key=value", true, replace(analysis.Span{Start: key.End, End: val.Start}, "="))
-			case !strings.ContainsAny(raw, `"'\`):
-				fixes = fix("Use "+name+" key=value", true, replace(analysis.Span{Start: key.End, End: val.End}, `="`+raw+`"`))
-			}
-		}
-		p.Reportf(analysis.Span{Start: key.Start, End: val.End}, fixes, "\"%s key=value\" should be used instead of legacy \"%s key value\" format", name, name)
+func legacyKeyValueFormat(p *Pass, n analysis.Node) {
+	if len(n.Args) < 2 || strings.Contains(n.Args[0].Value, "=") {
+		return
 	}
+	name := strings.ToUpper(n.Cmd)
+	key := n.Abs(n.Args[0].Span)
+	val := analysis.Span{Start: n.Abs(n.Args[1].Span).Start, End: n.Abs(n.Args[len(n.Args)-1].Span).End}
+	var fixes []Fix
+	raw := p.Text(val)
+	if !strings.ContainsAny(raw, "\n\r") {
+		switch {
+		case len(n.Args) == 2:
+			fixes = fix("Use "+name+" key=value", true, replace(analysis.Span{Start: key.End, End: val.Start}, "="))
+		case !strings.ContainsAny(raw, `"'\`):
+			fixes = fix("Use "+name+" key=value", true, replace(analysis.Span{Start: key.End, End: val.End}, `="`+raw+`"`))
+		}
+	}
+	p.Reportf(analysis.Span{Start: key.Start, End: val.End}, fixes, "\"%s key=value\" should be used instead of legacy \"%s key value\" format", name, name)
 }

@@ -21,20 +21,19 @@ MAINTAINER Jane Doe <jane@example.com>
 	Good: `FROM alpine
 LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"
 `,
-	Run: runMaintainerDeprecated,
+	Local: maintainerDeprecated,
+	Cmds:  []string{"maintainer"},
 })
 
-func runMaintainerDeprecated(p *Pass) {
-	for _, n := range p.NodesOf("maintainer") {
-		var fixes []Fix
-		if n.Lines == 1 && len(n.Args) > 0 {
-			raw := p.Text(argsSpan(n))
-			raw = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(strings.Trim(raw, `"`))
-			label := matchCase("label", n.Keyword.Value)
-			span := analysis.Span{Start: keywordSpan(n).Start, End: argsSpan(n).End}
-			fixes = fix("Replace with LABEL org.opencontainers.image.authors", true,
-				replace(span, label+` org.opencontainers.image.authors="`+raw+`"`))
-		}
-		p.Reportf(keywordSpan(n), fixes, "Maintainer instruction is deprecated in favor of using label")
+func maintainerDeprecated(p *Pass, n analysis.Node) {
+	var fixes []Fix
+	if n.Lines == 1 && len(n.Args) > 0 {
+		raw := p.Text(argsSpan(n))
+		raw = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(strings.Trim(raw, `"`))
+		label := matchCase("label", n.Keyword.Value)
+		span := analysis.Span{Start: keywordSpan(n).Start, End: argsSpan(n).End}
+		fixes = fix("Replace with LABEL org.opencontainers.image.authors", true,
+			replace(span, label+` org.opencontainers.image.authors="`+raw+`"`))
 	}
+	p.Reportf(keywordSpan(n), fixes, "Maintainer instruction is deprecated in favor of using label")
 }

@@ -24,40 +24,37 @@ RUN apk add \
 RUN apk add \
     curl
 `,
-	Run: runNoEmptyContinuation,
+	Local: noEmptyContinuation, // every instruction
 })
 
-func runNoEmptyContinuation(p *Pass) {
-	ix := p.Index
+func noEmptyContinuation(p *Pass, n analysis.Node) {
 	doc := p.Doc()
-	esc := ix.Escape
-	for _, n := range p.Nodes() {
-		if n.Lines < 3 || !hasBlankLine(doc.Slice(n.Span())) {
-			continue
-		}
-		line := doc.LineOf(n.Start)
-		last := doc.LineOf(n.Start + n.Len)
-		var edits []analysis.Edit
-		var first analysis.Span
-		cont := continued(lineText(doc, line), esc)
-		for l := line + 1; cont && l <= last; l++ {
-			t := lineText(doc, l)
-			s := strings.TrimSpace(t)
-			switch {
-			case strings.HasPrefix(s, "#"):
-			case s == "":
-				sp := analysis.Span{Start: doc.LineStart(l), End: doc.LineStart(l + 1)}
-				if len(edits) == 0 {
-					first = analysis.Span{Start: doc.LineStart(l), End: doc.LineEnd(l)}
-				}
-				edits = append(edits, analysis.Edit{Span: sp})
-			default:
-				cont = continued(t, esc)
+	esc := p.Index.Escape
+	if n.Lines < 3 || !hasBlankLine(doc.Slice(n.Span())) {
+		return
+	}
+	line := doc.LineOf(n.Start)
+	last := doc.LineOf(n.Start + n.Len)
+	var edits []analysis.Edit
+	var first analysis.Span
+	cont := continued(lineText(doc, line), esc)
+	for l := line + 1; cont && l <= last; l++ {
+		t := lineText(doc, l)
+		s := strings.TrimSpace(t)
+		switch {
+		case strings.HasPrefix(s, "#"):
+		case s == "":
+			sp := analysis.Span{Start: doc.LineStart(l), End: doc.LineStart(l + 1)}
+			if len(edits) == 0 {
+				first = analysis.Span{Start: doc.LineStart(l), End: doc.LineEnd(l)}
 			}
+			edits = append(edits, analysis.Edit{Span: sp})
+		default:
+			cont = continued(t, esc)
 		}
-		if len(edits) > 0 {
-			p.Reportf(first, fix("Remove empty continuation lines", true, edits...), "Empty continuation line")
-		}
+	}
+	if len(edits) > 0 {
+		p.Reportf(first, fix("Remove empty continuation lines", true, edits...), "Empty continuation line")
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 //go:generate go run ./gendocs -out ../../docs/rules
@@ -94,7 +96,11 @@ type Rule struct {
 	// Bad and Good are example Dockerfiles for the rule's page: Bad is
 	// reported, Good is not.
 	Bad, Good string
-	Run       func(p *Pass)
+	// Run checks the whole index. A local rule (see local.go) gives Local
+	// and the instructions it looks at, Cmds, instead.
+	Run   func(p *Pass)
+	Local func(p *Pass, n analysis.Node)
+	Cmds  []string
 }
 
 // URL returns the address of the rule's documentation page.

@@ -25,6 +25,9 @@ type Config struct {
 	// Ignore matches the paths the .dockerignore beside the Dockerfile
 	// excludes; nil when there is none.
 	Ignore *patternmatcher.PatternMatcher
+	// Cache, when set, keeps local rules' findings for instructions that
+	// did not change since an earlier run.
+	Cache *Cache
 }
 
 // LoadIgnore reads the .dockerignore in dir (BuildKit also reads
@@ -83,7 +86,11 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 			continue
 		}
 		p := &Pass{Index: ix, Config: cfg, Rule: r, facts: shared}
-		r.Run(p)
+		if r.Local != nil {
+			runLocal(p, cfg.Cache)
+		} else {
+			r.Run(p)
+		}
 		for _, d := range p.out {
 			if set {
 				d.Severity = sev
