@@ -47,8 +47,8 @@ if [[ ! -x $tools/node_modules/.bin/code-server || ! -d $tools/node_modules/play
   # npm 11 runs no dependency's install scripts unless allowed: code-server's
   # postinstall installs the workbench's own modules (building kerberos
   # needs libkrb5-dev) under the Node that runs npm, which must be 24.
-  (cd "$tools" && echo '{"name":"e2e-tools","private":true}' >package.json &&
-    npm install --no-save --no-package-lock --no-audit --no-fund --allow-scripts=code-server \
+  (cd "$tools" && echo '{"name":"e2e-tools","private":true,"allowScripts":{"code-server":true}}' >package.json &&
+    npm install --no-save --no-package-lock --no-audit --no-fund \
       "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
     tail -n 40 "$tools/npm.log"
     echo "vscode-e2e: 0 passed, 1 failed"
