@@ -91,6 +91,9 @@ endfunction
 call s:Test('the unknown instruction arrives from the server at 6:1 as an error', function('s:TestDiagnostic'))
 
 function! s:TestFixed() abort
+  if empty(s:Find('unknown instruction'))
+    throw 'no diagnostic to clear: the previous test did not get one'
+  endif
   call setline(6, 'RUN echo typo')
   ALELint
   call s:Wait({-> empty(s:Find('unknown instruction'))}, 'the diagnostic to clear after the fix')
