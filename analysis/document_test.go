@@ -89,7 +89,7 @@ func TestDocumentPositions(t *testing.T) {
 func TestDocumentApplyRandom(t *testing.T) {
 	pieces := []string{"", "a", "\n", "\r", "\r\n", "é", "😀", "\xff", "line\n", strings.Repeat("x\n", 70)}
 	r := rand.New(rand.NewPCG(3, 4))
-	for run := 0; run < 200; run++ {
+	for run := 0; run < 80; run++ {
 		text := ""
 		for k := r.IntN(200); k > 0; k-- {
 			text += pieces[r.IntN(len(pieces))]

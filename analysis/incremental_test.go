@@ -58,7 +58,7 @@ const seedDockerfile = "# syntax=docker/dockerfile:1\nARG GO=1.23\nFROM golang:$
 
 func TestIncrementalRandomEdits(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for run := 0; run < 300; run++ {
+	for run := 0; run < 150; run++ {
 		ix := Parse(NewDocument(seedDockerfile))
 		for step := 0; step < 20; step++ {
 			ix = applyAndCheck(t, ix, randomEdit(r, ix.Doc))
