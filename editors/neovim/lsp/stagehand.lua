@@ -4,7 +4,10 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'stagehand', 'serve' },
-  filetypes = { 'dockerfile' },
+  -- Compose files too: Stagehand answers there only at `build.target`
+  -- (completion, definition, unknown targets) and leaves the rest to the
+  -- YAML server.
+  filetypes = { 'dockerfile', 'yaml.docker-compose' },
   -- Tried in order, each searched upward from the file: the repository wins,
   -- then a Compose or Bake file, and a lone Dockerfile falls back to its own
   -- directory.

@@ -15,10 +15,17 @@ import { ResolvedServer, ServerNotFoundError, processEnvironment, resolveServer 
 
 const SECTION = 'stagehand';
 
-/** The documents the server handles. */
+/**
+ * The documents the server handles: Dockerfiles, and the files that name
+ * their stages as build targets (Compose, Bake, GitHub workflows), where it
+ * answers only at the targets.
+ */
 export const documentSelector = [
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'untitled', language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
+  { scheme: 'file', pattern: '**/docker-bake*.{hcl,json}' },
+  { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
 ];
 
 /** The settings the server reads, sent as initializationOptions and on change. */
