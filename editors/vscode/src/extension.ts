@@ -33,6 +33,8 @@ export function serverSettings(config: vscode.WorkspaceConfiguration): Record<st
   return {
     rules: config.get<Record<string, string>>('rules', {}),
     targets: config.get<string[]>('targets', []),
+    inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) },
+    format: { indent: config.get<number>('format.indent', 0) },
   };
 }
 
