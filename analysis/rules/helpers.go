@@ -38,6 +38,19 @@ func deleteLines(doc *analysis.Document, span analysis.Span) analysis.Edit {
 	return analysis.Edit{Span: analysis.Span{Start: doc.LineStart(first), End: end}}
 }
 
+// deleteStage removes whole lines as deleteLines does, and the blank lines
+// after them, so that the stages around keep one gap between them.
+func deleteStage(doc *analysis.Document, span analysis.Span) analysis.Edit {
+	e := deleteLines(doc, span)
+	for line := doc.LineOf(e.Span.End); e.Span.End < doc.Len() && line < doc.LineCount()-1; line++ {
+		if strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)})) != "" {
+			break
+		}
+		e.Span.End = doc.LineStart(line + 1)
+	}
+	return e
+}
+
 // withFlagSpace extends a flag's span over the blanks that follow it, so
 // that removing it leaves one blank between its neighbours.
 func withFlagSpace(doc *analysis.Document, s analysis.Span) analysis.Span {

@@ -111,7 +111,7 @@ func runUnusedStage(p *Pass) {
 		} else {
 			msg = fmt.Sprintf("%s is never built: no target reaches it, and it has no name to be built with --target", ix.StageLabel(s))
 		}
-		p.Reportf(st.Span, []Fix{{Title: "Remove unused stage " + stageName(ix, s), Edits: []analysis.Edit{deleteLines(p.Doc(), st.Span)}}}, "%s", msg)
+		p.Reportf(st.Span, []Fix{{Title: "Remove unused stage " + stageName(ix, s), Edits: []analysis.Edit{deleteStage(p.Doc(), st.Span)}}}, "%s", msg)
 	}
 }
 
