@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime/debug"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -26,11 +27,20 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		s.ws.bufferChanged(p, td.Text)
 	case dockerfileDocument:
 		snap.Index = s.parse(doc)
+		if doc.Len() > largeDocument {
+			// A full parse of a large file leaves tens of megabytes of
+			// garbage; give it back to the system rather than keep it.
+			debug.FreeOSMemory()
+		}
 	}
 	s.docs.set(td.URI, snap)
 	s.scheduleDiagnostics(td.URI)
 	return nil
 }
+
+// largeDocument is the size past which opening a file returns the full
+// parse's garbage to the system at once.
+const largeDocument = 256 << 10
 
 // A document is a Dockerfile, a file that names build targets, or another
 // file an editor attached the server to (any YAML, say), which it leaves
