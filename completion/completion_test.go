@@ -1,26 +1,16 @@
 package completion
 
-import (
-	"strings"
-	"testing"
+import "sort"
 
-	"github.com/stagehand-ls/stagehand/analysis"
-)
-
-// complete runs completion at the `|` in src and returns the index too.
-func complete(t *testing.T, src string, opts Options) ([]Item, *analysis.Index, int) {
-	t.Helper()
-	off := strings.Index(src, "|")
-	if off < 0 {
-		t.Fatalf("no | in %q", src)
-	}
-	text := src[:off] + src[off+1:]
-	ix := analysis.Parse(analysis.NewDocument(text))
-	return Complete(ix, off, opts), ix, off
-}
-
+// labels returns the items' labels in the order a client shows them: by
+// SortText, then label.
 func labels(items []Item) []string {
-	sortItems(items)
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].SortText != items[j].SortText {
+			return items[i].SortText < items[j].SortText
+		}
+		return items[i].Label < items[j].Label
+	})
 	var out []string
 	for _, it := range items {
 		out = append(out, it.Label)

@@ -30,11 +30,14 @@ func workspaceRoots(params *protocol.InitializeParams) []string {
 			}
 		}
 	}
-	if len(roots) == 0 && params.RootURI != nil {
-		if p, ok := filePath(*params.RootURI); ok {
+	// Older clients send only rootUri, or rootPath.
+	//lint:ignore SA1019 the fallback for clients without workspace folders
+	if rootURI := params.RootURI; len(roots) == 0 && rootURI != nil {
+		if p, ok := filePath(*rootURI); ok {
 			roots = append(roots, p)
 		}
 	}
+	//lint:ignore SA1019 the fallback for the oldest clients
 	if rp, ok := params.RootPath.Get(); ok && len(roots) == 0 && rp != "" {
 		roots = append(roots, filepath.Clean(rp))
 	}

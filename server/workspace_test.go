@@ -44,8 +44,8 @@ func openWorkspace(t *testing.T) (*testClient, string) {
 // the server's scan of it.
 func (c *testClient) initializeWorkspace(root string) {
 	c.t.Helper()
-	rootURI := uri.File(root)
-	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}, RootURI: &rootURI}
+	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}}
+	params.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: uri.File(root), Name: "project"}})
 	if err := c.call(protocol.MethodInitialize, params, &protocol.InitializeResult{}); err != nil {
 		c.t.Fatal(err)
 	}
@@ -232,5 +232,23 @@ func TestOtherFilesLeftAlone(t *testing.T) {
 	if err := c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
 		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(values)}, Position: protocol.Position{Line: 2, Character: 0}}}, &list); err != nil || len(list.Items) != 0 {
 		t.Errorf("completion in values.yaml: %v %v", list.Items, err)
+	}
+}
+
+// TestWorkspaceRoots reads the folders, or an older client's rootUri.
+func TestWorkspaceRoots(t *testing.T) {
+	withFolders := &protocol.InitializeParams{}
+	withFolders.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: uri.File("/a")}, {URI: uri.File("/b")}})
+	if got := workspaceRoots(withFolders); len(got) != 2 || got[1] != "/b" {
+		t.Errorf("from folders: %v", got)
+	}
+	root := uri.File("/c")
+	//lint:ignore SA1019 what older clients send
+	withRoot := &protocol.InitializeParams{RootURI: &root}
+	if got := workspaceRoots(withRoot); len(got) != 1 || got[0] != "/c" {
+		t.Errorf("from rootUri: %v", got)
+	}
+	if got := workspaceRoots(&protocol.InitializeParams{}); len(got) != 0 {
+		t.Errorf("from nothing: %v", got)
 	}
 }

@@ -89,7 +89,7 @@ func run(log func(string, ...any)) error {
 	benchDir := filepath.Join(root, "tools", "peerbench")
 	nodeBin := filepath.Join(benchDir, "node_modules", ".bin", "docker-langserver")
 	if _, err := os.Stat(nodeBin); err != nil {
-		return fmt.Errorf("%s is missing: install the Node server first with\n\n\tnpm ci --prefix tools/peerbench\n", nodeBin)
+		return fmt.Errorf("%s is missing: install the Node server first with `npm ci --prefix tools/peerbench`", nodeBin)
 	}
 	if _, err := exec.LookPath("node"); err != nil {
 		return errors.New("node is not on PATH; the Node server needs it")
