@@ -173,7 +173,12 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.keyboard.type(' /out/app /app2');
     await page.keyboard.press('Escape');
-    const lines = await editorLines();
+    // The last keystrokes may not be drawn yet: wait for the line, bounded.
+    let lines = await editorLines();
+    for (const deadline = Date.now() + 5000; lines[9] !== 'COPY --from=build /out/app /app2' && Date.now() < deadline; ) {
+      await page.waitForTimeout(100);
+      lines = await editorLines();
+    }
     check(lines[9] === 'COPY --from=build /out/app /app2', `line 10 is ${JSON.stringify(lines[9])} after accepting the item`);
   });
 
