@@ -3,8 +3,6 @@ package analysis
 import (
 	"maps"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,25 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-)
 
-// corpusFiles returns the shared corpus of real Dockerfiles, or skips.
-func corpusFiles(t testing.TB) map[string]string {
-	dir := filepath.Join("..", "..", "shared", "corpus", "files")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Skipf("corpus not found: %v", err)
-	}
-	files := map[string]string{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(b)
-	}
-	return files
-}
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
 
 type stageFacts struct {
 	Name, Base string
@@ -42,7 +24,7 @@ type stageFacts struct {
 // BuildKit's instructions package reads.
 func TestCorpusAgreement(t *testing.T) {
 	compared := 0
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		res, err := parser.Parse(strings.NewReader(text))
 		if err != nil {
 			continue
@@ -89,7 +71,7 @@ func TestCorpusAgreement(t *testing.T) {
 // typing through each file character by character keeps the incremental
 // index equal to a full parse at a sample of points.
 func TestCorpusSpans(t *testing.T) {
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		ix := Parse(NewDocument(text))
 		if err := checkSpans(ix); err != "" {
 			t.Errorf("%s: %s", name, err)
@@ -102,7 +84,7 @@ func TestCorpusSpans(t *testing.T) {
 // step against a full parse.
 func TestCorpusIncremental(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	files := corpusFiles(t)
+	files := testgen.Corpus(t)
 	names := slices.Sorted(maps.Keys(files))
 	for k, name := range names {
 		if k%5 != 0 {

@@ -79,7 +79,7 @@ func TestFormatOnType(t *testing.T) {
 // again changes nothing, and that the edits are sorted and disjoint.
 func TestFormatCorpus(t *testing.T) {
 	checked, changed := 0, 0
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		before, err := parser.Parse(strings.NewReader(text))
 		if err != nil {
 			continue

@@ -105,7 +105,7 @@ func TestRename(t *testing.T) {
 // file, that definition lands on the stage BuildKit picks for it.
 func TestCorpusDefinition(t *testing.T) {
 	checked := 0
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		ix := Parse(NewDocument(text))
 		var bk []*instructions.Stage
 		if res, err := parser.Parse(strings.NewReader(text)); err == nil {
@@ -153,7 +153,7 @@ func TestCorpusDefinition(t *testing.T) {
 // TestCorpusEveryPosition asks every feature at every position of every
 // corpus file, and checks that what comes back lies in the document.
 func TestCorpusEveryPosition(t *testing.T) {
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		checkAllFeatures(t, name, Parse(NewDocument(text)))
 	}
 }
@@ -374,7 +374,7 @@ func (ix *Index) slowVarOccurrences(root VarSite) []Occurrence {
 // TestVarOccurrencesAgree checks the one-pass variable references against
 // ResolveVar for every declaration of every corpus file.
 func TestVarOccurrencesAgree(t *testing.T) {
-	files := corpusFiles(t)
+	files := testgen.Corpus(t)
 	files["nav"] = navDockerfile
 	files["large"] = testgen.Large(30)
 	files["inherit"] = "ARG A=1\nFROM x AS one\nENV A=2\nARG A\nFROM one AS two\nRUN $A\nENV A=3\nFROM two\nARG A\nRUN $A\nFROM one\nRUN $A\nFROM x\nARG A\nRUN $A\n"

@@ -1,8 +1,6 @@
 package completion
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -10,25 +8,8 @@ import (
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
-
-// corpusFiles returns the shared corpus of real Dockerfiles, or skips.
-func corpusFiles(t testing.TB) map[string]string {
-	dir := filepath.Join("..", "..", "shared", "corpus", "files")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Skipf("corpus not found: %v", err)
-	}
-	files := map[string]string{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(b)
-	}
-	return files
-}
 
 // earlier lists what BuildKit resolves before stage s: each name once (its
 // first stage), unnamed stages by index, in definition order.
@@ -53,7 +34,7 @@ func earlier(ix *analysis.Index, s int) []string {
 // stages before the reference's own.
 func TestCorpusFrom(t *testing.T) {
 	checked := 0
-	for name, text := range corpusFiles(t) {
+	for name, text := range testgen.Corpus(t) {
 		ix := analysis.Parse(analysis.NewDocument(text))
 		if ix.ParseError != nil {
 			continue
@@ -84,7 +65,7 @@ func TestCorpusFrom(t *testing.T) {
 // TestCorpusEverywhere completes at every offset of every corpus file: no
 // panic, and every item's edit holds the offset on the offset's line.
 func TestCorpusEverywhere(t *testing.T) {
-	files := corpusFiles(t)
+	files := testgen.Corpus(t)
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)

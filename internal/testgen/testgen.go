@@ -3,7 +3,10 @@ package testgen
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"testing"
 )
 
 // Large writes a Dockerfile of n stages, each of about 20 lines,
@@ -30,4 +33,50 @@ func Large(n int) string {
 		b.WriteString("EXPOSE 8080/tcp\nUSER 1000:1000\nENTRYPOINT [\"/opt/bin/app\"]\n")
 	}
 	return b.String()
+}
+
+// CorpusDir returns the folder of the shared corpus of real Dockerfiles,
+// which stands beside the repository as ../shared/corpus/files.
+func CorpusDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			corpus := filepath.Join(dir, "..", "shared", "corpus", "files")
+			if _, err := os.Stat(corpus); err != nil {
+				return "", err
+			}
+			return corpus, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Corpus returns every corpus file's text by name, or skips the test where
+// the corpus is absent.
+func Corpus(tb testing.TB) map[string]string {
+	tb.Helper()
+	dir, err := CorpusDir()
+	if err != nil {
+		tb.Skipf("corpus not found: %v", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := make(map[string]string, len(entries))
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		files[e.Name()] = string(b)
+	}
+	return files
 }
