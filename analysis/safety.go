@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,9 +105,12 @@ func (b *Baseline) Check(after *Document, want Intended) error {
 	if want.SkipClosure || bix.StageCount() == 0 || aix.StageCount() == 0 {
 		return nil
 	}
-	// The image each named stage and the final stage produce.
+	// The image each named stage and the final stage produce, the final
+	// image first ("" sorts first), so the report does not depend on map
+	// order.
 	acfg := as.configs()
-	for name, c := range b.configs {
+	for _, name := range slices.Sorted(maps.Keys(b.configs)) {
+		c := b.configs[name]
 		if a, ok := acfg[name]; ok && a != c {
 			what := "the final image"
 			if name != "" {
