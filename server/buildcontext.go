@@ -3,9 +3,7 @@ package server
 import (
 	"os"
 	"path/filepath"
-	"strings"
 
-	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -16,14 +14,10 @@ import (
 // folder on disk, with the .dockerignore there. A document that is not a
 // file in an existing folder has none (FS is nil).
 func (s *Server) buildContext(rawURI string) analysis.BuildContext {
-	if !strings.HasPrefix(rawURI, "file:") {
+	file, ok := docPath(rawURI)
+	if !ok {
 		return analysis.BuildContext{}
 	}
-	u, err := uri.Parse(rawURI)
-	if err != nil {
-		return analysis.BuildContext{}
-	}
-	file := u.FsPath()
 	dir := filepath.Dir(file)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return analysis.BuildContext{}

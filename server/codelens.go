@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
-	"go.lsp.dev/uri"
 )
 
 func init() {
@@ -28,7 +27,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	enc := s.encoding()
 	lenses := ix.Lenses()
 	out := make([]protocol.CodeLens, 0, len(lenses))
-	path, onDisk := filePath(uri.URI(snap.URI))
+	path, onDisk := docPath(snap.URI)
 	for _, l := range lenses {
 		r := toRange(snap.Doc, l.Span, enc)
 		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})

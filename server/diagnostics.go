@@ -3,10 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -217,13 +214,9 @@ type TextEditData struct {
 // dockerignore loads the .dockerignore beside the document, for a file
 // URI; nil when there is none or it cannot be read.
 func (s *Server) dockerignore(docURI string) *patternmatcher.PatternMatcher {
-	u, err := url.Parse(docURI)
-	if err != nil || u.Scheme != "file" {
+	path, ok := docPath(docURI)
+	if !ok {
 		return nil
-	}
-	path := filepath.FromSlash(u.Path)
-	if runtime.GOOS == "windows" {
-		path = strings.TrimPrefix(path, `\`)
 	}
 	m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path))
 	if err != nil {

@@ -133,11 +133,7 @@ func (s *Server) targetsNaming(path string, name string) []workspace.Target {
 // workspaceTargets returns the stage names that files in the workspace
 // build from the Dockerfile at u.
 func (s *Server) workspaceTargets(u string) []string {
-	parsed, err := uri.Parse(u)
-	if err != nil {
-		return nil
-	}
-	p, ok := filePath(parsed)
+	p, ok := docPath(u)
 	if !ok {
 		return nil
 	}

@@ -126,6 +126,16 @@ func (w *workspaceState) dockerfile(p string) (*analysis.Index, bool) {
 	return ix, true
 }
 
+// docPath returns the file system path of a document's URI as the client
+// sent it, for a file URI.
+func docPath(rawURI string) (string, bool) {
+	u, err := uri.Parse(rawURI)
+	if err != nil {
+		return "", false
+	}
+	return filePath(u)
+}
+
 // filePath returns the file system path of a file URI.
 func filePath(u uri.URI) (string, bool) {
 	if !u.IsFile() {
