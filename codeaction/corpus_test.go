@@ -2,6 +2,7 @@ package codeaction
 
 import (
 	"fmt"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,10 +16,9 @@ import (
 // corpusEntries returns the corpus files, a sample of them under the race
 // detector, or skips.
 func corpusEntries(t *testing.T) []os.DirEntry {
-	dir := filepath.Join("..", "..", "shared", "corpus", "files")
-	entries, err := os.ReadDir(dir)
+	entries, err := os.ReadDir(testgen.RequireCorpus(t))
 	if err != nil {
-		t.Skipf("corpus not found: %v", err)
+		t.Fatal(err)
 	}
 	if !raceEnabled {
 		return entries

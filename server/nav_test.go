@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"sort"
@@ -232,10 +233,10 @@ func TestSemanticTokensEncodings(t *testing.T) {
 // the smaller ones, every fourth of the rest), checking that each answers
 // without error and with ranges inside the document.
 func TestCorpusThroughServer(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "files")
+	dir := testgen.RequireCorpus(t)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		t.Skipf("corpus not found: %v", err)
+		t.Fatal(err)
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {

@@ -18,9 +18,9 @@ import (
 // and every fix inside the document, a fix's edits in order and disjoint.
 // With -v it logs the count of each rule, for the noise review.
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusFiles, "*"))
+	files, _ := filepath.Glob(filepath.Join(testgen.RequireCorpus(t), "*"))
 	if len(files) == 0 {
-		t.Skip("corpus not found")
+		t.Fatal("the corpus folder is empty")
 	}
 	counts := map[string]int{}
 	perFile := map[string]int{}
@@ -135,9 +135,9 @@ func BenchmarkRule(b *testing.B) {
 // TestPrefixes runs every rule on every line prefix of some corpus files,
 // as a file looks while it is typed: no panic, no span outside.
 func TestPrefixes(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusFiles, "*"))
+	files, _ := filepath.Glob(filepath.Join(testgen.RequireCorpus(t), "*"))
 	if len(files) == 0 {
-		t.Skip("corpus not found")
+		t.Fatal("the corpus folder is empty")
 	}
 	if testing.Short() {
 		files = files[:min(5, len(files))]

@@ -3,6 +3,7 @@ package rules
 import (
 	"bufio"
 	"fmt"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,10 +23,7 @@ import (
 // testdata/buildkit-parity/DIFFERENCES; a listed difference that no longer
 // occurs fails the test too, so the list stays true.
 
-const (
-	parityDir   = "../../testdata/buildkit-parity"
-	corpusFiles = "../../../shared/corpus/files"
-)
+const parityDir = "../../testdata/buildkit-parity"
 
 var updateParity = os.Getenv("STAGEHAND_UPDATE_PARITY") != ""
 
@@ -37,9 +35,7 @@ type finding struct {
 }
 
 func TestBuildKitParity(t *testing.T) {
-	if _, err := os.Stat(corpusFiles); err != nil {
-		t.Skipf("corpus not found: %v", err)
-	}
+	corpus := testgen.RequireCorpus(t)
 	goldens, err := filepath.Glob(filepath.Join(parityDir, "*.txt"))
 	if err != nil || len(goldens) == 0 {
 		t.Fatalf("no parity goldens in %s: %v", parityDir, err)
@@ -60,7 +56,7 @@ func TestBuildKitParity(t *testing.T) {
 			skipped++ // BuildKit stopped at an error: its warnings are partial
 			continue
 		}
-		text, err := os.ReadFile(filepath.Join(corpusFiles, name))
+		text, err := os.ReadFile(filepath.Join(corpus, name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,7 +67,7 @@ func TestFixFlags(t *testing.T) {
 // the old text gives the new one.
 func TestUnifiedDiffApplies(t *testing.T) {
 	if _, err := exec.LookPath("patch"); err != nil {
-		t.Skip("patch not installed")
+		testgen.Missing(t, "patch not installed")
 	}
 	var long []string
 	for i := 0; i < 40; i++ {

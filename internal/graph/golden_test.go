@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"flag"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,10 +21,7 @@ var goldenFiles = []string{
 }
 
 func TestGraphGolden(t *testing.T) {
-	corpus := filepath.Join("..", "..", "..", "shared", "corpus", "files")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("corpus not found: %v", err)
-	}
+	corpus := testgen.RequireCorpus(t)
 	for _, name := range goldenFiles {
 		for _, format := range []string{"mermaid", "dot", "json"} {
 			t.Run(name+"."+format, func(t *testing.T) {

@@ -58,14 +58,33 @@ func CorpusDir() (string, error) {
 	}
 }
 
-// Corpus returns every corpus file's text by name, or skips the test where
-// the corpus is absent.
-func Corpus(tb testing.TB) map[string]string {
+// Missing stops a test whose input is absent: it skips on a developer's
+// machine, but fails in CI (where CI is set), so a missing corpus or tool
+// can never turn a CI run green by running nothing.
+func Missing(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if os.Getenv("CI") != "" {
+		tb.Fatalf(format+" (CI is set, so this fails instead of skipping)", args...)
+	}
+	tb.Skipf(format, args...)
+}
+
+// RequireCorpus returns the corpus folder, or stops the test through
+// Missing where it is absent.
+func RequireCorpus(tb testing.TB) string {
 	tb.Helper()
 	dir, err := CorpusDir()
 	if err != nil {
-		tb.Skipf("corpus not found: %v", err)
+		Missing(tb, "corpus not found: %v", err)
 	}
+	return dir
+}
+
+// Corpus returns every corpus file's text by name, or stops the test
+// through Missing where the corpus is absent.
+func Corpus(tb testing.TB) map[string]string {
+	tb.Helper()
+	dir := RequireCorpus(tb)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		tb.Fatal(err)
