@@ -6,6 +6,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // CheckRule is a rule name `# check=skip=` takes.
@@ -43,15 +44,19 @@ var BuildKitRules = []CheckRule{
 	buildkitRule(linter.RuleExposeInvalidFormat),
 }
 
-// checkRules returns the rule names offered after `skip=`: BuildKit's and
-// then Stagehand's own.
+// checkRules returns the rule names offered after `skip=`: BuildKit's, in
+// its order, and then Stagehand's own from the registry.
 func checkRules() []CheckRule {
-	return append(BuildKitRules[:len(BuildKitRules):len(BuildKitRules)], stagehandRules()...)
+	all := rules.All()
+	out := make([]CheckRule, 0, len(BuildKitRules)+len(all))
+	out = append(out, BuildKitRules...)
+	for _, r := range all {
+		if !r.BuildKit {
+			out = append(out, CheckRule{r.Name, r.Summary, r.URL()})
+		}
+	}
+	return out
 }
-
-// stagehandRules lists Stagehand's own rules; empty until its registry
-// can be imported here.
-var stagehandRules = func() []CheckRule { return nil }
 
 // inDirectiveHeader reports whether the offset's line may hold a parser
 // directive: every line above it is one.
