@@ -37,6 +37,8 @@ func (ix *Index) Lenses() []Lens {
 				word = "stages"
 			}
 			parts = append(parts, fmt.Sprintf("used by %d %s: %s", len(users), word, strings.Join(labels, ", ")))
+		} else if s == m.EpochStage() {
+			parts = append(parts, "gives the build's SOURCE_DATE_EPOCH")
 		} else if s != len(ix.stages)-1 {
 			parts = append(parts, "not used by any stage")
 		}

@@ -323,6 +323,11 @@ func (m *Model) reach(targets []int, platform string) []bool {
 	for _, t := range targets {
 		push(t)
 	}
+	if platform == "" {
+		// BuildKit builds the stage SOURCE_DATE_EPOCH names to take its
+		// time, whatever the target.
+		push(m.EpochStage())
+	}
 	// done[p] counts the stages of pattern p already pushed: a holder
 	// pushes those before it, and stages come in order, so each pattern's
 	// list is walked once whatever the number of holders.
@@ -354,6 +359,17 @@ func (m *Model) reach(targets []int, platform string) []bool {
 		}
 	}
 	return reached
+}
+
+// EpochStage returns the stage a global `ARG SOURCE_DATE_EPOCH=<stage>`
+// names, or -1.
+func (m *Model) EpochStage() int {
+	for _, r := range m.refs {
+		if r.Kind == RefEpoch && r.Resolution == ResolvesStage {
+			return r.Target
+		}
+	}
+	return -1
 }
 
 // Users returns the stages that use stage s, each once, in order: those

@@ -116,7 +116,7 @@ func (m *Model) globalArgs(platform string) mapEnv {
 			if !d.HasDefault {
 				continue
 			}
-			if v, _, err := lex.ProcessWord(d.Value.Value, env); err == nil {
+			if v, _, err := lex.ProcessWord(m.raw(ix.Node(i), d.Value), env); err == nil {
 				env[d.Name.Value] = v
 			}
 		}
