@@ -16,34 +16,29 @@ type Lens struct {
 // nothing does, or that it is the final stage, the one a plain build
 // produces.
 func (ix *Index) Lenses() []Lens {
+	m := ix.Model()
 	out := make([]Lens, 0, len(ix.stages))
-	// Users of every stage in one pass over the references.
-	users := make([][]int, len(ix.stages))
-	for _, r := range ix.Refs() {
-		if r.Resolution != ResolvesStage || r.Stage < 0 {
-			continue
-		}
-		u := users[r.Target]
-		if len(u) == 0 || u[len(u)-1] != r.Stage {
-			users[r.Target] = append(u, r.Stage)
-		}
-	}
 	for s := range ix.stages {
 		from := ix.Node(ix.stages[s].first)
 		var parts []string
 		if s == len(ix.stages)-1 {
 			parts = append(parts, "final stage")
 		}
-		if names := users[s]; len(names) > 0 {
-			labels := make([]string, len(names))
-			for i, u := range names {
-				labels[i] = ix.stageShort(u)
+		if users := m.Users(s); len(users) > 0 {
+			labels := make([]string, 0, min(len(users), maxLensNames)+1)
+			for _, u := range users[:min(len(users), maxLensNames)] {
+				labels = append(labels, ix.stageShort(u))
+			}
+			if len(users) > maxLensNames {
+				labels = append(labels, "…")
 			}
 			word := "stage"
-			if len(names) > 1 {
+			if len(users) > 1 {
 				word = "stages"
 			}
-			parts = append(parts, fmt.Sprintf("used by %d %s: %s", len(names), word, strings.Join(labels, ", ")))
+			parts = append(parts, fmt.Sprintf("used by %d %s: %s", len(users), word, strings.Join(labels, ", ")))
+		} else if s == m.EpochStage() {
+			parts = append(parts, "gives the build's SOURCE_DATE_EPOCH")
 		} else if s != len(ix.stages)-1 {
 			parts = append(parts, "not used by any stage")
 		}
@@ -51,3 +46,6 @@ func (ix *Index) Lenses() []Lens {
 	}
 	return out
 }
+
+// maxLensNames is how many users a lens names before it stops.
+const maxLensNames = 8

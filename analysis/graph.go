@@ -2,16 +2,19 @@ package analysis
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
 // Graph is the stage graph of a Dockerfile: which stage builds on or copies
-// from which, with the build targets and the stages no target reaches.
+// from which, with the build targets and the stages no target reaches. A
+// reference built from variables is one edge to a pattern node, which lists
+// the stages it can name once: the graph grows with the file, not with its
+// square.
 type Graph struct {
-	Stages []GraphStage `json:"stages"`
-	Edges  []GraphEdge  `json:"edges"`
+	Stages   []GraphStage   `json:"stages"`
+	Edges    []GraphEdge    `json:"edges"`
+	Patterns []GraphPattern `json:"patterns,omitempty"`
 }
 
 // GraphStage is one stage in a Graph.
@@ -21,98 +24,67 @@ type GraphStage struct {
 	Label  string `json:"label"`
 	Base   string `json:"base"`
 	Offset int    `json:"-"`
-	Target bool   `json:"target"`
-	Final  bool   `json:"final"`
-	Unused bool   `json:"unused"`
+	// Target marks a build target: the last stage or one named by the
+	// caller (`--target`).
+	Target bool `json:"target"`
+	Final  bool `json:"final"`
+	Unused bool `json:"unused"`
 }
 
 // GraphEdge says that stage To uses stage From: as its base (RefFrom), by
-// copying (RefCopyFrom) or through a mount (RefMountFrom). Variable marks an
-// edge from a reference built from variables, which may reach any stage
-// whose name fits its pattern.
+// copying (RefCopyFrom), through a mount (RefMountFrom) or in an ONBUILD
+// trigger. For a reference built from variables, From is -1 and Pattern
+// names the pattern node it goes through; Variable marks it.
 type GraphEdge struct {
 	From     int    `json:"from"`
 	To       int    `json:"to"`
 	Kind     string `json:"kind"`
 	Variable bool   `json:"variable,omitempty"`
+	Pattern  string `json:"pattern,omitempty"`
+	Onbuild  bool   `json:"onbuild,omitempty"`
+}
+
+// GraphPattern is a reference built from variables, with the stages it can
+// name; Default is the stage a build without build arguments picks, or -1.
+type GraphPattern struct {
+	ID      string `json:"id"`
+	Value   string `json:"value"`
+	Stages  []int  `json:"stages"`
+	Default int    `json:"default"`
 }
 
 // Edges returns every use of one stage by another, once per kind, in
-// document order. References built from variables give an edge to each
-// earlier stage their pattern can match.
+// document order; references built from variables give one edge to their
+// pattern (when the pattern can name a stage).
 func (ix *Index) Edges() []GraphEdge {
 	var out []GraphEdge
 	seen := map[GraphEdge]bool{}
-	add := func(e GraphEdge) {
+	m := ix.Model()
+	for _, r := range m.Refs() {
+		if r.Stage < 0 || (r.Pattern >= 0 && len(m.patterns[r.Pattern].Stages) == 0) {
+			continue // a pattern that can name no stage is an image
+		}
+		e := GraphEdge{From: r.Target, To: r.Stage, Kind: r.Kind.String(), Onbuild: r.Onbuild}
+		switch {
+		case r.Pattern >= 0:
+			e.From, e.Variable, e.Pattern = -1, true, patternID(r.Pattern)
+		case r.Resolution != ResolvesStage:
+			continue
+		}
 		if !seen[e] {
 			seen[e] = true
 			out = append(out, e)
 		}
 	}
-	for _, r := range ix.Refs() {
-		if r.Stage < 0 {
-			continue
-		}
-		switch r.Resolution {
-		case ResolvesStage:
-			add(GraphEdge{From: r.Target, To: r.Stage, Kind: r.Kind.String()})
-		case ResolvesVariable:
-			for _, s := range ix.StagesMatching(r.Value, r.Stage) {
-				add(GraphEdge{From: s, To: r.Stage, Kind: r.Kind.String(), Variable: true})
-			}
-		}
-	}
 	return out
 }
 
-var varPattern = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
+func patternID(p int) string { return "p" + strconv.Itoa(p) }
 
-// StagesMatching returns the stages before stage `before` whose name a
-// reference built from variables, such as `runtime-${ENV}`, could spell,
-// whatever values its variables take.
-func (ix *Index) StagesMatching(value string, before int) []int {
-	parts := varPattern.Split(value, -1)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(strings.ToLower(p))
-	}
-	re, err := regexp.Compile("^" + strings.Join(parts, ".*") + "$")
-	if err != nil {
-		return nil
-	}
-	var out []int
-	for s := 0; s < min(before, len(ix.stages)); s++ {
-		if name := ix.inst(ix.stages[s].first).Name; name != nil && re.MatchString(strings.ToLower(name.Value)) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// Reachable returns, for each stage, whether building one of targets
-// builds it. Variable references count as reaching every stage they could
-// name.
-func (ix *Index) Reachable(targets []int) []bool {
-	uses := make([][]int, len(ix.stages))
-	for _, e := range ix.Edges() {
-		uses[e.To] = append(uses[e.To], e.From)
-	}
-	reached := make([]bool, len(ix.stages))
-	stack := append([]int(nil), targets...)
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if s < 0 || s >= len(reached) || reached[s] {
-			continue
-		}
-		reached[s] = true
-		stack = append(stack, uses[s]...)
-	}
-	return reached
-}
-
-// Targets returns the stages named by targets (case-insensitively) and the
-// last stage, which a plain build produces.
-func (ix *Index) Targets(names []string) []int {
+// BuildTargets returns the stages built by a build of the named targets
+// (case-insensitively, as `--target` picks them) and the last stage, which
+// a plain build produces.
+func (ix *Index) BuildTargets(names []string) []int {
 	var out []int
 	if n := len(ix.stages); n > 0 {
 		out = append(out, n-1)
@@ -127,9 +99,10 @@ func (ix *Index) Targets(names []string) []int {
 
 // Graph returns the stage graph with the given build targets (besides the
 // last stage).
-func (ix *Index) Graph(targetNames []string) Graph {
-	targets := ix.Targets(targetNames)
-	reached := ix.Reachable(targets)
+func (ix *Index) Graph(buildTargets []string) Graph {
+	m := ix.Model()
+	targets := ix.BuildTargets(buildTargets)
+	reached := m.Reachable(targets)
 	isTarget := map[int]bool{}
 	for _, t := range targets {
 		isTarget[t] = true
@@ -145,6 +118,22 @@ func (ix *Index) Graph(targetNames []string) Graph {
 	if g.Edges == nil {
 		g.Edges = []GraphEdge{}
 	}
+	defaults := make([]int, len(m.patterns))
+	for i := range defaults {
+		defaults[i] = -1
+	}
+	for _, r := range m.refs {
+		if r.Pattern >= 0 && defaults[r.Pattern] < 0 {
+			defaults[r.Pattern] = r.Target
+		}
+	}
+	for p, pat := range m.patterns {
+		stages := pat.Stages
+		if len(stages) == 0 {
+			continue
+		}
+		g.Patterns = append(g.Patterns, GraphPattern{ID: patternID(p), Value: pat.Value, Stages: stages, Default: defaults[p]})
+	}
 	return g
 }
 
@@ -156,12 +145,18 @@ func (g Graph) Mermaid() string {
 	for _, s := range g.Stages {
 		fmt.Fprintf(&b, "  s%d[\"%s<br/><small>%s</small>\"]\n", s.Index, mermaidText(s.Label), mermaidText(s.Base))
 	}
-	for _, e := range g.Edges {
-		arrow := "-->"
-		if e.Variable {
-			arrow = "-.->"
+	for _, p := range g.Patterns {
+		fmt.Fprintf(&b, "  %s{{\"%s\"}}\n", p.ID, mermaidText(p.Value))
+		for _, s := range p.Stages {
+			fmt.Fprintf(&b, "  s%d -.-> %s\n", s, p.ID)
 		}
-		fmt.Fprintf(&b, "  s%d %s|%s| s%d\n", e.From, arrow, e.Kind, e.To)
+	}
+	for _, e := range g.Edges {
+		if e.Pattern != "" {
+			fmt.Fprintf(&b, "  %s -.->|%s| s%d\n", e.Pattern, e.Kind, e.To)
+			continue
+		}
+		fmt.Fprintf(&b, "  s%d -->|%s| s%d\n", e.From, e.Kind, e.To)
 	}
 	for _, s := range g.Stages {
 		switch {
@@ -192,12 +187,18 @@ func (g Graph) Dot() string {
 		}
 		fmt.Fprintf(&b, "  s%d [%s];\n", s.Index, attrs)
 	}
-	for _, e := range g.Edges {
-		style := ""
-		if e.Variable {
-			style = ", style=dashed"
+	for _, p := range g.Patterns {
+		fmt.Fprintf(&b, "  %s [label=%s, shape=hexagon, style=dashed];\n", p.ID, strconv.Quote(p.Value))
+		for _, s := range p.Stages {
+			fmt.Fprintf(&b, "  s%d -> %s [style=dashed];\n", s, p.ID)
 		}
-		fmt.Fprintf(&b, "  s%d -> s%d [label=%s%s];\n", e.From, e.To, strconv.Quote(e.Kind), style)
+	}
+	for _, e := range g.Edges {
+		if e.Pattern != "" {
+			fmt.Fprintf(&b, "  %s -> s%d [label=%s, style=dashed];\n", e.Pattern, e.To, strconv.Quote(e.Kind))
+			continue
+		}
+		fmt.Fprintf(&b, "  s%d -> s%d [label=%s];\n", e.From, e.To, strconv.Quote(e.Kind))
 	}
 	b.WriteString("}\n")
 	return b.String()

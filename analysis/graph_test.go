@@ -35,13 +35,17 @@ RUN --mount=from=test,target=/t true
 	}
 	want := []GraphEdge{
 		{From: 0, To: 1, Kind: "from"},
-		{From: 2, To: 5, Kind: "from", Variable: true},
-		{From: 3, To: 5, Kind: "from", Variable: true},
+		{From: -1, To: 5, Kind: "from", Variable: true, Pattern: "p0"},
 		{From: 0, To: 5, Kind: "copy-from"},
 		{From: 1, To: 5, Kind: "mount-from"},
 	}
 	if d := cmp.Diff(want, g.Edges); d != "" {
 		t.Errorf("edges (-want +got):\n%s", d)
+	}
+	// The variable reference is one edge to a pattern, which lists the
+	// stages it can name and the one the defaults pick.
+	if d := cmp.Diff([]GraphPattern{{ID: "p0", Value: "runtime-${ENV}", Stages: []int{2, 3}, Default: 3}}, g.Patterns); d != "" {
+		t.Errorf("patterns (-want +got):\n%s", d)
 	}
 	// Without the docs target, docs is unused.
 	if g := ix.Graph(nil); !g.Stages[4].Unused || g.Stages[0].Unused {

@@ -153,15 +153,7 @@ func (ix *Index) stageShort(s int) string {
 
 // UsingStages returns, in order, the stages that build on or copy from
 // stage s, each once.
-func (ix *Index) UsingStages(s int) []int {
-	var out []int
-	for _, r := range ix.StageUses(s) {
-		if r.Resolution == ResolvesStage && r.Stage >= 0 && (len(out) == 0 || out[len(out)-1] != r.Stage) {
-			out = append(out, r.Stage)
-		}
-	}
-	return out
-}
+func (ix *Index) UsingStages(s int) []int { return ix.Model().Users(s) }
 
 func (ix *Index) stageHover(s int) string {
 	st := ix.Stage(s)

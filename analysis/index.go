@@ -57,6 +57,8 @@ func (k RefKind) String() string {
 		return "copy-from"
 	case RefMountFrom:
 		return "mount-from"
+	case RefEpoch:
+		return "source-date-epoch"
 	}
 	return "from"
 }
@@ -161,7 +163,16 @@ type StageRef struct {
 	Instruction int // index of the instruction holding it
 	Stage       int // the stage holding it, -1 before the first FROM
 	Resolution  Resolution
-	Target      int // the stage it resolves to (or names, for ResolvesLaterStage); -1 otherwise
+	// Target is the stage it resolves to (or names, for ResolvesLaterStage);
+	// for a reference built from variables, the stage the defaults pick;
+	// -1 otherwise.
+	Target int
+	// Pattern indexes the model's patterns for a reference built from
+	// variables (ResolvesVariable), else -1.
+	Pattern int
+	// Onbuild marks a reference in an ONBUILD trigger: Stage is then the
+	// stage built FROM the trigger's stage, where it runs.
+	Onbuild bool
 }
 
 // Directive is a parser directive at the top of the file (`# escape=`, ...).
@@ -201,13 +212,13 @@ type Index struct {
 	bfirst []int // index of each block's first instruction
 	n      int
 	stages []stageRec
-	byName map[string]int // lower-case stage name to its first stage
-	loneCR bool           // a "\r" alone ends a line for the protocol but not for BuildKit
+	byName map[string][]int // lower-case stage name to its stages, in order
+	loneCR bool             // a "\r" alone ends a line for the protocol but not for BuildKit
 
 	stagesOnce sync.Once
 	stageViews []Stage
-	refsOnce   sync.Once
-	refViews   []StageRef
+	modelOnce  sync.Once
+	model      *Model
 }
 
 // block is a run of instructions with their starts relative to its base.
@@ -327,30 +338,24 @@ func (ix *Index) Stages() []Stage {
 	return ix.stageViews
 }
 
-// Refs returns every stage reference, in document order.
-func (ix *Index) Refs() []StageRef {
-	ix.refsOnce.Do(func() {
-		for i := 0; i < ix.n; i++ {
-			n := ix.Node(i)
-			for _, r := range n.Refs {
-				ix.refViews = append(ix.refViews, StageRef{
-					Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
-					Instruction: i, Stage: ix.StageOf(i), Resolution: r.Resolution, Target: r.Target,
-				})
-			}
-		}
-	})
-	return ix.refViews
-}
+// Refs returns every stage reference of the build model, in document
+// order: those in instructions, those of ONBUILD triggers (once per stage
+// that runs them) and a global `ARG SOURCE_DATE_EPOCH=<stage>`.
+func (ix *Index) Refs() []StageRef { return ix.Model().Refs() }
 
-// StageByName returns the stage BuildKit would pick for name, comparing case
-// insensitively, or -1.
+// StageByName returns the stage BuildKit picks for name as a build target
+// or a `--from`, comparing case-insensitively: the last stage of that name.
+// It returns -1 when no stage has the name.
 func (ix *Index) StageByName(name string) int {
-	if s, ok := ix.byName[strings.ToLower(name)]; ok {
-		return s
+	if ss := ix.byName[strings.ToLower(name)]; len(ss) > 0 {
+		return ss[len(ss)-1]
 	}
 	return -1
 }
+
+// StagesNamed returns every stage called name (case-insensitively), in
+// order.
+func (ix *Index) StagesNamed(name string) []int { return ix.byName[strings.ToLower(name)] }
 
 // Errors returns the parse error and every instruction error, in document
 // order.

@@ -2,7 +2,8 @@ package analysis
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // InlayKind tells what an inlay hint shows.
@@ -42,7 +43,7 @@ func (ix *Index) InlayHints(sp Span) []Inlay {
 		if n.Cmd == "from" && n.Base != nil {
 			end := n.Abs(n.Base.Span).End
 			if len(n.Uses) > 0 {
-				if v, ok := ix.expand(i, n.Base.Value, 0); ok && v != n.Base.Value {
+				if v, ok := ix.expandBase(ix.Doc.Slice(n.Abs(n.Base.Span))); ok && v != n.Base.Value {
 					out = append(out, Inlay{Off: end, Label: v, Kind: InlayBase, Tooltip: "the base with the ARG defaults"})
 				}
 			}
@@ -58,7 +59,7 @@ func (ix *Index) InlayHints(sp Span) []Inlay {
 			label := st.Name
 			if label == "" {
 				label = st.Base
-				if v, ok := ix.expand(st.First, st.Base, 0); ok {
+				if v, ok := ix.expandBase(st.Base); ok {
 					label = v
 				}
 			}
@@ -81,76 +82,10 @@ func (ix *Index) numberedStage(s int) bool {
 	return false
 }
 
-// expand fills in the variables of a value used in instruction i with the
-// defaults of the ARGs they resolve to, as far as they are known without
-// build arguments: `$N`, `${N}`, `${N:-word}` and `${N-word}`.
-func (ix *Index) expand(i int, v string, depth int) (string, bool) {
-	if depth > 8 {
-		return "", false
-	}
-	var b strings.Builder
-	for k := 0; k < len(v); k++ {
-		c := v[k]
-		if c != '$' || k+1 == len(v) {
-			b.WriteByte(c)
-			continue
-		}
-		var name, word string
-		hasWord, unsetOnly := false, false
-		if v[k+1] == '{' {
-			end := strings.IndexByte(v[k:], '}')
-			if end < 0 {
-				return "", false
-			}
-			body := v[k+2 : k+end]
-			k += end
-			name = body
-			if p := strings.IndexAny(body, ":-+?"); p >= 0 {
-				name = body[:p]
-				switch {
-				case strings.HasPrefix(body[p:], ":-"):
-					word, hasWord = body[p+2:], true
-				case body[p] == '-':
-					word, hasWord, unsetOnly = body[p+1:], true, true
-				default:
-					return "", false
-				}
-			}
-		} else {
-			e := k + 1
-			for e < len(v) && isNameByte(v[e], e == k+1) {
-				e++
-			}
-			if e == k+1 {
-				b.WriteByte(c)
-				continue
-			}
-			name = v[k+1 : e]
-			k = e - 1
-		}
-		val, set := ix.argDefault(i, name, depth)
-		switch {
-		case set && (val != "" || unsetOnly):
-			b.WriteString(val)
-		case hasWord:
-			w, ok := ix.expand(i, word, depth+1)
-			if !ok {
-				return "", false
-			}
-			b.WriteString(w)
-		default:
-			return "", false
-		}
-	}
-	return b.String(), true
-}
-
-// argDefault returns the default of the ARG name as seen from
-// instruction i, expanded in turn; set is false when it has none.
-func (ix *Index) argDefault(i int, name string, depth int) (string, bool) {
-	site, ok := ix.ResolveVar(i, name)
-	if !ok || !site.Decl.HasDefault {
-		return "", false
-	}
-	return ix.expand(site.Instruction, site.Decl.Value.Value, depth+1)
+// expandBase fills in the variables of a FROM value with the global ARGs
+// of a build with no build arguments, with BuildKit's lexer, as the build
+// does (an unset variable gives ""). ok is false when the lexer rejects it.
+func (ix *Index) expandBase(v string) (string, bool) {
+	res, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(v, ix.Model().GlobalArgs(DefaultPlatform))
+	return res, err == nil
 }

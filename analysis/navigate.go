@@ -3,21 +3,23 @@ package analysis
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 )
 
-// RefAt returns the stage reference whose value contains off.
+// RefAt returns the stage reference whose value contains off: for an
+// ONBUILD trigger run by several stages, as the first of them runs it.
 func (ix *Index) RefAt(off int) (StageRef, bool) {
 	n, ok := ix.NodeAt(off)
 	if !ok {
 		return StageRef{}, false
 	}
-	for _, r := range n.Refs {
-		if span := n.Abs(r.Value.Span); span.Contains(off) {
-			return StageRef{
-				Kind: r.Kind, Value: r.Value.Value, Span: span, Numeric: r.Numeric,
-				Instruction: n.Index, Stage: ix.StageOf(n.Index), Resolution: r.Resolution, Target: r.Target,
-			}, true
+	refs := ix.Refs()
+	k := sort.Search(len(refs), func(k int) bool { return refs[k].Instruction >= n.Index })
+	for ; k < len(refs) && refs[k].Instruction == n.Index; k++ {
+		if refs[k].Span.Contains(off) {
+			return refs[k], true
 		}
 	}
 	return StageRef{}, false
@@ -33,27 +35,32 @@ func (ix *Index) StageNameAt(off int) (int, bool) {
 }
 
 // StageUses returns the references that name stage s: those that resolve to
-// it and those that name it from too early (which BuildKit rejects), in
-// document order.
+// it, those that name it from too early (which BuildKit rejects) and those
+// built from variables whose pattern can name it, in document order.
 func (ix *Index) StageUses(s int) []StageRef {
+	m := ix.Model()
 	var out []StageRef
-	for _, r := range ix.Refs() {
-		if r.Target == s && (r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage) {
+	last := Span{-1, -1}
+	for _, r := range m.Refs() {
+		if r.Span == last {
+			continue // an ONBUILD trigger run by several stages
+		}
+		if slices.Contains(m.Candidates(r), s) || (r.Pattern < 0 && r.Target == s && r.Resolution == ResolvesLaterStage) {
 			out = append(out, r)
+			last = r.Span
 		}
 	}
 	return out
 }
 
 // Dependencies returns the stages that stage s builds on or copies from,
-// each once, in order of first mention.
+// each once, in order of first mention, as the default build resolves them.
 func (ix *Index) Dependencies(s int) []int {
 	var out []int
 	seen := map[int]bool{}
-	rec := ix.stages[s]
-	for i := rec.first; i < rec.end; i++ {
-		for _, r := range ix.inst(i).Refs {
-			if r.Resolution == ResolvesStage && !seen[r.Target] {
+	for _, r := range ix.Model().StageRefs(s) {
+		if r.Resolution == ResolvesStage || (r.Pattern >= 0 && r.Target >= 0 && r.Target < s) {
+			if !seen[r.Target] {
 				seen[r.Target] = true
 				out = append(out, r.Target)
 			}

@@ -207,7 +207,7 @@ func (ix *Index) appendBlocks(insts []*Instruction, starts []int, delta int) {
 // changed in place: earlier indexes may share it.
 func (ix *Index) link() {
 	ix.stages = nil
-	ix.byName = map[string]int{}
+	ix.byName = map[string][]int{}
 	i := 0
 	for _, b := range ix.blocks {
 		for _, in := range b.insts {
@@ -216,9 +216,8 @@ func (ix *Index) link() {
 					ix.stages[n-1].end = i
 				}
 				if in.Name != nil {
-					if _, dup := ix.byName[strings.ToLower(in.Name.Value)]; !dup {
-						ix.byName[strings.ToLower(in.Name.Value)] = len(ix.stages)
-					}
+					k := strings.ToLower(in.Name.Value)
+					ix.byName[k] = append(ix.byName[k], len(ix.stages))
 				}
 				ix.stages = append(ix.stages, stageRec{first: i})
 			}
@@ -268,15 +267,26 @@ func (ix *Index) resolveBlock(k, from, to int) {
 	}
 }
 
-// resolve decides what a reference in stage cur names, as BuildKit does:
-// names compare case-insensitively and only earlier stages count; a number
-// counts stages from 0; anything else is an image.
-func resolve(r Ref, cur, nstages int, byName map[string]int) (Resolution, int) {
+// resolve decides what a reference in stage cur names, as BuildKit's
+// dockerfile2llb does. A FROM base is looked up, exactly as written, among
+// the names of the stages before it (BuildKit registers a stage's name only
+// after resolving its base, and stores names in lower case), the latest one
+// of that name winning: `FROM alpine AS alpine` is the image. A `--from`
+// is looked up case-insensitively once every stage is registered, so the
+// last stage of that name wins, wherever it stands; a number counts stages
+// from 0. Anything else is an image.
+func resolve(r Ref, cur, nstages int, byName map[string][]int) (Resolution, int) {
 	v := r.Value.Value
 	if strings.Contains(v, "$") {
 		return ResolvesVariable, -1
 	}
-	if r.Numeric && r.Kind != RefFrom {
+	if r.Kind == RefFrom {
+		if t := latestBefore(byName[v], cur); t >= 0 {
+			return ResolvesStage, t
+		}
+		return ResolvesImage, -1
+	}
+	if r.Numeric {
 		n := atoi(v)
 		switch {
 		case n >= 0 && n < cur:
@@ -286,13 +296,27 @@ func resolve(r Ref, cur, nstages int, byName map[string]int) (Resolution, int) {
 		}
 		return ResolvesOutOfRange, -1
 	}
-	if t, ok := byName[strings.ToLower(v)]; ok {
+	if ss := byName[strings.ToLower(v)]; len(ss) > 0 {
+		t := ss[len(ss)-1]
 		if t < cur {
 			return ResolvesStage, t
 		}
 		return ResolvesLaterStage, t
 	}
 	return ResolvesImage, -1
+}
+
+// latestBefore returns the last of the ascending stages ss that comes
+// before stage cur, or -1.
+func latestBefore(ss []int, cur int) int {
+	t := -1
+	for _, s := range ss {
+		if s >= cur {
+			break
+		}
+		t = s
+	}
+	return t
 }
 
 func atoi(s string) int {

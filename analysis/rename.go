@@ -77,9 +77,16 @@ func (ix *Index) renameStage(s int, newName string) ([]Edit, error) {
 	}
 	var edits []Edit
 	for _, o := range ix.stageOccurrences(s) {
-		if !o.Numeric {
-			edits = append(edits, Edit{Span: o.Span, Text: newName})
+		if o.Numeric {
+			continue
 		}
+		text := newName
+		if r, ok := ix.RefAt(o.Span.Start); ok && r.Kind == RefFrom && r.Span == o.Span {
+			// BuildKit compares a FROM base exactly with the lower-cased
+			// stage names.
+			text = lower
+		}
+		edits = append(edits, Edit{Span: o.Span, Text: text})
 	}
 	return edits, nil
 }

@@ -14,7 +14,9 @@ var DuplicateStageName = register(&Rule{
 of one name, references and ` + "`--target`" + ` pick one of them, and which one differs
 between BuildKit's resolution of ` + "`--from`" + ` and of ` + "`--target`" + `. Rename one of them.
 
-Both stages are reported, each pointing to the other.`,
+As BuildKit does, the later declaration is reported, pointing to the first.
+BuildKit resolves a reference to the name (` + "`--from`" + `, ` + "`--target`" + `) to the last
+stage of that name, and a ` + "`FROM`" + ` to the last one before it.`,
 	Bad: `FROM alpine AS base
 RUN echo one
 
@@ -31,37 +33,22 @@ COPY --from=base-alpine /etc/alpine-release /
 })
 
 func runDuplicateStageName(p *Pass) {
-	ix := p.Index
-	stages := ix.Stages()
-	byName := map[string][]int{}
-	var order []string
+	stages := p.Index.Stages()
+	first := map[string]int{}
 	for _, st := range stages {
 		if st.Name == "" {
 			continue
 		}
 		k := strings.ToLower(st.Name)
-		if byName[k] == nil {
-			order = append(order, k)
-		}
-		byName[k] = append(byName[k], st.Index)
-	}
-	for _, k := range order {
-		ss := byName[k]
-		if len(ss) < 2 {
+		f, dup := first[k]
+		if !dup {
+			first[k] = st.Index
 			continue
 		}
-		for _, s := range ss {
-			var rel []Related
-			for _, o := range ss {
-				if o != s {
-					rel = append(rel, Related{Span: stages[o].NameSpan, Message: fmt.Sprintf("stage %q is also defined here", stages[o].Name)})
-				}
-			}
-			p.Report(Diagnostic{
-				Span:    stages[s].NameSpan,
-				Message: fmt.Sprintf("Duplicate stage name %q, stage names should be unique", k),
-				Related: rel,
-			})
-		}
+		p.Report(Diagnostic{
+			Span:    st.NameSpan,
+			Message: fmt.Sprintf("Duplicate stage name %q, stage names should be unique", k),
+			Related: []Related{{Span: stages[f].NameSpan, Message: fmt.Sprintf("stage %q is first defined here", stages[f].Name)}},
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -22,10 +23,9 @@ type Pass struct {
 // facts are views of the index that several rules need, computed once per
 // run and shared by its passes.
 type facts struct {
-	nodes  []analysis.Node
-	byCmd  map[string][]analysis.Node
-	slots  [][]int // instruction numbers by cmdSlot
-	global mapEnv
+	nodes []analysis.Node
+	byCmd map[string][]analysis.Node
+	slots [][]int // instruction numbers by cmdSlot
 }
 
 // Nodes returns every instruction in place, in order.
@@ -70,13 +70,16 @@ func cmdSlot(cmd string) int {
 	return len(cmdSlots)
 }
 
-// GlobalEnv returns the global ARGs with their default values, expanded.
-func (p *Pass) GlobalEnv() mapEnv {
-	p.ensureFacts()
-	if p.facts.global == nil {
-		p.facts.global = globalEnv(p.Index)
-	}
-	return p.facts.global
+// GlobalEnv returns the global ARGs of a build with no build arguments on
+// the default platform, as the build model computes them.
+func (p *Pass) GlobalEnv() shell.EnvGetter {
+	return p.Index.Model().GlobalArgs(analysis.DefaultPlatform)
+}
+
+// getVar returns the value of name in env, "" when it is not set.
+func getVar(env shell.EnvGetter, name string) string {
+	v, _ := env.Get(name)
+	return v
 }
 
 func (p *Pass) ensureFacts() {

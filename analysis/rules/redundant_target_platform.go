@@ -23,7 +23,7 @@ useful one, for cross-compiling.) The fix removes the flag.`,
 
 func runRedundantTargetPlatform(p *Pass) {
 	ix := p.Index
-	var env mapEnv
+	var env shell.EnvGetter
 	for _, st := range ix.Stages() {
 		n := ix.Node(st.First)
 		f := n.Flag("platform")
@@ -36,7 +36,7 @@ func runRedundantTargetPlatform(p *Pass) {
 			env = p.GlobalEnv()
 		}
 		res, err := shell.NewLex(rune(ix.Escape)).ProcessWordWithMatches(f.Value.Value, env)
-		if err != nil || len(res.Matched) != 1 || len(res.Unmatched) != 0 || res.Result != env["TARGETPLATFORM"] {
+		if err != nil || len(res.Matched) != 1 || len(res.Unmatched) != 0 || res.Result != getVar(env, "TARGETPLATFORM") {
 			continue
 		}
 		if _, ok := res.Matched["TARGETPLATFORM"]; !ok {

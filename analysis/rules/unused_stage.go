@@ -2,9 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -58,48 +55,12 @@ func runUnusedStage(p *Pass) {
 	if n < 2 {
 		return
 	}
-	reached := make([]bool, n)
-	var work []int
-	reach := func(s int) {
-		if s >= 0 && s < n && !reached[s] {
-			reached[s] = true
-			work = append(work, s)
-		}
+	var names []string
+	if p.Config != nil {
+		names = p.Config.Targets
 	}
-	reach(n - 1)
-	for _, t := range p.Config.Targets {
-		reach(ix.StageByName(t))
-	}
+	reached := ix.Model().Reachable(ix.BuildTargets(names))
 	stages := ix.Stages()
-	byStage := refsByStage(ix)
-	patterns := map[string]*regexp.Regexp{}
-	for len(work) > 0 {
-		s := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, r := range byStage[s] {
-			switch r.Resolution {
-			case analysis.ResolvesStage:
-				reach(r.Target)
-			case analysis.ResolvesVariable:
-				if onlyVariables(r.Value) {
-					for t := 0; t < s; t++ {
-						reach(t)
-					}
-					continue
-				}
-				re, ok := patterns[r.Value]
-				if !ok {
-					re = variablePattern(r.Value)
-					patterns[r.Value] = re
-				}
-				for t := 0; t < s; t++ {
-					if !reached[t] && (re.MatchString(strings.ToLower(stages[t].Name)) || re.MatchString(strconv.Itoa(t))) {
-						reach(t)
-					}
-				}
-			}
-		}
-	}
 	for s := 0; s < n; s++ {
 		st := stages[s]
 		if reached[s] || st.Base == "" {
@@ -113,46 +74,4 @@ func runUnusedStage(p *Pass) {
 		}
 		p.Reportf(st.Span, []Fix{{Title: "Remove unused stage " + stageName(ix, s), Edits: []analysis.Edit{deleteStage(p.Doc(), st.Span)}}}, "%s", msg)
 	}
-}
-
-// refsByStage groups the index's references by the stage holding them:
-// references come in document order, so each stage's are a sub-slice.
-func refsByStage(ix *analysis.Index) [][]analysis.StageRef {
-	out := make([][]analysis.StageRef, ix.StageCount())
-	refs := ix.Refs()
-	for i := 0; i < len(refs); {
-		j := i
-		for j < len(refs) && refs[j].Stage == refs[i].Stage {
-			j++
-		}
-		if s := refs[i].Stage; s >= 0 {
-			out[s] = refs[i:j:j]
-		}
-		i = j
-	}
-	return out
-}
-
-var varInRef = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-
-// variablePattern turns a reference built from variables into a pattern
-// that matches whatever the variables could expand to.
-func variablePattern(v string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^")
-	last := 0
-	for _, m := range varInRef.FindAllStringIndex(v, -1) {
-		b.WriteString(regexp.QuoteMeta(strings.ToLower(v[last:m[0]])))
-		b.WriteString(".*")
-		last = m[1]
-	}
-	b.WriteString(regexp.QuoteMeta(strings.ToLower(v[last:])))
-	b.WriteString("$")
-	return regexp.MustCompile(b.String())
-}
-
-// onlyVariables reports whether a reference is made of variables alone,
-// so it may name any stage.
-func onlyVariables(v string) bool {
-	return varInRef.ReplaceAllString(v, "") == ""
 }

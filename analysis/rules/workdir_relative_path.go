@@ -2,10 +2,6 @@ package rules
 
 import (
 	"strings"
-
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
-
-	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 var WorkdirRelativePath = register(&Rule{
@@ -28,7 +24,7 @@ WORKDIR /app
 
 func runWorkdirRelativePath(p *Pass) {
 	ix := p.Index
-	lex := shell.NewLex(rune(ix.Escape))
+	m := ix.Model()
 	hasWorkdir := stagesWith(p, "workdir")
 	done := make([]bool, ix.StageCount())
 	for _, n := range p.NodesOf("workdir") {
@@ -41,39 +37,22 @@ func runWorkdirRelativePath(p *Pass) {
 		for _, b := range stageChain(ix, s)[1:] {
 			set = set || hasWorkdir[b]
 		}
-		i := n.Index
-		{
-			if set {
+		if set {
+			continue
+		}
+		path := n.Args[0].Value
+		if strings.Contains(path, "$") {
+			// Expanded as BuildKit does, with the ARG and ENV values in
+			// scope (an ENV built from an ARG included).
+			v, ok := m.Expand(n.Index, p.Text(argsSpan(n)))
+			if !ok {
 				continue
 			}
-			path := n.Args[0].Value
-			if strings.Contains(path, "$") {
-				var err error
-				path, _, err = lex.ProcessWord(p.Text(argsSpan(n)), visibleEnv(ix, i, p.GlobalEnv()))
-				if err != nil {
-					continue
-				}
-			}
-			if strings.HasPrefix(path, "/") {
-				continue
-			}
-			p.Reportf(argsSpan(n), nil, "Relative workdir %q can have unexpected results if the base image changes", path)
+			path = v
 		}
-	}
-}
-
-// visibleEnv returns the variables visible to instruction i with their
-// defaults as written (not expanded further).
-func visibleEnv(ix *analysis.Index, i int, global mapEnv) mapEnv {
-	env := mapEnv{}
-	for _, v := range ix.VisibleVars(i) {
-		if v.Decl.HasDefault {
-			env[v.Decl.Name.Value] = v.Decl.Value.Value
-		} else if g, ok := global[v.Decl.Name.Value]; ok {
-			env[v.Decl.Name.Value] = g
-		} else {
-			env[v.Decl.Name.Value] = ""
+		if strings.HasPrefix(path, "/") {
+			continue
 		}
+		p.Reportf(argsSpan(n), nil, "Relative workdir %q can have unexpected results if the base image changes", path)
 	}
-	return env
 }

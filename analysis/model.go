@@ -1,0 +1,428 @@
+package analysis
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// The build model is what the Dockerfile of one index builds: every stage
+// reference with what it resolves to, the patterns of references built
+// from variables, the global ARG values and which stages a build reaches.
+// It is computed once per index, on first use, and read by every feature
+// (navigation, rules, graph, lenses, hints), so that they cannot disagree.
+//
+// Resolution follows BuildKit's dockerfile2llb:
+//   - a FROM base is expanded with the global ARGs, then looked up exactly
+//     among the (lower-case) names of the stages before it, the latest
+//     winning; otherwise it is an image (`FROM alpine AS alpine` too);
+//   - a `--from` (COPY, ADD, RUN --mount) is looked up case-insensitively
+//     among every stage, the last of a name winning, or by index; it must
+//     name an earlier stage; variables are not expanded there (BuildKit
+//     rejects them), so the model keeps them as a pattern;
+//   - an ONBUILD trigger's `--from` resolves in each stage built FROM the
+//     trigger's stage;
+//   - `ARG SOURCE_DATE_EPOCH=<stage>` before the first FROM names a stage.
+
+// RefEpoch is a global `ARG SOURCE_DATE_EPOCH=<stage>`.
+const RefEpoch RefKind = RefMountFrom + 1
+
+// Pattern is a stage reference built from variables, such as
+// `base-${TARGETARCH}`: the stages its variables can make it name,
+// whatever values they take. References with the same text and kind share
+// one pattern, so a graph holds one node per pattern, not an edge per
+// candidate.
+type Pattern struct {
+	Value string
+	Kind  RefKind
+	// Stages are the stages the pattern can name, in order: by name, and
+	// for a `--from` also by index.
+	Stages []int
+}
+
+// Model is the build model of one index.
+type Model struct {
+	ix       *Index
+	refs     []StageRef
+	patterns []Pattern
+	byStage  [][]int // indices into refs, by the stage holding them
+	vars     varCache
+
+	usersOnce  sync.Once
+	direct     [][]int // stages whose references resolve to each stage
+	inPatterns [][]int // patterns that can name each stage
+	holders    [][]int // stages holding each pattern, in order
+}
+
+// Model returns the build model of the index, computing it on first use.
+func (ix *Index) Model() *Model {
+	ix.modelOnce.Do(func() { ix.model = buildModel(ix) })
+	return ix.model
+}
+
+func buildModel(ix *Index) *Model {
+	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
+	patternOf := map[patternKey]int{}
+	add := func(r StageRef) {
+		r.Pattern = -1
+		if r.Resolution == ResolvesVariable {
+			k := patternKey{r.Value, r.Kind == RefFrom}
+			p, ok := patternOf[k]
+			if !ok {
+				p = len(m.patterns)
+				patternOf[k] = p
+				m.patterns = append(m.patterns, m.newPattern(r.Value, r.Kind))
+			}
+			r.Pattern = p
+			r.Target = m.defaultPick(r)
+		}
+		if r.Stage >= 0 {
+			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
+		}
+		m.refs = append(m.refs, r)
+	}
+	ix.each(func(n Node) {
+		stage := ix.StageOf(n.Index)
+		for _, r := range n.Refs {
+			add(StageRef{
+				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
+				Instruction: n.Index, Stage: stage, Resolution: r.Resolution, Target: r.Target,
+			})
+		}
+		if n.Cmd == "onbuild" && stage >= 0 {
+			for _, r := range onbuildRefs(n.Instruction) {
+				for _, user := range ix.builtFrom(stage) {
+					res, target := resolve(r, user, len(ix.stages), ix.byName)
+					add(StageRef{
+						Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
+						Instruction: n.Index, Stage: user, Onbuild: true, Resolution: res, Target: target,
+					})
+				}
+			}
+		}
+		if n.Cmd == "arg" && stage < 0 {
+			for _, d := range n.Decls {
+				if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault {
+					continue
+				}
+				v := d.Value.Value
+				if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
+					continue
+				}
+				r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
+				for s := range ix.stages {
+					if name := ix.inst(ix.stages[s].first).Name; name != nil && strings.EqualFold(name.Value, v) {
+						r.Resolution, r.Target = ResolvesStage, s
+						break
+					}
+				}
+				add(r)
+			}
+		}
+	})
+	return m
+}
+
+type patternKey struct {
+	value string
+	from  bool
+}
+
+// builtFrom returns the stages whose FROM names stage s.
+func (ix *Index) builtFrom(s int) []int {
+	var out []int
+	for t := s + 1; t < len(ix.stages); t++ {
+		if ix.baseStage(t) == s {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// onbuildRefs returns the stage references of an ONBUILD trigger: the
+// `--from` of a COPY or ADD, the `from=` of a RUN's mounts.
+func onbuildRefs(in *Instruction) []Ref {
+	if len(in.Args) < 2 {
+		return nil
+	}
+	var out []Ref
+	cmd := strings.ToLower(in.Args[0].Value)
+	for _, a := range in.Args[1:] {
+		if !strings.HasPrefix(a.Value, "--") {
+			break
+		}
+		name, val, ok := strings.Cut(a.Value[2:], "=")
+		if !ok {
+			continue
+		}
+		// The value's bytes are those of the token from the '=' on unless it
+		// held quotes; then the span covers the whole flag.
+		vs := Span{a.Span.End - len(val), a.Span.End}
+		if a.Span.Len() != len(a.Value) {
+			vs = a.Span
+		}
+		tok := Token{Span: vs, Value: val}
+		switch {
+		case (cmd == "copy" || cmd == "add") && name == "from":
+			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
+		case cmd == "run" && name == "mount":
+			if v, ok := mountFrom(tok); ok {
+				out = append(out, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value), Target: -1})
+			}
+		}
+	}
+	return out
+}
+
+var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
+
+// newPattern lists the stages a reference built from variables can name:
+// each variable stands for any text. A FROM names stages by name only; a
+// `--from` also by index.
+func (m *Model) newPattern(value string, kind RefKind) Pattern {
+	ix := m.ix
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, loc := range varInValue.FindAllStringIndex(value, -1) {
+		b.WriteString(regexp.QuoteMeta(value[last:loc[0]]))
+		b.WriteString(".*")
+		last = loc[1]
+	}
+	b.WriteString(regexp.QuoteMeta(value[last:]))
+	b.WriteString("$")
+	expr := b.String()
+	if kind != RefFrom {
+		expr = "(?i)" + expr
+	}
+	re, err := regexp.Compile(expr)
+	p := Pattern{Value: value, Kind: kind}
+	if err != nil {
+		return p
+	}
+	for s := range ix.stages {
+		name := ix.inst(ix.stages[s].first).Name
+		switch {
+		case name != nil && re.MatchString(strings.ToLower(name.Value)):
+			p.Stages = append(p.Stages, s)
+		case kind != RefFrom && re.MatchString(strconv.Itoa(s)):
+			p.Stages = append(p.Stages, s)
+		}
+	}
+	return p
+}
+
+// defaultPick returns the stage a reference built from variables names
+// when the build gives no build arguments, on a linux/amd64 builder, or -1.
+func (m *Model) defaultPick(r StageRef) int {
+	_, t := m.ResolveWith(r, DefaultPlatform)
+	return t
+}
+
+// DefaultPlatform is the platform the model assumes when a value depends on
+// the platform ARGs.
+const DefaultPlatform = "linux/amd64"
+
+// ResolveWith returns what reference r names when the build runs for
+// platform with no build arguments: for a FROM, its base expanded with the
+// global ARGs; for a `--from` built from variables, its text expanded with
+// the ARG and ENV values in its stage (BuildKit itself rejects those).
+func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
+	if r.Resolution != ResolvesVariable {
+		return r.Resolution, r.Target
+	}
+	ix := m.ix
+	var env shell.EnvGetter = m.GlobalArgs(platform)
+	if r.Kind != RefFrom && r.Stage >= 0 {
+		env = m.State(r.Instruction).env
+	}
+	v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(r.Value, env)
+	if err != nil || v == "" || strings.Contains(v, "$") {
+		return ResolvesImage, -1
+	}
+	res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), ix.byName)
+	if res == ResolvesStage || res == ResolvesLaterStage {
+		return res, t
+	}
+	return res, -1
+}
+
+// Refs returns every stage reference in document order (ONBUILD triggers
+// once per stage that runs them).
+func (m *Model) Refs() []StageRef { return m.refs }
+
+// Patterns returns the patterns of the references built from variables.
+func (m *Model) Patterns() []Pattern { return m.patterns }
+
+// StageRefs returns the references held by stage s (run in it, for ONBUILD
+// triggers).
+func (m *Model) StageRefs(s int) []StageRef {
+	out := make([]StageRef, len(m.byStage[s]))
+	for i, k := range m.byStage[s] {
+		out[i] = m.refs[k]
+	}
+	return out
+}
+
+// Candidates returns the stages reference r can name, the one the defaults
+// pick first: for a plain reference the stage it resolves to, for one
+// built from variables every earlier stage its pattern can name.
+func (m *Model) Candidates(r StageRef) []int {
+	if r.Pattern < 0 {
+		if r.Target >= 0 && (r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage) {
+			return []int{r.Target}
+		}
+		return nil
+	}
+	var out []int
+	if r.Target >= 0 && r.Target < r.Stage {
+		out = append(out, r.Target)
+	}
+	for _, s := range m.patterns[r.Pattern].Stages {
+		if s >= r.Stage {
+			break
+		}
+		if s != r.Target {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Reachable returns, for each stage, whether building one of the stages
+// in targets may build it: through what references resolve to, and for a
+// reference built from variables through every earlier stage its pattern
+// can name, since build arguments choose among them.
+func (m *Model) Reachable(targets []int) []bool {
+	return m.reach(targets, "")
+}
+
+// DefaultReachable returns, for each stage, whether a build of target with
+// no build arguments for platform builds it, as BuildKit decides.
+func (m *Model) DefaultReachable(target int, platform string) []bool {
+	return m.reach([]int{target}, platform)
+}
+
+// reach walks from targets; with a platform, a pattern reaches only the
+// stage the defaults pick for it.
+func (m *Model) reach(targets []int, platform string) []bool {
+	n := len(m.ix.stages)
+	reached := make([]bool, n)
+	var work []int
+	push := func(s int) {
+		if s >= 0 && s < n && !reached[s] {
+			reached[s] = true
+			work = append(work, s)
+		}
+	}
+	for _, t := range targets {
+		push(t)
+	}
+	if platform == "" {
+		// BuildKit builds the stage SOURCE_DATE_EPOCH names to take its
+		// time, whatever the target.
+		push(m.EpochStage())
+	}
+	// done[p] counts the stages of pattern p already pushed: a holder
+	// pushes those before it, and stages come in order, so each pattern's
+	// list is walked once whatever the number of holders.
+	done := make([]int, len(m.patterns))
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		if b := m.ix.baseStage(s); b >= 0 {
+			push(b)
+		}
+		for _, k := range m.byStage[s] {
+			r := m.refs[k]
+			switch {
+			case r.Pattern >= 0 && platform != "":
+				if r.Kind == RefFrom {
+					if _, t := m.ResolveWith(r, platform); t >= 0 && t < s {
+						push(t)
+					}
+				}
+			case r.Pattern >= 0:
+				stages := m.patterns[r.Pattern].Stages
+				for done[r.Pattern] < len(stages) && stages[done[r.Pattern]] < s {
+					push(stages[done[r.Pattern]])
+					done[r.Pattern]++
+				}
+			case r.Resolution == ResolvesStage:
+				push(r.Target)
+			}
+		}
+	}
+	return reached
+}
+
+// EpochStage returns the stage a global `ARG SOURCE_DATE_EPOCH=<stage>`
+// names, or -1.
+func (m *Model) EpochStage() int {
+	for _, r := range m.refs {
+		if r.Kind == RefEpoch && r.Resolution == ResolvesStage {
+			return r.Target
+		}
+	}
+	return -1
+}
+
+// Users returns the stages that use stage s, each once, in order: those
+// holding a reference that resolves to it, or whose pattern can name it.
+// The work is that of the answer, whatever the number of patterns.
+func (m *Model) Users(s int) []int {
+	m.usersOnce.Do(m.indexUsers)
+	seen := map[int]bool{}
+	var out []int
+	for _, u := range m.direct[s] {
+		if !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	for _, p := range m.inPatterns[s] {
+		hs := m.holders[p]
+		for k := sort.SearchInts(hs, s+1); k < len(hs); k++ {
+			if !seen[hs[k]] {
+				seen[hs[k]] = true
+				out = append(out, hs[k])
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// indexUsers inverts the references: direct users of each stage, the
+// patterns each stage is named by, and the stages holding each pattern.
+func (m *Model) indexUsers() {
+	n := len(m.ix.stages)
+	m.direct = make([][]int, n)
+	m.inPatterns = make([][]int, n)
+	m.holders = make([][]int, len(m.patterns))
+	for p, pat := range m.patterns {
+		for _, s := range pat.Stages {
+			m.inPatterns[s] = append(m.inPatterns[s], p)
+		}
+	}
+	for u := 0; u < n; u++ {
+		for _, k := range m.byStage[u] {
+			r := m.refs[k]
+			switch {
+			case r.Pattern >= 0:
+				if h := m.holders[r.Pattern]; len(h) == 0 || h[len(h)-1] != u {
+					m.holders[r.Pattern] = append(h, u)
+				}
+			case r.Resolution == ResolvesStage:
+				if d := m.direct[r.Target]; len(d) == 0 || d[len(d)-1] != u {
+					m.direct[r.Target] = append(d, u)
+				}
+			}
+		}
+	}
+}
