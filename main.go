@@ -1,7 +1,7 @@
 // Command stagehand is a language server and checker for Dockerfiles.
 //
 //	stagehand [serve] [--stdio] [--log-file FILE] [--log-level LEVEL]
-//	stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...
+//	stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...
 //	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
 //	stagehand fmt [-w|-d] [--indent N] PATH...
 //	stagehand version
@@ -62,8 +62,10 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   stagehand [serve] [--stdio] [--log-file FILE] [--log-level debug|info|warn|error]
       serve the Language Server Protocol over stdin and stdout
-  stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...
-      report problems in Dockerfiles (directories are searched); --fix applies
+  stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...
+      report problems in Dockerfiles (directories are searched); stages that
+      the project's Compose, Bake, CI and script files build count as used
+      (the project is the nearest folder with .git, or --root); --fix applies
       the preferred fixes, --fix --diff prints them as a unified diff
   stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
       print the stages and what uses what, marking targets and unused stages

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // Settings is the "stagehand" configuration section, as clients send it in
@@ -50,32 +50,9 @@ func parseSettings(raw []byte) (*rules.Config, []error) {
 	if err := json.Unmarshal(raw, &st); err != nil {
 		return cfg, []error{fmt.Errorf("settings: %w", err)}
 	}
-	var errs []error
-	names := make([]string, 0, len(st.Rules))
-	for name := range st.Rules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if rules.Lookup(name) == nil {
-			errs = append(errs, fmt.Errorf("settings: unknown rule %q", name))
-			continue
-		}
-		sev, err := rules.ParseSeverity(st.Rules[name])
-		if err != nil {
-			errs = append(errs, fmt.Errorf("settings: rule %s: %w", name, err))
-			continue
-		}
-		if cfg.Severity == nil {
-			cfg.Severity = map[string]rules.Severity{}
-		}
-		cfg.Severity[name] = sev
-	}
-	for _, t := range st.Targets {
-		if t = strings.TrimSpace(t); t != "" {
-			cfg.Targets = append(cfg.Targets, t)
-		}
-	}
+	// The same checks as the project's settings file.
+	l, errs := (&workspace.Settings{Rules: st.Rules, Targets: st.Targets}).Layer("settings")
+	cfg.Severity, cfg.Targets = l.Severity, l.Targets
 	return cfg, errs
 }
 

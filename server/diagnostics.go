@@ -136,6 +136,9 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 // the .dockerignore beside it, and the stages the workspace builds from it.
 func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	base, _ := s.rulesConfig()
+	if p, ok := docPath(snap.URI); ok {
+		base = s.ws.rulesFor(p, base) // the project's settings file, under the editor's
+	}
 	cfg := *base
 	cfg.Ignore = s.dockerignore(snap.URI)
 	cfg.Cache = s.ruleCache

@@ -205,21 +205,14 @@ func (s *Server) targetLocations(ts []workspace.Target) []protocol.Location {
 }
 
 // builtBy describes, for people, the files that build a stage as a target:
-// `compose.yaml` (service api), ...
+// `compose.yaml:6 (service api)`, ...
 func (s *Server) builtBy(ts []workspace.Target) string {
 	s.mu.Lock()
 	roots := s.roots
 	s.mu.Unlock()
 	parts := make([]string, 0, len(ts))
 	for _, t := range ts {
-		name := filepath.Base(t.File)
-		for _, r := range roots {
-			if rel, err := filepath.Rel(r, t.File); err == nil && !strings.HasPrefix(rel, "..") {
-				name = filepath.ToSlash(rel)
-				break
-			}
-		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", name, t.Owner))
+		parts = append(parts, t.Site(roots))
 	}
 	return strings.Join(parts, ", ")
 }

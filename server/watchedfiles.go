@@ -13,7 +13,8 @@ import (
 
 // workspaceGlobs are the files whose changes on disk the server follows.
 var workspaceGlobs = []string{
-	"**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}",
+	workspace.DockerfileGlob(),
+	"**/" + workspace.SettingsFile,
 	"**/{compose,docker-compose}*.{yaml,yml}",
 	"**/docker-bake*.{hcl,json}",
 	"**/.github/workflows/*.{yml,yaml}",
@@ -90,6 +91,13 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 	for _, ev := range params.Changes {
 		p, ok := filePath(ev.URI)
 		if !ok {
+			continue
+		}
+		if filepath.Base(p) == workspace.SettingsFile {
+			go func() { // a rescan: off the connection's read loop
+				s.ws.reload(workspace.DefaultLimits)
+				s.refreshDiagnostics()
+			}()
 			continue
 		}
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)

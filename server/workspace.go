@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
@@ -19,7 +20,8 @@ import (
 // open, and the Dockerfiles on disk that those targets build.
 type workspaceState struct {
 	ix    atomic.Pointer[workspace.Index]
-	ready chan struct{} // closed when the first scan is done
+	proj  atomic.Pointer[workspace.Project] // the settings files
+	ready chan struct{}                     // closed when the first scan is done
 	once  sync.Once
 
 	mu      sync.Mutex // guards disk, buffers and the read-modify-write of ix
@@ -38,6 +40,7 @@ type diskIndex struct {
 func newWorkspaceState() *workspaceState {
 	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}}
 	w.ix.Store(workspace.Scan(nil, workspace.DefaultLimits))
+	w.proj.Store(workspace.LoadProject(nil))
 	return w
 }
 
@@ -45,8 +48,10 @@ func newWorkspaceState() *workspaceState {
 func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*workspace.Index)) {
 	w.once.Do(func() {
 		go func() {
-			ix := workspace.Scan(roots, lim)
+			proj := workspace.LoadProject(roots)
+			ix := proj.Scan(lim)
 			w.mu.Lock()
+			w.proj.Store(proj)
 			for p, text := range w.buffers {
 				ix = ix.Update(p, text)
 			}
@@ -58,6 +63,31 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			}
 		}()
 	})
+}
+
+// reload re-reads the settings files and scans the roots again, after a
+// settings file changed: what it ignores may have changed too.
+func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
+	roots := w.proj.Load().Roots
+	proj := workspace.LoadProject(roots)
+	ix := proj.Scan(lim)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p, text := range w.buffers {
+		ix = ix.Update(p, text)
+	}
+	w.proj.Store(proj)
+	w.ix.Store(ix)
+	return proj
+}
+
+// rulesFor is the rules' configuration of the Dockerfile at path: the
+// project's settings file, overridden by the editor's settings.
+func (w *workspaceState) rulesFor(path string, editor *rules.Config) *rules.Config {
+	file, _ := w.proj.Load().Settings(path).Layer(workspace.SettingsFile)
+	cfg, _ := workspace.Merge(file, workspace.Layer{Source: "editor settings", Severity: editor.Severity, Targets: editor.Targets})
+	cfg.Ignore, cfg.Cache = editor.Ignore, editor.Cache
+	return cfg
 }
 
 // index returns the current workspace index.

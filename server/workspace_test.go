@@ -169,7 +169,7 @@ func TestWorkspaceTargets(t *testing.T) {
 	if err := c.call(protocol.MethodTextDocumentHover, &protocol.HoverParams{TextDocumentPositionParams: onLint}, &h); err != nil {
 		t.Fatal(err)
 	}
-	if md, ok := h.Contents.(*protocol.MarkupContent); !ok || !strings.Contains(md.Value, "docker-bake.hcl (target lint)") {
+	if md, ok := h.Contents.(*protocol.MarkupContent); !ok || !strings.Contains(md.Value, "docker-bake.hcl:3 (target lint)") {
 		t.Errorf("hover on lint: %#v", h.Contents)
 	}
 }

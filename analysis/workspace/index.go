@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // Limits bound a workspace scan, so that opening a home directory by
@@ -19,9 +18,6 @@ type Limits struct {
 // DefaultLimits suit a large monorepo.
 var DefaultLimits = Limits{MaxFiles: 200_000, MaxBytes: 256 << 20, MaxSize: 4 << 20}
 
-// skipDirs are never entered.
-var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".hg": true, ".svn": true}
-
 // Index is what a workspace scan found: the Dockerfiles and the targets
 // other files name. It is immutable; Update and Remove return new ones.
 type Index struct {
@@ -31,60 +27,43 @@ type Index struct {
 	Truncated   bool                // a limit stopped the scan
 }
 
-// IsDockerfile reports whether a file name is a Dockerfile's.
-func IsDockerfile(name string) bool {
-	base := strings.ToLower(filepath.Base(name))
-	return base == "dockerfile" || base == "containerfile" ||
-		strings.HasSuffix(base, ".dockerfile") || strings.HasSuffix(base, ".containerfile") ||
-		strings.HasPrefix(base, "dockerfile.") || strings.HasPrefix(base, "containerfile.")
-}
-
 // Scan walks roots for Dockerfiles and the files that name targets. It
 // does not follow symbolic links, so it cannot loop or leave the roots.
-func Scan(roots []string, lim Limits) *Index {
+func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
+
+// scan is Scan leaving out the paths ignore matches.
+func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
 	ix := &Index{Roots: roots, files: map[string][]Target{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil // unreadable: skip it, keep going
-			}
-			if d.IsDir() {
-				if p != root && skipDirs[d.Name()] {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
+		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
 			if seen++; seen > lim.MaxFiles {
 				ix.Truncated = true
-				return filepath.SkipAll
+				return false
 			}
 			if IsDockerfile(p) {
 				ix.Dockerfiles = append(ix.Dockerfiles, p)
-				return nil
+				return true
 			}
 			if Classify(p) == NotTargets {
-				return nil
+				return true
 			}
 			info, err := d.Info()
 			if err != nil || info.Size() > lim.MaxSize {
-				return nil
+				return true
 			}
 			if read += info.Size(); read > lim.MaxBytes {
 				ix.Truncated = true
-				return filepath.SkipAll
+				return false
 			}
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil
+				return true
 			}
 			if ts := Extract(p, string(data)); len(ts) > 0 {
 				ix.files[p] = ts
 			}
-			return nil
+			return true
 		})
 	}
 	sort.Strings(ix.Dockerfiles)
@@ -145,6 +124,15 @@ func (ix *Index) TargetsFor(p string) []Target {
 		return out[i].Span.Start < out[j].Span.Start
 	})
 	return out
+}
+
+// TargetCount is the number of targets the index holds.
+func (ix *Index) TargetCount() int {
+	n := 0
+	for _, ts := range ix.files {
+		n += len(ts)
+	}
+	return n
 }
 
 // TargetsIn returns the targets that file p names.

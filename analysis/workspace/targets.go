@@ -7,6 +7,7 @@
 package workspace
 
 import (
+	"fmt"
 	"path"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,7 @@ type Target struct {
 	Kind       Kind          // what sort of file that is
 	Name       string        // the stage named; "" while it is being typed
 	Span       analysis.Span // the name's bytes in File (empty where the value is empty)
+	Line       int           // Span's line in File, 1-based
 	Dockerfile string        // the Dockerfile it builds, cleaned and absolute when File is
 	Owner      string        // the Compose service, Bake target or workflow step, for messages
 }
@@ -98,8 +100,26 @@ func Extract(p string, content string) []Target {
 	for i := range ts {
 		ts[i].File = p
 		ts[i].Kind = Classify(p)
+		ts[i].Line = 1 + strings.Count(content[:min(ts[i].Span.Start, len(content))], "\n")
 	}
 	return ts
+}
+
+// RelFile is the target's file relative to the first root holding it, with
+// forward slashes; the file as it is outside them.
+func (t Target) RelFile(roots []string) string {
+	for _, r := range roots {
+		if rel, err := filepath.Rel(r, t.File); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return t.File
+}
+
+// Site describes where the target is named, for people:
+// `compose.yaml:12 (service api)`.
+func (t Target) Site(roots []string) string {
+	return fmt.Sprintf("%s:%d (%s)", t.RelFile(roots), t.Line, t.Owner)
 }
 
 // dockerfileFor joins a build context and a Dockerfile name as the tools do:

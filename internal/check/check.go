@@ -3,18 +3,18 @@
 package check
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // Exit codes of Main.
@@ -37,6 +37,10 @@ type Finding struct {
 	Message   string `json:"message"`
 
 	URL string `json:"url,omitempty"`
+	// BuiltBy lists, for UnusedStage, the places in the project that
+	// build a stage of the file as a target: none of them reaches the
+	// stage reported.
+	BuiltBy []Site `json:"builtBy,omitempty"`
 
 	level rules.Severity
 	diag  rules.Diagnostic
@@ -55,11 +59,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
+	root := fl.String("root", "", "the project's root `folder` (default: the nearest folder above the first PATH holding .git)")
+	noWorkspace := fl.Bool("no-workspace", false, "check each file alone: no scan of the project for targets, no "+workspace.SettingsFile)
+	verbose := fl.Bool("verbose", false, "say where each setting came from and what the project scan found, on stderr")
 	fixes := fixFlags(fl)
 	var severities severityFlag
 	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -74,33 +81,47 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
+	flags := workspace.Layer{Source: "--rule", Severity: severities.m}
+	targetFlags := workspace.Layer{Source: "--targets"}
+	for _, t := range strings.Split(*targets, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			targetFlags.Targets = append(targetFlags.Targets, t)
+		}
+	}
+	var proj *Project
+	if !*noWorkspace {
+		proj = OpenProject(*root, fl.Arg(0))
+		for _, err := range proj.Errors {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+		}
+		if *verbose {
+			proj.describe(stderr)
+		}
+	}
+	cfg, origins := workspace.Merge(proj.layer(), flags, targetFlags)
+	if *verbose {
+		for _, o := range origins {
+			fmt.Fprintf(stderr, "stagehand check: %s\n", o)
+		}
+	}
+
 	code := ExitOK
-	files, err := Files(fl.Args())
+	files, err := proj.files(fl.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 		code = ExitUsage
 	}
+	results := parallel(files, func(path string) *fileResult {
+		return checkFile(path, cfg, proj, fixes)
+	})
 	var all []Finding
-	for _, path := range files {
-		text, err := os.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+	for _, r := range results {
+		stdout.Write(r.stdout.Bytes())
+		stderr.Write(r.stderr.Bytes())
+		if r.failed {
 			code = ExitUsage
-			continue
 		}
-		cfg := &rules.Config{Severity: severities.m}
-		for _, t := range strings.Split(*targets, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				cfg.Targets = append(cfg.Targets, t)
-			}
-		}
-		if m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path)); err != nil {
-			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
-		} else {
-			cfg.Ignore = m
-		}
-		text = fixes.run(path, text, cfg, stdout, stderr)
-		all = append(all, FileWithConfig(path, string(text), cfg)...)
+		all = append(all, r.findings...)
 	}
 
 	switch *format {
@@ -138,6 +159,46 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
+// fileResult is what checking one file gave: its findings and what it
+// printed, kept apart so that files checked in parallel print in order.
+type fileResult struct {
+	findings       []Finding
+	stdout, stderr bytes.Buffer
+	failed         bool // the file could not be read
+}
+
+// checkFile checks the file at path under base, with the stages the
+// project builds from it as targets and the .dockerignore beside it.
+func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fileResult {
+	r := &fileResult{}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
+		r.failed = true
+		return r
+	}
+	cfg := *base
+	built := proj.builds(path)
+	for _, t := range built {
+		if t.Name != "" {
+			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
+		}
+	}
+	if m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path)); err != nil {
+		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
+	} else {
+		cfg.Ignore = m
+	}
+	text = fixes.run(path, text, &cfg, &r.stdout, &r.stderr)
+	r.findings = FileWithConfig(path, string(text), &cfg)
+	for i := range r.findings {
+		if r.findings[i].Rule == "UnusedStage" {
+			r.findings[i].BuiltBy = proj.sites(built)
+		}
+	}
+	return r
+}
+
 // File returns the findings in text, the content of path, under the
 // default configuration.
 func File(path, text string) []Finding { return FileWithConfig(path, text, nil) }
@@ -168,53 +229,10 @@ func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 	return out
 }
 
-// skipDirs are directories Files does not descend into.
-var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
-
-// IsDockerfile reports whether a file name is one Files picks up in a
-// directory: Dockerfile, Containerfile, *.Dockerfile or Dockerfile.*.
-func IsDockerfile(name string) bool {
-	return name == "Dockerfile" || name == "Containerfile" ||
-		strings.HasSuffix(name, ".Dockerfile") || strings.HasPrefix(name, "Dockerfile.")
-}
-
-// Files expands paths: a file is taken as is, a directory is walked for
-// Dockerfiles. It returns the files it found and the errors it met.
-func Files(paths []string) ([]string, error) {
-	var files []string
-	var errs []error
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if IsDockerfile(d.Name()) && d.Type().IsRegular() {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return files, errors.Join(errs...)
-}
+// Files expands paths: a file is taken as is, a directory is searched for
+// Dockerfiles by the workspace's rule. It returns the files it found and
+// the errors it met.
+func Files(paths []string) ([]string, error) { return (*Project)(nil).files(paths) }
 
 // severityFlag collects --rule Rule=level settings.
 type severityFlag struct{ m map[string]rules.Severity }

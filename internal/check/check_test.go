@@ -120,3 +120,68 @@ func TestLinesAfterContinuations(t *testing.T) {
 		t.Errorf("got %d:%d, want 4:1", fs[0].Line, fs[0].Column)
 	}
 }
+
+// TestProject runs check inside a repository as a user would: from a
+// subfolder, with the root found by .git, targets named by Compose and a
+// settings file.
+func TestProject(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		".git/HEAD":       "ref: refs/heads/main\n",
+		"svc/Dockerfile":  "FROM alpine AS dev\nFROM alpine AS docs\nFROM alpine AS extra\nFROM alpine\n",
+		"compose.yaml":    "services:\n  api:\n    build:\n      context: svc\n      target: dev\n",
+		".stagehand.yaml": "rules:\n  UnusedStage: error\ntargets: [extra]\nignore: [old/]\n",
+		"old/Dockerfile":  "FROM alpine AS never\nFROM alpine\n",
+	})
+	svc := filepath.Join(root, "svc")
+	run := func(args ...string) (string, string, int) {
+		var stdout, stderr bytes.Buffer
+		code := Main(args, &stdout, &stderr)
+		return stdout.String(), stderr.String(), code
+	}
+	out, errOut, code := run(svc)
+	if want := "svc/Dockerfile:2:1: error: Stage \"docs\" is never built"; !strings.Contains(filepath.ToSlash(out), want) || code != ExitFindings {
+		t.Errorf("check svc = %d\n%s\nwant %q, exit %d (stderr %s)", code, out, want, ExitFindings, errOut)
+	}
+	if strings.Contains(out, `"dev"`) || strings.Contains(out, `"extra"`) {
+		t.Errorf("dev (Compose) and extra (settings file) are built, yet reported:\n%s", out)
+	}
+
+	// The root holds old/, which the settings file ignores.
+	out, _, _ = run(root)
+	if strings.Contains(out, "old") {
+		t.Errorf("an ignored path was checked:\n%s", out)
+	}
+
+	// Flags win over the file; --verbose says so.
+	_, errOut, code = run("--verbose", "--rule", "UnusedStage=warning", svc)
+	for _, want := range []string{"rule UnusedStage = warning (from --rule)", "target extra = built (from .stagehand.yaml)", "1 Dockerfiles, 1 targets"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("--verbose stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != ExitOK {
+		t.Errorf("with UnusedStage=warning, exit %d, want %d", code, ExitOK)
+	}
+
+	// --no-workspace: each file alone.
+	out, _, _ = run("--no-workspace", svc)
+	for _, st := range []string{"dev", "docs", "extra"} {
+		if !strings.Contains(out, `"`+st+`" is never built`) {
+			t.Errorf("--no-workspace: %s not reported:\n%s", st, out)
+		}
+	}
+
+	// JSON says what builds the file's stages.
+	out, _, _ = run("--format=json", svc)
+	var findings []Finding
+	if err := json.Unmarshal([]byte(out), &findings); err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 {
+		t.Fatalf("got %d findings, want 1:\n%s", len(findings), out)
+	}
+	want := []Site{{File: "compose.yaml", Line: 5, Stage: "dev", Source: "compose service api"}}
+	if d := cmp.Diff(want, findings[0].BuiltBy); d != "" {
+		t.Errorf("builtBy (-want +got):\n%s", d)
+	}
+}
