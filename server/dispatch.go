@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -51,6 +55,14 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 			// Notifications are not cancelled; the connection's context is
 			// safe to derive from, unlike the recycled request.
 			ctx = jsonrpc2.DetachContext(ctx)
+			switch method {
+			case protocol.MethodTextDocumentDidOpen, protocol.MethodTextDocumentDidChange, protocol.MethodTextDocumentDidClose:
+				if err := checkSync(method, req.Params()); err != nil {
+					s.log.Error("refusing a malformed "+method+"; the document keeps its text",
+						zap.Error(err), zap.ByteString("params", truncate(req.Params())))
+					return nil, nil
+				}
+			}
 			if method == protocol.MethodTextDocumentDidOpen {
 				ctx = withSentURI(ctx, sentURI(req.Params()))
 			}
@@ -67,6 +79,13 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 			jsonrpc2.Async(ctx)
 			if admitErr != nil {
 				return nil, admitErr
+			}
+			if !barriers[method] {
+				release, err := s.inflight.acquire(ctx)
+				if err != nil {
+					return nil, err
+				}
+				defer release()
 			}
 		}
 
@@ -170,4 +189,115 @@ func sentURI(params []byte) string {
 		return ""
 	}
 	return p.TextDocument.URI
+}
+
+// cancellable serves $/cancelRequest, in place of protocol.CancelHandler,
+// which ends the connection on a cancel whose id is not an integer or a
+// string (or whose params are not an object): a malformed cancel is logged
+// and dropped here. A call that was cancelled while it ran is answered
+// RequestCancelled, whatever its handler returned, so that no result is
+// sent for it.
+func (s *Server) cancellable(next jsonrpc2.Handler) jsonrpc2.Handler {
+	var mu sync.Mutex
+	running := map[jsonrpc2.ID]context.CancelCauseFunc{}
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if req.Method() == protocol.MethodCancelRequest {
+			id, ok := cancelID(req.Params())
+			if !ok {
+				s.log.Warn("ignoring malformed $/cancelRequest", zap.ByteString("params", truncate(req.Params())))
+				return nil, nil
+			}
+			mu.Lock()
+			cancel := running[id]
+			mu.Unlock()
+			if cancel != nil {
+				cancel(errCancelRequest)
+			}
+			return nil, nil
+		}
+		if !req.IsCall() {
+			return next(ctx, req)
+		}
+		id := req.ID()
+		if str, ok := id.StringValue(); ok {
+			id = jsonrpc2.NewStringID(strings.Clone(str)) // the request's copy is borrowed
+		}
+		ctx, cancel := context.WithCancelCause(ctx)
+		mu.Lock()
+		running[id] = cancel
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			delete(running, id)
+			mu.Unlock()
+			cancel(nil)
+		}()
+		result, err := next(ctx, req)
+		if errors.Is(context.Cause(ctx), errCancelRequest) {
+			return nil, protocol.ErrRequestCancelled
+		}
+		return result, err
+	}
+}
+
+// errCancelRequest is the cause of a call's cancellation by the client.
+var errCancelRequest = errors.New("cancelled by $/cancelRequest")
+
+// cancelID decodes the id of $/cancelRequest's params: an object whose id
+// is an integer or a string.
+func cancelID(params []byte) (jsonrpc2.ID, bool) {
+	var p struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(params, &p) != nil || len(p.ID) == 0 {
+		return jsonrpc2.ID{}, false
+	}
+	var str string
+	if json.Unmarshal(p.ID, &str) == nil {
+		return jsonrpc2.NewStringID(str), true
+	}
+	n, err := strconv.ParseInt(string(p.ID), 10, 64)
+	if err != nil {
+		return jsonrpc2.ID{}, false
+	}
+	return jsonrpc2.NewNumberID(n), true
+}
+
+// codeServerCancelled is LSP's ServerCancelled: the server did not run the
+// request, and the client may send it again.
+const codeServerCancelled jsonrpc2.Code = -32802
+
+// limiter caps the requests that run at once, so that a storm of heavy
+// requests cannot take the machine's memory: past the cap a request waits
+// for a slot (or its cancellation), and past maxWaiting waiting ones it is
+// refused with ServerCancelled.
+type limiter struct {
+	slots      chan struct{}
+	waiting    atomic.Int64
+	maxWaiting int64
+}
+
+func newLimiter() *limiter {
+	return &limiter{slots: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))), maxWaiting: 1024}
+}
+
+// acquire takes a slot, and returns the function that gives it back.
+func (l *limiter) acquire(ctx context.Context) (func(), error) {
+	release := func() { <-l.slots }
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	default:
+	}
+	if l.waiting.Add(1) > l.maxWaiting {
+		l.waiting.Add(-1)
+		return nil, jsonrpc2.NewError(codeServerCancelled, "too many requests in flight; try again")
+	}
+	defer l.waiting.Add(-1)
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -373,7 +373,7 @@ func TestMalformedMessages(t *testing.T) {
 	if code(c.nullResps[0].Err()) != jsonrpc2.ParseError {
 		t.Errorf("response to malformed JSON: %v, want ParseError", c.nullResps[0].Err())
 	}
-	for _, msg := range []string{"answering malformed message", "notification failed", "skipping malformed message header"} {
+	for _, msg := range []string{"answering malformed message", "refusing a malformed", "skipping malformed message header"} {
 		if !c.logged(msg) {
 			t.Errorf("no log %q", msg)
 		}

@@ -87,6 +87,9 @@ type Server struct {
 	// not change between versions, across documents.
 	ruleCache *rules.Cache
 
+	// inflight caps the requests that run at once.
+	inflight *limiter
+
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
 }
@@ -123,6 +126,7 @@ func New(cfg Config) *Server {
 		docs:      newStore(),
 		ws:        newWorkspaceState(),
 		ruleCache: &rules.Cache{},
+		inflight:  newLimiter(),
 	}
 }
 
@@ -136,7 +140,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	conn := jsonrpc2.NewConn(newStream(rwc, s.log), jsonrpc2.WithCodec(codec{}))
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)
-	conn.Go(ctx, protocol.CancelHandler(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+	conn.Go(ctx, s.cancellable(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
 
 	var err error
 	select {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -44,23 +43,39 @@ func (codec) Unmarshal(data []byte, v any) error {
 	return protocol.Unmarshal(data, v)
 }
 
-// maxFrame bounds a message body; a larger one is skipped.
-const maxFrame = 256 << 20
+// maxFrame bounds a message body: a larger Content-Length is a framing
+// fault. maxHeader bounds a header block.
+const (
+	maxFrame  = 256 << 20
+	maxHeader = 8 << 10
+)
 
 // stream reads and writes Content-Length framed messages. Unlike the stock
-// header stream it survives bad input: a header block without a usable
-// Content-Length is skipped, and a body that is not a JSON-RPC message is
-// answered with an error response (id null, as JSON-RPC asks) instead of
-// ending the connection. Writes go through jsonrpc2's header stream.
+// header stream it survives bad input.
+//
+// A framing fault (a header line that is not "Name: value", a missing,
+// non-numeric, negative or oversized Content-Length, a header block past
+// maxHeader) is logged, and reading resynchronizes on the next
+// "Content-Length:" in the input: what lies between, the bad frame's body
+// included, is skipped, and the next well-framed message is served. A body
+// that is not a JSON-RPC message is answered with an error response (with
+// its id when it has a usable one, else null, as JSON-RPC asks) instead of
+// ending the connection; when such a body holds a "Content-Length:" (a
+// frame announced longer than it was swallowed the next header), reading
+// resumes there. Only the end of the input ends the connection. Writes go
+// through jsonrpc2's header stream.
 type stream struct {
 	jsonrpc2.Stream // writes and Close
-	in              *bufio.Reader
-	buf             []byte
+	src             io.Reader
+	buf             []byte // buf[r:w] was read from src and not yet consumed
+	r, w            int
+	mark            int // start of the header block being read, or -1
+	body            []byte
 	log             *zap.Logger
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
-	return &stream{Stream: jsonrpc2.NewHeaderStream(rwc), in: bufio.NewReaderSize(rwc, 64<<10), log: log}
+	return &stream{Stream: jsonrpc2.NewHeaderStream(rwc), src: rwc, buf: make([]byte, 64<<10), mark: -1, log: log}
 }
 
 // frameWriter is implemented by jsonrpc2's header stream.
@@ -75,19 +90,27 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		body, n, err := s.readBody()
+		body, n, err := s.readFrame()
 		if err != nil {
 			var bad badFrame
-			if errors.As(err, &bad) {
-				s.log.Warn("skipping malformed message header", zap.Error(err))
-				continue
-			}
-			return nil, 0, err
-		}
-		if werr := s.check(body); werr != nil {
-			s.log.Warn("answering malformed message", zap.Error(werr), zap.ByteString("body", truncate(body)))
-			if err := s.reply(ctx, werr); err != nil {
+			if !errors.As(err, &bad) {
 				return nil, 0, err
+			}
+			s.log.Warn("skipping malformed message header; resynchronizing on the next Content-Length", zap.Error(err))
+			if err := s.resync(); err != nil {
+				return nil, 0, err
+			}
+			continue
+		}
+		if id, werr := s.check(body); werr != nil {
+			s.log.Warn("answering malformed message", zap.Error(werr), zap.ByteString("body", truncate(body)))
+			if err := s.reply(ctx, id, werr); err != nil {
+				return nil, 0, err
+			}
+			if werr.Code == jsonrpc2.ParseError {
+				if k := headerStart(body); k >= 0 {
+					s.unread(body[k:])
+				}
 			}
 			continue
 		}
@@ -110,28 +133,53 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 	return msg, n, err
 }
 
-// check reports why body is not a message jsonrpc2 can serve, or nil.
-func (s *stream) check(body []byte) *jsonrpc2.Error {
+// check reports why body is not a message jsonrpc2 can serve, with the id
+// to answer under, or a nil error.
+func (s *stream) check(body []byte) (jsonrpc2.ID, *jsonrpc2.Error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		if !json.Valid(trimmed) {
-			return jsonrpc2.NewError(jsonrpc2.ParseError, "malformed JSON")
+			return jsonrpc2.ID{}, jsonrpc2.NewError(jsonrpc2.ParseError, "malformed JSON")
 		}
-		return nil
+		return jsonrpc2.ID{}, nil
 	}
 	if _, err := jsonrpc2.DecodeMessage(body); err != nil {
-		var werr *jsonrpc2.Error
-		if errors.As(err, &werr) {
-			return werr
+		if !json.Valid(body) {
+			return jsonrpc2.ID{}, jsonrpc2.NewError(jsonrpc2.ParseError, "malformed JSON")
 		}
-		return jsonrpc2.NewError(jsonrpc2.ParseError, err.Error())
+		var werr *jsonrpc2.Error
+		if !errors.As(err, &werr) || werr.Code == jsonrpc2.ParseError {
+			// Valid JSON that is no message: an invalid request.
+			werr = jsonrpc2.NewError(jsonrpc2.InvalidRequest, err.Error())
+		}
+		return requestID(body), werr
 	}
-	return nil
+	return jsonrpc2.ID{}, nil
+}
+
+// requestID returns the id of a JSON object that is not a valid message,
+// when it is a string or an integer, so that the client's call is answered.
+func requestID(body []byte) jsonrpc2.ID {
+	var m struct {
+		ID     json.RawMessage `json:"id"`
+		Method json.RawMessage `json:"method"`
+	}
+	if json.Unmarshal(body, &m) != nil || m.Method == nil {
+		return jsonrpc2.ID{} // not a request: nobody waits for an answer
+	}
+	var str string
+	if json.Unmarshal(m.ID, &str) == nil {
+		return jsonrpc2.NewStringID(str)
+	}
+	if n, err := strconv.ParseInt(string(m.ID), 10, 64); err == nil {
+		return jsonrpc2.NewNumberID(n)
+	}
+	return jsonrpc2.ID{}
 }
 
 // reply answers a message that could not be read with an error response.
-func (s *stream) reply(ctx context.Context, werr *jsonrpc2.Error) error {
-	data, err := jsonrpc2.EncodeMessage(jsonrpc2.NewResponse(jsonrpc2.ID{}, nil, werr))
+func (s *stream) reply(ctx context.Context, id jsonrpc2.ID, werr *jsonrpc2.Error) error {
+	data, err := jsonrpc2.EncodeMessage(jsonrpc2.NewResponse(id, nil, werr))
 	if err != nil {
 		return fmt.Errorf("encoding error response: %w", err)
 	}
@@ -139,67 +187,199 @@ func (s *stream) reply(ctx context.Context, werr *jsonrpc2.Error) error {
 	return err
 }
 
-// badFrame is a header block the stream skips.
+// badFrame is a framing fault: the stream resynchronizes after it.
 type badFrame struct{ reason string }
 
 func (b badFrame) Error() string { return b.reason }
 
-// readBody reads one header block and its body.
-func (s *stream) readBody() ([]byte, int64, error) {
-	length, read := -1, 0
-	var reason string
+// contentLength is the header a frame starts with, and the one reading
+// resynchronizes on.
+var contentLength = []byte("Content-Length:")
+
+// readFrame reads one header block and its body. After a fault, reading
+// resumes one byte into the block, so that a "Content-Length:" anywhere in
+// it is found again and no fault repeats forever.
+func (s *stream) readFrame() ([]byte, int64, error) {
+	length, read, headers := -1, 0, 0
+	s.mark = s.r
+	defer func() { s.mark = -1 }()
+	fault := func(format string, args ...any) ([]byte, int64, error) {
+		s.r = s.mark + 1
+		return nil, 0, badFrame{fmt.Sprintf(format, args...)}
+	}
 	for {
-		line, err := s.in.ReadString('\n')
-		read += len(line)
+		line, err := s.line()
 		if err != nil {
-			if err == io.EOF && read > 0 {
+			if errors.As(err, new(badFrame)) {
+				return fault("%v", err)
+			}
+			if err == io.EOF && (read > 0 || s.r < s.w) {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, 0, err
 		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if read <= 2 {
-				continue // stray blank line between messages
+		read += len(line)
+		text := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
+		if text == "" {
+			if headers == 0 {
+				s.mark, read = s.r, 0 // a stray blank line between messages
+				continue
 			}
 			break
 		}
-		name, value, ok := strings.Cut(line, ":")
-		switch {
-		case !ok:
-			reason = fmt.Sprintf("malformed header line %q", truncate([]byte(line)))
-		case strings.EqualFold(strings.TrimSpace(name), "Content-Length"):
-			n, err := strconv.Atoi(strings.TrimSpace(value))
-			if err != nil || n < 0 {
-				reason = fmt.Sprintf("bad Content-Length %q", value)
-			} else {
-				length = n
+		headers++
+		if read > maxHeader {
+			return fault("header block longer than %d bytes", maxHeader)
+		}
+		name, value, ok := strings.Cut(text, ":")
+		if !ok || !isToken(name) {
+			return fault("malformed header line %q", truncate([]byte(text)))
+		}
+		if strings.EqualFold(name, "Content-Length") {
+			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			switch {
+			case err != nil || n < 0:
+				return fault("bad Content-Length %q", truncate([]byte(value)))
+			case n > maxFrame:
+				return fault("Content-Length %d exceeds the limit of %d", n, maxFrame)
+			case length >= 0 && int(n) != length:
+				return fault("conflicting Content-Length headers")
 			}
+			length = int(n)
 		}
 	}
-	if reason == "" && length < 0 {
-		reason = "missing Content-Length"
+	if length < 0 {
+		return fault("missing Content-Length")
 	}
-	if reason != "" {
-		return nil, 0, badFrame{reason}
+	s.mark = -1
+	if cap(s.body) < length {
+		s.body = make([]byte, length)
 	}
-	if length > maxFrame {
-		if _, err := s.in.Discard(length); err != nil {
-			return nil, 0, err
-		}
-		return nil, 0, badFrame{fmt.Sprintf("message of %d bytes exceeds the limit", length)}
-	}
-	if cap(s.buf) < length {
-		s.buf = make([]byte, length)
-	}
-	body := s.buf[:length]
-	if _, err := io.ReadFull(s.in, body); err != nil {
+	body := s.body[:length]
+	k := copy(body, s.buf[s.r:s.w])
+	s.r += k
+	if _, err := io.ReadFull(s.src, body[k:]); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, 0, err
 	}
 	return body, int64(read + length), nil
+}
+
+// line consumes the next line, "\n" included; a line longer than
+// maxHeader is a fault.
+func (s *stream) line() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(s.buf[s.r:s.w], '\n'); i >= 0 {
+			start := s.r
+			s.r += i + 1
+			return s.buf[start:s.r], nil
+		}
+		if s.w-s.r > maxHeader {
+			return nil, badFrame{fmt.Sprintf("header line longer than %d bytes", maxHeader)}
+		}
+		if err := s.fill(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// fill reads more input into the buffer, keeping what is unread and the
+// header block being read (from mark).
+func (s *stream) fill() error {
+	keep := s.r
+	if s.mark >= 0 {
+		keep = min(keep, s.mark)
+	}
+	if keep > 0 {
+		s.w = copy(s.buf, s.buf[keep:s.w])
+		s.r -= keep
+		if s.mark >= 0 {
+			s.mark -= keep
+		}
+	}
+	if s.w == len(s.buf) {
+		s.buf = append(s.buf, make([]byte, len(s.buf))...)
+	}
+	n, err := s.src.Read(s.buf[s.w:])
+	s.w += n
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+// resync skips input up to the next "Content-Length:".
+func (s *stream) resync() error {
+	for {
+		if k := indexFold(s.buf[s.r:s.w], contentLength); k >= 0 {
+			s.r += k
+			return nil
+		}
+		// Keep a tail that may be the start of the header.
+		s.r = max(s.r, s.w-len(contentLength)+1)
+		if err := s.fill(); err != nil {
+			return err
+		}
+	}
+}
+
+// unread puts b back in front of the unread input.
+func (s *stream) unread(b []byte) {
+	rest := s.buf[s.r:s.w]
+	next := make([]byte, max(len(b)+len(rest), 64<<10))
+	s.w = copy(next, b)
+	s.w += copy(next[s.w:], rest)
+	s.buf, s.r = next, 0
+}
+
+// headerStart returns where, in a body that is not JSON, a header starts
+// or, at its end, may start: a body announced longer than it was has
+// swallowed the start of the next frame, which reading must resume from.
+func headerStart(body []byte) int {
+	if k := indexFold(body, contentLength); k >= 0 {
+		return k
+	}
+	for n := min(len(contentLength)-1, len(body)); n > 0; n-- {
+		if bytes.EqualFold(body[len(body)-n:], contentLength[:n]) {
+			return len(body) - n
+		}
+	}
+	return -1
+}
+
+// indexFold returns the index of the first case-insensitive instance of
+// sep in b, or -1.
+func indexFold(b, sep []byte) int {
+	for i := 0; i+len(sep) <= len(b); i++ {
+		j := bytes.IndexAny(b[i:], "cC")
+		if j < 0 || i+j+len(sep) > len(b) {
+			return -1
+		}
+		i += j
+		if bytes.EqualFold(b[i:i+len(sep)], sep) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isToken reports whether s is a header name (RFC 9110 token).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func truncate(b []byte) []byte {
