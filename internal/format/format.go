@@ -28,7 +28,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	write := fl.Bool("w", false, "write the result back to the files")
 	diff := fl.Bool("d", false, "print the changes as a diff and exit 1 when there are any")
-	indent := fl.Int("indent", analysis.DefaultIndent, "indentation `width` of continuation lines")
+	indent := fl.Int("indent", 0, "indentation `width` of continuation lines (default: the file's own, else 4)")
 	if err := fl.Parse(args); err != nil {
 		return ExitUsage
 	}
