@@ -34,6 +34,8 @@ type FormatOptions struct {
 	// NewIndent is the width used when Indent is 0 and the file has no
 	// continuation line yet; 0 means DefaultIndent.
 	NewIndent int
+	// Shell also formats RUN scripts with the shell printer (formatshell.go).
+	Shell bool
 }
 
 // indent returns the continuation indentation for ix.
@@ -72,7 +74,22 @@ func FormatRange(ix *Index, sp Span, opts FormatOptions) []Edit {
 		if n.Start+n.Len < sp.Start {
 			continue
 		}
-		f.instruction(n)
+		if opts.Shell && n.Cmd == "run" {
+			if e, ok := f.shellEdit(i); ok {
+				// The printed script replaces the script's own edits.
+				before := len(f.edits)
+				f.instruction(n, e.Span.Start-n.Start)
+				kept := f.edits[:before]
+				for _, o := range f.edits[before:] {
+					if o.Span.End <= e.Span.Start || o.Span.Start >= e.Span.End && o.Span.Start > e.Span.Start {
+						kept = append(kept, o)
+					}
+				}
+				f.edits = append(kept, e)
+				continue
+			}
+		}
+		f.instruction(n, n.Len)
 	}
 	return mergeEdits(f.edits)
 }
@@ -174,8 +191,9 @@ func (ix *Index) command(n Node) (text string, jsonStart int) {
 	return text, jsonStart
 }
 
-// instruction formats one instruction's command lines.
-func (f *formatter) instruction(n Node) {
+// instruction formats one instruction's command lines; continuation lines
+// from limit on (relative to the instruction) are someone else's.
+func (f *formatter) instruction(n Node, limit int) {
 	in := n.Instruction
 	kw := in.Keyword.Span
 	text, jsonStart := f.ix.command(n)
@@ -219,6 +237,9 @@ func (f *formatter) instruction(n Node) {
 
 	const tab = DefaultIndent // tab stops, for widths only
 	conts, trims := f.ix.scanLines(text, jsonStart, reindents(in), tab)
+	for len(conts) > 0 && conts[len(conts)-1].off >= limit {
+		conts = conts[:len(conts)-1]
+	}
 	for _, t := range trims {
 		f.add(n.Start+t.Start, n.Start+t.End, "")
 	}
@@ -412,20 +433,6 @@ func isASCII(s string) bool {
 
 // isBlanks reports whether s is spaces and tabs only.
 func isBlanks(s string) bool { return strings.Trim(s, " \t") == "" }
-
-// spacesArgs reports whether BuildKit splits the instruction's arguments
-// into words, so that the blanks between them carry no meaning.
-func spacesArgs(in *Instruction) bool {
-	switch in.Cmd {
-	case "from", "arg", "expose":
-		return true
-	case "copy", "add", "volume":
-		return !in.JSON
-	case "env", "label":
-		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
-	}
-	return false
-}
 
 // reindents reports whether a continuation line's indentation is only a
 // separator between words of the instruction.

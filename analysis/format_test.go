@@ -299,3 +299,137 @@ func BenchmarkFormat(b *testing.B) {
 		Format(ix, FormatOptions{})
 	}
 }
+
+func TestFormatShell(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"chain one per line", "RUN apt-get update &&   apt-get install -y curl&&rm -rf /var/lib/apt/lists/*\n",
+			"RUN apt-get update && \\\n    apt-get install -y curl && \\\n    rm -rf /var/lib/apt/lists/*\n"},
+		{"statements", "RUN --mount=type=cache,target=/root/.cache set -e;\\\n  pip install x ;  echo  done\n",
+			"RUN --mount=type=cache,target=/root/.cache set -e; \\\n    pip install x; \\\n    echo done\n"},
+		{"already formatted", "RUN a && \\\n    b\n", "RUN a && \\\n    b\n"},
+		{"comment left alone", "RUN a  # b\n", "RUN a  # b\n"},
+		{"exec form left alone", "RUN [\"a\",  \"b\"]\n", "RUN [\"a\",  \"b\"]\n"},
+		{"bash syntax under sh left alone", "RUN a=(1  2) && echo  $a\n", "RUN a=(1  2) && echo  $a\n"},
+		{"bash syntax under bash", "SHELL [\"/bin/bash\", \"-c\"]\nRUN [[  -f x ]] && echo  y\n", "SHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -f x ]] && \\\n    echo y\n"},
+		{"powershell left alone", "SHELL [\"pwsh\", \"-c\"]\nRUN a  &&  b\n", "SHELL [\"pwsh\", \"-c\"]\nRUN a  &&  b\n"},
+		{"heredoc", "RUN <<EOF\nif [ -f x ];then\necho   y\nfi\nEOF\n", "RUN <<EOF\nif [ -f x ]; then\n    echo y\nfi\nEOF\n"},
+		{"heredoc program left alone", "RUN python3 <<EOF\nprint(  1)\nEOF\n", "RUN python3 <<EOF\nprint(  1)\nEOF\n"},
+		{"arguments broken where they were", "RUN apt-get update && apt-get install -y \\\n  curl \\\n  git  &&  rm -rf /x\n",
+			"RUN apt-get update && \\\n    apt-get install -y \\\n        curl \\\n        git && \\\n    rm -rf /x\n"},
+		{"leading operators kept", "RUN a \\\n  && b   c \\\n  || d\n", "RUN a \\\n    && b c \\\n    || d\n"},
+		{"flags on their own lines", "RUN --mount=type=cache,target=/a \\\n  --mount=type=cache,target=/b \\\n    go   install \\\n      x\n",
+			"RUN --mount=type=cache,target=/a \\\n    --mount=type=cache,target=/b go install \\\n    x\n"},
+		{"comment lines dropped by BuildKit", "RUN a \\\n# note\n  && b\n", "RUN a \\\n# note\n    && b\n"},
+		{"case arms", "RUN case \"$x\" in a) echo a;; *) echo b;; esac\n", "RUN case \"$x\" in a) echo a ;; *) echo b ;; esac\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := FormatOptions{Indent: 4, Shell: true}
+			got := format(tc.in, opts)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Format(%q) (-want +got):\n%s", tc.in, diff)
+			}
+			if again := format(got, opts); again != got {
+				t.Errorf("not idempotent: %q then %q", got, again)
+			}
+		})
+	}
+}
+
+// TestFormatShellCorpus formats every corpus file with shell formatting
+// on: BuildKit must read the same instructions, each RUN's script must
+// parse to the same program, and a second pass must change nothing.
+func TestFormatShellCorpus(t *testing.T) {
+	opts := FormatOptions{Shell: true}
+	runs, printed := 0, 0
+	for name, text := range testgen.Corpus(t) {
+		before, err := parser.Parse(strings.NewReader(text))
+		if err != nil {
+			continue
+		}
+		ix := Parse(NewDocument(text))
+		edits := Format(ix, opts)
+		got := ApplyEdits(text, edits)
+		after, err := parser.Parse(strings.NewReader(got))
+		if err != nil {
+			t.Errorf("%s: formatted file does not parse: %v\n%s", name, err, got)
+			continue
+		}
+		if len(before.AST.Children) != len(after.AST.Children) {
+			t.Errorf("%s: %d instructions, then %d", name, len(before.AST.Children), len(after.AST.Children))
+			continue
+		}
+		for k, a := range before.AST.Children {
+			b := after.AST.Children[k]
+			if strings.EqualFold(a.Value, "run") {
+				runs++
+				if a.Original == b.Original {
+					continue
+				}
+				printed++
+				bash := ix.stageShell(k) != "" && strings.HasSuffix(ix.stageShell(k), "bash")
+				if !sameRun(a.Original, b.Original, bash) && !sameRunNode(a, b, bash) {
+					t.Errorf("%s: RUN changed meaning:\n%s\n%s", name, a.Original, b.Original)
+				}
+				continue
+			}
+			one := func(n *parser.Node) []string { return instructionFacts(&parser.Node{Children: []*parser.Node{n}}) }
+			if diff := cmp.Diff(one(a), one(b)); diff != "" {
+				t.Errorf("%s: instruction changed (-before +after):\n%s", name, diff)
+			}
+		}
+		if again := Format(Parse(NewDocument(got)), opts); len(again) != 0 {
+			t.Errorf("%s: not idempotent: %v\n%s", name, again, got)
+		}
+	}
+	t.Logf("%d RUN instructions, %d changed with shell formatting on", runs, printed)
+}
+
+// sameRunNode compares two parsed RUNs whose Original text cannot be
+// re-parsed alone (heredocs keep their bodies outside Original).
+func sameRunNode(a, b *parser.Node, bash bool) bool {
+	if strings.Join(a.Flags, " ") != strings.Join(b.Flags, " ") || len(a.Heredocs) != len(b.Heredocs) || (a.Next == nil) != (b.Next == nil) {
+		return false
+	}
+	if a.Next == nil {
+		return true
+	}
+	if len(a.Heredocs) == 0 {
+		pa, okA := canonicalShell(a.Next.Value, bash)
+		pb, okB := canonicalShell(b.Next.Value, bash)
+		return okA && okB && pa == pb || collapseBlanks(a.Next.Value) == collapseBlanks(b.Next.Value)
+	}
+	for k, h := range a.Heredocs {
+		pa, okA := canonicalShell(h.Content, bash)
+		pb, okB := canonicalShell(b.Heredocs[k].Content, bash)
+		if h.Content != b.Heredocs[k].Content && !(okA && okB && pa == pb) {
+			return false
+		}
+	}
+	return a.Next.Value == b.Next.Value
+}
+
+func FuzzFormatShell(f *testing.F) {
+	f.Add("RUN a&&b;c\\\n  d \\\n  || e\n")
+	f.Add("RUN <<EOF\nif x;then y;fi\nEOF\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		opts := FormatOptions{Shell: true}
+		before, err := parser.Parse(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		got := ApplyEdits(text, Format(Parse(NewDocument(text)), opts))
+		after, err := parser.Parse(strings.NewReader(got))
+		if err != nil {
+			t.Fatalf("formatted %q to %q, which does not parse: %v", text, got, err)
+		}
+		if len(before.AST.Children) != len(after.AST.Children) {
+			t.Fatalf("formatted %q to %q: instruction count changed", text, got)
+		}
+		for k, a := range before.AST.Children {
+			b := after.AST.Children[k]
+			if strings.EqualFold(a.Value, "run") && a.Original != b.Original && !sameRunNode(a, b, true) && !sameRunNode(a, b, false) {
+				t.Fatalf("formatted %q to %q: RUN changed meaning", text, got)
+			}
+		}
+	})
+}

@@ -54,7 +54,8 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 	if !ok {
 		return nil, nil
 	}
-	opts := analysis.FormatOptions{Indent: s.comfort(ctx).Format.Indent, NewIndent: int(fo.TabSize)}
+	c := s.comfort(ctx).Format
+	opts := analysis.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
 	enc := s.encoding()
 	edits := run(ix, opts)
 	out := make([]protocol.TextEdit, len(edits))

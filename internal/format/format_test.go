@@ -50,6 +50,16 @@ func TestMain(t *testing.T) {
 	if got, _ := os.ReadFile(bad); string(got) != "RUN <<EOF\n" {
 		t.Errorf("unparsable file changed: %q", got)
 	}
+	chain := filepath.Join(dir, "chain.Dockerfile")
+	if err := os.WriteFile(chain, []byte("FROM a\nRUN a&&b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(chain); code != ExitOK || out != "FROM a\nRUN a&&b\n" {
+		t.Errorf("shell off by default: %d %q", code, out)
+	}
+	if code, out, _ := run("--shell", chain); code != ExitOK || out != "FROM a\nRUN a && \\\n    b\n" {
+		t.Errorf("--shell: %d %q", code, out)
+	}
 	if code, _, _ := run("-w", "-d", path); code != ExitUsage {
 		t.Errorf("-w -d: %d", code)
 	}
