@@ -5,33 +5,51 @@ import (
 	"strings"
 )
 
-// The formatter rewrites only whitespace and letter case, and only where
-// BuildKit reads the result the same way:
-//   - instruction keywords in the file's majority casing, and `AS` with them;
-//   - no indentation before a keyword, one space between the keyword, the
-//     flags and the first argument, and between the arguments of
-//     instructions whose arguments are separate words;
-//   - continuation lines indented by a fixed width, where the line break
-//     falls between words (never inside quotes);
-//   - no trailing blanks;
-//   - one blank line before a stage (above its comment block).
+// The formatter keeps the author's layout inside instructions and rewrites
+// only whitespace and letter case, and only where BuildKit reads the result
+// the same way:
+//   - the keywords BuildKit knows in the file's majority casing (ASCII
+//     letters only), and `AS` with them;
+//   - no indentation before a keyword and one space after it;
+//   - the shallowest continuation line of an instruction at the file's
+//     continuation indentation, every deeper line shifted with it as a
+//     block, so relative indentation (case arms, one package per line,
+//     leading `&&`) stays; never where the line break falls inside a quote
+//     or inside a word;
+//   - no trailing blanks.
 //
-// Heredoc bodies and JSON arrays are never touched. Each change is its own
-// edit, so an editor keeps its cursor and undo history where nothing moved.
+// Blanks between later words, blank lines, heredoc bodies and JSON arrays
+// are never touched. Each change is its own edit, so an editor keeps its
+// cursor and undo history where nothing moved.
 
-// DefaultIndent is the width of continuation-line indentation.
+// DefaultIndent is the width of continuation-line indentation in a file
+// that shows none of its own.
 const DefaultIndent = 4
 
 // FormatOptions configures the formatter.
 type FormatOptions struct {
-	Indent int // spaces before a continuation line; 0 means DefaultIndent
+	// Indent is the number of spaces before a continuation line; 0 keeps
+	// the file's own (its most common one, spaces or one tab).
+	Indent int
+	// NewIndent is the width used when Indent is 0 and the file has no
+	// continuation line yet; 0 means DefaultIndent.
+	NewIndent int
+	// Shell also formats RUN scripts with the shell printer (formatshell.go).
+	Shell bool
 }
 
-func (o FormatOptions) indent() string {
-	if o.Indent <= 0 {
-		return strings.Repeat(" ", DefaultIndent)
+// indent returns the continuation indentation for ix.
+func (o FormatOptions) indent(ix *Index) string {
+	if o.Indent > 0 {
+		return strings.Repeat(" ", min(o.Indent, 32))
 	}
-	return strings.Repeat(" ", min(o.Indent, 32))
+	if s := ix.contIndent(); s != "" {
+		return s
+	}
+	if o.NewIndent > 0 {
+		return strings.Repeat(" ", min(o.NewIndent, 32))
+	}
+	return strings.Repeat(" ", DefaultIndent)
 }
 
 // Format returns the edits that format the whole document, in document
@@ -41,12 +59,12 @@ func Format(ix *Index, opts FormatOptions) []Edit {
 }
 
 // FormatRange returns the formatting edits for the instructions that
-// overlap sp, and the stage gaps above the FROM lines among them.
+// overlap sp.
 func FormatRange(ix *Index, sp Span, opts FormatOptions) []Edit {
 	if ix.ParseError != nil || ix.loneCR || ix.n == 0 {
 		return nil
 	}
-	f := formatter{ix: ix, upper: ix.upperKeywords(), indent: opts.indent()}
+	f := formatter{ix: ix, upper: ix.upperKeywords(), indent: opts.indent(ix)}
 	first := max(ix.search(sp.Start)-1, 0)
 	for i := first; i < ix.n; i++ {
 		n := ix.Node(i)
@@ -56,10 +74,22 @@ func FormatRange(ix *Index, sp Span, opts FormatOptions) []Edit {
 		if n.Start+n.Len < sp.Start {
 			continue
 		}
-		if n.Cmd == "from" && ix.StageOf(i) > 0 {
-			f.stageGap(i, n)
+		if opts.Shell && n.Cmd == "run" {
+			if e, ok := f.shellEdit(i); ok {
+				// The printed script replaces the script's own edits.
+				before := len(f.edits)
+				f.instruction(n, e.Span.Start-n.Start)
+				kept := f.edits[:before]
+				for _, o := range f.edits[before:] {
+					if o.Span.End <= e.Span.Start || o.Span.Start >= e.Span.End && o.Span.Start > e.Span.Start {
+						kept = append(kept, o)
+					}
+				}
+				f.edits = append(kept, e)
+				continue
+			}
 		}
-		f.instruction(n)
+		f.instruction(n, n.Len)
 	}
 	return mergeEdits(f.edits)
 }
@@ -102,7 +132,7 @@ func FormatOnType(ix *Index, off int, opts FormatOptions) []Edit {
 			kept = append(kept, e)
 		}
 	}
-	if ind := opts.indent(); doc.Slice(Span{start, end}) != ind {
+	if ind := opts.indent(ix); doc.Slice(Span{start, end}) != ind {
 		kept = append(kept, Edit{Span: Span{start, end}, Text: ind})
 	}
 	return mergeEdits(kept)
@@ -114,10 +144,13 @@ func (ix *Index) upperKeywords() bool {
 	up, low := 0, 0
 	for i := 0; i < ix.n; i++ {
 		kw := ix.inst(i).Keyword.Value
+		if !knownKeyword(kw) {
+			continue
+		}
 		switch kw {
-		case strings.ToUpper(kw):
+		case asciiUpper(kw):
 			up++
-		case strings.ToLower(kw):
+		case asciiLower(kw):
 			low++
 		}
 	}
@@ -137,90 +170,42 @@ func (f *formatter) add(start, end int, text string) {
 
 func (f *formatter) casing(s string) string {
 	if f.upper {
-		return strings.ToUpper(s)
+		return asciiUpper(s)
 	}
-	return strings.ToLower(s)
+	return asciiLower(s)
 }
 
-// stageGap leaves exactly one blank line between the instruction before
-// FROM i and the comments directly above it (or the FROM itself).
-func (f *formatter) stageGap(i int, n Node) {
-	prev := f.ix.Node(i - 1)
-	from := prev.Start + prev.Len
-	gap := f.ix.Doc.Slice(Span{from, n.Start})
-	nl := strings.IndexByte(gap, '\n')
-	if nl < 0 {
-		return
-	}
-	term := gap[:nl+1] // the terminator of the previous instruction's last line
-	if strings.TrimRight(term, "\r\n") != "" {
-		return
-	}
-	// Lines between, each with its terminator, walked back from the FROM.
-	var lines []string
-	for rest := gap[nl+1:]; rest != ""; {
-		k := strings.IndexByte(rest, '\n')
-		if k < 0 {
-			k = len(rest) - 1
-		}
-		lines = append(lines, rest[:k+1])
-		rest = rest[k+1:]
-	}
-	end := len(lines)
-	for end > 0 && isCommentLine(lines[end-1]) {
-		end--
-	}
-	blank := end
-	for blank > 0 && isSpaceOnly(lines[blank-1]) {
-		blank--
-	}
-	off := from + nl + 1
-	for _, l := range lines[:blank] {
-		off += len(l)
-	}
-	runLen := 0
-	for _, l := range lines[blank:end] {
-		runLen += len(l)
-	}
-	if end-blank == 1 && strings.TrimRight(lines[blank], "\r\n") == "" {
-		return
-	}
-	above := term
-	if blank > 0 {
-		above = lines[blank-1]
-	}
-	want := "\n"
-	if strings.HasSuffix(above, "\r\n") {
-		want = "\r\n"
-	}
-	if blank == end {
-		// No blank line: add one at the end of the line above, so the
-		// insertion never touches the FROM's own edits.
-		f.add(off-len(want), off-len(want), want)
-		return
-	}
-	f.add(off, off+runLen, want)
-}
-
-// instruction formats one instruction's command lines.
-func (f *formatter) instruction(n Node) {
-	doc := f.ix.Doc
+// command returns the instruction's command text (up to its first heredoc
+// body) and where its JSON array starts in it, or -1.
+func (ix *Index) command(n Node) (text string, jsonStart int) {
 	in := n.Instruction
-	kw := in.Keyword.Span
-	// The command ends where the first heredoc body begins.
 	cmdEnd := in.Len
 	if len(in.Heredocs) > 0 {
-		cmdEnd = max(in.Heredocs[0].Body.Start-1, kw.End)
+		cmdEnd = max(in.Heredocs[0].Body.Start-1, in.Keyword.Span.End)
 	}
-	text := doc.Slice(Span{n.Start, n.Start + cmdEnd})
+	text = ix.Doc.Slice(Span{n.Start, n.Start + cmdEnd})
+	jsonStart = -1
+	if in.JSON && len(in.Args) > 0 {
+		jsonStart = strings.LastIndexByte(text[:in.Args[0].Span.Start], '[')
+	}
+	return text, jsonStart
+}
 
-	// Keyword casing, when the keyword is written in one piece.
-	if kw.Len() == len(in.Keyword.Value) {
+// instruction formats one instruction's command lines; continuation lines
+// from limit on (relative to the instruction) are someone else's.
+func (f *formatter) instruction(n Node, limit int) {
+	in := n.Instruction
+	kw := in.Keyword.Span
+	text, jsonStart := f.ix.command(n)
+
+	// Keyword casing, when the keyword is written in one piece and is one
+	// BuildKit knows: an unknown word must stay unknown.
+	if kw.Len() == len(in.Keyword.Value) && knownKeyword(in.Keyword.Value) {
 		if want := f.casing(in.Keyword.Value); want != in.Keyword.Value {
 			f.add(n.Start+kw.Start, n.Start+kw.End, want)
 		}
 	}
-	if in.As != nil && in.As.Span.Len() == 2 {
+	if in.As != nil && in.As.Span.Len() == 2 && isASCII(in.As.Value) {
 		if want := f.casing(in.As.Value); want != in.As.Value {
 			f.add(n.Start+in.As.Span.Start, n.Start+in.As.Span.End, want)
 		}
@@ -235,34 +220,60 @@ func (f *formatter) instruction(n Node) {
 		f.add(n.Start+lineStart, n.Start+kw.Start, "")
 	}
 
-	// Spacing between the keyword, the flags and the arguments.
-	toks := make([]Span, 0, 1+len(in.Flags)+len(in.Args))
-	toks = append(toks, kw)
-	for _, fl := range in.Flags {
-		toks = append(toks, fl.Span)
+	// One space after the keyword; the blanks between later words are the
+	// author's (aligned columns, shell spacing) and stay.
+	next := -1
+	switch {
+	case len(in.Flags) > 0:
+		next = in.Flags[0].Span.Start
+	case jsonStart >= 0:
+		next = jsonStart
+	case len(in.Args) > 0:
+		next = in.Args[0].Span.Start
 	}
-	nargs := len(in.Args)
-	if nargs > 0 && !spacesArgs(in) {
-		nargs = 1
-	}
-	for _, a := range in.Args[:nargs] {
-		toks = append(toks, a.Span)
-	}
-	jsonStart := -1
-	if in.JSON && len(in.Args) > 0 {
-		jsonStart = strings.LastIndexByte(text[:in.Args[0].Span.Start], '[')
-		toks[len(toks)-1].Start = jsonStart
-	}
-	for k := 1; k < len(toks); k++ {
-		a, b := toks[k-1].End, toks[k].Start
-		if a < b && b <= len(text) && text[a:b] != " " && isBlanks(text[a:b]) {
-			f.add(n.Start+a, n.Start+b, " ")
-		}
+	if a := kw.End; a < next && text[a:next] != " " && isBlanks(text[a:next]) {
+		f.add(n.Start+a, n.Start+next, " ")
 	}
 
-	// Line by line: continuation indentation and trailing blanks.
-	reindent := reindents(in)
-	q := quoteState{esc: f.ix.Escape}
+	const tab = DefaultIndent // tab stops, for widths only
+	conts, trims := f.ix.scanLines(text, jsonStart, reindents(in), tab)
+	for len(conts) > 0 && conts[len(conts)-1].off >= limit {
+		conts = conts[:len(conts)-1]
+	}
+	for _, t := range trims {
+		f.add(n.Start+t.Start, n.Start+t.End, "")
+	}
+	shallowest := shallowestCont(conts)
+	if shallowest < 0 {
+		return
+	}
+	// The shallowest line moves to the indentation; the rest move with it.
+	delta := columns(f.indent, tab) - conts[shallowest].width
+	for _, c := range conts {
+		if !c.movable || c.width < conts[shallowest].width {
+			continue
+		}
+		want := blanks(c.width+delta, f.indent == "\t", tab)
+		if text[c.off:c.off+c.lead] != want {
+			f.add(n.Start+c.off, n.Start+c.off+c.lead, want)
+		}
+	}
+}
+
+// contLine is one line of an instruction after its first.
+type contLine struct {
+	off, lead int // the line's offset in the command and its leading blanks' length
+	width     int // the leading blanks' width in columns
+	movable   bool
+	comment   bool // BuildKit drops the line, so its blanks are free
+}
+
+// scanLines reads the lines of a command text: the continuation lines
+// whose indentation is only a separator (when reindent), and the trailing
+// blanks that carry no meaning. A line that starts inside a quote, or that
+// continues a word (no blank on either side of the break), is not movable.
+func (ix *Index) scanLines(text string, jsonStart int, reindent bool, tab int) (conts []contLine, trims []Span) {
+	q := quoteState{esc: ix.Escape}
 	prevSpace := false
 	for off, j := 0, 0; off < len(text); j++ {
 		end := strings.IndexByte(text[off:], '\n')
@@ -281,45 +292,147 @@ func (f *formatter) instruction(n Node) {
 			off = next
 			continue
 		}
-		code := j == 0 || (!isCommentLine(line) && !isSpaceOnly(line))
-		if j > 0 && code {
+		comment := j > 0 && isCommentLine(line)
+		code := j == 0 || (!comment && !isSpaceOnly(line))
+		if j > 0 && (code || comment) && reindent && q.quote == 0 {
 			lead := len(line) - len(strings.TrimLeft(line, " \t"))
-			if reindent && q.quote == 0 && (lead > 0 || prevSpace) && line[:lead] != f.indent {
-				f.add(n.Start+off, n.Start+off+lead, f.indent)
-			}
+			conts = append(conts, contLine{
+				off: off, lead: lead, width: columns(line[:lead], tab), comment: comment,
+				movable: code && (lead > 0 || prevSpace) || comment && lead > 0,
+			})
 		}
 		if code {
 			body := content
 			if !last {
-				body = strings.TrimSuffix(content, string(f.ix.Escape))
+				body = strings.TrimSuffix(content, string(ix.Escape))
 			}
 			q.scan(body)
-			prevSpace = len(body) > 0 && (body[len(body)-1] == ' ' || body[len(body)-1] == '\t')
+			prevSpace = endsInBlank(body, ix.Escape)
 		}
-		// Blanks at the end of an unterminated quote are part of its value.
-		if len(content) < len(line) && !(last && q.quote != 0) {
-			f.add(n.Start+off+len(content), n.Start+off+len(line), "")
+		// Blanks at the end of an unterminated quote are part of its value;
+		// a last line of blanks only is part of the instruction to BuildKit.
+		if len(content) < len(line) && !(last && (q.quote != 0 || j > 0 && content == "")) {
+			trims = append(trims, Span{off + len(content), off + len(line)})
 		}
 		off = next
 	}
+	return conts, trims
+}
+
+// endsInBlank reports whether s ends in a blank that is not escaped, so
+// that a word cannot continue across the line break.
+func endsInBlank(s string, esc byte) bool {
+	n := len(s)
+	if n == 0 || s[n-1] != ' ' && s[n-1] != '\t' {
+		return false
+	}
+	k := 0
+	for k < n-1 && s[n-2-k] == esc {
+		k++
+	}
+	return k%2 == 0
+}
+
+// shallowestCont returns the index of the first movable code line with the
+// least indentation, or -1.
+func shallowestCont(conts []contLine) int {
+	k := -1
+	for i, c := range conts {
+		if c.movable && !c.comment && (k < 0 || c.width < conts[k].width) {
+			k = i
+		}
+	}
+	return k
+}
+
+// contIndent returns the file's own continuation indentation: the most
+// common indentation of an instruction's shallowest continuation line,
+// when it is spaces only or one tab; "" when there is none.
+func (ix *Index) contIndent() string {
+	count := map[string]int{}
+	best := ""
+	for i := 0; i < ix.n; i++ {
+		n := ix.Node(i)
+		if n.Lines < 2 || !reindents(n.Instruction) {
+			continue
+		}
+		text, jsonStart := ix.command(n)
+		conts, _ := ix.scanLines(text, jsonStart, true, DefaultIndent)
+		k := shallowestCont(conts)
+		if k < 0 {
+			continue
+		}
+		lead := text[conts[k].off : conts[k].off+conts[k].lead]
+		if lead != "\t" && (lead == "" || strings.Trim(lead, " ") != "" || len(lead) > 32) {
+			continue
+		}
+		count[lead]++
+		if c := count[lead]; c > count[best] || c == count[best] && lead < best {
+			best = lead
+		}
+	}
+	return best
+}
+
+// blanks returns the indentation of the given width: spaces, or tabs then
+// spaces when the file indents with tabs.
+func blanks(width int, tabs bool, tab int) string {
+	if !tabs {
+		return strings.Repeat(" ", width)
+	}
+	return strings.Repeat("\t", width/tab) + strings.Repeat(" ", width%tab)
+}
+
+// columns is the width of the blanks s, with tab stops every tab columns.
+func columns(s string, tab int) int {
+	w := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\t' && tab > 0 {
+			w += tab - w%tab
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// knownKeyword reports whether kw is an instruction BuildKit knows, spelt
+// in ASCII, so that changing its case changes nothing BuildKit reads.
+func knownKeyword(kw string) bool {
+	return isASCII(kw) && LookupInstruction(strings.ToLower(kw)) != nil
+}
+
+// asciiUpper and asciiLower change the case of ASCII letters only, as
+// BuildKit's keyword matching sees them.
+func asciiUpper(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+}
+
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r - 'A' + 'a'
+		}
+		return r
+	}, s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // isBlanks reports whether s is spaces and tabs only.
 func isBlanks(s string) bool { return strings.Trim(s, " \t") == "" }
-
-// spacesArgs reports whether BuildKit splits the instruction's arguments
-// into words, so that the blanks between them carry no meaning.
-func spacesArgs(in *Instruction) bool {
-	switch in.Cmd {
-	case "from", "arg", "expose":
-		return true
-	case "copy", "add", "volume":
-		return !in.JSON
-	case "env", "label":
-		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
-	}
-	return false
-}
 
 // reindents reports whether a continuation line's indentation is only a
 // separator between words of the instruction.

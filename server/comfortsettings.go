@@ -12,7 +12,7 @@ import (
 // comfortSettings are the editing-comfort settings of the "stagehand"
 // section:
 //
-//	{"inlayHints": {"enabled": false}, "format": {"indent": 2}}
+//	{"inlayHints": {"enabled": false}, "format": {"indent": 2, "shell": true}}
 //
 // The rules configuration (config.go) keeps only what the rules need, so
 // these are read from the same section on their own: pulled with
@@ -23,7 +23,8 @@ type comfortSettings struct {
 		Enabled *bool `json:"enabled"`
 	} `json:"inlayHints"`
 	Format struct {
-		Indent int `json:"indent"`
+		Indent int  `json:"indent"`
+		Shell  bool `json:"shell"` // also format RUN scripts
 	} `json:"format"`
 }
 

@@ -43,8 +43,8 @@ func (s *Server) OnTypeFormatting(ctx context.Context, params *protocol.Document
 }
 
 // format runs a formatter on the document's index and converts its edits.
-// The indentation width is the "format.indent" setting, else the editor's
-// tab size.
+// The indentation width is the "format.indent" setting, else the file's
+// own, else the editor's tab size.
 func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOptions, run func(*analysis.Index, analysis.FormatOptions) []analysis.Edit) ([]protocol.TextEdit, error) {
 	snap, err := s.snapshot(ctx, u)
 	if err != nil {
@@ -54,10 +54,8 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 	if !ok {
 		return nil, nil
 	}
-	opts := analysis.FormatOptions{Indent: int(fo.TabSize)}
-	if w := s.comfort(ctx).Format.Indent; w > 0 {
-		opts.Indent = w
-	}
+	c := s.comfort(ctx).Format
+	opts := analysis.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
 	enc := s.encoding()
 	edits := run(ix, opts)
 	out := make([]protocol.TextEdit, len(edits))

@@ -82,7 +82,7 @@ func formatMarker(m *marker) {
 		m.errorf("the formatted file does not parse: %v", err)
 	}
 	if mode == "" && got != doc.Text() {
-		again := analysis.Format(analysis.Parse(analysis.NewDocument(got)), analysis.FormatOptions{Indent: 4})
+		again := analysis.Format(analysis.Parse(analysis.NewDocument(got)), analysis.FormatOptions{NewIndent: 4})
 		if len(again) != 0 {
 			m.errorf("formatting is not idempotent: a second pass has %d edits", len(again))
 		}

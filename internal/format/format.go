@@ -20,7 +20,7 @@ const (
 	ExitUsage   = 2 // bad arguments, unreadable or unwritable files
 )
 
-// Main runs `stagehand fmt [-w|-d] [--indent N] PATH...`. Without -w or
+// Main runs `stagehand fmt [-w|-d] [--indent N] [--shell] PATH...`. Without -w or
 // -d it prints each formatted file to stdout. A file BuildKit cannot parse
 // is reported and left alone.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -28,12 +28,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	write := fl.Bool("w", false, "write the result back to the files")
 	diff := fl.Bool("d", false, "print the changes as a diff and exit 1 when there are any")
-	indent := fl.Int("indent", analysis.DefaultIndent, "indentation `width` of continuation lines")
+	indent := fl.Int("indent", 0, "indentation `width` of continuation lines (default: the file's own, else 4)")
+	shell := fl.Bool("shell", false, "also format RUN scripts with the shell printer (mvdan.cc/sh), where BuildKit reads the same program")
 	if err := fl.Parse(args); err != nil {
 		return ExitUsage
 	}
 	if fl.NArg() == 0 || (*write && *diff) {
-		fmt.Fprintln(stderr, "usage: stagehand fmt [-w|-d] [--indent N] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand fmt [-w|-d] [--indent N] [--shell] PATH...")
 		return ExitUsage
 	}
 	files, err := check.Files(fl.Args())
@@ -42,7 +43,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 		code = ExitUsage
 	}
-	opts := analysis.FormatOptions{Indent: *indent}
+	opts := analysis.FormatOptions{Indent: *indent, Shell: *shell}
 	for _, path := range files {
 		data, err := os.ReadFile(path)
 		if err != nil {

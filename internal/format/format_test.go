@@ -22,12 +22,12 @@ func TestMain(t *testing.T) {
 		code := Main(args, &out, &errb)
 		return code, out.String(), errb.String()
 	}
-	want := "FROM alpine AS base\nRUN echo hi\n\nFROM base\n"
+	want := "FROM alpine AS base\nRUN echo hi\nFROM base\n"
 	if code, out, _ := run(path); code != ExitOK || out != want {
 		t.Errorf("print: %d %q", code, out)
 	}
 	wantDiff := "--- " + path + "\n+++ " + path + " (formatted)\n" +
-		"@@ -1,2 +1,3 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n+\n"
+		"@@ -1,2 +1,2 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n"
 	if code, out, _ := run("-d", dir); code != ExitChanged || out != wantDiff {
 		t.Errorf("diff: %d (-want +got):\n%s", code, cmp.Diff(wantDiff, out))
 	}
@@ -49,6 +49,16 @@ func TestMain(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(bad); string(got) != "RUN <<EOF\n" {
 		t.Errorf("unparsable file changed: %q", got)
+	}
+	chain := filepath.Join(dir, "chain.Dockerfile")
+	if err := os.WriteFile(chain, []byte("FROM a\nRUN a&&b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(chain); code != ExitOK || out != "FROM a\nRUN a&&b\n" {
+		t.Errorf("shell off by default: %d %q", code, out)
+	}
+	if code, out, _ := run("--shell", chain); code != ExitOK || out != "FROM a\nRUN a && \\\n    b\n" {
+		t.Errorf("--shell: %d %q", code, out)
 	}
 	if code, _, _ := run("-w", "-d", path); code != ExitUsage {
 		t.Errorf("-w -d: %d", code)
