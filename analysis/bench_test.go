@@ -15,13 +15,26 @@ func benchFiles(b *testing.B) map[string]string {
 	return files
 }
 
+// BenchmarkParse indexes whole files: the 20,000-line generated file,
+// moby/buildkit's Dockerfile and a 100,000-line generated file, through the
+// grouper (grouper) and through BuildKit's parser (buildkit-parser), the
+// path the grouper replaced, so one run gives the ratio.
 func BenchmarkParse(b *testing.B) {
-	for name, text := range benchFiles(b) {
-		b.Run(name, func(b *testing.B) {
-			doc := NewDocument(text)
+	files := benchFiles(b)
+	files["large100k"] = testgen.Large(5000)
+	for name, text := range files {
+		doc := NewDocument(text)
+		b.Run(name+"/grouper", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
 				Parse(doc)
+			}
+		})
+		b.Run(name+"/buildkit-parser", func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			src := newSourceLines(text)
+			for b.Loop() {
+				parseWithBuildKit(doc, src)
 			}
 		})
 	}

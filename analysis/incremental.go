@@ -53,25 +53,28 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 		return nil, false
 	}
 	src := newSourceLines(region)
-	nodes, ok := parseFragment(region, ix.Escape)
-	if !ok || len(nodes) == 0 || nodes[0].StartLine != 1 {
+	groups, esc, ok := groupLines(src, ix.Escape)
+	if !ok || esc != ix.Escape || groups[0].first != 0 {
 		return nil, false
 	}
-	last := nodes[len(nodes)-1]
+	last := groups[len(groups)-1]
 	switch {
-	case keep && (len(nodes) != 1 || last.EndLine != len(src.start)):
+	case keep && (len(groups) != 1 || last.last+1 != len(src.start)):
 		return nil, false
 	case sentinel >= 0:
 		want := ix.start(sentinel) + delta - regionStart
-		if last.StartLine-1 >= len(src.start) || src.start[last.StartLine-1] != want || last.EndLine != len(src.start) {
+		if src.start[last.first] != want || last.last+1 != len(src.start) {
 			return nil, false
 		}
 	}
-	insts := make([]*Instruction, len(nodes))
-	starts := make([]int, len(nodes))
-	for i, node := range nodes {
-		insts[i] = newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node)
-		starts[i] = regionStart + src.start[node.StartLine-1]
+	v := newValidator(src, ix.Escape)
+	insts := make([]*Instruction, len(groups))
+	starts := make([]int, len(groups))
+	for i := range groups {
+		if insts[i], ok = v.instruction(&groups[i]); !ok {
+			return nil, false
+		}
+		starts[i] = regionStart + src.start[groups[i].first]
 	}
 	return ix.splice(doc, a, end, insts, starts, delta), true
 }

@@ -25,16 +25,42 @@ func Parse(doc *Document) *Index {
 func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	src := newSourceLines(text)
-	res, err := parser.Parse(strings.NewReader(text))
+	groups, esc, ok := groupLines(src, '\\')
+	if !ok {
+		return parseWithBuildKit(doc, src)
+	}
+	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
+	ix.loneCR = hasLoneCR(text)
+	v := newValidator(src, esc)
+	insts := make([]*Instruction, len(groups))
+	starts := make([]int, len(groups))
+	for i := range groups {
+		g := &groups[i]
+		in, ok := v.instruction(g)
+		if !ok {
+			return parseWithBuildKit(doc, src)
+		}
+		insts[i], starts[i] = in, src.start[g.first]
+	}
+	ix.appendBlocks(insts, starts, 0)
+	ix.link()
+	return ix, nil
+}
+
+// parseWithBuildKit parses the whole text with BuildKit's parser: for the
+// texts the grouper leaves to it, and as the oracle the grouper is tested
+// against.
+func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
+	res, err := parser.Parse(strings.NewReader(src.text))
 	if err != nil {
 		return nil, locateError(src, 0, err)
 	}
-	ix := &Index{Doc: doc, Escape: byte(res.EscapeToken), Directives: scanDirectives(text)}
-	ix.loneCR = hasLoneCR(text)
+	ix := &Index{Doc: doc, Escape: byte(res.EscapeToken), Directives: scanDirectives(src.text)}
+	ix.loneCR = hasLoneCR(src.text)
 	insts := make([]*Instruction, 0, len(res.AST.Children))
 	starts := make([]int, 0, len(res.AST.Children))
 	for _, node := range res.AST.Children {
-		insts = append(insts, newInstruction(src, node.StartLine-1, node.EndLine-1, ix.Escape, node))
+		insts = append(insts, nodeInstruction(src, node, ix.Escape))
 		starts = append(starts, src.start[node.StartLine-1])
 	}
 	ix.appendBlocks(insts, starts, 0)
@@ -42,14 +68,74 @@ func parseFull(doc *Document) (*Index, *Error) {
 	return ix, nil
 }
 
-// newInstruction scans one node and collects the errors BuildKit's
-// instruction parser reports for it.
-func newInstruction(src sourceLines, first, last int, esc byte, node *parser.Node) *Instruction {
-	in := scanInstruction(src, first, last, esc, node)
+// nodeInstruction scans the instruction BuildKit's parser read as node and
+// collects the errors its instruction parser reports for it.
+func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction {
+	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs)
 	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}
 	return in
+}
+
+// validator checks instructions as BuildKit's instruction parser does. It
+// vouches itself for the common shapes it can decide exactly, and asks
+// BuildKit about the rest, each distinct instruction once.
+type validator struct {
+	src  sourceLines
+	esc  byte
+	seen map[string]error
+}
+
+func newValidator(src sourceLines, esc byte) *validator {
+	return &validator{src: src, esc: esc}
+}
+
+// instruction scans the instruction of group g and finds its error, if
+// any; false when BuildKit's parser does not read g as one instruction.
+func (v *validator) instruction(g *group) (*Instruction, bool) {
+	ok, err := v.check(g)
+	if !ok {
+		return nil, false
+	}
+	in := scanInstruction(v.src, g.first, g.last, v.esc, g.heredocs)
+	if err != nil {
+		in.Errors = append(in.Errors, in.errorFor(err))
+	}
+	return in, true
+}
+
+// check returns the error BuildKit's instruction parser reports for g;
+// false when BuildKit's parser does not read g as one instruction.
+func (v *validator) check(g *group) (bool, error) {
+	if g.valid() {
+		return true, nil
+	}
+	var key string
+	var node *parser.Node
+	if strings.ToLower(g.cmd) == "run" {
+		// RUN's errors come from its flags alone.
+		key = "run\x00" + strings.Join(g.flags, "\x00")
+		node = &parser.Node{Value: g.cmd, Flags: g.flags, Next: &parser.Node{Value: "true"}}
+	} else {
+		key = v.src.text[v.src.start[g.first] : v.src.start[g.last]+len(v.src.raw(g.last))]
+	}
+	if err, ok := v.seen[key]; ok {
+		return true, err
+	}
+	if node == nil {
+		nodes, ok := parseFragment(key, v.esc)
+		if !ok || len(nodes) != 1 {
+			return false, nil
+		}
+		node = nodes[0]
+	}
+	_, err := instructions.ParseInstructionWithLinter(node, quietLinter)
+	if v.seen == nil {
+		v.seen = map[string]error{}
+	}
+	v.seen[key] = err
+	return true, err
 }
 
 // quietLinter reports nothing. ParseInstruction passes a nil linter, on

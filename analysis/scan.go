@@ -102,7 +102,7 @@ func continues(line string, esc byte) (string, bool) {
 
 // scanInstruction reads the instruction BuildKit found on lines [first, last]
 // (zero-based, inclusive) of src.
-func scanInstruction(src sourceLines, first, last int, esc byte, node *parser.Node) *Instruction {
+func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.Heredoc) *Instruction {
 	base := src.start[first]
 	lastLine := src.line(last)
 	in := &Instruction{
@@ -136,8 +136,8 @@ func scanInstruction(src sourceLines, first, last int, esc byte, node *parser.No
 	l.text = b.String()
 
 	in.scanCommand(&l, esc)
-	if node != nil && len(node.Heredocs) > 0 {
-		in.scanHeredocs(src, k+1, last, base, node.Heredocs)
+	if len(docs) > 0 {
+		in.scanHeredocs(src, k+1, last, base, docs)
 	}
 	return in
 }

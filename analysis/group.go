@@ -1,0 +1,738 @@
+package analysis
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// BuildKit's parser groups physical lines into instructions with a regular
+// expression or two per line, then splits every instruction into a tree of
+// nodes. The index needs only the grouping, the heredocs and whether the
+// instruction is valid, so the grouper below reads the lines once, byte by
+// byte, following the parser's rules: parser directives at the top, a
+// byte-order mark on the first line, comment and blank lines inside
+// continuations, the escape token ending a line, heredocs (with `<<-` and
+// quoted delimiters) after RUN, COPY and ADD. It also finds every text the
+// parser rejects as a whole; for those, and for lines too long for its
+// scanner, it answers "not mine" and BuildKit's own parser decides. The
+// differential tests in group_test.go hold it to BuildKit over the corpus,
+// generated variants and a fuzz target.
+
+// group is one instruction as BuildKit's parser reads it.
+type group struct {
+	first, last int // zero-based physical lines, inclusive
+	heredocs    []parser.Heredoc
+	cmd         string   // the keyword as written
+	flags       []string // the leading `--` words, as BuildKit extracts them
+	rest        string   // the arguments after the flags, trimmed
+	json        bool     // the arguments are a JSON array of strings
+	argsOK      bool     // ENV, LABEL, ARG: the words pass BuildKit's checks
+	sub         *group   // ONBUILD's trigger instruction
+}
+
+// maxLine is a conservative bound under the longest line BuildKit's scanner
+// reads; longer lines are left to BuildKit, which rejects them.
+const maxLine = 65535 - 1
+
+// groupLines groups the lines of src into instructions as BuildKit's parser
+// does, starting with escape token esc. It returns the escape token in
+// force, and false where BuildKit's parser must decide: the text is one it
+// rejects, or has a line too long for its scanner.
+func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
+	n := src.scanned()
+	groups := make([]group, 0, n/2+1)
+	var dp parser.DirectiveParser
+	directives := true
+	var buf []byte
+	for k := 0; k < n; k++ {
+		raw := src.raw(k)
+		if len(raw) > maxLine {
+			return nil, esc, false
+		}
+		if k == 0 && src.bom > 0 {
+			raw = raw[src.bom:]
+		}
+		t := trimLeftSpace(strings.TrimRight(raw, "\r\n"))
+		if directives {
+			d, err := dp.ParseLine([]byte(t))
+			switch {
+			case err != nil:
+				return nil, esc, false
+			case d == nil:
+				directives = false
+			case d.Name == "escape":
+				if d.Value != "`" && d.Value != `\` {
+					return nil, esc, false
+				}
+				esc = d.Value[0]
+			}
+		}
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		g := group{first: k}
+		line, more := continues(t, esc)
+		if more {
+			buf = append(buf[:0], line...)
+			for more && k+1 < n {
+				k++
+				raw := src.raw(k)
+				if len(raw) > maxLine {
+					return nil, esc, false
+				}
+				t := strings.TrimRight(raw, "\r\n")
+				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
+					continue
+				}
+				t, more = continues(t, esc)
+				buf = append(buf, t...)
+			}
+			line = string(buf)
+		}
+		if !splitLine(&g, line, esc) {
+			return nil, esc, false
+		}
+		if h := heredocHolder(&g); h != nil && strings.Contains(line, "<<") {
+			docs, ok := heredocsFromLine(line)
+			if !ok {
+				return nil, esc, false
+			}
+			for _, d := range docs {
+				terminated := false
+				for k+1 < n {
+					k++
+					raw := src.raw(k)
+					if len(raw) > maxLine {
+						return nil, esc, false
+					}
+					t := strings.TrimRight(raw, "\r\n")
+					if d.Chomp {
+						t = strings.TrimLeft(t, "\t")
+					}
+					if t == d.Name {
+						terminated = true
+						break
+					}
+				}
+				if !terminated {
+					return nil, esc, false
+				}
+			}
+			g.heredocs = docs
+		}
+		g.last = k
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return nil, esc, false
+	}
+	return groups, esc, true
+}
+
+// heredocHolder returns the instruction of g that may take heredocs: g
+// itself, or ONBUILD's trigger; nil when neither may.
+func heredocHolder(g *group) *group {
+	if g.sub != nil {
+		g = g.sub
+	}
+	switch strings.ToLower(g.cmd) {
+	case "run", "copy", "add":
+		if !g.json {
+			return g
+		}
+	}
+	return nil
+}
+
+// raw returns line k without its "\n".
+func (s sourceLines) raw(k int) string {
+	end := len(s.text)
+	if k+1 < len(s.start) {
+		end = s.start[k+1] - 1
+	}
+	return s.text[s.start[k]:end]
+}
+
+// scanned returns the number of lines BuildKit's scanner reads: an empty
+// line after the last "\n" is none.
+func (s sourceLines) scanned() int {
+	n := len(s.start)
+	if s.start[n-1] == len(s.text) {
+		n--
+	}
+	return n
+}
+
+// emptyEnv expands every variable to nothing.
+type emptyEnv struct{}
+
+func (emptyEnv) Get(string) (string, bool) { return "", false }
+func (emptyEnv) Keys() []string            { return nil }
+
+// heredocsFromLine finds the heredocs an instruction opens, with BuildKit's
+// own lexer and heredoc reader; false when BuildKit rejects one.
+func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
+	words, ok := plainWords(line)
+	if !ok {
+		lex := shell.NewLex('\\')
+		lex.RawQuotes = true
+		lex.RawEscapes = true
+		lex.SkipUnsetEnv = true
+		words, _ = lex.ProcessWords(line, emptyEnv{})
+	}
+	var docs []parser.Heredoc
+	for _, w := range words {
+		if !strings.Contains(w, "<<") {
+			continue // no heredoc can match
+		}
+		h, err := parser.ParseHeredoc(w)
+		if err != nil {
+			return nil, false
+		}
+		if h != nil {
+			docs = append(docs, *h)
+		}
+	}
+	return docs, true
+}
+
+// plainWords splits line into words as BuildKit's lexer does with raw
+// quotes and escapes, for a line of printable ASCII without quotes,
+// escapes or variables: at blanks, except those right after `<<`. False
+// for any other line.
+func plainWords(line string) ([]string, bool) {
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\'', c == '"', c == '$', c == '\\', c == '`':
+			return nil, false
+		case c >= 0x7f, c < ' ' && c != '\t':
+			return nil, false
+		}
+	}
+	var words []string
+	start := -1
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == '<' && i+1 < len(line) && line[i+1] == '<':
+			if start < 0 {
+				start = i
+			}
+			i += 2
+			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+				i++
+			}
+		case c == ' ' || c == '\t':
+			if start >= 0 {
+				words = append(words, line[start:i])
+				start = -1
+			}
+			i++
+		default:
+			if start < 0 {
+				start = i
+			}
+			i++
+		}
+	}
+	if start >= 0 {
+		words = append(words, line[start:])
+	}
+	return words, true
+}
+
+// splitLine splits a logical line into keyword, flags and arguments, and
+// reports false where BuildKit's parser rejects the arguments.
+func splitLine(g *group, line string, esc byte) bool {
+	s := strings.TrimSpace(line)
+	i := 0
+	for i < len(s) && !isBKSpace(s[i]) {
+		i++
+	}
+	g.cmd = s[:i]
+	for i < len(s) && isBKSpace(s[i]) {
+		i++
+	}
+	if i < len(s) {
+		var rest string
+		rest, g.flags = extractFlags(s[i:], esc)
+		g.rest = strings.TrimSpace(rest)
+	}
+	switch strings.ToLower(g.cmd) {
+	case "env", "label":
+		return g.nameVal(esc)
+	case "arg":
+		words := bkWords(g.rest, esc)
+		g.argsOK = len(words) > 0
+		for _, w := range words {
+			if strings.HasPrefix(w, "=") {
+				g.argsOK = false
+			}
+		}
+	case "cmd", "entrypoint", "run", "shell", "add", "copy", "volume":
+		return g.jsonOK(g.rest)
+	case "healthcheck":
+		// The type is the first word, cut at blanks byte by byte.
+		sep := 0
+		for sep < len(g.rest) && !isLatin1Space(g.rest[sep]) {
+			sep++
+		}
+		next := sep
+		for next < len(g.rest) && isLatin1Space(g.rest[next]) {
+			next++
+		}
+		return sep == 0 || g.jsonOK(g.rest[next:])
+	case "onbuild":
+		if g.rest == "" {
+			return true
+		}
+		g.sub = &group{}
+		return splitLine(g.sub, g.rest, esc)
+	}
+	return true
+}
+
+// jsonOK reads args as BuildKit's parser does: a JSON array of strings is
+// the exec form, any other JSON array is an error, anything else is the
+// shell form.
+func (g *group) jsonOK(args string) bool {
+	args = trimLeftSpace(args)
+	if !strings.HasPrefix(args, "[") {
+		return true
+	}
+	var vals []any
+	if err := json.Unmarshal([]byte(args), &vals); err != nil {
+		return true
+	}
+	for _, v := range vals {
+		if _, ok := v.(string); !ok {
+			return false
+		}
+	}
+	g.json = true
+	return true
+}
+
+// nameVal reports whether BuildKit's parser accepts the arguments of ENV
+// or LABEL: `name value`, or words that each hold `=`; and notes whether
+// its instruction parser does too: a name in each.
+func (g *group) nameVal(esc byte) bool {
+	words := bkWords(g.rest, esc)
+	if len(words) == 0 {
+		return true
+	}
+	if !strings.Contains(words[0], "=") {
+		g.argsOK = true
+		return strings.ContainsAny(g.rest, " \t\v\f\r")
+	}
+	g.argsOK = true
+	for _, w := range words {
+		if !strings.Contains(w, "=") {
+			return false
+		}
+		if w[0] == '=' {
+			g.argsOK = false
+		}
+	}
+	return true
+}
+
+// isBKSpace reports the bytes BuildKit's parser splits a command on.
+func isBKSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// isLatin1Space is unicode.IsSpace of a byte taken as a rune, which is how
+// BuildKit's flag reader looks at the bytes of a line.
+func isLatin1Space(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0
+}
+
+// trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
+// ASCII.
+func trimLeftSpace(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !asciiSpace(c) {
+				return s[i:]
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return s[i:]
+		}
+		i += size
+	}
+	return ""
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// extractFlags reads the leading `--` words of an instruction's arguments
+// as BuildKit's parser does: byte by byte, quotes removed, the escape token
+// taking the next byte as is. It returns the text after them.
+func extractFlags(line string, esc byte) (string, []string) {
+	const (
+		inSpaces = iota
+		inWord
+		inQuote
+	)
+	var words []string
+	var b []byte
+	phase := inSpaces
+	var quote byte
+	blankOK := false
+	var ch byte
+	for pos := 0; pos <= len(line); pos++ {
+		if pos != len(line) {
+			ch = line[pos]
+		}
+		if phase == inSpaces {
+			if pos == len(line) {
+				break
+			}
+			if isLatin1Space(ch) {
+				continue
+			}
+			if ch != '-' || pos+1 == len(line) || line[pos+1] != '-' {
+				return line[pos:], words
+			}
+			phase = inWord
+		}
+		if pos == len(line) {
+			if w := string(b); w != "--" && (blankOK || len(w) > 0) {
+				words = append(words, w)
+			}
+			break
+		}
+		if phase == inWord {
+			if isLatin1Space(ch) {
+				phase = inSpaces
+				w := string(b)
+				if w == "--" {
+					return line[pos:], words
+				}
+				if blankOK || len(w) > 0 {
+					words = append(words, w)
+				}
+				b = b[:0]
+				blankOK = false
+				continue
+			}
+			if ch == '\'' || ch == '"' {
+				quote = ch
+				blankOK = true
+				phase = inQuote
+				continue
+			}
+			if ch == esc {
+				if pos+1 == len(line) {
+					continue
+				}
+				pos++
+				ch = line[pos]
+			}
+			b = utf8.AppendRune(b, rune(ch))
+			continue
+		}
+		// In quotes.
+		if ch == quote {
+			phase = inWord
+			continue
+		}
+		if ch == esc {
+			if pos+1 == len(line) {
+				phase = inWord
+				continue
+			}
+			pos++
+			ch = line[pos]
+		}
+		b = utf8.AppendRune(b, rune(ch))
+	}
+	return "", words
+}
+
+// bkWords splits arguments into words as BuildKit's parser does for ENV,
+// LABEL and ARG: blanks separate, quotes and escaped characters are kept.
+func bkWords(rest string, esc byte) []string {
+	const (
+		inSpaces = iota
+		inWord
+		inQuote
+	)
+	var words []string
+	var b []byte
+	phase := inSpaces
+	var quote rune
+	blankOK := false
+	var ch rune
+	var width int
+	e := rune(esc)
+	for pos := 0; pos <= len(rest); pos += width {
+		if pos != len(rest) {
+			ch, width = utf8.DecodeRuneInString(rest[pos:])
+		}
+		if phase == inSpaces {
+			if pos == len(rest) {
+				break
+			}
+			if unicode.IsSpace(ch) {
+				continue
+			}
+			phase = inWord
+		}
+		if pos == len(rest) {
+			if blankOK || len(b) > 0 {
+				words = append(words, string(b))
+			}
+			break
+		}
+		if phase == inWord {
+			if unicode.IsSpace(ch) {
+				phase = inSpaces
+				if blankOK || len(b) > 0 {
+					words = append(words, string(b))
+				}
+				b = b[:0]
+				blankOK = false
+				continue
+			}
+			if ch == '\'' || ch == '"' {
+				quote = ch
+				blankOK = true
+				phase = inQuote
+			}
+			if ch == e {
+				if pos+width == len(rest) {
+					continue
+				}
+				b = utf8.AppendRune(b, ch)
+				pos += width
+				ch, width = utf8.DecodeRuneInString(rest[pos:])
+			}
+			b = utf8.AppendRune(b, ch)
+			continue
+		}
+		// In quotes.
+		if ch == quote {
+			phase = inWord
+		}
+		if ch == e && quote != '\'' {
+			if pos+width == len(rest) {
+				phase = inWord
+				continue
+			}
+			pos += width
+			b = utf8.AppendRune(b, ch)
+			ch, width = utf8.DecodeRuneInString(rest[pos:])
+		}
+		b = utf8.AppendRune(b, ch)
+	}
+	return words
+}
+
+// valid reports whether BuildKit's instruction parser surely accepts g,
+// for the shapes most instructions take: false means "ask BuildKit", not
+// "invalid".
+func (g *group) valid() bool {
+	switch strings.ToLower(g.cmd) {
+	case "run":
+		return runFlagsOK(g.flags)
+	case "cmd", "entrypoint":
+		return len(g.flags) == 0
+	case "env", "label":
+		return len(g.flags) == 0 && g.argsOK
+	case "arg":
+		// ARG never reads its flags.
+		return g.argsOK
+	case "stopsignal":
+		// Nor does STOPSIGNAL.
+		return g.rest != ""
+	case "maintainer", "workdir", "user", "expose":
+		return len(g.flags) == 0 && g.rest != ""
+	case "volume":
+		if len(g.flags) > 0 || g.json || g.rest == "" {
+			return false
+		}
+		for f := range fields(g.rest) {
+			if strings.TrimSpace(f) == "" {
+				return false
+			}
+		}
+		return true
+	case "from":
+		if !flagsOK(g.flags, fromFlags) {
+			return false
+		}
+		var args [4]string
+		n := 0
+		for f := range fields(g.rest) {
+			if n == len(args) {
+				return false
+			}
+			args[n] = f
+			n++
+		}
+		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
+	case "copy", "add":
+		table := copyFlags
+		if strings.ToLower(g.cmd) == "add" {
+			table = addFlags
+		}
+		if g.json || !flagsOK(g.flags, table) {
+			return false
+		}
+		n, last := 0, ""
+		for f := range fields(g.rest) {
+			n, last = n+1, f
+		}
+		return n >= 2 && !strings.Contains(last, "<<")
+	}
+	return false
+}
+
+// fields yields the words of s split at BuildKit's command blanks; s is
+// trimmed, so no word is empty.
+func fields(s string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(s); {
+			j := i
+			for j < len(s) && !isBKSpace(s[j]) {
+				j++
+			}
+			if j > i && !yield(s[i:j]) {
+				return
+			}
+			for j < len(s) && isBKSpace(s[j]) {
+				j++
+			}
+			i = j
+		}
+	}
+}
+
+// validStageName is BuildKit's rule for a stage name, already lower-cased.
+func validStageName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+type flagKind int
+
+const (
+	boolFlag flagKind = iota
+	stringFlag
+	stringsFlag
+)
+
+// The flags BuildKit's instruction parser declares for FROM, RUN, COPY and
+// ADD.
+var (
+	fromFlags = map[string]flagKind{"platform": stringFlag}
+	runFlags  = map[string]flagKind{"mount": stringsFlag, "network": stringFlag, "security": stringFlag, "device": stringsFlag}
+	copyFlags = map[string]flagKind{
+		"chown": stringFlag, "from": stringFlag, "chmod": stringFlag, "link": boolFlag,
+		"exclude": stringsFlag, "parents": boolFlag,
+	}
+	addFlags = map[string]flagKind{
+		"chown": stringFlag, "chmod": stringFlag, "link": boolFlag, "keep-git-dir": boolFlag,
+		"checksum": stringFlag, "unpack": boolFlag, "exclude": stringsFlag,
+	}
+)
+
+// flagsOK reports whether BuildKit's flag parser accepts flags against the
+// declared table: known names, a value where one is needed, a boolean for
+// a boolean, no repeats but of repeatable flags.
+func flagsOK(flags []string, table map[string]flagKind) bool {
+	for i, a := range flags {
+		name, value, hasValue := strings.Cut(a, "=")
+		if !strings.HasPrefix(name, "--") {
+			return false
+		}
+		kind, ok := table[name[2:]]
+		if !ok {
+			return false
+		}
+		if kind != stringsFlag {
+			for _, b := range flags[:i] {
+				if n, _, _ := strings.Cut(b, "="); n == name {
+					return false
+				}
+			}
+		}
+		switch kind {
+		case boolFlag:
+			switch strings.ToLower(value) {
+			case "true", "false":
+			case "":
+				if hasValue {
+					return false
+				}
+			default:
+				return false
+			}
+		default:
+			if !hasValue {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// runFlagsOK reports whether BuildKit's instruction parser surely accepts
+// RUN's flags. Without a build's variables it reads, of a mount, only that
+// it is CSV and that `from` holds no variable; the network and security
+// modes must be known ones. Devices are left to BuildKit.
+func runFlagsOK(flags []string) bool {
+	if !flagsOK(flags, runFlags) {
+		return false
+	}
+	for _, a := range flags {
+		name, value, _ := strings.Cut(a, "=")
+		switch name {
+		case "--network":
+			if value != "default" && value != "none" && value != "host" {
+				return false
+			}
+		case "--security":
+			if value != "insecure" && value != "sandbox" {
+				return false
+			}
+		case "--device":
+			return false
+		case "--mount":
+			if value == "" || strings.ContainsAny(value, "\"\r\n") {
+				return false
+			}
+			for field := range strings.SplitSeq(value, ",") {
+				k, v, ok := strings.Cut(field, "=")
+				if ok && strings.ToLower(k) == "from" {
+					if i := strings.IndexByte(v, '$'); i >= 0 && i != len(v)-1 {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}

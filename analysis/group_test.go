@@ -1,0 +1,259 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// groupingDiff compares the grouper, the validator and the index built on
+// them with BuildKit's parser, instruction parser and the index built on
+// its nodes, and describes the first difference ("" when they agree).
+func groupingDiff(text string) string {
+	src := newSourceLines(text)
+	groups, esc, ok := groupLines(src, '\\')
+	res, bkErr := parser.Parse(strings.NewReader(text))
+	if bkErr != nil {
+		if ok {
+			return fmt.Sprintf("BuildKit rejects the text (%v), the grouper does not", bkErr)
+		}
+	} else if !ok {
+		for k := range src.start {
+			if len(src.raw(k)) > maxLine {
+				return "" // left to BuildKit on purpose
+			}
+		}
+		return "the grouper leaves to BuildKit a text it accepts"
+	}
+	if bkErr == nil {
+		if rune(esc) != res.EscapeToken {
+			return fmt.Sprintf("escape token %q, BuildKit %q", esc, res.EscapeToken)
+		}
+		nodes := res.AST.Children
+		if len(groups) != len(nodes) {
+			return fmt.Sprintf("%d instructions, BuildKit %d", len(groups), len(nodes))
+		}
+		v := newValidator(src, esc)
+		for i, n := range nodes {
+			g := &groups[i]
+			if d := cmp.Diff(nodeShape(n), groupShape(g)); d != "" {
+				return fmt.Sprintf("instruction %d (-BuildKit +grouper):\n%s", i, d)
+			}
+			_, want := instructions.ParseInstructionWithLinter(n, quietLinter)
+			if g.valid() && want != nil {
+				return fmt.Sprintf("instruction %d %q: vouched for, BuildKit says %v", i, n.Original, want)
+			}
+			known, got := v.check(g)
+			if !known {
+				return fmt.Sprintf("instruction %d %q: the validator cannot read it alone", i, n.Original)
+			}
+			if a, b := sameError(want), sameError(got); a != b {
+				return fmt.Sprintf("instruction %d %q: error %q, BuildKit %q", i, n.Original, b, a)
+			}
+		}
+	}
+	full, errFull := parseFull(NewDocument(text))
+	oracle, errOracle := parseWithBuildKit(NewDocument(text), src)
+	if (errFull == nil) != (errOracle == nil) {
+		return fmt.Sprintf("parse error %v, BuildKit path %v", errFull, errOracle)
+	}
+	if errFull != nil {
+		if *errFull != *errOracle {
+			return fmt.Sprintf("parse error %v, BuildKit path %v", errFull, errOracle)
+		}
+		return ""
+	}
+	if d := cmp.Diff(oracle.Dump(), full.Dump()); d != "" {
+		return "index differs (-BuildKit path +grouper):\n" + d
+	}
+	return ""
+}
+
+// shape is what the index takes from a node.
+type shape struct {
+	First, Last int
+	Cmd         string
+	Flags       []string
+	JSON        bool
+	Heredocs    []parser.Heredoc
+}
+
+func nodeShape(n *parser.Node) shape {
+	s := shape{First: n.StartLine - 1, Last: n.EndLine - 1, Cmd: strings.ToLower(n.Value), Flags: n.Flags, JSON: n.Attributes["json"]}
+	for _, h := range n.Heredocs {
+		h.Content = ""
+		s.Heredocs = append(s.Heredocs, h)
+	}
+	if len(s.Flags) == 0 {
+		s.Flags = nil
+	}
+	return s
+}
+
+func groupShape(g *group) shape {
+	return shape{First: g.first, Last: g.last, Cmd: strings.ToLower(g.cmd), Flags: g.flags, JSON: g.json, Heredocs: g.heredocs}
+}
+
+// sameError reduces an instruction error to what must agree: BuildKit
+// breaks ties between suggestions by map order.
+func sameError(err error) string {
+	if err == nil {
+		return ""
+	}
+	var unknown *instructions.UnknownInstructionError
+	if errors.As(err, &unknown) {
+		return "unknown instruction: " + unknown.Instruction
+	}
+	msg, _, _ := strings.Cut(errorMessage(err), " (did you mean")
+	return msg
+}
+
+// variants derives from text the shapes BuildKit's grouping rules care
+// about: line endings, a byte-order mark, the other escape token, comments
+// and blank lines inside continuations, blanks after the escape, heredocs
+// with `<<-` and quoted delimiters, and cut or shuffled lines.
+func variants(r *rand.Rand, text string) []string {
+	lines := strings.SplitAfter(text, "\n")
+	out := []string{
+		strings.ReplaceAll(text, "\n", "\r\n"),
+		strings.ReplaceAll(text, "\n", "\r"),
+		"\uFEFF" + text,
+		"# escape=`\n" + strings.ReplaceAll(text, "\\\n", "`\n"),
+		"#escape=`\n# syntax=x\n" + text,
+		"# syntax=a\n# syntax=b\n" + text,
+		"# escape=x\n" + text,
+		strings.ReplaceAll(text, "\\\n", "\\ \t\n  # comment inside\n\n"),
+		strings.ReplaceAll(text, "\\\n", "\\\\\n"),
+		strings.ReplaceAll(text, "&& \\\n", "&& \\\n \\\n"),
+		strings.ReplaceAll(text, "RUN ", "RUN <<-'EOF' bash\n\tset -e\n\tEOF\nRUN "),
+		strings.ReplaceAll(text, "RUN ", "RUN <<\"A\" cat <<B\nx\nA\ny\nB\nRUN "),
+		strings.ReplaceAll(text, "COPY ", "COPY <<EOT /dst\nbody\nEOT\nCOPY "),
+		strings.ReplaceAll(text, "    ", "\t"),
+		strings.ReplaceAll(text, " ", "\u00a0"),
+		strings.ReplaceAll(text, "=", " "),
+	}
+	// Cut at a random point, and drop, repeat or swap random lines.
+	out = append(out, text[:r.IntN(len(text)+1)])
+	for k := 0; k < 4; k++ {
+		ls := slices.Clone(lines)
+		i, j := r.IntN(len(ls)), r.IntN(len(ls))
+		switch k {
+		case 0:
+			ls = slices.Delete(ls, i, i+1)
+		case 1:
+			ls = slices.Insert(ls, i, ls[j])
+		case 2:
+			ls[i], ls[j] = ls[j], ls[i]
+		case 3:
+			ls[i] = strings.TrimRight(ls[i], "\n") + " \\\n"
+		}
+		out = append(out, strings.Join(ls, ""))
+	}
+	return out
+}
+
+// TestGroupingMatchesBuildKit holds the grouper and the validator to
+// BuildKit's parser over every corpus file and variants of each.
+func TestGroupingMatchesBuildKit(t *testing.T) {
+	files := testgen.Corpus(t)
+	r := rand.New(rand.NewPCG(18, 1))
+	compared := 0
+	for i, name := range slices.Sorted(maps.Keys(files)) {
+		// Each file with a fifth of the variants, in turn, so that every
+		// kind of variant meets about ninety files.
+		for k, text := range append([]string{files[name]}, variants(r, files[name])...) {
+			if k > 0 && (k+i)%5 != 0 {
+				continue
+			}
+			if d := groupingDiff(text); d != "" {
+				t.Errorf("%s (variant %d): %s\ntext: %q", name, k, d, text)
+				break
+			}
+			compared++
+		}
+	}
+	if compared < 445*4 {
+		t.Errorf("only %d texts compared", compared)
+	}
+}
+
+// TestGroupingCases names the rules one by one.
+func TestGroupingCases(t *testing.T) {
+	for _, text := range groupingSeeds {
+		if d := groupingDiff(text); d != "" {
+			t.Errorf("%q: %s", text, d)
+		}
+	}
+}
+
+var groupingSeeds = []string{
+	"FROM a\nRUN x \\\n  # c\n\n  y\n",
+	"\uFEFFFROM a\r\nRUN x \\\r\n y\r\n",
+	"  # escape=`\nFROM a\nRUN x `\n y\n",
+	"# escape=`\n# escape=\\\nFROM a\n",
+	"# syntax=x\n# escape=!\nFROM a\n",
+	"# check=skip=all\n\n# escape=`\nFROM a\nRUN a \\\n",
+	"FROM a\nRUN <<-EOF\n\tx\n\tEOF\n",
+	"FROM a\nRUN <<'EOF' <<\"B\"\n$x\nEOF\ny\nB\n",
+	"FROM a\nRUN 3<<EOF cat\nEOF\n",
+	"FROM a\nRUN <<EOF\nnot closed\n",
+	"FROM a\nRUN << EOF\nx\nEOF\n",
+	"FROM a\nRUN <<- EOF\nx\n",
+	"FROM a\nCOPY <<EOF /x\nhi\nEOF\n",
+	"FROM a\nCOPY [\"<<EOF\", \"/x\"]\nEOF\n",
+	"FROM a\nONBUILD RUN <<EOF\nx\nEOF\n",
+	"FROM a\nONBUILD ONBUILD RUN x\nONBUILD FROM b\nONBUILD\n",
+	"FROM a\nENV a\n",
+	"FROM a\nENV a=1 b\n",
+	"FROM a\nENV =1\nLABEL \"a b\"=c\nARG =x\nARG\n",
+	"FROM a\nCMD [1, 2]\n",
+	"FROM a\nHEALTHCHECK CMD [1]\n",
+	"FROM a\nHEALTHCHECK --interval=1s CMD curl x\nHEALTHCHECK NONE\nHEALTHCHECK\n",
+	"FROM a\nRUN --mount=type=cache,target=/c --network=host --security=insecure x\n",
+	"FROM a\nRUN --mount= x\nRUN --mount=from=$X x\nRUN --mount=\"a,b\" x\nRUN --network=bogus x\n",
+	"FROM a\nRUN --device=x x\nRUN --bogus x\nRUN --network x\n",
+	"FROM a\nCOPY --from=a --link --chmod=644 a b\nCOPY --link=maybe a b\nCOPY --from a b\nCOPY --exclude=a --exclude=b a b\n",
+	"FROM a\nADD --checksum=sha256:x --keep-git-dir=true --unpack a b\nADD a\nCOPY a\n",
+	"FROM a\nCOPY a <<EOF\n",
+	"FROM a\nCOPY a <<EOF\nEOF\n",
+	"FROM --platform=x a AS b\nFROM a b\nFROM a AS 1x\nFROM\nFROM a as B-c.d_e\n",
+	"FROM a\nVOLUME [\"\"]\nVOLUME /a \u00a0 /b\nVOLUME\nSHELL x\nSHELL [\"sh\"]\n",
+	"FROM a\nWORKDIR\nUSER\nEXPOSE\nMAINTAINER\nSTOPSIGNAL --x 9\nARG --x a\n",
+	"FROM a\nRUNN x\n\\\n\\\n",
+	"FROM a\nRUN a\\\\\nRUN b \\\\\\\n  c\n",
+	"FROM a\nRUN --mount=type=bind,from=b \"quoted\" 'x' $y \\\n  \\\n  z\n",
+	"FROM a\nrun --MOUNT=x y\nWor\u212adir /x\n",
+	"FROM a\nRUN x\r\r\nRUN y\rRUN z\n",
+	"\n\n# c\n",
+	"",
+	"FROM a\nRUN <<EOF\nx\nEOF",
+	"FROM a\nENV a=1\\\n",
+	"FROM a\nRUN -- --mount=x y\nRUN --\"mount\"=x y\n",
+	"FROM a\nLABEL a=\"b c\" d='e'\nENV A=1 \\\n    B=2\n",
+}
+
+// FuzzGrouping compares the grouper with BuildKit's parser on any text.
+func FuzzGrouping(f *testing.F) {
+	for _, s := range groupingSeeds {
+		f.Add(s)
+	}
+	f.Add(seedDockerfile)
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 1<<16 {
+			return
+		}
+		if d := groupingDiff(text); d != "" {
+			t.Fatalf("%q: %s", text, d)
+		}
+	})
+}
