@@ -95,7 +95,7 @@ var flagSamples = map[string]string{
 	"platform": "=linux/amd64", "mount": "=type=cache,target=/c", "network": "=none",
 	"security": "=insecure", "device": "=vendor.com/gpu", "keep-git-dir": "=true",
 	"checksum": "=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d",
-	"chmod": "=0755", "chown": "=1:1", "link": "", "unpack": "=true", "exclude": "=*.md",
+	"chmod":    "=0755", "chown": "=1:1", "link": "", "unpack": "=true", "exclude": "=*.md",
 	"from": "=other", "parents": "", "interval": "=5s", "timeout": "=5s",
 	"start-period": "=5s", "start-interval": "=5s", "retries": "=3",
 }
