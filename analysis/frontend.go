@@ -234,3 +234,30 @@ func (ix *Index) Frontend() Frontend {
 	}
 	return Frontend{}
 }
+
+// Available returns the flags of info the frontend has, in order.
+func (f Frontend) Available(info *InstructionInfo) []FlagInfo {
+	cmd := strings.ToLower(info.Name)
+	out := make([]FlagInfo, 0, len(info.Flags))
+	for _, fl := range info.Flags {
+		if f.Has(LookupFeature(cmd, fl.Name)) {
+			out = append(out, fl)
+		}
+	}
+	return out
+}
+
+// SinceNote says from which frontend version cmd's flag exists, as a
+// sentence for documentation: "Since docker/dockerfile:1.20 (1.7-labs)."; ""
+// for a flag every frontend has.
+func SinceNote(cmd, flag string) string {
+	feat := LookupFeature(cmd, flag)
+	if feat == nil || feat.Since.IsZero() {
+		return ""
+	}
+	s := "Since docker/dockerfile:" + feat.Since.String()
+	if !feat.Labs.IsZero() {
+		s += " (" + feat.Labs.String() + "-labs)"
+	}
+	return s + "."
+}

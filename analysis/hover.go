@@ -70,7 +70,11 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 		if url == "" {
 			url = info.URL
 		}
-		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), fi.Doc, url)}, true
+		doc := fi.Doc
+		if note := SinceNote(n.Cmd, fi.Name); note != "" {
+			doc += "\n\n" + note
+		}
+		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), doc, url)}, true
 	}
 	return HoverInfo{}, false
 }
