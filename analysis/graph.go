@@ -20,7 +20,9 @@ type GraphStage struct {
 	Name   string `json:"name,omitempty"`
 	Label  string `json:"label"`
 	Base   string `json:"base"`
-	Offset int    `json:"-"`
+	// Description is the stage's description, as BuildKit's outline reads it.
+	Description string `json:"description,omitempty"`
+	Offset      int    `json:"-"`
 	Target bool   `json:"target"`
 	Final  bool   `json:"final"`
 	Unused bool   `json:"unused"`
@@ -138,7 +140,7 @@ func (ix *Index) Graph(targetNames []string) Graph {
 	for s := range ix.stages {
 		st := ix.Stage(s)
 		g.Stages = append(g.Stages, GraphStage{
-			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Offset: st.Span.Start,
+			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Description: ix.StageDescription(s), Offset: st.Span.Start,
 			Target: isTarget[s], Final: s == len(ix.stages)-1, Unused: !reached[s],
 		})
 	}

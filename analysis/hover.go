@@ -178,6 +178,9 @@ func (ix *Index) stageHover(s int) string {
 	if st.Platform != "" {
 		fmt.Fprintf(&b, " · platform `%s`", st.Platform)
 	}
+	if desc := ix.StageDescription(s); desc != "" {
+		fmt.Fprintf(&b, "\n\n%s", desc)
+	}
 	fmt.Fprintf(&b, "\n\n`%s`", ix.StageChain(s))
 
 	var copies []string

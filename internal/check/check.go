@@ -56,10 +56,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
 	fixes := fixFlags(fl)
+	listOnly := fl.Bool("list-targets", false, "list each file's build targets with their descriptions (like docker build --call=targets) instead of checking")
 	var severities severityFlag
 	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] [--list-targets] PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -72,6 +73,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if fl.NArg() == 0 {
 		fl.Usage()
 		return ExitUsage
+	}
+	if *listOnly {
+		files, err := Files(fl.Args())
+		if err != nil {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+			return ExitUsage
+		}
+		return listTargets(files, *format, stdout, stderr)
 	}
 
 	code := ExitOK
