@@ -20,12 +20,13 @@ type GraphStage struct {
 	Name   string `json:"name,omitempty"`
 	Label  string `json:"label"`
 	Base   string `json:"base"`
-	// Description is the stage's description, as BuildKit's outline reads it.
-	Description string `json:"description,omitempty"`
-	Offset      int    `json:"-"`
+	Offset int    `json:"-"`
 	Target bool   `json:"target"`
 	Final  bool   `json:"final"`
 	Unused bool   `json:"unused"`
+
+	// Description is the stage's description, as BuildKit's outline reads it.
+	Description string `json:"description,omitempty"`
 }
 
 // GraphEdge says that stage To uses stage From: as its base (RefFrom), by
