@@ -15,6 +15,7 @@ require (
 	go.uber.org/zap/exp v0.3.0
 	golang.org/x/tools v0.52.0
 	gopkg.in/yaml.v3 v3.0.1
+	mvdan.cc/sh/v3 v3.14.1
 )
 
 require (

@@ -34,7 +34,7 @@ func (f *formatter) shellEdit(i int) (Edit, bool) {
 		if len(n.Heredocs) != 1 || strings.Contains(inst, "\r") {
 			return Edit{}, false
 		}
-		file, err := parseShell(rs.Script, rs.Bash, true)
+		file, err := parseScript(rs.Script, rs.Bash, true)
 		if err != nil {
 			return Edit{}, false
 		}
@@ -127,7 +127,7 @@ func joinScript(raw string, esc byte) (joined string, breaks []int, ok bool) {
 // put it (at the end of a line or starting the next), and a command's
 // arguments broken where the author broke them, one level deeper.
 func shellLines(rs RunScript, breaks []int) ([]shLine, bool) {
-	file, err := parseShell(rs.Script, rs.Bash, true)
+	file, err := parseScript(rs.Script, rs.Bash, true)
 	if err != nil {
 		return nil, false
 	}
@@ -270,7 +270,7 @@ func sameRun(a, b string, bash bool) bool {
 
 // canonicalShell prints a script's program in one fixed layout.
 func canonicalShell(script string, bash bool) (string, bool) {
-	file, err := parseShell(script, bash, true)
+	file, err := parseScript(script, bash, true)
 	if err != nil {
 		return "", false
 	}

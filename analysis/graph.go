@@ -29,6 +29,9 @@ type GraphStage struct {
 	Target bool `json:"target"`
 	Final  bool `json:"final"`
 	Unused bool `json:"unused"`
+
+	// Description is the stage's description, as BuildKit's outline reads it.
+	Description string `json:"description,omitempty"`
 }
 
 // GraphEdge says that stage To uses stage From: as its base (RefFrom), by
@@ -111,7 +114,7 @@ func (ix *Index) Graph(buildTargets []string) Graph {
 	for s := range ix.stages {
 		st := ix.Stage(s)
 		g.Stages = append(g.Stages, GraphStage{
-			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Offset: st.Span.Start,
+			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Description: ix.StageDescription(s), Offset: st.Span.Start,
 			Target: isTarget[s], Final: s == len(ix.stages)-1, Unused: !reached[s],
 		})
 	}

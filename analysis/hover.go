@@ -70,7 +70,11 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 		if url == "" {
 			url = info.URL
 		}
-		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), fi.Doc, url)}, true
+		doc := fi.Doc
+		if note := SinceNote(n.Cmd, fi.Name); note != "" {
+			doc += "\n\n" + note
+		}
+		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), doc, url)}, true
 	}
 	return HoverInfo{}, false
 }
@@ -165,6 +169,9 @@ func (ix *Index) stageHover(s int) string {
 	fmt.Fprintf(&b, "**%s** · line %d", title, ix.Doc.LineOf(st.Span.Start)+1)
 	if st.Platform != "" {
 		fmt.Fprintf(&b, " · platform `%s`", st.Platform)
+	}
+	if desc := ix.StageDescription(s); desc != "" {
+		fmt.Fprintf(&b, "\n\n%s", desc)
 	}
 	fmt.Fprintf(&b, "\n\n`%s`", ix.StageChain(s))
 

@@ -3,189 +3,162 @@ package analysis
 import (
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// RunScript is the shell script a RUN instruction runs, as BuildKit reads
-// it: the shell-form command with its continuations joined and its comment
-// lines dropped, or the body of its one heredoc when the heredoc is the
-// whole command. ok is false for the exec (JSON) form, another escape
-// token than the backslash, or a RUN whose command is a program fed a
-// heredoc.
-type RunScript struct {
-	Script  string
-	Heredoc bool // the script is the body of the instruction's heredoc
-	Bash    bool // the stage's SHELL (or the heredoc's #!) is bash
+// ShellCommand is one simple command of a RUN instruction, as a POSIX shell
+// parser (mvdan.cc/sh) reads it.
+type ShellCommand struct {
+	// Args are the command's words. A word that is not plain text keeps
+	// its variables as `$NAME` and drops what it cannot spell.
+	Args []string
+	// Assigns are the `NAME=value` words in front of the command.
+	Assigns map[string]string
 }
 
-// runScript reads node i's script with BuildKit's own parser.
-func (ix *Index) runScript(i int) (RunScript, bool) {
-	n := ix.Node(i)
-	if n.Cmd != "run" || n.JSON || ix.Escape != '\\' || len(n.Args) == 0 {
-		return RunScript{}, false
-	}
-	shell := ix.stageShell(i)
-	if shell != "" && !isPOSIXShell(shell) {
-		return RunScript{}, false
-	}
-	res, err := parser.Parse(strings.NewReader(ix.Doc.Slice(n.Span())))
-	if err != nil || len(res.AST.Children) != 1 {
-		return RunScript{}, false
-	}
-	node := res.AST.Children[0]
-	if node.Next == nil || node.Next.Next != nil {
-		return RunScript{}, false
-	}
-	rs := RunScript{Script: node.Next.Value, Bash: strings.HasSuffix(shell, "bash")}
-	switch len(node.Heredocs) {
-	case 0:
-	case 1:
-		h := node.Heredocs[0]
-		// Only the heredoc, no program fed with it nor more words.
-		if cmd := strings.TrimSpace(rs.Script); !strings.HasPrefix(cmd, "<<") || strings.ContainsAny(cmd, " \t") {
-			return RunScript{}, false
+// Has reports whether the command has the argument w (after the name).
+func (c ShellCommand) Has(w string) bool {
+	for _, a := range c.Args[1:] {
+		if a == w {
+			return true
 		}
-		rs.Script, rs.Heredoc = h.Content, true
-		if first, _, _ := strings.Cut(h.Content, "\n"); strings.HasPrefix(first, "#!") {
-			// The body runs as a file with that interpreter.
-			f := strings.Fields(strings.TrimPrefix(first, "#!"))
-			if len(f) == 2 && strings.HasSuffix(f[0], "/env") {
-				f = f[1:]
-			}
-			if len(f) != 1 || !isPOSIXShell(f[0]) {
-				return RunScript{}, false
-			}
-			rs.Bash = strings.HasSuffix(f[0], "bash")
-		}
-	default:
-		return RunScript{}, false
-	}
-	return rs, true
-}
-
-// stageShell returns the program of the last SHELL instruction of node i's
-// stage before it, or "".
-func (ix *Index) stageShell(i int) string {
-	first := 0
-	if s := ix.StageOf(i); s >= 0 {
-		first = ix.Stage(s).First + 1
-	}
-	prog := ""
-	for k := first; k < i; k++ {
-		if n := ix.Node(k); n.Cmd == "shell" && len(n.Args) > 0 {
-			prog = "?"
-			if n.JSON {
-				prog = n.Args[0].Value
-			}
-		}
-	}
-	return prog
-}
-
-func isPOSIXShell(prog string) bool {
-	switch prog[strings.LastIndexByte(prog, '/')+1:] {
-	case "sh", "bash", "ash", "dash":
-		return true
 	}
 	return false
 }
 
-// parseShell parses a script as POSIX sh, or bash.
-func parseShell(script string, bash bool, comments bool) (*syntax.File, error) {
-	lang := syntax.LangPOSIX
-	if bash {
-		lang = syntax.LangBash
-	}
-	return syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(comments)).Parse(strings.NewReader(script), "")
-}
-
-// SimpleCommand is one simple command of a script: its words, each a
-// literal with its quotes removed.
-type SimpleCommand struct {
-	Words []string
-}
-
-// ScriptCommands returns the simple commands of a script in order, when the
-// script is only simple commands joined by `&&`, `||`, `;` or newlines,
-// whose words are literals; ok is false otherwise (pipes, substitutions,
-// redirections to files, control flow, a parse error).
-func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
-	f, err := parseShell(script, bash, false)
-	if err != nil {
-		return nil, false
-	}
-	var walk func(s *syntax.Stmt) bool
-	walk = func(s *syntax.Stmt) bool {
-		if s.Negated || s.Background || s.Coprocess || len(s.Redirs) > 0 {
-			return false
-		}
-		switch c := s.Cmd.(type) {
-		case *syntax.BinaryCmd:
-			if c.Op != syntax.AndStmt && c.Op != syntax.OrStmt {
-				return false
-			}
-			return walk(c.X) && walk(c.Y)
-		case *syntax.CallExpr:
-			var sc SimpleCommand
-			for _, w := range c.Args {
-				lit, ok := literalWord(w)
-				if !ok {
-					return false
-				}
-				sc.Words = append(sc.Words, lit)
-			}
-			cmds = append(cmds, sc)
+// HasPrefix reports whether an argument (after the name) starts with p.
+func (c ShellCommand) HasPrefix(p string) bool {
+	for _, a := range c.Args[1:] {
+		if strings.HasPrefix(a, p) {
 			return true
 		}
-		return false
 	}
-	for _, s := range f.Stmts {
-		if !walk(s) {
-			return nil, false
-		}
-	}
-	return cmds, true
+	return false
 }
 
-// literalWord returns a word's value when it has no expansion.
-func literalWord(w *syntax.Word) (string, bool) {
+// ShellCommands returns the simple commands a RUN instruction runs, in
+// order: those of its shell line (continuations joined and the comment
+// lines inside them dropped, as BuildKit does), or of its heredoc script
+// (`RUN <<EOF`), or of its exec form, through `sh -c` when it calls a
+// shell. Nil when the text is not shell the parser accepts (a Windows
+// escape character, PowerShell, a syntax error); empty when it is but runs
+// no simple command.
+func (ix *Index) ShellCommands(n Node) []ShellCommand {
+	if n.Cmd != "run" || len(n.Args) == 0 {
+		return nil
+	}
+	if n.JSON {
+		argv := make([]string, len(n.Args))
+		for i, a := range n.Args {
+			argv[i] = a.Value
+		}
+		if base := argv[0][strings.LastIndexByte(argv[0], '/')+1:]; (base == "sh" || base == "bash") && len(argv) >= 3 && argv[1] == "-c" {
+			return parseShell(argv[2])
+		}
+		return []ShellCommand{{Args: argv}}
+	}
+	if ix.Escape != '\\' {
+		return nil
+	}
+	start := n.Abs(n.Args[0].Span).Start
+	end := n.Start + n.Len
+	if len(n.Heredocs) > 0 {
+		end = n.Abs(n.Heredocs[0].Body).Start
+	}
+	line := shellLine(ix.Doc.Slice(Span{start, end}))
+	if len(n.Heredocs) == 1 {
+		h := n.Heredocs[0]
+		if w := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "<-")); strings.Trim(w, `"'`) == h.Name {
+			return parseShell(ix.Doc.Slice(n.Abs(h.Body))) // the heredoc is the script
+		}
+	}
+	if len(n.Heredocs) > 0 {
+		line += "\n" + ix.Doc.Slice(Span{end, n.Start + n.Len})
+	}
+	return parseShell(line)
+}
+
+// shellLine joins a RUN's lines as BuildKit does: a line ending in the
+// escape continues on the next, and the comment and blank lines between
+// them are dropped.
+func shellLine(text string) string {
 	var b strings.Builder
-	for _, p := range w.Parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(unescapeLit(p.Value))
-		case *syntax.SglQuoted:
-			if p.Dollar {
-				return "", false
-			}
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			for _, q := range p.Parts {
-				l, ok := q.(*syntax.Lit)
-				if !ok {
-					return "", false
+	for i, l := range strings.Split(text, "\n") {
+		l = strings.TrimSuffix(l, "\r")
+		if i > 0 && (isSpaceOnly(l) || isCommentLine(l)) {
+			continue
+		}
+		if s, ok := continues(l, '\\'); ok {
+			b.WriteString(s)
+			continue
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// parseShell reads script's simple commands.
+func parseShell(script string) []ShellCommand {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return nil
+	}
+	out := []ShellCommand{}
+	syntax.Walk(f, func(node syntax.Node) bool {
+		call, ok := node.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		c := ShellCommand{}
+		for _, a := range call.Assigns {
+			if a.Name != nil {
+				if c.Assigns == nil {
+					c.Assigns = map[string]string{}
 				}
-				b.WriteString(l.Value)
+				c.Assigns[a.Name.Value] = wordText(a.Value)
 			}
-		default:
-			return "", false
 		}
-	}
-	return b.String(), true
+		for _, w := range call.Args {
+			c.Args = append(c.Args, wordText(w))
+		}
+		// Wrappers that run the rest as the command.
+		for len(c.Args) > 1 && (c.Args[0] == "sudo" || c.Args[0] == "env" || c.Args[0] == "exec") {
+			c.Args = c.Args[1:]
+			for len(c.Args) > 1 && (strings.HasPrefix(c.Args[0], "-") || strings.Contains(c.Args[0], "=")) {
+				c.Args = c.Args[1:]
+			}
+		}
+		out = append(out, c)
+		return true
+	})
+	return out
 }
 
-// unescapeLit removes the backslashes of an unquoted literal.
-func unescapeLit(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
+// wordText spells a shell word: quotes removed, variables as `$NAME`,
+// command substitutions and other expansions dropped.
+func wordText(w *syntax.Word) string {
+	if w == nil {
+		return ""
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
+	var parts func([]syntax.WordPart)
+	parts = func(ps []syntax.WordPart) {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				b.WriteString(p.Value)
+			case *syntax.SglQuoted:
+				b.WriteString(p.Value)
+			case *syntax.DblQuoted:
+				parts(p.Parts)
+			case *syntax.ParamExp:
+				if p.Param != nil {
+					b.WriteString("$" + p.Param.Value)
+				}
+			}
 		}
-		b.WriteByte(s[i])
 	}
+	parts(w.Parts)
 	return b.String()
 }

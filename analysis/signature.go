@@ -74,12 +74,18 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 		sig.Params = append(sig.Params, SigParam{Start: b.Len(), End: b.Len() + len(label), Doc: doc})
 		b.WriteString(label)
 	}
-	for _, f := range info.Flags {
+	// Only the flags the pinned frontend has, each saying since when.
+	flags := ix.Frontend().Available(info)
+	for _, f := range flags {
 		label := "[--" + f.Name
 		if f.Placeholder != "" && !f.Bool {
 			label += "=" + f.Placeholder
 		}
-		add(label+"]", f.Doc)
+		doc := f.Doc
+		if note := SinceNote(n.Cmd, f.Name); note != "" {
+			doc += " " + note
+		}
+		add(label+"]", doc)
 	}
 	for _, a := range args {
 		add(a.label, a.doc)
@@ -92,7 +98,7 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 	}
 	for _, f := range n.Flags {
 		if fs := n.Abs(f.Span); fs.Contains(off) {
-			sig.Active = flagParam(info, f.Name.Value)
+			sig.Active = flagParam(flags, f.Name.Value)
 			return sig, true
 		}
 	}
@@ -116,15 +122,15 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 	case args[last].variadic || k > last:
 		k = min(k, last)
 	}
-	sig.Active = len(info.Flags) + k
+	sig.Active = len(flags) + k
 	return sig, true
 }
 
 // flagParam returns the parameter index of the flag called name, or of the
 // only flag name starts, or -1.
-func flagParam(info *InstructionInfo, name string) int {
+func flagParam(flags []FlagInfo, name string) int {
 	match := -1
-	for i, f := range info.Flags {
+	for i, f := range flags {
 		switch {
 		case strings.EqualFold(f.Name, name):
 			return i

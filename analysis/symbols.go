@@ -54,6 +54,9 @@ func (ix *Index) Symbols() []Symbol {
 		if sym.Detail == "" {
 			sym.Detail = "(no base)"
 		}
+		if desc := ix.StageDescription(s); desc != "" {
+			sym.Detail += " · " + desc
+		}
 		for i := st.First; i < st.End; i++ {
 			sym.Children = append(sym.Children, ix.instructionSymbol(ix.Node(i)))
 		}

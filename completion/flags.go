@@ -54,7 +54,7 @@ func (c *context) flagNames(info *analysis.InstructionInfo, eq int) []Item {
 		given[strings.ToLower(n)] = true
 	}
 	var items []Item
-	for i, f := range info.Flags {
+	for i, f := range c.ix.Frontend().Available(info) {
 		label := "--" + f.Name
 		if !hasPrefixFold(label, prefix) || given[f.Name] && !f.Repeatable {
 			continue
@@ -63,7 +63,7 @@ func (c *context) flagNames(info *analysis.InstructionInfo, eq int) []Item {
 			Label:         label,
 			Kind:          Flag,
 			Detail:        label + "=" + f.Placeholder,
-			Documentation: f.Doc + "\n\n[Dockerfile reference](" + f.URL + ")",
+			Documentation: withNote(f.Doc, analysis.SinceNote(c.kw, f.Name)) + "\n\n[Dockerfile reference](" + f.URL + ")",
 			Edit:          edit,
 			InsertText:    label,
 			SortText:      sortKey(i),
@@ -85,6 +85,14 @@ func (c *context) flagNames(info *analysis.InstructionInfo, eq int) []Item {
 		items = append(items, it)
 	}
 	return items
+}
+
+// withNote appends a sentence to a description, when there is one.
+func withNote(doc, note string) string {
+	if note == "" {
+		return doc
+	}
+	return doc + "\n\n" + note
 }
 
 // values offers the values of vals that begin with prefix.

@@ -78,7 +78,7 @@ func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
 			Stage:      s,
 		}
 		if !c.opts.LazyStageDocs {
-			items[i].Documentation = stageDoc(c.doc, all, st, uses[i])
+			items[i].Documentation = stageDoc(c.doc, c.ix.StageDescription(s), all, st, uses[i])
 		}
 	}
 	return items
@@ -97,7 +97,7 @@ func StageDoc(ix *analysis.Index, s int) string {
 			uses = append(uses, r)
 		}
 	}
-	return stageDoc(ix.Doc, all, &all[s], uses)
+	return stageDoc(ix.Doc, ix.StageDescription(s), all, &all[s], uses)
 }
 
 // stageLabel names a stage as a reference may: by name, or by index.
@@ -108,8 +108,9 @@ func stageLabel(st *analysis.Stage) string {
 	return st.Name
 }
 
-// stageDoc describes a stage in markdown: its FROM line and what uses it.
-func stageDoc(doc *analysis.Document, all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
+// stageDoc describes a stage in markdown: its FROM line, its description
+// (as BuildKit's outline reads it) and what uses it.
+func stageDoc(doc *analysis.Document, desc string, all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
 	b := make([]byte, 0, 256)
 	line := doc.LineOf(st.Span.Start)
 	from := strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)}))
@@ -129,6 +130,11 @@ func stageDoc(doc *analysis.Document, all []analysis.Stage, st *analysis.Stage, 
 	b = append(b, ":\n```dockerfile\n"...)
 	b = append(b, from...)
 	b = append(b, "\n```\n"...)
+	if desc != "" {
+		b = append(b, '\n')
+		b = append(b, desc...)
+		b = append(b, '\n')
+	}
 	if len(uses) == 0 {
 		b = append(b, "\nNothing uses it yet."...)
 		return string(b)

@@ -77,6 +77,7 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		}
 	}
 	file := fileCheck(ix)
+	stages := stageChecks(ix)
 	for _, r := range All() {
 		sev, set := cfg.Severity[r.Name]
 		if set && sev == Off {
@@ -94,6 +95,9 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		for _, d := range p.out {
 			if set {
 				d.Severity = sev
+			}
+			if s := ix.StageAt(d.Span.Start); s >= 0 && stages[s].skips(r) {
+				continue
 			}
 			if skipped, raise := instructionCheck(ix, d.Span.Start, r); skipped {
 				continue
@@ -166,47 +170,40 @@ func fileCheck(ix *analysis.Index) checkOptions {
 	return checkOptions{}
 }
 
-// instructionCheck applies a `# check=` comment among those BuildKit
-// attaches to the instruction at off: the comments since the previous
-// instruction, cut by an empty `#` line. It reports whether the comment
-// skips r and whether it sets error=true.
+// commentCheck reads the `# check=` comment among those BuildKit attaches
+// to instruction i: the first one wins, and an invalid one sets nothing.
+func commentCheck(ix *analysis.Index, i int) (checkOptions, bool) {
+	for _, c := range ix.Comments(i) {
+		if name, value, ok := strings.Cut(c.Text, "="); ok && strings.EqualFold(strings.TrimSpace(name), "check") {
+			return parseCheck(strings.TrimSpace(value))
+		}
+	}
+	return checkOptions{}, false
+}
+
+// instructionCheck applies the `# check=` comment of the instruction at
+// off. It reports whether the comment skips r and whether it sets
+// error=true.
 func instructionCheck(ix *analysis.Index, off int, r *Rule) (skip, raise bool) {
 	n, ok := ix.NodeBefore(off)
 	if !ok {
 		return false, false
 	}
-	doc := ix.Doc
-	first := doc.LineOf(n.Start)
-	stop := 0
-	if n.Index > 0 {
-		prev := ix.Node(n.Index - 1)
-		stop = doc.LineOf(prev.Start+prev.Len) + 1
-	}
-	var found *checkOptions
-	for line := first - 1; line >= stop; line-- {
-		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)}))
-		if text == "" {
-			continue
-		}
-		if !strings.HasPrefix(text, "#") {
-			break
-		}
-		body := strings.TrimSpace(text[1:])
-		if body == "" {
-			break
-		}
-		if name, value, ok := strings.Cut(body, "="); ok && strings.EqualFold(strings.TrimSpace(name), "check") {
-			if c, ok := parseCheck(strings.TrimSpace(value)); ok {
-				found = &c // the first check comment wins: keep the earliest
-			} else {
-				found = nil
-			}
-		}
-	}
-	if found == nil {
+	c, ok := commentCheck(ix, n.Index)
+	if !ok {
 		return false, false
 	}
-	return found.skips(r), found.errorOnWarn
+	return c.skips(r), c.errorOnWarn
+}
+
+// stageChecks reads, for each stage, the `# check=` comment above its FROM:
+// BuildKit merges its skips into the configuration of the whole stage.
+func stageChecks(ix *analysis.Index) []checkOptions {
+	out := make([]checkOptions, ix.StageCount())
+	for s := range out {
+		out[s], _ = commentCheck(ix, ix.Stage(s).First)
+	}
+	return out
 }
 
 // skipFix adds rule to the file's `# check=skip=` directive, or adds one.

@@ -63,10 +63,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	noWorkspace := fl.Bool("no-workspace", false, "check each file alone: no scan of the project for targets, no "+workspace.SettingsFile)
 	verbose := fl.Bool("verbose", false, "say where each setting came from and what the project scan found, on stderr")
 	fixes := fixFlags(fl)
+	listOnly := fl.Bool("list-targets", false, "list each file's build targets with their descriptions (like docker build --call=targets) instead of checking")
 	var severities severityFlag
 	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] [--list-targets] PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -110,6 +111,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 		code = ExitUsage
+	}
+	if *listOnly {
+		if code != ExitOK {
+			return code
+		}
+		return listTargets(files, *format, stdout, stderr)
 	}
 	results := parallel(files, func(path string) *fileResult {
 		return checkFile(path, cfg, proj, fixes)

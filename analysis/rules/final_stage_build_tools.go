@@ -1,0 +1,81 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+var FinalStageBuildTools = register(&Rule{
+	Name:     "FinalStageBuildTools",
+	Summary:  "The image stage installs build tools (compilers, `-dev` packages, `git`) while the file has a stage to build in.",
+	Severity: Information,
+	Doc: `The final image is the house, not the construction site: compilers
+(` + "`gcc`" + `, ` + "`build-essential`" + `, ` + "`build-base`" + `), build systems (` + "`make`" + `, ` + "`cmake`" + `), development
+packages (` + "`*-dev`" + `, ` + "`*-devel`" + `) and ` + "`git`" + ` make it larger and give an attacker more to
+work with, and the program rarely needs them to run. A multi-stage file
+already has the place for them: install them in a build stage, build there,
+and copy only the results into the image.
+
+The rule looks at the image stages: the last stage, the stages named in the
+` + "`stagehand.targets`" + ` setting, and the stages they are built ` + "`FROM`" + `, when another
+stage exists beside them and the image says how it runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `,
+` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `): a last stage without any of them is more often
+a CI step (` + "`validate`" + `, ` + "`lint`" + `) than an image. Packages installed and removed in the same ` + "`RUN`" + `
+(` + "`apk add --virtual .build-deps ... && apk del .build-deps`" + `) are not reported.
+Commands are read with a shell parser, so packages in ` + "`&&`" + ` chains, ` + "`if`" + ` blocks and
+heredocs count.
+
+The default severity is **information**: some images do need a compiler or
+` + "`git`" + ` at run time (a language's native extensions built on first use, a tool
+that clones repositories).`,
+	Bad: `FROM golang:1.23 AS build
+RUN go build -o /out/app .
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y gcc make && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/app /usr/local/bin/app
+CMD ["app"]
+`,
+	Good: `FROM golang:1.23 AS build
+RUN apt-get update && apt-get install -y gcc make
+RUN go build -o /out/app .
+
+FROM debian:bookworm-slim
+COPY --from=build /out/app /usr/local/bin/app
+CMD ["app"]
+`,
+	Run: runFinalStageBuildTools,
+})
+
+func runFinalStageBuildTools(p *Pass) {
+	ix := p.Index
+	seen := map[int]bool{}
+	for _, t := range shippedTargets(p) {
+		for _, s := range t.chain {
+			st := ix.Stage(s)
+			for _, n := range p.Nodes()[st.First+1 : st.End] {
+				if n.Cmd != "run" || seen[n.Index] {
+					continue
+				}
+				var tools []string
+				for _, pkg := range installedKept(ix.ShellCommands(n)) {
+					if isBuildTool(pkg) {
+						tools = append(tools, pkg)
+					}
+				}
+				if len(tools) == 0 {
+					continue
+				}
+				seen[n.Index] = true
+				where := "The final stage"
+				if s != t.target {
+					where = fmt.Sprintf("Stage %s, which %s is built on,", stageName(ix, s), stageName(ix, t.target))
+				} else if t.target != ix.StageCount()-1 {
+					where = "Target stage " + stageName(ix, s)
+				}
+				p.Reportf(firstLine(p, n), nil, "%s installs build tools (%s) that ship in the image; install them in a build stage such as %s and copy only the results",
+					where, strings.Join(tools, ", "), stageName(ix, t.builder))
+			}
+		}
+	}
+}

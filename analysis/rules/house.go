@@ -1,0 +1,203 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// This file holds what the "house, not construction site" rules share: the
+// image stages (the targets and the stages they are built on), the build
+// stages beside them, and the packages a RUN installs and removes.
+
+// shipped describes one target: its stage, the stages whose layers it
+// ships (its chain: the target and the stages it is built FROM), and a
+// stage beside the chain, where building could happen instead.
+type shipped struct {
+	target  int
+	chain   []int
+	builder int // an earlier stage not in the chain; -1 when none
+}
+
+// shippedTargets returns the last stage and the configured targets that
+// have a build stage beside them and configure a container to run (CMD,
+// ENTRYPOINT, EXPOSE, HEALTHCHECK or USER in their chain): a target
+// without one is more often a step of CI (`validate`, `lint`, an export)
+// than an image.
+func shippedTargets(p *Pass) []shipped {
+	ix := p.Index
+	var out []shipped
+	for _, t := range ix.BuildTargets(p.Config.Targets) {
+		if slices.ContainsFunc(out, func(s shipped) bool { return s.target == t }) {
+			continue
+		}
+		chain := stageChain(ix, t)
+		b := -1
+		for s := t - 1; s >= 0; s-- {
+			if !slices.Contains(chain, s) {
+				b = s
+				break
+			}
+		}
+		if b >= 0 && runsContainer(p, chain) {
+			out = append(out, shipped{target: t, chain: chain, builder: b})
+		}
+	}
+	return out
+}
+
+// runsContainer reports whether one of the stages configures how the
+// image runs.
+func runsContainer(p *Pass, stages []int) bool {
+	ix := p.Index
+	for _, s := range stages {
+		st := ix.Stage(s)
+		for _, n := range p.Nodes()[st.First+1 : st.End] {
+			switch n.Cmd {
+			case "cmd", "entrypoint", "expose", "healthcheck", "user":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copiesFrom returns a stage that stage t copies or mounts from, or -1.
+func copiesFrom(ix *analysis.Index, t int) int {
+	for _, r := range ix.Model().StageRefs(t) {
+		if r.Kind != analysis.RefFrom && r.Resolution == analysis.ResolvesStage {
+			return r.Target
+		}
+	}
+	return -1
+}
+
+// pkgOp is a package manager's install or removal in a RUN.
+type pkgOp struct {
+	manager string // apt, apk, rpm
+	install bool
+	pkgs    []string // names without versions; apk's --virtual group too
+}
+
+// packageOps reads the package installs and removals of a RUN's commands.
+func packageOps(cmds []analysis.ShellCommand) []pkgOp {
+	var out []pkgOp
+	for _, c := range cmds {
+		if len(c.Args) < 2 {
+			continue
+		}
+		var op pkgOp
+		verb, rest := "", c.Args[1:]
+		switch c.Args[0] {
+		case "apt-get", "apt", "aptitude":
+			op.manager = "apt"
+		case "apk":
+			op.manager = "apk"
+		case "yum", "dnf", "microdnf", "tdnf", "zypper":
+			op.manager = "rpm"
+		default:
+			continue
+		}
+		var words []string
+		for k := 0; k < len(rest); k++ {
+			w := rest[k]
+			switch {
+			case w == "-o" || w == "-t" || w == "--virtual" || w == "-X" || w == "--repository":
+				if k+1 < len(rest) && op.manager == "apk" && (w == "-t" || w == "--virtual") {
+					words = append(words, rest[k+1]) // the group, removed by name
+				}
+				k++
+			case strings.HasPrefix(w, "-"):
+			case verb == "":
+				verb = w
+			default:
+				words = append(words, w)
+			}
+		}
+		switch verb {
+		case "install", "add":
+			op.install = true
+		case "remove", "purge", "del", "autoremove", "erase":
+		default:
+			continue
+		}
+		for _, w := range words {
+			if strings.Contains(w, "$") || w == "" {
+				continue
+			}
+			if i := strings.IndexAny(w, "=~<>"); i > 0 {
+				w = w[:i]
+			}
+			op.pkgs = append(op.pkgs, w)
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// installedKept returns the packages a RUN installs and does not remove
+// again in the same RUN (apk's `--virtual .build-deps ... && apk del
+// .build-deps` leaves nothing behind).
+func installedKept(cmds []analysis.ShellCommand) []string {
+	ops := packageOps(cmds)
+	removed := map[string]bool{}
+	for _, op := range ops {
+		if !op.install {
+			for _, p := range op.pkgs {
+				removed[p] = true
+			}
+		}
+	}
+	var out []string
+	for _, op := range ops {
+		if !op.install {
+			continue
+		}
+		group := ""
+		if op.manager == "apk" {
+			group = virtualGroup(cmds, op)
+		}
+		if group != "" && removed[group] {
+			continue
+		}
+		for _, p := range op.pkgs {
+			if !removed[p] && p != group {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// virtualGroup returns the `--virtual` (`-t`) group of an apk add, or "".
+func virtualGroup(cmds []analysis.ShellCommand, op pkgOp) string {
+	for _, c := range cmds {
+		if len(c.Args) < 2 || c.Args[0] != "apk" {
+			continue
+		}
+		for k, w := range c.Args[:len(c.Args)-1] {
+			if (w == "-t" || w == "--virtual") && slices.Contains(op.pkgs, c.Args[k+1]) {
+				return c.Args[k+1]
+			}
+		}
+	}
+	return ""
+}
+
+// buildTools are packages that compile or fetch sources, which an image
+// rarely needs at run time.
+var buildTools = map[string]bool{
+	"build-essential": true, "build-base": true, "alpine-sdk": true, "gcc": true, "g++": true,
+	"gcc-c++": true, "clang": true, "llvm": true, "make": true, "cmake": true, "autoconf": true,
+	"automake": true, "libtool": true, "pkg-config": true, "pkgconf": true, "pkgconfig": true,
+	"git": true, "musl-dev": true, "linux-headers": true, "golang": true, "rustc": true,
+	"cargo": true, "maven": true, "gradle": true, "ninja-build": true, "meson": true,
+	"bison": true, "flex": true, "dpkg-dev": true,
+}
+
+// isBuildTool reports whether pkg is a compiler, build system, VCS or a
+// development (headers) package.
+func isBuildTool(pkg string) bool {
+	return buildTools[pkg] || strings.HasSuffix(pkg, "-dev") || strings.HasSuffix(pkg, "-devel")
+}

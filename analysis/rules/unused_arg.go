@@ -1,0 +1,183 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var UnusedGlobalArg = register(&Rule{
+	Name:     "UnusedGlobalArg",
+	Summary:  "A global `ARG` (before the first `FROM`) that no `FROM` reads and no stage declares again.",
+	Severity: Information,
+	Tags:     []Tag{Unnecessary},
+	Doc: `An ` + "`ARG`" + ` before the first ` + "`FROM`" + ` is in the global scope: only ` + "`FROM`" + ` lines (and
+other global ` + "`ARG`" + ` defaults) can read it, and a stage sees it only after declaring it
+again with ` + "`ARG <name>`" + `. One that none of them reads does nothing: often a
+leftover, or a variable meant for a stage that forgot to declare it.
+
+Names BuildKit itself reads (` + "`BUILDKIT_*`" + `, ` + "`SOURCE_DATE_EPOCH`" + `) are not reported.
+The fix removes the declaration.`,
+	Bad: `ARG GO_VERSION=1.23
+ARG UNUSED=1
+FROM golang:${GO_VERSION}
+`,
+	Good: `ARG GO_VERSION=1.23
+FROM golang:${GO_VERSION}
+`,
+	Run: runUnusedGlobalArg,
+})
+
+var UnusedStageArg = register(&Rule{
+	Name:     "UnusedStageArg",
+	Summary:  "An `ARG` in a stage that nothing after it reads, in the stage or in the stages built on it.",
+	Severity: Information,
+	Tags:     []Tag{Unnecessary},
+	Doc: `An ` + "`ARG`" + ` declared in a stage is visible to the rest of that stage and to the
+stages built on it (` + "`FROM <stage>`" + `, which inherit its build args): to the
+instructions that expand it (` + "`$NAME`" + `) and, as an environment variable, to every
+` + "`RUN`" + ` (` + "`ARG DEBIAN_FRONTEND=noninteractive`" + ` works without a ` + "`$`" + `). An ` + "`ARG`" + ` that
+none of them mentions, with no ` + "`RUN`" + ` among them, can have no effect.
+
+A ` + "`RUN`" + ` after the ` + "`ARG`" + ` (in the stage or a stage built on it) may read the variable
+from its environment, so it is never reported then; a stage built ` + "`FROM`" + ` a
+variable may be built on any earlier stage. The fix removes the declaration.`,
+	Bad: `FROM alpine
+ARG VERSION=1.0
+COPY app /app
+`,
+	Good: `FROM alpine
+ARG VERSION=1.0
+COPY app-${VERSION} /app
+`,
+	Run: runUnusedStageArg,
+})
+
+// readByBuildKit reports whether BuildKit itself reads a build arg.
+func readByBuildKit(name string) bool {
+	return strings.HasPrefix(name, "BUILDKIT_") || name == "SOURCE_DATE_EPOCH"
+}
+
+func runUnusedGlobalArg(p *Pass) {
+	ix := p.Index
+	if ix.StageCount() == 0 {
+		return
+	}
+	first := ix.Stage(0).First
+	used := map[string]bool{}
+	for _, n := range p.Nodes() {
+		switch {
+		case n.Cmd == "from" || n.Index < first:
+			for _, u := range n.Uses {
+				used[u.Name.Value] = true
+			}
+		case n.Cmd == "arg":
+			for _, d := range n.Decls {
+				if !d.HasDefault {
+					used[d.Name.Value] = true // imports the global value
+				}
+			}
+		}
+	}
+	for _, n := range p.Nodes()[:first] {
+		if n.Cmd != "arg" {
+			continue
+		}
+		for _, d := range n.Decls {
+			name := d.Name.Value
+			if used[name] || readByBuildKit(name) {
+				continue
+			}
+			p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "Global ARG %s is never used: no FROM reads it and no stage declares it again with `ARG %s`", name, name)
+		}
+	}
+}
+
+func runUnusedStageArg(p *Pass) {
+	ix := p.Index
+	nodes := p.Nodes()
+	stages := ix.Stages()
+	// built[s] lists the stages built on s, directly or not; a stage built
+	// FROM a variable counts as built on every earlier stage.
+	built := make([][]int, len(stages))
+	for t := range stages {
+		variable := false
+		for _, r := range nodes[stages[t].First].Refs {
+			variable = variable || r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable
+		}
+		for s := range t {
+			if variable || slices.Contains(stageChain(ix, t)[1:], s) {
+				built[s] = append(built[s], t)
+			}
+		}
+	}
+	for s, st := range stages {
+		for i := st.First + 1; i < st.End; i++ {
+			n := nodes[i]
+			if n.Cmd != "arg" {
+				continue
+			}
+			for _, d := range n.Decls {
+				name := d.Name.Value
+				if readByBuildKit(name) || stageReads(nodes[i+1:st.End], name) {
+					continue
+				}
+				inherited := false
+				for _, t := range built[s] {
+					inherited = inherited || stageReads(nodes[stages[t].First+1:stages[t].End], name)
+				}
+				if inherited {
+					continue
+				}
+				p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "ARG %s is never used: no later instruction of its stage, or of a stage built on it, mentions it, and no RUN follows to read it from the environment", name)
+			}
+		}
+	}
+}
+
+// stageReads reports whether one of nodes may read build arg name: a RUN
+// (through its environment) or an instruction that mentions it.
+func stageReads(nodes []analysis.Node, name string) bool {
+	for _, n := range nodes {
+		if n.Cmd == "run" || n.Cmd == "onbuild" {
+			return true
+		}
+		for _, u := range n.Uses {
+			if u.Name.Value == name {
+				return true
+			}
+		}
+		if n.Cmd == "arg" {
+			for _, d := range n.Decls {
+				if d.Name.Value == name {
+					// Declared again: with a default it shadows this one;
+					// without, it may take the inherited value.
+					return !d.HasDefault
+				}
+			}
+		}
+	}
+	return false
+}
+
+// removeDeclFix removes declaration d: the whole instruction when it is the
+// only one, else the declaration and the blank before it.
+func removeDeclFix(p *Pass, n analysis.Node, d analysis.VarDecl) []Fix {
+	title := "Remove ARG " + d.Name.Value
+	if len(n.Decls) == 1 {
+		return fix(title, false, deleteLines(p.Doc(), n.Span()))
+	}
+	end := n.Abs(d.Name.Span).End
+	if d.HasDefault {
+		end = n.Abs(d.Value.Span).End
+		if raw := p.Text(analysis.Span{Start: end, End: min(end+1, p.Doc().Len())}); raw == `"` || raw == "'" {
+			end++
+		}
+	}
+	start := n.Abs(d.Name.Span).Start
+	for start > n.Start && strings.ContainsAny(p.Text(analysis.Span{Start: start - 1, End: start}), " \t") {
+		start--
+	}
+	return fix(title, false, replace(analysis.Span{Start: start, End: end}, ""))
+}
