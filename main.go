@@ -5,6 +5,7 @@
 //	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
 //	stagehand fmt [-w|-d] [--indent N] PATH...
 //	stagehand version
+//	stagehand help [COMMAND]
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"go.uber.org/zap"
@@ -25,54 +27,104 @@ import (
 	"github.com/stagehand-ls/stagehand/server"
 )
 
-// version is set at link time with -ldflags "-X main.version=v1.2.3".
-var version = ""
+// version and commit are set at link time, as tools/release/build.sh does:
+// -ldflags "-X main.version=v1.2.3 -X main.commit=0123abc".
+var version, commit string
 
 func main() {
 	os.Exit(run(os.Args[1:]))
+}
+
+// commands are the subcommands, in the order `stagehand --help` lists them.
+var commands = []struct {
+	name, summary string
+	main          func(args []string, stdout, stderr io.Writer) int
+}{
+	{"serve", "serve the Language Server Protocol over stdin and stdout (the default)", serve},
+	{"check", "report problems in Dockerfiles and directories; --fix applies the fixes", check.Main},
+	{"graph", "print a Dockerfile's stages and what uses what (mermaid, dot or json)", graph.Main},
+	{"fmt", "format Dockerfiles: print them, write them back (-w) or show a diff (-d)", format.Main},
+	{"version", "print the version, the commit and the Go version it was built with", versionMain},
+	{"help", "list the commands, or show a command's flags: stagehand help check", nil},
 }
 
 func run(args []string) int {
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(args)
-	case "check":
-		return check.Main(args, os.Stdout, os.Stderr)
-	case "fmt":
-		return format.Main(args, os.Stdout, os.Stderr)
-	case "graph":
-		return graph.Main(args, os.Stdout, os.Stderr)
-	case "version":
-		fmt.Println("stagehand", getVersion())
-		return 0
-	case "help":
+	} else if wantsHelp(args) {
 		usage(os.Stdout)
 		return 0
+	}
+	if cmd == "help" {
+		if len(args) == 0 {
+			usage(os.Stdout)
+			return 0
+		}
+		cmd, args = args[0], []string{"-h"}
+	}
+	for _, c := range commands {
+		if c.name != cmd {
+			continue
+		}
+		if c.main == nil { // help
+			usage(os.Stdout)
+			return 0
+		}
+		if wantsHelp(args) {
+			// Asked-for help goes to stdout with status 0.
+			c.main([]string{"-h"}, os.Stdout, os.Stdout)
+			return 0
+		}
+		return c.main(args, os.Stdout, os.Stderr)
 	}
 	fmt.Fprintf(os.Stderr, "stagehand: unknown command %q\n", cmd)
 	usage(os.Stderr)
 	return 2
 }
 
+// wantsHelp reports whether a help flag comes before the first "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  stagehand [serve] [--stdio] [--log-file FILE] [--log-level debug|info|warn|error]
-      serve the Language Server Protocol over stdin and stdout
-  stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...
-      report problems in Dockerfiles (directories are searched); stages that
-      the project's Compose, Bake, CI and script files build count as used
-      (the project is the nearest folder with .git, or --root); --fix applies
-      the preferred fixes, --fix --diff prints them as a unified diff
-  stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
-      print the stages and what uses what, marking targets and unused stages
-  stagehand fmt [-w|-d] [--indent N] PATH...
-      format Dockerfiles: print them, write them back (-w) or show a diff (-d)
-  stagehand version
-`)
+	fmt.Fprint(w, "Stagehand, a language server and checker for Dockerfiles.\n\nusage: stagehand [COMMAND] [FLAGS] [ARGS]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun `stagehand COMMAND --help` for a command's flags.\n")
+}
+
+// versionMain prints the version (from -ldflags, else the module's version),
+// the commit (from -ldflags, else the VCS stamp `go build` records in a git
+// checkout) and the Go version and platform.
+func versionMain(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("stagehand version", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: stagehand version\n\nPrints the version, the commit and the Go version stagehand was built with.")
+	}
+	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
+		if err == nil {
+			fl.Usage()
+		}
+		return 2
+	}
+	rev, when := getCommit()
+	if when != "" {
+		rev += " (" + when + ")"
+	}
+	fmt.Fprintf(stdout, "stagehand %s\ncommit: %s\ngo: %s %s/%s\n", getVersion(), rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return 0
 }
 
 func getVersion() string {
@@ -85,8 +137,44 @@ func getVersion() string {
 	return "devel"
 }
 
-func serve(args []string) int {
+// getCommit returns the commit and its time: from -ldflags, else from the
+// build info's vcs.* settings ("-dirty" when the tree had changes), else
+// "unknown" (a build outside a git checkout, or with -buildvcs=false).
+func getCommit() (rev, when string) {
+	if commit != "" {
+		return commit, ""
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown", ""
+	}
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown", ""
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev, when
+}
+
+func serve(args []string, _, stderr io.Writer) int {
 	fl := flag.NewFlagSet("stagehand serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: stagehand [serve] [--stdio] [--log-file FILE] [--log-level debug|info|warn|error]")
+		fl.PrintDefaults()
+	}
 	fl.Bool("stdio", true, "serve over stdin and stdout (the only transport; accepted for editors that pass it)")
 	logFile := fl.String("log-file", "", "write the log to `file` instead of stderr")
 	logLevel := fl.String("log-level", "info", "log `level`: debug, info, warn or error")
