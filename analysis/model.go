@@ -242,7 +242,10 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 		env = m.State(r.Instruction).env
 	}
 	v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(r.Value, env)
-	if err != nil || v == "" || strings.Contains(v, "$") {
+	switch {
+	case err == nil && v == "":
+		return ResolvesEmpty, -1
+	case err != nil || strings.Contains(v, "$"):
 		return ResolvesImage, -1
 	}
 	res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), ix.byName)
