@@ -297,6 +297,19 @@ func (m *Model) Candidates(r StageRef) []int {
 	return out
 }
 
+// CanName reports whether reference r can name stage s: resolves to it,
+// or has a pattern that can name it and stands after it.
+func (m *Model) CanName(r StageRef, s int) bool {
+	if r.Pattern < 0 {
+		return r.Target == s && (r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage)
+	}
+	if s >= r.Stage {
+		return false
+	}
+	_, found := slices.BinarySearch(m.patterns[r.Pattern].Stages, s)
+	return found
+}
+
 // Reachable returns, for each stage, whether building one of the stages
 // in targets may build it: through what references resolve to, and for a
 // reference built from variables through every earlier stage its pattern
@@ -380,7 +393,7 @@ func (m *Model) EpochStage() int {
 // The work is that of the answer, whatever the number of patterns.
 func (m *Model) Users(s int) []int {
 	m.usersOnce.Do(m.indexUsers)
-	seen := map[int]bool{}
+	seen := make([]bool, len(m.ix.stages))
 	var out []int
 	for _, u := range m.direct[s] {
 		if !seen[u] {
