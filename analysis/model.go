@@ -186,35 +186,51 @@ var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
 // `--from` also by index.
 func (m *Model) newPattern(value string, kind RefKind) Pattern {
 	ix := m.ix
+	p := Pattern{Value: value, Kind: kind}
+	names := make([]string, len(ix.stages))
+	for s := range ix.stages {
+		if name := ix.inst(ix.stages[s].first).Name; name != nil {
+			names[s] = strings.ToLower(name.Value)
+		}
+	}
+	p.Stages = patternStages(value, kind, names)
+	return p
+}
+
+// patternRegexp turns a reference built from variables into a regular
+// expression with a group for each variable, which stands for any text. A
+// `--from` compares case-insensitively.
+func patternRegexp(value string, kind RefKind) (*regexp.Regexp, error) {
 	var b strings.Builder
+	if kind != RefFrom {
+		b.WriteString("(?i)")
+	}
 	b.WriteString("^")
 	last := 0
 	for _, loc := range varInValue.FindAllStringIndex(value, -1) {
 		b.WriteString(regexp.QuoteMeta(value[last:loc[0]]))
-		b.WriteString(".*")
+		b.WriteString("(.*)")
 		last = loc[1]
 	}
 	b.WriteString(regexp.QuoteMeta(value[last:]))
 	b.WriteString("$")
-	expr := b.String()
-	if kind != RefFrom {
-		expr = "(?i)" + expr
-	}
-	re, err := regexp.Compile(expr)
-	p := Pattern{Value: value, Kind: kind}
+	return regexp.Compile(b.String())
+}
+
+// patternStages returns the stages, given their lower-case names ("" for
+// none), that a pattern can name: by name, and for a `--from` by index.
+func patternStages(value string, kind RefKind, names []string) []int {
+	re, err := patternRegexp(value, kind)
 	if err != nil {
-		return p
+		return nil
 	}
-	for s := range ix.stages {
-		name := ix.inst(ix.stages[s].first).Name
-		switch {
-		case name != nil && re.MatchString(strings.ToLower(name.Value)):
-			p.Stages = append(p.Stages, s)
-		case kind != RefFrom && re.MatchString(strconv.Itoa(s)):
-			p.Stages = append(p.Stages, s)
+	var out []int
+	for s, name := range names {
+		if (name != "" && re.MatchString(name)) || (kind != RefFrom && re.MatchString(strconv.Itoa(s))) {
+			out = append(out, s)
 		}
 	}
-	return p
+	return out
 }
 
 // defaultPick returns the stage a reference built from variables names
