@@ -244,6 +244,10 @@ func (m *Model) defaultPick(r StageRef) int {
 // the platform ARGs.
 const DefaultPlatform = "linux/amd64"
 
+// Platforms are the platforms a value built from the platform ARGs is
+// checked for (a rename must keep what a reference picks on each).
+var Platforms = []string{"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"}
+
 // ResolveWith returns what reference r names when the build runs for
 // platform with no build arguments: for a FROM, its base expanded with the
 // global ARGs; for a `--from` built from variables, its text expanded with

@@ -7,34 +7,35 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagehand-ls/stagehand/internal/oracle"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // ourRes is what the model says BuildKit makes of r for platform.
-func ourRes(m *Model, r StageRef, platform string) bkRes {
+func ourRes(m *Model, r StageRef, platform string) oracle.Res {
 	res, t := r.Resolution, r.Target
 	if res == ResolvesVariable {
 		if r.Kind != RefFrom {
-			return bkRes{Kind: "variable"}
+			return oracle.Res{Kind: "variable"}
 		}
 		res, t = m.ResolveWith(r, platform)
 	}
 	switch res {
 	case ResolvesStage:
-		return bkRes{Kind: "stage", Stage: t}
+		return oracle.Res{Kind: "stage", Stage: t}
 	case ResolvesLaterStage:
-		return bkRes{Kind: "later", Stage: t}
+		return oracle.Res{Kind: "later", Stage: t}
 	case ResolvesOutOfRange:
-		return bkRes{Kind: "bad-index"}
+		return oracle.Res{Kind: "bad-index"}
 	case ResolvesEmpty:
-		return bkRes{Kind: "empty"}
+		return oracle.Res{Kind: "empty"}
 	}
-	return bkRes{Kind: "image"}
+	return oracle.Res{Kind: "image"}
 }
 
 type refKey struct {
 	Line int
-	Kind RefKind
+	Kind string
 	Rank int
 }
 
@@ -42,8 +43,8 @@ type refKey struct {
 // and returns the references compared and a line per disagreement.
 func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 	ix := Parse(NewDocument(text))
-	for _, platform := range oraclePlatforms {
-		bk, ok := buildkitResolve(text, platform)
+	for _, platform := range oracle.Platforms {
+		bk, ok := oracle.Resolve(text, platform)
 		if !ok {
 			return 0, 0, nil, true
 		}
@@ -51,18 +52,18 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 			return 0, 0, []string{"BuildKit parses the file, Stagehand does not: " + ix.ParseError.Message}, false
 		}
 		m := ix.Model()
-		want := map[refKey]bkRes{}
+		want := map[refKey]oracle.Res{}
 		for _, r := range bk.Refs {
 			want[refKey{r.Line, r.Kind, r.Rank}] = r.Res
 		}
-		got := map[refKey]bkRes{}
+		got := map[refKey]oracle.Res{}
 		rank := map[int]int{}
 		for _, r := range m.Refs() {
 			if r.Onbuild || r.Kind == RefEpoch {
 				continue
 			}
 			line := ix.Doc.LineOf(ix.Node(r.Instruction).Start) + 1
-			k := refKey{Line: line, Kind: r.Kind}
+			k := refKey{Line: line, Kind: r.Kind.String()}
 			if r.Kind == RefMountFrom {
 				k.Rank = rank[r.Instruction]
 				rank[r.Instruction]++
@@ -183,7 +184,7 @@ func TestModelAgreesWithBuildKit(t *testing.T) {
 	}
 	slices.Sort(diffs)
 	t.Logf("corpus files %d, variants %d, rejected by BuildKit %d; references checked %d, reachable sets checked %d (over %d platforms); disagreements %d",
-		files, variantsN, skipped, refs, reaches, len(oraclePlatforms), len(diffs))
+		files, variantsN, skipped, refs, reaches, len(oracle.Platforms), len(diffs))
 	if files < 100 {
 		t.Errorf("only %d corpus files compared", files)
 	}
@@ -205,7 +206,7 @@ func TestModelAgreesWithBuildKit(t *testing.T) {
 // TestOracleSeesDefects checks the oracle itself on the cases the issue
 // names, so that agreement means something.
 func TestOracleSeesDefects(t *testing.T) {
-	bk, ok := buildkitResolve("FROM alpine AS alpine\nFROM alpine\nCOPY --from=alpine / /\n", "linux/amd64")
+	bk, ok := oracle.Resolve("FROM alpine AS alpine\nFROM alpine\nCOPY --from=alpine / /\n", "linux/amd64")
 	if !ok {
 		t.Fatal("not resolved")
 	}
@@ -217,8 +218,84 @@ func TestOracleSeesDefects(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("oracle: %v, want %v", got, want)
 	}
-	bk, _ = buildkitResolve("ARG TARGETARCH\nFROM alpine AS b-amd64\nFROM alpine AS b-arm64\nFROM b-${TARGETARCH}\n", "linux/arm64")
+	bk, _ = oracle.Resolve("ARG TARGETARCH\nFROM alpine AS b-amd64\nFROM alpine AS b-arm64\nFROM b-${TARGETARCH}\n", "linux/arm64")
 	if got := stageSet(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
 		t.Errorf("arm64 reaches %v, want [1 2]", got)
+	}
+}
+
+// TestRenameRoundTripWithBuildKit renames every stage of every corpus file
+// (and of its variant with ARG patterns) to a fresh name: either the rename
+// is refused, or BuildKit resolves the result to the same graph, with the
+// new name in place.
+func TestRenameRoundTripWithBuildKit(t *testing.T) {
+	corpus := testgen.Corpus(t)
+	renamed, refused, compared := 0, 0, 0
+	reasons := map[string]int{}
+	var diffs []string
+	for name, text := range corpus {
+		all := map[string]string{name: text}
+		if v, ok := variants(text)["arg-pattern"]; ok {
+			all[name+"+arg-pattern"] = v
+		}
+		for fname, ftext := range all {
+			if _, ok := oracle.Resolve(ftext, oracle.Platforms[0]); !ok {
+				continue
+			}
+			ix := Parse(NewDocument(ftext))
+			// Three platforms where the platform ARGs can matter (the
+			// differential test covers all), else one.
+			platforms := oracle.Platforms[:1]
+			if strings.Contains(ftext, "TARGET") || strings.Contains(ftext, "BUILD") {
+				platforms = oracle.Platforms[:3]
+			}
+			before := map[string]oracle.Build{}
+			for _, platform := range platforms {
+				before[platform], _ = oracle.Resolve(ftext, platform)
+			}
+			for _, st := range ix.Stages() {
+				if st.Name == "" {
+					continue
+				}
+				newName := fmt.Sprintf("zz-renamed-%d", st.Index)
+				edits, err := ix.Rename(st.NameSpan.Start, newName)
+				if err != nil {
+					if _, ok := err.(*RenameError); !ok {
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s: %v", fname, st.Name, err))
+					}
+					reasons[regexp.MustCompile(`"[^"]*"|\d+`).ReplaceAllString(err.Error(), "_")]++
+					refused++
+					continue
+				}
+				renamed++
+				out := ApplyEdits(ftext, edits)
+				for _, platform := range platforms {
+					b1, ok1 := before[platform], true
+					b2, ok2 := oracle.Resolve(out, platform)
+					compared++
+					switch {
+					case ok1 != ok2:
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s: BuildKit accepts the file before: %v, after: %v", fname, st.Name, ok1, ok2))
+					case ok1 && fmt.Sprint(b1.Refs) != fmt.Sprint(b2.Refs):
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): references resolve differently:\n%v\n%v", fname, st.Name, platform, b1.Refs, b2.Refs))
+					case ok1 && !slices.Equal(b1.Reachable, b2.Reachable):
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): reachable %v, then %v", fname, st.Name, platform, stageSet(b1.Reachable), stageSet(b2.Reachable)))
+					}
+				}
+				if got := Parse(NewDocument(out)).Stage(st.Index); got.LowerName() != newName {
+					diffs = append(diffs, fmt.Sprintf("%s: rename %s: the stage is called %q after", fname, st.Name, got.Name))
+				}
+			}
+		}
+	}
+	t.Logf("stages renamed %d, renames refused %d, BuildKit resolutions compared %d; disagreements %d", renamed, refused, compared, len(diffs))
+	for r, n := range reasons {
+		t.Logf("refused %d times: %s", n, r)
+	}
+	if renamed < 500 {
+		t.Errorf("only %d renames", renamed)
+	}
+	for _, d := range diffs[:min(len(diffs), 20)] {
+		t.Error(d)
 	}
 }

@@ -243,17 +243,24 @@ func (ix *Index) renamePattern(r StageRef, s int, newName string) (string, error
 			after = append(after, t)
 		}
 	}
-	var env shell.EnvGetter = m.GlobalArgs(DefaultPlatform)
-	if r.Kind != RefFrom {
-		env = m.State(r.Instruction).env
-	}
-	def := -1
-	if v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(next, env); err == nil && v != "" {
-		if res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), byName); res == ResolvesStage {
-			def = t
+	// The defaults must pick the same stage on every platform.
+	same := true
+	for _, platform := range Platforms {
+		var env shell.EnvGetter = m.GlobalArgs(platform)
+		if r.Kind != RefFrom {
+			env = m.State(r.Instruction).env
+		}
+		def := -1
+		if v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(next, env); err == nil && v != "" {
+			if res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), byName); res == ResolvesStage {
+				def = t
+			}
+		}
+		if _, old := m.ResolveWith(r, platform); old != def {
+			same = false
 		}
 	}
-	if !slices.Equal(before, after) || def != r.Target {
+	if !slices.Equal(before, after) || !same {
 		return "", refuse("cannot rename: %q on line %d reaches stage %q through its variables, and would no longer reach it (or would pick another stage by default) after the rename", value, line, st.Name)
 	}
 	return next, nil

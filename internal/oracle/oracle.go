@@ -1,4 +1,6 @@
-package analysis
+// Package oracle resolves a Dockerfile's stage references as BuildKit does,
+// for the tests that compare Stagehand's build model with BuildKit.
+package oracle
 
 // An oracle for the build model: BuildKit's own parser, instructions and
 // shell lexer, driven by the resolution algorithm of dockerfile2llb
@@ -17,60 +19,60 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
-// bkRes is what BuildKit makes of one stage reference.
-type bkRes struct {
+// Res is what BuildKit makes of one stage reference.
+type Res struct {
 	Kind  string // stage, image, later, bad-index, variable, empty
 	Stage int    // for stage and later
 }
 
-func (r bkRes) String() string {
+func (r Res) String() string {
 	if r.Kind == "stage" || r.Kind == "later" {
 		return fmt.Sprintf("%s %d", r.Kind, r.Stage)
 	}
 	return r.Kind
 }
 
-// bkRef is a reference BuildKit resolved, keyed by the line its
+// Ref is a reference BuildKit resolved, keyed by the line its
 // instruction starts on and its kind and rank there.
-type bkRef struct {
+type Ref struct {
 	Line int // 1-based
-	Kind RefKind
+	Kind string // from, copy-from, mount-from
 	Rank int // among the references of that kind in the instruction
-	Res  bkRes
+	Res  Res
 }
 
-// bkBuild is BuildKit's view of one Dockerfile for one platform.
-type bkBuild struct {
-	Refs      []bkRef
+// Build is BuildKit's view of one Dockerfile for one platform.
+type Build struct {
+	Refs      []Ref
 	Reachable []bool // from the last stage
 	Fails     bool   // a reachable stage uses a reference the build rejects
 }
 
-// oraclePlatforms are the platforms the differential test builds for.
-var oraclePlatforms = []string{"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"}
+// Platforms are the platforms the differential test builds for.
+var Platforms = []string{"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"}
 
-// bkState is dockerfile2llb's dispatchState, reduced to what resolution
+// state is dockerfile2llb's dispatchState, reduced to what resolution
 // needs.
-type bkState struct {
+type state struct {
 	index    int // -1 for an image (unregistered)
 	name     string
-	base     *bkState
-	deps     []*bkState
+	base     *state
+	deps     []*state
 	onbuilds []string
 	line     int
 }
 
-// buildkitResolve resolves every reference of dt as dockerfile2llb does
+// Resolve resolves every reference of dt as dockerfile2llb does
 // for a build of platform with no build arguments and no --target. ok is
 // false when BuildKit rejects the file before resolving anything.
-func buildkitResolve(dt string, platform string) (bkBuild, bool) {
+func Resolve(dt string, platform string) (Build, bool) {
 	res, err := parser.Parse(strings.NewReader(dt))
 	if err != nil {
-		return bkBuild{}, false
+		return Build{}, false
 	}
 	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil || len(stages) == 0 {
-		return bkBuild{}, false
+		return Build{}, false
 	}
 	lex := shell.NewLex(res.EscapeToken)
 
@@ -100,7 +102,7 @@ func buildkitResolve(dt string, platform string) (bkBuild, bool) {
 			if kp.Value != nil {
 				v, _, err := lex.ProcessWord(*kp.Value, getter())
 				if err != nil {
-					return bkBuild{}, false
+					return Build{}, false
 				}
 				env[kp.Key] = v
 			}
@@ -108,28 +110,28 @@ func buildkitResolve(dt string, platform string) (bkBuild, bool) {
 	}
 	globals := getter()
 
-	var out bkBuild
-	byName := map[string]*bkState{}
-	states := make([]*bkState, len(stages))
+	var out Build
+	byName := map[string]*state{}
+	states := make([]*state, len(stages))
 	// buildDispatchStates: the base is looked up, exactly, before the
 	// stage's own name is registered.
 	for i, st := range stages {
 		base, _, err := lex.ProcessWord(st.BaseName, globals)
 		line := st.Location[0].Start.Line
-		ds := &bkState{index: i, name: st.Name, line: line}
-		r := bkRef{Line: line, Kind: RefFrom}
+		ds := &state{index: i, name: st.Name, line: line}
+		r := Ref{Line: line, Kind: "from"}
 		switch {
 		case err != nil:
-			return bkBuild{}, false
+			return Build{}, false
 		case base == "":
-			r.Res = bkRes{Kind: "empty"}
+			r.Res = Res{Kind: "empty"}
 			out.Fails = true
 		default:
 			if b, ok := byName[base]; ok {
 				ds.base = b
-				r.Res = bkRes{Kind: "stage", Stage: b.index}
+				r.Res = Res{Kind: "stage", Stage: b.index}
 			} else {
-				r.Res = bkRes{Kind: "image"}
+				r.Res = Res{Kind: "image"}
 			}
 		}
 		out.Refs = append(out.Refs, r)
@@ -138,42 +140,42 @@ func buildkitResolve(dt string, platform string) (bkBuild, bool) {
 			byName[strings.ToLower(st.Name)] = ds
 		}
 	}
-	image := &bkState{index: -1}
-	lookup := func(name string) *bkState {
+	image := &state{index: -1}
+	lookup := func(name string) *state {
 		if s, ok := byName[strings.ToLower(name)]; ok {
 			return s
 		}
 		return image
 	}
-	resOf := func(src *bkState, cur int) bkRes {
+	resOf := func(src *state, cur int) Res {
 		switch {
 		case src.index < 0:
-			return bkRes{Kind: "image"}
+			return Res{Kind: "image"}
 		case src.index >= cur:
-			return bkRes{Kind: "later", Stage: src.index}
+			return Res{Kind: "later", Stage: src.index}
 		}
-		return bkRes{Kind: "stage", Stage: src.index}
+		return Res{Kind: "stage", Stage: src.index}
 	}
 	// toCommand for every command of every stage, once all are registered.
-	toCommand := func(d *bkState, cmd instructions.Command, line int, record bool) bool {
+	toCommand := func(d *state, cmd instructions.Command, line int, record bool) bool {
 		switch c := cmd.(type) {
 		case *instructions.CopyCommand:
 			if c.From == "" {
 				return true
 			}
-			r := bkRef{Line: line, Kind: RefCopyFrom}
+			r := Ref{Line: line, Kind: "copy-from"}
 			if v, _, _ := lex.ProcessWord(c.From, shell.EnvsFromSlice(nil)); v != c.From {
-				r.Res = bkRes{Kind: "variable"}
+				r.Res = Res{Kind: "variable"}
 				if record {
 					out.Refs = append(out.Refs, r)
 				}
 				out.Fails = true // the whole build stops here
 				return false
 			}
-			var src *bkState
+			var src *state
 			if n, err := strconv.Atoi(c.From); err == nil {
 				if n < 0 || n >= len(states) {
-					r.Res = bkRes{Kind: "bad-index"}
+					r.Res = Res{Kind: "bad-index"}
 					if record {
 						out.Refs = append(out.Refs, r)
 					}
@@ -203,7 +205,7 @@ func buildkitResolve(dt string, platform string) (bkBuild, bool) {
 				if m.From == "" {
 					continue
 				}
-				r := bkRef{Line: line, Kind: RefMountFrom, Rank: rank, Res: resOf(src, d.index)}
+				r := Ref{Line: line, Kind: "mount-from", Rank: rank, Res: resOf(src, d.index)}
 				rank++
 				if record {
 					out.Refs = append(out.Refs, r)
@@ -250,8 +252,8 @@ func buildkitResolve(dt string, platform string) (bkBuild, bool) {
 	}
 	// allReachableStages from the last stage.
 	out.Reachable = make([]bool, len(states))
-	var visit func(s *bkState)
-	visit = func(s *bkState) {
+	var visit func(s *state)
+	visit = func(s *state) {
 		if s.index < 0 || out.Reachable[s.index] {
 			return
 		}
