@@ -35,9 +35,9 @@ func (r Res) String() string {
 // Ref is a reference BuildKit resolved, keyed by the line its
 // instruction starts on and its kind and rank there.
 type Ref struct {
-	Line int // 1-based
+	Line int    // 1-based
 	Kind string // from, copy-from, mount-from
-	Rank int // among the references of that kind in the instruction
+	Rank int    // among the references of that kind in the instruction
 	Res  Res
 }
 
