@@ -108,7 +108,9 @@ func removeStageFix(p *Pass, s int) Fix {
 	slices.Sort(order)
 	var edits []analysis.Edit
 	for _, t := range order {
-		edits = append(edits, deleteStage(p.Doc(), ix.Stage(t).Span))
+		e := deleteStage(p.Doc(), ix.Stage(t).Span)
+		e.Span.Start = docCommentStart(ix, e.Span.Start)
+		edits = append(edits, e)
 	}
 	for _, r := range m.Refs() {
 		if !r.Numeric || r.Kind != analysis.RefCopyFrom || r.Onbuild || removed[r.Stage] || r.Target < 0 {
@@ -131,4 +133,27 @@ func removeStageFix(p *Pass, s int) Fix {
 		title += " and the unused stages that use it (" + strings.Join(names, ", ") + ")"
 	}
 	return Fix{Title: title, Edits: edits}
+}
+
+// docCommentStart returns the start of the comment block right above the
+// line at off (the stage's description), or off. Parser directives and
+// marker lines (`# @`) are not part of it. Removing the block with its
+// stage keeps a `# key=value` comment from becoming the file's first lines,
+// where BuildKit would read it as a directive.
+func docCommentStart(ix *analysis.Index, off int) int {
+	doc := ix.Doc
+	for line := doc.LineOf(off) - 1; line >= 0; line-- {
+		start := doc.LineStart(line)
+		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: start, End: doc.LineEnd(line)}))
+		if !strings.HasPrefix(text, "#") || strings.HasPrefix(text, "# @") {
+			break
+		}
+		for _, d := range ix.Directives {
+			if d.Span.Contains(start) {
+				return off
+			}
+		}
+		off = start
+	}
+	return off
 }
