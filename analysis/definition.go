@@ -1,49 +1,60 @@
 package analysis
 
+import "slices"
+
 // Navigation answers "what is this name?": a stage (named by `AS`, by a
 // reference or by its index) or a variable (declared by ARG or ENV, used as
 // `$name` or `${name}`).
 
-// TargetKind tells what a Target is.
-type TargetKind int
+// ReferentKind tells what a Referent is.
+type ReferentKind int
 
 const (
-	TargetStage TargetKind = iota
-	TargetVar
+	ReferentStage ReferentKind = iota
+	ReferentVar
 )
 
-// Target is the stage or variable a position names.
-type Target struct {
-	Kind  TargetKind
-	Stage int     // for TargetStage
-	Var   VarSite // for TargetVar: the declaration the name resolves to
+// Referent is the stage or variable a position names.
+type Referent struct {
+	Kind  ReferentKind
+	Stage int     // for ReferentStage
+	Var   VarSite // for ReferentVar: the declaration the name resolves to
 	// At is the span of the name at the position asked about: a stage
 	// name, a reference's value, a variable's name.
 	At Span
 	// Numeric is set when the position is a numeric stage reference.
 	Numeric bool
+	// Candidates are, for a reference built from variables, every stage it
+	// can name, the one the defaults pick first (Stage is the first).
+	Candidates []int
 }
 
-// TargetAt returns what the name at off stands for: a stage reference that
-// resolves (or names a later stage), a stage's `AS` name, a variable use
-// that resolves to a declaration, or a declaration.
-func (ix *Index) TargetAt(off int) (Target, bool) {
+// ReferentAt returns what the name at off stands for: a stage reference
+// that resolves (or names a later stage) or is built from variables that
+// can name stages (outside its variables), a stage's `AS` name, a variable
+// use that resolves to a declaration, or a declaration.
+func (ix *Index) ReferentAt(off int) (Referent, bool) {
 	n, ok := ix.NodeAt(off)
 	if !ok {
-		return Target{}, false
+		return Referent{}, false
 	}
 	if n.Cmd == "from" && n.Name != nil {
 		if sp := n.Abs(n.Name.Span); sp.Contains(off) {
-			return Target{Kind: TargetStage, Stage: ix.StageOf(n.Index), At: sp}, true
+			return Referent{Kind: ReferentStage, Stage: ix.StageOf(n.Index), At: sp}, true
 		}
 	}
-	for _, r := range n.Refs {
-		sp := n.Abs(r.Value.Span)
-		if !sp.Contains(off) {
-			continue
-		}
-		if r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage {
-			return Target{Kind: TargetStage, Stage: r.Target, At: sp, Numeric: r.Numeric}, true
+	inUse := false
+	for _, u := range n.Uses {
+		inUse = inUse || n.Abs(u.Span).Contains(off)
+	}
+	if r, ok := ix.RefAt(off); ok {
+		switch {
+		case r.Pattern >= 0 && !inUse:
+			if c := ix.Model().Candidates(r); len(c) > 0 {
+				return Referent{Kind: ReferentStage, Stage: c[0], At: r.Span, Candidates: c}, true
+			}
+		case r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage:
+			return Referent{Kind: ReferentStage, Stage: r.Target, At: r.Span, Numeric: r.Numeric}, true
 		}
 	}
 	for _, u := range n.Uses {
@@ -52,16 +63,16 @@ func (ix *Index) TargetAt(off int) (Target, bool) {
 			continue
 		}
 		if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-			return Target{Kind: TargetVar, Var: ix.rootVar(site), At: sp}, true
+			return Referent{Kind: ReferentVar, Var: ix.rootVar(site), At: sp}, true
 		}
-		return Target{}, false
+		return Referent{}, false
 	}
 	for _, d := range n.Decls {
 		if sp := n.Abs(d.Name.Span); sp.Contains(off) {
-			return Target{Kind: TargetVar, Var: ix.rootVar(ix.site(n.Index, d)), At: sp}, true
+			return Referent{Kind: ReferentVar, Var: ix.rootVar(ix.site(n.Index, d)), At: sp}, true
 		}
 	}
-	return Target{}, false
+	return Referent{}, false
 }
 
 // rootVar returns the declaration a variable's occurrences are grouped
@@ -78,14 +89,32 @@ func (ix *Index) rootVar(site VarSite) VarSite {
 	return site
 }
 
+// Definitions returns where the name at off is defined: for a reference
+// built from variables, every stage it can name, the one the defaults pick
+// first; otherwise the one span Definition gives.
+// On a variable in such a reference, the stages come first and the
+// variable's declaration last.
+func (ix *Index) Definitions(off int) []Span {
+	var out []Span
+	if r, ok := ix.RefAt(off); ok && r.Pattern >= 0 {
+		for _, s := range ix.Model().Candidates(r) {
+			out = append(out, ix.StageDefSpan(s))
+		}
+	}
+	if sp, ok := ix.Definition(off); ok && !slices.Contains(out, sp) {
+		out = append(out, sp)
+	}
+	return out
+}
+
 // Definition returns the span a name at off is defined at: a stage's name
 // (its FROM line for an unnamed stage), or a variable's declaration.
 func (ix *Index) Definition(off int) (Span, bool) {
-	t, ok := ix.TargetAt(off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		return Span{}, false
 	}
-	if t.Kind == TargetStage {
+	if t.Kind == ReferentStage {
 		return ix.StageDefSpan(t.Stage), true
 	}
 	// The declaration in scope, not the group's root: a use after a stage's

@@ -16,8 +16,8 @@ type HoverInfo struct {
 // chain, line, what it copies from and what uses it), a variable, an
 // instruction keyword, a flag, a `--mount` key or a parser directive.
 func (ix *Index) Hover(off int) (HoverInfo, bool) {
-	if t, ok := ix.TargetAt(off); ok {
-		if t.Kind == TargetStage {
+	if t, ok := ix.ReferentAt(off); ok {
+		if t.Kind == ReferentStage {
 			return HoverInfo{Span: t.At, Markdown: ix.stageHover(t.Stage)}, true
 		}
 		return HoverInfo{Span: t.At, Markdown: ix.varHover(off, t)}, true
@@ -214,7 +214,7 @@ func (ix *Index) stageHover(s int) string {
 	return b.String()
 }
 
-func (ix *Index) varHover(off int, t Target) string {
+func (ix *Index) varHover(off int, t Referent) string {
 	site := t.Var
 	// Show the declaration in scope where there is one.
 	if n, ok := ix.NodeAt(off); ok {

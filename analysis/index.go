@@ -72,10 +72,11 @@ const (
 	ResolvesLaterStage                   // names the current or a later stage: BuildKit fails
 	ResolvesOutOfRange                   // a numeric index with no earlier stage
 	ResolvesVariable                     // built from variables; known only at build time
+	ResolvesEmpty                        // built from variables the defaults leave empty: BuildKit fails
 )
 
 func (r Resolution) String() string {
-	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable"}[r]
+	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable", "empty"}[r]
 }
 
 // Ref is a stage reference as written in an instruction, with what it

@@ -186,35 +186,51 @@ var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
 // `--from` also by index.
 func (m *Model) newPattern(value string, kind RefKind) Pattern {
 	ix := m.ix
+	p := Pattern{Value: value, Kind: kind}
+	names := make([]string, len(ix.stages))
+	for s := range ix.stages {
+		if name := ix.inst(ix.stages[s].first).Name; name != nil {
+			names[s] = strings.ToLower(name.Value)
+		}
+	}
+	p.Stages = patternStages(value, kind, names)
+	return p
+}
+
+// patternRegexp turns a reference built from variables into a regular
+// expression with a group for each variable, which stands for any text. A
+// `--from` compares case-insensitively.
+func patternRegexp(value string, kind RefKind) (*regexp.Regexp, error) {
 	var b strings.Builder
+	if kind != RefFrom {
+		b.WriteString("(?i)")
+	}
 	b.WriteString("^")
 	last := 0
 	for _, loc := range varInValue.FindAllStringIndex(value, -1) {
 		b.WriteString(regexp.QuoteMeta(value[last:loc[0]]))
-		b.WriteString(".*")
+		b.WriteString("(.*)")
 		last = loc[1]
 	}
 	b.WriteString(regexp.QuoteMeta(value[last:]))
 	b.WriteString("$")
-	expr := b.String()
-	if kind != RefFrom {
-		expr = "(?i)" + expr
-	}
-	re, err := regexp.Compile(expr)
-	p := Pattern{Value: value, Kind: kind}
+	return regexp.Compile(b.String())
+}
+
+// patternStages returns the stages, given their lower-case names ("" for
+// none), that a pattern can name: by name, and for a `--from` by index.
+func patternStages(value string, kind RefKind, names []string) []int {
+	re, err := patternRegexp(value, kind)
 	if err != nil {
-		return p
+		return nil
 	}
-	for s := range ix.stages {
-		name := ix.inst(ix.stages[s].first).Name
-		switch {
-		case name != nil && re.MatchString(strings.ToLower(name.Value)):
-			p.Stages = append(p.Stages, s)
-		case kind != RefFrom && re.MatchString(strconv.Itoa(s)):
-			p.Stages = append(p.Stages, s)
+	var out []int
+	for s, name := range names {
+		if (name != "" && re.MatchString(name)) || (kind != RefFrom && re.MatchString(strconv.Itoa(s))) {
+			out = append(out, s)
 		}
 	}
-	return p
+	return out
 }
 
 // defaultPick returns the stage a reference built from variables names
@@ -227,6 +243,10 @@ func (m *Model) defaultPick(r StageRef) int {
 // DefaultPlatform is the platform the model assumes when a value depends on
 // the platform ARGs.
 const DefaultPlatform = "linux/amd64"
+
+// Platforms are the platforms a value built from the platform ARGs is
+// checked for (a rename must keep what a reference picks on each).
+var Platforms = []string{"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"}
 
 // ResolveWith returns what reference r names when the build runs for
 // platform with no build arguments: for a FROM, its base expanded with the
@@ -242,7 +262,10 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 		env = m.State(r.Instruction).env
 	}
 	v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(r.Value, env)
-	if err != nil || v == "" || strings.Contains(v, "$") {
+	switch {
+	case err == nil && v == "":
+		return ResolvesEmpty, -1
+	case err != nil || strings.Contains(v, "$"):
 		return ResolvesImage, -1
 	}
 	res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), ix.byName)
@@ -292,6 +315,19 @@ func (m *Model) Candidates(r StageRef) []int {
 		}
 	}
 	return out
+}
+
+// CanName reports whether reference r can name stage s: resolves to it,
+// or has a pattern that can name it and stands after it.
+func (m *Model) CanName(r StageRef, s int) bool {
+	if r.Pattern < 0 {
+		return r.Target == s && (r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage)
+	}
+	if s >= r.Stage {
+		return false
+	}
+	_, found := slices.BinarySearch(m.patterns[r.Pattern].Stages, s)
+	return found
 }
 
 // Reachable returns, for each stage, whether building one of the stages
@@ -377,7 +413,7 @@ func (m *Model) EpochStage() int {
 // The work is that of the answer, whatever the number of patterns.
 func (m *Model) Users(s int) []int {
 	m.usersOnce.Do(m.indexUsers)
-	seen := map[int]bool{}
+	seen := make([]bool, len(m.ix.stages))
 	var out []int
 	for _, u := range m.direct[s] {
 		if !seen[u] {

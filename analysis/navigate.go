@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -45,7 +44,7 @@ func (ix *Index) StageUses(s int) []StageRef {
 		if r.Span == last {
 			continue // an ONBUILD trigger run by several stages
 		}
-		if slices.Contains(m.Candidates(r), s) || (r.Pattern < 0 && r.Target == s && r.Resolution == ResolvesLaterStage) {
+		if m.CanName(r, s) {
 			out = append(out, r)
 			last = r.Span
 		}

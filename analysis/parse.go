@@ -359,8 +359,8 @@ func (ix *Index) resolveBlock(k, from, to int) {
 // after resolving its base, and stores names in lower case), the latest one
 // of that name winning: `FROM alpine AS alpine` is the image. A `--from`
 // is looked up case-insensitively once every stage is registered, so the
-// last stage of that name wins, wherever it stands; a number counts stages
-// from 0. Anything else is an image.
+// last stage of that name wins, wherever it stands; in COPY and ADD (not in
+// a mount) a number counts stages from 0. Anything else is an image.
 func resolve(r Ref, cur, nstages int, byName map[string][]int) (Resolution, int) {
 	v := r.Value.Value
 	if strings.Contains(v, "$") {
@@ -372,7 +372,8 @@ func resolve(r Ref, cur, nstages int, byName map[string][]int) (Resolution, int)
 		}
 		return ResolvesImage, -1
 	}
-	if r.Numeric {
+	if r.Numeric && r.Kind == RefCopyFrom {
+		// A mount's from= is looked up by name only: `from=0` is an image.
 		n := atoi(v)
 		switch {
 		case n >= 0 && n < cur:

@@ -17,8 +17,8 @@ type Occurrence struct {
 // numeric ones included; for a variable its declarations (with a stage's
 // bare `ARG NAME` that brings a global ARG in) and the uses that resolve to
 // them.
-func (ix *Index) Occurrences(t Target) []Occurrence {
-	if t.Kind == TargetStage {
+func (ix *Index) Occurrences(t Referent) []Occurrence {
+	if t.Kind == ReferentStage {
 		return ix.stageOccurrences(t.Stage)
 	}
 	return ix.varOccurrences(t.Var)
@@ -131,7 +131,7 @@ func (ix *Index) each(f func(Node)) {
 // References returns the occurrences of the name at off, without the
 // declarations unless includeDecl is set.
 func (ix *Index) References(off int, includeDecl bool) []Occurrence {
-	t, ok := ix.TargetAt(off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		return nil
 	}

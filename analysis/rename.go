@@ -3,7 +3,10 @@ package analysis
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // RenameError is why a rename cannot be done, worded for the person who
@@ -19,7 +22,7 @@ func refuse(format string, args ...any) error {
 // PrepareRename returns the span of the name at off that a rename would
 // change, and the name itself, or why nothing there can be renamed.
 func (ix *Index) PrepareRename(off int) (Span, string, error) {
-	t, ok := ix.TargetAt(off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		if u, _, ok := ix.VarUseAt(off); ok {
 			if IsBuiltinArg(u.Name.Value) {
@@ -29,7 +32,7 @@ func (ix *Index) PrepareRename(off int) (Span, string, error) {
 		}
 		return Span{}, "", refuse("there is no stage or variable name here to rename")
 	}
-	if t.Kind == TargetVar {
+	if t.Kind == ReferentVar {
 		return t.At, t.Var.Decl.Name.Value, nil
 	}
 	st := ix.Stage(t.Stage)
@@ -52,8 +55,8 @@ func (ix *Index) Rename(off int, newName string) ([]Edit, error) {
 	if _, _, err := ix.PrepareRename(off); err != nil {
 		return nil, err
 	}
-	t, _ := ix.TargetAt(off)
-	if t.Kind == TargetStage {
+	t, _ := ix.ReferentAt(off)
+	if t.Kind == ReferentStage {
 		return ix.renameStage(t.Stage, newName)
 	}
 	return ix.renameVar(t.Var, newName)
@@ -81,10 +84,21 @@ func (ix *Index) renameStage(s int, newName string) ([]Edit, error) {
 			continue
 		}
 		text := newName
-		if r, ok := ix.RefAt(o.Span.Start); ok && r.Kind == RefFrom && r.Span == o.Span {
-			// BuildKit compares a FROM base exactly with the lower-cased
-			// stage names.
-			text = lower
+		if r, ok := ix.RefAt(o.Span.Start); ok && r.Span == o.Span {
+			if r.Pattern >= 0 {
+				v, err := ix.renamePattern(r, s, newName)
+				if err != nil {
+					return nil, err
+				}
+				if v == r.Value {
+					continue
+				}
+				text = v
+			} else if r.Kind == RefFrom {
+				// BuildKit compares a FROM base exactly with the lower-cased
+				// stage names.
+				text = lower
+			}
 		}
 		edits = append(edits, Edit{Span: o.Span, Text: text})
 	}
@@ -176,4 +190,78 @@ func (ix *Index) builtOn(t, s int) bool {
 		}
 	}
 	return false
+}
+
+// renamePattern returns the text a reference built from variables takes
+// when stage s is renamed to newName: its literal parts rewritten when the
+// text its variable gives for the old name stands in the new one
+// (`base-${ARCH}` for base-amd64 renamed build-amd64 becomes
+// `build-${ARCH}`). It refuses when, after the rename, the reference would
+// not name the same stages, or the defaults would pick another one.
+func (ix *Index) renamePattern(r StageRef, s int, newName string) (string, error) {
+	m := ix.Model()
+	line := ix.Doc.LineOf(r.Span.Start) + 1
+	st := ix.Stage(s)
+	oldName := st.LowerName()
+	newLower := strings.ToLower(newName)
+	value := r.Value
+	locs := varInValue.FindAllStringIndex(value, -1)
+	next := value
+	if re, err := patternRegexp(value, r.Kind); err == nil && len(locs) == 1 {
+		if g := re.FindStringSubmatch(oldName); g != nil && g[1] != "" {
+			if i := strings.Index(newLower, g[1]); i >= 0 {
+				lit := newName
+				if r.Kind == RefFrom {
+					lit = newLower
+				}
+				next = lit[:i] + value[locs[0][0]:locs[0][1]] + lit[i+len(g[1]):]
+			}
+		}
+	}
+	// The stages it names, and the default, with the new name in place.
+	names := make([]string, len(ix.stages))
+	byName := map[string][]int{}
+	for t := range ix.stages {
+		if name := ix.inst(ix.stages[t].first).Name; name != nil {
+			names[t] = strings.ToLower(name.Value)
+		}
+		if t == s {
+			names[t] = newLower
+		}
+		if names[t] != "" {
+			byName[names[t]] = append(byName[names[t]], t)
+		}
+	}
+	var before, after []int
+	for _, t := range m.patterns[r.Pattern].Stages {
+		if t < r.Stage {
+			before = append(before, t)
+		}
+	}
+	for _, t := range patternStages(next, r.Kind, names) {
+		if t < r.Stage {
+			after = append(after, t)
+		}
+	}
+	// The defaults must pick the same stage on every platform.
+	same := true
+	for _, platform := range Platforms {
+		var env shell.EnvGetter = m.GlobalArgs(platform)
+		if r.Kind != RefFrom {
+			env = m.State(r.Instruction).env
+		}
+		def := -1
+		if v, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(next, env); err == nil && v != "" {
+			if res, t := resolve(Ref{Kind: r.Kind, Value: Token{Value: v}, Numeric: r.Kind != RefFrom && isNumber(v)}, r.Stage, len(ix.stages), byName); res == ResolvesStage {
+				def = t
+			}
+		}
+		if _, old := m.ResolveWith(r, platform); old != def {
+			same = false
+		}
+	}
+	if !slices.Equal(before, after) || !same {
+		return "", refuse("cannot rename: %q on line %d reaches stage %q through its variables, and would no longer reach it (or would pick another stage by default) after the rename", value, line, st.Name)
+	}
+	return next, nil
 }

@@ -32,11 +32,18 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	if p.ix == nil {
 		return nil, nil
 	}
-	sp, ok := p.ix.Definition(p.off)
-	if !ok {
+	spans := p.ix.Definitions(p.off)
+	switch len(spans) {
+	case 0:
 		return nil, nil
+	case 1:
+		return &protocol.Location{URI: p.uri, Range: toRange(p.doc, spans[0], p.enc)}, nil
 	}
-	return &protocol.Location{URI: p.uri, Range: toRange(p.doc, sp, p.enc)}, nil
+	locs := make(protocol.LocationSlice, len(spans))
+	for i, sp := range spans {
+		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, sp, p.enc)}
+	}
+	return locs, nil
 }
 
 // position is a request's place in an open document, with what the

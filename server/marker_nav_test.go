@@ -6,7 +6,7 @@ package server
 // expectation names text, not line numbers.
 //
 //	@def(loc)                   no definition
-//	@def(loc, dst)              the definition lies inside the first match of dst in its line
+//	@def(loc, dst...)           one definition per dst, in order, each inside the first match of dst in its line
 //	@refs(loc, [nodecl,] want...) references (with declarations unless nodecl), each rendered
 //	                            result containing the matching want, in order
 //	@highlight(loc, want...)    the same for highlights, rendered "W:..." or "R:..."
@@ -131,30 +131,31 @@ func defMarker(m *marker) {
 		}
 		return
 	}
-	if len(locs) != 1 {
-		m.errorf("want one definition, got %d", len(locs))
+	if len(locs) != len(m.args)-1 {
+		m.errorf("want %d definitions, got %d", len(m.args)-1, len(locs))
 		return
 	}
-	l := locs[0]
-	if l.URI != m.file.uri {
-		m.errorf("definition in %s, want %s", l.URI, m.file.uri)
-		return
-	}
-	d := m.file.doc
-	line := d.Slice(analysis.Span{Start: d.LineStart(l.Range.Start.Line), End: d.LineEnd(l.Range.Start.Line)})
-	var loc []int
-	switch dst := m.args[1].(type) {
-	case string:
-		if i := strings.Index(line, dst); i >= 0 {
-			loc = []int{i, i + len(dst)}
+	for k, l := range locs {
+		if l.URI != m.file.uri {
+			m.errorf("definition in %s, want %s", l.URI, m.file.uri)
+			return
 		}
-	case *regexp.Regexp:
-		loc = dst.FindStringIndex(line)
-	}
-	ls := d.LineStart(l.Range.Start.Line)
-	a, b := m.offset(l.Range.Start.Line, l.Range.Start.Character)-ls, m.offset(l.Range.End.Line, l.Range.End.Character)-ls
-	if loc == nil || a < loc[0] || b > loc[1] || l.Range.Start.Line != l.Range.End.Line {
-		m.errorf("definition is %s, not inside %v", m.render(l.Range), m.args[1])
+		d := m.file.doc
+		line := d.Slice(analysis.Span{Start: d.LineStart(l.Range.Start.Line), End: d.LineEnd(l.Range.Start.Line)})
+		var loc []int
+		switch dst := m.args[k+1].(type) {
+		case string:
+			if i := strings.Index(line, dst); i >= 0 {
+				loc = []int{i, i + len(dst)}
+			}
+		case *regexp.Regexp:
+			loc = dst.FindStringIndex(line)
+		}
+		ls := d.LineStart(l.Range.Start.Line)
+		a, b := m.offset(l.Range.Start.Line, l.Range.Start.Character)-ls, m.offset(l.Range.End.Line, l.Range.End.Character)-ls
+		if loc == nil || a < loc[0] || b > loc[1] || l.Range.Start.Line != l.Range.End.Line {
+			m.errorf("definition %d is %s, not inside %v", k+1, m.render(l.Range), m.args[k+1])
+		}
 	}
 }
 

@@ -49,14 +49,20 @@ func xdefMarker(m *marker) {
 	m.matchList([]string{m.renderIn(l)}, m.args[1:])
 }
 
-// @xrefs(at, "file: line with [range]", ...), in file and line order.
+// @xrefs(at, [nodecl,] "file: line with [range]", ...), in file and line
+// order; with nodecl, without the declarations.
 func xrefsMarker(m *marker) {
 	pos, ok := m.at()
 	if !ok {
 		return
 	}
+	want := m.args[1:]
+	include := true
+	if len(want) > 0 && want[0] == ident("nodecl") {
+		include, want = false, want[1:]
+	}
 	var locs []wireLocation
-	params := &protocol.ReferenceParams{TextDocumentPositionParams: pos, Context: protocol.ReferenceContext{IncludeDeclaration: true}}
+	params := &protocol.ReferenceParams{TextDocumentPositionParams: pos, Context: protocol.ReferenceContext{IncludeDeclaration: include}}
 	if err := m.call(protocol.MethodTextDocumentReferences, params, &locs); err != nil {
 		m.errorf("references: %v", err)
 		return
@@ -66,7 +72,7 @@ func xrefsMarker(m *marker) {
 		got = append(got, m.renderIn(l))
 	}
 	sort.Strings(got)
-	m.matchList(got, m.args[1:])
+	m.matchList(got, want)
 }
 
 // @xrename(at, newName, "file: line with [range]", ...): the places the

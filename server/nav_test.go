@@ -297,11 +297,24 @@ func checkServerEverywhere(t *testing.T, c *testClient, u, text string) {
 	for off := 0; off <= len(text); off += step {
 		p := doc.Position(off, analysis.UTF16)
 		pos := protocol.TextDocumentPositionParams{TextDocument: td, Position: protocol.Position{Line: uint32(p.Line), Character: uint32(p.Col)}}
-		var loc *wireLocation
-		if err := c.rawCall(protocol.MethodTextDocumentDefinition, &protocol.DefinitionParams{TextDocumentPositionParams: pos}, &loc); err != nil {
+		var raw json.RawMessage
+		if err := c.rawCall(protocol.MethodTextDocumentDefinition, &protocol.DefinitionParams{TextDocumentPositionParams: pos}, &raw); err != nil {
 			t.Fatalf("%s: definition at %v: %v", u, pos.Position, err)
 		}
-		if loc != nil {
+		// One location, or several for a reference built from variables.
+		var defs []wireLocation
+		if len(raw) > 0 && raw[0] == '[' {
+			if err := json.Unmarshal(raw, &defs); err != nil {
+				t.Fatalf("%s: definition at %v: %v", u, pos.Position, err)
+			}
+		} else if string(raw) != "null" && len(raw) > 0 {
+			var loc wireLocation
+			if err := json.Unmarshal(raw, &loc); err != nil {
+				t.Fatalf("%s: definition at %v: %v", u, pos.Position, err)
+			}
+			defs = append(defs, loc)
+		}
+		for _, loc := range defs {
 			inDoc("definition", loc.Range)
 		}
 		var locs []wireLocation

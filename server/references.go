@@ -20,13 +20,15 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 		return nil, err
 	}
 	occ := p.ix.References(p.off, params.Context.IncludeDeclaration)
-	if len(occ) == 0 {
-		return nil, nil
-	}
 	locs := make([]protocol.Location, len(occ))
 	for i, o := range occ {
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
 	}
-	// Compose, Bake, workflows and scripts that build the stage use it too.
-	return append(locs, s.targetLocations(s.stageTargets(p))...), nil
+	// Compose, Bake, workflows and scripts that build the stage use it too,
+	// whether or not the declaration is asked for.
+	locs = append(locs, s.targetLocations(s.stageTargets(p))...)
+	if len(locs) == 0 {
+		return nil, nil
+	}
+	return locs, nil
 }

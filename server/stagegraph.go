@@ -27,9 +27,10 @@ type stageGraphStage struct {
 }
 
 type stageGraphResult struct {
-	Stages  []stageGraphStage    `json:"stages"`
-	Edges   []analysis.GraphEdge `json:"edges"`
-	Mermaid string               `json:"mermaid"`
+	Stages   []stageGraphStage       `json:"stages"`
+	Edges    []analysis.GraphEdge    `json:"edges"`
+	Patterns []analysis.GraphPattern `json:"patterns,omitempty"`
+	Mermaid  string                  `json:"mermaid"`
 }
 
 func init() {
@@ -56,7 +57,7 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 		return nil, jsonrpc2.Errorf(codeRequestFailed, "no analysis of %s", p.TextDocument.URI)
 	}
 	g := ix.Graph(p.Targets)
-	res := stageGraphResult{Edges: g.Edges, Mermaid: g.Mermaid(), Stages: make([]stageGraphStage, len(g.Stages))}
+	res := stageGraphResult{Edges: g.Edges, Patterns: g.Patterns, Mermaid: g.Mermaid(), Stages: make([]stageGraphStage, len(g.Stages))}
 	for i, st := range g.Stages {
 		from := ix.Node(ix.Stage(st.Index).First)
 		res.Stages[i] = stageGraphStage{GraphStage: st, Range: toRange(ix.Doc, from.Span(), s.encoding())}

@@ -162,13 +162,11 @@ func (s *Server) targetDoc(t workspace.Target) (*analysis.Document, uri.URI, *in
 	return analysis.NewDocument(string(data)), u, nil, true
 }
 
-// stageAt returns the stage whose name or reference is at p.
+// stageAt returns the stage whose name or reference is at p (for a
+// reference built from variables, the one the defaults pick).
 func stageAt(p position) (int, bool) {
-	if st, ok := p.ix.StageNameAt(p.off); ok {
-		return st, true
-	}
-	if r, ok := p.ix.RefAt(p.off); ok && (r.Resolution == analysis.ResolvesStage || r.Resolution == analysis.ResolvesLaterStage) {
-		return r.Target, true
+	if t, ok := p.ix.ReferentAt(p.off); ok && t.Kind == analysis.ReferentStage {
+		return t.Stage, true
 	}
 	return -1, false
 }

@@ -19,7 +19,10 @@ The rule reports a value that names no earlier stage and does not look like an
 image reference (it has no registry or namespace ` + "`/`" + `, no tag ` + "`:`" + ` and no digest ` + "`@`" + `).
 When the value is close to the name of an earlier stage it is an **error**, with
 a fix to that name; otherwise a **warning**. To copy from an image on purpose,
-write it fully (` + "`--from=docker.io/library/nginx:1.27`" + `).`,
+write it fully (` + "`--from=docker.io/library/nginx:1.27`" + `).
+
+A number in a mount's ` + "`from=`" + ` is reported too: BuildKit looks mounts up by name
+only, so ` + "`--mount=from=0`" + ` names an image called ` + "`0`" + `, not the first stage.`,
 	Bad: `FROM golang:1.23 AS builder
 RUN go build -o /app .
 
@@ -44,7 +47,11 @@ func runUnknownStageReference(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	for _, r := range ix.Refs() {
-		if r.Kind == analysis.RefFrom || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
+		if r.Kind == analysis.RefMountFrom && r.Numeric && r.Resolution == analysis.ResolvesImage {
+			p.Reportf(r.Span, nil, "BuildKit looks up a mount's from= by name only: %q names the image %q, not stage %s; use the stage's name", r.Value, r.Value, r.Value)
+			continue
+		}
+		if r.Kind == analysis.RefFrom || r.Kind == analysis.RefEpoch || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
 			continue
 		}
 		var names []string

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -30,7 +33,10 @@ would nag their authors on every open. Name those stages in
 ` + "`stagehand.targets`" + ` to make the hint go away, or raise the rule to ` + "`warning`" + ` in
 projects that build only the last stage.
 
-The fix removes the stage.`,
+The fix removes the stage, and with it the stages that use it (unused as
+well), so that no reference is left naming a stage that is gone; an index in
+` + "`COPY --from=N`" + ` that counts past a removed stage is lowered to name the same
+stage.`,
 	Bad: `FROM golang:1.23 AS build
 RUN go build -o /app .
 
@@ -72,6 +78,82 @@ func runUnusedStage(p *Pass) {
 		} else {
 			msg = fmt.Sprintf("%s is never built: no target reaches it, and it has no name to be built with --target", ix.StageLabel(s))
 		}
-		p.Reportf(st.Span, []Fix{{Title: "Remove unused stage " + stageName(ix, s), Edits: []analysis.Edit{deleteStage(p.Doc(), st.Span)}}}, "%s", msg)
+		p.Reportf(st.Span, []Fix{removeStageFix(p, s)}, "%s", msg)
 	}
+}
+
+// removeStageFix removes stage s and, so that no reference is left
+// dangling, every stage that uses it, directly or not (all unused too, or s
+// would be built); numbers in `--from=N` that count past a removed stage
+// are lowered to keep naming the same stage.
+func removeStageFix(p *Pass, s int) Fix {
+	ix := p.Index
+	m := ix.Model()
+	removed := map[int]bool{s: true}
+	work := []int{s}
+	for len(work) > 0 {
+		t := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, u := range m.Users(t) {
+			if !removed[u] {
+				removed[u] = true
+				work = append(work, u)
+			}
+		}
+	}
+	order := make([]int, 0, len(removed))
+	for t := range removed {
+		order = append(order, t)
+	}
+	slices.Sort(order)
+	var edits []analysis.Edit
+	for _, t := range order {
+		e := deleteStage(p.Doc(), ix.Stage(t).Span)
+		e.Span.Start = docCommentStart(ix, e.Span.Start)
+		edits = append(edits, e)
+	}
+	for _, r := range m.Refs() {
+		if !r.Numeric || r.Kind != analysis.RefCopyFrom || r.Onbuild || removed[r.Stage] || r.Target < 0 {
+			continue
+		}
+		shift, _ := slices.BinarySearch(order, r.Target)
+		if shift > 0 {
+			edits = append(edits, replace(r.Span, strconv.Itoa(r.Target-shift)))
+		}
+	}
+	slices.SortFunc(edits, func(a, b analysis.Edit) int { return a.Span.Start - b.Span.Start })
+	title := "Remove unused stage " + stageName(ix, s)
+	if len(order) > 1 {
+		var names []string
+		for _, t := range order {
+			if t != s {
+				names = append(names, stageName(ix, t))
+			}
+		}
+		title += " and the unused stages that use it (" + strings.Join(names, ", ") + ")"
+	}
+	return Fix{Title: title, Edits: edits}
+}
+
+// docCommentStart returns the start of the comment block right above the
+// line at off (the stage's description), or off. Parser directives and
+// marker lines (`# @`) are not part of it. Removing the block with its
+// stage keeps a `# key=value` comment from becoming the file's first lines,
+// where BuildKit would read it as a directive.
+func docCommentStart(ix *analysis.Index, off int) int {
+	doc := ix.Doc
+	for line := doc.LineOf(off) - 1; line >= 0; line-- {
+		start := doc.LineStart(line)
+		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: start, End: doc.LineEnd(line)}))
+		if !strings.HasPrefix(text, "#") || strings.HasPrefix(text, "# @") {
+			break
+		}
+		for _, d := range ix.Directives {
+			if d.Span.Contains(start) {
+				return off
+			}
+		}
+		off = start
+	}
+	return off
 }

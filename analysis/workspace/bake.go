@@ -97,5 +97,9 @@ func literalString(e hclsyntax.Expression) (string, analysis.Span, bool) {
 		return "", analysis.Span{}, false
 	}
 	pr := lit.SrcRange
+	if lit.Val.AsString() == "" {
+		// HCL places the empty literal of "" after the closing quote.
+		return "", analysis.Span{Start: r.Start.Byte + 1, End: r.Start.Byte + 1}, true
+	}
 	return lit.Val.AsString(), analysis.Span{Start: pr.Start.Byte, End: pr.End.Byte}, true
 }

@@ -1,0 +1,301 @@
+package analysis
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stagehand-ls/stagehand/internal/oracle"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// ourRes is what the model says BuildKit makes of r for platform.
+func ourRes(m *Model, r StageRef, platform string) oracle.Res {
+	res, t := r.Resolution, r.Target
+	if res == ResolvesVariable {
+		if r.Kind != RefFrom {
+			return oracle.Res{Kind: "variable"}
+		}
+		res, t = m.ResolveWith(r, platform)
+	}
+	switch res {
+	case ResolvesStage:
+		return oracle.Res{Kind: "stage", Stage: t}
+	case ResolvesLaterStage:
+		return oracle.Res{Kind: "later", Stage: t}
+	case ResolvesOutOfRange:
+		return oracle.Res{Kind: "bad-index"}
+	case ResolvesEmpty:
+		return oracle.Res{Kind: "empty"}
+	}
+	return oracle.Res{Kind: "image"}
+}
+
+type refKey struct {
+	Line int
+	Kind string
+	Rank int
+}
+
+// diffModel compares the model of text with BuildKit for every platform
+// and returns the references compared and a line per disagreement.
+func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
+	ix := Parse(NewDocument(text))
+	for _, platform := range oracle.Platforms {
+		bk, ok := oracle.Resolve(text, platform)
+		if !ok {
+			return 0, 0, nil, true
+		}
+		if ix.ParseError != nil {
+			return 0, 0, []string{"BuildKit parses the file, Stagehand does not: " + ix.ParseError.Message}, false
+		}
+		m := ix.Model()
+		want := map[refKey]oracle.Res{}
+		for _, r := range bk.Refs {
+			want[refKey{r.Line, r.Kind, r.Rank}] = r.Res
+		}
+		got := map[refKey]oracle.Res{}
+		rank := map[int]int{}
+		for _, r := range m.Refs() {
+			if r.Onbuild || r.Kind == RefEpoch {
+				continue
+			}
+			line := ix.Doc.LineOf(ix.Node(r.Instruction).Start) + 1
+			k := refKey{Line: line, Kind: r.Kind.String()}
+			if r.Kind == RefMountFrom {
+				k.Rank = rank[r.Instruction]
+				rank[r.Instruction]++
+			}
+			got[k] = ourRes(m, r, platform)
+		}
+		for k, w := range want {
+			refs++
+			g, ok := got[k]
+			switch {
+			case !ok:
+				diffs = append(diffs, fmt.Sprintf("%s line %d %s: BuildKit %v, Stagehand has no reference", platform, k.Line, k.Kind, w))
+			case g != w:
+				diffs = append(diffs, fmt.Sprintf("%s line %d %s: BuildKit %v, Stagehand %v", platform, k.Line, k.Kind, w, g))
+			}
+		}
+		for k, g := range got {
+			if _, ok := want[k]; !ok {
+				diffs = append(diffs, fmt.Sprintf("%s line %d %s: Stagehand %v, BuildKit has no reference", platform, k.Line, k.Kind, g))
+			}
+		}
+		if bk.Fails || ix.StageCount() == 0 {
+			continue
+		}
+		reaches++
+		ours := m.DefaultReachable(ix.StageCount()-1, platform)
+		if !slices.Equal(ours, bk.Reachable) {
+			diffs = append(diffs, fmt.Sprintf("%s reachable from the last stage: BuildKit %v, Stagehand %v", platform, stageSet(bk.Reachable), stageSet(ours)))
+		}
+	}
+	return refs, reaches, diffs, false
+}
+
+func stageSet(b []bool) []int {
+	var out []int
+	for i, ok := range b {
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// variants derives Dockerfiles from a real one that stress resolution:
+// references to every stage by name (in upper case) and by index, a FROM
+// through a global ARG naming a stage, a duplicate name, a stage named
+// like its base, an ONBUILD trigger, a --from by variable and a stage
+// that uses a later one.
+func variants(text string) map[string]string {
+	ix := Parse(NewDocument(text))
+	if ix.ParseError != nil || ix.StageCount() == 0 {
+		return nil
+	}
+	var names []string
+	for _, st := range ix.Stages() {
+		if st.Name != "" {
+			names = append(names, st.LowerName())
+		}
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	out := map[string]string{}
+	var b strings.Builder
+	b.WriteString(text + "FROM scratch AS zz-all\n")
+	for k, n := range names {
+		fmt.Fprintf(&b, "COPY --from=%s / /n%d\n", strings.ToUpper(n), k)
+	}
+	for k := range ix.StageCount() {
+		fmt.Fprintf(&b, "RUN --mount=from=%d,target=/i%d true\n", k, k)
+	}
+	out["all"] = b.String()
+	if len(names) > 0 {
+		first := ix.Stage(0).First
+		at := ix.Node(first).Start
+		pick := names[len(names)/2]
+		out["arg-pattern"] = text[:at] + "ARG PICK=" + pick + "\nARG ARCHPICK=" + pick + "-${TARGETARCH}\n" + text[at:] +
+			"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
+		out["duplicate"] = text + "FROM alpine AS " + names[0] + "\nFROM " + names[0] + "\nCOPY --from=" + names[0] + " / /\n"
+		out["onbuild"] = text + "FROM alpine AS zz-parent\nONBUILD COPY --from=" + names[0] + " / /\nFROM zz-parent\n"
+		out["later"] = text[:at] + text[at:] + "FROM alpine AS zz-early\nCOPY --from=zz-late / /\nFROM alpine AS zz-late\nFROM zz-early\n"
+	}
+	out["same-name"] = text + "FROM alpine AS alpine\nFROM scratch AS scratch\nFROM alpine\nCOPY --from=scratch / /\n"
+	out["variable-from"] = text + "FROM alpine\nARG N=0\nCOPY --from=${N} / /\n"
+	return out
+}
+
+// TestModelAgreesWithBuildKit compares, over the corpus and variants of
+// each file, every stage reference the model resolves and the stages a
+// build of the last stage reaches with what BuildKit's resolution gives,
+// for each platform the platform ARGs can name.
+func TestModelAgreesWithBuildKit(t *testing.T) {
+	corpus := testgen.Corpus(t)
+	files, variantsN, skipped, refs, reaches := 0, 0, 0, 0, 0
+	var diffs []string
+	for name, text := range corpus {
+		all := map[string]string{name: text}
+		for v, vt := range variants(text) {
+			all[name+"+"+v] = vt
+		}
+		for fname, ftext := range all {
+			n, r, d, skip := diffModel(ftext)
+			if skip {
+				skipped++
+				continue
+			}
+			if fname == name {
+				files++
+			} else {
+				variantsN++
+			}
+			refs += n
+			reaches += r
+			for _, line := range d {
+				diffs = append(diffs, fname+": "+line)
+			}
+		}
+	}
+	slices.Sort(diffs)
+	t.Logf("corpus files %d, variants %d, rejected by BuildKit %d; references checked %d, reachable sets checked %d (over %d platforms); disagreements %d",
+		files, variantsN, skipped, refs, reaches, len(oracle.Platforms), len(diffs))
+	if files < 100 {
+		t.Errorf("only %d corpus files compared", files)
+	}
+	kinds := map[string]int{}
+	re := regexp.MustCompile(`^[^:]*: [^ ]+ (line \d+ )?`)
+	for _, d := range diffs {
+		kinds[re.ReplaceAllString(d, "")]++
+	}
+	for k, n := range kinds {
+		if n > 20 {
+			t.Logf("%5d × %s", n, k)
+		}
+	}
+	for _, d := range diffs[:min(len(diffs), 40)] {
+		t.Error(d)
+	}
+}
+
+// TestOracleSeesDefects checks the oracle itself on the cases the issue
+// names, so that agreement means something.
+func TestOracleSeesDefects(t *testing.T) {
+	bk, ok := oracle.Resolve("FROM alpine AS alpine\nFROM alpine\nCOPY --from=alpine / /\n", "linux/amd64")
+	if !ok {
+		t.Fatal("not resolved")
+	}
+	want := []string{"1:image", "2:stage 0", "3:stage 0"}
+	var got []string
+	for _, r := range bk.Refs {
+		got = append(got, fmt.Sprintf("%d:%v", r.Line, r.Res))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("oracle: %v, want %v", got, want)
+	}
+	bk, _ = oracle.Resolve("ARG TARGETARCH\nFROM alpine AS b-amd64\nFROM alpine AS b-arm64\nFROM b-${TARGETARCH}\n", "linux/arm64")
+	if got := stageSet(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
+		t.Errorf("arm64 reaches %v, want [1 2]", got)
+	}
+}
+
+// TestRenameRoundTripWithBuildKit renames every stage of every corpus file
+// (and of its variant with ARG patterns) to a fresh name: either the rename
+// is refused, or BuildKit resolves the result to the same graph, with the
+// new name in place.
+func TestRenameRoundTripWithBuildKit(t *testing.T) {
+	corpus := testgen.Corpus(t)
+	renamed, refused, compared := 0, 0, 0
+	reasons := map[string]int{}
+	var diffs []string
+	for name, text := range corpus {
+		all := map[string]string{name: text}
+		if v, ok := variants(text)["arg-pattern"]; ok {
+			all[name+"+arg-pattern"] = v
+		}
+		for fname, ftext := range all {
+			if _, ok := oracle.Resolve(ftext, oracle.Platforms[0]); !ok {
+				continue
+			}
+			ix := Parse(NewDocument(ftext))
+			// Three platforms where the platform ARGs can matter (the
+			// differential test covers all), else one.
+			platforms := oracle.Platforms[:1]
+			if strings.Contains(ftext, "TARGET") || strings.Contains(ftext, "BUILD") {
+				platforms = oracle.Platforms[:3]
+			}
+			before := map[string]oracle.Build{}
+			for _, platform := range platforms {
+				before[platform], _ = oracle.Resolve(ftext, platform)
+			}
+			for _, st := range ix.Stages() {
+				if st.Name == "" {
+					continue
+				}
+				newName := fmt.Sprintf("zz-renamed-%d", st.Index)
+				edits, err := ix.Rename(st.NameSpan.Start, newName)
+				if err != nil {
+					if _, ok := err.(*RenameError); !ok {
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s: %v", fname, st.Name, err))
+					}
+					reasons[regexp.MustCompile(`"[^"]*"|\d+`).ReplaceAllString(err.Error(), "_")]++
+					refused++
+					continue
+				}
+				renamed++
+				out := ApplyEdits(ftext, edits)
+				for _, platform := range platforms {
+					b1, ok1 := before[platform], true
+					b2, ok2 := oracle.Resolve(out, platform)
+					compared++
+					switch {
+					case ok1 != ok2:
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s: BuildKit accepts the file before: %v, after: %v", fname, st.Name, ok1, ok2))
+					case ok1 && fmt.Sprint(b1.Refs) != fmt.Sprint(b2.Refs):
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): references resolve differently:\n%v\n%v", fname, st.Name, platform, b1.Refs, b2.Refs))
+					case ok1 && !slices.Equal(b1.Reachable, b2.Reachable):
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): reachable %v, then %v", fname, st.Name, platform, stageSet(b1.Reachable), stageSet(b2.Reachable)))
+					}
+				}
+				if got := Parse(NewDocument(out)).Stage(st.Index); got.LowerName() != newName {
+					diffs = append(diffs, fmt.Sprintf("%s: rename %s: the stage is called %q after", fname, st.Name, got.Name))
+				}
+			}
+		}
+	}
+	t.Logf("stages renamed %d, renames refused %d, BuildKit resolutions compared %d; disagreements %d", renamed, refused, compared, len(diffs))
+	for r, n := range reasons {
+		t.Logf("refused %d times: %s", n, r)
+	}
+	if renamed < 500 {
+		t.Errorf("only %d renames", renamed)
+	}
+	for _, d := range diffs[:min(len(diffs), 20)] {
+		t.Error(d)
+	}
+}

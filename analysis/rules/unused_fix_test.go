@@ -1,0 +1,100 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/oracle"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+var fromIndex = regexp.MustCompile(`--from=\d+`)
+
+// resolvedRefs lists, for the references BuildKit resolves in text, the
+// referring instruction (numbers in --from blanked) and the FROM line of
+// the stage it resolves to, or what else it resolves to.
+func resolvedRefs(text string) ([]string, bool) {
+	b, ok := oracle.Resolve(text, oracle.Platforms[0])
+	if !ok {
+		return nil, false
+	}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	lines := strings.Split(text, "\n")
+	var out []string
+	for _, r := range b.Refs {
+		what := r.Res.Kind
+		if r.Res.Kind == "stage" || r.Res.Kind == "later" {
+			from := ix.Node(ix.Stage(r.Res.Stage).First)
+			what += " " + ix.Doc.Slice(from.Span())
+		}
+		out = append(out, fromIndex.ReplaceAllString(strings.TrimSpace(lines[r.Line-1]), "--from=N")+" -> "+what)
+	}
+	slices.Sort(out)
+	return out, true
+}
+
+// TestRemoveUnusedStageOverCorpus applies every "Remove unused stage" fix
+// over the corpus: the result parses (BuildKit and Stagehand), and every
+// reference left resolves, for BuildKit, to the stage it resolved to.
+func TestRemoveUnusedStageOverCorpus(t *testing.T) {
+	fixes, checked := 0, 0
+	var diffs []string
+	files := map[string]string{}
+	for name, text := range testgen.Corpus(t) {
+		files[name] = text
+		// A variant with a chain of unused stages and an index past them.
+		ix := analysis.Parse(analysis.NewDocument(text))
+		if ix.ParseError == nil && ix.StageCount() > 0 {
+			if !strings.HasSuffix(text, "\n") {
+				text += "\n"
+			}
+			files[name+"+chain"] = text + fmt.Sprintf("FROM alpine AS zz-a\nFROM zz-a AS zz-b\nCOPY --from=zz-a / /\nFROM alpine AS zz-kept\nFROM alpine\nCOPY --from=%d / /\n", ix.StageCount()+2)
+		}
+	}
+	for name, text := range files {
+		before, ok := resolvedRefs(text)
+		if !ok {
+			continue
+		}
+		ix := analysis.Parse(analysis.NewDocument(text))
+		for _, d := range Run(ix, nil) {
+			if d.Rule != "UnusedStage" || len(d.Fixes) == 0 || !strings.HasPrefix(d.Fixes[0].Title, "Remove unused stage") {
+				continue
+			}
+			fixes++
+			out := analysis.ApplyEdits(text, d.Fixes[0].Edits)
+			if after := analysis.Parse(analysis.NewDocument(out)); after.ParseError != nil {
+				diffs = append(diffs, fmt.Sprintf("%s: %s: Stagehand cannot parse the result: %s", name, d.Fixes[0].Title, after.ParseError.Message))
+				continue
+			}
+			got, ok := resolvedRefs(out)
+			if !ok {
+				diffs = append(diffs, fmt.Sprintf("%s: %s: BuildKit rejects the result", name, d.Fixes[0].Title))
+				continue
+			}
+			// What is left must resolve as before: each reference of the
+			// result is one of the references before, resolving alike.
+			rest := slices.Clone(before)
+			for _, g := range got {
+				checked++
+				i := slices.Index(rest, g)
+				if i < 0 {
+					diffs = append(diffs, fmt.Sprintf("%s: %s: after the removal %q", name, d.Fixes[0].Title, g))
+					continue
+				}
+				rest = slices.Delete(rest, i, i+1)
+			}
+		}
+	}
+	t.Logf("removals %d, references left checked %d; disagreements %d", fixes, checked, len(diffs))
+	if fixes < 100 {
+		t.Errorf("only %d removals", fixes)
+	}
+	for _, d := range diffs[:min(len(diffs), 20)] {
+		t.Error(d)
+	}
+}
