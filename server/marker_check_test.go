@@ -47,7 +47,11 @@ func TestCheckAgreesWithServer(t *testing.T) {
 				}
 				for _, d := range c.diagnostics(u, 1) {
 					code, _ := d.Code.(protocol.String)
-					server = append(server, fmt.Sprintf("%s:%d:%d: %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, code, d.Message.(protocol.String)))
+					sev := map[protocol.DiagnosticSeverity]string{
+						protocol.DiagnosticSeverityError: "error", protocol.DiagnosticSeverityWarning: "warning",
+						protocol.DiagnosticSeverityInformation: "information", protocol.DiagnosticSeverityHint: "hint",
+					}[d.Severity]
+					server = append(server, fmt.Sprintf("%s:%d:%d: %s %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, sev, code, d.Message.(protocol.String)))
 				}
 			}
 			var stdout, stderr bytes.Buffer
@@ -59,7 +63,7 @@ func TestCheckAgreesWithServer(t *testing.T) {
 			var cli []string
 			for _, f := range findings {
 				rel, _ := filepath.Rel(root, f.Path)
-				cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Rule, f.Message))
+				cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
 			}
 			sort.Strings(server)
 			sort.Strings(cli)

@@ -53,7 +53,9 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			w.mu.Lock()
 			w.proj.Store(proj)
 			for p, text := range w.buffers {
-				ix = ix.Update(p, text)
+				if !proj.Ignored(p, false) {
+					ix = ix.Update(p, text)
+				}
 			}
 			w.ix.Store(ix)
 			w.mu.Unlock()
@@ -74,7 +76,9 @@ func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p, text := range w.buffers {
-		ix = ix.Update(p, text)
+		if !proj.Ignored(p, false) {
+			ix = ix.Update(p, text)
+		}
 	}
 	w.proj.Store(proj)
 	w.ix.Store(ix)
@@ -98,6 +102,9 @@ func (w *workspaceState) bufferChanged(p, text string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buffers[p] = text
+	if w.proj.Load().Ignored(p, false) {
+		return // the settings file leaves it out of the project
+	}
 	w.ix.Store(w.ix.Load().Update(p, text))
 }
 
@@ -118,7 +125,7 @@ func (w *workspaceState) fileChanged(p string, deleted bool) {
 		w.mu.Unlock()
 		return
 	}
-	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) {
+	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false) {
 		return
 	}
 	data, err := os.ReadFile(p)

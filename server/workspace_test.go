@@ -219,6 +219,57 @@ func TestWatchedFiles(t *testing.T) {
 	})
 }
 
+// TestSettingsFileChange writes .stagehand.yaml: once the client reports
+// it, its severities and targets apply to the open Dockerfile.
+func TestSettingsFileChange(t *testing.T) {
+	c, root := openWorkspace(t)
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	unused := func(ds []protocol.Diagnostic) (n int, sev protocol.DiagnosticSeverity) {
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				n, sev = n+1, d.Severity
+			}
+		}
+		return n, sev
+	}
+	if n, _ := unused(c.diagnostics(df, 1)); n != 1 {
+		t.Fatalf("%d UnusedStage before the settings file, want 1 (docs)", n)
+	}
+	settings := filepath.Join(root, ".stagehand.yaml")
+	// A second unused stage is made used by the file; the rule is raised.
+	if err := os.WriteFile(settings, []byte("rules: {UnusedStage: error}\ntargets: [docs]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(settings), Type: protocol.FileChangeTypeCreated}},
+	})
+	c.waitFor("diagnostics after the settings file", func() bool {
+		for _, p := range c.published[before:] {
+			if n, _ := unused(p.Diagnostics); p.URI == df && n == 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if err := os.WriteFile(settings, []byte("rules: {UnusedStage: error}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before = len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(settings), Type: protocol.FileChangeTypeChanged}},
+	})
+	c.waitFor("an error after the settings file changed", func() bool {
+		for _, p := range c.published[before:] {
+			if n, sev := unused(p.Diagnostics); p.URI == df && n == 1 && sev == protocol.DiagnosticSeverityError {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // TestOtherFilesLeftAlone opens YAML that names no targets: the server
 // publishes nothing against it and answers nothing in it.
 func TestOtherFilesLeftAlone(t *testing.T) {
