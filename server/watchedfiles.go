@@ -12,14 +12,7 @@ import (
 )
 
 // workspaceGlobs are the files whose changes on disk the server follows.
-var workspaceGlobs = []string{
-	workspace.DockerfileGlob(),
-	"**/" + workspace.SettingsFile,
-	"**/{compose,docker-compose}*.{yaml,yml}",
-	"**/docker-bake*.{hcl,json}",
-	"**/.github/workflows/*.{yml,yaml}",
-	"**/{Makefile,GNUmakefile,*.mk,justfile,.justfile,*.just,*.sh,*.bash}",
-}
+var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile}, workspace.TargetGlobs...)
 
 // workspaceRoots returns the folders the client named, or its root.
 func workspaceRoots(params *protocol.InitializeParams) []string {
