@@ -3,8 +3,10 @@ package check
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -183,5 +185,30 @@ func TestProject(t *testing.T) {
 	want := []Site{{File: "compose.yaml", Line: 5, Stage: "dev", Source: "compose service api"}}
 	if d := cmp.Diff(want, findings[0].BuiltBy); d != "" {
 		t.Errorf("builtBy (-want +got):\n%s", d)
+	}
+}
+
+// TestParallelOrder: files are checked on every core, and the output is
+// still in the files' order, the same on every run, with each file's fix
+// messages next to it.
+func TestParallelOrder(t *testing.T) {
+	files := map[string]string{}
+	for i := range 40 {
+		files[fmt.Sprintf("s%02d/Dockerfile", i)] = fmt.Sprintf("FROM alpine AS unused%d\nFROM alpine\nRUNN x%d\n", i, i)
+	}
+	root := writeTree(t, files)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	var want strings.Builder
+	for i := range 40 {
+		var stdout, stderr bytes.Buffer
+		Main([]string{"--no-workspace", filepath.Join(root, fmt.Sprintf("s%02d", i))}, &stdout, &stderr)
+		want.Write(stdout.Bytes())
+	}
+	for range 5 {
+		var stdout, stderr bytes.Buffer
+		Main([]string{"--no-workspace", root}, &stdout, &stderr)
+		if d := cmp.Diff(want.String(), stdout.String()); d != "" {
+			t.Fatalf("parallel output differs from the files checked one by one (-want +got):\n%s", d)
+		}
 	}
 }
