@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -34,6 +35,20 @@ func workspaceRoots(params *protocol.InitializeParams) []string {
 	//lint:ignore SA1019 the fallback for the oldest clients
 	if rp, ok := params.RootPath.Get(); ok && len(roots) == 0 && rp != "" {
 		roots = append(roots, filepath.Clean(rp))
+	}
+	return projectRoots(roots)
+}
+
+// projectRoots widens each folder to its repository's root, the nearest
+// folder above with .git, as `stagehand check` finds it, so that a
+// subfolder opened alone still sees the repository's CI files.
+func projectRoots(folders []string) []string {
+	var roots []string
+	for _, f := range folders {
+		r := workspace.FindRoot(f)
+		if !slices.Contains(roots, r) {
+			roots = append(roots, r)
+		}
 	}
 	return roots
 }

@@ -94,6 +94,9 @@ func (w *workspaceState) rulesFor(path string, editor *rules.Config) *rules.Conf
 	return cfg
 }
 
+// ignored reports whether the project's settings file ignores path.
+func (w *workspaceState) ignored(path string) bool { return w.proj.Load().Ignored(path, false) }
+
 // index returns the current workspace index.
 func (w *workspaceState) index() *workspace.Index { return w.ix.Load() }
 

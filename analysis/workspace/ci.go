@@ -199,7 +199,21 @@ func workflowTargets(file, text string) []Target {
 				owner = "job " + jobs.Content[j-1].Value
 			}
 			if _, run := get(step, "run"); run != nil {
-				out = append(out, runTargets(d, run, ssc, root, owner)...)
+				cwd := root
+				// The step's working-directory, else the job's, else the
+				// workflow's defaults.
+				for _, n := range []*yaml.Node{step, job, d.root} {
+					wd := n
+					if n != step {
+						_, defaults := get(n, "defaults")
+						_, wd = get(defaults, "run")
+					}
+					if _, dir := get(wd, "working-directory"); scalar(dir) != "" && !strings.Contains(scalar(dir), "${{") {
+						cwd = filepath.Join(root, scalar(dir))
+						break
+					}
+				}
+				out = append(out, runTargets(d, run, ssc, cwd, owner)...)
 				continue
 			}
 			_, uses := get(step, "uses")

@@ -24,6 +24,7 @@ func TestSources(t *testing.T) {
 		"workflow": {
 			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b runstep",
 			"ci/Dockerfile.ci: cistage",
+			"web/Dockerfile: webstage",
 		},
 		"gitlab":          {"Dockerfile: gla glb", "Dockerfile.gl: gloption glscript glvalue glvalue"},
 		"devcontainer":    {"Dockerfile: devcon"},
