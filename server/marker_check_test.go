@@ -18,7 +18,8 @@ import (
 
 // TestCheckAgreesWithServer runs `stagehand check` and the server on every
 // workspace archive: both must report the same diagnostics in the
-// Dockerfiles, since both see the same project. The markers in the
+// Dockerfiles and in the files naming targets, since both see the same
+// project. The markers in the
 // archives pin what the server says; this pins the CLI to it.
 func TestCheckAgreesWithServer(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "testdata", "workspace", "*.txtar"))
@@ -42,7 +43,7 @@ func TestCheckAgreesWithServer(t *testing.T) {
 				}
 				u := fileURI(root, f.Name)
 				c.openAs(u, languageOf(f.Name), string(f.Data))
-				if !workspace.IsDockerfile(f.Name) {
+				if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets {
 					continue
 				}
 				for _, d := range c.diagnostics(u, 1) {

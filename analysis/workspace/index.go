@@ -159,6 +159,16 @@ func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
 	return nil
 }
 
+// Files returns the files that name targets, sorted.
+func (ix *Index) Files() []string {
+	out := make([]string, 0, len(ix.files))
+	for f := range ix.files {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // TargetCount is the number of targets the index holds.
 func (ix *Index) TargetCount() int {
 	n := 0
