@@ -67,6 +67,7 @@ func (s *Server) startWorkspace() {
 	s.ws.scan(roots, workspace.DefaultLimits, func(ix *workspace.Index) {
 		s.log.Info("workspace scanned", zap.Strings("roots", roots), zap.Int("dockerfiles", len(ix.Dockerfiles)),
 			zap.Bool("truncated", ix.Truncated))
+		s.ws.logProblems(s.log)
 		s.refreshDiagnostics() // targets found may make stages used
 	})
 	if !dynamic || len(roots) == 0 {
@@ -104,6 +105,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		if filepath.Base(p) == workspace.SettingsFile {
 			go func() { // a rescan: off the connection's read loop
 				s.ws.reload(workspace.DefaultLimits)
+				s.ws.logProblems(s.log)
 				s.refreshDiagnostics()
 			}()
 			continue

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.lsp.dev/uri"
+	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
@@ -92,6 +93,13 @@ func (w *workspaceState) rulesFor(path string, editor *rules.Config) *rules.Conf
 	cfg, _ := workspace.Merge(file, workspace.Layer{Source: "editor settings", Severity: editor.Severity, Targets: editor.Targets})
 	cfg.Ignore, cfg.Cache = editor.Ignore, editor.Cache
 	return cfg
+}
+
+// logProblems logs what is wrong in the project's settings files.
+func (w *workspaceState) logProblems(log *zap.Logger) {
+	for _, err := range w.proj.Load().Problems() {
+		log.Warn("ignoring part of the project settings", zap.Error(err))
+	}
 }
 
 // ignored reports whether the project's settings file ignores path.

@@ -36,10 +36,8 @@ func OpenProject(root, path string) *Project {
 		root = abs
 	}
 	p := &Project{Root: root, ws: workspace.LoadProject([]string{root})}
-	p.Errors = append(p.Errors, p.ws.Errors...)
-	var errs []error
-	p.file, errs = p.ws.Settings(root).Layer(workspace.SettingsFile)
-	p.Errors = append(p.Errors, errs...)
+	p.Errors = p.ws.Problems()
+	p.file, _ = p.ws.Settings(root).Layer(workspace.SettingsFile)
 	p.ix = p.ws.Scan(workspace.DefaultLimits)
 	return p
 }
