@@ -217,6 +217,10 @@ func workflowTargets(file, text string) []Target {
 				continue
 			}
 			_, uses := get(step, "uses")
+			if strings.HasPrefix(scalar(uses), "docker/bake-action") {
+				out = append(out, bakeActionTargets(d, step, root, owner)...)
+				continue
+			}
 			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
 				continue
 			}
@@ -249,6 +253,53 @@ func workflowTargets(file, text string) []Target {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// bakeActionTargets reads docker/bake-action's `set` input: its
+// `<target>.target=<stage>` lines, applied to the Bake targets of its
+// `targets` input (the default group when empty) in its `files` (the
+// default Bake files when empty), relative to the repository.
+func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target {
+	_, with := get(step, "with")
+	_, set := get(with, "set")
+	s, ok := d.scalarSrc(set)
+	if !ok {
+		return nil
+	}
+	listInput := func(key string) []string {
+		_, n := get(with, key)
+		var out []string
+		for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	var files []string
+	for _, f := range listInput("files") {
+		files = append(files, filepath.Join(root, f))
+	}
+	if len(files) == 0 {
+		for _, f := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+			files = append(files, filepath.Join(root, f))
+		}
+	}
+	var out []Target
+	start := 0
+	for _, line := range strings.SplitAfter(s.text, "\n") {
+		key, stage, ok := strings.Cut(strings.TrimSpace(line), "=")
+		pattern, attr, ok2 := strings.Cut(key, ".")
+		if ok && ok2 && attr == "target" && stage != "" {
+			eq := strings.Index(line, "=")
+			rest := line[eq+1:]
+			at := start + eq + 1 + len(rest) - len(strings.TrimLeft(rest, " \t"))
+			out = append(out, Target{Name: stage, Span: s.span(at, at+len(stage)), Owner: owner,
+				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets")}})
+		}
+		start += len(line)
 	}
 	return out
 }

@@ -28,7 +28,7 @@ func TestSources(t *testing.T) {
 		},
 		"gitlab":          {"Dockerfile: gla glb", "Dockerfile.gl: gloption glscript glvalue glvalue"},
 		"devcontainer":    {"Dockerfile: devcon"},
-		"bake":            {"Dockerfile: appstage fromvar ma mb", "rel/Dockerfile: relstage"},
+		"bake":            {"Dockerfile: actionstage appstage fromvar ma mb", "rel/Dockerfile: relstage"},
 		"compose-extends": {"svc/Dockerfile: extstage", "svc2/Dockerfile: apistage"},
 		"skaffold":        {"svc/Dockerfile: skaf skafdev"},
 		"tilt":            {"svc/Dockerfile: tilt2 tiltstage"},
