@@ -159,6 +159,12 @@ func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
 	return nil
 }
 
+// Has reports whether the index holds targets file p names.
+func (ix *Index) Has(p string) bool {
+	_, ok := ix.files[p]
+	return ok
+}
+
 // Files returns the files that name targets, sorted.
 func (ix *Index) Files() []string {
 	out := make([]string, 0, len(ix.files))

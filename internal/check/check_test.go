@@ -173,6 +173,19 @@ func TestProject(t *testing.T) {
 		}
 	}
 
+	// A Compose file named on the command line is checked for its targets.
+	compose := filepath.Join(root, "compose.override.yaml")
+	if err := os.WriteFile(compose, []byte("services:\n  x:\n    build:\n      context: svc\n      target: dve\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = run(compose)
+	if want := compose + `:5:15: error: Dockerfile has no stage named "dve" (did you mean "dev"?) [UnknownTarget]`; !strings.Contains(out, want) || code != ExitFindings {
+		t.Errorf("check %s = %d\n%s\nwant %q", compose, code, out, want)
+	}
+	if err := os.Remove(compose); err != nil {
+		t.Fatal(err)
+	}
+
 	// JSON says what builds the file's stages.
 	out, _, _ = run("--format=json", svc)
 	var findings []Finding

@@ -154,7 +154,10 @@ func (p *Project) unknownTargets(path string) *fileResult {
 	if err != nil {
 		return r
 	}
-	ix := p.ix.Update(abs, string(text))
+	ix := p.ix
+	if !ix.Has(abs) {
+		ix = ix.Update(abs, string(text)) // named on the command line, outside the scan
+	}
 	doc := analysis.NewDocument(string(text))
 	load := func(df string) (*analysis.Index, bool) {
 		data, err := os.ReadFile(df)
