@@ -123,6 +123,9 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 	if !ok {
 		return out // the analysis failed on this text and logged why
 	}
+	if p, ok := docPath(snap.URI); ok && s.ws.ignored(p) {
+		return out // the project's settings file leaves it out, as check does
+	}
 	cfg := s.documentRules(snap)
 	enc := s.encoding()
 	doc := snap.Doc

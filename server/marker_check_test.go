@@ -18,7 +18,8 @@ import (
 
 // TestCheckAgreesWithServer runs `stagehand check` and the server on every
 // workspace archive: both must report the same diagnostics in the
-// Dockerfiles, since both see the same project. The markers in the
+// Dockerfiles and in the files naming targets, since both see the same
+// project. The markers in the
 // archives pin what the server says; this pins the CLI to it.
 func TestCheckAgreesWithServer(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "testdata", "workspace", "*.txtar"))
@@ -42,12 +43,16 @@ func TestCheckAgreesWithServer(t *testing.T) {
 				}
 				u := fileURI(root, f.Name)
 				c.openAs(u, languageOf(f.Name), string(f.Data))
-				if !workspace.IsDockerfile(f.Name) {
+				if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets {
 					continue
 				}
 				for _, d := range c.diagnostics(u, 1) {
 					code, _ := d.Code.(protocol.String)
-					server = append(server, fmt.Sprintf("%s:%d:%d: %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, code, d.Message.(protocol.String)))
+					sev := map[protocol.DiagnosticSeverity]string{
+						protocol.DiagnosticSeverityError: "error", protocol.DiagnosticSeverityWarning: "warning",
+						protocol.DiagnosticSeverityInformation: "information", protocol.DiagnosticSeverityHint: "hint",
+					}[d.Severity]
+					server = append(server, fmt.Sprintf("%s:%d:%d: %s %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, sev, code, d.Message.(protocol.String)))
 				}
 			}
 			var stdout, stderr bytes.Buffer
@@ -59,7 +64,7 @@ func TestCheckAgreesWithServer(t *testing.T) {
 			var cli []string
 			for _, f := range findings {
 				rel, _ := filepath.Rel(root, f.Path)
-				cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Rule, f.Message))
+				cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
 			}
 			sort.Strings(server)
 			sort.Strings(cli)

@@ -86,33 +86,17 @@ func (s *Server) targetDefinition(path string, off int) []protocol.Location {
 // stage of their Dockerfile, with the closest name when there is one.
 func (s *Server) targetDiagnostics(doc *analysis.Document, path string) []protocol.Diagnostic {
 	var out []protocol.Diagnostic
-	for _, t := range s.ws.index().TargetsIn(path) {
-		if t.Name == "" {
-			continue // being typed
-		}
-		ix, _, ok := s.targetDockerfile(t)
-		if !ok {
-			continue // no Dockerfile to check against; the build tool will say
-		}
-		if ix.StageByName(t.Name) >= 0 || ix.ParseError != nil {
-			continue
-		}
-		var names []string
-		for _, st := range ix.Stages() {
-			if st.Name != "" {
-				names = append(names, st.Name)
-			}
-		}
-		msg := fmt.Sprintf("%s has no stage named %q", filepath.Base(t.Dockerfile), t.Name)
-		if m := analysis.Closest(t.Name, names); m != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", m)
-		}
+	load := func(df string) (*analysis.Index, bool) {
+		ix, _, ok := s.targetDockerfile(workspace.Target{Dockerfile: df})
+		return ix, ok
+	}
+	for _, u := range s.ws.index().Unknown(path, load) {
 		out = append(out, protocol.Diagnostic{
-			Range:    toRange(doc, t.Span, s.encoding()),
+			Range:    toRange(doc, u.Target.Span, s.encoding()),
 			Severity: protocol.DiagnosticSeverityError,
 			Source:   protocol.NewOptional("stagehand"),
-			Message:  protocol.String(msg),
-			Code:     protocol.String("UnknownTarget"),
+			Message:  protocol.String(u.Message),
+			Code:     protocol.String(workspace.UnknownRule),
 		})
 	}
 	return out

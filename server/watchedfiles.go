@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -12,14 +13,7 @@ import (
 )
 
 // workspaceGlobs are the files whose changes on disk the server follows.
-var workspaceGlobs = []string{
-	workspace.DockerfileGlob(),
-	"**/" + workspace.SettingsFile,
-	"**/{compose,docker-compose}*.{yaml,yml}",
-	"**/docker-bake*.{hcl,json}",
-	"**/.github/workflows/*.{yml,yaml}",
-	"**/{Makefile,GNUmakefile,*.mk,justfile,.justfile,*.just,*.sh,*.bash}",
-}
+var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile}, workspace.TargetGlobs...)
 
 // workspaceRoots returns the folders the client named, or its root.
 func workspaceRoots(params *protocol.InitializeParams) []string {
@@ -42,6 +36,20 @@ func workspaceRoots(params *protocol.InitializeParams) []string {
 	if rp, ok := params.RootPath.Get(); ok && len(roots) == 0 && rp != "" {
 		roots = append(roots, filepath.Clean(rp))
 	}
+	return projectRoots(roots)
+}
+
+// projectRoots widens each folder to its repository's root, the nearest
+// folder above with .git, as `stagehand check` finds it, so that a
+// subfolder opened alone still sees the repository's CI files.
+func projectRoots(folders []string) []string {
+	var roots []string
+	for _, f := range folders {
+		r := workspace.FindRoot(f)
+		if !slices.Contains(roots, r) {
+			roots = append(roots, r)
+		}
+	}
 	return roots
 }
 
@@ -59,6 +67,7 @@ func (s *Server) startWorkspace() {
 	s.ws.scan(roots, workspace.DefaultLimits, func(ix *workspace.Index) {
 		s.log.Info("workspace scanned", zap.Strings("roots", roots), zap.Int("dockerfiles", len(ix.Dockerfiles)),
 			zap.Bool("truncated", ix.Truncated))
+		s.ws.logProblems(s.log)
 		s.refreshDiagnostics() // targets found may make stages used
 	})
 	if !dynamic || len(roots) == 0 {
@@ -96,6 +105,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		if filepath.Base(p) == workspace.SettingsFile {
 			go func() { // a rescan: off the connection's read loop
 				s.ws.reload(workspace.DefaultLimits)
+				s.ws.logProblems(s.log)
 				s.refreshDiagnostics()
 			}()
 			continue

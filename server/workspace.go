@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.lsp.dev/uri"
+	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
@@ -53,7 +54,9 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			w.mu.Lock()
 			w.proj.Store(proj)
 			for p, text := range w.buffers {
-				ix = ix.Update(p, text)
+				if !proj.Ignored(p, false) {
+					ix = ix.Update(p, text)
+				}
 			}
 			w.ix.Store(ix)
 			w.mu.Unlock()
@@ -74,7 +77,9 @@ func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p, text := range w.buffers {
-		ix = ix.Update(p, text)
+		if !proj.Ignored(p, false) {
+			ix = ix.Update(p, text)
+		}
 	}
 	w.proj.Store(proj)
 	w.ix.Store(ix)
@@ -90,6 +95,16 @@ func (w *workspaceState) rulesFor(path string, editor *rules.Config) *rules.Conf
 	return cfg
 }
 
+// logProblems logs what is wrong in the project's settings files.
+func (w *workspaceState) logProblems(log *zap.Logger) {
+	for _, err := range w.proj.Load().Problems() {
+		log.Warn("ignoring part of the project settings", zap.Error(err))
+	}
+}
+
+// ignored reports whether the project's settings file ignores path.
+func (w *workspaceState) ignored(path string) bool { return w.proj.Load().Ignored(path, false) }
+
 // index returns the current workspace index.
 func (w *workspaceState) index() *workspace.Index { return w.ix.Load() }
 
@@ -98,6 +113,9 @@ func (w *workspaceState) bufferChanged(p, text string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buffers[p] = text
+	if w.proj.Load().Ignored(p, false) {
+		return // the settings file leaves it out of the project
+	}
 	w.ix.Store(w.ix.Load().Update(p, text))
 }
 
@@ -118,7 +136,7 @@ func (w *workspaceState) fileChanged(p string, deleted bool) {
 		w.mu.Unlock()
 		return
 	}
-	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) {
+	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false) {
 		return
 	}
 	data, err := os.ReadFile(p)

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 )
@@ -219,6 +221,83 @@ func TestWatchedFiles(t *testing.T) {
 	})
 }
 
+// TestBuiltByLens: the code lens on a stage that another file builds says
+// where, file and line.
+func TestBuiltByLens(t *testing.T) {
+	c, root := openWorkspace(t)
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	var lenses []protocol.CodeLens
+	if err := c.call(protocol.MethodTextDocumentCodeLens, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(df)}}, &lenses); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lenses {
+		if strings.HasPrefix(l.Command.Title, "built by") {
+			got = append(got, fmt.Sprintf("%d %s", l.Range.Start.Line, l.Command.Title))
+		}
+	}
+	want := []string{
+		"0 built by .github/workflows/ci.yml:7 (job b)",
+		"1 built by compose.yaml:5 (service api)",
+		"2 built by docker-bake.hcl:3 (target lint)",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("lenses (-want +got):\n%s", d)
+	}
+}
+
+// TestSettingsFileChange writes .stagehand.yaml: once the client reports
+// it, its severities and targets apply to the open Dockerfile.
+func TestSettingsFileChange(t *testing.T) {
+	c, root := openWorkspace(t)
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	unused := func(ds []protocol.Diagnostic) (n int, sev protocol.DiagnosticSeverity) {
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				n, sev = n+1, d.Severity
+			}
+		}
+		return n, sev
+	}
+	if n, _ := unused(c.diagnostics(df, 1)); n != 1 {
+		t.Fatalf("%d UnusedStage before the settings file, want 1 (docs)", n)
+	}
+	settings := filepath.Join(root, ".stagehand.yaml")
+	// A second unused stage is made used by the file; the rule is raised.
+	if err := os.WriteFile(settings, []byte("rules: {UnusedStage: error}\ntargets: [docs]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(settings), Type: protocol.FileChangeTypeCreated}},
+	})
+	c.waitFor("diagnostics after the settings file", func() bool {
+		for _, p := range c.published[before:] {
+			if n, _ := unused(p.Diagnostics); p.URI == df && n == 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if err := os.WriteFile(settings, []byte("rules: {UnusedStage: error}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before = len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(settings), Type: protocol.FileChangeTypeChanged}},
+	})
+	c.waitFor("an error after the settings file changed", func() bool {
+		for _, p := range c.published[before:] {
+			if n, sev := unused(p.Diagnostics); p.URI == df && n == 1 && sev == protocol.DiagnosticSeverityError {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // TestOtherFilesLeftAlone opens YAML that names no targets: the server
 // publishes nothing against it and answers nothing in it.
 func TestOtherFilesLeftAlone(t *testing.T) {
@@ -250,5 +329,20 @@ func TestWorkspaceRoots(t *testing.T) {
 	}
 	if got := workspaceRoots(&protocol.InitializeParams{}); len(got) != 0 {
 		t.Errorf("from nothing: %v", got)
+	}
+}
+
+// TestProjectRoots: a folder opened inside a repository is widened to the
+// repository, as `stagehand check` finds it; one outside any stays.
+func TestProjectRoots(t *testing.T) {
+	repo, lone := t.TempDir(), t.TempDir()
+	for _, d := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, "services", "api")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := projectRoots([]string{filepath.Join(repo, "services", "api"), repo, lone})
+	if d := cmp.Diff([]string{repo, lone}, got); d != "" {
+		t.Errorf("roots (-want +got):\n%s", d)
 	}
 }

@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"path"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -47,6 +49,7 @@ func bakeTargets(file, text string) []Target {
 		}
 		return v, parents
 	}
+	variables := bakeVariables(body)
 	var out []Target
 	for _, b := range order {
 		name := b.Labels[0]
@@ -54,16 +57,181 @@ func bakeTargets(file, text string) []Target {
 		if !ok {
 			continue
 		}
-		value, span, ok := literalString(a.Expr)
-		if !ok {
-			continue // built from variables or functions: not ours to follow
+		df := dockerfileFor(file, inherited(name, "context", read), inherited(name, "dockerfile", read))
+		if value, span, ok := literalString(a.Expr); ok {
+			out = append(out, Target{Name: value, Span: span, Dockerfile: df, Owner: "target " + name})
+			continue
 		}
-		out = append(out, Target{
-			Name:       value,
-			Span:       span,
-			Dockerfile: dockerfileFor(file, inherited(name, "context", read), inherited(name, "dockerfile", read)),
-			Owner:      "target " + name,
-		})
+		// A matrix variable or a variable's default: each value counts.
+		for _, v := range bakeValues(a.Expr, b.Body, variables) {
+			out = append(out, Target{Name: v.text, Span: v.span, Dockerfile: df, Owner: "target " + name})
+		}
+	}
+	return out
+}
+
+// bakeVariables returns the literal defaults of a Bake file's
+// `variable "NAME" { default = "..." }` blocks.
+func bakeVariables(body *hclsyntax.Body) map[string][]value {
+	vars := map[string][]value{}
+	for _, b := range body.Blocks {
+		if b.Type != "variable" || len(b.Labels) != 1 {
+			continue
+		}
+		if a, ok := b.Body.Attributes["default"]; ok {
+			if s, sp, ok := literalString(a.Expr); ok {
+				vars[b.Labels[0]] = append(vars[b.Labels[0]], value{text: s, span: sp})
+			}
+		}
+	}
+	return vars
+}
+
+// bakeValues evaluates a target's `target` built from one variable, bare
+// or as "${name}": the values of the block's matrix entry of that name, or
+// the variable's default.
+func bakeValues(e hclsyntax.Expression, block *hclsyntax.Body, vars map[string][]value) []value {
+	if t, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+		e = t.Wrapped
+	}
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 1 {
+		e = t.Parts[0]
+	}
+	trav, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(trav.Traversal) != 1 {
+		return nil
+	}
+	name := trav.Traversal.RootName()
+	if m, ok := block.Attributes["matrix"]; ok {
+		if obj, ok := m.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			for _, item := range obj.Items {
+				key, ok := item.KeyExpr.(*hclsyntax.ObjectConsKeyExpr)
+				if !ok || hcl.ExprAsKeyword(key.Wrapped) != name {
+					continue
+				}
+				tuple, ok := item.ValueExpr.(*hclsyntax.TupleConsExpr)
+				if !ok {
+					return nil
+				}
+				var out []value
+				for _, el := range tuple.Exprs {
+					if s, sp, ok := literalString(el); ok {
+						out = append(out, value{text: s, span: sp})
+					}
+				}
+				return out
+			}
+		}
+	}
+	return vars[name]
+}
+
+// bakeFile is what a Bake file defines, for `docker buildx bake --set`:
+// each target's Dockerfile and each group's targets.
+type bakeFile struct {
+	targets map[string]string
+	groups  map[string][]string
+}
+
+// bakeDefinitions reads a Bake HCL file's targets and groups.
+func bakeDefinitions(file, text string) *bakeFile {
+	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
+	if f == nil {
+		return nil
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	bf := &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
+	blocks := map[string]*hclsyntax.Body{}
+	for _, b := range body.Blocks {
+		if b.Type == "target" && len(b.Labels) == 1 {
+			blocks[b.Labels[0]] = b.Body
+		}
+	}
+	read := func(t, attr string) (string, []string) {
+		b := blocks[t]
+		if b == nil {
+			return "", nil
+		}
+		v, _ := stringAttr(b, attr)
+		return v, stringList(b, "inherits")
+	}
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == "target" && len(b.Labels) == 1:
+			name := b.Labels[0]
+			bf.targets[name] = dockerfileFor(file, inherited(name, "context", read), inherited(name, "dockerfile", read))
+		case b.Type == "group" && len(b.Labels) == 1:
+			bf.groups[b.Labels[0]] = stringList(b.Body, "targets")
+		}
+	}
+	return bf
+}
+
+// stringList reads an attribute holding a list of literal strings.
+func stringList(b *hclsyntax.Body, name string) []string {
+	a, ok := b.Attributes[name]
+	if !ok {
+		return nil
+	}
+	tuple, ok := a.Expr.(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, e := range tuple.Exprs {
+		if s, _, ok := literalString(e); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// dockerfiles returns the Dockerfiles of the Bake targets a --set
+// applies to: those the command names, through groups (the default group
+// when it names none; every target when there is none), that match the
+// pattern.
+func (bf *bakeFile) dockerfiles(ref *BakeRef) []string {
+	var names []string
+	seen := map[string]bool{}
+	var expand func(n string, depth int)
+	expand = func(n string, depth int) {
+		if seen[n] || depth > 8 {
+			return
+		}
+		seen[n] = true
+		if g, ok := bf.groups[n]; ok {
+			for _, m := range g {
+				expand(m, depth+1)
+			}
+			return
+		}
+		if _, ok := bf.targets[n]; ok {
+			names = append(names, n)
+		}
+	}
+	named := ref.Named
+	if len(named) == 0 {
+		named = []string{"default"}
+		if _, ok := bf.groups["default"]; !ok {
+			if _, ok := bf.targets["default"]; !ok {
+				named = nil
+				for n := range bf.targets {
+					named = append(named, n)
+				}
+			}
+		}
+	}
+	for _, n := range named {
+		expand(n, 0)
+	}
+	var out []string
+	for _, n := range names {
+		if ok, _ := path.Match(ref.Pattern, n); ok {
+			out = append(out, bf.targets[n])
+		}
 	}
 	return out
 }

@@ -39,3 +39,55 @@ func TestDockerfileGlob(t *testing.T) {
 		}
 	}
 }
+
+// expandBraces expands the {a,b} alternatives of an LSP glob.
+func expandBraces(g string) []string {
+	i := strings.Index(g, "{")
+	if i < 0 {
+		return []string{g}
+	}
+	j := strings.Index(g[i:], "}") + i
+	var out []string
+	for _, alt := range strings.Split(g[i+1:j], ",") {
+		out = append(out, expandBraces(g[:i]+alt+g[j+1:])...)
+	}
+	return out
+}
+
+// globMatches matches a relative path against an LSP glob of the shape
+// "**/rest": rest matched against the path's last segments.
+func globMatches(g, rel string) bool {
+	for _, alt := range expandBraces(g) {
+		rest := strings.TrimPrefix(alt, "**/")
+		n := strings.Count(rest, "/") + 1
+		parts := strings.Split(rel, "/")
+		if len(parts) < n {
+			continue
+		}
+		if ok, _ := path.Match(rest, strings.Join(parts[len(parts)-n:], "/")); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTargetGlobs: the server watches every kind of file Classify reads.
+func TestTargetGlobs(t *testing.T) {
+	for _, rel := range []string{
+		"compose.yaml", "svc/docker-compose.override.yml", "docker-bake.hcl", "docker-bake.json",
+		".github/workflows/ci.yml", "Makefile", "build/rules.mk", "justfile", "scripts/build.sh",
+		".gitlab-ci.yml", "ci/app.gitlab-ci.yml", ".gitlab/ci/build.yml", ".devcontainer/devcontainer.json",
+		".devcontainer.json", "skaffold.yaml", "Tiltfile",
+	} {
+		if Classify("/w/"+rel) == NotTargets {
+			t.Errorf("Classify(%s) = none", rel)
+		}
+		matched := false
+		for _, g := range TargetGlobs {
+			matched = matched || globMatches(g, rel)
+		}
+		if !matched {
+			t.Errorf("no watcher glob matches %s", rel)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 )
 
@@ -22,9 +23,10 @@ var DefaultLimits = Limits{MaxFiles: 200_000, MaxBytes: 256 << 20, MaxSize: 4 <<
 // other files name. It is immutable; Update and Remove return new ones.
 type Index struct {
 	Roots       []string
-	Dockerfiles []string            // sorted
-	files       map[string][]Target // by the file naming them
-	Truncated   bool                // a limit stopped the scan
+	Dockerfiles []string             // sorted
+	files       map[string][]Target  // by the file naming them
+	bake        map[string]*bakeFile // Bake files' targets and groups, for --set
+	Truncated   bool                 // a limit stopped the scan
 }
 
 // Scan walks roots for Dockerfiles and the files that name targets. It
@@ -33,7 +35,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -60,9 +62,7 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 			if err != nil {
 				return true
 			}
-			if ts := Extract(p, string(data)); len(ts) > 0 {
-				ix.files[p] = ts
-			}
+			ix.add(p, string(data))
 			return true
 		})
 	}
@@ -75,22 +75,34 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 func (ix *Index) Update(p, content string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
+	delete(next.bake, p)
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
 		}
 		return next
 	}
-	if ts := Extract(p, content); len(ts) > 0 {
-		next.files[p] = ts
-	}
+	next.add(p, content)
 	return next
+}
+
+// add records what file p names and, for a Bake file, defines.
+func (ix *Index) add(p, content string) {
+	if ts := Extract(p, content); len(ts) > 0 {
+		ix.files[p] = ts
+	}
+	if Classify(p) == Bake {
+		if bf := bakeDefinitions(p, content); bf != nil {
+			ix.bake[p] = bf
+		}
+	}
 }
 
 // Remove returns the index without file p.
 func (ix *Index) Remove(p string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
+	delete(next.bake, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -98,9 +110,13 @@ func (ix *Index) Remove(p string) *Index {
 }
 
 func (ix *Index) clone() *Index {
-	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated, files: make(map[string][]Target, len(ix.files)+1)}
+	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
+		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
+	}
+	for k, v := range ix.bake {
+		next.bake[k] = v
 	}
 	return next
 }
@@ -112,7 +128,13 @@ func (ix *Index) TargetsFor(p string) []Target {
 	var out []Target
 	for _, ts := range ix.files {
 		for _, t := range ts {
-			if t.Dockerfile == p {
+			switch {
+			case t.Bake != nil:
+				if slices.Contains(ix.bakeDockerfiles(t.Bake), p) {
+					t.Dockerfile = p
+					out = append(out, t)
+				}
+			case t.Dockerfile == p:
 				out = append(out, t)
 			}
 		}
@@ -126,6 +148,33 @@ func (ix *Index) TargetsFor(p string) []Target {
 	return out
 }
 
+// bakeDockerfiles resolves a --set through the first of its Bake files
+// the index holds.
+func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
+	for _, f := range ref.Files {
+		if bf, ok := ix.bake[f]; ok {
+			return bf.dockerfiles(ref)
+		}
+	}
+	return nil
+}
+
+// Has reports whether the index holds targets file p names.
+func (ix *Index) Has(p string) bool {
+	_, ok := ix.files[p]
+	return ok
+}
+
+// Files returns the files that name targets, sorted.
+func (ix *Index) Files() []string {
+	out := make([]string, 0, len(ix.files))
+	for f := range ix.files {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // TargetCount is the number of targets the index holds.
 func (ix *Index) TargetCount() int {
 	n := 0
@@ -135,13 +184,21 @@ func (ix *Index) TargetCount() int {
 	return n
 }
 
-// TargetsIn returns the targets that file p names.
-func (ix *Index) TargetsIn(p string) []Target { return ix.files[p] }
+// TargetsIn returns the targets that file p names, in its own text.
+func (ix *Index) TargetsIn(p string) []Target {
+	var out []Target
+	for _, t := range ix.files[p] {
+		if t.File == p {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // TargetAt returns the target whose name in file p contains byte off.
 func (ix *Index) TargetAt(p string, off int) (Target, bool) {
 	for _, t := range ix.files[p] {
-		if t.Span.Contains(off) {
+		if t.File == p && t.Span.Contains(off) {
 			return t, true
 		}
 	}

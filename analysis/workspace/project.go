@@ -10,7 +10,9 @@ import (
 
 // FindRoot returns the repository root of path: the nearest folder, from
 // path (or its folder, for a file) upwards, that holds .git; path's own
-// folder when there is none.
+// folder when there is none. The home folder and the file system's root
+// are never taken, though a .git there (dotfiles kept in git) would say so:
+// scanning them is never what was meant.
 func FindRoot(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -19,13 +21,14 @@ func FindRoot(path string) string {
 	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
 		abs = filepath.Dir(abs)
 	}
+	home, _ := os.UserHomeDir()
 	for dir := abs; ; {
+		parent := filepath.Dir(dir)
+		if parent == dir || (home != "" && dir == filepath.Clean(home)) {
+			return abs
+		}
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
 			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return abs
 		}
 		dir = parent
 	}
@@ -66,6 +69,17 @@ func LoadProject(roots []string) *Project {
 		p.roots = append(p.roots, pr)
 	}
 	return p
+}
+
+// Problems returns what is wrong in the settings files: those that could
+// not be read, and unknown rules or severities in them.
+func (p *Project) Problems() []error {
+	errs := append([]error(nil), p.Errors...)
+	for _, r := range p.roots {
+		_, bad := r.settings.Layer(filepath.Join(r.dir, SettingsFile))
+		errs = append(errs, bad...)
+	}
+	return errs
 }
 
 // root returns the project root holding path: the deepest one.

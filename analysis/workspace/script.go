@@ -2,165 +2,136 @@ package workspace
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// valueFlags are the options of `docker build` and `docker buildx build`
-// that take a value; any other option is a switch. The one argument left is
-// the build context.
-var valueFlags = map[string]bool{
-	"-t": true, "--tag": true, "-f": true, "--file": true, "--build-arg": true, "--target": true,
-	"--platform": true, "--label": true, "--cache-from": true, "--cache-to": true, "--secret": true,
-	"--ssh": true, "-o": true, "--output": true, "--progress": true, "--network": true,
-	"--add-host": true, "--iidfile": true, "--metadata-file": true, "--builder": true,
-	"--build-context": true, "--attest": true, "--shm-size": true, "--ulimit": true,
-	"--allow": true, "--annotation": true, "--call": true, "--cgroup-parent": true, "--policy": true,
-}
-
-// word is a shell word with its span.
-type word struct {
-	text string
-	span analysis.Span
-}
-
-// scriptTargets finds `docker build`, `docker buildx build`, `docker image
-// build` and `podman build` commands with --target, joining backslash
-// continuations. Values built from variables are skipped.
+// scriptTargets finds the build commands of a shell script, Makefile or
+// justfile. Values may come from variables: the script's own assignments
+// and loops, a Makefile's variables (`DOCKERFILE ?= Dockerfile.ci`), a
+// justfile's (`target := "dev"`); each value a variable may have counts.
 func scriptTargets(file, text string) []Target {
-	var out []Target
-	for _, cmd := range shellCommands(text) {
-		args, ok := buildArgs(cmd)
-		if !ok {
-			continue
+	base := strings.ToLower(filepath.Base(file))
+	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
+	switch {
+	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
+		vars, recipes := makefile(text)
+		env.make = true
+		env.vars = func(name string) []value { return vars[name] }
+		return shellTargets(recipes, env)
+	case base == "justfile" || base == ".justfile" || strings.HasSuffix(base, ".just"):
+		vars, recipes := justfile(text)
+		env.literal = func(text string) ([]value, bool) {
+			if m := justInterp.FindStringSubmatch(text); m != nil {
+				return vars[m[1]], true
+			}
+			return nil, false
 		}
-		var dockerfile, context string
-		var target *word
-		for i := 0; i < len(args); i++ {
-			a := args[i]
-			name, value, hasValue := strings.Cut(a.text, "=")
-			if !strings.HasPrefix(name, "-") {
-				context = a.text
-				continue
-			}
-			if !valueFlags[name] {
-				continue
-			}
-			v := word{text: value, span: analysis.Span{Start: a.span.Start + len(name) + 1, End: a.span.End}}
-			if !hasValue {
-				if i+1 >= len(args) {
-					if name == "--target" {
-						// `--target ` at the end of a line: being typed.
-						end := a.span.End + 1
-						v = word{span: analysis.Span{Start: min(end, len(text)), End: min(end, len(text))}}
-						target = &v
+		return shellTargets(recipes, env)
+	}
+	return shellTargets(plainSrc(text, 0), env)
+}
+
+// makeAssign is a Makefile variable assignment: `NAME ?= value`, `:=`,
+// `::=`, `=`, `+=`, `!=` is a shell command and left out.
+var makeAssign = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
+
+// justInterp is a justfile's `{{name}}` standing for a whole word.
+var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
+
+// makefile reads a Makefile's variables (Make's syntax is not the shell's:
+// its lines are read here, their recipes handed to the shell parser) and
+// its recipes as one piece of shell code: each recipe line without its
+// leading tab and @, - or + prefix, with $$ as the shell's $.
+func makefile(text string) (map[string][]value, src) {
+	vars := map[string][]value{}
+	var sb srcBuilder
+	lines := splitLines(text)
+	for i := 0; i < len(lines); i++ {
+		ln := lines[i]
+		line := text[ln.start:ln.end]
+		if strings.HasPrefix(line, "\t") {
+			// A recipe line and its continuations.
+			for j := i; j < len(lines); j++ {
+				l := text[lines[j].start:lines[j].end]
+				start := lines[j].start
+				if strings.HasPrefix(l, "\t") {
+					l, start = l[1:], start+1 // Make removes the tab
+				}
+				if j == i {
+					n := len(l) - len(strings.TrimLeft(l, "@-+ \t"))
+					l, start = l[n:], start+n
+				}
+				for k := 0; k < len(l); k++ {
+					if l[k] == '$' && k+1 < len(l) && l[k+1] == '$' {
+						k++ // $$ is the shell's $
 					}
+					sb.add(l[k:k+1], start+k)
+				}
+				sb.add("\n", lines[j].end)
+				i = j
+				if !strings.HasSuffix(l, "\\") {
 					break
 				}
-				i++
-				v = args[i]
 			}
-			switch name {
-			case "--target":
-				target = &v
-			case "-f", "--file":
-				dockerfile = v.text
-			}
-		}
-		if target == nil || strings.ContainsAny(target.text, "$`") || strings.ContainsAny(context+dockerfile, "$`") {
 			continue
 		}
-		df := dockerfile
-		if df != "" && !filepath.IsAbs(df) {
-			// -f is relative to the working directory, not the context.
-			df = filepath.Join(filepath.Dir(file), df)
+		if m := makeAssign.FindStringSubmatchIndex(line); m != nil && !strings.Contains(line[:m[3]], ":") {
+			name, v := line[m[2]:m[3]], line[m[6]:m[7]]
+			if v != "" && !strings.ContainsAny(v, "$ \t") {
+				vars[name] = append(vars[name], value{text: v, span: analysis.Span{Start: ln.start + m[6], End: ln.start + m[7]}})
+			}
 		}
-		if df == "" {
-			df = dockerfileFor(file, context, "")
+	}
+	return vars, sb.src()
+}
+
+// justfile reads a justfile's `name := "value"` variables and its recipe
+// bodies, the indented lines, as shell code.
+func justfile(text string) (map[string][]value, src) {
+	vars := map[string][]value{}
+	var sb srcBuilder
+	for _, ln := range splitLines(text) {
+		line := text[ln.start:ln.end]
+		trimmed := strings.TrimLeft(line, " \t")
+		if trimmed != line && trimmed != "" {
+			n := len(line) - len(trimmed)
+			n += len(trimmed) - len(strings.TrimLeft(trimmed, "@-"))
+			sb.add(line[n:], ln.start+n)
+			sb.add("\n", ln.end)
+			continue
 		}
-		out = append(out, Target{Name: target.text, Span: target.span, Dockerfile: filepath.Clean(df), Owner: "docker build"})
+		name, v, ok := strings.Cut(line, ":=")
+		name = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), "export "))
+		v = strings.TrimSpace(v)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") || len(v) < 2 || (v[0] != '"' && v[0] != '\'') || v[len(v)-1] != v[0] {
+			continue
+		}
+		start := ln.start + strings.Index(line, v) + 1
+		vars[name] = append(vars[name], value{text: v[1 : len(v)-1], span: analysis.Span{Start: start, End: start + len(v) - 2}})
+	}
+	return vars, sb.src()
+}
+
+type lineSpan struct{ start, end int }
+
+// splitLines returns the lines of text, without their newlines (and \r).
+func splitLines(text string) []lineSpan {
+	var out []lineSpan
+	start := 0
+	for i := 0; i <= len(text); i++ {
+		if i == len(text) || text[i] == '\n' {
+			end := i
+			if end > start && text[end-1] == '\r' {
+				end--
+			}
+			if i < len(text) || start < len(text) {
+				out = append(out, lineSpan{start, end})
+			}
+			start = i + 1
+		}
 	}
 	return out
-}
-
-// buildArgs returns the arguments after `build` when cmd runs a build.
-func buildArgs(cmd []word) ([]word, bool) {
-	for i := 0; i < len(cmd); i++ {
-		tool := filepath.Base(cmd[i].text)
-		if tool != "docker" && tool != "podman" {
-			continue
-		}
-		rest := cmd[i+1:]
-		switch {
-		case len(rest) >= 1 && rest[0].text == "build":
-			return rest[1:], true
-		case len(rest) >= 2 && (rest[0].text == "buildx" || rest[0].text == "image") && rest[1].text == "build":
-			return rest[2:], true
-		}
-	}
-	return nil, false
-}
-
-// shellCommands splits text into commands: lines joined by trailing
-// backslashes, cut at ;, &&, || and |, each a list of words. Comments are
-// dropped; quotes group words and are removed from their text.
-func shellCommands(text string) [][]word {
-	var cmds [][]word
-	var cur []word
-	flush := func() {
-		if len(cur) > 0 {
-			cmds = append(cmds, cur)
-			cur = nil
-		}
-	}
-	i := 0
-	for i < len(text) {
-		c := text[i]
-		switch {
-		case c == '\\' && i+1 < len(text) && text[i+1] == '\n':
-			i += 2
-		case c == '\\' && i+2 < len(text) && text[i+1] == '\r' && text[i+2] == '\n':
-			i += 3
-		case c == '\n' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')':
-			flush()
-			i++
-		case c == ' ' || c == '\t' || c == '\r':
-			i++
-		case c == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t' || text[i-1] == '\n'):
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		default:
-			start := i
-			var b strings.Builder
-			var quote byte
-			for i < len(text) {
-				c := text[i]
-				if quote == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')') {
-					break
-				}
-				switch {
-				case quote == 0 && (c == '"' || c == '\''):
-					quote = c
-				case quote != 0 && c == quote:
-					quote = 0
-				case c == '\\' && quote != '\'' && i+1 < len(text) && text[i+1] != '\n':
-					i++
-					b.WriteByte(text[i])
-				default:
-					b.WriteByte(c)
-				}
-				i++
-			}
-			w := word{text: b.String(), span: analysis.Span{Start: start, End: i}}
-			// A quoted word's span is its characters, inside the quotes.
-			if raw := text[start:i]; len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[len(raw)-1] == raw[0] {
-				w.span = analysis.Span{Start: start + 1, End: i - 1}
-			}
-			cur = append(cur, w)
-		}
-	}
-	flush()
-	return cmds
 }

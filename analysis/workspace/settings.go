@@ -3,6 +3,7 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,7 +51,7 @@ func LoadSettings(root string) (*Settings, error) {
 	var st Settings
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
-	if err := dec.Decode(&st); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(&st); err != nil && !errors.Is(err, io.EOF) {
 		return &Settings{}, fmt.Errorf("%s: %w", p, err)
 	}
 	return &st, nil

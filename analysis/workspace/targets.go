@@ -1,9 +1,13 @@
-// Package workspace finds, in the files around Dockerfiles, the places that
-// name a build target: Compose `build.target`, Bake `target`, the GitHub
-// Actions build-push-action's `target:` input, and `docker build --target`
-// in shell scripts, Makefiles and justfiles. Each place is kept with its
-// exact span and the Dockerfile it builds, so a stage named only as a target
-// still counts as used, and navigation can cross files.
+// Package workspace is the project model that `stagehand check` and the
+// server share: the repository's root and settings file, the Dockerfiles
+// in it (one rule, IsDockerfile), and the places in other files that name
+// a build target: Compose `build.target` (through `extends`), Bake
+// `target` (literal, matrix, variable default; `bake --set`), GitHub
+// workflows (build-push-action's `target:`, `run:` steps), GitLab CI
+// scripts, dev containers, Skaffold, Tiltfiles, and build commands in
+// shell scripts, Makefiles and justfiles. Each place is kept with its
+// exact span and the Dockerfile it builds, so a stage named only as a
+// target still counts as used, and navigation can cross files.
 package workspace
 
 import (
@@ -25,10 +29,14 @@ const (
 	BakeJSON
 	Workflow
 	Script
+	GitLab
+	Devcontainer
+	Skaffold
+	Tiltfile
 )
 
 func (k Kind) String() string {
-	return [...]string{"none", "compose", "bake", "bake", "workflow", "script"}[k]
+	return [...]string{"none", "compose", "bake", "bake", "workflow", "script", "gitlab", "devcontainer", "skaffold", "tiltfile"}[k]
 }
 
 // Target is one place that names a build target.
@@ -40,6 +48,30 @@ type Target struct {
 	Line       int           // Span's line in File, 1-based
 	Dockerfile string        // the Dockerfile it builds, cleaned and absolute when File is
 	Owner      string        // the Compose service, Bake target or workflow step, for messages
+	// Bake, when set, says the target is set on Bake targets
+	// (`docker buildx bake --set app.target=dev`): the Dockerfiles are
+	// theirs, found in the Bake files, and Dockerfile is empty.
+	Bake *BakeRef
+}
+
+// BakeRef names the Bake targets a `--set <pattern>.target=` applies to.
+type BakeRef struct {
+	Files   []string // the Bake files read, the first that exists
+	Pattern string   // the Bake targets --set matches: a name, or a glob like *
+	Named   []string // the targets and groups the command builds; none: the default group
+}
+
+// TargetGlobs are LSP file-watcher globs of the files Classify accepts.
+var TargetGlobs = []string{
+	"**/{compose,docker-compose}*.{yaml,yml}",
+	"**/docker-bake*.{hcl,json}",
+	"**/.github/workflows/*.{yml,yaml}",
+	"**/{Makefile,GNUmakefile,*.mk,justfile,.justfile,*.just,*.sh,*.bash}",
+	"**/{.gitlab-ci.yml,.gitlab-ci.yaml,*.gitlab-ci.yml}",
+	"**/.gitlab/ci/*.{yml,yaml}",
+	"**/{.devcontainer.json,.devcontainer/devcontainer.json}",
+	"**/skaffold*.{yaml,yml}",
+	"**/{Tiltfile,*.tiltfile}",
 }
 
 // Classify tells from a file's path whether it can name targets.
@@ -56,6 +88,15 @@ func Classify(p string) Kind {
 		return BakeJSON
 	case (ext == ".yml" || ext == ".yaml") && strings.HasSuffix(dir, ".github/workflows"):
 		return Workflow
+	case base == ".gitlab-ci.yml" || base == ".gitlab-ci.yaml" || strings.HasSuffix(base, ".gitlab-ci.yml") ||
+		((ext == ".yml" || ext == ".yaml") && strings.Contains(dir+"/", "/.gitlab/ci/")):
+		return GitLab
+	case base == ".devcontainer.json" || (base == "devcontainer.json" && strings.Contains(dir+"/", "/.devcontainer/")):
+		return Devcontainer
+	case strings.HasPrefix(base, "skaffold") && (ext == ".yaml" || ext == ".yml"):
+		return Skaffold
+	case base == "tiltfile" || strings.HasSuffix(base, ".tiltfile"):
+		return Tiltfile
 	case base == "makefile" || base == "gnumakefile" || ext == ".mk" || base == "justfile" || base == ".justfile" ||
 		ext == ".sh" || ext == ".bash" || ext == ".just":
 		return Script
@@ -96,10 +137,24 @@ func Extract(p string, content string) []Target {
 		ts = workflowTargets(p, content)
 	case Script:
 		ts = scriptTargets(p, content)
+	case GitLab:
+		ts = gitlabTargets(p, content)
+	case Devcontainer:
+		ts = devcontainerTargets(p, content)
+	case Skaffold:
+		ts = skaffoldTargets(p, content)
+	case Tiltfile:
+		ts = tiltTargets(p, content)
 	}
 	for i := range ts {
+		if ts[i].File != "" && ts[i].File != p {
+			continue // named in another file, which the extractor read (Compose extends)
+		}
 		ts[i].File = p
 		ts[i].Kind = Classify(p)
+		if ts[i].Dockerfile != "" {
+			ts[i].Dockerfile = filepath.Clean(ts[i].Dockerfile)
+		}
 		ts[i].Line = 1 + strings.Count(content[:min(ts[i].Span.Start, len(content))], "\n")
 	}
 	return ts

@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"cmp"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -23,14 +25,21 @@ func parseYAML(text string) (*yamlDoc, bool) {
 	if err := yaml.Unmarshal([]byte(text), &root); err != nil || len(root.Content) == 0 {
 		return nil, false
 	}
-	d := &yamlDoc{text: text, lines: []int{0}, root: root.Content[0]}
+	return &yamlDoc{text: text, lines: lineStarts(text), root: root.Content[0]}, true
+}
+
+// lineStarts returns the offset of each line of text.
+func lineStarts(text string) []int {
+	lines := []int{0}
 	for i := 0; i < len(text); i++ {
 		if text[i] == '\n' {
-			d.lines = append(d.lines, i+1)
+			lines = append(lines, i+1)
 		}
 	}
-	return d, true
+	return lines
 }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
 
 // offset converts a node's one-based line and character column to bytes.
 func (d *yamlDoc) offset(line, col int) int {
@@ -95,7 +104,10 @@ func scalar(n *yaml.Node) string {
 }
 
 // composeTargets reads services.<name>.build: a context string, or a
-// mapping with context, dockerfile and target.
+// mapping with context, dockerfile and target. A service that `extends`
+// another (in this file, or in the file `extends.file` names) takes the
+// context and Dockerfile it does not set from it, and its target when the
+// other file is not a Compose file the scan reads itself.
 func composeTargets(file, text string) []Target {
 	d, ok := parseYAML(text)
 	if !ok {
@@ -109,78 +121,115 @@ func composeTargets(file, text string) []Target {
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, services.Content[i+1]
 		_, build := get(svc, "build")
-		if build == nil || build.Kind != yaml.MappingNode {
-			continue
-		}
 		key, target := get(build, "target")
 		if key == nil {
+			if t, ok := extendedTarget(file, svc, 0); ok {
+				t.Owner = "service " + name + " (extends " + t.Owner + ")"
+				out = append(out, t)
+			}
 			continue
 		}
-		_, context := get(build, "context")
-		_, dockerfile := get(build, "dockerfile")
+		df := composeDockerfile(file, d, svc, 0)
 		out = append(out, Target{
 			Name:       scalar(target),
 			Span:       d.valueSpan(key, target),
-			Dockerfile: dockerfileFor(file, scalar(context), scalar(dockerfile)),
+			Dockerfile: df,
 			Owner:      "service " + name,
 		})
 	}
 	return out
 }
 
-// workflowTargets reads the steps that use docker/build-push-action with a
-// `target` input. The action's context and file are relative to the
-// repository, whose root holds .github.
-func workflowTargets(file, text string) []Target {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
+// composeExtends returns the file and service a service extends.
+func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
+	_, ext := get(svc, "extends")
+	if ext == nil {
+		return "", "", false
 	}
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-	_, jobs := get(d.root, "jobs")
-	if jobs == nil || jobs.Kind != yaml.MappingNode {
-		return nil
+	if ext.Kind == yaml.ScalarNode {
+		return file, ext.Value, ext.Value != ""
 	}
-	var out []Target
-	for j := 1; j < len(jobs.Content); j += 2 {
-		_, steps := get(jobs.Content[j], "steps")
-		if steps == nil || steps.Kind != yaml.SequenceNode {
-			continue
+	_, service := get(ext, "service")
+	_, f := get(ext, "file")
+	other := file
+	if scalar(f) != "" {
+		other = filepath.Join(filepath.Dir(file), scalar(f))
+	}
+	return other, scalar(service), scalar(service) != ""
+}
+
+// composeService finds a service in a Compose file, reading it from disk
+// when it is not the file at hand.
+func composeService(file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
+	if otherFile != file {
+		data, err := os.ReadFile(otherFile)
+		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+			return "", nil, nil
 		}
-		for _, step := range steps.Content {
-			_, uses := get(step, "uses")
-			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
-				continue
+		od, ok := parseYAML(string(data))
+		if !ok {
+			return "", nil, nil
+		}
+		file, d = otherFile, od
+	}
+	_, services := get(d.root, "services")
+	_, svc := get(services, name)
+	return file, d, svc
+}
+
+// composeDockerfile is the Dockerfile a service builds: its build's
+// context and dockerfile, what it lacks taken from the service it extends.
+func composeDockerfile(file string, d *yamlDoc, svc *yaml.Node, depth int) string {
+	_, build := get(svc, "build")
+	var ctx, df string
+	if build != nil && build.Kind == yaml.ScalarNode {
+		ctx = scalar(build)
+	}
+	_, c := get(build, "context")
+	_, f := get(build, "dockerfile")
+	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
+	if (ctx == "" || df == "") && depth < 8 {
+		if other, name, ok := composeExtends(file, svc); ok {
+			if of, od, base := composeService(file, d, other, name); base != nil {
+				inherited := composeDockerfile(of, od, base, depth+1)
+				if ctx == "" && df == "" {
+					return inherited
+				}
+				if ctx == "" {
+					return filepath.Join(filepath.Dir(inherited), df)
+				}
 			}
-			_, with := get(step, "with")
-			key, target := get(with, "target")
-			if key == nil {
-				continue
-			}
-			_, context := get(with, "context")
-			_, dockerfile := get(with, "file")
-			ctx := scalar(context)
-			if ctx == "" {
-				ctx = "."
-			}
-			df := filepath.Join(ctx, "Dockerfile")
-			if f := scalar(dockerfile); f != "" {
-				df = f
-			}
-			_, stepName := get(step, "name")
-			owner := "step " + scalar(stepName)
-			if scalar(stepName) == "" {
-				owner = "job " + jobs.Content[j-1].Value
-			}
-			out = append(out, Target{
-				Name:       scalar(target),
-				Span:       d.valueSpan(key, target),
-				Dockerfile: dockerfileFor(filepath.Join(root, "x"), ".", df),
-				Owner:      owner,
-			})
 		}
 	}
-	return out
+	return dockerfileFor(file, ctx, df)
+}
+
+// extendedTarget is the target a service without one gets from the
+// service it extends in a file the scan does not read as Compose.
+func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
+	other, name, ok := composeExtends(file, svc)
+	if !ok || other == file || Classify(other) == Compose || depth > 8 {
+		return Target{}, false
+	}
+	of, od, base := composeService(file, nil, other, name)
+	if base == nil {
+		return Target{}, false
+	}
+	_, build := get(base, "build")
+	key, target := get(build, "target")
+	if key == nil {
+		return extendedTarget(of, base, depth+1)
+	}
+	sp := od.valueSpan(key, target)
+	return Target{
+		File:       of,
+		Kind:       Compose,
+		Line:       1 + strings.Count(od.text[:sp.Start], "\n"),
+		Name:       scalar(target),
+		Span:       sp,
+		Dockerfile: composeDockerfile(of, od, base, depth+1),
+		Owner:      "service " + name,
+	}, true
 }
 
 // bakeJSONTargets reads {"target": {"name": {"context", "dockerfile",

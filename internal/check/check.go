@@ -107,7 +107,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 
 	code := ExitOK
-	files, err := proj.files(fl.Args())
+	files, targetFiles, err := proj.split(fl.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 		code = ExitUsage
@@ -121,6 +121,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	results := parallel(files, func(path string) *fileResult {
 		return checkFile(path, cfg, proj, fixes)
 	})
+	results = append(results, parallel(targetFiles, proj.unknownTargets)...)
 	var all []Finding
 	for _, r := range results {
 		stdout.Write(r.stdout.Bytes())
@@ -216,24 +217,29 @@ func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 	ix := analysis.Parse(doc)
 	var out []Finding
 	for _, d := range rules.Run(ix, cfg) {
-		start := doc.Position(d.Span.Start, analysis.UTF32)
-		end := doc.Position(d.Span.End, analysis.UTF32)
-		out = append(out, Finding{
-			Path:      path,
-			Line:      start.Line + 1,
-			Column:    start.Col + 1,
-			EndLine:   end.Line + 1,
-			EndColumn: end.Col + 1,
-			Severity:  d.Severity.String(),
-			Rule:      d.Rule,
-			Message:   d.Message,
-			URL:       d.URL(),
-			level:     d.Severity,
-			diag:      d,
-			doc:       doc,
-		})
+		out = append(out, finding(path, doc, d))
 	}
 	return out
+}
+
+// finding places d, found in doc, the text of path.
+func finding(path string, doc *analysis.Document, d rules.Diagnostic) Finding {
+	start := doc.Position(d.Span.Start, analysis.UTF32)
+	end := doc.Position(d.Span.End, analysis.UTF32)
+	return Finding{
+		Path:      path,
+		Line:      start.Line + 1,
+		Column:    start.Col + 1,
+		EndLine:   end.Line + 1,
+		EndColumn: end.Col + 1,
+		Severity:  d.Severity.String(),
+		Rule:      d.Rule,
+		Message:   d.Message,
+		URL:       d.URL(),
+		level:     d.Severity,
+		diag:      d,
+		doc:       doc,
+	}
 }
 
 // Files expands paths: a file is taken as is, a directory is searched for

@@ -3,8 +3,10 @@ package check
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -171,6 +173,19 @@ func TestProject(t *testing.T) {
 		}
 	}
 
+	// A Compose file named on the command line is checked for its targets.
+	compose := filepath.Join(root, "compose.override.yaml")
+	if err := os.WriteFile(compose, []byte("services:\n  x:\n    build:\n      context: svc\n      target: dve\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = run(compose)
+	if want := compose + `:5:15: error: Dockerfile has no stage named "dve" (did you mean "dev"?) [UnknownTarget]`; !strings.Contains(out, want) || code != ExitFindings {
+		t.Errorf("check %s = %d\n%s\nwant %q", compose, code, out, want)
+	}
+	if err := os.Remove(compose); err != nil {
+		t.Fatal(err)
+	}
+
 	// JSON says what builds the file's stages.
 	out, _, _ = run("--format=json", svc)
 	var findings []Finding
@@ -183,5 +198,30 @@ func TestProject(t *testing.T) {
 	want := []Site{{File: "compose.yaml", Line: 5, Stage: "dev", Source: "compose service api"}}
 	if d := cmp.Diff(want, findings[0].BuiltBy); d != "" {
 		t.Errorf("builtBy (-want +got):\n%s", d)
+	}
+}
+
+// TestParallelOrder: files are checked on every core, and the output is
+// still in the files' order, the same on every run, with each file's fix
+// messages next to it.
+func TestParallelOrder(t *testing.T) {
+	files := map[string]string{}
+	for i := range 40 {
+		files[fmt.Sprintf("s%02d/Dockerfile", i)] = fmt.Sprintf("FROM alpine AS unused%d\nFROM alpine\nRUNN x%d\n", i, i)
+	}
+	root := writeTree(t, files)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	var want strings.Builder
+	for i := range 40 {
+		var stdout, stderr bytes.Buffer
+		Main([]string{"--no-workspace", filepath.Join(root, fmt.Sprintf("s%02d", i))}, &stdout, &stderr)
+		want.Write(stdout.Bytes())
+	}
+	for range 5 {
+		var stdout, stderr bytes.Buffer
+		Main([]string{"--no-workspace", root}, &stdout, &stderr)
+		if d := cmp.Diff(want.String(), stdout.String()); d != "" {
+			t.Fatalf("parallel output differs from the files checked one by one (-want +got):\n%s", d)
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
@@ -34,10 +36,8 @@ func OpenProject(root, path string) *Project {
 		root = abs
 	}
 	p := &Project{Root: root, ws: workspace.LoadProject([]string{root})}
-	p.Errors = append(p.Errors, p.ws.Errors...)
-	var errs []error
-	p.file, errs = p.ws.Settings(root).Layer(workspace.SettingsFile)
-	p.Errors = append(p.Errors, errs...)
+	p.Errors = p.ws.Problems()
+	p.file, _ = p.ws.Settings(root).Layer(workspace.SettingsFile)
 	p.ix = p.ws.Scan(workspace.DefaultLimits)
 	return p
 }
@@ -93,7 +93,14 @@ func (p *Project) sites(ts []workspace.Target) []Site {
 // Dockerfiles under it by the workspace's rule, leaving out what the
 // settings file ignores.
 func (p *Project) files(paths []string) ([]string, error) {
-	var files []string
+	dockerfiles, others, err := p.split(paths)
+	return append(dockerfiles, others...), err
+}
+
+// split expands paths into the Dockerfiles to check and, in a project, the
+// files naming targets to check: those under a directory given, and those
+// given by name (a Compose file, a Makefile, ...).
+func (p *Project) split(paths []string) (dockerfiles, targetFiles []string, _ error) {
 	var errs []error
 	for _, path := range paths {
 		info, err := os.Stat(path)
@@ -101,13 +108,70 @@ func (p *Project) files(paths []string) ([]string, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if !info.IsDir() {
-			files = append(files, path)
+		if info.IsDir() {
+			dockerfiles = append(dockerfiles, p.dockerfiles(path)...)
+			targetFiles = append(targetFiles, p.targetFiles(path)...)
 			continue
 		}
-		files = append(files, p.dockerfiles(path)...)
+		if p != nil && !workspace.IsDockerfile(path) && workspace.Classify(path) != workspace.NotTargets {
+			targetFiles = append(targetFiles, path)
+			continue
+		}
+		dockerfiles = append(dockerfiles, path)
 	}
-	return files, errors.Join(errs...)
+	return dockerfiles, targetFiles, errors.Join(errs...)
+}
+
+// targetFiles lists the files under dir that name targets, spelt from dir.
+func (p *Project) targetFiles(dir string) []string {
+	if p == nil {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, f := range p.ix.Files() {
+		if r, err := filepath.Rel(abs, f); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			out = append(out, filepath.Join(dir, r))
+		}
+	}
+	return out
+}
+
+// unknownTargets reports the targets in the file at path that name no
+// stage of their Dockerfile, as the server reports them in the editor.
+func (p *Project) unknownTargets(path string) *fileResult {
+	r := &fileResult{}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
+		r.failed = true
+		return r
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return r
+	}
+	ix := p.ix
+	if !ix.Has(abs) {
+		ix = ix.Update(abs, string(text)) // named on the command line, outside the scan
+	}
+	doc := analysis.NewDocument(string(text))
+	load := func(df string) (*analysis.Index, bool) {
+		data, err := os.ReadFile(df)
+		if err != nil {
+			return nil, false
+		}
+		return analysis.Parse(analysis.NewDocument(string(data))), true
+	}
+	for _, u := range ix.Unknown(abs, load) {
+		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
+			Rule: workspace.UnknownRule, Span: u.Target.Span, Severity: rules.Error, Message: u.Message,
+		}))
+	}
+	return r
 }
 
 // dockerfiles lists the Dockerfiles under dir, spelt from dir: from the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads:
@@ -127,10 +128,13 @@ func writeSARIF(w io.Writer, findings []Finding) error {
 		index[r.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, r)
 	}
-	for _, name := range []string{rules.ParseError, rules.InstructionError} {
+	for _, name := range []string{rules.ParseError, rules.InstructionError, workspace.UnknownRule} {
 		text := "BuildKit rejects the Dockerfile"
-		if name == rules.InstructionError {
+		switch name {
+		case rules.InstructionError:
 			text = "BuildKit rejects an instruction"
+		case workspace.UnknownRule:
+			text = "A file in the project builds a target that its Dockerfile has no stage for"
 		}
 		addRule(sarifRule{ID: name, Name: name, ShortDescription: sarifText{text}, FullDescription: sarifText{text},
 			DefaultConfiguration: sarifRuleConfig{Level: "error"}})

@@ -1,0 +1,467 @@
+package workspace
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// scalarSrc returns a YAML string's text as shell code mapped to the file:
+// a plain or quoted scalar on its line, or a literal block (`|`) whose
+// lines are the file's lines less their indentation. Folded blocks and
+// scalars with escapes do not map byte for byte, and give false.
+func (d *yamlDoc) scalarSrc(n *yaml.Node) (src, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return src{}, false
+	}
+	switch n.Style {
+	case yaml.LiteralStyle:
+		var sb srcBuilder
+		lines := strings.SplitAfter(n.Value, "\n")
+		indent := -1
+		for i, l := range lines {
+			if l == "" {
+				continue
+			}
+			lineNo := n.Line + 1 + i // the block starts on the line after |
+			if lineNo > len(d.lines) {
+				return src{}, false
+			}
+			start := d.lines[lineNo-1]
+			end := len(d.text)
+			if lineNo < len(d.lines) {
+				end = d.lines[lineNo]
+			}
+			fileLine := d.text[start:end]
+			body := strings.TrimRight(l, "\n")
+			if strings.TrimSpace(body) == "" {
+				sb.add(l, start)
+				continue
+			}
+			if indent < 0 {
+				indent = len(fileLine) - len(strings.TrimLeft(fileLine, " "))
+			}
+			if len(fileLine) < indent || !strings.HasPrefix(fileLine[indent:], body) {
+				return src{}, false
+			}
+			sb.add(body, start+indent)
+			if strings.HasSuffix(l, "\n") {
+				sb.add("\n", start+indent+len(body))
+			}
+		}
+		return sb.src(), true
+	case yaml.FoldedStyle:
+		return src{}, false
+	}
+	start := d.offset(n.Line, n.Column)
+	if n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle {
+		start++
+	}
+	if start+len(n.Value) > len(d.text) || d.text[start:start+len(n.Value)] != n.Value {
+		return src{}, false
+	}
+	return plainSrc(n.Value, start), true
+}
+
+// ghExpr is a GitHub Actions expression, `${{ ... }}`.
+var ghExpr = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+
+// placeholders replaces the GitHub expressions in s with literal words of
+// the same length, which the shell parser reads as plain words, and
+// returns what each stands for.
+func placeholders(s src) (src, map[string]string) {
+	exprs := map[string]string{}
+	text := []byte(s.text)
+	for i, m := range ghExpr.FindAllStringSubmatchIndex(s.text, -1) {
+		ph := []byte(fmt.Sprintf("Zq%dZ", i))
+		for len(ph) < m[1]-m[0] {
+			ph = append(ph, 'q')
+		}
+		if len(ph) > m[1]-m[0] {
+			continue
+		}
+		copy(text[m[0]:m[1]], ph)
+		exprs[string(ph)] = s.text[m[2]:m[3]]
+	}
+	return src{text: string(text), off: s.off}, exprs
+}
+
+// ghScope holds what GitHub expressions and the shell can read in a step:
+// env at workflow, job and step level, the workflow's inputs and the job's
+// matrix, each with where its values are written.
+type ghScope struct {
+	env    map[string][]value
+	inputs map[string][]value
+	matrix map[string][]value
+}
+
+func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
+	if envNode == nil || envNode.Kind != yaml.MappingNode {
+		return sc
+	}
+	next := sc
+	next.env = map[string][]value{}
+	for k, v := range sc.env {
+		next.env[k] = v
+	}
+	for i := 0; i+1 < len(envNode.Content); i += 2 {
+		k, v := envNode.Content[i], envNode.Content[i+1]
+		if s := scalar(v); s != "" {
+			next.env[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+		}
+	}
+	return next
+}
+
+// expr evaluates the expressions that name a value: env.X, inputs.X,
+// github.event.inputs.X, matrix.X, or a literal in quotes.
+func (sc ghScope) expr(e string) []value {
+	switch {
+	case strings.HasPrefix(e, "env."):
+		return sc.env[strings.TrimPrefix(e, "env.")]
+	case strings.HasPrefix(e, "inputs."):
+		return sc.inputs[strings.TrimPrefix(e, "inputs.")]
+	case strings.HasPrefix(e, "github.event.inputs."):
+		return sc.inputs[strings.TrimPrefix(e, "github.event.inputs.")]
+	case strings.HasPrefix(e, "matrix."):
+		return sc.matrix[strings.TrimPrefix(e, "matrix.")]
+	}
+	return nil
+}
+
+// yamlValues evaluates a YAML scalar that may be a whole GitHub
+// expression: its values, or itself.
+func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
+	s := scalar(n)
+	if m := ghExpr.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
+		return sc.expr(s[m[2]:m[3]])
+	}
+	return []value{{text: s, span: d.valueSpan(key, n)}}
+}
+
+// workflowTargets reads a GitHub workflow: the steps that use
+// docker/build-push-action with a `target` input, and the build commands
+// in `run:` steps. Values may be expressions over env, inputs (with their
+// defaults) and the matrix, each value of which counts. The action's
+// context and file, and the commands' paths, are relative to the
+// repository, whose root holds .github.
+func workflowTargets(file, text string) []Target {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil
+	}
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	_, jobs := get(d.root, "jobs")
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return nil
+	}
+	top := ghScope{inputs: map[string][]value{}}
+	_, on := get(d.root, "on")
+	for _, trigger := range []string{"workflow_call", "workflow_dispatch"} {
+		_, t := get(on, trigger)
+		_, inputs := get(t, "inputs")
+		if inputs == nil || inputs.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(inputs.Content); i += 2 {
+			k, def := get(inputs.Content[i+1], "default")
+			if s := scalar(def); s != "" {
+				top.inputs[inputs.Content[i].Value] = append(top.inputs[inputs.Content[i].Value], value{text: s, span: d.valueSpan(k, def)})
+			}
+			if _, opts := get(inputs.Content[i+1], "options"); opts != nil && opts.Kind == yaml.SequenceNode {
+				for _, o := range opts.Content {
+					top.inputs[inputs.Content[i].Value] = append(top.inputs[inputs.Content[i].Value], value{text: o.Value, span: d.valueSpan(o, o)})
+				}
+			}
+		}
+	}
+	_, wenv := get(d.root, "env")
+	top = top.with(d, wenv)
+	var out []Target
+	for j := 1; j < len(jobs.Content); j += 2 {
+		job := jobs.Content[j]
+		_, jenv := get(job, "env")
+		sc := top.with(d, jenv)
+		sc.matrix = matrixValues(d, job)
+		_, steps := get(job, "steps")
+		if steps == nil || steps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, step := range steps.Content {
+			_, senv := get(step, "env")
+			ssc := sc.with(d, senv)
+			_, stepName := get(step, "name")
+			owner := "step " + scalar(stepName)
+			if scalar(stepName) == "" {
+				owner = "job " + jobs.Content[j-1].Value
+			}
+			if _, run := get(step, "run"); run != nil {
+				cwd := root
+				// The step's working-directory, else the job's, else the
+				// workflow's defaults.
+				for _, n := range []*yaml.Node{step, job, d.root} {
+					wd := n
+					if n != step {
+						_, defaults := get(n, "defaults")
+						_, wd = get(defaults, "run")
+					}
+					if _, dir := get(wd, "working-directory"); scalar(dir) != "" && !strings.Contains(scalar(dir), "${{") {
+						cwd = filepath.Join(root, scalar(dir))
+						break
+					}
+				}
+				out = append(out, runTargets(d, run, ssc, cwd, owner)...)
+				continue
+			}
+			_, uses := get(step, "uses")
+			if strings.HasPrefix(scalar(uses), "docker/bake-action") {
+				out = append(out, bakeActionTargets(d, step, root, owner)...)
+				continue
+			}
+			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
+				continue
+			}
+			_, with := get(step, "with")
+			key, target := get(with, "target")
+			if key == nil {
+				continue
+			}
+			ctxs := []value{{text: "."}}
+			if k, c := get(with, "context"); c != nil {
+				ctxs = ssc.values(d, k, c)
+			}
+			var dfs []string
+			if k, f := get(with, "file"); scalar(f) != "" {
+				for _, v := range ssc.values(d, k, f) {
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", v.text))
+				}
+			} else {
+				for _, c := range ctxs {
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c.text, "Dockerfile")))
+				}
+			}
+			names := ssc.values(d, key, target)
+			if scalar(target) == "" {
+				names = []value{{span: d.valueSpan(key, target)}} // being typed
+			}
+			for _, df := range dfs {
+				for _, n := range names {
+					out = append(out, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// bakeActionTargets reads docker/bake-action's `set` input: its
+// `<target>.target=<stage>` lines, applied to the Bake targets of its
+// `targets` input (the default group when empty) in its `files` (the
+// default Bake files when empty), relative to the repository.
+func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target {
+	_, with := get(step, "with")
+	_, set := get(with, "set")
+	s, ok := d.scalarSrc(set)
+	if !ok {
+		return nil
+	}
+	listInput := func(key string) []string {
+		_, n := get(with, key)
+		var out []string
+		for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	var files []string
+	for _, f := range listInput("files") {
+		files = append(files, filepath.Join(root, f))
+	}
+	if len(files) == 0 {
+		for _, f := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+			files = append(files, filepath.Join(root, f))
+		}
+	}
+	var out []Target
+	start := 0
+	for _, line := range strings.SplitAfter(s.text, "\n") {
+		key, stage, ok := strings.Cut(strings.TrimSpace(line), "=")
+		pattern, attr, ok2 := strings.Cut(key, ".")
+		if ok && ok2 && attr == "target" && stage != "" {
+			eq := strings.Index(line, "=")
+			rest := line[eq+1:]
+			at := start + eq + 1 + len(rest) - len(strings.TrimLeft(rest, " \t"))
+			out = append(out, Target{Name: stage, Span: s.span(at, at+len(stage)), Owner: owner,
+				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets")}})
+		}
+		start += len(line)
+	}
+	return out
+}
+
+// matrixValues reads a job's strategy.matrix: each key's list, and the
+// keys of its include entries.
+func matrixValues(d *yamlDoc, job *yaml.Node) map[string][]value {
+	out := map[string][]value{}
+	_, strategy := get(job, "strategy")
+	_, matrix := get(strategy, "matrix")
+	if matrix == nil || matrix.Kind != yaml.MappingNode {
+		return out
+	}
+	add := func(k, v *yaml.Node) {
+		switch v.Kind {
+		case yaml.ScalarNode:
+			out[k.Value] = append(out[k.Value], value{text: v.Value, span: d.valueSpan(k, v)})
+		case yaml.SequenceNode:
+			for _, item := range v.Content {
+				if item.Kind == yaml.ScalarNode {
+					out[k.Value] = append(out[k.Value], value{text: item.Value, span: d.valueSpan(item, item)})
+				}
+			}
+		}
+	}
+	for i := 0; i+1 < len(matrix.Content); i += 2 {
+		k, v := matrix.Content[i], matrix.Content[i+1]
+		if k.Value == "include" && v.Kind == yaml.SequenceNode {
+			for _, entry := range v.Content {
+				for e := 0; entry.Kind == yaml.MappingNode && e+1 < len(entry.Content); e += 2 {
+					add(entry.Content[e], entry.Content[e+1])
+				}
+			}
+			continue
+		}
+		add(k, v)
+	}
+	return out
+}
+
+// runTargets reads the build commands in a `run:` step, or in a GitLab
+// script entry, with the shell code's GitHub expressions and variables
+// resolved through sc.
+func runTargets(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) []Target {
+	s, ok := d.scalarSrc(run)
+	if !ok {
+		return nil
+	}
+	s, exprs := placeholders(s)
+	return shellTargets(s, shellEnv{
+		cwd:   cwd,
+		owner: owner,
+		vars:  func(name string) []value { return sc.env[name] },
+		literal: func(text string) ([]value, bool) {
+			e, ok := exprs[text]
+			if !ok {
+				return nil, false
+			}
+			return sc.expr(e), true
+		},
+	})
+}
+
+// gitlabTargets reads the build commands in a GitLab CI file's jobs
+// (script, before_script, after_script, also at the top level), with
+// variables from the file's and the job's `variables` (a value, or each of
+// its options) and the job's parallel matrix. Commands run at the
+// repository root.
+func gitlabTargets(file, text string) []Target {
+	d, ok := parseYAML(text)
+	if !ok || d.root.Kind != yaml.MappingNode {
+		return nil
+	}
+	root := filepath.Dir(file)
+	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
+		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
+	}
+	top := ghScope{env: gitlabVariables(d, d.root, nil)}
+	var out []Target
+	for i := 0; i+1 < len(d.root.Content); i += 2 {
+		name, job := d.root.Content[i].Value, d.root.Content[i+1]
+		sc := top
+		if job.Kind == yaml.MappingNode && name != "variables" {
+			sc.env = gitlabVariables(d, job, top.env)
+		}
+		scripts := []*yaml.Node{job}
+		if name != "before_script" && name != "after_script" && name != "script" {
+			scripts = nil
+			for _, key := range []string{"before_script", "script", "after_script"} {
+				if _, s := get(job, key); s != nil {
+					scripts = append(scripts, s)
+				}
+			}
+		}
+		for _, s := range scripts {
+			for _, line := range scriptLines(s) {
+				out = append(out, runTargets(d, line, sc, root, "job "+name)...)
+			}
+		}
+	}
+	return out
+}
+
+// gitlabVariables returns the variables a job sees: outer, then its own
+// `variables` and its parallel matrix.
+func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[string][]value {
+	vars := map[string][]value{}
+	for k, v := range outer {
+		vars[k] = v
+	}
+	_, vs := get(job, "variables")
+	for i := 0; vs != nil && vs.Kind == yaml.MappingNode && i+1 < len(vs.Content); i += 2 {
+		k, v := vs.Content[i], vs.Content[i+1]
+		if v.Kind == yaml.MappingNode {
+			var vals []value
+			if vk, vv := get(v, "value"); scalar(vv) != "" {
+				vals = append(vals, value{text: vv.Value, span: d.valueSpan(vk, vv)})
+			}
+			if _, opts := get(v, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
+				for _, o := range opts.Content {
+					vals = append(vals, value{text: o.Value, span: d.valueSpan(o, o)})
+				}
+			}
+			vars[k.Value] = vals
+			continue
+		}
+		if s := scalar(v); s != "" {
+			vars[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+		}
+	}
+	_, parallel := get(job, "parallel")
+	_, matrix := get(parallel, "matrix")
+	if matrix != nil && matrix.Kind == yaml.SequenceNode {
+		for _, entry := range matrix.Content {
+			for e := 0; entry.Kind == yaml.MappingNode && e+1 < len(entry.Content); e += 2 {
+				k, v := entry.Content[e], entry.Content[e+1]
+				switch v.Kind {
+				case yaml.ScalarNode:
+					vars[k.Value] = append(vars[k.Value], value{text: v.Value, span: d.valueSpan(k, v)})
+				case yaml.SequenceNode:
+					for _, item := range v.Content {
+						vars[k.Value] = append(vars[k.Value], value{text: item.Value, span: d.valueSpan(item, item)})
+					}
+				}
+			}
+		}
+	}
+	return vars
+}
+
+// scriptLines flattens a GitLab script: a string, or a list of strings and
+// lists.
+func scriptLines(n *yaml.Node) []*yaml.Node {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return []*yaml.Node{n}
+	case yaml.SequenceNode:
+		var out []*yaml.Node
+		for _, c := range n.Content {
+			out = append(out, scriptLines(c)...)
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,437 @@
+package workspace
+
+import (
+	"path/filepath"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// src is shell code cut out of a file (a Makefile recipe, a workflow's
+// `run:` block, a whole script), with the file offset of each of its bytes,
+// so that spans found in the code land on the file's bytes.
+type src struct {
+	text string
+	off  []int // off[i] is the file offset of text[i]; one more entry for the end
+}
+
+// plainSrc is text found as is at file offset base.
+func plainSrc(text string, base int) src {
+	off := make([]int, len(text)+1)
+	for i := range off {
+		off[i] = base + i
+	}
+	return src{text: text, off: off}
+}
+
+// srcBuilder builds a src byte by byte.
+type srcBuilder struct {
+	b   strings.Builder
+	off []int
+}
+
+func (sb *srcBuilder) add(text string, base int) {
+	sb.b.WriteString(text)
+	for i := range len(text) {
+		sb.off = append(sb.off, base+i)
+	}
+}
+
+func (sb *srcBuilder) src() src {
+	end := 0
+	if n := len(sb.off); n > 0 {
+		end = sb.off[n-1] + 1
+	}
+	return src{text: sb.b.String(), off: append(sb.off, end)}
+}
+
+// span maps bytes [a, b) of the code to the file.
+func (s src) span(a, b int) analysis.Span {
+	a, b = min(max(a, 0), len(s.text)), min(max(b, 0), len(s.text))
+	if b <= a {
+		return analysis.Span{Start: s.off[a], End: s.off[a]}
+	}
+	return analysis.Span{Start: s.off[a], End: s.off[b-1] + 1}
+}
+
+// value is one value a word may have, with the span of its characters in
+// the file where it is written literally.
+type value struct {
+	text string
+	span analysis.Span
+}
+
+// shellEnv gives what the shell code cannot: the values of variables the
+// surrounding file defines (Make variables, a workflow's env and inputs)
+// and of placeholders standing for its own expressions.
+type shellEnv struct {
+	vars    func(name string) []value
+	literal func(text string) ([]value, bool) // a whole word that is an expression of the file's own
+	make    bool                              // $(NAME) is a Make variable, not a command
+	cwd     string                            // where the commands run; -f and the context are relative to it
+	owner   string                            // for messages: "docker build", "step test"
+}
+
+// evaluator finds the values of the words of one piece of shell code.
+type evaluator struct {
+	s       src
+	env     shellEnv
+	assigns map[string][]*syntax.Word // the code's own assignments, for loops and ${X:=default}
+	depth   int
+}
+
+// shellTargets finds the build commands in s (`docker build`, `docker
+// buildx build`, `podman build`, `buildah bud`, `nerdctl build`, `docker
+// buildx bake --set`) and returns the targets they name.
+func shellTargets(s src, env shellEnv) []Target {
+	var out []Target
+	for _, piece := range parseShell(s) {
+		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}}
+		syntax.Walk(piece.f, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.Assign:
+				if n.Name != nil && n.Value != nil {
+					e.assigns[n.Name.Value] = append(e.assigns[n.Name.Value], n.Value)
+				}
+			case *syntax.WordIter:
+				if n.Name != nil {
+					e.assigns[n.Name.Value] = append(e.assigns[n.Name.Value], n.Items...)
+				}
+			case *syntax.ParamExp:
+				if n.Param != nil && n.Exp != nil && n.Exp.Word != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+					e.assigns[n.Param.Value] = append(e.assigns[n.Param.Value], n.Exp.Word)
+				}
+			}
+			return true
+		})
+		syntax.Walk(piece.f, func(n syntax.Node) bool {
+			if call, ok := n.(*syntax.CallExpr); ok {
+				out = append(out, e.build(call)...)
+			}
+			return true
+		})
+	}
+	return out
+}
+
+type parsed struct {
+	f *syntax.File
+	s src
+}
+
+// parseShell parses s as Bash; when the whole does not parse (a
+// half-written script, Make syntax the shell does not know), each line,
+// with its continuations, is parsed alone and those that parse are kept.
+func parseShell(s src) []parsed {
+	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	if f, err := p.Parse(strings.NewReader(s.text), ""); err == nil {
+		return []parsed{{f, s}}
+	}
+	var out []parsed
+	start := 0
+	for i := 0; i <= len(s.text); i++ {
+		if i < len(s.text) && (s.text[i] != '\n' || (i > 0 && s.text[i-1] == '\\')) {
+			continue
+		}
+		line := src{text: s.text[start:i], off: s.off[start : i+1]}
+		if strings.Contains(line.text, "build") || strings.Contains(line.text, "bake") {
+			if f, err := p.Parse(strings.NewReader(line.text), ""); err == nil {
+				out = append(out, parsed{f, line})
+			}
+		}
+		start = i + 1
+	}
+	return out
+}
+
+// valueFlags are the options of `docker build` and `docker buildx build`
+// (and bake) that take a value; any other option is a switch. The one
+// argument left is the build context.
+var valueFlags = map[string]bool{
+	"-t": true, "--tag": true, "-f": true, "--file": true, "--build-arg": true, "--target": true,
+	"--platform": true, "--label": true, "--cache-from": true, "--cache-to": true, "--secret": true,
+	"--ssh": true, "-o": true, "--output": true, "--progress": true, "--network": true,
+	"--add-host": true, "--iidfile": true, "--metadata-file": true, "--builder": true,
+	"--build-context": true, "--attest": true, "--shm-size": true, "--ulimit": true,
+	"--allow": true, "--annotation": true, "--call": true, "--cgroup-parent": true, "--policy": true,
+	"--set": true, "--var": true,
+}
+
+// word is a command's argument: its literal text when it has one, its
+// possible values, and its span in the file.
+type word struct {
+	lit    string
+	isLit  bool
+	values []value
+	span   analysis.Span
+	end    int // offset in the code just after it
+}
+
+// build returns the targets a build command names.
+func (e *evaluator) build(call *syntax.CallExpr) []Target {
+	args := make([]word, 0, len(call.Args))
+	for _, w := range call.Args {
+		args = append(args, e.word(w))
+	}
+	rest, bake, ok := buildArgs(args)
+	if !ok {
+		return nil
+	}
+	var targets, files, contexts, sets, named []value
+	var typing *analysis.Span
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		name, _, hasValue := strings.Cut(a.lit, "=")
+		if !a.isLit || !strings.HasPrefix(name, "-") {
+			if bake {
+				named = append(named, a.values...)
+			} else {
+				contexts = a.values
+			}
+			continue
+		}
+		if !valueFlags[name] {
+			continue
+		}
+		var vals []value
+		if hasValue {
+			for _, v := range a.values {
+				_, after, _ := strings.Cut(v.text, "=")
+				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
+			}
+		} else {
+			if i+1 >= len(rest) {
+				if name == "--target" {
+					// `--target ` at the end of a line: being typed.
+					sp := e.s.span(a.end, a.end+1)
+					sp.Start = sp.End
+					typing = &sp
+				}
+				break
+			}
+			i++
+			vals = rest[i].values
+		}
+		switch name {
+		case "--target":
+			targets = append(targets, vals...)
+		case "-f", "--file":
+			files = append(files, vals...)
+		case "--set":
+			sets = append(sets, vals...)
+		}
+	}
+	var out []Target
+	if bake {
+		return e.bakeSets(sets, files, named)
+	}
+	var dockerfiles []string
+	switch {
+	case len(files) > 0:
+		for _, f := range files {
+			dockerfiles = append(dockerfiles, e.path(f.text))
+		}
+	case len(contexts) > 0:
+		for _, c := range contexts {
+			dockerfiles = append(dockerfiles, filepath.Join(e.path(c.text), "Dockerfile"))
+		}
+	default:
+		return nil // no context we can tell
+	}
+	if typing != nil {
+		targets = append(targets, value{span: *typing})
+	}
+	for _, df := range dockerfiles {
+		for _, t := range targets {
+			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner})
+		}
+	}
+	return out
+}
+
+// bakeSets returns the targets that `docker buildx bake --set
+// <target>.target=<stage>` names, to be resolved through the Bake files.
+func (e *evaluator) bakeSets(sets, files, named []value) []Target {
+	var out []Target
+	for _, s := range sets {
+		key, stage, ok := strings.Cut(s.text, "=")
+		bakeTarget, attr, ok2 := strings.Cut(key, ".")
+		if !ok || !ok2 || attr != "target" {
+			continue
+		}
+		via := &BakeRef{Pattern: bakeTarget}
+		for _, n := range named {
+			via.Named = append(via.Named, n.text)
+		}
+		for _, f := range files {
+			via.Files = append(via.Files, e.path(f.text))
+		}
+		if len(via.Files) == 0 {
+			for _, name := range []string{"docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "compose.yaml", "docker-compose.yml"} {
+				via.Files = append(via.Files, e.path(name))
+			}
+		}
+		out = append(out, Target{Name: stage, Span: analysis.Span{Start: s.span.End - len(stage), End: s.span.End}, Bake: via, Owner: e.env.owner})
+	}
+	return out
+}
+
+// path resolves p against the working directory.
+func (e *evaluator) path(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(e.env.cwd, p)
+}
+
+// buildArgs returns the arguments after the build subcommand when args run
+// a build, and whether it is a Bake.
+func buildArgs(args []word) ([]word, bool, bool) {
+	for i := range args {
+		tool := filepath.Base(args[i].lit)
+		if !args[i].isLit {
+			continue
+		}
+		rest := args[i+1:]
+		sub := func(n int, names ...string) bool {
+			if len(rest) < n {
+				return false
+			}
+			for j, name := range names {
+				if rest[j].lit != name {
+					return false
+				}
+			}
+			return true
+		}
+		switch tool {
+		case "docker", "podman", "nerdctl":
+			switch {
+			case sub(1, "build"):
+				return rest[1:], false, true
+			case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
+				return rest[2:], false, true
+			case sub(2, "buildx", "bake"):
+				return rest[2:], true, true
+			}
+		case "buildah":
+			if sub(1, "bud") || sub(1, "build") {
+				return rest[1:], false, true
+			}
+		}
+	}
+	return nil, false, false
+}
+
+// word evaluates w: a literal, quoted or not; a variable (`$X`, `${X}`,
+// `${X:-default}`, Make's `$(X)`), each of whose values counts; or an
+// expression of the surrounding file. Other words have no known value.
+func (e *evaluator) word(w *syntax.Word) word {
+	a, b := int(w.Pos().Offset()), int(w.End().Offset())
+	out := word{span: e.s.span(a, b), end: b}
+	if lit, ok := literal(w); ok {
+		out.lit, out.isLit = lit, true
+		sp := out.span
+		if len(w.Parts) == 1 {
+			if _, quoted := w.Parts[0].(*syntax.SglQuoted); quoted {
+				sp = e.s.span(a+1, b-1)
+			} else if _, quoted := w.Parts[0].(*syntax.DblQuoted); quoted {
+				sp = e.s.span(a+1, b-1)
+			}
+		}
+		if e.env.literal != nil {
+			if vals, ok := e.env.literal(lit); ok {
+				out.values = vals
+				return out
+			}
+		}
+		out.values = []value{{text: lit, span: sp}}
+		return out
+	}
+	out.values = e.expansion(w)
+	return out
+}
+
+// literal returns the text of a word without expansions.
+func literal(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(lit.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// expansion gives the values of a word that is one variable.
+func (e *evaluator) expansion(w *syntax.Word) []value {
+	if len(w.Parts) != 1 {
+		return nil
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	switch p := part.(type) {
+	case *syntax.ParamExp:
+		if p.Param == nil || p.Excl || p.Length || p.Index != nil || p.Slice != nil || p.Repl != nil {
+			return nil
+		}
+		vals := e.variable(p.Param.Value)
+		if p.Exp != nil && p.Exp.Word != nil {
+			switch p.Exp.Op {
+			case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AssignUnset, syntax.AssignUnsetOrNull:
+				vals = append(vals, e.word(p.Exp.Word).values...)
+			default:
+				return nil
+			}
+		}
+		return vals
+	case *syntax.CmdSubst:
+		// Make's $(NAME) reads to the shell as a command named NAME.
+		if !e.env.make || len(p.Stmts) != 1 {
+			return nil
+		}
+		call, ok := p.Stmts[0].Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) != 1 || len(call.Assigns) > 0 {
+			return nil
+		}
+		if name, ok := literal(call.Args[0]); ok {
+			return e.variable(name)
+		}
+	}
+	return nil
+}
+
+// variable gives the values of name: the code's own assignments and loops,
+// then the file's.
+func (e *evaluator) variable(name string) []value {
+	if e.depth > 4 {
+		return nil
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	var out []value
+	for _, w := range e.assigns[name] {
+		out = append(out, e.word(w).values...)
+	}
+	if e.env.vars != nil {
+		out = append(out, e.env.vars(name)...)
+	}
+	return out
+}
