@@ -118,7 +118,7 @@ func New(cfg Config) *Server {
 	case cfg.DiagnosticsDelay < 0:
 		cfg.DiagnosticsDelay = 0
 	}
-	return &Server{
+	s := &Server{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		exited:    make(chan struct{}),
@@ -128,6 +128,8 @@ func New(cfg Config) *Server {
 		ruleCache: &rules.Cache{},
 		inflight:  newLimiter(),
 	}
+	s.ws.reread = s.refreshDiagnostics
+	return s
 }
 
 // Serve serves LSP over rwc, framed with Content-Length headers, until the

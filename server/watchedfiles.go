@@ -84,19 +84,13 @@ func (s *Server) startWorkspace() {
 }
 
 // DidChangeWatchedFiles follows changes on disk to Dockerfiles and to the
-// files that name targets, then rechecks the open documents.
+// files that name targets: they are read in the background, off the read
+// loop, and the open documents are rechecked once they are.
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
-	changed := false
 	for _, ev := range params.Changes {
-		p, ok := filePath(ev.URI)
-		if !ok {
-			continue
+		if p, ok := filePath(ev.URI); ok {
+			s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
 		}
-		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
-		changed = true
-	}
-	if changed {
-		s.refreshDiagnostics()
 	}
 	return nil
 }

@@ -2,10 +2,11 @@ package workspace
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Limits bound a workspace scan, so that opening a home directory by
@@ -77,7 +78,7 @@ func Scan(roots []string, lim Limits) *Index {
 				ix.Truncated = true
 				return filepath.SkipAll
 			}
-			data, err := os.ReadFile(p)
+			data, err := confined.ReadFile(root, p, lim.MaxSize)
 			if err != nil {
 				return nil
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Exit codes of Main.
@@ -82,7 +83,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	var all []Finding
 	for _, path := range files {
-		text, err := os.ReadFile(path)
+		text, err := confined.ReadPath(path, confined.Limit)
 		if err != nil {
 			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 			code = ExitUsage

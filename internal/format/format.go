@@ -11,6 +11,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/check"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Exit codes of Main.
@@ -44,7 +45,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := analysis.FormatOptions{Indent: *indent}
 	for _, path := range files {
-		data, err := os.ReadFile(path)
+		data, err := confined.ReadPath(path, confined.Limit)
 		if err != nil {
 			fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 			code = ExitUsage
