@@ -100,7 +100,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		} else {
 			cfg.Ignore = m
 		}
-		text = fixes.run(path, text, cfg, stdout, stderr)
+		if text, err = fixes.run(path, text, cfg, stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+			code = ExitUsage
+		}
 		all = append(all, FileWithConfig(path, string(text), cfg)...)
 	}
 
@@ -149,8 +152,8 @@ func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 	ix := analysis.Parse(doc)
 	var out []Finding
 	for _, d := range rules.Run(ix, cfg) {
-		start := doc.Position(d.Span.Start, analysis.UTF32)
-		end := doc.Position(d.Span.End, analysis.UTF32)
+		start := position(doc, d.Span.Start, analysis.UTF32)
+		end := position(doc, d.Span.End, analysis.UTF32)
 		out = append(out, Finding{
 			Path:      path,
 			Line:      start.Line + 1,
@@ -239,4 +242,15 @@ func (f *severityFlag) Set(v string) error {
 	}
 	f.m[name] = sev
 	return nil
+}
+
+// position converts off to a position for people and tools reading the
+// file, where a byte order mark opens the file but is no column of its
+// first line.
+func position(doc *analysis.Document, off int, enc analysis.Encoding) analysis.Position {
+	p := doc.Position(off, enc)
+	if p.Line == 0 && p.Col > 0 && doc.Slice(analysis.Span{Start: 0, End: min(3, doc.Len())}) == "\ufeff" {
+		p.Col--
+	}
+	return p
 }

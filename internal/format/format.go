@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/check"
+	"github.com/stagehand-ls/stagehand/internal/atomicfile"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
@@ -64,11 +64,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if len(edits) == 0 {
 				continue
 			}
-			info, err := os.Stat(path)
-			if err == nil {
-				err = os.WriteFile(path, []byte(analysis.ApplyEdits(text, edits)), info.Mode().Perm())
-			}
-			if err != nil {
+			if err := atomicfile.Replace(path, []byte(analysis.ApplyEdits(text, edits))); err != nil {
 				fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 				code = ExitUsage
 			}
