@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/atomicfile"
+	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
