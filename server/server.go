@@ -83,9 +83,6 @@ type Server struct {
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
-	// ruleCache keeps the local rules' findings for instructions that did
-	// not change between versions, across documents.
-	ruleCache *rules.Cache
 
 	// inflight caps the requests that run at once.
 	inflight *limiter
@@ -125,7 +122,6 @@ func New(cfg Config) *Server {
 		diagnose:  rules.Run,
 		docs:      newStore(),
 		ws:        newWorkspaceState(),
-		ruleCache: &rules.Cache{},
 		inflight:  newLimiter(),
 	}
 	s.ws.reread = s.refreshDiagnostics
