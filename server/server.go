@@ -116,13 +116,13 @@ func New(cfg Config) *Server {
 		cfg.DiagnosticsDelay = 0
 	}
 	s := &Server{
-		cfg:       cfg,
-		log:       cfg.Logger,
-		exited:    make(chan struct{}),
-		diagnose:  rules.Run,
-		docs:      newStore(),
-		ws:        newWorkspaceState(),
-		inflight:  newLimiter(),
+		cfg:      cfg,
+		log:      cfg.Logger,
+		exited:   make(chan struct{}),
+		diagnose: rules.Run,
+		docs:     newStore(),
+		ws:       newWorkspaceState(),
+		inflight: newLimiter(),
 	}
 	s.ws.reread = s.refreshDiagnostics
 	return s
