@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
 	"time"
 	"weak"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -52,5 +57,48 @@ func TestCloseFreesDocument(t *testing.T) {
 	t.Logf("heap %d kB before, %d kB after 20 documents of 5,000 lines opened and closed", before>>10, after>>10)
 	if after > before+32<<20 {
 		t.Errorf("heap grew from %d to %d MB", before>>20, after>>20)
+	}
+}
+
+// TestLongRequestsStopWhenCancelled calls the requests whose work grows
+// with the document with a cancelled context: each stops with the
+// context's error instead of finishing its answer.
+func TestLongRequestsStopWhenCancelled(t *testing.T) {
+	c := newTestClient(t, withTextMethod(nil, nil))
+	c.initialize()
+	c.open(testURI, testgen.Large(100), 1)
+	if _, err := c.text(testURI); err != nil { // the open is served
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	td := protocol.TextDocumentIdentifier{URI: uri.URI(testURI)}
+	whole := protocol.Range{End: protocol.Position{Line: 100000}}
+	pos := protocol.TextDocumentPositionParams{TextDocument: td, Position: protocol.Position{Line: 5, Character: 18}}
+	for name, call := range map[string]func() error{
+		"semantic tokens": func() error {
+			_, err := c.srv.SemanticTokensFull(ctx, &protocol.SemanticTokensParams{TextDocument: td})
+			return err
+		},
+		"workspace symbols": func() error {
+			_, err := c.srv.Symbols(ctx, &protocol.WorkspaceSymbolParams{Query: "stage"})
+			return err
+		},
+		"inlay hints": func() error {
+			_, err := c.srv.InlayHint(ctx, &protocol.InlayHintParams{TextDocument: td, Range: whole})
+			return err
+		},
+		"code actions": func() error {
+			_, err := c.srv.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: td, Range: whole})
+			return err
+		},
+		"references": func() error {
+			_, err := c.srv.References(ctx, &protocol.ReferenceParams{TextDocumentPositionParams: pos})
+			return err
+		},
+	} {
+		if err := call(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
+		}
 	}
 }

@@ -27,6 +27,9 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	for i, o := range occ {
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // before reading the files that name targets
+	}
 	// Compose, Bake, workflows and scripts that build the stage use it too.
 	return append(locs, s.targetLocations(s.stageTargets(p))...), nil
 }
