@@ -38,25 +38,79 @@ func contextPath(src string) (string, bool) {
 }
 
 // exists reports whether src, which may hold wildcards, names a file of
-// the context that the .dockerignore lets through.
+// the context that the .dockerignore lets through. When it cannot tell (a
+// pattern BuildKit may read differently, a symbolic link on the way, a
+// walk past its budget) it says yes, so that nothing is reported.
 func (c BuildContext) exists(src string) bool {
 	if src == "" {
 		return true // the context itself
 	}
 	if strings.ContainsAny(src, "*?[") {
-		matches, err := fs.Glob(c.FS, src)
-		if err != nil {
-			return true // a pattern BuildKit may read differently: say nothing
-		}
-		for _, m := range matches {
-			if !c.Ignored(m) {
-				return true
-			}
-		}
-		return false
+		budget := globBudget
+		found, sure := c.glob(".", strings.Split(src, "/"), &budget)
+		return found || !sure
 	}
 	_, err := fs.Stat(c.FS, src)
 	return err == nil
+}
+
+// globBudget bounds the folder entries one pattern may look at.
+const globBudget = 10_000
+
+// glob reports whether the path elements in parts, which may hold
+// wildcards, match a path under dir that the .dockerignore lets through,
+// and whether it is sure. Unlike fs.Glob it does not follow symbolic links
+// while matching wildcards (a link to "." would make `*/*/*/*/*` cost
+// entries^depth), and it stops when budget runs out.
+func (c BuildContext) glob(dir string, parts []string, budget *int) (found, sure bool) {
+	if len(parts) == 0 {
+		return !c.Ignored(dir), true
+	}
+	part, rest := parts[0], parts[1:]
+	if !strings.ContainsAny(part, "*?[") {
+		if len(rest) == 0 {
+			p := path.Join(dir, part)
+			_, err := fs.Stat(c.FS, p)
+			return err == nil && !c.Ignored(p), true
+		}
+		return c.glob(path.Join(dir, part), rest, budget)
+	}
+	entries, err := fs.ReadDir(c.FS, dir)
+	if *budget -= len(entries) + 1; *budget < 0 {
+		return false, false
+	}
+	if err != nil {
+		return false, true
+	}
+	sure = true
+	for _, e := range entries {
+		ok, err := path.Match(part, e.Name())
+		if err != nil {
+			return false, false
+		}
+		if !ok {
+			continue
+		}
+		p := path.Join(dir, e.Name())
+		switch {
+		case len(rest) == 0:
+			if !c.Ignored(p) {
+				return true, true
+			}
+		case e.Type()&fs.ModeSymlink != 0:
+			sure = false // where it leads is not walked
+		case e.IsDir():
+			f, s := c.glob(p, rest, budget)
+			if f {
+				return true, true
+			}
+			sure = sure && s
+			if *budget < 0 {
+				return false, false
+			}
+		}
+	}
+	return false, sure
 }
 
 // MissingSources returns the spans of COPY and ADD sources, in the

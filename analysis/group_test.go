@@ -122,7 +122,7 @@ func sameError(err error) string {
 // about: line endings, a byte-order mark, the other escape token, comments
 // and blank lines inside continuations, blanks after the escape, heredocs
 // with `<<-` and quoted delimiters, and cut or shuffled lines.
-func variants(r *rand.Rand, text string) []string {
+func groupVariants(r *rand.Rand, text string) []string {
 	lines := strings.SplitAfter(text, "\n")
 	out := []string{
 		strings.ReplaceAll(text, "\n", "\r\n"),
@@ -171,7 +171,7 @@ func TestGroupingMatchesBuildKit(t *testing.T) {
 	for i, name := range slices.Sorted(maps.Keys(files)) {
 		// Each file with a fifth of the variants, in turn, so that every
 		// kind of variant meets about ninety files.
-		for k, text := range append([]string{files[name]}, variants(r, files[name])...) {
+		for k, text := range append([]string{files[name]}, groupVariants(r, files[name])...) {
 			if k > 0 && (k+i)%5 != 0 {
 				continue
 			}

@@ -8,11 +8,13 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // buildContext returns the build context of the Dockerfile at rawURI: its
-// folder on disk, with the .dockerignore there. A document that is not a
-// file in an existing folder has none (FS is nil).
+// folder on disk, with the .dockerignore there, confined to that folder (a
+// symbolic link out of it lists and matches nothing). A document that is
+// not a file in an existing folder has none (FS is nil).
 func (s *Server) buildContext(rawURI string) analysis.BuildContext {
 	file, ok := docPath(rawURI)
 	if !ok {
@@ -26,5 +28,5 @@ func (s *Server) buildContext(rawURI string) analysis.BuildContext {
 	if err != nil {
 		s.log.Debug("reading .dockerignore", zap.String("dir", dir), zap.Error(err))
 	}
-	return analysis.BuildContext{FS: os.DirFS(dir), Ignore: ignore}
+	return analysis.BuildContext{FS: confined.FS(dir), Ignore: ignore}
 }

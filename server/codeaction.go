@@ -87,6 +87,9 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	enc := s.encoding()
 	lazy := s.resolvesEdits()
 	for i := range acts {
+		if err := ctx.Err(); err != nil {
+			return nil, err // resolving an action may be costly
+		}
 		a := &acts[i]
 		kind := protocol.CodeActionKind(a.Kind)
 		ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}

@@ -39,6 +39,9 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 			PaddingLeft: &pad,
 		})
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // before walking the build context
+	}
 	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.URI)) {
 		out = append(out, protocol.InlayHint{
 			Position:    toPosition(snap.Doc, sp.End, enc),

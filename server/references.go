@@ -24,6 +24,9 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	for i, o := range occ {
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // before reading the files that name targets
+	}
 	// Compose, Bake, workflows and scripts that build the stage use it too,
 	// whether or not the declaration is asked for.
 	locs = append(locs, s.targetLocations(s.stageTargets(p))...)

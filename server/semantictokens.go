@@ -59,7 +59,11 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 	if !ok {
 		return &protocol.SemanticTokens{Data: []uint32{}}, nil
 	}
-	return encodeTokens(ix.SemanticTokens(analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())), nil
+	toks := ix.SemanticTokens(analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled: do not encode what nobody reads
+	}
+	return encodeTokens(toks), nil
 }
 
 // SemanticTokensRange answers textDocument/semanticTokens/range with the

@@ -83,9 +83,6 @@ type Server struct {
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
-	// ruleCache keeps the local rules' findings for instructions that did
-	// not change between versions, across documents.
-	ruleCache *rules.Cache
 
 	// inflight caps the requests that run at once.
 	inflight *limiter
@@ -118,16 +115,17 @@ func New(cfg Config) *Server {
 	case cfg.DiagnosticsDelay < 0:
 		cfg.DiagnosticsDelay = 0
 	}
-	return &Server{
-		cfg:       cfg,
-		log:       cfg.Logger,
-		exited:    make(chan struct{}),
-		diagnose:  rules.Run,
-		docs:      newStore(),
-		ws:        newWorkspaceState(),
-		ruleCache: &rules.Cache{},
-		inflight:  newLimiter(),
+	s := &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		exited:   make(chan struct{}),
+		diagnose: rules.Run,
+		docs:     newStore(),
+		ws:       newWorkspaceState(),
+		inflight: newLimiter(),
 	}
+	s.ws.reread = s.refreshDiagnostics
+	return s
 }
 
 // Serve serves LSP over rwc, framed with Content-Length headers, until the

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
 // Snapshot is one version of an open document. It is immutable and may be
@@ -25,6 +26,10 @@ type Snapshot struct {
 	// Bake, a workflow, a script) rather than a Dockerfile; such a document
 	// has no Index, and Stagehand answers in it only at its targets.
 	TargetFile string
+	// Rules keeps the local rules' findings for the instructions that did
+	// not change from one version of the document to the next. It is the
+	// document's own, so that closing the document frees it.
+	Rules *rules.Cache
 }
 
 // Current returns the index of the snapshot's text, if the analysis

@@ -102,6 +102,9 @@ func (s *Server) Symbols(ctx context.Context, params *protocol.WorkspaceSymbolPa
 	enc := s.encoding()
 	out := protocol.SymbolInformationSlice{}
 	for _, snap := range v {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		ix, ok := snap.Current()
 		if !ok {
 			continue

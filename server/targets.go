@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // The files that name build targets (Compose, Bake, workflows, scripts)
@@ -26,7 +26,9 @@ func (s *Server) targetDockerfile(t workspace.Target) (*analysis.Index, uri.URI,
 			return ix, u, true
 		}
 	}
-	ix, ok := s.ws.dockerfile(t.Dockerfile)
+	// The Dockerfile is read inside the workspace of the file naming it:
+	// a Compose `context: /etc` with `dockerfile: passwd` reads nothing.
+	ix, ok := s.ws.dockerfile(s.ws.root(t.File), t.Dockerfile)
 	return ix, u, ok
 }
 
@@ -139,7 +141,7 @@ func (s *Server) targetDoc(t workspace.Target) (*analysis.Document, uri.URI, *in
 		v := snap.Version
 		return snap.Doc, uri.URI(snap.URI), &v, true
 	}
-	data, err := os.ReadFile(t.File)
+	data, err := confined.ReadFile(s.ws.root(t.File), t.File, s.ws.limits.MaxSize)
 	if err != nil {
 		return nil, "", nil, false
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		s.log.Warn("didOpen for a document already open; replacing it", zap.String("uri", string(td.URI)))
 	}
 	doc := analysis.NewDocument(td.Text)
-	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Version: td.Version, Doc: doc}
+	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Version: td.Version, Doc: doc, Rules: &rules.Cache{}}
 	switch p, kind := documentKind(td.URI, string(td.LanguageID)); kind {
 	case targetsDocument:
 		snap.TargetFile = p
@@ -134,12 +135,13 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	if ix == nil {
 		ix = snap.Index // stale, but still useful for navigation
 	}
-	s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, Index: ix})
+	s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, Index: ix, Rules: snap.Rules})
 	s.scheduleDiagnostics(u)
 	return nil
 }
 
-// DidClose forgets the document and clears its diagnostics.
+// DidClose forgets the document, with its caches, and clears its
+// diagnostics.
 func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocumentParams) error {
 	u := params.TextDocument.URI
 	snap, ok := s.docs.get(u)

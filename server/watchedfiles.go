@@ -94,9 +94,9 @@ func (s *Server) startWorkspace() {
 }
 
 // DidChangeWatchedFiles follows changes on disk to Dockerfiles and to the
-// files that name targets, then rechecks the open documents.
+// files that name targets: they are read in the background, off the read
+// loop, and the open documents are rechecked once they are.
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
-	changed := false
 	for _, ev := range params.Changes {
 		p, ok := filePath(ev.URI)
 		if !ok {
@@ -111,10 +111,6 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 			continue
 		}
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
-		changed = true
-	}
-	if changed {
-		s.refreshDiagnostics()
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // workspaceState is the server's view of the files around the open
@@ -25,9 +26,16 @@ type workspaceState struct {
 	ready chan struct{}                     // closed when the first scan is done
 	once  sync.Once
 
-	mu      sync.Mutex // guards disk, buffers and the read-modify-write of ix
+	mu      sync.Mutex // guards disk, buffers, pending and the read-modify-write of ix
 	disk    map[string]diskIndex
 	buffers map[string]string // open files' text, which wins over the disk's
+	// pending are the files changed on disk that the reader has yet to
+	// read (true when deleted); reading is true while it runs.
+	pending map[string]bool
+	reading bool
+	// reread, when set, is called after the reader has caught up.
+	reread func()
+	limits workspace.Limits
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -39,7 +47,7 @@ type diskIndex struct {
 }
 
 func newWorkspaceState() *workspaceState {
-	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}}
+	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits}
 	w.ix.Store(workspace.Scan(nil, workspace.DefaultLimits))
 	w.proj.Store(workspace.LoadProject(nil))
 	return w
@@ -127,22 +135,63 @@ func (w *workspaceState) bufferClosed(p string) {
 	w.fileChanged(p, false)
 }
 
-// fileChanged re-reads file p after the client reported a change on disk.
+// fileChanged queues file p to be read again after the client reported a
+// change on disk. Files are read off the connection's read loop, by one
+// goroutine at a time, and only the last event for a file counts.
 func (w *workspaceState) fileChanged(p string, deleted bool) {
-	if deleted {
-		w.mu.Lock()
-		w.ix.Store(w.ix.Load().Remove(p))
-		delete(w.disk, p)
-		w.mu.Unlock()
+	if !deleted && (workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false)) {
 		return
 	}
-	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false) {
-		return
-	}
-	data, err := os.ReadFile(p)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.pending[p] = deleted
+	if !w.reading {
+		w.reading = true
+		go w.readPending()
+	}
+}
+
+// readPending reads the queued files until none is left, then calls
+// reread.
+func (w *workspaceState) readPending() {
+	for {
+		w.mu.Lock()
+		if len(w.pending) == 0 {
+			w.reading = false
+			reread := w.reread
+			w.mu.Unlock()
+			if reread != nil {
+				reread()
+			}
+			return
+		}
+		var p string
+		var deleted bool
+		for p, deleted = range w.pending {
+			break
+		}
+		delete(w.pending, p)
+		w.mu.Unlock()
+		w.reread1(p, deleted)
+	}
+}
+
+// reread1 takes file p's content on disk into the index.
+func (w *workspaceState) reread1(p string, deleted bool) {
+	var data []byte
+	var err error
+	if !deleted {
+		data, err = confined.ReadFile(w.root(p), p, w.limits.MaxSize)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, again := w.pending[p]; again {
+		return // a later event for p is queued
+	}
 	switch _, open := w.buffers[p]; {
+	case deleted:
+		w.ix.Store(w.ix.Load().Remove(p))
+		delete(w.disk, p)
 	case open:
 	case err != nil:
 		w.ix.Store(w.ix.Load().Remove(p))
@@ -151,10 +200,29 @@ func (w *workspaceState) fileChanged(p string, deleted bool) {
 	}
 }
 
-// dockerfile returns the index of the Dockerfile at p as it is on disk.
-func (w *workspaceState) dockerfile(p string) (*analysis.Index, bool) {
+// root returns the folder that reads for file p are confined to: the
+// innermost workspace folder holding p, or else p's own folder.
+func (w *workspaceState) root(p string) string {
+	best := ""
+	for _, r := range w.ix.Load().Roots {
+		if _, err := confined.Rel(r, p); err == nil && len(r) > len(best) {
+			best = r
+		}
+	}
+	if best == "" {
+		return filepath.Dir(p)
+	}
+	return best
+}
+
+// dockerfile returns the index of the Dockerfile at p as it is on disk,
+// read confined to root.
+func (w *workspaceState) dockerfile(root, p string) (*analysis.Index, bool) {
+	if _, err := confined.Rel(root, p); err != nil {
+		return nil, false
+	}
 	info, err := os.Stat(p)
-	if err != nil || !info.Mode().IsRegular() || info.Size() > workspace.DefaultLimits.MaxSize {
+	if err != nil || !info.Mode().IsRegular() || info.Size() > w.limits.MaxSize {
 		return nil, false
 	}
 	w.mu.Lock()
@@ -163,7 +231,7 @@ func (w *workspaceState) dockerfile(p string) (*analysis.Index, bool) {
 	if ok && cached.mod.Equal(info.ModTime()) && cached.size == info.Size() {
 		return cached.ix, true
 	}
-	data, err := os.ReadFile(p)
+	data, err := confined.ReadFile(root, p, w.limits.MaxSize)
 	if err != nil {
 		return nil, false
 	}

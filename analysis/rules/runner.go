@@ -1,9 +1,9 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -12,6 +12,7 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Config is what the user configured for a run.
@@ -32,21 +33,21 @@ type Config struct {
 
 // LoadIgnore reads the .dockerignore in dir (BuildKit also reads
 // <Dockerfile>.dockerignore beside a Dockerfile, which wins when present).
-// It returns nil when there is no such file.
+// It returns nil when there is no such file. The file is read confined to
+// dir: a regular file within confined.Limit, never a link out of dir.
 func LoadIgnore(dir, dockerfileName string) (*patternmatcher.PatternMatcher, error) {
 	for _, name := range []string{dockerfileName + ".dockerignore", ".dockerignore"} {
 		if dockerfileName == "" && name == ".dockerignore.dockerignore" {
 			continue
 		}
-		f, err := os.Open(filepath.Join(dir, name))
+		data, err := confined.ReadFile(dir, name, confined.Limit)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		patterns, err := ignorefile.ReadAll(f)
-		f.Close()
+		patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
 		if err != nil {
 			return nil, err
 		}

@@ -2,10 +2,11 @@ package workspace
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Limits bound a workspace scan, so that opening a home directory by
@@ -58,7 +59,7 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 				ix.Truncated = true
 				return false
 			}
-			data, err := os.ReadFile(p)
+			data, err := confined.ReadFile(root, p, lim.MaxSize)
 			if err != nil {
 				return true
 			}

@@ -8,13 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Exit codes of Main.
@@ -179,7 +179,7 @@ type fileResult struct {
 // project builds from it as targets and the .dockerignore beside it.
 func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fileResult {
 	r := &fileResult{}
-	text, err := os.ReadFile(path)
+	text, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true
@@ -197,7 +197,10 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 	} else {
 		cfg.Ignore = m
 	}
-	text = fixes.run(path, text, &cfg, &r.stdout, &r.stderr)
+	if text, err = fixes.run(path, text, &cfg, &r.stdout, &r.stderr); err != nil {
+		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
+		r.failed = true
+	}
 	r.findings = FileWithConfig(path, string(text), &cfg)
 	for i := range r.findings {
 		if r.findings[i].Rule == "UnusedStage" {
@@ -224,8 +227,8 @@ func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 
 // finding places d, found in doc, the text of path.
 func finding(path string, doc *analysis.Document, d rules.Diagnostic) Finding {
-	start := doc.Position(d.Span.Start, analysis.UTF32)
-	end := doc.Position(d.Span.End, analysis.UTF32)
+	start := position(doc, d.Span.Start, analysis.UTF32)
+	end := position(doc, d.Span.End, analysis.UTF32)
 	return Finding{
 		Path:      path,
 		Line:      start.Line + 1,
@@ -269,4 +272,15 @@ func (f *severityFlag) Set(v string) error {
 	}
 	f.m[name] = sev
 	return nil
+}
+
+// position converts off to a position for people and tools reading the
+// file, where a byte order mark opens the file but is no column of its
+// first line.
+func position(doc *analysis.Document, off int, enc analysis.Encoding) analysis.Position {
+	p := doc.Position(off, enc)
+	if p.Line == 0 && p.Col > 0 && doc.Slice(analysis.Span{Start: 0, End: min(3, doc.Len())}) == "\ufeff" {
+		p.Col--
+	}
+	return p
 }

@@ -4,13 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/codeaction"
+	"github.com/stagehand-ls/stagehand/internal/atomicfile"
 )
 
 // fixer applies the preferred fixes of `stagehand check --fix`: it
@@ -58,29 +58,26 @@ func Fix(text string, cfg *rules.Config) (string, int) {
 }
 
 // run fixes text, the content of path, when --fix is set, and returns the
-// text the findings are then reported on.
-func (f *fixer) run(path string, text []byte, cfg *rules.Config, stdout, stderr io.Writer) []byte {
+// text the findings are then reported on. The file is replaced whole or
+// not at all; the error of a failed write is returned with the original
+// text.
+func (f *fixer) run(path string, text []byte, cfg *rules.Config, stdout, stderr io.Writer) ([]byte, error) {
 	if !*f.fix {
-		return text
+		return text, nil
 	}
 	fixed, n := Fix(string(text), cfg)
 	if n == 0 {
-		return text
+		return text, nil
 	}
 	if *f.diff {
 		fmt.Fprint(stdout, unifiedDiff(path, string(text), fixed))
-		return []byte(fixed)
+		return []byte(fixed), nil
 	}
-	info, err := os.Stat(path)
-	if err == nil {
-		err = os.WriteFile(path, []byte(fixed), info.Mode().Perm())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "stagehand check: %v\n", err)
-		return text
+	if err := atomicfile.Replace(path, []byte(fixed)); err != nil {
+		return text, err
 	}
 	fmt.Fprintf(stderr, "stagehand check: %s: applied %d fixes\n", path, n)
-	return []byte(fixed)
+	return []byte(fixed), nil
 }
 
 // quiet reports whether findings stay off stdout, which holds the diff.

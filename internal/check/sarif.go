@@ -200,8 +200,8 @@ func writeSARIF(w io.Writer, findings []Finding) error {
 // region converts a span to a SARIF region: 1-based lines, 1-based UTF-16
 // columns, the end exclusive.
 func region(doc *analysis.Document, s analysis.Span) sarifRegion {
-	a := doc.Position(s.Start, analysis.UTF16)
-	b := doc.Position(s.End, analysis.UTF16)
+	a := position(doc, s.Start, analysis.UTF16)
+	b := position(doc, s.End, analysis.UTF16)
 	return sarifRegion{StartLine: a.Line + 1, StartColumn: a.Col + 1, EndLine: b.Line + 1, EndColumn: b.Col + 1}
 }
 

@@ -6,11 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/atomicfile"
 	"github.com/stagehand-ls/stagehand/internal/check"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Exit codes of Main.
@@ -45,7 +46,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := analysis.FormatOptions{Indent: *indent, Shell: *shell}
 	for _, path := range files {
-		data, err := os.ReadFile(path)
+		data, err := confined.ReadPath(path, confined.Limit)
 		if err != nil {
 			fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 			code = ExitUsage
@@ -64,11 +65,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if len(edits) == 0 {
 				continue
 			}
-			info, err := os.Stat(path)
-			if err == nil {
-				err = os.WriteFile(path, []byte(analysis.ApplyEdits(text, edits)), info.Mode().Perm())
-			}
-			if err != nil {
+			if err := atomicfile.Replace(path, []byte(analysis.ApplyEdits(text, edits))); err != nil {
 				fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 				code = ExitUsage
 			}

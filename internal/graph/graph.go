@@ -7,10 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // targetList collects repeated --target flags.
@@ -39,7 +39,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	path := fl.Arg(0)
-	data, err := os.ReadFile(path)
+	data, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
 		fmt.Fprintf(stderr, "stagehand graph: %v\n", err)
 		return 2

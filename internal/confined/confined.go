@@ -1,0 +1,121 @@
+// Package confined reads the files a Dockerfile's tools read on their own
+// (a .dockerignore, a Compose or Bake file, a Dockerfile a target builds, a
+// build context's listing) as untrusted input: inside a root, regular files
+// only, without blocking, and within a size limit. A repository can commit
+// a symbolic link to /dev/urandom, /dev/stdin or /etc, a FIFO, or a
+// gigabyte file where one of these files is expected; none of them may
+// hang the reader, exhaust memory, or let it read outside the workspace.
+package confined
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Limit is the default size limit: far above any real Dockerfile, Compose
+// or ignore file, far below what would hurt.
+const Limit = 16 << 20
+
+var (
+	// ErrOutside is returned for a path outside the root, or one that leads
+	// out of it through a symbolic link.
+	ErrOutside = errors.New("outside the root")
+	// ErrNotRegular is returned for a FIFO, a device, a socket or a folder.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrTooLarge is returned for a file past the size limit.
+	ErrTooLarge = errors.New("file too large")
+)
+
+// ReadFile reads the file at path, which must lie inside root (both are
+// file system paths; a relative path is taken relative to root). Symbolic
+// links are followed only while they stay inside root. The file is opened
+// without blocking (a FIFO cannot stall the caller) and must be a regular
+// file of at most limit bytes.
+func ReadFile(root, path string, limit int64) ([]byte, error) {
+	rel, err := Rel(root, path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return readIn(r, rel, limit)
+}
+
+// Rel returns path relative to root, or ErrOutside.
+func Rel(root, path string) (string, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	rel, err := filepath.Rel(root, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s: %w %s", path, ErrOutside, root)
+	}
+	return rel, nil
+}
+
+// readIn reads name in r; see ReadFile.
+func readIn(r *os.Root, name string, limit int64) ([]byte, error) {
+	f, err := r.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		var perr *fs.PathError
+		if errors.As(err, &perr) && strings.Contains(perr.Err.Error(), "escapes") {
+			return nil, fmt.Errorf("%s: %w", name, ErrOutside)
+		}
+		return nil, err
+	}
+	return read(f, limit)
+}
+
+// ReadPath reads a file a person named (a command-line argument). It is
+// not confined to a root, but must be a regular file within limit, and is
+// opened without blocking.
+func ReadPath(path string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	return read(f, limit)
+}
+
+// read reads the open file f, if it is a regular file within limit, and
+// closes it.
+func read(f *os.File, limit int64) ([]byte, error) {
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%v)", f.Name(), ErrNotRegular, info.Mode().Type())
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s: %w (%d bytes, the limit is %d)", f.Name(), ErrTooLarge, info.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: %w (the limit is %d bytes)", f.Name(), ErrTooLarge, limit)
+	}
+	return data, nil
+}
+
+// FS returns a file system of the folder root that does not leave it:
+// symbolic links that lead out of root fail as if absent. It is nil when
+// root cannot be opened.
+func FS(root string) fs.FS {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil
+	}
+	return r.FS()
+}
