@@ -138,6 +138,7 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	base, _ := s.rulesConfig()
 	cfg := *base
 	cfg.Ignore = s.dockerignore(snap.URI)
+	cfg.Context = s.buildContext(snap.URI)
 	cfg.Cache = s.ruleCache
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -159,6 +161,12 @@ func codeactionMarker(m *marker) {
 		m.errorf("%s: the result has an instruction error: %s", found.Title, errs[0].Message)
 	}
 	if want, ok := intended[found.Kind]; ok {
+		if file, ok := docPath(m.file.uri); ok {
+			want.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(file))}
+		}
+		if found.Kind == "refactor.rewrite.reorderLayers" {
+			want.Added = addedSteps(m.file.doc, got)
+		}
 		if err := analysis.CheckSafety(m.file.doc, analysis.NewDocument(got), want); err != nil {
 			m.errorf("%s: the safety checker rejects the result: %v", found.Title, err)
 		}
@@ -173,6 +181,32 @@ var intended = map[string]analysis.Intended{
 	"refactor.rewrite.splitStage":    {NewRefs: 1},
 	"refactor.rewrite.reorderLayers": {SkipClosure: true},
 	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
+}
+
+// addedSteps lists the instructions of after that before lacks and that a
+// reorder may add: COPYs of the build context and dependency steps.
+func addedSteps(before *analysis.Document, after string) []string {
+	count := func(ix *analysis.Index) map[string]int {
+		m := map[string]int{}
+		for i := 0; i < ix.Len(); i++ {
+			m[analysis.NormalizeInstruction(ix, i)]++
+		}
+		return m
+	}
+	bix, aix := analysis.Parse(before), analysis.Parse(analysis.NewDocument(after))
+	have := count(bix)
+	var out []string
+	for i := 0; i < aix.Len(); i++ {
+		n, s := aix.Node(i), analysis.NormalizeInstruction(aix, i)
+		if have[s] > 0 {
+			have[s]--
+			continue
+		}
+		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && strings.Contains(s, "--no-install-") {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // resolvingClient starts a server for a client that resolves code action
@@ -265,7 +299,7 @@ func TestCodeActionOnly(t *testing.T) {
 	c := newTestClient(t)
 	c.initialize()
 	const u = "file:///only/Dockerfile"
-	const text = "FROM node:20 as build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n\nFROM nginx:alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+	const text = "FROM node:20 as build\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y curl\nRUN npm run build\n\nFROM nginx:alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
 	c.open(u, text, 1)
 	at := protocol.Position{Line: 2, Character: 1}
 	kinds := func(only []protocol.CodeActionKind, trigger protocol.CodeActionTriggerKind) []string {

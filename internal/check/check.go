@@ -99,6 +99,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		} else {
 			cfg.Ignore = m
 		}
+		cfg.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(path)), Ignore: cfg.Ignore}
 		text = fixes.run(path, text, cfg, stdout, stderr)
 		all = append(all, FileWithConfig(path, string(text), cfg)...)
 	}
