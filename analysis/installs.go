@@ -121,7 +121,7 @@ func recognizeInstall(words []string) (Install, bool) {
 // shell parser; ok is false when the script is not simple commands only.
 func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
 	rs, ok := ix.runScript(i)
-	if !ok || rs.Heredoc {
+	if !ok {
 		return nil, nil, false
 	}
 	cmds, ok := ScriptCommands(rs.Script, rs.Bash)
@@ -564,4 +564,19 @@ func tomlArray(doc, table, key string) []string {
 		out = []string{}
 	}
 	return out
+}
+
+// RunKinds reports whether RUN i installs dependencies with a language
+// package manager, and whether it installs system packages.
+func RunKinds(ix *Index, i int) (deps, system bool) {
+	ins, cmds, _ := ix.installsOf(i)
+	for _, in := range ins {
+		deps = deps || in.Fetch
+	}
+	for _, c := range cmds {
+		if len(c.Words) > 0 && systemCommand(c.Words) && c.Words[0] != "set" && c.Words[0] != "rm" {
+			system = true
+		}
+	}
+	return deps, system
 }

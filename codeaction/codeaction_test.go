@@ -59,7 +59,7 @@ func noAction(t *testing.T, text, at, id string) {
 func TestSplitStage(t *testing.T) {
 	const in = "FROM alpine AS app\nARG V=1\nRUN echo a\nRUN echo $V\n\nFROM alpine\nCOPY --from=0 /x /x\nCOPY --from=app /y /y\n"
 	got, _ := act(t, in, "RUN echo $V", "splitStage")
-	want := "FROM alpine AS app-base\nARG V=1\nRUN echo a\n\nFROM app-base AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
+	want := "FROM alpine AS app-setup\nARG V=1\nRUN echo a\n\nFROM app-setup AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
