@@ -100,8 +100,13 @@ func TestCorpusRefactorings(t *testing.T) {
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
 			if plan, _ := planRuntime(ix, s); plan != nil {
+				want := analysis.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
+				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
+					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
+					want.Added = append(want.Added, analysis.NormalizeInstruction(mix, 1))
+				}
 				for _, base := range plan.bases {
-					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), analysis.Intended{NewRefs: -1, SkipClosure: true})
+					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), want)
 				}
 			}
 		}
