@@ -89,15 +89,18 @@ func TestReorderLayers(t *testing.T) {
 
 func TestBuildRuntime(t *testing.T) {
 	const in = "FROM golang:1.22\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
-	got, a := act(t, in, "RUN go", "buildRuntime:scratch")
-	if !a.Preferred {
-		t.Error("scratch is not preferred")
+	if _, a := act(t, in, "RUN go", "buildRuntime:gcr.io/distroless/static"); !a.Preferred {
+		t.Error("distroless/static (CA certificates) is not preferred")
 	}
-	want := "FROM golang:1.22 AS build\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
+	got, a := act(t, in, "RUN go", "buildRuntime:scratch")
+	if a.Preferred || !strings.Contains(a.Title, "CA certificates") {
+		t.Errorf("scratch: preferred %v, title %q", a.Preferred, a.Title)
+	}
+	want := "FROM golang:1.22 AS build\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 2, SkipClosure: true}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM golang:1.22\nCOPY . .\nRUN go build ./...\n", "RUN", "buildRuntime")
