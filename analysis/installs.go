@@ -580,3 +580,53 @@ func RunKinds(ix *Index, i int) (deps, system bool) {
 	}
 	return deps, system
 }
+
+// InstallTool is a package manager a RUN runs, with the command's words.
+type InstallTool struct {
+	Name  string
+	Words []string
+}
+
+// Has reports whether the command has the word w.
+func (t InstallTool) Has(w string) bool { return slices.Contains(t.Words, w) }
+
+// InstallTools returns the package managers RUN i installs dependencies
+// or builds with, one entry per tool, read with a shell parser.
+func InstallTools(ix *Index, i int) []InstallTool {
+	if ix.Node(i).Cmd != "run" {
+		return nil
+	}
+	ins, _, _ := ix.installsOf(i)
+	var out []InstallTool
+	for _, in := range ins {
+		if !slices.ContainsFunc(out, func(t InstallTool) bool { return t.Name == in.Tool }) {
+			out = append(out, InstallTool{Name: in.Tool, Words: in.Words})
+		}
+	}
+	return out
+}
+
+// CommandNames returns the program of each simple command of RUN i.
+func CommandNames(ix *Index, i int) []string {
+	if ix.Node(i).Cmd != "run" {
+		return nil
+	}
+	_, cmds, _ := ix.installsOf(i)
+	var out []string
+	for _, c := range cmds {
+		if len(c.Words) > 0 {
+			out = append(out, c.Words[0])
+		}
+	}
+	return out
+}
+
+// RunCommands returns the simple commands of RUN i, read with a shell
+// parser; ok is false when the script is more than simple commands.
+func RunCommands(ix *Index, i int) ([]SimpleCommand, bool) {
+	if ix.Node(i).Cmd != "run" {
+		return nil, false
+	}
+	_, cmds, ok := ix.installsOf(i)
+	return cmds, ok
+}

@@ -129,6 +129,7 @@ var producers = []producer{
 	{name: "splitStage", kind: SplitStageKind, fn: splitStage},
 	{name: "buildRuntime", kind: BuildRuntime, fn: buildRuntime},
 	{name: "reorderLayers", kind: ReorderLayers, fn: reorderLayers},
+	{name: "cacheMount", kind: CacheMount, fn: cacheMount},
 	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: fixAll},
 }
 

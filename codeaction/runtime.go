@@ -207,9 +207,14 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		if n.Cmd != "run" || n.JSON {
 			continue
 		}
-		words := make([]string, len(n.Args))
-		for k, a := range n.Args {
-			words[k] = a.Value
+		// The script's commands, read with a shell parser, as one word list.
+		cmds, ok := analysis.RunCommands(ix, i)
+		if !ok {
+			continue
+		}
+		var words []string
+		for _, c := range cmds {
+			words = append(append(words, c.Assigns...), c.Words...)
 		}
 		if len(words) == 0 {
 			continue

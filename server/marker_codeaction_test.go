@@ -184,6 +184,8 @@ var intended = map[string]analysis.Intended{
 	"refactor.rewrite.splitStage":    {NewRefs: 1},
 	"refactor.rewrite.reorderLayers": {SkipClosure: true},
 	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
+	// A cache mount changes the RUNs' flags only.
+	"refactor.rewrite.cacheMount": {SkipRunEnv: true, SkipClosure: true},
 }
 
 // addedSteps lists the instructions of after that before lacks and that a
