@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 )
@@ -14,10 +16,17 @@ type LayerPlan struct {
 	SourceCopy int   // the instruction that copies the source
 	Installs   []int // dependency installs moved after the manifests
 	Moved      []int // source-independent instructions moved above
-	// ManifestCopy is the COPY instruction added before the installs, or
-	// "" when the stage copies the manifests already.
-	ManifestCopy string
-	Edit         Edit
+	// ManifestCopies are the COPY instructions added before the installs,
+	// none when the stage copies the manifests already; Added are the
+	// dependency steps added after them (uv sync --no-install-project
+	// before a uv sync that installs the project too).
+	ManifestCopies []string
+	Added          []string
+	Split          []int // the installs that Added prepares, left in place
+	// Workspace names the kind of workspace the manifests come from, ""
+	// for a single package.
+	Workspace string
+	Edit      Edit
 }
 
 // maxPlanStage bounds the instructions of a stage the planner considers.
@@ -29,7 +38,14 @@ const maxPlanStage = 400
 // other RUNs, and no instruction moves across one that declares or uses a
 // variable it uses or declares. A plan moves at least one RUN: moving only
 // metadata saves nothing worth an edit.
-func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
+//
+// A dependency install moves only when the build context (ctx) shows what
+// it reads: every manifest, lockfile and workspace member manifest is
+// copied first, with its folder layout kept. Without a context, only
+// installs of system packages move. A stage that already installs a
+// tool's dependencies before the source (pnpm fetch, cargo chef cook, go
+// mod download, uv sync --no-install-project) is already right for it.
+func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	if s < 0 || s >= ix.StageCount() {
 		return nil, "no stage"
 	}
@@ -48,19 +64,80 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 		return nil, "the stage copies no source"
 	}
 	src := ix.Node(c)
-	dest, rootCopy := "", false
-	if srcs := src.Args[:len(src.Args)-1]; len(srcs) == 1 && (srcs[0].Value == "." || srcs[0].Value == "./") {
-		dest = src.Args[len(src.Args)-1].Value
-		rootCopy = manifestDestOK(ix, st, c, dest)
+	// The source copied: one folder of the context (or all of it) to dest.
+	srcDir, destAbs := "", ""
+	if srcs := src.Args[:len(src.Args)-1]; len(srcs) == 1 {
+		if p, ok := contextPath(srcs[0].Value); ok && !strings.ContainsAny(p, "*?[") && (p == "" || !isManifest(p)) {
+			srcDir = p
+			destAbs = absDest(ix, st, c, src.Args[len(src.Args)-1].Value)
+			if srcDir != "" && !strings.HasSuffix(srcs[0].Value, "/") && !isDir(ctx, srcDir) {
+				destAbs = ""
+			}
+		}
+	}
+	if srcDir == "" && (len(src.Args) != 2 || !isRootSource(src.Args[0].Value)) {
+		destAbs = ""
+	}
+
+	// Tools whose dependencies the stage installs before the source.
+	fetched := map[string]bool{}
+	for i := st.First + 1; i < c; i++ {
+		if n := ix.Node(i); n.Cmd == "run" {
+			ins, cmds, _ := ix.installsOf(i)
+			for _, in := range ins {
+				if in.Fetch {
+					fetched[in.Tool] = true
+				}
+			}
+			for _, cmd := range cmds {
+				if len(cmd.Words) > 2 && cmd.Words[0] == "cargo" && cmd.Words[1] == "chef" {
+					fetched["cargo"] = true
+				}
+			}
+		}
 	}
 
 	kinds := map[int]layerKind{}
-	var manifests []string
+	inputs := map[int][]string{}
+	split := map[int]string{} // uv sync: the dependency step to add
 	var candidates []int
+	workspace := ""
 	for k := c + 1; k < st.End; k++ {
 		n := ix.Node(k)
-		kind, _ := classifyLayer(n)
-		if kind == layerInstall && !rootCopy {
+		kind := classifyLayer(ix, k)
+		if kind == layerInstall || kind == layerSplit {
+			files, ws, ok := []string(nil), "", false
+			ins, _, _ := ix.installsOf(k)
+			wd := workdirAt(ix, st, k)
+			for _, in := range ins {
+				if fetched[in.Tool] {
+					ok = false
+					break
+				}
+				var f []string
+				if destAbs == "" || wd != destAbs {
+					break
+				}
+				f, ws, ok = ctx.Manifests(in, srcDir)
+				if !ok {
+					break
+				}
+				files = appendNew(files, f...)
+				if ws != "" {
+					workspace = ws
+				}
+				if kind == layerSplit {
+					split[k] = splitStep(ix, k, ws)
+					ok = split[k] != ""
+				}
+			}
+			if !ok {
+				kind = layerFixed
+			} else {
+				inputs[k] = files
+			}
+		}
+		if n.Cmd == "workdir" && kind == layerAlone && destAbs == "" {
 			kind = layerFixed
 		}
 		if kind != layerFixed {
@@ -70,22 +147,31 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 	}
 	chosen := map[int]bool{}
 	for _, k := range candidates {
+		if kinds[k] == layerSplit {
+			continue // stays after the source; its dependency step is added
+		}
 		chosen[k] = true
 		if !orderSafe(ix, c, st.End, chosen, kinds) {
 			delete(chosen, k)
 		}
 	}
-	plan := &LayerPlan{Stage: s, SourceCopy: c}
+	plan := &LayerPlan{Stage: s, SourceCopy: c, Workspace: workspace}
+	var manifests []string
 	runs := 0
 	for _, k := range candidates {
-		if !chosen[k] {
+		switch {
+		case kinds[k] == layerSplit && orderSafeSplit(ix, c, k, chosen):
+			plan.Added = append(plan.Added, split[k])
+			plan.Split = append(plan.Split, k)
+			manifests = appendNew(manifests, inputs[k]...)
+			runs++
 			continue
-		}
-		if kinds[k] == layerInstall {
+		case !chosen[k]:
+			continue
+		case kinds[k] == layerInstall:
 			plan.Installs = append(plan.Installs, k)
-			_, files := classifyLayer(ix.Node(k))
-			manifests = appendNew(manifests, files...)
-		} else {
+			manifests = appendNew(manifests, inputs[k]...)
+		default:
 			plan.Moved = append(plan.Moved, k)
 		}
 		if ix.Node(k).Cmd == "run" {
@@ -93,35 +179,24 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 		}
 	}
 	if runs == 0 {
+		if len(fetched) > 0 {
+			return nil, "the stage installs its dependencies before copying the source already"
+		}
 		return nil, "no RUN after the source copy can move above it"
 	}
 	manifests = notCopied(ix, st, c, manifests)
+	if len(manifests) == 0 && (len(plan.Installs) > 0 || len(plan.Added) > 0) && !copiedBefore(ix, st, c) {
+		return nil, "no manifest found in the build context"
+	}
+	plan.Workspace = workspace
+	if len(plan.Installs) == 0 && len(plan.Added) == 0 {
+		plan.Workspace = ""
+	}
 
 	doc := ix.Doc
-	nl := "\n"
-	if strings.Contains(doc.Slice(Span{0, min(doc.Len(), 4096)}), "\r\n") {
-		nl = "\r\n"
-	}
+	nl := eol(doc)
 	if len(manifests) > 0 {
-		d := dest
-		if d == "." || d == "" {
-			d = "./"
-		} else if !strings.HasSuffix(d, "/") {
-			d += "/"
-		}
-		kw := "COPY"
-		if src.Keyword.Value == strings.ToLower(src.Keyword.Value) {
-			kw = "copy"
-		}
-		parts := []string{kw}
-		for _, f := range src.Flags {
-			if f.Name.Value == "chown" || f.Name.Value == "chmod" || f.Name.Value == "link" {
-				parts = append(parts, doc.Slice(src.Abs(f.Span)))
-			}
-		}
-		parts = append(parts, manifests...)
-		parts = append(parts, d)
-		plan.ManifestCopy = strings.Join(parts, " ")
+		plan.ManifestCopies = manifestCopies(ix, src, srcDir, src.Args[len(src.Args)-1].Value, manifests)
 	}
 
 	last := c
@@ -151,10 +226,13 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 		}
 	}
 	moved(plan.Moved)
-	if plan.ManifestCopy != "" {
-		b.WriteString(plan.ManifestCopy + nl)
+	for _, m := range plan.ManifestCopies {
+		b.WriteString(m + nl)
 	}
 	moved(plan.Installs)
+	for _, a := range plan.Added {
+		b.WriteString(a + nl)
+	}
 	if blank {
 		b.WriteString(nl)
 	}
@@ -170,6 +248,224 @@ func PlanLayers(ix *Index, s int) (*LayerPlan, string) {
 	}
 	plan.Edit = Edit{Span: region, Text: out}
 	return plan, ""
+}
+
+// eol is the document's line ending.
+func eol(doc *Document) string {
+	if strings.Contains(doc.Slice(Span{0, min(doc.Len(), 4096)}), "\r\n") {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+func isRootSource(v string) bool { return v == "." || v == "./" }
+
+func isDir(ctx BuildContext, p string) bool {
+	if ctx.FS == nil {
+		return false
+	}
+	info, err := fs.Stat(ctx.FS, p)
+	return err == nil && info.IsDir()
+}
+
+// copiedBefore reports whether the stage copies manifests before c.
+func copiedBefore(ix *Index, st Stage, c int) bool {
+	for i := st.First + 1; i < c; i++ {
+		n := ix.Node(i)
+		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// absDest is the absolute folder a COPY at c writes to, or "".
+func absDest(ix *Index, st Stage, c int, dest string) string {
+	if strings.Contains(dest, "$") {
+		return ""
+	}
+	if strings.HasPrefix(dest, "/") {
+		return path.Clean(dest)
+	}
+	wd := workdirAt(ix, st, c)
+	if wd == "" {
+		return ""
+	}
+	return path.Join(wd, dest)
+}
+
+// workdirAt is the working directory instruction i runs in: "<base>"
+// (joined with relative WORKDIRs) while the base image decides it, ""
+// when a variable does.
+func workdirAt(ix *Index, st Stage, i int) string {
+	return workdirIn(ix, st, i, 0)
+}
+
+func workdirIn(ix *Index, st Stage, i, hops int) string {
+	wd := "<base>"
+	if st.BaseStage >= 0 && hops < ix.StageCount() {
+		base := ix.Stage(st.BaseStage)
+		wd = workdirIn(ix, base, base.End, hops+1)
+	}
+	for k := st.First + 1; k < i; k++ {
+		n := ix.Node(k)
+		if n.Cmd != "workdir" || len(n.Args) == 0 {
+			continue
+		}
+		w := n.Args[0].Value
+		switch {
+		case strings.Contains(w, "$"):
+			wd = ""
+		case strings.HasPrefix(w, "/"):
+			wd = path.Clean(w)
+		case wd != "":
+			wd = path.Join(wd, w)
+		}
+	}
+	return wd
+}
+
+// frontendAllowsParents reports whether the file's `# syntax=` pins a
+// Dockerfile frontend that has COPY --parents: a labs channel, a floating
+// 1 or latest, or 1.20 and later.
+func frontendAllowsParents(ix *Index) bool {
+	for _, d := range ix.Directives {
+		if d.Name != "syntax" {
+			continue
+		}
+		ref := d.Value
+		if at := strings.IndexByte(ref, '@'); at >= 0 {
+			ref = ref[:at]
+		}
+		_, tag, ok := strings.Cut(path.Base(ref), ":")
+		if !ok || !strings.HasPrefix(ref, "docker/dockerfile") && !strings.Contains(ref, "/docker/dockerfile") {
+			return false
+		}
+		if strings.HasSuffix(tag, "-labs") || tag == "labs" {
+			return true
+		}
+		if tag == "1" || tag == "latest" {
+			return true
+		}
+		var major, minor int
+		if n, _ := fmt.Sscanf(tag, "%d.%d", &major, &minor); n == 2 {
+			return major > 1 || major == 1 && minor >= 20
+		}
+	}
+	return false
+}
+
+// manifestCopies returns the COPY instructions that bring the manifests
+// (context paths under srcDir; folders end in "/") to where the source
+// copy puts them: the top-level files in one COPY, nested ones with
+// COPY --parents where the frontend has it, else one COPY per folder.
+func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string) []string {
+	kw := "COPY"
+	if src.Keyword.Value == strings.ToLower(src.Keyword.Value) {
+		kw = "copy"
+	}
+	var flags []string
+	for _, f := range src.Flags {
+		if f.Name.Value == "chown" || f.Name.Value == "chmod" || f.Name.Value == "link" {
+			flags = append(flags, ix.Doc.Slice(src.Abs(f.Span)))
+		}
+	}
+	d := dest
+	if d == "." || d == "" {
+		d = "./"
+	} else if !strings.HasSuffix(d, "/") {
+		d += "/"
+	}
+	line := func(extra []string, srcs []string, to string) string {
+		parts := append([]string{kw}, flags...)
+		parts = append(parts, extra...)
+		parts = append(parts, srcs...)
+		return strings.Join(append(parts, to), " ")
+	}
+	var top []string
+	groups := map[string][]string{}
+	var order []string
+	for _, m := range manifests {
+		rel := strings.TrimPrefix(strings.TrimPrefix(m, srcDir), "/")
+		if strings.HasSuffix(m, "/") {
+			rel += "/"
+		}
+		folder := path.Dir(strings.TrimSuffix(rel, "/"))
+		if folder == "." && !strings.HasSuffix(rel, "/") {
+			top = append(top, m)
+			continue
+		}
+		if _, ok := groups[folder]; !ok {
+			order = append(order, folder)
+		}
+		groups[folder] = append(groups[folder], m)
+	}
+	var out []string
+	if len(top) > 0 {
+		out = append(out, line(nil, top, d))
+	}
+	if len(order) == 0 {
+		return out
+	}
+	if srcDir == "" && frontendAllowsParents(ix) {
+		var nested []string
+		for _, f := range order {
+			nested = append(nested, groups[f]...)
+		}
+		return append(out, line([]string{"--parents"}, nested, d))
+	}
+	for _, f := range order {
+		for _, m := range groups[f] {
+			if strings.HasSuffix(m, "/") {
+				rel := strings.TrimPrefix(strings.TrimPrefix(m, srcDir), "/")
+				out = append(out, line(nil, []string{m}, d+rel))
+				continue
+			}
+		}
+		var files []string
+		for _, m := range groups[f] {
+			if !strings.HasSuffix(m, "/") {
+				files = append(files, m)
+			}
+		}
+		if len(files) > 0 {
+			out = append(out, line(nil, files, d+f+"/"))
+		}
+	}
+	return out
+}
+
+// splitStep returns the dependency step to add before the source for RUN
+// k, an install that also installs the project (uv sync): the same RUN
+// told to install the dependencies only; "" when it cannot be written.
+func splitStep(ix *Index, k int, workspace string) string {
+	n := ix.Node(k)
+	ins, cmds, ok := ix.installsOf(k)
+	text := ix.Doc.Slice(n.Span())
+	if !ok || len(cmds) != 1 || len(ins) != 1 || ins[0].Tool != "uv" || strings.Contains(text, "#") || n.JSON {
+		return ""
+	}
+	flag := " --no-install-project"
+	if workspace != "" {
+		flag = " --no-install-workspace"
+	}
+	return strings.TrimRight(text, " \t\r\n") + flag
+}
+
+// orderSafeSplit reports whether the dependency step of RUN k may run
+// before the source copy c: nothing between them that it does not commute
+// with but the moved instructions.
+func orderSafeSplit(ix *Index, c, k int, chosen map[int]bool) bool {
+	for i := c + 1; i < k; i++ {
+		if chosen[i] {
+			continue
+		}
+		n := ix.Node(i)
+		if n.Cmd == "run" || n.Cmd == "workdir" || n.Cmd == "user" || n.Cmd == "shell" || n.Cmd == "env" || n.Cmd == "arg" || n.Cmd == "onbuild" {
+			return false
+		}
+	}
+	return true
 }
 
 // layerChunk is instruction i with the comment and blank lines before it,
@@ -257,32 +553,6 @@ func isManifest(src string) bool {
 		strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") || base == "package*.json"
 }
 
-// manifestDestOK reports whether manifests copied to dest land in the
-// directory the installs run in: dest is the working directory itself.
-func manifestDestOK(ix *Index, st Stage, c int, dest string) bool {
-	if strings.Contains(dest, "$") {
-		return false
-	}
-	if dest == "." || dest == "./" {
-		return true
-	}
-	workdir := ""
-	for i := st.First + 1; i < c; i++ {
-		if n := ix.Node(i); n.Cmd == "workdir" && len(n.Args) > 0 {
-			w := n.Args[0].Value
-			if strings.Contains(w, "$") {
-				return false
-			}
-			if strings.HasPrefix(w, "/") {
-				workdir = path.Clean(w)
-			} else if workdir != "" {
-				workdir = path.Join(workdir, w)
-			}
-		}
-	}
-	return workdir != "" && path.Clean(dest) == workdir
-}
-
 // notCopied drops the manifests an earlier COPY of the stage copies.
 func notCopied(ix *Index, st Stage, c int, manifests []string) []string {
 	have := map[string]bool{}
@@ -290,13 +560,22 @@ func notCopied(ix *Index, st Stage, c int, manifests []string) []string {
 		n := ix.Node(i)
 		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 {
 			for _, a := range n.Args[:len(n.Args)-1] {
-				have[strings.TrimSuffix(path.Base(a.Value), "*")] = true
+				if p, ok := contextPath(a.Value); ok {
+					have[p] = true
+				}
+				if strings.HasSuffix(a.Value, "*") || strings.Contains(a.Value, "*.") {
+					for _, m := range manifests {
+						if ok, _ := path.Match(strings.TrimPrefix(path.Clean("/"+a.Value), "/"), m); ok {
+							have[m] = true
+						}
+					}
+				}
 			}
 		}
 	}
 	var out []string
 	for _, m := range manifests {
-		if !have[strings.TrimSuffix(m, "*")] && !(m == "package*.json" && have["package.json"] && have["package-lock.json"]) {
+		if !have[strings.TrimSuffix(m, "/")] {
 			out = append(out, m)
 		}
 	}
@@ -309,42 +588,62 @@ const (
 	layerFixed   layerKind = iota // stays where it is
 	layerInstall                  // installs dependencies from manifests
 	layerAlone                    // depends on no file of the context
+	layerSplit                    // installs dependencies and the project: a dependency step goes first
 )
 
-// classifyLayer tells whether n can move above the source copy, and for a
-// dependency install, the manifests it reads.
-func classifyLayer(n Node) (layerKind, []string) {
+// classifyLayer tells whether instruction i can move above the source
+// copy: metadata that instructions need (ENV, ARG, WORKDIR) and RUNs of
+// system package managers move; dependency installs move after their
+// manifests. EXPOSE and LABEL stay: moving them saves nothing.
+func classifyLayer(ix *Index, i int) layerKind {
+	n := ix.Node(i)
 	switch n.Cmd {
-	case "env", "arg", "label", "expose":
-		return layerAlone, nil
+	case "env", "arg":
+		return layerAlone
+	case "workdir":
+		if len(n.Args) > 0 && strings.HasPrefix(n.Args[0].Value, "/") && !strings.Contains(n.Args[0].Value, "$") {
+			return layerAlone
+		}
+		return layerFixed
 	case "run":
 	default:
-		return layerFixed, nil
+		return layerFixed
 	}
 	if n.JSON || len(n.Heredocs) > 0 {
-		return layerFixed, nil
+		return layerFixed
 	}
 	for _, f := range n.Flags {
 		if !contextFree(f) {
-			return layerFixed, nil
+			return layerFixed
 		}
+	}
+	_, cmds, ok := ix.installsOf(i)
+	if !ok {
+		return layerFixed
 	}
 	kind := layerAlone
-	var files []string
-	for _, seg := range segments(n.Args) {
-		if len(seg) == 0 {
+	for _, c := range cmds {
+		if len(c.Words) == 0 {
 			continue
 		}
-		if m, ok := installManifests(seg); ok {
-			kind = layerInstall
-			files = appendNew(files, m...)
+		if in, ok := recognizeInstall(c.Words); ok {
+			switch {
+			case in.Fetch:
+				if kind == layerAlone {
+					kind = layerInstall
+				}
+			case in.Tool == "uv" && len(cmds) == 1:
+				kind = layerSplit
+			default:
+				return layerFixed
+			}
 			continue
 		}
-		if !systemCommand(seg) {
-			return layerFixed, nil
+		if !systemCommand(c.Words) {
+			return layerFixed
 		}
 	}
-	return kind, files
+	return kind
 }
 
 // contextFree reports whether a RUN flag reads nothing of the build
@@ -373,31 +672,6 @@ func contextFree(f Flag) bool {
 	return false
 }
 
-// segments splits a shell command's words at `&&` and `;`. It returns nil
-// when the command uses any other shell operator.
-func segments(args []Token) [][]string {
-	var out [][]string
-	var cur []string
-	for _, a := range args {
-		w := a.Value
-		switch {
-		case w == "&&" || w == ";":
-			out = append(out, cur)
-			cur = nil
-			continue
-		case strings.ContainsAny(w, "|<>&()`'\"") || strings.Contains(w, "$("):
-			return [][]string{{"|"}}
-		case strings.HasSuffix(w, ";"):
-			cur = append(cur, strings.TrimSuffix(w, ";"))
-			out = append(out, cur)
-			cur = nil
-			continue
-		}
-		cur = append(cur, w)
-	}
-	return append(out, cur)
-}
-
 // stripAssignments drops leading NAME=value words.
 func stripAssignments(seg []string) []string {
 	for len(seg) > 0 && strings.Contains(seg[0], "=") && !strings.HasPrefix(seg[0], "-") {
@@ -423,73 +697,6 @@ func hasWord(words []string, w string) bool {
 		}
 	}
 	return false
-}
-
-// installManifests recognises a dependency install and returns the
-// manifests it reads.
-func installManifests(seg []string) ([]string, bool) {
-	seg = stripAssignments(seg)
-	if len(seg) < 1 {
-		return nil, false
-	}
-	tool, rest := seg[0], seg[1:]
-	switch tool {
-	case "npm":
-		if len(rest) > 0 && (rest[0] == "ci" || rest[0] == "install" || rest[0] == "i") && len(positional(rest[1:])) == 0 {
-			return []string{"package*.json"}, true
-		}
-	case "yarn":
-		if (len(rest) == 0 || rest[0] == "install" || strings.HasPrefix(rest[0], "-")) && len(positional(rest)) <= 1 && (len(positional(rest)) == 0 || positional(rest)[0] == "install") {
-			return []string{"package.json", "yarn.lock*"}, true
-		}
-	case "pnpm":
-		if len(rest) > 0 && (rest[0] == "install" || rest[0] == "i") && len(positional(rest[1:])) == 0 {
-			return []string{"package.json", "pnpm-lock.yaml*"}, true
-		}
-	case "pip", "pip3", "python", "python3":
-		if tool == "python" || tool == "python3" {
-			if len(rest) < 2 || rest[0] != "-m" || rest[1] != "pip" {
-				return nil, false
-			}
-			rest = rest[2:]
-		}
-		return pipManifests(rest)
-	case "poetry":
-		if len(rest) > 0 && rest[0] == "install" && hasWord(rest, "--no-root") && len(positional(rest[1:])) == 0 {
-			return []string{"pyproject.toml", "poetry.lock*"}, true
-		}
-	case "pipenv":
-		if len(rest) > 0 && rest[0] == "install" && len(positional(rest[1:])) == 0 {
-			return []string{"Pipfile", "Pipfile.lock*"}, true
-		}
-	case "go":
-		if len(rest) >= 2 && rest[0] == "mod" && rest[1] == "download" && len(positional(rest[2:])) == 0 {
-			return []string{"go.mod", "go.sum*"}, true
-		}
-	case "bundle":
-		if len(rest) > 0 && rest[0] == "install" && len(positional(rest[1:])) == 0 {
-			return []string{"Gemfile", "Gemfile.lock*"}, true
-		}
-	case "composer":
-		if len(rest) > 0 && rest[0] == "install" && len(positional(rest[1:])) == 0 && (hasWord(rest, "--no-scripts") || hasWord(rest, "--no-autoloader")) {
-			return []string{"composer.json", "composer.lock*"}, true
-		}
-	case "mvn":
-		p := positional(rest)
-		if len(p) == 1 && (p[0] == "dependency:go-offline" || p[0] == "dependency:resolve") {
-			return []string{"pom.xml"}, true
-		}
-	case "gradle":
-		p := positional(rest)
-		if len(p) == 1 && p[0] == "dependencies" {
-			return []string{"build.gradle*", "settings.gradle*"}, true
-		}
-	case "dotnet":
-		if len(rest) > 0 && rest[0] == "restore" && len(positional(rest[1:])) == 0 {
-			return []string{"*.csproj"}, true
-		}
-	}
-	return nil, false
 }
 
 func pipManifests(rest []string) ([]string, bool) {
@@ -608,6 +815,16 @@ func commute(a, b Node, kinds map[int]layerKind) bool {
 			return false
 		}
 		return (o.Cmd == "copy" || o.Cmd == "add") && kinds[r.Index] != layerFixed
+	}
+	// A WORKDIR changes nothing of a COPY to an absolute folder.
+	if w, o := a, b; (w.Cmd == "workdir") != (o.Cmd == "workdir") {
+		if o.Cmd == "workdir" {
+			w, o = o, w
+		}
+		if (o.Cmd == "copy" || o.Cmd == "add") && len(o.Args) >= 2 {
+			dest := o.Args[len(o.Args)-1].Value
+			return strings.HasPrefix(dest, "/") && !strings.Contains(dest, "$")
+		}
 	}
 	vars := func(c string) bool { return c == "env" || c == "arg" }
 	if vars(a.Cmd) || vars(b.Cmd) {

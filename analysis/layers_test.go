@@ -3,58 +3,206 @@ package analysis
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 )
 
+// mapContext builds a build context from "path" or "path=content" items.
+func mapContext(files ...string) BuildContext {
+	m := fstest.MapFS{}
+	for _, f := range files {
+		name, data, _ := strings.Cut(f, "=")
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return BuildContext{FS: m}
+}
+
 // TestPlanLayersEcosystems checks the manifests copied before each kind of
-// dependency install, and where no plan is made.
+// dependency install, per package manager and workspace kind, and where
+// no plan is made.
 func TestPlanLayersEcosystems(t *testing.T) {
+	single := map[string]BuildContext{
+		"npm":      mapContext("package.json={}", "package-lock.json", "src/index.js"),
+		"yarn":     mapContext("package.json={}", "yarn.lock", ".yarnrc.yml", ".yarn/releases/yarn.cjs"),
+		"pnpm":     mapContext("package.json={}", "pnpm-lock.yaml", ".npmrc"),
+		"pip":      mapContext("requirements.txt", "constraints.txt", "app.py"),
+		"poetry":   mapContext("pyproject.toml", "poetry.lock"),
+		"pipenv":   mapContext("Pipfile", "Pipfile.lock"),
+		"uv":       mapContext("pyproject.toml", "uv.lock", ".python-version"),
+		"go":       mapContext("go.mod=module x", "go.sum", "main.go"),
+		"bundle":   mapContext("Gemfile", "Gemfile.lock"),
+		"composer": mapContext("composer.json", "composer.lock"),
+		"mvn":      mapContext("pom.xml=<project/>", "mvnw", ".mvn/wrapper/maven-wrapper.properties"),
+		"gradle":   mapContext("build.gradle.kts", "settings.gradle.kts=rootProject.name = \"x\"", "gradlew", "gradle/wrapper/gradle-wrapper.properties"),
+		"dotnet":   mapContext("App.csproj", "Program.cs", "bin/Debug/x.dll"),
+	}
 	for _, tc := range []struct {
-		install, manifest string // manifest "" means no plan
+		ctx, install string
+		manifests    []string // nil: no plan
 	}{
-		{"npm ci", "COPY package*.json ./"},
-		{"--mount=type=cache,target=/root/.npm npm ci", "COPY package*.json ./"},
-		{"npm install --omit=dev", "COPY package*.json ./"},
-		{"yarn install --frozen-lockfile", "COPY package.json yarn.lock* ./"},
-		{"pnpm install --frozen-lockfile", "COPY package.json pnpm-lock.yaml* ./"},
-		{"pip install --no-cache-dir -r requirements.txt", "COPY requirements.txt ./"},
-		{"python -m pip install -r requirements.txt -c constraints.txt", "COPY requirements.txt constraints.txt ./"},
-		{"poetry install --no-root", "COPY pyproject.toml poetry.lock* ./"},
-		{"pipenv install --deploy --system", "COPY Pipfile Pipfile.lock* ./"},
-		{"go mod download", "COPY go.mod go.sum* ./"},
-		{"bundle install", "COPY Gemfile Gemfile.lock* ./"},
-		{"composer install --no-dev --no-scripts", "COPY composer.json composer.lock* ./"},
-		{"mvn -B dependency:go-offline", "COPY pom.xml ./"},
-		{"gradle dependencies --no-daemon", "COPY build.gradle* settings.gradle* ./"},
-		{"dotnet restore", "COPY *.csproj ./"},
-		{"apt-get update && apt-get install -y curl", ""}, // moves, copies nothing
-		{"npm run build", ""},
-		{"npm ci && npm run build", ""},
-		{"pip install -r requirements/prod.txt", ""},
-		{"pip install .", ""},
-		{"poetry install", ""}, // installs the project itself: needs the source
-		{"composer install", ""},
-		{"./gradlew dependencies", ""},
-		{"npm ci | tee log", ""},
+		{"npm", "npm ci", []string{"COPY package.json package-lock.json ./"}},
+		{"npm", "--mount=type=cache,target=/root/.npm npm ci", []string{"COPY package.json package-lock.json ./"}},
+		{"npm", "npm install --omit=dev", []string{"COPY package.json package-lock.json ./"}},
+		{"yarn", "yarn install --frozen-lockfile", []string{"COPY package.json yarn.lock .yarnrc.yml ./", "COPY .yarn/releases/ ./.yarn/releases/"}},
+		{"pnpm", "pnpm install --frozen-lockfile", []string{"COPY package.json pnpm-lock.yaml .npmrc ./"}},
+		{"pip", "pip install --no-cache-dir -r requirements.txt", []string{"COPY requirements.txt ./"}},
+		{"pip", "python -m pip install -r requirements.txt -c constraints.txt", []string{"COPY requirements.txt constraints.txt ./"}},
+		{"poetry", "poetry install --no-root", []string{"COPY pyproject.toml poetry.lock ./"}},
+		{"pipenv", "pipenv install --deploy --system", []string{"COPY Pipfile Pipfile.lock ./"}},
+		{"go", "go mod download", []string{"COPY go.mod go.sum ./"}},
+		{"bundle", "bundle install", []string{"COPY Gemfile Gemfile.lock ./"}},
+		{"composer", "composer install --no-dev --no-scripts", []string{"COPY composer.json composer.lock ./"}},
+		{"mvn", "mvn -B dependency:go-offline", []string{"COPY pom.xml mvnw ./", "COPY .mvn/ ./.mvn/"}},
+		{"mvn", "./mvnw -B dependency:go-offline", []string{"COPY pom.xml mvnw ./", "COPY .mvn/ ./.mvn/"}},
+		{"gradle", "./gradlew dependencies --no-daemon", []string{"COPY settings.gradle.kts build.gradle.kts gradlew ./", "COPY gradle/ ./gradle/"}},
+		{"dotnet", "dotnet restore", []string{"COPY App.csproj ./"}},
+		{"npm", "apt-get update && apt-get install -y curl", []string{}}, // moves, copies nothing
+		{"npm", "npm run build", nil},
+		{"npm", "npm ci && npm run build", nil},
+		{"pip", "pip install -r requirements/prod.txt", nil},
+		{"pip", "pip install .", nil},
+		{"poetry", "poetry install", nil}, // installs the project itself: needs the source
+		{"composer", "composer install", nil},
+		{"npm", "npm ci | tee log", nil},
+		{"npm", "pip install -r requirements.txt", nil}, // the context has no requirements.txt
+		{"go", "npm ci", nil},                           // ... no package.json
 	} {
 		text := "FROM base\nWORKDIR /app\nCOPY . .\nRUN " + tc.install + "\nCMD [\"x\"]\n"
 		ix := Parse(NewDocument(text))
-		plan, reason := PlanLayers(ix, 0)
-		sys := strings.HasPrefix(tc.install, "apt-get")
+		plan, reason := PlanLayers(ix, 0, single[tc.ctx])
 		switch {
-		case tc.manifest == "" && !sys:
+		case tc.manifests == nil:
 			if plan != nil {
 				t.Errorf("%q: unexpected plan %q", tc.install, plan.Edit.Text)
 			}
 		case plan == nil:
 			t.Errorf("%q: no plan: %s", tc.install, reason)
-		case plan.ManifestCopy != tc.manifest:
-			t.Errorf("%q: manifest copy %q, want %q", tc.install, plan.ManifestCopy, tc.manifest)
+		default:
+			if diff := cmp.Diff(tc.manifests, plan.ManifestCopies, cmp.Transformer("nilEmpty", func(s []string) []string {
+				if s == nil {
+					return []string{}
+				}
+				return s
+			})); diff != "" {
+				t.Errorf("%q: manifest copies (-want +got):\n%s", tc.install, diff)
+			}
 		}
+	}
+	// Without a build context only system packages move.
+	if plan, _ := PlanLayers(Parse(NewDocument("FROM b\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")), 0, BuildContext{}); plan != nil {
+		t.Errorf("npm ci moved without a build context:\n%s", plan.Edit.Text)
+	}
+}
+
+// TestPlanLayersWorkspaces checks that every member manifest of each kind
+// of workspace is copied, keeping the folder layout: with COPY --parents
+// where the pinned frontend has it, else one COPY per folder.
+func TestPlanLayersWorkspaces(t *testing.T) {
+	for _, tc := range []struct {
+		name, syntax, install string
+		ctx                   BuildContext
+		want                  []string
+		kind                  string
+	}{
+		{"pnpm", "", "pnpm install --frozen-lockfile",
+			mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages:\n  - 'packages/*'\n  - 'apps/*'\n  - '!apps/legacy'\n",
+				"packages/ui/package.json={}", "packages/ui/src/x.ts", "apps/web/package.json={}", "apps/legacy/package.json={}", "patches/a.patch"),
+			[]string{"COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./", "COPY patches/ ./patches/",
+				"COPY apps/web/package.json ./apps/web/", "COPY packages/ui/package.json ./packages/ui/"}, "pnpm workspace"},
+		{"pnpm with --parents", "# syntax=docker/dockerfile:1.7-labs\n", "pnpm install --frozen-lockfile",
+			mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}", "packages/b/package.json={}"),
+			[]string{"COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./", "COPY --parents packages/a/package.json packages/b/package.json ./"}, "pnpm workspace"},
+		{"old frontend: no --parents", "# syntax=docker/dockerfile:1.6\n", "pnpm install",
+			mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}"),
+			[]string{"COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./", "COPY packages/a/package.json ./packages/a/"}, "pnpm workspace"},
+		{"yarn workspaces", "", "yarn install --immutable",
+			mapContext(`package.json={"workspaces": ["libs/*"]}`, "yarn.lock", "libs/core/package.json={}"),
+			[]string{"COPY package.json yarn.lock ./", "COPY libs/core/package.json ./libs/core/"}, "yarn workspaces"},
+		{"npm workspaces", "", "npm ci",
+			mapContext(`package.json={"workspaces": {"packages": ["svc/**"]}}`, "package-lock.json", "svc/a/package.json={}", "svc/b/c/package.json={}"),
+			[]string{"COPY package.json package-lock.json ./", "COPY svc/a/package.json ./svc/a/", "COPY svc/b/c/package.json ./svc/b/c/"}, "npm workspaces"},
+		{"go workspace", "", "go mod download",
+			mapContext("go.work=go 1.23\nuse (\n\t./api\n\t./lib\n)\n", "go.work.sum", "api/go.mod", "api/go.sum", "lib/go.mod"),
+			[]string{"COPY go.work go.work.sum ./", "COPY api/go.mod api/go.sum ./api/", "COPY lib/go.mod ./lib/"}, "Go workspace"},
+		{"uv workspace", "", "uv sync --frozen --no-install-workspace",
+			mapContext("pyproject.toml=[project]\nname = \"x\"\n[tool.uv.workspace]\nmembers = [\"packages/*\"]\n", "uv.lock", "packages/a/pyproject.toml"),
+			[]string{"COPY pyproject.toml uv.lock ./", "COPY packages/a/pyproject.toml ./packages/a/"}, "uv workspace"},
+		{"maven modules", "", "mvn -B dependency:go-offline",
+			mapContext("pom.xml=<project><modules><module>core</module><module>web</module></modules></project>", "core/pom.xml=<project/>",
+				"web/pom.xml=<project><modules><module>ui</module></modules></project>", "web/ui/pom.xml=<project/>"),
+			[]string{"COPY pom.xml ./", "COPY core/pom.xml ./core/", "COPY web/pom.xml ./web/", "COPY web/ui/pom.xml ./web/ui/"}, "Maven modules"},
+		{"gradle multi-project", "", "gradle dependencies",
+			mapContext("settings.gradle=include 'app', 'lib:util'\n", "build.gradle", "app/build.gradle", "lib/util/build.gradle.kts"),
+			[]string{"COPY settings.gradle build.gradle ./", "COPY app/build.gradle ./app/", "COPY lib/util/build.gradle.kts ./lib/util/"}, "Gradle multi-project"},
+		{".NET solution", "", "dotnet restore",
+			mapContext("App.sln", "src/Api/Api.csproj", "src/Core/Core.csproj", "Directory.Packages.props", "src/Api/obj/x.json"),
+			[]string{"COPY App.sln Directory.Packages.props ./", "COPY src/Api/Api.csproj ./src/Api/", "COPY src/Core/Core.csproj ./src/Core/"}, ".NET solution"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := tc.syntax + "FROM base\nWORKDIR /app\nCOPY . .\nRUN " + tc.install + "\nCMD [\"x\"]\n"
+			plan, reason := PlanLayers(Parse(NewDocument(text)), 0, tc.ctx)
+			if plan == nil {
+				t.Fatalf("no plan: %s", reason)
+			}
+			if diff := cmp.Diff(tc.want, plan.ManifestCopies); diff != "" {
+				t.Errorf("manifest copies (-want +got):\n%s", diff)
+			}
+			if plan.Workspace != tc.kind {
+				t.Errorf("workspace %q, want %q", plan.Workspace, tc.kind)
+			}
+		})
+	}
+}
+
+// TestPlanLayersPatterns checks the established patterns are left alone
+// and the rewrites experts expect.
+func TestPlanLayersPatterns(t *testing.T) {
+	pnpm := mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}")
+	for _, text := range []string{
+		"FROM node\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n",
+		"FROM rust AS builder\nWORKDIR /app\nCOPY --from=planner /app/recipe.json recipe.json\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release\n",
+		"FROM golang\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN go build -o /app\n",
+		"FROM python\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\nRUN uv sync --frozen\n",
+		"FROM node\nCOPY . .\nEXPOSE 3000\nRUN npm test\n", // EXPOSE moves for no gain
+	} {
+		if plan, _ := PlanLayers(Parse(NewDocument(text)), 0, pnpm); plan != nil {
+			t.Errorf("%q: unexpected plan:\n%s", text, plan.Edit.Text)
+		}
+	}
+	for _, tc := range []struct {
+		name, text string
+		ctx        BuildContext
+		want       string
+	}{
+		{"go mod download after a WORKDIR change", "FROM golang\nCOPY . /src\nWORKDIR /src\nRUN go mod download\nRUN go build -o /app\n",
+			mapContext("go.mod=module x", "go.sum"),
+			"WORKDIR /src\nCOPY go.mod go.sum /src/\nRUN go mod download\nCOPY . /src\n"},
+		{"dotnet restore after a WORKDIR change", "FROM sdk\nCOPY . /source\nWORKDIR /source\nRUN dotnet restore\nRUN dotnet publish -o /app\n",
+			mapContext("Api.csproj", "Program.cs"),
+			"WORKDIR /source\nCOPY Api.csproj /source/\nRUN dotnet restore\nCOPY . /source\n"},
+		{"uv sync gets a dependency step", "FROM python\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n",
+			mapContext("pyproject.toml", "uv.lock"),
+			"COPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\n"},
+		{"EXPOSE stays", "FROM node\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nRUN npm ci\n",
+			mapContext("package.json={}", "package-lock.json"),
+			"COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3000\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, reason := PlanLayers(Parse(NewDocument(tc.text)), 0, tc.ctx)
+			if plan == nil {
+				t.Fatalf("no plan: %s", reason)
+			}
+			if diff := cmp.Diff(tc.want, plan.Edit.Text); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
 // TestPlanLayersKeepsDependencies checks instructions that must not move.
 func TestPlanLayersKeepsDependencies(t *testing.T) {
+	ctx := mapContext("package.json={}", "package-lock.json")
 	for _, text := range []string{
 		"FROM b\nCOPY . .\nWORKDIR /app\nRUN npm ci\n", // the RUN would change directory
 		"FROM b\nCOPY . .\nUSER node\nRUN npm ci\n",    // ... or user
@@ -65,18 +213,18 @@ func TestPlanLayersKeepsDependencies(t *testing.T) {
 		"FROM b\nCOPY . .\nRUN --mount=type=cache,from=cachestage,target=/x npm ci\n",
 		"FROM b\nCOPY . .\nEXPOSE 80\n", // only metadata: not worth it
 	} {
-		if plan, _ := PlanLayers(Parse(NewDocument(text)), 0); plan != nil {
+		if plan, _ := PlanLayers(Parse(NewDocument(text)), 0, ctx); plan != nil {
 			t.Errorf("%q: unexpected plan:\n%s", text, plan.Edit.Text)
 		}
 	}
 	// An ENV or ARG that a moved RUN follows moves with it, above it, so the
 	// RUN keeps its environment.
 	text := "FROM b\nWORKDIR /app\nCOPY . .\nENV CI=true\nRUN npm ci\nRUN npm test\n"
-	plan, reason := PlanLayers(Parse(NewDocument(text)), 0)
+	plan, reason := PlanLayers(Parse(NewDocument(text)), 0, ctx)
 	if plan == nil {
 		t.Fatalf("no plan: %s", reason)
 	}
-	want := "ENV CI=true\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n"
+	want := "ENV CI=true\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n"
 	if plan.Edit.Text != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", plan.Edit.Text, want)
 	}

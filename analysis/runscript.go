@@ -103,7 +103,8 @@ func parseScript(script string, bash bool, comments bool) (*syntax.File, error) 
 // SimpleCommand is one simple command of a script: its words, each a
 // literal with its quotes removed.
 type SimpleCommand struct {
-	Words []string
+	Assigns []string // NAME=value before the command, literal
+	Words   []string
 }
 
 // ScriptCommands returns the simple commands of a script in order, when the
@@ -128,6 +129,20 @@ func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
 			return walk(c.X) && walk(c.Y)
 		case *syntax.CallExpr:
 			var sc SimpleCommand
+			for _, as := range c.Assigns {
+				if as.Append || as.Naked || as.Index != nil || as.Array != nil {
+					return false
+				}
+				val := ""
+				if as.Value != nil {
+					v, ok := literalWord(as.Value)
+					if !ok {
+						return false
+					}
+					val = v
+				}
+				sc.Assigns = append(sc.Assigns, as.Name.Value+"="+val)
+			}
 			for _, w := range c.Args {
 				lit, ok := literalWord(w)
 				if !ok {

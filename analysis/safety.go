@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -28,6 +29,10 @@ type Intended struct {
 	// USER, SHELL, ENV and ARGs, and SkipClosure the check of the final
 	// stage's instructions, for refactorings that change them on purpose.
 	SkipRunEnv, SkipClosure bool
+	// Context, when its FS is set, is the build context: every dependency
+	// install must still find each manifest it found before (the model of
+	// Manifests, per package manager).
+	Context BuildContext
 }
 
 // CheckSafety checks that after is a safe refactoring of before:
@@ -97,9 +102,39 @@ func (b *Baseline) Check(after *Document, want Intended) error {
 	}
 	// RUN environments.
 	if !want.SkipRunEnv {
-		if extra, missing := multisetDiff(as.runs(), b.runs); len(extra)+len(missing) > 0 {
+		extra, missing := multisetDiff(as.runs(), b.runs)
+		// A RUN the refactoring adds (a dependency step) is intended.
+		added := map[string]int{}
+		for _, a := range want.Added {
+			added[a]++
+		}
+		extra = slices.DeleteFunc(extra, func(r string) bool {
+			ins, _, _ := strings.Cut(r, "\x00")
+			if added[ins] > 0 {
+				added[ins]--
+				return true
+			}
+			return false
+		})
+		if len(extra)+len(missing) > 0 {
 			got := append(extra, missing...)
 			return fmt.Errorf("a RUN's WORKDIR, USER, SHELL, ENV or ARGs changed: %s", strings.ReplaceAll(got[0], "\x00", " | "))
+		}
+	}
+	// Dependency installs and the manifests the build context gives them.
+	if want.Context.FS != nil {
+		before, after := newSafetyView(bix).installInputs(want.Context), as.installInputs(want.Context)
+		for key, files := range before {
+			got := map[string]bool{}
+			for _, f := range after[key] {
+				got[f] = true
+			}
+			for _, f := range files {
+				if !got[f] {
+					run, _, _ := strings.Cut(key, "\x00")
+					return fmt.Errorf("%s no longer finds %s", run, f)
+				}
+			}
 		}
 	}
 	if want.SkipClosure || bix.StageCount() == 0 || aix.StageCount() == 0 {
@@ -255,6 +290,133 @@ func (v *safetyView) normalize(n Node) string {
 // instructions.
 func NormalizeInstruction(ix *Index, i int) string {
 	return newSafetyView(ix).normalize(ix.Node(i))
+}
+
+// installInputs maps each dependency install RUN (its normalized text and
+// working directory, numbered among equals) to the manifests, as image
+// paths, that the build context's files copied before it put where it
+// reads them.
+func (v *safetyView) installInputs(ctx BuildContext) map[string][]string {
+	ix := v.ix
+	out := map[string][]string{}
+	seen := map[string]int{}
+	for i := 0; i < ix.Len(); i++ {
+		n := ix.Node(i)
+		if n.Cmd != "run" {
+			continue
+		}
+		ins, _, _ := ix.installsOf(i)
+		s := ix.StageOf(i)
+		if len(ins) == 0 || s < 0 {
+			continue
+		}
+		st := ix.Stage(s)
+		wd := workdirAt(ix, st, i)
+		if wd == "" {
+			continue
+		}
+		copies := contextCopies(ix, st, i)
+		// The context folder the source copy put at the working directory.
+		dir := ""
+		for _, c := range copies {
+			if c.dest == wd && c.dir {
+				dir = c.src
+			}
+		}
+		key := v.normalize(n) + "\x00" + wd
+		seen[key]++
+		key += "\x00" + strconv.Itoa(seen[key])
+		var present []string
+		for _, in := range ins {
+			files, _, ok := ctx.Manifests(in, dir)
+			if !ok {
+				continue
+			}
+			for _, f := range files {
+				rel := strings.TrimPrefix(strings.TrimPrefix(f, dir), "/")
+				want := path.Join(wd, rel)
+				for _, c := range copies {
+					if c.brings(f, want) {
+						present = append(present, want)
+						break
+					}
+				}
+			}
+		}
+		out[key] = present
+	}
+	return out
+}
+
+// contextCopy is a COPY or ADD of one build-context source.
+type contextCopy struct {
+	src     string // context path, "" for the whole context
+	dest    string // absolute image path
+	dir     bool   // src is a folder copied into dest
+	parents bool
+	many    bool // dest is a folder for the sources
+}
+
+// contextCopies lists the context copies of stage st before instruction
+// i, those of the stages it is built on first.
+func contextCopies(ix *Index, st Stage, i int) []contextCopy {
+	return contextCopiesIn(ix, st, i, 0)
+}
+
+func contextCopiesIn(ix *Index, st Stage, i, hops int) []contextCopy {
+	var out []contextCopy
+	if st.BaseStage >= 0 && hops < ix.StageCount() {
+		base := ix.Stage(st.BaseStage)
+		out = contextCopiesIn(ix, base, base.End, hops+1)
+	}
+	for k := st.First + 1; k < i; k++ {
+		n := ix.Node(k)
+		if n.Cmd != "copy" && n.Cmd != "add" || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+			continue
+		}
+		dest := absDest(ix, st, k, n.Args[len(n.Args)-1].Value)
+		if dest == "" {
+			continue
+		}
+		srcs := n.Args[:len(n.Args)-1]
+		for _, a := range srcs {
+			p, ok := contextPath(a.Value)
+			if !ok {
+				continue
+			}
+			out = append(out, contextCopy{src: p, dest: dest, parents: n.Flag("parents") != nil,
+				dir:  p == "" || strings.HasSuffix(a.Value, "/") || a.Value == ".",
+				many: len(srcs) > 1 || strings.HasSuffix(n.Args[len(n.Args)-1].Value, "/") || strings.ContainsAny(p, "*?[")})
+		}
+	}
+	return out
+}
+
+// brings reports whether the copy puts context file f at image path want.
+func (c contextCopy) brings(f, want string) bool {
+	f = strings.TrimSuffix(f, "/")
+	switch {
+	case c.parents:
+		if ok, _ := path.Match(c.src, f); ok || c.src == f {
+			return path.Join(c.dest, f) == want
+		}
+		return false
+	case c.dir && c.src == f:
+		return c.dest == want
+	case c.src == "" || c.dir && strings.HasPrefix(f, c.src+"/"):
+		return path.Join(c.dest, strings.TrimPrefix(strings.TrimPrefix(f, c.src), "/")) == want
+	case c.src == f || strings.ContainsAny(c.src, "*?[") && matches(c.src, f):
+		if c.many {
+			return path.Join(c.dest, path.Base(f)) == want
+		}
+		return c.dest == want
+	}
+	return false
+}
+
+func matches(pattern, name string) bool {
+	ok, _ := path.Match(pattern, name)
+	return ok
 }
 
 // refs lists every reference to a stage by the content it reaches.

@@ -40,3 +40,48 @@ func TestCheckSafetyConfig(t *testing.T) {
 		t.Errorf("got %v, want a configuration change", err)
 	}
 }
+
+// TestCheckSafetyContext shows the checker, given the build context,
+// catches a reordering whose COPY no longer brings what an install reads,
+// per package manager and workspace, and accepts the planner's own.
+func TestCheckSafetyContext(t *testing.T) {
+	pnpm := mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}", "patches/x.patch")
+	for _, tc := range []struct {
+		name, before, after string
+		ctx                 BuildContext
+		wantErr             string
+	}{
+		{"npm lockfile left behind", "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+			"FROM node\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\n",
+			mapContext("package.json={}", "package-lock.json"), "run npm ci no longer finds /app/package-lock.json"},
+		{"pnpm workspace members left behind", "FROM node\nWORKDIR /app\nCOPY . .\nRUN pnpm install\n",
+			"FROM node\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./\nCOPY patches/ ./patches/\nRUN pnpm install\nCOPY . .\n",
+			pnpm, "run pnpm install no longer finds /app/packages/a/package.json"},
+		{"go.sum left behind", "FROM golang\nCOPY . /src\nWORKDIR /src\nRUN go mod download\n",
+			"FROM golang\nWORKDIR /src\nCOPY go.mod /src/\nRUN go mod download\nCOPY . /src\n",
+			mapContext("go.mod=module x", "go.sum"), "run go mod download no longer finds /src/go.sum"},
+		{"manifests copied elsewhere", "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+			"FROM python\nWORKDIR /app\nCOPY requirements.txt /tmp/\nRUN pip install -r requirements.txt\nCOPY . .\n",
+			mapContext("requirements.txt"), "no longer finds /app/requirements.txt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckSafety(NewDocument(tc.before), NewDocument(tc.after), Intended{Added: []string{"copy"}, SkipClosure: true, Context: tc.ctx})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("got %v, want an error with %q", err, tc.wantErr)
+			}
+			// The planner's own reordering passes.
+			plan, reason := PlanLayers(Parse(NewDocument(tc.before)), 0, tc.ctx)
+			if plan == nil {
+				t.Fatalf("no plan: %s", reason)
+			}
+			after := ApplyEdits(tc.before, []Edit{plan.Edit})
+			var added []string
+			for _, m := range append(plan.ManifestCopies, plan.Added...) {
+				added = append(added, NormalizeInstruction(Parse(NewDocument("FROM x\n"+m+"\n")), 1))
+			}
+			if err := CheckSafety(NewDocument(tc.before), NewDocument(after), Intended{Added: added, Context: tc.ctx}); err != nil {
+				t.Errorf("the plan fails the checker: %v\n%s", err, after)
+			}
+		})
+	}
+}

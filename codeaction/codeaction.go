@@ -50,6 +50,9 @@ type Request struct {
 	// Only restricts the kinds wanted; empty means every kind.
 	Only    []Kind
 	Trigger Trigger
+	// Context is the document's build context (FS nil when unknown), which
+	// the layer refactorings read.
+	Context analysis.BuildContext
 	// Diagnostics are the document's diagnostics with their fixes; quick
 	// fixes come from those overlapping Span, the fix-all action from all.
 	Diagnostics []Diagnostic
@@ -126,6 +129,7 @@ var producers = []producer{
 	{name: "splitStage", kind: SplitStageKind, fn: splitStage},
 	{name: "buildRuntime", kind: BuildRuntime, fn: buildRuntime},
 	{name: "reorderLayers", kind: ReorderLayers, fn: reorderLayers},
+	{name: "cacheMount", kind: CacheMount, fn: cacheMount},
 	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: fixAll},
 }
 

@@ -3,6 +3,7 @@ package codeaction
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -13,13 +14,19 @@ import (
 // in text, applied, or fails.
 func act(t *testing.T, text, at, id string) (string, *Action) {
 	t.Helper()
+	return actIn(t, analysis.BuildContext{}, text, at, id)
+}
+
+// actIn is act with a build context.
+func actIn(t *testing.T, ctx analysis.BuildContext, text, at, id string) (string, *Action) {
+	t.Helper()
 	doc := analysis.NewDocument(text)
 	ix := analysis.Parse(doc)
 	off := strings.Index(text, at)
 	if off < 0 {
 		t.Fatalf("%q not in text", at)
 	}
-	acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: off, End: off}})
+	acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: off, End: off}, Context: ctx})
 	for i := range acts {
 		if strings.HasPrefix(acts[i].ID, id) {
 			edits, err := acts[i].Resolve()
@@ -52,7 +59,7 @@ func noAction(t *testing.T, text, at, id string) {
 func TestSplitStage(t *testing.T) {
 	const in = "FROM alpine AS app\nARG V=1\nRUN echo a\nRUN echo $V\n\nFROM alpine\nCOPY --from=0 /x /x\nCOPY --from=app /y /y\n"
 	got, _ := act(t, in, "RUN echo $V", "splitStage")
-	want := "FROM alpine AS app-base\nARG V=1\nRUN echo a\n\nFROM app-base AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
+	want := "FROM alpine AS app-setup\nARG V=1\nRUN echo a\n\nFROM app-setup AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -66,13 +73,14 @@ func TestSplitStage(t *testing.T) {
 
 func TestReorderLayers(t *testing.T) {
 	const in = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nENV NODE_ENV=production\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n"
-	got, _ := act(t, in, "RUN npm ci", "reorderLayers")
-	want := "FROM node:20\nWORKDIR /app\nEXPOSE 3000\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nENV NODE_ENV=production\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n"
+	ctx := analysis.BuildContext{FS: fstest.MapFS{"package.json": {Data: []byte("{}")}, "package-lock.json": {}}}
+	got, _ := actIn(t, ctx, in, "RUN npm ci", "reorderLayers")
+	want := "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nENV NODE_ENV=production\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	added := "copy package*.json ./"
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{Added: []string{added}}); err != nil {
+	added := "copy package.json package-lock.json ./"
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{Added: []string{added}, Context: ctx}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm run build && npm ci\n", "RUN", "reorderLayers")
@@ -81,15 +89,18 @@ func TestReorderLayers(t *testing.T) {
 
 func TestBuildRuntime(t *testing.T) {
 	const in = "FROM golang:1.22\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
-	got, a := act(t, in, "RUN go", "buildRuntime:scratch")
-	if !a.Preferred {
-		t.Error("scratch is not preferred")
+	if _, a := act(t, in, "RUN go", "buildRuntime:gcr.io/distroless/static"); !a.Preferred {
+		t.Error("distroless/static (CA certificates) is not preferred")
 	}
-	want := "FROM golang:1.22 AS build\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
+	got, a := act(t, in, "RUN go", "buildRuntime:scratch")
+	if a.Preferred || !strings.Contains(a.Title, "CA certificates") {
+		t.Errorf("scratch: preferred %v, title %q", a.Preferred, a.Title)
+	}
+	want := "FROM golang:1.22 AS build\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /out/app ./cmd/app\n\nFROM scratch\nWORKDIR /src\nENV CGO_ENABLED=0\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /out/app\nEXPOSE 8080\nCMD [\"/out/app\"]\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
+	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 2, SkipClosure: true}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM golang:1.22\nCOPY . .\nRUN go build ./...\n", "RUN", "buildRuntime")

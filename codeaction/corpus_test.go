@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
@@ -37,7 +38,7 @@ func TestCorpusRefactorings(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	type counts struct{ offered, applied, failed int }
-	var split, reorder, runtime counts
+	var split, reorder, reorderCtx, runtime counts
 	var failures []string
 	var base *analysis.Baseline
 	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want analysis.Intended) {
@@ -80,19 +81,32 @@ func TestCorpusRefactorings(t *testing.T) {
 			}
 		}
 		for s := 0; s < ix.StageCount(); s++ {
-			if plan, _ := analysis.PlanLayers(ix, s); plan != nil {
+			for k, ctx := range []analysis.BuildContext{{}, genericContext} {
+				plan, _ := analysis.PlanLayers(ix, s, ctx)
+				if plan == nil {
+					continue
+				}
 				var added []string
-				if plan.ManifestCopy != "" {
-					mix := analysis.Parse(analysis.NewDocument("FROM x\n" + plan.ManifestCopy + "\n"))
+				for _, line := range append(append([]string(nil), plan.ManifestCopies...), plan.Added...) {
+					mix := analysis.Parse(analysis.NewDocument("FROM x\n" + line + "\n"))
 					added = append(added, analysis.NormalizeInstruction(mix, 1))
 				}
-				check(&reorder, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, analysis.Intended{Added: added})
+				c := &reorder
+				if k == 1 {
+					c = &reorderCtx
+				}
+				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, analysis.Intended{Added: added, Context: ctx})
 			}
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
 			if plan, _ := planRuntime(ix, s); plan != nil {
+				want := analysis.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
+				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
+					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
+					want.Added = append(want.Added, analysis.NormalizeInstruction(mix, 1))
+				}
 				for _, base := range plan.bases {
-					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), analysis.Intended{NewRefs: -1, SkipClosure: true})
+					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), want)
 				}
 			}
 		}
@@ -102,7 +116,8 @@ func TestCorpusRefactorings(t *testing.T) {
 		t.Error(f)
 	}
 	t.Logf("split stage: offered %d, applied %d, checker failures %d", split.offered, split.applied, split.failed)
-	t.Logf("reorder layers: offered %d, applied %d, checker failures %d", reorder.offered, reorder.applied, reorder.failed)
+	t.Logf("reorder layers, no build context: offered %d, applied %d, checker failures %d", reorder.offered, reorder.applied, reorder.failed)
+	t.Logf("reorder layers, a one-package context with every manifest: offered %d, applied %d, checker failures %d", reorderCtx.offered, reorderCtx.applied, reorderCtx.failed)
 	t.Logf("build/runtime: offered %d, applied %d, checker failures %d", runtime.offered, runtime.applied, runtime.failed)
 	if split.offered == 0 {
 		t.Error("split stage was offered nowhere in the corpus")
@@ -110,6 +125,28 @@ func TestCorpusRefactorings(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// genericContext is a one-package build context holding the manifests of
+// every package manager, for running the layer planner over the corpus,
+// whose files come without their contexts.
+var genericContext = func() analysis.BuildContext {
+	m := fstest.MapFS{}
+	for _, f := range []string{"package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt",
+		"pyproject.toml", "poetry.lock", "uv.lock", "Pipfile", "Pipfile.lock", "go.mod", "go.sum", "Gemfile", "Gemfile.lock",
+		"composer.json", "composer.lock", "pom.xml", "build.gradle", "settings.gradle", "App.csproj"} {
+		data := ""
+		switch f {
+		case "package.json":
+			data = "{}"
+		case "pom.xml":
+			data = "<project/>"
+		case "go.mod":
+			data = "module example.com/app"
+		}
+		m[f] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return analysis.BuildContext{FS: m}
+}()
 
 // TestCorpusActions asks for every action at every instruction of every
 // corpus file, resolves it and applies it: no producer may fail, and every

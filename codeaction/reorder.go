@@ -14,12 +14,15 @@ func reorderLayers(r *Request) ([]Action, string) {
 	if s < 0 {
 		return nil, "not inside a stage"
 	}
-	plan, reason := analysis.PlanLayers(ix, s)
+	plan, reason := analysis.PlanLayers(ix, s, r.Context)
 	if plan == nil {
 		return nil, reason
 	}
 	title := "Reorder layers for caching: install dependencies before copying the source"
-	if len(plan.Installs) == 0 {
+	if plan.Workspace != "" {
+		title += " (every " + plan.Workspace + " manifest)"
+	}
+	if len(plan.Installs) == 0 && len(plan.Added) == 0 {
 		title = "Reorder layers for caching: move what does not need the source above its copy"
 	}
 	return []Action{{

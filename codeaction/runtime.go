@@ -18,7 +18,27 @@ type runtimePlan struct {
 	bases     []string // runtime bases, most fitting first
 	shellLess map[string]bool
 	copies    []artifact
-	static    bool // a static site: nginx serves it; no command is carried
+	static    *staticSite // a static site: nginx serves it; no command is carried
+	// prune is the builder's last step that drops development
+	// dependencies (Node), "" for none.
+	prune string
+	// venv, for Python, is the virtual environment the builder installs
+	// into (before the RUN at venvAt) and the runtime copies.
+	venv   string
+	venvAt int
+	// changes says what the runtime does differently, for the title and a
+	// comment in the runtime stage.
+	changes string
+	// certs lists bases that get the builder's CA certificates copied.
+	certs map[string]bool
+}
+
+// staticSite is how the original served its build output.
+type staticSite struct {
+	dir    string
+	port   string
+	single bool   // unknown paths answered with index.html (serve -s)
+	server string // the command it replaces, for the comment
 }
 
 // buildRuntime offers "Split into build and runtime stages", one action
@@ -41,8 +61,15 @@ func buildRuntime(r *Request) ([]Action, string) {
 			continue
 		}
 		base := base
+		title := fmt.Sprintf("Split into build and runtime stages (%s, runtime on %s", plan.ecosystem, base)
+		if plan.certs[base] {
+			title += " with the builder's CA certificates"
+		}
+		if plan.changes != "" {
+			title += "; " + plan.changes
+		}
 		out = append(out, Action{
-			Title:     fmt.Sprintf("Split into build and runtime stages (%s, runtime on %s)", plan.ecosystem, base),
+			Title:     title + ")",
 			Kind:      BuildRuntime,
 			ID:        "buildRuntime:" + base,
 			Preferred: k == 0,
@@ -180,9 +207,14 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		if n.Cmd != "run" || n.JSON {
 			continue
 		}
-		words := make([]string, len(n.Args))
-		for k, a := range n.Args {
-			words[k] = a.Value
+		// The script's commands, read with a shell parser, as one word list.
+		cmds, ok := analysis.RunCommands(ix, i)
+		if !ok {
+			continue
+		}
+		var words []string
+		for _, c := range cmds {
+			words = append(append(words, c.Assigns...), c.Words...)
 		}
 		if len(words) == 0 {
 			continue
@@ -200,8 +232,11 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 			}
 			p := &runtimePlan{ecosystem: "Go", copies: []artifact{{out, out}}, shellLess: map[string]bool{}}
 			if static {
-				p.bases = []string{"scratch", "gcr.io/distroless/static-debian12", "alpine:3"}
+				// distroless/static has CA certificates (and tzdata); scratch
+				// gets the builder's, so HTTPS clients keep working.
+				p.bases = []string{"gcr.io/distroless/static-debian12", "scratch", "alpine:3"}
 				p.shellLess["scratch"], p.shellLess["gcr.io/distroless/static-debian12"] = true, true
+				p.certs = map[string]bool{"scratch": true}
 			} else {
 				p.bases = []string{"gcr.io/distroless/base-debian12", "debian:bookworm-slim"}
 				if strings.Contains(tag, "alpine") {
@@ -240,10 +275,20 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 			if runWD == "" || runWD == "?" || repo != "node" {
 				continue
 			}
+			if site := servedSite(cmdWords); site != nil {
+				if site.dir == "" {
+					continue
+				}
+				out := path.Join(runWD, site.dir)
+				changes := "nginx instead of " + site.server + " on port " + site.port
+				if site.single {
+					changes += ", unknown paths answered with index.html as before"
+				}
+				return &runtimePlan{ecosystem: "static site", static: site, bases: []string{"nginx:alpine"}, changes: changes,
+					copies: []artifact{{out + "/", "/usr/share/nginx/html/"}}}, ""
+			}
 			dir := ""
-			serve := false
 			for _, w := range cmdWords {
-				serve = serve || w == "serve" || w == "http-server"
 				for _, d := range []string{"dist", "build", "out"} {
 					if w == d || strings.HasPrefix(w, d+"/") || strings.HasPrefix(w, "./"+d) {
 						dir = d
@@ -254,21 +299,35 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 				continue
 			}
 			out := path.Join(runWD, dir)
-			if serve {
-				return &runtimePlan{ecosystem: "static site", static: true, bases: []string{"nginx:alpine"},
-					copies: []artifact{{out + "/", "/usr/share/nginx/html/"}}}, ""
-			}
 			// node_modules may hold native modules built for the builder's C
 			// library: the runtime keeps it (musl on alpine, glibc otherwise).
 			nodeBase := "node:" + version + "-slim"
 			if strings.Contains(tag, "alpine") {
 				nodeBase = "node:" + version + "-alpine"
 			}
-			return &runtimePlan{ecosystem: "Node", bases: []string{nodeBase}, copies: []artifact{
-				{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
-				{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
-				{out + "/", out + "/"},
-			}}, ""
+			prune := "npm prune --omit=dev"
+			switch words[0] {
+			case "pnpm":
+				prune = "pnpm prune --prod"
+			case "yarn":
+				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
+			}
+			return &runtimePlan{ecosystem: "Node", bases: []string{nodeBase}, prune: prune, changes: "dev dependencies pruned",
+				copies: []artifact{
+					{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
+					{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
+					{out + "/", out + "/"},
+				}}, ""
+		case (words[0] == "pip" || words[0] == "pip3") && hasWord(words, "install") && hasWord(words, "-r") && !hasWord(words, "--user") && !hasWord(words, "--target") && !hasWord(words, "--prefix"):
+			if workdir == "" || workdir == "?" || repo != "python" || version == "" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
+				continue
+			}
+			changes := "dependencies in a virtual environment at /opt/venv"
+			if systemPackages(ix, s) {
+				changes += "; packages the builder installs with its system package manager stay in the builder"
+			}
+			return &runtimePlan{ecosystem: "Python", bases: []string{"python:" + version + "-slim"}, venv: "/opt/venv", venvAt: i, changes: changes,
+				copies: []artifact{{"/opt/venv/", "/opt/venv/"}, {workdir + "/", workdir + "/"}}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && hasWord(words, "install") && hasWord(words, "--user"):
 			if workdir == "" || workdir == "?" || repo != "python" || version == "" {
 				continue
@@ -279,6 +338,64 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		}
 	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// servedSite reads a static file server command (serve, http-server) and
+// how it serves, or nil.
+func servedSite(words []string) *staticSite {
+	for k, w := range words {
+		if w != "serve" && w != "http-server" {
+			continue
+		}
+		site := &staticSite{port: "3000", server: w}
+		if w == "http-server" {
+			site.port = "8080"
+		}
+		rest := words[k+1:]
+		for j := 0; j < len(rest); j++ {
+			a := rest[j]
+			switch {
+			case a == "-s" || a == "--single":
+				site.single = w == "serve"
+			case (a == "-l" || a == "--listen") && w == "serve" || (a == "-p" || a == "--port") && w == "http-server":
+				if j+1 >= len(rest) {
+					return nil
+				}
+				j++
+				p := rest[j]
+				if i := strings.LastIndexByte(p, ':'); i >= 0 {
+					p = p[i+1:]
+				}
+				if strings.Trim(p, "0123456789") != "" || p == "" {
+					return nil // a socket or a variable: not a port we can keep
+				}
+				site.port = p
+			case strings.HasPrefix(a, "-"):
+				return nil // an option whose behaviour nginx would not keep
+			default:
+				site.dir = strings.TrimSuffix(strings.TrimPrefix(a, "./"), "/")
+			}
+		}
+		if strings.ContainsAny(site.dir, "$/") {
+			site.dir = ""
+		}
+		return site
+	}
+	return nil
+}
+
+// systemPackages reports whether stage s installs packages with the
+// system package manager.
+func systemPackages(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if ix.Node(i).Cmd == "run" {
+			if _, sys := analysis.RunKinds(ix, i); sys {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isTool reports whether word runs tool or its wrapper script (mvnw,
@@ -346,16 +463,23 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *runtimePlan, base string
 		end := from.Abs(from.Base.Span).End
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + as + " " + builder})
 	}
+	kw := func(w string) string { return keyword(from, w) }
 	var env, conf []string
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
+		if plan.venv != "" && i == plan.venvAt {
+			// The builder installs into a virtual environment the runtime copies.
+			at := doc.LineStart(doc.LineOf(n.Start))
+			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at},
+				Text: kw("RUN") + " python -m venv " + plan.venv + nl + kw("ENV") + " PATH=\"" + plan.venv + "/bin:$PATH\"" + nl})
+		}
 		if !carried[n.Cmd] {
 			continue
 		}
 		text := doc.Slice(n.Span())
 		switch n.Cmd {
 		case "arg", "env", "workdir", "user":
-			if plan.static && (n.Cmd == "workdir" || n.Cmd == "user") {
+			if plan.static != nil && (n.Cmd == "workdir" || n.Cmd == "user") {
 				continue
 			}
 			if n.Cmd == "user" {
@@ -367,29 +491,69 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *runtimePlan, base string
 		}
 		line := doc.LineOf(n.Start)
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: lineAfter(doc, n.Start+n.Len)}})
-		if plan.static && n.Cmd != "label" {
+		if plan.static != nil && n.Cmd != "label" && n.Cmd != "expose" {
 			continue
 		}
 		conf = append(conf, text)
 	}
-	kw := func(w string) string { return keyword(from, w) }
-	lines := []string{from.Keyword.Value + " " + base}
+	text := doc.Text()
+	head := nl // a blank line between the stages
+	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
+		head = nl + nl
+	}
+	if plan.prune != "" {
+		// The builder's last step: the runtime copies node_modules.
+		head = strings.TrimSuffix(head, nl) + kw("RUN") + " " + plan.prune + nl + nl
+	}
+	var lines []string
+	lines = append(lines, from.Keyword.Value+" "+base)
 	if runtimeName != "" {
-		lines[0] += " " + as + " " + runtimeName
+		lines[len(lines)-1] += " " + as + " " + runtimeName
+	}
+	if plan.changes != "" {
+		lines = append(lines, "# Runtime stage: "+plan.changes+".")
 	}
 	lines = append(lines, env...)
+	if plan.venv != "" {
+		lines = append(lines, kw("ENV")+" PATH=\""+plan.venv+"/bin:$PATH\"")
+	}
+	if plan.certs[base] {
+		lines = append(lines, kw("COPY")+" --from="+builder+" /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/")
+	}
 	for _, c := range plan.copies {
 		lines = append(lines, kw("COPY")+" --from="+builder+" "+c.src+" "+c.dst)
 	}
-	if plan.static {
-		lines = append(lines, kw("EXPOSE")+" 80")
+	if site := plan.static; site != nil {
+		// nginx keeps the port and, for serve -s, the single-page fallback.
+		fallback := "=404"
+		if site.single {
+			fallback = "/index.html"
+		}
+		lines = append(lines, kw("COPY")+" <<'EOF' /etc/nginx/conf.d/default.conf",
+			"server {",
+			"    listen "+site.port+";",
+			"    root /usr/share/nginx/html;",
+			"    location / {",
+			"        try_files $uri $uri/ "+fallback+";",
+			"    }",
+			"}",
+			"EOF")
+		if !hasExpose(ix, s) {
+			lines = append(lines, kw("EXPOSE")+" "+site.port)
+		}
 	}
 	lines = append(lines, conf...)
-	text := doc.Text()
-	prefix := nl
-	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
-		prefix = nl + nl
-	}
-	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.Len(), End: doc.Len()}, Text: prefix + strings.Join(lines, nl) + nl})
+	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.Len(), End: doc.Len()}, Text: head + strings.Join(lines, nl) + nl})
 	return sortEdits(edits)
+}
+
+// hasExpose reports whether stage s has an EXPOSE.
+func hasExpose(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if ix.Node(i).Cmd == "expose" {
+			return true
+		}
+	}
+	return false
 }

@@ -28,6 +28,63 @@ func splitStage(r *Request) ([]Action, string) {
 	}}, ""
 }
 
+// mayNameStage reports whether a reference built from variables could
+// name a stage: its literal text has none of the ':', '/' and '@' that an
+// image reference has and a stage name cannot (`node:${VERSION}` is an
+// image whatever the ARG holds).
+func mayNameStage(v string) bool {
+	var lit strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '$' && i+1 < len(v) && v[i+1] == '{':
+			depth := 0
+			for ; i < len(v); i++ {
+				if v[i] == '{' {
+					depth++
+				} else if v[i] == '}' {
+					if depth--; depth == 0 {
+						break
+					}
+				}
+			}
+		case v[i] == '$':
+			for i+1 < len(v) && (v[i+1] == '_' || 'a' <= v[i+1]|0x20 && v[i+1]|0x20 <= 'z' || '0' <= v[i+1] && v[i+1] <= '9') {
+				i++
+			}
+		default:
+			lit.WriteByte(v[i])
+		}
+	}
+	return !strings.ContainsAny(lit.String(), ":/@")
+}
+
+// partKind names what instructions [from, to) do, for the stage that
+// holds them: "deps" when they install dependencies, "system" when they
+// install system packages, "source" when they copy the build context,
+// else "setup".
+func partKind(ix *analysis.Index, from, to int) string {
+	deps, system, source := false, false, false
+	for i := from; i < to; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "copy", "add":
+			source = source || n.Flag("from") == nil
+		case "run":
+			d, s := analysis.RunKinds(ix, i)
+			deps, system = deps || d, system || s
+		}
+	}
+	switch {
+	case deps:
+		return "deps"
+	case system:
+		return "system"
+	case source:
+		return "source"
+	}
+	return "setup"
+}
+
 // SplitStage cuts the stage holding instruction i in two before i. The
 // first part becomes a stage of its own with a fresh name; the second
 // starts FROM it and keeps the stage's name, so every reference still
@@ -72,20 +129,21 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 		}
 	}
 	for _, ref := range ix.Refs() {
-		if ref.Resolution == analysis.ResolvesVariable && ref.Stage > s {
+		if ref.Resolution == analysis.ResolvesVariable && ref.Stage > s && mayNameStage(ref.Value) {
 			return nil, "a later stage names a stage through a variable, which the split could renumber"
 		}
 	}
 
-	var first, second string
+	// The first part is named after what it does; the second keeps the
+	// stage's name, or stays unnamed (references by index are renumbered).
+	kind := partKind(ix, st.First+1, i)
+	second, first := st.Name, ""
 	if st.Name != "" {
-		second = st.Name
-		first = freshName(ix, strings.ToLower(st.Name)+"-base")
+		first = freshName(ix, strings.ToLower(st.Name)+"-"+kind)
 	} else {
-		second = freshName(ix, "stage-"+strconv.Itoa(s))
-		first = freshName(ix, second+"-base", second)
+		first = freshName(ix, kind)
 	}
-	if first == "" || second == "" {
+	if first == "" {
 		return nil, "no valid stage name can be derived from " + st.Name
 	}
 
@@ -104,7 +162,10 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	if from.As != nil {
 		as = from.As.Value
 	}
-	text := nl + nl + from.Keyword.Value + " " + first + " " + as + " " + second
+	text := nl + nl + from.Keyword.Value + " " + first
+	if second != "" {
+		text += " " + as + " " + second
+	}
 	for _, a := range args {
 		text += nl + a
 	}

@@ -158,7 +158,7 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		return nil, false
 	}
 	span, _ := fromRange(snap.Doc, r, s.encoding())
-	req := &codeaction.Request{Index: ix, Span: span}
+	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.URI)}
 	for _, k := range only {
 		req.Only = append(req.Only, codeaction.Kind(k))
 	}

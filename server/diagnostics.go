@@ -144,6 +144,7 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	}
 	cfg := *base
 	cfg.Ignore = s.dockerignore(snap.URI)
+	cfg.Context = s.buildContext(snap.URI)
 	cfg.Cache = snap.Rules
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)

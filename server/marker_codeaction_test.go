@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -159,6 +161,15 @@ func codeactionMarker(m *marker) {
 		m.errorf("%s: the result has an instruction error: %s", found.Title, errs[0].Message)
 	}
 	if want, ok := intended[found.Kind]; ok {
+		if file, ok := docPath(m.file.uri); ok {
+			want.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(file))}
+		}
+		switch found.Kind {
+		case "refactor.rewrite.reorderLayers", "refactor.rewrite.buildRuntime":
+			want.Added = addedSteps(m.file.doc, got)
+		}
+		// The venv split changes the builder's PATH on purpose, and says so.
+		want.SkipRunEnv = want.SkipRunEnv || strings.Contains(found.Title, "virtual environment")
 		if err := analysis.CheckSafety(m.file.doc, analysis.NewDocument(got), want); err != nil {
 			m.errorf("%s: the safety checker rejects the result: %v", found.Title, err)
 		}
@@ -173,6 +184,36 @@ var intended = map[string]analysis.Intended{
 	"refactor.rewrite.splitStage":    {NewRefs: 1},
 	"refactor.rewrite.reorderLayers": {SkipClosure: true},
 	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
+	// A cache mount changes the RUNs' flags only.
+	"refactor.rewrite.cacheMount": {SkipRunEnv: true, SkipClosure: true},
+}
+
+// addedSteps lists the instructions of after that before lacks and that a
+// reorder or a runtime split may add: COPYs of the build context and
+// dependency steps (--no-install-project, prune, venv).
+func addedSteps(before *analysis.Document, after string) []string {
+	count := func(ix *analysis.Index) map[string]int {
+		m := map[string]int{}
+		for i := 0; i < ix.Len(); i++ {
+			m[analysis.NormalizeInstruction(ix, i)]++
+		}
+		return m
+	}
+	bix, aix := analysis.Parse(before), analysis.Parse(analysis.NewDocument(after))
+	have := count(bix)
+	var out []string
+	for i := 0; i < aix.Len(); i++ {
+		n, s := aix.Node(i), analysis.NormalizeInstruction(aix, i)
+		if have[s] > 0 {
+			have[s]--
+			continue
+		}
+		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv")
+		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && step {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // resolvingClient starts a server for a client that resolves code action
@@ -215,7 +256,7 @@ func TestCodeActionResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(acts) != 3 {
-		t.Fatalf("got %d actions, want 3 (scratch, distroless, alpine): %+v", len(acts), acts)
+		t.Fatalf("got %d actions, want 3 (distroless, scratch, alpine): %+v", len(acts), acts)
 	}
 	for _, a := range acts {
 		if a.Edit != nil || len(a.Data) == 0 || a.Kind != "refactor.rewrite.buildRuntime" {
@@ -246,7 +287,7 @@ func TestCodeActionResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "FROM scratch\n") || !strings.Contains(text, "COPY --from=build /out/app /out/app\n") {
+	if !strings.Contains(text, "FROM gcr.io/distroless/static-debian12\n") || !strings.Contains(text, "COPY --from=build /out/app /out/app\n") {
 		t.Errorf("resolved text:\n%s", text)
 	}
 	if err := analysis.CheckSafety(analysis.NewDocument(goSingleStage), analysis.NewDocument(text), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
@@ -265,7 +306,7 @@ func TestCodeActionOnly(t *testing.T) {
 	c := newTestClient(t)
 	c.initialize()
 	const u = "file:///only/Dockerfile"
-	const text = "FROM node:20 as build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n\nFROM nginx:alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+	const text = "FROM node:20 as build\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y curl\nRUN npm run build\n\nFROM nginx:alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
 	c.open(u, text, 1)
 	at := protocol.Position{Line: 2, Character: 1}
 	kinds := func(only []protocol.CodeActionKind, trigger protocol.CodeActionTriggerKind) []string {

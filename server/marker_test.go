@@ -124,9 +124,14 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 	// Archives under testdata/workspace are projects: their files are
 	// written to disk and the server scans them as a workspace, so Compose,
 	// Bake, workflow and script files can name the Dockerfiles' stages.
+	// Archives under testdata/codeaction are written to disk too, so that
+	// each Dockerfile's folder is its build context.
 	root, workspace := "", strings.Contains(filepath.ToSlash(path), "/workspace/")
-	if workspace {
+	onDisk := workspace || strings.Contains(filepath.ToSlash(path), "/codeaction/")
+	if onDisk {
 		root = writeArchive(t, archive)
+	}
+	if workspace {
 		r.client.initializeWorkspace(root)
 	} else {
 		r.client.initialize()
@@ -137,12 +142,18 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 		if strings.HasPrefix(f.Name, "@") {
 			continue
 		}
+		if onDisk && !workspace && languageOf(f.Name) != "dockerfile" {
+			continue // a file of the build context
+		}
 		mf := &markerFile{name: f.Name, uri: "file:///markers/" + base + "/" + f.Name, doc: analysis.NewDocument(string(f.Data))}
 		r.files = append(r.files, mf)
 		if workspace {
 			mf.uri = string(uri.File(filepath.Join(root, f.Name)))
 			r.client.openAs(mf.uri, languageOf(f.Name), string(f.Data))
 			continue
+		}
+		if onDisk {
+			mf.uri = string(uri.File(filepath.Join(root, f.Name)))
 		}
 		r.client.open(mf.uri, string(f.Data), 1)
 	}

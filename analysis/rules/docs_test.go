@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/patternmatcher"
@@ -68,7 +69,9 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{Ignore: m}
+	// The build context the examples of SourceCopiedTooEarly assume.
+	ctx := analysis.BuildContext{FS: fstest.MapFS{"package.json": {Data: []byte("{}")}, "package-lock.json": {}, "server.js": {}}}
+	cfg := &Config{Ignore: m, Context: ctx}
 	for _, r := range All() {
 		t.Run(r.Name, func(t *testing.T) {
 			if r.Bad == "" || r.Good == "" || r.Summary == "" || r.Doc == "" {

@@ -26,6 +26,9 @@ type Config struct {
 	// Ignore matches the paths the .dockerignore beside the Dockerfile
 	// excludes; nil when there is none.
 	Ignore *patternmatcher.PatternMatcher
+	// Context is the build context beside the Dockerfile, for the rules
+	// that read it (SourceCopiedTooEarly); FS is nil when unknown.
+	Context analysis.BuildContext
 	// Cache, when set, keeps local rules' findings for instructions that
 	// did not change since an earlier run.
 	Cache *Cache

@@ -14,9 +14,15 @@ var SourceCopiedTooEarly = register(&Rule{
 any edit of any source file reinstalls everything. Copy the dependency manifests first,
 install, then copy the source.
 
-The fix (also the *Reorder layers for caching* refactoring) moves only what cannot change
-meaning: a moved RUN keeps the WORKDIR, USER, SHELL, ARG and ENV it had and its order among
-the other RUNs. It is reported as information: the build is correct, only slower.`,
+The fix (also the *Reorder layers for caching* refactoring) reads the build context beside
+the Dockerfile: it copies every manifest, lockfile and workspace member manifest the install
+reads (pnpm, yarn and npm workspaces, Go and uv workspaces, Maven modules, Gradle
+multi-projects), keeping the folder layout, and is not offered when the context does not show
+them. A stage that installs its dependencies before the source already (` + "`pnpm fetch`" + `,
+cargo-chef, ` + "`go mod download`" + `, ` + "`uv sync --no-install-project`" + `) is not reported. It moves
+only what cannot change meaning: a moved RUN keeps the WORKDIR, USER, SHELL, ARG and ENV it
+had and its order among the other RUNs. It is reported as information: the build is correct,
+only slower.`,
 	Bad: `FROM node:20
 WORKDIR /app
 COPY . .
@@ -36,7 +42,11 @@ CMD ["node", "server.js"]
 func runSourceCopiedTooEarly(p *Pass) {
 	ix := p.Index
 	for s := 0; s < ix.StageCount(); s++ {
-		plan, _ := analysis.PlanLayers(ix, s)
+		var ctx analysis.BuildContext
+		if p.Config != nil {
+			ctx = p.Config.Context
+		}
+		plan, _ := analysis.PlanLayers(ix, s, ctx)
 		if plan == nil {
 			continue
 		}
@@ -47,8 +57,14 @@ func runSourceCopiedTooEarly(p *Pass) {
 			// --fix or an editor's auto-fix.
 			Fixes: fix("Reorder layers for caching", false, plan.Edit),
 		}
-		if len(plan.Installs) > 0 {
-			in := ix.Node(plan.Installs[0])
+		if len(plan.Installs) > 0 || len(plan.Added) > 0 {
+			k := 0
+			if len(plan.Installs) > 0 {
+				k = plan.Installs[0]
+			} else {
+				k = plan.Split[0]
+			}
+			in := ix.Node(k)
 			d.Message = "The source is copied before the dependencies are installed: every source change reinstalls them"
 			d.Related = []Related{{Span: firstLine(p, in), Message: "the dependency install that could come before the source"}}
 		} else {

@@ -197,6 +197,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 	} else {
 		cfg.Ignore = m
 	}
+	cfg.Context = analysis.BuildContext{FS: confined.FS(filepath.Dir(path)), Ignore: cfg.Ignore}
 	if text, err = fixes.run(path, text, &cfg, &r.stdout, &r.stderr); err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true
