@@ -46,6 +46,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY --from=build /app/dist ./dist
+USER 65532:65532
 CMD ["node", "dist/server.js"]
 `,
 	Run: runFinalStageCopiesContext,
