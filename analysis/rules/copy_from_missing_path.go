@@ -139,6 +139,25 @@ func namesPath(text, p string) bool {
 	}
 }
 
+// entered reports whether commands change to (cd) or create (mkdir) a
+// directory, relative to workdir, that src lies under.
+func entered(cmds []analysis.ShellCommand, workdir, src string) bool {
+	for _, c := range cmds {
+		if c.Args[0] != "cd" && c.Args[0] != "mkdir" {
+			continue
+		}
+		for _, a := range c.Args[1:] {
+			if strings.HasPrefix(a, "-") || strings.Contains(a, "$") || a == "" {
+				continue
+			}
+			if d := path.Join(workdir, a); strings.HasPrefix(a, "/") && under(src, a) || !strings.HasPrefix(a, "/") && under(src, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // extracts reports whether commands unpack an archive, whose content
 // (and so the paths it writes) is unknown.
 func extracts(cmds []analysis.ShellCommand) bool {
@@ -198,7 +217,8 @@ func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
 				}
 			case "run":
 				text := p.Text(n.Span())
-				if relativeWrite(workdir, src) || under(src, workdir) && extracts(ix.ShellCommands(n)) {
+				cmds := ix.ShellCommands(n)
+				if relativeWrite(workdir, src) || under(src, workdir) && extracts(cmds) || entered(cmds, workdir, src) {
 					return nil, true
 				}
 				for d := src; d != "/" && d != "."; d = path.Dir(d) {
