@@ -64,7 +64,7 @@ func (c *testClient) nextDiagnostics(rawURI string, n int) []protocol.Diagnostic
 func TestInitializationOptions(t *testing.T) {
 	c := newTestClient(t)
 	c.initializeParams(&protocol.InitializeParams{
-		InitializationOptions: []byte(`{"stagehand": {"targets": ["dev"], "rules": {"JSONArgsRecommended": "off", "DuplicateStageName": "error", "Nope": "off"}}}`),
+		InitializationOptions: []byte(`{"stagehand": {"targets": ["dev"], "rules": {"JSONArgsRecommended": "off", "FinalStageRunsAsRoot": "off", "DuplicateStageName": "error", "Nope": "off"}}}`),
 	})
 	c.open(testURI, multiTarget, 1)
 	got := codes(c.diagnostics(testURI, 1))

@@ -42,6 +42,7 @@ RUN go build -o /out/app .
 
 FROM debian:bookworm-slim
 COPY --from=build /out/app /usr/local/bin/app
+USER 65532:65532
 CMD ["app"]
 `,
 	Run: runFinalStageBuildTools,

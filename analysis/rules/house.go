@@ -63,16 +63,6 @@ func runsContainer(p *Pass, stages []int) bool {
 	return false
 }
 
-// copiesFrom returns a stage that stage t copies or mounts from, or -1.
-func copiesFrom(ix *analysis.Index, t int) int {
-	for _, r := range ix.Model().StageRefs(t) {
-		if r.Kind != analysis.RefFrom && r.Resolution == analysis.ResolvesStage {
-			return r.Target
-		}
-	}
-	return -1
-}
-
 // pkgOp is a package manager's install or removal in a RUN.
 type pkgOp struct {
 	manager string // apt, apk, rpm

@@ -40,6 +40,7 @@ func TestCheckDirectives(t *testing.T) {
 		{"instruction comment", "FROM alpine\n# check=skip=JSONArgsRecommended\nCMD echo hi\nENTRYPOINT echo two\n", "04 warning JSONArgsRecommended\n"},
 		{"instruction comment with blank line", "FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD echo hi\n", ""},
 		{"instruction comment cut by empty comment", "FROM alpine\n# check=skip=JSONArgsRecommended\n#\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
+		{"stage comment covers the stage", "FROM alpine AS a\nCMD echo a\n# check=skip=JSONArgsRecommended\nFROM a\nCMD echo b\nENTRYPOINT echo c\n", "02 warning JSONArgsRecommended\n"},
 		{"first check comment wins", "FROM alpine\n# check=skip=FromAsCasing\n# check=skip=JSONArgsRecommended\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,16 +52,16 @@ func TestCheckDirectives(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	text := "FROM alpine AS dev\nRUN true\nFROM alpine\nCMD echo hi\n"
+	text := "FROM alpine AS dev\nRUN true\nFROM alpine\nUSER 1\nCMD echo hi\n"
 	for _, tc := range []struct {
 		name string
 		cfg  *Config
 		want string
 	}{
-		{"default", nil, "01 hint UnusedStage\n04 warning JSONArgsRecommended\n"},
-		{"targets", &Config{Targets: []string{"DEV"}}, "04 warning JSONArgsRecommended\n"},
+		{"default", nil, "01 hint UnusedStage\n05 warning JSONArgsRecommended\n"},
+		{"targets", &Config{Targets: []string{"DEV"}}, "05 warning JSONArgsRecommended\n"},
 		{"off", &Config{Severity: map[string]Severity{"JSONArgsRecommended": Off}}, "01 hint UnusedStage\n"},
-		{"raise", &Config{Severity: map[string]Severity{"UnusedStage": Error}}, "01 error UnusedStage\n04 warning JSONArgsRecommended\n"},
+		{"raise", &Config{Severity: map[string]Severity{"UnusedStage": Error}}, "01 error UnusedStage\n05 warning JSONArgsRecommended\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, summary(text, tc.cfg)); diff != "" {

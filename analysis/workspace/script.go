@@ -13,6 +13,13 @@ import (
 // and loops, a Makefile's variables (`DOCKERFILE ?= Dockerfile.ci`), a
 // justfile's (`target := "dev"`); each value a variable may have counts.
 func scriptTargets(file, text string) []Target {
+	targets, _ := evalShell(scriptShell(file, text))
+	return targets
+}
+
+// scriptShell returns the shell code of a script, Makefile or justfile,
+// with what the file around the code tells of its variables.
+func scriptShell(file, text string) (src, shellEnv) {
 	base := strings.ToLower(filepath.Base(file))
 	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
 	switch {
@@ -20,7 +27,7 @@ func scriptTargets(file, text string) []Target {
 		vars, recipes := makefile(text)
 		env.make = true
 		env.vars = func(name string) []value { return vars[name] }
-		return shellTargets(recipes, env)
+		return recipes, env
 	case base == "justfile" || base == ".justfile" || strings.HasSuffix(base, ".just"):
 		vars, recipes := justfile(text)
 		env.literal = func(text string) ([]value, bool) {
@@ -29,9 +36,9 @@ func scriptTargets(file, text string) []Target {
 			}
 			return nil, false
 		}
-		return shellTargets(recipes, env)
+		return recipes, env
 	}
-	return shellTargets(plainSrc(text, 0), env)
+	return plainSrc(text, 0), env
 }
 
 // makeAssign is a Makefile variable assignment: `NAME ?= value`, `:=`,

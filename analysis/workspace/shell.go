@@ -80,13 +80,22 @@ type evaluator struct {
 	env     shellEnv
 	assigns map[string][]*syntax.Word // the code's own assignments, for loops and ${X:=default}
 	depth   int
+	args    []BuildArg // the --build-arg values of the build commands evaluated so far
 }
 
 // shellTargets finds the build commands in s (`docker build`, `docker
 // buildx build`, `podman build`, `buildah bud`, `nerdctl build`, `docker
 // buildx bake --set`) and returns the targets they name.
 func shellTargets(s src, env shellEnv) []Target {
+	targets, _ := evalShell(s, env)
+	return targets
+}
+
+// evalShell finds the build commands in s and returns the targets they
+// name and the build arguments (`--build-arg`) they pass.
+func evalShell(s src, env shellEnv) ([]Target, []BuildArg) {
 	var out []Target
+	var args []BuildArg
 	for _, piece := range parseShell(s) {
 		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}}
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
@@ -112,8 +121,9 @@ func shellTargets(s src, env shellEnv) []Target {
 			}
 			return true
 		})
+		args = append(args, e.args...)
 	}
-	return out
+	return out, args
 }
 
 type parsed struct {
@@ -179,7 +189,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	if !ok {
 		return nil
 	}
-	var targets, files, contexts, sets, named []value
+	var targets, files, contexts, sets, named, buildArgValues []value
 	var typing *analysis.Span
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
@@ -221,6 +231,8 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			files = append(files, vals...)
 		case "--set":
 			sets = append(sets, vals...)
+		case "--build-arg":
+			buildArgValues = append(buildArgValues, vals...)
 		}
 	}
 	var out []Target
@@ -239,6 +251,20 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 		}
 	default:
 		return nil // no context we can tell
+	}
+	for _, df := range dockerfiles {
+		for _, v := range buildArgValues {
+			name, _, _ := strings.Cut(v.text, "=")
+			if name == "" || strings.ContainsAny(name, "$`") {
+				continue
+			}
+			// The span covers the name where the word is written plainly.
+			span := v.span
+			if span.Start+len(name) <= span.End {
+				span.End = span.Start + len(name)
+			}
+			e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+		}
 	}
 	if typing != nil {
 		targets = append(targets, value{span: *typing})

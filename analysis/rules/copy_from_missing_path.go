@@ -1,0 +1,237 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+var CopyFromMissingPath = register(&Rule{
+	Name:     "CopyFromMissingPath",
+	Summary:  "`COPY --from=<stage>` copies a path that no instruction of that stage creates.",
+	Severity: Information,
+	Doc: `A ` + "`COPY --from=build /out/app`" + ` fails when stage ` + "`build`" + ` has nothing at ` + "`/out/app`" + `,
+often because the build wrote elsewhere (` + "`go build -o /output/app`" + `) or ran in
+another directory. The rule looks for an instruction of the stage, or of the
+stages it is built on, that may create the path:
+
+- a ` + "`COPY`" + ` or ` + "`ADD`" + ` whose destination holds the path or lies under it;
+- a ` + "`WORKDIR`" + ` at the path or under it;
+- a ` + "`RUN`" + ` that names the path or one of its directories, that runs in a
+  ` + "`WORKDIR`" + ` the path lies under or next to (a build writing relative paths), or
+  that unpacks an archive (` + "`tar x`" + `, ` + "`unzip`" + `) in a directory above the path;
+  a ` + "`RUN`" + ` in ` + "`/`" + ` may write any file of the root (downloads land there).
+
+The base image may hold the path too, and Stagehand does not fetch images: a
+stage built on an image is only checked for paths outside the directories
+images usually hold (` + "`/usr`" + `, ` + "`/etc`" + `, ` + "`/opt`" + `, ` + "`/go`" + `, ...); a stage built on
+` + "`scratch`" + ` is checked for every path. Sources with variables are skipped. When an
+instruction names a file of the same name elsewhere, the message points to it.
+
+The severity is **information**: a ` + "`RUN`" + ` can write paths it does not name (a
+script, a build tool's default output directory).`,
+	Bad: `FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /output/app .
+
+FROM alpine
+COPY --from=build /out/app /usr/local/bin/app
+`,
+	Good: `FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+
+FROM alpine
+COPY --from=build /out/app /usr/local/bin/app
+`,
+	Run: runCopyFromMissingPath,
+})
+
+// imageDirs are the top-level directories base images usually hold.
+var imageDirs = map[string]bool{
+	"bin": true, "boot": true, "dev": true, "etc": true, "home": true, "lib": true, "lib32": true,
+	"lib64": true, "libx32": true, "media": true, "mnt": true, "opt": true, "proc": true, "root": true,
+	"run": true, "sbin": true, "srv": true, "sys": true, "tmp": true, "usr": true, "var": true, "go": true,
+	"kaniko": true, "busybox": true,
+}
+
+// under reports whether p is dir or lies under it.
+func under(p, dir string) bool {
+	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
+}
+
+func runCopyFromMissingPath(p *Pass) {
+	ix := p.Index
+	stages := ix.Stages()
+	for _, r := range ix.Refs() {
+		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesStage || r.Target < 0 {
+			continue
+		}
+		n := ix.Node(r.Instruction)
+		if n.Cmd != "copy" || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+			continue
+		}
+		chain := stageChain(ix, r.Target)
+		bottom := stages[chain[len(chain)-1]]
+		fromImage := !strings.EqualFold(bottom.Base, "scratch")
+		if strings.Contains(bottom.Base, "$") && bottom.BaseStage < 0 || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
+			continue // an image named by a variable, or a stage that only names an image
+		}
+		for _, a := range n.Args[:len(n.Args)-1] {
+			src := a.Value
+			if strings.Contains(src, "$") {
+				continue
+			}
+			if i := strings.IndexAny(src, "*?["); i >= 0 {
+				src = src[:strings.LastIndexByte(src[:i], '/')+1]
+			}
+			src = path.Clean("/" + src)
+			if src == "/" {
+				continue
+			}
+			top := strings.SplitN(strings.TrimPrefix(src, "/"), "/", 2)[0]
+			if fromImage && imageDirs[top] {
+				continue
+			}
+			writer, ok := mayCreate(p, chain, src)
+			if ok {
+				continue
+			}
+			msg := fmt.Sprintf("Stage %s never creates %s: no COPY, ADD, WORKDIR or RUN in it or the stages it is built on writes there", stageName(ix, r.Target), src)
+			d := Diagnostic{Span: n.Abs(a.Span), Message: msg}
+			if writer != nil {
+				d.Message += fmt.Sprintf("; line %d names a %s elsewhere", lineNumber(ix.Doc, writer.Start), path.Base(src))
+				d.Related = []Related{{Span: firstLine(p, *writer), Message: "names " + path.Base(src)}}
+			}
+			p.Report(d)
+		}
+	}
+}
+
+// relativeWrite reports whether a RUN in workdir may write src through a
+// relative path without naming it whole: src lies under the workdir or
+// under its parent (builds write to ../dist); in the root, any file of the
+// root (downloads and unpacked archives land there).
+func relativeWrite(workdir, src string) bool {
+	if workdir == "/" {
+		return path.Dir(src) == "/"
+	}
+	return under(src, workdir) || path.Dir(workdir) != "/" && under(src, path.Dir(workdir))
+}
+
+// namesPath reports whether text holds path p as a whole path: not as the
+// start of a longer name (/out in /output).
+func namesPath(text, p string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], p)
+		if k < 0 {
+			return false
+		}
+		end := i + k + len(p)
+		if end == len(text) || !strings.ContainsRune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", rune(text[end])) {
+			return true
+		}
+		i = i + k + 1
+	}
+}
+
+// entered reports whether commands change to (cd) or create (mkdir) a
+// directory, relative to workdir, that src lies under.
+func entered(cmds []analysis.ShellCommand, workdir, src string) bool {
+	for _, c := range cmds {
+		if c.Args[0] != "cd" && c.Args[0] != "mkdir" {
+			continue
+		}
+		for _, a := range c.Args[1:] {
+			if strings.HasPrefix(a, "-") || strings.Contains(a, "$") || a == "" {
+				continue
+			}
+			if d := path.Join(workdir, a); strings.HasPrefix(a, "/") && under(src, a) || !strings.HasPrefix(a, "/") && under(src, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// extracts reports whether commands unpack an archive, whose content
+// (and so the paths it writes) is unknown.
+func extracts(cmds []analysis.ShellCommand) bool {
+	for _, c := range cmds {
+		switch c.Args[0] {
+		case "unzip", "bsdtar", "7z", "gunzip", "cpio":
+			return true
+		case "tar":
+			for _, a := range c.Args[1:] {
+				if strings.HasPrefix(a, "--extract") || !strings.HasPrefix(a, "--") && strings.Contains(a, "x") && (len(a) <= 6) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mayCreate reports whether an instruction of the chain (nearest stage
+// first) may create path src; otherwise it returns an instruction that
+// names src's base name, if one does.
+func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
+	ix := p.Index
+	base := path.Base(src)
+	var named *analysis.Node
+	for k := len(chain) - 1; k >= 0; k-- { // from the bottom stage up
+		st := ix.Stage(chain[k])
+		workdir := "/"
+		for _, n := range p.Nodes()[st.First+1 : st.End] {
+			switch n.Cmd {
+			case "workdir":
+				if len(n.Args) > 0 && !strings.Contains(n.Args[0].Value, "$") {
+					workdir = path.Join(workdir, n.Args[0].Value)
+					if !strings.HasPrefix(n.Args[0].Value, "/") {
+						workdir = path.Join("/", workdir)
+					}
+					if under(workdir, src) || under(src, workdir) && src == workdir {
+						return nil, true
+					}
+				} else if len(n.Args) > 0 {
+					return nil, true // a variable WORKDIR may be anywhere
+				}
+			case "copy", "add":
+				if len(n.Args) < 2 {
+					continue
+				}
+				dest := n.Args[len(n.Args)-1].Value
+				if strings.Contains(dest, "$") {
+					return nil, true
+				}
+				if !strings.HasPrefix(dest, "/") {
+					dest = path.Join(workdir, dest)
+				}
+				dest = path.Clean(dest)
+				if under(src, dest) || under(dest, src) {
+					return nil, true
+				}
+			case "run":
+				text := p.Text(n.Span())
+				cmds := ix.ShellCommands(n)
+				if relativeWrite(workdir, src) || under(src, workdir) && extracts(cmds) || entered(cmds, workdir, src) {
+					return nil, true
+				}
+				for d := src; d != "/" && d != "."; d = path.Dir(d) {
+					if namesPath(text, d) {
+						return nil, true
+					}
+				}
+				if len(base) >= 3 && strings.Contains(text, base) {
+					nn := n
+					named = &nn
+				}
+			}
+		}
+	}
+	return named, false
+}

@@ -1,0 +1,63 @@
+package rules
+
+import "strings"
+
+var FinalStageRunsAsRoot = register(&Rule{
+	Name:     "FinalStageRunsAsRoot",
+	Summary:  "The image runs as root: no `USER` in the image stage or the stages it is built on, while a build stage exists.",
+	Severity: Information,
+	Doc: `A container runs as the image's ` + "`USER`" + `, root when none is set. In a multi-stage
+file the build stages may need root to install packages, but the image only
+has to run the program: a ` + "`USER`" + ` with an unprivileged ID (` + "`USER 65532:65532`" + `,
+or a user the image creates) limits what a compromised process can do.
+
+The rule reports the image stages (the last stage and the stages named in
+` + "`stagehand.targets`" + `, when they say how the container runs and a build stage exists
+beside them) when neither they nor the stages they are built on set ` + "`USER`" + `.
+A base image that already runs unprivileged (a tag or name with ` + "`nonroot`" + `,
+Chainguard's images, Windows Nano Server, whose default user is
+` + "`ContainerUser`" + `) is not reported; other base images may set a user
+Stagehand cannot see, hence the default severity **information**.
+
+There is no automatic fix: the right user depends on the files the program
+writes and the ports it binds.`,
+	Bad: `FROM golang:1.23 AS build
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM alpine:3.20
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+`,
+	Good: `FROM golang:1.23 AS build
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM alpine:3.20
+COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
+`,
+	Run: runFinalStageRunsAsRoot,
+})
+
+func runFinalStageRunsAsRoot(p *Pass) {
+	ix := p.Index
+	for _, t := range shippedTargets(p) {
+		user := false
+		for _, s := range t.chain {
+			st := ix.Stage(s)
+			for _, n := range p.Nodes()[st.First+1 : st.End] {
+				user = user || n.Cmd == "user"
+			}
+		}
+		base := strings.ToLower(ix.Stage(t.chain[len(t.chain)-1]).Base)
+		if user || strings.Contains(base, "nonroot") || strings.HasPrefix(base, "cgr.dev/chainguard/") || strings.Contains(base, "nanoserver") {
+			continue
+		}
+		what := "The final stage"
+		if t.target != ix.StageCount()-1 {
+			what = "Target stage " + stageName(ix, t.target)
+		}
+		p.Reportf(firstLine(p, ix.Node(ix.Stage(t.target).First)), nil, "%s runs as root: no USER in it or the stages it is built on; add a USER with an unprivileged ID (the build in %s can keep root)",
+			what, stageName(ix, t.builder))
+	}
+}
