@@ -1,12 +1,22 @@
 ;;; stagehand-eglot.el --- Stagehand with eglot  -*- lexical-binding: t; -*-
 
-;; Eglot (built into Emacs 29+, `elpa-eglot' on Debian for Emacs 28).
-;; Put this in your init file, or load this file. It needs a major mode for
-;; Dockerfiles: `dockerfile-mode' (MELPA), or `dockerfile-ts-mode' (Emacs 29+).
+;; Put this in ~/.emacs.d/init.el, or load this file from it. Eglot is
+;; built into Emacs 29+; on Debian 12 (Emacs 28) install it and a
+;; Dockerfile mode with:
+;;   apt-get install emacs-nox elpa-eglot elpa-dockerfile-mode
+;; elsewhere, dockerfile-mode comes from MELPA. `stagehand' must be on
+;; `exec-path' (~/.local/bin, see the top-level README).
 
-(with-eval-after-load 'eglot
-  (add-to-list 'eglot-server-programs
-               '((dockerfile-mode dockerfile-ts-mode) . ("stagehand" "serve"))))
+(require 'eglot)
+(require 'dockerfile-mode)
+
+;; dockerfile-mode 1.7 knows Dockerfile, Dockerfile.* and *.dockerfile;
+;; Podman's names too:
+(add-to-list 'auto-mode-alist
+             '("/Containerfile\\(?:\\.[^/\\]*\\)?\\'" . dockerfile-mode))
+
+(add-to-list 'eglot-server-programs
+             '((dockerfile-mode dockerfile-ts-mode) . ("stagehand" "serve")))
 
 ;; Start Stagehand in every Dockerfile buffer.
 (add-hook 'dockerfile-mode-hook #'eglot-ensure)

@@ -1,21 +1,31 @@
 " Stagehand for Vim with ALE (https://github.com/dense-analysis/ale).
-" Source this file from your vimrc after ALE is loaded, or copy it. It
-" defines an LSP linter named 'stagehand' for the dockerfile filetype, which
-" gives diagnostics, and with ALE's LSP commands completion
-" (let g:ale_completion_enabled = 1 before ALE loads), :ALEGoToDefinition,
-" :ALEFindReferences, :ALEHover and :ALERename.
+" Put this in ~/.vimrc, or source this file from it. On Debian 12:
+"   apt-get install vim vim-ale
+" and `stagehand` on PATH (~/.local/bin, see the top-level README).
 
+filetype plugin on
+" Debian's ALE is an optional package: it loads only when asked for.
+packadd! ale
+" A rename also edits the Compose and Bake files that build the stage:
+" without 'hidden', Vim will not leave the changed Dockerfile for them (E37).
+set hidden
+
+" The project root: the nearest folder holding .git, a Compose or Bake file,
+" where Stagehand looks for the build targets they name.
 function! s:StagehandRoot(buffer) abort
   for l:marker in ['.git', 'docker-compose.yaml', 'compose.yaml', 'docker-bake.hcl']
     let l:found = ale#path#FindNearestFile(a:buffer, l:marker)
-    if empty(l:found)
-      let l:found = ale#path#FindNearestDirectory(a:buffer, l:marker)
-    endif
     if !empty(l:found)
       return fnamemodify(l:found, ':h')
     endif
+    " A folder comes back with a trailing slash, so ':h' is the folder
+    " itself and ':h:h' the one that holds it.
+    let l:found = ale#path#FindNearestDirectory(a:buffer, l:marker)
+    if !empty(l:found)
+      return fnamemodify(l:found, ':h:h')
+    endif
   endfor
-  " A lone Dockerfile: its own directory.
+  " A lone Dockerfile: its own folder.
   return expand('#' . a:buffer . ':p:h')
 endfunction
 
@@ -29,4 +39,8 @@ call ale#linter#Define('dockerfile', {
 \   'project_root': function('s:StagehandRoot'),
 \})
 
-" Use it alone, or beside hadolint: let g:ale_linters = {'dockerfile': ['stagehand', 'hadolint']}
+" Stagehand alone; or beside hadolint: ['stagehand', 'hadolint'].
+let g:ale_linters = {'dockerfile': ['stagehand']}
+
+" <C-x><C-o> completes from the server.
+autocmd FileType dockerfile setlocal omnifunc=ale#completion#OmniFunc

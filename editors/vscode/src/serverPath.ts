@@ -86,7 +86,8 @@ function expandHome(p: string, home: string): string {
 
 /** How to get a binary, appended to every not-found message. */
 export const installHint =
-  'Install it with `go install github.com/stagehand-ls/stagehand@latest` (then make sure $(go env GOPATH)/bin is on PATH), ' +
+  'Build it in a checkout of the repository with `go build -trimpath -o ~/.local/bin/stagehand .`, or unpack a ' +
+  'release archive into ~/.local/bin (then make sure ~/.local/bin is on PATH), ' +
   'or set "stagehand.server.path" to the binary, or install the platform-specific build of this extension, which bundles one.';
 
 /**

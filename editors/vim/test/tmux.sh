@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The README's ALE setup, as a person meets it: the snippet copied verbatim
+# to ~/.vimrc in a fresh HOME (Debian: vim, vim-ale), the server in
+# ~/.local/bin, Vim in a tmux terminal. The project is a git repository
+# whose compose.yaml builds the `build` stage, which Stagehand finds only
+# from the right project root. Opens the Dockerfile, reads the diagnostics
+# in :lopen, types `COPY --from=` and completes with <C-x><C-o>, jumps with
+# :ALEGoToDefinition, renames with :ALERename. Builds the server unless
+# $STAGEHAND names one. Prints what was seen and "vim-tmux: N passed, N
+# failed".
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/../../test/lib.sh"
+setup vim-tmux
+snippet "$here/../README.md" '~/.vimrc'
+if ! diff -u "$here/../ale.vim" "$work/home/.vimrc"; then
+  echo "vim-tmux: the README's snippet and ale.vim differ"
+  echo "vim-tmux: 0 passed, 1 failed"
+  exit 1
+fi
+git -C "$work/project" init -q
+printf 'services:\n  app:\n    build:\n      context: .\n      target: build\n' >"$work/project/compose.yaml"
+
+ex() {
+  keys Escape
+  typed ":$1"
+  keys Enter
+}
+
+start vim Dockerfile
+# ALE reports in the background; the location list shows what it has.
+wait_for '^E? *>>|^>>' 30 || true
+sleep 1
+ex lopen
+step "diagnostic" ":lopen lists 'Dockerfile|10 col 13-17 error| UnknownStageReference: No stage named \"biuld\"'" \
+  wait_for 'Dockerfile\|10 col 13-17 error\| UnknownStageReference: No stage named "biuld"' 20
+step "project root" "no UnusedStage report for 'build': the root holding .git and compose.yaml was found" \
+  bash -c "! tmux -S '$sock' capture-pane -p | grep -q 'is never built'"
+ex lclose
+
+# A new last line: COPY --from=, then the completion key.
+keys G o
+typed 'COPY --from='
+keys C-x C-o
+step "completion" "<C-x><C-o> after COPY --from= offered and inserted 'build'" \
+  wait_cursor 'COPY --from=build' 10
+typed ' /out/app /app2'
+keys Escape
+step "edit" "the typed line reads 'COPY --from=build /out/app /app2'" \
+  wait_for 'COPY --from=build /out/app /app2$' 5
+sleep 1
+
+# On the stage name just completed; a comment names `build` first.
+keys 0 f = l
+ex ALEGoToDefinition
+step "definition" ":ALEGoToDefinition on --from=build moved the cursor to 'FROM golang:1.26-bookworm AS build'" \
+  wait_cursor 'FROM golang:1.26-bookworm AS build$' 10
+
+keys '$'
+sleep 1
+ex ALERename
+wait_for '^New name: build$' 10 || true
+sleep 0.5
+keys C-u
+typed 'builder'
+keys Enter
+step "rename" ":ALERename to builder: 'AS builder' and 'COPY --from=builder', the comment and the typo untouched" \
+  wait_for 'COPY --from=builder /out/app /app2$' 10
+step "rename everywhere" "the definition reads 'AS builder', 'COPY --from=biuld' is unchanged" \
+  screen_has 'AS builder$' '# A Go service: the build stage' 'COPY --from=biuld '
+
+ex 'wa'
+ex 'edit compose.yaml'
+step "rename in compose.yaml" "compose.yaml, which builds the stage, reads 'target: builder'" \
+  wait_for '^ *target: builder$' 10
+
+ex 'qa!'
+report

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Tests .pre-commit-hooks.yaml with Debian's pre-commit: `pre-commit
+# try-repo` of this checkout in a new git repository holding a broken
+# Dockerfile, a broken app.Containerfile in a subfolder and a clean
+# Containerfile. The check must fail with exactly the two broken files'
+# errors (so the hook's file pattern takes both names); then stagehand-fmt
+# must rewrite a badly spaced file. Prints one line per check and
+# "pre-commit: N passed, N failed".
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+passed=0
+failed=0
+export PRE_COMMIT_HOME=$work/cache
+
+mkdir -p "$work/repo/sub"
+cd "$work/repo"
+git init -q
+printf 'FROM alpine:3.20 AS base\nRUN true\n\nFROM base\nCOPY --from=bsae /x /x\n' >Dockerfile
+printf 'FROM alpine:3.20\nRUNN true\n' >sub/app.Containerfile
+printf 'FROM alpine:3.20\nRUN true\n' >Containerfile
+printf 'FROM alpine:3.20\nRUN    true\n' >fmt.Dockerfile
+git add -A
+
+code=0
+out=$(pre-commit try-repo "$root" stagehand-check --files Dockerfile sub/app.Containerfile Containerfile 2>&1) || code=$?
+errors=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error: ' <<<"$out" || true)
+if [[ $code -eq 1 && $(wc -l <<<"$errors") -eq 2 && $errors == *'Dockerfile:5:13: error: No stage named "bsae"'* &&
+  $errors == *'sub/app.Containerfile:2:1: error: '* ]]; then
+  passed=$((passed + 1))
+  echo "pre-commit: stagehand-check failed the commit with $(tr '\n' ';' <<<"$errors" | cut -c1-150)..."
+else
+  failed=$((failed + 1))
+  echo "pre-commit: FAILED stagehand-check (exit $code)"
+  sed 's/^/| /' <<<"$out"
+fi
+
+code=0
+out=$(pre-commit try-repo "$root" stagehand-fmt --files fmt.Dockerfile 2>&1) || code=$?
+if [[ $code -eq 1 && $(cat fmt.Dockerfile) == $'FROM alpine:3.20\nRUN true' ]]; then
+  passed=$((passed + 1))
+  echo "pre-commit: stagehand-fmt rewrote fmt.Dockerfile ('RUN    true' to 'RUN true') and failed the commit"
+else
+  failed=$((failed + 1))
+  echo "pre-commit: FAILED stagehand-fmt (exit $code): $(cat fmt.Dockerfile | tr '\n' '/')"
+  sed 's/^/| /' <<<"$out"
+fi
+
+echo "pre-commit: $passed passed, $failed failed"
+((failed == 0))
