@@ -26,16 +26,20 @@ func BenchmarkParse(b *testing.B) {
 		doc := NewDocument(text)
 		b.Run(name+"/grouper", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
+			cpu := cpuNow()
 			for b.Loop() {
 				Parse(doc)
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run(name+"/buildkit-parser", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			src := newSourceLines(text)
+			cpu := cpuNow()
 			for b.Loop() {
 				parseWithBuildKit(doc, src)
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }

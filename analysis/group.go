@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,6 +30,7 @@ type group struct {
 	first, last int // zero-based physical lines, inclusive
 	heredocs    []parser.Heredoc
 	cmd         string   // the keyword as written
+	lcmd        string   // the keyword in lower case
 	flags       []string // the leading `--` words, as BuildKit extracts them
 	rest        string   // the arguments after the flags, trimmed
 	json        bool     // the arguments are a JSON array of strings
@@ -140,7 +143,7 @@ func heredocHolder(g *group) *group {
 	if g.sub != nil {
 		g = g.sub
 	}
-	switch strings.ToLower(g.cmd) {
+	switch g.lcmd {
 	case "run", "copy", "add":
 		if !g.json {
 			return g
@@ -190,6 +193,12 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		if !strings.Contains(w, "<<") {
 			continue // no heredoc can match
 		}
+		if ok {
+			if h, ok := plainHeredoc(w); ok {
+				docs = append(docs, h)
+			}
+			continue
+		}
 		h, err := parser.ParseHeredoc(w)
 		if err != nil {
 			return nil, false
@@ -199,6 +208,33 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		}
 	}
 	return docs, true
+}
+
+// plainHeredoc reads a word of a plain line (see plainWords) as BuildKit's
+// heredoc reader does: `[fd]<<[-][blanks]name`, where a plain name is taken
+// as it stands and expands variables.
+func plainHeredoc(w string) (parser.Heredoc, bool) {
+	i := 0
+	for i < len(w) && '0' <= w[i] && w[i] <= '9' {
+		i++
+	}
+	if !strings.HasPrefix(w[i:], "<<") {
+		return parser.Heredoc{}, false
+	}
+	fd, _ := strconv.ParseUint(w[:i], 10, 0)
+	j := i + 2
+	chomp := j < len(w) && w[j] == '-'
+	if chomp {
+		j++
+	}
+	for j < len(w) && (w[j] == ' ' || w[j] == '\t') {
+		j++
+	}
+	name := w[j:]
+	if name == "" || strings.IndexByte(name, '<') >= 0 {
+		return parser.Heredoc{}, false
+	}
+	return parser.Heredoc{Name: name, Expand: true, Chomp: chomp, FileDescriptor: uint(fd)}, true
 }
 
 // plainWords splits line into words as BuildKit's lexer does with raw
@@ -255,6 +291,7 @@ func splitLine(g *group, line string, esc byte) bool {
 		i++
 	}
 	g.cmd = s[:i]
+	g.lcmd = lowerKeyword(g.cmd)
 	for i < len(s) && isBKSpace(s[i]) {
 		i++
 	}
@@ -263,17 +300,17 @@ func splitLine(g *group, line string, esc byte) bool {
 		rest, g.flags = extractFlags(s[i:], esc)
 		g.rest = strings.TrimSpace(rest)
 	}
-	switch strings.ToLower(g.cmd) {
+	switch g.lcmd {
 	case "env", "label":
 		return g.nameVal(esc)
 	case "arg":
-		words := bkWords(g.rest, esc)
-		g.argsOK = len(words) > 0
-		for _, w := range words {
-			if strings.HasPrefix(w, "=") {
+		g.argsOK = true
+		n := bkWords(g.rest, esc, func(w []byte) {
+			if w[0] == '=' {
 				g.argsOK = false
 			}
-		}
+		})
+		g.argsOK = g.argsOK && n > 0
 	case "cmd", "entrypoint", "run", "shell", "add", "copy", "volume":
 		return g.jsonOK(g.rest)
 	case "healthcheck":
@@ -322,24 +359,25 @@ func (g *group) jsonOK(args string) bool {
 // or LABEL: `name value`, or words that each hold `=`; and notes whether
 // its instruction parser does too: a name in each.
 func (g *group) nameVal(esc byte) bool {
-	words := bkWords(g.rest, esc)
-	if len(words) == 0 {
+	n, first, all, named := 0, false, true, true
+	bkWords(g.rest, esc, func(w []byte) {
+		eq := bytes.IndexByte(w, '=')
+		if n == 0 {
+			first = eq >= 0
+		}
+		all = all && eq >= 0
+		named = named && eq != 0
+		n++
+	})
+	switch {
+	case n == 0:
 		return true
-	}
-	if !strings.Contains(words[0], "=") {
+	case !first:
 		g.argsOK = true
 		return strings.ContainsAny(g.rest, " \t\v\f\r")
 	}
-	g.argsOK = true
-	for _, w := range words {
-		if !strings.Contains(w, "=") {
-			return false
-		}
-		if w[0] == '=' {
-			g.argsOK = false
-		}
-	}
-	return true
+	g.argsOK = named
+	return all
 }
 
 // isBKSpace reports the bytes BuildKit's parser splits a command on.
@@ -465,14 +503,21 @@ func extractFlags(line string, esc byte) (string, []string) {
 
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
 // LABEL and ARG: blanks separate, quotes and escaped characters are kept.
-func bkWords(rest string, esc byte) []string {
+// It calls word with each word, in a buffer reused for the next, and
+// returns their number.
+func bkWords(rest string, esc byte, word func([]byte)) int {
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
-	var words []string
-	var b []byte
+	n := 0
+	var arr [64]byte
+	b := arr[:0]
+	emit := func() {
+		word(b)
+		n++
+	}
 	phase := inSpaces
 	var quote rune
 	blankOK := false
@@ -481,7 +526,11 @@ func bkWords(rest string, esc byte) []string {
 	e := rune(esc)
 	for pos := 0; pos <= len(rest); pos += width {
 		if pos != len(rest) {
-			ch, width = utf8.DecodeRuneInString(rest[pos:])
+			if c := rest[pos]; c < utf8.RuneSelf {
+				ch, width = rune(c), 1
+			} else {
+				ch, width = utf8.DecodeRuneInString(rest[pos:])
+			}
 		}
 		if phase == inSpaces {
 			if pos == len(rest) {
@@ -494,7 +543,7 @@ func bkWords(rest string, esc byte) []string {
 		}
 		if pos == len(rest) {
 			if blankOK || len(b) > 0 {
-				words = append(words, string(b))
+				emit()
 			}
 			break
 		}
@@ -502,7 +551,7 @@ func bkWords(rest string, esc byte) []string {
 			if unicode.IsSpace(ch) {
 				phase = inSpaces
 				if blankOK || len(b) > 0 {
-					words = append(words, string(b))
+					emit()
 				}
 				b = b[:0]
 				blankOK = false
@@ -539,14 +588,14 @@ func bkWords(rest string, esc byte) []string {
 		}
 		b = utf8.AppendRune(b, ch)
 	}
-	return words
+	return n
 }
 
 // valid reports whether BuildKit's instruction parser surely accepts g,
 // for the shapes most instructions take: false means "ask BuildKit", not
 // "invalid".
 func (g *group) valid() bool {
-	switch strings.ToLower(g.cmd) {
+	switch g.lcmd {
 	case "run":
 		return runFlagsOK(g.flags)
 	case "cmd", "entrypoint":
@@ -587,7 +636,7 @@ func (g *group) valid() bool {
 		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
 	case "copy", "add":
 		table := copyFlags
-		if strings.ToLower(g.cmd) == "add" {
+		if g.lcmd == "add" {
 			table = addFlags
 		}
 		if g.json || !flagsOK(g.flags, table) {
@@ -732,6 +781,38 @@ func runFlagsOK(flags []string) bool {
 					}
 				}
 			}
+		}
+	}
+	return true
+}
+
+// keywords are BuildKit's instructions in lower case.
+var keywords = []string{
+	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
+	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
+}
+
+// lowerKeyword is strings.ToLower(s), without allocating for the keywords
+// BuildKit knows, written in ASCII.
+func lowerKeyword(s string) string {
+	for _, k := range keywords {
+		if len(k) == len(s) && asciiEqualFold(s, k) {
+			return k
+		}
+	}
+	return strings.ToLower(s)
+}
+
+// asciiEqualFold reports whether s equals the lower-case ASCII word k but
+// for the case of its ASCII letters.
+func asciiEqualFold(s, k string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != k[i] {
+			return false
 		}
 	}
 	return true

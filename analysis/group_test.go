@@ -43,7 +43,7 @@ func groupingDiff(text string) string {
 		if len(groups) != len(nodes) {
 			return fmt.Sprintf("%d instructions, BuildKit %d", len(groups), len(nodes))
 		}
-		v := newValidator(src, esc)
+		v := newValidator(src, esc, len(groups))
 		for i, n := range nodes {
 			g := &groups[i]
 			if d := cmp.Diff(nodeShape(n), groupShape(g)); d != "" {

@@ -67,7 +67,7 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 			return nil, false
 		}
 	}
-	v := newValidator(src, ix.Escape)
+	v := newValidator(src, ix.Escape, len(groups))
 	insts := make([]*Instruction, len(groups))
 	starts := make([]int, len(groups))
 	for i := range groups {

@@ -31,7 +31,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	}
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
 	ix.loneCR = hasLoneCR(text)
-	v := newValidator(src, esc)
+	v := newValidator(src, esc, len(groups))
 	insts := make([]*Instruction, len(groups))
 	starts := make([]int, len(groups))
 	for i := range groups {
@@ -43,7 +43,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 		insts[i], starts[i] = in, src.start[g.first]
 	}
 	ix.appendBlocks(insts, starts, 0)
-	ix.link()
+	ix.linkFresh()
 	return ix, nil
 }
 
@@ -71,7 +71,7 @@ func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
 // nodeInstruction scans the instruction BuildKit's parser read as node and
 // collects the errors its instruction parser reports for it.
 func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction {
-	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs)
+	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs, nil)
 	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}
@@ -82,13 +82,15 @@ func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction 
 // vouches itself for the common shapes it can decide exactly, and asks
 // BuildKit about the rest, each distinct instruction once.
 type validator struct {
-	src  sourceLines
-	esc  byte
-	seen map[string]error
+	src   sourceLines
+	esc   byte
+	seen  map[string]error
+	arena *arena
 }
 
-func newValidator(src sourceLines, esc byte) *validator {
-	return &validator{src: src, esc: esc}
+// newValidator returns a validator for n instructions of src.
+func newValidator(src sourceLines, esc byte, n int) *validator {
+	return &validator{src: src, esc: esc, arena: newArena(n, len(src.start))}
 }
 
 // instruction scans the instruction of group g and finds its error, if
@@ -98,7 +100,7 @@ func (v *validator) instruction(g *group) (*Instruction, bool) {
 	if !ok {
 		return nil, false
 	}
-	in := scanInstruction(v.src, g.first, g.last, v.esc, g.heredocs)
+	in := scanInstruction(v.src, g.first, g.last, v.esc, g.heredocs, v.arena)
 	if err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}
@@ -113,7 +115,7 @@ func (v *validator) check(g *group) (bool, error) {
 	}
 	var key string
 	var node *parser.Node
-	if strings.ToLower(g.cmd) == "run" {
+	if g.lcmd == "run" {
 		// RUN's errors come from its flags alone.
 		key = "run\x00" + strings.Join(g.flags, "\x00")
 		node = &parser.Node{Value: g.cmd, Flags: g.flags, Next: &parser.Node{Value: "true"}}
@@ -292,6 +294,32 @@ func (ix *Index) appendBlocks(insts []*Instruction, starts []int, delta int) {
 // reference. An instruction whose resolution changes is copied, never
 // changed in place: earlier indexes may share it.
 func (ix *Index) link() {
+	ix.linkStages()
+	for k := range ix.blocks {
+		ix.resolveBlock(k, 0, len(ix.blocks[k].insts))
+	}
+}
+
+// linkFresh is link for instructions no other index shares, which it
+// resolves in place.
+func (ix *Index) linkFresh() {
+	ix.linkStages()
+	i := 0
+	for _, b := range ix.blocks {
+		for _, in := range b.insts {
+			if len(in.Refs) > 0 {
+				cur := ix.StageOf(i)
+				for r := range in.Refs {
+					in.Refs[r].Resolution, in.Refs[r].Target = resolve(in.Refs[r], cur, len(ix.stages), ix.byName)
+				}
+			}
+			i++
+		}
+	}
+}
+
+// linkStages derives the stages from the instructions.
+func (ix *Index) linkStages() {
 	ix.stages = nil
 	ix.byName = map[string][]int{}
 	i := 0
@@ -312,9 +340,6 @@ func (ix *Index) link() {
 	}
 	if n := len(ix.stages); n > 0 {
 		ix.stages[n-1].end = ix.n
-	}
-	for k := range ix.blocks {
-		ix.resolveBlock(k, 0, len(ix.blocks[k].insts))
 	}
 }
 

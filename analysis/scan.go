@@ -102,13 +102,13 @@ func continues(line string, esc byte) (string, bool) {
 
 // scanInstruction reads the instruction BuildKit found on lines [first, last]
 // (zero-based, inclusive) of src.
-func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.Heredoc) *Instruction {
+// Its instruction and tokens come from arena a, if not nil.
+func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.Heredoc, a *arena) *Instruction {
 	base := src.start[first]
 	lastLine := src.line(last)
-	in := &Instruction{
-		Len:   src.start[last] + len(lastLine) - base,
-		Lines: last - first + 1,
-	}
+	in := a.inst()
+	in.Len = src.start[last] + len(lastLine) - base
+	in.Lines = last - first + 1
 
 	// Join the logical line.
 	var l logical
@@ -119,9 +119,20 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		// BuildKit drops the mark; blanks of its width keep offsets aligned.
 		raw = strings.Repeat(" ", src.bom) + raw[src.bom:]
 	}
-	lead := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+	lead := len(raw) - len(trimLeftSpace(raw))
 	content, more := continues(raw[lead:], esc)
-	l.pieces = append(l.pieces, piece{at: 0, abs: src.start[k] + lead - base})
+	var one [1]piece
+	l.pieces = one[:]
+	l.pieces[0] = piece{at: 0, abs: src.start[k] + lead - base}
+	if !more || k == last {
+		// One line: the logical text is the line's.
+		l.text = content
+		in.scanCommand(&l, esc, a)
+		if len(docs) > 0 {
+			in.scanHeredocs(src, k+1, last, base, docs)
+		}
+		return in
+	}
 	b.WriteString(content)
 	for more && k < last {
 		k++
@@ -135,7 +146,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 	}
 	l.text = b.String()
 
-	in.scanCommand(&l, esc)
+	in.scanCommand(&l, esc, a)
 	if len(docs) > 0 {
 		in.scanHeredocs(src, k+1, last, base, docs)
 	}
@@ -143,7 +154,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 }
 
 // scanCommand splits the logical line into keyword, flags and arguments.
-func (in *Instruction) scanCommand(l *logical, esc byte) {
+func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	t := l.text
 	i := skipSpace(t, 0)
 	j := i
@@ -151,7 +162,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte) {
 		j++
 	}
 	in.Keyword = l.token(i, j)
-	in.Cmd = strings.ToLower(in.Keyword.Value)
+	in.Cmd = lowerKeyword(in.Keyword.Value)
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
@@ -168,18 +179,16 @@ func (in *Instruction) scanCommand(l *logical, esc byte) {
 
 	switch in.Cmd {
 	case "from":
-		in.scanFrom(l, argStart)
+		in.scanFrom(l, argStart, a)
 	case "run", "cmd", "entrypoint", "shell", "copy", "add", "volume":
 		if toks, ok := jsonArgs(l, argStart); ok {
 			in.JSON = true
 			in.Args = toks
 			break
 		}
-		in.Args = words(l, argStart, esc)
-	case "onbuild":
-		in.Args = words(l, argStart, esc)
+		in.Args = words(l, argStart, esc, a)
 	default:
-		in.Args = words(l, argStart, esc)
+		in.Args = words(l, argStart, esc, a)
 	}
 
 	switch in.Cmd {
@@ -208,7 +217,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte) {
 }
 
 func isNumber(s string) bool {
-	if s == "" {
+	if s == "" || strings.Trim(s, "+-0123456789") != "" {
 		return false
 	}
 	_, err := strconv.Atoi(s)
@@ -229,7 +238,17 @@ func skipSpace(t string, i int) int {
 // scanWord returns the end of the word starting at i, honouring quotes and the
 // escape token, and the word's value as BuildKit reads it.
 func scanWord(t string, i int, esc byte) (int, string) {
+	// Most words hold no quote or escape: their value is their text.
+	j := i
+	for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
+		j++
+	}
+	if j == len(t) || isSpaceByte(t[j]) {
+		return j, t[i:j]
+	}
 	var b strings.Builder
+	b.WriteString(t[i:j])
+	i = j
 	var quote byte
 	for ; i < len(t); i++ {
 		c := t[i]
@@ -289,15 +308,15 @@ func makeFlag(l *logical, i, end int, esc byte) Flag {
 
 // words splits the arguments like BuildKit's word parser: blanks separate,
 // quotes group, the escape token escapes.
-func words(l *logical, i int, esc byte) []Token {
-	var toks []Token
+func words(l *logical, i int, esc byte, a *arena) []Token {
+	toks := a.scratch()
 	t := l.text
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		end, v := scanWord(t, i, esc)
 		toks = append(toks, Token{Span: l.span(i, end), Value: v})
 		i = end
 	}
-	return toks
+	return a.keep(toks)
 }
 
 // jsonArgs reads the exec form `["a", "b"]`, one token per string.
@@ -336,9 +355,9 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 
 // scanFrom reads `FROM [--platform=p] base [AS name]`. BuildKit splits FROM's
 // arguments on blanks alone: quotes are part of the words.
-func (in *Instruction) scanFrom(l *logical, i int) {
+func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
-	var toks []Token
+	toks := a.scratch()
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		j := i
 		for j < len(t) && !isSpaceByte(t[j]) {
@@ -347,6 +366,7 @@ func (in *Instruction) scanFrom(l *logical, i int) {
 		toks = append(toks, l.token(i, j))
 		i = j
 	}
+	toks = a.keep(toks)
 	in.Args = toks
 	if len(toks) > 0 {
 		in.Base = &toks[0]
@@ -518,4 +538,56 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 		}
 		in.Heredocs = append(in.Heredocs, hd)
 	}
+}
+
+// arena hands out the instructions and token lists of one parse from a few
+// large blocks instead of one allocation each. A block lives as long as any
+// instruction cut from it: a parse's instructions live and die together,
+// but for the few an edit replaces. A nil arena allocates as usual.
+type arena struct {
+	insts []Instruction
+	toks  []Token
+	buf   []Token // scratch for the list being built
+	chunk int     // tokens per block
+}
+
+// newArena returns an arena for n instructions of a text of the given
+// number of lines.
+func newArena(n, lines int) *arena {
+	return &arena{insts: make([]Instruction, n), chunk: min(max(lines, 16), 4096)}
+}
+
+func (a *arena) inst() *Instruction {
+	if a == nil || len(a.insts) == 0 {
+		return new(Instruction)
+	}
+	in := &a.insts[0]
+	a.insts = a.insts[1:]
+	return in
+}
+
+// scratch returns an empty list to build tokens in before keep.
+func (a *arena) scratch() []Token {
+	if a == nil {
+		return nil
+	}
+	return a.buf[:0]
+}
+
+// keep returns toks placed for good, the arena's scratch free again.
+func (a *arena) keep(toks []Token) []Token {
+	if a == nil {
+		return toks
+	}
+	if len(toks) == 0 {
+		return nil
+	}
+	a.buf = toks[:0]
+	if len(toks) > len(a.toks) {
+		a.toks = make([]Token, max(len(toks), a.chunk))
+	}
+	out := a.toks[:len(toks):len(toks)]
+	copy(out, toks)
+	a.toks = a.toks[len(toks):]
+	return out
 }

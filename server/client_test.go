@@ -56,10 +56,6 @@ type published struct {
 // before it starts serving.
 type clientOption func(cfg *Config, setup *[]func(*Server))
 
-func withDelay(d time.Duration) clientOption {
-	return func(cfg *Config, _ *[]func(*Server)) { cfg.DiagnosticsDelay = d }
-}
-
 // withDiagnose replaces how the server computes diagnostics.
 func withDiagnose(f func(*analysis.Index, *rules.Config) []rules.Diagnostic) clientOption {
 	return func(_ *Config, setup *[]func(*Server)) {
@@ -88,10 +84,9 @@ func newTestClient(t *testing.T, opts ...clientOption) *testClient {
 	c.cond = sync.NewCond(&c.mu)
 
 	cfg := Config{
-		Logger:           zap.New(core),
-		DiagnosticsDelay: 5 * time.Millisecond,
-		Exit:             func(code int) { c.exits <- code },
-		Version:          "test",
+		Logger:  zap.New(core),
+		Exit:    func(code int) { c.exits <- code },
+		Version: "test",
 	}
 	var setup []func(*Server)
 	for _, o := range opts {
@@ -186,20 +181,35 @@ func (c *testClient) waitFor(what string, cond func() bool) {
 	}
 }
 
-// diagnostics waits for the diagnostics of uri at version and returns them.
+// diagnostics waits for the diagnostics of uri at version and returns the
+// latest published.
 func (c *testClient) diagnostics(rawURI string, version int32) []protocol.Diagnostic {
 	c.t.Helper()
 	var got []protocol.Diagnostic
 	c.waitFor(fmt.Sprintf("diagnostics of %s version %d", rawURI, version), func() bool {
+		found := false
 		for _, p := range c.published {
 			if p.URI == rawURI && p.Version != nil && *p.Version == version {
-				got = p.Diagnostics
-				return true
+				got, found = p.Diagnostics, true
 			}
 		}
-		return false
+		return found
 	})
 	return got
+}
+
+// settle waits until the server has no diagnostics run in flight and the
+// client has received all it published: the flush hook the diagnostics
+// tests wait on instead of sleeping. No change may be sent meanwhile.
+func (c *testClient) settle() {
+	c.t.Helper()
+	// Notifications are handled in order, before a later request: once
+	// this answer is in, every change has started its run.
+	_ = c.call("test/settled", nil, nil)
+	c.srv.diagRuns.Wait()
+	// Messages arrive in order: once this answer is in, so are the
+	// publications written before it.
+	_ = c.call("test/settled", nil, nil)
 }
 
 // publications returns a copy of what the server has published so far.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -18,37 +17,66 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
-// publisher publishes one open document's diagnostics, debounced: each
-// change restarts a timer and only the version current when the timer fires
-// is published. It never sends diagnostics older than ones already sent.
+// publisher publishes one open document's diagnostics, with no fixed
+// delay: a change starts a run at once unless one is in flight, and the
+// changes that arrive during a run are coalesced into one more run, for
+// the newest version, when it ends. So a lone keystroke is published as
+// soon as its rules finish, and a burst costs one run in flight and one
+// after it. A run whose version has been replaced by the time its rules
+// finish publishes nothing (the run after it will), and no publication is
+// older than one already sent.
 type publisher struct {
 	s       *Server
 	u       uri.URI
 	stopped atomic.Bool
 
-	tmu   sync.Mutex // guards timer
-	timer *time.Timer
+	mu      sync.Mutex // guards running and pending
+	running bool       // a run is in flight
+	pending bool       // a change came during the run
 
 	smu  sync.Mutex // held while deciding to send and sending
 	sent bool
 	last int32 // version last published
 }
 
-// scheduleDiagnostics (re)starts the debounce timer of u.
+// scheduleDiagnostics asks for u's diagnostics: at once, or after the run
+// in flight.
 func (s *Server) scheduleDiagnostics(u uri.URI) {
 	if s.pullMode() {
 		return // the client asks when it wants them
 	}
 	p := s.docs.publisher(u, func() *publisher { return &publisher{s: s, u: u} })
-	p.tmu.Lock()
-	defer p.tmu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.stopped.Load() {
 		return
 	}
-	if p.timer == nil {
-		p.timer = time.AfterFunc(s.cfg.DiagnosticsDelay, p.run)
-	} else {
-		p.timer.Reset(s.cfg.DiagnosticsDelay)
+	if p.running {
+		p.pending = true
+		return
+	}
+	p.running = true
+	s.diagRuns.Add(1)
+	go p.loop()
+}
+
+// loop runs until no change is left unanswered.
+func (p *publisher) loop() {
+	defer p.s.diagRuns.Done()
+	for {
+		p.mu.Lock()
+		p.pending = false
+		p.mu.Unlock()
+
+		p.run()
+
+		p.mu.Lock()
+		if !p.pending || p.stopped.Load() {
+			p.running = false
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
 	}
 }
 
@@ -68,15 +96,11 @@ func (s *Server) clearDiagnostics(u uri.URI, sent string) {
 // stop cancels pending publications for good.
 func (p *publisher) stop() {
 	p.stopped.Store(true)
-	p.tmu.Lock()
-	defer p.tmu.Unlock()
-	if p.timer != nil {
-		p.timer.Stop()
-	}
 }
 
-// run publishes the diagnostics of the current snapshot, unless a newer one
-// has replaced it by the time they are ready (its own run will publish).
+// run publishes the diagnostics of the current snapshot, unless a newer
+// snapshot has replaced it by the time they are ready (the next run will
+// publish).
 func (p *publisher) run() {
 	snap, ok := p.s.docs.get(p.u)
 	if !ok || p.stopped.Load() {

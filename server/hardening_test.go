@@ -56,7 +56,7 @@ func newRawClient(t *testing.T, opts ...clientOption) *rawClient {
 	core, logs := observer.New(zap.DebugLevel)
 	c := &rawClient{t: t, logs: logs, exits: make(chan int, 1), served: make(chan error, 1), resps: map[string]wireMsg{}, nextID: 1000}
 	c.cond = sync.NewCond(&c.mu)
-	cfg := Config{Logger: zap.New(core), DiagnosticsDelay: -1, Exit: func(code int) { c.exits <- code }}
+	cfg := Config{Logger: zap.New(core), Exit: func(code int) { c.exits <- code }}
 	var setup []func(*Server)
 	for _, o := range opts {
 		o(&cfg, &setup)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -522,15 +523,17 @@ func TestPublishUnderClientURI(t *testing.T) {
 // that versions never go back.
 func TestDiagnosticsNeverStale(t *testing.T) {
 	var mu sync.Mutex
-	rng, sleeps := rand.New(rand.NewPCG(3, 4)), rand.New(rand.NewPCG(5, 6))
+	rng, yields := rand.New(rand.NewPCG(3, 4)), rand.New(rand.NewPCG(5, 6))
 	slow := func(ix *analysis.Index, _ *rules.Config) []rules.Diagnostic {
 		mu.Lock()
-		d := time.Duration(sleeps.IntN(1500)) * time.Microsecond
+		n := yields.IntN(200)
 		mu.Unlock()
-		time.Sleep(d)
+		for range n {
+			runtime.Gosched() // let changes overtake the run
+		}
 		return []rules.Diagnostic{{Rule: "Text", Message: ix.Doc.Text()}}
 	}
-	c := newTestClient(t, withDelay(-1), withDiagnose(slow))
+	c := newTestClient(t, withDiagnose(slow))
 	c.initialize()
 	m := &model{text: "FROM a\n"}
 	texts := map[int32]string{1: m.text}
@@ -540,16 +543,12 @@ func TestDiagnosticsNeverStale(t *testing.T) {
 		c.change(testURI, v, m.randomEdit(rng))
 		texts[v] = m.text
 		if v%50 == 0 {
-			time.Sleep(2 * time.Millisecond) // let some publications through mid-stream
+			c.settle() // let some publications through mid-stream
 		}
 	}
 	c.diagnostics(testURI, last)
 	c.close(testURI)
-	c.waitFor("the clearing publish", func() bool {
-		p := c.published[len(c.published)-1]
-		return p.Version == nil
-	})
-	time.Sleep(20 * time.Millisecond) // anything stale would arrive now
+	c.settle() // anything stale would have arrived now
 
 	pubs := c.publications()
 	prev := int32(0)
@@ -569,20 +568,82 @@ func TestDiagnosticsNeverStale(t *testing.T) {
 			t.Errorf("publication %d for version %d does not describe that version", i, v)
 		}
 	}
-	if len(pubs) < 3 {
-		t.Errorf("only %d publications; the test did not exercise concurrency", len(pubs))
+	if last := pubs[len(pubs)-1]; last.Version != nil {
+		t.Errorf("the last publication is for version %d, not the clearing one", *last.Version)
+	}
+	if len(pubs) < 9 {
+		t.Errorf("only %d publications; want at least one per settled stretch", len(pubs))
 	}
 }
 
-func TestDiagnosticsDebounced(t *testing.T) {
-	c := newTestClient(t, withDelay(200*time.Millisecond))
+// TestDiagnosticsCoalesced holds the first run until 19 more changes have
+// come: that run's version is stale by then and publishes nothing, and the
+// changes during it cost one more run, for the newest version.
+func TestDiagnosticsCoalesced(t *testing.T) {
+	started, release := make(chan int32, 64), make(chan struct{})
+	gate := func(ix *analysis.Index, _ *rules.Config) []rules.Diagnostic {
+		v := int32(strings.Count(ix.Doc.Text(), "a"))
+		started <- v
+		if v == 1 {
+			<-release
+		}
+		return nil
+	}
+	c := newTestClient(t, withDiagnose(gate))
 	c.initialize()
 	c.open(testURI, "FROM a\n", 1)
+	if v := <-started; v != 1 {
+		t.Fatalf("first run for text with %d a's", v)
+	}
 	for v := int32(2); v <= 20; v++ {
 		c.change(testURI, v, partial(0, 6, 0, 6, "a"))
 	}
+	// Notifications are handled in order, before a later request: once
+	// this answer is in, so are the changes.
+	_ = c.call("test/settled", nil, nil)
+	close(release)
 	c.diagnostics(testURI, 20)
-	if n := len(c.publications()); n > 3 {
-		t.Errorf("%d publications for 20 quick versions; want them debounced", n)
+	c.settle()
+	if v := <-started; v != 20 {
+		t.Errorf("second run for text with %d a's, want the newest (20)", v)
+	}
+	select {
+	case v := <-started:
+		t.Errorf("a third run, for text with %d a's", v)
+	default:
+	}
+	if pubs := c.publications(); len(pubs) != 1 || *pubs[0].Version != 20 {
+		t.Errorf("publications %+v, want one, for version 20", pubs)
+	}
+}
+
+// TestDiagnosticsLeadingEdge: a change after a quiet spell starts its own
+// run, with no timer to wait for, and every version typed apart is
+// published.
+func TestDiagnosticsLeadingEdge(t *testing.T) {
+	started := make(chan struct{}, 8)
+	signal := func(ix *analysis.Index, _ *rules.Config) []rules.Diagnostic {
+		started <- struct{}{}
+		return nil
+	}
+	c := newTestClient(t, withDiagnose(signal))
+	c.initialize()
+	c.open(testURI, "FROM a\n", 1)
+	<-started
+	c.diagnostics(testURI, 1)
+	for v := int32(2); v <= 4; v++ {
+		c.settle()
+		c.change(testURI, v, partial(0, 6, 0, 6, "a"))
+		<-started
+		c.diagnostics(testURI, v)
+	}
+	var got []int32
+	for _, p := range c.publications() {
+		if n := len(got); n == 0 || got[n-1] != *p.Version {
+			got = append(got, *p.Version)
+		}
+	}
+	if d := cmp.Diff([]int32{1, 2, 3, 4}, got); d != "" {
+		t.Errorf("published versions (-want +got):\n%s", d)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -29,18 +28,11 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 )
 
-// DefaultDiagnosticsDelay is how long the server waits after the last change
-// to a document before it publishes the document's diagnostics.
-const DefaultDiagnosticsDelay = 50 * time.Millisecond
-
 // Config configures a Server.
 type Config struct {
 	// Logger receives the server's log; nil discards it. It must not write to
 	// the protocol stream.
 	Logger *zap.Logger
-	// DiagnosticsDelay debounces diagnostics; zero means
-	// DefaultDiagnosticsDelay and a negative value publishes at once.
-	DiagnosticsDelay time.Duration
 	// Exit is called with the process exit code when the client sends the
 	// exit notification: 0 after a shutdown request, 1 otherwise. Nil means
 	// the session just ends and Serve returns.
@@ -86,6 +78,8 @@ type Server struct {
 
 	// inflight caps the requests that run at once.
 	inflight *limiter
+	// diagRuns counts the diagnostics runs in flight, for tests to wait on.
+	diagRuns sync.WaitGroup
 
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)
@@ -108,12 +102,6 @@ var ErrNoShutdown = errors.New("session ended without shutdown")
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
-	}
-	switch {
-	case cfg.DiagnosticsDelay == 0:
-		cfg.DiagnosticsDelay = DefaultDiagnosticsDelay
-	case cfg.DiagnosticsDelay < 0:
-		cfg.DiagnosticsDelay = 0
 	}
 	s := &Server{
 		cfg:      cfg,

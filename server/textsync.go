@@ -126,7 +126,8 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	if snap.TargetFile != "" {
 		s.ws.bufferChanged(snap.TargetFile, doc.Text())
 		s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, TargetFile: snap.TargetFile})
-		s.scheduleDiagnostics(u)
+		// The stages it builds count as used in every open Dockerfile.
+		s.refreshDiagnostics()
 		return nil
 	}
 	if ix == nil || ix.Doc != doc {

@@ -148,6 +148,7 @@ func TestWorkspaceTargets(t *testing.T) {
 		}
 		c.change(string(u), snap.Version+1, changes...)
 	}
+	c.settle() // both files changed, and their diagnostics run after both
 	if d := c.diagnostics(compose, 2); len(d) != 0 {
 		t.Errorf("compose.yaml after the rename: %v", d)
 	}
