@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +9,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // TestNewRuleFixesParse applies every fix of the frontend, ARG and image
@@ -19,15 +18,7 @@ import (
 func TestNewRuleFixesParse(t *testing.T) {
 	names := []string{FrontendFeatureUnavailable.Name, CopyFromVariable.Name, UnusedGlobalArg.Name, UnusedStageArg.Name,
 		FinalStageDevDependencies.Name, PackageCacheInLayer.Name}
-	files, _ := filepath.Glob(filepath.Join(corpusFiles, "*"))
-	texts := map[string]string{}
-	for _, path := range files {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts[filepath.Base(path)] = string(b)
-	}
+	texts := testgen.Corpus(t)
 	for _, n := range names {
 		texts[n+" example"] = Lookup(n).Bad
 	}
