@@ -13,7 +13,8 @@ import (
 // Sources, BuildKit v0.34.2:
 //   - frontend/dockerfile/docs/reference.md, the "Minimum Dockerfile version"
 //     tables of RUN, ADD and COPY, and its notes ("`check` (since Dockerfile
-//     v1.8.0)", heredocs, `--chmod` symbolic notation in 1.14);
+//     v1.8.0)", heredocs, the secret mount's `env` since 1.10, `ONBUILD`
+//     with `--from` as of 1.11, `--chmod` symbolic notation in 1.14);
 //   - the Dockerfile release notes (docs.docker.com/build/buildkit/dockerfile-release-notes,
 //     the docker/dockerfile GitHub releases) for the labs channel: heredocs
 //     in 1.3-labs, `ADD --checksum` in 1.5-labs, `COPY --parents` and
@@ -53,8 +54,11 @@ type Feature struct {
 
 // Forms that are not flags, by the Name their Feature carries.
 const (
-	FeatureHeredoc = "heredocs"
-	FeatureCheck   = "# check= directive"
+	FeatureHeredoc       = "heredocs"
+	FeatureCheck         = "# check= directive"
+	FeatureOnbuildFrom   = "ONBUILD COPY --from"
+	FeatureChmodSymbolic = "--chmod in symbolic notation"
+	FeatureSecretEnv     = "RUN --mount=type=secret,env="
 )
 
 // Features lists the flags of Instructions and the versioned forms.
@@ -84,6 +88,9 @@ var Features = []Feature{
 	{Name: "HEALTHCHECK --retries", Cmd: "healthcheck", Flag: "retries"},
 	{Name: FeatureHeredoc, Since: Version{1, 4}, Labs: Version{1, 3}},
 	{Name: FeatureCheck, Since: Version{1, 8}},
+	{Name: FeatureSecretEnv, Since: Version{1, 10}},
+	{Name: FeatureOnbuildFrom, Since: Version{1, 11}},
+	{Name: FeatureChmodSymbolic, Since: Version{1, 14}},
 }
 
 // CopyFromVariableError is the version since which `COPY --from=$VAR` fails

@@ -140,3 +140,44 @@ func TestFeaturesAcceptedByBuildKit(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsAcceptedByBuildKit checks that the current BuildKit accepts the
+// versioned forms of the table, and that the check can fail.
+func TestFormsAcceptedByBuildKit(t *testing.T) {
+	forms := map[string]string{
+		FeatureHeredoc:       "RUN <<EOF\ntrue\nEOF",
+		FeatureSecretEnv:     "RUN --mount=type=secret,id=t,env=TOKEN true",
+		FeatureOnbuildFrom:   "ONBUILD COPY --from=other /a /b",
+		FeatureChmodSymbolic: "COPY --chmod=u+x a /b",
+	}
+	parse := func(src string) error {
+		res, err := parser.Parse(strings.NewReader("FROM alpine\n" + src + "\n"))
+		if err != nil {
+			return err
+		}
+		c, err := instructions.ParseInstruction(res.AST.Children[1])
+		if err != nil {
+			return err
+		}
+		if run, ok := c.(*instructions.RunCommand); ok {
+			return run.Expand(func(w string) (string, error) { return w, nil })
+		}
+		return nil
+	}
+	for _, f := range Features {
+		if f.Flag != "" || f.Name == FeatureCheck {
+			continue
+		}
+		src, ok := forms[f.Name]
+		if !ok {
+			t.Errorf("no sample for %s", f.Name)
+			continue
+		}
+		if err := parse(src); err != nil {
+			t.Errorf("BuildKit rejects %s: %v", f.Name, err)
+		}
+	}
+	if err := parse("RUN --mount=type=secret,id=t,nosuch=TOKEN true"); err == nil {
+		t.Error("BuildKit accepts an unknown mount key: the check cannot fail")
+	}
+}

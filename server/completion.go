@@ -32,6 +32,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if snap.TargetFile != "" {
 		off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
 		list.Items = append(list.Items, s.targetCompletion(snap.Doc, snap.TargetFile, off)...)
+		list.Items = append(list.Items, s.buildArgCompletion(snap.Doc, snap.TargetFile, off)...)
 		return list, nil
 	}
 	ix, ok := snap.Current()

@@ -16,7 +16,8 @@ The rule reports the image stages (the last stage and the stages named in
 beside them) when neither they nor the stages they are built on set ` + "`USER`" + `.
 A base image that already runs unprivileged (a tag or name with ` + "`nonroot`" + `,
 Chainguard's images, Windows Nano Server, whose default user is
-` + "`ContainerUser`" + `) is not reported; other base images may set a user
+` + "`ContainerUser`" + `), or one named by a variable alone (` + "`FROM ${BASE_IMAGE}`" + `), is not
+reported; other base images may set a user
 Stagehand cannot see, hence the default severity **information**.
 
 There is no automatic fix: the right user depends on the files the program
@@ -50,7 +51,7 @@ func runFinalStageRunsAsRoot(p *Pass) {
 			}
 		}
 		base := strings.ToLower(ix.Stage(t.chain[len(t.chain)-1]).Base)
-		if user || strings.Contains(base, "nonroot") || strings.HasPrefix(base, "cgr.dev/chainguard/") || strings.Contains(base, "nanoserver") {
+		if user || strings.Contains(base, "nonroot") || strings.HasPrefix(base, "cgr.dev/chainguard/") || strings.Contains(base, "nanoserver") || strings.HasPrefix(base, "$") {
 			continue
 		}
 		what := "The final stage"

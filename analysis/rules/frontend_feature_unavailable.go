@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -70,15 +71,57 @@ func runFrontendFeatureUnavailable(p *Pass) {
 			}
 		}
 	}
-	heredoc := analysis.LookupFeature(analysis.FeatureHeredoc, "")
+	form := func(name string) *analysis.Feature { return analysis.LookupFeature(name, "") }
+	heredoc, onbuild, chmod, secretEnv := form(analysis.FeatureHeredoc), form(analysis.FeatureOnbuildFrom), form(analysis.FeatureChmodSymbolic), form(analysis.FeatureSecretEnv)
 	for _, n := range p.Nodes() {
 		for _, f := range n.Flags {
-			if feat := analysis.LookupFeature(n.Cmd, f.Name.Value); !fe.Has(feat) {
+			feat := analysis.LookupFeature(n.Cmd, f.Name.Value)
+			if !fe.Has(feat) {
 				report(n.Abs(f.Span), feat, Off)
+				continue
+			}
+			switch {
+			case f.Name.Value == "chmod" && symbolicMode(f.Value.Value) && !fe.Has(chmod):
+				report(n.Abs(f.Value.Span), chmod, Off)
+			case f.Name.Value == "mount" && secretWithEnv(f.Value.Value) && !fe.Has(secretEnv):
+				span := n.Abs(f.Value.Span)
+				if i := strings.Index(strings.ToLower(f.Value.Value), "env="); i >= 0 && span.Len() == len(f.Value.Value) {
+					end := strings.IndexByte(f.Value.Value[i:], ',')
+					if end < 0 {
+						end = len(f.Value.Value) - i
+					}
+					span = analysis.Span{Start: span.Start + i, End: span.Start + i + end}
+				}
+				report(span, secretEnv, Off)
 			}
 		}
 		if len(n.Heredocs) > 0 && !fe.Has(heredoc) {
 			report(firstLine(p, n), heredoc, Off)
 		}
+		if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") && !fe.Has(onbuild) {
+			for _, a := range n.Args[1:] {
+				if strings.HasPrefix(a.Value, "--from=") {
+					report(n.Abs(a.Span), onbuild, Off)
+				}
+			}
+		}
 	}
+}
+
+// symbolicMode reports whether a --chmod value is in symbolic notation
+// (`u+x`), not octal.
+func symbolicMode(v string) bool {
+	return v != "" && !strings.Contains(v, "$") && strings.Trim(v, "01234567") != ""
+}
+
+// secretWithEnv reports whether a --mount spec is a secret exposed as an
+// environment variable.
+func secretWithEnv(spec string) bool {
+	secret, env := false, false
+	for _, field := range strings.Split(spec, ",") {
+		k, v, _ := strings.Cut(field, "=")
+		secret = secret || strings.EqualFold(k, "type") && v == "secret"
+		env = env || strings.EqualFold(k, "env")
+	}
+	return secret && env
 }
