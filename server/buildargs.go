@@ -15,18 +15,18 @@ import (
 // (Compose build.args, Bake args, --build-arg) that their Dockerfile does
 // not declare: BuildKit warns that they were not consumed.
 func (s *Server) buildArgDiagnostics(doc *analysis.Document, path string) []protocol.Diagnostic {
+	load := func(df string) (*analysis.Index, bool) {
+		ix, _, ok := s.targetDockerfile(workspace.Target{Dockerfile: df})
+		return ix, ok
+	}
 	var out []protocol.Diagnostic
-	for _, a := range workspace.BuildArgs(path, doc.Text()) {
-		ix, _, ok := s.targetDockerfile(workspace.Target{Dockerfile: a.Dockerfile})
-		if !ok || ix.ParseError != nil || workspace.Declares(ix, a.Name) {
-			continue
-		}
+	for _, u := range workspace.Undeclared(path, doc.Text(), load) {
 		out = append(out, protocol.Diagnostic{
-			Range:    toRange(doc, a.Span, s.encoding()),
+			Range:    toRange(doc, u.Arg.Span, s.encoding()),
 			Severity: protocol.DiagnosticSeverityWarning,
 			Source:   protocol.NewOptional("stagehand"),
-			Message:  protocol.String(fmt.Sprintf("%s declares no ARG %s: the build argument has no effect (BuildKit warns it was not consumed)", filepath.Base(a.Dockerfile), a.Name)),
-			Code:     protocol.String("UndeclaredBuildArg"),
+			Message:  protocol.String(u.Message),
+			Code:     protocol.String(workspace.UndeclaredArgRule),
 		})
 	}
 	return out

@@ -89,8 +89,10 @@ func (ix *Index) Update(p, content string) *Index {
 
 // add records what file p names and, for a Bake file, defines.
 func (ix *Index) add(p, content string) {
-	if ts := Extract(p, content); len(ts) > 0 {
-		ix.files[p] = ts
+	// Every file of a kind that names targets is kept, even when it names
+	// none: it may pass build arguments, which check reports on too.
+	if Classify(p) != NotTargets {
+		ix.files[p] = Extract(p, content)
 	}
 	if Classify(p) == Bake {
 		if bf := bakeDefinitions(p, content); bf != nil {
@@ -166,7 +168,8 @@ func (ix *Index) Has(p string) bool {
 	return ok
 }
 
-// Files returns the files that name targets, sorted.
+// Files returns the files of the kinds that name targets (Compose, Bake,
+// workflows, scripts), sorted.
 func (ix *Index) Files() []string {
 	out := make([]string, 0, len(ix.files))
 	for f := range ix.files {

@@ -13,6 +13,7 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Project is the repository `stagehand check` runs in, found the way the
@@ -144,7 +145,7 @@ func (p *Project) targetFiles(dir string) []string {
 // stage of their Dockerfile, as the server reports them in the editor.
 func (p *Project) unknownTargets(path string) *fileResult {
 	r := &fileResult{}
-	text, err := os.ReadFile(path)
+	text, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true
@@ -160,7 +161,7 @@ func (p *Project) unknownTargets(path string) *fileResult {
 	}
 	doc := analysis.NewDocument(string(text))
 	load := func(df string) (*analysis.Index, bool) {
-		data, err := os.ReadFile(df)
+		data, err := confined.ReadPath(df, confined.Limit)
 		if err != nil {
 			return nil, false
 		}
@@ -169,6 +170,11 @@ func (p *Project) unknownTargets(path string) *fileResult {
 	for _, u := range ix.Unknown(abs, load) {
 		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
 			Rule: workspace.UnknownRule, Span: u.Target.Span, Severity: rules.Error, Message: u.Message,
+		}))
+	}
+	for _, u := range workspace.Undeclared(abs, string(text), load) {
+		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
+			Rule: workspace.UndeclaredArgRule, Span: u.Arg.Span, Severity: rules.Warning, Message: u.Message,
 		}))
 	}
 	return r
