@@ -216,13 +216,16 @@ func (ix *Index) stageHover(s int) string {
 
 func (ix *Index) varHover(off int, t Referent) string {
 	site := t.Var
-	// Show the declaration in scope where there is one.
+	// Show the declaration in scope where there is one, and the value the
+	// build model gives there.
+	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
 		for _, u := range n.Uses {
 			if n.Abs(u.Span).Contains(off) {
 				if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
 					site = s
 				}
+				value, hasValue = ix.Model().State(n.Index).Var(u.Name.Value)
 			}
 		}
 	}
@@ -241,5 +244,8 @@ func (ix *Index) varHover(off int, t Referent) string {
 		scope = "in stage `" + ix.stageShort(s) + "`"
 	}
 	fmt.Fprintf(&b, " · %s · line %d", scope, ix.Doc.LineOf(site.NameSpan.Start)+1)
+	if hasValue && (!d.HasDefault || value != d.Value.Value) {
+		fmt.Fprintf(&b, "\n\nHere, in a build without build arguments: `%s`", value)
+	}
 	return b.String()
 }

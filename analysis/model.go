@@ -319,7 +319,7 @@ func (m *Model) Candidates(r StageRef) []int {
 
 // CanName reports whether reference r can name stage s: resolves to it,
 // or has a pattern that can name it and stands after it.
-func (m *Model) CanName(r StageRef, s int) bool {
+func (m *Model) CanName(r *StageRef, s int) bool {
 	if r.Pattern < 0 {
 		return r.Target == s && (r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage)
 	}

@@ -58,13 +58,18 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 		}
 		got := map[refKey]oracle.Res{}
 		rank := map[int]int{}
+		onbuildRank := map[int]int{}
 		for _, r := range m.Refs() {
-			if r.Onbuild || r.Kind == RefEpoch {
+			if r.Kind == RefEpoch {
 				continue
 			}
 			line := ix.Doc.LineOf(ix.Node(r.Instruction).Start) + 1
 			k := refKey{Line: line, Kind: r.Kind.String()}
-			if r.Kind == RefMountFrom {
+			switch {
+			case r.Onbuild:
+				k.Line, k.Rank = -1-r.Stage, onbuildRank[r.Stage]
+				onbuildRank[r.Stage]++
+			case r.Kind == RefMountFrom:
 				k.Rank = rank[r.Instruction]
 				rank[r.Instruction]++
 			}

@@ -40,13 +40,15 @@ func (ix *Index) StageUses(s int) []StageRef {
 	m := ix.Model()
 	var out []StageRef
 	last := Span{-1, -1}
-	for _, r := range m.Refs() {
-		if r.Span == last {
-			continue // an ONBUILD trigger run by several stages
+	refs := m.Refs()
+	for k := range refs {
+		r := &refs[k]
+		if r.Target != s && r.Pattern < 0 {
+			continue
 		}
-		if m.CanName(r, s) {
-			out = append(out, r)
-			last = r.Span
+		if r.Span != last && m.CanName(r, s) {
+			out = append(out, *r)
+			last = r.Span // an ONBUILD trigger run by several stages counts once
 		}
 	}
 	return out

@@ -10,8 +10,11 @@ var SelfStageReference = register(&Rule{
 	Severity: Error,
 	Fails:    true,
 	Doc: `A stage cannot use its own result while it is being built: ` + "`COPY --from=`" + ` its
-own name fails the build, and ` + "`FROM x AS x`" + ` does not name a stage at all. Use an
-earlier stage, or copy within the stage with a plain ` + "`COPY`" + ` or ` + "`RUN cp`" + `.`,
+own name fails the build. Use an earlier stage, or copy within the stage with a
+plain ` + "`COPY`" + ` or ` + "`RUN cp`" + `.
+
+` + "`FROM alpine AS alpine`" + ` is not reported: BuildKit resolves a FROM's base before
+it registers the new stage's name, so the base is the image.`,
 	Bad: `FROM alpine AS app
 COPY --from=app /etc/hosts /tmp/hosts
 `,

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -22,7 +23,12 @@ a fix to that name; otherwise a **warning**. To copy from an image on purpose,
 write it fully (` + "`--from=docker.io/library/nginx:1.27`" + `).
 
 A number in a mount's ` + "`from=`" + ` is reported too: BuildKit looks mounts up by name
-only, so ` + "`--mount=from=0`" + ` names an image called ` + "`0`" + `, not the first stage.`,
+only, so ` + "`--mount=from=0`" + ` names an image called ` + "`0`" + `, not the first stage.
+So is a ` + "`FROM`" + ` that names an earlier stage in another casing (` + "`FROM Build`" + ` after
+` + "`AS build`" + `): BuildKit compares a FROM exactly with the lower-case stage names,
+takes it for an image, and fails on the upper-case name; the fix lowers it.
+A ` + "`COPY --from=`" + ` built from variables is an error: BuildKit does not expand them
+there and fails the build (use ` + "`FROM ${VAR} AS alias`" + ` and copy from the alias).`,
 	Bad: `FROM golang:1.23 AS builder
 RUN go build -o /app .
 
@@ -47,6 +53,27 @@ func runUnknownStageReference(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	for _, r := range ix.Refs() {
+		if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesImage && r.Value != strings.ToLower(r.Value) {
+			if t := earlierStageNamed(ix, r.Value, r.Stage); t >= 0 {
+				lower := strings.ToLower(r.Value)
+				p.Report(Diagnostic{
+					Span:     r.Span,
+					Severity: Error,
+					Message:  fmt.Sprintf("FROM %s names no stage: BuildKit compares a FROM exactly with the stage names, which are lower case, and fails on the upper-case image name; write %q", r.Value, lower),
+					Fixes:    fix(fmt.Sprintf("Change to %q", lower), true, replace(r.Span, lower)),
+					Related:  []Related{{Span: stages[t].NameSpan, Message: fmt.Sprintf("stage %q is defined here", stages[t].Name)}},
+				})
+			}
+			continue
+		}
+		if r.Kind == analysis.RefCopyFrom && r.Resolution == analysis.ResolvesVariable && !r.Onbuild {
+			p.Report(Diagnostic{
+				Span:     r.Span,
+				Severity: Error,
+				Message:  fmt.Sprintf("BuildKit does not expand variables in --from and fails the build (%s); define a stage FROM the variable and copy from that stage", r.Value),
+			})
+			continue
+		}
 		if r.Kind == analysis.RefMountFrom && r.Numeric && r.Resolution == analysis.ResolvesImage {
 			p.Reportf(r.Span, nil, "BuildKit looks up a mount's from= by name only: %q names the image %q, not stage %s; use the stage's name", r.Value, r.Value, r.Value)
 			continue
@@ -86,4 +113,16 @@ func suggestStage(v string, names []string) string {
 		}
 	}
 	return suggest(v, names, false)
+}
+
+// earlierStageNamed returns the last stage before stage cur whose name is
+// name in any casing, or -1.
+func earlierStageNamed(ix *analysis.Index, name string, cur int) int {
+	t := -1
+	for _, s := range ix.StagesNamed(name) {
+		if s < cur {
+			t = s
+		}
+	}
+	return t
 }

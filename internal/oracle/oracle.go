@@ -33,7 +33,9 @@ func (r Res) String() string {
 }
 
 // Ref is a reference BuildKit resolved, keyed by the line its
-// instruction starts on and its kind and rank there.
+// instruction starts on and its kind and rank there. A reference of an
+// ONBUILD trigger has for line -1 less the index of the stage that runs it,
+// and its rank among that stage's triggers' references.
 type Ref struct {
 	Line int    // 1-based
 	Kind string // from, copy-from, mount-from
@@ -232,6 +234,7 @@ func Resolve(dt string, platform string) (Build, bool) {
 		}
 	}
 	// initOnBuildTriggers: a stage built FROM a stage runs its triggers.
+	onbuildRank := map[int]int{}
 	for _, d := range states {
 		if d.base == nil {
 			continue
@@ -245,8 +248,13 @@ func Resolve(dt string, platform string) (Build, bool) {
 			if err != nil {
 				continue
 			}
-			if !toCommand(d, ic, 0, false) {
+			from := len(out.Refs)
+			if !toCommand(d, ic, -1-d.index, true) {
 				stageOK[d.index] = false
+			}
+			for k := from; k < len(out.Refs); k++ {
+				out.Refs[k].Rank = onbuildRank[d.index]
+				onbuildRank[d.index]++
 			}
 		}
 	}
