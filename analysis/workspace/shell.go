@@ -164,7 +164,8 @@ var valueFlags = map[string]bool{
 type word struct {
 	lit    string
 	isLit  bool
-	values []value
+	values []value  // a literal, or the values of the one variable it is
+	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
 }
@@ -181,14 +182,30 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	var targets, files, contexts, sets, named []value
 	var typing *analysis.Span
+	// texts turns the possible texts of a word into values without spans,
+	// for paths, which are never edited.
+	texts := func(ts []string, cut bool) []value {
+		var out []value
+		for _, t := range ts {
+			if cut {
+				_, t, _ = strings.Cut(t, "=")
+			}
+			out = append(out, value{text: t})
+		}
+		return out
+	}
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
-		name, _, hasValue := strings.Cut(a.lit, "=")
-		if !a.isLit || !strings.HasPrefix(name, "-") {
+		first := a.lit
+		if !a.isLit && len(a.texts) > 0 {
+			first = a.texts[0]
+		}
+		name, _, hasValue := strings.Cut(first, "=")
+		if !strings.HasPrefix(name, "-") {
 			if bake {
 				named = append(named, a.values...)
 			} else {
-				contexts = a.values
+				contexts = texts(a.texts, false)
 			}
 			continue
 		}
@@ -200,6 +217,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			for _, v := range a.values {
 				_, after, _ := strings.Cut(v.text, "=")
 				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
+			}
+			if name == "-f" || name == "--file" {
+				vals = texts(a.texts, true)
 			}
 		} else {
 			if i+1 >= len(rest) {
@@ -213,6 +233,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 			i++
 			vals = rest[i].values
+			if name == "-f" || name == "--file" {
+				vals = texts(rest[i].texts, false)
+			}
 		}
 		switch name {
 		case "--target":
@@ -344,14 +367,56 @@ func (e *evaluator) word(w *syntax.Word) word {
 		if e.env.literal != nil {
 			if vals, ok := e.env.literal(lit); ok {
 				out.values = vals
+				for _, v := range vals {
+					out.texts = append(out.texts, v.text)
+				}
 				return out
 			}
 		}
 		out.values = []value{{text: lit, span: sp}}
+		out.texts = []string{lit}
 		return out
 	}
 	out.values = e.expansion(w)
+	out.texts = e.concat(w.Parts)
 	return out
+}
+
+// maxTexts bounds the texts a word may expand to.
+const maxTexts = 16
+
+// concat returns what parts may expand to: literal text, and for each
+// variable, each of its values.
+func (e *evaluator) concat(parts []syntax.WordPart) []string {
+	outs := []string{""}
+	for _, p := range parts {
+		var alts []string
+		switch p := p.(type) {
+		case *syntax.Lit:
+			alts = []string{p.Value}
+		case *syntax.SglQuoted:
+			alts = []string{p.Value}
+		case *syntax.DblQuoted:
+			alts = e.concat(p.Parts)
+		default:
+			for _, v := range e.expansion(&syntax.Word{Parts: []syntax.WordPart{p}}) {
+				alts = append(alts, v.text)
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		var next []string
+		for _, o := range outs {
+			for _, a := range alts {
+				if len(next) < maxTexts {
+					next = append(next, o+a)
+				}
+			}
+		}
+		outs = next
+	}
+	return outs
 }
 
 // literal returns the text of a word without expansions.

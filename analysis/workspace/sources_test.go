@@ -20,6 +20,7 @@ func TestSources(t *testing.T) {
 		"scripts": {
 			"Dockerfile: binary juststage lint local ci described shdefault unit",
 			"Dockerfile.ci: citest",
+			"docker/app.Dockerfile: flavored",
 		},
 		"workflow": {
 			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b runstep",
