@@ -132,6 +132,36 @@ func (sc ghScope) expr(e string) []value {
 	return nil
 }
 
+// texts expands the GitHub expressions within s, each of their values
+// giving one text (at most maxTexts); an expression without a value leaves
+// none.
+func (sc ghScope) texts(s string) []string {
+	outs := []string{""}
+	last := 0
+	for _, m := range ghExpr.FindAllStringSubmatchIndex(s, -1) {
+		var alts []string
+		for _, v := range sc.expr(s[m[2]:m[3]]) {
+			alts = append(alts, v.text)
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		var next []string
+		for _, o := range outs {
+			for _, a := range alts {
+				if len(next) < maxTexts {
+					next = append(next, o+s[last:m[0]]+a)
+				}
+			}
+		}
+		outs, last = next, m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	return outs
+}
+
 // yamlValues evaluates a YAML scalar that may be a whole GitHub
 // expression: its values, or itself.
 func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
@@ -229,18 +259,18 @@ func workflowTargets(file, text string) []Target {
 			if key == nil {
 				continue
 			}
-			ctxs := []value{{text: "."}}
-			if k, c := get(with, "context"); c != nil {
-				ctxs = ssc.values(d, k, c)
+			ctxs := []string{"."}
+			if _, c := get(with, "context"); c != nil {
+				ctxs = ssc.texts(scalar(c))
 			}
 			var dfs []string
-			if k, f := get(with, "file"); scalar(f) != "" {
-				for _, v := range ssc.values(d, k, f) {
-					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", v.text))
+			if _, f := get(with, "file"); scalar(f) != "" {
+				for _, v := range ssc.texts(scalar(f)) {
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", v))
 				}
 			} else {
 				for _, c := range ctxs {
-					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c.text, "Dockerfile")))
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c, "Dockerfile")))
 				}
 			}
 			names := ssc.values(d, key, target)
@@ -359,6 +389,12 @@ func runTargets(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) []Tar
 				return nil, false
 			}
 			return sc.expr(e), true
+		},
+		expand: func(text string) []string {
+			for ph, e := range exprs {
+				text = strings.ReplaceAll(text, ph, "${{ "+e+" }}")
+			}
+			return sc.texts(text)
 		},
 	})
 }

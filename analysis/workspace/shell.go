@@ -69,6 +69,7 @@ type value struct {
 type shellEnv struct {
 	vars    func(name string) []value
 	literal func(text string) ([]value, bool) // a whole word that is an expression of the file's own
+	expand  func(text string) []string        // literal text holding such expressions, expanded
 	make    bool                              // $(NAME) is a Make variable, not a command
 	cwd     string                            // where the commands run; -f and the context are relative to it
 	owner   string                            // for messages: "docker build", "step test"
@@ -374,12 +375,20 @@ func (e *evaluator) word(w *syntax.Word) word {
 			}
 		}
 		out.values = []value{{text: lit, span: sp}}
-		out.texts = []string{lit}
+		out.texts = e.expandLit(lit)
 		return out
 	}
 	out.values = e.expansion(w)
 	out.texts = e.concat(w.Parts)
 	return out
+}
+
+// expandLit expands the file's own expressions within literal text.
+func (e *evaluator) expandLit(text string) []string {
+	if e.env.expand == nil {
+		return []string{text}
+	}
+	return e.env.expand(text)
 }
 
 // maxTexts bounds the texts a word may expand to.
@@ -393,9 +402,9 @@ func (e *evaluator) concat(parts []syntax.WordPart) []string {
 		var alts []string
 		switch p := p.(type) {
 		case *syntax.Lit:
-			alts = []string{p.Value}
+			alts = e.expandLit(p.Value)
 		case *syntax.SglQuoted:
-			alts = []string{p.Value}
+			alts = e.expandLit(p.Value)
 		case *syntax.DblQuoted:
 			alts = e.concat(p.Parts)
 		default:

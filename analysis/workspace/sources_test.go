@@ -25,6 +25,7 @@ func TestSources(t *testing.T) {
 		"workflow": {
 			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b runstep",
 			"ci/Dockerfile.ci: cistage",
+			"variants/Dockerfile.alpine: variant",
 			"web/Dockerfile: webstage",
 		},
 		"gitlab":          {"Dockerfile: gla glb", "Dockerfile.gl: gloption glscript glvalue glvalue"},
