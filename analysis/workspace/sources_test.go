@@ -23,7 +23,7 @@ func TestSources(t *testing.T) {
 			"docker/app.Dockerfile: flavored",
 		},
 		"workflow": {
-			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b runstep",
+			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b passed runstep",
 			"ci/Dockerfile.ci: cistage",
 			"variants/Dockerfile.alpine: variant",
 			"web/Dockerfile: webstage",
