@@ -34,6 +34,7 @@ func TestSources(t *testing.T) {
 		"compose-extends": {"svc/Dockerfile: extstage", "svc2/Dockerfile: apistage"},
 		"skaffold":        {"svc/Dockerfile: skaf skafdev"},
 		"tilt":            {"svc/Dockerfile: tilt2 tiltstage"},
+		"package-json":    {"apps/web/Dockerfile: prod"},
 	}
 	for name, want := range want {
 		t.Run(name, func(t *testing.T) {
