@@ -293,7 +293,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 			via.Files = append(via.Files, e.path(f.text))
 		}
 		if len(via.Files) == 0 {
-			for _, name := range []string{"docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "compose.yaml", "docker-compose.yml"} {
+			for _, name := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
 				via.Files = append(via.Files, e.path(name))
 			}
 		}

@@ -107,7 +107,7 @@ func packageTargets(file, text string) []Target {
 // context.
 func skaffoldTargets(file, text string) []Target {
 	var out []Target
-	dec := yaml.NewDecoder(stringsReader(text))
+	dec := yaml.NewDecoder(strings.NewReader(text))
 	for {
 		var root yaml.Node
 		if err := dec.Decode(&root); err != nil || len(root.Content) == 0 {
