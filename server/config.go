@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -82,6 +83,21 @@ func (s *Server) setSettings(raw []byte) {
 	s.rulesCfg = cfg
 	s.configGen++
 	s.mu.Unlock()
+	s.logSettings()
+}
+
+// logSettings logs each setting in force with the source that won, the
+// editor's settings or a project settings file, as `check --verbose` says.
+func (s *Server) logSettings() {
+	editor, _ := s.rulesConfig()
+	proj := s.ws.proj.Load()
+	for _, root := range proj.Roots {
+		file, _ := proj.Settings(root).Layer(filepath.Join(root, workspace.SettingsFile))
+		_, origins := workspace.Merge(file, workspace.Layer{Source: "editor settings", Severity: editor.Severity, Targets: editor.Targets})
+		for _, o := range origins {
+			s.log.Info("setting", zap.String("root", root), zap.String("value", o.String()))
+		}
+	}
 }
 
 // rulesConfig returns the current configuration and its generation.

@@ -68,6 +68,7 @@ func (s *Server) startWorkspace() {
 		s.log.Info("workspace scanned", zap.Strings("roots", roots), zap.Int("dockerfiles", len(ix.Dockerfiles)),
 			zap.Bool("truncated", ix.Truncated))
 		s.ws.logProblems(s.log)
+		s.logSettings()
 		s.refreshDiagnostics() // targets found may make stages used
 	})
 	if !dynamic || len(roots) == 0 {
@@ -106,6 +107,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 			go func() { // a rescan: off the connection's read loop
 				s.ws.reload(workspace.DefaultLimits)
 				s.ws.logProblems(s.log)
+				s.logSettings()
 				s.refreshDiagnostics()
 			}()
 			continue

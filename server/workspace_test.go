@@ -297,6 +297,34 @@ func TestSettingsFileChange(t *testing.T) {
 		}
 		return false
 	})
+	settingLogged := func(value string) bool {
+		for _, e := range c.logs.All() {
+			if e.Message == "setting" && e.ContextMap()["value"] == value {
+				return true
+			}
+		}
+		return false
+	}
+	if want := "rule UnusedStage = error (from " + settings + ")"; !settingLogged(want) {
+		t.Errorf("no log of %q", want)
+	}
+
+	// The editor's settings win over the file.
+	before = len(c.publications())
+	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, &protocol.DidChangeConfigurationParams{
+		Settings: []byte(`{"stagehand": {"rules": {"UnusedStage": "warning"}}}`),
+	})
+	c.waitFor("a warning after the editor's settings", func() bool {
+		for _, p := range c.published[before:] {
+			if n, sev := unused(p.Diagnostics); p.URI == df && n == 1 && sev == protocol.DiagnosticSeverityWarning {
+				return true
+			}
+		}
+		return false
+	})
+	if want := "rule UnusedStage = warning (from editor settings)"; !settingLogged(want) {
+		t.Errorf("no log of %q", want)
+	}
 }
 
 // TestOtherFilesLeftAlone opens YAML that names no targets: the server

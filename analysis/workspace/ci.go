@@ -2,11 +2,14 @@ package workspace
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // scalarSrc returns a YAML string's text as shell code mapped to the file:
@@ -132,6 +135,36 @@ func (sc ghScope) expr(e string) []value {
 	return nil
 }
 
+// texts expands the GitHub expressions within s, each of their values
+// giving one text (at most maxTexts); an expression without a value leaves
+// none.
+func (sc ghScope) texts(s string) []string {
+	outs := []string{""}
+	last := 0
+	for _, m := range ghExpr.FindAllStringSubmatchIndex(s, -1) {
+		var alts []string
+		for _, v := range sc.expr(s[m[2]:m[3]]) {
+			alts = append(alts, v.text)
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		var next []string
+		for _, o := range outs {
+			for _, a := range alts {
+				if len(next) < maxTexts {
+					next = append(next, o+s[last:m[0]]+a)
+				}
+			}
+		}
+		outs, last = next, m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	return outs
+}
+
 // yamlValues evaluates a YAML scalar that may be a whole GitHub
 // expression: its values, or itself.
 func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
@@ -153,14 +186,27 @@ func workflowTargets(file, text string) []Target {
 	if !ok {
 		return nil
 	}
+	return workflowDoc(file, d, nil, 0)
+}
+
+// workflowDoc reads a parsed workflow. called, when not nil, holds the
+// inputs a calling workflow passes (their spans in the caller): the
+// targets are then only those these values name.
+func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) []Target {
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	_, jobs := get(d.root, "jobs")
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
 		return nil
 	}
 	top := ghScope{inputs: map[string][]value{}}
+	if called != nil {
+		top.inputs = called
+	}
 	_, on := get(d.root, "on")
 	for _, trigger := range []string{"workflow_call", "workflow_dispatch"} {
+		if called != nil {
+			break // the caller's values, not the defaults (the callee's own scan counts those)
+		}
 		_, t := get(on, trigger)
 		_, inputs := get(t, "inputs")
 		if inputs == nil || inputs.Kind != yaml.MappingNode {
@@ -186,6 +232,10 @@ func workflowTargets(file, text string) []Target {
 		_, jenv := get(job, "env")
 		sc := top.with(d, jenv)
 		sc.matrix = matrixValues(d, job)
+		if _, uses := get(job, "uses"); strings.HasPrefix(scalar(uses), "./") && depth < 4 {
+			out = append(out, callTargets(d, job, sc, filepath.Join(root, scalar(uses)), depth)...)
+			continue
+		}
 		_, steps := get(job, "steps")
 		if steps == nil || steps.Kind != yaml.SequenceNode {
 			continue
@@ -229,18 +279,18 @@ func workflowTargets(file, text string) []Target {
 			if key == nil {
 				continue
 			}
-			ctxs := []value{{text: "."}}
-			if k, c := get(with, "context"); c != nil {
-				ctxs = ssc.values(d, k, c)
+			ctxs := []string{"."}
+			if _, c := get(with, "context"); c != nil {
+				ctxs = ssc.texts(scalar(c))
 			}
 			var dfs []string
-			if k, f := get(with, "file"); scalar(f) != "" {
-				for _, v := range ssc.values(d, k, f) {
-					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", v.text))
+			if _, f := get(with, "file"); scalar(f) != "" {
+				for _, v := range ssc.texts(scalar(f)) {
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", v))
 				}
 			} else {
 				for _, c := range ctxs {
-					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c.text, "Dockerfile")))
+					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c, "Dockerfile")))
 				}
 			}
 			names := ssc.values(d, key, target)
@@ -304,6 +354,42 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 	return out
 }
 
+// callTargets reads a job that calls a reusable workflow of the same
+// repository (`uses: ./.github/workflows/build.yml`) with inputs: the
+// targets its `with:` values name in the called workflow, placed in the
+// caller where the values are written.
+func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth int) []Target {
+	_, with := get(job, "with")
+	if with == nil || with.Kind != yaml.MappingNode {
+		return nil
+	}
+	passed := map[string][]value{}
+	spans := map[analysis.Span]string{}
+	for i := 0; i+1 < len(with.Content); i += 2 {
+		k, v := with.Content[i], with.Content[i+1]
+		for _, val := range sc.values(d, k, v) {
+			passed[k.Value] = append(passed[k.Value], val)
+			spans[val.span] = val.text
+		}
+	}
+	data, err := os.ReadFile(callee)
+	if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+		return nil
+	}
+	cd, ok := parseYAML(string(data))
+	if !ok {
+		return nil
+	}
+	var out []Target
+	for _, t := range workflowDoc(callee, cd, passed, depth+1) {
+		if text, ok := spans[t.Span]; ok && text == t.Name {
+			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // matrixValues reads a job's strategy.matrix: each key's list, and the
 // keys of its include entries.
 func matrixValues(d *yamlDoc, job *yaml.Node) map[string][]value {
@@ -359,6 +445,12 @@ func runTargets(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) []Tar
 				return nil, false
 			}
 			return sc.expr(e), true
+		},
+		expand: func(text string) []string {
+			for ph, e := range exprs {
+				text = strings.ReplaceAll(text, ph, "${{ "+e+" }}")
+			}
+			return sc.texts(text)
 		},
 	})
 }

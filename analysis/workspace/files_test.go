@@ -77,7 +77,7 @@ func TestTargetGlobs(t *testing.T) {
 		"compose.yaml", "svc/docker-compose.override.yml", "docker-bake.hcl", "docker-bake.json",
 		".github/workflows/ci.yml", "Makefile", "build/rules.mk", "justfile", "scripts/build.sh",
 		".gitlab-ci.yml", "ci/app.gitlab-ci.yml", ".gitlab/ci/build.yml", ".devcontainer/devcontainer.json",
-		".devcontainer.json", "skaffold.yaml", "Tiltfile",
+		".devcontainer.json", "skaffold.yaml", "Tiltfile", "apps/web/package.json",
 	} {
 		if Classify("/w/"+rel) == NotTargets {
 			t.Errorf("Classify(%s) = none", rel)

@@ -69,6 +69,7 @@ type value struct {
 type shellEnv struct {
 	vars    func(name string) []value
 	literal func(text string) ([]value, bool) // a whole word that is an expression of the file's own
+	expand  func(text string) []string        // literal text holding such expressions, expanded
 	make    bool                              // $(NAME) is a Make variable, not a command
 	cwd     string                            // where the commands run; -f and the context are relative to it
 	owner   string                            // for messages: "docker build", "step test"
@@ -174,7 +175,8 @@ var valueFlags = map[string]bool{
 type word struct {
 	lit    string
 	isLit  bool
-	values []value
+	values []value  // a literal, or the values of the one variable it is
+	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
 }
@@ -191,14 +193,30 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	var targets, files, contexts, sets, named, buildArgValues []value
 	var typing *analysis.Span
+	// texts turns the possible texts of a word into values without spans,
+	// for paths, which are never edited.
+	texts := func(ts []string, cut bool) []value {
+		var out []value
+		for _, t := range ts {
+			if cut {
+				_, t, _ = strings.Cut(t, "=")
+			}
+			out = append(out, value{text: t})
+		}
+		return out
+	}
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
-		name, _, hasValue := strings.Cut(a.lit, "=")
-		if !a.isLit || !strings.HasPrefix(name, "-") {
+		first := a.lit
+		if !a.isLit && len(a.texts) > 0 {
+			first = a.texts[0]
+		}
+		name, _, hasValue := strings.Cut(first, "=")
+		if !strings.HasPrefix(name, "-") {
 			if bake {
 				named = append(named, a.values...)
 			} else {
-				contexts = a.values
+				contexts = texts(a.texts, false)
 			}
 			continue
 		}
@@ -210,6 +228,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			for _, v := range a.values {
 				_, after, _ := strings.Cut(v.text, "=")
 				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
+			}
+			if name == "-f" || name == "--file" {
+				vals = texts(a.texts, true)
 			}
 		} else {
 			if i+1 >= len(rest) {
@@ -223,6 +244,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 			i++
 			vals = rest[i].values
+			if name == "-f" || name == "--file" {
+				vals = texts(rest[i].texts, false)
+			}
 		}
 		switch name {
 		case "--target":
@@ -295,7 +319,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 			via.Files = append(via.Files, e.path(f.text))
 		}
 		if len(via.Files) == 0 {
-			for _, name := range []string{"docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "compose.yaml", "docker-compose.yml"} {
+			for _, name := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
 				via.Files = append(via.Files, e.path(name))
 			}
 		}
@@ -370,14 +394,64 @@ func (e *evaluator) word(w *syntax.Word) word {
 		if e.env.literal != nil {
 			if vals, ok := e.env.literal(lit); ok {
 				out.values = vals
+				for _, v := range vals {
+					out.texts = append(out.texts, v.text)
+				}
 				return out
 			}
 		}
 		out.values = []value{{text: lit, span: sp}}
+		out.texts = e.expandLit(lit)
 		return out
 	}
 	out.values = e.expansion(w)
+	out.texts = e.concat(w.Parts)
 	return out
+}
+
+// expandLit expands the file's own expressions within literal text.
+func (e *evaluator) expandLit(text string) []string {
+	if e.env.expand == nil {
+		return []string{text}
+	}
+	return e.env.expand(text)
+}
+
+// maxTexts bounds the texts a word may expand to.
+const maxTexts = 16
+
+// concat returns what parts may expand to: literal text, and for each
+// variable, each of its values.
+func (e *evaluator) concat(parts []syntax.WordPart) []string {
+	outs := []string{""}
+	for _, p := range parts {
+		var alts []string
+		switch p := p.(type) {
+		case *syntax.Lit:
+			alts = e.expandLit(p.Value)
+		case *syntax.SglQuoted:
+			alts = e.expandLit(p.Value)
+		case *syntax.DblQuoted:
+			alts = e.concat(p.Parts)
+		default:
+			for _, v := range e.expansion(&syntax.Word{Parts: []syntax.WordPart{p}}) {
+				alts = append(alts, v.text)
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		var next []string
+		for _, o := range outs {
+			for _, a := range alts {
+				if len(next) < maxTexts {
+					next = append(next, o+a)
+				}
+			}
+		}
+		outs = next
+	}
+	return outs
 }
 
 // literal returns the text of a word without expansions.

@@ -20,10 +20,12 @@ func TestSources(t *testing.T) {
 		"scripts": {
 			"Dockerfile: binary juststage lint local ci described shdefault unit",
 			"Dockerfile.ci: citest",
+			"docker/app.Dockerfile: flavored",
 		},
 		"workflow": {
-			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b runstep",
+			"Dockerfile: bakeset envstage inputdefault matrix-a matrix-b passed runstep",
 			"ci/Dockerfile.ci: cistage",
+			"variants/Dockerfile.alpine: variant",
 			"web/Dockerfile: webstage",
 		},
 		"gitlab":          {"Dockerfile: gla glb", "Dockerfile.gl: gloption glscript glvalue glvalue"},
@@ -32,6 +34,7 @@ func TestSources(t *testing.T) {
 		"compose-extends": {"svc/Dockerfile: extstage", "svc2/Dockerfile: apistage"},
 		"skaffold":        {"svc/Dockerfile: skaf skafdev"},
 		"tilt":            {"svc/Dockerfile: tilt2 tiltstage"},
+		"package-json":    {"apps/web/Dockerfile: prod"},
 	}
 	for name, want := range want {
 		t.Run(name, func(t *testing.T) {

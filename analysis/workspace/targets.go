@@ -33,10 +33,11 @@ const (
 	Devcontainer
 	Skaffold
 	Tiltfile
+	PackageJSON
 )
 
 func (k Kind) String() string {
-	return [...]string{"none", "compose", "bake", "bake", "workflow", "script", "gitlab", "devcontainer", "skaffold", "tiltfile"}[k]
+	return [...]string{"none", "compose", "bake", "bake", "workflow", "script", "gitlab", "devcontainer", "skaffold", "tiltfile", "package.json"}[k]
 }
 
 // Target is one place that names a build target.
@@ -72,6 +73,7 @@ var TargetGlobs = []string{
 	"**/{.devcontainer.json,.devcontainer/devcontainer.json}",
 	"**/skaffold*.{yaml,yml}",
 	"**/{Tiltfile,*.tiltfile}",
+	"**/package.json",
 }
 
 // Classify tells from a file's path whether it can name targets.
@@ -97,6 +99,8 @@ func Classify(p string) Kind {
 		return Skaffold
 	case base == "tiltfile" || strings.HasSuffix(base, ".tiltfile"):
 		return Tiltfile
+	case base == "package.json":
+		return PackageJSON
 	case base == "makefile" || base == "gnumakefile" || ext == ".mk" || base == "justfile" || base == ".justfile" ||
 		ext == ".sh" || ext == ".bash" || ext == ".just":
 		return Script
@@ -145,6 +149,8 @@ func Extract(p string, content string) []Target {
 		ts = skaffoldTargets(p, content)
 	case Tiltfile:
 		ts = tiltTargets(p, content)
+	case PackageJSON:
+		ts = packageTargets(p, content)
 	}
 	for i := range ts {
 		if ts[i].File != "" && ts[i].File != p {

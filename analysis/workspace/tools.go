@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"path/filepath"
+	"strings"
 
 	"go.starlark.net/syntax"
 	"gopkg.in/yaml.v3"
@@ -78,12 +79,35 @@ func jsonc(text string) string {
 	return string(b)
 }
 
+// packageTargets reads the build commands in a package.json's scripts
+// (`"docker:build": "docker build --target prod ."`), run by npm, pnpm or
+// yarn in the package's folder.
+func packageTargets(file, text string) []Target {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil
+	}
+	_, scripts := get(d.root, "scripts")
+	if scripts == nil || scripts.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []Target
+	for i := 0; i+1 < len(scripts.Content); i += 2 {
+		s, ok := d.scalarSrc(scripts.Content[i+1])
+		if !ok || !strings.Contains(s.text, "build") && !strings.Contains(s.text, "bake") {
+			continue
+		}
+		out = append(out, shellTargets(s, shellEnv{cwd: filepath.Dir(file), owner: "script " + scripts.Content[i].Value})...)
+	}
+	return out
+}
+
 // skaffoldTargets reads the artifacts of a Skaffold config, its profiles'
 // too: `docker.target`, with `docker.dockerfile` relative to the artifact's
 // context.
 func skaffoldTargets(file, text string) []Target {
 	var out []Target
-	dec := yaml.NewDecoder(stringsReader(text))
+	dec := yaml.NewDecoder(strings.NewReader(text))
 	for {
 		var root yaml.Node
 		if err := dec.Decode(&root); err != nil || len(root.Content) == 0 {

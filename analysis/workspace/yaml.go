@@ -39,8 +39,6 @@ func lineStarts(text string) []int {
 	return lines
 }
 
-func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
-
 // offset converts a node's one-based line and character column to bytes.
 func (d *yamlDoc) offset(line, col int) int {
 	if line < 1 || line > len(d.lines) {
