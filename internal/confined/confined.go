@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -110,12 +111,58 @@ func read(f *os.File, limit int64) ([]byte, error) {
 }
 
 // FS returns a file system of the folder root that does not leave it:
-// symbolic links that lead out of root fail as if absent. It is nil when
-// root cannot be opened.
-func FS(root string) fs.FS {
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil
+// symbolic links that lead out of root fail as if absent, and files open
+// without blocking. Each call opens root anew and closes it, so that the
+// file system holds no descriptor between calls.
+func FS(root string) fs.FS { return rootFS(root) }
+
+type rootFS string
+
+func (d rootFS) do(op, name string, f func(r *os.Root, name string) error) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
-	return r.FS()
+	r, err := os.OpenRoot(string(d))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return f(r, name)
+}
+
+func (d rootFS) Open(name string) (fs.File, error) {
+	var f *os.File
+	err := d.do("open", name, func(r *os.Root, name string) (err error) {
+		f, err = r.OpenFile(name, os.O_RDONLY|openFlags, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (d rootFS) Stat(name string) (info fs.FileInfo, err error) {
+	err = d.do("stat", name, func(r *os.Root, name string) (err error) {
+		info, err = r.Stat(name)
+		return err
+	})
+	return info, err
+}
+
+func (d rootFS) ReadDir(name string) (entries []fs.DirEntry, err error) {
+	err = d.do("readdir", name, func(r *os.Root, name string) error {
+		f, err := r.OpenFile(name, os.O_RDONLY|openFlags, 0) // a FIFO named like a folder
+
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if entries, err = f.ReadDir(-1); err != nil {
+			return err
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+		return nil
+	})
+	return entries, err
 }
