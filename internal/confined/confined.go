@@ -30,7 +30,13 @@ var (
 	ErrNotRegular = errors.New("not a regular file")
 	// ErrTooLarge is returned for a file past the size limit.
 	ErrTooLarge = errors.New("file too large")
+	// ErrTooManyEntries is returned by FS's ReadDir for a folder of more
+	// than MaxEntries entries.
+	ErrTooManyEntries = errors.New("folder too large")
 )
+
+// MaxEntries bounds the entries of one folder that FS lists.
+var MaxEntries = 100_000
 
 // ReadFile reads the file at path, which must lie inside root (both are
 // file system paths; a relative path is taken relative to root). Symbolic
@@ -150,16 +156,21 @@ func (d rootFS) Stat(name string) (info fs.FileInfo, err error) {
 	return info, err
 }
 
+// ReadDir lists a folder in name order; a folder of more than MaxEntries
+// entries gives ErrTooManyEntries and no entries.
 func (d rootFS) ReadDir(name string) (entries []fs.DirEntry, err error) {
 	err = d.do("readdir", name, func(r *os.Root, name string) error {
 		f, err := r.OpenFile(name, os.O_RDONLY|openFlags, 0) // a FIFO named like a folder
-
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		if entries, err = f.ReadDir(-1); err != nil {
+		entries, err = f.ReadDir(MaxEntries + 1)
+		if err != nil && err != io.EOF {
 			return err
+		}
+		if len(entries) > MaxEntries {
+			return fmt.Errorf("%s: %w", name, ErrTooManyEntries)
 		}
 		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 		return nil

@@ -166,3 +166,22 @@ func TestFSHostile(t *testing.T) {
 		t.Errorf("reached a file outside the root through a link")
 	}
 }
+
+// TestFSFolderLimit: a folder past MaxEntries is not listed.
+func TestFSFolderLimit(t *testing.T) {
+	defer func(n int) { confined.MaxEntries = n }(confined.MaxEntries)
+	confined.MaxEntries = 5
+	root := t.TempDir()
+	for i := range 6 {
+		if err := os.WriteFile(filepath.Join(root, string(rune('a'+i))), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fs.ReadDir(confined.FS(root), "."); !errors.Is(err, confined.ErrTooManyEntries) {
+		t.Errorf("ReadDir of 6 entries with a limit of 5: %v, want ErrTooManyEntries", err)
+	}
+	confined.MaxEntries = 6
+	if entries, err := fs.ReadDir(confined.FS(root), "."); err != nil || len(entries) != 6 || entries[0].Name() != "a" {
+		t.Errorf("ReadDir of 6 entries with a limit of 6: %d entries, %v", len(entries), err)
+	}
+}
