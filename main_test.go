@@ -66,9 +66,16 @@ func TestCommand(t *testing.T) {
 		name     string
 		shutdown bool
 		want     int
+		garbage  string // written first
 	}{
-		{"serve", true, 0},
-		{"serve without shutdown", false, 1},
+		{"serve", true, 0, ""},
+		{"serve without shutdown", false, 1, ""},
+		// The process survives bad frames and bad cancels, and answers
+		// what follows them.
+		{"serve after malformed input", true, 0, "Content-Length: -1\r\n\r\n{}no header\r\n\r\n" +
+			"Content-Length: 8\r\n\r\n{\"x\":1}}" + "Content-Length: 56\r\n\r\n" +
+			`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{}}` +
+			"Content-Length: 64\r\n\r\n" + `{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1.5}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
@@ -83,6 +90,9 @@ func TestCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(stdin, tc.garbage); err != nil {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

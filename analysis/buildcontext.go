@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"strings"
@@ -80,7 +81,8 @@ func (c BuildContext) glob(dir string, parts []string, budget *int) (found, sure
 		return false, false
 	}
 	if err != nil {
-		return false, true
+		// Absent: surely no match; unreadable or too large to list: unsure.
+		return false, errors.Is(err, fs.ErrNotExist)
 	}
 	sure = true
 	for _, e := range entries {

@@ -33,6 +33,19 @@ var barriers = map[string]bool{
 	protocol.MethodShutdown:   true,
 }
 
+// notifications are the notifications the server serves.
+var notifications = map[string]bool{
+	protocol.MethodInitialized:                     true,
+	protocol.MethodExit:                            true,
+	protocol.MethodSetTrace:                        true,
+	protocol.MethodTextDocumentDidOpen:             true,
+	protocol.MethodTextDocumentDidChange:           true,
+	protocol.MethodTextDocumentDidClose:            true,
+	protocol.MethodTextDocumentDidSave:             true,
+	protocol.MethodWorkspaceDidChangeConfiguration: true,
+	protocol.MethodWorkspaceDidChangeWatchedFiles:  true,
+}
+
 // ordered wraps next so that the connection keeps LSP's ordering:
 // notifications run to completion, in wire order, before the next message
 // is read, and only requests are released to run concurrently, each reading
@@ -48,6 +61,12 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 			s.barrier = nil
 		}
 		if !call {
+			if !notifications[method] {
+				// A request's method sent as a notification would run its
+				// work on the read loop, for an answer nobody reads.
+				s.log.Debug("ignoring notification", zap.String("method", method))
+				return nil, nil
+			}
 			if err := s.admit(method); err != nil {
 				s.log.Debug("dropping notification", zap.String("method", method), zap.Error(err))
 				return nil, nil

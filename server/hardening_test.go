@@ -573,3 +573,59 @@ func TestCancelledAnswersRequestCancelled(t *testing.T) {
 	}
 	c.shutdownAndExit()
 }
+
+// TestRequestsInFlightCapped floods the server with slow requests: no more
+// than the cap run at once, the rest wait their turn and are all answered,
+// and past the waiting limit a request is refused with ServerCancelled.
+func TestRequestsInFlightCapped(t *testing.T) {
+	var mu sync.Mutex
+	running, most := 0, 0
+	release := make(chan struct{})
+	block := func(ctx context.Context, s *Server, params protocol.LSPAny) (any, error) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return "done", nil
+	}
+	lim := &limiter{slots: make(chan struct{}, 3), maxWaiting: 5}
+	small := func(_ *Config, setup *[]func(*Server)) {
+		*setup = append(*setup, func(s *Server) { s.inflight = lim })
+	}
+	c := newRawClient(t, withMethod("test/block", block), small)
+	c.initialize()
+	var ids []string
+	for range 8 { // 3 run, 5 wait
+		ids = append(ids, c.request("test/block", map[string]any{}))
+	}
+	for deadline := time.Now().Add(answerDeadline); lim.waiting.Load() < 5; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests waiting, want 5", lim.waiting.Load())
+		}
+	}
+	refused := c.call("test/block", map[string]any{})
+	if refused.Error == nil || refused.Error.Code != codeServerCancelled {
+		t.Errorf("a request past the waiting limit: %+v, want ServerCancelled", refused.Error)
+	}
+	mu.Lock()
+	if running != 3 {
+		t.Errorf("%d requests running, want the cap, 3", running)
+	}
+	mu.Unlock()
+	close(release)
+	for _, id := range ids {
+		if m, ok := c.await(id); !ok || m.Error != nil {
+			t.Errorf("request %s: %+v, %v", id, m.Error, ok)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most != 3 {
+		t.Errorf("at most %d requests ran at once, want 3", most)
+	}
+	c.shutdownAndExit()
+}

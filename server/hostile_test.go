@@ -72,6 +72,7 @@ func TestHostileWorkspace(t *testing.T) {
 			writeFiles(t, root, map[string]string{
 				"app/Dockerfile":   "FROM alpine AS build\nCOPY hostile/ src/ /x/\nFROM build\n",
 				"svc/compose.yaml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: Dockerfile.hostile\n      target: b\n",
+				"app/compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: build\n",
 			})
 			for _, p := range []string{"app/.dockerignore", "app/Dockerfile.dockerignore", "app/hostile", "compose.yaml",
 				"svc/Dockerfile.hostile"} {
@@ -79,6 +80,12 @@ func TestHostileWorkspace(t *testing.T) {
 			}
 			c := newTestClient(t)
 			timed(t, "initialize and scan", func() error { c.initializeWorkspace(root); return nil })
+			// A file the scan found is replaced after it: references read
+			// it again to place the target.
+			if err := os.Remove(filepath.Join(root, "app/compose.yaml")); err != nil {
+				t.Fatal(err)
+			}
+			testgen.Hostile(t, filepath.Join(root, "app/compose.yaml"), kind, outside)
 
 			df := fileURI(root, "app/Dockerfile")
 			timed(t, "diagnostics", func() error {
@@ -89,6 +96,11 @@ func TestHostileWorkspace(t *testing.T) {
 			timed(t, "completion of a context path", func() error {
 				var list protocol.CompletionList
 				return c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: docPos(df, 1, 5)}, &list)
+			})
+			timed(t, "references placing a target in a file now hostile", func() error {
+				var locs []protocol.Location
+				return c.call(protocol.MethodTextDocumentReferences, &protocol.ReferenceParams{TextDocumentPositionParams: docPos(df, 0, 16),
+					Context: protocol.ReferenceContext{IncludeDeclaration: true}}, &locs)
 			})
 			timed(t, "inlay hints", func() error {
 				var hints []protocol.InlayHint

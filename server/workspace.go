@@ -36,6 +36,8 @@ type workspaceState struct {
 	// reread, when set, is called after the reader has caught up.
 	reread func()
 	limits workspace.Limits
+	// roots are the workspace folders, known before the scan ends.
+	roots []string
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -56,6 +58,9 @@ func newWorkspaceState() *workspaceState {
 // scan indexes roots; it runs once, in the background.
 func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*workspace.Index)) {
 	w.once.Do(func() {
+		w.mu.Lock()
+		w.roots = roots
+		w.mu.Unlock()
 		go func() {
 			proj := workspace.LoadProject(roots)
 			ix := proj.Scan(lim)
@@ -203,8 +208,11 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 // root returns the folder that reads for file p are confined to: the
 // innermost workspace folder holding p, or else p's own folder.
 func (w *workspaceState) root(p string) string {
+	w.mu.Lock()
+	roots := w.roots
+	w.mu.Unlock()
 	best := ""
-	for _, r := range w.ix.Load().Roots {
+	for _, r := range roots {
 		if _, err := confined.Rel(r, p); err == nil && len(r) > len(best) {
 			best = r
 		}

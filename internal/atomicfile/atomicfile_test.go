@@ -51,7 +51,7 @@ func run(cmd string, args []string, stdout, stderr io.Writer) int {
 	return 100
 }
 
-// messy is a Dockerfile of about 100 kB that both fmt and check --fix
+// messy is a Dockerfile of about 80 kB that both fmt and check --fix
 // change: doubled blanks after keywords, one keyword in lower case.
 func messy(eol string) string {
 	var b strings.Builder
@@ -141,7 +141,7 @@ func TestKeepEncoding(t *testing.T) {
 }
 
 // TestWriteUnderFileSizeLimit runs fmt -w and check --fix in a process
-// that may not write files past 4 kB: the write of the 100 kB result
+// that may not write files past 4 kB: the write of the 80 kB result
 // fails, the command exits non-zero, and the original is intact, with no
 // temporary file left beside it.
 func TestWriteUnderFileSizeLimit(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -29,7 +30,13 @@ var (
 	ErrNotRegular = errors.New("not a regular file")
 	// ErrTooLarge is returned for a file past the size limit.
 	ErrTooLarge = errors.New("file too large")
+	// ErrTooManyEntries is returned by FS's ReadDir for a folder of more
+	// than MaxEntries entries.
+	ErrTooManyEntries = errors.New("folder too large")
 )
+
+// MaxEntries bounds the entries of one folder that FS lists.
+var MaxEntries = 100_000
 
 // ReadFile reads the file at path, which must lie inside root (both are
 // file system paths; a relative path is taken relative to root). Symbolic
@@ -110,12 +117,63 @@ func read(f *os.File, limit int64) ([]byte, error) {
 }
 
 // FS returns a file system of the folder root that does not leave it:
-// symbolic links that lead out of root fail as if absent. It is nil when
-// root cannot be opened.
-func FS(root string) fs.FS {
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil
+// symbolic links that lead out of root fail as if absent, and files open
+// without blocking. Each call opens root anew and closes it, so that the
+// file system holds no descriptor between calls.
+func FS(root string) fs.FS { return rootFS(root) }
+
+type rootFS string
+
+func (d rootFS) do(op, name string, f func(r *os.Root, name string) error) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
-	return r.FS()
+	r, err := os.OpenRoot(string(d))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return f(r, name)
+}
+
+func (d rootFS) Open(name string) (fs.File, error) {
+	var f *os.File
+	err := d.do("open", name, func(r *os.Root, name string) (err error) {
+		f, err = r.OpenFile(name, os.O_RDONLY|openFlags, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (d rootFS) Stat(name string) (info fs.FileInfo, err error) {
+	err = d.do("stat", name, func(r *os.Root, name string) (err error) {
+		info, err = r.Stat(name)
+		return err
+	})
+	return info, err
+}
+
+// ReadDir lists a folder in name order; a folder of more than MaxEntries
+// entries gives ErrTooManyEntries and no entries.
+func (d rootFS) ReadDir(name string) (entries []fs.DirEntry, err error) {
+	err = d.do("readdir", name, func(r *os.Root, name string) error {
+		f, err := r.OpenFile(name, os.O_RDONLY|openFlags, 0) // a FIFO named like a folder
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		entries, err = f.ReadDir(MaxEntries + 1)
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if len(entries) > MaxEntries {
+			return fmt.Errorf("%s: %w", name, ErrTooManyEntries)
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+		return nil
+	})
+	return entries, err
 }

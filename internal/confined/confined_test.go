@@ -5,6 +5,7 @@ package confined_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -128,5 +129,59 @@ func TestCommandsHostile(t *testing.T) {
 				t.Errorf("%s on a %s: exit 0, want an error", name, kind)
 			}
 		}
+	}
+}
+
+// TestFSHostile lists, stats and opens each hostile file through FS, as
+// completion and the missing-source hints do: each call ends in time, and
+// nothing outside the root is reached.
+func TestFSHostile(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	for _, kind := range testgen.HostileKinds {
+		testgen.Hostile(t, filepath.Join(root, kind), kind, outside)
+	}
+	fsys := confined.FS(root)
+	bounded(t, "ReadDir of the root", func() {
+		if entries, err := fs.ReadDir(fsys, "."); err != nil || len(entries) < len(testgen.HostileKinds) {
+			t.Errorf("ReadDir: %d entries, %v", len(entries), err)
+		}
+	})
+	for _, kind := range testgen.HostileKinds {
+		bounded(t, "Stat, ReadDir and Open of "+kind, func() {
+			_, _ = fs.Stat(fsys, kind)
+			_, _ = fs.ReadDir(fsys, kind)
+			if f, err := fsys.Open(kind); err == nil {
+				f.Close()
+			}
+		})
+	}
+	if _, err := fs.ReadDir(fsys, "link-out"); err == nil {
+		t.Errorf("listed the folder outside the root through a link")
+	}
+	if _, err := fs.Stat(fsys, "link-out/secret"); err == nil {
+		t.Errorf("reached a file outside the root through a link")
+	}
+}
+
+// TestFSFolderLimit: a folder past MaxEntries is not listed.
+func TestFSFolderLimit(t *testing.T) {
+	defer func(n int) { confined.MaxEntries = n }(confined.MaxEntries)
+	confined.MaxEntries = 5
+	root := t.TempDir()
+	for i := range 6 {
+		if err := os.WriteFile(filepath.Join(root, string(rune('a'+i))), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fs.ReadDir(confined.FS(root), "."); !errors.Is(err, confined.ErrTooManyEntries) {
+		t.Errorf("ReadDir of 6 entries with a limit of 5: %v, want ErrTooManyEntries", err)
+	}
+	confined.MaxEntries = 6
+	if entries, err := fs.ReadDir(confined.FS(root), "."); err != nil || len(entries) != 6 || entries[0].Name() != "a" {
+		t.Errorf("ReadDir of 6 entries with a limit of 6: %d entries, %v", len(entries), err)
 	}
 }
