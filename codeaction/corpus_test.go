@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -38,7 +39,7 @@ func TestCorpusRefactorings(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	type counts struct{ offered, applied, failed int }
-	var split, reorder, reorderCtx, runtime counts
+	var split, reorder, reorderCtx, runtime, cache counts
 	var failures []string
 	var base *analysis.Baseline
 	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want analysis.Intended) {
@@ -98,6 +99,27 @@ func TestCorpusRefactorings(t *testing.T) {
 				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, analysis.Intended{Added: added, Context: ctx})
 			}
 		}
+		for i := 0; i < ix.Len(); i++ {
+			n := ix.Node(i)
+			acts, _ := cacheMount(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+			for _, a := range acts {
+				// Only cache mounts are added: without them the text is the same.
+				cache.offered++
+				out, err := Apply(doc, a.Edits)
+				if err == nil && withoutCacheMounts(out) != withoutCacheMounts(doc.Text()) {
+					err = fmt.Errorf("more than cache mounts changed:\n%s", out)
+				}
+				if err == nil && analysis.Parse(analysis.NewDocument(out)).ParseError != nil {
+					err = fmt.Errorf("the result does not parse")
+				}
+				if err != nil {
+					cache.failed++
+					failures = append(failures, e.Name()+": "+a.Title+": "+err.Error())
+					continue
+				}
+				cache.applied++
+			}
+		}
 		if s := ix.StageCount() - 1; s >= 0 {
 			if plan, _ := planRuntime(ix, s); plan != nil {
 				want := analysis.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
@@ -119,12 +141,23 @@ func TestCorpusRefactorings(t *testing.T) {
 	t.Logf("reorder layers, no build context: offered %d, applied %d, checker failures %d", reorder.offered, reorder.applied, reorder.failed)
 	t.Logf("reorder layers, a one-package context with every manifest: offered %d, applied %d, checker failures %d", reorderCtx.offered, reorderCtx.applied, reorderCtx.failed)
 	t.Logf("build/runtime: offered %d, applied %d, checker failures %d", runtime.offered, runtime.applied, runtime.failed)
+	t.Logf("cache mount: offered %d, applied %d, checker failures %d", cache.offered, cache.applied, cache.failed)
 	if split.offered == 0 {
 		t.Error("split stage was offered nowhere in the corpus")
 	}
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// withoutCacheMounts removes the cache mounts "Use a cache mount" adds.
+func withoutCacheMounts(text string) string {
+	for _, ct := range cacheTools {
+		for _, t := range ct.targets {
+			text = strings.ReplaceAll(text, " --mount=type=cache,target="+t, "")
+		}
+	}
+	return text
+}
 
 // genericContext is a one-package build context holding the manifests of
 // every package manager, for running the layer planner over the corpus,
@@ -155,6 +188,7 @@ func TestCorpusActions(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	offered := map[Kind]int{}
+	files := map[Kind]map[string]bool{}
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
@@ -175,6 +209,10 @@ func TestCorpusActions(t *testing.T) {
 			for k := range acts {
 				a := &acts[k]
 				offered[a.Kind]++
+				if files[a.Kind] == nil {
+					files[a.Kind] = map[string]bool{}
+				}
+				files[a.Kind][e.Name()] = true
 				edits, err := a.Resolve()
 				if err == nil {
 					var out string
@@ -194,5 +232,10 @@ func TestCorpusActions(t *testing.T) {
 			}
 		}
 	}
+	perFile := map[Kind]int{}
+	for k, f := range files {
+		perFile[k] = len(f)
+	}
 	t.Logf("actions offered at instruction starts: %v", offered)
+	t.Logf("files each action is offered on (of %d): %v", len(entries), perFile)
 }
