@@ -12,6 +12,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/internal/safety"
 )
 
 // corpusEntries returns the corpus files, a sample of them under the race
@@ -41,8 +42,8 @@ func TestCorpusRefactorings(t *testing.T) {
 	type counts struct{ offered, applied, failed int }
 	var split, reorder, reorderCtx, runtime, cache counts
 	var failures []string
-	var base *analysis.Baseline
-	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want analysis.Intended) {
+	var base *safety.Baseline
+	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want safety.Intended) {
 		c.offered++
 		out, err := Apply(doc, edits)
 		if err != nil {
@@ -66,7 +67,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		if ix.ParseError != nil || len(ix.Errors()) > 0 {
 			continue
 		}
-		base = analysis.NewBaseline(doc)
+		base = safety.NewBaseline(doc)
 		if ix.StageCount() > 1 {
 			for i := 0; i < ix.Len(); i++ {
 				if edits, _ := SplitStage(ix, i); edits != nil {
@@ -74,10 +75,10 @@ func TestCorpusRefactorings(t *testing.T) {
 					st := ix.Stage(ix.StageOf(i))
 					for j := st.First + 1; j < i; j++ {
 						if ix.Node(j).Cmd == "arg" {
-							added = append(added, analysis.NormalizeInstruction(ix, j))
+							added = append(added, safety.NormalizeInstruction(ix, j))
 						}
 					}
-					check(&split, e.Name(), "split at instruction "+itoa(i), doc, edits, analysis.Intended{NewRefs: 1, Added: added})
+					check(&split, e.Name(), "split at instruction "+itoa(i), doc, edits, safety.Intended{NewRefs: 1, Added: added})
 				}
 			}
 		}
@@ -90,13 +91,13 @@ func TestCorpusRefactorings(t *testing.T) {
 				var added []string
 				for _, line := range append(append([]string(nil), plan.ManifestCopies...), plan.Added...) {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\n" + line + "\n"))
-					added = append(added, analysis.NormalizeInstruction(mix, 1))
+					added = append(added, safety.NormalizeInstruction(mix, 1))
 				}
 				c := &reorder
 				if k == 1 {
 					c = &reorderCtx
 				}
-				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, analysis.Intended{Added: added, Context: ctx})
+				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, safety.Intended{Added: added, Context: ctx})
 			}
 		}
 		for i := 0; i < ix.Len(); i++ {
@@ -122,10 +123,10 @@ func TestCorpusRefactorings(t *testing.T) {
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
 			if plan, _ := planRuntime(ix, s); plan != nil {
-				want := analysis.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
+				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
 				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
-					want.Added = append(want.Added, analysis.NormalizeInstruction(mix, 1))
+					want.Added = append(want.Added, safety.NormalizeInstruction(mix, 1))
 				}
 				for _, base := range plan.bases {
 					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), want)

@@ -17,6 +17,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/safety"
 )
 
 // wireAction is a code action as it comes over the wire.
@@ -178,7 +179,7 @@ func codeactionMarker(m *marker) {
 		}
 		// The venv split changes the builder's PATH on purpose, and says so.
 		want.SkipRunEnv = want.SkipRunEnv || strings.Contains(found.Title, "virtual environment")
-		if err := analysis.CheckSafety(m.file.doc, analysis.NewDocument(got), want); err != nil {
+		if err := safety.Check(m.file.doc, analysis.NewDocument(got), want); err != nil {
 			m.errorf("%s: the safety checker rejects the result: %v", found.Title, err)
 		}
 	}
@@ -188,7 +189,7 @@ func codeactionMarker(m *marker) {
 // intended is what each refactoring means to change, for the safety
 // checker: split stage adds one reference, the build/runtime split one a
 // copied artifact and a stage; the reorder adds a COPY of the manifests.
-var intended = map[string]analysis.Intended{
+var intended = map[string]safety.Intended{
 	"refactor.rewrite.splitStage":    {NewRefs: 1},
 	"refactor.rewrite.reorderLayers": {SkipClosure: true},
 	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
@@ -201,7 +202,7 @@ func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
 		m := map[string]int{}
 		for i := 0; i < ix.Len(); i++ {
-			m[analysis.NormalizeInstruction(ix, i)]++
+			m[safety.NormalizeInstruction(ix, i)]++
 		}
 		return m
 	}
@@ -209,7 +210,7 @@ func addedSteps(before *analysis.Document, after string) []string {
 	have := count(bix)
 	var out []string
 	for i := 0; i < aix.Len(); i++ {
-		n, s := aix.Node(i), analysis.NormalizeInstruction(aix, i)
+		n, s := aix.Node(i), safety.NormalizeInstruction(aix, i)
 		if have[s] > 0 {
 			have[s]--
 			continue
@@ -296,7 +297,7 @@ func TestCodeActionResolve(t *testing.T) {
 	if !strings.Contains(text, "FROM gcr.io/distroless/static-debian12\n") || !strings.Contains(text, "COPY --from=build /out/app /out/app\n") {
 		t.Errorf("resolved text:\n%s", text)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(goSingleStage), analysis.NewDocument(text), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
+	if err := safety.Check(analysis.NewDocument(goSingleStage), analysis.NewDocument(text), safety.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
 		t.Error(err)
 	}
 
