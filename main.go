@@ -3,7 +3,7 @@
 //	stagehand [serve] [--stdio] [--log-file FILE] [--log-level LEVEL]
 //	stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--fix [--diff]] PATH...
 //	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
-//	stagehand fmt [-w|-d] [--indent N] PATH...
+//	stagehand fmt [-w|-d] [--indent N] [--shell] PATH...
 //	stagehand version
 package main
 
@@ -67,8 +67,9 @@ func usage(w io.Writer) {
       the preferred fixes, --fix --diff prints them as a unified diff
   stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
       print the stages and what uses what, marking targets and unused stages
-  stagehand fmt [-w|-d] [--indent N] PATH...
-      format Dockerfiles: print them, write them back (-w) or show a diff (-d)
+  stagehand fmt [-w|-d] [--indent N] [--shell] PATH...
+      format Dockerfiles: print them, write them back (-w) or show a diff (-d);
+      --shell also formats RUN scripts with the shell printer
   stagehand version
 `)
 }
