@@ -630,3 +630,23 @@ func RunCommands(ix *Index, i int) ([]SimpleCommand, bool) {
 	_, cmds, ok := ix.installsOf(i)
 	return cmds, ok
 }
+
+// Installs returns the dependency installs of RUN i, read with a shell
+// parser.
+func Installs(ix *Index, i int) []Install {
+	ins, _, _ := ix.installsOf(i)
+	return ins
+}
+
+// WorkdirAt is the working directory instruction i of stage st runs in:
+// "<base>" (joined with relative WORKDIRs) while the base image decides
+// it, "" when a variable does.
+func WorkdirAt(ix *Index, st Stage, i int) string { return workdirAt(ix, st, i) }
+
+// AbsDest is the absolute folder a COPY at instruction c of stage st
+// writes dest to, or "" when a variable or the base image decides it.
+func AbsDest(ix *Index, st Stage, c int, dest string) string { return absDest(ix, st, c, dest) }
+
+// ContextPath turns a COPY source into a path relative to the build
+// context, or reports that it names no file of the context.
+func ContextPath(src string) (string, bool) { return contextPath(src) }

@@ -163,6 +163,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 		"FROM node\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n",
 		"FROM rust AS builder\nWORKDIR /app\nCOPY --from=planner /app/recipe.json recipe.json\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release\n",
 		"FROM golang\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN go build -o /app\n",
+		"FROM golang\nWORKDIR /src\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=bind,source=go.sum,target=go.sum --mount=type=bind,source=go.mod,target=go.mod go mod download -x\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN go build -o /app\n",
 		"FROM python\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\nRUN uv sync --frozen\n",
 		"FROM node\nCOPY . .\nEXPOSE 3000\nRUN npm test\n", // EXPOSE moves for no gain
 	} {
@@ -184,6 +185,9 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"uv sync gets a dependency step", "FROM python\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n",
 			mapContext("pyproject.toml", "uv.lock"),
 			"COPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\n"},
+		{"a subfolder of the context", "FROM node\nWORKDIR /app\nCOPY web/ .\nRUN npm ci\n",
+			mapContext("web/package.json={}", "web/package-lock.json", "web/src/a.js", "package.json={}"),
+			"COPY web/package.json web/package-lock.json ./\nRUN npm ci\nCOPY web/ .\n"},
 		{"EXPOSE stays", "FROM node\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nRUN npm ci\n",
 			mapContext("package.json={}", "package-lock.json"),
 			"COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3000\n"},

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/safety"
 )
 
 // act returns the action with the given ID prefix at the first match of at
@@ -63,7 +64,7 @@ func TestSplitStage(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 1, Added: []string{}}); err != nil {
+	if err := safety.Check(analysis.NewDocument(in), analysis.NewDocument(got), safety.Intended{NewRefs: 1, Added: []string{}}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM alpine\nONBUILD RUN x\nRUN a\nRUN b\n", "RUN b", "splitStage")
@@ -80,7 +81,7 @@ func TestReorderLayers(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	added := "copy package.json package-lock.json ./"
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{Added: []string{added}, Context: ctx}); err != nil {
+	if err := safety.Check(analysis.NewDocument(in), analysis.NewDocument(got), safety.Intended{Added: []string{added}, Context: ctx}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm run build && npm ci\n", "RUN", "reorderLayers")
@@ -100,7 +101,7 @@ func TestBuildRuntime(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(in), analysis.NewDocument(got), analysis.Intended{NewRefs: 2, SkipClosure: true}); err != nil {
+	if err := safety.Check(analysis.NewDocument(in), analysis.NewDocument(got), safety.Intended{NewRefs: 2, SkipClosure: true}); err != nil {
 		t.Error(err)
 	}
 	noAction(t, "FROM golang:1.22\nCOPY . .\nRUN go build ./...\n", "RUN", "buildRuntime")

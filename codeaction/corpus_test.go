@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/internal/safety"
 )
 
 // corpusEntries returns the corpus files, a sample of them under the race
@@ -38,10 +40,10 @@ func TestCorpusRefactorings(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	type counts struct{ offered, applied, failed int }
-	var split, reorder, reorderCtx, runtime counts
+	var split, reorder, reorderCtx, runtime, cache counts
 	var failures []string
-	var base *analysis.Baseline
-	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want analysis.Intended) {
+	var base *safety.Baseline
+	check := func(c *counts, name, what string, doc *analysis.Document, edits []analysis.Edit, want safety.Intended) {
 		c.offered++
 		out, err := Apply(doc, edits)
 		if err != nil {
@@ -65,7 +67,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		if ix.ParseError != nil || len(ix.Errors()) > 0 {
 			continue
 		}
-		base = analysis.NewBaseline(doc)
+		base = safety.NewBaseline(doc)
 		if ix.StageCount() > 1 {
 			for i := 0; i < ix.Len(); i++ {
 				if edits, _ := SplitStage(ix, i); edits != nil {
@@ -73,10 +75,10 @@ func TestCorpusRefactorings(t *testing.T) {
 					st := ix.Stage(ix.StageOf(i))
 					for j := st.First + 1; j < i; j++ {
 						if ix.Node(j).Cmd == "arg" {
-							added = append(added, analysis.NormalizeInstruction(ix, j))
+							added = append(added, safety.NormalizeInstruction(ix, j))
 						}
 					}
-					check(&split, e.Name(), "split at instruction "+itoa(i), doc, edits, analysis.Intended{NewRefs: 1, Added: added})
+					check(&split, e.Name(), "split at instruction "+itoa(i), doc, edits, safety.Intended{NewRefs: 1, Added: added})
 				}
 			}
 		}
@@ -89,21 +91,42 @@ func TestCorpusRefactorings(t *testing.T) {
 				var added []string
 				for _, line := range append(append([]string(nil), plan.ManifestCopies...), plan.Added...) {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\n" + line + "\n"))
-					added = append(added, analysis.NormalizeInstruction(mix, 1))
+					added = append(added, safety.NormalizeInstruction(mix, 1))
 				}
 				c := &reorder
 				if k == 1 {
 					c = &reorderCtx
 				}
-				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, analysis.Intended{Added: added, Context: ctx})
+				check(c, e.Name(), "reorder stage "+itoa(s), doc, []analysis.Edit{plan.Edit}, safety.Intended{Added: added, Context: ctx})
+			}
+		}
+		for i := 0; i < ix.Len(); i++ {
+			n := ix.Node(i)
+			acts, _ := cacheMount(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+			for _, a := range acts {
+				// Only cache mounts are added: without them the text is the same.
+				cache.offered++
+				out, err := Apply(doc, a.Edits)
+				if err == nil && withoutCacheMounts(out) != withoutCacheMounts(doc.Text()) {
+					err = fmt.Errorf("more than cache mounts changed:\n%s", out)
+				}
+				if err == nil && analysis.Parse(analysis.NewDocument(out)).ParseError != nil {
+					err = fmt.Errorf("the result does not parse")
+				}
+				if err != nil {
+					cache.failed++
+					failures = append(failures, e.Name()+": "+a.Title+": "+err.Error())
+					continue
+				}
+				cache.applied++
 			}
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
 			if plan, _ := planRuntime(ix, s); plan != nil {
-				want := analysis.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
+				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
 				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
-					want.Added = append(want.Added, analysis.NormalizeInstruction(mix, 1))
+					want.Added = append(want.Added, safety.NormalizeInstruction(mix, 1))
 				}
 				for _, base := range plan.bases {
 					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), want)
@@ -119,12 +142,23 @@ func TestCorpusRefactorings(t *testing.T) {
 	t.Logf("reorder layers, no build context: offered %d, applied %d, checker failures %d", reorder.offered, reorder.applied, reorder.failed)
 	t.Logf("reorder layers, a one-package context with every manifest: offered %d, applied %d, checker failures %d", reorderCtx.offered, reorderCtx.applied, reorderCtx.failed)
 	t.Logf("build/runtime: offered %d, applied %d, checker failures %d", runtime.offered, runtime.applied, runtime.failed)
+	t.Logf("cache mount: offered %d, applied %d, checker failures %d", cache.offered, cache.applied, cache.failed)
 	if split.offered == 0 {
 		t.Error("split stage was offered nowhere in the corpus")
 	}
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// withoutCacheMounts removes the cache mounts "Use a cache mount" adds.
+func withoutCacheMounts(text string) string {
+	for _, ct := range cacheTools {
+		for _, t := range ct.targets {
+			text = strings.ReplaceAll(text, " --mount=type=cache,target="+t, "")
+		}
+	}
+	return text
+}
 
 // genericContext is a one-package build context holding the manifests of
 // every package manager, for running the layer planner over the corpus,
@@ -155,6 +189,7 @@ func TestCorpusActions(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	offered := map[Kind]int{}
+	files := map[Kind]map[string]bool{}
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
@@ -175,6 +210,10 @@ func TestCorpusActions(t *testing.T) {
 			for k := range acts {
 				a := &acts[k]
 				offered[a.Kind]++
+				if files[a.Kind] == nil {
+					files[a.Kind] = map[string]bool{}
+				}
+				files[a.Kind][e.Name()] = true
 				edits, err := a.Resolve()
 				if err == nil {
 					var out string
@@ -194,5 +233,10 @@ func TestCorpusActions(t *testing.T) {
 			}
 		}
 	}
+	perFile := map[Kind]int{}
+	for k, f := range files {
+		perFile[k] = len(f)
+	}
 	t.Logf("actions offered at instruction starts: %v", offered)
+	t.Logf("files each action is offered on (of %d): %v", len(entries), perFile)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/safety"
 )
 
 // wireAction is a code action as it comes over the wire.
@@ -160,6 +162,13 @@ func codeactionMarker(m *marker) {
 	} else if errs := after.Errors(); len(errs) > len(analysis.Parse(m.file.doc).Errors()) {
 		m.errorf("%s: the result has an instruction error: %s", found.Title, errs[0].Message)
 	}
+	if found.Kind == "refactor.rewrite.cacheMount" {
+		// Only cache mounts are added: without them the text is the same.
+		mounts := regexp.MustCompile(` --mount=type=cache,target=[^ ]+`)
+		if mounts.ReplaceAllString(got, "") != mounts.ReplaceAllString(m.file.doc.Text(), "") {
+			m.errorf("%s: more than cache mounts changed", found.Title)
+		}
+	}
 	if want, ok := intended[found.Kind]; ok {
 		if file, ok := docPath(m.file.uri); ok {
 			want.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(file))}
@@ -170,7 +179,7 @@ func codeactionMarker(m *marker) {
 		}
 		// The venv split changes the builder's PATH on purpose, and says so.
 		want.SkipRunEnv = want.SkipRunEnv || strings.Contains(found.Title, "virtual environment")
-		if err := analysis.CheckSafety(m.file.doc, analysis.NewDocument(got), want); err != nil {
+		if err := safety.Check(m.file.doc, analysis.NewDocument(got), want); err != nil {
 			m.errorf("%s: the safety checker rejects the result: %v", found.Title, err)
 		}
 	}
@@ -180,12 +189,10 @@ func codeactionMarker(m *marker) {
 // intended is what each refactoring means to change, for the safety
 // checker: split stage adds one reference, the build/runtime split one a
 // copied artifact and a stage; the reorder adds a COPY of the manifests.
-var intended = map[string]analysis.Intended{
+var intended = map[string]safety.Intended{
 	"refactor.rewrite.splitStage":    {NewRefs: 1},
 	"refactor.rewrite.reorderLayers": {SkipClosure: true},
 	"refactor.rewrite.buildRuntime":  {NewRefs: -1, SkipClosure: true},
-	// A cache mount changes the RUNs' flags only.
-	"refactor.rewrite.cacheMount": {SkipRunEnv: true, SkipClosure: true},
 }
 
 // addedSteps lists the instructions of after that before lacks and that a
@@ -195,7 +202,7 @@ func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
 		m := map[string]int{}
 		for i := 0; i < ix.Len(); i++ {
-			m[analysis.NormalizeInstruction(ix, i)]++
+			m[safety.NormalizeInstruction(ix, i)]++
 		}
 		return m
 	}
@@ -203,7 +210,7 @@ func addedSteps(before *analysis.Document, after string) []string {
 	have := count(bix)
 	var out []string
 	for i := 0; i < aix.Len(); i++ {
-		n, s := aix.Node(i), analysis.NormalizeInstruction(aix, i)
+		n, s := aix.Node(i), safety.NormalizeInstruction(aix, i)
 		if have[s] > 0 {
 			have[s]--
 			continue
@@ -290,7 +297,7 @@ func TestCodeActionResolve(t *testing.T) {
 	if !strings.Contains(text, "FROM gcr.io/distroless/static-debian12\n") || !strings.Contains(text, "COPY --from=build /out/app /out/app\n") {
 		t.Errorf("resolved text:\n%s", text)
 	}
-	if err := analysis.CheckSafety(analysis.NewDocument(goSingleStage), analysis.NewDocument(text), analysis.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
+	if err := safety.Check(analysis.NewDocument(goSingleStage), analysis.NewDocument(text), safety.Intended{NewRefs: 1, SkipClosure: true}); err != nil {
 		t.Error(err)
 	}
 

@@ -1,4 +1,7 @@
-package analysis
+// Package safety checks that a refactoring's result builds what the
+// original did (the test oracle of codeaction's refactorings). Only tests
+// import it: it is no part of the analysis core's surface.
+package safety
 
 import (
 	"crypto/sha256"
@@ -14,9 +17,11 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// Intended describes what a refactoring means to change, for CheckSafety.
+// Intended describes what a refactoring means to change, for Check.
 type Intended struct {
 	// NewRefs is the number of stage references the refactoring adds; a
 	// negative number allows any (none may be lost).
@@ -32,10 +37,10 @@ type Intended struct {
 	// Context, when its FS is set, is the build context: every dependency
 	// install must still find each manifest it found before (the model of
 	// Manifests, per package manager).
-	Context BuildContext
+	Context analysis.BuildContext
 }
 
-// CheckSafety checks that after is a safe refactoring of before:
+// Check checks that after is a safe refactoring of before:
 //   - BuildKit parses it (and reads its stages, when it read before's);
 //   - every stage reference reaches the same content as one of before's,
 //     beyond the NewRefs the refactoring adds;
@@ -43,14 +48,14 @@ type Intended struct {
 //   - the final and the named stages produce the same image configuration,
 //     and the final stage's dependency closure holds the same instructions
 //     but for the intended additions; moves do not change that multiset.
-func CheckSafety(before, after *Document, want Intended) error {
+func Check(before, after *analysis.Document, want Intended) error {
 	return NewBaseline(before).Check(after, want)
 }
 
-// Baseline is what CheckSafety compares, computed once for an original
+// Baseline is what Check compares, computed once for an original
 // document that several refactorings start from.
 type Baseline struct {
-	ix       *Index
+	ix       *analysis.Index
 	view     *safetyView
 	errs     int
 	buildkit error
@@ -61,8 +66,8 @@ type Baseline struct {
 }
 
 // NewBaseline computes the baseline of before.
-func NewBaseline(before *Document) *Baseline {
-	ix := Parse(before)
+func NewBaseline(before *analysis.Document) *Baseline {
+	ix := analysis.Parse(before)
 	b := &Baseline{ix: ix, view: newSafetyView(ix)}
 	if ix.ParseError != nil {
 		return b
@@ -77,9 +82,9 @@ func NewBaseline(before *Document) *Baseline {
 	return b
 }
 
-// Check checks after against the baseline, as CheckSafety describes.
-func (b *Baseline) Check(after *Document, want Intended) error {
-	bix, aix := b.ix, Parse(after)
+// Check checks after against the baseline, as Check describes.
+func (b *Baseline) Check(after *analysis.Document, want Intended) error {
+	bix, aix := b.ix, analysis.Parse(after)
 	if aix.ParseError != nil {
 		return fmt.Errorf("the result does not parse: %s", aix.ParseError.Message)
 	}
@@ -213,13 +218,13 @@ func multisetDiff(a, b []string) (extra, missing []string) {
 	return extra, missing
 }
 
-// safetyView computes what CheckSafety compares for one index.
+// safetyView computes what Check compares for one index.
 type safetyView struct {
-	ix      *Index
+	ix      *analysis.Index
 	content map[int]string
 }
 
-func newSafetyView(ix *Index) *safetyView {
+func newSafetyView(ix *analysis.Index) *safetyView {
 	return &safetyView{ix: ix, content: map[int]string{}}
 }
 
@@ -258,14 +263,14 @@ func (v *safetyView) flat(s, hops int) []string {
 
 // normalize renders an instruction without layout, each stage reference
 // replaced by the content it reaches.
-func (v *safetyView) normalize(n Node) string {
-	refAt := map[Span]string{}
+func (v *safetyView) normalize(n analysis.Node) string {
+	refAt := map[analysis.Span]string{}
 	for _, r := range n.Refs {
-		if r.Resolution == ResolvesStage {
+		if r.Resolution == analysis.ResolvesStage {
 			refAt[r.Value.Span] = "@stage:" + v.stageContent(r.Target)
 		}
 	}
-	word := func(t Token) string {
+	word := func(t analysis.Token) string {
 		for sp, c := range refAt {
 			if sp.Start >= t.Span.Start && sp.End <= t.Span.End {
 				return strings.Replace(t.Value, v.ix.Doc.Slice(n.Abs(sp)), c, 1)
@@ -286,9 +291,9 @@ func (v *safetyView) normalize(n Node) string {
 	return strings.Join(parts, " ")
 }
 
-// NormalizeInstruction renders instruction i of ix as CheckSafety compares
+// NormalizeInstruction renders instruction i of ix as Check compares
 // instructions.
-func NormalizeInstruction(ix *Index, i int) string {
+func NormalizeInstruction(ix *analysis.Index, i int) string {
 	return newSafetyView(ix).normalize(ix.Node(i))
 }
 
@@ -296,7 +301,7 @@ func NormalizeInstruction(ix *Index, i int) string {
 // working directory, numbered among equals) to the manifests, as image
 // paths, that the build context's files copied before it put where it
 // reads them.
-func (v *safetyView) installInputs(ctx BuildContext) map[string][]string {
+func (v *safetyView) installInputs(ctx analysis.BuildContext) map[string][]string {
 	ix := v.ix
 	out := map[string][]string{}
 	seen := map[string]int{}
@@ -305,13 +310,13 @@ func (v *safetyView) installInputs(ctx BuildContext) map[string][]string {
 		if n.Cmd != "run" {
 			continue
 		}
-		ins, _, _ := ix.installsOf(i)
+		ins := analysis.Installs(ix, i)
 		s := ix.StageOf(i)
 		if len(ins) == 0 || s < 0 {
 			continue
 		}
 		st := ix.Stage(s)
-		wd := workdirAt(ix, st, i)
+		wd := analysis.WorkdirAt(ix, st, i)
 		if wd == "" {
 			continue
 		}
@@ -359,11 +364,11 @@ type contextCopy struct {
 
 // contextCopies lists the context copies of stage st before instruction
 // i, those of the stages it is built on first.
-func contextCopies(ix *Index, st Stage, i int) []contextCopy {
+func contextCopies(ix *analysis.Index, st analysis.Stage, i int) []contextCopy {
 	return contextCopiesIn(ix, st, i, 0)
 }
 
-func contextCopiesIn(ix *Index, st Stage, i, hops int) []contextCopy {
+func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []contextCopy {
 	var out []contextCopy
 	if st.BaseStage >= 0 && hops < ix.StageCount() {
 		base := ix.Stage(st.BaseStage)
@@ -374,13 +379,13 @@ func contextCopiesIn(ix *Index, st Stage, i, hops int) []contextCopy {
 		if n.Cmd != "copy" && n.Cmd != "add" || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
 			continue
 		}
-		dest := absDest(ix, st, k, n.Args[len(n.Args)-1].Value)
+		dest := analysis.AbsDest(ix, st, k, n.Args[len(n.Args)-1].Value)
 		if dest == "" {
 			continue
 		}
 		srcs := n.Args[:len(n.Args)-1]
 		for _, a := range srcs {
-			p, ok := contextPath(a.Value)
+			p, ok := analysis.ContextPath(a.Value)
 			if !ok {
 				continue
 			}
@@ -423,7 +428,7 @@ func matches(pattern, name string) bool {
 func (v *safetyView) refs() []string {
 	var out []string
 	for _, r := range v.ix.Refs() {
-		if r.Resolution == ResolvesStage {
+		if r.Resolution == analysis.ResolvesStage {
 			out = append(out, r.Kind.String()+":"+v.stageContent(r.Target))
 		}
 	}
@@ -484,7 +489,7 @@ func (v *safetyView) runEnv(i int) string {
 				for _, d := range n.Decls {
 					val := d.Value.Value
 					if !d.HasDefault {
-						if g, ok := ix.globalArg(d.Name.Value, st.First); ok {
+						if g, ok := ix.ResolveVar(st.First, d.Name.Value); ok {
 							val = "global:" + g.Decl.Value.Value
 						}
 					}

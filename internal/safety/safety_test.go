@@ -1,13 +1,26 @@
-package analysis
+package safety
 
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// TestCheckSafetyFails shows that each of the checker's checks catches the
+// mapContext builds a build context from "path" or "path=content" items.
+func mapContext(files ...string) analysis.BuildContext {
+	m := fstest.MapFS{}
+	for _, f := range files {
+		name, data, _ := strings.Cut(f, "=")
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return analysis.BuildContext{FS: m}
+}
+
+// TestCheckFails shows that each of the checker's checks catches the
 // change it is there for.
-func TestCheckSafetyFails(t *testing.T) {
+func TestCheckFails(t *testing.T) {
 	const base = "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\n"
 	for _, tc := range []struct {
 		name, after, want string
@@ -20,35 +33,35 @@ func TestCheckSafetyFails(t *testing.T) {
 		{"instruction lost", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\n", "references changed", Intended{}},
 		{"instruction added", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\nCOPY x /y\n", "gained", Intended{}},
 	} {
-		err := CheckSafety(NewDocument(base), NewDocument(tc.after), tc.intended)
+		err := Check(analysis.NewDocument(base), analysis.NewDocument(tc.after), tc.intended)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
 		}
 	}
-	if err := CheckSafety(NewDocument(base), NewDocument(base), Intended{}); err != nil {
+	if err := Check(analysis.NewDocument(base), analysis.NewDocument(base), Intended{}); err != nil {
 		t.Errorf("unchanged: %v", err)
 	}
 }
 
-// TestCheckSafetyConfig shows the checker catches an ENTRYPOINT that, cut
+// TestCheckConfig shows the checker catches an ENTRYPOINT that, cut
 // from its CMD by a new FROM, would clear the CMD.
-func TestCheckSafetyConfig(t *testing.T) {
+func TestCheckConfig(t *testing.T) {
 	before := "FROM alpine AS app\nCMD [\"serve\"]\nRUN true\nENTRYPOINT [\"app\"]\n"
 	after := "FROM alpine AS app-base\nCMD [\"serve\"]\nRUN true\n\nFROM app-base AS app\nENTRYPOINT [\"app\"]\n"
-	err := CheckSafety(NewDocument(before), NewDocument(after), Intended{NewRefs: 1})
+	err := Check(analysis.NewDocument(before), analysis.NewDocument(after), Intended{NewRefs: 1})
 	if err == nil || !strings.Contains(err.Error(), "configuration of the final image changed") {
 		t.Errorf("got %v, want a configuration change", err)
 	}
 }
 
-// TestCheckSafetyContext shows the checker, given the build context,
+// TestCheckContext shows the checker, given the build context,
 // catches a reordering whose COPY no longer brings what an install reads,
 // per package manager and workspace, and accepts the planner's own.
-func TestCheckSafetyContext(t *testing.T) {
+func TestCheckContext(t *testing.T) {
 	pnpm := mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}", "patches/x.patch")
 	for _, tc := range []struct {
 		name, before, after string
-		ctx                 BuildContext
+		ctx                 analysis.BuildContext
 		wantErr             string
 	}{
 		{"npm lockfile left behind", "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
@@ -65,21 +78,21 @@ func TestCheckSafetyContext(t *testing.T) {
 			mapContext("requirements.txt"), "no longer finds /app/requirements.txt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckSafety(NewDocument(tc.before), NewDocument(tc.after), Intended{Added: []string{"copy"}, SkipClosure: true, Context: tc.ctx})
+			err := Check(analysis.NewDocument(tc.before), analysis.NewDocument(tc.after), Intended{Added: []string{"copy"}, SkipClosure: true, Context: tc.ctx})
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("got %v, want an error with %q", err, tc.wantErr)
 			}
 			// The planner's own reordering passes.
-			plan, reason := PlanLayers(Parse(NewDocument(tc.before)), 0, tc.ctx)
+			plan, reason := analysis.PlanLayers(analysis.Parse(analysis.NewDocument(tc.before)), 0, tc.ctx)
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}
-			after := ApplyEdits(tc.before, []Edit{plan.Edit})
+			after := analysis.ApplyEdits(tc.before, []analysis.Edit{plan.Edit})
 			var added []string
 			for _, m := range append(plan.ManifestCopies, plan.Added...) {
-				added = append(added, NormalizeInstruction(Parse(NewDocument("FROM x\n"+m+"\n")), 1))
+				added = append(added, NormalizeInstruction(analysis.Parse(analysis.NewDocument("FROM x\n"+m+"\n")), 1))
 			}
-			if err := CheckSafety(NewDocument(tc.before), NewDocument(after), Intended{Added: added, Context: tc.ctx}); err != nil {
+			if err := Check(analysis.NewDocument(tc.before), analysis.NewDocument(after), Intended{Added: added, Context: tc.ctx}); err != nil {
 				t.Errorf("the plan fails the checker: %v\n%s", err, after)
 			}
 		})
