@@ -74,7 +74,7 @@ cursor_line() {
 wait_for() {
   local re=$1 limit=${2:-20} i
   for ((i = 0; i < limit * 5; i++)); do
-    if screen | grep -qE -- "$re"; then
+    if matched=$(screen | grep -m 1 -E -- "$re"); then
       return 0
     fi
     sleep 0.2
@@ -86,7 +86,7 @@ wait_for() {
 wait_cursor() {
   local re=$1 limit=${2:-20} i
   for ((i = 0; i < limit * 5; i++)); do
-    if cursor_line | grep -qE -- "$re"; then
+    if matched=$(cursor_line | grep -m 1 -E -- "$re"); then
       return 0
     fi
     sleep 0.2
@@ -98,19 +98,23 @@ wait_cursor() {
 screen_has() {
   local shown re
   shown=$(screen)
+  matched=
   for re in "$@"; do
-    grep -qE -- "$re" <<<"$shown" || return 1
+    matched+=${matched:+ / }$(grep -m 1 -E -- "$re" <<<"$shown") || return 1
   done
 }
 
 # step WHAT SAW CMD...: runs a check; SAW is what the person saw when it
-# passed. On failure, the screen goes to the log.
+# passed, followed by the screen text that matched. On failure, the screen
+# goes to the log.
 step() {
   local what=$1 seen=$2
   shift 2
+  matched=
   if "$@"; then
     passed=$((passed + 1))
-    saw+=("$what: $seen")
+    matched=$(sed -e 's/^ *//' -e 's/ \{2,\}/ /g' <<<"$matched" | cut -c1-90)
+    saw+=("$what: $seen${matched:+ [screen: \"$matched\"]}")
   else
     failed=$((failed + 1))
     saw+=("$what: FAILED")
