@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"runtime/debug"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -30,7 +29,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		if doc.Len() > largeDocument {
 			// A full parse of a large file leaves tens of megabytes of
 			// garbage; give it back to the system rather than keep it.
-			debug.FreeOSMemory()
+			s.fitMemory(true)
 		}
 	}
 	s.docs.set(td.URI, snap)
