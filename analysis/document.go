@@ -253,6 +253,23 @@ func (d *Document) clamp(off int) int {
 // multi-byte character or a line terminator is moved back to its start.
 func (d *Document) Position(off int, enc Encoding) Position {
 	off = d.clamp(off)
+	if off > 0 && off < d.length {
+		// Chunks hold whole lines: find the line inside its chunk.
+		k := d.chunkOf(off)
+		c, rel := d.chunks[k], off-d.offs[k]
+		l := sort.SearchInts(c.lines, rel+1) - 1
+		start, end := c.lines[l], len(c.text)
+		if l+1 < len(c.lines) {
+			end = c.lines[l+1]
+		}
+		if end > start && c.text[end-1] == '\n' {
+			end--
+		}
+		if end > start && c.text[end-1] == '\r' {
+			end--
+		}
+		return Position{Line: d.firsts[k] + l, Col: columnWidth(c.text[start:min(rel, end)], enc)}
+	}
 	line := d.LineOf(off)
 	start := d.LineStart(line)
 	off = min(off, d.LineEnd(line))
@@ -291,6 +308,11 @@ func columnWidth(s string, enc Encoding) int {
 	}
 	n := 0
 	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		n += runeWidth(r, size, enc)
 		i += size

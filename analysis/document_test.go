@@ -33,6 +33,27 @@ func checkDocument(t *testing.T, d *Document, text string) {
 	if d.LineCount() != len(want) {
 		t.Fatalf("%q: %d lines, want %d", text, d.LineCount(), len(want))
 	}
+	// Every offset's position, against the naive lines: inside a line
+	// terminator, the line's end.
+	start := 0
+	for i, l := range want {
+		next := len(text)
+		if i+1 < len(want) {
+			next = start + len(l) + 1
+			if text[start+len(l)] == '\r' && next < len(text) && text[next] == '\n' {
+				next++
+			}
+		}
+		for off := start; off < next || (i+1 == len(want) && off == next); off++ {
+			for _, enc := range []Encoding{UTF8, UTF16, UTF32} {
+				want := Position{i, columnWidth(l[:min(off-start, len(l))], enc)}
+				if got := d.Position(off, enc); got != want {
+					t.Fatalf("%q: Position(%d, %v) = %v, want %v", text, off, enc, got, want)
+				}
+			}
+		}
+		start = next
+	}
 	for i, l := range want {
 		got := d.Slice(Span{d.LineStart(i), d.LineEnd(i)})
 		if got != l {

@@ -60,7 +60,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 		if k == 0 && src.bom > 0 {
 			raw = raw[src.bom:]
 		}
-		t := trimLeftSpace(strings.TrimRight(raw, "\r\n"))
+		t := trimLeftSpace(trimEOL(raw))
 		if directives {
 			d, err := dp.ParseLine([]byte(t))
 			switch {
@@ -88,7 +88,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 				if len(raw) > maxLine {
 					return nil, esc, false
 				}
-				t := strings.TrimRight(raw, "\r\n")
+				t := trimEOL(raw)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
 					continue
 				}
@@ -113,7 +113,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 					if len(raw) > maxLine {
 						return nil, esc, false
 					}
-					t := strings.TrimRight(raw, "\r\n")
+					t := trimEOL(raw)
 					if d.Chomp {
 						t = strings.TrimLeft(t, "\t")
 					}
@@ -816,4 +816,14 @@ func asciiEqualFold(s, k string) bool {
 		}
 	}
 	return true
+}
+
+// trimEOL is strings.TrimRight(s, "\r\n"), which BuildKit applies to every
+// line, without building a cutset each time.
+func trimEOL(s string) string {
+	n := len(s)
+	for n > 0 && (s[n-1] == '\r' || s[n-1] == '\n') {
+		n--
+	}
+	return s[:n]
 }

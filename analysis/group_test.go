@@ -172,7 +172,7 @@ func TestGroupingMatchesBuildKit(t *testing.T) {
 		// Each file with a fifth of the variants, in turn, so that every
 		// kind of variant meets about ninety files.
 		for k, text := range append([]string{files[name]}, groupVariants(r, files[name])...) {
-			if k > 0 && (k+i)%5 != 0 {
+			if k > 0 && ((k+i)%5 != 0 || raceEnabled && i%8 != 0) {
 				continue
 			}
 			if d := groupingDiff(text); d != "" {
@@ -182,7 +182,11 @@ func TestGroupingMatchesBuildKit(t *testing.T) {
 			compared++
 		}
 	}
-	if compared < 445*4 {
+	want := 445 * 4
+	if raceEnabled {
+		want = 445
+	}
+	if compared < want {
 		t.Errorf("only %d texts compared", compared)
 	}
 }

@@ -75,7 +75,7 @@ func (s sourceLines) line(k int) string {
 	if k+1 < len(s.start) {
 		end = s.start[k+1]
 	}
-	return strings.TrimRight(s.text[s.start[k]:end], "\r\n")
+	return trimEOL(s.text[s.start[k]:end])
 }
 
 func isSpaceOnly(s string) bool { return strings.TrimLeftFunc(s, unicode.IsSpace) == "" }
@@ -166,15 +166,17 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
+	flags := a.flagSlab().scratch()
 	for i+1 < len(t) && t[i] == '-' && t[i+1] == '-' {
 		end, value := scanWord(t, i, esc)
 		if value == "--" {
 			i = skipSpace(t, end)
 			break
 		}
-		in.Flags = append(in.Flags, makeFlag(l, i, end, esc))
+		flags = append(flags, makeFlag(l, i, end, esc))
 		i = skipSpace(t, end)
 	}
+	in.Flags = a.flagSlab().keep(flags)
 	argStart := i
 
 	switch in.Cmd {
@@ -193,6 +195,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 
 	switch in.Cmd {
 	case "arg":
+		in.Decls = make([]VarDecl, 0, len(in.Args))
 		for _, a := range in.Args {
 			in.Decls = append(in.Decls, declFrom(a, false))
 		}
@@ -212,7 +215,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 		}
 	}
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
-		in.Uses = varUses(l, esc)
+		in.Uses = varUses(l, esc, a.useSlab())
 	}
 }
 
@@ -309,14 +312,14 @@ func makeFlag(l *logical, i, end int, esc byte) Flag {
 // words splits the arguments like BuildKit's word parser: blanks separate,
 // quotes group, the escape token escapes.
 func words(l *logical, i int, esc byte, a *arena) []Token {
-	toks := a.scratch()
+	toks := a.tokSlab().scratch()
 	t := l.text
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		end, v := scanWord(t, i, esc)
 		toks = append(toks, Token{Span: l.span(i, end), Value: v})
 		i = end
 	}
-	return a.keep(toks)
+	return a.tokSlab().keep(toks)
 }
 
 // jsonArgs reads the exec form `["a", "b"]`, one token per string.
@@ -357,7 +360,7 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 // arguments on blanks alone: quotes are part of the words.
 func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
-	toks := a.scratch()
+	toks := a.tokSlab().scratch()
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		j := i
 		for j < len(t) && !isSpaceByte(t[j]) {
@@ -366,7 +369,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 		toks = append(toks, l.token(i, j))
 		i = j
 	}
-	toks = a.keep(toks)
+	toks = a.tokSlab().keep(toks)
 	in.Args = toks
 	if len(toks) > 0 {
 		in.Base = &toks[0]
@@ -459,9 +462,13 @@ func mountFrom(v Token) (Token, bool) {
 }
 
 // varUses finds `$name` and `${name...}` outside single quotes.
-func varUses(l *logical, esc byte) []VarUse {
+// Its list comes from slab sl.
+func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	t := l.text
-	var uses []VarUse
+	if strings.IndexByte(t, '$') < 0 {
+		return nil
+	}
+	uses := sl.scratch()
 	var quote byte
 	for i := 0; i < len(t); i++ {
 		c := t[i]
@@ -498,7 +505,7 @@ func varUses(l *logical, esc byte) []VarUse {
 			}
 		}
 	}
-	return uses
+	return sl.keep(uses)
 }
 
 func isNameByte(c byte, first bool) bool {
@@ -540,21 +547,27 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 	}
 }
 
-// arena hands out the instructions and token lists of one parse from a few
+// arena hands out the instructions and lists of one parse from a few
 // large blocks instead of one allocation each. A block lives as long as any
 // instruction cut from it: a parse's instructions live and die together,
 // but for the few an edit replaces. A nil arena allocates as usual.
 type arena struct {
 	insts []Instruction
-	toks  []Token
-	buf   []Token // scratch for the list being built
-	chunk int     // tokens per block
+	toks  slab[Token]
+	flags slab[Flag]
+	uses  slab[VarUse]
 }
 
 // newArena returns an arena for n instructions of a text of the given
 // number of lines.
 func newArena(n, lines int) *arena {
-	return &arena{insts: make([]Instruction, n), chunk: min(max(lines, 16), 4096)}
+	chunk := min(max(lines, 16), 4096)
+	return &arena{
+		insts: make([]Instruction, n),
+		toks:  slab[Token]{chunk: chunk},
+		flags: slab[Flag]{chunk: chunk / 4},
+		uses:  slab[VarUse]{chunk: chunk / 2},
+	}
 }
 
 func (a *arena) inst() *Instruction {
@@ -566,28 +579,57 @@ func (a *arena) inst() *Instruction {
 	return in
 }
 
-// scratch returns an empty list to build tokens in before keep.
-func (a *arena) scratch() []Token {
+func (a *arena) tokSlab() *slab[Token] {
 	if a == nil {
 		return nil
 	}
-	return a.buf[:0]
+	return &a.toks
 }
 
-// keep returns toks placed for good, the arena's scratch free again.
-func (a *arena) keep(toks []Token) []Token {
+func (a *arena) flagSlab() *slab[Flag] {
 	if a == nil {
-		return toks
-	}
-	if len(toks) == 0 {
 		return nil
 	}
-	a.buf = toks[:0]
-	if len(toks) > len(a.toks) {
-		a.toks = make([]Token, max(len(toks), a.chunk))
+	return &a.flags
+}
+
+func (a *arena) useSlab() *slab[VarUse] {
+	if a == nil {
+		return nil
 	}
-	out := a.toks[:len(toks):len(toks)]
-	copy(out, toks)
-	a.toks = a.toks[len(toks):]
+	return &a.uses
+}
+
+// slab hands out lists of T cut from large blocks: a list is built in the
+// slab's scratch, then kept. A nil slab leaves lists as they are built.
+type slab[T any] struct {
+	block []T
+	buf   []T // scratch for the list being built
+	chunk int // elements per block
+}
+
+// scratch returns an empty list to build in before keep.
+func (s *slab[T]) scratch() []T {
+	if s == nil {
+		return nil
+	}
+	return s.buf[:0]
+}
+
+// keep returns list placed for good, the scratch free again.
+func (s *slab[T]) keep(list []T) []T {
+	if s == nil {
+		return list
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	s.buf = list[:0]
+	if len(list) > len(s.block) {
+		s.block = make([]T, max(len(list), s.chunk))
+	}
+	out := s.block[:len(list):len(list)]
+	copy(out, list)
+	s.block = s.block[len(list):]
 	return out
 }

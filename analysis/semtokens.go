@@ -67,10 +67,23 @@ type rawToken struct {
 // They never overlap one another and never cross a line end: a token that
 // covers several lines is cut at each.
 func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
+	out := make([]SemToken, 0, ix.SemanticTokenHint(span))
+	ix.EachSemanticToken(span, enc, func(t SemToken) { out = append(out, t) })
+	return out
+}
+
+// SemanticTokenHint estimates the number of tokens that overlap span, to
+// size what holds them.
+func (ix *Index) SemanticTokenHint(span Span) int {
+	return 5*(ix.search(span.End)-max(ix.search(span.Start)-1, 0)) + 16
+}
+
+// EachSemanticToken calls emit with each token SemanticTokens returns, in
+// the same order, without holding them.
+func (ix *Index) EachSemanticToken(span Span, enc Encoding, emit func(SemToken)) {
 	doc := ix.Doc
 	first := max(ix.search(span.Start)-1, 0)
-	p := placer{doc: doc, span: span, enc: enc, line: -1}
-	p.out = make([]SemToken, 0, 5*(ix.search(span.End)-first)+16)
+	p := placer{doc: doc, span: span, enc: enc, line: -1, emit: emit}
 	var sc overlapScratch
 	var buf []rawToken
 	prevEnd := 0
@@ -93,7 +106,6 @@ func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
 	if prevEnd >= 0 {
 		p.place(ix.commentTokens(buf[:0], prevEnd, doc.Len()+1))
 	}
-	return p.out
 }
 
 // placer turns byte spans, given in document order, into tokens on single
@@ -102,7 +114,7 @@ type placer struct {
 	doc  *Document
 	span Span
 	enc  Encoding
-	out  []SemToken
+	emit func(SemToken)
 
 	line, lineStart, lineEnd int
 	lastOff, lastCol         int // a known offset on the line and its column
@@ -133,7 +145,7 @@ func (p *placer) place(ts []rawToken) {
 				col := p.lastCol + columnWidth(doc.Slice(Span{p.lastOff, a}), p.enc)
 				w := columnWidth(doc.Slice(Span{a, b}), p.enc)
 				if w > 0 {
-					p.out = append(p.out, SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
+					p.emit(SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
 				}
 				p.lastOff, p.lastCol = b, col+w
 			}

@@ -37,11 +37,11 @@ const symbolTextMax = 60
 // detail, holding its instructions; ARG and ENV instructions hold their
 // variables.
 func (ix *Index) Symbols() []Symbol {
-	var out []Symbol
 	first := ix.n
 	if len(ix.stages) > 0 {
 		first = ix.stages[0].first
 	}
+	out := make([]Symbol, 0, first+len(ix.stages))
 	for i := 0; i < first; i++ {
 		out = append(out, ix.instructionSymbol(ix.Node(i)))
 	}
@@ -54,6 +54,7 @@ func (ix *Index) Symbols() []Symbol {
 		if sym.Detail == "" {
 			sym.Detail = "(no base)"
 		}
+		sym.Children = make([]Symbol, 0, st.End-st.First)
 		if desc := ix.StageDescription(s); desc != "" {
 			sym.Detail += " · " + desc
 		}
@@ -83,6 +84,9 @@ func (ix *Index) instructionSymbol(n Node) Symbol {
 		rest = rest[:cut] + "…"
 	}
 	sym.Detail = rest
+	if len(n.Decls) > 0 {
+		sym.Children = make([]Symbol, 0, len(n.Decls))
+	}
 	for _, d := range n.Decls {
 		kind := SymbolArg
 		if d.IsEnv {

@@ -122,6 +122,9 @@ func (p *publisher) run() {
 		Diagnostics: diags,
 	})
 	p.sent, p.last = true, snap.Version
+	if snap.Doc.Len() > largeDocument {
+		p.s.returnMemory()
+	}
 }
 
 func (s *Server) publish(params *protocol.PublishDiagnosticsParams) {

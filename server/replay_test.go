@@ -114,7 +114,8 @@ func (c *rawClient) waitDiagnostics(tb testing.TB, version int) {
 }
 
 func (c *rawClient) initialize(tb testing.TB) {
-	c.call(tb, "initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
+	caps := map[string]any{"textDocument": map[string]any{"documentSymbol": map[string]any{"hierarchicalDocumentSymbolSupport": true}}}
+	c.call(tb, "initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": caps})
 	c.notify(tb, "initialized", map[string]any{})
 }
 
@@ -176,7 +177,7 @@ func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 
 // BenchmarkNavigationThroughServer asks, over the pipe, for definition and
 // references at stage references spread over the generated 20,000-line
-// file, and for its full semantic tokens.
+// file, and for its symbols and full semantic tokens.
 func BenchmarkNavigationThroughServer(b *testing.B) {
 	text := testgen.Large(1000)
 	c := startRaw(b)
@@ -208,6 +209,13 @@ func BenchmarkNavigationThroughServer(b *testing.B) {
 		for b.Loop() {
 			c.call(b, "textDocument/references", map[string]any{"textDocument": td, "position": at[i%len(at)], "context": map[string]any{"includeDeclaration": true}})
 			i += 97
+		}
+	})
+	b.Run("document-symbol", func(b *testing.B) {
+		for b.Loop() {
+			if res := c.call(b, "textDocument/documentSymbol", map[string]any{"textDocument": td}); len(res) < 1000 {
+				b.Fatal("no symbols")
+			}
 		}
 	})
 	b.Run("semantic-tokens-full", func(b *testing.B) {

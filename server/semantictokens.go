@@ -59,11 +59,14 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 	if !ok {
 		return &protocol.SemanticTokens{Data: []uint32{}}, nil
 	}
-	toks := ix.SemanticTokens(analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
-	if err := ctx.Err(); err != nil {
-		return nil, err // cancelled: do not encode what nobody reads
+	toks := encodeTokens(ix, analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
+	if snap.Doc.Len() > largeDocument {
+		s.returnMemory()
 	}
-	return encodeTokens(toks), nil
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled: send nothing
+	}
+	return toks, nil
 }
 
 // SemanticTokensRange answers textDocument/semanticTokens/range with the
@@ -79,20 +82,21 @@ func (s *Server) SemanticTokensRange(ctx context.Context, params *protocol.Seman
 	}
 	enc := s.encoding()
 	sp, _ := fromRange(snap.Doc, params.Range, enc)
-	return encodeTokens(ix.SemanticTokens(sp, enc)), nil
+	return encodeTokens(ix, sp, enc), nil
 }
 
-// encodeTokens writes tokens in the protocol's relative form: five
-// integers each, the line and start relative to the previous token.
-func encodeTokens(toks []analysis.SemToken) *protocol.SemanticTokens {
-	data := make([]uint32, 0, 5*len(toks))
+// encodeTokens writes the tokens that overlap span in the protocol's
+// relative form, as they are placed: five integers each, the line and
+// start relative to the previous token.
+func encodeTokens(ix *analysis.Index, span analysis.Span, enc analysis.Encoding) *protocol.SemanticTokens {
+	data := make([]uint32, 0, 5*ix.SemanticTokenHint(span))
 	line, col := 0, 0
-	for _, t := range toks {
+	ix.EachSemanticToken(span, enc, func(t analysis.SemToken) {
 		if t.Line != line {
 			col = 0
 		}
 		data = append(data, uint32(t.Line-line), uint32(t.Col-col), uint32(t.Len), tokenIndex[t.Type], uint32(t.Mods))
 		line, col = t.Line, t.Col
-	}
+	})
 	return &protocol.SemanticTokens{Data: data}
 }

@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -80,6 +81,8 @@ type Server struct {
 	inflight *limiter
 	// diagRuns counts the diagnostics runs in flight, for tests to wait on.
 	diagRuns sync.WaitGroup
+	symbols  symbolCache
+	freeing  atomic.Bool // a return of memory to the system is due
 
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)

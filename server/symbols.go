@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"sort"
+	"strconv"
+	"sync"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -37,10 +40,50 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 	if !ok {
 		return nil, nil
 	}
-	enc := s.encoding()
+	enc, tree := s.encoding(), s.hierarchicalSymbols()
+	if res, ok := s.symbols.get(snap, enc, tree); ok {
+		return res, nil
+	}
+	res := s.documentSymbols(snap, ix, enc, tree)
+	s.symbols.put(snap, enc, tree, res)
+	if snap.Doc.Len() > largeDocument {
+		s.returnMemory()
+	}
+	return res, nil
+}
+
+// symbolCache keeps the last outline answered, for the snapshot, encoding
+// and form it was asked in: an editor's outline, breadcrumbs and sticky
+// scroll each ask for the same version's symbols.
+type symbolCache struct {
+	mu   sync.Mutex
+	snap *Snapshot
+	enc  analysis.Encoding
+	tree bool
+	res  protocol.DocumentSymbolResult
+}
+
+func (c *symbolCache) get(snap *Snapshot, enc analysis.Encoding, tree bool) (protocol.DocumentSymbolResult, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != snap || c.enc != enc || c.tree != tree {
+		return nil, false
+	}
+	return c.res, true
+}
+
+func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res protocol.DocumentSymbolResult) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
+}
+
+// documentSymbols builds the outline of snap: a tree, or the same entries
+// flat, each naming its container.
+func (s *Server) documentSymbols(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) protocol.DocumentSymbolResult {
 	syms := ix.Symbols()
-	if s.hierarchicalSymbols() {
-		return protocol.DocumentSymbolSlice(documentSymbols(snap.Doc, syms, enc)), nil
+	if tree {
+		return protocol.DocumentSymbolSlice(documentSymbols(snap.Doc, syms, enc))
 	}
 	var flat protocol.SymbolInformationSlice
 	var walk func([]analysis.Symbol, string)
@@ -59,7 +102,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 		}
 	}
 	walk(syms, "")
-	return flat, nil
+	return flat
 }
 
 func documentSymbols(doc *analysis.Document, syms []analysis.Symbol, enc analysis.Encoding) []protocol.DocumentSymbol {
@@ -72,8 +115,7 @@ func documentSymbols(doc *analysis.Document, syms []analysis.Symbol, enc analysi
 			SelectionRange: toRange(doc, sym.NameSpan, enc),
 		}
 		if sym.Detail != "" {
-			d := sym.Detail
-			ds.Detail = &d
+			ds.Detail = &syms[i].Detail
 		}
 		if len(sym.Children) > 0 {
 			ds.Children = documentSymbols(doc, sym.Children, enc)
@@ -81,6 +123,104 @@ func documentSymbols(doc *analysis.Document, syms []analysis.Symbol, enc analysi
 		out[i] = ds
 	}
 	return out
+}
+
+// appendDocumentSymbols appends the JSON of syms, as protocol.Marshal
+// writes it, to dst. The protocol's encoder copies each level of a deep
+// tree again and leaves about seven times the answer's size behind; this
+// writes once into one buffer.
+func appendDocumentSymbols(dst []byte, syms []protocol.DocumentSymbol) ([]byte, error) {
+	dst = append(dst, '[')
+	for i := range syms {
+		sym := &syms[i]
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		//lint:ignore SA1019 the field is on the wire; clients still read it.
+		if len(sym.Tags) > 0 || sym.Deprecated != nil {
+			// Not written by this server; left to the protocol's encoder.
+			b, err := protocol.Marshal(sym)
+			if err != nil {
+				return nil, err
+			}
+			dst = append(dst, b...)
+			continue
+		}
+		dst = append(dst, `{"name":`...)
+		dst = appendString(dst, sym.Name)
+		if sym.Detail != nil {
+			dst = append(dst, `,"detail":`...)
+			dst = appendString(dst, *sym.Detail)
+		}
+		dst = append(dst, `,"kind":`...)
+		dst = strconv.AppendUint(dst, uint64(sym.Kind), 10)
+		dst = append(dst, `,"range":`...)
+		dst = appendRange(dst, sym.Range)
+		dst = append(dst, `,"selectionRange":`...)
+		dst = appendRange(dst, sym.SelectionRange)
+		if len(sym.Children) > 0 {
+			dst = append(dst, `,"children":`...)
+			var err error
+			if dst, err = appendDocumentSymbols(dst, sym.Children); err != nil {
+				return nil, err
+			}
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, ']'), nil
+}
+
+// countSymbols returns the number of symbols in the tree syms.
+func countSymbols(syms []protocol.DocumentSymbol) int {
+	n := len(syms)
+	for i := range syms {
+		n += countSymbols(syms[i].Children)
+	}
+	return n
+}
+
+func appendRange(dst []byte, r protocol.Range) []byte {
+	dst = append(dst, `{"start":{"line":`...)
+	dst = strconv.AppendUint(dst, uint64(r.Start.Line), 10)
+	dst = append(dst, `,"character":`...)
+	dst = strconv.AppendUint(dst, uint64(r.Start.Character), 10)
+	dst = append(dst, `},"end":{"line":`...)
+	dst = strconv.AppendUint(dst, uint64(r.End.Line), 10)
+	dst = append(dst, `,"character":`...)
+	dst = strconv.AppendUint(dst, uint64(r.End.Character), 10)
+	return append(dst, `}}`...)
+}
+
+// appendString appends s as a JSON string: as it stands when it holds no
+// quote, backslash, control character, DEL, invalid UTF-8 or line or
+// paragraph separator, else as the protocol's encoder quotes it.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || c == '"' || c == '\\' {
+				return appendQuoted(dst, s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			return appendQuoted(dst, s)
+		}
+		i += size
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+func appendQuoted(dst []byte, s string) []byte {
+	b, err := protocol.Marshal(s)
+	if err != nil {
+		b = []byte(`""`)
+	}
+	return append(dst, b...)
 }
 
 // hierarchicalSymbols reports whether the client takes a symbol tree.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -35,7 +34,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		if doc.Len() > largeDocument {
 			// A full parse of a large file leaves tens of megabytes of
 			// garbage; give it back to the system rather than keep it.
-			debug.FreeOSMemory()
+			s.fitMemory(true)
 		}
 	}
 	s.docs.set(td.URI, snap)

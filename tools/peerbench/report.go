@@ -127,9 +127,10 @@ Notes:
   stdin to just after the last byte of the answer (or of the publishDiagnostics) is read, medians of
   n measured runs after one warm-up (none for the Node server's semantic tokens on large files).
   A ">T" entry timed out after T; the server was then killed, and restarted for what followed.
-- Stagehand debounces published diagnostics by 50 ms (server.DefaultDiagnosticsDelay), so both of its
-  diagnostics rows include that wait. The Node server validates synchronously on every didOpen and
-  didChange (it does not debounce) since this client does not offer workspace/configuration.
+- Neither server waits on a timer before publishing: Stagehand runs its rules as soon as a change
+  arrives (changes that come during a run are coalesced into one run after it); the Node server
+  validates synchronously on every didOpen and didChange since this client does not offer
+  workspace/configuration.
 - The keystroke types one character at the end of a comment near the middle of the file, then
   deletes it, alternately, with an incremental change; each is a new version.
 - Completion is asked just after the ` + "`--from=`" + ` of the file's last ` + "`COPY --from=`" + `; definition inside the
