@@ -27,8 +27,7 @@ only, so ` + "`--mount=from=0`" + ` names an image called ` + "`0`" + `, not the
 So is a ` + "`FROM`" + ` that names an earlier stage in another casing (` + "`FROM Build`" + ` after
 ` + "`AS build`" + `): BuildKit compares a FROM exactly with the lower-case stage names,
 takes it for an image, and fails on the upper-case name; the fix lowers it.
-A ` + "`COPY --from=`" + ` built from variables is an error: BuildKit does not expand them
-there and fails the build (use ` + "`FROM ${VAR} AS alias`" + ` and copy from the alias).`,
+A ` + "`COPY --from=`" + ` built from variables is CopyFromVariable's to report.`,
 	Bad: `FROM golang:1.23 AS builder
 RUN go build -o /app .
 
@@ -64,14 +63,6 @@ func runUnknownStageReference(p *Pass) {
 					Related:  []Related{{Span: stages[t].NameSpan, Message: fmt.Sprintf("stage %q is defined here", stages[t].Name)}},
 				})
 			}
-			continue
-		}
-		if r.Kind == analysis.RefCopyFrom && r.Resolution == analysis.ResolvesVariable && !r.Onbuild {
-			p.Report(Diagnostic{
-				Span:     r.Span,
-				Severity: Error,
-				Message:  fmt.Sprintf("BuildKit does not expand variables in --from and fails the build (%s); define a stage FROM the variable and copy from that stage", r.Value),
-			})
 			continue
 		}
 		if r.Kind == analysis.RefMountFrom && r.Numeric && r.Resolution == analysis.ResolvesImage {
