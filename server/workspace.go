@@ -116,7 +116,7 @@ func (w *workspaceState) bufferChanged(p, text string) {
 	if w.proj.Load().Ignored(p, false) {
 		return // the settings file leaves it out of the project
 	}
-	w.ix.Store(w.ix.Load().Update(p, text))
+	w.ix.Store(w.rereadDependents(w.ix.Load().Update(p, text), p))
 }
 
 // bufferClosed goes back to the file's text on disk.
@@ -131,12 +131,15 @@ func (w *workspaceState) bufferClosed(p string) {
 func (w *workspaceState) fileChanged(p string, deleted bool) {
 	if deleted {
 		w.mu.Lock()
-		w.ix.Store(w.ix.Load().Remove(p))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)
 		w.mu.Unlock()
 		return
 	}
 	if workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false) {
+		w.mu.Lock()
+		w.ix.Store(w.rereadDependents(w.ix.Load(), p)) // a file Compose extends, say
+		w.mu.Unlock()
 		return
 	}
 	data, err := os.ReadFile(p)
@@ -145,10 +148,25 @@ func (w *workspaceState) fileChanged(p string, deleted bool) {
 	switch _, open := w.buffers[p]; {
 	case open:
 	case err != nil:
-		w.ix.Store(w.ix.Load().Remove(p))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 	default:
-		w.ix.Store(w.ix.Load().Update(p, string(data)))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Update(p, string(data)), p))
 	}
+}
+
+// rereadDependents reads again the files whose targets were read through
+// p: their buffer when open, else the disk. w.mu is held.
+func (w *workspaceState) rereadDependents(ix *workspace.Index, p string) *workspace.Index {
+	for _, f := range ix.Dependents(p) {
+		if text, open := w.buffers[f]; open {
+			ix = ix.Update(f, text)
+			continue
+		}
+		if data, err := os.ReadFile(f); err == nil {
+			ix = ix.Update(f, string(data))
+		}
+	}
+	return ix
 }
 
 // dockerfile returns the index of the Dockerfile at p as it is on disk.

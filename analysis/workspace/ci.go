@@ -384,6 +384,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth in
 	for _, t := range workflowDoc(callee, cd, passed, depth+1) {
 		if text, ok := spans[t.Span]; ok && text == t.Name {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
+			t.Via = callee
 			out = append(out, t)
 		}
 	}

@@ -127,13 +127,16 @@ func composeTargets(file, text string) []Target {
 			}
 			continue
 		}
-		df := composeDockerfile(file, d, svc, 0)
-		out = append(out, Target{
+		t := Target{
 			Name:       scalar(target),
 			Span:       d.valueSpan(key, target),
-			Dockerfile: df,
+			Dockerfile: composeDockerfile(file, d, svc, 0),
 			Owner:      "service " + name,
-		})
+		}
+		if other, _, ok := composeExtends(file, svc); ok && other != file {
+			t.Via = other
+		}
+		out = append(out, t)
 	}
 	return out
 }
