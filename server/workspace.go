@@ -129,7 +129,7 @@ func (w *workspaceState) bufferChanged(p, text string) {
 	if w.proj.Load().Ignored(p, false) {
 		return // the settings file leaves it out of the project
 	}
-	w.ix.Store(w.ix.Load().Update(p, text))
+	w.ix.Store(w.rereadDependents(w.ix.Load().Update(p, text), p))
 }
 
 // bufferClosed goes back to the file's text on disk.
@@ -144,9 +144,6 @@ func (w *workspaceState) bufferClosed(p string) {
 // change on disk. Files are read off the connection's read loop, by one
 // goroutine at a time, and only the last event for a file counts.
 func (w *workspaceState) fileChanged(p string, deleted bool) {
-	if !deleted && (workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false)) {
-		return
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.pending[p] = deleted
@@ -185,7 +182,10 @@ func (w *workspaceState) readPending() {
 func (w *workspaceState) reread1(p string, deleted bool) {
 	var data []byte
 	var err error
-	if !deleted {
+	// A file that names no targets may still be read through by one that
+	// does (a file Compose extends): only its dependents are read again.
+	unnamed := workspace.Classify(p) == workspace.NotTargets && !workspace.IsDockerfile(p) || w.proj.Load().Ignored(p, false)
+	if !deleted && !unnamed {
 		data, err = confined.ReadFile(w.root(p), p, w.limits.MaxSize)
 	}
 	w.mu.Lock()
@@ -195,24 +195,45 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 	}
 	switch _, open := w.buffers[p]; {
 	case deleted:
-		w.ix.Store(w.ix.Load().Remove(p))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)
+	case unnamed:
+		w.ix.Store(w.rereadDependents(w.ix.Load(), p))
 	case open:
 	case err != nil:
-		w.ix.Store(w.ix.Load().Remove(p))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 	default:
-		w.ix.Store(w.ix.Load().Update(p, string(data)))
+		w.ix.Store(w.rereadDependents(w.ix.Load().Update(p, string(data)), p))
 	}
+}
+
+// rereadDependents reads again the files whose targets were read through
+// p: their buffer when open, else the disk. w.mu is held.
+func (w *workspaceState) rereadDependents(ix *workspace.Index, p string) *workspace.Index {
+	for _, f := range ix.Dependents(p) {
+		if text, open := w.buffers[f]; open {
+			ix = ix.Update(f, text)
+			continue
+		}
+		if data, err := confined.ReadFile(w.rootLocked(f), f, w.limits.MaxSize); err == nil {
+			ix = ix.Update(f, string(data))
+		}
+	}
+	return ix
 }
 
 // root returns the folder that reads for file p are confined to: the
 // innermost workspace folder holding p, or else p's own folder.
 func (w *workspaceState) root(p string) string {
 	w.mu.Lock()
-	roots := w.roots
-	w.mu.Unlock()
+	defer w.mu.Unlock()
+	return w.rootLocked(p)
+}
+
+// rootLocked is root with w.mu held.
+func (w *workspaceState) rootLocked(p string) string {
 	best := ""
-	for _, r := range roots {
+	for _, r := range w.roots {
 		if _, err := confined.Rel(r, p); err == nil && len(r) > len(best) {
 			best = r
 		}

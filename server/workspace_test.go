@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -373,5 +375,62 @@ func TestProjectRoots(t *testing.T) {
 	got := projectRoots([]string{filepath.Join(repo, "services", "api"), repo, lone})
 	if d := cmp.Diff([]string{repo, lone}, got); d != "" {
 		t.Errorf("roots (-want +got):\n%s", d)
+	}
+}
+
+// TestDependentsReread: a workflow calling another with an input, and a
+// Compose file extending another; when the called or extended file
+// changes on disk, the targets read through it follow.
+func TestDependentsReread(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"Dockerfile":                    "FROM alpine AS one\nFROM alpine AS two\nFROM alpine AS three\nFROM alpine\n",
+		".github/workflows/build.yml":   "on:\n  workflow_call:\n    inputs:\n      stage: {type: string}\njobs:\n  b:\n    steps:\n      - run: docker build --target ${{ inputs.stage }} .\n",
+		".github/workflows/release.yml": "jobs:\n  r:\n    uses: ./.github/workflows/build.yml\n    with:\n      stage: one\n",
+		"compose.yaml":                  "services:\n  web:\n    extends:\n      file: base.yml\n      service: base\n",
+		"base.yml":                      "services:\n  base:\n    build:\n      context: .\n      target: two\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	names := func() []string {
+		var out []string
+		for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")) {
+			out = append(out, tg.Name)
+		}
+		sort.Strings(out)
+		return out
+	}
+	if d := cmp.Diff([]string{"one", "two"}, names()); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	// The called workflow no longer builds with its input; the extended
+	// service builds three.
+	for name, text := range map[string]string{
+		".github/workflows/build.yml": "on: workflow_call\njobs:\n  b:\n    steps:\n      - run: echo\n",
+		"base.yml":                    "services:\n  base:\n    build:\n      context: .\n      target: three\n",
+	} {
+		p := filepath.Join(root, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+			Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
+		})
+	}
+	// Changed files are read off the read loop: wait for the reader.
+	// No document is open, so no publication wakes waitFor: poll.
+	for deadline := time.Now().Add(testTimeout); !slices.Equal(names(), []string{"three"}); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("targets after the changes: %v, want [three]", names())
+		}
 	}
 }

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // scalarSrc returns a YAML string's text as shell code mapped to the file:
@@ -372,7 +372,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth in
 			spans[val.span] = val.text
 		}
 	}
-	data, err := os.ReadFile(callee)
+	data, err := confined.ReadPath(callee, DefaultLimits.MaxSize)
 	if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 		return nil
 	}
@@ -384,6 +384,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth in
 	for _, t := range workflowDoc(callee, cd, passed, depth+1) {
 		if text, ok := spans[t.Span]; ok && text == t.Name {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
+			t.Via = callee
 			out = append(out, t)
 		}
 	}

@@ -162,6 +162,23 @@ func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
 	return nil
 }
 
+// Dependents returns the files whose targets were read through file q
+// (Compose extends, called workflows), sorted: they need reading again
+// when q changes.
+func (ix *Index) Dependents(q string) []string {
+	var out []string
+	for f, ts := range ix.files {
+		for _, t := range ts {
+			if f != q && (t.Via == q || t.File == q) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Has reports whether the index holds targets file p names.
 func (ix *Index) Has(p string) bool {
 	_, ok := ix.files[p]

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // SettingsFile is the name of the project settings file, at the root.
@@ -41,7 +42,7 @@ type Settings struct {
 // settings and no error.
 func LoadSettings(root string) (*Settings, error) {
 	p := filepath.Join(root, SettingsFile)
-	data, err := os.ReadFile(p)
+	data, err := confined.ReadFile(root, p, confined.Limit)
 	if errors.Is(err, os.ErrNotExist) {
 		return &Settings{}, nil
 	}

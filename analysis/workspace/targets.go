@@ -49,6 +49,9 @@ type Target struct {
 	Line       int           // Span's line in File, 1-based
 	Dockerfile string        // the Dockerfile it builds, cleaned and absolute when File is
 	Owner      string        // the Compose service, Bake target or workflow step, for messages
+	// Via is another file the target was read through (the Compose file
+	// a service extends, a called workflow): a change there changes it.
+	Via string
 	// Bake, when set, says the target is set on Bake targets
 	// (`docker buildx bake --set app.target=dev`): the Dockerfiles are
 	// theirs, found in the Bake files, and Dockerfile is empty.

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"cmp"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -10,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // yamlDoc is a parsed YAML (or JSON) file with the means to turn node
@@ -127,13 +127,16 @@ func composeTargets(file, text string) []Target {
 			}
 			continue
 		}
-		df := composeDockerfile(file, d, svc, 0)
-		out = append(out, Target{
+		t := Target{
 			Name:       scalar(target),
 			Span:       d.valueSpan(key, target),
-			Dockerfile: df,
+			Dockerfile: composeDockerfile(file, d, svc, 0),
 			Owner:      "service " + name,
-		})
+		}
+		if other, _, ok := composeExtends(file, svc); ok && other != file {
+			t.Via = other
+		}
+		out = append(out, t)
 	}
 	return out
 }
@@ -160,7 +163,7 @@ func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
 // when it is not the file at hand.
 func composeService(file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
 	if otherFile != file {
-		data, err := os.ReadFile(otherFile)
+		data, err := confined.ReadPath(otherFile, DefaultLimits.MaxSize)
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			return "", nil, nil
 		}

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // FileTargets is one file's build targets, as `--list-targets` prints them.
@@ -52,7 +52,7 @@ func listTargets(files []string, format string, stdout, stderr io.Writer) int {
 	code := ExitOK
 	var all []FileTargets
 	for _, path := range files {
-		text, err := os.ReadFile(path)
+		text, err := confined.ReadPath(path, confined.Limit)
 		if err != nil {
 			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 			code = ExitUsage
