@@ -271,8 +271,8 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 			}
 			break
 		}
-		if !need("go.mod") {
-			return nil, "", false
+		if !need("go.mod") || !in.Fetch && has("vendor/modules.txt") {
+			return nil, "", false // a vendored build reads no module cache
 		}
 		add("go.sum")
 		data, _ := fs.ReadFile(c.FS, at("go.mod"))
@@ -586,6 +586,9 @@ type InstallTool struct {
 	Name  string
 	Words []string
 }
+
+// Has reports whether the install command has the word w.
+func (in Install) Has(w string) bool { return slices.Contains(in.Words, w) }
 
 // Has reports whether the command has the word w.
 func (t InstallTool) Has(w string) bool { return slices.Contains(t.Words, w) }

@@ -80,7 +80,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	}
 
 	// Tools whose dependencies the stage installs before the source.
-	fetched := map[string]bool{}
+	fetched, fetchedAnywhere := map[string]bool{}, map[string]bool{}
 	for i := st.First + 1; i < c; i++ {
 		if n := ix.Node(i); n.Cmd == "run" {
 			ins, cmds, _ := ix.installsOf(i)
@@ -97,9 +97,20 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 		}
 	}
 
+	// Tools the stage fetches dependencies for anywhere: a build of one of
+	// them needs no added dependency step.
+	for k := st.First + 1; k < st.End; k++ {
+		if ix.Node(k).Cmd == "run" {
+			for _, in := range Installs(ix, k) {
+				if in.Fetch {
+					fetchedAnywhere[in.Tool] = true
+				}
+			}
+		}
+	}
 	kinds := map[int]layerKind{}
 	inputs := map[int][]string{}
-	split := map[int]string{} // uv sync: the dependency step to add
+	split := map[int]string{} // a build's dependency step to add
 	var candidates []int
 	workspace := ""
 	for k := c + 1; k < st.End; k++ {
@@ -110,7 +121,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 			ins, _, _ := ix.installsOf(k)
 			wd := workdirAt(ix, st, k)
 			for _, in := range ins {
-				if fetched[in.Tool] {
+				if fetched[in.Tool] || kind == layerSplit && fetchedAnywhere[in.Tool] {
 					ok = false
 					break
 				}
@@ -436,20 +447,71 @@ func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string
 }
 
 // splitStep returns the dependency step to add before the source for RUN
-// k, an install that also installs the project (uv sync): the same RUN
-// told to install the dependencies only; "" when it cannot be written.
+// k, a build that also reads the dependencies: uv sync told to install the
+// dependencies only, mvn dependency:go-offline, gradle dependencies (one
+// project), go mod download; with the RUN's own mounts. "" when it cannot
+// be written.
 func splitStep(ix *Index, k int, workspace string) string {
 	n := ix.Node(k)
 	ins, cmds, ok := ix.installsOf(k)
 	text := ix.Doc.Slice(n.Span())
-	if !ok || len(cmds) != 1 || len(ins) != 1 || ins[0].Tool != "uv" || strings.Contains(text, "#") || n.JSON {
+	if !ok || len(cmds) != 1 || len(ins) != 1 || strings.Contains(text, "#") || n.JSON {
 		return ""
 	}
-	flag := " --no-install-project"
-	if workspace != "" {
-		flag = " --no-install-workspace"
+	in := ins[0]
+	head := []string{keywordLike(n, "RUN")}
+	for _, f := range n.Flags {
+		head = append(head, ix.Doc.Slice(n.Abs(f.Span)))
 	}
-	return strings.TrimRight(text, " \t\r\n") + flag
+	var opts []string
+	for _, w := range in.Words[1:] {
+		if strings.HasPrefix(w, "-") {
+			opts = append(opts, w)
+		}
+	}
+	switch in.Tool {
+	case "uv":
+		flag := " --no-install-project"
+		if workspace != "" {
+			flag = " --no-install-workspace"
+		}
+		return strings.TrimRight(text, " \t\r\n") + flag
+	case "mvn":
+		for _, w := range positional(in.Words[1:]) {
+			if w != "package" && w != "install" && w != "verify" && w != "clean" {
+				return "" // another goal or an option's value: unsure what to fetch
+			}
+		}
+		return strings.Join(append(append(append(head, in.Words[0]), opts...), "dependency:go-offline"), " ")
+	case "gradle":
+		if workspace != "" {
+			return "" // the root project's dependencies are not the subprojects'
+		}
+		for _, w := range positional(in.Words[1:]) {
+			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" {
+				return ""
+			}
+		}
+		step := append(head, in.Words[0], "dependencies")
+		if in.Has("--no-daemon") {
+			step = append(step, "--no-daemon")
+		}
+		return strings.Join(step, " ")
+	case "go":
+		if len(in.Words) < 2 || in.Words[1] != "build" {
+			return ""
+		}
+		return strings.Join(append(head, "go", "mod", "download"), " ")
+	}
+	return ""
+}
+
+// keywordLike returns word in the case n's keyword is written.
+func keywordLike(n Node, word string) string {
+	if n.Keyword.Value == strings.ToLower(n.Keyword.Value) {
+		return strings.ToLower(word)
+	}
+	return word
 }
 
 // orderSafeSplit reports whether the dependency step of RUN k may run
@@ -632,7 +694,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 				if kind == layerAlone {
 					kind = layerInstall
 				}
-			case in.Tool == "uv" && len(cmds) == 1:
+			case len(cmds) == 1 && (in.Tool == "uv" || in.Tool == "mvn" || in.Tool == "gradle" || in.Tool == "go"):
 				kind = layerSplit
 			default:
 				return layerFixed

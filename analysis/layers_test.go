@@ -171,6 +171,27 @@ func TestPlanLayersPatterns(t *testing.T) {
 			t.Errorf("%q: unexpected plan:\n%s", text, plan.Edit.Text)
 		}
 	}
+	// No dependency step: a vendored Go build; a Maven build whose fetch
+	// moves on its own; a Gradle multi-project (root dependencies only).
+	for _, tc := range []struct {
+		text string
+		ctx  BuildContext
+		want string // the edit, "" for no plan
+	}{
+		{"FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app .\n", mapContext("go.mod=module x", "vendor/modules.txt"), ""},
+		{"FROM maven\nWORKDIR /b\nCOPY . .\nRUN mvn -B dependency:go-offline\nRUN mvn package\n", mapContext("pom.xml=<project/>"),
+			"COPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\n"},
+		{"FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build\n", mapContext("settings.gradle=include 'a'", "build.gradle", "a/build.gradle"), ""},
+	} {
+		plan, _ := PlanLayers(Parse(NewDocument(tc.text)), 0, tc.ctx)
+		got := ""
+		if plan != nil {
+			got = plan.Edit.Text
+		}
+		if got != tc.want {
+			t.Errorf("%q: plan %q, want %q", tc.text, got, tc.want)
+		}
+	}
 	for _, tc := range []struct {
 		name, text string
 		ctx        BuildContext
@@ -188,6 +209,15 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"a subfolder of the context", "FROM node\nWORKDIR /app\nCOPY web/ .\nRUN npm ci\n",
 			mapContext("web/package.json={}", "web/package-lock.json", "web/src/a.js", "package.json={}"),
 			"COPY web/package.json web/package-lock.json ./\nRUN npm ci\nCOPY web/ .\n"},
+		{"mvn package gets dependency:go-offline", "FROM maven\nWORKDIR /build\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package\n",
+			mapContext("pom.xml=<project/>"),
+			"COPY pom.xml ./\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests dependency:go-offline\nCOPY . .\n"},
+		{"gradle build gets dependencies", "FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build --no-daemon\n",
+			mapContext("build.gradle", "settings.gradle=rootProject.name = 'p'"),
+			"COPY settings.gradle build.gradle ./\nRUN gradle dependencies --no-daemon\nCOPY . .\n"},
+		{"go build gets go mod download", "FROM golang\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n",
+			mapContext("go.mod=module x", "go.sum"),
+			"COPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"},
 		{"EXPOSE stays", "FROM node\nWORKDIR /app\nCOPY . .\nEXPOSE 3000\nRUN npm ci\n",
 			mapContext("package.json={}", "package-lock.json"),
 			"COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3000\n"},

@@ -22,6 +22,9 @@ func reorderLayers(r *Request) ([]Action, string) {
 	if plan.Workspace != "" {
 		title += " (every " + plan.Workspace + " manifest)"
 	}
+	if len(plan.Added) > 0 {
+		title += ", adding a dependency step"
+	}
 	if len(plan.Installs) == 0 && len(plan.Added) == 0 {
 		title = "Reorder layers for caching: move what does not need the source above its copy"
 	}

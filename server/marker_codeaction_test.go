@@ -197,7 +197,8 @@ var intended = map[string]safety.Intended{
 
 // addedSteps lists the instructions of after that before lacks and that a
 // reorder or a runtime split may add: COPYs of the build context and
-// dependency steps (--no-install-project, prune, venv).
+// dependency steps (--no-install-project, go-offline, dependencies, go mod
+// download, prune, venv).
 func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
 		m := map[string]int{}
@@ -215,7 +216,8 @@ func addedSteps(before *analysis.Document, after string) []string {
 			have[s]--
 			continue
 		}
-		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv")
+		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv") ||
+			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download")
 		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && step {
 			out = append(out, s)
 		}
