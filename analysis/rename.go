@@ -39,8 +39,9 @@ func (ix *Index) PrepareRename(off int) (Span, string, error) {
 	if st.Name == "" {
 		return Span{}, "", refuse("stage %d (%s) has no name to rename; give it one with `AS name` on its FROM line", t.Stage, st.Base)
 	}
-	if t.Numeric {
-		// The index stays; the rename is of the stage's name.
+	if t.Numeric || len(t.Candidates) > 0 {
+		// The index or the pattern stays as written; the rename is of the
+		// stage's name (for a pattern, the stage the defaults pick).
 		return t.At, st.Name, nil
 	}
 	return t.At, ix.Doc.Slice(t.At), nil
