@@ -185,7 +185,7 @@ func (ix *Index) captures(off int, name string) (int, bool) {
 // builtOn reports whether stage t is built on stage s, directly or not.
 func (ix *Index) builtOn(t, s int) bool {
 	for hops := 0; t >= 0 && hops <= len(ix.stages); hops++ {
-		t = ix.baseStage(t)
+		t = ix.baseOf(t)
 		if t == s {
 			return true
 		}
