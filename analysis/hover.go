@@ -151,7 +151,6 @@ func (ix *Index) stageShort(s int) string {
 	return fmt.Sprintf("stage %d", s)
 }
 
-
 func (ix *Index) stageHover(s int) string {
 	st := ix.Stage(s)
 	var b strings.Builder
