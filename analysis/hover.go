@@ -155,10 +155,6 @@ func (ix *Index) stageShort(s int) string {
 	return fmt.Sprintf("stage %d", s)
 }
 
-// UsingStages returns, in order, the stages that build on or copy from
-// stage s, each once.
-func (ix *Index) UsingStages(s int) []int { return ix.Model().Users(s) }
-
 func (ix *Index) stageHover(s int) string {
 	st := ix.Stage(s)
 	var b strings.Builder

@@ -397,6 +397,25 @@ func (m *Model) reach(targets []int, platform string) []bool {
 	return reached
 }
 
+// baseOf returns the stage that stage s is built FROM: the one its FROM
+// names, or for a FROM built from ARGs the one the defaults pick; -1 for
+// an image.
+func (m *Model) baseOf(s int) int {
+	if b := m.ix.baseStage(s); b >= 0 {
+		return b
+	}
+	for _, k := range m.byStage[s] {
+		if r := m.refs[k]; r.Kind == RefFrom && r.Pattern >= 0 && r.Target >= 0 && r.Target < s {
+			return r.Target
+		}
+	}
+	return -1
+}
+
+// baseOf is the model's baseOf, for the variable scopes, which follow ENV
+// through the same FROM.
+func (ix *Index) baseOf(s int) int { return ix.Model().baseOf(s) }
+
 // EpochStage returns the stage a global `ARG SOURCE_DATE_EPOCH=<stage>`
 // names, or -1.
 func (m *Model) EpochStage() int {

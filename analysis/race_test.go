@@ -3,7 +3,6 @@
 package analysis
 
 // raceEnabled is set under the race detector, which slows the corpus
-// tests tenfold; the differential test then checks the variants of a
-// sample of files (the grouper runs nothing concurrently for the detector
-// to check).
+// tests tenfold; they then take a sample of the corpus and of its variants
+// (they run nothing concurrently for the detector to check).
 const raceEnabled = true

@@ -55,7 +55,7 @@ func (ix *Index) varOccurrences(root VarSite) []Occurrence {
 	var global, local, stageEnv, inh binding
 	finalEnv := make([]binding, len(ix.stages)) // the ENV each stage passes on
 	inherited := func(s int) binding {
-		if b := ix.baseStage(s); b >= 0 {
+		if b := ix.baseOf(s); b >= 0 {
 			return finalEnv[b]
 		}
 		return binding{}

@@ -39,8 +39,9 @@ func (ix *Index) PrepareRename(off int) (Span, string, error) {
 	if st.Name == "" {
 		return Span{}, "", refuse("stage %d (%s) has no name to rename; give it one with `AS name` on its FROM line", t.Stage, st.Base)
 	}
-	if t.Numeric {
-		// The index stays; the rename is of the stage's name.
+	if t.Numeric || len(t.Candidates) > 0 {
+		// The index or the pattern stays as written; the rename is of the
+		// stage's name (for a pattern, the stage the defaults pick).
 		return t.At, st.Name, nil
 	}
 	return t.At, ix.Doc.Slice(t.At), nil
@@ -184,7 +185,7 @@ func (ix *Index) captures(off int, name string) (int, bool) {
 // builtOn reports whether stage t is built on stage s, directly or not.
 func (ix *Index) builtOn(t, s int) bool {
 	for hops := 0; t >= 0 && hops <= len(ix.stages); hops++ {
-		t = ix.baseStage(t)
+		t = ix.baseOf(t)
 		if t == s {
 			return true
 		}

@@ -148,9 +148,10 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 }
 
 // stageStart returns the state a stage starts with: the end state of the
-// stage it is built FROM, or an image's unknown state.
+// stage it is built FROM (for a FROM built from ARGs, the one the defaults
+// pick), or an image's unknown state.
 func (m *Model) stageStart(s int, depth int) State {
-	b := m.ix.baseStage(s)
+	b := m.baseOf(s)
 	if b < 0 || b >= s || depth > len(m.ix.stages) {
 		return State{env: mapEnv{}, fromImage: true}
 	}

@@ -57,7 +57,7 @@ func (ix *Index) ResolveVar(i int, name string) (VarSite, bool) {
 				}
 			}
 		}
-		envOnly, limit, stage = true, ix.n, ix.baseStage(stage)
+		envOnly, limit, stage = true, ix.n, ix.baseOf(stage)
 	}
 	return VarSite{}, false
 }
@@ -110,7 +110,7 @@ func (ix *Index) VisibleVars(i int) []VarSite {
 	if n.Cmd != "from" && stage >= 0 {
 		envOnly := false
 		limit := i
-		for s, hops := stage, 0; s >= 0 && hops <= len(ix.stages); s, hops = ix.baseStage(s), hops+1 {
+		for s, hops := stage, 0; s >= 0 && hops <= len(ix.stages); s, hops = ix.baseOf(s), hops+1 {
 			rec := ix.stages[s]
 			for j := min(limit, rec.end) - 1; j > rec.first; j-- {
 				in := ix.inst(j)

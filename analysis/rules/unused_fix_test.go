@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -44,7 +45,13 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 	fixes, checked := 0, 0
 	var diffs []string
 	files := map[string]string{}
-	for name, text := range testgen.Corpus(t) {
+	corpus := testgen.Corpus(t)
+	names := slices.Sorted(maps.Keys(corpus))
+	for i, name := range names {
+		text := corpus[name]
+		if raceEnabled && i%10 != 0 {
+			continue // one file in ten under the race detector
+		}
 		files[name] = text
 		// A variant with a chain of unused stages and an index past them.
 		ix := analysis.Parse(analysis.NewDocument(text))
@@ -91,7 +98,7 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("removals %d, references left checked %d; disagreements %d", fixes, checked, len(diffs))
-	if fixes < 100 {
+	if fixes < len(files)/4 {
 		t.Errorf("only %d removals", fixes)
 	}
 	for _, d := range diffs[:min(len(diffs), 20)] {
