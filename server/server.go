@@ -80,7 +80,7 @@ type Server struct {
 	// not change between versions, across documents.
 	ruleCache *rules.Cache
 	// diagRuns counts the diagnostics runs in flight, for tests to wait on.
-	diagRuns  sync.WaitGroup
+	diagRuns  runCounter
 	symbols   symbolCache
 	freeing   atomic.Bool // a return of memory to the system is due
 	gcLowered atomic.Bool // the collector's target is lowered for large files
