@@ -342,6 +342,10 @@ func (g *group) jsonOK(args string) bool {
 	if !strings.HasPrefix(args, "[") {
 		return true
 	}
+	if _, ok := plainJSONStrings(args); ok {
+		g.json = true
+		return true
+	}
 	var vals []any
 	if err := json.Unmarshal([]byte(args), &vals); err != nil {
 		return true
@@ -826,4 +830,48 @@ func trimEOL(s string) string {
 		n--
 	}
 	return s[:n]
+}
+
+// plainJSONStrings reads s as a JSON array of strings of printable ASCII
+// without escapes, the common exec form, and returns the strings (slices
+// of s); false for any other text, which encoding/json must then read.
+func plainJSONStrings(s string) ([]string, bool) {
+	skip := func(i int) int {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++
+		}
+		return i
+	}
+	if !strings.HasPrefix(s, "[") {
+		return nil, false
+	}
+	var vals []string
+	i := skip(1)
+	if i < len(s) && s[i] == ']' {
+		return []string{}, skip(i+1) == len(s)
+	}
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return nil, false
+		}
+		j := i + 1
+		for j < len(s) && s[j] != '"' {
+			if c := s[j]; c < 0x20 || c > 0x7e || c == '\\' {
+				return nil, false
+			}
+			j++
+		}
+		if j == len(s) {
+			return nil, false
+		}
+		vals = append(vals, s[i+1:j])
+		i = skip(j + 1)
+		if i < len(s) && s[i] == ']' {
+			return vals, skip(i+1) == len(s)
+		}
+		if i >= len(s) || s[i] != ',' {
+			return nil, false
+		}
+		i = skip(i + 1)
+	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -246,7 +247,44 @@ var groupingSeeds = []string{
 	"FROM a\nLABEL a=\"b c\" d='e'\nENV A=1 \\\n    B=2\n",
 }
 
-// FuzzGrouping compares the grouper with BuildKit's parser on any text.
+// plainJSONDiff describes where plainJSONStrings disagrees with
+// encoding/json on s ("" when it does not): what it reads, encoding/json
+// must read the same.
+func plainJSONDiff(s string) string {
+	got, ok := plainJSONStrings(s)
+	if !ok {
+		return ""
+	}
+	var want []string
+	if err := json.Unmarshal([]byte(s), &want); err != nil {
+		return fmt.Sprintf("read as plain strings, encoding/json says %v", err)
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Sprintf("read %q, encoding/json %q", got, want)
+	}
+	return ""
+}
+
+func TestPlainJSONStrings(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		plain bool
+	}{
+		{`[]`, true}, {` [ ] `, false}, {"[ ]\n", true}, {`["a", "b c"]`, true}, {"[\"a\",\r\n\t\"b\"]", true},
+		{`["a",]`, false}, {`["a" "b"]`, false}, {`["a\"b"]`, false}, {`["é"]`, false}, {`[1]`, false},
+		{`["a"] x`, false}, {`["a"`, false}, {`[null]`, false}, {`["a"]]`, false},
+	} {
+		if _, ok := plainJSONStrings(tc.text); ok != tc.plain {
+			t.Errorf("%q: plain %v, want %v", tc.text, ok, tc.plain)
+		}
+		if d := plainJSONDiff(tc.text); d != "" {
+			t.Errorf("%q: %s", tc.text, d)
+		}
+	}
+}
+
+// FuzzGrouping compares the grouper with BuildKit's parser on any text,
+// and the plain exec-form reader with encoding/json.
 func FuzzGrouping(f *testing.F) {
 	for _, s := range groupingSeeds {
 		f.Add(s)
@@ -257,6 +295,9 @@ func FuzzGrouping(f *testing.F) {
 			return
 		}
 		if d := groupingDiff(text); d != "" {
+			t.Fatalf("%q: %s", text, d)
+		}
+		if d := plainJSONDiff(text); d != "" {
 			t.Fatalf("%q: %s", text, d)
 		}
 	})

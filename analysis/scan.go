@@ -328,9 +328,11 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 	if !strings.HasPrefix(t, "[") {
 		return nil, false
 	}
-	var vals []string
-	if err := json.Unmarshal([]byte(t), &vals); err != nil {
-		return nil, false
+	vals, ok := plainJSONStrings(t)
+	if !ok {
+		if err := json.Unmarshal([]byte(t), &vals); err != nil {
+			return nil, false
+		}
 	}
 	toks := make([]Token, 0, len(vals))
 	p := i + 1

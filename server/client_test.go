@@ -206,7 +206,7 @@ func (c *testClient) settle() {
 	// Notifications are handled in order, before a later request: once
 	// this answer is in, every change has started its run.
 	_ = c.call("test/settled", nil, nil)
-	c.srv.diagRuns.Wait()
+	c.srv.diagRuns.wait()
 	// Messages arrive in order: once this answer is in, so are the
 	// publications written before it.
 	_ = c.call("test/settled", nil, nil)

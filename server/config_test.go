@@ -85,10 +85,12 @@ func TestDidChangeConfigurationRepublishes(t *testing.T) {
 	if !slices.Contains(before, "1:UnusedStage") || !slices.Contains(before, "6:JSONArgsRecommended") {
 		t.Fatalf("before: %v", before)
 	}
+	c.settle() // publications of the old settings are all in
+	seen := len(c.publicationsOf(testURI))
 	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, &protocol.DidChangeConfigurationParams{
 		Settings: []byte(`{"stagehand": {"targets": ["dev"], "rules": {"JSONArgsRecommended": "off"}}}`),
 	})
-	after := codes(c.nextDiagnostics(testURI, 1))
+	after := codes(c.nextDiagnostics(testURI, seen))
 	if slices.Contains(after, "1:UnusedStage") || slices.Contains(after, "6:JSONArgsRecommended") {
 		t.Errorf("after the change: %v", after)
 	}
@@ -118,8 +120,8 @@ func TestConfigurationPull(t *testing.T) {
 	c.open(testURI, multiTarget, 1)
 	// The settings arrive asynchronously; the last publication has them.
 	got := codes(c.nextDiagnostics(testURI, 0))
-	for slices.Contains(got, "1:UnusedStage") {
-		got = codes(c.nextDiagnostics(testURI, len(c.publicationsOf(testURI))))
+	for n := 1; slices.Contains(got, "1:UnusedStage"); n++ {
+		got = codes(c.nextDiagnostics(testURI, n))
 	}
 	// A change notification without settings pulls them again.
 	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, &protocol.DidChangeConfigurationParams{Settings: []byte(`null`)})

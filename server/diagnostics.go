@@ -56,13 +56,42 @@ func (s *Server) scheduleDiagnostics(u uri.URI) {
 		return
 	}
 	p.running = true
-	s.diagRuns.Add(1)
+	s.diagRuns.add(1)
 	go p.loop()
+}
+
+// runCounter counts the diagnostics runs in flight, for tests to wait on.
+// Unlike a sync.WaitGroup it may be waited on while runs start.
+type runCounter struct {
+	mu   sync.Mutex
+	n    int
+	idle sync.Cond
+}
+
+func (c *runCounter) add(d int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += d
+	if c.n == 0 && c.idle.L != nil {
+		c.idle.Broadcast()
+	}
+}
+
+// wait returns when no run is in flight.
+func (c *runCounter) wait() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.idle.L == nil {
+		c.idle.L = &c.mu
+	}
+	for c.n > 0 {
+		c.idle.Wait()
+	}
 }
 
 // loop runs until no change is left unanswered.
 func (p *publisher) loop() {
-	defer p.s.diagRuns.Done()
+	defer p.s.diagRuns.add(-1)
 	for {
 		p.mu.Lock()
 		p.pending = false

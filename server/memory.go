@@ -1,32 +1,27 @@
 package server
 
 import (
-	"math"
-	"runtime"
 	"runtime/debug"
 	"time"
 )
 
-// answerRoom is the memory a keystroke's answers on a large file (outline,
-// semantic tokens, diagnostics) leave behind before they are collected.
-const answerRoom = 28 << 20
+// largeHeapGC is the garbage collector's target, in percent of the live
+// heap, once a large document is open: a keystroke's answers on a large
+// file (outline, semantic tokens, diagnostics) leave megabytes of garbage,
+// and at the default 100 the heap doubles before it is collected. Unlike a
+// memory limit, a lower percentage never makes the collector run without
+// end when the documents themselves need more memory.
+const largeHeapGC = 50
 
-// fitMemory returns garbage to the system and keeps the runtime's soft
-// memory limit at the heap the open documents need plus answerRoom, so
-// that the garbage of answers is collected before the heap doubles. At
-// open (set) the limit follows the heap; otherwise it only grows, and only
-// when the heap comes near it, so that an answer in flight does not ratchet
-// it up.
-func (s *Server) fitMemory(set bool) {
-	debug.FreeOSMemory()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	live := int64(m.HeapAlloc)
-	cur := debug.SetMemoryLimit(-1)
-	switch {
-	case cur == math.MaxInt64, set && live+answerRoom > cur, live+answerRoom/2 > cur:
-		debug.SetMemoryLimit(live + answerRoom)
+// fitMemory returns garbage to the system and, the first time, lowers the
+// collector's target to largeHeapGC.
+func (s *Server) fitMemory() {
+	if s.gcLowered.CompareAndSwap(false, true) {
+		if old := debug.SetGCPercent(largeHeapGC); old < largeHeapGC {
+			debug.SetGCPercent(old) // already lower, or off (GOGC): keep it
+		}
 	}
+	debug.FreeOSMemory()
 }
 
 // returnMemory fits memory (see fitMemory) shortly after a large answer is
@@ -38,7 +33,7 @@ func (s *Server) returnMemory() {
 		return
 	}
 	time.AfterFunc(50*time.Millisecond, func() {
-		s.fitMemory(false)
+		s.fitMemory()
 		time.AfterFunc(time.Second, func() { s.freeing.Store(false) })
 	})
 }

@@ -80,9 +80,10 @@ type Server struct {
 	// inflight caps the requests that run at once.
 	inflight *limiter
 	// diagRuns counts the diagnostics runs in flight, for tests to wait on.
-	diagRuns sync.WaitGroup
-	symbols  symbolCache
-	freeing  atomic.Bool // a return of memory to the system is due
+	diagRuns  runCounter
+	symbols   symbolCache
+	freeing   atomic.Bool // a return of memory to the system is due
+	gcLowered atomic.Bool // the collector's target is lowered for large files
 
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)

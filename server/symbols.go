@@ -191,27 +191,34 @@ func appendRange(dst []byte, r protocol.Range) []byte {
 	return append(dst, `}}`...)
 }
 
-// appendString appends s as a JSON string: as it stands when it holds no
-// quote, backslash, control character, DEL, invalid UTF-8 or line or
-// paragraph separator, else as the protocol's encoder quotes it.
+// appendString appends s as a JSON string, as the protocol's encoder
+// writes it: quotes and backslashes escaped, the rest as it stands; a
+// string with a control character, DEL, invalid UTF-8 or a line or
+// paragraph separator is left to the protocol's encoder.
 func appendString(dst []byte, s string) []byte {
+	mark := len(dst)
+	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f || c == '"' || c == '\\' {
-				return appendQuoted(dst, s)
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return appendQuoted(dst[:mark], s)
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			default:
+				dst = append(dst, c)
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
-			return appendQuoted(dst, s)
+			return appendQuoted(dst[:mark], s)
 		}
+		dst = append(dst, s[i:i+size]...)
 		i += size
 	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
 	return append(dst, '"')
 }
 

@@ -34,7 +34,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		if doc.Len() > largeDocument {
 			// A full parse of a large file leaves tens of megabytes of
 			// garbage; give it back to the system rather than keep it.
-			s.fitMemory(true)
+			s.fitMemory()
 		}
 	}
 	s.docs.set(td.URI, snap)
