@@ -246,6 +246,13 @@ func (c *testClient) initialize(encodings ...protocol.PositionEncodingKind) *pro
 		c.t.Fatalf("initialize: %v", err)
 	}
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	// The first scan ends by scheduling a diagnostics run for every open
+	// document: wait for it, so that tests counting runs see none of it.
+	select {
+	case <-c.srv.ws.ready:
+	case <-time.After(testTimeout):
+		c.t.Fatal("the workspace scan did not finish")
+	}
 	return &res
 }
 

@@ -188,6 +188,7 @@ func hasSection(raw []byte) bool {
 // refreshDiagnostics recomputes the diagnostics of every open document:
 // republished in push mode, refreshed by the client in pull mode.
 func (s *Server) refreshDiagnostics() {
+	s.inputs.Add(1) // runs in flight read the old settings: they publish nothing
 	if s.pullMode() {
 		if s.canRefreshDiagnostics() {
 			go func() {

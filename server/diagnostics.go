@@ -135,11 +135,14 @@ func (p *publisher) run() {
 	if !ok || p.stopped.Load() {
 		return
 	}
+	inputs := p.s.inputs.Load()
 	diags := p.s.diagnostics(snap)
 
 	p.smu.Lock()
 	defer p.smu.Unlock()
-	if cur, ok := p.s.docs.get(p.u); !ok || cur != snap || p.stopped.Load() {
+	// A newer text, or newer settings or workspace (refreshDiagnostics has
+	// then scheduled the run that will publish), makes these stale.
+	if cur, ok := p.s.docs.get(p.u); !ok || cur != snap || p.stopped.Load() || p.s.inputs.Load() != inputs {
 		return
 	}
 	if p.sent && snap.Version < p.last {

@@ -84,6 +84,10 @@ type Server struct {
 	symbols   symbolCache
 	freeing   atomic.Bool // a return of memory to the system is due
 	gcLowered atomic.Bool // the collector's target is lowered for large files
+	// inputs counts the changes to what diagnostics read besides the text
+	// (settings, the workspace), so that a run begun before one publishes
+	// nothing.
+	inputs atomic.Uint64
 
 	// extra answers non-standard methods; tests register hooks in it.
 	extra map[string]func(ctx context.Context, params protocol.LSPAny) (any, error)

@@ -73,10 +73,10 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			}
 			w.ix.Store(ix)
 			w.mu.Unlock()
-			close(w.ready)
 			if done != nil {
 				done(ix)
 			}
+			close(w.ready) // after done, so that ready means its refresh is scheduled too
 		}()
 	})
 }
