@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -171,7 +170,9 @@ func codeactionMarker(m *marker) {
 	}
 	if want, ok := intended[found.Kind]; ok {
 		if file, ok := docPath(m.file.uri); ok {
-			want.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(file))}
+			// The context the workspace names for it (Compose, Bake), else
+			// its folder.
+			want.Context = analysis.BuildContext{FS: os.DirFS(m.run.client.srv.ws.index().ContextFor(file))}
 		}
 		switch found.Kind {
 		case "refactor.rewrite.reorderLayers", "refactor.rewrite.buildRuntime":
