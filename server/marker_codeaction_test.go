@@ -163,7 +163,7 @@ func codeactionMarker(m *marker) {
 	}
 	if found.Kind == "refactor.rewrite.cacheMount" {
 		// Only cache mounts are added: without them the text is the same.
-		mounts := regexp.MustCompile(` --mount=type=cache,target=[^ ]+`)
+		mounts := regexp.MustCompile(` --mount=type=cache,target=[^\s]+`)
 		if mounts.ReplaceAllString(got, "") != mounts.ReplaceAllString(m.file.doc.Text(), "") {
 			m.errorf("%s: more than cache mounts changed", found.Title)
 		}
