@@ -108,13 +108,30 @@ func recognizeInstall(words []string) (Install, bool) {
 		if !in.Fetch && sub != "publish" && sub != "build" {
 			return Install{}, false
 		}
+	case "cargo":
+		in.Fetch = sub == "fetch"
+		if !in.Fetch && sub != "build" {
+			return Install{}, false
+		}
 	default:
 		return Install{}, false
 	}
-	if !in.Fetch && tool != "uv" && tool != "go" && in.Tool != "mvn" && in.Tool != "gradle" && tool != "poetry" && tool != "dotnet" {
+	if !in.Fetch && tool != "uv" && tool != "go" && in.Tool != "mvn" && in.Tool != "gradle" && tool != "poetry" && tool != "dotnet" && tool != "cargo" {
 		return Install{}, false
 	}
 	return in, true
+}
+
+// cargoNeedsMore reports whether a Cargo.toml declares a workspace or a
+// dependency by local path (or one that cannot be read as plain lines).
+func cargoNeedsMore(toml string) bool {
+	for _, line := range strings.Split(toml, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[workspace") || strings.Contains(line, "path") && strings.Contains(line, "=") && !strings.HasPrefix(line, "#") {
+			return true
+		}
+	}
+	return false
 }
 
 // installsOf returns the dependency installs of RUN node i, read with a
@@ -279,6 +296,14 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		if strings.Contains(string(data), "replace") {
 			return nil, "", false // a local replace needs its folder
 		}
+	case "cargo":
+		// One package: a workspace, or a dependency by local path, needs
+		// other folders' manifests and sources (cargo-chef's job).
+		data, err := fs.ReadFile(c.FS, at("Cargo.toml"))
+		if err != nil || c.Ignored(at("Cargo.toml")) || cargoNeedsMore(string(data)) {
+			return nil, "", false
+		}
+		add("Cargo.toml", "Cargo.lock", "rust-toolchain.toml", "rust-toolchain", ".cargo/")
 	case "bundle":
 		if !need("Gemfile") {
 			return nil, "", false

@@ -502,8 +502,81 @@ func splitStep(ix *Index, k int, workspace string) string {
 			return ""
 		}
 		return strings.Join(append(head, "go", "mod", "download"), " ")
+	case "dotnet":
+		restore, ok := dotnetRestore(in.Words)
+		if !ok {
+			return ""
+		}
+		return strings.Join(append(head, restore...), " ")
+	case "cargo":
+		// cargo fetch reads a manifest with a target: a placeholder
+		// src/main.rs, removed after, stands in for the source (only
+		// where nothing was copied before, so src/ is not the author's).
+		st := ix.Stage(ix.StageOf(k))
+		c := st.First + 1
+		for c < k && !isSourceCopy(ix.Node(c)) {
+			c++
+		}
+		if copiedBefore(ix, st, c) || hasShell(ix, k) {
+			return ""
+		}
+		fetch := "cargo fetch"
+		for _, w := range in.Words[2:] {
+			switch w {
+			case "--locked", "--frozen", "--offline":
+				fetch += " " + w
+			case "--release", "--all-features", "--no-default-features":
+			default:
+				return "" // a target, feature or profile option: unsure what to fetch
+			}
+		}
+		return strings.Join(head, " ") + ` mkdir src && echo 'fn main() {}' > src/main.rs && ` + fetch + " && rm -r src"
 	}
 	return ""
+}
+
+// dotnetRestore is the `dotnet restore` a `dotnet publish` or `dotnet
+// build` runs implicitly: the same project and runtime; false for an
+// option it does not know, or --no-restore.
+func dotnetRestore(words []string) ([]string, bool) {
+	out := []string{words[0], "restore"}
+	var project []string
+	for i := 2; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "-r" || w == "--runtime" || w == "-a" || w == "--arch" || w == "--os" || w == "-s" || w == "--source":
+			if i+1 >= len(words) {
+				return nil, false
+			}
+			out = append(out, w, words[i+1])
+			i++
+		case w == "-c" || w == "--configuration" || w == "-o" || w == "--output" || w == "-f" || w == "--framework" || w == "-v" || w == "--verbosity":
+			i++
+		case strings.HasPrefix(w, "-p:") || strings.HasPrefix(w, "/p:") || strings.HasPrefix(w, "--property:"):
+			out = append(out, w) // properties may choose the packages
+		case w == "--self-contained" || w == "--no-self-contained" || w == "--nologo" || w == "--sc":
+		case strings.HasPrefix(w, "-"):
+			return nil, false
+		default:
+			project = append(project, w)
+		}
+	}
+	if len(project) > 1 {
+		return nil, false
+	}
+	return append(out[:2:2], append(project, out[2:]...)...), true
+}
+
+// hasShell reports whether a SHELL instruction precedes instruction k in
+// its stage.
+func hasShell(ix *Index, k int) bool {
+	st := ix.Stage(ix.StageOf(k))
+	for i := st.First + 1; i < k; i++ {
+		if ix.Node(i).Cmd == "shell" {
+			return true
+		}
+	}
+	return false
 }
 
 // keywordLike returns word in the case n's keyword is written.
@@ -694,7 +767,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 				if kind == layerAlone {
 					kind = layerInstall
 				}
-			case len(cmds) == 1 && (in.Tool == "uv" || in.Tool == "mvn" || in.Tool == "gradle" || in.Tool == "go"):
+			case len(cmds) == 1 && (in.Tool == "uv" || in.Tool == "mvn" || in.Tool == "gradle" || in.Tool == "go" || in.Tool == "dotnet" || in.Tool == "cargo"):
 				kind = layerSplit
 			default:
 				return layerFixed
