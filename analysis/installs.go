@@ -99,7 +99,11 @@ func recognizeInstall(words []string) (Install, bool) {
 		switch {
 		case len(p) == 1 && p[0] == "dependencies":
 			in.Fetch = true
-		case slices.Contains(p, "build") || slices.Contains(p, "bootJar") || slices.Contains(p, "jar") || slices.Contains(p, "installDist"):
+		case slices.ContainsFunc(p, func(task string) bool {
+			// A task of the root or of one project (:app:installDist).
+			task = task[strings.LastIndexByte(task, ':')+1:]
+			return task == "build" || task == "bootJar" || task == "jar" || task == "installDist"
+		}):
 		default:
 			return Install{}, false
 		}
@@ -505,6 +509,32 @@ func (c BuildContext) mavenModules(dir, sub string) ([]string, bool) {
 
 // gradleIncludes returns the project folders a settings file includes:
 // include("a", ":b:c") or include 'a', 'b'; ":b:c" is b/c.
+// GradleProjects returns the Gradle project paths (":app", ":libs:core")
+// that the settings file in dir includes; false when there is none, or the
+// settings move a project's folder or include another build, whose tasks
+// the paths would not name.
+func (c BuildContext) GradleProjects(dir string) ([]string, bool) {
+	if c.FS == nil {
+		return nil, false
+	}
+	for _, name := range []string{"settings.gradle.kts", "settings.gradle"} {
+		data, err := fs.ReadFile(c.FS, path.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		text := string(data)
+		if strings.Contains(text, "projectDir") || strings.Contains(text, "includeBuild") || strings.Contains(text, "$") {
+			return nil, false
+		}
+		var out []string
+		for _, p := range gradleIncludes(text) {
+			out = append(out, ":"+strings.ReplaceAll(p, "/", ":"))
+		}
+		return out, len(out) > 0
+	}
+	return nil, false
+}
+
 func gradleIncludes(settings string) []string {
 	var out []string
 	for _, line := range strings.Split(settings, "\n") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -138,7 +139,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 					workspace = ws
 				}
 				if kind == layerSplit {
-					split[k] = splitStep(ix, k, ws)
+					split[k] = splitStep(ix, k, ws, ctx, srcDir)
 					ok = split[k] != ""
 				}
 			}
@@ -448,10 +449,11 @@ func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string
 
 // splitStep returns the dependency step to add before the source for RUN
 // k, a build that also reads the dependencies: uv sync told to install the
-// dependencies only, mvn dependency:go-offline, gradle dependencies (one
-// project), go mod download; with the RUN's own mounts. "" when it cannot
-// be written.
-func splitStep(ix *Index, k int, workspace string) string {
+// dependencies only, mvn dependency:go-offline, gradle dependencies (of
+// every project of a multi-project build), go mod download, dotnet
+// restore, cargo fetch; with the RUN's own mounts. "" when it cannot be
+// written.
+func splitStep(ix *Index, k int, workspace string, ctx BuildContext, srcDir string) string {
 	n := ix.Node(k)
 	ins, cmds, ok := ix.installsOf(k)
 	text := ix.Doc.Slice(n.Span())
@@ -484,15 +486,25 @@ func splitStep(ix *Index, k int, workspace string) string {
 		}
 		return strings.Join(append(append(append(head, in.Words[0]), opts...), "dependency:go-offline"), " ")
 	case "gradle":
+		var projects []string
 		if workspace != "" {
-			return "" // the root project's dependencies are not the subprojects'
+			// `gradle dependencies` is the root project's alone: each
+			// included project's task is named by its path.
+			ps, ok := ctx.GradleProjects(srcDir)
+			if !ok || len(ps) > 30 {
+				return ""
+			}
+			for _, p := range ps {
+				projects = append(projects, p+":dependencies")
+			}
 		}
 		for _, w := range positional(in.Words[1:]) {
-			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" {
+			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" &&
+				!(workspace != "" && strings.HasPrefix(w, ":") && slices.ContainsFunc(projects, func(p string) bool { return strings.HasPrefix(w, strings.TrimSuffix(p, "dependencies")) })) {
 				return ""
 			}
 		}
-		step := append(head, in.Words[0], "dependencies")
+		step := append(append(head, in.Words[0], "dependencies"), projects...)
 		if in.Has("--no-daemon") {
 			step = append(step, "--no-daemon")
 		}
