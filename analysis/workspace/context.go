@@ -40,8 +40,29 @@ func builds(p, content string) []Build {
 			}
 		}
 	case BakeJSON:
-		for _, t := range bakeJSONTargets(p, content) {
-			out = append(out, Build{Dockerfile: t.Dockerfile, Context: t.Context})
+		d, ok := parseYAML(content)
+		if !ok {
+			return nil
+		}
+		_, targets := get(d.root, "target")
+		if targets == nil || targets.Kind != yaml.MappingNode {
+			return nil
+		}
+		read := func(t, attr string) (string, []string) {
+			_, block := get(targets, t)
+			_, v := get(block, attr)
+			var parents []string
+			if _, inh := get(block, "inherits"); inh != nil {
+				for _, q := range inh.Content {
+					parents = append(parents, q.Value)
+				}
+			}
+			return scalar(v), parents
+		}
+		for i := 0; i+1 < len(targets.Content); i += 2 {
+			name := targets.Content[i].Value
+			c := inherited(name, "context", read)
+			out = append(out, Build{Dockerfile: dockerfileFor(p, c, inherited(name, "dockerfile", read)), Context: contextFor(p, c)})
 		}
 	}
 	return out

@@ -40,6 +40,7 @@ target "both" {
   dockerfile = "../docker/both/Dockerfile"
 }
 `)
+	ix = ix.Update("/w/docker-bake.json", `{"target": {"base": {"context": "."}, "worker": {"inherits": ["base"], "dockerfile": "docker/worker/Dockerfile"}}}`)
 	ix = ix.Update("/w/compose.both.yaml", `services:
   both:
     build:
@@ -49,6 +50,7 @@ target "both" {
 		{"/w/docker/app/Dockerfile", "/w"},
 		{"/w/web/Dockerfile", "/w/web"},
 		{"/w/docker/api/Dockerfile", "/w"},
+		{"/w/docker/worker/Dockerfile", "/w"},               // Bake JSON, through inherits
 		{"/w/docker/remote/Dockerfile", "/w/docker/remote"}, // a remote context: the folder
 		{"/w/docker/up/Dockerfile", "/w/docker/up"},         // outside the roots: the folder
 		{"/w/docker/both/Dockerfile", "/w/docker/both"},     // two contexts: the folder
