@@ -135,6 +135,10 @@ func cacheMount(r *Request) ([]Action, string) {
 		if ct.everyRun && len(edits) > 1 {
 			title += fmt.Sprintf(" (on the stage's %d %s RUNs)", len(edits), tool.Name)
 		}
+		if index, ok := systemIndex[tool.Name]; ok && !strings.Contains(ix.Doc.Slice(n.Span()), "rm -rf "+index) {
+			// What the RUN fetches there stays in the mount, not the image.
+			title += " (the package index stays out of the image)"
+		}
 		out = append(out, Action{Title: title, Kind: CacheMount, ID: "cacheMount:" + tool.Name + ":" + strconv.Itoa(n.Index), Edits: edits})
 	}
 	if len(out) == 0 {
@@ -207,6 +211,10 @@ func stageEnv(ix *analysis.Index, s, i int, name string) (value string, set bool
 	}
 	return value, set
 }
+
+// systemIndex is where each system package manager keeps the package
+// index the RUN fetches; a RUN that removes it leaves the image the same.
+var systemIndex = map[string]string{"apt": "/var/lib/apt/lists", "apk": "/var/cache/apk"}
 
 // systemInstall recognises apt-get/apt or apk installing packages in RUN
 // i after fetching the package index in the same RUN, with no later RUN
