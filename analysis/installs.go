@@ -99,7 +99,11 @@ func recognizeInstall(words []string) (Install, bool) {
 		switch {
 		case len(p) == 1 && p[0] == "dependencies":
 			in.Fetch = true
-		case slices.Contains(p, "build") || slices.Contains(p, "bootJar") || slices.Contains(p, "jar") || slices.Contains(p, "installDist"):
+		case slices.ContainsFunc(p, func(task string) bool {
+			// A task of the root or of one project (:app:installDist).
+			task = task[strings.LastIndexByte(task, ':')+1:]
+			return task == "build" || task == "bootJar" || task == "jar" || task == "installDist"
+		}):
 		default:
 			return Install{}, false
 		}
@@ -108,13 +112,30 @@ func recognizeInstall(words []string) (Install, bool) {
 		if !in.Fetch && sub != "publish" && sub != "build" {
 			return Install{}, false
 		}
+	case "cargo":
+		in.Fetch = sub == "fetch"
+		if !in.Fetch && sub != "build" {
+			return Install{}, false
+		}
 	default:
 		return Install{}, false
 	}
-	if !in.Fetch && tool != "uv" && tool != "go" && in.Tool != "mvn" && in.Tool != "gradle" && tool != "poetry" && tool != "dotnet" {
+	if !in.Fetch && tool != "uv" && tool != "go" && in.Tool != "mvn" && in.Tool != "gradle" && tool != "poetry" && tool != "dotnet" && tool != "cargo" {
 		return Install{}, false
 	}
 	return in, true
+}
+
+// cargoNeedsMore reports whether a Cargo.toml declares a workspace or a
+// dependency by local path (or one that cannot be read as plain lines).
+func cargoNeedsMore(toml string) bool {
+	for _, line := range strings.Split(toml, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[workspace") || strings.Contains(line, "path") && strings.Contains(line, "=") && !strings.HasPrefix(line, "#") {
+			return true
+		}
+	}
+	return false
 }
 
 // installsOf returns the dependency installs of RUN node i, read with a
@@ -279,6 +300,14 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		if strings.Contains(string(data), "replace") {
 			return nil, "", false // a local replace needs its folder
 		}
+	case "cargo":
+		// One package: a workspace, or a dependency by local path, needs
+		// other folders' manifests and sources (cargo-chef's job).
+		data, err := fs.ReadFile(c.FS, at("Cargo.toml"))
+		if err != nil || c.Ignored(at("Cargo.toml")) || cargoNeedsMore(string(data)) {
+			return nil, "", false
+		}
+		add("Cargo.toml", "Cargo.lock", "rust-toolchain.toml", "rust-toolchain", ".cargo/")
 	case "bundle":
 		if !need("Gemfile") {
 			return nil, "", false
@@ -480,6 +509,32 @@ func (c BuildContext) mavenModules(dir, sub string) ([]string, bool) {
 
 // gradleIncludes returns the project folders a settings file includes:
 // include("a", ":b:c") or include 'a', 'b'; ":b:c" is b/c.
+// GradleProjects returns the Gradle project paths (":app", ":libs:core")
+// that the settings file in dir includes; false when there is none, or the
+// settings move a project's folder or include another build, whose tasks
+// the paths would not name.
+func (c BuildContext) GradleProjects(dir string) ([]string, bool) {
+	if c.FS == nil {
+		return nil, false
+	}
+	for _, name := range []string{"settings.gradle.kts", "settings.gradle"} {
+		data, err := fs.ReadFile(c.FS, path.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		text := string(data)
+		if strings.Contains(text, "projectDir") || strings.Contains(text, "includeBuild") || strings.Contains(text, "$") {
+			return nil, false
+		}
+		var out []string
+		for _, p := range gradleIncludes(text) {
+			out = append(out, ":"+strings.ReplaceAll(p, "/", ":"))
+		}
+		return out, len(out) > 0
+	}
+	return nil, false
+}
+
 func gradleIncludes(settings string) []string {
 	var out []string
 	for _, line := range strings.Split(settings, "\n") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -138,7 +139,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 					workspace = ws
 				}
 				if kind == layerSplit {
-					split[k] = splitStep(ix, k, ws)
+					split[k] = splitStep(ix, k, ws, ctx, srcDir)
 					ok = split[k] != ""
 				}
 			}
@@ -448,10 +449,11 @@ func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string
 
 // splitStep returns the dependency step to add before the source for RUN
 // k, a build that also reads the dependencies: uv sync told to install the
-// dependencies only, mvn dependency:go-offline, gradle dependencies (one
-// project), go mod download; with the RUN's own mounts. "" when it cannot
-// be written.
-func splitStep(ix *Index, k int, workspace string) string {
+// dependencies only, mvn dependency:go-offline, gradle dependencies (of
+// every project of a multi-project build), go mod download, dotnet
+// restore, cargo fetch; with the RUN's own mounts. "" when it cannot be
+// written.
+func splitStep(ix *Index, k int, workspace string, ctx BuildContext, srcDir string) string {
 	n := ix.Node(k)
 	ins, cmds, ok := ix.installsOf(k)
 	text := ix.Doc.Slice(n.Span())
@@ -484,15 +486,25 @@ func splitStep(ix *Index, k int, workspace string) string {
 		}
 		return strings.Join(append(append(append(head, in.Words[0]), opts...), "dependency:go-offline"), " ")
 	case "gradle":
+		var projects []string
 		if workspace != "" {
-			return "" // the root project's dependencies are not the subprojects'
+			// `gradle dependencies` is the root project's alone: each
+			// included project's task is named by its path.
+			ps, ok := ctx.GradleProjects(srcDir)
+			if !ok || len(ps) > 30 {
+				return ""
+			}
+			for _, p := range ps {
+				projects = append(projects, p+":dependencies")
+			}
 		}
 		for _, w := range positional(in.Words[1:]) {
-			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" {
+			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" &&
+				!(workspace != "" && strings.HasPrefix(w, ":") && slices.ContainsFunc(projects, func(p string) bool { return strings.HasPrefix(w, strings.TrimSuffix(p, "dependencies")) })) {
 				return ""
 			}
 		}
-		step := append(head, in.Words[0], "dependencies")
+		step := append(append(head, in.Words[0], "dependencies"), projects...)
 		if in.Has("--no-daemon") {
 			step = append(step, "--no-daemon")
 		}
@@ -502,8 +514,81 @@ func splitStep(ix *Index, k int, workspace string) string {
 			return ""
 		}
 		return strings.Join(append(head, "go", "mod", "download"), " ")
+	case "dotnet":
+		restore, ok := dotnetRestore(in.Words)
+		if !ok {
+			return ""
+		}
+		return strings.Join(append(head, restore...), " ")
+	case "cargo":
+		// cargo fetch reads a manifest with a target: a placeholder
+		// src/main.rs, removed after, stands in for the source (only
+		// where nothing was copied before, so src/ is not the author's).
+		st := ix.Stage(ix.StageOf(k))
+		c := st.First + 1
+		for c < k && !isSourceCopy(ix.Node(c)) {
+			c++
+		}
+		if copiedBefore(ix, st, c) || hasShell(ix, k) {
+			return ""
+		}
+		fetch := "cargo fetch"
+		for _, w := range in.Words[2:] {
+			switch w {
+			case "--locked", "--frozen", "--offline":
+				fetch += " " + w
+			case "--release", "--all-features", "--no-default-features":
+			default:
+				return "" // a target, feature or profile option: unsure what to fetch
+			}
+		}
+		return strings.Join(head, " ") + ` mkdir src && echo 'fn main() {}' > src/main.rs && ` + fetch + " && rm -r src"
 	}
 	return ""
+}
+
+// dotnetRestore is the `dotnet restore` a `dotnet publish` or `dotnet
+// build` runs implicitly: the same project and runtime; false for an
+// option it does not know, or --no-restore.
+func dotnetRestore(words []string) ([]string, bool) {
+	out := []string{words[0], "restore"}
+	var project []string
+	for i := 2; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "-r" || w == "--runtime" || w == "-a" || w == "--arch" || w == "--os" || w == "-s" || w == "--source":
+			if i+1 >= len(words) {
+				return nil, false
+			}
+			out = append(out, w, words[i+1])
+			i++
+		case w == "-c" || w == "--configuration" || w == "-o" || w == "--output" || w == "-f" || w == "--framework" || w == "-v" || w == "--verbosity":
+			i++
+		case strings.HasPrefix(w, "-p:") || strings.HasPrefix(w, "/p:") || strings.HasPrefix(w, "--property:"):
+			out = append(out, w) // properties may choose the packages
+		case w == "--self-contained" || w == "--no-self-contained" || w == "--nologo" || w == "--sc":
+		case strings.HasPrefix(w, "-"):
+			return nil, false
+		default:
+			project = append(project, w)
+		}
+	}
+	if len(project) > 1 {
+		return nil, false
+	}
+	return append(out[:2:2], append(project, out[2:]...)...), true
+}
+
+// hasShell reports whether a SHELL instruction precedes instruction k in
+// its stage.
+func hasShell(ix *Index, k int) bool {
+	st := ix.Stage(ix.StageOf(k))
+	for i := st.First + 1; i < k; i++ {
+		if ix.Node(i).Cmd == "shell" {
+			return true
+		}
+	}
+	return false
 }
 
 // keywordLike returns word in the case n's keyword is written.
@@ -694,7 +779,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 				if kind == layerAlone {
 					kind = layerInstall
 				}
-			case len(cmds) == 1 && (in.Tool == "uv" || in.Tool == "mvn" || in.Tool == "gradle" || in.Tool == "go"):
+			case len(cmds) == 1 && (in.Tool == "uv" || in.Tool == "mvn" || in.Tool == "gradle" || in.Tool == "go" || in.Tool == "dotnet" || in.Tool == "cargo"):
 				kind = layerSplit
 			default:
 				return layerFixed

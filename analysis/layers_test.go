@@ -181,7 +181,18 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app .\n", mapContext("go.mod=module x", "vendor/modules.txt"), ""},
 		{"FROM maven\nWORKDIR /b\nCOPY . .\nRUN mvn -B dependency:go-offline\nRUN mvn package\n", mapContext("pom.xml=<project/>"),
 			"COPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\n"},
-		{"FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build\n", mapContext("settings.gradle=include 'a'", "build.gradle", "a/build.gradle"), ""},
+		// A multi-project build: the root's and each project's dependencies.
+		{"FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build\n", mapContext("settings.gradle=include 'a'", "build.gradle", "a/build.gradle"),
+			"COPY settings.gradle build.gradle ./\nCOPY a/build.gradle ./a/\nRUN gradle dependencies :a:dependencies\nCOPY . .\n"},
+		// A project moved to another folder, or another build included: not offered.
+		{"FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build\n", mapContext("settings.gradle=include 'a'\nproject(':a').projectDir = file('x')", "build.gradle", "x/build.gradle"), ""},
+		{"FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build\n", mapContext("settings.gradle=include 'a'\nincludeBuild 'tools'", "build.gradle", "a/build.gradle"), ""},
+		// dotnet restore before a publish without one; plain cargo gets cargo fetch.
+		{"FROM sdk\nWORKDIR /s\nCOPY . .\nRUN dotnet publish App.csproj -c Release -o /app\n", mapContext("App.csproj=<Project/>"),
+			"COPY App.csproj ./\nRUN dotnet restore App.csproj\nCOPY . .\n"},
+		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[package]", "Cargo.lock"),
+			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -r src\nCOPY . .\n"},
+		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[workspace]", "Cargo.lock"), ""},
 	} {
 		plan, _ := PlanLayers(Parse(NewDocument(tc.text)), 0, tc.ctx)
 		got := ""

@@ -2,6 +2,7 @@ package codeaction
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,17 @@ type cacheTool struct {
 	everyRun bool
 	// skip names an option that turns the cache off, making a mount pointless.
 	skip string
+	// home, when set, is the environment variable that moves the cache:
+	// set in the stage to a literal absolute folder, the targets are
+	// that folder joined with each of homeSub; set otherwise, or in the
+	// RUN, the mount is not offered.
+	home    string
+	homeSub []string
+	// images gives the targets on an official image that moves the cache
+	// (none: the image's cache folder is not known, not offered).
+	images map[string][]string
+	// flags are added to each mount (sharing=locked for apt's lock files).
+	flags string
 }
 
 var cacheTools = map[string]cacheTool{
@@ -32,6 +44,29 @@ var cacheTools = map[string]cacheTool{
 	"go":     {targets: []string{"/go/pkg/mod", "/root/.cache/go-build"}, everyRun: true},
 	"mvn":    {targets: []string{"/root/.m2"}, everyRun: true},
 	"dotnet": {targets: []string{"/root/.nuget/packages"}, everyRun: true},
+	// Gradle's dependency cache; the wrapper and daemon folders stay in
+	// the image. The gradle image's user home differs between its tags.
+	"gradle": {targets: []string{"/root/.gradle/caches"}, everyRun: true, home: "GRADLE_USER_HOME", homeSub: []string{"/caches"},
+		images: map[string][]string{"gradle": nil}},
+	// Poetry's downloads only: its virtualenvs live in the same cache
+	// folder and must stay in the image.
+	"poetry": {targets: []string{"/root/.cache/pypoetry/cache", "/root/.cache/pypoetry/artifacts"}, skip: "--no-cache",
+		home: "POETRY_CACHE_DIR", homeSub: []string{"/cache", "/artifacts"}},
+	// The gems' downloaded archives, beside the installed gems in
+	// GEM_HOME (the ruby image's /usr/local/bundle); elsewhere not known.
+	"bundle": {home: "GEM_HOME", homeSub: []string{"/cache"}, images: map[string][]string{"ruby": {"/usr/local/bundle/cache"}}},
+	// COMPOSER_HOME is /tmp in the composer image; elsewhere the cache is
+	// ~/.composer/cache, or ~/.cache/composer where Composer follows XDG.
+	"composer": {targets: []string{"/root/.composer/cache", "/root/.cache/composer"}, skip: "--no-cache", home: "COMPOSER_CACHE_DIR",
+		images: map[string][]string{"composer": {"/tmp/cache"}}},
+}
+
+// systemCacheTools are the system package managers: their package
+// indexes and downloads, which the same RUN must fetch (apt-get update,
+// apk --update), since the mount hides what the image holds there.
+var systemCacheTools = map[string]cacheTool{
+	"apt": {targets: []string{"/var/cache/apt", "/var/lib/apt"}, flags: ",sharing=locked"},
+	"apk": {targets: []string{"/var/cache/apk"}, skip: "--no-cache"},
 }
 
 // cacheMount offers "Use a cache mount for <tool>" on a RUN that installs
@@ -50,12 +85,23 @@ func cacheMount(r *Request) ([]Action, string) {
 		return nil, "the RUN does not run as root, whose cache folders the mount would target"
 	}
 	tools := analysis.InstallTools(ix, n.Index)
+	if sys, ok := systemInstall(ix, n.Index); ok {
+		tools = append(tools, sys)
+	}
 	var out []Action
 	for _, tool := range tools {
 		ct, ok := cacheTools[tool.Name]
+		if sys, isSys := systemCacheTools[tool.Name]; isSys {
+			ct, ok = sys, true
+		}
 		if !ok || ct.skip != "" && tool.Has(ct.skip) {
 			continue
 		}
+		targets, ok := cacheTargets(ix, s, n.Index, ct, tool)
+		if !ok {
+			continue
+		}
+		ct.targets = targets
 		runs := []int{n.Index}
 		if ct.everyRun {
 			runs = nil
@@ -77,7 +123,7 @@ func cacheMount(r *Request) ([]Action, string) {
 			}
 			var flags []string
 			for _, t := range ct.targets {
-				flags = append(flags, "--mount=type=cache,target="+t)
+				flags = append(flags, "--mount=type=cache,target="+t+ct.flags)
 			}
 			at := m.Abs(m.Keyword.Span).End
 			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: " " + strings.Join(flags, " ")})
@@ -89,12 +135,141 @@ func cacheMount(r *Request) ([]Action, string) {
 		if ct.everyRun && len(edits) > 1 {
 			title += fmt.Sprintf(" (on the stage's %d %s RUNs)", len(edits), tool.Name)
 		}
+		if index, ok := systemIndex[tool.Name]; ok && !strings.Contains(ix.Doc.Slice(n.Span()), "rm -rf "+index) {
+			// What the RUN fetches there stays in the mount, not the image.
+			title += " (the package index stays out of the image)"
+		}
 		out = append(out, Action{Title: title, Kind: CacheMount, ID: "cacheMount:" + tool.Name + ":" + strconv.Itoa(n.Index), Edits: edits})
 	}
 	if len(out) == 0 {
 		return nil, "no dependency install without a cache mount here"
 	}
 	return out, ""
+}
+
+// cacheTargets returns the cache folders of tool for RUN i of stage s:
+// the stage's literal setting of the tool's home variable, else the
+// official image's, else the default; ok is false where it is not known.
+func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.InstallTool) ([]string, bool) {
+	if ct.home != "" {
+		for _, w := range tool.Words {
+			if strings.HasPrefix(w, ct.home+"=") {
+				return nil, false
+			}
+		}
+		if v, set := stageEnv(ix, s, i, ct.home); set {
+			if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "$ ") {
+				return nil, false
+			}
+			v = strings.TrimSuffix(v, "/")
+			if len(ct.homeSub) == 0 {
+				return []string{v}, true
+			}
+			var out []string
+			for _, sub := range ct.homeSub {
+				out = append(out, v+sub)
+			}
+			return out, true
+		}
+	}
+	if page, ok := analysis.ImagePage(ix.Stage(s).Base); ok && strings.HasPrefix(page, "https://hub.docker.com/_/") {
+		if t, ok := ct.images[strings.TrimPrefix(page, "https://hub.docker.com/_/")]; ok {
+			return t, len(t) > 0
+		}
+	}
+	return ct.targets, len(ct.targets) > 0
+}
+
+// stageEnv returns the value the last ENV or ARG of stage s before
+// instruction i gives name, unquoted; set is false when none does.
+func stageEnv(ix *analysis.Index, s, i int, name string) (value string, set bool) {
+	st := ix.Stage(s)
+	for k := st.First + 1; k < i; k++ {
+		n := ix.Node(k)
+		if (n.Cmd != "env" && n.Cmd != "arg") || len(n.Args) == 0 {
+			continue
+		}
+		if n.Cmd == "env" && !strings.Contains(n.Args[0].Value, "=") {
+			if n.Args[0].Value == name { // legacy ENV name value
+				var vs []string
+				for _, a := range n.Args[1:] {
+					vs = append(vs, a.Value)
+				}
+				value, set = strings.Join(vs, " "), true
+			}
+			continue
+		}
+		for _, a := range n.Args {
+			k, v, hasValue := strings.Cut(a.Value, "=")
+			if k == name {
+				value, set = strings.Trim(v, `"'`), true
+				if !hasValue {
+					value = "$" + name // an ARG without default: unknown
+				}
+			}
+		}
+	}
+	return value, set
+}
+
+// systemIndex is where each system package manager keeps the package
+// index the RUN fetches; a RUN that removes it leaves the image the same.
+var systemIndex = map[string]string{"apt": "/var/lib/apt/lists", "apk": "/var/cache/apk"}
+
+// systemInstall recognises apt-get/apt or apk installing packages in RUN
+// i after fetching the package index in the same RUN, with no later RUN
+// of the stage installing without fetching it again (the index the mount
+// holds is not in the image).
+func systemInstall(ix *analysis.Index, i int) (analysis.InstallTool, bool) {
+	tool, words, fetched, installs := systemRun(ix, i)
+	if !installs || !fetched {
+		return analysis.InstallTool{}, false
+	}
+	st := ix.Stage(ix.StageOf(i))
+	for k := i + 1; k < st.End; k++ {
+		if t, _, f, in := systemRun(ix, k); t == tool && in && !f {
+			return analysis.InstallTool{}, false
+		}
+	}
+	for _, other := range ix.Stages() {
+		if other.BaseStage == st.Index {
+			return analysis.InstallTool{}, false // a stage built on it may install without fetching
+		}
+	}
+	return analysis.InstallTool{Name: tool, Words: words}, true
+}
+
+// systemRun reads RUN i's apt or apk commands: the tool, the install
+// command's words, whether the RUN fetches the index, and installs.
+func systemRun(ix *analysis.Index, i int) (tool string, words []string, fetched, installs bool) {
+	cmds, ok := analysis.RunCommands(ix, i)
+	if !ok {
+		return "", nil, false, false
+	}
+	for _, c := range cmds {
+		if len(c.Words) < 2 {
+			continue
+		}
+		switch c.Words[0] {
+		case "apt-get", "apt":
+			tool = "apt"
+			if slices.Contains(c.Words[1:], "update") {
+				fetched = true
+			}
+			if slices.Contains(c.Words[1:], "install") {
+				installs, words = true, c.Words
+			}
+		case "apk":
+			tool = "apk"
+			if slices.Contains(c.Words[1:], "update") || slices.Contains(c.Words[1:], "add") && (slices.Contains(c.Words, "--update") || slices.Contains(c.Words, "-U") || slices.Contains(c.Words, "--update-cache")) {
+				fetched = true
+			}
+			if slices.Contains(c.Words[1:], "add") {
+				installs, words = true, c.Words
+			}
+		}
+	}
+	return tool, words, fetched, installs
 }
 
 func slicesContainsTool(tools []analysis.InstallTool, name string) bool {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"os"
-	"path/filepath"
 
 	"go.uber.org/zap"
 
@@ -11,8 +10,10 @@ import (
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
-// buildContext returns the build context of the Dockerfile at rawURI: its
-// folder on disk, with the .dockerignore there, confined to that folder (a
+// buildContext returns the build context of the Dockerfile at rawURI: the
+// folder that the workspace's Compose services or Bake targets building it
+// name when there is exactly one, else its own folder (ContextFor), with
+// the .dockerignore BuildKit reads for it, confined to that folder (a
 // symbolic link out of it lists and matches nothing). A document that is
 // not a file in an existing folder has none (FS is nil).
 func (s *Server) buildContext(rawURI string) analysis.BuildContext {
@@ -20,11 +21,11 @@ func (s *Server) buildContext(rawURI string) analysis.BuildContext {
 	if !ok {
 		return analysis.BuildContext{}
 	}
-	dir := filepath.Dir(file)
+	dir := s.ws.index().ContextFor(file)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return analysis.BuildContext{}
 	}
-	ignore, err := rules.LoadIgnore(dir, filepath.Base(file))
+	ignore, err := rules.LoadBuildIgnore(file, dir)
 	if err != nil {
 		s.log.Debug("reading .dockerignore", zap.String("dir", dir), zap.Error(err))
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -164,14 +163,16 @@ func codeactionMarker(m *marker) {
 	}
 	if found.Kind == "refactor.rewrite.cacheMount" {
 		// Only cache mounts are added: without them the text is the same.
-		mounts := regexp.MustCompile(` --mount=type=cache,target=[^ ]+`)
+		mounts := regexp.MustCompile(` --mount=type=cache,target=[^\s]+`)
 		if mounts.ReplaceAllString(got, "") != mounts.ReplaceAllString(m.file.doc.Text(), "") {
 			m.errorf("%s: more than cache mounts changed", found.Title)
 		}
 	}
 	if want, ok := intended[found.Kind]; ok {
 		if file, ok := docPath(m.file.uri); ok {
-			want.Context = analysis.BuildContext{FS: os.DirFS(filepath.Dir(file))}
+			// The context the workspace names for it (Compose, Bake), else
+			// its folder.
+			want.Context = analysis.BuildContext{FS: os.DirFS(m.run.client.srv.ws.index().ContextFor(file))}
 		}
 		switch found.Kind {
 		case "refactor.rewrite.reorderLayers", "refactor.rewrite.buildRuntime":

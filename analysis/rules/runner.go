@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -39,27 +40,44 @@ type Config struct {
 // It returns nil when there is no such file. The file is read confined to
 // dir: a regular file within confined.Limit, never a link out of dir.
 func LoadIgnore(dir, dockerfileName string) (*patternmatcher.PatternMatcher, error) {
-	for _, name := range []string{dockerfileName + ".dockerignore", ".dockerignore"} {
-		if dockerfileName == "" && name == ".dockerignore.dockerignore" {
-			continue
-		}
-		data, err := confined.ReadFile(dir, name, confined.Limit)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
-		if err != nil {
-			return nil, err
-		}
-		if len(patterns) == 0 {
-			return nil, nil
-		}
-		return patternmatcher.New(patterns)
+	if dockerfileName == "" {
+		m, _, err := readIgnore(dir, ".dockerignore")
+		return m, err
 	}
-	return nil, nil
+	return LoadBuildIgnore(filepath.Join(dir, dockerfileName), dir)
+}
+
+// LoadBuildIgnore reads the .dockerignore of a build of the Dockerfile at
+// path with the context folder context, as BuildKit picks it:
+// `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore`
+// at the context's root.
+func LoadBuildIgnore(path, context string) (*patternmatcher.PatternMatcher, error) {
+	if m, ok, err := readIgnore(filepath.Dir(path), filepath.Base(path)+".dockerignore"); ok || err != nil {
+		return m, err
+	}
+	m, _, err := readIgnore(context, ".dockerignore")
+	return m, err
+}
+
+// readIgnore reads the ignore file name in dir; ok is false when there is
+// none.
+func readIgnore(dir, name string) (m *patternmatcher.PatternMatcher, ok bool, err error) {
+	data, err := confined.ReadFile(dir, name, confined.Limit)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
+	if err != nil {
+		return nil, true, err
+	}
+	if len(patterns) == 0 {
+		return nil, true, nil
+	}
+	m, err = patternmatcher.New(patterns)
+	return m, true, err
 }
 
 // Run returns the diagnostics of ix in document order: BuildKit's parse

@@ -14,11 +14,14 @@ var SourceCopiedTooEarly = register(&Rule{
 any edit of any source file reinstalls everything. Copy the dependency manifests first,
 install, then copy the source.
 
-The fix (also the *Reorder layers for caching* refactoring) reads the build context beside
-the Dockerfile: it copies every manifest, lockfile and workspace member manifest the install
+The fix (also the *Reorder layers for caching* refactoring) reads the build context (the
+Dockerfile's folder, or the one context the Compose services or Bake targets building it
+name, with the .dockerignore BuildKit picks): it copies every manifest, lockfile and workspace member manifest the install
 reads (pnpm, yarn and npm workspaces, Go and uv workspaces, Maven modules, Gradle
 multi-projects), keeping the folder layout, and is not offered when the context does not show
-them. A stage that installs its dependencies before the source already (` + "`pnpm fetch`" + `,
+them. A build with no dependency step gets one (` + "`mvn dependency:go-offline`" + `, Gradle
+` + "`dependencies`" + ` of every project, ` + "`go mod download`" + `, ` + "`dotnet restore`" + `, ` + "`cargo fetch`" + `
+with a placeholder target for a one-package Cargo build). A stage that installs its dependencies before the source already (` + "`pnpm fetch`" + `,
 cargo-chef, ` + "`go mod download`" + `, ` + "`uv sync --no-install-project`" + `) is not reported. It moves
 only what cannot change meaning: a moved RUN keeps the WORKDIR, USER, SHELL, ARG and ENV it
 had and its order among the other RUNs. It is reported as information: the build is correct,

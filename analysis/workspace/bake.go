@@ -57,14 +57,15 @@ func bakeTargets(file, text string) []Target {
 		if !ok {
 			continue
 		}
-		df := dockerfileFor(file, inherited(name, "context", read), inherited(name, "dockerfile", read))
+		c := inherited(name, "context", read)
+		df, ctx := dockerfileFor(file, c, inherited(name, "dockerfile", read)), contextFor(file, c)
 		if value, span, ok := literalString(a.Expr); ok {
-			out = append(out, Target{Name: value, Span: span, Dockerfile: df, Owner: "target " + name})
+			out = append(out, Target{Name: value, Span: span, Dockerfile: df, Context: ctx, Owner: "target " + name})
 			continue
 		}
 		// A matrix variable or a variable's default: each value counts.
 		for _, v := range bakeValues(a.Expr, b.Body, variables) {
-			out = append(out, Target{Name: v.text, Span: v.span, Dockerfile: df, Owner: "target " + name})
+			out = append(out, Target{Name: v.text, Span: v.span, Dockerfile: df, Context: ctx, Owner: "target " + name})
 		}
 	}
 	return out
@@ -129,8 +130,9 @@ func bakeValues(e hclsyntax.Expression, block *hclsyntax.Body, vars map[string][
 // bakeFile is what a Bake file defines, for `docker buildx bake --set`:
 // each target's Dockerfile and each group's targets.
 type bakeFile struct {
-	targets map[string]string
-	groups  map[string][]string
+	targets  map[string]string // each target's Dockerfile
+	contexts map[string]string // each target's context folder ("" when remote)
+	groups   map[string][]string
 }
 
 // bakeDefinitions reads a Bake HCL file's targets and groups.
@@ -143,7 +145,7 @@ func bakeDefinitions(file, text string) *bakeFile {
 	if !ok {
 		return nil
 	}
-	bf := &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
+	bf := &bakeFile{targets: map[string]string{}, contexts: map[string]string{}, groups: map[string][]string{}}
 	blocks := map[string]*hclsyntax.Body{}
 	for _, b := range body.Blocks {
 		if b.Type == "target" && len(b.Labels) == 1 {
@@ -162,7 +164,9 @@ func bakeDefinitions(file, text string) *bakeFile {
 		switch {
 		case b.Type == "target" && len(b.Labels) == 1:
 			name := b.Labels[0]
-			bf.targets[name] = dockerfileFor(file, inherited(name, "context", read), inherited(name, "dockerfile", read))
+			c := inherited(name, "context", read)
+			bf.targets[name] = dockerfileFor(file, c, inherited(name, "dockerfile", read))
+			bf.contexts[name] = contextFor(file, c)
 		case b.Type == "group" && len(b.Labels) == 1:
 			bf.groups[b.Labels[0]] = stringList(b.Body, "targets")
 		}

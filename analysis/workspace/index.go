@@ -27,6 +27,7 @@ type Index struct {
 	Dockerfiles []string             // sorted
 	files       map[string][]Target  // by the file naming them
 	bake        map[string]*bakeFile // Bake files' targets and groups, for --set
+	builds      map[string][]Build   // Compose and Bake files' builds, for contexts
 	Truncated   bool                 // a limit stopped the scan
 }
 
@@ -36,7 +37,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -77,6 +78,7 @@ func (ix *Index) Update(p, content string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
+	delete(next.builds, p)
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
@@ -94,6 +96,9 @@ func (ix *Index) add(p, content string) {
 	if Classify(p) != NotTargets {
 		ix.files[p] = Extract(p, content)
 	}
+	if bs := builds(p, content); len(bs) > 0 {
+		ix.builds[p] = bs
+	}
 	if Classify(p) == Bake {
 		if bf := bakeDefinitions(p, content); bf != nil {
 			ix.bake[p] = bf
@@ -106,6 +111,7 @@ func (ix *Index) Remove(p string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
+	delete(next.builds, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -114,12 +120,16 @@ func (ix *Index) Remove(p string) *Index {
 
 func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
-		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1)}
+		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
+		builds: make(map[string][]Build, len(ix.builds)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
 	for k, v := range ix.bake {
 		next.bake[k] = v
+	}
+	for k, v := range ix.builds {
+		next.builds[k] = v
 	}
 	return next
 }

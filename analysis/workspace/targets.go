@@ -49,6 +49,9 @@ type Target struct {
 	Line       int           // Span's line in File, 1-based
 	Dockerfile string        // the Dockerfile it builds, cleaned and absolute when File is
 	Owner      string        // the Compose service, Bake target or workflow step, for messages
+	// Context is the build context folder Compose or Bake names (cleaned,
+	// absolute when File is); "" for other kinds and remote contexts.
+	Context string
 	// Via is another file the target was read through (the Compose file
 	// a service extends, a called workflow): a change there changes it.
 	Via string
@@ -184,6 +187,22 @@ func (t Target) RelFile(roots []string) string {
 // `compose.yaml:12 (service api)`.
 func (t Target) Site(roots []string) string {
 	return fmt.Sprintf("%s:%d (%s)", t.RelFile(roots), t.Line, t.Owner)
+}
+
+// contextFor is the build context folder a Compose or Bake file names:
+// relative to that file, "." when unset; "" for a remote context (a Git
+// or HTTP URL, or another target's output), which has no folder here.
+func contextFor(file, context string) string {
+	if strings.Contains(context, "://") || strings.HasPrefix(context, "git@") || strings.HasPrefix(context, "target:") {
+		return ""
+	}
+	if context == "" {
+		context = "."
+	}
+	if !filepath.IsAbs(context) {
+		context = filepath.Join(filepath.Dir(file), context)
+	}
+	return filepath.Clean(context)
 }
 
 // dockerfileFor joins a build context and a Dockerfile name as the tools do:

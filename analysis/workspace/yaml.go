@@ -128,11 +128,11 @@ func composeTargets(file, text string) []Target {
 			continue
 		}
 		t := Target{
-			Name:       scalar(target),
-			Span:       d.valueSpan(key, target),
-			Dockerfile: composeDockerfile(file, d, svc, 0),
-			Owner:      "service " + name,
+			Name:  scalar(target),
+			Span:  d.valueSpan(key, target),
+			Owner: "service " + name,
 		}
+		t.Dockerfile, t.Context, _ = composeBuild(file, d, svc, 0)
 		if other, _, ok := composeExtends(file, svc); ok && other != file {
 			t.Via = other
 		}
@@ -178,9 +178,10 @@ func composeService(file string, d *yamlDoc, otherFile, name string) (string, *y
 	return file, d, svc
 }
 
-// composeDockerfile is the Dockerfile a service builds: its build's
-// context and dockerfile, what it lacks taken from the service it extends.
-func composeDockerfile(file string, d *yamlDoc, svc *yaml.Node, depth int) string {
+// composeBuild is the Dockerfile and context folder a service builds:
+// its build's context and dockerfile, what it lacks taken from the
+// service it extends. ok is false when neither has a build.
+func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -192,17 +193,19 @@ func composeDockerfile(file string, d *yamlDoc, svc *yaml.Node, depth int) strin
 	if (ctx == "" || df == "") && depth < 8 {
 		if other, name, ok := composeExtends(file, svc); ok {
 			if of, od, base := composeService(file, d, other, name); base != nil {
-				inherited := composeDockerfile(of, od, base, depth+1)
-				if ctx == "" && df == "" {
-					return inherited
-				}
-				if ctx == "" {
-					return filepath.Join(filepath.Dir(inherited), df)
+				idf, ictx, iok := composeBuild(of, od, base, depth+1)
+				switch {
+				case ctx == "" && df == "":
+					return idf, ictx, iok || build != nil
+				case ctx == "" && ictx != "":
+					return dockerfileFor(filepath.Join(ictx, "x"), ".", df), ictx, true
+				case ctx == "":
+					return filepath.Join(filepath.Dir(idf), df), "", true
 				}
 			}
 		}
 	}
-	return dockerfileFor(file, ctx, df)
+	return dockerfileFor(file, ctx, df), contextFor(file, ctx), build != nil
 }
 
 // extendedTarget is the target a service without one gets from the
@@ -222,13 +225,15 @@ func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
 		return extendedTarget(of, base, depth+1)
 	}
 	sp := od.valueSpan(key, target)
+	df, ctx, _ := composeBuild(of, od, base, depth+1)
 	return Target{
 		File:       of,
 		Kind:       Compose,
 		Line:       1 + strings.Count(od.text[:sp.Start], "\n"),
 		Name:       scalar(target),
 		Span:       sp,
-		Dockerfile: composeDockerfile(of, od, base, depth+1),
+		Dockerfile: df,
+		Context:    ctx,
 		Owner:      "service " + name,
 	}, true
 }
@@ -271,6 +276,7 @@ func bakeJSONTargets(file, text string) []Target {
 			Name:       scalar(target),
 			Span:       d.valueSpan(key, target),
 			Dockerfile: dockerfileFor(file, lookup("context"), lookup("dockerfile")),
+			Context:    contextFor(file, lookup("context")),
 			Owner:      "target " + name,
 		})
 	}

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -192,12 +191,13 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
 		}
 	}
-	if m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path)); err != nil {
+	ctx := proj.contextFor(path)
+	if m, err := rules.LoadBuildIgnore(path, ctx); err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 	} else {
 		cfg.Ignore = m
 	}
-	cfg.Context = analysis.BuildContext{FS: confined.FS(filepath.Dir(path)), Ignore: cfg.Ignore}
+	cfg.Context = analysis.BuildContext{FS: confined.FS(ctx), Ignore: cfg.Ignore}
 	if text, err = fixes.run(path, text, &cfg, &r.stdout, &r.stderr); err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true

@@ -72,6 +72,17 @@ func (p *Project) builds(path string) []workspace.Target {
 	return p.ix.TargetsFor(abs)
 }
 
+// contextFor returns the build context folder of the Dockerfile at path:
+// the one the project's Compose services or Bake targets name for it when
+// there is exactly one, else its folder.
+func (p *Project) contextFor(path string) string {
+	abs, err := filepath.Abs(path)
+	if p == nil || err != nil {
+		return filepath.Dir(path)
+	}
+	return p.ix.ContextFor(abs)
+}
+
 // Site is a place that builds a stage as a target, for people: the file
 // (relative to the project root), its line (1-based), the stage and what
 // names it.
