@@ -3,15 +3,12 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
-
-	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
@@ -203,8 +200,8 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 		base = s.ws.rulesFor(p, base) // the project's settings file, under the editor's
 	}
 	cfg := *base
-	cfg.Ignore = s.dockerignore(snap.URI)
 	cfg.Context = s.buildContext(snap.URI)
+	cfg.Ignore = cfg.Context.Ignore // the context's .dockerignore, as BuildKit picks it
 	cfg.Cache = snap.Rules
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
@@ -276,21 +273,6 @@ type FixData struct {
 type TextEditData struct {
 	Range   protocol.Range `json:"range"`
 	NewText string         `json:"newText"`
-}
-
-// dockerignore loads the .dockerignore beside the document, for a file
-// URI; nil when there is none or it cannot be read.
-func (s *Server) dockerignore(docURI string) *patternmatcher.PatternMatcher {
-	path, ok := docPath(docURI)
-	if !ok {
-		return nil
-	}
-	m, err := rules.LoadIgnore(filepath.Dir(path), filepath.Base(path))
-	if err != nil {
-		s.log.Warn("reading .dockerignore", zap.String("uri", docURI), zap.Error(err))
-		return nil
-	}
-	return m
 }
 
 func severity(s rules.Severity) protocol.DiagnosticSeverity {
