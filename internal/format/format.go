@@ -59,23 +59,28 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			code = ExitUsage
 			continue
 		}
-		edits := analysis.Format(ix, opts)
+		formatted, err := analysis.ApplyEdits(text, analysis.Format(ix, opts))
+		if err != nil {
+			fmt.Fprintf(stderr, "stagehand fmt: %s: not formatted: %v\n", path, err)
+			code = ExitUsage
+			continue
+		}
 		switch {
 		case *write:
-			if len(edits) == 0 {
+			if formatted == text {
 				continue
 			}
-			if err := atomicfile.Replace(path, []byte(analysis.ApplyEdits(text, edits))); err != nil {
+			if err := atomicfile.Replace(path, []byte(formatted)); err != nil {
 				fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 				code = ExitUsage
 			}
 		case *diff:
-			if len(edits) > 0 {
-				io.WriteString(stdout, textdiff.Unified(path, text, analysis.ApplyEdits(text, edits)))
+			if formatted != text {
+				io.WriteString(stdout, textdiff.Unified(path, text, formatted))
 				code = max(code, ExitChanged)
 			}
 		default:
-			io.WriteString(stdout, analysis.ApplyEdits(text, edits))
+			io.WriteString(stdout, formatted)
 		}
 	}
 	return code
