@@ -15,7 +15,7 @@ import (
 )
 
 func format(text string, opts FormatOptions) string {
-	return ApplyEdits(text, Format(Parse(NewDocument(text)), opts))
+	return applied(text, Format(Parse(NewDocument(text)), opts))
 }
 
 func TestFormat(t *testing.T) {
@@ -74,7 +74,7 @@ func TestFormatRange(t *testing.T) {
 	text := "run  a\nrun  b\nRUN  c\n"
 	ix := Parse(NewDocument(text))
 	line1 := Span{ix.Doc.LineStart(1), ix.Doc.LineEnd(1)}
-	got := ApplyEdits(text, FormatRange(ix, line1, FormatOptions{}))
+	got := applied(text, FormatRange(ix, line1, FormatOptions{}))
 	if want := "run  a\nrun b\nRUN  c\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -83,7 +83,7 @@ func TestFormatRange(t *testing.T) {
 func TestFormatOnType(t *testing.T) {
 	text := "RUN apk add \\\n\n"
 	ix := Parse(NewDocument(text))
-	got := ApplyEdits(text, FormatOnType(ix, len("RUN apk add \\\n"), FormatOptions{}))
+	got := applied(text, FormatOnType(ix, len("RUN apk add \\\n"), FormatOptions{}))
 	if want := "RUN apk add \\\n    \n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -107,7 +107,7 @@ func TestFormatCorpus(t *testing.T) {
 				t.Errorf("%s: edits %v and %v touch", name, edits[k-1], edits[k])
 			}
 		}
-		got := ApplyEdits(text, edits)
+		got := applied(text, edits)
 		if got != text {
 			lines := map[int]bool{}
 			for _, e := range edits {
@@ -273,7 +273,7 @@ func FuzzFormat(f *testing.F) {
 				t.Fatalf("bad edit %v in %v", e, edits)
 			}
 		}
-		got := ApplyEdits(text, edits)
+		got := applied(text, edits)
 		before, err := parser.Parse(strings.NewReader(text))
 		if err != nil || len(edits) == 0 {
 			return
@@ -348,7 +348,7 @@ func TestFormatShellCorpus(t *testing.T) {
 		}
 		ix := Parse(NewDocument(text))
 		edits := Format(ix, opts)
-		got := ApplyEdits(text, edits)
+		got := applied(text, edits)
 		after, err := parser.Parse(strings.NewReader(got))
 		if err != nil {
 			t.Errorf("%s: formatted file does not parse: %v\n%s", name, err, got)
@@ -417,7 +417,7 @@ func FuzzFormatShell(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got := ApplyEdits(text, Format(Parse(NewDocument(text)), opts))
+		got := applied(text, Format(Parse(NewDocument(text)), opts))
 		after, err := parser.Parse(strings.NewReader(got))
 		if err != nil {
 			t.Fatalf("formatted %q to %q, which does not parse: %v", text, got, err)

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -338,33 +337,10 @@ func workdirIn(ix *Index, st Stage, i, hops int) string {
 }
 
 // frontendAllowsParents reports whether the file's `# syntax=` pins a
-// Dockerfile frontend that has COPY --parents: a labs channel, a floating
-// 1 or latest, or 1.20 and later.
+// Dockerfile frontend known to have COPY --parents (the Features table).
 func frontendAllowsParents(ix *Index) bool {
-	for _, d := range ix.Directives {
-		if d.Name != "syntax" {
-			continue
-		}
-		ref := d.Value
-		if at := strings.IndexByte(ref, '@'); at >= 0 {
-			ref = ref[:at]
-		}
-		_, tag, ok := strings.Cut(path.Base(ref), ":")
-		if !ok || !strings.HasPrefix(ref, "docker/dockerfile") && !strings.Contains(ref, "/docker/dockerfile") {
-			return false
-		}
-		if strings.HasSuffix(tag, "-labs") || tag == "labs" {
-			return true
-		}
-		if tag == "1" || tag == "latest" {
-			return true
-		}
-		var major, minor int
-		if n, _ := fmt.Sscanf(tag, "%d.%d", &major, &minor); n == 2 {
-			return major > 1 || major == 1 && minor >= 20
-		}
-	}
-	return false
+	f := ix.Frontend()
+	return f.Known && f.Has(LookupFeature("copy", "parents"))
 }
 
 // manifestCopies returns the COPY instructions that bring the manifests

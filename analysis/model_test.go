@@ -288,7 +288,7 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 					continue
 				}
 				renamed++
-				out := ApplyEdits(ftext, edits)
+				out := applied(ftext, edits)
 				for _, platform := range platforms {
 					b1, ok1 := before[platform], true
 					b2, ok2 := oracle.Resolve(out, platform)

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -10,25 +11,62 @@ import (
 // RunScript is the shell script a RUN instruction runs, as BuildKit reads
 // it: the shell-form command with its continuations joined and its comment
 // lines dropped, or the body of its one heredoc when the heredoc is the
-// whole command. ok is false for the exec (JSON) form, another escape
-// token than the backslash, or a RUN whose command is a program fed a
-// heredoc.
+// whole command, or the command of an exec form that calls `sh -c`.
 type RunScript struct {
 	Script  string
 	Heredoc bool // the script is the body of the instruction's heredoc
 	Bash    bool // the stage's SHELL (or the heredoc's #!) is bash
+	// JSON is set for the exec form: Script is the argument of its
+	// `sh -c`, or empty when Argv is the program run without a shell.
+	JSON bool
+	Argv []string
+	// Fed is set when the command is a program fed heredocs: Script is the
+	// command line followed by the heredocs, as the shell reads them.
+	Fed bool
+	// Foreign is set when the stage's SHELL or the heredoc's #! is not a
+	// POSIX shell, so Script is not sh.
+	Foreign bool
 }
 
-// runScript reads node i's script with BuildKit's own parser.
+// exact reports whether the script is exactly the POSIX shell program the
+// instruction runs, written in the Dockerfile as is: not an exec form, not
+// a program fed heredocs, not another interpreter's.
+func (rs RunScript) exact() bool { return !rs.JSON && !rs.Fed && !rs.Foreign }
+
+// runScript returns node i's script when it is exact (see RunScript.exact):
+// ok is false for the exec (JSON) form, another escape token than the
+// backslash, another interpreter, or a RUN whose command is a program fed a
+// heredoc.
 func (ix *Index) runScript(i int) (RunScript, bool) {
+	rs, ok := ix.readRun(i)
+	if !ok || !rs.exact() {
+		return RunScript{}, false
+	}
+	return rs, true
+}
+
+// readRun reads node i's script, the shell form with BuildKit's own parser;
+// ok is false when it is not a RUN with a command, or its shell form uses
+// another escape token than the backslash.
+func (ix *Index) readRun(i int) (RunScript, bool) {
 	n := ix.Node(i)
-	if n.Cmd != "run" || n.JSON || ix.Escape != '\\' || len(n.Args) == 0 {
+	if n.Cmd != "run" || len(n.Args) == 0 {
+		return RunScript{}, false
+	}
+	if n.JSON {
+		argv := make([]string, len(n.Args))
+		for i, a := range n.Args {
+			argv[i] = a.Value
+		}
+		if base := argv[0][strings.LastIndexByte(argv[0], '/')+1:]; (base == "sh" || base == "bash") && len(argv) >= 3 && argv[1] == "-c" {
+			return RunScript{Script: argv[2], JSON: true, Bash: base == "bash"}, true
+		}
+		return RunScript{JSON: true, Argv: argv}, true
+	}
+	if ix.Escape != '\\' {
 		return RunScript{}, false
 	}
 	shell := ix.stageShell(i)
-	if shell != "" && !isPOSIXShell(shell) {
-		return RunScript{}, false
-	}
 	res, err := parser.Parse(strings.NewReader(ix.Doc.Slice(n.Span())))
 	if err != nil || len(res.AST.Children) != 1 {
 		return RunScript{}, false
@@ -37,15 +75,10 @@ func (ix *Index) runScript(i int) (RunScript, bool) {
 	if node.Next == nil || node.Next.Next != nil {
 		return RunScript{}, false
 	}
-	rs := RunScript{Script: node.Next.Value, Bash: strings.HasSuffix(shell, "bash")}
-	switch len(node.Heredocs) {
-	case 0:
-	case 1:
+	rs := RunScript{Script: node.Next.Value, Bash: strings.HasSuffix(shell, "bash"), Foreign: shell != "" && !isPOSIXShell(shell)}
+	// Only the heredoc, no program fed with it nor more words.
+	if cmd := strings.TrimSpace(rs.Script); len(node.Heredocs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
 		h := node.Heredocs[0]
-		// Only the heredoc, no program fed with it nor more words.
-		if cmd := strings.TrimSpace(rs.Script); !strings.HasPrefix(cmd, "<<") || strings.ContainsAny(cmd, " \t") {
-			return RunScript{}, false
-		}
 		rs.Script, rs.Heredoc = h.Content, true
 		if first, _, _ := strings.Cut(h.Content, "\n"); strings.HasPrefix(first, "#!") {
 			// The body runs as a file with that interpreter.
@@ -54,12 +87,21 @@ func (ix *Index) runScript(i int) (RunScript, bool) {
 				f = f[1:]
 			}
 			if len(f) != 1 || !isPOSIXShell(f[0]) {
-				return RunScript{}, false
+				rs.Foreign = true
+			} else {
+				rs.Bash = strings.HasSuffix(f[0], "bash")
 			}
-			rs.Bash = strings.HasSuffix(f[0], "bash")
 		}
-	default:
-		return RunScript{}, false
+		return rs, true
+	}
+	if len(node.Heredocs) > 0 {
+		rs.Fed = true
+		var b strings.Builder
+		b.WriteString(rs.Script + "\n")
+		for _, h := range node.Heredocs {
+			b.WriteString(h.Content + h.Name + "\n")
+		}
+		rs.Script = b.String()
 	}
 	return rs, true
 }
@@ -103,8 +145,109 @@ func parseScript(script string, bash bool, comments bool) (*syntax.File, error) 
 // SimpleCommand is one simple command of a script: its words, each a
 // literal with its quotes removed.
 type SimpleCommand struct {
-	Assigns []string // NAME=value before the command, literal
+	Assigns []string // NAME=value before the command
 	Words   []string
+}
+
+// Has reports whether the command has the argument w (after the name).
+func (c SimpleCommand) Has(w string) bool {
+	return len(c.Words) > 1 && slices.Contains(c.Words[1:], w)
+}
+
+// HasPrefix reports whether an argument (after the name) starts with p.
+func (c SimpleCommand) HasPrefix(p string) bool {
+	for _, a := range c.Words[min(1, len(c.Words)):] {
+		if strings.HasPrefix(a, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Assign returns the value the command assigns to name in front of it.
+func (c SimpleCommand) Assign(name string) (string, bool) {
+	for k := len(c.Assigns) - 1; k >= 0; k-- {
+		if v, ok := strings.CutPrefix(c.Assigns[k], name+"="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// ShellCommands returns every simple command a RUN instruction runs, in
+// order, wherever it stands (in pipes, substitutions, control flow), read
+// leniently from its script (see readRun): a word that is not plain text
+// keeps its variables as `$NAME` and drops what it cannot spell, and the
+// wrappers sudo, env and exec are dropped. The exec form without a shell is
+// its one command. Nil when the text is not shell the parser accepts (a
+// Windows escape character, PowerShell, a syntax error); empty when it is
+// but runs no simple command.
+func (ix *Index) ShellCommands(n Node) []SimpleCommand {
+	rs, ok := ix.readRun(n.Index)
+	switch {
+	case !ok:
+		return nil
+	case rs.Argv != nil:
+		return []SimpleCommand{{Words: rs.Argv}}
+	}
+	f, err := parseScript(rs.Script, true, false)
+	if err != nil {
+		return nil
+	}
+	out := []SimpleCommand{}
+	syntax.Walk(f, func(node syntax.Node) bool {
+		call, ok := node.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		c := SimpleCommand{}
+		for _, a := range call.Assigns {
+			if a.Name != nil {
+				c.Assigns = append(c.Assigns, a.Name.Value+"="+wordText(a.Value))
+			}
+		}
+		for _, w := range call.Args {
+			c.Words = append(c.Words, wordText(w))
+		}
+		// Wrappers that run the rest as the command.
+		for len(c.Words) > 1 && (c.Words[0] == "sudo" || c.Words[0] == "env" || c.Words[0] == "exec") {
+			c.Words = c.Words[1:]
+			for len(c.Words) > 1 && (strings.HasPrefix(c.Words[0], "-") || strings.Contains(c.Words[0], "=")) {
+				c.Words = c.Words[1:]
+			}
+		}
+		out = append(out, c)
+		return true
+	})
+	return out
+}
+
+// wordText spells a shell word: quotes removed, variables as `$NAME`,
+// command substitutions and other expansions dropped.
+func wordText(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	var b strings.Builder
+	var parts func([]syntax.WordPart)
+	parts = func(ps []syntax.WordPart) {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				b.WriteString(p.Value)
+			case *syntax.SglQuoted:
+				b.WriteString(p.Value)
+			case *syntax.DblQuoted:
+				parts(p.Parts)
+			case *syntax.ParamExp:
+				if p.Param != nil {
+					b.WriteString("$" + p.Param.Value)
+				}
+			}
+		}
+	}
+	parts(w.Parts)
+	return b.String()
 }
 
 // ScriptCommands returns the simple commands of a script in order, when the

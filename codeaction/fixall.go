@@ -22,7 +22,7 @@ func FixAll(ds []Diagnostic) ([]analysis.Edit, int) {
 			break
 		}
 	}
-	return sortEdits(edits), taken
+	return analysis.SortEdits(edits), taken
 }
 
 // clashes reports whether any edit of b overlaps or touches one of a;

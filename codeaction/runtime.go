@@ -544,7 +544,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *runtimePlan, base string
 	}
 	lines = append(lines, conf...)
 	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.Len(), End: doc.Len()}, Text: head + strings.Join(lines, nl) + nl})
-	return sortEdits(edits)
+	return analysis.SortEdits(edits)
 }
 
 // hasExpose reports whether stage s has an EXPOSE.

@@ -178,5 +178,5 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 			edits = append(edits, analysis.Edit{Span: ref.Span, Text: strconv.Itoa(v + 1)})
 		}
 	}
-	return sortEdits(edits), ""
+	return analysis.SortEdits(edits), ""
 }

@@ -19,37 +19,12 @@ func init() {
 		for _, k := range codeaction.Kinds {
 			opts.CodeActionKinds = append(opts.CodeActionKinds, protocol.CodeActionKind(k))
 		}
-		if s.resolvesEdits() {
+		if s.options().resolveEdits {
 			yes := true
 			opts.ResolveProvider = &yes
 		}
 		caps.CodeActionProvider = opts
 	})
-}
-
-// resolvesEdits reports whether the client resolves a code action's edit
-// lazily, through codeAction/resolve.
-func (s *Server) resolvesEdits() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	td := s.caps.TextDocument
-	if td == nil || td.CodeAction == nil {
-		return false
-	}
-	for _, p := range td.CodeAction.ResolveSupport.Properties {
-		if p == "edit" {
-			return true
-		}
-	}
-	return false
-}
-
-// versionedEdits reports whether the client takes documentChanges.
-func (s *Server) versionedEdits() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := s.caps.Workspace
-	return w != nil && w.WorkspaceEdit != nil && w.WorkspaceEdit.DocumentChanges != nil && *w.WorkspaceEdit.DocumentChanges
 }
 
 // actionData is what a lazily resolved action carries to codeAction/resolve.
@@ -85,7 +60,7 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 	}
 	enc := s.encoding()
-	lazy := s.resolvesEdits()
+	lazy := s.options().resolveEdits
 	for i := range acts {
 		if err := ctx.Err(); err != nil {
 			return nil, err // resolving an action may be costly
@@ -211,7 +186,7 @@ func (s *Server) workspaceEdit(snap *Snapshot, edits []analysis.Edit, enc analys
 		tes[i] = protocol.TextEdit{Range: toRange(snap.Doc, e.Span, enc), NewText: e.Text}
 	}
 	u := uri.URI(snap.URI)
-	if !s.versionedEdits() {
+	if !s.options().documentChanges {
 		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: tes}}
 	}
 	v := snap.Version

@@ -70,7 +70,7 @@ func (s *Server) comfort(ctx context.Context) comfortSettings {
 		return v.(comfortState).settings
 	}
 	var c comfortSettings
-	if s.canPullConfiguration() {
+	if s.options().pullConfiguration {
 		section := configSection
 		res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
 		if err != nil || len(res) == 0 {

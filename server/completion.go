@@ -40,8 +40,8 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		return list, nil
 	}
 	enc := s.encoding()
-	snippets, markdown := s.completionCaps()
-	lazy := s.resolvesDocumentation()
+	opts := s.options()
+	snippets, lazy, markdown := opts.snippets, opts.resolveDocs, opts.completionMarkdown
 	off, _ := fromPosition(snap.Doc, params.Position, enc)
 	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
 	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
@@ -96,56 +96,13 @@ func (s *Server) CompletionResolve(ctx context.Context, item *protocol.Completio
 		return item, nil
 	}
 	if doc := completion.StageDoc(ix, data.Stage); doc != "" {
-		_, markdown := s.completionCaps()
-		if markdown {
+		if s.options().completionMarkdown {
 			item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: doc}
 		} else {
 			item.Documentation = protocol.String(doc)
 		}
 	}
 	return item, nil
-}
-
-// resolvesDocumentation reports whether the client resolves completion
-// items' documentation lazily.
-func (s *Server) resolvesDocumentation() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	td := s.caps.TextDocument
-	if td == nil || td.Completion == nil || td.Completion.CompletionItem == nil {
-		return false
-	}
-	for _, p := range td.Completion.CompletionItem.ResolveSupport.Properties {
-		if p == "documentation" {
-			return true
-		}
-	}
-	return false
-}
-
-// completionCaps reads what the client takes: snippets, and markdown in
-// documentation (assumed unless the client lists formats without it).
-func (s *Server) completionCaps() (snippets, markdown bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	markdown = true
-	td := s.caps.TextDocument
-	if td == nil || td.Completion == nil || td.Completion.CompletionItem == nil {
-		return false, markdown
-	}
-	ci := td.Completion.CompletionItem
-	if ci.SnippetSupport != nil {
-		snippets = *ci.SnippetSupport
-	}
-	if len(ci.DocumentationFormat) > 0 {
-		markdown = false
-		for _, f := range ci.DocumentationFormat {
-			if f == protocol.MarkupKindMarkdown {
-				markdown = true
-			}
-		}
-	}
-	return snippets, markdown
 }
 
 func completionKind(k completion.Kind) protocol.CompletionItemKind {

@@ -110,15 +110,6 @@ func (s *Server) rulesConfig() (*rules.Config, int) {
 	return s.rulesCfg, s.configGen
 }
 
-// canPullConfiguration reports whether the client answers
-// workspace/configuration.
-func (s *Server) canPullConfiguration() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := s.caps.Workspace
-	return w != nil && w.Configuration != nil && *w.Configuration
-}
-
 // pullConfiguration asks the client for the stagehand section and applies
 // it. It must not run on the connection's read loop: the answer arrives
 // through it.
@@ -140,7 +131,7 @@ func (s *Server) pullConfiguration(ctx context.Context) bool {
 // the client offers it.
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
 	s.startWorkspace()
-	if !s.canPullConfiguration() {
+	if !s.options().pullConfiguration {
 		return nil
 	}
 	go func() {
@@ -160,7 +151,7 @@ func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.Di
 		s.refreshDiagnostics()
 		return nil
 	}
-	if s.canPullConfiguration() {
+	if s.options().pullConfiguration {
 		go func() {
 			if s.pullConfiguration(context.Background()) {
 				s.refreshDiagnostics()
@@ -190,7 +181,7 @@ func hasSection(raw []byte) bool {
 func (s *Server) refreshDiagnostics() {
 	s.inputs.Add(1) // runs in flight read the old settings: they publish nothing
 	if s.pullMode() {
-		if s.canRefreshDiagnostics() {
+		if s.options().refreshDiagnostics {
 			go func() {
 				if err := s.client.DiagnosticRefresh(context.Background()); err != nil {
 					s.log.Warn("workspace/diagnostic/refresh failed", zap.Error(err))

@@ -27,7 +27,7 @@ func (s *Server) FoldingRanges(ctx context.Context, params *protocol.FoldingRang
 		return nil, nil
 	}
 	folds := ix.Folds()
-	if limit := s.foldingLimit(); limit > 0 && len(folds) > limit {
+	if limit := s.options().foldingLimit; limit > 0 && len(folds) > limit {
 		folds = folds[:limit]
 	}
 	out := make([]protocol.FoldingRange, len(folds))
@@ -38,15 +38,4 @@ func (s *Server) FoldingRanges(ctx context.Context, params *protocol.FoldingRang
 		}
 	}
 	return out, nil
-}
-
-// foldingLimit returns the most folding ranges the client wants, or 0.
-func (s *Server) foldingLimit() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	td := s.caps.TextDocument
-	if td == nil || td.FoldingRange == nil || td.FoldingRange.RangeLimit == nil {
-		return 0
-	}
-	return int(*td.FoldingRange.RangeLimit)
 }

@@ -21,6 +21,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.state = stateInitialized
 	s.enc = enc
 	s.caps = params.Capabilities
+	s.opts.Store(readClientOptions(params.Capabilities))
 	s.trace = params.Trace
 	s.roots = workspaceRoots(params)
 	s.mu.Unlock()
@@ -57,8 +58,8 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 	return caps
 }
 
-// advertisers fill in the provider of each feature; the client's
-// capabilities are in s.caps when they run.
+// advertisers fill in the provider of each feature; the client's options
+// (s.options) are read when they run.
 var advertisers []func(s *Server, caps *protocol.ServerCapabilities)
 
 // advertise registers a feature's provider. Each feature's file calls it

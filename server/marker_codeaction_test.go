@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -90,20 +89,7 @@ func applyWire(doc *analysis.Document, edits []wireTextEdit) (string, error) {
 		}
 		es = append(es, analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: e.NewText})
 	}
-	sort.SliceStable(es, func(a, b int) bool { return es[a].Span.Start < es[b].Span.Start })
-	text := doc.Text()
-	var b strings.Builder
-	last := 0
-	for _, e := range es {
-		if e.Span.Start < last {
-			return "", errors.New("edits overlap")
-		}
-		b.WriteString(text[last:e.Span.Start])
-		b.WriteString(e.Text)
-		last = e.Span.End
-	}
-	b.WriteString(text[last:])
-	return b.String(), nil
+	return analysis.ApplyEdits(doc.Text(), analysis.SortEdits(es))
 }
 
 // codeactionMarker checks @codeaction(location, title, golden): among the

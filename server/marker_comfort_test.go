@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -94,11 +93,7 @@ func formatMarker(m *marker) {
 // they are sorted, disjoint and inside the document.
 func (m *marker) applyEdits(edits []protocol.TextEdit) (string, bool) {
 	doc := m.file.doc
-	type placed struct {
-		sp   analysis.Span
-		text string
-	}
-	var ps []placed
+	var es []analysis.Edit
 	for _, e := range edits {
 		start, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, analysis.UTF16)
 		end, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, analysis.UTF16)
@@ -106,23 +101,14 @@ func (m *marker) applyEdits(edits []protocol.TextEdit) (string, bool) {
 			m.errorf("edit %v lies outside the document", e.Range)
 			return "", false
 		}
-		ps = append(ps, placed{analysis.Span{Start: start, End: end}, e.NewText})
+		es = append(es, analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: e.NewText})
 	}
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].sp.Start < ps[j].sp.Start })
-	var b strings.Builder
-	text := doc.Text()
-	at := 0
-	for _, p := range ps {
-		if p.sp.Start < at {
-			m.errorf("edits overlap at byte %d", p.sp.Start)
-			return "", false
-		}
-		b.WriteString(text[at:p.sp.Start])
-		b.WriteString(p.text)
-		at = p.sp.End
+	out, err := analysis.ApplyEdits(doc.Text(), analysis.SortEdits(es))
+	if err != nil {
+		m.errorf("%v", err)
+		return "", false
 	}
-	b.WriteString(text[at:])
-	return b.String(), true
+	return out, true
 }
 
 // cursorIn returns the offset a location names in the annotated line: a

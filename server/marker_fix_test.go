@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -81,31 +80,14 @@ func fixTitles(d DiagnosticData) []string {
 
 // applyFix applies edits, given in UTF-16 positions, to doc's text.
 func applyFix(doc *analysis.Document, edits []TextEditData) (string, error) {
-	type span struct {
-		start, end int
-		text       string
-	}
-	var spans []span
+	var es []analysis.Edit
 	for _, e := range edits {
 		s, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, analysis.UTF16)
 		t, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, analysis.UTF16)
 		if c1 || c2 || t < s {
 			return "", fmt.Errorf("edit range %v outside the document", e.Range)
 		}
-		spans = append(spans, span{s, t, e.NewText})
+		es = append(es, analysis.Edit{Span: analysis.Span{Start: s, End: t}, Text: e.NewText})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	text := doc.Text()
-	var b strings.Builder
-	last := 0
-	for _, s := range spans {
-		if s.start < last {
-			return "", fmt.Errorf("overlapping edits")
-		}
-		b.WriteString(text[last:s.start])
-		b.WriteString(s.text)
-		last = s.end
-	}
-	b.WriteString(text[last:])
-	return b.String(), nil
+	return analysis.ApplyEdits(doc.Text(), analysis.SortEdits(es))
 }

@@ -9,7 +9,7 @@ import (
 
 func init() {
 	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
-		if s.pullModeLocked() {
+		if s.pullMode() {
 			caps.DiagnosticProvider = &protocol.DiagnosticOptions{Identifier: ptr("stagehand")}
 		}
 	})
@@ -17,28 +17,9 @@ func init() {
 
 func ptr[T any](v T) *T { return &v }
 
-// pullModeLocked reports whether the client pulls diagnostics
-// (textDocument/diagnostic); s.mu must be held or the session not yet
-// shared.
-func (s *Server) pullModeLocked() bool {
-	td := s.caps.TextDocument
-	return td != nil && td.Diagnostic != nil
-}
-
 // pullMode reports whether the client pulls diagnostics; the server then
 // publishes none.
-func (s *Server) pullMode() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.pullModeLocked()
-}
-
-func (s *Server) canRefreshDiagnostics() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := s.caps.Workspace
-	return w != nil && w.Diagnostics != nil && w.Diagnostics.RefreshSupport != nil && *w.Diagnostics.RefreshSupport
-}
+func (s *Server) pullMode() bool { return s.options().pullDiagnostics }
 
 // Diagnostic answers textDocument/diagnostic with the diagnostics of the
 // document as the request sees it. The result id names the version and the

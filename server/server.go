@@ -56,6 +56,7 @@ type Server struct {
 	state  state
 	enc    analysis.Encoding
 	caps   protocol.ClientCapabilities
+	opts   atomic.Pointer[clientOptions] // set once, at initialize
 	trace  protocol.TraceValue
 	exited chan struct{}
 

@@ -40,7 +40,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 	if !ok {
 		return nil, nil
 	}
-	enc, tree := s.encoding(), s.hierarchicalSymbols()
+	enc, tree := s.encoding(), s.options().hierarchicalSymbols
 	if res, ok := s.symbols.get(snap, enc, tree); ok {
 		return res, nil
 	}
@@ -228,15 +228,6 @@ func appendQuoted(dst []byte, s string) []byte {
 		b = []byte(`""`)
 	}
 	return append(dst, b...)
-}
-
-// hierarchicalSymbols reports whether the client takes a symbol tree.
-func (s *Server) hierarchicalSymbols() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	td := s.caps.TextDocument
-	return td != nil && td.DocumentSymbol != nil && td.DocumentSymbol.HierarchicalDocumentSymbolSupport != nil &&
-		*td.DocumentSymbol.HierarchicalDocumentSymbolSupport
 }
 
 // Symbols answers workspace/symbol over the open documents: the stage

@@ -59,10 +59,7 @@ func projectRoots(folders []string) []string {
 func (s *Server) startWorkspace() {
 	s.mu.Lock()
 	roots := s.roots
-	dynamic := false
-	if w := s.caps.Workspace; w != nil && w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil {
-		dynamic = *w.DidChangeWatchedFiles.DynamicRegistration
-	}
+	dynamic := s.options().dynamicWatch
 	s.mu.Unlock()
 	s.ws.scan(roots, workspace.DefaultLimits, func(ix *workspace.Index) {
 		s.log.Info("workspace scanned", zap.Strings("roots", roots), zap.Int("dockerfiles", len(ix.Dockerfiles)),

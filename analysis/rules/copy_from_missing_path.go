@@ -141,12 +141,12 @@ func namesPath(text, p string) bool {
 
 // entered reports whether commands change to (cd) or create (mkdir) a
 // directory, relative to workdir, that src lies under.
-func entered(cmds []analysis.ShellCommand, workdir, src string) bool {
+func entered(cmds []analysis.SimpleCommand, workdir, src string) bool {
 	for _, c := range cmds {
-		if c.Args[0] != "cd" && c.Args[0] != "mkdir" {
+		if c.Words[0] != "cd" && c.Words[0] != "mkdir" {
 			continue
 		}
-		for _, a := range c.Args[1:] {
+		for _, a := range c.Words[1:] {
 			if strings.HasPrefix(a, "-") || strings.Contains(a, "$") || a == "" {
 				continue
 			}
@@ -160,13 +160,13 @@ func entered(cmds []analysis.ShellCommand, workdir, src string) bool {
 
 // extracts reports whether commands unpack an archive, whose content
 // (and so the paths it writes) is unknown.
-func extracts(cmds []analysis.ShellCommand) bool {
+func extracts(cmds []analysis.SimpleCommand) bool {
 	for _, c := range cmds {
-		switch c.Args[0] {
+		switch c.Words[0] {
 		case "unzip", "bsdtar", "7z", "gunzip", "cpio":
 			return true
 		case "tar":
-			for _, a := range c.Args[1:] {
+			for _, a := range c.Words[1:] {
 				if strings.HasPrefix(a, "--extract") || !strings.HasPrefix(a, "--") && strings.Contains(a, "x") && (len(a) <= 6) {
 					return true
 				}

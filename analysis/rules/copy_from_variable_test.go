@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -14,16 +13,11 @@ import (
 // applyFix applies a fix's edits (in order and disjoint) to text.
 func applyFix(t *testing.T, text string, f Fix) string {
 	t.Helper()
-	doc := analysis.NewDocument(text)
-	edits := slices.Clone(f.Edits)
-	slices.Reverse(edits)
-	for _, e := range edits {
-		var err error
-		if doc, err = doc.Apply(e); err != nil {
-			t.Fatal(err)
-		}
+	out, err := analysis.ApplyEdits(text, f.Edits)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return doc.Text()
+	return out
 }
 
 // TestCopyFromVariableFix applies the fix to variants and checks that

@@ -60,19 +60,21 @@ CMD ["node", "dist/server.js"]
 
 // devInstall reports whether c installs development dependencies, and the
 // flag that would leave them out ("" when there is none to add).
-func devInstall(c analysis.ShellCommand, prodEnv bool) (bool, string) {
-	if len(c.Args) < 2 {
-		return c.Args[0] == "yarn" && !prodEnv, ""
+func devInstall(c analysis.SimpleCommand, prodEnv bool) (bool, string) {
+	if len(c.Words) < 2 {
+		return c.Words[0] == "yarn" && !prodEnv, ""
 	}
-	verb := c.Args[1]
+	verb := c.Words[1]
 	positional := 0
-	for _, a := range c.Args[2:] {
+	for _, a := range c.Words[2:] {
 		if !strings.HasPrefix(a, "-") {
 			positional++
 		}
 	}
-	prodEnv = prodEnv || c.Assigns["NODE_ENV"] == "production"
-	switch c.Args[0] {
+	if v, _ := c.Assign("NODE_ENV"); v == "production" {
+		prodEnv = true
+	}
+	switch c.Words[0] {
 	case "npm":
 		if (verb == "ci" || verb == "install" || verb == "i") && positional == 0 && !prodEnv &&
 			!c.Has("--omit=dev") && !c.Has("--production") && !c.Has("--only=prod") && !c.Has("--only=production") && !c.Has("dev") {
@@ -99,8 +101,8 @@ func devInstall(c analysis.ShellCommand, prodEnv bool) (bool, string) {
 			return true, "--no-dev"
 		}
 	case "pip", "pip3", "python", "python3":
-		args := c.Args[1:]
-		if c.Args[0] == "python" || c.Args[0] == "python3" {
+		args := c.Words[1:]
+		if c.Words[0] == "python" || c.Words[0] == "python3" {
 			if len(args) < 3 || args[0] != "-m" || !strings.HasPrefix(args[1], "pip") {
 				return false, ""
 			}
@@ -166,7 +168,7 @@ func runFinalStageDevDependencies(p *Pass) {
 						continue
 					}
 					seen[n.Index] = true
-					cmd := strings.Join(c.Args[:min(2, len(c.Args))], " ")
+					cmd := strings.Join(c.Words[:min(2, len(c.Words))], " ")
 					var fixes []Fix
 					raw := p.Text(n.Span())
 					if at := strings.Index(raw, cmd); flag != "" && at >= 0 && strings.Count(raw, cmd) == 1 {

@@ -71,15 +71,15 @@ type pkgOp struct {
 }
 
 // packageOps reads the package installs and removals of a RUN's commands.
-func packageOps(cmds []analysis.ShellCommand) []pkgOp {
+func packageOps(cmds []analysis.SimpleCommand) []pkgOp {
 	var out []pkgOp
 	for _, c := range cmds {
-		if len(c.Args) < 2 {
+		if len(c.Words) < 2 {
 			continue
 		}
 		var op pkgOp
-		verb, rest := "", c.Args[1:]
-		switch c.Args[0] {
+		verb, rest := "", c.Words[1:]
+		switch c.Words[0] {
 		case "apt-get", "apt", "aptitude":
 			op.manager = "apt"
 		case "apk":
@@ -129,7 +129,7 @@ func packageOps(cmds []analysis.ShellCommand) []pkgOp {
 // installedKept returns the packages a RUN installs and does not remove
 // again in the same RUN (apk's `--virtual .build-deps ... && apk del
 // .build-deps` leaves nothing behind).
-func installedKept(cmds []analysis.ShellCommand) []string {
+func installedKept(cmds []analysis.SimpleCommand) []string {
 	ops := packageOps(cmds)
 	removed := map[string]bool{}
 	for _, op := range ops {
@@ -161,14 +161,14 @@ func installedKept(cmds []analysis.ShellCommand) []string {
 }
 
 // virtualGroup returns the `--virtual` (`-t`) group of an apk add, or "".
-func virtualGroup(cmds []analysis.ShellCommand, op pkgOp) string {
+func virtualGroup(cmds []analysis.SimpleCommand, op pkgOp) string {
 	for _, c := range cmds {
-		if len(c.Args) < 2 || c.Args[0] != "apk" {
+		if len(c.Words) < 2 || c.Words[0] != "apk" {
 			continue
 		}
-		for k, w := range c.Args[:len(c.Args)-1] {
-			if (w == "-t" || w == "--virtual") && slices.Contains(op.pkgs, c.Args[k+1]) {
-				return c.Args[k+1]
+		for k, w := range c.Words[:len(c.Words)-1] {
+			if (w == "-t" || w == "--virtual") && slices.Contains(op.pkgs, c.Words[k+1]) {
+				return c.Words[k+1]
 			}
 		}
 	}

@@ -101,27 +101,27 @@ func checkPackageCache(p *Pass, n analysis.Node, mounts, root bool) {
 	cmds := ix.ShellCommands(n)
 	update, removed, pip, pipFlagged := false, false, -1, false
 	for k, c := range cmds {
-		switch c.Args[0] {
+		switch c.Words[0] {
 		case "apt-get", "apt":
 			update = update || c.Has("update")
 			removed = removed || c.Has("dist-clean") // apt 2.7 removes the lists
 		case "rm":
-			for _, arg := range c.Args[1:] {
+			for _, arg := range c.Words[1:] {
 				for _, a := range braces(arg) {
 					removed = removed || covers(a, aptLists)
 					pipFlagged = pipFlagged || covers(a, pipCache)
 				}
 			}
 		case "pip", "pip3", "python", "python3":
-			args := c.Args[1:]
-			if c.Args[0] != "pip" && c.Args[0] != "pip3" {
+			args := c.Words[1:]
+			if c.Words[0] != "pip" && c.Words[0] != "pip3" {
 				if len(args) < 2 || args[0] != "-m" || !strings.HasPrefix(args[1], "pip") {
 					continue
 				}
 				args = args[2:]
 			}
 			if len(args) > 0 && args[0] == "install" && pip < 0 && !c.Has("--no-cache-dir") {
-				if _, env := c.Assigns["PIP_NO_CACHE_DIR"]; !env {
+				if _, env := c.Assign("PIP_NO_CACHE_DIR"); !env {
 					pip = k
 				}
 			}

@@ -128,11 +128,11 @@ func TestSkipFix(t *testing.T) {
 	}
 }
 
-// applyEdits applies disjoint edits to text.
+// applyEdits applies disjoint edits to text, or says why it cannot.
 func applyEdits(text string, edits []analysis.Edit) string {
-	for i := len(edits) - 1; i >= 0; i-- {
-		e := edits[i]
-		text = text[:e.Span.Start] + e.Text + text[e.Span.End:]
+	out, err := analysis.ApplyEdits(text, edits)
+	if err != nil {
+		return err.Error()
 	}
-	return text
+	return out
 }

@@ -73,7 +73,11 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 				continue
 			}
 			fixes++
-			out := analysis.ApplyEdits(text, d.Fixes[0].Edits)
+			out, err := analysis.ApplyEdits(text, d.Fixes[0].Edits)
+			if err != nil {
+				diffs = append(diffs, fmt.Sprintf("%s: %s: %v", name, d.Fixes[0].Title, err))
+				continue
+			}
 			if after := analysis.Parse(analysis.NewDocument(out)); after.ParseError != nil {
 				diffs = append(diffs, fmt.Sprintf("%s: %s: Stagehand cannot parse the result: %s", name, d.Fixes[0].Title, after.ParseError.Message))
 				continue

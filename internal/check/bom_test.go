@@ -6,7 +6,7 @@ import "testing"
 // line, in the text and JSON output (UTF-32 columns) and in SARIF (UTF-16).
 func TestByteOrderMarkColumns(t *testing.T) {
 	for _, text := range []string{"from alpine\nRUN x\nRUN y\n", "\ufefffrom alpine\nRUN x\nRUN y\n"} {
-		fs := File("Dockerfile", text)
+		fs := FileWithConfig("Dockerfile", text, nil)
 		if len(fs) == 0 {
 			t.Fatalf("%q: no findings", text)
 		}

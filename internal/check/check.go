@@ -211,10 +211,6 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 	return r
 }
 
-// File returns the findings in text, the content of path, under the
-// default configuration.
-func File(path, text string) []Finding { return FileWithConfig(path, text, nil) }
-
 // FileWithConfig returns the findings in text, the content of path.
 func FileWithConfig(path, text string, cfg *rules.Config) []Finding {
 	doc := analysis.NewDocument(text)

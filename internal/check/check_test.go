@@ -114,7 +114,7 @@ func TestJSONShape(t *testing.T) {
 }
 
 func TestLinesAfterContinuations(t *testing.T) {
-	fs := File("x", "FROM alpine\nRUN echo é && \\\n  true\nRUNN 😀\n")
+	fs := FileWithConfig("x", "FROM alpine\nRUN echo é && \\\n  true\nRUNN 😀\n", nil)
 	if len(fs) != 1 {
 		t.Fatalf("got %v, want one finding", fs)
 	}

@@ -2,9 +2,7 @@ package check
 
 import (
 	"bytes"
-	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,39 +58,5 @@ func TestFixFlags(t *testing.T) {
 	}
 	if stdout.String() != "" || !strings.Contains(stderr.String(), "applied 2 fixes") {
 		t.Errorf("--fix printed %q to stdout and %q to stderr", stdout.String(), stderr.String())
-	}
-}
-
-// TestUnifiedDiffApplies checks the diffs with patch(1): each applied to
-// the old text gives the new one.
-func TestUnifiedDiffApplies(t *testing.T) {
-	if _, err := exec.LookPath("patch"); err != nil {
-		testgen.Missing(t, "patch not installed")
-	}
-	var long []string
-	for i := 0; i < 40; i++ {
-		long = append(long, "RUN echo "+strings.Repeat("x", i))
-	}
-	base := strings.Join(long, "\n") + "\n"
-	for name, tc := range map[string][2]string{
-		"two hunks":     {base, strings.Replace(strings.Replace(base, "echo x\n", "echo one\n", 1), "echo "+strings.Repeat("x", 35)+"\n", "echo two\nRUN added\n", 1)},
-		"no final eol":  {"FROM a\nRUN b", "FROM a\nRUN c"},
-		"add at end":    {"FROM a\n", "FROM a\nRUN b\n"},
-		"delete at top": {"# c\nFROM a\nRUN b\n", "FROM a\nRUN b\n"},
-	} {
-		dir := t.TempDir()
-		old := filepath.Join(dir, "Dockerfile")
-		if err := os.WriteFile(old, []byte(tc[0]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("patch", "-s", "-p1", "-d", dir)
-		cmd.Stdin = strings.NewReader(unifiedDiff("Dockerfile", tc[0], tc[1]))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("%s: patch: %v: %s\n%s", name, err, out, unifiedDiff("Dockerfile", tc[0], tc[1]))
-			continue
-		}
-		if b, _ := os.ReadFile(old); string(b) != tc[1] {
-			t.Errorf("%s: patched text:\n%q\nwant\n%q", name, b, tc[1])
-		}
 	}
 }

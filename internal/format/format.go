@@ -6,12 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/atomicfile"
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
+	"github.com/stagehand-ls/stagehand/internal/textdiff"
 )
 
 // Exit codes of Main.
@@ -59,60 +59,29 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			code = ExitUsage
 			continue
 		}
-		edits := analysis.Format(ix, opts)
+		formatted, err := analysis.ApplyEdits(text, analysis.Format(ix, opts))
+		if err != nil {
+			fmt.Fprintf(stderr, "stagehand fmt: %s: not formatted: %v\n", path, err)
+			code = ExitUsage
+			continue
+		}
 		switch {
 		case *write:
-			if len(edits) == 0 {
+			if formatted == text {
 				continue
 			}
-			if err := atomicfile.Replace(path, []byte(analysis.ApplyEdits(text, edits))); err != nil {
+			if err := atomicfile.Replace(path, []byte(formatted)); err != nil {
 				fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 				code = ExitUsage
 			}
 		case *diff:
-			if len(edits) > 0 {
-				io.WriteString(stdout, Diff(path, ix.Doc, edits))
+			if formatted != text {
+				io.WriteString(stdout, textdiff.Unified(path, text, formatted))
 				code = max(code, ExitChanged)
 			}
 		default:
-			io.WriteString(stdout, analysis.ApplyEdits(text, edits))
+			io.WriteString(stdout, formatted)
 		}
 	}
 	return code
-}
-
-// Diff renders edits of doc as a unified diff without context lines: each
-// hunk replaces the whole lines the edits touch.
-func Diff(path string, doc *analysis.Document, edits []analysis.Edit) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "--- %s\n+++ %s (formatted)\n", path, path)
-	delta := 0
-	for i := 0; i < len(edits); {
-		first := doc.LineOf(edits[i].Span.Start)
-		last := doc.LineOf(edits[i].Span.End)
-		j := i + 1
-		for j < len(edits) && doc.LineOf(edits[j].Span.Start) <= last+1 {
-			last = max(last, doc.LineOf(edits[j].Span.End))
-			j++
-		}
-		start := doc.LineStart(first)
-		end := doc.LineEnd(last)
-		old := doc.Slice(analysis.Span{Start: start, End: end})
-		shifted := make([]analysis.Edit, 0, j-i)
-		for _, e := range edits[i:j] {
-			shifted = append(shifted, analysis.Edit{Span: e.Span.Shift(-start), Text: e.Text})
-		}
-		oldLines := strings.Split(old, "\n")
-		newLines := strings.Split(analysis.ApplyEdits(old, shifted), "\n")
-		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@\n", first+1, len(oldLines), first+1+delta, len(newLines))
-		for _, l := range oldLines {
-			fmt.Fprintf(&b, "-%s\n", strings.TrimSuffix(l, "\r"))
-		}
-		for _, l := range newLines {
-			fmt.Fprintf(&b, "+%s\n", strings.TrimSuffix(l, "\r"))
-		}
-		delta += len(newLines) - len(oldLines)
-		i = j
-	}
-	return b.String()
 }

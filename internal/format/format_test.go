@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 const messy = "from alpine as base\nRUN  echo hi\nFROM base\n"
@@ -26,8 +29,8 @@ func TestMain(t *testing.T) {
 	if code, out, _ := run(path); code != ExitOK || out != want {
 		t.Errorf("print: %d %q", code, out)
 	}
-	wantDiff := "--- " + path + "\n+++ " + path + " (formatted)\n" +
-		"@@ -1,2 +1,2 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n"
+	wantDiff := "--- " + path + "\n+++ " + path + "\n" +
+		"@@ -1,3 +1,3 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n FROM base\n"
 	if code, out, _ := run("-d", dir); code != ExitChanged || out != wantDiff {
 		t.Errorf("diff: %d (-want +got):\n%s", code, cmp.Diff(wantDiff, out))
 	}
@@ -62,5 +65,33 @@ func TestMain(t *testing.T) {
 	}
 	if code, _, _ := run("-w", "-d", path); code != ExitUsage {
 		t.Errorf("-w -d: %d", code)
+	}
+}
+
+// TestFmtDiffApplies checks `fmt -d` with patch(1): its diff, applied to
+// the file, gives what `fmt` prints.
+func TestFmtDiffApplies(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for name, text := range map[string]string{
+		"messy": messy,
+		"crlf":  "from alpine as base\r\nRUN  echo hi\r\n\r\n\r\n\r\nFROM base\r\nCMD  [\"true\"]",
+		"far":   messy + strings.Repeat("RUN true\n", 10) + "run  echo bye\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile("Dockerfile", []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var want, diff, errb bytes.Buffer
+			if code := Main([]string{"Dockerfile"}, &want, &errb); code != ExitOK {
+				t.Fatalf("fmt: %d %s", code, errb.String())
+			}
+			if code := Main([]string{"-d", "Dockerfile"}, &diff, &errb); code != ExitChanged {
+				t.Fatalf("fmt -d: %d %s", code, errb.String())
+			}
+			if got := testgen.Patch(t, dir, "Dockerfile", diff.String()); got != want.String() {
+				t.Errorf("patched text (-want +got):\n%s", cmp.Diff(want.String(), got))
+			}
+		})
 	}
 }

@@ -87,7 +87,10 @@ func TestCheckContext(t *testing.T) {
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}
-			after := analysis.ApplyEdits(tc.before, []analysis.Edit{plan.Edit})
+			after, err := analysis.ApplyEdits(tc.before, []analysis.Edit{plan.Edit})
+			if err != nil {
+				t.Fatal(err)
+			}
 			var added []string
 			for _, m := range append(plan.ManifestCopies, plan.Added...) {
 				added = append(added, NormalizeInstruction(analysis.Parse(analysis.NewDocument("FROM x\n"+m+"\n")), 1))

@@ -4,6 +4,7 @@ package testgen
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,4 +99,23 @@ func Corpus(tb testing.TB) map[string]string {
 		files[e.Name()] = string(b)
 	}
 	return files
+}
+
+// Patch applies diff with patch(1) -p1 in dir and returns the text of
+// dir/name afterwards; it fails the test when patch rejects the diff.
+func Patch(tb testing.TB, dir, name, diff string) string {
+	tb.Helper()
+	if _, err := exec.LookPath("patch"); err != nil {
+		Missing(tb, "patch not installed")
+	}
+	cmd := exec.Command("patch", "-s", "-p1", "-d", dir)
+	cmd.Stdin = strings.NewReader(diff)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("patch: %v: %s\n%s", err, out, diff)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

@@ -34,7 +34,7 @@ func TestShellCommands(t *testing.T) {
 		if cmds := ix.ShellCommands(ix.Node(1)); cmds != nil {
 			got = [][]string{}
 			for _, c := range cmds {
-				got = append(got, c.Args)
+				got = append(got, c.Words)
 			}
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
