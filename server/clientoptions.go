@@ -20,13 +20,14 @@ type clientOptions struct {
 	pullDiagnostics     bool // textDocument/diagnostic: the server publishes none
 	refreshDiagnostics  bool // workspace/diagnostic/refresh
 	hierarchicalSymbols bool // documentSymbol answers with a tree
+	hoverMarkdown       bool // hovers may be markdown
 	dynamicWatch        bool // didChangeWatchedFiles may be registered dynamically
 }
 
-// readClientOptions reads caps. Markdown is assumed unless the client
-// lists formats without it.
+// readClientOptions reads caps. Markdown is assumed, in completion and in
+// hovers, unless the client lists formats without it.
 func readClientOptions(caps protocol.ClientCapabilities) *clientOptions {
-	o := &clientOptions{completionMarkdown: true}
+	o := &clientOptions{completionMarkdown: true, hoverMarkdown: true}
 	is := func(b *bool) bool { return b != nil && *b }
 	if td := caps.TextDocument; td != nil {
 		if td.CodeAction != nil {
@@ -42,6 +43,9 @@ func readClientOptions(caps protocol.ClientCapabilities) *clientOptions {
 		}
 		if td.FoldingRange != nil && td.FoldingRange.RangeLimit != nil {
 			o.foldingLimit = int(*td.FoldingRange.RangeLimit)
+		}
+		if td.Hover != nil && len(td.Hover.ContentFormat) > 0 {
+			o.hoverMarkdown = slices.Contains(td.Hover.ContentFormat, protocol.MarkupKindMarkdown)
 		}
 		o.pullDiagnostics = td.Diagnostic != nil
 		o.hierarchicalSymbols = td.DocumentSymbol != nil && is(td.DocumentSymbol.HierarchicalDocumentSymbolSupport)

@@ -25,7 +25,7 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 		return nil, nil
 	}
 	kind := protocol.MarkupKindMarkdown
-	if !s.hoverMarkdown() {
+	if !s.options().hoverMarkdown {
 		kind = protocol.MarkupKindPlainText
 	}
 	if ts := s.stageTargets(p); len(ts) > 0 {
@@ -35,19 +35,3 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: h.Markdown}, Range: &r}, nil
 }
 
-// hoverMarkdown reports whether the client shows markdown in hovers: yes
-// unless it lists formats without it.
-func (s *Server) hoverMarkdown() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	td := s.caps.TextDocument
-	if td == nil || td.Hover == nil || len(td.Hover.ContentFormat) == 0 {
-		return true
-	}
-	for _, f := range td.Hover.ContentFormat {
-		if f == protocol.MarkupKindMarkdown {
-			return true
-		}
-	}
-	return false
-}

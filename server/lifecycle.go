@@ -20,7 +20,6 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.state = stateInitialized
 	s.enc = enc
-	s.caps = params.Capabilities
 	s.opts.Store(readClientOptions(params.Capabilities))
 	s.trace = params.Trace
 	s.roots = workspaceRoots(params)

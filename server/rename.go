@@ -63,7 +63,7 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 			files = append(files, fileEdits{uri: u, version: v, edits: []protocol.TextEdit{te}})
 		}
 	}
-	if !s.documentChanges() {
+	if !s.options().documentChanges {
 		changes := map[uri.URI][]protocol.TextEdit{}
 		for _, f := range files {
 			changes[f.uri] = append(changes[f.uri], f.edits...)
@@ -95,11 +95,3 @@ type fileEdits struct {
 	edits   []protocol.TextEdit
 }
 
-// documentChanges reports whether the client takes versioned document
-// edits in a WorkspaceEdit.
-func (s *Server) documentChanges() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w := s.caps.Workspace
-	return w != nil && w.WorkspaceEdit != nil && w.WorkspaceEdit.DocumentChanges != nil && *w.WorkspaceEdit.DocumentChanges
-}

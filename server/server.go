@@ -55,7 +55,6 @@ type Server struct {
 	mu     sync.Mutex // guards the session state below
 	state  state
 	enc    analysis.Encoding
-	caps   protocol.ClientCapabilities
 	opts   atomic.Pointer[clientOptions] // set once, at initialize
 	trace  protocol.TraceValue
 	exited chan struct{}
