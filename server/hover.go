@@ -34,4 +34,3 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	r := toRange(p.doc, h.Span, p.enc)
 	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: h.Markdown}, Range: &r}, nil
 }
-

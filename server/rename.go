@@ -94,4 +94,3 @@ type fileEdits struct {
 	version *int32
 	edits   []protocol.TextEdit
 }
-
