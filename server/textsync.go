@@ -137,7 +137,19 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	}
 	s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, Index: ix, Rules: snap.Rules})
 	s.scheduleDiagnostics(u)
+	s.scheduleTargetFiles()
 	return nil
+}
+
+// scheduleTargetFiles asks for the diagnostics of the open files that name
+// targets (Compose, Bake, workflows, scripts): they judge their targets and
+// build arguments against the open Dockerfiles' text, which just changed.
+func (s *Server) scheduleTargetFiles() {
+	for u, snap := range s.docs.view() {
+		if snap.TargetFile != "" {
+			s.scheduleDiagnostics(u)
+		}
+	}
 }
 
 // DidClose forgets the document, with its caches, and clears its
