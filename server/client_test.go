@@ -246,14 +246,20 @@ func (c *testClient) initialize(encodings ...protocol.PositionEncodingKind) *pro
 		c.t.Fatalf("initialize: %v", err)
 	}
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
-	// The first scan ends by scheduling a diagnostics run for every open
-	// document: wait for it, so that tests counting runs see none of it.
+	c.waitScanned()
+	return &res
+}
+
+// waitScanned waits for the first workspace scan, which ends by scheduling
+// a diagnostics run for every open document, so that tests counting runs
+// or publications see none of it.
+func (c *testClient) waitScanned() {
+	c.t.Helper()
 	select {
 	case <-c.srv.ws.ready:
 	case <-time.After(testTimeout):
 		c.t.Fatal("the workspace scan did not finish")
 	}
-	return &res
 }
 
 func (c *testClient) open(rawURI, text string, version int32) {

@@ -37,6 +37,7 @@ func (c *testClient) initializeParams(params *protocol.InitializeParams) *protoc
 		c.t.Fatalf("initialize: %v", err)
 	}
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	c.waitScanned()
 	return &res
 }
 

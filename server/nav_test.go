@@ -27,6 +27,7 @@ func (c *testClient) initializeWith(caps protocol.ClientCapabilities) *protocol.
 		c.t.Fatalf("initialize: %v", err)
 	}
 	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	c.waitScanned()
 	return &res
 }
 
