@@ -27,9 +27,15 @@ setup() {
 }
 
 teardown() {
-  local status=$?
+  local status=$? try
   tmux -S "$sock" kill-server 2>/dev/null || true
-  rm -rf "$work"
+  # The editor and its server may still be writing their caches for a
+  # moment after tmux hangs them up: try again rather than fail the test.
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$work" 2>/dev/null && break
+    sleep 0.5
+  done
+  [[ ! -e $work ]] || echo "teardown: could not remove $work" >&2
   return "$status"
 }
 
@@ -102,6 +108,18 @@ screen_has() {
   for re in "$@"; do
     matched+=${matched:+ / }$(grep -m 1 -E -- "$re" <<<"$shown") || return 1
   done
+}
+
+# wait_has SECONDS REGEX...: until the screen matches every REGEX at once
+# (diagnostics drawn after an edit may lag behind the text for a moment).
+wait_has() {
+  local limit=$1 i
+  shift
+  for ((i = 0; i < limit * 5; i++)); do
+    screen_has "$@" && return 0
+    sleep 0.2
+  done
+  return 1
 }
 
 # step WHAT SAW CMD...: runs a check; SAW is what the person saw when it

@@ -33,7 +33,10 @@ keys 0 f = l C-]
 step "definition" "<C-]> on --from=build moved the cursor to 'FROM golang:1.26-bookworm AS build'" \
   wait_cursor ' FROM golang:1.26-bookworm AS build$' 10
 
-# Rename from the definition: the prompt, the new name, Enter.
+# Rename from the definition: the prompt, the new name, Enter. A person
+# pauses first; Neovim sends the typed text only after its own short delay,
+# and a rename computed on older text would be refused by its version.
+sleep 1
 keys '$'
 typed ':lua vim.lsp.buf.rename()'
 keys Enter
@@ -44,7 +47,7 @@ keys Enter
 step "rename" "'AS builder' and 'COPY --from=builder' after renaming build, the comment and the typo untouched" \
   wait_for ' COPY --from=builder /out/app /app2$' 10
 step "rename everywhere" "the definition reads 'AS builder', 'COPY --from=biuld' is unchanged" \
-  screen_has ' AS builder$' ' # A Go service: the build stage' ' COPY --from=biuld '
+  wait_has 10 ' AS builder( |$)' ' # A Go service: the build stage' ' COPY --from=biuld '
 
 
 keys Escape

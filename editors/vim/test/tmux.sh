@@ -67,7 +67,7 @@ keys Enter
 step "rename" ":ALERename to builder: 'AS builder' and 'COPY --from=builder', the comment and the typo untouched" \
   wait_for 'COPY --from=builder /out/app /app2$' 10
 step "rename everywhere" "the definition reads 'AS builder', 'COPY --from=biuld' is unchanged" \
-  screen_has 'AS builder$' '# A Go service: the build stage' 'COPY --from=biuld '
+  wait_has 10 'AS builder( |$)' '# A Go service: the build stage' 'COPY --from=biuld '
 
 ex 'wa'
 ex 'edit compose.yaml'
