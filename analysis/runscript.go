@@ -278,7 +278,7 @@ func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
 				}
 				val := ""
 				if as.Value != nil {
-					v, ok := literalWord(as.Value)
+					v, ok := LiteralWord(as.Value)
 					if !ok {
 						return false
 					}
@@ -287,7 +287,7 @@ func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
 				sc.Assigns = append(sc.Assigns, as.Name.Value+"="+val)
 			}
 			for _, w := range c.Args {
-				lit, ok := literalWord(w)
+				lit, ok := LiteralWord(w)
 				if !ok {
 					return false
 				}
@@ -306,8 +306,9 @@ func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
 	return cmds, true
 }
 
-// literalWord returns a word's value when it has no expansion.
-func literalWord(w *syntax.Word) (string, bool) {
+// LiteralWord returns the value of a shell word that has no expansion,
+// with its quotes and backslashes removed as the shell removes them.
+func LiteralWord(w *syntax.Word) (string, bool) {
 	var b strings.Builder
 	for _, p := range w.Parts {
 		switch p := p.(type) {

@@ -381,7 +381,7 @@ func buildArgs(args []word) ([]word, bool, bool) {
 func (e *evaluator) word(w *syntax.Word) word {
 	a, b := int(w.Pos().Offset()), int(w.End().Offset())
 	out := word{span: e.s.span(a, b), end: b}
-	if lit, ok := literal(w); ok {
+	if lit, ok := analysis.LiteralWord(w); ok {
 		out.lit, out.isLit = lit, true
 		sp := out.span
 		if len(w.Parts) == 1 {
@@ -454,30 +454,6 @@ func (e *evaluator) concat(parts []syntax.WordPart) []string {
 	return outs
 }
 
-// literal returns the text of a word without expansions.
-func literal(w *syntax.Word) (string, bool) {
-	var b strings.Builder
-	for _, p := range w.Parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(p.Value)
-		case *syntax.SglQuoted:
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			for _, q := range p.Parts {
-				lit, ok := q.(*syntax.Lit)
-				if !ok {
-					return "", false
-				}
-				b.WriteString(lit.Value)
-			}
-		default:
-			return "", false
-		}
-	}
-	return b.String(), true
-}
-
 // expansion gives the values of a word that is one variable.
 func (e *evaluator) expansion(w *syntax.Word) []value {
 	if len(w.Parts) != 1 {
@@ -511,7 +487,7 @@ func (e *evaluator) expansion(w *syntax.Word) []value {
 		if !ok || len(call.Args) != 1 || len(call.Assigns) > 0 {
 			return nil
 		}
-		if name, ok := literal(call.Args[0]); ok {
+		if name, ok := analysis.LiteralWord(call.Args[0]); ok {
 			return e.variable(name)
 		}
 	}
