@@ -195,7 +195,7 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 // documentRules is the rules' configuration for one document: the settings,
 // the .dockerignore beside it, and the stages the workspace builds from it.
 func (s *Server) documentRules(snap *Snapshot) *rules.Config {
-	base, _ := s.rulesConfig()
+	base := s.settings().Rules
 	if p, ok := docPath(snap.URI); ok {
 		base = s.ws.rulesFor(p, base) // the project's settings file, under the editor's
 	}

@@ -54,7 +54,7 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 	if !ok {
 		return nil, nil
 	}
-	c := s.comfort(ctx).Format
+	c := s.settings().Format
 	opts := analysis.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
 	enc := s.encoding()
 	edits := run(ix, opts)

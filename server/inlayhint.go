@@ -23,7 +23,7 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 		return nil, err
 	}
 	ix, ok := snap.Current()
-	if !ok || !s.comfort(ctx).inlayHints() {
+	if !ok || !s.settings().InlayHints {
 		return nil, nil
 	}
 	enc := s.encoding()

@@ -67,10 +67,8 @@ type Server struct {
 
 	// diagnose computes a document's diagnostics; tests replace it.
 	diagnose func(*analysis.Index, *rules.Config) []rules.Diagnostic
-	// rulesCfg is the configuration of the rules (guarded by mu), and
-	// configGen counts its changes.
-	rulesCfg  *rules.Config
-	configGen int
+	// current is the settings in force (config.go); nil until initialize.
+	current atomic.Pointer[Settings]
 	// ws is what the workspace around the documents holds: the targets
 	// Compose, Bake, workflows and scripts name.
 	ws *workspaceState
