@@ -133,7 +133,7 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		return nil, false
 	}
 	span, _ := fromRange(snap.Doc, r, s.encoding())
-	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.URI)}
+	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.Path)}
 	for _, k := range only {
 		req.Only = append(req.Only, codeaction.Kind(k))
 	}
@@ -141,7 +141,8 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		req.Trigger = codeaction.Automatic
 	}
 	if wantsQuickFixes(req.Only) {
-		req.Diagnostics = codeaction.FromRules(s.diagnose(ix, s.documentRules(snap)))
+		// The fixes of the diagnostics published for this version.
+		req.Diagnostics = codeaction.FromRules(s.diagnostics(snap).found)
 	}
 	return req, true
 }

@@ -44,7 +44,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	snippets, lazy, markdown := opts.snippets, opts.resolveDocs, opts.completionMarkdown
 	off, _ := fromPosition(snap.Doc, params.Position, enc)
 	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
-	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
+	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
 	for _, it := range items {
 		ci := protocol.CompletionItem{
 			Label:            it.Label,

@@ -42,7 +42,7 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 	if err := ctx.Err(); err != nil {
 		return nil, err // before walking the build context
 	}
-	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.URI)) {
+	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.Path)) {
 		out = append(out, protocol.InlayHint{
 			Position:    toPosition(snap.Doc, sp.End, enc),
 			Label:       protocol.String("not in the build context"),

@@ -25,7 +25,13 @@ func toRange(doc *analysis.Document, sp analysis.Span, enc analysis.Encoding) pr
 // Positions past the end of a line or of the document are clamped, as the
 // protocol asks; clamped reports whether that happened.
 func fromPosition(doc *analysis.Document, p protocol.Position, enc analysis.Encoding) (off int, clamped bool) {
-	return doc.Offset(analysis.Position{Line: int(p.Line), Col: int(p.Character)}, enc)
+	return doc.Offset(fromProtocol(p), enc)
+}
+
+// fromProtocol converts a protocol position to the core's, which counts
+// columns in the same encoding.
+func fromProtocol(p protocol.Position) analysis.Position {
+	return analysis.Position{Line: int(p.Line), Col: int(p.Character)}
 }
 
 // fromRange converts a protocol range to a span of doc, clamping as

@@ -29,13 +29,14 @@ func (s *Server) Diagnostic(ctx context.Context, params *protocol.DocumentDiagno
 	if err != nil {
 		return nil, err
 	}
-	id := fmt.Sprintf("%d/%d", snap.Version, s.inputs.Load())
+	set := s.diagnostics(snap)
+	id := fmt.Sprintf("%d/%d", snap.Version, set.inputs)
 	if params.PreviousResultID != nil && *params.PreviousResultID == id {
 		return &protocol.RelatedUnchangedDocumentDiagnosticReport{
 			UnchangedDocumentDiagnosticReport: protocol.UnchangedDocumentDiagnosticReport{Kind: "unchanged", ResultID: id},
 		}, nil
 	}
 	return &protocol.RelatedFullDocumentDiagnosticReport{
-		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: s.diagnostics(snap)},
+		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: set.published},
 	}, nil
 }

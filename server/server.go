@@ -74,6 +74,12 @@ type Server struct {
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
+	// contexts keeps each Dockerfile's build context (buildcontext.go);
+	// watchingIgnores is set once the client reports ignore files'
+	// changes, and contextLoads counts the contexts read, for tests.
+	contexts        contextCache
+	watchingIgnores atomic.Bool
+	contextLoads    atomic.Int64
 
 	// inflight caps the requests that run at once.
 	inflight *limiter

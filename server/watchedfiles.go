@@ -13,7 +13,8 @@ import (
 )
 
 // workspaceGlobs are the files whose changes on disk the server follows.
-var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile}, workspace.TargetGlobs...)
+// The ignore files invalidate the build contexts kept (buildcontext.go).
+var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile, "**/.dockerignore", "**/*.dockerignore"}, workspace.TargetGlobs...)
 
 // workspaceRoots returns the folders the client named, or its root.
 func workspaceRoots(params *protocol.InitializeParams) []string {
@@ -87,7 +88,10 @@ func (s *Server) startWorkspace() {
 		})
 		if err != nil {
 			s.log.Warn("registering file watchers", zap.Error(err))
+			return
 		}
+		s.watchingIgnores.Store(true)
+		s.contexts.ignoreChanged() // what was kept was not watched
 	}()
 }
 
@@ -95,9 +99,14 @@ func (s *Server) startWorkspace() {
 // files that name targets: they are read in the background, off the read
 // loop, and the open documents are rechecked once they are.
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	ignores := false
 	for _, ev := range params.Changes {
 		p, ok := filePath(ev.URI)
 		if !ok {
+			continue
+		}
+		if isIgnoreFile(p) {
+			ignores = true
 			continue
 		}
 		if filepath.Base(p) == workspace.SettingsFile {
@@ -110,6 +119,10 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 			continue
 		}
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
+	}
+	if ignores {
+		s.contexts.ignoreChanged()
+		s.refreshDiagnostics()
 	}
 	return nil
 }
