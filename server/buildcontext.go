@@ -42,6 +42,13 @@ func (c *contextCache) ignoreChanged() {
 	c.entries = nil
 }
 
+// forget drops the build context of the Dockerfile at file, closed.
+func (c *contextCache) forget(file string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, file)
+}
+
 // isIgnoreFile reports whether p is a file BuildKit may read as a
 // .dockerignore: .dockerignore or <Dockerfile>.dockerignore.
 func isIgnoreFile(p string) bool {

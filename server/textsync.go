@@ -166,6 +166,7 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 		return nil
 	}
 	s.docs.set(u, nil)
+	s.contexts.forget(snap.Path)
 	s.clearDiagnostics(u, snap.URI)
 	if snap.TargetFile != "" {
 		s.ws.bufferClosed(snap.TargetFile)
