@@ -21,6 +21,15 @@ func toRange(doc *analysis.Document, sp analysis.Span, enc analysis.Encoding) pr
 	return protocol.Range{Start: toPosition(doc, sp.Start, enc), End: toPosition(doc, sp.End, enc)}
 }
 
+// toTextEdits converts edits of doc to protocol text edits.
+func toTextEdits(doc *analysis.Document, edits []analysis.Edit, enc analysis.Encoding) []protocol.TextEdit {
+	out := make([]protocol.TextEdit, len(edits))
+	for i, e := range edits {
+		out[i] = protocol.TextEdit{Range: toRange(doc, e.Span, enc), NewText: e.Text}
+	}
+	return out
+}
+
 // fromPosition converts a protocol position to a byte offset in doc.
 // Positions past the end of a line or of the document are clamped, as the
 // protocol asks; clamped reports whether that happened.

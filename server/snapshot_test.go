@@ -31,12 +31,6 @@ func (r *runCount) option() clientOption {
 	})
 }
 
-func (r *runCount) of(text string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.runs[text]
-}
-
 // quickFixes asks for the quick fixes of the whole of rawURI and returns
 // the rules of the diagnostics they fix.
 func (c *testClient) quickFixes(rawURI string) []string {

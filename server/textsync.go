@@ -96,13 +96,7 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	}
 	changes := s.toChanges(u, params.ContentChanges)
 	if snap.TargetFile != "" || snap.Plain {
-		doc, clamped := snap.Doc.ApplyChanges(changes, s.encoding())
-		s.logRevision(u, version, analysis.Revision{Clamped: clamped}, changes)
-		s.docs.set(u, snap.next(version, doc, nil))
-		if snap.TargetFile != "" {
-			s.ws.bufferChanged(snap.TargetFile, doc.Text())
-			s.refreshDiagnostics() // the stages it builds count as used in every open Dockerfile
-		}
+		s.changeUnindexed(u, snap, version, changes)
 		return nil
 	}
 	rev := analysis.Revise(snap.Index, snap.Doc, changes, s.encoding())
@@ -111,6 +105,19 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	s.scheduleDiagnostics(u)
 	s.scheduleTargetFiles()
 	return nil
+}
+
+// changeUnindexed applies changes to a document that is not a Dockerfile.
+// A file naming targets changes what the open Dockerfiles' stages are
+// used by, so their diagnostics are computed again.
+func (s *Server) changeUnindexed(u uri.URI, snap *Snapshot, version int32, changes []analysis.Change) {
+	doc, clamped := snap.Doc.ApplyChanges(changes, s.encoding())
+	s.logRevision(u, version, analysis.Revision{Clamped: clamped}, changes)
+	s.docs.set(u, snap.next(version, doc, nil))
+	if snap.TargetFile != "" {
+		s.ws.bufferChanged(snap.TargetFile, doc.Text())
+		s.refreshDiagnostics()
+	}
 }
 
 // toChanges converts the content changes for the core; a change of an

@@ -110,12 +110,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 			continue
 		}
 		if filepath.Base(p) == workspace.SettingsFile {
-			go func() { // a rescan: off the connection's read loop
-				s.ws.reload(workspace.DefaultLimits)
-				s.ws.logProblems(s.log)
-				s.logSettings()
-				s.refreshDiagnostics()
-			}()
+			go s.settingsFileChanged() // a rescan: off the connection's read loop
 			continue
 		}
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
@@ -125,4 +120,13 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		s.refreshDiagnostics()
 	}
 	return nil
+}
+
+// settingsFileChanged reads the project's settings files again, with the
+// scan they steer, and rechecks the open documents.
+func (s *Server) settingsFileChanged() {
+	s.ws.reload(workspace.DefaultLimits)
+	s.ws.logProblems(s.log)
+	s.logSettings()
+	s.refreshDiagnostics()
 }
