@@ -27,6 +27,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // Config configures a Server.
@@ -74,12 +75,8 @@ type Server struct {
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
-	// contexts keeps each Dockerfile's build context (buildcontext.go);
-	// watchingIgnores is set once the client reports ignore files'
-	// changes, and contextLoads counts the contexts read, for tests.
-	contexts        contextCache
-	watchingIgnores atomic.Bool
-	contextLoads    atomic.Int64
+	// contexts keeps each Dockerfile's build context (buildcontext.go).
+	contexts workspace.Contexts
 
 	// inflight caps the requests that run at once.
 	inflight *limiter

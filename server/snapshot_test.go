@@ -129,7 +129,7 @@ func TestBuildContextKept(t *testing.T) {
 		}
 		c.quickFixes(df)
 	}
-	if n := c.srv.contextLoads.Load(); n != 1 {
+	if n := c.srv.contexts.Loads(); n != 1 {
 		t.Errorf("the build context was read %d times, want 1", n)
 	}
 	// A client that does not watch files: the change is seen by its stat.
@@ -140,12 +140,12 @@ func TestBuildContextKept(t *testing.T) {
 	if got := c.diagnostics(df, 6); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 15}) {
 		t.Fatalf("diagnostics after the change = %v, want src ignored", got)
 	}
-	if n := c.srv.contextLoads.Load(); n != 2 {
+	if n := c.srv.contexts.Loads(); n != 2 {
 		t.Errorf("the build context was read %d times after a change, want 2", n)
 	}
 
 	// A client that watches: the reported change alone rereads it.
-	c.srv.watchingIgnores.Store(true)
+	c.srv.contexts.Watch()
 	c.settle()
 	seen := len(c.publicationsOf(df))
 	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("nothing\n"), 0o644); err != nil {

@@ -173,7 +173,7 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 		return nil
 	}
 	s.docs.set(u, nil)
-	s.contexts.forget(snap.Path)
+	s.contexts.Forget(snap.Path)
 	s.clearDiagnostics(u, snap.URI)
 	if snap.TargetFile != "" {
 		s.ws.bufferClosed(snap.TargetFile)

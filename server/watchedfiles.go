@@ -90,8 +90,7 @@ func (s *Server) startWorkspace() {
 			s.log.Warn("registering file watchers", zap.Error(err))
 			return
 		}
-		s.watchingIgnores.Store(true)
-		s.contexts.ignoreChanged() // what was kept was not watched
+		s.contexts.Watch()
 	}()
 }
 
@@ -105,7 +104,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		if !ok {
 			continue
 		}
-		if isIgnoreFile(p) {
+		if workspace.IsIgnoreFile(p) {
 			ignores = true
 			continue
 		}
@@ -116,7 +115,7 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
 	}
 	if ignores {
-		s.contexts.ignoreChanged()
+		s.contexts.IgnoreChanged()
 		s.refreshDiagnostics()
 	}
 	return nil
