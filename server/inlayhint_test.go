@@ -36,33 +36,45 @@ func TestParseComfort(t *testing.T) {
 	}
 }
 
+// comfortDoc opens a Dockerfile with one inlay hint and one line to
+// indent, and returns the inlay hint request for the whole of it.
+func (c *testClient) comfortDoc() *protocol.InlayHintParams {
+	const u = "file:///w/Dockerfile"
+	c.open(u, "ARG V=1\nFROM alpine:${V} AS a\nRUN x \\\n y\n", 1)
+	return &protocol.InlayHintParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)},
+		Range:        protocol.Range{End: protocol.Position{Line: 4}},
+	}
+}
+
+// checkComfort checks that the document of params has hints inlay hints
+// and that formatting it indents the continuation line with indent (""
+// keeps the file's own: no edit).
+func (c *testClient) checkComfort(params *protocol.InlayHintParams, hints int, indent string) {
+	c.t.Helper()
+	var got []protocol.InlayHint
+	if err := c.call(protocol.MethodTextDocumentInlayHint, params, &got); err != nil || len(got) != hints {
+		c.t.Errorf("inlay hints: %v, %v; want %d", got, err, hints)
+	}
+	var edits []protocol.TextEdit
+	fp := &protocol.DocumentFormattingParams{TextDocument: params.TextDocument, Options: protocol.FormattingOptions{TabSize: 8}}
+	if err := c.call(protocol.MethodTextDocumentFormatting, fp, &edits); err != nil ||
+		(indent == "" && len(edits) != 0) || (indent != "" && (len(edits) != 1 || edits[0].NewText != indent)) {
+		c.t.Errorf("formatting: %v, %v; want the indentation %q", edits, err, indent)
+	}
+}
+
 // TestComfortSettings checks that the settings pushed turn inlay hints off
 // and that the indentation setting overrides the editor's tab size.
 func TestComfortSettings(t *testing.T) {
 	c := newTestClient(t)
 	c.initialize()
-	const u = "file:///w/Dockerfile"
-	c.open(u, "ARG V=1\nFROM alpine:${V} AS a\nRUN x \\\n y\n", 1)
-	params := &protocol.InlayHintParams{
-		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)},
-		Range:        protocol.Range{End: protocol.Position{Line: 4}},
-	}
-	var hints []protocol.InlayHint
-	if err := c.call(protocol.MethodTextDocumentInlayHint, params, &hints); err != nil || len(hints) != 1 {
-		t.Fatalf("hints on: %v, %v", hints, err)
-	}
+	params := c.comfortDoc()
+	c.checkComfort(params, 1, "")
 	c.notify(protocol.MethodWorkspaceDidChangeConfiguration, &protocol.DidChangeConfigurationParams{
 		Settings: []byte(`{"stagehand": {"inlayHints": {"enabled": false}, "format": {"indent": 2}}}`),
 	})
-	hints = nil
-	if err := c.call(protocol.MethodTextDocumentInlayHint, params, &hints); err != nil || len(hints) != 0 {
-		t.Errorf("hints off: %v, %v", hints, err)
-	}
-	var edits []protocol.TextEdit
-	fp := &protocol.DocumentFormattingParams{TextDocument: params.TextDocument, Options: protocol.FormattingOptions{TabSize: 8}}
-	if err := c.call(protocol.MethodTextDocumentFormatting, fp, &edits); err != nil || len(edits) != 1 || edits[0].NewText != "  " {
-		t.Errorf("formatting with indent 2: %v, %v", edits, err)
-	}
+	c.checkComfort(params, 0, "  ")
 }
 
 // TestComfortSettingsPulledOnce checks that a client that answers
@@ -81,23 +93,11 @@ func TestComfortSettingsPulledOnce(t *testing.T) {
 	c.initializeParams(&protocol.InitializeParams{Capabilities: protocol.ClientCapabilities{
 		Workspace: &protocol.WorkspaceClientCapabilities{Configuration: &yes},
 	}})
+	// The pull ends with a publication of the open document's diagnostics.
+	params := c.comfortDoc()
 	c.waitFor("the pulled settings", func() bool { return !c.srv.settings().InlayHints })
-	const u = "file:///w/Dockerfile"
-	c.open(u, "ARG V=1\nFROM alpine:${V} AS a\nRUN x \\\n y\n", 1)
-	params := &protocol.InlayHintParams{
-		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)},
-		Range:        protocol.Range{End: protocol.Position{Line: 4}},
-	}
 	for range 3 {
-		var hints []protocol.InlayHint
-		if err := c.call(protocol.MethodTextDocumentInlayHint, params, &hints); err != nil || len(hints) != 0 {
-			t.Errorf("hints off: %v, %v", hints, err)
-		}
-		var edits []protocol.TextEdit
-		fp := &protocol.DocumentFormattingParams{TextDocument: params.TextDocument, Options: protocol.FormattingOptions{TabSize: 8}}
-		if err := c.call(protocol.MethodTextDocumentFormatting, fp, &edits); err != nil || len(edits) != 1 || edits[0].NewText != "  " {
-			t.Errorf("formatting with indent 2: %v, %v", edits, err)
-		}
+		c.checkComfort(params, 0, "  ")
 	}
 	if n := asked.Load(); n != 1 {
 		t.Errorf("workspace/configuration asked %d times, want 1", n)
