@@ -52,6 +52,20 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		return out, nil
 	}
 	acts, skips := codeaction.Actions(req)
+	s.logSkips(skips)
+	for i := range acts {
+		if err := ctx.Err(); err != nil {
+			return nil, err // resolving an action may be costly
+		}
+		if ca, ok := s.toCodeAction(snap, &acts[i], params); ok {
+			out = append(out, ca)
+		}
+	}
+	return out, nil
+}
+
+// logSkips logs why producers offered nothing.
+func (s *Server) logSkips(skips []codeaction.Skip) {
 	for _, sk := range skips {
 		if sk.Err != nil {
 			s.log.Error("code action producer failed", zap.String("producer", sk.Producer), zap.Error(sk.Err))
@@ -59,71 +73,74 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			s.log.Debug("code action not offered", zap.String("producer", sk.Producer), zap.String("reason", sk.Reason))
 		}
 	}
-	enc := s.encoding()
-	lazy := s.options().resolveEdits
-	for i := range acts {
-		if err := ctx.Err(); err != nil {
-			return nil, err // resolving an action may be costly
-		}
-		a := &acts[i]
-		kind := protocol.CodeActionKind(a.Kind)
-		ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
-		if a.Preferred {
-			yes := true
-			ca.IsPreferred = &yes
-		}
-		if a.Diagnostic != nil {
-			ca.Diagnostics = []protocol.Diagnostic{matchDiagnostic(snap, a.Diagnostic, params.Context.Diagnostics, enc)}
-		}
-		if a.Lazy != nil && lazy {
-			data, err := json.Marshal(actionData{URI: snap.URI, Version: snap.Version, Range: params.Range, Only: params.Context.Only, ID: a.ID})
-			if err != nil {
-				return nil, err
-			}
-			ca.Data = data
-		} else {
-			edits, err := a.Resolve()
-			if err != nil {
-				s.log.Error("code action failed", zap.String("id", a.ID), zap.Error(err))
-				continue
-			}
-			ca.Edit = s.workspaceEdit(snap, edits, enc)
-		}
-		out = append(out, ca)
+}
+
+// toCodeAction converts a: its edit, or the data to resolve it with later
+// when it is lazy and the client resolves edits. An action whose edit
+// fails is logged and left out.
+func (s *Server) toCodeAction(snap *Snapshot, a *codeaction.Action, params *protocol.CodeActionParams) (*protocol.CodeAction, bool) {
+	kind := protocol.CodeActionKind(a.Kind)
+	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
+	if a.Preferred {
+		ca.IsPreferred = ptr(true)
 	}
-	return out, nil
+	if a.Diagnostic != nil {
+		ca.Diagnostics = []protocol.Diagnostic{matchDiagnostic(snap, a.Diagnostic, params.Context.Diagnostics, s.encoding())}
+	}
+	if a.Lazy != nil && s.options().resolveEdits {
+		data, err := json.Marshal(actionData{URI: snap.URI, Version: snap.Version, Range: params.Range, Only: params.Context.Only, ID: a.ID})
+		ca.Data = data
+		return ca, err == nil
+	}
+	edits, err := a.Resolve()
+	if err != nil {
+		s.log.Error("code action failed", zap.String("id", a.ID), zap.Error(err))
+		return nil, false
+	}
+	ca.Edit = s.documentEdit(snap, edits)
+	return ca, true
 }
 
 // CodeActionResolve computes the edit of an action CodeAction left lazy.
 // An action of an older version of the document is refused: its edit would
 // apply to text that is no longer there.
 func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAction) (*protocol.CodeAction, error) {
-	var data actionData
-	if err := json.Unmarshal(params.Data, &data); err != nil || data.ID == "" {
-		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action without resolve data")
-	}
-	snap, err := s.snapshot(ctx, uri.URI(data.URI))
+	snap, a, err := s.lazyAction(ctx, params.Data)
 	if err != nil {
 		return nil, err
-	}
-	if snap.Version != data.Version {
-		return nil, protocol.ErrContentModified
-	}
-	req, ok := s.actionRequest(snap, data.Range, data.Only, protocol.CodeActionTriggerKindInvoked)
-	if !ok {
-		return nil, protocol.ErrContentModified
-	}
-	a, err := codeaction.Find(req, data.ID)
-	if err != nil {
-		return nil, jsonrpc2.Errorf(protocol.CodeContentModified, "%v", err)
 	}
 	edits, err := a.Resolve()
 	if err != nil {
 		return nil, err
 	}
 	res := *params
-	res.Edit = s.workspaceEdit(snap, edits, s.encoding())
+	res.Edit = s.documentEdit(snap, edits)
 	return &res, nil
+}
+
+// lazyAction finds the action that CodeAction left lazy with raw as its
+// data, in the same version of the document.
+func (s *Server) lazyAction(ctx context.Context, raw []byte) (*Snapshot, *codeaction.Action, error) {
+	var data actionData
+	if err := json.Unmarshal(raw, &data); err != nil || data.ID == "" {
+		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action without resolve data")
+	}
+	snap, err := s.snapshot(ctx, uri.URI(data.URI))
+	if err != nil {
+		return nil, nil, err
+	}
+	if snap.Version != data.Version {
+		return nil, nil, protocol.ErrContentModified
+	}
+	req, ok := s.actionRequest(snap, data.Range, data.Only, protocol.CodeActionTriggerKindInvoked)
+	if !ok {
+		return nil, nil, protocol.ErrContentModified
+	}
+	a, err := codeaction.Find(req, data.ID)
+	if err != nil {
+		return nil, nil, jsonrpc2.Errorf(protocol.CodeContentModified, "%v", err)
+	}
+	return snap, a, nil
 }
 
 // actionRequest builds the codeaction request for a range of snap.
@@ -133,7 +150,7 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		return nil, false
 	}
 	span, _ := fromRange(snap.Doc, r, s.encoding())
-	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.URI)}
+	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.Path)}
 	for _, k := range only {
 		req.Only = append(req.Only, codeaction.Kind(k))
 	}
@@ -141,7 +158,8 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 		req.Trigger = codeaction.Automatic
 	}
 	if wantsQuickFixes(req.Only) {
-		req.Diagnostics = codeaction.FromRules(s.diagnose(ix, s.documentRules(snap)))
+		// The fixes of the diagnostics published for this version.
+		req.Diagnostics = codeaction.FromRules(s.diagnostics(snap).found)
 	}
 	return req, true
 }
@@ -177,24 +195,9 @@ func matchDiagnostic(snap *Snapshot, d *codeaction.Diagnostic, sent []protocol.D
 	}
 }
 
-// workspaceEdit converts edits of snap: versioned documentChanges when the
-// client takes them, so that it refuses them on a newer text; plain
-// changes otherwise.
-func (s *Server) workspaceEdit(snap *Snapshot, edits []analysis.Edit, enc analysis.Encoding) *protocol.WorkspaceEdit {
-	tes := make([]protocol.TextEdit, len(edits))
-	for i, e := range edits {
-		tes[i] = protocol.TextEdit{Range: toRange(snap.Doc, e.Span, enc), NewText: e.Text}
-	}
-	u := uri.URI(snap.URI)
-	if !s.options().documentChanges {
-		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: tes}}
-	}
+// documentEdit converts edits of snap, versioned when the client takes
+// documentChanges.
+func (s *Server) documentEdit(snap *Snapshot, edits []analysis.Edit) *protocol.WorkspaceEdit {
 	v := snap.Version
-	tde := &protocol.TextDocumentEdit{TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
-		TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: &v,
-	}}
-	for i := range tes {
-		tde.Edits = append(tde.Edits, &tes[i])
-	}
-	return &protocol.WorkspaceEdit{DocumentChanges: []protocol.DocumentChange{tde}}
+	return s.workspaceEdit([]fileEdits{{uri: uri.URI(snap.URI), version: &v, edits: toTextEdits(snap.Doc, edits, s.encoding())}})
 }

@@ -27,7 +27,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	enc := s.encoding()
 	lenses := ix.Lenses()
 	out := make([]protocol.CodeLens, 0, len(lenses))
-	path, onDisk := docPath(snap.URI)
+	path, onDisk := snap.Path, snap.Path != ""
 	for _, l := range lenses {
 		r := toRange(snap.Doc, l.Span, enc)
 		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})

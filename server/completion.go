@@ -39,39 +39,49 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if !ok {
 		return list, nil
 	}
-	enc := s.encoding()
+	off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
 	opts := s.options()
-	snippets, lazy, markdown := opts.snippets, opts.resolveDocs, opts.completionMarkdown
-	off, _ := fromPosition(snap.Doc, params.Position, enc)
-	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
-	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
+	items := completion.Complete(ix, off, completion.Options{Snippets: opts.snippets, LazyStageDocs: opts.resolveDocs})
+	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
 	for _, it := range items {
-		ci := protocol.CompletionItem{
-			Label:            it.Label,
-			Kind:             completionKind(it.Kind),
-			SortText:         protocol.NewOptional(it.SortText),
-			InsertTextFormat: protocol.InsertTextFormatPlainText,
-			TextEdit:         &protocol.TextEdit{Range: toRange(snap.Doc, it.Edit, enc), NewText: it.InsertText},
-		}
-		if it.Detail != "" {
-			ci.Detail = protocol.NewOptional(it.Detail)
-		}
-		if it.Documentation != "" {
-			if markdown {
-				ci.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: it.Documentation}
-			} else {
-				ci.Documentation = protocol.String(it.Documentation)
-			}
-		}
-		if it.Snippet && snippets {
-			ci.InsertTextFormat = protocol.InsertTextFormatSnippet
-		}
-		if lazy && it.Kind == completion.Stage {
-			ci.Data, _ = json.Marshal(stageItemData{URI: params.TextDocument.URI, Stage: it.Stage})
-		}
-		list.Items = append(list.Items, ci)
+		list.Items = append(list.Items, s.toCompletionItem(snap, it, params.TextDocument.URI))
 	}
 	return list, nil
+}
+
+// toCompletionItem converts it, an item of snap's document u, for the
+// client's options.
+func (s *Server) toCompletionItem(snap *Snapshot, it completion.Item, u uri.URI) protocol.CompletionItem {
+	opts := s.options()
+	ci := protocol.CompletionItem{
+		Label:            it.Label,
+		Kind:             completionKind(it.Kind),
+		SortText:         protocol.NewOptional(it.SortText),
+		InsertTextFormat: protocol.InsertTextFormatPlainText,
+		TextEdit:         &protocol.TextEdit{Range: toRange(snap.Doc, it.Edit, s.encoding()), NewText: it.InsertText},
+	}
+	if it.Detail != "" {
+		ci.Detail = protocol.NewOptional(it.Detail)
+	}
+	if it.Documentation != "" {
+		ci.Documentation = s.completionDoc(it.Documentation)
+	}
+	if it.Snippet && opts.snippets {
+		ci.InsertTextFormat = protocol.InsertTextFormatSnippet
+	}
+	if opts.resolveDocs && it.Kind == completion.Stage {
+		ci.Data, _ = json.Marshal(stageItemData{URI: u, Stage: it.Stage})
+	}
+	return ci
+}
+
+// completionDoc is an item's documentation, as markdown when the client
+// takes it.
+func (s *Server) completionDoc(doc string) protocol.InlayHintTooltip {
+	if s.options().completionMarkdown {
+		return &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: doc}
+	}
+	return protocol.String(doc)
 }
 
 // stageItemData identifies a stage item's stage for completionItem/resolve.
@@ -96,11 +106,7 @@ func (s *Server) CompletionResolve(ctx context.Context, item *protocol.Completio
 		return item, nil
 	}
 	if doc := completion.StageDoc(ix, data.Stage); doc != "" {
-		if s.options().completionMarkdown {
-			item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: doc}
-		} else {
-			item.Documentation = protocol.String(doc)
-		}
+		item.Documentation = s.completionDoc(doc)
 	}
 	return item, nil
 }

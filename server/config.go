@@ -14,52 +14,102 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
-// Settings is the "stagehand" configuration section, as clients send it in
-// initializationOptions, answer workspace/configuration with, or push in
-// workspace/didChangeConfiguration:
+// Settings is everything the "stagehand" configuration section sets, as
+// clients send it in initializationOptions, answer workspace/configuration
+// with, or push in workspace/didChangeConfiguration:
 //
 //	{"rules": {"UnusedStage": "warning", "JSONArgsRecommended": "off"},
-//	 "targets": ["dev", "test"]}
+//	 "targets": ["dev", "test"],
+//	 "inlayHints": {"enabled": false}, "format": {"indent": 2, "shell": true}}
+//
+// parseSettings makes one; the server keeps the current one and swaps it
+// whole when the settings change (at initialize, after the pull that
+// follows initialized, and on didChangeConfiguration), so that a request
+// reads it without a lock and without asking the client. A project's
+// settings file (.stagehand.yaml) is merged under Rules per document
+// (workspaceState.rulesFor): it belongs to a folder, not to the editor.
 type Settings struct {
+	// Rules is the editor's layer of the rules' configuration: severities
+	// and the stages built besides the last one.
+	Rules *rules.Config
+	// InlayHints turns inlay hints on; they are on by default.
+	InlayHints bool
+	// Format is the formatter's settings.
+	Format FormatSettings
+}
+
+// FormatSettings are the "format" settings.
+type FormatSettings struct {
+	Indent int  // the indentation width; 0 keeps the file's own, else the editor's tab size
+	Shell  bool // also format RUN scripts
+}
+
+// defaultSettings hold until the client sends any.
+var defaultSettings = &Settings{Rules: &rules.Config{}, InlayHints: true}
+
+// section is the JSON shape of the section; each key is read on its own,
+// so that a mistake in one leaves the others in force.
+type section struct {
 	// Rules sets rules' severities: off, hint, information, warning, error.
-	Rules map[string]string `json:"rules,omitempty"`
+	Rules map[string]string `json:"rules"`
 	// Targets names the stages built besides the last one.
-	Targets []string `json:"targets,omitempty"`
+	Targets    []string `json:"targets"`
+	InlayHints struct {
+		Enabled *bool `json:"enabled"`
+	} `json:"inlayHints"`
+	Format struct {
+		Indent int  `json:"indent"`
+		Shell  bool `json:"shell"`
+	} `json:"format"`
 }
 
 // configSection is the section the server asks the client for.
 const configSection = "stagehand"
 
 // parseSettings reads settings in any of the shapes clients send: the
-// section itself, or an object holding it under "stagehand". Unknown rules
-// and severities are reported, not fatal.
-func parseSettings(raw []byte) (*rules.Config, []error) {
-	cfg := &rules.Config{}
+// section itself, an object holding it under "stagehand", or flattened
+// "stagehand.rules" keys. Unknown rules and severities, and keys of the
+// wrong type, are reported and left at their defaults, not fatal.
+func parseSettings(raw []byte) (*Settings, []error) {
+	st := *defaultSettings
 	if len(raw) == 0 || string(raw) == "null" {
-		return cfg, nil
+		return &st, nil
 	}
 	var wrapped map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return cfg, []error{fmt.Errorf("settings: %w", err)}
+		return &st, []error{fmt.Errorf("settings: %w", err)}
 	}
 	if inner, ok := wrapped[configSection]; ok {
-		raw = inner
+		wrapped = nil
+		if err := json.Unmarshal(inner, &wrapped); err != nil {
+			return &st, []error{fmt.Errorf("settings: %w", err)}
+		}
 	} else if flat := flatSection(wrapped); flat != nil {
-		raw = flat
+		wrapped = flat
 	}
-	var st Settings
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return cfg, []error{fmt.Errorf("settings: %w", err)}
+	var sec section
+	var errs []error
+	for _, key := range []string{"rules", "targets", "inlayHints", "format"} {
+		v, ok := wrapped[key]
+		if !ok {
+			continue
+		}
+		one, _ := json.Marshal(map[string]json.RawMessage{key: v})
+		if err := json.Unmarshal(one, &sec); err != nil {
+			errs = append(errs, fmt.Errorf("settings: %s: %w", key, err))
+		}
 	}
 	// The same checks as the project's settings file.
-	l, errs := (&workspace.Settings{Rules: st.Rules, Targets: st.Targets}).Layer("settings")
-	cfg.Severity, cfg.Targets = l.Severity, l.Targets
-	return cfg, errs
+	l, lerrs := (&workspace.Settings{Rules: sec.Rules, Targets: sec.Targets}).Layer("settings")
+	st.Rules = &rules.Config{Severity: l.Severity, Targets: l.Targets}
+	st.InlayHints = sec.InlayHints.Enabled == nil || *sec.InlayHints.Enabled
+	st.Format = FormatSettings{Indent: sec.Format.Indent, Shell: sec.Format.Shell}
+	return &st, append(errs, lerrs...)
 }
 
-// flatSection gathers "stagehand.rules" and "stagehand.targets" keys, as
-// clients that flatten settings send them, into a section.
-func flatSection(m map[string]json.RawMessage) []byte {
+// flatSection gathers "stagehand.rules", "stagehand.targets" and the like,
+// as clients that flatten settings send them, into a section.
+func flatSection(m map[string]json.RawMessage) map[string]json.RawMessage {
 	section := map[string]json.RawMessage{}
 	for k, v := range m {
 		if name, ok := strings.CutPrefix(k, configSection+"."); ok {
@@ -69,27 +119,31 @@ func flatSection(m map[string]json.RawMessage) []byte {
 	if len(section) == 0 {
 		return nil
 	}
-	b, _ := json.Marshal(section)
-	return b
+	return section
 }
 
-// setSettings makes raw the server's configuration.
+// setSettings makes raw the server's settings.
 func (s *Server) setSettings(raw []byte) {
-	cfg, errs := parseSettings(raw)
+	st, errs := parseSettings(raw)
 	for _, err := range errs {
 		s.log.Warn("ignoring part of the configuration", zap.Error(err))
 	}
-	s.mu.Lock()
-	s.rulesCfg = cfg
-	s.configGen++
-	s.mu.Unlock()
+	s.current.Store(st)
 	s.logSettings()
+}
+
+// settings returns the settings in force.
+func (s *Server) settings() *Settings {
+	if st := s.current.Load(); st != nil {
+		return st
+	}
+	return defaultSettings
 }
 
 // logSettings logs each setting in force with the source that won, the
 // editor's settings or a project settings file, as `check --verbose` says.
 func (s *Server) logSettings() {
-	editor, _ := s.rulesConfig()
+	editor := s.settings().Rules
 	proj := s.ws.proj.Load()
 	for _, root := range proj.Roots {
 		file, _ := proj.Settings(root).Layer(filepath.Join(root, workspace.SettingsFile))
@@ -98,16 +152,6 @@ func (s *Server) logSettings() {
 			s.log.Info("setting", zap.String("root", root), zap.String("value", o.String()))
 		}
 	}
-}
-
-// rulesConfig returns the current configuration and its generation.
-func (s *Server) rulesConfig() (*rules.Config, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.rulesCfg == nil {
-		return &rules.Config{}, s.configGen
-	}
-	return s.rulesCfg, s.configGen
 }
 
 // pullConfiguration asks the client for the stagehand section and applies

@@ -237,9 +237,9 @@ func TestParseSettingsShapes(t *testing.T) {
 		`{"targets": ["dev"], "rules": {"UnusedStage": "warning"}}`,
 		`{"stagehand.targets": ["dev"], "stagehand.rules": {"UnusedStage": "warning"}}`,
 	} {
-		cfg, errs := parseSettings([]byte(raw))
-		if len(errs) > 0 || !slices.Equal(cfg.Targets, []string{"dev"}) || cfg.Severity["UnusedStage"].String() != "warning" {
-			t.Errorf("%s: %+v %v", raw, cfg, errs)
+		st, errs := parseSettings([]byte(raw))
+		if len(errs) > 0 || !slices.Equal(st.Rules.Targets, []string{"dev"}) || st.Rules.Severity["UnusedStage"].String() != "warning" {
+			t.Errorf("%s: %+v %v", raw, st.Rules, errs)
 		}
 	}
 	if _, errs := parseSettings([]byte(`{"rules": {"UnusedStage": "loud"}}`)); len(errs) != 1 {

@@ -32,18 +32,23 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	if p.ix == nil {
 		return nil, nil
 	}
-	spans := p.ix.Definitions(p.off)
-	switch len(spans) {
+	switch locs := p.locations(p.ix.Definitions(p.off)); len(locs) {
 	case 0:
 		return nil, nil
 	case 1:
-		return &protocol.Location{URI: p.uri, Range: toRange(p.doc, spans[0], p.enc)}, nil
+		return &locs[0], nil
+	default:
+		return locs, nil
 	}
+}
+
+// locations converts spans of p's document.
+func (p position) locations(spans []analysis.Span) protocol.LocationSlice {
 	locs := make(protocol.LocationSlice, len(spans))
 	for i, sp := range spans {
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, sp, p.enc)}
 	}
-	return locs, nil
+	return locs
 }
 
 // position is a request's place in an open document, with what the

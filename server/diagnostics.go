@@ -132,14 +132,13 @@ func (p *publisher) run() {
 	if !ok || p.stopped.Load() {
 		return
 	}
-	inputs := p.s.inputs.Load()
-	diags := p.s.diagnostics(snap)
+	set := p.s.diagnostics(snap)
 
 	p.smu.Lock()
 	defer p.smu.Unlock()
 	// A newer text, or newer settings or workspace (refreshDiagnostics has
 	// then scheduled the run that will publish), makes these stale.
-	if cur, ok := p.s.docs.get(p.u); !ok || cur != snap || p.stopped.Load() || p.s.inputs.Load() != inputs {
+	if cur, ok := p.s.docs.get(p.u); !ok || cur != snap || p.stopped.Load() || p.s.inputs.Load() != set.inputs {
 		return
 	}
 	if p.sent && snap.Version < p.last {
@@ -148,7 +147,7 @@ func (p *publisher) run() {
 	p.s.publish(&protocol.PublishDiagnosticsParams{
 		URI:         uri.URI(snap.URI),
 		Version:     protocol.NewOptional(snap.Version),
-		Diagnostics: diags,
+		Diagnostics: set.published,
 	})
 	p.sent, p.last = true, snap.Version
 	if snap.Doc.Len() > largeDocument {
@@ -162,45 +161,81 @@ func (s *Server) publish(params *protocol.PublishDiagnosticsParams) {
 	}
 }
 
-// diagnostics computes snap's diagnostics as protocol values. A panic in
-// the analysis is logged and gives none.
-func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
+// diagSet is a snapshot's diagnostics for one state of the inputs besides
+// its text: the rules' findings, with their fixes, and the same converted
+// for the client. What is published (or pulled) and what code actions
+// read is this one value.
+type diagSet struct {
+	inputs    uint64 // s.inputs when they were computed
+	found     []rules.Diagnostic
+	published []protocol.Diagnostic
+}
+
+// diagMemo keeps a snapshot's diagSet. Its lock is held while the set is
+// computed, so that a code action asking while the publisher computes
+// waits for the same set instead of running the rules again.
+type diagMemo struct {
+	mu  sync.Mutex
+	set *diagSet
+}
+
+// diagnostics returns snap's diagnostics, computing them once per version
+// of the document and state of the other inputs.
+func (s *Server) diagnostics(snap *Snapshot) *diagSet {
+	inputs := s.inputs.Load()
+	m := snap.memo
+	if m == nil || snap.TargetFile != "" {
+		// A file naming targets is judged against the open Dockerfiles'
+		// text too, which changes without a new version of it.
+		return s.computeDiagnostics(snap, inputs)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.set == nil || m.set.inputs != inputs {
+		m.set = s.computeDiagnostics(snap, inputs)
+	}
+	return m.set
+}
+
+// computeDiagnostics computes snap's diagnostics. A panic in the analysis
+// is logged and gives none.
+func (s *Server) computeDiagnostics(snap *Snapshot, inputs uint64) (set *diagSet) {
+	set = &diagSet{inputs: inputs, published: []protocol.Diagnostic{}}
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("computing diagnostics panicked", zap.String("uri", snap.URI), zap.Any("panic", r), zap.Stack("stack"))
-			out = []protocol.Diagnostic{}
+			set = &diagSet{inputs: inputs, published: []protocol.Diagnostic{}}
 		}
 	}()
-	out = []protocol.Diagnostic{}
 	if snap.TargetFile != "" {
-		out = append(out, s.targetDiagnostics(snap.Doc, snap.TargetFile)...)
-		return append(out, s.buildArgDiagnostics(snap.Doc, snap.TargetFile)...)
+		set.published = append(set.published, s.targetDiagnostics(snap.Doc, snap.TargetFile)...)
+		set.published = append(set.published, s.buildArgDiagnostics(snap.Doc, snap.TargetFile)...)
+		return set
 	}
 	ix, ok := snap.Current()
 	if !ok {
-		return out // the analysis failed on this text and logged why
+		return set // the analysis failed on this text and logged why, or it is not a Dockerfile
 	}
-	if p, ok := docPath(snap.URI); ok && s.ws.ignored(p) {
-		return out // the project's settings file leaves it out, as check does
+	if snap.Path != "" && s.ws.ignored(snap.Path) {
+		return set // the project's settings file leaves it out, as check does
 	}
-	cfg := s.documentRules(snap)
+	set.found = s.diagnose(ix, s.documentRules(snap))
 	enc := s.encoding()
-	doc := snap.Doc
-	for _, d := range s.diagnose(ix, cfg) {
-		out = append(out, toDiagnostic(doc, snap.URI, d, enc))
+	for _, d := range set.found {
+		set.published = append(set.published, toDiagnostic(snap.Doc, snap.URI, d, enc))
 	}
-	return out
+	return set
 }
 
 // documentRules is the rules' configuration for one document: the settings,
 // the .dockerignore beside it, and the stages the workspace builds from it.
 func (s *Server) documentRules(snap *Snapshot) *rules.Config {
-	base, _ := s.rulesConfig()
-	if p, ok := docPath(snap.URI); ok {
-		base = s.ws.rulesFor(p, base) // the project's settings file, under the editor's
+	base := s.settings().Rules
+	if snap.Path != "" {
+		base = s.ws.rulesFor(snap.Path, base) // the project's settings file, under the editor's
 	}
 	cfg := *base
-	cfg.Context = s.buildContext(snap.URI)
+	cfg.Context = s.buildContext(snap.Path)
 	cfg.Ignore = cfg.Context.Ignore // the context's .dockerignore, as BuildKit picks it
 	cfg.Cache = snap.Rules
 	// Stages that Compose, Bake, workflows or scripts build are used.

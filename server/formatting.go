@@ -54,13 +54,7 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 	if !ok {
 		return nil, nil
 	}
-	c := s.comfort(ctx).Format
+	c := s.settings().Format
 	opts := analysis.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
-	enc := s.encoding()
-	edits := run(ix, opts)
-	out := make([]protocol.TextEdit, len(edits))
-	for i, e := range edits {
-		out[i] = protocol.TextEdit{Range: toRange(snap.Doc, e.Span, enc), NewText: e.Text}
-	}
-	return out, nil
+	return toTextEdits(snap.Doc, run(ix, opts), s.encoding()), nil
 }

@@ -23,35 +23,32 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 		return nil, err
 	}
 	ix, ok := snap.Current()
-	if !ok || !s.comfort(ctx).inlayHints() {
+	if !ok || !s.settings().InlayHints {
 		return nil, nil
 	}
-	enc := s.encoding()
-	sp, _ := fromRange(snap.Doc, params.Range, enc)
-	hints := ix.InlayHints(sp)
-	out := make([]protocol.InlayHint, 0, len(hints))
-	pad := true
-	for _, h := range hints {
-		out = append(out, protocol.InlayHint{
-			Position:    toPosition(snap.Doc, h.Off, enc),
-			Label:       protocol.String(h.Label),
-			Tooltip:     protocol.String(h.Tooltip),
-			PaddingLeft: &pad,
-		})
+	sp, _ := fromRange(snap.Doc, params.Range, s.encoding())
+	out := []protocol.InlayHint{}
+	for _, h := range ix.InlayHints(sp) {
+		out = append(out, s.toInlayHint(snap, h.Off, h.Label, h.Tooltip))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err // before walking the build context
 	}
-	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.URI)) {
-		out = append(out, protocol.InlayHint{
-			Position:    toPosition(snap.Doc, sp.End, enc),
-			Label:       protocol.String("not in the build context"),
-			Tooltip:     protocol.String("No such file or folder beside the Dockerfile"),
-			PaddingLeft: &pad,
-		})
+	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.Path)) {
+		out = append(out, s.toInlayHint(snap, sp.End, "not in the build context", "No such file or folder beside the Dockerfile"))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return positionLess(out[i].Position, out[j].Position) })
 	return out, nil
+}
+
+// toInlayHint converts a hint at off in snap.
+func (s *Server) toInlayHint(snap *Snapshot, off int, label, tooltip string) protocol.InlayHint {
+	return protocol.InlayHint{
+		Position:    toPosition(snap.Doc, off, s.encoding()),
+		Label:       protocol.String(label),
+		Tooltip:     protocol.String(tooltip),
+		PaddingLeft: ptr(true),
+	}
 }
 
 func positionLess(a, b protocol.Position) bool {

@@ -21,11 +21,26 @@ func toRange(doc *analysis.Document, sp analysis.Span, enc analysis.Encoding) pr
 	return protocol.Range{Start: toPosition(doc, sp.Start, enc), End: toPosition(doc, sp.End, enc)}
 }
 
+// toTextEdits converts edits of doc to protocol text edits.
+func toTextEdits(doc *analysis.Document, edits []analysis.Edit, enc analysis.Encoding) []protocol.TextEdit {
+	out := make([]protocol.TextEdit, len(edits))
+	for i, e := range edits {
+		out[i] = protocol.TextEdit{Range: toRange(doc, e.Span, enc), NewText: e.Text}
+	}
+	return out
+}
+
 // fromPosition converts a protocol position to a byte offset in doc.
 // Positions past the end of a line or of the document are clamped, as the
 // protocol asks; clamped reports whether that happened.
 func fromPosition(doc *analysis.Document, p protocol.Position, enc analysis.Encoding) (off int, clamped bool) {
-	return doc.Offset(analysis.Position{Line: int(p.Line), Col: int(p.Character)}, enc)
+	return doc.Offset(fromProtocol(p), enc)
+}
+
+// fromProtocol converts a protocol position to the core's, which counts
+// columns in the same encoding.
+func fromProtocol(p protocol.Position) analysis.Position {
+	return analysis.Position{Line: int(p.Line), Col: int(p.Character)}
 }
 
 // fromRange converts a protocol range to a span of doc, clamping as

@@ -65,9 +65,35 @@ func fixMarker(m *marker) {
 			return
 		}
 		m.golden(string(name), text)
+		sameAsQuickFix(m, d, chosen.Title, text)
 		return
 	}
 	m.errorf("no unclaimed %s diagnostic on line %d", rule, m.target+1)
+}
+
+// sameAsQuickFix checks that the quick fix offered for d, the published
+// diagnostic, is the fix its data carries: the code actions read the same
+// diagnostics as were published.
+func sameAsQuickFix(m *marker, d protocol.Diagnostic, title, want string) {
+	acts, err := codeActions(m.run.client, m.file.uri, d.Range, []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}, protocol.CodeActionTriggerKindInvoked)
+	if err != nil {
+		m.errorf("textDocument/codeAction: %v", err)
+		return
+	}
+	code, _ := d.Code.(protocol.String)
+	var titles []string
+	for _, a := range acts {
+		titles = append(titles, a.Title)
+		if a.Title != title || len(a.Diagnostics) != 1 || a.Diagnostics[0].Code != string(code) {
+			continue
+		}
+		got, err := applyWire(m.file.doc, a.Edit.edits(m.file.uri))
+		if err != nil || got != want {
+			m.errorf("the quick fix %q gives %q (%v), the published fix %q", title, got, err, want)
+		}
+		return
+	}
+	m.errorf("no quick fix %q for the published %s among %q", title, code, titles)
 }
 
 func fixTitles(d DiagnosticData) []string {

@@ -23,20 +23,20 @@ func (s *Server) pullMode() bool { return s.options().pullDiagnostics }
 
 // Diagnostic answers textDocument/diagnostic with the diagnostics of the
 // document as the request sees it. The result id names the version and the
-// configuration, so an unchanged document is answered "unchanged".
+// inputs besides the text (settings, workspace), so an unchanged document is answered "unchanged".
 func (s *Server) Diagnostic(ctx context.Context, params *protocol.DocumentDiagnosticParams) (protocol.DocumentDiagnosticReport, error) {
 	snap, err := s.snapshot(ctx, params.TextDocument.URI)
 	if err != nil {
 		return nil, err
 	}
-	_, gen := s.rulesConfig()
-	id := fmt.Sprintf("%d/%d", snap.Version, gen)
+	set := s.diagnostics(snap)
+	id := fmt.Sprintf("%d/%d", snap.Version, set.inputs)
 	if params.PreviousResultID != nil && *params.PreviousResultID == id {
 		return &protocol.RelatedUnchangedDocumentDiagnosticReport{
 			UnchangedDocumentDiagnosticReport: protocol.UnchangedDocumentDiagnosticReport{Kind: "unchanged", ResultID: id},
 		}, nil
 	}
 	return &protocol.RelatedFullDocumentDiagnosticReport{
-		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: s.diagnostics(snap)},
+		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: set.published},
 	}, nil
 }

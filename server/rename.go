@@ -44,31 +44,39 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
-	tes := make([]protocol.TextEdit, len(edits))
-	for i, e := range edits {
-		tes[i] = protocol.TextEdit{Range: toRange(p.doc, e.Span, p.enc), NewText: e.Text}
-	}
 	version := p.snap.Version
-	files := []fileEdits{{uri: p.uri, version: &version, edits: tes}}
-	// The Compose, Bake, workflow and script files that build the stage.
+	files := []fileEdits{{uri: p.uri, version: &version, edits: toTextEdits(p.doc, edits, p.enc)}}
+	return s.workspaceEdit(s.targetRenames(files, p, params.NewName)), nil
+}
+
+// targetRenames adds to files the renames of the stage at p in the Compose,
+// Bake, workflow and script files that build it.
+func (s *Server) targetRenames(files []fileEdits, p position, newName string) []fileEdits {
 	for _, t := range s.stageTargets(p) {
 		doc, u, v, ok := s.targetDoc(t)
 		if !ok {
 			continue
 		}
-		te := protocol.TextEdit{Range: toRange(doc, t.Span, p.enc), NewText: params.NewName}
+		te := protocol.TextEdit{Range: toRange(doc, t.Span, p.enc), NewText: newName}
 		if last := &files[len(files)-1]; last.uri == u {
 			last.edits = append(last.edits, te)
 		} else {
 			files = append(files, fileEdits{uri: u, version: v, edits: []protocol.TextEdit{te}})
 		}
 	}
+	return files
+}
+
+// workspaceEdit converts the edits of files: versioned documentChanges
+// when the client takes them, so that it refuses them on a newer text;
+// plain changes otherwise.
+func (s *Server) workspaceEdit(files []fileEdits) *protocol.WorkspaceEdit {
 	if !s.options().documentChanges {
 		changes := map[uri.URI][]protocol.TextEdit{}
 		for _, f := range files {
 			changes[f.uri] = append(changes[f.uri], f.edits...)
 		}
-		return &protocol.WorkspaceEdit{Changes: changes}, nil
+		return &protocol.WorkspaceEdit{Changes: changes}
 	}
 	var dcs []protocol.DocumentChange
 	for _, f := range files {
@@ -84,7 +92,7 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 			Edits: elems,
 		})
 	}
-	return &protocol.WorkspaceEdit{DocumentChanges: dcs}, nil
+	return &protocol.WorkspaceEdit{DocumentChanges: dcs}
 }
 
 // fileEdits are the edits of a rename in one file; version is nil for a

@@ -27,6 +27,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // Config configures a Server.
@@ -67,15 +68,15 @@ type Server struct {
 
 	// diagnose computes a document's diagnostics; tests replace it.
 	diagnose func(*analysis.Index, *rules.Config) []rules.Diagnostic
-	// rulesCfg is the configuration of the rules (guarded by mu), and
-	// configGen counts its changes.
-	rulesCfg  *rules.Config
-	configGen int
+	// current is the settings in force (config.go); nil until initialize.
+	current atomic.Pointer[Settings]
 	// ws is what the workspace around the documents holds: the targets
 	// Compose, Bake, workflows and scripts name.
 	ws *workspaceState
 	// roots are the workspace folders the client named at initialize.
 	roots []string
+	// contexts keeps each Dockerfile's build context (buildcontext.go).
+	contexts workspace.Contexts
 
 	// inflight caps the requests that run at once.
 	inflight *limiter

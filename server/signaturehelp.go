@@ -33,6 +33,12 @@ func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHe
 	if !ok {
 		return nil, nil
 	}
+	return toSignatureHelp(sig), nil
+}
+
+// toSignatureHelp converts sig, with its parameters' labels counted in
+// UTF-16 as the protocol counts them.
+func toSignatureHelp(sig analysis.Signature) *protocol.SignatureHelp {
 	info := protocol.SignatureInformation{
 		Label:         sig.Label,
 		Documentation: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: sig.Doc + "\n\n[Reference](" + sig.URL + ")"},
@@ -47,8 +53,7 @@ func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHe
 	if sig.Active >= 0 {
 		info.ActiveParameter = protocol.NewNullable(uint32(sig.Active))
 	}
-	active := uint32(0)
-	return &protocol.SignatureHelp{Signatures: []protocol.SignatureInformation{info}, ActiveSignature: &active}, nil
+	return &protocol.SignatureHelp{Signatures: []protocol.SignatureInformation{info}, ActiveSignature: ptr(uint32(0))}
 }
 
 // labelColumn converts a byte offset in a label to the UTF-16 offset the

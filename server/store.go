@@ -13,9 +13,12 @@ import (
 )
 
 // Snapshot is one version of an open document. It is immutable and may be
-// shared with any number of concurrent requests.
+// shared with any number of concurrent requests; what they all need of it
+// is computed once: its path here, its build context per folder
+// (buildcontext.go), its diagnostics in memo (diagnostics.go).
 type Snapshot struct {
 	URI     string // as the client sent it; publish under this
+	Path    string // the file's path; "" when the URI is not a file's
 	Version int32
 	Doc     *analysis.Document // the text, always the client's
 	// Index is the index of Doc, unless the analysis failed on it; it is
@@ -26,10 +29,29 @@ type Snapshot struct {
 	// Bake, a workflow, a script) rather than a Dockerfile; such a document
 	// has no Index, and Stagehand answers in it only at its targets.
 	TargetFile string
+	// Plain is a file an editor attached the server to that is neither a
+	// Dockerfile nor a file naming targets (any YAML, say): it has no
+	// Index, and the server leaves it alone.
+	Plain bool
 	// Rules keeps the local rules' findings for the instructions that did
 	// not change from one version of the document to the next. It is the
 	// document's own, so that closing the document frees it.
 	Rules *rules.Cache
+
+	memo *diagMemo // this version's diagnostics, computed once
+}
+
+// init makes snap ready to be stored.
+func (snap *Snapshot) init() *Snapshot {
+	snap.memo = &diagMemo{}
+	return snap
+}
+
+// next returns the snapshot of a new version of the same document.
+func (snap *Snapshot) next(version int32, doc *analysis.Document, ix *analysis.Index) *Snapshot {
+	n := *snap
+	n.Version, n.Doc, n.Index = version, doc, ix
+	return n.init()
 }
 
 // Current returns the index of the snapshot's text, if the analysis

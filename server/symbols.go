@@ -89,15 +89,7 @@ func (s *Server) documentSymbols(snap *Snapshot, ix *analysis.Index, enc analysi
 	var walk func([]analysis.Symbol, string)
 	walk = func(syms []analysis.Symbol, container string) {
 		for _, sym := range syms {
-			info := protocol.SymbolInformation{
-				BaseSymbolInformation: protocol.BaseSymbolInformation{Name: sym.Name, Kind: symbolKinds[sym.Kind]},
-				Location:              protocol.Location{URI: uri.URI(snap.URI), Range: toRange(snap.Doc, sym.Span, enc)},
-			}
-			if container != "" {
-				c := container
-				info.ContainerName = &c
-			}
-			flat = append(flat, info)
+			flat = append(flat, symbolInfo(snap, sym.Name, sym.Kind, sym.Span, container, enc))
 			walk(sym.Children, sym.Name)
 		}
 	}
@@ -248,24 +240,24 @@ func (s *Server) Symbols(ctx context.Context, params *protocol.WorkspaceSymbolPa
 			continue
 		}
 		for _, sym := range ix.NamedSymbols(params.Query) {
-			info := protocol.SymbolInformation{
-				BaseSymbolInformation: protocol.BaseSymbolInformation{Name: sym.Name, Kind: symbolKinds[sym.Kind]},
-				Location:              protocol.Location{URI: uri.URI(snap.URI), Range: toRange(snap.Doc, sym.Span, enc)},
-			}
-			if sym.Container != "" {
-				c := sym.Container
-				info.ContainerName = &c
-			}
-			out = append(out, info)
+			out = append(out, symbolInfo(snap, sym.Name, sym.Kind, sym.Span, sym.Container, enc))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Location.URI != b.Location.URI {
-			return a.Location.URI < b.Location.URI
-		}
-		return a.Location.Range.Start.Line < b.Location.Range.Start.Line ||
-			a.Location.Range.Start.Line == b.Location.Range.Start.Line && a.Location.Range.Start.Character < b.Location.Range.Start.Character
+		a, b := out[i].Location, out[j].Location
+		return a.URI < b.URI || a.URI == b.URI && positionLess(a.Range.Start, b.Range.Start)
 	})
 	return out, nil
+}
+
+// symbolInfo converts a symbol of snap, in container unless that is "".
+func symbolInfo(snap *Snapshot, name string, kind analysis.SymbolKind, sp analysis.Span, container string, enc analysis.Encoding) protocol.SymbolInformation {
+	info := protocol.SymbolInformation{
+		BaseSymbolInformation: protocol.BaseSymbolInformation{Name: name, Kind: symbolKinds[kind]},
+		Location:              protocol.Location{URI: uri.URI(snap.URI), Range: toRange(snap.Doc, sp, enc)},
+	}
+	if container != "" {
+		info.ContainerName = &container
+	}
+	return info
 }

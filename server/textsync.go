@@ -23,21 +23,25 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if _, ok := s.docs.get(td.URI); ok {
 		s.log.Warn("didOpen for a document already open; replacing it", zap.String("uri", string(td.URI)))
 	}
-	doc := analysis.NewDocument(td.Text)
-	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Version: td.Version, Doc: doc, Rules: &rules.Cache{}}
-	switch p, kind := documentKind(td.URI, string(td.LanguageID)); kind {
+	p, _ := filePath(td.URI)
+	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Path: p, Version: td.Version, Rules: &rules.Cache{}}
+	switch target, kind := documentKind(td.URI, string(td.LanguageID)); kind {
 	case targetsDocument:
-		snap.TargetFile = p
-		s.ws.bufferChanged(p, td.Text)
+		snap.TargetFile, snap.Doc = target, analysis.NewDocument(td.Text)
+		s.ws.bufferChanged(target, td.Text)
 	case dockerfileDocument:
-		snap.Index = s.parse(doc)
-		if doc.Len() > largeDocument {
+		rev := analysis.Revise(nil, nil, []analysis.Change{{Whole: true, Text: td.Text}}, s.encoding())
+		s.logRevision(td.URI, td.Version, rev, nil)
+		snap.Doc, snap.Index = rev.Doc, rev.Index
+		if rev.Doc.Len() > largeDocument {
 			// A full parse of a large file leaves tens of megabytes of
 			// garbage; give it back to the system rather than keep it.
 			s.fitMemory()
 		}
+	default:
+		snap.Doc, snap.Plain = analysis.NewDocument(td.Text), true
 	}
-	s.docs.set(td.URI, snap)
+	s.docs.set(td.URI, snap.init())
 	s.scheduleDiagnostics(td.URI)
 	return nil
 }
@@ -76,69 +80,76 @@ func documentKind(u uri.URI, languageID string) (string, int) {
 	return "", dockerfileDocument
 }
 
-// DidChange applies the content changes in order. Each ranged change is
-// converted with the negotiated encoding and applied incrementally; a
-// whole-document change re-parses.
+// DidChange applies the content changes in order, in one call to the core
+// (analysis.Revise), which updates the index incrementally or parses the
+// new text; the server stores the result and schedules diagnostics.
 func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
-	u := params.TextDocument.URI
+	u, version := params.TextDocument.URI, params.TextDocument.Version
 	snap, ok := s.docs.get(u)
 	if !ok {
 		s.log.Warn("didChange for a document that is not open; ignoring it", zap.String("uri", string(u)))
 		return nil
 	}
-	version := params.TextDocument.Version
 	if version <= snap.Version {
 		s.log.Warn("didChange version does not increase", zap.String("uri", string(u)),
 			zap.Int32("from", snap.Version), zap.Int32("to", version))
 	}
-	enc := s.encoding()
-	doc, ix := snap.Doc, snap.Index
-	for i, change := range params.ContentChanges {
+	changes := s.toChanges(u, params.ContentChanges)
+	if snap.TargetFile != "" || snap.Plain {
+		s.changeUnindexed(u, snap, version, changes)
+		return nil
+	}
+	rev := analysis.Revise(snap.Index, snap.Doc, changes, s.encoding())
+	s.logRevision(u, version, rev, changes)
+	s.docs.set(u, snap.next(version, rev.Doc, rev.Index))
+	s.scheduleDiagnostics(u)
+	s.scheduleTargetFiles()
+	return nil
+}
+
+// changeUnindexed applies changes to a document that is not a Dockerfile.
+// A file naming targets changes what the open Dockerfiles' stages are
+// used by, so their diagnostics are computed again.
+func (s *Server) changeUnindexed(u uri.URI, snap *Snapshot, version int32, changes []analysis.Change) {
+	doc, clamped := snap.Doc.ApplyChanges(changes, s.encoding())
+	s.logRevision(u, version, analysis.Revision{Clamped: clamped}, changes)
+	s.docs.set(u, snap.next(version, doc, nil))
+	if snap.TargetFile != "" {
+		s.ws.bufferChanged(snap.TargetFile, doc.Text())
+		s.refreshDiagnostics()
+	}
+}
+
+// toChanges converts the content changes for the core; a change of an
+// unknown kind is logged and left out.
+func (s *Server) toChanges(u uri.URI, changes []protocol.TextDocumentContentChangeEvent) []analysis.Change {
+	out := make([]analysis.Change, 0, len(changes))
+	for i, change := range changes {
 		switch c := change.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			doc, ix = analysis.NewDocument(c.Text), nil
+			out = append(out, analysis.Change{Whole: true, Text: c.Text})
 		case *protocol.TextDocumentContentChangePartial:
-			span, clamped := fromRange(doc, c.Range, enc)
-			if clamped {
-				s.log.Warn("change range outside the document; clamped", zap.String("uri", string(u)),
-					zap.Int32("version", version), zap.Int("change", i),
-					zap.Uint32("startLine", c.Range.Start.Line), zap.Uint32("startChar", c.Range.Start.Character),
-					zap.Uint32("endLine", c.Range.End.Line), zap.Uint32("endChar", c.Range.End.Character))
-			}
-			edit := analysis.Edit{Span: span, Text: c.Text}
-			next, err := doc.Apply(edit)
-			if err != nil {
-				// fromRange clamps, so this is a bug; skip the change rather than crash.
-				s.log.Error("applying change", zap.String("uri", string(u)), zap.Error(err))
-				continue
-			}
-			if ix != nil && ix.Doc == doc {
-				ix = s.update(ix, next, edit)
-			} else {
-				ix = nil
-			}
-			doc = next
+			out = append(out, analysis.Change{Start: fromProtocol(c.Range.Start), End: fromProtocol(c.Range.End), Text: c.Text})
 		default:
 			s.log.Warn("unknown content change; ignoring it", zap.String("uri", string(u)), zap.Int("change", i))
 		}
 	}
-	if snap.TargetFile != "" {
-		s.ws.bufferChanged(snap.TargetFile, doc.Text())
-		s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, TargetFile: snap.TargetFile})
-		// The stages it builds count as used in every open Dockerfile.
-		s.refreshDiagnostics()
-		return nil
+	return out
+}
+
+// logRevision logs what went wrong in an edit: ranges of changes clamped
+// to the text and a failure of the analysis.
+func (s *Server) logRevision(u uri.URI, version int32, rev analysis.Revision, changes []analysis.Change) {
+	for _, i := range rev.Clamped {
+		c := changes[i]
+		s.log.Warn("change range outside the document; clamped", zap.String("uri", string(u)),
+			zap.Int32("version", version), zap.Int("change", i),
+			zap.Int("startLine", c.Start.Line), zap.Int("startChar", c.Start.Col),
+			zap.Int("endLine", c.End.Line), zap.Int("endChar", c.End.Col))
 	}
-	if ix == nil || ix.Doc != doc {
-		ix = s.parse(doc)
+	if rev.Err != nil {
+		s.log.Error("the analysis failed; the text is kept", zap.String("uri", string(u)), zap.Error(rev.Err))
 	}
-	if ix == nil {
-		ix = snap.Index // stale, but still useful for navigation
-	}
-	s.docs.set(u, &Snapshot{URI: snap.URI, Version: version, Doc: doc, Index: ix, Rules: snap.Rules})
-	s.scheduleDiagnostics(u)
-	s.scheduleTargetFiles()
-	return nil
 }
 
 // scheduleTargetFiles asks for the diagnostics of the open files that name
@@ -162,6 +173,7 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 		return nil
 	}
 	s.docs.set(u, nil)
+	s.contexts.Forget(snap.Path)
 	s.clearDiagnostics(u, snap.URI)
 	if snap.TargetFile != "" {
 		s.ws.bufferClosed(snap.TargetFile)
@@ -172,30 +184,6 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 // DidSave needs nothing: the server reads the editor's buffer, not the disk.
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
 	return nil
-}
-
-// parse indexes doc. A panic in the analysis is logged and gives nil, so
-// that the stored text stays in step with the client's whatever happens.
-func (s *Server) parse(doc *analysis.Document) (ix *analysis.Index) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.log.Error("analysis.Parse panicked", zap.Any("panic", r), zap.Stack("stack"))
-			ix = nil
-		}
-	}()
-	return analysis.Parse(doc)
-}
-
-// update updates ix for the edit e that turned ix.Doc into doc. A panic in
-// the analysis is logged and gives nil.
-func (s *Server) update(ix *analysis.Index, doc *analysis.Document, e analysis.Edit) (next *analysis.Index) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.log.Error("analysis.Index.Update panicked", zap.Any("panic", r), zap.Stack("stack"))
-			next = nil
-		}
-	}()
-	return ix.Update(doc, e)
 }
 
 // checkSync checks the params of a document's open, change or close

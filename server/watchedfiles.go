@@ -13,7 +13,8 @@ import (
 )
 
 // workspaceGlobs are the files whose changes on disk the server follows.
-var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile}, workspace.TargetGlobs...)
+// The ignore files invalidate the build contexts kept (buildcontext.go).
+var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile, "**/.dockerignore", "**/*.dockerignore"}, workspace.TargetGlobs...)
 
 // workspaceRoots returns the folders the client named, or its root.
 func workspaceRoots(params *protocol.InitializeParams) []string {
@@ -87,7 +88,9 @@ func (s *Server) startWorkspace() {
 		})
 		if err != nil {
 			s.log.Warn("registering file watchers", zap.Error(err))
+			return
 		}
+		s.contexts.Watch()
 	}()
 }
 
@@ -95,21 +98,34 @@ func (s *Server) startWorkspace() {
 // files that name targets: they are read in the background, off the read
 // loop, and the open documents are rechecked once they are.
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	ignores := false
 	for _, ev := range params.Changes {
 		p, ok := filePath(ev.URI)
 		if !ok {
 			continue
 		}
+		if workspace.IsIgnoreFile(p) {
+			ignores = true
+			continue
+		}
 		if filepath.Base(p) == workspace.SettingsFile {
-			go func() { // a rescan: off the connection's read loop
-				s.ws.reload(workspace.DefaultLimits)
-				s.ws.logProblems(s.log)
-				s.logSettings()
-				s.refreshDiagnostics()
-			}()
+			go s.settingsFileChanged() // a rescan: off the connection's read loop
 			continue
 		}
 		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
 	}
+	if ignores {
+		s.contexts.IgnoreChanged()
+		s.refreshDiagnostics()
+	}
 	return nil
+}
+
+// settingsFileChanged reads the project's settings files again, with the
+// scan they steer, and rechecks the open documents.
+func (s *Server) settingsFileChanged() {
+	s.ws.reload(workspace.DefaultLimits)
+	s.ws.logProblems(s.log)
+	s.logSettings()
+	s.refreshDiagnostics()
 }

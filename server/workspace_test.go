@@ -338,6 +338,17 @@ func TestOtherFilesLeftAlone(t *testing.T) {
 	if d := c.diagnostics(values, 1); len(d) != 0 {
 		t.Errorf("diagnostics on values.yaml: %v", d)
 	}
+	// Nor after an edit (it used to be parsed as a Dockerfile then).
+	c.change(values, 2, partial(2, 0, 2, 0, "FROM a\nFROM a AS x\n"))
+	c.settle()
+	for _, p := range c.publicationsOf(values) {
+		if len(p.Diagnostics) != 0 {
+			t.Errorf("diagnostics on values.yaml after an edit: %v", codes(p.Diagnostics))
+		}
+	}
+	if snap, _ := c.srv.Snapshot(values); snap == nil || snap.Index != nil || !strings.HasPrefix(snap.Doc.Text(), "image:\n  repository: FROM\nFROM a\n") {
+		t.Errorf("values.yaml after an edit: %+v", snap)
+	}
 	var list protocol.CompletionList
 	if err := c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
 		TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(values)}, Position: protocol.Position{Line: 2, Character: 0}}}, &list); err != nil || len(list.Items) != 0 {

@@ -191,13 +191,11 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
 		}
 	}
-	ctx := proj.contextFor(path)
-	if m, err := rules.LoadBuildIgnore(path, ctx); err != nil {
+	bc, err := workspace.LoadBuildContext(path, proj.contextFor(path))
+	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
-	} else {
-		cfg.Ignore = m
 	}
-	cfg.Context = analysis.BuildContext{FS: confined.FS(ctx), Ignore: cfg.Ignore}
+	cfg.Context, cfg.Ignore = bc, bc.Ignore
 	if text, err = fixes.run(path, text, &cfg, &r.stdout, &r.stderr); err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true

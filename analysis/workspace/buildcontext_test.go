@@ -1,0 +1,71 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestContextsKept(t *testing.T) {
+	dir := t.TempDir()
+	df := filepath.Join(dir, "Dockerfile")
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".dockerignore", "*.md\n")
+	ix := Scan(nil, DefaultLimits)
+	var c Contexts
+	ignored := func(p string) bool {
+		t.Helper()
+		ctx, err := c.For(ix, df)
+		if err != nil || ctx.FS == nil {
+			t.Fatalf("For: %+v, %v", ctx, err)
+		}
+		return ctx.Ignored(p)
+	}
+	for range 3 {
+		if !ignored("a.md") || ignored("src") {
+			t.Fatal("*.md not read")
+		}
+	}
+	if n := c.Loads(); n != 1 {
+		t.Errorf("%d loads for one unchanged context", n)
+	}
+	// Unwatched: the stat shows the change.
+	write(".dockerignore", "src\n")
+	if ignored("a.md") || !ignored("src") {
+		t.Error("the changed .dockerignore was not read")
+	}
+	// The Dockerfile's own ignore file wins over the folder's.
+	write("Dockerfile.dockerignore", "*.go\n")
+	if !ignored("a.go") || ignored("src") {
+		t.Error("Dockerfile.dockerignore was not read")
+	}
+	// Watched: only a reported change rereads it.
+	c.Watch()
+	n := c.Loads()
+	ignored("a.go")
+	write("Dockerfile.dockerignore", "*.txt\n")
+	if !ignored("a.go") || c.Loads() != n+1 {
+		t.Errorf("a watched context was read again without a report (%d loads)", c.Loads()-n)
+	}
+	c.IgnoreChanged()
+	if ignored("a.go") || !ignored("a.txt") {
+		t.Error("the reported change was not read")
+	}
+	// A new workspace index may choose another folder.
+	n = c.Loads()
+	ix2 := Scan(nil, DefaultLimits)
+	if _, err := c.For(ix2, df); err != nil || c.Loads() != n+1 {
+		t.Errorf("a new index kept the old context (%d loads, %v)", c.Loads()-n, err)
+	}
+	if ctx, _ := c.For(ix2, filepath.Join(dir, "nowhere", "Dockerfile")); ctx.FS != nil {
+		t.Error("a folder that does not exist has a context")
+	}
+	if !IsIgnoreFile("/a/.dockerignore") || !IsIgnoreFile("/a/Dockerfile.dev.dockerignore") || IsIgnoreFile("/a/Dockerfile") {
+		t.Error("IsIgnoreFile")
+	}
+}
