@@ -42,7 +42,7 @@ func (ix *Index) Unknown(p string, load func(dockerfile string) (*analysis.Index
 				}
 			}
 			msg := fmt.Sprintf("%s has no stage named %q", filepath.Base(df), t.Name)
-			if m := analysis.Closest(t.Name, names); m != "" {
+			if m := analysis.Suggest(t.Name, names, false); m != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", m)
 			}
 			out = append(out, Unknown{Target: t, Message: msg})
