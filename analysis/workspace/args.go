@@ -120,34 +120,6 @@ func (d *yamlDoc) yamlArgs(args *yaml.Node, dockerfile, owner string) []BuildArg
 	return out
 }
 
-// composeArgs reads services.<name>.build.args.
-func composeArgs(file, text string) []BuildArg {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, services := get(d.root, "services")
-	if services == nil || services.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out []BuildArg
-	for i := 0; i+1 < len(services.Content); i += 2 {
-		name, svc := services.Content[i].Value, services.Content[i+1]
-		_, build := get(svc, "build")
-		if build == nil || build.Kind != yaml.MappingNode {
-			continue
-		}
-		_, args := get(build, "args")
-		if args == nil {
-			continue
-		}
-		_, context := get(build, "context")
-		_, dockerfile := get(build, "dockerfile")
-		out = append(out, d.yamlArgs(args, dockerfileFor(file, scalar(context), scalar(dockerfile)), "service "+name)...)
-	}
-	return out
-}
-
 // bakeJSONArgs reads target.<name>.args of a Bake JSON file.
 func bakeJSONArgs(file, text string) []BuildArg {
 	d, ok := parseYAML(text)

@@ -20,17 +20,9 @@ func builds(p, content string) []Build {
 	var out []Build
 	switch Classify(p) {
 	case Compose:
-		d, ok := parseYAML(content)
-		if !ok {
-			return nil
-		}
-		_, services := get(d.root, "services")
-		if services == nil || services.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			if df, ctx, ok := composeBuild(p, d, services.Content[i+1], 0); ok {
-				out = append(out, Build{Dockerfile: df, Context: ctx})
+		for _, s := range composeServices(p, content) {
+			if s.build {
+				out = append(out, Build{Dockerfile: s.dockerfile, Context: s.context})
 			}
 		}
 	case Bake:

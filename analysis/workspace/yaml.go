@@ -81,17 +81,45 @@ func (d *yamlDoc) valueSpan(key, value *yaml.Node) analysis.Span {
 	return analysis.Span{Start: start, End: end}
 }
 
-// get returns the key and value nodes of key in mapping m.
+// get returns the key and value nodes of key in mapping m: its own, else
+// one a YAML merge key (`<<: *anchor`, or a list of them) brings in. An
+// alias is followed to its anchor.
 func get(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
+	return getDepth(resolve(m), key, 0)
+}
+
+func getDepth(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode || depth > 8 {
 		return nil, nil
 	}
+	var merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i], m.Content[i+1]
+		switch k, v := m.Content[i], m.Content[i+1]; {
+		case k.Value == key && k.Tag != "!!merge":
+			return k, resolve(v)
+		case k.Tag == "!!merge":
+			if v = resolve(v); v != nil && v.Kind == yaml.SequenceNode {
+				merged = append(merged, v.Content...)
+			} else {
+				merged = append(merged, v)
+			}
+		}
+	}
+	// Own keys win over merged ones, and earlier merged maps over later.
+	for _, mm := range merged {
+		if k, v := getDepth(resolve(mm), key, depth+1); k != nil {
+			return k, v
 		}
 	}
 	return nil, nil
+}
+
+// resolve follows an alias to the node its anchor marks.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
 }
 
 func scalar(n *yaml.Node) string {
@@ -101,12 +129,22 @@ func scalar(n *yaml.Node) string {
 	return n.Value
 }
 
-// composeTargets reads services.<name>.build: a context string, or a
-// mapping with context, dockerfile and target. A service that `extends`
-// another (in this file, or in the file `extends.file` names) takes the
-// context and Dockerfile it does not set from it, and its target when the
-// other file is not a Compose file the scan reads itself.
-func composeTargets(file, text string) []Target {
+// serviceBuild is what one Compose service builds, read through
+// `extends` (in the same file or another) and YAML anchors and merge keys.
+// One walk over the services gives the targets, the build arguments and
+// the builds (Dockerfile and context) of a Compose file.
+type serviceBuild struct {
+	build      bool // the service or one it extends has a build
+	dockerfile string
+	context    string
+	target     *Target    // build.target, here or in the file it extends
+	args       []BuildArg // build.args, passed to dockerfile
+}
+
+// composeServices walks services.<name> of a Compose file. A service
+// without build.target takes it from the service it extends in a file the
+// scan does not read as Compose (one it reads reports it itself).
+func composeServices(file, text string) []serviceBuild {
 	d, ok := parseYAML(text)
 	if !ok {
 		return nil
@@ -115,28 +153,69 @@ func composeTargets(file, text string) []Target {
 	if services == nil || services.Kind != yaml.MappingNode {
 		return nil
 	}
-	var out []Target
+	var out []serviceBuild
 	for i := 0; i+1 < len(services.Content); i += 2 {
-		name, svc := services.Content[i].Value, services.Content[i+1]
+		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
+		var s serviceBuild
+		s.dockerfile, s.context, s.build = composeBuild(file, d, svc, 0)
 		_, build := get(svc, "build")
-		key, target := get(build, "target")
-		if key == nil {
-			if t, ok := extendedTarget(file, svc, 0); ok {
-				t.Owner = "service " + name + " (extends " + t.Owner + ")"
-				out = append(out, t)
+		if key, target := get(build, "target"); key != nil {
+			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+			if other, _, ok := composeExtends(file, svc); ok && other != file {
+				t.Via = other
 			}
+			s.target = &t
+		} else if t, ok := extendedTarget(file, svc, 0); ok {
+			t.Owner = "service " + name + " (extends " + t.Owner + ")"
+			s.target = &t
+		}
+		if _, args := get(build, "args"); args != nil {
+			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// composeTargets is the build targets of a Compose file's services. A
+// target written once under an anchor that several services merge is
+// named once for each Dockerfile it builds.
+func composeTargets(file, text string) []Target {
+	var out []Target
+	type key struct {
+		span             analysis.Span
+		file, dockerfile string
+	}
+	seen := map[key]bool{}
+	for _, s := range composeServices(file, text) {
+		if s.target == nil {
 			continue
 		}
-		t := Target{
-			Name:  scalar(target),
-			Span:  d.valueSpan(key, target),
-			Owner: "service " + name,
+		k := key{s.target.Span, s.target.File, s.target.Dockerfile}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, *s.target)
 		}
-		t.Dockerfile, t.Context, _ = composeBuild(file, d, svc, 0)
-		if other, _, ok := composeExtends(file, svc); ok && other != file {
-			t.Via = other
+	}
+	return out
+}
+
+// composeArgs is the build arguments of a Compose file's services, each
+// going to the Dockerfile its service builds.
+func composeArgs(file, text string) []BuildArg {
+	var out []BuildArg
+	type key struct {
+		span       analysis.Span
+		dockerfile string
+	}
+	seen := map[key]bool{}
+	for _, s := range composeServices(file, text) {
+		for _, a := range s.args {
+			if k := (key{a.Span, a.Dockerfile}); !seen[k] {
+				seen[k] = true
+				out = append(out, a)
+			}
 		}
-		out = append(out, t)
 	}
 	return out
 }

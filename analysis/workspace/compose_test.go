@@ -1,0 +1,51 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestComposeExtendsCycles: services that extend each other, in one file
+// or across two, end the walk; what they build is still read once.
+func TestComposeExtendsCycles(t *testing.T) {
+	dir := t.TempDir()
+	compose := filepath.Join(dir, "compose.yaml")
+	other := filepath.Join(dir, "other.yml")
+	text := "services:\n  a:\n    extends: b\n    build:\n      target: t\n      args: {X: 1}\n  b:\n    extends: a\n  self:\n    extends: self\n  far:\n    extends: {file: other.yml, service: back}\n    build:\n      args: [Y=1]\n"
+	if err := os.WriteFile(compose, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("services:\n  back:\n    extends: {file: compose.yaml, service: far}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range Extract(compose, text) {
+		got = append(got, "target "+tg.Name+" "+tg.Owner)
+	}
+	for _, a := range BuildArgs(compose, text) {
+		got = append(got, "arg "+a.Name+" "+a.Owner)
+	}
+	want := []string{"target t service a", "arg X service a", "arg Y service far"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeMergeKeys: a build written once under an anchor and merged
+// into several services (`<<: *b`, or `build: *b`) names its target once
+// for each Dockerfile, and a service's own keys win over merged ones.
+func TestComposeMergeKeys(t *testing.T) {
+	dir := filepath.FromSlash("/p")
+	text := "x: &b\n  context: one\n  target: dev\nservices:\n  a:\n    build: *b\n  b:\n    build:\n      <<: *b\n  c:\n    build:\n      <<: [*b]\n      context: two\n"
+	var got []string
+	for _, tg := range Extract(filepath.Join(dir, "compose.yaml"), text) {
+		got = append(got, tg.Name+"@"+text[tg.Span.Start:tg.Span.End]+">"+filepath.ToSlash(tg.Dockerfile))
+	}
+	want := []string{"dev@dev>/p/one/Dockerfile", "dev@dev>/p/two/Dockerfile"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
