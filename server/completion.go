@@ -29,22 +29,17 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		return nil, err
 	}
 	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
-	if snap.TargetFile != "" {
-		off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
-		list.Items = append(list.Items, s.targetCompletion(snap.Doc, snap.TargetFile, off)...)
-		list.Items = append(list.Items, s.buildArgCompletion(snap.Doc, snap.TargetFile, off)...)
-		return list, nil
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return list, nil
-	}
 	enc := s.encoding()
 	opts := s.options()
 	snippets, lazy, markdown := opts.snippets, opts.resolveDocs, opts.completionMarkdown
 	off, _ := fromPosition(snap.Doc, params.Position, enc)
-	items := completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
-	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
+	var items []completion.Item
+	if snap.TargetFile != "" {
+		items = completion.TargetFile(snap.Doc, s.ws.index(), snap.TargetFile, off, s.dockerfiles(snap.TargetFile))
+	} else if ix, ok := snap.Current(); ok {
+		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
+		items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.URI))...)
+	}
 	for _, it := range items {
 		ci := protocol.CompletionItem{
 			Label:            it.Label,
@@ -123,6 +118,8 @@ func completionKind(k completion.Kind) protocol.CompletionItemKind {
 		return protocol.CompletionItemKindKeyword
 	case completion.Rule:
 		return protocol.CompletionItemKindConstant
+	case completion.Target:
+		return protocol.CompletionItemKindClass
 	}
 	return protocol.CompletionItemKindValue
 }

@@ -173,8 +173,7 @@ func (s *Server) diagnostics(snap *Snapshot) (out []protocol.Diagnostic) {
 	}()
 	out = []protocol.Diagnostic{}
 	if snap.TargetFile != "" {
-		out = append(out, s.targetDiagnostics(snap.Doc, snap.TargetFile)...)
-		return append(out, s.buildArgDiagnostics(snap.Doc, snap.TargetFile)...)
+		return append(out, s.targetDiagnostics(snap.Doc, snap.URI, snap.TargetFile)...)
 	}
 	ix, ok := snap.Current()
 	if !ok {

@@ -1,8 +1,6 @@
 package workspace
 
 import (
-	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -39,52 +37,6 @@ func BuildArgs(p, content string) []BuildArg {
 		out[i].File = p
 	}
 	return out
-}
-
-// UndeclaredArgRule is the rule name the CLI and the server report an
-// undeclared build argument under.
-const UndeclaredArgRule = "UndeclaredBuildArg"
-
-// UndeclaredArg is a build argument passed to a Dockerfile that declares
-// no ARG of its name: BuildKit warns that it was not consumed.
-type UndeclaredArg struct {
-	Arg     BuildArg
-	Message string
-}
-
-// Undeclared returns the build arguments the file at p (its content)
-// passes that their Dockerfile does not declare. load gives a Dockerfile's
-// index; one it cannot give, or that does not parse, is not judged.
-func Undeclared(p, content string, load func(dockerfile string) (*analysis.Index, bool)) []UndeclaredArg {
-	var out []UndeclaredArg
-	for _, a := range BuildArgs(p, content) {
-		ix, ok := load(a.Dockerfile)
-		if !ok || ix.ParseError != nil || Declares(ix, a.Name) {
-			continue
-		}
-		out = append(out, UndeclaredArg{Arg: a, Message: fmt.Sprintf("%s declares no ARG %s: the build argument has no effect (BuildKit warns it was not consumed)", filepath.Base(a.Dockerfile), a.Name)})
-	}
-	return out
-}
-
-// Declares reports whether a Dockerfile takes build argument name: an ARG
-// of that name anywhere in it, or one BuildKit predefines or reads itself.
-func Declares(ix *analysis.Index, name string) bool {
-	if analysis.IsBuiltinArg(name) || strings.HasPrefix(name, "BUILDKIT_") || name == "SOURCE_DATE_EPOCH" {
-		return true
-	}
-	for i := range ix.Len() {
-		n := ix.Node(i)
-		if n.Cmd != "arg" {
-			continue
-		}
-		for _, d := range n.Decls {
-			if d.Name.Value == name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // keySpan is the span of a mapping key's text, inside its quotes.

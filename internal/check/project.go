@@ -152,9 +152,10 @@ func (p *Project) targetFiles(dir string) []string {
 	return out
 }
 
-// unknownTargets reports the targets in the file at path that name no
-// stage of their Dockerfile, as the server reports them in the editor.
-func (p *Project) unknownTargets(path string) *fileResult {
+// checkUses reports what the file at path asks of its Dockerfiles (targets
+// that name no stage, build arguments no ARG takes), as the server reports
+// it in the editor.
+func (p *Project) checkUses(path string, cfg *rules.Config) *fileResult {
 	r := &fileResult{}
 	text, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
@@ -178,15 +179,8 @@ func (p *Project) unknownTargets(path string) *fileResult {
 		}
 		return analysis.Parse(analysis.NewDocument(string(data))), true
 	}
-	for _, u := range ix.Unknown(abs, load) {
-		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
-			Rule: workspace.UnknownRule, Span: u.Target.Span, Severity: rules.Error, Message: u.Message,
-		}))
-	}
-	for _, u := range workspace.Undeclared(abs, string(text), load) {
-		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
-			Rule: workspace.UndeclaredArgRule, Span: u.Arg.Span, Severity: rules.Warning, Message: u.Message,
-		}))
+	for _, d := range ix.Check(abs, string(text), load, func(string) *rules.Config { return cfg }) {
+		r.findings = append(r.findings, finding(path, doc, d))
 	}
 	return r
 }
