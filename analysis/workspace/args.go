@@ -26,10 +26,8 @@ func BuildArgs(p, content string) []BuildArg {
 	switch Classify(p) {
 	case Compose:
 		out = composeArgs(p, content)
-	case Bake:
-		out = bakeArgs(p, content)
-	case BakeJSON:
-		out = bakeJSONArgs(p, content)
+	case Bake, BakeJSON:
+		out = walkBake(p, content).buildArgs()
 	case Script:
 		out = scriptArgs(p, content)
 	}
@@ -67,69 +65,6 @@ func (d *yamlDoc) yamlArgs(args *yaml.Node, dockerfile, owner string) []BuildArg
 		for _, item := range args.Content {
 			name, _, _ := strings.Cut(item.Value, "=")
 			add(name, item)
-		}
-	}
-	return out
-}
-
-// bakeJSONArgs reads target.<name>.args of a Bake JSON file.
-func bakeJSONArgs(file, text string) []BuildArg {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out []BuildArg
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, targets.Content[i+1]
-		_, args := get(block, "args")
-		if args == nil {
-			continue
-		}
-		_, context := get(block, "context")
-		_, dockerfile := get(block, "dockerfile")
-		out = append(out, d.yamlArgs(args, dockerfileFor(file, scalar(context), scalar(dockerfile)), "target "+name)...)
-	}
-	return out
-}
-
-// bakeArgs reads the `args = { NAME = "value" }` of each `target` block of
-// a Bake HCL file. Targets that inherit their context or Dockerfile are
-// skipped: the arguments may go to another file.
-func bakeArgs(file, text string) []BuildArg {
-	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
-	if f == nil {
-		return nil
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	var out []BuildArg
-	for _, b := range body.Blocks {
-		if b.Type != "target" || len(b.Labels) != 1 {
-			continue
-		}
-		a, ok := b.Body.Attributes["args"]
-		if _, inherits := b.Body.Attributes["inherits"]; !ok || inherits {
-			continue
-		}
-		obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
-		if !ok {
-			continue
-		}
-		context, _ := stringAttr(b.Body, "context")
-		dockerfile, _ := stringAttr(b.Body, "dockerfile")
-		df := dockerfileFor(file, context, dockerfile)
-		for _, item := range obj.Items {
-			name, span, ok := hclKey(item.KeyExpr)
-			if !ok {
-				continue
-			}
-			out = append(out, BuildArg{Name: name, Span: span, Dockerfile: df, Owner: "target " + b.Labels[0]})
 		}
 	}
 	return out

@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Build is a Dockerfile that a Compose service or Bake target builds, with
@@ -25,37 +23,8 @@ func builds(p, content string) []Build {
 				out = append(out, Build{Dockerfile: s.dockerfile, Context: s.context})
 			}
 		}
-	case Bake:
-		if bf := bakeDefinitions(p, content); bf != nil {
-			for name, df := range bf.targets {
-				out = append(out, Build{Dockerfile: df, Context: bf.contexts[name]})
-			}
-		}
-	case BakeJSON:
-		d, ok := parseYAML(content)
-		if !ok {
-			return nil
-		}
-		_, targets := get(d.root, "target")
-		if targets == nil || targets.Kind != yaml.MappingNode {
-			return nil
-		}
-		read := func(t, attr string) (string, []string) {
-			_, block := get(targets, t)
-			_, v := get(block, attr)
-			var parents []string
-			if _, inh := get(block, "inherits"); inh != nil {
-				for _, q := range inh.Content {
-					parents = append(parents, q.Value)
-				}
-			}
-			return scalar(v), parents
-		}
-		for i := 0; i+1 < len(targets.Content); i += 2 {
-			name := targets.Content[i].Value
-			c := inherited(name, "context", read)
-			out = append(out, Build{Dockerfile: dockerfileFor(p, c, inherited(name, "dockerfile", read)), Context: contextFor(p, c)})
-		}
+	case Bake, BakeJSON:
+		out = walkBake(p, content).builds()
 	}
 	return out
 }

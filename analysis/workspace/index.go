@@ -100,9 +100,7 @@ func (ix *Index) add(p, content string) {
 		ix.builds[p] = bs
 	}
 	if Classify(p) == Bake {
-		if bf := bakeDefinitions(p, content); bf != nil {
-			ix.bake[p] = bf
-		}
+		ix.bake[p] = walkBake(p, content).definitions()
 	}
 }
 

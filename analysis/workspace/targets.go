@@ -139,10 +139,8 @@ func Extract(p string, content string) []Target {
 	switch Classify(p) {
 	case Compose:
 		ts = composeTargets(p, content)
-	case Bake:
-		ts = bakeTargets(p, content)
-	case BakeJSON:
-		ts = bakeJSONTargets(p, content)
+	case Bake, BakeJSON:
+		ts = walkBake(p, content).stageTargets()
 	case Workflow:
 		ts = workflowTargets(p, content)
 	case Script:

@@ -317,51 +317,6 @@ func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
 	}, true
 }
 
-// bakeJSONTargets reads {"target": {"name": {"context", "dockerfile",
-// "target"}}}; JSON is YAML, and YAML nodes carry positions.
-func bakeJSONTargets(file, text string) []Target {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
-		return nil
-	}
-	blocks := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		blocks[targets.Content[i].Value] = targets.Content[i+1]
-	}
-	var out []Target
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, targets.Content[i+1]
-		key, target := get(block, "target")
-		if key == nil {
-			continue
-		}
-		lookup := func(attr string) string {
-			return inherited(name, attr, func(t, a string) (string, []string) {
-				_, v := get(blocks[t], a)
-				var parents []string
-				if _, inh := get(blocks[t], "inherits"); inh != nil {
-					for _, p := range inh.Content {
-						parents = append(parents, p.Value)
-					}
-				}
-				return scalar(v), parents
-			})
-		}
-		out = append(out, Target{
-			Name:       scalar(target),
-			Span:       d.valueSpan(key, target),
-			Dockerfile: dockerfileFor(file, lookup("context"), lookup("dockerfile")),
-			Context:    contextFor(file, lookup("context")),
-			Owner:      "target " + name,
-		})
-	}
-	return out
-}
-
 // inherited finds attr in target t or, depth first, in the targets it
 // inherits from; cycles end the search.
 func inherited(t, attr string, read func(t, attr string) (string, []string)) string {

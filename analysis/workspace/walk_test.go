@@ -49,3 +49,36 @@ func TestComposeMergeKeys(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestBakeOneWalk: in HCL and in JSON, the target a Bake target names, the
+// build arguments it passes and its build come from one walk, so they go
+// to the same Dockerfile (looked up through inherits); a target that
+// inherits passes no arguments here (they may go to another file's
+// Dockerfile).
+func TestBakeOneWalk(t *testing.T) {
+	root := filepath.FromSlash("/p")
+	for file, text := range map[string]string{
+		"docker-bake.hcl": "target \"base\" {\n  context = \"svc\"\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { SKIPPED = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\n",
+		"docker-bake.json": `{"target": {"base": {"context": "svc"}, "app": {"inherits": ["base"], "dockerfile": "app.Dockerfile", "target": "prod", "args": {"SKIPPED": "1"}}, "tool": {"context": "tool", "target": "bin", "args": {"VERSION": "1"}}}}`,
+	} {
+		p := filepath.Join(root, file)
+		var got []string
+		for _, tg := range Extract(p, text) {
+			got = append(got, "target "+tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
+		}
+		for _, a := range BuildArgs(p, text) {
+			got = append(got, "arg "+a.Name+">"+filepath.ToSlash(a.Dockerfile))
+		}
+		for _, b := range builds(p, text) {
+			got = append(got, "build "+filepath.ToSlash(b.Dockerfile)+" in "+filepath.ToSlash(b.Context))
+		}
+		want := []string{
+			"target prod>/p/svc/app.Dockerfile", "target bin>/p/tool/Dockerfile",
+			"arg VERSION>/p/tool/Dockerfile",
+			"build /p/svc/Dockerfile in /p/svc", "build /p/svc/app.Dockerfile in /p/svc", "build /p/tool/Dockerfile in /p/tool",
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", file, d)
+		}
+	}
+}
