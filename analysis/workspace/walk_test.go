@@ -58,7 +58,7 @@ func TestComposeMergeKeys(t *testing.T) {
 func TestBakeOneWalk(t *testing.T) {
 	root := filepath.FromSlash("/p")
 	for file, text := range map[string]string{
-		"docker-bake.hcl": "target \"base\" {\n  context = \"svc\"\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { SKIPPED = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\n",
+		"docker-bake.hcl":  "target \"base\" {\n  context = \"svc\"\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { SKIPPED = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\n",
 		"docker-bake.json": `{"target": {"base": {"context": "svc"}, "app": {"inherits": ["base"], "dockerfile": "app.Dockerfile", "target": "prod", "args": {"SKIPPED": "1"}}, "tool": {"context": "tool", "target": "bin", "args": {"VERSION": "1"}}}}`,
 	} {
 		p := filepath.Join(root, file)
