@@ -20,17 +20,21 @@ type BuildArg struct {
 	Owner      string        // the Compose service, Bake target or command, for messages
 }
 
+// argReaders read the build arguments each kind of file passes.
+var argReaders = map[Kind]func(file, text string) []BuildArg{
+	Compose:  composeArgs,
+	Bake:     bakeArgs,
+	BakeJSON: bakeArgs,
+	Script:   scriptArgs,
+}
+
 // BuildArgs finds the build arguments the file at p passes.
 func BuildArgs(p, content string) []BuildArg {
-	var out []BuildArg
-	switch Classify(p) {
-	case Compose:
-		out = composeArgs(p, content)
-	case Bake, BakeJSON:
-		out = walkBake(p, content).buildArgs()
-	case Script:
-		out = scriptArgs(p, content)
+	read, ok := argReaders[Classify(p)]
+	if !ok {
+		return nil
 	}
+	out := read(p, content)
 	for i := range out {
 		out[i].File = p
 	}

@@ -143,6 +143,12 @@ func bakeJSON(file, text string) bakeWalk {
 	return w
 }
 
+// bakeTargets is the targets a Bake file's target blocks name.
+func bakeTargets(file, text string) []Target { return walkBake(file, text).stageTargets() }
+
+// bakeArgs is the build arguments a Bake file's target blocks pass.
+func bakeArgs(file, text string) []BuildArg { return walkBake(file, text).buildArgs() }
+
 // stageTargets is the targets the file's target blocks name.
 func (w bakeWalk) stageTargets() []Target {
 	var out []Target

@@ -131,30 +131,27 @@ func isComposeName(base string) bool {
 	return false
 }
 
+// extractors read the targets each kind of file names.
+var extractors = map[Kind]func(file, text string) []Target{
+	Compose:      composeTargets,
+	Bake:         bakeTargets,
+	BakeJSON:     bakeTargets,
+	Workflow:     workflowTargets,
+	Script:       scriptTargets,
+	GitLab:       gitlabTargets,
+	Devcontainer: devcontainerTargets,
+	Skaffold:     skaffoldTargets,
+	Tiltfile:     tiltTargets,
+	PackageJSON:  packageTargets,
+}
+
 // Extract returns the targets that the file at path (absolute or relative
 // to the workspace) names, by its kind. Files that do not parse yield none:
 // they are someone else's to report.
 func Extract(p string, content string) []Target {
 	var ts []Target
-	switch Classify(p) {
-	case Compose:
-		ts = composeTargets(p, content)
-	case Bake, BakeJSON:
-		ts = walkBake(p, content).stageTargets()
-	case Workflow:
-		ts = workflowTargets(p, content)
-	case Script:
-		ts = scriptTargets(p, content)
-	case GitLab:
-		ts = gitlabTargets(p, content)
-	case Devcontainer:
-		ts = devcontainerTargets(p, content)
-	case Skaffold:
-		ts = skaffoldTargets(p, content)
-	case Tiltfile:
-		ts = tiltTargets(p, content)
-	case PackageJSON:
-		ts = packageTargets(p, content)
+	if extract, ok := extractors[Classify(p)]; ok {
+		ts = extract(p, content)
 	}
 	for i := range ts {
 		if ts[i].File != "" && ts[i].File != p {
