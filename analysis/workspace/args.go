@@ -20,26 +20,8 @@ type BuildArg struct {
 	Owner      string        // the Compose service, Bake target or command, for messages
 }
 
-// argReaders read the build arguments each kind of file passes.
-var argReaders = map[Kind]func(file, text string) []BuildArg{
-	Compose:  composeArgs,
-	Bake:     bakeArgs,
-	BakeJSON: bakeArgs,
-	Script:   scriptArgs,
-}
-
 // BuildArgs finds the build arguments the file at p passes.
-func BuildArgs(p, content string) []BuildArg {
-	read, ok := argReaders[Classify(p)]
-	if !ok {
-		return nil
-	}
-	out := read(p, content)
-	for i := range out {
-		out[i].File = p
-	}
-	return out
-}
+func BuildArgs(p, content string) []BuildArg { return walkFile(p, content).args }
 
 // keySpan is the span of a mapping key's text, inside its quotes.
 func (d *yamlDoc) keySpan(k *yaml.Node, n int) analysis.Span {
@@ -84,11 +66,4 @@ func hclKey(e hclsyntax.Expression) (string, analysis.Span, bool) {
 		e = k.Wrapped
 	}
 	return literalString(e)
-}
-
-// scriptArgs finds `--build-arg NAME[=value]` in the build commands of a
-// script, Makefile or justfile, read as scriptTargets reads them.
-func scriptArgs(file, text string) []BuildArg {
-	_, args := evalShell(scriptShell(file, text))
-	return args
 }

@@ -143,11 +143,16 @@ func bakeJSON(file, text string) bakeWalk {
 	return w
 }
 
-// bakeTargets is the targets a Bake file's target blocks name.
-func bakeTargets(file, text string) []Target { return walkBake(file, text).stageTargets() }
-
-// bakeArgs is the build arguments a Bake file's target blocks pass.
-func bakeArgs(file, text string) []BuildArg { return walkBake(file, text).buildArgs() }
+// walkBakeFile reads a Bake file: the targets its target blocks name, the
+// build arguments they pass, their builds and, for HCL, what --set reads.
+func walkBakeFile(file, text string) walked {
+	b := walkBake(file, text)
+	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
+	if Classify(file) == Bake {
+		w.bake = b.definitions()
+	}
+	return w
+}
 
 // stageTargets is the targets the file's target blocks name.
 func (w bakeWalk) stageTargets() []Target {

@@ -13,22 +13,6 @@ type Build struct {
 	Context    string // "" for a remote context
 }
 
-// builds returns every build a Compose or Bake file defines.
-func builds(p, content string) []Build {
-	var out []Build
-	switch Classify(p) {
-	case Compose:
-		for _, s := range composeServices(p, content) {
-			if s.build {
-				out = append(out, Build{Dockerfile: s.dockerfile, Context: s.context})
-			}
-		}
-	case Bake, BakeJSON:
-		out = walkBake(p, content).builds()
-	}
-	return out
-}
-
 // ContextFor returns the build context folder of the Dockerfile at p: the
 // one that the Compose services and Bake targets building it name when
 // they all name the same folder inside the index's roots, else the

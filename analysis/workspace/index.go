@@ -89,18 +89,21 @@ func (ix *Index) Update(p, content string) *Index {
 	return next
 }
 
-// add records what file p names and, for a Bake file, defines.
+// add records what file p names and, for a Bake file, defines, from one
+// read of it.
 func (ix *Index) add(p, content string) {
+	if Classify(p) == NotTargets {
+		return
+	}
+	w := walkFile(p, content)
 	// Every file of a kind that names targets is kept, even when it names
 	// none: it may pass build arguments, which check reports on too.
-	if Classify(p) != NotTargets {
-		ix.files[p] = Extract(p, content)
+	ix.files[p] = w.targets
+	if len(w.builds) > 0 {
+		ix.builds[p] = w.builds
 	}
-	if bs := builds(p, content); len(bs) > 0 {
-		ix.builds[p] = bs
-	}
-	if Classify(p) == Bake {
-		ix.bake[p] = walkBake(p, content).definitions()
+	if w.bake != nil {
+		ix.bake[p] = w.bake
 	}
 }
 

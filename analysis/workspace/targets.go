@@ -131,41 +131,63 @@ func isComposeName(base string) bool {
 	return false
 }
 
-// extractors read the targets each kind of file names.
-var extractors = map[Kind]func(file, text string) []Target{
-	Compose:      composeTargets,
-	Bake:         bakeTargets,
-	BakeJSON:     bakeTargets,
-	Workflow:     workflowTargets,
-	Script:       scriptTargets,
-	GitLab:       gitlabTargets,
-	Devcontainer: devcontainerTargets,
-	Skaffold:     skaffoldTargets,
-	Tiltfile:     tiltTargets,
-	PackageJSON:  packageTargets,
+// walked is what one read of a file that names targets finds: the
+// targets it names, the build arguments it passes, the builds (Dockerfile
+// and context) it defines and, for a Bake HCL file, what --set reads.
+type walked struct {
+	targets []Target
+	args    []BuildArg
+	builds  []Build
+	bake    *bakeFile
+}
+
+// walkers read each kind of file, once.
+var walkers = map[Kind]func(file, text string) walked{
+	Compose:      walkCompose,
+	Bake:         walkBakeFile,
+	BakeJSON:     walkBakeFile,
+	Workflow:     targetsOnly(workflowTargets),
+	Script:       walkScript,
+	GitLab:       targetsOnly(gitlabTargets),
+	Devcontainer: targetsOnly(devcontainerTargets),
+	Skaffold:     targetsOnly(skaffoldTargets),
+	Tiltfile:     targetsOnly(tiltTargets),
+	PackageJSON:  targetsOnly(packageTargets),
+}
+
+func targetsOnly(read func(file, text string) []Target) func(file, text string) walked {
+	return func(file, text string) walked { return walked{targets: read(file, text)} }
+}
+
+// walkFile reads the file at p (content is its text) by its kind. Files that
+// do not parse yield nothing: they are someone else's to report.
+func walkFile(p, content string) walked {
+	walker, ok := walkers[Classify(p)]
+	if !ok {
+		return walked{}
+	}
+	w := walker(p, content)
+	for i, t := range w.targets {
+		if t.File != "" && t.File != p {
+			continue // named in another file, which the walker read (Compose extends)
+		}
+		t.File = p
+		t.Kind = Classify(p)
+		if t.Dockerfile != "" {
+			t.Dockerfile = filepath.Clean(t.Dockerfile)
+		}
+		t.Line = 1 + strings.Count(content[:min(t.Span.Start, len(content))], "\n")
+		w.targets[i] = t
+	}
+	for i := range w.args {
+		w.args[i].File = p
+	}
+	return w
 }
 
 // Extract returns the targets that the file at path (absolute or relative
-// to the workspace) names, by its kind. Files that do not parse yield none:
-// they are someone else's to report.
-func Extract(p string, content string) []Target {
-	var ts []Target
-	if extract, ok := extractors[Classify(p)]; ok {
-		ts = extract(p, content)
-	}
-	for i := range ts {
-		if ts[i].File != "" && ts[i].File != p {
-			continue // named in another file, which the extractor read (Compose extends)
-		}
-		ts[i].File = p
-		ts[i].Kind = Classify(p)
-		if ts[i].Dockerfile != "" {
-			ts[i].Dockerfile = filepath.Clean(ts[i].Dockerfile)
-		}
-		ts[i].Line = 1 + strings.Count(content[:min(ts[i].Span.Start, len(content))], "\n")
-	}
-	return ts
-}
+// to the workspace) names, by its kind.
+func Extract(p string, content string) []Target { return walkFile(p, content).targets }
 
 // RelFile is the target's file relative to the first root holding it, with
 // forward slashes; the file as it is outside them.

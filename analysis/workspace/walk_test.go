@@ -69,7 +69,7 @@ func TestBakeOneWalk(t *testing.T) {
 		for _, a := range BuildArgs(p, text) {
 			got = append(got, "arg "+a.Name+">"+filepath.ToSlash(a.Dockerfile))
 		}
-		for _, b := range builds(p, text) {
+		for _, b := range walkFile(p, text).builds {
 			got = append(got, "build "+filepath.ToSlash(b.Dockerfile)+" in "+filepath.ToSlash(b.Context))
 		}
 		want := []string{

@@ -177,47 +177,33 @@ func composeServices(file, text string) []serviceBuild {
 	return out
 }
 
-// composeTargets is the build targets of a Compose file's services. A
+// walkCompose reads a Compose file's services: the targets they name (a
 // target written once under an anchor that several services merge is
-// named once for each Dockerfile it builds.
-func composeTargets(file, text string) []Target {
-	var out []Target
+// named once for each Dockerfile it builds), the build arguments they pass
+// to the Dockerfile each builds, and their builds.
+func walkCompose(file, text string) walked {
+	var w walked
 	type key struct {
 		span             analysis.Span
 		file, dockerfile string
 	}
 	seen := map[key]bool{}
 	for _, s := range composeServices(file, text) {
-		if s.target == nil {
-			continue
+		if s.build {
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
-		k := key{s.target.Span, s.target.File, s.target.Dockerfile}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, *s.target)
+		if t := s.target; t != nil && !seen[key{t.Span, t.File, t.Dockerfile}] {
+			seen[key{t.Span, t.File, t.Dockerfile}] = true
+			w.targets = append(w.targets, *t)
 		}
-	}
-	return out
-}
-
-// composeArgs is the build arguments of a Compose file's services, each
-// going to the Dockerfile its service builds.
-func composeArgs(file, text string) []BuildArg {
-	var out []BuildArg
-	type key struct {
-		span       analysis.Span
-		dockerfile string
-	}
-	seen := map[key]bool{}
-	for _, s := range composeServices(file, text) {
 		for _, a := range s.args {
-			if k := (key{a.Span, a.Dockerfile}); !seen[k] {
+			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
 				seen[k] = true
-				out = append(out, a)
+				w.args = append(w.args, a)
 			}
 		}
 	}
-	return out
+	return w
 }
 
 // composeExtends returns the file and service a service extends.
