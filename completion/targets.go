@@ -14,7 +14,7 @@ import (
 // target builds, at a target, and its ARG names, at a build argument.
 // Elsewhere such a file belongs to other tools, and nothing is offered.
 func TargetFile(doc *analysis.Document, ws *workspace.Index, p string, off int, load workspace.Loader) []Item {
-	return append(targetStages(doc, ws, p, off, load), buildArgNames(doc, p, off, load)...)
+	return append(targetStages(doc, ws, p, off, load), buildArgNames(doc, ws, p, off, load)...)
 }
 
 // targetStages offers the named stages of the Dockerfile the target at
@@ -48,8 +48,8 @@ func targetStages(doc *analysis.Document, ws *workspace.Index, p string, off int
 
 // buildArgNames offers the ARG names of the Dockerfile that the build
 // argument at off goes to, that begin with what is typed.
-func buildArgNames(doc *analysis.Document, p string, off int, load workspace.Loader) []Item {
-	for _, a := range workspace.BuildArgs(p, doc.Text()) {
+func buildArgNames(doc *analysis.Document, ws *workspace.Index, p string, off int, load workspace.Loader) []Item {
+	for _, a := range ws.BuildArgs(p, doc.Text()) {
 		if off < a.Span.Start || off > a.Span.End {
 			continue
 		}

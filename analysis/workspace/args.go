@@ -20,8 +20,11 @@ type BuildArg struct {
 	Owner      string        // the Compose service, Bake target or command, for messages
 }
 
-// BuildArgs finds the build arguments the file at p passes.
-func BuildArgs(p, content string) []BuildArg { return walkFile(p, content).args }
+// BuildArgs finds the build arguments the file at p (content is its text)
+// passes.
+func (ix *Index) BuildArgs(p, content string) []BuildArg {
+	return walkFile(ix.root(p), p, content).args
+}
 
 // keySpan is the span of a mapping key's text, inside its quotes.
 func (d *yamlDoc) keySpan(k *yaml.Node, n int) analysis.Span {

@@ -25,7 +25,7 @@ func TestBuildArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, a := range BuildArgs(filepath.Join(root, tt.file), tt.text) {
+		for _, a := range Scan(nil, DefaultLimits).BuildArgs(filepath.Join(root, tt.file), tt.text) {
 			got = append(got, fmt.Sprintf("%s@%s>%s", a.Name, tt.text[a.Span.Start:a.Span.End], filepath.ToSlash(a.Dockerfile)))
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -145,7 +145,7 @@ func bakeJSON(file, text string) bakeWalk {
 
 // walkBakeFile reads a Bake file: the targets its target blocks name, the
 // build arguments they pass, their builds and, for HCL, what --set reads.
-func walkBakeFile(file, text string) walked {
+func walkBakeFile(_, file, text string) walked {
 	b := walkBake(file, text)
 	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
 	if Classify(file) == Bake {

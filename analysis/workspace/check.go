@@ -42,7 +42,7 @@ func (ix *Index) Check(p, content string, load Loader, config func(dockerfile st
 			}
 		}
 	}
-	for _, a := range BuildArgs(p, content) {
+	for _, a := range ix.BuildArgs(p, content) {
 		out = append(out, judge(a.Dockerfile, rules.Use{Kind: rules.UseArg, Name: a.Name, Span: a.Span})...)
 	}
 	return out

@@ -95,7 +95,7 @@ func (ix *Index) add(p, content string) {
 	if Classify(p) == NotTargets {
 		return
 	}
-	w := walkFile(p, content)
+	w := walkFile(ix.root(p), p, content)
 	// Every file of a kind that names targets is kept, even when it names
 	// none: it may pass build arguments, which check reports on too.
 	ix.files[p] = w.targets
@@ -105,6 +105,21 @@ func (ix *Index) add(p, content string) {
 	if w.bake != nil {
 		ix.bake[p] = w.bake
 	}
+}
+
+// root is the folder that reads for file p are confined to: the innermost
+// root holding p, else p's own folder.
+func (ix *Index) root(p string) string {
+	best := ""
+	for _, r := range ix.Roots {
+		if _, err := confined.Rel(r, p); err == nil && len(r) > len(best) {
+			best = r
+		}
+	}
+	if best == "" {
+		return filepath.Dir(p)
+	}
+	return best
 }
 
 // Remove returns the index without file p.

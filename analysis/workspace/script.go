@@ -13,7 +13,7 @@ import (
 // from variables: the script's own assignments and loops, a Makefile's
 // variables (`DOCKERFILE ?= Dockerfile.ci`), a justfile's (`target :=
 // "dev"`); each value a variable may have counts.
-func walkScript(file, text string) walked {
+func walkScript(_, file, text string) walked {
 	targets, args := evalShell(scriptShell(file, text))
 	return walked{targets: targets, args: args}
 }

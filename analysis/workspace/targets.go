@@ -142,7 +142,7 @@ type walked struct {
 }
 
 // walkers read each kind of file, once.
-var walkers = map[Kind]func(file, text string) walked{
+var walkers = map[Kind]func(root, file, text string) walked{
 	Compose:      walkCompose,
 	Bake:         walkBakeFile,
 	BakeJSON:     walkBakeFile,
@@ -155,18 +155,19 @@ var walkers = map[Kind]func(file, text string) walked{
 	PackageJSON:  targetsOnly(packageTargets),
 }
 
-func targetsOnly(read func(file, text string) []Target) func(file, text string) walked {
-	return func(file, text string) walked { return walked{targets: read(file, text)} }
+func targetsOnly(read func(file, text string) []Target) func(root, file, text string) walked {
+	return func(_, file, text string) walked { return walked{targets: read(file, text)} }
 }
 
-// walkFile reads the file at p (content is its text) by its kind. Files that
-// do not parse yield nothing: they are someone else's to report.
-func walkFile(p, content string) walked {
+// walkFile reads the file at p (content is its text) by its kind; the
+// other files it reads lie inside root. Files that do not parse yield
+// nothing: they are someone else's to report.
+func walkFile(root, p, content string) walked {
 	walker, ok := walkers[Classify(p)]
 	if !ok {
 		return walked{}
 	}
-	w := walker(p, content)
+	w := walker(root, p, content)
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
@@ -185,9 +186,10 @@ func walkFile(p, content string) walked {
 	return w
 }
 
-// Extract returns the targets that the file at path (absolute or relative
-// to the workspace) names, by its kind.
-func Extract(p string, content string) []Target { return walkFile(p, content).targets }
+// Extract returns the targets that the file at p (content is its text)
+// names, by its kind. Other files it reads (a Compose `extends.file`) must
+// lie inside root.
+func Extract(root, p, content string) []Target { return walkFile(root, p, content).targets }
 
 // RelFile is the target's file relative to the first root holding it, with
 // forward slashes; the file as it is outside them.

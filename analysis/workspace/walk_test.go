@@ -3,6 +3,7 @@ package workspace
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,10 +23,10 @@ func TestComposeExtendsCycles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, tg := range Extract(compose, text) {
+	for _, tg := range Extract(dir, compose, text) {
 		got = append(got, "target "+tg.Name+" "+tg.Owner)
 	}
-	for _, a := range BuildArgs(compose, text) {
+	for _, a := range Scan(nil, DefaultLimits).BuildArgs(compose, text) {
 		got = append(got, "arg "+a.Name+" "+a.Owner)
 	}
 	want := []string{"target t service a", "arg X service a", "arg Y service far"}
@@ -41,7 +42,7 @@ func TestComposeMergeKeys(t *testing.T) {
 	dir := filepath.FromSlash("/p")
 	text := "x: &b\n  context: one\n  target: dev\nservices:\n  a:\n    build: *b\n  b:\n    build:\n      <<: *b\n  c:\n    build:\n      <<: [*b]\n      context: two\n"
 	var got []string
-	for _, tg := range Extract(filepath.Join(dir, "compose.yaml"), text) {
+	for _, tg := range Extract(dir, filepath.Join(dir, "compose.yaml"), text) {
 		got = append(got, tg.Name+"@"+text[tg.Span.Start:tg.Span.End]+">"+filepath.ToSlash(tg.Dockerfile))
 	}
 	want := []string{"dev@dev>/p/one/Dockerfile", "dev@dev>/p/two/Dockerfile"}
@@ -63,13 +64,13 @@ func TestBakeOneWalk(t *testing.T) {
 	} {
 		p := filepath.Join(root, file)
 		var got []string
-		for _, tg := range Extract(p, text) {
+		for _, tg := range Extract(filepath.Dir(p), p, text) {
 			got = append(got, "target "+tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
 		}
-		for _, a := range BuildArgs(p, text) {
+		for _, a := range Scan(nil, DefaultLimits).BuildArgs(p, text) {
 			got = append(got, "arg "+a.Name+">"+filepath.ToSlash(a.Dockerfile))
 		}
-		for _, b := range walkFile(p, text).builds {
+		for _, b := range walkFile(root, p, text).builds {
 			got = append(got, "build "+filepath.ToSlash(b.Dockerfile)+" in "+filepath.ToSlash(b.Context))
 		}
 		want := []string{
@@ -80,5 +81,31 @@ func TestBakeOneWalk(t *testing.T) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", file, d)
 		}
+	}
+}
+
+// TestExtendsConfined: a Compose file's extends.file is read only inside
+// the workspace root, as the Dockerfiles are; one outside gives nothing.
+func TestExtendsConfined(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "ws")
+	base := "services:\n  base:\n    build:\n      context: svc\n      target: basestage\n"
+	for p, text := range map[string]string{filepath.Join(root, "common.yml"): base, filepath.Join(dir, "outside.yml"): base} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compose := filepath.Join(root, "compose.yaml")
+	text := "services:\n  in:\n    extends: {file: common.yml, service: base}\n  out:\n    extends: {file: ../outside.yml, service: base}\n"
+	ix := Scan([]string{root}, DefaultLimits).Update(compose, text)
+	var got []string
+	for _, tg := range ix.files[compose] {
+		got = append(got, tg.Owner+" "+filepath.ToSlash(strings.TrimPrefix(tg.File, dir)))
+	}
+	if d := cmp.Diff([]string{"service in (extends service base) /ws/common.yml"}, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

@@ -144,7 +144,7 @@ type serviceBuild struct {
 // composeServices walks services.<name> of a Compose file. A service
 // without build.target takes it from the service it extends in a file the
 // scan does not read as Compose (one it reads reports it itself).
-func composeServices(file, text string) []serviceBuild {
+func composeServices(root, file, text string) []serviceBuild {
 	d, ok := parseYAML(text)
 	if !ok {
 		return nil
@@ -157,7 +157,7 @@ func composeServices(file, text string) []serviceBuild {
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
-		s.dockerfile, s.context, s.build = composeBuild(file, d, svc, 0)
+		s.dockerfile, s.context, s.build = composeBuild(root, file, d, svc, 0)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
@@ -165,7 +165,7 @@ func composeServices(file, text string) []serviceBuild {
 				t.Via = other
 			}
 			s.target = &t
-		} else if t, ok := extendedTarget(file, svc, 0); ok {
+		} else if t, ok := extendedTarget(root, file, svc, 0); ok {
 			t.Owner = "service " + name + " (extends " + t.Owner + ")"
 			s.target = &t
 		}
@@ -181,14 +181,14 @@ func composeServices(file, text string) []serviceBuild {
 // target written once under an anchor that several services merge is
 // named once for each Dockerfile it builds), the build arguments they pass
 // to the Dockerfile each builds, and their builds.
-func walkCompose(file, text string) walked {
+func walkCompose(root, file, text string) walked {
 	var w walked
 	type key struct {
 		span             analysis.Span
 		file, dockerfile string
 	}
 	seen := map[key]bool{}
-	for _, s := range composeServices(file, text) {
+	for _, s := range composeServices(root, file, text) {
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
@@ -225,10 +225,11 @@ func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
 }
 
 // composeService finds a service in a Compose file, reading it from disk
-// when it is not the file at hand.
-func composeService(file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
+// when it is not the file at hand: only inside root, the workspace folder
+// of the file naming it (`extends: {file: /etc/...}` reads nothing).
+func composeService(root, file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
 	if otherFile != file {
-		data, err := confined.ReadPath(otherFile, DefaultLimits.MaxSize)
+		data, err := confined.ReadFile(root, otherFile, DefaultLimits.MaxSize)
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			return "", nil, nil
 		}
@@ -246,7 +247,7 @@ func composeService(file string, d *yamlDoc, otherFile, name string) (string, *y
 // composeBuild is the Dockerfile and context folder a service builds:
 // its build's context and dockerfile, what it lacks taken from the
 // service it extends. ok is false when neither has a build.
-func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
+func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -257,8 +258,8 @@ func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfil
 	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
 	if (ctx == "" || df == "") && depth < 8 {
 		if other, name, ok := composeExtends(file, svc); ok {
-			if of, od, base := composeService(file, d, other, name); base != nil {
-				idf, ictx, iok := composeBuild(of, od, base, depth+1)
+			if of, od, base := composeService(root, file, d, other, name); base != nil {
+				idf, ictx, iok := composeBuild(root, of, od, base, depth+1)
 				switch {
 				case ctx == "" && df == "":
 					return idf, ictx, iok || build != nil
@@ -275,22 +276,22 @@ func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfil
 
 // extendedTarget is the target a service without one gets from the
 // service it extends in a file the scan does not read as Compose.
-func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
+func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool) {
 	other, name, ok := composeExtends(file, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
 		return Target{}, false
 	}
-	of, od, base := composeService(file, nil, other, name)
+	of, od, base := composeService(root, file, nil, other, name)
 	if base == nil {
 		return Target{}, false
 	}
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(of, base, depth+1)
+		return extendedTarget(root, of, base, depth+1)
 	}
 	sp := od.valueSpan(key, target)
-	df, ctx, _ := composeBuild(of, od, base, depth+1)
+	df, ctx, _ := composeBuild(root, of, od, base, depth+1)
 	return Target{
 		File:       of,
 		Kind:       Compose,
