@@ -1,6 +1,8 @@
 package check
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -53,5 +55,36 @@ func TestOneDockerfileRule(t *testing.T) {
 		if d := cmp.Diff(want, sorted(rel(got))); d != "" {
 			t.Errorf("%s (-IsDockerfile +got):\n%s", what, d)
 		}
+	}
+}
+
+// TestUsesConfinedToProject: a Compose file whose context lies outside the
+// project names a Dockerfile check does not read, as the server does not:
+// nothing is judged there.
+func TestUsesConfinedToProject(t *testing.T) {
+	outside := writeTree(t, map[string]string{"Dockerfile": "FROM alpine AS other\n"})
+	root := writeTree(t, map[string]string{
+		".git/HEAD":    "ref: refs/heads/main\n",
+		"compose.yaml": "services:\n  x:\n    build:\n      context: " + outside + "\n      target: missing\n",
+	})
+	var stdout, stderr bytes.Buffer
+	Main([]string{"--root", root, filepath.Join(root, "compose.yaml")}, &stdout, &stderr)
+	if strings.Contains(stdout.String(), "UnknownTarget") {
+		t.Errorf("a Dockerfile outside the project was judged:\n%s%s", stdout.String(), stderr.String())
+	}
+	inside := filepath.Join(root, "in")
+	if err := os.MkdirAll(inside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inside, "Dockerfile"), []byte("FROM alpine AS other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "compose.yaml"), []byte("services:\n  x:\n    build:\n      context: in\n      target: missing\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	Main([]string{"--root", root, filepath.Join(root, "compose.yaml")}, &stdout, &stderr)
+	if !strings.Contains(stdout.String(), `has no stage named "missing"`) {
+		t.Errorf("the Dockerfile inside the project was not judged:\n%s%s", stdout.String(), stderr.String())
 	}
 }

@@ -172,8 +172,10 @@ func (p *Project) checkUses(path string, cfg *rules.Config) *fileResult {
 		ix = ix.Update(abs, string(text)) // named on the command line, outside the scan
 	}
 	doc := analysis.NewDocument(string(text))
+	// The Dockerfiles are read inside the project, as the server reads
+	// them inside the workspace: a `context: /etc` reads nothing.
 	load := func(df string) (*analysis.Index, bool) {
-		data, err := confined.ReadPath(df, confined.Limit)
+		data, err := confined.ReadFile(p.Root, df, confined.Limit)
 		if err != nil {
 			return nil, false
 		}
