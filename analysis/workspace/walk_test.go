@@ -109,3 +109,22 @@ func TestExtendsConfined(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestComposeExtendsMergesBuild: Compose merges the build mapping of a
+// service with the one it extends, key by key: a service that sets only
+// its context builds the Dockerfile name the other sets, in its own
+// context; one that sets only its dockerfile takes the other's context.
+func TestComposeExtendsMergesBuild(t *testing.T) {
+	root := filepath.FromSlash("/p")
+	text := "services:\n  base:\n    build:\n      context: one\n      dockerfile: ci.Dockerfile\n      target: a\n" +
+		"  ctx:\n    extends: base\n    build:\n      context: two\n      target: b\n" +
+		"  df:\n    extends: base\n    build:\n      dockerfile: other.Dockerfile\n      target: c\n"
+	var got []string
+	for _, tg := range Extract(root, filepath.Join(root, "compose.yaml"), text) {
+		got = append(got, tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
+	}
+	want := []string{"a>/p/one/ci.Dockerfile", "b>/p/two/ci.Dockerfile", "c>/p/one/other.Dockerfile"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -246,7 +246,9 @@ func composeService(root, file string, d *yamlDoc, otherFile, name string) (stri
 
 // composeBuild is the Dockerfile and context folder a service builds:
 // its build's context and dockerfile, what it lacks taken from the
-// service it extends. ok is false when neither has a build.
+// service it extends (a Dockerfile name is relative to the context, so an
+// inherited name goes with the service's own context). ok is false when
+// neither has a build.
 func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
@@ -267,6 +269,12 @@ func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (doc
 					return dockerfileFor(filepath.Join(ictx, "x"), ".", df), ictx, true
 				case ctx == "":
 					return filepath.Join(filepath.Dir(idf), df), "", true
+				case iok && ictx != "":
+					// Compose merges the build mappings: the service's own
+					// context, the Dockerfile name of the one it extends.
+					if rel, err := filepath.Rel(ictx, idf); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+						return dockerfileFor(file, ctx, rel), contextFor(file, ctx), true
+					}
 				}
 			}
 		}
