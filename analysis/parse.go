@@ -155,7 +155,7 @@ func (in *Instruction) errorFor(err error) InstructionError {
 	case errors.As(err, &unknown):
 		// BuildKit's own suggestion breaks ties by map order; ours is stable.
 		msg = "unknown instruction: " + in.Keyword.Value
-		if s := Closest(in.Keyword.Value, instructionNames); s != "" {
+		if s := Suggest(in.Keyword.Value, instructionNames, false); s != "" {
 			if in.Keyword.Value == strings.ToUpper(in.Keyword.Value) {
 				s = strings.ToUpper(s)
 			}

@@ -8,48 +8,66 @@ var instructionNames = []string{
 	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
 }
 
-// Closest returns the candidate nearest to word by edit distance, ignoring
-// case, when it is near enough to be a likely typo; ties go to the earlier
-// candidate, so the answer never depends on map order.
-func Closest(word string, candidates []string) string {
-	w := strings.ToLower(word)
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		d := editDistance(w, strings.ToLower(c))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
+// Suggest returns the candidate a mistyped word most likely meant, or "".
+// Every "did you mean" of Stagehand asks it: unknown instructions, rules
+// (undefined variables, unknown stages) and targets other files name.
+//
+// A candidate that has word as its first or last dash-separated part
+// (`license-set` for `set`) wins, as stage names are often built so.
+// Otherwise it picks as BuildKit's suggest.Search does: the nearest
+// candidate by edit distance when that is below 3, the earlier of equals
+// winning, so the answer never depends on map order; nothing when word
+// is itself a candidate (the error is about something else). Unless
+// caseSensitive, case is ignored. The candidate is returned as written.
+func Suggest(word string, candidates []string, caseSensitive bool) string {
+	fold := func(s string) string {
+		if caseSensitive {
+			return s
 		}
+		return strings.ToLower(s)
 	}
-	if bestDist < 0 || bestDist > max(1, len(w)/3) || bestDist >= len(w) {
+	w := fold(word)
+	if w == "" {
 		return ""
 	}
-	return best
-}
-
-// editDistance is the optimal-string-alignment distance between a and b,
-// over bytes: insertions, deletions, substitutions and swaps of two
-// neighbours each cost one, so "dosc" is one step from "docs".
-func editDistance(a, b string) int {
-	rows := make([][]int, len(a)+1)
-	for i := range rows {
-		rows[i] = make([]int, len(b)+1)
-		rows[i][0] = i
-	}
-	for j := range rows[0] {
-		rows[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d = min(d, rows[i-2][j-2]+1)
-			}
-			rows[i][j] = d
+	for _, c := range candidates {
+		if fold(c) == w {
+			return ""
 		}
 	}
-	return rows[len(a)][len(b)]
+	for _, c := range candidates {
+		if fc := fold(c); strings.HasSuffix(fc, "-"+w) || strings.HasPrefix(fc, w+"-") {
+			return c
+		}
+	}
+	match, best := "", 3
+	for _, c := range candidates {
+		if d := editDistance(w, fold(c)); d < best {
+			match, best = c, d
+		}
+	}
+	return match
+}
+
+// editDistance is the Levenshtein distance between a and b, over runes,
+// as BuildKit's suggestions measure it.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

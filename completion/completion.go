@@ -24,6 +24,7 @@ const (
 	Variable                  // an ARG or ENV
 	Directive                 // a parser directive name
 	Rule                      // a check rule name in `# check=skip=`
+	Target                    // a stage, offered as a target in a Compose, Bake, ... file
 )
 
 func (k Kind) String() string {
@@ -46,6 +47,8 @@ func (k Kind) String() string {
 		return "directive"
 	case Rule:
 		return "rule"
+	case Target:
+		return "target"
 	}
 	return "unknown"
 }

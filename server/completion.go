@@ -29,20 +29,17 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		return nil, err
 	}
 	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
-	if snap.TargetFile != "" {
-		off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
-		list.Items = append(list.Items, s.targetCompletion(snap.Doc, snap.TargetFile, off)...)
-		list.Items = append(list.Items, s.buildArgCompletion(snap.Doc, snap.TargetFile, off)...)
-		return list, nil
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return list, nil
-	}
-	off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
+	enc := s.encoding()
 	opts := s.options()
-	items := completion.Complete(ix, off, completion.Options{Snippets: opts.snippets, LazyStageDocs: opts.resolveDocs})
-	items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
+	snippets, lazy := opts.snippets, opts.resolveDocs
+	off, _ := fromPosition(snap.Doc, params.Position, enc)
+	var items []completion.Item
+	if snap.TargetFile != "" {
+		items = completion.TargetFile(snap.Doc, s.ws.index(), snap.TargetFile, off, s.dockerfiles(snap.TargetFile))
+	} else if ix, ok := snap.Current(); ok {
+		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
+		items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
+	}
 	for _, it := range items {
 		list.Items = append(list.Items, s.toCompletionItem(snap, it, params.TextDocument.URI))
 	}
@@ -129,6 +126,8 @@ func completionKind(k completion.Kind) protocol.CompletionItemKind {
 		return protocol.CompletionItemKindKeyword
 	case completion.Rule:
 		return protocol.CompletionItemKindConstant
+	case completion.Target:
+		return protocol.CompletionItemKindClass
 	}
 	return protocol.CompletionItemKindValue
 }

@@ -208,8 +208,7 @@ func (s *Server) computeDiagnostics(snap *Snapshot, inputs uint64) (set *diagSet
 		}
 	}()
 	if snap.TargetFile != "" {
-		set.published = append(set.published, s.targetDiagnostics(snap.Doc, snap.TargetFile)...)
-		set.published = append(set.published, s.buildArgDiagnostics(snap.Doc, snap.TargetFile)...)
+		set.published = append(set.published, s.targetDiagnostics(snap.Doc, snap.URI, snap.TargetFile)...)
 		return set
 	}
 	ix, ok := snap.Current()

@@ -1,119 +1,61 @@
 package server
 
 import (
-	"fmt"
-	"path/filepath"
-	"strings"
-
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // The files that name build targets (Compose, Bake, workflows, scripts)
 // belong to other language servers too. Stagehand answers in them only at
-// a target's position, and says nothing anywhere else.
+// a target's or build argument's position; completion, definition and
+// the rules live in completion and analysis/workspace.
 
-// targetDockerfile returns the index of the Dockerfile a target builds: the
-// client's buffer when it is open, else the file on disk.
-func (s *Server) targetDockerfile(t workspace.Target) (*analysis.Index, uri.URI, bool) {
-	u := uri.File(t.Dockerfile)
-	if snap, ok := s.docs.get(u); ok {
-		if ix, ok := snap.Current(); ok {
-			return ix, u, true
+// dockerfiles loads the Dockerfiles that file (one naming targets) builds:
+// the client's buffer when it is open, else the file on disk, read inside
+// the workspace folder of file (a Compose `context: /etc` with
+// `dockerfile: passwd` reads nothing).
+func (s *Server) dockerfiles(file string) workspace.Loader {
+	return func(df string) (*analysis.Index, bool) {
+		if snap, ok := s.docs.get(uri.File(df)); ok {
+			if ix, ok := snap.Current(); ok {
+				return ix, true
+			}
 		}
+		return s.ws.dockerfile(s.ws.root(file), df)
 	}
-	// The Dockerfile is read inside the workspace of the file naming it:
-	// a Compose `context: /etc` with `dockerfile: passwd` reads nothing.
-	ix, ok := s.ws.dockerfile(s.ws.root(t.File), t.Dockerfile)
-	return ix, u, ok
-}
-
-// targetAt returns the target at off in the open file at path.
-func (s *Server) targetAt(path string, off int) (workspace.Target, bool) {
-	return s.ws.index().TargetAt(path, off)
-}
-
-// targetCompletion offers the stages of the Dockerfile a target builds, at
-// a target's position in a file that names targets.
-func (s *Server) targetCompletion(doc *analysis.Document, path string, off int) []protocol.CompletionItem {
-	t, ok := s.targetAt(path, off)
-	if !ok {
-		return nil
-	}
-	ix, _, ok := s.targetDockerfile(t)
-	if !ok {
-		return nil
-	}
-	enc := s.encoding()
-	prefix := strings.ToLower(doc.Slice(analysis.Span{Start: t.Span.Start, End: off}))
-	var items []protocol.CompletionItem
-	for i, st := range ix.Stages() {
-		if st.Name == "" || !strings.HasPrefix(strings.ToLower(st.Name), prefix) {
-			continue
-		}
-		detail := fmt.Sprintf("stage %d of %s, FROM %s", i, filepath.Base(t.Dockerfile), st.Base)
-		items = append(items, protocol.CompletionItem{
-			Label:    st.Name,
-			Kind:     protocol.CompletionItemKindClass,
-			Detail:   protocol.NewOptional(detail),
-			SortText: protocol.NewOptional(fmt.Sprintf("%06d", i)),
-			TextEdit: &protocol.TextEdit{Range: toRange(doc, t.Span, enc), NewText: st.Name},
-		})
-	}
-	return items
 }
 
 // targetDefinition goes from a target to the stage it names.
 func (s *Server) targetDefinition(path string, off int) []protocol.Location {
-	t, ok := s.targetAt(path, off)
+	df, ix, name, ok := s.ws.index().Definition(path, off, s.dockerfiles(path))
 	if !ok {
 		return nil
 	}
-	ix, u, ok := s.targetDockerfile(t)
-	if !ok {
-		return nil
-	}
-	st := ix.StageByName(t.Name)
-	if st < 0 {
-		return nil
-	}
-	return []protocol.Location{{URI: u, Range: toRange(ix.Doc, ix.Stage(st).NameSpan, s.encoding())}}
+	return []protocol.Location{{URI: uri.File(df), Range: toRange(ix.Doc, name, s.encoding())}}
 }
 
-// targetDiagnostics reports the targets in the file at path that name no
-// stage of their Dockerfile, with the closest name when there is one.
-func (s *Server) targetDiagnostics(doc *analysis.Document, path string) []protocol.Diagnostic {
+// targetDiagnostics reports what the file at path asks of its Dockerfiles
+// that they lack (UnknownTarget, UndeclaredBuildArg), each Dockerfile
+// judged under its own rules' configuration.
+func (s *Server) targetDiagnostics(doc *analysis.Document, docURI, path string) []protocol.Diagnostic {
+	editor := s.settings().Rules
+	config := func(df string) *rules.Config { return s.ws.rulesFor(df, editor) }
 	var out []protocol.Diagnostic
-	load := func(df string) (*analysis.Index, bool) {
-		ix, _, ok := s.targetDockerfile(workspace.Target{Dockerfile: df})
-		return ix, ok
-	}
-	for _, u := range s.ws.index().Unknown(path, load) {
-		out = append(out, protocol.Diagnostic{
-			Range:    toRange(doc, u.Target.Span, s.encoding()),
-			Severity: protocol.DiagnosticSeverityError,
-			Source:   protocol.NewOptional("stagehand"),
-			Message:  protocol.String(u.Message),
-			Code:     protocol.String(workspace.UnknownRule),
-		})
+	for _, d := range s.ws.index().Check(path, doc.Text(), s.dockerfiles(path), config) {
+		out = append(out, toDiagnostic(doc, docURI, d, s.encoding()))
 	}
 	return out
 }
 
 // targetsNaming returns the targets in the workspace that name a stage of
-// the Dockerfile at path, for references, rename and unused-stage checks.
+// the Dockerfile at path, for references, rename and lenses.
 func (s *Server) targetsNaming(path string, name string) []workspace.Target {
-	var out []workspace.Target
-	for _, t := range s.ws.index().TargetsFor(path) {
-		if strings.EqualFold(t.Name, name) {
-			out = append(out, t)
-		}
-	}
-	return out
+	return s.ws.index().Naming(path, name)
 }
 
 // workspaceTargets returns the stage names that files in the workspace
@@ -123,13 +65,7 @@ func (s *Server) workspaceTargets(u string) []string {
 	if !ok {
 		return nil
 	}
-	var names []string
-	for _, t := range s.ws.index().TargetsFor(p) {
-		if t.Name != "" {
-			names = append(names, t.Name)
-		}
-	}
-	return names
+	return s.ws.index().Names(p)
 }
 
 // targetDoc returns the text a target's span refers to: the client's buffer
@@ -168,11 +104,7 @@ func (s *Server) stageTargets(p position) []workspace.Target {
 	if !ok {
 		return nil
 	}
-	name := p.ix.Stage(st).Name
-	if name == "" {
-		return nil
-	}
-	return s.targetsNaming(path, name)
+	return s.targetsNaming(path, p.ix.Stage(st).Name)
 }
 
 // targetLocations places targets for references.
@@ -194,9 +126,5 @@ func (s *Server) builtBy(ts []workspace.Target) string {
 	s.mu.Lock()
 	roots := s.roots
 	s.mu.Unlock()
-	parts := make([]string, 0, len(ts))
-	for _, t := range ts {
-		parts = append(parts, t.Site(roots))
-	}
-	return strings.Join(parts, ", ")
+	return workspace.BuiltBy(ts, roots)
 }

@@ -29,9 +29,19 @@ func Page(r *Rule) string {
 	}
 	fmt.Fprintf(&b, "\n## Why\n\n%s\n\n", strings.TrimSpace(r.Doc))
 	fmt.Fprintf(&b, "## Bad\n\n```dockerfile\n%s```\n\n", r.Bad)
+	if r.UsedBy != "" {
+		fmt.Fprintf(&b, "with this `compose.yaml` beside it:\n\n```yaml\n%s```\n\n", r.UsedBy)
+	}
 	fmt.Fprintf(&b, "## Good\n\n```dockerfile\n%s```\n\n", r.Good)
+	if r.UsedBy != "" {
+		fmt.Fprintf(&b, "with the same `compose.yaml`.\n\n")
+	}
 	b.WriteString("## Configure\n\n")
-	fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for the file; the same comment right above an instruction skips it there.\n", r.Name)
+	if r.Use != nil {
+		fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for what other files ask of that Dockerfile.\n", r.Name)
+	} else {
+		fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for the file; the same comment right above an instruction skips it there.\n", r.Name)
+	}
 	if r.BuildKit {
 		b.WriteString("- `# check=error=true` turns its findings into errors, as it fails `docker build`.\n")
 	}

@@ -77,6 +77,14 @@ func TestExamples(t *testing.T) {
 			if r.Bad == "" || r.Good == "" || r.Summary == "" || r.Doc == "" {
 				t.Fatalf("%s lacks a summary, doc or example", r.Name)
 			}
+			if r.Use != nil {
+				// Its examples need the compose.yaml read: the workspace
+				// package's TestUseExamples runs them.
+				if r.UsedBy == "" {
+					t.Fatalf("%s judges uses but has no UsedBy example", r.Name)
+				}
+				return
+			}
 			bad := ruleNames(Run(analysis.Parse(analysis.NewDocument(r.Bad)), cfg))
 			if !slices.Contains(bad, r.Name) {
 				t.Errorf("bad example not reported by %s; got %v", r.Name, bad)

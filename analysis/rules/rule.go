@@ -97,10 +97,16 @@ type Rule struct {
 	// reported, Good is not.
 	Bad, Good string
 	// Run checks the whole index. A local rule (see local.go) gives Local
-	// and the instructions it looks at, Cmds, instead.
+	// and the instructions it looks at, Cmds, instead. A rule about what
+	// other files ask of the Dockerfile gives Use (see use.go), which
+	// RunUses calls and Run does not.
 	Run   func(p *Pass)
 	Local func(p *Pass, n analysis.Node)
 	Cmds  []string
+	Use   func(p *Pass, u Use)
+	// UsedBy is, for a rule with Use, the compose.yaml of the examples:
+	// it names what Bad lacks and Good has.
+	UsedBy string
 }
 
 // URL returns the address of the rule's documentation page.

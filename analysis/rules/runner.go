@@ -105,7 +105,7 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		if set && sev == Off {
 			continue
 		}
-		if file.skips(r) {
+		if file.skips(r) || r.Use != nil {
 			continue
 		}
 		p := &Pass{Index: ix, Config: cfg, Rule: r, facts: shared}

@@ -1,6 +1,10 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
 
 var UndefinedArgInFrom = register(&Rule{
 	Name:     "UndefinedArgInFrom",
@@ -36,7 +40,7 @@ func runUndefinedArgInFrom(p *Pass) {
 			}
 			msg := fmt.Sprintf("FROM argument '%s' is not declared", name)
 			var fixes []Fix
-			if m := suggest(name, names, true); m != "" {
+			if m := analysis.Suggest(name, names, true); m != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", m)
 				fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
 			}

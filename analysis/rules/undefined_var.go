@@ -80,7 +80,7 @@ func runUndefinedVar(p *Pass) {
 						names = append(names, "PATH")
 					}
 				}
-				m := suggest(name, names, true)
+				m := analysis.Suggest(name, names, true)
 				global := isGlobalArg(ix, name)
 				if fromImage && m == "" && !global {
 					continue // the base image may define it

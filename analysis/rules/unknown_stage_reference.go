@@ -78,7 +78,7 @@ func runUnknownStageReference(p *Pass) {
 				names = append(names, stages[s].Name)
 			}
 		}
-		if m := suggestStage(r.Value, names); m != "" {
+		if m := analysis.Suggest(r.Value, names, false); m != "" {
 			p.Report(Diagnostic{
 				Span:     r.Span,
 				Severity: Error,
@@ -90,20 +90,6 @@ func runUnknownStageReference(p *Pass) {
 		}
 		p.Reportf(r.Span, nil, `No stage named %q before this one: unless the build passes --build-context %s=..., BuildKit will pull the image %q from Docker Hub; write an image in full (with a registry or tag)`, r.Value, r.Value, r.Value)
 	}
-}
-
-// suggestStage returns the stage name a mistyped reference most likely
-// meant: one that ends or starts with it as a dash-separated part
-// (`set` for `license-set`), else the nearest by edit distance.
-func suggestStage(v string, names []string) string {
-	lv := strings.ToLower(v)
-	for _, n := range names {
-		ln := strings.ToLower(n)
-		if strings.HasSuffix(ln, "-"+lv) || strings.HasPrefix(ln, lv+"-") {
-			return n
-		}
-	}
-	return suggest(v, names, false)
 }
 
 // earlierStageNamed returns the last stage before stage cur whose name is

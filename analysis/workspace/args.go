@@ -1,8 +1,6 @@
 package workspace
 
 import (
-	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -22,69 +20,10 @@ type BuildArg struct {
 	Owner      string        // the Compose service, Bake target or command, for messages
 }
 
-// BuildArgs finds the build arguments the file at p passes.
-func BuildArgs(p, content string) []BuildArg {
-	var out []BuildArg
-	switch Classify(p) {
-	case Compose:
-		out = composeArgs(p, content)
-	case Bake:
-		out = bakeArgs(p, content)
-	case BakeJSON:
-		out = bakeJSONArgs(p, content)
-	case Script:
-		out = scriptArgs(p, content)
-	}
-	for i := range out {
-		out[i].File = p
-	}
-	return out
-}
-
-// UndeclaredArgRule is the rule name the CLI and the server report an
-// undeclared build argument under.
-const UndeclaredArgRule = "UndeclaredBuildArg"
-
-// UndeclaredArg is a build argument passed to a Dockerfile that declares
-// no ARG of its name: BuildKit warns that it was not consumed.
-type UndeclaredArg struct {
-	Arg     BuildArg
-	Message string
-}
-
-// Undeclared returns the build arguments the file at p (its content)
-// passes that their Dockerfile does not declare. load gives a Dockerfile's
-// index; one it cannot give, or that does not parse, is not judged.
-func Undeclared(p, content string, load func(dockerfile string) (*analysis.Index, bool)) []UndeclaredArg {
-	var out []UndeclaredArg
-	for _, a := range BuildArgs(p, content) {
-		ix, ok := load(a.Dockerfile)
-		if !ok || ix.ParseError != nil || Declares(ix, a.Name) {
-			continue
-		}
-		out = append(out, UndeclaredArg{Arg: a, Message: fmt.Sprintf("%s declares no ARG %s: the build argument has no effect (BuildKit warns it was not consumed)", filepath.Base(a.Dockerfile), a.Name)})
-	}
-	return out
-}
-
-// Declares reports whether a Dockerfile takes build argument name: an ARG
-// of that name anywhere in it, or one BuildKit predefines or reads itself.
-func Declares(ix *analysis.Index, name string) bool {
-	if analysis.IsBuiltinArg(name) || strings.HasPrefix(name, "BUILDKIT_") || name == "SOURCE_DATE_EPOCH" {
-		return true
-	}
-	for i := range ix.Len() {
-		n := ix.Node(i)
-		if n.Cmd != "arg" {
-			continue
-		}
-		for _, d := range n.Decls {
-			if d.Name.Value == name {
-				return true
-			}
-		}
-	}
-	return false
+// BuildArgs finds the build arguments the file at p (content is its text)
+// passes.
+func (ix *Index) BuildArgs(p, content string) []BuildArg {
+	return walkFile(ix.root(p), p, content).args
 }
 
 // keySpan is the span of a mapping key's text, inside its quotes.
@@ -120,97 +59,6 @@ func (d *yamlDoc) yamlArgs(args *yaml.Node, dockerfile, owner string) []BuildArg
 	return out
 }
 
-// composeArgs reads services.<name>.build.args.
-func composeArgs(file, text string) []BuildArg {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, services := get(d.root, "services")
-	if services == nil || services.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out []BuildArg
-	for i := 0; i+1 < len(services.Content); i += 2 {
-		name, svc := services.Content[i].Value, services.Content[i+1]
-		_, build := get(svc, "build")
-		if build == nil || build.Kind != yaml.MappingNode {
-			continue
-		}
-		_, args := get(build, "args")
-		if args == nil {
-			continue
-		}
-		_, context := get(build, "context")
-		_, dockerfile := get(build, "dockerfile")
-		out = append(out, d.yamlArgs(args, dockerfileFor(file, scalar(context), scalar(dockerfile)), "service "+name)...)
-	}
-	return out
-}
-
-// bakeJSONArgs reads target.<name>.args of a Bake JSON file.
-func bakeJSONArgs(file, text string) []BuildArg {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out []BuildArg
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, targets.Content[i+1]
-		_, args := get(block, "args")
-		if args == nil {
-			continue
-		}
-		_, context := get(block, "context")
-		_, dockerfile := get(block, "dockerfile")
-		out = append(out, d.yamlArgs(args, dockerfileFor(file, scalar(context), scalar(dockerfile)), "target "+name)...)
-	}
-	return out
-}
-
-// bakeArgs reads the `args = { NAME = "value" }` of each `target` block of
-// a Bake HCL file. Targets that inherit their context or Dockerfile are
-// skipped: the arguments may go to another file.
-func bakeArgs(file, text string) []BuildArg {
-	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
-	if f == nil {
-		return nil
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	var out []BuildArg
-	for _, b := range body.Blocks {
-		if b.Type != "target" || len(b.Labels) != 1 {
-			continue
-		}
-		a, ok := b.Body.Attributes["args"]
-		if _, inherits := b.Body.Attributes["inherits"]; !ok || inherits {
-			continue
-		}
-		obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
-		if !ok {
-			continue
-		}
-		context, _ := stringAttr(b.Body, "context")
-		dockerfile, _ := stringAttr(b.Body, "dockerfile")
-		df := dockerfileFor(file, context, dockerfile)
-		for _, item := range obj.Items {
-			name, span, ok := hclKey(item.KeyExpr)
-			if !ok {
-				continue
-			}
-			out = append(out, BuildArg{Name: name, Span: span, Dockerfile: df, Owner: "target " + b.Labels[0]})
-		}
-	}
-	return out
-}
-
 // hclKey returns an object key written as a bare name or a plain string.
 func hclKey(e hclsyntax.Expression) (string, analysis.Span, bool) {
 	if k, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
@@ -221,11 +69,4 @@ func hclKey(e hclsyntax.Expression) (string, analysis.Span, bool) {
 		e = k.Wrapped
 	}
 	return literalString(e)
-}
-
-// scriptArgs finds `--build-arg NAME[=value]` in the build commands of a
-// script, Makefile or justfile, read as scriptTargets reads them.
-func scriptArgs(file, text string) []BuildArg {
-	_, args := evalShell(scriptShell(file, text))
-	return args
 }

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 func TestBuildArgs(t *testing.T) {
@@ -27,21 +25,11 @@ func TestBuildArgs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, a := range BuildArgs(filepath.Join(root, tt.file), tt.text) {
+		for _, a := range Scan(nil, DefaultLimits).BuildArgs(filepath.Join(root, tt.file), tt.text) {
 			got = append(got, fmt.Sprintf("%s@%s>%s", a.Name, tt.text[a.Span.Start:a.Span.End], filepath.ToSlash(a.Dockerfile)))
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.file, diff)
-		}
-	}
-}
-
-func TestDeclares(t *testing.T) {
-	ix := analysis.Parse(analysis.NewDocument("ARG GLOBAL\nFROM alpine\nARG LOCAL=1 OTHER\n"))
-	for name, want := range map[string]bool{"GLOBAL": true, "LOCAL": true, "OTHER": true, "HTTP_PROXY": true,
-		"BUILDKIT_INLINE_CACHE": true, "SOURCE_DATE_EPOCH": true, "MISSING": false, "global": false} {
-		if got := Declares(ix, name); got != want {
-			t.Errorf("Declares(%s) = %v, want %v", name, got, want)
 		}
 	}
 }

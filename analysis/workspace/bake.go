@@ -3,6 +3,8 @@ package workspace
 import (
 	"path"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -10,25 +12,50 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// bakeTargets reads the `target "name" { target = "stage" }` blocks of a
-// Bake HCL file, with context and dockerfile looked up through inherits.
-// A file with syntax errors still gives what its parser recovered, so a
+// bakeTarget is one target block of a Bake file (HCL or JSON), with its
+// context and Dockerfile looked up through inherits. One walk over a Bake
+// file's targets gives the targets they name, the build arguments they
+// pass, their builds and what `--set` reads.
+type bakeTarget struct {
+	name       string
+	dockerfile string
+	context    string     // "" when remote
+	stages     []Target   // its `target`: a literal, or each value of a matrix or variable
+	args       []BuildArg // none when it inherits: they may go to another file's Dockerfile
+}
+
+// bakeWalk is a Bake file's target blocks, in order, and its groups.
+type bakeWalk struct {
+	targets []bakeTarget
+	groups  map[string][]string
+}
+
+// walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
+// file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
-func bakeTargets(file, text string) []Target {
+func walkBake(file, text string) bakeWalk {
+	if Classify(file) == BakeJSON {
+		return bakeJSON(file, text)
+	}
+	return bakeHCL(file, text)
+}
+
+// bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
+// HCL file.
+func bakeHCL(file, text string) bakeWalk {
+	w := bakeWalk{groups: map[string][]string{}}
 	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
 	if f == nil {
-		return nil
+		return w
 	}
 	body, ok := f.Body.(*hclsyntax.Body)
 	if !ok {
-		return nil
+		return w
 	}
 	blocks := map[string]*hclsyntax.Body{}
-	var order []*hclsyntax.Block
 	for _, b := range body.Blocks {
 		if b.Type == "target" && len(b.Labels) == 1 {
 			blocks[b.Labels[0]] = b.Body
-			order = append(order, b)
 		}
 	}
 	read := func(t, attr string) (string, []string) {
@@ -37,36 +64,119 @@ func bakeTargets(file, text string) []Target {
 			return "", nil
 		}
 		v, _ := stringAttr(b, attr)
-		var parents []string
-		if a, ok := b.Attributes["inherits"]; ok {
-			if tuple, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok {
-				for _, e := range tuple.Exprs {
-					if s, _, ok := literalString(e); ok {
-						parents = append(parents, s)
+		return v, stringList(b, "inherits")
+	}
+	variables := bakeVariables(body)
+	for _, b := range body.Blocks {
+		if b.Type == "group" && len(b.Labels) == 1 {
+			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
+		}
+		if b.Type != "target" || len(b.Labels) != 1 {
+			continue
+		}
+		name := b.Labels[0]
+		c := inherited(name, "context", read)
+		bt := bakeTarget{name: name, dockerfile: dockerfileFor(file, c, inherited(name, "dockerfile", read)), context: contextFor(file, c)}
+		owner := "target " + name
+		if a, ok := b.Body.Attributes["target"]; ok {
+			if value, span, ok := literalString(a.Expr); ok {
+				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+			} else {
+				// A matrix variable or a variable's default: each value counts.
+				for _, v := range bakeValues(a.Expr, b.Body, variables) {
+					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+				}
+			}
+		}
+		_, inherits := b.Body.Attributes["inherits"]
+		if a, ok := b.Body.Attributes["args"]; ok && !inherits {
+			if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+				for _, item := range obj.Items {
+					if name, span, ok := hclKey(item.KeyExpr); ok {
+						bt.args = append(bt.args, BuildArg{Name: name, Span: span, Dockerfile: bt.dockerfile, Owner: owner})
 					}
 				}
 			}
 		}
-		return v, parents
+		w.targets = append(w.targets, bt)
 	}
-	variables := bakeVariables(body)
-	var out []Target
-	for _, b := range order {
-		name := b.Labels[0]
-		a, ok := b.Body.Attributes["target"]
-		if !ok {
-			continue
+	return w
+}
+
+// bakeJSON reads {"target": {"name": {"context", "dockerfile", "target",
+// "args", "inherits"}}}; JSON is YAML, and YAML nodes carry positions.
+func bakeJSON(file, text string) bakeWalk {
+	w := bakeWalk{groups: map[string][]string{}}
+	d, ok := parseYAML(text)
+	if !ok {
+		return w
+	}
+	_, targets := get(d.root, "target")
+	if targets == nil || targets.Kind != yaml.MappingNode {
+		return w
+	}
+	read := func(t, attr string) (string, []string) {
+		_, block := get(targets, t)
+		_, v := get(block, attr)
+		var parents []string
+		if _, inh := get(block, "inherits"); inh != nil {
+			for _, q := range inh.Content {
+				parents = append(parents, q.Value)
+			}
 		}
+		return scalar(v), parents
+	}
+	for i := 0; i+1 < len(targets.Content); i += 2 {
+		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
 		c := inherited(name, "context", read)
-		df, ctx := dockerfileFor(file, c, inherited(name, "dockerfile", read)), contextFor(file, c)
-		if value, span, ok := literalString(a.Expr); ok {
-			out = append(out, Target{Name: value, Span: span, Dockerfile: df, Context: ctx, Owner: "target " + name})
-			continue
+		bt := bakeTarget{name: name, dockerfile: dockerfileFor(file, c, inherited(name, "dockerfile", read)), context: contextFor(file, c)}
+		owner := "target " + name
+		if key, target := get(block, "target"); key != nil {
+			bt.stages = append(bt.stages, Target{Name: scalar(target), Span: d.valueSpan(key, target), Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
 		}
-		// A matrix variable or a variable's default: each value counts.
-		for _, v := range bakeValues(a.Expr, b.Body, variables) {
-			out = append(out, Target{Name: v.text, Span: v.span, Dockerfile: df, Context: ctx, Owner: "target " + name})
+		_, inherits := get(block, "inherits")
+		if _, args := get(block, "args"); args != nil && inherits == nil {
+			bt.args = d.yamlArgs(args, bt.dockerfile, owner)
 		}
+		w.targets = append(w.targets, bt)
+	}
+	return w
+}
+
+// walkBakeFile reads a Bake file: the targets its target blocks name, the
+// build arguments they pass, their builds and, for HCL, what --set reads.
+func walkBakeFile(_, file, text string) walked {
+	b := walkBake(file, text)
+	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
+	if Classify(file) == Bake {
+		w.bake = b.definitions()
+	}
+	return w
+}
+
+// stageTargets is the targets the file's target blocks name.
+func (w bakeWalk) stageTargets() []Target {
+	var out []Target
+	for _, t := range w.targets {
+		out = append(out, t.stages...)
+	}
+	return out
+}
+
+// buildArgs is the build arguments the file's target blocks pass.
+func (w bakeWalk) buildArgs() []BuildArg {
+	var out []BuildArg
+	for _, t := range w.targets {
+		out = append(out, t.args...)
+	}
+	return out
+}
+
+// builds is the Dockerfile and context of each target block.
+func (w bakeWalk) builds() []Build {
+	var out []Build
+	for _, t := range w.targets {
+		out = append(out, Build{Dockerfile: t.dockerfile, Context: t.context})
 	}
 	return out
 }
@@ -130,46 +240,15 @@ func bakeValues(e hclsyntax.Expression, block *hclsyntax.Body, vars map[string][
 // bakeFile is what a Bake file defines, for `docker buildx bake --set`:
 // each target's Dockerfile and each group's targets.
 type bakeFile struct {
-	targets  map[string]string // each target's Dockerfile
-	contexts map[string]string // each target's context folder ("" when remote)
-	groups   map[string][]string
+	targets map[string]string // each target's Dockerfile
+	groups  map[string][]string
 }
 
-// bakeDefinitions reads a Bake HCL file's targets and groups.
-func bakeDefinitions(file, text string) *bakeFile {
-	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
-	if f == nil {
-		return nil
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	bf := &bakeFile{targets: map[string]string{}, contexts: map[string]string{}, groups: map[string][]string{}}
-	blocks := map[string]*hclsyntax.Body{}
-	for _, b := range body.Blocks {
-		if b.Type == "target" && len(b.Labels) == 1 {
-			blocks[b.Labels[0]] = b.Body
-		}
-	}
-	read := func(t, attr string) (string, []string) {
-		b := blocks[t]
-		if b == nil {
-			return "", nil
-		}
-		v, _ := stringAttr(b, attr)
-		return v, stringList(b, "inherits")
-	}
-	for _, b := range body.Blocks {
-		switch {
-		case b.Type == "target" && len(b.Labels) == 1:
-			name := b.Labels[0]
-			c := inherited(name, "context", read)
-			bf.targets[name] = dockerfileFor(file, c, inherited(name, "dockerfile", read))
-			bf.contexts[name] = contextFor(file, c)
-		case b.Type == "group" && len(b.Labels) == 1:
-			bf.groups[b.Labels[0]] = stringList(b.Body, "targets")
-		}
+// definitions is what --set reads of the file.
+func (w bakeWalk) definitions() *bakeFile {
+	bf := &bakeFile{targets: map[string]string{}, groups: w.groups}
+	for _, t := range w.targets {
+		bf.targets[t.name] = t.dockerfile
 	}
 	return bf
 }

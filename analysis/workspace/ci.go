@@ -233,7 +233,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 		sc := top.with(d, jenv)
 		sc.matrix = matrixValues(d, job)
 		if _, uses := get(job, "uses"); strings.HasPrefix(scalar(uses), "./") && depth < 4 {
-			out = append(out, callTargets(d, job, sc, filepath.Join(root, scalar(uses)), depth)...)
+			out = append(out, callTargets(d, job, sc, root, filepath.Join(root, scalar(uses)), depth)...)
 			continue
 		}
 		_, steps := get(job, "steps")
@@ -358,7 +358,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 // repository (`uses: ./.github/workflows/build.yml`) with inputs: the
 // targets its `with:` values name in the called workflow, placed in the
 // caller where the values are written.
-func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth int) []Target {
+func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, depth int) []Target {
 	_, with := get(job, "with")
 	if with == nil || with.Kind != yaml.MappingNode {
 		return nil
@@ -372,7 +372,8 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, callee string, depth in
 			spans[val.span] = val.text
 		}
 	}
-	data, err := confined.ReadPath(callee, DefaultLimits.MaxSize)
+	// Only a workflow of the same repository, repo (the folder holding .github).
+	data, err := confined.ReadFile(repo, callee, DefaultLimits.MaxSize)
 	if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 		return nil
 	}

@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Build is a Dockerfile that a Compose service or Bake target builds, with
@@ -13,59 +11,6 @@ import (
 type Build struct {
 	Dockerfile string
 	Context    string // "" for a remote context
-}
-
-// builds returns every build a Compose or Bake file defines.
-func builds(p, content string) []Build {
-	var out []Build
-	switch Classify(p) {
-	case Compose:
-		d, ok := parseYAML(content)
-		if !ok {
-			return nil
-		}
-		_, services := get(d.root, "services")
-		if services == nil || services.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			if df, ctx, ok := composeBuild(p, d, services.Content[i+1], 0); ok {
-				out = append(out, Build{Dockerfile: df, Context: ctx})
-			}
-		}
-	case Bake:
-		if bf := bakeDefinitions(p, content); bf != nil {
-			for name, df := range bf.targets {
-				out = append(out, Build{Dockerfile: df, Context: bf.contexts[name]})
-			}
-		}
-	case BakeJSON:
-		d, ok := parseYAML(content)
-		if !ok {
-			return nil
-		}
-		_, targets := get(d.root, "target")
-		if targets == nil || targets.Kind != yaml.MappingNode {
-			return nil
-		}
-		read := func(t, attr string) (string, []string) {
-			_, block := get(targets, t)
-			_, v := get(block, attr)
-			var parents []string
-			if _, inh := get(block, "inherits"); inh != nil {
-				for _, q := range inh.Content {
-					parents = append(parents, q.Value)
-				}
-			}
-			return scalar(v), parents
-		}
-		for i := 0; i+1 < len(targets.Content); i += 2 {
-			name := targets.Content[i].Value
-			c := inherited(name, "context", read)
-			out = append(out, Build{Dockerfile: dockerfileFor(p, c, inherited(name, "dockerfile", read)), Context: contextFor(p, c)})
-		}
-	}
-	return out
 }
 
 // ContextFor returns the build context folder of the Dockerfile at p: the

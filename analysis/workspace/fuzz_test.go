@@ -29,14 +29,20 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Add(uint8(4), "x:\n\tdocker build --target \\\n")
 	f.Add(uint8(3), "jobs:\n  a:\n    steps:\n      - run: |\n          docker build --target ${{ matrix.x }} .\n")
+	f.Add(uint8(0), "x: &a\n  <<: *a\n  build: *a\nservices:\n  s: &s\n    extends: s\n    build:\n      <<: [*a, *s]\n      args: *a\n")
 	f.Fuzz(func(t *testing.T, kind uint8, text string) {
 		p := kinds[int(kind)%len(kinds)]
-		for _, tg := range Extract(p, text) {
+		for _, tg := range Extract(filepath.Dir(p), p, text) {
 			if tg.File != p {
 				continue // read from another file
 			}
 			if tg.Span.Start < 0 || tg.Span.End < tg.Span.Start || tg.Span.End > len(text) {
 				t.Fatalf("%s: target %q span %v outside the %d-byte text", p, tg.Name, tg.Span, len(text))
+			}
+		}
+		for _, a := range Scan(nil, DefaultLimits).BuildArgs(p, text) {
+			if a.Span.Start < 0 || a.Span.End < a.Span.Start || a.Span.End > len(text) {
+				t.Fatalf("%s: build argument %q span %v outside the %d-byte text", p, a.Name, a.Span, len(text))
 			}
 		}
 	})

@@ -89,21 +89,37 @@ func (ix *Index) Update(p, content string) *Index {
 	return next
 }
 
-// add records what file p names and, for a Bake file, defines.
+// add records what file p names and, for a Bake file, defines, from one
+// read of it.
 func (ix *Index) add(p, content string) {
+	if Classify(p) == NotTargets {
+		return
+	}
+	w := walkFile(ix.root(p), p, content)
 	// Every file of a kind that names targets is kept, even when it names
 	// none: it may pass build arguments, which check reports on too.
-	if Classify(p) != NotTargets {
-		ix.files[p] = Extract(p, content)
+	ix.files[p] = w.targets
+	if len(w.builds) > 0 {
+		ix.builds[p] = w.builds
 	}
-	if bs := builds(p, content); len(bs) > 0 {
-		ix.builds[p] = bs
+	if w.bake != nil {
+		ix.bake[p] = w.bake
 	}
-	if Classify(p) == Bake {
-		if bf := bakeDefinitions(p, content); bf != nil {
-			ix.bake[p] = bf
+}
+
+// root is the folder that reads for file p are confined to: the innermost
+// root holding p, else p's own folder.
+func (ix *Index) root(p string) string {
+	best := ""
+	for _, r := range ix.Roots {
+		if _, err := confined.Rel(r, p); err == nil && len(r) > len(best) {
+			best = r
 		}
 	}
+	if best == "" {
+		return filepath.Dir(p)
+	}
+	return best
 }
 
 // Remove returns the index without file p.

@@ -8,13 +8,14 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// scriptTargets finds the build commands of a shell script, Makefile or
-// justfile. Values may come from variables: the script's own assignments
-// and loops, a Makefile's variables (`DOCKERFILE ?= Dockerfile.ci`), a
-// justfile's (`target := "dev"`); each value a variable may have counts.
-func scriptTargets(file, text string) []Target {
-	targets, _ := evalShell(scriptShell(file, text))
-	return targets
+// walkScript finds the build commands of a shell script, Makefile or
+// justfile, and the `--build-arg NAME[=value]` they pass. Values may come
+// from variables: the script's own assignments and loops, a Makefile's
+// variables (`DOCKERFILE ?= Dockerfile.ci`), a justfile's (`target :=
+// "dev"`); each value a variable may have counts.
+func walkScript(_, file, text string) walked {
+	targets, args := evalShell(scriptShell(file, text))
+	return walked{targets: targets, args: args}
 }
 
 // scriptShell returns the shell code of a script, Makefile or justfile,

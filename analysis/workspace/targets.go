@@ -131,46 +131,65 @@ func isComposeName(base string) bool {
 	return false
 }
 
-// Extract returns the targets that the file at path (absolute or relative
-// to the workspace) names, by its kind. Files that do not parse yield none:
-// they are someone else's to report.
-func Extract(p string, content string) []Target {
-	var ts []Target
-	switch Classify(p) {
-	case Compose:
-		ts = composeTargets(p, content)
-	case Bake:
-		ts = bakeTargets(p, content)
-	case BakeJSON:
-		ts = bakeJSONTargets(p, content)
-	case Workflow:
-		ts = workflowTargets(p, content)
-	case Script:
-		ts = scriptTargets(p, content)
-	case GitLab:
-		ts = gitlabTargets(p, content)
-	case Devcontainer:
-		ts = devcontainerTargets(p, content)
-	case Skaffold:
-		ts = skaffoldTargets(p, content)
-	case Tiltfile:
-		ts = tiltTargets(p, content)
-	case PackageJSON:
-		ts = packageTargets(p, content)
-	}
-	for i := range ts {
-		if ts[i].File != "" && ts[i].File != p {
-			continue // named in another file, which the extractor read (Compose extends)
-		}
-		ts[i].File = p
-		ts[i].Kind = Classify(p)
-		if ts[i].Dockerfile != "" {
-			ts[i].Dockerfile = filepath.Clean(ts[i].Dockerfile)
-		}
-		ts[i].Line = 1 + strings.Count(content[:min(ts[i].Span.Start, len(content))], "\n")
-	}
-	return ts
+// walked is what one read of a file that names targets finds: the
+// targets it names, the build arguments it passes, the builds (Dockerfile
+// and context) it defines and, for a Bake HCL file, what --set reads.
+type walked struct {
+	targets []Target
+	args    []BuildArg
+	builds  []Build
+	bake    *bakeFile
 }
+
+// walkers read each kind of file, once.
+var walkers = map[Kind]func(root, file, text string) walked{
+	Compose:      walkCompose,
+	Bake:         walkBakeFile,
+	BakeJSON:     walkBakeFile,
+	Workflow:     targetsOnly(workflowTargets),
+	Script:       walkScript,
+	GitLab:       targetsOnly(gitlabTargets),
+	Devcontainer: targetsOnly(devcontainerTargets),
+	Skaffold:     targetsOnly(skaffoldTargets),
+	Tiltfile:     targetsOnly(tiltTargets),
+	PackageJSON:  targetsOnly(packageTargets),
+}
+
+func targetsOnly(read func(file, text string) []Target) func(root, file, text string) walked {
+	return func(_, file, text string) walked { return walked{targets: read(file, text)} }
+}
+
+// walkFile reads the file at p (content is its text) by its kind; the
+// other files it reads lie inside root. Files that do not parse yield
+// nothing: they are someone else's to report.
+func walkFile(root, p, content string) walked {
+	walker, ok := walkers[Classify(p)]
+	if !ok {
+		return walked{}
+	}
+	w := walker(root, p, content)
+	for i, t := range w.targets {
+		if t.File != "" && t.File != p {
+			continue // named in another file, which the walker read (Compose extends)
+		}
+		t.File = p
+		t.Kind = Classify(p)
+		if t.Dockerfile != "" {
+			t.Dockerfile = filepath.Clean(t.Dockerfile)
+		}
+		t.Line = 1 + strings.Count(content[:min(t.Span.Start, len(content))], "\n")
+		w.targets[i] = t
+	}
+	for i := range w.args {
+		w.args[i].File = p
+	}
+	return w
+}
+
+// Extract returns the targets that the file at p (content is its text)
+// names, by its kind. Other files it reads (a Compose `extends.file`) must
+// lie inside root.
+func Extract(root, p, content string) []Target { return walkFile(root, p, content).targets }
 
 // RelFile is the target's file relative to the first root holding it, with
 // forward slashes; the file as it is outside them.

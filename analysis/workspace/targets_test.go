@@ -18,7 +18,7 @@ type found struct {
 func extract(t *testing.T, file, text string) []found {
 	t.Helper()
 	var out []found
-	for _, tg := range Extract(file, text) {
+	for _, tg := range Extract(filepath.Dir(file), file, text) {
 		if tg.Span.Start < 0 || tg.Span.End > len(text) || tg.Span.Start > tg.Span.End {
 			t.Fatalf("span %v outside the file", tg.Span)
 		}

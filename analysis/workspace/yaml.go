@@ -81,17 +81,45 @@ func (d *yamlDoc) valueSpan(key, value *yaml.Node) analysis.Span {
 	return analysis.Span{Start: start, End: end}
 }
 
-// get returns the key and value nodes of key in mapping m.
+// get returns the key and value nodes of key in mapping m: its own, else
+// one a YAML merge key (`<<: *anchor`, or a list of them) brings in. An
+// alias is followed to its anchor.
 func get(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
+	return getDepth(resolve(m), key, 0)
+}
+
+func getDepth(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode || depth > 8 {
 		return nil, nil
 	}
+	var merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i], m.Content[i+1]
+		switch k, v := m.Content[i], m.Content[i+1]; {
+		case k.Value == key && k.Tag != "!!merge":
+			return k, resolve(v)
+		case k.Tag == "!!merge":
+			if v = resolve(v); v != nil && v.Kind == yaml.SequenceNode {
+				merged = append(merged, v.Content...)
+			} else {
+				merged = append(merged, v)
+			}
+		}
+	}
+	// Own keys win over merged ones, and earlier merged maps over later.
+	for _, mm := range merged {
+		if k, v := getDepth(resolve(mm), key, depth+1); k != nil {
+			return k, v
 		}
 	}
 	return nil, nil
+}
+
+// resolve follows an alias to the node its anchor marks.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
 }
 
 func scalar(n *yaml.Node) string {
@@ -101,12 +129,22 @@ func scalar(n *yaml.Node) string {
 	return n.Value
 }
 
-// composeTargets reads services.<name>.build: a context string, or a
-// mapping with context, dockerfile and target. A service that `extends`
-// another (in this file, or in the file `extends.file` names) takes the
-// context and Dockerfile it does not set from it, and its target when the
-// other file is not a Compose file the scan reads itself.
-func composeTargets(file, text string) []Target {
+// serviceBuild is what one Compose service builds, read through
+// `extends` (in the same file or another) and YAML anchors and merge keys.
+// One walk over the services gives the targets, the build arguments and
+// the builds (Dockerfile and context) of a Compose file.
+type serviceBuild struct {
+	build      bool // the service or one it extends has a build
+	dockerfile string
+	context    string
+	target     *Target    // build.target, here or in the file it extends
+	args       []BuildArg // build.args, passed to dockerfile
+}
+
+// composeServices walks services.<name> of a Compose file. A service
+// without build.target takes it from the service it extends in a file the
+// scan does not read as Compose (one it reads reports it itself).
+func composeServices(root, file, text string) []serviceBuild {
 	d, ok := parseYAML(text)
 	if !ok {
 		return nil
@@ -115,30 +153,57 @@ func composeTargets(file, text string) []Target {
 	if services == nil || services.Kind != yaml.MappingNode {
 		return nil
 	}
-	var out []Target
+	var out []serviceBuild
 	for i := 0; i+1 < len(services.Content); i += 2 {
-		name, svc := services.Content[i].Value, services.Content[i+1]
+		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
+		var s serviceBuild
+		s.dockerfile, s.context, s.build = composeBuild(root, file, d, svc, 0)
 		_, build := get(svc, "build")
-		key, target := get(build, "target")
-		if key == nil {
-			if t, ok := extendedTarget(file, svc, 0); ok {
-				t.Owner = "service " + name + " (extends " + t.Owner + ")"
-				out = append(out, t)
+		if key, target := get(build, "target"); key != nil {
+			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+			if other, _, ok := composeExtends(file, svc); ok && other != file {
+				t.Via = other
 			}
-			continue
+			s.target = &t
+		} else if t, ok := extendedTarget(root, file, svc, 0); ok {
+			t.Owner = "service " + name + " (extends " + t.Owner + ")"
+			s.target = &t
 		}
-		t := Target{
-			Name:  scalar(target),
-			Span:  d.valueSpan(key, target),
-			Owner: "service " + name,
+		if _, args := get(build, "args"); args != nil {
+			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
 		}
-		t.Dockerfile, t.Context, _ = composeBuild(file, d, svc, 0)
-		if other, _, ok := composeExtends(file, svc); ok && other != file {
-			t.Via = other
-		}
-		out = append(out, t)
+		out = append(out, s)
 	}
 	return out
+}
+
+// walkCompose reads a Compose file's services: the targets they name (a
+// target written once under an anchor that several services merge is
+// named once for each Dockerfile it builds), the build arguments they pass
+// to the Dockerfile each builds, and their builds.
+func walkCompose(root, file, text string) walked {
+	var w walked
+	type key struct {
+		span             analysis.Span
+		file, dockerfile string
+	}
+	seen := map[key]bool{}
+	for _, s := range composeServices(root, file, text) {
+		if s.build {
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
+		}
+		if t := s.target; t != nil && !seen[key{t.Span, t.File, t.Dockerfile}] {
+			seen[key{t.Span, t.File, t.Dockerfile}] = true
+			w.targets = append(w.targets, *t)
+		}
+		for _, a := range s.args {
+			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
+				seen[k] = true
+				w.args = append(w.args, a)
+			}
+		}
+	}
+	return w
 }
 
 // composeExtends returns the file and service a service extends.
@@ -160,10 +225,11 @@ func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
 }
 
 // composeService finds a service in a Compose file, reading it from disk
-// when it is not the file at hand.
-func composeService(file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
+// when it is not the file at hand: only inside root, the workspace folder
+// of the file naming it (`extends: {file: /etc/...}` reads nothing).
+func composeService(root, file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
 	if otherFile != file {
-		data, err := confined.ReadPath(otherFile, DefaultLimits.MaxSize)
+		data, err := confined.ReadFile(root, otherFile, DefaultLimits.MaxSize)
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			return "", nil, nil
 		}
@@ -180,8 +246,10 @@ func composeService(file string, d *yamlDoc, otherFile, name string) (string, *y
 
 // composeBuild is the Dockerfile and context folder a service builds:
 // its build's context and dockerfile, what it lacks taken from the
-// service it extends. ok is false when neither has a build.
-func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
+// service it extends (a Dockerfile name is relative to the context, so an
+// inherited name goes with the service's own context). ok is false when
+// neither has a build.
+func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -192,8 +260,8 @@ func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfil
 	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
 	if (ctx == "" || df == "") && depth < 8 {
 		if other, name, ok := composeExtends(file, svc); ok {
-			if of, od, base := composeService(file, d, other, name); base != nil {
-				idf, ictx, iok := composeBuild(of, od, base, depth+1)
+			if of, od, base := composeService(root, file, d, other, name); base != nil {
+				idf, ictx, iok := composeBuild(root, of, od, base, depth+1)
 				switch {
 				case ctx == "" && df == "":
 					return idf, ictx, iok || build != nil
@@ -201,6 +269,12 @@ func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfil
 					return dockerfileFor(filepath.Join(ictx, "x"), ".", df), ictx, true
 				case ctx == "":
 					return filepath.Join(filepath.Dir(idf), df), "", true
+				case iok && ictx != "":
+					// Compose merges the build mappings: the service's own
+					// context, the Dockerfile name of the one it extends.
+					if rel, err := filepath.Rel(ictx, idf); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+						return dockerfileFor(file, ctx, rel), contextFor(file, ctx), true
+					}
 				}
 			}
 		}
@@ -210,22 +284,22 @@ func composeBuild(file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfil
 
 // extendedTarget is the target a service without one gets from the
 // service it extends in a file the scan does not read as Compose.
-func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
+func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool) {
 	other, name, ok := composeExtends(file, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
 		return Target{}, false
 	}
-	of, od, base := composeService(file, nil, other, name)
+	of, od, base := composeService(root, file, nil, other, name)
 	if base == nil {
 		return Target{}, false
 	}
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(of, base, depth+1)
+		return extendedTarget(root, of, base, depth+1)
 	}
 	sp := od.valueSpan(key, target)
-	df, ctx, _ := composeBuild(of, od, base, depth+1)
+	df, ctx, _ := composeBuild(root, of, od, base, depth+1)
 	return Target{
 		File:       of,
 		Kind:       Compose,
@@ -236,51 +310,6 @@ func extendedTarget(file string, svc *yaml.Node, depth int) (Target, bool) {
 		Context:    ctx,
 		Owner:      "service " + name,
 	}, true
-}
-
-// bakeJSONTargets reads {"target": {"name": {"context", "dockerfile",
-// "target"}}}; JSON is YAML, and YAML nodes carry positions.
-func bakeJSONTargets(file, text string) []Target {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
-		return nil
-	}
-	blocks := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		blocks[targets.Content[i].Value] = targets.Content[i+1]
-	}
-	var out []Target
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, targets.Content[i+1]
-		key, target := get(block, "target")
-		if key == nil {
-			continue
-		}
-		lookup := func(attr string) string {
-			return inherited(name, attr, func(t, a string) (string, []string) {
-				_, v := get(blocks[t], a)
-				var parents []string
-				if _, inh := get(blocks[t], "inherits"); inh != nil {
-					for _, p := range inh.Content {
-						parents = append(parents, p.Value)
-					}
-				}
-				return scalar(v), parents
-			})
-		}
-		out = append(out, Target{
-			Name:       scalar(target),
-			Span:       d.valueSpan(key, target),
-			Dockerfile: dockerfileFor(file, lookup("context"), lookup("dockerfile")),
-			Context:    contextFor(file, lookup("context")),
-			Owner:      "target " + name,
-		})
-	}
-	return out
 }
 
 // inherited finds attr in target t or, depth first, in the targets it

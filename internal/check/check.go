@@ -120,7 +120,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	results := parallel(files, func(path string) *fileResult {
 		return checkFile(path, cfg, proj, fixes)
 	})
-	results = append(results, parallel(targetFiles, proj.unknownTargets)...)
+	results = append(results, parallel(targetFiles, func(path string) *fileResult {
+		return proj.checkUses(path, cfg)
+	})...)
 	var all []Finding
 	for _, r := range results {
 		stdout.Write(r.stdout.Bytes())

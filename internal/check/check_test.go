@@ -182,6 +182,14 @@ func TestProject(t *testing.T) {
 	if want := compose + `:5:15: error: Dockerfile has no stage named "dve" (did you mean "dev"?) [UnknownTarget]`; !strings.Contains(out, want) || code != ExitFindings {
 		t.Errorf("check %s = %d\n%s\nwant %q", compose, code, out, want)
 	}
+	// UnknownTarget is a rule like the others: --rule sets its severity.
+	out, errOut, code = run("--rule", "UnknownTarget=warning", compose)
+	if want := `:5:15: warning: Dockerfile has no stage named "dve"`; !strings.Contains(out, want) || code != ExitOK {
+		t.Errorf("--rule UnknownTarget=warning: exit %d\n%s%s\nwant %q, exit %d", code, out, errOut, want, ExitOK)
+	}
+	if out, errOut, _ = run("--rule", "UnknownTarget=off", compose); strings.Contains(out, "UnknownTarget") {
+		t.Errorf("--rule UnknownTarget=off still reports it:\n%s%s", out, errOut)
+	}
 	if err := os.Remove(compose); err != nil {
 		t.Fatal(err)
 	}

@@ -152,9 +152,10 @@ func (p *Project) targetFiles(dir string) []string {
 	return out
 }
 
-// unknownTargets reports the targets in the file at path that name no
-// stage of their Dockerfile, as the server reports them in the editor.
-func (p *Project) unknownTargets(path string) *fileResult {
+// checkUses reports what the file at path asks of its Dockerfiles (targets
+// that name no stage, build arguments no ARG takes), as the server reports
+// it in the editor.
+func (p *Project) checkUses(path string, cfg *rules.Config) *fileResult {
 	r := &fileResult{}
 	text, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
@@ -171,22 +172,17 @@ func (p *Project) unknownTargets(path string) *fileResult {
 		ix = ix.Update(abs, string(text)) // named on the command line, outside the scan
 	}
 	doc := analysis.NewDocument(string(text))
+	// The Dockerfiles are read inside the project, as the server reads
+	// them inside the workspace: a `context: /etc` reads nothing.
 	load := func(df string) (*analysis.Index, bool) {
-		data, err := confined.ReadPath(df, confined.Limit)
+		data, err := confined.ReadFile(p.Root, df, confined.Limit)
 		if err != nil {
 			return nil, false
 		}
 		return analysis.Parse(analysis.NewDocument(string(data))), true
 	}
-	for _, u := range ix.Unknown(abs, load) {
-		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
-			Rule: workspace.UnknownRule, Span: u.Target.Span, Severity: rules.Error, Message: u.Message,
-		}))
-	}
-	for _, u := range workspace.Undeclared(abs, string(text), load) {
-		r.findings = append(r.findings, finding(path, doc, rules.Diagnostic{
-			Rule: workspace.UndeclaredArgRule, Span: u.Arg.Span, Severity: rules.Warning, Message: u.Message,
-		}))
+	for _, d := range ix.Check(abs, string(text), load, func(string) *rules.Config { return cfg }) {
+		r.findings = append(r.findings, finding(path, doc, d))
 	}
 	return r
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
-	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads:
@@ -128,13 +127,10 @@ func writeSARIF(w io.Writer, findings []Finding) error {
 		index[r.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, r)
 	}
-	for _, name := range []string{rules.ParseError, rules.InstructionError, workspace.UnknownRule} {
+	for _, name := range []string{rules.ParseError, rules.InstructionError} {
 		text := "BuildKit rejects the Dockerfile"
-		switch name {
-		case rules.InstructionError:
+		if name == rules.InstructionError {
 			text = "BuildKit rejects an instruction"
-		case workspace.UnknownRule:
-			text = "A file in the project builds a target that its Dockerfile has no stage for"
 		}
 		addRule(sarifRule{ID: name, Name: name, ShortDescription: sarifText{text}, FullDescription: sarifText{text},
 			DefaultConfiguration: sarifRuleConfig{Level: "error"}})

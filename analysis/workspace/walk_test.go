@@ -1,0 +1,130 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestComposeExtendsCycles: services that extend each other, in one file
+// or across two, end the walk; what they build is still read once.
+func TestComposeExtendsCycles(t *testing.T) {
+	dir := t.TempDir()
+	compose := filepath.Join(dir, "compose.yaml")
+	other := filepath.Join(dir, "other.yml")
+	text := "services:\n  a:\n    extends: b\n    build:\n      target: t\n      args: {X: 1}\n  b:\n    extends: a\n  self:\n    extends: self\n  far:\n    extends: {file: other.yml, service: back}\n    build:\n      args: [Y=1]\n"
+	if err := os.WriteFile(compose, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("services:\n  back:\n    extends: {file: compose.yaml, service: far}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range Extract(dir, compose, text) {
+		got = append(got, "target "+tg.Name+" "+tg.Owner)
+	}
+	for _, a := range Scan(nil, DefaultLimits).BuildArgs(compose, text) {
+		got = append(got, "arg "+a.Name+" "+a.Owner)
+	}
+	want := []string{"target t service a", "arg X service a", "arg Y service far"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeMergeKeys: a build written once under an anchor and merged
+// into several services (`<<: *b`, or `build: *b`) names its target once
+// for each Dockerfile, and a service's own keys win over merged ones.
+func TestComposeMergeKeys(t *testing.T) {
+	dir := filepath.FromSlash("/p")
+	text := "x: &b\n  context: one\n  target: dev\nservices:\n  a:\n    build: *b\n  b:\n    build:\n      <<: *b\n  c:\n    build:\n      <<: [*b]\n      context: two\n"
+	var got []string
+	for _, tg := range Extract(dir, filepath.Join(dir, "compose.yaml"), text) {
+		got = append(got, tg.Name+"@"+text[tg.Span.Start:tg.Span.End]+">"+filepath.ToSlash(tg.Dockerfile))
+	}
+	want := []string{"dev@dev>/p/one/Dockerfile", "dev@dev>/p/two/Dockerfile"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestBakeOneWalk: in HCL and in JSON, the target a Bake target names, the
+// build arguments it passes and its build come from one walk, so they go
+// to the same Dockerfile (looked up through inherits); a target that
+// inherits passes no arguments here (they may go to another file's
+// Dockerfile).
+func TestBakeOneWalk(t *testing.T) {
+	root := filepath.FromSlash("/p")
+	for file, text := range map[string]string{
+		"docker-bake.hcl":  "target \"base\" {\n  context = \"svc\"\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { SKIPPED = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\n",
+		"docker-bake.json": `{"target": {"base": {"context": "svc"}, "app": {"inherits": ["base"], "dockerfile": "app.Dockerfile", "target": "prod", "args": {"SKIPPED": "1"}}, "tool": {"context": "tool", "target": "bin", "args": {"VERSION": "1"}}}}`,
+	} {
+		p := filepath.Join(root, file)
+		var got []string
+		for _, tg := range Extract(filepath.Dir(p), p, text) {
+			got = append(got, "target "+tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
+		}
+		for _, a := range Scan(nil, DefaultLimits).BuildArgs(p, text) {
+			got = append(got, "arg "+a.Name+">"+filepath.ToSlash(a.Dockerfile))
+		}
+		for _, b := range walkFile(root, p, text).builds {
+			got = append(got, "build "+filepath.ToSlash(b.Dockerfile)+" in "+filepath.ToSlash(b.Context))
+		}
+		want := []string{
+			"target prod>/p/svc/app.Dockerfile", "target bin>/p/tool/Dockerfile",
+			"arg VERSION>/p/tool/Dockerfile",
+			"build /p/svc/Dockerfile in /p/svc", "build /p/svc/app.Dockerfile in /p/svc", "build /p/tool/Dockerfile in /p/tool",
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", file, d)
+		}
+	}
+}
+
+// TestExtendsConfined: a Compose file's extends.file is read only inside
+// the workspace root, as the Dockerfiles are; one outside gives nothing.
+func TestExtendsConfined(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "ws")
+	base := "services:\n  base:\n    build:\n      context: svc\n      target: basestage\n"
+	for p, text := range map[string]string{filepath.Join(root, "common.yml"): base, filepath.Join(dir, "outside.yml"): base} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compose := filepath.Join(root, "compose.yaml")
+	text := "services:\n  in:\n    extends: {file: common.yml, service: base}\n  out:\n    extends: {file: ../outside.yml, service: base}\n"
+	ix := Scan([]string{root}, DefaultLimits).Update(compose, text)
+	var got []string
+	for _, tg := range ix.files[compose] {
+		got = append(got, tg.Owner+" "+filepath.ToSlash(strings.TrimPrefix(tg.File, dir)))
+	}
+	if d := cmp.Diff([]string{"service in (extends service base) /ws/common.yml"}, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeExtendsMergesBuild: Compose merges the build mapping of a
+// service with the one it extends, key by key: a service that sets only
+// its context builds the Dockerfile name the other sets, in its own
+// context; one that sets only its dockerfile takes the other's context.
+func TestComposeExtendsMergesBuild(t *testing.T) {
+	root := filepath.FromSlash("/p")
+	text := "services:\n  base:\n    build:\n      context: one\n      dockerfile: ci.Dockerfile\n      target: a\n" +
+		"  ctx:\n    extends: base\n    build:\n      context: two\n      target: b\n" +
+		"  df:\n    extends: base\n    build:\n      dockerfile: other.Dockerfile\n      target: c\n"
+	var got []string
+	for _, tg := range Extract(root, filepath.Join(root, "compose.yaml"), text) {
+		got = append(got, tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
+	}
+	want := []string{"a>/p/one/ci.Dockerfile", "b>/p/two/ci.Dockerfile", "c>/p/one/other.Dockerfile"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -1,0 +1,90 @@
+package check
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
+)
+
+// TestOneDockerfileRule: `check DIR`, with and without the project, and
+// the workspace scan (which the server's index and file watchers share)
+// take the same files for Dockerfiles: those workspace.IsDockerfile names.
+func TestOneDockerfileRule(t *testing.T) {
+	names := []string{
+		"Dockerfile", "Containerfile", "DOCKERFILE", "a/app.dockerfile", "a/Dockerfile.ci", "a/x.containerfile",
+		"a/Containerfile.dev", "a/Dockerfile.dockerignore", "a/dockerfile.go", "a/Dockerfile.md", "a/Dockerfilex", "a/notes.txt",
+	}
+	tree := map[string]string{}
+	var want []string
+	for _, n := range names {
+		tree[n] = "FROM alpine\n"
+		if workspace.IsDockerfile(n) {
+			want = append(want, n)
+		}
+	}
+	root := writeTree(t, tree)
+	rel := func(paths []string) []string {
+		var out []string
+		for _, p := range paths {
+			out = append(out, filepath.ToSlash(strings.TrimPrefix(p, root+string(filepath.Separator))))
+		}
+		return out
+	}
+	sorted := func(s []string) []string { return slices.Sorted(slices.Values(s)) }
+	want = sorted(want)
+	if len(want) != 7 {
+		t.Fatalf("IsDockerfile takes %v; the tree expects 7 of its names", want)
+	}
+	alone, err := Files([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inProject, err := OpenProject(root, root).files([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := workspace.Scan([]string{root}, workspace.DefaultLimits).Dockerfiles
+	for what, got := range map[string][]string{"check DIR --no-workspace": alone, "check DIR": inProject, "workspace scan": scan} {
+		if d := cmp.Diff(want, sorted(rel(got))); d != "" {
+			t.Errorf("%s (-IsDockerfile +got):\n%s", what, d)
+		}
+	}
+}
+
+// TestUsesConfinedToProject: a Compose file whose context lies outside the
+// project names a Dockerfile check does not read, as the server does not:
+// nothing is judged there.
+func TestUsesConfinedToProject(t *testing.T) {
+	outside := writeTree(t, map[string]string{"Dockerfile": "FROM alpine AS other\n"})
+	root := writeTree(t, map[string]string{
+		".git/HEAD":    "ref: refs/heads/main\n",
+		"compose.yaml": "services:\n  x:\n    build:\n      context: " + outside + "\n      target: missing\n",
+	})
+	var stdout, stderr bytes.Buffer
+	Main([]string{"--root", root, filepath.Join(root, "compose.yaml")}, &stdout, &stderr)
+	if strings.Contains(stdout.String(), "UnknownTarget") {
+		t.Errorf("a Dockerfile outside the project was judged:\n%s%s", stdout.String(), stderr.String())
+	}
+	inside := filepath.Join(root, "in")
+	if err := os.MkdirAll(inside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inside, "Dockerfile"), []byte("FROM alpine AS other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "compose.yaml"), []byte("services:\n  x:\n    build:\n      context: in\n      target: missing\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	Main([]string{"--root", root, filepath.Join(root, "compose.yaml")}, &stdout, &stderr)
+	if !strings.Contains(stdout.String(), `has no stage named "missing"`) {
+		t.Errorf("the Dockerfile inside the project was not judged:\n%s%s", stdout.String(), stderr.String())
+	}
+}
