@@ -2,12 +2,6 @@ package analysis
 
 import "strings"
 
-// instructionNames lists the Dockerfile instructions in lower case.
-var instructionNames = []string{
-	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-}
-
 // Closest returns the candidate nearest to word by edit distance, ignoring
 // case, when it is near enough to be a likely typo; ties go to the earlier
 // candidate, so the answer never depends on map order.
