@@ -100,6 +100,10 @@ type InstructionInfo struct {
 	// Metadata is set when the instruction only sets image metadata: it
 	// makes no layer and no later instruction of the build reads it.
 	Metadata bool
+	// Trigger is set when the instruction may follow ONBUILD.
+	Trigger bool
+	// Deprecated instructions are never offered.
+	Deprecated bool
 }
 
 // Flag returns the instruction's flag called name (without dashes,
@@ -185,6 +189,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<command>", "The command: a shell line, a JSON array run without a shell, or a heredoc.", false},
 		},
+		Trigger: true,
 		Expands: true,
 		Flags: []FlagInfo{
 			{
@@ -241,6 +246,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<command>", "The default command of the container: a JSON array (preferred) or a shell line.", false},
 		},
+		Trigger:  true,
 		Snippet:  "CMD [\"${1:executable}\"]",
 		Metadata: true,
 	},
@@ -253,6 +259,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<key>=<value>...", "Metadata pairs stored in the image.", true},
 		},
+		Trigger:  true,
 		Snippet:  "LABEL ${1:key}=${2:value}",
 		Expands:  true,
 		Metadata: true,
@@ -266,7 +273,8 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<name>", "The author, as free text (deprecated: prefer a LABEL).", false},
 		},
-		Metadata: true,
+		Deprecated: true,
+		Metadata:   true,
 	},
 	{
 		Name:   "EXPOSE",
@@ -277,6 +285,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<port>[/<protocol>]...", "Ports the container listens on, with `tcp` (the default) or `udp`.", true},
 		},
+		Trigger:  true,
 		Snippet:  "EXPOSE ${1:port}",
 		Metadata: true,
 	},
@@ -289,6 +298,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<key>=<value>...", "Environment variables for the rest of the stage and the container.", true},
 		},
+		Trigger: true,
 		Snippet: "ENV ${1:key}=${2:value}",
 		Expands: true,
 	},
@@ -303,6 +313,7 @@ var Instructions = []InstructionInfo{
 			{"<src>...", "What to add: paths in the build context, URLs or Git repositories.", true},
 			{"<dest>", "Where to put it in the stage; relative to WORKDIR.", false},
 		},
+		Trigger: true,
 		Snippet: "ADD ${1:src} ${2:dest}",
 		Expands: true,
 		Flags: []FlagInfo{
@@ -349,6 +360,7 @@ var Instructions = []InstructionInfo{
 			{"<src>...", "Paths in the build context, or in the stage or image that `--from` names.", true},
 			{"<dest>", "Where to put them in the stage; relative to WORKDIR.", false},
 		},
+		Trigger: true,
 		Snippet: "COPY ${1:src} ${2:dest}",
 		Expands: true,
 		Flags: []FlagInfo{
@@ -382,6 +394,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<command>", "The program the container runs: a JSON array (preferred) or a shell line.", false},
 		},
+		Trigger:  true,
 		Snippet:  "ENTRYPOINT [\"${1:executable}\"]",
 		Metadata: true,
 	},
@@ -394,6 +407,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<path>...", "Mount points whose content is kept out of the image's layers.", true},
 		},
+		Trigger: true,
 		Expands: true,
 	},
 	{
@@ -405,6 +419,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<user>[:<group>]", "The user (and group) by name or ID for the rest of the stage and the container.", false},
 		},
+		Trigger: true,
 		Snippet: "USER ${1:user}",
 		Expands: true,
 	},
@@ -417,6 +432,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<path>", "The working directory for the rest of the stage, created if missing.", false},
 		},
+		Trigger: true,
 		Snippet: "WORKDIR ${1:/path}",
 		Expands: true,
 	},
@@ -429,6 +445,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<name>[=<default>]...", "Build arguments, with an optional default.", true},
 		},
+		Trigger: true,
 		Snippet: "ARG ${1:name}",
 		Expands: true,
 	},
@@ -451,6 +468,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"<signal>", "The signal that stops the container, by name (`SIGTERM`) or number.", false},
 		},
+		Trigger:  true,
 		Expands:  true,
 		Metadata: true,
 	},
@@ -463,6 +481,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"CMD <command> | NONE", "The check to run, or NONE to turn off an inherited one.", false},
 		},
+		Trigger:  true,
 		Snippet:  "HEALTHCHECK --interval=${1:30s} CMD ${2:command}",
 		Metadata: true,
 		Flags: []FlagInfo{
@@ -482,6 +501,7 @@ var Instructions = []InstructionInfo{
 		Args: []ArgInfo{
 			{"[\"<executable>\", \"<parameters>\"...]", "The shell for shell-form commands, as a JSON array.", false},
 		},
+		Trigger: true,
 		Snippet: "SHELL [\"${1:/bin/sh}\", \"${2:-c}\"]",
 	},
 }

@@ -276,3 +276,14 @@ func TestTableEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestTriggersMatchBuildKit checks the Trigger column against BuildKit's
+// ONBUILD parsing, which refuses ONBUILD, FROM and MAINTAINER as triggers.
+func TestTriggersMatchBuildKit(t *testing.T) {
+	for _, in := range Instructions {
+		_, err := instructions.ParseInstruction(parseLine(t, "ONBUILD "+in.Name+" "+instructionSamples[in.Name]))
+		if (err == nil) != in.Trigger {
+			t.Errorf("ONBUILD %s: err %v, table says Trigger=%v", in.Name, err, in.Trigger)
+		}
+	}
+}

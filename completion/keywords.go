@@ -24,9 +24,9 @@ func (c *context) keywords() []Item {
 	for i := range analysis.Instructions {
 		in := &analysis.Instructions[i]
 		switch {
-		case in.Name == "MAINTAINER": // deprecated: never suggested
+		case in.Deprecated:
 			continue
-		case c.onbuild && (in.Name == "ONBUILD" || in.Name == "FROM"):
+		case c.onbuild && !in.Trigger:
 			continue
 		case beforeFirst && in.Name != "ARG" && in.Name != "FROM":
 			continue
