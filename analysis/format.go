@@ -445,13 +445,13 @@ func reindents(in *Instruction) bool {
 	if info == nil || in.Cmd == "shell" { // BuildKit takes SHELL in JSON only
 		return false
 	}
-	switch info.Form {
-	case FormCommand, FormList, FormWords, FormHealthcheck, FormInstruction:
+	switch info.form {
+	case formCommand, formList, formWords, formHealthcheck, formInstruction:
 		return true
-	case FormPairs:
+	case formPairs:
 		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
 	}
-	return false // FormString keeps its blanks
+	return false // formString keeps its blanks
 }
 
 // quoteState follows quotes across the lines of a command.

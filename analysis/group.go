@@ -298,7 +298,7 @@ func splitLine(g *group, line string, esc byte) bool {
 		rest, g.flags = extractFlags(s[i:], esc)
 		g.rest = strings.TrimSpace(rest)
 	}
-	if in := instructionByCmd[g.lcmd]; in != nil && in.Form.JSON() {
+	if in := instructionByCmd[g.lcmd]; in != nil && in.form.json() {
 		return g.jsonOK(g.rest)
 	}
 	switch g.lcmd {

@@ -43,35 +43,35 @@ type FlagInfo struct {
 	Since, Labs Version
 }
 
-// Form is how BuildKit's parser reads an instruction's arguments (the
+// argForm is how BuildKit's parser reads an instruction's arguments (the
 // dispatch table of frontend/dockerfile/parser/parser.go).
-type Form int
+type argForm int
 
 const (
-	// FormCommand is a JSON array or one shell command line (parseMaybeJSON).
-	FormCommand Form = iota
-	// FormList is a JSON array or words split at blanks (parseMaybeJSONToList).
-	FormList
-	// FormWords is words split at blanks (parseStringsWhitespaceDelimited,
+	// formCommand is a JSON array or one shell command line (parseMaybeJSON).
+	formCommand argForm = iota
+	// formList is a JSON array or words split at blanks (parseMaybeJSONToList).
+	formList
+	// formWords is words split at blanks (parseStringsWhitespaceDelimited,
 	// parseNameOrNameVal).
-	FormWords
-	// FormPairs is `key=value` pairs, or the legacy `key value` (parseEnv,
+	formWords
+	// formPairs is `key=value` pairs, or the legacy `key value` (parseEnv,
 	// parseLabel).
-	FormPairs
-	// FormString is one string, blanks inside kept (parseString).
-	FormString
-	// FormHealthcheck is NONE, or CMD and a command (parseHealthConfig).
-	FormHealthcheck
-	// FormInstruction is another instruction (parseSubCommand).
-	FormInstruction
+	formPairs
+	// formString is one string, blanks inside kept (parseString).
+	formString
+	// formHealthcheck is NONE, or CMD and a command (parseHealthConfig).
+	formHealthcheck
+	// formInstruction is another instruction (parseSubCommand).
+	formInstruction
 )
 
-// JSON reports whether the arguments may be a JSON array (the exec form).
-func (f Form) JSON() bool { return f == FormCommand || f == FormList }
+// json reports whether the arguments may be a JSON array (the exec form).
+func (f argForm) json() bool { return f == formCommand || f == formList }
 
-// ArgInfo is an argument slot of an instruction, after its flags, for
+// argSlot is an argument slot of an instruction, after its flags, for
 // signature help.
-type ArgInfo struct {
+type argSlot struct {
 	Label    string // in the reference's notation: "<src>..."
 	Doc      string
 	Variadic bool // takes the rest of the words
@@ -84,11 +84,11 @@ type InstructionInfo struct {
 	Doc    string
 	URL    string
 	Flags  []FlagInfo
-	Form   Form
+	form   argForm // how BuildKit parses the arguments
 	// Heredoc is set when the instruction takes heredocs (`<<EOF`),
 	// BuildKit's heredocDirectives.
 	Heredoc bool
-	Args    []ArgInfo // the argument slots after the flags
+	args    []argSlot // the argument slots after the flags, for signature help
 	// Snippet is the keyword's completion in LSP snippet syntax; "" offers
 	// the keyword alone.
 	Snippet string
@@ -158,8 +158,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "FROM [--platform=<platform>] <image>[:<tag>|@<digest>] [AS <name>]",
 		Doc:    "Starts a new build stage on top of a base: an image from a registry, an earlier stage by name or index, or `scratch` for an empty one. `AS <name>` names the stage so later instructions can refer to it.",
 		URL:    ref("from"),
-		Form:   FormWords,
-		Args: []ArgInfo{
+		form:   formWords,
+		args: []argSlot{
 			{"<image>", "The base: an image reference (`name[:tag][@digest]`), an earlier stage's name, or `scratch`.", false},
 			{"[AS <name>]", "Names the stage, so `FROM`, `COPY --from` and `RUN --mount=from=` can refer to it.", false},
 		},
@@ -184,9 +184,9 @@ var Instructions = []InstructionInfo{
 		Syntax:  "RUN [--mount=<spec>] [--network=<mode>] [--security=<mode>] [--device=<spec>] <command>",
 		Doc:     "Runs a command in the stage's filesystem and keeps the result as a new layer. The shell form runs through the stage's shell; the exec form (a JSON array) runs the program directly. Heredocs can hold a whole script.",
 		URL:     ref("run"),
-		Form:    FormCommand,
+		form:    formCommand,
 		Heredoc: true,
-		Args: []ArgInfo{
+		args: []argSlot{
 			{"<command>", "The command: a shell line, a JSON array run without a shell, or a heredoc.", false},
 		},
 		Trigger: true,
@@ -242,8 +242,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "CMD [\"executable\", \"param\", ...] | CMD command param ...",
 		Doc:    "Sets the default command of a container started from the image, or default arguments to the ENTRYPOINT. Only the last CMD of a stage counts.",
 		URL:    ref("cmd"),
-		Form:   FormCommand,
-		Args: []ArgInfo{
+		form:   formCommand,
+		args: []argSlot{
 			{"<command>", "The default command of the container: a JSON array (preferred) or a shell line.", false},
 		},
 		Trigger:  true,
@@ -255,8 +255,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "LABEL <key>=<value> [<key>=<value> ...]",
 		Doc:    "Adds metadata to the image as key-value pairs. Labels of the base image are inherited; a later label with the same key replaces the earlier one.",
 		URL:    ref("label"),
-		Form:   FormPairs,
-		Args: []ArgInfo{
+		form:   formPairs,
+		args: []argSlot{
 			{"<key>=<value>...", "Metadata pairs stored in the image.", true},
 		},
 		Trigger:  true,
@@ -269,8 +269,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "MAINTAINER <name>",
 		Doc:    "Records the image's author. Deprecated: use `LABEL org.opencontainers.image.authors=...` instead.",
 		URL:    ref("maintainer-deprecated"),
-		Form:   FormString,
-		Args: []ArgInfo{
+		form:   formString,
+		args: []argSlot{
 			{"<name>", "The author, as free text (deprecated: prefer a LABEL).", false},
 		},
 		Deprecated: true,
@@ -281,8 +281,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "EXPOSE <port>[/<protocol>] ...",
 		Doc:    "Documents the ports the container listens on (TCP unless `/udp` is given). It does not publish them: that happens when the container is run.",
 		URL:    ref("expose"),
-		Form:   FormWords,
-		Args: []ArgInfo{
+		form:   formWords,
+		args: []argSlot{
 			{"<port>[/<protocol>]...", "Ports the container listens on, with `tcp` (the default) or `udp`.", true},
 		},
 		Trigger:  true,
@@ -294,8 +294,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "ENV <key>=<value> [<key>=<value> ...]",
 		Doc:    "Sets environment variables for the rest of the stage, for the stages built on it and for containers run from the image.",
 		URL:    ref("env"),
-		Form:   FormPairs,
-		Args: []ArgInfo{
+		form:   formPairs,
+		args: []argSlot{
 			{"<key>=<value>...", "Environment variables for the rest of the stage and the container.", true},
 		},
 		Trigger: true,
@@ -307,9 +307,9 @@ var Instructions = []InstructionInfo{
 		Syntax:  "ADD [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--checksum=<hash>] [--keep-git-dir] [--unpack] [--exclude=<pattern>] <src>... <dest>",
 		Doc:     "Copies files into the stage like COPY, and can also fetch remote URLs and Git repositories and unpack local tar archives. Prefer COPY unless you need one of those.",
 		URL:     ref("add"),
-		Form:    FormList,
+		form:    formList,
 		Heredoc: true,
-		Args: []ArgInfo{
+		args: []argSlot{
 			{"<src>...", "What to add: paths in the build context, URLs or Git repositories.", true},
 			{"<dest>", "Where to put it in the stage; relative to WORKDIR.", false},
 		},
@@ -354,9 +354,9 @@ var Instructions = []InstructionInfo{
 		Syntax:  "COPY [--from=<stage|image|context>] [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--parents] [--exclude=<pattern>] <src>... <dest>",
 		Doc:     "Copies files into the stage: from the build context, or with `--from` from an earlier stage, an image or a named context.",
 		URL:     ref("copy"),
-		Form:    FormList,
+		form:    formList,
 		Heredoc: true,
-		Args: []ArgInfo{
+		args: []argSlot{
 			{"<src>...", "Paths in the build context, or in the stage or image that `--from` names.", true},
 			{"<dest>", "Where to put them in the stage; relative to WORKDIR.", false},
 		},
@@ -390,8 +390,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "ENTRYPOINT [\"executable\", \"param\", ...] | ENTRYPOINT command param ...",
 		Doc:    "Sets the program a container from the image runs; CMD then supplies its default arguments. Use the exec form so the program receives signals.",
 		URL:    ref("entrypoint"),
-		Form:   FormCommand,
-		Args: []ArgInfo{
+		form:   formCommand,
+		args: []argSlot{
 			{"<command>", "The program the container runs: a JSON array (preferred) or a shell line.", false},
 		},
 		Trigger:  true,
@@ -403,8 +403,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "VOLUME [\"/path\", ...] | VOLUME /path ...",
 		Doc:    "Marks paths as mount points for external volumes. Changes made to them by later build steps are discarded.",
 		URL:    ref("volume"),
-		Form:   FormList,
-		Args: []ArgInfo{
+		form:   formList,
+		args: []argSlot{
 			{"<path>...", "Mount points whose content is kept out of the image's layers.", true},
 		},
 		Trigger: true,
@@ -415,8 +415,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "USER <user>[:<group>]",
 		Doc:    "Sets the user (and optionally group) for the rest of the stage's RUN, CMD and ENTRYPOINT, and for containers run from the image.",
 		URL:    ref("user"),
-		Form:   FormString,
-		Args: []ArgInfo{
+		form:   formString,
+		args: []argSlot{
 			{"<user>[:<group>]", "The user (and group) by name or ID for the rest of the stage and the container.", false},
 		},
 		Trigger: true,
@@ -428,8 +428,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "WORKDIR <path>",
 		Doc:    "Sets the working directory for the instructions that follow, creating it if needed. A relative path is taken from the previous WORKDIR.",
 		URL:    ref("workdir"),
-		Form:   FormString,
-		Args: []ArgInfo{
+		form:   formString,
+		args: []argSlot{
 			{"<path>", "The working directory for the rest of the stage, created if missing.", false},
 		},
 		Trigger: true,
@@ -441,8 +441,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "ARG <name>[=<default>] ...",
 		Doc:    "Declares a build argument that `--build-arg` may set. Before the first FROM it is global and only FROM lines see it, until a stage declares it again; in a stage it is visible from here to the stage's end.",
 		URL:    ref("arg"),
-		Form:   FormWords,
-		Args: []ArgInfo{
+		form:   formWords,
+		args: []argSlot{
 			{"<name>[=<default>]...", "Build arguments, with an optional default.", true},
 		},
 		Trigger: true,
@@ -454,8 +454,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "ONBUILD <instruction>",
 		Doc:    "Stores an instruction to run later, when another build uses this image as its base.",
 		URL:    ref("onbuild"),
-		Form:   FormInstruction,
-		Args: []ArgInfo{
+		form:   formInstruction,
+		args: []argSlot{
 			{"<instruction>", "An instruction to run when another build uses this image as its base.", false},
 		},
 	},
@@ -464,8 +464,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "STOPSIGNAL <signal>",
 		Doc:    "Sets the signal sent to a container from the image to ask it to stop, such as `SIGTERM` or `SIGQUIT`.",
 		URL:    ref("stopsignal"),
-		Form:   FormString,
-		Args: []ArgInfo{
+		form:   formString,
+		args: []argSlot{
 			{"<signal>", "The signal that stops the container, by name (`SIGTERM`) or number.", false},
 		},
 		Trigger:  true,
@@ -477,8 +477,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "HEALTHCHECK [--interval=<d>] [--timeout=<d>] [--start-period=<d>] [--start-interval=<d>] [--retries=<n>] CMD <command> | HEALTHCHECK NONE",
 		Doc:    "Tells the container runtime how to check that a container is still working, or with `NONE` turns off a check inherited from the base.",
 		URL:    ref("healthcheck"),
-		Form:   FormHealthcheck,
-		Args: []ArgInfo{
+		form:   formHealthcheck,
+		args: []argSlot{
 			{"CMD <command> | NONE", "The check to run, or NONE to turn off an inherited one.", false},
 		},
 		Trigger:  true,
@@ -497,8 +497,8 @@ var Instructions = []InstructionInfo{
 		Syntax: "SHELL [\"executable\", \"parameters\"]",
 		Doc:    "Replaces the shell that the shell forms of RUN, CMD and ENTRYPOINT run through (by default `[\"/bin/sh\", \"-c\"]` on Linux).",
 		URL:    ref("shell"),
-		Form:   FormCommand,
-		Args: []ArgInfo{
+		form:   formCommand,
+		args: []argSlot{
 			{"[\"<executable>\", \"<parameters>\"...]", "The shell for shell-form commands, as a JSON array.", false},
 		},
 		Trigger: true,

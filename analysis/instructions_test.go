@@ -228,31 +228,31 @@ func TestExpandsMatchesBuildKit(t *testing.T) {
 // instruction, and whether `<<EOF` starts a heredoc.
 func TestFormsMatchBuildKit(t *testing.T) {
 	// The argument nodes each form makes of `a b  c`.
-	split := map[Form][]string{
-		FormCommand:     {"a b  c"},
-		FormString:      {"a b  c"},
-		FormList:        {"a", "b", "c"},
-		FormWords:       {"a", "b", "c"},
-		FormHealthcheck: {"a", "b  c"},
-		FormPairs:       {"a", "b  c", ""},
+	split := map[argForm][]string{
+		formCommand:     {"a b  c"},
+		formString:      {"a b  c"},
+		formList:        {"a", "b", "c"},
+		formWords:       {"a", "b", "c"},
+		formHealthcheck: {"a", "b  c"},
+		formPairs:       {"a", "b  c", ""},
 	}
 	for _, in := range Instructions {
 		node := parseLine(t, in.Name+` ["a", "b"]`)
-		if got := node.Attributes["json"]; got != in.Form.JSON() {
-			t.Errorf("%s: JSON form %v, table says %v", in.Name, got, in.Form.JSON())
+		if got := node.Attributes["json"]; got != in.form.json() {
+			t.Errorf("%s: JSON form %v, table says %v", in.Name, got, in.form.json())
 		}
 		node = parseLine(t, in.Name+" a b  c")
 		sub := node.Next != nil && len(node.Next.Children) > 0
-		if sub != (in.Form == FormInstruction) {
-			t.Errorf("%s: argument is an instruction: %v, table's form %d", in.Name, sub, in.Form)
+		if sub != (in.form == formInstruction) {
+			t.Errorf("%s: argument is an instruction: %v, table's form %d", in.Name, sub, in.form)
 		}
 		if !sub {
 			var got []string
 			for a := node.Next; a != nil; a = a.Next {
 				got = append(got, a.Value)
 			}
-			if want := split[in.Form]; !slices.Equal(got, want) {
-				t.Errorf("%s a b  c: BuildKit reads %q, the table's form %d %q", in.Name, got, in.Form, want)
+			if want := split[in.form]; !slices.Equal(got, want) {
+				t.Errorf("%s a b  c: BuildKit reads %q, the table's form %d %q", in.Name, got, in.form, want)
 			}
 		}
 		// LABEL and ENV refuse the line: no heredoc then.
@@ -268,7 +268,7 @@ func TestFormsMatchBuildKit(t *testing.T) {
 // snippet starts with its keyword (completion lower-cases that part).
 func TestTableEntries(t *testing.T) {
 	for _, in := range Instructions {
-		if len(in.Args) == 0 {
+		if len(in.args) == 0 {
 			t.Errorf("%s: no argument slots", in.Name)
 		}
 		if in.Snippet != "" && !strings.HasPrefix(in.Snippet, in.Name+" ") {

@@ -182,7 +182,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	switch info := instructionByCmd[in.Cmd]; {
 	case in.Cmd == "from":
 		in.scanFrom(l, argStart, a)
-	case info != nil && info.Form.JSON():
+	case info != nil && info.form.json():
 		if toks, ok := jsonArgs(l, argStart); ok {
 			in.JSON = true
 			in.Args = toks

@@ -32,10 +32,10 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 		}
 	}
 	info := LookupInstruction(n.Cmd)
-	if info == nil || len(info.Args) == 0 {
+	if info == nil || len(info.args) == 0 {
 		return Signature{}, false
 	}
-	args := info.Args
+	args := info.args
 	sig := Signature{Doc: info.Doc, URL: info.URL, Active: -1}
 	var b strings.Builder
 	b.WriteString(info.Name)
