@@ -441,13 +441,17 @@ func reindents(in *Instruction) bool {
 	if in.JSON {
 		return false
 	}
-	switch in.Cmd {
-	case "run", "cmd", "entrypoint", "from", "copy", "add", "arg", "expose", "volume", "healthcheck", "onbuild":
+	info := instructionByCmd[in.Cmd]
+	if info == nil || in.Cmd == "shell" { // BuildKit takes SHELL in JSON only
+		return false
+	}
+	switch info.form {
+	case formCommand, formList, formWords, formHealthcheck, formInstruction:
 		return true
-	case "env", "label":
+	case formPairs:
 		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
 	}
-	return false
+	return false // formString keeps its blanks
 }
 
 // quoteState follows quotes across the lines of a command.

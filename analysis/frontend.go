@@ -61,37 +61,23 @@ const (
 	FeatureSecretEnv     = "RUN --mount=type=secret,env="
 )
 
-// Features lists the flags of Instructions and the versioned forms.
-var Features = []Feature{
-	{Name: "FROM --platform", Cmd: "from", Flag: "platform"},
-	{Name: "RUN --mount", Cmd: "run", Flag: "mount", Since: Version{1, 2}, Labs: Version{1, 0}},
-	{Name: "RUN --network", Cmd: "run", Flag: "network", Since: Version{1, 3}, Labs: Version{1, 1}},
-	{Name: "RUN --security", Cmd: "run", Flag: "security", Since: Version{1, 20}, Labs: Version{1, 1}},
-	{Name: "RUN --device", Cmd: "run", Flag: "device", Since: Version{1, 27}, Labs: Version{1, 14}},
-	{Name: "ADD --keep-git-dir", Cmd: "add", Flag: "keep-git-dir", Since: Version{1, 1}},
-	{Name: "ADD --checksum", Cmd: "add", Flag: "checksum", Since: Version{1, 6}, Labs: Version{1, 5}},
-	{Name: "ADD --chmod", Cmd: "add", Flag: "chmod", Since: Version{1, 2}},
-	{Name: "ADD --chown", Cmd: "add", Flag: "chown"},
-	{Name: "ADD --link", Cmd: "add", Flag: "link", Since: Version{1, 4}},
-	{Name: "ADD --unpack", Cmd: "add", Flag: "unpack", Since: Version{1, 17}},
-	{Name: "ADD --exclude", Cmd: "add", Flag: "exclude", Since: Version{1, 19}, Labs: Version{1, 7}},
-	{Name: "COPY --from", Cmd: "copy", Flag: "from"},
-	{Name: "COPY --chmod", Cmd: "copy", Flag: "chmod", Since: Version{1, 2}},
-	{Name: "COPY --chown", Cmd: "copy", Flag: "chown"},
-	{Name: "COPY --link", Cmd: "copy", Flag: "link", Since: Version{1, 4}},
-	{Name: "COPY --parents", Cmd: "copy", Flag: "parents", Since: Version{1, 20}, Labs: Version{1, 7}},
-	{Name: "COPY --exclude", Cmd: "copy", Flag: "exclude", Since: Version{1, 19}, Labs: Version{1, 7}},
-	{Name: "HEALTHCHECK --interval", Cmd: "healthcheck", Flag: "interval"},
-	{Name: "HEALTHCHECK --timeout", Cmd: "healthcheck", Flag: "timeout"},
-	{Name: "HEALTHCHECK --start-period", Cmd: "healthcheck", Flag: "start-period"},
-	{Name: "HEALTHCHECK --start-interval", Cmd: "healthcheck", Flag: "start-interval"},
-	{Name: "HEALTHCHECK --retries", Cmd: "healthcheck", Flag: "retries"},
-	{Name: FeatureHeredoc, Since: Version{1, 4}, Labs: Version{1, 3}},
-	{Name: FeatureCheck, Since: Version{1, 8}},
-	{Name: FeatureSecretEnv, Since: Version{1, 10}},
-	{Name: FeatureOnbuildFrom, Since: Version{1, 11}},
-	{Name: FeatureChmodSymbolic, Since: Version{1, 14}},
-}
+// Features lists the flags of Instructions, with the versions their
+// entries give, and the versioned forms.
+var Features = func() []Feature {
+	var out []Feature
+	for _, in := range Instructions {
+		for _, f := range in.Flags {
+			out = append(out, Feature{Name: in.Name + " --" + f.Name, Cmd: strings.ToLower(in.Name), Flag: f.Name, Since: f.Since, Labs: f.Labs})
+		}
+	}
+	return append(out,
+		Feature{Name: FeatureHeredoc, Since: Version{1, 4}, Labs: Version{1, 3}},
+		Feature{Name: FeatureCheck, Since: Version{1, 8}},
+		Feature{Name: FeatureSecretEnv, Since: Version{1, 10}},
+		Feature{Name: FeatureOnbuildFrom, Since: Version{1, 11}},
+		Feature{Name: FeatureChmodSymbolic, Since: Version{1, 14}},
+	)
+}()
 
 // CopyFromVariableError is the version since which `COPY --from=$VAR` fails
 // the build ("variable expansion is not supported for --from").

@@ -70,26 +70,6 @@ func TestFrontendHas(t *testing.T) {
 	}
 }
 
-// TestFeaturesMatchInstructions checks the version table against the flag
-// table completion and hover use: one entry per flag, no more.
-func TestFeaturesMatchInstructions(t *testing.T) {
-	seen := map[string]bool{}
-	for _, in := range Instructions {
-		for _, f := range in.Flags {
-			cmd := strings.ToLower(in.Name)
-			if LookupFeature(cmd, f.Name) == nil {
-				t.Errorf("%s --%s has no entry in Features", in.Name, f.Name)
-			}
-			seen[cmd+" "+f.Name] = true
-		}
-	}
-	for _, f := range Features {
-		if f.Flag != "" && !seen[f.Cmd+" "+f.Flag] {
-			t.Errorf("Features has %s, which Instructions does not list", f.Name)
-		}
-	}
-}
-
 // flagSamples are valid values for each flag, for BuildKit's parser.
 var flagSamples = map[string]string{
 	"platform": "=linux/amd64", "mount": "=type=cache,target=/c", "network": "=none",

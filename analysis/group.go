@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -143,11 +144,8 @@ func heredocHolder(g *group) *group {
 	if g.sub != nil {
 		g = g.sub
 	}
-	switch g.lcmd {
-	case "run", "copy", "add":
-		if !g.json {
-			return g
-		}
+	if in := instructionByCmd[g.lcmd]; in != nil && in.Heredoc && !g.json {
+		return g
 	}
 	return nil
 }
@@ -300,6 +298,9 @@ func splitLine(g *group, line string, esc byte) bool {
 		rest, g.flags = extractFlags(s[i:], esc)
 		g.rest = strings.TrimSpace(rest)
 	}
+	if in := instructionByCmd[g.lcmd]; in != nil && in.form.json() {
+		return g.jsonOK(g.rest)
+	}
 	switch g.lcmd {
 	case "env", "label":
 		return g.nameVal(esc)
@@ -311,8 +312,6 @@ func splitLine(g *group, line string, esc byte) bool {
 			}
 		})
 		g.argsOK = g.argsOK && n > 0
-	case "cmd", "entrypoint", "run", "shell", "add", "copy", "volume":
-		return g.jsonOK(g.rest)
 	case "healthcheck":
 		// The type is the first word, cut at blanks byte by byte.
 		sep := 0
@@ -625,7 +624,7 @@ func (g *group) valid() bool {
 		}
 		return true
 	case "from":
-		if !flagsOK(g.flags, fromFlags) {
+		if !flagsOK(g.flags, "from") {
 			return false
 		}
 		var args [4]string
@@ -639,11 +638,7 @@ func (g *group) valid() bool {
 		}
 		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
 	case "copy", "add":
-		table := copyFlags
-		if g.lcmd == "add" {
-			table = addFlags
-		}
-		if g.json || !flagsOK(g.flags, table) {
+		if g.json || !flagsOK(g.flags, g.lcmd) {
 			return false
 		}
 		n, last := 0, ""
@@ -689,51 +684,29 @@ func validStageName(s string) bool {
 	return true
 }
 
-type flagKind int
-
-const (
-	boolFlag flagKind = iota
-	stringFlag
-	stringsFlag
-)
-
-// The flags BuildKit's instruction parser declares for FROM, RUN, COPY and
-// ADD.
-var (
-	fromFlags = map[string]flagKind{"platform": stringFlag}
-	runFlags  = map[string]flagKind{"mount": stringsFlag, "network": stringFlag, "security": stringFlag, "device": stringsFlag}
-	copyFlags = map[string]flagKind{
-		"chown": stringFlag, "from": stringFlag, "chmod": stringFlag, "link": boolFlag,
-		"exclude": stringsFlag, "parents": boolFlag,
-	}
-	addFlags = map[string]flagKind{
-		"chown": stringFlag, "chmod": stringFlag, "link": boolFlag, "keep-git-dir": boolFlag,
-		"checksum": stringFlag, "unpack": boolFlag, "exclude": stringsFlag,
-	}
-)
-
 // flagsOK reports whether BuildKit's flag parser accepts flags against the
-// declared table: known names, a value where one is needed, a boolean for
-// a boolean, no repeats but of repeatable flags.
-func flagsOK(flags []string, table map[string]flagKind) bool {
+// flags the instruction table gives cmd: known names (BuildKit's are case
+// sensitive), a value where one is needed, a boolean for a boolean, no
+// repeats but of repeatable flags.
+func flagsOK(flags []string, cmd string) bool {
+	table := instructionByCmd[cmd].Flags
 	for i, a := range flags {
 		name, value, hasValue := strings.Cut(a, "=")
 		if !strings.HasPrefix(name, "--") {
 			return false
 		}
-		kind, ok := table[name[2:]]
-		if !ok {
+		k := slices.IndexFunc(table, func(f FlagInfo) bool { return f.Name == name[2:] })
+		if k < 0 {
 			return false
 		}
-		if kind != stringsFlag {
+		if !table[k].Repeatable {
 			for _, b := range flags[:i] {
 				if n, _, _ := strings.Cut(b, "="); n == name {
 					return false
 				}
 			}
 		}
-		switch kind {
-		case boolFlag:
+		if table[k].Bool {
 			switch strings.ToLower(value) {
 			case "true", "false":
 			case "":
@@ -743,10 +716,8 @@ func flagsOK(flags []string, table map[string]flagKind) bool {
 			default:
 				return false
 			}
-		default:
-			if !hasValue {
-				return false
-			}
+		} else if !hasValue {
+			return false
 		}
 	}
 	return true
@@ -757,7 +728,7 @@ func flagsOK(flags []string, table map[string]flagKind) bool {
 // it is CSV and that `from` holds no variable; the network and security
 // modes must be known ones. Devices are left to BuildKit.
 func runFlagsOK(flags []string) bool {
-	if !flagsOK(flags, runFlags) {
+	if !flagsOK(flags, "run") {
 		return false
 	}
 	for _, a := range flags {
@@ -790,16 +761,10 @@ func runFlagsOK(flags []string) bool {
 	return true
 }
 
-// keywords are BuildKit's instructions in lower case.
-var keywords = []string{
-	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-}
-
 // lowerKeyword is strings.ToLower(s), without allocating for the keywords
 // BuildKit knows, written in ASCII.
 func lowerKeyword(s string) string {
-	for _, k := range keywords {
+	for _, k := range instructionNames {
 		if len(k) == len(s) && asciiEqualFold(s, k) {
 			return k
 		}

@@ -1,11 +1,16 @@
 package analysis
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // This file describes the Dockerfile instructions, their flags, the
-// `RUN --mount` types and keys and the parser directives as data, for
-// completion and hover. The descriptions are our own words; each entry
-// links to the Dockerfile reference for the full story.
+// `RUN --mount` types and keys and the parser directives as data: the one
+// instruction table that completion, hover, signature help, formatting,
+// the fast parser, the rules, the frontend version checks and the layer
+// planner read. The descriptions are our own words; each entry links to the
+// Dockerfile reference for the full story.
 //
 // The flag sets follow BuildKit's instructions package (v0.34.2,
 // frontend/dockerfile/instructions): parse.go for COPY, ADD, FROM and
@@ -31,6 +36,45 @@ type FlagInfo struct {
 	Values      []ValueInfo // the allowed values, when they are a fixed set
 	Bool        bool        // may stand alone (`--link`), meaning true
 	Repeatable  bool        // may be given more than once
+	// Since is the first stable frontend (docker/dockerfile:<v>) with the
+	// flag, zero for "always"; Labs the first labs (or experimental)
+	// release that had it before Since, zero when it never was labs-only.
+	// Features (frontend.go) lists them with the versioned forms.
+	Since, Labs Version
+}
+
+// argForm is how BuildKit's parser reads an instruction's arguments (the
+// dispatch table of frontend/dockerfile/parser/parser.go).
+type argForm int
+
+const (
+	// formCommand is a JSON array or one shell command line (parseMaybeJSON).
+	formCommand argForm = iota
+	// formList is a JSON array or words split at blanks (parseMaybeJSONToList).
+	formList
+	// formWords is words split at blanks (parseStringsWhitespaceDelimited,
+	// parseNameOrNameVal).
+	formWords
+	// formPairs is `key=value` pairs, or the legacy `key value` (parseEnv,
+	// parseLabel).
+	formPairs
+	// formString is one string, blanks inside kept (parseString).
+	formString
+	// formHealthcheck is NONE, or CMD and a command (parseHealthConfig).
+	formHealthcheck
+	// formInstruction is another instruction (parseSubCommand).
+	formInstruction
+)
+
+// json reports whether the arguments may be a JSON array (the exec form).
+func (f argForm) json() bool { return f == formCommand || f == formList }
+
+// argSlot is an argument slot of an instruction, after its flags, for
+// signature help.
+type argSlot struct {
+	Label    string // in the reference's notation: "<src>..."
+	Doc      string
+	Variadic bool // takes the rest of the words
 }
 
 // InstructionInfo describes one Dockerfile instruction.
@@ -40,6 +84,26 @@ type InstructionInfo struct {
 	Doc    string
 	URL    string
 	Flags  []FlagInfo
+	form   argForm // how BuildKit parses the arguments
+	// Heredoc is set when the instruction takes heredocs (`<<EOF`),
+	// BuildKit's heredocDirectives.
+	Heredoc bool
+	args    []argSlot // the argument slots after the flags, for signature help
+	// Snippet is the keyword's completion in LSP snippet syntax; "" offers
+	// the keyword alone.
+	Snippet string
+	// Expands is set when BuildKit expands variables in the instruction's
+	// words itself (its command implements
+	// instructions.SupportsSingleWordExpansion). FROM's base and ONBUILD's
+	// trigger are expanded elsewhere, when they are used.
+	Expands bool
+	// Metadata is set when the instruction only sets image metadata: it
+	// makes no layer and no later instruction of the build reads it.
+	Metadata bool
+	// Trigger is set when the instruction may follow ONBUILD.
+	Trigger bool
+	// Deprecated instructions are never offered.
+	Deprecated bool
 }
 
 // Flag returns the instruction's flag called name (without dashes,
@@ -67,6 +131,7 @@ var chmodFlag = FlagInfo{
 	Name:        "chmod",
 	Doc:         "Sets the permission bits of the copied files, in octal (`0755`) or symbolic (`u=rwx,go=rx`) notation.",
 	Placeholder: "<perms>",
+	Since:       Version{1, 2},
 }
 
 var linkFlag = FlagInfo{
@@ -74,6 +139,7 @@ var linkFlag = FlagInfo{
 	Doc:    "Places the files in a layer of their own, independent of what lies below, so the layer can be reused even when earlier layers change.",
 	Bool:   true,
 	Values: boolValues,
+	Since:  Version{1, 4},
 }
 
 var excludeFlag = FlagInfo{
@@ -81,6 +147,8 @@ var excludeFlag = FlagInfo{
 	Doc:         "Leaves out the sources that match a path pattern (the same syntax as `.dockerignore`). May be given several times.",
 	Placeholder: "<pattern>",
 	Repeatable:  true,
+	Since:       Version{1, 19},
+	Labs:        Version{1, 7},
 }
 
 // Instructions lists every Dockerfile instruction, in the reference's order.
@@ -90,6 +158,12 @@ var Instructions = []InstructionInfo{
 		Syntax: "FROM [--platform=<platform>] <image>[:<tag>|@<digest>] [AS <name>]",
 		Doc:    "Starts a new build stage on top of a base: an image from a registry, an earlier stage by name or index, or `scratch` for an empty one. `AS <name>` names the stage so later instructions can refer to it.",
 		URL:    ref("from"),
+		form:   formWords,
+		args: []argSlot{
+			{"<image>", "The base: an image reference (`name[:tag][@digest]`), an earlier stage's name, or `scratch`.", false},
+			{"[AS <name>]", "Names the stage, so `FROM`, `COPY --from` and `RUN --mount=from=` can refer to it.", false},
+		},
+		Snippet: "FROM ${1:image} AS ${2:name}",
 		Flags: []FlagInfo{{
 			Name:        "platform",
 			Doc:         "Picks the platform of a multi-platform base, such as `linux/amd64`. Often set from a predefined ARG like `$BUILDPLATFORM` or `$TARGETPLATFORM`.",
@@ -106,10 +180,17 @@ var Instructions = []InstructionInfo{
 		}},
 	},
 	{
-		Name:   "RUN",
-		Syntax: "RUN [--mount=<spec>] [--network=<mode>] [--security=<mode>] [--device=<spec>] <command>",
-		Doc:    "Runs a command in the stage's filesystem and keeps the result as a new layer. The shell form runs through the stage's shell; the exec form (a JSON array) runs the program directly. Heredocs can hold a whole script.",
-		URL:    ref("run"),
+		Name:    "RUN",
+		Syntax:  "RUN [--mount=<spec>] [--network=<mode>] [--security=<mode>] [--device=<spec>] <command>",
+		Doc:     "Runs a command in the stage's filesystem and keeps the result as a new layer. The shell form runs through the stage's shell; the exec form (a JSON array) runs the program directly. Heredocs can hold a whole script.",
+		URL:     ref("run"),
+		form:    formCommand,
+		Heredoc: true,
+		args: []argSlot{
+			{"<command>", "The command: a shell line, a JSON array run without a shell, or a heredoc.", false},
+		},
+		Trigger: true,
+		Expands: true,
 		Flags: []FlagInfo{
 			{
 				Name:        "mount",
@@ -117,12 +198,16 @@ var Instructions = []InstructionInfo{
 				URL:         ref("run---mount"),
 				Placeholder: "type=<type>,<key>=<value>,...",
 				Repeatable:  true,
+				Since:       Version{1, 2},
+				Labs:        Version{1, 0},
 			},
 			{
 				Name:        "network",
 				Doc:         "Chooses the network the command runs in.",
 				URL:         ref("run---network"),
 				Placeholder: "<mode>",
+				Since:       Version{1, 3},
+				Labs:        Version{1, 1},
 				Values: []ValueInfo{
 					{"default", "the build's normal network"},
 					{"none", "no network at all: only a loopback device"},
@@ -134,6 +219,8 @@ var Instructions = []InstructionInfo{
 				Doc:         "Chooses the sandbox the command runs in. `insecure` runs it with extended privileges (needs the `security.insecure` entitlement).",
 				URL:         ref("run---security"),
 				Placeholder: "<mode>",
+				Since:       Version{1, 20},
+				Labs:        Version{1, 1},
 				Values: []ValueInfo{
 					{"sandbox", "the default, confined sandbox"},
 					{"insecure", "extended privileges, like a privileged container"},
@@ -145,6 +232,8 @@ var Instructions = []InstructionInfo{
 				URL:         ref("run---device"),
 				Placeholder: "<name>[,required]",
 				Repeatable:  true,
+				Since:       Version{1, 27},
+				Labs:        Version{1, 14},
 			},
 		},
 	},
@@ -153,36 +242,80 @@ var Instructions = []InstructionInfo{
 		Syntax: "CMD [\"executable\", \"param\", ...] | CMD command param ...",
 		Doc:    "Sets the default command of a container started from the image, or default arguments to the ENTRYPOINT. Only the last CMD of a stage counts.",
 		URL:    ref("cmd"),
+		form:   formCommand,
+		args: []argSlot{
+			{"<command>", "The default command of the container: a JSON array (preferred) or a shell line.", false},
+		},
+		Trigger:  true,
+		Snippet:  "CMD [\"${1:executable}\"]",
+		Metadata: true,
 	},
 	{
 		Name:   "LABEL",
 		Syntax: "LABEL <key>=<value> [<key>=<value> ...]",
 		Doc:    "Adds metadata to the image as key-value pairs. Labels of the base image are inherited; a later label with the same key replaces the earlier one.",
 		URL:    ref("label"),
+		form:   formPairs,
+		args: []argSlot{
+			{"<key>=<value>...", "Metadata pairs stored in the image.", true},
+		},
+		Trigger:  true,
+		Snippet:  "LABEL ${1:key}=${2:value}",
+		Expands:  true,
+		Metadata: true,
 	},
 	{
 		Name:   "MAINTAINER",
 		Syntax: "MAINTAINER <name>",
 		Doc:    "Records the image's author. Deprecated: use `LABEL org.opencontainers.image.authors=...` instead.",
 		URL:    ref("maintainer-deprecated"),
+		form:   formString,
+		args: []argSlot{
+			{"<name>", "The author, as free text (deprecated: prefer a LABEL).", false},
+		},
+		Deprecated: true,
+		Metadata:   true,
 	},
 	{
 		Name:   "EXPOSE",
 		Syntax: "EXPOSE <port>[/<protocol>] ...",
 		Doc:    "Documents the ports the container listens on (TCP unless `/udp` is given). It does not publish them: that happens when the container is run.",
 		URL:    ref("expose"),
+		form:   formWords,
+		args: []argSlot{
+			{"<port>[/<protocol>]...", "Ports the container listens on, with `tcp` (the default) or `udp`.", true},
+		},
+		Trigger:  true,
+		Snippet:  "EXPOSE ${1:port}",
+		Metadata: true,
 	},
 	{
 		Name:   "ENV",
 		Syntax: "ENV <key>=<value> [<key>=<value> ...]",
 		Doc:    "Sets environment variables for the rest of the stage, for the stages built on it and for containers run from the image.",
 		URL:    ref("env"),
+		form:   formPairs,
+		args: []argSlot{
+			{"<key>=<value>...", "Environment variables for the rest of the stage and the container.", true},
+		},
+		Trigger: true,
+		Snippet: "ENV ${1:key}=${2:value}",
+		Expands: true,
 	},
 	{
-		Name:   "ADD",
-		Syntax: "ADD [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--checksum=<hash>] [--keep-git-dir] [--unpack] [--exclude=<pattern>] <src>... <dest>",
-		Doc:    "Copies files into the stage like COPY, and can also fetch remote URLs and Git repositories and unpack local tar archives. Prefer COPY unless you need one of those.",
-		URL:    ref("add"),
+		Name:    "ADD",
+		Syntax:  "ADD [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--checksum=<hash>] [--keep-git-dir] [--unpack] [--exclude=<pattern>] <src>... <dest>",
+		Doc:     "Copies files into the stage like COPY, and can also fetch remote URLs and Git repositories and unpack local tar archives. Prefer COPY unless you need one of those.",
+		URL:     ref("add"),
+		form:    formList,
+		Heredoc: true,
+		args: []argSlot{
+			{"<src>...", "What to add: paths in the build context, URLs or Git repositories.", true},
+			{"<dest>", "Where to put it in the stage; relative to WORKDIR.", false},
+		},
+		Trigger: true,
+		Snippet: "ADD ${1:src} ${2:dest}",
+		Expands: true,
 		Flags: []FlagInfo{
 			withURL(chownFlag, ref("add---chown---chmod")),
 			withURL(chmodFlag, ref("add---chown---chmod")),
@@ -194,12 +327,15 @@ var Instructions = []InstructionInfo{
 				Bool:        true,
 				Values:      boolValues,
 				Placeholder: "<bool>",
+				Since:       Version{1, 1},
 			},
 			{
 				Name:        "checksum",
 				Doc:         "Checks a remote source against a digest, such as `sha256:...`, and fails the build when it differs. For Git sources, the commit it must resolve to.",
 				URL:         ref("add---checksum"),
 				Placeholder: "<hash>",
+				Since:       Version{1, 6},
+				Labs:        Version{1, 5},
 			},
 			{
 				Name:        "unpack",
@@ -208,15 +344,25 @@ var Instructions = []InstructionInfo{
 				Bool:        true,
 				Values:      boolValues,
 				Placeholder: "<bool>",
+				Since:       Version{1, 17},
 			},
 			withURL(excludeFlag, ref("add---exclude")),
 		},
 	},
 	{
-		Name:   "COPY",
-		Syntax: "COPY [--from=<stage|image|context>] [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--parents] [--exclude=<pattern>] <src>... <dest>",
-		Doc:    "Copies files into the stage: from the build context, or with `--from` from an earlier stage, an image or a named context.",
-		URL:    ref("copy"),
+		Name:    "COPY",
+		Syntax:  "COPY [--from=<stage|image|context>] [--chown=<user>:<group>] [--chmod=<perms>] [--link] [--parents] [--exclude=<pattern>] <src>... <dest>",
+		Doc:     "Copies files into the stage: from the build context, or with `--from` from an earlier stage, an image or a named context.",
+		URL:     ref("copy"),
+		form:    formList,
+		Heredoc: true,
+		args: []argSlot{
+			{"<src>...", "Paths in the build context, or in the stage or image that `--from` names.", true},
+			{"<dest>", "Where to put them in the stage; relative to WORKDIR.", false},
+		},
+		Trigger: true,
+		Snippet: "COPY ${1:src} ${2:dest}",
+		Expands: true,
 		Flags: []FlagInfo{
 			{
 				Name:        "from",
@@ -233,6 +379,8 @@ var Instructions = []InstructionInfo{
 				URL:    ref("copy---parents"),
 				Bool:   true,
 				Values: boolValues,
+				Since:  Version{1, 20},
+				Labs:   Version{1, 7},
 			},
 			withURL(excludeFlag, ref("copy---exclude")),
 		},
@@ -242,48 +390,100 @@ var Instructions = []InstructionInfo{
 		Syntax: "ENTRYPOINT [\"executable\", \"param\", ...] | ENTRYPOINT command param ...",
 		Doc:    "Sets the program a container from the image runs; CMD then supplies its default arguments. Use the exec form so the program receives signals.",
 		URL:    ref("entrypoint"),
+		form:   formCommand,
+		args: []argSlot{
+			{"<command>", "The program the container runs: a JSON array (preferred) or a shell line.", false},
+		},
+		Trigger:  true,
+		Snippet:  "ENTRYPOINT [\"${1:executable}\"]",
+		Metadata: true,
 	},
 	{
 		Name:   "VOLUME",
 		Syntax: "VOLUME [\"/path\", ...] | VOLUME /path ...",
 		Doc:    "Marks paths as mount points for external volumes. Changes made to them by later build steps are discarded.",
 		URL:    ref("volume"),
+		form:   formList,
+		args: []argSlot{
+			{"<path>...", "Mount points whose content is kept out of the image's layers.", true},
+		},
+		Trigger: true,
+		Expands: true,
 	},
 	{
 		Name:   "USER",
 		Syntax: "USER <user>[:<group>]",
 		Doc:    "Sets the user (and optionally group) for the rest of the stage's RUN, CMD and ENTRYPOINT, and for containers run from the image.",
 		URL:    ref("user"),
+		form:   formString,
+		args: []argSlot{
+			{"<user>[:<group>]", "The user (and group) by name or ID for the rest of the stage and the container.", false},
+		},
+		Trigger: true,
+		Snippet: "USER ${1:user}",
+		Expands: true,
 	},
 	{
 		Name:   "WORKDIR",
 		Syntax: "WORKDIR <path>",
 		Doc:    "Sets the working directory for the instructions that follow, creating it if needed. A relative path is taken from the previous WORKDIR.",
 		URL:    ref("workdir"),
+		form:   formString,
+		args: []argSlot{
+			{"<path>", "The working directory for the rest of the stage, created if missing.", false},
+		},
+		Trigger: true,
+		Snippet: "WORKDIR ${1:/path}",
+		Expands: true,
 	},
 	{
 		Name:   "ARG",
 		Syntax: "ARG <name>[=<default>] ...",
 		Doc:    "Declares a build argument that `--build-arg` may set. Before the first FROM it is global and only FROM lines see it, until a stage declares it again; in a stage it is visible from here to the stage's end.",
 		URL:    ref("arg"),
+		form:   formWords,
+		args: []argSlot{
+			{"<name>[=<default>]...", "Build arguments, with an optional default.", true},
+		},
+		Trigger: true,
+		Snippet: "ARG ${1:name}",
+		Expands: true,
 	},
 	{
 		Name:   "ONBUILD",
 		Syntax: "ONBUILD <instruction>",
 		Doc:    "Stores an instruction to run later, when another build uses this image as its base.",
 		URL:    ref("onbuild"),
+		form:   formInstruction,
+		args: []argSlot{
+			{"<instruction>", "An instruction to run when another build uses this image as its base.", false},
+		},
 	},
 	{
 		Name:   "STOPSIGNAL",
 		Syntax: "STOPSIGNAL <signal>",
 		Doc:    "Sets the signal sent to a container from the image to ask it to stop, such as `SIGTERM` or `SIGQUIT`.",
 		URL:    ref("stopsignal"),
+		form:   formString,
+		args: []argSlot{
+			{"<signal>", "The signal that stops the container, by name (`SIGTERM`) or number.", false},
+		},
+		Trigger:  true,
+		Expands:  true,
+		Metadata: true,
 	},
 	{
 		Name:   "HEALTHCHECK",
 		Syntax: "HEALTHCHECK [--interval=<d>] [--timeout=<d>] [--start-period=<d>] [--start-interval=<d>] [--retries=<n>] CMD <command> | HEALTHCHECK NONE",
 		Doc:    "Tells the container runtime how to check that a container is still working, or with `NONE` turns off a check inherited from the base.",
 		URL:    ref("healthcheck"),
+		form:   formHealthcheck,
+		args: []argSlot{
+			{"CMD <command> | NONE", "The check to run, or NONE to turn off an inherited one.", false},
+		},
+		Trigger:  true,
+		Snippet:  "HEALTHCHECK --interval=${1:30s} CMD ${2:command}",
+		Metadata: true,
 		Flags: []FlagInfo{
 			{Name: "interval", Doc: "Time between checks (default 30s).", URL: ref("healthcheck"), Placeholder: "<duration>"},
 			{Name: "timeout", Doc: "How long one check may take before it counts as failed (default 30s).", URL: ref("healthcheck"), Placeholder: "<duration>"},
@@ -297,6 +497,12 @@ var Instructions = []InstructionInfo{
 		Syntax: "SHELL [\"executable\", \"parameters\"]",
 		Doc:    "Replaces the shell that the shell forms of RUN, CMD and ENTRYPOINT run through (by default `[\"/bin/sh\", \"-c\"]` on Linux).",
 		URL:    ref("shell"),
+		form:   formCommand,
+		args: []argSlot{
+			{"[\"<executable>\", \"<parameters>\"...]", "The shell for shell-form commands, as a JSON array.", false},
+		},
+		Trigger: true,
+		Snippet: "SHELL [\"${1:/bin/sh}\", \"${2:-c}\"]",
 	},
 }
 
@@ -305,8 +511,30 @@ func withURL(f FlagInfo, url string) FlagInfo {
 	return f
 }
 
+// instructionByCmd maps each instruction's lower-case name to its entry.
+var instructionByCmd = func() map[string]*InstructionInfo {
+	m := make(map[string]*InstructionInfo, len(Instructions))
+	for i := range Instructions {
+		m[strings.ToLower(Instructions[i].Name)] = &Instructions[i]
+	}
+	return m
+}()
+
+// instructionNames lists the instructions in lower case, sorted.
+var instructionNames = func() []string {
+	names := make([]string, 0, len(Instructions))
+	for cmd := range instructionByCmd {
+		names = append(names, cmd)
+	}
+	slices.Sort(names)
+	return names
+}()
+
 // LookupInstruction returns the instruction called name, in any casing, or nil.
 func LookupInstruction(name string) *InstructionInfo {
+	if in := instructionByCmd[name]; in != nil {
+		return in
+	}
 	for i := range Instructions {
 		if strings.EqualFold(Instructions[i].Name, name) {
 			return &Instructions[i]

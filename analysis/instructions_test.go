@@ -1,24 +1,31 @@
 package analysis
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/moby/buildkit/frontend/dockerfile/command"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
 // TestInstructionTable checks the table against BuildKit: every instruction
-// it knows is listed, every flag listed is accepted, and an instruction takes
-// no flag the table leaves out (a made-up flag is refused the same way).
+// its parser dispatches is listed and nothing else, every flag listed is
+// accepted, and an instruction takes no flag the table leaves out (a
+// made-up flag is refused the same way).
 func TestInstructionTable(t *testing.T) {
-	if len(Instructions) != len(instructionNames) {
-		t.Errorf("table has %d instructions, BuildKit %d", len(Instructions), len(instructionNames))
+	if len(Instructions) != len(command.Commands) {
+		t.Errorf("table has %d instructions, BuildKit %d", len(Instructions), len(command.Commands))
 	}
-	for _, name := range instructionNames {
+	for name := range command.Commands {
 		if LookupInstruction(name) == nil {
 			t.Errorf("%s missing from the table", name)
 		}
+	}
+	if !slices.Equal(instructionNames, slices.Sorted(maps.Keys(command.Commands))) {
+		t.Errorf("instructionNames = %v, BuildKit's %v", instructionNames, slices.Sorted(maps.Keys(command.Commands)))
 	}
 	args := map[string]string{
 		"FROM": "alpine", "RUN": "true", "ADD": "a b", "COPY": "a b", "HEALTHCHECK": "CMD true",
@@ -124,6 +131,159 @@ func TestMountKeysKnown(t *testing.T) {
 		}
 		if err := parseKey("type=" + typ.Name + ",nosuchkey=1"); err == nil {
 			t.Errorf("BuildKit accepts an unknown mount key")
+		}
+	}
+}
+
+// parseLine parses one instruction (after a FROM) with BuildKit's parser.
+func parseLine(t *testing.T, line string) *parser.Node {
+	t.Helper()
+	res, err := parser.Parse(strings.NewReader("FROM alpine\n" + line + "\n"))
+	if err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	return res.AST.Children[1]
+}
+
+// TestFlagKinds checks each flag's Bool and Repeatable against BuildKit's
+// flag parser: a bare `--name` is accepted only for a boolean flag
+// (AddBool), a second `--name=v` only for a repeatable one (AddStrings).
+func TestFlagKinds(t *testing.T) {
+	args := map[string]string{"FROM": "alpine", "RUN": "true", "ADD": "a b", "COPY": "a b", "HEALTHCHECK": "CMD true"}
+	for _, in := range Instructions {
+		for _, f := range in.Flags {
+			val := "=5s"
+			switch f.Name {
+			case "mount":
+				val = "=type=cache,target=/x"
+			case "retries":
+				val = "=3"
+			case "network":
+				val = "=none"
+			case "security":
+				val = "=sandbox"
+			}
+			if f.Bool {
+				val = "=true"
+			}
+			parse := func(flags string) error {
+				_, err := instructions.ParseInstruction(parseLine(t, in.Name+" "+flags+" "+args[in.Name]))
+				return err
+			}
+			if err := parse("--" + f.Name + val); err != nil {
+				t.Errorf("%s --%s%s: %v", in.Name, f.Name, val, err)
+				continue
+			}
+			if err := parse("--" + f.Name); (err == nil) != f.Bool {
+				t.Errorf("%s --%s alone: err %v, table says Bool=%v", in.Name, f.Name, err, f.Bool)
+			}
+			if err := parse("--" + f.Name + val + " --" + f.Name + val); (err == nil) != f.Repeatable {
+				t.Errorf("%s --%s twice: err %v, table says Repeatable=%v", in.Name, f.Name, err, f.Repeatable)
+			}
+		}
+	}
+}
+
+// instructionSamples are valid uses of each instruction, without flags.
+var instructionSamples = map[string]string{
+	"ADD": "a /b", "ARG": "A=1", "CMD": "true", "COPY": "a /b", "ENTRYPOINT": "true",
+	"ENV": "A=1", "EXPOSE": "80", "FROM": "alpine", "HEALTHCHECK": "CMD true", "LABEL": "a=b",
+	"MAINTAINER": "me", "ONBUILD": "RUN true", "RUN": "true", "SHELL": `["/bin/sh", "-c"]`,
+	"STOPSIGNAL": "SIGTERM", "USER": "me", "VOLUME": "/v", "WORKDIR": "/w",
+}
+
+// TestExpandsMatchesBuildKit checks the Expands column against BuildKit:
+// an instruction expands its own words when its command implements
+// instructions.SupportsSingleWordExpansion (dockerfile2llb expands those,
+// and only those, through the shell lexer before dispatching).
+func TestExpandsMatchesBuildKit(t *testing.T) {
+	n := 0
+	for _, in := range Instructions {
+		sample, ok := instructionSamples[in.Name]
+		if !ok {
+			t.Errorf("no sample for %s", in.Name)
+			continue
+		}
+		cmd, err := instructions.ParseInstruction(parseLine(t, in.Name+" "+sample))
+		if err != nil {
+			t.Errorf("%s %s: %v", in.Name, sample, err)
+			continue
+		}
+		_, bk := cmd.(instructions.SupportsSingleWordExpansion)
+		if bk != in.Expands {
+			t.Errorf("%s: Expands = %v, BuildKit %v", in.Name, in.Expands, bk)
+		}
+		if bk {
+			n++
+		}
+	}
+	if n == 0 || n == len(Instructions) {
+		t.Errorf("%d of %d instructions expand: the check cannot tell them apart", n, len(Instructions))
+	}
+}
+
+// TestFormsMatchBuildKit checks the Form and Heredoc columns against
+// BuildKit's parser: whether a JSON array is read as one (the exec form),
+// how `a b  c` splits into argument nodes, whether ONBUILD's argument is an
+// instruction, and whether `<<EOF` starts a heredoc.
+func TestFormsMatchBuildKit(t *testing.T) {
+	// The argument nodes each form makes of `a b  c`.
+	split := map[argForm][]string{
+		formCommand:     {"a b  c"},
+		formString:      {"a b  c"},
+		formList:        {"a", "b", "c"},
+		formWords:       {"a", "b", "c"},
+		formHealthcheck: {"a", "b  c"},
+		formPairs:       {"a", "b  c", ""},
+	}
+	for _, in := range Instructions {
+		node := parseLine(t, in.Name+` ["a", "b"]`)
+		if got := node.Attributes["json"]; got != in.form.json() {
+			t.Errorf("%s: JSON form %v, table says %v", in.Name, got, in.form.json())
+		}
+		node = parseLine(t, in.Name+" a b  c")
+		sub := node.Next != nil && len(node.Next.Children) > 0
+		if sub != (in.form == formInstruction) {
+			t.Errorf("%s: argument is an instruction: %v, table's form %d", in.Name, sub, in.form)
+		}
+		if !sub {
+			var got []string
+			for a := node.Next; a != nil; a = a.Next {
+				got = append(got, a.Value)
+			}
+			if want := split[in.form]; !slices.Equal(got, want) {
+				t.Errorf("%s a b  c: BuildKit reads %q, the table's form %d %q", in.Name, got, in.form, want)
+			}
+		}
+		// LABEL and ENV refuse the line: no heredoc then.
+		res, err := parser.Parse(strings.NewReader("FROM alpine\n" + in.Name + " <<EOF\nhi\nEOF\n"))
+		if got := err == nil && len(res.AST.Children[1].Heredocs) > 0; got != in.Heredoc {
+			t.Errorf("%s: heredoc %v, table says %v", in.Name, got, in.Heredoc)
+		}
+	}
+}
+
+// TestTableEntries checks the columns BuildKit has no word for are filled
+// in: every instruction has argument slots for signature help, and a
+// snippet starts with its keyword (completion lower-cases that part).
+func TestTableEntries(t *testing.T) {
+	for _, in := range Instructions {
+		if len(in.args) == 0 {
+			t.Errorf("%s: no argument slots", in.Name)
+		}
+		if in.Snippet != "" && !strings.HasPrefix(in.Snippet, in.Name+" ") {
+			t.Errorf("%s: snippet %q does not start with the keyword", in.Name, in.Snippet)
+		}
+	}
+}
+
+// TestTriggersMatchBuildKit checks the Trigger column against BuildKit's
+// ONBUILD parsing, which refuses ONBUILD, FROM and MAINTAINER as triggers.
+func TestTriggersMatchBuildKit(t *testing.T) {
+	for _, in := range Instructions {
+		_, err := instructions.ParseInstruction(parseLine(t, "ONBUILD "+in.Name+" "+instructionSamples[in.Name]))
+		if (err == nil) != in.Trigger {
+			t.Errorf("ONBUILD %s: err %v, table says Trigger=%v", in.Name, err, in.Trigger)
 		}
 	}
 }

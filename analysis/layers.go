@@ -910,7 +910,12 @@ func orderSafe(ix *Index, c, end int, chosen map[int]bool, kinds map[int]layerKi
 	return true
 }
 
-var metaCmds = map[string]bool{"label": true, "expose": true, "cmd": true, "entrypoint": true, "healthcheck": true, "stopsignal": true, "maintainer": true}
+// metadataOnly reports whether the instruction table says cmd only sets
+// image metadata.
+func metadataOnly(cmd string) bool {
+	in := instructionByCmd[cmd]
+	return in != nil && in.Metadata
+}
 
 // commute reports whether swapping two instructions of a stage changes
 // nothing they do.
@@ -923,7 +928,7 @@ func commute(a, b Node, kinds map[int]layerKind) bool {
 			return false
 		}
 	}
-	if metaCmds[a.Cmd] || metaCmds[b.Cmd] {
+	if metadataOnly(a.Cmd) || metadataOnly(b.Cmd) {
 		return true
 	}
 	envCmd := func(c string) bool {

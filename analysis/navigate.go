@@ -24,15 +24,6 @@ func (ix *Index) RefAt(off int) (StageRef, bool) {
 	return StageRef{}, false
 }
 
-// StageNameAt returns the stage whose `AS name` contains off.
-func (ix *Index) StageNameAt(off int) (int, bool) {
-	n, ok := ix.NodeAt(off)
-	if !ok || n.Cmd != "from" || n.Name == nil || !n.Abs(n.Name.Span).Contains(off) {
-		return -1, false
-	}
-	return ix.StageOf(n.Index), true
-}
-
 // StageUses returns the references that name stage s: those that resolve to
 // it, those that name it from too early (which BuildKit rejects) and those
 // built from variables whose pattern can name it, in document order.

@@ -179,10 +179,10 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	in.Flags = a.flagSlab().keep(flags)
 	argStart := i
 
-	switch in.Cmd {
-	case "from":
+	switch info := instructionByCmd[in.Cmd]; {
+	case in.Cmd == "from":
 		in.scanFrom(l, argStart, a)
-	case "run", "cmd", "entrypoint", "shell", "copy", "add", "volume":
+	case info != nil && info.form.json():
 		if toks, ok := jsonArgs(l, argStart); ok {
 			in.JSON = true
 			in.Args = toks

@@ -19,36 +19,6 @@ type SigParam struct {
 	Doc        string
 }
 
-// sigArg is an argument slot of an instruction, in our own words.
-type sigArg struct {
-	label, doc string
-	variadic   bool
-}
-
-var sigArgs = map[string][]sigArg{
-	"from": {
-		{"<image>", "The base: an image reference (`name[:tag][@digest]`), an earlier stage's name, or `scratch`.", false},
-		{"[AS <name>]", "Names the stage, so `FROM`, `COPY --from` and `RUN --mount=from=` can refer to it.", false},
-	},
-	"run":         {{"<command>", "The command: a shell line, a JSON array run without a shell, or a heredoc.", false}},
-	"cmd":         {{"<command>", "The default command of the container: a JSON array (preferred) or a shell line.", false}},
-	"entrypoint":  {{"<command>", "The program the container runs: a JSON array (preferred) or a shell line.", false}},
-	"label":       {{"<key>=<value>...", "Metadata pairs stored in the image.", true}},
-	"maintainer":  {{"<name>", "The author, as free text (deprecated: prefer a LABEL).", false}},
-	"expose":      {{"<port>[/<protocol>]...", "Ports the container listens on, with `tcp` (the default) or `udp`.", true}},
-	"env":         {{"<key>=<value>...", "Environment variables for the rest of the stage and the container.", true}},
-	"add":         {{"<src>...", "What to add: paths in the build context, URLs or Git repositories.", true}, {"<dest>", "Where to put it in the stage; relative to WORKDIR.", false}},
-	"copy":        {{"<src>...", "Paths in the build context, or in the stage or image that `--from` names.", true}, {"<dest>", "Where to put them in the stage; relative to WORKDIR.", false}},
-	"volume":      {{"<path>...", "Mount points whose content is kept out of the image's layers.", true}},
-	"user":        {{"<user>[:<group>]", "The user (and group) by name or ID for the rest of the stage and the container.", false}},
-	"workdir":     {{"<path>", "The working directory for the rest of the stage, created if missing.", false}},
-	"arg":         {{"<name>[=<default>]...", "Build arguments, with an optional default.", true}},
-	"onbuild":     {{"<instruction>", "An instruction to run when another build uses this image as its base.", false}},
-	"stopsignal":  {{"<signal>", "The signal that stops the container, by name (`SIGTERM`) or number.", false}},
-	"healthcheck": {{"CMD <command> | NONE", "The check to run, or NONE to turn off an inherited one.", false}},
-	"shell":       {{"[\"<executable>\", \"<parameters>\"...]", "The shell for shell-form commands, as a JSON array.", false}},
-}
-
 // SignatureHelp returns the signature of the instruction at off and the
 // flag or argument the cursor is on.
 func (ix *Index) SignatureHelp(off int) (Signature, bool) {
@@ -62,10 +32,10 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 		}
 	}
 	info := LookupInstruction(n.Cmd)
-	args, known := sigArgs[n.Cmd]
-	if info == nil || !known {
+	if info == nil || len(info.args) == 0 {
 		return Signature{}, false
 	}
+	args := info.args
 	sig := Signature{Doc: info.Doc, URL: info.URL, Active: -1}
 	var b strings.Builder
 	b.WriteString(info.Name)
@@ -88,7 +58,7 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 		add(label+"]", doc)
 	}
 	for _, a := range args {
-		add(a.label, a.doc)
+		add(a.Label, a.Doc)
 	}
 	sig.Label = b.String()
 
@@ -119,7 +89,7 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 		} else {
 			k = 0
 		}
-	case args[last].variadic || k > last:
+	case args[last].Variadic || k > last:
 		k = min(k, last)
 	}
 	sig.Active = len(flags) + k

@@ -55,9 +55,6 @@ type State struct {
 // Var returns the value of variable name, and whether it is set.
 func (st State) Var(name string) (string, bool) { v, ok := st.env[name]; return v, ok }
 
-// Env returns the variables for BuildKit's lexer.
-func (st State) Env() shell.EnvGetter { return st.env }
-
 // varCache memoizes the global ARGs per platform and the state at the end
 // of each stage (what a stage built FROM it starts with).
 type varCache struct {

@@ -2,12 +2,6 @@ package analysis
 
 import "strings"
 
-// instructionNames lists the Dockerfile instructions in lower case.
-var instructionNames = []string{
-	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-	"maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
-}
-
 // Suggest returns the candidate a mistyped word most likely meant, or "".
 // Every "did you mean" of Stagehand asks it: unknown instructions, rules
 // (undefined variables, unknown stages) and targets other files name.

@@ -18,7 +18,6 @@ type Kind string
 // The kinds Stagehand produces.
 const (
 	QuickFix       Kind = "quickfix"
-	Refactor       Kind = "refactor"
 	Rewrite        Kind = "refactor.rewrite"
 	SplitStageKind Kind = "refactor.rewrite.splitStage"
 	BuildRuntime   Kind = "refactor.rewrite.buildRuntime"

@@ -50,7 +50,7 @@ func FuzzActions(f *testing.F) {
 				if err != nil {
 					t.Fatalf("%q: %v", acts[k].Title, err)
 				}
-				if acts[k].Kind.Within(Refactor) {
+				if acts[k].Kind.Within("refactor") {
 					if after := analysis.Parse(analysis.NewDocument(out)); after.ParseError != nil {
 						t.Fatalf("%q: the result does not parse: %s\n%s", acts[k].Title, after.ParseError.Message, out)
 					}

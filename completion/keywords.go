@@ -6,24 +6,6 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// snippets are the keyword insert texts offered to clients that take
-// snippets; the others insert the keyword and a space.
-var snippets = map[string]string{
-	"FROM":        "FROM ${1:image} AS ${2:name}",
-	"COPY":        "COPY ${1:src} ${2:dest}",
-	"ADD":         "ADD ${1:src} ${2:dest}",
-	"WORKDIR":     "WORKDIR ${1:/path}",
-	"ARG":         "ARG ${1:name}",
-	"ENV":         "ENV ${1:key}=${2:value}",
-	"LABEL":       "LABEL ${1:key}=${2:value}",
-	"EXPOSE":      "EXPOSE ${1:port}",
-	"USER":        "USER ${1:user}",
-	"HEALTHCHECK": "HEALTHCHECK --interval=${1:30s} CMD ${2:command}",
-	"CMD":         "CMD [\"${1:executable}\"]",
-	"ENTRYPOINT":  "ENTRYPOINT [\"${1:executable}\"]",
-	"SHELL":       "SHELL [\"${1:/bin/sh}\", \"${2:-c}\"]",
-}
-
 // keywords offers instruction keywords at the start of an instruction (or
 // after ONBUILD), in the file's casing convention.
 func (c *context) keywords() []Item {
@@ -42,9 +24,9 @@ func (c *context) keywords() []Item {
 	for i := range analysis.Instructions {
 		in := &analysis.Instructions[i]
 		switch {
-		case in.Name == "MAINTAINER": // deprecated: never suggested
+		case in.Deprecated:
 			continue
-		case c.onbuild && (in.Name == "ONBUILD" || in.Name == "FROM"):
+		case c.onbuild && !in.Trigger:
 			continue
 		case beforeFirst && in.Name != "ARG" && in.Name != "FROM":
 			continue
@@ -65,7 +47,7 @@ func (c *context) keywords() []Item {
 			InsertText:    label,
 			SortText:      label,
 		}
-		if sn, ok := snippets[in.Name]; ok && c.opts.Snippets && atEnd {
+		if sn := in.Snippet; sn != "" && c.opts.Snippets && atEnd {
 			if lower {
 				sn = strings.ToLower(in.Name) + sn[len(in.Name):]
 			}

@@ -59,9 +59,15 @@ func (p *Pass) NodesOf(cmds ...string) []analysis.Node {
 	return out
 }
 
-// cmdSlots names the instructions NodesOf groups; others share a slot.
-var cmdSlots = []string{"from", "run", "cmd", "entrypoint", "copy", "add", "env", "arg", "label", "expose",
-	"workdir", "user", "volume", "shell", "healthcheck", "maintainer", "onbuild", "stopsignal"}
+// cmdSlots names the instructions NodesOf groups (the instruction table's);
+// others share a slot.
+var cmdSlots = func() []string {
+	var names []string
+	for _, in := range analysis.Instructions {
+		names = append(names, strings.ToLower(in.Name))
+	}
+	return names
+}()
 
 func cmdSlot(cmd string) int {
 	if i := slices.Index(cmdSlots, cmd); i >= 0 {

@@ -35,18 +35,6 @@ type Config struct {
 	Cache *Cache
 }
 
-// LoadIgnore reads the .dockerignore in dir (BuildKit also reads
-// <Dockerfile>.dockerignore beside a Dockerfile, which wins when present).
-// It returns nil when there is no such file. The file is read confined to
-// dir: a regular file within confined.Limit, never a link out of dir.
-func LoadIgnore(dir, dockerfileName string) (*patternmatcher.PatternMatcher, error) {
-	if dockerfileName == "" {
-		m, _, err := readIgnore(dir, ".dockerignore")
-		return m, err
-	}
-	return LoadBuildIgnore(filepath.Join(dir, dockerfileName), dir)
-}
-
 // LoadBuildIgnore reads the .dockerignore of a build of the Dockerfile at
 // path with the context folder context, as BuildKit picks it:
 // `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore`

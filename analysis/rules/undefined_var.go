@@ -37,11 +37,8 @@ COPY app-$VERSION.tar.gz /app/
 
 // expandedBy reports whether BuildKit expands the words of cmd itself.
 func expandedBy(cmd string) bool {
-	switch cmd {
-	case "env", "label", "copy", "add", "workdir", "user", "volume", "stopsignal", "arg", "run":
-		return true
-	}
-	return false
+	in := analysis.LookupInstruction(cmd)
+	return in != nil && in.Expands
 }
 
 func runUndefinedVar(p *Pass) {
