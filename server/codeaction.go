@@ -51,7 +51,10 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if !ok {
 		return out, nil
 	}
-	acts, skips := codeaction.Actions(req)
+	acts, skips := codeaction.Actions(ctx, req)
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled: send nothing
+	}
 	for _, sk := range skips {
 		if sk.Err != nil {
 			s.log.Error("code action producer failed", zap.String("producer", sk.Producer), zap.Error(sk.Err))
@@ -113,7 +116,10 @@ func (s *Server) CodeActionResolve(ctx context.Context, params *protocol.CodeAct
 	if !ok {
 		return nil, protocol.ErrContentModified
 	}
-	a, err := codeaction.Find(req, data.ID)
+	a, err := codeaction.Find(ctx, req, data.ID)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, jsonrpc2.Errorf(protocol.CodeContentModified, "%v", err)
 	}
