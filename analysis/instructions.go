@@ -305,10 +305,13 @@ func withURL(f FlagInfo, url string) FlagInfo {
 	return f
 }
 
-// LookupInstruction returns the instruction called name, in any casing, or nil.
+// LookupInstruction returns the instruction called name, in any casing, or
+// nil. Casings are matched as BuildKit's parser does, by strings.ToLower:
+// `ſhell` (long s) is no SHELL, though the two fold together.
 func LookupInstruction(name string) *InstructionInfo {
+	lower := strings.ToLower(name)
 	for i := range Instructions {
-		if strings.EqualFold(Instructions[i].Name, name) {
+		if strings.ToLower(Instructions[i].Name) == lower {
 			return &Instructions[i]
 		}
 	}
