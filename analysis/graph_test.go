@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,7 +18,7 @@ FROM runtime-${ENV} AS final
 COPY --from=build /app /app
 RUN --mount=from=test,target=/t true
 `))
-	g := ix.Graph([]string{"DOCS"})
+	g, _ := ix.Graph(context.Background(), []string{"DOCS"})
 	var unused, targets []string
 	for _, s := range g.Stages {
 		if s.Unused {
@@ -48,10 +49,10 @@ RUN --mount=from=test,target=/t true
 		t.Errorf("patterns (-want +got):\n%s", d)
 	}
 	// Without the docs target, docs is unused.
-	if g := ix.Graph(nil); !g.Stages[4].Unused || g.Stages[0].Unused {
+	if g, _ := ix.Graph(context.Background(), nil); !g.Stages[4].Unused || g.Stages[0].Unused {
 		t.Errorf("without targets: %+v", g.Stages)
 	}
-	if m := g.Mermaid(); !cmp.Equal(m[:15], "flowchart TD\n  ") {
+	if m, _ := g.Mermaid(context.Background()); !cmp.Equal(m[:15], "flowchart TD\n  ") {
 		t.Errorf("mermaid starts %q", m[:15])
 	}
 }

@@ -180,7 +180,7 @@ type StageRef struct {
 type Directive struct {
 	Name      string // lower case
 	Value     string
-	Span      Span // the whole comment line
+	Span      Span // the comment, from its `#` to the end of the line
 	NameSpan  Span
 	ValueSpan Span
 }

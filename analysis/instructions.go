@@ -530,17 +530,11 @@ var instructionNames = func() []string {
 	return names
 }()
 
-// LookupInstruction returns the instruction called name, in any casing, or nil.
+// LookupInstruction returns the instruction called name, in any casing, or
+// nil. Casings are matched as BuildKit's parser does, by strings.ToLower:
+// `ſhell` (long s) is no SHELL, though the two fold together.
 func LookupInstruction(name string) *InstructionInfo {
-	if in := instructionByCmd[name]; in != nil {
-		return in
-	}
-	for i := range Instructions {
-		if strings.EqualFold(Instructions[i].Name, name) {
-			return &Instructions[i]
-		}
-	}
-	return nil
+	return instructionByCmd[strings.ToLower(name)]
 }
 
 // MountTypeInfo describes one `RUN --mount` type and the keys it takes.

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -45,16 +46,16 @@ func TestDefinitionAndReferences(t *testing.T) {
 			t.Errorf("definition at %q = %q %v, want Build", needle, text[def.Start:def.End], ok)
 		}
 	}
-	got := texts(ix.References(at(t, text, "Build", 0), true))
+	got := texts(references(ix, at(t, text, "Build", 0), true))
 	if d := cmp.Diff([]string{"Build", "build", "BUILD", "0"}, got); d != "" {
 		t.Errorf("references of Build (-want +got):\n%s", d)
 	}
-	got = texts(ix.References(at(t, text, "Build", 0), false))
+	got = texts(references(ix, at(t, text, "Build", 0), false))
 	if d := cmp.Diff([]string{"build", "BUILD", "0"}, got); d != "" {
 		t.Errorf("references of Build without declaration (-want +got):\n%s", d)
 	}
 	// The global GO groups its stage re-declaration and the uses there.
-	got = texts(ix.References(at(t, text, "GO", 0), true))
+	got = texts(references(ix, at(t, text, "GO", 0), true))
 	if d := cmp.Diff([]string{"GO", "GO", "GO", "GO"}, got); d != "" {
 		t.Errorf("references of GO (-want +got):\n%s", d)
 	}
@@ -189,7 +190,7 @@ func checkAllFeatures(t *testing.T, name string, ix *Index) {
 		if d, ok := ix.Definition(off); ok {
 			inDoc("definition", d)
 		}
-		for _, o := range ix.References(off, true) {
+		for _, o := range references(ix, off, true) {
 			inDoc("reference", o.Span)
 		}
 		if h, ok := ix.Hover(off); ok {
@@ -326,14 +327,14 @@ func BenchmarkReferences(b *testing.B) {
 	b.Run("stage", func(b *testing.B) {
 		i := 0
 		for b.Loop() {
-			ix.References(refs[i%len(refs)].Span.Start, true)
+			references(ix, refs[i%len(refs)].Span.Start, true)
 			i += 997
 		}
 	})
 	b.Run("global-arg", func(b *testing.B) {
 		off := strings.Index(ix.Doc.Text(), "VERSION")
 		for b.Loop() {
-			ix.References(off, true)
+			references(ix, off, true)
 		}
 	})
 }
@@ -384,7 +385,8 @@ func TestVarOccurrencesAgree(t *testing.T) {
 		ix.each(func(n Node) {
 			for _, d := range n.Decls {
 				root := ix.rootVar(ix.site(n.Index, d))
-				if diff := cmp.Diff(ix.slowVarOccurrences(root), ix.varOccurrences(root)); diff != "" {
+				fast, _ := ix.varOccurrences(context.Background(), root)
+				if diff := cmp.Diff(ix.slowVarOccurrences(root), fast); diff != "" {
 					t.Errorf("%s: occurrences of %s declared on line %d (-slow +fast):\n%s", name, d.Name.Value, ix.Doc.LineOf(root.NameSpan.Start)+1, diff)
 				}
 				checked++
@@ -434,4 +436,10 @@ func TestRenameVarCapture(t *testing.T) {
 			t.Errorf("rename %s to %s in %q: %v, want ok=%v", tc.at, tc.to, tc.text, err, tc.ok)
 		}
 	}
+}
+
+// references is ix.References with a context that is never cancelled.
+func references(ix *Index, off int, includeDecl bool) []Occurrence {
+	occ, _ := ix.References(context.Background(), off, includeDecl)
+	return occ
 }

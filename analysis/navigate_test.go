@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -72,7 +73,11 @@ func TestNavigation(t *testing.T) {
 	}
 	global, _ := ix.ReferentAt(at("GO=", 0))
 	var occ []int
-	for _, o := range ix.Occurrences(global) {
+	occs, err := ix.Occurrences(context.Background(), global)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range occs {
 		occ = append(occ, ix.Doc.Position(o.Span.Start, UTF8).Line)
 	}
 	// The stage's bare `ARG GO` brings the global in, so the `$GO` that

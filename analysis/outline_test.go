@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestDescriptionInFeatures(t *testing.T) {
 	if h := ix.stageHover(0); !strings.Contains(h, "\n\ncompiles it\n\n") {
 		t.Errorf("hover lacks the description: %q", h)
 	}
-	g := ix.Graph(nil)
+	g, _ := ix.Graph(context.Background(), nil)
 	if g.Stages[0].Description != "compiles it" || g.Stages[1].Description != "" {
 		t.Errorf("graph descriptions: %+v", g.Stages)
 	}

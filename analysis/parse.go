@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -233,43 +234,70 @@ func hasLoneCR(s string) bool {
 	return false
 }
 
-var directivePattern = regexp.MustCompile(`^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+// directivePattern is BuildKit's pattern for what follows a directive's
+// `#` and the spaces after it.
+var directivePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
 
-// scanDirectives reads the parser directives at the top of text, stopping,
-// as BuildKit does, at the first line that is not one.
+// scanDirectives reads the parser directives at the top of text that
+// BuildKit acts on, in document order. BuildKit reads them two ways, and
+// each directive is read as its reader does: `escape` by the parser, which
+// left-trims each line (Unicode spaces) and stops at the first line that
+// is no directive; `syntax` (the builder's DetectSyntax) and `check` (the
+// linter's ParseDirective) from the lines as they are, past a shebang
+// line, stopping at the first line that does not start with `#` and is no
+// directive. BuildKit's own DirectiveParser decides, line by line.
 func scanDirectives(text string) []Directive {
-	var ds []Directive
-	seen := map[string]bool{}
-	off := 0
+	body := 0
 	if strings.HasPrefix(text, "\uFEFF") {
-		off = len("\uFEFF")
+		body = len("\uFEFF")
 	}
-	for off < len(text) {
-		end := strings.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text)
+	var ds []Directive
+	// walk reads the directive lines from off on, left-trimmed or as they
+	// are, keeping those named in keep.
+	walk := func(off int, trim bool, keep func(name string) bool) {
+		var p parser.DirectiveParser
+		for off < len(text) {
+			end := strings.IndexByte(text[off:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += off
+			}
+			line := trimEOL(text[off:end])
+			t := line
+			if trim {
+				t = trimLeftSpace(line)
+			}
+			d, err := p.ParseLine([]byte(t))
+			if d == nil || err != nil {
+				return
+			}
+			if keep(d.Name) {
+				hash := off + len(line) - len(t)
+				rest := trimLeftSpace(t[1:])
+				at := hash + len(t) - len(rest)
+				m := directivePattern.FindStringSubmatchIndex(rest)
+				ds = append(ds, Directive{
+					Name:      d.Name,
+					Value:     d.Value,
+					Span:      Span{hash, off + len(line)},
+					NameSpan:  Span{at + m[2], at + m[3]},
+					ValueSpan: Span{at + m[4], at + m[5]},
+				})
+			}
+			off = end + 1
+		}
+	}
+	walk(body, true, func(name string) bool { return name == "escape" })
+	if line := text[body:]; strings.HasPrefix(line, "#!") {
+		if end := strings.IndexByte(line, '\n'); end >= 0 {
+			body += end + 1
 		} else {
-			end += off
+			body = len(text)
 		}
-		line := strings.TrimRight(text[off:end], "\r")
-		m := directivePattern.FindStringSubmatchIndex(line)
-		if m == nil {
-			break
-		}
-		name := strings.ToLower(line[m[2]:m[3]])
-		if name != "syntax" && name != "escape" && name != "check" || seen[name] {
-			break
-		}
-		seen[name] = true
-		ds = append(ds, Directive{
-			Name:      name,
-			Value:     line[m[4]:m[5]],
-			Span:      Span{off, off + len(line)},
-			NameSpan:  Span{off + m[2], off + m[3]},
-			ValueSpan: Span{off + m[4], off + m[5]},
-		})
-		off = end + 1
 	}
+	walk(body, false, func(name string) bool { return name != "escape" })
+	slices.SortFunc(ds, func(a, b Directive) int { return a.Span.Start - b.Span.Start })
 	return ds
 }
 

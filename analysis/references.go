@@ -1,6 +1,9 @@
 package analysis
 
-import "slices"
+import (
+	"context"
+	"slices"
+)
 
 // Occurrence is one place a stage or variable is named.
 type Occurrence struct {
@@ -16,12 +19,12 @@ type Occurrence struct {
 // stage its name and every reference that names it, whatever the casing,
 // numeric ones included; for a variable its declarations (with a stage's
 // bare `ARG NAME` that brings a global ARG in) and the uses that resolve to
-// them.
-func (ix *Index) Occurrences(t Referent) []Occurrence {
+// them. It stops early with ctx's error when ctx is cancelled.
+func (ix *Index) Occurrences(ctx context.Context, t Referent) ([]Occurrence, error) {
 	if t.Kind == ReferentStage {
-		return ix.stageOccurrences(t.Stage)
+		return ix.stageOccurrences(t.Stage), nil
 	}
-	return ix.varOccurrences(t.Var)
+	return ix.varOccurrences(ctx, t.Var)
 }
 
 func (ix *Index) stageOccurrences(s int) []Occurrence {
@@ -45,8 +48,9 @@ func (ix *Index) stageOccurrences(s int) []Occurrence {
 // varOccurrences walks the document once, keeping what name is bound to
 // at each point as ResolveVar would find it: the last global ARG before
 // the first FROM, in FROM lines and before them; in a stage, its last ARG
-// or ENV so far, else the ENV its base stages end with.
-func (ix *Index) varOccurrences(root VarSite) []Occurrence {
+// or ENV so far, else the ENV its base stages end with. It stops early with
+// ctx's error when ctx is cancelled.
+func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence, error) {
 	name := root.Decl.Name.Value
 	same := func(a VarSite) bool { return a.Instruction == root.Instruction && a.NameSpan == root.NameSpan }
 	// A binding is whether name, at a point, resolves into root's group.
@@ -70,7 +74,7 @@ func (ix *Index) varOccurrences(root VarSite) []Occurrence {
 		}
 	}
 	var out []Occurrence
-	ix.each(func(n Node) {
+	err := ix.eachContext(ctx, func(n Node) {
 		if stage+1 < len(ix.stages) && ix.stages[stage+1].first == n.Index {
 			endStage()
 			stage++
@@ -116,28 +120,42 @@ func (ix *Index) varOccurrences(root VarSite) []Occurrence {
 			slices.SortFunc(out[start:], func(a, b Occurrence) int { return a.Span.Start - b.Span.Start })
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // each calls f with every instruction in order.
-func (ix *Index) each(f func(Node)) {
+func (ix *Index) each(f func(Node)) { _ = ix.eachContext(context.Background(), f) }
+
+// eachContext calls f with every instruction in order, and stops with
+// ctx's error when ctx is cancelled.
+func (ix *Index) eachContext(ctx context.Context, f func(Node)) error {
+	i := 0
 	for k, b := range ix.blocks {
 		for j, in := range b.insts {
+			if err := cancelled(ctx, i); err != nil {
+				return err
+			}
+			i++
 			f(Node{in, ix.bfirst[k] + j, ix.bbase[k] + b.starts[j]})
 		}
 	}
+	return nil
 }
 
 // References returns the occurrences of the name at off, without the
-// declarations unless includeDecl is set.
-func (ix *Index) References(off int, includeDecl bool) []Occurrence {
+// declarations unless includeDecl is set. It stops early with ctx's error
+// when ctx is cancelled.
+func (ix *Index) References(ctx context.Context, off int, includeDecl bool) ([]Occurrence, error) {
 	t, ok := ix.ReferentAt(off)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	occ := ix.Occurrences(t)
-	if includeDecl {
-		return occ
+	occ, err := ix.Occurrences(ctx, t)
+	if err != nil || includeDecl {
+		return occ, err
 	}
 	out := occ[:0:0]
 	for _, o := range occ {
@@ -145,5 +163,5 @@ func (ix *Index) References(off int, includeDecl bool) []Occurrence {
 			out = append(out, o)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -115,7 +116,7 @@ func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
 	if IsBuiltinArg(newName) {
 		return nil, refuse("cannot rename: %s is predefined by BuildKit", newName)
 	}
-	occ := ix.varOccurrences(root)
+	occ, _ := ix.varOccurrences(context.Background(), root) // never cancelled
 	if newName == root.Decl.Name.Value {
 		return nil, nil
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -68,7 +69,7 @@ type rawToken struct {
 // covers several lines is cut at each.
 func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
 	out := make([]SemToken, 0, ix.SemanticTokenHint(span))
-	ix.EachSemanticToken(span, enc, func(t SemToken) { out = append(out, t) })
+	_ = ix.EachSemanticToken(context.Background(), span, enc, func(t SemToken) { out = append(out, t) })
 	return out
 }
 
@@ -79,8 +80,9 @@ func (ix *Index) SemanticTokenHint(span Span) int {
 }
 
 // EachSemanticToken calls emit with each token SemanticTokens returns, in
-// the same order, without holding them.
-func (ix *Index) EachSemanticToken(span Span, enc Encoding, emit func(SemToken)) {
+// the same order, without holding them. When ctx is cancelled it stops
+// early and returns ctx's error; emit has then seen only some tokens.
+func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding, emit func(SemToken)) error {
 	doc := ix.Doc
 	first := max(ix.search(span.Start)-1, 0)
 	p := placer{doc: doc, span: span, enc: enc, line: -1, emit: emit}
@@ -92,20 +94,24 @@ func (ix *Index) EachSemanticToken(span Span, enc Encoding, emit func(SemToken))
 		prevEnd = prev.Start + prev.Len
 	}
 	for i := first; i < ix.n; i++ {
+		if err := cancelled(ctx, i-first); err != nil {
+			return err
+		}
 		n := ix.Node(i)
 		if n.Start > span.End {
-			p.place(ix.commentTokens(buf[:0], prevEnd, n.Start))
+			p.place(ix.commentTokens(ctx, buf[:0], prevEnd, n.Start))
 			prevEnd = -1
 			break
 		}
-		buf = ix.commentTokens(buf[:0], prevEnd, n.Start)
+		buf = ix.commentTokens(ctx, buf[:0], prevEnd, n.Start)
 		buf = ix.instructionTokens(buf, n, &sc)
 		p.place(buf)
 		prevEnd = n.Start + n.Len
 	}
 	if prevEnd >= 0 {
-		p.place(ix.commentTokens(buf[:0], prevEnd, doc.Len()+1))
+		p.place(ix.commentTokens(ctx, buf[:0], prevEnd, doc.Len()+1))
 	}
+	return ctx.Err()
 }
 
 // placer turns byte spans, given in document order, into tokens on single
@@ -154,13 +160,18 @@ func (p *placer) place(ts []rawToken) {
 	}
 }
 
-// commentTokens adds the whole-line comments that start in [from, to).
-func (ix *Index) commentTokens(dst []rawToken, from, to int) []rawToken {
+// commentTokens adds the whole-line comments that start in [from, to),
+// or some of them when ctx is cancelled (a file may be one long comment).
+func (ix *Index) commentTokens(ctx context.Context, dst []rawToken, from, to int) []rawToken {
 	doc := ix.Doc
 	if to <= from {
 		return dst
 	}
-	for l := doc.LineOf(from); l < doc.LineCount(); l++ {
+	first := doc.LineOf(from)
+	for l := first; l < doc.LineCount(); l++ {
+		if cancelled(ctx, l-first+1) != nil {
+			break
+		}
 		ls := doc.LineStart(l)
 		if ls >= to {
 			break

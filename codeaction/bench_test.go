@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -18,7 +19,7 @@ func BenchmarkActions(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		r := &Request{Index: ix, Span: analysis.Span{Start: mid.Start, End: mid.Start}, Diagnostics: FromRules(rules.Run(ix, nil))}
-		acts, _ := Actions(r)
+		acts, _ := Actions(context.Background(), r)
 		for i := range acts {
 			if _, err := acts[i].Resolve(); err != nil {
 				b.Fatal(err)

@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -71,7 +72,7 @@ var systemCacheTools = map[string]cacheTool{
 
 // cacheMount offers "Use a cache mount for <tool>" on a RUN that installs
 // dependencies as root with a tool of cacheTools and has no cache mount.
-func cacheMount(r *Request) ([]Action, string) {
+func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 	ix := r.Index
 	n, ok := ix.NodeAt(r.Span.Start)
 	if !ok || n.Cmd != "run" {
@@ -107,6 +108,9 @@ func cacheMount(r *Request) ([]Action, string) {
 			runs = nil
 			st := ix.Stage(s)
 			for i := st.First + 1; i < st.End; i++ {
+				if ctx.Err() != nil {
+					return nil, "cancelled"
+				}
 				if slicesContainsTool(analysis.InstallTools(ix, i), tool.Name) || ix.Node(i).Cmd == "run" && runsTool(ix, i, tool.Name) {
 					runs = append(runs, i)
 				}
@@ -117,6 +121,9 @@ func cacheMount(r *Request) ([]Action, string) {
 		}
 		var edits []analysis.Edit
 		for _, i := range runs {
+			if ctx.Err() != nil {
+				return nil, "cancelled" // each root check walks the stage
+			}
 			m := ix.Node(i)
 			if hasCacheMount(m, ct.targets) || !runsAsRoot(ix, i) {
 				continue

@@ -6,6 +6,7 @@
 package codeaction
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -119,17 +120,25 @@ type producer struct {
 	// explicit reports whether the producer runs only when the client asks
 	// for its kind: fix-all is for an editor's fix-on-save, not the menu.
 	explicit bool
-	fn       func(r *Request) ([]Action, string)
+	// fn stops early, offering nothing, when ctx is cancelled.
+	fn func(ctx context.Context, r *Request) ([]Action, string)
 }
 
-// producers is the table of every action Stagehand offers.
+// producers is the table of every action Stagehand offers. Those whose
+// checks walk the stage for each of its instructions take the request's
+// context; the others are quick.
 var producers = []producer{
-	{name: "quickfix", kind: QuickFix, auto: true, fn: quickFixes},
-	{name: "splitStage", kind: SplitStageKind, fn: splitStage},
+	{name: "quickfix", kind: QuickFix, auto: true, fn: quick(quickFixes)},
+	{name: "splitStage", kind: SplitStageKind, fn: quick(splitStage)},
 	{name: "buildRuntime", kind: BuildRuntime, fn: buildRuntime},
-	{name: "reorderLayers", kind: ReorderLayers, fn: reorderLayers},
+	{name: "reorderLayers", kind: ReorderLayers, fn: quick(reorderLayers)},
 	{name: "cacheMount", kind: CacheMount, fn: cacheMount},
-	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: fixAll},
+	{name: "fixAll", kind: SourceFixAll, explicit: true, fn: quick(fixAll)},
+}
+
+// quick adapts a producer that does not need the request's context.
+func quick(f func(r *Request) ([]Action, string)) func(context.Context, *Request) ([]Action, string) {
+	return func(_ context.Context, r *Request) ([]Action, string) { return f(r) }
 }
 
 // wanted reports whether producer p runs for r.
@@ -142,18 +151,22 @@ func (r *Request) wanted(p producer) bool {
 
 // Actions returns the actions for r and the producers that offered
 // nothing, with their reasons. A producer that panics is skipped with its
-// error; it never takes the others down.
-func Actions(r *Request) ([]Action, []Skip) {
+// error; it never takes the others down. When ctx is cancelled, Actions
+// stops early and returns what it has: the caller sends nothing.
+func Actions(ctx context.Context, r *Request) ([]Action, []Skip) {
 	var out []Action
 	var skips []Skip
 	if r.Index == nil || r.Index.ParseError != nil {
 		return nil, []Skip{{Producer: "all", Reason: "the document does not parse"}}
 	}
 	for _, p := range producers {
+		if ctx.Err() != nil {
+			break
+		}
 		if !r.wanted(p) {
 			continue
 		}
-		acts, reason, err := run(p, r)
+		acts, reason, err := run(ctx, p, r)
 		switch {
 		case err != nil:
 			skips = append(skips, Skip{Producer: p.name, Err: err})
@@ -182,19 +195,23 @@ func kindAllowed(k Kind, only []Kind) bool {
 	return false
 }
 
-func run(p producer, r *Request) (acts []Action, reason string, err error) {
+func run(ctx context.Context, p producer, r *Request) (acts []Action, reason string, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			acts, err = nil, fmt.Errorf("producer %s panicked: %v", p.name, v)
 		}
 	}()
-	acts, reason = p.fn(r)
+	acts, reason = p.fn(ctx, r)
 	return acts, reason, nil
 }
 
-// Find returns the action of r called id, for resolving it.
-func Find(r *Request, id string) (*Action, error) {
-	acts, _ := Actions(r)
+// Find returns the action of r called id, for resolving it, or ctx's
+// error when ctx is cancelled.
+func Find(ctx context.Context, r *Request, id string) (*Action, error) {
+	acts, _ := Actions(ctx, r)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i := range acts {
 		if acts[i].ID == id {
 			return &acts[i], nil

@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -27,7 +28,7 @@ func actIn(t *testing.T, ctx analysis.BuildContext, text, at, id string) (string
 	if off < 0 {
 		t.Fatalf("%q not in text", at)
 	}
-	acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: off, End: off}, Context: ctx})
+	acts, skips := Actions(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: off, End: off}, Context: ctx})
 	for i := range acts {
 		if strings.HasPrefix(acts[i].ID, id) {
 			edits, err := acts[i].Resolve()
@@ -49,7 +50,7 @@ func noAction(t *testing.T, text, at, id string) {
 	t.Helper()
 	doc := analysis.NewDocument(text)
 	off := strings.Index(text, at)
-	acts, _ := Actions(&Request{Index: analysis.Parse(doc), Span: analysis.Span{Start: off, End: off}})
+	acts, _ := Actions(context.Background(), &Request{Index: analysis.Parse(doc), Span: analysis.Span{Start: off, End: off}})
 	for _, a := range acts {
 		if strings.HasPrefix(a.ID, id) {
 			t.Errorf("unexpected action %q at %q", a.Title, at)

@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"fmt"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
@@ -104,7 +105,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		}
 		for i := 0; i < ix.Len(); i++ {
 			n := ix.Node(i)
-			acts, _ := cacheMount(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+			acts, _ := cacheMount(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
 			for _, a := range acts {
 				// Only cache mounts are added: without them the text is the same.
 				cache.offered++
@@ -125,7 +126,7 @@ func TestCorpusRefactorings(t *testing.T) {
 			}
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
-			if plan, _ := planRuntime(ix, s); plan != nil {
+			if plan, _ := planRuntime(context.Background(), ix, s); plan != nil {
 				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
 				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
@@ -202,7 +203,7 @@ func TestCorpusActions(t *testing.T) {
 		diags := FromRules(rules.Run(ix, nil))
 		for i := 0; i < ix.Len(); i++ {
 			n := ix.Node(i)
-			acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
+			acts, skips := Actions(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
 			for _, s := range skips {
 				if s.Err != nil {
 					t.Errorf("%s: instruction %d: %s: %v", e.Name(), i, s.Producer, s.Err)

@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,7 +36,7 @@ func FuzzActions(f *testing.F) {
 		diags := FromRules(rules.Run(ix, nil))
 		for i := 0; i < ix.Len() && ix.ParseError == nil; i++ {
 			n := ix.Node(i)
-			acts, skips := Actions(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
+			acts, skips := Actions(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
 			for _, s := range skips {
 				if s.Err != nil {
 					t.Fatalf("%s: %v", s.Producer, s.Err)

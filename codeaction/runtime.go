@@ -1,6 +1,7 @@
 package codeaction
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"regexp"
@@ -43,13 +44,13 @@ type staticSite struct {
 
 // buildRuntime offers "Split into build and runtime stages", one action
 // per runtime base, when the final stage builds an artifact it can find.
-func buildRuntime(r *Request) ([]Action, string) {
+func buildRuntime(ctx context.Context, r *Request) ([]Action, string) {
 	ix := r.Index
 	s := ix.StageCount() - 1
 	if s < 0 || ix.StageAt(r.Span.Start) != s {
 		return nil, "not inside the final stage"
 	}
-	plan, reason := planRuntime(ix, s)
+	plan, reason := planRuntime(ctx, ix, s)
 	if plan == nil {
 		return nil, reason
 	}
@@ -140,8 +141,9 @@ func usersExist(base string, users []string) bool {
 
 var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
 
-// planRuntime finds the final stage's ecosystem and artifact.
-func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
+// planRuntime finds the final stage's ecosystem and artifact; it gives up
+// when ctx is cancelled.
+func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*runtimePlan, string) {
 	st := ix.Stage(s)
 	if st.BaseStage >= 0 || st.Base == "" || strings.Contains(st.Base, "$") {
 		return nil, "the final stage is not built on a named image"
@@ -206,6 +208,9 @@ func planRuntime(ix *analysis.Index, s int) (*runtimePlan, string) {
 		}
 		if n.Cmd != "run" || n.JSON {
 			continue
+		}
+		if ctx.Err() != nil {
+			return nil, "cancelled"
 		}
 		// The script's commands, read with a shell parser, as one word list.
 		cmds, ok := analysis.RunCommands(ix, i)

@@ -51,7 +51,10 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if !ok {
 		return out, nil
 	}
-	acts, skips := codeaction.Actions(req)
+	acts, skips := codeaction.Actions(ctx, req)
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled: send nothing
+	}
 	s.logSkips(skips)
 	for i := range acts {
 		if err := ctx.Err(); err != nil {
@@ -136,7 +139,10 @@ func (s *Server) lazyAction(ctx context.Context, raw []byte) (*Snapshot, *codeac
 	if !ok {
 		return nil, nil, protocol.ErrContentModified
 	}
-	a, err := codeaction.Find(req, data.ID)
+	a, err := codeaction.Find(ctx, req, data.ID)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, cerr
+	}
 	if err != nil {
 		return nil, nil, jsonrpc2.Errorf(protocol.CodeContentModified, "%v", err)
 	}

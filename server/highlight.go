@@ -20,12 +20,15 @@ func (s *Server) DocumentHighlight(ctx context.Context, params *protocol.Documen
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	occ := p.ix.References(p.off, true)
-	if len(occ) == 0 {
-		return nil, nil
+	occ, err := p.ix.References(ctx, p.off, true)
+	if err != nil || len(occ) == 0 {
+		return nil, err
 	}
 	out := make([]protocol.DocumentHighlight, len(occ))
 	for i, o := range occ {
+		if err := ctx.Err(); err != nil {
+			return nil, err // cancelled: send nothing
+		}
 		kind := protocol.DocumentHighlightKindRead
 		if o.Decl {
 			kind = protocol.DocumentHighlightKindWrite

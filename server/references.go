@@ -19,9 +19,15 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	occ := p.ix.References(p.off, params.Context.IncludeDeclaration)
+	occ, err := p.ix.References(ctx, p.off, params.Context.IncludeDeclaration)
+	if err != nil {
+		return nil, err // cancelled: send nothing
+	}
 	locs := make([]protocol.Location, len(occ))
 	for i, o := range occ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
 	}
 	if err := ctx.Err(); err != nil {

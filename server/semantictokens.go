@@ -59,11 +59,11 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 	if !ok {
 		return &protocol.SemanticTokens{Data: []uint32{}}, nil
 	}
-	toks := encodeTokens(ix, analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
+	toks, err := encodeTokens(ctx, ix, analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
 	if snap.Doc.Len() > largeDocument {
 		s.returnMemory()
 	}
-	if err := ctx.Err(); err != nil {
+	if err != nil {
 		return nil, err // cancelled: send nothing
 	}
 	return toks, nil
@@ -82,21 +82,25 @@ func (s *Server) SemanticTokensRange(ctx context.Context, params *protocol.Seman
 	}
 	enc := s.encoding()
 	sp, _ := fromRange(snap.Doc, params.Range, enc)
-	return encodeTokens(ix, sp, enc), nil
+	return encodeTokens(ctx, ix, sp, enc)
 }
 
 // encodeTokens writes the tokens that overlap span in the protocol's
 // relative form, as they are placed: five integers each, the line and
-// start relative to the previous token.
-func encodeTokens(ix *analysis.Index, span analysis.Span, enc analysis.Encoding) *protocol.SemanticTokens {
+// start relative to the previous token. It returns ctx's error when ctx
+// is cancelled.
+func encodeTokens(ctx context.Context, ix *analysis.Index, span analysis.Span, enc analysis.Encoding) (*protocol.SemanticTokens, error) {
 	data := make([]uint32, 0, 5*ix.SemanticTokenHint(span))
 	line, col := 0, 0
-	ix.EachSemanticToken(span, enc, func(t analysis.SemToken) {
+	err := ix.EachSemanticToken(ctx, span, enc, func(t analysis.SemToken) {
 		if t.Line != line {
 			col = 0
 		}
 		data = append(data, uint32(t.Line-line), uint32(t.Col-col), uint32(t.Len), tokenIndex[t.Type], uint32(t.Mods))
 		line, col = t.Line, t.Col
 	})
-	return &protocol.SemanticTokens{Data: data}
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.SemanticTokens{Data: data}, nil
 }

@@ -56,9 +56,19 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 	if !ok {
 		return nil, jsonrpc2.Errorf(codeRequestFailed, "no analysis of %s", p.TextDocument.URI)
 	}
-	g := ix.Graph(p.Targets)
-	res := stageGraphResult{Edges: g.Edges, Patterns: g.Patterns, Mermaid: g.Mermaid(), Stages: make([]stageGraphStage, len(g.Stages))}
+	g, err := ix.Graph(ctx, p.Targets)
+	if err != nil {
+		return nil, err
+	}
+	mermaid, err := g.Mermaid(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := stageGraphResult{Edges: g.Edges, Patterns: g.Patterns, Mermaid: mermaid, Stages: make([]stageGraphStage, len(g.Stages))}
 	for i, st := range g.Stages {
+		if err := ctx.Err(); err != nil {
+			return nil, err // cancelled: send nothing
+		}
 		from := ix.Node(ix.Stage(st.Index).First)
 		res.Stages[i] = stageGraphStage{GraphStage: st, Range: toRange(ix.Doc, from.Span(), s.encoding())}
 	}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 var ConsistentInstructionCasing = register(&Rule{
@@ -12,7 +14,8 @@ var ConsistentInstructionCasing = register(&Rule{
 	Doc: `Instruction keywords are case-insensitive, but a file that mixes ` + "`RUN`" + ` and ` + "`run`" + `
 (or writes ` + "`Run`" + `) is harder to read. The majority case of the file wins (upper
 case on a tie, as BuildKit decides); the fix rewrites the keyword. Instructions
-before the first ` + "`FROM`" + ` are not counted, as in BuildKit.`,
+before the first ` + "`FROM`" + ` are not counted, as in BuildKit, nor are words BuildKit
+does not know as instructions (` + "`RUNN`" + `, ` + "`ſhell`" + `): it stops at them with an error.`,
 	Bad: `FROM alpine
 run echo hello
 `,
@@ -31,6 +34,9 @@ func runConsistentInstructionCasing(p *Pass) {
 	class := make([]byte, len(nodes))
 	lower, upper := 0, 0
 	for i, n := range nodes {
+		if analysis.LookupInstruction(n.Cmd) == nil {
+			continue // an unknown instruction: BuildKit lints nothing past it
+		}
 		class[i] = casing(n.Keyword.Value)
 		switch class[i] {
 		case 'l':
@@ -42,7 +48,7 @@ func runConsistentInstructionCasing(p *Pass) {
 	majorityLower := lower > upper
 	for i, n := range nodes {
 		k := n.Keyword.Value
-		if (majorityLower && class[i] == 'l') || (!majorityLower && class[i] == 'u') {
+		if class[i] == 0 || (majorityLower && class[i] == 'l') || (!majorityLower && class[i] == 'u') {
 			continue
 		}
 		want, casing := strings.ToUpper(k), "uppercase"
@@ -54,19 +60,14 @@ func runConsistentInstructionCasing(p *Pass) {
 	}
 }
 
-// casing classifies a keyword: 'l' all lower case, 'u' all upper case, 'm'
-// mixed.
+// casing classifies a keyword as BuildKit does, by Unicode case mapping
+// ('K', the Kelvin sign, is an upper-case k to it): 'l' lower case, 'u'
+// upper case, 'm' mixed.
 func casing(s string) byte {
-	up, low := false, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		up = up || ('A' <= c && c <= 'Z')
-		low = low || ('a' <= c && c <= 'z')
-	}
-	switch {
-	case !up:
+	switch s {
+	case strings.ToLower(s):
 		return 'l'
-	case !low:
+	case strings.ToUpper(s):
 		return 'u'
 	}
 	return 'm'

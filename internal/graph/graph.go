@@ -3,6 +3,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -56,10 +57,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	g := ix.Graph(targets)
+	g, _ := ix.Graph(context.Background(), targets) // never cancelled
 	switch *format {
 	case "mermaid":
-		fmt.Fprint(stdout, g.Mermaid())
+		m, _ := g.Mermaid(context.Background())
+		fmt.Fprint(stdout, m)
 	case "dot":
 		fmt.Fprint(stdout, g.Dot())
 	case "json":
