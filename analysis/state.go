@@ -39,8 +39,10 @@ func (e mapEnv) clone() mapEnv {
 
 // State is the build state before an instruction runs.
 type State struct {
-	// Workdir is the working directory, "" while it is the base image's
-	// (unknown without the image).
+	// Workdir is the working directory: an absolute path; BaseWorkdir,
+	// joined with the relative WORKDIRs since, while the base image decides
+	// it; "" when a variable the model does not know (one the image may
+	// set) decides it.
 	Workdir string
 	// User is the user set by USER, "" while it is the base image's.
 	User string
@@ -51,6 +53,10 @@ type State struct {
 	// environment the model does not know.
 	fromImage bool
 }
+
+// BaseWorkdir stands for the working directory of a base image, which the
+// model does not know, in State.Workdir.
+const BaseWorkdir = "<base>"
 
 // Var returns the value of variable name, and whether it is set.
 func (st State) Var(name string) (string, bool) { v, ok := st.env[name]; return v, ok }
@@ -135,9 +141,15 @@ func (m *Model) State(i int) State {
 	ix := m.ix
 	s := ix.StageOf(i)
 	if s < 0 || ix.inst(i).Cmd == "from" {
-		return State{env: m.globalArgs(DefaultPlatform), fromImage: true}
+		return State{Workdir: BaseWorkdir, env: m.globalArgs(DefaultPlatform), fromImage: true}
 	}
 	return m.walk(s, i)
+}
+
+// EndState returns the build state after the last instruction of stage s:
+// what a stage built FROM it starts with, and what its image holds.
+func (m *Model) EndState(s int) State {
+	return m.walk(s, m.ix.stages[s].end)
 }
 
 // Expand expands word as instruction i would see it, with BuildKit's lexer.
@@ -153,7 +165,7 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 func (m *Model) stageStart(s int, depth int) State {
 	b := m.baseOf(s)
 	if b < 0 || b >= s || depth > len(m.ix.stages) {
-		return State{env: mapEnv{}, fromImage: true}
+		return State{Workdir: BaseWorkdir, env: mapEnv{}, fromImage: true}
 	}
 	m.vars.mu.Lock()
 	end, ok := m.vars.ends[b]
@@ -210,17 +222,15 @@ func (m *Model) walkDepth(s, limit, depth int) State {
 			if len(n.Args) == 0 {
 				continue
 			}
-			v, _, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
-			if err != nil {
-				continue
-			}
+			v, unmatched, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
 			switch {
+			case err != nil || len(unmatched) > 0 && st.fromImage:
+				// The image's environment may set the variable.
+				st.Workdir = ""
 			case strings.HasPrefix(v, "/"):
 				st.Workdir = path.Clean(v)
 			case st.Workdir != "":
 				st.Workdir = path.Join(st.Workdir, v)
-			case !st.fromImage:
-				st.Workdir = path.Join("/", v)
 			}
 		case "user":
 			if len(n.Args) > 0 {

@@ -310,18 +310,11 @@ func hasCacheMount(n analysis.Node, targets []string) bool {
 // in its stage, or USER root or 0. A stage built on another one is not
 // known to.
 func runsAsRoot(ix *analysis.Index, i int) bool {
-	st := ix.Stage(ix.StageOf(i))
-	if st.BaseStage >= 0 {
+	if ix.Stage(ix.StageOf(i)).BaseStage >= 0 {
 		return false
 	}
-	root := true
-	for k := st.First + 1; k < i; k++ {
-		if n := ix.Node(k); n.Cmd == "user" && len(n.Args) > 0 {
-			u, _, _ := strings.Cut(n.Args[0].Value, ":")
-			root = u == "root" || u == "0"
-		}
-	}
-	return root
+	u, _, _ := strings.Cut(ix.Model().State(i).User, ":")
+	return u == "" || u == "root" || u == "0"
 }
 
 // copiesFrom reports whether another stage copies one of the folders out
