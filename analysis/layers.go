@@ -746,19 +746,13 @@ func contextFree(f Flag) bool {
 	case "network":
 		return true
 	case "mount":
-		for _, kv := range strings.Split(f.Value.Value, ",") {
-			k, v, _ := strings.Cut(kv, "=")
-			if strings.TrimSpace(k) == "from" {
-				return false
-			}
-			if strings.TrimSpace(k) == "type" {
-				switch strings.TrimSpace(v) {
-				case "cache", "secret", "ssh", "tmpfs":
-				default:
-					return false
-				}
-				return !strings.Contains(f.Value.Value, "from=")
-			}
+		m := ReadMount(f.Value, "")
+		if _, from := m.Field("from"); from || m.Err != nil {
+			return false
+		}
+		switch m.Type() {
+		case "cache", "secret", "ssh", "tmpfs":
+			return true
 		}
 	}
 	return false

@@ -171,8 +171,8 @@ func onbuildRefs(in *Instruction) []Ref {
 		case (cmd == "copy" || cmd == "add") && name == "from":
 			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
 		case cmd == "run" && name == "mount":
-			if v, ok := mountFrom(tok); ok {
-				out = append(out, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value), Target: -1})
+			if from, ok := ReadMount(tok, "").Field("from"); ok && from.HasValue {
+				out = append(out, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 			}
 		}
 	}

@@ -294,13 +294,14 @@ func runsTool(ix *analysis.Index, i int, tool string) bool {
 // hasCacheMount reports whether RUN n mounts a cache on one of targets.
 func hasCacheMount(n analysis.Node, targets []string) bool {
 	for _, f := range n.Flags {
-		if f.Name.Value != "mount" || !strings.Contains(f.Value.Value, "type=cache") {
+		if f.Name.Value != "mount" {
 			continue
 		}
-		for _, t := range targets {
-			if strings.Contains(f.Value.Value, "target="+t) || strings.Contains(f.Value.Value, "dst="+t) || strings.Contains(f.Value.Value, "destination="+t) {
-				return true
-			}
+		m := analysis.ReadMount(f.Value, "")
+		target, _ := m.Value("target", "dst", "destination")
+		same := func(t string) bool { return strings.TrimSuffix(t, "/") == strings.TrimSuffix(target, "/") }
+		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, same) {
+			return true
 		}
 	}
 	return false
