@@ -112,4 +112,3 @@ func runFrontendFeatureUnavailable(p *Pass) {
 func symbolicMode(v string) bool {
 	return v != "" && !strings.Contains(v, "$") && strings.Trim(v, "01234567") != ""
 }
-
