@@ -49,6 +49,8 @@ type State struct {
 	// Shell is the shell set by SHELL, nil for the default.
 	Shell []string
 	env   mapEnv
+	// sites holds, for each variable, the declaration that binds it here.
+	sites map[string]VarSite
 	// fromImage is set when the stage's chain starts at an image, whose
 	// environment the model does not know.
 	fromImage bool
@@ -64,12 +66,65 @@ func (st State) Var(name string) (string, bool) { v, ok := st.env[name]; return 
 // Env returns the variables for BuildKit's lexer.
 func (st State) Env() shell.EnvGetter { return st.env }
 
-// varCache memoizes the global ARGs per platform and the state at the end
-// of each stage (what a stage built FROM it starts with).
+// Site returns the declaration (ARG or ENV) that binds variable name here:
+// the stage's own before the instruction, else one of the stages it is
+// built FROM (BuildKit passes both ARG and ENV values on).
+func (st State) Site(name string) (VarSite, bool) { s, ok := st.sites[name]; return s, ok }
+
+func (st State) clone() State {
+	st.env = st.env.clone()
+	sites := make(map[string]VarSite, len(st.sites))
+	for k, v := range st.sites {
+		sites[k] = v
+	}
+	st.sites = sites
+	st.Shell = append([]string(nil), st.Shell...)
+	return st
+}
+
+// varCache memoizes the global ARGs per platform and the walk of each
+// stage.
 type varCache struct {
 	mu     sync.Mutex
 	global map[string]mapEnv
-	ends   map[int]State
+	walks  map[int]*stageWalk
+}
+
+// stageWalk is the one walk of a stage's instructions: the state it starts
+// with, what each ARG, ENV, WORKDIR, USER and SHELL sets, in order, and the
+// state it ends with. Build states, variable declarations and their values
+// all come from it.
+type stageWalk struct {
+	start, end State
+	steps      []step
+}
+
+// step is what one instruction sets: a variable (its declaration, and its
+// value when it has one), or the WORKDIR, USER or SHELL.
+type step struct {
+	inst  int
+	kind  byte // 'v' variable, 'w' workdir, 'u' user, 's' shell
+	name  string
+	site  VarSite
+	value string
+	set   bool
+	shell []string
+}
+
+func (st *State) apply(k step) {
+	switch k.kind {
+	case 'v':
+		st.sites[k.name] = k.site
+		if k.set {
+			st.env[k.name] = k.value
+		}
+	case 'w':
+		st.Workdir = k.value
+	case 'u':
+		st.User = k.value
+	case 's':
+		st.Shell = k.shell
+	}
 }
 
 // platformArgs returns BuildKit's predefined ARGs for a build of platform
@@ -141,15 +196,63 @@ func (m *Model) State(i int) State {
 	ix := m.ix
 	s := ix.StageOf(i)
 	if s < 0 || ix.inst(i).Cmd == "from" {
-		return State{Workdir: BaseWorkdir, env: m.globalArgs(DefaultPlatform), fromImage: true}
+		return State{Workdir: BaseWorkdir, env: m.globalArgs(DefaultPlatform), sites: map[string]VarSite{}, fromImage: true}
 	}
-	return m.walk(s, i)
+	w := m.stageWalk(s, 0)
+	st := w.start.clone()
+	for _, k := range w.steps {
+		if k.inst >= i {
+			break
+		}
+		st.apply(k)
+	}
+	return st
 }
 
 // EndState returns the build state after the last instruction of stage s:
 // what a stage built FROM it starts with, and what its image holds.
-func (m *Model) EndState(s int) State {
-	return m.walk(s, m.ix.stages[s].end)
+func (m *Model) EndState(s int) State { return m.stageWalk(s, 0).end.clone() }
+
+// resolveVar returns the declaration a use of name in instruction i of
+// stage s names: the last before i in the stage, else the one the stage
+// starts with.
+func (m *Model) resolveVar(s, i int, name string) (VarSite, bool) {
+	w := m.stageWalk(s, 0)
+	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
+	for k--; k >= 0; k-- {
+		if st := w.steps[k]; st.kind == 'v' && st.name == name {
+			return st.site, true
+		}
+	}
+	return w.start.Site(name)
+}
+
+// visibleVars returns the declarations a use in instruction i of stage s
+// may name, each name once, nearest first.
+func (m *Model) visibleVars(s, i int) []VarSite {
+	w := m.stageWalk(s, 0)
+	var out []VarSite
+	seen := map[string]bool{}
+	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
+	for k--; k >= 0; k-- {
+		if st := w.steps[k]; st.kind == 'v' && !seen[st.name] {
+			seen[st.name] = true
+			out = append(out, st.site)
+		}
+	}
+	var inherited []VarSite
+	for name, site := range w.start.sites {
+		if !seen[name] {
+			inherited = append(inherited, site)
+		}
+	}
+	sort.Slice(inherited, func(a, b int) bool {
+		if inherited[a].Instruction != inherited[b].Instruction {
+			return inherited[a].Instruction > inherited[b].Instruction
+		}
+		return inherited[a].NameSpan.Start > inherited[b].NameSpan.Start
+	})
+	return append(out, inherited...)
 }
 
 // Expand expands word as instruction i would see it, with BuildKit's lexer.
@@ -165,87 +268,102 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 func (m *Model) stageStart(s int, depth int) State {
 	b := m.baseOf(s)
 	if b < 0 || b >= s || depth > len(m.ix.stages) {
-		return State{Workdir: BaseWorkdir, env: mapEnv{}, fromImage: true}
+		return State{Workdir: BaseWorkdir, env: mapEnv{}, sites: map[string]VarSite{}, fromImage: true}
 	}
-	m.vars.mu.Lock()
-	end, ok := m.vars.ends[b]
-	m.vars.mu.Unlock()
-	if !ok {
-		end = m.walkDepth(b, m.ix.stages[b].end, depth+1)
-		m.vars.mu.Lock()
-		if m.vars.ends == nil {
-			m.vars.ends = map[int]State{}
-		}
-		m.vars.ends[b] = end
-		m.vars.mu.Unlock()
-	}
-	end.env = end.env.clone()
-	end.Shell = append([]string(nil), end.Shell...)
-	return end
+	return m.stageWalk(b, depth+1).end.clone()
 }
 
-func (m *Model) walk(s, limit int) State { return m.walkDepth(s, limit, 0) }
+// stageWalk returns the memoized walk of stage s.
+func (m *Model) stageWalk(s, depth int) *stageWalk {
+	m.vars.mu.Lock()
+	w, ok := m.vars.walks[s]
+	m.vars.mu.Unlock()
+	if ok {
+		return w
+	}
+	w = m.walkStage(s, depth)
+	m.vars.mu.Lock()
+	if m.vars.walks == nil {
+		m.vars.walks = map[int]*stageWalk{}
+	}
+	if prev, ok := m.vars.walks[s]; ok {
+		w = prev
+	} else {
+		m.vars.walks[s] = w
+	}
+	m.vars.mu.Unlock()
+	return w
+}
 
-// walkDepth runs the instructions of stage s before limit over its start
-// state, as BuildKit's dispatch does for ARG, ENV, WORKDIR, USER and SHELL.
-func (m *Model) walkDepth(s, limit, depth int) State {
+// walkStage runs the instructions of stage s over its start state, as
+// BuildKit's dispatch does for ARG, ENV, WORKDIR, USER and SHELL.
+func (m *Model) walkStage(s, depth int) *stageWalk {
 	ix := m.ix
-	st := m.stageStart(s, depth)
+	w := &stageWalk{start: m.stageStart(s, depth)}
+	st := w.start.clone()
 	global := m.globalArgs(DefaultPlatform)
 	lex := shell.NewLex(rune(ix.Escape))
 	rec := ix.stages[s]
-	for j := rec.first + 1; j < min(limit, rec.end); j++ {
+	add := func(k step) {
+		w.steps = append(w.steps, k)
+		st.apply(k)
+	}
+	for j := rec.first + 1; j < rec.end; j++ {
 		n := ix.Node(j)
 		switch n.Cmd {
 		case "arg":
 			for _, d := range n.Decls {
+				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
 				switch {
 				case d.HasDefault:
 					if v, _, err := lex.ProcessWord(m.raw(n, d.Value), st.env); err == nil {
-						st.env[d.Name.Value] = v
+						k.value, k.set = v, true
 					}
 				default:
-					if v, ok := global[d.Name.Value]; ok {
-						st.env[d.Name.Value] = v
-					}
+					k.value, k.set = global[d.Name.Value]
 				}
+				add(k)
 			}
 		case "env":
 			// All pairs of one ENV expand with the state before it.
 			before := st.env.clone()
 			for _, d := range n.Decls {
+				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
 				if v, _, err := lex.ProcessWord(m.raw(n, d.Value), before); err == nil {
-					st.env[d.Name.Value] = v
+					k.value, k.set = v, true
 				}
+				add(k)
 			}
 		case "workdir":
 			if len(n.Args) == 0 {
 				continue
 			}
 			v, unmatched, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
+			k := step{inst: j, kind: 'w'}
 			switch {
 			case err != nil || len(unmatched) > 0 && st.fromImage:
 				// The image's environment may set the variable.
-				st.Workdir = ""
 			case strings.HasPrefix(v, "/"):
-				st.Workdir = path.Clean(v)
+				k.value = path.Clean(v)
 			case st.Workdir != "":
-				st.Workdir = path.Join(st.Workdir, v)
+				k.value = path.Join(st.Workdir, v)
 			}
+			add(k)
 		case "user":
 			if len(n.Args) > 0 {
 				if v, _, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env); err == nil {
-					st.User = v
+					add(step{inst: j, kind: 'u', value: v})
 				}
 			}
 		case "shell":
 			var sh []string
 			if n.JSON && len(n.Args) == 1 && json.Unmarshal([]byte(m.raw(n, n.Args[0])), &sh) == nil {
-				st.Shell = sh
+				add(step{inst: j, kind: 's', shell: sh})
 			}
 		}
 	}
-	return st
+	w.end = st
+	return w
 }
 
 // raw returns a token's text as written, quotes included, which is what
