@@ -316,9 +316,8 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
 				switch {
 				case d.HasDefault:
-					if v, _, err := lex.ProcessWord(m.raw(n, d.Value), st.env); err == nil {
-						k.value, k.set = v, true
-					}
+					v, unmatched, err := lex.ProcessWord(m.raw(n, d.Value), st.env)
+					k.value, k.set = v, known(err, unmatched, st)
 				default:
 					k.value, k.set = global[d.Name.Value]
 				}
@@ -329,9 +328,8 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 			before := st.env.clone()
 			for _, d := range n.Decls {
 				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
-				if v, _, err := lex.ProcessWord(m.raw(n, d.Value), before); err == nil {
-					k.value, k.set = v, true
-				}
+				v, unmatched, err := lex.ProcessWord(m.raw(n, d.Value), before)
+				k.value, k.set = v, known(err, unmatched, st)
 				add(k)
 			}
 		case "workdir":
@@ -341,8 +339,7 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 			v, unmatched, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
 			k := step{inst: j, kind: 'w'}
 			switch {
-			case err != nil || len(unmatched) > 0 && st.fromImage:
-				// The image's environment may set the variable.
+			case !known(err, unmatched, st):
 			case strings.HasPrefix(v, "/"):
 				k.value = path.Clean(v)
 			case st.Workdir != "":
@@ -364,6 +361,13 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 	}
 	w.end = st
 	return w
+}
+
+// known reports whether an expansion gave a value the model knows: the
+// lexer accepted it, and no variable it names is missing where the base
+// image's environment (unknown to the model) may set it.
+func known(err error, unmatched map[string]struct{}, st State) bool {
+	return err == nil && (len(unmatched) == 0 || !st.fromImage)
 }
 
 // raw returns a token's text as written, quotes included, which is what

@@ -157,7 +157,7 @@ func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.Inst
 				return nil, false
 			}
 		}
-		if v, set := stageEnv(ix, s, i, ct.home); set {
+		if v, set := stageEnv(ix, i, ct.home); set {
 			if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "$ ") {
 				return nil, false
 			}
@@ -180,36 +180,19 @@ func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.Inst
 	return ct.targets, len(ct.targets) > 0
 }
 
-// stageEnv returns the value the last ENV or ARG of stage s before
-// instruction i gives name, unquoted; set is false when none does.
-func stageEnv(ix *analysis.Index, s, i int, name string) (value string, set bool) {
-	st := ix.Stage(s)
-	for k := st.First + 1; k < i; k++ {
-		n := ix.Node(k)
-		if (n.Cmd != "env" && n.Cmd != "arg") || len(n.Args) == 0 {
-			continue
-		}
-		if n.Cmd == "env" && !strings.Contains(n.Args[0].Value, "=") {
-			if n.Args[0].Value == name { // legacy ENV name value
-				var vs []string
-				for _, a := range n.Args[1:] {
-					vs = append(vs, a.Value)
-				}
-				value, set = strings.Join(vs, " "), true
-			}
-			continue
-		}
-		for _, a := range n.Args {
-			k, v, hasValue := strings.Cut(a.Value, "=")
-			if k == name {
-				value, set = strings.Trim(v, `"'`), true
-				if !hasValue {
-					value = "$" + name // an ARG without default: unknown
-				}
-			}
-		}
+// stageEnv returns the value variable name has before instruction i, as
+// the build model's walk gives it (ARG and ENV of the stage and of those it
+// is built FROM); set is false when nothing declares it, and the value is
+// `$name` (unknown) when a declaration gives it none.
+func stageEnv(ix *analysis.Index, i int, name string) (value string, set bool) {
+	st := ix.Model().State(i)
+	if _, declared := st.Site(name); !declared {
+		return "", false
 	}
-	return value, set
+	if v, ok := st.Var(name); ok {
+		return v, true
+	}
+	return "$" + name, true
 }
 
 // systemIndex is where each system package manager keeps the package
@@ -291,7 +274,8 @@ func runsTool(ix *analysis.Index, i int, tool string) bool {
 	return false
 }
 
-// hasCacheMount reports whether RUN n mounts a cache on one of targets.
+// hasCacheMount reports whether RUN n mounts a cache on one of targets or
+// inside one.
 func hasCacheMount(n analysis.Node, targets []string) bool {
 	for _, f := range n.Flags {
 		if f.Name.Value != "mount" {
@@ -299,8 +283,10 @@ func hasCacheMount(n analysis.Node, targets []string) bool {
 		}
 		m := analysis.ReadMount(f.Value, "")
 		target, _ := m.Value("target", "dst", "destination")
-		same := func(t string) bool { return strings.TrimSuffix(t, "/") == strings.TrimSuffix(target, "/") }
-		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, same) {
+		// A cache on a target or a folder in it counts.
+		target = strings.TrimSuffix(target, "/")
+		covers := func(t string) bool { t = strings.TrimSuffix(t, "/"); return target == t || strings.HasPrefix(target, t+"/") }
+		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, covers) {
 			return true
 		}
 	}
