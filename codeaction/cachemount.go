@@ -285,7 +285,10 @@ func hasCacheMount(n analysis.Node, targets []string) bool {
 		target, _ := m.Value("target", "dst", "destination")
 		// A cache on a target or a folder in it counts.
 		target = strings.TrimSuffix(target, "/")
-		covers := func(t string) bool { t = strings.TrimSuffix(t, "/"); return target == t || strings.HasPrefix(target, t+"/") }
+		covers := func(t string) bool {
+			t = strings.TrimSuffix(t, "/")
+			return target == t || strings.HasPrefix(target, t+"/")
+		}
 		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, covers) {
 			return true
 		}
