@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -71,6 +72,9 @@ func runUnknownStageReference(p *Pass) {
 		}
 		if r.Kind == analysis.RefFrom || r.Kind == analysis.RefEpoch || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
 			continue
+		}
+		if p.Config != nil && slices.ContainsFunc(p.Config.Contexts, func(c string) bool { return strings.EqualFold(c, r.Value) }) {
+			continue // a named build context, which BuildKit looks up before images
 		}
 		var names []string
 		for s := 0; s < r.Stage && s < len(stages); s++ {

@@ -191,6 +191,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
 		}
 	}
+	cfg.Contexts = proj.namedContexts(path)
 	ctx := proj.contextFor(path)
 	if m, err := rules.LoadBuildIgnore(path, ctx); err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)

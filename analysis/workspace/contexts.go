@@ -1,0 +1,177 @@
+package workspace
+
+import (
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"gopkg.in/yaml.v3"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// NamedContext is a named build context a Compose file
+// (`build.additional_contexts`) or a Bake file (`contexts`) gives a
+// Dockerfile. BuildKit resolves a `FROM name`, `COPY --from=name` or
+// `--mount from=name` that names no stage of the file to it before it
+// looks for an image of that name; a stage of that name is replaced by it.
+type NamedContext struct {
+	File       string
+	Name       string
+	Value      string        // a folder, docker-image://..., target:..., a URL
+	Span       analysis.Span // the name's bytes in File
+	Dockerfile string        // as Target.Dockerfile
+	Owner      string        // the Compose service or Bake target
+}
+
+// NamedContexts finds the named build contexts the file at p gives.
+func NamedContexts(p, content string) []NamedContext {
+	var out []NamedContext
+	switch Classify(p) {
+	case Compose:
+		out = composeContexts(p, content)
+	case Bake:
+		out = bakeContexts(p, content)
+	case BakeJSON:
+		out = bakeJSONContexts(p, content)
+	}
+	for i := range out {
+		out[i].File = p
+	}
+	return out
+}
+
+// ContextsFor returns the named contexts the workspace gives the
+// Dockerfile at p, ordered by file and position.
+func (ix *Index) ContextsFor(p string) []NamedContext {
+	p = filepath.Clean(p)
+	var out []NamedContext
+	for _, f := range slices.Sorted(maps.Keys(ix.contexts)) {
+		for _, c := range ix.contexts[f] {
+			if c.Dockerfile == p {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// yamlContexts reads an `additional_contexts` (Compose) or `contexts`
+// (Bake JSON) node: a mapping of names to values, or a list of
+// `name=value` strings.
+func (d *yamlDoc) yamlContexts(n *yaml.Node, dockerfile, owner string) []NamedContext {
+	var out []NamedContext
+	add := func(name, value string, k *yaml.Node) {
+		if name == "" || strings.ContainsAny(name, "$ ") {
+			return
+		}
+		out = append(out, NamedContext{Name: name, Value: value, Span: d.keySpan(k, len(name)), Dockerfile: dockerfile, Owner: owner})
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			add(n.Content[i].Value, scalar(n.Content[i+1]), n.Content[i])
+		}
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			name, value, _ := strings.Cut(item.Value, "=")
+			add(name, value, item)
+		}
+	}
+	return out
+}
+
+// composeContexts reads services.<name>.build.additional_contexts.
+func composeContexts(file, text string) []NamedContext {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil
+	}
+	_, services := get(d.root, "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []NamedContext
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		name, svc := services.Content[i].Value, services.Content[i+1]
+		_, build := get(svc, "build")
+		if build == nil || build.Kind != yaml.MappingNode {
+			continue
+		}
+		_, contexts := get(build, "additional_contexts")
+		if contexts == nil {
+			continue
+		}
+		df, _, _ := composeBuild(file, d, svc, 0)
+		out = append(out, d.yamlContexts(contexts, df, "service "+name)...)
+	}
+	return out
+}
+
+// bakeJSONContexts reads target.<name>.contexts of a Bake JSON file.
+func bakeJSONContexts(file, text string) []NamedContext {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil
+	}
+	_, targets := get(d.root, "target")
+	if targets == nil || targets.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []NamedContext
+	for i := 0; i+1 < len(targets.Content); i += 2 {
+		name, block := targets.Content[i].Value, targets.Content[i+1]
+		_, contexts := get(block, "contexts")
+		if contexts == nil {
+			continue
+		}
+		_, context := get(block, "context")
+		_, dockerfile := get(block, "dockerfile")
+		out = append(out, d.yamlContexts(contexts, dockerfileFor(file, scalar(context), scalar(dockerfile)), "target "+name)...)
+	}
+	return out
+}
+
+// bakeContexts reads the `contexts = { name = "value" }` of each `target`
+// block of a Bake HCL file, with the Dockerfile the target builds
+// (following `inherits`, as bakeDefinitions does).
+func bakeContexts(file, text string) []NamedContext {
+	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
+	if f == nil {
+		return nil
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	bf := bakeDefinitions(file, text)
+	if bf == nil {
+		return nil
+	}
+	var out []NamedContext
+	for _, b := range body.Blocks {
+		if b.Type != "target" || len(b.Labels) != 1 {
+			continue
+		}
+		a, ok := b.Body.Attributes["contexts"]
+		if !ok {
+			continue
+		}
+		obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			continue
+		}
+		for _, item := range obj.Items {
+			name, span, ok := hclKey(item.KeyExpr)
+			if !ok {
+				continue
+			}
+			value, _, _ := literalString(item.ValueExpr)
+			out = append(out, NamedContext{Name: name, Value: value, Span: span, Dockerfile: bf.targets[b.Labels[0]], Owner: "target " + b.Labels[0]})
+		}
+	}
+	return out
+}
