@@ -14,8 +14,8 @@ import (
 )
 
 // NamedContext is a named build context a Compose file
-// (`build.additional_contexts`) or a Bake file (`contexts`) gives a
-// Dockerfile. BuildKit resolves a `FROM name`, `COPY --from=name` or
+// (`build.additional_contexts`), a Bake file (`contexts`) or a script's
+// build command (`--build-context name=value`) gives a Dockerfile. BuildKit resolves a `FROM name`, `COPY --from=name` or
 // `--mount from=name` that names no stage of the file to it before it
 // looks for an image of that name; a stage of that name is replaced by it.
 type NamedContext struct {
@@ -24,7 +24,7 @@ type NamedContext struct {
 	Value      string        // a folder, docker-image://..., target:..., a URL
 	Span       analysis.Span // the name's bytes in File
 	Dockerfile string        // as Target.Dockerfile
-	Owner      string        // the Compose service or Bake target
+	Owner      string        // the Compose service, Bake target or command
 }
 
 // NamedContexts finds the named build contexts the file at p gives.
@@ -37,6 +37,8 @@ func NamedContexts(p, content string) []NamedContext {
 		out = bakeContexts(p, content)
 	case BakeJSON:
 		out = bakeJSONContexts(p, content)
+	case Script:
+		_, _, out = evalBuilds(scriptShell(p, content))
 	}
 	for i := range out {
 		out[i].File = p

@@ -20,6 +20,8 @@ func TestNamedContexts(t *testing.T) {
 			[]string{"deps=target:deps@deps>/p/app/Dockerfile", "alpine=docker-image://alpine:3.20@alpine>/p/app/Dockerfile", "more=./more@more>/p/app/Dockerfile"}},
 		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "contexts": {"src": "./src"}}}}`,
 			[]string{"src=./src@src>/p/x.Dockerfile"}},
+		{"build.sh", "docker buildx build --build-context deps=docker-image://alpine:3 \\\n  --build-context=src=../src -f svc/Dockerfile .\n",
+			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
 	}
 	for _, tt := range tests {
 		var got []string
