@@ -205,11 +205,7 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	cfg.Cache = snap.Rules
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
-	if p, ok := docPath(snap.URI); ok {
-		for _, c := range s.ws.index().ContextsFor(p) {
-			cfg.Contexts = append(cfg.Contexts, c.Name)
-		}
-	}
+	cfg.Contexts = s.namedContexts(snap.URI)
 	return &cfg
 }
 

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -51,6 +50,10 @@ func looksLikeImage(v string) bool { return strings.ContainsAny(v, "/:@") }
 
 func runUnknownStageReference(p *Pass) {
 	ix := p.Index
+	var contexts []analysis.NamedContext
+	if p.Config != nil {
+		contexts = p.Config.Contexts
+	}
 	stages := ix.Stages()
 	for _, r := range ix.Refs() {
 		if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesImage && r.Value != strings.ToLower(r.Value) {
@@ -73,7 +76,7 @@ func runUnknownStageReference(p *Pass) {
 		if r.Kind == analysis.RefFrom || r.Kind == analysis.RefEpoch || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
 			continue
 		}
-		if p.Config != nil && slices.ContainsFunc(p.Config.Contexts, func(c string) bool { return strings.EqualFold(c, r.Value) }) {
+		if res, _ := ix.Model().ResolveIn(r, contexts); res == analysis.ResolvesContext {
 			continue // a named build context, which BuildKit looks up before images
 		}
 		var names []string

@@ -46,6 +46,11 @@ func NamedContexts(p, content string) []NamedContext {
 	return out
 }
 
+// Analysis returns the context as the build model takes it.
+func (c NamedContext) Analysis() analysis.NamedContext {
+	return analysis.NamedContext{Name: c.Name, Value: c.Value, Source: filepath.Base(c.File) + ", " + c.Owner}
+}
+
 // ContextsFor returns the named contexts the workspace gives the
 // Dockerfile at p, ordered by file and position.
 func (ix *Index) ContextsFor(p string) []NamedContext {

@@ -74,14 +74,14 @@ func (p *Project) builds(path string) []workspace.Target {
 
 // namedContexts returns the names of the named build contexts the
 // project's Compose services and Bake targets give the Dockerfile at path.
-func (p *Project) namedContexts(path string) []string {
+func (p *Project) namedContexts(path string) []analysis.NamedContext {
 	abs, err := filepath.Abs(path)
 	if p == nil || err != nil {
 		return nil
 	}
-	var out []string
+	var out []analysis.NamedContext
 	for _, c := range p.ix.ContextsFor(abs) {
-		out = append(out, c.Name)
+		out = append(out, c.Analysis())
 	}
 	return out
 }
