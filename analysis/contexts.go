@@ -18,16 +18,22 @@ type NamedContext struct {
 
 // ResolveIn returns what reference r resolves to when the build is given
 // the named contexts: ResolvesContext, with the context, for a reference
-// the model resolves to an image whose name is one of them; otherwise the
-// model's resolution. Names compare exactly, ":latest" aside, as
+// the model resolves to an image whose name is one of them, or to a stage
+// whose name is one (BuildKit replaces such a stage by the context);
+// otherwise the model's resolution. Names compare exactly, ":latest" aside, as
 // dockerui's NamedContext looks them up (an upper-case name is no valid
 // context name: BuildKit fails on it).
 func (m *Model) ResolveIn(r StageRef, contexts []NamedContext) (Resolution, NamedContext) {
-	if r.Resolution != ResolvesImage {
-		return r.Resolution, NamedContext{}
+	name := ""
+	switch {
+	case r.Resolution == ResolvesImage:
+		name = strings.TrimSuffix(r.Value, ":latest")
+	case r.Resolution == ResolvesStage && r.Target >= 0:
+		st := m.ix.Stage(r.Target)
+		name = st.LowerName()
 	}
 	for _, c := range contexts {
-		if c.Name == strings.TrimSuffix(r.Value, ":latest") {
+		if name != "" && c.Name == name {
 			return ResolvesContext, c
 		}
 	}

@@ -3,9 +3,10 @@ package analysis
 import "testing"
 
 // TestResolveIn checks the order BuildKit resolves a name in: a stage of
-// the file first, then a named context (compared exactly), then an image.
+// the file first, then a named context (compared exactly), then an image;
+// a stage named like a context is replaced by it.
 func TestResolveIn(t *testing.T) {
-	const text = "FROM alpine AS deps\nFROM base\nCOPY --from=DEPS / /\nCOPY --from=Assets / /\nCOPY --from=assets:latest / /\nCOPY --from=other / /\nFROM Base\n"
+	const text = "FROM alpine AS deps\nFROM alpine AS build\nFROM base\nCOPY --from=DEPS / /\nCOPY --from=build / /\nCOPY --from=Assets / /\nCOPY --from=assets:latest / /\nCOPY --from=other / /\nFROM Base\n"
 	ix := Parse(NewDocument(text))
 	contexts := []NamedContext{{Name: "deps", Value: "./deps"}, {Name: "assets", Value: "./a"}, {Name: "base", Value: "docker-image://alpine"}}
 	got := map[string]Resolution{}
@@ -17,8 +18,9 @@ func TestResolveIn(t *testing.T) {
 		RefFrom.String() + " alpine":            ResolvesImage,   // no context of that name
 		RefFrom.String() + " base":              ResolvesContext, // exactly
 		RefFrom.String() + " Base":              ResolvesImage,   // a FROM compares exactly
-		RefCopyFrom.String() + " DEPS":          ResolvesStage,   // the stage wins
-		RefCopyFrom.String() + " Assets":        ResolvesImage,   // no valid context name
+		RefCopyFrom.String() + " DEPS":          ResolvesContext, // BuildKit replaces the stage deps by the context
+		RefCopyFrom.String() + " build":         ResolvesStage,
+		RefCopyFrom.String() + " Assets":        ResolvesImage, // no valid context name
 		RefCopyFrom.String() + " assets:latest": ResolvesContext,
 		RefCopyFrom.String() + " other":         ResolvesImage,
 	}
