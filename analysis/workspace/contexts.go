@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -14,8 +15,9 @@ import (
 )
 
 // NamedContext is a named build context a Compose file
-// (`build.additional_contexts`), a Bake file (`contexts`) or a script's
-// build command (`--build-context name=value`) gives a Dockerfile. BuildKit resolves a `FROM name`, `COPY --from=name` or
+// (`build.additional_contexts`), a Bake file (`contexts`), a script's
+// build command (`--build-context name=value`) or a workflow's
+// docker/build-push-action (`build-contexts`) gives a Dockerfile. BuildKit resolves a `FROM name`, `COPY --from=name` or
 // `--mount from=name` that names no stage of the file to it before it
 // looks for an image of that name; a stage of that name is replaced by it.
 type NamedContext struct {
@@ -39,6 +41,8 @@ func NamedContexts(p, content string) []NamedContext {
 		out = bakeJSONContexts(p, content)
 	case Script:
 		_, _, out = evalBuilds(scriptShell(p, content))
+	case Workflow:
+		out = workflowContexts(p, content)
 	}
 	for i := range out {
 		out[i].File = p
@@ -178,6 +182,63 @@ func bakeContexts(file, text string) []NamedContext {
 			}
 			value, _, _ := literalString(item.ValueExpr)
 			out = append(out, NamedContext{Name: name, Value: value, Span: span, Dockerfile: bf.targets[b.Labels[0]], Owner: "target " + b.Labels[0]})
+		}
+	}
+	return out
+}
+
+// workflowContexts reads the `build-contexts` input (`name=value` lines) of
+// the docker/build-push-action steps of a GitHub workflow, for the
+// Dockerfile its literal `file` or `context` input names. Inputs built
+// from expressions are left out.
+func workflowContexts(file, text string) []NamedContext {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil
+	}
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	_, jobs := get(d.root, "jobs")
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []NamedContext
+	for j := 1; j < len(jobs.Content); j += 2 {
+		_, steps := get(jobs.Content[j], "steps")
+		if steps == nil || steps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, step := range steps.Content {
+			_, uses := get(step, "uses")
+			_, with := get(step, "with")
+			_, bc := get(with, "build-contexts")
+			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") || bc == nil || bc.Kind != yaml.ScalarNode {
+				continue
+			}
+			_, c := get(with, "context")
+			_, f := get(with, "file")
+			ctx, df := cmp.Or(scalar(c), "."), scalar(f)
+			if strings.Contains(ctx+df, "${{") {
+				continue
+			}
+			if df == "" {
+				df = filepath.Join(ctx, "Dockerfile")
+			}
+			dockerfile := dockerfileFor(filepath.Join(root, "x"), ".", df)
+			owner := "job " + jobs.Content[j-1].Value
+			for _, line := range strings.Split(bc.Value, "\n") {
+				name, value, ok := strings.Cut(strings.TrimSpace(line), "=")
+				if !ok || name == "" || strings.ContainsAny(name, "$ {") {
+					continue
+				}
+				// The name's bytes are found in the file when the input is
+				// written plainly; otherwise the span is the input's key.
+				span := d.keySpan(bc, 0)
+				if at := strings.Index(text[min(d.offset(bc.Line, bc.Column), len(text)):], name+"="); at >= 0 {
+					start := d.offset(bc.Line, bc.Column) + at
+					span = analysis.Span{Start: start, End: start + len(name)}
+				}
+				out = append(out, NamedContext{Name: name, Value: value, Span: span, Dockerfile: dockerfile, Owner: owner})
+			}
 		}
 	}
 	return out
