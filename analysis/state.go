@@ -316,7 +316,7 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
 				switch {
 				case d.HasDefault:
-					v, unmatched, err := lex.ProcessWord(m.raw(n, d.Value), st.env)
+					v, unmatched, err := expand(lex, m.raw(n, d.Value), st.env, ix.Escape)
 					k.value, k.set = v, known(err, unmatched, st)
 				default:
 					k.value, k.set = global[d.Name.Value]
@@ -325,10 +325,13 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 			}
 		case "env":
 			// All pairs of one ENV expand with the state before it.
-			before := st.env.clone()
+			before := st.env
+			if len(n.Decls) > 1 {
+				before = st.env.clone()
+			}
 			for _, d := range n.Decls {
 				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
-				v, unmatched, err := lex.ProcessWord(m.raw(n, d.Value), before)
+				v, unmatched, err := expand(lex, m.raw(n, d.Value), before, ix.Escape)
 				k.value, k.set = v, known(err, unmatched, st)
 				add(k)
 			}
@@ -361,6 +364,15 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 	}
 	w.end = st
 	return w
+}
+
+// expand is the lexer's ProcessWord, skipped for a word with nothing to
+// expand or unquote (most values), which is its own value.
+func expand(lex *shell.Lex, word string, env shell.EnvGetter, escape byte) (string, map[string]struct{}, error) {
+	if !strings.ContainsAny(word, "$\"'") && strings.IndexByte(word, escape) < 0 {
+		return word, nil, nil
+	}
+	return lex.ProcessWord(word, env)
 }
 
 // known reports whether an expansion gave a value the model knows: the
