@@ -90,40 +90,61 @@ type varCache struct {
 	walks  map[int]*stageWalk
 }
 
-// stageWalk is the one walk of a stage's instructions: the state it starts
-// with, what each ARG, ENV, WORKDIR, USER and SHELL sets, in order, and the
-// state it ends with. Build states, variable declarations and their values
-// all come from it.
+// stageWalk is the one walk of a stage's instructions: what each ARG,
+// ENV, WORKDIR, USER and SHELL declares or sets, in order, with the
+// declarations the stage starts and ends with. Declarations are read at
+// once; values (BuildKit's lexer over the state before each step) are
+// computed from the same steps the first time a state is asked for.
+// Build states, variable declarations and their values all come from it.
 type stageWalk struct {
+	s, depth           int
+	startSites, ending map[string]VarSite
+	steps              []step
+
+	once       sync.Once
+	vals       []stepValue // by step
 	start, end State
-	steps      []step
 }
 
-// step is what one instruction sets: a variable (its declaration, and its
-// value when it has one), or the WORKDIR, USER or SHELL.
+// step is what one instruction declares or sets: a variable, or the
+// WORKDIR, USER or SHELL, with the word whose value it takes.
 type step struct {
-	inst  int
-	kind  byte // 'v' variable, 'w' workdir, 'u' user, 's' shell
-	name  string
-	site  VarSite
+	inst int
+	kind byte // 'v' variable, 'w' workdir, 'u' user, 's' shell
+	name string
+	site VarSite
+	raw  string // the word as written
+	def  bool   // an ARG with a default
+	env  bool   // an ENV pair
+	// group is set on the pairs of an ENV of several, which expand with
+	// the state before the ENV.
+	group bool
+}
+
+// stepValue is the value a step gives, when it gives one.
+type stepValue struct {
 	value string
 	set   bool
 	shell []string
 }
 
-func (st *State) apply(k step) {
+func (st *State) apply(k step, v stepValue) {
 	switch k.kind {
 	case 'v':
 		st.sites[k.name] = k.site
-		if k.set {
-			st.env[k.name] = k.value
+		if v.set {
+			st.env[k.name] = v.value
 		}
 	case 'w':
-		st.Workdir = k.value
+		st.Workdir = v.value
 	case 'u':
-		st.User = k.value
+		if v.set {
+			st.User = v.value
+		}
 	case 's':
-		st.Shell = k.shell
+		if v.set {
+			st.Shell = v.shell
+		}
 	}
 }
 
@@ -198,20 +219,20 @@ func (m *Model) State(i int) State {
 	if s < 0 || ix.inst(i).Cmd == "from" {
 		return State{Workdir: BaseWorkdir, env: m.globalArgs(DefaultPlatform), sites: map[string]VarSite{}, fromImage: true}
 	}
-	w := m.stageWalk(s, 0)
+	w := m.valued(m.stageWalk(s, 0))
 	st := w.start.clone()
-	for _, k := range w.steps {
+	for x, k := range w.steps {
 		if k.inst >= i {
 			break
 		}
-		st.apply(k)
+		st.apply(k, w.vals[x])
 	}
 	return st
 }
 
 // EndState returns the build state after the last instruction of stage s:
 // what a stage built FROM it starts with, and what its image holds.
-func (m *Model) EndState(s int) State { return m.stageWalk(s, 0).end.clone() }
+func (m *Model) EndState(s int) State { return m.valued(m.stageWalk(s, 0)).end.clone() }
 
 // resolveVar returns the declaration a use of name in instruction i of
 // stage s names: the last before i in the stage, else the one the stage
@@ -224,7 +245,8 @@ func (m *Model) resolveVar(s, i int, name string) (VarSite, bool) {
 			return st.site, true
 		}
 	}
-	return w.start.Site(name)
+	site, ok := w.startSites[name]
+	return site, ok
 }
 
 // visibleVars returns the declarations a use in instruction i of stage s
@@ -241,7 +263,7 @@ func (m *Model) visibleVars(s, i int) []VarSite {
 		}
 	}
 	var inherited []VarSite
-	for name, site := range w.start.sites {
+	for name, site := range w.startSites {
 		if !seen[name] {
 			inherited = append(inherited, site)
 		}
@@ -266,11 +288,20 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 // stage it is built FROM (for a FROM built from ARGs, the one the defaults
 // pick), or an image's unknown state.
 func (m *Model) stageStart(s int, depth int) State {
+	if b := m.baseWalk(s, depth); b != nil {
+		return m.valued(b).end.clone()
+	}
+	return State{Workdir: BaseWorkdir, env: mapEnv{}, sites: map[string]VarSite{}, fromImage: true}
+}
+
+// baseWalk returns the walk of the stage s is built FROM, or nil for an
+// image.
+func (m *Model) baseWalk(s, depth int) *stageWalk {
 	b := m.baseOf(s)
 	if b < 0 || b >= s || depth > len(m.ix.stages) {
-		return State{Workdir: BaseWorkdir, env: mapEnv{}, sites: map[string]VarSite{}, fromImage: true}
+		return nil
 	}
-	return m.stageWalk(b, depth+1).end.clone()
+	return m.stageWalk(b, depth+1)
 }
 
 // stageWalk returns the memoized walk of stage s.
@@ -295,74 +326,92 @@ func (m *Model) stageWalk(s, depth int) *stageWalk {
 	return w
 }
 
-// walkStage runs the instructions of stage s over its start state, as
-// BuildKit's dispatch does for ARG, ENV, WORKDIR, USER and SHELL.
+// walkStage reads the steps of stage s and the declarations it starts
+// and ends with.
 func (m *Model) walkStage(s, depth int) *stageWalk {
 	ix := m.ix
-	w := &stageWalk{start: m.stageStart(s, depth)}
-	st := w.start.clone()
-	global := m.globalArgs(DefaultPlatform)
-	lex := shell.NewLex(rune(ix.Escape))
-	rec := ix.stages[s]
-	add := func(k step) {
-		w.steps = append(w.steps, k)
-		st.apply(k)
+	// The declarations a stage starts with are those its base ends with,
+	// shared: neither walk changes them once read.
+	w := &stageWalk{s: s, depth: depth, startSites: map[string]VarSite{}}
+	if b := m.baseWalk(s, depth); b != nil {
+		w.startSites = b.ending
 	}
+	w.ending = make(map[string]VarSite, len(w.startSites))
+	for k, v := range w.startSites {
+		w.ending[k] = v
+	}
+	rec := ix.stages[s]
 	for j := rec.first + 1; j < rec.end; j++ {
 		n := ix.Node(j)
 		switch n.Cmd {
-		case "arg":
+		case "arg", "env":
 			for _, d := range n.Decls {
-				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
-				switch {
-				case d.HasDefault:
-					v, unmatched, err := expand(lex, m.raw(n, d.Value), st.env, ix.Escape)
-					k.value, k.set = v, known(err, unmatched, st)
-				default:
-					k.value, k.set = global[d.Name.Value]
+				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d), def: d.HasDefault,
+					env: n.Cmd == "env", group: n.Cmd == "env" && len(n.Decls) > 1}
+				if d.HasDefault || k.env {
+					k.raw = m.raw(n, d.Value)
 				}
-				add(k)
+				w.steps = append(w.steps, k)
+				w.ending[k.name] = k.site
 			}
-		case "env":
-			// All pairs of one ENV expand with the state before it.
-			before := st.env
-			if len(n.Decls) > 1 {
-				before = st.env.clone()
-			}
-			for _, d := range n.Decls {
-				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d)}
-				v, unmatched, err := expand(lex, m.raw(n, d.Value), before, ix.Escape)
-				k.value, k.set = v, known(err, unmatched, st)
-				add(k)
-			}
-		case "workdir":
-			if len(n.Args) == 0 {
+		case "workdir", "user", "shell":
+			if len(n.Args) == 0 || n.Cmd == "shell" && (!n.JSON || len(n.Args) != 1) {
 				continue
 			}
-			v, unmatched, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
-			k := step{inst: j, kind: 'w'}
-			switch {
-			case !known(err, unmatched, st):
-			case strings.HasPrefix(v, "/"):
-				k.value = path.Clean(v)
-			case st.Workdir != "":
-				k.value = path.Join(st.Workdir, v)
-			}
-			add(k)
-		case "user":
-			if len(n.Args) > 0 {
-				if v, _, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env); err == nil {
-					add(step{inst: j, kind: 'u', value: v})
-				}
-			}
-		case "shell":
-			var sh []string
-			if n.JSON && len(n.Args) == 1 && json.Unmarshal([]byte(m.raw(n, n.Args[0])), &sh) == nil {
-				add(step{inst: j, kind: 's', shell: sh})
-			}
+			w.steps = append(w.steps, step{inst: j, kind: n.Cmd[0], raw: m.raw(n, n.Args[0])})
 		}
 	}
-	w.end = st
+	return w
+}
+
+// valued returns w with its values computed: BuildKit's dispatch of ARG,
+// ENV, WORKDIR, USER and SHELL over the state the stage starts with.
+func (m *Model) valued(w *stageWalk) *stageWalk {
+	w.once.Do(func() {
+		ix := m.ix
+		w.start = m.stageStart(w.s, w.depth)
+		st := w.start.clone()
+		global := m.globalArgs(DefaultPlatform)
+		lex := shell.NewLex(rune(ix.Escape))
+		w.vals = make([]stepValue, len(w.steps))
+		var before mapEnv
+		for x, k := range w.steps {
+			var v stepValue
+			switch k.kind {
+			case 'v':
+				env := st.env
+				if k.group {
+					if x == 0 || w.steps[x-1].inst != k.inst {
+						before = st.env.clone()
+					}
+					env = before
+				}
+				if k.def || k.env {
+					val, unmatched, err := expand(lex, k.raw, env, ix.Escape)
+					v.value, v.set = val, known(err, unmatched, st)
+				} else {
+					v.value, v.set = global[k.name]
+				}
+			case 'w':
+				val, unmatched, err := lex.ProcessWord(k.raw, st.env)
+				switch {
+				case !known(err, unmatched, st):
+				case strings.HasPrefix(val, "/"):
+					v.value = path.Clean(val)
+				case st.Workdir != "":
+					v.value = path.Join(st.Workdir, val)
+				}
+			case 'u':
+				val, _, err := lex.ProcessWord(k.raw, st.env)
+				v.value, v.set = val, err == nil
+			case 's':
+				v.set = json.Unmarshal([]byte(k.raw), &v.shell) == nil
+			}
+			w.vals[x] = v
+			st.apply(k, v)
+		}
+		w.end = st
+	})
 	return w
 }
 
