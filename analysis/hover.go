@@ -58,7 +58,8 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 		}
 		name := Span{fs.Start, n.Abs(f.Name.Span).End}
 		if f.Name.Value == "mount" && f.HasValue && !name.Contains(off) {
-			if h, ok := mountHover(n.Abs(f.Value.Span), f.Value.Value, off); ok {
+			v := Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
+			if h, ok := mountHover(ReadMount(v, ix.Doc.Slice(v.Span)), off); ok {
 				return h, true
 			}
 		}
@@ -87,29 +88,19 @@ func placeholder(fi *FlagInfo) string {
 }
 
 // mountHover explains the key or type at off in a `--mount` value whose
-// text maps byte for byte onto span.
-func mountHover(span Span, value string, off int) (HoverInfo, bool) {
-	if span.Len() != len(value) {
+// spans are exact.
+func mountHover(m Mount, off int) (HoverInfo, bool) {
+	f, ok := m.FieldAt(off)
+	if !m.Exact || !ok {
 		return HoverInfo{}, false
 	}
-	start := 0
-	for _, field := range strings.Split(value, ",") {
-		fs := Span{span.Start + start, span.Start + start + len(field)}
-		start += len(field) + 1
-		if !fs.Contains(off) {
-			continue
+	if f.HasValue && f.Name() == "type" && off > f.Key.Span.End {
+		if t := LookupMountType(f.Value.Value); t != nil {
+			return HoverInfo{Span: f.Value.Span, Markdown: docMarkdown("type="+t.Name, "", t.Doc, t.URL)}, true
 		}
-		key, val, hasVal := strings.Cut(field, "=")
-		ks := Span{fs.Start, fs.Start + len(key)}
-		if hasVal && strings.EqualFold(key, "type") && off > ks.End {
-			if t := LookupMountType(val); t != nil {
-				return HoverInfo{Span: Span{ks.End + 1, fs.End}, Markdown: docMarkdown("type="+t.Name, "", t.Doc, t.URL)}, true
-			}
-		}
-		if k := LookupMountKey(key); k != nil && ks.Contains(off) {
-			return HoverInfo{Span: ks, Markdown: docMarkdown(k.Name, "", k.Doc, ref("run---mount"))}, true
-		}
-		return HoverInfo{}, false
+	}
+	if k := LookupMountKey(f.Key.Value); k != nil && f.Key.Span.Contains(off) {
+		return HoverInfo{Span: f.Key.Span, Markdown: docMarkdown(k.Name, "", k.Doc, ref("run---mount"))}, true
 	}
 	return HoverInfo{}, false
 }

@@ -73,10 +73,11 @@ const (
 	ResolvesOutOfRange                   // a numeric index with no earlier stage
 	ResolvesVariable                     // built from variables; known only at build time
 	ResolvesEmpty                        // built from variables the defaults leave empty: BuildKit fails
+	ResolvesContext                      // a named build context the project gives (Model.ResolveIn)
 )
 
 func (r Resolution) String() string {
-	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable", "empty"}[r]
+	return [...]string{"image", "stage", "later-stage", "out-of-range", "variable", "empty", "context"}[r]
 }
 
 // Ref is a stage reference as written in an instruction, with what it

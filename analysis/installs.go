@@ -696,11 +696,6 @@ func Installs(ix *Index, i int) []Install {
 	return ins
 }
 
-// WorkdirAt is the working directory instruction i of stage st runs in:
-// "<base>" (joined with relative WORKDIRs) while the base image decides
-// it, "" when a variable does.
-func WorkdirAt(ix *Index, st Stage, i int) string { return workdirAt(ix, st, i) }
-
 // AbsDest is the absolute folder a COPY at instruction c of stage st
 // writes dest to, or "" when a variable or the base image decides it.
 func AbsDest(ix *Index, st Stage, c int, dest string) string { return absDest(ix, st, c, dest) }

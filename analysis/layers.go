@@ -119,7 +119,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 		if kind == layerInstall || kind == layerSplit {
 			files, ws, ok := []string(nil), "", false
 			ins, _, _ := ix.installsOf(k)
-			wd := workdirAt(ix, st, k)
+			wd := ix.Model().State(k).Workdir
 			for _, in := range ins {
 				if fetched[in.Tool] || kind == layerSplit && fetchedAnywhere[in.Tool] {
 					ok = false
@@ -298,42 +298,11 @@ func absDest(ix *Index, st Stage, c int, dest string) string {
 	if strings.HasPrefix(dest, "/") {
 		return path.Clean(dest)
 	}
-	wd := workdirAt(ix, st, c)
+	wd := ix.Model().State(c).Workdir
 	if wd == "" {
 		return ""
 	}
 	return path.Join(wd, dest)
-}
-
-// workdirAt is the working directory instruction i runs in: "<base>"
-// (joined with relative WORKDIRs) while the base image decides it, ""
-// when a variable does.
-func workdirAt(ix *Index, st Stage, i int) string {
-	return workdirIn(ix, st, i, 0)
-}
-
-func workdirIn(ix *Index, st Stage, i, hops int) string {
-	wd := "<base>"
-	if st.BaseStage >= 0 && hops < ix.StageCount() {
-		base := ix.Stage(st.BaseStage)
-		wd = workdirIn(ix, base, base.End, hops+1)
-	}
-	for k := st.First + 1; k < i; k++ {
-		n := ix.Node(k)
-		if n.Cmd != "workdir" || len(n.Args) == 0 {
-			continue
-		}
-		w := n.Args[0].Value
-		switch {
-		case strings.Contains(w, "$"):
-			wd = ""
-		case strings.HasPrefix(w, "/"):
-			wd = path.Clean(w)
-		case wd != "":
-			wd = path.Join(wd, w)
-		}
-	}
-	return wd
 }
 
 // frontendAllowsParents reports whether the file's `# syntax=` pins a
@@ -777,19 +746,13 @@ func contextFree(f Flag) bool {
 	case "network":
 		return true
 	case "mount":
-		for _, kv := range strings.Split(f.Value.Value, ",") {
-			k, v, _ := strings.Cut(kv, "=")
-			if strings.TrimSpace(k) == "from" {
-				return false
-			}
-			if strings.TrimSpace(k) == "type" {
-				switch strings.TrimSpace(v) {
-				case "cache", "secret", "ssh", "tmpfs":
-				default:
-					return false
-				}
-				return !strings.Contains(f.Value.Value, "from=")
-			}
+		m := ReadMount(f.Value, "")
+		if _, from := m.Field("from"); from || m.Err != nil {
+			return false
+		}
+		switch m.Type() {
+		case "cache", "secret", "ssh", "tmpfs":
+			return true
 		}
 	}
 	return false

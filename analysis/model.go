@@ -86,6 +86,18 @@ func buildModel(ix *Index) *Model {
 		}
 		m.refs = append(m.refs, r)
 	}
+	// The last global default of SOURCE_DATE_EPOCH is the one BuildKit
+	// reads; earlier ones name nothing.
+	epochDecl := Span{Start: -1}
+	ix.each(func(n Node) {
+		if n.Cmd == "arg" && ix.StageOf(n.Index) < 0 {
+			for _, d := range n.Decls {
+				if d.Name.Value == "SOURCE_DATE_EPOCH" && d.HasDefault {
+					epochDecl = n.Abs(d.Value.Span)
+				}
+			}
+		}
+	})
 	ix.each(func(n Node) {
 		stage := ix.StageOf(n.Index)
 		for _, r := range n.Refs {
@@ -107,7 +119,7 @@ func buildModel(ix *Index) *Model {
 		}
 		if n.Cmd == "arg" && stage < 0 {
 			for _, d := range n.Decls {
-				if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault {
+				if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault || n.Abs(d.Value.Span) != epochDecl {
 					continue
 				}
 				v := d.Value.Value
@@ -171,8 +183,8 @@ func onbuildRefs(in *Instruction) []Ref {
 		case (cmd == "copy" || cmd == "add") && name == "from":
 			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
 		case cmd == "run" && name == "mount":
-			if v, ok := mountFrom(tok); ok {
-				out = append(out, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value), Target: -1})
+			if from, ok := ReadMount(tok, "").Field("from"); ok && from.HasValue {
+				out = append(out, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 			}
 		}
 	}

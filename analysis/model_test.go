@@ -105,6 +105,18 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 				diffs = append(diffs, fmt.Sprintf("%s line %d %s: Stagehand %v, BuildKit has no reference", platform, k.Line, k.Kind, g))
 			}
 		}
+		// The stage the global SOURCE_DATE_EPOCH names. The model states
+		// nothing for a default built from variables.
+		if bk.Epoch.Kind != "none" && !strings.Contains(bk.EpochRaw, "$") {
+			refs++
+			want := -1
+			if bk.Epoch.Kind == "stage" {
+				want = bk.Epoch.Stage
+			}
+			if got := m.EpochStage(); got != want {
+				diffs = append(diffs, fmt.Sprintf("%s SOURCE_DATE_EPOCH=%s: BuildKit %v, Stagehand stage %d", platform, bk.EpochValue, bk.Epoch, got))
+			}
+		}
 		if bk.Fails || ix.StageCount() == 0 {
 			continue
 		}
@@ -164,6 +176,13 @@ func variants(text string) map[string]string {
 			"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
 		out["duplicate"] = text + "FROM alpine AS " + names[0] + "\nFROM " + names[0] + "\nCOPY --from=" + names[0] + " / /\n"
 		out["onbuild"] = text + "FROM alpine AS zz-parent\nONBUILD COPY --from=" + names[0] + " / /\nFROM zz-parent\n"
+		// SOURCE_DATE_EPOCH naming a stage (frontend 1.24), in another
+		// case, overridden by a later default, or naming no stage.
+		upper := strings.ToUpper(names[len(names)-1])
+		out["epoch"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + upper + "\n" + text[at:]
+		out["epoch-last"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=" + pick + "\n" + text[at:]
+		out["epoch-time"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=1700000000\n" + text[at:]
+		out["epoch-none"] = text[:at] + "ARG SOURCE_DATE_EPOCH=zz-" + names[0] + "\nARG SOURCE_DATE_EPOCH\n" + text[at:]
 		out["later"] = text[:at] + text[at:] + "FROM alpine AS zz-early\nCOPY --from=zz-late / /\nFROM alpine AS zz-late\nFROM zz-early\n"
 	}
 	out["same-name"] = text + "FROM alpine AS alpine\nFROM scratch AS scratch\nFROM alpine\nCOPY --from=scratch / /\n"

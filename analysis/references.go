@@ -48,28 +48,28 @@ func (ix *Index) stageOccurrences(s int) []Occurrence {
 // varOccurrences walks the document once, keeping what name is bound to
 // at each point as ResolveVar would find it: the last global ARG before
 // the first FROM, in FROM lines and before them; in a stage, its last ARG
-// or ENV so far, else the ENV its base stages end with. It stops early with
-// ctx's error when ctx is cancelled.
+// or ENV so far, else the binding its base stage ends with. It stops early
+// with ctx's error when ctx is cancelled.
 func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence, error) {
 	name := root.Decl.Name.Value
 	same := func(a VarSite) bool { return a.Instruction == root.Instruction && a.NameSpan == root.NameSpan }
 	// A binding is whether name, at a point, resolves into root's group.
 	type binding struct{ set, ours bool }
 	bind := func(site VarSite) binding { return binding{true, same(ix.rootVar(site))} }
-	var global, local, stageEnv, inh binding
-	finalEnv := make([]binding, len(ix.stages)) // the ENV each stage passes on
+	var global, local, inh binding
+	final := make([]binding, len(ix.stages)) // the binding each stage passes on
 	inherited := func(s int) binding {
 		if b := ix.baseOf(s); b >= 0 {
-			return finalEnv[b]
+			return final[b]
 		}
 		return binding{}
 	}
 	stage := -1
 	endStage := func() {
 		if stage >= 0 {
-			finalEnv[stage] = stageEnv
-			if !stageEnv.set {
-				finalEnv[stage] = inherited(stage)
+			final[stage] = local
+			if !local.set {
+				final[stage] = inh
 			}
 		}
 	}
@@ -78,7 +78,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 		if stage+1 < len(ix.stages) && ix.stages[stage+1].first == n.Index {
 			endStage()
 			stage++
-			local, stageEnv, inh = binding{}, binding{}, inherited(stage)
+			local, inh = binding{}, inherited(stage)
 		}
 		if len(n.Uses) == 0 && len(n.Decls) == 0 {
 			return
@@ -111,9 +111,6 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 				}
 			case n.Cmd != "from":
 				local = b
-				if d.IsEnv {
-					stageEnv = b
-				}
 			}
 		}
 		if len(out)-start > 1 {

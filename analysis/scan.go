@@ -208,8 +208,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	case "run":
 		for _, f := range in.Flags {
 			if f.Name.Value == "mount" && f.HasValue {
-				if v, ok := mountFrom(f.Value); ok {
-					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: v, Numeric: isNumber(v.Value), Target: -1})
+				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
+					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 				}
 			}
 		}
@@ -425,42 +425,6 @@ func declFrom(a Token, env bool) VarDecl {
 		d.Value.Span.Start = d.Value.Span.End
 	}
 	return d
-}
-
-// mountFrom finds `from=` among a --mount flag's comma-separated keys.
-func mountFrom(v Token) (Token, bool) {
-	s := v.Value
-	// The flag value's bytes map one to one onto its span unless it held
-	// quotes or escapes; then positions are approximate but inside the flag.
-	exact := v.Span.Len() == len(s)
-	start := 0
-	for start <= len(s) {
-		end := start
-		var quote byte
-		for end < len(s) && (quote != 0 || s[end] != ',') {
-			switch {
-			case quote == 0 && s[end] == '"':
-				quote = '"'
-			case quote == '"' && s[end] == '"':
-				quote = 0
-			}
-			end++
-		}
-		field := s[start:end]
-		if eq := strings.IndexByte(field, '='); eq >= 0 && strings.EqualFold(strings.TrimSpace(field[:eq]), "from") {
-			vs, ve := start+eq+1, end
-			val := strings.Trim(s[vs:ve], `"`)
-			if exact {
-				if ve-vs >= 2 && s[vs] == '"' && s[ve-1] == '"' {
-					vs, ve = vs+1, ve-1
-				}
-				return Token{Span: Span{v.Span.Start + vs, v.Span.Start + ve}, Value: val}, true
-			}
-			return Token{Span: v.Span, Value: val}, true
-		}
-		start = end + 1
-	}
-	return Token{}, false
 }
 
 // varUses finds `$name` and `${name...}` outside single quotes.

@@ -39,28 +39,113 @@ func (e mapEnv) clone() mapEnv {
 
 // State is the build state before an instruction runs.
 type State struct {
-	// Workdir is the working directory, "" while it is the base image's
-	// (unknown without the image).
+	// Workdir is the working directory: an absolute path; BaseWorkdir,
+	// joined with the relative WORKDIRs since, while the base image decides
+	// it; "" when a variable the model does not know (one the image may
+	// set) decides it.
 	Workdir string
 	// User is the user set by USER, "" while it is the base image's.
 	User string
 	// Shell is the shell set by SHELL, nil for the default.
 	Shell []string
 	env   mapEnv
+	// sites holds, for each variable, the declaration that binds it here.
+	sites map[string]VarSite
 	// fromImage is set when the stage's chain starts at an image, whose
 	// environment the model does not know.
 	fromImage bool
 }
 
+// BaseWorkdir stands for the working directory of a base image, which the
+// model does not know, in State.Workdir.
+const BaseWorkdir = "<base>"
+
 // Var returns the value of variable name, and whether it is set.
 func (st State) Var(name string) (string, bool) { v, ok := st.env[name]; return v, ok }
 
-// varCache memoizes the global ARGs per platform and the state at the end
-// of each stage (what a stage built FROM it starts with).
+// Env returns the variables for BuildKit's lexer.
+func (st State) Env() shell.EnvGetter { return st.env }
+
+// Site returns the declaration (ARG or ENV) that binds variable name here:
+// the stage's own before the instruction, else one of the stages it is
+// built FROM (BuildKit passes both ARG and ENV values on).
+func (st State) Site(name string) (VarSite, bool) { s, ok := st.sites[name]; return s, ok }
+
+func (st State) clone() State {
+	st.env = st.env.clone()
+	sites := make(map[string]VarSite, len(st.sites))
+	for k, v := range st.sites {
+		sites[k] = v
+	}
+	st.sites = sites
+	st.Shell = append([]string(nil), st.Shell...)
+	return st
+}
+
+// varCache memoizes the global ARGs per platform and the walk of each
+// stage.
 type varCache struct {
 	mu     sync.Mutex
 	global map[string]mapEnv
-	ends   map[int]State
+	walks  map[int]*stageWalk
+}
+
+// stageWalk is the one walk of a stage's instructions: what each ARG,
+// ENV, WORKDIR, USER and SHELL declares or sets, in order, with the
+// declarations the stage starts and ends with. Declarations are read at
+// once; values (BuildKit's lexer over the state before each step) are
+// computed from the same steps the first time a state is asked for.
+// Build states, variable declarations and their values all come from it.
+type stageWalk struct {
+	s, depth           int
+	startSites, ending map[string]VarSite
+	steps              []step
+
+	once       sync.Once
+	vals       []stepValue // by step
+	start, end State
+}
+
+// step is what one instruction declares or sets: a variable, or the
+// WORKDIR, USER or SHELL, with the word whose value it takes.
+type step struct {
+	inst int
+	kind byte // 'v' variable, 'w' workdir, 'u' user, 's' shell
+	name string
+	site VarSite
+	raw  string // the word as written
+	def  bool   // an ARG with a default
+	env  bool   // an ENV pair
+	// group is set on the pairs of an ENV of several, which expand with
+	// the state before the ENV.
+	group bool
+}
+
+// stepValue is the value a step gives, when it gives one.
+type stepValue struct {
+	value string
+	set   bool
+	shell []string
+}
+
+func (st *State) apply(k step, v stepValue) {
+	switch k.kind {
+	case 'v':
+		st.sites[k.name] = k.site
+		if v.set {
+			st.env[k.name] = v.value
+		}
+	case 'w':
+		st.Workdir = v.value
+	case 'u':
+		if v.set {
+			st.User = v.value
+		}
+	case 's':
+		if v.set {
+			st.Shell = v.shell
+		}
+	}
 }
 
 // platformArgs returns BuildKit's predefined ARGs for a build of platform
@@ -132,9 +217,64 @@ func (m *Model) State(i int) State {
 	ix := m.ix
 	s := ix.StageOf(i)
 	if s < 0 || ix.inst(i).Cmd == "from" {
-		return State{env: m.globalArgs(DefaultPlatform), fromImage: true}
+		return State{Workdir: BaseWorkdir, env: m.globalArgs(DefaultPlatform), sites: map[string]VarSite{}, fromImage: true}
 	}
-	return m.walk(s, i)
+	w := m.valued(m.stageWalk(s, 0))
+	st := w.start.clone()
+	for x, k := range w.steps {
+		if k.inst >= i {
+			break
+		}
+		st.apply(k, w.vals[x])
+	}
+	return st
+}
+
+// EndState returns the build state after the last instruction of stage s:
+// what a stage built FROM it starts with, and what its image holds.
+func (m *Model) EndState(s int) State { return m.valued(m.stageWalk(s, 0)).end.clone() }
+
+// resolveVar returns the declaration a use of name in instruction i of
+// stage s names: the last before i in the stage, else the one the stage
+// starts with.
+func (m *Model) resolveVar(s, i int, name string) (VarSite, bool) {
+	w := m.stageWalk(s, 0)
+	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
+	for k--; k >= 0; k-- {
+		if st := w.steps[k]; st.kind == 'v' && st.name == name {
+			return st.site, true
+		}
+	}
+	site, ok := w.startSites[name]
+	return site, ok
+}
+
+// visibleVars returns the declarations a use in instruction i of stage s
+// may name, each name once, nearest first.
+func (m *Model) visibleVars(s, i int) []VarSite {
+	w := m.stageWalk(s, 0)
+	var out []VarSite
+	seen := map[string]bool{}
+	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
+	for k--; k >= 0; k-- {
+		if st := w.steps[k]; st.kind == 'v' && !seen[st.name] {
+			seen[st.name] = true
+			out = append(out, st.site)
+		}
+	}
+	var inherited []VarSite
+	for name, site := range w.startSites {
+		if !seen[name] {
+			inherited = append(inherited, site)
+		}
+	}
+	sort.Slice(inherited, func(a, b int) bool {
+		if inherited[a].Instruction != inherited[b].Instruction {
+			return inherited[a].Instruction > inherited[b].Instruction
+		}
+		return inherited[a].NameSpan.Start > inherited[b].NameSpan.Start
+	})
+	return append(out, inherited...)
 }
 
 // Expand expands word as instruction i would see it, with BuildKit's lexer.
@@ -148,91 +288,147 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 // stage it is built FROM (for a FROM built from ARGs, the one the defaults
 // pick), or an image's unknown state.
 func (m *Model) stageStart(s int, depth int) State {
-	b := m.baseOf(s)
-	if b < 0 || b >= s || depth > len(m.ix.stages) {
-		return State{env: mapEnv{}, fromImage: true}
+	if b := m.baseWalk(s, depth); b != nil {
+		return m.valued(b).end.clone()
 	}
-	m.vars.mu.Lock()
-	end, ok := m.vars.ends[b]
-	m.vars.mu.Unlock()
-	if !ok {
-		end = m.walkDepth(b, m.ix.stages[b].end, depth+1)
-		m.vars.mu.Lock()
-		if m.vars.ends == nil {
-			m.vars.ends = map[int]State{}
-		}
-		m.vars.ends[b] = end
-		m.vars.mu.Unlock()
-	}
-	end.env = end.env.clone()
-	end.Shell = append([]string(nil), end.Shell...)
-	return end
+	return State{Workdir: BaseWorkdir, env: mapEnv{}, sites: map[string]VarSite{}, fromImage: true}
 }
 
-func (m *Model) walk(s, limit int) State { return m.walkDepth(s, limit, 0) }
+// baseWalk returns the walk of the stage s is built FROM, or nil for an
+// image.
+func (m *Model) baseWalk(s, depth int) *stageWalk {
+	b := m.baseOf(s)
+	if b < 0 || b >= s || depth > len(m.ix.stages) {
+		return nil
+	}
+	return m.stageWalk(b, depth+1)
+}
 
-// walkDepth runs the instructions of stage s before limit over its start
-// state, as BuildKit's dispatch does for ARG, ENV, WORKDIR, USER and SHELL.
-func (m *Model) walkDepth(s, limit, depth int) State {
+// stageWalk returns the memoized walk of stage s.
+func (m *Model) stageWalk(s, depth int) *stageWalk {
+	m.vars.mu.Lock()
+	w, ok := m.vars.walks[s]
+	m.vars.mu.Unlock()
+	if ok {
+		return w
+	}
+	w = m.walkStage(s, depth)
+	m.vars.mu.Lock()
+	if m.vars.walks == nil {
+		m.vars.walks = map[int]*stageWalk{}
+	}
+	if prev, ok := m.vars.walks[s]; ok {
+		w = prev
+	} else {
+		m.vars.walks[s] = w
+	}
+	m.vars.mu.Unlock()
+	return w
+}
+
+// walkStage reads the steps of stage s and the declarations it starts
+// and ends with.
+func (m *Model) walkStage(s, depth int) *stageWalk {
 	ix := m.ix
-	st := m.stageStart(s, depth)
-	global := m.globalArgs(DefaultPlatform)
-	lex := shell.NewLex(rune(ix.Escape))
+	// The declarations a stage starts with are those its base ends with,
+	// shared: neither walk changes them once read.
+	w := &stageWalk{s: s, depth: depth, startSites: map[string]VarSite{}}
+	if b := m.baseWalk(s, depth); b != nil {
+		w.startSites = b.ending
+	}
+	w.ending = make(map[string]VarSite, len(w.startSites))
+	for k, v := range w.startSites {
+		w.ending[k] = v
+	}
 	rec := ix.stages[s]
-	for j := rec.first + 1; j < min(limit, rec.end); j++ {
+	for j := rec.first + 1; j < rec.end; j++ {
 		n := ix.Node(j)
 		switch n.Cmd {
-		case "arg":
+		case "arg", "env":
 			for _, d := range n.Decls {
-				switch {
-				case d.HasDefault:
-					if v, _, err := lex.ProcessWord(m.raw(n, d.Value), st.env); err == nil {
-						st.env[d.Name.Value] = v
-					}
-				default:
-					if v, ok := global[d.Name.Value]; ok {
-						st.env[d.Name.Value] = v
-					}
+				k := step{inst: j, kind: 'v', name: d.Name.Value, site: ix.site(j, d), def: d.HasDefault,
+					env: n.Cmd == "env", group: n.Cmd == "env" && len(n.Decls) > 1}
+				if d.HasDefault || k.env {
+					k.raw = m.raw(n, d.Value)
 				}
+				w.steps = append(w.steps, k)
+				w.ending[k.name] = k.site
 			}
-		case "env":
-			// All pairs of one ENV expand with the state before it.
-			before := st.env.clone()
-			for _, d := range n.Decls {
-				if v, _, err := lex.ProcessWord(m.raw(n, d.Value), before); err == nil {
-					st.env[d.Name.Value] = v
-				}
-			}
-		case "workdir":
-			if len(n.Args) == 0 {
+		case "workdir", "user", "shell":
+			if len(n.Args) == 0 || n.Cmd == "shell" && (!n.JSON || len(n.Args) != 1) {
 				continue
 			}
-			v, _, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env)
-			if err != nil {
-				continue
-			}
-			switch {
-			case strings.HasPrefix(v, "/"):
-				st.Workdir = path.Clean(v)
-			case st.Workdir != "":
-				st.Workdir = path.Join(st.Workdir, v)
-			case !st.fromImage:
-				st.Workdir = path.Join("/", v)
-			}
-		case "user":
-			if len(n.Args) > 0 {
-				if v, _, err := lex.ProcessWord(m.raw(n, n.Args[0]), st.env); err == nil {
-					st.User = v
-				}
-			}
-		case "shell":
-			var sh []string
-			if n.JSON && len(n.Args) == 1 && json.Unmarshal([]byte(m.raw(n, n.Args[0])), &sh) == nil {
-				st.Shell = sh
-			}
+			w.steps = append(w.steps, step{inst: j, kind: n.Cmd[0], raw: m.raw(n, n.Args[0])})
 		}
 	}
-	return st
+	return w
+}
+
+// valued returns w with its values computed: BuildKit's dispatch of ARG,
+// ENV, WORKDIR, USER and SHELL over the state the stage starts with.
+func (m *Model) valued(w *stageWalk) *stageWalk {
+	w.once.Do(func() {
+		ix := m.ix
+		w.start = m.stageStart(w.s, w.depth)
+		st := w.start.clone()
+		global := m.globalArgs(DefaultPlatform)
+		lex := shell.NewLex(rune(ix.Escape))
+		w.vals = make([]stepValue, len(w.steps))
+		var before mapEnv
+		for x, k := range w.steps {
+			var v stepValue
+			switch k.kind {
+			case 'v':
+				env := st.env
+				if k.group {
+					if x == 0 || w.steps[x-1].inst != k.inst {
+						before = st.env.clone()
+					}
+					env = before
+				}
+				if k.def || k.env {
+					val, unmatched, err := expand(lex, k.raw, env, ix.Escape)
+					v.value, v.set = val, known(err, unmatched, st)
+				} else {
+					v.value, v.set = global[k.name]
+				}
+			case 'w':
+				val, unmatched, err := lex.ProcessWord(k.raw, st.env)
+				switch {
+				case !known(err, unmatched, st):
+				case strings.HasPrefix(val, "/"):
+					v.value = path.Clean(val)
+				case st.Workdir != "":
+					v.value = path.Join(st.Workdir, val)
+				}
+			case 'u':
+				val, _, err := lex.ProcessWord(k.raw, st.env)
+				v.value, v.set = val, err == nil
+			case 's':
+				v.set = json.Unmarshal([]byte(k.raw), &v.shell) == nil
+			}
+			w.vals[x] = v
+			st.apply(k, v)
+		}
+		w.end = st
+	})
+	return w
+}
+
+// expand is the lexer's ProcessWord, skipped for a word with nothing to
+// expand or unquote (most values), which is its own value.
+func expand(lex *shell.Lex, word string, env shell.EnvGetter, escape byte) (string, map[string]struct{}, error) {
+	if !strings.ContainsAny(word, "$\"'") && strings.IndexByte(word, escape) < 0 {
+		return word, nil, nil
+	}
+	return lex.ProcessWord(word, env)
+}
+
+// known reports whether an expansion gave a value the model knows: the
+// lexer accepted it, and no variable it names is missing where the base
+// image's environment (unknown to the model) may set it.
+func known(err error, unmatched map[string]struct{}, st State) bool {
+	return err == nil && (len(unmatched) == 0 || !st.fromImage)
 }
 
 // raw returns a token's text as written, quotes included, which is what

@@ -5,7 +5,8 @@ package analysis
 //     stage sees it only after declaring it again with `ARG NAME`;
 //   - a stage's ARG and ENV are visible after their declaration, to the end
 //     of the stage;
-//   - ENV (not ARG) is inherited by a stage built FROM another stage;
+//   - ARG and ENV values are inherited by a stage built FROM another stage
+//     (BuildKit keeps both in the state the stage starts from);
 //   - the platform ARGs are predefined in the global scope.
 
 // BuiltinArgs are the ARGs BuildKit defines without a declaration.
@@ -40,26 +41,14 @@ func (ix *Index) site(i int, d VarDecl) VarSite {
 
 // ResolveVar returns the declaration that a use of name in instruction i
 // refers to. In a FROM line only global ARGs count; elsewhere the stage's
-// own ARG and ENV before i, then the ENV of the stages it is built from.
+// own ARG and ENV before i, then those the stages it is built FROM end
+// with, as the build model's walk binds them.
 func (ix *Index) ResolveVar(i int, name string) (VarSite, bool) {
 	stage := ix.StageOf(i)
 	if stage < 0 || ix.inst(i).Cmd == "from" {
 		return ix.globalArg(name, i)
 	}
-	envOnly, limit := false, i
-	for hops := 0; stage >= 0 && hops <= len(ix.stages); hops++ {
-		rec := ix.stages[stage]
-		for j := min(limit, rec.end) - 1; j > rec.first; j-- {
-			in := ix.inst(j)
-			for k := len(in.Decls) - 1; k >= 0; k-- {
-				if d := in.Decls[k]; d.Name.Value == name && (d.IsEnv || !envOnly) {
-					return ix.site(j, d), true
-				}
-			}
-		}
-		envOnly, limit, stage = true, ix.n, ix.baseOf(stage)
-	}
-	return VarSite{}, false
+	return ix.Model().resolveVar(stage, i, name)
 }
 
 // globalArg finds the last ARG name declared before the first FROM (and
@@ -97,43 +86,25 @@ func (ix *Index) baseStage(s int) int {
 // VisibleVars returns the variables a use in instruction i may name, each
 // once, nearest declaration first.
 func (ix *Index) VisibleVars(i int) []VarSite {
+	stage := ix.StageOf(i)
+	if stage >= 0 && ix.inst(i).Cmd != "from" {
+		return ix.Model().visibleVars(stage, i)
+	}
 	var out []VarSite
 	seen := map[string]bool{}
-	add := func(j int, d VarDecl) {
-		if !seen[d.Name.Value] {
-			seen[d.Name.Value] = true
-			out = append(out, ix.site(j, d))
-		}
-	}
-	n := ix.Node(i)
-	stage := ix.StageOf(i)
-	if n.Cmd != "from" && stage >= 0 {
-		envOnly := false
-		limit := i
-		for s, hops := stage, 0; s >= 0 && hops <= len(ix.stages); s, hops = ix.baseOf(s), hops+1 {
-			rec := ix.stages[s]
-			for j := min(limit, rec.end) - 1; j > rec.first; j-- {
-				in := ix.inst(j)
-				for k := len(in.Decls) - 1; k >= 0; k-- {
-					if d := in.Decls[k]; d.IsEnv || !envOnly {
-						add(j, d)
-					}
-				}
-			}
-			envOnly = true
-			limit = ix.n
-		}
-		return out
-	}
 	end := ix.n
 	if len(ix.stages) > 0 {
 		end = ix.stages[0].first
 	}
 	for j := min(end, i) - 1; j >= 0; j-- {
 		in := ix.inst(j)
-		if in.Cmd == "arg" {
-			for k := len(in.Decls) - 1; k >= 0; k-- {
-				add(j, in.Decls[k])
+		if in.Cmd != "arg" {
+			continue
+		}
+		for k := len(in.Decls) - 1; k >= 0; k-- {
+			if d := in.Decls[k]; !seen[d.Name.Value] {
+				seen[d.Name.Value] = true
+				out = append(out, ix.site(j, d))
 			}
 		}
 	}

@@ -164,7 +164,7 @@ func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.Inst
 				return nil, false
 			}
 		}
-		if v, set := stageEnv(ix, s, i, ct.home); set {
+		if v, set := stageEnv(ix, i, ct.home); set {
 			if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "$ ") {
 				return nil, false
 			}
@@ -187,36 +187,19 @@ func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.Inst
 	return ct.targets, len(ct.targets) > 0
 }
 
-// stageEnv returns the value the last ENV or ARG of stage s before
-// instruction i gives name, unquoted; set is false when none does.
-func stageEnv(ix *analysis.Index, s, i int, name string) (value string, set bool) {
-	st := ix.Stage(s)
-	for k := st.First + 1; k < i; k++ {
-		n := ix.Node(k)
-		if (n.Cmd != "env" && n.Cmd != "arg") || len(n.Args) == 0 {
-			continue
-		}
-		if n.Cmd == "env" && !strings.Contains(n.Args[0].Value, "=") {
-			if n.Args[0].Value == name { // legacy ENV name value
-				var vs []string
-				for _, a := range n.Args[1:] {
-					vs = append(vs, a.Value)
-				}
-				value, set = strings.Join(vs, " "), true
-			}
-			continue
-		}
-		for _, a := range n.Args {
-			k, v, hasValue := strings.Cut(a.Value, "=")
-			if k == name {
-				value, set = strings.Trim(v, `"'`), true
-				if !hasValue {
-					value = "$" + name // an ARG without default: unknown
-				}
-			}
-		}
+// stageEnv returns the value variable name has before instruction i, as
+// the build model's walk gives it (ARG and ENV of the stage and of those it
+// is built FROM); set is false when nothing declares it, and the value is
+// `$name` (unknown) when a declaration gives it none.
+func stageEnv(ix *analysis.Index, i int, name string) (value string, set bool) {
+	st := ix.Model().State(i)
+	if _, declared := st.Site(name); !declared {
+		return "", false
 	}
-	return value, set
+	if v, ok := st.Var(name); ok {
+		return v, true
+	}
+	return "$" + name, true
 }
 
 // systemIndex is where each system package manager keeps the package
@@ -298,16 +281,23 @@ func runsTool(ix *analysis.Index, i int, tool string) bool {
 	return false
 }
 
-// hasCacheMount reports whether RUN n mounts a cache on one of targets.
+// hasCacheMount reports whether RUN n mounts a cache on one of targets or
+// inside one.
 func hasCacheMount(n analysis.Node, targets []string) bool {
 	for _, f := range n.Flags {
-		if f.Name.Value != "mount" || !strings.Contains(f.Value.Value, "type=cache") {
+		if f.Name.Value != "mount" {
 			continue
 		}
-		for _, t := range targets {
-			if strings.Contains(f.Value.Value, "target="+t) || strings.Contains(f.Value.Value, "dst="+t) || strings.Contains(f.Value.Value, "destination="+t) {
-				return true
-			}
+		m := analysis.ReadMount(f.Value, "")
+		target, _ := m.Value("target", "dst", "destination")
+		// A cache on a target or a folder in it counts.
+		target = strings.TrimSuffix(target, "/")
+		covers := func(t string) bool {
+			t = strings.TrimSuffix(t, "/")
+			return target == t || strings.HasPrefix(target, t+"/")
+		}
+		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, covers) {
+			return true
 		}
 	}
 	return false
@@ -317,18 +307,11 @@ func hasCacheMount(n analysis.Node, targets []string) bool {
 // in its stage, or USER root or 0. A stage built on another one is not
 // known to.
 func runsAsRoot(ix *analysis.Index, i int) bool {
-	st := ix.Stage(ix.StageOf(i))
-	if st.BaseStage >= 0 {
+	if ix.Stage(ix.StageOf(i)).BaseStage >= 0 {
 		return false
 	}
-	root := true
-	for k := st.First + 1; k < i; k++ {
-		if n := ix.Node(k); n.Cmd == "user" && len(n.Args) > 0 {
-			u, _, _ := strings.Cut(n.Args[0].Value, ":")
-			root = u == "root" || u == "0"
-		}
-	}
-	return root
+	u, _, _ := strings.Cut(ix.Model().State(i).User, ":")
+	return u == "" || u == "root" || u == "0"
 }
 
 // copiesFrom reports whether another stage copies one of the folders out

@@ -61,12 +61,19 @@ func noAction(t *testing.T, text, at, id string) {
 func TestSplitStage(t *testing.T) {
 	const in = "FROM alpine AS app\nARG V=1\nRUN echo a\nRUN echo $V\n\nFROM alpine\nCOPY --from=0 /x /x\nCOPY --from=app /y /y\n"
 	got, _ := act(t, in, "RUN echo $V", "splitStage")
-	want := "FROM alpine AS app-setup\nARG V=1\nRUN echo a\n\nFROM app-setup AS app\nARG V=1\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
+	want := "FROM alpine AS app-setup\nARG V=1\nRUN echo a\n\nFROM app-setup AS app\nRUN echo $V\n\nFROM alpine\nCOPY --from=1 /x /x\nCOPY --from=app /y /y\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if err := safety.Check(analysis.NewDocument(in), analysis.NewDocument(got), safety.Intended{NewRefs: 1, Added: []string{}}); err != nil {
 		t.Error(err)
+	}
+	// The second part inherits the ARG values of the first, as BuildKit
+	// does: declaring a self-referring ARG again would change its value.
+	const selfRef = "FROM alpine AS app\nARG V=1\nARG V=${V}x\nRUN echo a\nRUN echo $V\n"
+	got, _ = act(t, selfRef, "RUN echo $V", "splitStage")
+	if err := safety.Check(analysis.NewDocument(selfRef), analysis.NewDocument(got), safety.Intended{NewRefs: 1}); err != nil {
+		t.Errorf("%s\n%v", got, err)
 	}
 	noAction(t, "FROM alpine\nONBUILD RUN x\nRUN a\nRUN b\n", "RUN b", "splitStage")
 	noAction(t, "FROM alpine\nRUN a\n", "RUN a", "splitStage")

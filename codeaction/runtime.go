@@ -103,6 +103,18 @@ func needsShell(ix *analysis.Index, s int) bool {
 	return false
 }
 
+// knownWorkdir turns the model's working directory into "" for the base
+// image's own and "?" for one the model does not know.
+func knownWorkdir(w string) string {
+	switch {
+	case w == analysis.BaseWorkdir:
+		return ""
+	case w == "" || strings.HasPrefix(w, analysis.BaseWorkdir):
+		return "?"
+	}
+	return w
+}
+
 // namedUsers returns the users the final stage's USER instructions name
 // rather than number.
 func namedUsers(ix *analysis.Index, s int) []string {
@@ -151,30 +163,13 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*runtimePlan, 
 	image := strings.ToLower(st.Base)
 	repo, tag, _ := strings.Cut(path.Base(image), ":")
 	version, _, _ := strings.Cut(tag, "-")
-	workdir := ""
+	m := ix.Model()
+	workdir := knownWorkdir(m.EndState(s).Workdir)
 	static := false
 	var cmdWords []string
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
 		switch n.Cmd {
-		case "workdir":
-			if len(n.Args) > 0 {
-				w := n.Args[0].Value
-				switch {
-				case strings.Contains(w, "$"):
-					workdir = "?"
-				case strings.HasPrefix(w, "/"):
-					workdir = path.Clean(w)
-				case workdir != "" && workdir != "?":
-					workdir = path.Join(workdir, w)
-				default:
-					workdir = "?"
-				}
-			}
-		case "env":
-			for _, d := range n.Decls {
-				static = static || d.Name.Value == "CGO_ENABLED" && d.Value.Value == "0"
-			}
 		case "cmd", "entrypoint":
 			for _, a := range n.Args {
 				cmdWords = append(cmdWords, strings.Fields(a.Value)...)
@@ -193,24 +188,19 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*runtimePlan, 
 		}
 		return path.Join(wd, p)
 	}
-	// The working directory as each RUN sees it.
-	wd := ""
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
-		if n.Cmd == "workdir" && len(n.Args) > 0 {
-			if w := n.Args[0].Value; strings.HasPrefix(w, "/") && !strings.Contains(w, "$") {
-				wd = path.Clean(w)
-			} else if wd != "" && !strings.Contains(w, "$") {
-				wd = path.Join(wd, w)
-			} else {
-				wd = "?"
-			}
-		}
 		if n.Cmd != "run" || n.JSON {
 			continue
 		}
 		if ctx.Err() != nil {
 			return nil, "cancelled"
+		}
+		// The working directory and ENV as the RUN sees them.
+		state := m.State(i)
+		wd := knownWorkdir(state.Workdir)
+		if v, _ := state.Var("CGO_ENABLED"); v == "0" {
+			static = true
 		}
 		// The script's commands, read with a shell parser, as one word list.
 		cmds, ok := analysis.RunCommands(ix, i)

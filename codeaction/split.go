@@ -88,9 +88,10 @@ func partKind(ix *analysis.Index, from, to int) string {
 // SplitStage cuts the stage holding instruction i in two before i. The
 // first part becomes a stage of its own with a fresh name; the second
 // starts FROM it and keeps the stage's name, so every reference still
-// reaches the whole stage. The second part declares again the ARGs of the
-// first, whose values do not cross FROM, and numeric references to the
-// stage or later ones are renumbered. It returns nil and the reason when
+// reaches the whole stage. The second part inherits the ARG and ENV values
+// of the first (BuildKit keeps ARG values in the state a stage built FROM
+// it starts with), and numeric references to the stage or later ones are
+// renumbered. It returns nil and the reason when
 // the split does not apply.
 func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	s := ix.StageOf(i)
@@ -105,15 +106,12 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	if from.Base == nil {
 		return nil, "FROM names no base"
 	}
-	var args []string
 	cmdSet := false
 	for j := st.First + 1; j < i; j++ {
 		n := ix.Node(j)
 		switch n.Cmd {
 		case "onbuild":
 			return nil, "the first part holds ONBUILD triggers, which would fire in the second"
-		case "arg":
-			args = append(args, ix.Doc.Slice(n.Span()))
 		case "cmd":
 			cmdSet = true
 		}
@@ -165,9 +163,6 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	text := nl + nl + from.Keyword.Value + " " + first
 	if second != "" {
 		text += " " + as + " " + second
-	}
-	for _, a := range args {
-		text += nl + a
 	}
 	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
 	for _, ref := range ix.Refs() {

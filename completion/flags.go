@@ -118,41 +118,29 @@ func values(vals []analysis.ValueInfo, prefix string, edit analysis.Span, kind K
 // offset, or its value. spec is the flag's value, vcur the offset in it and
 // vs its column in the line.
 func (c *context) mount(spec string, vcur, vs int) []Item {
-	fs := strings.LastIndexByte(spec[:vcur], ',') + 1
-	fe := len(spec)
-	if i := strings.IndexByte(spec[vcur:], ','); i >= 0 {
-		fe = vcur + i
+	m := analysis.ReadMount(analysis.Token{Span: analysis.Span{End: len(spec)}, Value: spec}, spec)
+	cur, ok := m.FieldAt(vcur)
+	if !ok { // after a quote BuildKit rejects: the field is what follows the last comma
+		fs := strings.LastIndexByte(spec[:vcur], ',') + 1
+		cur = analysis.MountField{Span: analysis.Span{Start: fs, End: len(spec)}, Key: analysis.Token{Span: analysis.Span{Start: fs, End: len(spec)}, Value: spec[fs:]}}
 	}
-	field := spec[fs:fe]
-	feq := strings.IndexByte(field, '=')
 	// The type and the keys given in the other fields.
 	typ := "bind"
 	given := map[string]bool{}
-	for off := 0; off <= len(spec); {
-		end := strings.IndexByte(spec[off:], ',')
-		if end < 0 {
-			end = len(spec)
-		} else {
-			end += off
+	for _, f := range m.Fields {
+		if f.Span == cur.Span {
+			continue
 		}
-		if off != fs {
-			k, v, _ := strings.Cut(spec[off:end], "=")
-			if mk := analysis.LookupMountKey(k); mk != nil {
-				given[mk.Name] = true
-				if mk.Name == "type" {
-					typ = strings.ToLower(v)
-				}
+		if mk := analysis.LookupMountKey(f.Key.Value); mk != nil {
+			given[mk.Name] = true
+			if mk.Name == "type" {
+				typ = strings.ToLower(f.Value.Value)
 			}
 		}
-		off = end + 1
 	}
-	if feq < 0 || vcur-fs <= feq {
-		kend := len(field)
-		if feq >= 0 {
-			kend = feq
-		}
-		prefix := field[:vcur-fs]
-		edit := c.span(vs+fs, vs+fs+kend)
+	if ks := cur.Key.Span; !cur.HasValue || vcur <= ks.End {
+		prefix := spec[ks.Start:max(vcur, ks.Start)]
+		edit := c.span(vs+ks.Start, vs+ks.End)
 		var items []Item
 		for i, k := range analysis.MountKeysFor(typ) {
 			if given[k.Name] || !hasPrefixFold(k.Name, prefix) {
@@ -169,19 +157,19 @@ func (c *context) mount(spec string, vcur, vs int) []Item {
 			if len(k.Aliases) > 0 {
 				it.Detail = "also " + strings.Join(k.Aliases, ", ")
 			}
-			if feq < 0 && !k.Bool {
+			if !cur.HasValue && !k.Bool {
 				it.InsertText += "="
 			}
 			items = append(items, it)
 		}
 		return items
 	}
-	key := analysis.LookupMountKey(field[:feq])
+	key := analysis.LookupMountKey(cur.Key.Value)
 	if key == nil {
 		return nil
 	}
-	prefix := field[feq+1 : vcur-fs]
-	edit := c.span(vs+fs+feq+1, vs+fe)
+	prefix := spec[cur.Value.Span.Start:max(vcur, cur.Value.Span.Start)]
+	edit := c.span(vs+cur.Value.Span.Start, vs+max(cur.Value.Span.End, vcur))
 	switch key.Name {
 	case "from":
 		if c.onbuild {

@@ -239,6 +239,7 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	cfg.Cache = snap.Rules
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
+	cfg.Contexts = s.namedContexts(snap.URI)
 	return &cfg
 }
 

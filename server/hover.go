@@ -20,7 +20,10 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	h, ok := p.ix.Hover(p.off)
+	h, ok := p.ix.ContextHover(p.off, s.namedContexts(p.snap.URI))
+	if !ok {
+		h, ok = p.ix.Hover(p.off)
+	}
 	if !ok {
 		return nil, nil
 	}

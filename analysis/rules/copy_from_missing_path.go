@@ -176,6 +176,19 @@ func extracts(cmds []analysis.SimpleCommand) bool {
 	return false
 }
 
+// rootedWorkdir turns the model's working directory into an absolute
+// path, a base image's taken as "/"; known is false when a variable the
+// model does not know decides it.
+func rootedWorkdir(w string) (dir string, known bool) {
+	switch {
+	case w == "":
+		return "", false
+	case strings.HasPrefix(w, analysis.BaseWorkdir):
+		return path.Join("/", strings.TrimPrefix(w, analysis.BaseWorkdir)), true
+	}
+	return w, true
+}
+
 // mayCreate reports whether an instruction of the chain (nearest stage
 // first) may create path src; otherwise it returns an instruction that
 // names src's base name, if one does.
@@ -183,22 +196,32 @@ func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
 	ix := p.Index
 	base := path.Base(src)
 	var named *analysis.Node
+	m := ix.Model()
 	for k := len(chain) - 1; k >= 0; k-- { // from the bottom stage up
 		st := ix.Stage(chain[k])
-		workdir := "/"
 		for _, n := range p.Nodes()[st.First+1 : st.End] {
+			// The working directory from the build model, an image's taken
+			// as "/"; one a variable the model does not know decides may be
+			// anywhere.
+			state := m.State(n.Index)
+			if n.Cmd == "workdir" {
+				if n.Index+1 < st.End {
+					state = m.State(n.Index + 1)
+				} else {
+					state = m.EndState(chain[k])
+				}
+			}
+			workdir, known := rootedWorkdir(state.Workdir)
+			if n.Cmd == "workdir" && len(n.Args) > 0 && strings.Contains(n.Args[0].Value, "$") {
+				known = false // a build argument may move it anywhere
+			}
+			if !known && (n.Cmd == "workdir" || n.Cmd == "copy" || n.Cmd == "add" || n.Cmd == "run") {
+				return nil, true
+			}
 			switch n.Cmd {
 			case "workdir":
-				if len(n.Args) > 0 && !strings.Contains(n.Args[0].Value, "$") {
-					workdir = path.Join(workdir, n.Args[0].Value)
-					if !strings.HasPrefix(n.Args[0].Value, "/") {
-						workdir = path.Join("/", workdir)
-					}
-					if under(workdir, src) || under(src, workdir) && src == workdir {
-						return nil, true
-					}
-				} else if len(n.Args) > 0 {
-					return nil, true // a variable WORKDIR may be anywhere
+				if len(n.Args) > 0 && (under(workdir, src) || under(src, workdir) && src == workdir) {
+					return nil, true
 				}
 			case "copy", "add":
 				if len(n.Args) < 2 {

@@ -83,15 +83,14 @@ func runFrontendFeatureUnavailable(p *Pass) {
 			switch {
 			case f.Name.Value == "chmod" && symbolicMode(f.Value.Value) && !fe.Has(chmod):
 				report(n.Abs(f.Value.Span), chmod, Off)
-			case f.Name.Value == "mount" && secretWithEnv(f.Value.Value) && !fe.Has(secretEnv):
-				span := n.Abs(f.Value.Span)
-				if i := strings.Index(strings.ToLower(f.Value.Value), "env="); i >= 0 && span.Len() == len(f.Value.Value) {
-					end := strings.IndexByte(f.Value.Value[i:], ',')
-					if end < 0 {
-						end = len(f.Value.Value) - i
-					}
-					span = analysis.Span{Start: span.Start + i, End: span.Start + i + end}
+			case f.Name.Value == "mount" && !fe.Has(secretEnv):
+				v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
+				m := analysis.ReadMount(v, p.Text(v.Span))
+				env, ok := m.Field("env")
+				if !ok || m.Type() != "secret" {
+					continue
 				}
+				span := env.Span
 				report(span, secretEnv, Off)
 			}
 		}
@@ -112,16 +111,4 @@ func runFrontendFeatureUnavailable(p *Pass) {
 // (`u+x`), not octal.
 func symbolicMode(v string) bool {
 	return v != "" && !strings.Contains(v, "$") && strings.Trim(v, "01234567") != ""
-}
-
-// secretWithEnv reports whether a --mount spec is a secret exposed as an
-// environment variable.
-func secretWithEnv(spec string) bool {
-	secret, env := false, false
-	for _, field := range strings.Split(spec, ",") {
-		k, v, _ := strings.Cut(field, "=")
-		secret = secret || strings.EqualFold(k, "type") && v == "secret"
-		env = env || strings.EqualFold(k, "env")
-	}
-	return secret && env
 }

@@ -52,17 +52,10 @@ func cacheMounted(n analysis.Node, dir string) bool {
 		if f.Name.Value != "mount" {
 			continue
 		}
-		typ, target := "bind", ""
-		for _, field := range strings.Split(f.Value.Value, ",") {
-			k, v, _ := strings.Cut(field, "=")
-			switch strings.ToLower(k) {
-			case "type":
-				typ = v
-			case "target", "dst", "destination":
-				target = strings.TrimSuffix(v, "/")
-			}
-		}
-		if typ == "cache" && target != "" && (dir == target || strings.HasPrefix(dir, target+"/")) {
+		m := analysis.ReadMount(f.Value, "")
+		target, _ := m.Value("target", "dst", "destination")
+		target = strings.TrimSuffix(target, "/")
+		if m.Type() == "cache" && target != "" && (dir == target || strings.HasPrefix(dir, target+"/")) {
 			return true
 		}
 	}

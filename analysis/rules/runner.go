@@ -24,6 +24,10 @@ type Config struct {
 	// Targets names the stages built besides the last one (the
 	// stagehand.targets setting), as UnusedStage counts them.
 	Targets []string
+	// Contexts are the named build contexts the workspace (Compose
+	// additional_contexts, Bake contexts, --build-context) gives the
+	// Dockerfile: a reference to one names no stage but is no mistake.
+	Contexts []analysis.NamedContext
 	// Ignore matches the paths the .dockerignore beside the Dockerfile
 	// excludes; nil when there is none.
 	Ignore *patternmatcher.PatternMatcher

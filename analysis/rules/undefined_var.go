@@ -64,7 +64,7 @@ func runUndefinedVar(p *Pass) {
 				if reported[name] || name == "PATH" || !checkedUse(n, u) {
 					continue
 				}
-				if _, ok := ix.ResolveVar(i, name); ok || argInBaseStage(ix, chain[1:], name) {
+				if _, ok := ix.ResolveVar(i, name); ok {
 					continue
 				}
 				if names == nil {
@@ -127,26 +127,4 @@ func checkedUse(n analysis.Node, u analysis.VarUse) bool {
 		}
 	}
 	return true
-}
-
-// argInBaseStage reports whether a stage the current one is built FROM
-// declares ARG name with a value (a default, or a global or predefined
-// one): BuildKit adds it to that stage's environment, which the current
-// stage inherits.
-func argInBaseStage(ix *analysis.Index, bases []int, name string) bool {
-	for _, s := range bases {
-		st := ix.Stage(s)
-		for i := st.First + 1; i < st.End; i++ {
-			n := ix.Node(i)
-			if n.Cmd != "arg" {
-				continue
-			}
-			for _, d := range n.Decls {
-				if d.Name.Value == name && (d.HasDefault || isGlobalArg(ix, name)) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }

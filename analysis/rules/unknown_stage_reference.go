@@ -50,6 +50,10 @@ func looksLikeImage(v string) bool { return strings.ContainsAny(v, "/:@") }
 
 func runUnknownStageReference(p *Pass) {
 	ix := p.Index
+	var contexts []analysis.NamedContext
+	if p.Config != nil {
+		contexts = p.Config.Contexts
+	}
 	stages := ix.Stages()
 	for _, r := range ix.Refs() {
 		if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesImage && r.Value != strings.ToLower(r.Value) {
@@ -71,6 +75,9 @@ func runUnknownStageReference(p *Pass) {
 		}
 		if r.Kind == analysis.RefFrom || r.Kind == analysis.RefEpoch || r.Resolution != analysis.ResolvesImage || r.Numeric || looksLikeImage(r.Value) || r.Value == "" {
 			continue
+		}
+		if res, _ := ix.Model().ResolveIn(r, contexts); res == analysis.ResolvesContext {
+			continue // a named build context, which BuildKit looks up before images
 		}
 		var names []string
 		for s := 0; s < r.Stage && s < len(stages); s++ {

@@ -32,6 +32,11 @@ func resolvedRefs(text string) ([]string, bool) {
 			from := ix.Node(ix.Stage(r.Res.Stage).First)
 			what += " " + ix.Doc.Slice(from.Span())
 		}
+		if r.Line < 0 { // an ONBUILD trigger's, run by stage -1-Line
+			from := ix.Node(ix.Stage(-1 - r.Line).First)
+			out = append(out, fmt.Sprintf("trigger %d run by %s -> %s", r.Rank, ix.Doc.Slice(from.Span()), what))
+			continue
+		}
 		out = append(out, fromIndex.ReplaceAllString(strings.TrimSpace(lines[r.Line-1]), "--from=N")+" -> "+what)
 	}
 	slices.Sort(out)
@@ -60,6 +65,9 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 				text += "\n"
 			}
 			files[name+"+chain"] = text + fmt.Sprintf("FROM alpine AS zz-a\nFROM zz-a AS zz-b\nCOPY --from=zz-a / /\nFROM alpine AS zz-kept\nFROM alpine\nCOPY --from=%d / /\n", ix.StageCount()+2)
+			// An unused stage before one an ONBUILD trigger names by index,
+			// the trigger run by the final stage.
+			files[name+"+onbuild"] = text + fmt.Sprintf("FROM alpine AS zz-unused\nFROM alpine AS zz-src\nFROM alpine AS zz-base\nONBUILD COPY --from=%d / /\nFROM zz-base\n", ix.StageCount()+1)
 		}
 	}
 	for name, text := range files {
@@ -107,5 +115,25 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 	}
 	for _, d := range diffs[:min(len(diffs), 20)] {
 		t.Error(d)
+	}
+}
+
+// TestRemoveUnusedStageRefusesQuotedIndex shows the removal is not offered
+// when an index it would have to lower is quoted: an edit of the number
+// alone cannot be placed.
+func TestRemoveUnusedStageRefusesQuotedIndex(t *testing.T) {
+	for text, offered := range map[string]bool{
+		"FROM alpine AS tools\nFROM alpine AS kept\nFROM alpine AS base\nONBUILD COPY --from=1 /y /y\nFROM base\n":     true,
+		"FROM alpine AS tools\nFROM alpine AS kept\nFROM alpine AS base\nONBUILD COPY --from=\"1\" /y /y\nFROM base\n": false,
+		"FROM alpine AS tools\nFROM alpine AS kept\nFROM alpine\nCOPY --from=\"1\" /y /y\n":                            true, // the flag's quotes are outside the number
+	} {
+		ix := analysis.Parse(analysis.NewDocument(text))
+		got := false
+		for _, d := range Run(ix, nil) {
+			got = got || d.Rule == "UnusedStage" && len(d.Fixes) > 0 && strings.HasPrefix(d.Fixes[0].Title, "Remove unused stage")
+		}
+		if got != offered {
+			t.Errorf("%q: removal offered %v, want %v", text, got, offered)
+		}
 	}
 }

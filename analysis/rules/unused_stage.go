@@ -78,15 +78,21 @@ func runUnusedStage(p *Pass) {
 		} else {
 			msg = fmt.Sprintf("%s is never built: no target reaches it, and it has no name to be built with --target", ix.StageLabel(s))
 		}
-		p.Reportf(st.Span, []Fix{removeStageFix(p, s)}, "%s", msg)
+		var fixes []Fix
+		if f, ok := removeStageFix(p, s); ok {
+			fixes = []Fix{f}
+		}
+		p.Reportf(st.Span, fixes, "%s", msg)
 	}
 }
 
 // removeStageFix removes stage s and, so that no reference is left
 // dangling, every stage that uses it, directly or not (all unused too, or s
 // would be built); numbers in `--from=N` that count past a removed stage
-// are lowered to keep naming the same stage.
-func removeStageFix(p *Pass, s int) Fix {
+// are lowered to keep naming the same stage, in ONBUILD triggers too when
+// a stage of the file runs them. ok is false, and no fix is offered, when
+// such a number is written in a way an edit cannot safely rewrite (quoted).
+func removeStageFix(p *Pass, s int) (fix Fix, ok bool) {
 	ix := p.Index
 	m := ix.Model()
 	removed := map[int]bool{s: true}
@@ -112,14 +118,22 @@ func removeStageFix(p *Pass, s int) Fix {
 		e.Span.Start = docCommentStart(ix, e.Span.Start)
 		edits = append(edits, e)
 	}
+	// An ONBUILD trigger's reference is listed once per stage running it,
+	// all at one span: renumber it once.
+	renumbered := map[analysis.Span]bool{}
 	for _, r := range m.Refs() {
-		if !r.Numeric || r.Kind != analysis.RefCopyFrom || r.Onbuild || removed[r.Stage] || r.Target < 0 {
+		if !r.Numeric || r.Kind != analysis.RefCopyFrom || removed[r.Stage] || r.Target < 0 || renumbered[r.Span] {
 			continue
 		}
 		shift, _ := slices.BinarySearch(order, r.Target)
-		if shift > 0 {
-			edits = append(edits, replace(r.Span, strconv.Itoa(r.Target-shift)))
+		if shift == 0 {
+			continue
 		}
+		if p.Text(r.Span) != r.Value {
+			return Fix{}, false
+		}
+		renumbered[r.Span] = true
+		edits = append(edits, replace(r.Span, strconv.Itoa(r.Target-shift)))
 	}
 	slices.SortFunc(edits, func(a, b analysis.Edit) int { return a.Span.Start - b.Span.Start })
 	title := "Remove unused stage " + stageName(ix, s)
@@ -132,7 +146,7 @@ func removeStageFix(p *Pass, s int) Fix {
 		}
 		title += " and the unused stages that use it (" + strings.Join(names, ", ") + ")"
 	}
-	return Fix{Title: title, Edits: edits}
+	return Fix{Title: title, Edits: edits}, true
 }
 
 // docCommentStart returns the start of the comment block right above the

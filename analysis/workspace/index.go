@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -24,11 +25,12 @@ var DefaultLimits = Limits{MaxFiles: 200_000, MaxBytes: 256 << 20, MaxSize: 4 <<
 // other files name. It is immutable; Update and Remove return new ones.
 type Index struct {
 	Roots       []string
-	Dockerfiles []string             // sorted
-	files       map[string][]Target  // by the file naming them
-	bake        map[string]*bakeFile // Bake files' targets and groups, for --set
-	builds      map[string][]Build   // Compose and Bake files' builds, for contexts
-	Truncated   bool                 // a limit stopped the scan
+	Dockerfiles []string                  // sorted
+	files       map[string][]Target       // by the file naming them
+	bake        map[string]*bakeFile      // Bake files' targets and groups, for --set
+	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
+	contexts    map[string][]NamedContext // named build contexts, by the file giving them
+	Truncated   bool                      // a limit stopped the scan
 }
 
 // Scan walks roots for Dockerfiles and the files that name targets. It
@@ -37,7 +39,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -79,6 +81,7 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.files, p)
 	delete(next.bake, p)
 	delete(next.builds, p)
+	delete(next.contexts, p)
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
@@ -105,6 +108,9 @@ func (ix *Index) add(p, content string) {
 	if w.bake != nil {
 		ix.bake[p] = w.bake
 	}
+	if cs := NamedContexts(ix.root(p), p, content); len(cs) > 0 {
+		ix.contexts[p] = cs
+	}
 }
 
 // root is the folder that reads for file p are confined to: the innermost
@@ -128,6 +134,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.files, p)
 	delete(next.bake, p)
 	delete(next.builds, p)
+	delete(next.contexts, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -137,7 +144,7 @@ func (ix *Index) Remove(p string) *Index {
 func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
-		builds: make(map[string][]Build, len(ix.builds)+1)}
+		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -147,6 +154,7 @@ func (ix *Index) clone() *Index {
 	for k, v := range ix.builds {
 		next.builds[k] = v
 	}
+	maps.Copy(next.contexts, ix.contexts)
 	return next
 }
 

@@ -82,6 +82,9 @@ type evaluator struct {
 	assigns map[string][]*syntax.Word // the code's own assignments, for loops and ${X:=default}
 	depth   int
 	args    []BuildArg // the --build-arg values of the build commands evaluated so far
+	// contexts are the --build-context names of the build commands
+	// evaluated so far.
+	contexts []NamedContext
 }
 
 // shellTargets finds the build commands in s (`docker build`, `docker
@@ -95,8 +98,16 @@ func shellTargets(s src, env shellEnv) []Target {
 // evalShell finds the build commands in s and returns the targets they
 // name and the build arguments (`--build-arg`) they pass.
 func evalShell(s src, env shellEnv) ([]Target, []BuildArg) {
+	targets, args, _ := evalBuilds(s, env)
+	return targets, args
+}
+
+// evalBuilds is evalShell that also returns the named build contexts
+// (`--build-context name=value`) the build commands give.
+func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 	var out []Target
 	var args []BuildArg
+	var contexts []NamedContext
 	for _, piece := range parseShell(s) {
 		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}}
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
@@ -123,8 +134,9 @@ func evalShell(s src, env shellEnv) ([]Target, []BuildArg) {
 			return true
 		})
 		args = append(args, e.args...)
+		contexts = append(contexts, e.contexts...)
 	}
-	return out, args
+	return out, args, contexts
 }
 
 type parsed struct {
@@ -191,7 +203,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	if !ok {
 		return nil
 	}
-	var targets, files, contexts, sets, named, buildArgValues []value
+	var targets, files, contexts, sets, named, buildArgValues, namedContexts []value
 	var typing *analysis.Span
 	// texts turns the possible texts of a word into values without spans,
 	// for paths, which are never edited.
@@ -257,6 +269,8 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			sets = append(sets, vals...)
 		case "--build-arg":
 			buildArgValues = append(buildArgValues, vals...)
+		case "--build-context":
+			namedContexts = append(namedContexts, vals...)
 		}
 	}
 	var out []Target
@@ -288,6 +302,19 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 				span.End = span.Start + len(name)
 			}
 			e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+		}
+	}
+	for _, df := range dockerfiles {
+		for _, v := range namedContexts {
+			name, val, _ := strings.Cut(v.text, "=")
+			if name == "" || strings.ContainsAny(name, "$`") {
+				continue
+			}
+			span := v.span
+			if span.Start+len(name) <= span.End {
+				span.End = span.Start + len(name)
+			}
+			e.contexts = append(e.contexts, NamedContext{Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 		}
 	}
 	if typing != nil {

@@ -72,6 +72,20 @@ func (p *Project) builds(path string) []workspace.Target {
 	return p.ix.TargetsFor(abs)
 }
 
+// namedContexts returns the names of the named build contexts the
+// project's Compose services and Bake targets give the Dockerfile at path.
+func (p *Project) namedContexts(path string) []analysis.NamedContext {
+	abs, err := filepath.Abs(path)
+	if p == nil || err != nil {
+		return nil
+	}
+	var out []analysis.NamedContext
+	for _, c := range p.ix.ContextsFor(abs) {
+		out = append(out, c.Analysis())
+	}
+	return out
+}
+
 // contextFor returns the build context folder of the Dockerfile at path:
 // the one the project's Compose services or Bake targets name for it when
 // there is exactly one, else its folder.

@@ -48,6 +48,14 @@ type Build struct {
 	Refs      []Ref
 	Reachable []bool // from the last stage
 	Fails     bool   // a reachable stage uses a reference the build rejects
+	// Epoch is what the global SOURCE_DATE_EPOCH names (frontend 1.24,
+	// dockerfile2llb's resolveSourceDateEpochValue with no client, so no
+	// named context): none (unset or empty), time (a number), context,
+	// stage (the first stage of that name, in any case) or invalid.
+	Epoch Res
+	// EpochValue is SOURCE_DATE_EPOCH's value after expansion, and
+	// EpochRaw its last default as written.
+	EpochValue, EpochRaw string
 }
 
 // Platforms are the platforms the differential test builds for.
@@ -113,6 +121,31 @@ func Resolve(dt string, platform string) (Build, bool) {
 	globals := getter()
 
 	var out Build
+	out.Epoch = Res{Kind: "none"}
+	for _, cmd := range metaArgs {
+		for _, kp := range cmd.Args {
+			if kp.Key == "SOURCE_DATE_EPOCH" && kp.Value != nil {
+				out.EpochRaw = *kp.Value
+			}
+		}
+	}
+	if v, ok := env["SOURCE_DATE_EPOCH"]; ok && v != "" {
+		out.EpochValue = v
+		out.Epoch = Res{Kind: "invalid"}
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out.Epoch = Res{Kind: "time"}
+		} else if v == "context" {
+			out.Epoch = Res{Kind: "context"}
+		} else {
+			for i, st := range stages {
+				if strings.EqualFold(st.Name, v) {
+					out.Epoch = Res{Kind: "stage", Stage: i}
+					break
+				}
+			}
+		}
+	}
+
 	byName := map[string]*state{}
 	states := make([]*state, len(stages))
 	// buildDispatchStates: the base is looked up, exactly, before the

@@ -324,7 +324,7 @@ func (v *safetyView) installInputs(ctx analysis.BuildContext) map[string][]strin
 			continue
 		}
 		st := ix.Stage(s)
-		wd := analysis.WorkdirAt(ix, st, i)
+		wd := ix.Model().State(i).Workdir
 		if wd == "" {
 			continue
 		}
@@ -454,59 +454,20 @@ func (v *safetyView) runs() []string {
 	return out
 }
 
-// runEnv renders the WORKDIR, USER, SHELL, ENV and ARGs in effect at
-// instruction i.
+// runEnv renders the WORKDIR, USER, SHELL and variables (ENV and ARGs) in
+// effect at instruction i, as the build model states them.
 func (v *safetyView) runEnv(i int) string {
-	ix := v.ix
-	s := ix.StageOf(i)
-	var chain []int // stages from the outermost base to s
-	for t, hops := s, 0; t >= 0 && hops <= ix.StageCount(); t, hops = ix.Stage(t).BaseStage, hops+1 {
-		chain = append([]int{t}, chain...)
+	return renderState(v.ix.Model().State(i))
+}
+
+// renderState renders the WORKDIR, USER, SHELL and variables of a build
+// state.
+func renderState(st analysis.State) string {
+	vars := map[string]string{}
+	for _, k := range st.Env().Keys() {
+		vars[k], _ = st.Var(k)
 	}
-	workdir, user, shell := "/", "", ""
-	env := map[string]string{}
-	args := map[string]string{}
-	for _, t := range chain {
-		st := ix.Stage(t)
-		end := st.End
-		if t == s {
-			end = i
-		}
-		clear(args) // ARGs do not cross FROM
-		for j := st.First + 1; j < end; j++ {
-			n := ix.Node(j)
-			switch n.Cmd {
-			case "workdir":
-				if len(n.Args) > 0 {
-					workdir = path.Join(workdir, n.Args[0].Value)
-					if strings.HasPrefix(n.Args[0].Value, "/") {
-						workdir = path.Clean(n.Args[0].Value)
-					}
-				}
-			case "user":
-				if len(n.Args) > 0 {
-					user = n.Args[0].Value
-				}
-			case "shell":
-				shell = v.normalize(n)
-			case "env":
-				for _, d := range n.Decls {
-					env[d.Name.Value] = d.Value.Value
-				}
-			case "arg":
-				for _, d := range n.Decls {
-					val := d.Value.Value
-					if !d.HasDefault {
-						if g, ok := ix.ResolveVar(st.First, d.Name.Value); ok {
-							val = "global:" + g.Decl.Value.Value
-						}
-					}
-					args[d.Name.Value] = val
-				}
-			}
-		}
-	}
-	return "workdir=" + workdir + " user=" + user + " shell=" + shell + " env=" + sortedMap(env) + " args=" + sortedMap(args)
+	return "workdir=" + st.Workdir + " user=" + st.User + " shell=" + strings.Join(st.Shell, " ") + " vars=" + sortedMap(vars)
 }
 
 // config renders the image configuration stage s sets through its
@@ -518,8 +479,8 @@ func (v *safetyView) config(s int) string {
 	for t, hops := s, 0; t >= 0 && hops <= ix.StageCount(); t, hops = ix.Stage(t).BaseStage, hops+1 {
 		chain = append([]int{t}, chain...)
 	}
-	cmd, entrypoint, workdir, user, shell, stop, health := "", "", "/", "", "", "", ""
-	env, labels, ports := map[string]string{}, map[string]string{}, map[string]string{}
+	cmd, entrypoint, stop, health := "", "", "", ""
+	labels, ports := map[string]string{}, map[string]string{}
 	for _, t := range chain {
 		st := ix.Stage(t)
 		cmdSet := false
@@ -534,25 +495,10 @@ func (v *safetyView) config(s int) string {
 				if !cmdSet {
 					cmd = ""
 				}
-			case "workdir":
-				if len(n.Args) > 0 {
-					workdir = path.Join(workdir, n.Args[0].Value)
-					if strings.HasPrefix(n.Args[0].Value, "/") {
-						workdir = path.Clean(n.Args[0].Value)
-					}
-				}
-			case "user":
-				user = text
-			case "shell":
-				shell = text
 			case "stopsignal":
 				stop = text
 			case "healthcheck":
 				health = text
-			case "env":
-				for _, d := range n.Decls {
-					env[d.Name.Value] = d.Value.Value
-				}
 			case "label", "expose", "volume":
 				for _, a := range n.Args {
 					if n.Cmd == "label" {
@@ -564,9 +510,9 @@ func (v *safetyView) config(s int) string {
 			}
 		}
 	}
-	return strings.Join([]string{"cmd=" + cmd, "entrypoint=" + entrypoint, "workdir=" + workdir, "user=" + user,
-		"shell=" + shell, "stopsignal=" + stop, "healthcheck=" + health,
-		"env=" + sortedMap(env), "labels=" + sortedMap(labels), "ports=" + sortedMap(ports)}, " ")
+	return strings.Join([]string{"cmd=" + cmd, "entrypoint=" + entrypoint, renderState(ix.Model().EndState(s)),
+		"stopsignal=" + stop, "healthcheck=" + health,
+		"labels=" + sortedMap(labels), "ports=" + sortedMap(ports)}, " ")
 }
 
 func sortedMap(m map[string]string) string {

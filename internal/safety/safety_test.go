@@ -27,7 +27,8 @@ func TestCheckFails(t *testing.T) {
 		intended          Intended
 	}{
 		{"unparsable", "FROM alpine AS a\nRUN <<EOF\n", "does not parse", Intended{}},
-		{"split without the ARG", "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=1 /x /x\n", "RUN", Intended{NewRefs: 1}},
+		{"RUN moved across its ARG", "FROM alpine AS a\nWORKDIR /src\nRUN echo $V\nARG V=1\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\n", "RUN", Intended{}},
+		{"split declaring a self-referring ARG again", "FROM alpine AS a-base\nARG V=1\nARG V=${V}x\nWORKDIR /src\n\nFROM a-base AS a\nARG V=${V}x\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=1 /x /x\n", "RUN", Intended{NewRefs: 1, Added: []string{"arg V=${V}x"}}},
 		{"numeric reference not renumbered", "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nARG V=1\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=0 /x /x\n", "references changed", Intended{NewRefs: 1, Added: []string{"arg V=1"}}},
 		{"RUN moved across USER", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nRUN make\nUSER app\n\nFROM a\nCOPY --from=0 /x /x\n", "RUN", Intended{}},
 		{"instruction lost", "FROM alpine AS a\nARG V=1\nWORKDIR /src\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\n", "references changed", Intended{}},
@@ -40,6 +41,12 @@ func TestCheckFails(t *testing.T) {
 	}
 	if err := Check(analysis.NewDocument(base), analysis.NewDocument(base), Intended{}); err != nil {
 		t.Errorf("unchanged: %v", err)
+	}
+	// BuildKit keeps a stage's ARG values in the stages built FROM it: a
+	// split need not declare them again.
+	split := "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=1 /x /x\n"
+	if err := Check(analysis.NewDocument(base), analysis.NewDocument(split), Intended{NewRefs: 1}); err != nil {
+		t.Errorf("split keeping the ARG in the first part: %v", err)
 	}
 }
 

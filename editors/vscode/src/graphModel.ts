@@ -19,6 +19,17 @@ export interface Edge {
   kind: string;
   /** The reference is built from variables and may reach this stage. */
   variable: boolean;
+  /** For a reference built from variables, its text (`base-${TARGETARCH}`). */
+  pattern?: string;
+  /** The stage a build without build arguments picks through the pattern. */
+  picked?: boolean;
+}
+
+/** A reference built from variables: the stages (by index) it can name. */
+interface Pattern {
+  value: string;
+  stages: string[];
+  picked?: string;
 }
 
 export interface Graph {
@@ -55,6 +66,7 @@ export function normalizeGraph(result: unknown): Graph {
   }
   const stages: Stage[] = [];
   const byKey = new Map<string, string>();
+  const position = new Map<string, number>(); // file order
   rawStages.forEach((s, i) => {
     const index = str(s.index) ?? String(i);
     const name = str(s.name) ?? str(s.id);
@@ -69,11 +81,40 @@ export function normalizeGraph(result: unknown): Graph {
     });
     byKey.set(id.toLowerCase(), id);
     byKey.set(index, id);
+    position.set(id, i);
   });
+  // The server's patterns: an edge naming one stands for an edge from each
+  // earlier stage the pattern can name.
+  const patterns = new Map<string, Pattern>();
+  for (const p of (Array.isArray(r.patterns) ? r.patterns : []) as Json[]) {
+    const id = str(p.id);
+    if (id === undefined) {
+      continue;
+    }
+    const stagesOf = (Array.isArray(p.stages) ? p.stages : []).map(str).filter((s): s is string => s !== undefined);
+    const picked = str(p.default);
+    patterns.set(id, { value: str(p.value) ?? '', stages: stagesOf, picked: picked === '-1' ? undefined : picked });
+  }
   const edges: Edge[] = [];
   for (const e of (Array.isArray(r.edges) ? r.edges : []) as Json[]) {
     const from = str(e.from) ?? str(e.source);
     const to = str(e.to) ?? str(e.target);
+    const pattern = patterns.get(str(e.pattern) ?? '');
+    if (pattern && to !== undefined) {
+      const t = byKey.get(to.toLowerCase()) ?? byKey.get(to);
+      if (t === undefined) {
+        continue;
+      }
+      for (const s of pattern.stages) {
+        const f = byKey.get(s);
+        // A stage names only stages before it.
+        if (f === undefined || (position.get(f) ?? 0) >= (position.get(t) ?? 0)) {
+          continue;
+        }
+        edges.push({ from: f, to: t, kind: str(e.kind) ?? '', variable: true, pattern: pattern.value, picked: s === pattern.picked });
+      }
+      continue;
+    }
     if (from === undefined || to === undefined) {
       continue;
     }

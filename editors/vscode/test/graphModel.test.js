@@ -73,3 +73,38 @@ test('layout survives a cycle', () => {
   const g = normalizeGraph({ stages: [{ name: 'a' }, { name: 'b' }], edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }] });
   assert.equal(layout(g).length, 2);
 });
+
+test("a reference built from variables goes through the server's pattern to every earlier stage it can name", () => {
+  // ARG TARGETARCH / FROM alpine AS base-amd64 / FROM alpine AS base-arm64 /
+  // FROM base-${TARGETARCH} / FROM alpine AS base-late
+  const g = normalizeGraph({
+    stages: [
+      { index: 0, name: 'base-amd64', label: 'base-amd64' },
+      { index: 1, name: 'base-arm64', label: 'base-arm64' },
+      { index: 2, label: 'stage 2', final: false },
+      { index: 3, name: 'base-late', label: 'base-late', final: true },
+    ],
+    edges: [{ from: -1, to: 2, kind: 'FROM', variable: true, pattern: 'p0' }],
+    patterns: [{ id: 'p0', value: 'base-${TARGETARCH}', stages: [0, 1, 3], default: 0 }],
+  });
+  assert.deepEqual(g.edges, [
+    { from: 'base-amd64', to: '2', kind: 'FROM', variable: true, pattern: 'base-${TARGETARCH}', picked: true },
+    { from: 'base-arm64', to: '2', kind: 'FROM', variable: true, pattern: 'base-${TARGETARCH}', picked: false },
+  ]);
+  // The pattern's stages sit above the stage that uses them.
+  assert.deepEqual(layout(g).map((p) => [p.stage.id, p.layer]), [
+    ['base-amd64', 0],
+    ['base-arm64', 0],
+    ['2', 1],
+    ['base-late', 0],
+  ]);
+});
+
+test('an edge naming an unknown pattern is dropped, not drawn from nowhere', () => {
+  const g = normalizeGraph({
+    stages: [{ index: 0, name: 'a' }, { index: 1 }],
+    edges: [{ from: -1, to: 1, kind: 'copy', variable: true, pattern: 'p9' }],
+    patterns: [{ id: 'p0', value: '${X}', stages: [0], default: -1 }],
+  });
+  assert.deepEqual(g.edges, []);
+});

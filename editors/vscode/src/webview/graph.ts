@@ -52,9 +52,17 @@ function draw(graph: Graph): SVGSVGElement {
     const x2 = b.x + BOX_W / 2;
     const y2 = b.y;
     const midY = (y1 + y2) / 2;
-    svg.appendChild(el('path', { d: `M ${x1} ${y1} C ${x1} ${midY}, ${x2} ${midY}, ${x2} ${y2}`, class: `edge${e.variable ? ' variable' : ''}`, 'marker-end': 'url(#arrow)' }));
-    if (e.kind) {
-      svg.appendChild(el('text', { x: (x1 + x2) / 2 + 4, y: midY - 4, class: 'edge-label' }, e.kind));
+    // A reference built from variables is dashed, to each stage it can
+    // name; the one the defaults pick is drawn bolder.
+    const cls = ['edge', e.variable ? 'variable' : '', e.picked ? 'picked' : ''].filter(Boolean).join(' ');
+    const path = el('path', { d: `M ${x1} ${y1} C ${x1} ${midY}, ${x2} ${midY}, ${x2} ${y2}`, class: cls, 'marker-end': 'url(#arrow)' });
+    if (e.pattern) {
+      path.appendChild(el('title', {}, `${e.kind} ${e.pattern}${e.picked ? ' (picked without build arguments)' : ' (with other build arguments)'}`));
+    }
+    svg.appendChild(path);
+    const label = e.pattern ? `${e.kind} ${e.pattern}` : e.kind;
+    if (label) {
+      svg.appendChild(el('text', { x: (x1 + x2) / 2 + 4, y: midY - 4, class: 'edge-label' }, label));
     }
   }
   for (const p of placed) {

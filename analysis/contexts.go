@@ -1,0 +1,59 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+)
+
+// NamedContext is a named build context the project gives a Dockerfile
+// (Compose additional_contexts, Bake contexts, `--build-context`): BuildKit
+// resolves a reference that names no stage to it before it looks for an
+// image of that name (dockerfile2llb: the stage lookup first, then the
+// named context, then the registry).
+type NamedContext struct {
+	Name   string
+	Value  string // what it names: a folder, docker-image://..., target:...
+	Source string // where it is given, for people: "compose.yaml, service app"
+}
+
+// ResolveIn returns what reference r resolves to when the build is given
+// the named contexts: ResolvesContext, with the context, for a reference
+// the model resolves to an image whose name is one of them, or to a stage
+// whose name is one (BuildKit replaces such a stage by the context);
+// otherwise the model's resolution. Names compare exactly, ":latest" aside, as
+// dockerui's NamedContext looks them up (an upper-case name is no valid
+// context name: BuildKit fails on it).
+func (m *Model) ResolveIn(r StageRef, contexts []NamedContext) (Resolution, NamedContext) {
+	name := ""
+	switch {
+	case r.Resolution == ResolvesImage:
+		name = strings.TrimSuffix(r.Value, ":latest")
+	case r.Resolution == ResolvesStage && r.Target >= 0:
+		st := m.ix.Stage(r.Target)
+		name = st.LowerName()
+	}
+	for _, c := range contexts {
+		if name != "" && c.Name == name {
+			return ResolvesContext, c
+		}
+	}
+	return r.Resolution, NamedContext{}
+}
+
+// ContextHover explains a stage reference at off that resolves to one of
+// the named contexts: what the context names and where it is given.
+func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool) {
+	if len(contexts) == 0 {
+		return HoverInfo{}, false
+	}
+	r, ok := ix.RefAt(off)
+	if !ok {
+		return HoverInfo{}, false
+	}
+	res, c := ix.Model().ResolveIn(r, contexts)
+	if res != ResolvesContext {
+		return HoverInfo{}, false
+	}
+	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
+	return HoverInfo{Span: r.Span, Markdown: md}, true
+}

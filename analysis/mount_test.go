@@ -1,0 +1,185 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/oracle"
+)
+
+// ourMounts reads the mounts of the RUN in text with the one mount reader,
+// in BuildKit's terms, and checks that every span the reader calls exact
+// holds the text it names.
+func ourMounts(t *testing.T, text string) ([]oracle.Mount, bool) {
+	ix := Parse(NewDocument(text))
+	var out []oracle.Mount
+	csvErr := false
+	for i := 0; i < ix.Len(); i++ {
+		n := ix.Node(i)
+		if n.Cmd != "run" {
+			continue
+		}
+		for _, m := range ix.Mounts(n) {
+			if m.Err != nil {
+				csvErr = true
+				continue
+			}
+			get := func(keys ...string) string { v, _ := m.Value(keys...); return v }
+			out = append(out, oracle.Mount{Type: m.Type(), From: get("from"), Source: get("source", "src"), Target: get("target", "dst", "destination"), ID: get("id")})
+			if !m.Exact {
+				continue
+			}
+			for _, f := range m.Fields {
+				for _, tok := range []Token{f.Key, f.Value} {
+					if raw := ix.Doc.Slice(tok.Span); !strings.ContainsAny(raw, "\"'\\") && raw != tok.Value {
+						t.Errorf("%q: span %v holds %q, the field says %q", text, tok.Span, raw, tok.Value)
+					}
+				}
+			}
+		}
+	}
+	return out, csvErr
+}
+
+// mountVariants returns spellings of one --mount value that BuildKit
+// reads differently or the same: quoted at the flag, fields quoted as CSV,
+// spaces after commas, `=` in values, upper-case keys, no type, stray
+// commas and quotes.
+func mountVariants(v string) []string {
+	fields := strings.Split(v, ",")
+	out := []string{
+		`"` + v + `"`,
+		`'` + v + `'`,
+		v + ",",
+		strings.ReplaceAll(v, ",", ",,"),
+		strings.ReplaceAll(v, ",", ", "),
+		strings.ToUpper(v[:1]) + v[1:],
+		v + ",target=/a=b",
+		v + ",id=x=y",
+		`'"` + strings.ReplaceAll(fields[0], `"`, `""`) + `"` + strings.TrimPrefix(v, fields[0]) + `'`,
+		`'` + v + `,"target=/q""x"'`,
+		`'` + v + `,target=/a"b'`,
+		`'` + v + `,"target=/open'`,
+		v + `,"target=/c,d"`,
+		`'` + v + `,"target=/c,d"'`,
+	}
+	var noType []string
+	for _, f := range fields {
+		if !strings.HasPrefix(strings.ToLower(f), "type=") {
+			noType = append(noType, f)
+		}
+	}
+	if len(noType) > 0 && len(noType) < len(fields) {
+		out = append(out, strings.Join(noType, ","))
+	}
+	return out
+}
+
+// TestMountsAgreeWithBuildKit compares the one mount reader with
+// BuildKit's parseMount over every RUN --mount of the corpus and generated
+// variants: the mounts' type, from, source, target and id, and which
+// values BuildKit rejects as CSV.
+func TestMountsAgreeWithBuildKit(t *testing.T) {
+	corpus := sample(t)
+	var values []string
+	for _, text := range corpus {
+		ix := Parse(NewDocument(text))
+		for i := 0; i < ix.Len(); i++ {
+			n := ix.Node(i)
+			if n.Cmd != "run" {
+				continue
+			}
+			for _, f := range n.Flags {
+				if f.Name.Value == "mount" && f.HasValue && !strings.ContainsAny(ix.Doc.Slice(n.Abs(f.Span)), "\r\n\\") {
+					values = append(values, ix.Doc.Slice(n.Abs(f.Span))[len("--mount="):])
+				}
+			}
+		}
+	}
+	slices.Sort(values)
+	values = slices.Compact(values)
+	if len(values) < 50 {
+		t.Fatalf("only %d --mount values in the corpus", len(values))
+	}
+	checked, rejected, variants := 0, 0, 0
+	var diffs []string
+	compare := func(raw string) {
+		text := fmt.Sprintf("RUN --mount=%s true\n", raw)
+		want, wantCSV, err := oracle.Mounts(text)
+		got, gotCSV := ourMounts(t, text)
+		switch {
+		case wantCSV != gotCSV:
+			diffs = append(diffs, fmt.Sprintf("%s: BuildKit's CSV error %v (%v), ours %v", raw, wantCSV, err, gotCSV))
+		case err != nil:
+			rejected++
+		default:
+			checked++
+			if d := cmp.Diff(want, got); d != "" {
+				diffs = append(diffs, fmt.Sprintf("%s (-BuildKit +ours):\n%s", raw, d))
+			}
+		}
+	}
+	for _, v := range values {
+		compare(v)
+		for _, w := range mountVariants(v) {
+			variants++
+			compare(w)
+		}
+	}
+	t.Logf("--mount values: %d from the corpus, %d variants; %d compared field by field, %d rejected by BuildKit (CSV errors agree), %d disagreements",
+		len(values), variants, checked, rejected, len(diffs))
+	for _, d := range diffs[:min(len(diffs), 20)] {
+		t.Error(d)
+	}
+}
+
+// TestReadMountSpans pins the reader's spans and values on the shapes a
+// user types.
+func TestReadMountSpans(t *testing.T) {
+	for _, tc := range []struct {
+		flag string // the --mount flag's value as written
+		want []string
+		err  bool
+	}{
+		{`type=cache,target=/root/.cache`, []string{"type=cache", "target=/root/.cache"}, false},
+		{`"type=bind,from=build"`, []string{"type=bind", "from=build"}, false},
+		{`'"from=a""b",target=/x'`, []string{`from=a"b`, "target=/x"}, false},
+		{`target=/a=b,ro`, []string{"target=/a=b", "ro"}, false},
+		{`'target=/a"b'`, nil, true},
+		{`'"target=/x'`, nil, true},
+	} {
+		text := "RUN --mount=" + tc.flag + " true\n"
+		ix := Parse(NewDocument(text))
+		ms := ix.Mounts(ix.Node(0))
+		if len(ms) != 1 {
+			t.Fatalf("%s: %d mounts", tc.flag, len(ms))
+		}
+		m := ms[0]
+		if (m.Err != nil) != tc.err {
+			t.Errorf("%s: error %v, want one: %v", tc.flag, m.Err, tc.err)
+		}
+		var got []string
+		for _, f := range m.Fields {
+			s := f.Key.Value
+			if f.HasValue {
+				s += "=" + f.Value.Value
+			}
+			got = append(got, s)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" && !tc.err {
+			t.Errorf("%s (-want +got):\n%s", tc.flag, diff)
+		}
+	}
+	// The value of a CSV-quoted field lies inside its quotes.
+	text := "RUN --mount='\"from=build\",target=/x' true\n"
+	ix := Parse(NewDocument(text))
+	m := ix.Mounts(ix.Node(0))[0]
+	f, _ := m.Field("from")
+	if !m.Exact || ix.Doc.Slice(f.Value.Span) != "build" || ix.Doc.Slice(f.Key.Span) != "from" {
+		t.Errorf("exact %v, key %q, value %q", m.Exact, ix.Doc.Slice(f.Key.Span), ix.Doc.Slice(f.Value.Span))
+	}
+}

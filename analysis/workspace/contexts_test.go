@@ -1,0 +1,46 @@
+package workspace
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNamedContexts(t *testing.T) {
+	root := filepath.FromSlash("/p")
+	tests := []struct {
+		file, text string
+		want       []string // name=value@text-at-span>dockerfile
+	}{
+		{"compose.yaml", "services:\n  api:\n    build:\n      context: svc\n      additional_contexts:\n        base: docker-image://alpine:3\n        \"src\": ../src\n  web:\n    build:\n      dockerfile: web.Dockerfile\n      additional_contexts:\n        - tools=target:tools\n        - $SKIP=x\n",
+			[]string{"base=docker-image://alpine:3@base>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile", "tools=target:tools@tools>/p/web.Dockerfile"}},
+		{"docker-bake.hcl", "target \"app\" {\n  context = \"app\"\n  contexts = {\n    deps = \"target:deps\"\n    \"alpine\" = \"docker-image://alpine:3.20\"\n  }\n}\ntarget \"child\" {\n  inherits = [\"app\"]\n  contexts = { more = \"./more\" }\n}\n",
+			[]string{"deps=target:deps@deps>/p/app/Dockerfile", "alpine=docker-image://alpine:3.20@alpine>/p/app/Dockerfile", "more=./more@more>/p/app/Dockerfile"}},
+		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "contexts": {"src": "./src"}}}}`,
+			[]string{"src=./src@src>/p/x.Dockerfile"}},
+		{".github/workflows/ci.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          build-contexts: |\n            deps=docker-image://alpine:3\n            src=../src\n",
+			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
+		{"build.sh", "docker buildx build --build-context deps=docker-image://alpine:3 \\\n  --build-context=src=../src -f svc/Dockerfile .\n",
+			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range NamedContexts(root, filepath.Join(root, tt.file), tt.text) {
+			got = append(got, fmt.Sprintf("%s=%s@%s>%s", c.Name, c.Value, tt.text[c.Span.Start:c.Span.End], filepath.ToSlash(c.Dockerfile)))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.file, diff)
+		}
+	}
+	// The index keeps them by the Dockerfile they go to, and forgets a
+	// removed file's.
+	ix := (&Index{}).clone().Update(filepath.Join(root, "compose.yaml"), tests[0].text)
+	if got := len(ix.ContextsFor(filepath.Join(root, "svc", "Dockerfile"))); got != 2 {
+		t.Errorf("ContextsFor svc/Dockerfile: %d, want 2", got)
+	}
+	if got := len(ix.Remove(filepath.Join(root, "compose.yaml")).ContextsFor(filepath.Join(root, "svc", "Dockerfile"))); got != 0 {
+		t.Errorf("after Remove: %d, want 0", got)
+	}
+}
