@@ -34,7 +34,8 @@ FROM ${BUILDER} AS builder
 FROM alpine
 COPY --from=builder /usr/local/go /usr/local/go
 `,
-	Run: runCopyFromVariable,
+	Run:   runCopyFromVariable,
+	Scope: PerStage,
 })
 
 func runCopyFromVariable(p *Pass) {
@@ -43,7 +44,7 @@ func runCopyFromVariable(p *Pass) {
 	if fe.Pinned() && (!fe.Known || fe.Version.Less(analysis.CopyFromVariableError)) {
 		return
 	}
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesVariable || r.Stage < 0 {
 			continue
 		}

@@ -29,7 +29,8 @@ RUN echo one
 FROM debian AS base-debian
 COPY --from=base-alpine /etc/alpine-release /
 `,
-	Run: runDuplicateStageName,
+	Run:   runDuplicateStageName,
+	Scope: PerStage,
 })
 
 func runDuplicateStageName(p *Pass) {

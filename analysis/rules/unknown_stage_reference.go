@@ -41,7 +41,8 @@ FROM alpine
 COPY --from=builder /app /app
 COPY --from=docker.io/library/busybox:1.36 /bin/busybox /bin/
 `,
-	Run: runUnknownStageReference,
+	Run:   runUnknownStageReference,
+	Scope: PerStage,
 })
 
 // looksLikeImage reports whether a --from value names an image rather
@@ -51,7 +52,7 @@ func looksLikeImage(v string) bool { return strings.ContainsAny(v, "/:@") }
 func runUnknownStageReference(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesImage && r.Value != strings.ToLower(r.Value) {
 			if t := earlierStageNamed(ix, r.Value, r.Stage); t >= 0 {
 				lower := strings.ToLower(r.Value)

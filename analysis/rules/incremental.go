@@ -1,0 +1,361 @@
+package rules
+
+import (
+	"hash/maphash"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Incremental runs. Most rules judge a stage from its own text, the text
+// before the first FROM (global ARGs, directives), the stages it is built
+// on or copies from, the stage names and the settings; those rules declare
+// Scope PerStage. A Cache keeps their findings by stage, under a key that
+// hashes exactly those inputs, so that after an edit only the stages whose
+// key changed run them again. Keys are content hashes, never pointers: the
+// cache pins no text or index, and one run replaces every entry with the
+// current version's, so it holds one version's findings at most. Rules of
+// Scope File (the default) run over the whole file every time.
+
+// Scope says what a rule's findings depend on.
+type Scope int
+
+const (
+	// File: anything in the file; the rule runs on every run.
+	File Scope = iota
+	// PerStage: a finding in stage s depends only on the text of s (with
+	// the comments above its FROM), the text before the first FROM, the
+	// stages s is built on and those its references name (with the stages
+	// they are built on), the stages' names and the configuration; and the
+	// rule reports nothing before the first FROM that depends on a stage.
+	// Such a rule may look only at the stages Pass.wants, and the
+	// instructions before the first FROM.
+	PerStage
+)
+
+// Cache keeps per-stage findings of one document between runs. Keep one
+// per document and drop it with the document. It is safe for concurrent
+// use; the zero value is ready.
+type Cache struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	seeded  bool
+	entries map[uint64]*stageFindings
+}
+
+// stageFindings are the findings of one stage, per PerStage rule that ran
+// (instruction errors first), with spans stored relative to an anchor.
+type stageFindings struct {
+	rules [][]Diagnostic
+	// anchors lists, for every span of every diagnostic in walk order, the
+	// stage it is relative to (-1: absolute, before the first FROM).
+	anchors [][]int
+}
+
+// stageKeys hashes each stage's inputs. A stage holding an ONBUILD that
+// names a stage gets key 0, which is never cached: its findings depend on
+// the stages built on it.
+func (c *Cache) stageKeys(ix *analysis.Index, cfg *Config, starts []int) (keys []uint64, deps [][]int) {
+	if !c.seeded {
+		c.seed, c.seeded = maphash.MakeSeed(), true
+	}
+	stages := ix.Stages()
+	doc := ix.Doc
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	// What every stage depends on.
+	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
+	h.WriteByte(ix.Escape)
+	writeInt(&h, len(stages))
+	for _, st := range stages {
+		h.WriteString(st.Name)
+		h.WriteByte(0)
+	}
+	writeConfig(&h, cfg)
+	global := h.Sum64()
+
+	own := make([]uint64, len(stages))
+	for s := range stages {
+		from := starts[s]
+		if s > 0 {
+			from = stages[s-1].Span.End // the comments above the FROM
+		}
+		end := doc.Len()
+		if s+1 < len(stages) {
+			end = starts[s+1]
+		}
+		h.Reset()
+		h.WriteString(doc.Slice(analysis.Span{Start: from, End: end}))
+		own[s] = h.Sum64()
+	}
+	m := ix.Model()
+	keys = make([]uint64, len(stages))
+	deps = make([][]int, len(stages))
+	for s := range stages {
+		var ds []int
+		chain := func(t int) {
+			for hops := 0; t >= 0 && t < len(stages) && hops <= len(stages) && !slices.Contains(ds, t); hops++ {
+				ds = append(ds, t)
+				t = stages[t].BaseStage
+			}
+		}
+		chain(s)
+		onbuild := false
+		for _, r := range m.StageRefs(s) {
+			if r.Onbuild || r.Instruction < stages[s].First || r.Instruction >= stages[s].End {
+				onbuild = true
+			}
+			chain(r.Target)
+		}
+		slices.Sort(ds)
+		deps[s] = ds
+		if onbuild || hasOnbuild(ix, stages[s]) {
+			continue
+		}
+		h.Reset()
+		writeInt(&h, int(global))
+		writeInt(&h, s)
+		for _, t := range ds {
+			writeInt(&h, t)
+			writeInt(&h, int(own[t]))
+		}
+		keys[s] = h.Sum64() | 1
+	}
+	return keys, deps
+}
+
+// hasOnbuild reports whether stage st holds an ONBUILD trigger: what it
+// means depends on the stages built on st.
+func hasOnbuild(ix *analysis.Index, st analysis.Stage) bool {
+	for i := st.First; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "onbuild" {
+			return true
+		}
+	}
+	return false
+}
+
+func writeInt(h *maphash.Hash, v int) {
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(v >> (8 * i))
+	}
+	h.Write(b[:])
+}
+
+// writeConfig hashes what PerStage rules read of cfg.
+func writeConfig(h *maphash.Hash, cfg *Config) {
+	names := make([]string, 0, len(cfg.Severity))
+	for k := range cfg.Severity {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		h.WriteString(k)
+		h.WriteString("=" + strconv.Itoa(int(cfg.Severity[k])) + ";")
+	}
+	h.WriteByte(0)
+	for _, t := range cfg.Targets {
+		h.WriteString(t)
+		h.WriteByte(0)
+	}
+	h.WriteByte(0)
+	if cfg.Ignore != nil {
+		h.WriteByte(1)
+		for _, p := range cfg.Ignore.Patterns() {
+			h.WriteString(p.String())
+			if p.Exclusion() {
+				h.WriteByte('!')
+			}
+			h.WriteByte(0)
+		}
+	}
+}
+
+// anchorer places spans relative to the stages a finding may point into.
+type anchorer struct {
+	starts []int // FROM offsets
+	ends   []int // where each stage's keyed text ends
+	pre    int   // end of the text before the first FROM
+}
+
+// encode makes d's spans relative to stage s, the preamble or one of
+// deps; ok is false when a span lies elsewhere.
+func (a *anchorer) encode(d Diagnostic, s int, deps []int) (Diagnostic, []int, bool) {
+	var anchors []int
+	ok := true
+	place := func(sp analysis.Span) analysis.Span {
+		if !ok {
+			return sp
+		}
+		if sp.End <= a.pre && sp.Start >= 0 {
+			anchors = append(anchors, -1)
+			return sp
+		}
+		t := sort.SearchInts(a.starts, sp.Start+1) - 1
+		if t < 0 || !slices.Contains(deps, t) || sp.End > a.ends[t] || sp.End < sp.Start {
+			ok = false
+			return sp
+		}
+		anchors = append(anchors, t)
+		return sp.Shift(-a.starts[t])
+	}
+	d = mapSpans(d, place)
+	return d, anchors, ok
+}
+
+// decode places the spans of a stored diagnostic at the stages' current
+// offsets.
+func (a *anchorer) decode(d Diagnostic, anchors []int) Diagnostic {
+	k := 0
+	return mapSpans(d, func(sp analysis.Span) analysis.Span {
+		t := anchors[k]
+		k++
+		if t < 0 {
+			return sp
+		}
+		return sp.Shift(a.starts[t])
+	})
+}
+
+// mapSpans returns d with f applied to every span, in a fixed order,
+// copying what it changes.
+func mapSpans(d Diagnostic, f func(analysis.Span) analysis.Span) Diagnostic {
+	d.Span = f(d.Span)
+	if len(d.Related) > 0 {
+		rel := make([]Related, len(d.Related))
+		for i, r := range d.Related {
+			rel[i] = Related{Span: f(r.Span), Message: r.Message}
+		}
+		d.Related = rel
+	}
+	if len(d.Fixes) > 0 {
+		fixes := make([]Fix, len(d.Fixes))
+		for i, fx := range d.Fixes {
+			edits := make([]analysis.Edit, len(fx.Edits))
+			for j, e := range fx.Edits {
+				edits[j] = analysis.Edit{Span: f(e.Span), Text: e.Text}
+			}
+			fixes[i] = Fix{Title: fx.Title, Edits: edits, Preferred: fx.Preferred}
+		}
+		d.Fixes = fixes
+	}
+	return d
+}
+
+// runCached runs the rules over ix, taking the findings of the stages
+// whose inputs did not change from the cache. Its result equals runFull's.
+func (c *Cache) runCached(rc *runCtx) []Diagnostic {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ix := rc.ix
+	stages := ix.Stages()
+	starts := make([]int, len(stages))
+	for s, st := range stages {
+		starts[s] = st.Span.Start
+	}
+	keys, deps := c.stageKeys(ix, rc.cfg, starts)
+	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
+	for s := range stages {
+		a.ends[s] = ix.Doc.Len()
+		if s+1 < len(stages) {
+			a.ends[s] = starts[s+1]
+		}
+	}
+	want := make([]bool, len(stages))
+	kept := make([]*stageFindings, len(stages))
+	for s, k := range keys {
+		if e, ok := c.entries[k]; ok && k != 0 {
+			kept[s] = e
+		} else {
+			want[s] = true
+		}
+	}
+
+	active := rc.active()
+	bucket := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
+	// fresh[r][b] are rule r's findings in bucket b+1 (0 before the first
+	// FROM), from this run.
+	fresh := make([][][]Diagnostic, len(active)+1)
+	split := func(ds []Diagnostic) [][]Diagnostic {
+		out := make([][]Diagnostic, len(stages)+1)
+		for _, d := range ds {
+			b := bucket(d.Span.Start) + 1
+			out[b] = append(out[b], d)
+		}
+		return out
+	}
+	fresh[0] = split(rc.errors(want))
+	for i, r := range active {
+		if r.perStage() {
+			fresh[i+1] = split(rc.collect(r, want))
+		} else {
+			fresh[i+1] = split(rc.collect(r, nil))
+		}
+	}
+
+	next := make(map[uint64]*stageFindings, len(stages))
+	var out []Diagnostic
+	for b := 0; b <= len(stages); b++ {
+		s := b - 1
+		var list []Diagnostic
+		var store *stageFindings
+		if s >= 0 && want[s] && keys[s] != 0 {
+			store = &stageFindings{}
+		}
+		slot := 0
+		for i := 0; i <= len(active); i++ {
+			perStage := i == 0 || active[i-1].perStage()
+			if !perStage || s < 0 || want[s] {
+				list = append(list, fresh[i][b]...)
+				if perStage && store != nil {
+					var enc []Diagnostic
+					var anchors []int
+					for _, d := range fresh[i][b] {
+						e, an, ok := a.encode(d, s, deps[s])
+						if !ok {
+							store = nil
+							break
+						}
+						enc = append(enc, e)
+						anchors = append(anchors, an...)
+					}
+					if store != nil {
+						store.rules = append(store.rules, enc)
+						store.anchors = append(store.anchors, anchors)
+					}
+				}
+				continue
+			}
+			e := kept[s]
+			an := e.anchors[slot]
+			for _, d := range e.rules[slot] {
+				n := spanCount(d)
+				list = append(list, a.decode(d, an[:n]))
+				an = an[n:]
+			}
+			slot++
+		}
+		if store != nil {
+			next[keys[s]] = store
+		} else if s >= 0 && !want[s] {
+			next[keys[s]] = kept[s]
+		}
+		sortDiagnostics(list)
+		out = append(out, list...)
+	}
+	c.entries = next
+	return dropReplacedErrors(out)
+}
+
+// spanCount returns the number of spans mapSpans visits in d.
+func spanCount(d Diagnostic) int {
+	n := 1 + len(d.Related)
+	for _, f := range d.Fixes {
+		n += len(f.Edits)
+	}
+	return n
+}

@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// editor makes random edits of the kinds people make while typing a
+// Dockerfile.
+type editor struct {
+	rnd *rand.Rand
+}
+
+var stageNameAt = regexp.MustCompile(`(?im)^FROM\s+\S+\s+AS\s+(\S+)`)
+
+func (e *editor) edit(text string) analysis.Edit {
+	r := e.rnd
+	pos := func() int { return r.IntN(len(text) + 1) }
+	lineStart := func(off int) int { return strings.LastIndexByte(text[:off], '\n') + 1 }
+	lineEnd := func(off int) int {
+		if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
+			return off + i
+		}
+		return len(text)
+	}
+	ins := func(at int, s string) analysis.Edit {
+		return analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: s}
+	}
+	chars := []string{"x", "a", " ", "$", "{", "}", "\\", "=", "-", "/", "\"", "A", "1", ":", "#"}
+	switch k := r.IntN(10); {
+	case k < 3 || len(text) == 0: // type a character
+		return ins(pos(), chars[r.IntN(len(chars))])
+	case k == 3: // delete a character or a few
+		at := r.IntN(len(text))
+		return analysis.Edit{Span: analysis.Span{Start: at, End: min(len(text), at+1+r.IntN(3))}}
+	case k == 4: // delete a line
+		at := lineStart(pos())
+		end := min(len(text), lineEnd(at)+1)
+		return analysis.Edit{Span: analysis.Span{Start: at, End: end}}
+	case k == 5: // insert a line
+		lines := []string{"RUN echo $FOO\n", "ARG FOO=1\n", "ENV A=$FOO\n", "WORKDIR app\n", "CMD run\n",
+			"COPY --from=build /x /y\n", "FROM alpine AS extra\n", "FROM build\n", "EXPOSE 80/TCP\n", "maintainer me\n",
+			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n"}
+		return ins(lineStart(pos()), lines[r.IntN(len(lines))])
+	case k == 6: // rename a stage
+		ms := stageNameAt.FindAllStringSubmatchIndex(text, -1)
+		if len(ms) == 0 {
+			return ins(pos(), "x")
+		}
+		m := ms[r.IntN(len(ms))]
+		names := []string{"build", "Build", "base", "runtime", "stage-0", "0x", ""}
+		return analysis.Edit{Span: analysis.Span{Start: m[2], End: m[3]}, Text: names[r.IntN(len(names))]}
+	case k == 7: // an ARG before the first FROM
+		at := 0
+		if i := strings.Index(strings.ToUpper(text), "\nFROM"); i >= 0 {
+			at = i + 1
+		}
+		args := []string{"ARG BASE=alpine\n", "ARG FOO\n", "ARG VERSION=2\n"}
+		return ins(at, args[r.IntN(len(args))])
+	case k == 8: // a directive
+		dirs := []string{"# check=skip=JSONArgsRecommended\n", "# check=skip=all\n", "# check=error=true\n",
+			"# syntax=docker/dockerfile:1.4\n", "# escape=`\n"}
+		return ins(0, dirs[r.IntN(len(dirs))])
+	default: // a `# check=skip=` comment above some line
+		at := lineStart(pos())
+		rules := All()
+		return ins(at, "# check=skip="+rules[r.IntN(len(rules))].Name+"\n")
+	}
+}
+
+// checkIncremental applies edits to text, running the rules with a cache
+// after each one and comparing with a fresh run.
+func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) {
+	t.Helper()
+	e := &editor{rnd: rand.New(rand.NewPCG(seed, 1))}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cached := *cfg
+	cached.Cache = &Cache{}
+	Run(ix, &cached)
+	for i := range edits {
+		ed := e.edit(ix.Doc.Text())
+		doc, err := ix.Doc.Apply(ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, ed)
+		got := Run(ix, &cached)
+		want := Run(analysis.Parse(doc), cfg)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("%s, edit %d (%+v): incremental diagnostics differ (-full +incremental):\n%s\ntext:\n%s", name, i, ed, d, doc.Text())
+		}
+	}
+}
+
+// TestIncrementalEqualsFull edits every corpus file at random (characters,
+// lines, stage names, global ARGs, directives, `# check=skip=` comments):
+// after each edit the incremental run must equal a full run of the new
+// text.
+func TestIncrementalEqualsFull(t *testing.T) {
+	corpus := testgen.Corpus(t)
+	names := make([]string, 0, len(corpus))
+	for n := range corpus {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	edits := 12
+	if testing.Short() {
+		edits = 4
+	}
+	cfg := &Config{Severity: map[string]Severity{}}
+	for i, n := range names {
+		checkIncremental(t, n, corpus[n], cfg, uint64(i), edits)
+	}
+	checkIncremental(t, "generated", testgen.Large(30), &Config{Targets: []string{"stage-3"}}, 99, 60)
+}
+
+// TestIncrementalRunsChangedStages types into one stage of the generated
+// file: the PerStage rules then look at that stage only.
+func TestIncrementalRunsChangedStages(t *testing.T) {
+	text := strings.ReplaceAll(testgen.Large(50), " AS stage-", " as stage-") // FromAsCasing on every stage
+	ix := analysis.Parse(analysis.NewDocument(text))
+	calls := 0
+	orig := FromAsCasing.Local
+	FromAsCasing.Local = func(p *Pass, n analysis.Node) { calls++; orig(p, n) }
+	defer func() { FromAsCasing.Local = orig }()
+	cache := &Cache{}
+	first := Run(ix, &Config{Cache: cache})
+	if calls != 50 || len(first) == 0 {
+		t.Fatalf("first run looked at %d FROMs and found %d, want 50 and some", calls, len(first))
+	}
+	for _, edit := range []struct {
+		after, text string
+		stages      int
+	}{{"FROM stage-19", "x", 2}, {"make build", "s", 4}} {
+		off := strings.Index(ix.Doc.Text(), edit.after) + len(edit.after)
+		e := analysis.Edit{Span: analysis.Span{Start: off, End: off}, Text: edit.text}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		calls = 0
+		got := Run(ix, &Config{Cache: cache})
+		// Stage 20 is built on stage 19 and stage 21 on it; stage 0 is
+		// built on by stages 1 and 2 and copied from by stage 3 through
+		// stage 2.
+		if calls != edit.stages {
+			t.Errorf("after typing %q: the rule ran on %d FROMs, want %d: the edited stage and those whose inputs include it", edit.text, calls, edit.stages)
+		}
+		if d := cmp.Diff(Run(ix, &Config{}), got); d != "" {
+			t.Fatalf("after typing %q: (-full +incremental):\n%s", edit.text, d)
+		}
+	}
+}
+
+// FuzzIncremental applies edits chosen by the fuzzer to a corpus-like file
+// and compares the incremental run with a full one.
+func FuzzIncremental(f *testing.F) {
+	f.Add(testgen.Large(4), uint64(1), uint8(8))
+	f.Add("FROM alpine AS a\nRUN x\nFROM a AS b\nCOPY --from=a / /\n", uint64(2), uint8(8))
+	f.Add("ARG X=1\nFROM $X AS Build\nONBUILD COPY --from=build /a /b\nFROM build\n", uint64(3), uint8(8))
+	f.Fuzz(func(t *testing.T, text string, seed uint64, n uint8) {
+		if len(text) > 1<<14 {
+			return
+		}
+		checkIncremental(t, fmt.Sprintf("seed %d", seed), text, &Config{}, seed, int(n%16))
+	})
+}
