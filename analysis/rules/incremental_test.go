@@ -3,10 +3,13 @@ package rules
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -174,4 +177,57 @@ func FuzzIncremental(f *testing.F) {
 		}
 		checkIncremental(t, fmt.Sprintf("seed %d", seed), text, &Config{}, seed, int(n%16))
 	})
+}
+
+// BenchmarkKeystroke measures the rules after one keystroke typed into a
+// RUN line in the middle of a file, as the server runs them: "full" runs
+// every rule over the file (no cache), "incremental" keeps a Cache from
+// one keystroke to the next. The index update is outside the timer;
+// min-ms is the fastest keystroke (the machine may be shared).
+func BenchmarkKeystroke(b *testing.B) {
+	files := []struct{ name, text string }{
+		{"buildkit-511", ""},
+		{"generated-20k", testgen.Large(1000)},
+		{"generated-100k", testgen.Large(5000)},
+	}
+	if dir, err := testgen.CorpusDir(); err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "moby__buildkit__Dockerfile")); err == nil {
+			files[0].text = string(data)
+		}
+	}
+	for _, f := range files {
+		if f.text == "" {
+			testgen.Missing(b, "the corpus file moby__buildkit__Dockerfile")
+			continue
+		}
+		for _, mode := range []string{"full", "incremental"} {
+			b.Run(f.name+"/"+mode, func(b *testing.B) {
+				ix := analysis.Parse(analysis.NewDocument(f.text))
+				text := ix.Doc.Text()
+				at := len(text) / 2
+				at += strings.Index(text[at:], "\nRUN ") + len("\nRUN ")
+				cfg := &Config{}
+				if mode == "incremental" {
+					cfg.Cache = &Cache{}
+				}
+				Run(ix, cfg)
+				best := time.Hour
+				for b.Loop() {
+					b.StopTimer()
+					e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+					doc, err := ix.Doc.Apply(e)
+					if err != nil {
+						b.Fatal(err)
+					}
+					ix = ix.Update(doc, e)
+					at++
+					b.StartTimer()
+					t := time.Now()
+					Run(ix, cfg)
+					best = min(best, time.Since(t))
+				}
+				b.ReportMetric(float64(best.Nanoseconds())/1e6, "min-ms")
+			})
+		}
+	}
 }

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -98,19 +98,36 @@ func runUnusedStageArg(p *Pass) {
 	ix := p.Index
 	nodes := p.Nodes()
 	stages := ix.Stages()
-	// built[s] lists the stages built on s, directly or not; a stage built
-	// FROM a variable counts as built on every earlier stage.
-	built := make([][]int, len(stages))
+	// The stages built on s, directly or not, are those whose FROM chain
+	// holds s (on[s]) and the later stages built FROM a variable, which
+	// count as built on every earlier stage.
+	on := make([][]int, len(stages))
+	var variable []int
 	for t := range stages {
-		variable := false
 		for _, r := range nodes[stages[t].First].Refs {
-			variable = variable || r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable
-		}
-		for s := range t {
-			if variable || slices.Contains(stageChain(ix, t)[1:], s) {
-				built[s] = append(built[s], t)
+			if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
+				variable = append(variable, t)
+				break
 			}
 		}
+		for _, s := range stageChain(ix, t)[1:] {
+			if s < t {
+				on[s] = append(on[s], t)
+			}
+		}
+	}
+	builtOnReads := func(s int, name string) bool {
+		for _, t := range on[s] {
+			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+				return true
+			}
+		}
+		for _, t := range variable[sort.SearchInts(variable, s+1):] {
+			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+				return true
+			}
+		}
+		return false
 	}
 	for s, st := range stages {
 		for i := st.First + 1; i < st.End; i++ {
@@ -123,11 +140,7 @@ func runUnusedStageArg(p *Pass) {
 				if readByBuildKit(name) || stageReads(nodes[i+1:st.End], name) {
 					continue
 				}
-				inherited := false
-				for _, t := range built[s] {
-					inherited = inherited || stageReads(nodes[stages[t].First+1:stages[t].End], name)
-				}
-				if inherited {
+				if builtOnReads(s, name) {
 					continue
 				}
 				p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "ARG %s is never used: no later instruction of its stage, or of a stage built on it, mentions it, and no RUN follows to read it from the environment", name)
