@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -76,11 +77,14 @@ func (p *Pass) refs() []analysis.StageRef {
 	if p.want == nil {
 		return refs
 	}
+	// refs are in document order, so by instruction.
+	at := func(i int) int { return sort.Search(len(refs), func(k int) bool { return refs[k].Instruction >= i }) }
 	var out []analysis.StageRef
-	for _, r := range refs {
-		if s := p.Index.StageOf(r.Instruction); p.wants(s) {
-			out = append(out, r)
-		}
+	if p.Index.StageCount() > 0 {
+		out = append(out, refs[:at(p.Index.Stage(0).First)]...)
+	}
+	for _, st := range p.wantedStages() {
+		out = append(out, refs[at(st.First):at(st.End)]...)
 	}
 	return out
 }
