@@ -35,15 +35,13 @@ COPY --from=base-alpine /etc/alpine-release /
 
 func runDuplicateStageName(p *Pass) {
 	stages := p.Index.Stages()
-	first := map[string]int{}
-	for _, st := range stages {
+	for _, st := range p.wantedStages() {
 		if st.Name == "" {
 			continue
 		}
 		k := strings.ToLower(st.Name)
-		f, dup := first[k]
-		if !dup {
-			first[k] = st.Index
+		f := p.Index.StagesNamed(k)[0]
+		if f == st.Index {
 			continue
 		}
 		p.Report(Diagnostic{

@@ -44,6 +44,19 @@ type Cache struct {
 	seed    maphash.Seed
 	seeded  bool
 	entries map[uint64]*stageFindings
+	sums    map[summaryKey]any
+}
+
+// summaryKey names a stage summary: its kind and the hash of the stage's
+// text.
+type summaryKey struct {
+	kind string
+	hash uint64
+}
+
+// summaries are the summaries of the last run (prev) and of this one.
+type summaries struct {
+	prev, next map[summaryKey]any
 }
 
 // stageFindings are the findings of one stage, per PerStage rule that ran
@@ -58,7 +71,8 @@ type stageFindings struct {
 // stageKeys hashes each stage's inputs. A stage holding an ONBUILD that
 // names a stage gets key 0, which is never cached: its findings depend on
 // the stages built on it.
-func (c *Cache) stageKeys(ix *analysis.Index, cfg *Config, starts []int) (keys []uint64, deps [][]int) {
+func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int) {
+	ix, cfg := rc.ix, rc.cfg
 	if !c.seeded {
 		c.seed, c.seeded = maphash.MakeSeed(), true
 	}
@@ -66,17 +80,6 @@ func (c *Cache) stageKeys(ix *analysis.Index, cfg *Config, starts []int) (keys [
 	doc := ix.Doc
 	var h maphash.Hash
 	h.SetSeed(c.seed)
-	// What every stage depends on.
-	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
-	h.WriteByte(ix.Escape)
-	writeInt(&h, len(stages))
-	for _, st := range stages {
-		h.WriteString(st.Name)
-		h.WriteByte(0)
-	}
-	writeConfig(&h, cfg)
-	global := h.Sum64()
-
 	own := make([]uint64, len(stages))
 	for s := range stages {
 		from := starts[s]
@@ -88,9 +91,28 @@ func (c *Cache) stageKeys(ix *analysis.Index, cfg *Config, starts []int) (keys [
 			end = starts[s+1]
 		}
 		h.Reset()
+		h.WriteByte(ix.Escape) // the text means something else under another escape
 		h.WriteString(doc.Slice(analysis.Span{Start: from, End: end}))
 		own[s] = h.Sum64()
 	}
+	rc.own = own
+	rc.sums = summaries{prev: c.sums, next: map[summaryKey]any{}}
+	// What every stage depends on.
+	h.Reset()
+	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
+	h.WriteByte(ix.Escape)
+	writeInt(&h, len(stages))
+	for _, st := range stages {
+		h.WriteString(st.Name)
+		h.WriteByte(0)
+	}
+	writeConfig(&h, cfg)
+	// The file facts PerStage rules read.
+	if casingMajority(&Pass{Index: ix, run: rc}) {
+		h.WriteByte(1)
+	}
+	global := h.Sum64()
+
 	m := ix.Model()
 	keys = make([]uint64, len(stages))
 	deps = make([][]int, len(stages))
@@ -257,7 +279,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	for s, st := range stages {
 		starts[s] = st.Span.Start
 	}
-	keys, deps := c.stageKeys(ix, rc.cfg, starts)
+	keys, deps := c.stageKeys(rc, starts)
 	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
 	for s := range stages {
 		a.ends[s] = ix.Doc.Len()
@@ -348,6 +370,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
+	c.sums = rc.sums.next
 	return dropReplacedErrors(out)
 }
 

@@ -23,6 +23,31 @@ type Pass struct {
 	// PerStage rule may skip the others (see incremental.go). The
 	// instructions before the first FROM are always wanted.
 	want []bool
+	run  *runCtx // nil outside Run
+}
+
+// stageSummary returns a small fact about stage s that f computes from
+// its instructions alone; an incremental run keeps it by the hash of the
+// stage's text, so a whole-file rule adds up summaries instead of reading
+// every instruction.
+func (p *Pass) stageSummary(kind string, s int, f func([]analysis.Node) any) any {
+	st := p.Index.Stages()[s]
+	var key summaryKey
+	if p.run != nil && p.run.own != nil {
+		key = summaryKey{kind, p.run.own[s]}
+		if v, ok := p.run.sums.next[key]; ok {
+			return v
+		}
+		if v, ok := p.run.sums.prev[key]; ok {
+			p.run.sums.next[key] = v
+			return v
+		}
+	}
+	v := f(p.nodesIn(st.First, st.End))
+	if p.run != nil && p.run.own != nil {
+		p.run.sums.next[key] = v
+	}
+	return v
 }
 
 // wants reports whether the run needs the findings of stage s (-1: before

@@ -113,6 +113,8 @@ type runCtx struct {
 	restricted *facts // views of the wanted stages
 	file       checkOptions
 	stages     map[int]checkOptions
+	own        []uint64 // hash of each stage's text, in incremental runs
+	sums       summaries
 }
 
 // active returns the rules the run applies, in order.
@@ -149,7 +151,7 @@ func (rc *runCtx) errors(want []bool) []Diagnostic {
 func (rc *runCtx) collect(r *Rule, want []bool) []Diagnostic {
 	ix := rc.ix
 	sev, set := rc.cfg.Severity[r.Name]
-	p := &Pass{Index: ix, Config: rc.cfg, Rule: r, facts: rc.shared, want: want}
+	p := &Pass{Index: ix, Config: rc.cfg, Rule: r, facts: rc.shared, want: want, run: rc}
 	if want != nil {
 		if rc.restricted == nil {
 			rc.restricted = &facts{}
