@@ -66,21 +66,17 @@ func runUnusedGlobalArg(p *Pass) {
 	}
 	first := ix.Stage(0).First
 	used := map[string]bool{}
-	for _, n := range p.Nodes() {
-		switch {
-		case n.Cmd == "from" || n.Index < first:
-			for _, u := range n.Uses {
-				used[u.Name.Value] = true
-			}
-		case n.Cmd == "arg":
-			for _, d := range n.Decls {
-				if !d.HasDefault {
-					used[d.Name.Value] = true // imports the global value
-				}
-			}
+	for _, n := range p.nodesIn(0, first) {
+		for _, u := range n.Uses {
+			used[u.Name.Value] = true
 		}
 	}
-	for _, n := range p.Nodes()[:first] {
+	for s := range ix.StageCount() {
+		for _, name := range p.stageSummary("reads-global-args", s, globalArgReads).([]string) {
+			used[name] = true
+		}
+	}
+	for _, n := range p.nodesIn(0, first) {
 		if n.Cmd != "arg" {
 			continue
 		}
@@ -92,6 +88,27 @@ func runUnusedGlobalArg(p *Pass) {
 			p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "Global ARG %s is never used: no FROM reads it and no stage declares it again with `ARG %s`", name, name)
 		}
 	}
+}
+
+// globalArgReads lists the names a stage's instructions may read from the
+// global ARGs: those its FROM uses and those it declares without a default.
+func globalArgReads(nodes []analysis.Node) any {
+	var out []string
+	for _, n := range nodes {
+		switch n.Cmd {
+		case "from":
+			for _, u := range n.Uses {
+				out = append(out, u.Name.Value)
+			}
+		case "arg":
+			for _, d := range n.Decls {
+				if !d.HasDefault {
+					out = append(out, d.Name.Value) // imports the global value
+				}
+			}
+		}
+	}
+	return out
 }
 
 func runUnusedStageArg(p *Pass) {
