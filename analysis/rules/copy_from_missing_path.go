@@ -186,7 +186,7 @@ func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
 	for k := len(chain) - 1; k >= 0; k-- { // from the bottom stage up
 		st := ix.Stage(chain[k])
 		workdir := "/"
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			switch n.Cmd {
 			case "workdir":
 				if len(n.Args) > 0 && !strings.Contains(n.Args[0].Value, "$") {

@@ -72,7 +72,7 @@ func runFinalStageCopiesContext(p *Pass) {
 	builds := -1 // the first stage that copies the whole context
 	copying := make([]bool, len(stages))
 	for s, st := range stages {
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			if _, ok := copiesWholeContext(n); ok {
 				copying[s] = true
 				if builds < 0 {
@@ -98,7 +98,7 @@ func runFinalStageCopiesContext(p *Pass) {
 		}
 		for _, s := range t.chain {
 			st := stages[s]
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				a, ok := copiesWholeContext(n)
 				if !ok || seen[n.Index] {
 					continue

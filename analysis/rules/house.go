@@ -53,7 +53,7 @@ func runsContainer(p *Pass, stages []int) bool {
 	ix := p.Index
 	for _, s := range stages {
 		st := ix.Stage(s)
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			switch n.Cmd {
 			case "cmd", "entrypoint", "expose", "healthcheck", "user":
 				return true
