@@ -134,7 +134,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int
 		}
 		slices.Sort(ds)
 		deps[s] = ds
-		if onbuild || hasOnbuild(ix, stages[s]) {
+		if onbuild || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
 			continue
 		}
 		h.Reset()
@@ -149,15 +149,17 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int
 	return keys, deps
 }
 
-// hasOnbuild reports whether stage st holds an ONBUILD trigger: what it
-// means depends on the stages built on st.
-func hasOnbuild(ix *analysis.Index, st analysis.Stage) bool {
-	for i := st.First; i < st.End; i++ {
-		if n := ix.Node(i); n.Cmd == "onbuild" {
-			return true
+// hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
+// means depends on the stages built on s.
+func hasOnbuild(p *Pass, s int) bool {
+	return p.stageSummary("onbuild", s, func(nodes []analysis.Node) any {
+		for _, n := range nodes {
+			if n.Cmd == "onbuild" {
+				return true
+			}
 		}
-	}
-	return false
+		return false
+	}).(bool)
 }
 
 func writeInt(h *maphash.Hash, v int) {
