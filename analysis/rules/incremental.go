@@ -44,19 +44,24 @@ type Cache struct {
 	seed    maphash.Seed
 	seeded  bool
 	entries map[uint64]*stageFindings
-	sums    map[summaryKey]any
+	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
 }
 
-// summaryKey names a stage summary: its kind and the hash of the stage's
-// text.
-type summaryKey struct {
-	kind string
-	hash uint64
-}
-
-// summaries are the summaries of the last run (prev) and of this one.
+// summaries are the stage summaries of the last run, by the hash of the
+// stage's text, and those of this run, by stage.
 type summaries struct {
-	prev, next map[summaryKey]any
+	prev  map[uint64]map[string]any
+	stage []map[string]any
+}
+
+// of returns the summaries of stage s, which has text hash h.
+func (m *summaries) of(s int, h uint64) map[string]any {
+	if m.stage[s] == nil {
+		if m.stage[s] = m.prev[h]; m.stage[s] == nil {
+			m.stage[s] = map[string]any{}
+		}
+	}
+	return m.stage[s]
 }
 
 // stageFindings are the findings of one stage, per PerStage rule that ran
@@ -96,7 +101,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int
 		own[s] = h.Sum64()
 	}
 	rc.own = own
-	rc.sums = summaries{prev: c.sums, next: map[summaryKey]any{}}
+	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
@@ -372,7 +377,12 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
-	c.sums = rc.sums.next
+	c.sums = make(map[uint64]map[string]any, len(stages))
+	for s, m := range rc.sums.stage {
+		if m != nil {
+			c.sums[rc.own[s]] = m
+		}
+	}
 	return dropReplacedErrors(out)
 }
 

@@ -32,20 +32,14 @@ type Pass struct {
 // every instruction.
 func (p *Pass) stageSummary(kind string, s int, f func([]analysis.Node) any) any {
 	st := p.Index.Stages()[s]
-	var key summaryKey
-	if p.run != nil && p.run.own != nil {
-		key = summaryKey{kind, p.run.own[s]}
-		if v, ok := p.run.sums.next[key]; ok {
-			return v
-		}
-		if v, ok := p.run.sums.prev[key]; ok {
-			p.run.sums.next[key] = v
-			return v
-		}
+	if p.run == nil || p.run.own == nil {
+		return f(p.nodesIn(st.First, st.End))
 	}
-	v := f(p.nodesIn(st.First, st.End))
-	if p.run != nil && p.run.own != nil {
-		p.run.sums.next[key] = v
+	m := p.run.sums.of(s, p.run.own[s])
+	v, ok := m[kind]
+	if !ok {
+		v = f(p.nodesIn(st.First, st.End))
+		m[kind] = v
 	}
 	return v
 }
