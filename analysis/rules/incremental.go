@@ -45,7 +45,6 @@ type Cache struct {
 	seeded  bool
 	entries map[uint64]*stageFindings
 	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
-	local   map[localKey][]Diagnostic // local rules' findings by instruction text
 }
 
 // summaries are the stage summaries of the last run, by the hash of the
@@ -103,7 +102,6 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int
 	}
 	rc.own = own
 	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
-	rc.local = &localFindings{seed: c.seed, prev: c.local, next: map[localKey][]Diagnostic{}}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
@@ -379,9 +377,6 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
-	// The instructions of the stages that ran: the stage being edited runs
-	// again on its changed instructions only.
-	c.local = rc.local.next
 	c.sums = make(map[uint64]map[string]any, len(stages))
 	for s, m := range rc.sums.stage {
 		if m != nil {

@@ -115,7 +115,6 @@ type runCtx struct {
 	stages     map[int]checkOptions
 	own        []uint64 // hash of each stage's text, in incremental runs
 	sums       summaries
-	local      *localFindings // local rules' findings by instruction, in incremental runs
 }
 
 // active returns the rules the run applies, in order.
