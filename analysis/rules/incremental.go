@@ -305,6 +305,10 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	}
 
 	active := rc.active()
+	look := want // the stages the PerStage rules look at
+	if !slices.Contains(want, false) {
+		look = nil // all of them: the whole file's views serve
+	}
 	bucket := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
 	// fresh[r][b] are rule r's findings in bucket b+1 (0 before the first
 	// FROM), from this run.
@@ -317,10 +321,10 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		}
 		return out
 	}
-	fresh[0] = split(rc.errors(want))
+	fresh[0] = split(rc.errors(look))
 	for i, r := range active {
 		if r.perStage() {
-			fresh[i+1] = split(rc.collect(r, want))
+			fresh[i+1] = split(rc.collect(r, look))
 		} else {
 			fresh[i+1] = split(rc.collect(r, nil))
 		}

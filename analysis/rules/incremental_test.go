@@ -191,6 +191,7 @@ func BenchmarkKeystroke(b *testing.B) {
 		{"buildkit-511", ""},
 		{"generated-20k", testgen.Large(1000)},
 		{"generated-100k", testgen.Large(5000)},
+		{"one-stage-20k", oneStage(10000)},
 	}
 	if dir, err := testgen.CorpusDir(); err == nil {
 		if data, err := os.ReadFile(filepath.Join(dir, "moby__buildkit__Dockerfile")); err == nil {
@@ -234,4 +235,15 @@ func BenchmarkKeystroke(b *testing.B) {
 			})
 		}
 	}
+}
+
+// oneStage returns a file of one stage with 2n instructions on 2n lines,
+// where keeping findings by stage gains nothing.
+func oneStage(n int) string {
+	var b strings.Builder
+	b.WriteString("FROM alpine AS app\n")
+	for i := range n {
+		fmt.Fprintf(&b, "ENV V%d=%d\nRUN echo $V%d\n", i, i, i)
+	}
+	return b.String()
 }
