@@ -64,13 +64,13 @@ func (m *summaries) of(s int, h uint64) map[string]any {
 	return m.stage[s]
 }
 
-// stageFindings are the findings of one stage, per PerStage rule that ran
-// (instruction errors first), with spans stored relative to an anchor.
+// stageFindings are the findings of the PerStage rules (and instruction
+// errors) in one stage, with spans stored relative to an anchor.
 type stageFindings struct {
-	rules [][]Diagnostic
+	diags []Diagnostic
 	// anchors lists, for every span of every diagnostic in walk order, the
 	// stage it is relative to (-1: absolute, before the first FROM).
-	anchors [][]int
+	anchors []int
 }
 
 // stageKeys hashes each stage's inputs. A stage holding an ONBUILD that
@@ -309,73 +309,71 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	if !slices.Contains(want, false) {
 		look = nil // all of them: the whole file's views serve
 	}
-	bucket := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
-	// fresh[r][b] are rule r's findings in bucket b+1 (0 before the first
-	// FROM), from this run.
-	fresh := make([][][]Diagnostic, len(active)+1)
-	split := func(ds []Diagnostic) [][]Diagnostic {
-		out := make([][]Diagnostic, len(stages)+1)
-		for _, d := range ds {
-			b := bucket(d.Span.Start) + 1
-			out[b] = append(out[b], d)
-		}
-		return out
+	// This run's findings by stage (-1: before the first FROM), but for
+	// the PerStage findings of the stages kept from the cache. Within a
+	// stage they are in rule order, then report order: all the sort by
+	// start and rule keeps of an order is that of one rule's findings.
+	type item struct {
+		d        Diagnostic
+		perStage bool
 	}
-	fresh[0] = split(rc.errors(look))
-	for i, r := range active {
+	found := map[int][]item{}
+	add := func(ds []Diagnostic, perStage bool) {
+		for _, d := range ds {
+			s := sort.SearchInts(starts, d.Span.Start+1) - 1
+			if perStage && s >= 0 && !want[s] {
+				continue
+			}
+			found[s] = append(found[s], item{d, perStage})
+		}
+	}
+	add(rc.errors(look), true)
+	for _, r := range active {
 		if r.perStage() {
-			fresh[i+1] = split(rc.collect(r, look))
+			add(rc.collect(r, look), true)
 		} else {
-			fresh[i+1] = split(rc.collect(r, nil))
+			add(rc.collect(r, nil), false)
 		}
 	}
 
 	next := make(map[uint64]*stageFindings, len(stages))
 	var out []Diagnostic
-	for b := 0; b <= len(stages); b++ {
-		s := b - 1
+	for s := -1; s < len(stages); s++ {
+		items := found[s]
 		var list []Diagnostic
-		var store *stageFindings
-		if s >= 0 && want[s] && keys[s] != 0 {
-			store = &stageFindings{}
-		}
-		slot := 0
-		for i := 0; i <= len(active); i++ {
-			perStage := i == 0 || active[i-1].perStage()
-			if !perStage || s < 0 || want[s] {
-				list = append(list, fresh[i][b]...)
-				if perStage && store != nil {
-					var enc []Diagnostic
-					var anchors []int
-					for _, d := range fresh[i][b] {
-						e, an, ok := a.encode(d, s, deps[s])
-						if !ok {
-							store = nil
-							break
-						}
-						enc = append(enc, e)
-						anchors = append(anchors, an...)
-					}
-					if store != nil {
-						store.rules = append(store.rules, enc)
-						store.anchors = append(store.anchors, anchors)
-					}
-				}
-				continue
-			}
+		switch {
+		case s >= 0 && !want[s]:
 			e := kept[s]
-			an := e.anchors[slot]
-			for _, d := range e.rules[slot] {
+			an := e.anchors
+			for _, d := range e.diags {
 				n := spanCount(d)
 				list = append(list, a.decode(d, an[:n]))
 				an = an[n:]
 			}
-			slot++
+			next[keys[s]] = e
+		case s >= 0 && keys[s] != 0:
+			store := &stageFindings{}
+			for _, it := range items {
+				if !it.perStage {
+					continue
+				}
+				e, an, ok := a.encode(it.d, s, deps[s])
+				if !ok {
+					store = nil // a span this key does not place: run it again next time
+					break
+				}
+				store.diags = append(store.diags, e)
+				store.anchors = append(store.anchors, an...)
+			}
+			if store != nil {
+				next[keys[s]] = store
+			}
 		}
-		if store != nil {
-			next[keys[s]] = store
-		} else if s >= 0 && !want[s] {
-			next[keys[s]] = kept[s]
+		if len(list)+len(items) == 0 {
+			continue
+		}
+		for _, it := range items {
+			list = append(list, it.d)
 		}
 		sortDiagnostics(list)
 		out = append(out, list...)
