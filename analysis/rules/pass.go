@@ -44,12 +44,6 @@ func (p *Pass) stageSummary(kind string, s int, f func([]analysis.Node) any) any
 	return v
 }
 
-// wants reports whether the run needs the findings of stage s (-1: before
-// the first FROM).
-func (p *Pass) wants(s int) bool {
-	return p.want == nil || s < 0 || p.want[s]
-}
-
 // eachNode calls f with every instruction before the first FROM and in
 // the wanted stages, in order.
 func (p *Pass) eachNode(f func(analysis.Node)) {
