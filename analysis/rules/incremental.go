@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -233,7 +234,23 @@ func (a *anchorer) encode(d Diagnostic, s int, deps []int) (Diagnostic, []int, b
 		return sp.Shift(-a.starts[t])
 	}
 	d = mapSpans(d, place)
+	detach(&d)
 	return d, anchors, ok
+}
+
+// detach copies the strings of d, which may be slices of the document's
+// text: a kept finding must not pin an old version's text.
+func detach(d *Diagnostic) {
+	d.Message = strings.Clone(d.Message)
+	for i := range d.Related {
+		d.Related[i].Message = strings.Clone(d.Related[i].Message)
+	}
+	for i := range d.Fixes {
+		d.Fixes[i].Title = strings.Clone(d.Fixes[i].Title)
+		for j := range d.Fixes[i].Edits {
+			d.Fixes[i].Edits[j].Text = strings.Clone(d.Fixes[i].Edits[j].Text)
+		}
+	}
 }
 
 // decode places the spans of a stored diagnostic at the stages' current

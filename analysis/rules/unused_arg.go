@@ -98,12 +98,12 @@ func globalArgReads(nodes []analysis.Node) any {
 		switch n.Cmd {
 		case "from":
 			for _, u := range n.Uses {
-				out = append(out, u.Name.Value)
+				out = append(out, strings.Clone(u.Name.Value)) // kept: no slice of the text
 			}
 		case "arg":
 			for _, d := range n.Decls {
 				if !d.HasDefault {
-					out = append(out, d.Name.Value) // imports the global value
+					out = append(out, strings.Clone(d.Name.Value)) // imports the global value
 				}
 			}
 		}
