@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -119,9 +120,18 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	if testing.Short() {
 		edits = 4
 	}
-	cfg := &Config{Severity: map[string]Severity{}}
+	ignore, err := patternmatcher.New([]string{"*.md", "node_modules", "src/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Half the files under settings: severities, targets, a .dockerignore.
+	cfgs := []*Config{{}, {
+		Severity: map[string]Severity{"JSONArgsRecommended": Error, "UndefinedVar": Off, "FromAsCasing": Hint},
+		Targets:  []string{"build", "base"},
+		Ignore:   ignore,
+	}}
 	for i, n := range names {
-		checkIncremental(t, n, corpus[n], cfg, uint64(i), edits)
+		checkIncremental(t, n, corpus[n], cfgs[i%2], uint64(i), edits)
 	}
 	checkIncremental(t, "generated", testgen.Large(30), &Config{Targets: []string{"stage-3"}}, 99, 60)
 }
