@@ -34,8 +34,7 @@ FROM ${BUILDER} AS builder
 FROM alpine
 COPY --from=builder /usr/local/go /usr/local/go
 `,
-	Run:   runCopyFromVariable,
-	Scope: PerStage,
+	Run: runCopyFromVariable,
 })
 
 func runCopyFromVariable(p *Pass) {

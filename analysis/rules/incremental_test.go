@@ -53,7 +53,8 @@ func (e *editor) edit(text string) analysis.Edit {
 	case k == 5: // insert a line
 		lines := []string{"RUN echo $FOO\n", "ARG FOO=1\n", "ENV A=$FOO\n", "WORKDIR app\n", "CMD run\n",
 			"COPY --from=build /x /y\n", "FROM alpine AS extra\n", "FROM build\n", "EXPOSE 80/TCP\n", "maintainer me\n",
-			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n"}
+			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n",
+			"FROM ${BASE} AS img\n", "COPY --from=${BASE} /a /b\n", "COPY --from=0 /a /b\n", "SHELL [\"/bin/sh\"]\n"}
 		return ins(lineStart(pos()), lines[r.IntN(len(lines))])
 	case k == 6: // rename a stage
 		ms := stageNameAt.FindAllStringSubmatchIndex(text, -1)
@@ -260,4 +261,28 @@ func oneStage(n int) string {
 		fmt.Fprintf(&b, "ENV V%d=%d\nRUN echo $V%d\n", i, i, i)
 	}
 	return b.String()
+}
+
+// TestIncrementalReadsOtherStages edits a stage that a finding elsewhere
+// reads without depending on it through a reference: CopyFromVariable's
+// fix names an earlier stage built FROM the same variable, so the rule
+// runs on the whole file every time.
+func TestIncrementalReadsOtherStages(t *testing.T) {
+	text := "ARG IMG=alpine\nFROM alpine AS tools\nRUN echo\nFROM busybox AS app\nCOPY --from=${IMG} /a /b\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	for _, e := range []struct{ old, new string }{{"FROM alpine AS tools", "FROM ${IMG} AS tools"}, {"RUN echo\n", ""}} {
+		off := strings.Index(ix.Doc.Text(), e.old)
+		edit := analysis.Edit{Span: analysis.Span{Start: off, End: off + len(e.old)}, Text: e.new}
+		doc, err := ix.Doc.Apply(edit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, edit)
+		want := Run(analysis.Parse(doc), &Config{})
+		if d := cmp.Diff(want, Run(ix, &Config{Cache: cache})); d != "" {
+			t.Fatalf("after %q -> %q (-full +incremental):\n%s", e.old, e.new, d)
+		}
+	}
 }
