@@ -1,10 +1,10 @@
 package rules
 
 import (
+	"fmt"
 	"hash/maphash"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -176,22 +176,14 @@ func writeInt(h *maphash.Hash, v int) {
 	h.Write(b[:])
 }
 
-// writeConfig hashes what PerStage rules read of cfg.
+// writeConfig hashes what PerStage rules may read of cfg: every setting
+// but the cache and the build context's files (only File rules read
+// those), printed by value, so that a setting added to Config is keyed
+// too; the .dockerignore by its patterns.
 func writeConfig(h *maphash.Hash, cfg *Config) {
-	names := make([]string, 0, len(cfg.Severity))
-	for k := range cfg.Severity {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		h.WriteString(k)
-		h.WriteString("=" + strconv.Itoa(int(cfg.Severity[k])) + ";")
-	}
-	h.WriteByte(0)
-	for _, t := range cfg.Targets {
-		h.WriteString(t)
-		h.WriteByte(0)
-	}
+	rest := *cfg
+	rest.Cache, rest.Ignore, rest.Context = nil, nil, analysis.BuildContext{}
+	fmt.Fprintf(h, "%#v", rest) // fmt prints maps in key order
 	h.WriteByte(0)
 	if cfg.Ignore != nil {
 		h.WriteByte(1)

@@ -286,3 +286,29 @@ func TestIncrementalReadsOtherStages(t *testing.T) {
 		}
 	}
 }
+
+// TestIncrementalSettingsChange runs one cache under changing settings:
+// each run must equal a full run under the settings of the moment.
+func TestIncrementalSettingsChange(t *testing.T) {
+	text := "FROM alpine AS build\nCOPY docs/a.md /x\nCMD run\nFROM build AS app\nEXPOSE 80/TCP\nCMD serve\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	ignore, err := patternmatcher.New([]string{"docs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{}
+	for i, cfg := range []Config{
+		{},
+		{Severity: map[string]Severity{"JSONArgsRecommended": Off}},
+		{Severity: map[string]Severity{"JSONArgsRecommended": Error}},
+		{Ignore: ignore},
+		{Targets: []string{"build"}},
+		{},
+	} {
+		full := Run(ix, &cfg)
+		cfg.Cache = cache
+		if d := cmp.Diff(full, Run(ix, &cfg)); d != "" {
+			t.Fatalf("settings %d: (-full +incremental):\n%s", i, d)
+		}
+	}
+}
