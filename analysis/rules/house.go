@@ -33,9 +33,13 @@ func shippedTargets(p *Pass) []shipped {
 			continue
 		}
 		chain := stageChain(ix, t)
+		inChain := make(map[int]bool, len(chain))
+		for _, s := range chain {
+			inChain[s] = true
+		}
 		b := -1
 		for s := t - 1; s >= 0; s-- {
-			if !slices.Contains(chain, s) {
+			if !inChain[s] {
 				b = s
 				break
 			}

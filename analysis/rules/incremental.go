@@ -74,10 +74,11 @@ type stageFindings struct {
 	anchors []int
 }
 
-// stageKeys hashes each stage's inputs. A stage holding an ONBUILD that
-// names a stage gets key 0, which is never cached: its findings depend on
-// the stages built on it.
-func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int) {
+// stageKeys hashes each stage's inputs, in time linear in the file. A
+// stage holding an ONBUILD, or running one of the stage it is built on,
+// gets key 0, which is never cached: what the trigger means depends on
+// the stages built on its stage.
+func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	ix, cfg := rc.ix, rc.cfg
 	if !c.seeded {
 		c.seed, c.seeded = maphash.MakeSeed(), true
@@ -119,40 +120,61 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64, deps [][]int
 	}
 	global := h.Sum64()
 
+	// chain[t] hashes stage t with the stages it is built on, so that a
+	// key covers a FROM chain in one word (a stage is built on an earlier
+	// one).
+	chain := make([]uint64, len(stages))
+	for t, st := range stages {
+		h.Reset()
+		writeInt(&h, t)
+		writeInt(&h, int(own[t]))
+		if b := st.BaseStage; b >= 0 && b < t {
+			writeInt(&h, int(chain[b]))
+		}
+		chain[t] = h.Sum64()
+	}
 	m := ix.Model()
 	keys = make([]uint64, len(stages))
-	deps = make([][]int, len(stages))
-	for s := range stages {
-		var ds []int
-		chain := func(t int) {
-			for hops := 0; t >= 0 && t < len(stages) && hops <= len(stages) && !slices.Contains(ds, t); hops++ {
-				ds = append(ds, t)
-				t = stages[t].BaseStage
-			}
-		}
-		chain(s)
-		onbuild := false
-		for _, r := range m.StageRefs(s) {
-			if r.Onbuild || r.Instruction < stages[s].First || r.Instruction >= stages[s].End {
-				onbuild = true
-			}
-			chain(r.Target)
-		}
-		slices.Sort(ds)
-		deps[s] = ds
-		if onbuild || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
+	for s, st := range stages {
+		if st.BaseStage >= s || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
 			continue
 		}
 		h.Reset()
 		writeInt(&h, int(global))
-		writeInt(&h, s)
-		for _, t := range ds {
-			writeInt(&h, t)
-			writeInt(&h, int(own[t]))
+		writeInt(&h, int(chain[s]))
+		cacheable := true
+		for _, r := range m.StageRefs(s) {
+			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
+				cacheable = false // an ONBUILD trigger of the stage it is built on
+			}
+			if r.Target >= 0 && r.Target < len(stages) {
+				writeInt(&h, r.Target)
+				writeInt(&h, int(chain[r.Target]))
+			}
 		}
-		keys[s] = h.Sum64() | 1
+		if cacheable {
+			keys[s] = h.Sum64() | 1
+		}
 	}
-	return keys, deps
+	return keys
+}
+
+// depsOf returns the stages stage s depends on, as its key hashes them:
+// its FROM chain, and the stages its references name with their chains.
+func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
+	seen := map[int]bool{}
+	var out []int
+	chain := func(t int) {
+		for ; t >= 0 && t < len(stages) && !seen[t]; t = stages[t].BaseStage {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	chain(s)
+	for _, r := range ix.Model().StageRefs(s) {
+		chain(r.Target)
+	}
+	return out
 }
 
 // hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
@@ -295,7 +317,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	for s, st := range stages {
 		starts[s] = st.Span.Start
 	}
-	keys, deps := c.stageKeys(rc, starts)
+	keys := c.stageKeys(rc, starts)
 	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
 	for s := range stages {
 		a.ends[s] = ix.Doc.Len()
@@ -362,11 +384,15 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 			next[keys[s]] = e
 		case s >= 0 && keys[s] != 0:
 			store := &stageFindings{}
+			var deps []int
 			for _, it := range items {
 				if !it.perStage {
 					continue
 				}
-				e, an, ok := a.encode(it.d, s, deps[s])
+				if deps == nil {
+					deps = depsOf(ix, stages, s)
+				}
+				e, an, ok := a.encode(it.d, s, deps)
 				if !ok {
 					store = nil // a span this key does not place: run it again next time
 					break

@@ -207,6 +207,7 @@ func BenchmarkKeystroke(b *testing.B) {
 		{"generated-20k", testgen.Large(1000)},
 		{"generated-100k", testgen.Large(5000)},
 		{"one-stage-20k", oneStage(10000)},
+		{"chain-of-5000-stages", stageChainFile(5000)},
 	}
 	if dir, err := testgen.CorpusDir(); err == nil {
 		if data, err := os.ReadFile(filepath.Join(dir, "moby__buildkit__Dockerfile")); err == nil {
@@ -311,4 +312,15 @@ func TestIncrementalSettingsChange(t *testing.T) {
 			t.Fatalf("settings %d: (-full +incremental):\n%s", i, d)
 		}
 	}
+}
+
+// stageChainFile returns a file of n stages, each built on the one before:
+// every stage depends on all earlier ones.
+func stageChainFile(n int) string {
+	var b strings.Builder
+	b.WriteString("FROM alpine AS s0\nRUN make\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "FROM s%d AS s%d\nRUN make\n", i-1, i)
+	}
+	return b.String()
 }

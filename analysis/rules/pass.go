@@ -74,11 +74,17 @@ func (p *Pass) wantedStages() []analysis.Stage {
 	if p.want == nil {
 		return all
 	}
-	var out []analysis.Stage
+	if p.facts != nil && p.facts.wanted != nil {
+		return p.facts.wanted
+	}
+	out := []analysis.Stage{}
 	for s, st := range all {
 		if p.want[s] {
 			out = append(out, st)
 		}
+	}
+	if p.facts != nil {
+		p.facts.wanted = out
 	}
 	return out
 }
@@ -120,6 +126,8 @@ type facts struct {
 	nodes []analysis.Node
 	byCmd map[string][]analysis.Node
 	slots [][]int // instruction numbers by cmdSlot
+	// wanted are the stages a run that wants some only looks at.
+	wanted []analysis.Stage
 }
 
 // Nodes returns every instruction in place, in order, whatever the stages

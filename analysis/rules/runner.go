@@ -135,7 +135,7 @@ func (rc *runCtx) active() []*Rule {
 // errors returns the instruction errors of the instructions before the
 // first FROM and in the stages want holds (every one when want is nil).
 func (rc *runCtx) errors(want []bool) []Diagnostic {
-	p := &Pass{Index: rc.ix, facts: rc.shared, want: want}
+	p := &Pass{Index: rc.ix, facts: rc.factsFor(want), want: want}
 	var out []Diagnostic
 	p.eachNode(func(n analysis.Node) {
 		for _, e := range n.Errors {
@@ -151,13 +151,7 @@ func (rc *runCtx) errors(want []bool) []Diagnostic {
 func (rc *runCtx) collect(r *Rule, want []bool) []Diagnostic {
 	ix := rc.ix
 	sev, set := rc.cfg.Severity[r.Name]
-	p := &Pass{Index: ix, Config: rc.cfg, Rule: r, facts: rc.shared, want: want, run: rc}
-	if want != nil {
-		if rc.restricted == nil {
-			rc.restricted = &facts{}
-		}
-		p.facts = rc.restricted
-	}
+	p := &Pass{Index: ix, Config: rc.cfg, Rule: r, facts: rc.factsFor(want), want: want, run: rc}
 	if r.Local != nil {
 		runLocal(p)
 	} else {
@@ -180,6 +174,18 @@ func (rc *runCtx) collect(r *Rule, want []bool) []Diagnostic {
 		out = append(out, d)
 	}
 	return out
+}
+
+// factsFor returns the views of a pass that looks at the stages want
+// holds (every one when nil).
+func (rc *runCtx) factsFor(want []bool) *facts {
+	if want == nil {
+		return rc.shared
+	}
+	if rc.restricted == nil {
+		rc.restricted = &facts{}
+	}
+	return rc.restricted
 }
 
 // stageCheck reads the `# check=` comment above stage s's FROM: BuildKit

@@ -115,29 +115,32 @@ func runUnusedStageArg(p *Pass) {
 	ix := p.Index
 	nodes := p.Nodes()
 	stages := ix.Stages()
-	// The stages built on s, directly or not, are those whose FROM chain
-	// holds s (on[s]) and the later stages built FROM a variable, which
-	// count as built on every earlier stage.
-	on := make([][]int, len(stages))
+	// The stages built on s, directly or not, are those below it in the
+	// tree of FROMs (a stage is built on an earlier one), and the later
+	// stages built FROM a variable, which count as built on every earlier
+	// stage. The search stops at the first that reads the name.
+	children := make([][]int, len(stages))
 	var variable []int
-	for t := range stages {
-		for _, r := range nodes[stages[t].First].Refs {
+	for t, st := range stages {
+		for _, r := range nodes[st.First].Refs {
 			if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
 				variable = append(variable, t)
 				break
 			}
 		}
-		for _, s := range stageChain(ix, t)[1:] {
-			if s < t {
-				on[s] = append(on[s], t)
-			}
+		if b := st.BaseStage; b >= 0 && b < t {
+			children[b] = append(children[b], t)
 		}
 	}
 	builtOnReads := func(s int, name string) bool {
-		for _, t := range on[s] {
+		below := append([]int(nil), children[s]...)
+		for len(below) > 0 {
+			t := below[len(below)-1]
+			below = below[:len(below)-1]
 			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
 				return true
 			}
+			below = append(below, children[t]...)
 		}
 		for _, t := range variable[sort.SearchInts(variable, s+1):] {
 			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
