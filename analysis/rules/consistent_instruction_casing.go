@@ -22,7 +22,8 @@ run echo hello
 	Good: `FROM alpine
 RUN echo hello
 `,
-	Run: runConsistentInstructionCasing,
+	Run:   runConsistentInstructionCasing,
+	Scope: PerStage, // the majority is a file fact (see casingMajority)
 })
 
 func runConsistentInstructionCasing(p *Pass) {
@@ -30,26 +31,46 @@ func runConsistentInstructionCasing(p *Pass) {
 	if ix.StageCount() == 0 {
 		return
 	}
-	nodes := p.Nodes()[ix.Stage(0).First:]
-	class := make([]byte, len(nodes))
-	lower, upper := 0, 0
-	for i, n := range nodes {
-		if analysis.LookupInstruction(n.Cmd) == nil {
-			continue // an unknown instruction: BuildKit lints nothing past it
-		}
-		class[i] = casing(n.Keyword.Value)
-		switch class[i] {
-		case 'l':
-			lower++
-		case 'u':
-			upper++
+	majorityLower := casingMajority(p)
+	for _, st := range p.wantedStages() {
+		for _, n := range p.nodesIn(st.First, st.End) {
+			reportCasing(p, n, majorityLower)
 		}
 	}
-	majorityLower := lower > upper
-	for i, n := range nodes {
+}
+
+// casingMajority reports whether most instructions after the first FROM
+// are in lower case, adding up a summary per stage.
+func casingMajority(p *Pass) bool {
+	lower, upper := 0, 0
+	for s := range p.Index.StageCount() {
+		c := p.stageSummary("casing", s, func(nodes []analysis.Node) any {
+			var c [2]int
+			for _, n := range nodes {
+				if analysis.LookupInstruction(n.Cmd) == nil {
+					continue // unknown: not counted
+				}
+				switch casing(n.Keyword.Value) {
+				case 'l':
+					c[0]++
+				case 'u':
+					c[1]++
+				}
+			}
+			return c
+		}).([2]int)
+		lower += c[0]
+		upper += c[1]
+	}
+	return lower > upper
+}
+
+func reportCasing(p *Pass, n analysis.Node, majorityLower bool) {
+	{
 		k := n.Keyword.Value
-		if class[i] == 0 || (majorityLower && class[i] == 'l') || (!majorityLower && class[i] == 'u') {
-			continue
+		class := casing(k)
+		if analysis.LookupInstruction(n.Cmd) == nil || (majorityLower && class == 'l') || (!majorityLower && class == 'u') {
+			return // unknown instructions are not judged; the majority is kept
 		}
 		want, casing := strings.ToUpper(k), "uppercase"
 		if majorityLower {

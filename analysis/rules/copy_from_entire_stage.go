@@ -33,13 +33,14 @@ RUN go build -o /out/app .
 FROM alpine
 COPY --from=build /out/app /usr/local/bin/app
 `,
-	Run: runCopyFromEntireStage,
+	Run:   runCopyFromEntireStage,
+	Scope: PerStage,
 })
 
 func runCopyFromEntireStage(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if r.Kind != analysis.RefCopyFrom || r.Target < 0 || r.Target >= len(stages) {
 			continue
 		}
@@ -68,7 +69,7 @@ func wholeIsArtifact(p *Pass, s int) bool {
 	if strings.EqualFold(stages[chain[len(chain)-1]].Base, "scratch") {
 		return true
 	}
-	for _, n := range p.Nodes()[stages[s].First+1 : stages[s].End] {
+	for _, n := range p.nodesIn(stages[s].First+1, stages[s].End) {
 		if n.Cmd != "arg" {
 			return false
 		}

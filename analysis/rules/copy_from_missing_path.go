@@ -199,7 +199,7 @@ func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
 	m := ix.Model()
 	for k := len(chain) - 1; k >= 0; k-- { // from the bottom stage up
 		st := ix.Stage(chain[k])
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			// The working directory from the build model, an image's taken
 			// as "/"; one a variable the model does not know decides may be
 			// anywhere.

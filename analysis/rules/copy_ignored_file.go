@@ -22,7 +22,8 @@ COPY README.md /docs/
 FROM alpine
 COPY src/ /src/
 `,
-	Run: runCopyIgnoredFile,
+	Run:   runCopyIgnoredFile,
+	Scope: PerStage,
 })
 
 func runCopyIgnoredFile(p *Pass) {

@@ -126,7 +126,7 @@ func BenchmarkRule(b *testing.B) {
 			for b.Loop() {
 				p := &Pass{Index: ix, Config: &Config{}, Rule: r}
 				if r.Local != nil {
-					runLocal(p, nil)
+					runLocal(p)
 				} else {
 					r.Run(p)
 				}

@@ -29,20 +29,19 @@ RUN echo one
 FROM debian AS base-debian
 COPY --from=base-alpine /etc/alpine-release /
 `,
-	Run: runDuplicateStageName,
+	Run:   runDuplicateStageName,
+	Scope: PerStage,
 })
 
 func runDuplicateStageName(p *Pass) {
 	stages := p.Index.Stages()
-	first := map[string]int{}
-	for _, st := range stages {
+	for _, st := range p.wantedStages() {
 		if st.Name == "" {
 			continue
 		}
 		k := strings.ToLower(st.Name)
-		f, dup := first[k]
-		if !dup {
-			first[k] = st.Index
+		f := p.Index.StagesNamed(k)[0]
+		if f == st.Index {
 			continue
 		}
 		p.Report(Diagnostic{

@@ -55,14 +55,13 @@ func stageChain(ix *analysis.Index, s int) []int {
 	return out
 }
 
-// stagesWith returns, for each stage, whether it holds an instruction cmd.
-func stagesWith(p *Pass, cmd string) []bool {
-	ix := p.Index
-	out := make([]bool, ix.StageCount())
-	for _, n := range p.NodesOf(cmd) {
-		if s := ix.StageOf(n.Index); s >= 0 {
-			out[s] = true
+// stageHas reports whether stage s holds an instruction cmd.
+func stageHas(p *Pass, s int, cmd string) bool {
+	st := p.Index.Stage(s)
+	for i := st.First; i < st.End; i++ {
+		if p.Index.Node(i).Cmd == cmd {
+			return true
 		}
 	}
-	return out
+	return false
 }

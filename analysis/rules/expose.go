@@ -59,6 +59,7 @@ EXPOSE 53/UDP
 	Good: `FROM alpine
 EXPOSE 53/udp
 `,
+	Scope: PerStage,
 	Run: func(p *Pass) {
 		exposePorts(p, func(n analysis.Node, e exposePort) {
 			if e.proto == strings.ToLower(e.proto) {
@@ -87,6 +88,7 @@ EXPOSE 127.0.0.1:8080:80
 	Good: `FROM alpine
 EXPOSE 80
 `,
+	Scope: PerStage,
 	Run: func(p *Pass) {
 		exposePorts(p, func(n analysis.Node, e exposePort) {
 			if e.ip == "" && e.host == "" {

@@ -54,7 +54,7 @@ func runFinalStageBuildTools(p *Pass) {
 	for _, t := range shippedTargets(p) {
 		for _, s := range t.chain {
 			st := ix.Stage(s)
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				if n.Cmd != "run" || seen[n.Index] {
 					continue
 				}

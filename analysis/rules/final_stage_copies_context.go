@@ -71,14 +71,17 @@ func runFinalStageCopiesContext(p *Pass) {
 	stages := ix.Stages()
 	builds := -1 // the first stage that copies the whole context
 	copying := make([]bool, len(stages))
-	for s, st := range stages {
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
-			if _, ok := copiesWholeContext(n); ok {
-				copying[s] = true
-				if builds < 0 {
-					builds = s
+	for s := range stages {
+		copying[s] = p.stageSummary("copies-context", s, func(nodes []analysis.Node) any {
+			for _, n := range nodes[1:] {
+				if _, ok := copiesWholeContext(n); ok {
+					return true
 				}
 			}
+			return false
+		}).(bool)
+		if copying[s] && builds < 0 {
+			builds = s
 		}
 	}
 	if builds < 0 {
@@ -98,7 +101,7 @@ func runFinalStageCopiesContext(p *Pass) {
 		}
 		for _, s := range t.chain {
 			st := stages[s]
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				a, ok := copiesWholeContext(n)
 				if !ok || seen[n.Index] {
 					continue

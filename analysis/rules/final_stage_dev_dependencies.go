@@ -152,7 +152,7 @@ func runFinalStageDevDependencies(p *Pass) {
 	for _, t := range shippedTargets(p) {
 		for _, s := range t.chain {
 			st := ix.Stage(s)
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				if n.Cmd != "run" || seen[n.Index] {
 					continue
 				}

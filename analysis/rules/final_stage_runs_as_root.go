@@ -46,7 +46,7 @@ func runFinalStageRunsAsRoot(p *Pass) {
 		user := false
 		for _, s := range t.chain {
 			st := ix.Stage(s)
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				user = user || n.Cmd == "user"
 			}
 		}

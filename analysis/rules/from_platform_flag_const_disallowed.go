@@ -18,7 +18,8 @@ is deliberate.`,
 `,
 	Good: `FROM --platform=$BUILDPLATFORM golang:1.23 AS build
 `,
-	Run: runFromPlatformFlagConstDisallowed,
+	Run:   runFromPlatformFlagConstDisallowed,
+	Scope: PerStage,
 })
 
 var knownOS = map[string]bool{"linux": true, "windows": true, "darwin": true, "freebsd": true, "netbsd": true, "openbsd": true, "solaris": true, "illumos": true, "aix": true, "android": true, "ios": true, "js": true, "wasip1": true, "plan9": true, "dragonfly": true}
@@ -27,7 +28,7 @@ var archAliases = map[string]string{"x86_64": "amd64", "x86-64": "amd64", "aarch
 
 func runFromPlatformFlagConstDisallowed(p *Pass) {
 	ix := p.Index
-	for _, st := range ix.Stages() {
+	for _, st := range p.wantedStages() {
 		n := ix.Node(st.First)
 		f := n.Flag("platform")
 		if f == nil || f.Value.Value == "" || strings.Contains(f.Value.Value, "$") {

@@ -34,7 +34,8 @@ COPY --parents ./src/*/go.mod /app/
 FROM alpine
 COPY --parents ./src/*/go.mod /app/
 `,
-	Run: runFrontendFeatureUnavailable,
+	Run:   runFrontendFeatureUnavailable,
+	Scope: PerStage,
 })
 
 func runFrontendFeatureUnavailable(p *Pass) {
@@ -73,7 +74,7 @@ func runFrontendFeatureUnavailable(p *Pass) {
 	}
 	form := func(name string) *analysis.Feature { return analysis.LookupFeature(name, "") }
 	heredoc, onbuild, chmod, secretEnv := form(analysis.FeatureHeredoc), form(analysis.FeatureOnbuildFrom), form(analysis.FeatureChmodSymbolic), form(analysis.FeatureSecretEnv)
-	for _, n := range p.Nodes() {
+	p.eachNode(func(n analysis.Node) {
 		for _, f := range n.Flags {
 			feat := analysis.LookupFeature(n.Cmd, f.Name.Value)
 			if !fe.Has(feat) {
@@ -104,7 +105,7 @@ func runFrontendFeatureUnavailable(p *Pass) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // symbolicMode reports whether a --chmod value is in symbolic notation

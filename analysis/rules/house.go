@@ -33,9 +33,13 @@ func shippedTargets(p *Pass) []shipped {
 			continue
 		}
 		chain := stageChain(ix, t)
+		inChain := make(map[int]bool, len(chain))
+		for _, s := range chain {
+			inChain[s] = true
+		}
 		b := -1
 		for s := t - 1; s >= 0; s-- {
-			if !slices.Contains(chain, s) {
+			if !inChain[s] {
 				b = s
 				break
 			}
@@ -53,7 +57,7 @@ func runsContainer(p *Pass, stages []int) bool {
 	ix := p.Index
 	for _, s := range stages {
 		st := ix.Stage(s)
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			switch n.Cmd {
 			case "cmd", "entrypoint", "expose", "healthcheck", "user":
 				return true

@@ -22,7 +22,8 @@ FROM alpine:${TAG}
 	Good: `ARG TAG=3.20
 FROM alpine:${TAG}
 `,
-	Run: runInvalidDefaultArgInFrom,
+	Run:   runInvalidDefaultArgInFrom,
+	Scope: PerStage,
 })
 
 // imageRef is the grammar of a normalizable image reference: an optional
@@ -35,7 +36,7 @@ func runInvalidDefaultArgInFrom(p *Pass) {
 	ix := p.Index
 	lex := shell.NewLex(rune(ix.Escape))
 	valid := map[string]bool{}
-	for _, st := range ix.Stages() {
+	for _, st := range p.wantedStages() {
 		if !strings.Contains(st.Base, "$") {
 			continue
 		}

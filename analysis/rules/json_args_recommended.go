@@ -23,18 +23,18 @@ CMD nginx -g "daemon off;"
 	Good: `FROM alpine
 CMD ["nginx", "-g", "daemon off;"]
 `,
-	Run: runJSONArgsRecommended,
+	Run:   runJSONArgsRecommended,
+	Scope: PerStage,
 })
 
 func runJSONArgsRecommended(p *Pass) {
 	ix := p.Index
-	hasShell := stagesWith(p, "shell")
 	for _, n := range p.NodesOf("cmd", "entrypoint") {
 		s := ix.StageOf(n.Index)
 		if n.JSON || len(n.Args) == 0 || s < 0 {
 			continue
 		}
-		if shellBefore(p, s, n.Index, hasShell) {
+		if shellBefore(p, s, n.Index) {
 			continue
 		}
 		p.Reportf(argsSpan(n), jsonFix(p, n), "JSON arguments recommended for %s to prevent unintended behavior related to OS signals", strings.ToUpper(n.Cmd))
@@ -43,17 +43,14 @@ func runJSONArgsRecommended(p *Pass) {
 
 // shellBefore reports whether a SHELL is set before instruction i of stage
 // s: earlier in the stage, or in a stage it is built FROM.
-func shellBefore(p *Pass, s, i int, hasShell []bool) bool {
+func shellBefore(p *Pass, s, i int) bool {
 	chain := stageChain(p.Index, s)
 	for _, b := range chain[1:] {
-		if hasShell[b] {
+		if stageHas(p, b, "shell") {
 			return true
 		}
 	}
-	if !hasShell[s] {
-		return false
-	}
-	for _, n := range p.Nodes()[p.Index.Stage(s).First:i] {
+	for _, n := range p.nodesIn(p.Index.Stage(s).First, i) {
 		if n.Cmd == "shell" {
 			return true
 		}

@@ -22,7 +22,8 @@ CMD ["echo", "two"]
 	Good: `FROM alpine
 CMD ["echo", "two"]
 `,
-	Run: runMultipleInstructionsDisallowed,
+	Run:   runMultipleInstructionsDisallowed,
+	Scope: PerStage,
 })
 
 func runMultipleInstructionsDisallowed(p *Pass) {

@@ -29,12 +29,13 @@ RUN go build -o /app .
 FROM alpine
 COPY --from=build /app /app
 `,
-	Run: runNumericStageReference,
+	Run:   runNumericStageReference,
+	Scope: PerStage,
 })
 
 func runNumericStageReference(p *Pass) {
 	ix := p.Index
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if !r.Numeric || r.Kind == analysis.RefFrom {
 			continue
 		}

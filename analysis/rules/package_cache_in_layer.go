@@ -75,7 +75,7 @@ func runPackageCacheInLayer(p *Pass) {
 		for _, s := range chain {
 			st := ix.Stage(s)
 			user := false
-			for _, n := range p.Nodes()[st.First+1 : st.End] {
+			for _, n := range p.nodesIn(st.First+1, st.End) {
 				if n.Cmd == "user" {
 					user = true
 				}

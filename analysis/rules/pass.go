@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -18,6 +19,105 @@ type Pass struct {
 	Rule   *Rule
 	out    []Diagnostic
 	facts  *facts
+	// want, when set, holds the stages whose findings the run needs: a
+	// PerStage rule may skip the others (see incremental.go). The
+	// instructions before the first FROM are always wanted.
+	want []bool
+	run  *runCtx // nil outside Run
+}
+
+// stageSummary returns a small fact about stage s that f computes from
+// its instructions alone; an incremental run keeps it by the hash of the
+// stage's text, so a whole-file rule adds up summaries instead of reading
+// every instruction.
+func (p *Pass) stageSummary(kind string, s int, f func([]analysis.Node) any) any {
+	st := p.Index.Stages()[s]
+	if p.run == nil || p.run.own == nil {
+		return f(p.nodesIn(st.First, st.End))
+	}
+	m := p.run.sums.of(s, p.run.own[s])
+	v, ok := m[kind]
+	if !ok {
+		v = f(p.nodesIn(st.First, st.End))
+		m[kind] = v
+	}
+	return v
+}
+
+// eachNode calls f with every instruction before the first FROM and in
+// the wanted stages, in order.
+func (p *Pass) eachNode(f func(analysis.Node)) {
+	ix := p.Index
+	if p.want == nil {
+		for _, n := range p.Nodes() {
+			f(n)
+		}
+		return
+	}
+	end := ix.Len()
+	if ix.StageCount() > 0 {
+		end = ix.Stage(0).First
+	}
+	for i := 0; i < end; i++ {
+		f(ix.Node(i))
+	}
+	for _, st := range p.wantedStages() {
+		for i := st.First; i < st.End; i++ {
+			f(ix.Node(i))
+		}
+	}
+}
+
+// wantedStages returns the stages the run needs, in order.
+func (p *Pass) wantedStages() []analysis.Stage {
+	all := p.Index.Stages()
+	if p.want == nil {
+		return all
+	}
+	if p.facts != nil && p.facts.wanted != nil {
+		return p.facts.wanted
+	}
+	out := []analysis.Stage{}
+	for s, st := range all {
+		if p.want[s] {
+			out = append(out, st)
+		}
+	}
+	if p.facts != nil {
+		p.facts.wanted = out
+	}
+	return out
+}
+
+// refs returns the stage references of the instructions before the first
+// FROM and of the wanted stages, in document order.
+func (p *Pass) refs() []analysis.StageRef {
+	refs := p.Index.Refs()
+	if p.want == nil {
+		return refs
+	}
+	// refs are in document order, so by instruction.
+	at := func(i int) int { return sort.Search(len(refs), func(k int) bool { return refs[k].Instruction >= i }) }
+	var out []analysis.StageRef
+	if p.Index.StageCount() > 0 {
+		out = append(out, refs[:at(p.Index.Stage(0).First)]...)
+	}
+	for _, st := range p.wantedStages() {
+		out = append(out, refs[at(st.First):at(st.End)]...)
+	}
+	return out
+}
+
+// nodesIn returns instructions [first, end).
+func (p *Pass) nodesIn(first, end int) []analysis.Node {
+	if p.facts != nil && p.facts.nodes != nil && p.want == nil {
+		return p.facts.nodes[first:end]
+	}
+	out := make([]analysis.Node, 0, end-first)
+	for i := first; i < end; i++ {
+		out = append(out, p.Index.Node(i))
+	}
+	return out
 }
 
 // facts are views of the index that several rules need, computed once per
@@ -26,17 +126,28 @@ type facts struct {
 	nodes []analysis.Node
 	byCmd map[string][]analysis.Node
 	slots [][]int // instruction numbers by cmdSlot
+	// wanted are the stages a run that wants some only looks at.
+	wanted []analysis.Stage
 }
 
-// Nodes returns every instruction in place, in order.
+// Nodes returns every instruction in place, in order, whatever the stages
+// wanted.
 func (p *Pass) Nodes() []analysis.Node {
+	if p.want != nil {
+		full := &Pass{Index: p.Index}
+		return full.Nodes()
+	}
 	p.ensureFacts()
 	return p.facts.nodes
 }
 
-// NodesOf returns the instructions whose keyword is cmd (lower case). The
-// slice is shared: do not change it.
+// NodesOf returns the instructions whose keyword is cmd (lower case),
+// before the first FROM and in the wanted stages. The slice is shared: do
+// not change it.
 func (p *Pass) NodesOf(cmds ...string) []analysis.Node {
+	if p.want != nil {
+		return p.wantedNodesOf(cmds)
+	}
 	p.ensureFacts()
 	key := strings.Join(cmds, " ")
 	if out, ok := p.facts.byCmd[key]; ok {
@@ -55,6 +166,28 @@ func (p *Pass) NodesOf(cmds ...string) []analysis.Node {
 			out = append(out, n)
 		}
 	}
+	p.facts.byCmd[key] = out
+	return out
+}
+
+// wantedNodesOf is NodesOf for a run that wants some stages only.
+func (p *Pass) wantedNodesOf(cmds []string) []analysis.Node {
+	if p.facts == nil {
+		p.facts = &facts{}
+	}
+	if p.facts.byCmd == nil {
+		p.facts.byCmd = map[string][]analysis.Node{}
+	}
+	key := strings.Join(cmds, " ")
+	if out, ok := p.facts.byCmd[key]; ok {
+		return out
+	}
+	out := []analysis.Node{}
+	p.eachNode(func(n analysis.Node) {
+		if slices.Contains(cmds, n.Cmd) {
+			out = append(out, n)
+		}
+	})
 	p.facts.byCmd[key] = out
 	return out
 }

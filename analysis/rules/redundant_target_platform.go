@@ -18,13 +18,14 @@ useful one, for cross-compiling.) The fix removes the flag.`,
 `,
 	Good: `FROM alpine
 `,
-	Run: runRedundantTargetPlatform,
+	Run:   runRedundantTargetPlatform,
+	Scope: PerStage,
 })
 
 func runRedundantTargetPlatform(p *Pass) {
 	ix := p.Index
 	var env shell.EnvGetter
-	for _, st := range ix.Stages() {
+	for _, st := range p.wantedStages() {
 		n := ix.Node(st.First)
 		f := n.Flag("platform")
 		if f == nil || !strings.Contains(f.Value.Value, "TARGETPLATFORM") {

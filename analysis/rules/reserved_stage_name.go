@@ -19,11 +19,12 @@ RUN echo hello
 	Good: `FROM alpine AS base
 RUN echo hello
 `,
-	Run: runReservedStageName,
+	Run:   runReservedStageName,
+	Scope: PerStage,
 })
 
 func runReservedStageName(p *Pass) {
-	for _, st := range p.Index.Stages() {
+	for _, st := range p.wantedStages() {
 		switch n := strings.ToLower(st.Name); n {
 		case "scratch", "context":
 			p.Report(Diagnostic{Span: st.NameSpan, Message: fmt.Sprintf("Stage name should not use the same name as reserved stage %q", n)})

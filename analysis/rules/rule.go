@@ -107,7 +107,13 @@ type Rule struct {
 	// UsedBy is, for a rule with Use, the compose.yaml of the examples:
 	// it names what Bad lacks and Good has.
 	UsedBy string
+	// Scope says what the findings depend on, for incremental runs; a
+	// local rule is PerStage.
+	Scope Scope
 }
+
+// perStage reports whether r's findings may be kept by stage.
+func (r *Rule) perStage() bool { return r.Scope == PerStage || r.Local != nil }
 
 // URL returns the address of the rule's documentation page.
 func (r *Rule) URL() string { return DocsBase + r.Name + ".md" }

@@ -34,8 +34,8 @@ type Config struct {
 	// Context is the build context beside the Dockerfile, for the rules
 	// that read it (SourceCopiedTooEarly); FS is nil when unknown.
 	Context analysis.BuildContext
-	// Cache, when set, keeps local rules' findings for instructions that
-	// did not change since an earlier run.
+	// Cache, when set, keeps the findings of the stages that did not
+	// change since an earlier run (see incremental.go). One per document.
 	Cache *Cache
 }
 
@@ -74,7 +74,9 @@ func readIgnore(dir, name string) (m *patternmatcher.PatternMatcher, ok bool, er
 
 // Run returns the diagnostics of ix in document order: BuildKit's parse
 // and instruction errors, then every rule that is not off, filtered by the
-// file's `# check=` directives as BuildKit applies them.
+// file's `# check=` directives as BuildKit applies them. With cfg.Cache it
+// runs the PerStage rules only on the stages that changed since the run
+// that filled the cache; the result is the same.
 func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 	if cfg == nil {
 		cfg = &Config{}
@@ -83,53 +85,124 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		// The instructions are those of an older text, or none.
 		return errorDiagnostics(ix)
 	}
-	shared := &facts{}
+	rc := &runCtx{ix: ix, cfg: cfg, shared: &facts{}, file: fileCheck(ix)}
+	if cfg.Cache != nil && ix.StageCount() > 0 {
+		return cfg.Cache.runCached(rc)
+	}
+	out := rc.errors(nil)
+	for _, r := range rc.active() {
+		out = append(out, rc.collect(r, nil)...)
+	}
+	sortDiagnostics(out)
+	return dropReplacedErrors(out)
+}
+
+// runCtx is one run's view of the index, shared by its passes.
+type runCtx struct {
+	ix         *analysis.Index
+	cfg        *Config
+	shared     *facts // views of the whole file
+	restricted *facts // views of the wanted stages
+	file       checkOptions
+	stages     map[int]checkOptions
+	own        []uint64 // hash of each stage's text, in incremental runs
+	sums       summaries
+}
+
+// active returns the rules the run applies, in order.
+func (rc *runCtx) active() []*Rule {
+	var out []*Rule
+	for _, r := range All() {
+		if sev, set := rc.cfg.Severity[r.Name]; set && sev == Off {
+			continue
+		}
+		if rc.file.skips(r) || r.Use != nil {
+			continue // Use rules run on the files that use the Dockerfile
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// errors returns the instruction errors of the instructions before the
+// first FROM and in the stages want holds (every one when want is nil).
+func (rc *runCtx) errors(want []bool) []Diagnostic {
+	p := &Pass{Index: rc.ix, facts: rc.factsFor(want), want: want}
 	var out []Diagnostic
-	for _, n := range (&Pass{Index: ix, facts: shared}).Nodes() {
+	p.eachNode(func(n analysis.Node) {
 		for _, e := range n.Errors {
 			out = append(out, Diagnostic{Span: n.Abs(e.Span), Severity: Error, Rule: InstructionError, Message: e.Message})
 		}
-	}
-	file := fileCheck(ix)
-	stages := stageChecks(ix)
-	for _, r := range All() {
-		sev, set := cfg.Severity[r.Name]
-		if set && sev == Off {
-			continue
-		}
-		if file.skips(r) || r.Use != nil {
-			continue
-		}
-		p := &Pass{Index: ix, Config: cfg, Rule: r, facts: shared}
-		if r.Local != nil {
-			runLocal(p, cfg.Cache)
-		} else {
-			r.Run(p)
-		}
-		for _, d := range p.out {
-			if set {
-				d.Severity = sev
-			}
-			if s := ix.StageAt(d.Span.Start); s >= 0 && stages[s].skips(r) {
-				continue
-			}
-			if skipped, raise := instructionCheck(ix, d.Span.Start, r); skipped {
-				continue
-			} else if (raise || file.errorOnWarn) && r.BuildKit {
-				d.Severity = Error
-			}
-			d.Fixes = append(d.Fixes, skipFix(ix, r.Name))
-			out = append(out, d)
-		}
-	}
-	out = dropReplacedErrors(out)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Span.Start != out[j].Span.Start {
-			return out[i].Span.Start < out[j].Span.Start
-		}
-		return out[i].Rule < out[j].Rule
 	})
 	return out
+}
+
+// collect runs r, looking at the stages want holds (all when nil), and
+// returns its findings as configured and filtered by `# check=`, in the
+// order r reported them.
+func (rc *runCtx) collect(r *Rule, want []bool) []Diagnostic {
+	ix := rc.ix
+	sev, set := rc.cfg.Severity[r.Name]
+	p := &Pass{Index: ix, Config: rc.cfg, Rule: r, facts: rc.factsFor(want), want: want, run: rc}
+	if r.Local != nil {
+		runLocal(p)
+	} else {
+		r.Run(p)
+	}
+	var out []Diagnostic
+	for _, d := range p.out {
+		if set {
+			d.Severity = sev
+		}
+		if s := ix.StageAt(d.Span.Start); s >= 0 && rc.stageCheck(s).skips(r) {
+			continue
+		}
+		if skipped, raise := instructionCheck(ix, d.Span.Start, r); skipped {
+			continue
+		} else if (raise || rc.file.errorOnWarn) && r.BuildKit {
+			d.Severity = Error
+		}
+		d.Fixes = append(d.Fixes, skipFix(ix, r.Name))
+		out = append(out, d)
+	}
+	return out
+}
+
+// factsFor returns the views of a pass that looks at the stages want
+// holds (every one when nil).
+func (rc *runCtx) factsFor(want []bool) *facts {
+	if want == nil {
+		return rc.shared
+	}
+	if rc.restricted == nil {
+		rc.restricted = &facts{}
+	}
+	return rc.restricted
+}
+
+// stageCheck reads the `# check=` comment above stage s's FROM: BuildKit
+// merges its skips into the configuration of the whole stage.
+func (rc *runCtx) stageCheck(s int) checkOptions {
+	if c, ok := rc.stages[s]; ok {
+		return c
+	}
+	if rc.stages == nil {
+		rc.stages = map[int]checkOptions{}
+	}
+	c, _ := commentCheck(rc.ix, rc.ix.Stage(s).First)
+	rc.stages[s] = c
+	return c
+}
+
+// sortDiagnostics orders ds by start, then rule, keeping the order of
+// equal ones.
+func sortDiagnostics(ds []Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		if ds[i].Span.Start != ds[j].Span.Start {
+			return ds[i].Span.Start < ds[j].Span.Start
+		}
+		return ds[i].Rule < ds[j].Rule
+	})
 }
 
 // errorDiagnostics turns the index's errors into diagnostics.
@@ -208,16 +281,6 @@ func instructionCheck(ix *analysis.Index, off int, r *Rule) (skip, raise bool) {
 		return false, false
 	}
 	return c.skips(r), c.errorOnWarn
-}
-
-// stageChecks reads, for each stage, the `# check=` comment above its FROM:
-// BuildKit merges its skips into the configuration of the whole stage.
-func stageChecks(ix *analysis.Index) []checkOptions {
-	out := make([]checkOptions, ix.StageCount())
-	for s := range out {
-		out[s], _ = commentCheck(ix, ix.Stage(s).First)
-	}
-	return out
 }
 
 // skipFix adds rule to the file's `# check=skip=` directive, or adds one.

@@ -23,7 +23,8 @@ RUN git clone https://$GITHUB_TOKEN@github.com/org/repo
 RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN \
     git clone https://$GITHUB_TOKEN@github.com/org/repo
 `,
-	Run: runSecretsUsedInArgOrEnv,
+	Run:   runSecretsUsedInArgOrEnv,
+	Scope: PerStage,
 })
 
 var (

@@ -21,12 +21,13 @@ COPY --from=app /etc/hosts /tmp/hosts
 	Good: `FROM alpine AS app
 RUN cp /etc/hosts /tmp/hosts
 `,
-	Run: runSelfStageReference,
+	Run:   runSelfStageReference,
+	Scope: PerStage,
 })
 
 func runSelfStageReference(p *Pass) {
 	ix := p.Index
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if r.Resolution != analysis.ResolvesLaterStage || r.Target != r.Stage || r.Stage < 0 {
 			continue
 		}

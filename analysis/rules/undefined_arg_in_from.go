@@ -20,14 +20,15 @@ top of the file.`,
 	Good: `ARG NODE_VERSION=22
 FROM node:${NODE_VERSION}-alpine
 `,
-	Run: runUndefinedArgInFrom,
+	Run:   runUndefinedArgInFrom,
+	Scope: PerStage,
 })
 
 func runUndefinedArgInFrom(p *Pass) {
 	ix := p.Index
 	var names []string
-	for s := 0; s < ix.StageCount(); s++ {
-		n := ix.Node(ix.Stage(s).First)
+	for _, st := range p.wantedStages() {
+		n := ix.Node(st.First)
 		seen := map[string]bool{}
 		for _, u := range n.Uses {
 			name := u.Name.Value

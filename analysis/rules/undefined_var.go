@@ -32,7 +32,8 @@ COPY app-$VERSON.tar.gz /app/
 ARG VERSION=1.0
 COPY app-$VERSION.tar.gz /app/
 `,
-	Run: runUndefinedVar,
+	Run:   runUndefinedVar,
+	Scope: PerStage,
 })
 
 // expandedBy reports whether BuildKit expands the words of cmd itself.
@@ -44,11 +45,11 @@ func expandedBy(cmd string) bool {
 func runUndefinedVar(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
-	for s := range stages {
-		st := stages[s]
+	for _, st := range p.wantedStages() {
+		s := st.Index
 		var chain []int
 		fromImage := false
-		for _, n := range p.Nodes()[st.First+1 : st.End] {
+		for _, n := range p.nodesIn(st.First+1, st.End) {
 			i := n.Index
 			if len(n.Uses) == 0 || !expandedBy(n.Cmd) {
 				continue

@@ -41,7 +41,8 @@ FROM alpine
 COPY --from=builder /app /app
 COPY --from=docker.io/library/busybox:1.36 /bin/busybox /bin/
 `,
-	Run: runUnknownStageReference,
+	Run:   runUnknownStageReference,
+	Scope: PerStage,
 })
 
 // looksLikeImage reports whether a --from value names an image rather
@@ -55,7 +56,7 @@ func runUnknownStageReference(p *Pass) {
 		contexts = p.Config.Contexts
 	}
 	stages := ix.Stages()
-	for _, r := range ix.Refs() {
+	for _, r := range p.refs() {
 		if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesImage && r.Value != strings.ToLower(r.Value) {
 			if t := earlierStageNamed(ix, r.Value, r.Stage); t >= 0 {
 				lower := strings.ToLower(r.Value)

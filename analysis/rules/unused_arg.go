@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -66,21 +66,17 @@ func runUnusedGlobalArg(p *Pass) {
 	}
 	first := ix.Stage(0).First
 	used := map[string]bool{}
-	for _, n := range p.Nodes() {
-		switch {
-		case n.Cmd == "from" || n.Index < first:
-			for _, u := range n.Uses {
-				used[u.Name.Value] = true
-			}
-		case n.Cmd == "arg":
-			for _, d := range n.Decls {
-				if !d.HasDefault {
-					used[d.Name.Value] = true // imports the global value
-				}
-			}
+	for _, n := range p.nodesIn(0, first) {
+		for _, u := range n.Uses {
+			used[u.Name.Value] = true
 		}
 	}
-	for _, n := range p.Nodes()[:first] {
+	for s := range ix.StageCount() {
+		for _, name := range p.stageSummary("reads-global-args", s, globalArgReads).([]string) {
+			used[name] = true
+		}
+	}
+	for _, n := range p.nodesIn(0, first) {
 		if n.Cmd != "arg" {
 			continue
 		}
@@ -94,23 +90,64 @@ func runUnusedGlobalArg(p *Pass) {
 	}
 }
 
+// globalArgReads lists the names a stage's instructions may read from the
+// global ARGs: those its FROM uses and those it declares without a default.
+func globalArgReads(nodes []analysis.Node) any {
+	var out []string
+	for _, n := range nodes {
+		switch n.Cmd {
+		case "from":
+			for _, u := range n.Uses {
+				out = append(out, strings.Clone(u.Name.Value)) // kept: no slice of the text
+			}
+		case "arg":
+			for _, d := range n.Decls {
+				if !d.HasDefault {
+					out = append(out, strings.Clone(d.Name.Value)) // imports the global value
+				}
+			}
+		}
+	}
+	return out
+}
+
 func runUnusedStageArg(p *Pass) {
 	ix := p.Index
 	nodes := p.Nodes()
 	stages := ix.Stages()
-	// built[s] lists the stages built on s, directly or not; a stage built
-	// FROM a variable counts as built on every earlier stage.
-	built := make([][]int, len(stages))
-	for t := range stages {
-		variable := false
-		for _, r := range nodes[stages[t].First].Refs {
-			variable = variable || r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable
-		}
-		for s := range t {
-			if variable || slices.Contains(stageChain(ix, t)[1:], s) {
-				built[s] = append(built[s], t)
+	// The stages built on s, directly or not, are those below it in the
+	// tree of FROMs (a stage is built on an earlier one), and the later
+	// stages built FROM a variable, which count as built on every earlier
+	// stage. The search stops at the first that reads the name.
+	children := make([][]int, len(stages))
+	var variable []int
+	for t, st := range stages {
+		for _, r := range nodes[st.First].Refs {
+			if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
+				variable = append(variable, t)
+				break
 			}
 		}
+		if b := st.BaseStage; b >= 0 && b < t {
+			children[b] = append(children[b], t)
+		}
+	}
+	builtOnReads := func(s int, name string) bool {
+		below := append([]int(nil), children[s]...)
+		for len(below) > 0 {
+			t := below[len(below)-1]
+			below = below[:len(below)-1]
+			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+				return true
+			}
+			below = append(below, children[t]...)
+		}
+		for _, t := range variable[sort.SearchInts(variable, s+1):] {
+			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+				return true
+			}
+		}
+		return false
 	}
 	for s, st := range stages {
 		for i := st.First + 1; i < st.End; i++ {
@@ -123,11 +160,7 @@ func runUnusedStageArg(p *Pass) {
 				if readByBuildKit(name) || stageReads(nodes[i+1:st.End], name) {
 					continue
 				}
-				inherited := false
-				for _, t := range built[s] {
-					inherited = inherited || stageReads(nodes[stages[t].First+1:stages[t].End], name)
-				}
-				if inherited {
+				if builtOnReads(s, name) {
 					continue
 				}
 				p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "ARG %s is never used: no later instruction of its stage, or of a stage built on it, mentions it, and no RUN follows to read it from the environment", name)

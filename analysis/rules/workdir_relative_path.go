@@ -19,13 +19,13 @@ WORKDIR app
 	Good: `FROM node:22
 WORKDIR /app
 `,
-	Run: runWorkdirRelativePath,
+	Run:   runWorkdirRelativePath,
+	Scope: PerStage,
 })
 
 func runWorkdirRelativePath(p *Pass) {
 	ix := p.Index
 	m := ix.Model()
-	hasWorkdir := stagesWith(p, "workdir")
 	done := make([]bool, ix.StageCount())
 	for _, n := range p.NodesOf("workdir") {
 		s := ix.StageOf(n.Index)
@@ -35,7 +35,7 @@ func runWorkdirRelativePath(p *Pass) {
 		done[s] = true
 		set := false
 		for _, b := range stageChain(ix, s)[1:] {
-			set = set || hasWorkdir[b]
+			set = set || stageHas(p, b, "workdir")
 		}
 		if set {
 			continue

@@ -1,0 +1,433 @@
+package rules
+
+import (
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Incremental runs. Most rules judge a stage from its own text, the text
+// before the first FROM (global ARGs, directives), the stages it is built
+// on or copies from, the stage names and the settings; those rules declare
+// Scope PerStage. A Cache keeps their findings by stage, under a key that
+// hashes exactly those inputs, so that after an edit only the stages whose
+// key changed run them again. Keys are content hashes, never pointers: the
+// cache pins no text or index, and one run replaces every entry with the
+// current version's, so it holds one version's findings at most. Rules of
+// Scope File (the default) run over the whole file every time.
+
+// Scope says what a rule's findings depend on.
+type Scope int
+
+const (
+	// File: anything in the file; the rule runs on every run.
+	File Scope = iota
+	// PerStage: a finding in stage s depends only on the text of s (with
+	// the comments above its FROM), the text before the first FROM, the
+	// stages s is built on and those its references name (with the stages
+	// they are built on), the stages' names and the configuration; and the
+	// rule reports nothing before the first FROM that depends on a stage.
+	// Such a rule may look only at the stages Pass.wants, and the
+	// instructions before the first FROM.
+	PerStage
+)
+
+// Cache keeps per-stage findings of one document between runs. Keep one
+// per document and drop it with the document. It is safe for concurrent
+// use; the zero value is ready.
+type Cache struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	seeded  bool
+	entries map[uint64]*stageFindings
+	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
+}
+
+// summaries are the stage summaries of the last run, by the hash of the
+// stage's text, and those of this run, by stage.
+type summaries struct {
+	prev  map[uint64]map[string]any
+	stage []map[string]any
+}
+
+// of returns the summaries of stage s, which has text hash h.
+func (m *summaries) of(s int, h uint64) map[string]any {
+	if m.stage[s] == nil {
+		if m.stage[s] = m.prev[h]; m.stage[s] == nil {
+			m.stage[s] = map[string]any{}
+		}
+	}
+	return m.stage[s]
+}
+
+// stageFindings are the findings of the PerStage rules (and instruction
+// errors) in one stage, with spans stored relative to an anchor.
+type stageFindings struct {
+	diags []Diagnostic
+	// anchors lists, for every span of every diagnostic in walk order, the
+	// stage it is relative to (-1: absolute, before the first FROM).
+	anchors []int
+}
+
+// stageKeys hashes each stage's inputs, in time linear in the file. A
+// stage holding an ONBUILD, or running one of the stage it is built on,
+// gets key 0, which is never cached: what the trigger means depends on
+// the stages built on its stage.
+func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
+	ix, cfg := rc.ix, rc.cfg
+	if !c.seeded {
+		c.seed, c.seeded = maphash.MakeSeed(), true
+	}
+	stages := ix.Stages()
+	doc := ix.Doc
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	own := make([]uint64, len(stages))
+	for s := range stages {
+		from := starts[s]
+		if s > 0 {
+			from = stages[s-1].Span.End // the comments above the FROM
+		}
+		end := doc.Len()
+		if s+1 < len(stages) {
+			end = starts[s+1]
+		}
+		h.Reset()
+		h.WriteByte(ix.Escape) // the text means something else under another escape
+		h.WriteString(doc.Slice(analysis.Span{Start: from, End: end}))
+		own[s] = h.Sum64()
+	}
+	rc.own = own
+	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
+	// What every stage depends on.
+	h.Reset()
+	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
+	h.WriteByte(ix.Escape)
+	writeInt(&h, len(stages))
+	for _, st := range stages {
+		h.WriteString(st.Name)
+		h.WriteByte(0)
+	}
+	writeConfig(&h, cfg)
+	// The file facts PerStage rules read.
+	if casingMajority(&Pass{Index: ix, run: rc}) {
+		h.WriteByte(1)
+	}
+	global := h.Sum64()
+
+	// chain[t] hashes stage t with the stages it is built on, so that a
+	// key covers a FROM chain in one word (a stage is built on an earlier
+	// one).
+	chain := make([]uint64, len(stages))
+	for t, st := range stages {
+		h.Reset()
+		writeInt(&h, t)
+		writeInt(&h, int(own[t]))
+		if b := st.BaseStage; b >= 0 && b < t {
+			writeInt(&h, int(chain[b]))
+		}
+		chain[t] = h.Sum64()
+	}
+	m := ix.Model()
+	keys = make([]uint64, len(stages))
+	for s, st := range stages {
+		if st.BaseStage >= s || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
+			continue
+		}
+		h.Reset()
+		writeInt(&h, int(global))
+		writeInt(&h, int(chain[s]))
+		cacheable := true
+		for _, r := range m.StageRefs(s) {
+			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
+				cacheable = false // an ONBUILD trigger of the stage it is built on
+			}
+			if r.Target >= 0 && r.Target < len(stages) {
+				writeInt(&h, r.Target)
+				writeInt(&h, int(chain[r.Target]))
+			}
+		}
+		if cacheable {
+			keys[s] = h.Sum64() | 1
+		}
+	}
+	return keys
+}
+
+// depsOf returns the stages stage s depends on, as its key hashes them:
+// its FROM chain, and the stages its references name with their chains.
+func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
+	seen := map[int]bool{}
+	var out []int
+	chain := func(t int) {
+		for ; t >= 0 && t < len(stages) && !seen[t]; t = stages[t].BaseStage {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	chain(s)
+	for _, r := range ix.Model().StageRefs(s) {
+		chain(r.Target)
+	}
+	return out
+}
+
+// hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
+// means depends on the stages built on s.
+func hasOnbuild(p *Pass, s int) bool {
+	return p.stageSummary("onbuild", s, func(nodes []analysis.Node) any {
+		for _, n := range nodes {
+			if n.Cmd == "onbuild" {
+				return true
+			}
+		}
+		return false
+	}).(bool)
+}
+
+func writeInt(h *maphash.Hash, v int) {
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(v >> (8 * i))
+	}
+	h.Write(b[:])
+}
+
+// writeConfig hashes what PerStage rules may read of cfg: every setting
+// but the cache and the build context's files (only File rules read
+// those), printed by value, so that a setting added to Config is keyed
+// too; the .dockerignore by its patterns.
+func writeConfig(h *maphash.Hash, cfg *Config) {
+	rest := *cfg
+	rest.Cache, rest.Ignore, rest.Context = nil, nil, analysis.BuildContext{}
+	fmt.Fprintf(h, "%#v", rest) // fmt prints maps in key order
+	h.WriteByte(0)
+	if cfg.Ignore != nil {
+		h.WriteByte(1)
+		for _, p := range cfg.Ignore.Patterns() {
+			h.WriteString(p.String())
+			if p.Exclusion() {
+				h.WriteByte('!')
+			}
+			h.WriteByte(0)
+		}
+	}
+}
+
+// anchorer places spans relative to the stages a finding may point into.
+type anchorer struct {
+	starts []int // FROM offsets
+	ends   []int // where each stage's keyed text ends
+	pre    int   // end of the text before the first FROM
+}
+
+// encode makes d's spans relative to stage s, the preamble or one of
+// deps; ok is false when a span lies elsewhere.
+func (a *anchorer) encode(d Diagnostic, s int, deps []int) (Diagnostic, []int, bool) {
+	var anchors []int
+	ok := true
+	place := func(sp analysis.Span) analysis.Span {
+		if !ok {
+			return sp
+		}
+		if sp.End <= a.pre && sp.Start >= 0 {
+			anchors = append(anchors, -1)
+			return sp
+		}
+		t := sort.SearchInts(a.starts, sp.Start+1) - 1
+		if t < 0 || !slices.Contains(deps, t) || sp.End > a.ends[t] || sp.End < sp.Start {
+			ok = false
+			return sp
+		}
+		anchors = append(anchors, t)
+		return sp.Shift(-a.starts[t])
+	}
+	d = mapSpans(d, place)
+	detach(&d)
+	return d, anchors, ok
+}
+
+// detach copies the strings of d, which may be slices of the document's
+// text: a kept finding must not pin an old version's text.
+func detach(d *Diagnostic) {
+	d.Message = strings.Clone(d.Message)
+	for i := range d.Related {
+		d.Related[i].Message = strings.Clone(d.Related[i].Message)
+	}
+	for i := range d.Fixes {
+		d.Fixes[i].Title = strings.Clone(d.Fixes[i].Title)
+		for j := range d.Fixes[i].Edits {
+			d.Fixes[i].Edits[j].Text = strings.Clone(d.Fixes[i].Edits[j].Text)
+		}
+	}
+}
+
+// decode places the spans of a stored diagnostic at the stages' current
+// offsets.
+func (a *anchorer) decode(d Diagnostic, anchors []int) Diagnostic {
+	k := 0
+	return mapSpans(d, func(sp analysis.Span) analysis.Span {
+		t := anchors[k]
+		k++
+		if t < 0 {
+			return sp
+		}
+		return sp.Shift(a.starts[t])
+	})
+}
+
+// mapSpans returns d with f applied to every span, in a fixed order,
+// copying what it changes.
+func mapSpans(d Diagnostic, f func(analysis.Span) analysis.Span) Diagnostic {
+	d.Span = f(d.Span)
+	if len(d.Related) > 0 {
+		rel := make([]Related, len(d.Related))
+		for i, r := range d.Related {
+			rel[i] = Related{Span: f(r.Span), Message: r.Message}
+		}
+		d.Related = rel
+	}
+	if len(d.Fixes) > 0 {
+		fixes := make([]Fix, len(d.Fixes))
+		for i, fx := range d.Fixes {
+			edits := make([]analysis.Edit, len(fx.Edits))
+			for j, e := range fx.Edits {
+				edits[j] = analysis.Edit{Span: f(e.Span), Text: e.Text}
+			}
+			fixes[i] = Fix{Title: fx.Title, Edits: edits, Preferred: fx.Preferred}
+		}
+		d.Fixes = fixes
+	}
+	return d
+}
+
+// runCached runs the rules over ix, taking the findings of the stages
+// whose inputs did not change from the cache. Its result equals runFull's.
+func (c *Cache) runCached(rc *runCtx) []Diagnostic {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ix := rc.ix
+	stages := ix.Stages()
+	starts := make([]int, len(stages))
+	for s, st := range stages {
+		starts[s] = st.Span.Start
+	}
+	keys := c.stageKeys(rc, starts)
+	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
+	for s := range stages {
+		a.ends[s] = ix.Doc.Len()
+		if s+1 < len(stages) {
+			a.ends[s] = starts[s+1]
+		}
+	}
+	want := make([]bool, len(stages))
+	kept := make([]*stageFindings, len(stages))
+	for s, k := range keys {
+		if e, ok := c.entries[k]; ok && k != 0 {
+			kept[s] = e
+		} else {
+			want[s] = true
+		}
+	}
+
+	active := rc.active()
+	look := want // the stages the PerStage rules look at
+	if !slices.Contains(want, false) {
+		look = nil // all of them: the whole file's views serve
+	}
+	// This run's findings by stage (-1: before the first FROM), but for
+	// the PerStage findings of the stages kept from the cache. Within a
+	// stage they are in rule order, then report order: all the sort by
+	// start and rule keeps of an order is that of one rule's findings.
+	type item struct {
+		d        Diagnostic
+		perStage bool
+	}
+	found := map[int][]item{}
+	add := func(ds []Diagnostic, perStage bool) {
+		for _, d := range ds {
+			s := sort.SearchInts(starts, d.Span.Start+1) - 1
+			if perStage && s >= 0 && !want[s] {
+				continue
+			}
+			found[s] = append(found[s], item{d, perStage})
+		}
+	}
+	add(rc.errors(look), true)
+	for _, r := range active {
+		if r.perStage() {
+			add(rc.collect(r, look), true)
+		} else {
+			add(rc.collect(r, nil), false)
+		}
+	}
+
+	next := make(map[uint64]*stageFindings, len(stages))
+	var out []Diagnostic
+	for s := -1; s < len(stages); s++ {
+		items := found[s]
+		var list []Diagnostic
+		switch {
+		case s >= 0 && !want[s]:
+			e := kept[s]
+			an := e.anchors
+			for _, d := range e.diags {
+				n := spanCount(d)
+				list = append(list, a.decode(d, an[:n]))
+				an = an[n:]
+			}
+			next[keys[s]] = e
+		case s >= 0 && keys[s] != 0:
+			store := &stageFindings{}
+			var deps []int
+			for _, it := range items {
+				if !it.perStage {
+					continue
+				}
+				if deps == nil {
+					deps = depsOf(ix, stages, s)
+				}
+				e, an, ok := a.encode(it.d, s, deps)
+				if !ok {
+					store = nil // a span this key does not place: run it again next time
+					break
+				}
+				store.diags = append(store.diags, e)
+				store.anchors = append(store.anchors, an...)
+			}
+			if store != nil {
+				next[keys[s]] = store
+			}
+		}
+		if len(list)+len(items) == 0 {
+			continue
+		}
+		for _, it := range items {
+			list = append(list, it.d)
+		}
+		sortDiagnostics(list)
+		out = append(out, list...)
+	}
+	c.entries = next
+	c.sums = make(map[uint64]map[string]any, len(stages))
+	for s, m := range rc.sums.stage {
+		if m != nil {
+			c.sums[rc.own[s]] = m
+		}
+	}
+	return dropReplacedErrors(out)
+}
+
+// spanCount returns the number of spans mapSpans visits in d.
+func spanCount(d Diagnostic) int {
+	n := 1 + len(d.Related)
+	for _, f := range d.Fixes {
+		n += len(f.Edits)
+	}
+	return n
+}

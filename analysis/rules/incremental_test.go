@@ -1,0 +1,326 @@
+package rules
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/patternmatcher"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// editor makes random edits of the kinds people make while typing a
+// Dockerfile.
+type editor struct {
+	rnd *rand.Rand
+}
+
+var stageNameAt = regexp.MustCompile(`(?im)^FROM\s+\S+\s+AS\s+(\S+)`)
+
+func (e *editor) edit(text string) analysis.Edit {
+	r := e.rnd
+	pos := func() int { return r.IntN(len(text) + 1) }
+	lineStart := func(off int) int { return strings.LastIndexByte(text[:off], '\n') + 1 }
+	lineEnd := func(off int) int {
+		if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
+			return off + i
+		}
+		return len(text)
+	}
+	ins := func(at int, s string) analysis.Edit {
+		return analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: s}
+	}
+	chars := []string{"x", "a", " ", "$", "{", "}", "\\", "=", "-", "/", "\"", "A", "1", ":", "#"}
+	switch k := r.IntN(10); {
+	case k < 3 || len(text) == 0: // type a character
+		return ins(pos(), chars[r.IntN(len(chars))])
+	case k == 3: // delete a character or a few
+		at := r.IntN(len(text))
+		return analysis.Edit{Span: analysis.Span{Start: at, End: min(len(text), at+1+r.IntN(3))}}
+	case k == 4: // delete a line
+		at := lineStart(pos())
+		end := min(len(text), lineEnd(at)+1)
+		return analysis.Edit{Span: analysis.Span{Start: at, End: end}}
+	case k == 5: // insert a line
+		lines := []string{"RUN echo $FOO\n", "ARG FOO=1\n", "ENV A=$FOO\n", "WORKDIR app\n", "CMD run\n",
+			"COPY --from=build /x /y\n", "FROM alpine AS extra\n", "FROM build\n", "EXPOSE 80/TCP\n", "maintainer me\n",
+			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n",
+			"FROM ${BASE} AS img\n", "COPY --from=${BASE} /a /b\n", "COPY --from=0 /a /b\n", "SHELL [\"/bin/sh\"]\n"}
+		return ins(lineStart(pos()), lines[r.IntN(len(lines))])
+	case k == 6: // rename a stage
+		ms := stageNameAt.FindAllStringSubmatchIndex(text, -1)
+		if len(ms) == 0 {
+			return ins(pos(), "x")
+		}
+		m := ms[r.IntN(len(ms))]
+		names := []string{"build", "Build", "base", "runtime", "stage-0", "0x", ""}
+		return analysis.Edit{Span: analysis.Span{Start: m[2], End: m[3]}, Text: names[r.IntN(len(names))]}
+	case k == 7: // an ARG before the first FROM
+		at := 0
+		if i := strings.Index(strings.ToUpper(text), "\nFROM"); i >= 0 {
+			at = i + 1
+		}
+		args := []string{"ARG BASE=alpine\n", "ARG FOO\n", "ARG VERSION=2\n"}
+		return ins(at, args[r.IntN(len(args))])
+	case k == 8: // a directive
+		dirs := []string{"# check=skip=JSONArgsRecommended\n", "# check=skip=all\n", "# check=error=true\n",
+			"# syntax=docker/dockerfile:1.4\n", "# escape=`\n"}
+		return ins(0, dirs[r.IntN(len(dirs))])
+	default: // a `# check=skip=` comment above some line
+		at := lineStart(pos())
+		rules := All()
+		return ins(at, "# check=skip="+rules[r.IntN(len(rules))].Name+"\n")
+	}
+}
+
+// checkIncremental applies edits to text, running the rules with a cache
+// after each one and comparing with a fresh run.
+func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) {
+	t.Helper()
+	e := &editor{rnd: rand.New(rand.NewPCG(seed, 1))}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cached := *cfg
+	cached.Cache = &Cache{}
+	Run(ix, &cached)
+	for i := range edits {
+		ed := e.edit(ix.Doc.Text())
+		doc, err := ix.Doc.Apply(ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, ed)
+		got := Run(ix, &cached)
+		want := Run(analysis.Parse(doc), cfg)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("%s, edit %d (%+v): incremental diagnostics differ (-full +incremental):\n%s\ntext:\n%s", name, i, ed, d, doc.Text())
+		}
+	}
+}
+
+// TestIncrementalEqualsFull edits every corpus file at random (characters,
+// lines, stage names, global ARGs, directives, `# check=skip=` comments):
+// after each edit the incremental run must equal a full run of the new
+// text.
+func TestIncrementalEqualsFull(t *testing.T) {
+	corpus := testgen.Corpus(t)
+	names := make([]string, 0, len(corpus))
+	for n := range corpus {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	edits := 12
+	if testing.Short() {
+		edits = 4
+	}
+	ignore, err := patternmatcher.New([]string{"*.md", "node_modules", "src/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Half the files under settings: severities, targets, a .dockerignore.
+	cfgs := []*Config{{}, {
+		Severity: map[string]Severity{"JSONArgsRecommended": Error, "UndefinedVar": Off, "FromAsCasing": Hint},
+		Targets:  []string{"build", "base"},
+		Ignore:   ignore,
+	}}
+	for i, n := range names {
+		checkIncremental(t, n, corpus[n], cfgs[i%2], uint64(i), edits)
+	}
+	checkIncremental(t, "generated", testgen.Large(30), &Config{Targets: []string{"stage-3"}}, 99, 60)
+}
+
+// TestIncrementalRunsChangedStages types into one stage of the generated
+// file: the PerStage rules then look at that stage only.
+func TestIncrementalRunsChangedStages(t *testing.T) {
+	text := strings.ReplaceAll(testgen.Large(50), " AS stage-", " as stage-") // FromAsCasing on every stage
+	ix := analysis.Parse(analysis.NewDocument(text))
+	calls := 0
+	orig := FromAsCasing.Local
+	FromAsCasing.Local = func(p *Pass, n analysis.Node) { calls++; orig(p, n) }
+	defer func() { FromAsCasing.Local = orig }()
+	cache := &Cache{}
+	first := Run(ix, &Config{Cache: cache})
+	if calls != 50 || len(first) == 0 {
+		t.Fatalf("first run looked at %d FROMs and found %d, want 50 and some", calls, len(first))
+	}
+	for _, edit := range []struct {
+		after, text string
+		stages      int
+	}{{"FROM stage-19", "x", 2}, {"make build", "s", 4}} {
+		off := strings.Index(ix.Doc.Text(), edit.after) + len(edit.after)
+		e := analysis.Edit{Span: analysis.Span{Start: off, End: off}, Text: edit.text}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		calls = 0
+		got := Run(ix, &Config{Cache: cache})
+		// Stage 20 is built on stage 19 and stage 21 on it; stage 0 is
+		// built on by stages 1 and 2 and copied from by stage 3 through
+		// stage 2.
+		if calls != edit.stages {
+			t.Errorf("after typing %q: the rule ran on %d FROMs, want %d: the edited stage and those whose inputs include it", edit.text, calls, edit.stages)
+		}
+		if d := cmp.Diff(Run(ix, &Config{}), got); d != "" {
+			t.Fatalf("after typing %q: (-full +incremental):\n%s", edit.text, d)
+		}
+		// The cache holds the current version's stages, no older ones.
+		if len(cache.entries) != ix.StageCount() || len(cache.sums) > ix.StageCount() {
+			t.Errorf("after typing %q: the cache holds %d stages' findings and %d stages' summaries, want %d", edit.text, len(cache.entries), len(cache.sums), ix.StageCount())
+		}
+	}
+}
+
+// FuzzIncremental applies edits chosen by the fuzzer to a corpus-like file
+// and compares the incremental run with a full one.
+func FuzzIncremental(f *testing.F) {
+	f.Add(testgen.Large(4), uint64(1), uint8(8))
+	f.Add("FROM alpine AS a\nRUN x\nFROM a AS b\nCOPY --from=a / /\n", uint64(2), uint8(8))
+	f.Add("ARG X=1\nFROM $X AS Build\nONBUILD COPY --from=build /a /b\nFROM build\n", uint64(3), uint8(8))
+	f.Fuzz(func(t *testing.T, text string, seed uint64, n uint8) {
+		if len(text) > 1<<14 {
+			return
+		}
+		checkIncremental(t, fmt.Sprintf("seed %d", seed), text, &Config{}, seed, int(n%16))
+	})
+}
+
+// BenchmarkKeystroke measures the rules after one keystroke typed into a
+// RUN line in the middle of a file, as the server runs them: "full" runs
+// every rule over the file (no cache), "incremental" keeps a Cache from
+// one keystroke to the next. The index update is outside the timer;
+// min-ms is the fastest keystroke and cpu-ms/op the process's CPU time
+// per run, with the garbage collector's (the machine may be shared, and
+// wall time then counts waiting for a CPU).
+func BenchmarkKeystroke(b *testing.B) {
+	files := []struct{ name, text string }{
+		{"buildkit-511", ""},
+		{"generated-20k", testgen.Large(1000)},
+		{"generated-100k", testgen.Large(5000)},
+		{"one-stage-20k", oneStage(10000)},
+		{"chain-of-5000-stages", stageChainFile(5000)},
+	}
+	if dir, err := testgen.CorpusDir(); err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "moby__buildkit__Dockerfile")); err == nil {
+			files[0].text = string(data)
+		}
+	}
+	for _, f := range files {
+		if f.text == "" {
+			testgen.Missing(b, "the corpus file moby__buildkit__Dockerfile")
+			continue
+		}
+		for _, mode := range []string{"full", "incremental"} {
+			b.Run(f.name+"/"+mode, func(b *testing.B) {
+				ix := analysis.Parse(analysis.NewDocument(f.text))
+				text := ix.Doc.Text()
+				at := len(text) / 2
+				at += strings.Index(text[at:], "\nRUN ") + len("\nRUN ")
+				cfg := &Config{}
+				if mode == "incremental" {
+					cfg.Cache = &Cache{}
+				}
+				Run(ix, cfg)
+				best, cpu := time.Hour, time.Duration(0)
+				for b.Loop() {
+					b.StopTimer()
+					e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+					doc, err := ix.Doc.Apply(e)
+					if err != nil {
+						b.Fatal(err)
+					}
+					ix = ix.Update(doc, e)
+					at++
+					b.StartTimer()
+					t, c := time.Now(), cpuTime()
+					Run(ix, cfg)
+					best = min(best, time.Since(t))
+					cpu += cpuTime() - c
+				}
+				b.ReportMetric(float64(best.Nanoseconds())/1e6, "min-ms")
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// oneStage returns a file of one stage with 2n instructions on 2n lines,
+// where keeping findings by stage gains nothing.
+func oneStage(n int) string {
+	var b strings.Builder
+	b.WriteString("FROM alpine AS app\n")
+	for i := range n {
+		fmt.Fprintf(&b, "ENV V%d=%d\nRUN echo $V%d\n", i, i, i)
+	}
+	return b.String()
+}
+
+// TestIncrementalReadsOtherStages edits a stage that a finding elsewhere
+// reads without depending on it through a reference: CopyFromVariable's
+// fix names an earlier stage built FROM the same variable, so the rule
+// runs on the whole file every time.
+func TestIncrementalReadsOtherStages(t *testing.T) {
+	text := "ARG IMG=alpine\nFROM alpine AS tools\nRUN echo\nFROM busybox AS app\nCOPY --from=${IMG} /a /b\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	for _, e := range []struct{ old, new string }{{"FROM alpine AS tools", "FROM ${IMG} AS tools"}, {"RUN echo\n", ""}} {
+		off := strings.Index(ix.Doc.Text(), e.old)
+		edit := analysis.Edit{Span: analysis.Span{Start: off, End: off + len(e.old)}, Text: e.new}
+		doc, err := ix.Doc.Apply(edit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, edit)
+		want := Run(analysis.Parse(doc), &Config{})
+		if d := cmp.Diff(want, Run(ix, &Config{Cache: cache})); d != "" {
+			t.Fatalf("after %q -> %q (-full +incremental):\n%s", e.old, e.new, d)
+		}
+	}
+}
+
+// TestIncrementalSettingsChange runs one cache under changing settings:
+// each run must equal a full run under the settings of the moment.
+func TestIncrementalSettingsChange(t *testing.T) {
+	text := "FROM alpine AS build\nCOPY docs/a.md /x\nCMD run\nFROM build AS app\nEXPOSE 80/TCP\nCMD serve\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	ignore, err := patternmatcher.New([]string{"docs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{}
+	for i, cfg := range []Config{
+		{},
+		{Severity: map[string]Severity{"JSONArgsRecommended": Off}},
+		{Severity: map[string]Severity{"JSONArgsRecommended": Error}},
+		{Ignore: ignore},
+		{Targets: []string{"build"}},
+		{},
+	} {
+		full := Run(ix, &cfg)
+		cfg.Cache = cache
+		if d := cmp.Diff(full, Run(ix, &cfg)); d != "" {
+			t.Fatalf("settings %d: (-full +incremental):\n%s", i, d)
+		}
+	}
+}
+
+// stageChainFile returns a file of n stages, each built on the one before:
+// every stage depends on all earlier ones.
+func stageChainFile(n int) string {
+	var b strings.Builder
+	b.WriteString("FROM alpine AS s0\nRUN make\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "FROM s%d AS s%d\nRUN make\n", i-1, i)
+	}
+	return b.String()
+}
