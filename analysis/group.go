@@ -105,7 +105,9 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			if !ok {
 				return nil, esc, false
 			}
-			for _, d := range docs {
+			for i := range docs {
+				d := &docs[i]
+				body := k + 1
 				terminated := false
 				for k+1 < n {
 					k++
@@ -125,6 +127,9 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 				if !terminated {
 					return nil, esc, false
 				}
+				// The body's lines as they stand, endings kept: a slice
+				// of the text, as BuildKit's parser builds it.
+				d.Content = src.text[src.start[body]:src.start[k]]
 			}
 			g.heredocs = docs
 		}

@@ -45,7 +45,7 @@ func (ix *Index) runScript(i int) (RunScript, bool) {
 	return rs, true
 }
 
-// readRun reads node i's script, the shell form with BuildKit's own parser;
+// readRun reads node i's script, the shell form as BuildKit's parser reads it;
 // ok is false when it is not a RUN with a command, or its shell form uses
 // another escape token than the backslash.
 func (ix *Index) readRun(i int) (RunScript, bool) {
@@ -66,19 +66,15 @@ func (ix *Index) readRun(i int) (RunScript, bool) {
 	if ix.Escape != '\\' {
 		return RunScript{}, false
 	}
+	command, heredocs, ok := runCommand(ix.Doc.Slice(n.Span()))
+	if !ok {
+		return RunScript{}, false
+	}
 	shell := ix.stageShell(i)
-	res, err := parser.Parse(strings.NewReader(ix.Doc.Slice(n.Span())))
-	if err != nil || len(res.AST.Children) != 1 {
-		return RunScript{}, false
-	}
-	node := res.AST.Children[0]
-	if node.Next == nil || node.Next.Next != nil {
-		return RunScript{}, false
-	}
-	rs := RunScript{Script: node.Next.Value, Bash: strings.HasSuffix(shell, "bash"), Foreign: shell != "" && !isPOSIXShell(shell)}
+	rs := RunScript{Script: command, Bash: strings.HasSuffix(shell, "bash"), Foreign: shell != "" && !isPOSIXShell(shell)}
 	// Only the heredoc, no program fed with it nor more words.
-	if cmd := strings.TrimSpace(rs.Script); len(node.Heredocs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
-		h := node.Heredocs[0]
+	if cmd := strings.TrimSpace(rs.Script); len(heredocs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
+		h := heredocs[0]
 		rs.Script, rs.Heredoc = h.Content, true
 		if first, _, _ := strings.Cut(h.Content, "\n"); strings.HasPrefix(first, "#!") {
 			// The body runs as a file with that interpreter.
@@ -94,16 +90,44 @@ func (ix *Index) readRun(i int) (RunScript, bool) {
 		}
 		return rs, true
 	}
-	if len(node.Heredocs) > 0 {
+	if len(heredocs) > 0 {
 		rs.Fed = true
 		var b strings.Builder
 		b.WriteString(rs.Script + "\n")
-		for _, h := range node.Heredocs {
+		for _, h := range heredocs {
 			b.WriteString(h.Content + h.Name + "\n")
 		}
 		rs.Script = b.String()
 	}
 	return rs, true
+}
+
+// runCommand returns the shell-form command and the heredocs of the one
+// RUN instruction text holds, as BuildKit's parser reads them with the
+// backslash as escape token; false when the parser rejects the text or
+// reads anything else in it. The grouper reads the common texts, BuildKit's
+// parser the rest.
+func runCommand(text string) (string, []parser.Heredoc, bool) {
+	groups, esc, ok := groupLines(newSourceLines(text), '\\')
+	if !ok || len(groups) != 1 || esc != '\\' || groups[0].lcmd != "run" || groups[0].json {
+		return runCommandBuildKit(text)
+	}
+	g := &groups[0]
+	return g.rest, g.heredocs, g.rest != ""
+}
+
+// runCommandBuildKit is runCommand with BuildKit's parser, the oracle the
+// grouper's answer is tested against.
+func runCommandBuildKit(text string) (string, []parser.Heredoc, bool) {
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil || len(res.AST.Children) != 1 {
+		return "", nil, false
+	}
+	node := res.AST.Children[0]
+	if node.Next == nil || node.Next.Next != nil {
+		return "", nil, false
+	}
+	return node.Next.Value, node.Heredocs, true
 }
 
 // stageShell returns the program of the last SHELL instruction of node i's
