@@ -198,15 +198,8 @@ func (c SimpleCommand) Assign(name string) (string, bool) {
 	return "", false
 }
 
-// ShellCommands returns every simple command a RUN instruction runs, in
-// order, wherever it stands (in pipes, substitutions, control flow), read
-// leniently from its script (see readRun): a word that is not plain text
-// keeps its variables as `$NAME` and drops what it cannot spell, and the
-// wrappers sudo, env and exec are dropped. The exec form without a shell is
-// its one command. Nil when the text is not shell the parser accepts (a
-// Windows escape character, PowerShell, a syntax error); empty when it is
-// but runs no simple command.
-func (ix *Index) ShellCommands(n Node) []SimpleCommand {
+// readShellCommands is ShellCommands without the index's memo.
+func (ix *Index) readShellCommands(n Node) []SimpleCommand {
 	rs, ok := ix.readRun(n.Index)
 	switch {
 	case !ok:
