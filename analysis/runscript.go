@@ -3,6 +3,7 @@ package analysis
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -163,8 +164,27 @@ func parseScript(script string, bash bool, comments bool) (*syntax.File, error) 
 	if bash {
 		lang = syntax.LangBash
 	}
-	return syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(comments)).Parse(strings.NewReader(script), "")
+	k := 0
+	if bash {
+		k |= 1
+	}
+	if comments {
+		k |= 2
+	}
+	pool := &scriptParsers[k]
+	p, _ := pool.Get().(*syntax.Parser)
+	if p == nil {
+		p = syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(comments))
+	}
+	f, err := p.Parse(strings.NewReader(script), "")
+	pool.Put(p)
+	return f, err
 }
+
+// scriptParsers keeps shell parsers for reuse, by dialect (bit 0: bash)
+// and whether they keep comments (bit 1): a parser resets itself for each
+// script, and a new one costs a few kilobytes.
+var scriptParsers [4]sync.Pool
 
 // SimpleCommand is one simple command of a script: its words, each a
 // literal with its quotes removed.
