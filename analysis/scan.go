@@ -602,11 +602,12 @@ func (a *arena) useSlab() *slab[VarUse] {
 	return &a.uses
 }
 
-// slab hands out lists of T cut from large blocks: a list is built in the
-// slab's scratch, then kept. A nil slab leaves lists as they are built.
+// slab hands out lists of T cut from large blocks: a list is built in
+// the slab's scratch, which is the free part of the current block, then
+// kept there. A list that outgrows the block has moved to an array of its
+// own, and keeps it. A nil slab leaves lists as they are built.
 type slab[T any] struct {
-	block []T
-	buf   []T // scratch for the list being built
+	block []T // the current block's free part
 	chunk int // elements per block
 }
 
@@ -615,7 +616,10 @@ func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	return s.buf[:0]
+	if len(s.block) < max(s.chunk/8, 1) {
+		s.block = make([]T, s.chunk)
+	}
+	return s.block[:0]
 }
 
 // keep returns list placed for good, the scratch free again.
@@ -623,15 +627,12 @@ func (s *slab[T]) keep(list []T) []T {
 	if s == nil {
 		return list
 	}
-	if len(list) == 0 {
+	n := len(list)
+	if n == 0 {
 		return nil
 	}
-	s.buf = list[:0]
-	if len(list) > len(s.block) {
-		s.block = make([]T, max(len(list), s.chunk))
+	if n <= len(s.block) && &list[0] == &s.block[0] {
+		s.block = s.block[n:]
 	}
-	out := s.block[:len(list):len(list)]
-	copy(out, list)
-	s.block = s.block[len(list):]
-	return out
+	return list[:n:n]
 }
