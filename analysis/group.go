@@ -47,15 +47,31 @@ const maxLine = 65535 - 1
 // force, and false where BuildKit's parser must decide: the text is one it
 // rejects, or has a line too long for its scanner.
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
+	var groups []group
+	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
+		groups = append(groups, *g)
+		return true
+	})
+	if !ok {
+		return nil, esc, false
+	}
+	return groups, esc, true
+}
+
+// eachGroup is groupLines calling yield with each group in turn, and the
+// escape token, which is settled before the first; the group is reused
+// for the next. It stops, false, where yield returns false.
+func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
 	n := src.scanned()
-	groups := make([]group, 0, n/2+1)
+	found := false
+	var g group
 	var dp parser.DirectiveParser
 	directives := true
 	var buf []byte
 	for k := 0; k < n; k++ {
 		raw := src.raw(k)
 		if len(raw) > maxLine {
-			return nil, esc, false
+			return esc, false
 		}
 		if k == 0 && src.bom > 0 {
 			raw = raw[src.bom:]
@@ -65,12 +81,12 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			d, err := dp.ParseLine([]byte(t))
 			switch {
 			case err != nil:
-				return nil, esc, false
+				return esc, false
 			case d == nil:
 				directives = false
 			case d.Name == "escape":
 				if d.Value != "`" && d.Value != `\` {
-					return nil, esc, false
+					return esc, false
 				}
 				esc = d.Value[0]
 			}
@@ -78,7 +94,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		g := group{first: k}
+		g = group{first: k}
 		line, more := continues(t, esc)
 		if more {
 			buf = append(buf[:0], line...)
@@ -86,7 +102,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 				k++
 				raw := src.raw(k)
 				if len(raw) > maxLine {
-					return nil, esc, false
+					return esc, false
 				}
 				t := trimEOL(raw)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
@@ -98,12 +114,12 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			line = string(buf)
 		}
 		if !splitLine(&g, line, esc) {
-			return nil, esc, false
+			return esc, false
 		}
 		if h := heredocHolder(&g); h != nil && strings.Contains(line, "<<") {
 			docs, ok := heredocsFromLine(line)
 			if !ok {
-				return nil, esc, false
+				return esc, false
 			}
 			for i := range docs {
 				d := &docs[i]
@@ -113,7 +129,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 					k++
 					raw := src.raw(k)
 					if len(raw) > maxLine {
-						return nil, esc, false
+						return esc, false
 					}
 					t := trimEOL(raw)
 					if d.Chomp {
@@ -125,7 +141,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 					}
 				}
 				if !terminated {
-					return nil, esc, false
+					return esc, false
 				}
 				// The body's lines as they stand, endings kept: a slice
 				// of the text, as BuildKit's parser builds it.
@@ -134,12 +150,12 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			g.heredocs = docs
 		}
 		g.last = k
-		groups = append(groups, g)
+		found = true
+		if !yield(&g, esc) {
+			return esc, false
+		}
 	}
-	if len(groups) == 0 {
-		return nil, esc, false
-	}
-	return groups, esc, true
+	return esc, found
 }
 
 // heredocHolder returns the instruction of g that may take heredocs: g

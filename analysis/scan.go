@@ -555,6 +555,7 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 // but for the few an edit replaces. A nil arena allocates as usual.
 type arena struct {
 	insts []Instruction
+	chunk int // instructions per block once insts runs out
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
@@ -566,6 +567,7 @@ func newArena(n, lines int) *arena {
 	chunk := min(max(lines, 16), 4096)
 	return &arena{
 		insts: make([]Instruction, n),
+		chunk: chunk / 4,
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
@@ -573,8 +575,11 @@ func newArena(n, lines int) *arena {
 }
 
 func (a *arena) inst() *Instruction {
-	if a == nil || len(a.insts) == 0 {
+	if a == nil {
 		return new(Instruction)
+	}
+	if len(a.insts) == 0 {
+		a.insts = make([]Instruction, max(a.chunk, 1))
 	}
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
