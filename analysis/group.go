@@ -505,7 +505,7 @@ func extractFlags(line string, esc byte) (string, []string) {
 				pos++
 				ch = line[pos]
 			}
-			b = utf8.AppendRune(b, rune(ch))
+			b = appendLatin1(b, ch)
 			continue
 		}
 		// In quotes.
@@ -521,9 +521,18 @@ func extractFlags(line string, esc byte) (string, []string) {
 			pos++
 			ch = line[pos]
 		}
-		b = utf8.AppendRune(b, rune(ch))
+		b = appendLatin1(b, ch)
 	}
 	return "", words
+}
+
+// appendLatin1 appends byte c taken as a rune, as BuildKit's flag reader
+// does, to b.
+func appendLatin1(b []byte, c byte) []byte {
+	if c < utf8.RuneSelf {
+		return append(b, c)
+	}
+	return utf8.AppendRune(b, rune(c))
 }
 
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
@@ -561,7 +570,7 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 			if pos == len(rest) {
 				break
 			}
-			if unicode.IsSpace(ch) {
+			if isSpaceRune(ch) {
 				continue
 			}
 			phase = inWord
@@ -573,7 +582,7 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 			break
 		}
 		if phase == inWord {
-			if unicode.IsSpace(ch) {
+			if isSpaceRune(ch) {
 				phase = inSpaces
 				if blankOK || len(b) > 0 {
 					emit()
@@ -591,11 +600,11 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				if pos+width == len(rest) {
 					continue
 				}
-				b = utf8.AppendRune(b, ch)
+				b = appendRune(b, ch)
 				pos += width
 				ch, width = utf8.DecodeRuneInString(rest[pos:])
 			}
-			b = utf8.AppendRune(b, ch)
+			b = appendRune(b, ch)
 			continue
 		}
 		// In quotes.
@@ -608,12 +617,28 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				continue
 			}
 			pos += width
-			b = utf8.AppendRune(b, ch)
+			b = appendRune(b, ch)
 			ch, width = utf8.DecodeRuneInString(rest[pos:])
 		}
-		b = utf8.AppendRune(b, ch)
+		b = appendRune(b, ch)
 	}
 	return n
+}
+
+// isSpaceRune is unicode.IsSpace, quicker on ASCII.
+func isSpaceRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSpace(byte(r))
+	}
+	return unicode.IsSpace(r)
+}
+
+// appendRune is utf8.AppendRune, quicker on ASCII.
+func appendRune(b []byte, r rune) []byte {
+	if 0 <= r && r < utf8.RuneSelf {
+		return append(b, byte(r))
+	}
+	return utf8.AppendRune(b, r)
 }
 
 // valid reports whether BuildKit's instruction parser surely accepts g,
@@ -820,13 +845,27 @@ var keywords = []string{
 // lowerKeyword is strings.ToLower(s), without allocating for the keywords
 // BuildKit knows, written in ASCII.
 func lowerKeyword(s string) string {
-	for _, k := range keywords {
-		if len(k) == len(s) && asciiEqualFold(s, k) {
-			return k
+	if len(s) < len(keywordsByLen) {
+		for _, k := range keywordsByLen[len(s)] {
+			if asciiEqualFold(s, k) {
+				return k
+			}
 		}
 	}
 	return strings.ToLower(s)
 }
+
+// keywordsByLen holds the keywords by their length.
+var keywordsByLen = func() [][]string {
+	var by [][]string
+	for _, k := range keywords {
+		for len(by) <= len(k) {
+			by = append(by, nil)
+		}
+		by[len(k)] = append(by[len(k)], k)
+	}
+	return by
+}()
 
 // asciiEqualFold reports whether s equals the lower-case ASCII word k but
 // for the case of its ASCII letters.

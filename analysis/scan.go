@@ -29,6 +29,9 @@ type piece struct {
 
 // pos maps an offset in the logical text to a relative source offset.
 func (l *logical) pos(i int) int {
+	if len(l.pieces) == 1 {
+		return l.pieces[0].abs + i - l.pieces[0].at
+	}
 	k := max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
 	return l.pieces[k].abs + i - l.pieces[k].at
 }
@@ -133,6 +136,8 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		}
 		return in
 	}
+	// The joined text is no longer than the lines it comes from.
+	b.Grow(min(in.Len, 4096))
 	b.WriteString(content)
 	for more && k < last {
 		k++
@@ -243,8 +248,19 @@ func skipSpace(t string, i int) int {
 func scanWord(t string, i int, esc byte) (int, string) {
 	// Most words hold no quote or escape: their value is their text.
 	j := i
-	for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
-		j++
+	switch esc {
+	case '\\', '`':
+		stop := &wordStops[0]
+		if esc == '`' {
+			stop = &wordStops[1]
+		}
+		for j < len(t) && !stop[t[j]] {
+			j++
+		}
+	default:
+		for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
+			j++
+		}
 	}
 	if j == len(t) || isSpaceByte(t[j]) {
 		return j, t[i:j]
@@ -276,6 +292,17 @@ func scanWord(t string, i int, esc byte) (int, string) {
 	}
 	return i, b.String()
 }
+
+// wordStops marks the bytes that end scanWord's plain run: blanks, quotes
+// and the escape token, the backslash (0) or the backtick (1).
+var wordStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for c := range 256 {
+			st[k][c] = isSpaceByte(byte(c)) || c == '"' || c == '\'' || byte(c) == esc
+		}
+	}
+	return st
+}()
 
 // makeFlag reads the flag word [i, end). Quotes around the whole value are
 // left out of the value's span.
