@@ -212,6 +212,12 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	plain := 0 // s[plain:i] is yet to be copied as it stands
 	for i := 0; i < len(s); {
+		for i < len(s) && jsonPlain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -234,6 +240,15 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, s[plain:]...)
 	return append(dst, '"')
 }
+
+// jsonPlain marks the bytes a JSON string holds as they stand: printable
+// ASCII but the quote and the backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func appendQuoted(dst []byte, s string) []byte {
 	b, err := protocol.Marshal(s)
