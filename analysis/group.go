@@ -445,6 +445,9 @@ func asciiSpace(c byte) bool {
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
 // taking the next byte as is. It returns the text after them.
 func extractFlags(line string, esc byte) (string, []string) {
+	if plainText(line, esc) {
+		return plainFlags(line)
+	}
 	const (
 		inSpaces = iota
 		inWord
@@ -535,6 +538,48 @@ func appendLatin1(b []byte, c byte) []byte {
 	return utf8.AppendRune(b, rune(c))
 }
 
+// plainText reports whether s is ASCII without quotes or the escape token:
+// BuildKit's word readers then split it at blanks and take the words as
+// they stand.
+func plainText(s string, esc byte) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
+			return false
+		}
+	}
+	return true
+}
+
+// plainFlags is extractFlags for a line plainText accepts: its flags are
+// slices of the line.
+func plainFlags(line string) (string, []string) {
+	var words []string
+	pos := 0
+	for {
+		for pos < len(line) && asciiSpace(line[pos]) {
+			pos++
+		}
+		if pos == len(line) {
+			return "", words
+		}
+		if line[pos] != '-' || pos+1 == len(line) || line[pos+1] != '-' {
+			return line[pos:], words
+		}
+		end := pos
+		for end < len(line) && !asciiSpace(line[end]) {
+			end++
+		}
+		if line[pos:end] == "--" {
+			if end == len(line) {
+				return "", words
+			}
+			return line[end:], words
+		}
+		words = append(words, line[pos:end])
+		pos = end
+	}
+}
+
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
 // LABEL and ARG: blanks separate, quotes and escaped characters are kept.
 // It calls word with each word, in a buffer reused for the next, and
@@ -548,6 +593,25 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 	n := 0
 	var arr [64]byte
 	b := arr[:0]
+	if plainText(rest, esc) {
+		// The words are the runs of non-blanks, as they stand.
+		for i := 0; i < len(rest); {
+			for i < len(rest) && asciiSpace(rest[i]) {
+				i++
+			}
+			j := i
+			for j < len(rest) && !asciiSpace(rest[j]) {
+				j++
+			}
+			if j > i {
+				b = append(b[:0], rest[i:j]...)
+				word(b)
+				n++
+			}
+			i = j
+		}
+		return n
+	}
 	emit := func() {
 		word(b)
 		n++
