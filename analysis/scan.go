@@ -92,8 +92,11 @@ func isCommentLine(s string) bool {
 // without it, as BuildKit's continuation pattern does: the escape token as the
 // last non-blank byte, not itself escaped.
 func continues(line string, esc byte) (string, bool) {
-	t := strings.TrimRight(line, " \t")
-	n := len(t)
+	n := len(line)
+	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
+		n--
+	}
+	t := line[:n]
 	if n == 0 || t[n-1] != esc {
 		return line, false
 	}
