@@ -48,15 +48,31 @@ const maxLine = 65535 - 1
 // force, and false where BuildKit's parser must decide: the text is one it
 // rejects, or has a line too long for its scanner.
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
+	var groups []group
+	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
+		groups = append(groups, *g)
+		return true
+	})
+	if !ok {
+		return nil, esc, false
+	}
+	return groups, esc, true
+}
+
+// eachGroup is groupLines calling yield with each group in turn, and the
+// escape token, which is settled before the first; the group is reused
+// for the next. It stops, false, where yield returns false.
+func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
 	n := src.scanned()
-	groups := make([]group, 0, n/2+1)
+	found := false
+	var g group
 	var dp parser.DirectiveParser
 	directives := true
 	var buf []byte
 	for k := 0; k < n; k++ {
 		raw := src.raw(k)
 		if len(raw) > maxLine {
-			return nil, esc, false
+			return esc, false
 		}
 		if k == 0 && src.bom > 0 {
 			raw = raw[src.bom:]
@@ -66,12 +82,12 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			d, err := dp.ParseLine([]byte(t))
 			switch {
 			case err != nil:
-				return nil, esc, false
+				return esc, false
 			case d == nil:
 				directives = false
 			case d.Name == "escape":
 				if d.Value != "`" && d.Value != `\` {
-					return nil, esc, false
+					return esc, false
 				}
 				esc = d.Value[0]
 			}
@@ -79,7 +95,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		g := group{first: k}
+		g = group{first: k}
 		line, more := continues(t, esc)
 		if more {
 			buf = append(buf[:0], line...)
@@ -87,7 +103,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 				k++
 				raw := src.raw(k)
 				if len(raw) > maxLine {
-					return nil, esc, false
+					return esc, false
 				}
 				t := trimEOL(raw)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
@@ -99,20 +115,22 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			line = string(buf)
 		}
 		if !splitLine(&g, line, esc) {
-			return nil, esc, false
+			return esc, false
 		}
 		if h := heredocHolder(&g); h != nil && strings.Contains(line, "<<") {
 			docs, ok := heredocsFromLine(line)
 			if !ok {
-				return nil, esc, false
+				return esc, false
 			}
-			for _, d := range docs {
+			for i := range docs {
+				d := &docs[i]
+				body := k + 1
 				terminated := false
 				for k+1 < n {
 					k++
 					raw := src.raw(k)
 					if len(raw) > maxLine {
-						return nil, esc, false
+						return esc, false
 					}
 					t := trimEOL(raw)
 					if d.Chomp {
@@ -124,18 +142,21 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 					}
 				}
 				if !terminated {
-					return nil, esc, false
+					return esc, false
 				}
+				// The body's lines as they stand, endings kept: a slice
+				// of the text, as BuildKit's parser builds it.
+				d.Content = src.text[src.start[body]:src.start[k]]
 			}
 			g.heredocs = docs
 		}
 		g.last = k
-		groups = append(groups, g)
+		found = true
+		if !yield(&g, esc) {
+			return esc, false
+		}
 	}
-	if len(groups) == 0 {
-		return nil, esc, false
-	}
-	return groups, esc, true
+	return esc, found
 }
 
 // heredocHolder returns the instruction of g that may take heredocs: g
@@ -423,6 +444,9 @@ func asciiSpace(c byte) bool {
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
 // taking the next byte as is. It returns the text after them.
 func extractFlags(line string, esc byte) (string, []string) {
+	if plainText(line, esc) {
+		return plainFlags(line)
+	}
 	const (
 		inSpaces = iota
 		inWord
@@ -483,7 +507,7 @@ func extractFlags(line string, esc byte) (string, []string) {
 				pos++
 				ch = line[pos]
 			}
-			b = utf8.AppendRune(b, rune(ch))
+			b = appendLatin1(b, ch)
 			continue
 		}
 		// In quotes.
@@ -499,9 +523,60 @@ func extractFlags(line string, esc byte) (string, []string) {
 			pos++
 			ch = line[pos]
 		}
-		b = utf8.AppendRune(b, rune(ch))
+		b = appendLatin1(b, ch)
 	}
 	return "", words
+}
+
+// appendLatin1 appends byte c taken as a rune, as BuildKit's flag reader
+// does, to b.
+func appendLatin1(b []byte, c byte) []byte {
+	if c < utf8.RuneSelf {
+		return append(b, c)
+	}
+	return utf8.AppendRune(b, rune(c))
+}
+
+// plainText reports whether s is ASCII without quotes or the escape token:
+// BuildKit's word readers then split it at blanks and take the words as
+// they stand.
+func plainText(s string, esc byte) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
+			return false
+		}
+	}
+	return true
+}
+
+// plainFlags is extractFlags for a line plainText accepts: its flags are
+// slices of the line.
+func plainFlags(line string) (string, []string) {
+	var words []string
+	pos := 0
+	for {
+		for pos < len(line) && asciiSpace(line[pos]) {
+			pos++
+		}
+		if pos == len(line) {
+			return "", words
+		}
+		if line[pos] != '-' || pos+1 == len(line) || line[pos+1] != '-' {
+			return line[pos:], words
+		}
+		end := pos
+		for end < len(line) && !asciiSpace(line[end]) {
+			end++
+		}
+		if line[pos:end] == "--" {
+			if end == len(line) {
+				return "", words
+			}
+			return line[end:], words
+		}
+		words = append(words, line[pos:end])
+		pos = end
+	}
 }
 
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
@@ -517,6 +592,25 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 	n := 0
 	var arr [64]byte
 	b := arr[:0]
+	if plainText(rest, esc) {
+		// The words are the runs of non-blanks, as they stand.
+		for i := 0; i < len(rest); {
+			for i < len(rest) && asciiSpace(rest[i]) {
+				i++
+			}
+			j := i
+			for j < len(rest) && !asciiSpace(rest[j]) {
+				j++
+			}
+			if j > i {
+				b = append(b[:0], rest[i:j]...)
+				word(b)
+				n++
+			}
+			i = j
+		}
+		return n
+	}
 	emit := func() {
 		word(b)
 		n++
@@ -539,7 +633,7 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 			if pos == len(rest) {
 				break
 			}
-			if unicode.IsSpace(ch) {
+			if isSpaceRune(ch) {
 				continue
 			}
 			phase = inWord
@@ -551,7 +645,7 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 			break
 		}
 		if phase == inWord {
-			if unicode.IsSpace(ch) {
+			if isSpaceRune(ch) {
 				phase = inSpaces
 				if blankOK || len(b) > 0 {
 					emit()
@@ -569,11 +663,11 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				if pos+width == len(rest) {
 					continue
 				}
-				b = utf8.AppendRune(b, ch)
+				b = appendRune(b, ch)
 				pos += width
 				ch, width = utf8.DecodeRuneInString(rest[pos:])
 			}
-			b = utf8.AppendRune(b, ch)
+			b = appendRune(b, ch)
 			continue
 		}
 		// In quotes.
@@ -586,12 +680,28 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				continue
 			}
 			pos += width
-			b = utf8.AppendRune(b, ch)
+			b = appendRune(b, ch)
 			ch, width = utf8.DecodeRuneInString(rest[pos:])
 		}
-		b = utf8.AppendRune(b, ch)
+		b = appendRune(b, ch)
 	}
 	return n
+}
+
+// isSpaceRune is unicode.IsSpace, quicker on ASCII.
+func isSpaceRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSpace(byte(r))
+	}
+	return unicode.IsSpace(r)
+}
+
+// appendRune is utf8.AppendRune, quicker on ASCII.
+func appendRune(b []byte, r rune) []byte {
+	if 0 <= r && r < utf8.RuneSelf {
+		return append(b, byte(r))
+	}
+	return utf8.AppendRune(b, r)
 }
 
 // valid reports whether BuildKit's instruction parser surely accepts g,
@@ -764,13 +874,27 @@ func runFlagsOK(flags []string) bool {
 // lowerKeyword is strings.ToLower(s), without allocating for the keywords
 // BuildKit knows, written in ASCII.
 func lowerKeyword(s string) string {
-	for _, k := range instructionNames {
-		if len(k) == len(s) && asciiEqualFold(s, k) {
-			return k
+	if len(s) < len(keywordsByLen) {
+		for _, k := range keywordsByLen[len(s)] {
+			if asciiEqualFold(s, k) {
+				return k
+			}
 		}
 	}
 	return strings.ToLower(s)
 }
+
+// keywordsByLen holds the instruction table's keywords by their length.
+var keywordsByLen = func() [][]string {
+	var by [][]string
+	for _, k := range instructionNames {
+		for len(by) <= len(k) {
+			by = append(by, nil)
+		}
+		by[len(k)] = append(by[len(k)], k)
+	}
+	return by
+}()
 
 // asciiEqualFold reports whether s equals the lower-case ASCII word k but
 // for the case of its ASCII letters.

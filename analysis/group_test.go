@@ -91,10 +91,7 @@ type shape struct {
 
 func nodeShape(n *parser.Node) shape {
 	s := shape{First: n.StartLine - 1, Last: n.EndLine - 1, Cmd: strings.ToLower(n.Value), Flags: n.Flags, JSON: n.Attributes["json"]}
-	for _, h := range n.Heredocs {
-		h.Content = ""
-		s.Heredocs = append(s.Heredocs, h)
-	}
+	s.Heredocs = n.Heredocs
 	if len(s.Flags) == 0 {
 		s.Flags = nil
 	}

@@ -221,6 +221,7 @@ type Index struct {
 	stageViews []Stage
 	modelOnce  sync.Once
 	model      *Model
+	runs       runMemo
 }
 
 // block is a run of instructions with their starts relative to its base.

@@ -138,9 +138,8 @@ func cargoNeedsMore(toml string) bool {
 	return false
 }
 
-// installsOf returns the dependency installs of RUN node i, read with a
-// shell parser; ok is false when the script is not simple commands only.
-func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
+// readInstalls is installsOf without the index's memo.
+func (ix *Index) readInstalls(i int) ([]Install, []SimpleCommand, bool) {
 	rs, ok := ix.runScript(i)
 	if !ok {
 		return nil, nil, false

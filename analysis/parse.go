@@ -26,23 +26,26 @@ func Parse(doc *Document) *Index {
 func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	src := newSourceLines(text)
-	groups, esc, ok := groupLines(src, '\\')
+	// Each group is checked and scanned as the grouper reads it.
+	guess := len(src.start)/3 + 1
+	insts := make([]*Instruction, 0, guess)
+	starts := make([]int, 0, guess)
+	var v *validator
+	esc, ok := eachGroup(src, '\\', func(g *group, esc byte) bool {
+		if v == nil {
+			v = newValidator(src, esc, 0)
+		}
+		in, ok := v.instruction(g)
+		if ok {
+			insts, starts = append(insts, in), append(starts, src.start[g.first])
+		}
+		return ok
+	})
 	if !ok {
 		return parseWithBuildKit(doc, src)
 	}
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
 	ix.loneCR = hasLoneCR(text)
-	v := newValidator(src, esc, len(groups))
-	insts := make([]*Instruction, len(groups))
-	starts := make([]int, len(groups))
-	for i := range groups {
-		g := &groups[i]
-		in, ok := v.instruction(g)
-		if !ok {
-			return parseWithBuildKit(doc, src)
-		}
-		insts[i], starts[i] = in, src.start[g.first]
-	}
 	ix.appendBlocks(insts, starts, 0)
 	ix.linkFresh()
 	return ix, nil

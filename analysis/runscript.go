@@ -3,6 +3,7 @@ package analysis
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -45,7 +46,7 @@ func (ix *Index) runScript(i int) (RunScript, bool) {
 	return rs, true
 }
 
-// readRun reads node i's script, the shell form with BuildKit's own parser;
+// readRun reads node i's script, the shell form as BuildKit's parser reads it;
 // ok is false when it is not a RUN with a command, or its shell form uses
 // another escape token than the backslash.
 func (ix *Index) readRun(i int) (RunScript, bool) {
@@ -66,19 +67,15 @@ func (ix *Index) readRun(i int) (RunScript, bool) {
 	if ix.Escape != '\\' {
 		return RunScript{}, false
 	}
+	command, heredocs, ok := runCommand(ix.Doc.Slice(n.Span()))
+	if !ok {
+		return RunScript{}, false
+	}
 	shell := ix.stageShell(i)
-	res, err := parser.Parse(strings.NewReader(ix.Doc.Slice(n.Span())))
-	if err != nil || len(res.AST.Children) != 1 {
-		return RunScript{}, false
-	}
-	node := res.AST.Children[0]
-	if node.Next == nil || node.Next.Next != nil {
-		return RunScript{}, false
-	}
-	rs := RunScript{Script: node.Next.Value, Bash: strings.HasSuffix(shell, "bash"), Foreign: shell != "" && !isPOSIXShell(shell)}
+	rs := RunScript{Script: command, Bash: strings.HasSuffix(shell, "bash"), Foreign: shell != "" && !isPOSIXShell(shell)}
 	// Only the heredoc, no program fed with it nor more words.
-	if cmd := strings.TrimSpace(rs.Script); len(node.Heredocs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
-		h := node.Heredocs[0]
+	if cmd := strings.TrimSpace(rs.Script); len(heredocs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
+		h := heredocs[0]
 		rs.Script, rs.Heredoc = h.Content, true
 		if first, _, _ := strings.Cut(h.Content, "\n"); strings.HasPrefix(first, "#!") {
 			// The body runs as a file with that interpreter.
@@ -94,16 +91,44 @@ func (ix *Index) readRun(i int) (RunScript, bool) {
 		}
 		return rs, true
 	}
-	if len(node.Heredocs) > 0 {
+	if len(heredocs) > 0 {
 		rs.Fed = true
 		var b strings.Builder
 		b.WriteString(rs.Script + "\n")
-		for _, h := range node.Heredocs {
+		for _, h := range heredocs {
 			b.WriteString(h.Content + h.Name + "\n")
 		}
 		rs.Script = b.String()
 	}
 	return rs, true
+}
+
+// runCommand returns the shell-form command and the heredocs of the one
+// RUN instruction text holds, as BuildKit's parser reads them with the
+// backslash as escape token; false when the parser rejects the text or
+// reads anything else in it. The grouper reads the common texts, BuildKit's
+// parser the rest.
+func runCommand(text string) (string, []parser.Heredoc, bool) {
+	groups, esc, ok := groupLines(newSourceLines(text), '\\')
+	if !ok || len(groups) != 1 || esc != '\\' || groups[0].lcmd != "run" || groups[0].json {
+		return runCommandBuildKit(text)
+	}
+	g := &groups[0]
+	return g.rest, g.heredocs, g.rest != ""
+}
+
+// runCommandBuildKit is runCommand with BuildKit's parser, the oracle the
+// grouper's answer is tested against.
+func runCommandBuildKit(text string) (string, []parser.Heredoc, bool) {
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil || len(res.AST.Children) != 1 {
+		return "", nil, false
+	}
+	node := res.AST.Children[0]
+	if node.Next == nil || node.Next.Next != nil {
+		return "", nil, false
+	}
+	return node.Next.Value, node.Heredocs, true
 }
 
 // stageShell returns the program of the last SHELL instruction of node i's
@@ -139,8 +164,27 @@ func parseScript(script string, bash bool, comments bool) (*syntax.File, error) 
 	if bash {
 		lang = syntax.LangBash
 	}
-	return syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(comments)).Parse(strings.NewReader(script), "")
+	k := 0
+	if bash {
+		k |= 1
+	}
+	if comments {
+		k |= 2
+	}
+	pool := &scriptParsers[k]
+	p, _ := pool.Get().(*syntax.Parser)
+	if p == nil {
+		p = syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(comments))
+	}
+	f, err := p.Parse(strings.NewReader(script), "")
+	pool.Put(p)
+	return f, err
 }
+
+// scriptParsers keeps shell parsers for reuse, by dialect (bit 0: bash)
+// and whether they keep comments (bit 1): a parser resets itself for each
+// script, and a new one costs a few kilobytes.
+var scriptParsers [4]sync.Pool
 
 // SimpleCommand is one simple command of a script: its words, each a
 // literal with its quotes removed.
@@ -174,15 +218,8 @@ func (c SimpleCommand) Assign(name string) (string, bool) {
 	return "", false
 }
 
-// ShellCommands returns every simple command a RUN instruction runs, in
-// order, wherever it stands (in pipes, substitutions, control flow), read
-// leniently from its script (see readRun): a word that is not plain text
-// keeps its variables as `$NAME` and drops what it cannot spell, and the
-// wrappers sudo, env and exec are dropped. The exec form without a shell is
-// its one command. Nil when the text is not shell the parser accepts (a
-// Windows escape character, PowerShell, a syntax error); empty when it is
-// but runs no simple command.
-func (ix *Index) ShellCommands(n Node) []SimpleCommand {
+// readShellCommands is ShellCommands without the index's memo.
+func (ix *Index) readShellCommands(n Node) []SimpleCommand {
 	rs, ok := ix.readRun(n.Index)
 	switch {
 	case !ok:

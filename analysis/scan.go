@@ -29,6 +29,9 @@ type piece struct {
 
 // pos maps an offset in the logical text to a relative source offset.
 func (l *logical) pos(i int) int {
+	if len(l.pieces) == 1 {
+		return l.pieces[0].abs + i - l.pieces[0].at
+	}
 	k := max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
 	return l.pieces[k].abs + i - l.pieces[k].at
 }
@@ -89,8 +92,11 @@ func isCommentLine(s string) bool {
 // without it, as BuildKit's continuation pattern does: the escape token as the
 // last non-blank byte, not itself escaped.
 func continues(line string, esc byte) (string, bool) {
-	t := strings.TrimRight(line, " \t")
-	n := len(t)
+	n := len(line)
+	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
+		n--
+	}
+	t := line[:n]
 	if n == 0 || t[n-1] != esc {
 		return line, false
 	}
@@ -133,6 +139,8 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		}
 		return in
 	}
+	// The joined text is no longer than the lines it comes from.
+	b.Grow(min(in.Len, 4096))
 	b.WriteString(content)
 	for more && k < last {
 		k++
@@ -243,8 +251,19 @@ func skipSpace(t string, i int) int {
 func scanWord(t string, i int, esc byte) (int, string) {
 	// Most words hold no quote or escape: their value is their text.
 	j := i
-	for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
-		j++
+	switch esc {
+	case '\\', '`':
+		stop := &wordStops[0]
+		if esc == '`' {
+			stop = &wordStops[1]
+		}
+		for j < len(t) && !stop[t[j]] {
+			j++
+		}
+	default:
+		for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
+			j++
+		}
 	}
 	if j == len(t) || isSpaceByte(t[j]) {
 		return j, t[i:j]
@@ -276,6 +295,17 @@ func scanWord(t string, i int, esc byte) (int, string) {
 	}
 	return i, b.String()
 }
+
+// wordStops marks the bytes that end scanWord's plain run: blanks, quotes
+// and the escape token, the backslash (0) or the backtick (1).
+var wordStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for c := range 256 {
+			st[k][c] = isSpaceByte(byte(c)) || c == '"' || c == '\'' || byte(c) == esc
+		}
+	}
+	return st
+}()
 
 // makeFlag reads the flag word [i, end). Quotes around the whole value are
 // left out of the value's span.
@@ -519,6 +549,7 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 // but for the few an edit replaces. A nil arena allocates as usual.
 type arena struct {
 	insts []Instruction
+	chunk int // instructions per block once insts runs out
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
@@ -530,6 +561,7 @@ func newArena(n, lines int) *arena {
 	chunk := min(max(lines, 16), 4096)
 	return &arena{
 		insts: make([]Instruction, n),
+		chunk: chunk / 4,
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
@@ -537,8 +569,11 @@ func newArena(n, lines int) *arena {
 }
 
 func (a *arena) inst() *Instruction {
-	if a == nil || len(a.insts) == 0 {
+	if a == nil {
 		return new(Instruction)
+	}
+	if len(a.insts) == 0 {
+		a.insts = make([]Instruction, max(a.chunk, 1))
 	}
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
@@ -566,11 +601,12 @@ func (a *arena) useSlab() *slab[VarUse] {
 	return &a.uses
 }
 
-// slab hands out lists of T cut from large blocks: a list is built in the
-// slab's scratch, then kept. A nil slab leaves lists as they are built.
+// slab hands out lists of T cut from large blocks: a list is built in
+// the slab's scratch, which is the free part of the current block, then
+// kept there. A list that outgrows the block has moved to an array of its
+// own, and keeps it. A nil slab leaves lists as they are built.
 type slab[T any] struct {
-	block []T
-	buf   []T // scratch for the list being built
+	block []T // the current block's free part
 	chunk int // elements per block
 }
 
@@ -579,7 +615,10 @@ func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	return s.buf[:0]
+	if len(s.block) < max(s.chunk/8, 1) {
+		s.block = make([]T, s.chunk)
+	}
+	return s.block[:0]
 }
 
 // keep returns list placed for good, the scratch free again.
@@ -587,15 +626,12 @@ func (s *slab[T]) keep(list []T) []T {
 	if s == nil {
 		return list
 	}
-	if len(list) == 0 {
+	n := len(list)
+	if n == 0 {
 		return nil
 	}
-	s.buf = list[:0]
-	if len(list) > len(s.block) {
-		s.block = make([]T, max(len(list), s.chunk))
+	if n <= len(s.block) && &list[0] == &s.block[0] {
+		s.block = s.block[n:]
 	}
-	out := s.block[:len(list):len(list)]
-	copy(out, list)
-	s.block = s.block[len(list):]
-	return out
+	return list[:n:n]
 }

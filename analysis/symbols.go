@@ -32,6 +32,9 @@ type Symbol struct {
 // symbolTextMax bounds the instruction text an outline shows.
 const symbolTextMax = 60
 
+// symbolLineLook is how far an instruction's first line is looked for.
+const symbolLineLook = 512
+
 // Symbols returns the document's outline: the global ARGs (and anything
 // else before the first FROM), then each stage with its base image as
 // detail, holding its instructions; ARG and ENV instructions hold their
@@ -73,8 +76,14 @@ func (ix *Index) instructionSymbol(n Node) Symbol {
 		sym.Name = "?"
 	}
 	// The detail is the rest of the first line, shortened.
-	line := ix.Doc.LineOf(kw.End)
-	rest := strings.TrimSpace(ix.Doc.Slice(Span{kw.End, ix.Doc.LineEnd(line)}))
+	// Look for the line's end nearby first: a slice across chunks copies.
+	rest := ix.Doc.Slice(Span{kw.End, min(n.Start+n.Len, kw.End+symbolLineLook)})
+	if eol := strings.IndexAny(rest, "\r\n"); eol >= 0 {
+		rest = rest[:eol]
+	} else if kw.End+len(rest) < n.Start+n.Len {
+		rest = ix.Doc.Slice(Span{kw.End, ix.Doc.LineEnd(ix.Doc.LineOf(kw.End))})
+	}
+	rest = strings.TrimSpace(rest)
 	rest = strings.TrimSpace(strings.TrimSuffix(rest, string(ix.Escape)))
 	if len(rest) > symbolTextMax {
 		cut := symbolTextMax

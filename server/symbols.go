@@ -83,7 +83,7 @@ func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res 
 func (s *Server) documentSymbols(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) protocol.DocumentSymbolResult {
 	syms := ix.Symbols()
 	if tree {
-		return protocol.DocumentSymbolSlice(documentSymbols(snap.Doc, syms, enc))
+		return protocol.DocumentSymbolSlice(documentSymbols(snap.Doc.Cursor(enc), syms))
 	}
 	var flat protocol.SymbolInformationSlice
 	var walk func([]analysis.Symbol, string)
@@ -97,24 +97,36 @@ func (s *Server) documentSymbols(snap *Snapshot, ix *analysis.Index, enc analysi
 	return flat
 }
 
-func documentSymbols(doc *analysis.Document, syms []analysis.Symbol, enc analysis.Encoding) []protocol.DocumentSymbol {
+// documentSymbols converts the tree syms, its positions placed by cursor
+// c (in document order, mostly on lines just placed).
+func documentSymbols(c *analysis.PositionCursor, syms []analysis.Symbol) []protocol.DocumentSymbol {
 	out := make([]protocol.DocumentSymbol, len(syms))
-	for i, sym := range syms {
+	for i := range syms {
+		sym := &syms[i]
 		ds := protocol.DocumentSymbol{
 			Name:           sym.Name,
 			Kind:           symbolKinds[sym.Kind],
-			Range:          toRange(doc, sym.Span, enc),
-			SelectionRange: toRange(doc, sym.NameSpan, enc),
+			Range:          cursorRange(c, sym.Span),
+			SelectionRange: cursorRange(c, sym.NameSpan),
 		}
 		if sym.Detail != "" {
-			ds.Detail = &syms[i].Detail
+			ds.Detail = &sym.Detail
 		}
 		if len(sym.Children) > 0 {
-			ds.Children = documentSymbols(doc, sym.Children, enc)
+			ds.Children = documentSymbols(c, sym.Children)
 		}
 		out[i] = ds
 	}
 	return out
+}
+
+// cursorRange is toRange through cursor c.
+func cursorRange(c *analysis.PositionCursor, sp analysis.Span) protocol.Range {
+	start, end := c.Position(sp.Start), c.Position(sp.End)
+	return protocol.Range{
+		Start: protocol.Position{Line: uint32(start.Line), Character: uint32(start.Col)},
+		End:   protocol.Position{Line: uint32(end.Line), Character: uint32(end.Col)},
+	}
 }
 
 // appendDocumentSymbols appends the JSON of syms, as protocol.Marshal
@@ -190,16 +202,23 @@ func appendRange(dst []byte, r protocol.Range) []byte {
 func appendString(dst []byte, s string) []byte {
 	mark := len(dst)
 	dst = append(dst, '"')
+	plain := 0 // s[plain:i] is yet to be copied as it stands
 	for i := 0; i < len(s); {
+		for i < len(s) && jsonPlain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c < 0x20 || c == 0x7f:
 				return appendQuoted(dst[:mark], s)
 			case c == '"' || c == '\\':
+				dst = append(dst, s[plain:i]...)
 				dst = append(dst, '\\', c)
-			default:
-				dst = append(dst, c)
+				plain = i + 1
 			}
 			i++
 			continue
@@ -208,11 +227,20 @@ func appendString(dst []byte, s string) []byte {
 		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
 			return appendQuoted(dst[:mark], s)
 		}
-		dst = append(dst, s[i:i+size]...)
 		i += size
 	}
+	dst = append(dst, s[plain:]...)
 	return append(dst, '"')
 }
+
+// jsonPlain marks the bytes a JSON string holds as they stand: printable
+// ASCII but the quote and the backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func appendQuoted(dst []byte, s string) []byte {
 	b, err := protocol.Marshal(s)

@@ -21,7 +21,7 @@ func TestDocumentSymbolsJSON(t *testing.T) {
 	for name, text := range files {
 		ix := analysis.Parse(analysis.NewDocument(text))
 		for _, enc := range []analysis.Encoding{analysis.UTF16, analysis.UTF8} {
-			syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc, ix.Symbols(), enc))
+			syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc.Cursor(enc), ix.Symbols()))
 			want, err := protocol.Marshal(syms)
 			if err != nil {
 				t.Fatal(err)
@@ -58,12 +58,14 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	}{{"server-encoder", codec{}.Marshal}, {"protocol-encoder", protocol.Marshal}} {
 		b.Run(enc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := cpuNow()
 			for b.Loop() {
-				syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc, ix.Symbols(), analysis.UTF16))
+				syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc.Cursor(analysis.UTF16), ix.Symbols()))
 				if _, err := enc.marshal(syms); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // genTree writes a repository of 10 files per service (1,000 services:
@@ -176,4 +177,27 @@ func BenchmarkCheckTreeProcess(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rss)/1024, "peak-RSS-MB")
+}
+
+// BenchmarkCheckCorpus is `stagehand check` over every file of the shared
+// corpus, named on the command line, as one process does it on all its
+// cores; it reports files per second of wall time and CPU time per file.
+func BenchmarkCheckCorpus(b *testing.B) {
+	dir := testgen.RequireCorpus(b)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	args := []string{"--format=text"}
+	for _, e := range entries {
+		args = append(args, filepath.Join(dir, e.Name()))
+	}
+	files := len(args) - 1
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		Main(args, io.Discard, io.Discard)
+	}
+	b.ReportMetric(float64(files*b.N)/b.Elapsed().Seconds(), "files/s")
+	b.ReportMetric((cpuTime()-start)/float64(b.N*files)*1000, "cpu-µs/file")
 }

@@ -115,7 +115,9 @@ func run(log func(string, ...any)) error {
 		}
 	}
 	if out, err := exec.Command(stagehand, "version").Output(); err == nil {
-		env.stagehandVersion = strings.TrimSpace(string(out))
+		// The first line: `stagehand version` goes on with commit and Go lines.
+		first, _, _ := strings.Cut(string(out), "\n")
+		env.stagehandVersion = strings.TrimSpace(first)
 	}
 
 	// Every server started is killed at the end, whatever happens.

@@ -1,0 +1,56 @@
+package analysis
+
+import (
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// TestPositionCursor holds the cursor to Document.Position for every
+// offset of the corpus files (with each line ending, in both encodings),
+// in ascending order, descending and at random, on documents built whole
+// and by edits.
+func TestPositionCursor(t *testing.T) {
+	files := testgen.Corpus(t)
+	r := rand.New(rand.NewPCG(18, 3))
+	checked := 0
+	for i, name := range slices.Sorted(maps.Keys(files)) {
+		if i%4 != 0 {
+			continue
+		}
+		text := files[name] + "\u00e9\U0001F600 tail"
+		for _, v := range []string{text, strings.ReplaceAll(text, "\n", "\r\n"), strings.ReplaceAll(text, "\n", "\r")} {
+			doc := NewDocument(v)
+			if edited, err := doc.Apply(Edit{Span: Span{len(v) / 2, len(v) / 2}, Text: "x\ny\r\n"}); err == nil && i%8 == 0 {
+				doc = edited
+			}
+			n := doc.Len()
+			offs := make([]int, 0, 3*(n+3))
+			for off := -1; off <= n+1; off++ {
+				offs = append(offs, off)
+			}
+			for off := n + 1; off >= -1; off-- {
+				offs = append(offs, off)
+			}
+			for range n + 3 {
+				offs = append(offs, r.IntN(n+3)-1)
+			}
+			for _, enc := range []Encoding{UTF8, UTF16, UTF32} {
+				c := doc.Cursor(enc)
+				for _, off := range offs {
+					if got, want := c.Position(off), doc.Position(off, enc); got != want {
+						t.Fatalf("%s: offset %d in %v: cursor %+v, Position %+v", name, off, enc, got, want)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 1_000_000 {
+		t.Errorf("only %d offsets checked", checked)
+	}
+}

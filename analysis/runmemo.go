@@ -1,0 +1,68 @@
+package analysis
+
+import (
+	"slices"
+	"sync"
+)
+
+// runMemo keeps, for one index, what the shell parser read of each RUN:
+// the rules and the layer planner ask for the same instruction's commands
+// and installs many times over in one run, and a shell parse is the
+// costliest step there. An index never changes, so neither do the answers.
+// Lists are handed out clipped: a caller's append copies them.
+type runMemo struct {
+	mu       sync.Mutex
+	installs map[int]installsAnswer
+	commands map[int][]SimpleCommand
+}
+
+type installsAnswer struct {
+	ins  []Install
+	cmds []SimpleCommand
+	ok   bool
+}
+
+// installsOf returns the dependency installs of RUN node i, read with a
+// shell parser; ok is false when the script is not simple commands only.
+func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
+	m := &ix.runs
+	m.mu.Lock()
+	a, ok := m.installs[i]
+	m.mu.Unlock()
+	if !ok {
+		a.ins, a.cmds, a.ok = ix.readInstalls(i)
+		a.ins, a.cmds = slices.Clip(a.ins), slices.Clip(a.cmds)
+		m.mu.Lock()
+		if m.installs == nil {
+			m.installs = map[int]installsAnswer{}
+		}
+		m.installs[i] = a
+		m.mu.Unlock()
+	}
+	return a.ins, a.cmds, a.ok
+}
+
+// ShellCommands returns every simple command a RUN instruction runs, in
+// order, wherever it stands (in pipes, substitutions, control flow), read
+// leniently from its script (see readRun): a word that is not plain text
+// keeps its variables as `$NAME` and drops what it cannot spell, and the
+// wrappers sudo, env and exec are dropped. The exec form without a shell is
+// its one command. Nil when the text is not shell the parser accepts (a
+// Windows escape character, PowerShell, a syntax error); empty when it is
+// but runs no simple command.
+func (ix *Index) ShellCommands(n Node) []SimpleCommand {
+	m := &ix.runs
+	m.mu.Lock()
+	cmds, ok := m.commands[n.Index]
+	m.mu.Unlock()
+	if !ok {
+		cmds = slices.Clip(ix.readShellCommands(n))
+		m.mu.Lock()
+		if m.commands == nil {
+			m.commands = map[int][]SimpleCommand{}
+		}
+		m.commands[n.Index] = cmds
+		m.mu.Unlock()
+	}
+	return cmds
+}
