@@ -84,11 +84,11 @@ func cancelCases() []cancelCase {
 		refsURI   = "file:///cancel/refs/Dockerfile"
 		actionURI = "file:///cancel/action/Dockerfile"
 	)
-	big, refs, runs := hundredKLines(), manyUses(50000), 3000
+	big, refs, runs := hundredKLines(), manyUses(50000), 10000
 	if raceEnabled {
 		// The race detector slows the 30 MB answer of 250,000 references
 		// and the cache-mount checks past the answer deadline.
-		refs, runs = manyUses(5000), 1000
+		refs, runs = manyUses(5000), 3000
 	}
 	// The ARG V of the references file, used 100,000 times.
 	argV := protocol.Position{Line: 1, Character: 4}
