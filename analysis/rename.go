@@ -54,6 +54,12 @@ func (ix *Index) PrepareRename(off int) (Span, string, error) {
 // would change what another reference means. Every reference is rewritten
 // whatever its casing; numeric stage references stay as they are.
 func (ix *Index) Rename(off int, newName string) ([]Edit, error) {
+	return ix.RenameContext(context.Background(), off, newName)
+}
+
+// RenameContext is Rename that stops with ctx's error once ctx is
+// cancelled: a variable used 100,000 times is checked use by use.
+func (ix *Index) RenameContext(ctx context.Context, off int, newName string) ([]Edit, error) {
 	if _, _, err := ix.PrepareRename(off); err != nil {
 		return nil, err
 	}
@@ -61,7 +67,7 @@ func (ix *Index) Rename(off int, newName string) ([]Edit, error) {
 	if t.Kind == ReferentStage {
 		return ix.renameStage(t.Stage, newName)
 	}
-	return ix.renameVar(t.Var, newName)
+	return ix.renameVar(ctx, t.Var, newName)
 }
 
 func (ix *Index) renameStage(s int, newName string) ([]Edit, error) {
@@ -109,20 +115,26 @@ func (ix *Index) renameStage(s int, newName string) ([]Edit, error) {
 
 var varNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
+func (ix *Index) renameVar(ctx context.Context, root VarSite, newName string) ([]Edit, error) {
 	if !varNamePattern.MatchString(newName) {
 		return nil, refuse("cannot rename: %q is not a valid variable name: it must start with a letter or '_' and contain only letters, digits and '_'", newName)
 	}
 	if IsBuiltinArg(newName) {
 		return nil, refuse("cannot rename: %s is predefined by BuildKit", newName)
 	}
-	occ, _ := ix.varOccurrences(context.Background(), root) // never cancelled
+	occ, err := ix.varOccurrences(ctx, root)
+	if err != nil {
+		return nil, err
+	}
 	if newName == root.Decl.Name.Value {
 		return nil, nil
 	}
 	// A declaration of newName where an occurrence stands, or where one of
 	// its uses would then resolve, would capture the renamed variable.
-	for _, o := range occ {
+	for i, o := range occ {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		n, ok := ix.NodeAt(o.Span.Start)
 		if !ok {
 			continue
@@ -137,7 +149,10 @@ func (ix *Index) renameVar(root VarSite, newName string) ([]Edit, error) {
 	// A renamed declaration must not capture a later use of newName that
 	// resolves elsewhere now: in its stage, or (for ENV) in the stages
 	// built on it.
-	for _, o := range occ {
+	for i, o := range occ {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if !o.Decl {
 			continue
 		}

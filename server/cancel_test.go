@@ -83,6 +83,7 @@ func cancelCases() []cancelCase {
 		tokensURI = "file:///cancel/tokens/Dockerfile"
 		refsURI   = "file:///cancel/refs/Dockerfile"
 		actionURI = "file:///cancel/action/Dockerfile"
+		renameURI = "file:///cancel/rename/Dockerfile"
 	)
 	big, refs, runs := hundredKLines(), manyUses(50000), 10000
 	if raceEnabled {
@@ -123,6 +124,24 @@ func cancelCases() []cancelCase {
 				Context:                    protocol.ReferenceContext{IncludeDeclaration: true},
 			})
 			return len(res), err
+		},
+	}, {
+		name: fmt.Sprintf("rename in %d lines", strings.Count(refs, "\n")), uri: renameURI, text: refs,
+		method: protocol.MethodTextDocumentRename, params: map[string]any{
+			"textDocument": map[string]any{"uri": renameURI}, "position": argV, "newName": "W"},
+		work: func(ctx context.Context, s *Server) (int, error) {
+			res, err := s.Rename(ctx, &protocol.RenameParams{
+				TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: textDoc(renameURI), Position: argV},
+				NewName:                    "W",
+			})
+			if err != nil || res == nil {
+				return 0, err
+			}
+			n := len(res.DocumentChanges)
+			for _, edits := range res.Changes {
+				n += len(edits)
+			}
+			return n, nil
 		},
 	}, {
 		name: "codeAction with a slow root check", uri: actionURI, text: cacheMountRuns(runs),

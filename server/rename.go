@@ -40,7 +40,10 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if p.ix == nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, "the document is still being analysed; try again")
 	}
-	edits, err := p.ix.Rename(p.off, params.NewName)
+	edits, err := p.ix.RenameContext(ctx, p.off, params.NewName)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr // cancelled: answered RequestCancelled
+	}
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
