@@ -33,9 +33,10 @@ type Snapshot struct {
 	// Dockerfile nor a file naming targets (any YAML, say): it has no
 	// Index, and the server leaves it alone.
 	Plain bool
-	// Rules keeps the local rules' findings for the instructions that did
-	// not change from one version of the document to the next. It is the
-	// document's own, so that closing the document frees it.
+	// Rules keeps the per-stage rules' findings and summaries of the
+	// stages whose inputs did not change from one version of the document
+	// to the next. It is the document's own, so that closing the document
+	// frees it.
 	Rules *rules.Cache
 
 	memo *diagMemo // this version's diagnostics, computed once
