@@ -47,7 +47,7 @@ type RefKind int
 
 const (
 	RefFrom      RefKind = iota // FROM <stage>
-	RefCopyFrom                 // COPY/ADD --from=<stage>
+	RefCopyFrom                 // COPY --from=<stage> (ADD has no --from)
 	RefMountFrom                // RUN --mount=...,from=<stage>
 )
 

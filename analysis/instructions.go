@@ -537,6 +537,14 @@ func LookupInstruction(name string) *InstructionInfo {
 	return instructionByCmd[strings.ToLower(name)]
 }
 
+// TakesFrom reports whether the instruction called cmd (lower case) has a
+// `--from=<stage>` flag, a stage reference: COPY's, not ADD's, which
+// BuildKit rejects as an unknown flag.
+func TakesFrom(cmd string) bool {
+	in := instructionByCmd[cmd]
+	return in != nil && in.Flag("from") != nil
+}
+
 // MountTypeInfo describes one `RUN --mount` type and the keys it takes.
 type MountTypeInfo struct {
 	Name string

@@ -157,7 +157,7 @@ func (ix *Index) builtFrom(s int) []int {
 }
 
 // onbuildRefs returns the stage references of an ONBUILD trigger: the
-// `--from` of a COPY or ADD, the `from=` of a RUN's mounts.
+// `--from` of a COPY (ADD has none), the `from=` of a RUN's mounts.
 func onbuildRefs(in *Instruction) []Ref {
 	if len(in.Args) < 2 {
 		return nil
@@ -180,7 +180,7 @@ func onbuildRefs(in *Instruction) []Ref {
 		}
 		tok := Token{Span: vs, Value: val}
 		switch {
-		case (cmd == "copy" || cmd == "add") && name == "from":
+		case name == "from" && TakesFrom(cmd):
 			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
 		case cmd == "run" && name == "mount":
 			if from, ok := ReadMount(tok, "").Field("from"); ok && from.HasValue {

@@ -338,3 +338,19 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// TestAddFromIsNoReference checks that only COPY's --from names a stage:
+// BuildKit's ADD has no --from ("unknown flag: from"), in a stage or in an
+// ONBUILD trigger.
+func TestAddFromIsNoReference(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		uses int
+	}{{"COPY", 2}, {"ADD", 0}, {"add", 0}} {
+		text := "FROM alpine AS a\nFROM alpine AS b\n" + tc.cmd + " --from=a / /\nONBUILD " + tc.cmd + " --from=a /x /x\nFROM b\n"
+		ix := Parse(NewDocument(text))
+		if got := len(ix.StageUses(0)); got != tc.uses {
+			t.Errorf("%s --from: stage a has %d uses, want %d: %v", tc.cmd, got, tc.uses, ix.StageUses(0))
+		}
+	}
+}

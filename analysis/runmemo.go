@@ -14,6 +14,37 @@ type runMemo struct {
 	mu       sync.Mutex
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
+
+	shellsOnce sync.Once
+	shells     []shellAt // the SHELL instructions with arguments, in order
+}
+
+// shellAt is a SHELL instruction: its number and its program, "?" for the
+// shell form.
+type shellAt struct {
+	i    int
+	prog string
+}
+
+// shellsOf returns the index's SHELL instructions with arguments, in order,
+// read in one pass over the instructions on first use.
+func (ix *Index) shellsOf() []shellAt {
+	m := &ix.runs
+	m.shellsOnce.Do(func() {
+		for k, b := range ix.blocks {
+			for j, in := range b.insts {
+				if in.Cmd != "shell" || len(in.Args) == 0 {
+					continue
+				}
+				prog := "?"
+				if in.JSON {
+					prog = in.Args[0].Value
+				}
+				m.shells = append(m.shells, shellAt{ix.bfirst[k] + j, prog})
+			}
+		}
+	})
+	return m.shells
 }
 
 type installsAnswer struct {

@@ -138,16 +138,15 @@ func (ix *Index) stageShell(i int) string {
 	if s := ix.StageOf(i); s >= 0 {
 		first = ix.Stage(s).First + 1
 	}
-	prog := ""
-	for k := first; k < i; k++ {
-		if n := ix.Node(k); n.Cmd == "shell" && len(n.Args) > 0 {
-			prog = "?"
-			if n.JSON {
-				prog = n.Args[0].Value
-			}
-		}
+	// The last SHELL before i, if it is in the stage: a binary search, not
+	// a walk back over the stage, which made reading every RUN of a long
+	// stage quadratic.
+	shells := ix.shellsOf()
+	k, _ := slices.BinarySearchFunc(shells, i, func(sh shellAt, i int) int { return sh.i - i })
+	if k == 0 || shells[k-1].i < first {
+		return ""
 	}
-	return prog
+	return shells[k-1].prog
 }
 
 func isPOSIXShell(prog string) bool {

@@ -71,3 +71,44 @@ func TestShellCommandsCorpus(t *testing.T) {
 		t.Errorf("%d of %d RUN instructions not read", failed, runs)
 	}
 }
+
+// TestStageShellMatchesWalk checks stageShell's search over the index's
+// SHELLs against a walk back over the stage, on the corpus and on SHELLs
+// in both forms, empty, in an earlier stage and before the first stage.
+func TestStageShellMatchesWalk(t *testing.T) {
+	walk := func(ix *Index, i int) string {
+		first := 0
+		if s := ix.StageOf(i); s >= 0 {
+			first = ix.Stage(s).First + 1
+		}
+		prog := ""
+		for k := first; k < i; k++ {
+			if n := ix.Node(k); n.Cmd == "shell" && len(n.Args) > 0 {
+				prog = "?"
+				if n.JSON {
+					prog = n.Args[0].Value
+				}
+			}
+		}
+		return prog
+	}
+	files := sample(t)
+	files["shells"] = "SHELL [\"/bin/zsh\"]\nFROM alpine AS a\nRUN a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN b\nSHELL\nRUN c\n" +
+		"SHELL pwsh -c\nRUN d\nFROM a\nRUN e\nSHELL [\"/bin/ash\"]\nSHELL [\"cmd\"]\nRUN f\n"
+	shells := 0
+	for name, text := range files {
+		ix := Parse(NewDocument(text))
+		for i := range ix.Len() {
+			want := walk(ix, i)
+			if got := ix.stageShell(i); got != want {
+				t.Errorf("%s: instruction %d: stageShell %q, the walk %q", name, i, got, want)
+			}
+			if want != "" {
+				shells++
+			}
+		}
+	}
+	if shells < 10 {
+		t.Errorf("only %d instructions under a SHELL compared", shells)
+	}
+}

@@ -210,7 +210,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	case "env":
 		in.scanEnv()
 	case "copy", "add":
-		if f := in.Flag("from"); f != nil && f.HasValue {
+		if f := in.Flag("from"); f != nil && f.HasValue && TakesFrom(in.Cmd) {
 			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
 		}
 	case "run":

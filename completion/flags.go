@@ -21,7 +21,7 @@ func (c *context) flags() []Item {
 	vs := c.ws + eq + 1 // the value's column
 	value, vcur := c.word[eq+1:], c.cur-eq-1
 	switch {
-	case name == "from" && (c.kw == "copy" || c.kw == "add"):
+	case name == "from" && analysis.TakesFrom(c.kw):
 		if c.onbuild { // resolved in the build that uses the image
 			return nil
 		}
