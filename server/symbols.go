@@ -187,14 +187,40 @@ func appendSymbolList(dst []byte, c *analysis.PositionCursor, uri []byte, syms [
 func appendSpan(dst []byte, c *analysis.PositionCursor, sp analysis.Span) []byte {
 	start, end := c.Position(sp.Start), c.Position(sp.End)
 	dst = append(dst, `{"start":{"line":`...)
-	dst = strconv.AppendUint(dst, uint64(start.Line), 10)
+	dst = appendInt(dst, start.Line)
 	dst = append(dst, `,"character":`...)
-	dst = strconv.AppendUint(dst, uint64(start.Col), 10)
+	dst = appendInt(dst, start.Col)
 	dst = append(dst, `},"end":{"line":`...)
-	dst = strconv.AppendUint(dst, uint64(end.Line), 10)
+	dst = appendInt(dst, end.Line)
 	dst = append(dst, `,"character":`...)
-	dst = strconv.AppendUint(dst, uint64(end.Col), 10)
+	dst = appendInt(dst, end.Col)
 	return append(dst, `}}`...)
+}
+
+// appendInt appends the decimal digits of n, not negative, to dst: what
+// strconv.AppendUint writes, in fewer steps for the small numbers of
+// positions.
+func appendInt(dst []byte, n int) []byte {
+	if n < 0 {
+		return strconv.AppendInt(dst, int64(n), 10)
+	}
+	u := uint(n)
+	if u < 10 {
+		return append(dst, byte('0'+u))
+	}
+	if u < 100 {
+		return append(dst, byte('0'+u/10), byte('0'+u%10))
+	}
+	var b [20]byte
+	i := len(b)
+	for u >= 10 {
+		i--
+		b[i] = byte('0' + u%10)
+		u /= 10
+	}
+	i--
+	b[i] = byte('0' + u)
+	return append(dst, b[i:]...)
 }
 
 // appendString appends s as a JSON string, as the protocol's encoder

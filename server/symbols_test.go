@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -128,5 +129,14 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 			}
 			reportCPU(b, cpu)
 		})
+	}
+}
+
+// TestAppendInt holds appendInt to strconv.
+func TestAppendInt(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 19009, 1<<31 - 1, 1 << 40, -1, -12} {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+strconv.Itoa(n); got != want {
+			t.Errorf("appendInt(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
