@@ -106,8 +106,9 @@ func oracleTree(doc *analysis.Document, syms []analysis.Symbol, enc analysis.Enc
 
 // BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
 // for a new version of the generated 19,000-line file, in both forms, and,
-// for comparison, the protocol's tree encoded by the protocol's encoder
-// (the oracle of TestOutlineJSON).
+// for comparison, the protocol's tree and list encoded by the protocol's
+// encoder (the oracle of TestOutlineJSON; the list is how the server
+// answered before).
 func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(testgen.Large(905)))
 	snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: ix.Doc}
@@ -118,6 +119,7 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 		{"tree", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, true), nil }},
 		{"flat", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, false), nil }},
 		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
+		{"protocol-flat", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, false)) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
