@@ -1,6 +1,9 @@
 package analysis
 
-import "sort"
+import (
+	"sort"
+	"unicode/utf8"
+)
 
 // PositionCursor converts offsets to positions exactly as
 // Document.Position does, remembering the last line it placed: offsets on
@@ -16,6 +19,10 @@ type PositionCursor struct {
 	// line's start, relative to the chunk.
 	start, end, next int
 	line             int // its number in the document
+	// The line's text from start to ascii is ASCII, its columns the
+	// bytes' count; mixed tells that the byte at ascii is not.
+	ascii int
+	mixed bool
 }
 
 // Cursor returns a cursor over d that counts columns in enc.
@@ -51,6 +58,27 @@ func (c *PositionCursor) Position(off int) Position {
 		}
 		c.ok, c.k, c.start, c.end, c.next = true, k, start, end, next
 		c.line = d.firsts[k] + l
+		c.ascii, c.mixed = start, false
 	}
-	return Position{Line: c.line, Col: columnWidth(ch.text[c.start:min(rel, c.end)], c.enc)}
+	to := min(rel, c.end)
+	// Each byte of an ASCII line is looked at once, however many
+	// positions the line holds.
+	if !c.mixed && c.ascii < to {
+		text, i := ch.text, c.ascii
+		for i+8 <= to {
+			b := text[i : i+8]
+			if (b[0]|b[1]|b[2]|b[3]|b[4]|b[5]|b[6]|b[7])&0x80 != 0 {
+				break
+			}
+			i += 8
+		}
+		for i < to && text[i] < utf8.RuneSelf {
+			i++
+		}
+		c.ascii, c.mixed = i, i < to
+	}
+	if to <= c.ascii {
+		return Position{Line: c.line, Col: to - c.start}
+	}
+	return Position{Line: c.line, Col: columnWidth(ch.text[c.start:to], c.enc)}
 }

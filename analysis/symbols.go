@@ -78,7 +78,7 @@ func (ix *Index) instructionSymbol(n Node) Symbol {
 	// The detail is the rest of the first line, shortened.
 	// Look for the line's end nearby first: a slice across chunks copies.
 	rest := ix.Doc.Slice(Span{kw.End, min(n.Start+n.Len, kw.End+symbolLineLook)})
-	if eol := strings.IndexAny(rest, "\r\n"); eol >= 0 {
+	if eol := lineBreak(rest); eol >= 0 {
 		rest = rest[:eol]
 	} else if kw.End+len(rest) < n.Start+n.Len {
 		rest = ix.Doc.Slice(Span{kw.End, ix.Doc.LineEnd(ix.Doc.LineOf(kw.End))})
@@ -110,6 +110,17 @@ func (ix *Index) instructionSymbol(n Node) Symbol {
 		sym.Children = append(sym.Children, v)
 	}
 	return sym
+}
+
+// lineBreak returns the index of the first '\n' or '\r' in s, or -1.
+func lineBreak(s string) int {
+	if nl := strings.IndexByte(s, '\n'); nl >= 0 {
+		if cr := strings.IndexByte(s[:nl], '\r'); cr >= 0 {
+			return cr
+		}
+		return nl
+	}
+	return strings.IndexByte(s, '\r')
 }
 
 // NamedSymbol is a stage or variable name, for searching across documents.

@@ -31,8 +31,8 @@ func (codec) Marshal(v any) ([]byte, error) {
 			return []byte("null"), nil
 		}
 		return *m, nil
-	case protocol.DocumentSymbolSlice:
-		return appendDocumentSymbols(make([]byte, 0, 256*countSymbols(m)+2), m)
+	case *symbolsJSON:
+		return m.data, nil
 	}
 	return protocol.Marshal(v)
 }

@@ -2,70 +2,143 @@ package server
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
-// TestDocumentSymbolsJSON holds the outline's own encoder to the
-// protocol's, byte for byte, over every corpus file, a generated one and
-// names that need escaping.
-func TestDocumentSymbolsJSON(t *testing.T) {
+// TestOutlineJSON holds the outline's JSON, written straight from the
+// outline, to the protocol's encoding of the answer as the server built it
+// before (a tree of protocol.DocumentSymbol, or a flat
+// protocol.SymbolInformationSlice, kept below as the oracle), byte for
+// byte: every corpus file, a generated one, an empty one and names that
+// need escaping, in every position encoding, in both forms, and through
+// codec, which writes the answer on the wire.
+func TestOutlineJSON(t *testing.T) {
 	files := testgen.Corpus(t)
 	files["large"] = testgen.Large(40)
+	files["empty"] = ""
+	files["comment only"] = "# nothing\n"
 	files["escapes"] = "FROM a AS \"q\\\\\nRUN echo \"é\t\x01\xff\" \\\\ 😀 \u2028 \u2029 \x7f\nENV A=\"<&>\" B=\u2028\nARG C=\xff\n"
+	uris := []string{"file:///w/Dockerfile", "file:///w/a%20b/\"q\"\\é.Dockerfile"}
 	compared := 0
 	for name, text := range files {
 		ix := analysis.Parse(analysis.NewDocument(text))
-		for _, enc := range []analysis.Encoding{analysis.UTF16, analysis.UTF8} {
-			syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc.Cursor(enc), ix.Symbols()))
-			want, err := protocol.Marshal(syms)
-			if err != nil {
-				t.Fatal(err)
+		for _, enc := range []analysis.Encoding{analysis.UTF16, analysis.UTF8, analysis.UTF32} {
+			for _, tree := range []bool{true, false} {
+				snap := &Snapshot{URI: uris[compared%len(uris)], Doc: ix.Doc}
+				want, err := protocol.Marshal(oracleSymbols(snap, ix, enc, tree))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := codec{}.Marshal(&symbolsJSON{data: appendOutline(nil, snap, ix, enc, tree)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(want, got) {
+					k := 0
+					for k < min(len(got), len(want)) && got[k] == want[k] {
+						k++
+					}
+					t.Errorf("%s (encoding %d, tree %v): outline JSON differs from the protocol's at byte %d:\n got %.300s\nwant %.300s",
+						name, enc, tree, k, got[max(0, k-100):], want[max(0, k-100):])
+				}
+				compared++
 			}
-			got, err := codec{}.Marshal(syms)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(want, got) {
-				t.Errorf("%s: outline JSON differs from the protocol's:\n got %.300s\nwant %.300s", name, got, want)
-			}
-			compared++
 		}
 	}
-	if compared < 2*300 {
+	if compared < 6*300 {
 		t.Errorf("only %d outlines compared", compared)
-	}
-	deprecated := true
-	odd := protocol.DocumentSymbolSlice{{Name: "x", Deprecated: &deprecated, Tags: []protocol.SymbolTag{protocol.SymbolTagDeprecated}}}
-	want, _ := protocol.Marshal(odd)
-	if got, _ := (codec{}).Marshal(odd); !bytes.Equal(want, got) {
-		t.Errorf("tagged symbol: %s, want %s", got, want)
 	}
 }
 
-// BenchmarkDocumentSymbolAnswer builds and encodes the outline of the
-// generated 19,000-line file, as documentSymbol does for a new version:
-// with the server's encoder, and with the protocol's for comparison.
+// oracleSymbols is the answer as the server built it before writing JSON
+// directly: the protocol's tree, or its flat list.
+func oracleSymbols(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) protocol.DocumentSymbolResult {
+	syms := ix.Symbols()
+	if tree {
+		return protocol.DocumentSymbolSlice(oracleTree(snap.Doc, syms, enc))
+	}
+	var flat protocol.SymbolInformationSlice
+	var walk func([]analysis.Symbol, string)
+	walk = func(syms []analysis.Symbol, container string) {
+		for _, sym := range syms {
+			info := protocol.SymbolInformation{
+				BaseSymbolInformation: protocol.BaseSymbolInformation{Name: sym.Name, Kind: symbolKinds[sym.Kind]},
+				Location:              protocol.Location{URI: uri.URI(snap.URI), Range: toRange(snap.Doc, sym.Span, enc)},
+			}
+			if container != "" {
+				info.ContainerName = &container
+			}
+			flat = append(flat, info)
+			walk(sym.Children, sym.Name)
+		}
+	}
+	walk(syms, "")
+	return flat
+}
+
+func oracleTree(doc *analysis.Document, syms []analysis.Symbol, enc analysis.Encoding) []protocol.DocumentSymbol {
+	out := make([]protocol.DocumentSymbol, len(syms))
+	for i := range syms {
+		sym := &syms[i]
+		ds := protocol.DocumentSymbol{
+			Name:           sym.Name,
+			Kind:           symbolKinds[sym.Kind],
+			Range:          toRange(doc, sym.Span, enc),
+			SelectionRange: toRange(doc, sym.NameSpan, enc),
+		}
+		if sym.Detail != "" {
+			ds.Detail = &sym.Detail
+		}
+		if len(sym.Children) > 0 {
+			ds.Children = oracleTree(doc, sym.Children, enc)
+		}
+		out[i] = ds
+	}
+	return out
+}
+
+// BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
+// for a new version of the generated 19,000-line file, in both forms, and,
+// for comparison, the protocol's tree and list encoded by the protocol's
+// encoder (the oracle of TestOutlineJSON; the list is how the server
+// answered before).
 func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(testgen.Large(905)))
-	for _, enc := range []struct {
-		name    string
-		marshal func(any) ([]byte, error)
-	}{{"server-encoder", codec{}.Marshal}, {"protocol-encoder", protocol.Marshal}} {
-		b.Run(enc.name, func(b *testing.B) {
+	snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: ix.Doc}
+	for _, bc := range []struct {
+		name   string
+		answer func() ([]byte, error)
+	}{
+		{"tree", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, true), nil }},
+		{"flat", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, false), nil }},
+		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
+		{"protocol-flat", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, false)) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuNow()
 			for b.Loop() {
-				syms := protocol.DocumentSymbolSlice(documentSymbols(ix.Doc.Cursor(analysis.UTF16), ix.Symbols()))
-				if _, err := enc.marshal(syms); err != nil {
+				if _, err := bc.answer(); err != nil {
 					b.Fatal(err)
 				}
 			}
 			reportCPU(b, cpu)
 		})
+	}
+}
+
+// TestAppendInt holds appendInt to strconv.
+func TestAppendInt(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 19009, 1<<31 - 1, 1 << 40, -1, -12} {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+strconv.Itoa(n); got != want {
+			t.Errorf("appendInt(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
