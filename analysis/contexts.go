@@ -40,6 +40,52 @@ func (m *Model) ResolveIn(r StageRef, contexts []NamedContext) (Resolution, Name
 	return r.Resolution, NamedContext{}
 }
 
+// ReplacedBy returns the named context that replaces stage s: BuildKit
+// looks each stage's name up among the named contexts and, when one
+// matches, uses the context as the stage and builds none of the stage's
+// own instructions (dockerfile2llb's stage loop).
+func (m *Model) ReplacedBy(s int, contexts []NamedContext) (NamedContext, bool) {
+	if s < 0 || s >= m.ix.StageCount() {
+		return NamedContext{}, false
+	}
+	st := m.ix.Stage(s)
+	name := st.LowerName()
+	if name == "" {
+		return NamedContext{}, false
+	}
+	for _, c := range contexts {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return NamedContext{}, false
+}
+
+// replaced marks the stages a named context replaces; nil when none is.
+func (m *Model) replaced(contexts []NamedContext) []bool {
+	var out []bool
+	if len(contexts) == 0 {
+		return nil
+	}
+	n := m.ix.StageCount()
+	for s := 0; s < n; s++ {
+		if _, ok := m.ReplacedBy(s, contexts); ok {
+			if out == nil {
+				out = make([]bool, n)
+			}
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// ReachableIn is Reachable for a build given the named contexts: a
+// reference a context takes over reaches no stage, and a stage a context
+// replaces counts as built only as a target, reaching nothing itself.
+func (m *Model) ReachableIn(targets []int, contexts []NamedContext) []bool {
+	return m.reachIn(targets, "", contexts)
+}
+
 // ContextHover explains a stage reference at off that resolves to one of
 // the named contexts: what the context names and where it is given.
 func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool) {
