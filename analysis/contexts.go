@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +15,8 @@ type NamedContext struct {
 	Name   string
 	Value  string // what it names: a folder, docker-image://..., target:...
 	Source string // where it is given, for people: "compose.yaml, service app"
+	File   string // the file giving it, for navigation
+	Span   Span   // the name's bytes in File
 }
 
 // ResolveIn returns what reference r resolves to when the build is given
@@ -102,4 +105,50 @@ func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool
 	}
 	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
 	return HoverInfo{Span: r.Span, Markdown: md}, true
+}
+
+// ContextAt returns the stage reference at off when it resolves to a named
+// context, with every context given under that name (a Compose file and a
+// Bake file may both give it), in the order of contexts.
+func (ix *Index) ContextAt(off int, contexts []NamedContext) (StageRef, []NamedContext, bool) {
+	if len(contexts) == 0 {
+		return StageRef{}, nil, false
+	}
+	r, ok := ix.RefAt(off)
+	if !ok {
+		return StageRef{}, nil, false
+	}
+	res, c := ix.Model().ResolveIn(r, contexts)
+	if res != ResolvesContext {
+		return StageRef{}, nil, false
+	}
+	var out []NamedContext
+	for _, d := range contexts {
+		if d.Name == c.Name {
+			out = append(out, d)
+		}
+	}
+	return r, out, true
+}
+
+// ContextUses returns the spans in the file that name the context called
+// name: the references resolving to it and, as declarations, the names of
+// the stages it replaces; in file order, each span once (an ONBUILD
+// trigger's reference is listed once per stage running it).
+func (ix *Index) ContextUses(name string, contexts []NamedContext) (uses, decls []Span) {
+	m := ix.Model()
+	seen := map[Span]bool{}
+	for _, r := range m.Refs() {
+		if res, c := m.ResolveIn(r, contexts); res == ResolvesContext && c.Name == name && !seen[r.Span] {
+			seen[r.Span] = true
+			uses = append(uses, r.Span)
+		}
+	}
+	for s := 0; s < ix.StageCount(); s++ {
+		if c, ok := m.ReplacedBy(s, contexts); ok && c.Name == name {
+			decls = append(decls, ix.Stage(s).NameSpan)
+		}
+	}
+	slices.SortFunc(uses, func(a, b Span) int { return a.Start - b.Start })
+	return uses, decls
 }
