@@ -111,7 +111,10 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 			}
 
 			// UnusedStage (check) and the lenses mark the same stages.
-			lines := stageStarts(text)
+			lines := map[int]int{} // the 1-based line of each FROM, to its stage
+			for s, l := range stageLines(strings.Split(text, "\n")) {
+				lines[l] = s
+			}
 			out.Reset()
 			check.Main([]string{"--format", "json", "--root", root, "--rule", "UnusedStage=warning", path}, &out, &errb)
 			var findings []check.Finding
@@ -141,15 +144,4 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 			}
 		})
 	}
-}
-
-// stageStarts maps the 1-based line of each FROM to its stage.
-func stageStarts(text string) map[int]int {
-	out := map[int]int{}
-	for i, l := range strings.Split(text, "\n") {
-		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(l)), "FROM ") {
-			out[i+1] = len(out)
-		}
-	}
-	return out
 }
