@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -62,4 +64,28 @@ func (s *Server) contextReferences(p position, decl bool) ([]protocol.Location, 
 		locs = append(locs, s.contextLocations(cs)...)
 	}
 	return locs, true
+}
+
+// contextRename refuses to rename a name that a named context takes: a
+// reference resolving to the context, or a stage it replaces. Renamed in
+// the Dockerfile alone, the references would name the stage, and BuildKit
+// would build it instead of using the context.
+func (s *Server) contextRename(p position) error {
+	contexts := s.namedContexts(string(p.uri))
+	if len(contexts) == 0 {
+		return nil
+	}
+	_, cs, ok := p.ix.ContextAt(p.off, contexts)
+	if !ok {
+		st, isStage := stageAt(p)
+		if !isStage {
+			return nil
+		}
+		c, replaced := p.ix.Model().ReplacedBy(st, contexts)
+		if !replaced {
+			return nil
+		}
+		cs = []analysis.NamedContext{c}
+	}
+	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use the stage instead", cs[0].Name, cs[0].Source)
 }
