@@ -2,7 +2,7 @@
 //
 //	stagehand [serve] [--stdio] [--log-file FILE] [--log-level LEVEL]
 //	stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] PATH...
-//	stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE
+//	stagehand graph [--format mermaid|dot|json] [--target T]... [--root DIR] [--no-workspace] DOCKERFILE
 //	stagehand fmt [-w|-d] [--indent N] [--shell] PATH...
 //	stagehand version
 //	stagehand help [COMMAND]

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,8 +16,14 @@ type Lens struct {
 // Lenses returns a lens for each stage: which stages use it, or that
 // nothing does, or that it is the final stage, the one a plain build
 // produces.
-func (ix *Index) Lenses() []Lens {
+func (ix *Index) Lenses() []Lens { return ix.LensesIn(nil) }
+
+// LensesIn is Lenses for a build given the named contexts: a stage a
+// context replaces says so, and uses no stage (BuildKit builds none of its
+// instructions).
+func (ix *Index) LensesIn(contexts []NamedContext) []Lens {
 	m := ix.Model()
+	replaced := m.replaced(contexts)
 	out := make([]Lens, 0, len(ix.stages))
 	for s := range ix.stages {
 		from := ix.Node(ix.stages[s].first)
@@ -24,7 +31,13 @@ func (ix *Index) Lenses() []Lens {
 		if s == len(ix.stages)-1 {
 			parts = append(parts, "final stage")
 		}
-		if users := m.Users(s); len(users) > 0 {
+		users := m.Users(s)
+		if replaced != nil {
+			users = slices.DeleteFunc(slices.Clone(users), func(u int) bool { return replaced[u] })
+		}
+		if c, ok := m.ReplacedBy(s, contexts); ok {
+			parts = append(parts, fmt.Sprintf("not built: the named build context `%s` (%s) replaces it", c.Name, c.Source))
+		} else if len(users) > 0 {
 			labels := make([]string, 0, min(len(users), maxLensNames)+1)
 			for _, u := range users[:min(len(users), maxLensNames)] {
 				labels = append(labels, ix.stageShort(u))

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +15,8 @@ type NamedContext struct {
 	Name   string
 	Value  string // what it names: a folder, docker-image://..., target:...
 	Source string // where it is given, for people: "compose.yaml, service app"
+	File   string // the file giving it, for navigation
+	Span   Span   // the name's bytes in File
 }
 
 // ResolveIn returns what reference r resolves to when the build is given
@@ -40,14 +43,70 @@ func (m *Model) ResolveIn(r StageRef, contexts []NamedContext) (Resolution, Name
 	return r.Resolution, NamedContext{}
 }
 
+// ReplacedBy returns the named context that replaces stage s: BuildKit
+// looks each stage's name up among the named contexts and, when one
+// matches, uses the context as the stage and builds none of the stage's
+// own instructions (dockerfile2llb's stage loop).
+func (m *Model) ReplacedBy(s int, contexts []NamedContext) (NamedContext, bool) {
+	if s < 0 || s >= m.ix.StageCount() {
+		return NamedContext{}, false
+	}
+	st := m.ix.Stage(s)
+	name := st.LowerName()
+	if name == "" {
+		return NamedContext{}, false
+	}
+	for _, c := range contexts {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return NamedContext{}, false
+}
+
+// replaced marks the stages a named context replaces; nil when none is.
+func (m *Model) replaced(contexts []NamedContext) []bool {
+	var out []bool
+	if len(contexts) == 0 {
+		return nil
+	}
+	n := m.ix.StageCount()
+	for s := 0; s < n; s++ {
+		if _, ok := m.ReplacedBy(s, contexts); ok {
+			if out == nil {
+				out = make([]bool, n)
+			}
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// ReachableIn is Reachable for a build given the named contexts: a
+// reference a context takes over reaches no stage, and a stage a context
+// replaces counts as built only as a target, reaching nothing itself.
+func (m *Model) ReachableIn(targets []int, contexts []NamedContext) []bool {
+	return m.reachIn(targets, "", contexts)
+}
+
 // ContextHover explains a stage reference at off that resolves to one of
-// the named contexts: what the context names and where it is given.
+// the named contexts: what the context names and where it is given; on
+// the name of a stage a context replaces, that it is replaced.
 func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool) {
 	if len(contexts) == 0 {
 		return HoverInfo{}, false
 	}
 	r, ok := ix.RefAt(off)
 	if !ok {
+		// A stage's name: say when a context replaces the stage.
+		for st := range ix.StageCount() {
+			if ns := ix.Stage(st).NameSpan; ns.Start <= off && off <= ns.End && ns.End > ns.Start {
+				if c, ok := ix.Model().ReplacedBy(st, contexts); ok {
+					md := fmt.Sprintf("**stage replaced by the named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses the context for this stage and runs none of its instructions.", c.Name, c.Value, c.Source)
+					return HoverInfo{Span: ns, Markdown: md}, true
+				}
+			}
+		}
 		return HoverInfo{}, false
 	}
 	res, c := ix.Model().ResolveIn(r, contexts)
@@ -56,4 +115,50 @@ func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool
 	}
 	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
 	return HoverInfo{Span: r.Span, Markdown: md}, true
+}
+
+// ContextAt returns the stage reference at off when it resolves to a named
+// context, with every context given under that name (a Compose file and a
+// Bake file may both give it), in the order of contexts.
+func (ix *Index) ContextAt(off int, contexts []NamedContext) (StageRef, []NamedContext, bool) {
+	if len(contexts) == 0 {
+		return StageRef{}, nil, false
+	}
+	r, ok := ix.RefAt(off)
+	if !ok {
+		return StageRef{}, nil, false
+	}
+	res, c := ix.Model().ResolveIn(r, contexts)
+	if res != ResolvesContext {
+		return StageRef{}, nil, false
+	}
+	var out []NamedContext
+	for _, d := range contexts {
+		if d.Name == c.Name {
+			out = append(out, d)
+		}
+	}
+	return r, out, true
+}
+
+// ContextUses returns the spans in the file that name the context called
+// name: the references resolving to it and, as declarations, the names of
+// the stages it replaces; in file order, each span once (an ONBUILD
+// trigger's reference is listed once per stage running it).
+func (ix *Index) ContextUses(name string, contexts []NamedContext) (uses, decls []Span) {
+	m := ix.Model()
+	seen := map[Span]bool{}
+	for _, r := range m.Refs() {
+		if res, c := m.ResolveIn(r, contexts); res == ResolvesContext && c.Name == name && !seen[r.Span] {
+			seen[r.Span] = true
+			uses = append(uses, r.Span)
+		}
+	}
+	for s := 0; s < ix.StageCount(); s++ {
+		if c, ok := m.ReplacedBy(s, contexts); ok && c.Name == name {
+			decls = append(decls, ix.Stage(s).NameSpan)
+		}
+	}
+	slices.SortFunc(uses, func(a, b Span) int { return a.Start - b.Start })
+	return uses, decls
 }

@@ -16,6 +16,7 @@ type Graph struct {
 	Stages   []GraphStage   `json:"stages"`
 	Edges    []GraphEdge    `json:"edges"`
 	Patterns []GraphPattern `json:"patterns,omitempty"`
+	Contexts []GraphContext `json:"contexts,omitempty"`
 }
 
 // GraphStage is one stage in a Graph.
@@ -30,6 +31,9 @@ type GraphStage struct {
 	Target bool `json:"target"`
 	Final  bool `json:"final"`
 	Unused bool `json:"unused"`
+	// Replaced names the context node that replaces the stage: BuildKit
+	// uses the named context and builds none of the stage's instructions.
+	Replaced string `json:"replaced,omitempty"`
 
 	// Description is the stage's description, as BuildKit's outline reads it.
 	Description string `json:"description,omitempty"`
@@ -38,14 +42,29 @@ type GraphStage struct {
 // GraphEdge says that stage To uses stage From: as its base (RefFrom), by
 // copying (RefCopyFrom), through a mount (RefMountFrom) or in an ONBUILD
 // trigger. For a reference built from variables, From is -1 and Pattern
-// names the pattern node it goes through; Variable marks it.
+// names the pattern node it goes through; Variable marks it. For a
+// reference that resolves to a named build context, From is -1 and Context
+// names the context node.
 type GraphEdge struct {
 	From     int    `json:"from"`
 	To       int    `json:"to"`
 	Kind     string `json:"kind"`
 	Variable bool   `json:"variable,omitempty"`
 	Pattern  string `json:"pattern,omitempty"`
+	Context  string `json:"context,omitempty"`
 	Onbuild  bool   `json:"onbuild,omitempty"`
+}
+
+// GraphContext is a named build context the workspace gives the
+// Dockerfile that a reference of the file resolves to (Kind "context"),
+// labelled with its name and value; Source says which file gives it.
+type GraphContext struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Label  string `json:"label"`
+	Source string `json:"source"`
 }
 
 // GraphPattern is a reference built from variables, with the stages it can
@@ -62,21 +81,43 @@ type GraphPattern struct {
 // pattern (when the pattern can name a stage). It stops early with ctx's
 // error when ctx is cancelled.
 func (ix *Index) Edges(ctx context.Context) ([]GraphEdge, error) {
+	edges, _, err := ix.edgesIn(ctx, nil)
+	return edges, err
+}
+
+// edgesIn is Edges for a build given the named contexts: a reference that
+// resolves to one is an edge from its context node, listed in contexts in
+// the order first used.
+func (ix *Index) edgesIn(ctx context.Context, named []NamedContext) ([]GraphEdge, []GraphContext, error) {
 	var out []GraphEdge
+	var nodes []GraphContext
+	ids := map[string]string{}
 	seen := map[GraphEdge]bool{}
 	m := ix.Model()
 	for k, r := range m.Refs() {
 		if err := cancelled(ctx, k); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if r.Stage < 0 || (r.Pattern >= 0 && len(m.patterns[r.Pattern].Stages) == 0) {
 			continue // a pattern that can name no stage is an image
 		}
 		e := GraphEdge{From: r.Target, To: r.Stage, Kind: r.Kind.String(), Onbuild: r.Onbuild}
+		res, c := r.Resolution, NamedContext{}
+		if r.Pattern < 0 && len(named) > 0 {
+			res, c = m.ResolveIn(r, named)
+		}
 		switch {
 		case r.Pattern >= 0:
 			e.From, e.Variable, e.Pattern = -1, true, patternID(r.Pattern)
-		case r.Resolution != ResolvesStage:
+		case res == ResolvesContext:
+			id, ok := ids[c.Name]
+			if !ok {
+				id = "c" + strconv.Itoa(len(nodes))
+				ids[c.Name] = id
+				nodes = append(nodes, contextNode(id, c))
+			}
+			e.From, e.Context = -1, id
+		case res != ResolvesStage:
 			continue
 		}
 		if !seen[e] {
@@ -84,7 +125,11 @@ func (ix *Index) Edges(ctx context.Context) ([]GraphEdge, error) {
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out, nodes, nil
+}
+
+func contextNode(id string, c NamedContext) GraphContext {
+	return GraphContext{ID: id, Kind: "context", Name: c.Name, Value: c.Value, Label: c.Name + " = " + c.Value, Source: c.Source}
 }
 
 func patternID(p int) string { return "p" + strconv.Itoa(p) }
@@ -108,18 +153,26 @@ func (ix *Index) BuildTargets(names []string) []int {
 // Graph returns the stage graph with the given build targets (besides the
 // last stage). It stops early with ctx's error when ctx is cancelled.
 func (ix *Index) Graph(ctx context.Context, buildTargets []string) (Graph, error) {
+	return ix.GraphIn(ctx, buildTargets, nil)
+}
+
+// GraphIn is Graph for a build given the named contexts the workspace
+// gives the Dockerfile: references resolving to a context come from a
+// context node, a stage a context replaces says so (Replaced) and, like
+// what only it uses, is not built (Unused), as UnusedStage reports.
+func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []NamedContext) (Graph, error) {
 	m := ix.Model()
 	targets := ix.BuildTargets(buildTargets)
-	reached := m.Reachable(targets)
+	reached := m.ReachableIn(targets, named)
 	isTarget := map[int]bool{}
 	for _, t := range targets {
 		isTarget[t] = true
 	}
-	edges, err := ix.Edges(ctx)
+	edges, nodes, err := ix.edgesIn(ctx, named)
 	if err != nil {
 		return Graph{}, err
 	}
-	g := Graph{Stages: make([]GraphStage, 0, len(ix.stages)), Edges: edges}
+	g := Graph{Stages: make([]GraphStage, 0, len(ix.stages)), Edges: edges, Contexts: nodes}
 	for s := range ix.stages {
 		if err := cancelled(ctx, s); err != nil {
 			return Graph{}, err
@@ -129,6 +182,19 @@ func (ix *Index) Graph(ctx context.Context, buildTargets []string) (Graph, error
 			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Description: ix.StageDescription(s), Offset: st.Span.Start,
 			Target: isTarget[s], Final: s == len(ix.stages)-1, Unused: !reached[s],
 		})
+		if c, ok := m.ReplacedBy(s, named); ok {
+			id, seen := "", false
+			for _, n := range g.Contexts {
+				if n.Name == c.Name {
+					id, seen = n.ID, true
+				}
+			}
+			if !seen {
+				id = "c" + strconv.Itoa(len(g.Contexts))
+				g.Contexts = append(g.Contexts, contextNode(id, c))
+			}
+			g.Stages[s].Replaced = id
+		}
 	}
 	if g.Edges == nil {
 		g.Edges = []GraphEdge{}
@@ -164,6 +230,14 @@ func (g Graph) Mermaid(ctx context.Context) (string, error) {
 		}
 		fmt.Fprintf(&b, "  s%d[\"%s<br/><small>%s</small>\"]\n", s.Index, mermaidText(s.Label), mermaidText(s.Base))
 	}
+	for _, c := range g.Contexts {
+		fmt.Fprintf(&b, "  %s[/\"%s<br/><small>%s</small>\"/]\n", c.ID, mermaidText(c.Name), mermaidText(c.Value))
+	}
+	for _, s := range g.Stages {
+		if s.Replaced != "" {
+			fmt.Fprintf(&b, "  %s -.->|replaces| s%d\n", s.Replaced, s.Index)
+		}
+	}
 	for _, p := range g.Patterns {
 		fmt.Fprintf(&b, "  %s{{\"%s\"}}\n", p.ID, mermaidText(p.Value))
 		for i, s := range p.Stages {
@@ -179,6 +253,10 @@ func (g Graph) Mermaid(ctx context.Context) (string, error) {
 		}
 		if e.Pattern != "" {
 			fmt.Fprintf(&b, "  %s -.->|%s| s%d\n", e.Pattern, e.Kind, e.To)
+			continue
+		}
+		if e.Context != "" {
+			fmt.Fprintf(&b, "  %s -->|%s| s%d\n", e.Context, e.Kind, e.To)
 			continue
 		}
 		fmt.Fprintf(&b, "  s%d -->|%s| s%d\n", e.From, e.Kind, e.To)
@@ -214,6 +292,14 @@ func (g Graph) Dot() string {
 		}
 		fmt.Fprintf(&b, "  s%d [%s];\n", s.Index, attrs)
 	}
+	for _, c := range g.Contexts {
+		fmt.Fprintf(&b, "  %s [label=%s, shape=parallelogram];\n", c.ID, strconv.Quote(c.Name+"\n"+c.Value))
+	}
+	for _, s := range g.Stages {
+		if s.Replaced != "" {
+			fmt.Fprintf(&b, "  %s -> s%d [label=\"replaces\", style=dashed];\n", s.Replaced, s.Index)
+		}
+	}
 	for _, p := range g.Patterns {
 		fmt.Fprintf(&b, "  %s [label=%s, shape=hexagon, style=dashed];\n", p.ID, strconv.Quote(p.Value))
 		for _, s := range p.Stages {
@@ -223,6 +309,10 @@ func (g Graph) Dot() string {
 	for _, e := range g.Edges {
 		if e.Pattern != "" {
 			fmt.Fprintf(&b, "  %s -> s%d [label=%s, style=dashed];\n", e.Pattern, e.To, strconv.Quote(e.Kind))
+			continue
+		}
+		if e.Context != "" {
+			fmt.Fprintf(&b, "  %s -> s%d [label=%s];\n", e.Context, e.To, strconv.Quote(e.Kind))
 			continue
 		}
 		fmt.Fprintf(&b, "  s%d -> s%d [label=%s];\n", e.From, e.To, strconv.Quote(e.Kind))

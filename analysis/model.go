@@ -359,16 +359,30 @@ func (m *Model) DefaultReachable(target int, platform string) []bool {
 // reach walks from targets; with a platform, a pattern reaches only the
 // stage the defaults pick for it.
 func (m *Model) reach(targets []int, platform string) []bool {
+	return m.reachIn(targets, platform, nil)
+}
+
+// reachIn is reach for a build given the named contexts: a stage a context
+// replaces is reached by no reference (the context is used in its place)
+// and, even as a target, reaches nothing through its FROM or instructions,
+// which BuildKit does not build (dockerfile2llb: the stage gets the context
+// as its state, its base reset and its commands never dispatched).
+func (m *Model) reachIn(targets []int, platform string, contexts []NamedContext) []bool {
 	n := len(m.ix.stages)
 	reached := make([]bool, n)
+	replaced := m.replaced(contexts)
 	var work []int
 	push := func(s int) {
-		if s >= 0 && s < n && !reached[s] {
+		if s >= 0 && s < n && !reached[s] && (replaced == nil || !replaced[s]) {
 			reached[s] = true
 			work = append(work, s)
 		}
 	}
 	for _, t := range targets {
+		if t >= 0 && t < n && replaced != nil && replaced[t] {
+			reached[t] = true // built as the context: nothing of its own
+			continue
+		}
 		push(t)
 	}
 	if platform == "" {

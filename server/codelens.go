@@ -25,7 +25,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 		return nil, nil
 	}
 	enc := s.encoding()
-	lenses := ix.Lenses()
+	lenses := ix.LensesIn(s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	path, onDisk := snap.Path, snap.Path != ""
 	for _, l := range lenses {

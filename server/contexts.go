@@ -1,6 +1,12 @@
 package server
 
-import "github.com/stagehand-ls/stagehand/analysis"
+import (
+	"fmt"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
 
 // namedContexts returns the named build contexts the workspace (Compose,
 // Bake, scripts) gives the Dockerfile at rawURI, for the rules and hover.
@@ -14,4 +20,72 @@ func (s *Server) namedContexts(rawURI string) []analysis.NamedContext {
 		out = append(out, c.Analysis())
 	}
 	return out
+}
+
+// contextLocations places the names of named contexts in the files that
+// give them.
+func (s *Server) contextLocations(cs []analysis.NamedContext) protocol.LocationSlice {
+	var out protocol.LocationSlice
+	for _, c := range cs {
+		doc, u, _, ok := s.fileDoc(c.File)
+		if !ok {
+			continue
+		}
+		out = append(out, protocol.Location{URI: u, Range: toRange(doc, c.Span, s.encoding())})
+	}
+	return out
+}
+
+// contextDefinition answers definition on a reference that resolves to a
+// named context: the context's name where the workspace gives it.
+func (s *Server) contextDefinition(p position) (protocol.LocationSlice, bool) {
+	_, cs, ok := p.ix.ContextAt(p.off, s.namedContexts(string(p.uri)))
+	if !ok {
+		return nil, false
+	}
+	return s.contextLocations(cs), true
+}
+
+// contextReferences answers references on a reference that resolves to a
+// named context: its uses in the Dockerfile and, with the declarations,
+// the stages it replaces and where the workspace gives it.
+func (s *Server) contextReferences(p position, decl bool) ([]protocol.Location, bool) {
+	contexts := s.namedContexts(string(p.uri))
+	_, cs, ok := p.ix.ContextAt(p.off, contexts)
+	if !ok {
+		return nil, false
+	}
+	uses, decls := p.ix.ContextUses(cs[0].Name, contexts)
+	if !decl {
+		decls = nil
+	}
+	locs := p.locations(append(decls, uses...))
+	if decl {
+		locs = append(locs, s.contextLocations(cs)...)
+	}
+	return locs, true
+}
+
+// contextRename refuses to rename a name that a named context takes: a
+// reference resolving to the context, or a stage it replaces. Renamed in
+// the Dockerfile alone, the references would name the stage, and BuildKit
+// would build it instead of using the context.
+func (s *Server) contextRename(p position) error {
+	contexts := s.namedContexts(string(p.uri))
+	if len(contexts) == 0 {
+		return nil
+	}
+	_, cs, ok := p.ix.ContextAt(p.off, contexts)
+	if !ok {
+		st, isStage := stageAt(p)
+		if !isStage {
+			return nil
+		}
+		c, replaced := p.ix.Model().ReplacedBy(st, contexts)
+		if !replaced {
+			return nil
+		}
+		cs = []analysis.NamedContext{c}
+	}
+	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use the stage instead", cs[0].Name, cs[0].Source)
 }

@@ -32,7 +32,11 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	if p.ix == nil {
 		return nil, nil
 	}
-	switch locs := p.locations(p.ix.Definitions(p.off)); len(locs) {
+	locs, ok := s.contextDefinition(p)
+	if !ok {
+		locs = p.locations(p.ix.Definitions(p.off))
+	}
+	switch len(locs) {
 	case 0:
 		return nil, nil
 	case 1:

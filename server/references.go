@@ -19,6 +19,9 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
+	if locs, ok := s.contextReferences(p, params.Context.IncludeDeclaration); ok {
+		return locs, nil
+	}
 	occ, err := p.ix.References(ctx, p.off, params.Context.IncludeDeclaration)
 	if err != nil {
 		return nil, err // cancelled: send nothing

@@ -22,6 +22,9 @@ func (s *Server) PrepareRename(ctx context.Context, params *protocol.PrepareRena
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
+	if err := s.contextRename(p); err != nil {
+		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
+	}
 	sp, name, err := p.ix.PrepareRename(p.off)
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
@@ -39,6 +42,9 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	}
 	if p.ix == nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, "the document is still being analysed; try again")
+	}
+	if err := s.contextRename(p); err != nil {
+		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
 	edits, err := p.ix.RenameContext(ctx, p.off, params.NewName)
 	if cerr := ctx.Err(); cerr != nil {

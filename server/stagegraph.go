@@ -30,6 +30,7 @@ type stageGraphResult struct {
 	Stages   []stageGraphStage       `json:"stages"`
 	Edges    []analysis.GraphEdge    `json:"edges"`
 	Patterns []analysis.GraphPattern `json:"patterns,omitempty"`
+	Contexts []analysis.GraphContext `json:"contexts,omitempty"`
 	Mermaid  string                  `json:"mermaid"`
 }
 
@@ -56,7 +57,7 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 	if !ok {
 		return nil, jsonrpc2.Errorf(codeRequestFailed, "no analysis of %s", p.TextDocument.URI)
 	}
-	g, err := ix.Graph(ctx, p.Targets)
+	g, err := ix.GraphIn(ctx, p.Targets, s.namedContexts(snap.URI))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	res := stageGraphResult{Edges: g.Edges, Patterns: g.Patterns, Mermaid: mermaid, Stages: make([]stageGraphStage, len(g.Stages))}
+	res := stageGraphResult{Edges: g.Edges, Patterns: g.Patterns, Contexts: g.Contexts, Mermaid: mermaid, Stages: make([]stageGraphStage, len(g.Stages))}
 	for i, st := range g.Stages {
 		if err := ctx.Err(); err != nil {
 			return nil, err // cancelled: send nothing

@@ -72,12 +72,17 @@ func (s *Server) workspaceTargets(u string) []string {
 // when the file is open, else the file on disk, with its URI as the client
 // would spell it.
 func (s *Server) targetDoc(t workspace.Target) (*analysis.Document, uri.URI, *int32, bool) {
-	u := uri.File(t.File)
+	return s.fileDoc(t.File)
+}
+
+// fileDoc returns a workspace file's text as targetDoc does.
+func (s *Server) fileDoc(file string) (*analysis.Document, uri.URI, *int32, bool) {
+	u := uri.File(file)
 	if snap, ok := s.docs.get(u); ok {
 		v := snap.Version
 		return snap.Doc, uri.URI(snap.URI), &v, true
 	}
-	data, err := confined.ReadFile(s.ws.root(t.File), t.File, s.ws.limits.MaxSize)
+	data, err := confined.ReadFile(s.ws.root(file), file, s.ws.limits.MaxSize)
 	if err != nil {
 		return nil, "", nil, false
 	}

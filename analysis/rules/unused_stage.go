@@ -26,6 +26,13 @@ setting. A reference built from variables (` + "`FROM runtime-${ENVIRONMENT}`" +
 pattern can match, whatever the ARG's default, so those stages count as
 reached.
 
+A named build context the workspace gives the Dockerfile (Compose
+` + "`additional_contexts`" + `, Bake ` + "`contexts`" + `, ` + "`--build-context`" + `) takes over a reference
+to its name, and replaces a stage of the same name: BuildKit builds none of
+that stage's instructions, and what only it uses is never built either. The
+replaced stage is reported without a fix, since a build without the context
+still builds it.
+
 The default severity is **hint**, shown as faded text rather than a squiggle:
 many Dockerfiles have several deliberate targets (` + "`dev`" + `, ` + "`test`" + `, ` + "`release`" + `)
 built with ` + "`--target`" + ` by scripts the editor cannot see, and a warning on each
@@ -62,15 +69,23 @@ func runUnusedStage(p *Pass) {
 		return
 	}
 	var names []string
+	var contexts []analysis.NamedContext
 	if p.Config != nil {
-		names = p.Config.Targets
+		names, contexts = p.Config.Targets, p.Config.Contexts
 	}
-	reached := ix.Model().Reachable(ix.BuildTargets(names))
+	m := ix.Model()
+	reached := m.ReachableIn(ix.BuildTargets(names), contexts)
 	stages := ix.Stages()
 	for s := 0; s < n; s++ {
 		st := stages[s]
 		if reached[s] || st.Base == "" {
 			continue // a FROM without a base is an instruction error already
+		}
+		if c, ok := m.ReplacedBy(s, contexts); ok {
+			// A build without the context still builds the stage: no
+			// removal, and no nudge towards one.
+			p.Reportf(st.Span, nil, "Stage %q is never built: the named build context `%s` (%s) replaces it, so BuildKit runs none of its instructions", st.Name, c.Name, c.Source)
+			continue
 		}
 		var msg string
 		if st.Name != "" {
@@ -79,7 +94,7 @@ func runUnusedStage(p *Pass) {
 			msg = fmt.Sprintf("%s is never built: no target reaches it, and it has no name to be built with --target", ix.StageLabel(s))
 		}
 		var fixes []Fix
-		if f, ok := removeStageFix(p, s); ok {
+		if f, ok := removeStageFix(p, s, contexts); ok {
 			fixes = []Fix{f}
 		}
 		p.Reportf(st.Span, fixes, "%s", msg)
@@ -91,8 +106,10 @@ func runUnusedStage(p *Pass) {
 // would be built); numbers in `--from=N` that count past a removed stage
 // are lowered to keep naming the same stage, in ONBUILD triggers too when
 // a stage of the file runs them. ok is false, and no fix is offered, when
-// such a number is written in a way an edit cannot safely rewrite (quoted).
-func removeStageFix(p *Pass, s int) (fix Fix, ok bool) {
+// such a number is written in a way an edit cannot safely rewrite (quoted),
+// or when a stage to remove is one a named context replaces: its users
+// reach the context, not it, and may well be built.
+func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext) (fix Fix, ok bool) {
 	ix := p.Index
 	m := ix.Model()
 	removed := map[int]bool{s: true}
@@ -112,6 +129,11 @@ func removeStageFix(p *Pass, s int) (fix Fix, ok bool) {
 		order = append(order, t)
 	}
 	slices.Sort(order)
+	for _, t := range order {
+		if _, replaced := m.ReplacedBy(t, contexts); replaced {
+			return Fix{}, false
+		}
+	}
 	var edits []analysis.Edit
 	for _, t := range order {
 		e := deleteStage(p.Doc(), ix.Stage(t).Span)

@@ -53,7 +53,7 @@ func NamedContexts(root, p, content string) []NamedContext {
 
 // Analysis returns the context as the build model takes it.
 func (c NamedContext) Analysis() analysis.NamedContext {
-	return analysis.NamedContext{Name: c.Name, Value: c.Value, Source: filepath.Base(c.File) + ", " + c.Owner}
+	return analysis.NamedContext{Name: c.Name, Value: c.Value, Source: filepath.Base(c.File) + ", " + c.Owner, File: c.File, Span: c.Span}
 }
 
 // ContextsFor returns the named contexts the workspace gives the

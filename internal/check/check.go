@@ -193,7 +193,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
 		}
 	}
-	cfg.Contexts = proj.namedContexts(path)
+	cfg.Contexts = proj.NamedContexts(path)
 	bc, err := workspace.LoadBuildContext(path, proj.contextFor(path))
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)

@@ -72,9 +72,9 @@ func (p *Project) builds(path string) []workspace.Target {
 	return p.ix.TargetsFor(abs)
 }
 
-// namedContexts returns the names of the named build contexts the
-// project's Compose services and Bake targets give the Dockerfile at path.
-func (p *Project) namedContexts(path string) []analysis.NamedContext {
+// NamedContexts returns the named build contexts the project's Compose
+// services, Bake targets and scripts give the Dockerfile at path.
+func (p *Project) NamedContexts(path string) []analysis.NamedContext {
 	abs, err := filepath.Abs(path)
 	if p == nil || err != nil {
 		return nil

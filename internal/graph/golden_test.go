@@ -26,7 +26,7 @@ func TestGraphGolden(t *testing.T) {
 		for _, format := range []string{"mermaid", "dot", "json"} {
 			t.Run(name+"."+format, func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				if code := Main([]string{"--format", format, filepath.Join(corpus, name)}, &out, &errOut); code != 0 {
+				if code := Main([]string{"--no-workspace", "--format", format, filepath.Join(corpus, name)}, &out, &errOut); code != 0 {
 					t.Fatalf("exit %d: %s", code, errOut.String())
 				}
 				golden := filepath.Join("..", "..", "testdata", "graph", name+"."+format)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
@@ -28,8 +29,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "mermaid", "output `format`: mermaid, dot or json")
 	var targets targetList
 	fl.Var(&targets, "target", "a build `target` besides the last stage (repeatable)")
+	root := fl.String("root", "", "the project `root` whose Compose, Bake files and scripts give named build contexts (default: the nearest folder above the Dockerfile with .git)")
+	noWorkspace := fl.Bool("no-workspace", false, "the Dockerfile alone: no scan of the project for named build contexts")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... DOCKERFILE")
+		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... [--root DIR] [--no-workspace] DOCKERFILE")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -57,7 +60,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	g, _ := ix.Graph(context.Background(), targets) // never cancelled
+	// The named contexts the project gives, as the editor's graph and
+	// `stagehand check` read them.
+	var contexts []analysis.NamedContext
+	if !*noWorkspace {
+		contexts = check.OpenProject(*root, path).NamedContexts(path)
+	}
+	g, _ := ix.GraphIn(context.Background(), targets, contexts) // never cancelled
 	switch *format {
 	case "mermaid":
 		m, _ := g.Mermaid(context.Background())

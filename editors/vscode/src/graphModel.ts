@@ -10,6 +10,10 @@ export interface Stage {
   /** The last stage, which a plain `docker build` builds. */
   final: boolean;
   unused: boolean;
+  /** A named build context (Compose, Bake, --build-context), not a stage. */
+  context?: boolean;
+  /** For a stage a named context replaces, the context's name. */
+  replacedBy?: string;
 }
 
 export interface Edge {
@@ -95,8 +99,36 @@ export function normalizeGraph(result: unknown): Graph {
     const picked = str(p.default);
     patterns.set(id, { value: str(p.value) ?? '', stages: stagesOf, picked: picked === '-1' ? undefined : picked });
   }
+  // The server's named contexts: a node each, drawn apart from the stages;
+  // an edge naming one comes from it.
+  const contexts = new Map<string, string>();
+  for (const c of (Array.isArray(r.contexts) ? r.contexts : []) as Json[]) {
+    const cid = str(c.id);
+    const name = str(c.name);
+    if (cid === undefined || name === undefined) {
+      continue;
+    }
+    const id = `context:${name}`;
+    contexts.set(cid, id);
+    stages.push({ id, label: name, base: str(c.value), target: false, final: false, unused: false, context: true });
+  }
+  rawStages.forEach((s, i) => {
+    const by = contexts.get(str(s.replaced) ?? '');
+    if (by !== undefined) {
+      stages[i].replacedBy = by.slice('context:'.length);
+    }
+  });
   const edges: Edge[] = [];
   for (const e of (Array.isArray(r.edges) ? r.edges : []) as Json[]) {
+    const ctx = contexts.get(str(e.context) ?? '');
+    const to0 = str(e.to) ?? str(e.target);
+    if (ctx !== undefined && to0 !== undefined) {
+      const t = byKey.get(to0.toLowerCase()) ?? byKey.get(to0);
+      if (t !== undefined) {
+        edges.push({ from: ctx, to: t, kind: str(e.kind) ?? '', variable: false });
+      }
+      continue;
+    }
     const from = str(e.from) ?? str(e.source);
     const to = str(e.to) ?? str(e.target);
     const pattern = patterns.get(str(e.pattern) ?? '');

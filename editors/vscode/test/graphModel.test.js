@@ -108,3 +108,26 @@ test('an edge naming an unknown pattern is dropped, not drawn from nowhere', () 
   });
   assert.deepEqual(g.edges, []);
 });
+
+test('named contexts: a node each, their edges, the stage one replaces', () => {
+  // The server's shape (stagehand/stageGraph) for a Compose file giving `deps`.
+  const g = normalizeGraph({
+    stages: [
+      { index: 0, name: 'deps', label: 'deps', base: 'alpine', unused: true, replaced: 'c0' },
+      { index: 1, label: 'stage 1', base: 'alpine', final: true, target: true },
+    ],
+    edges: [
+      { from: -1, to: 1, kind: 'copy-from', context: 'c0' },
+      { from: -1, to: 1, kind: 'copy-from', context: 'c9' },
+    ],
+    contexts: [{ id: 'c0', kind: 'context', name: 'deps', value: 'docker-image://alpine:3', label: 'deps = docker-image://alpine:3' }],
+  });
+  assert.deepEqual(g.stages.map((s) => [s.id, s.context === true, s.base, s.replacedBy]), [
+    ['deps', false, 'alpine', 'deps'],
+    ['1', false, 'alpine', undefined],
+    ['context:deps', true, 'docker-image://alpine:3', undefined],
+  ]);
+  assert.deepEqual(g.edges.map((e) => [e.from, e.to, e.kind]), [['context:deps', '1', 'copy-from']]);
+  const placed = layout(g);
+  assert.equal(placed.length, 3);
+});

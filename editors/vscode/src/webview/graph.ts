@@ -67,11 +67,13 @@ function draw(graph: Graph): SVGSVGElement {
   }
   for (const p of placed) {
     const { x, y } = pos.get(p.stage.id)!;
-    const cls = ['stage', p.stage.target || p.stage.final ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' ');
+    const cls = ['stage', p.stage.target || p.stage.final ? 'target' : '', p.stage.unused ? 'unused' : '', p.stage.context ? 'context' : ''].filter(Boolean).join(' ');
     const g = el('g', { class: cls, 'data-stage': p.stage.id });
     g.appendChild(el('rect', { x, y, width: BOX_W, height: BOX_H, rx: 6 }));
     g.appendChild(el('text', { x: x + 10, y: y + 22, class: 'name' }, p.stage.label));
-    const notes = [p.stage.base ? `FROM ${p.stage.base}` : '', p.stage.final ? 'final' : '', p.stage.target ? 'target' : '', p.stage.unused ? 'unused' : ''].filter(Boolean).join(' · ');
+    const notes = p.stage.context
+      ? `named context · ${p.stage.base ?? ''}`
+      : [p.stage.base ? `FROM ${p.stage.base}` : '', p.stage.final ? 'final' : '', p.stage.target ? 'target' : '', p.stage.unused ? 'unused' : '', p.stage.replacedBy ? `replaced by context ${p.stage.replacedBy}` : ''].filter(Boolean).join(' · ');
     if (notes) {
       g.appendChild(el('text', { x: x + 10, y: y + 42, class: 'note' }, notes));
     }
