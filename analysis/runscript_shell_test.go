@@ -108,7 +108,9 @@ func TestStageShellMatchesWalk(t *testing.T) {
 			}
 		}
 	}
-	if shells < 10 {
+	// The race run reads one corpus file in ten (sample): the made-up
+	// file's 7 then, and few besides.
+	if least := map[bool]int{false: 10, true: 5}[raceEnabled]; shells < least {
 		t.Errorf("only %d instructions under a SHELL compared", shells)
 	}
 }
