@@ -17,8 +17,8 @@ already has the place for them: install them in a build stage, build there,
 and copy only the results into the image.
 
 The rule looks at the image stages: the last stage, the stages named in the
-` + "`stagehand.targets`" + ` setting, and the stages they are built ` + "`FROM`" + `, when another
-stage exists beside them and the image says how it runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `,
+` + "`stagehand.targets`" + ` setting, and the stages they are built ` + "`FROM`" + `, when a build
+stage (one that RUNs something, not just an image copied from) exists beside them and the image says how it runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `,
 ` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `): a last stage without any of them is more often
 a CI step (` + "`validate`" + `, ` + "`lint`" + `) than an image. Packages installed and removed in the same ` + "`RUN`" + `
 (` + "`apk add --virtual .build-deps ... && apk del .build-deps`" + `) are not reported.
