@@ -289,7 +289,11 @@ func (ix *Index) scanLines(text string, jsonStart int, reindent bool, tab int) (
 		last := next >= len(text)
 		content := strings.TrimRight(line, " \t")
 		if jsonStart >= 0 && off+len(line) > jsonStart {
-			// The array and whatever follows it stay as written.
+			// The array stays as written; blanks after its closing
+			// bracket mean nothing to BuildKit's JSON parse.
+			if last && len(content) < len(line) && strings.HasSuffix(content, "]") {
+				trims = append(trims, Span{off + len(content), off + len(line)})
+			}
 			off = next
 			continue
 		}

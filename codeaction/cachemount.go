@@ -104,18 +104,29 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		}
 		ct.targets = targets
 		runs := []int{n.Index}
+		derived := false // runs holds RUNs of stages built on s
 		if ct.everyRun {
-			runs = nil
-			st := ix.Stage(s)
-			for i := st.First + 1; i < st.End; i++ {
-				if ctx.Err() != nil {
-					return nil, "cancelled"
-				}
-				if slicesContainsTool(analysis.InstallTools(ix, i), tool.Name) || ix.Node(i).Cmd == "run" && runsTool(ix, i, tool.Name) {
-					runs = append(runs, i)
-				}
+			// The stages built FROM s inherit its image, where the store
+			// stays empty under a mount: their RUNs of the tool get it too.
+			if ancestorRuns(ix, s, tool.Name) {
+				continue // the store is in the base stage's image, which a mount here would hide: offered there
 			}
-			if copiesFrom(ix, s, ct.targets) {
+			runs = nil
+			copied := false
+			for _, d := range stageAndDerived(ix, s) {
+				st := ix.Stage(d)
+				for i := st.First + 1; i < st.End; i++ {
+					if ctx.Err() != nil {
+						return nil, "cancelled"
+					}
+					if slicesContainsTool(analysis.InstallTools(ix, i), tool.Name) || ix.Node(i).Cmd == "run" && runsTool(ix, i, tool.Name) {
+						runs = append(runs, i)
+						derived = derived || d != s
+					}
+				}
+				copied = copied || copiesFrom(ix, d, ct.targets)
+			}
+			if copied {
 				continue // a later stage copies the tool's store out of this one
 			}
 		}
@@ -125,7 +136,7 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 				return nil, "cancelled" // each root check walks the stage
 			}
 			m := ix.Node(i)
-			if hasCacheMount(m, ct.targets) || !runsAsRoot(ix, i) {
+			if hasCacheMount(m, ct.targets) || !runsAsRoot(ix, i) && !derivedRoot(ix, s, i) {
 				continue
 			}
 			var flags []string
@@ -139,7 +150,10 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 			continue
 		}
 		title := "Use a cache mount for " + tool.Name
-		if ct.everyRun && len(edits) > 1 {
+		switch {
+		case derived && len(edits) > 1:
+			title += fmt.Sprintf(" (on the %d %s RUNs of this stage and the stages built on it)", len(edits), tool.Name)
+		case ct.everyRun && len(edits) > 1:
 			title += fmt.Sprintf(" (on the stage's %d %s RUNs)", len(edits), tool.Name)
 		}
 		if index, ok := systemIndex[tool.Name]; ok && !strings.Contains(ix.Doc.Slice(n.Span()), "rm -rf "+index) {
@@ -152,6 +166,49 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		return nil, "no dependency install without a cache mount here"
 	}
 	return out, ""
+}
+
+// stageAndDerived returns stage s and the later stages built FROM it,
+// directly or through another.
+func stageAndDerived(ix *analysis.Index, s int) []int {
+	out := []int{s}
+	for t := s + 1; t < ix.StageCount(); t++ {
+		if slices.Contains(out, ix.Stage(t).BaseStage) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// derivedRoot reports whether RUN i, in a stage built on stage s, runs as
+// root: s ends as root and no USER comes between.
+func derivedRoot(ix *analysis.Index, s, i int) bool {
+	d := ix.StageOf(i)
+	if d == s || !runsAsRoot(ix, ix.Stage(s).End-1) {
+		return false
+	}
+	for t := d; t != s && t >= 0; t = ix.Stage(t).BaseStage {
+		st := ix.Stage(t)
+		for j := st.First + 1; j < i && j < st.End; j++ {
+			if ix.Node(j).Cmd == "user" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ancestorRuns reports whether a stage that s is built FROM runs tool.
+func ancestorRuns(ix *analysis.Index, s int, tool string) bool {
+	for b, hops := ix.Stage(s).BaseStage, 0; b >= 0 && hops <= ix.StageCount(); b, hops = ix.Stage(b).BaseStage, hops+1 {
+		st := ix.Stage(b)
+		for i := st.First + 1; i < st.End; i++ {
+			if slicesContainsTool(analysis.InstallTools(ix, i), tool) || ix.Node(i).Cmd == "run" && runsTool(ix, i, tool) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cacheTargets returns the cache folders of tool for RUN i of stage s:

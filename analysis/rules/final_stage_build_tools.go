@@ -17,8 +17,8 @@ already has the place for them: install them in a build stage, build there,
 and copy only the results into the image.
 
 The rule looks at the image stages: the last stage, the stages named in the
-` + "`stagehand.targets`" + ` setting, and the stages they are built ` + "`FROM`" + `, when another
-stage exists beside them and the image says how it runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `,
+` + "`stagehand.targets`" + ` setting, and the stages they are built ` + "`FROM`" + `, when a build
+stage (one that RUNs something, not just an image copied from) exists beside them and the image says how it runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `,
 ` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `): a last stage without any of them is more often
 a CI step (` + "`validate`" + `, ` + "`lint`" + `) than an image. Packages installed and removed in the same ` + "`RUN`" + `
 (` + "`apk add --virtual .build-deps ... && apk del .build-deps`" + `) are not reported.
@@ -27,7 +27,12 @@ heredocs count.
 
 The default severity is **information**: some images do need a compiler or
 ` + "`git`" + ` at run time (a language's native extensions built on first use, a tool
-that clones repositories).`,
+that clones repositories).
+
+An image built on a compiler's own image (` + "`golang`" + `, ` + "`rust`" + `, ` + "`gcc`" + `,
+` + "`buildpack-deps`" + `, ` + "`maven`" + `, ` + "`gradle`" + `) is a build environment by design (a
+development or CI image, a tool that builds): it already ships a compiler, and
+the rule does not report it.`,
 	Bad: `FROM golang:1.23 AS build
 RUN go build -o /out/app .
 
@@ -52,6 +57,9 @@ func runFinalStageBuildTools(p *Pass) {
 	ix := p.Index
 	seen := map[int]bool{}
 	for _, t := range shippedTargets(p) {
+		if toolchainImage(ix.Stage(t.chain[len(t.chain)-1]).Base) {
+			continue
+		}
 		for _, s := range t.chain {
 			st := ix.Stage(s)
 			for _, n := range p.nodesIn(st.First+1, st.End) {
@@ -79,4 +87,25 @@ func runFinalStageBuildTools(p *Pass) {
 			}
 		}
 	}
+}
+
+// toolchainImages are the Docker Hub images whose purpose is building: a
+// compiler and its tools come with them.
+var toolchainImages = map[string]bool{
+	"golang": true, "rust": true, "gcc": true, "buildpack-deps": true, "maven": true, "gradle": true,
+}
+
+// toolchainImage reports whether base, as written (variables unexpanded),
+// names one of the toolchainImages, with or without its docker.io/library/
+// prefix, whatever its tag or digest.
+func toolchainImage(base string) bool {
+	name, _, _ := strings.Cut(base, "@")
+	if c := strings.LastIndexByte(name, ':'); c > strings.LastIndexByte(name, '/') {
+		name = name[:c]
+	}
+	name = strings.ToLower(name)
+	for _, prefix := range []string{"docker.io/", "index.docker.io/", "library/"} {
+		name = strings.TrimPrefix(name, prefix)
+	}
+	return toolchainImages[name]
 }

@@ -12,8 +12,8 @@ has to run the program: a ` + "`USER`" + ` with an unprivileged ID (` + "`USER 6
 or a user the image creates) limits what a compromised process can do.
 
 The rule reports the image stages (the last stage and the stages named in
-` + "`stagehand.targets`" + `, when they say how the container runs and a build stage exists
-beside them) when neither they nor the stages they are built on set ` + "`USER`" + `.
+` + "`stagehand.targets`" + `, when they say how the container runs and a build stage, one that RUNs
+something, exists beside them) when neither they nor the stages they are built on set ` + "`USER`" + `.
 A base image that already runs unprivileged (a tag or name with ` + "`nonroot`" + `,
 Chainguard's images, Windows Nano Server, whose default user is
 ` + "`ContainerUser`" + `), or one named by a variable alone (` + "`FROM ${BASE_IMAGE}`" + `), is not

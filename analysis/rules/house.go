@@ -13,11 +13,14 @@ import (
 
 // shipped describes one target: its stage, the stages whose layers it
 // ships (its chain: the target and the stages it is built FROM), and a
-// stage beside the chain, where building could happen instead.
+// stage beside the chain, where building could happen instead: one that
+// RUNs something (a stage that only names an image, like
+// `FROM ghcr.io/openfaas/of-watchdog AS watchdog`, is a source of files, not
+// a place to build).
 type shipped struct {
 	target  int
 	chain   []int
-	builder int // an earlier stage not in the chain; -1 when none
+	builder int // an earlier stage not in the chain that RUNs something; -1 when none
 }
 
 // shippedTargets returns the last stage and the configured targets that
@@ -39,7 +42,7 @@ func shippedTargets(p *Pass) []shipped {
 		}
 		b := -1
 		for s := t - 1; s >= 0; s-- {
-			if !inChain[s] {
+			if !inChain[s] && stageHas(p, s, "run") {
 				b = s
 				break
 			}
