@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 	"golang.org/x/tools/txtar"
 
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
@@ -96,6 +97,27 @@ func TestGraphAgreesWithCheckInWorkspaces(t *testing.T) {
 					if s.Unused {
 						fromEditor = append(fromEditor, int(s.Range.Start.Line)+1)
 					}
+				}
+				var lenses []protocol.CodeLens
+				if err := c.call(protocol.MethodTextDocumentCodeLens, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(fileURI(root, f.Name))}}, &lenses); err != nil {
+					t.Fatal(err)
+				}
+				// A stage no stage uses is unused unless a "built by" lens
+				// names what builds it.
+				builtBy := map[uint32]bool{}
+				for _, l := range lenses {
+					if strings.HasPrefix(l.Command.Title, "built by ") {
+						builtBy[l.Range.Start.Line] = true
+					}
+				}
+				var fromLenses []int
+				for _, l := range lenses {
+					if unused := strings.Contains(l.Command.Title, "not used by any stage") || strings.Contains(l.Command.Title, "not built:"); unused && !builtBy[l.Range.Start.Line] {
+						fromLenses = append(fromLenses, int(l.Range.Start.Line)+1)
+					}
+				}
+				if d := cmp.Diff(fromCheck, fromLenses); d != "" {
+					t.Errorf("%s: unused stages' lines, check (-) vs code lenses (+):\n%s", f.Name, d)
 				}
 				if d := cmp.Diff(fromCheck, fromGraph); d != "" {
 					t.Errorf("%s: unused stages' lines, check (-) vs graph (+):\n%s", f.Name, d)
