@@ -17,7 +17,7 @@ import (
 type shipped struct {
 	target  int
 	chain   []int
-	builder int // an earlier stage not in the chain; -1 when none
+	builder int // an earlier stage not in the chain, the nearest the target uses if any; -1 when none
 }
 
 // shippedTargets returns the last stage and the configured targets that
@@ -37,11 +37,13 @@ func shippedTargets(p *Pass) []shipped {
 		for _, s := range chain {
 			inChain[s] = true
 		}
+		// The builder is the nearest stage the target copies or mounts
+		// from; else the nearest stage outside its chain.
 		b := -1
-		for s := t - 1; s >= 0; s-- {
-			if !inChain[s] {
+		used := ix.Model().Reachable([]int{t})
+		for s := t - 1; s >= 0 && (b < 0 || !used[b]); s-- {
+			if !inChain[s] && (b < 0 || used[s]) {
 				b = s
-				break
 			}
 		}
 		if b >= 0 && runsContainer(p, chain) {
