@@ -28,7 +28,7 @@ type GraphStage struct {
 	Base   string `json:"base"`
 	Offset int    `json:"-"`
 	// Target marks a build target: the last stage or one named by the
-	// caller (`--target`).
+	// caller (`--target`, the targets setting, or a file of the project).
 	Target bool `json:"target"`
 	Final  bool `json:"final"`
 	Unused bool `json:"unused"`
