@@ -93,15 +93,21 @@ func (ix *Index) rootVar(site VarSite) VarSite {
 // built from variables, every stage it can name, the one the defaults pick
 // first; otherwise the one span Definition gives.
 // On a variable in such a reference, the stages come first and the
-// variable's declaration last.
+// variable's declaration last, unless the defaults pick no stage (an
+// image): then the declaration, whose default that is, comes first.
 func (ix *Index) Definitions(off int) []Span {
 	var out []Span
+	declFirst := false
 	if r, ok := ix.RefAt(off); ok && r.Pattern >= 0 {
 		for _, s := range ix.Model().Candidates(r) {
 			out = append(out, ix.StageDefSpan(s))
 		}
+		declFirst = r.Target < 0 || r.Target >= r.Stage
 	}
 	if sp, ok := ix.Definition(off); ok && !slices.Contains(out, sp) {
+		if declFirst {
+			return append([]Span{sp}, out...)
+		}
 		out = append(out, sp)
 	}
 	return out

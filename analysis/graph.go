@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,7 +28,7 @@ type GraphStage struct {
 	Base   string `json:"base"`
 	Offset int    `json:"-"`
 	// Target marks a build target: the last stage or one named by the
-	// caller (`--target`).
+	// caller (`--target`, the targets setting, or a file of the project).
 	Target bool `json:"target"`
 	Final  bool `json:"final"`
 	Unused bool `json:"unused"`
@@ -98,8 +99,8 @@ func (ix *Index) edgesIn(ctx context.Context, named []NamedContext) ([]GraphEdge
 		if err := cancelled(ctx, k); err != nil {
 			return nil, nil, err
 		}
-		if r.Stage < 0 || (r.Pattern >= 0 && len(m.patterns[r.Pattern].Stages) == 0) {
-			continue // a pattern that can name no stage is an image
+		if r.Stage < 0 || (r.Pattern >= 0 && len(m.Candidates(r)) == 0) {
+			continue // a pattern that can name no earlier stage is an image
 		}
 		e := GraphEdge{From: r.Target, To: r.Stage, Kind: r.Kind.String(), Onbuild: r.Onbuild}
 		res, c := r.Resolution, NamedContext{}
@@ -200,16 +201,22 @@ func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []Nam
 		g.Edges = []GraphEdge{}
 	}
 	defaults := make([]int, len(m.patterns))
+	last := make([]int, len(m.patterns)) // the last stage holding the pattern
 	for i := range defaults {
-		defaults[i] = -1
+		defaults[i], last[i] = -1, -1
 	}
 	for _, r := range m.refs {
 		if r.Pattern >= 0 && defaults[r.Pattern] < 0 {
 			defaults[r.Pattern] = r.Target
 		}
+		if r.Pattern >= 0 {
+			last[r.Pattern] = max(last[r.Pattern], r.Stage)
+		}
 	}
 	for p, pat := range m.patterns {
-		stages := pat.Stages
+		// A reference names only stages before its own (BuildKit looks a
+		// name up before it registers the stage's own).
+		stages := slices.DeleteFunc(slices.Clone(pat.Stages), func(s int) bool { return s >= last[p] })
 		if len(stages) == 0 {
 			continue
 		}

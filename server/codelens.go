@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"slices"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 func init() {
@@ -28,12 +31,24 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	lenses := ix.LensesIn(s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	path, onDisk := snap.Path, snap.Path != ""
+	settingsTargets := s.settings().Rules.Targets
+	if onDisk {
+		settingsTargets = s.ws.rulesFor(path, s.settings().Rules).Targets
+	}
 	for _, l := range lenses {
 		r := toRange(snap.Doc, l.Span, enc)
 		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})
-		if name := ix.Stage(l.Stage).Name; onDisk && name != "" {
-			if ts := s.targetsNaming(path, name); len(ts) > 0 {
+		if name := ix.Stage(l.Stage).Name; name != "" {
+			var ts []workspace.Target
+			if onDisk {
+				ts = s.targetsNaming(path, name)
+			}
+			if len(ts) > 0 {
 				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
+			} else if slices.Contains(settingsTargets, name) {
+				// Named only by the targets setting (editor or settings file),
+				// which UnusedStage counts too.
+				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by the targets setting"}})
 			}
 		}
 	}

@@ -57,7 +57,9 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 	if !ok {
 		return nil, jsonrpc2.Errorf(codeRequestFailed, "no analysis of %s", p.TextDocument.URI)
 	}
-	g, err := ix.GraphIn(ctx, p.Targets, s.namedContexts(snap.URI))
+	// The stages the project builds count as targets, as for UnusedStage.
+	targets := append(append([]string(nil), p.Targets...), s.documentRules(snap).Targets...)
+	g, err := ix.GraphIn(ctx, targets, s.namedContexts(snap.URI))
 	if err != nil {
 		return nil, err
 	}

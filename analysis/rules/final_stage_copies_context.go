@@ -22,8 +22,8 @@ layers. Copy the results from the build stage instead
 The rule looks at the image stages (the last stage, the stages named in
 ` + "`stagehand.targets`" + `, and the stages they are built ` + "`FROM`" + `) when they say how the
 container runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `, ` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `), and reports
-a ` + "`COPY`" + ` or ` + "`ADD`" + ` of ` + "`.`" + ` from the context there when a stage beside them copies
-` + "`.`" + ` too. Interpreted languages often do need their sources in the image; copy
+a ` + "`COPY`" + ` or ` + "`ADD`" + ` of ` + "`.`" + ` from the context there when a stage they copy or
+mount from copies ` + "`.`" + ` too. Interpreted languages often do need their sources in the image; copy
 the directories the program runs from rather than the whole context.`,
 	Bad: `FROM node:22 AS build
 WORKDIR /app
@@ -89,9 +89,12 @@ func runFinalStageCopiesContext(p *Pass) {
 	}
 	seen := map[int]bool{}
 	for _, t := range shippedTargets(p) {
+		// The build stage is one the target copies or mounts from: a
+		// sibling (a test stage, another image) has no results to copy.
 		builder := -1
+		used := ix.Model().Reachable([]int{t.target})
 		for s := range t.target {
-			if copying[s] && !slices.Contains(t.chain, s) {
+			if copying[s] && used[s] && !slices.Contains(t.chain, s) {
 				builder = s
 				break
 			}

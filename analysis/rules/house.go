@@ -20,7 +20,7 @@ import (
 type shipped struct {
 	target  int
 	chain   []int
-	builder int // an earlier stage not in the chain that RUNs something; -1 when none
+	builder int // an earlier stage not in the chain that RUNs something, the nearest the target uses if any; -1 when none
 }
 
 // shippedTargets returns the last stage and the configured targets that
@@ -40,11 +40,13 @@ func shippedTargets(p *Pass) []shipped {
 		for _, s := range chain {
 			inChain[s] = true
 		}
+		// The builder is the nearest stage with a RUN that the target
+		// copies or mounts from; else the nearest one outside its chain.
 		b := -1
-		for s := t - 1; s >= 0; s-- {
-			if !inChain[s] && stageHas(p, s, "run") {
+		used := ix.Model().Reachable([]int{t})
+		for s := t - 1; s >= 0 && (b < 0 || !used[b]); s-- {
+			if !inChain[s] && stageHas(p, s, "run") && (b < 0 || used[s]) {
 				b = s
-				break
 			}
 		}
 		if b >= 0 && runsContainer(p, chain) {

@@ -72,6 +72,19 @@ func (p *Project) builds(path string) []workspace.Target {
 	return p.ix.TargetsFor(abs)
 }
 
+// Targets returns the stages built from the Dockerfile at path besides its
+// last one, as `stagehand check` counts them for UnusedStage: the settings
+// file's targets and those the project's files name.
+func (p *Project) Targets(path string) []string {
+	out := append([]string(nil), p.layer().Targets...)
+	for _, t := range p.builds(path) {
+		if t.Name != "" {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
 // NamedContexts returns the named build contexts the project's Compose
 // services, Bake targets and scripts give the Dockerfile at path.
 func (p *Project) NamedContexts(path string) []analysis.NamedContext {

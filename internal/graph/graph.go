@@ -29,8 +29,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	format := fl.String("format", "mermaid", "output `format`: mermaid, dot or json")
 	var targets targetList
 	fl.Var(&targets, "target", "a build `target` besides the last stage (repeatable)")
-	root := fl.String("root", "", "the project `root` whose Compose, Bake files and scripts give named build contexts (default: the nearest folder above the Dockerfile with .git)")
-	noWorkspace := fl.Bool("no-workspace", false, "the Dockerfile alone: no scan of the project for named build contexts")
+	root := fl.String("root", "", "the project `root` whose Compose, Bake files, workflows and scripts give build targets and named build contexts (default: the nearest folder above the Dockerfile with .git)")
+	noWorkspace := fl.Bool("no-workspace", false, "the Dockerfile alone: no scan of the project for build targets and named build contexts")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... [--root DIR] [--no-workspace] DOCKERFILE")
 		fl.PrintDefaults()
@@ -60,11 +60,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	// The named contexts the project gives, as the editor's graph and
-	// `stagehand check` read them.
+	// The named contexts the project gives and the targets it builds, as
+	// the editor's graph and `stagehand check` read them.
 	var contexts []analysis.NamedContext
 	if !*noWorkspace {
-		contexts = check.OpenProject(*root, path).NamedContexts(path)
+		proj := check.OpenProject(*root, path)
+		contexts = proj.NamedContexts(path)
+		targets = append(targets, proj.Targets(path)...)
 	}
 	g, _ := ix.GraphIn(context.Background(), targets, contexts) // never cancelled
 	switch *format {
