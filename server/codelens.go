@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"go.lsp.dev/protocol"
 )
 
@@ -24,18 +25,23 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	if !ok {
 		return nil, nil
 	}
-	enc := s.encoding()
 	lenses := ix.LensesIn(s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
-	path, onDisk := snap.Path, snap.Path != ""
 	for _, l := range lenses {
-		r := toRange(snap.Doc, l.Span, enc)
-		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})
-		if name := ix.Stage(l.Stage).Name; onDisk && name != "" {
-			if ts := s.targetsNaming(path, name); len(ts) > 0 {
-				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
-			}
-		}
+		out = append(out, s.toCodeLenses(snap, ix, l)...)
 	}
 	return out, nil
+}
+
+// toCodeLenses converts l, and adds a lens naming the files that build its
+// stage when the document is on disk and the stage is named.
+func (s *Server) toCodeLenses(snap *Snapshot, ix *analysis.Index, l analysis.Lens) []protocol.CodeLens {
+	r := toRange(snap.Doc, l.Span, s.encoding())
+	out := []protocol.CodeLens{{Range: r, Command: protocol.Command{Title: l.Title}}}
+	if name := ix.Stage(l.Stage).Name; snap.Path != "" && name != "" {
+		if ts := s.targetsNaming(snap.Path, name); len(ts) > 0 {
+			out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
+		}
+	}
+	return out
 }
