@@ -17,13 +17,9 @@ func init() {
 // stages use it, or that none does, or that it is the final stage. The
 // lenses are information only: their command is empty.
 func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	lenses := ix.LensesIn(s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))

@@ -170,6 +170,20 @@ func (s *Server) snapshot(ctx context.Context, u uri.URI) (*Snapshot, error) {
 	return snap, nil
 }
 
+// indexed returns the snapshot of u that the request in ctx reads, as
+// snapshot does, and its index: nil when Current has none.
+func (s *Server) indexed(ctx context.Context, u uri.URI) (*Snapshot, *analysis.Index, error) {
+	snap, err := s.snapshot(ctx, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return snap, nil, nil
+	}
+	return snap, ix, nil
+}
+
 // Snapshot returns the current snapshot of the document the client opened
 // under uri (in any spelling the uri package accepts), for tests and tools.
 func (s *Server) Snapshot(rawURI string) (*Snapshot, bool) {

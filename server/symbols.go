@@ -34,13 +34,9 @@ var symbolKinds = map[analysis.SymbolKind]protocol.SymbolKind{
 // the same entries flat, each naming its container. The answer is written
 // as JSON straight from the outline (see symbolsJSON).
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	enc, tree := s.encoding(), s.options().hierarchicalSymbols
 	if res, ok := s.symbols.get(snap, enc, tree); ok {
