@@ -19,13 +19,9 @@ func init() {
 // stage behind a numeric --from, and COPY sources missing from the build
 // context. The "inlayHints.enabled" setting turns them off.
 func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil || !s.settings().InlayHints {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok || !s.settings().InlayHints {
-		return nil, nil
 	}
 	sp, _ := fromRange(snap.Doc, params.Range, s.encoding())
 	out := []protocol.InlayHint{}
