@@ -247,17 +247,11 @@ func (c *testClient) notify(method string, params any) {
 // initialize runs the handshake, offering encodings when there are any.
 func (c *testClient) initialize(encodings ...protocol.PositionEncodingKind) *protocol.InitializeResult {
 	c.t.Helper()
-	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}}
+	params := &protocol.InitializeParams{}
 	if len(encodings) > 0 {
 		params.Capabilities.General = &protocol.GeneralClientCapabilities{PositionEncodings: encodings}
 	}
-	var res protocol.InitializeResult
-	if err := c.call(protocol.MethodInitialize, params, &res); err != nil {
-		c.t.Fatalf("initialize: %v", err)
-	}
-	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
-	c.waitScanned()
-	return &res
+	return c.initializeParams(params)
 }
 
 // waitScanned waits for the first workspace scan, which ends by scheduling
