@@ -164,21 +164,31 @@ func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, er
 // waitFor waits until cond, called with c.mu held, is true.
 func (c *testClient) waitFor(what string, cond func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(testTimeout)
-	stop := time.AfterFunc(testTimeout, func() {
-		c.mu.Lock()
-		c.cond.Broadcast()
-		c.mu.Unlock()
+	if !waitCond(c.cond, testTimeout, cond) {
+		c.t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// waitCond waits on cv, with its lock held, until ready is true or d has
+// passed; it reports whether ready became true. Whoever changes what ready
+// reads must broadcast on cv.
+func waitCond(cv *sync.Cond, d time.Duration, ready func() bool) bool {
+	deadline := time.Now().Add(d)
+	stop := time.AfterFunc(d, func() {
+		cv.L.Lock()
+		cv.Broadcast()
+		cv.L.Unlock()
 	})
 	defer stop.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for !cond() {
+	cv.L.Lock()
+	defer cv.L.Unlock()
+	for !ready() {
 		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s", what)
+			return false
 		}
-		c.cond.Wait()
+		cv.Wait()
 	}
+	return true
 }
 
 // diagnostics waits for the diagnostics of uri at version and returns the
@@ -237,17 +247,11 @@ func (c *testClient) notify(method string, params any) {
 // initialize runs the handshake, offering encodings when there are any.
 func (c *testClient) initialize(encodings ...protocol.PositionEncodingKind) *protocol.InitializeResult {
 	c.t.Helper()
-	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}}
+	params := &protocol.InitializeParams{}
 	if len(encodings) > 0 {
 		params.Capabilities.General = &protocol.GeneralClientCapabilities{PositionEncodings: encodings}
 	}
-	var res protocol.InitializeResult
-	if err := c.call(protocol.MethodInitialize, params, &res); err != nil {
-		c.t.Fatalf("initialize: %v", err)
-	}
-	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
-	c.waitScanned()
-	return &res
+	return c.initializeParams(params)
 }
 
 // waitScanned waits for the first workspace scan, which ends by scheduling

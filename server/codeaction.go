@@ -46,16 +46,22 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if err != nil {
 		return nil, err
 	}
-	out := []protocol.CommandOrCodeAction{}
 	req, ok := s.actionRequest(snap, params.Range, params.Context.Only, params.Context.TriggerKind)
 	if !ok {
-		return out, nil
+		return []protocol.CommandOrCodeAction{}, nil
 	}
 	acts, skips := codeaction.Actions(ctx, req)
 	if err := ctx.Err(); err != nil {
 		return nil, err // cancelled: send nothing
 	}
 	s.logSkips(skips)
+	return s.toCodeActions(ctx, snap, acts, params)
+}
+
+// toCodeActions converts acts, leaving out those whose edit fails, and
+// stops when the request is cancelled.
+func (s *Server) toCodeActions(ctx context.Context, snap *Snapshot, acts []codeaction.Action, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	out := []protocol.CommandOrCodeAction{}
 	for i := range acts {
 		if err := ctx.Err(); err != nil {
 			return nil, err // resolving an action may be costly

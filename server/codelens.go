@@ -6,6 +6,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
@@ -19,38 +20,39 @@ func init() {
 // stages use it, or that none does, or that it is the final stage. The
 // lenses are information only: their command is empty.
 func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
 	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
-	}
-	enc := s.encoding()
 	lenses := ix.LensesIn(s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
-	path, onDisk := snap.Path, snap.Path != ""
-	settingsTargets := s.settings().Rules.Targets
-	if onDisk {
-		settingsTargets = s.ws.rulesFor(path, s.settings().Rules).Targets
-	}
 	for _, l := range lenses {
-		r := toRange(snap.Doc, l.Span, enc)
-		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: l.Title}})
-		if name := ix.Stage(l.Stage).Name; name != "" {
-			var ts []workspace.Target
-			if onDisk {
-				ts = s.targetsNaming(path, name)
-			}
-			if len(ts) > 0 {
-				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
-			} else if slices.Contains(settingsTargets, name) {
-				// Named only by the targets setting (editor or settings file),
-				// which UnusedStage counts too.
-				out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by the targets setting"}})
-			}
-		}
+		out = append(out, s.toCodeLenses(snap, ix, l)...)
 	}
 	return out, nil
+}
+
+// toCodeLenses converts l, and adds a lens naming the files that build its
+// stage when the document is on disk and the stage is named.
+func (s *Server) toCodeLenses(snap *Snapshot, ix *analysis.Index, l analysis.Lens) []protocol.CodeLens {
+	r := toRange(snap.Doc, l.Span, s.encoding())
+	out := []protocol.CodeLens{{Range: r, Command: protocol.Command{Title: l.Title}}}
+	name := ix.Stage(l.Stage).Name
+	if name == "" {
+		return out
+	}
+	var ts []workspace.Target
+	settingsTargets := s.settings().Rules.Targets
+	if snap.Path != "" {
+		ts = s.targetsNaming(snap.Path, name)
+		settingsTargets = s.ws.rulesFor(snap.Path, s.settings().Rules).Targets
+	}
+	if len(ts) > 0 {
+		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})
+	} else if slices.Contains(settingsTargets, name) {
+		// Named only by the targets setting (editor or settings file),
+		// which UnusedStage counts too.
+		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by the targets setting"}})
+	}
+	return out
 }

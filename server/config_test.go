@@ -28,7 +28,7 @@ func codes(ds []protocol.Diagnostic) []string {
 	return out
 }
 
-// initializeWith runs the handshake with params.
+// initializeParams runs the handshake with params, as testClient.
 func (c *testClient) initializeParams(params *protocol.InitializeParams) *protocol.InitializeResult {
 	c.t.Helper()
 	params.ClientInfo = protocol.ClientInfo{Name: "testClient"}

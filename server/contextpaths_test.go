@@ -1,7 +1,6 @@
 package server
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,15 +12,7 @@ import (
 // the Dockerfile, leaving out what .dockerignore excludes.
 func TestCompletionOfContextPaths(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{"src/main.go": "package main\n", "secret.env": "x\n", "go.mod": "module m\n", ".dockerignore": "*.env\n"} {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"src/main.go": "package main\n", "secret.env": "x\n", "go.mod": "module m\n", ".dockerignore": "*.env\n"})
 	c := newTestClient(t)
 	c.initialize()
 	u := string(uri.File(filepath.Join(dir, "Dockerfile")))

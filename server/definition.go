@@ -36,13 +36,18 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	if !ok {
 		locs = p.locations(p.ix.Definitions(p.off))
 	}
+	return definitionResult(locs), nil
+}
+
+// definitionResult converts locations: nothing, one location, or a list.
+func definitionResult(locs protocol.LocationSlice) protocol.DefinitionResult {
 	switch len(locs) {
 	case 0:
-		return nil, nil
+		return nil
 	case 1:
-		return &locs[0], nil
+		return &locs[0]
 	default:
-		return locs, nil
+		return locs
 	}
 }
 

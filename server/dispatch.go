@@ -61,80 +61,112 @@ func (s *Server) ordered(next jsonrpc2.Handler) jsonrpc2.Handler {
 			s.barrier = nil
 		}
 		if !call {
-			if !notifications[method] {
-				// A request's method sent as a notification would run its
-				// work on the read loop, for an answer nobody reads.
-				s.log.Debug("ignoring notification", zap.String("method", method))
+			var ok bool
+			if ctx, ok = s.admitNotification(ctx, method, req); !ok {
 				return nil, nil
-			}
-			if err := s.admit(method); err != nil {
-				s.log.Debug("dropping notification", zap.String("method", method), zap.Error(err))
-				return nil, nil
-			}
-			// Notifications are not cancelled; the connection's context is
-			// safe to derive from, unlike the recycled request.
-			ctx = jsonrpc2.DetachContext(ctx)
-			switch method {
-			case protocol.MethodTextDocumentDidOpen, protocol.MethodTextDocumentDidChange, protocol.MethodTextDocumentDidClose:
-				if err := checkSync(method, req.Params()); err != nil {
-					s.log.Error("refusing a malformed "+method+"; the document keeps its text",
-						zap.Error(err), zap.ByteString("params", truncate(req.Params())))
-					return nil, nil
-				}
-			}
-			if method == protocol.MethodTextDocumentDidOpen {
-				ctx = withSentURI(ctx, sentURI(req.Params()))
 			}
 		} else {
-			// Everything a call depends on is decided here, in wire order,
-			// before it is released.
-			admitErr := s.admit(method)
-			ctx = withView(ctx, s.docs.view())
-			if admitErr == nil && barriers[method] {
-				done := make(chan struct{})
-				defer close(done)
-				s.barrier = done
-			}
-			jsonrpc2.Async(ctx)
-			if admitErr != nil {
-				return nil, admitErr
-			}
-			if !barriers[method] {
-				release, err := s.inflight.acquire(ctx)
-				if err != nil {
-					return nil, err
-				}
-				defer release()
+			var release func()
+			ctx, release, err = s.admitCall(ctx, method)
+			defer release()
+			if err != nil {
+				return nil, err
 			}
 		}
-
-		defer func() {
-			if r := recover(); r != nil {
-				s.log.Error("handler panicked", zap.String("method", method),
-					zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
-				result, err = nil, nil
-				if call {
-					err = jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r)
-				}
-			}
-		}()
+		defer s.recoverHandler(method, call, &result, &err)
 		result, err = next(ctx, req)
-		if !call {
-			switch {
-			case err == nil:
-			case errors.Is(err, jsonrpc2.ErrMethodNotFound):
-				s.log.Debug("ignoring notification", zap.String("method", method))
-			default:
-				s.log.Warn("notification failed", zap.String("method", method), zap.Error(err))
-			}
-			return nil, nil
-		}
-		if err != nil {
-			s.log.Debug("request failed", zap.String("method", method), zap.Error(err))
-			return nil, wireError(ctx, err)
-		}
-		return result, nil
+		return s.answer(ctx, method, call, result, err)
 	}
+}
+
+// admitNotification decides whether a notification runs, and gives the
+// context it runs with.
+func (s *Server) admitNotification(ctx context.Context, method string, req *jsonrpc2.Request) (context.Context, bool) {
+	if !notifications[method] {
+		// A request's method sent as a notification would run its
+		// work on the read loop, for an answer nobody reads.
+		s.log.Debug("ignoring notification", zap.String("method", method))
+		return ctx, false
+	}
+	if err := s.admit(method); err != nil {
+		s.log.Debug("dropping notification", zap.String("method", method), zap.Error(err))
+		return ctx, false
+	}
+	// Notifications are not cancelled; the connection's context is
+	// safe to derive from, unlike the recycled request.
+	ctx = jsonrpc2.DetachContext(ctx)
+	switch method {
+	case protocol.MethodTextDocumentDidOpen, protocol.MethodTextDocumentDidChange, protocol.MethodTextDocumentDidClose:
+		if err := checkSync(method, req.Params()); err != nil {
+			s.log.Error("refusing a malformed "+method+"; the document keeps its text",
+				zap.Error(err), zap.ByteString("params", truncate(req.Params())))
+			return ctx, false
+		}
+	}
+	if method == protocol.MethodTextDocumentDidOpen {
+		ctx = withSentURI(ctx, sentURI(req.Params()))
+	}
+	return ctx, true
+}
+
+// admitCall decides, in wire order, everything a call depends on before it
+// is released: whether it runs, the documents it reads, whether later
+// messages wait for it, and its place among the calls in flight. The
+// caller defers release, which is never nil.
+func (s *Server) admitCall(ctx context.Context, method string) (context.Context, func(), error) {
+	admitErr := s.admit(method)
+	ctx = withView(ctx, s.docs.view())
+	release := func() {}
+	if admitErr == nil && barriers[method] {
+		done := make(chan struct{})
+		release = func() { close(done) }
+		s.barrier = done
+	}
+	jsonrpc2.Async(ctx)
+	if admitErr != nil {
+		return ctx, release, admitErr
+	}
+	if !barriers[method] {
+		r, err := s.inflight.acquire(ctx)
+		if err != nil {
+			return ctx, release, err
+		}
+		release = r
+	}
+	return ctx, release, nil
+}
+
+// recoverHandler turns a handler's panic into an internal error for a
+// call, and into nothing for a notification. It must be deferred.
+func (s *Server) recoverHandler(method string, call bool, result *any, err *error) {
+	if r := recover(); r != nil {
+		s.log.Error("handler panicked", zap.String("method", method),
+			zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+		*result, *err = nil, nil
+		if call {
+			*err = jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r)
+		}
+	}
+}
+
+// answer logs what a handler returned and converts it for the wire: nothing
+// for a notification, a protocol error for a failed call.
+func (s *Server) answer(ctx context.Context, method string, call bool, result any, err error) (any, error) {
+	if !call {
+		switch {
+		case err == nil:
+		case errors.Is(err, jsonrpc2.ErrMethodNotFound):
+			s.log.Debug("ignoring notification", zap.String("method", method))
+		default:
+			s.log.Warn("notification failed", zap.String("method", method), zap.Error(err))
+		}
+		return nil, nil
+	}
+	if err != nil {
+		s.log.Debug("request failed", zap.String("method", method), zap.Error(err))
+		return nil, wireError(ctx, err)
+	}
+	return result, nil
 }
 
 // admit checks a message against the lifecycle: before initialize only

@@ -16,13 +16,9 @@ func init() {
 // DocumentLink answers textDocument/documentLink: FROM bases link to their
 // registry pages, built from the reference without any look-up.
 func (s *Server) DocumentLink(ctx context.Context, params *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	enc := s.encoding()
 	links := ix.Links()

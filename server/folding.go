@@ -18,13 +18,9 @@ func init() {
 // instruction over several lines, each heredoc and each comment block, up
 // to the client's limit.
 func (s *Server) FoldingRanges(ctx context.Context, params *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	_, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	folds := ix.Folds()
 	if limit := s.options().foldingLimit; limit > 0 && len(folds) > limit {

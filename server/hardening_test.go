@@ -192,25 +192,15 @@ func (c *rawClient) notify(method string, params any) {
 // await waits for the response with id, within answerDeadline.
 func (c *rawClient) await(id string) (wireMsg, bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(answerDeadline)
-	timer := time.AfterFunc(answerDeadline, func() {
-		c.mu.Lock()
-		c.cond.Broadcast()
-		c.mu.Unlock()
-	})
-	defer timer.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for {
-		if m, ok := c.resps[id]; ok {
+	var m wireMsg
+	found := false
+	waitCond(c.cond, answerDeadline, func() bool {
+		if m, found = c.resps[id]; found {
 			delete(c.resps, id)
-			return m, true
 		}
-		if c.closed || time.Now().After(deadline) {
-			return wireMsg{}, false
-		}
-		c.cond.Wait()
-	}
+		return found || c.closed
+	})
+	return m, found
 }
 
 // call sends a request and waits for its answer, failing the test if

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"go.lsp.dev/protocol"
 )
 
@@ -18,13 +19,9 @@ func init() {
 // stage behind a numeric --from, and COPY sources missing from the build
 // context. The "inlayHints.enabled" setting turns them off.
 func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil || !s.settings().InlayHints {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok || !s.settings().InlayHints {
-		return nil, nil
 	}
 	sp, _ := fromRange(snap.Doc, params.Range, s.encoding())
 	out := []protocol.InlayHint{}
@@ -34,11 +31,18 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 	if err := ctx.Err(); err != nil {
 		return nil, err // before walking the build context
 	}
+	out = append(out, s.missingSourceHints(snap, ix, sp)...)
+	sort.SliceStable(out, func(i, j int) bool { return positionLess(out[i].Position, out[j].Position) })
+	return out, nil
+}
+
+// missingSourceHints marks the sources in sp that the build context lacks.
+func (s *Server) missingSourceHints(snap *Snapshot, ix *analysis.Index, sp analysis.Span) []protocol.InlayHint {
+	var out []protocol.InlayHint
 	for _, sp := range ix.MissingSources(sp, s.buildContext(snap.Path)) {
 		out = append(out, s.toInlayHint(snap, sp.End, "not in the build context", "No such file or folder beside the Dockerfile"))
 	}
-	sort.SliceStable(out, func(i, j int) bool { return positionLess(out[i].Position, out[j].Position) })
-	return out, nil
+	return out
 }
 
 // toInlayHint converts a hint at off in snap.

@@ -12,11 +12,7 @@ import (
 // Initialize negotiates the position encoding and advertises what the
 // server implements.
 func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
-	var offered []protocol.PositionEncodingKind
-	if g := params.Capabilities.General; g != nil {
-		offered = g.PositionEncodings
-	}
-	enc, kind := negotiateEncoding(offered)
+	enc, kind := negotiateEncoding(params.Capabilities.General)
 	s.mu.Lock()
 	s.state = stateInitialized
 	s.enc = enc
@@ -28,14 +24,19 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.log.Info("initialized", zap.String("client", params.ClientInfo.Name),
 		zap.Stringer("positionEncoding", enc))
 
+	return &protocol.InitializeResult{
+		Capabilities: s.capabilities(kind),
+		ServerInfo:   s.serverInfo(),
+	}, nil
+}
+
+// serverInfo names the server, and its version when the build knows it.
+func (s *Server) serverInfo() protocol.ServerInfo {
 	info := protocol.ServerInfo{Name: "stagehand"}
 	if s.cfg.Version != "" {
 		info.Version = protocol.NewOptional(s.cfg.Version)
 	}
-	return &protocol.InitializeResult{
-		Capabilities: s.capabilities(kind),
-		ServerInfo:   info,
-	}, nil
+	return info
 }
 
 // capabilities lists what the server implements: document sync here, and
@@ -70,7 +71,11 @@ func advertise(add func(s *Server, caps *protocol.ServerCapabilities)) {
 // negotiateEncoding picks the first encoding in the client's list that the
 // server supports; with no list, or none supported, it is UTF-16, which
 // every client must accept.
-func negotiateEncoding(offered []protocol.PositionEncodingKind) (analysis.Encoding, protocol.PositionEncodingKind) {
+func negotiateEncoding(general *protocol.GeneralClientCapabilities) (analysis.Encoding, protocol.PositionEncodingKind) {
+	var offered []protocol.PositionEncodingKind
+	if general != nil {
+		offered = general.PositionEncodings
+	}
 	for _, k := range offered {
 		switch k {
 		case protocol.PositionEncodingKindUTF16:

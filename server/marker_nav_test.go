@@ -170,10 +170,13 @@ func (m *marker) matchList(got []string, want []any) {
 	}
 }
 
-func refsMarker(m *marker) {
+// references asks for the references at the marker's location, with the
+// declarations unless the first expectation is nodecl; it returns the
+// locations and the expectations that follow.
+func (m *marker) references() ([]wireLocation, []any, bool) {
 	pos, ok := m.at()
 	if !ok {
-		return
+		return nil, nil, false
 	}
 	want := m.args[1:]
 	include := true
@@ -184,6 +187,14 @@ func refsMarker(m *marker) {
 	params := &protocol.ReferenceParams{TextDocumentPositionParams: pos, Context: protocol.ReferenceContext{IncludeDeclaration: include}}
 	if err := m.call(protocol.MethodTextDocumentReferences, params, &locs); err != nil {
 		m.errorf("references: %v", err)
+		return nil, nil, false
+	}
+	return locs, want, true
+}
+
+func refsMarker(m *marker) {
+	locs, want, ok := m.references()
+	if !ok {
 		return
 	}
 	var got []string

@@ -52,19 +52,8 @@ func xdefMarker(m *marker) {
 // @xrefs(at, [nodecl,] "file: line with [range]", ...), in file and line
 // order; with nodecl, without the declarations.
 func xrefsMarker(m *marker) {
-	pos, ok := m.at()
+	locs, want, ok := m.references()
 	if !ok {
-		return
-	}
-	want := m.args[1:]
-	include := true
-	if len(want) > 0 && want[0] == ident("nodecl") {
-		include, want = false, want[1:]
-	}
-	var locs []wireLocation
-	params := &protocol.ReferenceParams{TextDocumentPositionParams: pos, Context: protocol.ReferenceContext{IncludeDeclaration: include}}
-	if err := m.call(protocol.MethodTextDocumentReferences, params, &locs); err != nil {
-		m.errorf("references: %v", err)
 		return
 	}
 	var got []string

@@ -3,12 +3,13 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 
 	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/jsonrpc2"
@@ -21,14 +22,7 @@ import (
 // initializeWith runs the handshake declaring caps.
 func (c *testClient) initializeWith(caps protocol.ClientCapabilities) *protocol.InitializeResult {
 	c.t.Helper()
-	params := &protocol.InitializeParams{ClientInfo: protocol.ClientInfo{Name: "testClient"}, Capabilities: caps}
-	var res protocol.InitializeResult
-	if err := c.call(protocol.MethodInitialize, params, &res); err != nil {
-		c.t.Fatalf("initialize: %v", err)
-	}
-	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
-	c.waitScanned()
-	return &res
+	return c.initializeParams(&protocol.InitializeParams{Capabilities: caps})
 }
 
 // rawCall sends a request and decodes the raw result into out.

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"github.com/stagehand-ls/stagehand/analysis"
+
 	"go.lsp.dev/protocol"
 )
 
@@ -26,6 +28,27 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if err != nil {
 		return nil, err // cancelled: send nothing
 	}
+	locs, err := p.occurrenceLocations(ctx, occ)
+	if err != nil {
+		return nil, err // before reading the files that name targets
+	}
+	return s.withTargetLocations(p, locs), nil
+}
+
+// withTargetLocations adds to locs the Compose, Bake, workflow and script
+// files that build the stage at p: they use it too, whether or not the
+// declaration is asked for. No locations at all is nil.
+func (s *Server) withTargetLocations(p position, locs []protocol.Location) []protocol.Location {
+	locs = append(locs, s.targetLocations(s.stageTargets(p))...)
+	if len(locs) == 0 {
+		return nil
+	}
+	return locs
+}
+
+// occurrenceLocations converts occurrences in p's document, stopping when
+// the request is cancelled.
+func (p position) occurrenceLocations(ctx context.Context, occ []analysis.Occurrence) ([]protocol.Location, error) {
 	locs := make([]protocol.Location, len(occ))
 	for i, o := range occ {
 		if err := ctx.Err(); err != nil {
@@ -33,14 +56,5 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 		}
 		locs[i] = protocol.Location{URI: p.uri, Range: toRange(p.doc, o.Span, p.enc)}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // before reading the files that name targets
-	}
-	// Compose, Bake, workflows and scripts that build the stage use it too,
-	// whether or not the declaration is asked for.
-	locs = append(locs, s.targetLocations(s.stageTargets(p))...)
-	if len(locs) == 0 {
-		return nil, nil
-	}
-	return locs, nil
+	return locs, ctx.Err()
 }

@@ -51,13 +51,9 @@ func init() {
 
 // SemanticTokensFull answers textDocument/semanticTokens/full.
 func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.SemanticTokensParams) (*protocol.SemanticTokens, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
-		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return &protocol.SemanticTokens{Data: []uint32{}}, nil
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
+		return noTokens(err)
 	}
 	toks, err := encodeTokens(ctx, ix, analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
 	if snap.Doc.Len() > largeDocument {
@@ -72,17 +68,22 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 // SemanticTokensRange answers textDocument/semanticTokens/range with the
 // tokens that overlap the range.
 func (s *Server) SemanticTokensRange(ctx context.Context, params *protocol.SemanticTokensRangeParams) (*protocol.SemanticTokens, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
-		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return &protocol.SemanticTokens{Data: []uint32{}}, nil
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
+		return noTokens(err)
 	}
 	enc := s.encoding()
 	sp, _ := fromRange(snap.Doc, params.Range, enc)
 	return encodeTokens(ctx, ix, sp, enc)
+}
+
+// noTokens answers a request that fails with err, or, when err is nil, a
+// document without a current index: no tokens, as an empty list.
+func noTokens(err error) (*protocol.SemanticTokens, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.SemanticTokens{Data: []uint32{}}, nil
 }
 
 // encodeTokens writes the tokens that overlap span in the protocol's

@@ -148,7 +148,12 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 		<-conn.Done()
 	}
 	s.docs.closeAll()
+	return s.served(err)
+}
 
+// served is what Serve returns once the connection is over: its error, or
+// ErrNoShutdown when the client left without asking to shut down.
+func (s *Server) served(err error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

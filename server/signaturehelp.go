@@ -20,13 +20,9 @@ func init() {
 // SignatureHelp answers textDocument/signatureHelp: the instruction's
 // flags and arguments, and the one the cursor is on.
 func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHelpParams) (*protocol.SignatureHelp, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
 	sig, ok := ix.SignatureHelp(off)

@@ -144,6 +144,15 @@ func (st *store) closeAll() {
 
 type viewKey struct{}
 
+// viewOf returns the documents the request in ctx reads: those current when
+// it was dispatched, or the current ones for a request dispatched without.
+func (s *Server) viewOf(ctx context.Context) view {
+	if v, ok := ctx.Value(viewKey{}).(view); ok {
+		return v
+	}
+	return s.docs.view()
+}
+
 // withView records in ctx the documents as they are when a request is
 // dispatched.
 func withView(ctx context.Context, v view) context.Context {
@@ -154,15 +163,25 @@ func withView(ctx context.Context, v view) context.Context {
 // current when it was dispatched. A document the client has not opened is
 // an InvalidParams error.
 func (s *Server) snapshot(ctx context.Context, u uri.URI) (*Snapshot, error) {
-	v, ok := ctx.Value(viewKey{}).(view)
-	if !ok {
-		v = s.docs.view()
-	}
-	snap, ok := v[u]
+	snap, ok := s.viewOf(ctx)[u]
 	if !ok {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "document not open: %s", u)
 	}
 	return snap, nil
+}
+
+// indexed returns the snapshot of u that the request in ctx reads, as
+// snapshot does, and its index: nil when Current has none.
+func (s *Server) indexed(ctx context.Context, u uri.URI) (*Snapshot, *analysis.Index, error) {
+	snap, err := s.snapshot(ctx, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, ok := snap.Current()
+	if !ok {
+		return snap, nil, nil
+	}
+	return snap, ix, nil
 }
 
 // Snapshot returns the current snapshot of the document the client opened

@@ -34,13 +34,9 @@ var symbolKinds = map[analysis.SymbolKind]protocol.SymbolKind{
 // the same entries flat, each naming its container. The answer is written
 // as JSON straight from the outline (see symbolsJSON).
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
-	snap, err := s.snapshot(ctx, params.TextDocument.URI)
-	if err != nil {
+	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
+	if err != nil || ix == nil {
 		return nil, err
-	}
-	ix, ok := snap.Current()
-	if !ok {
-		return nil, nil
 	}
 	enc, tree := s.encoding(), s.options().hierarchicalSymbols
 	if res, ok := s.symbols.get(snap, enc, tree); ok {
@@ -281,13 +277,9 @@ func appendQuoted(dst []byte, s string) []byte {
 // Symbols answers workspace/symbol over the open documents: the stage
 // names and ARGs whose names hold the query's characters in order.
 func (s *Server) Symbols(ctx context.Context, params *protocol.WorkspaceSymbolParams) (protocol.WorkspaceSymbolResult, error) {
-	v, ok := ctx.Value(viewKey{}).(view)
-	if !ok {
-		v = s.docs.view()
-	}
 	enc := s.encoding()
 	out := protocol.SymbolInformationSlice{}
-	for _, snap := range v {
+	for _, snap := range s.viewOf(ctx) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -299,11 +291,16 @@ func (s *Server) Symbols(ctx context.Context, params *protocol.WorkspaceSymbolPa
 			out = append(out, symbolInfo(snap, sym.Name, sym.Kind, sym.Span, sym.Container, enc))
 		}
 	}
+	sortByLocation(out)
+	return out, nil
+}
+
+// sortByLocation orders symbols by file, then by where they start.
+func sortByLocation(out protocol.SymbolInformationSlice) {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Location, out[j].Location
 		return a.URI < b.URI || a.URI == b.URI && positionLess(a.Range.Start, b.Range.Start)
 	})
-	return out, nil
 }
 
 // symbolInfo converts a symbol of snap, in container unless that is "".

@@ -25,6 +25,15 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	}
 	p, _ := filePath(td.URI)
 	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Path: p, Version: td.Version, Rules: &rules.Cache{}}
+	s.load(snap, td)
+	s.docs.set(td.URI, snap.init())
+	s.scheduleDiagnostics(td.URI)
+	return nil
+}
+
+// load fills snap with the text td opens: a target file's text, a
+// Dockerfile's document and index, or plain text.
+func (s *Server) load(snap *Snapshot, td protocol.TextDocumentItem) {
 	switch target, kind := documentKind(td.URI, string(td.LanguageID)); kind {
 	case targetsDocument:
 		snap.TargetFile, snap.Doc = target, analysis.NewDocument(td.Text)
@@ -41,9 +50,6 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	default:
 		snap.Doc, snap.Plain = analysis.NewDocument(td.Text), true
 	}
-	s.docs.set(td.URI, snap.init())
-	s.scheduleDiagnostics(td.URI)
-	return nil
 }
 
 // largeDocument is the size past which opening a file returns the full
@@ -90,10 +96,7 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		s.log.Warn("didChange for a document that is not open; ignoring it", zap.String("uri", string(u)))
 		return nil
 	}
-	if version <= snap.Version {
-		s.log.Warn("didChange version does not increase", zap.String("uri", string(u)),
-			zap.Int32("from", snap.Version), zap.Int32("to", version))
-	}
+	s.checkVersion(u, snap.Version, version)
 	changes := s.toChanges(u, params.ContentChanges)
 	if snap.TargetFile != "" || snap.Plain {
 		s.changeUnindexed(u, snap, version, changes)
@@ -135,6 +138,14 @@ func (s *Server) toChanges(u uri.URI, changes []protocol.TextDocumentContentChan
 		}
 	}
 	return out
+}
+
+// checkVersion warns when a didChange does not increase the version.
+func (s *Server) checkVersion(u uri.URI, from, to int32) {
+	if to <= from {
+		s.log.Warn("didChange version does not increase", zap.String("uri", string(u)),
+			zap.Int32("from", from), zap.Int32("to", to))
+	}
 }
 
 // logRevision logs what went wrong in an edit: ranges of changes clamped

@@ -100,25 +100,29 @@ func (s *Server) startWorkspace() {
 func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
 	ignores := false
 	for _, ev := range params.Changes {
-		p, ok := filePath(ev.URI)
-		if !ok {
-			continue
-		}
-		if workspace.IsIgnoreFile(p) {
-			ignores = true
-			continue
-		}
-		if filepath.Base(p) == workspace.SettingsFile {
-			go s.settingsFileChanged() // a rescan: off the connection's read loop
-			continue
-		}
-		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
+		ignores = s.fileEvent(ev) || ignores
 	}
 	if ignores {
 		s.contexts.IgnoreChanged()
 		s.refreshDiagnostics()
 	}
 	return nil
+}
+
+// fileEvent applies one watched-file change, except a change to an ignore
+// file, which it reports for the caller to handle once for all events.
+func (s *Server) fileEvent(ev protocol.FileEvent) (ignoreFile bool) {
+	p, ok := filePath(ev.URI)
+	switch {
+	case !ok:
+	case workspace.IsIgnoreFile(p):
+		return true
+	case filepath.Base(p) == workspace.SettingsFile:
+		go s.settingsFileChanged() // a rescan: off the connection's read loop
+	default:
+		s.ws.fileChanged(p, ev.Type == protocol.FileChangeTypeDeleted)
+	}
+	return false
 }
 
 // settingsFileChanged reads the project's settings files again, with the

@@ -30,15 +30,7 @@ var workspaceFiles = map[string]string{
 func openWorkspace(t *testing.T) (*testClient, string) {
 	t.Helper()
 	root := t.TempDir()
-	for name, text := range workspaceFiles {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, workspaceFiles)
 	c := newTestClient(t)
 	c.initializeWorkspace(root)
 	return c, root
@@ -401,15 +393,7 @@ func TestDependentsReread(t *testing.T) {
 		"compose.yaml":                  "services:\n  web:\n    extends:\n      file: base.yml\n      service: base\n",
 		"base.yml":                      "services:\n  base:\n    build:\n      context: .\n      target: two\n",
 	}
-	for name, text := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, files)
 	c := newTestClient(t)
 	c.initializeWorkspace(root)
 	names := func() []string {

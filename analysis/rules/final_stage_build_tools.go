@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 var FinalStageBuildTools = register(&Rule{
@@ -55,38 +57,29 @@ CMD ["app"]
 
 func runFinalStageBuildTools(p *Pass) {
 	ix := p.Index
-	seen := map[int]bool{}
-	for _, t := range shippedTargets(p) {
-		if toolchainImage(ix.Stage(t.chain[len(t.chain)-1]).Base) {
-			continue
+	shippedNodes(p, shippedTargets(p), func(t shipped, s int, n analysis.Node) bool {
+		if n.Cmd != "run" || toolchainImage(ix.Stage(t.chain[len(t.chain)-1]).Base) {
+			return false // a compiler's own image is a build environment on purpose
 		}
-		for _, s := range t.chain {
-			st := ix.Stage(s)
-			for _, n := range p.nodesIn(st.First+1, st.End) {
-				if n.Cmd != "run" || seen[n.Index] {
-					continue
-				}
-				var tools []string
-				for _, pkg := range installedKept(ix.ShellCommands(n)) {
-					if isBuildTool(pkg) {
-						tools = append(tools, pkg)
-					}
-				}
-				if len(tools) == 0 {
-					continue
-				}
-				seen[n.Index] = true
-				where := "The final stage"
-				if s != t.target {
-					where = fmt.Sprintf("Stage %s, which %s is built on,", stageName(ix, s), stageName(ix, t.target))
-				} else if t.target != ix.StageCount()-1 {
-					where = "Target stage " + stageName(ix, s)
-				}
-				p.Reportf(firstLine(p, n), nil, "%s installs build tools (%s) that ship in the image; install them in a build stage such as %s and copy only the results",
-					where, strings.Join(tools, ", "), stageName(ix, t.builder))
+		var tools []string
+		for _, pkg := range installedKept(ix.ShellCommands(n)) {
+			if isBuildTool(pkg) {
+				tools = append(tools, pkg)
 			}
 		}
-	}
+		if len(tools) == 0 {
+			return false
+		}
+		where := "The final stage"
+		if s != t.target {
+			where = fmt.Sprintf("Stage %s, which %s is built on,", stageName(ix, s), stageName(ix, t.target))
+		} else if t.target != ix.StageCount()-1 {
+			where = "Target stage " + stageName(ix, s)
+		}
+		p.Reportf(firstLine(p, n), nil, "%s installs build tools (%s) that ship in the image; install them in a build stage such as %s and copy only the results",
+			where, strings.Join(tools, ", "), stageName(ix, t.builder))
+		return true
+	})
 }
 
 // toolchainImages are the Docker Hub images whose purpose is building: a

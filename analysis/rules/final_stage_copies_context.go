@@ -87,36 +87,35 @@ func runFinalStageCopiesContext(p *Pass) {
 	if builds < 0 {
 		return
 	}
-	seen := map[int]bool{}
+	// Each target's builder here is the first stage outside its chain, among
+	// those it uses, that copies the context.
+	var targets []shipped
 	for _, t := range shippedTargets(p) {
 		// The build stage is one the target copies or mounts from: a
 		// sibling (a test stage, another image) has no results to copy.
-		builder := -1
+		t.builder = -1
 		used := ix.Model().Reachable([]int{t.target})
 		for s := range t.target {
 			if copying[s] && used[s] && !slices.Contains(t.chain, s) {
-				builder = s
+				t.builder = s
 				break
 			}
 		}
-		if builder < 0 {
-			continue
-		}
-		for _, s := range t.chain {
-			st := stages[s]
-			for _, n := range p.nodesIn(st.First+1, st.End) {
-				a, ok := copiesWholeContext(n)
-				if !ok || seen[n.Index] {
-					continue
-				}
-				seen[n.Index] = true
-				where := "The final stage"
-				if s != t.target {
-					where = fmt.Sprintf("Stage %s, which %s is built on,", stageName(ix, s), stageName(ix, t.target))
-				}
-				p.Reportf(n.Abs(a.Span), nil, "%s copies the whole build context into the image, while stage %s already builds from it: copy the results from %s instead",
-					where, stageName(ix, builder), stageName(ix, builder))
-			}
+		if t.builder >= 0 {
+			targets = append(targets, t)
 		}
 	}
+	shippedNodes(p, targets, func(t shipped, s int, n analysis.Node) bool {
+		a, ok := copiesWholeContext(n)
+		if !ok {
+			return false
+		}
+		where := "The final stage"
+		if s != t.target {
+			where = fmt.Sprintf("Stage %s, which %s is built on,", stageName(ix, s), stageName(ix, t.target))
+		}
+		p.Reportf(n.Abs(a.Span), nil, "%s copies the whole build context into the image, while stage %s already builds from it: copy the results from %s instead",
+			where, stageName(ix, t.builder), stageName(ix, t.builder))
+		return true
+	})
 }

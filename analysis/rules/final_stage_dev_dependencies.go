@@ -148,37 +148,31 @@ func devName(name string) bool {
 
 func runFinalStageDevDependencies(p *Pass) {
 	ix := p.Index
-	seen := map[int]bool{}
-	for _, t := range shippedTargets(p) {
-		for _, s := range t.chain {
-			st := ix.Stage(s)
-			for _, n := range p.nodesIn(st.First+1, st.End) {
-				if n.Cmd != "run" || seen[n.Index] {
-					continue
-				}
-				prodEnv := false
-				for _, v := range ix.VisibleVars(n.Index) {
-					if v.Decl.Name.Value == "NODE_ENV" {
-						prodEnv = v.Decl.Value.Value == "production"
-					}
-				}
-				for _, c := range ix.ShellCommands(n) {
-					dev, flag := devInstall(c, prodEnv)
-					if !dev {
-						continue
-					}
-					seen[n.Index] = true
-					cmd := strings.Join(c.Words[:min(2, len(c.Words))], " ")
-					var fixes []Fix
-					raw := p.Text(n.Span())
-					if at := strings.Index(raw, cmd); flag != "" && at >= 0 && strings.Count(raw, cmd) == 1 {
-						end := n.Start + at + len(cmd)
-						fixes = fix("Add "+flag+" to "+cmd, true, replace(analysis.Span{Start: end, End: end}, " "+flag))
-					}
-					p.Reportf(firstLine(p, n), fixes, "`%s` installs development dependencies into the image; install them in build stage %s and only production ones here", cmd, stageName(ix, t.builder))
-					break
-				}
+	shippedNodes(p, shippedTargets(p), func(t shipped, _ int, n analysis.Node) bool {
+		if n.Cmd != "run" {
+			return false
+		}
+		prodEnv := false
+		for _, v := range ix.VisibleVars(n.Index) {
+			if v.Decl.Name.Value == "NODE_ENV" {
+				prodEnv = v.Decl.Value.Value == "production"
 			}
 		}
-	}
+		for _, c := range ix.ShellCommands(n) {
+			dev, flag := devInstall(c, prodEnv)
+			if !dev {
+				continue
+			}
+			cmd := strings.Join(c.Words[:min(2, len(c.Words))], " ")
+			var fixes []Fix
+			raw := p.Text(n.Span())
+			if at := strings.Index(raw, cmd); flag != "" && at >= 0 && strings.Count(raw, cmd) == 1 {
+				end := n.Start + at + len(cmd)
+				fixes = fix("Add "+flag+" to "+cmd, true, replace(analysis.Span{Start: end, End: end}, " "+flag))
+			}
+			p.Reportf(firstLine(p, n), fixes, "`%s` installs development dependencies into the image; install them in build stage %s and only production ones here", cmd, stageName(ix, t.builder))
+			return true
+		}
+		return false
+	})
 }

@@ -56,6 +56,23 @@ func shippedTargets(p *Pass) []shipped {
 	return out
 }
 
+// shippedNodes calls f with each instruction after FROM in the chains of
+// targets, with the target and the stage it stands in. An instruction f
+// reports on (returns true for) is not offered again for a later target.
+func shippedNodes(p *Pass, targets []shipped, f func(t shipped, s int, n analysis.Node) bool) {
+	seen := map[int]bool{}
+	for _, t := range targets {
+		for _, s := range t.chain {
+			st := p.Index.Stage(s)
+			for _, n := range p.nodesIn(st.First+1, st.End) {
+				if !seen[n.Index] && f(t, s, n) {
+					seen[n.Index] = true
+				}
+			}
+		}
+	}
+}
+
 // runsContainer reports whether one of the stages configures how the
 // image runs.
 func runsContainer(p *Pass, stages []int) bool {

@@ -3,8 +3,6 @@ package workspace
 import (
 	"path"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -107,12 +105,8 @@ func bakeHCL(file, text string) bakeWalk {
 // "args", "inherits"}}}; JSON is YAML, and YAML nodes carry positions.
 func bakeJSON(file, text string) bakeWalk {
 	w := bakeWalk{groups: map[string][]string{}}
-	d, ok := parseYAML(text)
+	d, targets, ok := parseSection(text, "target")
 	if !ok {
-		return w
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
 		return w
 	}
 	read := func(t, attr string) (string, []string) {

@@ -149,15 +149,7 @@ func (sc ghScope) texts(s string) []string {
 		if len(alts) == 0 {
 			return nil
 		}
-		var next []string
-		for _, o := range outs {
-			for _, a := range alts {
-				if len(next) < maxTexts {
-					next = append(next, o+s[last:m[0]]+a)
-				}
-			}
-		}
-		outs, last = next, m[1]
+		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
 	}
 	for i := range outs {
 		outs[i] += s[last:]

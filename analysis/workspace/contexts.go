@@ -98,12 +98,8 @@ func (d *yamlDoc) yamlContexts(n *yaml.Node, dockerfile, owner string) []NamedCo
 
 // composeContexts reads services.<name>.build.additional_contexts.
 func composeContexts(root, file, text string) []NamedContext {
-	d, ok := parseYAML(text)
+	d, services, ok := parseSection(text, "services")
 	if !ok {
-		return nil
-	}
-	_, services := get(d.root, "services")
-	if services == nil || services.Kind != yaml.MappingNode {
 		return nil
 	}
 	var out []NamedContext
@@ -125,12 +121,8 @@ func composeContexts(root, file, text string) []NamedContext {
 
 // bakeJSONContexts reads target.<name>.contexts of a Bake JSON file.
 func bakeJSONContexts(file, text string) []NamedContext {
-	d, ok := parseYAML(text)
+	d, targets, ok := parseSection(text, "target")
 	if !ok {
-		return nil
-	}
-	_, targets := get(d.root, "target")
-	if targets == nil || targets.Kind != yaml.MappingNode {
 		return nil
 	}
 	var out []NamedContext
@@ -190,13 +182,9 @@ func bakeContexts(file, text string) []NamedContext {
 // Dockerfile its literal `file` or `context` input names. Inputs built
 // from expressions are left out.
 func workflowContexts(file, text string) []NamedContext {
-	d, ok := parseYAML(text)
-	if !ok {
-		return nil
-	}
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-	_, jobs := get(d.root, "jobs")
-	if jobs == nil || jobs.Kind != yaml.MappingNode {
+	d, jobs, ok := parseSection(text, "jobs")
+	if !ok {
 		return nil
 	}
 	var out []NamedContext

@@ -63,6 +63,21 @@ type value struct {
 	span analysis.Span
 }
 
+// namedPair reads v as name=value (a build argument or a named context).
+// A name that is empty or built from the shell is no pair. The span covers
+// the name where the word is written plainly.
+func (v value) namedPair() (name, val string, span analysis.Span, ok bool) {
+	name, val, _ = strings.Cut(v.text, "=")
+	if name == "" || strings.ContainsAny(name, "$`") {
+		return "", "", analysis.Span{}, false
+	}
+	span = v.span
+	if span.Start+len(name) <= span.End {
+		span.End = span.Start + len(name)
+	}
+	return name, val, span, true
+}
+
 // shellEnv gives what the shell code cannot: the values of variables the
 // surrounding file defines (Make variables, a workflow's env and inputs)
 // and of placeholders standing for its own expressions.
@@ -292,29 +307,16 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	for _, df := range dockerfiles {
 		for _, v := range buildArgValues {
-			name, _, _ := strings.Cut(v.text, "=")
-			if name == "" || strings.ContainsAny(name, "$`") {
-				continue
+			if name, _, span, ok := v.namedPair(); ok {
+				e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
-			// The span covers the name where the word is written plainly.
-			span := v.span
-			if span.Start+len(name) <= span.End {
-				span.End = span.Start + len(name)
-			}
-			e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 		}
 	}
 	for _, df := range dockerfiles {
 		for _, v := range namedContexts {
-			name, val, _ := strings.Cut(v.text, "=")
-			if name == "" || strings.ContainsAny(name, "$`") {
-				continue
+			if name, val, span, ok := v.namedPair(); ok {
+				e.contexts = append(e.contexts, NamedContext{Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
-			span := v.span
-			if span.Start+len(name) <= span.End {
-				span.End = span.Start + len(name)
-			}
-			e.contexts = append(e.contexts, NamedContext{Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 		}
 	}
 	if typing != nil {
@@ -468,17 +470,23 @@ func (e *evaluator) concat(parts []syntax.WordPart) []string {
 		if len(alts) == 0 {
 			return nil
 		}
-		var next []string
-		for _, o := range outs {
-			for _, a := range alts {
-				if len(next) < maxTexts {
-					next = append(next, o+a)
-				}
-			}
-		}
-		outs = next
+		outs = crossTexts(outs, "", alts)
 	}
 	return outs
+}
+
+// crossTexts joins each of outs, then mid, then each of alts: at most
+// maxTexts texts.
+func crossTexts(outs []string, mid string, alts []string) []string {
+	var next []string
+	for _, o := range outs {
+		for _, a := range alts {
+			if len(next) < maxTexts {
+				next = append(next, o+mid+a)
+			}
+		}
+	}
+	return next
 }
 
 // expansion gives the values of a word that is one variable.

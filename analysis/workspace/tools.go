@@ -83,12 +83,8 @@ func jsonc(text string) string {
 // (`"docker:build": "docker build --target prod ."`), run by npm, pnpm or
 // yarn in the package's folder.
 func packageTargets(file, text string) []Target {
-	d, ok := parseYAML(text)
+	d, scripts, ok := parseSection(text, "scripts")
 	if !ok {
-		return nil
-	}
-	_, scripts := get(d.root, "scripts")
-	if scripts == nil || scripts.Kind != yaml.MappingNode {
 		return nil
 	}
 	var out []Target

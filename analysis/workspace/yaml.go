@@ -20,6 +20,20 @@ type yamlDoc struct {
 	root  *yaml.Node
 }
 
+// parseSection parses text and returns it with the mapping under key at its
+// root; ok is false when the text does not parse or key holds no mapping.
+func parseSection(text, key string) (*yamlDoc, *yaml.Node, bool) {
+	d, ok := parseYAML(text)
+	if !ok {
+		return nil, nil, false
+	}
+	_, m := get(d.root, key)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil, false
+	}
+	return d, m, true
+}
+
 func parseYAML(text string) (*yamlDoc, bool) {
 	var root yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &root); err != nil || len(root.Content) == 0 {
@@ -145,12 +159,8 @@ type serviceBuild struct {
 // without build.target takes it from the service it extends in a file the
 // scan does not read as Compose (one it reads reports it itself).
 func composeServices(root, file, text string) []serviceBuild {
-	d, ok := parseYAML(text)
+	d, services, ok := parseSection(text, "services")
 	if !ok {
-		return nil
-	}
-	_, services := get(d.root, "services")
-	if services == nil || services.Kind != yaml.MappingNode {
 		return nil
 	}
 	var out []serviceBuild
