@@ -185,6 +185,10 @@ func TestCancelHeavyRequests(t *testing.T) {
 		return cases[p.Case].work(ctx, s)
 	})
 	c := newRawClient(t, grab, work)
+	// Uncancelled, these requests are heavy by design: on a loaded machine
+	// (every package testing at once, -race) they may take more than the
+	// liveness tests' deadline.
+	c.deadline = time.Minute
 	c.initialize()
 	for _, tc := range cases {
 		c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{

@@ -49,6 +49,17 @@ type rawClient struct {
 	nulls  []wireMsg          // responses with a null id
 	closed bool
 	nextID int
+	// deadline, when set, replaces answerDeadline: for tests that time
+	// heavy requests rather than the server's liveness.
+	deadline time.Duration
+}
+
+// answerWithin is how long await waits for an answer.
+func (c *rawClient) answerWithin() time.Duration {
+	if c.deadline > 0 {
+		return c.deadline
+	}
+	return answerDeadline
 }
 
 func newRawClient(t *testing.T, opts ...clientOption) *rawClient {
@@ -189,12 +200,12 @@ func (c *rawClient) notify(method string, params any) {
 	c.send(frame(fmt.Sprintf(`{"jsonrpc":"2.0","method":%q,"params":%s}`, method, p)))
 }
 
-// await waits for the response with id, within answerDeadline.
+// await waits for the response with id, within answerWithin.
 func (c *rawClient) await(id string) (wireMsg, bool) {
 	c.t.Helper()
 	var m wireMsg
 	found := false
-	waitCond(c.cond, answerDeadline, func() bool {
+	waitCond(c.cond, c.answerWithin(), func() bool {
 		if m, found = c.resps[id]; found {
 			delete(c.resps, id)
 		}
@@ -210,7 +221,7 @@ func (c *rawClient) call(method string, params any) wireMsg {
 	id := c.request(method, params)
 	m, ok := c.await(id)
 	if !ok {
-		c.t.Fatalf("no answer to %s (id %s) within %v", method, id, answerDeadline)
+		c.t.Fatalf("no answer to %s (id %s) within %v", method, id, c.answerWithin())
 	}
 	return m
 }
