@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/moby/patternmatcher"
 )
@@ -23,8 +24,21 @@ func (c BuildContext) Ignored(p string) bool {
 	if c.Ignore == nil {
 		return false
 	}
-	ok, err := c.Ignore.MatchesOrParentMatches(p)
+	ok, err := MatchIgnore(c.Ignore, p)
 	return err == nil && ok
+}
+
+// ignoreMu serializes matching: a PatternMatcher compiles each pattern on
+// its first use and is not safe for concurrent calls, while one build
+// context's matcher is shared by requests and the diagnostics run.
+var ignoreMu sync.Mutex
+
+// MatchIgnore is m.MatchesOrParentMatches(p), safe to call from several
+// goroutines at once.
+func MatchIgnore(m *patternmatcher.PatternMatcher, p string) (bool, error) {
+	ignoreMu.Lock()
+	defer ignoreMu.Unlock()
+	return m.MatchesOrParentMatches(p)
 }
 
 // contextPath turns a COPY source into a path relative to the context, or

@@ -3,6 +3,8 @@ package rules
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 var CopyIgnoredFile = register(&Rule{
@@ -56,7 +58,7 @@ func runCopyIgnoredFile(p *Pass) {
 			if (src == "." || src == "/") && !rootIgnored {
 				continue
 			}
-			if ok, err := m.MatchesOrParentMatches(strings.TrimPrefix(src, "/")); err == nil && ok {
+			if ok, err := analysis.MatchIgnore(m, strings.TrimPrefix(src, "/")); err == nil && ok {
 				p.Reportf(n.Abs(a.Span), nil, "Attempting to %s file %q that is excluded by .dockerignore", cmd, src)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/moby/patternmatcher"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // FindRoot returns the repository root of path: the nearest folder, from
@@ -117,10 +119,10 @@ func (p *Project) Ignored(path string, dir bool) bool {
 	if dir {
 		// A folder is passed over only when nothing inside can be
 		// brought back by a `!` pattern.
-		m, err := r.ignore.MatchesOrParentMatches(rel)
+		m, err := analysis.MatchIgnore(r.ignore, rel)
 		return err == nil && m && !r.ignore.Exclusions()
 	}
-	m, err := r.ignore.MatchesOrParentMatches(rel)
+	m, err := analysis.MatchIgnore(r.ignore, rel)
 	return err == nil && m
 }
 
