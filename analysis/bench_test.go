@@ -26,20 +26,20 @@ func BenchmarkParse(b *testing.B) {
 		doc := NewDocument(text)
 		b.Run(name+"/grouper", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
-			cpu := cpuNow()
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				Parse(doc)
 			}
-			reportCPU(b, cpu)
+			testgen.ReportCPU(b, cpu)
 		})
 		b.Run(name+"/buildkit-parser", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			src := newSourceLines(text)
-			cpu := cpuNow()
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				parseWithBuildKit(doc, src)
 			}
-			reportCPU(b, cpu)
+			testgen.ReportCPU(b, cpu)
 		})
 	}
 }

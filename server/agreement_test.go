@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+	"golang.org/x/tools/txtar"
 
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/graph"
@@ -60,39 +61,16 @@ func TestCheckGraphEditorAgree(t *testing.T) {
 			fromLine := func(line int) string { return fmt.Sprintf("%d:%s", line, lines[line-1]) }
 
 			// stagehand check
-			var out, errb bytes.Buffer
-			check.Main([]string{"--format", "json", "--rule", "UnusedStage=warning", path}, &out, &errb)
-			var findings []check.Finding
-			if err := json.Unmarshal(out.Bytes(), &findings); err != nil {
-				t.Fatalf("check output: %v\n%s%s", err, out.String(), errb.String())
-			}
 			var fromCheck []string
-			for _, f := range findings {
-				if f.Rule == "UnusedStage" {
-					fromCheck = append(fromCheck, fromLine(f.Line))
-				}
+			for _, line := range checkUnusedLines(t, "--rule", "UnusedStage=warning", path) {
+				fromCheck = append(fromCheck, fromLine(line))
 			}
 
 			// stagehand graph
-			out.Reset()
-			if code := graph.Main([]string{"--format", "json", path}, &out, &errb); code != 0 {
-				t.Fatalf("graph: exit %d: %s", code, errb.String())
-			}
-			var g struct {
-				Stages []struct {
-					Index  int  `json:"index"`
-					Unused bool `json:"unused"`
-				} `json:"stages"`
-			}
-			if err := json.Unmarshal(out.Bytes(), &g); err != nil {
-				t.Fatal(err)
-			}
 			stageLines := stageLines(lines)
 			var fromGraph []string
-			for _, s := range g.Stages {
-				if s.Unused {
-					fromGraph = append(fromGraph, fromLine(stageLines[s.Index]))
-				}
+			for _, s := range graphUnusedStages(t, path) {
+				fromGraph = append(fromGraph, fromLine(stageLines[s]))
 			}
 
 			// the editor: diagnostics, lenses and the stage graph
@@ -173,4 +151,72 @@ func stageLines(lines []string) []int {
 func codeOf(d protocol.Diagnostic) string {
 	b, _ := json.Marshal(d.Code)
 	return string(b)
+}
+
+// checkUnusedLines runs `stagehand check --format json` with args and
+// returns the lines of its UnusedStage findings.
+func checkUnusedLines(t *testing.T, args ...string) []int {
+	t.Helper()
+	var out, errb bytes.Buffer
+	check.Main(append([]string{"--format=json"}, args...), &out, &errb)
+	var findings []check.Finding
+	if err := json.Unmarshal(out.Bytes(), &findings); err != nil {
+		t.Fatalf("check output: %v\n%s%s", err, out.String(), errb.String())
+	}
+	var lines []int
+	for _, f := range findings {
+		if f.Rule == "UnusedStage" {
+			lines = append(lines, f.Line)
+		}
+	}
+	return lines
+}
+
+// graphUnusedStages runs `stagehand graph --format json` with args and
+// returns the indexes of the stages it marks unused.
+func graphUnusedStages(t *testing.T, args ...string) []int {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := graph.Main(append([]string{"--format", "json"}, args...), &out, &errb); code != 0 {
+		t.Fatalf("graph %v: exit %d: %s", args, code, errb.String())
+	}
+	var g struct {
+		Stages []struct {
+			Index  int  `json:"index"`
+			Unused bool `json:"unused"`
+		} `json:"stages"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &g); err != nil {
+		t.Fatal(err)
+	}
+	var unused []int
+	for _, s := range g.Stages {
+		if s.Unused {
+			unused = append(unused, s.Index)
+		}
+	}
+	return unused
+}
+
+// eachWorkspaceArchive runs fn, in parallel subtests, on every archive of
+// testdata/workspace written to a folder (root), with a client initialized
+// on that folder.
+func eachWorkspaceArchive(t *testing.T, fn func(t *testing.T, archive *txtar.Archive, root string, c *testClient)) {
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "workspace", "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no workspace archives: %v", err)
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			archive, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := writeArchive(t, archive)
+			c := newTestClient(t)
+			c.initializeWorkspace(root)
+			fn(t, archive, root, c)
+		})
+	}
 }

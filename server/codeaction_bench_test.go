@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // BenchmarkCodeActionManyRuns asks for every code action on the first RUN
@@ -29,7 +31,7 @@ func BenchmarkCodeActionManyRuns(b *testing.B) {
 			srv.diagRuns.wait()
 			onRun := protocol.Range{Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3}}
 			version, col := 1, uint32(len("RUN go build ./cmd/x0"))
-			cpu := cpuNow()
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				// A keystroke at the end of the first RUN: a new version.
 				version++
@@ -47,7 +49,7 @@ func BenchmarkCodeActionManyRuns(b *testing.B) {
 					b.Fatalf("codeAction: %d actions, error %v", len(res), err)
 				}
 			}
-			reportCPU(b, cpu)
+			testgen.ReportCPU(b, cpu)
 			c.shutdownAndExit()
 		})
 	}

@@ -22,58 +22,44 @@ import (
 // project. The markers in the
 // archives pin what the server says; this pins the CLI to it.
 func TestCheckAgreesWithServer(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "workspace", "*.txtar"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no workspace archives: %v", err)
-	}
-	for _, path := range paths {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			t.Parallel()
-			archive, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
+	eachWorkspaceArchive(t, func(t *testing.T, archive *txtar.Archive, root string, c *testClient) {
+		var server []string
+		for _, f := range archive.Files {
+			if f.Name[0] == '@' {
+				continue
 			}
-			root := writeArchive(t, archive)
-			c := newTestClient(t)
-			c.initializeWorkspace(root)
-			var server []string
-			for _, f := range archive.Files {
-				if f.Name[0] == '@' {
-					continue
-				}
-				u := fileURI(root, f.Name)
-				c.openAs(u, languageOf(f.Name), string(f.Data))
-				if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets {
-					continue
-				}
-				for _, d := range c.diagnostics(u, 1) {
-					code, _ := d.Code.(protocol.String)
-					sev := map[protocol.DiagnosticSeverity]string{
-						protocol.DiagnosticSeverityError: "error", protocol.DiagnosticSeverityWarning: "warning",
-						protocol.DiagnosticSeverityInformation: "information", protocol.DiagnosticSeverityHint: "hint",
-					}[d.Severity]
-					server = append(server, fmt.Sprintf("%s:%d:%d: %s %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, sev, code, d.Message.(protocol.String)))
-				}
+			u := fileURI(root, f.Name)
+			c.openAs(u, languageOf(f.Name), string(f.Data))
+			if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets {
+				continue
 			}
-			var stdout, stderr bytes.Buffer
-			check.Main([]string{"--format=json", "--root", root, root}, &stdout, &stderr)
-			var findings []check.Finding
-			if err := json.Unmarshal(stdout.Bytes(), &findings); err != nil {
-				t.Fatalf("check output: %v\n%s\n%s", err, stdout.String(), stderr.String())
+			for _, d := range c.diagnostics(u, 1) {
+				code, _ := d.Code.(protocol.String)
+				sev := map[protocol.DiagnosticSeverity]string{
+					protocol.DiagnosticSeverityError: "error", protocol.DiagnosticSeverityWarning: "warning",
+					protocol.DiagnosticSeverityInformation: "information", protocol.DiagnosticSeverityHint: "hint",
+				}[d.Severity]
+				server = append(server, fmt.Sprintf("%s:%d:%d: %s %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1, sev, code, d.Message.(protocol.String)))
 			}
-			var cli []string
-			for _, f := range findings {
-				rel, _ := filepath.Rel(root, f.Path)
-				cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
-			}
-			sort.Strings(server)
-			sort.Strings(cli)
-			if len(server) == 0 {
-				t.Error("the server reported nothing: the archive should hold a reported stage")
-			}
-			if d := cmp.Diff(server, cli); d != "" {
-				t.Errorf("server (-) and check (+) disagree:\n%s", d)
-			}
-		})
-	}
+		}
+		var stdout, stderr bytes.Buffer
+		check.Main([]string{"--format=json", "--root", root, root}, &stdout, &stderr)
+		var findings []check.Finding
+		if err := json.Unmarshal(stdout.Bytes(), &findings); err != nil {
+			t.Fatalf("check output: %v\n%s\n%s", err, stdout.String(), stderr.String())
+		}
+		var cli []string
+		for _, f := range findings {
+			rel, _ := filepath.Rel(root, f.Path)
+			cli = append(cli, fmt.Sprintf("%s:%d:%d: %s %s %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
+		}
+		sort.Strings(server)
+		sort.Strings(cli)
+		if len(server) == 0 {
+			t.Error("the server reported nothing: the archive should hold a reported stage")
+		}
+		if d := cmp.Diff(server, cli); d != "" {
+			t.Errorf("server (-) and check (+) disagree:\n%s", d)
+		}
+	})
 }

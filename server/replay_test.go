@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -158,7 +157,7 @@ func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 			col := len(lines[line])
 			version := 1
 			var took []time.Duration
-			cpu := processCPU()
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				version++
 				pos := map[string]any{"line": line, "character": col}
@@ -174,18 +173,9 @@ func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 			slices.Sort(took)
 			b.ReportMetric(float64(took[len(took)/2])/1e6, "p50-ms")
 			// Client and server share the process: its CPU time per keystroke.
-			b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+			testgen.ReportCPU(b, cpu)
 		})
 	}
-}
-
-// processCPU returns the CPU time the process has used, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkNavigationThroughServer asks, over the pipe, for definition and

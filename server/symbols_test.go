@@ -123,13 +123,13 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuNow()
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				if _, err := bc.answer(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			testgen.ReportCPU(b, cpu)
 		})
 	}
 }

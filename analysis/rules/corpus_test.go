@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -74,7 +73,7 @@ var large = testgen.Large(1000)
 func BenchmarkRules(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(large))
 	b.ResetTimer()
-	start := cpuTime()
+	start := testgen.CPUTime()
 	best := time.Hour
 	for b.Loop() {
 		t := time.Now()
@@ -84,17 +83,8 @@ func BenchmarkRules(b *testing.B) {
 	// On a loaded machine wall time includes waiting for a CPU: the
 	// process's CPU time per run, and the fastest run, show the cost of the
 	// rules themselves.
-	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+	testgen.ReportCPU(b, start)
 	b.ReportMetric(float64(best.Nanoseconds())/1e6, "min-ms")
-}
-
-// cpuTime returns the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkRulesFresh measures a run on a fresh index of the same text, as

@@ -241,10 +241,10 @@ func BenchmarkKeystroke(b *testing.B) {
 					ix = ix.Update(doc, e)
 					at++
 					b.StartTimer()
-					t, c := time.Now(), cpuTime()
+					t, c := time.Now(), testgen.CPUTime()
 					Run(ix, cfg)
 					best = min(best, time.Since(t))
-					cpu += cpuTime() - c
+					cpu += testgen.CPUTime() - c
 				}
 				b.ReportMetric(float64(best.Nanoseconds())/1e6, "min-ms")
 				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")

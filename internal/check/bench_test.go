@@ -116,24 +116,17 @@ func TestGenTree(t *testing.T) {
 	}
 }
 
-// cpuTime is the process's user and system time so far.
-func cpuTime() float64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
-}
-
 // measure runs fn in the benchmark loop and reports, besides the wall time
 // (which on a busy machine waits for cores), the CPU time it used.
 func measure(b *testing.B, fn func()) {
 	benchTree(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := cpuTime()
+	start := testgen.CPUTime()
 	for b.Loop() {
 		fn()
 	}
-	b.ReportMetric((cpuTime()-start)/float64(b.N), "cpu-ms/op")
+	testgen.ReportCPU(b, start)
 }
 
 // BenchmarkCheckTree is `stagehand check` over the generated tree, the
@@ -194,10 +187,10 @@ func BenchmarkCheckCorpus(b *testing.B) {
 	}
 	files := len(args) - 1
 	b.ReportAllocs()
-	start := cpuTime()
+	start := testgen.CPUTime()
 	for b.Loop() {
 		Main(args, io.Discard, io.Discard)
 	}
 	b.ReportMetric(float64(files*b.N)/b.Elapsed().Seconds(), "files/s")
-	b.ReportMetric((cpuTime()-start)/float64(b.N*files)*1000, "cpu-µs/file")
+	b.ReportMetric(float64(testgen.CPUTime()-start)/1e3/float64(b.N*files), "cpu-µs/file")
 }
