@@ -91,6 +91,22 @@ func (ix *Index) Mounts(n Node) []Mount {
 	return out
 }
 
+// CacheTargets returns the targets of n's `--mount=type=cache` flags,
+// without a trailing slash.
+func CacheTargets(n Node) []string {
+	var out []string
+	for _, f := range n.Flags {
+		if f.Name.Value != "mount" {
+			continue
+		}
+		m := ReadMount(f.Value, "")
+		if target, _ := m.Value("target", "dst", "destination"); m.Type() == "cache" && strings.TrimSuffix(target, "/") != "" {
+			out = append(out, strings.TrimSuffix(target, "/"))
+		}
+	}
+	return out
+}
+
 // ReadMount reads the value v of a `--mount` flag, whose source text is
 // raw ("" when not known). Spans are in v's coordinates: exact where the
 // value's bytes can be traced to the source, the whole value's span

@@ -341,19 +341,13 @@ func runsTool(ix *analysis.Index, i int, tool string) bool {
 // hasCacheMount reports whether RUN n mounts a cache on one of targets or
 // inside one.
 func hasCacheMount(n analysis.Node, targets []string) bool {
-	for _, f := range n.Flags {
-		if f.Name.Value != "mount" {
-			continue
-		}
-		m := analysis.ReadMount(f.Value, "")
-		target, _ := m.Value("target", "dst", "destination")
+	for _, target := range analysis.CacheTargets(n) {
 		// A cache on a target or a folder in it counts.
-		target = strings.TrimSuffix(target, "/")
 		covers := func(t string) bool {
 			t = strings.TrimSuffix(t, "/")
 			return target == t || strings.HasPrefix(target, t+"/")
 		}
-		if m.Type() == "cache" && target != "" && slices.ContainsFunc(targets, covers) {
+		if slices.ContainsFunc(targets, covers) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -48,18 +49,9 @@ const (
 
 // cacheMounted reports whether a `--mount=type=cache` of n covers dir.
 func cacheMounted(n analysis.Node, dir string) bool {
-	for _, f := range n.Flags {
-		if f.Name.Value != "mount" {
-			continue
-		}
-		m := analysis.ReadMount(f.Value, "")
-		target, _ := m.Value("target", "dst", "destination")
-		target = strings.TrimSuffix(target, "/")
-		if m.Type() == "cache" && target != "" && (dir == target || strings.HasPrefix(dir, target+"/")) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(analysis.CacheTargets(n), func(target string) bool {
+		return dir == target || strings.HasPrefix(dir, target+"/")
+	})
 }
 
 func runPackageCacheInLayer(p *Pass) {
