@@ -17,7 +17,7 @@ func TestBuildArgs(t *testing.T) {
 		{"compose.yaml", "services:\n  api:\n    build:\n      context: svc\n      args:\n        VERSION: 1\n        \"QUOTED\": x\n  web:\n    build:\n      dockerfile: web.Dockerfile\n      args:\n        - MODE=prod\n        - 'PLAIN'\n        - $SKIP=1\n",
 			[]string{"VERSION@VERSION>/p/svc/Dockerfile", "QUOTED@QUOTED>/p/svc/Dockerfile", "MODE@MODE>/p/web.Dockerfile", "PLAIN@PLAIN>/p/web.Dockerfile"}},
 		{"docker-bake.hcl", "target \"app\" {\n  context = \"app\"\n  args = {\n    GO_VERSION = \"1.23\"\n    \"QUOTED\" = \"x\"\n  }\n}\ntarget \"child\" {\n  inherits = [\"app\"]\n  args = { OTHER = \"1\" }\n}\n",
-			[]string{"GO_VERSION@GO_VERSION>/p/app/Dockerfile", "QUOTED@QUOTED>/p/app/Dockerfile"}},
+			[]string{"GO_VERSION@GO_VERSION>/p/app/Dockerfile", "QUOTED@QUOTED>/p/app/Dockerfile", "OTHER@OTHER>/p/app/Dockerfile"}},
 		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "args": {"A": "1"}}}}`,
 			[]string{"A@A>/p/x.Dockerfile"}},
 		{"build.sh", "docker buildx build --build-arg VERSION=1 \\\n  --build-arg=MODE -f svc/Dockerfile --build-arg \"$X=1\" .\npodman build --build-arg A svc\n",

@@ -17,9 +17,19 @@ import (
 type bakeTarget struct {
 	name       string
 	dockerfile string
-	context    string     // "" when remote
-	stages     []Target   // its `target`: a literal, or each value of a matrix or variable
-	args       []BuildArg // none when it inherits: they may go to another file's Dockerfile
+	context    string         // "" when remote
+	stages     []Target       // its `target`: a literal, or each value of a matrix or variable
+	args       []BuildArg     // its own and inherited; none when a parent from another file may set its Dockerfile
+	contexts   []NamedContext // its own and inherited `contexts`
+}
+
+// bakeBlock is what one target block writes itself: the build arguments
+// and named contexts it sets (Dockerfile and owner not yet known) and the
+// targets it inherits from.
+type bakeBlock struct {
+	args     []BuildArg
+	contexts []NamedContext
+	parents  []string
 }
 
 // bakeWalk is a Bake file's target blocks, in order, and its groups.
@@ -56,13 +66,17 @@ func bakeHCL(file, text string) bakeWalk {
 			blocks[b.Labels[0]] = b.Body
 		}
 	}
-	read := func(t, attr string) (string, []string) {
+	read := func(t, attr string) (string, []string, bool) {
 		b := blocks[t]
 		if b == nil {
-			return "", nil
+			return "", nil, false
 		}
 		v, _ := stringAttr(b, attr)
-		return v, stringList(b, "inherits")
+		return v, stringList(b, "inherits"), true
+	}
+	own := map[string]bakeBlock{}
+	for name, b := range blocks {
+		own[name] = bakeBlock{args: hclArgs(b), contexts: hclContexts(b), parents: stringList(b, "inherits")}
 	}
 	variables := bakeVariables(body)
 	for _, b := range body.Blocks {
@@ -73,8 +87,7 @@ func bakeHCL(file, text string) bakeWalk {
 			continue
 		}
 		name := b.Labels[0]
-		c := inherited(name, "context", read)
-		bt := bakeTarget{name: name, dockerfile: dockerfileFor(file, c, inherited(name, "dockerfile", read)), context: contextFor(file, c)}
+		bt, known := newBakeTarget(file, name, read)
 		owner := "target " + name
 		if a, ok := b.Body.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
@@ -86,16 +99,7 @@ func bakeHCL(file, text string) bakeWalk {
 				}
 			}
 		}
-		_, inherits := b.Body.Attributes["inherits"]
-		if a, ok := b.Body.Attributes["args"]; ok && !inherits {
-			if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
-				for _, item := range obj.Items {
-					if name, span, ok := hclKey(item.KeyExpr); ok {
-						bt.args = append(bt.args, BuildArg{Name: name, Span: span, Dockerfile: bt.dockerfile, Owner: owner})
-					}
-				}
-			}
-		}
+		bt.inherit(name, own, known)
 		w.targets = append(w.targets, bt)
 	}
 	return w
@@ -109,8 +113,11 @@ func bakeJSON(file, text string) bakeWalk {
 	if !ok {
 		return w
 	}
-	read := func(t, attr string) (string, []string) {
+	read := func(t, attr string) (string, []string, bool) {
 		_, block := get(targets, t)
+		if block == nil {
+			return "", nil, false
+		}
 		_, v := get(block, attr)
 		var parents []string
 		if _, inh := get(block, "inherits"); inh != nil {
@@ -118,23 +125,132 @@ func bakeJSON(file, text string) bakeWalk {
 				parents = append(parents, q.Value)
 			}
 		}
-		return scalar(v), parents
+		return scalar(v), parents, true
+	}
+	own := map[string]bakeBlock{}
+	for i := 0; i+1 < len(targets.Content); i += 2 {
+		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
+		var bb bakeBlock
+		_, bb.parents, _ = read(name, "")
+		if _, args := get(block, "args"); args != nil {
+			bb.args = d.yamlArgs(args, "", "")
+		}
+		if _, contexts := get(block, "contexts"); contexts != nil {
+			bb.contexts = d.yamlContexts(contexts, "", "")
+		}
+		own[name] = bb
 	}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
-		c := inherited(name, "context", read)
-		bt := bakeTarget{name: name, dockerfile: dockerfileFor(file, c, inherited(name, "dockerfile", read)), context: contextFor(file, c)}
+		bt, known := newBakeTarget(file, name, read)
 		owner := "target " + name
 		if key, target := get(block, "target"); key != nil {
 			bt.stages = append(bt.stages, Target{Name: scalar(target), Span: d.valueSpan(key, target), Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
 		}
-		_, inherits := get(block, "inherits")
-		if _, args := get(block, "args"); args != nil && inherits == nil {
-			bt.args = d.yamlArgs(args, bt.dockerfile, owner)
-		}
+		bt.inherit(name, own, known)
 		w.targets = append(w.targets, bt)
 	}
 	return w
+}
+
+// newBakeTarget is target name with its context and Dockerfile looked up
+// through inherits; known is false when a parent this file does not
+// define may set either.
+func newBakeTarget(file, name string, read func(t, attr string) (string, []string, bool)) (bakeTarget, bool) {
+	c, knownContext := inherited(name, "context", read)
+	df, knownDockerfile := inherited(name, "dockerfile", read)
+	return bakeTarget{name: name, dockerfile: dockerfileFor(file, c, df), context: contextFor(file, c)}, knownContext && knownDockerfile
+}
+
+// inherit gives target name the build arguments and named contexts it sets
+// or inherits, as Bake merges them: its own first, then its parents', the
+// later parent first, each name once. Arguments are kept only when the
+// Dockerfile they go to is known.
+func (bt *bakeTarget) inherit(name string, own map[string]bakeBlock, known bool) {
+	owner := "target " + name
+	seenTarget, seenArg, seenContext := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var walk func(t string, depth int)
+	walk = func(t string, depth int) {
+		b, ok := own[t]
+		if !ok || seenTarget[t] || depth > 8 {
+			return
+		}
+		seenTarget[t] = true
+		for _, a := range b.args {
+			if known && !seenArg[a.Name] {
+				seenArg[a.Name] = true
+				a.Dockerfile, a.Owner = bt.dockerfile, owner
+				bt.args = append(bt.args, a)
+			}
+		}
+		for _, c := range b.contexts {
+			if !seenContext[c.Name] {
+				seenContext[c.Name] = true
+				c.Dockerfile, c.Owner = bt.dockerfile, owner
+				bt.contexts = append(bt.contexts, c)
+			}
+		}
+		for i := len(b.parents) - 1; i >= 0; i-- {
+			walk(b.parents[i], depth+1)
+		}
+	}
+	walk(name, 0)
+}
+
+// hclArgs reads a target block's `args = { NAME = ... }` keys.
+func hclArgs(b *hclsyntax.Body) []BuildArg {
+	var out []BuildArg
+	for _, item := range hclObject(b, "args") {
+		if name, span, ok := hclKey(item.KeyExpr); ok {
+			out = append(out, BuildArg{Name: name, Span: span})
+		}
+	}
+	return out
+}
+
+// hclContexts reads a target block's `contexts = { name = "value" }`.
+func hclContexts(b *hclsyntax.Body) []NamedContext {
+	var out []NamedContext
+	for _, item := range hclObject(b, "contexts") {
+		if name, span, ok := hclKey(item.KeyExpr); ok {
+			value, _, _ := literalString(item.ValueExpr)
+			out = append(out, NamedContext{Name: name, Value: value, Span: span})
+		}
+	}
+	return out
+}
+
+// hclObject returns the items of a block's attribute written as an object.
+func hclObject(b *hclsyntax.Body, attr string) []hclsyntax.ObjectConsItem {
+	if a, ok := b.Attributes[attr]; ok {
+		if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			return obj.Items
+		}
+	}
+	return nil
+}
+
+// namedContexts is the named contexts the file's target blocks give, once
+// for each Dockerfile a written context goes to (a parent and its child
+// building the same Dockerfile give it once).
+func (w bakeWalk) namedContexts() []NamedContext {
+	var out []NamedContext
+	seen := map[bakeItem]bool{}
+	for _, t := range w.targets {
+		for _, c := range t.contexts {
+			if k := (bakeItem{c.Dockerfile, c.Span.Start}); !seen[k] {
+				seen[k] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// bakeItem is a written argument or context and the Dockerfile it goes to.
+type bakeItem struct {
+	dockerfile string
+	start      int
 }
 
 // walkBakeFile reads a Bake file: the targets its target blocks name, the
@@ -157,11 +273,18 @@ func (w bakeWalk) stageTargets() []Target {
 	return out
 }
 
-// buildArgs is the build arguments the file's target blocks pass.
+// buildArgs is the build arguments the file's target blocks pass, once for
+// each Dockerfile a written argument goes to.
 func (w bakeWalk) buildArgs() []BuildArg {
 	var out []BuildArg
+	seen := map[bakeItem]bool{}
 	for _, t := range w.targets {
-		out = append(out, t.args...)
+		for _, a := range t.args {
+			if k := (bakeItem{a.Dockerfile, a.Span.Start}); !seen[k] {
+				seen[k] = true
+				out = append(out, a)
+			}
+		}
 	}
 	return out
 }

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -36,10 +34,8 @@ func NamedContexts(root, p, content string) []NamedContext {
 	switch Classify(p) {
 	case Compose:
 		out = composeContexts(root, p, content)
-	case Bake:
-		out = bakeContexts(p, content)
-	case BakeJSON:
-		out = bakeJSONContexts(p, content)
+	case Bake, BakeJSON:
+		out = walkBake(p, content).namedContexts()
 	case Script:
 		_, _, out = evalBuilds(scriptShell(p, content))
 	case Workflow:
@@ -115,64 +111,6 @@ func composeContexts(root, file, text string) []NamedContext {
 		}
 		df, _, _ := composeBuild(root, file, d, svc, 0)
 		out = append(out, d.yamlContexts(contexts, df, "service "+name)...)
-	}
-	return out
-}
-
-// bakeJSONContexts reads target.<name>.contexts of a Bake JSON file.
-func bakeJSONContexts(file, text string) []NamedContext {
-	d, targets, ok := parseSection(text, "target")
-	if !ok {
-		return nil
-	}
-	var out []NamedContext
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, targets.Content[i+1]
-		_, contexts := get(block, "contexts")
-		if contexts == nil {
-			continue
-		}
-		_, context := get(block, "context")
-		_, dockerfile := get(block, "dockerfile")
-		out = append(out, d.yamlContexts(contexts, dockerfileFor(file, scalar(context), scalar(dockerfile)), "target "+name)...)
-	}
-	return out
-}
-
-// bakeContexts reads the `contexts = { name = "value" }` of each `target`
-// block of a Bake HCL file, with the Dockerfile the target builds
-// (following `inherits`, as walkBake does).
-func bakeContexts(file, text string) []NamedContext {
-	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
-	if f == nil {
-		return nil
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	bf := walkBake(file, text).definitions()
-	var out []NamedContext
-	for _, b := range body.Blocks {
-		if b.Type != "target" || len(b.Labels) != 1 {
-			continue
-		}
-		a, ok := b.Body.Attributes["contexts"]
-		if !ok {
-			continue
-		}
-		obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
-		if !ok {
-			continue
-		}
-		for _, item := range obj.Items {
-			name, span, ok := hclKey(item.KeyExpr)
-			if !ok {
-				continue
-			}
-			value, _, _ := literalString(item.ValueExpr)
-			out = append(out, NamedContext{Name: name, Value: value, Span: span, Dockerfile: bf.targets[b.Labels[0]], Owner: "target " + b.Labels[0]})
-		}
 	}
 	return out
 }

@@ -20,6 +20,12 @@ func TestNamedContexts(t *testing.T) {
 			[]string{"deps=target:deps@deps>/p/app/Dockerfile", "alpine=docker-image://alpine:3.20@alpine>/p/app/Dockerfile", "more=./more@more>/p/app/Dockerfile"}},
 		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "contexts": {"src": "./src"}}}}`,
 			[]string{"src=./src@src>/p/x.Dockerfile"}},
+		// A child building another Dockerfile gets its parent's contexts,
+		// and overrides one by name; JSON follows inherits as HCL does.
+		{"docker-bake.hcl", "target \"_common\" {\n  contexts = { src = \"./src\", deps = \"./deps\" }\n}\ntarget \"web\" {\n  inherits = [\"_common\"]\n  dockerfile = \"web.Dockerfile\"\n  contexts = { deps = \"./web-deps\" }\n}\n",
+			[]string{"src=./src@src>/p/Dockerfile", "deps=./deps@deps>/p/Dockerfile", "deps=./web-deps@deps>/p/web.Dockerfile", "src=./src@src>/p/web.Dockerfile"}},
+		{"docker-bake.json", `{"target": {"base": {"dockerfile": "x.Dockerfile"}, "app": {"inherits": ["base"], "contexts": {"src": "./src"}}}}`,
+			[]string{"src=./src@src>/p/x.Dockerfile"}},
 		{".github/workflows/ci.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          build-contexts: |\n            deps=docker-image://alpine:3\n            src=../src\n",
 			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
 		{"build.sh", "docker buildx build --build-context deps=docker-image://alpine:3 \\\n  --build-context=src=../src -f svc/Dockerfile .\n",

@@ -53,14 +53,14 @@ func TestComposeMergeKeys(t *testing.T) {
 
 // TestBakeOneWalk: in HCL and in JSON, the target a Bake target names, the
 // build arguments it passes and its build come from one walk, so they go
-// to the same Dockerfile (looked up through inherits); a target that
-// inherits passes no arguments here (they may go to another file's
-// Dockerfile).
+// to the same Dockerfile (looked up through inherits). A target passes
+// the arguments it inherits too; one whose parent this file does not
+// define passes none here (that parent may set another Dockerfile).
 func TestBakeOneWalk(t *testing.T) {
 	root := filepath.FromSlash("/p")
 	for file, text := range map[string]string{
-		"docker-bake.hcl":  "target \"base\" {\n  context = \"svc\"\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { SKIPPED = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\n",
-		"docker-bake.json": `{"target": {"base": {"context": "svc"}, "app": {"inherits": ["base"], "dockerfile": "app.Dockerfile", "target": "prod", "args": {"SKIPPED": "1"}}, "tool": {"context": "tool", "target": "bin", "args": {"VERSION": "1"}}}}`,
+		"docker-bake.hcl":  "target \"base\" {\n  context = \"svc\"\n  args = { SHARED = \"1\" }\n}\ntarget \"app\" {\n  inherits = [\"base\"]\n  dockerfile = \"app.Dockerfile\"\n  target = \"prod\"\n  args = { OWN = \"1\" }\n}\ntarget \"tool\" {\n  context = \"tool\"\n  target = \"bin\"\n  args = { VERSION = \"1\" }\n}\ntarget \"far\" {\n  inherits = [\"elsewhere\"]\n  args = { SKIPPED = \"1\" }\n}\n",
+		"docker-bake.json": `{"target": {"base": {"context": "svc", "args": {"SHARED": "1"}}, "app": {"inherits": ["base"], "dockerfile": "app.Dockerfile", "target": "prod", "args": {"OWN": "1"}}, "tool": {"context": "tool", "target": "bin", "args": {"VERSION": "1"}}, "far": {"inherits": ["elsewhere"], "args": {"SKIPPED": "1"}}}}`,
 	} {
 		p := filepath.Join(root, file)
 		var got []string
@@ -75,8 +75,8 @@ func TestBakeOneWalk(t *testing.T) {
 		}
 		want := []string{
 			"target prod>/p/svc/app.Dockerfile", "target bin>/p/tool/Dockerfile",
-			"arg VERSION>/p/tool/Dockerfile",
-			"build /p/svc/Dockerfile in /p/svc", "build /p/svc/app.Dockerfile in /p/svc", "build /p/tool/Dockerfile in /p/tool",
+			"arg SHARED>/p/svc/Dockerfile", "arg OWN>/p/svc/app.Dockerfile", "arg SHARED>/p/svc/app.Dockerfile", "arg VERSION>/p/tool/Dockerfile",
+			"build /p/svc/Dockerfile in /p/svc", "build /p/svc/app.Dockerfile in /p/svc", "build /p/tool/Dockerfile in /p/tool", "build /p/Dockerfile in /p",
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", file, d)

@@ -323,16 +323,23 @@ func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool)
 }
 
 // inherited finds attr in target t or, depth first, in the targets it
-// inherits from; cycles end the search.
-func inherited(t, attr string, read func(t, attr string) (string, []string)) string {
+// inherits from; cycles end the search. known is false when the search
+// met a parent this file does not define before it found the value: that
+// parent may come from another Bake file and set it.
+func inherited(t, attr string, read func(t, attr string) (v string, parents []string, ok bool)) (value string, known bool) {
 	seen := map[string]bool{}
+	known = true
 	var walk func(t string) string
 	walk = func(t string) string {
 		if seen[t] {
 			return ""
 		}
 		seen[t] = true
-		v, parents := read(t, attr)
+		v, parents, ok := read(t, attr)
+		if !ok {
+			known = false
+			return ""
+		}
 		if v != "" {
 			return v
 		}
@@ -344,5 +351,6 @@ func inherited(t, attr string, read func(t, attr string) (string, []string)) str
 		}
 		return ""
 	}
-	return walk(t)
+	value = walk(t)
+	return value, value != "" || known
 }
