@@ -47,9 +47,11 @@ func targetStages(doc *analysis.Document, ws *workspace.Index, p string, off int
 }
 
 // buildArgNames offers the ARG names of the Dockerfile that the build
-// argument at off goes to, that begin with what is typed.
+// argument at off goes to, that begin with what is typed and that the same
+// service, target or command does not pass already.
 func buildArgNames(doc *analysis.Document, ws *workspace.Index, p string, off int, load workspace.Loader) []Item {
-	for _, a := range ws.BuildArgs(p, doc.Text()) {
+	args := ws.BuildArgs(p, doc.Text())
+	for _, a := range args {
 		if off < a.Span.Start || off > a.Span.End {
 			continue
 		}
@@ -59,6 +61,11 @@ func buildArgNames(doc *analysis.Document, ws *workspace.Index, p string, off in
 		}
 		prefix := doc.Slice(analysis.Span{Start: a.Span.Start, End: off})
 		seen := map[string]bool{}
+		for _, other := range args {
+			if other.Owner == a.Owner && other.Dockerfile == a.Dockerfile && other.Span != a.Span {
+				seen[other.Name] = true
+			}
+		}
 		var items []Item
 		for i := range ix.Len() {
 			n := ix.Node(i)
