@@ -24,7 +24,11 @@ The rule looks at the image stages (the last stage, the stages named in
 container runs (` + "`CMD`" + `, ` + "`ENTRYPOINT`" + `, ` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `), and reports
 a ` + "`COPY`" + ` or ` + "`ADD`" + ` of ` + "`.`" + ` from the context there when a stage they copy or
 mount from copies ` + "`.`" + ` too. Interpreted languages often do need their sources in the image; copy
-the directories the program runs from rather than the whole context.`,
+the directories the program runs from rather than the whole context.
+
+A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
+` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
+is not an image that ships, and is left alone.`,
 	Bad: `FROM node:22 AS build
 WORKDIR /app
 COPY . .

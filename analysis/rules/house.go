@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path"
 	"slices"
 	"strings"
 
@@ -49,7 +50,7 @@ func shippedTargets(p *Pass) []shipped {
 				b = s
 			}
 		}
-		if b >= 0 && runsContainer(p, chain) {
+		if b >= 0 && runsContainer(p, chain) && !testOrDevTarget(p, chain) {
 			out = append(out, shipped{target: t, chain: chain, builder: b})
 		}
 	}
@@ -71,6 +72,52 @@ func shippedNodes(p *Pass, targets []shipped, f func(t shipped, s int, n analysi
 			}
 		}
 	}
+}
+
+// testOrDevTarget reports whether the target at the head of chain is a
+// step of testing or development rather than an image that ships: its
+// name says so (`test`, `dev-server`, `e2e`) or the command it runs, the
+// chain's last CMD or ENTRYPOINT, is a test runner (`npm test`, `pytest`).
+// Such a target needs its development dependencies and tools.
+func testOrDevTarget(p *Pass, chain []int) bool {
+	for _, part := range strings.FieldsFunc(strings.ToLower(p.Index.Stage(chain[0]).Name), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		switch part {
+		case "test", "tests", "testing", "unittest", "e2e", "integration", "dev", "devel", "develop", "development", "debug", "lint", "ci":
+			return true
+		}
+	}
+	for _, s := range chain {
+		st := p.Index.Stage(s)
+		for i := st.End - 1; i > st.First; i-- {
+			if n := p.Index.Node(i); n.Cmd == "cmd" || n.Cmd == "entrypoint" {
+				return runsTests(n)
+			}
+		}
+	}
+	return false
+}
+
+// runsTests reports whether a CMD or ENTRYPOINT runs a test runner.
+func runsTests(n analysis.Node) bool {
+	var words []string
+	for _, a := range n.Args {
+		words = append(words, strings.Fields(a.Value)...)
+	}
+	for i, w := range words {
+		switch path.Base(w) {
+		case "pytest", "jest", "vitest", "mocha", "rspec", "phpunit", "tox", "karma", "playwright":
+			return true
+		case "npm", "yarn", "pnpm", "bun", "go", "cargo", "mvn", "gradle", "dotnet", "make", "rake", "bundle", "gradlew":
+			if i+1 < len(words) && (words[i+1] == "test" || words[i+1] == "run" && i+2 < len(words) && strings.HasPrefix(words[i+2], "test")) {
+				return true
+			}
+		case "python", "python3":
+			if i+2 < len(words) && words[i+1] == "-m" && (words[i+2] == "pytest" || words[i+2] == "unittest") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // runsContainer reports whether one of the stages configures how the
