@@ -36,10 +36,10 @@ type Finding struct {
 	Message   string `json:"message"`
 
 	URL string `json:"url,omitempty"`
-	// BuiltBy lists, for UnusedStage, the places in the project that
-	// build a stage of the file as a target: none of them reaches the
+	// OtherTargets lists, for UnusedStage, the places in the project that
+	// build other stages of the file as targets: none of them reaches the
 	// stage reported.
-	BuiltBy []Site `json:"builtBy,omitempty"`
+	OtherTargets []Site `json:"otherTargets,omitempty"`
 
 	level rules.Severity
 	diag  rules.Diagnostic
@@ -206,7 +206,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 	r.findings = FileWithConfig(path, string(text), &cfg)
 	for i := range r.findings {
 		if r.findings[i].Rule == "UnusedStage" {
-			r.findings[i].BuiltBy = proj.sites(built)
+			r.findings[i].OtherTargets = proj.sites(built)
 		}
 	}
 	return r

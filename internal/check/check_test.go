@@ -194,7 +194,7 @@ func TestProject(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// JSON says what builds the file's stages.
+	// JSON says what builds the file's other stages.
 	out, _, _ = run("--format=json", svc)
 	var findings []Finding
 	if err := json.Unmarshal([]byte(out), &findings); err != nil {
@@ -204,8 +204,8 @@ func TestProject(t *testing.T) {
 		t.Fatalf("got %d findings, want 1:\n%s", len(findings), out)
 	}
 	want := []Site{{File: "compose.yaml", Line: 5, Stage: "dev", Source: "compose service api"}}
-	if d := cmp.Diff(want, findings[0].BuiltBy); d != "" {
-		t.Errorf("builtBy (-want +got):\n%s", d)
+	if d := cmp.Diff(want, findings[0].OtherTargets); d != "" {
+		t.Errorf("otherTargets (-want +got):\n%s", d)
 	}
 }
 
