@@ -20,6 +20,16 @@ func TestBuildArgs(t *testing.T) {
 			[]string{"GO_VERSION@GO_VERSION>/p/app/Dockerfile", "QUOTED@QUOTED>/p/app/Dockerfile", "OTHER@OTHER>/p/app/Dockerfile"}},
 		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "args": {"A": "1"}}}}`,
 			[]string{"A@A>/p/x.Dockerfile"}},
+		// A workflow passes them through build-push-action's build-args
+		// (a literal block, or a plain string) and in run: steps; a called
+		// workflow's are its own.
+		{".github/workflows/ci.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          build-args: |\n            VERSION=${{ github.sha }}\n              COMMIT\n            ${{ env.X }}=1\n      - uses: docker/build-push-action@v6\n        with:\n          file: web.Dockerfile\n          build-args: MODE=prod\n      - run: docker build --build-arg DEBUG=1 -f svc/Dockerfile svc\n",
+			[]string{"VERSION@VERSION>/p/svc/Dockerfile", "COMMIT@COMMIT>/p/svc/Dockerfile", "MODE@MODE>/p/web.Dockerfile", "DEBUG@DEBUG>/p/svc/Dockerfile"}},
+		// Values computed by the shell or Make still name the argument.
+		{"Makefile", "VERSION ?= 1.0\nimage:\n\tdocker build --build-arg VERSION=$(VERSION) --build-arg=\"GIT_SHA=$$(git rev-parse HEAD)\" --build-arg \"$(KEY)=1\" -f svc/Dockerfile .\n",
+			[]string{"VERSION@VERSION>/p/svc/Dockerfile", "GIT_SHA@GIT_SHA>/p/svc/Dockerfile"}},
+		{".gitlab-ci.yml", "build:\n  script:\n    - docker build --build-arg VERSION=$CI_COMMIT_SHA -t app svc\n",
+			[]string{"VERSION@VERSION>/p/svc/Dockerfile"}},
 		{"build.sh", "docker buildx build --build-arg VERSION=1 \\\n  --build-arg=MODE -f svc/Dockerfile --build-arg \"$X=1\" .\npodman build --build-arg A svc\n",
 			[]string{"VERSION@VERSION>/p/svc/Dockerfile", "MODE@MODE>/p/svc/Dockerfile", "A@A>/p/svc/Dockerfile"}},
 	}

@@ -167,28 +167,32 @@ func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
 	return []value{{text: s, span: d.valueSpan(key, n)}}
 }
 
-// workflowTargets reads a GitHub workflow: the steps that use
+// walkWorkflow reads a GitHub workflow: the steps that use
 // docker/build-push-action with a `target` input, and the build commands
 // in `run:` steps. Values may be expressions over env, inputs (with their
 // defaults) and the matrix, each value of which counts. The action's
 // context and file, and the commands' paths, are relative to the
 // repository, whose root holds .github.
-func workflowTargets(file, text string) []Target {
+// The same steps give the build arguments and named contexts they pass
+// (build-push-action's `build-args` and `build-contexts`, `--build-arg`
+// and `--build-context` in `run:` steps).
+func walkWorkflow(_, file, text string) walked {
 	d, ok := parseYAML(text)
 	if !ok {
-		return nil
+		return walked{}
 	}
 	return workflowDoc(file, d, nil, 0)
 }
 
 // workflowDoc reads a parsed workflow. called, when not nil, holds the
 // inputs a calling workflow passes (their spans in the caller): the
-// targets are then only those these values name.
-func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) []Target {
+// targets are then only those these values name, and the arguments and
+// contexts the callee writes are left to the callee's own reading.
+func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) walked {
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	_, jobs := get(d.root, "jobs")
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
-		return nil
+		return walked{}
 	}
 	top := ghScope{inputs: map[string][]value{}}
 	if called != nil {
@@ -218,14 +222,14 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	}
 	_, wenv := get(d.root, "env")
 	top = top.with(d, wenv)
-	var out []Target
+	var out walked
 	for j := 1; j < len(jobs.Content); j += 2 {
 		job := jobs.Content[j]
 		_, jenv := get(job, "env")
 		sc := top.with(d, jenv)
 		sc.matrix = matrixValues(d, job)
 		if _, uses := get(job, "uses"); strings.HasPrefix(scalar(uses), "./") && depth < 4 {
-			out = append(out, callTargets(d, job, sc, root, filepath.Join(root, scalar(uses)), depth)...)
+			out.targets = append(out.targets, callTargets(d, job, sc, root, filepath.Join(root, scalar(uses)), depth)...)
 			continue
 		}
 		_, steps := get(job, "steps")
@@ -255,22 +259,18 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 						break
 					}
 				}
-				out = append(out, runTargets(d, run, ssc, cwd, owner)...)
+				out.add(runWalk(d, run, ssc, cwd, owner))
 				continue
 			}
 			_, uses := get(step, "uses")
 			if strings.HasPrefix(scalar(uses), "docker/bake-action") {
-				out = append(out, bakeActionTargets(d, step, root, owner)...)
+				out.targets = append(out.targets, bakeActionTargets(d, step, root, owner)...)
 				continue
 			}
 			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
 				continue
 			}
 			_, with := get(step, "with")
-			key, target := get(with, "target")
-			if key == nil {
-				continue
-			}
 			ctxs := []string{"."}
 			if _, c := get(with, "context"); c != nil {
 				ctxs = ssc.texts(scalar(c))
@@ -285,15 +285,89 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 					dfs = append(dfs, dockerfileFor(filepath.Join(root, "x"), ".", filepath.Join(c, "Dockerfile")))
 				}
 			}
+			for _, df := range dfs {
+				if called == nil {
+					out.args = append(out.args, d.inputArgs(with, df, owner)...)
+					out.contexts = append(out.contexts, d.inputContexts(with, df, owner)...)
+				}
+			}
+			key, target := get(with, "target")
+			if key == nil {
+				continue
+			}
 			names := ssc.values(d, key, target)
 			if scalar(target) == "" {
 				names = []value{{span: d.valueSpan(key, target)}} // being typed
 			}
 			for _, df := range dfs {
 				for _, n := range names {
-					out = append(out, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner})
+					out.targets = append(out.targets, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner})
 				}
 			}
+		}
+	}
+	if called != nil {
+		out.args, out.contexts = nil, nil
+	}
+	return out
+}
+
+// inputLines returns the `name=value` lines of a build-push-action input
+// (`build-args`, `build-contexts`), each with the span of its name: in the
+// file when the input is a plain or literal block scalar that maps byte for
+// byte, else the input's key. A line without `=` has an empty value;
+// names with expressions or spaces are left out.
+func (d *yamlDoc) inputLines(with *yaml.Node, input string) []inputLine {
+	k, v := get(with, input)
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return nil
+	}
+	s, mapped := d.scalarSrc(v)
+	if !mapped {
+		s = src{text: v.Value}
+	}
+	var out []inputLine
+	for at := 0; at < len(s.text); {
+		end := strings.IndexByte(s.text[at:], '\n')
+		if end < 0 {
+			end = len(s.text) - at
+		}
+		line := s.text[at : at+end]
+		lead := len(line) - len(strings.TrimLeft(line, " \t"))
+		name, value, _ := strings.Cut(strings.TrimSpace(line), "=")
+		if name != "" && !strings.ContainsAny(name, "${ \t") {
+			span := d.keySpan(k, len(input))
+			if mapped {
+				span = s.span(at+lead, at+lead+len(name))
+			}
+			out = append(out, inputLine{name: name, value: value, span: span})
+		}
+		at += end + 1
+	}
+	return out
+}
+
+// inputLine is one `name=value` line of an action's input.
+type inputLine struct {
+	name, value string
+	span        analysis.Span
+}
+
+// inputArgs reads build-push-action's `build-args` input.
+func (d *yamlDoc) inputArgs(with *yaml.Node, dockerfile, owner string) []BuildArg {
+	var out []BuildArg
+	for _, l := range d.inputLines(with, "build-args") {
+		out = append(out, BuildArg{Name: l.name, Span: l.span, Dockerfile: dockerfile, Owner: owner})
+	}
+	return out
+}
+
+// inputContexts reads build-push-action's `build-contexts` input.
+func (d *yamlDoc) inputContexts(with *yaml.Node, dockerfile, owner string) []NamedContext {
+	var out []NamedContext
+	for _, l := range d.inputLines(with, "build-contexts") {
+		if l.value != "" {
+			out = append(out, NamedContext{Name: l.name, Value: l.value, Span: l.span, Dockerfile: dockerfile, Owner: owner})
 		}
 	}
 	return out
@@ -374,7 +448,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 		return nil
 	}
 	var out []Target
-	for _, t := range workflowDoc(callee, cd, passed, depth+1) {
+	for _, t := range workflowDoc(callee, cd, passed, depth+1).targets {
 		if text, ok := spans[t.Span]; ok && text == t.Name {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
 			t.Via = callee
@@ -420,16 +494,18 @@ func matrixValues(d *yamlDoc, job *yaml.Node) map[string][]value {
 	return out
 }
 
-// runTargets reads the build commands in a `run:` step, or in a GitLab
+// runWalk reads the build commands in a `run:` step, or in a GitLab
 // script entry, with the shell code's GitHub expressions and variables
-// resolved through sc.
-func runTargets(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) []Target {
+// resolved through sc: the targets they name, the build arguments and
+// named contexts they pass.
+func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, ok := d.scalarSrc(run)
 	if !ok {
-		return nil
+		return walked{}
 	}
 	s, exprs := placeholders(s)
-	return shellTargets(s, shellEnv{
+	var w walked
+	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
 		cwd:   cwd,
 		owner: owner,
 		vars:  func(name string) []value { return sc.env[name] },
@@ -447,24 +523,26 @@ func runTargets(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) []Tar
 			return sc.texts(text)
 		},
 	})
+	return w
 }
 
-// gitlabTargets reads the build commands in a GitLab CI file's jobs
+// walkGitLab reads the build commands in a GitLab CI file's jobs
 // (script, before_script, after_script, also at the top level), with
 // variables from the file's and the job's `variables` (a value, or each of
 // its options) and the job's parallel matrix. Commands run at the
 // repository root.
-func gitlabTargets(file, text string) []Target {
+// They give targets, build arguments and named contexts.
+func walkGitLab(_, file, text string) walked {
 	d, ok := parseYAML(text)
 	if !ok || d.root.Kind != yaml.MappingNode {
-		return nil
+		return walked{}
 	}
 	root := filepath.Dir(file)
 	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
 	top := ghScope{env: gitlabVariables(d, d.root, nil)}
-	var out []Target
+	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
 		sc := top
@@ -482,7 +560,7 @@ func gitlabTargets(file, text string) []Target {
 		}
 		for _, s := range scripts {
 			for _, line := range scriptLines(s) {
-				out = append(out, runTargets(d, line, sc, root, "job "+name)...)
+				out.add(runWalk(d, line, sc, root, "job "+name))
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"cmp"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -36,10 +35,8 @@ func NamedContexts(root, p, content string) []NamedContext {
 		out = composeContexts(root, p, content)
 	case Bake, BakeJSON:
 		out = walkBake(p, content).namedContexts()
-	case Script:
-		_, _, out = evalBuilds(scriptShell(p, content))
-	case Workflow:
-		out = workflowContexts(p, content)
+	default:
+		out = walkFile(root, p, content).contexts
 	}
 	for i := range out {
 		out[i].File = p
@@ -111,59 +108,6 @@ func composeContexts(root, file, text string) []NamedContext {
 		}
 		df, _, _ := composeBuild(root, file, d, svc, 0)
 		out = append(out, d.yamlContexts(contexts, df, "service "+name)...)
-	}
-	return out
-}
-
-// workflowContexts reads the `build-contexts` input (`name=value` lines) of
-// the docker/build-push-action steps of a GitHub workflow, for the
-// Dockerfile its literal `file` or `context` input names. Inputs built
-// from expressions are left out.
-func workflowContexts(file, text string) []NamedContext {
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-	d, jobs, ok := parseSection(text, "jobs")
-	if !ok {
-		return nil
-	}
-	var out []NamedContext
-	for j := 1; j < len(jobs.Content); j += 2 {
-		_, steps := get(jobs.Content[j], "steps")
-		if steps == nil || steps.Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, step := range steps.Content {
-			_, uses := get(step, "uses")
-			_, with := get(step, "with")
-			_, bc := get(with, "build-contexts")
-			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") || bc == nil || bc.Kind != yaml.ScalarNode {
-				continue
-			}
-			_, c := get(with, "context")
-			_, f := get(with, "file")
-			ctx, df := cmp.Or(scalar(c), "."), scalar(f)
-			if strings.Contains(ctx+df, "${{") {
-				continue
-			}
-			if df == "" {
-				df = filepath.Join(ctx, "Dockerfile")
-			}
-			dockerfile := dockerfileFor(filepath.Join(root, "x"), ".", df)
-			owner := "job " + jobs.Content[j-1].Value
-			for _, line := range strings.Split(bc.Value, "\n") {
-				name, value, ok := strings.Cut(strings.TrimSpace(line), "=")
-				if !ok || name == "" || strings.ContainsAny(name, "$ {") {
-					continue
-				}
-				// The name's bytes are found in the file when the input is
-				// written plainly; otherwise the span is the input's key.
-				span := d.keySpan(bc, 0)
-				if at := strings.Index(text[min(d.offset(bc.Line, bc.Column), len(text)):], name+"="); at >= 0 {
-					start := d.offset(bc.Line, bc.Column) + at
-					span = analysis.Span{Start: start, End: start + len(name)}
-				}
-				out = append(out, NamedContext{Name: name, Value: value, Span: span, Dockerfile: dockerfile, Owner: owner})
-			}
-		}
 	}
 	return out
 }

@@ -28,6 +28,10 @@ func TestNamedContexts(t *testing.T) {
 			[]string{"src=./src@src>/p/x.Dockerfile"}},
 		{".github/workflows/ci.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          build-contexts: |\n            deps=docker-image://alpine:3\n            src=../src\n",
 			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
+		{".github/workflows/release.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx build --build-context src=../src -f svc/Dockerfile svc\n",
+			[]string{"src=../src@src>/p/svc/Dockerfile"}},
+		{".gitlab-ci.yml", "build:\n  script:\n    - docker buildx build --build-context deps=docker-image://alpine:3 svc\n",
+			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile"}},
 		{"build.sh", "docker buildx build --build-context deps=docker-image://alpine:3 \\\n  --build-context=src=../src -f svc/Dockerfile .\n",
 			[]string{"deps=docker-image://alpine:3@deps>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile"}},
 	}

@@ -14,8 +14,9 @@ import (
 // variables (`DOCKERFILE ?= Dockerfile.ci`), a justfile's (`target :=
 // "dev"`); each value a variable may have counts.
 func walkScript(_, file, text string) walked {
-	targets, args := evalShell(scriptShell(file, text))
-	return walked{targets: targets, args: args}
+	var w walked
+	w.targets, w.args, w.contexts = evalBuilds(scriptShell(file, text))
+	return w
 }
 
 // scriptShell returns the shell code of a script, Makefile or justfile,

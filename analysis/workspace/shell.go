@@ -106,19 +106,13 @@ type evaluator struct {
 // buildx build`, `podman build`, `buildah bud`, `nerdctl build`, `docker
 // buildx bake --set`) and returns the targets they name.
 func shellTargets(s src, env shellEnv) []Target {
-	targets, _ := evalShell(s, env)
+	targets, _, _ := evalBuilds(s, env)
 	return targets
 }
 
-// evalShell finds the build commands in s and returns the targets they
-// name and the build arguments (`--build-arg`) they pass.
-func evalShell(s src, env shellEnv) ([]Target, []BuildArg) {
-	targets, args, _ := evalBuilds(s, env)
-	return targets, args
-}
-
-// evalBuilds is evalShell that also returns the named build contexts
-// (`--build-context name=value`) the build commands give.
+// evalBuilds finds the build commands in s and returns the targets they
+// name, the build arguments (`--build-arg`) they pass and the named build
+// contexts (`--build-context name=value`) they give.
 func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 	var out []Target
 	var args []BuildArg
@@ -206,6 +200,32 @@ type word struct {
 	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
+	// leads are the literal pieces before a word's first expansion, when
+	// the word is not literal (`VERSION=` of `VERSION=$(VERSION)`; `--x=`
+	// and `K=` of `--x="K=$V"`), each with its exact span: enough to name
+	// a build argument or context whose value is computed.
+	leads []value
+}
+
+// named returns the values of a `--build-arg` or `--build-context` word
+// (the option's own text included when flag is set): its values, else the
+// literal piece that holds the name and `=`.
+func (w word) named(flag bool) []value {
+	if len(w.values) > 0 || len(w.leads) == 0 {
+		return w.values
+	}
+	lead := w.leads[0]
+	if flag {
+		if _, after, _ := strings.Cut(lead.text, "="); after == "" && len(w.leads) > 1 {
+			lead = w.leads[1]
+		} else {
+			lead = value{text: after, span: analysis.Span{Start: lead.span.End - len(after), End: lead.span.End}}
+		}
+	}
+	if !strings.Contains(lead.text, "=") {
+		return nil
+	}
+	return []value{lead}
 }
 
 // build returns the targets a build command names.
@@ -235,8 +255,13 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		first := a.lit
-		if !a.isLit && len(a.texts) > 0 {
-			first = a.texts[0]
+		if !a.isLit {
+			if len(a.leads) > 0 {
+				first = a.leads[0].text
+			}
+			if len(a.texts) > 0 {
+				first = a.texts[0]
+			}
 		}
 		name, _, hasValue := strings.Cut(first, "=")
 		if !strings.HasPrefix(name, "-") {
@@ -251,7 +276,11 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			continue
 		}
 		var vals []value
+		named := name == "--build-arg" || name == "--build-context"
 		if hasValue {
+			if named && len(a.values) == 0 {
+				vals = a.named(true)
+			}
 			for _, v := range a.values {
 				_, after, _ := strings.Cut(v.text, "=")
 				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
@@ -271,6 +300,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 			i++
 			vals = rest[i].values
+			if named {
+				vals = rest[i].named(false)
+			}
 			if name == "-f" || name == "--file" {
 				vals = texts(rest[i].texts, false)
 			}
@@ -435,6 +467,30 @@ func (e *evaluator) word(w *syntax.Word) word {
 	}
 	out.values = e.expansion(w)
 	out.texts = e.concat(w.Parts)
+	out.leads = e.leads(w.Parts)
+	return out
+}
+
+// leads returns the literal pieces at the start of parts, up to the first
+// expansion, each with its span.
+func (e *evaluator) leads(parts []syntax.WordPart) []value {
+	var out []value
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			out = append(out, value{text: p.Value, span: e.s.span(int(p.Pos().Offset()), int(p.End().Offset()))})
+		case *syntax.SglQuoted:
+			out = append(out, value{text: p.Value, span: e.s.span(int(p.Pos().Offset())+1, int(p.End().Offset())-1)})
+		case *syntax.DblQuoted:
+			inner := e.leads(p.Parts)
+			out = append(out, inner...)
+			if len(inner) < len(p.Parts) {
+				return out
+			}
+		default:
+			return out
+		}
+	}
 	return out
 }
 

@@ -135,10 +135,19 @@ func isComposeName(base string) bool {
 // targets it names, the build arguments it passes, the builds (Dockerfile
 // and context) it defines and, for a Bake HCL file, what --set reads.
 type walked struct {
-	targets []Target
-	args    []BuildArg
-	builds  []Build
-	bake    *bakeFile
+	targets  []Target
+	args     []BuildArg
+	contexts []NamedContext
+	builds   []Build
+	bake     *bakeFile
+}
+
+// add appends what another walk found.
+func (w *walked) add(o walked) {
+	w.targets = append(w.targets, o.targets...)
+	w.args = append(w.args, o.args...)
+	w.contexts = append(w.contexts, o.contexts...)
+	w.builds = append(w.builds, o.builds...)
 }
 
 // walkers read each kind of file, once.
@@ -146,9 +155,9 @@ var walkers = map[Kind]func(root, file, text string) walked{
 	Compose:      walkCompose,
 	Bake:         walkBakeFile,
 	BakeJSON:     walkBakeFile,
-	Workflow:     targetsOnly(workflowTargets),
+	Workflow:     walkWorkflow,
 	Script:       walkScript,
-	GitLab:       targetsOnly(gitlabTargets),
+	GitLab:       walkGitLab,
 	Devcontainer: targetsOnly(devcontainerTargets),
 	Skaffold:     targetsOnly(skaffoldTargets),
 	Tiltfile:     targetsOnly(tiltTargets),
