@@ -24,9 +24,7 @@ stage (one that RUNs something, not just an image copied from) exists beside the
 ` + "`EXPOSE`" + `, ` + "`HEALTHCHECK`" + ` or ` + "`USER`" + `): a last stage without any of them is more often
 a CI step (` + "`validate`" + `, ` + "`lint`" + `) than an image. Packages installed and removed in the same ` + "`RUN`" + `
 (` + "`apk add --virtual .build-deps ... && apk del .build-deps`" + `) are not reported.
-A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
-` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
-is not an image that ships, and is left alone.
+` + notShippedDoc + `
 Commands are read with a shell parser, so packages in ` + "`&&`" + ` chains, ` + "`if`" + ` blocks and
 heredocs count.
 

@@ -26,9 +26,7 @@ a ` + "`COPY`" + ` or ` + "`ADD`" + ` of ` + "`.`" + ` from the context there wh
 mount from copies ` + "`.`" + ` too. Interpreted languages often do need their sources in the image; copy
 the directories the program runs from rather than the whole context.
 
-A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
-` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
-is not an image that ships, and is left alone.`,
+` + notShippedDoc + ``,
 	Bad: `FROM node:22 AS build
 WORKDIR /app
 COPY . .

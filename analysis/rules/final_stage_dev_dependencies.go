@@ -28,9 +28,7 @@ it runs and a build stage exists beside them) and reports:
 - ` + "`poetry install`" + ` without ` + "`--only main`" + ` or ` + "`--without dev`" + `, ` + "`uv sync`" + ` without
   ` + "`--no-dev`" + `, ` + "`composer install`" + ` without ` + "`--no-dev`" + `.
 
-A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
-` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
-is not an image that ships, and is left alone.
+` + notShippedDoc + `
 
 The fix adds the flag that leaves development dependencies out, where one
 exists.`,

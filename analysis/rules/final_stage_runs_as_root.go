@@ -19,9 +19,7 @@ Chainguard's images, Windows Nano Server, whose default user is
 ` + "`ContainerUser`" + `), or one named by a variable alone (` + "`FROM ${BASE_IMAGE}`" + `), is not
 reported; other base images may set a user
 Stagehand cannot see, hence the default severity **information**.
-A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
-` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
-is not an image that ships, and is left alone.
+` + notShippedDoc + `
 
 There is no automatic fix: the right user depends on the files the program
 writes and the ports it binds.`,

@@ -74,6 +74,12 @@ func shippedNodes(p *Pass, targets []shipped, f func(t shipped, s int, n analysi
 	}
 }
 
+// notShippedDoc tells, in the image-stage rules' pages, which targets
+// testOrDevTarget leaves alone.
+const notShippedDoc = `A target named for testing or development (` + "`test`" + `, ` + "`dev`" + `, ` + "`e2e`" + `, ` + "`lint`" + `,
+` + "`debug`" + `) or whose command runs a test runner (` + "`npm test`" + `, ` + "`pytest`" + `, ` + "`go test`" + `)
+is not an image that ships, and is left alone.`
+
 // testOrDevTarget reports whether the target at the head of chain is a
 // step of testing or development rather than an image that ships: its
 // name says so (`test`, `dev-server`, `e2e`) or the command it runs, the
