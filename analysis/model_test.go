@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,18 +12,7 @@ import (
 )
 
 // sample returns the corpus, or under the race detector one file in ten.
-func sample(t *testing.T) map[string]string {
-	corpus := testgen.Corpus(t)
-	if !raceEnabled {
-		return corpus
-	}
-	names := slices.Sorted(maps.Keys(corpus))
-	out := map[string]string{}
-	for i := 0; i < len(names); i += 10 {
-		out[names[i]] = corpus[names[i]]
-	}
-	return out
-}
+func sample(t *testing.T) map[string]string { return testgen.Sample(t) }
 
 // ourRes is what the model says BuildKit makes of r for platform.
 func ourRes(m *Model, r StageRef, platform string) oracle.Res {
@@ -172,8 +160,7 @@ func variants(text string) map[string]string {
 		first := ix.Stage(0).First
 		at := ix.Node(first).Start
 		pick := names[len(names)/2]
-		out["arg-pattern"] = text[:at] + "ARG PICK=" + pick + "\nARG ARCHPICK=" + pick + "-${TARGETARCH}\n" + text[at:] +
-			"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
+		out["arg-pattern"] = testgen.ArgPattern(text, at, pick)
 		out["duplicate"] = text + "FROM alpine AS " + names[0] + "\nFROM " + names[0] + "\nCOPY --from=" + names[0] + " / /\n"
 		out["onbuild"] = text + "FROM alpine AS zz-parent\nONBUILD COPY --from=" + names[0] + " / /\nFROM zz-parent\n"
 		// SOURCE_DATE_EPOCH naming a stage (frontend 1.24), in another

@@ -3,7 +3,6 @@ package features
 import (
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,7 +18,7 @@ import (
 // is refused, or BuildKit resolves the result to the same graph, with the
 // new name in place.
 func TestRenameRoundTripWithBuildKit(t *testing.T) {
-	corpus := sample(t)
+	corpus := testgen.Sample(t)
 	renamed, refused, compared := 0, 0, 0
 	reasons := map[string]int{}
 	var diffs []string
@@ -90,22 +89,8 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 	}
 }
 
-// sample returns the corpus, or under the race detector one file in ten.
-func sample(t *testing.T) map[string]string {
-	corpus := testgen.Corpus(t)
-	if !raceEnabled {
-		return corpus
-	}
-	names := slices.Sorted(maps.Keys(corpus))
-	out := map[string]string{}
-	for i := 0; i < len(names); i += 10 {
-		out[names[i]] = corpus[names[i]]
-	}
-	return out
-}
-
-// argPatternVariant is the model tests' "arg-pattern" variant of text: a
-// stage picked by a global ARG, and by one that depends on the platform.
+// argPatternVariant is the model tests' "arg-pattern" variant of text
+// (see testgen.ArgPattern), when text has a named stage.
 func argPatternVariant(text string) (string, bool) {
 	ix := analysis.Parse(analysis.NewDocument(text))
 	if ix.ParseError != nil || ix.StageCount() == 0 {
@@ -124,9 +109,7 @@ func argPatternVariant(text string) (string, bool) {
 		text += "\n"
 	}
 	at := ix.Node(ix.Stage(0).First).Start
-	pick := names[len(names)/2]
-	return text[:at] + "ARG PICK=" + pick + "\nARG ARCHPICK=" + pick + "-${TARGETARCH}\n" + text[at:] +
-		"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n", true
+	return testgen.ArgPattern(text, at, names[len(names)/2]), true
 }
 
 func stageSet(b []bool) []int {
