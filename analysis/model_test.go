@@ -111,20 +111,10 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 		reaches++
 		ours := m.DefaultReachable(ix.StageCount()-1, platform)
 		if !slices.Equal(ours, bk.Reachable) {
-			diffs = append(diffs, fmt.Sprintf("%s reachable from the last stage: BuildKit %v, Stagehand %v", platform, stageSet(bk.Reachable), stageSet(ours)))
+			diffs = append(diffs, fmt.Sprintf("%s reachable from the last stage: BuildKit %v, Stagehand %v", platform, testgen.Trues(bk.Reachable), testgen.Trues(ours)))
 		}
 	}
 	return refs, reaches, diffs, false
-}
-
-func stageSet(b []bool) []int {
-	var out []int
-	for i, ok := range b {
-		if ok {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // variants derives Dockerfiles from a real one that stress resolution:
@@ -245,7 +235,7 @@ func TestOracleSeesDefects(t *testing.T) {
 		t.Errorf("oracle: %v, want %v", got, want)
 	}
 	bk, _ = oracle.Resolve("ARG TARGETARCH\nFROM alpine AS b-amd64\nFROM alpine AS b-arm64\nFROM b-${TARGETARCH}\n", "linux/arm64")
-	if got := stageSet(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
+	if got := testgen.Trues(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
 		t.Errorf("arm64 reaches %v, want [1 2]", got)
 	}
 }

@@ -68,7 +68,7 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 					case ok1 && fmt.Sprint(b1.Refs) != fmt.Sprint(b2.Refs):
 						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): references resolve differently:\n%v\n%v", fname, st.Name, platform, b1.Refs, b2.Refs))
 					case ok1 && !slices.Equal(b1.Reachable, b2.Reachable):
-						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): reachable %v, then %v", fname, st.Name, platform, stageSet(b1.Reachable), stageSet(b2.Reachable)))
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): reachable %v, then %v", fname, st.Name, platform, testgen.Trues(b1.Reachable), testgen.Trues(b2.Reachable)))
 					}
 				}
 				if got := analysis.Parse(analysis.NewDocument(out)).Stage(st.Index); got.LowerName() != newName {
@@ -110,14 +110,4 @@ func argPatternVariant(text string) (string, bool) {
 	}
 	at := ix.Node(ix.Stage(0).First).Start
 	return testgen.ArgPattern(text, at, names[len(names)/2]), true
-}
-
-func stageSet(b []bool) []int {
-	var out []int
-	for i, ok := range b {
-		if ok {
-			out = append(out, i)
-		}
-	}
-	return out
 }

@@ -128,6 +128,18 @@ func ArgPattern(text string, at int, pick string) string {
 		"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
 }
 
+// Trues returns the indexes of the true elements of b, as a set of
+// stages reads in a test's message.
+func Trues(b []bool) []int {
+	var out []int
+	for i, ok := range b {
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Patch applies diff with patch(1) -p1 in dir and returns the text of
 // dir/name afterwards; it fails the test when patch rejects the diff.
 func Patch(tb testing.TB, dir, name, diff string) string {
