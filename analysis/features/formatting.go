@@ -36,7 +36,7 @@ type FormatOptions struct {
 	// NewIndent is the width used when Indent is 0 and the file has no
 	// continuation line yet; 0 means DefaultIndent.
 	NewIndent int
-	// Shell also formats RUN scripts with the shell printer (formatshell.go).
+	// Shell also formats RUN scripts with the shell printer (formatting_shell.go).
 	Shell bool
 }
 
