@@ -7,10 +7,10 @@ import "context"
 // instructions, stages or lines take well under a millisecond.
 const checkEvery = 256
 
-// cancelled returns ctx's error at every checkEvery-th iteration i of a
+// Cancelled returns ctx's error at every checkEvery-th iteration i of a
 // long loop, and nil at the others, so that a cancelled request stops
 // early without paying for a look at each step.
-func cancelled(ctx context.Context, i int) error {
+func Cancelled(ctx context.Context, i int) error {
 	if i%checkEvery != 0 {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -87,34 +86,6 @@ func (m *Model) replaced(contexts []NamedContext) []bool {
 // replaces counts as built only as a target, reaching nothing itself.
 func (m *Model) ReachableIn(targets []int, contexts []NamedContext) []bool {
 	return m.reachIn(targets, "", contexts)
-}
-
-// ContextHover explains a stage reference at off that resolves to one of
-// the named contexts: what the context names and where it is given; on
-// the name of a stage a context replaces, that it is replaced.
-func (ix *Index) ContextHover(off int, contexts []NamedContext) (HoverInfo, bool) {
-	if len(contexts) == 0 {
-		return HoverInfo{}, false
-	}
-	r, ok := ix.RefAt(off)
-	if !ok {
-		// A stage's name: say when a context replaces the stage.
-		for st := range ix.StageCount() {
-			if ns := ix.Stage(st).NameSpan; ns.Start <= off && off <= ns.End && ns.End > ns.Start {
-				if c, ok := ix.Model().ReplacedBy(st, contexts); ok {
-					md := fmt.Sprintf("**stage replaced by the named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses the context for this stage and runs none of its instructions.", c.Name, c.Value, c.Source)
-					return HoverInfo{Span: ns, Markdown: md}, true
-				}
-			}
-		}
-		return HoverInfo{}, false
-	}
-	res, c := ix.Model().ResolveIn(r, contexts)
-	if res != ResolvesContext {
-		return HoverInfo{}, false
-	}
-	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
-	return HoverInfo{Span: r.Span, Markdown: md}, true
 }
 
 // ContextAt returns the stage reference at off when it resolves to a named

@@ -320,6 +320,9 @@ func columnWidth(s string, enc Encoding) int {
 	return n
 }
 
+// ColumnWidth counts the columns that s occupies in enc.
+func ColumnWidth(s string, enc Encoding) int { return columnWidth(s, enc) }
+
 func runeWidth(r rune, size int, enc Encoding) int {
 	switch enc {
 	case UTF8:

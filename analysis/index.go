@@ -240,6 +240,10 @@ type stageRec struct {
 // Len returns the number of instructions.
 func (ix *Index) Len() int { return ix.n }
 
+// LoneCR reports whether a "\r" alone ends a line of the document, which
+// ends a line for the protocol but not for BuildKit.
+func (ix *Index) LoneCR() bool { return ix.loneCR }
+
 func (ix *Index) blockOf(i int) int { return sort.SearchInts(ix.bfirst, i+1) - 1 }
 
 // Node returns instruction i in place.

@@ -69,9 +69,9 @@ const (
 // json reports whether the arguments may be a JSON array (the exec form).
 func (f argForm) json() bool { return f == formCommand || f == formList }
 
-// argSlot is an argument slot of an instruction, after its flags, for
+// ArgSlot is an argument slot of an instruction, after its flags, for
 // signature help.
-type argSlot struct {
+type ArgSlot struct {
 	Label    string // in the reference's notation: "<src>..."
 	Doc      string
 	Variadic bool // takes the rest of the words
@@ -88,7 +88,7 @@ type InstructionInfo struct {
 	// Heredoc is set when the instruction takes heredocs (`<<EOF`),
 	// BuildKit's heredocDirectives.
 	Heredoc bool
-	args    []argSlot // the argument slots after the flags, for signature help
+	Args    []ArgSlot // the argument slots after the flags, for signature help
 	// Snippet is the keyword's completion in LSP snippet syntax; "" offers
 	// the keyword alone.
 	Snippet string
@@ -159,7 +159,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Starts a new build stage on top of a base: an image from a registry, an earlier stage by name or index, or `scratch` for an empty one. `AS <name>` names the stage so later instructions can refer to it.",
 		URL:    ref("from"),
 		form:   formWords,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<image>", "The base: an image reference (`name[:tag][@digest]`), an earlier stage's name, or `scratch`.", false},
 			{"[AS <name>]", "Names the stage, so `FROM`, `COPY --from` and `RUN --mount=from=` can refer to it.", false},
 		},
@@ -186,7 +186,7 @@ var Instructions = []InstructionInfo{
 		URL:     ref("run"),
 		form:    formCommand,
 		Heredoc: true,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<command>", "The command: a shell line, a JSON array run without a shell, or a heredoc.", false},
 		},
 		Trigger: true,
@@ -243,7 +243,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets the default command of a container started from the image, or default arguments to the ENTRYPOINT. Only the last CMD of a stage counts.",
 		URL:    ref("cmd"),
 		form:   formCommand,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<command>", "The default command of the container: a JSON array (preferred) or a shell line.", false},
 		},
 		Trigger:  true,
@@ -256,7 +256,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Adds metadata to the image as key-value pairs. Labels of the base image are inherited; a later label with the same key replaces the earlier one.",
 		URL:    ref("label"),
 		form:   formPairs,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<key>=<value>...", "Metadata pairs stored in the image.", true},
 		},
 		Trigger:  true,
@@ -270,7 +270,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Records the image's author. Deprecated: use `LABEL org.opencontainers.image.authors=...` instead.",
 		URL:    ref("maintainer-deprecated"),
 		form:   formString,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<name>", "The author, as free text (deprecated: prefer a LABEL).", false},
 		},
 		Deprecated: true,
@@ -282,7 +282,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Documents the ports the container listens on (TCP unless `/udp` is given). It does not publish them: that happens when the container is run.",
 		URL:    ref("expose"),
 		form:   formWords,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<port>[/<protocol>]...", "Ports the container listens on, with `tcp` (the default) or `udp`.", true},
 		},
 		Trigger:  true,
@@ -295,7 +295,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets environment variables for the rest of the stage, for the stages built on it and for containers run from the image.",
 		URL:    ref("env"),
 		form:   formPairs,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<key>=<value>...", "Environment variables for the rest of the stage and the container.", true},
 		},
 		Trigger: true,
@@ -309,7 +309,7 @@ var Instructions = []InstructionInfo{
 		URL:     ref("add"),
 		form:    formList,
 		Heredoc: true,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<src>...", "What to add: paths in the build context, URLs or Git repositories.", true},
 			{"<dest>", "Where to put it in the stage; relative to WORKDIR.", false},
 		},
@@ -356,7 +356,7 @@ var Instructions = []InstructionInfo{
 		URL:     ref("copy"),
 		form:    formList,
 		Heredoc: true,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<src>...", "Paths in the build context, or in the stage or image that `--from` names.", true},
 			{"<dest>", "Where to put them in the stage; relative to WORKDIR.", false},
 		},
@@ -391,7 +391,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets the program a container from the image runs; CMD then supplies its default arguments. Use the exec form so the program receives signals.",
 		URL:    ref("entrypoint"),
 		form:   formCommand,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<command>", "The program the container runs: a JSON array (preferred) or a shell line.", false},
 		},
 		Trigger:  true,
@@ -404,7 +404,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Marks paths as mount points for external volumes. Changes made to them by later build steps are discarded.",
 		URL:    ref("volume"),
 		form:   formList,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<path>...", "Mount points whose content is kept out of the image's layers.", true},
 		},
 		Trigger: true,
@@ -416,7 +416,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets the user (and optionally group) for the rest of the stage's RUN, CMD and ENTRYPOINT, and for containers run from the image.",
 		URL:    ref("user"),
 		form:   formString,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<user>[:<group>]", "The user (and group) by name or ID for the rest of the stage and the container.", false},
 		},
 		Trigger: true,
@@ -429,7 +429,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets the working directory for the instructions that follow, creating it if needed. A relative path is taken from the previous WORKDIR.",
 		URL:    ref("workdir"),
 		form:   formString,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<path>", "The working directory for the rest of the stage, created if missing.", false},
 		},
 		Trigger: true,
@@ -442,7 +442,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Declares a build argument that `--build-arg` may set. Before the first FROM it is global and only FROM lines see it, until a stage declares it again; in a stage it is visible from here to the stage's end.",
 		URL:    ref("arg"),
 		form:   formWords,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<name>[=<default>]...", "Build arguments, with an optional default.", true},
 		},
 		Trigger: true,
@@ -455,7 +455,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Stores an instruction to run later, when another build uses this image as its base.",
 		URL:    ref("onbuild"),
 		form:   formInstruction,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<instruction>", "An instruction to run when another build uses this image as its base.", false},
 		},
 	},
@@ -465,7 +465,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Sets the signal sent to a container from the image to ask it to stop, such as `SIGTERM` or `SIGQUIT`.",
 		URL:    ref("stopsignal"),
 		form:   formString,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"<signal>", "The signal that stops the container, by name (`SIGTERM`) or number.", false},
 		},
 		Trigger:  true,
@@ -478,7 +478,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Tells the container runtime how to check that a container is still working, or with `NONE` turns off a check inherited from the base.",
 		URL:    ref("healthcheck"),
 		form:   formHealthcheck,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"CMD <command> | NONE", "The check to run, or NONE to turn off an inherited one.", false},
 		},
 		Trigger:  true,
@@ -498,7 +498,7 @@ var Instructions = []InstructionInfo{
 		Doc:    "Replaces the shell that the shell forms of RUN, CMD and ENTRYPOINT run through (by default `[\"/bin/sh\", \"-c\"]` on Linux).",
 		URL:    ref("shell"),
 		form:   formCommand,
-		args: []argSlot{
+		Args: []ArgSlot{
 			{"[\"<executable>\", \"<parameters>\"...]", "The shell for shell-form commands, as a JSON array.", false},
 		},
 		Trigger: true,
@@ -714,4 +714,24 @@ func LookupDirective(name string) *DirectiveInfo {
 		}
 	}
 	return nil
+}
+
+// Reindents reports whether the indentation of the instruction's
+// continuation lines is only a separator between its words, which a
+// formatter may change.
+func (in *Instruction) Reindents() bool {
+	if in.JSON {
+		return false
+	}
+	info := instructionByCmd[in.Cmd]
+	if info == nil || in.Cmd == "shell" { // BuildKit takes SHELL in JSON only
+		return false
+	}
+	switch info.form {
+	case formCommand, formList, formWords, formHealthcheck, formInstruction:
+		return true
+	case formPairs:
+		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
+	}
+	return false // formString keeps its blanks
 }

@@ -268,7 +268,7 @@ func TestFormsMatchBuildKit(t *testing.T) {
 // snippet starts with its keyword (completion lower-cases that part).
 func TestTableEntries(t *testing.T) {
 	for _, in := range Instructions {
-		if len(in.args) == 0 {
+		if len(in.Args) == 0 {
 			t.Errorf("%s: no argument slots", in.Name)
 		}
 		if in.Snippet != "" && !strings.HasPrefix(in.Snippet, in.Name+" ") {

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,18 +12,7 @@ import (
 )
 
 // sample returns the corpus, or under the race detector one file in ten.
-func sample(t *testing.T) map[string]string {
-	corpus := testgen.Corpus(t)
-	if !raceEnabled {
-		return corpus
-	}
-	names := slices.Sorted(maps.Keys(corpus))
-	out := map[string]string{}
-	for i := 0; i < len(names); i += 10 {
-		out[names[i]] = corpus[names[i]]
-	}
-	return out
-}
+func sample(t *testing.T) map[string]string { return testgen.Sample(t) }
 
 // ourRes is what the model says BuildKit makes of r for platform.
 func ourRes(m *Model, r StageRef, platform string) oracle.Res {
@@ -123,20 +111,10 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 		reaches++
 		ours := m.DefaultReachable(ix.StageCount()-1, platform)
 		if !slices.Equal(ours, bk.Reachable) {
-			diffs = append(diffs, fmt.Sprintf("%s reachable from the last stage: BuildKit %v, Stagehand %v", platform, stageSet(bk.Reachable), stageSet(ours)))
+			diffs = append(diffs, fmt.Sprintf("%s reachable from the last stage: BuildKit %v, Stagehand %v", platform, testgen.Trues(bk.Reachable), testgen.Trues(ours)))
 		}
 	}
 	return refs, reaches, diffs, false
-}
-
-func stageSet(b []bool) []int {
-	var out []int
-	for i, ok := range b {
-		if ok {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // variants derives Dockerfiles from a real one that stress resolution:
@@ -172,8 +150,7 @@ func variants(text string) map[string]string {
 		first := ix.Stage(0).First
 		at := ix.Node(first).Start
 		pick := names[len(names)/2]
-		out["arg-pattern"] = text[:at] + "ARG PICK=" + pick + "\nARG ARCHPICK=" + pick + "-${TARGETARCH}\n" + text[at:] +
-			"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
+		out["arg-pattern"] = testgen.ArgPattern(text, at, pick)
 		out["duplicate"] = text + "FROM alpine AS " + names[0] + "\nFROM " + names[0] + "\nCOPY --from=" + names[0] + " / /\n"
 		out["onbuild"] = text + "FROM alpine AS zz-parent\nONBUILD COPY --from=" + names[0] + " / /\nFROM zz-parent\n"
 		// SOURCE_DATE_EPOCH naming a stage (frontend 1.24), in another
@@ -258,84 +235,8 @@ func TestOracleSeesDefects(t *testing.T) {
 		t.Errorf("oracle: %v, want %v", got, want)
 	}
 	bk, _ = oracle.Resolve("ARG TARGETARCH\nFROM alpine AS b-amd64\nFROM alpine AS b-arm64\nFROM b-${TARGETARCH}\n", "linux/arm64")
-	if got := stageSet(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
+	if got := testgen.Trues(bk.Reachable); !slices.Equal(got, []int{1, 2}) {
 		t.Errorf("arm64 reaches %v, want [1 2]", got)
-	}
-}
-
-// TestRenameRoundTripWithBuildKit renames every stage of every corpus file
-// (and of its variant with ARG patterns) to a fresh name: either the rename
-// is refused, or BuildKit resolves the result to the same graph, with the
-// new name in place.
-func TestRenameRoundTripWithBuildKit(t *testing.T) {
-	corpus := sample(t)
-	renamed, refused, compared := 0, 0, 0
-	reasons := map[string]int{}
-	var diffs []string
-	for name, text := range corpus {
-		all := map[string]string{name: text}
-		if v, ok := variants(text)["arg-pattern"]; ok {
-			all[name+"+arg-pattern"] = v
-		}
-		for fname, ftext := range all {
-			if _, ok := oracle.Resolve(ftext, oracle.Platforms[0]); !ok {
-				continue
-			}
-			ix := Parse(NewDocument(ftext))
-			// Three platforms where the platform ARGs can matter (the
-			// differential test covers all), else one.
-			platforms := oracle.Platforms[:1]
-			if strings.Contains(ftext, "TARGET") || strings.Contains(ftext, "BUILD") {
-				platforms = oracle.Platforms[:3]
-			}
-			before := map[string]oracle.Build{}
-			for _, platform := range platforms {
-				before[platform], _ = oracle.Resolve(ftext, platform)
-			}
-			for _, st := range ix.Stages() {
-				if st.Name == "" {
-					continue
-				}
-				newName := fmt.Sprintf("zz-renamed-%d", st.Index)
-				edits, err := ix.Rename(st.NameSpan.Start, newName)
-				if err != nil {
-					if _, ok := err.(*RenameError); !ok {
-						diffs = append(diffs, fmt.Sprintf("%s: rename %s: %v", fname, st.Name, err))
-					}
-					reasons[regexp.MustCompile(`"[^"]*"|\d+`).ReplaceAllString(err.Error(), "_")]++
-					refused++
-					continue
-				}
-				renamed++
-				out := applied(ftext, edits)
-				for _, platform := range platforms {
-					b1, ok1 := before[platform], true
-					b2, ok2 := oracle.Resolve(out, platform)
-					compared++
-					switch {
-					case ok1 != ok2:
-						diffs = append(diffs, fmt.Sprintf("%s: rename %s: BuildKit accepts the file before: %v, after: %v", fname, st.Name, ok1, ok2))
-					case ok1 && fmt.Sprint(b1.Refs) != fmt.Sprint(b2.Refs):
-						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): references resolve differently:\n%v\n%v", fname, st.Name, platform, b1.Refs, b2.Refs))
-					case ok1 && !slices.Equal(b1.Reachable, b2.Reachable):
-						diffs = append(diffs, fmt.Sprintf("%s: rename %s (%s): reachable %v, then %v", fname, st.Name, platform, stageSet(b1.Reachable), stageSet(b2.Reachable)))
-					}
-				}
-				if got := Parse(NewDocument(out)).Stage(st.Index); got.LowerName() != newName {
-					diffs = append(diffs, fmt.Sprintf("%s: rename %s: the stage is called %q after", fname, st.Name, got.Name))
-				}
-			}
-		}
-	}
-	t.Logf("stages renamed %d, renames refused %d, BuildKit resolutions compared %d; disagreements %d", renamed, refused, compared, len(diffs))
-	for r, n := range reasons {
-		t.Logf("refused %d times: %s", n, r)
-	}
-	if renamed < len(corpus) {
-		t.Errorf("only %d renames", renamed)
-	}
-	for _, d := range diffs[:min(len(diffs), 20)] {
-		t.Error(d)
 	}
 }
 

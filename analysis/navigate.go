@@ -61,6 +61,22 @@ func (ix *Index) Dependencies(s int) []int {
 	return out
 }
 
+// BuildTargets returns the stages built by a build of the named targets
+// (case-insensitively, as `--target` picks them) and the last stage, which
+// a plain build produces.
+func (ix *Index) BuildTargets(names []string) []int {
+	var out []int
+	if n := len(ix.stages); n > 0 {
+		out = append(out, n-1)
+	}
+	for _, name := range names {
+		if s := ix.StageByName(name); s >= 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 var stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-_.]*$`)
 
 // ReservedStageNames are names BuildKit gives a meaning of their own.

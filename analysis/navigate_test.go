@@ -6,21 +6,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
-const navDockerfile = `ARG GO=1.23
-ARG unused=1
-FROM golang:${GO} AS Build
-ARG GO
-ENV CGO_ENABLED=0
-RUN go build -o /app . && echo $CGO_ENABLED $GO
-FROM build AS test
-RUN echo $CGO_ENABLED
-FROM scratch
-COPY --from=BUILD /app /app
-COPY --from=0 /a /b
-RUN --mount=type=bind,from=test,target=/t echo $CGO_ENABLED
-`
+const navDockerfile = testgen.NavDockerfile
 
 func TestNavigation(t *testing.T) {
 	ix := Parse(NewDocument(navDockerfile))

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -76,18 +75,11 @@ func TestOutlineAgreement(t *testing.T) {
 }
 
 // TestDescriptionInFeatures checks that the description reaches the
-// features that show a stage: symbols, hover and the graph.
+// symbols (features.TestDescriptionInFeatures checks hover and the graph).
 func TestDescriptionInFeatures(t *testing.T) {
 	ix := Parse(NewDocument("# build compiles it\nFROM golang AS build\nFROM alpine\nCOPY --from=build /a /a\n"))
 	syms := ix.Symbols()
 	if len(syms) != 2 || syms[0].Detail != "golang · compiles it" || syms[1].Detail != "alpine" {
 		t.Errorf("symbol details: %+v", syms)
-	}
-	if h := ix.stageHover(0); !strings.Contains(h, "\n\ncompiles it\n\n") {
-		t.Errorf("hover lacks the description: %q", h)
-	}
-	g, _ := ix.Graph(context.Background(), nil)
-	if g.Stages[0].Description != "compiles it" || g.Stages[1].Description != "" {
-		t.Errorf("graph descriptions: %+v", g.Stages)
 	}
 }

@@ -46,6 +46,9 @@ func (ix *Index) runScript(i int) (RunScript, bool) {
 	return rs, true
 }
 
+// RunScript returns node i's script when it is exact (see runScript).
+func (ix *Index) RunScript(i int) (RunScript, bool) { return ix.runScript(i) }
+
 // readRun reads node i's script, the shell form as BuildKit's parser reads it;
 // ok is false when it is not a RUN with a command, or its shell form uses
 // another escape token than the backslash.
@@ -178,6 +181,12 @@ func parseScript(script string, bash bool, comments bool) (*syntax.File, error) 
 	f, err := p.Parse(strings.NewReader(script), "")
 	pool.Put(p)
 	return f, err
+}
+
+// ParseScript parses a script as POSIX sh, or bash, keeping its comments
+// when comments is set.
+func ParseScript(script string, bash bool, comments bool) (*syntax.File, error) {
+	return parseScript(script, bash, comments)
 }
 
 // scriptParsers keeps shell parsers for reuse, by dialect (bit 0: bash)

@@ -88,6 +88,12 @@ func isCommentLine(s string) bool {
 	return s != "" && s[0] == '#'
 }
 
+// IsCommentLine reports whether the line s is a whole-line comment.
+func IsCommentLine(s string) bool { return isCommentLine(s) }
+
+// IsSpaceOnly reports whether the line s is blank.
+func IsSpaceOnly(s string) bool { return isSpaceOnly(s) }
+
 // continues reports whether line ends in a continuation, and returns the line
 // without it, as BuildKit's continuation pattern does: the escape token as the
 // last non-blank byte, not itself escaped.
@@ -105,6 +111,10 @@ func continues(line string, esc byte) (string, bool) {
 	}
 	return t[:n-1], true
 }
+
+// Continues reports whether line ends in a continuation, and returns the
+// line without it (see continues).
+func Continues(line string, esc byte) (string, bool) { return continues(line, esc) }
 
 // scanInstruction reads the instruction BuildKit found on lines [first, last]
 // (zero-based, inclusive) of src.

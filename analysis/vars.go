@@ -51,6 +51,9 @@ func (ix *Index) ResolveVar(i int, name string) (VarSite, bool) {
 	return ix.Model().resolveVar(stage, i, name)
 }
 
+// GlobalArg finds the last ARG name declared before the first FROM.
+func (ix *Index) GlobalArg(name string) (VarSite, bool) { return ix.globalArg(name, ix.n) }
+
 // globalArg finds the last ARG name declared before the first FROM (and
 // before instruction limit).
 func (ix *Index) globalArg(name string, limit int) (VarSite, bool) {

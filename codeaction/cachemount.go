@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 // CacheMount is the kind of "Use a cache mount for <tool>".
@@ -236,7 +237,7 @@ func cacheTargets(ix *analysis.Index, s, i int, ct cacheTool, tool analysis.Inst
 			return out, true
 		}
 	}
-	if page, ok := analysis.ImagePage(ix.Stage(s).Base); ok && strings.HasPrefix(page, "https://hub.docker.com/_/") {
+	if page, ok := features.ImagePage(ix.Stage(s).Base); ok && strings.HasPrefix(page, "https://hub.docker.com/_/") {
 		if t, ok := ct.images[strings.TrimPrefix(page, "https://hub.docker.com/_/")]; ok {
 			return t, len(t) > 0
 		}

@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	lenses := ix.LensesIn(s.namedContexts(snap.URI))
+	lenses := features.Lenses(ix, s.namedContexts(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	for _, l := range lenses {
 		out = append(out, s.toCodeLenses(snap, ix, l)...)
@@ -34,7 +35,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 
 // toCodeLenses converts l, and adds a lens naming the files that build its
 // stage when the document is on disk and the stage is named.
-func (s *Server) toCodeLenses(snap *Snapshot, ix *analysis.Index, l analysis.Lens) []protocol.CodeLens {
+func (s *Server) toCodeLenses(snap *Snapshot, ix *analysis.Index, l features.Lens) []protocol.CodeLens {
 	r := toRange(snap.Doc, l.Span, s.encoding())
 	out := []protocol.CodeLens{{Range: r, Command: protocol.Command{Title: l.Title}}}
 	name := ix.Stage(l.Stage).Name

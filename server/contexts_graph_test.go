@@ -13,7 +13,7 @@ import (
 	"go.lsp.dev/uri"
 	"golang.org/x/tools/txtar"
 
-	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/graph"
 )
@@ -43,7 +43,7 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 			Unused:   []int{0, 1},
 		},
 	}
-	summarize := func(g analysis.Graph) summary {
+	summarize := func(g features.Graph) summary {
 		var s summary
 		for _, c := range g.Contexts {
 			s.Contexts = append(s.Contexts, strings.Join([]string{c.ID, c.Kind, c.Label, c.Source}, " "))
@@ -85,7 +85,7 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 			c.openAs(u, "dockerfile", text)
 			c.diagnostics(u, 1)
 
-			var sg analysis.Graph
+			var sg features.Graph
 			if err := c.call("stagehand/stageGraph", map[string]any{"textDocument": map[string]string{"uri": u}}, &sg); err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 			if code := graph.Main([]string{"--format", "json", "--root", root, path}, &out, &errb); code != 0 {
 				t.Fatalf("graph: exit %d: %s", code, errb.String())
 			}
-			var g analysis.Graph
+			var g features.Graph
 			if err := json.Unmarshal(out.Bytes(), &g); err != nil {
 				t.Fatal(err)
 			}

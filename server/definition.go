@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -34,7 +35,7 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	}
 	locs, ok := s.contextDefinition(p)
 	if !ok {
-		locs = p.locations(p.ix.Definitions(p.off))
+		locs = p.locations(features.Definitions(p.ix, p.off))
 	}
 	return definitionResult(locs), nil
 }

@@ -5,6 +5,8 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -21,7 +23,7 @@ func (s *Server) DocumentLink(ctx context.Context, params *protocol.DocumentLink
 		return nil, err
 	}
 	enc := s.encoding()
-	links := ix.Links()
+	links := features.Links(ix)
 	out := make([]protocol.DocumentLink, 0, len(links))
 	for _, l := range links {
 		target := uri.URI(l.Target)

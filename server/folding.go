@@ -5,7 +5,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -22,14 +22,14 @@ func (s *Server) FoldingRanges(ctx context.Context, params *protocol.FoldingRang
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	folds := ix.Folds()
+	folds := features.Folds(ix)
 	if limit := s.options().foldingLimit; limit > 0 && len(folds) > limit {
 		folds = folds[:limit]
 	}
 	out := make([]protocol.FoldingRange, len(folds))
 	for i, f := range folds {
 		out[i] = protocol.FoldingRange{StartLine: uint32(f.StartLine), EndLine: uint32(f.EndLine), Kind: protocol.FoldingRangeKindRegion}
-		if f.Kind == analysis.FoldComment {
+		if f.Kind == features.FoldComment {
 			out[i].Kind = protocol.FoldingRangeKindComment
 		}
 	}

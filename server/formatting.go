@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -20,32 +21,32 @@ func init() {
 
 // Formatting answers textDocument/formatting with minimal edits.
 func (s *Server) Formatting(ctx context.Context, params *protocol.DocumentFormattingParams) ([]protocol.TextEdit, error) {
-	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
-		return analysis.Format(ix, opts)
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts features.FormatOptions) []analysis.Edit {
+		return features.Format(ix, opts)
 	})
 }
 
 // RangeFormatting answers textDocument/rangeFormatting: the edits for the
 // instructions the range touches.
 func (s *Server) RangeFormatting(ctx context.Context, params *protocol.DocumentRangeFormattingParams) ([]protocol.TextEdit, error) {
-	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts features.FormatOptions) []analysis.Edit {
 		sp, _ := fromRange(ix.Doc, params.Range, s.encoding())
-		return analysis.FormatRange(ix, sp, opts)
+		return features.FormatRange(ix, sp, opts)
 	})
 }
 
 // OnTypeFormatting answers textDocument/onTypeFormatting after a newline.
 func (s *Server) OnTypeFormatting(ctx context.Context, params *protocol.DocumentOnTypeFormattingParams) ([]protocol.TextEdit, error) {
-	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts analysis.FormatOptions) []analysis.Edit {
+	return s.format(ctx, params.TextDocument.URI, params.Options, func(ix *analysis.Index, opts features.FormatOptions) []analysis.Edit {
 		off, _ := fromPosition(ix.Doc, params.Position, s.encoding())
-		return analysis.FormatOnType(ix, off, opts)
+		return features.FormatOnType(ix, off, opts)
 	})
 }
 
 // format runs a formatter on the document's index and converts its edits.
 // The indentation width is the "format.indent" setting, else the file's
 // own, else the editor's tab size.
-func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOptions, run func(*analysis.Index, analysis.FormatOptions) []analysis.Edit) ([]protocol.TextEdit, error) {
+func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOptions, run func(*analysis.Index, features.FormatOptions) []analysis.Edit) ([]protocol.TextEdit, error) {
 	snap, err := s.snapshot(ctx, u)
 	if err != nil {
 		return nil, err
@@ -55,6 +56,6 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 		return nil, nil
 	}
 	c := s.settings().Format
-	opts := analysis.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
+	opts := features.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
 	return toTextEdits(snap.Doc, run(ix, opts), s.encoding()), nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -20,7 +22,7 @@ func (s *Server) DocumentHighlight(ctx context.Context, params *protocol.Documen
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	occ, err := p.ix.References(ctx, p.off, true)
+	occ, err := features.Highlight(ctx, p.ix, p.off)
 	if err != nil || len(occ) == 0 {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -20,10 +22,7 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	h, ok := p.ix.ContextHover(p.off, s.namedContexts(p.snap.URI))
-	if !ok {
-		h, ok = p.ix.Hover(p.off)
-	}
+	h, ok := features.Hover(p.ix, p.off, s.namedContexts(p.snap.URI))
 	if !ok {
 		return nil, nil
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"sort"
 
-	"github.com/stagehand-ls/stagehand/analysis"
 	"go.lsp.dev/protocol"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -25,7 +27,7 @@ func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 	}
 	sp, _ := fromRange(snap.Doc, params.Range, s.encoding())
 	out := []protocol.InlayHint{}
-	for _, h := range ix.InlayHints(sp) {
+	for _, h := range features.InlayHints(ix, sp) {
 		out = append(out, s.toInlayHint(snap, h.Off, h.Label, h.Tooltip))
 	}
 	if err := ctx.Err(); err != nil {

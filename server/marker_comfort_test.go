@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 // The editing-comfort markers register themselves here, so this file adds
@@ -81,7 +82,7 @@ func formatMarker(m *marker) {
 		m.errorf("the formatted file does not parse: %v", err)
 	}
 	if mode == "" && got != doc.Text() {
-		again := analysis.Format(analysis.Parse(analysis.NewDocument(got)), analysis.FormatOptions{NewIndent: 4})
+		again := features.Format(analysis.Parse(analysis.NewDocument(got)), features.FormatOptions{NewIndent: 4})
 		if len(again) != 0 {
 			m.errorf("formatting is not idempotent: a second pass has %d edits", len(again))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 
 	"go.lsp.dev/protocol"
 )
@@ -24,7 +25,7 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if locs, ok := s.contextReferences(p, params.Context.IncludeDeclaration); ok {
 		return locs, nil
 	}
-	occ, err := p.ix.References(ctx, p.off, params.Context.IncludeDeclaration)
+	occ, err := features.References(ctx, p.ix, p.off, params.Context.IncludeDeclaration)
 	if err != nil {
 		return nil, err // cancelled: send nothing
 	}

@@ -6,6 +6,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -25,7 +27,7 @@ func (s *Server) PrepareRename(ctx context.Context, params *protocol.PrepareRena
 	if err := s.contextRename(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
-	sp, name, err := p.ix.PrepareRename(p.off)
+	sp, name, err := features.PrepareRename(p.ix, p.off)
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
@@ -46,7 +48,7 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if err := s.contextRename(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
-	edits, err := p.ix.RenameContext(ctx, p.off, params.NewName)
+	edits, err := features.Rename(ctx, p.ix, p.off, params.NewName)
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr // cancelled: answered RequestCancelled
 	}

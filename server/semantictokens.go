@@ -6,27 +6,28 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
-// tokenLegend maps each analysis.TokenType to the protocol's token type;
+// tokenLegend maps each features.TokenType to the protocol's token type;
 // heredoc bodies are strings to themes.
-var tokenLegend = map[analysis.TokenType]protocol.SemanticTokenTypes{
-	analysis.TokKeyword:  protocol.SemanticTokenTypesKeyword,
-	analysis.TokStage:    protocol.SemanticTokenTypesClass,
-	analysis.TokFlag:     protocol.SemanticTokenTypesParameter,
-	analysis.TokVariable: protocol.SemanticTokenTypesVariable,
-	analysis.TokString:   protocol.SemanticTokenTypesString,
-	analysis.TokComment:  protocol.SemanticTokenTypesComment,
-	analysis.TokHeredoc:  protocol.SemanticTokenTypesString,
+var tokenLegend = map[features.TokenType]protocol.SemanticTokenTypes{
+	features.TokKeyword:  protocol.SemanticTokenTypesKeyword,
+	features.TokStage:    protocol.SemanticTokenTypesClass,
+	features.TokFlag:     protocol.SemanticTokenTypesParameter,
+	features.TokVariable: protocol.SemanticTokenTypesVariable,
+	features.TokString:   protocol.SemanticTokenTypesString,
+	features.TokComment:  protocol.SemanticTokenTypesComment,
+	features.TokHeredoc:  protocol.SemanticTokenTypesString,
 }
 
 // legendTypes is the legend's list of types, and tokenIndex the place of
-// each analysis.TokenType in it.
+// each features.TokenType in it.
 var legendTypes, tokenIndex = func() ([]string, []uint32) {
 	var types []string
-	index := make([]uint32, len(analysis.TokenTypes()))
+	index := make([]uint32, len(features.TokenTypes()))
 	seen := map[protocol.SemanticTokenTypes]uint32{}
-	for _, t := range analysis.TokenTypes() {
+	for _, t := range features.TokenTypes() {
 		name := tokenLegend[t]
 		k, ok := seen[name]
 		if !ok {
@@ -42,7 +43,7 @@ var legendTypes, tokenIndex = func() ([]string, []uint32) {
 func init() {
 	advertise(func(s *Server, caps *protocol.ServerCapabilities) {
 		caps.SemanticTokensProvider = &protocol.SemanticTokensOptions{
-			Legend: protocol.SemanticTokensLegend{TokenTypes: legendTypes, TokenModifiers: analysis.TokenModNames()},
+			Legend: protocol.SemanticTokensLegend{TokenTypes: legendTypes, TokenModifiers: features.TokenModNames()},
 			Range:  protocol.Boolean(true),
 			Full:   protocol.Boolean(true),
 		}
@@ -91,9 +92,9 @@ func noTokens(err error) (*protocol.SemanticTokens, error) {
 // start relative to the previous token. It returns ctx's error when ctx
 // is cancelled.
 func encodeTokens(ctx context.Context, ix *analysis.Index, span analysis.Span, enc analysis.Encoding) (*protocol.SemanticTokens, error) {
-	data := make([]uint32, 0, 5*ix.SemanticTokenHint(span))
+	data := make([]uint32, 0, 5*features.SemanticTokenHint(ix, span))
 	line, col := 0, 0
-	err := ix.EachSemanticToken(ctx, span, enc, func(t analysis.SemToken) {
+	err := features.EachSemanticToken(ctx, ix, span, enc, func(t features.SemToken) {
 		if t.Line != line {
 			col = 0
 		}

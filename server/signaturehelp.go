@@ -6,6 +6,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -25,7 +26,7 @@ func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHe
 		return nil, err
 	}
 	off, _ := fromPosition(snap.Doc, params.Position, s.encoding())
-	sig, ok := ix.SignatureHelp(off)
+	sig, ok := features.SignatureHelp(ix, off)
 	if !ok {
 		return nil, nil
 	}
@@ -34,7 +35,7 @@ func (s *Server) SignatureHelp(ctx context.Context, params *protocol.SignatureHe
 
 // toSignatureHelp converts sig, with its parameters' labels counted in
 // UTF-16 as the protocol counts them.
-func toSignatureHelp(sig analysis.Signature) *protocol.SignatureHelp {
+func toSignatureHelp(sig features.Signature) *protocol.SignatureHelp {
 	info := protocol.SignatureInformation{
 		Label:         sig.Label,
 		Documentation: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: sig.Doc + "\n\n[Reference](" + sig.URL + ")"},

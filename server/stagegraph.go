@@ -8,7 +8,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 // stageGraphParams are the parameters of stagehand/stageGraph.
@@ -22,15 +22,15 @@ type stageGraphParams struct {
 // stageGraphStage adds to a stage the range of its FROM line, for editors
 // that jump to it.
 type stageGraphStage struct {
-	analysis.GraphStage
+	features.GraphStage
 	Range protocol.Range `json:"range"`
 }
 
 type stageGraphResult struct {
 	Stages   []stageGraphStage       `json:"stages"`
-	Edges    []analysis.GraphEdge    `json:"edges"`
-	Patterns []analysis.GraphPattern `json:"patterns,omitempty"`
-	Contexts []analysis.GraphContext `json:"contexts,omitempty"`
+	Edges    []features.GraphEdge    `json:"edges"`
+	Patterns []features.GraphPattern `json:"patterns,omitempty"`
+	Contexts []features.GraphContext `json:"contexts,omitempty"`
 	Mermaid  string                  `json:"mermaid"`
 }
 
@@ -59,7 +59,7 @@ func (s *Server) stageGraph(ctx context.Context, raw protocol.LSPAny) (any, erro
 	}
 	// The stages the project builds count as targets, as for UnusedStage.
 	targets := append(append([]string(nil), p.Targets...), s.documentRules(snap).Targets...)
-	g, err := ix.GraphIn(ctx, targets, s.namedContexts(snap.URI))
+	g, err := features.StageGraph(ctx, ix, targets, s.namedContexts(snap.URI))
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 	"github.com/stagehand-ls/stagehand/internal/atomicfile"
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
@@ -44,7 +45,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stagehand fmt: %v\n", err)
 		code = ExitUsage
 	}
-	opts := analysis.FormatOptions{Indent: *indent, Shell: *shell}
+	opts := features.FormatOptions{Indent: *indent, Shell: *shell}
 	for _, path := range files {
 		data, err := confined.ReadPath(path, confined.Limit)
 		if err != nil {
@@ -59,7 +60,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			code = ExitUsage
 			continue
 		}
-		formatted, err := analysis.ApplyEdits(text, analysis.Format(ix, opts))
+		formatted, err := analysis.ApplyEdits(text, features.Format(ix, opts))
 		if err != nil {
 			fmt.Fprintf(stderr, "stagehand fmt: %s: not formatted: %v\n", path, err)
 			code = ExitUsage

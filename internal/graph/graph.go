@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
@@ -68,7 +69,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		contexts = proj.NamedContexts(path)
 		targets = append(targets, proj.Targets(path)...)
 	}
-	g, _ := ix.GraphIn(context.Background(), targets, contexts) // never cancelled
+	g, _ := features.StageGraph(context.Background(), ix, targets, contexts) // never cancelled
 	switch *format {
 	case "mermaid":
 		m, _ := g.Mermaid(context.Background())

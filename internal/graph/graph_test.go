@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func write(t *testing.T, text string) string {
@@ -25,7 +25,7 @@ func TestGraphCommand(t *testing.T) {
 	if code := Main([]string{"--format", "json", "--target", "test", path}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	var g analysis.Graph
+	var g features.Graph
 	if err := json.Unmarshal(out.Bytes(), &g); err != nil {
 		t.Fatal(err)
 	}

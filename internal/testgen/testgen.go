@@ -3,9 +3,11 @@ package testgen
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,6 +101,43 @@ func Corpus(tb testing.TB) map[string]string {
 		files[e.Name()] = string(b)
 	}
 	return files
+}
+
+// Sample returns the corpus, or under the race detector one file in ten
+// (the corpus tests run nothing concurrently for the detector to check).
+func Sample(tb testing.TB) map[string]string {
+	tb.Helper()
+	corpus := Corpus(tb)
+	if !Race {
+		return corpus
+	}
+	names := slices.Sorted(maps.Keys(corpus))
+	out := map[string]string{}
+	for i := 0; i < len(names); i += 10 {
+		out[names[i]] = corpus[names[i]]
+	}
+	return out
+}
+
+// ArgPattern derives from text, a Dockerfile ending in a newline whose
+// first FROM is at offset at, one whose stage pick (a stage's name) is
+// also named through global ARGs: FROM ${PICK}, and FROM ${ARCHPICK},
+// which depends on the platform and names a stage only on arm64.
+func ArgPattern(text string, at int, pick string) string {
+	return text[:at] + "ARG PICK=" + pick + "\nARG ARCHPICK=" + pick + "-${TARGETARCH}\n" + text[at:] +
+		"FROM alpine AS " + pick + "-arm64\nFROM ${PICK} AS zz-picked\nFROM ${ARCHPICK}\nCOPY --from=zz-picked / /\n"
+}
+
+// Trues returns the indexes of the true elements of b, as a set of
+// stages reads in a test's message.
+func Trues(b []bool) []int {
+	var out []int
+	for i, ok := range b {
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // Patch applies diff with patch(1) -p1 in dir and returns the text of

@@ -1,6 +1,10 @@
-package analysis
+package features
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
 
 // Signature describes the instruction being typed: a label listing its
 // flags and arguments, and which of them the cursor is on.
@@ -21,21 +25,21 @@ type SigParam struct {
 
 // SignatureHelp returns the signature of the instruction at off and the
 // flag or argument the cursor is on.
-func (ix *Index) SignatureHelp(off int) (Signature, bool) {
+func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 	n, ok := ix.NodeAt(off)
 	if !ok {
 		return Signature{}, false
 	}
 	for _, h := range n.Heredocs {
-		if body := n.Abs(Span{h.Body.Start, h.Terminator.End}); off > body.Start && off <= body.End {
+		if body := n.Abs(analysis.Span{Start: h.Body.Start, End: h.Terminator.End}); off > body.Start && off <= body.End {
 			return Signature{}, false
 		}
 	}
-	info := LookupInstruction(n.Cmd)
-	if info == nil || len(info.args) == 0 {
+	info := analysis.LookupInstruction(n.Cmd)
+	if info == nil || len(info.Args) == 0 {
 		return Signature{}, false
 	}
-	args := info.args
+	args := info.Args
 	sig := Signature{Doc: info.Doc, URL: info.URL, Active: -1}
 	var b strings.Builder
 	b.WriteString(info.Name)
@@ -52,7 +56,7 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 			label += "=" + f.Placeholder
 		}
 		doc := f.Doc
-		if note := SinceNote(n.Cmd, f.Name); note != "" {
+		if note := analysis.SinceNote(n.Cmd, f.Name); note != "" {
 			doc += " " + note
 		}
 		add(label+"]", doc)
@@ -98,7 +102,7 @@ func (ix *Index) SignatureHelp(off int) (Signature, bool) {
 
 // flagParam returns the parameter index of the flag called name, or of the
 // only flag name starts, or -1.
-func flagParam(flags []FlagInfo, name string) int {
+func flagParam(flags []analysis.FlagInfo, name string) int {
 	match := -1
 	for i, f := range flags {
 		switch {

@@ -1,4 +1,4 @@
-package analysis
+package features
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
@@ -24,10 +25,10 @@ func TestInlayHints(t *testing.T) {
 		"RUN --mount=type=bind,from=2,target=/x true",
 		"COPY --from=9 /a /b",
 	}, "\n")
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	var got []string
-	for _, h := range ix.InlayHints(Span{0, len(text)}) {
-		p := ix.Doc.Position(h.Off, UTF8)
+	for _, h := range InlayHints(ix, analysis.Span{Start: 0, End: len(text)}) {
+		p := ix.Doc.Position(h.Off, analysis.UTF8)
 		got = append(got, fmt.Sprintf("%d:%d %s", p.Line+1, p.Col+1, h.Label))
 	}
 	want := []string{
@@ -44,22 +45,22 @@ func TestInlayHints(t *testing.T) {
 		t.Errorf("hints (-want +got):\n%s", diff)
 	}
 	// Only the requested range.
-	line := Span{ix.Doc.LineStart(7), ix.Doc.LineEnd(7)}
-	if hs := ix.InlayHints(line); len(hs) != 1 || hs[0].Label != "alpine:3.20" {
+	line := analysis.Span{Start: ix.Doc.LineStart(7), End: ix.Doc.LineEnd(7)}
+	if hs := InlayHints(ix, line); len(hs) != 1 || hs[0].Label != "alpine:3.20" {
 		t.Errorf("hints on line 8: %v", hs)
 	}
 }
 
 func BenchmarkInlayHints(b *testing.B) {
 	text := testgen.Large(1000)
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	ix.Refs()
 	mid := ix.Doc.LineCount() / 2
-	visible := Span{ix.Doc.LineStart(mid), ix.Doc.LineStart(mid + 60)}
-	if len(ix.InlayHints(visible)) == 0 {
+	visible := analysis.Span{Start: ix.Doc.LineStart(mid), End: ix.Doc.LineStart(mid + 60)}
+	if len(InlayHints(ix, visible)) == 0 {
 		b.Fatal("no hints in the visible range")
 	}
 	for b.Loop() {
-		ix.InlayHints(visible)
+		InlayHints(ix, visible)
 	}
 }

@@ -74,7 +74,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 		}
 	}
 	var out []Occurrence
-	err := ix.eachContext(ctx, func(n Node) {
+	err := ix.Each(ctx, func(n Node) {
 		if stage+1 < len(ix.stages) && ix.stages[stage+1].first == n.Index {
 			endStage()
 			stage++
@@ -124,15 +124,15 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 }
 
 // each calls f with every instruction in order.
-func (ix *Index) each(f func(Node)) { _ = ix.eachContext(context.Background(), f) }
+func (ix *Index) each(f func(Node)) { _ = ix.Each(context.Background(), f) }
 
-// eachContext calls f with every instruction in order, and stops with
-// ctx's error when ctx is cancelled.
-func (ix *Index) eachContext(ctx context.Context, f func(Node)) error {
+// Each calls f with every instruction in order, and stops with ctx's
+// error when ctx is cancelled.
+func (ix *Index) Each(ctx context.Context, f func(Node)) error {
 	i := 0
 	for k, b := range ix.blocks {
 		for j, in := range b.insts {
-			if err := cancelled(ctx, i); err != nil {
+			if err := Cancelled(ctx, i); err != nil {
 				return err
 			}
 			i++
@@ -140,25 +140,4 @@ func (ix *Index) eachContext(ctx context.Context, f func(Node)) error {
 		}
 	}
 	return nil
-}
-
-// References returns the occurrences of the name at off, without the
-// declarations unless includeDecl is set. It stops early with ctx's error
-// when ctx is cancelled.
-func (ix *Index) References(ctx context.Context, off int, includeDecl bool) ([]Occurrence, error) {
-	t, ok := ix.ReferentAt(off)
-	if !ok {
-		return nil, nil
-	}
-	occ, err := ix.Occurrences(ctx, t)
-	if err != nil || includeDecl {
-		return occ, err
-	}
-	out := occ[:0:0]
-	for _, o := range occ {
-		if !o.Decl {
-			out = append(out, o)
-		}
-	}
-	return out, nil
 }

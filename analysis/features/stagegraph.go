@@ -1,4 +1,4 @@
-package analysis
+package features
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // Graph is the stage graph of a Dockerfile: which stage builds on or copies
@@ -81,36 +83,36 @@ type GraphPattern struct {
 // document order; references built from variables give one edge to their
 // pattern (when the pattern can name a stage). It stops early with ctx's
 // error when ctx is cancelled.
-func (ix *Index) Edges(ctx context.Context) ([]GraphEdge, error) {
-	edges, _, err := ix.edgesIn(ctx, nil)
+func Edges(ctx context.Context, ix *analysis.Index) ([]GraphEdge, error) {
+	edges, _, err := edgesIn(ctx, ix, nil)
 	return edges, err
 }
 
 // edgesIn is Edges for a build given the named contexts: a reference that
 // resolves to one is an edge from its context node, listed in contexts in
 // the order first used.
-func (ix *Index) edgesIn(ctx context.Context, named []NamedContext) ([]GraphEdge, []GraphContext, error) {
+func edgesIn(ctx context.Context, ix *analysis.Index, named []analysis.NamedContext) ([]GraphEdge, []GraphContext, error) {
 	var out []GraphEdge
 	var nodes []GraphContext
 	ids := map[string]string{}
 	seen := map[GraphEdge]bool{}
 	m := ix.Model()
 	for k, r := range m.Refs() {
-		if err := cancelled(ctx, k); err != nil {
+		if err := analysis.Cancelled(ctx, k); err != nil {
 			return nil, nil, err
 		}
 		if r.Stage < 0 || (r.Pattern >= 0 && len(m.Candidates(r)) == 0) {
 			continue // a pattern that can name no earlier stage is an image
 		}
 		e := GraphEdge{From: r.Target, To: r.Stage, Kind: r.Kind.String(), Onbuild: r.Onbuild}
-		res, c := r.Resolution, NamedContext{}
+		res, c := r.Resolution, analysis.NamedContext{}
 		if r.Pattern < 0 && len(named) > 0 {
 			res, c = m.ResolveIn(r, named)
 		}
 		switch {
 		case r.Pattern >= 0:
 			e.From, e.Variable, e.Pattern = -1, true, patternID(r.Pattern)
-		case res == ResolvesContext:
+		case res == analysis.ResolvesContext:
 			id, ok := ids[c.Name]
 			if !ok {
 				id = "c" + strconv.Itoa(len(nodes))
@@ -118,7 +120,7 @@ func (ix *Index) edgesIn(ctx context.Context, named []NamedContext) ([]GraphEdge
 				nodes = append(nodes, contextNode(id, c))
 			}
 			e.From, e.Context = -1, id
-		case res != ResolvesStage:
+		case res != analysis.ResolvesStage:
 			continue
 		}
 		if !seen[e] {
@@ -129,39 +131,19 @@ func (ix *Index) edgesIn(ctx context.Context, named []NamedContext) ([]GraphEdge
 	return out, nodes, nil
 }
 
-func contextNode(id string, c NamedContext) GraphContext {
+func contextNode(id string, c analysis.NamedContext) GraphContext {
 	return GraphContext{ID: id, Kind: "context", Name: c.Name, Value: c.Value, Label: c.Name + " = " + c.Value, Source: c.Source}
 }
 
 func patternID(p int) string { return "p" + strconv.Itoa(p) }
 
-// BuildTargets returns the stages built by a build of the named targets
-// (case-insensitively, as `--target` picks them) and the last stage, which
-// a plain build produces.
-func (ix *Index) BuildTargets(names []string) []int {
-	var out []int
-	if n := len(ix.stages); n > 0 {
-		out = append(out, n-1)
-	}
-	for _, name := range names {
-		if s := ix.StageByName(name); s >= 0 {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// Graph returns the stage graph with the given build targets (besides the
-// last stage). It stops early with ctx's error when ctx is cancelled.
-func (ix *Index) Graph(ctx context.Context, buildTargets []string) (Graph, error) {
-	return ix.GraphIn(ctx, buildTargets, nil)
-}
-
-// GraphIn is Graph for a build given the named contexts the workspace
-// gives the Dockerfile: references resolving to a context come from a
-// context node, a stage a context replaces says so (Replaced) and, like
-// what only it uses, is not built (Unused), as UnusedStage reports.
-func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []NamedContext) (Graph, error) {
+// StageGraph returns the stage graph of a build of the given targets
+// (besides the last stage) given the named contexts the workspace gives
+// the Dockerfile (nil for none): references resolving to a context come
+// from a context node, a stage a context replaces says so (Replaced) and, like
+// what only it uses, is not built (Unused), as UnusedStage reports. It stops early with
+// ctx's error when ctx is cancelled.
+func StageGraph(ctx context.Context, ix *analysis.Index, buildTargets []string, named []analysis.NamedContext) (Graph, error) {
 	m := ix.Model()
 	targets := ix.BuildTargets(buildTargets)
 	reached := m.ReachableIn(targets, named)
@@ -169,19 +151,19 @@ func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []Nam
 	for _, t := range targets {
 		isTarget[t] = true
 	}
-	edges, nodes, err := ix.edgesIn(ctx, named)
+	edges, nodes, err := edgesIn(ctx, ix, named)
 	if err != nil {
 		return Graph{}, err
 	}
-	g := Graph{Stages: make([]GraphStage, 0, len(ix.stages)), Edges: edges, Contexts: nodes}
-	for s := range ix.stages {
-		if err := cancelled(ctx, s); err != nil {
+	g := Graph{Stages: make([]GraphStage, 0, ix.StageCount()), Edges: edges, Contexts: nodes}
+	for s := range ix.StageCount() {
+		if err := analysis.Cancelled(ctx, s); err != nil {
 			return Graph{}, err
 		}
 		st := ix.Stage(s)
 		g.Stages = append(g.Stages, GraphStage{
 			Index: s, Name: st.Name, Label: ix.StageLabel(s), Base: st.Base, Description: ix.StageDescription(s), Offset: st.Span.Start,
-			Target: isTarget[s], Final: s == len(ix.stages)-1, Unused: !reached[s],
+			Target: isTarget[s], Final: s == ix.StageCount()-1, Unused: !reached[s],
 		})
 		if c, ok := m.ReplacedBy(s, named); ok {
 			id, seen := "", false
@@ -200,12 +182,12 @@ func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []Nam
 	if g.Edges == nil {
 		g.Edges = []GraphEdge{}
 	}
-	defaults := make([]int, len(m.patterns))
-	last := make([]int, len(m.patterns)) // the last stage holding the pattern
+	defaults := make([]int, len(m.Patterns()))
+	last := make([]int, len(m.Patterns())) // the last stage holding the pattern
 	for i := range defaults {
 		defaults[i], last[i] = -1, -1
 	}
-	for _, r := range m.refs {
+	for _, r := range m.Refs() {
 		if r.Pattern >= 0 && defaults[r.Pattern] < 0 {
 			defaults[r.Pattern] = r.Target
 		}
@@ -213,7 +195,7 @@ func (ix *Index) GraphIn(ctx context.Context, buildTargets []string, named []Nam
 			last[r.Pattern] = max(last[r.Pattern], r.Stage)
 		}
 	}
-	for p, pat := range m.patterns {
+	for p, pat := range m.Patterns() {
 		// A reference names only stages before its own (BuildKit looks a
 		// name up before it registers the stage's own).
 		stages := slices.DeleteFunc(slices.Clone(pat.Stages), func(s int) bool { return s >= last[p] })
@@ -232,7 +214,7 @@ func (g Graph) Mermaid(ctx context.Context) (string, error) {
 	var b strings.Builder
 	b.WriteString("flowchart TD\n")
 	for i, s := range g.Stages {
-		if err := cancelled(ctx, i); err != nil {
+		if err := analysis.Cancelled(ctx, i); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(&b, "  s%d[\"%s<br/><small>%s</small>\"]\n", s.Index, mermaidText(s.Label), mermaidText(s.Base))
@@ -248,14 +230,14 @@ func (g Graph) Mermaid(ctx context.Context) (string, error) {
 	for _, p := range g.Patterns {
 		fmt.Fprintf(&b, "  %s{{\"%s\"}}\n", p.ID, mermaidText(p.Value))
 		for i, s := range p.Stages {
-			if err := cancelled(ctx, i); err != nil {
+			if err := analysis.Cancelled(ctx, i); err != nil {
 				return "", err
 			}
 			fmt.Fprintf(&b, "  s%d -.-> %s\n", s, p.ID)
 		}
 	}
 	for i, e := range g.Edges {
-		if err := cancelled(ctx, i); err != nil {
+		if err := analysis.Cancelled(ctx, i); err != nil {
 			return "", err
 		}
 		if e.Pattern != "" {

@@ -1,10 +1,11 @@
-package analysis
+package features
 
 import (
 	"context"
 	"errors"
 	"testing"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
@@ -28,18 +29,18 @@ func (c *lookCounter) Err() error {
 // look several times along the way, stop with context.Canceled, and (for
 // the semantic tokens, whose progress shows) stop well before the end.
 func TestLongLoopsStopWhenCancelled(t *testing.T) {
-	ix := Parse(NewDocument(testgen.Large(1000)))
+	ix := analysis.Parse(analysis.NewDocument(testgen.Large(1000)))
 	all := 0
-	if err := ix.EachSemanticToken(context.Background(), Span{0, ix.Doc.Len()}, UTF16, func(SemToken) { all++ }); err != nil {
+	if err := EachSemanticToken(context.Background(), ix, analysis.Span{Start: 0, End: ix.Doc.Len()}, analysis.UTF16, func(SemToken) { all++ }); err != nil {
 		t.Fatal(err)
 	}
-	g, err := ix.Graph(context.Background(), nil)
+	g, err := StageGraph(context.Background(), ix, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// VERSION, declared globally and brought into every stage.
 	version := len("# syntax=docker/dockerfile:1\nARG BASE=alpine:3.20\nARG ")
-	if occ, err := ix.References(context.Background(), version, true); err != nil || len(occ) < 1000 {
+	if occ, err := References(context.Background(), ix, version, true); err != nil || len(occ) < 1000 {
 		t.Fatalf("references of VERSION: %d, %v", len(occ), err)
 	}
 	for _, tc := range []struct {
@@ -48,15 +49,15 @@ func TestLongLoopsStopWhenCancelled(t *testing.T) {
 	}{
 		{"semantic tokens", func(ctx context.Context) error {
 			n := 0
-			err := ix.EachSemanticToken(ctx, Span{0, ix.Doc.Len()}, UTF16, func(SemToken) { n++ })
+			err := EachSemanticToken(ctx, ix, analysis.Span{Start: 0, End: ix.Doc.Len()}, analysis.UTF16, func(SemToken) { n++ })
 			if n > all/2 {
 				t.Errorf("semantic tokens: %d of %d emitted after the cancel", n, all)
 			}
 			return err
 		}},
-		{"graph", func(ctx context.Context) error { _, err := ix.Graph(ctx, nil); return err }},
+		{"graph", func(ctx context.Context) error { _, err := StageGraph(ctx, ix, nil, nil); return err }},
 		{"mermaid", func(ctx context.Context) error { _, err := g.Mermaid(ctx); return err }},
-		{"references", func(ctx context.Context) error { _, err := ix.References(ctx, version, true); return err }},
+		{"references", func(ctx context.Context) error { _, err := References(ctx, ix, version, true); return err }},
 	} {
 		ctx := &lookCounter{Context: context.Background(), at: 3}
 		if err := tc.run(ctx); !errors.Is(err, context.Canceled) || ctx.looks != 3 {

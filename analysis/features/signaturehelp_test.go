@@ -1,8 +1,10 @@
-package analysis
+package features
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 func TestSignatureHelp(t *testing.T) {
@@ -28,8 +30,8 @@ func TestSignatureHelp(t *testing.T) {
 	} {
 		off := strings.IndexByte(tc.text, '|')
 		text := tc.text[:off] + tc.text[off+1:]
-		ix := Parse(NewDocument(text))
-		sig, ok := ix.SignatureHelp(off)
+		ix := analysis.Parse(analysis.NewDocument(text))
+		sig, ok := SignatureHelp(ix, off)
 		if !ok {
 			t.Errorf("%q: no signature", tc.text)
 			continue
@@ -43,12 +45,12 @@ func TestSignatureHelp(t *testing.T) {
 			t.Errorf("%q: active %q, want %q (label %q)", tc.text, got, tc.active, sig.Label)
 		}
 	}
-	ix := Parse(NewDocument("RUN <<EOF\necho\nEOF\n"))
-	if _, ok := ix.SignatureHelp(len("RUN <<EOF\nec")); ok {
+	ix := analysis.Parse(analysis.NewDocument("RUN <<EOF\necho\nEOF\n"))
+	if _, ok := SignatureHelp(ix, len("RUN <<EOF\nec")); ok {
 		t.Errorf("signature inside a heredoc body")
 	}
-	ix = Parse(NewDocument("FOO bar\n"))
-	if _, ok := ix.SignatureHelp(5); ok {
+	ix = analysis.Parse(analysis.NewDocument("FOO bar\n"))
+	if _, ok := SignatureHelp(ix, 5); ok {
 		t.Errorf("signature for an unknown instruction")
 	}
 }

@@ -1,4 +1,4 @@
-package analysis
+package features
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 func TestImagePage(t *testing.T) {
@@ -35,9 +37,9 @@ func TestImagePage(t *testing.T) {
 
 func TestLinks(t *testing.T) {
 	text := "ARG V=1\nFROM golang:${V} AS build\nFROM golang:1.23 AS b2\nFROM build\nFROM scratch\nFROM b2 AS final\nFROM quay.io/a/b\n"
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	var got []string
-	for _, l := range ix.Links() {
+	for _, l := range Links(ix) {
 		got = append(got, fmt.Sprintf("%q %s", ix.Doc.Slice(l.Span), l.Target))
 	}
 	want := []string{`"golang:1.23" https://hub.docker.com/_/golang`, `"quay.io/a/b" https://quay.io/repository/a/b`}

@@ -1,14 +1,16 @@
-package analysis
+package features
 
 import (
 	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 func TestGraph(t *testing.T) {
-	ix := Parse(NewDocument(`ARG ENV=prod
+	ix := analysis.Parse(analysis.NewDocument(`ARG ENV=prod
 FROM golang AS build
 FROM build AS test
 FROM alpine AS runtime-dev
@@ -18,7 +20,7 @@ FROM runtime-${ENV} AS final
 COPY --from=build /app /app
 RUN --mount=from=test,target=/t true
 `))
-	g, _ := ix.Graph(context.Background(), []string{"DOCS"})
+	g, _ := StageGraph(context.Background(), ix, []string{"DOCS"}, nil)
 	var unused, targets []string
 	for _, s := range g.Stages {
 		if s.Unused {
@@ -49,7 +51,7 @@ RUN --mount=from=test,target=/t true
 		t.Errorf("patterns (-want +got):\n%s", d)
 	}
 	// Without the docs target, docs is unused.
-	if g, _ := ix.Graph(context.Background(), nil); !g.Stages[4].Unused || g.Stages[0].Unused {
+	if g, _ := StageGraph(context.Background(), ix, nil, nil); !g.Stages[4].Unused || g.Stages[0].Unused {
 		t.Errorf("without targets: %+v", g.Stages)
 	}
 	if m, _ := g.Mermaid(context.Background()); !cmp.Equal(m[:15], "flowchart TD\n  ") {

@@ -1,9 +1,9 @@
-package analysis
+package features
 
 import (
 	"context"
 	"fmt"
-	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,8 +11,11 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
+
+const navDockerfile = testgen.NavDockerfile
 
 // at returns the offset of the nth (from 0) occurrence of needle in text.
 func at(t testing.TB, text, needle string, nth int) int {
@@ -29,9 +32,9 @@ func at(t testing.TB, text, needle string, nth int) int {
 }
 
 func TestDefinitionAndReferences(t *testing.T) {
-	ix := Parse(NewDocument(navDockerfile))
+	ix := analysis.Parse(analysis.NewDocument(navDockerfile))
 	text := navDockerfile
-	texts := func(occ []Occurrence) []string {
+	texts := func(occ []analysis.Occurrence) []string {
 		var out []string
 		for _, o := range occ {
 			out = append(out, text[o.Span.Start:o.Span.End])
@@ -41,7 +44,7 @@ func TestDefinitionAndReferences(t *testing.T) {
 	// Every reference to the Build stage lands on its name.
 	for _, needle := range []string{"FROM build", "--from=BUILD", "--from=0"} {
 		off := at(t, text, needle, 0) + strings.IndexAny(needle, " =") + 1
-		def, ok := ix.Definition(off)
+		def, ok := Definition(ix, off)
 		if !ok || text[def.Start:def.End] != "Build" {
 			t.Errorf("definition at %q = %q %v, want Build", needle, text[def.Start:def.End], ok)
 		}
@@ -59,22 +62,22 @@ func TestDefinitionAndReferences(t *testing.T) {
 	if d := cmp.Diff([]string{"GO", "GO", "GO", "GO"}, got); d != "" {
 		t.Errorf("references of GO (-want +got):\n%s", d)
 	}
-	if def, ok := ix.Definition(at(t, text, "$GO", 0) + 1); !ok || ix.Doc.LineOf(def.Start) != 3 {
+	if def, ok := Definition(ix, at(t, text, "$GO", 0)+1); !ok || ix.Doc.LineOf(def.Start) != 3 {
 		t.Errorf("definition of $GO in RUN = line %d, want the stage's ARG GO on line 4", ix.Doc.LineOf(def.Start)+1)
 	}
 }
 
 func TestRename(t *testing.T) {
-	ix := Parse(NewDocument(navDockerfile))
+	ix := analysis.Parse(analysis.NewDocument(navDockerfile))
 	text := navDockerfile
-	apply := func(edits []Edit) string {
+	apply := func(edits []analysis.Edit) string {
 		out := text
 		for i := len(edits) - 1; i >= 0; i-- {
 			out = out[:edits[i].Span.Start] + edits[i].Text + out[edits[i].Span.End:]
 		}
 		return out
 	}
-	edits, err := ix.Rename(at(t, text, "--from=BUILD", 0)+8, "compile")
+	edits, err := Rename(context.Background(), ix, at(t, text, "--from=BUILD", 0)+8, "compile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,17 +86,17 @@ func TestRename(t *testing.T) {
 		t.Errorf("after rename:\n%s", got)
 	}
 	for _, bad := range []string{"test", "TEST", "1abc", "scratch", "a b"} {
-		if _, err := ix.Rename(at(t, text, "Build", 0), bad); err == nil {
+		if _, err := Rename(context.Background(), ix, at(t, text, "Build", 0), bad); err == nil {
 			t.Errorf("rename to %q accepted", bad)
 		}
 	}
-	if _, err := ix.Rename(at(t, text, "Build", 0), "bUILD"); err != nil {
+	if _, err := Rename(context.Background(), ix, at(t, text, "Build", 0), "bUILD"); err != nil {
 		t.Errorf("rename to a new casing of the same name: %v", err)
 	}
-	if _, err := ix.Rename(at(t, text, "CGO_ENABLED", 0), "GO"); err == nil {
+	if _, err := Rename(context.Background(), ix, at(t, text, "CGO_ENABLED", 0), "GO"); err == nil {
 		t.Errorf("renaming CGO_ENABLED to GO, which is in scope, was accepted")
 	}
-	edits, err = ix.Rename(at(t, text, "GO", 0), "GOVERSION")
+	edits, err = Rename(context.Background(), ix, at(t, text, "GO", 0), "GOVERSION")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ func TestRename(t *testing.T) {
 func TestCorpusDefinition(t *testing.T) {
 	checked := 0
 	for name, text := range testgen.Corpus(t) {
-		ix := Parse(NewDocument(text))
+		ix := analysis.Parse(analysis.NewDocument(text))
 		var bk []*instructions.Stage
 		if res, err := parser.Parse(strings.NewReader(text)); err == nil {
 			if stages, _, err := instructions.Parse(res.AST, nil); err == nil {
@@ -117,10 +120,10 @@ func TestCorpusDefinition(t *testing.T) {
 			}
 		}
 		for _, r := range ix.Refs() {
-			if r.Resolution != ResolvesStage {
+			if r.Resolution != analysis.ResolvesStage {
 				continue
 			}
-			def, ok := ix.Definition(r.Span.Start)
+			def, ok := Definition(ix, r.Span.Start)
 			if !ok {
 				t.Errorf("%s: no definition for %q on line %d", name, r.Value, ix.Doc.LineOf(r.Span.Start)+1)
 				continue
@@ -128,7 +131,7 @@ func TestCorpusDefinition(t *testing.T) {
 			landed := ix.StageAt(def.Start)
 			want := -1
 			if r.Numeric {
-				want = atoi(r.Value)
+				want, _ = strconv.Atoi(r.Value)
 			} else if bk != nil {
 				for k := 0; k < r.Stage && k < len(bk); k++ {
 					if bk[k].Name == strings.ToLower(r.Value) {
@@ -155,7 +158,7 @@ func TestCorpusDefinition(t *testing.T) {
 // corpus file, and checks that what comes back lies in the document.
 func TestCorpusEveryPosition(t *testing.T) {
 	for name, text := range testgen.Corpus(t) {
-		checkAllFeatures(t, name, Parse(NewDocument(text)))
+		checkAllFeatures(t, name, analysis.Parse(analysis.NewDocument(text)))
 	}
 }
 
@@ -174,31 +177,31 @@ func TestEdgeCasesEveryPosition(t *testing.T) {
 		"onbuild":  "FROM a AS b\nONBUILD COPY --from=b / /\nONBUILD RUN [\"x\"]\n",
 	}
 	for name, text := range cases {
-		checkAllFeatures(t, name, Parse(NewDocument(text)))
+		checkAllFeatures(t, name, analysis.Parse(analysis.NewDocument(text)))
 	}
 }
 
-func checkAllFeatures(t *testing.T, name string, ix *Index) {
+func checkAllFeatures(t *testing.T, name string, ix *analysis.Index) {
 	t.Helper()
 	doc := ix.Doc
-	inDoc := func(what string, s Span) {
+	inDoc := func(what string, s analysis.Span) {
 		if s.Start < 0 || s.End > doc.Len() || s.End < s.Start {
 			t.Errorf("%s: %s span %v outside document of %d bytes", name, what, s, doc.Len())
 		}
 	}
 	for off := 0; off <= doc.Len(); off++ {
-		if d, ok := ix.Definition(off); ok {
+		if d, ok := Definition(ix, off); ok {
 			inDoc("definition", d)
 		}
 		for _, o := range references(ix, off, true) {
 			inDoc("reference", o.Span)
 		}
-		if h, ok := ix.Hover(off); ok {
+		if h, ok := Hover(ix, off, nil); ok {
 			inDoc("hover", h.Span)
 		}
-		if sp, _, err := ix.PrepareRename(off); err == nil {
+		if sp, _, err := PrepareRename(ix, off); err == nil {
 			inDoc("prepareRename", sp)
-			edits, err := ix.Rename(off, "renamed_x")
+			edits, err := Rename(context.Background(), ix, off, "renamed_x")
 			if err == nil {
 				for i, e := range edits {
 					inDoc("rename", e.Span)
@@ -209,8 +212,8 @@ func checkAllFeatures(t *testing.T, name string, ix *Index) {
 			}
 		}
 	}
-	var walk func([]Symbol, Span)
-	walk = func(syms []Symbol, parent Span) {
+	var walk func([]analysis.Symbol, analysis.Span)
+	walk = func(syms []analysis.Symbol, parent analysis.Span) {
 		for _, s := range syms {
 			inDoc("symbol", s.Span)
 			if s.NameSpan.Start < s.Span.Start || s.NameSpan.End > s.Span.End || s.Span.Start < parent.Start || s.Span.End > parent.End {
@@ -219,32 +222,32 @@ func checkAllFeatures(t *testing.T, name string, ix *Index) {
 			walk(s.Children, s.Span)
 		}
 	}
-	walk(ix.Symbols(), Span{0, doc.Len()})
+	walk(ix.Symbols(), analysis.Span{Start: 0, End: doc.Len()})
 	ix.NamedSymbols("")
-	for _, f := range ix.Folds() {
+	for _, f := range Folds(ix) {
 		if f.StartLine >= f.EndLine || f.EndLine >= doc.LineCount() {
 			t.Errorf("%s: bad fold %+v", name, f)
 		}
 	}
-	for _, l := range ix.Lenses() {
+	for _, l := range Lenses(ix, nil) {
 		inDoc("lens", l.Span)
 	}
-	for _, enc := range []Encoding{UTF8, UTF16, UTF32} {
-		checkTokens(t, name, ix, ix.SemanticTokens(Span{0, doc.Len()}, enc), enc)
+	for _, enc := range []analysis.Encoding{analysis.UTF8, analysis.UTF16, analysis.UTF32} {
+		checkTokens(t, name, ix, SemanticTokens(ix, analysis.Span{Start: 0, End: doc.Len()}, enc), enc)
 	}
 	for l := 0; l < doc.LineCount(); l += 7 {
-		sp := Span{doc.LineStart(l), doc.LineEnd(min(l+3, doc.LineCount()-1))}
-		checkTokens(t, name, ix, ix.SemanticTokens(sp, UTF16), UTF16)
+		sp := analysis.Span{Start: doc.LineStart(l), End: doc.LineEnd(min(l+3, doc.LineCount()-1))}
+		checkTokens(t, name, ix, SemanticTokens(ix, sp, analysis.UTF16), analysis.UTF16)
 	}
 }
 
 // checkTokens checks that tokens are ordered, inside their lines and
 // disjoint.
-func checkTokens(t *testing.T, name string, ix *Index, toks []SemToken, enc Encoding) {
+func checkTokens(t *testing.T, name string, ix *analysis.Index, toks []SemToken, enc analysis.Encoding) {
 	t.Helper()
 	doc := ix.Doc
 	for i, tk := range toks {
-		width := columnWidth(doc.Slice(Span{doc.LineStart(tk.Line), doc.LineEnd(tk.Line)}), enc)
+		width := analysis.ColumnWidth(doc.Slice(analysis.Span{Start: doc.LineStart(tk.Line), End: doc.LineEnd(tk.Line)}), enc)
 		if tk.Len <= 0 || tk.Col+tk.Len > width {
 			t.Errorf("%s: token %+v outside line %d of width %d", name, tk, tk.Line+1, width)
 			return
@@ -261,9 +264,9 @@ func checkTokens(t *testing.T, name string, ix *Index, toks []SemToken, enc Enco
 
 func TestSemanticTokensLine(t *testing.T) {
 	text := "ARG V=1\nFROM alpine AS Base\nCOPY --from=base --chown=1:1 \"a b\" /c\nRUN echo ${V} $TARGETOS\n# done\n"
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	var got []string
-	for _, tk := range ix.SemanticTokens(Span{0, len(text)}, UTF8) {
+	for _, tk := range SemanticTokens(ix, analysis.Span{Start: 0, End: len(text)}, analysis.UTF8) {
 		s := ix.Doc.LineStart(tk.Line) + tk.Col
 		got = append(got, fmt.Sprintf("%d:%s:%s/%d", tk.Line+1, text[s:s+tk.Len], tk.Type, tk.Mods))
 	}
@@ -281,13 +284,13 @@ func TestSemanticTokensLine(t *testing.T) {
 
 func TestFoldsAndLenses(t *testing.T) {
 	text := "# a\n# b\nFROM x AS one\nRUN a \\\n  b\n\nFROM one\nRUN <<EOF\nx\nEOF\n"
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	want := []Fold{{0, 1, FoldComment}, {2, 4, FoldRegion}, {3, 4, FoldRegion}, {6, 9, FoldRegion}, {7, 9, FoldRegion}}
-	if d := cmp.Diff(want, ix.Folds()); d != "" {
+	if d := cmp.Diff(want, Folds(ix)); d != "" {
 		t.Errorf("folds (-want +got):\n%s", d)
 	}
 	var titles []string
-	for _, l := range ix.Lenses() {
+	for _, l := range Lenses(ix, nil) {
 		titles = append(titles, l.Title)
 	}
 	if d := cmp.Diff([]string{"used by 1 stage: stage 1", "final stage"}, titles); d != "" {
@@ -296,15 +299,15 @@ func TestFoldsAndLenses(t *testing.T) {
 }
 
 // largeIndex is the generated 20,000-line, 1,000-stage file.
-func largeIndex(tb testing.TB) *Index {
-	return Parse(NewDocument(testgen.Large(1000)))
+func largeIndex(tb testing.TB) *analysis.Index {
+	return analysis.Parse(analysis.NewDocument(testgen.Large(1000)))
 }
 
 // stageRefs returns the references that resolve to a stage.
-func stageRefs(ix *Index) []StageRef {
-	var out []StageRef
+func stageRefs(ix *analysis.Index) []analysis.StageRef {
+	var out []analysis.StageRef
 	for _, r := range ix.Refs() {
-		if r.Resolution == ResolvesStage {
+		if r.Resolution == analysis.ResolvesStage {
 			out = append(out, r)
 		}
 	}
@@ -316,7 +319,7 @@ func BenchmarkDefinition(b *testing.B) {
 	refs := stageRefs(ix)
 	i := 0
 	for b.Loop() {
-		ix.Definition(refs[i%len(refs)].Span.Start)
+		Definition(ix, refs[i%len(refs)].Span.Start)
 		i += 997
 	}
 }
@@ -342,63 +345,13 @@ func BenchmarkReferences(b *testing.B) {
 func BenchmarkSemanticTokens(b *testing.B) {
 	ix := largeIndex(b)
 	for b.Loop() {
-		ix.SemanticTokens(Span{0, ix.Doc.Len()}, UTF16)
+		SemanticTokens(ix, analysis.Span{Start: 0, End: ix.Doc.Len()}, analysis.UTF16)
 	}
-}
-
-// slowVarOccurrences is varOccurrences done the obvious way: every use is
-// resolved with ResolveVar.
-func (ix *Index) slowVarOccurrences(root VarSite) []Occurrence {
-	name := root.Decl.Name.Value
-	same := func(a VarSite) bool { return a.Instruction == root.Instruction && a.NameSpan == root.NameSpan }
-	var out []Occurrence
-	ix.each(func(n Node) {
-		start := len(out)
-		for _, d := range n.Decls {
-			if d.Name.Value == name && same(ix.rootVar(ix.site(n.Index, d))) {
-				out = append(out, Occurrence{Span: n.Abs(d.Name.Span), Decl: true})
-			}
-		}
-		for _, u := range n.Uses {
-			if u.Name.Value != name {
-				continue
-			}
-			if r, ok := ix.ResolveVar(n.Index, name); ok && same(ix.rootVar(r)) {
-				out = append(out, Occurrence{Span: n.Abs(u.Name.Span)})
-			}
-		}
-		sort.Slice(out[start:], func(i, j int) bool { return out[start+i].Span.Start < out[start+j].Span.Start })
-	})
-	return out
-}
-
-// TestVarOccurrencesAgree checks the one-pass variable references against
-// ResolveVar for every declaration of every corpus file.
-func TestVarOccurrencesAgree(t *testing.T) {
-	files := testgen.Corpus(t)
-	files["nav"] = navDockerfile
-	files["large"] = testgen.Large(30)
-	files["inherit"] = "ARG A=1\nFROM x AS one\nENV A=2\nARG A\nFROM one AS two\nRUN $A\nENV A=3\nFROM two\nARG A\nRUN $A\nFROM one\nRUN $A\nFROM x\nARG A\nRUN $A\n"
-	checked := 0
-	for name, text := range files {
-		ix := Parse(NewDocument(text))
-		ix.each(func(n Node) {
-			for _, d := range n.Decls {
-				root := ix.rootVar(ix.site(n.Index, d))
-				fast, _ := ix.varOccurrences(context.Background(), root)
-				if diff := cmp.Diff(ix.slowVarOccurrences(root), fast); diff != "" {
-					t.Errorf("%s: occurrences of %s declared on line %d (-slow +fast):\n%s", name, d.Name.Value, ix.Doc.LineOf(root.NameSpan.Start)+1, diff)
-				}
-				checked++
-			}
-		})
-	}
-	t.Logf("checked %d declarations", checked)
 }
 
 func TestHoverDocs(t *testing.T) {
 	text := "# syntax=docker/dockerfile:1\n# escape=\\\nFROM alpine AS a\nRUN --mount=type=secret,id=x,target=/s --network=none true\nHEALTHCHECK --interval=5s CMD true\n"
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	for _, tc := range []struct{ at, want string }{
 		{"syntax", "Dockerfile frontend"},
 		{"escape", "escapes characters"},
@@ -408,12 +361,12 @@ func TestHoverDocs(t *testing.T) {
 		{"--network", "**--network**"},
 		{"--interval", "**--interval**"},
 	} {
-		h, ok := ix.Hover(at(t, text, tc.at, 0) + 1)
+		h, ok := Hover(ix, at(t, text, tc.at, 0)+1, nil)
 		if !ok || !strings.Contains(h.Markdown, tc.want) {
 			t.Errorf("hover at %q = %q %v, want it to contain %q", tc.at, h.Markdown, ok, tc.want)
 		}
 	}
-	if h, ok := ix.Hover(at(t, text, "true", 0) + 1); ok {
+	if h, ok := Hover(ix, at(t, text, "true", 0)+1, nil); ok {
 		t.Errorf("hover on a command's word = %q", h.Markdown)
 	}
 }
@@ -430,16 +383,16 @@ func TestRenameVarCapture(t *testing.T) {
 		{"FROM x AS one\nENV A=1\nFROM x\nRUN $B\n", "A=", "B", true},    // not built on it
 		{"FROM x\nARG A=1\nRUN $A\n", "A=", "A", true},                   // the same name
 	} {
-		ix := Parse(NewDocument(tc.text))
-		_, err := ix.Rename(at(t, tc.text, tc.at, 0), tc.to)
+		ix := analysis.Parse(analysis.NewDocument(tc.text))
+		_, err := Rename(context.Background(), ix, at(t, tc.text, tc.at, 0), tc.to)
 		if (err == nil) != tc.ok {
 			t.Errorf("rename %s to %s in %q: %v, want ok=%v", tc.at, tc.to, tc.text, err, tc.ok)
 		}
 	}
 }
 
-// references is ix.References with a context that is never cancelled.
-func references(ix *Index, off int, includeDecl bool) []Occurrence {
-	occ, _ := ix.References(context.Background(), off, includeDecl)
+// references is References with a context that is never cancelled.
+func references(ix *analysis.Index, off int, includeDecl bool) []analysis.Occurrence {
+	occ, _ := References(context.Background(), ix, off, includeDecl)
 	return occ
 }

@@ -1,9 +1,11 @@
-package analysis
+package features
 
 import (
 	"strconv"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // InlayKind tells what an inlay hint shows.
@@ -30,9 +32,13 @@ type Inlay struct {
 //   - after the base of an unnamed stage that a number refers to, its
 //     index (`#0`);
 //   - after a numeric `--from=N`, the stage it names.
-func (ix *Index) InlayHints(sp Span) []Inlay {
+func InlayHints(ix *analysis.Index, sp analysis.Span) []Inlay {
 	var out []Inlay
-	for i := max(ix.search(sp.Start)-1, 0); i < ix.n; i++ {
+	first := 0
+	if n, ok := ix.NodeBefore(sp.Start); ok {
+		first = n.Index
+	}
+	for i := first; i < ix.Len(); i++ {
 		n := ix.Node(i)
 		if n.Start > sp.End {
 			break
@@ -43,23 +49,23 @@ func (ix *Index) InlayHints(sp Span) []Inlay {
 		if n.Cmd == "from" && n.Base != nil {
 			end := n.Abs(n.Base.Span).End
 			if len(n.Uses) > 0 {
-				if v, ok := ix.expandBase(ix.Doc.Slice(n.Abs(n.Base.Span))); ok && v != n.Base.Value {
+				if v, ok := expandBase(ix, ix.Doc.Slice(n.Abs(n.Base.Span))); ok && v != n.Base.Value {
 					out = append(out, Inlay{Off: end, Label: v, Kind: InlayBase, Tooltip: "the base with the ARG defaults"})
 				}
 			}
-			if s := ix.StageOf(i); s >= 0 && n.Name == nil && ix.numberedStage(s) {
+			if s := ix.StageOf(i); s >= 0 && n.Name == nil && numberedStage(ix, s) {
 				out = append(out, Inlay{Off: end, Label: "#" + strconv.Itoa(s), Kind: InlayStageIndex, Tooltip: "stage index"})
 			}
 		}
 		for _, r := range n.Refs {
-			if !r.Numeric || r.Kind == RefFrom || r.Resolution != ResolvesStage {
+			if !r.Numeric || r.Kind == analysis.RefFrom || r.Resolution != analysis.ResolvesStage {
 				continue
 			}
 			st := ix.Stage(r.Target)
 			label := st.Name
 			if label == "" {
 				label = st.Base
-				if v, ok := ix.expandBase(st.Base); ok {
+				if v, ok := expandBase(ix, st.Base); ok {
 					label = v
 				}
 			}
@@ -73,7 +79,7 @@ func (ix *Index) InlayHints(sp Span) []Inlay {
 }
 
 // numberedStage reports whether some reference names stage s by number.
-func (ix *Index) numberedStage(s int) bool {
+func numberedStage(ix *analysis.Index, s int) bool {
 	for _, r := range ix.StageUses(s) {
 		if r.Numeric {
 			return true
@@ -85,7 +91,7 @@ func (ix *Index) numberedStage(s int) bool {
 // expandBase fills in the variables of a FROM value with the global ARGs
 // of a build with no build arguments, with BuildKit's lexer, as the build
 // does (an unset variable gives ""). ok is false when the lexer rejects it.
-func (ix *Index) expandBase(v string) (string, bool) {
-	res, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(v, ix.Model().GlobalArgs(DefaultPlatform))
+func expandBase(ix *analysis.Index, v string) (string, bool) {
+	res, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(v, ix.Model().GlobalArgs(analysis.DefaultPlatform))
 	return res, err == nil
 }

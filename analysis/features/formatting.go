@@ -1,9 +1,10 @@
-package analysis
+package features
 
 import (
-	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // The formatter keeps the author's layout inside instructions and rewrites
@@ -35,16 +36,16 @@ type FormatOptions struct {
 	// NewIndent is the width used when Indent is 0 and the file has no
 	// continuation line yet; 0 means DefaultIndent.
 	NewIndent int
-	// Shell also formats RUN scripts with the shell printer (formatshell.go).
+	// Shell also formats RUN scripts with the shell printer (formatting_shell.go).
 	Shell bool
 }
 
 // indent returns the continuation indentation for ix.
-func (o FormatOptions) indent(ix *Index) string {
+func (o FormatOptions) indent(ix *analysis.Index) string {
 	if o.Indent > 0 {
 		return strings.Repeat(" ", min(o.Indent, 32))
 	}
-	if s := ix.contIndent(); s != "" {
+	if s := contIndent(ix); s != "" {
 		return s
 	}
 	if o.NewIndent > 0 {
@@ -55,19 +56,19 @@ func (o FormatOptions) indent(ix *Index) string {
 
 // Format returns the edits that format the whole document, in document
 // order, none overlapping. A document BuildKit rejects is left alone.
-func Format(ix *Index, opts FormatOptions) []Edit {
-	return FormatRange(ix, Span{0, ix.Doc.Len()}, opts)
+func Format(ix *analysis.Index, opts FormatOptions) []analysis.Edit {
+	return FormatRange(ix, analysis.Span{Start: 0, End: ix.Doc.Len()}, opts)
 }
 
 // FormatRange returns the formatting edits for the instructions that
 // overlap sp.
-func FormatRange(ix *Index, sp Span, opts FormatOptions) []Edit {
-	if ix.ParseError != nil || ix.loneCR || ix.n == 0 {
+func FormatRange(ix *analysis.Index, sp analysis.Span, opts FormatOptions) []analysis.Edit {
+	if ix.ParseError != nil || ix.LoneCR() || ix.Len() == 0 {
 		return nil
 	}
-	f := formatter{ix: ix, upper: ix.upperKeywords(), indent: opts.indent(ix)}
-	first := max(ix.search(sp.Start)-1, 0)
-	for i := first; i < ix.n; i++ {
+	f := formatter{ix: ix, upper: upperKeywords(ix), indent: opts.indent(ix)}
+	first := max(nodesBefore(ix, sp.Start)-1, 0)
+	for i := first; i < ix.Len(); i++ {
 		n := ix.Node(i)
 		if n.Start > sp.End {
 			break
@@ -98,8 +99,8 @@ func FormatRange(ix *Index, sp Span, opts FormatOptions) []Edit {
 // FormatOnType returns the edits to make after a newline typed at off: the
 // formatting of the instruction the new line continues, which gives the new
 // line its indentation when it continues the line above.
-func FormatOnType(ix *Index, off int, opts FormatOptions) []Edit {
-	if ix.ParseError != nil || ix.loneCR {
+func FormatOnType(ix *analysis.Index, off int, opts FormatOptions) []analysis.Edit {
+	if ix.ParseError != nil || ix.LoneCR() {
 		return nil
 	}
 	doc := ix.Doc
@@ -115,15 +116,15 @@ func FormatOnType(ix *Index, off int, opts FormatOptions) []Edit {
 	// A new line that is still blank gets the continuation indentation
 	// when the line above continues into it and the instruction allows.
 	start, end := doc.LineStart(line), doc.LineEnd(line)
-	if !isBlanks(doc.Slice(Span{start, end})) || !reindents(n.Instruction) {
+	if !isBlanks(doc.Slice(analysis.Span{Start: start, End: end})) || !n.Reindents() {
 		return edits
 	}
 	// BuildKit skips comment lines inside a continuation; so does this.
 	k := line - 1
-	for k > 0 && isCommentLine(doc.Slice(Span{doc.LineStart(k), doc.LineEnd(k)})) {
+	for k > 0 && analysis.IsCommentLine(doc.Slice(analysis.Span{Start: doc.LineStart(k), End: doc.LineEnd(k)})) {
 		k--
 	}
-	above := strings.TrimRight(doc.Slice(Span{doc.LineStart(k), doc.LineEnd(k)}), " \t")
+	above := strings.TrimRight(doc.Slice(analysis.Span{Start: doc.LineStart(k), End: doc.LineEnd(k)}), " \t")
 	if !strings.HasSuffix(above, string(ix.Escape)) {
 		return edits
 	}
@@ -133,18 +134,18 @@ func FormatOnType(ix *Index, off int, opts FormatOptions) []Edit {
 			kept = append(kept, e)
 		}
 	}
-	if ind := opts.indent(ix); doc.Slice(Span{start, end}) != ind {
-		kept = append(kept, Edit{Span: Span{start, end}, Text: ind})
+	if ind := opts.indent(ix); doc.Slice(analysis.Span{Start: start, End: end}) != ind {
+		kept = append(kept, analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: ind})
 	}
 	return mergeEdits(kept)
 }
 
 // upperKeywords reports whether most keywords are written in upper case;
 // a tie goes to upper case, the reference's spelling.
-func (ix *Index) upperKeywords() bool {
+func upperKeywords(ix *analysis.Index) bool {
 	up, low := 0, 0
-	for i := 0; i < ix.n; i++ {
-		kw := ix.inst(i).Keyword.Value
+	for i := 0; i < ix.Len(); i++ {
+		kw := ix.Node(i).Keyword.Value
 		if !knownKeyword(kw) {
 			continue
 		}
@@ -159,14 +160,14 @@ func (ix *Index) upperKeywords() bool {
 }
 
 type formatter struct {
-	ix     *Index
+	ix     *analysis.Index
 	upper  bool
 	indent string
-	edits  []Edit
+	edits  []analysis.Edit
 }
 
 func (f *formatter) add(start, end int, text string) {
-	f.edits = append(f.edits, Edit{Span: Span{start, end}, Text: text})
+	f.edits = append(f.edits, analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: text})
 }
 
 func (f *formatter) casing(s string) string {
@@ -178,13 +179,13 @@ func (f *formatter) casing(s string) string {
 
 // command returns the instruction's command text (up to its first heredoc
 // body) and where its JSON array starts in it, or -1.
-func (ix *Index) command(n Node) (text string, jsonStart int) {
+func command(ix *analysis.Index, n analysis.Node) (text string, jsonStart int) {
 	in := n.Instruction
 	cmdEnd := in.Len
 	if len(in.Heredocs) > 0 {
 		cmdEnd = max(in.Heredocs[0].Body.Start-1, in.Keyword.Span.End)
 	}
-	text = ix.Doc.Slice(Span{n.Start, n.Start + cmdEnd})
+	text = ix.Doc.Slice(analysis.Span{Start: n.Start, End: n.Start + cmdEnd})
 	jsonStart = -1
 	if in.JSON && len(in.Args) > 0 {
 		jsonStart = strings.LastIndexByte(text[:in.Args[0].Span.Start], '[')
@@ -194,10 +195,10 @@ func (ix *Index) command(n Node) (text string, jsonStart int) {
 
 // instruction formats one instruction's command lines; continuation lines
 // from limit on (relative to the instruction) are someone else's.
-func (f *formatter) instruction(n Node, limit int) {
+func (f *formatter) instruction(n analysis.Node, limit int) {
 	in := n.Instruction
 	kw := in.Keyword.Span
-	text, jsonStart := f.ix.command(n)
+	text, jsonStart := command(f.ix, n)
 
 	// Keyword casing, when the keyword is written in one piece and is one
 	// BuildKit knows: an unknown word must stay unknown.
@@ -237,7 +238,7 @@ func (f *formatter) instruction(n Node, limit int) {
 	}
 
 	const tab = DefaultIndent // tab stops, for widths only
-	conts, trims := f.ix.scanLines(text, jsonStart, reindents(in), tab)
+	conts, trims := scanLines(f.ix, text, jsonStart, in.Reindents(), tab)
 	for len(conts) > 0 && conts[len(conts)-1].off >= limit {
 		conts = conts[:len(conts)-1]
 	}
@@ -273,7 +274,7 @@ type contLine struct {
 // whose indentation is only a separator (when reindent), and the trailing
 // blanks that carry no meaning. A line that starts inside a quote, or that
 // continues a word (no blank on either side of the break), is not movable.
-func (ix *Index) scanLines(text string, jsonStart int, reindent bool, tab int) (conts []contLine, trims []Span) {
+func scanLines(ix *analysis.Index, text string, jsonStart int, reindent bool, tab int) (conts []contLine, trims []analysis.Span) {
 	q := quoteState{esc: ix.Escape}
 	prevSpace := false
 	for off, j := 0, 0; off < len(text); j++ {
@@ -292,13 +293,13 @@ func (ix *Index) scanLines(text string, jsonStart int, reindent bool, tab int) (
 			// The array stays as written; blanks after its closing
 			// bracket mean nothing to BuildKit's JSON parse.
 			if last && len(content) < len(line) && strings.HasSuffix(content, "]") {
-				trims = append(trims, Span{off + len(content), off + len(line)})
+				trims = append(trims, analysis.Span{Start: off + len(content), End: off + len(line)})
 			}
 			off = next
 			continue
 		}
-		comment := j > 0 && isCommentLine(line)
-		code := j == 0 || (!comment && !isSpaceOnly(line))
+		comment := j > 0 && analysis.IsCommentLine(line)
+		code := j == 0 || (!comment && !analysis.IsSpaceOnly(line))
 		if j > 0 && (code || comment) && reindent && q.quote == 0 {
 			lead := len(line) - len(strings.TrimLeft(line, " \t"))
 			conts = append(conts, contLine{
@@ -317,7 +318,7 @@ func (ix *Index) scanLines(text string, jsonStart int, reindent bool, tab int) (
 		// Blanks at the end of an unterminated quote are part of its value;
 		// a last line of blanks only is part of the instruction to BuildKit.
 		if len(content) < len(line) && !(last && (q.quote != 0 || j > 0 && content == "")) {
-			trims = append(trims, Span{off + len(content), off + len(line)})
+			trims = append(trims, analysis.Span{Start: off + len(content), End: off + len(line)})
 		}
 		off = next
 	}
@@ -353,16 +354,16 @@ func shallowestCont(conts []contLine) int {
 // contIndent returns the file's own continuation indentation: the most
 // common indentation of an instruction's shallowest continuation line,
 // when it is spaces only or one tab; "" when there is none.
-func (ix *Index) contIndent() string {
+func contIndent(ix *analysis.Index) string {
 	count := map[string]int{}
 	best := ""
-	for i := 0; i < ix.n; i++ {
+	for i := 0; i < ix.Len(); i++ {
 		n := ix.Node(i)
-		if n.Lines < 2 || !reindents(n.Instruction) {
+		if n.Lines < 2 || !n.Reindents() {
 			continue
 		}
-		text, jsonStart := ix.command(n)
-		conts, _ := ix.scanLines(text, jsonStart, true, DefaultIndent)
+		text, jsonStart := command(ix, n)
+		conts, _ := scanLines(ix, text, jsonStart, true, DefaultIndent)
 		k := shallowestCont(conts)
 		if k < 0 {
 			continue
@@ -404,7 +405,7 @@ func columns(s string, tab int) int {
 // knownKeyword reports whether kw is an instruction BuildKit knows, spelt
 // in ASCII, so that changing its case changes nothing BuildKit reads.
 func knownKeyword(kw string) bool {
-	return isASCII(kw) && LookupInstruction(strings.ToLower(kw)) != nil
+	return isASCII(kw) && analysis.LookupInstruction(strings.ToLower(kw)) != nil
 }
 
 // asciiUpper and asciiLower change the case of ASCII letters only, as
@@ -439,25 +440,6 @@ func isASCII(s string) bool {
 // isBlanks reports whether s is spaces and tabs only.
 func isBlanks(s string) bool { return strings.Trim(s, " \t") == "" }
 
-// reindents reports whether a continuation line's indentation is only a
-// separator between words of the instruction.
-func reindents(in *Instruction) bool {
-	if in.JSON {
-		return false
-	}
-	info := instructionByCmd[in.Cmd]
-	if info == nil || in.Cmd == "shell" { // BuildKit takes SHELL in JSON only
-		return false
-	}
-	switch info.form {
-	case formCommand, formList, formWords, formHealthcheck, formInstruction:
-		return true
-	case formPairs:
-		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
-	}
-	return false // formString keeps its blanks
-}
-
 // quoteState follows quotes across the lines of a command.
 type quoteState struct {
 	esc   byte
@@ -480,7 +462,7 @@ func (q *quoteState) scan(s string) {
 
 // mergeEdits sorts edits and joins those that touch, so that no two share
 // a boundary.
-func mergeEdits(edits []Edit) []Edit {
+func mergeEdits(edits []analysis.Edit) []analysis.Edit {
 	sort.SliceStable(edits, func(a, b int) bool { return edits[a].Span.Start < edits[b].Span.Start })
 	out := edits[:0]
 	for _, e := range edits {
@@ -496,34 +478,4 @@ func mergeEdits(edits []Edit) []Edit {
 		out = append(out, e)
 	}
 	return out
-}
-
-// ApplyEdits applies edits to text. They must be in document order (see
-// SortEdits), inside the text and disjoint (an insertion may touch a
-// neighbour); otherwise it returns an error and no text, since applying
-// them anyway would produce garbage.
-func ApplyEdits(text string, edits []Edit) (string, error) {
-	var b strings.Builder
-	b.Grow(len(text))
-	at := 0
-	for _, e := range edits {
-		switch {
-		case e.Span.Start < 0 || e.Span.End < e.Span.Start || e.Span.End > len(text):
-			return "", fmt.Errorf("edit %d-%d lies outside the text of %d bytes", e.Span.Start, e.Span.End, len(text))
-		case e.Span.Start < at:
-			return "", fmt.Errorf("edit %d-%d overlaps or precedes the edit before it, which ends at %d", e.Span.Start, e.Span.End, at)
-		}
-		b.WriteString(text[at:e.Span.Start])
-		b.WriteString(e.Text)
-		at = e.Span.End
-	}
-	b.WriteString(text[at:])
-	return b.String(), nil
-}
-
-// SortEdits puts a set of edits in document order, in place; insertions at
-// the same offset keep the order they were made in.
-func SortEdits(edits []Edit) []Edit {
-	sort.SliceStable(edits, func(a, b int) bool { return edits[a].Span.Start < edits[b].Span.Start })
-	return edits
 }

@@ -1,7 +1,5 @@
 package analysis
 
-import "slices"
-
 // Navigation answers "what is this name?": a stage (named by `AS`, by a
 // reference or by its index) or a variable (declared by ARG or ENV, used as
 // `$name` or `${name}`).
@@ -87,53 +85,6 @@ func (ix *Index) rootVar(site VarSite) VarSite {
 		return g
 	}
 	return site
-}
-
-// Definitions returns where the name at off is defined: for a reference
-// built from variables, every stage it can name, the one the defaults pick
-// first; otherwise the one span Definition gives.
-// On a variable in such a reference, the stages come first and the
-// variable's declaration last, unless the defaults pick no stage (an
-// image): then the declaration, whose default that is, comes first.
-func (ix *Index) Definitions(off int) []Span {
-	var out []Span
-	declFirst := false
-	if r, ok := ix.RefAt(off); ok && r.Pattern >= 0 {
-		for _, s := range ix.Model().Candidates(r) {
-			out = append(out, ix.StageDefSpan(s))
-		}
-		declFirst = r.Target < 0 || r.Target >= r.Stage
-	}
-	if sp, ok := ix.Definition(off); ok && !slices.Contains(out, sp) {
-		if declFirst {
-			return append([]Span{sp}, out...)
-		}
-		out = append(out, sp)
-	}
-	return out
-}
-
-// Definition returns the span a name at off is defined at: a stage's name
-// (its FROM line for an unnamed stage), or a variable's declaration.
-func (ix *Index) Definition(off int) (Span, bool) {
-	t, ok := ix.ReferentAt(off)
-	if !ok {
-		return Span{}, false
-	}
-	if t.Kind == ReferentStage {
-		return ix.StageDefSpan(t.Stage), true
-	}
-	// The declaration in scope, not the group's root: a use after a stage's
-	// `ARG NAME` goes to that ARG.
-	n, _ := ix.NodeAt(off)
-	for _, u := range n.Uses {
-		if n.Abs(u.Span).Contains(off) {
-			if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-				return site.NameSpan, true
-			}
-		}
-	}
-	return t.Var.NameSpan, true
 }
 
 // StageDefSpan returns where stage s is defined: its `AS` name, or for an

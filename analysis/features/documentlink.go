@@ -1,13 +1,15 @@
-package analysis
+package features
 
 import (
 	"regexp"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // Link is a span of the document that points at a page elsewhere.
 type Link struct {
-	Span    Span
+	Span    analysis.Span
 	Target  string
 	Tooltip string
 }
@@ -17,11 +19,11 @@ type Link struct {
 // Google's container registries), in document order. The address is built
 // from the reference alone; nothing is fetched. Stages, `scratch` and bases
 // built from variables are not linked.
-func (ix *Index) Links() []Link {
+func Links(ix *analysis.Index) []Link {
 	var out []Link
 	for _, st := range ix.Stages() {
 		n := ix.Node(st.First)
-		if n.Base == nil || len(n.Refs) == 0 || n.Refs[0].Kind != RefFrom || n.Refs[0].Resolution != ResolvesImage {
+		if n.Base == nil || len(n.Refs) == 0 || n.Refs[0].Kind != analysis.RefFrom || n.Refs[0].Resolution != analysis.ResolvesImage {
 			continue
 		}
 		if n.Base.Span.Len() != len(n.Base.Value) {

@@ -1,4 +1,4 @@
-package analysis
+package features
 
 import (
 	"fmt"
@@ -11,11 +11,22 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 func format(text string, opts FormatOptions) string {
-	return applied(text, Format(Parse(NewDocument(text)), opts))
+	return applied(text, Format(analysis.Parse(analysis.NewDocument(text)), opts))
+}
+
+// applied applies edits for a test, which fails (by the panic) when
+// ApplyEdits refuses them.
+func applied(text string, edits []analysis.Edit) string {
+	out, err := analysis.ApplyEdits(text, edits)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func TestFormat(t *testing.T) {
@@ -73,8 +84,8 @@ func TestFormatIndentWidth(t *testing.T) {
 
 func TestFormatRange(t *testing.T) {
 	text := "run  a\nrun  b\nRUN  c\n"
-	ix := Parse(NewDocument(text))
-	line1 := Span{ix.Doc.LineStart(1), ix.Doc.LineEnd(1)}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	line1 := analysis.Span{Start: ix.Doc.LineStart(1), End: ix.Doc.LineEnd(1)}
 	got := applied(text, FormatRange(ix, line1, FormatOptions{}))
 	if want := "run  a\nrun b\nRUN  c\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -83,7 +94,7 @@ func TestFormatRange(t *testing.T) {
 
 func TestFormatOnType(t *testing.T) {
 	text := "RUN apk add \\\n\n"
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	got := applied(text, FormatOnType(ix, len("RUN apk add \\\n"), FormatOptions{}))
 	if want := "RUN apk add \\\n    \n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -101,7 +112,7 @@ func TestFormatCorpus(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		ix := Parse(NewDocument(text))
+		ix := analysis.Parse(analysis.NewDocument(text))
 		edits := Format(ix, FormatOptions{})
 		for k := 1; k < len(edits); k++ {
 			if edits[k].Span.Start <= edits[k-1].Span.End {
@@ -129,7 +140,7 @@ func TestFormatCorpus(t *testing.T) {
 		if diff := cmp.Diff(parsedInstructions(before.AST), parsedInstructions(after.AST), sourceTextOpts); diff != "" {
 			t.Errorf("%s: BuildKit's instructions changed (-before +after):\n%s", name, diff)
 		}
-		if again := Format(Parse(NewDocument(got)), FormatOptions{}); len(again) != 0 {
+		if again := Format(analysis.Parse(analysis.NewDocument(got)), FormatOptions{}); len(again) != 0 {
 			t.Errorf("%s: not idempotent: %v", name, again)
 		}
 		checked++
@@ -267,7 +278,7 @@ func FuzzFormat(f *testing.F) {
 	f.Add("RUN <<EOF\nx\nEOF\nFROM b\n")
 	f.Add("RUN a \\\n\t b \\\n  # c\n\t\t  d\n\u017fhell x\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		ix := Parse(NewDocument(text))
+		ix := analysis.Parse(analysis.NewDocument(text))
 		edits := Format(ix, FormatOptions{})
 		for k, e := range edits {
 			if e.Span.Start < 0 || e.Span.End > len(text) || e.Span.End < e.Span.Start || (k > 0 && e.Span.Start <= edits[k-1].Span.End) {
@@ -294,7 +305,7 @@ func FuzzFormat(f *testing.F) {
 
 func BenchmarkFormat(b *testing.B) {
 	text := testgen.Large(1000)
-	ix := Parse(NewDocument(text))
+	ix := analysis.Parse(analysis.NewDocument(text))
 	b.ReportMetric(float64(strings.Count(text, "\n")), "lines")
 	for b.Loop() {
 		Format(ix, FormatOptions{})
@@ -347,7 +358,7 @@ func TestFormatShellCorpus(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		ix := Parse(NewDocument(text))
+		ix := analysis.Parse(analysis.NewDocument(text))
 		edits := Format(ix, opts)
 		got := applied(text, edits)
 		after, err := parser.Parse(strings.NewReader(got))
@@ -367,7 +378,8 @@ func TestFormatShellCorpus(t *testing.T) {
 					continue
 				}
 				printed++
-				bash := ix.stageShell(k) != "" && strings.HasSuffix(ix.stageShell(k), "bash")
+				rs, _ := ix.RunScript(k)
+				bash := rs.Bash
 				if !sameRun(a.Original, b.Original, bash) && !sameRunNode(a, b, bash) {
 					t.Errorf("%s: RUN changed meaning:\n%s\n%s", name, a.Original, b.Original)
 				}
@@ -378,7 +390,7 @@ func TestFormatShellCorpus(t *testing.T) {
 				t.Errorf("%s: instruction changed (-before +after):\n%s", name, diff)
 			}
 		}
-		if again := Format(Parse(NewDocument(got)), opts); len(again) != 0 {
+		if again := Format(analysis.Parse(analysis.NewDocument(got)), opts); len(again) != 0 {
 			t.Errorf("%s: not idempotent: %v\n%s", name, again, got)
 		}
 	}
@@ -418,7 +430,7 @@ func FuzzFormatShell(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got := applied(text, Format(Parse(NewDocument(text)), opts))
+		got := applied(text, Format(analysis.Parse(analysis.NewDocument(text)), opts))
 		after, err := parser.Parse(strings.NewReader(got))
 		if err != nil {
 			t.Fatalf("formatted %q to %q, which does not parse: %v", text, got, err)

@@ -1,9 +1,11 @@
-package analysis
+package features
 
 import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // TokenType is the class of a semantic token.
@@ -58,7 +60,7 @@ type SemToken struct {
 
 // span tokens before they are placed: byte spans that may overlap.
 type rawToken struct {
-	span Span
+	span analysis.Span
 	mods TokenMod
 	typ  TokenType
 	prio int8
@@ -67,24 +69,24 @@ type rawToken struct {
 // SemanticTokens returns the tokens that overlap span, in document order.
 // They never overlap one another and never cross a line end: a token that
 // covers several lines is cut at each.
-func (ix *Index) SemanticTokens(span Span, enc Encoding) []SemToken {
-	out := make([]SemToken, 0, ix.SemanticTokenHint(span))
-	_ = ix.EachSemanticToken(context.Background(), span, enc, func(t SemToken) { out = append(out, t) })
+func SemanticTokens(ix *analysis.Index, span analysis.Span, enc analysis.Encoding) []SemToken {
+	out := make([]SemToken, 0, SemanticTokenHint(ix, span))
+	_ = EachSemanticToken(context.Background(), ix, span, enc, func(t SemToken) { out = append(out, t) })
 	return out
 }
 
 // SemanticTokenHint estimates the number of tokens that overlap span, to
 // size what holds them.
-func (ix *Index) SemanticTokenHint(span Span) int {
-	return 5*(ix.search(span.End)-max(ix.search(span.Start)-1, 0)) + 16
+func SemanticTokenHint(ix *analysis.Index, span analysis.Span) int {
+	return 5*(nodesBefore(ix, span.End)-max(nodesBefore(ix, span.Start)-1, 0)) + 16
 }
 
 // EachSemanticToken calls emit with each token SemanticTokens returns, in
 // the same order, without holding them. When ctx is cancelled it stops
 // early and returns ctx's error; emit has then seen only some tokens.
-func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding, emit func(SemToken)) error {
+func EachSemanticToken(ctx context.Context, ix *analysis.Index, span analysis.Span, enc analysis.Encoding, emit func(SemToken)) error {
 	doc := ix.Doc
-	first := max(ix.search(span.Start)-1, 0)
+	first := max(nodesBefore(ix, span.Start)-1, 0)
 	p := placer{doc: doc, span: span, enc: enc, line: -1, emit: emit}
 	var sc overlapScratch
 	var buf []rawToken
@@ -93,23 +95,23 @@ func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding,
 		prev := ix.Node(first - 1)
 		prevEnd = prev.Start + prev.Len
 	}
-	for i := first; i < ix.n; i++ {
-		if err := cancelled(ctx, i-first); err != nil {
+	for i := first; i < ix.Len(); i++ {
+		if err := analysis.Cancelled(ctx, i-first); err != nil {
 			return err
 		}
 		n := ix.Node(i)
 		if n.Start > span.End {
-			p.place(ix.commentTokens(ctx, buf[:0], prevEnd, n.Start))
+			p.place(commentTokens(ctx, ix, buf[:0], prevEnd, n.Start))
 			prevEnd = -1
 			break
 		}
-		buf = ix.commentTokens(ctx, buf[:0], prevEnd, n.Start)
-		buf = ix.instructionTokens(buf, n, &sc)
+		buf = commentTokens(ctx, ix, buf[:0], prevEnd, n.Start)
+		buf = instructionTokens(ix, buf, n, &sc)
 		p.place(buf)
 		prevEnd = n.Start + n.Len
 	}
 	if prevEnd >= 0 {
-		p.place(ix.commentTokens(ctx, buf[:0], prevEnd, doc.Len()+1))
+		p.place(commentTokens(ctx, ix, buf[:0], prevEnd, doc.Len()+1))
 	}
 	return ctx.Err()
 }
@@ -117,9 +119,9 @@ func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding,
 // placer turns byte spans, given in document order, into tokens on single
 // lines with columns in enc, keeping those that overlap span.
 type placer struct {
-	doc  *Document
-	span Span
-	enc  Encoding
+	doc  *analysis.Document
+	span analysis.Span
+	enc  analysis.Encoding
 	emit func(SemToken)
 
 	line, lineStart, lineEnd int
@@ -148,8 +150,8 @@ func (p *placer) place(ts []rawToken) {
 				if a < p.lastOff {
 					p.lastOff, p.lastCol = p.lineStart, 0
 				}
-				col := p.lastCol + columnWidth(doc.Slice(Span{p.lastOff, a}), p.enc)
-				w := columnWidth(doc.Slice(Span{a, b}), p.enc)
+				col := p.lastCol + analysis.ColumnWidth(doc.Slice(analysis.Span{Start: p.lastOff, End: a}), p.enc)
+				w := analysis.ColumnWidth(doc.Slice(analysis.Span{Start: a, End: b}), p.enc)
 				if w > 0 {
 					p.emit(SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
 				}
@@ -162,14 +164,14 @@ func (p *placer) place(ts []rawToken) {
 
 // commentTokens adds the whole-line comments that start in [from, to),
 // or some of them when ctx is cancelled (a file may be one long comment).
-func (ix *Index) commentTokens(ctx context.Context, dst []rawToken, from, to int) []rawToken {
+func commentTokens(ctx context.Context, ix *analysis.Index, dst []rawToken, from, to int) []rawToken {
 	doc := ix.Doc
 	if to <= from {
 		return dst
 	}
 	first := doc.LineOf(from)
 	for l := first; l < doc.LineCount(); l++ {
-		if cancelled(ctx, l-first+1) != nil {
+		if analysis.Cancelled(ctx, l-first+1) != nil {
 			break
 		}
 		ls := doc.LineStart(l)
@@ -179,7 +181,7 @@ func (ix *Index) commentTokens(ctx context.Context, dst []rawToken, from, to int
 		if ls < from {
 			continue
 		}
-		dst = appendCommentLine(dst, doc.Slice(Span{ls, doc.LineEnd(l)}), ls)
+		dst = appendCommentLine(dst, doc.Slice(analysis.Span{Start: ls, End: doc.LineEnd(l)}), ls)
 	}
 	return dst
 }
@@ -189,14 +191,14 @@ func appendCommentLine(dst []rawToken, text string, start int) []rawToken {
 	if t == "" || t[0] != '#' {
 		return dst
 	}
-	return append(dst, rawToken{span: Span{start + len(text) - len(t), start + len(text)}, typ: TokComment})
+	return append(dst, rawToken{span: analysis.Span{Start: start + len(text) - len(t), End: start + len(text)}, typ: TokComment})
 }
 
 // instructionTokens adds the tokens of one instruction, overlaps resolved.
-func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) []rawToken {
+func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *overlapScratch) []rawToken {
 	mark := len(dst)
 	ts := dst
-	add := func(s Span, typ TokenType, mods TokenMod, prio int8) {
+	add := func(s analysis.Span, typ TokenType, mods TokenMod, prio int8) {
 		if s.End > s.Start {
 			ts = append(ts, rawToken{n.Abs(s), mods, typ, prio})
 		}
@@ -204,7 +206,7 @@ func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) [
 	add(n.Keyword.Span, TokKeyword, 0, 1)
 	text := ix.Doc.Slice(n.Span())
 	for _, f := range n.Flags {
-		add(Span{f.Span.Start, f.Name.Span.End}, TokFlag, 0, 1)
+		add(analysis.Span{Start: f.Span.Start, End: f.Name.Span.End}, TokFlag, 0, 1)
 		if f.HasValue {
 			add(f.Value.Span, TokString, 0, 0)
 		}
@@ -224,7 +226,7 @@ func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) [
 	default:
 		for _, a := range n.Args {
 			if n.JSON {
-				add(Span{a.Span.Start - 1, min(a.Span.End+1, len(text))}, TokString, 0, 0)
+				add(analysis.Span{Start: a.Span.Start - 1, End: min(a.Span.End+1, len(text))}, TokString, 0, 0)
 				continue
 			}
 			if strings.HasPrefix(a.Value, "<<") && len(n.Heredocs) > 0 {
@@ -235,7 +237,7 @@ func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) [
 		}
 	}
 	for _, r := range n.Refs {
-		if r.Resolution == ResolvesStage || r.Resolution == ResolvesLaterStage {
+		if r.Resolution == analysis.ResolvesStage || r.Resolution == analysis.ResolvesLaterStage {
 			add(r.Value.Span, TokStage, ModReference, 1)
 		}
 	}
@@ -247,12 +249,12 @@ func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) [
 	}
 	for _, u := range n.Uses {
 		var mods TokenMod = ModReference
-		if IsBuiltinArg(u.Name.Value) {
+		if analysis.IsBuiltinArg(u.Name.Value) {
 			mods |= ModDefaultLibrary
 		}
 		add(u.Span, TokVariable, mods, 2)
 	}
-	heredocLines := Span{-1, -1}
+	heredocLines := analysis.Span{Start: -1, End: -1}
 	for _, h := range n.Heredocs {
 		add(h.Body, TokHeredoc, 0, 1)
 		add(h.Terminator, TokKeyword, 0, 1)
@@ -285,7 +287,7 @@ func (ix *Index) instructionTokens(dst []rawToken, n Node, sc *overlapScratch) [
 
 // appendQuoted adds a string token for each quoted part of the argument at
 // span (relative to the instruction whose text is text).
-func appendQuoted(dst []rawToken, text string, span Span, base int, esc byte) []rawToken {
+func appendQuoted(dst []rawToken, text string, span analysis.Span, base int, esc byte) []rawToken {
 	end := min(span.End, len(text))
 	var quote byte
 	start := 0
@@ -297,12 +299,12 @@ func appendQuoted(dst []rawToken, text string, span Span, base int, esc byte) []
 		case quote == 0 && (c == '"' || c == '\''):
 			quote, start = c, i
 		case quote != 0 && c == quote:
-			dst = append(dst, rawToken{span: Span{base + start, base + i + 1}, typ: TokString})
+			dst = append(dst, rawToken{span: analysis.Span{Start: base + start, End: base + i + 1}, typ: TokString})
 			quote = 0
 		}
 	}
 	if quote != 0 {
-		dst = append(dst, rawToken{span: Span{base + start, base + end}, typ: TokString})
+		dst = append(dst, rawToken{span: analysis.Span{Start: base + start, End: base + end}, typ: TokString})
 	}
 	return dst
 }
@@ -363,10 +365,18 @@ func resolveOverlaps(ts []rawToken, sc *overlapScratch) []rawToken {
 		}
 		if k >= 0 {
 			t := ts[k]
-			t.span = Span{lo + p, lo + q}
+			t.span = analysis.Span{Start: lo + p, End: lo + q}
 			sc.out = append(sc.out, t)
 		}
 		p = q
 	}
 	return sc.out
+}
+
+// nodesBefore returns how many instructions start at or before off.
+func nodesBefore(ix *analysis.Index, off int) int {
+	if n, ok := ix.NodeBefore(off); ok {
+		return n.Index + 1
+	}
+	return 0
 }

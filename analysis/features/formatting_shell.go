@@ -1,4 +1,4 @@
-package analysis
+package features
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // Shell formatting (FormatOptions.Shell) prints a RUN's script with the
@@ -20,23 +22,23 @@ import (
 
 // shellEdit returns the edit that formats RUN node i's script, and where
 // the region it replaces starts.
-func (f *formatter) shellEdit(i int) (Edit, bool) {
+func (f *formatter) shellEdit(i int) (analysis.Edit, bool) {
 	ix := f.ix
-	rs, ok := ix.runScript(i)
+	rs, ok := ix.RunScript(i)
 	if !ok {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	n := ix.Node(i)
 	inst := ix.Doc.Slice(n.Span())
-	var region Span // relative to the instruction
+	var region analysis.Span // relative to the instruction
 	var text string
 	if rs.Heredoc {
 		if len(n.Heredocs) != 1 || strings.Contains(inst, "\r") {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
-		file, err := parseScript(rs.Script, rs.Bash, true)
+		file, err := analysis.ParseScript(rs.Script, rs.Bash, true)
 		if err != nil {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		width := uint(len(f.indent))
 		if f.indent == "\t" {
@@ -44,7 +46,7 @@ func (f *formatter) shellEdit(i int) (Edit, bool) {
 		}
 		var b bytes.Buffer
 		if err := syntax.NewPrinter(syntax.Indent(width)).Print(&b, file); err != nil {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		region, text = n.Heredocs[0].Body, b.String()
 		if body := inst[region.Start:region.End]; !strings.HasSuffix(body, "\n") {
@@ -60,14 +62,14 @@ func (f *formatter) shellEdit(i int) (Edit, bool) {
 			start = n.Flags[len(n.Flags)-1].Span.End
 		}
 		end := len(strings.TrimRight(inst, "\r\n"))
-		region = Span{start, end}
+		region = analysis.Span{Start: start, End: end}
 		joined, breaks, ok := joinScript(inst[start:end], ix.Escape)
 		if !ok || joined != rs.Script {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		lines, ok := shellLines(rs, breaks)
 		if !ok {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		var b strings.Builder
 		for k, l := range lines {
@@ -79,13 +81,13 @@ func (f *formatter) shellEdit(i int) (Edit, bool) {
 		text = " " + b.String()
 	}
 	if inst[region.Start:region.End] == text {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	after := inst[:region.Start] + text + inst[region.End:]
 	if !sameRun(inst, after, rs.Bash) {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
-	return Edit{Span: n.Abs(region), Text: text}, true
+	return analysis.Edit{Span: n.Abs(region), Text: text}, true
 }
 
 // shLine is one line of a laid-out script and its indentation level.
@@ -103,15 +105,15 @@ func joinScript(raw string, esc byte) (joined string, breaks []int, ok bool) {
 	for k, line := range strings.Split(raw, "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		if k > 0 {
-			if isCommentLine(line) {
+			if analysis.IsCommentLine(line) {
 				return "", nil, false
 			}
-			if isSpaceOnly(line) {
+			if analysis.IsSpaceOnly(line) {
 				continue
 			}
 			breaks = append(breaks, b.Len())
 		}
-		body, _ := continues(line, esc)
+		body, _ := analysis.Continues(line, esc)
 		b.WriteString(body)
 	}
 	joined = b.String()
@@ -126,8 +128,8 @@ func joinScript(raw string, esc byte) (joined string, breaks []int, ok bool) {
 // of `&&` and `||` one command a line, with the operator where the author
 // put it (at the end of a line or starting the next), and a command's
 // arguments broken where the author broke them, one level deeper.
-func shellLines(rs RunScript, breaks []int) ([]shLine, bool) {
-	file, err := parseScript(rs.Script, rs.Bash, true)
+func shellLines(rs analysis.RunScript, breaks []int) ([]shLine, bool) {
+	file, err := analysis.ParseScript(rs.Script, rs.Bash, true)
 	if err != nil {
 		return nil, false
 	}
@@ -270,7 +272,7 @@ func sameRun(a, b string, bash bool) bool {
 
 // canonicalShell prints a script's program in one fixed layout.
 func canonicalShell(script string, bash bool) (string, bool) {
-	file, err := parseScript(script, bash, true)
+	file, err := analysis.ParseScript(script, bash, true)
 	if err != nil {
 		return "", false
 	}

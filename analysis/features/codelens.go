@@ -1,46 +1,47 @@
-package analysis
+package features
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // Lens is a line of information shown above a FROM.
 type Lens struct {
-	Span  Span // the FROM keyword
+	Span  analysis.Span // the FROM keyword
 	Stage int
 	Title string
 }
 
 // Lenses returns a lens for each stage: which stages use it, or that
 // nothing does, or that it is the final stage, the one a plain build
-// produces.
-func (ix *Index) Lenses() []Lens { return ix.LensesIn(nil) }
-
-// LensesIn is Lenses for a build given the named contexts: a stage a
-// context replaces says so, and uses no stage (BuildKit builds none of its
+// produces. Given named contexts (nil for none), a stage a context
+// replaces says so, and uses no stage (BuildKit builds none of its
 // instructions).
-func (ix *Index) LensesIn(contexts []NamedContext) []Lens {
+func Lenses(ix *analysis.Index, contexts []analysis.NamedContext) []Lens {
 	m := ix.Model()
-	replaced := m.replaced(contexts)
-	out := make([]Lens, 0, len(ix.stages))
-	for s := range ix.stages {
-		from := ix.Node(ix.stages[s].first)
+	out := make([]Lens, 0, ix.StageCount())
+	for s := range ix.StageCount() {
+		from := ix.Node(ix.Stage(s).First)
 		var parts []string
-		if s == len(ix.stages)-1 {
+		if s == ix.StageCount()-1 {
 			parts = append(parts, "final stage")
 		}
 		users := m.Users(s)
-		if replaced != nil {
-			users = slices.DeleteFunc(slices.Clone(users), func(u int) bool { return replaced[u] })
+		if len(contexts) > 0 {
+			users = slices.DeleteFunc(slices.Clone(users), func(u int) bool {
+				_, replaced := m.ReplacedBy(u, contexts)
+				return replaced
+			})
 		}
 		if c, ok := m.ReplacedBy(s, contexts); ok {
 			parts = append(parts, fmt.Sprintf("not built: the named build context `%s` (%s) replaces it", c.Name, c.Source))
 		} else if len(users) > 0 {
 			labels := make([]string, 0, min(len(users), maxLensNames)+1)
 			for _, u := range users[:min(len(users), maxLensNames)] {
-				labels = append(labels, ix.stageShort(u))
+				labels = append(labels, stageShort(ix, u))
 			}
 			if len(users) > maxLensNames {
 				labels = append(labels, "…")
@@ -52,7 +53,7 @@ func (ix *Index) LensesIn(contexts []NamedContext) []Lens {
 			parts = append(parts, fmt.Sprintf("used by %d %s: %s", len(users), word, strings.Join(labels, ", ")))
 		} else if s == m.EpochStage() {
 			parts = append(parts, "gives the build's SOURCE_DATE_EPOCH")
-		} else if s != len(ix.stages)-1 {
+		} else if s != ix.StageCount()-1 {
 			parts = append(parts, "not used by any stage")
 		}
 		out = append(out, Lens{Span: from.Abs(from.Keyword.Span), Stage: s, Title: strings.Join(parts, " · ")})

@@ -1,30 +1,69 @@
-package analysis
+package features
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // HoverInfo is what to show for a position: Markdown about the thing whose
 // span is Span.
 type HoverInfo struct {
-	Span     Span
+	Span     analysis.Span
 	Markdown string
 }
 
-// Hover explains what is at off: a stage name or reference (its base
-// chain, line, what it copies from and what uses it), a variable, an
-// instruction keyword, a flag, a `--mount` key or a parser directive.
-func (ix *Index) Hover(off int) (HoverInfo, bool) {
-	if t, ok := ix.ReferentAt(off); ok {
-		if t.Kind == ReferentStage {
-			return HoverInfo{Span: t.At, Markdown: ix.stageHover(t.Stage)}, true
+// Hover explains what is at off: a stage reference that resolves to one
+// of the named contexts, or a stage name a context replaces (see
+// contextHover); else a stage name or reference (its base chain, line,
+// what it copies from and what uses it), a variable, an instruction
+// keyword, a flag, a `--mount` key or a parser directive.
+func Hover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (HoverInfo, bool) {
+	if h, ok := contextHover(ix, off, contexts); ok {
+		return h, true
+	}
+	return hover(ix, off)
+}
+
+// contextHover explains a stage reference at off that resolves to one of
+// the named contexts: what the context names and where it is given; on
+// the name of a stage a context replaces, that it is replaced.
+func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (HoverInfo, bool) {
+	if len(contexts) == 0 {
+		return HoverInfo{}, false
+	}
+	r, ok := ix.RefAt(off)
+	if !ok {
+		// A stage's name: say when a context replaces the stage.
+		for st := range ix.StageCount() {
+			if ns := ix.Stage(st).NameSpan; ns.Start <= off && off <= ns.End && ns.End > ns.Start {
+				if c, ok := ix.Model().ReplacedBy(st, contexts); ok {
+					md := fmt.Sprintf("**stage replaced by the named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses the context for this stage and runs none of its instructions.", c.Name, c.Value, c.Source)
+					return HoverInfo{Span: ns, Markdown: md}, true
+				}
+			}
 		}
-		return HoverInfo{Span: t.At, Markdown: ix.varHover(off, t)}, true
+		return HoverInfo{}, false
+	}
+	res, c := ix.Model().ResolveIn(r, contexts)
+	if res != analysis.ResolvesContext {
+		return HoverInfo{}, false
+	}
+	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
+	return HoverInfo{Span: r.Span, Markdown: md}, true
+}
+
+func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
+	if t, ok := ix.ReferentAt(off); ok {
+		if t.Kind == analysis.ReferentStage {
+			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage)}, true
+		}
+		return HoverInfo{Span: t.At, Markdown: varHover(ix, off, t)}, true
 	}
 	for _, d := range ix.Directives {
 		if d.NameSpan.Contains(off) {
-			if info := LookupDirective(d.Name); info != nil {
+			if info := analysis.LookupDirective(d.Name); info != nil {
 				return HoverInfo{Span: d.NameSpan, Markdown: docMarkdown("# "+info.Name+"=", "", info.Doc, info.URL)}, true
 			}
 		}
@@ -36,15 +75,15 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 	if u, un, ok := ix.VarUseAt(off); ok {
 		name := u.Name.Value
 		md := fmt.Sprintf("`$%s` is not declared here", name)
-		switch _, global := ix.globalArg(name, ix.n); {
-		case IsBuiltinArg(name):
+		switch _, global := ix.GlobalArg(name); {
+		case analysis.IsBuiltinArg(name):
 			md = fmt.Sprintf("**ARG `%s`** · predefined by BuildKit", name)
 		case global && un.Cmd != "from":
 			md += fmt.Sprintf(": the global ARG %s is seen in a stage only after `ARG %s` there", name, name)
 		}
 		return HoverInfo{Span: u.Name.Span, Markdown: md}, true
 	}
-	info := LookupInstruction(n.Cmd)
+	info := analysis.LookupInstruction(n.Cmd)
 	if info == nil {
 		return HoverInfo{}, false
 	}
@@ -56,10 +95,10 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 		if !fs.Contains(off) {
 			continue
 		}
-		name := Span{fs.Start, n.Abs(f.Name.Span).End}
+		name := analysis.Span{Start: fs.Start, End: n.Abs(f.Name.Span).End}
 		if f.Name.Value == "mount" && f.HasValue && !name.Contains(off) {
-			v := Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
-			if h, ok := mountHover(ReadMount(v, ix.Doc.Slice(v.Span)), off); ok {
+			v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
+			if h, ok := mountHover(analysis.ReadMount(v, ix.Doc.Slice(v.Span)), off); ok {
 				return h, true
 			}
 		}
@@ -72,7 +111,7 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 			url = info.URL
 		}
 		doc := fi.Doc
-		if note := SinceNote(n.Cmd, fi.Name); note != "" {
+		if note := analysis.SinceNote(n.Cmd, fi.Name); note != "" {
 			doc += "\n\n" + note
 		}
 		return HoverInfo{Span: name, Markdown: docMarkdown("--"+fi.Name, info.Name+" --"+fi.Name+placeholder(fi), doc, url)}, true
@@ -80,7 +119,7 @@ func (ix *Index) Hover(off int) (HoverInfo, bool) {
 	return HoverInfo{}, false
 }
 
-func placeholder(fi *FlagInfo) string {
+func placeholder(fi *analysis.FlagInfo) string {
 	if fi.Placeholder == "" {
 		return ""
 	}
@@ -89,18 +128,18 @@ func placeholder(fi *FlagInfo) string {
 
 // mountHover explains the key or type at off in a `--mount` value whose
 // spans are exact.
-func mountHover(m Mount, off int) (HoverInfo, bool) {
+func mountHover(m analysis.Mount, off int) (HoverInfo, bool) {
 	f, ok := m.FieldAt(off)
 	if !m.Exact || !ok {
 		return HoverInfo{}, false
 	}
 	if f.HasValue && f.Name() == "type" && off > f.Key.Span.End {
-		if t := LookupMountType(f.Value.Value); t != nil {
+		if t := analysis.LookupMountType(f.Value.Value); t != nil {
 			return HoverInfo{Span: f.Value.Span, Markdown: docMarkdown("type="+t.Name, "", t.Doc, t.URL)}, true
 		}
 	}
-	if k := LookupMountKey(f.Key.Value); k != nil && f.Key.Span.Contains(off) {
-		return HoverInfo{Span: f.Key.Span, Markdown: docMarkdown(k.Name, "", k.Doc, ref("run---mount"))}, true
+	if k := analysis.LookupMountKey(f.Key.Value); k != nil && f.Key.Span.Contains(off) {
+		return HoverInfo{Span: f.Key.Span, Markdown: docMarkdown(k.Name, "", k.Doc, analysis.DockerfileReference+"#run---mount")}, true
 	}
 	return HoverInfo{}, false
 }
@@ -118,11 +157,11 @@ func docMarkdown(title, syntax, doc, url string) string {
 	return b.String()
 }
 
-// StageChain returns stage s, the stages it is built on and, at the end,
+// stageChain returns stage s, the stages it is built on and, at the end,
 // the base image of the first of them: `test <- build <- golang:1.23`.
-func (ix *Index) StageChain(s int) string {
-	parts := []string{ix.stageShort(s)}
-	for hops := 0; hops <= len(ix.stages); hops++ {
+func stageChain(ix *analysis.Index, s int) string {
+	parts := []string{stageShort(ix, s)}
+	for hops := 0; hops <= ix.StageCount(); hops++ {
 		st := ix.Stage(s)
 		if st.BaseStage < 0 {
 			base := st.Base
@@ -133,20 +172,20 @@ func (ix *Index) StageChain(s int) string {
 			break
 		}
 		s = st.BaseStage
-		parts = append(parts, ix.stageShort(s))
+		parts = append(parts, stageShort(ix, s))
 	}
 	return strings.Join(parts, " <- ")
 }
 
 // stageShort names stage s briefly: its name or `stage N`.
-func (ix *Index) stageShort(s int) string {
+func stageShort(ix *analysis.Index, s int) string {
 	if st := ix.Stage(s); st.Name != "" {
 		return st.Name
 	}
 	return fmt.Sprintf("stage %d", s)
 }
 
-func (ix *Index) stageHover(s int) string {
+func stageHover(ix *analysis.Index, s int) string {
 	st := ix.Stage(s)
 	var b strings.Builder
 	title := fmt.Sprintf("stage `%s`", st.Name)
@@ -160,16 +199,16 @@ func (ix *Index) stageHover(s int) string {
 	if desc := ix.StageDescription(s); desc != "" {
 		fmt.Fprintf(&b, "\n\n%s", desc)
 	}
-	fmt.Fprintf(&b, "\n\n`%s`", ix.StageChain(s))
+	fmt.Fprintf(&b, "\n\n`%s`", stageChain(ix, s))
 
 	var copies []string
 	seen := map[int]bool{}
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
 		for _, r := range n.Refs {
-			if r.Resolution == ResolvesStage && !seen[r.Target] {
+			if r.Resolution == analysis.ResolvesStage && !seen[r.Target] {
 				seen[r.Target] = true
-				copies = append(copies, fmt.Sprintf("`%s`", ix.stageShort(r.Target)))
+				copies = append(copies, fmt.Sprintf("`%s`", stageShort(ix, r.Target)))
 			}
 		}
 	}
@@ -178,19 +217,19 @@ func (ix *Index) stageHover(s int) string {
 	}
 	var uses []string
 	for _, r := range ix.StageUses(s) {
-		what := map[RefKind]string{RefFrom: "FROM", RefCopyFrom: "--from", RefMountFrom: "--mount from"}[r.Kind]
+		what := map[analysis.RefKind]string{analysis.RefFrom: "FROM", analysis.RefCopyFrom: "--from", analysis.RefMountFrom: "--mount from"}[r.Kind]
 		where := "before any stage"
 		if r.Stage >= 0 {
-			where = "`" + ix.stageShort(r.Stage) + "`"
+			where = "`" + stageShort(ix, r.Stage) + "`"
 		}
 		note := ""
-		if r.Resolution == ResolvesLaterStage {
+		if r.Resolution == analysis.ResolvesLaterStage {
 			note = ", too early: BuildKit fails"
 		}
 		uses = append(uses, fmt.Sprintf("%s (%s, line %d%s)", where, what, ix.Doc.LineOf(r.Span.Start)+1, note))
 	}
 	if len(uses) == 0 {
-		if s == len(ix.stages)-1 {
+		if s == ix.StageCount()-1 {
 			b.WriteString("\n\nUsed by: nothing; it is the final stage")
 		} else {
 			b.WriteString("\n\nUsed by: nothing")
@@ -201,7 +240,7 @@ func (ix *Index) stageHover(s int) string {
 	return b.String()
 }
 
-func (ix *Index) varHover(off int, t Referent) string {
+func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	site := t.Var
 	// Show the declaration in scope where there is one, and the value the
 	// build model gives there.
@@ -228,7 +267,7 @@ func (ix *Index) varHover(off int, t Referent) string {
 	}
 	scope := "global"
 	if s := ix.StageOf(site.Instruction); s >= 0 {
-		scope = "in stage `" + ix.stageShort(s) + "`"
+		scope = "in stage `" + stageShort(ix, s) + "`"
 	}
 	fmt.Fprintf(&b, " · %s · line %d", scope, ix.Doc.LineOf(site.NameSpan.Start)+1)
 	if hasValue && (!d.HasDefault || value != d.Value.Value) {

@@ -1,6 +1,11 @@
-package analysis
+package features
 
-import "sort"
+import (
+	"context"
+	"sort"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
 
 // FoldKind tells what a Fold holds.
 type FoldKind int
@@ -21,7 +26,7 @@ type Fold struct {
 // each heredoc and each block of two or more comment lines between
 // instructions, ordered by start line. Folds with the same start line are
 // kept once, the widest.
-func (ix *Index) Folds() []Fold {
+func Folds(ix *analysis.Index) []Fold {
 	doc := ix.Doc
 	var out []Fold
 	add := func(start, end int, kind FoldKind) {
@@ -29,7 +34,7 @@ func (ix *Index) Folds() []Fold {
 			out = append(out, Fold{start, end, kind})
 		}
 	}
-	for s := range ix.stages {
+	for s := range ix.StageCount() {
 		st := ix.Stage(s)
 		add(doc.LineOf(st.Span.Start), doc.LineOf(st.Span.End), FoldRegion)
 	}
@@ -53,7 +58,7 @@ func (ix *Index) Folds() []Fold {
 			if ls < from {
 				continue
 			}
-			if isCommentLine(doc.Slice(Span{ls, doc.LineEnd(l)})) {
+			if analysis.IsCommentLine(doc.Slice(analysis.Span{Start: ls, End: doc.LineEnd(l)})) {
 				if runStart < 0 || runEnd != l-1 {
 					flush()
 					runStart = l
@@ -62,7 +67,7 @@ func (ix *Index) Folds() []Fold {
 			}
 		}
 	}
-	ix.each(func(n Node) {
+	_ = ix.Each(context.Background(), func(n analysis.Node) {
 		comments(prevEnd, n.Start)
 		sp := n.Span()
 		first, last := doc.LineOf(sp.Start), doc.LineOf(sp.End)

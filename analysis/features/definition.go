@@ -1,0 +1,54 @@
+package features
+
+import (
+	"slices"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// Definitions returns where the name at off is defined: for a reference
+// built from variables, every stage it can name, the one the defaults pick
+// first; otherwise the one span Definition gives.
+// On a variable in such a reference, the stages come first and the
+// variable's declaration last, unless the defaults pick no stage (an
+// image): then the declaration, whose default that is, comes first.
+func Definitions(ix *analysis.Index, off int) []analysis.Span {
+	var out []analysis.Span
+	declFirst := false
+	if r, ok := ix.RefAt(off); ok && r.Pattern >= 0 {
+		for _, s := range ix.Model().Candidates(r) {
+			out = append(out, ix.StageDefSpan(s))
+		}
+		declFirst = r.Target < 0 || r.Target >= r.Stage
+	}
+	if sp, ok := Definition(ix, off); ok && !slices.Contains(out, sp) {
+		if declFirst {
+			return append([]analysis.Span{sp}, out...)
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// Definition returns the span a name at off is defined at: a stage's name
+// (its FROM line for an unnamed stage), or a variable's declaration.
+func Definition(ix *analysis.Index, off int) (analysis.Span, bool) {
+	t, ok := ix.ReferentAt(off)
+	if !ok {
+		return analysis.Span{}, false
+	}
+	if t.Kind == analysis.ReferentStage {
+		return ix.StageDefSpan(t.Stage), true
+	}
+	// The declaration in scope, not the group's root: a use after a stage's
+	// `ARG NAME` goes to that ARG.
+	n, _ := ix.NodeAt(off)
+	for _, u := range n.Uses {
+		if n.Abs(u.Span).Contains(off) {
+			if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
+				return site.NameSpan, true
+			}
+		}
+	}
+	return t.Var.NameSpan, true
+}
