@@ -3,7 +3,6 @@ package codeaction
 import (
 	"context"
 	"fmt"
-	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,7 +12,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/internal/safety"
 )
@@ -87,7 +89,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		}
 		for s := 0; s < ix.StageCount(); s++ {
 			for k, ctx := range []analysis.BuildContext{{}, genericContext} {
-				plan, _ := analysis.PlanLayers(ix, s, ctx)
+				plan, _ := refactor.PlanLayers(ix, s, ctx)
 				if plan == nil {
 					continue
 				}

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 // mapContext builds a build context from "path" or "path=content" items.
@@ -90,7 +91,7 @@ func TestCheckContext(t *testing.T) {
 				t.Errorf("got %v, want an error with %q", err, tc.wantErr)
 			}
 			// The planner's own reordering passes.
-			plan, reason := analysis.PlanLayers(analysis.Parse(analysis.NewDocument(tc.before)), 0, tc.ctx)
+			plan, reason := refactor.PlanLayers(analysis.Parse(analysis.NewDocument(tc.before)), 0, tc.ctx)
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}

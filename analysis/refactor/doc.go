@@ -1,0 +1,13 @@
+// Package refactor holds the planners behind Stagehand's refactorings of
+// multi-stage builds: what to move, split or add, and the edits that do it.
+//
+//   - layers.go: PlanLayers, the reordering of a stage for the build cache
+//     (dependency manifests and installs before the source copy), which the
+//     SourceCopiedTooEarly rule reports and "Reorder layers for caching"
+//     offers.
+//
+// Like analysis, the package knows nothing of LSP: it reads an
+// analysis.Index and answers in byte offsets (analysis.Edit). Turning a
+// plan into a code action, with its title and kind, is the codeaction
+// package's part.
+package refactor
