@@ -5,6 +5,13 @@
 //     (dependency manifests and installs before the source copy), which the
 //     SourceCopiedTooEarly rule reports and "Reorder layers for caching"
 //     offers.
+//   - split.go: SplitStage, cutting a stage in two before an instruction
+//     ("Split stage here").
+//   - runtime.go: PlanRuntime and SplitBuildRuntime, turning the final
+//     stage into a builder and a runtime stage on a smaller base ("Split
+//     into build and runtime stages").
+//   - text.go: what the planners share to write their edits: the line
+//     ending, the keyword's case, fresh stage names.
 //
 // Like analysis, the package knows nothing of LSP: it reads an
 // analysis.Index and answers in byte offsets (analysis.Edit). Turning a

@@ -264,14 +264,6 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 	return plan, ""
 }
 
-// eol is the document's line ending.
-func eol(doc *analysis.Document) string {
-	if strings.Contains(doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}), "\r\n") {
-		return "\r\n"
-	}
-	return "\n"
-}
-
 func isRootSource(v string) bool { return v == "." || v == "./" }
 
 func isDir(ctx analysis.BuildContext, p string) bool {
@@ -305,10 +297,7 @@ func frontendAllowsParents(ix *analysis.Index) bool {
 // copy puts them: the top-level files in one COPY, nested ones with
 // COPY --parents where the frontend has it, else one COPY per folder.
 func manifestCopies(ix *analysis.Index, src analysis.Node, srcDir, dest string, manifests []string) []string {
-	kw := "COPY"
-	if src.Keyword.Value == strings.ToLower(src.Keyword.Value) {
-		kw = "copy"
-	}
+	kw := keyword(src, "COPY")
 	var flags []string
 	for _, f := range src.Flags {
 		if f.Name.Value == "chown" || f.Name.Value == "chmod" || f.Name.Value == "link" {
@@ -395,7 +384,7 @@ func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildCo
 		return ""
 	}
 	in := ins[0]
-	head := []string{keywordLike(n, "RUN")}
+	head := []string{keyword(n, "RUN")}
 	for _, f := range n.Flags {
 		head = append(head, ix.Doc.Slice(n.Abs(f.Span)))
 	}
@@ -525,14 +514,6 @@ func hasShell(ix *analysis.Index, k int) bool {
 	return false
 }
 
-// keywordLike returns word in the case n's keyword is written.
-func keywordLike(n analysis.Node, word string) string {
-	if n.Keyword.Value == strings.ToLower(n.Keyword.Value) {
-		return strings.ToLower(word)
-	}
-	return word
-}
-
 // orderSafeSplit reports whether the dependency step of RUN k may run
 // before the source copy c: nothing between them that it does not commute
 // with but the moved instructions.
@@ -553,20 +534,13 @@ func orderSafeSplit(ix *analysis.Index, c, k int, chosen map[int]bool) bool {
 // through its last line's terminator.
 func layerChunk(ix *analysis.Index, i int) analysis.Span {
 	doc := ix.Doc
-	after := func(off int) int {
-		line := doc.LineOf(off)
-		if line+1 >= doc.LineCount() {
-			return doc.Len()
-		}
-		return doc.LineStart(line + 1)
-	}
 	n := ix.Node(i)
 	start := doc.LineStart(doc.LineOf(n.Start))
 	if i > 0 {
 		p := ix.Node(i - 1)
-		start = after(p.Start + p.Len)
+		start = lineAfter(doc, p.Start+p.Len)
 	}
-	return analysis.Span{Start: start, End: after(n.Start + n.Len)}
+	return analysis.Span{Start: start, End: lineAfter(doc, n.Start+n.Len)}
 }
 
 // leadingBlank splits the blank lines at the start of a chunk off it.

@@ -1,4 +1,4 @@
-package codeaction
+package refactor
 
 import (
 	"strconv"
