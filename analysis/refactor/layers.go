@@ -136,7 +136,7 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 				if !ok {
 					break
 				}
-				files = appendNew(files, f...)
+				files = append(files, f...)
 				if ws != "" {
 					workspace = ws
 				}
@@ -177,14 +177,14 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		case kinds[k] == layerSplit && orderSafeSplit(ix, c, k, chosen):
 			plan.Added = append(plan.Added, split[k])
 			plan.Split = append(plan.Split, k)
-			manifests = appendNew(manifests, inputs[k]...)
+			manifests = append(manifests, inputs[k]...)
 			runs++
 			continue
 		case !chosen[k]:
 			continue
 		case kinds[k] == layerInstall:
 			plan.Installs = append(plan.Installs, k)
-			manifests = appendNew(manifests, inputs[k]...)
+			manifests = append(manifests, inputs[k]...)
 		default:
 			plan.Moved = append(plan.Moved, k)
 		}
@@ -595,7 +595,8 @@ func isManifest(src string) bool {
 		strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") || base == "package*.json"
 }
 
-// notCopied drops the manifests an earlier COPY of the stage copies.
+// notCopied returns the manifests, once each, less those an earlier COPY
+// of the stage copies.
 func notCopied(ix *analysis.Index, st analysis.Stage, c int, manifests []string) []string {
 	have := map[string]bool{}
 	for i := st.First + 1; i < c; i++ {
@@ -617,7 +618,7 @@ func notCopied(ix *analysis.Index, st analysis.Stage, c int, manifests []string)
 	}
 	var out []string
 	for _, m := range manifests {
-		if !have[strings.TrimSuffix(m, "/")] {
+		if !have[strings.TrimSuffix(m, "/")] && !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
@@ -800,14 +801,4 @@ func varsMeet(a, b analysis.Node) bool {
 		}
 	}
 	return false
-}
-
-// appendNew appends the items list does not hold yet.
-func appendNew(list []string, items ...string) []string {
-	for _, it := range items {
-		if !slices.Contains(list, it) {
-			list = append(list, it)
-		}
-	}
-	return list
 }

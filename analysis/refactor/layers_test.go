@@ -1,23 +1,17 @@
 package refactor
 
 import (
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // mapContext builds a build context from "path" or "path=content" items.
 func mapContext(files ...string) analysis.BuildContext {
-	m := fstest.MapFS{}
-	for _, f := range files {
-		name, data, _ := strings.Cut(f, "=")
-		m[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	return analysis.BuildContext{FS: m}
+	return analysis.BuildContext{FS: testgen.MapFS(files...)}
 }
 
 // TestPlanLayersEcosystems checks the manifests copied before each kind of

@@ -3,20 +3,15 @@ package safety
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/refactor"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // mapContext builds a build context from "path" or "path=content" items.
 func mapContext(files ...string) analysis.BuildContext {
-	m := fstest.MapFS{}
-	for _, f := range files {
-		name, data, _ := strings.Cut(f, "=")
-		m[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	return analysis.BuildContext{FS: m}
+	return analysis.BuildContext{FS: testgen.MapFS(files...)}
 }
 
 // TestCheckFails shows that each of the checker's checks catches the

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // Large writes a Dockerfile of n stages, each of about 20 lines,
@@ -118,4 +119,15 @@ func Patch(tb testing.TB, dir, name, diff string) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// MapFS builds a file tree from "path" or "path=content" items, for build
+// contexts in tests.
+func MapFS(files ...string) fstest.MapFS {
+	m := fstest.MapFS{}
+	for _, f := range files {
+		name, data, _ := strings.Cut(f, "=")
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return m
 }
