@@ -287,3 +287,38 @@ func TestTriggersMatchBuildKit(t *testing.T) {
 		}
 	}
 }
+
+// TestStateMatchesModel checks the State column against the build model
+// and the index: an instruction has State exactly when a RUN after it sees
+// another working directory, user or variables (the model's State) or runs
+// through another shell (the SHELL the index parses its script with) than
+// one right after FROM.
+func TestStateMatchesModel(t *testing.T) {
+	stateAt := func(text string) (State, string) {
+		ix := Parse(NewDocument(text))
+		if ix.ParseError != nil || ix.Len() != 3 {
+			t.Fatalf("%q: %d instructions, error %v", text, ix.Len(), ix.ParseError)
+		}
+		return ix.Model().State(2), ix.stageShell(2)
+	}
+	base, baseShell := stateAt("FROM alpine\nLABEL x=y\nRUN true\n")
+	n := 0
+	for _, in := range Instructions {
+		sample, ok := instructionSamples[in.Name]
+		if !ok {
+			t.Errorf("no sample for %s", in.Name)
+			continue
+		}
+		st, sh := stateAt("FROM alpine\n" + in.Name + " " + sample + "\nRUN true\n")
+		changed := st.Workdir != base.Workdir || st.User != base.User || !maps.Equal(st.env, base.env) || sh != baseShell
+		if changed != in.State {
+			t.Errorf("%s %s: the RUN after it sees another state: %v; State = %v", in.Name, sample, changed, in.State)
+		}
+		if changed {
+			n++
+		}
+	}
+	if n == 0 || n == len(Instructions) {
+		t.Errorf("%d of %d instructions change the state: the check cannot tell them apart", n, len(Instructions))
+	}
+}

@@ -10,8 +10,9 @@
 //   - runtime.go: PlanRuntime and SplitBuildRuntime, turning the final
 //     stage into a builder and a runtime stage on a smaller base ("Split
 //     into build and runtime stages").
-//   - text.go: what the planners share to write their edits: the line
-//     ending, the keyword's case, fresh stage names.
+//   - text.go: what the planners share: the line ending, the keyword's
+//     case and fresh stage names they write, and the facts of the
+//     instruction table they read (metadata only, sets the build state).
 //
 // Like analysis, the package knows nothing of LSP: it reads an
 // analysis.Index and answers in byte offsets (analysis.Edit). Turning a

@@ -523,7 +523,7 @@ func orderSafeSplit(ix *analysis.Index, c, k int, chosen map[int]bool) bool {
 			continue
 		}
 		n := ix.Node(i)
-		if n.Cmd == "run" || n.Cmd == "workdir" || n.Cmd == "user" || n.Cmd == "shell" || n.Cmd == "env" || n.Cmd == "arg" || n.Cmd == "onbuild" {
+		if n.Cmd == "run" || n.Cmd == "onbuild" || setsState(n.Cmd) {
 			return false
 		}
 	}
@@ -732,13 +732,6 @@ func orderSafe(ix *analysis.Index, c, end int, chosen map[int]bool, kinds map[in
 	return true
 }
 
-// metadataOnly reports whether the instruction table says cmd only sets
-// image metadata.
-func metadataOnly(cmd string) bool {
-	in := analysis.LookupInstruction(cmd)
-	return in != nil && in.Metadata
-}
-
 // commute reports whether swapping two instructions of a stage changes
 // nothing they do.
 func commute(a, b analysis.Node, kinds map[int]layerKind) bool {
@@ -753,15 +746,12 @@ func commute(a, b analysis.Node, kinds map[int]layerKind) bool {
 	if metadataOnly(a.Cmd) || metadataOnly(b.Cmd) {
 		return true
 	}
-	envCmd := func(c string) bool {
-		return c == "env" || c == "arg" || c == "workdir" || c == "user" || c == "shell"
-	}
 	if a.Cmd == "run" || b.Cmd == "run" {
 		r, o := a, b
 		if r.Cmd != "run" {
 			r, o = b, a
 		}
-		if o.Cmd == "run" || envCmd(o.Cmd) {
+		if o.Cmd == "run" || setsState(o.Cmd) {
 			return false
 		}
 		return (o.Cmd == "copy" || o.Cmd == "add") && kinds[r.Index] != layerFixed

@@ -402,10 +402,13 @@ func flagValue(words []string, f string) string {
 	return ""
 }
 
-// carried are the instructions the runtime stage takes over; the builder
-// keeps the ones its RUNs need (ARG, ENV, WORKDIR, USER).
-var carried = map[string]bool{"arg": true, "env": true, "workdir": true, "user": true,
-	"cmd": true, "entrypoint": true, "expose": true, "label": true, "healthcheck": true, "volume": true, "stopsignal": true}
+// carried reports whether the runtime stage takes instruction cmd over:
+// what only sets image metadata, but the deprecated MAINTAINER, and VOLUME
+// move to it; the state instructions but SHELL (ARG, ENV, WORKDIR, USER)
+// are copied, the builder's RUNs needing them too.
+func carried(cmd string) bool {
+	return metadataOnly(cmd) && cmd != "maintainer" || setsState(cmd) && cmd != "shell" || cmd == "volume"
+}
 
 // SplitBuildRuntime turns final stage s into a builder and appends a
 // runtime stage on base that copies the artifact and carries the image's
@@ -439,12 +442,11 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at},
 				Text: kw("RUN") + " python -m venv " + plan.Venv + nl + kw("ENV") + " PATH=\"" + plan.Venv + "/bin:$PATH\"" + nl})
 		}
-		if !carried[n.Cmd] {
+		if !carried(n.Cmd) {
 			continue
 		}
 		text := doc.Slice(n.Span())
-		switch n.Cmd {
-		case "arg", "env", "workdir", "user":
+		if setsState(n.Cmd) {
 			if plan.static != nil && (n.Cmd == "workdir" || n.Cmd == "user") {
 				continue
 			}
