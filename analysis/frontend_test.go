@@ -161,21 +161,3 @@ func TestFormsAcceptedByBuildKit(t *testing.T) {
 		t.Error("BuildKit accepts an unknown mount key: the check cannot fail")
 	}
 }
-
-// TestFrontendAllowsParents checks that the layer planner's COPY --parents
-// check reads the Features table: --parents came in 1.7-labs and 1.20.
-func TestFrontendAllowsParents(t *testing.T) {
-	for syntax, want := range map[string]bool{
-		"":                                      false,
-		"# syntax=docker/dockerfile:1.4-labs\n": false,
-		"# syntax=docker/dockerfile:1.7-labs\n": true,
-		"# syntax=docker/dockerfile:1.6\n":      false,
-		"# syntax=docker/dockerfile:1.20\n":     true,
-		"# syntax=docker/dockerfile:1\n":        true,
-		"# syntax=example.com/frontend:1.20\n":  false,
-	} {
-		if got := frontendAllowsParents(Parse(NewDocument(syntax + "FROM a\n"))); got != want {
-			t.Errorf("%q: %v, want %v", syntax, got, want)
-		}
-	}
-}

@@ -27,9 +27,9 @@ type Install struct {
 	Words []string
 }
 
-// recognizeInstall reads one simple command's words as a dependency
+// RecognizeInstall reads one simple command's words as a dependency
 // install or a build that reads the dependencies.
-func recognizeInstall(words []string) (Install, bool) {
+func RecognizeInstall(words []string) (Install, bool) {
 	if len(words) == 0 {
 		return Install{}, false
 	}
@@ -63,14 +63,14 @@ func recognizeInstall(words []string) (Install, bool) {
 		if sub != "install" {
 			return Install{}, false
 		}
-		in.Fetch = hasWord(rest, "--no-root") && len(positional(rest)) == 1
+		in.Fetch = slices.Contains(rest, "--no-root") && len(positional(rest)) == 1
 	case "pipenv":
 		in.Fetch = sub == "install" && len(positional(rest)) == 1
 	case "uv":
 		if sub != "sync" {
 			return Install{}, false
 		}
-		in.Fetch = hasWord(rest, "--no-install-project") || hasWord(rest, "--no-install-workspace")
+		in.Fetch = slices.Contains(rest, "--no-install-project") || slices.Contains(rest, "--no-install-workspace")
 	case "go":
 		switch {
 		case len(rest) >= 2 && rest[0] == "mod" && rest[1] == "download" && len(positional(rest[2:])) == 0:
@@ -82,7 +82,7 @@ func recognizeInstall(words []string) (Install, bool) {
 	case "bundle":
 		in.Fetch = sub == "install" && len(positional(rest)) == 1
 	case "composer":
-		in.Fetch = sub == "install" && len(positional(rest)) == 1 && (hasWord(rest, "--no-scripts") || hasWord(rest, "--no-autoloader"))
+		in.Fetch = sub == "install" && len(positional(rest)) == 1 && (slices.Contains(rest, "--no-scripts") || slices.Contains(rest, "--no-autoloader"))
 	case "mvn", "mvnw":
 		in.Tool = "mvn"
 		p := positional(rest)
@@ -126,6 +126,61 @@ func recognizeInstall(words []string) (Install, bool) {
 	return in, true
 }
 
+// pipManifests returns the requirement and constraint files of a pip
+// install's arguments; false for an install of anything else.
+func pipManifests(rest []string) ([]string, bool) {
+	if len(rest) == 0 || rest[0] != "install" {
+		return nil, false
+	}
+	var files []string
+	valued := map[string]bool{"-i": true, "--index-url": true, "--extra-index-url": true, "--trusted-host": true, "--timeout": true, "--retries": true}
+	for k := 1; k < len(rest); k++ {
+		w := rest[k]
+		switch {
+		case w == "-r" || w == "--requirement" || w == "-c" || w == "--constraint":
+			if k+1 >= len(rest) {
+				return nil, false
+			}
+			f := rest[k+1]
+			if strings.ContainsAny(f, "/$*") {
+				return nil, false
+			}
+			files = append(files, f)
+			k++
+		case valued[w]:
+			k++
+		case strings.HasPrefix(w, "-"):
+			if strings.Contains(w, "=") && (strings.HasPrefix(w, "--requirement=") || strings.HasPrefix(w, "--constraint=")) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return files, len(files) > 0
+}
+
+// positional drops the options (words starting with "-").
+func positional(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if !strings.HasPrefix(w, "-") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// appendNew appends the items list does not hold yet.
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
 // cargoNeedsMore reports whether a Cargo.toml declares a workspace or a
 // dependency by local path (or one that cannot be read as plain lines).
 func cargoNeedsMore(toml string) bool {
@@ -150,7 +205,7 @@ func (ix *Index) readInstalls(i int) ([]Install, []SimpleCommand, bool) {
 	}
 	var out []Install
 	for _, c := range cmds {
-		if in, ok := recognizeInstall(c.Words); ok {
+		if in, ok := RecognizeInstall(c.Words); ok {
 			out = append(out, in)
 		}
 	}
@@ -620,6 +675,41 @@ func tomlArray(doc, table, key string) []string {
 	return out
 }
 
+// SystemCommand recognises a system package manager command that reads no
+// file of the build context.
+func SystemCommand(seg []string) bool {
+	for len(seg) > 0 && strings.Contains(seg[0], "=") && !strings.HasPrefix(seg[0], "-") {
+		seg = seg[1:] // NAME=value words before the command
+	}
+	if len(seg) == 0 {
+		return false
+	}
+	for _, w := range seg[1:] {
+		if strings.HasPrefix(w, ".") || strings.HasPrefix(w, "/") && seg[0] != "rm" {
+			return false
+		}
+	}
+	p := positional(seg[1:])
+	switch seg[0] {
+	case "apt-get", "apt":
+		return len(p) > 0 && (p[0] == "update" || p[0] == "install" || p[0] == "clean" || p[0] == "autoremove" || p[0] == "upgrade" || p[0] == "dist-upgrade")
+	case "apk":
+		return len(p) > 0 && (p[0] == "add" || p[0] == "update" || p[0] == "upgrade")
+	case "yum", "dnf", "microdnf":
+		return len(p) > 0 && (p[0] == "install" || p[0] == "update" || p[0] == "clean" || p[0] == "upgrade" || p[0] == "makecache")
+	case "rm":
+		for _, w := range p {
+			if !strings.HasPrefix(w, "/var/lib/apt/lists") && !strings.HasPrefix(w, "/var/cache/") && !strings.HasPrefix(w, "/tmp/") {
+				return false
+			}
+		}
+		return len(p) > 0
+	case "set":
+		return true
+	}
+	return false
+}
+
 // RunKinds reports whether RUN i installs dependencies with a language
 // package manager, and whether it installs system packages.
 func RunKinds(ix *Index, i int) (deps, system bool) {
@@ -628,7 +718,7 @@ func RunKinds(ix *Index, i int) (deps, system bool) {
 		deps = deps || in.Fetch
 	}
 	for _, c := range cmds {
-		if len(c.Words) > 0 && systemCommand(c.Words) && c.Words[0] != "set" && c.Words[0] != "rm" {
+		if len(c.Words) > 0 && SystemCommand(c.Words) && c.Words[0] != "set" && c.Words[0] != "rm" {
 			system = true
 		}
 	}
@@ -643,6 +733,10 @@ type InstallTool struct {
 
 // Has reports whether the install command has the word w.
 func (in Install) Has(w string) bool { return slices.Contains(in.Words, w) }
+
+// Operands returns the install command's words after the program that
+// are not options.
+func (in Install) Operands() []string { return positional(in.Words[1:]) }
 
 // Has reports whether the command has the word w.
 func (t InstallTool) Has(w string) bool { return slices.Contains(t.Words, w) }
@@ -695,9 +789,21 @@ func Installs(ix *Index, i int) []Install {
 	return ins
 }
 
-// AbsDest is the absolute folder a COPY at instruction c of stage st
-// writes dest to, or "" when a variable or the base image decides it.
-func AbsDest(ix *Index, st Stage, c int, dest string) string { return absDest(ix, st, c, dest) }
+// AbsDest is the absolute folder a COPY at instruction c writes dest to,
+// or "" when a variable or the base image decides it.
+func AbsDest(ix *Index, c int, dest string) string {
+	if strings.Contains(dest, "$") {
+		return ""
+	}
+	if strings.HasPrefix(dest, "/") {
+		return path.Clean(dest)
+	}
+	wd := ix.Model().State(c).Workdir
+	if wd == "" {
+		return ""
+	}
+	return path.Join(wd, dest)
+}
 
 // ContextPath turns a COPY source into a path relative to the build
 // context, or reports that it names no file of the context.

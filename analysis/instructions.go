@@ -100,6 +100,10 @@ type InstructionInfo struct {
 	// Metadata is set when the instruction only sets image metadata: it
 	// makes no layer and no later instruction of the build reads it.
 	Metadata bool
+	// State is set when the instruction changes the state the later
+	// instructions of its stage run with, BuildKit's dispatch state: the
+	// variables (ARG, ENV), working directory, user and shell.
+	State bool
 	// Trigger is set when the instruction may follow ONBUILD.
 	Trigger bool
 	// Deprecated instructions are never offered.
@@ -301,6 +305,7 @@ var Instructions = []InstructionInfo{
 		Trigger: true,
 		Snippet: "ENV ${1:key}=${2:value}",
 		Expands: true,
+		State:   true,
 	},
 	{
 		Name:    "ADD",
@@ -422,6 +427,7 @@ var Instructions = []InstructionInfo{
 		Trigger: true,
 		Snippet: "USER ${1:user}",
 		Expands: true,
+		State:   true,
 	},
 	{
 		Name:   "WORKDIR",
@@ -435,6 +441,7 @@ var Instructions = []InstructionInfo{
 		Trigger: true,
 		Snippet: "WORKDIR ${1:/path}",
 		Expands: true,
+		State:   true,
 	},
 	{
 		Name:   "ARG",
@@ -448,6 +455,7 @@ var Instructions = []InstructionInfo{
 		Trigger: true,
 		Snippet: "ARG ${1:name}",
 		Expands: true,
+		State:   true,
 	},
 	{
 		Name:   "ONBUILD",
@@ -503,6 +511,7 @@ var Instructions = []InstructionInfo{
 		},
 		Trigger: true,
 		Snippet: "SHELL [\"${1:/bin/sh}\", \"${2:-c}\"]",
+		State:   true,
 	},
 }
 

@@ -197,28 +197,40 @@ var instructionSamples = map[string]string{
 // instructions.SupportsSingleWordExpansion (dockerfile2llb expands those,
 // and only those, through the shell lexer before dispatching).
 func TestExpandsMatchesBuildKit(t *testing.T) {
+	checkColumn(t, "Expands", func(in *InstructionInfo) bool { return in.Expands }, func(in *InstructionInfo, sample string) (bool, error) {
+		cmd, err := instructions.ParseInstruction(parseLine(t, in.Name+" "+sample))
+		_, bk := cmd.(instructions.SupportsSingleWordExpansion)
+		return bk, err
+	})
+}
+
+// checkColumn compares a column of the table with what observe reads of
+// each instruction's sample, and fails when observe tells none apart: a
+// check that could not fail.
+func checkColumn(t *testing.T, column string, has func(*InstructionInfo) bool, observe func(in *InstructionInfo, sample string) (bool, error)) {
+	t.Helper()
 	n := 0
-	for _, in := range Instructions {
+	for i := range Instructions {
+		in := &Instructions[i]
 		sample, ok := instructionSamples[in.Name]
 		if !ok {
 			t.Errorf("no sample for %s", in.Name)
 			continue
 		}
-		cmd, err := instructions.ParseInstruction(parseLine(t, in.Name+" "+sample))
+		got, err := observe(in, sample)
 		if err != nil {
 			t.Errorf("%s %s: %v", in.Name, sample, err)
 			continue
 		}
-		_, bk := cmd.(instructions.SupportsSingleWordExpansion)
-		if bk != in.Expands {
-			t.Errorf("%s: Expands = %v, BuildKit %v", in.Name, in.Expands, bk)
+		if got != has(in) {
+			t.Errorf("%s %s: %s = %v, observed %v", in.Name, sample, column, has(in), got)
 		}
-		if bk {
+		if got {
 			n++
 		}
 	}
 	if n == 0 || n == len(Instructions) {
-		t.Errorf("%d of %d instructions expand: the check cannot tell them apart", n, len(Instructions))
+		t.Errorf("%s: %d of %d instructions observed: the check cannot tell them apart", column, n, len(Instructions))
 	}
 }
 
@@ -286,4 +298,24 @@ func TestTriggersMatchBuildKit(t *testing.T) {
 			t.Errorf("ONBUILD %s: err %v, table says Trigger=%v", in.Name, err, in.Trigger)
 		}
 	}
+}
+
+// TestStateMatchesModel checks the State column against the build model
+// and the index: an instruction has State exactly when a RUN after it sees
+// another working directory, user or variables (the model's State) or runs
+// through another shell (the SHELL the index parses its script with) than
+// one right after FROM.
+func TestStateMatchesModel(t *testing.T) {
+	stateAt := func(text string) (State, string) {
+		ix := Parse(NewDocument(text))
+		if ix.ParseError != nil || ix.Len() != 3 {
+			t.Fatalf("%q: %d instructions, error %v", text, ix.Len(), ix.ParseError)
+		}
+		return ix.Model().State(2), ix.stageShell(2)
+	}
+	base, baseShell := stateAt("FROM alpine\nLABEL x=y\nRUN true\n")
+	checkColumn(t, "State", func(in *InstructionInfo) bool { return in.State }, func(in *InstructionInfo, sample string) (bool, error) {
+		st, sh := stateAt("FROM alpine\n" + in.Name + " " + sample + "\nRUN true\n")
+		return st.Workdir != base.Workdir || st.User != base.User || !maps.Equal(st.env, base.env) || sh != baseShell, nil
+	})
 }

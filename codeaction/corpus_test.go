@@ -3,7 +3,6 @@ package codeaction
 import (
 	"context"
 	"fmt"
-	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,7 +12,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/internal/safety"
 )
@@ -73,7 +75,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		base = safety.NewBaseline(doc)
 		if ix.StageCount() > 1 {
 			for i := 0; i < ix.Len(); i++ {
-				if edits, _ := SplitStage(ix, i); edits != nil {
+				if edits, _ := refactor.SplitStage(ix, i); edits != nil {
 					var added []string
 					st := ix.Stage(ix.StageOf(i))
 					for j := st.First + 1; j < i; j++ {
@@ -87,7 +89,7 @@ func TestCorpusRefactorings(t *testing.T) {
 		}
 		for s := 0; s < ix.StageCount(); s++ {
 			for k, ctx := range []analysis.BuildContext{{}, genericContext} {
-				plan, _ := analysis.PlanLayers(ix, s, ctx)
+				plan, _ := refactor.PlanLayers(ix, s, ctx)
 				if plan == nil {
 					continue
 				}
@@ -126,14 +128,14 @@ func TestCorpusRefactorings(t *testing.T) {
 			}
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
-			if plan, _ := planRuntime(context.Background(), ix, s); plan != nil {
-				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.venv != ""}
-				for _, step := range []string{plan.prune, "python -m venv " + plan.venv} {
+			if plan, _ := refactor.PlanRuntime(context.Background(), ix, s); plan != nil {
+				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.Venv != ""}
+				for _, step := range []string{plan.Prune, "python -m venv " + plan.Venv} {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))
 					want.Added = append(want.Added, safety.NormalizeInstruction(mix, 1))
 				}
-				for _, base := range plan.bases {
-					check(&runtime, e.Name(), "build/runtime on "+base, doc, SplitBuildRuntime(ix, s, plan, base), want)
+				for _, base := range plan.Bases {
+					check(&runtime, e.Name(), "build/runtime on "+base, doc, refactor.SplitBuildRuntime(ix, s, plan, base), want)
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 // reorderLayers offers "Reorder layers for caching" in a stage whose
@@ -14,7 +15,7 @@ func reorderLayers(r *Request) ([]Action, string) {
 	if s < 0 {
 		return nil, "not inside a stage"
 	}
-	plan, reason := analysis.PlanLayers(ix, s, r.Context)
+	plan, reason := refactor.PlanLayers(ix, s, r.Context)
 	if plan == nil {
 		return nil, reason
 	}

@@ -3,9 +3,8 @@ package codeaction
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
-	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 // splitStage offers "Split stage here" on an instruction inside a stage.
@@ -15,7 +14,7 @@ func splitStage(r *Request) ([]Action, string) {
 	if !ok {
 		return nil, "no instruction here"
 	}
-	edits, reason := SplitStage(ix, n.Index)
+	edits, reason := refactor.SplitStage(ix, n.Index)
 	if edits == nil {
 		return nil, reason
 	}
@@ -26,152 +25,4 @@ func splitStage(r *Request) ([]Action, string) {
 		ID:    "splitStage:" + strconv.Itoa(n.Index),
 		Edits: edits,
 	}}, ""
-}
-
-// mayNameStage reports whether a reference built from variables could
-// name a stage: its literal text has none of the ':', '/' and '@' that an
-// image reference has and a stage name cannot (`node:${VERSION}` is an
-// image whatever the ARG holds).
-func mayNameStage(v string) bool {
-	var lit strings.Builder
-	for i := 0; i < len(v); i++ {
-		switch {
-		case v[i] == '$' && i+1 < len(v) && v[i+1] == '{':
-			depth := 0
-			for ; i < len(v); i++ {
-				if v[i] == '{' {
-					depth++
-				} else if v[i] == '}' {
-					if depth--; depth == 0 {
-						break
-					}
-				}
-			}
-		case v[i] == '$':
-			for i+1 < len(v) && (v[i+1] == '_' || 'a' <= v[i+1]|0x20 && v[i+1]|0x20 <= 'z' || '0' <= v[i+1] && v[i+1] <= '9') {
-				i++
-			}
-		default:
-			lit.WriteByte(v[i])
-		}
-	}
-	return !strings.ContainsAny(lit.String(), ":/@")
-}
-
-// partKind names what instructions [from, to) do, for the stage that
-// holds them: "deps" when they install dependencies, "system" when they
-// install system packages, "source" when they copy the build context,
-// else "setup".
-func partKind(ix *analysis.Index, from, to int) string {
-	deps, system, source := false, false, false
-	for i := from; i < to; i++ {
-		n := ix.Node(i)
-		switch n.Cmd {
-		case "copy", "add":
-			source = source || n.Flag("from") == nil
-		case "run":
-			d, s := analysis.RunKinds(ix, i)
-			deps, system = deps || d, system || s
-		}
-	}
-	switch {
-	case deps:
-		return "deps"
-	case system:
-		return "system"
-	case source:
-		return "source"
-	}
-	return "setup"
-}
-
-// SplitStage cuts the stage holding instruction i in two before i. The
-// first part becomes a stage of its own with a fresh name; the second
-// starts FROM it and keeps the stage's name, so every reference still
-// reaches the whole stage. The second part inherits the ARG and ENV values
-// of the first (BuildKit keeps ARG values in the state a stage built FROM
-// it starts with), and numeric references to the stage or later ones are
-// renumbered. It returns nil and the reason when
-// the split does not apply.
-func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
-	s := ix.StageOf(i)
-	if s < 0 {
-		return nil, "not inside a stage"
-	}
-	st := ix.Stage(s)
-	if i <= st.First+1 {
-		return nil, "the first part would hold only FROM"
-	}
-	from := ix.Node(st.First)
-	if from.Base == nil {
-		return nil, "FROM names no base"
-	}
-	cmdSet := false
-	for j := st.First + 1; j < i; j++ {
-		n := ix.Node(j)
-		switch n.Cmd {
-		case "onbuild":
-			return nil, "the first part holds ONBUILD triggers, which would fire in the second"
-		case "cmd":
-			cmdSet = true
-		}
-	}
-	// BuildKit clears the CMD at an ENTRYPOINT unless the same stage set
-	// it: a CMD of the first part would be lost.
-	for j := i; j < st.End && cmdSet; j++ {
-		switch ix.Node(j).Cmd {
-		case "cmd":
-			cmdSet = false
-		case "entrypoint":
-			return nil, "an ENTRYPOINT of the second part would clear the CMD of the first"
-		}
-	}
-	for _, ref := range ix.Refs() {
-		if ref.Resolution == analysis.ResolvesVariable && ref.Stage > s && mayNameStage(ref.Value) {
-			return nil, "a later stage names a stage through a variable, which the split could renumber"
-		}
-	}
-
-	// The first part is named after what it does; the second keeps the
-	// stage's name, or stays unnamed (references by index are renumbered).
-	kind := partKind(ix, st.First+1, i)
-	second, first := st.Name, ""
-	if st.Name != "" {
-		first = freshName(ix, strings.ToLower(st.Name)+"-"+kind)
-	} else {
-		first = freshName(ix, kind)
-	}
-	if first == "" {
-		return nil, "no valid stage name can be derived from " + st.Name
-	}
-
-	doc := ix.Doc
-	nl := eol(doc)
-	var edits []analysis.Edit
-	if st.Name != "" {
-		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: first})
-	} else {
-		end := from.Abs(from.Base.Span).End
-		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + keyword(from, "AS") + " " + first})
-	}
-	prev := ix.Node(i - 1)
-	at := doc.LineEnd(doc.LineOf(prev.Start + prev.Len))
-	as := keyword(from, "AS")
-	if from.As != nil {
-		as = from.As.Value
-	}
-	text := nl + nl + from.Keyword.Value + " " + first
-	if second != "" {
-		text += " " + as + " " + second
-	}
-	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
-	for _, ref := range ix.Refs() {
-		if !ref.Numeric || ref.Kind == analysis.RefFrom {
-			continue
-		}
-		if v, err := strconv.Atoi(ref.Value); err == nil && v >= s {
-			edits = append(edits, analysis.Edit{Span: ref.Span, Text: strconv.Itoa(v + 1)})
-		}
-	}
-	return analysis.SortEdits(edits), ""
 }

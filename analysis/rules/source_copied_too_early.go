@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 var SourceCopiedTooEarly = register(&Rule{
@@ -49,7 +50,7 @@ func runSourceCopiedTooEarly(p *Pass) {
 		if p.Config != nil {
 			ctx = p.Config.Context
 		}
-		plan, _ := analysis.PlanLayers(ix, s, ctx)
+		plan, _ := refactor.PlanLayers(ix, s, ctx)
 		if plan == nil {
 			continue
 		}

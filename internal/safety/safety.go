@@ -387,7 +387,7 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 		if n.Cmd != "copy" && n.Cmd != "add" || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
 			continue
 		}
-		dest := analysis.AbsDest(ix, st, k, n.Args[len(n.Args)-1].Value)
+		dest := analysis.AbsDest(ix, k, n.Args[len(n.Args)-1].Value)
 		if dest == "" {
 			continue
 		}

@@ -3,20 +3,11 @@ package safety
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
-
-// mapContext builds a build context from "path" or "path=content" items.
-func mapContext(files ...string) analysis.BuildContext {
-	m := fstest.MapFS{}
-	for _, f := range files {
-		name, data, _ := strings.Cut(f, "=")
-		m[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	return analysis.BuildContext{FS: m}
-}
 
 // TestCheckFails shows that each of the checker's checks catches the
 // change it is there for.
@@ -65,7 +56,7 @@ func TestCheckConfig(t *testing.T) {
 // catches a reordering whose COPY no longer brings what an install reads,
 // per package manager and workspace, and accepts the planner's own.
 func TestCheckContext(t *testing.T) {
-	pnpm := mapContext("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}", "patches/x.patch")
+	pnpm := analysis.BuildContext{FS: testgen.MapFS("package.json={}", "pnpm-lock.yaml", "pnpm-workspace.yaml=packages: ['packages/*']", "packages/a/package.json={}", "patches/x.patch")}
 	for _, tc := range []struct {
 		name, before, after string
 		ctx                 analysis.BuildContext
@@ -73,16 +64,16 @@ func TestCheckContext(t *testing.T) {
 	}{
 		{"npm lockfile left behind", "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
 			"FROM node\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\n",
-			mapContext("package.json={}", "package-lock.json"), "run npm ci no longer finds /app/package-lock.json"},
+			analysis.BuildContext{FS: testgen.MapFS("package.json={}", "package-lock.json")}, "run npm ci no longer finds /app/package-lock.json"},
 		{"pnpm workspace members left behind", "FROM node\nWORKDIR /app\nCOPY . .\nRUN pnpm install\n",
 			"FROM node\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./\nCOPY patches/ ./patches/\nRUN pnpm install\nCOPY . .\n",
 			pnpm, "run pnpm install no longer finds /app/packages/a/package.json"},
 		{"go.sum left behind", "FROM golang\nCOPY . /src\nWORKDIR /src\nRUN go mod download\n",
 			"FROM golang\nWORKDIR /src\nCOPY go.mod /src/\nRUN go mod download\nCOPY . /src\n",
-			mapContext("go.mod=module x", "go.sum"), "run go mod download no longer finds /src/go.sum"},
+			analysis.BuildContext{FS: testgen.MapFS("go.mod=module x", "go.sum")}, "run go mod download no longer finds /src/go.sum"},
 		{"manifests copied elsewhere", "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
 			"FROM python\nWORKDIR /app\nCOPY requirements.txt /tmp/\nRUN pip install -r requirements.txt\nCOPY . .\n",
-			mapContext("requirements.txt"), "no longer finds /app/requirements.txt"},
+			analysis.BuildContext{FS: testgen.MapFS("requirements.txt")}, "no longer finds /app/requirements.txt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Check(analysis.NewDocument(tc.before), analysis.NewDocument(tc.after), Intended{Added: []string{"copy"}, SkipClosure: true, Context: tc.ctx})
@@ -90,7 +81,7 @@ func TestCheckContext(t *testing.T) {
 				t.Errorf("got %v, want an error with %q", err, tc.wantErr)
 			}
 			// The planner's own reordering passes.
-			plan, reason := analysis.PlanLayers(analysis.Parse(analysis.NewDocument(tc.before)), 0, tc.ctx)
+			plan, reason := refactor.PlanLayers(analysis.Parse(analysis.NewDocument(tc.before)), 0, tc.ctx)
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}

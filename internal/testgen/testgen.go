@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // Large writes a Dockerfile of n stages, each of about 20 lines,
@@ -157,4 +158,15 @@ func Patch(tb testing.TB, dir, name, diff string) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// MapFS builds a file tree from "path" or "path=content" items, for build
+// contexts in tests.
+func MapFS(files ...string) fstest.MapFS {
+	m := fstest.MapFS{}
+	for _, f := range files {
+		name, data, _ := strings.Cut(f, "=")
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return m
 }

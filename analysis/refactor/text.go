@@ -1,4 +1,4 @@
-package codeaction
+package refactor
 
 import (
 	"strconv"
@@ -64,4 +64,18 @@ func freshName(ix *analysis.Index, base string, also ...string) string {
 		}
 		name = base + "-" + strconv.Itoa(k)
 	}
+}
+
+// metadataOnly reports whether the instruction table says cmd only sets
+// image metadata.
+func metadataOnly(cmd string) bool {
+	in := analysis.LookupInstruction(cmd)
+	return in != nil && in.Metadata
+}
+
+// setsState reports whether the instruction table says cmd changes the
+// state later instructions run with (ARG, ENV, WORKDIR, USER, SHELL).
+func setsState(cmd string) bool {
+	in := analysis.LookupInstruction(cmd)
+	return in != nil && in.State
 }

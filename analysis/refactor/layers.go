@@ -1,10 +1,12 @@
-package analysis
+package refactor
 
 import (
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // LayerPlan is a reordering of one stage for the build cache: the
@@ -26,7 +28,7 @@ type LayerPlan struct {
 	// Workspace names the kind of workspace the manifests come from, ""
 	// for a single package.
 	Workspace string
-	Edit      Edit
+	Edit      analysis.Edit
 }
 
 // maxPlanStage bounds the instructions of a stage the planner considers.
@@ -45,7 +47,7 @@ const maxPlanStage = 400
 // installs of system packages move. A stage that already installs a
 // tool's dependencies before the source (pnpm fetch, cargo chef cook, go
 // mod download, uv sync --no-install-project) is already right for it.
-func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
+func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPlan, string) {
 	if s < 0 || s >= ix.StageCount() {
 		return nil, "no stage"
 	}
@@ -67,9 +69,9 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	// The source copied: one folder of the context (or all of it) to dest.
 	srcDir, destAbs := "", ""
 	if srcs := src.Args[:len(src.Args)-1]; len(srcs) == 1 {
-		if p, ok := contextPath(srcs[0].Value); ok && !strings.ContainsAny(p, "*?[") && (p == "" || !isManifest(p)) {
+		if p, ok := analysis.ContextPath(srcs[0].Value); ok && !strings.ContainsAny(p, "*?[") && (p == "" || !isManifest(p)) {
 			srcDir = p
-			destAbs = absDest(ix, st, c, src.Args[len(src.Args)-1].Value)
+			destAbs = analysis.AbsDest(ix, c, src.Args[len(src.Args)-1].Value)
 			if srcDir != "" && !strings.HasSuffix(srcs[0].Value, "/") && !isDir(ctx, srcDir) {
 				destAbs = ""
 			}
@@ -83,7 +85,8 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	fetched, fetchedAnywhere := map[string]bool{}, map[string]bool{}
 	for i := st.First + 1; i < c; i++ {
 		if n := ix.Node(i); n.Cmd == "run" {
-			ins, cmds, _ := ix.installsOf(i)
+			ins := analysis.Installs(ix, i)
+			cmds, _ := analysis.RunCommands(ix, i)
 			for _, in := range ins {
 				if in.Fetch {
 					fetched[in.Tool] = true
@@ -101,7 +104,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	// them needs no added dependency step.
 	for k := st.First + 1; k < st.End; k++ {
 		if ix.Node(k).Cmd == "run" {
-			for _, in := range Installs(ix, k) {
+			for _, in := range analysis.Installs(ix, k) {
 				if in.Fetch {
 					fetchedAnywhere[in.Tool] = true
 				}
@@ -118,7 +121,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 		kind := classifyLayer(ix, k)
 		if kind == layerInstall || kind == layerSplit {
 			files, ws, ok := []string(nil), "", false
-			ins, _, _ := ix.installsOf(k)
+			ins := analysis.Installs(ix, k)
 			wd := ix.Model().State(k).Workdir
 			for _, in := range ins {
 				if fetched[in.Tool] || kind == layerSplit && fetchedAnywhere[in.Tool] {
@@ -133,7 +136,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 				if !ok {
 					break
 				}
-				files = appendNew(files, f...)
+				files = append(files, f...)
 				if ws != "" {
 					workspace = ws
 				}
@@ -174,14 +177,14 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 		case kinds[k] == layerSplit && orderSafeSplit(ix, c, k, chosen):
 			plan.Added = append(plan.Added, split[k])
 			plan.Split = append(plan.Split, k)
-			manifests = appendNew(manifests, inputs[k]...)
+			manifests = append(manifests, inputs[k]...)
 			runs++
 			continue
 		case !chosen[k]:
 			continue
 		case kinds[k] == layerInstall:
 			plan.Installs = append(plan.Installs, k)
-			manifests = appendNew(manifests, inputs[k]...)
+			manifests = append(manifests, inputs[k]...)
 		default:
 			plan.Moved = append(plan.Moved, k)
 		}
@@ -214,7 +217,7 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	for k := range chosen {
 		last = max(last, k)
 	}
-	region := Span{layerChunk(ix, c).Start, layerChunk(ix, last).End}
+	region := analysis.Span{Start: layerChunk(ix, c).Start, End: layerChunk(ix, last).End}
 	// Blank lines separate groups: the region keeps the ones before the
 	// source copy at its start, moved instructions drop theirs, and a
 	// blank line stays before the source copy when there was one.
@@ -257,21 +260,13 @@ func PlanLayers(ix *Index, s int, ctx BuildContext) (*LayerPlan, string) {
 	if orig := doc.Slice(region); !strings.HasSuffix(orig, "\n") && !strings.HasSuffix(orig, "\r") {
 		out = strings.TrimSuffix(out, nl)
 	}
-	plan.Edit = Edit{Span: region, Text: out}
+	plan.Edit = analysis.Edit{Span: region, Text: out}
 	return plan, ""
-}
-
-// eol is the document's line ending.
-func eol(doc *Document) string {
-	if strings.Contains(doc.Slice(Span{0, min(doc.Len(), 4096)}), "\r\n") {
-		return "\r\n"
-	}
-	return "\n"
 }
 
 func isRootSource(v string) bool { return v == "." || v == "./" }
 
-func isDir(ctx BuildContext, p string) bool {
+func isDir(ctx analysis.BuildContext, p string) bool {
 	if ctx.FS == nil {
 		return false
 	}
@@ -280,7 +275,7 @@ func isDir(ctx BuildContext, p string) bool {
 }
 
 // copiedBefore reports whether the stage copies manifests before c.
-func copiedBefore(ix *Index, st Stage, c int) bool {
+func copiedBefore(ix *analysis.Index, st analysis.Stage, c int) bool {
 	for i := st.First + 1; i < c; i++ {
 		n := ix.Node(i)
 		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 {
@@ -290,37 +285,19 @@ func copiedBefore(ix *Index, st Stage, c int) bool {
 	return false
 }
 
-// absDest is the absolute folder a COPY at c writes to, or "".
-func absDest(ix *Index, st Stage, c int, dest string) string {
-	if strings.Contains(dest, "$") {
-		return ""
-	}
-	if strings.HasPrefix(dest, "/") {
-		return path.Clean(dest)
-	}
-	wd := ix.Model().State(c).Workdir
-	if wd == "" {
-		return ""
-	}
-	return path.Join(wd, dest)
-}
-
 // frontendAllowsParents reports whether the file's `# syntax=` pins a
 // Dockerfile frontend known to have COPY --parents (the Features table).
-func frontendAllowsParents(ix *Index) bool {
+func frontendAllowsParents(ix *analysis.Index) bool {
 	f := ix.Frontend()
-	return f.Known && f.Has(LookupFeature("copy", "parents"))
+	return f.Known && f.Has(analysis.LookupFeature("copy", "parents"))
 }
 
 // manifestCopies returns the COPY instructions that bring the manifests
 // (context paths under srcDir; folders end in "/") to where the source
 // copy puts them: the top-level files in one COPY, nested ones with
 // COPY --parents where the frontend has it, else one COPY per folder.
-func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string) []string {
-	kw := "COPY"
-	if src.Keyword.Value == strings.ToLower(src.Keyword.Value) {
-		kw = "copy"
-	}
+func manifestCopies(ix *analysis.Index, src analysis.Node, srcDir, dest string, manifests []string) []string {
+	kw := keyword(src, "COPY")
 	var flags []string
 	for _, f := range src.Flags {
 		if f.Name.Value == "chown" || f.Name.Value == "chmod" || f.Name.Value == "link" {
@@ -398,15 +375,16 @@ func manifestCopies(ix *Index, src Node, srcDir, dest string, manifests []string
 // every project of a multi-project build), go mod download, dotnet
 // restore, cargo fetch; with the RUN's own mounts. "" when it cannot be
 // written.
-func splitStep(ix *Index, k int, workspace string, ctx BuildContext, srcDir string) string {
+func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildContext, srcDir string) string {
 	n := ix.Node(k)
-	ins, cmds, ok := ix.installsOf(k)
+	ins := analysis.Installs(ix, k)
+	cmds, ok := analysis.RunCommands(ix, k)
 	text := ix.Doc.Slice(n.Span())
 	if !ok || len(cmds) != 1 || len(ins) != 1 || strings.Contains(text, "#") || n.JSON {
 		return ""
 	}
 	in := ins[0]
-	head := []string{keywordLike(n, "RUN")}
+	head := []string{keyword(n, "RUN")}
 	for _, f := range n.Flags {
 		head = append(head, ix.Doc.Slice(n.Abs(f.Span)))
 	}
@@ -424,7 +402,7 @@ func splitStep(ix *Index, k int, workspace string, ctx BuildContext, srcDir stri
 		}
 		return strings.TrimRight(text, " \t\r\n") + flag
 	case "mvn":
-		for _, w := range positional(in.Words[1:]) {
+		for _, w := range in.Operands() {
 			if w != "package" && w != "install" && w != "verify" && w != "clean" {
 				return "" // another goal or an option's value: unsure what to fetch
 			}
@@ -443,7 +421,7 @@ func splitStep(ix *Index, k int, workspace string, ctx BuildContext, srcDir stri
 				projects = append(projects, p+":dependencies")
 			}
 		}
-		for _, w := range positional(in.Words[1:]) {
+		for _, w := range in.Operands() {
 			if w != "build" && w != "bootJar" && w != "jar" && w != "installDist" && w != "assemble" && w != "clean" &&
 				!(workspace != "" && strings.HasPrefix(w, ":") && slices.ContainsFunc(projects, func(p string) bool { return strings.HasPrefix(w, strings.TrimSuffix(p, "dependencies")) })) {
 				return ""
@@ -526,7 +504,7 @@ func dotnetRestore(words []string) ([]string, bool) {
 
 // hasShell reports whether a SHELL instruction precedes instruction k in
 // its stage.
-func hasShell(ix *Index, k int) bool {
+func hasShell(ix *analysis.Index, k int) bool {
 	st := ix.Stage(ix.StageOf(k))
 	for i := st.First + 1; i < k; i++ {
 		if ix.Node(i).Cmd == "shell" {
@@ -536,24 +514,16 @@ func hasShell(ix *Index, k int) bool {
 	return false
 }
 
-// keywordLike returns word in the case n's keyword is written.
-func keywordLike(n Node, word string) string {
-	if n.Keyword.Value == strings.ToLower(n.Keyword.Value) {
-		return strings.ToLower(word)
-	}
-	return word
-}
-
 // orderSafeSplit reports whether the dependency step of RUN k may run
 // before the source copy c: nothing between them that it does not commute
 // with but the moved instructions.
-func orderSafeSplit(ix *Index, c, k int, chosen map[int]bool) bool {
+func orderSafeSplit(ix *analysis.Index, c, k int, chosen map[int]bool) bool {
 	for i := c + 1; i < k; i++ {
 		if chosen[i] {
 			continue
 		}
 		n := ix.Node(i)
-		if n.Cmd == "run" || n.Cmd == "workdir" || n.Cmd == "user" || n.Cmd == "shell" || n.Cmd == "env" || n.Cmd == "arg" || n.Cmd == "onbuild" {
+		if n.Cmd == "run" || n.Cmd == "onbuild" || setsState(n.Cmd) {
 			return false
 		}
 	}
@@ -562,22 +532,15 @@ func orderSafeSplit(ix *Index, c, k int, chosen map[int]bool) bool {
 
 // layerChunk is instruction i with the comment and blank lines before it,
 // through its last line's terminator.
-func layerChunk(ix *Index, i int) Span {
+func layerChunk(ix *analysis.Index, i int) analysis.Span {
 	doc := ix.Doc
-	after := func(off int) int {
-		line := doc.LineOf(off)
-		if line+1 >= doc.LineCount() {
-			return doc.Len()
-		}
-		return doc.LineStart(line + 1)
-	}
 	n := ix.Node(i)
 	start := doc.LineStart(doc.LineOf(n.Start))
 	if i > 0 {
 		p := ix.Node(i - 1)
-		start = after(p.Start + p.Len)
+		start = lineAfter(doc, p.Start+p.Len)
 	}
-	return Span{start, after(n.Start + n.Len)}
+	return analysis.Span{Start: start, End: lineAfter(doc, n.Start+n.Len)}
 }
 
 // leadingBlank splits the blank lines at the start of a chunk off it.
@@ -593,22 +556,9 @@ func leadingBlank(t string) (string, string) {
 	return t[:k], t[k:]
 }
 
-func appendNew(list []string, items ...string) []string {
-	for _, it := range items {
-		dup := false
-		for _, l := range list {
-			dup = dup || l == it
-		}
-		if !dup {
-			list = append(list, it)
-		}
-	}
-	return list
-}
-
 // isSourceCopy reports whether n copies files of the build context other
 // than dependency manifests.
-func isSourceCopy(n Node) bool {
+func isSourceCopy(n analysis.Node) bool {
 	if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Heredocs) > 0 || len(n.Args) < 2 {
 		return false
 	}
@@ -645,14 +595,15 @@ func isManifest(src string) bool {
 		strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") || base == "package*.json"
 }
 
-// notCopied drops the manifests an earlier COPY of the stage copies.
-func notCopied(ix *Index, st Stage, c int, manifests []string) []string {
+// notCopied returns the manifests, once each, less those an earlier COPY
+// of the stage copies.
+func notCopied(ix *analysis.Index, st analysis.Stage, c int, manifests []string) []string {
 	have := map[string]bool{}
 	for i := st.First + 1; i < c; i++ {
 		n := ix.Node(i)
 		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 {
 			for _, a := range n.Args[:len(n.Args)-1] {
-				if p, ok := contextPath(a.Value); ok {
+				if p, ok := analysis.ContextPath(a.Value); ok {
 					have[p] = true
 				}
 				if strings.HasSuffix(a.Value, "*") || strings.Contains(a.Value, "*.") {
@@ -667,7 +618,7 @@ func notCopied(ix *Index, st Stage, c int, manifests []string) []string {
 	}
 	var out []string
 	for _, m := range manifests {
-		if !have[strings.TrimSuffix(m, "/")] {
+		if !have[strings.TrimSuffix(m, "/")] && !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
@@ -687,7 +638,7 @@ const (
 // copy: metadata that instructions need (ENV, ARG, WORKDIR) and RUNs of
 // system package managers move; dependency installs move after their
 // manifests. EXPOSE and LABEL stay: moving them saves nothing.
-func classifyLayer(ix *Index, i int) layerKind {
+func classifyLayer(ix *analysis.Index, i int) layerKind {
 	n := ix.Node(i)
 	switch n.Cmd {
 	case "env", "arg":
@@ -709,7 +660,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 			return layerFixed
 		}
 	}
-	_, cmds, ok := ix.installsOf(i)
+	cmds, ok := analysis.RunCommands(ix, i)
 	if !ok {
 		return layerFixed
 	}
@@ -718,7 +669,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 		if len(c.Words) == 0 {
 			continue
 		}
-		if in, ok := recognizeInstall(c.Words); ok {
+		if in, ok := analysis.RecognizeInstall(c.Words); ok {
 			switch {
 			case in.Fetch:
 				if kind == layerAlone {
@@ -731,7 +682,7 @@ func classifyLayer(ix *Index, i int) layerKind {
 			}
 			continue
 		}
-		if !systemCommand(c.Words) {
+		if !analysis.SystemCommand(c.Words) {
 			return layerFixed
 		}
 	}
@@ -741,12 +692,12 @@ func classifyLayer(ix *Index, i int) layerKind {
 // contextFree reports whether a RUN flag reads nothing of the build
 // context or of another stage: a cache, secret, ssh or tmpfs mount, or the
 // network setting. A bind mount (the default type) reads files.
-func contextFree(f Flag) bool {
+func contextFree(f analysis.Flag) bool {
 	switch f.Name.Value {
 	case "network":
 		return true
 	case "mount":
-		m := ReadMount(f.Value, "")
+		m := analysis.ReadMount(f.Value, "")
 		if _, from := m.Field("from"); from || m.Err != nil {
 			return false
 		}
@@ -758,102 +709,10 @@ func contextFree(f Flag) bool {
 	return false
 }
 
-// stripAssignments drops leading NAME=value words.
-func stripAssignments(seg []string) []string {
-	for len(seg) > 0 && strings.Contains(seg[0], "=") && !strings.HasPrefix(seg[0], "-") {
-		seg = seg[1:]
-	}
-	return seg
-}
-
-func positional(words []string) []string {
-	var out []string
-	for _, w := range words {
-		if !strings.HasPrefix(w, "-") {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-func hasWord(words []string, w string) bool {
-	for _, x := range words {
-		if x == w {
-			return true
-		}
-	}
-	return false
-}
-
-func pipManifests(rest []string) ([]string, bool) {
-	if len(rest) == 0 || rest[0] != "install" {
-		return nil, false
-	}
-	var files []string
-	valued := map[string]bool{"-i": true, "--index-url": true, "--extra-index-url": true, "--trusted-host": true, "--timeout": true, "--retries": true}
-	for k := 1; k < len(rest); k++ {
-		w := rest[k]
-		switch {
-		case w == "-r" || w == "--requirement" || w == "-c" || w == "--constraint":
-			if k+1 >= len(rest) {
-				return nil, false
-			}
-			f := rest[k+1]
-			if strings.ContainsAny(f, "/$*") {
-				return nil, false
-			}
-			files = append(files, f)
-			k++
-		case valued[w]:
-			k++
-		case strings.HasPrefix(w, "-"):
-			if strings.Contains(w, "=") && (strings.HasPrefix(w, "--requirement=") || strings.HasPrefix(w, "--constraint=")) {
-				return nil, false
-			}
-		default:
-			return nil, false
-		}
-	}
-	return files, len(files) > 0
-}
-
-// systemCommand recognises a system package manager command that reads no
-// file of the build context.
-func systemCommand(seg []string) bool {
-	seg = stripAssignments(seg)
-	if len(seg) == 0 {
-		return false
-	}
-	for _, w := range seg[1:] {
-		if strings.HasPrefix(w, ".") || strings.HasPrefix(w, "/") && seg[0] != "rm" {
-			return false
-		}
-	}
-	p := positional(seg[1:])
-	switch seg[0] {
-	case "apt-get", "apt":
-		return len(p) > 0 && (p[0] == "update" || p[0] == "install" || p[0] == "clean" || p[0] == "autoremove" || p[0] == "upgrade" || p[0] == "dist-upgrade")
-	case "apk":
-		return len(p) > 0 && (p[0] == "add" || p[0] == "update" || p[0] == "upgrade")
-	case "yum", "dnf", "microdnf":
-		return len(p) > 0 && (p[0] == "install" || p[0] == "update" || p[0] == "clean" || p[0] == "upgrade" || p[0] == "makecache")
-	case "rm":
-		for _, w := range p {
-			if !strings.HasPrefix(w, "/var/lib/apt/lists") && !strings.HasPrefix(w, "/var/cache/") && !strings.HasPrefix(w, "/tmp/") {
-				return false
-			}
-		}
-		return len(p) > 0
-	case "set":
-		return true
-	}
-	return false
-}
-
 // orderSafe reports whether moving the chosen instructions of [c, end)
 // above c, the source-independent ones first and the installs after,
 // inverts only pairs that commute.
-func orderSafe(ix *Index, c, end int, chosen map[int]bool, kinds map[int]layerKind) bool {
+func orderSafe(ix *analysis.Index, c, end int, chosen map[int]bool, kinds map[int]layerKind) bool {
 	rank := func(i int) int {
 		switch {
 		case chosen[i] && kinds[i] == layerAlone:
@@ -873,20 +732,13 @@ func orderSafe(ix *Index, c, end int, chosen map[int]bool, kinds map[int]layerKi
 	return true
 }
 
-// metadataOnly reports whether the instruction table says cmd only sets
-// image metadata.
-func metadataOnly(cmd string) bool {
-	in := instructionByCmd[cmd]
-	return in != nil && in.Metadata
-}
-
 // commute reports whether swapping two instructions of a stage changes
 // nothing they do.
-func commute(a, b Node, kinds map[int]layerKind) bool {
+func commute(a, b analysis.Node, kinds map[int]layerKind) bool {
 	if varsMeet(a, b) || varsMeet(b, a) {
 		return false
 	}
-	for _, n := range []Node{a, b} {
+	for _, n := range []analysis.Node{a, b} {
 		if n.Cmd == "from" || n.Cmd == "onbuild" || n.Cmd == "volume" {
 			return false
 		}
@@ -894,15 +746,12 @@ func commute(a, b Node, kinds map[int]layerKind) bool {
 	if metadataOnly(a.Cmd) || metadataOnly(b.Cmd) {
 		return true
 	}
-	envCmd := func(c string) bool {
-		return c == "env" || c == "arg" || c == "workdir" || c == "user" || c == "shell"
-	}
 	if a.Cmd == "run" || b.Cmd == "run" {
 		r, o := a, b
 		if r.Cmd != "run" {
 			r, o = b, a
 		}
-		if o.Cmd == "run" || envCmd(o.Cmd) {
+		if o.Cmd == "run" || setsState(o.Cmd) {
 			return false
 		}
 		return (o.Cmd == "copy" || o.Cmd == "add") && kinds[r.Index] != layerFixed
@@ -928,7 +777,7 @@ func commute(a, b Node, kinds map[int]layerKind) bool {
 }
 
 // varsMeet reports whether a declares a variable that b declares or uses.
-func varsMeet(a, b Node) bool {
+func varsMeet(a, b analysis.Node) bool {
 	for _, d := range a.Decls {
 		for _, e := range b.Decls {
 			if d.Name.Value == e.Name.Value {

@@ -1,28 +1,24 @@
-package analysis
+package refactor
 
 import (
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // mapContext builds a build context from "path" or "path=content" items.
-func mapContext(files ...string) BuildContext {
-	m := fstest.MapFS{}
-	for _, f := range files {
-		name, data, _ := strings.Cut(f, "=")
-		m[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	return BuildContext{FS: m}
+func mapContext(files ...string) analysis.BuildContext {
+	return analysis.BuildContext{FS: testgen.MapFS(files...)}
 }
 
 // TestPlanLayersEcosystems checks the manifests copied before each kind of
 // dependency install, per package manager and workspace kind, and where
 // no plan is made.
 func TestPlanLayersEcosystems(t *testing.T) {
-	single := map[string]BuildContext{
+	single := map[string]analysis.BuildContext{
 		"npm":      mapContext("package.json={}", "package-lock.json", "src/index.js"),
 		"yarn":     mapContext("package.json={}", "yarn.lock", ".yarnrc.yml", ".yarn/releases/yarn.cjs"),
 		"pnpm":     mapContext("package.json={}", "pnpm-lock.yaml", ".npmrc"),
@@ -69,7 +65,7 @@ func TestPlanLayersEcosystems(t *testing.T) {
 		{"go", "npm ci", nil},                           // ... no package.json
 	} {
 		text := "FROM base\nWORKDIR /app\nCOPY . .\nRUN " + tc.install + "\nCMD [\"x\"]\n"
-		ix := Parse(NewDocument(text))
+		ix := analysis.Parse(analysis.NewDocument(text))
 		plan, reason := PlanLayers(ix, 0, single[tc.ctx])
 		switch {
 		case tc.manifests == nil:
@@ -90,7 +86,7 @@ func TestPlanLayersEcosystems(t *testing.T) {
 		}
 	}
 	// Without a build context only system packages move.
-	if plan, _ := PlanLayers(Parse(NewDocument("FROM b\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")), 0, BuildContext{}); plan != nil {
+	if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument("FROM b\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")), 0, analysis.BuildContext{}); plan != nil {
 		t.Errorf("npm ci moved without a build context:\n%s", plan.Edit.Text)
 	}
 }
@@ -101,7 +97,7 @@ func TestPlanLayersEcosystems(t *testing.T) {
 func TestPlanLayersWorkspaces(t *testing.T) {
 	for _, tc := range []struct {
 		name, syntax, install string
-		ctx                   BuildContext
+		ctx                   analysis.BuildContext
 		want                  []string
 		kind                  string
 	}{
@@ -141,7 +137,7 @@ func TestPlanLayersWorkspaces(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := tc.syntax + "FROM base\nWORKDIR /app\nCOPY . .\nRUN " + tc.install + "\nCMD [\"x\"]\n"
-			plan, reason := PlanLayers(Parse(NewDocument(text)), 0, tc.ctx)
+			plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, tc.ctx)
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}
@@ -167,7 +163,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 		"FROM python\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\nRUN uv sync --frozen\n",
 		"FROM node\nCOPY . .\nEXPOSE 3000\nRUN npm test\n", // EXPOSE moves for no gain
 	} {
-		if plan, _ := PlanLayers(Parse(NewDocument(text)), 0, pnpm); plan != nil {
+		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, pnpm); plan != nil {
 			t.Errorf("%q: unexpected plan:\n%s", text, plan.Edit.Text)
 		}
 	}
@@ -175,7 +171,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 	// moves on its own; a Gradle multi-project (root dependencies only).
 	for _, tc := range []struct {
 		text string
-		ctx  BuildContext
+		ctx  analysis.BuildContext
 		want string // the edit, "" for no plan
 	}{
 		{"FROM golang\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app .\n", mapContext("go.mod=module x", "vendor/modules.txt"), ""},
@@ -194,7 +190,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -r src\nCOPY . .\n"},
 		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[workspace]", "Cargo.lock"), ""},
 	} {
-		plan, _ := PlanLayers(Parse(NewDocument(tc.text)), 0, tc.ctx)
+		plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(tc.text)), 0, tc.ctx)
 		got := ""
 		if plan != nil {
 			got = plan.Edit.Text
@@ -205,7 +201,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, text string
-		ctx        BuildContext
+		ctx        analysis.BuildContext
 		want       string
 	}{
 		{"go mod download after a WORKDIR change", "FROM golang\nCOPY . /src\nWORKDIR /src\nRUN go mod download\nRUN go build -o /app\n",
@@ -234,7 +230,7 @@ func TestPlanLayersPatterns(t *testing.T) {
 			"COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3000\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, reason := PlanLayers(Parse(NewDocument(tc.text)), 0, tc.ctx)
+			plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(tc.text)), 0, tc.ctx)
 			if plan == nil {
 				t.Fatalf("no plan: %s", reason)
 			}
@@ -258,19 +254,37 @@ func TestPlanLayersKeepsDependencies(t *testing.T) {
 		"FROM b\nCOPY . .\nRUN --mount=type=cache,from=cachestage,target=/x npm ci\n",
 		"FROM b\nCOPY . .\nEXPOSE 80\n", // only metadata: not worth it
 	} {
-		if plan, _ := PlanLayers(Parse(NewDocument(text)), 0, ctx); plan != nil {
+		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx); plan != nil {
 			t.Errorf("%q: unexpected plan:\n%s", text, plan.Edit.Text)
 		}
 	}
 	// An ENV or ARG that a moved RUN follows moves with it, above it, so the
 	// RUN keeps its environment.
 	text := "FROM b\nWORKDIR /app\nCOPY . .\nENV CI=true\nRUN npm ci\nRUN npm test\n"
-	plan, reason := PlanLayers(Parse(NewDocument(text)), 0, ctx)
+	plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
 	if plan == nil {
 		t.Fatalf("no plan: %s", reason)
 	}
 	want := "ENV CI=true\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n"
 	if plan.Edit.Text != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", plan.Edit.Text, want)
+	}
+}
+
+// TestFrontendAllowsParents checks that the layer planner's COPY --parents
+// check reads the Features table: --parents came in 1.7-labs and 1.20.
+func TestFrontendAllowsParents(t *testing.T) {
+	for syntax, want := range map[string]bool{
+		"":                                      false,
+		"# syntax=docker/dockerfile:1.4-labs\n": false,
+		"# syntax=docker/dockerfile:1.7-labs\n": true,
+		"# syntax=docker/dockerfile:1.6\n":      false,
+		"# syntax=docker/dockerfile:1.20\n":     true,
+		"# syntax=docker/dockerfile:1\n":        true,
+		"# syntax=example.com/frontend:1.20\n":  false,
+	} {
+		if got := frontendAllowsParents(analysis.Parse(analysis.NewDocument(syntax + "FROM a\n"))); got != want {
+			t.Errorf("%q: %v, want %v", syntax, got, want)
+		}
 	}
 }

@@ -1,0 +1,527 @@
+package refactor
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// artifact is what a runtime stage copies from the builder.
+type artifact struct{ src, dst string }
+
+// RuntimePlan is one way to split the final stage into a builder and a
+// runtime stage.
+type RuntimePlan struct {
+	Ecosystem string   // Go, .NET, Java, Node, Python, static site
+	Bases     []string // runtime bases, most fitting first
+	// Changes says what the runtime does differently, for the title and a
+	// comment in the runtime stage.
+	Changes string
+	// Certs lists bases that get the builder's CA certificates copied.
+	Certs map[string]bool
+	// Prune is the builder's last step that drops development
+	// dependencies (Node), "" for none.
+	Prune string
+	// Venv, for Python, is the virtual environment the builder installs
+	// into (before the RUN at venvAt) and the runtime copies.
+	Venv   string
+	venvAt int
+
+	shellLess map[string]bool
+	copies    []artifact
+	static    *staticSite // a static site: nginx serves it; no command is carried
+	// needsShell and users are what the final stage's runtime needs of a
+	// base: a shell or /etc/passwd, and the users it names.
+	needsShell bool
+	users      []string
+}
+
+// Fits reports whether the runtime base has what the final stage needs:
+// a shell where the image's command needs one, and every user it names.
+func (p *RuntimePlan) Fits(base string) bool {
+	return !(p.shellLess[base] && p.needsShell) && usersExist(base, p.users)
+}
+
+// staticSite is how the original served its build output.
+type staticSite struct {
+	dir    string
+	port   string
+	single bool   // unknown paths answered with index.html (serve -s)
+	server string // the command it replaces, for the comment
+}
+
+// needsShell reports whether the final stage's runtime needs a shell or
+// /etc/passwd, which scratch and distroless images lack.
+func needsShell(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "cmd", "entrypoint":
+			if !n.JSON {
+				return true
+			}
+		case "healthcheck":
+			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// knownWorkdir turns the model's working directory into "" for the base
+// image's own and "?" for one the model does not know.
+func knownWorkdir(w string) string {
+	switch {
+	case w == analysis.BaseWorkdir:
+		return ""
+	case w == "" || strings.HasPrefix(w, analysis.BaseWorkdir):
+		return "?"
+	}
+	return w
+}
+
+// namedUsers returns the users the final stage's USER instructions name
+// rather than number.
+func namedUsers(ix *analysis.Index, s int) []string {
+	var out []string
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "user" && len(n.Args) > 0 {
+			u, _, _ := strings.Cut(n.Args[0].Value, ":")
+			if strings.Trim(u, "0123456789") != "" {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+// usersExist reports whether the runtime base surely has every named
+// user: a user the builder created with RUN would be missing.
+func usersExist(base string, users []string) bool {
+	for _, u := range users {
+		ok := u == "root" || u == "nobody" && base != "scratch"
+		switch {
+		case strings.HasPrefix(base, "gcr.io/distroless/"):
+			ok = ok || u == "nonroot"
+		case strings.HasPrefix(base, "node:"):
+			ok = ok || u == "node"
+		case strings.HasPrefix(base, "mcr.microsoft.com/dotnet/"):
+			ok = ok || u == "app"
+		}
+		if !ok || base == "scratch" {
+			return false
+		}
+	}
+	return true
+}
+
+var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
+
+// PlanRuntime finds the final stage s's ecosystem and artifact, or returns
+// nil and why not; it gives up when ctx is cancelled.
+func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
+	p, reason := planRuntime(ctx, ix, s)
+	if p != nil {
+		p.needsShell, p.users = needsShell(ix, s), namedUsers(ix, s)
+	}
+	return p, reason
+}
+
+// planRuntime is PlanRuntime without what the bases must have.
+func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
+	st := ix.Stage(s)
+	if st.BaseStage >= 0 || st.Base == "" || strings.Contains(st.Base, "$") {
+		return nil, "the final stage is not built on a named image"
+	}
+	image := strings.ToLower(st.Base)
+	repo, tag, _ := strings.Cut(path.Base(image), ":")
+	version, _, _ := strings.Cut(tag, "-")
+	m := ix.Model()
+	workdir := knownWorkdir(m.EndState(s).Workdir)
+	static := false
+	var cmdWords []string
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "cmd", "entrypoint":
+			for _, a := range n.Args {
+				cmdWords = append(cmdWords, strings.Fields(a.Value)...)
+			}
+		}
+	}
+	abs := func(wd, p string) string {
+		if p == "" || strings.Contains(p, "$") {
+			return ""
+		}
+		if strings.HasPrefix(p, "/") {
+			return path.Clean(p)
+		}
+		if wd == "" || wd == "?" {
+			return ""
+		}
+		return path.Join(wd, p)
+	}
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd != "run" || n.JSON {
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil, "cancelled"
+		}
+		// The working directory and ENV as the RUN sees them.
+		state := m.State(i)
+		wd := knownWorkdir(state.Workdir)
+		if v, _ := state.Var("CGO_ENABLED"); v == "0" {
+			static = true
+		}
+		// The script's commands, read with a shell parser, as one word list.
+		cmds, ok := analysis.RunCommands(ix, i)
+		if !ok {
+			continue
+		}
+		var words []string
+		for _, c := range cmds {
+			words = append(append(words, c.Assigns...), c.Words...)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		runWD := wd
+		if slices.Contains(words, "cd") {
+			runWD = "?"
+		}
+		static = static || slices.Contains(words, "CGO_ENABLED=0")
+		switch {
+		case hasSeq(words, "go", "build"):
+			out := abs(runWD, flagValue(words, "-o"))
+			if out == "" {
+				continue
+			}
+			p := &RuntimePlan{Ecosystem: "Go", copies: []artifact{{out, out}}, shellLess: map[string]bool{}}
+			if static {
+				// distroless/static has CA certificates (and tzdata); scratch
+				// gets the builder's, so HTTPS clients keep working.
+				p.Bases = []string{"gcr.io/distroless/static-debian12", "scratch", "alpine:3"}
+				p.shellLess["scratch"], p.shellLess["gcr.io/distroless/static-debian12"] = true, true
+				p.Certs = map[string]bool{"scratch": true}
+			} else {
+				p.Bases = []string{"gcr.io/distroless/base-debian12", "debian:bookworm-slim"}
+				if strings.Contains(tag, "alpine") {
+					p.Bases[1] = "alpine:3"
+				}
+				p.shellLess["gcr.io/distroless/base-debian12"] = true
+			}
+			return p, ""
+		case hasSeq(words, "dotnet", "publish"):
+			out := flagValue(words, "-o")
+			if out == "" {
+				out = flagValue(words, "--output")
+			}
+			out = abs(runWD, out)
+			if out == "" || !strings.Contains(image, "/sdk:") {
+				continue
+			}
+			return &RuntimePlan{Ecosystem: ".NET", copies: []artifact{{out, out}}, Bases: []string{
+				strings.Replace(image, "/sdk:", "/aspnet:", 1), strings.Replace(image, "/sdk:", "/runtime:", 1),
+			}}, ""
+		case isTool(words[0], "mvn") && (slices.Contains(words, "package") || slices.Contains(words, "install") || slices.Contains(words, "verify")),
+			isTool(words[0], "gradle") && (slices.Contains(words, "build") || slices.Contains(words, "bootJar") || slices.Contains(words, "jar")):
+			dir := "target"
+			if isTool(words[0], "gradle") {
+				dir = "build/libs"
+			}
+			m := javaVersion.FindStringSubmatch(tag)
+			out := abs(runWD, dir)
+			if m == nil || out == "" {
+				continue
+			}
+			return &RuntimePlan{Ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, Bases: []string{
+				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
+			}}, ""
+		case (words[0] == "npm" || words[0] == "pnpm") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
+			if runWD == "" || runWD == "?" || repo != "node" {
+				continue
+			}
+			if site := servedSite(cmdWords); site != nil {
+				if site.dir == "" {
+					continue
+				}
+				out := path.Join(runWD, site.dir)
+				changes := "nginx instead of " + site.server + " on port " + site.port
+				if site.single {
+					changes += ", unknown paths answered with index.html as before"
+				}
+				return &RuntimePlan{Ecosystem: "static site", static: site, Bases: []string{"nginx:alpine"}, Changes: changes,
+					copies: []artifact{{out + "/", "/usr/share/nginx/html/"}}}, ""
+			}
+			dir := ""
+			for _, w := range cmdWords {
+				for _, d := range []string{"dist", "build", "out"} {
+					if w == d || strings.HasPrefix(w, d+"/") || strings.HasPrefix(w, "./"+d) {
+						dir = d
+					}
+				}
+			}
+			if dir == "" {
+				continue
+			}
+			out := path.Join(runWD, dir)
+			// node_modules may hold native modules built for the builder's C
+			// library: the runtime keeps it (musl on alpine, glibc otherwise).
+			nodeBase := "node:" + version + "-slim"
+			if strings.Contains(tag, "alpine") {
+				nodeBase = "node:" + version + "-alpine"
+			}
+			prune := "npm prune --omit=dev"
+			switch words[0] {
+			case "pnpm":
+				prune = "pnpm prune --prod"
+			case "yarn":
+				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
+			}
+			return &RuntimePlan{Ecosystem: "Node", Bases: []string{nodeBase}, Prune: prune, Changes: "dev dependencies pruned",
+				copies: []artifact{
+					{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
+					{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
+					{out + "/", out + "/"},
+				}}, ""
+		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "-r") && !slices.Contains(words, "--user") && !slices.Contains(words, "--target") && !slices.Contains(words, "--prefix"):
+			if workdir == "" || workdir == "?" || repo != "python" || version == "" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
+				continue
+			}
+			changes := "dependencies in a virtual environment at /opt/venv"
+			if systemPackages(ix, s) {
+				changes += "; packages the builder installs with its system package manager stay in the builder"
+			}
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, Venv: "/opt/venv", venvAt: i, Changes: changes,
+				copies: []artifact{{"/opt/venv/", "/opt/venv/"}, {workdir + "/", workdir + "/"}}}, ""
+		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "--user"):
+			if workdir == "" || workdir == "?" || repo != "python" || version == "" {
+				continue
+			}
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, copies: []artifact{
+				{"/root/.local/", "/root/.local/"}, {workdir + "/", workdir + "/"},
+			}}, ""
+		}
+	}
+	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// servedSite reads a static file server command (serve, http-server) and
+// how it serves, or nil.
+func servedSite(words []string) *staticSite {
+	for k, w := range words {
+		if w != "serve" && w != "http-server" {
+			continue
+		}
+		site := &staticSite{port: "3000", server: w}
+		if w == "http-server" {
+			site.port = "8080"
+		}
+		rest := words[k+1:]
+		for j := 0; j < len(rest); j++ {
+			a := rest[j]
+			switch {
+			case a == "-s" || a == "--single":
+				site.single = w == "serve"
+			case (a == "-l" || a == "--listen") && w == "serve" || (a == "-p" || a == "--port") && w == "http-server":
+				if j+1 >= len(rest) {
+					return nil
+				}
+				j++
+				p := rest[j]
+				if i := strings.LastIndexByte(p, ':'); i >= 0 {
+					p = p[i+1:]
+				}
+				if strings.Trim(p, "0123456789") != "" || p == "" {
+					return nil // a socket or a variable: not a port we can keep
+				}
+				site.port = p
+			case strings.HasPrefix(a, "-"):
+				return nil // an option whose behaviour nginx would not keep
+			default:
+				site.dir = strings.TrimSuffix(strings.TrimPrefix(a, "./"), "/")
+			}
+		}
+		if strings.ContainsAny(site.dir, "$/") {
+			site.dir = ""
+		}
+		return site
+	}
+	return nil
+}
+
+// systemPackages reports whether stage s installs packages with the
+// system package manager.
+func systemPackages(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if ix.Node(i).Cmd == "run" {
+			if _, sys := analysis.RunKinds(ix, i); sys {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isTool reports whether word runs tool or its wrapper script (mvnw,
+// gradlew).
+func isTool(word, tool string) bool {
+	word = strings.TrimPrefix(word, "./")
+	return word == tool || word == tool+"w"
+}
+
+func hasSeq(words []string, a, b string) bool {
+	for k := 0; k+1 < len(words); k++ {
+		if words[k] == a && words[k+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+// flagValue returns the value of -f v or -f=v among words.
+func flagValue(words []string, f string) string {
+	for k, w := range words {
+		if w == f && k+1 < len(words) {
+			return words[k+1]
+		}
+		if v, ok := strings.CutPrefix(w, f+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// carried reports whether the runtime stage takes instruction cmd over:
+// what only sets image metadata, but the deprecated MAINTAINER, and VOLUME
+// move to it; the state instructions but SHELL (ARG, ENV, WORKDIR, USER)
+// are copied, the builder's RUNs needing them too.
+func carried(cmd string) bool {
+	return metadataOnly(cmd) && cmd != "maintainer" || setsState(cmd) && cmd != "shell" || cmd == "volume"
+}
+
+// SplitBuildRuntime turns final stage s into a builder and appends a
+// runtime stage on base that copies the artifact and carries the image's
+// configuration.
+func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string) []analysis.Edit {
+	doc := ix.Doc
+	nl := eol(doc)
+	st := ix.Stage(s)
+	from := ix.Node(st.First)
+	as := keyword(from, "AS")
+	if from.As != nil {
+		as = from.As.Value
+	}
+	var edits []analysis.Edit
+	var builder, runtimeName string
+	if st.Name != "" {
+		builder, runtimeName = freshName(ix, strings.ToLower(st.Name)+"-build"), st.Name
+		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: builder})
+	} else {
+		builder = freshName(ix, "build")
+		end := from.Abs(from.Base.Span).End
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + as + " " + builder})
+	}
+	kw := func(w string) string { return keyword(from, w) }
+	var env, conf []string
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if plan.Venv != "" && i == plan.venvAt {
+			// The builder installs into a virtual environment the runtime copies.
+			at := doc.LineStart(doc.LineOf(n.Start))
+			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at},
+				Text: kw("RUN") + " python -m venv " + plan.Venv + nl + kw("ENV") + " PATH=\"" + plan.Venv + "/bin:$PATH\"" + nl})
+		}
+		if !carried(n.Cmd) {
+			continue
+		}
+		text := doc.Slice(n.Span())
+		if setsState(n.Cmd) {
+			if plan.static != nil && (n.Cmd == "workdir" || n.Cmd == "user") {
+				continue
+			}
+			if n.Cmd == "user" {
+				conf = append(conf, text)
+			} else {
+				env = append(env, text)
+			}
+			continue
+		}
+		line := doc.LineOf(n.Start)
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: lineAfter(doc, n.Start+n.Len)}})
+		if plan.static != nil && n.Cmd != "label" && n.Cmd != "expose" {
+			continue
+		}
+		conf = append(conf, text)
+	}
+	text := doc.Text()
+	head := nl // a blank line between the stages
+	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
+		head = nl + nl
+	}
+	if plan.Prune != "" {
+		// The builder's last step: the runtime copies node_modules.
+		head = strings.TrimSuffix(head, nl) + kw("RUN") + " " + plan.Prune + nl + nl
+	}
+	var lines []string
+	lines = append(lines, from.Keyword.Value+" "+base)
+	if runtimeName != "" {
+		lines[len(lines)-1] += " " + as + " " + runtimeName
+	}
+	if plan.Changes != "" {
+		lines = append(lines, "# Runtime stage: "+plan.Changes+".")
+	}
+	lines = append(lines, env...)
+	if plan.Venv != "" {
+		lines = append(lines, kw("ENV")+" PATH=\""+plan.Venv+"/bin:$PATH\"")
+	}
+	if plan.Certs[base] {
+		lines = append(lines, kw("COPY")+" --from="+builder+" /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/")
+	}
+	for _, c := range plan.copies {
+		lines = append(lines, kw("COPY")+" --from="+builder+" "+c.src+" "+c.dst)
+	}
+	if site := plan.static; site != nil {
+		// nginx keeps the port and, for serve -s, the single-page fallback.
+		fallback := "=404"
+		if site.single {
+			fallback = "/index.html"
+		}
+		lines = append(lines, kw("COPY")+" <<'EOF' /etc/nginx/conf.d/default.conf",
+			"server {",
+			"    listen "+site.port+";",
+			"    root /usr/share/nginx/html;",
+			"    location / {",
+			"        try_files $uri $uri/ "+fallback+";",
+			"    }",
+			"}",
+			"EOF")
+		if !hasExpose(ix, s) {
+			lines = append(lines, kw("EXPOSE")+" "+site.port)
+		}
+	}
+	lines = append(lines, conf...)
+	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.Len(), End: doc.Len()}, Text: head + strings.Join(lines, nl) + nl})
+	return analysis.SortEdits(edits)
+}
+
+// hasExpose reports whether stage s has an EXPOSE.
+func hasExpose(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if ix.Node(i).Cmd == "expose" {
+			return true
+		}
+	}
+	return false
+}
