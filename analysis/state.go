@@ -355,10 +355,21 @@ func (m *Model) walkStage(s, depth int) *stageWalk {
 				w.ending[k.name] = k.site
 			}
 		case "workdir", "user", "shell":
-			if len(n.Args) == 0 || n.Cmd == "shell" && (!n.JSON || len(n.Args) != 1) {
+			if len(n.Args) == 0 || n.Cmd == "shell" && !n.JSON {
 				continue
 			}
-			w.steps = append(w.steps, step{inst: j, kind: n.Cmd[0], raw: m.raw(n, n.Args[0])})
+			k := step{inst: j, kind: n.Cmd[0], raw: m.raw(n, n.Args[0])}
+			if n.Cmd == "shell" {
+				// The exec form is one token per string: the step holds
+				// the array, as SHELL takes it.
+				words := make([]string, len(n.Args))
+				for i, a := range n.Args {
+					words[i] = a.Value
+				}
+				b, _ := json.Marshal(words)
+				k.raw = string(b)
+			}
+			w.steps = append(w.steps, k)
 		}
 	}
 	return w

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -60,5 +61,22 @@ func TestStateConcurrent(t *testing.T) {
 	}
 	if v, _ := ix.Model().State(ix.Len() - 1).Var("X"); v != "1x" {
 		t.Errorf("X in the last stage = %q, want 1x (ENV passed on through two FROMs)", v)
+	}
+}
+
+// TestStateShell: SHELL's exec form sets the shell the instructions after
+// it see, in its stage and in the stages built FROM it, as BuildKit's
+// image config carries it; the shell form is no SHELL BuildKit accepts.
+func TestStateShell(t *testing.T) {
+	ix := Parse(NewDocument("FROM alpine AS a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN echo\nFROM a\nRUN echo\nSHELL [\"/bin/sh\"]\nRUN echo\nSHELL /bin/zsh\nRUN echo\nFROM alpine\nRUN echo\n"))
+	m := ix.Model()
+	bash := []string{"/bin/bash", "-o", "pipefail", "-c"}
+	for _, tc := range []struct {
+		inst int
+		want []string
+	}{{2, bash}, {4, bash}, {6, []string{"/bin/sh"}}, {8, []string{"/bin/sh"}}, {10, nil}} {
+		if got := m.State(tc.inst).Shell; !slices.Equal(got, tc.want) {
+			t.Errorf("State(%d).Shell = %q, want %q", tc.inst, got, tc.want)
+		}
 	}
 }

@@ -130,6 +130,11 @@ func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 	p, reason := planRuntime(ctx, ix, s)
 	if p != nil {
 		p.needsShell, p.users = needsShell(ix, s), namedUsers(ix, s)
+		// The runtime keeps the SHELL, and a shell-form command needs its
+		// program there: only sh is in every base with a shell.
+		if sh := ix.Model().EndState(s).Shell; p.needsShell && len(sh) > 0 && path.Base(sh[0]) != "sh" {
+			return nil, "the image's command runs under SHELL " + sh[0] + ", which a runtime image may lack"
+		}
 	}
 	return p, reason
 }
@@ -403,11 +408,12 @@ func flagValue(words []string, f string) string {
 }
 
 // carried reports whether the runtime stage takes instruction cmd over:
-// what only sets image metadata, but the deprecated MAINTAINER, and VOLUME
-// move to it; the state instructions but SHELL (ARG, ENV, WORKDIR, USER)
-// are copied, the builder's RUNs needing them too.
+// what only sets image metadata (MAINTAINER's author included) and VOLUME
+// move to it; the state instructions (ARG, ENV, WORKDIR, USER, SHELL) are
+// copied, the builder's RUNs needing them too. SHELL goes along because a
+// shell-form CMD, ENTRYPOINT or HEALTHCHECK runs under it.
 func carried(cmd string) bool {
-	return metadataOnly(cmd) && cmd != "maintainer" || setsState(cmd) && cmd != "shell" || cmd == "volume"
+	return metadataOnly(cmd) || setsState(cmd) || cmd == "volume"
 }
 
 // SplitBuildRuntime turns final stage s into a builder and appends a
