@@ -251,6 +251,17 @@ func (ix *Index) TargetsIn(p string) []Target {
 }
 
 // TargetAt returns the target whose name in file p contains byte off.
+// ContextAt returns the named build context whose name the file at p
+// gives at off.
+func (ix *Index) ContextAt(p string, off int) (NamedContext, bool) {
+	for _, c := range ix.contexts[p] {
+		if c.Span.Contains(off) || c.Span.End == off {
+			return c, true
+		}
+	}
+	return NamedContext{}, false
+}
+
 func (ix *Index) TargetAt(p string, off int) (Target, bool) {
 	for _, t := range ix.files[p] {
 		if t.File == p && t.Span.Contains(off) {
