@@ -128,3 +128,43 @@ func TestComposeExtendsMergesBuild(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestComposeOverrideMergesBase: `docker compose` without -f reads
+// docker-compose.yml, then docker-compose.override.yml beside it, and
+// merges their services by name. A service of the override that sets only
+// a target or args builds the base service's Dockerfile; one the base
+// lacks keeps its own build; a compose.dev.yaml is no override file.
+func TestComposeOverrideMergesBase(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: src/Api/Dockerfile\n" +
+			"  worker:\n    build:\n      context: ./worker\n",
+	})
+	override := "services:\n  api:\n    build:\n      target: build\n      args: [MODE=Debug]\n" +
+		"  worker:\n    build:\n      target: dev\n  extra:\n    build:\n      target: tests\n"
+	var got []string
+	for _, name := range []string{"docker-compose.override.yml", "compose.dev.yaml"} {
+		w := walkFile(root, filepath.Join(root, name), override)
+		for _, tg := range w.targets {
+			rel, _ := filepath.Rel(root, tg.Dockerfile)
+			got = append(got, name+": "+tg.Name+">"+filepath.ToSlash(rel))
+		}
+		for _, a := range w.args {
+			rel, _ := filepath.Rel(root, a.Dockerfile)
+			got = append(got, name+": arg "+a.Name+">"+filepath.ToSlash(rel))
+		}
+	}
+	want := []string{
+		"docker-compose.override.yml: build>src/Api/Dockerfile",
+		"docker-compose.override.yml: dev>worker/Dockerfile",
+		"docker-compose.override.yml: tests>Dockerfile",
+		"docker-compose.override.yml: arg MODE>src/Api/Dockerfile",
+		"compose.dev.yaml: build>Dockerfile",
+		"compose.dev.yaml: dev>Dockerfile",
+		"compose.dev.yaml: tests>Dockerfile",
+		"compose.dev.yaml: arg MODE>Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -3,6 +3,7 @@ package workspace
 import (
 	"cmp"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -167,15 +168,15 @@ func composeServices(root, file, text string) []serviceBuild {
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
-		s.dockerfile, s.context, s.build = composeBuild(root, file, d, svc, 0)
+		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
-			if other, _, ok := composeExtends(file, svc); ok && other != file {
+			if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
 				t.Via = other
 			}
 			s.target = &t
-		} else if t, ok := extendedTarget(root, file, svc, 0); ok {
+		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
 			t.Owner = "service " + name + " (extends " + t.Owner + ")"
 			s.target = &t
 		}
@@ -216,10 +217,18 @@ func walkCompose(root, file, text string) walked {
 	return w
 }
 
-// composeExtends returns the file and service a service extends.
-func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
+// composeExtends returns the file and service a service extends. A
+// service of an override file (docker-compose.override.yml) without
+// `extends` is merged onto the service of the same name in the Compose
+// file beside it, as `docker compose` does when no -f is given: it reads
+// compose.yaml (or compose.yml, docker-compose.yml, docker-compose.yaml),
+// then the override file.
+func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bool) {
 	_, ext := get(svc, "extends")
 	if ext == nil {
+		if base := composeBase(root, file); base != "" {
+			return base, name, true
+		}
 		return "", "", false
 	}
 	if ext.Kind == yaml.ScalarNode {
@@ -232,6 +241,29 @@ func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
 		other = filepath.Join(filepath.Dir(file), scalar(f))
 	}
 	return other, scalar(service), scalar(service) != ""
+}
+
+// composeOverrideNames are the files `docker compose` reads after the
+// first of composeFileNames it finds in the same folder.
+var (
+	composeFileNames     = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+	composeOverrideNames = []string{"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"}
+)
+
+// composeBase is the Compose file an override file is merged onto: the
+// first of the default names in its folder (inside root); "" when file is
+// no override file or no such file exists.
+func composeBase(root, file string) string {
+	if !slices.Contains(composeOverrideNames, filepath.Base(file)) {
+		return ""
+	}
+	for _, name := range composeFileNames {
+		p := filepath.Join(filepath.Dir(file), name)
+		if _, err := confined.ReadFile(root, p, DefaultLimits.MaxSize); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // composeService finds a service in a Compose file, reading it from disk
@@ -259,7 +291,7 @@ func composeService(root, file string, d *yamlDoc, otherFile, name string) (stri
 // service it extends (a Dockerfile name is relative to the context, so an
 // inherited name goes with the service's own context). ok is false when
 // neither has a build.
-func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
+func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -269,9 +301,9 @@ func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (doc
 	_, f := get(build, "dockerfile")
 	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
 	if (ctx == "" || df == "") && depth < 8 {
-		if other, name, ok := composeExtends(file, svc); ok {
-			if of, od, base := composeService(root, file, d, other, name); base != nil {
-				idf, ictx, iok := composeBuild(root, of, od, base, depth+1)
+		if other, bname, ok := composeExtends(root, file, name, svc); ok {
+			if of, od, base := composeService(root, file, d, other, bname); base != nil {
+				idf, ictx, iok := composeBuild(root, of, od, bname, base, depth+1)
 				switch {
 				case ctx == "" && df == "":
 					return idf, ictx, iok || build != nil
@@ -294,8 +326,8 @@ func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (doc
 
 // extendedTarget is the target a service without one gets from the
 // service it extends in a file the scan does not read as Compose.
-func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool) {
-	other, name, ok := composeExtends(file, svc)
+func extendedTarget(root, file, svcName string, svc *yaml.Node, depth int) (Target, bool) {
+	other, name, ok := composeExtends(root, file, svcName, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
 		return Target{}, false
 	}
@@ -306,10 +338,10 @@ func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool)
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(root, of, base, depth+1)
+		return extendedTarget(root, of, name, base, depth+1)
 	}
 	sp := od.valueSpan(key, target)
-	df, ctx, _ := composeBuild(root, of, od, base, depth+1)
+	df, ctx, _ := composeBuild(root, of, od, name, base, depth+1)
 	return Target{
 		File:       of,
 		Kind:       Compose,
