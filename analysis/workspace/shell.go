@@ -401,36 +401,54 @@ func (e *evaluator) path(p string) string {
 // a build, and whether it is a Bake.
 func buildArgs(args []word) ([]word, bool, bool) {
 	for i := range args {
-		tool := filepath.Base(args[i].lit)
-		if !args[i].isLit {
-			continue
+		// The tool may be a variable with a known value: Make's
+		// `DOCKER ?= docker` run as `$(DOCKER) build`, a script's
+		// `${ENGINE:-podman} build`.
+		for _, text := range args[i].tools() {
+			if rest, bake, ok := buildSub(filepath.Base(text), args[i+1:]); ok {
+				return rest, bake, true
+			}
 		}
-		rest := args[i+1:]
-		sub := func(n int, names ...string) bool {
-			if len(rest) < n {
+	}
+	return nil, false, false
+}
+
+// tools returns what a command word may run: its literal text, or the
+// values it may expand to.
+func (w word) tools() []string {
+	if w.isLit {
+		return []string{w.lit}
+	}
+	return w.texts
+}
+
+// buildSub returns the arguments after the build subcommand when tool run
+// with rest builds, and whether it is a Bake.
+func buildSub(tool string, rest []word) ([]word, bool, bool) {
+	sub := func(n int, names ...string) bool {
+		if len(rest) < n {
+			return false
+		}
+		for j, name := range names {
+			if rest[j].lit != name {
 				return false
 			}
-			for j, name := range names {
-				if rest[j].lit != name {
-					return false
-				}
-			}
-			return true
 		}
-		switch tool {
-		case "docker", "podman", "nerdctl":
-			switch {
-			case sub(1, "build"):
-				return rest[1:], false, true
-			case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
-				return rest[2:], false, true
-			case sub(2, "buildx", "bake"):
-				return rest[2:], true, true
-			}
-		case "buildah":
-			if sub(1, "bud") || sub(1, "build") {
-				return rest[1:], false, true
-			}
+		return true
+	}
+	switch tool {
+	case "docker", "podman", "nerdctl":
+		switch {
+		case sub(1, "build"):
+			return rest[1:], false, true
+		case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
+			return rest[2:], false, true
+		case sub(2, "buildx", "bake"):
+			return rest[2:], true, true
+		}
+	case "buildah":
+		if sub(1, "bud") || sub(1, "build") {
+			return rest[1:], false, true
 		}
 	}
 	return nil, false, false

@@ -154,3 +154,24 @@ func TestBrokenFilesYieldNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestToolFromVariable: the build tool may be a variable whose value the
+// file gives (`DOCKER ?= docker` run as `$(DOCKER) build`, a script's
+// `${ENGINE:-podman}`); a variable naming another tool builds nothing.
+func TestToolFromVariable(t *testing.T) {
+	mk := "DOCKER ?= docker\nGRADLE ?= ./gradlew\n" +
+		"test:\n\t$(DOCKER) build --target unit-test .\n" +
+		"jar:\n\t$(GRADLE) build --target nothing .\n"
+	want := []found{{"unit-test", "unit-test", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	sh := "ENGINE=\"${ENGINE:-podman}\"\n\"$ENGINE\" build --target lint .\n${BUILDER:-docker} buildx build --target e2e .\n"
+	want = []found{
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
