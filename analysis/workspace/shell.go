@@ -200,6 +200,9 @@ type word struct {
 	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
+	// flagValues are the values of an option's variable value
+	// (`--target=$(STAGE)`, `--target="$STAGE"`).
+	flagValues []value
 	// leads are the literal pieces before a word's first expansion, when
 	// the word is not literal (`VERSION=` of `VERSION=$(VERSION)`; `--x=`
 	// and `K=` of `--x="K=$V"`), each with its exact span: enough to name
@@ -284,6 +287,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			for _, v := range a.values {
 				_, after, _ := strings.Cut(v.text, "=")
 				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
+			}
+			if !named {
+				vals = append(vals, a.flagValues...)
 			}
 			if name == "-f" || name == "--file" {
 				vals = texts(a.texts, true)
@@ -486,6 +492,9 @@ func (e *evaluator) word(w *syntax.Word) word {
 	out.values = e.expansion(w)
 	out.texts = e.concat(w.Parts)
 	out.leads = e.leads(w.Parts)
+	if lit, ok := w.Parts[0].(*syntax.Lit); ok && len(w.Parts) > 1 && strings.HasPrefix(lit.Value, "-") && strings.HasSuffix(lit.Value, "=") {
+		out.flagValues = e.expansion(&syntax.Word{Parts: w.Parts[1:]})
+	}
 	return out
 }
 

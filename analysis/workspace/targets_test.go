@@ -175,3 +175,42 @@ func TestToolFromVariable(t *testing.T) {
 		t.Errorf("script (-want +got):\n%s", d)
 	}
 }
+
+// TestJustfileParameterDefaults: `just build` runs a recipe with its
+// parameters' defaults, so `build target="runtime":` builds runtime. A
+// parameter is the recipe's own: it hides the variable of its name there
+// and nowhere else; one without a default, or whose default is an
+// expression, has no known value.
+func TestJustfileParameterDefaults(t *testing.T) {
+	text := "target := \"dev\"\nimage := \"app\"\n" +
+		"build target=\"runtime\" $tag='x:y': deps\n    docker build --target {{target}} -t {{image}}:{{tag}} .\n" +
+		"[private]\n@lint  +flags stage='lint':\n    docker build --target {{stage}} {{flags}} .\n" +
+		"run target:\n    docker build --target {{target}} .\n" +
+		"expr target=env('T'):\n    docker build --target {{target}} .\n" +
+		"dev:\n    docker build --target {{target}} .\n"
+	want := []found{
+		{"runtime", "runtime", "/w/Dockerfile", "docker build"},
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"dev", "dev", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestOptionValueFromVariable: `--target=$(STAGE)` and `--target="$STAGE"`
+// name the variable's values as `--target $(STAGE)` does; a default two
+// recipes read names its stage once (references list it once, a rename
+// edits it once).
+func TestOptionValueFromVariable(t *testing.T) {
+	mk := "STAGE ?= dev\nbuild:\n\tdocker build --target=$(STAGE) .\nrun:\n\tdocker build --target $(STAGE) -t x .\n"
+	want := []found{{"dev", "dev", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	sh := "STAGE=${STAGE:-lint}\ndocker build --target=\"$STAGE\" .\n"
+	want = []found{{"lint", "lint", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
