@@ -25,6 +25,9 @@ func (s *Server) PrepareRename(ctx context.Context, params *protocol.PrepareRena
 	if err := s.contextRename(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
+	if err := s.computedTargetRename(p); err != nil {
+		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
+	}
 	sp, name, err := p.ix.PrepareRename(p.off)
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
@@ -44,6 +47,9 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 		return nil, jsonrpc2.NewError(codeRequestFailed, "the document is still being analysed; try again")
 	}
 	if err := s.contextRename(p); err != nil {
+		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
+	}
+	if err := s.computedTargetRename(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
 	edits, err := p.ix.RenameContext(ctx, p.off, params.NewName)

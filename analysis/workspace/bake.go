@@ -95,7 +95,7 @@ func bakeHCL(file, text string) bakeWalk {
 			} else {
 				// A matrix variable or a variable's default: each value counts.
 				for _, v := range bakeValues(a.Expr, b.Body, variables) {
-					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed})
 				}
 			}
 		}
@@ -324,6 +324,26 @@ func bakeValues(e hclsyntax.Expression, block *hclsyntax.Body, vars map[string][
 	}
 	if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 1 {
 		e = t.Parts[0]
+	} else if ok {
+		// "runtime-${item}": literal pieces and variables, each text it
+		// may have.
+		outs := []string{""}
+		for _, part := range t.Parts {
+			var alts []string
+			if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() {
+				alts = []string{lit.Val.AsString()}
+			} else {
+				for _, v := range bakeValues(part, block, vars) {
+					alts = append(alts, v.text)
+				}
+			}
+			if len(alts) == 0 {
+				return nil
+			}
+			outs = crossTexts(outs, "", alts)
+		}
+		r := t.SrcRange
+		return computedValues(outs, analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1})
 	}
 	trav, ok := e.(*hclsyntax.ScopeTraversalExpr)
 	if !ok || len(trav.Traversal) != 1 {

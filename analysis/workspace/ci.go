@@ -163,6 +163,9 @@ func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
 	s := scalar(n)
 	if m := ghExpr.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
 		return sc.expr(s[m[2]:m[3]])
+	} else if m != nil {
+		// runtime-${{ matrix.flavor }}: each text it may have.
+		return computedValues(sc.texts(s), d.valueSpan(key, n))
 	}
 	return []value{{text: s, span: d.valueSpan(key, n)}}
 }
@@ -301,7 +304,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 			}
 			for _, df := range dfs {
 				for _, n := range names {
-					out.targets = append(out.targets, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner})
+					out.targets = append(out.targets, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner, Computed: n.computed})
 				}
 			}
 		}
@@ -430,12 +433,18 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 		return nil
 	}
 	passed := map[string][]value{}
-	spans := map[analysis.Span]string{}
+	// The values passed, by where they are written (a value built from
+	// pieces has several texts at one place).
+	type passedAt struct {
+		span analysis.Span
+		text string
+	}
+	spans := map[passedAt]bool{}
 	for i := 0; i+1 < len(with.Content); i += 2 {
 		k, v := with.Content[i], with.Content[i+1]
 		for _, val := range sc.values(d, k, v) {
 			passed[k.Value] = append(passed[k.Value], val)
-			spans[val.span] = val.text
+			spans[passedAt{val.span, val.text}] = true
 		}
 	}
 	// Only a workflow of the same repository, repo (the folder holding .github).
@@ -449,7 +458,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 	}
 	var out []Target
 	for _, t := range workflowDoc(callee, cd, passed, depth+1).targets {
-		if text, ok := spans[t.Span]; ok && text == t.Name {
+		if spans[passedAt{t.Span, t.Name}] {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
 			t.Via = callee
 			out = append(out, t)

@@ -61,6 +61,20 @@ func (s src) span(a, b int) analysis.Span {
 type value struct {
 	text string
 	span analysis.Span
+	// computed is set when text is built from literal text and the values
+	// of variables or expressions (`runtime-$(FLAVOR)`): span covers the
+	// whole expression, which holds no one copy of text.
+	computed bool
+}
+
+// computedValues are the texts of an expression built from pieces, each
+// spanning the whole of it.
+func computedValues(texts []string, span analysis.Span) []value {
+	out := make([]value, 0, len(texts))
+	for _, t := range texts {
+		out = append(out, value{text: t, span: span, computed: true})
+	}
+	return out
 }
 
 // namedPair reads v as name=value (a build argument or a named context).
@@ -200,6 +214,9 @@ type word struct {
 	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
+	// exprs is set on a literal word that holds expressions of the
+	// surrounding file (a workflow's `${{ matrix.x }}`).
+	exprs bool
 	// flagValues are the values of an option's variable value
 	// (`--target=$(STAGE)`, `--target="$STAGE"`).
 	flagValues []value
@@ -315,6 +332,22 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 		}
 		switch name {
 		case "--target":
+			// A value built from pieces (runtime-$(FLAVOR)): each text it
+			// may have.
+			if w := rest[i]; hasValue && (len(vals) == 0 || w.exprs) {
+				var ts []string
+				for _, t := range w.texts {
+					_, t, _ = strings.Cut(t, "=")
+					ts = append(ts, t)
+				}
+				eq := strings.Index(w.lit, "=") + 1
+				if !w.isLit && len(w.leads) > 0 {
+					eq = strings.Index(w.leads[0].text, "=") + 1
+				}
+				vals = computedValues(ts, analysis.Span{Start: min(w.span.Start+eq, w.span.End), End: w.span.End})
+			} else if !hasValue && (len(vals) == 0 || w.exprs) {
+				vals = computedValues(w.texts, w.span)
+			}
 			targets = append(targets, vals...)
 		case "-f", "--file":
 			files = append(files, vals...)
@@ -362,7 +395,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	for _, df := range dockerfiles {
 		for _, t := range targets {
-			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner})
+			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
 		}
 	}
 	return out
@@ -487,6 +520,7 @@ func (e *evaluator) word(w *syntax.Word) word {
 		}
 		out.values = []value{{text: lit, span: sp}}
 		out.texts = e.expandLit(lit)
+		out.exprs = len(out.texts) != 1 || out.texts[0] != lit
 		return out
 	}
 	out.values = e.expansion(w)

@@ -56,6 +56,11 @@ type Target struct {
 	// Via is another file the target was read through (the Compose file
 	// a service extends, a called workflow): a change there changes it.
 	Via string
+	// Computed is set when the file builds the name from literal text and
+	// values (`runtime-${item}` over a Bake matrix, `--target
+	// runtime-$(FLAVOR)`): Span covers the whole expression, so a rename
+	// cannot edit the name there, nor completion replace it.
+	Computed bool
 	// Bake, when set, says the target is set on Bake targets
 	// (`docker buildx bake --set app.target=dev`): the Dockerfiles are
 	// theirs, found in the Bake files, and Dockerfile is empty.

@@ -214,3 +214,56 @@ func TestOptionValueFromVariable(t *testing.T) {
 		t.Errorf("script (-want +got):\n%s", d)
 	}
 }
+
+// TestComputedTargets: a target built from literal text and values
+// (`runtime-${item}` over a Bake matrix, `--target runtime-$(FLAVOR)`,
+// `runtime-${{ matrix.libc }}`) names each text it may have, spanning the
+// whole expression and marked Computed (rename cannot edit it there). An
+// expression without a known value names nothing; before, workflows
+// named the expression's own text or a placeholder of the reader's.
+func TestComputedTargets(t *testing.T) {
+	type computed struct {
+		Name, At string
+		Computed bool
+	}
+	got := func(file, text string) []computed {
+		var out []computed
+		for _, tg := range Extract("/w", file, text) {
+			out = append(out, computed{tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed})
+		}
+		return out
+	}
+	bake := "variable \"FLAVOR\" { default = \"slim\" }\n" +
+		"target \"apps\" {\n  matrix = { item = [\"web\", \"admin\"] }\n  target = \"runtime-${item}-${FLAVOR}\"\n}\n" +
+		"target \"plain\" {\n  matrix = { item = [\"a\"] }\n  target = item\n}\n" +
+		"target \"unknown\" {\n  target = \"x-${NOPE}\"\n}\n"
+	want := []computed{
+		{"runtime-web-slim", "runtime-${item}-${FLAVOR}", true},
+		{"runtime-admin-slim", "runtime-${item}-${FLAVOR}", true},
+		{"a", "a", false},
+	}
+	if d := cmp.Diff(want, got("/w/docker-bake.hcl", bake)); d != "" {
+		t.Errorf("bake (-want +got):\n%s", d)
+	}
+	mk := "FLAVOR ?= debian\nimage:\n\tdocker build --target runtime-$(FLAVOR) .\n\tdocker build --target=runtime-$(FLAVOR) .\n\tdocker build --target $(NOPE)-x .\n"
+	want = []computed{
+		{"runtime-debian", "runtime-$(FLAVOR)", true},
+		{"runtime-debian", "runtime-$(FLAVOR)", true},
+	}
+	if d := cmp.Diff(want, got("/w/Makefile", mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	wf := "on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        libc: [musl, gnu]\n    steps:\n" +
+		"      - run: docker build --target runtime-${{ matrix.libc }} .\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: runtime-${{ matrix.libc }}\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: x-${{ github.sha }}\n"
+	want = []computed{
+		{"runtime-musl", "runtime-${{ matrix.libc }}", true},
+		{"runtime-gnu", "runtime-${{ matrix.libc }}", true},
+		{"runtime-musl", "runtime-${{ matrix.libc }}", true},
+		{"runtime-gnu", "runtime-${{ matrix.libc }}", true},
+	}
+	if d := cmp.Diff(want, got("/w/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+}
