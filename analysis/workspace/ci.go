@@ -113,7 +113,8 @@ func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
 	for i := 0; i+1 < len(envNode.Content); i += 2 {
 		k, v := envNode.Content[i], envNode.Content[i+1]
 		if s := scalar(v); s != "" {
-			next.env[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+			// A value may be an expression, or hold some.
+			next.env[k.Value] = sc.values(d, k, v)
 		}
 	}
 	return next
@@ -229,8 +230,9 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	for j := 1; j < len(jobs.Content); j += 2 {
 		job := jobs.Content[j]
 		_, jenv := get(job, "env")
-		sc := top.with(d, jenv)
-		sc.matrix = matrixValues(d, job)
+		sc := top
+		sc.matrix = matrixValues(d, job) // the job's env may read it
+		sc = sc.with(d, jenv)
 		if _, uses := get(job, "uses"); strings.HasPrefix(scalar(uses), "./") && depth < 4 {
 			out.targets = append(out.targets, callTargets(d, job, sc, root, filepath.Join(root, scalar(uses)), depth)...)
 			continue
@@ -550,13 +552,14 @@ func walkGitLab(_, file, text string) walked {
 	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
-	top := ghScope{env: gitlabVariables(d, d.root, nil)}
+	raw := gitlabVariables(d, d.root, nil)
+	top := ghScope{env: expandGitLab(raw)}
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
 		sc := top
 		if job.Kind == yaml.MappingNode && name != "variables" {
-			sc.env = gitlabVariables(d, job, top.env)
+			sc.env = expandGitLab(gitlabVariables(d, job, raw))
 		}
 		scripts := []*yaml.Node{job}
 		if name != "before_script" && name != "after_script" && name != "script" {
@@ -621,6 +624,60 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 		}
 	}
 	return vars
+}
+
+// expandGitLab expands the variables the values of a job's variables name
+// (`STAGE: runtime-$FLAVOR`), as the job sees them: a value set at the top
+// reads the job's own FLAVOR. A value naming one without a known value
+// has none.
+func expandGitLab(raw map[string][]value) map[string][]value {
+	vars := make(map[string][]value, len(raw))
+	for k, vals := range raw {
+		var out []value
+		for _, v := range vals {
+			if !strings.Contains(v.text, "$") {
+				out = append(out, v)
+				continue
+			}
+			out = append(out, computedValues(expandVars(v.text, raw), v.span)...)
+		}
+		vars[k] = out
+	}
+	return vars
+}
+
+// glVar is a variable a GitLab value names: $NAME or ${NAME}; $$ is a $.
+var glVar = regexp.MustCompile(`\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+
+// expandVars gives the texts of s with the variables it names replaced by
+// each of their values (at most maxTexts); nil when one has none, or
+// holds variables itself.
+func expandVars(s string, vars map[string][]value) []string {
+	outs := []string{""}
+	last := 0
+	for _, m := range glVar.FindAllStringSubmatchIndex(s, -1) {
+		var alts []string
+		if m[2] < 0 {
+			alts = []string{"$"}
+		} else if strings.HasPrefix(s[m[0]:], "${") != strings.HasSuffix(s[m[0]:m[1]], "}") {
+			return nil // ${NAME without its brace
+		} else {
+			for _, v := range vars[s[m[2]:m[3]]] {
+				if strings.Contains(v.text, "$") {
+					return nil
+				}
+				alts = append(alts, v.text)
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	return outs
 }
 
 // scriptLines flattens a GitLab script: a string, or a list of strings and

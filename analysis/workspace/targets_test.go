@@ -267,3 +267,34 @@ func TestComputedTargets(t *testing.T) {
 		t.Errorf("workflow (-want +got):\n%s", d)
 	}
 }
+
+// TestVariablesHoldingExpressions: a workflow env value holding an
+// expression (`STAGE: runtime-${{ matrix.flavor }}`, the job's matrix
+// included) and a GitLab variable naming another (`STAGE:
+// runtime-$FLAVOR`) name their expanded texts as the job sees them (a job's FLAVOR
+// counts in a STAGE set at the top), not their own text (which
+// was reported as an unknown stage).
+func TestVariablesHoldingExpressions(t *testing.T) {
+	names := func(file, text string) []string {
+		var out []string
+		for _, tg := range Extract("/w", file, text) {
+			out = append(out, fmt.Sprintf("%s computed=%v", tg.Name, tg.Computed))
+		}
+		return out
+	}
+	wf := "on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        flavor: [debian, alpine]\n" +
+		"    env:\n      STAGE: runtime-${{ matrix.flavor }}\n      WHOLE: ${{ matrix.flavor }}\n      SHA: x-${{ github.sha }}\n    steps:\n" +
+		"      - run: docker build --target \"$STAGE\" .\n" +
+		"      - run: docker build --target $WHOLE .\n" +
+		"      - run: docker build --target $SHA .\n"
+	want := []string{"runtime-debian computed=true", "runtime-alpine computed=true", "debian computed=false", "alpine computed=false"}
+	if d := cmp.Diff(want, names("/w/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+	gl := "variables:\n  FLAVOR: debian\n  STAGE: runtime-$FLAVOR\n  BRACED: ${FLAVOR}-x\n  CI: x-$CI_COMMIT_SHA\n" +
+		"build:\n  variables:\n    FLAVOR: alpine\n    LOCAL: l-${FLAVOR}\n  script:\n    - docker build --target \"$STAGE\" .\n    - docker build --target $BRACED .\n    - docker build --target $CI .\n    - docker build --target $LOCAL .\n"
+	want = []string{"runtime-alpine computed=true", "alpine-x computed=true", "l-alpine computed=true"}
+	if d := cmp.Diff(want, names("/w/.gitlab-ci.yml", gl)); d != "" {
+		t.Errorf("gitlab (-want +got):\n%s", d)
+	}
+}
