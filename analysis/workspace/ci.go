@@ -64,9 +64,45 @@ func (d *yamlDoc) scalarSrc(n *yaml.Node) (src, bool) {
 		start++
 	}
 	if start+len(n.Value) > len(d.text) || d.text[start:start+len(n.Value)] != n.Value {
-		return src{}, false
+		return d.foldedSrc(n.Value, start)
 	}
 	return plainSrc(n.Value, start), true
+}
+
+// foldedSrc maps a flow scalar written over several lines (a GitLab
+// script entry continued on the next lines, as kaniko's commands are
+// written), which YAML folds: each line break and the indentation around
+// it become one space (an empty line, a newline). Other characters must
+// match the file's one for one.
+func (d *yamlDoc) foldedSrc(v string, start int) (src, bool) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	var sb srcBuilder
+	i := start
+	for k := 0; k < len(v); {
+		if !isSpace(v[k]) {
+			if i >= len(d.text) || d.text[i] != v[k] {
+				return src{}, false
+			}
+			sb.add(v[k:k+1], i)
+			i, k = i+1, k+1
+			continue
+		}
+		// A run of white space in the value and the one in the file.
+		vk, fi := k, i
+		for k < len(v) && isSpace(v[k]) {
+			k++
+		}
+		for i < len(d.text) && isSpace(d.text[i]) {
+			i++
+		}
+		if fi == i {
+			return src{}, false
+		}
+		for j := vk; j < k; j++ {
+			sb.add(v[j:j+1], min(fi+j-vk, i-1))
+		}
+	}
+	return sb.src(), true
 }
 
 // ghExpr is a GitHub Actions expression, `${{ ... }}`.
@@ -553,6 +589,11 @@ func walkGitLab(_, file, text string) walked {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
 	raw := gitlabVariables(d, d.root, nil)
+	if _, set := raw["CI_PROJECT_DIR"]; !set {
+		// GitLab's checkout, where the jobs run: kaniko's
+		// --context $CI_PROJECT_DIR.
+		raw["CI_PROJECT_DIR"] = []value{{text: "."}}
+	}
 	top := ghScope{env: expandGitLab(raw)}
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {

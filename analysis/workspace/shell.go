@@ -254,10 +254,11 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	for _, w := range call.Args {
 		args = append(args, e.word(w))
 	}
-	rest, bake, ok := buildArgs(args)
+	rest, tool, ok := buildArgs(args)
 	if !ok {
 		return nil
 	}
+	bake, kaniko := tool == toolBake, tool == toolKaniko
 	var targets, files, contexts, sets, named, buildArgValues, namedContexts []value
 	var typing *analysis.Span
 	// texts turns the possible texts of a word into values without spans,
@@ -284,6 +285,16 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 		}
 		name, _, hasValue := strings.Cut(first, "=")
+		if kaniko {
+			// Kaniko's executor takes no positional argument; its
+			// Dockerfile and context are options.
+			if !strings.HasPrefix(name, "-") {
+				continue
+			}
+			if alias, ok := kanikoFlags[name]; ok {
+				name = alias
+			}
+		}
 		if !strings.HasPrefix(name, "-") {
 			if bake {
 				named = append(named, a.values...)
@@ -292,7 +303,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 			continue
 		}
-		if !valueFlags[name] {
+		if !valueFlags[name] && (!kaniko || name != "--context") {
 			continue
 		}
 		var vals []value
@@ -308,7 +319,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			if !named {
 				vals = append(vals, a.flagValues...)
 			}
-			if name == "-f" || name == "--file" {
+			if name == "-f" || name == "--file" || name == "--context" {
 				vals = texts(a.texts, true)
 			}
 		} else {
@@ -326,7 +337,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			if named {
 				vals = rest[i].named(false)
 			}
-			if name == "-f" || name == "--file" {
+			if name == "-f" || name == "--file" || name == "--context" {
 				vals = texts(rest[i].texts, false)
 			}
 		}
@@ -351,6 +362,13 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			targets = append(targets, vals...)
 		case "-f", "--file":
 			files = append(files, vals...)
+		case "--context": // kaniko's: a folder, dir://folder, or remote
+			contexts = nil
+			for _, v := range vals {
+				if t := strings.TrimPrefix(v.text, "dir://"); !strings.Contains(t, "://") {
+					contexts = append(contexts, value{text: t})
+				}
+			}
 		case "--set":
 			sets = append(sets, vals...)
 		case "--build-arg":
@@ -438,19 +456,32 @@ func (e *evaluator) path(p string) string {
 
 // buildArgs returns the arguments after the build subcommand when args run
 // a build, and whether it is a Bake.
-func buildArgs(args []word) ([]word, bool, bool) {
+func buildArgs(args []word) ([]word, buildTool, bool) {
 	for i := range args {
 		// The tool may be a variable with a known value: Make's
 		// `DOCKER ?= docker` run as `$(DOCKER) build`, a script's
 		// `${ENGINE:-podman} build`.
 		for _, text := range args[i].tools() {
-			if rest, bake, ok := buildSub(filepath.Base(text), args[i+1:]); ok {
-				return rest, bake, true
+			if rest, tool, ok := buildSub(text, args[i+1:]); ok {
+				return rest, tool, true
 			}
 		}
 	}
-	return nil, false, false
+	return nil, 0, false
 }
+
+// buildTool is the sort of build command: its options differ.
+type buildTool int
+
+const (
+	toolBuild  buildTool = iota // docker build, buildx build, podman build, ...
+	toolBake                    // docker buildx bake
+	toolKaniko                  // kaniko's /kaniko/executor
+)
+
+// kanikoFlags are kaniko's executor options that mean what a `docker
+// build` option (or the context argument) means.
+var kanikoFlags = map[string]string{"--dockerfile": "-f", "-c": "--context"}
 
 // tools returns what a command word may run: its literal text, or the
 // values it may expand to.
@@ -461,9 +492,13 @@ func (w word) tools() []string {
 	return w.texts
 }
 
-// buildSub returns the arguments after the build subcommand when tool run
-// with rest builds, and whether it is a Bake.
-func buildSub(tool string, rest []word) ([]word, bool, bool) {
+// buildSub returns the arguments after the build subcommand when the
+// command at path run with rest builds, and how.
+func buildSub(path string, rest []word) ([]word, buildTool, bool) {
+	tool := filepath.Base(path)
+	if tool == "executor" && strings.Contains(filepath.ToSlash(path), "kaniko/") {
+		return rest, toolKaniko, true // /kaniko/executor --context . --dockerfile Dockerfile
+	}
 	sub := func(n int, names ...string) bool {
 		if len(rest) < n {
 			return false
@@ -479,18 +514,18 @@ func buildSub(tool string, rest []word) ([]word, bool, bool) {
 	case "docker", "podman", "nerdctl":
 		switch {
 		case sub(1, "build"):
-			return rest[1:], false, true
+			return rest[1:], toolBuild, true
 		case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
-			return rest[2:], false, true
+			return rest[2:], toolBuild, true
 		case sub(2, "buildx", "bake"):
-			return rest[2:], true, true
+			return rest[2:], toolBake, true
 		}
 	case "buildah":
 		if sub(1, "bud") || sub(1, "build") {
-			return rest[1:], false, true
+			return rest[1:], toolBuild, true
 		}
 	}
-	return nil, false, false
+	return nil, 0, false
 }
 
 // word evaluates w: a literal, quoted or not; a variable (`$X`, `${X}`,

@@ -298,3 +298,30 @@ func TestVariablesHoldingExpressions(t *testing.T) {
 		t.Errorf("gitlab (-want +got):\n%s", d)
 	}
 }
+
+// TestKaniko: GitLab's kaniko jobs, as its documentation writes them (the
+// command continued over several lines of a plain YAML scalar, which
+// YAML folds into one line): the executor's --target, --build-arg,
+// --dockerfile and --context (dir:// or a folder, $CI_PROJECT_DIR being
+// the checkout) count as docker build's do.
+func TestKaniko(t *testing.T) {
+	gl := "build:\n  script:\n    - /kaniko/executor\n      --context \"${CI_PROJECT_DIR}\"\n" +
+		"      --dockerfile \"${CI_PROJECT_DIR}/docker/app.Dockerfile\"\n      --target runtime\n" +
+		"      --build-arg VERSION=1\n      --destination \"${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHA}\"\n" +
+		"web:\n  script:\n    - /kaniko/executor --context=dir://web --target=nginx --no-push\n" +
+		"other:\n  script:\n    - ./executor --context web --target nope\n"
+	want := []found{
+		{"runtime", "runtime", "/w/docker/app.Dockerfile", "job build"},
+		{"nginx", "nginx", "/w/web/Dockerfile", "job web"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", gl)); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+	var args []string
+	for _, a := range walkFile("/w", "/w/.gitlab-ci.yml", gl).args {
+		args = append(args, a.Name+">"+a.Dockerfile+" at "+gl[a.Span.Start:a.Span.End])
+	}
+	if d := cmp.Diff([]string{"VERSION>/w/docker/app.Dockerfile at VERSION"}, args); d != "" {
+		t.Errorf("args (-want +got):\n%s", d)
+	}
+}
