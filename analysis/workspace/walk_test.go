@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,6 +164,35 @@ func TestComposeOverrideMergesBase(t *testing.T) {
 		"compose.dev.yaml: dev>Dockerfile",
 		"compose.dev.yaml: tests>Dockerfile",
 		"compose.dev.yaml: arg MODE>Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeInterpolation: `target: ${BUILD_TARGET:-dev}` builds the
+// default (its span is the default's own, so rename edits it) and the
+// value the .env file beside the Compose file gives (computed); a
+// variable without a value names nothing (it was reported as an unknown
+// stage named "${WEB_TARGET}").
+func TestComposeInterpolation(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{".env": "# local\nexport BUILD_TARGET=\"prod\"\nFLAVOR=slim # comment\n"})
+	text := "services:\n  app:\n    build:\n      target: ${BUILD_TARGET:-dev}\n" +
+		"  web:\n    build:\n      target: ${WEB_TARGET}\n" +
+		"  flavored:\n    build:\n      target: \"runtime-${FLAVOR}\"\n" +
+		"  dollar:\n    build:\n      target: a$$b\n" +
+		"  unset:\n    build:\n      target: ${NOPE-plain}\n"
+	var got []string
+	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), text).targets {
+		got = append(got, fmt.Sprintf("%s at %q computed=%v", tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{
+		`prod at "${BUILD_TARGET:-dev}" computed=true`,
+		`dev at "dev" computed=false`,
+		`runtime-slim at "runtime-${FLAVOR}" computed=true`,
+		`a$b at "a$$b" computed=true`,
+		`plain at "plain" computed=false`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

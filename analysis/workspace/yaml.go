@@ -3,6 +3,7 @@ package workspace
 import (
 	"cmp"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -152,7 +153,7 @@ type serviceBuild struct {
 	build      bool // the service or one it extends has a build
 	dockerfile string
 	context    string
-	target     *Target    // build.target, here or in the file it extends
+	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
 }
 
@@ -165,20 +166,23 @@ func composeServices(root, file, text string) []serviceBuild {
 		return nil
 	}
 	var out []serviceBuild
+	dotenv := composeDotenv(root, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
-			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
-			if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
-				t.Via = other
+			for _, v := range d.interpolate(key, target, dotenv) {
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+				if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
+					t.Via = other
+				}
+				s.targets = append(s.targets, t)
 			}
-			s.target = &t
 		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
 			t.Owner = "service " + name + " (extends " + t.Owner + ")"
-			s.target = &t
+			s.targets = append(s.targets, t)
 		}
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
@@ -203,9 +207,11 @@ func walkCompose(root, file, text string) walked {
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
-		if t := s.target; t != nil && !seen[key{t.Span, t.File, t.Dockerfile}] {
-			seen[key{t.Span, t.File, t.Dockerfile}] = true
-			w.targets = append(w.targets, *t)
+		for _, t := range s.targets {
+			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
+				seen[k] = true
+				w.targets = append(w.targets, t)
+			}
 		}
 		for _, a := range s.args {
 			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
@@ -215,6 +221,110 @@ func walkCompose(root, file, text string) walked {
 		}
 	}
 	return w
+}
+
+// composeVar is a variable a Compose file interpolates: $$ (a $),
+// ${NAME}, ${NAME:-default} and ${NAME-default}, ${NAME:?error} and
+// ${NAME?error}, ${NAME:+alt} and ${NAME+alt}, $NAME.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}$]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// interpolate gives the values a Compose scalar may have: its text, or
+// where it names variables (`target: ${BUILD_TARGET:-dev}`), each text
+// they may give, from the .env file beside it (dotenv) and the defaults
+// written. A whole value that is one variable's default keeps that
+// default's span; other values are computed. A variable without a known
+// value leaves none.
+func (d *yamlDoc) interpolate(key, n *yaml.Node, dotenv map[string]string) []value {
+	s, span := scalar(n), d.valueSpan(key, n)
+	ms := composeVar.FindAllStringSubmatchIndex(s, -1)
+	if len(ms) == 0 {
+		return []value{{text: s, span: span}}
+	}
+	exact := span.End-span.Start == len(s) // the span holds the value byte for byte
+	var wholeDefault *value
+	outs := []string{""}
+	last := 0
+	for _, m := range ms {
+		var alts []string
+		switch {
+		case s[m[0]:m[1]] == "$$":
+			alts = []string{"$"}
+		default:
+			var name string
+			if m[2] >= 0 {
+				name = s[m[2]:m[3]] // ${NAME...}
+			} else {
+				name = s[m[8]:m[9]] // $NAME
+			}
+			env, set := dotenv[name]
+			op := ""
+			if m[4] >= 0 {
+				op = s[m[4]:m[5]]
+			}
+			switch op {
+			case "", ":?", "?":
+				if set {
+					alts = append(alts, env)
+				}
+			case ":-", "-":
+				if set && (env != "" || op == "-") {
+					alts = append(alts, env)
+				}
+				def := s[m[6]:m[7]]
+				alts = append(alts, def)
+				if m[0] == 0 && m[1] == len(s) && exact {
+					wholeDefault = &value{text: def, span: analysis.Span{Start: span.Start + m[6], End: span.Start + m[7]}}
+				}
+			case ":+", "+":
+				if set && (env != "" || op == "+") {
+					alts = append(alts, s[m[6]:m[7]])
+				}
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	var out []value
+	for _, t := range outs {
+		if wholeDefault != nil && t == wholeDefault.text {
+			out = append(out, *wholeDefault)
+			wholeDefault = nil
+			continue
+		}
+		out = append(out, value{text: t, span: span, computed: true})
+	}
+	return out
+}
+
+// composeDotenv reads the .env file beside a Compose file, which docker
+// compose reads for interpolation: NAME=value lines (quotes removed,
+// `export ` allowed), inside root.
+func composeDotenv(root, file string) map[string]string {
+	data, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), ".env"), DefaultLimits.MaxSize)
+	if err != nil {
+		return nil
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		name, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(name, "#") || strings.ContainsAny(name, " \t") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		} else if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		env[name] = v
+	}
+	return env
 }
 
 // composeExtends returns the file and service a service extends. A
