@@ -34,7 +34,7 @@ func NamedContexts(root, p, content string) []NamedContext {
 	case Compose:
 		out = composeContexts(root, p, content)
 	case Bake, BakeJSON:
-		out = walkBake(p, content).namedContexts()
+		out = walkBake(root, p, content).namedContexts()
 	default:
 		out = walkFile(root, p, content).contexts
 	}

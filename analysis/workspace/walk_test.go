@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -193,6 +194,40 @@ func TestComposeInterpolation(t *testing.T) {
 		`runtime-slim at "runtime-${FLAVOR}" computed=true`,
 		`a$b at "a$$b" computed=true`,
 		`plain at "plain" computed=false`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestBakeOverrideFile: `docker buildx bake` reads docker-bake.hcl and
+// docker-bake.override.hcl together. A target of one inherits a target
+// of the other (its Dockerfile, so its args are checked against it), and
+// a variable's default set in the override file is the one used (a
+// target naming it is computed: the value is written in the other file).
+func TestBakeOverrideFile(t *testing.T) {
+	root := t.TempDir()
+	base := "variable \"STAGE\" {\n  default = \"dev\"\n}\ntarget \"_common\" {\n  dockerfile = \"docker/app.Dockerfile\"\n}\n" +
+		"target \"app\" {\n  inherits = [\"_common\"]\n  target = STAGE\n}\n"
+	override := "variable \"STAGE\" {\n  default = \"ci\"\n}\ntarget \"rel\" {\n  inherits = [\"_common\"]\n  target = \"release\"\n  args = { NOPE = \"2\" }\n}\n"
+	writeTree(t, root, map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override})
+	var got []string
+	for name, text := range map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override} {
+		w := walkFile(root, filepath.Join(root, name), text)
+		for _, tg := range w.targets {
+			rel, _ := filepath.Rel(root, tg.Dockerfile)
+			got = append(got, fmt.Sprintf("%s: %s>%s at %q computed=%v", name, tg.Name, filepath.ToSlash(rel), text[tg.Span.Start:tg.Span.End], tg.Computed))
+		}
+		for _, a := range w.args {
+			rel, _ := filepath.Rel(root, a.Dockerfile)
+			got = append(got, fmt.Sprintf("%s: arg %s>%s", name, a.Name, filepath.ToSlash(rel)))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		`docker-bake.hcl: ci>docker/app.Dockerfile at "STAGE" computed=true`,
+		`docker-bake.override.hcl: arg NOPE>docker/app.Dockerfile`,
+		`docker-bake.override.hcl: release>docker/app.Dockerfile at "release" computed=false`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
