@@ -40,11 +40,12 @@ func scriptShell(file, text string) []shellPiece {
 	switch {
 	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
 		vars, recipes := makefile(text)
-		env.make = true
+		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
 		return []shellPiece{{recipes, env}}
 	case base == "justfile" || base == ".justfile" || strings.HasSuffix(base, ".just"):
 		vars, recipes := justfile(text)
+		env.lines = true
 		var out []shellPiece
 		for _, r := range recipes {
 			env := env

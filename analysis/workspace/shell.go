@@ -100,6 +100,7 @@ type shellEnv struct {
 	literal func(text string) ([]value, bool) // a whole word that is an expression of the file's own
 	expand  func(text string) []string        // literal text holding such expressions, expanded
 	make    bool                              // $(NAME) is a Make variable, not a command
+	lines   bool                              // each line runs in a shell of its own (Make and just recipes)
 	cwd     string                            // where the commands run; -f and the context are relative to it
 	owner   string                            // for messages: "docker build", "step test"
 }
@@ -150,12 +151,42 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 			}
 			return true
 		})
-		syntax.Walk(piece.f, func(n syntax.Node) bool {
-			if call, ok := n.(*syntax.CallExpr); ok {
-				out = append(out, e.build(call)...)
+		// `cd app && docker build .` builds app/Dockerfile: a cd with a
+		// known folder moves the commands after it, to the end of the
+		// script, or in a Makefile or justfile (a shell per recipe line) of
+		// the line.
+		prev := 0
+		for _, stmt := range piece.f.Stmts {
+			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
+				e.env.cwd = env.cwd
 			}
-			return true
-		})
+			prev = int(stmt.End().Offset())
+			var visit func(n syntax.Node) bool
+			visit = func(n syntax.Node) bool {
+				var inner []*syntax.Stmt
+				switch n := n.(type) {
+				case *syntax.CallExpr:
+					if !e.cd(n) {
+						out = append(out, e.build(n)...)
+					}
+					return true
+				case *syntax.Subshell:
+					inner = n.Stmts
+				case *syntax.CmdSubst:
+					inner = n.Stmts
+				default:
+					return true
+				}
+				// A subshell's cd ends with it.
+				saved := e.env.cwd
+				for _, st := range inner {
+					syntax.Walk(st, visit)
+				}
+				e.env.cwd = saved
+				return false
+			}
+			syntax.Walk(stmt, visit)
+		}
 		args = append(args, e.args...)
 		contexts = append(contexts, e.contexts...)
 	}
@@ -444,6 +475,35 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 		out = append(out, Target{Name: stage, Span: analysis.Span{Start: s.span.End - len(stage), End: s.span.End}, Bake: via, Owner: e.env.owner})
 	}
 	return out
+}
+
+// newLogicalLine reports whether text holds a line break that is not a
+// backslash continuation.
+func newLogicalLine(text string) bool {
+	for i := range len(text) {
+		if text[i] == '\n' && (i == 0 || text[i-1] != '\\') {
+			return true
+		}
+	}
+	return false
+}
+
+// cd reports whether call is a cd, and follows it when its folder is
+// known (one value); `cd`, `cd -` and folders the file does not give leave
+// the working directory as it was.
+func (e *evaluator) cd(call *syntax.CallExpr) bool {
+	if len(call.Args) == 0 {
+		return false
+	}
+	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || name != "cd" {
+		return false
+	}
+	if len(call.Args) == 2 {
+		if w := e.word(call.Args[1]); len(w.texts) == 1 && w.texts[0] != "" && w.texts[0] != "-" && !strings.HasPrefix(w.texts[0], "~") {
+			e.env.cwd = e.path(w.texts[0])
+		}
+	}
+	return true
 }
 
 // path resolves p against the working directory.

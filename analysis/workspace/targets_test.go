@@ -325,3 +325,37 @@ func TestKaniko(t *testing.T) {
 		t.Errorf("args (-want +got):\n%s", d)
 	}
 }
+
+// TestCdMovesBuilds: `cd app && docker build .` builds app/Dockerfile. In
+// a script the cd holds to the end (not past a subshell's end); in a
+// Makefile or justfile, each recipe line is a shell of its own.
+func TestCdMovesBuilds(t *testing.T) {
+	mk := "b:\n\tcd app && docker build --target x .\n\tdocker build --target root .\n" +
+		"c:\n\tcd app; \\\n\t  docker build --target y .\n"
+	want := []found{
+		{"x", "x", "/w/app/Dockerfile", "docker build"},
+		{"root", "root", "/w/Dockerfile", "docker build"},
+		{"y", "y", "/w/app/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	just := "b:\n    cd app && docker build --target x .\n    docker build --target root .\n"
+	want = []found{
+		{"x", "x", "/w/app/Dockerfile", "docker build"},
+		{"root", "root", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), just)); d != "" {
+		t.Errorf("justfile (-want +got):\n%s", d)
+	}
+	sh := "(cd sub && docker build --target s .)\ndocker build --target top .\ncd \"$(dirname \"$0\")\"\ncd web\ndocker build --target w .\nx=$(cd other && pwd)\ndocker build --target w2 .\n"
+	want = []found{
+		{"s", "s", "/w/sub/Dockerfile", "docker build"},
+		{"top", "top", "/w/Dockerfile", "docker build"},
+		{"w", "w", "/w/web/Dockerfile", "docker build"},
+		{"w2", "w2", "/w/web/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
