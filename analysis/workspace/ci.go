@@ -135,6 +135,9 @@ type ghScope struct {
 	env    map[string][]value
 	inputs map[string][]value
 	matrix map[string][]value
+	// workspace is the repository's folder: ${{ github.workspace }}, the
+	// checkout.
+	workspace string
 }
 
 func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
@@ -168,6 +171,8 @@ func (sc ghScope) expr(e string) []value {
 		return sc.inputs[strings.TrimPrefix(e, "github.event.inputs.")]
 	case strings.HasPrefix(e, "matrix."):
 		return sc.matrix[strings.TrimPrefix(e, "matrix.")]
+	case e == "github.workspace" && sc.workspace != "":
+		return []value{{text: sc.workspace}}
 	}
 	return nil
 }
@@ -234,7 +239,9 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
 		return walked{}
 	}
-	top := ghScope{inputs: map[string][]value{}}
+	// The runner's GITHUB_WORKSPACE and ${{ github.workspace }}: the
+	// checkout, where paths like $GITHUB_WORKSPACE/app lead.
+	top := ghScope{inputs: map[string][]value{}, workspace: root, env: map[string][]value{"GITHUB_WORKSPACE": {{text: root}}}}
 	if called != nil {
 		top.inputs = called
 	}

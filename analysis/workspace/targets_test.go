@@ -359,3 +359,18 @@ func TestCdMovesBuilds(t *testing.T) {
 		t.Errorf("script (-want +got):\n%s", d)
 	}
 }
+
+// TestGitHubWorkspace: ${{ github.workspace }} and $GITHUB_WORKSPACE are
+// the checkout, so a context or -f under them leads into the repository.
+func TestGitHubWorkspace(t *testing.T) {
+	wf := "on: push\njobs:\n  b:\n    steps:\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          context: ${{ github.workspace }}/app\n          target: x\n" +
+		"      - run: docker build --target y -f $GITHUB_WORKSPACE/svc/Dockerfile.ci \"${GITHUB_WORKSPACE}/svc\"\n"
+	want := []found{
+		{"x", "x", "/repo/app/Dockerfile", "job b"},
+		{"y", "y", "/repo/svc/Dockerfile.ci", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
