@@ -198,6 +198,18 @@ func TestComposeInterpolation(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
+	// The context and dockerfile are interpolated too; one naming a
+	// variable without a value leads nowhere.
+	paths := "services:\n  a:\n    build:\n      context: ${APP_DIR:-app}\n      dockerfile: ${DOCKERFILE-ci.Dockerfile}\n      target: t\n" +
+		"  b:\n    build:\n      context: ${UNSET}\n      target: u\n"
+	got = nil
+	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), paths).targets {
+		rel, _ := filepath.Rel(root, tg.Dockerfile)
+		got = append(got, tg.Name+">"+filepath.ToSlash(rel))
+	}
+	if d := cmp.Diff([]string{"t>app/ci.Dockerfile", "u>${UNSET}/Dockerfile"}, got); d != "" {
+		t.Errorf("paths (-want +got):\n%s", d)
+	}
 }
 
 // TestBakeOverrideFile: `docker buildx bake` reads docker-bake.hcl and

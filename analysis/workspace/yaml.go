@@ -236,13 +236,34 @@ var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+
 // value leaves none.
 func (d *yamlDoc) interpolate(key, n *yaml.Node, dotenv map[string]string) []value {
 	s, span := scalar(n), d.valueSpan(key, n)
-	ms := composeVar.FindAllStringSubmatchIndex(s, -1)
-	if len(ms) == 0 {
+	outs, def, ok := interpolateText(s, dotenv)
+	if !ok {
 		return []value{{text: s, span: span}}
 	}
 	exact := span.End-span.Start == len(s) // the span holds the value byte for byte
-	var wholeDefault *value
-	outs := []string{""}
+	var out []value
+	for _, t := range outs {
+		if def[0] >= 0 && exact && t == s[def[0]:def[1]] {
+			out = append(out, value{text: t, span: analysis.Span{Start: span.Start + def[0], End: span.Start + def[1]}})
+			def[0] = -1
+			continue
+		}
+		out = append(out, value{text: t, span: span, computed: true})
+	}
+	return out
+}
+
+// interpolateText gives the texts Compose may make of s (ok is false when
+// s names no variable): each variable's value from dotenv, or its default.
+// def holds the offsets of the default when s is one variable with a
+// default (${NAME:-default}), else -1.
+func interpolateText(s string, dotenv map[string]string) (outs []string, def [2]int, ok bool) {
+	def = [2]int{-1, -1}
+	ms := composeVar.FindAllStringSubmatchIndex(s, -1)
+	if len(ms) == 0 {
+		return []string{s}, def, false
+	}
+	outs = []string{""}
 	last := 0
 	for _, m := range ms {
 		var alts []string
@@ -270,10 +291,9 @@ func (d *yamlDoc) interpolate(key, n *yaml.Node, dotenv map[string]string) []val
 				if set && (env != "" || op == "-") {
 					alts = append(alts, env)
 				}
-				def := s[m[6]:m[7]]
-				alts = append(alts, def)
-				if m[0] == 0 && m[1] == len(s) && exact {
-					wholeDefault = &value{text: def, span: analysis.Span{Start: span.Start + m[6], End: span.Start + m[7]}}
+				alts = append(alts, s[m[6]:m[7]])
+				if m[0] == 0 && m[1] == len(s) {
+					def = [2]int{m[6], m[7]}
 				}
 			case ":+", "+":
 				if set && (env != "" || op == "+") {
@@ -282,23 +302,28 @@ func (d *yamlDoc) interpolate(key, n *yaml.Node, dotenv map[string]string) []val
 			}
 		}
 		if len(alts) == 0 {
-			return nil
+			return nil, def, true
 		}
 		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
 	}
 	for i := range outs {
 		outs[i] += s[last:]
 	}
-	var out []value
-	for _, t := range outs {
-		if wholeDefault != nil && t == wholeDefault.text {
-			out = append(out, *wholeDefault)
-			wholeDefault = nil
-			continue
-		}
-		out = append(out, value{text: t, span: span, computed: true})
+	return outs, def, true
+}
+
+// composePath is a Compose context or dockerfile as docker compose reads
+// it: interpolated (the .env value, else the default). One naming a
+// variable without a value here stays as written, a path that leads
+// nowhere.
+func composePath(root, file, s string) string {
+	if !strings.Contains(s, "$") {
+		return s
 	}
-	return out
+	if outs, _, _ := interpolateText(s, composeDotenv(root, file)); len(outs) > 0 {
+		return outs[0]
+	}
+	return s
 }
 
 // composeDotenv reads the .env file beside a Compose file, which docker
@@ -409,7 +434,7 @@ func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, de
 	}
 	_, c := get(build, "context")
 	_, f := get(build, "dockerfile")
-	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
+	ctx, df = composePath(root, file, cmp.Or(ctx, scalar(c))), composePath(root, file, scalar(f))
 	if (ctx == "" || df == "") && depth < 8 {
 		if other, bname, ok := composeExtends(root, file, name, svc); ok {
 			if of, od, base := composeService(root, file, d, other, bname); base != nil {
