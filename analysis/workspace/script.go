@@ -111,8 +111,20 @@ func makefile(text string) (map[string][]value, src) {
 		}
 		if m := makeAssign.FindStringSubmatchIndex(line); m != nil && !strings.Contains(line[:m[3]], ":") {
 			name, v := line[m[2]:m[3]], line[m[6]:m[7]]
-			if v != "" && !strings.ContainsAny(v, "$ \t") {
-				vars[name] = append(vars[name], value{text: v, span: analysis.Span{Start: ln.start + m[6], End: ln.start + m[7]}})
+			if v == "" || strings.Contains(v, "$") {
+				continue
+			}
+			// A list (`STAGES := test lint`, looped over with `for s in
+			// $(STAGES)`): each word is a value.
+			for i := 0; i < len(v); {
+				j := i
+				for j < len(v) && v[j] != ' ' && v[j] != '\t' {
+					j++
+				}
+				if j > i {
+					vars[name] = append(vars[name], value{text: v[i:j], span: analysis.Span{Start: ln.start + m[6] + i, End: ln.start + m[6] + j}})
+				}
+				i = j + 1
 			}
 		}
 	}

@@ -374,3 +374,18 @@ func TestGitHubWorkspace(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestMakeListLoop: a Make variable holding a list (`STAGES := test
+// lint`, `+= e2e`) gives each word, so a recipe looping over it builds
+// each.
+func TestMakeListLoop(t *testing.T) {
+	mk := "STAGES := test lint\nSTAGES += e2e\nall:\n\tfor s in $(STAGES); do docker build --target $$s .; done\n"
+	want := []found{
+		{"test", "test", "/w/Dockerfile", "docker build"},
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
