@@ -25,6 +25,7 @@ const (
 	Directive                 // a parser directive name
 	Rule                      // a check rule name in `# check=skip=`
 	Target                    // a stage, offered as a target in a Compose, Bake, ... file
+	Context                   // a named build context the project gives the Dockerfile
 )
 
 func (k Kind) String() string {
@@ -47,6 +48,8 @@ func (k Kind) String() string {
 		return "directive"
 	case Rule:
 		return "rule"
+	case Context:
+		return "context"
 	case Target:
 		return "target"
 	}
@@ -73,6 +76,10 @@ type Options struct {
 	// LazyStageDocs leaves stage items' documentation to StageDoc, for
 	// clients that resolve items: a thousand stages' docs cost a millisecond.
 	LazyStageDocs bool
+	// Contexts are the named build contexts the project gives the
+	// Dockerfile (Compose additional_contexts, Bake contexts,
+	// --build-context): a FROM, --from or from= may name them.
+	Contexts []analysis.NamedContext
 }
 
 // Complete returns the items to offer at off in the index's document, in

@@ -1,6 +1,7 @@
 package completion
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,41 @@ func (c *context) fromLimit() int {
 // ignoring case: named stages by name (once, as BuildKit picks the first of
 // a name), unnamed ones by index.
 func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
+	items := c.stageItems(limit, prefix, edit)
+	for _, it := range c.contexts(prefix, edit) {
+		// A context of a stage's name replaces the stage: offered once.
+		if !slices.ContainsFunc(items, func(o Item) bool { return strings.EqualFold(o.Label, it.Label) }) {
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+// contexts offers the named build contexts whose name begins with prefix
+// (each once), after the stages.
+func (c *context) contexts(prefix string, edit analysis.Span) []Item {
+	var items []Item
+	seen := map[string]bool{}
+	for _, nc := range c.opts.Contexts {
+		if seen[nc.Name] || !hasPrefixFold(nc.Name, prefix) {
+			continue
+		}
+		seen[nc.Name] = true
+		items = append(items, Item{
+			Label:      nc.Name,
+			Kind:       Context,
+			Detail:     "named build context: " + nc.Value,
+			Edit:       edit,
+			InsertText: nc.Name,
+			SortText:   "~" + nc.Name, // after the stages
+		})
+	}
+	return items
+}
+
+// stageItems offers the stages before limit whose label begins with
+// prefix, as stages does.
+func (c *context) stageItems(limit int, prefix string, edit analysis.Span) []Item {
 	all := c.ix.Stages()
 	limit = min(limit, len(all))
 	if limit <= 0 {

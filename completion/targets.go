@@ -21,8 +21,8 @@ func TargetFile(doc *analysis.Document, ws *workspace.Index, p string, off int, 
 // off builds, that begin with what is typed (in any case).
 func targetStages(doc *analysis.Document, ws *workspace.Index, p string, off int, load workspace.Loader) []Item {
 	t, ok := ws.TargetAt(p, off)
-	if !ok {
-		return nil
+	if !ok || t.Computed {
+		return nil // a name built from pieces: no stage name replaces it
 	}
 	ix, ok := load(t.Dockerfile)
 	if !ok {

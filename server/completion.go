@@ -37,7 +37,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if snap.TargetFile != "" {
 		items = completion.TargetFile(snap.Doc, s.ws.index(), snap.TargetFile, off, s.dockerfiles(snap.TargetFile))
 	} else if ix, ok := snap.Current(); ok {
-		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy})
+		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy, Contexts: s.namedContexts(string(snap.URI))})
 		items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
 	}
 	for _, it := range items {
@@ -128,6 +128,8 @@ func completionKind(k completion.Kind) protocol.CompletionItemKind {
 		return protocol.CompletionItemKindConstant
 	case completion.Target:
 		return protocol.CompletionItemKindClass
+	case completion.Context:
+		return protocol.CompletionItemKindFolder
 	}
 	return protocol.CompletionItemKindValue
 }

@@ -24,7 +24,7 @@ func (s *Server) PrepareRename(ctx context.Context, params *protocol.PrepareRena
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	if err := s.contextRename(p); err != nil {
+	if err := s.renameRefused(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
 	sp, name, err := features.PrepareRename(p.ix, p.off)
@@ -45,7 +45,7 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if p.ix == nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, "the document is still being analysed; try again")
 	}
-	if err := s.contextRename(p); err != nil {
+	if err := s.renameRefused(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
 	edits, err := features.Rename(ctx, p.ix, p.off, params.NewName)
@@ -58,6 +58,16 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	version := p.snap.Version
 	files := []fileEdits{{uri: p.uri, version: &version, edits: toTextEdits(p.doc, edits, p.enc)}}
 	return s.workspaceEdit(s.targetRenames(files, p, params.NewName)), nil
+}
+
+// renameRefused says why the name at p must not be renamed in the
+// Dockerfile alone: a named context takes it, or a target elsewhere
+// computes it.
+func (s *Server) renameRefused(p position) error {
+	if err := s.contextRename(p); err != nil {
+		return err
+	}
+	return s.computedTargetRename(p)
 }
 
 // targetRenames adds to files the renames of the stage at p in the Compose,

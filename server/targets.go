@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
@@ -110,6 +112,18 @@ func (s *Server) stageTargets(p position) []workspace.Target {
 		return nil
 	}
 	return s.targetsNaming(path, p.ix.Stage(st).Name)
+}
+
+// computedTargetRename refuses to rename a stage that a workspace file
+// names by building the name from pieces (`target = "runtime-${item}"`):
+// no one place there holds the name to rewrite.
+func (s *Server) computedTargetRename(p position) error {
+	for _, t := range s.stageTargets(p) {
+		if t.Computed {
+			return fmt.Errorf("%s builds the name %q from pieces; rename the stage and that file by hand", s.builtBy([]workspace.Target{t}), t.Name)
+		}
+	}
+	return nil
 }
 
 // targetLocations places targets for references.

@@ -13,9 +13,10 @@ var UndeclaredBuildArg = register(&Rule{
 	Severity: Warning,
 	Doc: `A build argument (Compose ` + "`build.args`" + `, Bake ` + "`args`" + `, ` + "`--build-arg`" + ` in a script,
 Makefile or justfile) reaches the build only through an ` + "`ARG`" + ` of the same name.
-One the Dockerfile does not declare has no effect: BuildKit only warns that it
-was not consumed, so a misspelt or renamed argument goes unnoticed while the
-image is built with the default.
+One the Dockerfile does not declare has no effect, and BuildKit says nothing
+about it (the classic builder warned that it was not consumed; BuildKit does
+not, moby/buildkit#2128), so a misspelt or renamed argument goes unnoticed
+while the image is built with the default.
 
 The rule reports the argument's name where the other file passes it. ARGs
 BuildKit predefines or reads itself (the proxy variables, the platform ARGs,
@@ -42,7 +43,7 @@ func useUndeclaredBuildArg(p *Pass, u Use) {
 	if u.Kind != UseArg || Declares(p.Index, u.Name) {
 		return
 	}
-	p.Reportf(u.Span, nil, "%s declares no ARG %s: the build argument has no effect (BuildKit warns it was not consumed)", filepath.Base(u.Dockerfile), u.Name)
+	p.Reportf(u.Span, nil, "%s declares no ARG %s: the build argument has no effect (BuildKit ignores it without a warning)", filepath.Base(u.Dockerfile), u.Name)
 }
 
 // Declares reports whether a Dockerfile takes build argument name: an ARG

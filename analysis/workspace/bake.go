@@ -2,12 +2,15 @@ package workspace
 
 import (
 	"path"
+	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // bakeTarget is one target block of a Bake file (HCL or JSON), with its
@@ -41,16 +44,51 @@ type bakeWalk struct {
 // walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
 // file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
-func walkBake(file, text string) bakeWalk {
+func walkBake(root, file, text string) bakeWalk {
 	if Classify(file) == BakeJSON {
 		return bakeJSON(file, text)
 	}
-	return bakeHCL(file, text)
+	return bakeHCL(root, file, text)
+}
+
+// bakeDefaultFiles are the HCL files `docker buildx bake` reads together,
+// in this order, when no -f is given: a target or variable of the later
+// one overrides the earlier one's, attribute by attribute.
+var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
+
+// bakeSiblings returns the bodies of the Bake files read with file (the
+// other default file beside it, inside root), and file's own, in the
+// order Bake merges them; own is file's place among them.
+func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.Body, own int, other string) {
+	base := filepath.Base(file)
+	if !slices.Contains(bakeDefaultFiles, base) || root == "" {
+		return []*hclsyntax.Body{body}, 0, ""
+	}
+	for _, name := range bakeDefaultFiles {
+		if name == base {
+			own = len(bodies)
+			bodies = append(bodies, body)
+			continue
+		}
+		p := filepath.Join(filepath.Dir(file), name)
+		data, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
+		if err != nil {
+			continue
+		}
+		f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Body.(*hclsyntax.Body); ok {
+			bodies, other = append(bodies, b), p
+		}
+	}
+	return bodies, own, other
 }
 
 // bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
 // HCL file.
-func bakeHCL(file, text string) bakeWalk {
+func bakeHCL(root, file, text string) bakeWalk {
 	w := bakeWalk{groups: map[string][]string{}}
 	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
 	if f == nil {
@@ -60,25 +98,55 @@ func bakeHCL(file, text string) bakeWalk {
 	if !ok {
 		return w
 	}
-	blocks := map[string]*hclsyntax.Body{}
-	for _, b := range body.Blocks {
-		if b.Type == "target" && len(b.Labels) == 1 {
-			blocks[b.Labels[0]] = b.Body
+	// The blocks of each target, in the files Bake reads with this one
+	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
+	bodies, own, other := bakeSiblings(root, file, body)
+	blocks := map[string][]*hclsyntax.Body{}
+	for _, bd := range bodies {
+		for _, b := range bd.Blocks {
+			if b.Type == "target" && len(b.Labels) == 1 {
+				blocks[b.Labels[0]] = append(blocks[b.Labels[0]], b.Body)
+			}
 		}
 	}
 	read := func(t, attr string) (string, []string, bool) {
-		b := blocks[t]
-		if b == nil {
+		bs := blocks[t]
+		if len(bs) == 0 {
 			return "", nil, false
 		}
-		v, _ := stringAttr(b, attr)
-		return v, stringList(b, "inherits"), true
+		var v string
+		var parents []string
+		for _, b := range bs { // the last block setting it wins
+			if _, ok := b.Attributes[attr]; ok {
+				v, _ = stringAttr(b, attr)
+			}
+			if _, ok := b.Attributes["inherits"]; ok {
+				parents = stringList(b, "inherits")
+			}
+		}
+		return v, parents, true
 	}
-	own := map[string]bakeBlock{}
-	for name, b := range blocks {
-		own[name] = bakeBlock{args: hclArgs(b), contexts: hclContexts(b), parents: stringList(b, "inherits")}
+	ownBlocks := map[string]bakeBlock{}
+	for _, b := range body.Blocks {
+		if b.Type == "target" && len(b.Labels) == 1 {
+			_, parents, _ := read(b.Labels[0], "")
+			ownBlocks[b.Labels[0]] = bakeBlock{args: hclArgs(b.Body), contexts: hclContexts(b.Body), parents: parents}
+		}
 	}
-	variables := bakeVariables(body)
+	// The variables' defaults: this file's where they are written; another
+	// file's that overrides them, or that this file lacks, without a span
+	// here (a target naming one is computed).
+	variables := map[string][]value{}
+	for i, bd := range bodies {
+		for name, vals := range bakeVariables(bd) {
+			if i != own {
+				for j := range vals {
+					vals[j] = value{text: vals[j].text, computed: true}
+				}
+			}
+			variables[name] = vals
+		}
+	}
 	for _, b := range body.Blocks {
 		if b.Type == "group" && len(b.Labels) == 1 {
 			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
@@ -91,15 +159,23 @@ func bakeHCL(file, text string) bakeWalk {
 		owner := "target " + name
 		if a, ok := b.Body.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
-				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other})
 			} else {
 				// A matrix variable or a variable's default: each value counts.
 				for _, v := range bakeValues(a.Expr, b.Body, variables) {
-					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+					if v.span == (analysis.Span{}) {
+						// A default another file sets: the expression here.
+						r := a.Expr.Range()
+						v.span = analysis.Span{Start: r.Start.Byte, End: r.End.Byte}
+						if _, quoted := a.Expr.(*hclsyntax.TemplateWrapExpr); quoted && r.End.Byte-r.Start.Byte >= 2 {
+							v.span = analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1}
+						}
+					}
+					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
 				}
 			}
 		}
-		bt.inherit(name, own, known)
+		bt.inherit(name, ownBlocks, known)
 		w.targets = append(w.targets, bt)
 	}
 	return w
@@ -255,8 +331,8 @@ type bakeItem struct {
 
 // walkBakeFile reads a Bake file: the targets its target blocks name, the
 // build arguments they pass, their builds and, for HCL, what --set reads.
-func walkBakeFile(_, file, text string) walked {
-	b := walkBake(file, text)
+func walkBakeFile(root, file, text string) walked {
+	b := walkBake(root, file, text)
 	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
 	if Classify(file) == Bake {
 		w.bake = b.definitions()
@@ -324,6 +400,26 @@ func bakeValues(e hclsyntax.Expression, block *hclsyntax.Body, vars map[string][
 	}
 	if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 1 {
 		e = t.Parts[0]
+	} else if ok {
+		// "runtime-${item}": literal pieces and variables, each text it
+		// may have.
+		outs := []string{""}
+		for _, part := range t.Parts {
+			var alts []string
+			if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() {
+				alts = []string{lit.Val.AsString()}
+			} else {
+				for _, v := range bakeValues(part, block, vars) {
+					alts = append(alts, v.text)
+				}
+			}
+			if len(alts) == 0 {
+				return nil
+			}
+			outs = crossTexts(outs, "", alts)
+		}
+		r := t.SrcRange
+		return computedValues(outs, analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1})
 	}
 	trav, ok := e.(*hclsyntax.ScopeTraversalExpr)
 	if !ok || len(trav.Traversal) != 1 {

@@ -64,9 +64,45 @@ func (d *yamlDoc) scalarSrc(n *yaml.Node) (src, bool) {
 		start++
 	}
 	if start+len(n.Value) > len(d.text) || d.text[start:start+len(n.Value)] != n.Value {
-		return src{}, false
+		return d.foldedSrc(n.Value, start)
 	}
 	return plainSrc(n.Value, start), true
+}
+
+// foldedSrc maps a flow scalar written over several lines (a GitLab
+// script entry continued on the next lines, as kaniko's commands are
+// written), which YAML folds: each line break and the indentation around
+// it become one space (an empty line, a newline). Other characters must
+// match the file's one for one.
+func (d *yamlDoc) foldedSrc(v string, start int) (src, bool) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	var sb srcBuilder
+	i := start
+	for k := 0; k < len(v); {
+		if !isSpace(v[k]) {
+			if i >= len(d.text) || d.text[i] != v[k] {
+				return src{}, false
+			}
+			sb.add(v[k:k+1], i)
+			i, k = i+1, k+1
+			continue
+		}
+		// A run of white space in the value and the one in the file.
+		vk, fi := k, i
+		for k < len(v) && isSpace(v[k]) {
+			k++
+		}
+		for i < len(d.text) && isSpace(d.text[i]) {
+			i++
+		}
+		if fi == i {
+			return src{}, false
+		}
+		for j := vk; j < k; j++ {
+			sb.add(v[j:j+1], min(fi+j-vk, i-1))
+		}
+	}
+	return sb.src(), true
 }
 
 // ghExpr is a GitHub Actions expression, `${{ ... }}`.
@@ -99,6 +135,9 @@ type ghScope struct {
 	env    map[string][]value
 	inputs map[string][]value
 	matrix map[string][]value
+	// workspace is the repository's folder: ${{ github.workspace }}, the
+	// checkout.
+	workspace string
 }
 
 func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
@@ -113,7 +152,8 @@ func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
 	for i := 0; i+1 < len(envNode.Content); i += 2 {
 		k, v := envNode.Content[i], envNode.Content[i+1]
 		if s := scalar(v); s != "" {
-			next.env[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+			// A value may be an expression, or hold some.
+			next.env[k.Value] = sc.values(d, k, v)
 		}
 	}
 	return next
@@ -131,6 +171,8 @@ func (sc ghScope) expr(e string) []value {
 		return sc.inputs[strings.TrimPrefix(e, "github.event.inputs.")]
 	case strings.HasPrefix(e, "matrix."):
 		return sc.matrix[strings.TrimPrefix(e, "matrix.")]
+	case e == "github.workspace" && sc.workspace != "":
+		return []value{{text: sc.workspace}}
 	}
 	return nil
 }
@@ -163,6 +205,9 @@ func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
 	s := scalar(n)
 	if m := ghExpr.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
 		return sc.expr(s[m[2]:m[3]])
+	} else if m != nil {
+		// runtime-${{ matrix.flavor }}: each text it may have.
+		return computedValues(sc.texts(s), d.valueSpan(key, n))
 	}
 	return []value{{text: s, span: d.valueSpan(key, n)}}
 }
@@ -194,7 +239,9 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
 		return walked{}
 	}
-	top := ghScope{inputs: map[string][]value{}}
+	// The runner's GITHUB_WORKSPACE and ${{ github.workspace }}: the
+	// checkout, where paths like $GITHUB_WORKSPACE/app lead.
+	top := ghScope{inputs: map[string][]value{}, workspace: root, env: map[string][]value{"GITHUB_WORKSPACE": {{text: root}}}}
 	if called != nil {
 		top.inputs = called
 	}
@@ -226,8 +273,9 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	for j := 1; j < len(jobs.Content); j += 2 {
 		job := jobs.Content[j]
 		_, jenv := get(job, "env")
-		sc := top.with(d, jenv)
-		sc.matrix = matrixValues(d, job)
+		sc := top
+		sc.matrix = matrixValues(d, job) // the job's env may read it
+		sc = sc.with(d, jenv)
 		if _, uses := get(job, "uses"); strings.HasPrefix(scalar(uses), "./") && depth < 4 {
 			out.targets = append(out.targets, callTargets(d, job, sc, root, filepath.Join(root, scalar(uses)), depth)...)
 			continue
@@ -301,7 +349,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 			}
 			for _, df := range dfs {
 				for _, n := range names {
-					out.targets = append(out.targets, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner})
+					out.targets = append(out.targets, Target{Name: n.text, Span: n.span, Dockerfile: df, Owner: owner, Computed: n.computed})
 				}
 			}
 		}
@@ -430,12 +478,18 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 		return nil
 	}
 	passed := map[string][]value{}
-	spans := map[analysis.Span]string{}
+	// The values passed, by where they are written (a value built from
+	// pieces has several texts at one place).
+	type passedAt struct {
+		span analysis.Span
+		text string
+	}
+	spans := map[passedAt]bool{}
 	for i := 0; i+1 < len(with.Content); i += 2 {
 		k, v := with.Content[i], with.Content[i+1]
 		for _, val := range sc.values(d, k, v) {
 			passed[k.Value] = append(passed[k.Value], val)
-			spans[val.span] = val.text
+			spans[passedAt{val.span, val.text}] = true
 		}
 	}
 	// Only a workflow of the same repository, repo (the folder holding .github).
@@ -449,7 +503,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 	}
 	var out []Target
 	for _, t := range workflowDoc(callee, cd, passed, depth+1).targets {
-		if text, ok := spans[t.Span]; ok && text == t.Name {
+		if spans[passedAt{t.Span, t.Name}] {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
 			t.Via = callee
 			out = append(out, t)
@@ -541,13 +595,19 @@ func walkGitLab(_, file, text string) walked {
 	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
-	top := ghScope{env: gitlabVariables(d, d.root, nil)}
+	raw := gitlabVariables(d, d.root, nil)
+	if _, set := raw["CI_PROJECT_DIR"]; !set {
+		// GitLab's checkout, where the jobs run: kaniko's
+		// --context $CI_PROJECT_DIR.
+		raw["CI_PROJECT_DIR"] = []value{{text: "."}}
+	}
+	top := ghScope{env: expandGitLab(raw)}
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
 		sc := top
 		if job.Kind == yaml.MappingNode && name != "variables" {
-			sc.env = gitlabVariables(d, job, top.env)
+			sc.env = expandGitLab(gitlabVariables(d, job, raw))
 		}
 		scripts := []*yaml.Node{job}
 		if name != "before_script" && name != "after_script" && name != "script" {
@@ -612,6 +672,60 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 		}
 	}
 	return vars
+}
+
+// expandGitLab expands the variables the values of a job's variables name
+// (`STAGE: runtime-$FLAVOR`), as the job sees them: a value set at the top
+// reads the job's own FLAVOR. A value naming one without a known value
+// has none.
+func expandGitLab(raw map[string][]value) map[string][]value {
+	vars := make(map[string][]value, len(raw))
+	for k, vals := range raw {
+		var out []value
+		for _, v := range vals {
+			if !strings.Contains(v.text, "$") {
+				out = append(out, v)
+				continue
+			}
+			out = append(out, computedValues(expandVars(v.text, raw), v.span)...)
+		}
+		vars[k] = out
+	}
+	return vars
+}
+
+// glVar is a variable a GitLab value names: $NAME or ${NAME}; $$ is a $.
+var glVar = regexp.MustCompile(`\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+
+// expandVars gives the texts of s with the variables it names replaced by
+// each of their values (at most maxTexts); nil when one has none, or
+// holds variables itself.
+func expandVars(s string, vars map[string][]value) []string {
+	outs := []string{""}
+	last := 0
+	for _, m := range glVar.FindAllStringSubmatchIndex(s, -1) {
+		var alts []string
+		if m[2] < 0 {
+			alts = []string{"$"}
+		} else if strings.HasPrefix(s[m[0]:], "${") != strings.HasSuffix(s[m[0]:m[1]], "}") {
+			return nil // ${NAME without its brace
+		} else {
+			for _, v := range vars[s[m[2]:m[3]]] {
+				if strings.Contains(v.text, "$") {
+					return nil
+				}
+				alts = append(alts, v.text)
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	return outs
 }
 
 // scriptLines flattens a GitLab script: a string, or a list of strings and

@@ -34,7 +34,7 @@ func NamedContexts(root, p, content string) []NamedContext {
 	case Compose:
 		out = composeContexts(root, p, content)
 	case Bake, BakeJSON:
-		out = walkBake(p, content).namedContexts()
+		out = walkBake(root, p, content).namedContexts()
 	default:
 		out = walkFile(root, p, content).contexts
 	}
@@ -106,7 +106,7 @@ func composeContexts(root, file, text string) []NamedContext {
 		if contexts == nil {
 			continue
 		}
-		df, _, _ := composeBuild(root, file, d, svc, 0)
+		df, _, _ := composeBuild(root, file, d, name, svc, 0)
 		out = append(out, d.yamlContexts(contexts, df, "service "+name)...)
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 func FuzzExtract(f *testing.F) {
 	kinds := []string{"/w/compose.yaml", "/w/docker-bake.hcl", "/w/docker-bake.json", "/w/.github/workflows/ci.yml",
 		"/w/Makefile", "/w/build.sh", "/w/justfile", "/w/.gitlab-ci.yml", "/w/.devcontainer/devcontainer.json",
-		"/w/skaffold.yaml", "/w/Tiltfile"}
+		"/w/skaffold.yaml", "/w/Tiltfile", "/w/docker-compose.override.yml"}
 	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "workspace", "*.txtar"))
 	for _, p := range paths {
 		a, err := txtar.ParseFile(p)

@@ -15,32 +15,54 @@ import (
 // "dev"`); each value a variable may have counts.
 func walkScript(_, file, text string) walked {
 	var w walked
-	w.targets, w.args, w.contexts = evalBuilds(scriptShell(file, text))
+	for _, p := range scriptShell(file, text) {
+		targets, args, contexts := evalBuilds(p.s, p.env)
+		w.targets = append(w.targets, targets...)
+		w.args = append(w.args, args...)
+		w.contexts = append(w.contexts, contexts...)
+	}
 	return w
 }
 
+// shellPiece is shell code and what the file around it tells of its
+// variables.
+type shellPiece struct {
+	s   src
+	env shellEnv
+}
+
 // scriptShell returns the shell code of a script, Makefile or justfile,
-// with what the file around the code tells of its variables.
-func scriptShell(file, text string) (src, shellEnv) {
+// with what the file around the code tells of its variables: one piece,
+// or for a justfile one per recipe, whose parameters are its own.
+func scriptShell(file, text string) []shellPiece {
 	base := strings.ToLower(filepath.Base(file))
 	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
 	switch {
 	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
 		vars, recipes := makefile(text)
-		env.make = true
+		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
-		return recipes, env
+		return []shellPiece{{recipes, env}}
 	case base == "justfile" || base == ".justfile" || strings.HasSuffix(base, ".just"):
 		vars, recipes := justfile(text)
-		env.literal = func(text string) ([]value, bool) {
-			if m := justInterp.FindStringSubmatch(text); m != nil {
-				return vars[m[1]], true
+		env.lines = true
+		var out []shellPiece
+		for _, r := range recipes {
+			env := env
+			env.literal = func(text string) ([]value, bool) {
+				if m := justInterp.FindStringSubmatch(text); m != nil {
+					if v, ok := r.params[m[1]]; ok {
+						return v, true
+					}
+					return vars[m[1]], true
+				}
+				return nil, false
 			}
-			return nil, false
+			out = append(out, shellPiece{r.body, env})
 		}
-		return recipes, env
+		return out
 	}
-	return plainSrc(text, 0), env
+	return []shellPiece{{plainSrc(text, 0), env}}
 }
 
 // makeAssign is a Makefile variable assignment: `NAME ?= value`, `:=`,
@@ -89,19 +111,46 @@ func makefile(text string) (map[string][]value, src) {
 		}
 		if m := makeAssign.FindStringSubmatchIndex(line); m != nil && !strings.Contains(line[:m[3]], ":") {
 			name, v := line[m[2]:m[3]], line[m[6]:m[7]]
-			if v != "" && !strings.ContainsAny(v, "$ \t") {
-				vars[name] = append(vars[name], value{text: v, span: analysis.Span{Start: ln.start + m[6], End: ln.start + m[7]}})
+			if v == "" || strings.Contains(v, "$") {
+				continue
+			}
+			// A list (`STAGES := test lint`, looped over with `for s in
+			// $(STAGES)`): each word is a value.
+			for i := 0; i < len(v); {
+				j := i
+				for j < len(v) && v[j] != ' ' && v[j] != '\t' {
+					j++
+				}
+				if j > i {
+					vars[name] = append(vars[name], value{text: v[i:j], span: analysis.Span{Start: ln.start + m[6] + i, End: ln.start + m[6] + j}})
+				}
+				i = j + 1
 			}
 		}
 	}
 	return vars, sb.src()
 }
 
-// justfile reads a justfile's `name := "value"` variables and its recipe
-// bodies, the indented lines, as shell code.
-func justfile(text string) (map[string][]value, src) {
+// justRecipe is a justfile recipe: its parameters, those with a quoted
+// default holding it (`build target="dev" tag:`), and its body, the
+// indented lines below it, as shell code.
+type justRecipe struct {
+	params map[string][]value
+	body   src
+}
+
+// justfile reads a justfile's `name := "value"` variables and its recipes.
+// `just build` runs a recipe with its parameters' defaults; within the
+// recipe a parameter hides the variable of its name.
+func justfile(text string) (map[string][]value, []justRecipe) {
 	vars := map[string][]value{}
+	var recipes []justRecipe
 	var sb srcBuilder
+	params := map[string][]value{}
+	flush := func() {
+		recipes = append(recipes, justRecipe{params: params, body: sb.src()})
+		sb, params = srcBuilder{}, map[string][]value{}
+	}
 	for _, ln := range splitLines(text) {
 		line := text[ln.start:ln.end]
 		trimmed := strings.TrimLeft(line, " \t")
@@ -110,6 +159,17 @@ func justfile(text string) (map[string][]value, src) {
 			n += len(trimmed) - len(strings.TrimLeft(trimmed, "@-"))
 			sb.add(line[n:], ln.start+n)
 			sb.add("\n", ln.end)
+			continue
+		}
+		if ps, ok := justParams(line); ok {
+			flush()
+			for _, m := range ps {
+				var vals []value
+				if m[2] < m[3] {
+					vals = []value{{text: line[m[2]+1 : m[3]-1], span: analysis.Span{Start: ln.start + m[2] + 1, End: ln.start + m[3] - 1}}}
+				}
+				params[line[m[0]:m[1]]] = vals
+			}
 			continue
 		}
 		name, v, ok := strings.Cut(line, ":=")
@@ -121,7 +181,55 @@ func justfile(text string) (map[string][]value, src) {
 		start := ln.start + strings.Index(line, v) + 1
 		vars[name] = append(vars[name], value{text: v[1 : len(v)-1], span: analysis.Span{Start: start, End: start + len(v) - 2}})
 	}
-	return vars, sb.src()
+	flush()
+	return vars, recipes
+}
+
+// A justfile recipe's header: its name (`@` runs it quietly), then its
+// parameters, each `name`, `name="default"` or `name='default'` (`$`
+// exports it; `+` and `*` mark variadic ones), then `:`.
+var (
+	justHead  = regexp.MustCompile(`^@?[A-Za-z_][A-Za-z0-9_-]*`)
+	justParam = regexp.MustCompile(`^[$+*]*([A-Za-z_][A-Za-z0-9_-]*)(?:=("[^"\\]*"|'[^']*'))?`)
+)
+
+// justParams reads a justfile line that opens a recipe (`name params...:
+// deps`): the byte offsets of each parameter's name and of its quoted
+// default (quotes included; empty when it has none, or one that is not a
+// string). ok is false for other lines.
+func justParams(line string) (out [][4]int, ok bool) {
+	head := justHead.FindStringIndex(line)
+	if head == nil || strings.Contains(line, ":=") {
+		return nil, false
+	}
+	for i := head[1]; i < len(line); {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			i++
+		case c == ':':
+			return out, true
+		default:
+			m := justParam.FindStringSubmatchIndex(line[i:])
+			if m == nil || i == head[1] {
+				return nil, false // not a parameter, or none after a space
+			}
+			p := [4]int{i + m[2], i + m[3], i, i}
+			if m[4] >= 0 {
+				p[2], p[3] = i+m[4], i+m[5]
+			} else if end := i + m[1]; end < len(line) && line[end] == '=' {
+				// A default that is an expression: its value is unknown;
+				// skip to the next space or the colon.
+				j := strings.IndexAny(line[end:], " \t:")
+				if j < 0 {
+					return nil, false
+				}
+				m[1] += j
+			}
+			out = append(out, p)
+			i += m[1]
+		}
+	}
+	return nil, false // no colon: not a recipe
 }
 
 type lineSpan struct{ start, end int }

@@ -61,6 +61,20 @@ func (s src) span(a, b int) analysis.Span {
 type value struct {
 	text string
 	span analysis.Span
+	// computed is set when text is built from literal text and the values
+	// of variables or expressions (`runtime-$(FLAVOR)`): span covers the
+	// whole expression, which holds no one copy of text.
+	computed bool
+}
+
+// computedValues are the texts of an expression built from pieces, each
+// spanning the whole of it.
+func computedValues(texts []string, span analysis.Span) []value {
+	out := make([]value, 0, len(texts))
+	for _, t := range texts {
+		out = append(out, value{text: t, span: span, computed: true})
+	}
+	return out
 }
 
 // namedPair reads v as name=value (a build argument or a named context).
@@ -86,6 +100,7 @@ type shellEnv struct {
 	literal func(text string) ([]value, bool) // a whole word that is an expression of the file's own
 	expand  func(text string) []string        // literal text holding such expressions, expanded
 	make    bool                              // $(NAME) is a Make variable, not a command
+	lines   bool                              // each line runs in a shell of its own (Make and just recipes)
 	cwd     string                            // where the commands run; -f and the context are relative to it
 	owner   string                            // for messages: "docker build", "step test"
 }
@@ -136,12 +151,42 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 			}
 			return true
 		})
-		syntax.Walk(piece.f, func(n syntax.Node) bool {
-			if call, ok := n.(*syntax.CallExpr); ok {
-				out = append(out, e.build(call)...)
+		// `cd app && docker build .` builds app/Dockerfile: a cd with a
+		// known folder moves the commands after it, to the end of the
+		// script, or in a Makefile or justfile (a shell per recipe line) of
+		// the line.
+		prev := 0
+		for _, stmt := range piece.f.Stmts {
+			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
+				e.env.cwd = env.cwd
 			}
-			return true
-		})
+			prev = int(stmt.End().Offset())
+			var visit func(n syntax.Node) bool
+			visit = func(n syntax.Node) bool {
+				var inner []*syntax.Stmt
+				switch n := n.(type) {
+				case *syntax.CallExpr:
+					if !e.cd(n) {
+						out = append(out, e.build(n)...)
+					}
+					return true
+				case *syntax.Subshell:
+					inner = n.Stmts
+				case *syntax.CmdSubst:
+					inner = n.Stmts
+				default:
+					return true
+				}
+				// A subshell's cd ends with it.
+				saved := e.env.cwd
+				for _, st := range inner {
+					syntax.Walk(st, visit)
+				}
+				e.env.cwd = saved
+				return false
+			}
+			syntax.Walk(stmt, visit)
+		}
 		args = append(args, e.args...)
 		contexts = append(contexts, e.contexts...)
 	}
@@ -200,6 +245,12 @@ type word struct {
 	texts  []string // what it may expand to, variables within text included
 	span   analysis.Span
 	end    int // offset in the code just after it
+	// exprs is set on a literal word that holds expressions of the
+	// surrounding file (a workflow's `${{ matrix.x }}`).
+	exprs bool
+	// flagValues are the values of an option's variable value
+	// (`--target=$(STAGE)`, `--target="$STAGE"`).
+	flagValues []value
 	// leads are the literal pieces before a word's first expansion, when
 	// the word is not literal (`VERSION=` of `VERSION=$(VERSION)`; `--x=`
 	// and `K=` of `--x="K=$V"`), each with its exact span: enough to name
@@ -234,10 +285,11 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	for _, w := range call.Args {
 		args = append(args, e.word(w))
 	}
-	rest, bake, ok := buildArgs(args)
+	rest, tool, ok := buildArgs(args)
 	if !ok {
 		return nil
 	}
+	bake, kaniko := tool == toolBake, tool == toolKaniko
 	var targets, files, contexts, sets, named, buildArgValues, namedContexts []value
 	var typing *analysis.Span
 	// texts turns the possible texts of a word into values without spans,
@@ -264,6 +316,16 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 		}
 		name, _, hasValue := strings.Cut(first, "=")
+		if kaniko {
+			// Kaniko's executor takes no positional argument; its
+			// Dockerfile and context are options.
+			if !strings.HasPrefix(name, "-") {
+				continue
+			}
+			if alias, ok := kanikoFlags[name]; ok {
+				name = alias
+			}
+		}
 		if !strings.HasPrefix(name, "-") {
 			if bake {
 				named = append(named, a.values...)
@@ -272,7 +334,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			}
 			continue
 		}
-		if !valueFlags[name] {
+		if !valueFlags[name] && (!kaniko || name != "--context") {
 			continue
 		}
 		var vals []value
@@ -285,7 +347,10 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 				_, after, _ := strings.Cut(v.text, "=")
 				vals = append(vals, value{text: after, span: analysis.Span{Start: v.span.End - len(after), End: v.span.End}})
 			}
-			if name == "-f" || name == "--file" {
+			if !named {
+				vals = append(vals, a.flagValues...)
+			}
+			if name == "-f" || name == "--file" || name == "--context" {
 				vals = texts(a.texts, true)
 			}
 		} else {
@@ -303,15 +368,38 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			if named {
 				vals = rest[i].named(false)
 			}
-			if name == "-f" || name == "--file" {
+			if name == "-f" || name == "--file" || name == "--context" {
 				vals = texts(rest[i].texts, false)
 			}
 		}
 		switch name {
 		case "--target":
+			// A value built from pieces (runtime-$(FLAVOR)): each text it
+			// may have.
+			if w := rest[i]; hasValue && (len(vals) == 0 || w.exprs) {
+				var ts []string
+				for _, t := range w.texts {
+					_, t, _ = strings.Cut(t, "=")
+					ts = append(ts, t)
+				}
+				eq := strings.Index(w.lit, "=") + 1
+				if !w.isLit && len(w.leads) > 0 {
+					eq = strings.Index(w.leads[0].text, "=") + 1
+				}
+				vals = computedValues(ts, analysis.Span{Start: min(w.span.Start+eq, w.span.End), End: w.span.End})
+			} else if !hasValue && (len(vals) == 0 || w.exprs) {
+				vals = computedValues(w.texts, w.span)
+			}
 			targets = append(targets, vals...)
 		case "-f", "--file":
 			files = append(files, vals...)
+		case "--context": // kaniko's: a folder, dir://folder, or remote
+			contexts = nil
+			for _, v := range vals {
+				if t := strings.TrimPrefix(v.text, "dir://"); !strings.Contains(t, "://") {
+					contexts = append(contexts, value{text: t})
+				}
+			}
 		case "--set":
 			sets = append(sets, vals...)
 		case "--build-arg":
@@ -356,7 +444,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	for _, df := range dockerfiles {
 		for _, t := range targets {
-			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner})
+			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
 		}
 	}
 	return out
@@ -389,6 +477,35 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 	return out
 }
 
+// newLogicalLine reports whether text holds a line break that is not a
+// backslash continuation.
+func newLogicalLine(text string) bool {
+	for i := range len(text) {
+		if text[i] == '\n' && (i == 0 || text[i-1] != '\\') {
+			return true
+		}
+	}
+	return false
+}
+
+// cd reports whether call is a cd, and follows it when its folder is
+// known (one value); `cd`, `cd -` and folders the file does not give leave
+// the working directory as it was.
+func (e *evaluator) cd(call *syntax.CallExpr) bool {
+	if len(call.Args) == 0 {
+		return false
+	}
+	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || name != "cd" {
+		return false
+	}
+	if len(call.Args) == 2 {
+		if w := e.word(call.Args[1]); len(w.texts) == 1 && w.texts[0] != "" && w.texts[0] != "-" && !strings.HasPrefix(w.texts[0], "~") {
+			e.env.cwd = e.path(w.texts[0])
+		}
+	}
+	return true
+}
+
 // path resolves p against the working directory.
 func (e *evaluator) path(p string) string {
 	if filepath.IsAbs(p) {
@@ -399,41 +516,76 @@ func (e *evaluator) path(p string) string {
 
 // buildArgs returns the arguments after the build subcommand when args run
 // a build, and whether it is a Bake.
-func buildArgs(args []word) ([]word, bool, bool) {
+func buildArgs(args []word) ([]word, buildTool, bool) {
 	for i := range args {
-		tool := filepath.Base(args[i].lit)
-		if !args[i].isLit {
-			continue
-		}
-		rest := args[i+1:]
-		sub := func(n int, names ...string) bool {
-			if len(rest) < n {
-				return false
-			}
-			for j, name := range names {
-				if rest[j].lit != name {
-					return false
-				}
-			}
-			return true
-		}
-		switch tool {
-		case "docker", "podman", "nerdctl":
-			switch {
-			case sub(1, "build"):
-				return rest[1:], false, true
-			case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
-				return rest[2:], false, true
-			case sub(2, "buildx", "bake"):
-				return rest[2:], true, true
-			}
-		case "buildah":
-			if sub(1, "bud") || sub(1, "build") {
-				return rest[1:], false, true
+		// The tool may be a variable with a known value: Make's
+		// `DOCKER ?= docker` run as `$(DOCKER) build`, a script's
+		// `${ENGINE:-podman} build`.
+		for _, text := range args[i].tools() {
+			if rest, tool, ok := buildSub(text, args[i+1:]); ok {
+				return rest, tool, true
 			}
 		}
 	}
-	return nil, false, false
+	return nil, 0, false
+}
+
+// buildTool is the sort of build command: its options differ.
+type buildTool int
+
+const (
+	toolBuild  buildTool = iota // docker build, buildx build, podman build, ...
+	toolBake                    // docker buildx bake
+	toolKaniko                  // kaniko's /kaniko/executor
+)
+
+// kanikoFlags are kaniko's executor options that mean what a `docker
+// build` option (or the context argument) means.
+var kanikoFlags = map[string]string{"--dockerfile": "-f", "-c": "--context"}
+
+// tools returns what a command word may run: its literal text, or the
+// values it may expand to.
+func (w word) tools() []string {
+	if w.isLit {
+		return []string{w.lit}
+	}
+	return w.texts
+}
+
+// buildSub returns the arguments after the build subcommand when the
+// command at path run with rest builds, and how.
+func buildSub(path string, rest []word) ([]word, buildTool, bool) {
+	tool := filepath.Base(path)
+	if tool == "executor" && strings.Contains(filepath.ToSlash(path), "kaniko/") {
+		return rest, toolKaniko, true // /kaniko/executor --context . --dockerfile Dockerfile
+	}
+	sub := func(n int, names ...string) bool {
+		if len(rest) < n {
+			return false
+		}
+		for j, name := range names {
+			if rest[j].lit != name {
+				return false
+			}
+		}
+		return true
+	}
+	switch tool {
+	case "docker", "podman", "nerdctl":
+		switch {
+		case sub(1, "build"):
+			return rest[1:], toolBuild, true
+		case sub(2, "buildx", "build"), sub(2, "image", "build"), sub(2, "builder", "build"):
+			return rest[2:], toolBuild, true
+		case sub(2, "buildx", "bake"):
+			return rest[2:], toolBake, true
+		}
+	case "buildah":
+		if sub(1, "bud") || sub(1, "build") {
+			return rest[1:], toolBuild, true
+		}
+	}
+	return nil, 0, false
 }
 
 // word evaluates w: a literal, quoted or not; a variable (`$X`, `${X}`,
@@ -463,11 +615,15 @@ func (e *evaluator) word(w *syntax.Word) word {
 		}
 		out.values = []value{{text: lit, span: sp}}
 		out.texts = e.expandLit(lit)
+		out.exprs = len(out.texts) != 1 || out.texts[0] != lit
 		return out
 	}
 	out.values = e.expansion(w)
 	out.texts = e.concat(w.Parts)
 	out.leads = e.leads(w.Parts)
+	if lit, ok := w.Parts[0].(*syntax.Lit); ok && len(w.Parts) > 1 && strings.HasPrefix(lit.Value, "-") && strings.HasSuffix(lit.Value, "=") {
+		out.flagValues = e.expansion(&syntax.Word{Parts: w.Parts[1:]})
+	}
 	return out
 }
 

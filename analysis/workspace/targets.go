@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -55,6 +56,11 @@ type Target struct {
 	// Via is another file the target was read through (the Compose file
 	// a service extends, a called workflow): a change there changes it.
 	Via string
+	// Computed is set when the file builds the name from literal text and
+	// values (`runtime-${item}` over a Bake matrix, `--target
+	// runtime-$(FLAVOR)`): Span covers the whole expression, so a rename
+	// cannot edit the name there, nor completion replace it.
+	Computed bool
 	// Bake, when set, says the target is set on Bake targets
 	// (`docker buildx bake --set app.target=dev`): the Dockerfiles are
 	// theirs, found in the Bake files, and Dockerfile is empty.
@@ -192,7 +198,42 @@ func walkFile(root, p, content string) walked {
 	for i := range w.args {
 		w.args[i].File = p
 	}
+	// A value written once may be read by several commands (a Make
+	// variable's default, used by two recipes): it names its stage once,
+	// or references list it twice and a rename edits it twice.
+	type key struct {
+		span             analysis.Span
+		file, name, df   string
+		bake             string
+		bakeFiles, named string
+	}
+	seen := map[key]bool{}
+	w.targets = slices.DeleteFunc(w.targets, func(t Target) bool {
+		k := key{span: t.Span, file: t.File, name: t.Name, df: t.Dockerfile}
+		if t.Bake != nil {
+			k.bake, k.bakeFiles, k.named = t.Bake.Pattern, strings.Join(t.Bake.Files, "\x00"), strings.Join(t.Bake.Named, "\x00")
+		}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
+	w.args = dedupe(w.args)
+	w.contexts = dedupe(w.contexts)
 	return w
+}
+
+// dedupe drops the repeats of a value, keeping the first.
+func dedupe[T comparable](xs []T) []T {
+	seen := map[T]bool{}
+	return slices.DeleteFunc(xs, func(x T) bool {
+		if seen[x] {
+			return true
+		}
+		seen[x] = true
+		return false
+	})
 }
 
 // Extract returns the targets that the file at p (content is its text)

@@ -154,3 +154,238 @@ func TestBrokenFilesYieldNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestToolFromVariable: the build tool may be a variable whose value the
+// file gives (`DOCKER ?= docker` run as `$(DOCKER) build`, a script's
+// `${ENGINE:-podman}`); a variable naming another tool builds nothing.
+func TestToolFromVariable(t *testing.T) {
+	mk := "DOCKER ?= docker\nGRADLE ?= ./gradlew\n" +
+		"test:\n\t$(DOCKER) build --target unit-test .\n" +
+		"jar:\n\t$(GRADLE) build --target nothing .\n"
+	want := []found{{"unit-test", "unit-test", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	sh := "ENGINE=\"${ENGINE:-podman}\"\n\"$ENGINE\" build --target lint .\n${BUILDER:-docker} buildx build --target e2e .\n"
+	want = []found{
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
+
+// TestJustfileParameterDefaults: `just build` runs a recipe with its
+// parameters' defaults, so `build target="runtime":` builds runtime. A
+// parameter is the recipe's own: it hides the variable of its name there
+// and nowhere else; one without a default, or whose default is an
+// expression, has no known value.
+func TestJustfileParameterDefaults(t *testing.T) {
+	text := "target := \"dev\"\nimage := \"app\"\n" +
+		"build target=\"runtime\" $tag='x:y': deps\n    docker build --target {{target}} -t {{image}}:{{tag}} .\n" +
+		"[private]\n@lint  +flags stage='lint':\n    docker build --target {{stage}} {{flags}} .\n" +
+		"run target:\n    docker build --target {{target}} .\n" +
+		"expr target=env('T'):\n    docker build --target {{target}} .\n" +
+		"dev:\n    docker build --target {{target}} .\n"
+	want := []found{
+		{"runtime", "runtime", "/w/Dockerfile", "docker build"},
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"dev", "dev", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestOptionValueFromVariable: `--target=$(STAGE)` and `--target="$STAGE"`
+// name the variable's values as `--target $(STAGE)` does; a default two
+// recipes read names its stage once (references list it once, a rename
+// edits it once).
+func TestOptionValueFromVariable(t *testing.T) {
+	mk := "STAGE ?= dev\nbuild:\n\tdocker build --target=$(STAGE) .\nrun:\n\tdocker build --target $(STAGE) -t x .\n"
+	want := []found{{"dev", "dev", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	sh := "STAGE=${STAGE:-lint}\ndocker build --target=\"$STAGE\" .\n"
+	want = []found{{"lint", "lint", "/w/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
+
+// TestComputedTargets: a target built from literal text and values
+// (`runtime-${item}` over a Bake matrix, `--target runtime-$(FLAVOR)`,
+// `runtime-${{ matrix.libc }}`) names each text it may have, spanning the
+// whole expression and marked Computed (rename cannot edit it there). An
+// expression without a known value names nothing; before, workflows
+// named the expression's own text or a placeholder of the reader's.
+func TestComputedTargets(t *testing.T) {
+	type computed struct {
+		Name, At string
+		Computed bool
+	}
+	got := func(file, text string) []computed {
+		var out []computed
+		for _, tg := range Extract("/w", file, text) {
+			out = append(out, computed{tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed})
+		}
+		return out
+	}
+	bake := "variable \"FLAVOR\" { default = \"slim\" }\n" +
+		"target \"apps\" {\n  matrix = { item = [\"web\", \"admin\"] }\n  target = \"runtime-${item}-${FLAVOR}\"\n}\n" +
+		"target \"plain\" {\n  matrix = { item = [\"a\"] }\n  target = item\n}\n" +
+		"target \"unknown\" {\n  target = \"x-${NOPE}\"\n}\n"
+	want := []computed{
+		{"runtime-web-slim", "runtime-${item}-${FLAVOR}", true},
+		{"runtime-admin-slim", "runtime-${item}-${FLAVOR}", true},
+		{"a", "a", false},
+	}
+	if d := cmp.Diff(want, got("/w/docker-bake.hcl", bake)); d != "" {
+		t.Errorf("bake (-want +got):\n%s", d)
+	}
+	mk := "FLAVOR ?= debian\nimage:\n\tdocker build --target runtime-$(FLAVOR) .\n\tdocker build --target=runtime-$(FLAVOR) .\n\tdocker build --target $(NOPE)-x .\n"
+	want = []computed{
+		{"runtime-debian", "runtime-$(FLAVOR)", true},
+		{"runtime-debian", "runtime-$(FLAVOR)", true},
+	}
+	if d := cmp.Diff(want, got("/w/Makefile", mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	wf := "on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        libc: [musl, gnu]\n    steps:\n" +
+		"      - run: docker build --target runtime-${{ matrix.libc }} .\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: runtime-${{ matrix.libc }}\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: x-${{ github.sha }}\n"
+	want = []computed{
+		{"runtime-musl", "runtime-${{ matrix.libc }}", true},
+		{"runtime-gnu", "runtime-${{ matrix.libc }}", true},
+		{"runtime-musl", "runtime-${{ matrix.libc }}", true},
+		{"runtime-gnu", "runtime-${{ matrix.libc }}", true},
+	}
+	if d := cmp.Diff(want, got("/w/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+}
+
+// TestVariablesHoldingExpressions: a workflow env value holding an
+// expression (`STAGE: runtime-${{ matrix.flavor }}`, the job's matrix
+// included) and a GitLab variable naming another (`STAGE:
+// runtime-$FLAVOR`) name their expanded texts as the job sees them (a job's FLAVOR
+// counts in a STAGE set at the top), not their own text (which
+// was reported as an unknown stage).
+func TestVariablesHoldingExpressions(t *testing.T) {
+	names := func(file, text string) []string {
+		var out []string
+		for _, tg := range Extract("/w", file, text) {
+			out = append(out, fmt.Sprintf("%s computed=%v", tg.Name, tg.Computed))
+		}
+		return out
+	}
+	wf := "on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        flavor: [debian, alpine]\n" +
+		"    env:\n      STAGE: runtime-${{ matrix.flavor }}\n      WHOLE: ${{ matrix.flavor }}\n      SHA: x-${{ github.sha }}\n    steps:\n" +
+		"      - run: docker build --target \"$STAGE\" .\n" +
+		"      - run: docker build --target $WHOLE .\n" +
+		"      - run: docker build --target $SHA .\n"
+	want := []string{"runtime-debian computed=true", "runtime-alpine computed=true", "debian computed=false", "alpine computed=false"}
+	if d := cmp.Diff(want, names("/w/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+	gl := "variables:\n  FLAVOR: debian\n  STAGE: runtime-$FLAVOR\n  BRACED: ${FLAVOR}-x\n  CI: x-$CI_COMMIT_SHA\n" +
+		"build:\n  variables:\n    FLAVOR: alpine\n    LOCAL: l-${FLAVOR}\n  script:\n    - docker build --target \"$STAGE\" .\n    - docker build --target $BRACED .\n    - docker build --target $CI .\n    - docker build --target $LOCAL .\n"
+	want = []string{"runtime-alpine computed=true", "alpine-x computed=true", "l-alpine computed=true"}
+	if d := cmp.Diff(want, names("/w/.gitlab-ci.yml", gl)); d != "" {
+		t.Errorf("gitlab (-want +got):\n%s", d)
+	}
+}
+
+// TestKaniko: GitLab's kaniko jobs, as its documentation writes them (the
+// command continued over several lines of a plain YAML scalar, which
+// YAML folds into one line): the executor's --target, --build-arg,
+// --dockerfile and --context (dir:// or a folder, $CI_PROJECT_DIR being
+// the checkout) count as docker build's do.
+func TestKaniko(t *testing.T) {
+	gl := "build:\n  script:\n    - /kaniko/executor\n      --context \"${CI_PROJECT_DIR}\"\n" +
+		"      --dockerfile \"${CI_PROJECT_DIR}/docker/app.Dockerfile\"\n      --target runtime\n" +
+		"      --build-arg VERSION=1\n      --destination \"${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHA}\"\n" +
+		"web:\n  script:\n    - /kaniko/executor --context=dir://web --target=nginx --no-push\n" +
+		"other:\n  script:\n    - ./executor --context web --target nope\n"
+	want := []found{
+		{"runtime", "runtime", "/w/docker/app.Dockerfile", "job build"},
+		{"nginx", "nginx", "/w/web/Dockerfile", "job web"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", gl)); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+	var args []string
+	for _, a := range walkFile("/w", "/w/.gitlab-ci.yml", gl).args {
+		args = append(args, a.Name+">"+a.Dockerfile+" at "+gl[a.Span.Start:a.Span.End])
+	}
+	if d := cmp.Diff([]string{"VERSION>/w/docker/app.Dockerfile at VERSION"}, args); d != "" {
+		t.Errorf("args (-want +got):\n%s", d)
+	}
+}
+
+// TestCdMovesBuilds: `cd app && docker build .` builds app/Dockerfile. In
+// a script the cd holds to the end (not past a subshell's end); in a
+// Makefile or justfile, each recipe line is a shell of its own.
+func TestCdMovesBuilds(t *testing.T) {
+	mk := "b:\n\tcd app && docker build --target x .\n\tdocker build --target root .\n" +
+		"c:\n\tcd app; \\\n\t  docker build --target y .\n"
+	want := []found{
+		{"x", "x", "/w/app/Dockerfile", "docker build"},
+		{"root", "root", "/w/Dockerfile", "docker build"},
+		{"y", "y", "/w/app/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+	just := "b:\n    cd app && docker build --target x .\n    docker build --target root .\n"
+	want = []found{
+		{"x", "x", "/w/app/Dockerfile", "docker build"},
+		{"root", "root", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), just)); d != "" {
+		t.Errorf("justfile (-want +got):\n%s", d)
+	}
+	sh := "(cd sub && docker build --target s .)\ndocker build --target top .\ncd \"$(dirname \"$0\")\"\ncd web\ndocker build --target w .\nx=$(cd other && pwd)\ndocker build --target w2 .\n"
+	want = []found{
+		{"s", "s", "/w/sub/Dockerfile", "docker build"},
+		{"top", "top", "/w/Dockerfile", "docker build"},
+		{"w", "w", "/w/web/Dockerfile", "docker build"},
+		{"w2", "w2", "/w/web/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "build.sh"), sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+}
+
+// TestGitHubWorkspace: ${{ github.workspace }} and $GITHUB_WORKSPACE are
+// the checkout, so a context or -f under them leads into the repository.
+func TestGitHubWorkspace(t *testing.T) {
+	wf := "on: push\njobs:\n  b:\n    steps:\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          context: ${{ github.workspace }}/app\n          target: x\n" +
+		"      - run: docker build --target y -f $GITHUB_WORKSPACE/svc/Dockerfile.ci \"${GITHUB_WORKSPACE}/svc\"\n"
+	want := []found{
+		{"x", "x", "/repo/app/Dockerfile", "job b"},
+		{"y", "y", "/repo/svc/Dockerfile.ci", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestMakeListLoop: a Make variable holding a list (`STAGES := test
+// lint`, `+= e2e`) gives each word, so a recipe looping over it builds
+// each.
+func TestMakeListLoop(t *testing.T) {
+	mk := "STAGES := test lint\nSTAGES += e2e\nall:\n\tfor s in $(STAGES); do docker build --target $$s .; done\n"
+	want := []found{
+		{"test", "test", "/w/Dockerfile", "docker build"},
+		{"lint", "lint", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -1,8 +1,10 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -124,6 +126,121 @@ func TestComposeExtendsMergesBuild(t *testing.T) {
 		got = append(got, tg.Name+">"+filepath.ToSlash(tg.Dockerfile))
 	}
 	want := []string{"a>/p/one/ci.Dockerfile", "b>/p/two/ci.Dockerfile", "c>/p/one/other.Dockerfile"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeOverrideMergesBase: `docker compose` without -f reads
+// docker-compose.yml, then docker-compose.override.yml beside it, and
+// merges their services by name. A service of the override that sets only
+// a target or args builds the base service's Dockerfile; one the base
+// lacks keeps its own build; a compose.dev.yaml is no override file.
+func TestComposeOverrideMergesBase(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: src/Api/Dockerfile\n" +
+			"  worker:\n    build:\n      context: ./worker\n",
+	})
+	override := "services:\n  api:\n    build:\n      target: build\n      args: [MODE=Debug]\n" +
+		"  worker:\n    build:\n      target: dev\n  extra:\n    build:\n      target: tests\n"
+	var got []string
+	for _, name := range []string{"docker-compose.override.yml", "compose.dev.yaml"} {
+		w := walkFile(root, filepath.Join(root, name), override)
+		for _, tg := range w.targets {
+			rel, _ := filepath.Rel(root, tg.Dockerfile)
+			got = append(got, name+": "+tg.Name+">"+filepath.ToSlash(rel))
+		}
+		for _, a := range w.args {
+			rel, _ := filepath.Rel(root, a.Dockerfile)
+			got = append(got, name+": arg "+a.Name+">"+filepath.ToSlash(rel))
+		}
+	}
+	want := []string{
+		"docker-compose.override.yml: build>src/Api/Dockerfile",
+		"docker-compose.override.yml: dev>worker/Dockerfile",
+		"docker-compose.override.yml: tests>Dockerfile",
+		"docker-compose.override.yml: arg MODE>src/Api/Dockerfile",
+		"compose.dev.yaml: build>Dockerfile",
+		"compose.dev.yaml: dev>Dockerfile",
+		"compose.dev.yaml: tests>Dockerfile",
+		"compose.dev.yaml: arg MODE>Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeInterpolation: `target: ${BUILD_TARGET:-dev}` builds the
+// default (its span is the default's own, so rename edits it) and the
+// value the .env file beside the Compose file gives (computed); a
+// variable without a value names nothing (it was reported as an unknown
+// stage named "${WEB_TARGET}").
+func TestComposeInterpolation(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{".env": "# local\nexport BUILD_TARGET=\"prod\"\nFLAVOR=slim # comment\n"})
+	text := "services:\n  app:\n    build:\n      target: ${BUILD_TARGET:-dev}\n" +
+		"  web:\n    build:\n      target: ${WEB_TARGET}\n" +
+		"  flavored:\n    build:\n      target: \"runtime-${FLAVOR}\"\n" +
+		"  dollar:\n    build:\n      target: a$$b\n" +
+		"  unset:\n    build:\n      target: ${NOPE-plain}\n"
+	var got []string
+	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), text).targets {
+		got = append(got, fmt.Sprintf("%s at %q computed=%v", tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{
+		`prod at "${BUILD_TARGET:-dev}" computed=true`,
+		`dev at "dev" computed=false`,
+		`runtime-slim at "runtime-${FLAVOR}" computed=true`,
+		`a$b at "a$$b" computed=true`,
+		`plain at "plain" computed=false`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// The context and dockerfile are interpolated too; one naming a
+	// variable without a value leads nowhere.
+	paths := "services:\n  a:\n    build:\n      context: ${APP_DIR:-app}\n      dockerfile: ${DOCKERFILE-ci.Dockerfile}\n      target: t\n" +
+		"  b:\n    build:\n      context: ${UNSET}\n      target: u\n"
+	got = nil
+	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), paths).targets {
+		rel, _ := filepath.Rel(root, tg.Dockerfile)
+		got = append(got, tg.Name+">"+filepath.ToSlash(rel))
+	}
+	if d := cmp.Diff([]string{"t>app/ci.Dockerfile", "u>${UNSET}/Dockerfile"}, got); d != "" {
+		t.Errorf("paths (-want +got):\n%s", d)
+	}
+}
+
+// TestBakeOverrideFile: `docker buildx bake` reads docker-bake.hcl and
+// docker-bake.override.hcl together. A target of one inherits a target
+// of the other (its Dockerfile, so its args are checked against it), and
+// a variable's default set in the override file is the one used (a
+// target naming it is computed: the value is written in the other file).
+func TestBakeOverrideFile(t *testing.T) {
+	root := t.TempDir()
+	base := "variable \"STAGE\" {\n  default = \"dev\"\n}\ntarget \"_common\" {\n  dockerfile = \"docker/app.Dockerfile\"\n}\n" +
+		"target \"app\" {\n  inherits = [\"_common\"]\n  target = STAGE\n}\n"
+	override := "variable \"STAGE\" {\n  default = \"ci\"\n}\ntarget \"rel\" {\n  inherits = [\"_common\"]\n  target = \"release\"\n  args = { NOPE = \"2\" }\n}\n"
+	writeTree(t, root, map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override})
+	var got []string
+	for name, text := range map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override} {
+		w := walkFile(root, filepath.Join(root, name), text)
+		for _, tg := range w.targets {
+			rel, _ := filepath.Rel(root, tg.Dockerfile)
+			got = append(got, fmt.Sprintf("%s: %s>%s at %q computed=%v", name, tg.Name, filepath.ToSlash(rel), text[tg.Span.Start:tg.Span.End], tg.Computed))
+		}
+		for _, a := range w.args {
+			rel, _ := filepath.Rel(root, a.Dockerfile)
+			got = append(got, fmt.Sprintf("%s: arg %s>%s", name, a.Name, filepath.ToSlash(rel)))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		`docker-bake.hcl: ci>docker/app.Dockerfile at "STAGE" computed=true`,
+		`docker-bake.override.hcl: arg NOPE>docker/app.Dockerfile`,
+		`docker-bake.override.hcl: release>docker/app.Dockerfile at "release" computed=false`,
+	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

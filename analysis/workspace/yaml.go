@@ -3,6 +3,8 @@ package workspace
 import (
 	"cmp"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -151,7 +153,7 @@ type serviceBuild struct {
 	build      bool // the service or one it extends has a build
 	dockerfile string
 	context    string
-	target     *Target    // build.target, here or in the file it extends
+	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
 }
 
@@ -164,20 +166,23 @@ func composeServices(root, file, text string) []serviceBuild {
 		return nil
 	}
 	var out []serviceBuild
+	dotenv := composeDotenv(root, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
-		s.dockerfile, s.context, s.build = composeBuild(root, file, d, svc, 0)
+		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
-			t := Target{Name: scalar(target), Span: d.valueSpan(key, target), Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
-			if other, _, ok := composeExtends(file, svc); ok && other != file {
-				t.Via = other
+			for _, v := range d.interpolate(key, target, dotenv) {
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+				if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
+					t.Via = other
+				}
+				s.targets = append(s.targets, t)
 			}
-			s.target = &t
-		} else if t, ok := extendedTarget(root, file, svc, 0); ok {
+		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
 			t.Owner = "service " + name + " (extends " + t.Owner + ")"
-			s.target = &t
+			s.targets = append(s.targets, t)
 		}
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
@@ -202,9 +207,11 @@ func walkCompose(root, file, text string) walked {
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
-		if t := s.target; t != nil && !seen[key{t.Span, t.File, t.Dockerfile}] {
-			seen[key{t.Span, t.File, t.Dockerfile}] = true
-			w.targets = append(w.targets, *t)
+		for _, t := range s.targets {
+			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
+				seen[k] = true
+				w.targets = append(w.targets, t)
+			}
 		}
 		for _, a := range s.args {
 			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
@@ -216,10 +223,147 @@ func walkCompose(root, file, text string) walked {
 	return w
 }
 
-// composeExtends returns the file and service a service extends.
-func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
+// composeVar is a variable a Compose file interpolates: $$ (a $),
+// ${NAME}, ${NAME:-default} and ${NAME-default}, ${NAME:?error} and
+// ${NAME?error}, ${NAME:+alt} and ${NAME+alt}, $NAME.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}$]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// interpolate gives the values a Compose scalar may have: its text, or
+// where it names variables (`target: ${BUILD_TARGET:-dev}`), each text
+// they may give, from the .env file beside it (dotenv) and the defaults
+// written. A whole value that is one variable's default keeps that
+// default's span; other values are computed. A variable without a known
+// value leaves none.
+func (d *yamlDoc) interpolate(key, n *yaml.Node, dotenv map[string]string) []value {
+	s, span := scalar(n), d.valueSpan(key, n)
+	outs, def, ok := interpolateText(s, dotenv)
+	if !ok {
+		return []value{{text: s, span: span}}
+	}
+	exact := span.End-span.Start == len(s) // the span holds the value byte for byte
+	var out []value
+	for _, t := range outs {
+		if def[0] >= 0 && exact && t == s[def[0]:def[1]] {
+			out = append(out, value{text: t, span: analysis.Span{Start: span.Start + def[0], End: span.Start + def[1]}})
+			def[0] = -1
+			continue
+		}
+		out = append(out, value{text: t, span: span, computed: true})
+	}
+	return out
+}
+
+// interpolateText gives the texts Compose may make of s (ok is false when
+// s names no variable): each variable's value from dotenv, or its default.
+// def holds the offsets of the default when s is one variable with a
+// default (${NAME:-default}), else -1.
+func interpolateText(s string, dotenv map[string]string) (outs []string, def [2]int, ok bool) {
+	def = [2]int{-1, -1}
+	ms := composeVar.FindAllStringSubmatchIndex(s, -1)
+	if len(ms) == 0 {
+		return []string{s}, def, false
+	}
+	outs = []string{""}
+	last := 0
+	for _, m := range ms {
+		var alts []string
+		switch {
+		case s[m[0]:m[1]] == "$$":
+			alts = []string{"$"}
+		default:
+			var name string
+			if m[2] >= 0 {
+				name = s[m[2]:m[3]] // ${NAME...}
+			} else {
+				name = s[m[8]:m[9]] // $NAME
+			}
+			env, set := dotenv[name]
+			op := ""
+			if m[4] >= 0 {
+				op = s[m[4]:m[5]]
+			}
+			switch op {
+			case "", ":?", "?":
+				if set {
+					alts = append(alts, env)
+				}
+			case ":-", "-":
+				if set && (env != "" || op == "-") {
+					alts = append(alts, env)
+				}
+				alts = append(alts, s[m[6]:m[7]])
+				if m[0] == 0 && m[1] == len(s) {
+					def = [2]int{m[6], m[7]}
+				}
+			case ":+", "+":
+				if set && (env != "" || op == "+") {
+					alts = append(alts, s[m[6]:m[7]])
+				}
+			}
+		}
+		if len(alts) == 0 {
+			return nil, def, true
+		}
+		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
+	}
+	for i := range outs {
+		outs[i] += s[last:]
+	}
+	return outs, def, true
+}
+
+// composePath is a Compose context or dockerfile as docker compose reads
+// it: interpolated (the .env value, else the default). One naming a
+// variable without a value here stays as written, a path that leads
+// nowhere.
+func composePath(root, file, s string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	if outs, _, _ := interpolateText(s, composeDotenv(root, file)); len(outs) > 0 {
+		return outs[0]
+	}
+	return s
+}
+
+// composeDotenv reads the .env file beside a Compose file, which docker
+// compose reads for interpolation: NAME=value lines (quotes removed,
+// `export ` allowed), inside root.
+func composeDotenv(root, file string) map[string]string {
+	data, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), ".env"), DefaultLimits.MaxSize)
+	if err != nil {
+		return nil
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		name, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(name, "#") || strings.ContainsAny(name, " \t") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		} else if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		env[name] = v
+	}
+	return env
+}
+
+// composeExtends returns the file and service a service extends. A
+// service of an override file (docker-compose.override.yml) without
+// `extends` is merged onto the service of the same name in the Compose
+// file beside it, as `docker compose` does when no -f is given: it reads
+// compose.yaml (or compose.yml, docker-compose.yml, docker-compose.yaml),
+// then the override file.
+func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bool) {
 	_, ext := get(svc, "extends")
 	if ext == nil {
+		if base := composeBase(root, file); base != "" {
+			return base, name, true
+		}
 		return "", "", false
 	}
 	if ext.Kind == yaml.ScalarNode {
@@ -232,6 +376,29 @@ func composeExtends(file string, svc *yaml.Node) (string, string, bool) {
 		other = filepath.Join(filepath.Dir(file), scalar(f))
 	}
 	return other, scalar(service), scalar(service) != ""
+}
+
+// composeOverrideNames are the files `docker compose` reads after the
+// first of composeFileNames it finds in the same folder.
+var (
+	composeFileNames     = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+	composeOverrideNames = []string{"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"}
+)
+
+// composeBase is the Compose file an override file is merged onto: the
+// first of the default names in its folder (inside root); "" when file is
+// no override file or no such file exists.
+func composeBase(root, file string) string {
+	if !slices.Contains(composeOverrideNames, filepath.Base(file)) {
+		return ""
+	}
+	for _, name := range composeFileNames {
+		p := filepath.Join(filepath.Dir(file), name)
+		if _, err := confined.ReadFile(root, p, DefaultLimits.MaxSize); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // composeService finds a service in a Compose file, reading it from disk
@@ -259,7 +426,7 @@ func composeService(root, file string, d *yamlDoc, otherFile, name string) (stri
 // service it extends (a Dockerfile name is relative to the context, so an
 // inherited name goes with the service's own context). ok is false when
 // neither has a build.
-func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
+func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -267,11 +434,11 @@ func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (doc
 	}
 	_, c := get(build, "context")
 	_, f := get(build, "dockerfile")
-	ctx, df = cmp.Or(ctx, scalar(c)), scalar(f)
+	ctx, df = composePath(root, file, cmp.Or(ctx, scalar(c))), composePath(root, file, scalar(f))
 	if (ctx == "" || df == "") && depth < 8 {
-		if other, name, ok := composeExtends(file, svc); ok {
-			if of, od, base := composeService(root, file, d, other, name); base != nil {
-				idf, ictx, iok := composeBuild(root, of, od, base, depth+1)
+		if other, bname, ok := composeExtends(root, file, name, svc); ok {
+			if of, od, base := composeService(root, file, d, other, bname); base != nil {
+				idf, ictx, iok := composeBuild(root, of, od, bname, base, depth+1)
 				switch {
 				case ctx == "" && df == "":
 					return idf, ictx, iok || build != nil
@@ -294,8 +461,8 @@ func composeBuild(root, file string, d *yamlDoc, svc *yaml.Node, depth int) (doc
 
 // extendedTarget is the target a service without one gets from the
 // service it extends in a file the scan does not read as Compose.
-func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool) {
-	other, name, ok := composeExtends(file, svc)
+func extendedTarget(root, file, svcName string, svc *yaml.Node, depth int) (Target, bool) {
+	other, name, ok := composeExtends(root, file, svcName, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
 		return Target{}, false
 	}
@@ -306,10 +473,10 @@ func extendedTarget(root, file string, svc *yaml.Node, depth int) (Target, bool)
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(root, of, base, depth+1)
+		return extendedTarget(root, of, name, base, depth+1)
 	}
 	sp := od.valueSpan(key, target)
-	df, ctx, _ := composeBuild(root, of, od, base, depth+1)
+	df, ctx, _ := composeBuild(root, of, od, name, base, depth+1)
 	return Target{
 		File:       of,
 		Kind:       Compose,
