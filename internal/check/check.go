@@ -117,8 +117,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return listTargets(files, *format, stdout, stderr)
 	}
+	var ctxs contexts
 	results := parallel(files, func(path string) *fileResult {
-		return checkFile(path, cfg, proj, fixes)
+		return checkFile(path, cfg, proj, fixes, &ctxs)
 	})
 	results = append(results, parallel(targetFiles, func(path string) *fileResult {
 		return proj.checkUses(path, cfg)
@@ -177,8 +178,9 @@ type fileResult struct {
 }
 
 // checkFile checks the file at path under base, with the stages the
-// project builds from it as targets and the .dockerignore beside it.
-func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fileResult {
+// project builds from it as targets and the .dockerignore beside it, read
+// through ctxs.
+func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer, ctxs *contexts) *fileResult {
 	r := &fileResult{}
 	text, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
@@ -194,7 +196,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer) *fi
 		}
 	}
 	cfg.Contexts = proj.NamedContexts(path)
-	bc, err := workspace.LoadBuildContext(path, proj.contextFor(path))
+	bc, err := ctxs.load(path, proj.contextFor(path))
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 	}
