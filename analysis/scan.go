@@ -59,10 +59,13 @@ type sourceLines struct {
 
 func newSourceLines(text string) sourceLines {
 	starts := make([]int, 1, strings.Count(text, "\n")+1)
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	src := sourceLines{text: text, start: starts}
 	if strings.HasPrefix(text, "\uFEFF") {
@@ -170,7 +173,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 		j++
 	}
 	in.Keyword = l.token(i, j)
-	in.Cmd = lowerKeyword(in.Keyword.Value)
+	cmd, info := keyword(in.Keyword.Value)
+	in.Cmd = cmd
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
@@ -187,7 +191,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	in.Flags = a.flagSlab().keep(flags)
 	argStart := i
 
-	switch info := instructionByCmd[in.Cmd]; {
+	switch {
 	case in.Cmd == "from":
 		in.scanFrom(l, argStart, a)
 	case info != nil && info.form.json():
@@ -215,7 +219,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 		}
 	case "run":
 		for _, f := range in.Flags {
-			if f.Name.Value == "mount" && f.HasValue {
+			// A field named from holds those letters in a row, quoted or not.
+			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
 				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
 					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 				}
@@ -225,6 +230,16 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
 		in.Uses = varUses(l, esc, a.useSlab())
 	}
+}
+
+// containsFrom reports whether s holds "from", in any case.
+func containsFrom(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'f' && asciiEqualFold(s[i:i+4], "from") {
+			return true
+		}
+	}
+	return false
 }
 
 func isNumber(s string) bool {
