@@ -445,8 +445,19 @@ func asciiSpace(c byte) bool {
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
 // taking the next byte as is. It returns the text after them.
 func extractFlags(line string, esc byte) (string, []string) {
-	if plainText(line, esc) {
-		return plainFlags(line)
+	pos := 0
+	for pos < len(line) && asciiSpace(line[pos]) {
+		pos++
+	}
+	if pos == len(line) {
+		return "", nil
+	}
+	if c := line[pos]; c != '-' && c != 0x85 && c != 0xA0 {
+		// No flags: the common case, decided without reading the line.
+		return line[pos:], nil
+	}
+	if rest, words, ok := plainFlags(line, esc); ok {
+		return rest, words
 	}
 	const (
 		inSpaces = iota
@@ -550,9 +561,10 @@ func plainText(s string, esc byte) bool {
 	return true
 }
 
-// plainFlags is extractFlags for a line plainText accepts: its flags are
-// slices of the line.
-func plainFlags(line string) (string, []string) {
+// plainFlags is extractFlags where the flags and the blanks around them
+// are ASCII without quotes or the escape token: its flags are then slices
+// of the line. What follows them is not read. False for other flags.
+func plainFlags(line string, esc byte) (string, []string, bool) {
 	var words []string
 	pos := 0
 	for {
@@ -560,20 +572,26 @@ func plainFlags(line string) (string, []string) {
 			pos++
 		}
 		if pos == len(line) {
-			return "", words
+			return "", words, true
 		}
 		if line[pos] != '-' || pos+1 == len(line) || line[pos+1] != '-' {
-			return line[pos:], words
+			if c := line[pos]; c == 0x85 || c == 0xA0 {
+				return "", nil, false // a blank to BuildKit's flag reader
+			}
+			return line[pos:], words, true
 		}
 		end := pos
 		for end < len(line) && !asciiSpace(line[end]) {
+			if c := line[end]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
+				return "", nil, false
+			}
 			end++
 		}
 		if line[pos:end] == "--" {
 			if end == len(line) {
-				return "", words
+				return "", words, true
 			}
-			return line[end:], words
+			return line[end:], words, true
 		}
 		words = append(words, line[pos:end])
 		pos = end
