@@ -51,7 +51,12 @@ const maxLine = 65535 - 1
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 	var groups []group
 	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
-		groups = append(groups, *g)
+		c := *g
+		c.flags = nil
+		if len(g.flags) > 0 {
+			c.flags = slices.Clone(g.flags) // g's list is reused
+		}
+		groups = append(groups, c)
 		return true
 	})
 	if !ok {
@@ -61,8 +66,9 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 }
 
 // eachGroup is groupLines calling yield with each group in turn, and the
-// escape token, which is settled before the first; the group is reused
-// for the next. It stops, false, where yield returns false.
+// escape token, which is settled before the first; the group, and its
+// list of flags, are reused for the next. It stops, false, where yield
+// returns false.
 func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
 	n := src.scanned()
 	found := false
@@ -96,7 +102,7 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		g = group{first: k}
+		g = group{first: k, flags: g.flags[:0]}
 		line, more := continues(t, esc)
 		if more {
 			buf = append(buf[:0], line...)
@@ -317,7 +323,7 @@ func splitLine(g *group, line string, esc byte) bool {
 	}
 	if i < len(s) {
 		var rest string
-		rest, g.flags = extractFlags(s[i:], esc)
+		rest, g.flags = extractFlags(s[i:], esc, g.flags[:0])
 		g.rest = strings.TrimSpace(rest)
 	}
 	if in := g.info; in != nil && in.form.json() {
@@ -443,28 +449,28 @@ func asciiSpace(c byte) bool {
 
 // extractFlags reads the leading `--` words of an instruction's arguments
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
-// taking the next byte as is. It returns the text after them.
-func extractFlags(line string, esc byte) (string, []string) {
+// taking the next byte as is. It returns the text after them, and the
+// flags appended to words.
+func extractFlags(line string, esc byte, words []string) (string, []string) {
 	pos := 0
 	for pos < len(line) && asciiSpace(line[pos]) {
 		pos++
 	}
 	if pos == len(line) {
-		return "", nil
+		return "", words
 	}
 	if c := line[pos]; c != '-' && c != 0x85 && c != 0xA0 {
 		// No flags: the common case, decided without reading the line.
-		return line[pos:], nil
+		return line[pos:], words
 	}
-	if rest, words, ok := plainFlags(line, esc); ok {
-		return rest, words
+	if rest, flags, ok := plainFlags(line, esc, words); ok {
+		return rest, flags
 	}
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
-	var words []string
 	var b []byte
 	phase := inSpaces
 	var quote byte
@@ -564,8 +570,8 @@ func plainText(s string, esc byte) bool {
 // plainFlags is extractFlags where the flags and the blanks around them
 // are ASCII without quotes or the escape token: its flags are then slices
 // of the line. What follows them is not read. False for other flags.
-func plainFlags(line string, esc byte) (string, []string, bool) {
-	var words []string
+func plainFlags(line string, esc byte, words []string) (string, []string, bool) {
+	n0 := len(words)
 	pos := 0
 	for {
 		for pos < len(line) && asciiSpace(line[pos]) {
@@ -576,14 +582,14 @@ func plainFlags(line string, esc byte) (string, []string, bool) {
 		}
 		if line[pos] != '-' || pos+1 == len(line) || line[pos+1] != '-' {
 			if c := line[pos]; c == 0x85 || c == 0xA0 {
-				return "", nil, false // a blank to BuildKit's flag reader
+				return "", words[:n0], false // a blank to BuildKit's flag reader
 			}
 			return line[pos:], words, true
 		}
 		end := pos
 		for end < len(line) && !asciiSpace(line[end]) {
 			if c := line[end]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
-				return "", nil, false
+				return "", words[:n0], false
 			}
 			end++
 		}

@@ -130,9 +130,8 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 	}
 	lead := len(raw) - len(trimLeftSpace(raw))
 	content, more := continues(raw[lead:], esc)
-	var one [1]piece
-	l.pieces = one[:]
-	l.pieces[0] = piece{at: 0, abs: src.start[k] + lead - base}
+	l.pieces = append(a.pieceScratch(), piece{at: 0, abs: src.start[k] + lead - base})
+	a.keepPieces(l.pieces)
 	if !more || k == last {
 		// One line: the logical text is the line's.
 		l.text = content
@@ -156,6 +155,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		b.WriteString(content)
 	}
 	l.text = b.String()
+	a.keepPieces(l.pieces)
 
 	in.scanCommand(&l, esc, a)
 	if len(docs) > 0 {
@@ -568,6 +568,9 @@ type arena struct {
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
+	// pieces is the scratch list of the logical line being scanned,
+	// which no instruction keeps.
+	pieces []piece
 }
 
 // newArena returns an arena for n instructions of a text of the given
@@ -593,6 +596,21 @@ func (a *arena) inst() *Instruction {
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
 	return in
+}
+
+// pieceScratch returns an empty list to map a logical line with.
+func (a *arena) pieceScratch() []piece {
+	if a == nil {
+		return make([]piece, 0, 1)
+	}
+	return a.pieces[:0]
+}
+
+// keepPieces keeps the grown scratch list for the next logical line.
+func (a *arena) keepPieces(p []piece) {
+	if a != nil {
+		a.pieces = p
+	}
 }
 
 func (a *arena) tokSlab() *slab[Token] {
