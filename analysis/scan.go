@@ -20,6 +20,7 @@ import (
 type logical struct {
 	text   string
 	pieces []piece
+	last   int // the piece pos found last: tokens are mapped mostly in order
 }
 
 type piece struct {
@@ -32,7 +33,15 @@ func (l *logical) pos(i int) int {
 	if len(l.pieces) == 1 {
 		return l.pieces[0].abs + i - l.pieces[0].at
 	}
-	k := max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
+	k := l.last
+	if k >= len(l.pieces) || l.pieces[k].at > i {
+		k = max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
+	} else {
+		for k+1 < len(l.pieces) && l.pieces[k+1].at <= i {
+			k++
+		}
+	}
+	l.last = k
 	return l.pieces[k].abs + i - l.pieces[k].at
 }
 
@@ -214,7 +223,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	case "env":
 		in.scanEnv()
 	case "copy", "add":
-		if f := in.Flag("from"); f != nil && f.HasValue && TakesFrom(in.Cmd) {
+		if f := in.Flag("from"); f != nil && f.HasValue && info.Flag("from") != nil {
 			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
 		}
 	case "run":
@@ -242,9 +251,22 @@ func containsFrom(s string) bool {
 	return false
 }
 
+// isNumber reports whether strconv.Atoi reads s: a sign, then digits.
 func isNumber(s string) bool {
-	if s == "" || strings.Trim(s, "+-0123456789") != "" {
+	i := 0
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		i++
+	}
+	if i == len(s) {
 		return false
+	}
+	for j := i; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return false
+		}
+	}
+	if len(s)-i < 19 {
+		return true // far inside an int
 	}
 	_, err := strconv.Atoi(s)
 	return err == nil

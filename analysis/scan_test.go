@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,16 @@ func TestContainsFromCoversMountFrom(t *testing.T) {
 	}
 	if withFrom < 10 {
 		t.Errorf("only %d values with a from= field: the test misses the point", withFrom)
+	}
+}
+
+// TestIsNumber holds isNumber to strconv.Atoi.
+func TestIsNumber(t *testing.T) {
+	for _, s := range []string{"", "0", "-1", "+7", "+", "-", "+-1", "1-", "12a", " 1", "007", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775808", "-9223372036854775809", "123456789012345678", "1234567890123456789012"} {
+		_, err := strconv.Atoi(s)
+		if got := isNumber(s); got != (err == nil) {
+			t.Errorf("isNumber(%q) = %v, strconv.Atoi says %v", s, got, err)
+		}
 	}
 }
