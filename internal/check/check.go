@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -80,6 +82,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return ExitUsage
 	}
+	defer collectLess()()
 
 	flags := workspace.Layer{Source: "--rule", Severity: severities.m}
 	targetFlags := workspace.Layer{Source: "--targets"}
@@ -167,6 +170,24 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return ExitOK
+}
+
+// checkGCPercent is the garbage collector's target while files are
+// checked. Each file's index and rules run are garbage soon after, and
+// what stays (the findings) is small: at Go's default of 100 the collector
+// ran so often on this small heap that it took about a quarter of the
+// instructions of a check over the corpus; at 400, about 7%, for a peak
+// heap a few times larger (tens of megabytes).
+const checkGCPercent = 400
+
+// collectLess sets the collector's target to checkGCPercent, unless the
+// environment sets GOGC, and returns what restores it.
+func collectLess() func() {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return func() {}
+	}
+	old := debug.SetGCPercent(checkGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // fileResult is what checking one file gave: its findings and what it
