@@ -222,11 +222,20 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer, ctx
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 	}
 	cfg.Context, cfg.Ignore = bc, bc.Ignore
-	if text, err = fixes.run(path, text, &cfg, &r.stdout, &r.stderr); err != nil {
+	text, done, err := fixes.run(path, text, &cfg, &r.stdout, &r.stderr)
+	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)
 		r.failed = true
 	}
-	r.findings = FileWithConfig(path, string(text), &cfg)
+	if done != nil {
+		// --fix parsed and checked this text last: each file is parsed
+		// and checked once more only where fixes changed it.
+		for _, d := range done.diags {
+			r.findings = append(r.findings, finding(path, done.doc, d))
+		}
+	} else {
+		r.findings = FileWithConfig(path, string(text), &cfg)
+	}
 	for i := range r.findings {
 		if r.findings[i].Rule == "UnusedStage" {
 			r.findings[i].BuiltBy = proj.sites(built)
