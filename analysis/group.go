@@ -919,13 +919,6 @@ func keyword(s string) (string, *InstructionInfo) {
 	return l, instructionByCmd[l]
 }
 
-// lowerKeyword is strings.ToLower(s), quicker for the keywords BuildKit
-// knows.
-func lowerKeyword(s string) string {
-	l, _ := keyword(s)
-	return l
-}
-
 // keywordsByLen holds the instruction table's keywords, with their
 // entries, by their length.
 var keywordsByLen = func() [][]struct {
