@@ -204,7 +204,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	case in.Cmd == "from":
 		in.scanFrom(l, argStart, a)
 	case info != nil && info.form.json():
-		if toks, ok := jsonArgs(l, argStart); ok {
+		if toks, ok := jsonArgs(l, argStart, a); ok {
 			in.JSON = true
 			in.Args = toks
 			break
@@ -216,9 +216,13 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 
 	switch in.Cmd {
 	case "arg":
-		in.Decls = make([]VarDecl, 0, len(in.Args))
+		decls := a.declSlab().scratch()
 		for _, a := range in.Args {
-			in.Decls = append(in.Decls, declFrom(a, false))
+			decls = append(decls, declFrom(a, false))
+		}
+		in.Decls = a.declSlab().keep(decls)
+		if in.Decls == nil {
+			in.Decls = []VarDecl{}
 		}
 	case "env":
 		in.scanEnv()
@@ -389,8 +393,9 @@ func words(l *logical, i int, esc byte, a *arena) []Token {
 	return a.tokSlab().keep(toks)
 }
 
-// jsonArgs reads the exec form `["a", "b"]`, one token per string.
-func jsonArgs(l *logical, i int) ([]Token, bool) {
+// jsonArgs reads the exec form `["a", "b"]`, one token per string. Its
+// list comes from arena a.
+func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 	t := strings.TrimRightFunc(l.text[i:], unicode.IsSpace)
 	if !strings.HasPrefix(t, "[") {
 		return nil, false
@@ -401,7 +406,7 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 			return nil, false
 		}
 	}
-	toks := make([]Token, 0, len(vals))
+	toks := a.tokSlab().scratch()
 	p := i + 1
 	for _, v := range vals {
 		q := strings.IndexByte(l.text[p:], '"')
@@ -422,7 +427,10 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 			break
 		}
 	}
-	return toks, true
+	if len(toks) == 0 {
+		return []Token{}, true
+	}
+	return a.tokSlab().keep(toks), true
 }
 
 // scanFrom reads `FROM [--platform=p] base [AS name]`. BuildKit splits FROM's
@@ -590,6 +598,7 @@ type arena struct {
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
+	decls slab[VarDecl]
 	// pieces is the scratch list of the logical line being scanned,
 	// which no instruction keeps.
 	pieces []piece
@@ -605,6 +614,7 @@ func newArena(n, lines int) *arena {
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
+		decls: slab[VarDecl]{chunk: chunk / 4},
 	}
 }
 
@@ -647,6 +657,13 @@ func (a *arena) flagSlab() *slab[Flag] {
 		return nil
 	}
 	return &a.flags
+}
+
+func (a *arena) declSlab() *slab[VarDecl] {
+	if a == nil {
+		return nil
+	}
+	return &a.decls
 }
 
 func (a *arena) useSlab() *slab[VarUse] {
