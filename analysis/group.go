@@ -30,13 +30,14 @@ import (
 type group struct {
 	first, last int // zero-based physical lines, inclusive
 	heredocs    []parser.Heredoc
-	cmd         string   // the keyword as written
-	lcmd        string   // the keyword in lower case
-	flags       []string // the leading `--` words, as BuildKit extracts them
-	rest        string   // the arguments after the flags, trimmed
-	json        bool     // the arguments are a JSON array of strings
-	argsOK      bool     // ENV, LABEL, ARG: the words pass BuildKit's checks
-	sub         *group   // ONBUILD's trigger instruction
+	cmd         string           // the keyword as written
+	lcmd        string           // the keyword in lower case
+	info        *InstructionInfo // the instruction table's entry, nil for an unknown keyword
+	flags       []string         // the leading `--` words, as BuildKit extracts them
+	rest        string           // the arguments after the flags, trimmed
+	json        bool             // the arguments are a JSON array of strings
+	argsOK      bool             // ENV, LABEL, ARG: the words pass BuildKit's checks
+	sub         *group           // ONBUILD's trigger instruction
 }
 
 // maxLine is a conservative bound under the longest line BuildKit's scanner
@@ -50,7 +51,12 @@ const maxLine = 65535 - 1
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 	var groups []group
 	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
-		groups = append(groups, *g)
+		c := *g
+		c.flags = nil
+		if len(g.flags) > 0 {
+			c.flags = slices.Clone(g.flags) // g's list is reused
+		}
+		groups = append(groups, c)
 		return true
 	})
 	if !ok {
@@ -60,13 +66,14 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 }
 
 // eachGroup is groupLines calling yield with each group in turn, and the
-// escape token, which is settled before the first; the group is reused
-// for the next. It stops, false, where yield returns false.
+// escape token, which is settled before the first; the group, and its
+// list of flags, are reused for the next. It stops, false, where yield
+// returns false.
 func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
 	n := src.scanned()
 	found := false
 	var g group
-	var dp parser.DirectiveParser
+	var dp directiveParser
 	directives := true
 	var buf []byte
 	for k := 0; k < n; k++ {
@@ -79,11 +86,11 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		}
 		t := trimLeftSpace(trimEOL(raw))
 		if directives {
-			d, err := dp.ParseLine([]byte(t))
+			d, found, err := dp.parseLine(t)
 			switch {
-			case err != nil:
+			case err:
 				return esc, false
-			case d == nil:
+			case !found:
 				directives = false
 			case d.Name == "escape":
 				if d.Value != "`" && d.Value != `\` {
@@ -95,7 +102,7 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		g = group{first: k}
+		g = group{first: k, flags: g.flags[:0]}
 		line, more := continues(t, esc)
 		if more {
 			buf = append(buf[:0], line...)
@@ -165,7 +172,7 @@ func heredocHolder(g *group) *group {
 	if g.sub != nil {
 		g = g.sub
 	}
-	if in := instructionByCmd[g.lcmd]; in != nil && in.Heredoc && !g.json {
+	if in := g.info; in != nil && in.Heredoc && !g.json {
 		return g
 	}
 	return nil
@@ -310,16 +317,16 @@ func splitLine(g *group, line string, esc byte) bool {
 		i++
 	}
 	g.cmd = s[:i]
-	g.lcmd = lowerKeyword(g.cmd)
+	g.lcmd, g.info = keyword(g.cmd)
 	for i < len(s) && isBKSpace(s[i]) {
 		i++
 	}
 	if i < len(s) {
 		var rest string
-		rest, g.flags = extractFlags(s[i:], esc)
+		rest, g.flags = extractFlags(s[i:], esc, g.flags[:0])
 		g.rest = strings.TrimSpace(rest)
 	}
-	if in := instructionByCmd[g.lcmd]; in != nil && in.form.json() {
+	if in := g.info; in != nil && in.form.json() {
 		return g.jsonOK(g.rest)
 	}
 	switch g.lcmd {
@@ -442,17 +449,28 @@ func asciiSpace(c byte) bool {
 
 // extractFlags reads the leading `--` words of an instruction's arguments
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
-// taking the next byte as is. It returns the text after them.
-func extractFlags(line string, esc byte) (string, []string) {
-	if plainText(line, esc) {
-		return plainFlags(line)
+// taking the next byte as is. It returns the text after them, and the
+// flags appended to words.
+func extractFlags(line string, esc byte, words []string) (string, []string) {
+	pos := 0
+	for pos < len(line) && asciiSpace(line[pos]) {
+		pos++
+	}
+	if pos == len(line) {
+		return "", words
+	}
+	if c := line[pos]; c != '-' && c != 0x85 && c != 0xA0 {
+		// No flags: the common case, decided without reading the line.
+		return line[pos:], words
+	}
+	if rest, flags, ok := plainFlags(line, esc, words); ok {
+		return rest, flags
 	}
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
-	var words []string
 	var b []byte
 	phase := inSpaces
 	var quote byte
@@ -549,30 +567,37 @@ func plainText(s string, esc byte) bool {
 	return true
 }
 
-// plainFlags is extractFlags for a line plainText accepts: its flags are
-// slices of the line.
-func plainFlags(line string) (string, []string) {
-	var words []string
+// plainFlags is extractFlags where the flags and the blanks around them
+// are ASCII without quotes or the escape token: its flags are then slices
+// of the line. What follows them is not read. False for other flags.
+func plainFlags(line string, esc byte, words []string) (string, []string, bool) {
+	n0 := len(words)
 	pos := 0
 	for {
 		for pos < len(line) && asciiSpace(line[pos]) {
 			pos++
 		}
 		if pos == len(line) {
-			return "", words
+			return "", words, true
 		}
 		if line[pos] != '-' || pos+1 == len(line) || line[pos+1] != '-' {
-			return line[pos:], words
+			if c := line[pos]; c == 0x85 || c == 0xA0 {
+				return "", words[:n0], false // a blank to BuildKit's flag reader
+			}
+			return line[pos:], words, true
 		}
 		end := pos
 		for end < len(line) && !asciiSpace(line[end]) {
+			if c := line[end]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
+				return "", words[:n0], false
+			}
 			end++
 		}
 		if line[pos:end] == "--" {
 			if end == len(line) {
-				return "", words
+				return "", words, true
 			}
-			return line[end:], words
+			return line[end:], words, true
 		}
 		words = append(words, line[pos:end])
 		pos = end
@@ -711,6 +736,13 @@ func (g *group) valid() bool {
 	switch g.lcmd {
 	case "run":
 		return runFlagsOK(g.flags)
+	case "shell":
+		// SHELL takes no flags, and a JSON array of one string at least.
+		if len(g.flags) > 0 || !g.json {
+			return false
+		}
+		vals, ok := plainJSONStrings(g.rest)
+		return ok && len(vals) > 0
 	case "cmd", "entrypoint":
 		return len(g.flags) == 0
 	case "env", "label":
@@ -734,7 +766,7 @@ func (g *group) valid() bool {
 		}
 		return true
 	case "from":
-		if !flagsOK(g.flags, "from") {
+		if !flagsOK(g.flags, g.info) {
 			return false
 		}
 		var args [4]string
@@ -748,7 +780,7 @@ func (g *group) valid() bool {
 		}
 		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
 	case "copy", "add":
-		if g.json || !flagsOK(g.flags, g.lcmd) {
+		if g.json || !flagsOK(g.flags, g.info) {
 			return false
 		}
 		n, last := 0, ""
@@ -795,11 +827,11 @@ func validStageName(s string) bool {
 }
 
 // flagsOK reports whether BuildKit's flag parser accepts flags against the
-// flags the instruction table gives cmd: known names (BuildKit's are case
+// flags the instruction table gives in: known names (BuildKit's are case
 // sensitive), a value where one is needed, a boolean for a boolean, no
 // repeats but of repeatable flags.
-func flagsOK(flags []string, cmd string) bool {
-	table := instructionByCmd[cmd].Flags
+func flagsOK(flags []string, in *InstructionInfo) bool {
+	table := in.Flags
 	for i, a := range flags {
 		name, value, hasValue := strings.Cut(a, "=")
 		if !strings.HasPrefix(name, "--") {
@@ -838,7 +870,7 @@ func flagsOK(flags []string, cmd string) bool {
 // it is CSV and that `from` holds no variable; the network and security
 // modes must be known ones. Devices are left to BuildKit.
 func runFlagsOK(flags []string) bool {
-	if !flagsOK(flags, "run") {
+	if !flagsOK(flags, instructionByCmd["run"]) {
 		return false
 	}
 	for _, a := range flags {
@@ -871,27 +903,40 @@ func runFlagsOK(flags []string) bool {
 	return true
 }
 
-// lowerKeyword is strings.ToLower(s), without allocating for the keywords
-// BuildKit knows, written in ASCII.
-func lowerKeyword(s string) string {
-	if len(s) < len(keywordsByLen) {
+// keyword returns strings.ToLower(s) and the instruction table's entry
+// for it (nil for an unknown keyword), without allocating or hashing for
+// the keywords BuildKit knows, written in ASCII.
+func keyword(s string) (string, *InstructionInfo) {
+	if len(s) < len(keywordsByLen) && s != "" {
+		c := s[0] | 0x20 // the lower case of an ASCII letter
 		for _, k := range keywordsByLen[len(s)] {
-			if asciiEqualFold(s, k) {
-				return k
+			if k.name[0] == c && asciiEqualFold(s, k.name) {
+				return k.name, k.info
 			}
 		}
 	}
-	return strings.ToLower(s)
+	l := strings.ToLower(s)
+	return l, instructionByCmd[l]
 }
 
-// keywordsByLen holds the instruction table's keywords by their length.
-var keywordsByLen = func() [][]string {
-	var by [][]string
+// keywordsByLen holds the instruction table's keywords, with their
+// entries, by their length.
+var keywordsByLen = func() [][]struct {
+	name string
+	info *InstructionInfo
+} {
+	var by [][]struct {
+		name string
+		info *InstructionInfo
+	}
 	for _, k := range instructionNames {
 		for len(by) <= len(k) {
 			by = append(by, nil)
 		}
-		by[len(k)] = append(by[len(k)], k)
+		by[len(k)] = append(by[len(k)], struct {
+			name string
+			info *InstructionInfo
+		}{k, instructionByCmd[k]})
 	}
 	return by
 }()

@@ -204,7 +204,10 @@ func csvFields(s string) ([]csvField, error) {
 	if s == "" {
 		return nil, errEmpty
 	}
-	var out []csvField
+	out := make([]csvField, 0, strings.Count(s, ",")+1)
+	// An unquoted field's bytes come from where they stand: its offsets
+	// are a slice of these.
+	var offsets []int
 	i := 0
 	for {
 		if i >= len(s) || s[i] != '"' {
@@ -214,10 +217,13 @@ func csvFields(s string) ([]csvField, error) {
 			} else {
 				end += i
 			}
-			f := csvField{text: s[i:end], start: i, end: end}
-			for k := i; k <= end; k++ {
-				f.pos = append(f.pos, k)
+			if offsets == nil {
+				offsets = make([]int, len(s)+1)
+				for k := range offsets {
+					offsets[k] = k
+				}
 			}
+			f := csvField{text: s[i:end], start: i, end: end, pos: offsets[i : end+1 : end+1]}
 			if strings.IndexByte(f.text, '"') >= 0 {
 				return out, errBareQuote
 			}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"bufio"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -237,9 +236,94 @@ func hasLoneCR(s string) bool {
 	return false
 }
 
-// directivePattern is BuildKit's pattern for what follows a directive's
-// `#` and the spaces after it.
-var directivePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+// directiveLine reads line as BuildKit's DirectiveParser does, without
+// its regular expression: a `#`, Unicode blanks, then `name = value` as
+// the pattern `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` matches it, where
+// \s is one of "\t\n\f\r ". It returns where the name and the value
+// stand in line; false when the line is no directive of that shape. The
+// lazy value ends before the blanks that end the line, but holds one
+// character at least: after `name=` and blanks alone, it is the last blank.
+func directiveLine(line string) (name, value Span, ok bool) {
+	if !strings.HasPrefix(line, "#") {
+		return Span{}, Span{}, false
+	}
+	rest := trimLeftSpace(line[1:])
+	at := len(line) - len(rest)
+	i := 0
+	if i == len(rest) || !isASCIILetter(rest[i]) {
+		return Span{}, Span{}, false
+	}
+	for i++; i < len(rest) && (isASCIILetter(rest[i]) || '0' <= rest[i] && rest[i] <= '9'); i++ {
+	}
+	name = Span{at, at + i}
+	for i < len(rest) && isRESpace(rest[i]) {
+		i++
+	}
+	if i == len(rest) || rest[i] != '=' {
+		return Span{}, Span{}, false
+	}
+	i++
+	if i == len(rest) {
+		return Span{}, Span{}, false
+	}
+	j := i
+	for j < len(rest) && isRESpace(rest[j]) {
+		j++
+	}
+	if j == len(rest) {
+		return name, Span{at + len(rest) - 1, at + len(rest)}, true
+	}
+	k := len(rest)
+	for isRESpace(rest[k-1]) {
+		k--
+	}
+	return name, Span{at + j, at + k}, true
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// isRESpace is \s of Go's regular expressions.
+func isRESpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// directiveParser reads the parser directives of a text line by line, as
+// BuildKit's DirectiveParser does: the first line that is no directive it
+// knows (syntax, escape, check) ends them, and a directive given twice is
+// an error.
+type directiveParser struct {
+	seen [3]bool
+	done bool
+}
+
+// directiveNames are the directives BuildKit knows.
+var directiveNames = [3]string{"syntax", "escape", "check"}
+
+// parseLine reads the next line. It returns the directive's name (lower
+// case), its value, and where both stand in line; found is false where
+// the line is no directive (BuildKit's parser answers nil), err is true
+// where BuildKit's parser answers an error.
+func (p *directiveParser) parseLine(line string) (d Directive, found, err bool) {
+	if p.done {
+		return Directive{}, false, false
+	}
+	ns, vs, ok := directiveLine(line)
+	known := -1
+	if ok {
+		for k, n := range directiveNames {
+			if ns.Len() == len(n) && asciiEqualFold(line[ns.Start:ns.End], n) {
+				known = k
+			}
+		}
+	}
+	if known < 0 {
+		p.done = true
+		return Directive{}, false, false
+	}
+	if p.seen[known] {
+		return Directive{}, false, true
+	}
+	p.seen[known] = true
+	return Directive{Name: directiveNames[known], Value: line[vs.Start:vs.End], NameSpan: ns, ValueSpan: vs}, true, false
+}
 
 // scanDirectives reads the parser directives at the top of text that
 // BuildKit acts on, in document order. BuildKit reads them two ways, and
@@ -248,7 +332,8 @@ var directivePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s
 // is no directive; `syntax` (the builder's DetectSyntax) and `check` (the
 // linter's ParseDirective) from the lines as they are, past a shebang
 // line, stopping at the first line that does not start with `#` and is no
-// directive. BuildKit's own DirectiveParser decides, line by line.
+// directive. directiveParser decides, line by line, as BuildKit's
+// DirectiveParser does.
 func scanDirectives(text string) []Directive {
 	body := 0
 	if strings.HasPrefix(text, "\uFEFF") {
@@ -258,7 +343,7 @@ func scanDirectives(text string) []Directive {
 	// walk reads the directive lines from off on, left-trimmed or as they
 	// are, keeping those named in keep.
 	walk := func(off int, trim bool, keep func(name string) bool) {
-		var p parser.DirectiveParser
+		var p directiveParser
 		for off < len(text) {
 			end := strings.IndexByte(text[off:], '\n')
 			if end < 0 {
@@ -271,22 +356,16 @@ func scanDirectives(text string) []Directive {
 			if trim {
 				t = trimLeftSpace(line)
 			}
-			d, err := p.ParseLine([]byte(t))
-			if d == nil || err != nil {
+			d, found, err := p.parseLine(t)
+			if !found || err {
 				return
 			}
 			if keep(d.Name) {
 				hash := off + len(line) - len(t)
-				rest := trimLeftSpace(t[1:])
-				at := hash + len(t) - len(rest)
-				m := directivePattern.FindStringSubmatchIndex(rest)
-				ds = append(ds, Directive{
-					Name:      d.Name,
-					Value:     d.Value,
-					Span:      Span{hash, off + len(line)},
-					NameSpan:  Span{at + m[2], at + m[3]},
-					ValueSpan: Span{at + m[4], at + m[5]},
-				})
+				d.Span = Span{hash, off + len(line)}
+				d.NameSpan = d.NameSpan.Shift(hash)
+				d.ValueSpan = d.ValueSpan.Shift(hash)
+				ds = append(ds, d)
 			}
 			off = end + 1
 		}

@@ -20,6 +20,7 @@ import (
 type logical struct {
 	text   string
 	pieces []piece
+	last   int // the piece pos found last: tokens are mapped mostly in order
 }
 
 type piece struct {
@@ -32,7 +33,15 @@ func (l *logical) pos(i int) int {
 	if len(l.pieces) == 1 {
 		return l.pieces[0].abs + i - l.pieces[0].at
 	}
-	k := max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
+	k := l.last
+	if k >= len(l.pieces) || l.pieces[k].at > i {
+		k = max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
+	} else {
+		for k+1 < len(l.pieces) && l.pieces[k+1].at <= i {
+			k++
+		}
+	}
+	l.last = k
 	return l.pieces[k].abs + i - l.pieces[k].at
 }
 
@@ -59,10 +68,13 @@ type sourceLines struct {
 
 func newSourceLines(text string) sourceLines {
 	starts := make([]int, 1, strings.Count(text, "\n")+1)
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	src := sourceLines{text: text, start: starts}
 	if strings.HasPrefix(text, "\uFEFF") {
@@ -137,9 +149,8 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 	}
 	lead := len(raw) - len(trimLeftSpace(raw))
 	content, more := continues(raw[lead:], esc)
-	var one [1]piece
-	l.pieces = one[:]
-	l.pieces[0] = piece{at: 0, abs: src.start[k] + lead - base}
+	l.pieces = append(a.pieceScratch(), piece{at: 0, abs: src.start[k] + lead - base})
+	a.keepPieces(l.pieces)
 	if !more || k == last {
 		// One line: the logical text is the line's.
 		l.text = content
@@ -163,6 +174,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		b.WriteString(content)
 	}
 	l.text = b.String()
+	a.keepPieces(l.pieces)
 
 	in.scanCommand(&l, esc, a)
 	if len(docs) > 0 {
@@ -180,7 +192,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 		j++
 	}
 	in.Keyword = l.token(i, j)
-	in.Cmd = lowerKeyword(in.Keyword.Value)
+	cmd, info := keyword(in.Keyword.Value)
+	in.Cmd = cmd
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
@@ -197,11 +210,11 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	in.Flags = a.flagSlab().keep(flags)
 	argStart := i
 
-	switch info := instructionByCmd[in.Cmd]; {
+	switch {
 	case in.Cmd == "from":
 		in.scanFrom(l, argStart, a)
 	case info != nil && info.form.json():
-		if toks, ok := jsonArgs(l, argStart); ok {
+		if toks, ok := jsonArgs(l, argStart, a); ok {
 			in.JSON = true
 			in.Args = toks
 			break
@@ -213,19 +226,24 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 
 	switch in.Cmd {
 	case "arg":
-		in.Decls = make([]VarDecl, 0, len(in.Args))
+		decls := a.declSlab().scratch()
 		for _, a := range in.Args {
-			in.Decls = append(in.Decls, declFrom(a, false))
+			decls = append(decls, declFrom(a, false))
+		}
+		in.Decls = a.declSlab().keep(decls)
+		if in.Decls == nil {
+			in.Decls = []VarDecl{}
 		}
 	case "env":
 		in.scanEnv()
 	case "copy", "add":
-		if f := in.Flag("from"); f != nil && f.HasValue && TakesFrom(in.Cmd) {
+		if f := in.Flag("from"); f != nil && f.HasValue && info.Flag("from") != nil {
 			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
 		}
 	case "run":
 		for _, f := range in.Flags {
-			if f.Name.Value == "mount" && f.HasValue {
+			// A field named from holds those letters in a row, quoted or not.
+			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
 				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
 					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 				}
@@ -237,9 +255,32 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 	}
 }
 
+// containsFrom reports whether s holds "from", in any case.
+func containsFrom(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'f' && asciiEqualFold(s[i:i+4], "from") {
+			return true
+		}
+	}
+	return false
+}
+
+// isNumber reports whether strconv.Atoi reads s: a sign, then digits.
 func isNumber(s string) bool {
-	if s == "" || strings.Trim(s, "+-0123456789") != "" {
+	i := 0
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		i++
+	}
+	if i == len(s) {
 		return false
+	}
+	for j := i; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return false
+		}
+	}
+	if len(s)-i < 19 {
+		return true // far inside an int
 	}
 	_, err := strconv.Atoi(s)
 	return err == nil
@@ -362,8 +403,9 @@ func words(l *logical, i int, esc byte, a *arena) []Token {
 	return a.tokSlab().keep(toks)
 }
 
-// jsonArgs reads the exec form `["a", "b"]`, one token per string.
-func jsonArgs(l *logical, i int) ([]Token, bool) {
+// jsonArgs reads the exec form `["a", "b"]`, one token per string. Its
+// list comes from arena a.
+func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 	t := strings.TrimRightFunc(l.text[i:], unicode.IsSpace)
 	if !strings.HasPrefix(t, "[") {
 		return nil, false
@@ -374,7 +416,7 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 			return nil, false
 		}
 	}
-	toks := make([]Token, 0, len(vals))
+	toks := a.tokSlab().scratch()
 	p := i + 1
 	for _, v := range vals {
 		q := strings.IndexByte(l.text[p:], '"')
@@ -395,7 +437,10 @@ func jsonArgs(l *logical, i int) ([]Token, bool) {
 			break
 		}
 	}
-	return toks, true
+	if len(toks) == 0 {
+		return []Token{}, true
+	}
+	return a.tokSlab().keep(toks), true
 }
 
 // scanFrom reads `FROM [--platform=p] base [AS name]`. BuildKit splits FROM's
@@ -563,6 +608,10 @@ type arena struct {
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
+	decls slab[VarDecl]
+	// pieces is the scratch list of the logical line being scanned,
+	// which no instruction keeps.
+	pieces []piece
 }
 
 // newArena returns an arena for n instructions of a text of the given
@@ -575,6 +624,7 @@ func newArena(n, lines int) *arena {
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
+		decls: slab[VarDecl]{chunk: chunk / 4},
 	}
 }
 
@@ -590,6 +640,21 @@ func (a *arena) inst() *Instruction {
 	return in
 }
 
+// pieceScratch returns an empty list to map a logical line with.
+func (a *arena) pieceScratch() []piece {
+	if a == nil {
+		return make([]piece, 0, 1)
+	}
+	return a.pieces[:0]
+}
+
+// keepPieces keeps the grown scratch list for the next logical line.
+func (a *arena) keepPieces(p []piece) {
+	if a != nil {
+		a.pieces = p
+	}
+}
+
 func (a *arena) tokSlab() *slab[Token] {
 	if a == nil {
 		return nil
@@ -602,6 +667,13 @@ func (a *arena) flagSlab() *slab[Flag] {
 		return nil
 	}
 	return &a.flags
+}
+
+func (a *arena) declSlab() *slab[VarDecl] {
+	if a == nil {
+		return nil
+	}
+	return &a.decls
 }
 
 func (a *arena) useSlab() *slab[VarUse] {

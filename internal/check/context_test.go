@@ -2,11 +2,14 @@ package check
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // TestComposeContext runs check on the project of the server's marker test
@@ -46,5 +49,46 @@ func TestComposeContext(t *testing.T) {
 	Main([]string{"--no-workspace", root}, &stdout, &stderr)
 	if strings.Contains(stdout.String(), "SourceCopiedTooEarly") {
 		t.Errorf("--no-workspace: the Compose context was used:\n%s", stdout.String())
+	}
+}
+
+// TestSharedContexts checks that the contexts a run shares are the ones
+// LoadBuildContext reads for each file: a folder's .dockerignore for the
+// Dockerfiles without one of their own, their own where they have it (a
+// broken one reported), nothing for a folder without ignore files.
+func TestSharedContexts(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"a/.dockerignore":               "*.log\nnode_modules\n",
+		"a/Dockerfile":                  "FROM a\n",
+		"a/Dockerfile.dev":              "FROM a\n",
+		"a/own.Dockerfile":              "FROM a\n",
+		"a/own.Dockerfile.dockerignore": "secret\n",
+		"a/bad.Dockerfile":              "FROM a\n",
+		"a/bad.Dockerfile.dockerignore": "[\n",
+		"b/Dockerfile":                  "FROM b\n",
+	})
+	var c contexts
+	for range 2 {
+		for _, f := range []string{"a/Dockerfile", "a/own.Dockerfile", "a/Dockerfile.dev", "a/bad.Dockerfile", "b/Dockerfile"} {
+			file := filepath.Join(root, f)
+			dir := filepath.Dir(file)
+			got, gotErr := c.load(file, dir)
+			want, wantErr := workspace.LoadBuildContext(file, dir)
+			if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+				t.Errorf("%s: error %v, want %v", f, gotErr, wantErr)
+			}
+			if (got.FS == nil) != (want.FS == nil) || (got.Ignore == nil) != (want.Ignore == nil) {
+				t.Fatalf("%s: context %+v, want %+v", f, got, want)
+			}
+			if want.Ignore != nil && fmt.Sprint(got.Ignore.Patterns()) != fmt.Sprint(want.Ignore.Patterns()) {
+				t.Errorf("%s: patterns %v, want %v", f, got.Ignore.Patterns(), want.Ignore.Patterns())
+			}
+		}
+	}
+	if len(c.byDir) != 2 {
+		t.Errorf("%d folders shared, want 2 (a, b)", len(c.byDir))
+	}
+	if got, _ := c.load(filepath.Join(root, "a/own.Dockerfile"), filepath.Join(root, "a")); got.Ignore == nil || got.Ignore.Patterns()[0].String() != "secret" {
+		t.Errorf("own.Dockerfile: its own ignore file not read")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 const unfixed = "FROM alpine:3 as base\nMAINTAINER Jane <jane@example.com>\nRUN echo hi\n\nFROM base\nCMD [\"true\"]\n"
@@ -58,5 +60,37 @@ func TestFixFlags(t *testing.T) {
 	}
 	if stdout.String() != "" || !strings.Contains(stderr.String(), "applied 2 fixes") {
 		t.Errorf("--fix printed %q to stdout and %q to stderr", stdout.String(), stderr.String())
+	}
+}
+
+// TestFixReportsLikeCheck checks that what --fix reports, from the
+// diagnostics its last round found, is what a check of the file it leaves
+// reports, for a file it fixes and one it leaves as is, over a few corpus
+// files too.
+func TestFixReportsLikeCheck(t *testing.T) {
+	texts := map[string]string{"unfixed": unfixed, "fixed": fixed}
+	for name, text := range testgen.Corpus(t) {
+		if len(texts) < 12 && strings.Contains(text, "MAINTAINER") || len(texts) < 22 && strings.Contains(text, " as ") {
+			texts[name] = text
+		}
+	}
+	withFindings := 0
+	for name, text := range texts {
+		path := filepath.Join(t.TempDir(), "Dockerfile")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var fixOut, checkOut, stderr bytes.Buffer
+		Main([]string{"--fix", "--no-workspace", "--format=json", path}, &fixOut, &stderr)
+		Main([]string{"--no-workspace", "--format=json", path}, &checkOut, &stderr)
+		if diff := cmp.Diff(checkOut.String(), fixOut.String()); diff != "" {
+			t.Errorf("%s: --fix reports (-check of the result +--fix):\n%s", name, diff)
+		}
+		if strings.Contains(checkOut.String(), `"rule"`) {
+			withFindings++
+		}
+	}
+	if len(texts) < 10 || withFindings < 5 {
+		t.Errorf("%d texts compared, %d with findings left after fixing", len(texts), withFindings)
 	}
 }

@@ -1,0 +1,54 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestContainsFromCoversMountFrom holds the scanner's shortcut to the
+// mount reader: a --mount value that containsFrom turns down holds no
+// from= field, over every RUN --mount value of the corpus and the mount
+// tests' variants, in three cases.
+func TestContainsFromCoversMountFrom(t *testing.T) {
+	var values []string
+	for _, text := range sample(t) {
+		ix := Parse(NewDocument(text))
+		for i := 0; i < ix.Len(); i++ {
+			for _, f := range ix.Node(i).Flags {
+				if f.Name.Value == "mount" && f.HasValue {
+					values = append(values, f.Value.Value)
+				}
+			}
+		}
+	}
+	if len(values) < 5 {
+		t.Fatalf("only %d --mount values in the corpus", len(values))
+	}
+	withFrom := 0
+	for _, v := range append(values, "from=a", `"from=a"`, `"fr""om=a"`, "target=/x,FROM=b", "fRoM=c,type=bind", "type=cache") {
+		for _, w := range append(mountVariants(v), v, strings.ToUpper(v), strings.ToLower(v)) {
+			f, ok := ReadMount(Token{Value: w}, "").Field("from")
+			if ok && f.HasValue {
+				withFrom++
+				if !containsFrom(w) {
+					t.Errorf("%q: from=%q read, but containsFrom says no", w, f.Value.Value)
+				}
+			}
+		}
+	}
+	if withFrom < 10 {
+		t.Errorf("only %d values with a from= field: the test misses the point", withFrom)
+	}
+}
+
+// TestIsNumber holds isNumber to strconv.Atoi.
+func TestIsNumber(t *testing.T) {
+	for _, s := range []string{"", "0", "-1", "+7", "+", "-", "+-1", "1-", "12a", " 1", "007", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775808", "-9223372036854775809", "123456789012345678", "1234567890123456789012"} {
+		_, err := strconv.Atoi(s)
+		if got := isNumber(s); got != (err == nil) {
+			t.Errorf("isNumber(%q) = %v, strconv.Atoi says %v", s, got, err)
+		}
+	}
+}
