@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -42,7 +41,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 	if res, ok := s.symbols.get(snap, enc, tree); ok {
 		return res, nil
 	}
-	res := &symbolsJSON{data: appendOutline(nil, snap, ix, enc, tree)}
+	res := &symbolsJSON{data: outlineJSON(snap, ix, enc, tree, s.symbols.last(snap, tree))}
 	s.symbols.put(snap, enc, tree, res)
 	if snap.Doc.Len() > largeDocument {
 		s.returnMemory()
@@ -83,100 +82,141 @@ func (c *symbolCache) get(snap *Snapshot, enc analysis.Encoding, tree bool) (*sy
 	return c.res, true
 }
 
+// last returns the length of the answer kept, when it is one for snap's
+// document in the same form, else 0.
+func (c *symbolCache) last(snap *Snapshot, tree bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap == nil || c.snap.URI != snap.URI || c.tree != tree {
+		return 0
+	}
+	return len(c.res.data)
+}
+
 func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res *symbolsJSON) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
 }
 
-// appendOutline appends the JSON of snap's outline, as the protocol's
-// encoder writes a DocumentSymbol tree (tree) or a flat list of
-// SymbolInformation each naming its container, to dst. Positions are
-// placed through one cursor, in document order.
-func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
-	syms := ix.Symbols()
-	c := snap.Doc.Cursor(enc)
-	if tree {
-		return appendSymbolTree(slices.Grow(dst, 2+symbolTreeSize*countSymbols(syms)), c, syms)
+// outlineJSON returns the JSON of snap's outline (see appendOutline) in a
+// buffer sized once: from last, the length of the last answer for the
+// same document and form, when there is one (an edit changes the answer
+// little), else from the number of instructions.
+func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, last int) []byte {
+	size := last + last/8 + 64
+	if last == 0 {
+		per := symbolTreeSize
+		if !tree {
+			per = symbolFlatSize + len(snap.URI)
+		}
+		size = 2 + per*(ix.Len()+ix.StageCount())
 	}
-	uri := appendString(nil, snap.URI)
-	dst = slices.Grow(dst, 2+(symbolFlatSize+len(uri))*countSymbols(syms))
-	dst = append(dst, '[')
-	dst = appendSymbolList(dst, c, uri, syms, "")
-	return append(dst, ']')
+	return appendOutline(make([]byte, 0, size), snap, ix, enc, tree)
 }
 
-// symbolTreeSize and symbolFlatSize are about the bytes a symbol takes in
-// either form (without the URI), to size the answer's buffer once.
+// symbolTreeSize and symbolFlatSize are about the bytes an instruction or
+// a stage takes in either form (without the URI), its variables included.
 const (
-	symbolTreeSize = 256
+	symbolTreeSize = 300
 	symbolFlatSize = 200
 )
 
-// countSymbols returns the number of symbols in the tree syms.
-func countSymbols(syms []analysis.Symbol) int {
-	n := len(syms)
-	for i := range syms {
-		n += countSymbols(syms[i].Children)
+// appendOutline appends the JSON of snap's outline, as the protocol's
+// encoder writes a DocumentSymbol tree (tree) or a flat list of
+// SymbolInformation each naming its container, to dst: one walk over the
+// outline (analysis.WalkSymbols), no tree built. Positions are placed
+// through one cursor, in document order.
+func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
+	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc)}
+	if tree {
+		ix.WalkSymbols(w.treeEntry)
+	} else {
+		w.uri = appendString(nil, snap.URI)
+		ix.WalkSymbols(w.flatEntry)
 	}
-	return n
+	return append(w.dst, ']')
 }
 
-// appendSymbolTree appends syms as a JSON array of DocumentSymbol.
-func appendSymbolTree(dst []byte, c *analysis.PositionCursor, syms []analysis.Symbol) []byte {
-	dst = append(dst, '[')
-	for i := range syms {
-		sym := &syms[i]
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, sym.Name)
-		if sym.Detail != "" {
-			dst = append(dst, `,"detail":`...)
-			dst = appendString(dst, sym.Detail)
-		}
-		dst = append(dst, `,"kind":`...)
-		dst = strconv.AppendUint(dst, uint64(symbolKinds[sym.Kind]), 10)
-		dst = append(dst, `,"range":`...)
-		dst = appendSpan(dst, c, sym.Span)
-		dst = append(dst, `,"selectionRange":`...)
-		dst = appendSpan(dst, c, sym.NameSpan)
-		if len(sym.Children) > 0 {
-			dst = append(dst, `,"children":`...)
-			dst = appendSymbolTree(dst, c, sym.Children)
-		}
-		dst = append(dst, '}')
-	}
-	return append(dst, ']')
+// outlineWriter writes the outline's entries as they are walked.
+type outlineWriter struct {
+	dst []byte
+	c   *analysis.PositionCursor
+	uri []byte // the document's URI as a JSON string, for the flat form
+	// The entries holding the one written, outermost first: their names
+	// and the number of their children still to come.
+	open  int
+	names [maxOutlineDepth]string
+	left  [maxOutlineDepth]int
 }
 
-// appendSymbolList appends syms and their descendants, in document order,
-// as the comma-separated JSON of SymbolInformation in container (none
-// when ""), each under the JSON string uri. dst ends in '[' or after a
-// symbol.
-func appendSymbolList(dst []byte, c *analysis.PositionCursor, uri []byte, syms []analysis.Symbol, container string) []byte {
-	for i := range syms {
-		sym := &syms[i]
-		if dst[len(dst)-1] != '[' {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, sym.Name)
-		dst = append(dst, `,"kind":`...)
-		dst = strconv.AppendUint(dst, uint64(symbolKinds[sym.Kind]), 10)
-		if container != "" {
-			dst = append(dst, `,"containerName":`...)
-			dst = appendString(dst, container)
-		}
-		dst = append(dst, `,"location":{"uri":`...)
-		dst = append(dst, uri...)
-		dst = append(dst, `,"range":`...)
-		dst = appendSpan(dst, c, sym.Span)
-		dst = append(dst, '}', '}')
-		dst = appendSymbolList(dst, c, uri, sym.Children, sym.Name)
+// maxOutlineDepth bounds the outline's depth: stage, instruction, variable.
+const maxOutlineDepth = 3
+
+// enter places e among the open entries: it is the next child of the
+// innermost one.
+func (w *outlineWriter) enter(e *analysis.OutlineEntry) {
+	w.open = min(e.Depth, maxOutlineDepth-1)
+	if w.open > 0 {
+		w.left[w.open-1]--
 	}
-	return dst
+	if w.dst[len(w.dst)-1] != '[' {
+		w.dst = append(w.dst, ',')
+	}
+}
+
+// treeEntry writes e as a DocumentSymbol, leaving its children's array
+// open when it has children, and closing the arrays of the entries it
+// ends.
+func (w *outlineWriter) treeEntry(e *analysis.OutlineEntry) {
+	w.enter(e)
+	dst := append(w.dst, `{"name":`...)
+	dst = appendString(dst, e.Name)
+	if e.Detail != "" {
+		dst = append(dst, `,"detail":`...)
+		dst = appendString(dst, e.Detail)
+	}
+	dst = append(dst, `,"kind":`...)
+	dst = strconv.AppendUint(dst, uint64(symbolKinds[e.Kind]), 10)
+	dst = append(dst, `,"range":`...)
+	dst = appendSpan(dst, w.c, e.Span)
+	dst = append(dst, `,"selectionRange":`...)
+	dst = appendSpan(dst, w.c, e.NameSpan)
+	if e.Children > 0 {
+		w.dst = append(dst, `,"children":[`...)
+		w.left[w.open] = e.Children
+		w.open++
+		return
+	}
+	dst = append(dst, '}')
+	for w.open > 0 && w.left[w.open-1] == 0 {
+		dst = append(dst, ']', '}')
+		w.open--
+	}
+	w.dst = dst
+}
+
+// flatEntry writes e as a SymbolInformation naming the entry holding it.
+func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
+	w.enter(e)
+	dst := append(w.dst, `{"name":`...)
+	dst = appendString(dst, e.Name)
+	dst = append(dst, `,"kind":`...)
+	dst = strconv.AppendUint(dst, uint64(symbolKinds[e.Kind]), 10)
+	if w.open > 0 && w.names[w.open-1] != "" {
+		dst = append(dst, `,"containerName":`...)
+		dst = appendString(dst, w.names[w.open-1])
+	}
+	dst = append(dst, `,"location":{"uri":`...)
+	dst = append(dst, w.uri...)
+	dst = append(dst, `,"range":`...)
+	dst = appendSpan(dst, w.c, e.Span)
+	w.dst = append(dst, '}', '}')
+	if e.Children > 0 {
+		w.names[w.open] = e.Name
+		w.left[w.open] = e.Children
+		w.open++
+	}
 }
 
 // appendSpan appends span sp as a JSON Range, placed by cursor c.

@@ -116,8 +116,8 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 		name   string
 		answer func() ([]byte, error)
 	}{
-		{"tree", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, true), nil }},
-		{"flat", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, false), nil }},
+		{"tree", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, true, 0), nil }},
+		{"flat", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, false, 0), nil }},
 		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
 		{"protocol-flat", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, false)) }},
 	} {
