@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -27,6 +28,14 @@ var symbolKinds = map[analysis.SymbolKind]protocol.SymbolKind{
 	analysis.SymbolArg:         protocol.SymbolKindVariable,
 	analysis.SymbolEnv:         protocol.SymbolKindProperty,
 }
+
+// symbolKindJSON is each outline kind's protocol kind, as JSON.
+var symbolKindJSON = func() (out [analysis.SymbolEnv + 1]string) {
+	for k, v := range symbolKinds {
+		out[k] = strconv.Itoa(int(v))
+	}
+	return out
+}()
 
 // DocumentSymbol answers textDocument/documentSymbol with the outline: a
 // tree of stages and their instructions when the client takes one, else
@@ -104,7 +113,7 @@ func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res 
 // same document and form, when there is one (an edit changes the answer
 // little), else from the number of instructions.
 func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, last int) []byte {
-	size := last + last/8 + 64
+	size := last + last/32 + 256
 	if last == 0 {
 		per := symbolTreeSize
 		if !tree {
@@ -148,6 +157,8 @@ type outlineWriter struct {
 	open  int
 	names [maxOutlineDepth]string
 	left  [maxOutlineDepth]int
+	// The JSON of ranges up to their start's and end's column.
+	starts, ends linePrefix
 }
 
 // maxOutlineDepth bounds the outline's depth: stage, instruction, variable.
@@ -177,11 +188,13 @@ func (w *outlineWriter) treeEntry(e *analysis.OutlineEntry) {
 		dst = appendString(dst, e.Detail)
 	}
 	dst = append(dst, `,"kind":`...)
-	dst = strconv.AppendUint(dst, uint64(symbolKinds[e.Kind]), 10)
+	dst = append(dst, symbolKindJSON[e.Kind]...)
+	// The positions are placed in document order, for the cursor.
+	start, sel, selEnd := w.c.Position(e.Span.Start), w.c.Position(e.NameSpan.Start), w.c.Position(e.NameSpan.End)
 	dst = append(dst, `,"range":`...)
-	dst = appendSpan(dst, w.c, e.Span)
+	dst = w.appendRange(dst, start, w.c.Position(e.Span.End))
 	dst = append(dst, `,"selectionRange":`...)
-	dst = appendSpan(dst, w.c, e.NameSpan)
+	dst = w.appendRange(dst, sel, selEnd)
 	if e.Children > 0 {
 		w.dst = append(dst, `,"children":[`...)
 		w.left[w.open] = e.Children
@@ -202,7 +215,7 @@ func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
 	dst := append(w.dst, `{"name":`...)
 	dst = appendString(dst, e.Name)
 	dst = append(dst, `,"kind":`...)
-	dst = strconv.AppendUint(dst, uint64(symbolKinds[e.Kind]), 10)
+	dst = append(dst, symbolKindJSON[e.Kind]...)
 	if w.open > 0 && w.names[w.open-1] != "" {
 		dst = append(dst, `,"containerName":`...)
 		dst = appendString(dst, w.names[w.open-1])
@@ -210,7 +223,7 @@ func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
 	dst = append(dst, `,"location":{"uri":`...)
 	dst = append(dst, w.uri...)
 	dst = append(dst, `,"range":`...)
-	dst = appendSpan(dst, w.c, e.Span)
+	dst = w.appendRange(dst, w.c.Position(e.Span.Start), w.c.Position(e.Span.End))
 	w.dst = append(dst, '}', '}')
 	if e.Children > 0 {
 		w.names[w.open] = e.Name
@@ -219,25 +232,37 @@ func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
 	}
 }
 
-// appendSpan appends span sp as a JSON Range, placed by cursor c.
-func appendSpan(dst []byte, c *analysis.PositionCursor, sp analysis.Span) []byte {
-	start, end := c.Position(sp.Start), c.Position(sp.End)
-	dst = append(dst, `{"start":{"line":`...)
-	dst = appendInt(dst, start.Line)
-	dst = append(dst, `,"character":`...)
+// appendRange appends the range from start to end as JSON.
+func (w *outlineWriter) appendRange(dst []byte, start, end analysis.Position) []byte {
+	dst = append(dst, w.starts.text(`{"start":{"line":`, start.Line)...)
 	dst = appendInt(dst, start.Col)
-	dst = append(dst, `},"end":{"line":`...)
-	dst = appendInt(dst, end.Line)
-	dst = append(dst, `,"character":`...)
+	dst = append(dst, w.ends.text(`},"end":{"line":`, end.Line)...)
 	dst = appendInt(dst, end.Col)
-	return append(dst, `}}`...)
+	return append(dst, '}', '}')
+}
+
+// linePrefix is the JSON of a range up to a position's column, kept for
+// the last line it was written for: the positions of an outline come
+// mostly several to a line.
+type linePrefix struct {
+	line int
+	json []byte
+}
+
+// text returns head, line and the column's key as JSON.
+func (p *linePrefix) text(head string, line int) []byte {
+	if p.json == nil || p.line != line {
+		p.json = append(appendInt(append(p.json[:0], head...), line), `,"character":`...)
+		p.line = line
+	}
+	return p.json
 }
 
 // appendInt appends the decimal digits of n, not negative, to dst: what
 // strconv.AppendUint writes, in fewer steps for the small numbers of
-// positions.
+// positions, two digits at a time, in place.
 func appendInt(dst []byte, n int) []byte {
-	if n < 0 {
+	if n < 0 || n >= 100_000 {
 		return strconv.AppendInt(dst, int64(n), 10)
 	}
 	u := uint(n)
@@ -245,19 +270,42 @@ func appendInt(dst []byte, n int) []byte {
 		return append(dst, byte('0'+u))
 	}
 	if u < 100 {
-		return append(dst, byte('0'+u/10), byte('0'+u%10))
+		return append(dst, digitPairs[2*u], digitPairs[2*u+1])
 	}
-	var b [20]byte
-	i := len(b)
-	for u >= 10 {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
+	digits := 3
+	if u >= 10_000 {
+		digits = 5
+	} else if u >= 1000 {
+		digits = 4
 	}
-	i--
-	b[i] = byte('0' + u)
-	return append(dst, b[i:]...)
+	dst = slices.Grow(dst, digits)
+	at := len(dst)
+	dst = dst[:at+digits]
+	b := dst[at:]
+	for i := digits; u >= 10; {
+		q := u / 100
+		r := 2 * (u - 100*q)
+		i -= 2
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		u = q
+	}
+	if digits%2 == 1 {
+		b[0] = byte('0' + u)
+	}
+	return dst
 }
+
+// digitPairs holds the two digits of 00 to 99, in order.
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // appendString appends s as a JSON string, as the protocol's encoder
 // writes it: quotes and backslashes escaped, the rest as it stands; a
@@ -268,6 +316,9 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	plain := 0 // s[plain:i] is yet to be copied as it stands
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
 		for i < len(s) && jsonPlain[s[i]] {
 			i++
 		}
@@ -295,6 +346,21 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[plain:]...)
 	return append(dst, '"')
+}
+
+// plain8 reports whether the 8 bytes of s are all printable ASCII but the
+// quote and the backslash, looking at them as one word.
+func plain8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	below := (x - 0x20*ones) &^ x // a byte below 0x20
+	above := (x + ones) | x       // a byte from 0x7f up
+	quote := x ^ '"'*ones         // a zero byte for '"'
+	slash := x ^ '\\'*ones        // a zero byte for '\\'
+	zero := ((quote - ones) &^ quote) | ((slash - ones) &^ slash)
+	return (below|above|zero)&highs == 0
 }
 
 // jsonPlain marks the bytes a JSON string holds as they stand: printable
