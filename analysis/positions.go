@@ -143,3 +143,30 @@ func asciiOnly(s string) bool {
 	}
 	return true
 }
+
+// lineAt returns the text from off to the end of its line, without the
+// terminator, and the offset of the next line (the document's length
+// after the last). Lines are held whole in chunks: the line is a piece of
+// its chunk's text, found from chunk *k (offsets read in document order
+// are in it or the next) and left in *k.
+func (d *Document) lineAt(off int, k *int) (rest string, next int) {
+	off = d.clamp(off)
+	c := *k
+	switch {
+	case c >= len(d.chunks) || d.offs[c] > off || c+2 < len(d.chunks) && d.offs[c+2] <= off:
+		c = d.chunkOf(off)
+	case c+1 < len(d.chunks) && d.offs[c+1] <= off:
+		c++
+	}
+	*k = c
+	rest = d.chunks[c].text[off-d.offs[c]:]
+	eol := lineBreak(rest)
+	if eol < 0 {
+		return rest, off + len(rest)
+	}
+	next = off + eol + 1
+	if rest[eol] == '\r' && eol+1 < len(rest) && rest[eol+1] == '\n' {
+		next++
+	}
+	return rest[:eol], next
+}

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // SymbolKind tells what a Symbol is.
@@ -32,9 +33,6 @@ type Symbol struct {
 // symbolTextMax bounds the instruction text an outline shows.
 const symbolTextMax = 60
 
-// symbolLineLook is how far an instruction's first line is looked for.
-const symbolLineLook = 512
-
 // OutlineEntry is one symbol of the document's outline as WalkSymbols
 // yields it: a Symbol without its children, which follow it.
 type OutlineEntry struct {
@@ -57,13 +55,14 @@ type OutlineEntry struct {
 func (ix *Index) WalkSymbols(f func(e *OutlineEntry)) {
 	var e OutlineEntry
 	s, depth := -1, 0 // the stage walked, and the depth of its instructions
+	k := 0            // the chunk of the text holding the last instruction
 	ix.each(func(n Node) {
 		if s+1 < len(ix.stages) && n.Index == ix.stages[s+1].first {
 			s, depth = s+1, 1
 			ix.stageEntry(&e, s)
 			f(&e)
 		}
-		ix.instructionEntry(&e, n, depth)
+		ix.instructionEntry(&e, n, depth, &k)
 		f(&e)
 		for _, d := range n.Decls {
 			e = OutlineEntry{Name: d.Name.Value, Kind: SymbolArg, NameSpan: n.Abs(d.Name.Span), Depth: depth + 1}
@@ -102,7 +101,7 @@ func (ix *Index) Symbols() []Symbol {
 
 // stageEntry sets e to stage s's entry.
 func (ix *Index) stageEntry(e *OutlineEntry, s int) {
-	st := ix.Stage(s)
+	st := &ix.Stages()[s]
 	*e = OutlineEntry{Name: st.Name, Detail: st.Base, Kind: SymbolStage, Span: st.Span, NameSpan: ix.StageDefSpan(s), Children: st.End - st.First}
 	if st.Name == "" {
 		e.Name = fmt.Sprintf("stage %d", s)
@@ -115,23 +114,27 @@ func (ix *Index) stageEntry(e *OutlineEntry, s int) {
 	}
 }
 
-// instructionEntry sets e to instruction n's entry, at depth.
-func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int) {
+// instructionEntry sets e to instruction n's entry, at depth. Instructions
+// are walked in order: *k is the chunk of the text where the last one
+// stood, or 0.
+func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 	kw := n.Abs(n.Keyword.Span)
-	*e = OutlineEntry{Name: strings.ToUpper(n.Keyword.Value), Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
+	*e = OutlineEntry{Name: n.Keyword.Value, Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
+	for i := 0; i < len(e.Name); i++ {
+		if c := e.Name[i]; 'a' <= c && c <= 'z' || c >= utf8.RuneSelf {
+			e.Name = strings.ToUpper(e.Name)
+			break
+		}
+	}
 	if e.Name == "" {
 		e.Name = "?"
 	}
 	// The detail is the rest of the first line, shortened.
-	// Look for the line's end nearby first: a slice across chunks copies.
-	rest := ix.Doc.Slice(Span{kw.End, min(n.Start+n.Len, kw.End+symbolLineLook)})
-	if eol := lineBreak(rest); eol >= 0 {
-		rest = rest[:eol]
-	} else if kw.End+len(rest) < n.Start+n.Len {
-		rest = ix.Doc.Slice(Span{kw.End, ix.Doc.LineEnd(ix.Doc.LineOf(kw.End))})
+	line, _ := ix.Doc.lineAt(kw.End, k)
+	rest := strings.TrimSpace(line)
+	if last := len(rest) - 1; last >= 0 && rest[last] == ix.Escape {
+		rest = strings.TrimSpace(rest[:last])
 	}
-	rest = strings.TrimSpace(rest)
-	rest = strings.TrimSpace(strings.TrimSuffix(rest, string(ix.Escape)))
 	if len(rest) > symbolTextMax {
 		cut := symbolTextMax
 		for cut > 0 && rest[cut]&0xC0 == 0x80 {
