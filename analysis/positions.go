@@ -41,6 +41,16 @@ func (d *Document) Cursor(enc Encoding) *PositionCursor {
 
 // Position is d.Position(off, enc).
 func (c *PositionCursor) Position(off int) Position {
+	// Small enough to be inlined: an offset on the line last placed,
+	// whose columns count bytes.
+	if rel := off - c.base; c.plain && rel >= c.start && rel <= c.end {
+		return Position{Line: c.line, Col: rel - c.start}
+	}
+	return c.position(off)
+}
+
+// position is Position, for any offset.
+func (c *PositionCursor) position(off int) Position {
 	d := c.d
 	off = d.clamp(off)
 	if off <= 0 || off >= d.length {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -238,41 +237,35 @@ func appendRange(dst []byte, start, end analysis.Position) []byte {
 	return append(dst, '}', '}')
 }
 
-// appendInt appends the decimal digits of n, not negative, to dst: what
-// strconv.AppendUint writes, in fewer steps for the small numbers of
-// positions, two digits at a time, in place.
+// appendInt appends the decimal digits of n to dst, as strconv.AppendInt
+// does, a digit inline.
 func appendInt(dst []byte, n int) []byte {
+	if uint(n) < 10 {
+		return append(dst, byte('0'+n))
+	}
+	return appendDigits(dst, n)
+}
+
+// appendDigits is appendInt, in fewer steps than strconv for the numbers
+// of positions: two digits at a time from a table, in one append.
+func appendDigits(dst []byte, n int) []byte {
 	if n < 0 || n >= 100_000 {
 		return strconv.AppendInt(dst, int64(n), 10)
 	}
 	u := uint(n)
-	if u < 10 {
-		return append(dst, byte('0'+u))
-	}
-	if u < 100 {
+	switch {
+	case u < 100:
 		return append(dst, digitPairs[2*u], digitPairs[2*u+1])
+	case u < 1000:
+		hi, lo := u/100, 2*(u%100)
+		return append(dst, byte('0'+hi), digitPairs[lo], digitPairs[lo+1])
+	case u < 10_000:
+		hi, lo := 2*(u/100), 2*(u%100)
+		return append(dst, digitPairs[hi], digitPairs[hi+1], digitPairs[lo], digitPairs[lo+1])
 	}
-	digits := 3
-	if u >= 10_000 {
-		digits = 5
-	} else if u >= 1000 {
-		digits = 4
-	}
-	dst = slices.Grow(dst, digits)
-	at := len(dst)
-	dst = dst[:at+digits]
-	b := dst[at:]
-	for i := digits; u >= 10; {
-		q := u / 100
-		r := 2 * (u - 100*q)
-		i -= 2
-		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
-		u = q
-	}
-	if digits%2 == 1 {
-		b[0] = byte('0' + u)
-	}
-	return dst
+	top, rest := u/10_000, u%10_000
+	hi, lo := 2*(rest/100), 2*(rest%100)
+	return append(dst, byte('0'+top), digitPairs[hi], digitPairs[hi+1], digitPairs[lo], digitPairs[lo+1])
 }
 
 // digitPairs holds the two digits of 00 to 99, in order.
@@ -292,6 +285,23 @@ const digitPairs = "00010203040506070809" +
 // string with a control character, DEL, invalid UTF-8 or a line or
 // paragraph separator is left to the protocol's encoder.
 func appendString(dst []byte, s string) []byte {
+	mark := len(dst)
+	dst = append(dst, '"')
+	if len(s) < 8 {
+		// Short (a keyword): copied a byte at a time as it is checked.
+		for i := 0; i < len(s); i++ {
+			if !jsonPlain[s[i]] {
+				return appendEscaped(dst[:mark], s)
+			}
+			dst = append(dst, s[i])
+		}
+		return append(dst, '"')
+	}
+	return appendEscaped(dst[:mark], s)
+}
+
+// appendEscaped is appendString, eight bytes at a time where it can.
+func appendEscaped(dst []byte, s string) []byte {
 	mark := len(dst)
 	dst = append(dst, '"')
 	plain := 0 // s[plain:i] is yet to be copied as it stands
