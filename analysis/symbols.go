@@ -119,15 +119,15 @@ func (ix *Index) stageEntry(e *OutlineEntry, s int) {
 // stood, or 0.
 func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 	kw := n.Abs(n.Keyword.Span)
-	*e = OutlineEntry{Name: n.Keyword.Value, Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
-	for i := 0; i < len(e.Name); i++ {
-		if c := e.Name[i]; 'a' <= c && c <= 'z' || c >= utf8.RuneSelf {
-			e.Name = strings.ToUpper(e.Name)
+	name := n.Keyword.Value
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; 'a' <= c && c <= 'z' || c >= utf8.RuneSelf {
+			name = strings.ToUpper(name)
 			break
 		}
 	}
-	if e.Name == "" {
-		e.Name = "?"
+	if name == "" {
+		name = "?"
 	}
 	// The detail is the rest of the first line, shortened.
 	line, _ := ix.Doc.lineAt(kw.End, k)
@@ -142,7 +142,8 @@ func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 		}
 		rest = rest[:cut] + "…"
 	}
-	e.Detail = rest
+	// One store: e is written while the collector may be marking.
+	*e = OutlineEntry{Name: name, Detail: rest, Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
 }
 
 // lineBreak returns the index of the first '\n' or '\r' in s, or -1.
