@@ -85,7 +85,7 @@ func (ix *Index) SemanticTokenHint(span Span) int {
 func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding, emit func(SemToken)) error {
 	doc := ix.Doc
 	first := max(ix.search(span.Start)-1, 0)
-	p := placer{doc: doc, span: span, enc: enc, line: -1, emit: emit}
+	p := placer{doc: doc, cur: doc.Cursor(enc), span: span, line: -1, emit: emit}
 	var sc overlapScratch
 	var buf []rawToken
 	prevEnd := 0
@@ -118,12 +118,11 @@ func (ix *Index) EachSemanticToken(ctx context.Context, span Span, enc Encoding,
 // lines with columns in enc, keeping those that overlap span.
 type placer struct {
 	doc  *Document
+	cur  *PositionCursor // columns, counted once along each line
 	span Span
-	enc  Encoding
 	emit func(SemToken)
 
 	line, lineStart, lineEnd int
-	lastOff, lastCol         int // a known offset on the line and its column
 }
 
 func (p *placer) place(ts []rawToken) {
@@ -133,7 +132,6 @@ func (p *placer) place(ts []rawToken) {
 			if a >= p.lineEnd || p.line < 0 || a < p.lineStart {
 				p.line = doc.LineOf(a)
 				p.lineStart, p.lineEnd = doc.LineStart(p.line), doc.LineEnd(p.line)
-				p.lastOff, p.lastCol = p.lineStart, 0
 			}
 			if a >= p.lineEnd { // a terminator; move to the next line
 				next := doc.LineStart(p.line + 1)
@@ -145,15 +143,10 @@ func (p *placer) place(ts []rawToken) {
 			}
 			b := min(t.span.End, p.lineEnd)
 			if b > p.span.Start && a < p.span.End {
-				if a < p.lastOff {
-					p.lastOff, p.lastCol = p.lineStart, 0
-				}
-				col := p.lastCol + columnWidth(doc.Slice(Span{p.lastOff, a}), p.enc)
-				w := columnWidth(doc.Slice(Span{a, b}), p.enc)
-				if w > 0 {
+				col := p.cur.Position(a).Col
+				if w := p.cur.Position(b).Col - col; w > 0 {
 					p.emit(SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
 				}
-				p.lastOff, p.lastCol = b, col+w
 			}
 			a = b
 		}
