@@ -73,6 +73,7 @@ type Document struct {
 type chunk struct {
 	text  string
 	lines []int // start of each line in text
+	ascii bool  // text is ASCII only: its columns are its bytes
 }
 
 // chunkLines is the number of lines a chunk is cut to.
@@ -101,6 +102,7 @@ func appendChunks(dst []*chunk, text string) []*chunk {
 			end = starts[j]
 		}
 		c := &chunk{text: text[starts[i]:end], lines: make([]int, j-i)}
+		c.ascii = asciiOnly(c.text)
 		for k := i; k < j; k++ {
 			c.lines[k-i] = starts[k] - starts[i]
 		}

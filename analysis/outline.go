@@ -27,9 +27,11 @@ func (ix *Index) Comments(i int) []Comment {
 		first = doc.LineOf(ix.Directives[k-1].Span.Start) + 1
 	}
 	var out []Comment
+	off, k := doc.LineStart(first), 0
 	for line := first; line < doc.LineOf(n.Start); line++ {
-		span := Span{doc.LineStart(line), doc.LineEnd(line)}
-		raw := doc.Slice(span)
+		raw, next := doc.lineAt(off, &k)
+		span := Span{off, off + len(raw)}
+		off = next
 		if line == 0 {
 			raw = strings.TrimPrefix(raw, "\uFEFF")
 		}
@@ -57,7 +59,7 @@ func (ix *Index) StageDescription(s int) string {
 	if s < 0 || s >= len(ix.stages) {
 		return ""
 	}
-	st := ix.Stage(s)
+	st := &ix.Stages()[s]
 	if st.Name == "" {
 		return ""
 	}

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // SymbolKind tells what a Symbol is.
@@ -32,59 +33,108 @@ type Symbol struct {
 // symbolTextMax bounds the instruction text an outline shows.
 const symbolTextMax = 60
 
-// symbolLineLook is how far an instruction's first line is looked for.
-const symbolLineLook = 512
+// OutlineEntry is one symbol of the document's outline as WalkSymbols
+// yields it: a Symbol without its children, which follow it.
+type OutlineEntry struct {
+	Name     string
+	Detail   string
+	Kind     SymbolKind
+	Span     Span // everything the symbol covers
+	NameSpan Span // what to select when it is picked; inside Span
+	Depth    int  // 0 at the top; 1 in a stage or an instruction; 2 in an instruction of a stage
+	Children int  // the number of entries directly under it, which follow it
+}
 
-// Symbols returns the document's outline: the global ARGs (and anything
-// else before the first FROM), then each stage with its base image as
-// detail, holding its instructions; ARG and ENV instructions hold their
-// variables.
+// WalkSymbols calls f with each entry of the document's outline, in
+// document order, each before the entries it holds: the global ARGs (and
+// anything else before the first FROM), then each stage with its base
+// image as detail, holding its instructions; ARG and ENV instructions hold
+// their variables. f may keep nothing of the entry but its strings: the
+// next call reuses it. The outline is one pass over the instructions,
+// with no tree built.
+func (ix *Index) WalkSymbols(f func(e *OutlineEntry)) {
+	var e OutlineEntry
+	s, depth := -1, 0 // the stage walked, and the depth of its instructions
+	k := 0            // the chunk of the text holding the last instruction
+	ix.each(func(n Node) {
+		if s+1 < len(ix.stages) && n.Index == ix.stages[s+1].first {
+			s, depth = s+1, 1
+			ix.stageEntry(&e, s)
+			f(&e)
+		}
+		ix.instructionEntry(&e, n, depth, &k)
+		f(&e)
+		for _, d := range n.Decls {
+			e = OutlineEntry{Name: d.Name.Value, Kind: SymbolArg, NameSpan: n.Abs(d.Name.Span), Depth: depth + 1}
+			if d.IsEnv {
+				e.Kind = SymbolEnv
+			}
+			e.Span = e.NameSpan
+			if d.HasDefault {
+				e.Detail = d.Value.Value
+				e.Span.End = max(e.Span.End, n.Abs(d.Value.Span).End)
+			}
+			f(&e)
+		}
+	})
+}
+
+// Symbols returns the document's outline (see WalkSymbols) as a tree.
 func (ix *Index) Symbols() []Symbol {
-	first := ix.n
-	if len(ix.stages) > 0 {
-		first = ix.stages[0].first
-	}
-	out := make([]Symbol, 0, first+len(ix.stages))
-	for i := 0; i < first; i++ {
-		out = append(out, ix.instructionSymbol(ix.Node(i)))
-	}
-	for s := range ix.stages {
-		st := ix.Stage(s)
-		sym := Symbol{Name: st.Name, Detail: st.Base, Kind: SymbolStage, Span: st.Span, NameSpan: ix.StageDefSpan(s)}
-		if st.Name == "" {
-			sym.Name = fmt.Sprintf("stage %d", s)
+	out := []Symbol{}
+	var open []*Symbol // the entries whose children are being added, outermost first
+	ix.WalkSymbols(func(e *OutlineEntry) {
+		open = open[:e.Depth]
+		sym := Symbol{Name: e.Name, Detail: e.Detail, Kind: e.Kind, Span: e.Span, NameSpan: e.NameSpan}
+		if e.Children > 0 {
+			sym.Children = make([]Symbol, 0, e.Children)
 		}
-		if sym.Detail == "" {
-			sym.Detail = "(no base)"
+		at := &out
+		if e.Depth > 0 {
+			at = &open[e.Depth-1].Children
 		}
-		sym.Children = make([]Symbol, 0, st.End-st.First)
-		if desc := ix.StageDescription(s); desc != "" {
-			sym.Detail += " · " + desc
-		}
-		for i := st.First; i < st.End; i++ {
-			sym.Children = append(sym.Children, ix.instructionSymbol(ix.Node(i)))
-		}
-		out = append(out, sym)
-	}
+		*at = append(*at, sym)
+		open = append(open, &(*at)[len(*at)-1])
+	})
 	return out
 }
 
-func (ix *Index) instructionSymbol(n Node) Symbol {
+// stageEntry sets e to stage s's entry.
+func (ix *Index) stageEntry(e *OutlineEntry, s int) {
+	st := &ix.Stages()[s]
+	*e = OutlineEntry{Name: st.Name, Detail: st.Base, Kind: SymbolStage, Span: st.Span, NameSpan: ix.StageDefSpan(s), Children: st.End - st.First}
+	if st.Name == "" {
+		e.Name = fmt.Sprintf("stage %d", s)
+	}
+	if e.Detail == "" {
+		e.Detail = "(no base)"
+	}
+	if desc := ix.StageDescription(s); desc != "" {
+		e.Detail += " · " + desc
+	}
+}
+
+// instructionEntry sets e to instruction n's entry, at depth. Instructions
+// are walked in order: *k is the chunk of the text where the last one
+// stood, or 0.
+func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 	kw := n.Abs(n.Keyword.Span)
-	sym := Symbol{Name: strings.ToUpper(n.Keyword.Value), Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw}
-	if sym.Name == "" {
-		sym.Name = "?"
+	name := n.Keyword.Value
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; 'a' <= c && c <= 'z' || c >= utf8.RuneSelf {
+			name = strings.ToUpper(name)
+			break
+		}
+	}
+	if name == "" {
+		name = "?"
 	}
 	// The detail is the rest of the first line, shortened.
-	// Look for the line's end nearby first: a slice across chunks copies.
-	rest := ix.Doc.Slice(Span{kw.End, min(n.Start+n.Len, kw.End+symbolLineLook)})
-	if eol := lineBreak(rest); eol >= 0 {
-		rest = rest[:eol]
-	} else if kw.End+len(rest) < n.Start+n.Len {
-		rest = ix.Doc.Slice(Span{kw.End, ix.Doc.LineEnd(ix.Doc.LineOf(kw.End))})
+	line, _ := ix.Doc.lineAt(kw.End, k)
+	rest := strings.TrimSpace(line)
+	if last := len(rest) - 1; last >= 0 && rest[last] == ix.Escape {
+		rest = strings.TrimSpace(rest[:last])
 	}
-	rest = strings.TrimSpace(rest)
-	rest = strings.TrimSpace(strings.TrimSuffix(rest, string(ix.Escape)))
 	if len(rest) > symbolTextMax {
 		cut := symbolTextMax
 		for cut > 0 && rest[cut]&0xC0 == 0x80 {
@@ -92,24 +142,8 @@ func (ix *Index) instructionSymbol(n Node) Symbol {
 		}
 		rest = rest[:cut] + "…"
 	}
-	sym.Detail = rest
-	if len(n.Decls) > 0 {
-		sym.Children = make([]Symbol, 0, len(n.Decls))
-	}
-	for _, d := range n.Decls {
-		kind := SymbolArg
-		if d.IsEnv {
-			kind = SymbolEnv
-		}
-		v := Symbol{Name: d.Name.Value, Kind: kind, NameSpan: n.Abs(d.Name.Span)}
-		v.Span = v.NameSpan
-		if d.HasDefault {
-			v.Detail = d.Value.Value
-			v.Span.End = max(v.Span.End, n.Abs(d.Value.Span).End)
-		}
-		sym.Children = append(sym.Children, v)
-	}
-	return sym
+	// One store: e is written while the collector may be marking.
+	*e = OutlineEntry{Name: name, Detail: rest, Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
 }
 
 // lineBreak returns the index of the first '\n' or '\r' in s, or -1.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -22,7 +21,7 @@ func init() {
 }
 
 // symbolKinds maps the outline's kinds to the protocol's.
-var symbolKinds = map[analysis.SymbolKind]protocol.SymbolKind{
+var symbolKinds = [...]protocol.SymbolKind{
 	analysis.SymbolStage:       protocol.SymbolKindClass,
 	analysis.SymbolInstruction: protocol.SymbolKindFunction,
 	analysis.SymbolArg:         protocol.SymbolKindVariable,
@@ -42,7 +41,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 	if res, ok := s.symbols.get(snap, enc, tree); ok {
 		return res, nil
 	}
-	res := &symbolsJSON{data: appendOutline(nil, snap, ix, enc, tree)}
+	res := &symbolsJSON{data: outlineJSON(snap, ix, enc, tree, s.symbols.last(snap, tree))}
 	s.symbols.put(snap, enc, tree, res)
 	if snap.Doc.Len() > largeDocument {
 		s.returnMemory()
@@ -83,106 +82,151 @@ func (c *symbolCache) get(snap *Snapshot, enc analysis.Encoding, tree bool) (*sy
 	return c.res, true
 }
 
+// last returns the length of the answer kept, when it is one for snap's
+// document in the same form, else 0.
+func (c *symbolCache) last(snap *Snapshot, tree bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap == nil || c.snap.URI != snap.URI || c.tree != tree {
+		return 0
+	}
+	return len(c.res.data)
+}
+
 func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res *symbolsJSON) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
 }
 
-// appendOutline appends the JSON of snap's outline, as the protocol's
-// encoder writes a DocumentSymbol tree (tree) or a flat list of
-// SymbolInformation each naming its container, to dst. Positions are
-// placed through one cursor, in document order.
-func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
-	syms := ix.Symbols()
-	c := snap.Doc.Cursor(enc)
-	if tree {
-		return appendSymbolTree(slices.Grow(dst, 2+symbolTreeSize*countSymbols(syms)), c, syms)
+// outlineJSON returns the JSON of snap's outline (see appendOutline) in a
+// buffer sized once: from last, the length of the last answer for the
+// same document and form, when there is one (an edit changes the answer
+// little), else from the number of instructions.
+func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, last int) []byte {
+	size := last + last/32 + 256
+	if last == 0 {
+		per := symbolTreeSize
+		if !tree {
+			per = symbolFlatSize + len(snap.URI)
+		}
+		size = 2 + per*(ix.Len()+ix.StageCount())
 	}
-	uri := appendString(nil, snap.URI)
-	dst = slices.Grow(dst, 2+(symbolFlatSize+len(uri))*countSymbols(syms))
-	dst = append(dst, '[')
-	dst = appendSymbolList(dst, c, uri, syms, "")
-	return append(dst, ']')
+	return appendOutline(make([]byte, 0, size), snap, ix, enc, tree)
 }
 
-// symbolTreeSize and symbolFlatSize are about the bytes a symbol takes in
-// either form (without the URI), to size the answer's buffer once.
+// symbolTreeSize and symbolFlatSize are about the bytes an instruction or
+// a stage takes in either form (without the URI), its variables included.
 const (
-	symbolTreeSize = 256
+	symbolTreeSize = 300
 	symbolFlatSize = 200
 )
 
-// countSymbols returns the number of symbols in the tree syms.
-func countSymbols(syms []analysis.Symbol) int {
-	n := len(syms)
-	for i := range syms {
-		n += countSymbols(syms[i].Children)
+// appendOutline appends the JSON of snap's outline, as the protocol's
+// encoder writes a DocumentSymbol tree (tree) or a flat list of
+// SymbolInformation each naming its container, to dst: one walk over the
+// outline (analysis.WalkSymbols), no tree built. Positions are placed
+// through one cursor, in document order.
+func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
+	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc)}
+	if tree {
+		ix.WalkSymbols(w.treeEntry)
+	} else {
+		w.uri = appendString(nil, snap.URI)
+		ix.WalkSymbols(w.flatEntry)
 	}
-	return n
+	return append(w.dst, ']')
 }
 
-// appendSymbolTree appends syms as a JSON array of DocumentSymbol.
-func appendSymbolTree(dst []byte, c *analysis.PositionCursor, syms []analysis.Symbol) []byte {
-	dst = append(dst, '[')
-	for i := range syms {
-		sym := &syms[i]
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, sym.Name)
-		if sym.Detail != "" {
-			dst = append(dst, `,"detail":`...)
-			dst = appendString(dst, sym.Detail)
-		}
-		dst = append(dst, `,"kind":`...)
-		dst = strconv.AppendUint(dst, uint64(symbolKinds[sym.Kind]), 10)
-		dst = append(dst, `,"range":`...)
-		dst = appendSpan(dst, c, sym.Span)
-		dst = append(dst, `,"selectionRange":`...)
-		dst = appendSpan(dst, c, sym.NameSpan)
-		if len(sym.Children) > 0 {
-			dst = append(dst, `,"children":`...)
-			dst = appendSymbolTree(dst, c, sym.Children)
-		}
-		dst = append(dst, '}')
-	}
-	return append(dst, ']')
+// outlineWriter writes the outline's entries as they are walked.
+type outlineWriter struct {
+	dst []byte
+	c   *analysis.PositionCursor
+	uri []byte // the document's URI as a JSON string, for the flat form
+	// The entries holding the one written, outermost first: their names
+	// and the number of their children still to come.
+	open  int
+	names [maxOutlineDepth]string
+	left  [maxOutlineDepth]int
 }
 
-// appendSymbolList appends syms and their descendants, in document order,
-// as the comma-separated JSON of SymbolInformation in container (none
-// when ""), each under the JSON string uri. dst ends in '[' or after a
-// symbol.
-func appendSymbolList(dst []byte, c *analysis.PositionCursor, uri []byte, syms []analysis.Symbol, container string) []byte {
-	for i := range syms {
-		sym := &syms[i]
-		if dst[len(dst)-1] != '[' {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, sym.Name)
-		dst = append(dst, `,"kind":`...)
-		dst = strconv.AppendUint(dst, uint64(symbolKinds[sym.Kind]), 10)
-		if container != "" {
-			dst = append(dst, `,"containerName":`...)
-			dst = appendString(dst, container)
-		}
-		dst = append(dst, `,"location":{"uri":`...)
-		dst = append(dst, uri...)
-		dst = append(dst, `,"range":`...)
-		dst = appendSpan(dst, c, sym.Span)
-		dst = append(dst, '}', '}')
-		dst = appendSymbolList(dst, c, uri, sym.Children, sym.Name)
+// maxOutlineDepth bounds the outline's depth: stage, instruction, variable.
+const maxOutlineDepth = 3
+
+// enter places e among the open entries: it is the next child of the
+// innermost one.
+func (w *outlineWriter) enter(e *analysis.OutlineEntry) {
+	w.open = min(e.Depth, maxOutlineDepth-1)
+	if w.open > 0 {
+		w.left[w.open-1]--
 	}
-	return dst
+	if w.dst[len(w.dst)-1] != '[' {
+		w.dst = append(w.dst, ',')
+	}
 }
 
-// appendSpan appends span sp as a JSON Range, placed by cursor c.
-func appendSpan(dst []byte, c *analysis.PositionCursor, sp analysis.Span) []byte {
-	start, end := c.Position(sp.Start), c.Position(sp.End)
-	dst = append(dst, `{"start":{"line":`...)
+// treeEntry writes e as a DocumentSymbol, leaving its children's array
+// open when it has children, and closing the arrays of the entries it
+// ends.
+func (w *outlineWriter) treeEntry(e *analysis.OutlineEntry) {
+	w.enter(e)
+	dst := append(w.dst, `{"name":`...)
+	dst = appendString(dst, e.Name)
+	if e.Detail != "" {
+		dst = append(dst, `,"detail":`...)
+		dst = appendString(dst, e.Detail)
+	}
+	dst = append(dst, `,"kind":`...)
+	dst = appendInt(dst, int(symbolKinds[e.Kind]))
+	// The positions are placed in document order, for the cursor.
+	start, sel, selEnd := w.c.Position(e.Span.Start), w.c.Position(e.NameSpan.Start), w.c.Position(e.NameSpan.End)
+	dst = append(dst, `,"range":`...)
+	dst = appendRange(dst, start, w.c.Position(e.Span.End))
+	dst = append(dst, `,"selection`...)
+	dst = append(dst, `Range":`...)
+	dst = appendRange(dst, sel, selEnd)
+	if e.Children > 0 {
+		w.dst = append(dst, `,"children":[`...)
+		w.left[w.open] = e.Children
+		w.open++
+		return
+	}
+	dst = append(dst, '}')
+	for w.open > 0 && w.left[w.open-1] == 0 {
+		dst = append(dst, ']', '}')
+		w.open--
+	}
+	w.dst = dst
+}
+
+// flatEntry writes e as a SymbolInformation naming the entry holding it.
+func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
+	w.enter(e)
+	dst := append(w.dst, `{"name":`...)
+	dst = appendString(dst, e.Name)
+	dst = append(dst, `,"kind":`...)
+	dst = appendInt(dst, int(symbolKinds[e.Kind]))
+	if w.open > 0 && w.names[w.open-1] != "" {
+		dst = append(dst, `,"containerName":`...)
+		dst = appendString(dst, w.names[w.open-1])
+	}
+	dst = append(dst, `,"location":{"uri":`...)
+	dst = append(dst, w.uri...)
+	dst = append(dst, `,"range":`...)
+	dst = appendRange(dst, w.c.Position(e.Span.Start), w.c.Position(e.Span.End))
+	w.dst = append(dst, '}', '}')
+	if e.Children > 0 {
+		w.names[w.open] = e.Name
+		w.left[w.open] = e.Children
+		w.open++
+	}
+}
+
+// appendRange appends the range from start to end as JSON. The constant
+// pieces are kept to 16 bytes, which the compiler copies without a call.
+func appendRange(dst []byte, start, end analysis.Position) []byte {
+	dst = append(dst, `{"start":`...)
+	dst = append(dst, `{"line":`...)
 	dst = appendInt(dst, start.Line)
 	dst = append(dst, `,"character":`...)
 	dst = appendInt(dst, start.Col)
@@ -190,34 +234,51 @@ func appendSpan(dst []byte, c *analysis.PositionCursor, sp analysis.Span) []byte
 	dst = appendInt(dst, end.Line)
 	dst = append(dst, `,"character":`...)
 	dst = appendInt(dst, end.Col)
-	return append(dst, `}}`...)
+	return append(dst, '}', '}')
 }
 
-// appendInt appends the decimal digits of n, not negative, to dst: what
-// strconv.AppendUint writes, in fewer steps for the small numbers of
-// positions.
+// appendInt appends the decimal digits of n to dst, as strconv.AppendInt
+// does, a digit inline.
 func appendInt(dst []byte, n int) []byte {
-	if n < 0 {
+	if uint(n) < 10 {
+		return append(dst, byte('0'+n))
+	}
+	return appendDigits(dst, n)
+}
+
+// appendDigits is appendInt, in fewer steps than strconv for the numbers
+// of positions: two digits at a time from a table, in one append.
+func appendDigits(dst []byte, n int) []byte {
+	if n < 0 || n >= 100_000 {
 		return strconv.AppendInt(dst, int64(n), 10)
 	}
 	u := uint(n)
-	if u < 10 {
-		return append(dst, byte('0'+u))
+	switch {
+	case u < 100:
+		return append(dst, digitPairs[2*u], digitPairs[2*u+1])
+	case u < 1000:
+		hi, lo := u/100, 2*(u%100)
+		return append(dst, byte('0'+hi), digitPairs[lo], digitPairs[lo+1])
+	case u < 10_000:
+		hi, lo := 2*(u/100), 2*(u%100)
+		return append(dst, digitPairs[hi], digitPairs[hi+1], digitPairs[lo], digitPairs[lo+1])
 	}
-	if u < 100 {
-		return append(dst, byte('0'+u/10), byte('0'+u%10))
-	}
-	var b [20]byte
-	i := len(b)
-	for u >= 10 {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
-	}
-	i--
-	b[i] = byte('0' + u)
-	return append(dst, b[i:]...)
+	top, rest := u/10_000, u%10_000
+	hi, lo := 2*(rest/100), 2*(rest%100)
+	return append(dst, byte('0'+top), digitPairs[hi], digitPairs[hi+1], digitPairs[lo], digitPairs[lo+1])
 }
+
+// digitPairs holds the two digits of 00 to 99, in order.
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // appendString appends s as a JSON string, as the protocol's encoder
 // writes it: quotes and backslashes escaped, the rest as it stands; a
@@ -226,8 +287,28 @@ func appendInt(dst []byte, n int) []byte {
 func appendString(dst []byte, s string) []byte {
 	mark := len(dst)
 	dst = append(dst, '"')
+	if len(s) < 8 {
+		// Short (a keyword): copied a byte at a time as it is checked.
+		for i := 0; i < len(s); i++ {
+			if !jsonPlain[s[i]] {
+				return appendEscaped(dst[:mark], s)
+			}
+			dst = append(dst, s[i])
+		}
+		return append(dst, '"')
+	}
+	return appendEscaped(dst[:mark], s)
+}
+
+// appendEscaped is appendString, eight bytes at a time where it can.
+func appendEscaped(dst []byte, s string) []byte {
+	mark := len(dst)
+	dst = append(dst, '"')
 	plain := 0 // s[plain:i] is yet to be copied as it stands
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
 		for i < len(s) && jsonPlain[s[i]] {
 			i++
 		}
@@ -255,6 +336,21 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[plain:]...)
 	return append(dst, '"')
+}
+
+// plain8 reports whether the 8 bytes of s are all printable ASCII but the
+// quote and the backslash, looking at them as one word.
+func plain8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	below := (x - 0x20*ones) &^ x // a byte below 0x20
+	above := (x + ones) | x       // a byte from 0x7f up
+	quote := x ^ '"'*ones         // a zero byte for '"'
+	slash := x ^ '\\'*ones        // a zero byte for '\\'
+	zero := ((quote - ones) &^ quote) | ((slash - ones) &^ slash)
+	return (below|above|zero)&highs == 0
 }
 
 // jsonPlain marks the bytes a JSON string holds as they stand: printable

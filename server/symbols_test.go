@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -116,8 +117,8 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 		name   string
 		answer func() ([]byte, error)
 	}{
-		{"tree", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, true), nil }},
-		{"flat", func() ([]byte, error) { return appendOutline(nil, snap, ix, analysis.UTF16, false), nil }},
+		{"tree", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, true, 0), nil }},
+		{"flat", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, false, 0), nil }},
 		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
 		{"protocol-flat", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, false)) }},
 	} {
@@ -134,11 +135,47 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	}
 }
 
-// TestAppendInt holds appendInt to strconv.
+// TestAppendInt holds appendInt to strconv, for every number below
+// 200,000 and some larger or negative.
 func TestAppendInt(t *testing.T) {
-	for _, n := range []int{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 19009, 1<<31 - 1, 1 << 40, -1, -12} {
+	ns := []int{1<<31 - 1, 1 << 40, 1<<63 - 1, -1, -12}
+	for n := range 200_000 {
+		ns = append(ns, n)
+	}
+	for _, n := range ns {
 		if got, want := string(appendInt([]byte("x"), n)), "x"+strconv.Itoa(n); got != want {
 			t.Errorf("appendInt(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestPlain8 holds plain8 to the byte table jsonPlain: every byte value at
+// every place of a word, and random words.
+func TestPlain8(t *testing.T) {
+	check := func(w []byte) {
+		want := true
+		for _, c := range w {
+			want = want && jsonPlain[c]
+		}
+		if got := plain8(string(w)); got != want {
+			t.Fatalf("plain8(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for c := range 256 {
+		for at := range 8 {
+			for _, fill := range []byte{'a', 0x20, 0x7e, 0xff, 0x00} {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[at] = byte(c)
+				check(w)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(18, 5))
+	for range 200_000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = byte(0x1e + r.IntN(0x64)) // mostly plain, some not
+		}
+		check(w[:])
 	}
 }

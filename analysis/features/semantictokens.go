@@ -87,7 +87,7 @@ func SemanticTokenHint(ix *analysis.Index, span analysis.Span) int {
 func EachSemanticToken(ctx context.Context, ix *analysis.Index, span analysis.Span, enc analysis.Encoding, emit func(SemToken)) error {
 	doc := ix.Doc
 	first := max(nodesBefore(ix, span.Start)-1, 0)
-	p := placer{doc: doc, span: span, enc: enc, line: -1, emit: emit}
+	p := placer{doc: doc, cur: doc.Cursor(enc), span: span, line: -1, emit: emit}
 	var sc overlapScratch
 	var buf []rawToken
 	prevEnd := 0
@@ -120,12 +120,11 @@ func EachSemanticToken(ctx context.Context, ix *analysis.Index, span analysis.Sp
 // lines with columns in enc, keeping those that overlap span.
 type placer struct {
 	doc  *analysis.Document
+	cur  *analysis.PositionCursor // columns, counted once along each line
 	span analysis.Span
-	enc  analysis.Encoding
 	emit func(SemToken)
 
 	line, lineStart, lineEnd int
-	lastOff, lastCol         int // a known offset on the line and its column
 }
 
 func (p *placer) place(ts []rawToken) {
@@ -135,7 +134,6 @@ func (p *placer) place(ts []rawToken) {
 			if a >= p.lineEnd || p.line < 0 || a < p.lineStart {
 				p.line = doc.LineOf(a)
 				p.lineStart, p.lineEnd = doc.LineStart(p.line), doc.LineEnd(p.line)
-				p.lastOff, p.lastCol = p.lineStart, 0
 			}
 			if a >= p.lineEnd { // a terminator; move to the next line
 				next := doc.LineStart(p.line + 1)
@@ -147,15 +145,10 @@ func (p *placer) place(ts []rawToken) {
 			}
 			b := min(t.span.End, p.lineEnd)
 			if b > p.span.Start && a < p.span.End {
-				if a < p.lastOff {
-					p.lastOff, p.lastCol = p.lineStart, 0
-				}
-				col := p.lastCol + analysis.ColumnWidth(doc.Slice(analysis.Span{Start: p.lastOff, End: a}), p.enc)
-				w := analysis.ColumnWidth(doc.Slice(analysis.Span{Start: a, End: b}), p.enc)
-				if w > 0 {
+				col := p.cur.Position(a).Col
+				if w := p.cur.Position(b).Col - col; w > 0 {
 					p.emit(SemToken{Line: p.line, Col: col, Len: w, Type: t.typ, Mods: t.mods})
 				}
-				p.lastOff, p.lastCol = b, col+w
 			}
 			a = b
 		}
