@@ -53,20 +53,113 @@ type Model struct {
 	byStage  [][]int // indices into refs, by the stage holding them
 	vars     varCache
 
+	seed *modelSeed // this model's reading, for the next version's
+
 	usersOnce  sync.Once
 	direct     [][]int // stages whose references resolve to each stage
 	inPatterns [][]int // patterns that can name each stage
 	holders    [][]int // stages holding each pattern, in order
 }
 
-// Model returns the build model of the index, computing it on first use.
+// Model returns the build model of the index, computing it on first use
+// from the reading of the model of an earlier version where it can (see
+// modelSeed).
 func (ix *Index) Model() *Model {
-	ix.modelOnce.Do(func() { ix.model = buildModel(ix) })
+	ix.modelOnce.Do(func() {
+		ix.model = buildModel(ix, ix.modelSeed.Load())
+		ix.modelSeed.Store(ix.model.seed)
+	})
 	return ix.model
 }
 
-func buildModel(ix *Index) *Model {
+// modelSeed is what a model leaves to the models of later versions: its
+// reading of each stage, and what those readings depend on besides the
+// stage's own instructions. It holds instructions, never an index or a
+// text, so a version keeps no older one alive.
+//
+// A stage's references are what its instructions hold (the index keeps
+// their resolutions right for the place they stand in), placed in the
+// stage, plus, for one built from variables, the stage the defaults pick.
+// That pick reads the global ARGs (the instructions before the first FROM,
+// under the escape character, and TARGETSTAGE, the last stage's name), the
+// stage names and count, and for a `--from` the variables of the stage and
+// of those it is built on. So a stage's reading is reused when its
+// instructions are the same pointers at the same stage number, and the
+// escape, the instructions before the first FROM and the stage names are
+// unchanged; a stage holding an ONBUILD (its triggers' references are
+// resolved in the stages built on it) or a `--from` built from variables is
+// read again every time.
+type modelSeed struct {
+	escape byte
+	pre    []*Instruction // the instructions before the first FROM
+	names  []string       // each stage's lower-case name, "" for none
+	parts  []*stagePart
+	// patterns holds the stages each pattern can name, which depends on
+	// the stage names only.
+	patterns map[patternKey][]int
+	nrefs    int // the number of references, to size the next model's
+}
+
+// stagePart is the model's reading of one stage.
+type stagePart struct {
+	insts []*Instruction // the stage's instructions, FROM first
+	// refs are the stage's references in document order, with spans
+	// relative to the stage's FROM and instruction numbers relative to
+	// the FROM's; Pattern is set when the model is assembled.
+	refs  []StageRef
+	reuse bool
+}
+
+// sameGlobals reports whether the seed was read with the escape, the
+// instructions before the first FROM and the stage names of ix.
+func (sd *modelSeed) sameGlobals(ix *Index, pre []*Instruction, names []string) bool {
+	return sd != nil && sd.escape == ix.Escape && slices.Equal(sd.pre, pre) && slices.Equal(sd.names, names)
+}
+
+// sameInsts reports whether instructions [first, end) of ix are insts.
+func (ix *Index) sameInsts(first, end int, insts []*Instruction) bool {
+	if end-first != len(insts) {
+		return false
+	}
+	if len(insts) == 0 {
+		return true
+	}
+	k := ix.blockOf(first)
+	j := first - ix.bfirst[k]
+	for _, in := range insts {
+		for j == len(ix.blocks[k].insts) {
+			k, j = k+1, 0
+		}
+		if ix.blocks[k].insts[j] != in {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+func buildModel(ix *Index, prev *modelSeed) *Model {
 	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
+	preEnd := ix.n
+	if len(ix.stages) > 0 {
+		preEnd = ix.stages[0].first
+	}
+	pre := make([]*Instruction, preEnd)
+	for i := range pre {
+		pre[i] = ix.inst(i)
+	}
+	names := make([]string, len(ix.stages))
+	for s := range ix.stages {
+		if name := ix.inst(ix.stages[s].first).Name; name != nil {
+			names[s] = strings.ToLower(name.Value)
+		}
+	}
+	same := prev.sameGlobals(ix, pre, names)
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
+	m.seed = seed
+	if prev != nil && prev.nrefs > 0 {
+		m.refs = make([]StageRef, 0, prev.nrefs)
+	}
 	patternOf := map[patternKey]int{}
 	add := func(r StageRef) {
 		r.Pattern = -1
@@ -76,10 +169,17 @@ func buildModel(ix *Index) *Model {
 			if !ok {
 				p = len(m.patterns)
 				patternOf[k] = p
-				m.patterns = append(m.patterns, m.newPattern(r.Value, r.Kind))
+				stages, known := seed.patterns[k]
+				if !known && same {
+					stages, known = prev.patterns[k]
+				}
+				if !known {
+					stages = patternStages(r.Value, r.Kind, names)
+				}
+				seed.patterns[k] = stages
+				m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
 			}
 			r.Pattern = p
-			r.Target = m.defaultPick(r)
 		}
 		if r.Stage >= 0 {
 			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
@@ -89,55 +189,123 @@ func buildModel(ix *Index) *Model {
 	// The last global default of SOURCE_DATE_EPOCH is the one BuildKit
 	// reads; earlier ones name nothing.
 	epochDecl := Span{Start: -1}
-	ix.each(func(n Node) {
-		if n.Cmd == "arg" && ix.StageOf(n.Index) < 0 {
+	for i := range preEnd {
+		if n := ix.Node(i); n.Cmd == "arg" {
 			for _, d := range n.Decls {
 				if d.Name.Value == "SOURCE_DATE_EPOCH" && d.HasDefault {
 					epochDecl = n.Abs(d.Value.Span)
 				}
 			}
 		}
-	})
-	ix.each(func(n Node) {
-		stage := ix.StageOf(n.Index)
+	}
+	for i := range preEnd {
+		n := ix.Node(i)
 		for _, r := range n.Refs {
-			add(StageRef{
+			r := StageRef{
 				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
-				Instruction: n.Index, Stage: stage, Resolution: r.Resolution, Target: r.Target,
+				Instruction: n.Index, Stage: -1, Resolution: r.Resolution, Target: r.Target,
+			}
+			if r.Resolution == ResolvesVariable {
+				r.Target = m.defaultPick(r)
+			}
+			add(r)
+		}
+		if n.Cmd != "arg" {
+			continue
+		}
+		for _, d := range n.Decls {
+			if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault || n.Abs(d.Value.Span) != epochDecl {
+				continue
+			}
+			v := d.Value.Value
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
+				continue
+			}
+			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
+			for s := range ix.stages {
+				if name := ix.inst(ix.stages[s].first).Name; name != nil && strings.EqualFold(name.Value, v) {
+					r.Resolution, r.Target = ResolvesStage, s
+					break
+				}
+			}
+			add(r)
+		}
+	}
+	// The stages' lists of references share one array where they fit.
+	var slab []int
+	if prev != nil {
+		slab = make([]int, prev.nrefs)
+	}
+	for s, rec := range ix.stages {
+		var part *stagePart
+		if same && s < len(prev.parts) {
+			if p := prev.parts[s]; p.reuse && ix.sameInsts(rec.first, rec.end, p.insts) {
+				part = p
+			}
+		}
+		base := ix.start(rec.first)
+		if part != nil {
+			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
+				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
+			}
+			for _, r := range part.refs {
+				r.Span = r.Span.Shift(base)
+				r.Instruction += rec.first
+				add(r)
+			}
+		} else {
+			part = m.readStage(s, base, add)
+		}
+		seed.parts[s] = part
+	}
+	seed.nrefs = len(m.refs)
+	if len(m.refs) == 0 {
+		m.refs = nil // as a model read afresh
+	}
+	return m
+}
+
+// readStage reads the references of stage s, which starts at offset base,
+// adding each to the model in document order, and returns its reading.
+func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
+	ix := m.ix
+	rec := ix.stages[s]
+	part := &stagePart{insts: make([]*Instruction, 0, rec.end-rec.first), reuse: true}
+	keep := func(r StageRef) {
+		if r.Resolution == ResolvesVariable {
+			r.Target = m.defaultPick(r)
+			if r.Kind != RefFrom {
+				part.reuse = false // the pick reads the stage's variables
+			}
+		}
+		add(r)
+		r.Span = r.Span.Shift(-base)
+		r.Instruction -= rec.first
+		part.refs = append(part.refs, r)
+	}
+	for i := rec.first; i < rec.end; i++ {
+		n := ix.Node(i)
+		part.insts = append(part.insts, n.Instruction)
+		for _, r := range n.Refs {
+			keep(StageRef{
+				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
+				Instruction: n.Index, Stage: s, Resolution: r.Resolution, Target: r.Target,
 			})
 		}
-		if n.Cmd == "onbuild" && stage >= 0 {
+		if n.Cmd == "onbuild" {
+			part.reuse = false // what a trigger names depends on the stages built on s
 			for _, r := range onbuildRefs(n.Instruction) {
-				for _, user := range ix.builtFrom(stage) {
+				for _, user := range ix.builtFrom(s) {
 					res, target := resolve(r, user, len(ix.stages), ix.byName)
-					add(StageRef{
+					keep(StageRef{
 						Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
 						Instruction: n.Index, Stage: user, Onbuild: true, Resolution: res, Target: target,
 					})
 				}
 			}
 		}
-		if n.Cmd == "arg" && stage < 0 {
-			for _, d := range n.Decls {
-				if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault || n.Abs(d.Value.Span) != epochDecl {
-					continue
-				}
-				v := d.Value.Value
-				if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
-					continue
-				}
-				r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
-				for s := range ix.stages {
-					if name := ix.inst(ix.stages[s].first).Name; name != nil && strings.EqualFold(name.Value, v) {
-						r.Resolution, r.Target = ResolvesStage, s
-						break
-					}
-				}
-				add(r)
-			}
-		}
-	})
-	return m
+	}
+	return part
 }
 
 type patternKey struct {
@@ -192,22 +360,6 @@ func onbuildRefs(in *Instruction) []Ref {
 }
 
 var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-
-// newPattern lists the stages a reference built from variables can name:
-// each variable stands for any text. A FROM names stages by name only; a
-// `--from` also by index.
-func (m *Model) newPattern(value string, kind RefKind) Pattern {
-	ix := m.ix
-	p := Pattern{Value: value, Kind: kind}
-	names := make([]string, len(ix.stages))
-	for s := range ix.stages {
-		if name := ix.inst(ix.stages[s].first).Name; name != nil {
-			names[s] = strings.ToLower(name.Value)
-		}
-	}
-	p.Stages = patternStages(value, kind, names)
-	return p
-}
 
 // patternRegexp turns a reference built from variables into a regular
 // expression with a group for each variable, which stands for any text. A

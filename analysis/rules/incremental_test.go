@@ -2,10 +2,8 @@ package rules
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -18,67 +16,17 @@ import (
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
-// editor makes random edits of the kinds people make while typing a
-// Dockerfile.
-type editor struct {
-	rnd *rand.Rand
-}
-
-var stageNameAt = regexp.MustCompile(`(?im)^FROM\s+\S+\s+AS\s+(\S+)`)
-
-func (e *editor) edit(text string) analysis.Edit {
-	r := e.rnd
-	pos := func() int { return r.IntN(len(text) + 1) }
-	lineStart := func(off int) int { return strings.LastIndexByte(text[:off], '\n') + 1 }
-	lineEnd := func(off int) int {
-		if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
-			return off + i
-		}
-		return len(text)
+// newEditor returns the random editor of the equivalence tests, with
+// `# check=skip=` comments naming the registered rules.
+func newEditor(seed uint64) func(text string) analysis.Edit {
+	var names []string
+	for _, r := range All() {
+		names = append(names, r.Name)
 	}
-	ins := func(at int, s string) analysis.Edit {
-		return analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: s}
-	}
-	chars := []string{"x", "a", " ", "$", "{", "}", "\\", "=", "-", "/", "\"", "A", "1", ":", "#"}
-	switch k := r.IntN(10); {
-	case k < 3 || len(text) == 0: // type a character
-		return ins(pos(), chars[r.IntN(len(chars))])
-	case k == 3: // delete a character or a few
-		at := r.IntN(len(text))
-		return analysis.Edit{Span: analysis.Span{Start: at, End: min(len(text), at+1+r.IntN(3))}}
-	case k == 4: // delete a line
-		at := lineStart(pos())
-		end := min(len(text), lineEnd(at)+1)
-		return analysis.Edit{Span: analysis.Span{Start: at, End: end}}
-	case k == 5: // insert a line
-		lines := []string{"RUN echo $FOO\n", "ARG FOO=1\n", "ENV A=$FOO\n", "WORKDIR app\n", "CMD run\n",
-			"COPY --from=build /x /y\n", "FROM alpine AS extra\n", "FROM build\n", "EXPOSE 80/TCP\n", "maintainer me\n",
-			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n",
-			"FROM ${BASE} AS img\n", "COPY --from=${BASE} /a /b\n", "COPY --from=0 /a /b\n", "SHELL [\"/bin/sh\"]\n"}
-		return ins(lineStart(pos()), lines[r.IntN(len(lines))])
-	case k == 6: // rename a stage
-		ms := stageNameAt.FindAllStringSubmatchIndex(text, -1)
-		if len(ms) == 0 {
-			return ins(pos(), "x")
-		}
-		m := ms[r.IntN(len(ms))]
-		names := []string{"build", "Build", "base", "runtime", "stage-0", "0x", ""}
-		return analysis.Edit{Span: analysis.Span{Start: m[2], End: m[3]}, Text: names[r.IntN(len(names))]}
-	case k == 7: // an ARG before the first FROM
-		at := 0
-		if i := strings.Index(strings.ToUpper(text), "\nFROM"); i >= 0 {
-			at = i + 1
-		}
-		args := []string{"ARG BASE=alpine\n", "ARG FOO\n", "ARG VERSION=2\n"}
-		return ins(at, args[r.IntN(len(args))])
-	case k == 8: // a directive
-		dirs := []string{"# check=skip=JSONArgsRecommended\n", "# check=skip=all\n", "# check=error=true\n",
-			"# syntax=docker/dockerfile:1.4\n", "# escape=`\n"}
-		return ins(0, dirs[r.IntN(len(dirs))])
-	default: // a `# check=skip=` comment above some line
-		at := lineStart(pos())
-		rules := All()
-		return ins(at, "# check=skip="+rules[r.IntN(len(rules))].Name+"\n")
+	e := testgen.NewEditor(seed, names)
+	return func(text string) analysis.Edit {
+		start, end, insert := e.Edit(text)
+		return analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: insert}
 	}
 }
 
@@ -86,13 +34,13 @@ func (e *editor) edit(text string) analysis.Edit {
 // after each one and comparing with a fresh run.
 func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) {
 	t.Helper()
-	e := &editor{rnd: rand.New(rand.NewPCG(seed, 1))}
+	edit := newEditor(seed)
 	ix := analysis.Parse(analysis.NewDocument(text))
 	cached := *cfg
 	cached.Cache = &Cache{}
 	Run(ix, &cached)
 	for i := range edits {
-		ed := e.edit(ix.Doc.Text())
+		ed := edit(ix.Doc.Text())
 		doc, err := ix.Doc.Apply(ed)
 		if err != nil {
 			t.Fatal(err)
