@@ -590,6 +590,11 @@ func (m *Model) baseOf(s int) int {
 	return -1
 }
 
+// BaseOf returns the stage that stage s is built FROM, as its variables
+// and working directory follow it: the one its FROM names, or for a FROM
+// built from ARGs the one the defaults pick; -1 for an image.
+func (m *Model) BaseOf(s int) int { return m.baseOf(s) }
+
 // baseOf is the model's baseOf, for the variable scopes, which follow ENV
 // through the same FROM.
 func (ix *Index) baseOf(s int) int { return ix.Model().baseOf(s) }

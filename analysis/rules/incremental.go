@@ -120,20 +120,21 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	}
 	global := h.Sum64()
 
-	// chain[t] hashes stage t with the stages it is built on, so that a
-	// key covers a FROM chain in one word (a stage is built on an earlier
-	// one).
+	// chain[t] hashes stage t with the stages it is built on (through a
+	// FROM built from ARGs too: the variables and working directory follow
+	// the stage the defaults pick), so that a key covers a FROM chain in
+	// one word (a stage is built on an earlier one).
+	m := ix.Model()
 	chain := make([]uint64, len(stages))
-	for t, st := range stages {
+	for t := range stages {
 		h.Reset()
 		writeInt(&h, t)
 		writeInt(&h, int(own[t]))
-		if b := st.BaseStage; b >= 0 && b < t {
+		if b := m.BaseOf(t); b >= 0 && b < t {
 			writeInt(&h, int(chain[b]))
 		}
 		chain[t] = h.Sum64()
 	}
-	m := ix.Model()
 	keys = make([]uint64, len(stages))
 	for s, st := range stages {
 		if st.BaseStage >= s || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
@@ -164,14 +165,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
 	seen := map[int]bool{}
 	var out []int
+	m := ix.Model()
 	chain := func(t int) {
-		for ; t >= 0 && t < len(stages) && !seen[t]; t = stages[t].BaseStage {
+		for ; t >= 0 && t < len(stages) && !seen[t]; t = m.BaseOf(t) {
 			seen[t] = true
 			out = append(out, t)
 		}
 	}
 	chain(s)
-	for _, r := range ix.Model().StageRefs(s) {
+	for _, r := range m.StageRefs(s) {
 		chain(r.Target)
 	}
 	return out

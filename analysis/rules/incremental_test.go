@@ -272,3 +272,29 @@ func stageChainFile(n int) string {
 	}
 	return b.String()
 }
+
+// TestIncrementalVariableBaseChain edits a stage that another reaches only
+// through FROMs built from global ARGs: its variables follow the stages the
+// defaults pick, so its key must cover them.
+func TestIncrementalVariableBaseChain(t *testing.T) {
+	text := "ARG A=a\nARG B=b\nFROM scratch AS a\nENV WX=1\nFROM ${A} AS b\nRUN true\nFROM ${B} AS c\nRUN --mount=type=cache,target=$WX true\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	if got := Run(ix, &Config{Cache: cache}); len(got) != 0 {
+		t.Fatalf("before the edit: %v, want no finding", got)
+	}
+	off := strings.Index(text, "ENV WX=1")
+	e := analysis.Edit{Span: analysis.Span{Start: off, End: off + len("ENV WX=1")}, Text: "ENV WY=1"}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix = ix.Update(doc, e)
+	want := Run(analysis.Parse(doc), &Config{})
+	if len(want) != 1 || want[0].Rule != UndefinedVar.Name {
+		t.Fatalf("a full run found %v, want UndefinedVar", want)
+	}
+	if d := cmp.Diff(want, Run(ix, &Config{Cache: cache})); d != "" {
+		t.Fatalf("(-full +incremental):\n%s", d)
+	}
+}
