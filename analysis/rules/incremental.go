@@ -3,10 +3,13 @@ package rules
 import (
 	"fmt"
 	"hash/maphash"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -46,6 +49,9 @@ type Cache struct {
 	seeded  bool
 	entries map[uint64]*stageFindings
 	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
+	// memo holds the findings whole-file rules keep by stage (stageMemo),
+	// those of the last run; memoNext fills during a run.
+	memo, memoNext map[uint64]*memoEntry
 }
 
 // summaries are the stage summaries of the last run, by the hash of the
@@ -209,9 +215,14 @@ func writeConfig(h *maphash.Hash, cfg *Config) {
 	rest.Cache, rest.Ignore, rest.Context = nil, nil, analysis.BuildContext{}
 	fmt.Fprintf(h, "%#v", rest) // fmt prints maps in key order
 	h.WriteByte(0)
-	if cfg.Ignore != nil {
+	writeIgnore(h, cfg.Ignore)
+}
+
+// writeIgnore hashes a .dockerignore by its patterns.
+func writeIgnore(h *maphash.Hash, m *patternmatcher.PatternMatcher) {
+	if m != nil {
 		h.WriteByte(1)
-		for _, p := range cfg.Ignore.Patterns() {
+		for _, p := range m.Patterns() {
 			h.WriteString(p.String())
 			if p.Exclusion() {
 				h.WriteByte('!')
@@ -219,6 +230,7 @@ func writeConfig(h *maphash.Hash, cfg *Config) {
 			h.WriteByte(0)
 		}
 	}
+	h.WriteByte(0)
 }
 
 // anchorer places spans relative to the stages a finding may point into.
@@ -327,6 +339,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 			a.ends[s] = starts[s+1]
 		}
 	}
+	rc.keys, rc.anchor, rc.cache = keys, a, c
+	c.memoNext = map[uint64]*memoEntry{}
 	want := make([]bool, len(stages))
 	kept := make([]*stageFindings, len(stages))
 	for s, k := range keys {
@@ -416,6 +430,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
+	c.memo, c.memoNext = c.memoNext, nil
 	c.sums = make(map[uint64]map[string]any, len(stages))
 	for s, m := range rc.sums.stage {
 		if m != nil {
@@ -432,4 +447,210 @@ func spanCount(d Diagnostic) int {
 		n += len(f.Edits)
 	}
 	return n
+}
+
+// memoEntry is what a whole-file rule found in one stage (spans relative
+// to it), with the reads of the build context the finding rests on.
+type memoEntry struct {
+	stageFindings
+	reads []ctxRead
+}
+
+// stageMemo returns the findings compute gives for stage s, for a
+// whole-file rule whose findings in a stage depend only on what a PerStage
+// rule's do (the stage's key), on extra (a hash of whatever else it reads)
+// and on the build context it is given. An incremental run keeps them by
+// stage: it reuses them while the stage's key, extra, the .dockerignore
+// and the answer of every read compute made of the build context's files
+// are unchanged (the reads are made again to check), and the findings lie
+// in the stage. compute must report through its result, not p.
+func (p *Pass) stageMemo(s int, extra uint64, ctx analysis.BuildContext, compute func(analysis.BuildContext) []Diagnostic) []Diagnostic {
+	rc := p.run
+	if rc == nil || rc.cache == nil || rc.keys[s] == 0 {
+		return compute(ctx)
+	}
+	c := rc.cache
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(p.Rule.Name)
+	h.WriteByte(0)
+	writeInt(&h, int(rc.keys[s]))
+	writeInt(&h, int(extra))
+	writeIgnore(&h, ctx.Ignore)
+	key := h.Sum64()
+	a := rc.anchor
+	if e, ok := c.memo[key]; ok && replay(c.seed, ctx.FS, e.reads) {
+		c.memoNext[key] = e
+		out := make([]Diagnostic, 0, len(e.diags))
+		an := e.anchors
+		for _, d := range e.diags {
+			n := spanCount(d)
+			out = append(out, a.decode(d, an[:n]))
+			an = an[n:]
+		}
+		return out
+	}
+	rec := &recordFS{fsys: ctx.FS, seed: c.seed}
+	if ctx.FS != nil {
+		ctx.FS = rec
+	}
+	out := compute(ctx)
+	if rec.opaque {
+		return out
+	}
+	e := &memoEntry{reads: rec.reads}
+	for _, d := range out {
+		enc, an, ok := a.encode(d, s, []int{s})
+		if !ok {
+			return out // a span outside the stage: not kept
+		}
+		e.diags = append(e.diags, enc)
+		e.anchors = append(e.anchors, an...)
+	}
+	c.memoNext[key] = e
+	return out
+}
+
+// memoHash hashes strings for stageMemo's extra; 0 outside incremental
+// runs, where nothing is kept.
+func (p *Pass) memoHash(parts ...string) uint64 {
+	if p.run == nil || p.run.cache == nil {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(p.run.cache.seed)
+	for _, s := range parts {
+		writeInt(&h, len(s))
+		h.WriteString(s)
+	}
+	return h.Sum64()
+}
+
+// ctxRead is one read of the build context's files and a hash of its
+// answer.
+type ctxRead struct {
+	op   byte // 's' Stat, 'd' ReadDir, 'f' ReadFile, 'g' Glob
+	name string
+	sum  uint64
+}
+
+// recordFS is a build context's file system that records every read and
+// its answer. A read it cannot record (Open, whose file is read later)
+// makes it opaque: nothing recorded then can be replayed.
+type recordFS struct {
+	fsys   fs.FS
+	seed   maphash.Seed
+	reads  []ctxRead
+	opaque bool
+}
+
+func (r *recordFS) Open(name string) (fs.File, error) {
+	r.opaque = true
+	return r.fsys.Open(name)
+}
+
+func (r *recordFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := fs.Stat(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'s', name, sumStat(r.seed, fi, err)})
+	return fi, err
+}
+
+func (r *recordFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	ds, err := fs.ReadDir(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'d', name, sumDir(r.seed, ds, err)})
+	return ds, err
+}
+
+func (r *recordFS) ReadFile(name string) ([]byte, error) {
+	data, err := fs.ReadFile(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'f', name, sumData(r.seed, data, err)})
+	return data, err
+}
+
+func (r *recordFS) Glob(pattern string) ([]string, error) {
+	ms, err := fs.Glob(r.fsys, pattern)
+	r.reads = append(r.reads, ctxRead{'g', pattern, sumNames(r.seed, ms, err)})
+	return ms, err
+}
+
+// replay makes the recorded reads again on fsys and reports whether every
+// answer is the same.
+func replay(seed maphash.Seed, fsys fs.FS, reads []ctxRead) bool {
+	if len(reads) > 0 && fsys == nil {
+		return false
+	}
+	for _, rd := range reads {
+		var sum uint64
+		switch rd.op {
+		case 's':
+			fi, err := fs.Stat(fsys, rd.name)
+			sum = sumStat(seed, fi, err)
+		case 'd':
+			ds, err := fs.ReadDir(fsys, rd.name)
+			sum = sumDir(seed, ds, err)
+		case 'f':
+			data, err := fs.ReadFile(fsys, rd.name)
+			sum = sumData(seed, data, err)
+		case 'g':
+			ms, err := fs.Glob(fsys, rd.name)
+			sum = sumNames(seed, ms, err)
+		}
+		if sum != rd.sum {
+			return false
+		}
+	}
+	return true
+}
+
+func sumErr(h *maphash.Hash, err error) {
+	if err != nil {
+		h.WriteByte(1)
+		h.WriteString(err.Error())
+	}
+	h.WriteByte(0)
+}
+
+func sumStat(seed maphash.Seed, fi fs.FileInfo, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	if fi != nil {
+		h.WriteString(fi.Name())
+		writeInt(&h, int(fi.Size()))
+		writeInt(&h, int(fi.Mode()))
+		writeInt(&h, int(fi.ModTime().UnixNano()))
+	}
+	return h.Sum64()
+}
+
+func sumDir(seed maphash.Seed, ds []fs.DirEntry, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	for _, d := range ds {
+		h.WriteString(d.Name())
+		h.WriteByte(0)
+		writeInt(&h, int(d.Type()))
+	}
+	return h.Sum64()
+}
+
+func sumData(seed maphash.Seed, data []byte, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	writeInt(&h, len(data))
+	h.Write(data)
+	return h.Sum64()
+}
+
+func sumNames(seed maphash.Seed, names []string, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	for _, n := range names {
+		h.WriteString(n)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }

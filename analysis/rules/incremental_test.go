@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -297,4 +298,96 @@ func TestIncrementalVariableBaseChain(t *testing.T) {
 	if d := cmp.Diff(want, Run(ix, &Config{Cache: cache})); d != "" {
 		t.Fatalf("(-full +incremental):\n%s", d)
 	}
+}
+
+// TestIncrementalBuildContext runs SourceCopiedTooEarly, which keeps its
+// findings by stage with the build context reads they rest on, through
+// edits of the text and changes of the context's files and .dockerignore:
+// every run must equal a full run with the context of the moment.
+func TestIncrementalBuildContext(t *testing.T) {
+	text := "FROM node:20 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n" +
+		"FROM golang:1.22 AS api\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out ./...\n" +
+		"FROM alpine AS tools\nCOPY . /src\nRUN apk add git\n"
+	fsys := fstest.MapFS{"package.json": {Data: []byte("{}")}, "package-lock.json": {}, "server.js": {}}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	var ignore *patternmatcher.PatternMatcher
+	cfg := func(cached bool) *Config {
+		c := &Config{Context: analysis.BuildContext{FS: fsys, Ignore: ignore}}
+		if cached {
+			c.Cache = cache
+		}
+		return c
+	}
+	check := func(what string) []Diagnostic {
+		t.Helper()
+		want := Run(analysis.Parse(ix.Doc), cfg(false))
+		if d := cmp.Diff(want, Run(ix, cfg(true))); d != "" {
+			t.Fatalf("%s: (-full +incremental):\n%s", what, d)
+		}
+		return want
+	}
+	first := check("first run")
+	if n := len(ruleDiagnostics(first, SourceCopiedTooEarly.Name)); n == 0 {
+		t.Fatal("no SourceCopiedTooEarly finding to keep; the test tests nothing")
+	}
+	// The context changes under an unchanged text.
+	delete(fsys, "package-lock.json")
+	if d := cmp.Diff(first, check("lockfile removed")); d == "" {
+		t.Error("removing the lockfile changed nothing; the case tests nothing")
+	}
+	fsys["go.mod"] = &fstest.MapFile{Data: []byte("module x\n")}
+	fsys["go.sum"] = &fstest.MapFile{}
+	fsys["package-lock.json"] = &fstest.MapFile{}
+	check("go.mod added")
+	// The context's .dockerignore hides the lockfile.
+	var err error
+	if ignore, err = patternmatcher.New([]string{"package-lock.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(first, check("lockfile ignored")); d == "" {
+		t.Error("ignoring the lockfile changed nothing; the case tests nothing")
+	}
+	ignore = nil
+	check("lockfile seen again")
+	// The plan's edit ends its lines as the start of the file does.
+	crlf := func(text string) {
+		t.Helper()
+		e := analysis.Edit{Span: analysis.Span{Start: 0, End: ix.Doc.Len()}, Text: text}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+	}
+	crlf(strings.Replace(text, "\n", "\r\n", 1))
+	withCRLF := check("a CRLF line first")
+	crlf(text)
+	if d := cmp.Diff(withCRLF, check("LF again")); d == "" {
+		t.Error("the line ending changed nothing; the case tests nothing")
+	}
+	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"workspaces": ["pkgs/*"]}`)}
+	fsys["pkgs/a/package.json"] = &fstest.MapFile{Data: []byte("{}")}
+	check("workspace added")
+	// Edits of the text with the context in place.
+	edit := newEditor(7)
+	for i := range 40 {
+		e := edit(ix.Doc.Text())
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		check(fmt.Sprintf("edit %d (%+v)", i, e))
+	}
+}
+
+func ruleDiagnostics(ds []Diagnostic, rule string) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		if d.Rule == rule {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -107,6 +107,11 @@ type runCtx struct {
 	stages     map[int]checkOptions
 	own        []uint64 // hash of each stage's text, in incremental runs
 	sums       summaries
+	// In incremental runs: each stage's key, the placing of spans, and
+	// the cache (for stageMemo).
+	keys   []uint64
+	anchor *anchorer
+	cache  *Cache
 }
 
 // active returns the rules the run applies, in order.
