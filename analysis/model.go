@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -98,6 +99,10 @@ type modelSeed struct {
 	// the stage names only.
 	patterns map[patternKey][]int
 	nrefs    int // the number of references, to size the next model's
+	// reach memoizes what builds reach (reachIn), kept for the next
+	// version while the stage graph is the same (sameGraph).
+	reachMu sync.Mutex
+	reach   map[string][]bool
 }
 
 // stagePart is the model's reading of one stage.
@@ -155,6 +160,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 	}
 	same := prev.sameGlobals(ix, pre, names)
+	graph := same && len(prev.parts) == len(ix.stages)
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
 	if prev != nil && prev.nrefs > 0 {
@@ -255,14 +261,31 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			}
 		} else {
 			part = m.readStage(s, base, add)
+			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
 		}
 		seed.parts[s] = part
 	}
 	seed.nrefs = len(m.refs)
+	if graph {
+		// The same stages reference the same stages: every build reaches
+		// what it reached.
+		prev.reachMu.Lock()
+		seed.reach = maps.Clone(prev.reach)
+		prev.reachMu.Unlock()
+	}
 	if len(m.refs) == 0 {
 		m.refs = nil // as a model read afresh
 	}
 	return m
+}
+
+// sameGraph reports whether two readings of a stage hold the same
+// references in what the stage graph reads of them: all but their places.
+func sameGraph(a, b []StageRef) bool {
+	return slices.EqualFunc(a, b, func(x, y StageRef) bool {
+		return x.Kind == y.Kind && x.Value == y.Value && x.Numeric == y.Numeric && x.Stage == y.Stage &&
+			x.Resolution == y.Resolution && x.Target == y.Target && x.Onbuild == y.Onbuild
+	})
 }
 
 // readStage reads the references of stage s, which starts at offset base,
@@ -520,9 +543,43 @@ func (m *Model) reach(targets []int, platform string) []bool {
 // which BuildKit does not build (dockerfile2llb: the stage gets the context
 // as its state, its base reset and its commands never dispatched).
 func (m *Model) reachIn(targets []int, platform string, contexts []NamedContext) []bool {
+	replaced := m.replaced(contexts)
+	// The answer depends on the targets, the platform and the stages the
+	// contexts replace; it is kept with the model's seed.
+	var b strings.Builder
+	for _, t := range targets {
+		b.WriteString(strconv.Itoa(t))
+		b.WriteByte(',')
+	}
+	b.WriteString("|" + platform + "|")
+	for s, r := range replaced {
+		if r {
+			b.WriteString(strconv.Itoa(s))
+			b.WriteByte(',')
+		}
+	}
+	key := b.String()
+	sd := m.seed
+	sd.reachMu.Lock()
+	kept, ok := sd.reach[key]
+	sd.reachMu.Unlock()
+	if !ok {
+		kept = m.walkReach(targets, platform, replaced)
+		sd.reachMu.Lock()
+		if sd.reach == nil {
+			sd.reach = map[string][]bool{}
+		}
+		sd.reach[key] = kept
+		sd.reachMu.Unlock()
+	}
+	return slices.Clone(kept)
+}
+
+// walkReach is reachIn's walk, with replaced[s] set for the stages the
+// contexts replace (nil for none).
+func (m *Model) walkReach(targets []int, platform string, replaced []bool) []bool {
 	n := len(m.ix.stages)
 	reached := make([]bool, n)
-	replaced := m.replaced(contexts)
 	var work []int
 	push := func(s int) {
 		if s >= 0 && s < n && !reached[s] && (replaced == nil || !replaced[s]) {

@@ -28,8 +28,8 @@ type modelView struct {
 	Ends       []State
 	Globals    []map[string]string
 	Epoch      int
-	Reach      []bool
-	Default    []bool
+	Reach      [][]bool
+	Default    [][]bool
 }
 
 func viewModel(ix *Index) modelView {
@@ -60,9 +60,9 @@ func viewModel(ix *Index) modelView {
 		}
 		v.Globals = append(v.Globals, g)
 	}
-	if n > 0 {
-		v.Reach = m.Reachable([]int{n - 1})
-		v.Default = m.DefaultReachable(n-1, DefaultPlatform)
+	for s := range n {
+		v.Reach = append(v.Reach, m.Reachable([]int{s}))
+		v.Default = append(v.Default, m.DefaultReachable(s, DefaultPlatform))
 	}
 	return v
 }
