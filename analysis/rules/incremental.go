@@ -20,9 +20,12 @@ import (
 // Scope PerStage. A Cache keeps their findings by stage, under a key that
 // hashes exactly those inputs, so that after an edit only the stages whose
 // key changed run them again. Keys are content hashes, never pointers: the
-// cache pins no text or index, and one run replaces every entry with the
-// current version's, so it holds one version's findings at most. Rules of
-// Scope File (the default) run over the whole file every time.
+// cache pins no index, and one run replaces every entry with the current
+// version's, so it holds one version's findings at most, and that
+// version's stage texts (to hash only those that changed), most of whose
+// bytes the current version shares. Rules of Scope File (the default) run
+// over the whole file every time, some of them keeping findings by stage
+// (stageMemo).
 
 // Scope says what a rule's findings depend on.
 type Scope int
@@ -49,6 +52,12 @@ type Cache struct {
 	seeded  bool
 	entries map[uint64]*stageFindings
 	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
+	// texts and own are the stages' texts and their hashes in the last
+	// run, under escape: the texts are those of one version, whose bytes
+	// the current one mostly shares.
+	texts  []string
+	own    []uint64
+	escape byte
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
 	// those of the last run; memoNext fills during a run.
 	memo, memoNext map[uint64]*memoEntry
@@ -94,6 +103,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	own := make([]uint64, len(stages))
+	texts := make([]string, len(stages))
 	for s := range stages {
 		from := starts[s]
 		if s > 0 {
@@ -103,11 +113,19 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		if s+1 < len(stages) {
 			end = starts[s+1]
 		}
+		texts[s] = doc.Slice(analysis.Span{Start: from, End: end})
+		// A text equal to the last run's (most share its bytes, which
+		// compare at once) has its hash.
+		if s < len(c.texts) && c.escape == ix.Escape && c.texts[s] == texts[s] {
+			own[s] = c.own[s]
+			continue
+		}
 		h.Reset()
 		h.WriteByte(ix.Escape) // the text means something else under another escape
-		h.WriteString(doc.Slice(analysis.Span{Start: from, End: end}))
+		h.WriteString(texts[s])
 		own[s] = h.Sum64()
 	}
+	c.texts, c.own, c.escape = texts, own, ix.Escape
 	rc.own = own
 	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
 	// What every stage depends on.
