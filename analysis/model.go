@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"iter"
 	"maps"
 	"regexp"
 	"slices"
@@ -477,6 +478,18 @@ func (m *Model) StageRefs(s int) []StageRef {
 		out[i] = m.refs[k]
 	}
 	return out
+}
+
+// StageRefSeq yields the references StageRefs returns, without copying
+// the list.
+func (m *Model) StageRefSeq(s int) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, k := range m.byStage[s] {
+			if !yield(m.refs[k]) {
+				return
+			}
+		}
+	}
 }
 
 // Candidates returns the stages reference r can name, the one the defaults

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"io/fs"
@@ -51,7 +52,7 @@ type Cache struct {
 	seed    maphash.Seed
 	seeded  bool
 	entries map[uint64]*stageFindings
-	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
+	sums    []map[string]any // the last run's stage summaries by stage (with own), then kind
 	// texts and own are the stages' texts and their hashes in the last
 	// run, under escape: the texts are those of one version, whose bytes
 	// the current one mostly shares.
@@ -63,19 +64,38 @@ type Cache struct {
 	memo, memoNext map[uint64]*memoEntry
 }
 
-// summaries are the stage summaries of the last run, by the hash of the
-// stage's text, and those of this run, by stage.
+// summaries are the stage summaries of the last run and of this one, by
+// stage. A summary is kept by the hash of its stage's text: a stage whose
+// text hash is the last run's at the same number takes its summaries;
+// when the number of stages changed, they are looked up by hash.
 type summaries struct {
-	prev  map[uint64]map[string]any
-	stage []map[string]any
+	prevOwn   []uint64 // the last run's text hashes, by stage
+	prevStage []map[string]any
+	byHash    map[uint64]map[string]any // built on first need
+	stage     []map[string]any
 }
 
 // of returns the summaries of stage s, which has text hash h.
 func (m *summaries) of(s int, h uint64) map[string]any {
-	if m.stage[s] == nil {
-		if m.stage[s] = m.prev[h]; m.stage[s] == nil {
-			m.stage[s] = map[string]any{}
+	if m.stage[s] != nil {
+		return m.stage[s]
+	}
+	switch {
+	case s < len(m.prevOwn) && m.prevOwn[s] == h && m.prevStage[s] != nil:
+		m.stage[s] = m.prevStage[s]
+	case len(m.prevOwn) != len(m.stage) && len(m.prevStage) == len(m.prevOwn):
+		if m.byHash == nil {
+			m.byHash = make(map[uint64]map[string]any, len(m.prevOwn))
+			for t, sums := range m.prevStage {
+				if sums != nil {
+					m.byHash[m.prevOwn[t]] = sums
+				}
+			}
 		}
+		m.stage[s] = m.byHash[h]
+	}
+	if m.stage[s] == nil {
+		m.stage[s] = map[string]any{}
 	}
 	return m.stage[s]
 }
@@ -102,6 +122,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	doc := ix.Doc
 	var h maphash.Hash
 	h.SetSeed(c.seed)
+	prevOwn := c.own
 	own := make([]uint64, len(stages))
 	texts := make([]string, len(stages))
 	for s := range stages {
@@ -127,7 +148,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	}
 	c.texts, c.own, c.escape = texts, own, ix.Escape
 	rc.own = own
-	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
+	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([]map[string]any, len(stages))}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
@@ -150,35 +171,39 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// one word (a stage is built on an earlier one).
 	m := ix.Model()
 	chain := make([]uint64, len(stages))
+	var buf []byte
+	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
 	for t := range stages {
-		h.Reset()
-		writeInt(&h, t)
-		writeInt(&h, int(own[t]))
+		buf = buf[:0]
+		put(uint64(t))
+		put(own[t])
 		if b := m.BaseOf(t); b >= 0 && b < t {
-			writeInt(&h, int(chain[b]))
+			put(chain[b])
 		}
-		chain[t] = h.Sum64()
+		chain[t] = maphash.Bytes(c.seed, buf)
 	}
 	keys = make([]uint64, len(stages))
+	p := &Pass{Index: ix, run: rc}
 	for s, st := range stages {
-		if st.BaseStage >= s || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
+		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
-		h.Reset()
-		writeInt(&h, int(global))
-		writeInt(&h, int(chain[s]))
+		buf = buf[:0]
+		put(global)
+		put(chain[s])
 		cacheable := true
-		for _, r := range m.StageRefs(s) {
+		for r := range m.StageRefSeq(s) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
 			if r.Target >= 0 && r.Target < len(stages) {
-				writeInt(&h, r.Target)
-				writeInt(&h, int(chain[r.Target]))
+				put(uint64(r.Target))
+				put(chain[r.Target])
 			}
 		}
+		h := maphash.Bytes(c.seed, buf)
 		if cacheable {
-			keys[s] = h.Sum64() | 1
+			keys[s] = h | 1
 		}
 	}
 	return keys
@@ -449,12 +474,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	}
 	c.entries = next
 	c.memo, c.memoNext = c.memoNext, nil
-	c.sums = make(map[uint64]map[string]any, len(stages))
-	for s, m := range rc.sums.stage {
-		if m != nil {
-			c.sums[rc.own[s]] = m
-		}
-	}
+	c.sums = rc.sums.stage
 	return dropReplacedErrors(out)
 }
 
@@ -476,30 +496,23 @@ type memoEntry struct {
 
 // stageMemo returns the findings compute gives for stage s, for a
 // whole-file rule whose findings in a stage depend only on what a PerStage
-// rule's do (the stage's key), on extra (a hash of whatever else it reads)
-// and on the build context it is given. An incremental run keeps them by
-// stage: it reuses them while the stage's key, extra, the .dockerignore
-// and the answer of every read compute made of the build context's files
-// are unchanged (the reads are made again to check), and the findings lie
-// in the stage. compute must report through its result, not p.
-func (p *Pass) stageMemo(s int, extra uint64, ctx analysis.BuildContext, compute func(analysis.BuildContext) []Diagnostic) []Diagnostic {
+// rule's do (the stage's key), on what base hashes (memoBase) and on the
+// build context it is given. An incremental run keeps them by stage: it
+// reuses them while the stage's key, base and the answer of every read
+// compute made of the build context's files are unchanged (the reads are
+// made again to check), and the findings lie in the stage. compute must
+// report through its result, not p.
+func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute func(analysis.BuildContext) []Diagnostic) []Diagnostic {
 	rc := p.run
 	if rc == nil || rc.cache == nil || rc.keys[s] == 0 {
 		return compute(ctx)
 	}
 	c := rc.cache
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	h.WriteString(p.Rule.Name)
-	h.WriteByte(0)
-	writeInt(&h, int(rc.keys[s]))
-	writeInt(&h, int(extra))
-	writeIgnore(&h, ctx.Ignore)
-	key := h.Sum64()
+	key := maphash.Comparable(c.seed, [2]uint64{base, rc.keys[s]})
 	a := rc.anchor
 	if e, ok := c.memo[key]; ok && replay(c.seed, ctx.FS, e.reads) {
 		c.memoNext[key] = e
-		out := make([]Diagnostic, 0, len(e.diags))
+		var out []Diagnostic
 		an := e.anchors
 		for _, d := range e.diags {
 			n := spanCount(d)
@@ -529,14 +542,18 @@ func (p *Pass) stageMemo(s int, extra uint64, ctx analysis.BuildContext, compute
 	return out
 }
 
-// memoHash hashes strings for stageMemo's extra; 0 outside incremental
-// runs, where nothing is kept.
-func (p *Pass) memoHash(parts ...string) uint64 {
+// memoBase hashes what stageMemo keys a rule's findings by besides the
+// stage: the rule, the .dockerignore of ctx and parts (whatever else the
+// rule reads). It is 0 outside incremental runs, where nothing is kept.
+func (p *Pass) memoBase(ctx analysis.BuildContext, parts ...string) uint64 {
 	if p.run == nil || p.run.cache == nil {
 		return 0
 	}
 	var h maphash.Hash
 	h.SetSeed(p.run.cache.seed)
+	h.WriteString(p.Rule.Name)
+	h.WriteByte(0)
+	writeIgnore(&h, ctx.Ignore)
 	for _, s := range parts {
 		writeInt(&h, len(s))
 		h.WriteString(s)

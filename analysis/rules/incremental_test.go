@@ -123,7 +123,7 @@ func TestIncrementalRunsChangedStages(t *testing.T) {
 			t.Fatalf("after typing %q: (-full +incremental):\n%s", edit.text, d)
 		}
 		// The cache holds the current version's stages, no older ones.
-		if len(cache.entries) != ix.StageCount() || len(cache.sums) > ix.StageCount() {
+		if len(cache.entries) != ix.StageCount() || len(cache.sums) != ix.StageCount() || len(cache.texts) != ix.StageCount() {
 			t.Errorf("after typing %q: the cache holds %d stages' findings and %d stages' summaries, want %d", edit.text, len(cache.entries), len(cache.sums), ix.StageCount())
 		}
 	}

@@ -51,9 +51,9 @@ func runSourceCopiedTooEarly(p *Pass) {
 	// Besides its stage, a plan reads the build context and, for the line
 	// ending of its edit, the start of the file.
 	doc := p.Doc()
-	extra := p.memoHash(doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}))
+	base := p.memoBase(ctx, doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}))
 	for s := 0; s < ix.StageCount(); s++ {
-		for _, d := range p.stageMemo(s, extra, ctx, func(ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) }) {
+		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) }) {
 			p.Report(d)
 		}
 	}
