@@ -41,10 +41,12 @@ func runConsistentInstructionCasing(p *Pass) {
 
 // casingMajority reports whether most instructions after the first FROM
 // are in lower case, adding up a summary per stage.
+var casingSummary = newSummaryKind("casing")
+
 func casingMajority(p *Pass) bool {
 	lower, upper := 0, 0
 	for s := range p.Index.StageCount() {
-		c := p.stageSummary("casing", s, func(nodes []analysis.Node) any {
+		c := p.stageSummary(casingSummary, s, func(nodes []analysis.Node) any {
 			var c [2]int
 			for _, n := range nodes {
 				if analysis.LookupInstruction(n.Cmd) == nil {

@@ -52,7 +52,7 @@ type Cache struct {
 	seed    maphash.Seed
 	seeded  bool
 	entries map[uint64]*stageFindings
-	sums    []map[string]any // the last run's stage summaries by stage (with own), then kind
+	sums    [][]any // the last run's stage summaries by stage (with own), then kind
 	// texts and own are the stages' texts and their hashes in the last
 	// run, under escape: the texts are those of one version, whose bytes
 	// the current one mostly shares.
@@ -60,23 +60,41 @@ type Cache struct {
 	own    []uint64
 	escape byte
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
-	// those of the last run; memoNext fills during a run.
-	memo, memoNext map[uint64]*memoEntry
+	// by rule, those of the last run; memoNext fills during a run.
+	memo, memoNext map[string][]memoSlot
+}
+
+// memoSlot is a stage's kept findings of one rule, with their key.
+type memoSlot struct {
+	key uint64
+	e   *memoEntry
+}
+
+// summaryKind names a kind of stage summary (Pass.stageSummary); kinds
+// are made when the package initializes.
+type summaryKind int
+
+var summaryKinds []string
+
+func newSummaryKind(name string) summaryKind {
+	summaryKinds = append(summaryKinds, name)
+	return summaryKind(len(summaryKinds) - 1)
 }
 
 // summaries are the stage summaries of the last run and of this one, by
-// stage. A summary is kept by the hash of its stage's text: a stage whose
-// text hash is the last run's at the same number takes its summaries;
-// when the number of stages changed, they are looked up by hash.
+// stage, then kind. A summary is kept by the hash of its stage's text: a
+// stage whose text hash is the last run's at the same number takes its
+// summaries; when the number of stages changed, they are looked up by
+// hash.
 type summaries struct {
 	prevOwn   []uint64 // the last run's text hashes, by stage
-	prevStage []map[string]any
-	byHash    map[uint64]map[string]any // built on first need
-	stage     []map[string]any
+	prevStage [][]any
+	byHash    map[uint64][]any // built on first need
+	stage     [][]any
 }
 
 // of returns the summaries of stage s, which has text hash h.
-func (m *summaries) of(s int, h uint64) map[string]any {
+func (m *summaries) of(s int, h uint64) []any {
 	if m.stage[s] != nil {
 		return m.stage[s]
 	}
@@ -85,7 +103,7 @@ func (m *summaries) of(s int, h uint64) map[string]any {
 		m.stage[s] = m.prevStage[s]
 	case len(m.prevOwn) != len(m.stage) && len(m.prevStage) == len(m.prevOwn):
 		if m.byHash == nil {
-			m.byHash = make(map[uint64]map[string]any, len(m.prevOwn))
+			m.byHash = make(map[uint64][]any, len(m.prevOwn))
 			for t, sums := range m.prevStage {
 				if sums != nil {
 					m.byHash[m.prevOwn[t]] = sums
@@ -95,7 +113,7 @@ func (m *summaries) of(s int, h uint64) map[string]any {
 		m.stage[s] = m.byHash[h]
 	}
 	if m.stage[s] == nil {
-		m.stage[s] = map[string]any{}
+		m.stage[s] = make([]any, len(summaryKinds))
 	}
 	return m.stage[s]
 }
@@ -148,7 +166,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	}
 	c.texts, c.own, c.escape = texts, own, ix.Escape
 	rc.own = own
-	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([]map[string]any, len(stages))}
+	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([][]any, len(stages))}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
@@ -228,10 +246,12 @@ func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
 	return out
 }
 
+var onbuildSummary = newSummaryKind("onbuild")
+
 // hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
 // means depends on the stages built on s.
 func hasOnbuild(p *Pass, s int) bool {
-	return p.stageSummary("onbuild", s, func(nodes []analysis.Node) any {
+	return p.stageSummary(onbuildSummary, s, func(nodes []analysis.Node) any {
 		for _, n := range nodes {
 			if n.Cmd == "onbuild" {
 				return true
@@ -383,7 +403,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		}
 	}
 	rc.keys, rc.anchor, rc.cache = keys, a, c
-	c.memoNext = map[uint64]*memoEntry{}
+	c.memoNext = make(map[string][]memoSlot, len(c.memo))
 	want := make([]bool, len(stages))
 	kept := make([]*stageFindings, len(stages))
 	for s, k := range keys {
@@ -510,8 +530,16 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	c := rc.cache
 	key := maphash.Comparable(c.seed, [2]uint64{base, rc.keys[s]})
 	a := rc.anchor
-	if e, ok := c.memo[key]; ok && replay(c.seed, ctx.FS, e.reads) {
-		c.memoNext[key] = e
+	// A stage's findings are kept at its number: a stage that moved (the
+	// stage count changed) runs again.
+	prev, next := c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
+	if next == nil {
+		next = make([]memoSlot, len(rc.keys))
+		c.memoNext[p.Rule.Name] = next
+	}
+	if s < len(prev) && prev[s].e != nil && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
+		e := prev[s].e
+		next[s] = prev[s]
 		var out []Diagnostic
 		an := e.anchors
 		for _, d := range e.diags {
@@ -538,7 +566,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		e.diags = append(e.diags, enc)
 		e.anchors = append(e.anchors, an...)
 	}
-	c.memoNext[key] = e
+	next[s] = memoSlot{key, e}
 	return out
 }
 

@@ -59,6 +59,11 @@ func readByBuildKit(name string) bool {
 	return strings.HasPrefix(name, "BUILDKIT_") || name == "SOURCE_DATE_EPOCH"
 }
 
+var (
+	readsGlobalArgsSummary = newSummaryKind("reads-global-args")
+	unreadStageArgsSummary = newSummaryKind("unread-stage-args")
+)
+
 func runUnusedGlobalArg(p *Pass) {
 	ix := p.Index
 	if ix.StageCount() == 0 {
@@ -72,7 +77,7 @@ func runUnusedGlobalArg(p *Pass) {
 		}
 	}
 	for s := range ix.StageCount() {
-		for _, name := range p.stageSummary("reads-global-args", s, globalArgReads).([]string) {
+		for _, name := range p.stageSummary(readsGlobalArgsSummary, s, globalArgReads).([]string) {
 			used[name] = true
 		}
 	}
@@ -160,7 +165,7 @@ func runUnusedStageArg(p *Pass) {
 		return false
 	}
 	for s, st := range stages {
-		for _, a := range p.stageSummary("unread-stage-args", s, unreadStageArgs).([]declAt) {
+		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
 			n := ix.Node(st.First + a.inst)
 			d := n.Decls[a.decl]
 			if builtOnReads(s, d.Name.Value) {
