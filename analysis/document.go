@@ -245,6 +245,27 @@ func (d *Document) Slice(s Span) string {
 	return b.String()
 }
 
+// SliceIs reports whether the text of span s is text, as Slice(s) == text
+// does, without copying a span that crosses chunks.
+func (d *Document) SliceIs(s Span, text string) bool {
+	start, end := d.clamp(s.Start), d.clamp(s.End)
+	if end <= start {
+		return text == ""
+	}
+	if end-start != len(text) {
+		return false
+	}
+	for k := d.chunkOf(start); k < len(d.chunks) && d.offs[k] < end; k++ {
+		c, base := d.chunks[k], d.offs[k]
+		part := c.text[max(start-base, 0):min(end-base, len(c.text))]
+		if part != text[:len(part)] {
+			return false
+		}
+		text = text[len(part):]
+	}
+	return text == ""
+}
+
 func (d *Document) clamp(off int) int {
 	return max(0, min(off, d.length))
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -152,6 +153,35 @@ func TestDocumentApplyRejectsBadSpans(t *testing.T) {
 	for _, s := range []Span{{-1, 0}, {2, 1}, {0, 4}} {
 		if _, err := d.Apply(Edit{Span: s}); err == nil {
 			t.Errorf("Apply(%v) succeeded", s)
+		}
+	}
+}
+
+// TestSliceIs compares SliceIs with Slice over spans of a text of many
+// chunks, the equal text and texts one byte off.
+func TestSliceIs(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, "RUN echo %d\r\n", i)
+	}
+	d := NewDocument(b.String())
+	for start := 0; start < d.Len(); start += 97 {
+		for _, n := range []int{0, 1, 13, 700, 2500} {
+			sp := Span{Start: start, End: min(start+n, d.Len())}
+			want := d.Slice(sp)
+			if !d.SliceIs(sp, want) {
+				t.Fatalf("SliceIs(%v, Slice) = false", sp)
+			}
+			if len(want) > 0 {
+				off := []byte(want)
+				off[len(off)/2] ^= 1
+				if d.SliceIs(sp, string(off)) {
+					t.Fatalf("SliceIs(%v) accepts a text one byte off", sp)
+				}
+			}
+			if d.SliceIs(sp, want+"x") {
+				t.Fatalf("SliceIs(%v) accepts a longer text", sp)
+			}
 		}
 	}
 }

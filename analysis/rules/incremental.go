@@ -152,13 +152,14 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		if s+1 < len(stages) {
 			end = starts[s+1]
 		}
-		texts[s] = doc.Slice(analysis.Span{Start: from, End: end})
 		// A text equal to the last run's (most share its bytes, which
 		// compare at once) has its hash.
-		if s < len(c.texts) && c.escape == ix.Escape && c.texts[s] == texts[s] {
-			own[s] = c.own[s]
+		span := analysis.Span{Start: from, End: end}
+		if s < len(c.texts) && c.escape == ix.Escape && doc.SliceIs(span, c.texts[s]) {
+			texts[s], own[s] = c.texts[s], c.own[s]
 			continue
 		}
+		texts[s] = doc.Slice(span)
 		h.Reset()
 		h.WriteByte(ix.Escape) // the text means something else under another escape
 		h.WriteString(texts[s])
