@@ -122,24 +122,33 @@ func (sd *modelSeed) sameGlobals(ix *Index, pre []*Instruction, names []string) 
 	return sd != nil && sd.escape == ix.Escape && slices.Equal(sd.pre, pre) && slices.Equal(sd.names, names)
 }
 
-// sameInsts reports whether instructions [first, end) of ix are insts.
-func (ix *Index) sameInsts(first, end int, insts []*Instruction) bool {
-	if end-first != len(insts) {
+// cursor reads an index's instructions at ascending numbers, moving from
+// block to block instead of searching for each.
+type cursor struct {
+	ix *Index
+	k  int // the block of the last instruction read
+}
+
+// at returns instruction i and its offset; i is not below the last one.
+func (c *cursor) at(i int) (*Instruction, int) {
+	ix := c.ix
+	for c.k+1 < len(ix.bfirst) && ix.bfirst[c.k+1] <= i {
+		c.k++
+	}
+	j := i - ix.bfirst[c.k]
+	return ix.blocks[c.k].insts[j], ix.bbase[c.k] + ix.blocks[c.k].starts[j]
+}
+
+// same reports whether the instructions from first on are insts; first is
+// not below the last instruction read.
+func (c *cursor) same(first int, insts []*Instruction) bool {
+	if first+len(insts) > c.ix.n {
 		return false
 	}
-	if len(insts) == 0 {
-		return true
-	}
-	k := ix.blockOf(first)
-	j := first - ix.bfirst[k]
-	for _, in := range insts {
-		for j == len(ix.blocks[k].insts) {
-			k, j = k+1, 0
-		}
-		if ix.blocks[k].insts[j] != in {
+	for x, in := range insts {
+		if got, _ := c.at(first + x); got != in {
 			return false
 		}
-		j++
 	}
 	return true
 }
@@ -155,8 +164,12 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		pre[i] = ix.inst(i)
 	}
 	names := make([]string, len(ix.stages))
-	for s := range ix.stages {
-		if name := ix.inst(ix.stages[s].first).Name; name != nil {
+	froms := make([]*Instruction, len(ix.stages))
+	bases := make([]int, len(ix.stages)) // each FROM's offset
+	cur := cursor{ix: ix}
+	for s, rec := range ix.stages {
+		froms[s], bases[s] = cur.at(rec.first)
+		if name := froms[s].Name; name != nil {
 			names[s] = strings.ToLower(name.Value)
 		}
 	}
@@ -230,7 +243,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			}
 			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
 			for s := range ix.stages {
-				if name := ix.inst(ix.stages[s].first).Name; name != nil && strings.EqualFold(name.Value, v) {
+				if name := froms[s].Name; name != nil && strings.EqualFold(name.Value, v) {
 					r.Resolution, r.Target = ResolvesStage, s
 					break
 				}
@@ -243,14 +256,15 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	if prev != nil {
 		slab = make([]int, prev.nrefs)
 	}
+	cur = cursor{ix: ix}
 	for s, rec := range ix.stages {
 		var part *stagePart
 		if same && s < len(prev.parts) {
-			if p := prev.parts[s]; p.reuse && ix.sameInsts(rec.first, rec.end, p.insts) {
+			if p := prev.parts[s]; p.reuse && rec.end-rec.first == len(p.insts) && cur.same(rec.first, p.insts) {
 				part = p
 			}
 		}
-		base := ix.start(rec.first)
+		base := bases[s]
 		if part != nil {
 			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
 				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
