@@ -533,11 +533,14 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	a := rc.anchor
 	// A stage's findings are kept at its number: a stage that moved (the
 	// stage count changed) runs again.
-	prev, next := c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
-	if next == nil {
-		next = make([]memoSlot, len(rc.keys))
-		c.memoNext[p.Rule.Name] = next
+	if rc.memoRule != p.Rule {
+		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
+		if rc.memoCur == nil {
+			rc.memoCur = make([]memoSlot, len(rc.keys))
+			c.memoNext[p.Rule.Name] = rc.memoCur
+		}
 	}
+	prev, next := rc.memoPrev, rc.memoCur
 	if s < len(prev) && prev[s].e != nil && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
 		e := prev[s].e
 		next[s] = prev[s]

@@ -112,6 +112,12 @@ type runCtx struct {
 	keys   []uint64
 	anchor *anchorer
 	cache  *Cache
+	// majority is casingMajority's answer, once asked.
+	majority *bool
+	// The kept findings of the rule stageMemo serves now: the last run's
+	// and this run's, by stage.
+	memoRule          *Rule
+	memoPrev, memoCur []memoSlot
 }
 
 // active returns the rules the run applies, in order.
