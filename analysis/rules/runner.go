@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/patternmatcher"
@@ -120,10 +121,13 @@ type runCtx struct {
 	memoPrev, memoCur []memoSlot
 }
 
+// allRules is All, sorted once: the registry is complete after init.
+var allRules = sync.OnceValue(All)
+
 // active returns the rules the run applies, in order.
 func (rc *runCtx) active() []*Rule {
 	var out []*Rule
-	for _, r := range All() {
+	for _, r := range allRules() {
 		if sev, set := rc.cfg.Severity[r.Name]; set && sev == Off {
 			continue
 		}
