@@ -95,6 +95,7 @@ type modelSeed struct {
 	escape byte
 	pre    []*Instruction // the instructions before the first FROM
 	names  []string       // each stage's lower-case name, "" for none
+	froms  []*Instruction // each stage's FROM, which names
 	parts  []*stagePart
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
@@ -169,13 +170,16 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	cur := cursor{ix: ix}
 	for s, rec := range ix.stages {
 		froms[s], bases[s] = cur.at(rec.first)
-		if name := froms[s].Name; name != nil {
+		switch name := froms[s].Name; {
+		case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
+			names[s] = prev.names[s]
+		case name != nil:
 			names[s] = strings.ToLower(name.Value)
 		}
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
 	if prev != nil && prev.nrefs > 0 {
 		m.refs = make([]StageRef, 0, prev.nrefs)

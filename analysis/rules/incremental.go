@@ -64,10 +64,11 @@ type Cache struct {
 	memo, memoNext map[string][]memoSlot
 }
 
-// memoSlot is a stage's kept findings of one rule, with their key.
+// memoSlot is a stage's kept findings of one rule, with their keys: the
+// rule's per-run inputs (memoBase) and the stage's key.
 type memoSlot struct {
-	key uint64
-	e   *memoEntry
+	base, key uint64
+	e         *memoEntry
 }
 
 // summaryKind names a kind of stage summary (Pass.stageSummary); kinds
@@ -529,7 +530,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		return compute(ctx)
 	}
 	c := rc.cache
-	key := maphash.Comparable(c.seed, [2]uint64{base, rc.keys[s]})
+	key := rc.keys[s]
 	a := rc.anchor
 	// A stage's findings are kept at its number: a stage that moved (the
 	// stage count changed) runs again.
@@ -541,7 +542,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		}
 	}
 	prev, next := rc.memoPrev, rc.memoCur
-	if s < len(prev) && prev[s].e != nil && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
+	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
 		e := prev[s].e
 		next[s] = prev[s]
 		var out []Diagnostic
@@ -570,7 +571,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		e.diags = append(e.diags, enc)
 		e.anchors = append(e.anchors, an...)
 	}
-	next[s] = memoSlot{key, e}
+	next[s] = memoSlot{base, key, e}
 	return out
 }
 
