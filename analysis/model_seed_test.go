@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -153,5 +154,43 @@ func TestModelReuseAcrossStages(t *testing.T) {
 		if d := cmp.Diff(want, got, cmp.AllowUnexported(State{})); d != "" {
 			t.Errorf("%s: the reused model differs from a fresh one (-fresh +reused):\n%s", c.name, d)
 		}
+	}
+}
+
+// TestModelSeedConcurrent reads the models of successive versions from
+// several goroutines while edits make new versions from the last one, as
+// the server does (requests on an older snapshot while the diagnostics of
+// the newest run): run under the race detector, it checks the seed each
+// version hands on and the memoized reachability.
+func TestModelSeedConcurrent(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(20)))
+	at := strings.Index(ix.Doc.Text(), "make build") + len("make build")
+	var wg sync.WaitGroup
+	for k := range 40 {
+		cur := ix
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := cur.Model()
+				for s := range cur.StageCount() {
+					m.Reachable([]int{s})
+					m.DefaultReachable(s, DefaultPlatform)
+				}
+			}()
+		}
+		e := Edit{Span: Span{Start: at + k, End: at + k}, Text: "x"}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		if k%3 == 0 {
+			ix.Model()
+		}
+	}
+	wg.Wait()
+	if d := cmp.Diff(viewModel(Parse(ix.Doc)), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
+		t.Fatalf("after the edits (-fresh +reused):\n%s", d)
 	}
 }
