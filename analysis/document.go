@@ -245,25 +245,31 @@ func (d *Document) Slice(s Span) string {
 	return b.String()
 }
 
-// SliceIs reports whether the text of span s is text, as Slice(s) == text
-// does, without copying a span that crosses chunks.
-func (d *Document) SliceIs(s Span, text string) bool {
-	start, end := d.clamp(s.Start), d.clamp(s.End)
-	if end <= start {
-		return text == ""
+// Unchanged returns the text d shares with old, an earlier version it was
+// made from by edits: the first pre bytes of both are the same, and so are
+// the last post bytes. It compares the chunks the two share, not their
+// text, so it may find less than is the same, never more.
+func (d *Document) Unchanged(old *Document) (pre, post int) {
+	n := min(len(d.chunks), len(old.chunks))
+	k := 0
+	for k < n && d.chunks[k] == old.chunks[k] {
+		k++
 	}
-	if end-start != len(text) {
-		return false
+	if k == len(d.chunks) && k == len(old.chunks) {
+		return d.length, d.length
 	}
-	for k := d.chunkOf(start); k < len(d.chunks) && d.offs[k] < end; k++ {
-		c, base := d.chunks[k], d.offs[k]
-		part := c.text[max(start-base, 0):min(end-base, len(c.text))]
-		if part != text[:len(part)] {
-			return false
-		}
-		text = text[len(part):]
+	pre = d.offs[k]
+	if k == len(d.chunks) {
+		pre = d.length
 	}
-	return text == ""
+	j := 0
+	for j < n-k && d.chunks[len(d.chunks)-1-j] == old.chunks[len(old.chunks)-1-j] {
+		j++
+	}
+	if j > 0 {
+		post = d.length - d.offs[len(d.chunks)-j]
+	}
+	return pre, post
 }
 
 func (d *Document) clamp(off int) int {

@@ -157,31 +157,39 @@ func TestDocumentApplyRejectsBadSpans(t *testing.T) {
 	}
 }
 
-// TestSliceIs compares SliceIs with Slice over spans of a text of many
-// chunks, the equal text and texts one byte off.
-func TestSliceIs(t *testing.T) {
+// TestUnchanged edits a text of many chunks at random: the prefix and
+// suffix Unchanged reports must be the same in both versions, must not
+// reach into the edit, and must cover all but the chunks the edit touched.
+func TestUnchanged(t *testing.T) {
 	var b strings.Builder
 	for i := range 300 {
 		fmt.Fprintf(&b, "RUN echo %d\r\n", i)
 	}
 	d := NewDocument(b.String())
-	for start := 0; start < d.Len(); start += 97 {
-		for _, n := range []int{0, 1, 13, 700, 2500} {
-			sp := Span{Start: start, End: min(start+n, d.Len())}
-			want := d.Slice(sp)
-			if !d.SliceIs(sp, want) {
-				t.Fatalf("SliceIs(%v, Slice) = false", sp)
-			}
-			if len(want) > 0 {
-				off := []byte(want)
-				off[len(off)/2] ^= 1
-				if d.SliceIs(sp, string(off)) {
-					t.Fatalf("SliceIs(%v) accepts a text one byte off", sp)
-				}
-			}
-			if d.SliceIs(sp, want+"x") {
-				t.Fatalf("SliceIs(%v) accepts a longer text", sp)
-			}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		at := rnd.IntN(d.Len() + 1)
+		e := Edit{Span: Span{Start: at, End: min(d.Len(), at+rnd.IntN(3))}, Text: []string{"x", "", "\n", "ab\ncd"}[rnd.IntN(4)]}
+		next, err := d.Apply(e)
+		if err != nil {
+			t.Fatal(err)
 		}
+		pre, post := next.Unchanged(d)
+		old, now := d.Text(), next.Text()
+		switch {
+		case pre > e.Span.Start || post > len(now)-(e.Span.Start+len(e.Text)):
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d reaches into the edit", i, e, pre, post)
+		case now[:pre] != old[:pre] || now[len(now)-post:] != old[len(old)-post:]:
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d, but the texts differ there", i, e, pre, post)
+		case pre+post < len(now)-3*64*len("RUN echo 100\r\n")-len(e.Text):
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d of %d bytes: more than the touched chunks left out", i, e, pre, post, len(now))
+		}
+		d = next
+	}
+	if pre, post := NewDocument(d.Text()).Unchanged(d); pre != 0 || post != 0 {
+		t.Errorf("a document made afresh shares %d, %d bytes by chunk; want none", pre, post)
+	}
+	if pre, post := d.Unchanged(d); pre != d.Len() || post != d.Len() {
+		t.Errorf("a document shares %d, %d bytes with itself, want all %d", pre, post, d.Len())
 	}
 }

@@ -23,8 +23,8 @@ import (
 // key changed run them again. Keys are content hashes, never pointers: the
 // cache pins no index, and one run replaces every entry with the current
 // version's, so it holds one version's findings at most, and that
-// version's stage texts (to hash only those that changed), most of whose
-// bytes the current version shares. Rules of Scope File (the default) run
+// version's document (to hash only the stage texts that changed), most of
+// whose chunks the current version shares. Rules of Scope File (the default) run
 // over the whole file every time, some of them keeping findings by stage
 // (stageMemo).
 
@@ -53,10 +53,12 @@ type Cache struct {
 	seeded  bool
 	entries map[uint64]*stageFindings
 	sums    [][]any // the last run's stage summaries by stage (with own), then kind
-	// texts and own are the stages' texts and their hashes in the last
-	// run, under escape: the texts are those of one version, whose bytes
-	// the current one mostly shares.
-	texts  []string
+	// doc is the last run's document, spans its stages' texts, own their
+	// hashes under escape: the stages the current document shares keep
+	// them. It is one version, whose chunks the current one mostly shares.
+	doc    *analysis.Document
+	docLen int
+	spans  []analysis.Span
 	own    []uint64
 	escape byte
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
@@ -143,7 +145,14 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.SetSeed(c.seed)
 	prevOwn := c.own
 	own := make([]uint64, len(stages))
-	texts := make([]string, len(stages))
+	spans := make([]analysis.Span, len(stages))
+	// The text the document shares with the last run's: a stage in it,
+	// at the place the last run's stage of its number had, has its hash.
+	pre, post := -1, -1
+	if c.doc != nil && c.escape == ix.Escape {
+		pre, post = doc.Unchanged(c.doc)
+	}
+	delta := doc.Len() - c.docLen
 	for s := range stages {
 		from := starts[s]
 		if s > 0 {
@@ -153,20 +162,20 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		if s+1 < len(stages) {
 			end = starts[s+1]
 		}
-		// A text equal to the last run's (most share its bytes, which
-		// compare at once) has its hash.
-		span := analysis.Span{Start: from, End: end}
-		if s < len(c.texts) && c.escape == ix.Escape && doc.SliceIs(span, c.texts[s]) {
-			texts[s], own[s] = c.texts[s], c.own[s]
-			continue
+		spans[s] = analysis.Span{Start: from, End: end}
+		if s < len(c.spans) {
+			was := c.spans[s]
+			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
+				own[s] = prevOwn[s]
+				continue
+			}
 		}
-		texts[s] = doc.Slice(span)
 		h.Reset()
 		h.WriteByte(ix.Escape) // the text means something else under another escape
-		h.WriteString(texts[s])
+		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
 	}
-	c.texts, c.own, c.escape = texts, own, ix.Escape
+	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
 	rc.own = own
 	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([][]any, len(stages))}
 	// What every stage depends on.

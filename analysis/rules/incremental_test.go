@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -123,7 +125,7 @@ func TestIncrementalRunsChangedStages(t *testing.T) {
 			t.Fatalf("after typing %q: (-full +incremental):\n%s", edit.text, d)
 		}
 		// The cache holds the current version's stages, no older ones.
-		if len(cache.entries) != ix.StageCount() || len(cache.sums) != ix.StageCount() || len(cache.texts) != ix.StageCount() {
+		if len(cache.entries) != ix.StageCount() || len(cache.sums) != ix.StageCount() || len(cache.spans) != ix.StageCount() {
 			t.Errorf("after typing %q: the cache holds %d stages' findings and %d stages' summaries, want %d", edit.text, len(cache.entries), len(cache.sums), ix.StageCount())
 		}
 	}
@@ -390,4 +392,48 @@ func ruleDiagnostics(ds []Diagnostic, rule string) []Diagnostic {
 		}
 	}
 	return out
+}
+
+// TestIncrementalStageHashes types at the ends of stages of a file of many
+// chunks, where the text the cache finds unchanged (Document.Unchanged)
+// stops: after every edit each stage's kept text hash must be the hash of
+// its text, and the run must equal a full one.
+func TestIncrementalStageHashes(t *testing.T) {
+	ix := analysis.Parse(analysis.NewDocument(testgen.Large(60)))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for i := range 300 {
+		stages := ix.Stages()
+		s := 1 + rnd.IntN(len(stages)-1)
+		at := max(0, stages[s].Span.Start-1-rnd.IntN(40))
+		// Typing, deleting, and replacing a character: a stage keeps its
+		// place then, and only its text tells it changed.
+		e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+		switch rnd.IntN(3) {
+		case 1:
+			e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}}
+		case 2:
+			c := ix.Doc.Slice(analysis.Span{Start: at, End: at + 1})
+			e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}, Text: map[bool]string{true: "y", false: "z"}[c != "y"]}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		got := Run(ix, &Config{Cache: cache})
+		for s, sp := range cache.spans {
+			var h maphash.Hash
+			h.SetSeed(cache.seed)
+			h.WriteByte(ix.Escape)
+			h.WriteString(doc.Slice(sp))
+			if h.Sum64() != cache.own[s] {
+				t.Fatalf("edit %d (%+v): stage %d keeps the hash of another text", i, e, s)
+			}
+		}
+		if d := cmp.Diff(Run(analysis.Parse(doc), &Config{}), got); d != "" {
+			t.Fatalf("edit %d (%+v): (-full +incremental):\n%s", i, e, d)
+		}
+	}
 }
