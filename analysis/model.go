@@ -185,26 +185,30 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		m.refs = make([]StageRef, 0, prev.nrefs)
 	}
 	patternOf := map[patternKey]int{}
-	add := func(r StageRef) {
+	pattern := func(r *StageRef) {
 		r.Pattern = -1
-		if r.Resolution == ResolvesVariable {
-			k := patternKey{r.Value, r.Kind == RefFrom}
-			p, ok := patternOf[k]
-			if !ok {
-				p = len(m.patterns)
-				patternOf[k] = p
-				stages, known := seed.patterns[k]
-				if !known && same {
-					stages, known = prev.patterns[k]
-				}
-				if !known {
-					stages = patternStages(r.Value, r.Kind, names)
-				}
-				seed.patterns[k] = stages
-				m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
-			}
-			r.Pattern = p
+		if r.Resolution != ResolvesVariable {
+			return
 		}
+		k := patternKey{r.Value, r.Kind == RefFrom}
+		p, ok := patternOf[k]
+		if !ok {
+			p = len(m.patterns)
+			patternOf[k] = p
+			stages, known := seed.patterns[k]
+			if !known && same {
+				stages, known = prev.patterns[k]
+			}
+			if !known {
+				stages = patternStages(r.Value, r.Kind, names)
+			}
+			seed.patterns[k] = stages
+			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
+		}
+		r.Pattern = p
+	}
+	add := func(r StageRef) {
+		pattern(&r)
 		if r.Stage >= 0 {
 			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
 		}
@@ -273,10 +277,16 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
 				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
 			}
-			for _, r := range part.refs {
+			// A reused reading holds the stage's own references only
+			// (Stage is s): copied at once, then placed.
+			at := len(m.refs)
+			m.refs = append(m.refs, part.refs...)
+			for k := at; k < len(m.refs); k++ {
+				r := &m.refs[k]
 				r.Span = r.Span.Shift(base)
 				r.Instruction += rec.first
-				add(r)
+				pattern(r)
+				m.byStage[s] = append(m.byStage[s], k)
 			}
 		} else {
 			part = m.readStage(s, base, add)
