@@ -16,8 +16,10 @@ import (
 // The build model is what the Dockerfile of one index builds: every stage
 // reference with what it resolves to, the patterns of references built
 // from variables, the global ARG values and which stages a build reaches.
-// It is computed once per index, on first use, and read by every feature
-// (navigation, rules, graph, lenses, hints), so that they cannot disagree.
+// It is computed once per index, on first use (from the previous version's
+// reading of the stages an edit left alone, see modelSeed), and read by
+// every feature (navigation, rules, graph, lenses, hints), so that they
+// cannot disagree.
 //
 // Resolution follows BuildKit's dockerfile2llb:
 //   - a FROM base is expanded with the global ARGs, then looked up exactly
