@@ -612,11 +612,18 @@ func (m *Model) reachIn(targets []int, platform string, contexts []NamedContext)
 		if sd.reach == nil {
 			sd.reach = map[string][]bool{}
 		}
-		sd.reach[key] = kept
+		if len(sd.reach) < maxReachMemo {
+			sd.reach[key] = kept
+		}
 		sd.reachMu.Unlock()
 	}
 	return slices.Clone(kept)
 }
+
+// maxReachMemo bounds the answers a seed keeps (each a bool per stage):
+// the rules ask for a few targets, a reader for every stage would keep
+// a table of stages squared.
+const maxReachMemo = 64
 
 // walkReach is reachIn's walk, with replaced[s] set for the stages the
 // contexts replace (nil for none).
