@@ -57,7 +57,8 @@ type Model struct {
 	byStage  [][]int // indices into refs, by the stage holding them
 	vars     varCache
 
-	seed *modelSeed // this model's reading, for the next version's
+	seed  *modelSeed // this model's reading, for the next version's
+	bases []int      // baseOf each stage, once the references are all in
 
 	usersOnce  sync.Once
 	direct     [][]int // stages whose references resolve to each stage
@@ -297,6 +298,10 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		seed.parts[s] = part
 	}
 	seed.nrefs = len(m.refs)
+	m.bases = make([]int, len(ix.stages))
+	for s := range m.bases {
+		m.bases[s] = m.readBase(s)
+	}
 	if graph {
 		// The same stages reference the same stages: every build reaches
 		// what it reached.
@@ -686,6 +691,16 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 // names, or for a FROM built from ARGs the one the defaults pick; -1 for
 // an image.
 func (m *Model) baseOf(s int) int {
+	if m.bases != nil {
+		return m.bases[s]
+	}
+	return m.readBase(s)
+}
+
+// readBase is baseOf read from the references, which the model's
+// assembly calls while it adds them (a stage's FROM comes before anything
+// that asks for its base).
+func (m *Model) readBase(s int) int {
 	if b := m.ix.baseStage(s); b >= 0 {
 		return b
 	}
