@@ -247,6 +247,33 @@ func (d *Document) Slice(s Span) string {
 	return b.String()
 }
 
+// Unchanged returns the text d shares with old, an earlier version it was
+// made from by edits: the first pre bytes of both are the same, and so are
+// the last post bytes. It compares the chunks the two share, not their
+// text, so it may find less than is the same, never more.
+func (d *Document) Unchanged(old *Document) (pre, post int) {
+	n := min(len(d.chunks), len(old.chunks))
+	k := 0
+	for k < n && d.chunks[k] == old.chunks[k] {
+		k++
+	}
+	if k == len(d.chunks) && k == len(old.chunks) {
+		return d.length, d.length
+	}
+	pre = d.offs[k]
+	if k == len(d.chunks) {
+		pre = d.length
+	}
+	j := 0
+	for j < n-k && d.chunks[len(d.chunks)-1-j] == old.chunks[len(old.chunks)-1-j] {
+		j++
+	}
+	if j > 0 {
+		post = d.length - d.offs[len(d.chunks)-j]
+	}
+	return pre, post
+}
+
 func (d *Document) clamp(off int) int {
 	return max(0, min(off, d.length))
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -153,5 +154,42 @@ func TestDocumentApplyRejectsBadSpans(t *testing.T) {
 		if _, err := d.Apply(Edit{Span: s}); err == nil {
 			t.Errorf("Apply(%v) succeeded", s)
 		}
+	}
+}
+
+// TestUnchanged edits a text of many chunks at random: the prefix and
+// suffix Unchanged reports must be the same in both versions, must not
+// reach into the edit, and must cover all but the chunks the edit touched.
+func TestUnchanged(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, "RUN echo %d\r\n", i)
+	}
+	d := NewDocument(b.String())
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		at := rnd.IntN(d.Len() + 1)
+		e := Edit{Span: Span{Start: at, End: min(d.Len(), at+rnd.IntN(3))}, Text: []string{"x", "", "\n", "ab\ncd"}[rnd.IntN(4)]}
+		next, err := d.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre, post := next.Unchanged(d)
+		old, now := d.Text(), next.Text()
+		switch {
+		case pre > e.Span.Start || post > len(now)-(e.Span.Start+len(e.Text)):
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d reaches into the edit", i, e, pre, post)
+		case now[:pre] != old[:pre] || now[len(now)-post:] != old[len(old)-post:]:
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d, but the texts differ there", i, e, pre, post)
+		case pre+post < len(now)-3*64*len("RUN echo 100\r\n")-len(e.Text):
+			t.Fatalf("edit %d (%+v): Unchanged = %d, %d of %d bytes: more than the touched chunks left out", i, e, pre, post, len(now))
+		}
+		d = next
+	}
+	if pre, post := NewDocument(d.Text()).Unchanged(d); pre != 0 || post != 0 {
+		t.Errorf("a document made afresh shares %d, %d bytes by chunk; want none", pre, post)
+	}
+	if pre, post := d.Unchanged(d); pre != d.Len() || post != d.Len() {
+		t.Errorf("a document shares %d, %d bytes with itself, want all %d", pre, post, d.Len())
 	}
 }

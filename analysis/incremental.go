@@ -84,6 +84,7 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 // moved by delta. Only the blocks holding [a, end) are cut again.
 func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts []int, delta int) *Index {
 	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives}
+	next.modelSeed.Store(ix.modelSeed.Load()) // the model reuses the unchanged stages' reading
 	ka, ke := ix.blockOf(a), ix.blockOf(end-1)
 	next.blocks = make([]block, 0, len(ix.blocks)+2)
 	next.blocks = append(next.blocks, ix.blocks[:ka]...)

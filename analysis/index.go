@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Token is a piece of an instruction: its span and the text it stands for,
@@ -221,6 +222,7 @@ type Index struct {
 	stageViews []Stage
 	modelOnce  sync.Once
 	model      *Model
+	modelSeed  atomic.Pointer[modelSeed] // this version's model reading once built, else an earlier version's
 	runs       runMemo
 }
 

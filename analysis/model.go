@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"iter"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -14,8 +16,10 @@ import (
 // The build model is what the Dockerfile of one index builds: every stage
 // reference with what it resolves to, the patterns of references built
 // from variables, the global ARG values and which stages a build reaches.
-// It is computed once per index, on first use, and read by every feature
-// (navigation, rules, graph, lenses, hints), so that they cannot disagree.
+// It is computed once per index, on first use (from the previous version's
+// reading of the stages an edit left alone, see modelSeed), and read by
+// every feature (navigation, rules, graph, lenses, hints), so that they
+// cannot disagree.
 //
 // Resolution follows BuildKit's dockerfile2llb:
 //   - a FROM base is expanded with the global ARGs, then looked up exactly
@@ -53,34 +57,161 @@ type Model struct {
 	byStage  [][]int // indices into refs, by the stage holding them
 	vars     varCache
 
+	seed  *modelSeed // this model's reading, for the next version's
+	bases []int      // baseOf each stage, once the references are all in
+
 	usersOnce  sync.Once
 	direct     [][]int // stages whose references resolve to each stage
 	inPatterns [][]int // patterns that can name each stage
 	holders    [][]int // stages holding each pattern, in order
 }
 
-// Model returns the build model of the index, computing it on first use.
+// Model returns the build model of the index, computing it on first use
+// from the reading of the model of an earlier version where it can (see
+// modelSeed).
 func (ix *Index) Model() *Model {
-	ix.modelOnce.Do(func() { ix.model = buildModel(ix) })
+	ix.modelOnce.Do(func() {
+		ix.model = buildModel(ix, ix.modelSeed.Load())
+		ix.modelSeed.Store(ix.model.seed)
+	})
 	return ix.model
 }
 
-func buildModel(ix *Index) *Model {
-	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
-	patternOf := map[patternKey]int{}
-	add := func(r StageRef) {
-		r.Pattern = -1
-		if r.Resolution == ResolvesVariable {
-			k := patternKey{r.Value, r.Kind == RefFrom}
-			p, ok := patternOf[k]
-			if !ok {
-				p = len(m.patterns)
-				patternOf[k] = p
-				m.patterns = append(m.patterns, m.newPattern(r.Value, r.Kind))
-			}
-			r.Pattern = p
-			r.Target = m.defaultPick(r)
+// modelSeed is what a model leaves to the models of later versions: its
+// reading of each stage, and what those readings depend on besides the
+// stage's own instructions. It holds instructions, never an index or a
+// text, so a version keeps no older one alive.
+//
+// A stage's references are what its instructions hold (the index keeps
+// their resolutions right for the place they stand in), placed in the
+// stage, plus, for one built from variables, the stage the defaults pick.
+// That pick reads the global ARGs (the instructions before the first FROM,
+// under the escape character, and TARGETSTAGE, the last stage's name), the
+// stage names and count, and for a `--from` the variables of the stage and
+// of those it is built on. So a stage's reading is reused when its
+// instructions are the same pointers at the same stage number, and the
+// escape, the instructions before the first FROM and the stage names are
+// unchanged; a stage holding an ONBUILD (its triggers' references are
+// resolved in the stages built on it) or a `--from` built from variables is
+// read again every time.
+type modelSeed struct {
+	escape byte
+	pre    []*Instruction // the instructions before the first FROM
+	names  []string       // each stage's lower-case name, "" for none
+	froms  []*Instruction // each stage's FROM, which names
+	parts  []*stagePart
+	// patterns holds the stages each pattern can name, which depends on
+	// the stage names only.
+	patterns map[patternKey][]int
+	nrefs    int // the number of references, to size the next model's
+	// reach memoizes what builds reach (reachIn), kept for the next
+	// version while the stage graph is the same (sameGraph).
+	reachMu sync.Mutex
+	reach   map[string][]bool
+}
+
+// stagePart is the model's reading of one stage.
+type stagePart struct {
+	insts []*Instruction // the stage's instructions, FROM first
+	// refs are the stage's references in document order, with spans
+	// relative to the stage's FROM and instruction numbers relative to
+	// the FROM's; Pattern is set when the model is assembled.
+	refs  []StageRef
+	reuse bool
+}
+
+// sameGlobals reports whether the seed was read with the escape, the
+// instructions before the first FROM and the stage names of ix.
+func (sd *modelSeed) sameGlobals(ix *Index, pre []*Instruction, names []string) bool {
+	return sd != nil && sd.escape == ix.Escape && slices.Equal(sd.pre, pre) && slices.Equal(sd.names, names)
+}
+
+// cursor reads an index's instructions at ascending numbers, moving from
+// block to block instead of searching for each.
+type cursor struct {
+	ix *Index
+	k  int // the block of the last instruction read
+}
+
+// at returns instruction i and its offset; i is not below the last one.
+func (c *cursor) at(i int) (*Instruction, int) {
+	ix := c.ix
+	for c.k+1 < len(ix.bfirst) && ix.bfirst[c.k+1] <= i {
+		c.k++
+	}
+	j := i - ix.bfirst[c.k]
+	return ix.blocks[c.k].insts[j], ix.bbase[c.k] + ix.blocks[c.k].starts[j]
+}
+
+// same reports whether the instructions from first on are insts; first is
+// not below the last instruction read.
+func (c *cursor) same(first int, insts []*Instruction) bool {
+	if first+len(insts) > c.ix.n {
+		return false
+	}
+	for x, in := range insts {
+		if got, _ := c.at(first + x); got != in {
+			return false
 		}
+	}
+	return true
+}
+
+func buildModel(ix *Index, prev *modelSeed) *Model {
+	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
+	preEnd := ix.n
+	if len(ix.stages) > 0 {
+		preEnd = ix.stages[0].first
+	}
+	pre := make([]*Instruction, preEnd)
+	for i := range pre {
+		pre[i] = ix.inst(i)
+	}
+	names := make([]string, len(ix.stages))
+	froms := make([]*Instruction, len(ix.stages))
+	bases := make([]int, len(ix.stages)) // each FROM's offset
+	cur := cursor{ix: ix}
+	for s, rec := range ix.stages {
+		froms[s], bases[s] = cur.at(rec.first)
+		switch name := froms[s].Name; {
+		case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
+			names[s] = prev.names[s]
+		case name != nil:
+			names[s] = strings.ToLower(name.Value)
+		}
+	}
+	same := prev.sameGlobals(ix, pre, names)
+	graph := same && len(prev.parts) == len(ix.stages)
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
+	m.seed = seed
+	if prev != nil && prev.nrefs > 0 {
+		m.refs = make([]StageRef, 0, prev.nrefs)
+	}
+	patternOf := map[patternKey]int{}
+	pattern := func(r *StageRef) {
+		r.Pattern = -1
+		if r.Resolution != ResolvesVariable {
+			return
+		}
+		k := patternKey{r.Value, r.Kind == RefFrom}
+		p, ok := patternOf[k]
+		if !ok {
+			p = len(m.patterns)
+			patternOf[k] = p
+			stages, known := seed.patterns[k]
+			if !known && same {
+				stages, known = prev.patterns[k]
+			}
+			if !known {
+				stages = patternStages(r.Value, r.Kind, names)
+			}
+			seed.patterns[k] = stages
+			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
+		}
+		r.Pattern = p
+	}
+	add := func(r StageRef) {
+		pattern(&r)
 		if r.Stage >= 0 {
 			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
 		}
@@ -89,55 +220,151 @@ func buildModel(ix *Index) *Model {
 	// The last global default of SOURCE_DATE_EPOCH is the one BuildKit
 	// reads; earlier ones name nothing.
 	epochDecl := Span{Start: -1}
-	ix.each(func(n Node) {
-		if n.Cmd == "arg" && ix.StageOf(n.Index) < 0 {
+	for i := range preEnd {
+		if n := ix.Node(i); n.Cmd == "arg" {
 			for _, d := range n.Decls {
 				if d.Name.Value == "SOURCE_DATE_EPOCH" && d.HasDefault {
 					epochDecl = n.Abs(d.Value.Span)
 				}
 			}
 		}
-	})
-	ix.each(func(n Node) {
-		stage := ix.StageOf(n.Index)
+	}
+	for i := range preEnd {
+		n := ix.Node(i)
 		for _, r := range n.Refs {
-			add(StageRef{
+			r := StageRef{
 				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
-				Instruction: n.Index, Stage: stage, Resolution: r.Resolution, Target: r.Target,
+				Instruction: n.Index, Stage: -1, Resolution: r.Resolution, Target: r.Target,
+			}
+			if r.Resolution == ResolvesVariable {
+				r.Target = m.defaultPick(r)
+			}
+			add(r)
+		}
+		if n.Cmd != "arg" {
+			continue
+		}
+		for _, d := range n.Decls {
+			if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault || n.Abs(d.Value.Span) != epochDecl {
+				continue
+			}
+			v := d.Value.Value
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
+				continue
+			}
+			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
+			for s := range ix.stages {
+				if name := froms[s].Name; name != nil && strings.EqualFold(name.Value, v) {
+					r.Resolution, r.Target = ResolvesStage, s
+					break
+				}
+			}
+			add(r)
+		}
+	}
+	// The stages' lists of references share one array where they fit.
+	var slab []int
+	if prev != nil {
+		slab = make([]int, prev.nrefs)
+	}
+	cur = cursor{ix: ix}
+	for s, rec := range ix.stages {
+		var part *stagePart
+		if same && s < len(prev.parts) {
+			if p := prev.parts[s]; p.reuse && rec.end-rec.first == len(p.insts) && cur.same(rec.first, p.insts) {
+				part = p
+			}
+		}
+		base := bases[s]
+		if part != nil {
+			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
+				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
+			}
+			// A reused reading holds the stage's own references only
+			// (Stage is s): copied at once, then placed.
+			at := len(m.refs)
+			m.refs = append(m.refs, part.refs...)
+			for k := at; k < len(m.refs); k++ {
+				r := &m.refs[k]
+				r.Span = r.Span.Shift(base)
+				r.Instruction += rec.first
+				pattern(r)
+				m.byStage[s] = append(m.byStage[s], k)
+			}
+		} else {
+			part = m.readStage(s, base, add)
+			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
+		}
+		seed.parts[s] = part
+	}
+	seed.nrefs = len(m.refs)
+	m.bases = make([]int, len(ix.stages))
+	for s := range m.bases {
+		m.bases[s] = m.readBase(s)
+	}
+	if graph {
+		// The same stages reference the same stages: every build reaches
+		// what it reached.
+		prev.reachMu.Lock()
+		seed.reach = maps.Clone(prev.reach)
+		prev.reachMu.Unlock()
+	}
+	if len(m.refs) == 0 {
+		m.refs = nil // as a model read afresh
+	}
+	return m
+}
+
+// sameGraph reports whether two readings of a stage hold the same
+// references in what the stage graph reads of them: all but their places.
+func sameGraph(a, b []StageRef) bool {
+	return slices.EqualFunc(a, b, func(x, y StageRef) bool {
+		return x.Kind == y.Kind && x.Value == y.Value && x.Numeric == y.Numeric && x.Stage == y.Stage &&
+			x.Resolution == y.Resolution && x.Target == y.Target && x.Onbuild == y.Onbuild
+	})
+}
+
+// readStage reads the references of stage s, which starts at offset base,
+// adding each to the model in document order, and returns its reading.
+func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
+	ix := m.ix
+	rec := ix.stages[s]
+	part := &stagePart{insts: make([]*Instruction, 0, rec.end-rec.first), reuse: true}
+	keep := func(r StageRef) {
+		if r.Resolution == ResolvesVariable {
+			r.Target = m.defaultPick(r)
+			if r.Kind != RefFrom {
+				part.reuse = false // the pick reads the stage's variables
+			}
+		}
+		add(r)
+		r.Span = r.Span.Shift(-base)
+		r.Instruction -= rec.first
+		part.refs = append(part.refs, r)
+	}
+	for i := rec.first; i < rec.end; i++ {
+		n := ix.Node(i)
+		part.insts = append(part.insts, n.Instruction)
+		for _, r := range n.Refs {
+			keep(StageRef{
+				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
+				Instruction: n.Index, Stage: s, Resolution: r.Resolution, Target: r.Target,
 			})
 		}
-		if n.Cmd == "onbuild" && stage >= 0 {
+		if n.Cmd == "onbuild" {
+			part.reuse = false // what a trigger names depends on the stages built on s
 			for _, r := range onbuildRefs(n.Instruction) {
-				for _, user := range ix.builtFrom(stage) {
+				for _, user := range ix.builtFrom(s) {
 					res, target := resolve(r, user, len(ix.stages), ix.byName)
-					add(StageRef{
+					keep(StageRef{
 						Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
 						Instruction: n.Index, Stage: user, Onbuild: true, Resolution: res, Target: target,
 					})
 				}
 			}
 		}
-		if n.Cmd == "arg" && stage < 0 {
-			for _, d := range n.Decls {
-				if d.Name.Value != "SOURCE_DATE_EPOCH" || !d.HasDefault || n.Abs(d.Value.Span) != epochDecl {
-					continue
-				}
-				v := d.Value.Value
-				if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
-					continue
-				}
-				r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
-				for s := range ix.stages {
-					if name := ix.inst(ix.stages[s].first).Name; name != nil && strings.EqualFold(name.Value, v) {
-						r.Resolution, r.Target = ResolvesStage, s
-						break
-					}
-				}
-				add(r)
-			}
-		}
-	})
-	return m
+	}
+	return part
 }
 
 type patternKey struct {
@@ -192,22 +419,6 @@ func onbuildRefs(in *Instruction) []Ref {
 }
 
 var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-
-// newPattern lists the stages a reference built from variables can name:
-// each variable stands for any text. A FROM names stages by name only; a
-// `--from` also by index.
-func (m *Model) newPattern(value string, kind RefKind) Pattern {
-	ix := m.ix
-	p := Pattern{Value: value, Kind: kind}
-	names := make([]string, len(ix.stages))
-	for s := range ix.stages {
-		if name := ix.inst(ix.stages[s].first).Name; name != nil {
-			names[s] = strings.ToLower(name.Value)
-		}
-	}
-	p.Stages = patternStages(value, kind, names)
-	return p
-}
 
 // patternRegexp turns a reference built from variables into a regular
 // expression with a group for each variable, which stands for any text. A
@@ -304,6 +515,18 @@ func (m *Model) StageRefs(s int) []StageRef {
 	return out
 }
 
+// StageRefSeq yields the references StageRefs returns, without copying
+// the list.
+func (m *Model) StageRefSeq(s int) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, k := range m.byStage[s] {
+			if !yield(m.refs[k]) {
+				return
+			}
+		}
+	}
+}
+
 // Candidates returns the stages reference r can name, the one the defaults
 // pick first: for a plain reference the stage it resolves to, for one
 // built from variables every earlier stage its pattern can name.
@@ -368,9 +591,50 @@ func (m *Model) reach(targets []int, platform string) []bool {
 // which BuildKit does not build (dockerfile2llb: the stage gets the context
 // as its state, its base reset and its commands never dispatched).
 func (m *Model) reachIn(targets []int, platform string, contexts []NamedContext) []bool {
+	replaced := m.replaced(contexts)
+	// The answer depends on the targets, the platform and the stages the
+	// contexts replace; it is kept with the model's seed.
+	var b strings.Builder
+	for _, t := range targets {
+		b.WriteString(strconv.Itoa(t))
+		b.WriteByte(',')
+	}
+	b.WriteString("|" + platform + "|")
+	for s, r := range replaced {
+		if r {
+			b.WriteString(strconv.Itoa(s))
+			b.WriteByte(',')
+		}
+	}
+	key := b.String()
+	sd := m.seed
+	sd.reachMu.Lock()
+	kept, ok := sd.reach[key]
+	sd.reachMu.Unlock()
+	if !ok {
+		kept = m.walkReach(targets, platform, replaced)
+		sd.reachMu.Lock()
+		if sd.reach == nil {
+			sd.reach = map[string][]bool{}
+		}
+		if len(sd.reach) < maxReachMemo {
+			sd.reach[key] = kept
+		}
+		sd.reachMu.Unlock()
+	}
+	return slices.Clone(kept)
+}
+
+// maxReachMemo bounds the answers a seed keeps (each a bool per stage):
+// the rules ask for a few targets, a reader for every stage would keep
+// a table of stages squared.
+const maxReachMemo = 64
+
+// walkReach is reachIn's walk, with replaced[s] set for the stages the
+// contexts replace (nil for none).
+func (m *Model) walkReach(targets []int, platform string, replaced []bool) []bool {
 	n := len(m.ix.stages)
 	reached := make([]bool, n)
-	replaced := m.replaced(contexts)
 	var work []int
 	push := func(s int) {
 		if s >= 0 && s < n && !reached[s] && (replaced == nil || !replaced[s]) {
@@ -427,6 +691,16 @@ func (m *Model) reachIn(targets []int, platform string, contexts []NamedContext)
 // names, or for a FROM built from ARGs the one the defaults pick; -1 for
 // an image.
 func (m *Model) baseOf(s int) int {
+	if m.bases != nil {
+		return m.bases[s]
+	}
+	return m.readBase(s)
+}
+
+// readBase is baseOf read from the references, which the model's
+// assembly calls while it adds them (a stage's FROM comes before anything
+// that asks for its base).
+func (m *Model) readBase(s int) int {
 	if b := m.ix.baseStage(s); b >= 0 {
 		return b
 	}
@@ -437,6 +711,11 @@ func (m *Model) baseOf(s int) int {
 	}
 	return -1
 }
+
+// BaseOf returns the stage that stage s is built FROM, as its variables
+// and working directory follow it: the one its FROM names, or for a FROM
+// built from ARGs the one the defaults pick; -1 for an image.
+func (m *Model) BaseOf(s int) int { return m.baseOf(s) }
 
 // baseOf is the model's baseOf, for the variable scopes, which follow ENV
 // through the same FROM.

@@ -15,8 +15,7 @@ type runMemo struct {
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
 
-	shellsOnce sync.Once
-	shells     []shellAt // the SHELL instructions with arguments, in order
+	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
 }
 
 // shellAt is a SHELL instruction: its number and its program, "?" for the
@@ -26,25 +25,39 @@ type shellAt struct {
 	prog string
 }
 
-// shellsOf returns the index's SHELL instructions with arguments, in order,
-// read in one pass over the instructions on first use.
-func (ix *Index) shellsOf() []shellAt {
+// shellsIn returns the SHELL instructions with arguments of stage s (-1:
+// before the first FROM), in order, read in one pass over the stage on
+// first use: a request about one stage reads that stage only.
+func (ix *Index) shellsIn(s int) []shellAt {
 	m := &ix.runs
-	m.shellsOnce.Do(func() {
-		for k, b := range ix.blocks {
-			for j, in := range b.insts {
-				if in.Cmd != "shell" || len(in.Args) == 0 {
-					continue
-				}
-				prog := "?"
-				if in.JSON {
-					prog = in.Args[0].Value
-				}
-				m.shells = append(m.shells, shellAt{ix.bfirst[k] + j, prog})
-			}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if out, ok := m.shells[s]; ok {
+		return out
+	}
+	first, end := 0, ix.n
+	if s >= 0 {
+		first, end = ix.stages[s].first, ix.stages[s].end
+	} else if len(ix.stages) > 0 {
+		end = ix.stages[0].first
+	}
+	var out []shellAt
+	for i := first; i < end; i++ {
+		in := ix.inst(i)
+		if in.Cmd != "shell" || len(in.Args) == 0 {
+			continue
 		}
-	})
-	return m.shells
+		prog := "?"
+		if in.JSON {
+			prog = in.Args[0].Value
+		}
+		out = append(out, shellAt{i, prog})
+	}
+	if m.shells == nil {
+		m.shells = map[int][]shellAt{}
+	}
+	m.shells[s] = out
+	return out
 }
 
 type installsAnswer struct {

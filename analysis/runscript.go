@@ -137,16 +137,12 @@ func runCommandBuildKit(text string) (string, []parser.Heredoc, bool) {
 // stageShell returns the program of the last SHELL instruction of node i's
 // stage before it, or "".
 func (ix *Index) stageShell(i int) string {
-	first := 0
-	if s := ix.StageOf(i); s >= 0 {
-		first = ix.Stage(s).First + 1
-	}
-	// The last SHELL before i, if it is in the stage: a binary search, not
-	// a walk back over the stage, which made reading every RUN of a long
-	// stage quadratic.
-	shells := ix.shellsOf()
+	// The last SHELL of the stage before i: a binary search, not a walk
+	// back over the stage, which made reading every RUN of a long stage
+	// quadratic.
+	shells := ix.shellsIn(ix.StageOf(i))
 	k, _ := slices.BinarySearchFunc(shells, i, func(sh shellAt, i int) int { return sh.i - i })
-	if k == 0 || shells[k-1].i < first {
+	if k == 0 {
 		return ""
 	}
 	return shells[k-1].prog

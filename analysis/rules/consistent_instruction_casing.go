@@ -39,12 +39,17 @@ func runConsistentInstructionCasing(p *Pass) {
 	}
 }
 
+var casingSummary = newSummaryKind("casing")
+
 // casingMajority reports whether most instructions after the first FROM
-// are in lower case, adding up a summary per stage.
+// are in lower case, adding up a summary per stage, once per run.
 func casingMajority(p *Pass) bool {
+	if p.run != nil && p.run.majority != nil {
+		return *p.run.majority
+	}
 	lower, upper := 0, 0
 	for s := range p.Index.StageCount() {
-		c := p.stageSummary("casing", s, func(nodes []analysis.Node) any {
+		c := p.stageSummary(casingSummary, s, func(nodes []analysis.Node) any {
 			var c [2]int
 			for _, n := range nodes {
 				if analysis.LookupInstruction(n.Cmd) == nil {
@@ -62,7 +67,11 @@ func casingMajority(p *Pass) bool {
 		lower += c[0]
 		upper += c[1]
 	}
-	return lower > upper
+	majority := lower > upper
+	if p.run != nil {
+		p.run.majority = &majority
+	}
+	return majority
 }
 
 func reportCasing(p *Pass, n analysis.Node, majorityLower bool) {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -67,7 +68,47 @@ func under(p, dir string) bool {
 func runCopyFromMissingPath(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
-	for _, r := range ix.Refs() {
+	refs := ix.Refs()
+	// The references in order of their instructions, so by the stage that
+	// holds them: each stage's findings are kept with the stage (they read
+	// it and the stages it copies from, which its key covers) unless one
+	// points elsewhere (the line that names the file).
+	k := 0
+	next := func(end int) []analysis.StageRef {
+		j := k
+		for j < len(refs) && refs[j].Instruction < end {
+			j++
+		}
+		out := refs[k:j]
+		k = j
+		return out
+	}
+	report := func(ds []Diagnostic) {
+		for _, d := range ds {
+			p.Report(d)
+		}
+	}
+	if len(stages) == 0 {
+		report(copyFromMissingPath(p, refs))
+		return
+	}
+	report(copyFromMissingPath(p, next(stages[0].First)))
+	base := p.memoBase(analysis.BuildContext{})
+	for s, st := range stages {
+		rs := next(st.End)
+		if !slices.ContainsFunc(rs, func(r analysis.StageRef) bool { return r.Kind == analysis.RefCopyFrom }) {
+			continue
+		}
+		report(p.stageMemo(s, base, analysis.BuildContext{}, func(analysis.BuildContext) []Diagnostic { return copyFromMissingPath(p, rs) }))
+	}
+}
+
+// copyFromMissingPath returns the findings of the references refs.
+func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
+	ix := p.Index
+	stages := ix.Stages()
+	var out []Diagnostic
+	for _, r := range refs {
 		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesStage || r.Target < 0 {
 			continue
 		}
@@ -107,9 +148,10 @@ func runCopyFromMissingPath(p *Pass) {
 				d.Message += fmt.Sprintf("; line %d names a %s elsewhere", lineNumber(ix.Doc, writer.Start), path.Base(src))
 				d.Related = []Related{{Span: firstLine(p, *writer), Message: "names " + path.Base(src)}}
 			}
-			p.Report(d)
+			out = append(out, d)
 		}
 	}
+	return out
 }
 
 // relativeWrite reports whether a RUN in workdir may write src through a

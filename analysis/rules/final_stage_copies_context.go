@@ -68,13 +68,15 @@ func copiesWholeContext(n analysis.Node) (analysis.Token, bool) {
 	return analysis.Token{}, false
 }
 
+var copiesContextSummary = newSummaryKind("copies-context")
+
 func runFinalStageCopiesContext(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	builds := -1 // the first stage that copies the whole context
 	copying := make([]bool, len(stages))
 	for s := range stages {
-		copying[s] = p.stageSummary("copies-context", s, func(nodes []analysis.Node) any {
+		copying[s] = p.stageSummary(copiesContextSummary, s, func(nodes []analysis.Node) any {
 			for _, n := range nodes[1:] {
 				if _, ok := copiesWholeContext(n); ok {
 					return true

@@ -1,12 +1,16 @@
 package rules
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -17,9 +21,12 @@ import (
 // Scope PerStage. A Cache keeps their findings by stage, under a key that
 // hashes exactly those inputs, so that after an edit only the stages whose
 // key changed run them again. Keys are content hashes, never pointers: the
-// cache pins no text or index, and one run replaces every entry with the
-// current version's, so it holds one version's findings at most. Rules of
-// Scope File (the default) run over the whole file every time.
+// cache pins no index, and one run replaces every entry with the current
+// version's, so it holds one version's findings at most, and that
+// version's document (to hash only the stage texts that changed), most of
+// whose chunks the current version shares. Rules of Scope File (the default) run
+// over the whole file every time, some of them keeping findings by stage
+// (stageMemo).
 
 // Scope says what a rule's findings depend on.
 type Scope int
@@ -45,22 +52,71 @@ type Cache struct {
 	seed    maphash.Seed
 	seeded  bool
 	entries map[uint64]*stageFindings
-	sums    map[uint64]map[string]any // stage summaries by the hash of the stage's text, then kind
+	sums    [][]any // the last run's stage summaries by stage (with own), then kind
+	// doc is the last run's document, spans its stages' texts, own their
+	// hashes under escape: the stages the current document shares keep
+	// them. It is one version, whose chunks the current one mostly shares.
+	doc    *analysis.Document
+	docLen int
+	spans  []analysis.Span
+	own    []uint64
+	escape byte
+	// memo holds the findings whole-file rules keep by stage (stageMemo),
+	// by rule, those of the last run; memoNext fills during a run.
+	memo, memoNext map[string][]memoSlot
 }
 
-// summaries are the stage summaries of the last run, by the hash of the
-// stage's text, and those of this run, by stage.
+// memoSlot is a stage's kept findings of one rule, with their keys: the
+// rule's per-run inputs (memoBase) and the stage's key.
+type memoSlot struct {
+	base, key uint64
+	e         *memoEntry
+}
+
+// summaryKind names a kind of stage summary (Pass.stageSummary); kinds
+// are made when the package initializes.
+type summaryKind int
+
+var summaryKinds []string
+
+func newSummaryKind(name string) summaryKind {
+	summaryKinds = append(summaryKinds, name)
+	return summaryKind(len(summaryKinds) - 1)
+}
+
+// summaries are the stage summaries of the last run and of this one, by
+// stage, then kind. A summary is kept by the hash of its stage's text: a
+// stage whose text hash is the last run's at the same number takes its
+// summaries; when the number of stages changed, they are looked up by
+// hash.
 type summaries struct {
-	prev  map[uint64]map[string]any
-	stage []map[string]any
+	prevOwn   []uint64 // the last run's text hashes, by stage
+	prevStage [][]any
+	byHash    map[uint64][]any // built on first need
+	stage     [][]any
 }
 
 // of returns the summaries of stage s, which has text hash h.
-func (m *summaries) of(s int, h uint64) map[string]any {
-	if m.stage[s] == nil {
-		if m.stage[s] = m.prev[h]; m.stage[s] == nil {
-			m.stage[s] = map[string]any{}
+func (m *summaries) of(s int, h uint64) []any {
+	if m.stage[s] != nil {
+		return m.stage[s]
+	}
+	switch {
+	case s < len(m.prevOwn) && m.prevOwn[s] == h && m.prevStage[s] != nil:
+		m.stage[s] = m.prevStage[s]
+	case len(m.prevOwn) != len(m.stage) && len(m.prevStage) == len(m.prevOwn):
+		if m.byHash == nil {
+			m.byHash = make(map[uint64][]any, len(m.prevOwn))
+			for t, sums := range m.prevStage {
+				if sums != nil {
+					m.byHash[m.prevOwn[t]] = sums
+				}
+			}
 		}
+		m.stage[s] = m.byHash[h]
+	}
+	if m.stage[s] == nil {
+		m.stage[s] = make([]any, len(summaryKinds))
 	}
 	return m.stage[s]
 }
@@ -87,7 +143,16 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	doc := ix.Doc
 	var h maphash.Hash
 	h.SetSeed(c.seed)
+	prevOwn := c.own
 	own := make([]uint64, len(stages))
+	spans := make([]analysis.Span, len(stages))
+	// The text the document shares with the last run's: a stage in it,
+	// at the place the last run's stage of its number had, has its hash.
+	pre, post := -1, -1
+	if c.doc != nil && c.escape == ix.Escape {
+		pre, post = doc.Unchanged(c.doc)
+	}
+	delta := doc.Len() - c.docLen
 	for s := range stages {
 		from := starts[s]
 		if s > 0 {
@@ -97,13 +162,22 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		if s+1 < len(stages) {
 			end = starts[s+1]
 		}
+		spans[s] = analysis.Span{Start: from, End: end}
+		if s < len(c.spans) {
+			was := c.spans[s]
+			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
+				own[s] = prevOwn[s]
+				continue
+			}
+		}
 		h.Reset()
 		h.WriteByte(ix.Escape) // the text means something else under another escape
-		h.WriteString(doc.Slice(analysis.Span{Start: from, End: end}))
+		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
 	}
+	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
 	rc.own = own
-	rc.sums = summaries{prev: c.sums, stage: make([]map[string]any, len(stages))}
+	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([][]any, len(stages))}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
@@ -120,40 +194,45 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	}
 	global := h.Sum64()
 
-	// chain[t] hashes stage t with the stages it is built on, so that a
-	// key covers a FROM chain in one word (a stage is built on an earlier
-	// one).
-	chain := make([]uint64, len(stages))
-	for t, st := range stages {
-		h.Reset()
-		writeInt(&h, t)
-		writeInt(&h, int(own[t]))
-		if b := st.BaseStage; b >= 0 && b < t {
-			writeInt(&h, int(chain[b]))
-		}
-		chain[t] = h.Sum64()
-	}
+	// chain[t] hashes stage t with the stages it is built on (through a
+	// FROM built from ARGs too: the variables and working directory follow
+	// the stage the defaults pick), so that a key covers a FROM chain in
+	// one word (a stage is built on an earlier one).
 	m := ix.Model()
+	chain := make([]uint64, len(stages))
+	var buf []byte
+	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
+	for t := range stages {
+		buf = buf[:0]
+		put(uint64(t))
+		put(own[t])
+		if b := m.BaseOf(t); b >= 0 && b < t {
+			put(chain[b])
+		}
+		chain[t] = maphash.Bytes(c.seed, buf)
+	}
 	keys = make([]uint64, len(stages))
+	p := &Pass{Index: ix, run: rc}
 	for s, st := range stages {
-		if st.BaseStage >= s || hasOnbuild(&Pass{Index: ix, run: rc}, s) {
+		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
-		h.Reset()
-		writeInt(&h, int(global))
-		writeInt(&h, int(chain[s]))
+		buf = buf[:0]
+		put(global)
+		put(chain[s])
 		cacheable := true
-		for _, r := range m.StageRefs(s) {
+		for r := range m.StageRefSeq(s) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
 			if r.Target >= 0 && r.Target < len(stages) {
-				writeInt(&h, r.Target)
-				writeInt(&h, int(chain[r.Target]))
+				put(uint64(r.Target))
+				put(chain[r.Target])
 			}
 		}
+		h := maphash.Bytes(c.seed, buf)
 		if cacheable {
-			keys[s] = h.Sum64() | 1
+			keys[s] = h | 1
 		}
 	}
 	return keys
@@ -164,23 +243,26 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
 	seen := map[int]bool{}
 	var out []int
+	m := ix.Model()
 	chain := func(t int) {
-		for ; t >= 0 && t < len(stages) && !seen[t]; t = stages[t].BaseStage {
+		for ; t >= 0 && t < len(stages) && !seen[t]; t = m.BaseOf(t) {
 			seen[t] = true
 			out = append(out, t)
 		}
 	}
 	chain(s)
-	for _, r := range ix.Model().StageRefs(s) {
+	for _, r := range m.StageRefs(s) {
 		chain(r.Target)
 	}
 	return out
 }
 
+var onbuildSummary = newSummaryKind("onbuild")
+
 // hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
 // means depends on the stages built on s.
 func hasOnbuild(p *Pass, s int) bool {
-	return p.stageSummary("onbuild", s, func(nodes []analysis.Node) any {
+	return p.stageSummary(onbuildSummary, s, func(nodes []analysis.Node) any {
 		for _, n := range nodes {
 			if n.Cmd == "onbuild" {
 				return true
@@ -207,9 +289,14 @@ func writeConfig(h *maphash.Hash, cfg *Config) {
 	rest.Cache, rest.Ignore, rest.Context = nil, nil, analysis.BuildContext{}
 	fmt.Fprintf(h, "%#v", rest) // fmt prints maps in key order
 	h.WriteByte(0)
-	if cfg.Ignore != nil {
+	writeIgnore(h, cfg.Ignore)
+}
+
+// writeIgnore hashes a .dockerignore by its patterns.
+func writeIgnore(h *maphash.Hash, m *patternmatcher.PatternMatcher) {
+	if m != nil {
 		h.WriteByte(1)
-		for _, p := range cfg.Ignore.Patterns() {
+		for _, p := range m.Patterns() {
 			h.WriteString(p.String())
 			if p.Exclusion() {
 				h.WriteByte('!')
@@ -217,6 +304,7 @@ func writeConfig(h *maphash.Hash, cfg *Config) {
 			h.WriteByte(0)
 		}
 	}
+	h.WriteByte(0)
 }
 
 // anchorer places spans relative to the stages a finding may point into.
@@ -325,6 +413,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 			a.ends[s] = starts[s+1]
 		}
 	}
+	rc.keys, rc.anchor, rc.cache = keys, a, c
+	c.memoNext = make(map[string][]memoSlot, len(c.memo))
 	want := make([]bool, len(stages))
 	kept := make([]*stageFindings, len(stages))
 	for s, k := range keys {
@@ -414,12 +504,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
-	c.sums = make(map[uint64]map[string]any, len(stages))
-	for s, m := range rc.sums.stage {
-		if m != nil {
-			c.sums[rc.own[s]] = m
-		}
-	}
+	c.memo, c.memoNext = c.memoNext, nil
+	c.sums = rc.sums.stage
 	return dropReplacedErrors(out)
 }
 
@@ -430,4 +516,218 @@ func spanCount(d Diagnostic) int {
 		n += len(f.Edits)
 	}
 	return n
+}
+
+// memoEntry is what a whole-file rule found in one stage (spans relative
+// to it), with the reads of the build context the finding rests on.
+type memoEntry struct {
+	stageFindings
+	reads []ctxRead
+}
+
+// stageMemo returns the findings compute gives for stage s, for a
+// whole-file rule whose findings in a stage depend only on what a PerStage
+// rule's do (the stage's key), on what base hashes (memoBase) and on the
+// build context it is given. An incremental run keeps them by stage: it
+// reuses them while the stage's key, base and the answer of every read
+// compute made of the build context's files are unchanged (the reads are
+// made again to check), and the findings lie in the stage. compute must
+// report through its result, not p.
+func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute func(analysis.BuildContext) []Diagnostic) []Diagnostic {
+	rc := p.run
+	if rc == nil || rc.cache == nil || rc.keys[s] == 0 {
+		return compute(ctx)
+	}
+	c := rc.cache
+	key := rc.keys[s]
+	a := rc.anchor
+	// A stage's findings are kept at its number: a stage that moved (the
+	// stage count changed) runs again.
+	if rc.memoRule != p.Rule {
+		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
+		if rc.memoCur == nil {
+			rc.memoCur = make([]memoSlot, len(rc.keys))
+			c.memoNext[p.Rule.Name] = rc.memoCur
+		}
+	}
+	prev, next := rc.memoPrev, rc.memoCur
+	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
+		e := prev[s].e
+		next[s] = prev[s]
+		var out []Diagnostic
+		an := e.anchors
+		for _, d := range e.diags {
+			n := spanCount(d)
+			out = append(out, a.decode(d, an[:n]))
+			an = an[n:]
+		}
+		return out
+	}
+	rec := &recordFS{fsys: ctx.FS, seed: c.seed}
+	if ctx.FS != nil {
+		ctx.FS = rec
+	}
+	out := compute(ctx)
+	if rec.opaque {
+		return out
+	}
+	e := &memoEntry{reads: rec.reads}
+	for _, d := range out {
+		enc, an, ok := a.encode(d, s, []int{s})
+		if !ok {
+			return out // a span outside the stage: not kept
+		}
+		e.diags = append(e.diags, enc)
+		e.anchors = append(e.anchors, an...)
+	}
+	next[s] = memoSlot{base, key, e}
+	return out
+}
+
+// memoBase hashes what stageMemo keys a rule's findings by besides the
+// stage: the rule, the .dockerignore of ctx and parts (whatever else the
+// rule reads). It is 0 outside incremental runs, where nothing is kept.
+func (p *Pass) memoBase(ctx analysis.BuildContext, parts ...string) uint64 {
+	if p.run == nil || p.run.cache == nil {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(p.run.cache.seed)
+	h.WriteString(p.Rule.Name)
+	h.WriteByte(0)
+	writeIgnore(&h, ctx.Ignore)
+	for _, s := range parts {
+		writeInt(&h, len(s))
+		h.WriteString(s)
+	}
+	return h.Sum64()
+}
+
+// ctxRead is one read of the build context's files and a hash of its
+// answer.
+type ctxRead struct {
+	op   byte // 's' Stat, 'd' ReadDir, 'f' ReadFile, 'g' Glob
+	name string
+	sum  uint64
+}
+
+// recordFS is a build context's file system that records every read and
+// its answer. A read it cannot record (Open, whose file is read later)
+// makes it opaque: nothing recorded then can be replayed.
+type recordFS struct {
+	fsys   fs.FS
+	seed   maphash.Seed
+	reads  []ctxRead
+	opaque bool
+}
+
+func (r *recordFS) Open(name string) (fs.File, error) {
+	r.opaque = true
+	return r.fsys.Open(name)
+}
+
+func (r *recordFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := fs.Stat(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'s', name, sumStat(r.seed, fi, err)})
+	return fi, err
+}
+
+func (r *recordFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	ds, err := fs.ReadDir(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'d', name, sumDir(r.seed, ds, err)})
+	return ds, err
+}
+
+func (r *recordFS) ReadFile(name string) ([]byte, error) {
+	data, err := fs.ReadFile(r.fsys, name)
+	r.reads = append(r.reads, ctxRead{'f', name, sumData(r.seed, data, err)})
+	return data, err
+}
+
+func (r *recordFS) Glob(pattern string) ([]string, error) {
+	ms, err := fs.Glob(r.fsys, pattern)
+	r.reads = append(r.reads, ctxRead{'g', pattern, sumNames(r.seed, ms, err)})
+	return ms, err
+}
+
+// replay makes the recorded reads again on fsys and reports whether every
+// answer is the same.
+func replay(seed maphash.Seed, fsys fs.FS, reads []ctxRead) bool {
+	if len(reads) > 0 && fsys == nil {
+		return false
+	}
+	for _, rd := range reads {
+		var sum uint64
+		switch rd.op {
+		case 's':
+			fi, err := fs.Stat(fsys, rd.name)
+			sum = sumStat(seed, fi, err)
+		case 'd':
+			ds, err := fs.ReadDir(fsys, rd.name)
+			sum = sumDir(seed, ds, err)
+		case 'f':
+			data, err := fs.ReadFile(fsys, rd.name)
+			sum = sumData(seed, data, err)
+		case 'g':
+			ms, err := fs.Glob(fsys, rd.name)
+			sum = sumNames(seed, ms, err)
+		}
+		if sum != rd.sum {
+			return false
+		}
+	}
+	return true
+}
+
+func sumErr(h *maphash.Hash, err error) {
+	if err != nil {
+		h.WriteByte(1)
+		h.WriteString(err.Error())
+	}
+	h.WriteByte(0)
+}
+
+func sumStat(seed maphash.Seed, fi fs.FileInfo, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	if fi != nil {
+		h.WriteString(fi.Name())
+		writeInt(&h, int(fi.Size()))
+		writeInt(&h, int(fi.Mode()))
+		writeInt(&h, int(fi.ModTime().UnixNano()))
+	}
+	return h.Sum64()
+}
+
+func sumDir(seed maphash.Seed, ds []fs.DirEntry, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	for _, d := range ds {
+		h.WriteString(d.Name())
+		h.WriteByte(0)
+		writeInt(&h, int(d.Type()))
+	}
+	return h.Sum64()
+}
+
+func sumData(seed maphash.Seed, data []byte, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	writeInt(&h, len(data))
+	h.Write(data)
+	return h.Sum64()
+}
+
+func sumNames(seed maphash.Seed, names []string, err error) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	sumErr(&h, err)
+	for _, n := range names {
+		h.WriteString(n)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
 }

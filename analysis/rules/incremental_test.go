@@ -2,13 +2,14 @@ package rules
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,67 +19,17 @@ import (
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
-// editor makes random edits of the kinds people make while typing a
-// Dockerfile.
-type editor struct {
-	rnd *rand.Rand
-}
-
-var stageNameAt = regexp.MustCompile(`(?im)^FROM\s+\S+\s+AS\s+(\S+)`)
-
-func (e *editor) edit(text string) analysis.Edit {
-	r := e.rnd
-	pos := func() int { return r.IntN(len(text) + 1) }
-	lineStart := func(off int) int { return strings.LastIndexByte(text[:off], '\n') + 1 }
-	lineEnd := func(off int) int {
-		if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
-			return off + i
-		}
-		return len(text)
+// newEditor returns the random editor of the equivalence tests, with
+// `# check=skip=` comments naming the registered rules.
+func newEditor(seed uint64) func(text string) analysis.Edit {
+	var names []string
+	for _, r := range All() {
+		names = append(names, r.Name)
 	}
-	ins := func(at int, s string) analysis.Edit {
-		return analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: s}
-	}
-	chars := []string{"x", "a", " ", "$", "{", "}", "\\", "=", "-", "/", "\"", "A", "1", ":", "#"}
-	switch k := r.IntN(10); {
-	case k < 3 || len(text) == 0: // type a character
-		return ins(pos(), chars[r.IntN(len(chars))])
-	case k == 3: // delete a character or a few
-		at := r.IntN(len(text))
-		return analysis.Edit{Span: analysis.Span{Start: at, End: min(len(text), at+1+r.IntN(3))}}
-	case k == 4: // delete a line
-		at := lineStart(pos())
-		end := min(len(text), lineEnd(at)+1)
-		return analysis.Edit{Span: analysis.Span{Start: at, End: end}}
-	case k == 5: // insert a line
-		lines := []string{"RUN echo $FOO\n", "ARG FOO=1\n", "ENV A=$FOO\n", "WORKDIR app\n", "CMD run\n",
-			"COPY --from=build /x /y\n", "FROM alpine AS extra\n", "FROM build\n", "EXPOSE 80/TCP\n", "maintainer me\n",
-			"# check=skip=all\n", "USER 1000\n", "ONBUILD COPY --from=build /a /b\n",
-			"FROM ${BASE} AS img\n", "COPY --from=${BASE} /a /b\n", "COPY --from=0 /a /b\n", "SHELL [\"/bin/sh\"]\n"}
-		return ins(lineStart(pos()), lines[r.IntN(len(lines))])
-	case k == 6: // rename a stage
-		ms := stageNameAt.FindAllStringSubmatchIndex(text, -1)
-		if len(ms) == 0 {
-			return ins(pos(), "x")
-		}
-		m := ms[r.IntN(len(ms))]
-		names := []string{"build", "Build", "base", "runtime", "stage-0", "0x", ""}
-		return analysis.Edit{Span: analysis.Span{Start: m[2], End: m[3]}, Text: names[r.IntN(len(names))]}
-	case k == 7: // an ARG before the first FROM
-		at := 0
-		if i := strings.Index(strings.ToUpper(text), "\nFROM"); i >= 0 {
-			at = i + 1
-		}
-		args := []string{"ARG BASE=alpine\n", "ARG FOO\n", "ARG VERSION=2\n"}
-		return ins(at, args[r.IntN(len(args))])
-	case k == 8: // a directive
-		dirs := []string{"# check=skip=JSONArgsRecommended\n", "# check=skip=all\n", "# check=error=true\n",
-			"# syntax=docker/dockerfile:1.4\n", "# escape=`\n"}
-		return ins(0, dirs[r.IntN(len(dirs))])
-	default: // a `# check=skip=` comment above some line
-		at := lineStart(pos())
-		rules := All()
-		return ins(at, "# check=skip="+rules[r.IntN(len(rules))].Name+"\n")
+	e := testgen.NewEditor(seed, names)
+	return func(text string) analysis.Edit {
+		start, end, insert := e.Edit(text)
+		return analysis.Edit{Span: analysis.Span{Start: start, End: end}, Text: insert}
 	}
 }
 
@@ -86,13 +37,13 @@ func (e *editor) edit(text string) analysis.Edit {
 // after each one and comparing with a fresh run.
 func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) {
 	t.Helper()
-	e := &editor{rnd: rand.New(rand.NewPCG(seed, 1))}
+	edit := newEditor(seed)
 	ix := analysis.Parse(analysis.NewDocument(text))
 	cached := *cfg
 	cached.Cache = &Cache{}
 	Run(ix, &cached)
 	for i := range edits {
-		ed := e.edit(ix.Doc.Text())
+		ed := edit(ix.Doc.Text())
 		doc, err := ix.Doc.Apply(ed)
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +125,7 @@ func TestIncrementalRunsChangedStages(t *testing.T) {
 			t.Fatalf("after typing %q: (-full +incremental):\n%s", edit.text, d)
 		}
 		// The cache holds the current version's stages, no older ones.
-		if len(cache.entries) != ix.StageCount() || len(cache.sums) > ix.StageCount() {
+		if len(cache.entries) != ix.StageCount() || len(cache.sums) != ix.StageCount() || len(cache.spans) != ix.StageCount() {
 			t.Errorf("after typing %q: the cache holds %d stages' findings and %d stages' summaries, want %d", edit.text, len(cache.entries), len(cache.sums), ix.StageCount())
 		}
 	}
@@ -323,4 +274,166 @@ func stageChainFile(n int) string {
 		fmt.Fprintf(&b, "FROM s%d AS s%d\nRUN make\n", i-1, i)
 	}
 	return b.String()
+}
+
+// TestIncrementalVariableBaseChain edits a stage that another reaches only
+// through FROMs built from global ARGs: its variables follow the stages the
+// defaults pick, so its key must cover them.
+func TestIncrementalVariableBaseChain(t *testing.T) {
+	text := "ARG A=a\nARG B=b\nFROM scratch AS a\nENV WX=1\nFROM ${A} AS b\nRUN true\nFROM ${B} AS c\nRUN --mount=type=cache,target=$WX true\n"
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	if got := Run(ix, &Config{Cache: cache}); len(got) != 0 {
+		t.Fatalf("before the edit: %v, want no finding", got)
+	}
+	off := strings.Index(text, "ENV WX=1")
+	e := analysis.Edit{Span: analysis.Span{Start: off, End: off + len("ENV WX=1")}, Text: "ENV WY=1"}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix = ix.Update(doc, e)
+	want := Run(analysis.Parse(doc), &Config{})
+	if len(want) != 1 || want[0].Rule != UndefinedVar.Name {
+		t.Fatalf("a full run found %v, want UndefinedVar", want)
+	}
+	if d := cmp.Diff(want, Run(ix, &Config{Cache: cache})); d != "" {
+		t.Fatalf("(-full +incremental):\n%s", d)
+	}
+}
+
+// TestIncrementalBuildContext runs SourceCopiedTooEarly, which keeps its
+// findings by stage with the build context reads they rest on, through
+// edits of the text and changes of the context's files and .dockerignore:
+// every run must equal a full run with the context of the moment.
+func TestIncrementalBuildContext(t *testing.T) {
+	text := "FROM node:20 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n" +
+		"FROM golang:1.22 AS api\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out ./...\n" +
+		"FROM alpine AS tools\nCOPY . /src\nRUN apk add git\n"
+	fsys := fstest.MapFS{"package.json": {Data: []byte("{}")}, "package-lock.json": {}, "server.js": {}}
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	var ignore *patternmatcher.PatternMatcher
+	cfg := func(cached bool) *Config {
+		c := &Config{Context: analysis.BuildContext{FS: fsys, Ignore: ignore}}
+		if cached {
+			c.Cache = cache
+		}
+		return c
+	}
+	check := func(what string) []Diagnostic {
+		t.Helper()
+		want := Run(analysis.Parse(ix.Doc), cfg(false))
+		if d := cmp.Diff(want, Run(ix, cfg(true))); d != "" {
+			t.Fatalf("%s: (-full +incremental):\n%s", what, d)
+		}
+		return want
+	}
+	first := check("first run")
+	if n := len(ruleDiagnostics(first, SourceCopiedTooEarly.Name)); n == 0 {
+		t.Fatal("no SourceCopiedTooEarly finding to keep; the test tests nothing")
+	}
+	// The context changes under an unchanged text.
+	delete(fsys, "package-lock.json")
+	if d := cmp.Diff(first, check("lockfile removed")); d == "" {
+		t.Error("removing the lockfile changed nothing; the case tests nothing")
+	}
+	fsys["go.mod"] = &fstest.MapFile{Data: []byte("module x\n")}
+	fsys["go.sum"] = &fstest.MapFile{}
+	fsys["package-lock.json"] = &fstest.MapFile{}
+	check("go.mod added")
+	// The context's .dockerignore hides the lockfile.
+	var err error
+	if ignore, err = patternmatcher.New([]string{"package-lock.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(first, check("lockfile ignored")); d == "" {
+		t.Error("ignoring the lockfile changed nothing; the case tests nothing")
+	}
+	ignore = nil
+	check("lockfile seen again")
+	// The plan's edit ends its lines as the start of the file does.
+	crlf := func(text string) {
+		t.Helper()
+		e := analysis.Edit{Span: analysis.Span{Start: 0, End: ix.Doc.Len()}, Text: text}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+	}
+	crlf(strings.Replace(text, "\n", "\r\n", 1))
+	withCRLF := check("a CRLF line first")
+	crlf(text)
+	if d := cmp.Diff(withCRLF, check("LF again")); d == "" {
+		t.Error("the line ending changed nothing; the case tests nothing")
+	}
+	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"workspaces": ["pkgs/*"]}`)}
+	fsys["pkgs/a/package.json"] = &fstest.MapFile{Data: []byte("{}")}
+	check("workspace added")
+	// Edits of the text with the context in place.
+	edit := newEditor(7)
+	for i := range 40 {
+		e := edit(ix.Doc.Text())
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		check(fmt.Sprintf("edit %d (%+v)", i, e))
+	}
+}
+
+func ruleDiagnostics(ds []Diagnostic, rule string) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		if d.Rule == rule {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestIncrementalStageHashes types at the ends of stages of a file of many
+// chunks, where the text the cache finds unchanged (Document.Unchanged)
+// stops: after every edit each stage's kept text hash must be the hash of
+// its text, and the run must equal a full one.
+func TestIncrementalStageHashes(t *testing.T) {
+	ix := analysis.Parse(analysis.NewDocument(testgen.Large(60)))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for i := range 300 {
+		stages := ix.Stages()
+		s := 1 + rnd.IntN(len(stages)-1)
+		at := max(0, stages[s].Span.Start-1-rnd.IntN(40))
+		// Typing, deleting, and replacing a character: a stage keeps its
+		// place then, and only its text tells it changed.
+		e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+		switch rnd.IntN(3) {
+		case 1:
+			e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}}
+		case 2:
+			c := ix.Doc.Slice(analysis.Span{Start: at, End: at + 1})
+			e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}, Text: map[bool]string{true: "y", false: "z"}[c != "y"]}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		got := Run(ix, &Config{Cache: cache})
+		for s, sp := range cache.spans {
+			var h maphash.Hash
+			h.SetSeed(cache.seed)
+			h.WriteByte(ix.Escape)
+			h.WriteString(doc.Slice(sp))
+			if h.Sum64() != cache.own[s] {
+				t.Fatalf("edit %d (%+v): stage %d keeps the hash of another text", i, e, s)
+			}
+		}
+		if d := cmp.Diff(Run(analysis.Parse(doc), &Config{}), got); d != "" {
+			t.Fatalf("edit %d (%+v): (-full +incremental):\n%s", i, e, d)
+		}
+	}
 }

@@ -30,14 +30,15 @@ type Pass struct {
 // its instructions alone; an incremental run keeps it by the hash of the
 // stage's text, so a whole-file rule adds up summaries instead of reading
 // every instruction.
-func (p *Pass) stageSummary(kind string, s int, f func([]analysis.Node) any) any {
-	st := p.Index.Stages()[s]
+func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any) any {
 	if p.run == nil || p.run.own == nil {
+		st := p.Index.Stages()[s]
 		return f(p.nodesIn(st.First, st.End))
 	}
 	m := p.run.sums.of(s, p.run.own[s])
-	v, ok := m[kind]
-	if !ok {
+	v := m[kind]
+	if v == nil {
+		st := p.Index.Stages()[s]
 		v = f(p.nodesIn(st.First, st.End))
 		m[kind] = v
 	}

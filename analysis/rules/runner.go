@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/patternmatcher"
@@ -107,12 +108,26 @@ type runCtx struct {
 	stages     map[int]checkOptions
 	own        []uint64 // hash of each stage's text, in incremental runs
 	sums       summaries
+	// In incremental runs: each stage's key, the placing of spans, and
+	// the cache (for stageMemo).
+	keys   []uint64
+	anchor *anchorer
+	cache  *Cache
+	// majority is casingMajority's answer, once asked.
+	majority *bool
+	// The kept findings of the rule stageMemo serves now: the last run's
+	// and this run's, by stage.
+	memoRule          *Rule
+	memoPrev, memoCur []memoSlot
 }
+
+// allRules is All, sorted once: the registry is complete after init.
+var allRules = sync.OnceValue(All)
 
 // active returns the rules the run applies, in order.
 func (rc *runCtx) active() []*Rule {
 	var out []*Rule
-	for _, r := range All() {
+	for _, r := range allRules() {
 		if sev, set := rc.cfg.Severity[r.Name]; set && sev == Off {
 			continue
 		}

@@ -45,37 +45,49 @@ CMD ["node", "server.js"]
 
 func runSourceCopiedTooEarly(p *Pass) {
 	ix := p.Index
-	for s := 0; s < ix.StageCount(); s++ {
-		var ctx analysis.BuildContext
-		if p.Config != nil {
-			ctx = p.Config.Context
-		}
-		plan, _ := refactor.PlanLayers(ix, s, ctx)
-		if plan == nil {
-			continue
-		}
-		src := ix.Node(plan.SourceCopy)
-		d := Diagnostic{
-			Span: firstLine(p, src),
-			// Not preferred: a refactoring the user chooses, never applied by
-			// --fix or an editor's auto-fix.
-			Fixes: fix("Reorder layers for caching", false, plan.Edit),
-		}
-		if len(plan.Installs) > 0 || len(plan.Added) > 0 {
-			k := 0
-			if len(plan.Installs) > 0 {
-				k = plan.Installs[0]
-			} else {
-				k = plan.Split[0]
-			}
-			in := ix.Node(k)
-			d.Message = "The source is copied before the dependencies are installed: every source change reinstalls them"
-			d.Related = []Related{{Span: firstLine(p, in), Message: "the dependency install that could come before the source"}}
-		} else {
-			in := ix.Node(plan.Moved[0])
-			d.Message = "The source is copied before instructions that do not need it: every source change reruns them"
-			d.Related = []Related{{Span: firstLine(p, in), Message: "an instruction that does not need the source"}}
-		}
-		p.Report(d)
+	var ctx analysis.BuildContext
+	if p.Config != nil {
+		ctx = p.Config.Context
 	}
+	// Besides its stage, a plan reads the build context and, for the line
+	// ending of its edit, the start of the file.
+	doc := p.Doc()
+	base := p.memoBase(ctx, doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}))
+	for s := 0; s < ix.StageCount(); s++ {
+		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) }) {
+			p.Report(d)
+		}
+	}
+}
+
+// sourceCopiedTooEarly returns the finding of stage s, if any.
+func sourceCopiedTooEarly(p *Pass, s int, ctx analysis.BuildContext) []Diagnostic {
+	ix := p.Index
+	plan, _ := refactor.PlanLayers(ix, s, ctx)
+	if plan == nil {
+		return nil
+	}
+	src := ix.Node(plan.SourceCopy)
+	d := Diagnostic{
+		Span: firstLine(p, src),
+		// Not preferred: a refactoring the user chooses, never applied by
+		// --fix or an editor's auto-fix.
+		Fixes: fix("Reorder layers for caching", false, plan.Edit),
+	}
+	if len(plan.Installs) > 0 || len(plan.Added) > 0 {
+		k := 0
+		if len(plan.Installs) > 0 {
+			k = plan.Installs[0]
+		} else {
+			k = plan.Split[0]
+		}
+		in := ix.Node(k)
+		d.Message = "The source is copied before the dependencies are installed: every source change reinstalls them"
+		d.Related = []Related{{Span: firstLine(p, in), Message: "the dependency install that could come before the source"}}
+	} else {
+		in := ix.Node(plan.Moved[0])
+		d.Message = "The source is copied before instructions that do not need it: every source change reruns them"
+		d.Related = []Related{{Span: firstLine(p, in), Message: "an instruction that does not need the source"}}
+	}
+	return []Diagnostic{d}
 }

@@ -59,6 +59,11 @@ func readByBuildKit(name string) bool {
 	return strings.HasPrefix(name, "BUILDKIT_") || name == "SOURCE_DATE_EPOCH"
 }
 
+var (
+	readsGlobalArgsSummary = newSummaryKind("reads-global-args")
+	unreadStageArgsSummary = newSummaryKind("unread-stage-args")
+)
+
 func runUnusedGlobalArg(p *Pass) {
 	ix := p.Index
 	if ix.StageCount() == 0 {
@@ -72,7 +77,7 @@ func runUnusedGlobalArg(p *Pass) {
 		}
 	}
 	for s := range ix.StageCount() {
-		for _, name := range p.stageSummary("reads-global-args", s, globalArgReads).([]string) {
+		for _, name := range p.stageSummary(readsGlobalArgsSummary, s, globalArgReads).([]string) {
 			used[name] = true
 		}
 	}
@@ -113,60 +118,84 @@ func globalArgReads(nodes []analysis.Node) any {
 
 func runUnusedStageArg(p *Pass) {
 	ix := p.Index
-	nodes := p.Nodes()
 	stages := ix.Stages()
 	// The stages built on s, directly or not, are those below it in the
 	// tree of FROMs (a stage is built on an earlier one), and the later
 	// stages built FROM a variable, which count as built on every earlier
-	// stage. The search stops at the first that reads the name.
-	children := make([][]int, len(stages))
+	// stage. The search stops at the first that reads the name. Most
+	// ARGs are read in their own stage (a stage summary), so the tree is
+	// built only for those that are not.
+	var children [][]int
 	var variable []int
-	for t, st := range stages {
-		for _, r := range nodes[st.First].Refs {
-			if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
-				variable = append(variable, t)
-				break
+	tree := func() {
+		children = make([][]int, len(stages))
+		for t, st := range stages {
+			for _, r := range ix.Node(st.First).Refs {
+				if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
+					variable = append(variable, t)
+					break
+				}
+			}
+			if b := st.BaseStage; b >= 0 && b < t {
+				children[b] = append(children[b], t)
 			}
 		}
-		if b := st.BaseStage; b >= 0 && b < t {
-			children[b] = append(children[b], t)
-		}
+	}
+	reads := func(t int, name string) bool {
+		return stageReads(p.nodesIn(stages[t].First+1, stages[t].End), name)
 	}
 	builtOnReads := func(s int, name string) bool {
+		if children == nil {
+			tree()
+		}
 		below := append([]int(nil), children[s]...)
 		for len(below) > 0 {
 			t := below[len(below)-1]
 			below = below[:len(below)-1]
-			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+			if reads(t, name) {
 				return true
 			}
 			below = append(below, children[t]...)
 		}
 		for _, t := range variable[sort.SearchInts(variable, s+1):] {
-			if stageReads(nodes[stages[t].First+1:stages[t].End], name) {
+			if reads(t, name) {
 				return true
 			}
 		}
 		return false
 	}
 	for s, st := range stages {
-		for i := st.First + 1; i < st.End; i++ {
-			n := nodes[i]
-			if n.Cmd != "arg" {
+		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
+			n := ix.Node(st.First + a.inst)
+			d := n.Decls[a.decl]
+			if builtOnReads(s, d.Name.Value) {
 				continue
 			}
-			for _, d := range n.Decls {
-				name := d.Name.Value
-				if readByBuildKit(name) || stageReads(nodes[i+1:st.End], name) {
-					continue
-				}
-				if builtOnReads(s, name) {
-					continue
-				}
-				p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "ARG %s is never used: no later instruction of its stage, or of a stage built on it, mentions it, and no RUN follows to read it from the environment", name)
+			p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "ARG %s is never used: no later instruction of its stage, or of a stage built on it, mentions it, and no RUN follows to read it from the environment", d.Name.Value)
+		}
+	}
+}
+
+// declAt places a declaration in a stage: its instruction, counted from
+// the FROM, and its place among the instruction's declarations.
+type declAt struct{ inst, decl int }
+
+// unreadStageArgs lists the ARGs of a stage (its instructions, FROM
+// first) that nothing after them in the stage may read.
+func unreadStageArgs(nodes []analysis.Node) any {
+	var out []declAt
+	for k := 1; k < len(nodes); k++ {
+		n := nodes[k]
+		if n.Cmd != "arg" {
+			continue
+		}
+		for j, d := range n.Decls {
+			if !readByBuildKit(d.Name.Value) && !stageReads(nodes[k+1:], d.Name.Value) {
+				out = append(out, declAt{k, j})
 			}
 		}
 	}
+	return out
 }
 
 // stageReads reports whether one of nodes may read build arg name: a RUN

@@ -1,0 +1,196 @@
+package analysis
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
+)
+
+// modelView is what the model's readers see of it: every reference, the
+// patterns, each stage's references, base, users and end state, the state
+// before every instruction, the global ARGs and picks on every platform,
+// and what a build reaches.
+type modelView struct {
+	Refs       []StageRef
+	Patterns   []Pattern
+	StageRefs  [][]StageRef
+	Bases      []int
+	Users      [][]int
+	Candidates [][]int
+	Picks      []string
+	States     []State
+	Ends       []State
+	Globals    []map[string]string
+	Epoch      int
+	Reach      [][]bool
+	Default    [][]bool
+}
+
+func viewModel(ix *Index) modelView {
+	m := ix.Model()
+	v := modelView{Refs: m.Refs(), Patterns: m.Patterns(), Epoch: m.EpochStage()}
+	n := ix.StageCount()
+	for s := range n {
+		v.StageRefs = append(v.StageRefs, m.StageRefs(s))
+		v.Bases = append(v.Bases, m.baseOf(s))
+		v.Users = append(v.Users, m.Users(s))
+		v.Ends = append(v.Ends, m.EndState(s))
+	}
+	for _, r := range m.Refs() {
+		v.Candidates = append(v.Candidates, m.Candidates(r))
+		for _, p := range Platforms {
+			res, t := m.ResolveWith(r, p)
+			v.Picks = append(v.Picks, fmt.Sprintf("%s:%d", res, t))
+		}
+	}
+	for i := range ix.Len() {
+		v.States = append(v.States, m.State(i))
+	}
+	for _, p := range Platforms {
+		env := m.GlobalArgs(p)
+		g := map[string]string{}
+		for _, k := range env.Keys() {
+			g[k], _ = env.Get(k)
+		}
+		v.Globals = append(v.Globals, g)
+	}
+	for s := range n {
+		v.Reach = append(v.Reach, m.Reachable([]int{s}))
+		v.Default = append(v.Default, m.DefaultReachable(s, DefaultPlatform))
+	}
+	return v
+}
+
+// checkModelSeed edits text at random and, after every edit, compares the
+// model of the updated index, which reuses the readings of the stages
+// that did not change, with the model of a fresh parse. It returns the
+// number of stage readings reused.
+func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (reused int) {
+	t.Helper()
+	edit := testgen.NewEditor(seed, []string{"UndefinedVar", "all"})
+	ix := Parse(NewDocument(text))
+	ix.Model()
+	for i := range edits {
+		start, end, insert := edit.Edit(ix.Doc.Text())
+		e := Edit{Span: Span{Start: start, End: end}, Text: insert}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := ix.modelSeed.Load()
+		ix = ix.Update(doc, e)
+		got := viewModel(ix)
+		if prev != nil {
+			for _, p := range ix.Model().seed.parts {
+				if slices.Contains(prev.parts, p) {
+					reused++
+				}
+			}
+		}
+		fresh := Parse(doc)
+		if fresh.ParseError != nil {
+			continue // the updated index keeps the last good instructions (Stale)
+		}
+		want := viewModel(fresh)
+		if d := cmp.Diff(want, got, cmp.AllowUnexported(State{})); d != "" {
+			t.Fatalf("%s, edit %d (%+v): the reused model differs from a fresh one (-fresh +reused):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
+		}
+	}
+	return reused
+}
+
+// TestModelReuseEqualsFresh edits every corpus file at random (characters,
+// lines, stage names, global ARGs, directives, ONBUILD, variable FROMs and
+// `--from`s): after each edit the model of the updated index, built from
+// the previous version's reading of the unchanged stages, must equal the
+// model of a fresh parse of the new text in everything its readers see.
+func TestModelReuseEqualsFresh(t *testing.T) {
+	corpus := sample(t)
+	edits := 10
+	if testing.Short() {
+		edits = 4
+	}
+	reused := 0
+	for i, n := range slices.Sorted(maps.Keys(corpus)) {
+		reused += checkModelSeed(t, n, corpus[n], uint64(i), edits)
+	}
+	reused += checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
+	// Without reuse the comparison proves nothing.
+	if reused < 1000 {
+		t.Errorf("the models reused %d stage readings over the edits, want many", reused)
+	}
+}
+
+// TestModelReuseAcrossStages makes the edits that change what an unchanged
+// stage's references name through something outside the stage: a global
+// ARG a FROM is built from, a stage now built on one holding an ONBUILD,
+// and a variable a `--from` reads from the stage it is built on.
+func TestModelReuseAcrossStages(t *testing.T) {
+	for _, c := range []struct{ name, text, old, new string }{
+		{"global ARG", "ARG BASE=alpine\nFROM alpine AS build\nRUN x\nFROM ${BASE} AS app\nRUN y\n", "ARG BASE=alpine", "ARG BASE=build"},
+		{"ONBUILD", "FROM alpine AS base\nONBUILD COPY --from=tools /a /b\nFROM alpine AS tools\nRUN t\nFROM alpine AS app\nRUN a\n", "FROM alpine AS app", "FROM base AS app"},
+		{"variable --from", "FROM alpine AS a\nFROM alpine AS b\nFROM alpine AS base\nENV SRC=a\nFROM base AS c\nCOPY --from=${SRC} /x /y\n", "ENV SRC=a", "ENV SRC=b"},
+	} {
+		ix := Parse(NewDocument(c.text))
+		before := viewModel(ix)
+		at := strings.Index(c.text, c.old)
+		e := Edit{Span: Span{Start: at, End: at + len(c.old)}, Text: c.new}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := viewModel(ix.Update(doc, e))
+		want := viewModel(Parse(doc))
+		if cmp.Equal(before.Refs, want.Refs) {
+			t.Fatalf("%s: the edit changes no reference; the case tests nothing", c.name)
+		}
+		if d := cmp.Diff(want, got, cmp.AllowUnexported(State{})); d != "" {
+			t.Errorf("%s: the reused model differs from a fresh one (-fresh +reused):\n%s", c.name, d)
+		}
+	}
+}
+
+// TestModelSeedConcurrent reads the models of successive versions from
+// several goroutines while edits make new versions from the last one, as
+// the server does (requests on an older snapshot while the diagnostics of
+// the newest run): run under the race detector, it checks the seed each
+// version hands on and the memoized reachability.
+func TestModelSeedConcurrent(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(20)))
+	at := strings.Index(ix.Doc.Text(), "make build") + len("make build")
+	var wg sync.WaitGroup
+	for k := range 40 {
+		cur := ix
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := cur.Model()
+				for s := range cur.StageCount() {
+					m.Reachable([]int{s})
+					m.DefaultReachable(s, DefaultPlatform)
+				}
+			}()
+		}
+		e := Edit{Span: Span{Start: at + k, End: at + k}, Text: "x"}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		if k%3 == 0 {
+			ix.Model()
+		}
+	}
+	wg.Wait()
+	if d := cmp.Diff(viewModel(Parse(ix.Doc)), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
+		t.Fatalf("after the edits (-fresh +reused):\n%s", d)
+	}
+}
