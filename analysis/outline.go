@@ -29,7 +29,7 @@ func (ix *Index) Comments(i int) []Comment {
 	var out []Comment
 	off, k := doc.LineStart(first), 0
 	for line := first; line < doc.LineOf(n.Start); line++ {
-		raw, next := doc.lineAt(off, &k)
+		raw, next := doc.LineAt(off, &k)
 		span := Span{off, off + len(raw)}
 		off = next
 		if line == 0 {

@@ -73,13 +73,3 @@ func TestOutlineAgreement(t *testing.T) {
 	}
 	t.Logf("%d files, %d described stages", compared, described)
 }
-
-// TestDescriptionInFeatures checks that the description reaches the
-// symbols (features.TestDescriptionInFeatures checks hover and the graph).
-func TestDescriptionInFeatures(t *testing.T) {
-	ix := Parse(NewDocument("# build compiles it\nFROM golang AS build\nFROM alpine\nCOPY --from=build /a /a\n"))
-	syms := ix.Symbols()
-	if len(syms) != 2 || syms[0].Detail != "golang · compiles it" || syms[1].Detail != "alpine" {
-		t.Errorf("symbol details: %+v", syms)
-	}
-}

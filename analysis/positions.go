@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -154,12 +155,12 @@ func asciiOnly(s string) bool {
 	return true
 }
 
-// lineAt returns the text from off to the end of its line, without the
+// LineAt returns the text from off to the end of its line, without the
 // terminator, and the offset of the next line (the document's length
 // after the last). Lines are held whole in chunks: the line is a piece of
 // its chunk's text, found from chunk *k (offsets read in document order
 // are in it or the next) and left in *k.
-func (d *Document) lineAt(off int, k *int) (rest string, next int) {
+func (d *Document) LineAt(off int, k *int) (rest string, next int) {
 	off = d.clamp(off)
 	c := *k
 	switch {
@@ -179,4 +180,15 @@ func (d *Document) lineAt(off int, k *int) (rest string, next int) {
 		next++
 	}
 	return rest[:eol], next
+}
+
+// lineBreak returns the index of the first '\n' or '\r' in s, or -1.
+func lineBreak(s string) int {
+	if nl := strings.IndexByte(s, '\n'); nl >= 0 {
+		if cr := strings.IndexByte(s[:nl], '\r'); cr >= 0 {
+			return cr
+		}
+		return nl
+	}
+	return strings.IndexByte(s, '\r')
 }

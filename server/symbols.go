@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
 func init() {
@@ -22,10 +23,10 @@ func init() {
 
 // symbolKinds maps the outline's kinds to the protocol's.
 var symbolKinds = [...]protocol.SymbolKind{
-	analysis.SymbolStage:       protocol.SymbolKindClass,
-	analysis.SymbolInstruction: protocol.SymbolKindFunction,
-	analysis.SymbolArg:         protocol.SymbolKindVariable,
-	analysis.SymbolEnv:         protocol.SymbolKindProperty,
+	features.SymbolStage:       protocol.SymbolKindClass,
+	features.SymbolInstruction: protocol.SymbolKindFunction,
+	features.SymbolArg:         protocol.SymbolKindVariable,
+	features.SymbolEnv:         protocol.SymbolKindProperty,
 }
 
 // DocumentSymbol answers textDocument/documentSymbol with the outline: a
@@ -125,15 +126,15 @@ const (
 // appendOutline appends the JSON of snap's outline, as the protocol's
 // encoder writes a DocumentSymbol tree (tree) or a flat list of
 // SymbolInformation each naming its container, to dst: one walk over the
-// outline (analysis.WalkSymbols), no tree built. Positions are placed
+// outline (features.WalkSymbols), no tree built. Positions are placed
 // through one cursor, in document order.
 func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
 	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc)}
 	if tree {
-		ix.WalkSymbols(w.treeEntry)
+		features.WalkSymbols(ix, w.treeEntry)
 	} else {
 		w.uri = appendString(nil, snap.URI)
-		ix.WalkSymbols(w.flatEntry)
+		features.WalkSymbols(ix, w.flatEntry)
 	}
 	return append(w.dst, ']')
 }
@@ -155,7 +156,7 @@ const maxOutlineDepth = 3
 
 // enter places e among the open entries: it is the next child of the
 // innermost one.
-func (w *outlineWriter) enter(e *analysis.OutlineEntry) {
+func (w *outlineWriter) enter(e *features.OutlineEntry) {
 	w.open = min(e.Depth, maxOutlineDepth-1)
 	if w.open > 0 {
 		w.left[w.open-1]--
@@ -168,7 +169,7 @@ func (w *outlineWriter) enter(e *analysis.OutlineEntry) {
 // treeEntry writes e as a DocumentSymbol, leaving its children's array
 // open when it has children, and closing the arrays of the entries it
 // ends.
-func (w *outlineWriter) treeEntry(e *analysis.OutlineEntry) {
+func (w *outlineWriter) treeEntry(e *features.OutlineEntry) {
 	w.enter(e)
 	dst := append(w.dst, `{"name":`...)
 	dst = appendString(dst, e.Name)
@@ -200,7 +201,7 @@ func (w *outlineWriter) treeEntry(e *analysis.OutlineEntry) {
 }
 
 // flatEntry writes e as a SymbolInformation naming the entry holding it.
-func (w *outlineWriter) flatEntry(e *analysis.OutlineEntry) {
+func (w *outlineWriter) flatEntry(e *features.OutlineEntry) {
 	w.enter(e)
 	dst := append(w.dst, `{"name":`...)
 	dst = appendString(dst, e.Name)
@@ -383,7 +384,7 @@ func (s *Server) Symbols(ctx context.Context, params *protocol.WorkspaceSymbolPa
 		if !ok {
 			continue
 		}
-		for _, sym := range ix.NamedSymbols(params.Query) {
+		for _, sym := range features.NamedSymbols(ix, params.Query) {
 			out = append(out, symbolInfo(snap, sym.Name, sym.Kind, sym.Span, sym.Container, enc))
 		}
 	}
@@ -400,7 +401,7 @@ func sortByLocation(out protocol.SymbolInformationSlice) {
 }
 
 // symbolInfo converts a symbol of snap, in container unless that is "".
-func symbolInfo(snap *Snapshot, name string, kind analysis.SymbolKind, sp analysis.Span, container string, enc analysis.Encoding) protocol.SymbolInformation {
+func symbolInfo(snap *Snapshot, name string, kind features.SymbolKind, sp analysis.Span, container string, enc analysis.Encoding) protocol.SymbolInformation {
 	info := protocol.SymbolInformation{
 		BaseSymbolInformation: protocol.BaseSymbolInformation{Name: name, Kind: symbolKinds[kind]},
 		Location:              protocol.Location{URI: uri.URI(snap.URI), Range: toRange(snap.Doc, sp, enc)},

@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
@@ -61,13 +62,13 @@ func TestOutlineJSON(t *testing.T) {
 // oracleSymbols is the answer as the server built it before writing JSON
 // directly: the protocol's tree, or its flat list.
 func oracleSymbols(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) protocol.DocumentSymbolResult {
-	syms := ix.Symbols()
+	syms := features.Symbols(ix)
 	if tree {
 		return protocol.DocumentSymbolSlice(oracleTree(snap.Doc, syms, enc))
 	}
 	var flat protocol.SymbolInformationSlice
-	var walk func([]analysis.Symbol, string)
-	walk = func(syms []analysis.Symbol, container string) {
+	var walk func([]features.Symbol, string)
+	walk = func(syms []features.Symbol, container string) {
 		for _, sym := range syms {
 			info := protocol.SymbolInformation{
 				BaseSymbolInformation: protocol.BaseSymbolInformation{Name: sym.Name, Kind: symbolKinds[sym.Kind]},
@@ -84,7 +85,7 @@ func oracleSymbols(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tr
 	return flat
 }
 
-func oracleTree(doc *analysis.Document, syms []analysis.Symbol, enc analysis.Encoding) []protocol.DocumentSymbol {
+func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Encoding) []protocol.DocumentSymbol {
 	out := make([]protocol.DocumentSymbol, len(syms))
 	for i := range syms {
 		sym := &syms[i]

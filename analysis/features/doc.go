@@ -2,7 +2,7 @@
 // nor code actions, one a file, each file named after the server/ file
 // that wires it: hover.go, definition.go, references.go, highlight.go,
 // rename.go, folding.go, inlayhint.go, codelens.go, documentlink.go,
-// signaturehelp.go, semantictokens.go, formatting.go (with
+// symbols.go, signaturehelp.go, semantictokens.go, formatting.go (with
 // formatting_shell.go) and stagegraph.go.
 //
 // A feature is a function of an *analysis.Index (and a context when it

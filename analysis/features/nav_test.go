@@ -212,8 +212,8 @@ func checkAllFeatures(t *testing.T, name string, ix *analysis.Index) {
 			}
 		}
 	}
-	var walk func([]analysis.Symbol, analysis.Span)
-	walk = func(syms []analysis.Symbol, parent analysis.Span) {
+	var walk func([]Symbol, analysis.Span)
+	walk = func(syms []Symbol, parent analysis.Span) {
 		for _, s := range syms {
 			inDoc("symbol", s.Span)
 			if s.NameSpan.Start < s.Span.Start || s.NameSpan.End > s.Span.End || s.Span.Start < parent.Start || s.Span.End > parent.End {
@@ -222,8 +222,8 @@ func checkAllFeatures(t *testing.T, name string, ix *analysis.Index) {
 			walk(s.Children, s.Span)
 		}
 	}
-	walk(ix.Symbols(), analysis.Span{Start: 0, End: doc.Len()})
-	ix.NamedSymbols("")
+	walk(Symbols(ix), analysis.Span{Start: 0, End: doc.Len()})
+	NamedSymbols(ix, "")
 	for _, f := range Folds(ix) {
 		if f.StartLine >= f.EndLine || f.EndLine >= doc.LineCount() {
 			t.Errorf("%s: bad fold %+v", name, f)

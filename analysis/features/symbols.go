@@ -1,9 +1,12 @@
-package analysis
+package features
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // SymbolKind tells what a Symbol is.
@@ -25,8 +28,8 @@ type Symbol struct {
 	Name     string
 	Detail   string
 	Kind     SymbolKind
-	Span     Span // everything the symbol covers
-	NameSpan Span // what to select when it is picked; inside Span
+	Span     analysis.Span // everything the symbol covers
+	NameSpan analysis.Span // what to select when it is picked; inside Span
 	Children []Symbol
 }
 
@@ -39,10 +42,10 @@ type OutlineEntry struct {
 	Name     string
 	Detail   string
 	Kind     SymbolKind
-	Span     Span // everything the symbol covers
-	NameSpan Span // what to select when it is picked; inside Span
-	Depth    int  // 0 at the top; 1 in a stage or an instruction; 2 in an instruction of a stage
-	Children int  // the number of entries directly under it, which follow it
+	Span     analysis.Span // everything the symbol covers
+	NameSpan analysis.Span // what to select when it is picked; inside Span
+	Depth    int           // 0 at the top; 1 in a stage or an instruction; 2 in an instruction of a stage
+	Children int           // the number of entries directly under it, which follow it
 }
 
 // WalkSymbols calls f with each entry of the document's outline, in
@@ -52,17 +55,18 @@ type OutlineEntry struct {
 // their variables. f may keep nothing of the entry but its strings: the
 // next call reuses it. The outline is one pass over the instructions,
 // with no tree built.
-func (ix *Index) WalkSymbols(f func(e *OutlineEntry)) {
+func WalkSymbols(ix *analysis.Index, f func(e *OutlineEntry)) {
 	var e OutlineEntry
 	s, depth := -1, 0 // the stage walked, and the depth of its instructions
 	k := 0            // the chunk of the text holding the last instruction
-	ix.each(func(n Node) {
-		if s+1 < len(ix.stages) && n.Index == ix.stages[s+1].first {
+	stages := ix.Stages()
+	_ = ix.Each(context.Background(), func(n analysis.Node) {
+		if s+1 < len(stages) && n.Index == stages[s+1].First {
 			s, depth = s+1, 1
-			ix.stageEntry(&e, s)
+			stageEntry(ix, &e, s)
 			f(&e)
 		}
-		ix.instructionEntry(&e, n, depth, &k)
+		instructionEntry(ix, &e, n, depth, &k)
 		f(&e)
 		for _, d := range n.Decls {
 			e = OutlineEntry{Name: d.Name.Value, Kind: SymbolArg, NameSpan: n.Abs(d.Name.Span), Depth: depth + 1}
@@ -80,10 +84,10 @@ func (ix *Index) WalkSymbols(f func(e *OutlineEntry)) {
 }
 
 // Symbols returns the document's outline (see WalkSymbols) as a tree.
-func (ix *Index) Symbols() []Symbol {
+func Symbols(ix *analysis.Index) []Symbol {
 	out := []Symbol{}
 	var open []*Symbol // the entries whose children are being added, outermost first
-	ix.WalkSymbols(func(e *OutlineEntry) {
+	WalkSymbols(ix, func(e *OutlineEntry) {
 		open = open[:e.Depth]
 		sym := Symbol{Name: e.Name, Detail: e.Detail, Kind: e.Kind, Span: e.Span, NameSpan: e.NameSpan}
 		if e.Children > 0 {
@@ -100,7 +104,7 @@ func (ix *Index) Symbols() []Symbol {
 }
 
 // stageEntry sets e to stage s's entry.
-func (ix *Index) stageEntry(e *OutlineEntry, s int) {
+func stageEntry(ix *analysis.Index, e *OutlineEntry, s int) {
 	st := &ix.Stages()[s]
 	*e = OutlineEntry{Name: st.Name, Detail: st.Base, Kind: SymbolStage, Span: st.Span, NameSpan: ix.StageDefSpan(s), Children: st.End - st.First}
 	if st.Name == "" {
@@ -117,7 +121,7 @@ func (ix *Index) stageEntry(e *OutlineEntry, s int) {
 // instructionEntry sets e to instruction n's entry, at depth. Instructions
 // are walked in order: *k is the chunk of the text where the last one
 // stood, or 0.
-func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
+func instructionEntry(ix *analysis.Index, e *OutlineEntry, n analysis.Node, depth int, k *int) {
 	kw := n.Abs(n.Keyword.Span)
 	name := n.Keyword.Value
 	for i := 0; i < len(name); i++ {
@@ -130,7 +134,7 @@ func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 		name = "?"
 	}
 	// The detail is the rest of the first line, shortened.
-	line, _ := ix.Doc.lineAt(kw.End, k)
+	line, _ := ix.Doc.LineAt(kw.End, k)
 	rest := strings.TrimSpace(line)
 	if last := len(rest) - 1; last >= 0 && rest[last] == ix.Escape {
 		rest = strings.TrimSpace(rest[:last])
@@ -146,32 +150,21 @@ func (ix *Index) instructionEntry(e *OutlineEntry, n Node, depth int, k *int) {
 	*e = OutlineEntry{Name: name, Detail: rest, Kind: SymbolInstruction, Span: n.Span(), NameSpan: kw, Depth: depth, Children: len(n.Decls)}
 }
 
-// lineBreak returns the index of the first '\n' or '\r' in s, or -1.
-func lineBreak(s string) int {
-	if nl := strings.IndexByte(s, '\n'); nl >= 0 {
-		if cr := strings.IndexByte(s[:nl], '\r'); cr >= 0 {
-			return cr
-		}
-		return nl
-	}
-	return strings.IndexByte(s, '\r')
-}
-
 // NamedSymbol is a stage or variable name, for searching across documents.
 type NamedSymbol struct {
 	Name      string
 	Kind      SymbolKind
-	Span      Span
+	Span      analysis.Span
 	Container string // the stage holding it, if any
 }
 
 // NamedSymbols returns the stage names and the ARG names of the document
 // that match query: its characters appear in the name in order, ignoring
 // case. An empty query matches everything.
-func (ix *Index) NamedSymbols(query string) []NamedSymbol {
+func NamedSymbols(ix *analysis.Index, query string) []NamedSymbol {
 	var out []NamedSymbol
 	q := strings.ToLower(query)
-	ix.each(func(n Node) {
+	_ = ix.Each(context.Background(), func(n analysis.Node) {
 		if n.Cmd == "from" && n.Name != nil && fuzzyMatch(q, n.Name.Value) {
 			out = append(out, NamedSymbol{Name: n.Name.Value, Kind: SymbolStage, Span: n.Abs(n.Name.Span)})
 		}
