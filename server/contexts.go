@@ -55,15 +55,25 @@ func (s *Server) contextReferences(p position, decl bool) ([]protocol.Location, 
 	if !ok {
 		return nil, false
 	}
-	uses, decls := p.ix.ContextUses(cs[0].Name, contexts)
+	return s.contextNameLocations(p, cs[0].Name, contexts, decl), true
+}
+
+// contextNameLocations places the references to the named context name
+// in the Dockerfile at in, which the workspace gives contexts: its uses
+// and, with the declarations, the stages it replaces and where the
+// workspace gives it.
+func (s *Server) contextNameLocations(in position, name string, contexts []analysis.NamedContext, decl bool) []protocol.Location {
+	uses, replaced := in.ix.ContextUses(name, contexts)
 	if !decl {
-		decls = nil
+		return in.locations(uses)
 	}
-	locs := p.locations(append(decls, uses...))
-	if decl {
-		locs = append(locs, s.contextLocations(cs)...)
+	var given []analysis.NamedContext
+	for _, c := range contexts {
+		if c.Name == name {
+			given = append(given, c)
+		}
 	}
-	return locs, true
+	return append(in.locations(append(replaced, uses...)), s.contextLocations(given)...)
 }
 
 // contextRename refuses to rename a name that a named context takes: a

@@ -102,21 +102,7 @@ func (s *Server) targetFileReferences(ctx context.Context, p position, decl bool
 	if !ok {
 		return nil, nil
 	}
-	var given []analysis.NamedContext
-	for _, o := range ws.ContextsFor(c.Dockerfile) {
-		if o.Name == c.Name {
-			given = append(given, o.Analysis())
-		}
-	}
-	uses, replaced := dix.ContextUses(c.Name, given)
-	if !decl {
-		replaced = nil
-	}
-	locs := in.locations(append(replaced, uses...))
-	if decl {
-		locs = append(locs, s.contextLocations(given)...)
-	}
-	return locs, nil
+	return s.contextNameLocations(in, c.Name, s.namedContexts(string(in.uri)), decl), nil
 }
 
 // dockerfileAt places the Dockerfile at path, whose index is ix, for

@@ -306,17 +306,23 @@ func hclObject(b *hclsyntax.Body, attr string) []hclsyntax.ObjectConsItem {
 	return nil
 }
 
-// namedContexts is the named contexts the file's target blocks give, once
-// for each Dockerfile a written context goes to (a parent and its child
-// building the same Dockerfile give it once).
+// namedContexts is the named contexts the file's target blocks give.
 func (w bakeWalk) namedContexts() []NamedContext {
-	var out []NamedContext
+	return onceEach(w.targets, func(t bakeTarget) []NamedContext { return t.contexts },
+		func(c NamedContext) bakeItem { return bakeItem{c.Dockerfile, c.Span.Start} })
+}
+
+// onceEach returns the items of the targets, once for each Dockerfile a
+// written item goes to: a parent and its child building the same
+// Dockerfile give it once.
+func onceEach[T any](targets []bakeTarget, items func(bakeTarget) []T, key func(T) bakeItem) []T {
+	var out []T
 	seen := map[bakeItem]bool{}
-	for _, t := range w.targets {
-		for _, c := range t.contexts {
-			if k := (bakeItem{c.Dockerfile, c.Span.Start}); !seen[k] {
+	for _, t := range targets {
+		for _, it := range items(t) {
+			if k := key(it); !seen[k] {
 				seen[k] = true
-				out = append(out, c)
+				out = append(out, it)
 			}
 		}
 	}
@@ -349,20 +355,10 @@ func (w bakeWalk) stageTargets() []Target {
 	return out
 }
 
-// buildArgs is the build arguments the file's target blocks pass, once for
-// each Dockerfile a written argument goes to.
+// buildArgs is the build arguments the file's target blocks pass.
 func (w bakeWalk) buildArgs() []BuildArg {
-	var out []BuildArg
-	seen := map[bakeItem]bool{}
-	for _, t := range w.targets {
-		for _, a := range t.args {
-			if k := (bakeItem{a.Dockerfile, a.Span.Start}); !seen[k] {
-				seen[k] = true
-				out = append(out, a)
-			}
-		}
-	}
-	return out
+	return onceEach(w.targets, func(t bakeTarget) []BuildArg { return t.args },
+		func(a BuildArg) bakeItem { return bakeItem{a.Dockerfile, a.Span.Start} })
 }
 
 // builds is the Dockerfile and context of each target block.
