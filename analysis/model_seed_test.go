@@ -122,9 +122,14 @@ func TestModelReuseEqualsFresh(t *testing.T) {
 		reused += checkModelSeed(t, n, corpus[n], uint64(i), edits)
 	}
 	reused += checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
-	// Without reuse the comparison proves nothing.
-	if reused < 1000 {
-		t.Errorf("the models reused %d stage readings over the edits, want many", reused)
+	// Without reuse the comparison proves nothing. The race run's sample of
+	// a tenth of the corpus reuses about 800.
+	want := 1000
+	if raceEnabled {
+		want = 300
+	}
+	if reused < want {
+		t.Errorf("the models reused %d stage readings over the edits, want at least %d", reused, want)
 	}
 }
 
