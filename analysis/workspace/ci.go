@@ -181,17 +181,27 @@ func (sc ghScope) expr(e string) []value {
 // giving one text (at most maxTexts); an expression without a value leaves
 // none.
 func (sc ghScope) texts(s string) []string {
-	outs := []string{""}
-	last := 0
-	for _, m := range ghExpr.FindAllStringSubmatchIndex(s, -1) {
+	return expandMatches(s, ghExpr, func(m []int) []string {
 		var alts []string
 		for _, v := range sc.expr(s[m[2]:m[3]]) {
 			alts = append(alts, v.text)
 		}
-		if len(alts) == 0 {
+		return alts
+	})
+}
+
+// expandMatches gives the texts of s with each match of re replaced by
+// each of the texts alts gives for it (at most maxTexts in all); nil when
+// a match has none.
+func expandMatches(s string, re *regexp.Regexp, alts func(m []int) []string) []string {
+	outs := []string{""}
+	last := 0
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		a := alts(m)
+		if len(a) == 0 {
 			return nil
 		}
-		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
+		outs, last = crossTexts(outs, s[last:m[0]], a), m[1]
 	}
 	for i := range outs {
 		outs[i] += s[last:]
@@ -701,31 +711,22 @@ var glVar = regexp.MustCompile(`\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 // each of their values (at most maxTexts); nil when one has none, or
 // holds variables itself.
 func expandVars(s string, vars map[string][]value) []string {
-	outs := []string{""}
-	last := 0
-	for _, m := range glVar.FindAllStringSubmatchIndex(s, -1) {
-		var alts []string
-		if m[2] < 0 {
-			alts = []string{"$"}
-		} else if strings.HasPrefix(s[m[0]:], "${") != strings.HasSuffix(s[m[0]:m[1]], "}") {
+	return expandMatches(s, glVar, func(m []int) []string {
+		switch {
+		case m[2] < 0:
+			return []string{"$"}
+		case strings.HasPrefix(s[m[0]:], "${") != strings.HasSuffix(s[m[0]:m[1]], "}"):
 			return nil // ${NAME without its brace
-		} else {
-			for _, v := range vars[s[m[2]:m[3]]] {
-				if strings.Contains(v.text, "$") {
-					return nil
-				}
-				alts = append(alts, v.text)
+		}
+		var alts []string
+		for _, v := range vars[s[m[2]:m[3]]] {
+			if strings.Contains(v.text, "$") {
+				return nil
 			}
+			alts = append(alts, v.text)
 		}
-		if len(alts) == 0 {
-			return nil
-		}
-		outs, last = crossTexts(outs, s[last:m[0]], alts), m[1]
-	}
-	for i := range outs {
-		outs[i] += s[last:]
-	}
-	return outs
+		return alts
+	})
 }
 
 // scriptLines flattens a GitLab script: a string, or a list of strings and
