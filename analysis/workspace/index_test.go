@@ -105,3 +105,63 @@ func BenchmarkScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
 }
+
+// TestDependentsOfOverrides: a Compose override service that passes only
+// build arguments and named contexts, and a Bake target of the override
+// file that does the same, depend on the base file that gives their
+// Dockerfile: when it changes, re-reading Dependents moves the contexts
+// (and arguments) to the new Dockerfile.
+func TestDependentsOfOverrides(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":             "FROM alpine\n",
+		"b/Dockerfile":             "FROM alpine\n",
+		"compose.yaml":             "services:\n  api:\n    build: a\n",
+		"compose.override.yaml":    "services:\n  api:\n    build:\n      args:\n        V: 1\n      additional_contexts:\n        tools: ./tools\n",
+		"docker-bake.hcl":          "target \"app\" {\n  context = \"a\"\n}\n",
+		"docker-bake.override.hcl": "target \"app\" {\n  args = { W = 1 }\n  contexts = { lib = \"./lib\" }\n}\n",
+	})
+	a, b := filepath.Join(root, "a", "Dockerfile"), filepath.Join(root, "b", "Dockerfile")
+	names := func(ix *Index, df string) []string {
+		var out []string
+		for _, c := range ix.ContextsFor(df) {
+			out = append(out, filepath.Base(c.File)+":"+c.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if d := cmp.Diff([]string{"compose.override.yaml:tools", "docker-bake.override.hcl:lib"}, names(ix, a)); d != "" {
+		t.Fatalf("contexts of a/Dockerfile before (-want +got):\n%s", d)
+	}
+	// Both base files now build b; the server re-reads the dependents.
+	for name, text := range map[string]string{
+		"compose.yaml":    "services:\n  api:\n    build: b\n",
+		"docker-bake.hcl": "target \"app\" {\n  context = \"b\"\n}\n",
+	} {
+		p := filepath.Join(root, name)
+		writeTree(t, root, map[string]string{name: text})
+		ix = ix.Update(p, text)
+		for _, f := range ix.Dependents(p) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix = ix.Update(f, string(data))
+		}
+	}
+	if got := names(ix, a); len(got) != 0 {
+		t.Errorf("contexts of a/Dockerfile after: %v", got)
+	}
+	if d := cmp.Diff([]string{"compose.override.yaml:tools", "docker-bake.override.hcl:lib"}, names(ix, b)); d != "" {
+		t.Errorf("contexts of b/Dockerfile after (-want +got):\n%s", d)
+	}
+	for _, name := range []string{"compose.override.yaml", "docker-bake.override.hcl"} {
+		p := filepath.Join(root, name)
+		data, _ := os.ReadFile(p)
+		for _, arg := range ix.BuildArgs(p, string(data)) {
+			if arg.Dockerfile != b {
+				t.Errorf("%s: argument %s is passed to %s, want b/Dockerfile", name, arg.Name, arg.Dockerfile)
+			}
+		}
+	}
+}

@@ -146,6 +146,10 @@ type walked struct {
 	contexts []NamedContext
 	builds   []Build
 	bake     *bakeFile
+	// via is the other files the walk read (a base Compose file, the
+	// other default Bake file, a called workflow): a change to one
+	// changes what it found, targets, arguments, contexts and builds.
+	via []string
 }
 
 // add appends what another walk found.
@@ -154,6 +158,7 @@ func (w *walked) add(o walked) {
 	w.args = append(w.args, o.args...)
 	w.contexts = append(w.contexts, o.contexts...)
 	w.builds = append(w.builds, o.builds...)
+	w.via = append(w.via, o.via...)
 }
 
 // walkers read each kind of file, once.
@@ -219,6 +224,10 @@ func walkFile(root, p, content string) walked {
 		seen[k] = true
 		return false
 	})
+	for _, t := range w.targets {
+		w.via = append(w.via, t.Via, t.File)
+	}
+	w.via = slices.DeleteFunc(dedupe(w.via), func(f string) bool { return f == "" || f == p })
 	w.args = dedupe(w.args)
 	w.contexts = dedupe(w.contexts)
 	return w

@@ -155,6 +155,7 @@ type serviceBuild struct {
 	context    string
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
+	via        string     // the other file the service extends or is merged onto
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -171,13 +172,13 @@ func composeServices(root, file, text string) []serviceBuild {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
+		if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
+			s.via = other
+		}
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
-				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
-				if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
-					t.Via = other
-				}
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, Via: s.via}
 				s.targets = append(s.targets, t)
 			}
 		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
@@ -204,6 +205,9 @@ func walkCompose(root, file, text string) walked {
 	}
 	seen := map[key]bool{}
 	for _, s := range composeServices(root, file, text) {
+		if s.via != "" {
+			w.via = append(w.via, s.via)
+		}
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
