@@ -429,3 +429,41 @@ func TestDependentsReread(t *testing.T) {
 		}
 	}
 }
+
+// TestDotenvReread: the server watches the .env file a Compose file
+// interpolates from, and a change to it re-reads the Compose file.
+func TestDotenvReread(t *testing.T) {
+	if !slices.Contains(workspaceGlobs, "**/.env") {
+		t.Errorf("the watched globs lack .env: %v", workspaceGlobs)
+	}
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	names := func() []string {
+		var out []string
+		for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"one"}, names()); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	p := filepath.Join(root, ".env")
+	if err := os.WriteFile(p, []byte("T=two\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
+	})
+	for deadline := time.Now().Add(testTimeout); !slices.Equal(names(), []string{"two"}); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("targets after the change: %v, want [two]", names())
+		}
+	}
+}

@@ -165,3 +165,40 @@ func TestDependentsOfOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestDependentsOfDotenv: a Compose file depends on the .env file beside
+// it, which gives the values it interpolates, even before one exists.
+func TestDependentsOfDotenv(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:-one}\n",
+	})
+	env := filepath.Join(root, ".env")
+	targets := func(ix *Index) []string {
+		var out []string
+		for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if d := cmp.Diff([]string{"one"}, targets(ix)); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	writeTree(t, root, map[string]string{".env": "T=two\n"})
+	deps := ix.Dependents(env)
+	if d := cmp.Diff([]string{filepath.Join(root, "compose.yaml")}, deps); d != "" {
+		t.Fatalf("Dependents(.env) (-want +got):\n%s", d)
+	}
+	for _, f := range deps {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"two", "one"}, targets(ix)); d != "" {
+		t.Errorf("targets after .env is written (-want +got):\n%s", d)
+	}
+}

@@ -88,6 +88,11 @@ var TargetGlobs = []string{
 	"**/package.json",
 }
 
+// ReadThroughGlobs are LSP file-watcher globs of files that name no
+// targets but that the files naming them read: the .env file Compose
+// interpolates from. A change to one re-reads its Dependents.
+var ReadThroughGlobs = []string{"**/.env"}
+
 // Classify tells from a file's path whether it can name targets.
 func Classify(p string) Kind {
 	base := strings.ToLower(filepath.Base(p))

@@ -204,6 +204,9 @@ func walkCompose(root, file, text string) walked {
 		file, dockerfile string
 	}
 	seen := map[key]bool{}
+	// The .env file beside it gives the values it interpolates, whether
+	// or not it exists yet.
+	w.via = append(w.via, composeDotenvFile(file))
 	for _, s := range composeServices(root, file, text) {
 		if s.via != "" {
 			w.via = append(w.via, s.via)
@@ -334,7 +337,7 @@ func composePath(root, file, s string) string {
 // compose reads for interpolation: NAME=value lines (quotes removed,
 // `export ` allowed), inside root.
 func composeDotenv(root, file string) map[string]string {
-	data, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), ".env"), DefaultLimits.MaxSize)
+	data, err := confined.ReadFile(root, composeDotenvFile(file), DefaultLimits.MaxSize)
 	if err != nil {
 		return nil
 	}
@@ -355,6 +358,9 @@ func composeDotenv(root, file string) map[string]string {
 	}
 	return env
 }
+
+// composeDotenvFile is the .env file beside a Compose file.
+func composeDotenvFile(file string) string { return filepath.Join(filepath.Dir(file), ".env") }
 
 // composeExtends returns the file and service a service extends. A
 // service of an override file (docker-compose.override.yml) without
