@@ -202,3 +202,48 @@ func TestDependentsOfDotenv(t *testing.T) {
 		t.Errorf("targets after .env is written (-want +got):\n%s", d)
 	}
 }
+
+// TestFirstComposeOverride: docker compose merges only the first override
+// file there is (compose.override.yml before docker-compose.override.yml)
+// onto compose.yaml; another override file is read alone, and is merged
+// once the first is gone.
+func TestFirstComposeOverride(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":                "FROM alpine AS dev\n",
+		"Dockerfile":                  "FROM alpine AS dev\n",
+		"compose.yaml":                "services:\n  api:\n    build: a\n",
+		"compose.override.yml":        "services:\n  api:\n    environment: {X: 1}\n",
+		"docker-compose.override.yml": "services:\n  api:\n    build:\n      target: dev\n",
+	})
+	a := filepath.Join(root, "a", "Dockerfile")
+	sites := func(ix *Index, df string) []string {
+		var out []string
+		for _, tg := range ix.TargetsFor(df) {
+			out = append(out, filepath.Base(tg.File)+":"+tg.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if got := sites(ix, a); len(got) != 0 {
+		t.Errorf("targets of a/Dockerfile with two override files: %v", got)
+	}
+	if d := cmp.Diff([]string{"docker-compose.override.yml:dev"}, sites(ix, filepath.Join(root, "Dockerfile"))); d != "" {
+		t.Errorf("targets of Dockerfile with two override files (-want +got):\n%s", d)
+	}
+	first := filepath.Join(root, "compose.override.yml")
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	ix = ix.Remove(first)
+	for _, f := range ix.Dependents(first) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"docker-compose.override.yml:dev"}, sites(ix, a)); d != "" {
+		t.Errorf("targets of a/Dockerfile once it is the only override file (-want +got):\n%s", d)
+	}
+}

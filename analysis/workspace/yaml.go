@@ -206,7 +206,7 @@ func walkCompose(root, file, text string) walked {
 	seen := map[key]bool{}
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
-	w.via = append(w.via, composeDotenvFile(file))
+	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	for _, s := range composeServices(root, file, text) {
 		if s.via != "" {
 			w.via = append(w.via, s.via)
@@ -367,7 +367,7 @@ func composeDotenvFile(file string) string { return filepath.Join(filepath.Dir(f
 // `extends` is merged onto the service of the same name in the Compose
 // file beside it, as `docker compose` does when no -f is given: it reads
 // compose.yaml (or compose.yml, docker-compose.yml, docker-compose.yaml),
-// then the override file.
+// then the first override file.
 func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bool) {
 	_, ext := get(svc, "extends")
 	if ext == nil {
@@ -388,8 +388,9 @@ func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bo
 	return other, scalar(service), scalar(service) != ""
 }
 
-// composeOverrideNames are the files `docker compose` reads after the
-// first of composeFileNames it finds in the same folder.
+// composeOverrideNames are the files `docker compose` reads the first of
+// (in this order) after the first of composeFileNames it finds in the
+// same folder.
 var (
 	composeFileNames     = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 	composeOverrideNames = []string{"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"}
@@ -397,18 +398,42 @@ var (
 
 // composeBase is the Compose file an override file is merged onto: the
 // first of the default names in its folder (inside root); "" when file is
-// no override file or no such file exists.
+// no override file, no such file exists, or another override file comes
+// first: docker compose reads only the first of composeOverrideNames that
+// exists.
 func composeBase(root, file string) string {
-	if !slices.Contains(composeOverrideNames, filepath.Base(file)) {
+	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 {
+		return ""
+	}
+	exists := func(name string) bool {
+		_, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
+		return err == nil
+	}
+	if slices.ContainsFunc(composeOverrideNames[:i], exists) {
 		return ""
 	}
 	for _, name := range composeFileNames {
-		p := filepath.Join(filepath.Dir(file), name)
-		if _, err := confined.ReadFile(root, p, DefaultLimits.MaxSize); err == nil {
-			return p
+		if exists(name) {
+			return filepath.Join(filepath.Dir(file), name)
 		}
 	}
 	return ""
+}
+
+// composeBaseCandidates are the files whose being there or not decides
+// what an override file is merged onto (composeBase): the default names
+// and the override names before its own, beside it.
+func composeBaseCandidates(file string) []string {
+	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, name := range append(slices.Clip(composeFileNames), composeOverrideNames[:i]...) {
+		out = append(out, filepath.Join(filepath.Dir(file), name))
+	}
+	return out
 }
 
 // composeService finds a service in a Compose file, reading it from disk
