@@ -247,3 +247,26 @@ func TestFirstComposeOverride(t *testing.T) {
 		t.Errorf("targets of a/Dockerfile once it is the only override file (-want +got):\n%s", d)
 	}
 }
+
+// TestExtendedTargetInterpolated: a target read from a service another
+// file extends is interpolated with the .env of the Compose file, as
+// docker compose does: the .env value, and the default written.
+func TestExtendedTargetInterpolated(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS dev\nFROM alpine AS prod\n",
+		".env":         "T=prod\n",
+		"compose.yaml": "services:\n  web:\n    extends:\n      file: common.yml\n      service: base\n",
+		"common.yml":   "services:\n  base:\n    build:\n      context: .\n      target: ${T:-dev}\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %s@%s computed=%v", filepath.Base(tg.File), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{"common.yml:5 prod@${T:-dev} computed=true", "common.yml:5 dev@dev computed=false"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+}

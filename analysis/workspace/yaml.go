@@ -181,9 +181,11 @@ func composeServices(root, file, text string) []serviceBuild {
 				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, Via: s.via}
 				s.targets = append(s.targets, t)
 			}
-		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
-			t.Owner = "service " + name + " (extends " + t.Owner + ")"
-			s.targets = append(s.targets, t)
+		} else {
+			for _, t := range extendedTargets(root, file, name, svc, dotenv, 0) {
+				t.Owner = "service " + name + " (extends " + t.Owner + ")"
+				s.targets = append(s.targets, t)
+			}
 		}
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
@@ -494,34 +496,41 @@ func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, de
 	return dockerfileFor(file, ctx, df), contextFor(file, ctx), build != nil
 }
 
-// extendedTarget is the target a service without one gets from the
-// service it extends in a file the scan does not read as Compose.
-func extendedTarget(root, file, svcName string, svc *yaml.Node, depth int) (Target, bool) {
+// extendedTargets are the targets a service without one gets from the
+// service it extends in a file the scan does not read as Compose: each
+// value its build.target may have, interpolated with dotenv (the values
+// of the Compose file that extends it, which docker compose uses for
+// every file it reads).
+func extendedTargets(root, file, svcName string, svc *yaml.Node, dotenv map[string]string, depth int) []Target {
 	other, name, ok := composeExtends(root, file, svcName, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
-		return Target{}, false
+		return nil
 	}
 	of, od, base := composeService(root, file, nil, other, name)
 	if base == nil {
-		return Target{}, false
+		return nil
 	}
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(root, of, name, base, depth+1)
+		return extendedTargets(root, of, name, base, dotenv, depth+1)
 	}
-	sp := od.valueSpan(key, target)
 	df, ctx, _ := composeBuild(root, of, od, name, base, depth+1)
-	return Target{
-		File:       of,
-		Kind:       Compose,
-		Line:       1 + strings.Count(od.text[:sp.Start], "\n"),
-		Name:       scalar(target),
-		Span:       sp,
-		Dockerfile: df,
-		Context:    ctx,
-		Owner:      "service " + name,
-	}, true
+	var out []Target
+	for _, v := range od.interpolate(key, target, dotenv) {
+		out = append(out, Target{
+			File:       of,
+			Kind:       Compose,
+			Line:       1 + strings.Count(od.text[:v.span.Start], "\n"),
+			Name:       v.text,
+			Span:       v.span,
+			Computed:   v.computed,
+			Dockerfile: df,
+			Context:    ctx,
+			Owner:      "service " + name,
+		})
+	}
+	return out
 }
 
 // inherited finds attr in target t or, depth first, in the targets it
