@@ -14,7 +14,7 @@ import (
 
 // workspaceGlobs are the files whose changes on disk the server follows.
 // The ignore files invalidate the build contexts kept (buildcontext.go).
-var workspaceGlobs = append([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile, "**/.dockerignore", "**/*.dockerignore"}, workspace.TargetGlobs...)
+var workspaceGlobs = slices.Concat([]string{workspace.DockerfileGlob(), "**/" + workspace.SettingsFile, "**/.dockerignore", "**/*.dockerignore"}, workspace.TargetGlobs, workspace.ReadThroughGlobs)
 
 // workspaceRoots returns the folders the client named, or its root.
 func workspaceRoots(params *protocol.InitializeParams) []string {

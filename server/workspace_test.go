@@ -429,3 +429,72 @@ func TestDependentsReread(t *testing.T) {
 		}
 	}
 }
+
+// TestDotenvReread: the server watches the .env file a Compose file
+// interpolates from, and a change to it re-reads the Compose file.
+func TestDotenvReread(t *testing.T) {
+	if !slices.Contains(workspaceGlobs, "**/.env") {
+		t.Errorf("the watched globs lack .env: %v", workspaceGlobs)
+	}
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	names := func() []string {
+		var out []string
+		for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"one"}, names()); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	p := filepath.Join(root, ".env")
+	if err := os.WriteFile(p, []byte("T=two\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
+	})
+	for deadline := time.Now().Add(testTimeout); !slices.Equal(names(), []string{"two"}); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("targets after the change: %v, want [two]", names())
+		}
+	}
+}
+
+// TestOverrideReread: an override service that only gives named contexts
+// is re-read when the Compose file it is merged onto changes on disk, so
+// its contexts go to the Dockerfile the base now builds.
+func TestOverrideReread(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/Dockerfile":          "FROM alpine\n",
+		"b/Dockerfile":          "FROM alpine\n",
+		"compose.yaml":          "services:\n  api:\n    build: a\n",
+		"compose.override.yaml": "services:\n  api:\n    build:\n      additional_contexts:\n        tools: ./tools\n",
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	contexts := func(dir string) int { return len(c.srv.ws.index().ContextsFor(filepath.Join(root, dir, "Dockerfile"))) }
+	if contexts("a") != 1 {
+		t.Fatalf("a/Dockerfile has %d named contexts, want 1", contexts("a"))
+	}
+	p := filepath.Join(root, "compose.yaml")
+	if err := os.WriteFile(p, []byte("services:\n  api:\n    build: b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
+	})
+	for deadline := time.Now().Add(testTimeout); contexts("b") != 1 || contexts("a") != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the change: a/Dockerfile has %d named contexts, b/Dockerfile %d; want 0 and 1", contexts("a"), contexts("b"))
+		}
+	}
+}

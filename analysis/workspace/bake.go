@@ -39,6 +39,7 @@ type bakeBlock struct {
 type bakeWalk struct {
 	targets []bakeTarget
 	groups  map[string][]string
+	via     string // the other default Bake file read with this one
 }
 
 // walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
@@ -101,6 +102,7 @@ func bakeHCL(root, file, text string) bakeWalk {
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
 	bodies, own, other := bakeSiblings(root, file, body)
+	w.via = other
 	blocks := map[string][]*hclsyntax.Body{}
 	for _, bd := range bodies {
 		for _, b := range bd.Blocks {
@@ -340,6 +342,9 @@ type bakeItem struct {
 func walkBakeFile(root, file, text string) walked {
 	b := walkBake(root, file, text)
 	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
+	if b.via != "" {
+		w.via = []string{b.via}
+	}
 	if Classify(file) == Bake {
 		w.bake = b.definitions()
 	}

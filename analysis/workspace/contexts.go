@@ -89,7 +89,8 @@ func (d *yamlDoc) yamlContexts(n *yaml.Node, dockerfile, owner string) []NamedCo
 	return out
 }
 
-// composeContexts reads services.<name>.build.additional_contexts.
+// composeContexts reads services.<name>.build.additional_contexts, their
+// values interpolated.
 func composeContexts(root, file, text string) []NamedContext {
 	d, services, ok := parseSection(text, "services")
 	if !ok {
@@ -107,7 +108,10 @@ func composeContexts(root, file, text string) []NamedContext {
 			continue
 		}
 		df, _, _ := composeBuild(root, file, d, name, svc, 0)
-		out = append(out, d.yamlContexts(contexts, df, "service "+name)...)
+		for _, c := range d.yamlContexts(contexts, df, "service "+name) {
+			c.Value = composePath(root, file, c.Value) // interpolated, as a context is
+			out = append(out, c)
+		}
 	}
 	return out
 }

@@ -16,6 +16,9 @@ func TestNamedContexts(t *testing.T) {
 	}{
 		{"compose.yaml", "services:\n  api:\n    build:\n      context: svc\n      additional_contexts:\n        base: docker-image://alpine:3\n        \"src\": ../src\n  web:\n    build:\n      dockerfile: web.Dockerfile\n      additional_contexts:\n        - tools=target:tools\n        - $SKIP=x\n",
 			[]string{"base=docker-image://alpine:3@base>/p/svc/Dockerfile", "src=../src@src>/p/svc/Dockerfile", "tools=target:tools@tools>/p/web.Dockerfile"}},
+		// Values are interpolated, as docker compose does (no .env here: the defaults).
+		{"compose.yaml", "services:\n  api:\n    build:\n      additional_contexts:\n        lib: ${LIB:-./lib}\n  web:\n    build:\n      additional_contexts:\n        - src=${SRC-../src}\n",
+			[]string{"lib=./lib@lib>/p/Dockerfile", "src=../src@src>/p/Dockerfile"}},
 		{"docker-bake.hcl", "target \"app\" {\n  context = \"app\"\n  contexts = {\n    deps = \"target:deps\"\n    \"alpine\" = \"docker-image://alpine:3.20\"\n  }\n}\ntarget \"child\" {\n  inherits = [\"app\"]\n  contexts = { more = \"./more\" }\n}\n",
 			[]string{"deps=target:deps@deps>/p/app/Dockerfile", "alpine=docker-image://alpine:3.20@alpine>/p/app/Dockerfile", "more=./more@more>/p/app/Dockerfile"}},
 		{"docker-bake.json", `{"target": {"app": {"dockerfile": "x.Dockerfile", "contexts": {"src": "./src"}}}}`,

@@ -90,4 +90,14 @@ func TestTargetGlobs(t *testing.T) {
 			t.Errorf("no watcher glob matches %s", rel)
 		}
 	}
+	// And the files they read through: a Compose file's .env.
+	for _, rel := range []string{".env", "svc/.env"} {
+		matched := false
+		for _, g := range ReadThroughGlobs {
+			matched = matched || globMatches(g, rel)
+		}
+		if !matched {
+			t.Errorf("no watcher glob matches %s", rel)
+		}
+	}
 }

@@ -30,6 +30,7 @@ type Index struct {
 	bake        map[string]*bakeFile      // Bake files' targets and groups, for --set
 	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
 	contexts    map[string][]NamedContext // named build contexts, by the file giving them
+	via         map[string][]string       // the other files each file was read through
 	Truncated   bool                      // a limit stopped the scan
 }
 
@@ -39,7 +40,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -82,6 +83,7 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.bake, p)
 	delete(next.builds, p)
 	delete(next.contexts, p)
+	delete(next.via, p)
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
@@ -107,6 +109,9 @@ func (ix *Index) add(p, content string) {
 	}
 	if w.bake != nil {
 		ix.bake[p] = w.bake
+	}
+	if len(w.via) > 0 {
+		ix.via[p] = w.via
 	}
 	if cs := NamedContexts(ix.root(p), p, content); len(cs) > 0 {
 		ix.contexts[p] = cs
@@ -135,6 +140,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.bake, p)
 	delete(next.builds, p)
 	delete(next.contexts, p)
+	delete(next.via, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -144,7 +150,8 @@ func (ix *Index) Remove(p string) *Index {
 func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
-		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1)}
+		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1),
+		via: make(map[string][]string, len(ix.via)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -155,6 +162,7 @@ func (ix *Index) clone() *Index {
 		next.builds[k] = v
 	}
 	maps.Copy(next.contexts, ix.contexts)
+	maps.Copy(next.via, ix.via)
 	return next
 }
 
@@ -196,17 +204,15 @@ func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
 	return nil
 }
 
-// Dependents returns the files whose targets were read through file q
-// (Compose extends, called workflows), sorted: they need reading again
-// when q changes.
+// Dependents returns the files read through file q (a Compose file an
+// override or `extends` reads, the other default Bake file, a called
+// workflow), sorted: what they name, pass and build may change with q,
+// so they need reading again when q changes.
 func (ix *Index) Dependents(q string) []string {
 	var out []string
-	for f, ts := range ix.files {
-		for _, t := range ts {
-			if f != q && (t.Via == q || t.File == q) {
-				out = append(out, f)
-				break
-			}
+	for f, via := range ix.via {
+		if f != q && slices.Contains(via, q) {
+			out = append(out, f)
 		}
 	}
 	sort.Strings(out)

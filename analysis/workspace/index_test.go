@@ -105,3 +105,168 @@ func BenchmarkScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
 }
+
+// TestDependentsOfOverrides: a Compose override service that passes only
+// build arguments and named contexts, and a Bake target of the override
+// file that does the same, depend on the base file that gives their
+// Dockerfile: when it changes, re-reading Dependents moves the contexts
+// (and arguments) to the new Dockerfile.
+func TestDependentsOfOverrides(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":             "FROM alpine\n",
+		"b/Dockerfile":             "FROM alpine\n",
+		"compose.yaml":             "services:\n  api:\n    build: a\n",
+		"compose.override.yaml":    "services:\n  api:\n    build:\n      args:\n        V: 1\n      additional_contexts:\n        tools: ./tools\n",
+		"docker-bake.hcl":          "target \"app\" {\n  context = \"a\"\n}\n",
+		"docker-bake.override.hcl": "target \"app\" {\n  args = { W = 1 }\n  contexts = { lib = \"./lib\" }\n}\n",
+	})
+	a, b := filepath.Join(root, "a", "Dockerfile"), filepath.Join(root, "b", "Dockerfile")
+	names := func(ix *Index, df string) []string {
+		var out []string
+		for _, c := range ix.ContextsFor(df) {
+			out = append(out, filepath.Base(c.File)+":"+c.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if d := cmp.Diff([]string{"compose.override.yaml:tools", "docker-bake.override.hcl:lib"}, names(ix, a)); d != "" {
+		t.Fatalf("contexts of a/Dockerfile before (-want +got):\n%s", d)
+	}
+	// Both base files now build b; the server re-reads the dependents.
+	for name, text := range map[string]string{
+		"compose.yaml":    "services:\n  api:\n    build: b\n",
+		"docker-bake.hcl": "target \"app\" {\n  context = \"b\"\n}\n",
+	} {
+		p := filepath.Join(root, name)
+		writeTree(t, root, map[string]string{name: text})
+		ix = ix.Update(p, text)
+		for _, f := range ix.Dependents(p) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix = ix.Update(f, string(data))
+		}
+	}
+	if got := names(ix, a); len(got) != 0 {
+		t.Errorf("contexts of a/Dockerfile after: %v", got)
+	}
+	if d := cmp.Diff([]string{"compose.override.yaml:tools", "docker-bake.override.hcl:lib"}, names(ix, b)); d != "" {
+		t.Errorf("contexts of b/Dockerfile after (-want +got):\n%s", d)
+	}
+	for _, name := range []string{"compose.override.yaml", "docker-bake.override.hcl"} {
+		p := filepath.Join(root, name)
+		data, _ := os.ReadFile(p)
+		for _, arg := range ix.BuildArgs(p, string(data)) {
+			if arg.Dockerfile != b {
+				t.Errorf("%s: argument %s is passed to %s, want b/Dockerfile", name, arg.Name, arg.Dockerfile)
+			}
+		}
+	}
+}
+
+// TestDependentsOfDotenv: a Compose file depends on the .env file beside
+// it, which gives the values it interpolates, even before one exists.
+func TestDependentsOfDotenv(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:-one}\n",
+	})
+	env := filepath.Join(root, ".env")
+	targets := func(ix *Index) []string {
+		var out []string
+		for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if d := cmp.Diff([]string{"one"}, targets(ix)); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	writeTree(t, root, map[string]string{".env": "T=two\n"})
+	deps := ix.Dependents(env)
+	if d := cmp.Diff([]string{filepath.Join(root, "compose.yaml")}, deps); d != "" {
+		t.Fatalf("Dependents(.env) (-want +got):\n%s", d)
+	}
+	for _, f := range deps {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"two", "one"}, targets(ix)); d != "" {
+		t.Errorf("targets after .env is written (-want +got):\n%s", d)
+	}
+}
+
+// TestFirstComposeOverride: docker compose merges only the first override
+// file there is (compose.override.yml before docker-compose.override.yml)
+// onto compose.yaml; another override file is read alone, and is merged
+// once the first is gone.
+func TestFirstComposeOverride(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":                "FROM alpine AS dev\n",
+		"Dockerfile":                  "FROM alpine AS dev\n",
+		"compose.yaml":                "services:\n  api:\n    build: a\n",
+		"compose.override.yml":        "services:\n  api:\n    environment: {X: 1}\n",
+		"docker-compose.override.yml": "services:\n  api:\n    build:\n      target: dev\n",
+	})
+	a := filepath.Join(root, "a", "Dockerfile")
+	sites := func(ix *Index, df string) []string {
+		var out []string
+		for _, tg := range ix.TargetsFor(df) {
+			out = append(out, filepath.Base(tg.File)+":"+tg.Name)
+		}
+		return out
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	if got := sites(ix, a); len(got) != 0 {
+		t.Errorf("targets of a/Dockerfile with two override files: %v", got)
+	}
+	if d := cmp.Diff([]string{"docker-compose.override.yml:dev"}, sites(ix, filepath.Join(root, "Dockerfile"))); d != "" {
+		t.Errorf("targets of Dockerfile with two override files (-want +got):\n%s", d)
+	}
+	first := filepath.Join(root, "compose.override.yml")
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	ix = ix.Remove(first)
+	for _, f := range ix.Dependents(first) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"docker-compose.override.yml:dev"}, sites(ix, a)); d != "" {
+		t.Errorf("targets of a/Dockerfile once it is the only override file (-want +got):\n%s", d)
+	}
+}
+
+// TestExtendedTargetInterpolated: a target read from a service another
+// file extends is interpolated with the .env of the Compose file, as
+// docker compose does: the .env value, and the default written.
+func TestExtendedTargetInterpolated(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS dev\nFROM alpine AS prod\n",
+		".env":         "T=prod\n",
+		"compose.yaml": "services:\n  web:\n    extends:\n      file: common.yml\n      service: base\n",
+		"common.yml":   "services:\n  base:\n    build:\n      context: .\n      target: ${T:-dev}\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %s@%s computed=%v", filepath.Base(tg.File), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{"common.yml:5 prod@${T:-dev} computed=true", "common.yml:5 dev@dev computed=false"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("targets (-want +got):\n%s", d)
+	}
+}

@@ -88,6 +88,11 @@ var TargetGlobs = []string{
 	"**/package.json",
 }
 
+// ReadThroughGlobs are LSP file-watcher globs of files that name no
+// targets but that the files naming them read: the .env file Compose
+// interpolates from. A change to one re-reads its Dependents.
+var ReadThroughGlobs = []string{"**/.env"}
+
 // Classify tells from a file's path whether it can name targets.
 func Classify(p string) Kind {
 	base := strings.ToLower(filepath.Base(p))
@@ -146,6 +151,10 @@ type walked struct {
 	contexts []NamedContext
 	builds   []Build
 	bake     *bakeFile
+	// via is the other files the walk read (a base Compose file, the
+	// other default Bake file, a called workflow): a change to one
+	// changes what it found, targets, arguments, contexts and builds.
+	via []string
 }
 
 // add appends what another walk found.
@@ -154,6 +163,7 @@ func (w *walked) add(o walked) {
 	w.args = append(w.args, o.args...)
 	w.contexts = append(w.contexts, o.contexts...)
 	w.builds = append(w.builds, o.builds...)
+	w.via = append(w.via, o.via...)
 }
 
 // walkers read each kind of file, once.
@@ -219,6 +229,10 @@ func walkFile(root, p, content string) walked {
 		seen[k] = true
 		return false
 	})
+	for _, t := range w.targets {
+		w.via = append(w.via, t.Via, t.File)
+	}
+	w.via = slices.DeleteFunc(dedupe(w.via), func(f string) bool { return f == "" || f == p })
 	w.args = dedupe(w.args)
 	w.contexts = dedupe(w.contexts)
 	return w

@@ -155,6 +155,7 @@ type serviceBuild struct {
 	context    string
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
+	via        string     // the other file the service extends or is merged onto
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -171,18 +172,20 @@ func composeServices(root, file, text string) []serviceBuild {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
+		if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
+			s.via = other
+		}
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
-				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
-				if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
-					t.Via = other
-				}
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, Via: s.via}
 				s.targets = append(s.targets, t)
 			}
-		} else if t, ok := extendedTarget(root, file, name, svc, 0); ok {
-			t.Owner = "service " + name + " (extends " + t.Owner + ")"
-			s.targets = append(s.targets, t)
+		} else {
+			for _, t := range extendedTargets(root, file, name, svc, dotenv, 0) {
+				t.Owner = "service " + name + " (extends " + t.Owner + ")"
+				s.targets = append(s.targets, t)
+			}
 		}
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
@@ -203,7 +206,13 @@ func walkCompose(root, file, text string) walked {
 		file, dockerfile string
 	}
 	seen := map[key]bool{}
+	// The .env file beside it gives the values it interpolates, whether
+	// or not it exists yet.
+	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	for _, s := range composeServices(root, file, text) {
+		if s.via != "" {
+			w.via = append(w.via, s.via)
+		}
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
@@ -330,7 +339,7 @@ func composePath(root, file, s string) string {
 // compose reads for interpolation: NAME=value lines (quotes removed,
 // `export ` allowed), inside root.
 func composeDotenv(root, file string) map[string]string {
-	data, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), ".env"), DefaultLimits.MaxSize)
+	data, err := confined.ReadFile(root, composeDotenvFile(file), DefaultLimits.MaxSize)
 	if err != nil {
 		return nil
 	}
@@ -352,12 +361,15 @@ func composeDotenv(root, file string) map[string]string {
 	return env
 }
 
+// composeDotenvFile is the .env file beside a Compose file.
+func composeDotenvFile(file string) string { return filepath.Join(filepath.Dir(file), ".env") }
+
 // composeExtends returns the file and service a service extends. A
 // service of an override file (docker-compose.override.yml) without
 // `extends` is merged onto the service of the same name in the Compose
 // file beside it, as `docker compose` does when no -f is given: it reads
 // compose.yaml (or compose.yml, docker-compose.yml, docker-compose.yaml),
-// then the override file.
+// then the first override file.
 func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bool) {
 	_, ext := get(svc, "extends")
 	if ext == nil {
@@ -378,8 +390,9 @@ func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bo
 	return other, scalar(service), scalar(service) != ""
 }
 
-// composeOverrideNames are the files `docker compose` reads after the
-// first of composeFileNames it finds in the same folder.
+// composeOverrideNames are the files `docker compose` reads the first of
+// (in this order) after the first of composeFileNames it finds in the
+// same folder.
 var (
 	composeFileNames     = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 	composeOverrideNames = []string{"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"}
@@ -387,18 +400,42 @@ var (
 
 // composeBase is the Compose file an override file is merged onto: the
 // first of the default names in its folder (inside root); "" when file is
-// no override file or no such file exists.
+// no override file, no such file exists, or another override file comes
+// first: docker compose reads only the first of composeOverrideNames that
+// exists.
 func composeBase(root, file string) string {
-	if !slices.Contains(composeOverrideNames, filepath.Base(file)) {
+	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 {
+		return ""
+	}
+	exists := func(name string) bool {
+		_, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
+		return err == nil
+	}
+	if slices.ContainsFunc(composeOverrideNames[:i], exists) {
 		return ""
 	}
 	for _, name := range composeFileNames {
-		p := filepath.Join(filepath.Dir(file), name)
-		if _, err := confined.ReadFile(root, p, DefaultLimits.MaxSize); err == nil {
-			return p
+		if exists(name) {
+			return filepath.Join(filepath.Dir(file), name)
 		}
 	}
 	return ""
+}
+
+// composeBaseCandidates are the files whose being there or not decides
+// what an override file is merged onto (composeBase): the default names
+// and the override names before its own, beside it.
+func composeBaseCandidates(file string) []string {
+	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, name := range append(slices.Clip(composeFileNames), composeOverrideNames[:i]...) {
+		out = append(out, filepath.Join(filepath.Dir(file), name))
+	}
+	return out
 }
 
 // composeService finds a service in a Compose file, reading it from disk
@@ -459,34 +496,41 @@ func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, de
 	return dockerfileFor(file, ctx, df), contextFor(file, ctx), build != nil
 }
 
-// extendedTarget is the target a service without one gets from the
-// service it extends in a file the scan does not read as Compose.
-func extendedTarget(root, file, svcName string, svc *yaml.Node, depth int) (Target, bool) {
+// extendedTargets are the targets a service without one gets from the
+// service it extends in a file the scan does not read as Compose: each
+// value its build.target may have, interpolated with dotenv (the values
+// of the Compose file that extends it, which docker compose uses for
+// every file it reads).
+func extendedTargets(root, file, svcName string, svc *yaml.Node, dotenv map[string]string, depth int) []Target {
 	other, name, ok := composeExtends(root, file, svcName, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
-		return Target{}, false
+		return nil
 	}
 	of, od, base := composeService(root, file, nil, other, name)
 	if base == nil {
-		return Target{}, false
+		return nil
 	}
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTarget(root, of, name, base, depth+1)
+		return extendedTargets(root, of, name, base, dotenv, depth+1)
 	}
-	sp := od.valueSpan(key, target)
 	df, ctx, _ := composeBuild(root, of, od, name, base, depth+1)
-	return Target{
-		File:       of,
-		Kind:       Compose,
-		Line:       1 + strings.Count(od.text[:sp.Start], "\n"),
-		Name:       scalar(target),
-		Span:       sp,
-		Dockerfile: df,
-		Context:    ctx,
-		Owner:      "service " + name,
-	}, true
+	var out []Target
+	for _, v := range od.interpolate(key, target, dotenv) {
+		out = append(out, Target{
+			File:       of,
+			Kind:       Compose,
+			Line:       1 + strings.Count(od.text[:v.span.Start], "\n"),
+			Name:       v.text,
+			Span:       v.span,
+			Computed:   v.computed,
+			Dockerfile: df,
+			Context:    ctx,
+			Owner:      "service " + name,
+		})
+	}
+	return out
 }
 
 // inherited finds attr in target t or, depth first, in the targets it
