@@ -112,15 +112,16 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 		next.bfirst = append(next.bfirst, ix.bfirst[k]+shift)
 		next.n += len(ix.blocks[k].insts)
 	}
-	next.relink(ix, a, end, insts, shift)
+	next.relink(ix, a, end, insts, shift, delta)
 	return next
 }
 
 // relink derives stages and resolutions for an index spliced from prev.
 // When neither the replaced nor the new instructions hold a FROM, the stages
-// keep their names and order: their bounds move by shift and only the new
-// instructions' references are resolved.
-func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift int) {
+// keep their names and order: their bounds move by shift (and their offsets
+// by delta), only the new instructions' references are resolved, and the
+// stage views prev built are carried for Stages to move into place.
+func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, delta int) {
 	for i := a; i < end; i++ {
 		if prev.inst(i).Cmd == "from" {
 			next.link()
@@ -135,6 +136,9 @@ func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift i
 	}
 	next.byName = prev.byName
 	next.stages = prev.stages
+	if v := prev.stageViews.Load(); v != nil {
+		next.carried = &carriedViews{views: *v, s: prev.StageOf(a), shift: shift, delta: delta}
+	}
 	if shift != 0 {
 		next.stages = make([]stageRec, len(prev.stages))
 		for i, st := range prev.stages {

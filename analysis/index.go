@@ -219,7 +219,8 @@ type Index struct {
 	loneCR bool             // a "\r" alone ends a line for the protocol but not for BuildKit
 
 	stagesOnce sync.Once
-	stageViews []Stage
+	stageViews atomic.Pointer[[]Stage] // set once Stages has built them
+	carried    *carriedViews           // the last version's views, for Stages to move into place
 	modelOnce  sync.Once
 	model      *Model
 	modelSeed  atomic.Pointer[modelSeed] // this version's model reading once built, else an earlier version's
@@ -338,13 +339,57 @@ func (ix *Index) Stage(s int) Stage {
 
 // Stages returns every stage, in order.
 func (ix *Index) Stages() []Stage {
+	if v := ix.stageViews.Load(); v != nil {
+		return *v
+	}
 	ix.stagesOnce.Do(func() {
-		ix.stageViews = make([]Stage, len(ix.stages))
-		for s := range ix.stages {
-			ix.stageViews[s] = ix.Stage(s)
+		var views []Stage
+		if c := ix.carried; c != nil {
+			views = c.moved(ix)
+			ix.carried = nil
+		} else {
+			views = make([]Stage, len(ix.stages))
+			for s := range ix.stages {
+				views[s] = ix.Stage(s)
+			}
 		}
+		ix.stageViews.Store(&views)
 	})
-	return ix.stageViews
+	return *ix.stageViews.Load()
+}
+
+// carriedViews are the stage views of the version an edit that touched no
+// FROM was spliced into: stage s holds the edit (-1: the edit lies before
+// the first FROM), the stages after it moved by shift instructions and
+// delta bytes.
+type carriedViews struct {
+	views        []Stage
+	s            int
+	shift, delta int
+}
+
+// moved returns the carried views as ix's: the stages before the edited
+// one as they were, the edited one read again, the later ones moved.
+func (c *carriedViews) moved(ix *Index) []Stage {
+	views := make([]Stage, len(c.views))
+	copy(views, c.views[:max(c.s, 0)])
+	if c.s >= 0 {
+		views[c.s] = ix.Stage(c.s)
+	}
+	move := func(sp Span) Span {
+		if sp == (Span{}) { // absent (a later stage starts past offset 0)
+			return sp
+		}
+		return Span{sp.Start + c.delta, sp.End + c.delta}
+	}
+	for s := c.s + 1; s < len(views); s++ {
+		st := c.views[s]
+		st.First += c.shift
+		st.End += c.shift
+		st.NameSpan, st.BaseSpan, st.Span = move(st.NameSpan), move(st.BaseSpan), move(st.Span)
+		views[s] = st
+	}
+	return views
 }
 
 // Refs returns every stage reference of the build model, in document

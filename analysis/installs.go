@@ -193,13 +193,19 @@ func cargoNeedsMore(toml string) bool {
 	return false
 }
 
-// readInstalls is installsOf without the index's memo.
-func (ix *Index) readInstalls(i int) ([]Install, []SimpleCommand, bool) {
-	rs, ok := ix.runScript(i)
-	if !ok {
+// installsFrom is installsOf without the index's memo: the script is read
+// as POSIX sh, or bash when the stage's shell is bash.
+func installsFrom(p *runParse) ([]Install, []SimpleCommand, bool) {
+	if !p.ok || !p.rs.exact() {
 		return nil, nil, false
 	}
-	cmds, ok := ScriptCommands(rs.Script, rs.Bash)
+	var cmds []SimpleCommand
+	var ok bool
+	if p.rs.Bash {
+		cmds, ok = scriptCommands(p.bash())
+	} else {
+		cmds, ok = ScriptCommands(p.rs.Script, false)
+	}
 	if !ok {
 		return nil, nil, false
 	}

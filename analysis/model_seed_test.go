@@ -177,6 +177,7 @@ func TestModelSeedConcurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				cur.Stages() // carried from the last version's views, if built
 				m := cur.Model()
 				for s := range cur.StageCount() {
 					m.Reachable([]int{s})
@@ -198,4 +199,57 @@ func TestModelSeedConcurrent(t *testing.T) {
 	if d := cmp.Diff(viewModel(Parse(ix.Doc)), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
 		t.Fatalf("after the edits (-fresh +reused):\n%s", d)
 	}
+	if d := cmp.Diff(Parse(ix.Doc).Stages(), ix.Stages()); d != "" {
+		t.Fatalf("stage views after the edits (-fresh +carried):\n%s", d)
+	}
+}
+
+// TestStageViewsCarried edits every corpus file at random: after each edit
+// the stage views of the updated index, moved from the last version's where
+// the edit touched no FROM, must equal a fresh parse's. Every third version
+// skips Stages, so the version after it, whose predecessor built no views,
+// builds its own.
+func TestStageViewsCarried(t *testing.T) {
+	corpus := sample(t)
+	carried := 0
+	check := func(name, text string, seed uint64, edits int) {
+		edit := testgen.NewEditor(seed, []string{"UndefinedVar", "all"})
+		ix := Parse(NewDocument(text))
+		ix.Stages()
+		for i := range edits {
+			start, end, insert := edit.Edit(ix.Doc.Text())
+			e := Edit{Span: Span{Start: start, End: end}, Text: insert}
+			doc, err := ix.Doc.Apply(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix = ix.Update(doc, e)
+			if i%3 == 2 {
+				continue
+			}
+			if ix.carried != nil {
+				carried++
+			}
+			got := ix.Stages()
+			fresh := Parse(doc)
+			if fresh.ParseError != nil {
+				continue
+			}
+			if d := cmp.Diff(fresh.Stages(), got); d != "" {
+				t.Fatalf("%s, edit %d (%+v): stage views differ (-fresh +updated):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
+			}
+		}
+	}
+	for i, n := range slices.Sorted(maps.Keys(corpus)) {
+		check(n, corpus[n], uint64(i), 10)
+	}
+	check("generated", testgen.Large(30), 99, 200)
+	want := 600 // about 750 with the whole corpus
+	if raceEnabled {
+		want = 60 // about 80 with the race run's tenth of the corpus
+	}
+	if carried < want {
+		t.Errorf("%d versions carried their stage views, want at least %d", carried, want)
+	}
+	t.Logf("%d versions carried their stage views", carried)
 }

@@ -74,16 +74,50 @@ func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
 	a, ok := m.installs[i]
 	m.mu.Unlock()
 	if !ok {
-		a.ins, a.cmds, a.ok = ix.readInstalls(i)
-		a.ins, a.cmds = slices.Clip(a.ins), slices.Clip(a.cmds)
-		m.mu.Lock()
-		if m.installs == nil {
-			m.installs = map[int]installsAnswer{}
+		// A script both readers read as bash is parsed once for both.
+		p := ix.parseRun(i)
+		a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(p)))
+		if p.shared() {
+			ix.keepCommands(i, shellCommandsOf(p))
 		}
-		m.installs[i] = a
-		m.mu.Unlock()
 	}
 	return a.ins, a.cmds, a.ok
+}
+
+// newInstallsAnswer clips the lists it is given: a caller's append copies them.
+func newInstallsAnswer(ins []Install, cmds []SimpleCommand, ok bool) installsAnswer {
+	return installsAnswer{slices.Clip(ins), slices.Clip(cmds), ok}
+}
+
+// keepCommands records node i's shell commands unless they are recorded.
+func (ix *Index) keepCommands(i int, cmds []SimpleCommand) []SimpleCommand {
+	m := &ix.runs
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.commands[i]; ok {
+		return old
+	}
+	if m.commands == nil {
+		m.commands = map[int][]SimpleCommand{}
+	}
+	cmds = slices.Clip(cmds)
+	m.commands[i] = cmds
+	return cmds
+}
+
+// keepInstalls records node i's installs unless they are recorded.
+func (ix *Index) keepInstalls(i int, a installsAnswer) installsAnswer {
+	m := &ix.runs
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.installs[i]; ok {
+		return old
+	}
+	if m.installs == nil {
+		m.installs = map[int]installsAnswer{}
+	}
+	m.installs[i] = a
+	return a
 }
 
 // ShellCommands returns every simple command a RUN instruction runs, in
@@ -100,13 +134,12 @@ func (ix *Index) ShellCommands(n Node) []SimpleCommand {
 	cmds, ok := m.commands[n.Index]
 	m.mu.Unlock()
 	if !ok {
-		cmds = slices.Clip(ix.readShellCommands(n))
-		m.mu.Lock()
-		if m.commands == nil {
-			m.commands = map[int][]SimpleCommand{}
+		// A script both readers read as bash is parsed once for both.
+		p := ix.parseRun(n.Index)
+		cmds = ix.keepCommands(n.Index, shellCommandsOf(p))
+		if p.shared() {
+			ix.keepInstalls(n.Index, newInstallsAnswer(installsFrom(p)))
 		}
-		m.commands[n.Index] = cmds
-		m.mu.Unlock()
 	}
 	return cmds
 }

@@ -222,16 +222,44 @@ func (c SimpleCommand) Assign(name string) (string, bool) {
 	return "", false
 }
 
-// readShellCommands is ShellCommands without the index's memo.
-func (ix *Index) readShellCommands(n Node) []SimpleCommand {
-	rs, ok := ix.readRun(n.Index)
-	switch {
-	case !ok:
-		return nil
-	case rs.Argv != nil:
-		return []SimpleCommand{{Words: rs.Argv}}
+// runParse is one RUN's script, as readRun reads it, with its bash parse
+// made on first use: ShellCommands always reads the script as bash, and
+// the installs reader does too when the stage's shell is bash, so the two
+// share that parse.
+type runParse struct {
+	rs     RunScript
+	ok     bool
+	parsed bool
+	f      *syntax.File
+	err    error
+}
+
+func (ix *Index) parseRun(i int) *runParse {
+	rs, ok := ix.readRun(i)
+	return &runParse{rs: rs, ok: ok}
+}
+
+// bash returns the script's parse as bash, without comments.
+func (p *runParse) bash() (*syntax.File, error) {
+	if !p.parsed {
+		p.f, p.err = parseScript(p.rs.Script, true, false)
+		p.parsed = true
 	}
-	f, err := parseScript(rs.Script, true, false)
+	return p.f, p.err
+}
+
+// shared reports whether both readers parse the script as bash.
+func (p *runParse) shared() bool { return p.ok && p.rs.exact() && p.rs.Bash }
+
+// shellCommandsOf is ShellCommands without the index's memo.
+func shellCommandsOf(p *runParse) []SimpleCommand {
+	switch {
+	case !p.ok:
+		return nil
+	case p.rs.Argv != nil:
+		return []SimpleCommand{{Words: p.rs.Argv}}
+	}
+	f, err := p.bash()
 	if err != nil {
 		return nil
 	}
@@ -296,7 +324,11 @@ func wordText(w *syntax.Word) string {
 // whose words are literals; ok is false otherwise (pipes, substitutions,
 // redirections to files, control flow, a parse error).
 func ScriptCommands(script string, bash bool) (cmds []SimpleCommand, ok bool) {
-	f, err := parseScript(script, bash, false)
+	return scriptCommands(parseScript(script, bash, false))
+}
+
+// scriptCommands is ScriptCommands over a parse of the script.
+func scriptCommands(f *syntax.File, err error) (cmds []SimpleCommand, ok bool) {
 	if err != nil {
 		return nil, false
 	}
