@@ -265,17 +265,30 @@ async function main() {
   // when how starts with '>') and picks the
   // item whose title matches; Skip when VS Code says there are none.
   const applyAction = async (how, title) => {
-    if (how.startsWith('>')) {
-      await command(how.slice(1));
-    } else {
-      await page.keyboard.press(how);
-    }
     const menu = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
     const none = editor.locator('.monaco-editor-overlaymessage', { hasText: /No (code actions|refactorings)/i });
-    const which = await Promise.race([
-      menu.waitFor().then(() => 'menu'),
-      none.waitFor().then(() => 'none'),
-    ]);
+    // Like a person, ask again when no menu comes up: the request can reach
+    // the workbench while the focus is still leaving the stage graph.
+    let which = 'timeout';
+    for (let attempt = 1; attempt <= 3 && which === 'timeout'; attempt++) {
+      if (attempt > 1) {
+        await page.keyboard.press('Escape');
+        await editor.locator('.monaco-editor textarea').first().focus().catch(() => {});
+      }
+      if (how.startsWith('>')) {
+        await command(how.slice(1));
+      } else {
+        await page.keyboard.press(how);
+      }
+      const wait = attempt < 3 ? STEP / 3 : STEP;
+      which = await Promise.race([
+        menu.waitFor({ timeout: wait }).then(() => 'menu'),
+        none.waitFor({ timeout: wait }).then(() => 'none'),
+      ]).catch(() => 'timeout');
+    }
+    if (which === 'timeout') {
+      throw new Error(`no action menu with ${title} came up after 3 tries`);
+    }
     if (which === 'none') {
       throw new Skip(`VS Code says: ${(await none.innerText()).trim()}`);
     }
