@@ -68,6 +68,19 @@ func viewModel(ix *Index) modelView {
 	return v
 }
 
+// randomUpdate makes the editor's next edit to ix's text and returns the
+// updated index with the edit.
+func randomUpdate(t *testing.T, ix *Index, edit *testgen.Editor) (*Index, Edit) {
+	t.Helper()
+	start, end, insert := edit.Edit(ix.Doc.Text())
+	e := Edit{Span: Span{Start: start, End: end}, Text: insert}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix.Update(doc, e), e
+}
+
 // checkModelSeed edits text at random and, after every edit, compares the
 // model of the updated index, which reuses the readings of the stages
 // that did not change, with the model of a fresh parse. It returns the
@@ -78,14 +91,10 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 	ix := Parse(NewDocument(text))
 	ix.Model()
 	for i := range edits {
-		start, end, insert := edit.Edit(ix.Doc.Text())
-		e := Edit{Span: Span{Start: start, End: end}, Text: insert}
-		doc, err := ix.Doc.Apply(e)
-		if err != nil {
-			t.Fatal(err)
-		}
 		prev := ix.modelSeed.Load()
-		ix = ix.Update(doc, e)
+		var e Edit
+		ix, e = randomUpdate(t, ix, edit)
+		doc := ix.Doc
 		got := viewModel(ix)
 		if prev != nil {
 			for _, p := range ix.Model().seed.parts {
@@ -217,13 +226,9 @@ func TestStageViewsCarried(t *testing.T) {
 		ix := Parse(NewDocument(text))
 		ix.Stages()
 		for i := range edits {
-			start, end, insert := edit.Edit(ix.Doc.Text())
-			e := Edit{Span: Span{Start: start, End: end}, Text: insert}
-			doc, err := ix.Doc.Apply(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix = ix.Update(doc, e)
+			var e Edit
+			ix, e = randomUpdate(t, ix, edit)
+			doc := ix.Doc
 			if i%3 == 2 {
 				continue
 			}

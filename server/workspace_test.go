@@ -413,21 +413,10 @@ func TestDependentsReread(t *testing.T) {
 		".github/workflows/build.yml": "on: workflow_call\njobs:\n  b:\n    steps:\n      - run: echo\n",
 		"base.yml":                    "services:\n  base:\n    build:\n      context: .\n      target: three\n",
 	} {
-		p := filepath.Join(root, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
-			Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
-		})
+		c.changeOnDisk(root, name, text)
 	}
-	// Changed files are read off the read loop: wait for the reader.
-	// No document is open, so no publication wakes waitFor: poll.
-	for deadline := time.Now().Add(testTimeout); !slices.Equal(names(), []string{"three"}); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("targets after the changes: %v, want [three]", names())
-		}
-	}
+	pollUntil(t, func() bool { return slices.Equal(names(), []string{"three"}) },
+		func() string { return fmt.Sprintf("targets after the changes: %v, want [three]", names()) })
 }
 
 // TestDotenvReread: the server watches the .env file a Compose file
@@ -454,18 +443,9 @@ func TestDotenvReread(t *testing.T) {
 	if d := cmp.Diff([]string{"one"}, names()); d != "" {
 		t.Fatalf("targets before (-want +got):\n%s", d)
 	}
-	p := filepath.Join(root, ".env")
-	if err := os.WriteFile(p, []byte("T=two\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
-		Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
-	})
-	for deadline := time.Now().Add(testTimeout); !slices.Equal(names(), []string{"two"}); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("targets after the change: %v, want [two]", names())
-		}
-	}
+	c.changeOnDisk(root, ".env", "T=two\n")
+	pollUntil(t, func() bool { return slices.Equal(names(), []string{"two"}) },
+		func() string { return fmt.Sprintf("targets after the change: %v, want [two]", names()) })
 }
 
 // TestOverrideReread: an override service that only gives named contexts
@@ -485,16 +465,32 @@ func TestOverrideReread(t *testing.T) {
 	if contexts("a") != 1 {
 		t.Fatalf("a/Dockerfile has %d named contexts, want 1", contexts("a"))
 	}
-	p := filepath.Join(root, "compose.yaml")
-	if err := os.WriteFile(p, []byte("services:\n  api:\n    build: b\n"), 0o644); err != nil {
-		t.Fatal(err)
+	c.changeOnDisk(root, "compose.yaml", "services:\n  api:\n    build: b\n")
+	pollUntil(t, func() bool { return contexts("b") == 1 && contexts("a") == 0 }, func() string {
+		return fmt.Sprintf("after the change: a/Dockerfile has %d named contexts, b/Dockerfile %d; want 0 and 1", contexts("a"), contexts("b"))
+	})
+}
+
+// changeOnDisk writes the file name under root and tells the server, as
+// a client's file watcher does.
+func (c *testClient) changeOnDisk(root, name, text string) {
+	c.t.Helper()
+	p := filepath.Join(root, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		c.t.Fatal(err)
 	}
 	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
 		Changes: []protocol.FileEvent{{URI: uri.File(p), Type: protocol.FileChangeTypeChanged}},
 	})
-	for deadline := time.Now().Add(testTimeout); contexts("b") != 1 || contexts("a") != 0; time.Sleep(5 * time.Millisecond) {
+}
+
+// pollUntil waits for done: changed files are read off the read loop, and
+// with no document open no publication wakes a waiter.
+func pollUntil(t *testing.T, done func() bool, failure func() string) {
+	t.Helper()
+	for deadline := time.Now().Add(testTimeout); !done(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("after the change: a/Dockerfile has %d named contexts, b/Dockerfile %d; want 0 and 1", contexts("a"), contexts("b"))
+			t.Fatal(failure())
 		}
 	}
 }
