@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -334,7 +333,7 @@ func splitLine(g *group, line string, esc byte) bool {
 		return g.nameVal(esc)
 	case "arg":
 		g.argsOK = true
-		n := bkWords(g.rest, esc, func(w []byte) {
+		n := bkWords(g.rest, esc, func(w string) {
 			if w[0] == '=' {
 				g.argsOK = false
 			}
@@ -391,8 +390,8 @@ func (g *group) jsonOK(args string) bool {
 // its instruction parser does too: a name in each.
 func (g *group) nameVal(esc byte) bool {
 	n, first, all, named := 0, false, true, true
-	bkWords(g.rest, esc, func(w []byte) {
-		eq := bytes.IndexByte(w, '=')
+	bkWords(g.rest, esc, func(w string) {
+		eq := strings.IndexByte(w, '=')
 		if n == 0 {
 			first = eq >= 0
 		}
@@ -606,17 +605,18 @@ func plainFlags(line string, esc byte, words []string) (string, []string, bool) 
 
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
 // LABEL and ARG: blanks separate, quotes and escaped characters are kept.
-// It calls word with each word, in a buffer reused for the next, and
-// returns their number.
-func bkWords(rest string, esc byte, word func([]byte)) int {
+// Its words are therefore ranges of rest, but for an escape token ending
+// rest, which BuildKit drops (a word of that alone is none), and invalid
+// UTF-8, which BuildKit's word holds as U+FFFD: neither is a `=`, the one
+// byte the callers look for. It calls word with each word and returns
+// their number.
+func bkWords(rest string, esc byte, word func(string)) int {
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
 	n := 0
-	var arr [64]byte
-	b := arr[:0]
 	if plainText(rest, esc) {
 		// The words are the runs of non-blanks, as they stand.
 		for i := 0; i < len(rest); {
@@ -628,21 +628,19 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				j++
 			}
 			if j > i {
-				b = append(b[:0], rest[i:j]...)
-				word(b)
+				word(rest[i:j])
 				n++
 			}
 			i = j
 		}
 		return n
 	}
-	emit := func() {
-		word(b)
-		n++
-	}
 	phase := inSpaces
 	var quote rune
-	blankOK := false
+	// has is BuildKit's word being non-empty: it holds a character, or
+	// blankOK, quotes.
+	has, blankOK := false, false
+	start := 0
 	var ch rune
 	var width int
 	e := rune(esc)
@@ -661,22 +659,23 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 			if isSpaceRune(ch) {
 				continue
 			}
-			phase = inWord
+			phase, start = inWord, pos
 		}
 		if pos == len(rest) {
-			if blankOK || len(b) > 0 {
-				emit()
+			if blankOK || has {
+				word(rest[start:])
+				n++
 			}
 			break
 		}
 		if phase == inWord {
 			if isSpaceRune(ch) {
 				phase = inSpaces
-				if blankOK || len(b) > 0 {
-					emit()
+				if blankOK || has {
+					word(rest[start:pos])
+					n++
 				}
-				b = b[:0]
-				blankOK = false
+				has, blankOK = false, false
 				continue
 			}
 			if ch == '\'' || ch == '"' {
@@ -688,11 +687,10 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				if pos+width == len(rest) {
 					continue
 				}
-				b = appendRune(b, ch)
 				pos += width
-				ch, width = utf8.DecodeRuneInString(rest[pos:])
+				_, width = utf8.DecodeRuneInString(rest[pos:])
 			}
-			b = appendRune(b, ch)
+			has = true
 			continue
 		}
 		// In quotes.
@@ -705,10 +703,9 @@ func bkWords(rest string, esc byte, word func([]byte)) int {
 				continue
 			}
 			pos += width
-			b = appendRune(b, ch)
-			ch, width = utf8.DecodeRuneInString(rest[pos:])
+			_, width = utf8.DecodeRuneInString(rest[pos:])
 		}
-		b = appendRune(b, ch)
+		has = true
 	}
 	return n
 }
@@ -719,14 +716,6 @@ func isSpaceRune(r rune) bool {
 		return asciiSpace(byte(r))
 	}
 	return unicode.IsSpace(r)
-}
-
-// appendRune is utf8.AppendRune, quicker on ASCII.
-func appendRune(b []byte, r rune) []byte {
-	if 0 <= r && r < utf8.RuneSelf {
-		return append(b, byte(r))
-	}
-	return utf8.AppendRune(b, r)
 }
 
 // valid reports whether BuildKit's instruction parser surely accepts g,

@@ -253,6 +253,39 @@ var groupingSeeds = []string{
 	"FROM a\nSHELL []\nSHELL --x [\"sh\"]\nSHELL [\"a\", 1]\nSHELL [\"a\" , \"-c\"]  \nSHELL [\"\\u0041\"]\n",
 }
 
+// TestWordReadersMatchBuildKit holds the grouper's readers of ENV, LABEL
+// and ARG words (and of flags before them) to BuildKit on generated lines:
+// words of quotes, escapes of either token, Unicode and Latin-1 blanks,
+// invalid UTF-8, `=` anywhere, and an escape token ending the arguments
+// (before a form feed, which ends no continuation).
+func TestWordReadersMatchBuildKit(t *testing.T) {
+	atoms := []string{
+		"a", "a=b", "=b", "a=", "\"a b\"=c", "'x y'", "a\\ b=1", "a=\\\"q\\\"", "`a", "a`=b",
+		"\u00a0", "\u2003", "\x85", "\xa0", "\xff", "a\xff=1", "=", "\"\"", "''", "\"a\\", "'a\\'",
+		"--x=1", "--x", "a\u00a0=b", "\\", "`", "x=\"$y\"",
+	}
+	ends := []string{"", " ", "\\\f", "`\f", " \\\f", " `\f", "\\\\\\\f", "\f"}
+	r := rand.New(rand.NewPCG(18, 7))
+	for n := 0; n < 1500; n++ {
+		var b strings.Builder
+		if n%2 == 1 {
+			b.WriteString("# escape=`\n")
+		}
+		b.WriteString("FROM a\n")
+		b.WriteString([]string{"ENV ", "LABEL ", "ARG ", "env\t"}[r.IntN(4)])
+		for k := r.IntN(4); k >= 0; k-- {
+			b.WriteString(atoms[r.IntN(len(atoms))])
+			b.WriteString([]string{" ", "\t", "  ", "\u00a0", ""}[r.IntN(5)])
+		}
+		b.WriteString(atoms[r.IntN(len(atoms))])
+		b.WriteString(ends[r.IntN(len(ends))])
+		b.WriteString("\n")
+		if d := groupingDiff(b.String()); d != "" {
+			t.Fatalf("%q: %s", b.String(), d)
+		}
+	}
+}
+
 // plainJSONDiff describes where plainJSONStrings disagrees with
 // encoding/json on s ("" when it does not): what it reads, encoding/json
 // must read the same.
