@@ -205,7 +205,8 @@ func (emptyEnv) Keys() []string            { return nil }
 // heredocsFromLine finds the heredocs an instruction opens, with BuildKit's
 // own lexer and heredoc reader; false when BuildKit rejects one.
 func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
-	words, ok := plainWords(line)
+	var arr [32]string
+	words, ok := plainWords(arr[:0], line)
 	if !ok {
 		lex := shell.NewLex('\\')
 		lex.RawQuotes = true
@@ -246,7 +247,10 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 	if !strings.HasPrefix(w[i:], "<<") {
 		return parser.Heredoc{}, false
 	}
-	fd, _ := strconv.ParseUint(w[:i], 10, 0)
+	var fd uint64
+	if i > 0 {
+		fd, _ = strconv.ParseUint(w[:i], 10, 0)
+	}
 	j := i + 2
 	chomp := j < len(w) && w[j] == '-'
 	if chomp {
@@ -265,8 +269,8 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 // plainWords splits line into words as BuildKit's lexer does with raw
 // quotes and escapes, for a line of printable ASCII without quotes,
 // escapes or variables: at blanks, except those right after `<<`. False
-// for any other line.
-func plainWords(line string) ([]string, bool) {
+// for any other line. The words are appended to words.
+func plainWords(words []string, line string) ([]string, bool) {
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
 		case c == '\'', c == '"', c == '$', c == '\\', c == '`':
@@ -275,7 +279,6 @@ func plainWords(line string) ([]string, bool) {
 			return nil, false
 		}
 	}
-	var words []string
 	start := -1
 	for i := 0; i < len(line); {
 		c := line[i]
@@ -368,7 +371,8 @@ func (g *group) jsonOK(args string) bool {
 	if !strings.HasPrefix(args, "[") {
 		return true
 	}
-	if _, ok := plainJSONStrings(args); ok {
+	var arr [8]string
+	if _, ok := appendPlainJSON(arr[:0], args); ok {
 		g.json = true
 		return true
 	}
@@ -730,7 +734,8 @@ func (g *group) valid() bool {
 		if len(g.flags) > 0 || !g.json {
 			return false
 		}
-		vals, ok := plainJSONStrings(g.rest)
+		var arr [8]string
+		vals, ok := appendPlainJSON(arr[:0], g.rest)
 		return ok && len(vals) > 0
 	case "cmd", "entrypoint":
 		return len(g.flags) == 0
@@ -958,7 +963,10 @@ func trimEOL(s string) string {
 // plainJSONStrings reads s as a JSON array of strings of printable ASCII
 // without escapes, the common exec form, and returns the strings (slices
 // of s); false for any other text, which encoding/json must then read.
-func plainJSONStrings(s string) ([]string, bool) {
+func plainJSONStrings(s string) ([]string, bool) { return appendPlainJSON(nil, s) }
+
+// appendPlainJSON is plainJSONStrings appending the strings to vals.
+func appendPlainJSON(vals []string, s string) ([]string, bool) {
 	skip := func(i int) int {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 			i++
@@ -968,10 +976,12 @@ func plainJSONStrings(s string) ([]string, bool) {
 	if !strings.HasPrefix(s, "[") {
 		return nil, false
 	}
-	var vals []string
 	i := skip(1)
 	if i < len(s) && s[i] == ']' {
-		return []string{}, skip(i+1) == len(s)
+		if vals == nil {
+			vals = []string{}
+		}
+		return vals, skip(i+1) == len(s)
 	}
 	for {
 		if i >= len(s) || s[i] != '"' {

@@ -430,8 +430,22 @@ func (ix *Index) linkFresh() {
 
 // linkStages derives the stages from the instructions.
 func (ix *Index) linkStages() {
+	n := 0
+	for _, b := range ix.blocks {
+		for _, in := range b.insts {
+			if in.Cmd == "from" {
+				n++
+			}
+		}
+	}
 	ix.stages = nil
-	ix.byName = map[string][]int{}
+	if n > 0 {
+		ix.stages = make([]stageRec, 0, n)
+	}
+	ix.byName = make(map[string][]int, n)
+	// A name's first stage is a list cut from one array; a name given
+	// again grows its own.
+	firsts := make([]int, n)
 	i := 0
 	for _, b := range ix.blocks {
 		for _, in := range b.insts {
@@ -441,7 +455,13 @@ func (ix *Index) linkStages() {
 				}
 				if in.Name != nil {
 					k := strings.ToLower(in.Name.Value)
-					ix.byName[k] = append(ix.byName[k], len(ix.stages))
+					if ss, ok := ix.byName[k]; ok {
+						ix.byName[k] = append(ss, len(ix.stages))
+					} else {
+						s := len(ix.stages)
+						firsts[s] = s
+						ix.byName[k] = firsts[s : s+1 : s+1]
+					}
 				}
 				ix.stages = append(ix.stages, stageRec{first: i})
 			}

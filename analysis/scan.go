@@ -235,10 +235,10 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 			in.Decls = []VarDecl{}
 		}
 	case "env":
-		in.scanEnv()
+		in.scanEnv(a.declSlab())
 	case "copy", "add":
 		if f := in.Flag("from"); f != nil && f.HasValue && info.Flag("from") != nil {
-			in.Refs = append(in.Refs, Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
+			in.Refs = a.refSlab().one(Ref{Kind: RefCopyFrom, Value: f.Value, Numeric: isNumber(f.Value.Value), Target: -1})
 		}
 	case "run":
 		for _, f := range in.Flags {
@@ -319,15 +319,16 @@ func scanWord(t string, i int, esc byte) (int, string) {
 	if j == len(t) || isSpaceByte(t[j]) {
 		return j, t[i:j]
 	}
-	var b strings.Builder
-	b.WriteString(t[i:j])
+	// The value is built on the stack and copied once.
+	var arr [128]byte
+	b := append(arr[:0], t[i:j]...)
 	i = j
 	var quote byte
 	for ; i < len(t); i++ {
 		c := t[i]
 		switch {
 		case quote == 0 && isSpaceByte(c):
-			return i, b.String()
+			return i, string(b)
 		case quote == 0 && (c == '"' || c == '\''):
 			quote = c
 		case quote != 0 && c == quote:
@@ -336,15 +337,15 @@ func scanWord(t string, i int, esc byte) (int, string) {
 			if i+1 < len(t) {
 				i++
 				if quote == '"' && t[i] != '"' && t[i] != esc && t[i] != '$' {
-					b.WriteByte(esc)
+					b = append(b, esc)
 				}
-				b.WriteByte(t[i])
+				b = append(b, t[i])
 			}
 		default:
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return i, b.String()
+	return i, string(b)
 }
 
 // wordStops marks the bytes that end scanWord's plain run: blanks, quotes
@@ -410,11 +411,14 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 	if !strings.HasPrefix(t, "[") {
 		return nil, false
 	}
-	vals, ok := plainJSONStrings(t)
+	var arr [8]string
+	vals, ok := appendPlainJSON(arr[:0], t)
 	if !ok {
-		if err := json.Unmarshal([]byte(t), &vals); err != nil {
+		var decoded []string
+		if err := json.Unmarshal([]byte(t), &decoded); err != nil {
 			return nil, false
 		}
+		vals = decoded
 	}
 	toks := a.tokSlab().scratch()
 	p := i + 1
@@ -460,7 +464,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	in.Args = toks
 	if len(toks) > 0 {
 		in.Base = &toks[0]
-		in.Refs = append(in.Refs, Ref{Kind: RefFrom, Value: toks[0], Target: -1})
+		in.Refs = a.refSlab().one(Ref{Kind: RefFrom, Value: toks[0], Target: -1})
 	}
 	if len(toks) >= 2 && strings.EqualFold(toks[1].Value, "as") {
 		in.As = &toks[1]
@@ -470,8 +474,9 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	}
 }
 
-// scanEnv reads `ENV k=v ...` or the legacy `ENV k v`.
-func (in *Instruction) scanEnv() {
+// scanEnv reads `ENV k=v ...` or the legacy `ENV k v`. Its list comes
+// from slab sl.
+func (in *Instruction) scanEnv(sl *slab[VarDecl]) {
 	if len(in.Args) == 0 {
 		return
 	}
@@ -486,12 +491,14 @@ func (in *Instruction) scanEnv() {
 			}
 			d.Value = Token{Span: Span{in.Args[1].Span.Start, last.Span.End}, Value: strings.Join(vals, " ")}
 		}
-		in.Decls = append(in.Decls, d)
+		in.Decls = sl.one(d)
 		return
 	}
+	decls := sl.scratch()
 	for _, a := range in.Args {
-		in.Decls = append(in.Decls, declFrom(a, true))
+		decls = append(decls, declFrom(a, true))
 	}
+	in.Decls = sl.keep(decls)
 }
 
 // declFrom splits a `name[=value]` word.
@@ -609,6 +616,7 @@ type arena struct {
 	flags slab[Flag]
 	uses  slab[VarUse]
 	decls slab[VarDecl]
+	refs  slab[Ref]
 	// pieces is the scratch list of the logical line being scanned,
 	// which no instruction keeps.
 	pieces []piece
@@ -625,6 +633,7 @@ func newArena(n, lines int) *arena {
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
 		decls: slab[VarDecl]{chunk: chunk / 4},
+		refs:  slab[Ref]{chunk: chunk / 8},
 	}
 }
 
@@ -676,6 +685,13 @@ func (a *arena) declSlab() *slab[VarDecl] {
 	return &a.decls
 }
 
+func (a *arena) refSlab() *slab[Ref] {
+	if a == nil {
+		return nil
+	}
+	return &a.refs
+}
+
 func (a *arena) useSlab() *slab[VarUse] {
 	if a == nil {
 		return nil
@@ -701,6 +717,14 @@ func (s *slab[T]) scratch() []T {
 		s.block = make([]T, s.chunk)
 	}
 	return s.block[:0]
+}
+
+// one returns the list of v alone.
+func (s *slab[T]) one(v T) []T {
+	if s == nil {
+		return []T{v}
+	}
+	return s.keep(append(s.scratch(), v))
 }
 
 // keep returns list placed for good, the scratch free again.
