@@ -37,6 +37,12 @@ type group struct {
 	json        bool             // the arguments are a JSON array of strings
 	argsOK      bool             // ENV, LABEL, ARG: the words pass BuildKit's checks
 	sub         *group           // ONBUILD's trigger instruction
+	// The command as BuildKit joins its lines (heredoc bodies apart), the
+	// map of its pieces to their offsets from line first's start, and the
+	// command's last line.
+	line    string
+	pieces  []piece
+	cmdLast int
 }
 
 // maxLine is a conservative bound under the longest line BuildKit's scanner
@@ -53,8 +59,9 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 		c := *g
 		c.flags = nil
 		if len(g.flags) > 0 {
-			c.flags = slices.Clone(g.flags) // g's list is reused
+			c.flags = slices.Clone(g.flags) // g's lists are reused
 		}
+		c.pieces = slices.Clone(g.pieces)
 		groups = append(groups, c)
 		return true
 	})
@@ -83,7 +90,8 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		if k == 0 && src.bom > 0 {
 			raw = raw[src.bom:]
 		}
-		t := trimLeftSpace(trimEOL(raw))
+		e := trimEOL(raw)
+		t := trimLeftSpace(e)
 		if directives {
 			d, found, err := dp.parseLine(t)
 			switch {
@@ -101,7 +109,13 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		if t == "" || t[0] == '#' {
 			continue
 		}
+		base := src.start[k]
 		g = group{first: k, flags: g.flags[:0]}
+		lead := len(e) - len(t) // and the byte-order mark, on line 0
+		if k == 0 {
+			lead += src.bom
+		}
+		g.pieces = append(g.pieces[:0], piece{at: 0, abs: lead})
 		line, more := continues(t, esc)
 		if more {
 			buf = append(buf[:0], line...)
@@ -116,10 +130,12 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 					continue
 				}
 				t, more = continues(t, esc)
+				g.pieces = append(g.pieces, piece{at: len(buf), abs: src.start[k] - base})
 				buf = append(buf, t...)
 			}
 			line = string(buf)
 		}
+		g.line, g.cmdLast = line, k
 		if !splitLine(&g, line, esc) {
 			return esc, false
 		}

@@ -74,7 +74,7 @@ func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
 // nodeInstruction scans the instruction BuildKit's parser read as node and
 // collects the errors its instruction parser reports for it.
 func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction {
-	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs, nil)
+	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs)
 	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}
@@ -103,7 +103,7 @@ func (v *validator) instruction(g *group) (*Instruction, bool) {
 	if !ok {
 		return nil, false
 	}
-	in := scanInstruction(v.src, g.first, g.last, v.esc, g.heredocs, v.arena)
+	in := scanGroup(v.src, g, v.esc, v.arena)
 	if err != nil {
 		in.Errors = append(in.Errors, in.errorFor(err))
 	}

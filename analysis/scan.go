@@ -128,10 +128,11 @@ func continues(line string, esc byte) (string, bool) {
 // line without it (see continues).
 func Continues(line string, esc byte) (string, bool) { return continues(line, esc) }
 
-// scanInstruction reads the instruction BuildKit found on lines [first, last]
-// (zero-based, inclusive) of src.
-// Its instruction and tokens come from arena a, if not nil.
-func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.Heredoc, a *arena) *Instruction {
+// scanInstruction reads the instruction BuildKit's parser found on lines
+// [first, last] (zero-based, inclusive) of src, joining its command as
+// the parser does; scanGroup reads one the grouper joined.
+func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.Heredoc) *Instruction {
+	var a *arena
 	base := src.start[first]
 	lastLine := src.line(last)
 	in := a.inst()
@@ -149,12 +150,11 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 	}
 	lead := len(raw) - len(trimLeftSpace(raw))
 	content, more := continues(raw[lead:], esc)
-	l.pieces = append(a.pieceScratch(), piece{at: 0, abs: src.start[k] + lead - base})
-	a.keepPieces(l.pieces)
+	l.pieces = []piece{{at: 0, abs: src.start[k] + lead - base}}
 	if !more || k == last {
 		// One line: the logical text is the line's.
 		l.text = content
-		in.scanCommand(&l, esc, a)
+		in.scanCommand(&l, esc, a, nil)
 		if len(docs) > 0 {
 			in.scanHeredocs(src, k+1, last, base, docs)
 		}
@@ -174,17 +174,33 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		b.WriteString(content)
 	}
 	l.text = b.String()
-	a.keepPieces(l.pieces)
 
-	in.scanCommand(&l, esc, a)
+	in.scanCommand(&l, esc, a, nil)
 	if len(docs) > 0 {
 		in.scanHeredocs(src, k+1, last, base, docs)
 	}
 	return in
 }
 
+// scanGroup reads the instruction of group g, whose command the grouper
+// joined. Its instruction and tokens come from arena a, if not nil.
+func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
+	base := src.start[g.first]
+	in := a.inst()
+	in.Len = src.start[g.last] + len(src.line(g.last)) - base
+	in.Lines = g.last - g.first + 1
+	l := logical{text: g.line, pieces: g.pieces}
+	in.scanCommand(&l, esc, a, g)
+	if len(g.heredocs) > 0 {
+		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs)
+	}
+	return in
+}
+
 // scanCommand splits the logical line into keyword, flags and arguments.
-func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
+// The keyword is looked up, unless it is that of g, the grouper's reading
+// of the line (nil: none).
+func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	t := l.text
 	i := skipSpace(t, 0)
 	j := i
@@ -192,7 +208,13 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena) {
 		j++
 	}
 	in.Keyword = l.token(i, j)
-	cmd, info := keyword(in.Keyword.Value)
+	var cmd string
+	var info *InstructionInfo
+	if g != nil && g.cmd == in.Keyword.Value {
+		cmd, info = g.lcmd, g.info
+	} else {
+		cmd, info = keyword(in.Keyword.Value)
+	}
 	in.Cmd = cmd
 	i = skipSpace(t, j)
 
@@ -528,7 +550,22 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	}
 	uses := sl.scratch()
 	var quote byte
+	var stop *[256]bool // the bytes the loop acts on, for the usual tokens
+	switch esc {
+	case '\\':
+		stop = &varStops[0]
+	case '`':
+		stop = &varStops[1]
+	}
 	for i := 0; i < len(t); i++ {
+		if stop != nil {
+			for i < len(t) && !stop[t[i]] {
+				i++
+			}
+			if i == len(t) {
+				break
+			}
+		}
 		c := t[i]
 		switch {
 		case c == esc:
@@ -565,6 +602,17 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	}
 	return sl.keep(uses)
 }
+
+// varStops marks the bytes varUses acts on: quotes, `$` and the escape
+// token, the backslash (0) or the backtick (1).
+var varStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for _, c := range []byte{'\'', '"', '$', esc} {
+			st[k][c] = true
+		}
+	}
+	return st
+}()
 
 func isNameByte(c byte, first bool) bool {
 	if c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
@@ -617,9 +665,6 @@ type arena struct {
 	uses  slab[VarUse]
 	decls slab[VarDecl]
 	refs  slab[Ref]
-	// pieces is the scratch list of the logical line being scanned,
-	// which no instruction keeps.
-	pieces []piece
 }
 
 // newArena returns an arena for n instructions of a text of the given
@@ -647,21 +692,6 @@ func (a *arena) inst() *Instruction {
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
 	return in
-}
-
-// pieceScratch returns an empty list to map a logical line with.
-func (a *arena) pieceScratch() []piece {
-	if a == nil {
-		return make([]piece, 0, 1)
-	}
-	return a.pieces[:0]
-}
-
-// keepPieces keeps the grown scratch list for the next logical line.
-func (a *arena) keepPieces(p []piece) {
-	if a != nil {
-		a.pieces = p
-	}
 }
 
 func (a *arena) tokSlab() *slab[Token] {
