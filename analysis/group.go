@@ -110,7 +110,7 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 			continue
 		}
 		base := src.start[k]
-		g = group{first: k, flags: g.flags[:0]}
+		g = group{first: k, flags: g.flags[:0], pieces: g.pieces[:0]}
 		lead := len(e) - len(t) // and the byte-order mark, on line 0
 		if k == 0 {
 			lead += src.bom
