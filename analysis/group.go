@@ -235,7 +235,7 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		if !strings.Contains(w, "<<") {
 			continue // no heredoc can match
 		}
-		if ok {
+		if ok && strings.IndexByte(w, '\'') < 0 && strings.IndexByte(w, '"') < 0 {
 			if h, ok := plainHeredoc(w); ok {
 				docs = append(docs, h)
 			}
@@ -283,13 +283,15 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 }
 
 // plainWords splits line into words as BuildKit's lexer does with raw
-// quotes and escapes, for a line of printable ASCII without quotes,
-// escapes or variables: at blanks, except those right after `<<`. False
-// for any other line. The words are appended to words.
+// quotes and escapes, for a line of printable ASCII without escapes or
+// variables: at blanks outside quotes, except those right after `<<`;
+// quoted text is taken as it stands. A quote left open makes BuildKit's
+// lexer fail, and give no words. False for any other line. The words are
+// appended to words.
 func plainWords(words []string, line string) ([]string, bool) {
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
-		case c == '\'', c == '"', c == '$', c == '\\', c == '`':
+		case c == '$', c == '\\', c == '`':
 			return nil, false
 		case c >= 0x7f, c < ' ' && c != '\t':
 			return nil, false
@@ -313,6 +315,15 @@ func plainWords(words []string, line string) ([]string, bool) {
 				start = -1
 			}
 			i++
+		case c == '\'' || c == '"':
+			if start < 0 {
+				start = i
+			}
+			end := strings.IndexByte(line[i+1:], c)
+			if end < 0 {
+				return words[:0], true
+			}
+			i += end + 2
 		default:
 			if start < 0 {
 				start = i

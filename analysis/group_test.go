@@ -286,6 +286,33 @@ func TestWordReadersMatchBuildKit(t *testing.T) {
 	}
 }
 
+// TestHeredocWordsMatchBuildKit holds the grouper's heredoc reader to
+// BuildKit on generated RUN, COPY and ADD lines: heredoc words with quoted
+// names, blanks after `<<`, descriptors and `<<-`, `<<` inside quotes, quotes
+// left open, and words that join quotes and text.
+func TestHeredocWordsMatchBuildKit(t *testing.T) {
+	atoms := []string{
+		"<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<< EOF", "<<\t'E F'", "'<<EOF'", "\"a <<B\"", "x'y <<A'",
+		"'open", "\"open", "2<<EOF", "<<E\"O\"F", "cat", "a<b", "<<<EOF", "''", "<<\"\"", "<<A", "<<-'B'", "x\"<<B\"y",
+		"--mount=type=cache,target=/c", "\"a b\"", "'a'\"b\"", "<<$X", "<<\\EOF",
+	}
+	r := rand.New(rand.NewPCG(18, 9))
+	for n := 0; n < 1500; n++ {
+		var b strings.Builder
+		b.WriteString("FROM a\n")
+		b.WriteString([]string{"RUN ", "COPY ", "ADD ", "run\t", "ONBUILD RUN "}[r.IntN(5)])
+		for k := r.IntN(4); k >= 0; k-- {
+			b.WriteString(atoms[r.IntN(len(atoms))])
+			b.WriteString([]string{" ", "\t", "  ", ""}[r.IntN(4)])
+		}
+		b.WriteString(atoms[r.IntN(len(atoms))])
+		b.WriteString(" /dst\nbody\nEOF\nE F\nA\nB\n\nEOF\n")
+		if d := groupingDiff(b.String()); d != "" {
+			t.Fatalf("%q: %s", b.String(), d)
+		}
+	}
+}
+
 // plainJSONDiff describes where plainJSONStrings disagrees with
 // encoding/json on s ("" when it does not): what it reads, encoding/json
 // must read the same.
