@@ -666,6 +666,9 @@ func bkWords(rest string, esc byte, word func(string)) int {
 		}
 		return n
 	}
+	if asciiOnly(rest) {
+		return bkWordsASCII(rest, esc, word)
+	}
 	phase := inSpaces
 	var quote rune
 	// has is BuildKit's word being non-empty: it holds a character, or
@@ -737,6 +740,47 @@ func bkWords(rest string, esc byte, word func(string)) int {
 			_, width = utf8.DecodeRuneInString(rest[pos:])
 		}
 		has = true
+	}
+	return n
+}
+
+// bkWordsASCII is bkWords for ASCII text, byte by byte: a word runs to
+// the next blank outside quotes; the escape token takes the next byte
+// along (in single quotes it is a byte like any other). A word that is
+// only an escape token ending rest is none.
+func bkWordsASCII(rest string, esc byte, word func(string)) int {
+	n := 0
+	for i := 0; i < len(rest); {
+		for i < len(rest) && asciiSpace(rest[i]) {
+			i++
+		}
+		if i == len(rest) {
+			break
+		}
+		start, some := i, false
+		for i < len(rest) && !asciiSpace(rest[i]) {
+			switch c := rest[i]; {
+			case c == '\'' || c == '"':
+				some = true
+				for i++; i < len(rest) && rest[i] != c; i++ {
+					if rest[i] == esc && c != '\'' {
+						i++ // the escaped byte; past the end when none
+					}
+				}
+				i = min(i+1, len(rest)) // the closing quote
+			case c == esc:
+				some = some || i+1 < len(rest)
+				i += 2
+				i = min(i, len(rest))
+			default:
+				some = true
+				i++
+			}
+		}
+		if some {
+			word(rest[start:i])
+			n++
+		}
 	}
 	return n
 }

@@ -262,7 +262,7 @@ func TestWordReadersMatchBuildKit(t *testing.T) {
 	atoms := []string{
 		"a", "a=b", "=b", "a=", "\"a b\"=c", "'x y'", "a\\ b=1", "a=\\\"q\\\"", "`a", "a`=b",
 		"\u00a0", "\u2003", "\x85", "\xa0", "\xff", "a\xff=1", "=", "\"\"", "''", "\"a\\", "'a\\'",
-		"--x=1", "--x", "a\u00a0=b", "\\", "`", "x=\"$y\"",
+		"--x=1", "--x", "a\u00a0=b", "\\", "`", "x=\"$y\"", "\"a\\\" b\"=c", "x=\"a\\\" =b\"", "'a\\' b=c", "\"a` b\"=c",
 	}
 	ends := []string{"", " ", "\\\f", "`\f", " \\\f", " `\f", "\\\\\\\f", "\f"}
 	r := rand.New(rand.NewPCG(18, 7))
