@@ -601,6 +601,15 @@ func plainText(s string, esc byte) bool {
 // are ASCII without quotes or the escape token: its flags are then slices
 // of the line. What follows them is not read. False for other flags.
 func plainFlags(line string, esc byte, words []string) (string, []string, bool) {
+	var stop *[256]bool
+	switch esc {
+	case '\\':
+		stop = &flagStops[0]
+	case '`':
+		stop = &flagStops[1]
+	default:
+		return "", words, false
+	}
 	n0 := len(words)
 	pos := 0
 	for {
@@ -617,11 +626,11 @@ func plainFlags(line string, esc byte, words []string) (string, []string, bool) 
 			return line[pos:], words, true
 		}
 		end := pos
-		for end < len(line) && !asciiSpace(line[end]) {
-			if c := line[end]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
-				return "", words[:n0], false
-			}
+		for end < len(line) && !stop[line[end]] {
 			end++
+		}
+		if end < len(line) && !asciiSpace(line[end]) {
+			return "", words[:n0], false // non-ASCII, a quote or the escape token
 		}
 		if line[pos:end] == "--" {
 			if end == len(line) {
@@ -633,6 +642,18 @@ func plainFlags(line string, esc byte, words []string) (string, []string, bool) 
 		pos = end
 	}
 }
+
+// flagStops marks the bytes that end plainFlags' run through a flag:
+// blanks, and those it leaves to extractFlags (non-ASCII bytes, quotes,
+// the escape token: the backslash (0) or the backtick (1)).
+var flagStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for c := range 256 {
+			st[k][c] = asciiSpace(byte(c)) || c >= utf8.RuneSelf || c == '\'' || c == '"' || byte(c) == esc
+		}
+	}
+	return st
+}()
 
 // bkWords splits arguments into words as BuildKit's parser does for ENV,
 // LABEL and ARG: blanks separate, quotes and escaped characters are kept.
@@ -952,12 +973,12 @@ func runFlagsOK(flags []string) bool {
 		case "--device":
 			return false
 		case "--mount":
-			if value == "" || strings.ContainsAny(value, "\"\r\n") {
+			if value == "" || strings.IndexByte(value, '"') >= 0 || strings.IndexByte(value, '\r') >= 0 || strings.IndexByte(value, '\n') >= 0 {
 				return false
 			}
 			for field := range strings.SplitSeq(value, ",") {
 				k, v, ok := strings.Cut(field, "=")
-				if ok && strings.ToLower(k) == "from" {
+				if ok && len(k) == 4 && asciiEqualFold(k, "from") { // strings.ToLower(k) == "from"
 					if i := strings.IndexByte(v, '$'); i >= 0 && i != len(v)-1 {
 						return false
 					}

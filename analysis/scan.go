@@ -401,7 +401,7 @@ func makeFlag(l *logical, i, end int, esc byte) Flag {
 		vs, ve = vs+1, ve-1
 	}
 	_, value := scanWord(t, vs, esc)
-	if ve-vs < len(value) || strings.ContainsAny(t[vs:ve], "\"'") {
+	if ve-vs < len(value) || strings.IndexByte(t[vs:ve], '"') >= 0 || strings.IndexByte(t[vs:ve], '\'') >= 0 {
 		_, value = scanWord(t, eq+1, esc)
 	} else {
 		value = t[vs:ve]
