@@ -332,6 +332,7 @@ func TestFormatShell(t *testing.T) {
 		{"flags on their own lines", "RUN --mount=type=cache,target=/a \\\n  --mount=type=cache,target=/b \\\n    go   install \\\n      x\n",
 			"RUN --mount=type=cache,target=/a \\\n    --mount=type=cache,target=/b go install \\\n    x\n"},
 		{"comment lines dropped by BuildKit", "RUN a \\\n# note\n  && b\n", "RUN a \\\n# note\n    && b\n"},
+		{"CRLF file, one-line RUN", "FROM alpine\r\nRUN a &&   b\r\n", "FROM alpine\r\nRUN a && \\\r\n    b\r\n"},
 		{"case arms", "RUN case \"$x\" in a) echo a;; *) echo b;; esac\n", "RUN case \"$x\" in a) echo a ;; *) echo b ;; esac\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

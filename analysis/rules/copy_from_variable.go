@@ -71,6 +71,7 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	}
 	alias := freshStageName(ix, aliasFor(n, r, p.Text(r.Span)))
 	kw := func(w string) string { return matchCase(w, n.Keyword.Value) }
+	nl := analysis.Newline(ix.Doc)
 
 	var args strings.Builder
 	seen := map[string]bool{}
@@ -80,11 +81,11 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 			continue
 		}
 		seen[name] = true
-		fmt.Fprintf(&args, "%s %s%s\n", kw("ARG"), name, stageDefault(p, r.Stage, r.Instruction, name))
+		fmt.Fprintf(&args, "%s %s%s%s", kw("ARG"), name, stageDefault(p, r.Stage, r.Instruction, name), nl)
 	}
 	at := stageBlockStart(ix, r.Stage)
 	argsAt := stageBlockStart(ix, 0)
-	stage := fmt.Sprintf("%s %s %s %s\n\n", kw("FROM"), r.Value, kw("AS"), alias)
+	stage := fmt.Sprintf("%s %s %s %s%s%s", kw("FROM"), r.Value, kw("AS"), alias, nl, nl)
 	var edits []analysis.Edit
 	if args.Len() > 0 && argsAt != at {
 		edits = append(edits, replace(analysis.Span{Start: argsAt, End: argsAt}, args.String()))

@@ -96,7 +96,7 @@ func runUndefinedVar(p *Pass) {
 				case global:
 					msg += fmt.Sprintf(": ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)
 					at := p.Doc().LineStart(p.Doc().LineOf(n.Start))
-					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+"\n"))
+					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
 				}
 				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
 			}
