@@ -69,13 +69,18 @@ func runUndefinedVar(p *Pass) {
 					continue
 				}
 				if names == nil {
-					for _, v := range ix.VisibleVars(i) {
-						names = append(names, v.Decl.Name.Value)
-					}
+					// In BuildKit's order (its environment's keys): the
+					// image's first, then by the instruction that set each
+					// last, oldest first; of two candidates as near, the
+					// first is suggested.
 					if !fromImage {
 						// In an image's stage PATH is one of many variables
 						// the image may set: GOPATH is not a typo of it.
 						names = append(names, "PATH")
+					}
+					vars := ix.VisibleVars(i) // newest first
+					for k := len(vars) - 1; k >= 0; k-- {
+						names = append(names, vars[k].Decl.Name.Value)
 					}
 				}
 				m := analysis.Suggest(name, names, true)
