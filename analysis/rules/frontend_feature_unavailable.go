@@ -25,7 +25,9 @@ A floating tag (` + "`docker/dockerfile:1`" + `), a custom frontend or a digest 
 a tag is not checked. A ` + "`# check=`" + ` directive before 1.8 is reported as a
 warning: older frontends ignore it rather than fail.
 
-The fix pins the version the feature needs.`,
+The fix pins the first release that has every versioned feature the file
+uses, labs when the file pins labs, so that raising the pin for one feature
+does not take another away.`,
 	Bad: `# syntax=docker/dockerfile:1.4
 FROM alpine
 COPY --parents ./src/*/go.mod /app/
@@ -34,8 +36,10 @@ COPY --parents ./src/*/go.mod /app/
 FROM alpine
 COPY --parents ./src/*/go.mod /app/
 `,
-	Run:   runFrontendFeatureUnavailable,
-	Scope: PerStage,
+	Run: runFrontendFeatureUnavailable,
+	// File: the fix pins a release that has every feature of the file, so
+	// a finding's fix depends on every stage.
+	Scope: File,
 })
 
 func runFrontendFeatureUnavailable(p *Pass) {
@@ -50,62 +54,86 @@ func runFrontendFeatureUnavailable(p *Pass) {
 			syntax = d
 		}
 	}
-	pin := func(feat *analysis.Feature) []Fix {
-		tag := feat.Since.String()
-		if fe.Labs && !feat.Labs.IsZero() {
-			tag = feat.Labs.String() + "-labs"
+	// Every versioned feature the file uses, and where.
+	type use struct {
+		span analysis.Span
+		feat *analysis.Feature
+		sev  Severity
+		// quiet: a form of a flag the pin lacks, reported as the flag
+		quiet bool
+	}
+	var uses []use
+	add := func(span analysis.Span, feat *analysis.Feature, sev Severity) {
+		if feat != nil {
+			uses = append(uses, use{span: span, feat: feat, sev: sev})
 		}
-		return fix(fmt.Sprintf("Pin %s:%s", fe.Image, tag), true, replace(syntax.ValueSpan, fe.Image+":"+tag))
 	}
-	report := func(span analysis.Span, feat *analysis.Feature, sev Severity) {
-		p.Report(Diagnostic{
-			Span:     span,
-			Severity: sev,
-			Message:  fmt.Sprintf("%s needs docker/dockerfile:%s or later; this file pins %s", feat.Name, feat.Needs(), fe),
-			Fixes:    pin(feat),
-		})
-	}
-	if feat := analysis.LookupFeature(analysis.FeatureCheck, ""); !fe.Has(feat) {
-		for _, d := range ix.Directives {
-			if d.Name == "check" {
-				report(d.NameSpan, feat, Warning)
-			}
+	for _, d := range ix.Directives {
+		if d.Name == "check" {
+			add(d.NameSpan, analysis.LookupFeature(analysis.FeatureCheck, ""), Warning)
 		}
 	}
 	form := func(name string) *analysis.Feature { return analysis.LookupFeature(name, "") }
 	heredoc, onbuild, chmod, secretEnv := form(analysis.FeatureHeredoc), form(analysis.FeatureOnbuildFrom), form(analysis.FeatureChmodSymbolic), form(analysis.FeatureSecretEnv)
 	p.eachNode(func(n analysis.Node) {
 		for _, f := range n.Flags {
-			feat := analysis.LookupFeature(n.Cmd, f.Name.Value)
-			if !fe.Has(feat) {
-				report(n.Abs(f.Span), feat, Off)
-				continue
-			}
+			flag := analysis.LookupFeature(n.Cmd, f.Name.Value)
+			add(n.Abs(f.Span), flag, Off)
+			forms := len(uses)
 			switch {
-			case f.Name.Value == "chmod" && symbolicMode(f.Value.Value) && !fe.Has(chmod):
-				report(n.Abs(f.Value.Span), chmod, Off)
-			case f.Name.Value == "mount" && !fe.Has(secretEnv):
+			case f.Name.Value == "chmod" && symbolicMode(f.Value.Value):
+				add(n.Abs(f.Value.Span), chmod, Off)
+			case f.Name.Value == "mount":
 				v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
 				m := analysis.ReadMount(v, p.Text(v.Span))
-				env, ok := m.Field("env")
-				if !ok || m.Type() != "secret" {
-					continue
+				if env, ok := m.Field("env"); ok && m.Type() == "secret" {
+					add(env.Span, secretEnv, Off)
 				}
-				span := env.Span
-				report(span, secretEnv, Off)
+			}
+			for k := forms; k < len(uses) && !fe.Has(flag); k++ {
+				uses[k].quiet = true
 			}
 		}
-		if len(n.Heredocs) > 0 && !fe.Has(heredoc) {
-			report(firstLine(p, n), heredoc, Off)
+		if len(n.Heredocs) > 0 {
+			add(firstLine(p, n), heredoc, Off)
 		}
-		if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") && !fe.Has(onbuild) {
+		if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") {
 			for _, a := range n.Args[1:] {
 				if strings.HasPrefix(a.Value, "--from=") {
-					report(n.Abs(a.Span), onbuild, Off)
+					add(n.Abs(a.Span), onbuild, Off)
 				}
 			}
 		}
 	})
+	// The fix pins the first release that has every feature the file uses,
+	// never one older than the pin, labs when the pin is (a feature labs
+	// had first is there from that labs release): a pin for one feature
+	// alone could take away another (1.7-labs to 1.8 loses COPY --parents).
+	need := fe.Version
+	for _, u := range uses {
+		v := u.feat.Since
+		if fe.Labs && !u.feat.Labs.IsZero() {
+			v = u.feat.Labs
+		}
+		if need.Less(v) {
+			need = v
+		}
+	}
+	tag := need.String()
+	if fe.Labs {
+		tag += "-labs"
+	}
+	for _, u := range uses {
+		if fe.Has(u.feat) || u.quiet {
+			continue
+		}
+		p.Report(Diagnostic{
+			Span:     u.span,
+			Severity: u.sev,
+			Message:  fmt.Sprintf("%s needs docker/dockerfile:%s or later; this file pins %s", u.feat.Name, u.feat.Needs(), fe),
+			Fixes:    fix(fmt.Sprintf("Pin %s:%s", fe.Image, tag), true, replace(syntax.ValueSpan, fe.Image+":"+tag)),
+		})
+	}
 }
 
 // symbolicMode reports whether a --chmod value is in symbolic notation
