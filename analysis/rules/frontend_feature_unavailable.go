@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -54,69 +55,60 @@ func runFrontendFeatureUnavailable(p *Pass) {
 			syntax = d
 		}
 	}
-	// Every versioned feature the file uses, and where.
-	type use struct {
-		span analysis.Span
-		feat *analysis.Feature
-		sev  Severity
-		// quiet: a form of a flag the pin lacks, reported as the flag
-		quiet bool
-	}
-	var uses []use
-	add := func(span analysis.Span, feat *analysis.Feature, sev Severity) {
-		if feat != nil {
-			uses = append(uses, use{span: span, feat: feat, sev: sev})
-		}
-	}
-	for _, d := range ix.Directives {
-		if d.Name == "check" {
-			add(d.NameSpan, analysis.LookupFeature(analysis.FeatureCheck, ""), Warning)
-		}
-	}
-	form := func(name string) *analysis.Feature { return analysis.LookupFeature(name, "") }
-	heredoc, onbuild, chmod, secretEnv := form(analysis.FeatureHeredoc), form(analysis.FeatureOnbuildFrom), form(analysis.FeatureChmodSymbolic), form(analysis.FeatureSecretEnv)
-	p.eachNode(func(n analysis.Node) {
-		for _, f := range n.Flags {
-			flag := analysis.LookupFeature(n.Cmd, f.Name.Value)
-			add(n.Abs(f.Span), flag, Off)
-			forms := len(uses)
-			switch {
-			case f.Name.Value == "chmod" && symbolicMode(f.Value.Value):
-				add(n.Abs(f.Value.Span), chmod, Off)
-			case f.Name.Value == "mount":
-				v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
-				m := analysis.ReadMount(v, p.Text(v.Span))
-				if env, ok := m.Field("env"); ok && m.Type() == "secret" {
-					add(env.Span, secretEnv, Off)
-				}
-			}
-			for k := forms; k < len(uses) && !fe.Has(flag); k++ {
-				uses[k].quiet = true
-			}
-		}
-		if len(n.Heredocs) > 0 {
-			add(firstLine(p, n), heredoc, Off)
-		}
-		if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") {
-			for _, a := range n.Args[1:] {
-				if strings.HasPrefix(a.Value, "--from=") {
-					add(n.Abs(a.Span), onbuild, Off)
-				}
-			}
-		}
-	})
-	// The fix pins the first release that has every feature the file uses,
-	// never one older than the pin, labs when the pin is (a feature labs
-	// had first is there from that labs release): a pin for one feature
-	// alone could take away another (1.7-labs to 1.8 loses COPY --parents).
+	// The fix pins the first release that has every versioned feature the
+	// file uses, never one older than the pin, labs when the pin is (a
+	// feature labs had first is there from that labs release): a pin for
+	// one feature alone could take another away (1.7-labs to 1.8 loses
+	// COPY --parents). Each stage's features are a summary an incremental
+	// run keeps; only stages that use a feature the pin lacks are read.
 	need := fe.Version
-	for _, u := range uses {
-		v := u.feat.Since
-		if fe.Labs && !u.feat.Labs.IsZero() {
-			v = u.feat.Labs
+	missing := false
+	take := func(feat *analysis.Feature) {
+		v := feat.Since
+		if fe.Labs && !feat.Labs.IsZero() {
+			v = feat.Labs
 		}
 		if need.Less(v) {
 			need = v
+		}
+		missing = missing || !fe.Has(feat)
+	}
+	var uses []featureUse
+	for _, d := range ix.Directives {
+		if d.Name == "check" {
+			feat := analysis.LookupFeature(analysis.FeatureCheck, "")
+			take(feat)
+			uses = append(uses, featureUse{span: d.NameSpan, feat: feat, sev: Warning})
+		}
+	}
+	end := ix.Len()
+	if ix.StageCount() > 0 {
+		end = ix.Stage(0).First
+	}
+	for _, n := range p.nodesIn(0, end) {
+		uses = featureUses(p, n, fe, uses)
+	}
+	for _, u := range uses {
+		take(u.feat)
+	}
+	var read []analysis.Stage
+	for _, st := range ix.Stages() {
+		had := missing
+		missing = false
+		for _, feat := range p.stageSummary(featuresSummary, st.Index, stageFeatures(p, fe)).([]*analysis.Feature) {
+			take(feat)
+		}
+		if missing {
+			read = append(read, st)
+		}
+		missing = missing || had
+	}
+	if !missing {
+		return
+	}
+	for _, st := range read {
+		for _, n := range p.nodesIn(st.First, st.End) {
+			uses = featureUses(p, n, fe, uses)
 		}
 	}
 	tag := need.String()
@@ -134,6 +126,76 @@ func runFrontendFeatureUnavailable(p *Pass) {
 			Fixes:    fix(fmt.Sprintf("Pin %s:%s", fe.Image, tag), true, replace(syntax.ValueSpan, fe.Image+":"+tag)),
 		})
 	}
+}
+
+var featuresSummary = newSummaryKind("frontendFeatures")
+
+// featureUse is a versioned feature an instruction uses, and where.
+type featureUse struct {
+	span analysis.Span
+	feat *analysis.Feature
+	sev  Severity
+	// quiet marks a form of a flag the pin lacks: the flag is reported.
+	quiet bool
+}
+
+// stageFeatures lists the versioned features of a stage's instructions,
+// each once: a stage summary, from the stage's text alone.
+func stageFeatures(p *Pass, fe analysis.Frontend) func([]analysis.Node) any {
+	return func(nodes []analysis.Node) any {
+		var uses []featureUse
+		for _, n := range nodes {
+			uses = featureUses(p, n, fe, uses)
+		}
+		var out []*analysis.Feature
+		for _, u := range uses {
+			if !slices.Contains(out, u.feat) {
+				out = append(out, u.feat)
+			}
+		}
+		return out
+	}
+}
+
+// featureUses appends the versioned features instruction n uses. A form
+// of a flag (symbolic --chmod, a secret's env=) is quiet when fe lacks the
+// flag itself, which is reported instead.
+func featureUses(p *Pass, n analysis.Node, fe analysis.Frontend, uses []featureUse) []featureUse {
+	add := func(span analysis.Span, feat *analysis.Feature) {
+		if feat != nil {
+			uses = append(uses, featureUse{span: span, feat: feat, sev: Off})
+		}
+	}
+	form := func(name string) *analysis.Feature { return analysis.LookupFeature(name, "") }
+	for _, f := range n.Flags {
+		flag := analysis.LookupFeature(n.Cmd, f.Name.Value)
+		add(n.Abs(f.Span), flag)
+		forms := len(uses)
+		switch {
+		case f.Name.Value == "chmod" && symbolicMode(f.Value.Value):
+			add(n.Abs(f.Value.Span), form(analysis.FeatureChmodSymbolic))
+		case f.Name.Value == "mount" && strings.Contains(f.Value.Value, "env"):
+			v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
+			m := analysis.ReadMount(v, p.Text(v.Span))
+			if env, ok := m.Field("env"); ok && m.Type() == "secret" {
+				add(env.Span, form(analysis.FeatureSecretEnv))
+			}
+		}
+		for k := forms; k < len(uses) && !fe.Has(flag); k++ {
+			uses[k].quiet = true
+		}
+	}
+	if len(n.Heredocs) > 0 {
+		add(firstLine(p, n), form(analysis.FeatureHeredoc))
+	}
+	if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") {
+		for _, a := range n.Args[1:] {
+			if strings.HasPrefix(a.Value, "--from=") {
+				add(n.Abs(a.Span), form(analysis.FeatureOnbuildFrom))
+			}
+		}
+	}
+	return uses
 }
 
 // symbolicMode reports whether a --chmod value is in symbolic notation
