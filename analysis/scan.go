@@ -637,6 +637,11 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 			}
 		}
 		hd := Heredoc{Name: h.Name}
+		if h.Expand && expandsHeredocs(in.Cmd) {
+			for j := bodyStart; j < k; j++ {
+				in.Uses = heredocUses(in.Uses, src.line(j), src.start[j]-base)
+			}
+		}
 		if bodyStart < k {
 			hd.Body = Span{src.start[bodyStart] - base, src.start[k-1] + len(src.line(k-1)) - base}
 		} else {

@@ -154,6 +154,10 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		switch {
 		case derived && len(edits) > 1:
 			title += fmt.Sprintf(" (on the %d %s RUNs of this stage and the stages built on it)", len(edits), tool.Name)
+		case derived:
+			// This RUN has its mounts: the one edit is in a stage built on
+			// this one, which the title names.
+			title += fmt.Sprintf(" (on the %s RUN at line %d, in a stage built on this one)", tool.Name, ix.Doc.LineOf(edits[0].Span.Start)+1)
 		case ct.everyRun && len(edits) > 1:
 			title += fmt.Sprintf(" (on the stage's %d %s RUNs)", len(edits), tool.Name)
 		}

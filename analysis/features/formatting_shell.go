@@ -53,10 +53,8 @@ func (f *formatter) shellEdit(i int) (analysis.Edit, bool) {
 			text = strings.TrimSuffix(text, "\n")
 		}
 	} else {
-		nl := "\n"
-		if strings.Contains(inst, "\r\n") {
-			nl = "\r\n"
-		}
+		// The file's line end, which a one-line RUN holds none of.
+		nl := analysis.Newline(ix.Doc)
 		start := n.Keyword.Span.End
 		if len(n.Flags) > 0 {
 			start = n.Flags[len(n.Flags)-1].Span.End

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -213,7 +214,8 @@ var sourceTextOpts = cmp.Options{
 func parsedInstructions(root *parser.Node) []any {
 	var out []any
 	for _, n := range root.Children {
-		v, err := instructions.ParseInstruction(n)
+		// With no linter BuildKit panics on a `# check=` comment above n.
+		v, err := instructions.ParseInstructionWithLinter(n, linter.New(&linter.Config{}))
 		if err != nil {
 			// BuildKit's suggestion in the message is picked at random.
 			msg, _, _ := strings.Cut(err.Error(), " (did you mean")
@@ -277,6 +279,7 @@ func FuzzFormat(f *testing.F) {
 	f.Add("from a as b\nrun  x \\\n y\n")
 	f.Add("RUN <<EOF\nx\nEOF\nFROM b\n")
 	f.Add("RUN a \\\n\t b \\\n  # c\n\t\t  d\n\u017fhell x\n")
+	f.Add("from alpine\n# check=skip=JSONArgsRecommended\ncmd  echo hi\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		ix := analysis.Parse(analysis.NewDocument(text))
 		edits := Format(ix, FormatOptions{})
@@ -332,6 +335,7 @@ func TestFormatShell(t *testing.T) {
 		{"flags on their own lines", "RUN --mount=type=cache,target=/a \\\n  --mount=type=cache,target=/b \\\n    go   install \\\n      x\n",
 			"RUN --mount=type=cache,target=/a \\\n    --mount=type=cache,target=/b go install \\\n    x\n"},
 		{"comment lines dropped by BuildKit", "RUN a \\\n# note\n  && b\n", "RUN a \\\n# note\n    && b\n"},
+		{"CRLF file, one-line RUN", "FROM alpine\r\nRUN a &&   b\r\n", "FROM alpine\r\nRUN a && \\\r\n    b\r\n"},
 		{"case arms", "RUN case \"$x\" in a) echo a;; *) echo b;; esac\n", "RUN case \"$x\" in a) echo a ;; *) echo b ;; esac\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

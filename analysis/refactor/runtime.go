@@ -408,12 +408,14 @@ func flagValue(words []string, f string) string {
 }
 
 // carried reports whether the runtime stage takes instruction cmd over:
-// what only sets image metadata (MAINTAINER's author included) and VOLUME
-// move to it; the state instructions (ARG, ENV, WORKDIR, USER, SHELL) are
-// copied, the builder's RUNs needing them too. SHELL goes along because a
+// what only sets image metadata (MAINTAINER's author included), VOLUME and
+// ONBUILD (a trigger for the images built on the final one; the runtime is
+// not built FROM the builder, so left there it would fire nowhere) move to
+// it; the state instructions (ARG, ENV, WORKDIR, USER, SHELL) are copied,
+// the builder's RUNs needing them too. SHELL goes along because a
 // shell-form CMD, ENTRYPOINT or HEALTHCHECK runs under it.
 func carried(cmd string) bool {
-	return metadataOnly(cmd) || setsState(cmd) || cmd == "volume"
+	return metadataOnly(cmd) || setsState(cmd) || cmd == "volume" || cmd == "onbuild"
 }
 
 // SplitBuildRuntime turns final stage s into a builder and appends a
@@ -440,8 +442,12 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	}
 	kw := func(w string) string { return keyword(from, w) }
 	var env, conf []string
+	lastRun := -1
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
+		if n.Cmd == "run" {
+			lastRun = i
+		}
 		if plan.Venv != "" && i == plan.venvAt {
 			// The builder installs into a virtual environment the runtime copies.
 			at := doc.LineStart(doc.LineOf(n.Start))
@@ -465,7 +471,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 		}
 		line := doc.LineOf(n.Start)
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: lineAfter(doc, n.Start+n.Len)}})
-		if plan.static != nil && n.Cmd != "label" && n.Cmd != "expose" {
+		if plan.static != nil && n.Cmd != "label" && n.Cmd != "expose" && n.Cmd != "onbuild" {
 			continue
 		}
 		conf = append(conf, text)
@@ -475,9 +481,13 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
 		head = nl + nl
 	}
-	if plan.Prune != "" {
-		// The builder's last step: the runtime copies node_modules.
-		head = strings.TrimSuffix(head, nl) + kw("RUN") + " " + plan.Prune + nl + nl
+	if plan.Prune != "" && lastRun >= 0 {
+		// Right after the builder's last RUN, as the user that installed
+		// node_modules (a USER after it, such as node, may not write
+		// there); the runtime copies node_modules.
+		n := ix.Node(lastRun)
+		at := n.Start + n.Len
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: nl + kw("RUN") + " " + plan.Prune})
 	}
 	var lines []string
 	lines = append(lines, from.Keyword.Value+" "+base)

@@ -106,7 +106,9 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 		}
 	}
 	for _, ref := range ix.Refs() {
-		if ref.Resolution == analysis.ResolvesVariable && ref.Stage > s && mayNameStage(ref.Value) {
+		// A FROM names stages by name only, which the split keeps: only a
+		// --from or mount from= built from variables may hold an index.
+		if ref.Resolution == analysis.ResolvesVariable && ref.Kind != analysis.RefFrom && ref.Stage > s && mayNameStage(ref.Value) {
 			return nil, "a later stage names a stage through a variable, which the split could renumber"
 		}
 	}

@@ -8,12 +8,7 @@ import (
 )
 
 // eol returns the line terminator the document uses.
-func eol(doc *analysis.Document) string {
-	if strings.Contains(doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}), "\r\n") {
-		return "\r\n"
-	}
-	return "\n"
-}
+func eol(doc *analysis.Document) string { return analysis.Newline(doc) }
 
 // lineAfter returns the start of the line after the one holding off, or
 // the end of the document.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -71,6 +72,7 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	}
 	alias := freshStageName(ix, aliasFor(n, r, p.Text(r.Span)))
 	kw := func(w string) string { return matchCase(w, n.Keyword.Value) }
+	nl := analysis.Newline(ix.Doc)
 
 	var args strings.Builder
 	seen := map[string]bool{}
@@ -80,11 +82,11 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 			continue
 		}
 		seen[name] = true
-		fmt.Fprintf(&args, "%s %s%s\n", kw("ARG"), name, stageDefault(p, r.Stage, r.Instruction, name))
+		fmt.Fprintf(&args, "%s %s%s%s", kw("ARG"), name, stageDefault(p, r.Stage, r.Instruction, name), nl)
 	}
 	at := stageBlockStart(ix, r.Stage)
 	argsAt := stageBlockStart(ix, 0)
-	stage := fmt.Sprintf("%s %s %s %s\n\n", kw("FROM"), r.Value, kw("AS"), alias)
+	stage := fmt.Sprintf("%s %s %s %s%s%s", kw("FROM"), r.Value, kw("AS"), alias, nl, nl)
 	var edits []analysis.Edit
 	if args.Len() > 0 && argsAt != at {
 		edits = append(edits, replace(analysis.Span{Start: argsAt, End: argsAt}, args.String()))
@@ -93,6 +95,24 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	edits = append(edits,
 		replace(analysis.Span{Start: at, End: at}, args.String()+stage),
 		replace(r.Span, alias))
+	// The new stage comes before stage r.Stage: a number that counts from
+	// there on names the next stage now (ONBUILD triggers' too, once).
+	renumbered := map[analysis.Span]bool{}
+	for _, o := range ix.Model().Refs() {
+		if !o.Numeric || o.Kind == analysis.RefFrom || renumbered[o.Span] {
+			continue
+		}
+		v, err := strconv.Atoi(o.Value)
+		if err != nil || v < r.Stage {
+			continue
+		}
+		if p.Text(o.Span) != o.Value {
+			return nil // a quoted number an edit cannot safely rewrite
+		}
+		renumbered[o.Span] = true
+		edits = append(edits, replace(o.Span, strconv.Itoa(v+1)))
+	}
+	edits = analysis.SortEdits(edits)
 	return fix(fmt.Sprintf("Add stage %s (FROM %s) and copy from it", alias, r.Value), true, edits...)
 }
 

@@ -40,7 +40,10 @@ func runStageNameCasing(p *Pass) {
 		}
 		edits := []analysis.Edit{replace(st.NameSpan, lower)}
 		for _, r := range ix.StageUses(st.Index) {
-			if !r.Numeric && r.Value != lower {
+			// BuildKit looks names up in lower case, so a reference built
+			// from variables (`FROM ${BASE}`) reaches the renamed stage as
+			// it did; written out it would lose its ARGs.
+			if !r.Numeric && r.Value != lower && r.Pattern < 0 && r.Resolution != analysis.ResolvesVariable {
 				edits = append(edits, replace(r.Span, lower))
 			}
 		}

@@ -69,13 +69,18 @@ func runUndefinedVar(p *Pass) {
 					continue
 				}
 				if names == nil {
-					for _, v := range ix.VisibleVars(i) {
-						names = append(names, v.Decl.Name.Value)
-					}
+					// In BuildKit's order (its environment's keys): the
+					// image's first, then by the instruction that set each
+					// last, oldest first; of two candidates as near, the
+					// first is suggested.
 					if !fromImage {
 						// In an image's stage PATH is one of many variables
 						// the image may set: GOPATH is not a typo of it.
 						names = append(names, "PATH")
+					}
+					vars := ix.VisibleVars(i) // newest first
+					for k := len(vars) - 1; k >= 0; k-- {
+						names = append(names, vars[k].Decl.Name.Value)
 					}
 				}
 				m := analysis.Suggest(name, names, true)
@@ -96,7 +101,7 @@ func runUndefinedVar(p *Pass) {
 				case global:
 					msg += fmt.Sprintf(": ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)
 					at := p.Doc().LineStart(p.Doc().LineOf(n.Start))
-					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+"\n"))
+					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
 				}
 				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
 			}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -80,7 +81,7 @@ func Resolve(dt string, platform string) (Build, bool) {
 	if err != nil {
 		return Build{}, false
 	}
-	stages, metaArgs, err := instructions.Parse(res.AST, nil)
+	stages, metaArgs, err := instructions.Parse(res.AST, quietLinter)
 	if err != nil || len(stages) == 0 {
 		return Build{}, false
 	}
@@ -312,3 +313,8 @@ func Resolve(dt string, platform string) (Build, bool) {
 	visit(states[len(states)-1])
 	return out, true
 }
+
+// quietLinter reports nothing. instructions.Parse needs one: with nil it
+// panics on an instruction that has a `# check=` comment above it
+// (BuildKit v0.34.2, Linter.WithMergedConfigFromComments on nil).
+var quietLinter = linter.New(&linter.Config{})

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -194,7 +195,7 @@ func buildkitStages(text string) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = instructions.Parse(res.AST, nil)
+	_, _, err = instructions.Parse(res.AST, quietLinter)
 	return err
 }
 
@@ -555,3 +556,8 @@ func (v *safetyView) closure() []string {
 	}
 	return out
 }
+
+// quietLinter reports nothing. instructions.Parse needs one: with nil it
+// panics on an instruction that has a `# check=` comment above it
+// (BuildKit v0.34.2, Linter.WithMergedConfigFromComments on nil).
+var quietLinter = linter.New(&linter.Config{})
