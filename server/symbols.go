@@ -32,19 +32,16 @@ var symbolKinds = [...]protocol.SymbolKind{
 // DocumentSymbol answers textDocument/documentSymbol with the outline: a
 // tree of stages and their instructions when the client takes one, else
 // the same entries flat, each naming its container. The answer is written
-// as JSON straight from the outline (see symbolsJSON).
+// as JSON straight from the outline (see symbolsJSON), cached for the
+// version, and its buffer is reused for a later answer once the response
+// carrying it has been written (see symbolCache.answer).
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	enc, tree := s.encoding(), s.options().hierarchicalSymbols
-	if res, ok := s.symbols.get(snap, enc, tree); ok {
-		return res, nil
-	}
-	res := &symbolsJSON{data: outlineJSON(snap, ix, enc, tree, s.symbols.last(snap, tree))}
-	s.symbols.put(snap, enc, tree, res)
-	if snap.Doc.Len() > largeDocument {
+	res, built := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
+	if built && snap.Doc.Len() > largeDocument {
 		s.returnMemory()
 	}
 	return res, nil
@@ -58,62 +55,120 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 type symbolsJSON struct {
 	protocol.DocumentSymbolResult
 	data []byte
+	// cache takes data back for a later answer when refs, the holders of
+	// the answer (the cache, and each handler return not yet released),
+	// drops to zero; nil for an answer never reused. Guarded by cache.mu.
+	cache *symbolCache
+	refs  int
 }
 
 // MarshalJSON returns the answer's JSON, for encoders other than codec.
 func (a *symbolsJSON) MarshalJSON() ([]byte, error) { return a.data, nil }
 
+// release gives back one handler return of the answer: the stream calls
+// it once the response carrying the answer has been written (see
+// stream.lend).
+func (a *symbolsJSON) release() {
+	if a.cache == nil {
+		return
+	}
+	a.cache.mu.Lock()
+	defer a.cache.mu.Unlock()
+	a.cache.unref(a)
+}
+
 // symbolCache keeps the last outline answered, for the snapshot, encoding
 // and form it was asked in: an editor's outline, breadcrumbs and sticky
-// scroll each ask for the same version's symbols.
+// scroll each ask for the same version's symbols. It also keeps the
+// buffer of one answer that is neither cached nor being sent any more, to
+// write the next one in: an editor asks for a large file's outline at
+// every keystroke, and a new buffer of megabytes each time is garbage
+// the collector must mark and the allocator must zero.
 type symbolCache struct {
-	mu   sync.Mutex
-	snap *Snapshot
-	enc  analysis.Encoding
-	tree bool
-	res  *symbolsJSON
+	mu    sync.Mutex
+	snap  *Snapshot
+	enc   analysis.Encoding
+	tree  bool
+	res   *symbolsJSON
+	spare []byte
+	// reused counts the answers written in a spare buffer.
+	reused int
 }
 
-func (c *symbolCache) get(snap *Snapshot, enc analysis.Encoding, tree bool) (*symbolsJSON, bool) {
+// answer returns the answer for snap's outline in enc and form tree, the
+// cached one or, when there is none for that version, a new one, which it
+// caches; built reports which. The answer is handed out: its buffer is not
+// written again until release has been called for it once per time answer
+// returned it. An answer that is never released is left to the collector.
+func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) (res *symbolsJSON, built bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != snap || c.enc != enc || c.tree != tree {
-		return nil, false
+	if c.res != nil && c.snap == snap && c.enc == enc && c.tree == tree {
+		res = c.res
+		res.refs++
+		c.mu.Unlock()
+		return res, false
 	}
-	return c.res, true
-}
-
-// last returns the length of the answer kept, when it is one for snap's
-// document in the same form, else 0.
-func (c *symbolCache) last(snap *Snapshot, tree bool) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap == nil || c.snap.URI != snap.URI || c.tree != tree {
-		return 0
+	last := 0
+	if c.res != nil && c.snap.URI == snap.URI && c.tree == tree {
+		last = len(c.res.data)
 	}
-	return len(c.res.data)
-}
+	size := outlineSize(snap, ix, tree, last)
+	var buf []byte
+	if cap(c.spare) >= size {
+		buf, c.spare = c.spare[:0], nil
+		c.reused++
+	}
+	c.mu.Unlock()
 
-func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res *symbolsJSON) {
+	if buf == nil {
+		buf = make([]byte, 0, size)
+	}
+	res = &symbolsJSON{data: appendOutline(buf, snap, ix, enc, tree), cache: c, refs: 2} // the cache's and the caller's
+
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if old := c.res; old != nil {
+		c.unref(old)
+	}
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
+	return res, true
+}
+
+// unref drops one holder of a; the last one gives its buffer to the
+// cache, as the spare when it is larger than the one kept. c.mu is held.
+func (c *symbolCache) unref(a *symbolsJSON) {
+	if a.refs <= 0 {
+		return // released more often than handed out: a bug, but no reason to crash
+	}
+	a.refs--
+	if a.refs > 0 {
+		return
+	}
+	if cap(a.data) > cap(c.spare) {
+		c.spare = a.data[:0]
+	}
+	a.data = nil // a use after the last release sends null, never another answer's bytes
 }
 
 // outlineJSON returns the JSON of snap's outline (see appendOutline) in a
-// buffer sized once: from last, the length of the last answer for the
-// same document and form, when there is one (an edit changes the answer
-// little), else from the number of instructions.
+// new buffer sized by outlineSize.
 func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, last int) []byte {
-	size := last + last/32 + 256
-	if last == 0 {
-		per := symbolTreeSize
-		if !tree {
-			per = symbolFlatSize + len(snap.URI)
-		}
-		size = 2 + per*(ix.Len()+ix.StageCount())
+	return appendOutline(make([]byte, 0, outlineSize(snap, ix, tree, last)), snap, ix, enc, tree)
+}
+
+// outlineSize is the size of the buffer to write snap's outline in: from
+// last, the length of the last answer for the same document and form,
+// when there is one (an edit changes the answer little), else from the
+// number of instructions.
+func outlineSize(snap *Snapshot, ix *analysis.Index, tree bool, last int) int {
+	if last > 0 {
+		return last + last/32 + 256
 	}
-	return appendOutline(make([]byte, 0, size), snap, ix, enc, tree)
+	per := symbolTreeSize
+	if !tree {
+		per = symbolFlatSize + len(snap.URI)
+	}
+	return 2 + per*(ix.Len()+ix.StageCount())
 }
 
 // symbolTreeSize and symbolFlatSize are about the bytes an instruction or
