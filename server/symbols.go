@@ -55,6 +55,13 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 type symbolsJSON struct {
 	protocol.DocumentSymbolResult
 	data []byte
+	// What a later version's answer may copy from this one (see
+	// outlineWriter.stage): the document it was written from, its escape
+	// character, and where each stage's entries stand in data.
+	doc    *analysis.Document
+	escape byte
+	frags  []outlineFrag
+	copied int // the stages copied from the answer before
 	// cache takes data back for a later answer when refs, the holders of
 	// the answer (the cache, and each handler return not yet released),
 	// drops to zero; nil for an answer never reused. Guarded by cache.mu.
@@ -108,6 +115,13 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		c.mu.Unlock()
 		return res, false
 	}
+	// The answer for the same document and form, whose stages an edit
+	// mostly leaves as they were: held while the new one copies from it.
+	var prev *symbolsJSON
+	if c.res != nil && c.snap.URI == snap.URI && c.enc == enc && c.tree == tree {
+		prev = c.res
+		prev.refs++
+	}
 	last := 0
 	if c.res != nil && c.snap.URI == snap.URI && c.tree == tree {
 		last = len(c.res.data)
@@ -123,10 +137,14 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 	if buf == nil {
 		buf = make([]byte, 0, size)
 	}
-	res = &symbolsJSON{data: appendOutline(buf, snap, ix, enc, tree), cache: c, refs: 2} // the cache's and the caller's
+	res = writeOutline(buf, snap, ix, enc, tree, prev)
+	res.cache, res.refs = c, 2 // the cache's and the caller's
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if prev != nil {
+		c.unref(prev)
+	}
 	if old := c.res; old != nil {
 		c.unref(old)
 	}
@@ -180,18 +198,114 @@ const (
 
 // appendOutline appends the JSON of snap's outline, as the protocol's
 // encoder writes a DocumentSymbol tree (tree) or a flat list of
-// SymbolInformation each naming its container, to dst: one walk over the
-// outline (features.WalkSymbols), no tree built. Positions are placed
-// through one cursor, in document order.
+// SymbolInformation each naming its container, to dst (see writeOutline).
 func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
-	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc)}
-	if tree {
-		features.WalkSymbols(ix, w.treeEntry)
-	} else {
-		w.uri = appendString(nil, snap.URI)
-		features.WalkSymbols(ix, w.flatEntry)
+	return writeOutline(dst, snap, ix, enc, tree, nil).data
+}
+
+// writeOutline returns the answer holding the JSON of snap's outline (see
+// appendOutline), appended to dst: one walk over the outline
+// (features.WalkOutline), no tree built, positions placed through one
+// cursor in document order. A stage that prev, the answer for an earlier
+// version of the document in the same encoding and form, holds as it
+// stands is copied from it (see outlineWriter.stage).
+func writeOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, prev *symbolsJSON) *symbolsJSON {
+	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc), ix: ix, cur: -1}
+	w.res = &symbolsJSON{doc: snap.Doc, escape: ix.Escape, frags: make([]outlineFrag, 0, ix.StageCount())}
+	if prev != nil && prev.escape == ix.Escape && prev.doc != nil {
+		w.prev = prev
+		w.pre, w.post = snap.Doc.Unchanged(prev.doc)
+		w.delta = snap.Doc.Len() - prev.doc.Len()
 	}
-	return append(w.dst, ']')
+	entry := w.treeEntry
+	if !tree {
+		w.uri = appendString(nil, snap.URI)
+		entry = w.flatEntry
+	}
+	features.WalkOutline(ix, w.stage, entry)
+	w.endStage()
+	w.res.data = append(w.dst, ']')
+	return w.res
+}
+
+// outlineFrag is where a stage's entries stand in an answer: from the
+// end of the instruction before the stage (or the document's start) to
+// the stage's end, r to e in the document, r on line; off to end in the
+// JSON, without the comma before.
+type outlineFrag struct {
+	r, e, line int
+	off, end   int
+}
+
+// stage is called before stage s's entries are written. It copies them
+// from the earlier answer when the document holds that stage's text as it
+// stood there, on the same lines, with the same escape character, and
+// the earlier version's stage s covered the same text: the text of a
+// stage, from the end of the instruction before it (where the comments
+// it is described by start) to its end, is all its entries are made of,
+// with its index and first line (and the rest of its last line, which an
+// instruction's detail may show). That text is in the part of the
+// document left as it was before the edit: the document's unchanged head,
+// or its unchanged tail (which runs to the end, so nothing after the
+// stage can join its last instruction). Else the stage's entries are
+// written.
+func (w *outlineWriter) stage(s int) bool {
+	w.endStage()
+	st := &w.ix.Stages()[s]
+	f := outlineFrag{e: st.Span.End}
+	if st.First > 0 {
+		n := w.ix.Node(st.First - 1)
+		f.r = n.Start + n.Len
+	}
+	f.line, _, _, _ = w.c.Line(f.r)
+	comma := w.dst[len(w.dst)-1] != '['
+	if old, ok := w.copyable(s, f); ok {
+		if comma {
+			w.dst = append(w.dst, ',')
+		}
+		f.off = len(w.dst)
+		w.dst = append(w.dst, w.prev.data[old.off:old.end]...)
+		f.end = len(w.dst)
+		w.res.frags = append(w.res.frags, f)
+		w.res.copied++
+		return false
+	}
+	f.off = len(w.dst)
+	if comma {
+		f.off++
+	}
+	w.res.frags = append(w.res.frags, f)
+	w.cur = s
+	return true
+}
+
+// copyable returns prev's fragment for stage s when it may be copied as
+// it stands for f (see stage).
+func (w *outlineWriter) copyable(s int, f outlineFrag) (outlineFrag, bool) {
+	if w.prev == nil || s >= len(w.prev.frags) {
+		return outlineFrag{}, false
+	}
+	old := w.prev.frags[s]
+	if old.line != f.line {
+		return outlineFrag{}, false
+	}
+	if old.r == f.r && old.e == f.e && f.e <= w.pre {
+		if _, _, _, next := w.c.Line(f.e); next <= w.pre {
+			return old, true
+		}
+	}
+	if tail := w.res.doc.Len() - w.post; w.post > 0 && f.r >= tail && old.r == f.r-w.delta && old.e == f.e-w.delta {
+		return old, true
+	}
+	return outlineFrag{}, false
+}
+
+// endStage ends the fragment of the stage being written, if any.
+func (w *outlineWriter) endStage() {
+	if w.cur >= 0 {
+		w.res.frags[w.cur].end = len(w.dst)
+		w.cur = -1
+	}
 }
 
 // outlineWriter writes the outline's entries as they are walked.
@@ -204,6 +318,15 @@ type outlineWriter struct {
 	open  int
 	names [maxOutlineDepth]string
 	left  [maxOutlineDepth]int
+
+	ix  *analysis.Index
+	res *symbolsJSON // the answer written, its fragments as they are
+	cur int          // the stage being written, or -1
+	// The earlier answer stages are copied from, and how the document
+	// differs from its: the first pre and the last post bytes are the
+	// same; the length grew by delta.
+	prev             *symbolsJSON
+	pre, post, delta int
 }
 
 // maxOutlineDepth bounds the outline's depth: stage, instruction, variable.

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,8 +76,9 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 				if r%3 == 2 {
 					// Cancelled at a random moment: before, while or after
 					// the answer is written.
+					delay := time.Duration(rng.IntN(3000)) * time.Microsecond
 					cancelled.Go(func() {
-						time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+						time.Sleep(delay)
 						cancel()
 					})
 				}
@@ -191,5 +194,121 @@ func TestDocumentSymbolAfterBatch(t *testing.T) {
 		if !bytes.Equal(m.Result, flat(text, u)) {
 			t.Errorf("round %d: answer for %s differs:\n got %.200s", r, u, m.Result)
 		}
+	}
+}
+
+// TestOutlineCopiedStages edits documents at random, as a person typing
+// would and worse (line breaks, continuations, comments, new stages and
+// variables, quotes, multi-byte characters, an escape directive, deleted
+// runs), and asks for each version's outline through the cache, which
+// copies the stages an edit left as they were from the answer before: the
+// answer must be byte for byte the one written whole (which
+// TestOutlineJSON holds to the protocol's encoding), in every encoding
+// and both forms.
+func TestOutlineCopiedStages(t *testing.T) {
+	files := testgen.Corpus(t)
+	names := slices.Sorted(maps.Keys(files))
+	inserts := []string{"x", "x", "x", "é", "😀", "\n", "\r\n", "\r", " \\\n", "`\n", "# c\n", "#\n", "FROM a AS b\n", "ARG Q=1\n", "ENV E=\"v\"\n", "\"", "\t", "RUN <<EOF\nx\nEOF\n", "\n\n"}
+	rng := rand.New(rand.NewPCG(18, 9))
+	checked, copied, largeChecked, largeCopied := 0, 0, 0, 0
+	for i, name := range append(names[:0:0], append(names, "large")...) {
+		text, steps := testgen.Large(30), 60
+		if name != "large" {
+			steps = 10
+			if i%3 != 0 {
+				continue
+			}
+			text = files[name]
+		}
+		enc := []analysis.Encoding{analysis.UTF16, analysis.UTF8, analysis.UTF32}[i%3]
+		for _, tree := range []bool{true, false} {
+			var cache symbolCache
+			doc := analysis.NewDocument(text)
+			for step := range steps {
+				ix := analysis.Parse(doc)
+				snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: doc}
+				res, built := cache.answer(snap, ix, enc, tree)
+				if !built {
+					t.Fatalf("%s step %d: a new version's answer came from the cache", name, step)
+				}
+				if want := appendOutline(nil, snap, ix, enc, tree); !bytes.Equal(res.data, want) {
+					k := 0
+					for k < min(len(want), len(res.data)) && want[k] == res.data[k] {
+						k++
+					}
+					t.Fatalf("%s (encoding %d, tree %v) step %d: the answer differs from the one written whole at byte %d:\n got %.300s\nwant %.300s\ntext %q",
+						name, enc, tree, step, k, res.data[max(0, k-100):], want[max(0, k-100):], doc.Text())
+				}
+				checked++
+				copied += res.copied
+				if name == "large" {
+					largeChecked++
+					largeCopied += res.copied
+				}
+				res.release()
+				// The next version.
+				n := doc.Len()
+				at := rng.IntN(n + 1)
+				if rng.IntN(3) == 0 && n > 0 { // at a line's start or end
+					line := doc.LineOf(at)
+					at = []int{doc.LineStart(line), doc.LineEnd(line)}[rng.IntN(2)]
+				}
+				e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: inserts[rng.IntN(len(inserts))]}
+				const directive = "# escape=`\n" // taken away the next step
+				switch {
+				case strings.HasPrefix(doc.Text(), directive):
+					e = analysis.Edit{Span: analysis.Span{End: len(directive)}}
+				case rng.IntN(20) == 0:
+					e = analysis.Edit{Text: directive}
+				case rng.IntN(6) == 0:
+					e.Span.End = min(n, at+1+rng.IntN(10))
+					e.Text = ""
+				}
+				next, err := doc.Apply(e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc = next
+			}
+		}
+	}
+	t.Logf("%d answers compared, %d stages copied; on the 30-stage file %d and %d", checked, copied, largeChecked, largeCopied)
+	if checked < 1000 || copied < checked/2 || largeCopied < 4*largeChecked {
+		t.Errorf("only %d answers compared, %d stages copied; on the 30-stage file %d and %d", checked, copied, largeChecked, largeCopied)
+	}
+}
+
+// TestOutlineCopiedEscape changes the escape directive in place, on the
+// same lines: the last stage, whose text is as it was, is written again,
+// as its last line's detail shows the escape character or not; an edit
+// that leaves the escape as it was lets it be copied.
+func TestOutlineCopiedEscape(t *testing.T) {
+	var cache symbolCache
+	text := "# escape=\\\n" + strings.Repeat("FROM a\nRUN x\n", 100) + "FROM b\nRUN y `"
+	doc := analysis.NewDocument(text)
+	mid := strings.Index(text, "RUN x") + 4 + 14*50
+	for step := range 6 {
+		ix := analysis.Parse(doc)
+		snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: doc}
+		res, _ := cache.answer(snap, ix, analysis.UTF16, true)
+		if want := appendOutline(nil, snap, ix, analysis.UTF16, true); !bytes.Equal(res.data, want) {
+			t.Fatalf("step %d: the answer differs from the one written whole:\n got %.300s\nwant %.300s", step, res.data[len(res.data)-300:], want[len(want)-300:])
+		}
+		switch {
+		case step%2 == 1 && res.copied != 0:
+			t.Errorf("step %d, after the escape changed: %d stages copied", step, res.copied)
+		case step > 0 && step%2 == 0 && res.copied < 50:
+			t.Errorf("step %d, after an edit on line %d: only %d stages copied", step, ix.Doc.LineOf(mid), res.copied)
+		}
+		res.release()
+		e := analysis.Edit{Span: analysis.Span{Start: mid, End: mid + 1}, Text: string("xz"[step/2%2])}
+		if step%2 == 0 {
+			e = analysis.Edit{Span: analysis.Span{Start: 9, End: 10}, Text: string("`\\"[step/2%2])}
+		}
+		next, err := doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc = next
 	}
 }

@@ -109,22 +109,38 @@ func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Enc
 
 // BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
 // for a new version of the generated 19,000-line file, in both forms, as
-// the handler does: through the cache, in the buffer of the answer before,
-// released as the stream releases it once its response is written. For
-// comparison: the same in a new buffer each time (fresh-), and the
-// protocol's tree and list encoded by the protocol's encoder (the oracle
-// of TestOutlineJSON; the list is how the server answered before).
+// the handler does while a person types in the middle of the file: through
+// the cache, from the answer for the version before (whose unchanged
+// stages are copied), in the buffer of an earlier answer, released as the
+// stream releases it once its response is written. For comparison: the
+// whole answer written in a new buffer (fresh-), as for a document's first
+// answer, and the protocol's tree and list encoded by the protocol's
+// encoder (the oracle of TestOutlineJSON; the list is how the server
+// answered before).
 func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(testgen.Large(905)))
-	// Two versions of the same text: each answer is a new version's.
-	versions := [2]*Snapshot{{URI: "file:///w/Dockerfile", Doc: ix.Doc}, {URI: "file:///w/Dockerfile", Doc: ix.Doc}}
-	snap := versions[0]
+	snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: ix.Doc}
+	// Versions typed one character at a time on a line in the middle.
+	type version struct {
+		snap *Snapshot
+		ix   *analysis.Index
+	}
+	versions := []version{{snap, ix}}
+	at := ix.Doc.LineEnd(ix.Doc.LineCount() / 2)
+	for i := range 32 {
+		doc, err := versions[i].snap.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at + i, End: at + i}, Text: "x"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		versions = append(versions, version{&Snapshot{URI: snap.URI, Doc: doc}, analysis.Parse(doc)})
+	}
 	var cache symbolCache
 	handler := func(tree bool) func() ([]byte, error) {
 		i := 0
 		return func() ([]byte, error) {
 			i++
-			res, built := cache.answer(versions[i%2], ix, analysis.UTF16, tree)
+			v := versions[i%len(versions)]
+			res, built := cache.answer(v.snap, v.ix, analysis.UTF16, tree)
 			if !built {
 				return nil, errors.New("a new version's answer came from the cache")
 			}
