@@ -123,7 +123,8 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 
 // TestDocumentSymbolKeptWhenNotReleased holds answers handed out but never
 // released, as a caller other than the stream gets them, to stay as they
-// were while new answers are built: their buffers are never reused.
+// were while new answers are built: their buffers are never reused. A
+// version asked for twice is answered from the cache.
 func TestDocumentSymbolKeptWhenNotReleased(t *testing.T) {
 	texts, _ := symbolTexts(t, 3, true)
 	var cache symbolCache
@@ -136,6 +137,11 @@ func TestDocumentSymbolKeptWhenNotReleased(t *testing.T) {
 		if !built {
 			t.Fatalf("answer %d came from the cache", i)
 		}
+		// The same version's answer again: the one cached, handed out again.
+		if again, built := cache.answer(snap, ix, analysis.UTF16, true); built || again != res {
+			t.Fatalf("answer %d, asked again for the same version, was built anew", i)
+		}
+		res.release()
 		if i%2 == 0 {
 			kept = append(kept, res)
 			copies = append(copies, bytes.Clone(res.data))

@@ -109,7 +109,7 @@ func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Enc
 
 // BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
 // for a new version of the generated 19,000-line file, in both forms, as
-// the handler does while a person types in the middle of the file: through
+// the handler does while a person types on a line in the middle: through
 // the cache, from the answer for the version before (whose unchanged
 // stages are copied), in the buffer of an earlier answer, released as the
 // stream releases it once its response is written. For comparison: the
@@ -120,20 +120,18 @@ func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Enc
 func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(testgen.Large(905)))
 	snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: ix.Doc}
-	// Versions typed one character at a time on a line in the middle.
+	// Two versions, a character typed on a line in the middle between
+	// them: each answer is for the other version than the one before.
 	type version struct {
 		snap *Snapshot
 		ix   *analysis.Index
 	}
-	versions := []version{{snap, ix}}
 	at := ix.Doc.LineEnd(ix.Doc.LineCount() / 2)
-	for i := range 32 {
-		doc, err := versions[i].snap.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at + i, End: at + i}, Text: "x"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		versions = append(versions, version{&Snapshot{URI: snap.URI, Doc: doc}, analysis.Parse(doc)})
+	typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"})
+	if err != nil {
+		b.Fatal(err)
 	}
+	versions := []version{{snap, ix}, {&Snapshot{URI: snap.URI, Doc: typed}, analysis.Parse(typed)}}
 	var cache symbolCache
 	handler := func(tree bool) func() ([]byte, error) {
 		i := 0
