@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strconv"
@@ -247,8 +248,9 @@ type outlineFrag struct {
 // instruction's detail may show). That text is in the part of the
 // document left as it was before the edit: the document's unchanged head,
 // or its unchanged tail (which runs to the end, so nothing after the
-// stage can join its last instruction). Else the stage's entries are
-// written.
+// stage can join its last instruction, and which moved by as many lines
+// as the edit added: the line numbers are moved as the entries are
+// copied). Else the stage's entries are written.
 func (w *outlineWriter) stage(s int) bool {
 	w.endStage()
 	st := &w.ix.Stages()[s]
@@ -264,7 +266,11 @@ func (w *outlineWriter) stage(s int) bool {
 			w.dst = append(w.dst, ',')
 		}
 		f.off = len(w.dst)
-		w.dst = append(w.dst, w.prev.data[old.off:old.end]...)
+		if frag := w.prev.data[old.off:old.end]; f.line == old.line {
+			w.dst = append(w.dst, frag...)
+		} else {
+			w.dst = appendShifted(w.dst, frag, f.line-old.line)
+		}
 		f.end = len(w.dst)
 		w.res.frags = append(w.res.frags, f)
 		w.res.copied++
@@ -286,18 +292,38 @@ func (w *outlineWriter) copyable(s int, f outlineFrag) (outlineFrag, bool) {
 		return outlineFrag{}, false
 	}
 	old := w.prev.frags[s]
-	if old.line != f.line {
-		return outlineFrag{}, false
-	}
-	if old.r == f.r && old.e == f.e && f.e <= w.pre {
+	if old.line == f.line && old.r == f.r && old.e == f.e && f.e <= w.pre {
 		if _, _, _, next := w.c.Line(f.e); next <= w.pre {
 			return old, true
 		}
 	}
 	if tail := w.res.doc.Len() - w.post; w.post > 0 && f.r >= tail && old.r == f.r-w.delta && old.e == f.e-w.delta {
-		return old, true
+		return old, true // on lines moved as many as the edit added
 	}
 	return outlineFrag{}, false
+}
+
+// appendShifted appends frag, a stage's entries, to dst with every line
+// number moved by shift. A line number follows the key "line" and only
+// there: in a JSON string each quote is escaped, so `"line":` in frag is
+// always a key.
+func appendShifted(dst, frag []byte, shift int) []byte {
+	const key = `"line":`
+	for {
+		i := bytes.Index(frag, []byte(key))
+		if i < 0 {
+			return append(dst, frag...)
+		}
+		i += len(key)
+		dst = append(dst, frag[:i]...)
+		n := 0
+		for i < len(frag) && '0' <= frag[i] && frag[i] <= '9' {
+			n = 10*n + int(frag[i]-'0')
+			i++
+		}
+		dst = appendInt(dst, n+shift)
+		frag = frag[i:]
+	}
 }
 
 // endStage ends the fragment of the stage being written, if any.

@@ -109,7 +109,8 @@ func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Enc
 
 // BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
 // for a new version of the generated 19,000-line file, in both forms, as
-// the handler does while a person types on a line in the middle: through
+// the handler does while a person types on a line in the middle (or
+// breaks it, enter-): through
 // the cache, from the answer for the version before (whose unchanged
 // stages are copied), in the buffer of an earlier answer, released as the
 // stream releases it once its response is written. For comparison: the
@@ -126,14 +127,17 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 		snap *Snapshot
 		ix   *analysis.Index
 	}
-	at := ix.Doc.LineEnd(ix.Doc.LineCount() / 2)
-	typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"})
-	if err != nil {
-		b.Fatal(err)
+	typing := func(text string) []version {
+		at := ix.Doc.LineEnd(ix.Doc.LineCount() / 2)
+		typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return []version{{snap, ix}, {&Snapshot{URI: snap.URI, Doc: typed}, analysis.Parse(typed)}}
 	}
-	versions := []version{{snap, ix}, {&Snapshot{URI: snap.URI, Doc: typed}, analysis.Parse(typed)}}
+	typed, entered := typing("x"), typing("\n")
 	var cache symbolCache
-	handler := func(tree bool) func() ([]byte, error) {
+	handler := func(versions []version, tree bool) func() ([]byte, error) {
 		i := 0
 		return func() ([]byte, error) {
 			i++
@@ -150,8 +154,10 @@ func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 		name   string
 		answer func() ([]byte, error)
 	}{
-		{"tree", handler(true)},
-		{"flat", handler(false)},
+		{"tree", handler(typed, true)},
+		{"flat", handler(typed, false)},
+		{"enter-tree", handler(entered, true)}, // a line break typed: the lines after move
+		{"enter-flat", handler(entered, false)},
 		{"fresh-tree", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, true, 0), nil }},
 		{"fresh-flat", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, false, 0), nil }},
 		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
