@@ -304,15 +304,20 @@ func (w *outlineWriter) copyable(s int, f outlineFrag) (outlineFrag, bool) {
 }
 
 // appendShifted appends frag, a stage's entries, to dst with every line
-// number moved by shift. A line number follows the key "line" and only
-// there: in a JSON string each quote is escaped, so `"line":` in frag is
-// always a key.
+// number moved by shift. A line number follows `{"line":` and only there:
+// in a JSON string each quote is escaped, so the key is never inside one.
+// Braces are rarer than quotes, so the search looks for them.
 func appendShifted(dst, frag []byte, shift int) []byte {
-	const key = `"line":`
-	for {
-		i := bytes.Index(frag, []byte(key))
-		if i < 0 {
+	const key = `{"line":`
+	for i := 0; ; {
+		k := bytes.IndexByte(frag[i:], '{')
+		if k < 0 {
 			return append(dst, frag...)
+		}
+		i += k
+		if !bytes.HasPrefix(frag[i:], []byte(key)) {
+			i++
+			continue
 		}
 		i += len(key)
 		dst = append(dst, frag[:i]...)
@@ -322,7 +327,7 @@ func appendShifted(dst, frag []byte, shift int) []byte {
 			i++
 		}
 		dst = appendInt(dst, n+shift)
-		frag = frag[i:]
+		frag, i = frag[i:], 0
 	}
 }
 
