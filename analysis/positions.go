@@ -89,6 +89,23 @@ func (c *PositionCursor) position(off int) Position {
 	return Position{Line: c.line, Col: columnWidth(text[c.start:to], c.enc)}
 }
 
+// Line returns the line holding off (clamped to the document), as
+// LineOf, LineStart and LineEnd give it, and where the next line starts
+// (the document's end on the last line), placing it as Position does: a
+// walk along the lines in document order mostly steps, never searches.
+func (c *PositionCursor) Line(off int) (line, start, end, next int) {
+	d := c.d
+	off = d.clamp(off)
+	if off >= d.length { // at the end: no chunk holds it
+		line = d.lines - 1
+		return line, d.LineStart(line), d.length, d.length
+	}
+	if rel := off - c.base; !c.ok || rel < c.start || rel >= c.next {
+		c.place(off)
+	}
+	return c.line, c.base + c.start, c.base + c.end, c.base + c.next
+}
+
 // place makes the line holding off, inside the document, the cursor's:
 // stepping from the last line placed when off is at most cursorSteps
 // lines on, else by a search.

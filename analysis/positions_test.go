@@ -13,7 +13,8 @@ import (
 // TestPositionCursor holds the cursor to Document.Position for every
 // offset of the corpus files (with each line ending, in both encodings),
 // in ascending order, descending and at random, on documents built whole
-// and by edits.
+// and by edits; and its lines (Line) to LineOf, LineStart and LineEnd,
+// asked between the positions.
 func TestPositionCursor(t *testing.T) {
 	files := testgen.Corpus(t)
 	r := rand.New(rand.NewPCG(18, 3))
@@ -41,11 +42,19 @@ func TestPositionCursor(t *testing.T) {
 			}
 			for _, enc := range []Encoding{UTF8, UTF16, UTF32} {
 				c := doc.Cursor(enc)
-				for _, off := range offs {
+				for k, off := range offs {
 					if got, want := c.Position(off), doc.Position(off, enc); got != want {
 						t.Fatalf("%s: offset %d in %v: cursor %+v, Position %+v", name, off, enc, got, want)
 					}
 					checked++
+					if k%3 != 0 {
+						continue
+					}
+					line, start, end, next := c.Line(off)
+					wl := doc.LineOf(off)
+					if want := [4]int{wl, doc.LineStart(wl), doc.LineEnd(wl), doc.LineStart(wl + 1)}; [4]int{line, start, end, next} != want {
+						t.Fatalf("%s: offset %d: cursor's line, start, end, next %v, want %v", name, off, [4]int{line, start, end, next}, want)
+					}
 				}
 			}
 		}

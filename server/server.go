@@ -132,10 +132,11 @@ func New(cfg Config) *Server {
 // once per Server.
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	ctx = protocol.WithLogger(ctx, slog.New(zapslog.NewHandler(s.log.Core())))
-	conn := jsonrpc2.NewConn(newStream(rwc, s.log), jsonrpc2.WithCodec(codec{}))
+	st := newStream(rwc, s.log)
+	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)
-	conn.Go(ctx, s.cancellable(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+	conn.Go(ctx, st.lending(s.cancellable(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))
 
 	var err error
 	select {

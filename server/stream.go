@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -74,6 +76,73 @@ type stream struct {
 	mark            int // start of the header block being read, or -1
 	body            []byte
 	log             *zap.Logger
+
+	// The answers lent to responses not yet written, by the context of
+	// the request they answer (see lend).
+	lendMu  sync.Mutex
+	lent    map[context.Context][]lentAnswer
+	batched atomic.Bool // a batch was read: nothing is lent any more
+}
+
+// A lentAnswer is a handler's result whose bytes are reused once the
+// response carrying them has been written: release is called then.
+type lentAnswer interface{ release() }
+
+// lending wraps the connection's handler: a call's result that is a
+// lentAnswer is lent to its response (see lend). It must be the outermost
+// handler, so that ctx is the request's context as conn gives it, which
+// conn passes again to Write with the response.
+func (s *stream) lending(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		result, err := next(ctx, req)
+		if a, ok := result.(lentAnswer); ok && err == nil && req.IsCall() {
+			s.lend(ctx, a)
+		}
+		return result, err
+	}
+}
+
+// lend records that the response to the request whose context is ctx
+// carries a: Write releases a once it has written that response.
+//
+// Why this is safe: conn answers a call by marshaling its result (codec
+// returns the answer's bytes as they stand) and handing the response to
+// Write with the request's context, on the handler's goroutine, right
+// after the handler returned; the header stream copies the bytes into its
+// frame before Write returns. A request's context is recycled by conn only
+// after its response went through Write or was dropped (the connection
+// shutting down), so an entry left by a dropped response, released by the
+// next Write of that context, was never going to be read. Responses to a
+// batch are written together later, through WriteFrame, and not under
+// their own context: once a batch has been read nothing is lent, and an
+// answer never released is never reused.
+func (s *stream) lend(ctx context.Context, a lentAnswer) {
+	if s.batched.Load() {
+		return
+	}
+	s.lendMu.Lock()
+	defer s.lendMu.Unlock()
+	if s.lent == nil {
+		s.lent = make(map[context.Context][]lentAnswer)
+	}
+	s.lent[ctx] = append(s.lent[ctx], a)
+}
+
+// Write writes msg, then releases what was lent to the response to ctx's
+// request (see lend): whether or not the frame was written, its bytes are
+// no longer read once the header stream's Write returns.
+func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	n, err := s.Stream.Write(ctx, msg)
+	s.lendMu.Lock()
+	lent := s.lent[ctx]
+	if lent != nil {
+		delete(s.lent, ctx)
+	}
+	s.lendMu.Unlock()
+	for _, a := range lent {
+		a.release()
+	}
+	return n, err
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
@@ -115,6 +184,9 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 				}
 			}
 			continue
+		}
+		if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+			s.batched.Store(true) // see lend
 		}
 		return body, n, nil
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strconv"
@@ -32,19 +33,16 @@ var symbolKinds = [...]protocol.SymbolKind{
 // DocumentSymbol answers textDocument/documentSymbol with the outline: a
 // tree of stages and their instructions when the client takes one, else
 // the same entries flat, each naming its container. The answer is written
-// as JSON straight from the outline (see symbolsJSON).
+// as JSON straight from the outline (see symbolsJSON), cached for the
+// version, and its buffer is reused for a later answer once the response
+// carrying it has been written (see symbolCache.answer).
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	enc, tree := s.encoding(), s.options().hierarchicalSymbols
-	if res, ok := s.symbols.get(snap, enc, tree); ok {
-		return res, nil
-	}
-	res := &symbolsJSON{data: outlineJSON(snap, ix, enc, tree, s.symbols.last(snap, tree))}
-	s.symbols.put(snap, enc, tree, res)
-	if snap.Doc.Len() > largeDocument {
+	res, built := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
+	if built && snap.Doc.Len() > largeDocument {
 		s.returnMemory()
 	}
 	return res, nil
@@ -58,62 +56,138 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 type symbolsJSON struct {
 	protocol.DocumentSymbolResult
 	data []byte
+	// What a later version's answer may copy from this one (see
+	// outlineWriter.stage): the document it was written from, its escape
+	// character, and where each stage's entries stand in data.
+	doc    *analysis.Document
+	escape byte
+	frags  []outlineFrag
+	copied int // the stages copied from the answer before
+	// cache takes data back for a later answer when refs, the holders of
+	// the answer (the cache, and each handler return not yet released),
+	// drops to zero; nil for an answer never reused. Guarded by cache.mu.
+	cache *symbolCache
+	refs  int
 }
 
 // MarshalJSON returns the answer's JSON, for encoders other than codec.
 func (a *symbolsJSON) MarshalJSON() ([]byte, error) { return a.data, nil }
 
+// release gives back one handler return of the answer: the stream calls
+// it once the response carrying the answer has been written (see
+// stream.lend).
+func (a *symbolsJSON) release() {
+	if a.cache == nil {
+		return
+	}
+	a.cache.mu.Lock()
+	defer a.cache.mu.Unlock()
+	a.cache.unref(a)
+}
+
 // symbolCache keeps the last outline answered, for the snapshot, encoding
 // and form it was asked in: an editor's outline, breadcrumbs and sticky
-// scroll each ask for the same version's symbols.
+// scroll each ask for the same version's symbols. It also keeps the
+// buffer of one answer that is neither cached nor being sent any more, to
+// write the next one in: an editor asks for a large file's outline at
+// every keystroke, and a new buffer of megabytes each time is garbage
+// the collector must mark and the allocator must zero.
 type symbolCache struct {
-	mu   sync.Mutex
-	snap *Snapshot
-	enc  analysis.Encoding
-	tree bool
-	res  *symbolsJSON
+	mu    sync.Mutex
+	snap  *Snapshot
+	enc   analysis.Encoding
+	tree  bool
+	res   *symbolsJSON
+	spare []byte
+	// reused counts the answers written in a spare buffer.
+	reused int
 }
 
-func (c *symbolCache) get(snap *Snapshot, enc analysis.Encoding, tree bool) (*symbolsJSON, bool) {
+// answer returns the answer for snap's outline in enc and form tree, the
+// cached one or, when there is none for that version, a new one, which it
+// caches; built reports which. The answer is handed out: its buffer is not
+// written again until release has been called for it once per time answer
+// returned it. An answer that is never released is left to the collector.
+func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) (res *symbolsJSON, built bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != snap || c.enc != enc || c.tree != tree {
-		return nil, false
+	if c.res != nil && c.snap == snap && c.enc == enc && c.tree == tree {
+		res = c.res
+		res.refs++
+		c.mu.Unlock()
+		return res, false
 	}
-	return c.res, true
-}
-
-// last returns the length of the answer kept, when it is one for snap's
-// document in the same form, else 0.
-func (c *symbolCache) last(snap *Snapshot, tree bool) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap == nil || c.snap.URI != snap.URI || c.tree != tree {
-		return 0
+	// The answer for the same document and form, whose stages an edit
+	// mostly leaves as they were: held while the new one copies from it.
+	var prev *symbolsJSON
+	if c.res != nil && c.snap.URI == snap.URI && c.enc == enc && c.tree == tree {
+		prev = c.res
+		prev.refs++
 	}
-	return len(c.res.data)
-}
+	last := 0
+	if c.res != nil && c.snap.URI == snap.URI && c.tree == tree {
+		last = len(c.res.data)
+	}
+	size := outlineSize(snap, ix, tree, last)
+	var buf []byte
+	if cap(c.spare) >= size {
+		buf, c.spare = c.spare[:0], nil
+		c.reused++
+	}
+	c.mu.Unlock()
 
-func (c *symbolCache) put(snap *Snapshot, enc analysis.Encoding, tree bool, res *symbolsJSON) {
+	if buf == nil {
+		buf = make([]byte, 0, size)
+	}
+	res = writeOutline(buf, snap, ix, enc, tree, prev)
+	res.cache, res.refs = c, 2 // the cache's and the caller's
+
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if prev != nil {
+		c.unref(prev)
+	}
+	if old := c.res; old != nil {
+		c.unref(old)
+	}
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
+	return res, true
+}
+
+// unref drops one holder of a; the last one gives its buffer to the
+// cache, as the spare when it is larger than the one kept. c.mu is held.
+func (c *symbolCache) unref(a *symbolsJSON) {
+	if a.refs <= 0 {
+		return // released more often than handed out: a bug, but no reason to crash
+	}
+	a.refs--
+	if a.refs > 0 {
+		return
+	}
+	if cap(a.data) > cap(c.spare) {
+		c.spare = a.data[:0]
+	}
+	a.data = nil // a use after the last release sends null, never another answer's bytes
 }
 
 // outlineJSON returns the JSON of snap's outline (see appendOutline) in a
-// buffer sized once: from last, the length of the last answer for the
-// same document and form, when there is one (an edit changes the answer
-// little), else from the number of instructions.
+// new buffer sized by outlineSize.
 func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, last int) []byte {
-	size := last + last/32 + 256
-	if last == 0 {
-		per := symbolTreeSize
-		if !tree {
-			per = symbolFlatSize + len(snap.URI)
-		}
-		size = 2 + per*(ix.Len()+ix.StageCount())
+	return appendOutline(make([]byte, 0, outlineSize(snap, ix, tree, last)), snap, ix, enc, tree)
+}
+
+// outlineSize is the size of the buffer to write snap's outline in: from
+// last, the length of the last answer for the same document and form,
+// when there is one (an edit changes the answer little), else from the
+// number of instructions.
+func outlineSize(snap *Snapshot, ix *analysis.Index, tree bool, last int) int {
+	if last > 0 {
+		return last + last/32 + 256
 	}
-	return appendOutline(make([]byte, 0, size), snap, ix, enc, tree)
+	per := symbolTreeSize
+	if !tree {
+		per = symbolFlatSize + len(snap.URI)
+	}
+	return 2 + per*(ix.Len()+ix.StageCount())
 }
 
 // symbolTreeSize and symbolFlatSize are about the bytes an instruction or
@@ -125,18 +199,144 @@ const (
 
 // appendOutline appends the JSON of snap's outline, as the protocol's
 // encoder writes a DocumentSymbol tree (tree) or a flat list of
-// SymbolInformation each naming its container, to dst: one walk over the
-// outline (features.WalkSymbols), no tree built. Positions are placed
-// through one cursor, in document order.
+// SymbolInformation each naming its container, to dst (see writeOutline).
 func appendOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool) []byte {
-	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc)}
-	if tree {
-		features.WalkSymbols(ix, w.treeEntry)
-	} else {
-		w.uri = appendString(nil, snap.URI)
-		features.WalkSymbols(ix, w.flatEntry)
+	return writeOutline(dst, snap, ix, enc, tree, nil).data
+}
+
+// writeOutline returns the answer holding the JSON of snap's outline (see
+// appendOutline), appended to dst: one walk over the outline
+// (features.WalkOutline), no tree built, positions placed through one
+// cursor in document order. A stage that prev, the answer for an earlier
+// version of the document in the same encoding and form, holds as it
+// stands is copied from it (see outlineWriter.stage).
+func writeOutline(dst []byte, snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree bool, prev *symbolsJSON) *symbolsJSON {
+	w := outlineWriter{dst: append(dst, '['), c: snap.Doc.Cursor(enc), ix: ix, cur: -1}
+	w.res = &symbolsJSON{doc: snap.Doc, escape: ix.Escape, frags: make([]outlineFrag, 0, ix.StageCount())}
+	if prev != nil && prev.escape == ix.Escape && prev.doc != nil {
+		w.prev = prev
+		w.pre, w.post = snap.Doc.Unchanged(prev.doc)
+		w.delta = snap.Doc.Len() - prev.doc.Len()
 	}
-	return append(w.dst, ']')
+	entry := w.treeEntry
+	if !tree {
+		w.uri = appendString(nil, snap.URI)
+		entry = w.flatEntry
+	}
+	features.WalkOutline(ix, w.stage, entry)
+	w.endStage()
+	w.res.data = append(w.dst, ']')
+	return w.res
+}
+
+// outlineFrag is where a stage's entries stand in an answer: from the
+// end of the instruction before the stage (or the document's start) to
+// the stage's end, r to e in the document, r on line; off to end in the
+// JSON, without the comma before.
+type outlineFrag struct {
+	r, e, line int
+	off, end   int
+}
+
+// stage is called before stage s's entries are written. It copies them
+// from the earlier answer when the document holds that stage's text as it
+// stood there, on the same lines, with the same escape character, and
+// the earlier version's stage s covered the same text: the text of a
+// stage, from the end of the instruction before it (where the comments
+// it is described by start) to its end, is all its entries are made of,
+// with its index and first line (and the rest of its last line, which an
+// instruction's detail may show). That text is in the part of the
+// document left as it was before the edit: the document's unchanged head,
+// or its unchanged tail (which runs to the end, so nothing after the
+// stage can join its last instruction, and which moved by as many lines
+// as the edit added: the line numbers are moved as the entries are
+// copied). Else the stage's entries are written.
+func (w *outlineWriter) stage(s int) bool {
+	w.endStage()
+	st := &w.ix.Stages()[s]
+	f := outlineFrag{e: st.Span.End}
+	if st.First > 0 {
+		n := w.ix.Node(st.First - 1)
+		f.r = n.Start + n.Len
+	}
+	f.line, _, _, _ = w.c.Line(f.r)
+	comma := w.dst[len(w.dst)-1] != '['
+	if old, ok := w.copyable(s, f); ok {
+		if comma {
+			w.dst = append(w.dst, ',')
+		}
+		f.off = len(w.dst)
+		if frag := w.prev.data[old.off:old.end]; f.line == old.line {
+			w.dst = append(w.dst, frag...)
+		} else {
+			w.dst = appendShifted(w.dst, frag, f.line-old.line)
+		}
+		f.end = len(w.dst)
+		w.res.frags = append(w.res.frags, f)
+		w.res.copied++
+		return false
+	}
+	f.off = len(w.dst)
+	if comma {
+		f.off++
+	}
+	w.res.frags = append(w.res.frags, f)
+	w.cur = s
+	return true
+}
+
+// copyable returns prev's fragment for stage s when it may be copied as
+// it stands for f (see stage).
+func (w *outlineWriter) copyable(s int, f outlineFrag) (outlineFrag, bool) {
+	if w.prev == nil || s >= len(w.prev.frags) {
+		return outlineFrag{}, false
+	}
+	old := w.prev.frags[s]
+	if old.line == f.line && old.r == f.r && old.e == f.e && f.e <= w.pre {
+		if _, _, _, next := w.c.Line(f.e); next <= w.pre {
+			return old, true
+		}
+	}
+	if tail := w.res.doc.Len() - w.post; w.post > 0 && f.r >= tail && old.r == f.r-w.delta && old.e == f.e-w.delta {
+		return old, true // on lines moved as many as the edit added
+	}
+	return outlineFrag{}, false
+}
+
+// appendShifted appends frag, a stage's entries, to dst with every line
+// number moved by shift. A line number follows `{"line":` and only there:
+// in a JSON string each quote is escaped, so the key is never inside one.
+// Braces are rarer than quotes, so the search looks for them.
+func appendShifted(dst, frag []byte, shift int) []byte {
+	const key = `{"line":`
+	for i := 0; ; {
+		k := bytes.IndexByte(frag[i:], '{')
+		if k < 0 {
+			return append(dst, frag...)
+		}
+		i += k
+		if !bytes.HasPrefix(frag[i:], []byte(key)) {
+			i++
+			continue
+		}
+		i += len(key)
+		dst = append(dst, frag[:i]...)
+		n := 0
+		for i < len(frag) && '0' <= frag[i] && frag[i] <= '9' {
+			n = 10*n + int(frag[i]-'0')
+			i++
+		}
+		dst = appendInt(dst, n+shift)
+		frag, i = frag[i:], 0
+	}
+}
+
+// endStage ends the fragment of the stage being written, if any.
+func (w *outlineWriter) endStage() {
+	if w.cur >= 0 {
+		w.res.frags[w.cur].end = len(w.dst)
+		w.cur = -1
+	}
 }
 
 // outlineWriter writes the outline's entries as they are walked.
@@ -149,6 +349,15 @@ type outlineWriter struct {
 	open  int
 	names [maxOutlineDepth]string
 	left  [maxOutlineDepth]int
+
+	ix  *analysis.Index
+	res *symbolsJSON // the answer written, its fragments as they are
+	cur int          // the stage being written, or -1
+	// The earlier answer stages are copied from, and how the document
+	// differs from its: the first pre and the last post bytes are the
+	// same; the length grew by delta.
+	prev             *symbolsJSON
+	pre, post, delta int
 }
 
 // maxOutlineDepth bounds the outline's depth: stage, instruction, variable.

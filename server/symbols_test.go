@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -107,19 +108,58 @@ func oracleTree(doc *analysis.Document, syms []features.Symbol, enc analysis.Enc
 }
 
 // BenchmarkDocumentSymbolAnswer builds the JSON answer to documentSymbol
-// for a new version of the generated 19,000-line file, in both forms, and,
-// for comparison, the protocol's tree and list encoded by the protocol's
+// for a new version of the generated 19,000-line file, in both forms, as
+// the handler does while a person types on a line in the middle (or
+// breaks it, enter-): through
+// the cache, from the answer for the version before (whose unchanged
+// stages are copied), in the buffer of an earlier answer, released as the
+// stream releases it once its response is written. For comparison: the
+// whole answer written in a new buffer (fresh-), as for a document's first
+// answer, and the protocol's tree and list encoded by the protocol's
 // encoder (the oracle of TestOutlineJSON; the list is how the server
 // answered before).
 func BenchmarkDocumentSymbolAnswer(b *testing.B) {
 	ix := analysis.Parse(analysis.NewDocument(testgen.Large(905)))
 	snap := &Snapshot{URI: "file:///w/Dockerfile", Doc: ix.Doc}
+	// Two versions, a character typed on a line in the middle between
+	// them: each answer is for the other version than the one before.
+	type version struct {
+		snap *Snapshot
+		ix   *analysis.Index
+	}
+	typing := func(text string) []version {
+		at := ix.Doc.LineEnd(ix.Doc.LineCount() / 2)
+		typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return []version{{snap, ix}, {&Snapshot{URI: snap.URI, Doc: typed}, analysis.Parse(typed)}}
+	}
+	typed, entered := typing("x"), typing("\n")
+	var cache symbolCache
+	handler := func(versions []version, tree bool) func() ([]byte, error) {
+		i := 0
+		return func() ([]byte, error) {
+			i++
+			v := versions[i%len(versions)]
+			res, built := cache.answer(v.snap, v.ix, analysis.UTF16, tree)
+			if !built {
+				return nil, errors.New("a new version's answer came from the cache")
+			}
+			res.release() // the response is written
+			return nil, nil
+		}
+	}
 	for _, bc := range []struct {
 		name   string
 		answer func() ([]byte, error)
 	}{
-		{"tree", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, true, 0), nil }},
-		{"flat", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, false, 0), nil }},
+		{"tree", handler(typed, true)},
+		{"flat", handler(typed, false)},
+		{"enter-tree", handler(entered, true)}, // a line break typed: the lines after move
+		{"enter-flat", handler(entered, false)},
+		{"fresh-tree", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, true, 0), nil }},
+		{"fresh-flat", func() ([]byte, error) { return outlineJSON(snap, ix, analysis.UTF16, false, 0), nil }},
 		{"protocol-tree", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, true)) }},
 		{"protocol-flat", func() ([]byte, error) { return protocol.Marshal(oracleSymbols(snap, ix, analysis.UTF16, false)) }},
 	} {

@@ -87,7 +87,7 @@ func SemanticTokenHint(ix *analysis.Index, span analysis.Span) int {
 func EachSemanticToken(ctx context.Context, ix *analysis.Index, span analysis.Span, enc analysis.Encoding, emit func(SemToken)) error {
 	doc := ix.Doc
 	first := max(nodesBefore(ix, span.Start)-1, 0)
-	p := placer{doc: doc, cur: doc.Cursor(enc), span: span, line: -1, emit: emit}
+	p := placer{cur: doc.Cursor(enc), span: span, line: -1, emit: emit}
 	var sc overlapScratch
 	var buf []rawToken
 	prevEnd := 0
@@ -119,28 +119,26 @@ func EachSemanticToken(ctx context.Context, ix *analysis.Index, span analysis.Sp
 // placer turns byte spans, given in document order, into tokens on single
 // lines with columns in enc, keeping those that overlap span.
 type placer struct {
-	doc  *analysis.Document
-	cur  *analysis.PositionCursor // columns, counted once along each line
+	cur  *analysis.PositionCursor // lines and columns, walked in order
 	span analysis.Span
 	emit func(SemToken)
 
-	line, lineStart, lineEnd int
+	// The line last placed: its number, start, end (before its
+	// terminator) and the next line's start.
+	line, lineStart, lineEnd, next int
 }
 
 func (p *placer) place(ts []rawToken) {
-	doc := p.doc
 	for _, t := range ts {
 		for a := t.span.Start; a < t.span.End; {
-			if a >= p.lineEnd || p.line < 0 || a < p.lineStart {
-				p.line = doc.LineOf(a)
-				p.lineStart, p.lineEnd = doc.LineStart(p.line), doc.LineEnd(p.line)
+			if p.line < 0 || a < p.lineStart || a >= p.next {
+				p.line, p.lineStart, p.lineEnd, p.next = p.cur.Line(a)
 			}
 			if a >= p.lineEnd { // a terminator; move to the next line
-				next := doc.LineStart(p.line + 1)
-				if next <= a {
+				if p.next <= a {
 					break
 				}
-				a = next
+				a = p.next
 				continue
 			}
 			b := min(t.span.End, p.lineEnd)
@@ -162,19 +160,17 @@ func commentTokens(ctx context.Context, ix *analysis.Index, dst []rawToken, from
 	if to <= from {
 		return dst
 	}
-	first := doc.LineOf(from)
-	for l := first; l < doc.LineCount(); l++ {
-		if analysis.Cancelled(ctx, l-first+1) != nil {
+	// Line by line from the one holding from, each read from its chunk.
+	ls, k := doc.LineStart(doc.LineOf(from)), 0
+	for n := 1; ls < to && ls < doc.Len(); n++ {
+		if analysis.Cancelled(ctx, n) != nil {
 			break
 		}
-		ls := doc.LineStart(l)
-		if ls >= to {
-			break
+		text, next := doc.LineAt(ls, &k)
+		if ls >= from {
+			dst = appendCommentLine(dst, text, ls)
 		}
-		if ls < from {
-			continue
-		}
-		dst = appendCommentLine(dst, doc.Slice(analysis.Span{Start: ls, End: doc.LineEnd(l)}), ls)
+		ls = next
 	}
 	return dst
 }

@@ -56,15 +56,28 @@ type OutlineEntry struct {
 // next call reuses it. The outline is one pass over the instructions,
 // with no tree built.
 func WalkSymbols(ix *analysis.Index, f func(e *OutlineEntry)) {
+	WalkOutline(ix, nil, f)
+}
+
+// WalkOutline is WalkSymbols, calling stage, when it is not nil, before
+// each stage's entry: when it returns false, the stage's entries (its
+// own, its instructions' and their variables') are skipped.
+func WalkOutline(ix *analysis.Index, stage func(s int) bool, f func(e *OutlineEntry)) {
 	var e OutlineEntry
 	s, depth := -1, 0 // the stage walked, and the depth of its instructions
+	skip := false     // the stage is skipped
 	k := 0            // the chunk of the text holding the last instruction
 	stages := ix.Stages()
 	_ = ix.Each(context.Background(), func(n analysis.Node) {
 		if s+1 < len(stages) && n.Index == stages[s+1].First {
 			s, depth = s+1, 1
+			if skip = stage != nil && !stage(s); skip {
+				return
+			}
 			stageEntry(ix, &e, s)
 			f(&e)
+		} else if skip {
+			return
 		}
 		instructionEntry(ix, &e, n, depth, &k)
 		f(&e)
