@@ -153,6 +153,18 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 	return res, true
 }
 
+// forget drops the answer kept for the document uri, which was closed, and
+// the spare buffer: both may be megabytes no later request reads.
+func (c *symbolCache) forget(uri string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.res == nil || c.snap.URI != uri {
+		return
+	}
+	c.unref(c.res)
+	c.snap, c.res, c.spare = nil, nil, nil
+}
+
 // unref drops one holder of a; the last one gives its buffer to the
 // cache, as the spare when it is larger than the one kept. c.mu is held.
 func (c *symbolCache) unref(a *symbolsJSON) {
@@ -163,7 +175,9 @@ func (c *symbolCache) unref(a *symbolsJSON) {
 	if a.refs > 0 {
 		return
 	}
-	if cap(a.data) > cap(c.spare) {
+	// After forget (c.res nil), a buffer whose response was still being
+	// written is left to the collector, not kept for a closed document.
+	if c.res != nil && cap(a.data) > cap(c.spare) {
 		c.spare = a.data[:0]
 	}
 	a.data = nil // a use after the last release sends null, never another answer's bytes

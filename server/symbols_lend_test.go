@@ -318,3 +318,35 @@ func TestOutlineCopiedEscape(t *testing.T) {
 		doc = next
 	}
 }
+
+// TestDocumentSymbolForgottenOnClose closes the document whose outline was
+// answered last: the answer kept for it and the spare buffer, megabytes on
+// a large file, must not outlive it.
+func TestDocumentSymbolForgottenOnClose(t *testing.T) {
+	c := newTestClient(t)
+	c.initialize()
+	texts, _ := symbolTexts(t, 1, false)
+	const u = "file:///w/closed/Dockerfile"
+	c.open(u, texts[0], 1)
+	for v := range 3 { // a kept answer, then one written in a spare buffer
+		c.change(u, int32(v+2), &protocol.TextDocumentContentChangeWholeDocument{Text: texts[0] + strings.Repeat("\n", v+1)})
+		params := &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.URI(u)}}
+		var raw jsonrpc2.RawMessage
+		if err := protocol.Call(context.Background(), c.conn, protocol.MethodTextDocumentDocumentSymbol, params, &raw); err != nil || len(raw) < 100 {
+			t.Fatalf("documentSymbol: %v, %.100s", err, raw)
+		}
+	}
+	kept := func() (bool, int) {
+		c.srv.symbols.mu.Lock()
+		defer c.srv.symbols.mu.Unlock()
+		return c.srv.symbols.res != nil, cap(c.srv.symbols.spare)
+	}
+	if res, _ := kept(); !res {
+		t.Fatal("no answer kept before the close: the test tests nothing")
+	}
+	c.close(u)
+	_ = c.call("test/settled", nil, nil) // answered after the close is handled
+	if res, spare := kept(); res || spare > 0 {
+		t.Errorf("after didClose: answer kept %v, spare buffer of %d bytes", res, spare)
+	}
+}

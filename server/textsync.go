@@ -185,6 +185,7 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	}
 	s.docs.set(u, nil)
 	s.contexts.Forget(snap.Path)
+	s.symbols.forget(snap.URI)
 	s.clearDiagnostics(u, snap.URI)
 	if snap.TargetFile != "" {
 		s.ws.bufferClosed(snap.TargetFile)
