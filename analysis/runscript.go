@@ -224,11 +224,13 @@ func (c SimpleCommand) Assign(name string) (string, bool) {
 
 // runParse is one RUN's script, as readRun reads it, with its bash parse
 // made on first use: ShellCommands always reads the script as bash, and
-// the installs reader does too when the stage's shell is bash, so the two
-// share that parse.
+// the installs reader does too when the stage's shell is bash, or when it
+// is POSIX sh that parses alike in both dialects, so the two share that
+// parse.
 type runParse struct {
 	rs     RunScript
 	ok     bool
+	share  bool // see shared
 	parsed bool
 	f      *syntax.File
 	err    error
@@ -236,7 +238,10 @@ type runParse struct {
 
 func (ix *Index) parseRun(i int) *runParse {
 	rs, ok := ix.readRun(i)
-	return &runParse{rs: rs, ok: ok}
+	// The installs reader can take the bash parse ShellCommands makes:
+	// it reads the script as bash too, or as POSIX sh where the two
+	// dialects parse it alike (sameAsPOSIX).
+	return &runParse{rs: rs, ok: ok, share: ok && rs.exact() && (rs.Bash || sameAsPOSIX(rs.Script))}
 }
 
 // bash returns the script's parse as bash, without comments.
@@ -248,8 +253,8 @@ func (p *runParse) bash() (*syntax.File, error) {
 	return p.f, p.err
 }
 
-// shared reports whether both readers parse the script as bash.
-func (p *runParse) shared() bool { return p.ok && p.rs.exact() && p.rs.Bash }
+// shared reports whether both readers read the script's bash parse.
+func (p *runParse) shared() bool { return p.share }
 
 // shellCommandsOf is ShellCommands without the index's memo.
 func shellCommandsOf(p *runParse) []SimpleCommand {
