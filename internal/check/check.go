@@ -3,6 +3,7 @@
 package check
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -83,6 +84,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	defer collectLess()()
+	// Findings are printed one line at a time: buffered, not a write
+	// call each. What goes to stderr flushes stdout first, so the two
+	// keep their order where they share a file.
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	stdout, stderr = out, flushFirst{stderr, out}
 
 	flags := workspace.Layer{Source: "--rule", Severity: severities.m}
 	targetFlags := workspace.Layer{Source: "--targets"}
@@ -170,6 +177,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return ExitOK
+}
+
+// flushFirst writes to w after flushing b.
+type flushFirst struct {
+	w io.Writer
+	b *bufio.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	f.b.Flush()
+	return f.w.Write(p)
 }
 
 // checkGCPercent is the garbage collector's target while files are
