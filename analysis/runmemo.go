@@ -14,6 +14,7 @@ type runMemo struct {
 	mu       sync.Mutex
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
+	reads    map[int]runParse // the scripts, without their parses
 
 	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
 }

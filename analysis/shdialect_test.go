@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"mvdan.cc/sh/v3/syntax"
+
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
@@ -161,4 +163,91 @@ func FuzzSameAsPOSIX(f *testing.F) {
 			t.Errorf("accepted, but parses differently as bash and POSIX sh: %q", s)
 		}
 	})
+}
+
+// slowWordText and slowLiteralWord are wordText and LiteralWord without
+// their shortcuts for one-part words.
+func slowWordText(w *syntax.Word) string {
+	var b strings.Builder
+	var parts func([]syntax.WordPart)
+	parts = func(ps []syntax.WordPart) {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				b.WriteString(p.Value)
+			case *syntax.SglQuoted:
+				b.WriteString(p.Value)
+			case *syntax.DblQuoted:
+				parts(p.Parts)
+			case *syntax.ParamExp:
+				if p.Param != nil {
+					b.WriteString("$" + p.Param.Value)
+				}
+			}
+		}
+	}
+	parts(w.Parts)
+	return b.String()
+}
+
+func slowLiteralWord(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(unescapeLit(p.Value))
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(l.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// TestWordShortcuts holds wordText and LiteralWord to their versions
+// without shortcuts over every word of every corpus RUN script (and the
+// witnesses), parsed as bash.
+func TestWordShortcuts(t *testing.T) {
+	corpus, variants := dialectScripts(t)
+	words, one := 0, 0
+	for _, s := range append(corpus, variants...) {
+		f, err := parseScript(s, true, false)
+		if err != nil {
+			continue
+		}
+		syntax.Walk(f, func(n syntax.Node) bool {
+			w, ok := n.(*syntax.Word)
+			if !ok {
+				return true
+			}
+			words++
+			if len(w.Parts) == 1 {
+				one++
+			}
+			if got, want := wordText(w), slowWordText(w); got != want {
+				t.Errorf("wordText %q, want %q", got, want)
+			}
+			got, gotOK := LiteralWord(w)
+			want, wantOK := slowLiteralWord(w)
+			if got != want || gotOK != wantOK {
+				t.Errorf("LiteralWord %q %v, want %q %v", got, gotOK, want, wantOK)
+			}
+			return true
+		})
+	}
+	if words < 10000 || one < words/2 {
+		t.Errorf("%d words, %d of one part: want more", words, one)
+	}
 }
