@@ -5,7 +5,6 @@ package check
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -151,12 +150,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	case "json":
-		if all == nil {
-			all = []Finding{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(all); err != nil {
+		if err := writeJSON(stdout, all); err != nil {
 			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 			return ExitUsage
 		}
