@@ -201,7 +201,8 @@ func installsFrom(p *runParse) ([]Install, []SimpleCommand, bool) {
 	}
 	var cmds []SimpleCommand
 	var ok bool
-	if p.rs.Bash {
+	if p.shared() {
+		// Bash, or POSIX sh parsed exactly as bash parses it.
 		cmds, ok = scriptCommands(p.bash())
 	} else {
 		cmds, ok = ScriptCommands(p.rs.Script, false)

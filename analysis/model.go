@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -437,8 +438,25 @@ func patternRegexp(value string, kind RefKind) (*regexp.Regexp, error) {
 	}
 	b.WriteString(regexp.QuoteMeta(value[last:]))
 	b.WriteString("$")
-	return regexp.Compile(b.String())
+	// Most references are one variable, `^(.*)$`, or a few repeated
+	// ones: compiled once per process (a Regexp is safe for concurrent
+	// use), and the first patternCacheSize seen only.
+	if re, ok := patternCache.Load(b.String()); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(b.String())
+	if err == nil && patternCacheLen.Add(1) <= patternCacheSize {
+		patternCache.Store(b.String(), re)
+	}
+	return re, err
 }
+
+var (
+	patternCache    sync.Map // pattern -> *regexp.Regexp
+	patternCacheLen atomic.Int64
+)
+
+const patternCacheSize = 1024
 
 // patternStages returns the stages, given their lower-case names ("" for
 // none), that a pattern can name: by name, and for a `--from` by index.

@@ -255,3 +255,22 @@ func TestAddFromIsNoReference(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternCache checks that references spelt alike compile once: the
+// same value twice, and two values with the same pattern, give one
+// Regexp, which matches as a fresh one does.
+func TestPatternCache(t *testing.T) {
+	a, err := patternRegexp("build-${TARGETARCH}", RefFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := patternRegexp("build-${TARGETARCH}", RefFrom)
+	c, _ := patternRegexp("build-$OTHER", RefFrom)
+	d, _ := patternRegexp("build-$OTHER", RefCopyFrom)
+	if a != b || a != c {
+		t.Errorf("one pattern compiled more than once: %p %p %p", a, b, c)
+	}
+	if d == a || !d.MatchString("BUILD-x") || a.MatchString("BUILD-x") || !a.MatchString("build-amd64") {
+		t.Errorf("the case-insensitive pattern %v is shared with, or matches as, the exact one %v", d, a)
+	}
+}

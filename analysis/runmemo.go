@@ -14,6 +14,7 @@ type runMemo struct {
 	mu       sync.Mutex
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
+	reads    map[int]runParse // the scripts, without their parses
 
 	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
 }
@@ -74,12 +75,12 @@ func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
 	a, ok := m.installs[i]
 	m.mu.Unlock()
 	if !ok {
-		// A script both readers read as bash is parsed once for both.
-		p := ix.parseRun(i)
-		a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(p)))
-		if p.shared() {
-			ix.keepCommands(i, shellCommandsOf(p))
-		}
+		// ShellCommands, asked first, fills this memo from its parse
+		// where it can; asked first itself, installsOf does not fill
+		// ShellCommands' memo: walking the tree for commands no rule
+		// may ask for cost more, over the corpus, than the parses it
+		// saved.
+		a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(ix.parseRun(i))))
 	}
 	return a.ins, a.cmds, a.ok
 }
@@ -134,7 +135,8 @@ func (ix *Index) ShellCommands(n Node) []SimpleCommand {
 	cmds, ok := m.commands[n.Index]
 	m.mu.Unlock()
 	if !ok {
-		// A script both readers read as bash is parsed once for both.
+		// One parse for both readers where the installs reader can
+		// take the bash parse (runParse.shared).
 		p := ix.parseRun(n.Index)
 		cmds = ix.keepCommands(n.Index, shellCommandsOf(p))
 		if p.shared() {

@@ -224,19 +224,39 @@ func (c SimpleCommand) Assign(name string) (string, bool) {
 
 // runParse is one RUN's script, as readRun reads it, with its bash parse
 // made on first use: ShellCommands always reads the script as bash, and
-// the installs reader does too when the stage's shell is bash, so the two
-// share that parse.
+// the installs reader does too when the stage's shell is bash, or when it
+// is POSIX sh that parses alike in both dialects, so the two share that
+// parse.
 type runParse struct {
 	rs     RunScript
 	ok     bool
+	share  bool // see shared
 	parsed bool
 	f      *syntax.File
 	err    error
 }
 
+// parseRun returns RUN node i's script, read once per index for both
+// readers, to parse.
 func (ix *Index) parseRun(i int) *runParse {
-	rs, ok := ix.readRun(i)
-	return &runParse{rs: rs, ok: ok}
+	m := &ix.runs
+	m.mu.Lock()
+	p, ok := m.reads[i]
+	m.mu.Unlock()
+	if !ok {
+		rs, ok := ix.readRun(i)
+		// The installs reader can take the bash parse ShellCommands
+		// makes: it reads the script as bash too, or as POSIX sh where
+		// the two dialects parse it alike (sameAsPOSIX).
+		p = runParse{rs: rs, ok: ok, share: ok && rs.exact() && (rs.Bash || sameAsPOSIX(rs.Script))}
+		m.mu.Lock()
+		if m.reads == nil {
+			m.reads = map[int]runParse{}
+		}
+		m.reads[i] = p
+		m.mu.Unlock()
+	}
+	return &p
 }
 
 // bash returns the script's parse as bash, without comments.
@@ -248,8 +268,8 @@ func (p *runParse) bash() (*syntax.File, error) {
 	return p.f, p.err
 }
 
-// shared reports whether both readers parse the script as bash.
-func (p *runParse) shared() bool { return p.ok && p.rs.exact() && p.rs.Bash }
+// shared reports whether both readers read the script's bash parse.
+func (p *runParse) shared() bool { return p.share }
 
 // shellCommandsOf is ShellCommands without the index's memo.
 func shellCommandsOf(p *runParse) []SimpleCommand {
@@ -269,7 +289,7 @@ func shellCommandsOf(p *runParse) []SimpleCommand {
 		if !ok || len(call.Args) == 0 {
 			return true
 		}
-		c := SimpleCommand{}
+		c := SimpleCommand{Words: make([]string, 0, len(call.Args))}
 		for _, a := range call.Assigns {
 			if a.Name != nil {
 				c.Assigns = append(c.Assigns, a.Name.Value+"="+wordText(a.Value))
@@ -296,6 +316,15 @@ func shellCommandsOf(p *runParse) []SimpleCommand {
 func wordText(w *syntax.Word) string {
 	if w == nil {
 		return ""
+	}
+	if len(w.Parts) == 1 {
+		// Most words: one literal, or one quoted string, as they stand.
+		switch p := w.Parts[0].(type) {
+		case *syntax.Lit:
+			return p.Value
+		case *syntax.SglQuoted:
+			return p.Value
+		}
 	}
 	var b strings.Builder
 	var parts func([]syntax.WordPart)
@@ -345,6 +374,9 @@ func scriptCommands(f *syntax.File, err error) (cmds []SimpleCommand, ok bool) {
 			return walk(c.X) && walk(c.Y)
 		case *syntax.CallExpr:
 			var sc SimpleCommand
+			if len(c.Args) > 0 {
+				sc.Words = make([]string, 0, len(c.Args))
+			}
 			for _, as := range c.Assigns {
 				if as.Append || as.Naked || as.Index != nil || as.Array != nil {
 					return false
@@ -382,6 +414,12 @@ func scriptCommands(f *syntax.File, err error) (cmds []SimpleCommand, ok bool) {
 // LiteralWord returns the value of a shell word that has no expansion,
 // with its quotes and backslashes removed as the shell removes them.
 func LiteralWord(w *syntax.Word) (string, bool) {
+	if len(w.Parts) == 1 {
+		// Most words: one literal without backslashes.
+		if p, ok := w.Parts[0].(*syntax.Lit); ok && !strings.Contains(p.Value, `\`) {
+			return p.Value, true
+		}
+	}
 	var b strings.Builder
 	for _, p := range w.Parts {
 		switch p := p.(type) {

@@ -3,9 +3,11 @@ package check
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
 
@@ -90,5 +92,62 @@ func TestSharedContexts(t *testing.T) {
 	}
 	if got, _ := c.load(filepath.Join(root, "a/own.Dockerfile"), filepath.Join(root, "a")); got.Ignore == nil || got.Ignore.Patterns()[0].String() != "secret" {
 		t.Errorf("own.Dockerfile: its own ignore file not read")
+	}
+}
+
+// countingFS counts the calls that reach a file system.
+type countingFS struct {
+	fs.FS
+	calls int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.calls++
+	return c.FS.Open(name)
+}
+
+// TestMemoFS checks that memoFS answers Stat, ReadDir and ReadFile as the
+// file system it wraps does, errors included, asks it once per name, and
+// hands out lists and contents the caller may change.
+func TestMemoFS(t *testing.T) {
+	inner := fstest.MapFS{
+		"package.json":   {Data: []byte(`{"name": "x"}`)},
+		"src/main.go":    {Data: []byte("package main\n")},
+		"src/lib/lib.go": {Data: []byte("package lib\n")},
+	}
+	counted := &countingFS{FS: inner}
+	m := &memoFS{fsys: counted}
+	names := []string{"package.json", "src", "src/main.go", "src/lib", "missing", "src/missing.go", "."}
+	afterFirst := 0
+	for round := range 3 {
+		for _, name := range names {
+			gotInfo, gotErr := m.Stat(name)
+			wantInfo, wantErr := fs.Stat(inner, name)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || (gotInfo == nil) != (wantInfo == nil) || gotInfo != nil && (gotInfo.Name() != wantInfo.Name() || gotInfo.IsDir() != wantInfo.IsDir() || gotInfo.Size() != wantInfo.Size()) {
+				t.Errorf("Stat(%q) = %v, %v; want %v, %v", name, gotInfo, gotErr, wantInfo, wantErr)
+			}
+			gotList, gotErr := m.ReadDir(name)
+			wantList, wantErr := fs.ReadDir(inner, name)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || fmt.Sprint(gotList) != fmt.Sprint(wantList) {
+				t.Errorf("ReadDir(%q) = %v, %v; want %v, %v", name, gotList, gotErr, wantList, wantErr)
+			}
+			gotData, gotErr := m.ReadFile(name)
+			wantData, wantErr := fs.ReadFile(inner, name)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !bytes.Equal(gotData, wantData) {
+				t.Errorf("ReadFile(%q) = %q, %v; want %q, %v", name, gotData, gotErr, wantData, wantErr)
+			}
+			for i := range gotData {
+				gotData[i] = 'x' // the caller's to change
+			}
+			if len(gotList) > 0 {
+				gotList[0] = nil
+			}
+		}
+		if round == 0 {
+			afterFirst = counted.calls
+		}
+	}
+	if afterFirst == 0 || counted.calls != afterFirst {
+		t.Errorf("the wrapped file system was asked %d times in the first round, %d after", afterFirst, counted.calls-afterFirst)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stagehand-ls/stagehand/internal/confined"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
@@ -92,5 +93,35 @@ func TestFixReportsLikeCheck(t *testing.T) {
 	}
 	if len(texts) < 10 || withFindings < 5 {
 		t.Errorf("%d texts compared, %d with findings left after fixing", len(texts), withFindings)
+	}
+}
+
+// TestOutputOrderShared checks that, with stdout and stderr going to one
+// file, what each file prints on either comes out in the files' order:
+// stdout is buffered, and flushed before anything goes to stderr.
+func TestOutputOrderShared(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.Dockerfile"), filepath.Join(dir, "b.Dockerfile")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte(unfixed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A sparse file past the size limit: found, but not read.
+	missing := filepath.Join(dir, "large.Dockerfile")
+	if err := os.WriteFile(missing, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(missing, confined.Limit+1); err != nil {
+		t.Fatal(err)
+	}
+	var both bytes.Buffer
+	if code := Main([]string{"--no-workspace", "--fix", "--diff", a, missing, b}, &both, &both); code != ExitUsage {
+		t.Errorf("exited %d, want %d", code, ExitUsage)
+	}
+	out := both.String()
+	ia, im, ib := strings.Index(out, "--- "+a), strings.Index(out, missing+": "), strings.Index(out, "--- "+b)
+	if ia < 0 || im < 0 || ib < 0 || ia >= im || im >= ib {
+		t.Errorf("a's diff at %d, the error at %d, b's diff at %d; want them in that order:\n%s", ia, im, ib, out)
 	}
 }

@@ -25,6 +25,9 @@ type Project struct {
 	ws     *workspace.Project
 	ix     *workspace.Index
 	file   workspace.Layer
+	// cwd is the working folder, read once: filepath.Abs reads it (two
+	// stat calls) each time, three times per file checked.
+	cwd string
 }
 
 // OpenProject opens the project at root, or when root is "", the one
@@ -37,6 +40,7 @@ func OpenProject(root, path string) *Project {
 		root = abs
 	}
 	p := &Project{Root: root, ws: workspace.LoadProject([]string{root})}
+	p.cwd, _ = os.Getwd()
 	p.Errors = p.ws.Problems()
 	p.file, _ = p.ws.Settings(root).Layer(workspace.SettingsFile)
 	p.ix = p.ws.Scan(workspace.DefaultLimits)
@@ -65,7 +69,7 @@ func (p *Project) builds(path string) []workspace.Target {
 	if p == nil {
 		return nil
 	}
-	abs, err := filepath.Abs(path)
+	abs, err := p.abs(path)
 	if err != nil {
 		return nil
 	}
@@ -88,8 +92,11 @@ func (p *Project) Targets(path string) []string {
 // NamedContexts returns the named build contexts the project's Compose
 // services, Bake targets and scripts give the Dockerfile at path.
 func (p *Project) NamedContexts(path string) []analysis.NamedContext {
-	abs, err := filepath.Abs(path)
-	if p == nil || err != nil {
+	if p == nil {
+		return nil
+	}
+	abs, err := p.abs(path)
+	if err != nil {
 		return nil
 	}
 	var out []analysis.NamedContext
@@ -103,11 +110,25 @@ func (p *Project) NamedContexts(path string) []analysis.NamedContext {
 // the one the project's Compose services or Bake targets name for it when
 // there is exactly one, else its folder.
 func (p *Project) contextFor(path string) string {
-	abs, err := filepath.Abs(path)
-	if p == nil || err != nil {
+	if p == nil {
+		return filepath.Dir(path)
+	}
+	abs, err := p.abs(path)
+	if err != nil {
 		return filepath.Dir(path)
 	}
 	return p.ix.ContextFor(abs)
+}
+
+// abs is filepath.Abs(path), with the working folder read once.
+func (p *Project) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	if p.cwd == "" {
+		return filepath.Abs(path)
+	}
+	return filepath.Join(p.cwd, path), nil
 }
 
 // Site is a place that builds a stage as a target, for people: the file
@@ -166,7 +187,7 @@ func (p *Project) targetFiles(dir string) []string {
 	if p == nil {
 		return nil
 	}
-	abs, err := filepath.Abs(dir)
+	abs, err := p.abs(dir)
 	if err != nil {
 		return nil
 	}
@@ -190,7 +211,7 @@ func (p *Project) checkUses(path string, cfg *rules.Config) *fileResult {
 		r.failed = true
 		return r
 	}
-	abs, err := filepath.Abs(path)
+	abs, err := p.abs(path)
 	if err != nil {
 		return r
 	}
@@ -220,7 +241,7 @@ func (p *Project) dockerfiles(dir string) []string {
 	if p == nil {
 		return workspace.Dockerfiles(dir, nil)
 	}
-	abs, err := filepath.Abs(dir)
+	abs, err := p.abs(dir)
 	if err != nil || p.ix.Truncated {
 		return workspace.Dockerfiles(dir, p.ws.Ignored)
 	}

@@ -5,6 +5,7 @@ package confined_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -183,5 +184,39 @@ func TestFSFolderLimit(t *testing.T) {
 	confined.MaxEntries = 6
 	if entries, err := fs.ReadDir(confined.FS(root), "."); err != nil || len(entries) != 6 || entries[0].Name() != "a" {
 		t.Errorf("ReadDir of 6 entries with a limit of 6: %d entries, %v", len(entries), err)
+	}
+}
+
+// TestReadPathSizes reads files at and around the size limit, and a file
+// whose size stat gives as 0 though it has content (as /proc's are), which
+// is read past the buffer sized for it.
+func TestReadPathSizes(t *testing.T) {
+	dir := t.TempDir()
+	const limit = 1000
+	for _, n := range []int{0, 1, 511, 512, 513, limit - 1, limit, limit + 1, 3 * limit} {
+		p := filepath.Join(dir, fmt.Sprint(n))
+		want := bytes.Repeat([]byte("x\n"), n)[:n]
+		if err := os.WriteFile(p, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := confined.ReadPath(p, limit)
+		switch {
+		case n > limit:
+			if !errors.Is(err, confined.ErrTooLarge) {
+				t.Errorf("%d bytes: %v, want ErrTooLarge", n, err)
+			}
+		case err != nil || !bytes.Equal(got, want):
+			t.Errorf("%d bytes: read %d bytes, %v", n, len(got), err)
+		}
+	}
+	if runtime.GOOS != "linux" {
+		return
+	}
+	got, err := confined.ReadPath("/proc/self/status", confined.Limit)
+	if err != nil || !bytes.Contains(got, []byte("\nPid:")) || !bytes.HasSuffix(got, []byte("\n")) {
+		t.Errorf("/proc/self/status: %v, read %q", err, got)
+	}
+	if _, err := confined.ReadPath("/proc/self/status", 10); !errors.Is(err, confined.ErrTooLarge) {
+		t.Errorf("/proc/self/status past the limit: %v, want ErrTooLarge", err)
 	}
 }
