@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -108,7 +109,7 @@ func TestRunReadersShareParse(t *testing.T) {
 						cmds = ix.ShellCommands(n)
 					}
 					wantIns, wantICmds, wantOK := ref.oldReadInstalls(i)
-					if d := cmp.Diff(ref.oldReadShellCommands(ref.Node(i)), cmds); d != "" {
+					if d := cmp.Diff(ref.oldReadShellCommands(ref.Node(i)), cmds, sinceOldReaders); d != "" {
 						t.Fatalf("%s node %d: ShellCommands (-old +new):\n%s", name, i, d)
 					}
 					if ok != wantOK {
@@ -117,7 +118,7 @@ func TestRunReadersShareParse(t *testing.T) {
 					if d := cmp.Diff(wantIns, ins); d != "" {
 						t.Fatalf("%s node %d: installs (-old +new):\n%s", name, i, d)
 					}
-					if d := cmp.Diff(wantICmds, icmds); d != "" {
+					if d := cmp.Diff(wantICmds, icmds, sinceOldReaders); d != "" {
 						t.Fatalf("%s node %d: install commands (-old +new):\n%s", name, i, d)
 					}
 				}
@@ -129,3 +130,7 @@ func TestRunReadersShareParse(t *testing.T) {
 		t.Fatalf("%d RUNs, %d shared: the corpus should give more of both", runs, shared)
 	}
 }
+
+// sinceOldReaders leaves out what the readers learnt after the old ones
+// were kept here: which assignments read a variable (TestScriptCommandsComputedAssigns).
+var sinceOldReaders = cmpopts.IgnoreFields(SimpleCommand{}, "Computed")

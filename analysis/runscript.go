@@ -195,7 +195,15 @@ var scriptParsers [4]sync.Pool
 type SimpleCommand struct {
 	Assigns []string // NAME=value before the command
 	Words   []string
+	// Computed names the assignments whose value reads a variable
+	// (GOOS=$TARGETOS): their Assigns entry spells it as `$NAME`.
+	Computed []string
 }
+
+// AssignComputed reports whether the command assigns name a value that
+// reads a variable, so Assign's value is its spelling, not what the shell
+// gets.
+func (c SimpleCommand) AssignComputed(name string) bool { return slices.Contains(c.Computed, name) }
 
 // Has reports whether the command has the argument w (after the name).
 func (c SimpleCommand) Has(w string) bool {
@@ -293,6 +301,11 @@ func shellCommandsOf(p *runParse) []SimpleCommand {
 		for _, a := range call.Assigns {
 			if a.Name != nil {
 				c.Assigns = append(c.Assigns, a.Name.Value+"="+wordText(a.Value))
+				if a.Value != nil {
+					if _, lit := LiteralWord(a.Value); !lit {
+						c.Computed = append(c.Computed, a.Name.Value)
+					}
+				}
 			}
 		}
 		for _, w := range call.Args {
@@ -348,6 +361,37 @@ func wordText(w *syntax.Word) string {
 	return b.String()
 }
 
+// onlyVariables reports whether w is made of literals and plain variable
+// reads ($NAME, ${NAME}, also in double quotes): expanding it runs no
+// command and has no effect.
+func onlyVariables(w *syntax.Word) bool {
+	var plain func([]syntax.WordPart) bool
+	plain = func(ps []syntax.WordPart) bool {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+			case *syntax.SglQuoted:
+				if p.Dollar {
+					return false
+				}
+			case *syntax.DblQuoted:
+				if p.Dollar || !plain(p.Parts) {
+					return false
+				}
+			case *syntax.ParamExp:
+				if p.Param == nil || p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil ||
+					p.Repl != nil || p.Names != 0 || p.Exp != nil {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return plain(w.Parts)
+}
+
 // ScriptCommands returns the simple commands of a script in order, when the
 // script is only simple commands joined by `&&`, `||`, `;` or newlines,
 // whose words are literals; ok is false otherwise (pipes, substitutions,
@@ -385,7 +429,14 @@ func scriptCommands(f *syntax.File, err error) (cmds []SimpleCommand, ok bool) {
 				if as.Value != nil {
 					v, ok := LiteralWord(as.Value)
 					if !ok {
-						return false
+						// A value that only reads variables runs nothing
+						// (Docker's own `CGO_ENABLED=0 GOOS=$TARGETOS go
+						// build`): kept, spelt, and named as computed.
+						if !onlyVariables(as.Value) {
+							return false
+						}
+						v = wordText(as.Value)
+						sc.Computed = append(sc.Computed, as.Name.Value)
 					}
 					val = v
 				}

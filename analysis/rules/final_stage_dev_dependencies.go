@@ -73,8 +73,8 @@ func devInstall(c analysis.SimpleCommand, prodEnv bool) (bool, string) {
 			positional++
 		}
 	}
-	if v, _ := c.Assign("NODE_ENV"); v == "production" {
-		prodEnv = true
+	if v, _ := c.Assign("NODE_ENV"); v == "production" || c.AssignComputed("NODE_ENV") {
+		prodEnv = true // or may be: a NODE_ENV the build sets is given the benefit of the doubt
 	}
 	switch c.Words[0] {
 	case "npm":
