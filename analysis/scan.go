@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -202,11 +203,7 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 // of the line (nil: none).
 func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	t := l.text
-	i := skipSpace(t, 0)
-	j := i
-	for j < len(t) && !isSpaceByte(t[j]) {
-		j++
-	}
+	i, j := keywordSpan(t)
 	in.Keyword = l.token(i, j)
 	var cmd string
 	var info *InstructionInfo
@@ -275,6 +272,25 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
 		in.Uses = varUses(l, esc, a.useSlab())
 	}
+}
+
+// keywordSpan returns where the keyword of the logical line t stands, as
+// BuildKit's parser finds it: the line trimmed of Unicode blanks, then cut
+// at its first ASCII blank. The first line comes trimmed, but a line of
+// the escape token alone leaves the next line's blanks first; and a
+// keyword alone on its line ends before the Unicode blanks after it.
+func keywordSpan(t string) (int, int) {
+	i := len(t) - len(trimLeftSpace(t))
+	j := i
+	for j < len(t) && !isSpaceByte(t[j]) {
+		j++
+	}
+	if k := skipSpace(t, j); k == len(t) || t[k] >= utf8.RuneSelf {
+		if trimLeftSpace(t[k:]) == "" {
+			j = max(i, len(strings.TrimRightFunc(t[:j], unicode.IsSpace)))
+		}
+	}
+	return i, j
 }
 
 // containsFrom reports whether s holds "from", in any case.
