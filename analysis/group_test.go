@@ -78,12 +78,41 @@ func groupingDiff(text string) string {
 	if d := cmp.Diff(flagSuggestion.ReplaceAllString(oracle.Dump(), "$1"), flagSuggestion.ReplaceAllString(full.Dump(), "$1")); d != "" {
 		return "index differs (-BuildKit path +grouper):\n" + d
 	}
-	// Both paths scan the lines alike: hold the scanner's keyword to
-	// BuildKit's nodes too.
+	// Both paths scan the lines alike: hold the scanner's keyword, flags
+	// and FROM's words to BuildKit's nodes too.
 	if bkErr == nil {
 		for i, n := range res.AST.Children {
-			if got, want := full.Node(i).Cmd, strings.ToLower(n.Value); got != want {
-				return fmt.Sprintf("instruction %d: index keyword %q, BuildKit %q", i, got, want)
+			in := full.Node(i)
+			if want := strings.ToLower(n.Value); in.Cmd != want {
+				return fmt.Sprintf("instruction %d: index keyword %q, BuildKit %q", i, in.Cmd, want)
+			}
+			if len(in.Flags) != len(n.Flags) {
+				return fmt.Sprintf("instruction %d: index flags %d, BuildKit %q", i, len(in.Flags), n.Flags)
+			}
+			for k, f := range in.Flags {
+				// BuildKit writes each byte of a flag as a Latin-1 character;
+				// the index keeps a name's quotes and escapes as written.
+				var b []byte
+				for _, r := range n.Flags[k] {
+					b = append(b, byte(r))
+				}
+				name := "--" + f.Name.Value
+				if !strings.ContainsAny(name, "\"'\\`") && !strings.HasPrefix(string(b), name) {
+					return fmt.Sprintf("instruction %d: index flag %q, BuildKit %q", i, name, b)
+				}
+			}
+			if in.Cmd == "from" {
+				var want []string
+				for w := n.Next; w != nil; w = w.Next {
+					want = append(want, w.Value)
+				}
+				var got []string
+				for _, a := range in.Args {
+					got = append(got, a.Value)
+				}
+				if !slices.Equal(got, want) {
+					return fmt.Sprintf("instruction %d: index FROM words %q, BuildKit %q", i, got, want)
+				}
 			}
 		}
 	}
@@ -263,6 +292,7 @@ var groupingSeeds = []string{
 	"FROM a\n\\\n\u00a0run x\n\u3000\\\n\u2003\\\n\u0085RUN\u2009\n",
 	"FROM a\nRUN\u00a0\nRUN\u1680 \\\n\nCOPY\u202f\\\n\u205f--link a b\n",
 	"\\\n\u2028FROM\u2029a\u3000\nONBUILD \\\n\u00a0RUN\u00a0\n",
+	"FROM \u00a0a AS b\u3000\nRUN \xa0--network=none\xa0--mount=type=tmpfs,target=/t x\nCOPY --link\u2005--from=a\u00a0 b c\u00a0\n",
 }
 
 // TestWordReadersMatchBuildKit holds the grouper's readers of ENV, LABEL
@@ -418,6 +448,8 @@ func TestUnicodeBlanksMatchBuildKit(t *testing.T) {
 		"FROM_a AS b",
 		"FROM a_AS b",
 		"_FROM a",
+		"FROM _a AS b_",
+		"FROM \\\n_a_\\\n_",
 		"ENV A=1_",
 		"ARG_A",
 		"HEALTHCHECK_CMD x",

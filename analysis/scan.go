@@ -202,8 +202,16 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 // The keyword is looked up, unless it is that of g, the grouper's reading
 // of the line (nil: none).
 func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
+	// BuildKit trims the line of Unicode blanks, then cuts the keyword at
+	// its first ASCII blank. The first line comes trimmed, but a line of
+	// the escape token alone leaves the next line's blanks first.
+	l.text = trimRightSpace(l.text)
 	t := l.text
-	i, j := keywordSpan(t)
+	i := len(t) - len(trimLeftSpace(t))
+	j := i
+	for j < len(t) && !isSpaceByte(t[j]) {
+		j++
+	}
 	in.Keyword = l.token(i, j)
 	var cmd string
 	var info *InstructionInfo
@@ -216,18 +224,26 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
+	// BuildKit's flag reader looks at the line byte by byte, each taken
+	// for a Latin-1 character: 0x85 and 0xA0 are blanks to it.
 	flags := a.flagSlab().scratch()
-	for i+1 < len(t) && t[i] == '-' && t[i+1] == '-' {
+	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		end, value := scanWord(t, i, esc)
+		fl := l
+		if cut := flagCut(t, i, end, esc); cut < end {
+			fl = &logical{text: t[:cut], pieces: l.pieces}
+			end, value = scanWord(fl.text, i, esc)
+		}
 		if value == "--" {
 			i = skipSpace(t, end)
 			break
 		}
-		flags = append(flags, makeFlag(l, i, end, esc))
-		i = skipSpace(t, end)
+		flags = append(flags, makeFlag(fl, i, end, esc))
+		i = end
 	}
 	in.Flags = a.flagSlab().keep(flags)
-	argStart := i
+	// The arguments are trimmed of Unicode blanks.
+	argStart := len(t) - len(trimLeftSpace(t[i:]))
 
 	switch {
 	case in.Cmd == "from":
@@ -274,23 +290,45 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	}
 }
 
-// keywordSpan returns where the keyword of the logical line t stands, as
-// BuildKit's parser finds it: the line trimmed of Unicode blanks, then cut
-// at its first ASCII blank. The first line comes trimmed, but a line of
-// the escape token alone leaves the next line's blanks first; and a
-// keyword alone on its line ends before the Unicode blanks after it.
-func keywordSpan(t string) (int, int) {
-	i := len(t) - len(trimLeftSpace(t))
-	j := i
-	for j < len(t) && !isSpaceByte(t[j]) {
-		j++
+// trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), quicker
+// when s ends in a printable ASCII byte.
+func trimRightSpace(s string) string {
+	if n := len(s); n == 0 || s[n-1] < utf8.RuneSelf && !asciiSpace(s[n-1]) {
+		return s
 	}
-	if k := skipSpace(t, j); k == len(t) || t[k] >= utf8.RuneSelf {
-		if trimLeftSpace(t[k:]) == "" {
-			j = max(i, len(strings.TrimRightFunc(t[:j], unicode.IsSpace)))
+	return strings.TrimRightFunc(s, unicode.IsSpace)
+}
+
+// skipFlagSpace skips the bytes BuildKit's flag reader takes for blanks:
+// ASCII blanks and the Latin-1 ones, 0x85 and 0xA0, even inside a
+// character.
+func skipFlagSpace(t string, i int) int {
+	for i < len(t) && isLatin1Space(t[i]) {
+		i++
+	}
+	return i
+}
+
+// flagCut returns where BuildKit's flag reader ends the flag word [i, end)
+// that holds a Latin-1 blank byte: at the first one outside quotes and not
+// escaped; end when there is none.
+func flagCut(t string, i, end int, esc byte) int {
+	var quote byte
+	for k := i; k < end; k++ {
+		switch c := t[k]; {
+		case c == esc:
+			k++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == 0x85 || c == 0xA0:
+			return k
 		}
 	}
-	return i, j
+	return end
 }
 
 // containsFrom reports whether s holds "from", in any case.
