@@ -207,7 +207,10 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	// the escape token alone leaves the next line's blanks first.
 	l.text = trimRightSpace(l.text)
 	t := l.text
-	i := len(t) - len(trimLeftSpace(t))
+	i := 0
+	if t != "" && (t[0] >= utf8.RuneSelf || asciiSpace(t[0])) {
+		i = len(t) - len(trimLeftSpace(t))
+	}
 	j := i
 	for j < len(t) && !isSpaceByte(t[j]) {
 		j++
@@ -230,7 +233,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		end, value := scanWord(t, i, esc)
 		fl := l
-		if cut := flagCut(t, i, end, esc); cut < end {
+		if w := t[i:end]; strings.IndexByte(w, 0xA0) >= 0 || strings.IndexByte(w, 0x85) >= 0 {
+			cut := flagCut(t, i, end, esc)
 			fl = &logical{text: t[:cut], pieces: l.pieces}
 			end, value = scanWord(fl.text, i, esc)
 		}
@@ -243,7 +247,10 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	}
 	in.Flags = a.flagSlab().keep(flags)
 	// The arguments are trimmed of Unicode blanks.
-	argStart := len(t) - len(trimLeftSpace(t[i:]))
+	argStart := i
+	if i < len(t) && t[i] >= utf8.RuneSelf {
+		argStart = len(t) - len(trimLeftSpace(t[i:]))
+	}
 
 	switch {
 	case in.Cmd == "from":
