@@ -78,6 +78,44 @@ func groupingDiff(text string) string {
 	if d := cmp.Diff(flagSuggestion.ReplaceAllString(oracle.Dump(), "$1"), flagSuggestion.ReplaceAllString(full.Dump(), "$1")); d != "" {
 		return "index differs (-BuildKit path +grouper):\n" + d
 	}
+	// Both paths scan the lines alike: hold the scanner's keyword, flags
+	// and FROM's words to BuildKit's nodes too.
+	if bkErr == nil {
+		for i, n := range res.AST.Children {
+			in := full.Node(i)
+			if want := strings.ToLower(n.Value); in.Cmd != want {
+				return fmt.Sprintf("instruction %d: index keyword %q, BuildKit %q", i, in.Cmd, want)
+			}
+			if len(in.Flags) != len(n.Flags) {
+				return fmt.Sprintf("instruction %d: index flags %d, BuildKit %q", i, len(in.Flags), n.Flags)
+			}
+			for k, f := range in.Flags {
+				// BuildKit writes each byte of a flag as a Latin-1 character;
+				// the index keeps a name's quotes and escapes as written.
+				var b []byte
+				for _, r := range n.Flags[k] {
+					b = append(b, byte(r))
+				}
+				name := "--" + f.Name.Value
+				if !strings.ContainsAny(name, "\"'\\`") && !strings.HasPrefix(string(b), name) {
+					return fmt.Sprintf("instruction %d: index flag %q, BuildKit %q", i, name, b)
+				}
+			}
+			if in.Cmd == "from" {
+				var want []string
+				for w := n.Next; w != nil; w = w.Next {
+					want = append(want, w.Value)
+				}
+				var got []string
+				for _, a := range in.Args {
+					got = append(got, a.Value)
+				}
+				if !slices.Equal(got, want) {
+					return fmt.Sprintf("instruction %d: index FROM words %q, BuildKit %q", i, got, want)
+				}
+			}
+		}
+	}
 	return ""
 }
 
@@ -251,6 +289,10 @@ var groupingSeeds = []string{
 	"FROM a\nRUN --network=host \"quoted args\" 'x'\nCOPY --link\u00a0--from=a b c\nCOPY \u0085--link a b\nCOPY --from=a\xa0--link b c\n",
 	"FROM a\nRUN --mount=type=bind,\"from=b\" x\nRUN --mount=FROM=b x\nRUN --mount=type=cache,target=/a\xa0 x\nRUN --mount=target=/x,fRoM=$Y,\"a\"\"b\" x\n",
 	"FROM a\nSHELL []\nSHELL --x [\"sh\"]\nSHELL [\"a\", 1]\nSHELL [\"a\" , \"-c\"]  \nSHELL [\"\\u0041\"]\n",
+	"FROM a\n\\\n\u00a0run x\n\u3000\\\n\u2003\\\n\u0085RUN\u2009\n",
+	"FROM a\nRUN\u00a0\nRUN\u1680 \\\n\nCOPY\u202f\\\n\u205f--link a b\n",
+	"\\\n\u2028FROM\u2029a\u3000\nONBUILD \\\n\u00a0RUN\u00a0\n",
+	"FROM \u00a0a AS b\u3000\nRUN \xa0--network=none\xa0--mount=type=tmpfs,target=/t x\nCOPY --link\u2005--from=a\u00a0 b c\u00a0\n",
 }
 
 // TestWordReadersMatchBuildKit holds the grouper's readers of ENV, LABEL
@@ -367,4 +409,70 @@ func FuzzGrouping(f *testing.F) {
 			t.Fatalf("%q: %s", text, d)
 		}
 	})
+}
+
+// unicodeBlanks are the runes unicode.IsSpace reports beyond ASCII, and
+// the Latin-1 bytes BuildKit's flag reader takes for blanks, alone (not
+// UTF-8).
+var unicodeBlanks = []string{
+	"\u0085", "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006",
+	"\u2007", "\u2008", "\u2009", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\x85", "\xa0",
+}
+
+// TestUnicodeBlanksMatchBuildKit holds the grouper and the scanner to
+// BuildKit with each Unicode blank in each place around a keyword and its
+// flags: leading the first line, leading a continuation line (after a
+// line of the escape token alone, or after the keyword), between the
+// keyword and its arguments or flags, and ending the keyword or the line.
+func TestUnicodeBlanksMatchBuildKit(t *testing.T) {
+	templates := []string{
+		"\\\n_run x",
+		"\\\n\\\n_RUN_\n",
+		"_\\\nrun x",
+		"_RUN x",
+		"_\\\n_run_\\\n_x_",
+		"RUN_x",
+		"RUN_",
+		"RUN_\\\n",
+		"RUN _",
+		"RUN x_",
+		"RUN \\\n_x",
+		"RUN\\\n_x",
+		"RUN \\\n_--network=none x",
+		"RUN _--network=none x",
+		"RUN --network=none_x",
+		"RUN --network=none_--mount=type=tmpfs,target=/t x",
+		"COPY --link_--from=a b c",
+		"ONBUILD_RUN x",
+		"ONBUILD \\\n_RUN_--network=none x",
+		"FROM_a AS b",
+		"FROM a_AS b",
+		"_FROM a",
+		"FROM _a AS b_",
+		"FROM \\\n_a_\\\n_",
+		"ENV A=1_",
+		"ARG_A",
+		"HEALTHCHECK_CMD x",
+		"CMD_[\"a\"]",
+	}
+	failed := 0
+	for _, b := range unicodeBlanks {
+		for _, tpl := range templates {
+			body := strings.ReplaceAll(tpl, "_", b)
+			for _, text := range []string{
+				"FROM a\n" + body + "\n",
+				"# escape=`\nFROM a\n" + strings.ReplaceAll(body, "\\\n", "`\n") + "\n",
+				body + "\nFROM a\n",
+			} {
+				if d := groupingDiff(text); d != "" {
+					if failed++; failed <= 10 {
+						t.Errorf("%q: %s", text, d)
+					}
+				}
+			}
+		}
+	}
+	if failed > 10 {
+		t.Errorf("%d texts in all differ", failed)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -201,8 +202,15 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 // The keyword is looked up, unless it is that of g, the grouper's reading
 // of the line (nil: none).
 func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
+	// BuildKit trims the line of Unicode blanks, then cuts the keyword at
+	// its first ASCII blank. The first line comes trimmed, but a line of
+	// the escape token alone leaves the next line's blanks first.
+	l.text = trimRightSpace(l.text)
 	t := l.text
-	i := skipSpace(t, 0)
+	i := 0
+	if t != "" && (t[0] >= utf8.RuneSelf || asciiSpace(t[0])) {
+		i = len(t) - len(trimLeftSpace(t))
+	}
 	j := i
 	for j < len(t) && !isSpaceByte(t[j]) {
 		j++
@@ -219,18 +227,30 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	i = skipSpace(t, j)
 
 	// Flags: leading words that start with "--"; a lone "--" ends them.
+	// BuildKit's flag reader looks at the line byte by byte, each taken
+	// for a Latin-1 character: 0x85 and 0xA0 are blanks to it.
 	flags := a.flagSlab().scratch()
-	for i+1 < len(t) && t[i] == '-' && t[i+1] == '-' {
+	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		end, value := scanWord(t, i, esc)
+		fl := l
+		if w := t[i:end]; strings.IndexByte(w, 0xA0) >= 0 || strings.IndexByte(w, 0x85) >= 0 {
+			cut := flagCut(t, i, end, esc)
+			fl = &logical{text: t[:cut], pieces: l.pieces}
+			end, value = scanWord(fl.text, i, esc)
+		}
 		if value == "--" {
 			i = skipSpace(t, end)
 			break
 		}
-		flags = append(flags, makeFlag(l, i, end, esc))
-		i = skipSpace(t, end)
+		flags = append(flags, makeFlag(fl, i, end, esc))
+		i = end
 	}
 	in.Flags = a.flagSlab().keep(flags)
+	// The arguments are trimmed of Unicode blanks.
 	argStart := i
+	if i < len(t) && t[i] >= utf8.RuneSelf {
+		argStart = len(t) - len(trimLeftSpace(t[i:]))
+	}
 
 	switch {
 	case in.Cmd == "from":
@@ -275,6 +295,47 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
 		in.Uses = varUses(l, esc, a.useSlab())
 	}
+}
+
+// trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), quicker
+// when s ends in a printable ASCII byte.
+func trimRightSpace(s string) string {
+	if n := len(s); n == 0 || s[n-1] < utf8.RuneSelf && !asciiSpace(s[n-1]) {
+		return s
+	}
+	return strings.TrimRightFunc(s, unicode.IsSpace)
+}
+
+// skipFlagSpace skips the bytes BuildKit's flag reader takes for blanks:
+// ASCII blanks and the Latin-1 ones, 0x85 and 0xA0, even inside a
+// character.
+func skipFlagSpace(t string, i int) int {
+	for i < len(t) && isLatin1Space(t[i]) {
+		i++
+	}
+	return i
+}
+
+// flagCut returns where BuildKit's flag reader ends the flag word [i, end)
+// that holds a Latin-1 blank byte: at the first one outside quotes and not
+// escaped; end when there is none.
+func flagCut(t string, i, end int, esc byte) int {
+	var quote byte
+	for k := i; k < end; k++ {
+		switch c := t[k]; {
+		case c == esc:
+			k++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == 0x85 || c == 0xA0:
+			return k
+		}
+	}
+	return end
 }
 
 // containsFrom reports whether s holds "from", in any case.
