@@ -100,6 +100,13 @@ type modelSeed struct {
 	names  []string       // each stage's lower-case name, "" for none
 	froms  []*Instruction // each stage's FROM, which names
 	parts  []*stagePart
+	// pieces are each stage's instructions, FROM first, as the pieces of
+	// the index's blocks that hold them (never copies): a block's array is
+	// never changed once an index holds it (an instruction whose
+	// resolution changes is copied into a new array), so a piece that is
+	// the same part of the same array holds the same instructions, and
+	// the check costs a comparison per block, not per instruction.
+	pieces [][][]*Instruction
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
@@ -112,7 +119,8 @@ type modelSeed struct {
 
 // stagePart is the model's reading of one stage.
 type stagePart struct {
-	insts []*Instruction // the stage's instructions, FROM first
+	n    int // the number of instructions
+	base int // baseOf the stage, which its references decide
 	// refs are the stage's references in document order, with spans
 	// relative to the stage's FROM and instruction numbers relative to
 	// the FROM's; Pattern is set when the model is assembled.
@@ -143,18 +151,66 @@ func (c *cursor) at(i int) (*Instruction, int) {
 	return ix.blocks[c.k].insts[j], ix.bbase[c.k] + ix.blocks[c.k].starts[j]
 }
 
-// same reports whether the instructions from first on are insts; first is
-// not below the last instruction read.
-func (c *cursor) same(first int, insts []*Instruction) bool {
-	if first+len(insts) > c.ix.n {
-		return false
+// seek moves the cursor to the block holding instruction i, not below
+// the last one read, and returns i's place in it.
+func (c *cursor) seek(i int) int {
+	ix := c.ix
+	for c.k+1 < len(ix.bfirst) && ix.bfirst[c.k+1] <= i {
+		c.k++
 	}
-	for x, in := range insts {
-		if got, _ := c.at(first + x); got != in {
-			return false
+	return i - ix.bfirst[c.k]
+}
+
+// chunks returns instructions [first, end) as pieces of the blocks that
+// hold them; first is not below the last instruction read.
+func (c *cursor) chunks(first, end int) [][]*Instruction {
+	var out [][]*Instruction
+	for i := first; i < end; {
+		j := c.seek(i)
+		b := c.ix.blocks[c.k].insts
+		m := min(end-i, len(b)-j)
+		out = append(out, b[j:j+m:j+m])
+		i += m
+	}
+	return out
+}
+
+// same reports whether instructions [first, end) are those chunks hold,
+// and whether they lie in the same pieces of the same blocks (then chunks
+// serve this index too); first is not below the last instruction read,
+// and the cursor stays at first's block.
+func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces bool) {
+	ix := c.ix
+	if end > ix.n {
+		return false, false
+	}
+	c.seek(first)
+	k0 := c.k
+	defer func() { c.k = k0 }()
+	i := first
+	for _, p := range chunks {
+		j := c.seek(i)
+		b := ix.blocks[c.k].insts
+		if len(p) != min(end-i, len(b)-j) || &p[0] != &b[j] {
+			break
+		}
+		i += len(p)
+	}
+	if i == end {
+		return true, true
+	}
+	// Compare one by one: the blocks were cut again (an edit nearby) or
+	// the stage moved.
+	c.k, i = k0, first
+	for _, p := range chunks {
+		for _, in := range p {
+			if got := ix.blocks[c.k].insts[c.seek(i)]; got != in {
+				return false, false
+			}
+			i++
 		}
 	}
-	return true
+	return i == end, false
 }
 
 func buildModel(ix *Index, prev *modelSeed) *Model {
@@ -182,7 +238,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
 	if prev != nil && prev.nrefs > 0 {
 		m.refs = make([]StageRef, 0, prev.nrefs)
@@ -271,8 +327,16 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	for s, rec := range ix.stages {
 		var part *stagePart
 		if same && s < len(prev.parts) {
-			if p := prev.parts[s]; p.reuse && rec.end-rec.first == len(p.insts) && cur.same(rec.first, p.insts) {
-				part = p
+			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
+				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+				switch {
+				case kept:
+					part, seed.pieces[s] = p, prev.pieces[s]
+				case same:
+					// The same instructions in blocks cut again: the
+					// next version compares this index's pieces.
+					part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
+				}
 			}
 		}
 		base := bases[s]
@@ -293,14 +357,20 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			}
 		} else {
 			part = m.readStage(s, base, add)
+			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
 		}
 		seed.parts[s] = part
 	}
 	seed.nrefs = len(m.refs)
 	m.bases = make([]int, len(ix.stages))
-	for s := range m.bases {
-		m.bases[s] = m.readBase(s)
+	for s, part := range seed.parts {
+		if part.base == -2 {
+			// Read afresh; a kept reading keeps its base, which its
+			// references (and its FROM's resolution) decide.
+			part.base = m.readBase(s)
+		}
+		m.bases[s] = part.base
 	}
 	if graph {
 		// The same stages reference the same stages: every build reaches
@@ -329,7 +399,7 @@ func sameGraph(a, b []StageRef) bool {
 func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
 	ix := m.ix
 	rec := ix.stages[s]
-	part := &stagePart{insts: make([]*Instruction, 0, rec.end-rec.first), reuse: true}
+	part := &stagePart{n: rec.end - rec.first, base: -2, reuse: true}
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
 			r.Target = m.defaultPick(r)
@@ -344,7 +414,6 @@ func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
 	}
 	for i := rec.first; i < rec.end; i++ {
 		n := ix.Node(i)
-		part.insts = append(part.insts, n.Instruction)
 		for _, r := range n.Refs {
 			keep(StageRef{
 				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
