@@ -48,10 +48,13 @@ const (
 // per document and drop it with the document. It is safe for concurrent
 // use; the zero value is ready.
 type Cache struct {
-	mu      sync.Mutex
-	seed    maphash.Seed
-	seeded  bool
-	entries map[uint64]*stageFindings
+	mu     sync.Mutex
+	seed   maphash.Seed
+	seeded bool
+	// entries are the last run's findings by stage, with its key. A key
+	// hashes the stage's number (chain), so a stage can find its kept
+	// findings only at its own number: a slot per stage serves as a map.
+	entries []stageEntry
 	sums    [][]any // the last run's stage summaries by stage (with own), then kind
 	// doc is the last run's document, spans its stages' texts, own their
 	// hashes under escape: the stages the current document shares keep
@@ -64,6 +67,7 @@ type Cache struct {
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
+	buf            []byte // scratch, for stageKeys
 }
 
 // memoSlot is a stage's kept findings of one rule, with their keys: the
@@ -119,6 +123,12 @@ func (m *summaries) of(s int, h uint64) []any {
 		m.stage[s] = make([]any, len(summaryKinds))
 	}
 	return m.stage[s]
+}
+
+// stageEntry is a stage's kept findings under its key.
+type stageEntry struct {
+	key uint64
+	e   *stageFindings
 }
 
 // stageFindings are the findings of the PerStage rules (and instruction
@@ -183,10 +193,13 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
 	h.WriteByte(ix.Escape)
 	writeInt(&h, len(stages))
+	names := c.buf[:0] // one write for every name
 	for _, st := range stages {
-		h.WriteString(st.Name)
-		h.WriteByte(0)
+		names = append(names, st.Name...)
+		names = append(names, 0)
 	}
+	h.Write(names)
+	c.buf = names
 	writeConfig(&h, cfg)
 	// The file facts PerStage rules read.
 	if casingMajority(&Pass{Index: ix, run: rc}) {
@@ -418,8 +431,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	want := make([]bool, len(stages))
 	kept := make([]*stageFindings, len(stages))
 	for s, k := range keys {
-		if e, ok := c.entries[k]; ok && k != 0 {
-			kept[s] = e
+		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
+			kept[s] = c.entries[s].e
 		} else {
 			want[s] = true
 		}
@@ -457,7 +470,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		}
 	}
 
-	next := make(map[uint64]*stageFindings, len(stages))
+	next := make([]stageEntry, len(stages))
 	var out []Diagnostic
 	for s := -1; s < len(stages); s++ {
 		items := found[s]
@@ -471,7 +484,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				list = append(list, a.decode(d, an[:n]))
 				an = an[n:]
 			}
-			next[keys[s]] = e
+			next[s] = stageEntry{keys[s], e}
 		case s >= 0 && keys[s] != 0:
 			store := &stageFindings{}
 			var deps []int
@@ -491,7 +504,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				store.anchors = append(store.anchors, an...)
 			}
 			if store != nil {
-				next[keys[s]] = store
+				next[s] = stageEntry{keys[s], store}
 			}
 		}
 		if len(list)+len(items) == 0 {
@@ -551,9 +564,12 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		}
 	}
 	prev, next := rc.memoPrev, rc.memoCur
-	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
+	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && (len(prev[s].e.reads) == 0 || replay(c.seed, ctx.FS, prev[s].e.reads)) {
 		e := prev[s].e
 		next[s] = prev[s]
+		if len(e.diags) == 0 {
+			return nil
+		}
 		var out []Diagnostic
 		an := e.anchors
 		for _, d := range e.diags {
