@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
@@ -68,6 +69,12 @@ type Cache struct {
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
 	buf            []byte // scratch, for stageKeys
+	// names are the last run's stage names, each ended by a 0, and odd
+	// the stages among them that oddNames returns, when oddKept (it was
+	// read for those names).
+	names   []byte
+	odd     []int
+	oddKept bool
 }
 
 // memoSlot is a stage's kept findings of one rule, with their keys: the
@@ -199,7 +206,10 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		names = append(names, 0)
 	}
 	h.Write(names)
-	c.buf = names
+	// The names as the last run's: what it found of them holds (odd).
+	c.oddKept = c.oddKept && bytes.Equal(names, c.names)
+	rc.namesSame = c.oddKept
+	c.buf, c.names = c.names, names
 	writeConfig(&h, cfg)
 	// The file facts PerStage rules read.
 	if casingMajority(&Pass{Index: ix, run: rc}) {

@@ -113,6 +113,9 @@ type runCtx struct {
 	keys   []uint64
 	anchor *anchorer
 	cache  *Cache
+	// namesSame: every stage has the name it had in the cache's last
+	// run, or oddNames has read them in this one.
+	namesSame bool
 	// majority is casingMajority's answer, once asked.
 	majority *bool
 	// The kept findings of the rule stageMemo serves now: the last run's

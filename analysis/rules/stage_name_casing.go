@@ -33,10 +33,9 @@ COPY --from=build /app /app
 
 func runStageNameCasing(p *Pass) {
 	ix := p.Index
-	for _, st := range ix.Stages() {
-		if !mayHaveUpper(st.Name) {
-			continue
-		}
+	stages := ix.Stages()
+	for _, s := range p.oddNames() {
+		st := stages[s]
 		lower := strings.ToLower(st.Name)
 		if st.Name == lower {
 			continue
@@ -50,15 +49,4 @@ func runStageNameCasing(p *Pass) {
 		p.Reportf(st.NameSpan, fix(fmt.Sprintf("Rename to %q, with every reference", lower), true, edits...),
 			"Stage name '%s' should be lowercase", st.Name)
 	}
-}
-
-// mayHaveUpper reports whether strings.ToLower could change s: it holds
-// an upper-case ASCII letter or a byte outside ASCII.
-func mayHaveUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
