@@ -163,6 +163,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	prevOwn := c.own
 	own := make([]uint64, len(stages))
 	spans := make([]analysis.Span, len(stages))
+	sums := make([][]any, len(stages))
 	// The text the document shares with the last run's: a stage in it,
 	// at the place the last run's stage of its number had, has its hash.
 	pre, post := -1, -1
@@ -184,6 +185,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			was := c.spans[s]
 			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
 				own[s] = prevOwn[s]
+				if s < len(c.sums) {
+					sums[s] = c.sums[s] // the same text at the same number (summaries.of)
+				}
 				continue
 			}
 		}
@@ -194,7 +198,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	}
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
 	rc.own = own
-	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([][]any, len(stages))}
+	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: sums}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))

@@ -35,6 +35,9 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 		st := p.Index.Stages()[s]
 		return f(p.nodesIn(st.First, st.End))
 	}
+	if kept := p.run.sums.stage[s]; kept != nil && kept[kind] != nil {
+		return kept[kind]
+	}
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
