@@ -69,6 +69,13 @@ type Cache struct {
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
 	buf            []byte // scratch, for stageKeys
+	// The last run's global hash, chains, bases and keys by stage, for
+	// the next run to carry (keysKept).
+	global   uint64
+	chain    []uint64
+	bases    []int
+	keys     []uint64
+	keysKept bool
 	// names are the last run's stage names, each ended by a 0, and odd
 	// the stages among them that oddNames returns, when oddKept (it was
 	// read for those names).
@@ -226,21 +233,55 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// the stage the defaults pick), so that a key covers a FROM chain in
 	// one word (a stage is built on an earlier one).
 	m := ix.Model()
+	// A run with the last one's global inputs and stage count carries the
+	// chains and keys of the stages whose inputs kept their hashes: a
+	// chain is a function of the stage's number, text hash and base's
+	// chain, a key of the global hash, the chain and the chains its
+	// references name (and what they are: an unchanged text with the same
+	// globals, names and base chain reads the same references).
+	carry := c.keysKept && global == c.global && len(prevOwn) == len(stages) && len(c.chain) == len(stages)
+	c.keysKept = false
 	chain := make([]uint64, len(stages))
+	bases := make([]int, len(stages))
+	dirty := make([]bool, len(stages)) // chain[t] is not the last run's
 	var buf []byte
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
 	for t := range stages {
+		b := m.BaseOf(t)
+		bases[t] = b
+		if b >= t {
+			b = -1 // a later base is not hashed
+		}
+		if carry && own[t] == prevOwn[t] && bases[t] == c.bases[t] && (b < 0 || !dirty[b]) {
+			chain[t] = c.chain[t]
+			continue
+		}
 		buf = buf[:0]
 		put(uint64(t))
 		put(own[t])
-		if b := m.BaseOf(t); b >= 0 && b < t {
+		if b >= 0 {
 			put(chain[b])
 		}
 		chain[t] = maphash.Bytes(c.seed, buf)
+		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
 	keys = make([]uint64, len(stages))
 	p := &Pass{Index: ix, run: rc}
+	// namesDirty reports whether a reference of stage s names a stage
+	// whose chain changed.
+	namesDirty := func(s int) bool {
+		for r := range m.StageRefSeq(s) {
+			if r.Target >= 0 && r.Target < len(stages) && dirty[r.Target] {
+				return true
+			}
+		}
+		return false
+	}
 	for s, st := range stages {
+		if carry && !dirty[s] && !namesDirty(s) {
+			keys[s] = c.keys[s]
+			continue
+		}
 		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
@@ -262,6 +303,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
 }
 
