@@ -94,8 +94,8 @@ func runCopyFromMissingPath(p *Pass) {
 	}
 	report(copyFromMissingPath(p, next(stages[0].First)))
 	base := p.memoBase(analysis.BuildContext{})
-	for s, st := range stages {
-		rs := next(st.End)
+	for s := range stages {
+		rs := next(stages[s].End)
 		if !slices.ContainsFunc(rs, func(r analysis.StageRef) bool { return r.Kind == analysis.RefCopyFrom }) {
 			continue
 		}

@@ -212,8 +212,8 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.WriteByte(ix.Escape)
 	writeInt(&h, len(stages))
 	names := c.buf[:0] // one write for every name
-	for _, st := range stages {
-		names = append(names, st.Name...)
+	for s := range stages {
+		names = append(names, stages[s].Name...)
 		names = append(names, 0)
 	}
 	h.Write(names)
@@ -277,7 +277,8 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		}
 		return false
 	}
-	for s, st := range stages {
+	for s := range stages {
+		st := &stages[s] // no copy of the view
 		if carry && !dirty[s] && !namesDirty(s) {
 			keys[s] = c.keys[s]
 			continue
@@ -471,8 +472,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	ix := rc.ix
 	stages := ix.Stages()
 	starts := make([]int, len(stages))
-	for s, st := range stages {
-		starts[s] = st.Span.Start
+	for s := range stages {
+		starts[s] = stages[s].Span.Start
 	}
 	keys := c.stageKeys(rc, starts)
 	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}

@@ -82,9 +82,9 @@ func (p *Pass) wantedStages() []analysis.Stage {
 		return p.facts.wanted
 	}
 	out := []analysis.Stage{}
-	for s, st := range all {
+	for s := range all {
 		if p.want[s] {
-			out = append(out, st)
+			out = append(out, all[s])
 		}
 	}
 	if p.facts != nil {

@@ -176,7 +176,8 @@ func runUnusedStageArg(p *Pass) {
 		}
 		return false
 	}
-	for s, st := range stages {
+	for s := range stages {
+		st := &stages[s]
 		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
 			n := ix.Node(st.First + a.inst)
 			d := n.Decls[a.decl]
