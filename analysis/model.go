@@ -52,10 +52,23 @@ type Pattern struct {
 // Model is the build model of one index.
 type Model struct {
 	ix       *Index
-	refs     []StageRef
 	patterns []Pattern
-	byStage  [][]int // indices into refs, by the stage holding them
 	vars     varCache
+	// The references, by where they stand: those before the first FROM
+	// in place; each stage's in its reading (parts, relative to the
+	// stage's FROM at offset offs), the pattern of each of its references
+	// built from variables at patIDs[patAt[s]:]; the ONBUILD triggers run
+	// in each stage in place (into, nil when there are none). Only Refs
+	// lists them all, on first use: an edit's model copies no reference
+	// of the stages it left alone.
+	pre      []StageRef
+	parts    []*stagePart
+	offs     []int
+	patAt    []int
+	patIDs   []int
+	into     [][]StageRef
+	refsOnce sync.Once
+	refs     []StageRef
 
 	seed  *modelSeed // this model's reading, for the next version's
 	bases []int      // baseOf each stage, once the references are all in
@@ -110,7 +123,6 @@ type modelSeed struct {
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
-	nrefs    int // the number of references, to size the next model's
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -124,7 +136,10 @@ type stagePart struct {
 	// refs are the stage's references in document order, with spans
 	// relative to the stage's FROM and instruction numbers relative to
 	// the FROM's; Pattern is set when the model is assembled.
-	refs  []StageRef
+	refs []StageRef
+	// has holds bit 1<<Resolution and bit 1<<(16+Kind) of each reference
+	// in refs, so that a reader looking for some skips the others.
+	has   uint32
 	reuse bool
 }
 
@@ -214,7 +229,7 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 }
 
 func buildModel(ix *Index, prev *modelSeed) *Model {
-	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
+	m := &Model{ix: ix}
 	preEnd := ix.n
 	if len(ix.stages) > 0 {
 		preEnd = ix.stages[0].first
@@ -240,16 +255,19 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	graph := same && len(prev.parts) == len(ix.stages)
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
-	if prev != nil && prev.nrefs > 0 {
-		m.refs = make([]StageRef, 0, prev.nrefs)
-	}
+	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
 	patternOf := map[patternKey]int{}
+	last, lastP := patternKey{}, -1 // the last pattern looked up: neighbours share one
 	pattern := func(r *StageRef) {
 		r.Pattern = -1
 		if r.Resolution != ResolvesVariable {
 			return
 		}
 		k := patternKey{r.Value, r.Kind == RefFrom}
+		if lastP >= 0 && k == last {
+			r.Pattern = lastP
+			return
+		}
 		p, ok := patternOf[k]
 		if !ok {
 			p = len(m.patterns)
@@ -264,14 +282,26 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			seed.patterns[k] = stages
 			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
 		}
-		r.Pattern = p
+		r.Pattern, last, lastP = p, k, p
 	}
-	add := func(r StageRef) {
+	// add places a reference read afresh: before the first FROM, or in
+	// the stage being read (which keeps it relative), or as an ONBUILD
+	// trigger run in a later stage.
+	add := func(r StageRef, in int) {
 		pattern(&r)
-		if r.Stage >= 0 {
-			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
+		switch {
+		case in < 0:
+			m.pre = append(m.pre, r)
+			return
+		case r.Onbuild:
+			if m.into == nil {
+				m.into = make([][]StageRef, len(ix.stages))
+			}
+			m.into[r.Stage] = append(m.into[r.Stage], r)
 		}
-		m.refs = append(m.refs, r)
+		if r.Pattern >= 0 {
+			m.patIDs = append(m.patIDs, r.Pattern)
+		}
 	}
 	// The last global default of SOURCE_DATE_EPOCH is the one BuildKit
 	// reads; earlier ones name nothing.
@@ -295,7 +325,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			if r.Resolution == ResolvesVariable {
 				r.Target = m.defaultPick(r)
 			}
-			add(r)
+			add(r, -1)
 		}
 		if n.Cmd != "arg" {
 			continue
@@ -315,13 +345,8 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 					break
 				}
 			}
-			add(r)
+			add(r, -1)
 		}
-	}
-	// The stages' lists of references share one array where they fit.
-	var slab []int
-	if prev != nil {
-		slab = make([]int, prev.nrefs)
 	}
 	cur = cursor{ix: ix}
 	for s, rec := range ix.stages {
@@ -339,30 +364,25 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				}
 			}
 		}
-		base := bases[s]
+		m.patAt[s] = len(m.patIDs)
 		if part != nil {
-			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
-				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
-			}
 			// A reused reading holds the stage's own references only
-			// (Stage is s): copied at once, then placed.
-			at := len(m.refs)
-			m.refs = append(m.refs, part.refs...)
-			for k := at; k < len(m.refs); k++ {
-				r := &m.refs[k]
-				r.Span = r.Span.Shift(base)
-				r.Instruction += rec.first
-				pattern(r)
-				m.byStage[s] = append(m.byStage[s], k)
+			// (Stage is s); only their patterns are looked up.
+			seed.parts[s] = part
+			for k := range part.refs {
+				if part.refs[k].Resolution == ResolvesVariable {
+					r := part.refs[k]
+					pattern(&r)
+					m.patIDs = append(m.patIDs, r.Pattern)
+				}
 			}
 		} else {
-			part = m.readStage(s, base, add)
+			part = m.readStage(s, bases[s], add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
 		}
 		seed.parts[s] = part
 	}
-	seed.nrefs = len(m.refs)
 	m.bases = make([]int, len(ix.stages))
 	for s, part := range seed.parts {
 		if part.base == -2 {
@@ -379,9 +399,6 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		seed.reach = maps.Clone(prev.reach)
 		prev.reachMu.Unlock()
 	}
-	if len(m.refs) == 0 {
-		m.refs = nil // as a model read afresh
-	}
 	return m
 }
 
@@ -396,10 +413,11 @@ func sameGraph(a, b []StageRef) bool {
 
 // readStage reads the references of stage s, which starts at offset base,
 // adding each to the model in document order, and returns its reading.
-func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
+func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 	ix := m.ix
 	rec := ix.stages[s]
 	part := &stagePart{n: rec.end - rec.first, base: -2, reuse: true}
+	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
 			r.Target = m.defaultPick(r)
@@ -407,7 +425,8 @@ func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
 				part.reuse = false // the pick reads the stage's variables
 			}
 		}
-		add(r)
+		add(r, s)
+		part.has |= refBits(r.Resolution, r.Kind)
 		r.Span = r.Span.Shift(-base)
 		r.Instruction -= rec.first
 		part.refs = append(part.refs, r)
@@ -569,7 +588,117 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 
 // Refs returns every stage reference in document order (ONBUILD triggers
 // once per stage that runs them).
-func (m *Model) Refs() []StageRef { return m.refs }
+func (m *Model) Refs() []StageRef {
+	m.refsOnce.Do(func() {
+		n := len(m.pre)
+		for _, p := range m.parts {
+			n += len(p.refs)
+		}
+		if n == 0 {
+			return // nil, as a model with no references
+		}
+		out := make([]StageRef, 0, n)
+		out = append(out, m.pre...)
+		for s := range m.parts {
+			m.eachIn(s, func(r StageRef) bool {
+				out = append(out, r)
+				return true
+			})
+		}
+		m.refs = out
+	})
+	return m.refs
+}
+
+// refBits are the bits of stagePart.has a reference sets.
+func refBits(res Resolution, kind RefKind) uint32 {
+	return 1<<uint(res) | 1<<(16+uint(kind))
+}
+
+// RefsIn yields the references that stand in stage s's instructions, in
+// place and in document order (an ONBUILD trigger once per stage that
+// runs it); for s = -1 those before the first FROM. Unlike Refs, it
+// copies no other stage's.
+func (m *Model) RefsIn(s int) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		if s < 0 {
+			for _, r := range m.pre {
+				if !yield(r) {
+					return
+				}
+			}
+			return
+		}
+		m.eachIn(s, yield)
+	}
+}
+
+// RefsResolving yields the references Refs lists that resolve as res, in
+// order, looking only into the stages that hold one.
+func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, r := range m.pre {
+			if r.Resolution == res && !yield(r) {
+				return
+			}
+		}
+		bit := uint32(1) << uint(res)
+		for s, part := range m.parts {
+			if part.has&bit == 0 {
+				continue
+			}
+			if !m.eachIn(s, func(r StageRef) bool { return r.Resolution != res || yield(r) }) {
+				return
+			}
+		}
+	}
+}
+
+// StandsIn reports whether a reference of kind stands in stage s's
+// instructions (RefsIn).
+func (m *Model) StandsIn(s int, kind RefKind) bool {
+	return m.parts[s].has&(1<<(16+uint(kind))) != 0
+}
+
+// eachIn calls f with the references that stand in stage s's
+// instructions, in place, in order (ONBUILD triggers once per stage that
+// runs them), until f returns false.
+func (m *Model) eachIn(s int, f func(StageRef) bool) bool {
+	part := m.parts[s]
+	if part == nil {
+		return true // not read yet, while the model is assembled
+	}
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	for _, r := range part.refs {
+		r.Pattern = -1
+		if r.Resolution == ResolvesVariable && k < len(m.patIDs) {
+			r.Pattern = m.patIDs[k]
+			k++
+		}
+		r.Span = r.Span.Shift(off)
+		r.Instruction += first
+		if !f(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// eachRef calls f with the references stage s holds (runs, for ONBUILD
+// triggers of the stage it is built on), in document order, until f
+// returns false.
+func (m *Model) eachRef(s int, f func(StageRef) bool) {
+	if m.into != nil {
+		for _, r := range m.into[s] {
+			if !f(r) {
+				return
+			}
+		}
+	}
+	m.eachIn(s, func(r StageRef) bool {
+		return r.Onbuild || f(r) // a trigger is held by the stage that runs it
+	})
+}
 
 // Patterns returns the patterns of the references built from variables.
 func (m *Model) Patterns() []Pattern { return m.patterns }
@@ -577,23 +706,18 @@ func (m *Model) Patterns() []Pattern { return m.patterns }
 // StageRefs returns the references held by stage s (run in it, for ONBUILD
 // triggers).
 func (m *Model) StageRefs(s int) []StageRef {
-	out := make([]StageRef, len(m.byStage[s]))
-	for i, k := range m.byStage[s] {
-		out[i] = m.refs[k]
-	}
+	out := []StageRef{}
+	m.eachRef(s, func(r StageRef) bool {
+		out = append(out, r)
+		return true
+	})
 	return out
 }
 
 // StageRefSeq yields the references StageRefs returns, without copying
 // the list.
 func (m *Model) StageRefSeq(s int) iter.Seq[StageRef] {
-	return func(yield func(StageRef) bool) {
-		for _, k := range m.byStage[s] {
-			if !yield(m.refs[k]) {
-				return
-			}
-		}
-	}
+	return func(yield func(StageRef) bool) { m.eachRef(s, yield) }
 }
 
 // Candidates returns the stages reference r can name, the one the defaults
@@ -733,8 +857,7 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 		if b := m.ix.baseStage(s); b >= 0 {
 			push(b)
 		}
-		for _, k := range m.byStage[s] {
-			r := m.refs[k]
+		m.eachRef(s, func(r StageRef) bool {
 			switch {
 			case r.Pattern >= 0 && platform != "":
 				if r.Kind == RefFrom {
@@ -751,7 +874,8 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 			case r.Resolution == ResolvesStage:
 				push(r.Target)
 			}
-		}
+			return true
+		})
 	}
 	return reached
 }
@@ -773,12 +897,15 @@ func (m *Model) readBase(s int) int {
 	if b := m.ix.baseStage(s); b >= 0 {
 		return b
 	}
-	for _, k := range m.byStage[s] {
-		if r := m.refs[k]; r.Kind == RefFrom && r.Pattern >= 0 && r.Target >= 0 && r.Target < s {
-			return r.Target
+	base := -1
+	m.eachRef(s, func(r StageRef) bool {
+		if r.Kind == RefFrom && r.Pattern >= 0 && r.Target >= 0 && r.Target < s {
+			base = r.Target
+			return false
 		}
-	}
-	return -1
+		return true
+	})
+	return base
 }
 
 // BaseOf returns the stage that stage s is built FROM, as its variables
@@ -793,7 +920,7 @@ func (ix *Index) baseOf(s int) int { return ix.Model().baseOf(s) }
 // EpochStage returns the stage a global `ARG SOURCE_DATE_EPOCH=<stage>`
 // names, or -1.
 func (m *Model) EpochStage() int {
-	for _, r := range m.refs {
+	for _, r := range m.pre { // set before the first FROM only
 		if r.Kind == RefEpoch && r.Resolution == ResolvesStage {
 			return r.Target
 		}
@@ -840,8 +967,7 @@ func (m *Model) indexUsers() {
 		}
 	}
 	for u := 0; u < n; u++ {
-		for _, k := range m.byStage[u] {
-			r := m.refs[k]
+		m.eachRef(u, func(r StageRef) bool {
 			switch {
 			case r.Pattern >= 0:
 				if h := m.holders[r.Pattern]; len(h) == 0 || h[len(h)-1] != u {
@@ -852,6 +978,7 @@ func (m *Model) indexUsers() {
 					m.direct[r.Target] = append(d, u)
 				}
 			}
-		}
+			return true
+		})
 	}
 }
