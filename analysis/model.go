@@ -123,6 +123,7 @@ type modelSeed struct {
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
+	npat     int // the references built from variables, to size the next model's list
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -256,6 +257,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
 	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
+	if prev != nil {
+		m.patIDs = make([]int, 0, prev.npat)
+	}
 	patternOf := map[patternKey]int{}
 	last, lastP := patternKey{}, -1 // the last pattern looked up: neighbours share one
 	pattern := func(r *StageRef) {
@@ -370,6 +374,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			// (Stage is s); only their patterns are looked up.
 			seed.parts[s] = part
 			for k := range part.refs {
+				if part.has&(1<<uint(ResolvesVariable)) == 0 {
+					break // none built from variables
+				}
 				if part.refs[k].Resolution == ResolvesVariable {
 					r := part.refs[k]
 					pattern(&r)
@@ -383,6 +390,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 		seed.parts[s] = part
 	}
+	seed.npat = len(m.patIDs)
 	m.bases = make([]int, len(ix.stages))
 	for s, part := range seed.parts {
 		if part.base == -2 {

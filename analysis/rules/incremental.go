@@ -76,6 +76,11 @@ type Cache struct {
 	bases    []int
 	keys     []uint64
 	keysKept bool
+	// The last run's instruction casing counts by stage and in all, for
+	// casingMajority to carry (casingKept).
+	casing      [][2]int
+	casingTotal [2]int
+	casingKept  bool
 	// names are the last run's stage names, each ended by a 0, and odd
 	// the stages among them that oddNames returns, when oddKept (it was
 	// read for those names).
@@ -204,6 +209,8 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		own[s] = h.Sum64()
 	}
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
+	// The casing counts kept are the last hashes' (casingMajority).
+	rc.casingCarry, c.casingKept = c.casingKept, false
 	rc.own = own
 	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: sums}
 	// What every stage depends on.
@@ -475,6 +482,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	for s := range stages {
 		starts[s] = stages[s].Span.Start
 	}
+	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
 	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
 	for s := range stages {
