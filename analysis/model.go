@@ -140,8 +140,11 @@ type stagePart struct {
 	refs []StageRef
 	// has holds bit 1<<Resolution and bit 1<<(16+Kind) of each reference
 	// in refs, so that a reader looking for some skips the others.
-	has   uint32
-	reuse bool
+	has uint32
+	// targets are the Target of each reference in refs the stage holds
+	// (not the ONBUILD triggers it runs in others), in order.
+	targets []int
+	reuse   bool
 }
 
 // sameGlobals reports whether the seed was read with the escape, the
@@ -435,6 +438,9 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 		add(r, s)
 		part.has |= refBits(r.Resolution, r.Kind)
+		if !r.Onbuild {
+			part.targets = append(part.targets, r.Target)
+		}
 		r.Span = r.Span.Shift(-base)
 		r.Instruction -= rec.first
 		part.refs = append(part.refs, r)
@@ -656,6 +662,25 @@ func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
 				continue
 			}
 			if !m.eachIn(s, func(r StageRef) bool { return r.Resolution != res || yield(r) }) {
+				return
+			}
+		}
+	}
+}
+
+// TargetsOf yields the Target of each reference StageRefSeq yields for
+// stage s, in order, without making the references.
+func (m *Model) TargetsOf(s int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if m.into != nil {
+			for _, r := range m.into[s] {
+				if !yield(r.Target) {
+					return
+				}
+			}
+		}
+		for _, t := range m.parts[s].targets {
+			if !yield(t) {
 				return
 			}
 		}

@@ -34,6 +34,7 @@ type modelView struct {
 	// Read before Refs builds its list: the references standing in each
 	// stage (the first before the first FROM), those of each resolution,
 	// and which kinds stand in each stage.
+	Targets   [][]int
 	In        [][]StageRef
 	Resolving [][]StageRef
 	Stands    [][]bool
@@ -46,6 +47,7 @@ func viewModel(ix *Index) modelView {
 	for s := -1; s < n; s++ {
 		v.In = append(v.In, slices.Collect(m.RefsIn(s)))
 		if s >= 0 {
+			v.Targets = append(v.Targets, slices.Collect(m.TargetsOf(s)))
 			var kinds []bool
 			for _, k := range []RefKind{RefFrom, RefCopyFrom, RefMountFrom, RefEpoch} {
 				kinds = append(kinds, m.StandsIn(s, k))
@@ -124,6 +126,15 @@ func viewConsistent(v modelView) string {
 		}
 		if p := v.Patterns[r.Pattern]; p.Value != r.Value || (p.Kind == RefFrom) != (r.Kind == RefFrom) {
 			return fmt.Sprintf("reference %+v has pattern %d, %+v", r, r.Pattern, p)
+		}
+	}
+	for s, ts := range v.Targets {
+		var want []int
+		for _, r := range v.StageRefs[s] {
+			want = append(want, r.Target)
+		}
+		if !slices.Equal(want, ts) {
+			return fmt.Sprintf("TargetsOf(%d) = %v, its references' targets %v", s, ts, want)
 		}
 	}
 	for s, kinds := range v.Stands {

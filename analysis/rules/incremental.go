@@ -277,8 +277,8 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// namesDirty reports whether a reference of stage s names a stage
 	// whose chain changed.
 	namesDirty := func(s int) bool {
-		for r := range m.StageRefSeq(s) {
-			if r.Target >= 0 && r.Target < len(stages) && dirty[r.Target] {
+		for t := range m.TargetsOf(s) {
+			if t >= 0 && t < len(stages) && dirty[t] {
 				return true
 			}
 		}
