@@ -205,7 +205,6 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 	}
 	c.seek(first)
 	k0 := c.k
-	defer func() { c.k = k0 }()
 	i := first
 	for _, p := range chunks {
 		j := c.seek(i)
@@ -216,6 +215,7 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 		i += len(p)
 	}
 	if i == end {
+		c.k = k0
 		return true, true
 	}
 	// Compare one by one: the blocks were cut again (an edit nearby) or
@@ -223,12 +223,14 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 	c.k, i = k0, first
 	for _, p := range chunks {
 		for _, in := range p {
-			if got := ix.blocks[c.k].insts[c.seek(i)]; got != in {
+			if ix.blocks[c.k].insts[c.seek(i)] != in {
+				c.k = k0
 				return false, false
 			}
 			i++
 		}
 	}
+	c.k = k0
 	return i == end, false
 }
 

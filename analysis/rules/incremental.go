@@ -516,14 +516,14 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		d        Diagnostic
 		perStage bool
 	}
-	found := map[int][]item{}
+	found := make([][]item, len(stages)+1) // found[s+1]
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
 			s := sort.SearchInts(starts, d.Span.Start+1) - 1
 			if perStage && s >= 0 && !want[s] {
 				continue
 			}
-			found[s] = append(found[s], item{d, perStage})
+			found[s+1] = append(found[s+1], item{d, perStage})
 		}
 	}
 	add(rc.errors(look), true)
@@ -538,7 +538,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	next := make([]stageEntry, len(stages))
 	var out []Diagnostic
 	for s := -1; s < len(stages); s++ {
-		items := found[s]
+		items := found[s+1]
 		var list []Diagnostic
 		switch {
 		case s >= 0 && !want[s]:
