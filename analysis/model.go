@@ -53,10 +53,23 @@ type Pattern struct {
 // Model is the build model of one index.
 type Model struct {
 	ix       *Index
-	refs     []StageRef
 	patterns []Pattern
-	byStage  [][]int // indices into refs, by the stage holding them
 	vars     varCache
+	// The references, by where they stand: those before the first FROM
+	// in place; each stage's in its reading (parts, relative to the
+	// stage's FROM at offset offs), the pattern of each of its references
+	// built from variables at patIDs[patAt[s]:]; the ONBUILD triggers run
+	// in each stage in place (into, nil when there are none). Only Refs
+	// lists them all, on first use: an edit's model copies no reference
+	// of the stages it left alone.
+	pre      []StageRef
+	parts    []*stagePart
+	offs     []int
+	patAt    []int
+	patIDs   []int
+	into     [][]StageRef
+	refsOnce sync.Once
+	refs     []StageRef
 
 	seed  *modelSeed // this model's reading, for the next version's
 	bases []int      // baseOf each stage, once the references are all in
@@ -101,10 +114,17 @@ type modelSeed struct {
 	names  []string       // each stage's lower-case name, "" for none
 	froms  []*Instruction // each stage's FROM, which names
 	parts  []*stagePart
+	// pieces are each stage's instructions, FROM first, as the pieces of
+	// the index's blocks that hold them (never copies): a block's array is
+	// never changed once an index holds it (an instruction whose
+	// resolution changes is copied into a new array), so a piece that is
+	// the same part of the same array holds the same instructions, and
+	// the check costs a comparison per block, not per instruction.
+	pieces [][][]*Instruction
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
-	nrefs    int // the number of references, to size the next model's
+	npat     int // the references built from variables, to size the next model's list
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -113,12 +133,19 @@ type modelSeed struct {
 
 // stagePart is the model's reading of one stage.
 type stagePart struct {
-	insts []*Instruction // the stage's instructions, FROM first
+	n    int // the number of instructions
+	base int // baseOf the stage, which its references decide
 	// refs are the stage's references in document order, with spans
 	// relative to the stage's FROM and instruction numbers relative to
 	// the FROM's; Pattern is set when the model is assembled.
-	refs  []StageRef
-	reuse bool
+	refs []StageRef
+	// has holds bit 1<<Resolution and bit 1<<(16+Kind) of each reference
+	// in refs, so that a reader looking for some skips the others.
+	has uint32
+	// targets are the Target of each reference in refs the stage holds
+	// (not the ONBUILD triggers it runs in others), in order.
+	targets []int
+	reuse   bool
 }
 
 // sameGlobals reports whether the seed was read with the escape, the
@@ -144,22 +171,72 @@ func (c *cursor) at(i int) (*Instruction, int) {
 	return ix.blocks[c.k].insts[j], ix.bbase[c.k] + ix.blocks[c.k].starts[j]
 }
 
-// same reports whether the instructions from first on are insts; first is
-// not below the last instruction read.
-func (c *cursor) same(first int, insts []*Instruction) bool {
-	if first+len(insts) > c.ix.n {
-		return false
+// seek moves the cursor to the block holding instruction i, not below
+// the last one read, and returns i's place in it.
+func (c *cursor) seek(i int) int {
+	ix := c.ix
+	for c.k+1 < len(ix.bfirst) && ix.bfirst[c.k+1] <= i {
+		c.k++
 	}
-	for x, in := range insts {
-		if got, _ := c.at(first + x); got != in {
-			return false
+	return i - ix.bfirst[c.k]
+}
+
+// chunks returns instructions [first, end) as pieces of the blocks that
+// hold them; first is not below the last instruction read.
+func (c *cursor) chunks(first, end int) [][]*Instruction {
+	var out [][]*Instruction
+	for i := first; i < end; {
+		j := c.seek(i)
+		b := c.ix.blocks[c.k].insts
+		m := min(end-i, len(b)-j)
+		out = append(out, b[j:j+m:j+m])
+		i += m
+	}
+	return out
+}
+
+// same reports whether instructions [first, end) are those chunks hold,
+// and whether they lie in the same pieces of the same blocks (then chunks
+// serve this index too); first is not below the last instruction read,
+// and the cursor stays at first's block.
+func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces bool) {
+	ix := c.ix
+	if end > ix.n {
+		return false, false
+	}
+	c.seek(first)
+	k0 := c.k
+	i := first
+	for _, p := range chunks {
+		j := c.seek(i)
+		b := ix.blocks[c.k].insts
+		if len(p) != min(end-i, len(b)-j) || &p[0] != &b[j] {
+			break
+		}
+		i += len(p)
+	}
+	if i == end {
+		c.k = k0
+		return true, true
+	}
+	// Compare one by one: the blocks were cut again (an edit nearby) or
+	// the stage moved.
+	c.k, i = k0, first
+	for _, p := range chunks {
+		for _, in := range p {
+			if ix.blocks[c.k].insts[c.seek(i)] != in {
+				c.k = k0
+				return false, false
+			}
+			i++
 		}
 	}
-	return true
+	c.k = k0
+	return i == end, false
 }
 
 func buildModel(ix *Index, prev *modelSeed) *Model {
-	m := &Model{ix: ix, byStage: make([][]int, len(ix.stages))}
+	m := &Model{ix: ix}
 	preEnd := ix.n
 	if len(ix.stages) > 0 {
 		preEnd = ix.stages[0].first
@@ -183,18 +260,24 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
-	if prev != nil && prev.nrefs > 0 {
-		m.refs = make([]StageRef, 0, prev.nrefs)
+	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
+	if prev != nil {
+		m.patIDs = make([]int, 0, prev.npat)
 	}
 	patternOf := map[patternKey]int{}
+	last, lastP := patternKey{}, -1 // the last pattern looked up: neighbours share one
 	pattern := func(r *StageRef) {
 		r.Pattern = -1
 		if r.Resolution != ResolvesVariable {
 			return
 		}
 		k := patternKey{r.Value, r.Kind == RefFrom}
+		if lastP >= 0 && k == last {
+			r.Pattern = lastP
+			return
+		}
 		p, ok := patternOf[k]
 		if !ok {
 			p = len(m.patterns)
@@ -209,14 +292,26 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			seed.patterns[k] = stages
 			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
 		}
-		r.Pattern = p
+		r.Pattern, last, lastP = p, k, p
 	}
-	add := func(r StageRef) {
+	// add places a reference read afresh: before the first FROM, or in
+	// the stage being read (which keeps it relative), or as an ONBUILD
+	// trigger run in a later stage.
+	add := func(r StageRef, in int) {
 		pattern(&r)
-		if r.Stage >= 0 {
-			m.byStage[r.Stage] = append(m.byStage[r.Stage], len(m.refs))
+		switch {
+		case in < 0:
+			m.pre = append(m.pre, r)
+			return
+		case r.Onbuild:
+			if m.into == nil {
+				m.into = make([][]StageRef, len(ix.stages))
+			}
+			m.into[r.Stage] = append(m.into[r.Stage], r)
 		}
-		m.refs = append(m.refs, r)
+		if r.Pattern >= 0 {
+			m.patIDs = append(m.patIDs, r.Pattern)
+		}
 	}
 	// The last global default of SOURCE_DATE_EPOCH is the one BuildKit
 	// reads; earlier ones name nothing.
@@ -240,7 +335,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			if r.Resolution == ResolvesVariable {
 				r.Target = m.defaultPick(r)
 			}
-			add(r)
+			add(r, -1)
 		}
 		if n.Cmd != "arg" {
 			continue
@@ -260,48 +355,56 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 					break
 				}
 			}
-			add(r)
+			add(r, -1)
 		}
-	}
-	// The stages' lists of references share one array where they fit.
-	var slab []int
-	if prev != nil {
-		slab = make([]int, prev.nrefs)
 	}
 	cur = cursor{ix: ix}
 	for s, rec := range ix.stages {
 		var part *stagePart
 		if same && s < len(prev.parts) {
-			if p := prev.parts[s]; p.reuse && rec.end-rec.first == len(p.insts) && cur.same(rec.first, p.insts) {
-				part = p
+			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
+				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+				switch {
+				case kept:
+					part, seed.pieces[s] = p, prev.pieces[s]
+				case same:
+					// The same instructions in blocks cut again: the
+					// next version compares this index's pieces.
+					part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
+				}
 			}
 		}
-		base := bases[s]
+		m.patAt[s] = len(m.patIDs)
 		if part != nil {
-			if len(m.byStage[s]) == 0 && len(part.refs) <= len(slab) {
-				m.byStage[s], slab = slab[:0:len(part.refs)], slab[len(part.refs):]
-			}
 			// A reused reading holds the stage's own references only
-			// (Stage is s): copied at once, then placed.
-			at := len(m.refs)
-			m.refs = append(m.refs, part.refs...)
-			for k := at; k < len(m.refs); k++ {
-				r := &m.refs[k]
-				r.Span = r.Span.Shift(base)
-				r.Instruction += rec.first
-				pattern(r)
-				m.byStage[s] = append(m.byStage[s], k)
+			// (Stage is s); only their patterns are looked up.
+			seed.parts[s] = part
+			for k := range part.refs {
+				if part.has&(1<<uint(ResolvesVariable)) == 0 {
+					break // none built from variables
+				}
+				if part.refs[k].Resolution == ResolvesVariable {
+					r := part.refs[k]
+					pattern(&r)
+					m.patIDs = append(m.patIDs, r.Pattern)
+				}
 			}
 		} else {
-			part = m.readStage(s, base, add)
+			part = m.readStage(s, bases[s], add)
+			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
 		}
 		seed.parts[s] = part
 	}
-	seed.nrefs = len(m.refs)
+	seed.npat = len(m.patIDs)
 	m.bases = make([]int, len(ix.stages))
-	for s := range m.bases {
-		m.bases[s] = m.readBase(s)
+	for s, part := range seed.parts {
+		if part.base == -2 {
+			// Read afresh; a kept reading keeps its base, which its
+			// references (and its FROM's resolution) decide.
+			part.base = m.readBase(s)
+		}
+		m.bases[s] = part.base
 	}
 	if graph {
 		// The same stages reference the same stages: every build reaches
@@ -309,9 +412,6 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		prev.reachMu.Lock()
 		seed.reach = maps.Clone(prev.reach)
 		prev.reachMu.Unlock()
-	}
-	if len(m.refs) == 0 {
-		m.refs = nil // as a model read afresh
 	}
 	return m
 }
@@ -327,10 +427,11 @@ func sameGraph(a, b []StageRef) bool {
 
 // readStage reads the references of stage s, which starts at offset base,
 // adding each to the model in document order, and returns its reading.
-func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
+func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 	ix := m.ix
 	rec := ix.stages[s]
-	part := &stagePart{insts: make([]*Instruction, 0, rec.end-rec.first), reuse: true}
+	part := &stagePart{n: rec.end - rec.first, base: -2, reuse: true}
+	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
 			r.Target = m.defaultPick(r)
@@ -338,14 +439,17 @@ func (m *Model) readStage(s, base int, add func(StageRef)) *stagePart {
 				part.reuse = false // the pick reads the stage's variables
 			}
 		}
-		add(r)
+		add(r, s)
+		part.has |= refBits(r.Resolution, r.Kind)
+		if !r.Onbuild {
+			part.targets = append(part.targets, r.Target)
+		}
 		r.Span = r.Span.Shift(-base)
 		r.Instruction -= rec.first
 		part.refs = append(part.refs, r)
 	}
 	for i := rec.first; i < rec.end; i++ {
 		n := ix.Node(i)
-		part.insts = append(part.insts, n.Instruction)
 		for _, r := range n.Refs {
 			keep(StageRef{
 				Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
@@ -518,7 +622,136 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 
 // Refs returns every stage reference in document order (ONBUILD triggers
 // once per stage that runs them).
-func (m *Model) Refs() []StageRef { return m.refs }
+func (m *Model) Refs() []StageRef {
+	m.refsOnce.Do(func() {
+		n := len(m.pre)
+		for _, p := range m.parts {
+			n += len(p.refs)
+		}
+		if n == 0 {
+			return // nil, as a model with no references
+		}
+		out := make([]StageRef, 0, n)
+		out = append(out, m.pre...)
+		for s := range m.parts {
+			m.eachIn(s, func(r StageRef) bool {
+				out = append(out, r)
+				return true
+			})
+		}
+		m.refs = out
+	})
+	return m.refs
+}
+
+// refBits are the bits of stagePart.has a reference sets.
+func refBits(res Resolution, kind RefKind) uint32 {
+	return 1<<uint(res) | 1<<(16+uint(kind))
+}
+
+// RefsIn yields the references that stand in stage s's instructions, in
+// place and in document order (an ONBUILD trigger once per stage that
+// runs it); for s = -1 those before the first FROM. Unlike Refs, it
+// copies no other stage's.
+func (m *Model) RefsIn(s int) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		if s < 0 {
+			for _, r := range m.pre {
+				if !yield(r) {
+					return
+				}
+			}
+			return
+		}
+		m.eachIn(s, yield)
+	}
+}
+
+// RefsResolving yields the references Refs lists that resolve as res, in
+// order, looking only into the stages that hold one.
+func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, r := range m.pre {
+			if r.Resolution == res && !yield(r) {
+				return
+			}
+		}
+		bit := uint32(1) << uint(res)
+		for s, part := range m.parts {
+			if part.has&bit == 0 {
+				continue
+			}
+			if !m.eachIn(s, func(r StageRef) bool { return r.Resolution != res || yield(r) }) {
+				return
+			}
+		}
+	}
+}
+
+// TargetsOf yields the Target of each reference StageRefSeq yields for
+// stage s, in order, without making the references.
+func (m *Model) TargetsOf(s int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if m.into != nil {
+			for _, r := range m.into[s] {
+				if !yield(r.Target) {
+					return
+				}
+			}
+		}
+		for _, t := range m.parts[s].targets {
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// StandsIn reports whether a reference of kind stands in stage s's
+// instructions (RefsIn).
+func (m *Model) StandsIn(s int, kind RefKind) bool {
+	return m.parts[s].has&(1<<(16+uint(kind))) != 0
+}
+
+// eachIn calls f with the references that stand in stage s's
+// instructions, in place, in order (ONBUILD triggers once per stage that
+// runs them), until f returns false.
+func (m *Model) eachIn(s int, f func(StageRef) bool) bool {
+	part := m.parts[s]
+	if part == nil {
+		return true // not read yet, while the model is assembled
+	}
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	for _, r := range part.refs {
+		r.Pattern = -1
+		if r.Resolution == ResolvesVariable && k < len(m.patIDs) {
+			r.Pattern = m.patIDs[k]
+			k++
+		}
+		r.Span = r.Span.Shift(off)
+		r.Instruction += first
+		if !f(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// eachRef calls f with the references stage s holds (runs, for ONBUILD
+// triggers of the stage it is built on), in document order, until f
+// returns false.
+func (m *Model) eachRef(s int, f func(StageRef) bool) {
+	if m.into != nil {
+		for _, r := range m.into[s] {
+			if !f(r) {
+				return
+			}
+		}
+	}
+	m.eachIn(s, func(r StageRef) bool {
+		return r.Onbuild || f(r) // a trigger is held by the stage that runs it
+	})
+}
 
 // Patterns returns the patterns of the references built from variables.
 func (m *Model) Patterns() []Pattern { return m.patterns }
@@ -526,23 +759,18 @@ func (m *Model) Patterns() []Pattern { return m.patterns }
 // StageRefs returns the references held by stage s (run in it, for ONBUILD
 // triggers).
 func (m *Model) StageRefs(s int) []StageRef {
-	out := make([]StageRef, len(m.byStage[s]))
-	for i, k := range m.byStage[s] {
-		out[i] = m.refs[k]
-	}
+	out := []StageRef{}
+	m.eachRef(s, func(r StageRef) bool {
+		out = append(out, r)
+		return true
+	})
 	return out
 }
 
 // StageRefSeq yields the references StageRefs returns, without copying
 // the list.
 func (m *Model) StageRefSeq(s int) iter.Seq[StageRef] {
-	return func(yield func(StageRef) bool) {
-		for _, k := range m.byStage[s] {
-			if !yield(m.refs[k]) {
-				return
-			}
-		}
-	}
+	return func(yield func(StageRef) bool) { m.eachRef(s, yield) }
 }
 
 // Candidates returns the stages reference r can name, the one the defaults
@@ -682,8 +910,7 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 		if b := m.ix.baseStage(s); b >= 0 {
 			push(b)
 		}
-		for _, k := range m.byStage[s] {
-			r := m.refs[k]
+		m.eachRef(s, func(r StageRef) bool {
 			switch {
 			case r.Pattern >= 0 && platform != "":
 				if r.Kind == RefFrom {
@@ -700,7 +927,8 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 			case r.Resolution == ResolvesStage:
 				push(r.Target)
 			}
-		}
+			return true
+		})
 	}
 	return reached
 }
@@ -722,12 +950,15 @@ func (m *Model) readBase(s int) int {
 	if b := m.ix.baseStage(s); b >= 0 {
 		return b
 	}
-	for _, k := range m.byStage[s] {
-		if r := m.refs[k]; r.Kind == RefFrom && r.Pattern >= 0 && r.Target >= 0 && r.Target < s {
-			return r.Target
+	base := -1
+	m.eachRef(s, func(r StageRef) bool {
+		if r.Kind == RefFrom && r.Pattern >= 0 && r.Target >= 0 && r.Target < s {
+			base = r.Target
+			return false
 		}
-	}
-	return -1
+		return true
+	})
+	return base
 }
 
 // BaseOf returns the stage that stage s is built FROM, as its variables
@@ -742,7 +973,7 @@ func (ix *Index) baseOf(s int) int { return ix.Model().baseOf(s) }
 // EpochStage returns the stage a global `ARG SOURCE_DATE_EPOCH=<stage>`
 // names, or -1.
 func (m *Model) EpochStage() int {
-	for _, r := range m.refs {
+	for _, r := range m.pre { // set before the first FROM only
 		if r.Kind == RefEpoch && r.Resolution == ResolvesStage {
 			return r.Target
 		}
@@ -789,8 +1020,7 @@ func (m *Model) indexUsers() {
 		}
 	}
 	for u := 0; u < n; u++ {
-		for _, k := range m.byStage[u] {
-			r := m.refs[k]
+		m.eachRef(u, func(r StageRef) bool {
 			switch {
 			case r.Pattern >= 0:
 				if h := m.holders[r.Pattern]; len(h) == 0 || h[len(h)-1] != u {
@@ -801,6 +1031,7 @@ func (m *Model) indexUsers() {
 					m.direct[r.Target] = append(d, u)
 				}
 			}
-		}
+			return true
+		})
 	}
 }

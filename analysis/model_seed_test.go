@@ -31,12 +31,34 @@ type modelView struct {
 	Epoch      int
 	Reach      [][]bool
 	Default    [][]bool
+	// Read before Refs builds its list: the references standing in each
+	// stage (the first before the first FROM), those of each resolution,
+	// and which kinds stand in each stage.
+	Targets   [][]int
+	In        [][]StageRef
+	Resolving [][]StageRef
+	Stands    [][]bool
 }
 
 func viewModel(ix *Index) modelView {
 	m := ix.Model()
-	v := modelView{Refs: m.Refs(), Patterns: m.Patterns(), Epoch: m.EpochStage()}
+	var v modelView
 	n := ix.StageCount()
+	for s := -1; s < n; s++ {
+		v.In = append(v.In, slices.Collect(m.RefsIn(s)))
+		if s >= 0 {
+			v.Targets = append(v.Targets, slices.Collect(m.TargetsOf(s)))
+			var kinds []bool
+			for _, k := range []RefKind{RefFrom, RefCopyFrom, RefMountFrom, RefEpoch} {
+				kinds = append(kinds, m.StandsIn(s, k))
+			}
+			v.Stands = append(v.Stands, kinds)
+		}
+	}
+	for res := ResolvesImage; res <= ResolvesContext; res++ {
+		v.Resolving = append(v.Resolving, slices.Collect(m.RefsResolving(res)))
+	}
+	v.Refs, v.Patterns, v.Epoch = m.Refs(), m.Patterns(), m.EpochStage()
 	for s := range n {
 		v.StageRefs = append(v.StageRefs, m.StageRefs(s))
 		v.Bases = append(v.Bases, m.baseOf(s))
@@ -66,6 +88,64 @@ func viewModel(ix *Index) modelView {
 		v.Default = append(v.Default, m.DefaultReachable(s, DefaultPlatform))
 	}
 	return v
+}
+
+// viewConsistent checks that the readers that skip Refs' list agree with
+// it: RefsIn lists it stage by stage, RefsResolving filters it, StandsIn
+// tells the kinds RefsIn holds.
+func viewConsistent(v modelView) string {
+	if all := slices.Concat(v.In...); !cmp.Equal(all, v.Refs) && (len(all) > 0 || len(v.Refs) > 0) {
+		return fmt.Sprintf("RefsIn, stage by stage, gives %d references, Refs %d:\n%s", len(all), len(v.Refs), cmp.Diff(v.Refs, all))
+	}
+	for res, got := range v.Resolving {
+		var want []StageRef
+		for _, r := range v.Refs {
+			if r.Resolution == Resolution(res) {
+				want = append(want, r)
+			}
+		}
+		if !cmp.Equal(want, got) && (len(want) > 0 || len(got) > 0) {
+			return fmt.Sprintf("RefsResolving(%s) differs from Refs filtered:\n%s", Resolution(res), cmp.Diff(want, got))
+		}
+	}
+	// Patterns are numbered by first use, one per text and kind (FROM or
+	// not), and set on exactly the references built from variables.
+	next := 0
+	for _, r := range v.Refs {
+		if (r.Pattern >= 0) != (r.Resolution == ResolvesVariable) {
+			return fmt.Sprintf("reference %+v: pattern %d with resolution %s", r, r.Pattern, r.Resolution)
+		}
+		if r.Pattern < 0 {
+			continue
+		}
+		if r.Pattern > next || r.Pattern >= len(v.Patterns) {
+			return fmt.Sprintf("reference %+v: pattern %d before pattern %d is used", r, r.Pattern, next)
+		}
+		if r.Pattern == next {
+			next++
+		}
+		if p := v.Patterns[r.Pattern]; p.Value != r.Value || (p.Kind == RefFrom) != (r.Kind == RefFrom) {
+			return fmt.Sprintf("reference %+v has pattern %d, %+v", r, r.Pattern, p)
+		}
+	}
+	for s, ts := range v.Targets {
+		var want []int
+		for _, r := range v.StageRefs[s] {
+			want = append(want, r.Target)
+		}
+		if !slices.Equal(want, ts) {
+			return fmt.Sprintf("TargetsOf(%d) = %v, its references' targets %v", s, ts, want)
+		}
+	}
+	for s, kinds := range v.Stands {
+		for k, stands := range kinds {
+			has := slices.ContainsFunc(v.In[s+1], func(r StageRef) bool { return r.Kind == RefKind(k) })
+			if stands != has {
+				return fmt.Sprintf("StandsIn(%d, %s) = %v, but RefsIn(%d) holds one: %v", s, RefKind(k), stands, s, has)
+			}
+		}
+	}
+	return ""
 }
 
 // randomUpdate makes the editor's next edit to ix's text and returns the
@@ -108,6 +188,9 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 			continue // the updated index keeps the last good instructions (Stale)
 		}
 		want := viewModel(fresh)
+		if err := viewConsistent(want); err != "" {
+			t.Fatalf("%s, edit %d: a fresh model's readers disagree: %s", name, i, err)
+		}
 		if d := cmp.Diff(want, got, cmp.AllowUnexported(State{})); d != "" {
 			t.Fatalf("%s, edit %d (%+v): the reused model differs from a fresh one (-fresh +reused):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
 		}

@@ -47,9 +47,8 @@ func casingMajority(p *Pass) bool {
 	if p.run != nil && p.run.majority != nil {
 		return *p.run.majority
 	}
-	lower, upper := 0, 0
-	for s := range p.Index.StageCount() {
-		c := p.stageSummary(casingSummary, s, func(nodes []analysis.Node) any {
+	count := func(s int) [2]int {
+		return p.stageSummary(casingSummary, s, func(nodes []analysis.Node) any {
 			var c [2]int
 			for _, n := range nodes {
 				if analysis.LookupInstruction(n.Cmd) == nil {
@@ -64,9 +63,34 @@ func casingMajority(p *Pass) bool {
 			}
 			return c
 		}).([2]int)
-		lower += c[0]
-		upper += c[1]
 	}
+	n := p.Index.StageCount()
+	var per [][2]int
+	var total [2]int
+	rc := p.run
+	if rc != nil && rc.cache != nil && rc.own != nil && rc.casingCarry && len(rc.cache.casing) == n && len(rc.sums.prevOwn) == n {
+		// The last run's counts, but for the stages whose text changed.
+		per, total = rc.cache.casing, rc.cache.casingTotal
+		for s := range n {
+			if rc.own[s] != rc.sums.prevOwn[s] {
+				was, now := per[s], count(s)
+				total[0] += now[0] - was[0]
+				total[1] += now[1] - was[1]
+				per[s] = now
+			}
+		}
+	} else {
+		per = make([][2]int, n)
+		for s := range n {
+			per[s] = count(s)
+			total[0] += per[s][0]
+			total[1] += per[s][1]
+		}
+	}
+	if rc != nil && rc.cache != nil && rc.own != nil {
+		rc.cache.casing, rc.cache.casingTotal, rc.cache.casingKept = per, total, true
+	}
+	lower, upper := total[0], total[1]
 	majority := lower > upper
 	if p.run != nil {
 		p.run.majority = &majority

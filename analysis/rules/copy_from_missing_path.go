@@ -68,38 +68,25 @@ func under(p, dir string) bool {
 func runCopyFromMissingPath(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
-	refs := ix.Refs()
-	// The references in order of their instructions, so by the stage that
-	// holds them: each stage's findings are kept with the stage (they read
-	// it and the stages it copies from, which its key covers) unless one
-	// points elsewhere (the line that names the file).
-	k := 0
-	next := func(end int) []analysis.StageRef {
-		j := k
-		for j < len(refs) && refs[j].Instruction < end {
-			j++
-		}
-		out := refs[k:j]
-		k = j
-		return out
-	}
+	m := ix.Model()
+	// The references by the stage whose instructions they stand in: each
+	// stage's findings are kept with the stage (they read it and the
+	// stages it copies from, which its key covers) unless one points
+	// elsewhere (the line that names the file).
 	report := func(ds []Diagnostic) {
 		for _, d := range ds {
 			p.Report(d)
 		}
 	}
-	if len(stages) == 0 {
-		report(copyFromMissingPath(p, refs))
-		return
-	}
-	report(copyFromMissingPath(p, next(stages[0].First)))
+	report(copyFromMissingPath(p, slices.Collect(m.RefsIn(-1))))
 	base := p.memoBase(analysis.BuildContext{})
-	for s, st := range stages {
-		rs := next(st.End)
-		if !slices.ContainsFunc(rs, func(r analysis.StageRef) bool { return r.Kind == analysis.RefCopyFrom }) {
+	for s := range stages {
+		if !m.StandsIn(s, analysis.RefCopyFrom) {
 			continue
 		}
-		report(p.stageMemo(s, base, analysis.BuildContext{}, func(analysis.BuildContext) []Diagnostic { return copyFromMissingPath(p, rs) }))
+		report(p.stageMemo(s, base, analysis.BuildContext{}, func(analysis.BuildContext) []Diagnostic {
+			return copyFromMissingPath(p, slices.Collect(m.RefsIn(s)))
+		}))
 	}
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
@@ -48,10 +49,13 @@ const (
 // per document and drop it with the document. It is safe for concurrent
 // use; the zero value is ready.
 type Cache struct {
-	mu      sync.Mutex
-	seed    maphash.Seed
-	seeded  bool
-	entries map[uint64]*stageFindings
+	mu     sync.Mutex
+	seed   maphash.Seed
+	seeded bool
+	// entries are the last run's findings by stage, with its key. A key
+	// hashes the stage's number (chain), so a stage can find its kept
+	// findings only at its own number: a slot per stage serves as a map.
+	entries []stageEntry
 	sums    [][]any // the last run's stage summaries by stage (with own), then kind
 	// doc is the last run's document, spans its stages' texts, own their
 	// hashes under escape: the stages the current document shares keep
@@ -64,6 +68,25 @@ type Cache struct {
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
+	buf            []byte // scratch, for stageKeys
+	// The last run's global hash, chains, bases and keys by stage, for
+	// the next run to carry (keysKept).
+	global   uint64
+	chain    []uint64
+	bases    []int
+	keys     []uint64
+	keysKept bool
+	// The last run's instruction casing counts by stage and in all, for
+	// casingMajority to carry (casingKept).
+	casing      [][2]int
+	casingTotal [2]int
+	casingKept  bool
+	// names are the last run's stage names, each ended by a 0, and odd
+	// the stages among them that oddNames returns, when oddKept (it was
+	// read for those names).
+	names   []byte
+	odd     []int
+	oddKept bool
 }
 
 // memoSlot is a stage's kept findings of one rule, with their keys: the
@@ -121,6 +144,12 @@ func (m *summaries) of(s int, h uint64) []any {
 	return m.stage[s]
 }
 
+// stageEntry is a stage's kept findings under its key.
+type stageEntry struct {
+	key uint64
+	e   *stageFindings
+}
+
 // stageFindings are the findings of the PerStage rules (and instruction
 // errors) in one stage, with spans stored relative to an anchor.
 type stageFindings struct {
@@ -146,6 +175,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	prevOwn := c.own
 	own := make([]uint64, len(stages))
 	spans := make([]analysis.Span, len(stages))
+	sums := make([][]any, len(stages))
 	// The text the document shares with the last run's: a stage in it,
 	// at the place the last run's stage of its number had, has its hash.
 	pre, post := -1, -1
@@ -167,6 +197,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			was := c.spans[s]
 			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
 				own[s] = prevOwn[s]
+				if s < len(c.sums) {
+					sums[s] = c.sums[s] // the same text at the same number (summaries.of)
+				}
 				continue
 			}
 		}
@@ -176,17 +209,25 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		own[s] = h.Sum64()
 	}
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
+	// The casing counts kept are the last hashes' (casingMajority).
+	rc.casingCarry, c.casingKept = c.casingKept, false
 	rc.own = own
-	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: make([][]any, len(stages))}
+	rc.sums = summaries{prevOwn: prevOwn, prevStage: c.sums, stage: sums}
 	// What every stage depends on.
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
 	h.WriteByte(ix.Escape)
 	writeInt(&h, len(stages))
-	for _, st := range stages {
-		h.WriteString(st.Name)
-		h.WriteByte(0)
+	names := c.buf[:0] // one write for every name
+	for s := range stages {
+		names = append(names, stages[s].Name...)
+		names = append(names, 0)
 	}
+	h.Write(names)
+	// The names as the last run's: what it found of them holds (odd).
+	c.oddKept = c.oddKept && bytes.Equal(names, c.names)
+	rc.namesSame = c.oddKept
+	c.buf, c.names = c.names, names
 	writeConfig(&h, cfg)
 	// The file facts PerStage rules read.
 	if casingMajority(&Pass{Index: ix, run: rc}) {
@@ -199,21 +240,56 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// the stage the defaults pick), so that a key covers a FROM chain in
 	// one word (a stage is built on an earlier one).
 	m := ix.Model()
+	// A run with the last one's global inputs and stage count carries the
+	// chains and keys of the stages whose inputs kept their hashes: a
+	// chain is a function of the stage's number, text hash and base's
+	// chain, a key of the global hash, the chain and the chains its
+	// references name (and what they are: an unchanged text with the same
+	// globals, names and base chain reads the same references).
+	carry := c.keysKept && global == c.global && len(prevOwn) == len(stages) && len(c.chain) == len(stages)
+	c.keysKept = false
 	chain := make([]uint64, len(stages))
+	bases := make([]int, len(stages))
+	dirty := make([]bool, len(stages)) // chain[t] is not the last run's
 	var buf []byte
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
 	for t := range stages {
+		b := m.BaseOf(t)
+		bases[t] = b
+		if b >= t {
+			b = -1 // a later base is not hashed
+		}
+		if carry && own[t] == prevOwn[t] && bases[t] == c.bases[t] && (b < 0 || !dirty[b]) {
+			chain[t] = c.chain[t]
+			continue
+		}
 		buf = buf[:0]
 		put(uint64(t))
 		put(own[t])
-		if b := m.BaseOf(t); b >= 0 && b < t {
+		if b >= 0 {
 			put(chain[b])
 		}
 		chain[t] = maphash.Bytes(c.seed, buf)
+		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
 	keys = make([]uint64, len(stages))
 	p := &Pass{Index: ix, run: rc}
-	for s, st := range stages {
+	// namesDirty reports whether a reference of stage s names a stage
+	// whose chain changed.
+	namesDirty := func(s int) bool {
+		for t := range m.TargetsOf(s) {
+			if t >= 0 && t < len(stages) && dirty[t] {
+				return true
+			}
+		}
+		return false
+	}
+	for s := range stages {
+		st := &stages[s] // no copy of the view
+		if carry && !dirty[s] && !namesDirty(s) {
+			keys[s] = c.keys[s]
+			continue
+		}
 		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
@@ -235,6 +311,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
 }
 
@@ -402,9 +479,10 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	ix := rc.ix
 	stages := ix.Stages()
 	starts := make([]int, len(stages))
-	for s, st := range stages {
-		starts[s] = st.Span.Start
+	for s := range stages {
+		starts[s] = stages[s].Span.Start
 	}
+	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
 	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
 	for s := range stages {
@@ -418,8 +496,8 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	want := make([]bool, len(stages))
 	kept := make([]*stageFindings, len(stages))
 	for s, k := range keys {
-		if e, ok := c.entries[k]; ok && k != 0 {
-			kept[s] = e
+		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
+			kept[s] = c.entries[s].e
 		} else {
 			want[s] = true
 		}
@@ -438,14 +516,14 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		d        Diagnostic
 		perStage bool
 	}
-	found := map[int][]item{}
+	found := make([][]item, len(stages)+1) // found[s+1]
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
 			s := sort.SearchInts(starts, d.Span.Start+1) - 1
 			if perStage && s >= 0 && !want[s] {
 				continue
 			}
-			found[s] = append(found[s], item{d, perStage})
+			found[s+1] = append(found[s+1], item{d, perStage})
 		}
 	}
 	add(rc.errors(look), true)
@@ -457,10 +535,10 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		}
 	}
 
-	next := make(map[uint64]*stageFindings, len(stages))
+	next := make([]stageEntry, len(stages))
 	var out []Diagnostic
 	for s := -1; s < len(stages); s++ {
-		items := found[s]
+		items := found[s+1]
 		var list []Diagnostic
 		switch {
 		case s >= 0 && !want[s]:
@@ -471,7 +549,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				list = append(list, a.decode(d, an[:n]))
 				an = an[n:]
 			}
-			next[keys[s]] = e
+			next[s] = stageEntry{keys[s], e}
 		case s >= 0 && keys[s] != 0:
 			store := &stageFindings{}
 			var deps []int
@@ -491,7 +569,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				store.anchors = append(store.anchors, an...)
 			}
 			if store != nil {
-				next[keys[s]] = store
+				next[s] = stageEntry{keys[s], store}
 			}
 		}
 		if len(list)+len(items) == 0 {
@@ -551,9 +629,12 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		}
 	}
 	prev, next := rc.memoPrev, rc.memoCur
-	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && replay(c.seed, ctx.FS, prev[s].e.reads) {
+	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && (len(prev[s].e.reads) == 0 || replay(c.seed, ctx.FS, prev[s].e.reads)) {
 		e := prev[s].e
 		next[s] = prev[s]
+		if len(e.diags) == 0 {
+			return nil
+		}
 		var out []Diagnostic
 		an := e.anchors
 		for _, d := range e.diags {

@@ -437,3 +437,44 @@ func TestIncrementalStageHashes(t *testing.T) {
 		}
 	}
 }
+
+// TestIncrementalCasingMajority changes the case of instruction keywords,
+// one stage at a time, in a file whose casing majority flips back and
+// forth: each run with a cache (which carries the counts of the stages
+// that kept their text) must equal a full run, and the majority must
+// flip often enough that keeping a stale count would show.
+func TestIncrementalCasingMajority(t *testing.T) {
+	var b strings.Builder
+	for s := range 8 {
+		fmt.Fprintf(&b, "FROM alpine AS s%d\nRUN echo %d\nENV A=%d\nWORKDIR /w\n", s, s, s)
+	}
+	ix := analysis.Parse(analysis.NewDocument(b.String()))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	rnd := rand.New(rand.NewPCG(18, 8))
+	flips, was := 0, casingMajority(&Pass{Index: ix})
+	for i := range 120 {
+		n := ix.Node(1 + rnd.IntN(ix.Len()-1))
+		kw := n.Abs(n.Keyword.Span)
+		word := strings.ToLower(n.Keyword.Value)
+		if rnd.IntN(2) == 0 {
+			word = strings.ToUpper(word)
+		}
+		e := analysis.Edit{Span: kw, Text: word}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		got := Run(ix, &Config{Cache: cache})
+		if d := cmp.Diff(Run(analysis.Parse(doc), &Config{}), got); d != "" {
+			t.Fatalf("edit %d (%+v): (-full +incremental):\n%s\ntext:\n%s", i, e, d, doc.Text())
+		}
+		if now := casingMajority(&Pass{Index: ix}); now != was {
+			flips, was = flips+1, now
+		}
+	}
+	if flips < 5 {
+		t.Fatalf("the majority flipped %d times over the edits, want at least 5", flips)
+	}
+}

@@ -29,7 +29,9 @@ var invalidNameByte = regexp.MustCompile(`[^a-z0-9\-_.]+`)
 
 func runInvalidStageName(p *Pass) {
 	ix := p.Index
-	for _, st := range ix.Stages() {
+	stages := ix.Stages()
+	for _, s := range p.oddNames() {
+		st := stages[s]
 		if st.Name == "" || plainStageName(st.Name) || analysis.CheckStageName(st.Name) == nil || isReserved(st.Name) {
 			continue
 		}
@@ -72,4 +74,39 @@ func plainStageName(name string) bool {
 		}
 	}
 	return name != ""
+}
+
+// plainLowerName reports whether name matches ^[a-z][a-z0-9-_.]*$: a
+// valid name in lower case, on which the stage-name rules report nothing.
+func plainLowerName(name string) bool {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// oddNames returns, in order, the stages named otherwise than by a plain
+// lower-case name (plainLowerName), the only ones the stage-name rules
+// look at. An incremental run keeps the list while every stage's name is
+// the one of the last run.
+func (p *Pass) oddNames() []int {
+	rc := p.run
+	if rc != nil && rc.cache != nil && rc.namesSame {
+		return rc.cache.odd
+	}
+	var out []int
+	for s, st := range p.Index.Stages() {
+		if st.Name != "" && !plainLowerName(st.Name) {
+			out = append(out, s)
+		}
+	}
+	if rc != nil && rc.cache != nil {
+		rc.cache.odd, rc.cache.oddKept, rc.namesSame = out, true, true
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -34,6 +33,9 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	if p.run == nil || p.run.own == nil {
 		st := p.Index.Stages()[s]
 		return f(p.nodesIn(st.First, st.End))
+	}
+	if kept := p.run.sums.stage[s]; kept != nil && kept[kind] != nil {
+		return kept[kind]
 	}
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
@@ -79,9 +81,9 @@ func (p *Pass) wantedStages() []analysis.Stage {
 		return p.facts.wanted
 	}
 	out := []analysis.Stage{}
-	for s, st := range all {
+	for s := range all {
 		if p.want[s] {
-			out = append(out, st)
+			out = append(out, all[s])
 		}
 	}
 	if p.facts != nil {
@@ -93,18 +95,18 @@ func (p *Pass) wantedStages() []analysis.Stage {
 // refs returns the stage references of the instructions before the first
 // FROM and of the wanted stages, in document order.
 func (p *Pass) refs() []analysis.StageRef {
-	refs := p.Index.Refs()
+	m := p.Index.Model()
 	if p.want == nil {
-		return refs
+		return m.Refs()
 	}
-	// refs are in document order, so by instruction.
-	at := func(i int) int { return sort.Search(len(refs), func(k int) bool { return refs[k].Instruction >= i }) }
-	var out []analysis.StageRef
-	if p.Index.StageCount() > 0 {
-		out = append(out, refs[:at(p.Index.Stage(0).First)]...)
-	}
-	for _, st := range p.wantedStages() {
-		out = append(out, refs[at(st.First):at(st.End)]...)
+	// Only the wanted stages' references: the whole list is not built.
+	out := slices.Collect(m.RefsIn(-1))
+	for s, w := range p.want {
+		if w {
+			for r := range m.RefsIn(s) {
+				out = append(out, r)
+			}
+		}
 	}
 	return out
 }

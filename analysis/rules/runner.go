@@ -113,6 +113,11 @@ type runCtx struct {
 	keys   []uint64
 	anchor *anchorer
 	cache  *Cache
+	// namesSame: every stage has the name it had in the cache's last
+	// run, or oddNames has read them in this one.
+	namesSame bool
+	// casingCarry: the cache's casing counts are those of its last run.
+	casingCarry bool
 	// majority is casingMajority's answer, once asked.
 	majority *bool
 	// The kept findings of the rule stageMemo serves now: the last run's

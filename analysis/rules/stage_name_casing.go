@@ -33,7 +33,9 @@ COPY --from=build /app /app
 
 func runStageNameCasing(p *Pass) {
 	ix := p.Index
-	for _, st := range ix.Stages() {
+	stages := ix.Stages()
+	for _, s := range p.oddNames() {
+		st := stages[s]
 		lower := strings.ToLower(st.Name)
 		if st.Name == lower {
 			continue

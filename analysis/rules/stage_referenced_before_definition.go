@@ -32,7 +32,7 @@ COPY --from=build /out /app
 
 func runStageReferencedBeforeDefinition(p *Pass) {
 	ix := p.Index
-	for _, r := range ix.Refs() {
+	for r := range ix.Model().RefsResolving(analysis.ResolvesLaterStage) {
 		if r.Resolution != analysis.ResolvesLaterStage || r.Target == r.Stage || r.Target < 0 {
 			continue
 		}

@@ -70,24 +70,36 @@ func runUnusedGlobalArg(p *Pass) {
 		return
 	}
 	first := ix.Stage(0).First
-	used := map[string]bool{}
-	for _, n := range p.nodesIn(0, first) {
+	pre := p.nodesIn(0, first)
+	// The global ARGs that could be reported, until a read is found: the
+	// stages are asked only while one is left.
+	unread := map[string]bool{}
+	for _, n := range pre {
+		if n.Cmd == "arg" {
+			for _, d := range n.Decls {
+				if !readByBuildKit(d.Name.Value) {
+					unread[d.Name.Value] = true
+				}
+			}
+		}
+	}
+	for _, n := range pre {
 		for _, u := range n.Uses {
-			used[u.Name.Value] = true
+			delete(unread, u.Name.Value)
 		}
 	}
-	for s := range ix.StageCount() {
+	for s := 0; s < ix.StageCount() && len(unread) > 0; s++ {
 		for _, name := range p.stageSummary(readsGlobalArgsSummary, s, globalArgReads).([]string) {
-			used[name] = true
+			delete(unread, name)
 		}
 	}
-	for _, n := range p.nodesIn(0, first) {
+	for _, n := range pre {
 		if n.Cmd != "arg" {
 			continue
 		}
 		for _, d := range n.Decls {
 			name := d.Name.Value
-			if used[name] || readByBuildKit(name) {
+			if !unread[name] {
 				continue
 			}
 			p.Reportf(n.Abs(d.Name.Span), removeDeclFix(p, n, d), "Global ARG %s is never used: no FROM reads it and no stage declares it again with `ARG %s`", name, name)
@@ -164,7 +176,8 @@ func runUnusedStageArg(p *Pass) {
 		}
 		return false
 	}
-	for s, st := range stages {
+	for s := range stages {
+		st := &stages[s]
 		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
 			n := ix.Node(st.First + a.inst)
 			d := n.Decls[a.decl]
