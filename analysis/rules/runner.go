@@ -340,10 +340,10 @@ func skipFix(ix *analysis.Index, rule string) Fix {
 		if line+1 < ix.Doc.LineCount() {
 			at = ix.Doc.LineStart(line + 1)
 		} else {
-			return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: ix.Doc.Len(), End: ix.Doc.Len()}, "\n# check=skip="+rule)}}
+			return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: ix.Doc.Len(), End: ix.Doc.Len()}, analysis.Newline(ix.Doc)+"# check=skip="+rule)}}
 		}
 	}
-	return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: at, End: at}, "# check=skip="+rule+"\n")}}
+	return Fix{Title: title, Edits: []analysis.Edit{replace(analysis.Span{Start: at, End: at}, "# check=skip="+rule+analysis.Newline(ix.Doc))}}
 }
 
 // dropReplacedErrors removes BuildKit's instruction error on an invalid
