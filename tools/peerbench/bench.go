@@ -20,10 +20,11 @@ const (
 	kDefinition = "definition on a `--from=` reference"
 	kReferences = "references on the stage name"
 	kKeystroke  = "keystroke didChange → diagnostics"
+	kSymbols    = "documentSymbol (tree)"
 	kSemTokens  = "semanticTokens/full"
 )
 
-var kindOrder = []string{kOpen, kKeystroke, kCompletion, kDefinition, kReferences, kSemTokens}
+var kindOrder = []string{kOpen, kKeystroke, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
 
 // plan says how often and how long to wait for one server.
 type plan struct {
@@ -107,6 +108,7 @@ func (s *session) start() error {
 				"completion":         map[string]any{"completionItem": map[string]any{"snippetSupport": false}},
 				"definition":         map[string]any{"linkSupport": false},
 				"references":         map[string]any{},
+				"documentSymbol":     map[string]any{"hierarchicalDocumentSymbolSupport": true},
 				"publishDiagnostics": map[string]any{"versionSupport": true},
 				"semanticTokens": map[string]any{
 					"requests":       map[string]any{"full": true},
@@ -285,6 +287,9 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	if err != nil {
 		return nil, err
 	}
+	if out[kSymbols], err = s.symbolsAfterEdits(doc); err != nil {
+		return nil, err
+	}
 	// Last: a server that times out here is killed, not waited for.
 	out[kSemTokens], err = s.request("textDocument/semanticTokens/full", map[string]any{
 		"textDocument": doc,
@@ -293,6 +298,68 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// symbolsAfterEdits measures documentSymbol as an editor asks for it: on a
+// new version each time (a character typed, then deleted), once that
+// version's diagnostics are in, so a server's answer for a version it has
+// already answered is never what is timed. The first is a warm-up.
+func (s *session) symbolsAfterEdits(doc map[string]any) (*measurement, error) {
+	m := &measurement{}
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	line := s.tg.keyLine
+	end := col(s.tg.lines[line], len(s.tg.lines[line]))
+	typed := false
+	for i := 0; i <= s.p.reps; i++ {
+		if s.over() {
+			m.note = "skipped: time budget spent"
+			break
+		}
+		change := map[string]any{"range": rng(line, end, line, end), "text": "x"}
+		if typed {
+			change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
+		}
+		typed = !typed
+		s.ver++
+		s.c.drainDiags()
+		if err := s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{change},
+		}); err != nil {
+			return nil, err
+		}
+		if _, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout); err != nil {
+			return nil, err
+		}
+		r, d, err := s.c.call("textDocument/documentSymbol", map[string]any{"textDocument": doc}, s.p.timeout)
+		if errors.Is(err, errTimeout) {
+			m.timedOut = s.p.timeout
+			s.c.kill()
+			s.dead = true
+			return m, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if r.err != nil {
+			m.note, m.samples = "error: "+r.err.Error(), nil
+			return m, nil
+		}
+		if i > 0 {
+			m.samples = append(m.samples, d)
+		}
+		m.returned = describeSymbols(r.result)
+	}
+	if typed { // put the text back as it was
+		s.ver++
+		_ = s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{map[string]any{"range": rng(line, end, line, end+1), "text": ""}},
+		})
+		_, _ = s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+	}
+	return m, nil
 }
 
 // request measures reps calls of method, after one warm-up call if warm.
@@ -427,6 +494,21 @@ func describeLocations(raw json.RawMessage) string {
 		return "null"
 	}
 	return plural(len(locs), "location")
+}
+
+// describeSymbols counts the outline's entries at the top and in all.
+func describeSymbols(raw json.RawMessage) string {
+	var top []struct {
+		Children []json.RawMessage `json:"children"`
+	}
+	if isNull(raw) || json.Unmarshal(raw, &top) != nil {
+		return "null"
+	}
+	all := len(top)
+	for _, t := range top {
+		all += len(t.Children)
+	}
+	return fmt.Sprintf("%s, %d in all", plural(len(top), "top-level symbol"), all)
 }
 
 func describeTokens(raw json.RawMessage) string {
