@@ -135,6 +135,9 @@ Notes:
   deletes it, alternately, with an incremental change; each is a new version.
 - Completion is asked just after the ` + "`--from=`" + ` of the file's last ` + "`COPY --from=`" + `; definition inside the
   stage name there; references (includeDeclaration) on that stage's name in its ` + "`FROM ... AS`" + ` line.
+- documentSymbol is asked (hierarchical) after each of the same keystrokes, once that version's
+  diagnostics are in: always a new version, so no answer comes from a per-version cache. Its time
+  includes moving the answer through the pipe (about 3.6 MB from Stagehand on the large file).
 `)
 	return b.String()
 }
