@@ -187,31 +187,22 @@ func (f flushFirst) Write(p []byte) (int, error) {
 	return f.w.Write(p)
 }
 
-// checkHeapLimit is the memory the garbage collector lets a check use
-// before it collects. Each file's index and rules run are garbage soon
-// after, and what stays (the findings) is small, so the collector's
-// proportional target (GOGC) made it run often on a small heap: at Go's
-// default of 100 it took about a quarter of the instructions of a check
-// over the corpus, at 400 about 7%. Off, with this limit, it does not run
-// over the corpus (a peak of about 60 MB resident, against 33 MB at 400),
-// and over a larger tree it runs once per limit's worth of garbage, each
-// time over a small live heap. A file whose index alone is larger makes it
-// run often; the runtime keeps that to half of the CPU time.
-const checkHeapLimit = 64 << 20
+// checkGCPercent is the garbage collector's target while files are
+// checked. Each file's index and rules run are garbage soon after, and
+// what stays (the findings) is small: at Go's default of 100 the collector
+// ran so often on this small heap that it took about a quarter of the
+// instructions of a check over the corpus; at 400, about 7%, for a peak
+// heap a few times larger (tens of megabytes).
+const checkGCPercent = 400
 
-// collectLess turns the collector's proportional target off and sets its
-// memory limit to checkHeapLimit (or the environment's GOMEMLIMIT, when
-// lower), unless the environment sets GOGC; it returns what restores both.
+// collectLess sets the collector's target to checkGCPercent, unless the
+// environment sets GOGC, and returns what restores it.
 func collectLess() func() {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
-	oldLimit := debug.SetMemoryLimit(min(debug.SetMemoryLimit(-1), checkHeapLimit))
-	oldPercent := debug.SetGCPercent(-1)
-	return func() {
-		debug.SetGCPercent(oldPercent)
-		debug.SetMemoryLimit(oldLimit)
-	}
+	old := debug.SetGCPercent(checkGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // fileResult is what checking one file gave: its findings and what it

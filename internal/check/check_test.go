@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -234,32 +232,4 @@ func TestParallelOrder(t *testing.T) {
 			t.Fatalf("parallel output differs from the files checked one by one (-want +got):\n%s", d)
 		}
 	}
-}
-
-// TestCollectLess checks that a check runs with the collector's target off
-// and its memory limit at checkHeapLimit, and restores both.
-func TestCollectLess(t *testing.T) {
-	if v, set := os.LookupEnv("GOGC"); set {
-		os.Unsetenv("GOGC") // collectLess leaves a GOGC of the environment alone
-		defer os.Setenv("GOGC", v)
-	}
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
-	defer func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	}()
-	restore := collectLess()
-	if p, l := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); p != -1 || l != checkHeapLimit {
-		t.Errorf("during a check: GOGC %d, memory limit %d; want -1, %d", p, l, checkHeapLimit)
-	}
-	restore()
-	if p, l := debug.SetGCPercent(100), debug.SetMemoryLimit(-1); p != 100 || l != math.MaxInt64 {
-		t.Errorf("after: GOGC %d, memory limit %d; want 100, %d", p, l, int64(math.MaxInt64))
-	}
-	debug.SetMemoryLimit(32 << 20)
-	restore = collectLess()
-	if l := debug.SetMemoryLimit(-1); l != 32<<20 {
-		t.Errorf("under a lower GOMEMLIMIT: memory limit %d, want %d", l, 32<<20)
-	}
-	restore()
 }
