@@ -28,7 +28,7 @@ func (ix *Index) Comments(i int) []Comment {
 	}
 	var out []Comment
 	off, k := doc.LineStart(first), 0
-	for line := first; line < doc.LineOf(n.Start); line++ {
+	for line, last := first, doc.LineOf(n.Start); line < last; line++ {
 		raw, next := doc.LineAt(off, &k)
 		span := Span{off, off + len(raw)}
 		off = next
