@@ -28,7 +28,7 @@ func (ix *Index) Comments(i int) []Comment {
 	}
 	var out []Comment
 	off, k := doc.LineStart(first), 0
-	for line := first; line < doc.LineOf(n.Start); line++ {
+	for line, last := first, doc.LineOf(n.Start); line < last; line++ {
 		raw, next := doc.LineAt(off, &k)
 		span := Span{off, off + len(raw)}
 		off = next
@@ -64,6 +64,16 @@ func (ix *Index) StageDescription(s int) string {
 		return ""
 	}
 	prefix := st.LowerName() + " "
+	// A comment's text lies between the instruction before and the FROM:
+	// when that text does not hold the prefix, no comment starts with it.
+	from, after := ix.Node(st.First), 0
+	if st.First > 0 {
+		prev := ix.Node(st.First - 1)
+		after = prev.Start + prev.Len
+	}
+	if !strings.Contains(ix.Doc.Slice(Span{after, from.Start}), prefix) {
+		return ""
+	}
 	for _, c := range ix.Comments(st.First) {
 		if after, ok := strings.CutPrefix(c.Text, prefix); ok {
 			return after
