@@ -83,7 +83,7 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 // replaced by insts (at document offsets starts) and every later offset is
 // moved by delta. Only the blocks holding [a, end) are cut again.
 func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts []int, delta int) *Index {
-	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives}
+	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives, ver: versions.Add(1)}
 	next.modelSeed.Store(ix.modelSeed.Load()) // the model reuses the unchanged stages' reading
 	ka, ke := ix.blockOf(a), ix.blockOf(end-1)
 	next.blocks = make([]block, 0, len(ix.blocks)+2)
@@ -138,6 +138,9 @@ func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, 
 	next.stages = prev.stages
 	if v := prev.stageViews.Load(); v != nil {
 		next.carried = &carriedViews{views: *v, s: prev.StageOf(a), shift: shift, delta: delta}
+	}
+	if sd := next.modelSeed.Load(); sd != nil && end > a && prev.ver != 0 && sd.ver == prev.ver {
+		next.keptFroms = &keptFroms{seed: sd, s: prev.StageOf(a), delta: delta}
 	}
 	if shift != 0 {
 		next.stages = make([]stageRec, len(prev.stages))

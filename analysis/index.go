@@ -221,6 +221,8 @@ type Index struct {
 	stagesOnce sync.Once
 	stageViews atomic.Pointer[[]Stage] // set once Stages has built them
 	carried    *carriedViews           // the last version's views, for Stages to move into place
+	ver        uint64                  // this version's number when spliced (versions), else 0
+	keptFroms  *keptFroms              // set when spliced from a version whose model was read, touching no FROM
 	modelOnce  sync.Once
 	model      *Model
 	modelSeed  atomic.Pointer[modelSeed] // this version's model reading once built, else an earlier version's
@@ -356,6 +358,20 @@ func (ix *Index) Stages() []Stage {
 		ix.stageViews.Store(&views)
 	})
 	return *ix.stageViews.Load()
+}
+
+// versions numbers the indexes spliced, so that a model seed can tell the
+// version it read.
+var versions atomic.Uint64
+
+// keptFroms tells the model that the index was spliced, touching no FROM,
+// from the version seed read: every stage has the FROM and name it had
+// there; the FROMs after stage s (-1: the edit lies before the first FROM)
+// moved by delta bytes.
+type keptFroms struct {
+	seed  *modelSeed
+	s     int
+	delta int
 }
 
 // carriedViews are the stage views of the version an edit that touched no

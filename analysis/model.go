@@ -113,6 +113,8 @@ type modelSeed struct {
 	pre    []*Instruction // the instructions before the first FROM
 	names  []string       // each stage's lower-case name, "" for none
 	froms  []*Instruction // each stage's FROM, which names
+	offs   []int          // each stage's FROM's offset
+	ver    uint64         // the version of the index read (Index.ver)
 	parts  []*stagePart
 	// pieces are each stage's instructions, FROM first, as the pieces of
 	// the index's blocks that hold them (never copies): a block's array is
@@ -151,7 +153,15 @@ type stagePart struct {
 // sameGlobals reports whether the seed was read with the escape, the
 // instructions before the first FROM and the stage names of ix.
 func (sd *modelSeed) sameGlobals(ix *Index, pre []*Instruction, names []string) bool {
-	return sd != nil && sd.escape == ix.Escape && slices.Equal(sd.pre, pre) && slices.Equal(sd.names, names)
+	return sd != nil && sd.escape == ix.Escape && slices.Equal(sd.pre, pre) && sameStrings(sd.names, names)
+}
+
+// sameStrings is slices.Equal, answered at once for one array.
+func sameStrings(a, b []string) bool {
+	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {
+		return true
+	}
+	return slices.Equal(a, b)
 }
 
 // cursor reads an index's instructions at ascending numbers, moving from
@@ -245,22 +255,35 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	for i := range pre {
 		pre[i] = ix.inst(i)
 	}
-	names := make([]string, len(ix.stages))
-	froms := make([]*Instruction, len(ix.stages))
+	var names []string
+	var froms []*Instruction
 	bases := make([]int, len(ix.stages)) // each FROM's offset
 	cur := cursor{ix: ix}
-	for s, rec := range ix.stages {
-		froms[s], bases[s] = cur.at(rec.first)
-		switch name := froms[s].Name; {
-		case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
-			names[s] = prev.names[s]
-		case name != nil:
-			names[s] = strings.ToLower(name.Value)
+	if k := ix.keptFroms; k != nil && prev == k.seed && len(prev.froms) == len(ix.stages) {
+		// prev read the version this one was spliced from, and the edit
+		// touched no FROM: the same FROMs and names, the ones after the
+		// edit moved by delta bytes.
+		names, froms = prev.names, prev.froms
+		for s := copy(bases, prev.offs[:k.s+1]); s < len(bases); s++ {
+			bases[s] = prev.offs[s] + k.delta
+		}
+		ix.keptFroms = nil // read once, under modelOnce; keeps prev no longer
+	} else {
+		names = make([]string, len(ix.stages))
+		froms = make([]*Instruction, len(ix.stages))
+		for s, rec := range ix.stages {
+			froms[s], bases[s] = cur.at(rec.first)
+			switch name := froms[s].Name; {
+			case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
+				names[s] = prev.names[s]
+			case name != nil:
+				names[s] = strings.ToLower(name.Value)
+			}
 		}
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
 	m.seed = seed
 	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
 	if prev != nil {

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -293,6 +294,57 @@ func TestModelSeedConcurrent(t *testing.T) {
 	}
 	if d := cmp.Diff(Parse(ix.Doc).Stages(), ix.Stages()); d != "" {
 		t.Fatalf("stage views after the edits (-fresh +carried):\n%s", d)
+	}
+}
+
+// TestModelFromsKept types and deletes characters in RUN lines at random
+// (edits that touch no FROM, so the model takes the FROMs, names and
+// offsets of the version spliced from when it read that one), asking the
+// model on two versions out of three only, so that a version whose
+// predecessor read no model reads its own: each model asked must equal a
+// fresh parse's.
+func TestModelFromsKept(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 18))
+	ix := Parse(NewDocument(testgen.Large(30)))
+	ix.Model()
+	kept, older := 0, 0
+	for i := range 150 {
+		text := ix.Doc.Text()
+		var runs []int
+		for at := 0; ; {
+			k := strings.Index(text[at:], "\nRUN ")
+			if k < 0 {
+				break
+			}
+			at += k + len("\nRUN ")
+			runs = append(runs, at)
+		}
+		at := runs[rng.IntN(len(runs))]
+		e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+		if text[at] == 'x' && rng.IntN(2) == 0 {
+			e = Edit{Span: Span{Start: at, End: at + 1}}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		if i%3 == 2 {
+			continue
+		}
+		switch {
+		case ix.keptFroms != nil:
+			kept++
+		case ix.ver != 0:
+			older++ // spliced, but the model read an older version
+		}
+		got := viewModel(ix)
+		if d := cmp.Diff(viewModel(Parse(doc)), got, cmp.AllowUnexported(State{})); d != "" {
+			t.Fatalf("edit %d (%+v): the model differs from a fresh one (-fresh +updated):\n%s", i, e, d)
+		}
+	}
+	if kept < 40 || older < 40 {
+		t.Errorf("%d models took the last version's FROMs and %d read an older version's, want at least 40 of each", kept, older)
 	}
 }
 
