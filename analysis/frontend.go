@@ -54,7 +54,7 @@ type Feature struct {
 
 // Forms that are not flags, by the Name their Feature carries.
 const (
-	FeatureHeredoc       = "heredocs"
+	FeatureHeredoc       = "a heredoc"
 	FeatureCheck         = "# check= directive"
 	FeatureOnbuildFrom   = "ONBUILD COPY --from"
 	FeatureChmodSymbolic = "--chmod in symbolic notation"

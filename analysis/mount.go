@@ -91,6 +91,12 @@ func (ix *Index) Mounts(n Node) []Mount {
 	return out
 }
 
+// AptCacheTargets are the folders an apt cache mount covers: the
+// downloaded packages and the package lists. Not all of /var/lib/apt:
+// that would also keep apt's record of automatically installed packages
+// (extended_states) out of the image.
+var AptCacheTargets = []string{"/var/cache/apt", "/var/lib/apt/lists"}
+
 // CacheTargets returns the targets of n's `--mount=type=cache` flags,
 // without a trailing slash.
 func CacheTargets(n Node) []string {

@@ -67,7 +67,7 @@ var cacheTools = map[string]cacheTool{
 // indexes and downloads, which the same RUN must fetch (apt-get update,
 // apk --update), since the mount hides what the image holds there.
 var systemCacheTools = map[string]cacheTool{
-	"apt": {targets: []string{"/var/cache/apt", "/var/lib/apt"}, flags: ",sharing=locked"},
+	"apt": {targets: analysis.AptCacheTargets, flags: ",sharing=locked"},
 	"apk": {targets: []string{"/var/cache/apk"}, skip: "--no-cache"},
 }
 
@@ -266,7 +266,7 @@ func stageEnv(ix *analysis.Index, i int, name string) (value string, set bool) {
 
 // systemIndex is where each system package manager keeps the package
 // index the RUN fetches; a RUN that removes it leaves the image the same.
-var systemIndex = map[string]string{"apt": "/var/lib/apt/lists", "apk": "/var/cache/apk"}
+var systemIndex = map[string]string{"apt": analysis.AptCacheTargets[1], "apk": "/var/cache/apk"}
 
 // systemInstall recognises apt-get/apt or apk installing packages in RUN
 // i after fetching the package index in the same RUN, with no later RUN

@@ -130,6 +130,11 @@ func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 	p, reason := planRuntime(ctx, ix, s)
 	if p != nil {
 		p.needsShell, p.users = needsShell(ix, s), namedUsers(ix, s)
+		if setsOwners(ix, s) {
+			// COPY --from keeps a copied file's owner, but a folder it
+			// creates, like the one WORKDIR creates, belongs to root.
+			p.Changes = joinChanges(p.Changes, "copied files keep the builder's owners, their folders are root's")
+		}
 		// The runtime keeps the SHELL, and a shell-form command needs its
 		// program there: only sh is in every base with a shell.
 		if sh := ix.Model().EndState(s).Shell; p.needsShell && len(sh) > 0 && path.Base(sh[0]) != "sh" {
@@ -137,6 +142,46 @@ func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 		}
 	}
 	return p, reason
+}
+
+// setsOwners reports whether stage s gives files an owner: a COPY or ADD
+// with --chown, or a RUN that runs chown.
+func setsOwners(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "copy", "add":
+			for _, f := range n.Flags {
+				if f.Name.Value == "chown" {
+					return true
+				}
+			}
+		case "run":
+			cmds, ok := analysis.RunCommands(ix, i)
+			if !ok {
+				// A script the shell parser cannot read may chown too.
+				if strings.Contains(ix.Doc.Slice(n.Span()), "chown") {
+					return true
+				}
+				continue
+			}
+			for _, c := range cmds {
+				if len(c.Words) > 0 && path.Base(c.Words[0]) == "chown" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// joinChanges adds one more change to a plan's list of them.
+func joinChanges(changes, more string) string {
+	if changes == "" {
+		return more
+	}
+	return changes + "; " + more
 }
 
 // planRuntime is PlanRuntime without what the bases must have.

@@ -42,10 +42,20 @@ CMD ["python", "app.py"]
 	Run: runPackageCacheInLayer,
 })
 
-const (
-	aptLists = "/var/lib/apt/lists"
-	pipCache = "/root/.cache/pip"
-)
+const pipCache = "/root/.cache/pip"
+
+// aptLists is where apt-get update leaves the package lists.
+var aptLists = analysis.AptCacheTargets[1]
+
+// aptMounts is what the quick fix adds after RUN: the same mounts the
+// cache-mount action writes.
+var aptMounts = func() string {
+	var b strings.Builder
+	for _, t := range analysis.AptCacheTargets {
+		b.WriteString(" --mount=type=cache,target=" + t + ",sharing=locked")
+	}
+	return b.String()
+}()
 
 // cacheMounted reports whether a `--mount=type=cache` of n covers dir.
 func cacheMounted(n analysis.Node, dir string) bool {
@@ -116,8 +126,7 @@ func checkPackageCache(p *Pass, n analysis.Node, mounts, root bool) {
 	if update && !removed && !cacheMounted(n, aptLists) {
 		var fixes []Fix
 		if mounts {
-			fixes = fix("Keep apt's cache and lists in cache mounts", true, replace(analysis.Span{Start: kw, End: kw},
-				" --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target="+aptLists+",sharing=locked"))
+			fixes = fix("Keep apt's cache and lists in cache mounts", true, replace(analysis.Span{Start: kw, End: kw}, aptMounts))
 		}
 		p.Reportf(firstLine(p, n), fixes, "apt-get update leaves its package lists in this layer: remove %s in the same RUN, or keep them in a cache mount", aptLists)
 	}

@@ -8,10 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/features"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 	"github.com/stagehand-ls/stagehand/internal/check"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
@@ -33,7 +36,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root := fl.String("root", "", "the project `root` whose Compose, Bake files, workflows and scripts give build targets and named build contexts (default: the nearest folder above the Dockerfile with .git)")
 	noWorkspace := fl.Bool("no-workspace", false, "the Dockerfile alone: no scan of the project for build targets and named build contexts")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... [--root DIR] [--no-workspace] DOCKERFILE")
+		fmt.Fprintln(stderr, "usage: stagehand graph [--format mermaid|dot|json] [--target T]... [--root DIR] [--no-workspace] DOCKERFILE|FOLDER")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -43,7 +46,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	path := fl.Arg(0)
+	path, err := dockerfileIn(fl.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "stagehand graph: %v\n", err)
+		return 2
+	}
 	data, err := confined.ReadPath(path, confined.Limit)
 	if err != nil {
 		fmt.Fprintf(stderr, "stagehand graph: %v\n", err)
@@ -88,4 +95,27 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// dockerfileIn returns path, or for a folder the Dockerfile that
+// `docker build` reads there by default; a folder without one is an error
+// naming the Dockerfiles under it.
+func dockerfileIn(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil || !info.IsDir() {
+		return path, nil // the read reports it
+	}
+	for _, name := range []string{"Dockerfile", "dockerfile"} {
+		if f, err := os.Stat(filepath.Join(path, name)); err == nil && f.Mode().IsRegular() {
+			return filepath.Join(path, name), nil
+		}
+	}
+	found := workspace.Dockerfiles(path, nil)
+	if len(found) == 0 {
+		return "", fmt.Errorf("%s is a folder with no Dockerfile in it", path)
+	}
+	if len(found) > 5 {
+		found = append(found[:5], "...")
+	}
+	return "", fmt.Errorf("%s is a folder with no file named Dockerfile: name the Dockerfile to graph (%s)", path, strings.Join(found, ", "))
 }

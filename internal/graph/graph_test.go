@@ -44,3 +44,22 @@ func TestGraphCommand(t *testing.T) {
 		}
 	}
 }
+
+// A folder stands for its Dockerfile, as in `docker build DIR`; a folder
+// without one names the Dockerfiles under it.
+func TestGraphFolder(t *testing.T) {
+	path := write(t, "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n")
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"--no-workspace", filepath.Dir(path)}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "s0 -->|copy-from| s1") {
+		t.Fatalf("folder with a Dockerfile: exit %d, %s%s", code, out.String(), errOut.String())
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "api.dockerfile"), []byte("FROM alpine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Main([]string{dir}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "api.dockerfile") || strings.Contains(errOut.String(), "d---") {
+		t.Errorf("folder without a Dockerfile: exit %d, stderr %q", code, errOut.String())
+	}
+}
