@@ -488,6 +488,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	kw := func(w string) string { return keyword(from, w) }
 	var env, conf []string
 	lastRun := -1
+	movedLast := false // the file's last line moves to the runtime stage
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
 		if n.Cmd == "run" {
@@ -515,7 +516,9 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 			continue
 		}
 		line := doc.LineOf(n.Start)
-		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: lineAfter(doc, n.Start+n.Len)}})
+		end := lineAfter(doc, n.Start+n.Len)
+		movedLast = movedLast || end == doc.Len()
+		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(line), End: end}})
 		if plan.static != nil && n.Cmd != "label" && n.Cmd != "expose" && n.Cmd != "onbuild" {
 			continue
 		}
@@ -523,7 +526,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	}
 	text := doc.Text()
 	head := nl // a blank line between the stages
-	if !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
+	if !movedLast && !strings.HasSuffix(text, "\n") && !strings.HasSuffix(text, "\r") {
 		head = nl + nl
 	}
 	if plan.Prune != "" && lastRun >= 0 {
