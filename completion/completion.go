@@ -189,7 +189,7 @@ func (c *context) complete() []Item {
 		return c.flags()
 	}
 	if c.kw == "from" && c.prevIsFlag && !c.onbuild {
-		return c.stages(c.fromLimit(), c.word[:c.cur], c.span(c.ws, c.we))
+		return c.stages(c.fromLimit(), c.word[:c.cur], c.span(c.ws, c.we), analysis.RefFrom)
 	}
 	return nil
 }
