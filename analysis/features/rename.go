@@ -88,6 +88,11 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 		}
 		text := newName
 		if r, ok := ix.RefAt(o.Span.Start); ok && r.Span == o.Span {
+			exact, ok := exactRefSpan(ix.Doc, r.Span, r.Value)
+			if !ok {
+				return nil, refuse("cannot rename: the reference to %q on line %d is split over continuation lines; join them first", r.Value, ix.Doc.LineOf(r.Span.Start)+1)
+			}
+			o.Span = exact
 			if r.Pattern >= 0 {
 				v, err := renamePattern(ix, r, s, newName)
 				if err != nil {
