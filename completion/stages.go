@@ -133,6 +133,9 @@ func resolvesTo(ix *analysis.Index, st *analysis.Stage, limit int, kind analysis
 	if st.Name == "" {
 		return kind == analysis.RefCopyFrom
 	}
+	if err := analysis.CheckStageName(st.Name); err != nil && !slices.Contains(analysis.ReservedStageNames, st.LowerName()) {
+		return false // BuildKit rejects the name, and the file with it
+	}
 	if kind != analysis.RefFrom {
 		return ix.StageByName(st.Name) == st.Index
 	}
