@@ -173,9 +173,15 @@ func (c *context) complete() []Item {
 	} else {
 		c.start = c.textStart()
 	}
-	// The word around the offset, on this line.
+	// The word around the offset, on this line; a BOM on the first line
+	// is no part of it.
 	c.ws, c.we = c.col, c.col
-	for c.ws > 0 && !isSpace(c.text[c.ws-1]) {
+	lo := 0
+	if c.line == 0 && strings.HasPrefix(c.text, "\uFEFF") {
+		lo = len("\uFEFF")
+		c.col = max(c.col, lo)
+	}
+	for c.ws > lo && !isSpace(c.text[c.ws-1]) {
 		c.ws--
 	}
 	for c.we < len(c.text) && !isSpace(c.text[c.we]) {
@@ -281,6 +287,9 @@ func wordsBetween(doc *analysis.Document, start, end int, esc byte) []string {
 		return nil
 	}
 	text := doc.Slice(analysis.Span{Start: start, End: end})
+	if start == 0 {
+		text = strings.TrimPrefix(text, "\uFEFF")
+	}
 	var words []string
 	for i := 0; ; i++ {
 		nl := strings.IndexByte(text, '\n')
