@@ -55,7 +55,7 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 }
 
 func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
-	if t, ok := ix.ReferentAt(off); ok {
+	if t, ok := referentAt(ix, off); ok {
 		if t.Kind == analysis.ReferentStage {
 			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage)}, true
 		}

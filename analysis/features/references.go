@@ -11,7 +11,7 @@ import (
 // declarations unless includeDecl is set. It stops early with ctx's error
 // when ctx is cancelled.
 func References(ctx context.Context, ix *analysis.Index, off int, includeDecl bool) ([]analysis.Occurrence, error) {
-	t, ok := ix.ReferentAt(off)
+	t, ok := referentAt(ix, off)
 	if !ok {
 		return nil, nil
 	}
@@ -38,6 +38,29 @@ func References(ctx context.Context, ix *analysis.Index, off int, includeDecl bo
 		}
 	}
 	return out, nil
+}
+
+// referentAt is ix.ReferentAt with a stage reference placed exactly (see
+// exactRefSpan): in a mount spec continued over lines, which the index
+// spans whole, only the from= value names the stage.
+func referentAt(ix *analysis.Index, off int) (analysis.Referent, bool) {
+	t, ok := ix.ReferentAt(off)
+	if !ok || t.Kind != analysis.ReferentStage {
+		return t, ok
+	}
+	r, isRef := ix.RefAt(off)
+	if !isRef || r.Span != t.At {
+		return t, ok
+	}
+	exact, placed := exactRefSpan(ix.Doc, r.Span, r.Value)
+	switch {
+	case !placed:
+		return t, ok
+	case !exact.Contains(off):
+		return analysis.Referent{}, false
+	}
+	t.At = exact
+	return t, true
 }
 
 // exactRefSpan returns where the stage reference v, read by the index at

@@ -22,7 +22,7 @@ func refuse(format string, args ...any) error {
 // PrepareRename returns the span of the name at off that a rename would
 // change, and the name itself, or why nothing there can be renamed.
 func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
-	t, ok := ix.ReferentAt(off)
+	t, ok := referentAt(ix, off)
 	if !ok {
 		if u, _, ok := ix.VarUseAt(off); ok {
 			if analysis.IsBuiltinArg(u.Name.Value) {
@@ -58,7 +58,7 @@ func Rename(ctx context.Context, ix *analysis.Index, off int, newName string) ([
 	if _, _, err := PrepareRename(ix, off); err != nil {
 		return nil, err
 	}
-	t, _ := ix.ReferentAt(off)
+	t, _ := referentAt(ix, off)
 	if t.Kind == analysis.ReferentStage {
 		return renameStage(ix, t.Stage, newName)
 	}
