@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/oracle"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -87,4 +90,45 @@ func TestRenameStylesWithBuildKit(t *testing.T) {
 	for _, d := range diffs[:min(len(diffs), 20)] {
 		t.Error(d)
 	}
+}
+
+// TestFormatStylesWithBuildKit formats every style variant of the corpus:
+// the result parses to the same instructions, BuildKit resolves the same
+// graph, a second pass changes nothing, and line ends and BOM stay.
+func TestFormatStylesWithBuildKit(t *testing.T) {
+	formatted := 0
+	for name, text := range testgen.Sample(t) {
+		for style, vtext := range styleVariants(text) {
+			before, err := parser.Parse(strings.NewReader(vtext))
+			if err != nil {
+				continue
+			}
+			got := applied(vtext, Format(analysis.Parse(analysis.NewDocument(vtext)), FormatOptions{}))
+			formatted++
+			after, err := parser.Parse(strings.NewReader(got))
+			if err != nil {
+				t.Errorf("%s (%s): the formatted file does not parse: %v", name, style, err)
+				continue
+			}
+			if diff := cmp.Diff(parsedInstructions(before.AST), parsedInstructions(after.AST), sourceTextOpts); diff != "" {
+				t.Errorf("%s (%s): BuildKit's instructions changed (-before +after):\n%s", name, style, diff)
+			}
+			b1, ok1 := oracle.Resolve(vtext, oracle.Platforms[0])
+			b2, ok2 := oracle.Resolve(got, oracle.Platforms[0])
+			if ok1 != ok2 || fmt.Sprint(b1.Refs, b1.Reachable) != fmt.Sprint(b2.Refs, b2.Reachable) {
+				t.Errorf("%s (%s): BuildKit resolves the formatted file differently", name, style)
+			}
+			if again := Format(analysis.Parse(analysis.NewDocument(got)), FormatOptions{}); len(again) != 0 {
+				t.Errorf("%s (%s): not idempotent: %v", name, style, again)
+			}
+			if strings.HasPrefix(vtext, "\uFEFF") != strings.HasPrefix(got, "\uFEFF") ||
+				strings.Count(vtext, "\r\n") != strings.Count(got, "\r\n") || strings.Count(vtext, "\n") != strings.Count(got, "\n") {
+				t.Errorf("%s (%s): the BOM or the line ends changed", name, style)
+			}
+		}
+	}
+	if formatted == 0 {
+		t.Fatal("nothing formatted")
+	}
+	t.Logf("%d variants formatted", formatted)
 }
