@@ -132,3 +132,71 @@ func TestFormatStylesWithBuildKit(t *testing.T) {
 	}
 	t.Logf("%d variants formatted", formatted)
 }
+
+// TestDefinitionStylesWithBuildKit asks for the definition at every stage
+// reference BuildKit resolves (internal/oracle, linux/amd64) in the corpus
+// and its style variants: where BuildKit resolves a stage, definition lands
+// on that stage (for a later stage, which fails the build, on the stage
+// named); where it resolves an image or an index out of range, on none.
+func TestDefinitionStylesWithBuildKit(t *testing.T) {
+	checked := 0
+	for name, text := range testgen.Sample(t) {
+		all := styleVariants(text)
+		all["as-is"] = text
+		for style, vtext := range all {
+			b, ok := oracle.Resolve(vtext, oracle.Platforms[0])
+			if !ok {
+				continue
+			}
+			ix := analysis.Parse(analysis.NewDocument(vtext))
+			// Our references keyed as the oracle keys them: the line their
+			// instruction starts on, kind and rank there.
+			type key struct {
+				line int
+				kind string
+				rank int
+			}
+			ours := map[key]analysis.StageRef{}
+			rank := map[key]int{}
+			for _, r := range ix.Refs() {
+				if r.Onbuild || r.Kind == analysis.RefEpoch {
+					continue
+				}
+				k := key{ix.Doc.LineOf(ix.Node(r.Instruction).Start) + 1, r.Kind.String(), 0}
+				k.rank = rank[k]
+				rank[key{k.line, k.kind, 0}]++
+				ours[k] = r
+			}
+			for _, br := range b.Refs {
+				if br.Line <= 0 || br.Res.Kind == "variable" || br.Res.Kind == "empty" {
+					continue
+				}
+				r, found := ours[key{br.Line, br.Kind, br.Rank}]
+				if !found {
+					t.Errorf("%s (%s): line %d: BuildKit reads a %s reference we do not", name, style, br.Line, br.Kind)
+					continue
+				}
+				if r.Pattern >= 0 {
+					continue // built from variables: Definitions lists every candidate
+				}
+				def, ok := Definition(ix, r.Span.Start)
+				landed := -1
+				if ok {
+					landed = ix.StageAt(def.Start)
+				}
+				want := -1
+				if br.Res.Kind == "stage" || br.Res.Kind == "later" {
+					want = br.Res.Stage // a later stage: the error's stage, to go and see
+				}
+				if landed != want {
+					t.Errorf("%s (%s): line %d: definition of %s %q lands in stage %d, BuildKit resolves %v", name, style, br.Line, br.Kind, r.Value, landed, br.Res)
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
+	}
+	t.Logf("%d references checked", checked)
+}
