@@ -133,7 +133,7 @@ func resolvesTo(ix *analysis.Index, st *analysis.Stage, limit int, kind analysis
 	if st.Name == "" {
 		return kind == analysis.RefCopyFrom
 	}
-	if err := analysis.CheckStageName(st.Name); err != nil && !slices.Contains(analysis.ReservedStageNames, st.LowerName()) {
+	if !validName(st.Name) {
 		return false // BuildKit rejects the name, and the file with it
 	}
 	if kind != analysis.RefFrom {
@@ -147,6 +147,38 @@ func resolvesTo(ix *analysis.Index, st *analysis.Stage, limit int, kind analysis
 	}
 	return last == st.Index
 }
+
+// validName reports whether BuildKit takes name for a stage (reserved
+// names included: BuildKit only warns about them). ASCII names are checked
+// against a table, a thousand stages a keystroke; others by
+// CheckStageName, which lower-cases them as BuildKit does first.
+func validName(name string) bool {
+	if name == "" || !nameStart[name[0]] {
+		return name != "" && name[0] >= 0x80 && validByRule(name)
+	}
+	for i := 1; i < len(name); i++ {
+		if !nameByte[name[i]] {
+			return name[i] >= 0x80 && validByRule(name)
+		}
+	}
+	return true
+}
+
+func validByRule(name string) bool {
+	return analysis.CheckStageName(name) == nil || slices.Contains(analysis.ReservedStageNames, strings.ToLower(name))
+}
+
+// nameStart and nameByte are the ASCII bytes BuildKit's stage name pattern
+// takes first and after, in either case.
+var nameStart, nameByte = func() (start, rest [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		start[c], start[c-32], rest[c], rest[c-32] = true, true, true, true
+	}
+	for _, c := range "0123456789-_." {
+		rest[c] = true
+	}
+	return start, rest
+}()
 
 // StageDoc returns the documentation of stage s's completion item, for
 // clients that resolve items one at a time.
