@@ -20,7 +20,11 @@ func References(ctx context.Context, ix *analysis.Index, off int, includeDecl bo
 		return nil, err
 	}
 	if t.Kind == analysis.ReferentStage {
+		name := ix.Stage(t.Stage).Name
 		for i, o := range occ {
+			if o.Decl || o.Numeric || o.Span.Len() == len(name) || strings.IndexByte(ix.Doc.Slice(o.Span), '=') < 0 {
+				continue // the name as written (in some casing), or a pattern
+			}
 			if r, ok := ix.RefAt(o.Span.Start); ok && r.Span == o.Span {
 				if exact, ok := exactRefSpan(ix.Doc, r.Span, r.Value); ok {
 					occ[i].Span = exact
@@ -45,8 +49,8 @@ func References(ctx context.Context, ix *analysis.Index, off int, includeDecl bo
 // spans whole, only the from= value names the stage.
 func referentAt(ix *analysis.Index, off int) (analysis.Referent, bool) {
 	t, ok := ix.ReferentAt(off)
-	if !ok || t.Kind != analysis.ReferentStage {
-		return t, ok
+	if !ok || t.Kind != analysis.ReferentStage || t.Numeric || t.At.Len() == len(ix.Stage(t.Stage).Name) {
+		return t, ok // the name as written, in some casing: exact
 	}
 	r, isRef := ix.RefAt(off)
 	if !isRef || r.Span != t.At {
