@@ -175,12 +175,14 @@ func (c *context) complete() []Item {
 	}
 	// The word around the offset, on this line; a BOM on the first line
 	// is no part of it.
-	c.ws, c.we = c.col, c.col
 	lo := 0
 	if c.line == 0 && strings.HasPrefix(c.text, "\uFEFF") {
 		lo = len("\uFEFF")
-		c.col = max(c.col, lo)
+		if c.col < lo {
+			return nil // before the BOM
+		}
 	}
+	c.ws, c.we = c.col, c.col
 	for c.ws > lo && !isSpace(c.text[c.ws-1]) {
 		c.ws--
 	}
