@@ -160,7 +160,7 @@ var Instructions = []InstructionInfo{
 	{
 		Name:   "FROM",
 		Syntax: "FROM [--platform=<platform>] <image>[:<tag>|@<digest>] [AS <name>]",
-		Doc:    "Starts a new build stage on top of a base: an image from a registry, an earlier stage by name or index, or `scratch` for an empty one. `AS <name>` names the stage so later instructions can refer to it.",
+		Doc:    "Starts a new build stage on top of a base: an image from a registry, an earlier stage by its name (in lower case: BuildKit looks a FROM up by name only, exactly), or `scratch` for an empty one. `AS <name>` names the stage so later instructions can refer to it.",
 		URL:    ref("from"),
 		form:   formWords,
 		Args: []ArgSlot{
@@ -610,7 +610,7 @@ var MountKeys = []MountKeyInfo{
 	{Name: "type", Doc: "The kind of mount: `bind` (the default), `cache`, `tmpfs`, `secret` or `ssh`.", Values: mountTypeValues()},
 	{Name: "target", Aliases: []string{"dst", "destination"}, Doc: "Where the mount appears in the command's filesystem."},
 	{Name: "source", Aliases: []string{"src"}, Doc: "The path inside `from` (or the build context) to mount; for a secret, the secret's ID."},
-	{Name: "from", Doc: "An earlier stage, image or named context to mount from, instead of the build context. For a cache mount, the stage or image the cache starts from."},
+	{Name: "from", Doc: "An earlier stage (by name only: `from=0` is an image), image or named context to mount from, instead of the build context. For a cache mount, the stage or image the cache starts from."},
 	{Name: "readonly", Aliases: []string{"ro"}, Doc: "Mounts read-only.", Bool: true, Values: boolValues},
 	{Name: "readwrite", Aliases: []string{"rw"}, Doc: "Allows writes; for a bind mount they are discarded after the command.", Bool: true, Values: boolValues},
 	{Name: "id", Doc: "Names the cache, secret or SSH agent. A cache's ID defaults to its target."},

@@ -90,7 +90,19 @@ func Complete(ix *analysis.Index, off int, opts Options) []Item {
 		return nil
 	}
 	c := newContext(ix, off, opts)
-	return c.complete()
+	items := c.complete()
+	if c.joined {
+		// An edit must stay on the offset's line: an item that would
+		// rewrite the part of a word on the line above is left out.
+		kept := items[:0]
+		for _, it := range items {
+			if it.Edit.Start >= c.ls {
+				kept = append(kept, it)
+			}
+		}
+		items = kept
+	}
+	return items
 }
 
 // context is one request: the offset, its line and the instruction around it.
@@ -115,6 +127,10 @@ type context struct {
 	onbuild    bool
 	kw         string // the instruction's keyword, lower case (after ONBUILD)
 	prevIsFlag bool   // every word after the keyword is a flag
+	// joined is set when the word began on the line above, which the
+	// escape character continues with no blank before it: BuildKit reads
+	// one word (`--mount=type=cache,\` then `from=`). ws is then negative.
+	joined bool
 }
 
 func newContext(ix *analysis.Index, off int, opts Options) *context {
@@ -157,9 +173,17 @@ func (c *context) complete() []Item {
 	} else {
 		c.start = c.textStart()
 	}
-	// The word around the offset, on this line.
+	// The word around the offset, on this line; a BOM on the first line
+	// is no part of it.
+	lo := 0
+	if c.line == 0 && strings.HasPrefix(c.text, "\uFEFF") {
+		lo = len("\uFEFF")
+		if c.col < lo {
+			return nil // before the BOM
+		}
+	}
 	c.ws, c.we = c.col, c.col
-	for c.ws > 0 && !isSpace(c.text[c.ws-1]) {
+	for c.ws > lo && !isSpace(c.text[c.ws-1]) {
 		c.ws--
 	}
 	for c.we < len(c.text) && !isSpace(c.text[c.we]) {
@@ -167,6 +191,11 @@ func (c *context) complete() []Item {
 	}
 	c.word, c.cur = c.text[c.ws:c.we], c.col-c.ws
 	c.words = wordsBetween(c.doc, c.start, c.ls+c.ws, c.esc)
+	if c.ws == 0 && len(c.words) > 1 && c.continuesWord() {
+		prev := c.words[len(c.words)-1]
+		c.words = c.words[:len(c.words)-1]
+		c.word, c.cur, c.ws, c.joined = prev+c.word, len(prev)+c.cur, -len(prev), true
+	}
 	if len(c.words) > 0 && strings.EqualFold(c.words[0], "onbuild") {
 		c.onbuild = true
 		c.words = c.words[1:]
@@ -189,9 +218,29 @@ func (c *context) complete() []Item {
 		return c.flags()
 	}
 	if c.kw == "from" && c.prevIsFlag && !c.onbuild {
-		return c.stages(c.fromLimit(), c.word[:c.cur], c.span(c.ws, c.we))
+		return c.stages(c.fromLimit(), c.word[:c.cur], c.span(c.ws, c.we), analysis.RefFrom)
 	}
 	return nil
+}
+
+// continuesWord reports whether the line above the offset's (comment and
+// blank lines skipped, as BuildKit skips them in a continuation) ends with
+// the escape character right after a word, which the offset's line then
+// continues.
+func (c *context) continuesWord() bool {
+	p := c.line - 1
+	for p >= 0 {
+		t := strings.TrimSpace(c.lineText(p))
+		if t != "" && !strings.HasPrefix(t, "#") {
+			break
+		}
+		p--
+	}
+	if p < 0 || c.doc.LineStart(p) < c.start {
+		return false
+	}
+	t := strings.TrimRight(c.lineText(p), " \t")
+	return len(t) >= 2 && t[len(t)-1] == c.esc && !isSpace(t[len(t)-2])
 }
 
 // span converts columns of the line to a document span.
@@ -240,6 +289,9 @@ func wordsBetween(doc *analysis.Document, start, end int, esc byte) []string {
 		return nil
 	}
 	text := doc.Slice(analysis.Span{Start: start, End: end})
+	if start == 0 {
+		text = strings.TrimPrefix(text, "\uFEFF")
+	}
 	var words []string
 	for i := 0; ; i++ {
 		nl := strings.IndexByte(text, '\n')

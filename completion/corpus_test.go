@@ -7,59 +7,105 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
-// earlier lists what BuildKit resolves before stage s: each name once (its
-// first stage), unnamed stages by index, in definition order.
-func earlier(ix *analysis.Index, s int) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, st := range ix.Stages()[:max(0, s)] {
-		if st.Name == "" {
-			out = append(out, strconv.Itoa(st.Index))
-			continue
+// buildkitOffers lists, in definition order, the labels BuildKit resolves
+// to a stage before stage s for a reference of the given kind, from the
+// stages its instructions package reads (names lower-cased). It follows
+// dockerfile2llb (convert.go): a FROM base is looked up exactly in the
+// names registered so far (addState: statesByName[BaseName], the last
+// stage of a name wins), a `--from` by index or by name ignoring case
+// after every stage is registered (findStateByIndex, findStateByName),
+// a mount's from= by name only (detectRunMount); a stage defined at or
+// after s fails the build ("needs to be defined before").
+func buildkitOffers(stages []instructions.Stage, s int, kind analysis.RefKind) []string {
+	last := map[string]int{}
+	for i, st := range stages {
+		if st.Name != "" && (kind != analysis.RefFrom || i < s) {
+			last[st.Name] = i
 		}
-		if !seen[st.LowerName()] {
-			seen[st.LowerName()] = true
+	}
+	var out []string
+	for i, st := range stages[:max(0, s)] {
+		switch {
+		case st.Name == "" && kind == analysis.RefCopyFrom:
+			out = append(out, strconv.Itoa(i))
+		case st.Name != "" && last[st.Name] == i:
 			out = append(out, st.Name)
 		}
 	}
 	return out
 }
 
-// TestCorpusFrom completes at the start of every `--from=` value (COPY, ADD
-// and RUN --mount) in the corpus and checks the labels are exactly the
-// stages before the reference's own.
+// TestCorpusFrom completes at the start of every stage reference (FROM,
+// COPY and ADD --from, RUN --mount from=) in the corpus and in variants of
+// it whose stage names are capitalised, and checks the labels against
+// what BuildKit resolves there (buildkitOffers): exactly, for FROM, where
+// the casing is what BuildKit matches; ignoring case elsewhere.
 func TestCorpusFrom(t *testing.T) {
-	checked := 0
+	checked := map[analysis.RefKind]int{}
 	for name, text := range testgen.Corpus(t) {
-		ix := analysis.Parse(analysis.NewDocument(text))
-		if ix.ParseError != nil {
+		for _, variant := range []string{text, capitalizeStageNames(text)} {
+			res, err := parser.Parse(strings.NewReader(variant))
+			if err != nil {
+				continue
+			}
+			stages, _, err := instructions.Parse(res.AST, nil)
+			if err != nil {
+				continue
+			}
+			ix := analysis.Parse(analysis.NewDocument(variant))
+			if ix.ParseError != nil || len(ix.Stages()) != len(stages) {
+				t.Errorf("%s: %d stages, BuildKit reads %d", name, len(ix.Stages()), len(stages))
+				continue
+			}
+			for _, r := range ix.Refs() {
+				if r.Kind == analysis.RefEpoch || r.Stage < 0 {
+					continue
+				}
+				n := ix.Node(r.Instruction)
+				if strings.EqualFold(n.Keyword.Value, "onbuild") {
+					continue
+				}
+				got := labels(Complete(ix, r.Span.Start, Options{}))
+				want := buildkitOffers(stages, r.Stage, r.Kind)
+				same := slices.EqualFunc(got, want, strings.EqualFold)
+				if r.Kind == analysis.RefFrom {
+					same = slices.Equal(got, want)
+				}
+				if !same {
+					t.Errorf("%s:%d: %s completion = %q, BuildKit resolves %q", name, ix.Doc.LineOf(r.Span.Start)+1, r.Kind, got, want)
+				}
+				checked[r.Kind]++
+			}
+		}
+	}
+	for _, k := range []analysis.RefKind{analysis.RefFrom, analysis.RefCopyFrom, analysis.RefMountFrom} {
+		if checked[k] == 0 {
+			t.Errorf("no %s reference in the corpus", k)
+		}
+	}
+	t.Logf("references checked: %v", checked)
+}
+
+// capitalizeStageNames rewrites every `AS name` of a FROM line as `AS Name`.
+func capitalizeStageNames(text string) string {
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 4 || !strings.EqualFold(f[0], "from") || !strings.EqualFold(f[len(f)-2], "as") {
 			continue
 		}
-		for _, r := range ix.Refs() {
-			if r.Kind == analysis.RefFrom {
-				continue
-			}
-			n := ix.Node(r.Instruction)
-			if strings.EqualFold(n.Keyword.Value, "onbuild") {
-				continue
-			}
-			items := Complete(ix, r.Span.Start, Options{})
-			got := labels(items)
-			want := earlier(ix, r.Stage)
-			if !slices.Equal(got, want) {
-				t.Errorf("%s:%d: --from completion = %q, want %q", name, ix.Doc.LineOf(r.Span.Start)+1, got, want)
-			}
-			checked++
-		}
+		name := f[len(f)-1]
+		at := strings.LastIndex(l, name)
+		lines[i] = l[:at] + strings.ToUpper(name[:1]) + name[1:] + l[at+len(name):]
 	}
-	if checked == 0 {
-		t.Error("no --from in the corpus")
-	}
-	t.Logf("%d --from references checked", checked)
+	return strings.Join(lines, "")
 }
 
 // TestCorpusEverywhere completes at every offset of every corpus file: no

@@ -25,7 +25,7 @@ func (c *context) flags() []Item {
 		if c.onbuild { // resolved in the build that uses the image
 			return nil
 		}
-		return c.stages(c.stageLimit(), value[:vcur], c.span(vs, c.we))
+		return c.stages(c.stageLimit(), value[:vcur], c.span(vs, c.we), analysis.RefCopyFrom)
 	case name == "mount" && c.kw == "run":
 		return c.mount(value, vcur, vs)
 	}
@@ -175,7 +175,7 @@ func (c *context) mount(spec string, vcur, vs int) []Item {
 		if c.onbuild {
 			return nil
 		}
-		return c.stages(c.stageLimit(), prefix, edit)
+		return c.stages(c.stageLimit(), prefix, edit, analysis.RefMountFrom)
 	case "type":
 		return values(key.Values, prefix, edit, MountType)
 	}

@@ -25,11 +25,15 @@ func (c *context) fromLimit() int {
 	return c.ix.StageAt(c.off) + 1
 }
 
-// stages offers the stages before limit whose label begins with prefix,
-// ignoring case: named stages by name (once, as BuildKit picks the first of
-// a name), unnamed ones by index.
-func (c *context) stages(limit int, prefix string, edit analysis.Span) []Item {
-	items := c.stageItems(limit, prefix, edit)
+// stages offers the stages before limit that a reference of the given kind
+// resolves to there, as BuildKit looks them up, whose label begins with
+// prefix, ignoring case. A `--from` names a stage by name, in any casing
+// (the last stage of a name), or by index; a mount's `from=` by name only
+// (`from=0` is an image); a FROM by the name's lower case only (BuildKit
+// compares the base with the lowered names as written: `FROM Build` is an
+// image), the last stage of that name before it.
+func (c *context) stages(limit int, prefix string, edit analysis.Span, kind analysis.RefKind) []Item {
+	items := c.stageItems(limit, prefix, edit, kind)
 	for _, it := range c.contexts(prefix, edit) {
 		// A context of a stage's name replaces the stage: offered once.
 		if !slices.ContainsFunc(items, func(o Item) bool { return strings.EqualFold(o.Label, it.Label) }) {
@@ -63,7 +67,7 @@ func (c *context) contexts(prefix string, edit analysis.Span) []Item {
 
 // stageItems offers the stages before limit whose label begins with
 // prefix, as stages does.
-func (c *context) stageItems(limit int, prefix string, edit analysis.Span) []Item {
+func (c *context) stageItems(limit int, prefix string, edit analysis.Span, kind analysis.RefKind) []Item {
 	all := c.ix.Stages()
 	limit = min(limit, len(all))
 	if limit <= 0 {
@@ -74,7 +78,7 @@ func (c *context) stageItems(limit int, prefix string, edit analysis.Span) []Ite
 	var offered []int
 	for s := 0; s < limit; s++ {
 		st := &all[s]
-		if st.Name != "" && c.ix.StageByName(st.Name) != s {
+		if !resolvesTo(c.ix, st, limit, kind) {
 			continue
 		}
 		if !hasPrefixFold(stageLabel(st), prefix) {
@@ -104,6 +108,9 @@ func (c *context) stageItems(limit int, prefix string, edit analysis.Span) []Ite
 	for i, s := range offered {
 		st := &all[s]
 		label := stageLabel(st)
+		if kind == analysis.RefFrom {
+			label = st.LowerName()
+		}
 		items[i] = Item{
 			Label:      label,
 			Kind:       Stage,
@@ -119,6 +126,59 @@ func (c *context) stageItems(limit int, prefix string, edit analysis.Span) []Ite
 	}
 	return items
 }
+
+// resolvesTo reports whether a reference of the given kind in stage limit
+// resolves to stage st when it names st by its label.
+func resolvesTo(ix *analysis.Index, st *analysis.Stage, limit int, kind analysis.RefKind) bool {
+	if st.Name == "" {
+		return kind == analysis.RefCopyFrom
+	}
+	if !validName(st.Name) {
+		return false // BuildKit rejects the name, and the file with it
+	}
+	if kind != analysis.RefFrom {
+		return ix.StageByName(st.Name) == st.Index
+	}
+	last := -1
+	for _, s := range ix.StagesNamed(st.Name) {
+		if s < limit {
+			last = s
+		}
+	}
+	return last == st.Index
+}
+
+// validName reports whether BuildKit takes name for a stage (reserved
+// names included: BuildKit only warns about them). ASCII names are checked
+// against a table, a thousand stages a keystroke; others by
+// CheckStageName, which lower-cases them as BuildKit does first.
+func validName(name string) bool {
+	if name == "" || !nameStart[name[0]] {
+		return name != "" && name[0] >= 0x80 && validByRule(name)
+	}
+	for i := 1; i < len(name); i++ {
+		if !nameByte[name[i]] {
+			return name[i] >= 0x80 && validByRule(name)
+		}
+	}
+	return true
+}
+
+func validByRule(name string) bool {
+	return analysis.CheckStageName(name) == nil || slices.Contains(analysis.ReservedStageNames, strings.ToLower(name))
+}
+
+// nameStart and nameByte are the ASCII bytes BuildKit's stage name pattern
+// takes first and after, in either case.
+var nameStart, nameByte = func() (start, rest [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		start[c], start[c-32], rest[c], rest[c-32] = true, true, true, true
+	}
+	for _, c := range "0123456789-_." {
+		rest[c] = true
+	}
+	return start, rest
+}()
 
 // StageDoc returns the documentation of stage s's completion item, for
 // clients that resolve items one at a time.

@@ -2,6 +2,7 @@ package completion
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -67,7 +68,7 @@ func (c *context) variables() (items []Item, ok bool) {
 		i = n.Index
 	}
 	add := func(name, detail, doc string) {
-		if !hasPrefixFold(name, prefix) {
+		if !hasPrefixFold(name, prefix) || !expandable(name) {
 			return
 		}
 		it := Item{
@@ -110,6 +111,19 @@ func (c *context) variables() (items []Item, ok bool) {
 		}
 	}
 	return items, true
+}
+
+// expandable reports whether BuildKit's lexer reads all of name after a
+// `$`: letters, digits and `_` (Unicode letters and digits too), not
+// starting with a digit. `ARG 😀=1` or `ARG A-B=1` declare names that no
+// `${...}` can use.
+func expandable(name string) bool {
+	for i, r := range name {
+		if !(unicode.IsLetter(r) || r == '_' || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return name != ""
 }
 
 func isNameByte(b byte) bool {

@@ -81,6 +81,7 @@ func formatMarker(m *marker) {
 	if _, err := parser.Parse(strings.NewReader(got)); err != nil {
 		m.errorf("the formatted file does not parse: %v", err)
 	}
+	m.sameBuild(doc.Text(), got, "formatting")
 	if mode == "" && got != doc.Text() {
 		again := features.Format(analysis.Parse(analysis.NewDocument(got)), features.FormatOptions{NewIndent: 4})
 		if len(again) != 0 {

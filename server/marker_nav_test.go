@@ -32,6 +32,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/oracle"
 )
 
 func init() {
@@ -299,7 +300,30 @@ func renameMarker(m *marker) {
 	for _, e := range edits {
 		text = text[:e.span.Start] + e.text + text[e.span.End:]
 	}
+	m.sameBuild(m.file.doc.Text(), text, "the rename")
 	m.golden(string(golden), text)
+}
+
+// sameBuild checks, with BuildKit as the oracle, that after (the file
+// edited by what) builds the same stage graph as before: every reference
+// resolves as it did, the same stages are reachable. A file BuildKit
+// rejects before is not compared.
+func (m *marker) sameBuild(before, after, what string) {
+	for _, platform := range oracle.Platforms[:1] {
+		b1, ok := oracle.Resolve(before, platform)
+		if !ok {
+			return
+		}
+		b2, ok := oracle.Resolve(after, platform)
+		switch {
+		case !ok:
+			m.errorf("BuildKit rejects the file after %s", what)
+		case fmt.Sprint(b1.Refs) != fmt.Sprint(b2.Refs):
+			m.errorf("after %s BuildKit resolves the references differently:\n%v\n%v", what, b1.Refs, b2.Refs)
+		case fmt.Sprint(b1.Reachable) != fmt.Sprint(b2.Reachable):
+			m.errorf("after %s BuildKit reaches other stages: %v, then %v", what, b1.Reachable, b2.Reachable)
+		}
+	}
 }
 
 func hoverMarker(m *marker) {

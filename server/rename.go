@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -48,6 +50,9 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if err := s.renameRefused(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
+	if err := s.contextNameTaken(p, params.NewName); err != nil {
+		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
+	}
 	edits, err := features.Rename(ctx, p.ix, p.off, params.NewName)
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr // cancelled: answered RequestCancelled
@@ -68,6 +73,21 @@ func (s *Server) renameRefused(p position) error {
 		return err
 	}
 	return s.computedTargetRename(p)
+}
+
+// contextNameTaken refuses to give the stage at p the name of a named
+// build context the project gives the Dockerfile: BuildKit would use the
+// context in place of the renamed stage (and for what names it).
+func (s *Server) contextNameTaken(p position, newName string) error {
+	if _, ok := stageAt(p); !ok {
+		return nil
+	}
+	for _, c := range s.namedContexts(string(p.uri)) {
+		if strings.EqualFold(c.Name, newName) {
+			return fmt.Errorf("cannot rename: %q is the named build context %s gives, which BuildKit would use in place of the renamed stage", c.Name, c.Source)
+		}
+	}
+	return nil
 }
 
 // targetRenames adds to files the renames of the stage at p in the Compose,

@@ -55,7 +55,7 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 }
 
 func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
-	if t, ok := ix.ReferentAt(off); ok {
+	if t, ok := referentAt(ix, off); ok {
 		if t.Kind == analysis.ReferentStage {
 			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage)}, true
 		}
@@ -158,20 +158,27 @@ func docMarkdown(title, syntax, doc, url string) string {
 }
 
 // stageChain returns stage s, the stages it is built on and, at the end,
-// the base image of the first of them: `test <- build <- golang:1.23`.
+// the base image of the first of them: `test <- build <- golang:1.23`. A
+// FROM built from ARGs is followed as the build model follows it (to the
+// stage the defaults name), and an image built from them shows what the
+// defaults make of it: `build <- golang:1.23 (${IMG}:${V})`.
 func stageChain(ix *analysis.Index, s int) string {
 	parts := []string{stageShort(ix, s)}
+	m := ix.Model()
 	for hops := 0; hops <= ix.StageCount(); hops++ {
 		st := ix.Stage(s)
-		if st.BaseStage < 0 {
+		b := m.BaseOf(s)
+		if b < 0 || b >= s {
 			base := st.Base
 			if base == "" {
 				base = "?"
+			} else if v, ok := expandBase(ix, base); ok && v != base && v != "" {
+				base = v + " (" + base + ")"
 			}
 			parts = append(parts, base)
 			break
 		}
-		s = st.BaseStage
+		s = b
 		parts = append(parts, stageShort(ix, s))
 	}
 	return strings.Join(parts, " <- ")

@@ -165,16 +165,18 @@ func TestCorpusEveryPosition(t *testing.T) {
 // TestEdgeCasesEveryPosition does the same over hand-written edge cases.
 func TestEdgeCasesEveryPosition(t *testing.T) {
 	cases := map[string]string{
-		"nav":      navDockerfile,
-		"crlf":     strings.ReplaceAll(navDockerfile, "\n", "\r\n"),
-		"lonecr":   "FROM a AS x\rCOPY --from=x / /\r",
-		"escape":   "# escape=`\nFROM alpine AS b`\n  ase\nRUN echo `\n  \"${X}\"\nFROM b\n",
-		"heredoc":  "FROM alpine AS h\nRUN <<EOF cat > /x\n# not a comment\n$HOME\nEOF\nCOPY <<-A <<B /\n\tx\n\tA\ny\nB\n",
-		"unicode":  "ARG ÄÖ=😀\nFROM alpine AS ünï\nRUN echo \"😀 $ÄÖ\"\nCOPY --from=ünï / /\n",
-		"empty":    "",
-		"broken":   "FROM alpine\nRUN <<EOF\nnever ends\n",
-		"comments": "# a\n# b\nFROM x\n# c\n# d\nRUN a \\\n# inside\n  b\n",
-		"onbuild":  "FROM a AS b\nONBUILD COPY --from=b / /\nONBUILD RUN [\"x\"]\n",
+		"nav":       navDockerfile,
+		"crlf":      strings.ReplaceAll(navDockerfile, "\n", "\r\n"),
+		"lonecr":    "FROM a AS x\rCOPY --from=x / /\r",
+		"escape":    "# escape=`\nFROM alpine AS b`\n  ase\nRUN echo `\n  \"${X}\"\nFROM b\n",
+		"heredoc":   "FROM alpine AS h\nRUN <<EOF cat > /x\n# not a comment\n$HOME\nEOF\nCOPY <<-A <<B /\n\tx\n\tA\ny\nB\n",
+		"unicode":   "ARG ÄÖ=😀\nFROM alpine AS ünï\nRUN echo \"😀 $ÄÖ\"\nCOPY --from=ünï / /\n",
+		"empty":     "",
+		"broken":    "FROM alpine\nRUN <<EOF\nnever ends\n",
+		"comments":  "# a\n# b\nFROM x\n# c\n# d\nRUN a \\\n# inside\n  b\n",
+		"onbuild":   "FROM a AS b\nONBUILD COPY --from=b / /\nONBUILD RUN [\"x\"]\n",
+		"mountcont": "FROM a AS b\nFROM a\nRUN --mount=type=cache,\\\n# c\nfrom=b,target=/x \\\n  true\nRUN --mount=from=b\\\nx,target=/y true\n",
+		"bomtick":   "\uFEFF# escape=`\r\nFROM a AS Build\r\nFROM Build AS x\r\nCOPY --from=build C:\\a `\r\n  C:\\b\r\nRUN --mount=type=bind,`\r\nfrom=BUILD,target=C:\\m dir\r\n",
 	}
 	for name, text := range cases {
 		checkAllFeatures(t, name, analysis.Parse(analysis.NewDocument(text)))

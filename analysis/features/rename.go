@@ -22,7 +22,7 @@ func refuse(format string, args ...any) error {
 // PrepareRename returns the span of the name at off that a rename would
 // change, and the name itself, or why nothing there can be renamed.
 func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
-	t, ok := ix.ReferentAt(off)
+	t, ok := referentAt(ix, off)
 	if !ok {
 		if u, _, ok := ix.VarUseAt(off); ok {
 			if analysis.IsBuiltinArg(u.Name.Value) {
@@ -58,7 +58,7 @@ func Rename(ctx context.Context, ix *analysis.Index, off int, newName string) ([
 	if _, _, err := PrepareRename(ix, off); err != nil {
 		return nil, err
 	}
-	t, _ := ix.ReferentAt(off)
+	t, _ := referentAt(ix, off)
 	if t.Kind == analysis.ReferentStage {
 		return renameStage(ix, t.Stage, newName)
 	}
@@ -88,6 +88,11 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 		}
 		text := newName
 		if r, ok := ix.RefAt(o.Span.Start); ok && r.Span == o.Span {
+			exact, ok := exactRefSpan(ix.Doc, r.Span, r.Value)
+			if !ok {
+				return nil, refuse("cannot rename: the reference to %q on line %d is split over continuation lines; join them first", r.Value, ix.Doc.LineOf(r.Span.Start)+1)
+			}
+			o.Span = exact
 			if r.Pattern >= 0 {
 				v, err := renamePattern(ix, r, s, newName)
 				if err != nil {

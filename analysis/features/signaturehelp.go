@@ -35,7 +35,32 @@ func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 			return Signature{}, false
 		}
 	}
-	info := analysis.LookupInstruction(n.Cmd)
+	// The words as BuildKit reads them: for ONBUILD, once the cursor is
+	// past the trigger's keyword, the trigger's own flags and arguments.
+	cmd, kw := n.Cmd, n.Abs(n.Keyword.Span)
+	var flagWords []word
+	for _, f := range n.Flags {
+		flagWords = append(flagWords, word{f.Name.Value, n.Abs(f.Span)})
+	}
+	var argSpans []analysis.Span
+	for _, a := range n.Args {
+		argSpans = append(argSpans, n.Abs(a.Span))
+	}
+	json := n.JSON
+	if n.Cmd == "onbuild" && len(n.Args) > 0 && off > n.Abs(n.Args[0].Span).End && triggerKeyword(n.Args[0].Value) {
+		cmd, kw = strings.ToLower(n.Args[0].Value), n.Abs(n.Args[0].Span)
+		flagWords, argSpans = nil, nil
+		for _, a := range n.Args[1:] {
+			if len(argSpans) == 0 && strings.HasPrefix(a.Value, "--") {
+				name, _, _ := strings.Cut(a.Value[2:], "=")
+				flagWords = append(flagWords, word{name, n.Abs(a.Span)})
+				continue
+			}
+			argSpans = append(argSpans, n.Abs(a.Span))
+		}
+		json = len(n.Args) > 1 && strings.HasPrefix(n.Args[1].Value, "[")
+	}
+	info := analysis.LookupInstruction(cmd)
 	if info == nil || len(info.Args) == 0 {
 		return Signature{}, false
 	}
@@ -56,7 +81,7 @@ func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 			label += "=" + f.Placeholder
 		}
 		doc := f.Doc
-		if note := analysis.SinceNote(n.Cmd, f.Name); note != "" {
+		if note := analysis.SinceNote(cmd, f.Name); note != "" {
 			doc += " " + note
 		}
 		add(label+"]", doc)
@@ -66,29 +91,28 @@ func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 	}
 	sig.Label = b.String()
 
-	kw := n.Abs(n.Keyword.Span)
 	if off <= kw.End {
 		return sig, true
 	}
-	for _, f := range n.Flags {
-		if fs := n.Abs(f.Span); fs.Contains(off) {
-			sig.Active = flagParam(flags, f.Name.Value)
+	for _, f := range flagWords {
+		if f.span.Contains(off) {
+			sig.Active = flagParam(flags, f.name)
 			return sig, true
 		}
 	}
 	k := 0
-	for _, a := range n.Args {
-		if n.Abs(a.Span).End < off {
+	for _, a := range argSpans {
+		if a.End < off {
 			k++
 		}
 	}
-	if n.JSON {
+	if json {
 		k = 0
 	}
 	last := len(args) - 1
 	switch {
-	case n.Cmd == "copy" || n.Cmd == "add":
-		if k >= 1 && k >= len(n.Args)-1 {
+	case cmd == "copy" || cmd == "add":
+		if k >= 1 && k >= len(argSpans)-1 {
 			k = 1
 		} else {
 			k = 0
@@ -98,6 +122,18 @@ func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 	}
 	sig.Active = len(flags) + k
 	return sig, true
+}
+
+// triggerKeyword reports whether ONBUILD may run the instruction kw.
+func triggerKeyword(kw string) bool {
+	kw = strings.ToLower(kw)
+	return analysis.LookupInstruction(kw) != nil && kw != "onbuild" && kw != "from" && kw != "maintainer"
+}
+
+// word is a flag as written: its name and where it stands.
+type word struct {
+	name string
+	span analysis.Span
 }
 
 // flagParam returns the parameter index of the flag called name, or of the
