@@ -100,6 +100,19 @@ wait_cursor() {
   return 1
 }
 
+# wait_gone REGEX [SECONDS]: until the screen no longer matches.
+wait_gone() {
+  local re=$1 limit=${2:-20} i
+  for ((i = 0; i < limit * 5; i++)); do
+    if ! screen | grep -q -E -- "$re"; then
+      matched=
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
 # screen_has REGEX...: whether the screen matches every REGEX now.
 screen_has() {
   local shown re

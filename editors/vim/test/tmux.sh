@@ -74,5 +74,28 @@ ex 'edit compose.yaml'
 step "rename in compose.yaml" "compose.yaml, which builds the stage, reads 'target: builder'" \
   wait_for '^ *target: builder$' 10
 
+# Now only compose.yaml builds the stage: without the last line, and
+# renamed again. ALE tells the server of no file but the Dockerfile, so the
+# server must see for itself that compose.yaml was saved (once above, and
+# once here after :wa).
+ex 'edit Dockerfile'
+keys G d d
+step "built by compose.yaml" "without the last COPY --from=builder, no never-built report: the saved compose.yaml builds 'builder'" \
+  bash -c "sleep 3; ! tmux -S '$sock' capture-pane -p | grep -q 'is never built'"
+ex '/AS builder'
+keys '$'
+sleep 1
+ex ALERename
+wait_for '^New name: builder$' 10 || true
+sleep 0.5
+keys C-u
+typed 'compiler'
+keys Enter
+step "before saving" "renamed to compiler: reported as never built while compose.yaml is unsaved" \
+  wait_for 'Stage "compiler" is never built' 10
+ex 'wa'
+step "after :wa" "the never-built report went away once compose.yaml was written" \
+  wait_gone 'is never built' 15
+
 ex 'qa!'
 report
