@@ -207,20 +207,42 @@ def check(name, load, work):
         # The server logs settings it cannot use rather than failing.
         rejected = [l for l in log.read_text().splitlines() if "configuration" in l and ("WARN" in l or "ERROR" in l)]
         assert not rejected, f"the server rejected the configuration's settings: {rejected}"
+        return answer is not None
     finally:
         if s.proc.poll() is None:
             s.proc.kill()
         s.proc.wait()
 
 
+def install_advice():
+    """No editor setup tells the user to `go install` the module: it is not
+    published, so that fails (README.md, Install)."""
+    bad = []
+    for f in sorted(EDITORS.rglob("*")):
+        if "node_modules" in f.parts or not f.is_file() or f.suffix not in {".md", ".rs", ".lua", ".el", ".vim", ".toml", ".ts", ".json", ".yaml"}:
+            continue
+        for n, line in enumerate(f.read_text(errors="replace").splitlines(), 1):
+            if re.search(r"go install \S*stagehand", line):
+                bad.append(f"{f.relative_to(EDITORS)}:{n}")
+    assert not bad, f"advises `go install`, which fails (the module is not published): {', '.join(bad)}"
+
+
 def main():
     passed = failed = 0
+    try:
+        install_advice()
+        passed += 1
+        print("ok   install advice: no setup says to `go install` the unpublished module")
+    except AssertionError as e:
+        failed += 1
+        print(f"FAIL install advice: {e}")
     with tempfile.TemporaryDirectory() as work:
         for name, load in [("helix", helix), ("sublime", sublime), ("zed", zed), ("neovim", neovim)]:
             try:
-                check(name, load, work)
+                applied = check(name, load, work)
                 passed += 1
-                print(f"ok   {name}: its command starts the server, which accepts its settings, applies them as this editor sends them, and reports diagnostics")
+                said = "accepts its settings, applies them as this editor sends them," if applied else "(given no settings)"
+                print(f"ok   {name}: its command starts the server, which {said} reports diagnostics")
             except Exception as e:  # noqa: BLE001 - every failure is reported
                 failed += 1
                 print(f"FAIL {name}: {type(e).__name__}: {e}")
