@@ -241,7 +241,7 @@ def main():
             try:
                 applied = check(name, load, work)
                 passed += 1
-                said = "accepts its settings, applies them as this editor sends them," if applied else "(given no settings)"
+                said = "accepts its settings, applies them as this editor sends them, and" if applied else "(given no settings)"
                 print(f"ok   {name}: its command starts the server, which {said} reports diagnostics")
             except Exception as e:  # noqa: BLE001 - every failure is reported
                 failed += 1

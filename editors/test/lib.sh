@@ -65,6 +65,17 @@ start() {
     TERM=xterm-256color LANG=C.UTF-8 "$@"
 }
 
+# restart_without_server CMD...: ends the session and runs CMD again as
+# start does, with ~/.local/bin left off PATH: a user who has not installed
+# the server, or whose PATH lacks the folder.
+restart_without_server() {
+  tmux -S "$sock" kill-server 2>/dev/null || true
+  sleep 0.5
+  tmux -S "$sock" -f /dev/null new-session -d -x 100 -y 30 -c "$work/project" \
+    env -i HOME="$work/home" PATH="/usr/bin:/bin" \
+    TERM=xterm-256color LANG=C.UTF-8 "$@"
+}
+
 keys() { tmux -S "$sock" send-keys "$@"; }
 typed() { tmux -S "$sock" send-keys -l "$1"; }
 screen() { tmux -S "$sock" capture-pane -p 2>/dev/null; }

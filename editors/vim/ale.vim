@@ -44,3 +44,12 @@ let g:ale_linters = {'dockerfile': ['stagehand']}
 
 " <C-x><C-o> completes from the server.
 autocmd FileType dockerfile setlocal omnifunc=ale#completion#OmniFunc
+
+" ALE skips a linter whose program is missing without a word: say so.
+autocmd FileType dockerfile
+\ if !executable(ale#Var(+expand('<abuf>'), 'dockerfile_stagehand_executable'))
+\ |   echohl WarningMsg
+\ |   echomsg 'Stagehand: no ' . ale#Var(+expand('<abuf>'), 'dockerfile_stagehand_executable')
+\       . ' on PATH (see g:ale_dockerfile_stagehand_executable)'
+\ |   echohl None
+\ | endif

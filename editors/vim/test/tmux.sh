@@ -98,4 +98,11 @@ step "after :wa" "the never-built report went away once compose.yaml was written
   wait_gone 'is never built' 15
 
 ex 'qa!'
+
+# Without the server on PATH, ALE alone would lint nothing and say nothing.
+restart_without_server vim Dockerfile
+step "no server" "without ~/.local/bin on PATH, opening the Dockerfile says 'Stagehand: no stagehand on PATH'" \
+  wait_for 'Stagehand: no stagehand on PATH' 10
+keys Enter
+ex 'qa!'
 report
