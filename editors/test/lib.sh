@@ -39,13 +39,15 @@ teardown() {
   return "$status"
 }
 
-# snippet README FILE: writes the fenced block that follows the line
-# `<!-- ci-snippet: FILE -->` in README to FILE under the fresh HOME.
+# snippet README FILE [LABEL]: writes the fenced block that follows the
+# line `<!-- ci-snippet: FILE -->` (or `<!-- ci-snippet: FILE (LABEL) -->`,
+# where one README has two setups for the same file) in README to FILE
+# under the fresh HOME.
 snippet() {
-  local readme=$1 file=$2
+  local readme=$1 file=$2 label=${3:+ ($3)}
   local dest=$work/home/${file#\~/}
   mkdir -p "$(dirname "$dest")"
-  awk -v m="<!-- ci-snippet: $file -->" '
+  awk -v m="<!-- ci-snippet: $file$label -->" '
     $0 == m { found = 1; next }
     found == 1 && /^```/ { found = 2; next }
     found == 2 && /^```/ { exit }
