@@ -40,6 +40,9 @@
   ;; Above lsp-mode's built-in dockerfile clients.
   :priority 1
   :server-id 'stagehand
+  ;; lsp-mode counts columns in characters (code points), where the
+  ;; protocol counts UTF-16 units unless told: ask for code points.
+  :initialization-options '(:positionEncoding "utf-32")
   :initialized-fn (lambda (workspace)
                     (with-lsp-workspace workspace
                       (lsp--set-configuration (lsp-configuration-section "stagehand"))))))

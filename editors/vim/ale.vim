@@ -37,6 +37,8 @@ call ale#linter#Define('dockerfile', {
 \   'executable': {b -> ale#Var(b, 'dockerfile_stagehand_executable')},
 \   'command': '%e serve',
 \   'project_root': function('s:StagehandRoot'),
+"\  ALE counts columns in bytes, and says so in no capability:
+\   'initialization_options': {'positionEncoding': 'utf-8'},
 \})
 
 " Stagehand alone; or beside hadolint: ['stagehand', 'hadolint'].

@@ -61,6 +61,28 @@ keys Enter
 step "rename" "after M-x lsp-rename to builder: 'AS builder' and 'COPY --from=builder', the comment and the typo untouched" \
   wait_has 10 '^COPY --from=builder /out/app /app2$' 'AS builder( |$)' '^# A Go service: the build stage' '^COPY --from=biuld '
 
+# An emoji before the stage names on their lines: lsp-mode counts code
+# points, the protocol UTF-16 units unless the client asks otherwise.
+printf '%s\n' '# Étape 🐳' 'FROM alpine:3.20 AS etape' '' 'FROM alpine:3.20' \
+  'RUN --mount=type=bind,target=/🐳,from=etape cat /🐳/x' \
+  'COPY --chown=日本 --from=etape /x /y' >"$work/project/intl.Dockerfile"
+keys C-x C-s
+keys C-x C-f
+typed 'intl.Dockerfile'
+keys Enter
+wait_for 'intl.Dockerfile .*LSP\[stagehand' 20 || true
+keys M-g g
+typed 2
+keys Enter
+keys C-e M-b
+mx lsp-rename
+wait_for 'Rename etape to' 5 || true
+keys C-a C-k
+typed 'stage1'
+keys Enter
+step "rename after non-ASCII" "lsp-rename to stage1 rewrote 'from=stage1' after '/🐳,' and '--from=stage1' after '日本'" \
+  wait_has 10 'AS stage1$' 'target=/🐳,from=stage1 cat' 'COPY --chown=日本 --from=stage1 /x /y'
+
 # Without the server on PATH: the setup's warning, not lsp-mode's offer to
 # install another Dockerfile server.
 restart_without_server emacs -nw Dockerfile

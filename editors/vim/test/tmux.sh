@@ -97,6 +97,26 @@ ex 'wa'
 step "after :wa" "the never-built report went away once compose.yaml was written" \
   wait_gone 'is never built' 15
 
+# Non-ASCII text before the references on their lines: ALE's columns are
+# bytes, the server's UTF-16 unless the setup asks for UTF-8; a rename
+# with the wrong unit rewrites the wrong characters.
+printf '%s\n' '# Étape — 日本語 🐳' 'FROM alpine:3.20 AS etape' 'RUN echo "héllo 🐳" > /x' '' \
+  'FROM alpine:3.20' 'RUN --mount=type=bind,target=/🐳,from=etape cat /🐳/x' \
+  'COPY --chown=日本 --from=etape /x /y' >"$work/project/intl.Dockerfile"
+ex 'edit intl.Dockerfile'
+wait_for 'COPY --chown=日本 --from=etape' 10 || true
+sleep 1
+ex '/AS etape'
+keys '$'
+ex ALERename
+wait_for '^New name: etape$' 10 || true
+sleep 0.5
+keys C-u
+typed 'stage1'
+keys Enter
+step "rename after non-ASCII" "':ALERename' to stage1 rewrote 'from=stage1' after '/🐳,' and '--from=stage1' after '日本'" \
+  wait_has 10 'AS stage1$' 'target=/🐳,from=stage1 cat' 'COPY --chown=日本 --from=stage1 /x /y'
+ex 'w'
 ex 'qa!'
 
 # Without the server on PATH, ALE alone would lint nothing and say nothing.
