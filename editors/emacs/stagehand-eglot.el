@@ -11,9 +11,9 @@
 (require 'dockerfile-mode)
 
 ;; dockerfile-mode 1.7 knows Dockerfile, Dockerfile.* and *.dockerfile;
-;; Podman's names too:
+;; Podman's names too (Containerfile, Containerfile.*, *.containerfile):
 (add-to-list 'auto-mode-alist
-             '("/Containerfile\\(?:\\.[^/\\]*\\)?\\'" . dockerfile-mode))
+             '("\\(?:/Containerfile\\(?:\\.[^/\\]*\\)?\\|\\.containerfile\\)\\'" . dockerfile-mode))
 
 (add-to-list 'eglot-server-programs
              '((dockerfile-mode dockerfile-ts-mode) . ("stagehand" "serve")))

@@ -10,9 +10,9 @@
 (require 'dockerfile-mode)
 
 ;; dockerfile-mode 1.7 knows Dockerfile, Dockerfile.* and *.dockerfile;
-;; Podman's names too:
+;; Podman's names too (Containerfile, Containerfile.*, *.containerfile):
 (add-to-list 'auto-mode-alist
-             '("/Containerfile\\(?:\\.[^/\\]*\\)?\\'" . dockerfile-mode))
+             '("\\(?:/Containerfile\\(?:\\.[^/\\]*\\)?\\|\\.containerfile\\)\\'" . dockerfile-mode))
 
 (add-to-list 'lsp-language-id-configuration '(dockerfile-mode . "dockerfile"))
 (add-to-list 'lsp-language-id-configuration '(dockerfile-ts-mode . "dockerfile"))

@@ -4,6 +4,9 @@
 " and `stagehand` on PATH (~/.local/bin, see the top-level README).
 
 filetype plugin on
+" Vim 9.0 knows Dockerfile, *.Dockerfile, *.dockerfile, Dockerfile.* and
+" Containerfile(.*); Podman's *.containerfile too:
+autocmd BufNewFile,BufRead *.containerfile setfiletype dockerfile
 " Debian's ALE is an optional package: it loads only when asked for.
 packadd! ale
 " A rename also edits the Compose and Bake files that build the stage:

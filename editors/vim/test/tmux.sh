@@ -117,6 +117,12 @@ keys Enter
 step "rename after non-ASCII" "':ALERename' to stage1 rewrote 'from=stage1' after '/🐳,' and '--from=stage1' after '日本'" \
   wait_has 10 'AS stage1$' 'target=/🐳,from=stage1 cat' 'COPY --chown=日本 --from=stage1 /x /y'
 ex 'w'
+
+# Podman's other name, which Vim 9.0 alone gives no filetype.
+cp "$work/project/Dockerfile" "$work/project/app.containerfile"
+ex 'edit app.containerfile'
+step "*.containerfile" "app.containerfile opened with the server's report on 'COPY --from=biuld'" \
+  wait_for 'COPY --from=biuld .*No stage named "biuld"' 20
 ex 'qa!'
 
 # Without the server on PATH, ALE alone would lint nothing and say nothing.
