@@ -91,4 +91,10 @@ step "*.containerfile" "app.containerfile opened in Dockerfile mode with eglot" 
 keys C-x C-c
 wait_for 'Save file' 3 && keys n
 wait_for 'Modified buffers exist' 3 && typed 'yes' && keys Enter
+
+# Without the server on PATH: a plain warning, not eglot's error.
+restart_without_server emacs -nw Dockerfile
+step "no server" "without ~/.local/bin on PATH: 'Warning (stagehand): stagehand is not on exec-path'" \
+  wait_for 'Warning \(stagehand\): stagehand is not on exec-path' 20
+keys C-x C-c
 report
