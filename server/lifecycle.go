@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -13,6 +14,9 @@ import (
 // server implements.
 func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	enc, kind := negotiateEncoding(params.Capabilities.General)
+	if asked, askedKind, ok := askedEncoding(params.Capabilities.General, params.InitializationOptions); ok {
+		enc, kind = asked, askedKind
+	}
 	s.mu.Lock()
 	s.state = stateInitialized
 	s.enc = enc
@@ -127,4 +131,29 @@ func (s *Server) SetTrace(ctx context.Context, params *protocol.SetTraceParams) 
 	s.trace = params.Value
 	s.mu.Unlock()
 	return nil
+}
+
+// askedEncoding is the encoding a client names in initializationOptions
+// ("positionEncoding": "utf-8", "utf-16" or "utf-32") when it offers none
+// in its capabilities: for clients that count columns otherwise than in
+// UTF-16 and cannot say so, such as Vim's ALE, which counts bytes.
+func askedEncoding(general *protocol.GeneralClientCapabilities, initOptions protocol.LSPAny) (analysis.Encoding, protocol.PositionEncodingKind, bool) {
+	if general != nil && len(general.PositionEncodings) > 0 {
+		return 0, "", false
+	}
+	var opts struct {
+		PositionEncoding protocol.PositionEncodingKind `json:"positionEncoding"`
+	}
+	if json.Unmarshal([]byte(initOptions), &opts) != nil {
+		return 0, "", false
+	}
+	switch k := opts.PositionEncoding; k {
+	case protocol.PositionEncodingKindUTF8:
+		return analysis.UTF8, k, true
+	case protocol.PositionEncodingKindUTF16:
+		return analysis.UTF16, k, true
+	case protocol.PositionEncodingKindUTF32:
+		return analysis.UTF32, k, true
+	}
+	return 0, "", false
 }

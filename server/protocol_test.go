@@ -170,6 +170,54 @@ func TestEncodingNegotiation(t *testing.T) {
 	}
 }
 
+// TestEncodingAsked: a client that offers no encodings may name one in
+// initializationOptions (Vim's ALE counts bytes); offered ones win.
+func TestEncodingAsked(t *testing.T) {
+	const (
+		u8  = protocol.PositionEncodingKindUTF8
+		u16 = protocol.PositionEncodingKindUTF16
+	)
+	for _, tc := range []struct {
+		offered []protocol.PositionEncodingKind
+		options string
+		want    protocol.PositionEncodingKind
+	}{
+		{nil, `{"positionEncoding": "utf-8"}`, u8},
+		{nil, `{"positionEncoding": "utf-8", "rules": {"UnusedStage": "error"}}`, u8},
+		{nil, `{"positionEncoding": "utf-7"}`, u16},
+		{nil, `{"positionEncoding": 8}`, u16},
+		{nil, `null`, u16},
+		{[]protocol.PositionEncodingKind{u16}, `{"positionEncoding": "utf-8"}`, u16},
+	} {
+		t.Run(tc.options, func(t *testing.T) {
+			c := newTestClient(t, withTextMethod(nil, nil))
+			params := &protocol.InitializeParams{InitializationOptions: protocol.LSPAny(tc.options)}
+			if tc.offered != nil {
+				params.Capabilities.General = &protocol.GeneralClientCapabilities{PositionEncodings: tc.offered}
+			}
+			res := c.initializeParams(params)
+			if res.Capabilities.PositionEncoding != tc.want {
+				t.Fatalf("positionEncoding = %q, want %q", res.Capabilities.PositionEncoding, tc.want)
+			}
+			if tc.want != u8 {
+				return
+			}
+			// The edit lands where a byte-counting client means it.
+			const line = "COPY --chown=日本 --from=etape /x /y"
+			c.open(testURI, "FROM alpine AS etape\nFROM alpine\n"+line+"\n", 1)
+			col := uint32(strings.Index(line, "etape"))
+			c.change(testURI, 2, partial(2, col, 2, col+5, "stage1"))
+			got, err := c.text(testURI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "FROM alpine AS etape\nFROM alpine\nCOPY --chown=日本 --from=stage1 /x /y\n"; got.Text != want {
+				t.Errorf("text = %q, want %q", got.Text, want)
+			}
+		})
+	}
+}
+
 // TestEncodingAppliedToChanges edits after characters whose width differs
 // between encodings.
 func TestEncodingAppliedToChanges(t *testing.T) {

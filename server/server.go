@@ -59,6 +59,7 @@ type Server struct {
 	opts   atomic.Pointer[clientOptions] // set once, at initialize
 	trace  protocol.TraceValue
 	exited chan struct{}
+	ended  chan struct{} // closed when Serve returns
 
 	docs *store
 
@@ -116,6 +117,7 @@ func New(cfg Config) *Server {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		exited:   make(chan struct{}),
+		ended:    make(chan struct{}),
 		diagnose: rules.Run,
 		docs:     newStore(),
 		ws:       newWorkspaceState(),
@@ -149,6 +151,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 		<-conn.Done()
 	}
 	s.docs.closeAll()
+	close(s.ended)
 	return s.served(err)
 }
 

@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -69,7 +71,11 @@ func (s *Server) startWorkspace() {
 		s.logSettings()
 		s.refreshDiagnostics() // targets found may make stages used
 	})
-	if !dynamic || len(roots) == 0 {
+	if len(roots) == 0 {
+		return
+	}
+	if !dynamic {
+		go s.pollFiles(pollInterval)
 		return
 	}
 	go func() {
@@ -132,4 +138,57 @@ func (s *Server) settingsFileChanged() {
 	s.ws.logProblems(s.log)
 	s.logSettings()
 	s.refreshDiagnostics()
+}
+
+// pollInterval is how often a server whose client cannot watch files
+// (Vim's ALE, Neovim before 0.9) looks at the files that name targets.
+var pollInterval = 2 * time.Second
+
+// pollFiles stands in for the client's file watcher: every interval it
+// looks at the modification time and size of the files the workspace
+// index holds targets from, and reads again those that changed, so a
+// rename the client applied to compose.yaml and saved, or an edit in
+// another program, reaches the open Dockerfiles' diagnostics. Files
+// created after the scan are not seen. It ends with the session.
+func (s *Server) pollFiles(interval time.Duration) {
+	select {
+	case <-s.ws.ready:
+	case <-s.ended:
+		return
+	}
+	type stamp struct {
+		mod  time.Time
+		size int64
+	}
+	seen := map[string]stamp{}
+	look := func(report bool) {
+		for _, p := range s.ws.index().Files() {
+			info, err := os.Stat(p)
+			if err != nil {
+				if _, had := seen[p]; had && report {
+					s.ws.fileChanged(p, true)
+				}
+				delete(seen, p)
+				continue
+			}
+			now := stamp{info.ModTime(), info.Size()}
+			if old, had := seen[p]; had && (!old.mod.Equal(now.mod) || old.size != now.size) && report {
+				s.ws.fileChanged(p, false)
+			}
+			seen[p] = now
+		}
+	}
+	look(false)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			look(true)
+		case <-s.exited:
+			return
+		case <-s.ended:
+			return
+		}
+	}
 }

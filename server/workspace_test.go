@@ -216,6 +216,41 @@ func TestWatchedFiles(t *testing.T) {
 	})
 }
 
+// TestPolledFiles: a client that cannot watch files (Vim's ALE, Neovim
+// 0.7) says nothing when compose.yaml or the Makefile changes on disk, as
+// after a rename it applied there and saved; the server looks for itself.
+func TestPolledFiles(t *testing.T) {
+	c, root := openWorkspace(t) // the client declares no file watching
+	df := fileURI(root, "svc/Dockerfile")
+	c.open(df, workspaceFiles["svc/Dockerfile"], 1)
+	unusedDocs := func(ds []protocol.Diagnostic) bool {
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") && d.Range.Start.Line == 3 {
+				return true
+			}
+		}
+		return false
+	}
+	if !unusedDocs(c.diagnostics(df, 1)) {
+		t.Fatal("docs is used before the Makefile is fixed")
+	}
+	before := len(c.publications())
+	// Another mtime than the scan saw, even on a coarse clock.
+	time.Sleep(10 * time.Millisecond)
+	mk := filepath.Join(root, "Makefile")
+	if err := os.WriteFile(mk, []byte("docs:\n\tdocker build -f svc/Dockerfile --target docs svc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("diagnostics after the file changed, unannounced", func() bool {
+		for _, p := range c.published[before:] {
+			if p.URI == df && !unusedDocs(p.Diagnostics) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // TestBuiltByLens: the code lens on a stage that another file builds says
 // where, file and line.
 func TestBuiltByLens(t *testing.T) {

@@ -11,16 +11,23 @@
 (require 'dockerfile-mode)
 
 ;; dockerfile-mode 1.7 knows Dockerfile, Dockerfile.* and *.dockerfile;
-;; Podman's names too:
+;; Podman's names too (Containerfile, Containerfile.*, *.containerfile):
 (add-to-list 'auto-mode-alist
-             '("/Containerfile\\(?:\\.[^/\\]*\\)?\\'" . dockerfile-mode))
+             '("\\(?:/Containerfile\\(?:\\.[^/\\]*\\)?\\|\\.containerfile\\)\\'" . dockerfile-mode))
 
 (add-to-list 'eglot-server-programs
              '((dockerfile-mode dockerfile-ts-mode) . ("stagehand" "serve")))
 
-;; Start Stagehand in every Dockerfile buffer.
-(add-hook 'dockerfile-mode-hook #'eglot-ensure)
-(add-hook 'dockerfile-ts-mode-hook #'eglot-ensure)
+;; Start Stagehand in every Dockerfile buffer; without it on exec-path,
+;; say so plainly rather than through an error in post-command-hook.
+(defun stagehand-eglot-start ()
+  "Start eglot with Stagehand in this buffer, or say it is missing."
+  (if (executable-find "stagehand")
+      (eglot-ensure)
+    (display-warning 'stagehand
+                     "stagehand is not on exec-path: install it (README, Install) and restart Emacs")))
+(add-hook 'dockerfile-mode-hook #'stagehand-eglot-start)
+(add-hook 'dockerfile-ts-mode-hook #'stagehand-eglot-start)
 
 ;; Optional: rule severities and extra build targets, sent as the
 ;; "stagehand" settings section.

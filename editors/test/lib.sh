@@ -39,13 +39,15 @@ teardown() {
   return "$status"
 }
 
-# snippet README FILE: writes the fenced block that follows the line
-# `<!-- ci-snippet: FILE -->` in README to FILE under the fresh HOME.
+# snippet README FILE [LABEL]: writes the fenced block that follows the
+# line `<!-- ci-snippet: FILE -->` (or `<!-- ci-snippet: FILE (LABEL) -->`,
+# where one README has two setups for the same file) in README to FILE
+# under the fresh HOME.
 snippet() {
-  local readme=$1 file=$2
+  local readme=$1 file=$2 label=${3:+ ($3)}
   local dest=$work/home/${file#\~/}
   mkdir -p "$(dirname "$dest")"
-  awk -v m="<!-- ci-snippet: $file -->" '
+  awk -v m="<!-- ci-snippet: $file$label -->" '
     $0 == m { found = 1; next }
     found == 1 && /^```/ { found = 2; next }
     found == 2 && /^```/ { exit }
@@ -62,6 +64,17 @@ snippet() {
 start() {
   tmux -S "$sock" -f /dev/null new-session -d -x 100 -y 30 -c "$work/project" \
     env -i HOME="$work/home" PATH="$work/home/.local/bin:/usr/bin:/bin" \
+    TERM=xterm-256color LANG=C.UTF-8 "$@"
+}
+
+# restart_without_server CMD...: ends the session and runs CMD again as
+# start does, with ~/.local/bin left off PATH: a user who has not installed
+# the server, or whose PATH lacks the folder.
+restart_without_server() {
+  tmux -S "$sock" kill-server 2>/dev/null || true
+  sleep 0.5
+  tmux -S "$sock" -f /dev/null new-session -d -x 100 -y 30 -c "$work/project" \
+    env -i HOME="$work/home" PATH="/usr/bin:/bin" \
     TERM=xterm-256color LANG=C.UTF-8 "$@"
 }
 
@@ -93,6 +106,19 @@ wait_cursor() {
   local re=$1 limit=${2:-20} i
   for ((i = 0; i < limit * 5; i++)); do
     if matched=$(cursor_line | grep -m 1 -E -- "$re"); then
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# wait_gone REGEX [SECONDS]: until the screen no longer matches.
+wait_gone() {
+  local re=$1 limit=${2:-20} i
+  for ((i = 0; i < limit * 5; i++)); do
+    if ! screen | grep -q -E -- "$re"; then
+      matched=
       return 0
     fi
     sleep 0.2

@@ -4,6 +4,9 @@
 " and `stagehand` on PATH (~/.local/bin, see the top-level README).
 
 filetype plugin on
+" Vim 9.0 knows Dockerfile, *.Dockerfile, *.dockerfile, Dockerfile.* and
+" Containerfile(.*); Podman's *.containerfile too:
+autocmd BufNewFile,BufRead *.containerfile setfiletype dockerfile
 " Debian's ALE is an optional package: it loads only when asked for.
 packadd! ale
 " A rename also edits the Compose and Bake files that build the stage:
@@ -37,6 +40,8 @@ call ale#linter#Define('dockerfile', {
 \   'executable': {b -> ale#Var(b, 'dockerfile_stagehand_executable')},
 \   'command': '%e serve',
 \   'project_root': function('s:StagehandRoot'),
+"\  ALE counts columns in bytes, and says so in no capability:
+\   'initialization_options': {'positionEncoding': 'utf-8'},
 \})
 
 " Stagehand alone; or beside hadolint: ['stagehand', 'hadolint'].
@@ -44,3 +49,12 @@ let g:ale_linters = {'dockerfile': ['stagehand']}
 
 " <C-x><C-o> completes from the server.
 autocmd FileType dockerfile setlocal omnifunc=ale#completion#OmniFunc
+
+" ALE skips a linter whose program is missing without a word: say so.
+autocmd FileType dockerfile
+\ if !executable(ale#Var(+expand('<abuf>'), 'dockerfile_stagehand_executable'))
+\ |   echohl WarningMsg
+\ |   echomsg 'Stagehand: no ' . ale#Var(+expand('<abuf>'), 'dockerfile_stagehand_executable')
+\       . ' on PATH (see g:ale_dockerfile_stagehand_executable)'
+\ |   echohl None
+\ | endif

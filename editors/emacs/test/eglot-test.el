@@ -73,7 +73,7 @@
 (st-test "eglot starts the server and manages the buffer"
   (unless (eq major-mode 'dockerfile-mode) (error "major mode is %s" major-mode))
   ;; eglot-ensure waits for post-command-hook, which batch mode never runs.
-  (unless (memq #'eglot-ensure dockerfile-mode-hook) (error "the setup does not call eglot-ensure"))
+  (unless (memq #'stagehand-eglot-start dockerfile-mode-hook) (error "the setup does not start eglot"))
   (let ((contact (eglot--guess-contact)))
     (unless (equal (nth 3 contact) '("stagehand" "serve")) (error "eglot would start %S" (nth 3 contact)))
     (apply #'eglot--connect contact))

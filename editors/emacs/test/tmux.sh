@@ -79,7 +79,22 @@ mx flymake-show-buffer-diagnostics
 step "Containerfile diagnostic" "its diagnostics list 'No stage named \"biuld\"'" \
   wait_for '10 +12 +error .*No stage named "biuld"' 20
 
+# Podman's other name, app.containerfile, which dockerfile-mode alone
+# leaves in Fundamental mode.
+cp "$work/project/Dockerfile" "$work/project/app.containerfile"
+keys C-x C-f
+typed 'app.containerfile'
+keys Enter
+step "*.containerfile" "app.containerfile opened in Dockerfile mode with eglot" \
+  wait_for 'app.containerfile .*\(Dockerfile.*eglot' 30
+
 keys C-x C-c
 wait_for 'Save file' 3 && keys n
 wait_for 'Modified buffers exist' 3 && typed 'yes' && keys Enter
+
+# Without the server on PATH: a plain warning, not eglot's error.
+restart_without_server emacs -nw Dockerfile
+step "no server" "without ~/.local/bin on PATH: 'Warning (stagehand): stagehand is not on exec-path'" \
+  wait_for 'Warning \(stagehand\): stagehand is not on exec-path' 20
+keys C-x C-c
 report

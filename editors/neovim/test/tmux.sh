@@ -50,6 +50,17 @@ step "rename everywhere" "the definition reads 'AS builder', 'COPY --from=biuld'
   wait_has 10 ' AS builder( |$)' ' # A Go service: the build stage' ' COPY --from=biuld '
 
 
+# A Dockerfile named like web.dockerfile (lower case), which Neovim 0.7
+# alone would not give the dockerfile filetype.
+keys Escape
+typed ':w'
+keys Enter
+cp "$work/project/Dockerfile" "$work/project/web.dockerfile"
+typed ':edit web.dockerfile'
+keys Enter
+step "*.dockerfile" "web.dockerfile opened with the server's diagnostic 'No stage named \"biuld\"'" \
+  wait_for 'COPY --from=biuld .*No stage named "biuld"' 20
+
 keys Escape
 typed ':qa!'
 keys Enter

@@ -21,6 +21,14 @@ fi
 git -C "$work/project" init -q
 printf 'services:\n  app:\n    build:\n      context: .\n      target: build\n' >"$work/project/compose.yaml"
 
+# after SECONDS CMD...: CMD once SECONDS have passed (ALE lints after a
+# short delay; a check made at once would pass before any report is drawn).
+after() {
+  sleep "$1"
+  shift
+  "$@"
+}
+
 ex() {
   keys Escape
   typed ":$1"
@@ -74,5 +82,61 @@ ex 'edit compose.yaml'
 step "rename in compose.yaml" "compose.yaml, which builds the stage, reads 'target: builder'" \
   wait_for '^ *target: builder$' 10
 
+# Now only compose.yaml builds the stage: without the last line, and
+# renamed again. ALE tells the server of no file but the Dockerfile, so the
+# server must see for itself that compose.yaml was saved (once above, and
+# once here after :wa).
+ex 'edit Dockerfile'
+keys G d d
+step "built by compose.yaml" "without the last COPY --from=builder, no never-built report: the saved compose.yaml builds 'builder'" \
+  after 1 wait_gone 'is never built' 10
+ex '/AS builder'
+keys '$'
+sleep 1
+ex ALERename
+wait_for '^New name: builder$' 10 || true
+sleep 0.5
+keys C-u
+typed 'compiler'
+keys Enter
+step "before saving" "renamed to compiler: reported as never built while compose.yaml is unsaved" \
+  wait_for 'Stage "compiler" is never built' 10
+ex 'wa'
+step "after :wa" "the never-built report went away once compose.yaml was written" \
+  wait_gone 'is never built' 15
+
+# Non-ASCII text before the references on their lines: ALE's columns are
+# bytes, the server's UTF-16 unless the setup asks for UTF-8; a rename
+# with the wrong unit rewrites the wrong characters.
+printf '%s\n' '# Étape — 日本語 🐳' 'FROM alpine:3.20 AS etape' 'RUN echo "héllo 🐳" > /x' '' \
+  'FROM alpine:3.20' 'RUN --mount=type=bind,target=/🐳,from=etape cat /🐳/x' \
+  'COPY --chown=日本 --from=etape /x /y' >"$work/project/intl.Dockerfile"
+ex 'edit intl.Dockerfile'
+wait_for 'COPY --chown=日本 --from=etape' 10 || true
+sleep 1
+ex '/AS etape'
+keys '$'
+ex ALERename
+wait_for '^New name: etape$' 10 || true
+sleep 0.5
+keys C-u
+typed 'stage1'
+keys Enter
+step "rename after non-ASCII" "':ALERename' to stage1 rewrote 'from=stage1' after '/🐳,' and '--from=stage1' after '日本'" \
+  wait_has 10 'AS stage1$' 'target=/🐳,from=stage1 cat' 'COPY --chown=日本 --from=stage1 /x /y'
+ex 'w'
+
+# Podman's other name, which Vim 9.0 alone gives no filetype.
+cp "$work/project/Dockerfile" "$work/project/app.containerfile"
+ex 'edit app.containerfile'
+step "*.containerfile" "app.containerfile opened with the server's report on 'COPY --from=biuld'" \
+  wait_for 'COPY --from=biuld .*No stage named "biuld"' 20
+ex 'qa!'
+
+# Without the server on PATH, ALE alone would lint nothing and say nothing.
+restart_without_server vim Dockerfile
+step "no server" "without ~/.local/bin on PATH, opening the Dockerfile says 'Stagehand: no stagehand on PATH'" \
+  wait_for 'Stagehand: no stagehand on PATH' 10
+keys Enter
 ex 'qa!'
 report

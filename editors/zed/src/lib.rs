@@ -29,9 +29,10 @@ impl zed::Extension for Stagehand {
         let path = match binary.and_then(|b| b.path) {
             Some(path) => path,
             None => worktree.which(SERVER).ok_or_else(|| {
-                "stagehand was not found on PATH. Install it with \
-                 `go install github.com/stagehand-ls/stagehand@latest`, or set \
-                 lsp.stagehand.binary.path in Zed's settings."
+                "stagehand was not found on PATH. Build it from a checkout \
+                 (`go build -trimpath -o ~/.local/bin/stagehand .`, see the \
+                 Install section of Stagehand's README) and put ~/.local/bin \
+                 on PATH, or set lsp.stagehand.binary.path in Zed's settings."
                     .to_string()
             })?,
         };
