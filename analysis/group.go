@@ -235,11 +235,13 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		if !strings.Contains(w, "<<") {
 			continue // no heredoc can match
 		}
-		if ok && strings.IndexByte(w, '\'') < 0 && strings.IndexByte(w, '"') < 0 {
-			if h, ok := plainHeredoc(w); ok {
-				docs = append(docs, h)
+		if ok {
+			if h, found, sure := plainHeredoc(w); sure {
+				if found {
+					docs = append(docs, h)
+				}
+				continue
 			}
-			continue
 		}
 		h, err := parser.ParseHeredoc(w)
 		if err != nil {
@@ -254,18 +256,17 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 
 // plainHeredoc reads a word of a plain line (see plainWords) as BuildKit's
 // heredoc reader does: `[fd]<<[-][blanks]name`, where a plain name is taken
-// as it stands and expands variables.
-func plainHeredoc(w string) (parser.Heredoc, bool) {
+// as it stands and expands variables, and a name in one pair of quotes
+// with no other quote is the text inside them and expands nothing. It
+// returns the heredoc and whether the word opens one; sure is false for a
+// word it leaves to BuildKit's reader (other quotes in the name).
+func plainHeredoc(w string) (h parser.Heredoc, found, sure bool) {
 	i := 0
 	for i < len(w) && '0' <= w[i] && w[i] <= '9' {
 		i++
 	}
 	if !strings.HasPrefix(w[i:], "<<") {
-		return parser.Heredoc{}, false
-	}
-	var fd uint64
-	if i > 0 {
-		fd, _ = strconv.ParseUint(w[:i], 10, 0)
+		return parser.Heredoc{}, false, true
 	}
 	j := i + 2
 	chomp := j < len(w) && w[j] == '-'
@@ -277,9 +278,22 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 	}
 	name := w[j:]
 	if name == "" || strings.IndexByte(name, '<') >= 0 {
-		return parser.Heredoc{}, false
+		return parser.Heredoc{}, false, true
 	}
-	return parser.Heredoc{Name: name, Expand: true, Chomp: chomp, FileDescriptor: uint(fd)}, true
+	expand := true
+	if q := strings.IndexAny(name, `'"`); q >= 0 {
+		// A plain line has no escape or variable: quoted text is literal.
+		n := len(name)
+		if q != 0 || n < 3 || name[n-1] != name[0] || strings.ContainsAny(name[1:n-1], `'"`) {
+			return parser.Heredoc{}, false, false
+		}
+		name, expand = name[1:n-1], false
+	}
+	var fd uint64
+	if i > 0 {
+		fd, _ = strconv.ParseUint(w[:i], 10, 0)
+	}
+	return parser.Heredoc{Name: name, Expand: expand, Chomp: chomp, FileDescriptor: uint(fd)}, true, true
 }
 
 // plainWords splits line into words as BuildKit's lexer does with raw
@@ -442,15 +456,11 @@ func (g *group) nameVal(esc byte) bool {
 }
 
 // isBKSpace reports the bytes BuildKit's parser splits a command on.
-func isBKSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
-}
+func isBKSpace(c byte) bool { return byteClass[c]&classBK != 0 }
 
 // isLatin1Space is unicode.IsSpace of a byte taken as a rune, which is how
 // BuildKit's flag reader looks at the bytes of a line.
-func isLatin1Space(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0
-}
+func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.
@@ -473,9 +483,26 @@ func trimLeftSpace(s string) string {
 	return ""
 }
 
-func asciiSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
+// asciiSpace reports the ASCII blanks: " \t\n\v\f\r".
+func asciiSpace(c byte) bool { return byteClass[c]&classASCII != 0 }
+
+// byteClass sorts the bytes into the blanks of BuildKit's readers, so
+// that each test of a byte in the scanning loops is one lookup.
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\v\f\r") {
+		t[c] |= classBK | classASCII | classLatin1
+	}
+	t['\n'] |= classASCII | classLatin1
+	t[0x85] |= classLatin1
+	t[0xA0] |= classLatin1
+	return t
+}()
+
+const (
+	classBK     = 1 << iota // isBKSpace
+	classASCII              // asciiSpace, isSpaceByte
+	classLatin1             // isLatin1Space
+)
 
 // extractFlags reads the leading `--` words of an instruction's arguments
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token

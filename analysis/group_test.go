@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -337,6 +339,7 @@ func TestHeredocWordsMatchBuildKit(t *testing.T) {
 		"<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<< EOF", "<<\t'E F'", "'<<EOF'", "\"a <<B\"", "x'y <<A'",
 		"'open", "\"open", "2<<EOF", "<<E\"O\"F", "cat", "a<b", "<<<EOF", "''", "<<\"\"", "<<A", "<<-'B'", "x\"<<B\"y",
 		"--mount=type=cache,target=/c", "\"a b\"", "'a'\"b\"", "<<$X", "<<\\EOF",
+		"3<<-\"EOF\"", "<<'A\"B'", "<<\"E'F\"", "<<'A'B'", "<<'<E'", "<<-  'E F'", "<<'EOF'x", "<<'EOF",
 	}
 	r := rand.New(rand.NewPCG(18, 9))
 	for n := 0; n < 1500; n++ {
@@ -474,5 +477,21 @@ func TestUnicodeBlanksMatchBuildKit(t *testing.T) {
 	}
 	if failed > 10 {
 		t.Errorf("%d texts in all differ", failed)
+	}
+}
+
+// TestByteClasses holds the byte table to the blanks each reader means:
+// BuildKit's command split (regexp [\t\v\f\r ]), the ASCII blanks, and
+// unicode.IsSpace of a byte taken as a Latin-1 rune.
+func TestByteClasses(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		bk := strings.IndexByte("\t\v\f\r ", b) >= 0
+		ascii := b < utf8.RuneSelf && unicode.IsSpace(rune(b))
+		latin1 := unicode.IsSpace(rune(b))
+		if isBKSpace(b) != bk || asciiSpace(b) != ascii || isSpaceByte(b) != ascii || isLatin1Space(b) != latin1 {
+			t.Errorf("byte %#x: isBKSpace %v (want %v), asciiSpace %v, isSpaceByte %v (want %v), isLatin1Space %v (want %v)",
+				b, isBKSpace(b), bk, asciiSpace(b), isSpaceByte(b), ascii, isLatin1Space(b), latin1)
+		}
 	}
 }

@@ -286,8 +286,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		for _, f := range in.Flags {
 			// A field named from holds those letters in a row, quoted or not.
 			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
-				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
-					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
+				if from, ok := mountFrom(f.Value); ok {
+					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from, Numeric: isNumber(from.Value), Target: -1})
 				}
 			}
 		}
@@ -369,9 +369,7 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-func isSpaceByte(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n'
-}
+func isSpaceByte(c byte) bool { return asciiSpace(c) }
 
 func skipSpace(t string, i int) int {
 	for i < len(t) && isSpaceByte(t[i]) {
