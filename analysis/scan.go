@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -187,6 +188,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 // joined. Its instruction and tokens come from arena a, if not nil.
 func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	base := src.start[g.first]
+	a.reach(g.first)
 	in := a.inst()
 	in.Len = src.start[g.last] + len(src.line(g.last)) - base
 	in.Lines = g.last - g.first + 1
@@ -721,9 +723,14 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 // large blocks instead of one allocation each. A block lives as long as any
 // instruction cut from it: a parse's instructions live and die together,
 // but for the few an edit replaces. A nil arena allocates as usual.
+//
+// A first block is sized from the number of lines, each later one to what
+// the lines left will take at the rate of those read so far.
 type arena struct {
 	insts []Instruction
-	chunk int // instructions per block once insts runs out
+	made  int // instructions handed out
+	chunk int // the most instructions a block holds
+	at    progress
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
@@ -731,18 +738,39 @@ type arena struct {
 	refs  slab[Ref]
 }
 
+// progress is how far a parse has read: the line it is at, of lines.
+type progress struct{ line, lines int }
+
+// rest returns what the lines left will take, at used so far.
+func (p *progress) rest(used int) int {
+	if p == nil || p.line <= 0 || used == 0 {
+		return -1
+	}
+	return used * max(p.lines-p.line, 0) / p.line
+}
+
 // newArena returns an arena for n instructions of a text of the given
 // number of lines.
 func newArena(n, lines int) *arena {
 	chunk := min(max(lines, 16), 4096)
-	return &arena{
+	a := &arena{
 		insts: make([]Instruction, n),
 		chunk: chunk / 4,
+		at:    progress{lines: lines},
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
 		decls: slab[VarDecl]{chunk: chunk / 4},
 		refs:  slab[Ref]{chunk: chunk / 8},
+	}
+	a.toks.at, a.flags.at, a.uses.at, a.decls.at, a.refs.at = &a.at, &a.at, &a.at, &a.at, &a.at
+	return a
+}
+
+// reach notes that the parse is at line k.
+func (a *arena) reach(k int) {
+	if a != nil {
+		a.at.line = k
 	}
 }
 
@@ -751,10 +779,15 @@ func (a *arena) inst() *Instruction {
 		return new(Instruction)
 	}
 	if len(a.insts) == 0 {
-		a.insts = make([]Instruction, max(a.chunk, 1))
+		n := a.chunk / 2
+		if est := a.at.rest(a.made); est >= 0 {
+			n = est + est/8 + 4
+		}
+		a.insts = make([]Instruction, blockLen[Instruction](min(max(n, 4), a.chunk)))
 	}
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
+	a.made++
 	return in
 }
 
@@ -798,8 +831,10 @@ func (a *arena) useSlab() *slab[VarUse] {
 // kept there. A list that outgrows the block has moved to an array of its
 // own, and keeps it. A nil slab leaves lists as they are built.
 type slab[T any] struct {
-	block []T // the current block's free part
-	chunk int // elements per block
+	block []T       // the current block's free part
+	chunk int       // the most elements a block holds
+	used  int       // elements kept so far
+	at    *progress // how far the parse has read; nil: unknown
 }
 
 // scratch returns an empty list to build in before keep.
@@ -807,10 +842,26 @@ func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	if len(s.block) < max(s.chunk/8, 1) {
-		s.block = make([]T, s.chunk)
+	if need := max(s.chunk/8, 1); len(s.block) < need {
+		n := s.chunk / 2
+		if est := s.at.rest(s.used); est >= 0 {
+			n = est + est/8 + need
+		}
+		s.block = make([]T, blockLen[T](min(max(n, 2*need), s.chunk)))
 	}
 	return s.block[:0]
+}
+
+// blockLen returns n, or more where a block of n elements would leave the
+// rest of its last page unused.
+func blockLen[T any](n int) int {
+	var v T
+	size := int(unsafe.Sizeof(v))
+	if size == 0 || n*size <= 32<<10 {
+		return n
+	}
+	const page = 8 << 10
+	return (n*size + page - 1) / page * page / size
 }
 
 // one returns the list of v alone.
@@ -830,6 +881,7 @@ func (s *slab[T]) keep(list []T) []T {
 	if n == 0 {
 		return nil
 	}
+	s.used += n
 	if n <= len(s.block) && &list[0] == &s.block[0] {
 		s.block = s.block[n:]
 	}
