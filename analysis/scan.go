@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/json"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +23,9 @@ import (
 type logical struct {
 	text   string
 	pieces []piece
-	last   int // the piece pos found last: tokens are mapped mostly in order
+	// The piece pos found last, [lo, hi) of the text moved by delta:
+	// tokens are mapped mostly in order, and most commands are one piece.
+	lo, hi, delta int
 }
 
 type piece struct {
@@ -32,19 +35,26 @@ type piece struct {
 
 // pos maps an offset in the logical text to a relative source offset.
 func (l *logical) pos(i int) int {
-	if len(l.pieces) == 1 {
-		return l.pieces[0].abs + i - l.pieces[0].at
+	if l.lo <= i && i < l.hi {
+		return i + l.delta
 	}
-	k := l.last
-	if k >= len(l.pieces) || l.pieces[k].at > i {
-		k = max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
-	} else {
-		for k+1 < len(l.pieces) && l.pieces[k+1].at <= i {
-			k++
-		}
+	return l.seek(i)
+}
+
+// seek is pos finding the piece of i: the last that starts at or before
+// it, or the first.
+func (l *logical) seek(i int) int {
+	k := sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })
+	k = max(k-1, 0)
+	p := l.pieces[k]
+	l.lo, l.hi, l.delta = p.at, math.MaxInt, p.abs-p.at
+	if k == 0 {
+		l.lo = math.MinInt
 	}
-	l.last = k
-	return l.pieces[k].abs + i - l.pieces[k].at
+	if k+1 < len(l.pieces) {
+		l.hi = l.pieces[k+1].at
+	}
+	return i + l.delta
 }
 
 // span maps the logical range [i, j) to a relative source span. The end is
