@@ -891,7 +891,7 @@ func (g *group) valid() bool {
 			args[n] = f
 			n++
 		}
-		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
+		return n == 1 || n == 3 && equalFold(args[1], "as") && validStageName(lower(args[2]))
 	case "copy", "add":
 		if g.json || !flagsOK(g.flags, g.info) {
 			return false
@@ -962,7 +962,7 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 			}
 		}
 		if table[k].Bool {
-			switch strings.ToLower(value) {
+			switch lower(value) {
 			case "true", "false":
 			case "":
 				if hasValue {
@@ -1020,10 +1020,9 @@ func runFlagsOK(flags []string) bool {
 // for it (nil for an unknown keyword), without allocating or hashing for
 // the keywords BuildKit knows, written in ASCII.
 func keyword(s string) (string, *InstructionInfo) {
-	if len(s) < len(keywordsByLen) && s != "" {
-		c := s[0] | 0x20 // the lower case of an ASCII letter
-		for _, k := range keywordsByLen[len(s)] {
-			if k.name[0] == c && asciiEqualFold(s, k.name) {
+	if n := len(s); n > 0 && n < 16 {
+		for _, k := range keywordBuckets[int(s[0]&31)<<4|n] {
+			if asciiEqualFold(s, k.name) {
 				return k.name, k.info
 			}
 		}
@@ -1032,27 +1031,45 @@ func keyword(s string) (string, *InstructionInfo) {
 	return l, instructionByCmd[l]
 }
 
-// keywordsByLen holds the instruction table's keywords, with their
-// entries, by their length.
-var keywordsByLen = func() [][]struct {
+// keywordBuckets holds the instruction table's keywords, with their
+// entries, by their first letter (either case) and their length.
+var keywordBuckets = func() (by [32 << 4][]struct {
 	name string
 	info *InstructionInfo
-} {
-	var by [][]struct {
-		name string
-		info *InstructionInfo
-	}
+}) {
 	for _, k := range instructionNames {
-		for len(by) <= len(k) {
-			by = append(by, nil)
+		if len(k) >= 16 {
+			panic("keyword too long for its bucket: " + k)
 		}
-		by[len(k)] = append(by[len(k)], struct {
+		b := int(k[0]&31)<<4 | len(k)
+		by[b] = append(by[b], struct {
 			name string
 			info *InstructionInfo
 		}{k, instructionByCmd[k]})
 	}
 	return by
 }()
+
+// lower is strings.ToLower(s), quicker on ASCII without upper case
+// letters: s itself.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// equalFold is strings.EqualFold(s, k) for a lower-case ASCII word k,
+// quicker on ASCII: Unicode folding may match k only where s has fewer
+// runes than bytes.
+func equalFold(s, k string) bool {
+	if len(s) == len(k) {
+		return asciiEqualFold(s, k)
+	}
+	return len(s) > len(k) && !asciiOnly(s) && strings.EqualFold(s, k)
+}
 
 // asciiEqualFold reports whether s equals the lower-case ASCII word k but
 // for the case of its ASCII letters.

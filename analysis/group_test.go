@@ -495,3 +495,41 @@ func TestByteClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldHelpers holds lower and equalFold to the strings functions they
+// stand for, on ASCII and on the runes Unicode folds into ASCII letters.
+func TestFoldHelpers(t *testing.T) {
+	parts := []string{"a", "A", "s", "S", "ſ", "K", "k", "\u212a", "İ", "é", "É", "-", "1", ""}
+	for _, k := range []string{"as", "from", "true", "k"} {
+		for _, a := range parts {
+			for _, b := range parts {
+				for _, c := range parts {
+					s := a + b + c
+					if got, want := lower(s), strings.ToLower(s); got != want {
+						t.Fatalf("lower(%q) = %q, strings.ToLower %q", s, got, want)
+					}
+					if got, want := equalFold(s, k), strings.EqualFold(s, k); got != want {
+						t.Fatalf("equalFold(%q, %q) = %v, strings.EqualFold %v", s, k, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKeywordLookup holds keyword to strings.ToLower and the instruction
+// table over every keyword in three cases, with a byte changed, and
+// words that share a bucket with none or some.
+func TestKeywordLookup(t *testing.T) {
+	words := []string{"", "r", "2un", "rUn\u00a0", "\u212aeep", "ſhell", "healthcheckhealthcheck", "ɾun", "Rün", "froM"}
+	for _, k := range instructionNames {
+		words = append(words, k, strings.ToUpper(k), strings.ToUpper(k[:1])+k[1:], k[:len(k)-1]+"x", "x"+k[1:], string(k[0]^0x80)+k[1:])
+	}
+	for _, w := range words {
+		gotName, gotInfo := keyword(w)
+		want := strings.ToLower(w)
+		if gotName != want || gotInfo != instructionByCmd[want] {
+			t.Errorf("keyword(%q) = %q %v, want %q %v", w, gotName, gotInfo, want, instructionByCmd[want])
+		}
+	}
+}

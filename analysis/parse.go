@@ -454,7 +454,7 @@ func (ix *Index) linkStages() {
 					ix.stages[n-1].end = i
 				}
 				if in.Name != nil {
-					k := strings.ToLower(in.Name.Value)
+					k := lower(in.Name.Value)
 					if ss, ok := ix.byName[k]; ok {
 						ix.byName[k] = append(ss, len(ix.stages))
 					} else {
@@ -538,7 +538,7 @@ func resolve(r Ref, cur, nstages int, byName map[string][]int) (Resolution, int)
 		}
 		return ResolvesOutOfRange, -1
 	}
-	if ss := byName[strings.ToLower(v)]; len(ss) > 0 {
+	if ss := byName[lower(v)]; len(ss) > 0 {
 		t := ss[len(ss)-1]
 		if t < cur {
 			return ResolvesStage, t
