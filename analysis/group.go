@@ -355,10 +355,7 @@ func plainWords(words []string, line string) ([]string, bool) {
 // reports false where BuildKit's parser rejects the arguments.
 func splitLine(g *group, line string, esc byte) bool {
 	s := strings.TrimSpace(line)
-	i := 0
-	for i < len(s) && !isBKSpace(s[i]) {
-		i++
-	}
+	i := skipUntil(s, 0, &bkBlanks)
 	g.cmd = s[:i]
 	g.lcmd, g.info = keyword(g.cmd)
 	for i < len(s) && isBKSpace(s[i]) {
@@ -616,6 +613,12 @@ func appendLatin1(b []byte, c byte) []byte {
 // BuildKit's word readers then split it at blanks and take the words as
 // they stand.
 func plainText(s string, esc byte) bool {
+	switch esc {
+	case '\\':
+		return skipUntil(s, 0, &plainStops[0]) == len(s)
+	case '`':
+		return skipUntil(s, 0, &plainStops[1]) == len(s)
+	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
 			return false
@@ -623,6 +626,26 @@ func plainText(s string, esc byte) bool {
 	}
 	return true
 }
+
+// plainStops marks the bytes that make a text not plain: non-ASCII bytes,
+// quotes and the escape token, the backslash (0) or the backtick (1).
+var plainStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for c := range 256 {
+			st[k][c] = c >= utf8.RuneSelf || c == '\'' || c == '"' || byte(c) == esc
+		}
+	}
+	return st
+}()
+
+// bkBlanks and asciiBlanks mark the blanks isBKSpace and asciiSpace
+// report, for skipUntil.
+var bkBlanks, asciiBlanks = func() (bk, ascii [256]bool) {
+	for c := range 256 {
+		bk[c], ascii[c] = isBKSpace(byte(c)), asciiSpace(byte(c))
+	}
+	return bk, ascii
+}()
 
 // plainFlags is extractFlags where the flags and the blanks around them
 // are ASCII without quotes or the escape token: its flags are then slices
@@ -653,9 +676,7 @@ func plainFlags(line string, esc byte, words []string) (string, []string, bool) 
 			return line[pos:], words, true
 		}
 		end := pos
-		for end < len(line) && !stop[line[end]] {
-			end++
-		}
+		end = skipUntil(line, end, stop)
 		if end < len(line) && !asciiSpace(line[end]) {
 			return "", words[:n0], false // non-ASCII, a quote or the escape token
 		}
@@ -702,10 +723,7 @@ func bkWords(rest string, esc byte, word func(string)) int {
 			for i < len(rest) && asciiSpace(rest[i]) {
 				i++
 			}
-			j := i
-			for j < len(rest) && !asciiSpace(rest[j]) {
-				j++
-			}
+			j := skipUntil(rest, i, &asciiBlanks)
 			if j > i {
 				word(rest[i:j])
 				n++
@@ -910,10 +928,7 @@ func (g *group) valid() bool {
 func fields(s string) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for i := 0; i < len(s); {
-			j := i
-			for j < len(s) && !isBKSpace(s[j]) {
-				j++
-			}
+			j := skipUntil(s, i, &bkBlanks)
 			if j > i && !yield(s[i:j]) {
 				return
 			}

@@ -493,6 +493,36 @@ func TestByteClasses(t *testing.T) {
 			t.Errorf("byte %#x: isBKSpace %v (want %v), asciiSpace %v, isSpaceByte %v (want %v), isLatin1Space %v (want %v)",
 				b, isBKSpace(b), bk, asciiSpace(b), isSpaceByte(b), ascii, isLatin1Space(b), latin1)
 		}
+		if bkBlanks[c] != bk || asciiBlanks[c] != ascii {
+			t.Errorf("byte %#x: bkBlanks %v, asciiBlanks %v", b, bkBlanks[c], asciiBlanks[c])
+		}
+		for k, esc := range []byte{'\\', '`'} {
+			if plain := b < utf8.RuneSelf && b != '"' && b != '\'' && b != esc; plainStops[k][c] == plain {
+				t.Errorf("byte %#x, escape %q: plainStops %v", b, esc, plainStops[k][c])
+			}
+		}
+	}
+}
+
+// TestSkipUntil holds the four-byte stepping to a byte loop, at every
+// offset of texts whose stop byte stands at every place.
+func TestSkipUntil(t *testing.T) {
+	for n := range 12 {
+		for at := 0; at <= n; at++ {
+			text := []byte(strings.Repeat("a", n))
+			if at < n {
+				text[at] = ' '
+			}
+			for i := 0; i <= n; i++ {
+				want := i
+				for want < n && !asciiBlanks[text[want]] {
+					want++
+				}
+				if got := skipUntil(string(text), i, &asciiBlanks); got != want {
+					t.Fatalf("%q from %d: %d, want %d", text, i, got, want)
+				}
+			}
+		}
 	}
 }
 

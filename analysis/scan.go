@@ -223,10 +223,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	if t != "" && (t[0] >= utf8.RuneSelf || asciiSpace(t[0])) {
 		i = len(t) - len(trimLeftSpace(t))
 	}
-	j := i
-	for j < len(t) && !isSpaceByte(t[j]) {
-		j++
-	}
+	j := skipUntil(t, i, &asciiBlanks)
 	in.Keyword = l.token(i, j)
 	var cmd string
 	var info *InstructionInfo
@@ -401,9 +398,7 @@ func scanWord(t string, i int, esc byte) (int, string) {
 		if esc == '`' {
 			stop = &wordStops[1]
 		}
-		for j < len(t) && !stop[t[j]] {
-			j++
-		}
+		j = skipUntil(t, j, stop)
 	default:
 		for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
 			j++
@@ -439,6 +434,30 @@ func scanWord(t string, i int, esc byte) (int, string) {
 		}
 	}
 	return i, string(b)
+}
+
+// skipUntil returns the first offset from i on of a byte that stop
+// marks, or len(t); four bytes a step.
+func skipUntil(t string, i int, stop *[256]bool) int {
+	for ; i+4 <= len(t); i += 4 {
+		b := t[i : i+4]
+		if stop[b[0]] {
+			return i
+		}
+		if stop[b[1]] {
+			return i + 1
+		}
+		if stop[b[2]] {
+			return i + 2
+		}
+		if stop[b[3]] {
+			return i + 3
+		}
+	}
+	for i < len(t) && !stop[t[i]] {
+		i++
+	}
+	return i
 }
 
 // wordStops marks the bytes that end scanWord's plain run: blanks, quotes
@@ -546,10 +565,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
 	toks := a.tokSlab().scratch()
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
-		j := i
-		for j < len(t) && !isSpaceByte(t[j]) {
-			j++
-		}
+		j := skipUntil(t, i, &asciiBlanks)
 		toks = append(toks, l.token(i, j))
 		i = j
 	}
@@ -630,9 +646,7 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	}
 	for i := 0; i < len(t); i++ {
 		if stop != nil {
-			for i < len(t) && !stop[t[i]] {
-				i++
-			}
+			i = skipUntil(t, i, stop)
 			if i == len(t) {
 				break
 			}
