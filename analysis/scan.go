@@ -60,6 +60,14 @@ func (l *logical) seek(i int) int {
 // span maps the logical range [i, j) to a relative source span. The end is
 // placed after the last byte, so a token split by a continuation covers it.
 func (l *logical) span(i, j int) Span {
+	if d := l.delta; l.lo <= i && i < j && j <= l.hi {
+		return Span{i + d, j + d} // one piece
+	}
+	return l.spanPieces(i, j)
+}
+
+// spanPieces is span for a range the last piece does not hold.
+func (l *logical) spanPieces(i, j int) Span {
 	if j <= i {
 		p := l.pos(i)
 		return Span{p, p}
