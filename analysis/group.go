@@ -303,13 +303,8 @@ func plainHeredoc(w string) (h parser.Heredoc, found, sure bool) {
 // lexer fail, and give no words. False for any other line. The words are
 // appended to words.
 func plainWords(words []string, line string) ([]string, bool) {
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == '$', c == '\\', c == '`':
-			return nil, false
-		case c >= 0x7f, c < ' ' && c != '\t':
-			return nil, false
-		}
+	if skipUntil(line, 0, &heredocStops[0]) < len(line) {
+		return nil, false // a variable, an escape, a backtick, a control or non-ASCII byte
 	}
 	start := -1
 	for i := 0; i < len(line); {
@@ -342,7 +337,7 @@ func plainWords(words []string, line string) ([]string, bool) {
 			if start < 0 {
 				start = i
 			}
-			i++
+			i = skipUntil(line, i+1, &heredocStops[1])
 		}
 	}
 	if start >= 0 {
@@ -350,6 +345,18 @@ func plainWords(words []string, line string) ([]string, bool) {
 	}
 	return words, true
 }
+
+// heredocStops marks, for plainWords, the bytes of a line that is not
+// plain (0): `$`, the backslash, the backtick, the controls but the tab,
+// DEL and non-ASCII bytes; and the bytes that end a plain run (1): blanks,
+// quotes and `<`.
+var heredocStops = func() (st [2][256]bool) {
+	for c := range 256 {
+		st[0][c] = c == '$' || c == '\\' || c == '`' || c >= 0x7f || c < ' ' && c != '\t'
+		st[1][c] = c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '<'
+	}
+	return st
+}()
 
 // splitLine splits a logical line into keyword, flags and arguments, and
 // reports false where BuildKit's parser rejects the arguments.

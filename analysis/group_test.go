@@ -339,7 +339,7 @@ func TestHeredocWordsMatchBuildKit(t *testing.T) {
 		"<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<< EOF", "<<\t'E F'", "'<<EOF'", "\"a <<B\"", "x'y <<A'",
 		"'open", "\"open", "2<<EOF", "<<E\"O\"F", "cat", "a<b", "<<<EOF", "''", "<<\"\"", "<<A", "<<-'B'", "x\"<<B\"y",
 		"--mount=type=cache,target=/c", "\"a b\"", "'a'\"b\"", "<<$X", "<<\\EOF",
-		"3<<-\"EOF\"", "<<'A\"B'", "<<\"E'F\"", "<<'A'B'", "<<'<E'", "<<-  'E F'", "<<'EOF'x", "<<'EOF",
+		"3<<-\"EOF\"", "${A:-b <<C}", "<<${A:-b c}", "2<< EOF", "1<<-\tB", "x<<  A", "<<'A\"B'", "<<\"E'F\"", "<<'A'B'", "<<'<E'", "<<-  'E F'", "<<'EOF'x", "<<'EOF",
 	}
 	r := rand.New(rand.NewPCG(18, 9))
 	for n := 0; n < 1500; n++ {
