@@ -414,16 +414,15 @@ func (ix *Index) link() {
 // resolves in place.
 func (ix *Index) linkFresh() {
 	ix.linkStages()
-	i := 0
+	cur := -1 // the stage in force: StageOf, counting the FROMs
 	for _, b := range ix.blocks {
 		for _, in := range b.insts {
-			if len(in.Refs) > 0 {
-				cur := ix.StageOf(i)
-				for r := range in.Refs {
-					in.Refs[r].Resolution, in.Refs[r].Target = resolve(in.Refs[r], cur, len(ix.stages), ix.byName)
-				}
+			if in.Cmd == "from" {
+				cur++
 			}
-			i++
+			for r := range in.Refs {
+				in.Refs[r].Resolution, in.Refs[r].Target = resolve(in.Refs[r], cur, len(ix.stages), ix.byName)
+			}
 		}
 	}
 }
