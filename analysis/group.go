@@ -1075,13 +1075,20 @@ var keywordBuckets = func() (by [32 << 4][]struct {
 // lower is strings.ToLower(s), quicker on ASCII without upper case
 // letters: s itself.
 func lower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return strings.ToLower(s)
-		}
+	if skipUntil(s, 0, &lowerStops) < len(s) {
+		return strings.ToLower(s)
 	}
 	return s
 }
+
+// lowerStops marks the bytes strings.ToLower may change: upper-case
+// ASCII letters and non-ASCII bytes.
+var lowerStops = func() (st [256]bool) {
+	for c := range 256 {
+		st[c] = c >= utf8.RuneSelf || 'A' <= c && c <= 'Z'
+	}
+	return st
+}()
 
 // equalFold is strings.EqualFold(s, k) for a lower-case ASCII word k,
 // quicker on ASCII: Unicode folding may match k only where s has fewer
