@@ -26,7 +26,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	src := newSourceLines(text)
 	// Each group is checked and scanned as the grouper reads it.
-	guess := len(src.start)/3 + 1
+	guess := len(src.start)/2 + 1 // most files hold fewer instructions than this
 	insts := make([]*Instruction, 0, guess)
 	starts := make([]int, 0, guess)
 	var v *validator
