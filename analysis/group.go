@@ -235,11 +235,13 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		if !strings.Contains(w, "<<") {
 			continue // no heredoc can match
 		}
-		if ok && strings.IndexByte(w, '\'') < 0 && strings.IndexByte(w, '"') < 0 {
-			if h, ok := plainHeredoc(w); ok {
-				docs = append(docs, h)
+		if ok {
+			if h, found, sure := plainHeredoc(w); sure {
+				if found {
+					docs = append(docs, h)
+				}
+				continue
 			}
-			continue
 		}
 		h, err := parser.ParseHeredoc(w)
 		if err != nil {
@@ -254,18 +256,17 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 
 // plainHeredoc reads a word of a plain line (see plainWords) as BuildKit's
 // heredoc reader does: `[fd]<<[-][blanks]name`, where a plain name is taken
-// as it stands and expands variables.
-func plainHeredoc(w string) (parser.Heredoc, bool) {
+// as it stands and expands variables, and a name in one pair of quotes
+// with no other quote is the text inside them and expands nothing. It
+// returns the heredoc and whether the word opens one; sure is false for a
+// word it leaves to BuildKit's reader (other quotes in the name).
+func plainHeredoc(w string) (h parser.Heredoc, found, sure bool) {
 	i := 0
 	for i < len(w) && '0' <= w[i] && w[i] <= '9' {
 		i++
 	}
 	if !strings.HasPrefix(w[i:], "<<") {
-		return parser.Heredoc{}, false
-	}
-	var fd uint64
-	if i > 0 {
-		fd, _ = strconv.ParseUint(w[:i], 10, 0)
+		return parser.Heredoc{}, false, true
 	}
 	j := i + 2
 	chomp := j < len(w) && w[j] == '-'
@@ -277,9 +278,22 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 	}
 	name := w[j:]
 	if name == "" || strings.IndexByte(name, '<') >= 0 {
-		return parser.Heredoc{}, false
+		return parser.Heredoc{}, false, true
 	}
-	return parser.Heredoc{Name: name, Expand: true, Chomp: chomp, FileDescriptor: uint(fd)}, true
+	expand := true
+	if q := strings.IndexAny(name, `'"`); q >= 0 {
+		// A plain line has no escape or variable: quoted text is literal.
+		n := len(name)
+		if q != 0 || n < 3 || name[n-1] != name[0] || strings.ContainsAny(name[1:n-1], `'"`) {
+			return parser.Heredoc{}, false, false
+		}
+		name, expand = name[1:n-1], false
+	}
+	var fd uint64
+	if i > 0 {
+		fd, _ = strconv.ParseUint(w[:i], 10, 0)
+	}
+	return parser.Heredoc{Name: name, Expand: expand, Chomp: chomp, FileDescriptor: uint(fd)}, true, true
 }
 
 // plainWords splits line into words as BuildKit's lexer does with raw
@@ -289,13 +303,8 @@ func plainHeredoc(w string) (parser.Heredoc, bool) {
 // lexer fail, and give no words. False for any other line. The words are
 // appended to words.
 func plainWords(words []string, line string) ([]string, bool) {
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == '$', c == '\\', c == '`':
-			return nil, false
-		case c >= 0x7f, c < ' ' && c != '\t':
-			return nil, false
-		}
+	if skipUntil(line, 0, &heredocStops[0]) < len(line) {
+		return nil, false // a variable, an escape, a backtick, a control or non-ASCII byte
 	}
 	start := -1
 	for i := 0; i < len(line); {
@@ -328,7 +337,7 @@ func plainWords(words []string, line string) ([]string, bool) {
 			if start < 0 {
 				start = i
 			}
-			i++
+			i = skipUntil(line, i+1, &heredocStops[1])
 		}
 	}
 	if start >= 0 {
@@ -337,14 +346,23 @@ func plainWords(words []string, line string) ([]string, bool) {
 	return words, true
 }
 
+// heredocStops marks, for plainWords, the bytes of a line that is not
+// plain (0): `$`, the backslash, the backtick, the controls but the tab,
+// DEL and non-ASCII bytes; and the bytes that end a plain run (1): blanks,
+// quotes and `<`.
+var heredocStops = func() (st [2][256]bool) {
+	for c := range 256 {
+		st[0][c] = c == '$' || c == '\\' || c == '`' || c >= 0x7f || c < ' ' && c != '\t'
+		st[1][c] = c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '<'
+	}
+	return st
+}()
+
 // splitLine splits a logical line into keyword, flags and arguments, and
 // reports false where BuildKit's parser rejects the arguments.
 func splitLine(g *group, line string, esc byte) bool {
 	s := strings.TrimSpace(line)
-	i := 0
-	for i < len(s) && !isBKSpace(s[i]) {
-		i++
-	}
+	i := skipUntil(s, 0, &bkBlanks)
 	g.cmd = s[:i]
 	g.lcmd, g.info = keyword(g.cmd)
 	for i < len(s) && isBKSpace(s[i]) {
@@ -442,15 +460,11 @@ func (g *group) nameVal(esc byte) bool {
 }
 
 // isBKSpace reports the bytes BuildKit's parser splits a command on.
-func isBKSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
-}
+func isBKSpace(c byte) bool { return byteClass[c]&classBK != 0 }
 
 // isLatin1Space is unicode.IsSpace of a byte taken as a rune, which is how
 // BuildKit's flag reader looks at the bytes of a line.
-func isLatin1Space(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0
-}
+func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.
@@ -473,9 +487,26 @@ func trimLeftSpace(s string) string {
 	return ""
 }
 
-func asciiSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
+// asciiSpace reports the ASCII blanks: " \t\n\v\f\r".
+func asciiSpace(c byte) bool { return byteClass[c]&classASCII != 0 }
+
+// byteClass sorts the bytes into the blanks of BuildKit's readers, so
+// that each test of a byte in the scanning loops is one lookup.
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\v\f\r") {
+		t[c] |= classBK | classASCII | classLatin1
+	}
+	t['\n'] |= classASCII | classLatin1
+	t[0x85] |= classLatin1
+	t[0xA0] |= classLatin1
+	return t
+}()
+
+const (
+	classBK     = 1 << iota // isBKSpace
+	classASCII              // asciiSpace, isSpaceByte
+	classLatin1             // isLatin1Space
+)
 
 // extractFlags reads the leading `--` words of an instruction's arguments
 // as BuildKit's parser does: byte by byte, quotes removed, the escape token
@@ -589,6 +620,12 @@ func appendLatin1(b []byte, c byte) []byte {
 // BuildKit's word readers then split it at blanks and take the words as
 // they stand.
 func plainText(s string, esc byte) bool {
+	switch esc {
+	case '\\':
+		return skipUntil(s, 0, &plainStops[0]) == len(s)
+	case '`':
+		return skipUntil(s, 0, &plainStops[1]) == len(s)
+	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || c == '\'' || c == '"' || c == esc {
 			return false
@@ -596,6 +633,26 @@ func plainText(s string, esc byte) bool {
 	}
 	return true
 }
+
+// plainStops marks the bytes that make a text not plain: non-ASCII bytes,
+// quotes and the escape token, the backslash (0) or the backtick (1).
+var plainStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		for c := range 256 {
+			st[k][c] = c >= utf8.RuneSelf || c == '\'' || c == '"' || byte(c) == esc
+		}
+	}
+	return st
+}()
+
+// bkBlanks and asciiBlanks mark the blanks isBKSpace and asciiSpace
+// report, for skipUntil.
+var bkBlanks, asciiBlanks = func() (bk, ascii [256]bool) {
+	for c := range 256 {
+		bk[c], ascii[c] = isBKSpace(byte(c)), asciiSpace(byte(c))
+	}
+	return bk, ascii
+}()
 
 // plainFlags is extractFlags where the flags and the blanks around them
 // are ASCII without quotes or the escape token: its flags are then slices
@@ -626,9 +683,7 @@ func plainFlags(line string, esc byte, words []string) (string, []string, bool) 
 			return line[pos:], words, true
 		}
 		end := pos
-		for end < len(line) && !stop[line[end]] {
-			end++
-		}
+		end = skipUntil(line, end, stop)
 		if end < len(line) && !asciiSpace(line[end]) {
 			return "", words[:n0], false // non-ASCII, a quote or the escape token
 		}
@@ -675,10 +730,7 @@ func bkWords(rest string, esc byte, word func(string)) int {
 			for i < len(rest) && asciiSpace(rest[i]) {
 				i++
 			}
-			j := i
-			for j < len(rest) && !asciiSpace(rest[j]) {
-				j++
-			}
+			j := skipUntil(rest, i, &asciiBlanks)
 			if j > i {
 				word(rest[i:j])
 				n++
@@ -864,7 +916,7 @@ func (g *group) valid() bool {
 			args[n] = f
 			n++
 		}
-		return n == 1 || n == 3 && strings.EqualFold(args[1], "as") && validStageName(strings.ToLower(args[2]))
+		return n == 1 || n == 3 && equalFold(args[1], "as") && validStageName(lower(args[2]))
 	case "copy", "add":
 		if g.json || !flagsOK(g.flags, g.info) {
 			return false
@@ -883,10 +935,7 @@ func (g *group) valid() bool {
 func fields(s string) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for i := 0; i < len(s); {
-			j := i
-			for j < len(s) && !isBKSpace(s[j]) {
-				j++
-			}
+			j := skipUntil(s, i, &bkBlanks)
 			if j > i && !yield(s[i:j]) {
 				return
 			}
@@ -935,7 +984,7 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 			}
 		}
 		if table[k].Bool {
-			switch strings.ToLower(value) {
+			switch lower(value) {
 			case "true", "false":
 			case "":
 				if hasValue {
@@ -993,10 +1042,9 @@ func runFlagsOK(flags []string) bool {
 // for it (nil for an unknown keyword), without allocating or hashing for
 // the keywords BuildKit knows, written in ASCII.
 func keyword(s string) (string, *InstructionInfo) {
-	if len(s) < len(keywordsByLen) && s != "" {
-		c := s[0] | 0x20 // the lower case of an ASCII letter
-		for _, k := range keywordsByLen[len(s)] {
-			if k.name[0] == c && asciiEqualFold(s, k.name) {
+	if n := len(s); n > 0 && n < 16 {
+		for _, k := range keywordBuckets[int(s[0]&31)<<4|n] {
+			if asciiEqualFold(s, k.name) {
 				return k.name, k.info
 			}
 		}
@@ -1005,27 +1053,52 @@ func keyword(s string) (string, *InstructionInfo) {
 	return l, instructionByCmd[l]
 }
 
-// keywordsByLen holds the instruction table's keywords, with their
-// entries, by their length.
-var keywordsByLen = func() [][]struct {
+// keywordBuckets holds the instruction table's keywords, with their
+// entries, by their first letter (either case) and their length.
+var keywordBuckets = func() (by [32 << 4][]struct {
 	name string
 	info *InstructionInfo
-} {
-	var by [][]struct {
-		name string
-		info *InstructionInfo
-	}
+}) {
 	for _, k := range instructionNames {
-		for len(by) <= len(k) {
-			by = append(by, nil)
+		if len(k) >= 16 {
+			panic("keyword too long for its bucket: " + k)
 		}
-		by[len(k)] = append(by[len(k)], struct {
+		b := int(k[0]&31)<<4 | len(k)
+		by[b] = append(by[b], struct {
 			name string
 			info *InstructionInfo
 		}{k, instructionByCmd[k]})
 	}
 	return by
 }()
+
+// lower is strings.ToLower(s), quicker on ASCII without upper case
+// letters: s itself.
+func lower(s string) string {
+	if skipUntil(s, 0, &lowerStops) < len(s) {
+		return strings.ToLower(s)
+	}
+	return s
+}
+
+// lowerStops marks the bytes strings.ToLower may change: upper-case
+// ASCII letters and non-ASCII bytes.
+var lowerStops = func() (st [256]bool) {
+	for c := range 256 {
+		st[c] = c >= utf8.RuneSelf || 'A' <= c && c <= 'Z'
+	}
+	return st
+}()
+
+// equalFold is strings.EqualFold(s, k) for a lower-case ASCII word k,
+// quicker on ASCII: Unicode folding may match k only where s has fewer
+// runes than bytes.
+func equalFold(s, k string) bool {
+	if len(s) == len(k) {
+		return asciiEqualFold(s, k)
+	}
+	return len(s) > len(k) && !asciiOnly(s) && strings.EqualFold(s, k)
+}
 
 // asciiEqualFold reports whether s equals the lower-case ASCII word k but
 // for the case of its ASCII letters.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -337,6 +339,7 @@ func TestHeredocWordsMatchBuildKit(t *testing.T) {
 		"<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<< EOF", "<<\t'E F'", "'<<EOF'", "\"a <<B\"", "x'y <<A'",
 		"'open", "\"open", "2<<EOF", "<<E\"O\"F", "cat", "a<b", "<<<EOF", "''", "<<\"\"", "<<A", "<<-'B'", "x\"<<B\"y",
 		"--mount=type=cache,target=/c", "\"a b\"", "'a'\"b\"", "<<$X", "<<\\EOF",
+		"3<<-\"EOF\"", "${A:-b <<C}", "<<${A:-b c}", "2<< EOF", "1<<-\tB", "x<<  A", "<<'A\"B'", "<<\"E'F\"", "<<'A'B'", "<<'<E'", "<<-  'E F'", "<<'EOF'x", "<<'EOF",
 	}
 	r := rand.New(rand.NewPCG(18, 9))
 	for n := 0; n < 1500; n++ {
@@ -474,5 +477,89 @@ func TestUnicodeBlanksMatchBuildKit(t *testing.T) {
 	}
 	if failed > 10 {
 		t.Errorf("%d texts in all differ", failed)
+	}
+}
+
+// TestByteClasses holds the byte table to the blanks each reader means:
+// BuildKit's command split (regexp [\t\v\f\r ]), the ASCII blanks, and
+// unicode.IsSpace of a byte taken as a Latin-1 rune.
+func TestByteClasses(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		bk := strings.IndexByte("\t\v\f\r ", b) >= 0
+		ascii := b < utf8.RuneSelf && unicode.IsSpace(rune(b))
+		latin1 := unicode.IsSpace(rune(b))
+		if isBKSpace(b) != bk || asciiSpace(b) != ascii || isSpaceByte(b) != ascii || isLatin1Space(b) != latin1 {
+			t.Errorf("byte %#x: isBKSpace %v (want %v), asciiSpace %v, isSpaceByte %v (want %v), isLatin1Space %v (want %v)",
+				b, isBKSpace(b), bk, asciiSpace(b), isSpaceByte(b), ascii, isLatin1Space(b), latin1)
+		}
+		if bkBlanks[c] != bk || asciiBlanks[c] != ascii {
+			t.Errorf("byte %#x: bkBlanks %v, asciiBlanks %v", b, bkBlanks[c], asciiBlanks[c])
+		}
+		for k, esc := range []byte{'\\', '`'} {
+			if plain := b < utf8.RuneSelf && b != '"' && b != '\'' && b != esc; plainStops[k][c] == plain {
+				t.Errorf("byte %#x, escape %q: plainStops %v", b, esc, plainStops[k][c])
+			}
+		}
+	}
+}
+
+// TestSkipUntil holds the four-byte stepping to a byte loop, at every
+// offset of texts whose stop byte stands at every place.
+func TestSkipUntil(t *testing.T) {
+	for n := range 12 {
+		for at := 0; at <= n; at++ {
+			text := []byte(strings.Repeat("a", n))
+			if at < n {
+				text[at] = ' '
+			}
+			for i := 0; i <= n; i++ {
+				want := i
+				for want < n && !asciiBlanks[text[want]] {
+					want++
+				}
+				if got := skipUntil(string(text), i, &asciiBlanks); got != want {
+					t.Fatalf("%q from %d: %d, want %d", text, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestFoldHelpers holds lower and equalFold to the strings functions they
+// stand for, on ASCII and on the runes Unicode folds into ASCII letters.
+func TestFoldHelpers(t *testing.T) {
+	parts := []string{"a", "A", "s", "S", "ſ", "K", "k", "\u212a", "İ", "é", "É", "-", "1", ""}
+	for _, k := range []string{"as", "from", "true", "k"} {
+		for _, a := range parts {
+			for _, b := range parts {
+				for _, c := range parts {
+					s := a + b + c
+					if got, want := lower(s), strings.ToLower(s); got != want {
+						t.Fatalf("lower(%q) = %q, strings.ToLower %q", s, got, want)
+					}
+					if got, want := equalFold(s, k), strings.EqualFold(s, k); got != want {
+						t.Fatalf("equalFold(%q, %q) = %v, strings.EqualFold %v", s, k, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKeywordLookup holds keyword to strings.ToLower and the instruction
+// table over every keyword in three cases, with a byte changed, and
+// words that share a bucket with none or some.
+func TestKeywordLookup(t *testing.T) {
+	words := []string{"", "r", "2un", "rUn\u00a0", "\u212aeep", "ſhell", "healthcheckhealthcheck", "ɾun", "Rün", "froM"}
+	for _, k := range instructionNames {
+		words = append(words, k, strings.ToUpper(k), strings.ToUpper(k[:1])+k[1:], k[:len(k)-1]+"x", "x"+k[1:], string(k[0]^0x80)+k[1:])
+	}
+	for _, w := range words {
+		gotName, gotInfo := keyword(w)
+		want := strings.ToLower(w)
+		if gotName != want || gotInfo != instructionByCmd[want] {
+			t.Errorf("keyword(%q) = %q %v, want %q %v", w, gotName, gotInfo, want, instructionByCmd[want])
+		}
 	}
 }

@@ -145,6 +145,33 @@ func ReadMount(v Token, raw string) Mount {
 	return m
 }
 
+// mountFrom is ReadMount(v, "").Field("from") where the field has a
+// value: the value of a mount's stage reference. A value with no quote
+// whose span holds its bytes one to one is read without building the
+// mount; false when the last `from` field has no value, or there is none.
+func mountFrom(v Token) (Token, bool) {
+	s := v.Value
+	if strings.IndexByte(s, '"') >= 0 || v.Span.Len() != len(s) || s == "" {
+		f, ok := ReadMount(v, "").Field("from")
+		return f.Value, ok && f.HasValue
+	}
+	// Bare fields: the last whose key is from, in any case, wins.
+	for end := len(s); ; {
+		start := strings.LastIndexByte(s[:end], ',') + 1
+		key, val, has := strings.Cut(s[start:end], "=")
+		if len(key) == 4 && asciiEqualFold(key, "from") { // strings.ToLower(key) == "from"
+			if !has {
+				return Token{}, false
+			}
+			return Token{Span: Span{v.Span.Start + start + 5, v.Span.Start + end}, Value: val}, true
+		}
+		if start == 0 {
+			return Token{}, false
+		}
+		end = start - 1
+	}
+}
+
 // mountPositions maps each offset of v.Value (and its end) to a position
 // in v's coordinates, or returns nil when the value cannot be traced to
 // raw.

@@ -184,3 +184,27 @@ func TestReadMountSpans(t *testing.T) {
 		t.Errorf("exact %v, key %q, value %q", m.Exact, ix.Doc.Slice(f.Key.Span), ix.Doc.Slice(f.Value.Span))
 	}
 }
+
+// TestMountFromMatchesReadMount holds the quick reading of a mount's from
+// field to the one mount reader, over generated values, with spans that
+// hold the value's bytes one to one and spans that do not.
+func TestMountFromMatchesReadMount(t *testing.T) {
+	atoms := []string{"from=a", "FROM=b", "From=", "from", "fRoM=c=d", "type=cache", "target=/x", "from=$X", "froM=é",
+		"fro=m", "xfrom=y", "from =z", "\"from=q\"", "from=\"r\"", "", "ro", "frоm=cyr", "from==", "FROM=0"}
+	for n := range 4000 {
+		var fields []string
+		for k := n%4 + n/1000; k >= 0; k-- {
+			fields = append(fields, atoms[(n*7+k*13+n/19)%len(atoms)])
+		}
+		value := strings.Join(fields, ",")
+		for _, span := range []Span{{10, 10 + len(value)}, {10, 12 + len(value)}} {
+			v := Token{Span: span, Value: value}
+			f, ok := ReadMount(v, "").Field("from")
+			want, wantOK := f.Value, ok && f.HasValue
+			got, gotOK := mountFrom(v)
+			if gotOK != wantOK || wantOK && got != want {
+				t.Fatalf("%q in %v: mountFrom %v %v, ReadMount %v %v", value, span, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}

@@ -26,7 +26,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	src := newSourceLines(text)
 	// Each group is checked and scanned as the grouper reads it.
-	guess := len(src.start)/3 + 1
+	guess := len(src.start)/2 + 1 // most files hold fewer instructions than this
 	insts := make([]*Instruction, 0, guess)
 	starts := make([]int, 0, guess)
 	var v *validator
@@ -414,16 +414,15 @@ func (ix *Index) link() {
 // resolves in place.
 func (ix *Index) linkFresh() {
 	ix.linkStages()
-	i := 0
+	cur := -1 // the stage in force: StageOf, counting the FROMs
 	for _, b := range ix.blocks {
 		for _, in := range b.insts {
-			if len(in.Refs) > 0 {
-				cur := ix.StageOf(i)
-				for r := range in.Refs {
-					in.Refs[r].Resolution, in.Refs[r].Target = resolve(in.Refs[r], cur, len(ix.stages), ix.byName)
-				}
+			if in.Cmd == "from" {
+				cur++
 			}
-			i++
+			for r := range in.Refs {
+				in.Refs[r].Resolution, in.Refs[r].Target = resolve(in.Refs[r], cur, len(ix.stages), ix.byName)
+			}
 		}
 	}
 }
@@ -454,7 +453,7 @@ func (ix *Index) linkStages() {
 					ix.stages[n-1].end = i
 				}
 				if in.Name != nil {
-					k := strings.ToLower(in.Name.Value)
+					k := lower(in.Name.Value)
 					if ss, ok := ix.byName[k]; ok {
 						ix.byName[k] = append(ss, len(ix.stages))
 					} else {
@@ -538,7 +537,7 @@ func resolve(r Ref, cur, nstages int, byName map[string][]int) (Resolution, int)
 		}
 		return ResolvesOutOfRange, -1
 	}
-	if ss := byName[strings.ToLower(v)]; len(ss) > 0 {
+	if ss := byName[lower(v)]; len(ss) > 0 {
 		t := ss[len(ss)-1]
 		if t < cur {
 			return ResolvesStage, t

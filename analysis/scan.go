@@ -2,11 +2,13 @@ package analysis
 
 import (
 	"encoding/json"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -21,7 +23,9 @@ import (
 type logical struct {
 	text   string
 	pieces []piece
-	last   int // the piece pos found last: tokens are mapped mostly in order
+	// The piece pos found last, [lo, hi) of the text moved by delta:
+	// tokens are mapped mostly in order, and most commands are one piece.
+	lo, hi, delta int
 }
 
 type piece struct {
@@ -31,24 +35,39 @@ type piece struct {
 
 // pos maps an offset in the logical text to a relative source offset.
 func (l *logical) pos(i int) int {
-	if len(l.pieces) == 1 {
-		return l.pieces[0].abs + i - l.pieces[0].at
+	if l.lo <= i && i < l.hi {
+		return i + l.delta
 	}
-	k := l.last
-	if k >= len(l.pieces) || l.pieces[k].at > i {
-		k = max(sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })-1, 0)
-	} else {
-		for k+1 < len(l.pieces) && l.pieces[k+1].at <= i {
-			k++
-		}
+	return l.seek(i)
+}
+
+// seek is pos finding the piece of i: the last that starts at or before
+// it, or the first.
+func (l *logical) seek(i int) int {
+	k := sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })
+	k = max(k-1, 0)
+	p := l.pieces[k]
+	l.lo, l.hi, l.delta = p.at, math.MaxInt, p.abs-p.at
+	if k == 0 {
+		l.lo = math.MinInt
 	}
-	l.last = k
-	return l.pieces[k].abs + i - l.pieces[k].at
+	if k+1 < len(l.pieces) {
+		l.hi = l.pieces[k+1].at
+	}
+	return i + l.delta
 }
 
 // span maps the logical range [i, j) to a relative source span. The end is
 // placed after the last byte, so a token split by a continuation covers it.
 func (l *logical) span(i, j int) Span {
+	if d := l.delta; l.lo <= i && i < j && j <= l.hi {
+		return Span{i + d, j + d} // one piece
+	}
+	return l.spanPieces(i, j)
+}
+
+// spanPieces is span for a range the last piece does not hold.
+func (l *logical) spanPieces(i, j int) Span {
 	if j <= i {
 		p := l.pos(i)
 		return Span{p, p}
@@ -187,6 +206,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 // joined. Its instruction and tokens come from arena a, if not nil.
 func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	base := src.start[g.first]
+	a.reach(g.first)
 	in := a.inst()
 	in.Len = src.start[g.last] + len(src.line(g.last)) - base
 	in.Lines = g.last - g.first + 1
@@ -211,10 +231,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	if t != "" && (t[0] >= utf8.RuneSelf || asciiSpace(t[0])) {
 		i = len(t) - len(trimLeftSpace(t))
 	}
-	j := i
-	for j < len(t) && !isSpaceByte(t[j]) {
-		j++
-	}
+	j := skipUntil(t, i, &asciiBlanks)
 	in.Keyword = l.token(i, j)
 	var cmd string
 	var info *InstructionInfo
@@ -286,8 +303,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		for _, f := range in.Flags {
 			// A field named from holds those letters in a row, quoted or not.
 			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
-				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
-					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
+				if from, ok := mountFrom(f.Value); ok {
+					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from, Numeric: isNumber(from.Value), Target: -1})
 				}
 			}
 		}
@@ -369,9 +386,7 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-func isSpaceByte(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n'
-}
+func isSpaceByte(c byte) bool { return asciiSpace(c) }
 
 func skipSpace(t string, i int) int {
 	for i < len(t) && isSpaceByte(t[i]) {
@@ -391,9 +406,7 @@ func scanWord(t string, i int, esc byte) (int, string) {
 		if esc == '`' {
 			stop = &wordStops[1]
 		}
-		for j < len(t) && !stop[t[j]] {
-			j++
-		}
+		j = skipUntil(t, j, stop)
 	default:
 		for j < len(t) && !isSpaceByte(t[j]) && t[j] != '"' && t[j] != '\'' && t[j] != esc {
 			j++
@@ -429,6 +442,30 @@ func scanWord(t string, i int, esc byte) (int, string) {
 		}
 	}
 	return i, string(b)
+}
+
+// skipUntil returns the first offset from i on of a byte that stop
+// marks, or len(t); four bytes a step.
+func skipUntil(t string, i int, stop *[256]bool) int {
+	for ; i+4 <= len(t); i += 4 {
+		b := t[i : i+4]
+		if stop[b[0]] {
+			return i
+		}
+		if stop[b[1]] {
+			return i + 1
+		}
+		if stop[b[2]] {
+			return i + 2
+		}
+		if stop[b[3]] {
+			return i + 3
+		}
+	}
+	for i < len(t) && !stop[t[i]] {
+		i++
+	}
+	return i
 }
 
 // wordStops marks the bytes that end scanWord's plain run: blanks, quotes
@@ -536,10 +573,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
 	toks := a.tokSlab().scratch()
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
-		j := i
-		for j < len(t) && !isSpaceByte(t[j]) {
-			j++
-		}
+		j := skipUntil(t, i, &asciiBlanks)
 		toks = append(toks, l.token(i, j))
 		i = j
 	}
@@ -549,7 +583,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 		in.Base = &toks[0]
 		in.Refs = a.refSlab().one(Ref{Kind: RefFrom, Value: toks[0], Target: -1})
 	}
-	if len(toks) >= 2 && strings.EqualFold(toks[1].Value, "as") {
+	if len(toks) >= 2 && equalFold(toks[1].Value, "as") {
 		in.As = &toks[1]
 		if len(toks) >= 3 {
 			in.Name = &toks[2]
@@ -620,9 +654,7 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	}
 	for i := 0; i < len(t); i++ {
 		if stop != nil {
-			for i < len(t) && !stop[t[i]] {
-				i++
-			}
+			i = skipUntil(t, i, stop)
 			if i == len(t) {
 				break
 			}
@@ -723,9 +755,14 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 // large blocks instead of one allocation each. A block lives as long as any
 // instruction cut from it: a parse's instructions live and die together,
 // but for the few an edit replaces. A nil arena allocates as usual.
+//
+// A first block is sized from the number of lines, each later one to what
+// the lines left will take at the rate of those read so far.
 type arena struct {
 	insts []Instruction
-	chunk int // instructions per block once insts runs out
+	made  int // instructions handed out
+	chunk int // the most instructions a block holds
+	at    progress
 	toks  slab[Token]
 	flags slab[Flag]
 	uses  slab[VarUse]
@@ -733,18 +770,39 @@ type arena struct {
 	refs  slab[Ref]
 }
 
+// progress is how far a parse has read: the line it is at, of lines.
+type progress struct{ line, lines int }
+
+// rest returns what the lines left will take, at used so far.
+func (p *progress) rest(used int) int {
+	if p == nil || p.line <= 0 || used == 0 {
+		return -1
+	}
+	return used * max(p.lines-p.line, 0) / p.line
+}
+
 // newArena returns an arena for n instructions of a text of the given
 // number of lines.
 func newArena(n, lines int) *arena {
 	chunk := min(max(lines, 16), 4096)
-	return &arena{
+	a := &arena{
 		insts: make([]Instruction, n),
 		chunk: chunk / 4,
+		at:    progress{lines: lines},
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
 		uses:  slab[VarUse]{chunk: chunk / 2},
 		decls: slab[VarDecl]{chunk: chunk / 4},
 		refs:  slab[Ref]{chunk: chunk / 8},
+	}
+	a.toks.at, a.flags.at, a.uses.at, a.decls.at, a.refs.at = &a.at, &a.at, &a.at, &a.at, &a.at
+	return a
+}
+
+// reach notes that the parse is at line k.
+func (a *arena) reach(k int) {
+	if a != nil {
+		a.at.line = k
 	}
 }
 
@@ -753,10 +811,15 @@ func (a *arena) inst() *Instruction {
 		return new(Instruction)
 	}
 	if len(a.insts) == 0 {
-		a.insts = make([]Instruction, max(a.chunk, 1))
+		n := a.chunk / 2
+		if est := a.at.rest(a.made); est >= 0 {
+			n = est + est/8 + 4
+		}
+		a.insts = make([]Instruction, blockLen[Instruction](min(max(n, 4), a.chunk)))
 	}
 	in := &a.insts[0]
 	a.insts = a.insts[1:]
+	a.made++
 	return in
 }
 
@@ -800,8 +863,10 @@ func (a *arena) useSlab() *slab[VarUse] {
 // kept there. A list that outgrows the block has moved to an array of its
 // own, and keeps it. A nil slab leaves lists as they are built.
 type slab[T any] struct {
-	block []T // the current block's free part
-	chunk int // elements per block
+	block []T       // the current block's free part
+	chunk int       // the most elements a block holds
+	used  int       // elements kept so far
+	at    *progress // how far the parse has read; nil: unknown
 }
 
 // scratch returns an empty list to build in before keep.
@@ -809,10 +874,26 @@ func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	if len(s.block) < max(s.chunk/8, 1) {
-		s.block = make([]T, s.chunk)
+	if need := max(s.chunk/8, 1); len(s.block) < need {
+		n := s.chunk / 2
+		if est := s.at.rest(s.used); est >= 0 {
+			n = est + est/8 + need
+		}
+		s.block = make([]T, blockLen[T](min(max(n, 2*need), s.chunk)))
 	}
 	return s.block[:0]
+}
+
+// blockLen returns n, or more where a block of n elements would leave the
+// rest of its last page unused.
+func blockLen[T any](n int) int {
+	var v T
+	size := int(unsafe.Sizeof(v))
+	if size == 0 || n*size <= 32<<10 {
+		return n
+	}
+	const page = 8 << 10
+	return (n*size + page - 1) / page * page / size
 }
 
 // one returns the list of v alone.
@@ -832,6 +913,7 @@ func (s *slab[T]) keep(list []T) []T {
 	if n == 0 {
 		return nil
 	}
+	s.used += n
 	if n <= len(s.block) && &list[0] == &s.block[0] {
 		s.block = s.block[n:]
 	}
