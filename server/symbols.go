@@ -73,6 +73,9 @@ type symbolsJSON struct {
 // MarshalJSON returns the answer's JSON, for encoders other than codec.
 func (a *symbolsJSON) MarshalJSON() ([]byte, error) { return a.data, nil }
 
+// json returns the answer's JSON, for the stream (see stream.lend).
+func (a *symbolsJSON) json() []byte { return a.data }
+
 // release gives back one handler return of the answer: the stream calls
 // it once the response carrying the answer has been written (see
 // stream.lend).

@@ -55,6 +55,7 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 		DocumentSymbol: &protocol.DocumentSymbolClientCapabilities{HierarchicalDocumentSymbolSupport: &yes},
 	}})
 	texts, want := symbolTexts(t, 7, true)
+	lentBefore := lentWrites.Load()
 	const workers = 4
 	rounds := 30
 	if raceEnabled {
@@ -118,6 +119,10 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 	}
 	if reused < nAnswered/4 {
 		t.Errorf("only %d of %d answers were written in a reused buffer", reused, nAnswered)
+	}
+	// The answers went out as they stand, not copied into a frame buffer.
+	if lent := lentWrites.Load() - lentBefore; lent < int64(nAnswered) {
+		t.Errorf("only %d of %d answers were written by the stream as they stand", lent, nAnswered)
 	}
 }
 
