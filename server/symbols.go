@@ -34,15 +34,16 @@ var symbolKinds = [...]protocol.SymbolKind{
 // tree of stages and their instructions when the client takes one, else
 // the same entries flat, each naming its container. The answer is written
 // as JSON straight from the outline (see symbolsJSON), cached for the
-// version, and its buffer is reused for a later answer once the response
-// carrying it has been written (see symbolCache.answer).
+// version, and its buffer is reused for a later answer, of any document,
+// once the response carrying it has been written (see symbolCache.answer):
+// memory is given back to the system only when a large buffer was let go.
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	res, built := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
-	if built && snap.Doc.Len() > largeDocument {
+	res, _ := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
+	if s.symbols.dropped() > largeDocument {
 		s.returnMemory()
 	}
 	return res, nil
@@ -102,8 +103,10 @@ type symbolCache struct {
 	tree  bool
 	res   *symbolsJSON
 	spare []byte
-	// reused counts the answers written in a spare buffer.
+	// reused counts the answers written in a spare buffer; lost sums the
+	// capacity of the buffers let go since dropped was last called.
 	reused int
+	lost   int
 }
 
 // answer returns the answer for snap's outline in enc and form tree, the
@@ -165,6 +168,7 @@ func (c *symbolCache) forget(uri string) {
 		return
 	}
 	c.unref(c.res)
+	c.lost += cap(c.spare)
 	c.snap, c.res, c.spare = nil, nil, nil
 }
 
@@ -180,10 +184,24 @@ func (c *symbolCache) unref(a *symbolsJSON) {
 	}
 	// After forget (c.res nil), a buffer whose response was still being
 	// written is left to the collector, not kept for a closed document.
-	if c.res != nil && cap(a.data) > cap(c.spare) {
+	switch {
+	case c.res != nil && cap(a.data) > cap(c.spare):
+		c.lost += cap(c.spare)
 		c.spare = a.data[:0]
+	default:
+		c.lost += cap(a.data)
 	}
 	a.data = nil // a use after the last release sends null, never another answer's bytes
+}
+
+// dropped returns the bytes of the buffers let go since it was last
+// called: garbage the collector may give back to the system.
+func (c *symbolCache) dropped() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.lost
+	c.lost = 0
+	return n
 }
 
 // outlineJSON returns the JSON of snap's outline (see appendOutline) in a
@@ -193,18 +211,17 @@ func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree
 }
 
 // outlineSize is the size of the buffer to write snap's outline in: from
-// last, the length of the last answer for the same document and form,
-// when there is one (an edit changes the answer little), else from the
-// number of instructions.
+// the number of instructions, or from last, the length of the last answer
+// for the same document and form, when there is one and it is larger (an
+// edit changes the answer little). A buffer sized so for one version is
+// large enough for the next, and for another document of as many
+// instructions.
 func outlineSize(snap *Snapshot, ix *analysis.Index, tree bool, last int) int {
-	if last > 0 {
-		return last + last/32 + 256
-	}
 	per := symbolTreeSize
 	if !tree {
 		per = symbolFlatSize + len(snap.URI)
 	}
-	return 2 + per*(ix.Len()+ix.StageCount())
+	return max(2+per*(ix.Len()+ix.StageCount()), last+last/32+256)
 }
 
 // symbolTreeSize and symbolFlatSize are about the bytes an instruction or

@@ -354,4 +354,59 @@ func TestDocumentSymbolForgottenOnClose(t *testing.T) {
 	if res, spare := kept(); res || spare > 0 {
 		t.Errorf("after didClose: answer kept %v, spare buffer of %d bytes", res, spare)
 	}
+	// What was let go is counted, for the memory to be given back.
+	if lost := c.srv.symbols.dropped(); lost < len(texts[0]) {
+		t.Errorf("after didClose: %d bytes counted as let go", lost)
+	}
+}
+
+// TestSymbolCachePoolConcurrent asks the cache for outlines from several
+// goroutines at once, each for its own document (its first answer, then
+// new versions), in both forms, holding each answer for a random while,
+// as the stream does while it writes the response, before releasing it:
+// an answer's bytes must stay as they were built until it is released,
+// which fails if a buffer is handed out to two answers at once or reused
+// before the answer holding it is released (and under the race detector,
+// if it is written while read).
+func TestSymbolCachePoolConcurrent(t *testing.T) {
+	texts, _ := symbolTexts(t, 5, true)
+	var cache symbolCache
+	const workers = 4
+	rounds := 40
+	if raceEnabled {
+		rounds = 15
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds)
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for r := range rounds {
+				u := fmt.Sprintf("file:///w/%d/%d/Dockerfile", w, r/4) // a new document every fourth round
+				ix := analysis.Parse(analysis.NewDocument(texts[rng.IntN(len(texts))]))
+				snap := &Snapshot{URI: u, Doc: ix.Doc}
+				tree := rng.IntN(3) > 0
+				res, _ := cache.answer(snap, ix, analysis.UTF16, tree)
+				held := bytes.Clone(res.data)
+				if want := appendOutline(nil, snap, ix, analysis.UTF16, tree); !bytes.Equal(held, want) {
+					errs <- fmt.Errorf("worker %d round %d: the answer differs from the outline", w, r)
+				}
+				time.Sleep(time.Duration(rng.IntN(500)) * time.Microsecond)
+				if !bytes.Equal(res.data, held) {
+					errs <- fmt.Errorf("worker %d round %d: the answer changed before it was released", w, r)
+				}
+				res.release()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.reused < workers*rounds/4 {
+		t.Errorf("only %d of %d answers were written in a reused buffer", cache.reused, workers*rounds)
+	}
 }
