@@ -240,6 +240,7 @@ func (w lockedWriter) Write(b []byte) (int, error) {
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
+	growPipe(rwc)
 	s := &stream{src: rwc, dst: rwc, buf: make([]byte, 64<<10), mark: -1, log: log}
 	s.Stream = jsonrpc2.NewHeaderStream(lockedWriter{rwc, s})
 	return s
