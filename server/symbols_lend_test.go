@@ -410,3 +410,34 @@ func TestSymbolCachePoolConcurrent(t *testing.T) {
 		t.Errorf("only %d of %d answers were written in a reused buffer", cache.reused, workers*rounds)
 	}
 }
+
+// TestDocumentSymbolFirstAnswerInSpare asks for a document's outline over
+// several versions, then for another document's, as large: that first
+// answer is written in the buffer of one of the first document's (which
+// one depends on the number of versions), not in a new one.
+func TestDocumentSymbolFirstAnswerInSpare(t *testing.T) {
+	text := testgen.Large(60)
+	for _, tree := range []bool{true, false} {
+		for versions := 2; versions <= 5; versions++ {
+			var cache symbolCache
+			doc := analysis.NewDocument(text)
+			for v := range versions {
+				ix := analysis.Parse(doc)
+				res, _ := cache.answer(&Snapshot{URI: "file:///w/a/Dockerfile", Doc: doc}, ix, analysis.UTF16, tree)
+				res.release()
+				next, err := doc.Apply(analysis.Edit{Span: analysis.Span{Start: doc.Len() / 2, End: doc.Len() / 2}, Text: strings.Repeat("x", v+1)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc = next
+			}
+			ix := analysis.Parse(analysis.NewDocument(text))
+			reused := cache.reused
+			res, _ := cache.answer(&Snapshot{URI: "file:///w/b/Dockerfile", Doc: ix.Doc}, ix, analysis.UTF16, tree)
+			res.release()
+			if cache.reused != reused+1 {
+				t.Errorf("tree %v, after %d versions of another document: the first answer was written in a new buffer", tree, versions)
+			}
+		}
+	}
+}
