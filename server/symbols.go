@@ -107,6 +107,9 @@ type symbolCache struct {
 	// capacity of the buffers let go since dropped was last called.
 	reused int
 	lost   int
+	// closed tells that the document of the last answer cached was
+	// closed (see forget), and no answer was cached since.
+	closed bool
 }
 
 // answer returns the answer for snap's outline in enc and form tree, the
@@ -134,6 +137,14 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		last = len(c.res.data)
 	}
 	size := outlineSize(snap, ix, tree, last)
+	if prev == nil && c.res != nil {
+		// Another document's answer (or another form's), which the new
+		// one replaces in the cache: let go now, its buffer may be the
+		// one the new answer is written in.
+		old := c.res
+		c.snap, c.res = nil, nil
+		c.unref(old)
+	}
 	var buf []byte
 	if cap(c.spare) >= size {
 		buf, c.spare = c.spare[:0], nil
@@ -156,6 +167,7 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		c.unref(old)
 	}
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
+	c.closed = false
 	return res, true
 }
 
@@ -167,6 +179,7 @@ func (c *symbolCache) forget(uri string) {
 	if c.res == nil || c.snap.URI != uri {
 		return
 	}
+	c.closed = true
 	c.unref(c.res)
 	c.lost += cap(c.spare)
 	c.snap, c.res, c.spare = nil, nil, nil
@@ -182,10 +195,10 @@ func (c *symbolCache) unref(a *symbolsJSON) {
 	if a.refs > 0 {
 		return
 	}
-	// After forget (c.res nil), a buffer whose response was still being
-	// written is left to the collector, not kept for a closed document.
+	// After forget, a buffer whose response was still being written is
+	// left to the collector, not kept for a closed document.
 	switch {
-	case c.res != nil && cap(a.data) > cap(c.spare):
+	case !c.closed && cap(a.data) > cap(c.spare):
 		c.lost += cap(c.spare)
 		c.spare = a.data[:0]
 	default:
