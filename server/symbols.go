@@ -137,18 +137,27 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		last = len(c.res.data)
 	}
 	size := outlineSize(snap, ix, tree, last)
+	var free []byte
 	if prev == nil && c.res != nil {
 		// Another document's answer (or another form's), which the new
 		// one replaces in the cache: let go now, its buffer may be the
 		// one the new answer is written in.
 		old := c.res
 		c.snap, c.res = nil, nil
-		c.unref(old)
+		free = c.drop(old)
 	}
 	var buf []byte
 	if cap(c.spare) >= size {
 		buf, c.spare = c.spare[:0], nil
 		c.reused++
+	}
+	if free != nil {
+		if buf == nil && cap(free) >= size {
+			buf = free
+			c.reused++
+		} else {
+			c.keep(free) // for the next answer, as the spare
+		}
 	}
 	c.mu.Unlock()
 
@@ -186,25 +195,40 @@ func (c *symbolCache) forget(uri string) {
 }
 
 // unref drops one holder of a; the last one gives its buffer to the
-// cache, as the spare when it is larger than the one kept. c.mu is held.
+// cache (see keep). c.mu is held.
 func (c *symbolCache) unref(a *symbolsJSON) {
+	if free := c.drop(a); free != nil {
+		c.keep(free)
+	}
+}
+
+// drop drops one holder of a and, when that was the last, returns its
+// buffer, which no answer holds any more. c.mu is held.
+func (c *symbolCache) drop(a *symbolsJSON) []byte {
 	if a.refs <= 0 {
-		return // released more often than handed out: a bug, but no reason to crash
+		return nil // released more often than handed out: a bug, but no reason to crash
 	}
 	a.refs--
 	if a.refs > 0 {
-		return
+		return nil
 	}
-	// After forget, a buffer whose response was still being written is
-	// left to the collector, not kept for a closed document.
-	switch {
-	case !c.closed && cap(a.data) > cap(c.spare):
-		c.lost += cap(c.spare)
-		c.spare = a.data[:0]
-	default:
-		c.lost += cap(a.data)
-	}
+	free := a.data[:0]
 	a.data = nil // a use after the last release sends null, never another answer's bytes
+	return free
+}
+
+// keep makes buf, which no answer holds, the spare when it is larger than
+// the one kept, and lets the other go. After forget, a buffer whose
+// response was still being written is let go too, not kept for a closed
+// document. c.mu is held.
+func (c *symbolCache) keep(buf []byte) {
+	switch {
+	case !c.closed && cap(buf) > cap(c.spare):
+		c.lost += cap(c.spare)
+		c.spare = buf
+	default:
+		c.lost += cap(buf)
+	}
 }
 
 // dropped returns the bytes of the buffers let go since it was last

@@ -416,7 +416,8 @@ func TestSymbolCachePoolConcurrent(t *testing.T) {
 // first answer is written in the buffer of one of the first document's
 // (which one depends on the number of versions; after one version, the
 // buffer of the answer cached, which the new one replaces), not in a new
-// one.
+// one; and so is the answer after a keystroke in the second document,
+// when the first document's answers used two buffers.
 func TestDocumentSymbolFirstAnswerInSpare(t *testing.T) {
 	text := testgen.Large(60)
 	for _, tree := range []bool{true, false} {
@@ -439,6 +440,20 @@ func TestDocumentSymbolFirstAnswerInSpare(t *testing.T) {
 			res.release()
 			if cache.reused != reused+1 {
 				t.Errorf("tree %v, after %d versions of another document: the first answer was written in a new buffer", tree, versions)
+			}
+			// A keystroke in the second document: its answer copies from
+			// the one before, and is written in the first document's
+			// other buffer, when it had two.
+			typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: 10, End: 10}, Text: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reused = cache.reused
+			ix = analysis.Parse(typed)
+			res, _ = cache.answer(&Snapshot{URI: "file:///w/b/Dockerfile", Doc: typed}, ix, analysis.UTF16, tree)
+			res.release()
+			if versions > 1 && cache.reused != reused+1 {
+				t.Errorf("tree %v, after %d versions of another document: the second answer was written in a new buffer", tree, versions)
 			}
 		}
 	}
