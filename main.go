@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"syscall"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -233,3 +234,8 @@ type stdio struct{}
 func (stdio) Read(p []byte) (int, error)  { return os.Stdin.Read(p) }
 func (stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
 func (stdio) Close() error                { return os.Stdin.Close() }
+
+// SyscallConn reaches stdout, whose pipe the server may widen.
+func (stdio) SyscallConn() (syscall.RawConn, error) { return os.Stdout.SyscallConn() }
+
+var _ syscall.Conn = stdio{}

@@ -35,6 +35,8 @@ func (codec) Marshal(v any) ([]byte, error) {
 		return *m, nil
 	case *symbolsJSON:
 		return m.data, nil
+	case lentResult:
+		return lentMarker, nil
 	}
 	return protocol.Marshal(v)
 }
@@ -67,7 +69,8 @@ const (
 // ending the connection; when such a body holds a "Content-Length:" (a
 // frame announced longer than it was swallowed the next header), reading
 // resumes there. Only the end of the input ends the connection. Writes go
-// through jsonrpc2's header stream.
+// through jsonrpc2's header stream, but for a response carrying a lent
+// answer (see lend), whose bytes are written as they stand.
 type stream struct {
 	jsonrpc2.Stream // writes and Close
 	src             io.Reader
@@ -77,16 +80,40 @@ type stream struct {
 	body            []byte
 	log             *zap.Logger
 
+	// dst is where frames are written, under outMu, by the header stream
+	// (through lockedWriter) and by writeLent: a frame is never cut by
+	// another's bytes.
+	dst   io.Writer
+	outMu sync.Mutex
+
 	// The answers lent to responses not yet written, by the context of
 	// the request they answer (see lend).
 	lendMu  sync.Mutex
-	lent    map[context.Context][]lentAnswer
+	lent    map[context.Context]lentAnswer
 	batched atomic.Bool // a batch was read: nothing is lent any more
+	// wbuf composes the frame of a lent answer, under outMu.
+	wbuf []byte
 }
 
-// A lentAnswer is a handler's result whose bytes are reused once the
-// response carrying them has been written: release is called then.
-type lentAnswer interface{ release() }
+// lentWrites counts the responses written by writeLent, for the tests.
+var lentWrites atomic.Int64
+
+// A lentAnswer is a handler's result whose bytes, JSON, are written as
+// they stand into the response carrying them, and reused once that
+// response has been written: release is called then.
+type lentAnswer interface {
+	json() []byte
+	release()
+}
+
+// lentResult stands for a lent answer in the response conn encodes: codec
+// writes it as lentMarker, which Write replaces with the answer's bytes.
+type lentResult struct{ a lentAnswer }
+
+// lentMarker is what codec writes for a lentResult: bytes no encoded
+// message holds (JSON never has a raw NUL), so the response carrying the
+// answer is the only message Write finds them in.
+var lentMarker = []byte("\x00stagehand:lent\x00")
 
 // lending wraps the connection's handler: a call's result that is a
 // lentAnswer is lent to its response (see lend). It must be the outermost
@@ -95,58 +122,128 @@ type lentAnswer interface{ release() }
 func (s *stream) lending(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		result, err := next(ctx, req)
-		if a, ok := result.(lentAnswer); ok && err == nil && req.IsCall() {
-			s.lend(ctx, a)
+		if a, ok := result.(lentAnswer); ok && err == nil && req.IsCall() && s.lend(ctx, a) {
+			return lentResult{a}, nil
 		}
 		return result, err
 	}
 }
 
 // lend records that the response to the request whose context is ctx
-// carries a: Write releases a once it has written that response.
+// carries a, and reports whether it did: the response then holds
+// lentMarker, and Write writes a's bytes in its place, as they stand (a
+// copy into the header stream's frame buffer would cost two passes over
+// megabytes, and keep that buffer as large as the largest answer for the
+// connection's life), then releases a.
 //
 // Why this is safe: conn answers a call by marshaling its result (codec
-// returns the answer's bytes as they stand) and handing the response to
-// Write with the request's context, on the handler's goroutine, right
-// after the handler returned; the header stream copies the bytes into its
-// frame before Write returns. A request's context is recycled by conn only
-// after its response went through Write or was dropped (the connection
-// shutting down), so an entry left by a dropped response, released by the
-// next Write of that context, was never going to be read. Responses to a
-// batch are written together later, through WriteFrame, and not under
-// their own context: once a batch has been read nothing is lent, and an
-// answer never released is never reused.
-func (s *stream) lend(ctx context.Context, a lentAnswer) {
+// writes the marker) and handing the response to Write with the request's
+// context, on the handler's goroutine, right after the handler returned.
+// Write releases a only once it has written the response holding the
+// marker, or given that frame up (ctx cancelled, as the header stream
+// does). A request's context is recycled by conn only after its response
+// went through Write or was dropped (the connection shutting down): an
+// entry left by a dropped response is released when its context is lent
+// again. Responses to a batch are written together, later, through
+// WriteFrame, and not under their own context: once a batch has been read
+// nothing is lent (codec then writes the answer's bytes as they stand),
+// and an answer never released is never reused.
+func (s *stream) lend(ctx context.Context, a lentAnswer) bool {
 	if s.batched.Load() {
-		return
+		return false
 	}
 	s.lendMu.Lock()
-	defer s.lendMu.Unlock()
 	if s.lent == nil {
-		s.lent = make(map[context.Context][]lentAnswer)
+		s.lent = make(map[context.Context]lentAnswer)
 	}
-	s.lent[ctx] = append(s.lent[ctx], a)
+	stale := s.lent[ctx]
+	s.lent[ctx] = a
+	s.lendMu.Unlock()
+	if stale != nil {
+		stale.release()
+	}
+	return true
 }
 
-// Write writes msg, then releases what was lent to the response to ctx's
-// request (see lend): whether or not the frame was written, its bytes are
-// no longer read once the header stream's Write returns.
+// Write writes msg. When it is the response an answer was lent to (see
+// lend), the answer's bytes are written in the marker's place and the
+// answer is released.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
-	n, err := s.Stream.Write(ctx, msg)
 	s.lendMu.Lock()
-	lent := s.lent[ctx]
-	if lent != nil {
-		delete(s.lent, ctx)
-	}
+	a := s.lent[ctx]
 	s.lendMu.Unlock()
-	for _, a := range lent {
-		a.release()
+	if a == nil {
+		return s.Stream.Write(ctx, msg)
 	}
-	return n, err
+	env := jsonrpc2.AppendMessage(make([]byte, 0, 128), msg)
+	k := bytes.Index(env, lentMarker)
+	if k < 0 {
+		// Another message sent under the request's context: not the
+		// response.
+		return s.Stream.Write(ctx, msg)
+	}
+	s.lendMu.Lock()
+	delete(s.lent, ctx)
+	s.lendMu.Unlock()
+	defer a.release()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.writeLent(env[:k], a.json(), env[k+len(lentMarker):])
+}
+
+// writeLent writes one frame whose body is head, data and tail: composed
+// in wbuf and written at once when data is small, else in three writes
+// under outMu (one frame, never cut by another's bytes), data as it
+// stands.
+func (s *stream) writeLent(head, data, tail []byte) (int64, error) {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	lentWrites.Add(1)
+	b := append(s.wbuf[:0], "Content-Length: "...)
+	b = strconv.AppendInt(b, int64(len(head)+len(data)+len(tail)), 10)
+	b = append(b, "\r\n\r\n"...)
+	b = append(b, head...)
+	parts := [][]byte{b, data, tail}
+	if len(data) <= lentInline {
+		b = append(append(b, data...), tail...)
+		parts = parts[:1]
+		parts[0] = b
+	}
+	s.wbuf = b[:0]
+	var written int64
+	for _, part := range parts {
+		n, err := s.dst.Write(part)
+		written += int64(n)
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// lentInline is the largest lent answer copied into wbuf to be written
+// with its header at once; a larger one is written as it stands.
+const lentInline = 32 << 10
+
+// lockedWriter is the connection the header stream writes to: its writes
+// go to the stream's output under the stream's lock (see stream.dst).
+type lockedWriter struct {
+	io.ReadWriteCloser
+	s *stream
+}
+
+func (w lockedWriter) Write(b []byte) (int, error) {
+	w.s.outMu.Lock()
+	defer w.s.outMu.Unlock()
+	return w.s.dst.Write(b)
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
-	return &stream{Stream: jsonrpc2.NewHeaderStream(rwc), src: rwc, buf: make([]byte, 64<<10), mark: -1, log: log}
+	growPipe(rwc)
+	s := &stream{src: rwc, dst: rwc, buf: make([]byte, 64<<10), mark: -1, log: log}
+	s.Stream = jsonrpc2.NewHeaderStream(lockedWriter{rwc, s})
+	return s
 }
 
 // frameWriter is implemented by jsonrpc2's header stream.

@@ -34,15 +34,16 @@ var symbolKinds = [...]protocol.SymbolKind{
 // tree of stages and their instructions when the client takes one, else
 // the same entries flat, each naming its container. The answer is written
 // as JSON straight from the outline (see symbolsJSON), cached for the
-// version, and its buffer is reused for a later answer once the response
-// carrying it has been written (see symbolCache.answer).
+// version, and its buffer is reused for a later answer, of any document,
+// once the response carrying it has been written (see symbolCache.answer):
+// memory is given back to the system only when a large buffer was let go.
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	res, built := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
-	if built && snap.Doc.Len() > largeDocument {
+	res, _ := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
+	if s.symbols.dropped() > largeDocument {
 		s.returnMemory()
 	}
 	return res, nil
@@ -73,6 +74,9 @@ type symbolsJSON struct {
 // MarshalJSON returns the answer's JSON, for encoders other than codec.
 func (a *symbolsJSON) MarshalJSON() ([]byte, error) { return a.data, nil }
 
+// json returns the answer's JSON, for the stream (see stream.lend).
+func (a *symbolsJSON) json() []byte { return a.data }
+
 // release gives back one handler return of the answer: the stream calls
 // it once the response carrying the answer has been written (see
 // stream.lend).
@@ -99,8 +103,13 @@ type symbolCache struct {
 	tree  bool
 	res   *symbolsJSON
 	spare []byte
-	// reused counts the answers written in a spare buffer.
+	// reused counts the answers written in a spare buffer; lost sums the
+	// capacity of the buffers let go since dropped was last called.
 	reused int
+	lost   int
+	// closed tells that the document of the last answer cached was
+	// closed (see forget), and no answer was cached since.
+	closed bool
 }
 
 // answer returns the answer for snap's outline in enc and form tree, the
@@ -128,10 +137,27 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		last = len(c.res.data)
 	}
 	size := outlineSize(snap, ix, tree, last)
+	var free []byte
+	if prev == nil && c.res != nil {
+		// Another document's answer (or another form's), which the new
+		// one replaces in the cache: let go now, its buffer may be the
+		// one the new answer is written in.
+		old := c.res
+		c.snap, c.res = nil, nil
+		free = c.drop(old)
+	}
 	var buf []byte
 	if cap(c.spare) >= size {
 		buf, c.spare = c.spare[:0], nil
 		c.reused++
+	}
+	if free != nil {
+		if buf == nil && cap(free) >= size {
+			buf = free
+			c.reused++
+		} else {
+			c.keep(free) // for the next answer, as the spare
+		}
 	}
 	c.mu.Unlock()
 
@@ -150,6 +176,7 @@ func (c *symbolCache) answer(snap *Snapshot, ix *analysis.Index, enc analysis.En
 		c.unref(old)
 	}
 	c.snap, c.enc, c.tree, c.res = snap, enc, tree, res
+	c.closed = false
 	return res, true
 }
 
@@ -161,26 +188,57 @@ func (c *symbolCache) forget(uri string) {
 	if c.res == nil || c.snap.URI != uri {
 		return
 	}
+	c.closed = true
 	c.unref(c.res)
+	c.lost += cap(c.spare)
 	c.snap, c.res, c.spare = nil, nil, nil
 }
 
 // unref drops one holder of a; the last one gives its buffer to the
-// cache, as the spare when it is larger than the one kept. c.mu is held.
+// cache (see keep). c.mu is held.
 func (c *symbolCache) unref(a *symbolsJSON) {
+	if free := c.drop(a); free != nil {
+		c.keep(free)
+	}
+}
+
+// drop drops one holder of a and, when that was the last, returns its
+// buffer, which no answer holds any more. c.mu is held.
+func (c *symbolCache) drop(a *symbolsJSON) []byte {
 	if a.refs <= 0 {
-		return // released more often than handed out: a bug, but no reason to crash
+		return nil // released more often than handed out: a bug, but no reason to crash
 	}
 	a.refs--
 	if a.refs > 0 {
-		return
+		return nil
 	}
-	// After forget (c.res nil), a buffer whose response was still being
-	// written is left to the collector, not kept for a closed document.
-	if c.res != nil && cap(a.data) > cap(c.spare) {
-		c.spare = a.data[:0]
-	}
+	free := a.data[:0]
 	a.data = nil // a use after the last release sends null, never another answer's bytes
+	return free
+}
+
+// keep makes buf, which no answer holds, the spare when it is larger than
+// the one kept, and lets the other go. After forget, a buffer whose
+// response was still being written is let go too, not kept for a closed
+// document. c.mu is held.
+func (c *symbolCache) keep(buf []byte) {
+	switch {
+	case !c.closed && cap(buf) > cap(c.spare):
+		c.lost += cap(c.spare)
+		c.spare = buf
+	default:
+		c.lost += cap(buf)
+	}
+}
+
+// dropped returns the bytes of the buffers let go since it was last
+// called: garbage the collector may give back to the system.
+func (c *symbolCache) dropped() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.lost
+	c.lost = 0
+	return n
 }
 
 // outlineJSON returns the JSON of snap's outline (see appendOutline) in a
@@ -190,18 +248,17 @@ func outlineJSON(snap *Snapshot, ix *analysis.Index, enc analysis.Encoding, tree
 }
 
 // outlineSize is the size of the buffer to write snap's outline in: from
-// last, the length of the last answer for the same document and form,
-// when there is one (an edit changes the answer little), else from the
-// number of instructions.
+// the number of instructions, or from last, the length of the last answer
+// for the same document and form, when there is one and it is larger (an
+// edit changes the answer little). A buffer sized so for one version is
+// large enough for the next, and for another document of as many
+// instructions.
 func outlineSize(snap *Snapshot, ix *analysis.Index, tree bool, last int) int {
-	if last > 0 {
-		return last + last/32 + 256
-	}
 	per := symbolTreeSize
 	if !tree {
 		per = symbolFlatSize + len(snap.URI)
 	}
-	return 2 + per*(ix.Len()+ix.StageCount())
+	return max(2+per*(ix.Len()+ix.StageCount()), last+last/32+256)
 }
 
 // symbolTreeSize and symbolFlatSize are about the bytes an instruction or

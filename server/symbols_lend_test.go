@@ -55,6 +55,7 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 		DocumentSymbol: &protocol.DocumentSymbolClientCapabilities{HierarchicalDocumentSymbolSupport: &yes},
 	}})
 	texts, want := symbolTexts(t, 7, true)
+	lentBefore := lentWrites.Load()
 	const workers = 4
 	rounds := 30
 	if raceEnabled {
@@ -118,6 +119,10 @@ func TestDocumentSymbolReusedBuffers(t *testing.T) {
 	}
 	if reused < nAnswered/4 {
 		t.Errorf("only %d of %d answers were written in a reused buffer", reused, nAnswered)
+	}
+	// The answers went out as they stand, not copied into a frame buffer.
+	if lent := lentWrites.Load() - lentBefore; lent < int64(nAnswered) {
+		t.Errorf("only %d of %d answers were written by the stream as they stand", lent, nAnswered)
 	}
 }
 
@@ -348,5 +353,108 @@ func TestDocumentSymbolForgottenOnClose(t *testing.T) {
 	_ = c.call("test/settled", nil, nil) // answered after the close is handled
 	if res, spare := kept(); res || spare > 0 {
 		t.Errorf("after didClose: answer kept %v, spare buffer of %d bytes", res, spare)
+	}
+	// What was let go is counted, for the memory to be given back.
+	if lost := c.srv.symbols.dropped(); lost < len(texts[0]) {
+		t.Errorf("after didClose: %d bytes counted as let go", lost)
+	}
+}
+
+// TestSymbolCachePoolConcurrent asks the cache for outlines from several
+// goroutines at once, each for its own document (its first answer, then
+// new versions), in both forms, holding each answer for a random while,
+// as the stream does while it writes the response, before releasing it:
+// an answer's bytes must stay as they were built until it is released,
+// which fails if a buffer is handed out to two answers at once or reused
+// before the answer holding it is released (and under the race detector,
+// if it is written while read).
+func TestSymbolCachePoolConcurrent(t *testing.T) {
+	texts, _ := symbolTexts(t, 5, true)
+	var cache symbolCache
+	const workers = 4
+	rounds := 40
+	if raceEnabled {
+		rounds = 15
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds)
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for r := range rounds {
+				u := fmt.Sprintf("file:///w/%d/%d/Dockerfile", w, r/4) // a new document every fourth round
+				ix := analysis.Parse(analysis.NewDocument(texts[rng.IntN(len(texts))]))
+				snap := &Snapshot{URI: u, Doc: ix.Doc}
+				tree := rng.IntN(3) > 0
+				res, _ := cache.answer(snap, ix, analysis.UTF16, tree)
+				held := bytes.Clone(res.data)
+				if want := appendOutline(nil, snap, ix, analysis.UTF16, tree); !bytes.Equal(held, want) {
+					errs <- fmt.Errorf("worker %d round %d: the answer differs from the outline", w, r)
+				}
+				time.Sleep(time.Duration(rng.IntN(500)) * time.Microsecond)
+				if !bytes.Equal(res.data, held) {
+					errs <- fmt.Errorf("worker %d round %d: the answer changed before it was released", w, r)
+				}
+				res.release()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.reused < workers*rounds/4 {
+		t.Errorf("only %d of %d answers were written in a reused buffer", cache.reused, workers*rounds)
+	}
+}
+
+// TestDocumentSymbolFirstAnswerInSpare asks for a document's outline over
+// one or several versions, then for another document's, as large: that
+// first answer is written in the buffer of one of the first document's
+// (which one depends on the number of versions; after one version, the
+// buffer of the answer cached, which the new one replaces), not in a new
+// one; and so is the answer after a keystroke in the second document,
+// when the first document's answers used two buffers.
+func TestDocumentSymbolFirstAnswerInSpare(t *testing.T) {
+	text := testgen.Large(60)
+	for _, tree := range []bool{true, false} {
+		for versions := 1; versions <= 5; versions++ {
+			var cache symbolCache
+			doc := analysis.NewDocument(text)
+			for v := range versions {
+				ix := analysis.Parse(doc)
+				res, _ := cache.answer(&Snapshot{URI: "file:///w/a/Dockerfile", Doc: doc}, ix, analysis.UTF16, tree)
+				res.release()
+				next, err := doc.Apply(analysis.Edit{Span: analysis.Span{Start: doc.Len() / 2, End: doc.Len() / 2}, Text: strings.Repeat("x", v+1)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc = next
+			}
+			ix := analysis.Parse(analysis.NewDocument(text))
+			reused := cache.reused
+			res, _ := cache.answer(&Snapshot{URI: "file:///w/b/Dockerfile", Doc: ix.Doc}, ix, analysis.UTF16, tree)
+			res.release()
+			if cache.reused != reused+1 {
+				t.Errorf("tree %v, after %d versions of another document: the first answer was written in a new buffer", tree, versions)
+			}
+			// A keystroke in the second document: its answer copies from
+			// the one before, and is written in the first document's
+			// other buffer, when it had two.
+			typed, err := ix.Doc.Apply(analysis.Edit{Span: analysis.Span{Start: 10, End: 10}, Text: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reused = cache.reused
+			ix = analysis.Parse(typed)
+			res, _ = cache.answer(&Snapshot{URI: "file:///w/b/Dockerfile", Doc: typed}, ix, analysis.UTF16, tree)
+			res.release()
+			if versions > 1 && cache.reused != reused+1 {
+				t.Errorf("tree %v, after %d versions of another document: the second answer was written in a new buffer", tree, versions)
+			}
+		}
 	}
 }
