@@ -3,10 +3,13 @@ package analysis
 import (
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // applyAndCheck applies e through Update and fails when the result differs
@@ -126,4 +129,74 @@ func TestUpdateEdgeCases(t *testing.T) {
 		at := strings.Index(tc.text, tc.old)
 		applyAndCheck(t, ix, Edit{Span: Span{at, at + len(tc.old)}, Text: tc.new})
 	}
+}
+
+// TestRelinkSameFroms makes the edits that re-read a FROM as it was, and
+// those that change one, next to the FROMs of a generated file: typing in
+// the comment above a FROM (whose re-parse runs to the end of the FROM
+// after it), a line inserted between that comment and the FROM, a comment
+// line added, and characters typed in a FROM's name or base. Each result
+// must equal a full parse (instructions, stage views, references), and the
+// edits that leave every FROM's text alone must keep the stages (carried
+// views, the same name table) while the others must not.
+func TestRelinkSameFroms(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(12)))
+	ix.Dump()
+	r := rand.New(rand.NewPCG(18, 14))
+	kept, relinked := 0, 0
+	for i := range 240 {
+		text := ix.Doc.Text()
+		var froms []int
+		for at := 0; ; {
+			k := strings.Index(text[at:], "\nFROM ")
+			if k < 0 {
+				break
+			}
+			at += k + 1
+			froms = append(froms, at)
+		}
+		f := froms[r.IntN(len(froms))]
+		eol := f + strings.IndexByte(text[f:], '\n')
+		var e Edit
+		sameFroms := true
+		switch r.IntN(7) {
+		case 0, 1: // type at the end of the line above (the comment)
+			e = Edit{Span: Span{f - 1, f - 1}, Text: "x"}
+		case 2: // delete the character before that line's end
+			if ls := strings.LastIndexByte(text[:f-1], '\n') + 1; text[ls] != '#' || f-2 <= ls {
+				continue
+			}
+			e = Edit{Span: Span{f - 2, f - 1}}
+		case 3: // a new instruction or comment between the comment and the FROM
+			e = Edit{Span: Span{f, f}, Text: []string{"RUN true\n", "# more\n", "ENV A=b\n"}[r.IntN(3)]}
+		case 4: // type in the FROM's name (the end of its line)
+			e, sameFroms = Edit{Span: Span{eol, eol}, Text: "z"}, false
+		case 5: // type in its base
+			e, sameFroms = Edit{Span: Span{f + len("FROM "), f + len("FROM ")}, Text: "q"}, false
+		case 6: // change its name's last character, keeping its length
+			c := "y"
+			if text[eol-1] == 'y' {
+				c = "w"
+			}
+			e, sameFroms = Edit{Span: Span{eol - 1, eol}, Text: c}, false
+		}
+		prev := ix
+		ix = applyAndCheck(t, ix, e)
+		if ix.ParseError != nil {
+			t.Fatalf("edit %d (%+v): %v", i, e, ix.ParseError)
+		}
+		carried := reflect.ValueOf(ix.byName).UnsafePointer() == reflect.ValueOf(prev.byName).UnsafePointer()
+		switch {
+		case carried && !sameFroms:
+			t.Fatalf("edit %d (%+v) changed a FROM, yet the stages were carried", i, e)
+		case carried:
+			kept++
+		case sameFroms:
+			relinked++
+		}
+	}
+	if kept < 100 {
+		t.Errorf("%d edits kept the stages (%d that left every FROM alone linked them again), want at least 100", kept, relinked)
+	}
+	t.Logf("%d kept, %d linked again though no FROM changed", kept, relinked)
 }
