@@ -124,22 +124,25 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 // references are resolved, and the stage views prev built are carried for
 // Stages to move into place.
 func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, delta int) {
-	froms, movedA, ok := next.sameFroms(prev, a, end, added, shift, delta)
+	movedA, ok := next.sameFroms(prev, a, end, added, shift, delta)
 	if !ok {
 		next.link()
 		return
 	}
 	next.byName = prev.byName
 	next.stages = prev.stages
+	// The stage the edit lies in, whose view is read again; those after
+	// it moved.
+	s := prev.StageOf(a)
+	if movedA {
+		s-- // the stage before ends elsewhere; the one at a only moved
+	}
 	if v := prev.stageViews.Load(); v != nil {
-		s := prev.StageOf(a)
-		if movedA {
-			s-- // the stage before ends elsewhere; the one at a only moved
-		}
 		next.carried = &carriedViews{views: *v, s: s, shift: shift, delta: delta}
 	}
-	if sd := next.modelSeed.Load(); sd != nil && end > a && prev.ver != 0 && sd.ver == prev.ver && !froms {
-		next.keptFroms = &keptFroms{seed: sd, s: prev.StageOf(a), delta: delta}
+	if sd := next.modelSeed.Load(); sd != nil && end > a && prev.ver != 0 && sd.ver == prev.ver {
+		// A FROM re-read holds what the seed's did (sameFroms).
+		next.keptFroms = &keptFroms{seed: sd, s: s, delta: delta}
 	}
 	if shift != 0 {
 		next.stages = make([]stageRec, len(prev.stages))
@@ -170,9 +173,8 @@ func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, 
 // it, moved by shift instructions and delta bytes like everything past the
 // edit (movedA: the FROM at a is such a one, text inserted before it).
 // Then the stage names, their order and count are prev's, and no
-// reference outside added resolves otherwise. froms says whether any FROM
-// was among them.
-func (next *Index) sameFroms(prev *Index, a, end int, added []*Instruction, shift, delta int) (froms, movedA, ok bool) {
+// reference outside added resolves otherwise.
+func (next *Index) sameFroms(prev *Index, a, end int, added []*Instruction, shift, delta int) (movedA, ok bool) {
 	j := 0
 	for i := a; i < end; i++ {
 		if prev.inst(i).Cmd != "from" {
@@ -182,23 +184,23 @@ func (next *Index) sameFroms(prev *Index, a, end int, added []*Instruction, shif
 			j++
 		}
 		if j == len(added) {
-			return true, false, false
+			return false, false
 		}
 		old, now := prev.Node(i), next.Node(a+j)
 		stays := i == a && j == 0 && now.Start == old.Start
 		moved := !stays && a+j == i+shift && now.Start == old.Start+delta
 		if !moved && !stays || now.Len != old.Len || next.Doc.Slice(now.Span()) != prev.Doc.Slice(old.Span()) {
-			return true, false, false
+			return false, false
 		}
-		froms, movedA = true, movedA || moved && i == a
+		movedA = movedA || moved && i == a
 		j++
 	}
 	for ; j < len(added); j++ {
 		if added[j].Cmd == "from" {
-			return true, false, false
+			return false, false
 		}
 	}
-	return froms, movedA, true
+	return movedA, true
 }
 
 // keepsLines reports whether edit e, inside instruction a, leaves the lines
