@@ -1,9 +1,11 @@
 package analysis
 
 import (
+	"maps"
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,4 +201,84 @@ func TestRelinkSameFroms(t *testing.T) {
 		t.Errorf("%d edits kept the stages (%d that left every FROM alone linked them again), want at least 100", kept, relinked)
 	}
 	t.Logf("%d kept, %d linked again though no FROM changed", kept, relinked)
+}
+
+// TestShellReadsCarried edits every sample file at random and, after each
+// edit, reads the commands and installs of every RUN of the updated index,
+// which takes what the version it was spliced from read of an unchanged
+// RUN under the same shell: each must equal a fresh parse's. Every other
+// version reads only half of them first, so that some come from the
+// version before. A SHELL changed above an unchanged RUN changes what it
+// reads.
+func TestShellReadsCarried(t *testing.T) {
+	type reads struct {
+		Cmds     []SimpleCommand
+		Installs []Install
+		ICmds    []SimpleCommand
+		OK       bool
+	}
+	read := func(ix *Index, i int, installsFirst bool) reads {
+		var r reads
+		if installsFirst {
+			r.Installs, r.ICmds, r.OK = ix.installsOf(i)
+			r.Cmds = ix.ShellCommands(ix.Node(i))
+		} else {
+			r.Cmds = ix.ShellCommands(ix.Node(i))
+			r.Installs, r.ICmds, r.OK = ix.installsOf(i)
+		}
+		return r
+	}
+	carried := 0
+	check := func(name string, ix *Index, v int) {
+		fresh := Parse(ix.Doc)
+		if fresh.ParseError != nil || ix.ParseError != nil {
+			return
+		}
+		for i := range ix.Len() {
+			if ix.inst(i).Cmd != "run" || (v%2 == 1 && i%2 == 0) {
+				continue
+			}
+			if _, ok := ix.carriedCommands(ix.runKeyOf(i)); ok {
+				carried++
+			}
+			if d := cmp.Diff(read(fresh, i, i%3 == 0), read(ix, i, i%3 == 0)); d != "" {
+				t.Fatalf("%s, version %d, RUN %d: reads differ (-fresh +carried):\n%s", name, v, i, d)
+			}
+		}
+	}
+	corpus := testgen.Sample(t)
+	for k, name := range slices.Sorted(maps.Keys(corpus)) {
+		edit := testgen.NewEditor(uint64(k), []string{"all"})
+		ix := Parse(NewDocument(corpus[name]))
+		check(name, ix, 0)
+		for v := range 6 {
+			ix, _ = randomUpdate(t, ix, edit)
+			check(name, ix, v+1)
+		}
+	}
+	// The shell in force is part of what is carried: the same RUN reads
+	// otherwise under another one.
+	for _, c := range []struct{ from, to, run string }{
+		{`["pwsh", "-c"]`, `["bash", "-c"]`, "npm ci"},
+	} {
+		ix := Parse(NewDocument("FROM alpine\nSHELL " + c.from + "\nRUN " + c.run + "\n"))
+		before := read(ix, 2, false)
+		at := strings.Index(ix.Doc.Text(), c.from)
+		ix = applyAndCheck(t, ix, Edit{Span: Span{Start: at, End: at + len(c.from)}, Text: c.to})
+		after, fresh := read(ix, 2, false), read(Parse(ix.Doc), 2, false)
+		if d := cmp.Diff(fresh, after); d != "" {
+			t.Fatalf("SHELL %s after %s: reads differ (-fresh +carried):\n%s", c.to, c.from, d)
+		}
+		if cmp.Equal(before, after) {
+			t.Fatalf("SHELL %s and %s read %q alike; the case tests nothing", c.from, c.to, c.run)
+		}
+	}
+	want := 1000
+	if raceEnabled {
+		want = 100
+	}
+	if carried < want {
+		t.Fatalf("%d RUN reads were carried, want at least %d", carried, want)
+	}
+	t.Logf("%d RUN reads carried", carried)
 }
