@@ -23,11 +23,12 @@ const (
 	kReferences = "references on the stage name"
 	kKeystroke  = "keystroke didChange → diagnostics"
 	kCPU        = "server CPU per keystroke"
+	kCPUPaced   = "server CPU per keystroke, 150 ms apart"
 	kSymbols    = "documentSymbol (tree)"
 	kSemTokens  = "semanticTokens/full"
 )
 
-var kindOrder = []string{kOpen, kKeystroke, kCPU, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
+var kindOrder = []string{kOpen, kKeystroke, kCPU, kCPUPaced, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
 
 // plan says how often and how long to wait for one server.
 type plan struct {
@@ -40,6 +41,7 @@ type plan struct {
 	deadline  time.Time     // stop measuring (record "skipped") after this
 	keyPause  time.Duration // between keystrokes
 	cpuKeys   int           // keystrokes whose server CPU is summed
+	cpuPaced  int           // keystrokes of the paced row
 	cpuOnly   bool          // measure only the server CPU row
 	serverArg []string
 	dir       string
@@ -188,11 +190,13 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	}
 
 	if s.p.cpuOnly {
-		m, err := s.cpuPerKeystroke()
-		if err != nil {
+		var err error
+		if out[kCPU], err = s.cpuPerKeystroke(s.p.cpuKeys, 0); err != nil {
 			return nil, err
 		}
-		out[kCPU] = m
+		if out[kCPUPaced], err = s.cpuPerKeystroke(s.p.cpuPaced, 150*time.Millisecond); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}
 
@@ -281,7 +285,10 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	}
 
 	var err error
-	if out[kCPU], err = s.cpuPerKeystroke(); err != nil {
+	if out[kCPU], err = s.cpuPerKeystroke(s.p.cpuKeys, 0); err != nil {
+		return nil, err
+	}
+	if out[kCPUPaced], err = s.cpuPerKeystroke(s.p.cpuPaced, 150*time.Millisecond); err != nil {
 		return nil, err
 	}
 
@@ -319,14 +326,16 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	return out, nil
 }
 
-// cpuPerKeystroke types the same keystrokes as the keystroke row, back to
-// back, each one waiting for that version's diagnostics, and reads the
-// server process's own CPU time (user + system, all its threads, from
-// /proc/PID/stat) before the first and after the last: the CPU the server
-// spends per keystroke, whatever thread or runtime spends it (the JSON-RPC
-// read, the rules, the publish, the garbage collector). The client's own
-// work is not in it. One warm-up keystroke comes first.
-func (s *session) cpuPerKeystroke() (*measurement, error) {
+// cpuPerKeystroke types n of the same keystrokes as the keystroke row,
+// each one waiting for that version's diagnostics and then pause, and
+// reads the server process's own CPU time (user + system, all its
+// threads, from /proc/PID/stat) before the first and after the last: the
+// CPU the server spends per keystroke, whatever thread or runtime spends
+// it (the JSON-RPC read, the rules, the publish, the garbage collector,
+// and with a pause the work its timers do while a person types, and its
+// idle CPU). The client's own work is not in it. One warm-up keystroke
+// comes first.
+func (s *session) cpuPerKeystroke(keys int, pause time.Duration) (*measurement, error) {
 	m := &measurement{}
 	if err := s.alive(); err != nil {
 		return nil, err
@@ -361,10 +370,13 @@ func (s *session) cpuPerKeystroke() (*measurement, error) {
 		return m, nil
 	}
 	n := 0
-	for ; n < s.p.cpuKeys; n++ {
+	for ; n < keys; n++ {
 		if s.over() {
 			m.note = "budget spent: fewer keystrokes"
 			break
+		}
+		if n > 0 && pause > 0 {
+			time.Sleep(pause)
 		}
 		if err := key(); errors.Is(err, errTimeout) {
 			m.timedOut = s.p.timeout

@@ -141,7 +141,9 @@ Notes:
   from /proc/PID/stat before and after) over n of the same keystrokes typed back to back, each
   waiting for its version's diagnostics, divided by n: the mean, not a median. It counts everything
   the server does (reading the change, the rules, the publish, garbage collection), nothing of the
-  client's. /proc counts in clock ticks (10 ms), hence the n.
+  client's. /proc counts in clock ticks (10 ms), hence the n. The row "150 ms apart" pauses 150 ms
+  after each keystroke's diagnostics, as a person types: what the server's timers do meanwhile
+  (returning memory to the system, the runtime's background work) and its idle CPU count too.
 - Completion is asked just after the ` + "`--from=`" + ` of the file's last ` + "`COPY --from=`" + `; definition inside the
   stage name there; references (includeDeclaration) on that stage's name in its ` + "`FROM ... AS`" + ` line.
 - documentSymbol is asked (hierarchical) after each of the same keystrokes, once that version's
