@@ -85,6 +85,7 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts []int, delta int) *Index {
 	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives, ver: versions.Add(1)}
 	next.modelSeed.Store(ix.modelSeed.Load()) // the model reuses the unchanged stages' reading
+	next.runs.from = &ix.runs.table           // and the shell reads the unchanged RUNs' reads
 	ka, ke := ix.blockOf(a), ix.blockOf(end-1)
 	next.blocks = make([]block, 0, len(ix.blocks)+2)
 	next.blocks = append(next.blocks, ix.blocks[:ka]...)
@@ -117,38 +118,42 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 }
 
 // relink derives stages and resolutions for an index spliced from prev.
-// When neither the replaced nor the new instructions hold a FROM, the stages
-// keep their names and order: their bounds move by shift (and their offsets
-// by delta), only the new instructions' references are resolved, and the
-// stage views prev built are carried for Stages to move into place.
+// When the replaced and the new instructions hold the same FROMs (none, or
+// a FROM re-read as it was, such as the one after a comment typed in: see
+// sameFroms), the stages keep their names and order: their bounds move by
+// shift (and their offsets by delta), only the new instructions'
+// references are resolved, and the stage views prev built are carried for
+// Stages to move into place.
 func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, delta int) {
-	for i := a; i < end; i++ {
-		if prev.inst(i).Cmd == "from" {
-			next.link()
-			return
-		}
-	}
-	for _, in := range added {
-		if in.Cmd == "from" {
-			next.link()
-			return
-		}
+	movedA, ok := next.sameFroms(prev, a, end, added, shift, delta)
+	if !ok {
+		next.link()
+		return
 	}
 	next.byName = prev.byName
 	next.stages = prev.stages
+	// The stage the edit lies in, whose view is read again; those after
+	// it moved.
+	s := prev.StageOf(a)
+	if movedA {
+		s-- // the stage before ends elsewhere; the one at a only moved
+	}
 	if v := prev.stageViews.Load(); v != nil {
-		next.carried = &carriedViews{views: *v, s: prev.StageOf(a), shift: shift, delta: delta}
+		next.carried = &carriedViews{views: *v, s: s, shift: shift, delta: delta}
 	}
 	if sd := next.modelSeed.Load(); sd != nil && end > a && prev.ver != 0 && sd.ver == prev.ver {
-		next.keptFroms = &keptFroms{seed: sd, s: prev.StageOf(a), delta: delta}
+		// A FROM re-read holds what the seed's did (sameFroms).
+		next.keptFroms = &keptFroms{seed: sd, s: s, delta: delta}
 	}
 	if shift != 0 {
 		next.stages = make([]stageRec, len(prev.stages))
 		for i, st := range prev.stages {
-			if st.first >= end {
+			// A FROM after a moved by shift (sameFroms); one at a, unless
+			// movedA, stays.
+			if st.first > a || st.first == a && movedA {
 				st.first += shift
 			}
-			if st.end >= end {
+			if st.end > a || st.end == a && movedA {
 				st.end += shift
 			}
 			next.stages[i] = st
@@ -159,6 +164,44 @@ func (next *Index) relink(prev *Index, a, end int, added []*Instruction, shift, 
 		j := a + i - next.bfirst[k]
 		next.resolveBlock(k, j, j+1)
 	}
+}
+
+// sameFroms reports whether instructions [a, end) of prev, which added
+// replace in next, leave every stage as it was but for its place: the
+// FROMs among them pair one to one with those among added, each with the
+// same text (so the same instruction: the same base, flags and name), and
+// each either at a in both (before the edit, where nothing moved) or after
+// it, moved by shift instructions and delta bytes like everything past the
+// edit (movedA: the FROM at a is such a one, text inserted before it).
+// Then the stage names, their order and count are prev's, and no
+// reference outside added resolves otherwise.
+func (next *Index) sameFroms(prev *Index, a, end int, added []*Instruction, shift, delta int) (movedA, ok bool) {
+	j := 0
+	for i := a; i < end; i++ {
+		if prev.inst(i).Cmd != "from" {
+			continue
+		}
+		for j < len(added) && added[j].Cmd != "from" {
+			j++
+		}
+		if j == len(added) {
+			return false, false
+		}
+		old, now := prev.Node(i), next.Node(a+j)
+		stays := i == a && j == 0 && now.Start == old.Start
+		moved := !stays && a+j == i+shift && now.Start == old.Start+delta
+		if !moved && !stays || now.Len != old.Len || next.Doc.Slice(now.Span()) != prev.Doc.Slice(old.Span()) {
+			return false, false
+		}
+		movedA = movedA || moved && i == a
+		j++
+	}
+	for ; j < len(added); j++ {
+		if added[j].Cmd == "from" {
+			return false, false
+		}
+	}
+	return movedA, true
 }
 
 // keepsLines reports whether edit e, inside instruction a, leaves the lines

@@ -1,12 +1,17 @@
 package analysis
 
 import (
+	"maps"
 	"math/rand/v2"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // applyAndCheck applies e through Update and fails when the result differs
@@ -126,4 +131,154 @@ func TestUpdateEdgeCases(t *testing.T) {
 		at := strings.Index(tc.text, tc.old)
 		applyAndCheck(t, ix, Edit{Span: Span{at, at + len(tc.old)}, Text: tc.new})
 	}
+}
+
+// TestRelinkSameFroms makes the edits that re-read a FROM as it was, and
+// those that change one, next to the FROMs of a generated file: typing in
+// the comment above a FROM (whose re-parse runs to the end of the FROM
+// after it), a line inserted between that comment and the FROM, a comment
+// line added, and characters typed in a FROM's name or base. Each result
+// must equal a full parse (instructions, stage views, references), and the
+// edits that leave every FROM's text alone must keep the stages (carried
+// views, the same name table) while the others must not.
+func TestRelinkSameFroms(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(12)))
+	ix.Dump()
+	r := rand.New(rand.NewPCG(18, 14))
+	kept, relinked := 0, 0
+	for i := range 240 {
+		text := ix.Doc.Text()
+		var froms []int
+		for at := 0; ; {
+			k := strings.Index(text[at:], "\nFROM ")
+			if k < 0 {
+				break
+			}
+			at += k + 1
+			froms = append(froms, at)
+		}
+		f := froms[r.IntN(len(froms))]
+		eol := f + strings.IndexByte(text[f:], '\n')
+		var e Edit
+		sameFroms := true
+		switch r.IntN(7) {
+		case 0, 1: // type at the end of the line above (the comment)
+			e = Edit{Span: Span{f - 1, f - 1}, Text: "x"}
+		case 2: // delete the character before that line's end
+			if ls := strings.LastIndexByte(text[:f-1], '\n') + 1; text[ls] != '#' || f-2 <= ls {
+				continue
+			}
+			e = Edit{Span: Span{f - 2, f - 1}}
+		case 3: // a new instruction or comment between the comment and the FROM
+			e = Edit{Span: Span{f, f}, Text: []string{"RUN true\n", "# more\n", "ENV A=b\n"}[r.IntN(3)]}
+		case 4: // type in the FROM's name (the end of its line)
+			e, sameFroms = Edit{Span: Span{eol, eol}, Text: "z"}, false
+		case 5: // type in its base
+			e, sameFroms = Edit{Span: Span{f + len("FROM "), f + len("FROM ")}, Text: "q"}, false
+		case 6: // change its name's last character, keeping its length
+			c := "y"
+			if text[eol-1] == 'y' {
+				c = "w"
+			}
+			e, sameFroms = Edit{Span: Span{eol - 1, eol}, Text: c}, false
+		}
+		prev := ix
+		ix = applyAndCheck(t, ix, e)
+		if ix.ParseError != nil {
+			t.Fatalf("edit %d (%+v): %v", i, e, ix.ParseError)
+		}
+		carried := reflect.ValueOf(ix.byName).UnsafePointer() == reflect.ValueOf(prev.byName).UnsafePointer()
+		switch {
+		case carried && !sameFroms:
+			t.Fatalf("edit %d (%+v) changed a FROM, yet the stages were carried", i, e)
+		case carried:
+			kept++
+		case sameFroms:
+			relinked++
+		}
+	}
+	if kept < 100 {
+		t.Errorf("%d edits kept the stages (%d that left every FROM alone linked them again), want at least 100", kept, relinked)
+	}
+	t.Logf("%d kept, %d linked again though no FROM changed", kept, relinked)
+}
+
+// TestShellReadsCarried edits every sample file at random and, after each
+// edit, reads the commands and installs of every RUN of the updated index,
+// which takes what the version it was spliced from read of an unchanged
+// RUN under the same shell: each must equal a fresh parse's. Every other
+// version reads only half of them first, so that some come from the
+// version before. A SHELL changed above an unchanged RUN changes what it
+// reads.
+func TestShellReadsCarried(t *testing.T) {
+	type reads struct {
+		Cmds     []SimpleCommand
+		Installs []Install
+		ICmds    []SimpleCommand
+		OK       bool
+	}
+	read := func(ix *Index, i int, installsFirst bool) reads {
+		var r reads
+		if installsFirst {
+			r.Installs, r.ICmds, r.OK = ix.installsOf(i)
+			r.Cmds = ix.ShellCommands(ix.Node(i))
+		} else {
+			r.Cmds = ix.ShellCommands(ix.Node(i))
+			r.Installs, r.ICmds, r.OK = ix.installsOf(i)
+		}
+		return r
+	}
+	carried := 0
+	check := func(name string, ix *Index, v int) {
+		fresh := Parse(ix.Doc)
+		if fresh.ParseError != nil || ix.ParseError != nil {
+			return
+		}
+		for i := range ix.Len() {
+			if ix.inst(i).Cmd != "run" || (v%2 == 1 && i%2 == 0) {
+				continue
+			}
+			if _, ok := ix.carriedCommands(ix.runKeyOf(i)); ok {
+				carried++
+			}
+			if d := cmp.Diff(read(fresh, i, i%3 == 0), read(ix, i, i%3 == 0)); d != "" {
+				t.Fatalf("%s, version %d, RUN %d: reads differ (-fresh +carried):\n%s", name, v, i, d)
+			}
+		}
+	}
+	corpus := testgen.Sample(t)
+	for k, name := range slices.Sorted(maps.Keys(corpus)) {
+		edit := testgen.NewEditor(uint64(k), []string{"all"})
+		ix := Parse(NewDocument(corpus[name]))
+		check(name, ix, 0)
+		for v := range 6 {
+			ix, _ = randomUpdate(t, ix, edit)
+			check(name, ix, v+1)
+		}
+	}
+	// The shell in force is part of what is carried: the same RUN reads
+	// otherwise under another one.
+	for _, c := range []struct{ from, to, run string }{
+		{`["pwsh", "-c"]`, `["bash", "-c"]`, "npm ci"},
+	} {
+		ix := Parse(NewDocument("FROM alpine\nSHELL " + c.from + "\nRUN " + c.run + "\n"))
+		before := read(ix, 2, false)
+		at := strings.Index(ix.Doc.Text(), c.from)
+		ix = applyAndCheck(t, ix, Edit{Span: Span{Start: at, End: at + len(c.from)}, Text: c.to})
+		after, fresh := read(ix, 2, false), read(Parse(ix.Doc), 2, false)
+		if d := cmp.Diff(fresh, after); d != "" {
+			t.Fatalf("SHELL %s after %s: reads differ (-fresh +carried):\n%s", c.to, c.from, d)
+		}
+		if cmp.Equal(before, after) {
+			t.Fatalf("SHELL %s and %s read %q alike; the case tests nothing", c.from, c.to, c.run)
+		}
+	}
+	want := 1000
+	if raceEnabled {
+		want = 100
+	}
+	if carried < want {
+		t.Fatalf("%d RUN reads were carried, want at least %d", carried, want)
+	}
+	t.Logf("%d RUN reads carried", carried)
 }

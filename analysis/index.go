@@ -364,9 +364,9 @@ func (ix *Index) Stages() []Stage {
 // version it read.
 var versions atomic.Uint64
 
-// keptFroms tells the model that the index was spliced, touching no FROM,
-// from the version seed read: every stage has the FROM and name it had
-// there; the FROMs after stage s (-1: the edit lies before the first FROM)
+// keptFroms tells the model that the index was spliced, touching no FROM
+// (or re-reading one as it was), from the version seed read: every stage
+// has the FROM text and name it had there; the FROMs after stage s (-1: the edit lies before the first FROM)
 // moved by delta bytes.
 type keptFroms struct {
 	seed  *modelSeed

@@ -112,7 +112,7 @@ type modelSeed struct {
 	escape byte
 	pre    []*Instruction // the instructions before the first FROM
 	names  []string       // each stage's lower-case name, "" for none
-	froms  []*Instruction // each stage's FROM, which names
+	froms  []*Instruction // each stage's FROM, which names (or one of the same text, kept from an earlier version)
 	offs   []int          // each stage's FROM's offset
 	ver    uint64         // the version of the index read (Index.ver)
 	parts  []*stagePart

@@ -17,6 +17,73 @@ type runMemo struct {
 	reads    map[int]runParse // the scripts, without their parses
 
 	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
+
+	// table holds the same answers by instruction and shell, for the
+	// next version; from is the table of the version this one was
+	// spliced from (Update), whose answers hold here for the same
+	// instruction under the same shell: what a RUN reads depends on its
+	// text, the shell in force and the escape character (which a splice
+	// keeps), not on its place.
+	table runTable
+	from  *runTable
+}
+
+// runTable keeps one version's shell reads by instruction and shell.
+type runTable struct {
+	mu       sync.Mutex
+	commands map[runKey][]SimpleCommand
+	installs map[runKey]installsAnswer
+}
+
+type runKey struct {
+	in    *Instruction
+	shell string
+}
+
+// runKeyOf is RUN node i's key in the tables.
+func (ix *Index) runKeyOf(i int) runKey { return runKey{ix.inst(i), ix.stageShell(i)} }
+
+// carriedCommands returns what the version spliced from read of the
+// commands under key.
+func (ix *Index) carriedCommands(key runKey) ([]SimpleCommand, bool) {
+	f := ix.runs.from
+	if f == nil {
+		return nil, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.commands[key]
+	return c, ok
+}
+
+// carriedInstalls is carriedCommands for installsOf.
+func (ix *Index) carriedInstalls(key runKey) (installsAnswer, bool) {
+	f := ix.runs.from
+	if f == nil {
+		return installsAnswer{}, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.installs[key]
+	return a, ok
+}
+
+// hand records answers under key for the next version.
+func (t *runTable) hand(key runKey, cmds *[]SimpleCommand, a *installsAnswer) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if cmds != nil {
+		if t.commands == nil {
+			t.commands = map[runKey][]SimpleCommand{}
+		}
+		t.commands[key] = *cmds
+	}
+	if a != nil {
+		if t.installs == nil {
+			t.installs = map[runKey]installsAnswer{}
+		}
+		t.installs[key] = *a
+	}
 }
 
 // shellAt is a SHELL instruction: its number and its program, "?" for the
@@ -75,12 +142,18 @@ func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
 	a, ok := m.installs[i]
 	m.mu.Unlock()
 	if !ok {
-		// ShellCommands, asked first, fills this memo from its parse
-		// where it can; asked first itself, installsOf does not fill
-		// ShellCommands' memo: walking the tree for commands no rule
-		// may ask for cost more, over the corpus, than the parses it
-		// saved.
-		a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(ix.parseRun(i))))
+		key := ix.runKeyOf(i)
+		if c, ok := ix.carriedInstalls(key); ok {
+			a = ix.keepInstalls(i, c)
+		} else {
+			// ShellCommands, asked first, fills this memo from its parse
+			// where it can; asked first itself, installsOf does not fill
+			// ShellCommands' memo: walking the tree for commands no rule
+			// may ask for cost more, over the corpus, than the parses it
+			// saved.
+			a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(ix.parseRun(i))))
+		}
+		ix.runs.table.hand(key, nil, &a)
 	}
 	return a.ins, a.cmds, a.ok
 }
@@ -135,13 +208,22 @@ func (ix *Index) ShellCommands(n Node) []SimpleCommand {
 	cmds, ok := m.commands[n.Index]
 	m.mu.Unlock()
 	if !ok {
+		key := ix.runKeyOf(n.Index)
+		if c, ok := ix.carriedCommands(key); ok {
+			cmds = ix.keepCommands(n.Index, c)
+			ix.runs.table.hand(key, &cmds, nil)
+			return cmds
+		}
 		// One parse for both readers where the installs reader can
 		// take the bash parse (runParse.shared).
 		p := ix.parseRun(n.Index)
 		cmds = ix.keepCommands(n.Index, shellCommandsOf(p))
+		var a *installsAnswer
 		if p.shared() {
-			ix.keepInstalls(n.Index, newInstallsAnswer(installsFrom(p)))
+			ins := ix.keepInstalls(n.Index, newInstallsAnswer(installsFrom(p)))
+			a = &ins
 		}
+		ix.runs.table.hand(key, &cmds, a)
 	}
 	return cmds
 }

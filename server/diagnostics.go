@@ -1,11 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
@@ -132,7 +136,9 @@ func (p *publisher) run() {
 	if !ok || p.stopped.Load() {
 		return
 	}
+	before := heapAllocated()
 	set := p.s.diagnostics(snap)
+	left := heapAllocated() - before
 
 	p.smu.Lock()
 	defer p.smu.Unlock()
@@ -144,15 +150,79 @@ func (p *publisher) run() {
 	if p.sent && snap.Version < p.last {
 		return
 	}
-	p.s.publish(&protocol.PublishDiagnosticsParams{
+	p.s.publishSet(snap, set)
+	p.sent, p.last = true, snap.Version
+	if snap.Doc.Len() > largeDocument && left > runGarbage {
+		p.s.returnMemory()
+	}
+}
+
+// runGarbage is what a diagnostics run must allocate for the memory to be
+// returned to the system after it: a run over the whole of a large file
+// (the first, one after a FROM is renamed) leaves megabytes; a keystroke's
+// incremental run a few hundred kilobytes, which the collector's lowered
+// target (largeHeapGC) takes back, while a full collection forced a second
+// after every such run cost more than the keystrokes themselves when
+// typing at a person's pace (peerbench's paced server CPU row).
+const runGarbage = 4 << 20
+
+// heapAllocated is the bytes the process has allocated on the heap so
+// far (in all goroutines: a measure of a run's garbage, not an exact one).
+func heapAllocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// publishSet publishes set, snap's diagnostics: from the diagnostics
+// marshalled one by one (pubCache) where set has them, which spells the
+// same bytes as marshalling the whole notification.
+func (s *Server) publishSet(snap *Snapshot, set *diagSet) {
+	params := &protocol.PublishDiagnosticsParams{
 		URI:         uri.URI(snap.URI),
 		Version:     protocol.NewOptional(snap.Version),
 		Diagnostics: set.published,
-	})
-	p.sent, p.last = true, snap.Version
-	if snap.Doc.Len() > largeDocument {
-		p.s.returnMemory()
 	}
+	if s.conn == nil || set.raw == nil {
+		s.publish(params)
+		return
+	}
+	msg, ok := joinPublished(params, set.raw)
+	if !ok {
+		s.publish(params)
+		return
+	}
+	if err := s.conn.Notify(context.Background(), protocol.MethodTextDocumentPublishDiagnostics, msg); err != nil {
+		s.log.Warn("publishing diagnostics", zap.String("uri", snap.URI), zap.Error(err))
+	}
+}
+
+// joinPublished spells params as protocol.Marshal does, its diagnostics
+// taken from raw, each one's marshalling.
+func joinPublished(params *protocol.PublishDiagnosticsParams, raw [][]byte) (jsonrpc2.RawMessage, bool) {
+	head := *params
+	head.Diagnostics = []protocol.Diagnostic{}
+	b, err := protocol.Marshal(&head)
+	const tail = `"diagnostics":[]}`
+	if err != nil || !bytes.HasSuffix(b, []byte(tail)) {
+		return nil, false
+	}
+	n := len(b)
+	for _, r := range raw {
+		n += len(r) + 1
+	}
+	out := make([]byte, 0, n)
+	out = append(out, b[:len(b)-2]...)
+	for i, r := range raw {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, r...)
+	}
+	return append(out, ']', '}'), true
 }
 
 func (s *Server) publish(params *protocol.PublishDiagnosticsParams) {
@@ -169,6 +239,7 @@ type diagSet struct {
 	inputs    uint64 // s.inputs when they were computed
 	found     []rules.Diagnostic
 	published []protocol.Diagnostic
+	raw       [][]byte // each of published marshalled, when pubCache made them
 }
 
 // diagMemo keeps a snapshot's diagSet. Its lock is held while the set is
@@ -220,10 +291,112 @@ func (s *Server) computeDiagnostics(snap *Snapshot, inputs uint64) (set *diagSet
 	}
 	set.found = s.diagnose(ix, s.documentRules(snap))
 	enc := s.encoding()
+	if snap.Published != nil {
+		set.published, set.raw = snap.Published.convert(snap.Doc, snap.URI, set.found, enc)
+		return set
+	}
 	for _, d := range set.found {
 		set.published = append(set.published, toDiagnostic(snap.Doc, snap.URI, d, enc))
 	}
 	return set
+}
+
+// pubCache keeps one document's diagnostics of the last version it
+// converted, converted for the client and marshalled, by a key that spells
+// all the conversion reads (diagKey): the rule, severity, message, tags,
+// the ranges of its spans (lines and columns, not offsets: an edit above
+// it leaves them), related messages, fixes, the URI and the encoding. A
+// finding a keystroke leaves alone is converted and marshalled once.
+type pubCache struct {
+	mu   sync.Mutex
+	last map[string]pubEntry
+	key  []byte // scratch
+}
+
+type pubEntry struct {
+	d   protocol.Diagnostic
+	raw []byte
+}
+
+// convert converts found, taking what the last version converted where
+// the key is the same. raw is nil when a diagnostic fails to marshal.
+func (c *pubCache) convert(doc *analysis.Document, docURI string, found []rules.Diagnostic, enc analysis.Encoding) ([]protocol.Diagnostic, [][]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := make(map[string]pubEntry, len(found))
+	published := make([]protocol.Diagnostic, 0, len(found))
+	raw := make([][]byte, 0, len(found))
+	whole := true // every one marshalled
+	for i := range found {
+		d := &found[i]
+		c.key = diagKey(c.key[:0], doc, docURI, d, enc)
+		e, ok := next[string(c.key)]
+		if !ok {
+			e, ok = c.last[string(c.key)]
+		}
+		if !ok {
+			e.d = toDiagnostic(doc, docURI, *d, enc)
+			if b, err := protocol.Marshal(&e.d); err == nil {
+				e.raw = b
+			}
+		}
+		next[string(c.key)] = e
+		published = append(published, e.d)
+		raw = append(raw, e.raw)
+		whole = whole && e.raw != nil
+	}
+	c.last = next
+	if !whole {
+		raw = nil
+	}
+	return published, raw
+}
+
+// diagKey appends to b what toDiagnostic reads of d and its place, each
+// part ended or counted so that no two diagnostics spell the same key.
+func diagKey(b []byte, doc *analysis.Document, docURI string, d *rules.Diagnostic, enc analysis.Encoding) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	num := func(n int) { b = binary.AppendUvarint(b, uint64(n)) }
+	rng := func(sp analysis.Span) {
+		r := toRange(doc, sp, enc)
+		num(int(r.Start.Line))
+		num(int(r.Start.Character))
+		num(int(r.End.Line))
+		num(int(r.End.Character))
+	}
+	num(int(enc))
+	str(docURI)
+	str(d.Rule)
+	num(int(d.Severity))
+	str(d.Message)
+	rng(d.Span)
+	num(len(d.Tags))
+	for _, t := range d.Tags {
+		num(int(t))
+	}
+	num(len(d.Related))
+	for _, r := range d.Related {
+		rng(r.Span)
+		str(r.Message)
+	}
+	num(len(d.Fixes))
+	for _, f := range d.Fixes {
+		str(f.Title)
+		if f.Preferred {
+			num(1)
+		} else {
+			num(0)
+		}
+		num(len(f.Edits))
+		for _, e := range f.Edits {
+			rng(e.Span)
+			str(e.Text)
+		}
+	}
+	return b
 }
 
 // documentRules is the rules' configuration for one document: the settings,

@@ -52,6 +52,7 @@ type Server struct {
 	cfg    Config
 	log    *zap.Logger
 	client protocol.Client
+	conn   jsonrpc2.Conn // the connection client speaks over, set by Serve
 
 	mu     sync.Mutex // guards the session state below
 	state  state
@@ -136,7 +137,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	ctx = protocol.WithLogger(ctx, slog.New(zapslog.NewHandler(s.log.Core())))
 	st := newStream(rwc, s.log)
 	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
-	s.client = protocol.ClientDispatcher(conn)
+	s.client, s.conn = protocol.ClientDispatcher(conn), conn
 	ctx = protocol.WithClient(ctx, s.client)
 	conn.Go(ctx, st.lending(s.cancellable(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))
 

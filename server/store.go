@@ -38,6 +38,9 @@ type Snapshot struct {
 	// to the next. It is the document's own, so that closing the document
 	// frees it.
 	Rules *rules.Cache
+	// Published keeps the diagnostics of the last version converted for
+	// the client, for the next version to take those unchanged.
+	Published *pubCache
 
 	memo *diagMemo // this version's diagnostics, computed once
 }

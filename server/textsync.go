@@ -24,7 +24,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		s.log.Warn("didOpen for a document already open; replacing it", zap.String("uri", string(td.URI)))
 	}
 	p, _ := filePath(td.URI)
-	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Path: p, Version: td.Version, Rules: &rules.Cache{}}
+	snap := &Snapshot{URI: sentURIFrom(ctx, string(td.URI)), Path: p, Version: td.Version, Rules: &rules.Cache{}, Published: &pubCache{}}
 	s.load(snap, td)
 	s.docs.set(td.URI, snap.init())
 	s.scheduleDiagnostics(td.URI)

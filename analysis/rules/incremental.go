@@ -87,6 +87,36 @@ type Cache struct {
 	names   []byte
 	odd     []int
 	oddKept bool
+	// spare holds the per-stage arrays of the run before the last, which
+	// nothing reads any more, and one run's scratch: a run cuts its arrays
+	// from them (reuse) instead of allocating, and hands the last run's
+	// over when it replaces them.
+	spare spareArrays
+}
+
+// spareArrays are Cache's arrays free for the next run.
+type spareArrays struct {
+	own, chain, keys []uint64
+	spans            []analysis.Span
+	sums             [][]any
+	bases            []int
+	memo             map[string][]memoSlot
+	// One run's scratch, read by no later run.
+	starts, ends []int
+	dirty, want  []bool
+	kept         []*stageFindings
+	found        [][]foundItem
+}
+
+// reuse returns a zeroed slice of n elements, cut from s when it is large
+// enough: s must be an array nothing reads any more.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // memoSlot is a stage's kept findings of one rule, with their keys: the
@@ -173,9 +203,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	prevOwn := c.own
-	own := make([]uint64, len(stages))
-	spans := make([]analysis.Span, len(stages))
-	sums := make([][]any, len(stages))
+	own := reuse(c.spare.own, len(stages))
+	spans := reuse(c.spare.spans, len(stages))
+	sums := reuse(c.spare.sums, len(stages))
 	// The text the document shares with the last run's: a stage in it,
 	// at the place the last run's stage of its number had, has its hash.
 	pre, post := -1, -1
@@ -208,6 +238,8 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
 	}
+	// The last run's arrays are read in this run, and free in the next.
+	c.spare.spans, c.spare.own = c.spans, prevOwn
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
 	// The casing counts kept are the last hashes' (casingMajority).
 	rc.casingCarry, c.casingKept = c.casingKept, false
@@ -248,9 +280,10 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// globals, names and base chain reads the same references).
 	carry := c.keysKept && global == c.global && len(prevOwn) == len(stages) && len(c.chain) == len(stages)
 	c.keysKept = false
-	chain := make([]uint64, len(stages))
-	bases := make([]int, len(stages))
-	dirty := make([]bool, len(stages)) // chain[t] is not the last run's
+	chain := reuse(c.spare.chain, len(stages))
+	bases := reuse(c.spare.bases, len(stages))
+	dirty := reuse(c.spare.dirty, len(stages)) // chain[t] is not the last run's
+	c.spare.dirty = dirty
 	var buf []byte
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
 	for t := range stages {
@@ -272,7 +305,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		chain[t] = maphash.Bytes(c.seed, buf)
 		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
-	keys = make([]uint64, len(stages))
+	keys = reuse(c.spare.keys, len(stages))
 	p := &Pass{Index: ix, run: rc}
 	// namesDirty reports whether a reference of stage s names a stage
 	// whose chain changed.
@@ -311,6 +344,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	c.spare.chain, c.spare.bases, c.spare.keys = c.chain, c.bases, c.keys
 	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
 }
@@ -478,13 +512,15 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	defer c.mu.Unlock()
 	ix := rc.ix
 	stages := ix.Stages()
-	starts := make([]int, len(stages))
+	starts := reuse(c.spare.starts, len(stages))
+	c.spare.starts = starts
 	for s := range stages {
 		starts[s] = stages[s].Span.Start
 	}
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
-	a := &anchorer{starts: starts, ends: make([]int, len(stages)), pre: starts[0]}
+	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, len(stages)), pre: starts[0]}
+	c.spare.ends = a.ends
 	for s := range stages {
 		a.ends[s] = ix.Doc.Len()
 		if s+1 < len(stages) {
@@ -493,8 +529,9 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	}
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
-	want := make([]bool, len(stages))
-	kept := make([]*stageFindings, len(stages))
+	want := reuse(c.spare.want, len(stages))
+	kept := reuse(c.spare.kept, len(stages))
+	c.spare.want, c.spare.kept = want, kept
 	for s, k := range keys {
 		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
 			kept[s] = c.entries[s].e
@@ -512,18 +549,15 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	// the PerStage findings of the stages kept from the cache. Within a
 	// stage they are in rule order, then report order: all the sort by
 	// start and rule keeps of an order is that of one rule's findings.
-	type item struct {
-		d        Diagnostic
-		perStage bool
-	}
-	found := make([][]item, len(stages)+1) // found[s+1]
+	found := reuse(c.spare.found, len(stages)+1) // found[s+1]
+	c.spare.found = found
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
 			s := sort.SearchInts(starts, d.Span.Start+1) - 1
 			if perStage && s >= 0 && !want[s] {
 				continue
 			}
-			found[s+1] = append(found[s+1], item{d, perStage})
+			found[s+1] = append(found[s+1], foundItem{d, perStage})
 		}
 	}
 	add(rc.errors(look), true)
@@ -535,7 +569,9 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		}
 	}
 
-	next := make([]stageEntry, len(stages))
+	// The kept entries are all read (kept): the slots take this run's in
+	// place. A slot left empty or with an older key is never taken.
+	next := reuse(c.entries, len(stages))
 	var out []Diagnostic
 	for s := -1; s < len(stages); s++ {
 		items := found[s+1]
@@ -582,9 +618,15 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 		out = append(out, list...)
 	}
 	c.entries = next
-	c.memo, c.memoNext = c.memoNext, nil
-	c.sums = rc.sums.stage
+	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
+	c.spare.sums, c.sums = c.sums, rc.sums.stage
 	return dropReplacedErrors(out)
+}
+
+// foundItem is a finding of a run, and whether a PerStage rule made it.
+type foundItem struct {
+	d        Diagnostic
+	perStage bool
 }
 
 // spanCount returns the number of spans mapSpans visits in d.
@@ -624,7 +666,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	if rc.memoRule != p.Rule {
 		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
 		if rc.memoCur == nil {
-			rc.memoCur = make([]memoSlot, len(rc.keys))
+			rc.memoCur = reuse(c.spare.memo[p.Rule.Name], len(rc.keys))
 			c.memoNext[p.Rule.Name] = rc.memoCur
 		}
 	}

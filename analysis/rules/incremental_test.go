@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -170,27 +171,44 @@ func BenchmarkKeystroke(b *testing.B) {
 			testgen.Missing(b, "the corpus file moby__buildkit__Dockerfile")
 			continue
 		}
-		for _, mode := range []string{"full", "incremental"} {
+		for _, mode := range []string{"full", "incremental", "comment"} {
+			if mode == "comment" && !strings.HasPrefix(f.name, "generated") {
+				continue
+			}
 			b.Run(f.name+"/"+mode, func(b *testing.B) {
 				ix := analysis.Parse(analysis.NewDocument(f.text))
 				text := ix.Doc.Text()
 				at := len(text) / 2
 				at += strings.Index(text[at:], "\nRUN ") + len("\nRUN ")
 				cfg := &Config{}
-				if mode == "incremental" {
+				if mode != "full" {
 					cfg.Cache = &Cache{}
+				}
+				if mode == "comment" {
+					// As peerbench types: at the end of the comment above
+					// a FROM (whose re-parse reaches that FROM), a
+					// character typed, then deleted.
+					at = len(text) / 2
+					at += strings.Index(text[at:], "\nFROM ")
 				}
 				Run(ix, cfg)
 				best, cpu := time.Hour, time.Duration(0)
+				typed := false
 				for b.Loop() {
 					b.StopTimer()
 					e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+					if mode == "comment" && typed {
+						e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}}
+					}
 					doc, err := ix.Doc.Apply(e)
 					if err != nil {
 						b.Fatal(err)
 					}
 					ix = ix.Update(doc, e)
-					at++
+					if mode != "comment" {
+						at++
+					}
+					typed = !typed
 					b.StartTimer()
 					t, c := time.Now(), testgen.CPUTime()
 					Run(ix, cfg)
@@ -476,5 +494,90 @@ func TestIncrementalCasingMajority(t *testing.T) {
 	}
 	if flips < 5 {
 		t.Fatalf("the majority flipped %d times over the edits, want at least 5", flips)
+	}
+}
+
+// TestIncrementalKeepsMemoAndSummaries checks that what an incremental run
+// keeps of the last run is taken, not made again, over several runs (so
+// that the arrays a run reuses are never ones the next run reads): the
+// whole-file rules' findings by stage (stageMemo) of the stages whose key
+// did not change (nor the rule's other inputs, memoBase), and the
+// summaries of the stages whose text did not.
+func TestIncrementalKeepsMemoAndSummaries(t *testing.T) {
+	text := testgen.Large(30)
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	type snap struct {
+		memo map[string][]memoSlot
+		sums []*any
+		keys []uint64
+	}
+	take := func() snap {
+		s := snap{memo: map[string][]memoSlot{}, keys: slices.Clone(cache.keys)}
+		for name, slots := range cache.memo {
+			s.memo[name] = slices.Clone(slots)
+		}
+		for _, sm := range cache.sums {
+			var p *any
+			if len(sm) > 0 {
+				p = &sm[0]
+			}
+			s.sums = append(s.sums, p)
+		}
+		return s
+	}
+	before := take()
+	if len(before.memo) == 0 {
+		t.Fatal("no rule kept findings by stage")
+	}
+	for i, stage := range []int{12, 20, 3, 27, 12} {
+		// Type in the RUN of that stage.
+		at := 0
+		for range stage + 1 {
+			at += strings.Index(text[at:], "make build") + 1
+		}
+		at += len("make build") - 1
+		e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "z"}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, text = ix.Update(doc, e), doc.Text()
+		got := Run(ix, &Config{Cache: cache})
+		if d := cmp.Diff(Run(ix, &Config{}), got); d != "" {
+			t.Fatalf("edit %d: (-full +incremental):\n%s", i, d)
+		}
+		after := take()
+		for name, slots := range after.memo {
+			kept, want := 0, 0
+			for s, sl := range slots {
+				was := before.memo[name][s]
+				if s == stage || before.keys[s] != after.keys[s] || was.e == nil || was.base != sl.base {
+					continue
+				}
+				want++
+				if sl.e == was.e {
+					kept++
+				}
+			}
+			if kept != want || want < 10 && stage > 5 {
+				t.Errorf("edit %d in stage %d: %s kept %d of the %d stages' findings whose key did not change", i, stage, name, kept, want)
+			}
+		}
+		kept, want := 0, 0
+		for s, p := range after.sums {
+			if s == stage || before.sums[s] == nil {
+				continue
+			}
+			want++
+			if p == before.sums[s] {
+				kept++
+			}
+		}
+		if kept != want || want < 20 {
+			t.Errorf("edit %d in stage %d: %d of %d stages whose text did not change kept their summaries", i, stage, kept, want)
+		}
+		before = after
 	}
 }

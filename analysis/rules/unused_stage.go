@@ -76,6 +76,8 @@ func runUnusedStage(p *Pass) {
 	m := ix.Model()
 	reached := m.ReachableIn(ix.BuildTargets(names), contexts)
 	stages := ix.Stages()
+	var numeric []analysis.StageRef // the numeric --from references, which removals renumber
+	numericRead := false
 	for s := 0; s < n; s++ {
 		st := stages[s]
 		if reached[s] || st.Base == "" {
@@ -94,7 +96,15 @@ func runUnusedStage(p *Pass) {
 			msg = fmt.Sprintf("%s is never built: no target reaches it, and it has no name to be built with --target", ix.StageLabel(s))
 		}
 		var fixes []Fix
-		if f, ok := removeStageFix(p, s, contexts); ok {
+		if !numericRead {
+			for _, r := range m.Refs() {
+				if r.Numeric && r.Kind == analysis.RefCopyFrom {
+					numeric = append(numeric, r)
+				}
+			}
+			numericRead = true
+		}
+		if f, ok := removeStageFix(p, s, contexts, numeric); ok {
 			fixes = []Fix{f}
 		}
 		p.Reportf(st.Span, fixes, "%s", msg)
@@ -105,11 +115,12 @@ func runUnusedStage(p *Pass) {
 // dangling, every stage that uses it, directly or not (all unused too, or s
 // would be built); numbers in `--from=N` that count past a removed stage
 // are lowered to keep naming the same stage, in ONBUILD triggers too when
-// a stage of the file runs them. ok is false, and no fix is offered, when
+// a stage of the file runs them (numeric holds the model's numeric
+// `--from` references, in order). ok is false, and no fix is offered, when
 // such a number is written in a way an edit cannot safely rewrite (quoted),
 // or when a stage to remove is one a named context replaces: its users
 // reach the context, not it, and may well be built.
-func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext) (fix Fix, ok bool) {
+func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []analysis.StageRef) (fix Fix, ok bool) {
 	ix := p.Index
 	m := ix.Model()
 	removed := map[int]bool{s: true}
@@ -143,8 +154,8 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext) (fix Fix, 
 	// An ONBUILD trigger's reference is listed once per stage running it,
 	// all at one span: renumber it once.
 	renumbered := map[analysis.Span]bool{}
-	for _, r := range m.Refs() {
-		if !r.Numeric || r.Kind != analysis.RefCopyFrom || removed[r.Stage] || r.Target < 0 || renumbered[r.Span] {
+	for _, r := range numeric {
+		if removed[r.Stage] || r.Target < 0 || renumbered[r.Span] {
 			continue
 		}
 		shift, _ := slices.BinarySearch(order, r.Target)

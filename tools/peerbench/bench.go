@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,11 +22,13 @@ const (
 	kDefinition = "definition on a `--from=` reference"
 	kReferences = "references on the stage name"
 	kKeystroke  = "keystroke didChange → diagnostics"
+	kCPU        = "server CPU per keystroke"
+	kCPUPaced   = "server CPU per keystroke, 150 ms apart"
 	kSymbols    = "documentSymbol (tree)"
 	kSemTokens  = "semanticTokens/full"
 )
 
-var kindOrder = []string{kOpen, kKeystroke, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
+var kindOrder = []string{kOpen, kKeystroke, kCPU, kCPUPaced, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
 
 // plan says how often and how long to wait for one server.
 type plan struct {
@@ -36,6 +40,9 @@ type plan struct {
 	semTime   time.Duration // per semantic tokens request
 	deadline  time.Time     // stop measuring (record "skipped") after this
 	keyPause  time.Duration // between keystrokes
+	cpuKeys   int           // keystrokes whose server CPU is summed
+	cpuPaced  int           // keystrokes of the paced row
+	cpuOnly   bool          // measure only the server CPU row
 	serverArg []string
 	dir       string
 }
@@ -46,6 +53,7 @@ type measurement struct {
 	timedOut time.Duration // nonzero: the last attempt did not finish within it
 	returned string
 	note     string // unsupported, error, skipped
+	count    int    // when nonzero, what the single sample is the mean of
 }
 
 // median returns the median, counting a timeout as longer than everything.
@@ -181,6 +189,17 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 		return nil, err
 	}
 
+	if s.p.cpuOnly {
+		var err error
+		if out[kCPU], err = s.cpuPerKeystroke(s.p.cpuKeys, 0); err != nil {
+			return nil, err
+		}
+		if out[kCPUPaced], err = s.cpuPerKeystroke(s.p.cpuPaced, 150*time.Millisecond); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+
 	// didOpen of the same text under other names: the first diagnostics.
 	m := &measurement{}
 	out[kOpen] = m
@@ -265,8 +284,15 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 		_, _ = s.c.waitDiags(s.uri, s.ver, s.p.timeout)
 	}
 
-	doc := map[string]any{"uri": s.uri}
 	var err error
+	if out[kCPU], err = s.cpuPerKeystroke(s.p.cpuKeys, 0); err != nil {
+		return nil, err
+	}
+	if out[kCPUPaced], err = s.cpuPerKeystroke(s.p.cpuPaced, 150*time.Millisecond); err != nil {
+		return nil, err
+	}
+
+	doc := map[string]any{"uri": s.uri}
 	out[kCompletion], err = s.request("textDocument/completion", map[string]any{
 		"textDocument": doc, "position": s.tg.completion,
 		"context": map[string]any{"triggerKind": 2, "triggerCharacter": "="},
@@ -298,6 +324,129 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// cpuPerKeystroke types n of the same keystrokes as the keystroke row,
+// each one waiting for that version's diagnostics and then pause, and
+// reads the server process's own CPU time (user + system, all its
+// threads, from /proc/PID/stat) before the first and after the last: the
+// CPU the server spends per keystroke, whatever thread or runtime spends
+// it (the JSON-RPC read, the rules, the publish, the garbage collector,
+// and with a pause the work its timers do while a person types, and its
+// idle CPU). The client's own work is not in it. One warm-up keystroke
+// comes first.
+func (s *session) cpuPerKeystroke(keys int, pause time.Duration) (*measurement, error) {
+	m := &measurement{}
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	line := s.tg.keyLine
+	end := col(s.tg.lines[line], len(s.tg.lines[line]))
+	typed := false
+	key := func() error {
+		change := map[string]any{"range": rng(line, end, line, end), "text": "x"}
+		if typed {
+			change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
+		}
+		typed = !typed
+		s.ver++
+		s.c.drainDiags()
+		if err := s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{change},
+		}); err != nil {
+			return err
+		}
+		_, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+		return err
+	}
+	if err := key(); err != nil { // warm-up
+		return nil, err
+	}
+	pid := s.c.cmd.Process.Pid
+	before, err := processCPU(pid)
+	if err != nil {
+		m.note = "error: " + err.Error()
+		return m, nil
+	}
+	n := 0
+	for ; n < keys; n++ {
+		if s.over() {
+			m.note = "budget spent: fewer keystrokes"
+			break
+		}
+		if n > 0 && pause > 0 {
+			time.Sleep(pause)
+		}
+		if err := key(); errors.Is(err, errTimeout) {
+			m.timedOut = s.p.timeout
+			s.c.kill()
+			s.dead = true
+			return m, nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	after, err := processCPU(pid)
+	if err != nil {
+		m.note = "error: " + err.Error()
+		return m, nil
+	}
+	if typed { // put the text back as it was
+		if err := key(); err != nil {
+			return nil, err
+		}
+	}
+	if n > 0 {
+		m.samples = []time.Duration{(after - before) / time.Duration(n)}
+		m.count = n
+		m.returned = fmt.Sprintf("%s in all over %d keystrokes", fmtDur(after-before), n)
+	}
+	return m, nil
+}
+
+// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
+// 100 on Linux unless `getconf CLK_TCK` says otherwise).
+var clockTick = func() time.Duration {
+	if out, err := exec.Command("getconf", "CLK_TCK").Output(); err == nil {
+		if hz, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil && hz > 0 {
+			return time.Second / time.Duration(hz)
+		}
+	}
+	return 10 * time.Millisecond
+}()
+
+// processCPU is the user + system CPU time process pid has used, summed
+// over all its threads, living and exited.
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStatCPU(string(b))
+}
+
+// parseStatCPU reads utime and stime (fields 14 and 15) from the text of
+// /proc/PID/stat. The command name (field 2) is in parentheses and may hold
+// spaces or parentheses, so fields are counted after its last ')'.
+func parseStatCPU(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("/proc stat without a command name")
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is field 3, the state
+	if len(f) < 13 {
+		return 0, errors.New("/proc stat too short")
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat: %w", err)
+		}
+		ticks += v
+	}
+	return time.Duration(ticks) * clockTick, nil
 }
 
 // symbolsAfterEdits measures documentSymbol as an editor asks for it: on a

@@ -53,6 +53,12 @@ type options struct {
 	semReps     int
 	nodeReps    int
 	nodeDiag    int
+	cpuKeys     int
+	nodeCPU     int
+	nodeCPUBig  int
+	cpuOnly     bool
+	cpuPaced    int
+	nodePaced   int
 	nodeSem     int
 	nodeTimeout time.Duration
 	nodeSemTime time.Duration
@@ -71,6 +77,12 @@ func run(log func(string, ...any)) error {
 	flag.IntVar(&o.semReps, "sem-reps", 10, "Stagehand: measured semantic tokens requests")
 	flag.IntVar(&o.nodeReps, "node-reps", 5, "Node server: measured completion, definition and references requests")
 	flag.IntVar(&o.nodeDiag, "node-diag-reps", 3, "Node server: measured didOpen and keystroke diagnostics")
+	flag.IntVar(&o.cpuKeys, "cpu-keys", 500, "Stagehand: keystrokes whose server CPU is summed")
+	flag.IntVar(&o.nodeCPU, "node-cpu-keys", 30, "Node server: keystrokes whose server CPU is summed, on files under 5,000 lines")
+	flag.IntVar(&o.nodeCPUBig, "node-cpu-keys-large", 5, "Node server: the same on files of 5,000 lines or more")
+	flag.IntVar(&o.cpuPaced, "cpu-paced-keys", 60, "Stagehand: keystrokes of the server CPU row typed 150 ms apart")
+	flag.IntVar(&o.nodePaced, "node-cpu-paced-keys", 10, "Node server: the same, on files under 5,000 lines (node-cpu-keys-large on larger ones)")
+	flag.BoolVar(&o.cpuOnly, "cpu-only", false, "measure only the server CPU per keystroke row (implies -write=false)")
 	flag.IntVar(&o.nodeSem, "node-sem-reps", 3, "Node server: semantic tokens requests on files under 5,000 lines (1 on larger ones, without warm-up)")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Second, "Stagehand: limit on each request or wait for diagnostics")
 	flag.DurationVar(&o.nodeTimeout, "node-timeout", 60*time.Second, "Node server: limit on each request or wait for diagnostics")
@@ -78,6 +90,9 @@ func run(log func(string, ...any)) error {
 	flag.DurationVar(&o.budget, "budget", 10*time.Minute, "after this, remaining measurements are skipped")
 	flag.BoolVar(&o.write, "write", true, "write tools/peerbench/RESULTS.md and README.md's results")
 	flag.Parse()
+	if o.cpuOnly {
+		o.write = false
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -173,15 +188,15 @@ func run(log func(string, ...any)) error {
 		for _, server := range []string{"Stagehand", "Node"} {
 			p := plan{reps: o.reps, diagReps: o.diagReps, semReps: o.semReps, warmSem: true,
 				timeout: o.timeout, semTime: o.timeout, deadline: deadline.Add(time.Hour),
-				keyPause: 150 * time.Millisecond, dir: root,
+				keyPause: 150 * time.Millisecond, dir: root, cpuKeys: o.cpuKeys, cpuOnly: o.cpuOnly, cpuPaced: o.cpuPaced,
 				serverArg: []string{stagehand, "serve"}}
 			if server == "Node" {
 				p = plan{reps: o.nodeReps, diagReps: o.nodeDiag, semReps: o.nodeSem, warmSem: true,
 					timeout: o.nodeTimeout, semTime: o.nodeSemTime, deadline: deadline,
-					keyPause: 150 * time.Millisecond, dir: benchDir,
+					keyPause: 150 * time.Millisecond, dir: benchDir, cpuKeys: o.nodeCPU, cpuOnly: o.cpuOnly, cpuPaced: o.nodePaced,
 					serverArg: []string{nodeBin, "--stdio"}}
 				if lines >= 5000 {
-					p.semReps, p.warmSem = 1, false
+					p.semReps, p.warmSem, p.cpuKeys, p.cpuPaced = 1, false, o.nodeCPUBig, o.nodeCPUBig
 				}
 			}
 			log("%s: %s (%d lines)", f.name, server, lines)
@@ -214,6 +229,9 @@ func run(log func(string, ...any)) error {
 			}
 		}
 		for _, k := range kindOrder {
+			if o.cpuOnly && k != kCPU && k != kCPUPaced {
+				continue
+			}
 			rows = append(rows, row{file: fmt.Sprintf("%s (%d lines)", f.name, lines), kind: k,
 				sh: results["Stagehand"][k], node: results["Node"][k]})
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -51,5 +52,27 @@ func TestMedianCountsTimeoutAsLongest(t *testing.T) {
 	m = &measurement{timedOut: time.Second}
 	if _, ok := m.median(); ok {
 		t.Fatal("a lone timeout has a median")
+	}
+}
+
+func TestParseStatCPU(t *testing.T) {
+	// Fields 14 and 15 (utime, stime) are 7 and 5 ticks; the command name
+	// holds a space and a parenthesis.
+	stat := "4242 (a b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 7 5 0 0 20 0 3 0 100 0 0\n"
+	got, err := parseStatCPU(stat)
+	if err != nil || got != 12*clockTick {
+		t.Fatalf("parseStatCPU = %v, %v; want %v", got, err, 12*clockTick)
+	}
+	if _, err := parseStatCPU("4242 (x) S 1"); err == nil {
+		t.Fatal("a short stat line was accepted")
+	}
+	own, err := processCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(300 * time.Millisecond); time.Now().Before(end); {
+	}
+	if now, _ := processCPU(os.Getpid()); now <= own {
+		t.Fatalf("300 ms of spinning added no CPU: %v then %v", own, now)
 	}
 }
