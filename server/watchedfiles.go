@@ -75,7 +75,7 @@ func (s *Server) startWorkspace() {
 		return
 	}
 	if !dynamic {
-		go s.pollFiles(pollInterval)
+		go s.pollFiles()
 		return
 	}
 	go func() {
@@ -141,16 +141,26 @@ func (s *Server) settingsFileChanged() {
 }
 
 // pollInterval is how often a server whose client cannot watch files
-// (Vim's ALE, Neovim before 0.9) looks at the files that name targets.
-var pollInterval = 2 * time.Second
+// (Vim's ALE, Neovim before 0.9) looks at the files that name targets;
+// rewalkInterval is how often, at least, it walks the workspace again for
+// files created or deleted since: a walk costs more than the stats, so it
+// also waits rewalkCost times as long as the last one took.
+var (
+	pollInterval   = 2 * time.Second
+	rewalkInterval = 10 * time.Second
+)
 
-// pollFiles stands in for the client's file watcher: every interval it
-// looks at the modification time and size of the files the workspace
-// index holds targets from, and reads again those that changed, so a
-// rename the client applied to compose.yaml and saved, or an edit in
-// another program, reaches the open Dockerfiles' diagnostics. Files
-// created after the scan are not seen. It ends with the session.
-func (s *Server) pollFiles(interval time.Duration) {
+const rewalkCost = 50
+
+// pollFiles stands in for the client's file watcher. Every poll interval
+// it looks at the modification time and size of the files the workspace
+// index holds targets from and of those they read through (.env, a file
+// Compose extends), and reads again those that changed, so a rename the
+// client applied to compose.yaml and saved, or an edit in another
+// program, reaches the open Dockerfiles' diagnostics. At a slower cadence
+// it walks the workspace as the scan does (its limits apply), for target
+// files and Dockerfiles created or deleted. It ends with the session.
+func (s *Server) pollFiles() {
 	select {
 	case <-s.ws.ready:
 	case <-s.ended:
@@ -162,29 +172,37 @@ func (s *Server) pollFiles(interval time.Duration) {
 	}
 	seen := map[string]stamp{}
 	look := func(report bool) {
-		for _, p := range s.ws.index().Files() {
+		now := map[string]stamp{}
+		for _, p := range s.ws.polled() {
 			info, err := os.Stat(p)
 			if err != nil {
 				if _, had := seen[p]; had && report {
 					s.ws.fileChanged(p, true)
 				}
-				delete(seen, p)
 				continue
 			}
-			now := stamp{info.ModTime(), info.Size()}
-			if old, had := seen[p]; had && (!old.mod.Equal(now.mod) || old.size != now.size) && report {
+			st := stamp{info.ModTime(), info.Size()}
+			if old, had := seen[p]; had && (!old.mod.Equal(st.mod) || old.size != st.size) && report {
 				s.ws.fileChanged(p, false)
 			}
-			seen[p] = now
+			now[p] = st
 		}
+		seen = now
 	}
 	look(false)
-	tick := time.NewTicker(interval)
+	poll, every := s.ws.poll, s.ws.rewalk
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
+	next := time.Now().Add(every)
 	for {
 		select {
 		case <-tick.C:
 			look(true)
+			if time.Now().After(next) {
+				cost := s.ws.rewalkOnce()
+				next = time.Now().Add(max(every, rewalkCost*cost))
+				s.log.Debug("workspace walked again", zap.Duration("took", cost))
+			}
 		case <-s.exited:
 			return
 		case <-s.ended:

@@ -38,6 +38,8 @@ type workspaceState struct {
 	limits workspace.Limits
 	// roots are the workspace folders, known before the scan ends.
 	roots []string
+	// poll and rewalk pace pollFiles, for clients that cannot watch files.
+	poll, rewalk time.Duration
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -49,7 +51,8 @@ type diskIndex struct {
 }
 
 func newWorkspaceState() *workspaceState {
-	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits}
+	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits,
+		poll: pollInterval, rewalk: rewalkInterval}
 	w.ix.Store(workspace.Scan(nil, workspace.DefaultLimits))
 	w.proj.Store(workspace.LoadProject(nil))
 	return w
@@ -146,6 +149,11 @@ func (w *workspaceState) bufferClosed(p string) {
 func (w *workspaceState) fileChanged(p string, deleted bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.queue(p, deleted)
+}
+
+// queue is fileChanged with w.mu held.
+func (w *workspaceState) queue(p string, deleted bool) {
 	w.pending[p] = deleted
 	if !w.reading {
 		w.reading = true
@@ -176,6 +184,32 @@ func (w *workspaceState) readPending() {
 		w.mu.Unlock()
 		w.reread1(p, deleted)
 	}
+}
+
+// polled are the files pollFiles looks at for changes: those the index
+// holds targets from.
+func (w *workspaceState) polled() []string { return w.index().Files() }
+
+// rewalkOnce walks the workspace as the scan does and queues the target
+// files and Dockerfiles created or deleted since the index was made; an
+// open buffer's file is left to the buffer. It returns what the walk
+// cost.
+func (w *workspaceState) rewalkOnce() time.Duration {
+	start := time.Now()
+	files, truncated := w.proj.Load().List(w.limits)
+	created, deleted := w.index().Changes(files, truncated)
+	took := time.Since(start)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range created {
+		w.queue(p, false)
+	}
+	for _, p := range deleted {
+		if _, open := w.buffers[p]; !open {
+			w.queue(p, true)
+		}
+	}
+	return took
 }
 
 // reread1 takes file p's content on disk into the index.

@@ -529,3 +529,51 @@ func pollUntil(t *testing.T, done func() bool, failure func() string) {
 		}
 	}
 }
+
+// withPolling makes a server whose client cannot watch files look at
+// them often: every interval, and walk the workspace as often.
+func withPolling(interval time.Duration) clientOption {
+	return func(_ *Config, setup *[]func(*Server)) {
+		*setup = append(*setup, func(s *Server) { s.ws.poll, s.ws.rewalk = interval, interval })
+	}
+}
+
+// TestPolledNewFiles: for a client that cannot watch files, a compose.yaml
+// created after the scan is found by the server's slower walk and makes
+// its stage used; once deleted, the stage is unused again. A Dockerfile
+// created meanwhile joins the index.
+func TestPolledNewFiles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"Dockerfile": "FROM alpine AS one\nFROM alpine\n"})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	df := fileURI(root, "Dockerfile")
+	c.open(df, "FROM alpine AS one\nFROM alpine\n", 1)
+	unused := func(ds []protocol.Diagnostic) bool {
+		return slices.ContainsFunc(ds, func(d protocol.Diagnostic) bool { return d.Code == protocol.String("UnusedStage") })
+	}
+	if !unused(c.diagnostics(df, 1)) {
+		t.Fatal("one is used before compose.yaml exists")
+	}
+	waitUnused := func(what string, want bool, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && unused(p.Diagnostics) == want })
+		})
+	}
+	compose := filepath.Join(root, "compose.yaml")
+	before := len(c.publications())
+	if err := os.WriteFile(compose, []byte("services:\n  a:\n    build:\n      context: .\n      target: one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"sub/Dockerfile": "FROM alpine\n"})
+	waitUnused("one used once compose.yaml is created", false, before)
+	if !slices.Contains(c.srv.ws.index().Dockerfiles, filepath.Join(root, "sub", "Dockerfile")) {
+		t.Errorf("the created sub/Dockerfile is not in the index: %v", c.srv.ws.index().Dockerfiles)
+	}
+	before = len(c.publications())
+	if err := os.Remove(compose); err != nil {
+		t.Fatal(err)
+	}
+	waitUnused("one unused once compose.yaml is deleted", true, before)
+}

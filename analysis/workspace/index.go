@@ -48,18 +48,15 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 				ix.Truncated = true
 				return false
 			}
-			if IsDockerfile(p) {
+			size, kind := scanned(p, d, lim)
+			if kind == scanDockerfile {
 				ix.Dockerfiles = append(ix.Dockerfiles, p)
 				return true
 			}
-			if Classify(p) == NotTargets {
+			if kind == scanNone {
 				return true
 			}
-			info, err := d.Info()
-			if err != nil || info.Size() > lim.MaxSize {
-				return true
-			}
-			if read += info.Size(); read > lim.MaxBytes {
+			if read += size; read > lim.MaxBytes {
 				ix.Truncated = true
 				return false
 			}
@@ -73,6 +70,76 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 	}
 	sort.Strings(ix.Dockerfiles)
 	return ix
+}
+
+// scanKind is what the scan does with a file it meets.
+type scanKind int
+
+const (
+	scanNone       scanKind = iota // passed over
+	scanDockerfile                 // listed
+	scanTargets                    // read for the targets it names
+)
+
+// scanned tells what the scan does with file p, and its size when it is
+// read: one rule for the scan and for List.
+func scanned(p string, d fs.DirEntry, lim Limits) (int64, scanKind) {
+	if IsDockerfile(p) {
+		return 0, scanDockerfile
+	}
+	if Classify(p) == NotTargets {
+		return 0, scanNone
+	}
+	info, err := d.Info()
+	if err != nil || info.Size() > lim.MaxSize {
+		return 0, scanNone
+	}
+	return info.Size(), scanTargets
+}
+
+// List walks the project's roots as Scan does, reading nothing: the
+// Dockerfiles and the files that name targets it would take, sorted, and
+// whether MaxFiles stopped it. A server whose client cannot watch files
+// compares it with its index (Changes) to see files created and deleted.
+func (p *Project) List(lim Limits) (files []string, truncated bool) {
+	seen := 0
+	for _, root := range p.Roots {
+		walk(root, func(q string, dir bool) bool { return p.Ignored(q, dir) }, func(q string, d fs.DirEntry) bool {
+			if seen++; seen > lim.MaxFiles {
+				truncated = true
+				return false
+			}
+			if _, kind := scanned(q, d, lim); kind != scanNone {
+				files = append(files, q)
+			}
+			return true
+		})
+	}
+	sort.Strings(files)
+	return files, truncated
+}
+
+// Changes compares the files a List found with the index: those it holds
+// nothing of (created since it was made) and, when the List was complete,
+// those it holds that the List did not find (deleted).
+func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []string) {
+	on := make(map[string]bool, len(listed))
+	for _, p := range listed {
+		on[p] = true
+		if i := sort.SearchStrings(ix.Dockerfiles, p); !ix.Has(p) && (i == len(ix.Dockerfiles) || ix.Dockerfiles[i] != p) {
+			created = append(created, p)
+		}
+	}
+	if truncated {
+		return created, nil
+	}
+	for _, p := range slices.Concat(ix.Files(), ix.Dockerfiles) {
+		if !on[p] {
+			deleted = append(deleted, p)
+		}
+	}
+	sort.Strings(deleted)
+	return created, deleted
 }
 
 // Update returns the index with file p's content taken into account: its

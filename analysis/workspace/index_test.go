@@ -80,18 +80,7 @@ func TestScan(t *testing.T) {
 // BenchmarkScan indexes a tree of 10,000 files: 1,000 services, each with a
 // Dockerfile, a compose file, a Makefile and seven source files.
 func BenchmarkScan(b *testing.B) {
-	root := b.TempDir()
-	files := map[string]string{}
-	for i := 0; i < 1000; i++ {
-		dir := fmt.Sprintf("svc%04d", i)
-		files[dir+"/Dockerfile"] = "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n"
-		files[dir+"/compose.yaml"] = "services:\n  app:\n    build:\n      target: build\n"
-		files[dir+"/Makefile"] = "image:\n\tdocker build --target build -t app .\n"
-		for k := 0; k < 7; k++ {
-			files[fmt.Sprintf("%s/src/file%d.go", dir, k)] = "package main\n"
-		}
-	}
-	writeTree(b, root, files)
+	root := benchTree(b)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -104,6 +93,85 @@ func BenchmarkScan(b *testing.B) {
 		b.Fatalf("scan found %d Dockerfiles", len(ix.Dockerfiles))
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
+
+// benchTree writes a tree of 10,000 files: 1,000 folders with a
+// Dockerfile, a compose.yaml, a Makefile and 7 source files.
+func benchTree(b *testing.B) string {
+	root := b.TempDir()
+	files := map[string]string{}
+	for i := 0; i < 1000; i++ {
+		dir := fmt.Sprintf("svc%04d", i)
+		files[dir+"/Dockerfile"] = "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n"
+		files[dir+"/compose.yaml"] = "services:\n  app:\n    build:\n      target: build\n"
+		files[dir+"/Makefile"] = "image:\n\tdocker build --target build -t app .\n"
+		for k := 0; k < 7; k++ {
+			files[fmt.Sprintf("%s/src/file%d.go", dir, k)] = "package main\n"
+		}
+	}
+	writeTree(b, root, files)
+	return root
+}
+
+// BenchmarkRewalk is what a server whose client cannot watch files pays
+// for each walk looking for created and deleted files: List and Changes
+// over the 10,000-file tree.
+func BenchmarkRewalk(b *testing.B) {
+	root := benchTree(b)
+	proj := LoadProject([]string{root})
+	ix := proj.Scan(DefaultLimits)
+	var created, deleted []string
+	for b.Loop() {
+		files, truncated := proj.List(DefaultLimits)
+		created, deleted = ix.Changes(files, truncated)
+	}
+	if len(created)+len(deleted) != 0 {
+		b.Fatalf("a tree that did not change: created %v, deleted %v", created, deleted)
+	}
+}
+
+// TestChanges: a walk after the scan finds the target files and
+// Dockerfiles created and deleted since, leaves out what the settings
+// ignore, and concludes nothing is deleted from a walk a limit stopped.
+func TestChanges(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile": "FROM alpine\n", "old/Dockerfile": "FROM alpine\n", "Makefile": "x:\n\techo\n",
+		"compose.yaml": "services: {}\n", ".stagehand.yaml": "ignore: [skip]\n", "README.md": "x\n",
+	})
+	proj := LoadProject([]string{root})
+	ix := proj.Scan(DefaultLimits)
+	writeTree(t, root, map[string]string{
+		"new/compose.yml": "services: {}\n", "new/Dockerfile": "FROM alpine\n", "new/notes.txt": "x\n",
+		".github/workflows/ci.yml": "jobs: {}\n", "skip/compose.yaml": "services: {}\n",
+	})
+	for _, f := range []string{"old/Dockerfile", "Makefile"} {
+		if err := os.Remove(filepath.Join(root, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rel := func(ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			r, _ := filepath.Rel(root, p)
+			out = append(out, filepath.ToSlash(r))
+		}
+		return out
+	}
+	files, truncated := proj.List(DefaultLimits)
+	created, deleted := ix.Changes(files, truncated)
+	if d := cmp.Diff([]string{".github/workflows/ci.yml", "new/Dockerfile", "new/compose.yml"}, rel(created)); d != "" {
+		t.Errorf("created (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"Makefile", "old/Dockerfile"}, rel(deleted)); d != "" {
+		t.Errorf("deleted (-want +got):\n%s", d)
+	}
+	lim := DefaultLimits
+	lim.MaxFiles = 2
+	files, truncated = proj.List(lim)
+	if _, deleted := ix.Changes(files, truncated); !truncated || len(deleted) != 0 {
+		t.Errorf("a stopped walk: truncated %v, deleted %v; want true and none", truncated, rel(deleted))
+	}
 }
 
 // TestDependentsOfOverrides: a Compose override service that passes only
