@@ -70,6 +70,9 @@ func (s *Server) startWorkspace() {
 		s.ws.logProblems(s.log)
 		s.logSettings()
 		s.refreshDiagnostics() // targets found may make stages used
+		if dynamic {
+			s.watchReadThrough()
+		}
 	})
 	if len(roots) == 0 {
 		return
@@ -97,6 +100,66 @@ func (s *Server) startWorkspace() {
 			return
 		}
 		s.contexts.Watch()
+		// Files read again may read others through.
+		s.ws.mu.Lock()
+		refresh := s.ws.reread
+		s.ws.reread = func() {
+			if refresh != nil {
+				refresh()
+			}
+			s.watchReadThrough()
+		}
+		s.ws.mu.Unlock()
+	}()
+}
+
+// readThroughWatcher is the registration of watchers for the files read
+// through that workspaceGlobs miss.
+const readThroughWatcher = "stagehand-read-through"
+
+// watchReadThrough asks a client that watches files to report changes to
+// the files the workspace's files read through that workspaceGlobs do not
+// cover (a Compose file extending common-services.yml), registering their
+// names again whenever they change. Off the read loop.
+func (s *Server) watchReadThrough() {
+	go func() {
+		w := s.ws
+		w.watchMu.Lock()
+		defer w.watchMu.Unlock()
+		want := w.index().ReadThroughWatchGlobs()
+		if slices.Equal(want, w.watching) {
+			return
+		}
+		ctx := context.Background()
+		if len(w.watching) > 0 {
+			err := s.client.UnregisterCapability(ctx, &protocol.UnregistrationParams{Unregisterations: []protocol.Unregistration{{
+				ID: readThroughWatcher, Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
+			}}})
+			if err != nil {
+				s.log.Warn("unregistering file watchers", zap.Error(err))
+				return
+			}
+			w.watching = nil
+		}
+		if len(want) == 0 {
+			return
+		}
+		var watchers []protocol.FileSystemWatcher
+		for _, g := range want {
+			watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: protocol.Pattern(g)})
+		}
+		opts, err := json.Marshal(protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: watchers})
+		if err != nil {
+			return
+		}
+		err = s.client.RegisterCapability(ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+			ID: readThroughWatcher, Method: protocol.MethodWorkspaceDidChangeWatchedFiles, RegisterOptions: opts,
+		}}})
+		if err != nil {
+			s.log.Warn("registering file watchers", zap.Error(err))
+			return
+		}
+		w.watching = want
 	}()
 }
 
@@ -170,19 +233,22 @@ func (s *Server) pollFiles() {
 		mod  time.Time
 		size int64
 	}
+	// A file read through may be missing (no .env yet): the zero stamp,
+	// so that creating it counts as a change.
 	seen := map[string]stamp{}
 	look := func(report bool) {
 		now := map[string]stamp{}
 		for _, p := range s.ws.polled() {
-			info, err := os.Stat(p)
-			if err != nil {
-				if _, had := seen[p]; had && report {
-					s.ws.fileChanged(p, true)
-				}
-				continue
+			var st stamp
+			if info, err := os.Stat(p); err == nil {
+				st = stamp{info.ModTime(), info.Size()}
 			}
-			st := stamp{info.ModTime(), info.Size()}
-			if old, had := seen[p]; had && (!old.mod.Equal(st.mod) || old.size != st.size) && report {
+			old, had := seen[p]
+			switch {
+			case !had || !report || old.mod.Equal(st.mod) && old.size == st.size:
+			case st.mod.IsZero():
+				s.ws.fileChanged(p, true)
+			default:
 				s.ws.fileChanged(p, false)
 			}
 			now[p] = st

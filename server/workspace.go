@@ -3,6 +3,7 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +41,10 @@ type workspaceState struct {
 	roots []string
 	// poll and rewalk pace pollFiles, for clients that cannot watch files.
 	poll, rewalk time.Duration
+	// watching are the globs registered for files read through
+	// (watchReadThrough), changed under watchMu.
+	watchMu  sync.Mutex
+	watching []string
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -187,8 +192,11 @@ func (w *workspaceState) readPending() {
 }
 
 // polled are the files pollFiles looks at for changes: those the index
-// holds targets from.
-func (w *workspaceState) polled() []string { return w.index().Files() }
+// holds targets from, and those they read through.
+func (w *workspaceState) polled() []string {
+	ix := w.index()
+	return slices.Concat(ix.Files(), ix.ReadThrough())
+}
 
 // rewalkOnce walks the workspace as the scan does and queues the target
 // files and Dockerfiles created or deleted since the index was made; an

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -576,4 +578,69 @@ func TestPolledNewFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUnused("one unused once compose.yaml is deleted", true, before)
+}
+
+// TestReadThroughWatched: a client that watches files is asked to report
+// changes to the files a Compose `extends` chain reads that no Compose
+// glob covers (common-services.yml, base/svc.yaml), and a change to the
+// file two steps away moves the build.
+func TestReadThroughWatched(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\n",
+		"b/Dockerfile":        "FROM alpine AS one\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: one\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	c := newTestClient(t)
+	var mu sync.Mutex
+	var globs []string
+	c.answers = map[string]func([]byte) (any, error){
+		protocol.MethodClientRegisterCapability: func(params []byte) (any, error) {
+			var p protocol.RegistrationParams
+			if err := protocol.Unmarshal(params, &p); err != nil {
+				return nil, err
+			}
+			for _, r := range p.Registrations {
+				if r.ID != readThroughWatcher {
+					continue
+				}
+				var opts struct {
+					Watchers []struct{ GlobPattern string }
+				}
+				raw, _ := json.Marshal(r.RegisterOptions)
+				if err := json.Unmarshal(raw, &opts); err != nil {
+					return nil, err
+				}
+				mu.Lock()
+				globs = nil
+				for _, w := range opts.Watchers {
+					globs = append(globs, w.GlobPattern)
+				}
+				mu.Unlock()
+			}
+			return nil, nil
+		},
+	}
+	var params protocol.InitializeParams
+	if err := protocol.Unmarshal([]byte(`{"capabilities":{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true}}},"workspaceFolders":[{"uri":"`+string(uri.File(root))+`","name":"p"}]}`), &params); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.call(protocol.MethodInitialize, &params, &protocol.InitializeResult{}); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	want := []string{"**/common-services.yml", "**/svc.yaml"}
+	pollUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return slices.Equal(globs, want) },
+		func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return fmt.Sprintf("read-through globs registered: %v, want %v", globs, want)
+		})
+	built := func() string {
+		return fmt.Sprint(len(c.srv.ws.index().TargetsFor(filepath.Join(root, "b", "Dockerfile"))))
+	}
+	c.changeOnDisk(root, "base/svc.yaml", "services:\n  base:\n    build:\n      context: ../b\n")
+	pollUntil(t, func() bool { return built() == "1" }, func() string { return "targets on b/Dockerfile after the change: " + built() + ", want 1" })
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
@@ -284,6 +285,35 @@ func (ix *Index) Dependents(q string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ReadThrough returns the files the index's files read through (a .env, a
+// file Compose extends, the other default Bake file), whether they exist
+// or not, sorted.
+func (ix *Index) ReadThrough() []string {
+	var out []string
+	for _, via := range ix.via {
+		out = append(out, via...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// ReadThroughWatchGlobs returns LSP watcher globs, by name, for the files
+// read through that neither TargetGlobs nor ReadThroughGlobs cover (a
+// Compose file extending common-services.yml or base/svc.yaml), sorted.
+// A name a glob cannot spell plainly is left out.
+func (ix *Index) ReadThroughWatchGlobs() []string {
+	var out []string
+	for _, p := range ix.ReadThrough() {
+		base := filepath.Base(p)
+		if Classify(p) != NotTargets || IsDockerfile(p) || base == ".env" || strings.ContainsAny(base, "*?[]{},/\\") {
+			continue
+		}
+		out = append(out, "**/"+base)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Has reports whether the index holds targets file p names.

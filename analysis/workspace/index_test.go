@@ -338,3 +338,50 @@ func TestExtendedTargetInterpolated(t *testing.T) {
 		t.Errorf("targets (-want +got):\n%s", d)
 	}
 }
+
+// TestExtendsChain: a Compose service extending one in
+// common-services.yml (which names the target), which extends one in
+// base/svc.yaml (which gives the context), depends on both files: a
+// change two steps away re-reads it. Both are watched by name, as no
+// Compose glob covers them.
+func TestExtendsChain(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\n",
+		"b/Dockerfile":        "FROM alpine AS one\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: one\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	compose, far := filepath.Join(root, "compose.yaml"), filepath.Join(root, "base", "svc.yaml")
+	built := func(ix *Index) []string {
+		var out []string
+		for _, dir := range []string{"a", "b"} {
+			for _, tg := range ix.TargetsFor(filepath.Join(root, dir, "Dockerfile")) {
+				out = append(out, dir+":"+tg.Name)
+			}
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"a:one"}, built(ix)); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{compose}, ix.Dependents(far)); d != "" {
+		t.Errorf("Dependents of the file two steps away (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"**/common-services.yml", "**/svc.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
+		t.Errorf("watch globs (-want +got):\n%s", d)
+	}
+	writeTree(t, root, map[string]string{"base/svc.yaml": "services:\n  base:\n    build:\n      context: ../b\n"})
+	for _, f := range ix.Dependents(far) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"b:one"}, built(ix)); d != "" {
+		t.Errorf("targets after base/svc.yaml changed (-want +got):\n%s", d)
+	}
+}

@@ -155,7 +155,7 @@ type serviceBuild struct {
 	context    string
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
-	via        string     // the other file the service extends or is merged onto
+	via        []string   // the other files its `extends` chain (or override merge) reads
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -172,13 +172,14 @@ func composeServices(root, file, text string) []serviceBuild {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
-		if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
-			s.via = other
-		}
+		s.via = composeChain(root, file, d, name, svc)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
-				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, Via: s.via}
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+				if len(s.via) > 0 {
+					t.Via = s.via[0]
+				}
 				s.targets = append(s.targets, t)
 			}
 		} else {
@@ -210,9 +211,7 @@ func walkCompose(root, file, text string) walked {
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	for _, s := range composeServices(root, file, text) {
-		if s.via != "" {
-			w.via = append(w.via, s.via)
-		}
+		w.via = append(w.via, s.via...)
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
@@ -388,6 +387,29 @@ func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bo
 		other = filepath.Join(filepath.Dir(file), scalar(f))
 	}
 	return other, scalar(service), scalar(service) != ""
+}
+
+// composeChain returns the other files a service's `extends` chain reads,
+// step by step to its end (or 8 steps): what it builds and targets may
+// come from any of them, so a change to any of them re-reads file. A file
+// named but missing is listed too: creating it changes the service.
+func composeChain(root, file string, d *yamlDoc, name string, svc *yaml.Node) []string {
+	var out []string
+	for depth := 0; depth < 8; depth++ {
+		other, bname, ok := composeExtends(root, file, name, svc)
+		if !ok {
+			break
+		}
+		if other != file && !slices.Contains(out, other) {
+			out = append(out, other)
+		}
+		of, od, base := composeService(root, file, d, other, bname)
+		if base == nil {
+			break
+		}
+		file, d, name, svc = of, od, bname, base
+	}
+	return out
 }
 
 // composeOverrideNames are the files `docker compose` reads the first of
