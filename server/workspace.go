@@ -74,12 +74,7 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			ix := proj.Scan(lim)
 			w.mu.Lock()
 			w.proj.Store(proj)
-			for p, text := range w.buffers {
-				if !proj.Ignored(p, false) {
-					ix = ix.Update(p, text)
-				}
-			}
-			w.ix.Store(ix)
+			w.ix.Store(w.overlay(proj, ix))
 			w.mu.Unlock()
 			if done != nil {
 				done(ix)
@@ -97,14 +92,26 @@ func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
 	ix := proj.Scan(lim)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.proj.Store(proj)
+	w.ix.Store(w.overlay(proj, ix))
+	return proj
+}
+
+// overlay takes the open buffers into a scan's index: their text wins
+// over the disk's, and the files that read an open .env through are read
+// again with it. w.mu is held.
+func (w *workspaceState) overlay(proj *workspace.Project, ix *workspace.Index) *workspace.Index {
 	for p, text := range w.buffers {
 		if !proj.Ignored(p, false) {
 			ix = ix.Update(p, text)
 		}
 	}
-	w.proj.Store(proj)
-	w.ix.Store(ix)
-	return proj
+	for p := range w.buffers {
+		if workspace.IsReadThrough(p) && !proj.Ignored(p, false) {
+			ix = w.rereadDependents(ix, p)
+		}
+	}
+	return ix
 }
 
 // rulesFor is the rules' configuration of the Dockerfile at path: the
@@ -239,6 +246,9 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 	case deleted:
 		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)
+	case unnamed && workspace.IsReadThrough(p) && !open:
+		// Back to the disk's text (a buffer closed, unsaved).
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 	case unnamed:
 		w.ix.Store(w.rereadDependents(w.ix.Load(), p))
 	case open:

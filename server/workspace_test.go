@@ -644,3 +644,49 @@ func TestReadThroughWatched(t *testing.T) {
 	c.changeOnDisk(root, "base/svc.yaml", "services:\n  base:\n    build:\n      context: ../b\n")
 	pollUntil(t, func() bool { return built() == "1" }, func() string { return "targets on b/Dockerfile after the change: " + built() + ", want 1" })
 }
+
+// TestDotenvBuffer: an unsaved .env buffer open in the editor is what
+// Compose interpolation reads, as an open Compose file's own text is;
+// the open Dockerfile's UnusedStage follows it, and closing the buffer
+// goes back to the disk's .env.
+func TestDotenvBuffer(t *testing.T) {
+	root := t.TempDir()
+	dockerfile := "FROM alpine AS one\nFROM alpine AS two\nFROM alpine\n"
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":   dockerfile,
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	df, env := fileURI(root, "Dockerfile"), fileURI(root, ".env")
+	c.open(df, dockerfile, 1)
+	unused := func(ds []protocol.Diagnostic) []uint32 {
+		var lines []uint32
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				lines = append(lines, d.Range.Start.Line)
+			}
+		}
+		return lines
+	}
+	if d := cmp.Diff([]uint32{1}, unused(c.diagnostics(df, 1))); d != "" {
+		t.Fatalf("unused stages before (-want +got):\n%s", d)
+	}
+	waitUnused := func(what string, want []uint32, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && slices.Equal(unused(p.Diagnostics), want) })
+		})
+		if ds := c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")); len(ds) != 1 {
+			t.Errorf("%d targets, want 1", len(ds))
+		}
+	}
+	before := len(c.publications())
+	c.openAs(env, "dotenv", "T=one\n")
+	c.change(env, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: "T=two\n"})
+	waitUnused("two used while the unsaved .env buffer says so", []uint32{0}, before)
+	before = len(c.publications())
+	c.close(env)
+	waitUnused("one used again once the buffer is closed unsaved", []uint32{1}, before)
+}

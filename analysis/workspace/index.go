@@ -32,6 +32,7 @@ type Index struct {
 	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
 	contexts    map[string][]NamedContext // named build contexts, by the file giving them
 	via         map[string][]string       // the other files each file was read through
+	open        map[string]string         // files read through, open in the editor: their text
 	Truncated   bool                      // a limit stopped the scan
 }
 
@@ -41,7 +42,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, open: map[string]string{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -144,7 +145,9 @@ func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []st
 }
 
 // Update returns the index with file p's content taken into account: its
-// targets if it names any, or its place in the list of Dockerfiles.
+// targets if it names any, its place in the list of Dockerfiles, or, for a
+// file others read through (IsReadThrough), the text they read instead of
+// the disk's, as an editor's unsaved buffer: Remove goes back to the disk.
 func (ix *Index) Update(p, content string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
@@ -152,6 +155,11 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.open, p)
+	if IsReadThrough(p) {
+		next.open[p] = content
+		return next
+	}
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
@@ -168,7 +176,7 @@ func (ix *Index) add(p, content string) {
 	if Classify(p) == NotTargets {
 		return
 	}
-	w := walkFile(ix.root(p), p, content)
+	w := walkFile(ix.source(p), p, content)
 	// Every file of a kind that names targets is kept, even when it names
 	// none: it may pass build arguments, which check reports on too.
 	ix.files[p] = w.targets
@@ -181,10 +189,14 @@ func (ix *Index) add(p, content string) {
 	if len(w.via) > 0 {
 		ix.via[p] = w.via
 	}
-	if cs := NamedContexts(ix.root(p), p, content); len(cs) > 0 {
+	if cs := namedContexts(ix.source(p), p, content); len(cs) > 0 {
 		ix.contexts[p] = cs
 	}
 }
+
+// source is where the walk of file p reads other files: inside its root,
+// the open ones' text first.
+func (ix *Index) source(p string) source { return source{root: ix.root(p), open: ix.open} }
 
 // root is the folder that reads for file p are confined to: the innermost
 // root holding p, else p's own folder.
@@ -209,6 +221,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.open, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -219,7 +232,7 @@ func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
 		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1),
-		via: make(map[string][]string, len(ix.via)+1)}
+		via: make(map[string][]string, len(ix.via)+1), open: make(map[string]string, len(ix.open)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -231,6 +244,7 @@ func (ix *Index) clone() *Index {
 	}
 	maps.Copy(next.contexts, ix.contexts)
 	maps.Copy(next.via, ix.via)
+	maps.Copy(next.open, ix.open)
 	return next
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -383,5 +384,40 @@ func TestExtendsChain(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"b:one"}, built(ix)); d != "" {
 		t.Errorf("targets after base/svc.yaml changed (-want +got):\n%s", d)
+	}
+}
+
+// TestDotenvOverlay: Update with a .env's text (an editor's unsaved
+// buffer) is what the Compose files beside it interpolate with once they
+// are read again; Remove goes back to the disk's.
+func TestDotenvOverlay(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	compose, env := filepath.Join(root, "compose.yaml"), filepath.Join(root, ".env")
+	text, err := os.ReadFile(compose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(ix *Index) string {
+		ix = ix.Update(compose, string(text))
+		var names []string
+		for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+			names = append(names, tg.Name)
+		}
+		return strings.Join(names, ",")
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	open := ix.Update(env, "T=two\n")
+	for _, tt := range []struct {
+		ix   *Index
+		want string
+	}{{ix, "one"}, {open, "two"}, {open.Remove(env), "one"}} {
+		if got := name(tt.ix); got != tt.want {
+			t.Errorf("target %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -318,7 +318,7 @@ func TestKaniko(t *testing.T) {
 		t.Errorf("targets (-want +got):\n%s", d)
 	}
 	var args []string
-	for _, a := range walkFile("/w", "/w/.gitlab-ci.yml", gl).args {
+	for _, a := range walkFile(source{root: "/w"}, "/w/.gitlab-ci.yml", gl).args {
 		args = append(args, a.Name+">"+a.Dockerfile+" at "+gl[a.Span.Start:a.Span.End])
 	}
 	if d := cmp.Diff([]string{"VERSION>/w/docker/app.Dockerfile at VERSION"}, args); d != "" {
