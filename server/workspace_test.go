@@ -690,3 +690,39 @@ func TestDotenvBuffer(t *testing.T) {
 	c.close(env)
 	waitUnused("one used again once the buffer is closed unsaved", []uint32{1}, before)
 }
+
+// TestPolledReadThrough: for a client that cannot watch files, the server
+// also looks at the files read through: a change to base/svc.yaml, two
+// steps along an `extends` chain and no Compose name, moves the build,
+// and so does a .env created after the scan (its value joins the
+// default's).
+func TestPolledReadThrough(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\nFROM alpine AS two\n",
+		"b/Dockerfile":        "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: ${T:-one}\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	built := func() string {
+		var out []string
+		for _, dir := range []string{"a", "b"} {
+			for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, dir, "Dockerfile")) {
+				out = append(out, dir+":"+tg.Name)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if got := built(); got != "a:one" {
+		t.Fatalf("built before: %q, want a:one", got)
+	}
+	time.Sleep(10 * time.Millisecond) // another mtime than the scan saw
+	writeFiles(t, root, map[string]string{"base/svc.yaml": "services:\n  base:\n    build:\n      context: ../b\n"})
+	pollUntil(t, func() bool { return built() == "b:one" }, func() string { return "built after base/svc.yaml changed: " + built() + ", want b:one" })
+	writeFiles(t, root, map[string]string{".env": "T=two\n"})
+	// The .env value, and the default, which keeps its own span.
+	pollUntil(t, func() bool { return built() == "b:two b:one" }, func() string { return "built after .env was created: " + built() + ", want b:two b:one" })
+}
