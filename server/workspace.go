@@ -243,6 +243,9 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 		return // a later event for p is queued
 	}
 	switch _, open := w.buffers[p]; {
+	case deleted && open && workspace.IsReadThrough(p):
+		// The editor's buffer still holds it: kept until closed.
+		delete(w.disk, p)
 	case deleted:
 		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)

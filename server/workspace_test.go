@@ -689,6 +689,21 @@ func TestDotenvBuffer(t *testing.T) {
 	before = len(c.publications())
 	c.close(env)
 	waitUnused("one used again once the buffer is closed unsaved", []uint32{1}, before)
+	// Deleted on disk while open: the buffer still says two.
+	c.openAs(env, "dotenv", "T=two\n")
+	before = len(c.publications())
+	if err := os.Remove(filepath.Join(root, ".env")); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.URI(env), Type: protocol.FileChangeTypeDeleted}},
+	})
+	c.settle()
+	waitUnused("two used while the buffer is open, its file deleted", []uint32{0}, before)
+	pollUntil(t, func() bool {
+		ts := c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile"))
+		return len(ts) == 1 && ts[0].Name == "two"
+	}, func() string { return "the open .env's value was lost when its file was deleted" })
 }
 
 // TestPolledReadThrough: for a client that cannot watch files, the server
