@@ -78,7 +78,7 @@ func documentKind(u uri.URI, languageID string) (string, int) {
 	switch {
 	case languageID == "dockerfile" || (onDisk && workspace.IsDockerfile(p)):
 		return "", dockerfileDocument
-	case onDisk && workspace.Classify(p) != workspace.NotTargets:
+	case onDisk && (workspace.Classify(p) != workspace.NotTargets || workspace.IsReadThrough(p)):
 		return p, targetsDocument
 	case otherLanguages[strings.ToLower(languageID)]:
 		return "", otherDocument

@@ -70,12 +70,15 @@ func (s *Server) startWorkspace() {
 		s.ws.logProblems(s.log)
 		s.logSettings()
 		s.refreshDiagnostics() // targets found may make stages used
+		if dynamic {
+			s.watchReadThrough()
+		}
 	})
 	if len(roots) == 0 {
 		return
 	}
 	if !dynamic {
-		go s.pollFiles(pollInterval)
+		go s.pollFiles()
 		return
 	}
 	go func() {
@@ -97,6 +100,66 @@ func (s *Server) startWorkspace() {
 			return
 		}
 		s.contexts.Watch()
+		// Files read again may read others through.
+		s.ws.mu.Lock()
+		refresh := s.ws.reread
+		s.ws.reread = func() {
+			if refresh != nil {
+				refresh()
+			}
+			s.watchReadThrough()
+		}
+		s.ws.mu.Unlock()
+	}()
+}
+
+// readThroughWatcher is the registration of watchers for the files read
+// through that workspaceGlobs miss.
+const readThroughWatcher = "stagehand-read-through"
+
+// watchReadThrough asks a client that watches files to report changes to
+// the files the workspace's files read through that workspaceGlobs do not
+// cover (a Compose file extending common-services.yml), registering their
+// names again whenever they change. Off the read loop.
+func (s *Server) watchReadThrough() {
+	go func() {
+		w := s.ws
+		w.watchMu.Lock()
+		defer w.watchMu.Unlock()
+		want := w.index().ReadThroughWatchGlobs()
+		if slices.Equal(want, w.watching) {
+			return
+		}
+		ctx := context.Background()
+		if len(w.watching) > 0 {
+			err := s.client.UnregisterCapability(ctx, &protocol.UnregistrationParams{Unregisterations: []protocol.Unregistration{{
+				ID: readThroughWatcher, Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
+			}}})
+			if err != nil {
+				s.log.Warn("unregistering file watchers", zap.Error(err))
+				return
+			}
+			w.watching = nil
+		}
+		if len(want) == 0 {
+			return
+		}
+		var watchers []protocol.FileSystemWatcher
+		for _, g := range want {
+			watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: protocol.Pattern(g)})
+		}
+		opts, err := json.Marshal(protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: watchers})
+		if err != nil {
+			return
+		}
+		err = s.client.RegisterCapability(ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+			ID: readThroughWatcher, Method: protocol.MethodWorkspaceDidChangeWatchedFiles, RegisterOptions: opts,
+		}}})
+		if err != nil {
+			s.log.Warn("registering file watchers", zap.Error(err))
+			return
+		}
+		w.watching = want
 	}()
 }
 
@@ -141,16 +204,26 @@ func (s *Server) settingsFileChanged() {
 }
 
 // pollInterval is how often a server whose client cannot watch files
-// (Vim's ALE, Neovim before 0.9) looks at the files that name targets.
-var pollInterval = 2 * time.Second
+// (Vim's ALE, Neovim before 0.9) looks at the files that name targets;
+// rewalkInterval is how often, at least, it walks the workspace again for
+// files created or deleted since: a walk costs more than the stats, so it
+// also waits rewalkCost times as long as the last one took.
+var (
+	pollInterval   = 2 * time.Second
+	rewalkInterval = 10 * time.Second
+)
 
-// pollFiles stands in for the client's file watcher: every interval it
-// looks at the modification time and size of the files the workspace
-// index holds targets from, and reads again those that changed, so a
-// rename the client applied to compose.yaml and saved, or an edit in
-// another program, reaches the open Dockerfiles' diagnostics. Files
-// created after the scan are not seen. It ends with the session.
-func (s *Server) pollFiles(interval time.Duration) {
+const rewalkCost = 50
+
+// pollFiles stands in for the client's file watcher. Every poll interval
+// it looks at the modification time and size of the files the workspace
+// index holds targets from and of those they read through (.env, a file
+// Compose extends), and reads again those that changed, so a rename the
+// client applied to compose.yaml and saved, or an edit in another
+// program, reaches the open Dockerfiles' diagnostics. At a slower cadence
+// it walks the workspace as the scan does (its limits apply), for target
+// files and Dockerfiles created or deleted. It ends with the session.
+func (s *Server) pollFiles() {
 	select {
 	case <-s.ws.ready:
 	case <-s.ended:
@@ -160,31 +233,42 @@ func (s *Server) pollFiles(interval time.Duration) {
 		mod  time.Time
 		size int64
 	}
+	// A file read through may be missing (no .env yet): the zero stamp,
+	// so that creating it counts as a change.
 	seen := map[string]stamp{}
 	look := func(report bool) {
-		for _, p := range s.ws.index().Files() {
-			info, err := os.Stat(p)
-			if err != nil {
-				if _, had := seen[p]; had && report {
-					s.ws.fileChanged(p, true)
-				}
-				delete(seen, p)
-				continue
+		now := map[string]stamp{}
+		for _, p := range s.ws.polled() {
+			var st stamp
+			if info, err := os.Stat(p); err == nil {
+				st = stamp{info.ModTime(), info.Size()}
 			}
-			now := stamp{info.ModTime(), info.Size()}
-			if old, had := seen[p]; had && (!old.mod.Equal(now.mod) || old.size != now.size) && report {
+			old, had := seen[p]
+			switch {
+			case !had || !report || old.mod.Equal(st.mod) && old.size == st.size:
+			case st.mod.IsZero():
+				s.ws.fileChanged(p, true)
+			default:
 				s.ws.fileChanged(p, false)
 			}
-			seen[p] = now
+			now[p] = st
 		}
+		seen = now
 	}
 	look(false)
-	tick := time.NewTicker(interval)
+	poll, every := s.ws.poll, s.ws.rewalk
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
+	next := time.Now().Add(every)
 	for {
 		select {
 		case <-tick.C:
 			look(true)
+			if time.Now().After(next) {
+				cost := s.ws.rewalkOnce()
+				next = time.Now().Add(max(every, rewalkCost*cost))
+				s.log.Debug("workspace walked again", zap.Duration("took", cost))
+			}
 		case <-s.exited:
 			return
 		case <-s.ended:

@@ -3,6 +3,7 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,12 @@ type workspaceState struct {
 	limits workspace.Limits
 	// roots are the workspace folders, known before the scan ends.
 	roots []string
+	// poll and rewalk pace pollFiles, for clients that cannot watch files.
+	poll, rewalk time.Duration
+	// watching are the globs registered for files read through
+	// (watchReadThrough), changed under watchMu.
+	watchMu  sync.Mutex
+	watching []string
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -49,7 +56,8 @@ type diskIndex struct {
 }
 
 func newWorkspaceState() *workspaceState {
-	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits}
+	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits,
+		poll: pollInterval, rewalk: rewalkInterval}
 	w.ix.Store(workspace.Scan(nil, workspace.DefaultLimits))
 	w.proj.Store(workspace.LoadProject(nil))
 	return w
@@ -66,12 +74,7 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 			ix := proj.Scan(lim)
 			w.mu.Lock()
 			w.proj.Store(proj)
-			for p, text := range w.buffers {
-				if !proj.Ignored(p, false) {
-					ix = ix.Update(p, text)
-				}
-			}
-			w.ix.Store(ix)
+			w.ix.Store(w.overlay(proj, ix))
 			w.mu.Unlock()
 			if done != nil {
 				done(ix)
@@ -89,14 +92,26 @@ func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
 	ix := proj.Scan(lim)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.proj.Store(proj)
+	w.ix.Store(w.overlay(proj, ix))
+	return proj
+}
+
+// overlay takes the open buffers into a scan's index: their text wins
+// over the disk's, and the files that read an open .env through are read
+// again with it. w.mu is held.
+func (w *workspaceState) overlay(proj *workspace.Project, ix *workspace.Index) *workspace.Index {
 	for p, text := range w.buffers {
 		if !proj.Ignored(p, false) {
 			ix = ix.Update(p, text)
 		}
 	}
-	w.proj.Store(proj)
-	w.ix.Store(ix)
-	return proj
+	for p := range w.buffers {
+		if workspace.IsReadThrough(p) && !proj.Ignored(p, false) {
+			ix = w.rereadDependents(ix, p)
+		}
+	}
+	return ix
 }
 
 // rulesFor is the rules' configuration of the Dockerfile at path: the
@@ -146,6 +161,11 @@ func (w *workspaceState) bufferClosed(p string) {
 func (w *workspaceState) fileChanged(p string, deleted bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.queue(p, deleted)
+}
+
+// queue is fileChanged with w.mu held.
+func (w *workspaceState) queue(p string, deleted bool) {
 	w.pending[p] = deleted
 	if !w.reading {
 		w.reading = true
@@ -178,6 +198,35 @@ func (w *workspaceState) readPending() {
 	}
 }
 
+// polled are the files pollFiles looks at for changes: those the index
+// holds targets from, and those they read through.
+func (w *workspaceState) polled() []string {
+	ix := w.index()
+	return slices.Concat(ix.Files(), ix.ReadThrough())
+}
+
+// rewalkOnce walks the workspace as the scan does and queues the target
+// files and Dockerfiles created or deleted since the index was made; an
+// open buffer's file is left to the buffer. It returns what the walk
+// cost.
+func (w *workspaceState) rewalkOnce() time.Duration {
+	start := time.Now()
+	files, truncated := w.proj.Load().List(w.limits)
+	created, deleted := w.index().Changes(files, truncated)
+	took := time.Since(start)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range created {
+		w.queue(p, false)
+	}
+	for _, p := range deleted {
+		if _, open := w.buffers[p]; !open {
+			w.queue(p, true)
+		}
+	}
+	return took
+}
+
 // reread1 takes file p's content on disk into the index.
 func (w *workspaceState) reread1(p string, deleted bool) {
 	var data []byte
@@ -194,9 +243,15 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 		return // a later event for p is queued
 	}
 	switch _, open := w.buffers[p]; {
+	case deleted && open && workspace.IsReadThrough(p):
+		// The editor's buffer still holds it: kept until closed.
+		delete(w.disk, p)
 	case deleted:
 		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)
+	case unnamed && workspace.IsReadThrough(p) && !open:
+		// Back to the disk's text (a buffer closed, unsaved).
+		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 	case unnamed:
 		w.ix.Store(w.rereadDependents(w.ix.Load(), p))
 	case open:

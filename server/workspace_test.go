@@ -1,12 +1,14 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -528,4 +530,214 @@ func pollUntil(t *testing.T, done func() bool, failure func() string) {
 			t.Fatal(failure())
 		}
 	}
+}
+
+// withPolling makes a server whose client cannot watch files look at
+// them often: every interval, and walk the workspace as often.
+func withPolling(interval time.Duration) clientOption {
+	return func(_ *Config, setup *[]func(*Server)) {
+		*setup = append(*setup, func(s *Server) { s.ws.poll, s.ws.rewalk = interval, interval })
+	}
+}
+
+// TestPolledNewFiles: for a client that cannot watch files, a compose.yaml
+// created after the scan is found by the server's slower walk and makes
+// its stage used; once deleted, the stage is unused again. A Dockerfile
+// created meanwhile joins the index.
+func TestPolledNewFiles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"Dockerfile": "FROM alpine AS one\nFROM alpine\n"})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	df := fileURI(root, "Dockerfile")
+	c.open(df, "FROM alpine AS one\nFROM alpine\n", 1)
+	unused := func(ds []protocol.Diagnostic) bool {
+		return slices.ContainsFunc(ds, func(d protocol.Diagnostic) bool { return d.Code == protocol.String("UnusedStage") })
+	}
+	if !unused(c.diagnostics(df, 1)) {
+		t.Fatal("one is used before compose.yaml exists")
+	}
+	waitUnused := func(what string, want bool, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && unused(p.Diagnostics) == want })
+		})
+	}
+	compose := filepath.Join(root, "compose.yaml")
+	before := len(c.publications())
+	if err := os.WriteFile(compose, []byte("services:\n  a:\n    build:\n      context: .\n      target: one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"sub/Dockerfile": "FROM alpine\n"})
+	waitUnused("one used once compose.yaml is created", false, before)
+	if !slices.Contains(c.srv.ws.index().Dockerfiles, filepath.Join(root, "sub", "Dockerfile")) {
+		t.Errorf("the created sub/Dockerfile is not in the index: %v", c.srv.ws.index().Dockerfiles)
+	}
+	before = len(c.publications())
+	if err := os.Remove(compose); err != nil {
+		t.Fatal(err)
+	}
+	waitUnused("one unused once compose.yaml is deleted", true, before)
+}
+
+// TestReadThroughWatched: a client that watches files is asked to report
+// changes to the files a Compose `extends` chain reads that no Compose
+// glob covers (common-services.yml, base/svc.yaml), and a change to the
+// file two steps away moves the build.
+func TestReadThroughWatched(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\n",
+		"b/Dockerfile":        "FROM alpine AS one\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: one\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	c := newTestClient(t)
+	var mu sync.Mutex
+	var globs []string
+	c.answers = map[string]func([]byte) (any, error){
+		protocol.MethodClientRegisterCapability: func(params []byte) (any, error) {
+			var p protocol.RegistrationParams
+			if err := protocol.Unmarshal(params, &p); err != nil {
+				return nil, err
+			}
+			for _, r := range p.Registrations {
+				if r.ID != readThroughWatcher {
+					continue
+				}
+				var opts struct {
+					Watchers []struct{ GlobPattern string }
+				}
+				raw, _ := json.Marshal(r.RegisterOptions)
+				if err := json.Unmarshal(raw, &opts); err != nil {
+					return nil, err
+				}
+				mu.Lock()
+				globs = nil
+				for _, w := range opts.Watchers {
+					globs = append(globs, w.GlobPattern)
+				}
+				mu.Unlock()
+			}
+			return nil, nil
+		},
+	}
+	var params protocol.InitializeParams
+	if err := protocol.Unmarshal([]byte(`{"capabilities":{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true}}},"workspaceFolders":[{"uri":"`+string(uri.File(root))+`","name":"p"}]}`), &params); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.call(protocol.MethodInitialize, &params, &protocol.InitializeResult{}); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+	want := []string{"**/common-services.yml", "**/svc.yaml"}
+	pollUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return slices.Equal(globs, want) },
+		func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return fmt.Sprintf("read-through globs registered: %v, want %v", globs, want)
+		})
+	built := func() string {
+		return fmt.Sprint(len(c.srv.ws.index().TargetsFor(filepath.Join(root, "b", "Dockerfile"))))
+	}
+	c.changeOnDisk(root, "base/svc.yaml", "services:\n  base:\n    build:\n      context: ../b\n")
+	pollUntil(t, func() bool { return built() == "1" }, func() string { return "targets on b/Dockerfile after the change: " + built() + ", want 1" })
+}
+
+// TestDotenvBuffer: an unsaved .env buffer open in the editor is what
+// Compose interpolation reads, as an open Compose file's own text is;
+// the open Dockerfile's UnusedStage follows it, and closing the buffer
+// goes back to the disk's .env.
+func TestDotenvBuffer(t *testing.T) {
+	root := t.TempDir()
+	dockerfile := "FROM alpine AS one\nFROM alpine AS two\nFROM alpine\n"
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":   dockerfile,
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	df, env := fileURI(root, "Dockerfile"), fileURI(root, ".env")
+	c.open(df, dockerfile, 1)
+	unused := func(ds []protocol.Diagnostic) []uint32 {
+		var lines []uint32
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				lines = append(lines, d.Range.Start.Line)
+			}
+		}
+		return lines
+	}
+	if d := cmp.Diff([]uint32{1}, unused(c.diagnostics(df, 1))); d != "" {
+		t.Fatalf("unused stages before (-want +got):\n%s", d)
+	}
+	waitUnused := func(what string, want []uint32, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && slices.Equal(unused(p.Diagnostics), want) })
+		})
+		if ds := c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")); len(ds) != 1 {
+			t.Errorf("%d targets, want 1", len(ds))
+		}
+	}
+	before := len(c.publications())
+	c.openAs(env, "dotenv", "T=one\n")
+	c.change(env, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: "T=two\n"})
+	waitUnused("two used while the unsaved .env buffer says so", []uint32{0}, before)
+	before = len(c.publications())
+	c.close(env)
+	waitUnused("one used again once the buffer is closed unsaved", []uint32{1}, before)
+	// Deleted on disk while open: the buffer still says two.
+	c.openAs(env, "dotenv", "T=two\n")
+	before = len(c.publications())
+	if err := os.Remove(filepath.Join(root, ".env")); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, &protocol.DidChangeWatchedFilesParams{
+		Changes: []protocol.FileEvent{{URI: uri.URI(env), Type: protocol.FileChangeTypeDeleted}},
+	})
+	c.settle()
+	waitUnused("two used while the buffer is open, its file deleted", []uint32{0}, before)
+	pollUntil(t, func() bool {
+		ts := c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile"))
+		return len(ts) == 1 && ts[0].Name == "two"
+	}, func() string { return "the open .env's value was lost when its file was deleted" })
+}
+
+// TestPolledReadThrough: for a client that cannot watch files, the server
+// also looks at the files read through: a change to base/svc.yaml, two
+// steps along an `extends` chain and no Compose name, moves the build,
+// and so does a .env created after the scan (its value joins the
+// default's).
+func TestPolledReadThrough(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\nFROM alpine AS two\n",
+		"b/Dockerfile":        "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: ${T:-one}\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	built := func() string {
+		var out []string
+		for _, dir := range []string{"a", "b"} {
+			for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, dir, "Dockerfile")) {
+				out = append(out, dir+":"+tg.Name)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if got := built(); got != "a:one" {
+		t.Fatalf("built before: %q, want a:one", got)
+	}
+	time.Sleep(10 * time.Millisecond) // another mtime than the scan saw
+	writeFiles(t, root, map[string]string{"base/svc.yaml": "services:\n  base:\n    build:\n      context: ../b\n"})
+	pollUntil(t, func() bool { return built() == "b:one" }, func() string { return "built after base/svc.yaml changed: " + built() + ", want b:one" })
+	writeFiles(t, root, map[string]string{".env": "T=two\n"})
+	// The .env value, and the default, which keeps its own span.
+	pollUntil(t, func() bool { return built() == "b:two b:one" }, func() string { return "built after .env was created: " + built() + ", want b:two b:one" })
 }

@@ -23,7 +23,7 @@ type BuildArg struct {
 // BuildArgs finds the build arguments the file at p (content is its text)
 // passes.
 func (ix *Index) BuildArgs(p, content string) []BuildArg {
-	return walkFile(ix.root(p), p, content).args
+	return walkFile(ix.source(p), p, content).args
 }
 
 // keySpan is the span of a mapping key's text, inside its quotes.

@@ -29,14 +29,19 @@ type NamedContext struct {
 // NamedContexts finds the named build contexts the file at p gives. Other
 // files it reads (a Compose `extends.file`) must lie inside root.
 func NamedContexts(root, p, content string) []NamedContext {
+	return namedContexts(source{root: root}, p, content)
+}
+
+// namedContexts is NamedContexts reading other files from src.
+func namedContexts(src source, p, content string) []NamedContext {
 	var out []NamedContext
 	switch Classify(p) {
 	case Compose:
-		out = composeContexts(root, p, content)
+		out = composeContexts(src, p, content)
 	case Bake, BakeJSON:
-		out = walkBake(root, p, content).namedContexts()
+		out = walkBake(src.root, p, content).namedContexts()
 	default:
-		out = walkFile(root, p, content).contexts
+		out = walkFile(src, p, content).contexts
 	}
 	for i := range out {
 		out[i].File = p
@@ -91,7 +96,7 @@ func (d *yamlDoc) yamlContexts(n *yaml.Node, dockerfile, owner string) []NamedCo
 
 // composeContexts reads services.<name>.build.additional_contexts, their
 // values interpolated.
-func composeContexts(root, file, text string) []NamedContext {
+func composeContexts(src source, file, text string) []NamedContext {
 	d, services, ok := parseSection(text, "services")
 	if !ok {
 		return nil
@@ -107,9 +112,9 @@ func composeContexts(root, file, text string) []NamedContext {
 		if contexts == nil {
 			continue
 		}
-		df, _, _ := composeBuild(root, file, d, name, svc, 0)
+		df, _, _ := composeBuild(src, file, d, name, svc, 0)
 		for _, c := range d.yamlContexts(contexts, df, "service "+name) {
-			c.Value = composePath(root, file, c.Value) // interpolated, as a context is
+			c.Value = composePath(src, file, c.Value) // interpolated, as a context is
 			out = append(out, c)
 		}
 	}

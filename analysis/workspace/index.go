@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
@@ -31,6 +32,7 @@ type Index struct {
 	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
 	contexts    map[string][]NamedContext // named build contexts, by the file giving them
 	via         map[string][]string       // the other files each file was read through
+	open        map[string]string         // files read through, open in the editor: their text
 	Truncated   bool                      // a limit stopped the scan
 }
 
@@ -40,7 +42,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, open: map[string]string{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -48,18 +50,15 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 				ix.Truncated = true
 				return false
 			}
-			if IsDockerfile(p) {
+			size, kind := scanned(p, d, lim)
+			if kind == scanDockerfile {
 				ix.Dockerfiles = append(ix.Dockerfiles, p)
 				return true
 			}
-			if Classify(p) == NotTargets {
+			if kind == scanNone {
 				return true
 			}
-			info, err := d.Info()
-			if err != nil || info.Size() > lim.MaxSize {
-				return true
-			}
-			if read += info.Size(); read > lim.MaxBytes {
+			if read += size; read > lim.MaxBytes {
 				ix.Truncated = true
 				return false
 			}
@@ -75,8 +74,80 @@ func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Ind
 	return ix
 }
 
+// scanKind is what the scan does with a file it meets.
+type scanKind int
+
+const (
+	scanNone       scanKind = iota // passed over
+	scanDockerfile                 // listed
+	scanTargets                    // read for the targets it names
+)
+
+// scanned tells what the scan does with file p, and its size when it is
+// read: one rule for the scan and for List.
+func scanned(p string, d fs.DirEntry, lim Limits) (int64, scanKind) {
+	if IsDockerfile(p) {
+		return 0, scanDockerfile
+	}
+	if Classify(p) == NotTargets {
+		return 0, scanNone
+	}
+	info, err := d.Info()
+	if err != nil || info.Size() > lim.MaxSize {
+		return 0, scanNone
+	}
+	return info.Size(), scanTargets
+}
+
+// List walks the project's roots as Scan does, reading nothing: the
+// Dockerfiles and the files that name targets it would take, sorted, and
+// whether MaxFiles stopped it. A server whose client cannot watch files
+// compares it with its index (Changes) to see files created and deleted.
+func (p *Project) List(lim Limits) (files []string, truncated bool) {
+	seen := 0
+	for _, root := range p.Roots {
+		walk(root, func(q string, dir bool) bool { return p.Ignored(q, dir) }, func(q string, d fs.DirEntry) bool {
+			if seen++; seen > lim.MaxFiles {
+				truncated = true
+				return false
+			}
+			if _, kind := scanned(q, d, lim); kind != scanNone {
+				files = append(files, q)
+			}
+			return true
+		})
+	}
+	sort.Strings(files)
+	return files, truncated
+}
+
+// Changes compares the files a List found with the index: those it holds
+// nothing of (created since it was made) and, when the List was complete,
+// those it holds that the List did not find (deleted).
+func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []string) {
+	on := make(map[string]bool, len(listed))
+	for _, p := range listed {
+		on[p] = true
+		if i := sort.SearchStrings(ix.Dockerfiles, p); !ix.Has(p) && (i == len(ix.Dockerfiles) || ix.Dockerfiles[i] != p) {
+			created = append(created, p)
+		}
+	}
+	if truncated {
+		return created, nil
+	}
+	for _, p := range slices.Concat(ix.Files(), ix.Dockerfiles) {
+		if !on[p] {
+			deleted = append(deleted, p)
+		}
+	}
+	sort.Strings(deleted)
+	return created, deleted
+}
+
 // Update returns the index with file p's content taken into account: its
-// targets if it names any, or its place in the list of Dockerfiles.
+// targets if it names any, its place in the list of Dockerfiles, or, for a
+// file others read through (IsReadThrough), the text they read instead of
+// the disk's, as an editor's unsaved buffer: Remove goes back to the disk.
 func (ix *Index) Update(p, content string) *Index {
 	next := ix.clone()
 	delete(next.files, p)
@@ -84,6 +155,11 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.open, p)
+	if IsReadThrough(p) {
+		next.open[p] = content
+		return next
+	}
 	if IsDockerfile(p) {
 		if i := sort.SearchStrings(next.Dockerfiles, p); i == len(next.Dockerfiles) || next.Dockerfiles[i] != p {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
@@ -100,7 +176,7 @@ func (ix *Index) add(p, content string) {
 	if Classify(p) == NotTargets {
 		return
 	}
-	w := walkFile(ix.root(p), p, content)
+	w := walkFile(ix.source(p), p, content)
 	// Every file of a kind that names targets is kept, even when it names
 	// none: it may pass build arguments, which check reports on too.
 	ix.files[p] = w.targets
@@ -113,10 +189,14 @@ func (ix *Index) add(p, content string) {
 	if len(w.via) > 0 {
 		ix.via[p] = w.via
 	}
-	if cs := NamedContexts(ix.root(p), p, content); len(cs) > 0 {
+	if cs := namedContexts(ix.source(p), p, content); len(cs) > 0 {
 		ix.contexts[p] = cs
 	}
 }
+
+// source is where the walk of file p reads other files: inside its root,
+// the open ones' text first.
+func (ix *Index) source(p string) source { return source{root: ix.root(p), open: ix.open} }
 
 // root is the folder that reads for file p are confined to: the innermost
 // root holding p, else p's own folder.
@@ -141,6 +221,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.open, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
 	}
@@ -151,7 +232,7 @@ func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
 		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1),
-		via: make(map[string][]string, len(ix.via)+1)}
+		via: make(map[string][]string, len(ix.via)+1), open: make(map[string]string, len(ix.open)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -163,6 +244,7 @@ func (ix *Index) clone() *Index {
 	}
 	maps.Copy(next.contexts, ix.contexts)
 	maps.Copy(next.via, ix.via)
+	maps.Copy(next.open, ix.open)
 	return next
 }
 
@@ -217,6 +299,35 @@ func (ix *Index) Dependents(q string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ReadThrough returns the files the index's files read through (a .env, a
+// file Compose extends, the other default Bake file), whether they exist
+// or not, sorted.
+func (ix *Index) ReadThrough() []string {
+	var out []string
+	for _, via := range ix.via {
+		out = append(out, via...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// ReadThroughWatchGlobs returns LSP watcher globs, by name, for the files
+// read through that neither TargetGlobs nor ReadThroughGlobs cover (a
+// Compose file extending common-services.yml or base/svc.yaml), sorted.
+// A name a glob cannot spell plainly is left out.
+func (ix *Index) ReadThroughWatchGlobs() []string {
+	var out []string
+	for _, p := range ix.ReadThrough() {
+		base := filepath.Base(p)
+		if Classify(p) != NotTargets || IsDockerfile(p) || base == ".env" || strings.ContainsAny(base, "*?[]{},/\\") {
+			continue
+		}
+		out = append(out, "**/"+base)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Has reports whether the index holds targets file p names.

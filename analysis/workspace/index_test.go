@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,18 +81,7 @@ func TestScan(t *testing.T) {
 // BenchmarkScan indexes a tree of 10,000 files: 1,000 services, each with a
 // Dockerfile, a compose file, a Makefile and seven source files.
 func BenchmarkScan(b *testing.B) {
-	root := b.TempDir()
-	files := map[string]string{}
-	for i := 0; i < 1000; i++ {
-		dir := fmt.Sprintf("svc%04d", i)
-		files[dir+"/Dockerfile"] = "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n"
-		files[dir+"/compose.yaml"] = "services:\n  app:\n    build:\n      target: build\n"
-		files[dir+"/Makefile"] = "image:\n\tdocker build --target build -t app .\n"
-		for k := 0; k < 7; k++ {
-			files[fmt.Sprintf("%s/src/file%d.go", dir, k)] = "package main\n"
-		}
-	}
-	writeTree(b, root, files)
+	root := benchTree(b)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -104,6 +94,85 @@ func BenchmarkScan(b *testing.B) {
 		b.Fatalf("scan found %d Dockerfiles", len(ix.Dockerfiles))
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
+
+// benchTree writes a tree of 10,000 files: 1,000 folders with a
+// Dockerfile, a compose.yaml, a Makefile and 7 source files.
+func benchTree(b *testing.B) string {
+	root := b.TempDir()
+	files := map[string]string{}
+	for i := 0; i < 1000; i++ {
+		dir := fmt.Sprintf("svc%04d", i)
+		files[dir+"/Dockerfile"] = "FROM golang AS build\nFROM scratch\nCOPY --from=build /a /a\n"
+		files[dir+"/compose.yaml"] = "services:\n  app:\n    build:\n      target: build\n"
+		files[dir+"/Makefile"] = "image:\n\tdocker build --target build -t app .\n"
+		for k := 0; k < 7; k++ {
+			files[fmt.Sprintf("%s/src/file%d.go", dir, k)] = "package main\n"
+		}
+	}
+	writeTree(b, root, files)
+	return root
+}
+
+// BenchmarkRewalk is what a server whose client cannot watch files pays
+// for each walk looking for created and deleted files: List and Changes
+// over the 10,000-file tree.
+func BenchmarkRewalk(b *testing.B) {
+	root := benchTree(b)
+	proj := LoadProject([]string{root})
+	ix := proj.Scan(DefaultLimits)
+	var created, deleted []string
+	for b.Loop() {
+		files, truncated := proj.List(DefaultLimits)
+		created, deleted = ix.Changes(files, truncated)
+	}
+	if len(created)+len(deleted) != 0 {
+		b.Fatalf("a tree that did not change: created %v, deleted %v", created, deleted)
+	}
+}
+
+// TestChanges: a walk after the scan finds the target files and
+// Dockerfiles created and deleted since, leaves out what the settings
+// ignore, and concludes nothing is deleted from a walk a limit stopped.
+func TestChanges(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile": "FROM alpine\n", "old/Dockerfile": "FROM alpine\n", "Makefile": "x:\n\techo\n",
+		"compose.yaml": "services: {}\n", ".stagehand.yaml": "ignore: [skip]\n", "README.md": "x\n",
+	})
+	proj := LoadProject([]string{root})
+	ix := proj.Scan(DefaultLimits)
+	writeTree(t, root, map[string]string{
+		"new/compose.yml": "services: {}\n", "new/Dockerfile": "FROM alpine\n", "new/notes.txt": "x\n",
+		".github/workflows/ci.yml": "jobs: {}\n", "skip/compose.yaml": "services: {}\n",
+	})
+	for _, f := range []string{"old/Dockerfile", "Makefile"} {
+		if err := os.Remove(filepath.Join(root, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rel := func(ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			r, _ := filepath.Rel(root, p)
+			out = append(out, filepath.ToSlash(r))
+		}
+		return out
+	}
+	files, truncated := proj.List(DefaultLimits)
+	created, deleted := ix.Changes(files, truncated)
+	if d := cmp.Diff([]string{".github/workflows/ci.yml", "new/Dockerfile", "new/compose.yml"}, rel(created)); d != "" {
+		t.Errorf("created (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"Makefile", "old/Dockerfile"}, rel(deleted)); d != "" {
+		t.Errorf("deleted (-want +got):\n%s", d)
+	}
+	lim := DefaultLimits
+	lim.MaxFiles = 2
+	files, truncated = proj.List(lim)
+	if _, deleted := ix.Changes(files, truncated); !truncated || len(deleted) != 0 {
+		t.Errorf("a stopped walk: truncated %v, deleted %v; want true and none", truncated, rel(deleted))
+	}
 }
 
 // TestDependentsOfOverrides: a Compose override service that passes only
@@ -268,5 +337,87 @@ func TestExtendedTargetInterpolated(t *testing.T) {
 	want := []string{"common.yml:5 prod@${T:-dev} computed=true", "common.yml:5 dev@dev computed=false"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("targets (-want +got):\n%s", d)
+	}
+}
+
+// TestExtendsChain: a Compose service extending one in
+// common-services.yml (which names the target), which extends one in
+// base/svc.yaml (which gives the context), depends on both files: a
+// change two steps away re-reads it. Both are watched by name, as no
+// Compose glob covers them.
+func TestExtendsChain(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a/Dockerfile":        "FROM alpine AS one\n",
+		"b/Dockerfile":        "FROM alpine AS one\n",
+		"compose.yaml":        "services:\n  web:\n    extends: {file: common-services.yml, service: mid}\n",
+		"common-services.yml": "services:\n  mid:\n    extends: {file: base/svc.yaml, service: base}\n    build:\n      target: one\n",
+		"base/svc.yaml":       "services:\n  base:\n    build:\n      context: ../a\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	compose, far := filepath.Join(root, "compose.yaml"), filepath.Join(root, "base", "svc.yaml")
+	built := func(ix *Index) []string {
+		var out []string
+		for _, dir := range []string{"a", "b"} {
+			for _, tg := range ix.TargetsFor(filepath.Join(root, dir, "Dockerfile")) {
+				out = append(out, dir+":"+tg.Name)
+			}
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"a:one"}, built(ix)); d != "" {
+		t.Fatalf("targets before (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{compose}, ix.Dependents(far)); d != "" {
+		t.Errorf("Dependents of the file two steps away (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"**/common-services.yml", "**/svc.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
+		t.Errorf("watch globs (-want +got):\n%s", d)
+	}
+	writeTree(t, root, map[string]string{"base/svc.yaml": "services:\n  base:\n    build:\n      context: ../b\n"})
+	for _, f := range ix.Dependents(far) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"b:one"}, built(ix)); d != "" {
+		t.Errorf("targets after base/svc.yaml changed (-want +got):\n%s", d)
+	}
+}
+
+// TestDotenvOverlay: Update with a .env's text (an editor's unsaved
+// buffer) is what the Compose files beside it interpolate with once they
+// are read again; Remove goes back to the disk's.
+func TestDotenvOverlay(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Dockerfile":   "FROM alpine AS one\nFROM alpine AS two\n",
+		"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: ${T:?}\n",
+		".env":         "T=one\n",
+	})
+	compose, env := filepath.Join(root, "compose.yaml"), filepath.Join(root, ".env")
+	text, err := os.ReadFile(compose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(ix *Index) string {
+		ix = ix.Update(compose, string(text))
+		var names []string
+		for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+			names = append(names, tg.Name)
+		}
+		return strings.Join(names, ",")
+	}
+	ix := Scan([]string{root}, DefaultLimits)
+	open := ix.Update(env, "T=two\n")
+	for _, tt := range []struct {
+		ix   *Index
+		want string
+	}{{ix, "one"}, {open, "two"}, {open.Remove(env), "one"}} {
+		if got := name(tt.ix); got != tt.want {
+			t.Errorf("target %q, want %q", got, tt.want)
+		}
 	}
 }

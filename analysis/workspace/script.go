@@ -49,6 +49,13 @@ func scriptShell(file, text string) []shellPiece {
 		var out []shellPiece
 		for _, r := range recipes {
 			env := env
+			if r.dir != "" {
+				// Relative to the justfile's folder, as just reads it.
+				env.cwd = filepath.Join(env.cwd, r.dir)
+				if filepath.IsAbs(r.dir) {
+					env.cwd = filepath.Clean(r.dir)
+				}
+			}
 			env.literal = func(text string) ([]value, bool) {
 				if m := justInterp.FindStringSubmatch(text); m != nil {
 					if v, ok := r.params[m[1]]; ok {
@@ -137,6 +144,8 @@ func makefile(text string) (map[string][]value, src) {
 type justRecipe struct {
 	params map[string][]value
 	body   src
+	dir    string // its working directory, when not the justfile's folder
+	own    bool   // dir is its own attribute's, not the file's setting
 }
 
 // justfile reads a justfile's `name := "value"` variables and its recipes.
@@ -147,8 +156,12 @@ func justfile(text string) (map[string][]value, []justRecipe) {
 	var recipes []justRecipe
 	var sb srcBuilder
 	params := map[string][]value{}
+	// A recipe runs in the folder of its [working-directory] attribute,
+	// else of the file's `set working-directory`, else the justfile's.
+	var setDir, attrDir, dir string
+	own, attr := false, false
 	flush := func() {
-		recipes = append(recipes, justRecipe{params: params, body: sb.src()})
+		recipes = append(recipes, justRecipe{params: params, body: sb.src(), dir: dir, own: own})
 		sb, params = srcBuilder{}, map[string][]value{}
 	}
 	for _, ln := range splitLines(text) {
@@ -161,8 +174,22 @@ func justfile(text string) (map[string][]value, []justRecipe) {
 			sb.add("\n", ln.end)
 			continue
 		}
+		if m := justSetDir.FindStringSubmatch(line); m != nil {
+			setDir = m[1][1 : len(m[1])-1]
+			continue
+		}
+		if strings.HasPrefix(line, "[") {
+			if m := justDirAttr.FindStringSubmatch(line); m != nil {
+				attrDir, attr = m[1][1:len(m[1])-1], true
+			} else if justNoCd.MatchString(line) {
+				// Where just is run from: taken to be the justfile's folder.
+				attrDir, attr = "", true
+			}
+			continue
+		}
 		if ps, ok := justParams(line); ok {
 			flush()
+			dir, own, attrDir, attr = attrDir, attr, "", false
 			for _, m := range ps {
 				var vals []value
 				if m[2] < m[3] {
@@ -182,8 +209,22 @@ func justfile(text string) (map[string][]value, []justRecipe) {
 		vars[name] = append(vars[name], value{text: v[1 : len(v)-1], span: analysis.Span{Start: start, End: start + len(v) - 2}})
 	}
 	flush()
+	for i := range recipes {
+		if !recipes[i].own {
+			recipes[i].dir = setDir
+		}
+	}
 	return vars, recipes
 }
+
+// A justfile's `set working-directory := 'x'` and a recipe's
+// `[working-directory('x')]` or `[working-directory: 'x']` attribute
+// (among others in the brackets): the folder, quoted.
+var (
+	justSetDir  = regexp.MustCompile(`^set\s+working-directory\s*:=\s*("[^"\\]*"|'[^']*')\s*(?:#.*)?$`)
+	justNoCd    = regexp.MustCompile(`[\[,]\s*no-cd\s*[\],]`)
+	justDirAttr = regexp.MustCompile(`[\[,]\s*working-directory\s*(?:\(\s*|:\s*)("[^"\\]*"|'[^']*')`)
+)
 
 // A justfile recipe's header: its name (`@` runs it quietly), then its
 // parameters, each `name`, `name="default"` or `name='default'` (`$`

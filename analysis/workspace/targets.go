@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // Kind is the sort of file a target is named in.
@@ -93,6 +94,10 @@ var TargetGlobs = []string{
 // interpolates from. A change to one re-reads its Dependents.
 var ReadThroughGlobs = []string{"**/.env"}
 
+// IsReadThrough reports whether file p is of a kind ReadThroughGlobs
+// covers: the .env a Compose file interpolates from.
+func IsReadThrough(p string) bool { return filepath.Base(p) == ".env" }
+
 // Classify tells from a file's path whether it can name targets.
 func Classify(p string) Kind {
 	base := strings.ToLower(filepath.Base(p))
@@ -167,32 +172,56 @@ func (w *walked) add(o walked) {
 }
 
 // walkers read each kind of file, once.
-var walkers = map[Kind]func(root, file, text string) walked{
+var walkers = map[Kind]func(src source, file, text string) walked{
 	Compose:      walkCompose,
-	Bake:         walkBakeFile,
-	BakeJSON:     walkBakeFile,
-	Workflow:     walkWorkflow,
-	Script:       walkScript,
-	GitLab:       walkGitLab,
+	Bake:         rooted(walkBakeFile),
+	BakeJSON:     rooted(walkBakeFile),
+	Workflow:     rooted(walkWorkflow),
+	Script:       rooted(walkScript),
+	GitLab:       rooted(walkGitLab),
 	Devcontainer: targetsOnly(devcontainerTargets),
 	Skaffold:     targetsOnly(skaffoldTargets),
 	Tiltfile:     targetsOnly(tiltTargets),
 	PackageJSON:  targetsOnly(packageTargets),
 }
 
-func targetsOnly(read func(file, text string) []Target) func(root, file, text string) walked {
-	return func(_, file, text string) walked { return walked{targets: read(file, text)} }
+func targetsOnly(read func(file, text string) []Target) func(src source, file, text string) walked {
+	return func(_ source, file, text string) walked { return walked{targets: read(file, text)} }
+}
+
+// rooted adapts a walker that reads other files from disk, inside root.
+func rooted(walk func(root, file, text string) walked) func(src source, file, text string) walked {
+	return func(src source, file, text string) walked { return walk(src.root, file, text) }
+}
+
+// source is where a walk reads the other files it reads through (a .env,
+// a file Compose extends): inside root, the text of one open in the
+// editor winning over the disk's.
+type source struct {
+	root string
+	open map[string]string
+}
+
+// read returns file p's text, at most max bytes from disk.
+func (s source) read(p string, max int64) ([]byte, error) {
+	if text, ok := s.open[p]; ok {
+		if _, err := confined.Rel(s.root, p); err != nil {
+			return nil, err
+		}
+		return []byte(text), nil
+	}
+	return confined.ReadFile(s.root, p, max)
 }
 
 // walkFile reads the file at p (content is its text) by its kind; the
-// other files it reads lie inside root. Files that do not parse yield
+// other files it reads come from src. Files that do not parse yield
 // nothing: they are someone else's to report.
-func walkFile(root, p, content string) walked {
+func walkFile(src source, p, content string) walked {
 	walker, ok := walkers[Classify(p)]
 	if !ok {
 		return walked{}
 	}
-	w := walker(root, p, content)
+	w := walker(src, p, content)
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
@@ -253,7 +282,9 @@ func dedupe[T comparable](xs []T) []T {
 // Extract returns the targets that the file at p (content is its text)
 // names, by its kind. Other files it reads (a Compose `extends.file`) must
 // lie inside root.
-func Extract(root, p, content string) []Target { return walkFile(root, p, content).targets }
+func Extract(root, p, content string) []Target {
+	return walkFile(source{root: root}, p, content).targets
+}
 
 // RelFile is the target's file relative to the first root holding it, with
 // forward slashes; the file as it is outside them.

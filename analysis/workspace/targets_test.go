@@ -318,7 +318,7 @@ func TestKaniko(t *testing.T) {
 		t.Errorf("targets (-want +got):\n%s", d)
 	}
 	var args []string
-	for _, a := range walkFile("/w", "/w/.gitlab-ci.yml", gl).args {
+	for _, a := range walkFile(source{root: "/w"}, "/w/.gitlab-ci.yml", gl).args {
 		args = append(args, a.Name+">"+a.Dockerfile+" at "+gl[a.Span.Start:a.Span.End])
 	}
 	if d := cmp.Diff([]string{"VERSION>/w/docker/app.Dockerfile at VERSION"}, args); d != "" {
@@ -387,5 +387,36 @@ func TestMakeListLoop(t *testing.T) {
 	}
 	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestJustWorkingDirectory: a justfile's `set working-directory` moves
+// every recipe, a recipe's `[working-directory]` attribute (either
+// spelling, among other attributes) moves it alone and wins over the
+// setting; both are relative to the justfile's folder, and a cd in the
+// recipe goes on from there. [no-cd] runs where just is run: taken to be
+// the justfile's folder.
+func TestJustWorkingDirectory(t *testing.T) {
+	just := "set working-directory := 'app'\n\n" +
+		"a:\n    docker build --target a .\n\n" +
+		"[working-directory('svc')]\nb:\n    docker build --target b .\n\n" +
+		"[private, working-directory: \"/abs\"]\nc:\n    docker build --target c .\n\n" +
+		"[no-cd]\nd:\n    cd sub && docker build --target d .\n"
+	want := []found{
+		{"a", "a", "/w/app/Dockerfile", "docker build"},
+		{"b", "b", "/w/svc/Dockerfile", "docker build"},
+		{"c", "c", "/abs/Dockerfile", "docker build"},
+		{"d", "d", "/w/sub/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), just)); d != "" {
+		t.Errorf("justfile (-want +got):\n%s", d)
+	}
+	noSetting := "[working-directory('x')]\nb:\n    docker build --target b .\nc:\n    docker build --target c .\n"
+	want = []found{
+		{"b", "b", "/w/x/Dockerfile", "docker build"},
+		{"c", "c", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), noSetting)); d != "" {
+		t.Errorf("justfile without the setting (-want +got):\n%s", d)
 	}
 }

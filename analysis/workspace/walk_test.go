@@ -72,7 +72,7 @@ func TestBakeOneWalk(t *testing.T) {
 		for _, a := range Scan(nil, DefaultLimits).BuildArgs(p, text) {
 			got = append(got, "arg "+a.Name+">"+filepath.ToSlash(a.Dockerfile))
 		}
-		for _, b := range walkFile(root, p, text).builds {
+		for _, b := range walkFile(source{root: root}, p, text).builds {
 			got = append(got, "build "+filepath.ToSlash(b.Dockerfile)+" in "+filepath.ToSlash(b.Context))
 		}
 		want := []string{
@@ -146,7 +146,7 @@ func TestComposeOverrideMergesBase(t *testing.T) {
 		"  worker:\n    build:\n      target: dev\n  extra:\n    build:\n      target: tests\n"
 	var got []string
 	for _, name := range []string{"docker-compose.override.yml", "compose.dev.yaml"} {
-		w := walkFile(root, filepath.Join(root, name), override)
+		w := walkFile(source{root: root}, filepath.Join(root, name), override)
 		for _, tg := range w.targets {
 			rel, _ := filepath.Rel(root, tg.Dockerfile)
 			got = append(got, name+": "+tg.Name+">"+filepath.ToSlash(rel))
@@ -185,7 +185,7 @@ func TestComposeInterpolation(t *testing.T) {
 		"  dollar:\n    build:\n      target: a$$b\n" +
 		"  unset:\n    build:\n      target: ${NOPE-plain}\n"
 	var got []string
-	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), text).targets {
+	for _, tg := range walkFile(source{root: root}, filepath.Join(root, "compose.yaml"), text).targets {
 		got = append(got, fmt.Sprintf("%s at %q computed=%v", tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
 	}
 	want := []string{
@@ -203,7 +203,7 @@ func TestComposeInterpolation(t *testing.T) {
 	paths := "services:\n  a:\n    build:\n      context: ${APP_DIR:-app}\n      dockerfile: ${DOCKERFILE-ci.Dockerfile}\n      target: t\n" +
 		"  b:\n    build:\n      context: ${UNSET}\n      target: u\n"
 	got = nil
-	for _, tg := range walkFile(root, filepath.Join(root, "compose.yaml"), paths).targets {
+	for _, tg := range walkFile(source{root: root}, filepath.Join(root, "compose.yaml"), paths).targets {
 		rel, _ := filepath.Rel(root, tg.Dockerfile)
 		got = append(got, tg.Name+">"+filepath.ToSlash(rel))
 	}
@@ -225,7 +225,7 @@ func TestBakeOverrideFile(t *testing.T) {
 	writeTree(t, root, map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override})
 	var got []string
 	for name, text := range map[string]string{"docker-bake.hcl": base, "docker-bake.override.hcl": override} {
-		w := walkFile(root, filepath.Join(root, name), text)
+		w := walkFile(source{root: root}, filepath.Join(root, name), text)
 		for _, tg := range w.targets {
 			rel, _ := filepath.Rel(root, tg.Dockerfile)
 			got = append(got, fmt.Sprintf("%s: %s>%s at %q computed=%v", name, tg.Name, filepath.ToSlash(rel), text[tg.Span.Start:tg.Span.End], tg.Computed))

@@ -11,7 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
-	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // yamlDoc is a parsed YAML (or JSON) file with the means to turn node
@@ -155,34 +154,35 @@ type serviceBuild struct {
 	context    string
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
-	via        string     // the other file the service extends or is merged onto
+	via        []string   // the other files its `extends` chain (or override merge) reads
 }
 
 // composeServices walks services.<name> of a Compose file. A service
 // without build.target takes it from the service it extends in a file the
 // scan does not read as Compose (one it reads reports it itself).
-func composeServices(root, file, text string) []serviceBuild {
+func composeServices(src source, file, text string) []serviceBuild {
 	d, services, ok := parseSection(text, "services")
 	if !ok {
 		return nil
 	}
 	var out []serviceBuild
-	dotenv := composeDotenv(root, file)
+	dotenv := composeDotenv(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		var s serviceBuild
-		s.dockerfile, s.context, s.build = composeBuild(root, file, d, name, svc, 0)
-		if other, _, ok := composeExtends(root, file, name, svc); ok && other != file {
-			s.via = other
-		}
+		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
+		s.via = composeChain(src, file, d, name, svc)
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
-				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, Via: s.via}
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+				if len(s.via) > 0 {
+					t.Via = s.via[0]
+				}
 				s.targets = append(s.targets, t)
 			}
 		} else {
-			for _, t := range extendedTargets(root, file, name, svc, dotenv, 0) {
+			for _, t := range extendedTargets(src, file, name, svc, dotenv, 0) {
 				t.Owner = "service " + name + " (extends " + t.Owner + ")"
 				s.targets = append(s.targets, t)
 			}
@@ -199,7 +199,7 @@ func composeServices(root, file, text string) []serviceBuild {
 // target written once under an anchor that several services merge is
 // named once for each Dockerfile it builds), the build arguments they pass
 // to the Dockerfile each builds, and their builds.
-func walkCompose(root, file, text string) walked {
+func walkCompose(src source, file, text string) walked {
 	var w walked
 	type key struct {
 		span             analysis.Span
@@ -209,10 +209,8 @@ func walkCompose(root, file, text string) walked {
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
-	for _, s := range composeServices(root, file, text) {
-		if s.via != "" {
-			w.via = append(w.via, s.via)
-		}
+	for _, s := range composeServices(src, file, text) {
+		w.via = append(w.via, s.via...)
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
 		}
@@ -325,11 +323,11 @@ func interpolateText(s string, dotenv map[string]string) (outs []string, def [2]
 // it: interpolated (the .env value, else the default). One naming a
 // variable without a value here stays as written, a path that leads
 // nowhere.
-func composePath(root, file, s string) string {
+func composePath(src source, file, s string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
-	if outs, _, _ := interpolateText(s, composeDotenv(root, file)); len(outs) > 0 {
+	if outs, _, _ := interpolateText(s, composeDotenv(src, file)); len(outs) > 0 {
 		return outs[0]
 	}
 	return s
@@ -338,8 +336,8 @@ func composePath(root, file, s string) string {
 // composeDotenv reads the .env file beside a Compose file, which docker
 // compose reads for interpolation: NAME=value lines (quotes removed,
 // `export ` allowed), inside root.
-func composeDotenv(root, file string) map[string]string {
-	data, err := confined.ReadFile(root, composeDotenvFile(file), DefaultLimits.MaxSize)
+func composeDotenv(src source, file string) map[string]string {
+	data, err := src.read(composeDotenvFile(file), DefaultLimits.MaxSize)
 	if err != nil {
 		return nil
 	}
@@ -370,10 +368,10 @@ func composeDotenvFile(file string) string { return filepath.Join(filepath.Dir(f
 // file beside it, as `docker compose` does when no -f is given: it reads
 // compose.yaml (or compose.yml, docker-compose.yml, docker-compose.yaml),
 // then the first override file.
-func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bool) {
+func composeExtends(src source, file, name string, svc *yaml.Node) (string, string, bool) {
 	_, ext := get(svc, "extends")
 	if ext == nil {
-		if base := composeBase(root, file); base != "" {
+		if base := composeBase(src, file); base != "" {
 			return base, name, true
 		}
 		return "", "", false
@@ -390,6 +388,29 @@ func composeExtends(root, file, name string, svc *yaml.Node) (string, string, bo
 	return other, scalar(service), scalar(service) != ""
 }
 
+// composeChain returns the other files a service's `extends` chain reads,
+// step by step to its end (or 8 steps): what it builds and targets may
+// come from any of them, so a change to any of them re-reads file. A file
+// named but missing is listed too: creating it changes the service.
+func composeChain(src source, file string, d *yamlDoc, name string, svc *yaml.Node) []string {
+	var out []string
+	for depth := 0; depth < 8; depth++ {
+		other, bname, ok := composeExtends(src, file, name, svc)
+		if !ok {
+			break
+		}
+		if other != file && !slices.Contains(out, other) {
+			out = append(out, other)
+		}
+		of, od, base := composeService(src, file, d, other, bname)
+		if base == nil {
+			break
+		}
+		file, d, name, svc = of, od, bname, base
+	}
+	return out
+}
+
 // composeOverrideNames are the files `docker compose` reads the first of
 // (in this order) after the first of composeFileNames it finds in the
 // same folder.
@@ -403,13 +424,13 @@ var (
 // no override file, no such file exists, or another override file comes
 // first: docker compose reads only the first of composeOverrideNames that
 // exists.
-func composeBase(root, file string) string {
+func composeBase(src source, file string) string {
 	i := slices.Index(composeOverrideNames, filepath.Base(file))
 	if i < 0 {
 		return ""
 	}
 	exists := func(name string) bool {
-		_, err := confined.ReadFile(root, filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
+		_, err := src.read(filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
 		return err == nil
 	}
 	if slices.ContainsFunc(composeOverrideNames[:i], exists) {
@@ -441,9 +462,9 @@ func composeBaseCandidates(file string) []string {
 // composeService finds a service in a Compose file, reading it from disk
 // when it is not the file at hand: only inside root, the workspace folder
 // of the file naming it (`extends: {file: /etc/...}` reads nothing).
-func composeService(root, file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
+func composeService(src source, file string, d *yamlDoc, otherFile, name string) (string, *yamlDoc, *yaml.Node) {
 	if otherFile != file {
-		data, err := confined.ReadFile(root, otherFile, DefaultLimits.MaxSize)
+		data, err := src.read(otherFile, DefaultLimits.MaxSize)
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			return "", nil, nil
 		}
@@ -463,7 +484,7 @@ func composeService(root, file string, d *yamlDoc, otherFile, name string) (stri
 // service it extends (a Dockerfile name is relative to the context, so an
 // inherited name goes with the service's own context). ok is false when
 // neither has a build.
-func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
+func composeBuild(src source, file string, d *yamlDoc, name string, svc *yaml.Node, depth int) (dockerfile, context string, ok bool) {
 	_, build := get(svc, "build")
 	var ctx, df string
 	if build != nil && build.Kind == yaml.ScalarNode {
@@ -471,11 +492,11 @@ func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, de
 	}
 	_, c := get(build, "context")
 	_, f := get(build, "dockerfile")
-	ctx, df = composePath(root, file, cmp.Or(ctx, scalar(c))), composePath(root, file, scalar(f))
+	ctx, df = composePath(src, file, cmp.Or(ctx, scalar(c))), composePath(src, file, scalar(f))
 	if (ctx == "" || df == "") && depth < 8 {
-		if other, bname, ok := composeExtends(root, file, name, svc); ok {
-			if of, od, base := composeService(root, file, d, other, bname); base != nil {
-				idf, ictx, iok := composeBuild(root, of, od, bname, base, depth+1)
+		if other, bname, ok := composeExtends(src, file, name, svc); ok {
+			if of, od, base := composeService(src, file, d, other, bname); base != nil {
+				idf, ictx, iok := composeBuild(src, of, od, bname, base, depth+1)
 				switch {
 				case ctx == "" && df == "":
 					return idf, ictx, iok || build != nil
@@ -501,21 +522,21 @@ func composeBuild(root, file string, d *yamlDoc, name string, svc *yaml.Node, de
 // value its build.target may have, interpolated with dotenv (the values
 // of the Compose file that extends it, which docker compose uses for
 // every file it reads).
-func extendedTargets(root, file, svcName string, svc *yaml.Node, dotenv map[string]string, depth int) []Target {
-	other, name, ok := composeExtends(root, file, svcName, svc)
+func extendedTargets(src source, file, svcName string, svc *yaml.Node, dotenv map[string]string, depth int) []Target {
+	other, name, ok := composeExtends(src, file, svcName, svc)
 	if !ok || other == file || Classify(other) == Compose || depth > 8 {
 		return nil
 	}
-	of, od, base := composeService(root, file, nil, other, name)
+	of, od, base := composeService(src, file, nil, other, name)
 	if base == nil {
 		return nil
 	}
 	_, build := get(base, "build")
 	key, target := get(build, "target")
 	if key == nil {
-		return extendedTargets(root, of, name, base, dotenv, depth+1)
+		return extendedTargets(src, of, name, base, dotenv, depth+1)
 	}
-	df, ctx, _ := composeBuild(root, of, od, name, base, depth+1)
+	df, ctx, _ := composeBuild(src, of, od, name, base, depth+1)
 	var out []Target
 	for _, v := range od.interpolate(key, target, dotenv) {
 		out = append(out, Target{
