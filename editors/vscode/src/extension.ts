@@ -26,6 +26,8 @@ export const documentSelector = [
   { scheme: 'file', pattern: '**/{compose,docker-compose}*.{yml,yaml}' },
   { scheme: 'file', pattern: '**/docker-bake*.{hcl,json}' },
   { scheme: 'file', pattern: '**/.github/workflows/*.{yml,yaml}' },
+  // Compose reads the .env beside a Compose file; the server reads its unsaved buffer.
+  { scheme: 'file', pattern: '**/.env' },
 ];
 
 /** The settings the server reads, sent as initializationOptions and on change. */
