@@ -286,7 +286,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		for _, f := range in.Flags {
 			// A field named from holds those letters in a row, quoted or not.
 			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
-				if from, ok := ReadMount(f.Value, "").Field("from"); ok && from.HasValue {
+				if from, ok := readLogicalMount(l, f.Value, esc).Field("from"); ok && from.HasValue {
 					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 				}
 			}

@@ -33,7 +33,7 @@ func Definitions(ix *analysis.Index, off int) []analysis.Span {
 // Definition returns the span a name at off is defined at: a stage's name
 // (its FROM line for an unnamed stage), or a variable's declaration.
 func Definition(ix *analysis.Index, off int) (analysis.Span, bool) {
-	t, ok := referentAt(ix, off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		return analysis.Span{}, false
 	}
