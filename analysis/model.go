@@ -482,7 +482,7 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		if n.Cmd == "onbuild" {
 			part.reuse = false // what a trigger names depends on the stages built on s
 			for _, r := range onbuildRefs(n.Instruction, ix.Doc.Slice(n.Span()), ix.Escape) {
-				for _, user := range ix.builtFrom(s) {
+				for _, user := range m.builtFrom(s) {
 					res, target := resolve(r, user, len(ix.stages), ix.byName)
 					keep(StageRef{
 						Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
@@ -500,11 +500,12 @@ type patternKey struct {
 	from  bool
 }
 
-// builtFrom returns the stages whose FROM names stage s.
-func (ix *Index) builtFrom(s int) []int {
+// builtFrom returns the stages built FROM stage s: whose FROM names it, or
+// picks it with the ARG defaults (`FROM ${S}`), as BaseOf.
+func (m *Model) builtFrom(s int) []int {
 	var out []int
-	for t := s + 1; t < len(ix.stages); t++ {
-		if ix.baseStage(t) == s {
+	for t := s + 1; t < len(m.ix.stages); t++ {
+		if m.ix.baseStage(t) == s || m.fromPick(t) == s {
 			out = append(out, t)
 		}
 	}
