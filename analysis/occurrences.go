@@ -80,7 +80,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 			stage++
 			local, inh = binding{}, inherited(stage)
 		}
-		if len(n.Uses) == 0 && len(n.Decls) == 0 {
+		if len(ix.UsesOf(n)) == 0 && len(n.Decls) == 0 {
 			return
 		}
 		cur := inh
@@ -91,7 +91,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 			cur = local
 		}
 		start := len(out)
-		for _, u := range n.Uses {
+		for _, u := range ix.UsesOf(n) {
 			if cur.ours && u.Name.Value == name {
 				out = append(out, Occurrence{Span: n.Abs(u.Name.Span)})
 			}

@@ -15,6 +15,7 @@ type runMemo struct {
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
 	reads    map[int]runParse // the scripts, without their parses
+	uses     map[int][]VarUse // RUN heredoc bodies' uses (UsesOf)
 
 	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
 }

@@ -253,7 +253,7 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	// build model gives there.
 	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
-		for _, u := range n.Uses {
+		for _, u := range ix.UsesOf(n) {
 			if n.Abs(u.Span).Contains(off) {
 				if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
 					site = s

@@ -203,7 +203,7 @@ func captures(ix *analysis.Index, off int, name string) (int, bool) {
 		case s >= 0 && t != s && !(env && ix.BuiltOn(t, s)):
 			continue
 		}
-		for _, u := range m.Uses {
+		for _, u := range ix.UsesOf(m) {
 			if u.Name.Value != name {
 				continue
 			}
