@@ -3,6 +3,7 @@ package analysis
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -27,22 +28,22 @@ func (ix *Index) UsesOf(n Node) []VarUse {
 		return n.Uses
 	}
 	m := &ix.runs
-	m.mu.Lock()
-	body, ok := m.uses[n.Index]
-	m.mu.Unlock()
-	if !ok {
-		body = ix.heredocScriptUses(n)
-		m.mu.Lock()
-		if m.uses == nil {
-			m.uses = map[int][]VarUse{}
-		}
-		m.uses[n.Index] = body
-		m.mu.Unlock()
-	}
-	if len(body) == 0 {
+	m.usesOnce.Do(func() { m.uses = make([]atomic.Pointer[[]VarUse], ix.n) })
+	if n.Index >= len(m.uses) {
 		return n.Uses
 	}
-	return slices.Clip(append(slices.Clip(n.Uses), body...))
+	p := m.uses[n.Index].Load()
+	if p == nil {
+		var all []VarUse
+		if body := ix.heredocScriptUses(n); len(body) > 0 {
+			all = slices.Clip(append(slices.Clip(n.Uses), body...))
+		} else {
+			all = n.Uses
+		}
+		p = &all
+		m.uses[n.Index].Store(p) // a race computes the same twice
+	}
+	return *p
 }
 
 // heredocScriptUses returns the uses in the heredoc bodies of RUN node n
@@ -107,7 +108,7 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 // parse.
 func scriptUses(out []VarUse, script string, at int, bash bool) []VarUse {
 	if strings.IndexByte(script, '$') < 0 {
-		return out
+		return out // no expansion: no parse
 	}
 	// BuildKit reads the lines without their "\r": a blank keeps offsets.
 	script = strings.ReplaceAll(script, "\r\n", " \n")
