@@ -46,6 +46,20 @@ func (ix *Index) UsesOf(n Node) []VarUse {
 	return *p
 }
 
+// usesNamed is UsesOf for a reader that wants the uses of name only: a
+// RUN none of whose heredoc bodies holds name needs no shell parse.
+func (ix *Index) usesNamed(n Node, name string) []VarUse {
+	if n.Cmd != "run" || len(n.Heredocs) == 0 {
+		return n.Uses
+	}
+	for _, h := range n.Heredocs {
+		if strings.Contains(ix.Doc.Slice(n.Abs(h.Body)), name) {
+			return ix.UsesOf(n)
+		}
+	}
+	return n.Uses
+}
+
 // heredocScriptUses returns the uses in the heredoc bodies of RUN node n
 // that the shell expands, with spans relative to n.
 func (ix *Index) heredocScriptUses(n Node) []VarUse {

@@ -80,7 +80,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 			stage++
 			local, inh = binding{}, inherited(stage)
 		}
-		uses := ix.UsesOf(n)
+		uses := ix.usesNamed(n, name)
 		if len(uses) == 0 && len(n.Decls) == 0 {
 			return
 		}
