@@ -481,8 +481,8 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 		if n.Cmd == "onbuild" {
 			part.reuse = false // what a trigger names depends on the stages built on s
-			for _, r := range onbuildRefs(n.Instruction) {
-				for _, user := range ix.builtFrom(s) {
+			for _, r := range onbuildRefs(n.Instruction, ix.Doc.Slice(n.Span()), ix.Escape) {
+				for _, user := range m.builtFrom(s) {
 					res, target := resolve(r, user, len(ix.stages), ix.byName)
 					keep(StageRef{
 						Kind: r.Kind, Value: r.Value.Value, Span: n.Abs(r.Value.Span), Numeric: r.Numeric,
@@ -500,11 +500,12 @@ type patternKey struct {
 	from  bool
 }
 
-// builtFrom returns the stages whose FROM names stage s.
-func (ix *Index) builtFrom(s int) []int {
+// builtFrom returns the stages built FROM stage s: whose FROM names it, or
+// picks it with the ARG defaults (`FROM ${S}`), as BaseOf.
+func (m *Model) builtFrom(s int) []int {
 	var out []int
-	for t := s + 1; t < len(ix.stages); t++ {
-		if ix.baseStage(t) == s {
+	for t := s + 1; t < len(m.ix.stages); t++ {
+		if m.ix.baseStage(t) == s || m.fromPick(t) == s {
 			out = append(out, t)
 		}
 	}
@@ -512,8 +513,9 @@ func (ix *Index) builtFrom(s int) []int {
 }
 
 // onbuildRefs returns the stage references of an ONBUILD trigger: the
-// `--from` of a COPY (ADD has none), the `from=` of a RUN's mounts.
-func onbuildRefs(in *Instruction) []Ref {
+// `--from` of a COPY (ADD has none), the `from=` of a RUN's mounts. src is
+// the instruction's text, in a file whose escape token is esc.
+func onbuildRefs(in *Instruction, src string, esc byte) []Ref {
 	if len(in.Args) < 2 {
 		return nil
 	}
@@ -538,7 +540,7 @@ func onbuildRefs(in *Instruction) []Ref {
 		case name == "from" && TakesFrom(cmd):
 			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
 		case cmd == "run" && name == "mount":
-			if from, ok := ReadMount(tok, "").Field("from"); ok && from.HasValue {
+			if from, ok := onbuildMount(a, len(a.Value)-len(val), src, esc).Field("from"); ok && from.HasValue {
 				out = append(out, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 			}
 		}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"errors"
+	"sort"
 	"strings"
 )
 
@@ -86,7 +87,7 @@ func (ix *Index) Mounts(n Node) []Mount {
 			continue
 		}
 		v := Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
-		out = append(out, ReadMount(v, ix.Doc.Slice(v.Span)))
+		out = append(out, ReadMount(v, ix.Doc.Slice(v.Span), ix.Escape))
 	}
 	return out
 }
@@ -105,7 +106,7 @@ func CacheTargets(n Node) []string {
 		if f.Name.Value != "mount" {
 			continue
 		}
-		m := ReadMount(f.Value, "")
+		m := ReadMount(f.Value, "", '\\')
 		if target, _ := m.Value("target", "dst", "destination"); m.Type() == "cache" && strings.TrimSuffix(target, "/") != "" {
 			out = append(out, strings.TrimSuffix(target, "/"))
 		}
@@ -114,11 +115,16 @@ func CacheTargets(n Node) []string {
 }
 
 // ReadMount reads the value v of a `--mount` flag, whose source text is
-// raw ("" when not known). Spans are in v's coordinates: exact where the
-// value's bytes can be traced to the source, the whole value's span
-// otherwise (a value spread over continuation lines).
-func ReadMount(v Token, raw string) Mount {
-	at := mountPositions(v, raw)
+// raw ("" when not known) in a file whose escape token is esc. Spans are
+// in v's coordinates: exact where the value's bytes can be traced to the
+// source, continuations included, the whole value's span otherwise.
+func ReadMount(v Token, raw string, esc byte) Mount {
+	return readMountAt(v, mountPositions(v, raw, esc))
+}
+
+// readMountAt reads the value v of a `--mount` flag whose bytes (and end)
+// stand at the positions at; nil gives every span the whole value's.
+func readMountAt(v Token, at []int) Mount {
 	fields, err := csvFields(v.Value)
 	m := Mount{Err: err, Exact: at != nil, Fields: make([]MountField, 0, len(fields))}
 	span := func(i, j int) Span {
@@ -145,14 +151,14 @@ func ReadMount(v Token, raw string) Mount {
 	return m
 }
 
-// mountFrom is ReadMount(v, "").Field("from") where the field has a
+// mountFrom is ReadMount(v, "", esc).Field("from") where the field has a
 // value: the value of a mount's stage reference. A value with no quote
 // whose span holds its bytes one to one is read without building the
 // mount; false when the last `from` field has no value, or there is none.
-func mountFrom(v Token) (Token, bool) {
+func mountFrom(v Token, esc byte) (Token, bool) {
 	s := v.Value
 	if strings.IndexByte(s, '"') >= 0 || v.Span.Len() != len(s) || s == "" {
-		f, ok := ReadMount(v, "").Field("from")
+		f, ok := ReadMount(v, "", esc).Field("from")
 		return f.Value, ok && f.HasValue
 	}
 	// Bare fields: the last whose key is from, in any case, wins.
@@ -172,10 +178,73 @@ func mountFrom(v Token) (Token, bool) {
 	}
 }
 
+// readLogicalMount reads the mount flag value v (relative spans) of the
+// logical line l, placing its fields exactly in the source even when the
+// value continues over lines: the logical text has the line breaks, and
+// the comment and blank lines between, already removed.
+func readLogicalMount(l *logical, v Token, esc byte) Mount {
+	if v.Span.Len() == len(v.Value) {
+		return ReadMount(v, "", esc) // the value as written: exact
+	}
+	i, ok1 := l.at(v.Span.Start)
+	j, ok2 := l.at(v.Span.End - 1)
+	if !ok1 || !ok2 || j < i {
+		return ReadMount(v, "", esc)
+	}
+	lv := Token{Span: Span{i, j + 1}, Value: v.Value}
+	at := mountPositions(lv, l.text[i:j+1], esc)
+	if at == nil {
+		return ReadMount(v, "", esc)
+	}
+	for k, p := range at {
+		if k == len(at)-1 {
+			at[k] = l.pos(p-1) + 1 // the end, after the last byte
+		} else {
+			at[k] = l.pos(p)
+		}
+	}
+	return readMountAt(v, at)
+}
+
+// at maps a relative source offset back to its offset in the logical
+// text; ok is false when no byte of the logical text comes from there.
+func (l *logical) at(rel int) (int, bool) {
+	k := sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].abs > rel }) - 1
+	if k < 0 {
+		return 0, false
+	}
+	i := l.pieces[k].at + rel - l.pieces[k].abs
+	if i >= len(l.text) || k+1 < len(l.pieces) && i >= l.pieces[k+1].at {
+		return 0, false
+	}
+	return i, true
+}
+
+// onbuildMount reads the mount flag word w of an ONBUILD trigger, whose
+// value starts at byte k of w.Value, with src the instruction's text (w's
+// spans are relative to it).
+func onbuildMount(w Token, k int, src string, esc byte) Mount {
+	v := Token{Span: Span{w.Span.End - (len(w.Value) - k), w.Span.End}, Value: w.Value[k:]}
+	if w.Span.Len() == len(w.Value) {
+		return ReadMount(v, "", esc) // the word as written: exact
+	}
+	if w.Span.Start < 0 || w.Span.End > len(src) {
+		return ReadMount(Token{Span: w.Span, Value: v.Value}, "", esc)
+	}
+	at := mountPositions(w, src[w.Span.Start:w.Span.End], esc)
+	if at == nil {
+		return ReadMount(Token{Span: w.Span, Value: v.Value}, "", esc)
+	}
+	v.Span = Span{at[k], w.Span.End}
+	return readMountAt(v, at[k:])
+}
+
 // mountPositions maps each offset of v.Value (and its end) to a position
 // in v's coordinates, or returns nil when the value cannot be traced to
-// raw.
-func mountPositions(v Token, raw string) []int {
+// raw. raw may continue over lines: as BuildKit's parser, an escape token
+// ending a line (blanks may follow it) joins the next line that is neither
+// a comment nor blank.
+func mountPositions(v Token, raw string, esc byte) []int {
 	at := make([]int, 0, len(v.Value)+1)
 	if raw == v.Value || raw == "" && v.Span.Len() == len(v.Value) {
 		for i := 0; i <= len(v.Value); i++ {
@@ -186,14 +255,47 @@ func mountPositions(v Token, raw string) []int {
 	if raw == "" {
 		return nil
 	}
+	// Join the lines, keeping where each byte came from.
+	joined, from := raw, []int(nil)
+	if strings.IndexByte(raw, '\n') >= 0 {
+		var b strings.Builder
+		for ls, first := 0, true; ls < len(raw); first = false {
+			le := strings.IndexByte(raw[ls:], '\n')
+			last := le < 0
+			if last {
+				le = len(raw)
+			} else {
+				le += ls
+			}
+			line := raw[ls:le]
+			switch {
+			case !first && (isCommentLine(line) || isSpaceOnly(line)):
+				// BuildKit skips these inside a continuation.
+			case last:
+				b.WriteString(line)
+				for i := range line {
+					from = append(from, ls+i)
+				}
+			default:
+				content, more := continues(trimEOL(line), esc)
+				if !more {
+					return nil // a line break inside the word
+				}
+				b.WriteString(content)
+				for i := range content {
+					from = append(from, ls+i)
+				}
+			}
+			ls = le + 1
+		}
+		joined = b.String()
+	}
 	// Undo the flag word's quotes and escapes as the parser does, keeping
-	// where each byte came from. Escapes use `\`; a file with another
-	// escape token falls back to the whole span unless this reproduces the
-	// value.
+	// where each byte came from.
 	var b strings.Builder
 	var quote byte
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
+	for i := 0; i < len(joined); i++ {
+		c := joined[i]
 		switch {
 		case quote == 0 && (c == '"' || c == '\''):
 			quote = c
@@ -201,14 +303,18 @@ func mountPositions(v Token, raw string) []int {
 		case quote != 0 && c == quote:
 			quote = 0
 			continue
-		case c == '\\' && i+1 < len(raw):
+		case c == esc && i+1 < len(joined):
 			i++
-			c = raw[i]
-		case c == '\\':
+			c = joined[i]
+		case c == esc:
 			continue
 		}
 		b.WriteByte(c)
-		at = append(at, v.Span.Start+i)
+		p := i
+		if from != nil {
+			p = from[i]
+		}
+		at = append(at, v.Span.Start+p)
 	}
 	if b.String() != v.Value {
 		return nil

@@ -31,18 +31,53 @@ func ourMounts(t *testing.T, text string) ([]oracle.Mount, bool) {
 			get := func(keys ...string) string { v, _ := m.Value(keys...); return v }
 			out = append(out, oracle.Mount{Type: m.Type(), From: get("from"), Source: get("source", "src"), Target: get("target", "dst", "destination"), ID: get("id")})
 			if !m.Exact {
+				if fs := n.Abs(n.Flags[0].Value.Span); !strings.ContainsAny(ix.Doc.Slice(fs), "\"'") && len(n.Flags) == 1 {
+					t.Errorf("%q: a mount with no quotes is not placed exactly", text)
+				}
 				continue
 			}
 			for _, f := range m.Fields {
 				for _, tok := range []Token{f.Key, f.Value} {
-					if raw := ix.Doc.Slice(tok.Span); !strings.ContainsAny(raw, "\"'\\") && raw != tok.Value {
+					if raw := joinContinuations(ix.Doc.Slice(tok.Span), ix.Escape); !strings.ContainsAny(raw, "\"'"+string(ix.Escape)) && raw != tok.Value {
 						t.Errorf("%q: span %v holds %q, the field says %q", text, tok.Span, raw, tok.Value)
 					}
 				}
 			}
 		}
+		// The scanner's from= reference is the field's value, placed alike.
+		for _, r := range n.Refs {
+			if raw := joinContinuations(ix.Doc.Slice(n.Abs(r.Value.Span)), ix.Escape); r.Kind == RefMountFrom && !strings.ContainsAny(raw, "\"'"+string(ix.Escape)) && raw != r.Value.Value {
+				t.Errorf("%q: from= reference span %v holds %q, want %q", text, n.Abs(r.Value.Span), raw, r.Value.Value)
+			}
+		}
 	}
 	return out, csvErr
+}
+
+// continuedVariants returns whole RUN instructions with the --mount value
+// v continued over lines, as BuildKit joins them: after each comma, with
+// blanks after the escape, comment and blank lines inside, a value split
+// in two, with the backtick escape and CRLF line ends.
+func continuedVariants(v string) []string {
+	var out []string
+	for _, esc := range []string{"\\", "`"} {
+		pre := ""
+		if esc == "`" {
+			pre = "# escape=`\n"
+		}
+		vs := []string{
+			strings.ReplaceAll(v, ",", ","+esc+"\n"),
+			strings.ReplaceAll(v, ",", ","+esc+" \t\n  # note\n\n"),
+		}
+		if h := len(v) / 2; !strings.ContainsAny(v[h-1:h+1], "\"'"+esc) {
+			vs = append(vs, v[:h]+esc+"\n"+v[h:])
+		}
+		for _, w := range vs {
+			text := pre + "RUN --mount=" + w + " true\n"
+			out = append(out, text, strings.ReplaceAll(text, "\n", "\r\n"))
+		}
+	}
+	return out
 }
 
 // mountVariants returns spellings of one --mount value that BuildKit
@@ -108,8 +143,11 @@ func TestMountsAgreeWithBuildKit(t *testing.T) {
 	}
 	checked, rejected, variants := 0, 0, 0
 	var diffs []string
+	var compareText func(text, raw string)
 	compare := func(raw string) {
-		text := fmt.Sprintf("RUN --mount=%s true\n", raw)
+		compareText(fmt.Sprintf("RUN --mount=%s true\n", raw), raw)
+	}
+	compareText = func(text, raw string) {
 		want, wantCSV, err := oracle.Mounts(text)
 		got, gotCSV := ourMounts(t, text)
 		switch {
@@ -129,6 +167,12 @@ func TestMountsAgreeWithBuildKit(t *testing.T) {
 		for _, w := range mountVariants(v) {
 			variants++
 			compare(w)
+		}
+		if len(v) > 2 {
+			for _, text := range continuedVariants(v) {
+				variants++
+				compareText(text, text)
+			}
 		}
 	}
 	t.Logf("--mount values: %d from the corpus, %d variants; %d compared field by field, %d rejected by BuildKit (CSV errors agree), %d disagreements",
@@ -199,12 +243,39 @@ func TestMountFromMatchesReadMount(t *testing.T) {
 		value := strings.Join(fields, ",")
 		for _, span := range []Span{{10, 10 + len(value)}, {10, 12 + len(value)}} {
 			v := Token{Span: span, Value: value}
-			f, ok := ReadMount(v, "").Field("from")
+			f, ok := ReadMount(v, "", '\\').Field("from")
 			want, wantOK := f.Value, ok && f.HasValue
-			got, gotOK := mountFrom(v)
+			got, gotOK := mountFrom(v, '\\')
 			if gotOK != wantOK || wantOK && got != want {
 				t.Fatalf("%q in %v: mountFrom %v %v, ReadMount %v %v", value, span, got, gotOK, want, wantOK)
 			}
+		}
+	}
+}
+
+// TestOnbuildMountContinued: the from= of a mount in an ONBUILD trigger
+// continued over lines is placed exactly (it used to span the whole flag).
+func TestOnbuildMountContinued(t *testing.T) {
+	for _, text := range []string{
+		"FROM alpine AS build\nFROM alpine AS lib\nONBUILD RUN --mount=type=cache,\\\nfrom=build,target=/c true\nFROM lib\n",
+		"FROM alpine AS build\nFROM alpine AS lib\nONBUILD RUN --mount=type=cache,\\  \n  # note\n\nfrom=build,target=/c true\nFROM lib\n",
+		"# escape=`\r\nFROM alpine AS build\r\nFROM alpine AS lib\r\nONBUILD RUN --mount=type=cache,`\r\nfrom=build,target=C:\\c true\r\nFROM lib\r\n",
+		"FROM alpine AS build\nFROM alpine AS lib\nONBUILD RUN --mount=type=cache,\\\nfrom=bu\\\nild,target=/c true\nFROM lib\n",
+		"FROM alpine AS build\nFROM alpine AS lib\nONBUILD RUN --mount=type=cache,from=build true\nFROM lib\n",
+	} {
+		ix := Parse(NewDocument(text))
+		found := false
+		for _, r := range ix.Model().Refs() {
+			if !r.Onbuild {
+				continue
+			}
+			found = true
+			if got := joinContinuations(ix.Doc.Slice(r.Span), ix.Escape); r.Kind != RefMountFrom || got != "build" || r.Target != 0 {
+				t.Errorf("%q: trigger reference %v at %v holds %q, target %d", text, r.Kind, r.Span, got, r.Target)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no trigger reference", text)
 		}
 	}
 }

@@ -80,7 +80,8 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 			stage++
 			local, inh = binding{}, inherited(stage)
 		}
-		if len(n.Uses) == 0 && len(n.Decls) == 0 {
+		uses := ix.usesNamed(n, name)
+		if len(uses) == 0 && len(n.Decls) == 0 {
 			return
 		}
 		cur := inh
@@ -91,7 +92,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 			cur = local
 		}
 		start := len(out)
-		for _, u := range n.Uses {
+		for _, u := range uses {
 			if cur.ours && u.Name.Value == name {
 				out = append(out, Occurrence{Span: n.Abs(u.Name.Span)})
 			}

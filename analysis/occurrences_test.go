@@ -23,7 +23,7 @@ func (ix *Index) slowVarOccurrences(root VarSite) []Occurrence {
 				out = append(out, Occurrence{Span: n.Abs(d.Name.Span), Decl: true})
 			}
 		}
-		for _, u := range n.Uses {
+		for _, u := range ix.UsesOf(n) {
 			if u.Name.Value != name {
 				continue
 			}

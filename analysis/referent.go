@@ -42,7 +42,7 @@ func (ix *Index) ReferentAt(off int) (Referent, bool) {
 		}
 	}
 	inUse := false
-	for _, u := range n.Uses {
+	for _, u := range ix.UsesOf(n) {
 		inUse = inUse || n.Abs(u.Span).Contains(off)
 	}
 	if r, ok := ix.RefAt(off); ok {
@@ -55,7 +55,7 @@ func (ix *Index) ReferentAt(off int) (Referent, bool) {
 			return Referent{Kind: ReferentStage, Stage: r.Target, At: r.Span, Numeric: r.Numeric}, true
 		}
 	}
-	for _, u := range n.Uses {
+	for _, u := range ix.UsesOf(n) {
 		sp := n.Abs(u.Name.Span)
 		if !n.Abs(u.Span).Contains(off) {
 			continue

@@ -3,6 +3,7 @@ package analysis
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // runMemo keeps, for one index, what the shell parser read of each RUN:
@@ -15,6 +16,10 @@ type runMemo struct {
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
 	reads    map[int]runParse // the scripts, without their parses
+	// RUN heredoc bodies' uses with the scanner's (UsesOf), by
+	// instruction, made on first use.
+	uses     []atomic.Pointer[[]VarUse]
+	usesOnce sync.Once
 
 	shells map[int][]shellAt // by stage (-1 before the first FROM): its SHELL instructions with arguments, in order
 

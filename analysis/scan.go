@@ -303,7 +303,15 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		for _, f := range in.Flags {
 			// A field named from holds those letters in a row, quoted or not.
 			if f.Name.Value == "mount" && f.HasValue && containsFrom(f.Value.Value) {
-				if from, ok := mountFrom(f.Value); ok {
+				// A value written as it reads takes the quick reading; one
+				// continued over lines is placed through the logical line.
+				from, ok := Token{}, false
+				if f.Value.Span.Len() == len(f.Value.Value) {
+					from, ok = mountFrom(f.Value, esc)
+				} else if fld, has := readLogicalMount(l, f.Value, esc).Field("from"); has && fld.HasValue {
+					from, ok = fld.Value, true
+				}
+				if ok {
 					in.Refs = append(in.Refs, Ref{Kind: RefMountFrom, Value: from, Numeric: isNumber(from.Value), Target: -1})
 				}
 			}

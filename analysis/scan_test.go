@@ -28,7 +28,7 @@ func TestContainsFromCoversMountFrom(t *testing.T) {
 	withFrom := 0
 	for _, v := range append(values, "from=a", `"from=a"`, `"fr""om=a"`, "target=/x,FROM=b", "fRoM=c,type=bind", "type=cache") {
 		for _, w := range append(mountVariants(v), v, strings.ToUpper(v), strings.ToLower(v)) {
-			f, ok := ReadMount(Token{Value: w}, "").Field("from")
+			f, ok := ReadMount(Token{Value: w}, "", '\\').Field("from")
 			if ok && f.HasValue {
 				withFrom++
 				if !containsFrom(w) {

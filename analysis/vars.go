@@ -120,7 +120,7 @@ func (ix *Index) VarUseAt(off int) (VarUse, Node, bool) {
 	if !ok {
 		return VarUse{}, Node{}, false
 	}
-	for _, u := range n.Uses {
+	for _, u := range ix.UsesOf(n) {
 		if n.Abs(u.Span).Contains(off) {
 			return VarUse{Name: Token{Span: n.Abs(u.Name.Span), Value: u.Name.Value}, Span: n.Abs(u.Span)}, n, true
 		}

@@ -118,7 +118,7 @@ func values(vals []analysis.ValueInfo, prefix string, edit analysis.Span, kind K
 // offset, or its value. spec is the flag's value, vcur the offset in it and
 // vs its column in the line.
 func (c *context) mount(spec string, vcur, vs int) []Item {
-	m := analysis.ReadMount(analysis.Token{Span: analysis.Span{End: len(spec)}, Value: spec}, spec)
+	m := analysis.ReadMount(analysis.Token{Span: analysis.Span{End: len(spec)}, Value: spec}, spec, c.esc)
 	cur, ok := m.FieldAt(vcur)
 	if !ok { // after a quote BuildKit rejects: the field is what follows the last comma
 		fs := strings.LastIndexByte(spec[:vcur], ',') + 1

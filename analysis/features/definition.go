@@ -33,7 +33,7 @@ func Definitions(ix *analysis.Index, off int) []analysis.Span {
 // Definition returns the span a name at off is defined at: a stage's name
 // (its FROM line for an unnamed stage), or a variable's declaration.
 func Definition(ix *analysis.Index, off int) (analysis.Span, bool) {
-	t, ok := referentAt(ix, off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		return analysis.Span{}, false
 	}
@@ -43,7 +43,7 @@ func Definition(ix *analysis.Index, off int) (analysis.Span, bool) {
 	// The declaration in scope, not the group's root: a use after a stage's
 	// `ARG NAME` goes to that ARG.
 	n, _ := ix.NodeAt(off)
-	for _, u := range n.Uses {
+	for _, u := range ix.UsesOf(n) {
 		if n.Abs(u.Span).Contains(off) {
 			if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
 				return site.NameSpan, true

@@ -55,7 +55,7 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 }
 
 func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
-	if t, ok := referentAt(ix, off); ok {
+	if t, ok := ix.ReferentAt(off); ok {
 		if t.Kind == analysis.ReferentStage {
 			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage)}, true
 		}
@@ -98,7 +98,7 @@ func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
 		name := analysis.Span{Start: fs.Start, End: n.Abs(f.Name.Span).End}
 		if f.Name.Value == "mount" && f.HasValue && !name.Contains(off) {
 			v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
-			if h, ok := mountHover(analysis.ReadMount(v, ix.Doc.Slice(v.Span)), off); ok {
+			if h, ok := mountHover(analysis.ReadMount(v, ix.Doc.Slice(v.Span), ix.Escape), off); ok {
 				return h, true
 			}
 		}
@@ -253,7 +253,7 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	// build model gives there.
 	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
-		for _, u := range n.Uses {
+		for _, u := range ix.UsesOf(n) {
 			if n.Abs(u.Span).Contains(off) {
 				if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
 					site = s

@@ -22,7 +22,7 @@ func refuse(format string, args ...any) error {
 // PrepareRename returns the span of the name at off that a rename would
 // change, and the name itself, or why nothing there can be renamed.
 func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
-	t, ok := referentAt(ix, off)
+	t, ok := ix.ReferentAt(off)
 	if !ok {
 		if u, _, ok := ix.VarUseAt(off); ok {
 			if analysis.IsBuiltinArg(u.Name.Value) {
@@ -44,7 +44,21 @@ func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
 		// stage's name (for a pattern, the stage the defaults pick).
 		return t.At, st.Name, nil
 	}
+	if err := writtenInPieces(ix, t.At, ix.Doc.Slice(t.At)); err != nil {
+		return analysis.Span{}, "", err
+	}
 	return t.At, ix.Doc.Slice(t.At), nil
+}
+
+// writtenInPieces refuses to rename the stage reference v written at sp
+// when its text is not the name in one piece: split over continuation
+// lines (BuildKit joins the lines), or quoted in parts. Replacing the
+// pieces would also drop the line breaks and comments between them.
+func writtenInPieces(ix *analysis.Index, sp analysis.Span, v string) error {
+	if text := ix.Doc.Slice(sp); strings.ContainsAny(text, "\n\"'") || len(text) != len(v) {
+		return refuse("cannot rename: the reference to %q on line %d is split over continuation lines or quoted in pieces; join them first", v, ix.Doc.LineOf(sp.Start)+1)
+	}
+	return nil
 }
 
 // Rename returns the edits that rename the stage or variable at off to
@@ -58,7 +72,7 @@ func Rename(ctx context.Context, ix *analysis.Index, off int, newName string) ([
 	if _, _, err := PrepareRename(ix, off); err != nil {
 		return nil, err
 	}
-	t, _ := referentAt(ix, off)
+	t, _ := ix.ReferentAt(off)
 	if t.Kind == analysis.ReferentStage {
 		return renameStage(ix, t.Stage, newName)
 	}
@@ -88,11 +102,9 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 		}
 		text := newName
 		if r, ok := ix.RefAt(o.Span.Start); ok && r.Span == o.Span {
-			exact, ok := exactRefSpan(ix.Doc, r.Span, r.Value)
-			if !ok {
-				return nil, refuse("cannot rename: the reference to %q on line %d is split over continuation lines; join them first", r.Value, ix.Doc.LineOf(r.Span.Start)+1)
+			if err := writtenInPieces(ix, r.Span, r.Value); err != nil {
+				return nil, err
 			}
-			o.Span = exact
 			if r.Pattern >= 0 {
 				v, err := renamePattern(ix, r, s, newName)
 				if err != nil {
@@ -191,7 +203,7 @@ func captures(ix *analysis.Index, off int, name string) (int, bool) {
 		case s >= 0 && t != s && !(env && ix.BuiltOn(t, s)):
 			continue
 		}
-		for _, u := range m.Uses {
+		for _, u := range ix.UsesOf(m) {
 			if u.Name.Value != name {
 				continue
 			}

@@ -697,7 +697,7 @@ func contextFree(f analysis.Flag) bool {
 	case "network":
 		return true
 	case "mount":
-		m := analysis.ReadMount(f.Value, "")
+		m := analysis.ReadMount(f.Value, "", '\\')
 		if _, from := m.Field("from"); from || m.Err != nil {
 			return false
 		}

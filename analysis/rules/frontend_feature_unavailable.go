@@ -176,7 +176,7 @@ func featureUses(p *Pass, n analysis.Node, fe analysis.Frontend, uses []featureU
 			add(n.Abs(f.Value.Span), form(analysis.FeatureChmodSymbolic))
 		case f.Name.Value == "mount" && strings.Contains(f.Value.Value, "env"):
 			v := analysis.Token{Span: n.Abs(f.Value.Span), Value: f.Value.Value}
-			m := analysis.ReadMount(v, p.Text(v.Span))
+			m := analysis.ReadMount(v, p.Text(v.Span), p.Index.Escape)
 			if env, ok := m.Field("env"); ok && m.Type() == "secret" {
 				add(env.Span, form(analysis.FeatureSecretEnv))
 			}

@@ -125,3 +125,24 @@ func TestOutputOrderShared(t *testing.T) {
 		t.Errorf("a's diff at %d, the error at %d, b's diff at %d; want them in that order:\n%s", ia, im, ib, out)
 	}
 }
+
+// TestFixContinuedMount: a did-you-mean fix on the from= of a mount spec
+// continued over lines rewrites the value alone (it used to replace the
+// whole spec: `RUN --mount=build true`), with either escape token and CRLF.
+func TestFixContinuedMount(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{
+			"FROM alpine AS build\nFROM alpine\nRUN --mount=type=cache,\\\nfrom=buld,target=/c true\n",
+			"FROM alpine AS build\nFROM alpine\nRUN --mount=type=cache,\\\nfrom=build,target=/c true\n",
+		},
+		{
+			"# escape=`\r\nFROM alpine AS build\r\nFROM alpine\r\nRUN --mount=type=cache,`  \r\n# note\r\nfrom=buld,target=C:\\c true\r\n",
+			"# escape=`\r\nFROM alpine AS build\r\nFROM alpine\r\nRUN --mount=type=cache,`  \r\n# note\r\nfrom=build,target=C:\\c true\r\n",
+		},
+	} {
+		got, n := Fix(tc.in, nil)
+		if diff := cmp.Diff(tc.want, got); diff != "" || n != 1 {
+			t.Errorf("Fix took %d fixes (-want +got):\n%s", n, diff)
+		}
+	}
+}

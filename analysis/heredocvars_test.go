@@ -1,0 +1,182 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// buildkitHeredocScript returns the shell script BuildKit runs for the RUN
+// instruction text (dockerfile2llb's dispatchRun: the one heredoc's body
+// when it is the whole command, else the command line with the heredocs
+// after it), with where the command line ends in it (its expansions are
+// not the bodies'); ok is false when it runs no shell script: a `#!` body
+// for another interpreter, or no heredoc.
+func buildkitHeredocScript(text string) (script string, cmdEnd int, bash, ok bool) {
+	res, err := parser.Parse(strings.NewReader(text))
+	if err != nil || len(res.AST.Children) != 1 {
+		return "", 0, false, false
+	}
+	cmd, err := instructions.ParseInstruction(res.AST.Children[0])
+	if err != nil {
+		return "", 0, false, false
+	}
+	run, isRun := cmd.(*instructions.RunCommand)
+	if !isRun || len(run.Files) == 0 || len(run.CmdLine) != 1 || !run.PrependShell {
+		return "", 0, false, false
+	}
+	if parser.MustParseHeredoc(run.CmdLine[0]) != nil {
+		data := run.Files[0].Data
+		if run.Files[0].Chomp {
+			data = parser.ChompHeredocContent(data)
+		}
+		if first, _, _ := strings.Cut(data, "\n"); strings.HasPrefix(data, "#!") {
+			f := strings.Fields(strings.TrimPrefix(first, "#!"))
+			if len(f) == 2 && strings.HasSuffix(f[0], "/env") {
+				f = f[1:]
+			}
+			if len(f) != 1 || !isPOSIXShell(f[0]) {
+				return "", 0, false, false
+			}
+			bash = strings.HasSuffix(f[0], "bash")
+		}
+		return data, 0, bash, true
+	}
+	var b strings.Builder
+	b.WriteString(run.CmdLine[0])
+	for _, file := range run.Files {
+		b.WriteByte('\n')
+		b.WriteString(file.Data)
+		b.WriteString(file.Name)
+	}
+	return b.String(), len(run.CmdLine[0]), false, true
+}
+
+// shellReads returns the names of the variables the shell expands in
+// script after offset from.
+func shellReads(script string, from int, bash bool) ([]string, error) {
+	f, err := parseScript(script, bash, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	syntax.Walk(f, func(node syntax.Node) bool {
+		if pe, ok := node.(*syntax.ParamExp); ok && pe.Param != nil && pe.Names == 0 && isShellName(pe.Param.Value) && int(pe.Pos().Offset()) >= from {
+			out = append(out, pe.Param.Value)
+		}
+		return true
+	})
+	return out, nil
+}
+
+// heredocVariants respells a RUN with heredocs: the delimiter quoted (the
+// shell then leaves a fed body alone, BuildKit still runs a whole-command
+// body as a script), `<<-` with tab-indented lines, a `#!` line for
+// another interpreter or for bash, and the body fed to a program.
+func heredocVariants(text string) []string {
+	first, rest, _ := strings.Cut(text, "\n")
+	i := strings.Index(first, "<<")
+	if i < 0 {
+		return nil
+	}
+	j := i + 2
+	for j < len(first) && first[j] != ' ' && first[j] != '\t' {
+		j++
+	}
+	word := first[i+2 : j]
+	if word == "" || strings.ContainsAny(word, "'\"-") {
+		return nil
+	}
+	name := strings.TrimLeft(word, "0123456789")
+	var out []string
+	for _, w := range []string{"'" + word + "'", `"` + word + `"`} {
+		out = append(out, first[:i+2]+w+first[j:]+"\n"+rest)
+	}
+	for _, w := range []string{word, "'" + word + "'"} {
+		out = append(out, first[:i]+"cat <<"+w+first[j:]+" >/tmp/x\n"+rest)
+	}
+	if first[:i] == "RUN " && first[j:] == "" {
+		out = append(out,
+			first+"\n#!/usr/bin/env python3\n"+rest,
+			first+"\n#!/bin/bash\n"+rest,
+			first[:i+2]+"-"+word+"\n\t"+strings.ReplaceAll(strings.TrimSuffix(rest, name+"\n"), "\n", "\n\t")+name+"\n",
+		)
+	}
+	return out
+}
+
+// TestHeredocUsesAgreeWithBuildKit compares the uses UsesOf finds in RUN
+// heredoc bodies with the variables the shell expands in the script
+// BuildKit runs (BuildKit's parser and instructions, dispatchRun's choice
+// of script, the shell parser on it), over every RUN with heredocs of the
+// corpus and respellings: each use's span names it in the text.
+func TestHeredocUsesAgreeWithBuildKit(t *testing.T) {
+	var runs []string
+	for _, text := range sample(t) {
+		ix := Parse(NewDocument(text))
+		for i := 0; i < ix.Len(); i++ {
+			if n := ix.Node(i); n.Cmd == "run" && len(n.Heredocs) > 0 && ix.stageShell(i) == "" {
+				runs = append(runs, ix.Doc.Slice(n.Span())+"\n")
+			}
+		}
+	}
+	if len(runs) < 10 && !raceEnabled {
+		t.Fatalf("only %d RUN instructions with heredocs in the corpus", len(runs))
+	}
+	checked, uses := 0, 0
+	var diffs []string
+	check := func(text string) {
+		want, cmdEnd, bash, ok := buildkitHeredocScript(text)
+		var wantNames []string
+		if ok {
+			var err error
+			if wantNames, err = shellReads(want, cmdEnd, bash); err != nil {
+				return // the shell rejects the script: nothing runs
+			}
+		}
+		for _, escaped := range []bool{false, true} {
+			doc := text
+			if escaped {
+				// The command's lines to the heredoc's take the backtick;
+				// the bodies stay as they are: they are the shell's.
+				k := strings.Index(text, "<<")
+				k += strings.IndexByte(text[k:], '\n')
+				doc = "# escape=`\n" + strings.ReplaceAll(text[:k], "\\", "`") + text[k:]
+			}
+			ix := Parse(NewDocument(doc))
+			n := ix.Node(0)
+			var got []string
+			for _, u := range ix.UsesOf(n)[len(n.Uses):] {
+				got = append(got, u.Name.Value)
+				name, whole := ix.Doc.Slice(n.Abs(u.Name.Span)), ix.Doc.Slice(n.Abs(u.Span))
+				if name != u.Name.Value || !strings.HasPrefix(whole, "$") || !strings.Contains(whole, name) {
+					diffs = append(diffs, fmt.Sprintf("%q: use %q spans %q in %q", doc, u.Name.Value, name, whole))
+				}
+			}
+			slices.Sort(got)
+			w := slices.Clone(wantNames)
+			slices.Sort(w)
+			if d := cmp.Diff(w, got, cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) })); d != "" && !(len(w) == 0 && len(got) == 0) {
+				diffs = append(diffs, fmt.Sprintf("%q (-shell on BuildKit's script +ours):\n%s", doc, d))
+			}
+			checked++
+			uses += len(got)
+		}
+	}
+	for _, r := range runs {
+		check(r)
+		for _, v := range heredocVariants(r) {
+			check(v)
+		}
+	}
+	t.Logf("RUN heredocs: %d from the corpus, %d readings compared (both escapes), %d uses; %d disagreements", len(runs), checked, uses, len(diffs))
+	for _, d := range diffs[:min(len(diffs), 15)] {
+		t.Error(d)
+	}
+}
