@@ -387,15 +387,18 @@ func TestOtherFilesLeftAlone(t *testing.T) {
 
 // TestWorkspaceRoots reads the folders, or an older client's rootUri.
 func TestWorkspaceRoots(t *testing.T) {
+	// Folders of the test's own, outside any repository: a file or a .git
+	// that happens to exist on the machine (a /a) must not decide it.
+	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
 	withFolders := &protocol.InitializeParams{}
-	withFolders.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: uri.File("/a")}, {URI: uri.File("/b")}})
-	if got := workspaceRoots(withFolders); len(got) != 2 || got[1] != "/b" {
+	withFolders.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: uri.File(a)}, {URI: uri.File(b)}})
+	if got := workspaceRoots(withFolders); len(got) != 2 || got[0] != a || got[1] != b {
 		t.Errorf("from folders: %v", got)
 	}
-	root := uri.File("/c")
+	root := uri.File(c)
 	//lint:ignore SA1019 what older clients send
 	withRoot := &protocol.InitializeParams{RootURI: &root}
-	if got := workspaceRoots(withRoot); len(got) != 1 || got[0] != "/c" {
+	if got := workspaceRoots(withRoot); len(got) != 1 || got[0] != c {
 		t.Errorf("from rootUri: %v", got)
 	}
 	if got := workspaceRoots(&protocol.InitializeParams{}); len(got) != 0 {
