@@ -123,6 +123,12 @@ type modelSeed struct {
 	// the same part of the same array holds the same instructions, and
 	// the check costs a comparison per block, not per instruction.
 	pieces [][][]*Instruction
+	// piecesTaken is set by the one later model that reads pieces: it
+	// takes the array over (writing its own stages' pieces into it, which
+	// saves an array a version) when it has as many stages, so another
+	// model built from this seed (of an older version, read later) must
+	// not read them, and reads its stages afresh.
+	piecesTaken atomic.Bool
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
@@ -283,7 +289,17 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
+	// Only the first model built from prev reads its pieces, and takes
+	// their array over when the stages are as many: stage s's are read
+	// before they are replaced.
+	ownPieces := prev != nil && prev.piecesTaken.CompareAndSwap(false, true)
+	var pieces [][][]*Instruction
+	if ownPieces && len(prev.pieces) == len(ix.stages) {
+		pieces = prev.pieces
+	} else {
+		pieces = make([][][]*Instruction, len(ix.stages))
+	}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
 	m.seed = seed
 	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
 	if prev != nil {
@@ -384,7 +400,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	cur = cursor{ix: ix}
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && s < len(prev.parts) {
+		if same && ownPieces && s < len(prev.parts) {
 			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
 				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
 				switch {
