@@ -129,6 +129,10 @@ type modelSeed struct {
 	// model built from this seed (of an older version, read later) must
 	// not read them, and reads its stages afresh.
 	piecesTaken atomic.Bool
+	// patAt and bases are the model's arrays (Model.patAt, Model.bases),
+	// never written once built: the next model shares them while its
+	// values are the same (see setShared).
+	patAt, bases []int
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
@@ -301,7 +305,13 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
 	m.seed = seed
-	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
+	m.parts, m.offs = seed.parts, bases
+	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
+	if ownPatAt {
+		m.patAt = make([]int, len(ix.stages))
+	} else {
+		m.patAt = prev.patAt
+	}
 	if prev != nil {
 		m.patIDs = make([]int, 0, prev.npat)
 	}
@@ -413,7 +423,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				}
 			}
 		}
-		m.patAt[s] = len(m.patIDs)
+		setShared(&m.patAt, &ownPatAt, s, len(m.patIDs))
 		if part != nil {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
@@ -435,16 +445,22 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 		seed.parts[s] = part
 	}
-	seed.npat = len(m.patIDs)
-	m.bases = make([]int, len(ix.stages))
+	seed.npat, seed.patAt = len(m.patIDs), m.patAt
+	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
+	if ownBases {
+		m.bases = make([]int, len(ix.stages))
+	} else {
+		m.bases = prev.bases // only stages before s are read while s is set
+	}
 	for s, part := range seed.parts {
 		if part.base == -2 {
 			// Read afresh; a kept reading keeps its base, which its
 			// references (and its FROM's resolution) decide.
 			part.base = m.readBase(s)
 		}
-		m.bases[s] = part.base
+		setShared(&m.bases, &ownBases, s, part.base)
 	}
+	seed.bases = m.bases
 	if graph {
 		// The same stages reference the same stages: every build reaches
 		// what it reached.
@@ -453,6 +469,22 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		prev.reachMu.Unlock()
 	}
 	return m
+}
+
+// setShared sets (*a)[s] to v, the values of a per-stage array being set
+// in stage order: while own is false, *a is an earlier model's array,
+// never written, kept as long as every value agrees with it, and copied
+// (up to s) at the first that differs.
+func setShared(a *[]int, own *bool, s, v int) {
+	if !*own {
+		if (*a)[s] == v {
+			return
+		}
+		c := make([]int, len(*a))
+		copy(c, (*a)[:s])
+		*a, *own = c, true
+	}
+	(*a)[s] = v
 }
 
 // sameGraph reports whether two readings of a stage hold the same
