@@ -123,6 +123,16 @@ type modelSeed struct {
 	// the same part of the same array holds the same instructions, and
 	// the check costs a comparison per block, not per instruction.
 	pieces [][][]*Instruction
+	// piecesTaken is set by the one later model that reads pieces: it
+	// takes the array over (writing its own stages' pieces into it, which
+	// saves an array a version) when it has as many stages, so another
+	// model built from this seed (of an older version, read later) must
+	// not read them, and reads its stages afresh.
+	piecesTaken atomic.Bool
+	// patAt and bases are the model's arrays (Model.patAt, Model.bases),
+	// never written once built: the next model shares them while its
+	// values are the same (see setShared).
+	patAt, bases []int
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
@@ -283,9 +293,25 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	same := prev.sameGlobals(ix, pre, names)
 	graph := same && len(prev.parts) == len(ix.stages)
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: make([][][]*Instruction, len(ix.stages)), patterns: map[patternKey][]int{}}
+	// Only the first model built from prev reads its pieces, and takes
+	// their array over when the stages are as many: stage s's are read
+	// before they are replaced.
+	ownPieces := prev != nil && prev.piecesTaken.CompareAndSwap(false, true)
+	var pieces [][][]*Instruction
+	if ownPieces && len(prev.pieces) == len(ix.stages) {
+		pieces = prev.pieces
+	} else {
+		pieces = make([][][]*Instruction, len(ix.stages))
+	}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
 	m.seed = seed
-	m.parts, m.offs, m.patAt = seed.parts, bases, make([]int, len(ix.stages))
+	m.parts, m.offs = seed.parts, bases
+	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
+	if ownPatAt {
+		m.patAt = make([]int, len(ix.stages))
+	} else {
+		m.patAt = prev.patAt
+	}
 	if prev != nil {
 		m.patIDs = make([]int, 0, prev.npat)
 	}
@@ -384,7 +410,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	cur = cursor{ix: ix}
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && s < len(prev.parts) {
+		if same && ownPieces && s < len(prev.parts) {
 			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
 				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
 				switch {
@@ -397,7 +423,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				}
 			}
 		}
-		m.patAt[s] = len(m.patIDs)
+		setShared(&m.patAt, &ownPatAt, s, len(m.patIDs))
 		if part != nil {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
@@ -419,16 +445,22 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 		seed.parts[s] = part
 	}
-	seed.npat = len(m.patIDs)
-	m.bases = make([]int, len(ix.stages))
+	seed.npat, seed.patAt = len(m.patIDs), m.patAt
+	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
+	if ownBases {
+		m.bases = make([]int, len(ix.stages))
+	} else {
+		m.bases = prev.bases // only stages before s are read while s is set
+	}
 	for s, part := range seed.parts {
 		if part.base == -2 {
 			// Read afresh; a kept reading keeps its base, which its
 			// references (and its FROM's resolution) decide.
 			part.base = m.readBase(s)
 		}
-		m.bases[s] = part.base
+		setShared(&m.bases, &ownBases, s, part.base)
 	}
+	seed.bases = m.bases
 	if graph {
 		// The same stages reference the same stages: every build reaches
 		// what it reached.
@@ -437,6 +469,22 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		prev.reachMu.Unlock()
 	}
 	return m
+}
+
+// setShared sets (*a)[s] to v, the values of a per-stage array being set
+// in stage order: while own is false, *a is an earlier model's array,
+// never written, kept as long as every value agrees with it, and copied
+// (up to s) at the first that differs.
+func setShared(a *[]int, own *bool, s, v int) {
+	if !*own {
+		if (*a)[s] == v {
+			return
+		}
+		c := make([]int, len(*a))
+		copy(c, (*a)[:s])
+		*a, *own = c, true
+	}
+	(*a)[s] = v
 }
 
 // sameGraph reports whether two readings of a stage hold the same

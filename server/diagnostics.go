@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 
@@ -138,7 +137,6 @@ func (p *publisher) run() {
 	}
 	before := heapAllocated()
 	set := p.s.diagnostics(snap)
-	left := heapAllocated() - before
 
 	p.smu.Lock()
 	defer p.smu.Unlock()
@@ -152,29 +150,7 @@ func (p *publisher) run() {
 	}
 	p.s.publishSet(snap, set)
 	p.sent, p.last = true, snap.Version
-	if snap.Doc.Len() > largeDocument && left > runGarbage {
-		p.s.returnMemory()
-	}
-}
-
-// runGarbage is what a diagnostics run must allocate for the memory to be
-// returned to the system after it: a run over the whole of a large file
-// (the first, one after a FROM is renamed) leaves megabytes; a keystroke's
-// incremental run a few hundred kilobytes, which the collector's lowered
-// target (largeHeapGC) takes back, while a full collection forced a second
-// after every such run cost more than the keystrokes themselves when
-// typing at a person's pace (peerbench's paced server CPU row).
-const runGarbage = 4 << 20
-
-// heapAllocated is the bytes the process has allocated on the heap so
-// far (in all goroutines: a measure of a run's garbage, not an exact one).
-func heapAllocated() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
+	p.s.returnMemoryAfter(before)
 }
 
 // publishSet publishes set, snap's diagnostics: from the diagnostics

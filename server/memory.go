@@ -2,6 +2,7 @@ package server
 
 import (
 	"runtime/debug"
+	"runtime/metrics"
 	"time"
 )
 
@@ -12,6 +13,17 @@ import (
 // memory limit, a lower percentage never makes the collector run without
 // end when the documents themselves need more memory.
 const largeHeapGC = 50
+
+// requestGarbage is what a request (an outline, semantic tokens, a
+// diagnostics run) must allocate for memory to be returned to the system
+// after it. A request over the whole of a large file that builds its
+// answer anew (the first outline, the tokens of 20,000 lines, diagnostics
+// after a FROM is renamed) leaves megabytes; a keystroke's incremental
+// work a few hundred kilobytes, which the collector's lowered target
+// (largeHeapGC) takes back. A full collection forced a second after every
+// such keystroke cost more than the keystrokes themselves when typing at a
+// person's pace (peerbench's paced server CPU row).
+const requestGarbage = 4 << 20
 
 // fitMemory returns garbage to the system and, the first time, lowers the
 // collector's target to largeHeapGC.
@@ -24,10 +36,19 @@ func (s *Server) fitMemory() {
 	debug.FreeOSMemory()
 }
 
+// returnMemoryAfter is the one policy for returning memory after a
+// request: before is heapAllocated as the request began, and when the
+// request has allocated more than requestGarbage since, memory is fitted
+// (see returnMemory); after a smaller one nothing is done.
+func (s *Server) returnMemoryAfter(before uint64) {
+	if heapAllocated()-before > requestGarbage {
+		s.returnMemory()
+	}
+}
+
 // returnMemory fits memory (see fitMemory) shortly after a large answer is
-// sent, at most once a second: an editor asks for the outline and the
-// semantic tokens of a large file, and its diagnostics are recomputed, at
-// every keystroke, and each answer leaves megabytes behind.
+// sent, at most once a second: an editor may ask for the outline and the
+// semantic tokens of a large file at every keystroke.
 func (s *Server) returnMemory() {
 	if !s.freeing.CompareAndSwap(false, true) {
 		return
@@ -36,4 +57,16 @@ func (s *Server) returnMemory() {
 		s.fitMemory()
 		time.AfterFunc(time.Second, func() { s.freeing.Store(false) })
 	})
+}
+
+// heapAllocated is the bytes the process has allocated on the heap so
+// far (in all goroutines: a measure of a request's garbage, not an exact
+// one).
+func heapAllocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }

@@ -56,10 +56,9 @@ func (s *Server) SemanticTokensFull(ctx context.Context, params *protocol.Semant
 	if err != nil || ix == nil {
 		return noTokens(err)
 	}
+	before := heapAllocated()
 	toks, err := encodeTokens(ctx, ix, analysis.Span{Start: 0, End: snap.Doc.Len()}, s.encoding())
-	if snap.Doc.Len() > largeDocument {
-		s.returnMemory()
-	}
+	s.returnMemoryAfter(before)
 	if err != nil {
 		return nil, err // cancelled: send nothing
 	}

@@ -36,16 +36,16 @@ var symbolKinds = [...]protocol.SymbolKind{
 // as JSON straight from the outline (see symbolsJSON), cached for the
 // version, and its buffer is reused for a later answer, of any document,
 // once the response carrying it has been written (see symbolCache.answer):
-// memory is given back to the system only when a large buffer was let go.
+// memory is given back to the system only after an answer that allocated
+// much (see returnMemoryAfter).
 func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
 	if err != nil || ix == nil {
 		return nil, err
 	}
+	before := heapAllocated()
 	res, _ := s.symbols.answer(snap, ix, s.encoding(), s.options().hierarchicalSymbols)
-	if s.symbols.dropped() > largeDocument {
-		s.returnMemory()
-	}
+	s.returnMemoryAfter(before)
 	return res, nil
 }
 
