@@ -85,7 +85,7 @@ func (ix *Index) updateLocal(doc *Document, e Edit) (*Index, bool) {
 func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts []int, delta int) *Index {
 	next := &Index{Doc: doc, Escape: ix.Escape, Directives: ix.Directives, ver: versions.Add(1)}
 	next.modelSeed.Store(ix.modelSeed.Load()) // the model reuses the unchanged stages' reading
-	next.runs.from = &ix.runs.table           // and the shell reads the unchanged RUNs' reads
+	next.runs.from = ix.runs.tableOf()        // and the shell reads the unchanged RUNs' reads
 	ka, ke := ix.blockOf(a), ix.blockOf(end-1)
 	next.blocks = make([]block, 0, len(ix.blocks)+2)
 	next.blocks = append(next.blocks, ix.blocks[:ka]...)

@@ -29,8 +29,19 @@ type runMemo struct {
 	// instruction under the same shell: what a RUN reads depends on its
 	// text, the shell in force and the escape character (which a splice
 	// keeps), not on its place.
-	table runTable
+	table atomic.Pointer[runTable]
 	from  *runTable
+}
+
+// tableOf returns this version's table, made on first use. It is an
+// object of its own so that the next version's from holds only it: a
+// pointer into the Index itself would keep every earlier version alive.
+func (m *runMemo) tableOf() *runTable {
+	if t := m.table.Load(); t != nil {
+		return t
+	}
+	m.table.CompareAndSwap(nil, &runTable{})
+	return m.table.Load()
 }
 
 // runTable keeps one version's shell reads by instruction and shell.
@@ -158,7 +169,7 @@ func (ix *Index) installsOf(i int) ([]Install, []SimpleCommand, bool) {
 			// saved.
 			a = ix.keepInstalls(i, newInstallsAnswer(installsFrom(ix.parseRun(i))))
 		}
-		ix.runs.table.hand(key, nil, &a)
+		ix.runs.tableOf().hand(key, nil, &a)
 	}
 	return a.ins, a.cmds, a.ok
 }
@@ -216,7 +227,7 @@ func (ix *Index) ShellCommands(n Node) []SimpleCommand {
 		key := ix.runKeyOf(n.Index)
 		if c, ok := ix.carriedCommands(key); ok {
 			cmds = ix.keepCommands(n.Index, c)
-			ix.runs.table.hand(key, &cmds, nil)
+			ix.runs.tableOf().hand(key, &cmds, nil)
 			return cmds
 		}
 		// One parse for both readers where the installs reader can
@@ -228,7 +239,7 @@ func (ix *Index) ShellCommands(n Node) []SimpleCommand {
 			ins := ix.keepInstalls(n.Index, newInstallsAnswer(installsFrom(p)))
 			a = &ins
 		}
-		ix.runs.table.hand(key, &cmds, a)
+		ix.runs.tableOf().hand(key, &cmds, a)
 	}
 	return cmds
 }
