@@ -326,6 +326,30 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	return out, nil
 }
 
+// typeKey types a character at the end of the key line, or deletes the
+// one typed before (typed says which, and flips), as a new version, and
+// waits for that version's diagnostics: the keystroke of the CPU and
+// documentSymbol rows.
+func (s *session) typeKey(typed *bool) error {
+	line := s.tg.keyLine
+	end := col(s.tg.lines[line], len(s.tg.lines[line]))
+	change := map[string]any{"range": rng(line, end, line, end), "text": "x"}
+	if *typed {
+		change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
+	}
+	*typed = !*typed
+	s.ver++
+	s.c.drainDiags()
+	if err := s.c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+		"contentChanges": []any{change},
+	}); err != nil {
+		return err
+	}
+	_, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+	return err
+}
+
 // cpuPerKeystroke types n of the same keystrokes as the keystroke row,
 // each one waiting for that version's diagnostics and then pause, and
 // reads the server process's own CPU time (user + system, all its
@@ -340,26 +364,8 @@ func (s *session) cpuPerKeystroke(keys int, pause time.Duration) (*measurement, 
 	if err := s.alive(); err != nil {
 		return nil, err
 	}
-	line := s.tg.keyLine
-	end := col(s.tg.lines[line], len(s.tg.lines[line]))
 	typed := false
-	key := func() error {
-		change := map[string]any{"range": rng(line, end, line, end), "text": "x"}
-		if typed {
-			change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
-		}
-		typed = !typed
-		s.ver++
-		s.c.drainDiags()
-		if err := s.c.notify("textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
-			"contentChanges": []any{change},
-		}); err != nil {
-			return err
-		}
-		_, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout)
-		return err
-	}
+	key := func() error { return s.typeKey(&typed) }
 	if err := key(); err != nil { // warm-up
 		return nil, err
 	}
@@ -458,28 +464,13 @@ func (s *session) symbolsAfterEdits(doc map[string]any) (*measurement, error) {
 	if err := s.alive(); err != nil {
 		return nil, err
 	}
-	line := s.tg.keyLine
-	end := col(s.tg.lines[line], len(s.tg.lines[line]))
 	typed := false
 	for i := 0; i <= s.p.reps; i++ {
 		if s.over() {
 			m.note = "skipped: time budget spent"
 			break
 		}
-		change := map[string]any{"range": rng(line, end, line, end), "text": "x"}
-		if typed {
-			change = map[string]any{"range": rng(line, end, line, end+1), "text": ""}
-		}
-		typed = !typed
-		s.ver++
-		s.c.drainDiags()
-		if err := s.c.notify("textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
-			"contentChanges": []any{change},
-		}); err != nil {
-			return nil, err
-		}
-		if _, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout); err != nil {
+		if err := s.typeKey(&typed); err != nil {
 			return nil, err
 		}
 		r, d, err := s.c.call("textDocument/documentSymbol", map[string]any{"textDocument": doc}, s.p.timeout)
@@ -501,12 +492,7 @@ func (s *session) symbolsAfterEdits(doc map[string]any) (*measurement, error) {
 		m.returned = describeSymbols(r.result)
 	}
 	if typed { // put the text back as it was
-		s.ver++
-		_ = s.c.notify("textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
-			"contentChanges": []any{map[string]any{"range": rng(line, end, line, end+1), "text": ""}},
-		})
-		_, _ = s.c.waitDiags(s.uri, s.ver, s.p.timeout)
+		_ = s.typeKey(&typed)
 	}
 	return m, nil
 }
