@@ -417,11 +417,32 @@ async function main() {
     await open('severity.Dockerfile', 'AS leftover');
     await editor.locator('.squiggly-inline-unnecessary').first().waitFor();
     check((await editor.locator('.squiggly-error').count()) === 0, 'an error squiggle before any setting');
-    settings({ 'stagehand.rules': { UnusedStage: 'error' } });
+    settings({ 'stagehand.rules': { UnusedStage: 'error' }, 'stagehand.trace.server': 'messages' });
     await editor.locator('.squiggly-error').first().waitFor().catch(() => {
       throw new Error('"stagehand.rules": {"UnusedStage": "error"} did not make the unused stage an error');
     });
     await shot('12-rules-setting');
+    // The trace goes to the "Stagehand Trace" output, which the workbench
+    // logs under its user data folder (run.sh's ud/, beside ws/).
+    const traced = () => {
+      const logs = path.join(ws, '..', 'ud', 'logs');
+      const found = [];
+      const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (/Stagehand Trace\.log$/.test(e.name)) found.push(fs.readFileSync(p, 'utf8'));
+        }
+      };
+      walk(logs);
+      return found.join('');
+    };
+    let trace = '';
+    for (const deadline = Date.now() + STEP; !/\[Trace.*(Sending|Received)/.test(trace) && Date.now() < deadline; ) {
+      await page.waitForTimeout(500);
+      trace = traced();
+    }
+    check(/\[Trace.*(Sending|Received)/.test(trace), `"stagehand.trace.server": "messages" wrote no trace: ${JSON.stringify(trace.slice(0, 200))}`);
     settings({ 'stagehand.rules': { UnusedStage: 'error' }, 'stagehand.targets': ['leftover'] });
     await editor.locator('.squiggly-error').first().waitFor({ state: 'detached' }).catch(() => {
       throw new Error('"stagehand.targets": ["leftover"] did not make the stage used');
@@ -471,6 +492,13 @@ async function main() {
     await toast.waitFor();
     const text = await toast.innerText();
     check(/stagehand\.server\.path/.test(text) && /no executable file/.test(text), `the message: ${JSON.stringify(text)}`);
+    // The server log holds it too.
+    await command('Stagehand: Show server log');
+    const log = page.locator('.part.panel .monaco-editor .view-lines');
+    await log.filter({ hasText: '/nonexistent/stagehand' }).first().waitFor().catch(() => {
+      throw new Error('"Stagehand: Show server log" does not show the message');
+    });
+    await shot('14-server-log');
     // Cleared, the bundled server comes back.
     await clearToasts();
     settings({});
@@ -480,7 +508,7 @@ async function main() {
     await editor.locator('.squiggly-error').first().waitFor().catch(() => {
       throw new Error('no diagnostics after clearing stagehand.server.path');
     });
-    await shot('14-server-back');
+    await shot('15-server-back');
   });
 
   await browser.close();
