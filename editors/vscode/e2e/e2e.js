@@ -511,6 +511,56 @@ async function main() {
     await shot('15-server-back');
   });
 
+  await test('a multi-root workspace: each folder served, with its own Compose targets and the workspace settings', page, async () => {
+    const root = path.join(ws, '..', 'multi');
+    fs.mkdirSync(path.join(root, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'b'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'a', 'api.Dockerfile'), 'FROM alpine:3.20\nRUNN multiroot\n');
+    fs.writeFileSync(path.join(root, 'b', 'Dockerfile'), 'FROM alpine:3.20 AS dev\nRUN true\n\nFROM alpine:3.20 AS orphan\nRUN true\n\nFROM alpine:3.20\nRUN true\n');
+    fs.writeFileSync(path.join(root, 'b', 'compose.yaml'), 'services:\n  app:\n    build:\n      context: .\n      target: dev\n');
+    const file = path.join(root, 'multi.code-workspace');
+    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'stagehand.rules': { UnusedStage: 'error' } } }));
+    const u = new URL(url);
+    u.search = '';
+    u.searchParams.set('workspace', file);
+    await page.goto(u.toString());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('api.Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'api.Dockerfile' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await editor.locator('.monaco-editor .view-lines', { hasText: 'RUNN multiroot' }).waitFor();
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('no error squiggle in the first folder');
+    });
+    // b/Dockerfile from the Explorer, its folder expanded first if need be.
+    const rows = page.locator('.explorer-folders-view .monaco-list-row');
+    const named = (re) => rows.filter({ has: page.locator('.label-name', { hasText: re }) });
+    await named(/^b$/).first().waitFor();
+    if ((await named(/^Dockerfile$/).count()) === 0) {
+      await named(/^b$/).first().click();
+    }
+    await open('Dockerfile', 'AS orphan');
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor();
+    // The workspace's settings make UnusedStage an error; the stage
+    // b/compose.yaml builds is used once the folder is scanned.
+    await problems.locator('.monaco-list-row', { hasText: /"orphan" is never built/ }).first().waitFor().catch(() => {
+      throw new Error('no UnusedStage for "orphan" in the second folder');
+    });
+    let text = '';
+    for (const deadline = Date.now() + STEP; Date.now() < deadline; ) {
+      text = await problems.innerText();
+      if (!/"dev" is never built/.test(text)) break;
+      await page.waitForTimeout(250);
+    }
+    await shot('16-multi-root');
+    check(!/"dev" is never built/.test(text), `the stage b/compose.yaml builds is reported unused: ${text.replace(/\s+/g, ' ')}`);
+    check((await editor.locator('.squiggly-error').count()) > 0, 'UnusedStage is no error: the workspace settings did not apply');
+  });
+
   await browser.close();
 }
 

@@ -125,12 +125,26 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       error: (error, message, count) => restarts.error(error, message, count),
       // A server that ran and then died is restarted as the client does (at
       // most five times in three minutes); one that dies before it answers
-      // is not: it would only die again.
-      closed: async (): Promise<CloseHandlerResult> =>
-        c.state === State.Starting ? { action: CloseAction.DoNotRestart, handled: true } : restarts.closed(),
+      // is not: it would only die again. Whether it ran is not the client's
+      // state, which can be StartFailed or Starting here depending on which
+      // the client handles first, the closed pipe or the failed initialize.
+      closed: async (): Promise<CloseHandlerResult> => {
+        if (!ran) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        ran = false;
+        return restarts.closed();
+      },
     },
   });
   const restarts: ErrorHandler = c.createDefaultErrorHandler();
+  // Whether the server last started answered initialize.
+  let ran = false;
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Running) {
+      ran = true;
+    }
+  });
   client = c;
   let failure: unknown;
   try {
