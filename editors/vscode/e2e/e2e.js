@@ -473,7 +473,7 @@ async function main() {
     settings({ 'stagehand.server.path': broken });
     await page.locator('.notifications-toasts .notification-toast', { hasText: broken }).first().waitFor();
     // A client that restarts a dead server would start it again at once.
-    await page.waitForTimeout(8000);
+    await page.waitForTimeout(4000);
     const n = fs.existsSync(runs) ? fs.readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0;
     const texts = await toasts();
     await shot('13-broken-binary');
