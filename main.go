@@ -56,6 +56,8 @@ func run(args []string) int {
 	} else if wantsHelp(args) {
 		usage(os.Stdout)
 		return 0
+	} else if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		cmd, args = "version", nil // as most tools take it, not serve's flag error
 	}
 	if cmd == "help" {
 		if len(args) == 0 {

@@ -59,6 +59,11 @@ func testVersion(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	goLine := "go: " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+	for _, flag := range []string{"--version", "-version"} {
+		if alias, err := exec.Command(bin, flag).Output(); err != nil || string(alias) != string(out) {
+			t.Errorf("stagehand %s = %q (%v), want what stagehand version prints, %q", flag, alias, err, out)
+		}
+	}
 	if !regexp.MustCompile(`^stagehand \S+\ncommit: \S+.*\n` + regexp.QuoteMeta(goLine) + `\n$`).Match(out) {
 		t.Errorf("version without -ldflags:\n%s", out)
 	}

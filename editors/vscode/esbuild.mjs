@@ -26,7 +26,7 @@ await Promise.all([
   esbuild.build({
     ...common,
     minify: false,
-    entryPoints: ['src/serverPath.ts', 'src/graphModel.ts'],
+    entryPoints: ['src/serverPath.ts', 'src/graphModel.ts', 'src/serverProcess.ts', 'src/settings.ts'],
     outdir: 'out',
     platform: 'node',
     format: 'cjs',

@@ -78,5 +78,16 @@ else
   result fail "action.yml does not wire: ${missing[*]}"
 fi
 
+# setup-go's cache hashes its cache-dependency-path with @actions/glob's
+# hashFiles, which skips files outside $GITHUB_WORKSPACE: pointed at the
+# action's own go.sum, or left to find the user's (a repository without
+# go.sum at its root), it warns "Restore cache failed" on every run.
+setup_go=$(awk '/uses: actions\/setup-go@/ { on = 1; next } on && /^    - / { exit } on' "$root/action.yml")
+if grep -q 'cache: false' <<<"$setup_go" && ! grep -q 'cache-dependency-path:' <<<"$setup_go"; then
+  result ok "action.yml's setup-go step turns its cache off (it cannot hash the action's go.sum)"
+else
+  result fail "action.yml's setup-go step uses a cache that cannot work from \$GITHUB_ACTION_PATH" "$setup_go"
+fi
+
 echo "action: $passed passed, $failed failed"
 ((failed == 0))

@@ -2,6 +2,7 @@
 # Builds a Stagehand release into a folder, offline, from a checkout:
 #
 #   tools/release/build.sh [-o DIR] [-p os/arch,...] [VERSION]
+#   tools/release/build.sh -V [VERSION]   # print the version it would stamp
 #
 # For each platform (default: linux, darwin, windows x amd64, arm64) a
 # stripped, -trimpath, static (CGO_ENABLED=0) binary stamped with the
@@ -14,8 +15,10 @@
 #                                                   every module linked, with
 #                                                   its version and checksum)
 # and DIR/SHA256SUMS over the archives and module lists (check it with
-# `sha256sum -c SHA256SUMS`). DIR defaults to dist/. VERSION defaults to
-# `git describe --tags --always --dirty`, else v0.0.0-dev. Archives are
+# `sha256sum -c SHA256SUMS`). DIR defaults to dist/. VERSION is a semantic
+# version, with or without its leading v (0.1.0 stamps v0.1.0); it defaults
+# to `git describe --tags --always --dirty` when that gives a v-tag, else
+# v0.0.0-dev. Archives are
 # reproducible: same commit, same Go, same bytes (file times are the
 # commit's time).
 set -euo pipefail
@@ -23,10 +26,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=$root/dist
 platforms=linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64
-while getopts 'o:p:' opt; do
+print_version=
+while getopts 'o:p:V' opt; do
   case $opt in
   o) out=$OPTARG ;;
   p) platforms=$OPTARG ;;
+  V) print_version=1 ;;
   *)
     echo "usage: tools/release/build.sh [-o DIR] [-p os/arch,...] [VERSION]" >&2
     exit 2
@@ -43,10 +48,24 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   [[ -z $(git status --porcelain --untracked-files=no) ]] || commit+=-dirty
   epoch=$(git log -1 --format=%ct)
 fi
-version=${1:-$(git describe --tags --always --dirty 2>/dev/null || true)}
-# A bare commit hash from describe is no version; keep the v-prefix form npm
-# and Mason expect.
-[[ $version == v* ]] || version=v0.0.0-dev
+# npm and Mason need a semantic version: MAJOR.MINOR.PATCH, then -pre
+# and +build parts.
+semver='^v[0-9]+[.][0-9]+[.][0-9]+([-+][0-9A-Za-z.+-]*)?$'
+if [[ -n ${1:-} ]]; then
+  version=v${1#v}
+  if [[ ! $version =~ $semver ]]; then
+    echo "tools/release/build.sh: VERSION $1 is no semantic version (like v1.2.3 or 1.2.3-rc.1)" >&2
+    exit 2
+  fi
+else
+  version=$(git describe --tags --always --dirty 2>/dev/null || true)
+  # A bare commit hash from describe is no version.
+  [[ $version =~ $semver ]] || version=v0.0.0-dev
+fi
+if [[ -n $print_version ]]; then
+  echo "$version"
+  exit 0
+fi
 epoch=${SOURCE_DATE_EPOCH:-$epoch}
 
 mkdir -p "$out"

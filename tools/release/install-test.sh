@@ -62,8 +62,23 @@ goos=$(go env GOOS) goarch=$(go env GOARCH)
 archive=$(cd "$dist" && ls stagehand_*_"${goos}_${goarch}".tar.gz | head -n 1)
 version=${archive#stagehand_}
 version=${version%_"${goos}_${goarch}".tar.gz}
-route archive "$dist" "version=$version platform=${goos}_${goarch}
+# As a user has it: SHA256SUMS and the one archive downloaded, nothing else.
+mkdir -p "$work/download"
+cp "$dist/SHA256SUMS" "$dist/$archive" "$work/download/"
+route archive "$work/download" "version=$version platform=${goos}_${goarch}
 $(block archive | sed 1d)"
+
+# The block's macOS variant of the checksum line (Debian's shasum is the same
+# Perl script as macOS's), on the same download.
+macos=$(block archive | sed -n 's/^sha256sum .*# macOS: //p')
+if [[ -n $macos ]] && log=$(cd "$work/download" && env -i PATH=/usr/bin:/bin bash -euo pipefail -c "$macos SHA256SUMS" 2>&1); then
+  passed=$((passed + 1))
+  echo "install archive (macOS checksum): '$macos SHA256SUMS' on one downloaded archive: $(tr '\n' ' ' <<<"$log")"
+else
+  failed=$((failed + 1))
+  echo "install archive (macOS checksum): FAILED '$macos SHA256SUMS'"
+  sed 's/^/| /' <<<"${log:-}"
+fi
 
 echo "install: $passed passed, $failed failed"
 ((failed == 0))

@@ -54,12 +54,15 @@ if [[ $code -eq 0 && $out == *'Stage "test" is never built'* ]]; then
 else
   fail "npx stagehand check on the example: exit $code" "$out"
 fi
+# The README's command, word for word, in the project holding a Dockerfile
+# with a typo'd --from= (and node_modules, which holds none).
+cp "$work/broken.Dockerfile" "$work/with/project/Dockerfile"
 code=0
-out=$(fresh with npx --no-install @stagehand-ls/stagehand check "$work/broken.Dockerfile" 2>&1) || code=$?
-if [[ $code -eq 1 && $out == *'broken.Dockerfile:5:13: error: No stage named "bsae"'* ]]; then
-  ok "npx @stagehand-ls/stagehand check on a typo'd --from=: exit 1, 'broken.Dockerfile:5:13: error: No stage named \"bsae\"...'"
+out=$(fresh with npx --no-install @stagehand-ls/stagehand check . 2>&1) || code=$?
+if [[ $code -eq 1 && $out == 'Dockerfile:5:13: error: No stage named "bsae"'* && $(wc -l <<<"$out") -eq 1 ]]; then
+  ok "npx @stagehand-ls/stagehand check . on a typo'd --from=: exit 1, 'Dockerfile:5:13: error: No stage named \"bsae\"...'"
 else
-  fail "npx @stagehand-ls/stagehand check on a broken file: exit $code" "$out"
+  fail "npx @stagehand-ls/stagehand check . in a project with a broken Dockerfile: exit $code" "$out"
 fi
 out=$(fresh with npx --no-install stagehand version 2>&1) || true
 version=$(basename "$main" .tgz)

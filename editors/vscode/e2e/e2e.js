@@ -4,11 +4,14 @@
 // playwright-core).
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const url = process.env.E2E_URL;
 const out = process.env.E2E_OUT;
+// The workspace folder code-server opened; files made here appear in it.
+const ws = process.env.E2E_WS;
 // How long one step may wait for the workbench or the server.
 const STEP = 30000;
 
@@ -357,6 +360,205 @@ async function main() {
     check(lines.some((l) => new RegExp(`^FROM .* AS ${m[1]}$`, 'i').test(l)), `the new stage's base ${m[1]} is no earlier stage: ${JSON.stringify(lines)}`);
     check(lines.some((l) => l === `COPY --from=${m[2]} /out/app /app`), `COPY --from no longer names the stage with the build: ${JSON.stringify(lines)}`);
     await shot('09-after-split');
+  });
+
+  // Opens a workspace file from the Explorer, as a person does, and waits
+  // for a line of it on screen (Quick Open's index misses files made after
+  // the workbench came up).
+  const open = async (name, text) => {
+    await page.keyboard.press('Escape');
+    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
+    await row.first().click();
+    await editor.locator('.monaco-editor .view-lines', { hasText: text }).waitFor();
+  };
+  const language = async () => (await page.locator('[id="status.editor.mode"]').innerText()).trim();
+  // The workspace's settings file, as a person edits it; VS Code follows it.
+  const settings = (obj) => {
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(obj, null, 2));
+  };
+
+  await test('Containerfile, web.dockerfile and Dockerfile.prod get the Dockerfile language and diagnostics', page, async () => {
+    const files = { Containerfile: 'RUNN containerfile', 'web.dockerfile': 'RUNN lowercase', 'Dockerfile.prod': 'RUNN prod' };
+    for (const [name, typo] of Object.entries(files)) {
+      fs.writeFileSync(path.join(ws, name), `FROM alpine:3.20\n${typo}\n`);
+    }
+    for (const [name, typo] of Object.entries(files)) {
+      await open(name, typo);
+      const lang = await language();
+      check(/docker/i.test(lang), `${name}: language mode is ${JSON.stringify(lang)}, want Dockerfile`);
+      await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+        throw new Error(`${name}: no error squiggle under ${typo}`);
+      });
+    }
+    await shot('10-other-names');
+  });
+
+  await test('an untitled buffer set to Dockerfile gets diagnostics', page, async () => {
+    await command('File: New Untitled Text File');
+    await editor.locator('.monaco-editor textarea').first().focus();
+    await page.keyboard.type('FROM alpine:3.20\nRUNN untitled\n');
+    await command('Change Language Mode');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Dockerfile/ }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /docker/i.test(document.getElementById('status.editor.mode')?.textContent || ''));
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('no error squiggle under RUNN in the untitled buffer');
+    });
+    await shot('11-untitled');
+    await command('View: Revert and Close Editor');
+  });
+
+  await test('the settings reach the server: stagehand.rules and stagehand.targets', page, async () => {
+    fs.writeFileSync(path.join(ws, 'severity.Dockerfile'), 'FROM alpine:3.20 AS leftover\nRUN true\n\nFROM alpine:3.20\nRUN true\n');
+    await open('severity.Dockerfile', 'AS leftover');
+    await editor.locator('.squiggly-inline-unnecessary').first().waitFor();
+    check((await editor.locator('.squiggly-error').count()) === 0, 'an error squiggle before any setting');
+    settings({ 'stagehand.rules': { UnusedStage: 'error' }, 'stagehand.trace.server': 'messages' });
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('"stagehand.rules": {"UnusedStage": "error"} did not make the unused stage an error');
+    });
+    await shot('12-rules-setting');
+    // The trace goes to the "Stagehand Trace" output, which the workbench
+    // logs under its user data folder (run.sh's ud/, beside ws/).
+    const traced = () => {
+      const logs = path.join(ws, '..', 'ud', 'logs');
+      const found = [];
+      const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (/Stagehand Trace\.log$/.test(e.name)) found.push(fs.readFileSync(p, 'utf8'));
+        }
+      };
+      walk(logs);
+      return found.join('');
+    };
+    let trace = '';
+    for (const deadline = Date.now() + STEP; !/\[Trace.*(Sending|Received)/.test(trace) && Date.now() < deadline; ) {
+      await page.waitForTimeout(500);
+      trace = traced();
+    }
+    check(/\[Trace.*(Sending|Received)/.test(trace), `"stagehand.trace.server": "messages" wrote no trace: ${JSON.stringify(trace.slice(0, 200))}`);
+    settings({ 'stagehand.rules': { UnusedStage: 'error' }, 'stagehand.targets': ['leftover'] });
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached' }).catch(() => {
+      throw new Error('"stagehand.targets": ["leftover"] did not make the stage used');
+    });
+    // After a restart the server starts with the settings (initializationOptions).
+    settings({ 'stagehand.rules': { UnusedStage: 'error' } });
+    await editor.locator('.squiggly-error').first().waitFor();
+    await command('Stagehand: Restart server');
+    await page.locator('.statusbar', { hasText: 'Stagehand: server restarted' }).waitFor();
+    await page.keyboard.press('Escape');
+    await editor.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('RUN true\n');
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('after a restart the unused stage is no error');
+    });
+  });
+
+  // Notifications as the workbench shows them.
+  const toasts = () => page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+  const clearToasts = () => command('Notifications: Clear All Notifications').catch(() => {});
+
+  await test('a broken server binary: one clear message, no restart loop', page, async () => {
+    await clearToasts();
+    const runs = path.join(ws, '..', 'broken-runs.log');
+    const broken = path.join(ws, '..', 'broken-stagehand');
+    fs.writeFileSync(broken, `#!/bin/sh\necho run >>'${runs}'\necho 'broken-stagehand: cannot start, libfoo missing' >&2\nexit 3\n`, { mode: 0o755 });
+    settings({ 'stagehand.server.path': broken });
+    await page.locator('.notifications-toasts .notification-toast', { hasText: broken }).first().waitFor();
+    // A client that restarts a dead server would start it again at once.
+    await page.waitForTimeout(4000);
+    const n = fs.existsSync(runs) ? fs.readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0;
+    const texts = await toasts();
+    await shot('13-broken-binary');
+    check(n === 1, `the broken binary was started ${n} times, want once`);
+    const ours = texts.filter((t) => t.includes(broken));
+    check(ours.length === 1, `${ours.length} notifications name the binary: ${JSON.stringify(texts)}`);
+    check(/exit code 3/.test(ours[0]) && /libfoo missing/.test(ours[0]), `the message does not say how it failed: ${JSON.stringify(ours[0])}`);
+    const others = texts.filter((t) => /stagehand/i.test(t) && !t.includes(broken));
+    check(others.length === 0, `more Stagehand notifications than the one: ${JSON.stringify(others)}`);
+  });
+
+  await test('a server.path with no binary: a message naming the setting', page, async () => {
+    await clearToasts();
+    settings({ 'stagehand.server.path': '/nonexistent/stagehand' });
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: '/nonexistent/stagehand' }).first();
+    await toast.waitFor();
+    const text = await toast.innerText();
+    check(/stagehand\.server\.path/.test(text) && /no executable file/.test(text), `the message: ${JSON.stringify(text)}`);
+    // The server log holds it too.
+    await command('Stagehand: Show server log');
+    const log = page.locator('.part.panel .monaco-editor .view-lines');
+    await log.filter({ hasText: '/nonexistent/stagehand' }).first().waitFor().catch(() => {
+      throw new Error('"Stagehand: Show server log" does not show the message');
+    });
+    await shot('14-server-log');
+    // Cleared, the bundled server comes back.
+    await clearToasts();
+    settings({});
+    await page.keyboard.press('Escape');
+    await editor.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.type('RUNN back\n');
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('no diagnostics after clearing stagehand.server.path');
+    });
+    await shot('15-server-back');
+  });
+
+  await test('a multi-root workspace: each folder served, with its own Compose targets and the workspace settings', page, async () => {
+    const root = path.join(ws, '..', 'multi');
+    fs.mkdirSync(path.join(root, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'b'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'a', 'api.Dockerfile'), 'FROM alpine:3.20\nRUNN multiroot\n');
+    fs.writeFileSync(path.join(root, 'b', 'Dockerfile'), 'FROM alpine:3.20 AS dev\nRUN true\n\nFROM alpine:3.20 AS orphan\nRUN true\n\nFROM alpine:3.20\nRUN true\n');
+    fs.writeFileSync(path.join(root, 'b', 'compose.yaml'), 'services:\n  app:\n    build:\n      context: .\n      target: dev\n');
+    const file = path.join(root, 'multi.code-workspace');
+    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'stagehand.rules': { UnusedStage: 'error' } } }));
+    const u = new URL(url);
+    u.search = '';
+    u.searchParams.set('workspace', file);
+    await page.goto(u.toString());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('api.Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'api.Dockerfile' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await editor.locator('.monaco-editor .view-lines', { hasText: 'RUNN multiroot' }).waitFor();
+    await editor.locator('.squiggly-error').first().waitFor().catch(() => {
+      throw new Error('no error squiggle in the first folder');
+    });
+    // b/Dockerfile from the Explorer, its folder expanded first if need be.
+    const rows = page.locator('.explorer-folders-view .monaco-list-row');
+    const named = (re) => rows.filter({ has: page.locator('.label-name', { hasText: re }) });
+    await named(/^b$/).first().waitFor();
+    if ((await named(/^Dockerfile$/).count()) === 0) {
+      await named(/^b$/).first().click();
+    }
+    await open('Dockerfile', 'AS orphan');
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor();
+    // The workspace's settings make UnusedStage an error; the stage
+    // b/compose.yaml builds is used once the folder is scanned.
+    await problems.locator('.monaco-list-row', { hasText: /"orphan" is never built/ }).first().waitFor().catch(() => {
+      throw new Error('no UnusedStage for "orphan" in the second folder');
+    });
+    let text = '';
+    for (const deadline = Date.now() + STEP; Date.now() < deadline; ) {
+      text = await problems.innerText();
+      if (!/"dev" is never built/.test(text)) break;
+      await page.waitForTimeout(250);
+    }
+    await shot('16-multi-root');
+    check(!/"dev" is never built/.test(text), `the stage b/compose.yaml builds is reported unused: ${text.replace(/\s+/g, ' ')}`);
+    check((await editor.locator('.squiggly-error').count()) > 0, 'UnusedStage is no error: the workspace settings did not apply');
   });
 
   await browser.close();

