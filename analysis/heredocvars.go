@@ -69,37 +69,47 @@ func (ix *Index) shellReadsMore(n Node) bool {
 		return false
 	}
 	text := ix.Doc.Slice(n.Span())
-	for _, h := range n.Heredocs {
-		if strings.IndexByte(text[h.Body.Start:min(h.Body.End, len(text))], '$') >= 0 {
-			return true
-		}
+	bodies := len(text)
+	if len(n.Heredocs) > 0 {
+		bodies = n.Heredocs[0].Body.Start
 	}
-	return mayHoldArithmetic(text)
+	return mayReadMore(text, bodies)
 }
 
-// mayHoldArithmetic reports whether text may hold a shell arithmetic
-// context: `((`, `$[`, `let`, or a `${name:` that is not `:-`, `:=`, `:?`
-// or `:+`.
-func mayHoldArithmetic(text string) bool {
-	if strings.Contains(text, "((") || strings.Contains(text, "$[") || strings.Contains(text, "let") {
-		return true
-	}
-	for i := strings.Index(text, "${"); i >= 0; {
-		j := i + 2
-		for j < len(text) && isNameByte(text[j], j == i+2) {
-			j++
+// mayReadMore reports whether text may hold a shell arithmetic context
+// (`((`, `$[`, `let`, or `${name:` other than `:-`, `:=`, `:?`, `:+`) or,
+// from offset bodies on, any `$`: one pass over the text.
+func mayReadMore(text string, bodies int) bool {
+	for i := skipUntil(text, 0, &arithStops); i < len(text); i = skipUntil(text, i+1, &arithStops) {
+		switch text[i] {
+		case '$':
+			if i >= bodies || i+1 < len(text) && text[i+1] == '[' {
+				return true
+			}
+			if i+1 < len(text) && text[i+1] == '{' {
+				j := i + 2
+				for j < len(text) && isNameByte(text[j], j == i+2) {
+					j++
+				}
+				if j+1 < len(text) && text[j] == ':' && !strings.ContainsRune("-=?+", rune(text[j+1])) {
+					return true
+				}
+			}
+		case '(':
+			if i+1 < len(text) && text[i+1] == '(' {
+				return true
+			}
+		case 'l':
+			if strings.HasPrefix(text[i:], "let") {
+				return true
+			}
 		}
-		if j+1 < len(text) && text[j] == ':' && !strings.ContainsRune("-=?+", rune(text[j+1])) {
-			return true
-		}
-		k := strings.Index(text[j:], "${")
-		if k < 0 {
-			break
-		}
-		i = j + k
 	}
 	return false
 }
+
+// arithStops marks the bytes mayReadMore looks at.
+var arithStops = [256]bool{'$': true, '(': true, 'l': true}
 
 // usesNamed is UsesOf for a reader that wants the uses of name only: a
 // RUN whose text does not hold name needs no shell parse.
@@ -171,7 +181,7 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 // script, which stands at offset at, and the bare names its arithmetic
 // reads, to out; nothing when it does not parse.
 func scriptUses(out []VarUse, script string, at int, bash bool) []VarUse {
-	if strings.IndexByte(script, '$') < 0 && !mayHoldArithmetic(script) {
+	if !mayReadMore(script, 0) {
 		return out // no expansion: no parse
 	}
 	// BuildKit reads the lines without their "\r": a blank keeps offsets.
@@ -203,7 +213,7 @@ func (ix *Index) arithmeticUses(n Node, out []VarUse) []VarUse {
 	if len(n.Heredocs) > 0 {
 		cmdEnd = min(n.Heredocs[0].Body.Start, cmdEnd)
 	}
-	if !mayHoldArithmetic(text[:cmdEnd]) {
+	if !mayReadMore(text[:cmdEnd], cmdEnd) {
 		return out
 	}
 	groups, _, ok := groupLines(newSourceLines(text), ix.Escape)
