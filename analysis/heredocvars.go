@@ -73,43 +73,45 @@ func (ix *Index) shellReadsMore(n Node) bool {
 	if len(n.Heredocs) > 0 {
 		bodies = n.Heredocs[0].Body.Start
 	}
-	return mayReadMore(text, bodies)
+	if mayReadMore(text, bodies) {
+		return true
+	}
+	// bash's arithmetic without a `$`: ((...)), for ((...)), let.
+	return (strings.Contains(text, "((") || strings.Contains(text, "let")) && strings.HasSuffix(ix.stageShell(n.Index), "bash")
 }
 
-// mayReadMore reports whether text may hold a shell arithmetic context
-// (`((`, `$[`, `let`, or `${name:` other than `:-`, `:=`, `:?`, `:+`) or,
-// from offset bodies on, any `$`: one pass over the text.
+// mayReadMore reports whether text may hold arithmetic that starts with a
+// `$` (`$((`, `$[`, `${name:` other than `:-`, `:=`, `:?`, `:+`) or, from
+// offset bodies on, any `$`.
 func mayReadMore(text string, bodies int) bool {
-	for i := skipUntil(text, 0, &arithStops); i < len(text); i = skipUntil(text, i+1, &arithStops) {
-		switch text[i] {
-		case '$':
-			if i >= bodies || i+1 < len(text) && text[i+1] == '[' {
-				return true
-			}
-			if i+1 < len(text) && text[i+1] == '{' {
-				j := i + 2
-				for j < len(text) && isNameByte(text[j], j == i+2) {
-					j++
-				}
-				if j+1 < len(text) && text[j] == ':' && !strings.ContainsRune("-=?+", rune(text[j+1])) {
-					return true
-				}
-			}
+	for i := strings.IndexByte(text, '$'); i >= 0 && i+1 < len(text); {
+		if i >= bodies {
+			return true
+		}
+		switch text[i+1] {
 		case '(':
-			if i+1 < len(text) && text[i+1] == '(' {
+			if i+2 < len(text) && text[i+2] == '(' {
 				return true
 			}
-		case 'l':
-			if strings.HasPrefix(text[i:], "let") {
+		case '[':
+			return true
+		case '{':
+			j := i + 2
+			for j < len(text) && isNameByte(text[j], j == i+2) {
+				j++
+			}
+			if j+1 < len(text) && text[j] == ':' && !strings.ContainsRune("-=?+", rune(text[j+1])) {
 				return true
 			}
 		}
+		k := strings.IndexByte(text[i+1:], '$')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
 	}
 	return false
 }
-
-// arithStops marks the bytes mayReadMore looks at.
-var arithStops = [256]bool{'$': true, '(': true, 'l': true}
 
 // usesNamed is UsesOf for a reader that wants the uses of name only: a
 // RUN whose text does not hold name needs no shell parse.
@@ -181,7 +183,7 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 // script, which stands at offset at, and the bare names its arithmetic
 // reads, to out; nothing when it does not parse.
 func scriptUses(out []VarUse, script string, at int, bash bool) []VarUse {
-	if !mayReadMore(script, 0) {
+	if !mayReadMore(script, 0) && !(bash && (strings.Contains(script, "((") || strings.Contains(script, "let"))) {
 		return out // no expansion: no parse
 	}
 	// BuildKit reads the lines without their "\r": a blank keeps offsets.
@@ -213,7 +215,7 @@ func (ix *Index) arithmeticUses(n Node, out []VarUse) []VarUse {
 	if len(n.Heredocs) > 0 {
 		cmdEnd = min(n.Heredocs[0].Body.Start, cmdEnd)
 	}
-	if !mayReadMore(text[:cmdEnd], cmdEnd) {
+	if cmd := text[:cmdEnd]; !mayReadMore(cmd, cmdEnd) && !(strings.HasSuffix(shell, "bash") && (strings.Contains(cmd, "((") || strings.Contains(cmd, "let"))) {
 		return out
 	}
 	groups, _, ok := groupLines(newSourceLines(text), ix.Escape)
