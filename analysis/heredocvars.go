@@ -34,7 +34,7 @@ import (
 // then, for a RUN, those the shell reads in its heredoc bodies and as bare
 // names in arithmetic. The list is clipped: an append copies it.
 func (ix *Index) UsesOf(n Node) []VarUse {
-	if !ix.shellReadsMore(n) {
+	if n.Cmd != "run" || n.JSON || !ix.shellReadsMore(n, ix.Doc.Slice(n.Span())) {
 		return n.Uses
 	}
 	m := &ix.runs
@@ -60,15 +60,11 @@ func (ix *Index) UsesOf(n Node) []VarUse {
 	return *p
 }
 
-// shellReadsMore reports whether the shell may read variables in RUN node
-// n that the scanner does not list: a heredoc body holds a `$`, or the
-// command may hold arithmetic. A cheap look at the text, so that most RUNs
-// need no parse.
-func (ix *Index) shellReadsMore(n Node) bool {
-	if n.Cmd != "run" || n.JSON {
-		return false
-	}
-	text := ix.Doc.Slice(n.Span())
+// shellReadsMore reports whether the shell may read variables in the
+// shell-form RUN node n, whose text is text, that the scanner does not
+// list: a heredoc body holds a `$`, or the command may hold arithmetic. A
+// cheap look at the text, so that most RUNs need no parse.
+func (ix *Index) shellReadsMore(n Node, text string) bool {
 	bodies := len(text)
 	if len(n.Heredocs) > 0 {
 		bodies = n.Heredocs[0].Body.Start
@@ -116,7 +112,10 @@ func mayReadMore(text string, bodies int) bool {
 // usesNamed is UsesOf for a reader that wants the uses of name only: a
 // RUN whose text does not hold name needs no shell parse.
 func (ix *Index) usesNamed(n Node, name string) []VarUse {
-	if !ix.shellReadsMore(n) || !strings.Contains(ix.Doc.Slice(n.Span()), name) {
+	if n.Cmd != "run" || n.JSON {
+		return n.Uses
+	}
+	if text := ix.Doc.Slice(n.Span()); !strings.Contains(text, name) || !ix.shellReadsMore(n, text) {
 		return n.Uses
 	}
 	return ix.UsesOf(n)
