@@ -370,6 +370,7 @@ func BenchmarkSemanticTokensAfterEdit(b *testing.B) {
 			mid := len(tc.text) / 2
 			at := mid + strings.Index(tc.text[mid:], "WORKDIR /src") + len("WORKDIR /src")
 			i := 0
+			cpu := testgen.CPUTime()
 			for b.Loop() {
 				e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
 				if i%2 == 1 {
@@ -383,6 +384,7 @@ func BenchmarkSemanticTokensAfterEdit(b *testing.B) {
 				ix = ix.Update(doc, e)
 				full()
 			}
+			testgen.ReportCPU(b, cpu)
 		})
 	}
 }
