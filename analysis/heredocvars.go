@@ -44,16 +44,17 @@ func (ix *Index) UsesOf(n Node) []VarUse {
 	}
 	p := m.uses[n.Index].Load()
 	if p == nil {
+		// The list belongs to the instruction (spans relative to it, the
+		// scanner's uses its own), so the next version takes it whole.
 		key := ix.runKeyOf(n.Index)
-		more, ok := ix.carriedUses(key)
+		all, ok := ix.carriedUses(key)
 		if !ok {
-			more = slices.Clip(ix.arithmeticUses(n, ix.heredocScriptUses(n)))
+			all = n.Uses
+			if more := ix.arithmeticUses(n, ix.heredocScriptUses(n)); len(more) > 0 {
+				all = slices.Clip(append(slices.Clip(n.Uses), more...))
+			}
 		}
-		ix.runs.tableOf().handUses(key, more)
-		all := n.Uses
-		if len(more) > 0 {
-			all = slices.Clip(append(slices.Clip(n.Uses), more...))
-		}
+		ix.runs.tableOf().handUses(key, all)
 		p = &all
 		m.uses[n.Index].Store(p) // a race computes the same twice
 	}

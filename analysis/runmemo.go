@@ -49,7 +49,7 @@ type runTable struct {
 	mu       sync.Mutex
 	commands map[runKey][]SimpleCommand
 	installs map[runKey]installsAnswer
-	uses     map[runKey][]VarUse // UsesOf's additions to the scanner's
+	uses     map[runKey][]VarUse // UsesOf's answers
 }
 
 type runKey struct {
@@ -85,7 +85,7 @@ func (ix *Index) carriedInstalls(key runKey) (installsAnswer, bool) {
 	return a, ok
 }
 
-// carriedUses is carriedCommands for UsesOf's additions.
+// carriedUses is carriedCommands for UsesOf.
 func (ix *Index) carriedUses(key runKey) ([]VarUse, bool) {
 	f := ix.runs.from
 	if f == nil {
@@ -97,7 +97,7 @@ func (ix *Index) carriedUses(key runKey) ([]VarUse, bool) {
 	return u, ok
 }
 
-// handUses records UsesOf's additions under key for the next version.
+// handUses records UsesOf's answer under key for the next version.
 func (t *runTable) handUses(key runKey, uses []VarUse) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
