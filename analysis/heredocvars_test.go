@@ -58,19 +58,18 @@ func buildkitHeredocScript(text string) (script string, cmdEnd int, bash, ok boo
 	return b.String(), len(run.CmdLine[0]), false, true
 }
 
-// shellReads returns the names of the variables the shell expands in
-// script after offset from.
+// shellReads returns the names of the variables the shell reads in
+// script after offset from: expanded, or bare in arithmetic.
 func shellReads(script string, from int, bash bool) ([]string, error) {
 	f, err := parseScript(script, bash, false)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	syntax.Walk(f, func(node syntax.Node) bool {
-		if pe, ok := node.(*syntax.ParamExp); ok && pe.Param != nil && pe.Names == 0 && isShellName(pe.Param.Value) && int(pe.Pos().Offset()) >= from {
-			out = append(out, pe.Param.Value)
+	eachShellRead(f, true, func(name *syntax.Lit, _ syntax.Node) {
+		if int(name.Pos().Offset()) >= from {
+			out = append(out, name.Value)
 		}
-		return true
 	})
 	return out, nil
 }
@@ -155,7 +154,7 @@ func TestHeredocUsesAgreeWithBuildKit(t *testing.T) {
 			for _, u := range ix.UsesOf(n)[len(n.Uses):] {
 				got = append(got, u.Name.Value)
 				name, whole := ix.Doc.Slice(n.Abs(u.Name.Span)), ix.Doc.Slice(n.Abs(u.Span))
-				if name != u.Name.Value || !strings.HasPrefix(whole, "$") || !strings.Contains(whole, name) {
+				if name != u.Name.Value || !strings.HasPrefix(whole, "$") && whole != name || !strings.Contains(whole, name) {
 					diffs = append(diffs, fmt.Sprintf("%q: use %q spans %q in %q", doc, u.Name.Value, name, whole))
 				}
 			}
@@ -178,5 +177,95 @@ func TestHeredocUsesAgreeWithBuildKit(t *testing.T) {
 	t.Logf("RUN heredocs: %d from the corpus, %d readings compared (both escapes), %d uses; %d disagreements", len(runs), checked, uses, len(diffs))
 	for _, d := range diffs[:min(len(diffs), 15)] {
 		t.Error(d)
+	}
+}
+
+// TestArithmeticUsesAgreeWithBuildKit places the bare names of shell
+// arithmetic on RUN command lines written in the shapes real files take
+// (continued over lines with either escape token, blanks after the escape,
+// comment and blank lines inside the continuation, CRLF, flags before the
+// command, a heredoc fed after it): the names UsesOf adds are those the
+// shell parser reads in the command BuildKit's parser gives the shell, and
+// each span slices to its name in the document.
+func TestArithmeticUsesAgreeWithBuildKit(t *testing.T) {
+	commands := []string{
+		"echo $((N+1)) \"$((N + 1))\" '$((N))' $((2)) $(( $M ))",
+		"i=$((N*2)); echo $(( (N - 1) * M ))",
+		"echo $(($(echo 1) + N)) && test $((N)) -gt 0",
+		"cat <<EOF >/a && echo $((N+1))",
+	}
+	var texts []string
+	for _, c := range commands {
+		fed := strings.Contains(c, "<<")
+		words := strings.Split(c, " ")
+		for _, esc := range []string{"\\", "`"} {
+			for _, brk := range []string{"\n", "  \n", "\r\n", "\n# note\n\n"} {
+				var b strings.Builder
+				if esc == "`" {
+					b.WriteString("# escape=`\n")
+				}
+				b.WriteString("FROM alpine\nRUN --network=none ")
+				for k, w := range words {
+					b.WriteString(w)
+					if k < len(words)-1 {
+						if k%2 == 1 {
+							b.WriteString(" " + esc + brk + "  ")
+						} else {
+							b.WriteString(" ")
+						}
+					}
+				}
+				b.WriteString("\n")
+				if fed {
+					b.WriteString("$((N)) in a body\nEOF\n")
+				}
+				texts = append(texts, b.String())
+			}
+		}
+	}
+	checked := 0
+	for _, text := range texts {
+		res, err := parser.Parse(strings.NewReader(text))
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		run := res.AST.Children[len(res.AST.Children)-1]
+		script := run.Next.Value + "\n"
+		for _, h := range run.Heredocs {
+			script += h.Content + h.Name + "\n"
+		}
+		f, err := parseScript(script, false, false)
+		if err != nil {
+			t.Fatalf("%q: the shell rejects %q: %v", text, script, err)
+		}
+		var want []string
+		eachShellRead(f, false, func(name *syntax.Lit, _ syntax.Node) {
+			if int(name.Pos().Offset()) < len(run.Next.Value) {
+				want = append(want, name.Value)
+			}
+		})
+		if len(want) == 0 {
+			t.Fatalf("%q: no arithmetic names in %q", text, run.Next.Value)
+		}
+
+		ix := Parse(NewDocument(text))
+		n := ix.Node(ix.Len() - 1)
+		var got []string
+		for _, u := range ix.UsesOf(n)[len(n.Uses):] {
+			if len(n.Heredocs) > 0 && u.Span.Start >= n.Heredocs[0].Body.Start {
+				continue // a body's use: the heredoc test's
+			}
+			got = append(got, u.Name.Value)
+			if s := ix.Doc.Slice(n.Abs(u.Name.Span)); s != u.Name.Value {
+				t.Errorf("%q: use %q spans %q", text, u.Name.Value, s)
+			}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%q (-shell on BuildKit's command +ours):\n%s", text, d)
+		}
+		checked++
+	}
+	if checked < 32 {
+		t.Fatalf("only %d texts checked", checked)
 	}
 }

@@ -16,7 +16,7 @@ type runMemo struct {
 	installs map[int]installsAnswer
 	commands map[int][]SimpleCommand
 	reads    map[int]runParse // the scripts, without their parses
-	// RUN heredoc bodies' uses with the scanner's (UsesOf), by
+	// The scanner's uses with those only the shell sees (UsesOf), by
 	// instruction, made on first use.
 	uses     []atomic.Pointer[[]VarUse]
 	usesOnce sync.Once
@@ -49,6 +49,7 @@ type runTable struct {
 	mu       sync.Mutex
 	commands map[runKey][]SimpleCommand
 	installs map[runKey]installsAnswer
+	uses     map[runKey][]VarUse // UsesOf's answers
 }
 
 type runKey struct {
@@ -82,6 +83,28 @@ func (ix *Index) carriedInstalls(key runKey) (installsAnswer, bool) {
 	defer f.mu.Unlock()
 	a, ok := f.installs[key]
 	return a, ok
+}
+
+// carriedUses is carriedCommands for UsesOf.
+func (ix *Index) carriedUses(key runKey) ([]VarUse, bool) {
+	f := ix.runs.from
+	if f == nil {
+		return nil, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.uses[key]
+	return u, ok
+}
+
+// handUses records UsesOf's answer under key for the next version.
+func (t *runTable) handUses(key runKey, uses []VarUse) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.uses == nil {
+		t.uses = map[runKey][]VarUse{}
+	}
+	t.uses[key] = uses
 }
 
 // hand records answers under key for the next version.

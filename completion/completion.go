@@ -217,6 +217,9 @@ func (c *context) complete() []Item {
 	if c.prevIsFlag && strings.HasPrefix(c.word, "-") {
 		return c.flags()
 	}
+	if items := c.argValues(); items != nil {
+		return items
+	}
 	if c.kw == "from" && c.prevIsFlag && !c.onbuild {
 		return c.stages(c.fromLimit(), c.word[:c.cur], c.span(c.ws, c.we), analysis.RefFrom)
 	}

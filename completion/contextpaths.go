@@ -12,7 +12,8 @@ import (
 // ContextPaths offers the files and folders of the build context for a
 // COPY or ADD source at off: the entries of the folder typed so far that
 // start with the rest of the word, less what the .dockerignore excludes.
-// Folders end in "/" so that completing goes on into them. Nothing is
+// Folders end in "/" (or in "\\" in a Windows Dockerfile whose word uses
+// it) so that completing goes on into them. Nothing is
 // offered after --from (the sources are then in a stage or an image), in
 // a heredoc, or in a word holding a variable or a URL.
 func ContextPaths(ix *analysis.Index, off int, c analysis.BuildContext) []Item {
@@ -52,11 +53,31 @@ func ContextPaths(ix *analysis.Index, off int, c analysis.BuildContext) []Item {
 	if strings.HasPrefix(typed, "<<") || strings.ContainsAny(typed, "$*?[") || strings.Contains(typed, "://") {
 		return nil
 	}
+	// Where the backslash is not the escape character (Windows
+	// Dockerfiles), BuildKit building for Windows reads it as a path
+	// separator and drops a drive letter (system.NormalizePath); where it
+	// is, the lexer removes it from the word: nothing to offer after one.
+	sep, seps := "/", "/"
+	if ix.Escape != '\\' {
+		seps = "/\\"
+		if strings.ContainsRune(typed, '\\') && !strings.ContainsRune(typed, '/') {
+			sep = "\\"
+		}
+	} else if strings.ContainsRune(typed, '\\') {
+		return nil
+	}
 	dir, prefix := "", typed
-	if k := strings.LastIndexByte(typed, '/'); k >= 0 {
+	if k := strings.LastIndexAny(typed, seps); k >= 0 {
 		dir, prefix = typed[:k+1], typed[k+1:]
 	}
-	rel := path.Clean("/" + dir)[1:]
+	rel := dir
+	if seps != "/" {
+		rel = strings.ReplaceAll(rel, "\\", "/")
+		if len(rel) >= 2 && rel[1] == ':' && isLetter(rel[0]) {
+			rel = rel[2:] // a drive letter
+		}
+	}
+	rel = path.Clean("/" + rel)[1:]
 	fsDir := rel
 	if fsDir == "" {
 		fsDir = "."
@@ -79,7 +100,7 @@ func ContextPaths(ix *analysis.Index, off int, c analysis.BuildContext) []Item {
 		}
 		label, detail := name, "file in the build context"
 		if e.IsDir() {
-			label, detail = name+"/", "folder in the build context"
+			label, detail = name+sep, "folder in the build context"
 		}
 		items = append(items, Item{Label: label, Kind: Value, Detail: detail, Edit: edit, InsertText: label})
 	}
@@ -89,3 +110,5 @@ func ContextPaths(ix *analysis.Index, off int, c analysis.BuildContext) []Item {
 	}
 	return items
 }
+
+func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }

@@ -351,6 +351,44 @@ func BenchmarkSemanticTokens(b *testing.B) {
 	}
 }
 
+// BenchmarkSemanticTokensAfterEdit asks for the full tokens of the
+// 1,000-stage file after each keystroke, as an editor does. In "vars" each
+// RUN heredoc body reads $VERSION and $((N+1)), which only the shell sees:
+// their parses carry over from one version to the next, so only the edited
+// instruction's would be read again.
+func BenchmarkSemanticTokensAfterEdit(b *testing.B) {
+	for _, tc := range []struct{ name, text string }{
+		{"large", testgen.Large(1000)},
+		{"vars", strings.ReplaceAll(testgen.Large(1000), "make build\n", "make build V=$VERSION J=$((N+1))\n")},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			ix := analysis.Parse(analysis.NewDocument(tc.text))
+			full := func() []SemToken {
+				return SemanticTokens(ix, analysis.Span{Start: 0, End: ix.Doc.Len()}, analysis.UTF16)
+			}
+			full()
+			mid := len(tc.text) / 2
+			at := mid + strings.Index(tc.text[mid:], "WORKDIR /src") + len("WORKDIR /src")
+			i := 0
+			cpu := testgen.CPUTime()
+			for b.Loop() {
+				e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}
+				if i%2 == 1 {
+					e = analysis.Edit{Span: analysis.Span{Start: at, End: at + 1}}
+				}
+				i++
+				doc, err := ix.Doc.Apply(e)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ix = ix.Update(doc, e)
+				full()
+			}
+			testgen.ReportCPU(b, cpu)
+		})
+	}
+}
+
 func TestHoverDocs(t *testing.T) {
 	text := "# syntax=docker/dockerfile:1\n# escape=\\\nFROM alpine AS a\nRUN --mount=type=secret,id=x,target=/s --network=none true\nHEALTHCHECK --interval=5s CMD true\n"
 	ix := analysis.Parse(analysis.NewDocument(text))

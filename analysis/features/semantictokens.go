@@ -236,7 +236,10 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 			add(d.Value.Span, TokString, 0, 0)
 		}
 	}
-	for _, u := range n.Uses {
+	// A RUN's uses include those only the shell sees (heredoc bodies,
+	// bare names in arithmetic), read once per instruction and carried
+	// from one version of the index to the next.
+	for _, u := range ix.UsesOf(n) {
 		var mods TokenMod = ModReference
 		if analysis.IsBuiltinArg(u.Name.Value) {
 			mods |= ModDefaultLibrary
