@@ -68,7 +68,7 @@ func Format(ix *analysis.Index, opts FormatOptions) []analysis.Edit {
 }
 
 // FormatRange returns the formatting edits for the instructions that
-// overlap sp, and for the blank lines above the FROM lines among them.
+// overlap sp.
 func FormatRange(ix *analysis.Index, sp analysis.Span, opts FormatOptions) []analysis.Edit {
 	if ix.ParseError != nil || ix.LoneCR() || ix.Len() == 0 {
 		return nil
