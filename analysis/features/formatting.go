@@ -1,35 +1,28 @@
 package features
 
 import (
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
-// The formatter rewrites only whitespace and letter case, and only where
-// BuildKit reads the result the same way:
+// The formatter keeps the author's layout inside instructions and rewrites
+// only whitespace and letter case, and only where BuildKit reads the result
+// the same way:
 //   - the keywords BuildKit knows in the file's majority casing (ASCII
 //     letters only), and `AS` with them;
-//   - no indentation before a keyword; one space between the keyword, the
-//     flags and the first argument, and between the arguments of an
-//     instruction BuildKit splits into words (FROM, ARG, EXPOSE, COPY,
-//     ADD, VOLUME, ENV and LABEL in key=value form);
+//   - no indentation before a keyword and one space after it;
 //   - the shallowest continuation line of an instruction at the file's
 //     continuation indentation, every deeper line shifted with it as a
 //     block, so relative indentation (case arms, one package per line,
 //     leading `&&`) stays; never where the line break falls inside a quote
 //     or inside a word;
-//   - no trailing blanks;
-//   - one blank line before each stage after the first (above the comment
-//     block that describes it).
+//   - no trailing blanks.
 //
-// A shell-form command's blanks (RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD:
-// the text the shell reads, and BuildKit's cache key), single-string
-// values (WORKDIR, USER, a legacy `ENV A b c`), other blank lines, heredoc
-// bodies and JSON arrays are never touched. Each change is its own edit, so
-// an editor keeps its cursor and undo history where nothing moved.
+// Blanks between later words, blank lines, heredoc bodies and JSON arrays
+// are never touched. Each change is its own edit, so an editor keeps its
+// cursor and undo history where nothing moved.
 
 // DefaultIndent is the width of continuation-line indentation in a file
 // that shows none of its own.
@@ -83,9 +76,6 @@ func FormatRange(ix *analysis.Index, sp analysis.Span, opts FormatOptions) []ana
 		if n.Start+n.Len < sp.Start {
 			continue
 		}
-		if n.Cmd == "from" && ix.StageOf(i) > 0 {
-			f.stageGap(i, n)
-		}
 		if opts.Shell && n.Cmd == "run" {
 			if e, ok := f.shellEdit(i); ok {
 				// The printed script replaces the script's own edits.
@@ -122,12 +112,7 @@ func FormatOnType(ix *analysis.Index, off int, opts FormatOptions) []analysis.Ed
 	if !ok {
 		return nil
 	}
-	// The instruction's own edits: a blank line above a stage is no
-	// business of typing inside it.
 	edits := FormatRange(ix, n.Span(), opts)
-	if k := slices.IndexFunc(edits, func(e analysis.Edit) bool { return e.Span.End >= n.Start }); k > 0 {
-		edits = edits[k:]
-	}
 	// A new line that is still blank gets the continuation indentation
 	// when the line above continues into it and the instruction allows.
 	start, end := doc.LineStart(line), doc.LineEnd(line)
@@ -192,67 +177,6 @@ func (f *formatter) casing(s string) string {
 	return asciiLower(s)
 }
 
-// stageGap leaves exactly one blank line between the instruction before
-// FROM i and the comments directly above the FROM (its description), or
-// the FROM itself; other blank lines in between are the author's.
-func (f *formatter) stageGap(i int, n analysis.Node) {
-	prev := f.ix.Node(i - 1)
-	from := prev.Start + prev.Len
-	gap := f.ix.Doc.Slice(analysis.Span{Start: from, End: n.Start})
-	nl := strings.IndexByte(gap, '\n')
-	if nl < 0 {
-		return
-	}
-	term := gap[:nl+1] // the terminator of the previous instruction's last line
-	if strings.TrimRight(term, "\r\n") != "" {
-		return
-	}
-	// The lines between, each with its terminator.
-	var lines []string
-	for rest := gap[nl+1:]; rest != ""; {
-		k := strings.IndexByte(rest, '\n')
-		if k < 0 {
-			k = len(rest) - 1
-		}
-		lines = append(lines, rest[:k+1])
-		rest = rest[k+1:]
-	}
-	end := len(lines)
-	for end > 0 && analysis.IsCommentLine(lines[end-1]) {
-		end--
-	}
-	blank := end
-	for blank > 0 && analysis.IsSpaceOnly(lines[blank-1]) {
-		blank--
-	}
-	if end-blank == 1 && strings.TrimRight(lines[blank], "\r\n") == "" {
-		return // one empty line already
-	}
-	off := from + nl + 1
-	for _, l := range lines[:blank] {
-		off += len(l)
-	}
-	runLen := 0
-	for _, l := range lines[blank:end] {
-		runLen += len(l)
-	}
-	above := term
-	if blank > 0 {
-		above = lines[blank-1]
-	}
-	want := "\n"
-	if strings.HasSuffix(above, "\r\n") {
-		want = "\r\n"
-	}
-	if blank == end {
-		// No blank line: one goes at the end of the line above, so the
-		// insertion never touches the FROM's own edits.
-		f.add(off-len(want), off-len(want), want)
-		return
-	}
-	f.add(off, off+runLen, want)
-}
-
 // command returns the instruction's command text (up to its first heredoc
 // body) and where its JSON array starts in it, or -1.
 func command(ix *analysis.Index, n analysis.Node) (text string, jsonStart int) {
@@ -298,29 +222,19 @@ func (f *formatter) instruction(n analysis.Node, limit int) {
 		f.add(n.Start+lineStart, n.Start+kw.Start, "")
 	}
 
-	// One space between the keyword, the flags and the first argument,
-	// and between the arguments of an instruction BuildKit splits into
-	// words; a shell-form command's blanks are the shell's text and stay.
-	toks := make([]analysis.Span, 0, 1+len(in.Flags)+len(in.Args))
-	toks = append(toks, kw)
-	for _, fl := range in.Flags {
-		toks = append(toks, fl.Span)
+	// One space after the keyword; the blanks between later words are the
+	// author's (aligned columns, shell spacing) and stay.
+	next := -1
+	switch {
+	case len(in.Flags) > 0:
+		next = in.Flags[0].Span.Start
+	case jsonStart >= 0:
+		next = jsonStart
+	case len(in.Args) > 0:
+		next = in.Args[0].Span.Start
 	}
-	nargs := len(in.Args)
-	if nargs > 0 && !spacesArgs(in) {
-		nargs = 1
-	}
-	for _, a := range in.Args[:nargs] {
-		toks = append(toks, a.Span)
-	}
-	if jsonStart >= 0 {
-		toks[len(toks)-1].Start = jsonStart
-	}
-	for k := 1; k < len(toks); k++ {
-		a, b := toks[k-1].End, toks[k].Start
-		if a < b && b <= len(text) && text[a:b] != " " && isBlanks(text[a:b]) {
-			f.add(n.Start+a, n.Start+b, " ")
-		}
+	if a := kw.End; a < next && text[a:next] != " " && isBlanks(text[a:next]) {
+		f.add(n.Start+a, n.Start+next, " ")
 	}
 
 	const tab = DefaultIndent // tab stops, for widths only
@@ -521,23 +435,6 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// spacesArgs reports whether BuildKit splits the instruction's arguments
-// into words, so that the blanks between them carry no meaning: not a
-// shell-form command (the shell's text), a JSON array, a legacy `ENV A b c`
-// (its value is the rest of the line) or a single-string instruction
-// (WORKDIR, USER, ...: the blanks are part of the value).
-func spacesArgs(in *analysis.Instruction) bool {
-	switch in.Cmd {
-	case "from", "arg", "expose":
-		return true
-	case "copy", "add", "volume":
-		return !in.JSON
-	case "env", "label":
-		return len(in.Args) > 0 && strings.Contains(in.Args[0].Value, "=")
-	}
-	return false
 }
 
 // isBlanks reports whether s is spaces and tabs only.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -93,24 +92,6 @@ func TestRenameStylesWithBuildKit(t *testing.T) {
 	}
 }
 
-// codeLineEnds returns the terminator of each line of text that is not
-// blank, in order: formatting adds and removes blank lines only.
-func codeLineEnds(text string) []string {
-	var out []string
-	for text != "" {
-		line, rest, found := strings.Cut(text, "\n")
-		if found && !analysis.IsSpaceOnly(line) {
-			end := "\n"
-			if strings.HasSuffix(line, "\r") {
-				end = "\r\n"
-			}
-			out = append(out, end)
-		}
-		text = rest
-	}
-	return out
-}
-
 // TestFormatStylesWithBuildKit formats every style variant of the corpus:
 // the result parses to the same instructions, BuildKit resolves the same
 // graph, a second pass changes nothing, and line ends and BOM stay.
@@ -134,14 +115,14 @@ func TestFormatStylesWithBuildKit(t *testing.T) {
 			}
 			b1, ok1 := oracle.Resolve(vtext, oracle.Platforms[0])
 			b2, ok2 := oracle.Resolve(got, oracle.Platforms[0])
-			if ok1 != ok2 || b1.RefsInOrder() != b2.RefsInOrder() || fmt.Sprint(b1.Reachable) != fmt.Sprint(b2.Reachable) {
+			if ok1 != ok2 || fmt.Sprint(b1.Refs, b1.Reachable) != fmt.Sprint(b2.Refs, b2.Reachable) {
 				t.Errorf("%s (%s): BuildKit resolves the formatted file differently", name, style)
 			}
 			if again := Format(analysis.Parse(analysis.NewDocument(got)), FormatOptions{}); len(again) != 0 {
 				t.Errorf("%s (%s): not idempotent: %v", name, style, again)
 			}
-			if strings.HasPrefix(vtext, "\uFEFF") != strings.HasPrefix(got, "\uFEFF") || !slices.Equal(codeLineEnds(vtext), codeLineEnds(got)) ||
-				strings.Contains(vtext, "\r\n") != strings.Contains(got, "\r\n") || strings.Count(vtext, "\r\n") == strings.Count(vtext, "\n") && strings.Count(got, "\r\n") != strings.Count(got, "\n") {
+			if strings.HasPrefix(vtext, "\uFEFF") != strings.HasPrefix(got, "\uFEFF") ||
+				strings.Count(vtext, "\r\n") != strings.Count(got, "\r\n") || strings.Count(vtext, "\n") != strings.Count(got, "\n") {
 				t.Errorf("%s (%s): the BOM or the line ends changed", name, style)
 			}
 		}

@@ -25,12 +25,12 @@ func TestMain(t *testing.T) {
 		code := Main(args, &out, &errb)
 		return code, out.String(), errb.String()
 	}
-	want := "FROM alpine AS base\nRUN echo hi\n\nFROM base\n"
+	want := "FROM alpine AS base\nRUN echo hi\nFROM base\n"
 	if code, out, _ := run(path); code != ExitOK || out != want {
 		t.Errorf("print: %d %q", code, out)
 	}
 	wantDiff := "--- " + path + "\n+++ " + path + "\n" +
-		"@@ -1,3 +1,4 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n+\n FROM base\n"
+		"@@ -1,3 +1,3 @@\n-from alpine as base\n-RUN  echo hi\n+FROM alpine AS base\n+RUN echo hi\n FROM base\n"
 	if code, out, _ := run("-d", dir); code != ExitChanged || out != wantDiff {
 		t.Errorf("diff: %d (-want +got):\n%s", code, cmp.Diff(wantDiff, out))
 	}

@@ -11,7 +11,6 @@ package oracle
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -319,26 +318,3 @@ func Resolve(dt string, platform string) (Build, bool) {
 // panics on an instruction that has a `# check=` comment above it
 // (BuildKit v0.34.2, Linter.WithMergedConfigFromComments on nil).
 var quietLinter = linter.New(&linter.Config{})
-
-// RefsInOrder renders the references with each instruction's line replaced
-// by its rank among the lines that hold references (ONBUILD triggers keep
-// theirs, which are no lines): two files that differ only in blank lines
-// and comments between instructions compare equal.
-func (b Build) RefsInOrder() string {
-	var lines []int
-	for _, r := range b.Refs {
-		if r.Line > 0 {
-			lines = append(lines, r.Line)
-		}
-	}
-	slices.Sort(lines)
-	lines = slices.Compact(lines)
-	refs := slices.Clone(b.Refs)
-	for i, r := range refs {
-		if r.Line > 0 {
-			k, _ := slices.BinarySearch(lines, r.Line)
-			refs[i].Line = k + 1
-		}
-	}
-	return fmt.Sprint(refs)
-}
