@@ -12,6 +12,7 @@ var MultipleInstructionsDisallowed = register(&Rule{
 	Summary:  "Multiple instructions of the same type should not be used in the same stage.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsOfRelated,
 	Doc: `Only the last ` + "`CMD`" + `, ` + "`ENTRYPOINT`" + ` or ` + "`HEALTHCHECK`" + ` of a stage takes effect; the
 earlier ones are dead text that readers take for real. The rule reports the
 instructions that are overridden, with a fix that removes them.`,
