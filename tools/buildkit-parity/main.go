@@ -9,6 +9,11 @@
 // minutes to build cold. Run it when the corpus or BuildKit changes:
 //
 //	cd tools/buildkit-parity && go run . -corpus ../../../shared/corpus/files -out ../../testdata/buildkit-parity
+//
+// With -detail it writes each warning's whole location and message too,
+// for the hand-written files whose messages and lines the tests compare:
+//
+//	cd tools/buildkit-parity && go run . -detail -corpus ../../testdata/buildkit-parity/detail -out ../../testdata/buildkit-parity/detail
 package main
 
 import (
@@ -48,6 +53,7 @@ func (stubResolver) ResolveImageConfig(ctx context.Context, ref string, opt sour
 func main() {
 	corpus := flag.String("corpus", "../../../shared/corpus/files", "directory of Dockerfiles")
 	out := flag.String("out", "../../testdata/buildkit-parity", "directory for the golden files")
+	detail := flag.Bool("detail", false, "write each warning as \"line:char-line:char rule\\tmessage\" and read only *.Dockerfile")
 	flag.Parse()
 
 	entries, err := os.ReadDir(*corpus)
@@ -66,7 +72,7 @@ func main() {
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	n := 0
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() || (*detail && !strings.HasSuffix(e.Name(), ".Dockerfile")) {
 			continue
 		}
 		dt, err := os.ReadFile(filepath.Join(*corpus, e.Name()))
@@ -88,7 +94,11 @@ func main() {
 				if w.Location != nil && len(w.Location.Ranges) > 0 {
 					line = int(w.Location.Ranges[0].Start.Line)
 				}
-				lines = append(lines, fmt.Sprintf("%d %s", line, w.RuleName))
+				if *detail {
+					lines = append(lines, fmt.Sprintf("%s %s\t%s", ranges(w.Location), w.RuleName, w.Detail))
+				} else {
+					lines = append(lines, fmt.Sprintf("%d %s", line, w.RuleName))
+				}
 			}
 			sort.Slice(lines, func(i, j int) bool {
 				var a, b int
@@ -100,7 +110,11 @@ func main() {
 				return lines[i] < lines[j]
 			})
 			if res.Error != nil {
-				lines = append(lines, "error "+oneLine(res.Error.Message))
+				if *detail {
+					lines = append(lines, "error "+ranges(&res.Error.Location)+"\t"+oneLine(res.Error.Message))
+				} else {
+					lines = append(lines, "error "+oneLine(res.Error.Message))
+				}
 			}
 		}
 		text := strings.Join(lines, "\n")
@@ -113,6 +127,19 @@ func main() {
 		n++
 	}
 	log.Printf("wrote %d golden files to %s", n, *out)
+}
+
+// ranges writes a location as "line:char-line:char", ranges joined by
+// commas, "-" when there is none.
+func ranges(loc *pb.Location) string {
+	if loc == nil || len(loc.Ranges) == 0 {
+		return "-"
+	}
+	var parts []string
+	for _, r := range loc.Ranges {
+		parts = append(parts, fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character))
+	}
+	return strings.Join(parts, ",")
 }
 
 func oneLine(s string) string {
