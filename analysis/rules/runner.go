@@ -84,18 +84,47 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 	}
 	if ix.ParseError != nil {
 		// The instructions are those of an older text, or none.
-		return errorDiagnostics(ix)
+		out := errorDiagnostics(ix)
+		if d, bad := checkDirectiveError(ix); bad {
+			out = append(out, d) // BuildKit reads the directive first
+			sortDiagnostics(out)
+		}
+		return out
 	}
 	rc := &runCtx{ix: ix, cfg: cfg, shared: &facts{}, file: fileCheck(ix)}
+	var out []Diagnostic
 	if cfg.Cache != nil && ix.StageCount() > 0 {
-		return cfg.Cache.runCached(rc)
+		out = cfg.Cache.runCached(rc)
+	} else {
+		out = rc.errors(nil)
+		for _, r := range rc.active() {
+			out = append(out, rc.collect(r, nil)...)
+		}
+		sortDiagnostics(out)
+		out = dropReplacedErrors(out)
 	}
-	out := rc.errors(nil)
-	for _, r := range rc.active() {
-		out = append(out, rc.collect(r, nil)...)
+	if d, bad := checkDirectiveError(ix); bad {
+		out = append([]Diagnostic{d}, out...) // a copy: the cache's list stays as it is
+		sortDiagnostics(out)
 	}
-	sortDiagnostics(out)
-	return dropReplacedErrors(out)
+	return out
+}
+
+// checkDirectiveError reports the file's `# check=` directive when
+// BuildKit cannot read it: the build fails then, with this message. The
+// other findings are still given, the directive ignored.
+func checkDirectiveError(ix *analysis.Index) (Diagnostic, bool) {
+	for _, d := range ix.Directives {
+		if d.Name != "check" {
+			continue
+		}
+		v, _, _ := strings.Cut(d.Value, " ")
+		if _, err := linter.ParseLintOptions(v); err != nil {
+			return Diagnostic{Span: d.Span, Severity: Error, Rule: ParseError, Message: "failed to parse check options: " + err.Error()}, true
+		}
+		return Diagnostic{}, false
+	}
+	return Diagnostic{}, false
 }
 
 // runCtx is one run's view of the index, shared by its passes.

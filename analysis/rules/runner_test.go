@@ -35,7 +35,11 @@ func TestCheckDirectives(t *testing.T) {
 		{"error raises BuildKit rules only", "# check=error=true\nFROM alpine\nCMD echo hi\nCOPY --from=nginx /a /a\n",
 			"03 error JSONArgsRecommended\n04 warning UnknownStageReference\n"},
 		{"error and skip", "# check=skip=JSONArgsRecommended;error=true\nFROM alpine\nCMD echo hi\nMAINTAINER me\n", "04 error MaintainerDeprecated\n"},
-		{"invalid directive is ignored", "# check=bogus\nFROM alpine\nCMD echo hi\n", "03 warning JSONArgsRecommended\n"},
+		// BuildKit fails the build; we say why and ignore the directive.
+		{"invalid directive is an error", "# check=bogus\nFROM alpine\nCMD echo hi\n", "01 error ParseError\n03 warning JSONArgsRecommended\n"},
+		{"invalid error value is an error", "# check=skip=JSONArgsRecommended;error=maybe\nFROM alpine\nCMD echo hi\n", "01 error ParseError\n03 warning JSONArgsRecommended\n"},
+		// The directive is read after a shebang line, as BuildKit reads it.
+		{"directive after a shebang", "#!/usr/bin/env docker-build\n# check=skip=all\nFROM alpine as a\nCMD echo hi\n", ""},
 		{"empty continuation at the end", "FROM alpine\nRUN apk add \\\n# c\n\n", "04 warning NoEmptyContinuation\n"},
 		{"instruction comment", "FROM alpine\n# check=skip=JSONArgsRecommended\nCMD echo hi\nENTRYPOINT echo two\n", "04 warning JSONArgsRecommended\n"},
 		{"instruction comment with blank line", "FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD echo hi\n", ""},
