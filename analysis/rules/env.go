@@ -44,13 +44,15 @@ func globalArgNames(ix *analysis.Index) []string {
 }
 
 // stageChain returns stage s and the stages it is built FROM, nearest
-// first.
+// first, as BuildKit's linter follows them: a FROM built from ARGs names
+// the stage their defaults pick (the model's BaseOf), whose SHELL, WORKDIR
+// and environment the stage then inherits.
 func stageChain(ix *analysis.Index, s int) []int {
 	var out []int
-	stages := ix.Stages()
-	for hops := 0; s >= 0 && hops <= len(stages); hops++ {
+	m := ix.Model()
+	for hops := 0; s >= 0 && hops <= ix.StageCount(); hops++ {
 		out = append(out, s)
-		s = stages[s].BaseStage
+		s = m.BaseOf(s)
 	}
 	return out
 }
