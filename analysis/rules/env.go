@@ -7,9 +7,13 @@ import (
 // isGlobalArg reports whether name is declared before the first FROM or
 // predefined by BuildKit.
 func isGlobalArg(ix *analysis.Index, name string) bool {
-	if analysis.IsBuiltinArg(name) {
-		return true
-	}
+	_, ok := globalArgDecl(ix, name)
+	return ok
+}
+
+// globalArgDecl returns the name of the global ARG name's declaration;
+// ok for a predefined ARG too, with an empty span.
+func globalArgDecl(ix *analysis.Index, name string) (span analysis.Span, ok bool) {
 	end := ix.Len()
 	if ix.StageCount() > 0 {
 		end = ix.Stage(0).First
@@ -18,11 +22,11 @@ func isGlobalArg(ix *analysis.Index, name string) bool {
 		n := ix.Node(i)
 		for _, d := range n.Decls {
 			if n.Cmd == "arg" && d.Name.Value == name {
-				return true
+				return n.Abs(d.Name.Span), true
 			}
 		}
 	}
-	return false
+	return analysis.Span{}, analysis.IsBuiltinArg(name)
 }
 
 // globalArgNames lists the global ARGs and the predefined ones.

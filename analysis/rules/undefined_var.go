@@ -84,7 +84,7 @@ func runUndefinedVar(p *Pass) {
 					}
 				}
 				m := analysis.Suggest(name, names, true)
-				global := isGlobalArg(ix, name)
+				decl, global := globalArgDecl(ix, name)
 				if fromImage && m == "" && !global {
 					continue // the base image may define it
 				}
@@ -92,18 +92,22 @@ func runUndefinedVar(p *Pass) {
 					reported = map[string]bool{}
 				}
 				reported[name] = true
-				msg := fmt.Sprintf("Usage of undefined variable '$%s'", name)
-				var fixes []Fix
+				// BuildKit's message; why a global ARG is undefined is
+				// said at its declaration (at the use for a predefined one).
+				d := Diagnostic{Span: n.Abs(u.Span), Message: fmt.Sprintf("Usage of undefined variable '$%s'", name)}
 				switch {
 				case m != "":
-					msg += fmt.Sprintf(" (did you mean $%s?)", m)
-					fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
+					d.Message += fmt.Sprintf(" (did you mean $%s?)", m)
+					d.Fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
 				case global:
-					msg += fmt.Sprintf(": ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)
+					if decl.End == 0 {
+						decl = n.Abs(u.Name.Span)
+					}
+					d.Related = []Related{{Span: decl, Message: fmt.Sprintf("ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)}}
 					at := p.Doc().LineStart(p.Doc().LineOf(n.Start))
-					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
+					d.Fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
 				}
-				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
+				p.Report(d)
 			}
 		}
 	}
