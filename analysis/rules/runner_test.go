@@ -99,16 +99,17 @@ func TestParseErrorStopsRules(t *testing.T) {
 }
 
 func TestCopyIgnoredFile(t *testing.T) {
-	text := "FROM alpine\nCOPY README.md docs/ /x/\nADD --chown=1 secret.key /k\nCOPY --from=alpine:3 README.md /r\nCOPY src /src\nCOPY . /all\n"
+	// Sources with variables are checked as BuildKit expands them.
+	text := "FROM alpine\nCOPY README.md docs/ /x/\nADD --chown=1 secret.key /k\nCOPY --from=alpine:3 README.md /r\nCOPY src /src\nCOPY . /all\nARG K=secret.key\nCOPY $K \"${K}\" /k2/\n"
 	for _, tc := range []struct {
 		name     string
 		patterns []string
 		want     string
 	}{
 		{"no dockerignore", nil, ""},
-		{"match", []string{"*.md", "docs", "*.key"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n"},
+		{"match", []string{"*.md", "docs", "*.key"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n"},
 		{"exclusions silence it", []string{"*.md", "!README.md"}, ""},
-		{"root", []string{"*"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n05 warning CopyIgnoredFile\n06 warning CopyIgnoredFile\n"},
+		{"root", []string{"*"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n05 warning CopyIgnoredFile\n06 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &Config{}
