@@ -226,11 +226,12 @@ func readDetailGolden(t *testing.T, path string) (out []bkWarning, failed map[st
 	return out, failed, buildErr
 }
 
-// checkVariants returns text with `# check=` comments and directives
-// added: above each instruction with a BuildKit-named finding, skipping
-// that rule (and above the instruction a finding relates to); above each
-// FROM, skipping every rule found, or all, or setting error=true; and,
-// when text has no check directive, file-level skip and error directives.
+// checkVariants returns text with its keywords in other casings (see
+// casingVariants) and with `# check=` comments and directives added: above
+// each instruction with a BuildKit-named finding, skipping that rule (and
+// above the instruction a finding relates to); above each FROM, skipping
+// every rule found, or all, or setting error=true; and, when text has no
+// check directive, file-level skip and error directives.
 func checkVariants(text string) []string {
 	ix := analysis.Parse(analysis.NewDocument(text))
 	doc := ix.Doc
@@ -264,6 +265,9 @@ func checkVariants(text string) []string {
 				add(insert(lineOf(n.Start), "# check=skip="+d.Rule))
 			}
 		}
+	}
+	for _, v := range casingVariants(ix) {
+		add(v)
 	}
 	if len(rules) == 0 {
 		return out
@@ -299,6 +303,36 @@ func differenceKey(d string) string {
 	f := strings.SplitN(d, " ", 3)
 	base, _, _ := strings.Cut(f[0], "~")
 	return strings.TrimSuffix(base, ".Dockerfile") + " " + f[2]
+}
+
+// casingVariants returns the text of ix with its keywords in other
+// casings: all lower case; the first instruction of each stage lower case
+// (a minority, or the majority in short stages); each FROM's AS flipped.
+func casingVariants(ix *analysis.Index) []string {
+	text := ix.Doc.Text()
+	var lower, firsts, as []analysis.Edit
+	for i := 0; i < ix.Len(); i++ {
+		n := ix.Node(i)
+		kw := n.Abs(n.Keyword.Span)
+		lower = append(lower, analysis.Edit{Span: kw, Text: strings.ToLower(n.Keyword.Value)})
+		if s := ix.StageOf(n.Index); s >= 0 && ix.Stage(s).First+1 == n.Index {
+			firsts = append(firsts, analysis.Edit{Span: kw, Text: strings.ToLower(n.Keyword.Value)})
+		}
+		if n.As != nil {
+			flipped := strings.ToUpper(n.As.Value)
+			if flipped == n.As.Value {
+				flipped = strings.ToLower(n.As.Value)
+			}
+			as = append(as, analysis.Edit{Span: n.Abs(n.As.Span), Text: flipped})
+		}
+	}
+	var out []string
+	for _, edits := range [][]analysis.Edit{lower, firsts, as} {
+		if v, err := analysis.ApplyEdits(text, edits); err == nil && len(edits) > 0 && v != text {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // readDifferencesFile reads a list of explained differences: lines

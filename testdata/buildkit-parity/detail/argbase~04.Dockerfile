@@ -1,23 +1,22 @@
-ARG BASE=tools
-ARG FLAVOR=slim
+arg BASE=tools
+arg FLAVOR=slim
 
-# check=skip=WorkdirRelativePath,JSONArgsRecommended
-FROM alpine AS tools
-WORKDIR /work
-SHELL ["/bin/sh", "-eu", "-c"]
-ENV TOOL_HOME=/opt/tool
+from alpine AS tools
+workdir /work
+shell ["/bin/sh", "-eu", "-c"]
+env TOOL_HOME=/opt/tool
 
 # Built on the stage the ARG's default names: its WORKDIR, SHELL and ENV
 # carry over, as in BuildKit.
-FROM ${BASE} AS check
-WORKDIR relative-ok
-CMD echo $TOOL_HOME
-ENTRYPOINT run-check
+from ${BASE} AS check
+workdir relative-ok
+cmd echo $TOOL_HOME
+entrypoint run-check
 
-FROM debian:bookworm-slim AS runtime-slim
-WORKDIR sub
-CMD echo $TOOL_HOME
+from debian:bookworm-slim AS runtime-slim
+workdir sub
+cmd echo $TOOL_HOME
 
-FROM runtime-${FLAVOR} AS final
-WORKDIR again
-CMD echo done
+from runtime-${FLAVOR} AS final
+workdir again
+cmd echo done

@@ -1,6 +1,7 @@
 ARG BASE=tools
 ARG FLAVOR=slim
 
+# check=error=true
 FROM alpine AS tools
 WORKDIR /work
 SHELL ["/bin/sh", "-eu", "-c"]
@@ -8,7 +9,6 @@ ENV TOOL_HOME=/opt/tool
 
 # Built on the stage the ARG's default names: its WORKDIR, SHELL and ENV
 # carry over, as in BuildKit.
-# check=error=true
 FROM ${BASE} AS check
 WORKDIR relative-ok
 CMD echo $TOOL_HOME

@@ -8,12 +8,12 @@ ENV TOOL_HOME=/opt/tool
 
 # Built on the stage the ARG's default names: its WORKDIR, SHELL and ENV
 # carry over, as in BuildKit.
+# check=skip=all
 FROM ${BASE} AS check
 WORKDIR relative-ok
 CMD echo $TOOL_HOME
 ENTRYPOINT run-check
 
-# check=skip=all
 FROM debian:bookworm-slim AS runtime-slim
 WORKDIR sub
 CMD echo $TOOL_HOME

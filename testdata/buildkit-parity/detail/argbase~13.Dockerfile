@@ -13,11 +13,11 @@ WORKDIR relative-ok
 CMD echo $TOOL_HOME
 ENTRYPOINT run-check
 
+# check=skip=WorkdirRelativePath,JSONArgsRecommended
 FROM debian:bookworm-slim AS runtime-slim
 WORKDIR sub
 CMD echo $TOOL_HOME
 
-# check=skip=WorkdirRelativePath,JSONArgsRecommended
 FROM runtime-${FLAVOR} AS final
 WORKDIR again
 CMD echo done

@@ -13,11 +13,11 @@ WORKDIR relative-ok
 CMD echo $TOOL_HOME
 ENTRYPOINT run-check
 
+# check=error=true
 FROM debian:bookworm-slim AS runtime-slim
 WORKDIR sub
 CMD echo $TOOL_HOME
 
-# check=error=true
 FROM runtime-${FLAVOR} AS final
 WORKDIR again
 CMD echo done

@@ -1,4 +1,3 @@
-# check=skip=WorkdirRelativePath;error=true
 ARG BASE=tools
 ARG FLAVOR=slim
 
@@ -18,6 +17,7 @@ FROM debian:bookworm-slim AS runtime-slim
 WORKDIR sub
 CMD echo $TOOL_HOME
 
+# check=error=true
 FROM runtime-${FLAVOR} AS final
 WORKDIR again
 CMD echo done

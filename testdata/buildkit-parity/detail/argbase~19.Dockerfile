@@ -1,4 +1,4 @@
-# check=skip=JSONArgsRecommended, WorkdirRelativePath
+# check=skip=all
 ARG BASE=tools
 ARG FLAVOR=slim
 

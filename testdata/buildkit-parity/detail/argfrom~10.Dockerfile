@@ -1,21 +1,20 @@
-ARG BASE=debian:bookworm
-ARG VARIANT=3.12
-ARG TAG=${VARIANT}-slim
-# check=skip=SecretsUsedInArgOrEnv,UndefinedArgInFrom,RedundantTargetPlatform,StageNameCasing,ConsistentInstructionCasing,WorkdirRelativePath
-FROM ${BASE} AS base
-ARG BASE
-RUN echo $BASE $UNDEFINED_THING
+arg BASE=debian:bookworm
+arg VARIANT=3.12
+arg TAG=${VARIANT}-slim
+from ${BASE} AS base
+arg BASE
+run echo $BASE $UNDEFINED_THING
 
-FROM base AS deps
-ARG PASSWORD=hunter2
-ARG NODE_VERSION
-ENV AWS_SECRET_ACCESS_KEY=x
-RUN echo $NODE_VERSION $NOD_VERSION
+from base AS deps
+arg PASSWORD=hunter2
+arg NODE_VERSION
+env AWS_SECRET_ACCESS_KEY=x
+run echo $NODE_VERSION $NOD_VERSION
 
-FROM python:${TAG} AS py
-FROM alpine${REGISTRY} AS tool
-FROM --platform=$TARGETPLATFORM alpine AS redundant
-FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2
-FROM deps AS Final
-Run echo mixed casing
+from python:${TAG} AS py
+from alpine${REGISTRY} AS tool
+from --platform=$TARGETPLATFORM alpine AS redundant
+from --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2
+from deps AS Final
+run echo mixed casing
 workdir app

@@ -1,11 +1,11 @@
 ARG BASE=debian:bookworm
 ARG VARIANT=3.12
 ARG TAG=${VARIANT}-slim
+# check=skip=all
 FROM ${BASE} AS base
 ARG BASE
 RUN echo $BASE $UNDEFINED_THING
 
-# check=skip=all
 FROM base AS deps
 ARG PASSWORD=hunter2
 ARG NODE_VERSION

@@ -5,13 +5,13 @@ FROM ${BASE} AS base
 ARG BASE
 RUN echo $BASE $UNDEFINED_THING
 
+# check=skip=SecretsUsedInArgOrEnv,UndefinedArgInFrom,RedundantTargetPlatform,StageNameCasing,ConsistentInstructionCasing,WorkdirRelativePath
 FROM base AS deps
 ARG PASSWORD=hunter2
 ARG NODE_VERSION
 ENV AWS_SECRET_ACCESS_KEY=x
 RUN echo $NODE_VERSION $NOD_VERSION
 
-# check=skip=SecretsUsedInArgOrEnv,UndefinedArgInFrom,RedundantTargetPlatform,StageNameCasing,ConsistentInstructionCasing,WorkdirRelativePath
 FROM python:${TAG} AS py
 FROM alpine${REGISTRY} AS tool
 FROM --platform=$TARGETPLATFORM alpine AS redundant

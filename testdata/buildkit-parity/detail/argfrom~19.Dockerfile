@@ -11,8 +11,8 @@ ARG NODE_VERSION
 ENV AWS_SECRET_ACCESS_KEY=x
 RUN echo $NODE_VERSION $NOD_VERSION
 
-FROM python:${TAG} AS py
 # check=skip=SecretsUsedInArgOrEnv,UndefinedArgInFrom,RedundantTargetPlatform,StageNameCasing,ConsistentInstructionCasing,WorkdirRelativePath
+FROM python:${TAG} AS py
 FROM alpine${REGISTRY} AS tool
 FROM --platform=$TARGETPLATFORM alpine AS redundant
 FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2

@@ -14,8 +14,8 @@ RUN echo $NODE_VERSION $NOD_VERSION
 FROM python:${TAG} AS py
 FROM alpine${REGISTRY} AS tool
 FROM --platform=$TARGETPLATFORM alpine AS redundant
-FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2
 # check=error=true
+FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2
 FROM deps AS Final
 Run echo mixed casing
 workdir app

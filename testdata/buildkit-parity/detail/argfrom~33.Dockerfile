@@ -1,4 +1,3 @@
-# check=skip=SecretsUsedInArgOrEnv;error=true
 ARG BASE=debian:bookworm
 ARG VARIANT=3.12
 ARG TAG=${VARIANT}-slim
@@ -16,6 +15,7 @@ FROM python:${TAG} AS py
 FROM alpine${REGISTRY} AS tool
 FROM --platform=$TARGETPLATFORM alpine AS redundant
 FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine AS redundant2
+# check=error=true
 FROM deps AS Final
 Run echo mixed casing
 workdir app

@@ -1,4 +1,4 @@
-# check=skip=UndefinedArgInFrom, SecretsUsedInArgOrEnv
+# check=skip=all
 ARG BASE=debian:bookworm
 ARG VARIANT=3.12
 ARG TAG=${VARIANT}-slim

@@ -1,5 +1,4 @@
 # syntax=docker/dockerfile:1
 # check=skip=JSONArgsRecommended;error=maybe
-# check=skip=JSONArgsRecommended
-FROM alpine
-CMD echo hi
+from alpine
+cmd echo hi

@@ -1,6 +1,5 @@
 # syntax=docker/dockerfile:1
 
 # check=skip=all
-# check=skip=JSONArgsRecommended
-FROM alpine as a
-CMD echo a
+from alpine as a
+cmd echo a

@@ -1,6 +1,5 @@
 # syntax=docker/dockerfile:1
 
 # check=skip=all
-# check=error=true
-FROM alpine as a
+FROM alpine AS a
 CMD echo a

@@ -1,4 +1,3 @@
 # CHECK = skip=JSONArgsRecommended
-# check=skip=all
-FROM alpine as a
-CMD echo a
+from alpine as a
+cmd echo a

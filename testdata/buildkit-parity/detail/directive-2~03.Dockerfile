@@ -1,4 +1,3 @@
 # CHECK = skip=JSONArgsRecommended
-# check=error=true
 FROM alpine as a
-CMD echo a
+cmd echo a

@@ -1,4 +1,3 @@
 #check=skip=FromAsCasing trailing
-# check=skip=JSONArgsRecommended
-FROM alpine as a
-CMD echo a
+from alpine as a
+cmd echo a

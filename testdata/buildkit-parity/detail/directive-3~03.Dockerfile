@@ -1,4 +1,3 @@
 #check=skip=FromAsCasing trailing
-# check=skip=all
 FROM alpine as a
-CMD echo a
+cmd echo a

@@ -1,4 +1,3 @@
 #check=skip=FromAsCasing trailing
-# check=error=true
-FROM alpine as a
+FROM alpine AS a
 CMD echo a

@@ -1,5 +1,4 @@
 # a comment
 # check=skip=all
-# check=skip=JSONArgsRecommended
-FROM alpine as a
-CMD echo a
+from alpine as a
+cmd echo a

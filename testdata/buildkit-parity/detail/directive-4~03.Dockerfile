@@ -1,5 +1,4 @@
 # a comment
 # check=skip=all
-# check=skip=all
 FROM alpine as a
-CMD echo a
+cmd echo a

@@ -1,5 +1,4 @@
 # a comment
 # check=skip=all
-# check=error=true
-FROM alpine as a
+FROM alpine AS a
 CMD echo a

@@ -1,5 +1,5 @@
-# check=skip=JSONArgsRecommended;error=true
 # a comment
 # check=skip=all
+# check=error=true
 FROM alpine as a
 CMD echo a

@@ -1,4 +1,3 @@
   # check=skip=all
-# check=skip=FromAsCasing,JSONArgsRecommended
-FROM alpine as a
-CMD echo a
+from alpine as a
+cmd echo a

@@ -1,4 +1,3 @@
   # check=skip=all
-# check=skip=all
 FROM alpine as a
-CMD echo a
+cmd echo a

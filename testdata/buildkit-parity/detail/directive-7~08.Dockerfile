@@ -1,4 +1,4 @@
-# check=skip=FromAsCasing;error=true
   # check=skip=all
+# check=error=true
 FROM alpine as a
 CMD echo a

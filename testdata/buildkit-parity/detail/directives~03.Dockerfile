@@ -2,11 +2,10 @@
 # check=skip=JSONArgsRecommended,StageNameCasing;error=true
 
 # Build the docs site.
-# check=skip=FromAsCasing,LegacyKeyValueFormat
-FROM node:22 as Docs
-WORKDIR /docs
-ENV NODE_ENV production
-CMD npm start
+from node:22 as Docs
+workdir /docs
+env NODE_ENV production
+cmd npm start
 
-FROM nginx:1.27-alpine
-COPY --from=docs /docs/dist /usr/share/nginx/html
+from nginx:1.27-alpine
+copy --from=docs /docs/dist /usr/share/nginx/html

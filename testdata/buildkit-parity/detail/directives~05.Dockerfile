@@ -2,8 +2,7 @@
 # check=skip=JSONArgsRecommended,StageNameCasing;error=true
 
 # Build the docs site.
-# check=error=true
-FROM node:22 as Docs
+FROM node:22 AS Docs
 WORKDIR /docs
 ENV NODE_ENV production
 CMD npm start

@@ -3,9 +3,8 @@
 ARG TARGET_GOOS
 ARG TARGET_GOARCH=amd64
 ARG VERSION=1.0
-# check=skip=all
 FROM scratch AS builder
-ENV GO111MODULE=on \
+env GO111MODULE=on \
   TARGET_GOOS=${TARGET_GOOS} \
   TARGET_GOARCH=${TARGET_GOARCH} \
   # a comment inside the continuation

@@ -3,8 +3,7 @@
 ARG TARGET_GOOS
 ARG TARGET_GOARCH=amd64
 ARG VERSION=1.0
-# check=error=true
-FROM scratch AS builder
+FROM scratch as builder
 ENV GO111MODULE=on \
   TARGET_GOOS=${TARGET_GOOS} \
   TARGET_GOARCH=${TARGET_GOARCH} \

@@ -6,9 +6,8 @@ ARG ALPINE=3.20
 ARG UNUSED_FROM_ARG
 
 # builder compiles the service.
-# check=skip=all
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS Builder
-ARG TARGETOS TARGETARCH
+arg TARGETOS TARGETARCH
 WORKDIR src
 COPY <<EOF /src/main.go
 package main
@@ -24,7 +23,7 @@ ENV API_TOKEN=unset
 maintainer someone@example.com
 
 FROM --platform=linux/amd64 alpine:${ALPINE} as runtime
-COPY --from=builder /out/app /usr/local/bin/app
+copy --from=builder /out/app /usr/local/bin/app
 EXPOSE 8080/TCP 9090:90
 EXPOSE 80/udp
 ENV PATH=$PATH:/opt/bin \

@@ -6,8 +6,7 @@ ARG ALPINE=3.20
 ARG UNUSED_FROM_ARG
 
 # builder compiles the service.
-# check=error=true
-FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS Builder
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine as Builder
 ARG TARGETOS TARGETARCH
 WORKDIR src
 COPY <<EOF /src/main.go
@@ -23,7 +22,7 @@ ENV GOFLAGS -mod=vendor
 ENV API_TOKEN=unset
 maintainer someone@example.com
 
-FROM --platform=linux/amd64 alpine:${ALPINE} as runtime
+FROM --platform=linux/amd64 alpine:${ALPINE} AS runtime
 COPY --from=builder /out/app /usr/local/bin/app
 EXPOSE 8080/TCP 9090:90
 EXPOSE 80/udp

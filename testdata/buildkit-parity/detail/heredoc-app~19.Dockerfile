@@ -6,6 +6,7 @@ ARG ALPINE=3.20
 ARG UNUSED_FROM_ARG
 
 # builder compiles the service.
+# check=error=true
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS Builder
 ARG TARGETOS TARGETARCH
 WORKDIR src
@@ -22,7 +23,6 @@ ENV GOFLAGS -mod=vendor
 ENV API_TOKEN=unset
 maintainer someone@example.com
 
-# check=error=true
 FROM --platform=linux/amd64 alpine:${ALPINE} as runtime
 COPY --from=builder /out/app /usr/local/bin/app
 EXPOSE 8080/TCP 9090:90

@@ -2,7 +2,7 @@
 # reads them.
 ARG A=alpine
 FROM ${A:-${B}} AS one
-FROM ${C:-alpine}${D:+x} AS two
 # check=error=true
+FROM ${C:-alpine}${D:+x} AS two
 FROM ${A:+${E}}alpine AS three
 FROM alpine:${F:-3}

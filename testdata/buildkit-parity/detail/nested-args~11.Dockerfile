@@ -3,6 +3,6 @@
 ARG A=alpine
 FROM ${A:-${B}} AS one
 FROM ${C:-alpine}${D:+x} AS two
-FROM ${A:+${E}}alpine AS three
 # check=skip=all
+FROM ${A:+${E}}alpine AS three
 FROM alpine:${F:-3}

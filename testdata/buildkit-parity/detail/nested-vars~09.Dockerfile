@@ -1,7 +1,6 @@
 # Names inside nested expansions are uses, as BuildKit's lexer reads them.
-# check=skip=all
 FROM scratch
-ARG A=1
+arg A=1
 ENV X=${A:-${B}} Y=${A:+${C}} Z=${D:-$E}
 LABEL l=${A/1/$G}
 WORKDIR /${H:-$I}

@@ -1,5 +1,5 @@
-# check=skip=all
 # Names inside nested expansions are uses, as BuildKit's lexer reads them.
+# check=skip=all
 FROM scratch
 ARG A=1
 ENV X=${A:-${B}} Y=${A:+${C}} Z=${D:-$E}

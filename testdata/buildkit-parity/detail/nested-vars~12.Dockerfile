@@ -1,5 +1,5 @@
-# check=error=true
 # Names inside nested expansions are uses, as BuildKit's lexer reads them.
+# check=error=true
 FROM scratch
 ARG A=1
 ENV X=${A:-${B}} Y=${A:+${C}} Z=${D:-$E}

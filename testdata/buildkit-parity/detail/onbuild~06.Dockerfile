@@ -1,11 +1,10 @@
 # check=error=true
-# check=skip=MaintainerDeprecated,SecretsUsedInArgOrEnv,FromAsCasing,LegacyKeyValueFormat,JSONArgsRecommended
-FROM alpine AS base
-ONBUILD COPY --from=build /out /app
-ONBUILD RUN echo $UNDEFINED_ONBUILD
-MAINTAINER x
-ARG GITHUB_TOKEN
+from alpine AS base
+onbuild COPY --from=build /out /app
+onbuild RUN echo $UNDEFINED_ONBUILD
+maintainer x
+arg GITHUB_TOKEN
 
-FROM base as next
-ENV a b
-CMD echo hi
+from base as next
+env a b
+cmd echo hi

@@ -1,21 +1,20 @@
-ARG TARGETPLATFORM
-ARG BUILDPLATFORM
-ARG GO=1.23
-ARG DISTRO
+arg TARGETPLATFORM
+arg BUILDPLATFORM
+arg GO=1.23
+arg DISTRO
 
-# check=skip=RedundantTargetPlatform,FromPlatformFlagConstDisallowed,UndefinedArgInFrom
-FROM --platform=$BUILDPLATFORM golang:${GO} AS build
-ARG TARGETOS
-ARG TARGETARCH
-ARG STAGE_ONLY=x
-RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /bin/app .
+from --platform=$BUILDPLATFORM golang:${GO} AS build
+arg TARGETOS
+arg TARGETARCH
+arg STAGE_ONLY=x
+run GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /bin/app .
 
-FROM --platform=${TARGETPLATFORM} gcr.io/distroless/static${DISTRO} AS runtime
-COPY --from=build /bin/app /app
+from --platform=${TARGETPLATFORM} gcr.io/distroless/static${DISTRO} AS runtime
+copy --from=build /bin/app /app
 
-FROM --platform=linux/arm64 alpine:3${MINOR} AS arm
-FROM alpine${STAGE_ONLY} AS odd
-FROM --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools
-RUN echo $TARGETPLATFORM $BUILDPLATFORM $GO
+from --platform=linux/arm64 alpine:3${MINOR} AS arm
+from alpine${STAGE_ONLY} AS odd
+from --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools
+run echo $TARGETPLATFORM $BUILDPLATFORM $GO
 
-FROM runtime
+from runtime

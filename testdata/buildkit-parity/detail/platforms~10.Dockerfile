@@ -3,13 +3,13 @@ ARG BUILDPLATFORM
 ARG GO=1.23
 ARG DISTRO
 
+# check=skip=all
 FROM --platform=$BUILDPLATFORM golang:${GO} AS build
 ARG TARGETOS
 ARG TARGETARCH
 ARG STAGE_ONLY=x
 RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /bin/app .
 
-# check=skip=all
 FROM --platform=${TARGETPLATFORM} gcr.io/distroless/static${DISTRO} AS runtime
 COPY --from=build /bin/app /app
 

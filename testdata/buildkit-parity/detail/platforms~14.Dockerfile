@@ -9,10 +9,10 @@ ARG TARGETARCH
 ARG STAGE_ONLY=x
 RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /bin/app .
 
+# check=error=true
 FROM --platform=${TARGETPLATFORM} gcr.io/distroless/static${DISTRO} AS runtime
 COPY --from=build /bin/app /app
 
-# check=error=true
 FROM --platform=linux/arm64 alpine:3${MINOR} AS arm
 FROM alpine${STAGE_ONLY} AS odd
 FROM --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools

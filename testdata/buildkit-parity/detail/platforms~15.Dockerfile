@@ -12,8 +12,8 @@ RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /bin/app .
 FROM --platform=${TARGETPLATFORM} gcr.io/distroless/static${DISTRO} AS runtime
 COPY --from=build /bin/app /app
 
-FROM --platform=linux/arm64 alpine:3${MINOR} AS arm
 # check=skip=RedundantTargetPlatform,FromPlatformFlagConstDisallowed,UndefinedArgInFrom
+FROM --platform=linux/arm64 alpine:3${MINOR} AS arm
 FROM alpine${STAGE_ONLY} AS odd
 FROM --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools
 RUN echo $TARGETPLATFORM $BUILDPLATFORM $GO

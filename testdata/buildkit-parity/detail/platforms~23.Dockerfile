@@ -14,8 +14,8 @@ COPY --from=build /bin/app /app
 
 FROM --platform=linux/arm64 alpine:3${MINOR} AS arm
 FROM alpine${STAGE_ONLY} AS odd
+# check=error=true
 FROM --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools
 RUN echo $TARGETPLATFORM $BUILDPLATFORM $GO
 
-# check=error=true
 FROM runtime

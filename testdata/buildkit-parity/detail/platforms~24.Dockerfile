@@ -1,4 +1,3 @@
-# check=skip=all
 ARG TARGETPLATFORM
 ARG BUILDPLATFORM
 ARG GO=1.23
@@ -18,4 +17,5 @@ FROM alpine${STAGE_ONLY} AS odd
 FROM --platform=${BUILDPLATFORM:-linux/amd64} alpine${SUFFIX:-} AS tools
 RUN echo $TARGETPLATFORM $BUILDPLATFORM $GO
 
+# check=skip=RedundantTargetPlatform,FromPlatformFlagConstDisallowed,UndefinedArgInFrom
 FROM runtime

@@ -1,4 +1,4 @@
-# check=skip=FromPlatformFlagConstDisallowed, RedundantTargetPlatform
+# check=skip=all
 ARG TARGETPLATFORM
 ARG BUILDPLATFORM
 ARG GO=1.23

@@ -1,29 +1,28 @@
-# check=skip=SecretsUsedInArgOrEnv,LegacyKeyValueFormat,ExposeProtoCasing,ExposeInvalidFormat,MultipleInstructionsDisallowed
-FROM debian:bookworm-slim AS base
-ARG AWS_ACCESS_KEY_ID
-ARG API_KEY_FILE=/run/secrets/key
-ARG GPG_KEY=ABCDEF
-ARG PUBLIC_KEY=ssh-ed25519
-ENV DB_PASSWORD=changeme PASSWORD_HINT=ask \
+from debian:bookworm-slim AS base
+arg AWS_ACCESS_KEY_ID
+arg API_KEY_FILE=/run/secrets/key
+arg GPG_KEY=ABCDEF
+arg PUBLIC_KEY=ssh-ed25519
+env DB_PASSWORD=changeme PASSWORD_HINT=ask \
     auth_token=t
-ENV DEBIAN_FRONTEND noninteractive
-ENV GREETING "hello world"
-LABEL maintainer me
-EXPOSE 80/tcp 443/UDP
-EXPOSE 0.0.0.0:8080:80
-EXPOSE 8000-8010/TCP
-ARG PORT=9000
-EXPOSE $PORT/Tcp
-ARG PORTS="80/TCP 53/UDP"
-EXPOSE $PORTS "8080/Tcp" 9/tcp
-ENV P=7
-EXPOSE ${P}:7/Udp
-WORKDIR $HOME/app
-WORKDIR ${PORT}
-WORKDIR /srv
-SHELL ["/bin/bash", "-c"]
-ENTRYPOINT exec app
-CMD ["a", 'b']
-HEALTHCHECK NONE
-HEALTHCHECK CMD true
-STOPSIGNAL SIGTERM
+env DEBIAN_FRONTEND noninteractive
+env GREETING "hello world"
+label maintainer me
+expose 80/tcp 443/UDP
+expose 0.0.0.0:8080:80
+expose 8000-8010/TCP
+arg PORT=9000
+expose $PORT/Tcp
+arg PORTS="80/TCP 53/UDP"
+expose $PORTS "8080/Tcp" 9/tcp
+env P=7
+expose ${P}:7/Udp
+workdir $HOME/app
+workdir ${PORT}
+workdir /srv
+shell ["/bin/bash", "-c"]
+entrypoint exec app
+cmd ["a", 'b']
+healthcheck NONE
+healthcheck CMD true
+stopsignal SIGTERM

@@ -1,6 +1,5 @@
-# check=skip=all
 FROM debian:bookworm-slim AS base
-ARG AWS_ACCESS_KEY_ID
+arg AWS_ACCESS_KEY_ID
 ARG API_KEY_FILE=/run/secrets/key
 ARG GPG_KEY=ABCDEF
 ARG PUBLIC_KEY=ssh-ed25519

@@ -1,5 +1,4 @@
-# check=error=true
-FROM debian:bookworm-slim AS base
+FROM debian:bookworm-slim as base
 ARG AWS_ACCESS_KEY_ID
 ARG API_KEY_FILE=/run/secrets/key
 ARG GPG_KEY=ABCDEF

@@ -1,4 +1,4 @@
-# check=skip=SecretsUsedInArgOrEnv;error=true
+# check=skip=SecretsUsedInArgOrEnv,LegacyKeyValueFormat,ExposeProtoCasing,ExposeInvalidFormat,MultipleInstructionsDisallowed
 FROM debian:bookworm-slim AS base
 ARG AWS_ACCESS_KEY_ID
 ARG API_KEY_FILE=/run/secrets/key

@@ -1,49 +1,48 @@
-# check=skip=MultipleInstructionsDisallowed,JSONArgsRecommended,LegacyKeyValueFormat,ConsistentInstructionCasing,DuplicateStageName,ReservedStageName,NoEmptyContinuation,ExposeProtoCasing
-FROM alpine AS one
+from alpine AS one
 # check=skip=JSONArgsRecommended
-CMD echo not reported here
-CMD echo reported here
+cmd echo not reported here
+cmd echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
-FROM alpine as Two
-CMD echo does BuildKit skip this one
-ENV a b
+from alpine as Two
+cmd echo does BuildKit skip this one
+env a b
 
 # check=skip=all
-FROM alpine as three
-ENV c d
+from alpine as three
+env c d
 # check=skip=LegacyKeyValueFormat
-ENV e f
+env e f
 # check=skip=ConsistentInstructionCasing
 env g=h
 # check=error=true
-ENV i j
+env i j
 # check=skip=RedundantTargetPlatform
-FROM --platform=$TARGETPLATFORM alpine AS four
+from --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
-FROM alpine${NOPE} AS five
+from alpine${NOPE} AS five
 # check=skip=DuplicateStageName
-FROM alpine AS four
+from alpine AS four
 # check=skip=ReservedStageName
-FROM alpine AS scratch
+from alpine AS scratch
 # check=skip=UndefinedVar
-RUN echo $NOPE_TOO
+run echo $NOPE_TOO
 # check=skip=NoEmptyContinuation
-RUN echo a \
+run echo a \
 
   b
 # check=skip=WorkdirRelativePath
-WORKDIR rel
+workdir rel
 # check=skip=SecretsUsedInArgOrEnv
-ARG MY_SECRET
+arg MY_SECRET
 # first comment
 # check=skip=ExposeProtoCasing
-EXPOSE 80/TCP
+expose 80/TCP
 # check = skip = ExposeProtoCasing
-EXPOSE 81/TCP
+expose 81/TCP
 # check=skip=ExposeProtoCasing trailing words
-EXPOSE 82/TCP
+expose 82/TCP
 # check=skip=ExposeProtoCasing, ExposeInvalidFormat
-EXPOSE 83/TCP
+expose 83/TCP
 # check=skip=MultipleInstructionsDisallowed
-CMD a
+cmd a

@@ -1,17 +1,16 @@
-# check=skip=all
 FROM alpine AS one
 # check=skip=JSONArgsRecommended
-CMD echo not reported here
+cmd echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
 FROM alpine as Two
-CMD echo does BuildKit skip this one
+cmd echo does BuildKit skip this one
 ENV a b
 
 # check=skip=all
 FROM alpine as three
-ENV c d
+env c d
 # check=skip=LegacyKeyValueFormat
 ENV e f
 # check=skip=ConsistentInstructionCasing
@@ -27,7 +26,7 @@ FROM alpine AS four
 # check=skip=ReservedStageName
 FROM alpine AS scratch
 # check=skip=UndefinedVar
-RUN echo $NOPE_TOO
+run echo $NOPE_TOO
 # check=skip=NoEmptyContinuation
 RUN echo a \
 

@@ -1,16 +1,15 @@
-# check=error=true
-FROM alpine AS one
+FROM alpine as one
 # check=skip=JSONArgsRecommended
 CMD echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
-FROM alpine as Two
+FROM alpine AS Two
 CMD echo does BuildKit skip this one
 ENV a b
 
 # check=skip=all
-FROM alpine as three
+FROM alpine AS three
 ENV c d
 # check=skip=LegacyKeyValueFormat
 ENV e f
@@ -19,13 +18,13 @@ env g=h
 # check=error=true
 ENV i j
 # check=skip=RedundantTargetPlatform
-FROM --platform=$TARGETPLATFORM alpine AS four
+FROM --platform=$TARGETPLATFORM alpine as four
 # check=skip=UndefinedArgInFrom
-FROM alpine${NOPE} AS five
+FROM alpine${NOPE} as five
 # check=skip=DuplicateStageName
-FROM alpine AS four
+FROM alpine as four
 # check=skip=ReservedStageName
-FROM alpine AS scratch
+FROM alpine as scratch
 # check=skip=UndefinedVar
 RUN echo $NOPE_TOO
 # check=skip=NoEmptyContinuation

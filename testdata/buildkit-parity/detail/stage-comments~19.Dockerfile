@@ -1,10 +1,10 @@
+# check=skip=all
 FROM alpine AS one
 # check=skip=JSONArgsRecommended
 CMD echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
-# check=skip=all
 FROM alpine as Two
 CMD echo does BuildKit skip this one
 ENV a b

@@ -1,10 +1,10 @@
+# check=error=true
 FROM alpine AS one
 # check=skip=JSONArgsRecommended
 CMD echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
-# check=error=true
 FROM alpine as Two
 CMD echo does BuildKit skip this one
 ENV a b

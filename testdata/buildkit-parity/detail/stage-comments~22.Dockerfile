@@ -4,11 +4,11 @@ CMD echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
+# check=skip=all
 FROM alpine as Two
 CMD echo does BuildKit skip this one
 ENV a b
 
-# check=skip=all
 # check=skip=all
 FROM alpine as three
 ENV c d

@@ -4,12 +4,12 @@ CMD echo not reported here
 CMD echo reported here
 
 # check=skip=JSONArgsRecommended,StageNameCasing,FromAsCasing,LegacyKeyValueFormat
+# check=error=true
 FROM alpine as Two
 CMD echo does BuildKit skip this one
 ENV a b
 
 # check=skip=all
-# check=error=true
 FROM alpine as three
 ENV c d
 # check=skip=LegacyKeyValueFormat

@@ -9,6 +9,7 @@ CMD echo does BuildKit skip this one
 ENV a b
 
 # check=skip=all
+# check=skip=MultipleInstructionsDisallowed,JSONArgsRecommended,LegacyKeyValueFormat,ConsistentInstructionCasing,DuplicateStageName,ReservedStageName,NoEmptyContinuation,ExposeProtoCasing
 FROM alpine as three
 ENV c d
 # check=skip=LegacyKeyValueFormat
@@ -18,7 +19,6 @@ env g=h
 # check=error=true
 ENV i j
 # check=skip=RedundantTargetPlatform
-# check=skip=MultipleInstructionsDisallowed,JSONArgsRecommended,LegacyKeyValueFormat,ConsistentInstructionCasing,DuplicateStageName,ReservedStageName,NoEmptyContinuation,ExposeProtoCasing
 FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
 FROM alpine${NOPE} AS five

@@ -18,9 +18,9 @@ env g=h
 # check=error=true
 ENV i j
 # check=skip=RedundantTargetPlatform
+# check=skip=all
 FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
-# check=skip=all
 FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
 FROM alpine AS four

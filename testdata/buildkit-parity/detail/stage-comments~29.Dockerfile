@@ -18,9 +18,9 @@ env g=h
 # check=error=true
 ENV i j
 # check=skip=RedundantTargetPlatform
+# check=error=true
 FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
-# check=error=true
 FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
 FROM alpine AS four

@@ -20,9 +20,9 @@ ENV i j
 # check=skip=RedundantTargetPlatform
 FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
+# check=error=true
 FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
-# check=error=true
 FROM alpine AS four
 # check=skip=ReservedStageName
 FROM alpine AS scratch

@@ -22,9 +22,9 @@ FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
 FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
+# check=skip=MultipleInstructionsDisallowed,JSONArgsRecommended,LegacyKeyValueFormat,ConsistentInstructionCasing,DuplicateStageName,ReservedStageName,NoEmptyContinuation,ExposeProtoCasing
 FROM alpine AS four
 # check=skip=ReservedStageName
-# check=skip=MultipleInstructionsDisallowed,JSONArgsRecommended,LegacyKeyValueFormat,ConsistentInstructionCasing,DuplicateStageName,ReservedStageName,NoEmptyContinuation,ExposeProtoCasing
 FROM alpine AS scratch
 # check=skip=UndefinedVar
 RUN echo $NOPE_TOO

@@ -22,9 +22,9 @@ FROM --platform=$TARGETPLATFORM alpine AS four
 # check=skip=UndefinedArgInFrom
 FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
+# check=error=true
 FROM alpine AS four
 # check=skip=ReservedStageName
-# check=error=true
 FROM alpine AS scratch
 # check=skip=UndefinedVar
 RUN echo $NOPE_TOO

@@ -1,4 +1,3 @@
-# check=skip=JSONArgsRecommended, MultipleInstructionsDisallowed
 FROM alpine AS one
 # check=skip=JSONArgsRecommended
 CMD echo not reported here
@@ -25,6 +24,7 @@ FROM alpine${NOPE} AS five
 # check=skip=DuplicateStageName
 FROM alpine AS four
 # check=skip=ReservedStageName
+# check=skip=all
 FROM alpine AS scratch
 # check=skip=UndefinedVar
 RUN echo $NOPE_TOO

@@ -1,14 +1,13 @@
 ﻿# escape=`
-# check=skip=WorkdirRelativePath,NoEmptyContinuation,LegacyKeyValueFormat,SecretsUsedInArgOrEnv,JSONArgsRecommended,ConsistentInstructionCasing
-FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
-WORKDIR C:\src
-RUN powershell -Command `
+from mcr.microsoft.com/windows/servercore:ltsc2022 AS build
+workdir C:\src
+run powershell -Command `
     Write-Host hello `
 
     ; Write-Host $env:PATH
-ENV key value
-COPY . .
+env key value
+copy . .
 
-FROM build AS final
-ENTRYPOINT powershell -File C:\app\run.ps1
+from build AS final
+entrypoint powershell -File C:\app\run.ps1
 label a=b

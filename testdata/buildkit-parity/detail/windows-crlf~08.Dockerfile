@@ -1,7 +1,6 @@
 ﻿# escape=`
-# check=skip=all
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
-WORKDIR C:\src
+workdir C:\src
 RUN powershell -Command `
     Write-Host hello `
 
@@ -10,5 +9,5 @@ ENV key value
 COPY . .
 
 FROM build AS final
-ENTRYPOINT powershell -File C:\app\run.ps1
+entrypoint powershell -File C:\app\run.ps1
 label a=b

@@ -1,6 +1,5 @@
 ﻿# escape=`
-# check=error=true
-FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
+FROM mcr.microsoft.com/windows/servercore:ltsc2022 as build
 WORKDIR C:\src
 RUN powershell -Command `
     Write-Host hello `
@@ -9,6 +8,6 @@ RUN powershell -Command `
 ENV key value
 COPY . .
 
-FROM build AS final
+FROM build as final
 ENTRYPOINT powershell -File C:\app\run.ps1
 label a=b

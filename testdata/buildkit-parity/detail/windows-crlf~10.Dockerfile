@@ -1,4 +1,5 @@
 ﻿# escape=`
+# check=skip=WorkdirRelativePath,NoEmptyContinuation,LegacyKeyValueFormat,SecretsUsedInArgOrEnv,JSONArgsRecommended,ConsistentInstructionCasing
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
 WORKDIR C:\src
 RUN powershell -Command `
@@ -8,7 +9,6 @@ RUN powershell -Command `
 ENV key value
 COPY . .
 
-# check=skip=WorkdirRelativePath,NoEmptyContinuation,LegacyKeyValueFormat,SecretsUsedInArgOrEnv,JSONArgsRecommended,ConsistentInstructionCasing
 FROM build AS final
 ENTRYPOINT powershell -File C:\app\run.ps1
 label a=b

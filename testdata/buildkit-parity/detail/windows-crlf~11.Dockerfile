@@ -1,4 +1,5 @@
 ﻿# escape=`
+# check=skip=all
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
 WORKDIR C:\src
 RUN powershell -Command `
@@ -8,7 +9,6 @@ RUN powershell -Command `
 ENV key value
 COPY . .
 
-# check=skip=all
 FROM build AS final
 ENTRYPOINT powershell -File C:\app\run.ps1
 label a=b

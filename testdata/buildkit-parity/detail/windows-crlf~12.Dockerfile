@@ -1,4 +1,5 @@
 ﻿# escape=`
+# check=error=true
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
 WORKDIR C:\src
 RUN powershell -Command `
@@ -8,7 +9,6 @@ RUN powershell -Command `
 ENV key value
 COPY . .
 
-# check=error=true
 FROM build AS final
 ENTRYPOINT powershell -File C:\app\run.ps1
 label a=b

@@ -1,5 +1,4 @@
-﻿# check=skip=WorkdirRelativePath;error=true
-# escape=`
+﻿# escape=`
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
 WORKDIR C:\src
 RUN powershell -Command `
@@ -9,6 +8,7 @@ RUN powershell -Command `
 ENV key value
 COPY . .
 
+# check=error=true
 FROM build AS final
 ENTRYPOINT powershell -File C:\app\run.ps1
 label a=b

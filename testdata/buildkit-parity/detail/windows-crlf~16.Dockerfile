@@ -1,4 +1,4 @@
-﻿# check=skip=NoEmptyContinuation, WorkdirRelativePath
+﻿# check=skip=all
 # escape=`
 FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build
 WORKDIR C:\src
