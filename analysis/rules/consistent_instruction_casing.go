@@ -11,6 +11,7 @@ var ConsistentInstructionCasing = register(&Rule{
 	Summary:  "All commands within the Dockerfile should use the same casing (either upper or lower).",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsIgnored,
 	Doc: `Instruction keywords are case-insensitive, but a file that mixes ` + "`RUN`" + ` and ` + "`run`" + `
 (or writes ` + "`Run`" + `) is harder to read. The majority case of the file wins (upper
 case on a tie, as BuildKit decides); the fix rewrites the keyword. Instructions

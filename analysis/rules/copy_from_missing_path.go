@@ -106,8 +106,10 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 		chain := stageChain(ix, r.Target)
 		bottom := stages[chain[len(chain)-1]]
 		fromImage := !strings.EqualFold(bottom.Base, "scratch")
-		if strings.Contains(bottom.Base, "$") && bottom.BaseStage < 0 || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
-			continue // an image named by a variable, or a stage that only names an image
+		if slices.ContainsFunc(chain, func(s int) bool { return strings.Contains(stages[s].Base, "$") }) || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
+			// A base named by a variable (build args may pick another
+			// image or stage), or a stage that only names an image.
+			continue
 		}
 		for _, a := range n.Args[:len(n.Args)-1] {
 			src := a.Value

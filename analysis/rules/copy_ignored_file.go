@@ -51,7 +51,17 @@ func runCopyIgnoredFile(p *Pass) {
 		}
 		for _, a := range n.Args[:len(n.Args)-1] {
 			v := a.Value
-			if strings.HasPrefix(v, "<<") || strings.Contains(v, "$") || strings.Contains(v, "://") || strings.HasPrefix(v, "git@") {
+			if strings.Contains(v, "$") && !strings.HasPrefix(v, "<<") {
+				// BuildKit checks the source as it expands it.
+				word := p.Text(n.Abs(a.Span))
+				if n.JSON {
+					word = v
+				}
+				if v, _ = ix.Model().Expand(n.Index, word); v == "" {
+					continue
+				}
+			}
+			if strings.HasPrefix(v, "<<") || strings.Contains(v, "://") || strings.HasPrefix(v, "git@") {
 				continue
 			}
 			src := filepath.ToSlash(filepath.Clean(v))

@@ -40,7 +40,7 @@ func Page(r *Rule) string {
 	if r.Use != nil {
 		fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for what other files ask of that Dockerfile.\n", r.Name)
 	} else {
-		fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for the file; the same comment right above an instruction skips it there.\n", r.Name)
+		fmt.Fprintf(&b, "- In the Dockerfile: `# check=skip=%s` as a parser directive at the top skips it for the file; %s\n", r.Name, commentDoc(r))
 	}
 	if r.BuildKit {
 		b.WriteString("- `# check=error=true` turns its findings into errors, as it fails `docker build`.\n")
@@ -68,4 +68,18 @@ func IndexPage() string {
 	b.WriteString("- **InvalidBaseImagePlatform** needs the base image's metadata (its platform), which Stagehand does not fetch: it works offline. `docker build --check` reports it.\n")
 	b.WriteString("- **InvalidDefinitionDescription** is experimental in BuildKit and off unless `# check=experimental=...` enables it.\n")
 	return b.String()
+}
+
+// commentDoc says what a `# check=skip=` comment above an instruction does
+// to r (see Rule.Comments).
+func commentDoc(r *Rule) string {
+	switch {
+	case !r.BuildKit:
+		return "the same comment right above an instruction skips it there, and above a stage's `FROM` for the whole stage."
+	case r.Comments == CommentsIgnored:
+		return "a comment above an instruction does not skip it, as BuildKit checks it with the directive at the top alone."
+	case r.Comments == CommentsOfRelated:
+		return "the same comment right above the instruction that overrides the reported one skips it, as BuildKit reads that one's comments."
+	}
+	return "the same comment right above an instruction skips it there (above a `FROM`, for that line only, as in BuildKit)."
 }

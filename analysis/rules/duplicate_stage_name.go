@@ -10,6 +10,7 @@ var DuplicateStageName = register(&Rule{
 	Summary:  "Two stages have the same name.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsIgnored,
 	Doc: `Stage names compare case-insensitively and should be unique. With two stages
 of one name, references and ` + "`--target`" + ` pick one of them, and which one differs
 between BuildKit's resolution of ` + "`--from`" + ` and of ` + "`--target`" + `. Rename one of them.

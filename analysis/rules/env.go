@@ -7,9 +7,13 @@ import (
 // isGlobalArg reports whether name is declared before the first FROM or
 // predefined by BuildKit.
 func isGlobalArg(ix *analysis.Index, name string) bool {
-	if analysis.IsBuiltinArg(name) {
-		return true
-	}
+	_, ok := globalArgDecl(ix, name)
+	return ok
+}
+
+// globalArgDecl returns the name of the global ARG name's declaration;
+// ok for a predefined ARG too, with an empty span.
+func globalArgDecl(ix *analysis.Index, name string) (span analysis.Span, ok bool) {
 	end := ix.Len()
 	if ix.StageCount() > 0 {
 		end = ix.Stage(0).First
@@ -18,11 +22,11 @@ func isGlobalArg(ix *analysis.Index, name string) bool {
 		n := ix.Node(i)
 		for _, d := range n.Decls {
 			if n.Cmd == "arg" && d.Name.Value == name {
-				return true
+				return n.Abs(d.Name.Span), true
 			}
 		}
 	}
-	return false
+	return analysis.Span{}, analysis.IsBuiltinArg(name)
 }
 
 // globalArgNames lists the global ARGs and the predefined ones.
@@ -44,13 +48,15 @@ func globalArgNames(ix *analysis.Index) []string {
 }
 
 // stageChain returns stage s and the stages it is built FROM, nearest
-// first.
+// first, as BuildKit's linter follows them: a FROM built from ARGs names
+// the stage their defaults pick (the model's BaseOf), whose SHELL, WORKDIR
+// and environment the stage then inherits.
 func stageChain(ix *analysis.Index, s int) []int {
 	var out []int
-	stages := ix.Stages()
-	for hops := 0; s >= 0 && hops <= len(stages); hops++ {
+	m := ix.Model()
+	for hops := 0; s >= 0 && hops <= ix.StageCount(); hops++ {
 		out = append(out, s)
-		s = stages[s].BaseStage
+		s = m.BaseOf(s)
 	}
 	return out
 }

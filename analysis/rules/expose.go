@@ -22,28 +22,43 @@ func exposePorts(p *Pass, fn func(n analysis.Node, e exposePort)) {
 			continue
 		}
 		for _, a := range n.Args {
-			if strings.Contains(a.Value, "$") {
-				continue
+			words := []string{a.Value}
+			if strings.ContainsAny(a.Value, "$\"'") || strings.IndexByte(a.Value, p.Index.Escape) >= 0 {
+				// BuildKit expands each word with the stage's ARG and ENV
+				// values, quotes removed, and splits the result into words.
+				v, ok := p.Index.Model().Expand(n.Index, p.Text(n.Abs(a.Span)))
+				if !ok {
+					continue
+				}
+				words = strings.Fields(v)
 			}
-			e := exposePort{span: n.Abs(a.Span), raw: a.Value}
-			parts := strings.Split(a.Value, ":")
-			last := parts[len(parts)-1]
-			switch len(parts) {
-			case 1:
-			case 2:
-				e.host = parts[0]
-			default:
-				e.ip, e.host = strings.Join(parts[:len(parts)-2], ":"), parts[len(parts)-2]
+			for _, w := range words {
+				exposeWord(n, a, w, fn)
 			}
-			port, proto, _ := strings.Cut(last, "/")
-			e.port, e.proto = port, proto
-			if proto != "" && a.Span.Len() == len(a.Value) {
-				end := e.span.End
-				e.protoSpan = analysis.Span{Start: end - len(proto), End: end}
-			}
-			fn(n, e)
 		}
 	}
+}
+
+// exposeWord splits w, a word of EXPOSE argument a (a itself unless it
+// holds variables), and calls fn with it.
+func exposeWord(n analysis.Node, a analysis.Token, w string, fn func(n analysis.Node, e exposePort)) {
+	e := exposePort{span: n.Abs(a.Span), raw: w}
+	parts := strings.Split(w, ":")
+	last := parts[len(parts)-1]
+	switch len(parts) {
+	case 1:
+	case 2:
+		e.host = parts[0]
+	default:
+		e.ip, e.host = strings.Join(parts[:len(parts)-2], ":"), parts[len(parts)-2]
+	}
+	port, proto, _ := strings.Cut(last, "/")
+	e.port, e.proto = port, proto
+	if proto != "" && w == a.Value && a.Span.Len() == len(a.Value) {
+		end := e.span.End
+		e.protoSpan = analysis.Span{Start: end - len(proto), End: end}
+	}
+	fn(n, e)
 }
 
 var ExposeProtoCasing = register(&Rule{

@@ -12,6 +12,7 @@ var InvalidDefaultArgInFrom = register(&Rule{
 	Summary:  "Default value for global ARG results in an empty or invalid base image name.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsIgnored,
 	Doc: `When a ` + "`FROM`" + ` line is built from ARGs, building without ` + "`--build-arg`" + ` uses their
 defaults. If those leave the image name empty or malformed (` + "`FROM alpine:${TAG}`" + `
 with no default for TAG gives ` + "`alpine:`" + `), a plain ` + "`docker build`" + ` fails. Give the

@@ -37,7 +37,7 @@ func runJSONArgsRecommended(p *Pass) {
 		if shellBefore(p, s, n.Index) {
 			continue
 		}
-		p.Reportf(argsSpan(n), jsonFix(p, n), "JSON arguments recommended for %s to prevent unintended behavior related to OS signals", strings.ToUpper(n.Cmd))
+		p.Reportf(argsSpan(n), jsonFix(p, n), "JSON arguments recommended for %s to prevent unintended behavior related to OS signals", n.Keyword.Value) // as written, as BuildKit says it
 	}
 }
 

@@ -42,5 +42,7 @@ func legacyKeyValueFormat(p *Pass, n analysis.Node) {
 			fixes = fix("Use "+name+" key=value", true, replace(analysis.Span{Start: key.End, End: val.End}, `="`+raw+`"`))
 		}
 	}
-	p.Reportf(analysis.Span{Start: key.Start, End: val.End}, fixes, "\"%s key=value\" should be used instead of legacy \"%s key value\" format", name, name)
+	// BuildKit names the instruction as written.
+	kw := n.Keyword.Value
+	p.Reportf(analysis.Span{Start: key.Start, End: val.End}, fixes, "\"%s key=value\" should be used instead of legacy \"%s key value\" format", kw, kw)
 }

@@ -12,6 +12,7 @@ var MultipleInstructionsDisallowed = register(&Rule{
 	Summary:  "Multiple instructions of the same type should not be used in the same stage.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsOfRelated,
 	Doc: `Only the last ` + "`CMD`" + `, ` + "`ENTRYPOINT`" + ` or ` + "`HEALTHCHECK`" + ` of a stage takes effect; the
 earlier ones are dead text that readers take for real. The rule reports the
 instructions that are overridden, with a fix that removes them.`,
@@ -35,8 +36,9 @@ func runMultipleInstructionsDisallowed(p *Pass) {
 			if prev := last; s >= 0 && s == lastStage {
 				name := strings.ToUpper(n.Cmd)
 				p.Report(Diagnostic{
-					Span:    keywordSpan(prev),
-					Message: fmt.Sprintf("Multiple %s instructions should not be used in the same stage because only the last one will be used", name),
+					Span: keywordSpan(prev),
+					// BuildKit names the overriding instruction as written.
+					Message: fmt.Sprintf("Multiple %s instructions should not be used in the same stage because only the last one will be used", n.Keyword.Value),
 					Tags:    []Tag{Unnecessary},
 					Related: []Related{{Span: keywordSpan(n), Message: "overridden by this " + name}},
 					Fixes:   fix("Remove the overridden "+name, false, deleteLines(p.Doc(), prev.Span())),

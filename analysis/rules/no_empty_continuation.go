@@ -11,10 +11,16 @@ var NoEmptyContinuation = register(&Rule{
 	Summary:  "Empty continuation lines will become errors in a future release.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsIgnored,
 	Doc: `A blank line inside an instruction continued with ` + "`\\`" + ` is skipped today, so the
 instruction goes on after it; BuildKit will make it an error. It usually hides a
 missing ` + "`\\`" + ` or a forgotten line. Remove the blank line (a comment line there is
-allowed). The fix removes it.`,
+allowed). The fix removes it.
+
+As BuildKit does, the finding is on the instruction's last line, where the parser
+notices the blank lines; each blank line is a related place. BuildKit checks it
+with the file's ` + "`# check=`" + ` directive only, so a comment above the instruction does
+not skip it.`,
 	Bad: `FROM alpine
 RUN apk add \
 
@@ -36,26 +42,35 @@ func noEmptyContinuation(p *Pass, n analysis.Node) {
 	line := doc.LineOf(n.Start)
 	last := doc.LineOf(n.Start + n.Len)
 	var edits []analysis.Edit
-	var first analysis.Span
+	var related []Related
+	end := line // the instruction's last line, heredoc bodies aside
 	cont := continued(lineText(doc, line), esc)
 	for l := line + 1; cont && l <= last; l++ {
 		t := lineText(doc, l)
 		s := strings.TrimSpace(t)
+		end = l
 		switch {
 		case strings.HasPrefix(s, "#"):
 		case s == "":
-			sp := analysis.Span{Start: doc.LineStart(l), End: doc.LineStart(l + 1)}
-			if len(edits) == 0 {
-				first = analysis.Span{Start: doc.LineStart(l), End: doc.LineEnd(l)}
-			}
-			edits = append(edits, analysis.Edit{Span: sp})
+			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: doc.LineStart(l), End: doc.LineStart(l + 1)}})
+			related = append(related, Related{Span: analysis.Span{Start: doc.LineStart(l), End: doc.LineStart(l) + len(t)}, Message: "empty continuation line"})
 		default:
 			cont = continued(t, esc)
 		}
 	}
-	if len(edits) > 0 {
-		p.Reportf(first, fix("Remove empty continuation lines", true, edits...), "Empty continuation line")
+	if len(edits) == 0 {
+		return
 	}
+	// BuildKit places the warning on the instruction's last line, where
+	// its parser notices it; the blank lines are the related places.
+	t := strings.TrimRight(lineText(doc, end), " \t")
+	at := doc.LineStart(end)
+	p.Report(Diagnostic{
+		Span:    analysis.Span{Start: at + len(t) - len(strings.TrimLeft(t, " \t")), End: at + len(t)},
+		Message: "Empty continuation line",
+		Related: related,
+		Fixes:   fix("Remove empty continuation lines", true, edits...),
+	})
 }
 
 func lineText(doc *analysis.Document, l int) string {

@@ -1,13 +1,11 @@
 package rules
 
 import (
-	"bufio"
 	"fmt"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,10 +13,11 @@ import (
 )
 
 // BuildKit parity: tools/buildkit-parity runs BuildKit's own linter over
-// the shared corpus and commits the rule and line of each warning under
-// testdata/buildkit-parity. This test runs our BuildKit-named rules over
-// the same files and compares, instruction by instruction (BuildKit places
-// a warning on an instruction's lines, we on the exact token). Every
+// the shared corpus and commits the rule, lines and message of each
+// warning under testdata/buildkit-parity. This test runs our BuildKit-named
+// rules over the same files and compares rule and message, instruction by
+// instruction (BuildKit places a warning on an instruction's lines, we on
+// the exact token; a message that differs is a difference both ways). Every
 // difference must be listed, with its reason, in
 // testdata/buildkit-parity/DIFFERENCES; a listed difference that no longer
 // occurs fails the test too, so the list stays true.
@@ -27,11 +26,11 @@ const parityDir = "../../testdata/buildkit-parity"
 
 var updateParity = os.Getenv("STAGEHAND_UPDATE_PARITY") != ""
 
-// finding is a rule on an instruction, named by the instruction's first
-// line.
+// finding is a rule's message on an instruction, named by the
+// instruction's first line.
 type finding struct {
-	line int
-	rule string
+	line      int
+	rule, msg string
 }
 
 func TestBuildKitParity(t *testing.T) {
@@ -51,8 +50,8 @@ func TestBuildKitParity(t *testing.T) {
 	skipped, compared := 0, 0
 	for _, g := range goldens {
 		name := strings.TrimSuffix(filepath.Base(g), ".txt")
-		want, failed := readGolden(t, g)
-		if failed {
+		want, failed, buildErr := readDetailGolden(t, g)
+		if failed != nil || buildErr != nil {
 			skipped++ // BuildKit stopped at an error: its warnings are partial
 			continue
 		}
@@ -63,14 +62,14 @@ func TestBuildKitParity(t *testing.T) {
 		compared++
 		ix := analysis.Parse(analysis.NewDocument(string(text)))
 		count := map[finding]int{}
-		for _, f := range want {
-			count[finding{instructionLine(ix, f.line), f.rule}]++
+		for _, w := range want {
+			count[finding{instructionLine(ix, w.first), w.rule, w.msg}]++
 		}
 		for _, d := range Run(ix, nil) {
 			if !buildkitRules[d.Rule] {
 				continue
 			}
-			count[finding{instructionLine(ix, ix.Doc.LineOf(d.Span.Start)+1), d.Rule}]--
+			count[finding{instructionLine(ix, ix.Doc.LineOf(d.Span.Start)+1), d.Rule, d.Message}]--
 		}
 		for f, n := range count {
 			for ; n > 0; n-- {
@@ -119,28 +118,6 @@ func instructionLine(ix *analysis.Index, line int) int {
 		}
 	}
 	return doc.LineOf(n.Start) + 1
-}
-
-func readGolden(t *testing.T, path string) (out []finding, failed bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "error ") {
-			return out, true
-		}
-		num, rule, ok := strings.Cut(line, " ")
-		n, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			t.Fatalf("%s: bad line %q", path, line)
-		}
-		out = append(out, finding{n, rule})
-	}
-	return out, false
 }
 
 type explanation struct {

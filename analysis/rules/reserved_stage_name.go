@@ -10,6 +10,7 @@ var ReservedStageName = register(&Rule{
 	Summary:  "A stage is named `scratch` or `context`, names BuildKit reserves.",
 	Severity: Warning,
 	BuildKit: true,
+	Comments: CommentsIgnored,
 	Doc: `` + "`scratch`" + ` is the empty image and ` + "`context`" + ` the build context; a stage of either
 name cannot be referenced as a stage (` + "`FROM scratch`" + ` still means the empty image).
 Choose another name.`,

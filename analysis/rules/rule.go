@@ -90,6 +90,11 @@ type Rule struct {
 	// --check`): same name and meaning. `# check=error=true` raises only
 	// these to errors, as it fails only builds that BuildKit checks.
 	BuildKit bool
+	// Comments says which `# check=` comment above an instruction applies
+	// to a BuildKit rule's finding, as BuildKit v0.34.2 runs the rule (see
+	// CommentScope). Stagehand's own rules take the comment above the
+	// finding's instruction and the one above its stage's FROM.
+	Comments CommentScope
 	// Fails marks a rule whose finding makes the build fail: `# check=skip=all`
 	// does not silence it (naming it in skip does).
 	Fails bool
@@ -111,6 +116,23 @@ type Rule struct {
 	// local rule is PerStage.
 	Scope Scope
 }
+
+// CommentScope is which `# check=` comments BuildKit applies to a rule.
+type CommentScope int
+
+const (
+	// CommentsAbove: the comment above the instruction of the finding.
+	// BuildKit merges it into the linter of that instruction only; the one
+	// above a FROM covers the checks of the FROM line, not its stage.
+	CommentsAbove CommentScope = iota
+	// CommentsIgnored: none. BuildKit runs the rule with the file's
+	// configuration (the parser directive) alone.
+	CommentsIgnored
+	// CommentsOfRelated: the comment above the instruction of the
+	// finding's first related place. BuildKit reports an overridden CMD
+	// while it reads the CMD that overrides it, with that one's comments.
+	CommentsOfRelated
+)
 
 // perStage reports whether r's findings may be kept by stage.
 func (r *Rule) perStage() bool { return r.Scope == PerStage || r.Local != nil }

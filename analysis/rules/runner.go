@@ -84,18 +84,47 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 	}
 	if ix.ParseError != nil {
 		// The instructions are those of an older text, or none.
-		return errorDiagnostics(ix)
+		out := errorDiagnostics(ix)
+		if d, bad := checkDirectiveError(ix); bad {
+			out = append(out, d) // BuildKit reads the directive first
+			sortDiagnostics(out)
+		}
+		return out
 	}
 	rc := &runCtx{ix: ix, cfg: cfg, shared: &facts{}, file: fileCheck(ix)}
+	var out []Diagnostic
 	if cfg.Cache != nil && ix.StageCount() > 0 {
-		return cfg.Cache.runCached(rc)
+		out = cfg.Cache.runCached(rc)
+	} else {
+		out = rc.errors(nil)
+		for _, r := range rc.active() {
+			out = append(out, rc.collect(r, nil)...)
+		}
+		sortDiagnostics(out)
+		out = dropReplacedErrors(out)
 	}
-	out := rc.errors(nil)
-	for _, r := range rc.active() {
-		out = append(out, rc.collect(r, nil)...)
+	if d, bad := checkDirectiveError(ix); bad {
+		out = append([]Diagnostic{d}, out...) // a copy: the cache's list stays as it is
+		sortDiagnostics(out)
 	}
-	sortDiagnostics(out)
-	return dropReplacedErrors(out)
+	return out
+}
+
+// checkDirectiveError reports the file's `# check=` directive when
+// BuildKit cannot read it: the build fails then, with this message. The
+// other findings are still given, the directive ignored.
+func checkDirectiveError(ix *analysis.Index) (Diagnostic, bool) {
+	for _, d := range ix.Directives {
+		if d.Name != "check" {
+			continue
+		}
+		v, _, _ := strings.Cut(d.Value, " ")
+		if _, err := linter.ParseLintOptions(v); err != nil {
+			return Diagnostic{Span: d.Span, Severity: Error, Rule: ParseError, Message: "failed to parse check options: " + err.Error()}, true
+		}
+		return Diagnostic{}, false
+	}
+	return Diagnostic{}, false
 }
 
 // runCtx is one run's view of the index, shared by its passes.
@@ -174,12 +203,10 @@ func (rc *runCtx) collect(r *Rule, want []bool) []Diagnostic {
 		if set {
 			d.Severity = sev
 		}
-		if s := ix.StageAt(d.Span.Start); s >= 0 && rc.stageCheck(s).skips(r) {
+		if rc.commentSkips(r, d) {
 			continue
 		}
-		if skipped, raise := instructionCheck(ix, d.Span.Start, r); skipped {
-			continue
-		} else if (raise || rc.file.errorOnWarn) && r.BuildKit {
+		if rc.file.errorOnWarn && r.BuildKit {
 			d.Severity = Error
 		}
 		d.Fixes = append(d.Fixes, skipFix(ix, r.Name))
@@ -200,8 +227,31 @@ func (rc *runCtx) factsFor(want []bool) *facts {
 	return rc.restricted
 }
 
-// stageCheck reads the `# check=` comment above stage s's FROM: BuildKit
-// merges its skips into the configuration of the whole stage.
+// commentSkips reports whether a `# check=` comment skips d, a finding
+// of r. A BuildKit rule follows BuildKit: the comment above the
+// instruction its check runs with (r.Comments), even above a FROM only
+// for the FROM line. Stagehand's own rules also take the comment above a
+// stage's FROM for the whole stage. A comment's `error=true` changes
+// nothing: BuildKit does not merge it.
+func (rc *runCtx) commentSkips(r *Rule, d Diagnostic) bool {
+	at := d.Span.Start
+	if r.BuildKit {
+		switch r.Comments {
+		case CommentsIgnored:
+			return false
+		case CommentsOfRelated:
+			if len(d.Related) > 0 {
+				at = d.Related[0].Span.Start
+			}
+		}
+	} else if s := rc.ix.StageAt(at); s >= 0 && rc.stageCheck(s).skips(r) {
+		return true
+	}
+	return instructionSkips(rc.ix, at, r)
+}
+
+// stageCheck reads the `# check=` comment above stage s's FROM, which
+// Stagehand's own rules apply to the whole stage.
 func (rc *runCtx) stageCheck(s int) checkOptions {
 	if c, ok := rc.stages[s]; ok {
 		return c
@@ -288,19 +338,15 @@ func commentCheck(ix *analysis.Index, i int) (checkOptions, bool) {
 	return checkOptions{}, false
 }
 
-// instructionCheck applies the `# check=` comment of the instruction at
-// off. It reports whether the comment skips r and whether it sets
-// error=true.
-func instructionCheck(ix *analysis.Index, off int, r *Rule) (skip, raise bool) {
+// instructionSkips reports whether the `# check=` comment of the
+// instruction at off skips r.
+func instructionSkips(ix *analysis.Index, off int, r *Rule) bool {
 	n, ok := ix.NodeBefore(off)
 	if !ok {
-		return false, false
+		return false
 	}
 	c, ok := commentCheck(ix, n.Index)
-	if !ok {
-		return false, false
-	}
-	return c.skips(r), c.errorOnWarn
+	return ok && c.skips(r)
 }
 
 // skipFix adds rule to the file's `# check=skip=` directive, or adds one.

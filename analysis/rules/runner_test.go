@@ -35,12 +35,32 @@ func TestCheckDirectives(t *testing.T) {
 		{"error raises BuildKit rules only", "# check=error=true\nFROM alpine\nCMD echo hi\nCOPY --from=nginx /a /a\n",
 			"03 error JSONArgsRecommended\n04 warning UnknownStageReference\n"},
 		{"error and skip", "# check=skip=JSONArgsRecommended;error=true\nFROM alpine\nCMD echo hi\nMAINTAINER me\n", "04 error MaintainerDeprecated\n"},
-		{"invalid directive is ignored", "# check=bogus\nFROM alpine\nCMD echo hi\n", "03 warning JSONArgsRecommended\n"},
+		// BuildKit fails the build; we say why and ignore the directive.
+		{"invalid directive is an error", "# check=bogus\nFROM alpine\nCMD echo hi\n", "01 error ParseError\n03 warning JSONArgsRecommended\n"},
+		{"invalid error value is an error", "# check=skip=JSONArgsRecommended;error=maybe\nFROM alpine\nCMD echo hi\n", "01 error ParseError\n03 warning JSONArgsRecommended\n"},
+		// The directive is read after a shebang line, as BuildKit reads it.
+		{"directive after a shebang", "#!/usr/bin/env docker-build\n# check=skip=all\nFROM alpine as a\nCMD echo hi\n", ""},
 		{"empty continuation at the end", "FROM alpine\nRUN apk add \\\n# c\n\n", "04 warning NoEmptyContinuation\n"},
 		{"instruction comment", "FROM alpine\n# check=skip=JSONArgsRecommended\nCMD echo hi\nENTRYPOINT echo two\n", "04 warning JSONArgsRecommended\n"},
 		{"instruction comment with blank line", "FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD echo hi\n", ""},
 		{"instruction comment cut by empty comment", "FROM alpine\n# check=skip=JSONArgsRecommended\n#\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
-		{"stage comment covers the stage", "FROM alpine AS a\nCMD echo a\n# check=skip=JSONArgsRecommended\nFROM a\nCMD echo b\nENTRYPOINT echo c\n", "02 warning JSONArgsRecommended\n"},
+		// BuildKit v0.34.2 merges a FROM's comments into the checks of the
+		// FROM line only, not into those of its stage's instructions.
+		{"stage comment covers the FROM line", "FROM alpine AS a\nCMD echo a\n# check=skip=JSONArgsRecommended,FromAsCasing\nFROM a as b\nCMD echo b\nENTRYPOINT echo c\n",
+			"02 warning JSONArgsRecommended\n05 warning JSONArgsRecommended\n06 warning JSONArgsRecommended\n"},
+		// Stagehand's own rules take it for the whole stage (issue 15).
+		{"stage comment covers the stage for Stagehand rules", "FROM alpine AS a\nRUN true\n# check=skip=UnusedStageArg\nFROM a AS b\nARG X\nCOPY x /x\nFROM b\nARG Y\nCOPY y /y\n",
+			"08 information UnusedStageArg\n"},
+		// BuildKit never merges a comment's error=true.
+		{"comment error=true changes nothing", "FROM alpine\n# check=error=true\nCMD echo hi\n", "03 warning JSONArgsRecommended\n"},
+		// BuildKit runs these with the file's configuration alone.
+		{"comment does not skip file-checked rules", "FROM alpine\nRUN true\n# check=skip=ConsistentInstructionCasing,NoEmptyContinuation\nrun a \\\n\n  b\n",
+			"04 warning ConsistentInstructionCasing\n06 warning NoEmptyContinuation\n"},
+		{"comment does not skip stage-name rules", "FROM alpine AS a\n# check=skip=DuplicateStageName,ReservedStageName\nFROM alpine AS a\n# check=skip=ReservedStageName\nFROM alpine AS context\n",
+			"01 hint UnusedStage\n03 hint UnusedStage\n03 warning DuplicateStageName\n05 warning ReservedStageName\n"},
+		// The overridden CMD is reported with the overriding one's comments.
+		{"overridden CMD takes the next one's comment", "FROM alpine\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"a\"]\nCMD [\"b\"]\n# check=skip=MultipleInstructionsDisallowed\nCMD [\"c\"]\n",
+			"03 warning MultipleInstructionsDisallowed\n"},
 		{"first check comment wins", "FROM alpine\n# check=skip=FromAsCasing\n# check=skip=JSONArgsRecommended\nCMD echo hi\n", "04 warning JSONArgsRecommended\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,16 +99,17 @@ func TestParseErrorStopsRules(t *testing.T) {
 }
 
 func TestCopyIgnoredFile(t *testing.T) {
-	text := "FROM alpine\nCOPY README.md docs/ /x/\nADD --chown=1 secret.key /k\nCOPY --from=alpine:3 README.md /r\nCOPY src /src\nCOPY . /all\n"
+	// Sources with variables are checked as BuildKit expands them.
+	text := "FROM alpine\nCOPY README.md docs/ /x/\nADD --chown=1 secret.key /k\nCOPY --from=alpine:3 README.md /r\nCOPY src /src\nCOPY . /all\nARG K=secret.key\nCOPY $K \"${K}\" /k2/\n"
 	for _, tc := range []struct {
 		name     string
 		patterns []string
 		want     string
 	}{
 		{"no dockerignore", nil, ""},
-		{"match", []string{"*.md", "docs", "*.key"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n"},
+		{"match", []string{"*.md", "docs", "*.key"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n"},
 		{"exclusions silence it", []string{"*.md", "!README.md"}, ""},
-		{"root", []string{"*"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n05 warning CopyIgnoredFile\n06 warning CopyIgnoredFile\n"},
+		{"root", []string{"*"}, "02 warning CopyIgnoredFile\n02 warning CopyIgnoredFile\n03 warning CopyIgnoredFile\n05 warning CopyIgnoredFile\n06 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n08 warning CopyIgnoredFile\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &Config{}

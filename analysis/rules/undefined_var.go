@@ -2,7 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -60,13 +64,12 @@ func runUndefinedVar(p *Pass) {
 			}
 			var names []string
 			var reported map[string]bool
-			for _, u := range n.Uses {
-				name := u.Name.Value
-				if reported[name] || name == "PATH" || !checkedUse(n, u) {
-					continue
+			check := func(name string, span, nameSpan analysis.Span) {
+				if reported[name] || name == "PATH" {
+					return
 				}
 				if _, ok := ix.ResolveVar(i, name); ok {
-					continue
+					return
 				}
 				if names == nil {
 					// In BuildKit's order (its environment's keys): the
@@ -84,30 +87,108 @@ func runUndefinedVar(p *Pass) {
 					}
 				}
 				m := analysis.Suggest(name, names, true)
-				global := isGlobalArg(ix, name)
+				decl, global := globalArgDecl(ix, name)
 				if fromImage && m == "" && !global {
-					continue // the base image may define it
+					return // the base image may define it
 				}
 				if reported == nil {
 					reported = map[string]bool{}
 				}
 				reported[name] = true
-				msg := fmt.Sprintf("Usage of undefined variable '$%s'", name)
-				var fixes []Fix
+				// BuildKit's message; why a global ARG is undefined is
+				// said at its declaration (at the use for a predefined one).
+				d := Diagnostic{Span: span, Message: fmt.Sprintf("Usage of undefined variable '$%s'", name)}
 				switch {
 				case m != "":
-					msg += fmt.Sprintf(" (did you mean $%s?)", m)
-					fixes = fix("Change to $"+m, true, replace(n.Abs(u.Name.Span), m))
+					d.Message += fmt.Sprintf(" (did you mean $%s?)", m)
+					d.Fixes = fix("Change to $"+m, true, replace(nameSpan, m))
 				case global:
-					msg += fmt.Sprintf(": ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)
+					if decl.End == 0 {
+						decl = nameSpan
+					}
+					d.Related = []Related{{Span: decl, Message: fmt.Sprintf("ARG %s is global, and a stage sees it only after declaring it again with `ARG %s`", name, name)}}
 					at := p.Doc().LineStart(p.Doc().LineOf(n.Start))
-					fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
+					d.Fixes = fix("Declare ARG "+name+" in this stage", true, replace(analysis.Span{Start: at, End: at}, "ARG "+name+analysis.Newline(p.Doc())))
 				}
-				p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
+				p.Report(d)
 			}
+			for _, u := range n.Uses {
+				if checkedUse(n, u) {
+					check(u.Name.Value, n.Abs(u.Span), n.Abs(u.Name.Span))
+				}
+			}
+			nestedUses(p, n, check)
 		}
 	}
 }
+
+// nestedUses calls check with the names BuildKit's lexer meets inside
+// nested expansions (B in ${A:-${B}}) of the words of n it expands, which
+// the scan records no use of: on the word, at the name's first place.
+func nestedUses(p *Pass, n analysis.Node, check func(name string, span, nameSpan analysis.Span)) {
+	for _, w := range expandedWords(n) {
+		text := p.Text(n.Abs(w.Span))
+		if !strings.Contains(text, "${") || strings.Count(text, "$") < 2 {
+			continue
+		}
+		res, _ := shell.NewLex(rune(p.Index.Escape)).ProcessWordWithMatches(text, definedAt{p.Index, n.Index})
+		for _, name := range slices.Sorted(maps.Keys(res.Unmatched)) {
+			if slices.ContainsFunc(n.Uses, func(u analysis.VarUse) bool {
+				return u.Name.Value == name && w.Span.Start <= u.Span.Start && u.Span.End <= w.Span.End
+			}) {
+				continue // a use the scan records
+			}
+			at := strings.Index(text, "${"+name) + 2
+			if at < 2 {
+				at = strings.Index(text, "$"+name) + 1
+			}
+			span := n.Abs(w.Span)
+			check(name, span, analysis.Span{Start: span.Start + at, End: span.Start + at + len(name)})
+		}
+	}
+}
+
+// expandedWords returns the words of n that BuildKit expands itself, as
+// checkedUse picks uses: RUN's --mount values, ARG's defaults, COPY and
+// ADD's words but --from, and every word of the other instructions that
+// expand.
+func expandedWords(n analysis.Node) []analysis.Token {
+	var out []analysis.Token
+	for _, f := range n.Flags {
+		if n.Cmd == "run" && f.Name.Value != "mount" || f.Name.Value == "from" {
+			continue
+		}
+		out = append(out, f.Value)
+	}
+	switch n.Cmd {
+	case "run":
+	case "arg", "env":
+		for _, d := range n.Decls {
+			if d.HasDefault {
+				out = append(out, d.Value)
+			}
+		}
+	default:
+		if !n.JSON {
+			out = append(out, n.Args...)
+		}
+	}
+	return out
+}
+
+// definedAt answers the lexer whether a variable is defined at
+// instruction i; the values do not matter to which names it meets.
+type definedAt struct {
+	ix *analysis.Index
+	i  int
+}
+
+func (d definedAt) Get(name string) (string, bool) {
+	_, ok := d.ix.ResolveVar(d.i, name)
+	return "x", ok
+}
+
+func (d definedAt) Keys() []string { return nil }
 
 // checkedUse reports whether BuildKit expands the use itself: in RUN only
 // the --mount options; in ARG only the defaults.

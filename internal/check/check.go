@@ -57,7 +57,7 @@ func (f Finding) String() string {
 func Main(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("stagehand check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
+	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning); lines and columns count from 1, columns in characters (sarif: UTF-16 code units, as its columnKind says)")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
 	root := fl.String("root", "", "the project's root `folder` (default: the nearest folder above the first PATH holding .git)")

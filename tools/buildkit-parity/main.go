@@ -1,14 +1,17 @@
 // Command buildkit-parity runs BuildKit's own linter (dockerfile2llb's
-// DockerfileLint, what `docker build --check` runs) over a corpus of
+// DockerfileLint, what `docker build --check` runs) over a folder of
 // Dockerfiles, with a stub image resolver so that nothing touches the
-// network, and writes the rule and line of every warning, one golden file
-// per Dockerfile. Stagehand's tests compare its BuildKit-named rules with
-// these files, without importing dockerfile2llb.
+// network, and writes every warning, one golden file per Dockerfile: its
+// location ("line:char-line:char", ranges joined by commas), rule and
+// message, and a failed build's error. Stagehand's tests compare its
+// BuildKit-named rules with these files, without importing dockerfile2llb.
 //
 // It is its own module: dockerfile2llb is some 300 packages and takes
-// minutes to build cold. Run it when the corpus or BuildKit changes:
+// minutes to build cold. Run it when the corpus, the hand-written files or
+// BuildKit change:
 //
 //	cd tools/buildkit-parity && go run . -corpus ../../../shared/corpus/files -out ../../testdata/buildkit-parity
+//	cd tools/buildkit-parity && go run . -corpus ../../testdata/buildkit-parity/detail -out ../../testdata/buildkit-parity/detail
 package main
 
 import (
@@ -66,8 +69,8 @@ func main() {
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	n := 0
 	for _, e := range entries {
-		if e.IsDir() {
-			continue
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".txt") || e.Name() == "DIFFERENCES" {
+			continue // goldens and lists beside hand-written files
 		}
 		dt, err := os.ReadFile(filepath.Join(*corpus, e.Name()))
 		if err != nil {
@@ -81,14 +84,10 @@ func main() {
 		})
 		var lines []string
 		if err != nil {
-			lines = append(lines, "error "+oneLine(err.Error()))
+			lines = append(lines, "error -\t"+oneLine(err.Error()))
 		} else {
 			for _, w := range res.Warnings {
-				line := 0
-				if w.Location != nil && len(w.Location.Ranges) > 0 {
-					line = int(w.Location.Ranges[0].Start.Line)
-				}
-				lines = append(lines, fmt.Sprintf("%d %s", line, w.RuleName))
+				lines = append(lines, fmt.Sprintf("%s %s\t%s", ranges(w.Location), w.RuleName, w.Detail))
 			}
 			sort.Slice(lines, func(i, j int) bool {
 				var a, b int
@@ -100,7 +99,7 @@ func main() {
 				return lines[i] < lines[j]
 			})
 			if res.Error != nil {
-				lines = append(lines, "error "+oneLine(res.Error.Message))
+				lines = append(lines, "error "+ranges(&res.Error.Location)+"\t"+sortedRules(oneLine(res.Error.Message)))
 			}
 		}
 		text := strings.Join(lines, "\n")
@@ -113,6 +112,32 @@ func main() {
 		n++
 	}
 	log.Printf("wrote %d golden files to %s", n, *out)
+}
+
+// ranges writes a location as "line:char-line:char", ranges joined by
+// commas, "-" when there is none.
+func ranges(loc *pb.Location) string {
+	if loc == nil || len(loc.Ranges) == 0 {
+		return "-"
+	}
+	var parts []string
+	for _, r := range loc.Ranges {
+		parts = append(parts, fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character))
+	}
+	return strings.Join(parts, ",")
+}
+
+// sortedRules sorts the rules of a lint failure's message, which BuildKit
+// lists in map order.
+func sortedRules(msg string) string {
+	const prefix = "lint violation found for rules: "
+	list, ok := strings.CutPrefix(msg, prefix)
+	if !ok {
+		return msg
+	}
+	rules := strings.Split(list, ", ")
+	sort.Strings(rules)
+	return prefix + strings.Join(rules, ", ")
 }
 
 func oneLine(s string) string {

@@ -1,0 +1,22 @@
+ARG BASE=tools
+ARG FLAVOR=slim
+
+FROM alpine as tools
+WORKDIR /work
+SHELL ["/bin/sh", "-eu", "-c"]
+ENV TOOL_HOME=/opt/tool
+
+# Built on the stage the ARG's default names: its WORKDIR, SHELL and ENV
+# carry over, as in BuildKit.
+FROM ${BASE} as check
+WORKDIR relative-ok
+CMD echo $TOOL_HOME
+ENTRYPOINT run-check
+
+FROM debian:bookworm-slim as runtime-slim
+WORKDIR sub
+CMD echo $TOOL_HOME
+
+FROM runtime-${FLAVOR} as final
+WORKDIR again
+CMD echo done

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+# check=skip=JSONArgsRecommended;error=maybe
+FROM alpine
+# check=skip=JSONArgsRecommended
+CMD echo hi

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+# check=skip=JSONArgsRecommended;error=maybe
+# check=skip=JSONArgsRecommended
+FROM alpine
+CMD echo hi

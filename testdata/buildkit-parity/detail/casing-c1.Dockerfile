@@ -1,0 +1,4 @@
+FROM alpine
+run a
+RUN b
+run c

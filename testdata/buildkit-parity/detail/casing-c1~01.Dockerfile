@@ -1,0 +1,5 @@
+FROM alpine
+# check=skip=ConsistentInstructionCasing
+run a
+RUN b
+run c

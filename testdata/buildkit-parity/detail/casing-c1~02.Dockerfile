@@ -1,0 +1,5 @@
+FROM alpine
+run a
+RUN b
+# check=skip=ConsistentInstructionCasing
+run c

@@ -1,0 +1,4 @@
+from alpine
+run a
+run b
+run c

@@ -1,0 +1,5 @@
+# check=skip=ConsistentInstructionCasing
+FROM alpine
+run a
+RUN b
+run c

@@ -1,0 +1,5 @@
+# check=skip=all
+FROM alpine
+run a
+RUN b
+run c

@@ -1,0 +1,5 @@
+# check=error=true
+FROM alpine
+run a
+RUN b
+run c

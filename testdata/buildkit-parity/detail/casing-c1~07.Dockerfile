@@ -1,0 +1,5 @@
+# check=skip=ConsistentInstructionCasing;error=true
+FROM alpine
+run a
+RUN b
+run c

@@ -1,0 +1,2 @@
+from alpine
+RUN a

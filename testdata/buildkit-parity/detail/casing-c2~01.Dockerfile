@@ -1,0 +1,3 @@
+# check=skip=ConsistentInstructionCasing
+from alpine
+RUN a

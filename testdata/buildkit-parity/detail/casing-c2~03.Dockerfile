@@ -1,0 +1,3 @@
+# check=skip=all
+from alpine
+RUN a

@@ -1,0 +1,3 @@
+# check=error=true
+from alpine
+RUN a

@@ -1,0 +1,3 @@
+# check=skip=ConsistentInstructionCasing;error=true
+from alpine
+RUN a

@@ -1,0 +1,6 @@
+# check=skip=ConsistentInstructionCasing
+FROM alpine AS a
+run x
+from a
+run y
+Run z

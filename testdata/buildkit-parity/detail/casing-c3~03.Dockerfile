@@ -1,0 +1,5 @@
+from alpine AS a
+run x
+from a
+run y
+run z

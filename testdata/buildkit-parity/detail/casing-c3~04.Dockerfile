@@ -1,0 +1,5 @@
+FROM alpine as a
+run x
+from a
+run y
+Run z

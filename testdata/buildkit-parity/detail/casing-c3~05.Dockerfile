@@ -1,0 +1,6 @@
+# check=skip=all
+FROM alpine AS a
+run x
+from a
+run y
+Run z

@@ -1,0 +1,6 @@
+# check=error=true
+FROM alpine AS a
+run x
+from a
+run y
+Run z

@@ -1,0 +1,3 @@
+From alpine
+Run a
+run b

@@ -1,0 +1,4 @@
+# check=skip=ConsistentInstructionCasing
+From alpine
+Run a
+run b

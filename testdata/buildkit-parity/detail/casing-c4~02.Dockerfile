@@ -1,0 +1,4 @@
+From alpine
+# check=skip=ConsistentInstructionCasing
+Run a
+run b

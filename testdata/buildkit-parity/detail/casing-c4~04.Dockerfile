@@ -1,0 +1,3 @@
+From alpine
+run a
+run b

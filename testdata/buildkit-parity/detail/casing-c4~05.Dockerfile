@@ -1,0 +1,4 @@
+# check=skip=all
+From alpine
+Run a
+run b

@@ -1,0 +1,4 @@
+# check=error=true
+From alpine
+Run a
+run b

@@ -1,0 +1,4 @@
+# check=skip=ConsistentInstructionCasing;error=true
+From alpine
+Run a
+run b

@@ -1,0 +1,4 @@
+FROM alpine
+ONBUILD run x
+onbuild RUN y
+run z

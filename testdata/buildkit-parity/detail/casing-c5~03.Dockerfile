@@ -1,0 +1,4 @@
+from alpine
+onbuild run x
+onbuild RUN y
+run z

@@ -1,0 +1,4 @@
+FROM alpine
+onbuild run x
+onbuild RUN y
+run z

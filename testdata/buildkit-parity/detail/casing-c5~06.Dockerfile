@@ -1,0 +1,5 @@
+# check=skip=all
+FROM alpine
+ONBUILD run x
+onbuild RUN y
+run z

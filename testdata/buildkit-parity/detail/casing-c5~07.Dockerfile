@@ -1,0 +1,5 @@
+# check=error=true
+FROM alpine
+ONBUILD run x
+onbuild RUN y
+run z

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+
+# check=skip=all
+from alpine as a
+cmd echo a

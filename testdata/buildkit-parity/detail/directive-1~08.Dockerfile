@@ -1,0 +1,6 @@
+# check=skip=all
+# syntax=docker/dockerfile:1
+
+# check=skip=all
+FROM alpine as a
+CMD echo a

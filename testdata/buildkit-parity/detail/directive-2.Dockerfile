@@ -1,0 +1,3 @@
+# CHECK = skip=JSONArgsRecommended
+FROM alpine as a
+CMD echo a

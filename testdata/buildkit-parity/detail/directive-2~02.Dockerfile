@@ -1,0 +1,3 @@
+# CHECK = skip=JSONArgsRecommended
+from alpine as a
+cmd echo a

@@ -1,0 +1,3 @@
+# CHECK = skip=JSONArgsRecommended
+FROM alpine AS a
+CMD echo a

@@ -1,0 +1,4 @@
+# CHECK = skip=JSONArgsRecommended
+# check=skip=all
+FROM alpine as a
+CMD echo a

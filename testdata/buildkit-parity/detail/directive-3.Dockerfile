@@ -1,0 +1,3 @@
+#check=skip=FromAsCasing trailing
+FROM alpine as a
+CMD echo a

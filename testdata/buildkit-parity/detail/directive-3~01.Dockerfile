@@ -1,0 +1,4 @@
+#check=skip=FromAsCasing trailing
+FROM alpine as a
+# check=skip=JSONArgsRecommended
+CMD echo a

@@ -1,0 +1,3 @@
+#check=skip=FromAsCasing trailing
+from alpine as a
+cmd echo a

@@ -1,0 +1,3 @@
+#check=skip=FromAsCasing trailing
+FROM alpine AS a
+CMD echo a

@@ -1,0 +1,4 @@
+#check=skip=FromAsCasing trailing
+# check=skip=JSONArgsRecommended
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,4 @@
+#check=skip=FromAsCasing trailing
+# check=error=true
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,5 @@
+# a comment
+# check=skip=all
+FROM alpine as a
+# check=skip=JSONArgsRecommended
+CMD echo a

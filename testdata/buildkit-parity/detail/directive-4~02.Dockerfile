@@ -1,0 +1,4 @@
+# a comment
+# check=skip=all
+from alpine as a
+cmd echo a

@@ -1,0 +1,4 @@
+# a comment
+# check=skip=all
+FROM alpine as a
+cmd echo a

@@ -1,0 +1,4 @@
+# a comment
+# check=skip=all
+FROM alpine AS a
+CMD echo a

@@ -1,0 +1,5 @@
+# a comment
+# check=skip=all
+# check=skip=all
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,5 @@
+# a comment
+# check=skip=all
+# check=error=true
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,5 @@
+# check=error=true
+# a comment
+# check=skip=all
+FROM alpine as a
+CMD echo a

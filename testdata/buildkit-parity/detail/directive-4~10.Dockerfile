@@ -1,0 +1,5 @@
+# check=skip=JSONArgsRecommended;error=true
+# a comment
+# check=skip=all
+FROM alpine as a
+CMD echo a

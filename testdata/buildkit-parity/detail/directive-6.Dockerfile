@@ -1,0 +1,5 @@
+# escape=`
+# check=skip=JSONArgsRecommended
+# escape=\\
+FROM alpine as a
+CMD echo a

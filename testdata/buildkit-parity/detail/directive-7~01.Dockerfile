@@ -1,0 +1,4 @@
+  # check=skip=all
+# check=skip=FromAsCasing
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,4 @@
+  # check=skip=all
+FROM alpine as a
+# check=skip=JSONArgsRecommended
+CMD echo a

@@ -1,0 +1,4 @@
+  # check=skip=all
+# check=error=true
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,4 @@
+# check=error=true
+  # check=skip=all
+FROM alpine as a
+CMD echo a

@@ -1,0 +1,11 @@
+# syntax=docker/dockerfile:1
+# check=skip=JSONArgsRecommended,StageNameCasing;error=true
+
+# Build the docs site.
+FROM node:22 as Docs
+workdir /docs
+ENV NODE_ENV production
+CMD npm start
+
+FROM nginx:1.27-alpine
+copy --from=docs /docs/dist /usr/share/nginx/html
