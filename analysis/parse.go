@@ -30,19 +30,22 @@ func parseFull(doc *Document) (*Index, *Error) {
 	insts := make([]*Instruction, 0, guess)
 	starts := make([]int, 0, guess)
 	var v *validator
-	esc, ok := eachGroup(src, '\\', func(g *group, esc byte) bool {
+	r := newGroupReader(src, '\\')
+	var g group // on the stack: its fields are written without barriers
+	for r.next(&g) {
 		if v == nil {
-			v = newValidator(src, esc, 0)
+			v = newValidator(src, r.esc, 0)
 		}
-		in, ok := v.instruction(g)
-		if ok {
-			insts, starts = append(insts, in), append(starts, src.start[g.first])
+		in, ok := v.instruction(&g)
+		if !ok {
+			return parseWithBuildKit(doc, src)
 		}
-		return ok
-	})
-	if !ok {
+		insts, starts = append(insts, in), append(starts, src.start[g.first])
+	}
+	if !r.ok() {
 		return parseWithBuildKit(doc, src)
 	}
+	esc := r.esc
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
 	ix.loneCR = hasLoneCR(text)
 	ix.appendBlocks(insts, starts, 0)
