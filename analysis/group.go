@@ -55,35 +55,21 @@ const maxLine = 65535 - 1
 // rejects, or has a line too long for its scanner.
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 	var groups []group
-	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
-		c := *g
+	r := newGroupReader(src, esc)
+	var g group
+	for r.next(&g) {
+		c := g
 		c.flags = nil
 		if len(g.flags) > 0 {
 			c.flags = slices.Clone(g.flags) // g's lists are reused
 		}
 		c.pieces = slices.Clone(g.pieces)
 		groups = append(groups, c)
-		return true
-	})
-	if !ok {
-		return nil, esc, false
 	}
-	return groups, esc, true
-}
-
-// eachGroup is groupLines calling yield with each group in turn, and the
-// escape token, which is settled before the first; the group, and its
-// list of flags, are reused for the next. It stops, false, where yield
-// returns false.
-func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
-	r := newGroupReader(src, esc)
-	var g group
-	for r.next(&g) {
-		if !yield(&g, r.esc) {
-			return r.esc, false
-		}
+	if !r.ok() {
+		return nil, r.esc, false
 	}
-	return r.esc, r.ok()
+	return groups, r.esc, true
 }
 
 // groupReader reads the groups of src one at a time, into a group the
