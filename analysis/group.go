@@ -73,8 +73,9 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 }
 
 // groupReader reads the groups of src one at a time, into a group the
-// caller keeps: one on its stack is written without the collector's
-// barriers.
+// caller keeps: one on its stack is cleared for each group without the
+// collector's write barriers, which a group on the heap takes for every
+// pointer it holds while a collection runs.
 type groupReader struct {
 	src        sourceLines
 	esc        byte // the escape token in force

@@ -31,7 +31,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	starts := make([]int, 0, guess)
 	var v *validator
 	r := newGroupReader(src, '\\')
-	var g group // on the stack: its fields are written without barriers
+	var g group // on the stack: cleared for each group without write barriers
 	for r.next(&g) {
 		if v == nil {
 			v = newValidator(src, r.esc, 0)
