@@ -24,7 +24,15 @@ func Parse(doc *Document) *Index {
 // parseFull parses the whole text, or returns BuildKit's error for it.
 func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
-	src := newSourceLines(text)
+	// Without a lone "\r", the document's lines are the ones BuildKit
+	// counts: its table is read, not found again.
+	loneCR := hasLoneCR(text)
+	var src sourceLines
+	if loneCR {
+		src = newSourceLines(text)
+	} else {
+		src = sourceLinesAt(text, doc.lineOffsets())
+	}
 	// Each group is checked and scanned as the grouper reads it.
 	guess := len(src.start)/2 + 1 // most files hold fewer instructions than this
 	insts := make([]*Instruction, 0, guess)
@@ -47,7 +55,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	}
 	esc := r.esc
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
-	ix.loneCR = hasLoneCR(text)
+	ix.loneCR = loneCR
 	ix.appendBlocks(insts, starts, 0)
 	ix.linkFresh()
 	return ix, nil

@@ -96,6 +96,11 @@ func newSourceLines(text string) sourceLines {
 		i += j + 1
 		starts = append(starts, i)
 	}
+	return sourceLinesAt(text, starts)
+}
+
+// sourceLinesAt is newSourceLines with the line starts already found.
+func sourceLinesAt(text string, starts []int) sourceLines {
 	src := sourceLines{text: text, start: starts}
 	if strings.HasPrefix(text, "\uFEFF") {
 		src.bom = len("\uFEFF")
