@@ -150,6 +150,22 @@ func (d *Document) index() {
 	}
 }
 
+// lineOffsets returns the byte offset at which each line starts, the
+// empty last line after a final terminator included.
+func (d *Document) lineOffsets() []int {
+	starts := make([]int, 0, d.lines)
+	for i, c := range d.chunks {
+		off := d.offs[i]
+		for _, l := range c.lines {
+			starts = append(starts, off+l)
+		}
+	}
+	if d.trailing {
+		starts = append(starts, d.length)
+	}
+	return starts
+}
+
 // Text returns the whole text, joining the chunks once.
 func (d *Document) Text() string {
 	d.textOnce.Do(func() {

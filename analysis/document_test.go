@@ -135,8 +135,29 @@ func TestDocumentApplyRandom(t *testing.T) {
 			if fresh.LineCount() != d.LineCount() {
 				t.Fatalf("line count %d, fresh %d", d.LineCount(), fresh.LineCount())
 			}
+			checkLineOffsets(t, d, text)
+			checkLineOffsets(t, fresh, text)
 		}
 		checkDocument(t, d, text)
+	}
+}
+
+// checkLineOffsets holds the table the full parse reads to the line
+// starts: the protocol's, and without a lone "\r" those BuildKit counts.
+func checkLineOffsets(t *testing.T, d *Document, text string) {
+	t.Helper()
+	got := d.lineOffsets()
+	var starts []int
+	for i := 0; i < d.LineCount(); i++ {
+		starts = append(starts, d.LineStart(i))
+	}
+	if diff := cmp.Diff(starts, got); diff != "" {
+		t.Fatalf("text of %d bytes: line offsets differ from LineStart (-want +got):\n%s", len(text), diff)
+	}
+	if !hasLoneCR(text) {
+		if diff := cmp.Diff(newSourceLines(text).start, got); diff != "" {
+			t.Fatalf("text of %d bytes: line offsets differ from BuildKit's lines (-want +got):\n%s", len(text), diff)
+		}
 	}
 }
 

@@ -55,62 +55,80 @@ const maxLine = 65535 - 1
 // rejects, or has a line too long for its scanner.
 func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 	var groups []group
-	esc, ok := eachGroup(src, esc, func(g *group, _ byte) bool {
-		c := *g
+	r := newGroupReader(src, esc)
+	var g group
+	for r.next(&g) {
+		c := g
 		c.flags = nil
 		if len(g.flags) > 0 {
 			c.flags = slices.Clone(g.flags) // g's lists are reused
 		}
 		c.pieces = slices.Clone(g.pieces)
 		groups = append(groups, c)
-		return true
-	})
-	if !ok {
-		return nil, esc, false
 	}
-	return groups, esc, true
+	if !r.ok() {
+		return nil, r.esc, false
+	}
+	return groups, r.esc, true
 }
 
-// eachGroup is groupLines calling yield with each group in turn, and the
-// escape token, which is settled before the first; the group, and its
-// list of flags, are reused for the next. It stops, false, where yield
-// returns false.
-func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, bool) {
-	n := src.scanned()
-	found := false
-	var g group
-	var dp directiveParser
-	directives := true
-	var buf []byte
-	for k := 0; k < n; k++ {
+// groupReader reads the groups of src one at a time, into a group the
+// caller keeps: one on its stack is cleared for each group without the
+// collector's write barriers, which a group on the heap takes for every
+// pointer it holds while a collection runs.
+type groupReader struct {
+	src        sourceLines
+	esc        byte // the escape token in force
+	k, n       int  // the next line, and the lines scanned
+	found      bool // a group was read
+	failed     bool // BuildKit's parser must decide
+	directives bool // the parser directives may go on
+	dp         directiveParser
+	buf        []byte
+}
+
+func newGroupReader(src sourceLines, esc byte) groupReader {
+	return groupReader{src: src, esc: esc, n: src.scanned(), directives: true}
+}
+
+// ok reports, once next has returned false, whether the text was read
+// to its end and held a group.
+func (r *groupReader) ok() bool { return !r.failed && r.found }
+
+// next reads the next group into g, reusing its lists; false at the end
+// of the text or where BuildKit's parser must decide (then ok is false).
+func (r *groupReader) next(g *group) bool {
+	src, n := r.src, r.n
+	for k := r.k; k < n; k++ {
 		raw := src.raw(k)
 		if len(raw) > maxLine {
-			return esc, false
+			return r.fail()
 		}
 		if k == 0 && src.bom > 0 {
 			raw = raw[src.bom:]
 		}
 		e := trimEOL(raw)
 		t := trimLeftSpace(e)
-		if directives {
-			d, found, err := dp.parseLine(t)
+		if r.directives {
+			d, found, err := r.dp.parseLine(t)
 			switch {
 			case err:
-				return esc, false
+				return r.fail()
 			case !found:
-				directives = false
+				r.directives = false
 			case d.Name == "escape":
 				if d.Value != "`" && d.Value != `\` {
-					return esc, false
+					return r.fail()
 				}
-				esc = d.Value[0]
+				r.esc = d.Value[0]
 			}
 		}
 		if t == "" || t[0] == '#' {
 			continue
 		}
+		esc := r.esc
 		base := src.start[k]
-		g = group{first: k, flags: g.flags[:0], pieces: g.pieces[:0]}
+		*g = group{first: k, flags: g.flags[:0], pieces: g.pieces[:0]}
 		lead := len(e) - len(t) // and the byte-order mark, on line 0
 		if k == 0 {
 			lead += src.bom
@@ -118,12 +136,12 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 		g.pieces = append(g.pieces[:0], piece{at: 0, abs: lead})
 		line, more := continues(t, esc)
 		if more {
-			buf = append(buf[:0], line...)
+			buf := append(r.buf[:0], line...)
 			for more && k+1 < n {
 				k++
 				raw := src.raw(k)
 				if len(raw) > maxLine {
-					return esc, false
+					return r.fail()
 				}
 				t := trimEOL(raw)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
@@ -134,15 +152,16 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 				buf = append(buf, t...)
 			}
 			line = string(buf)
+			r.buf = buf
 		}
 		g.line, g.cmdLast = line, k
-		if !splitLine(&g, line, esc) {
-			return esc, false
+		if !splitLine(g, line, esc) {
+			return r.fail()
 		}
-		if h := heredocHolder(&g); h != nil && strings.Contains(line, "<<") {
+		if h := heredocHolder(g); h != nil && strings.Contains(line, "<<") {
 			docs, ok := heredocsFromLine(line)
 			if !ok {
-				return esc, false
+				return r.fail()
 			}
 			for i := range docs {
 				d := &docs[i]
@@ -152,7 +171,7 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 					k++
 					raw := src.raw(k)
 					if len(raw) > maxLine {
-						return esc, false
+						return r.fail()
 					}
 					t := trimEOL(raw)
 					if d.Chomp {
@@ -164,7 +183,7 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 					}
 				}
 				if !terminated {
-					return esc, false
+					return r.fail()
 				}
 				// The body's lines as they stand, endings kept: a slice
 				// of the text, as BuildKit's parser builds it.
@@ -173,12 +192,19 @@ func eachGroup(src sourceLines, esc byte, yield func(*group, byte) bool) (byte, 
 			g.heredocs = docs
 		}
 		g.last = k
-		found = true
-		if !yield(&g, esc) {
-			return esc, false
-		}
+		r.found = true
+		r.k = k + 1
+		return true
 	}
-	return esc, found
+	r.k = n
+	return false
+}
+
+// fail ends the reading: BuildKit's parser must decide.
+func (r *groupReader) fail() bool {
+	r.failed = true
+	r.k = r.n
+	return false
 }
 
 // heredocHolder returns the instruction of g that may take heredocs: g

@@ -24,27 +24,38 @@ func Parse(doc *Document) *Index {
 // parseFull parses the whole text, or returns BuildKit's error for it.
 func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
-	src := newSourceLines(text)
+	// Without a lone "\r", the document's lines are the ones BuildKit
+	// counts: its table is read, not found again.
+	loneCR := hasLoneCR(text)
+	var src sourceLines
+	if loneCR {
+		src = newSourceLines(text)
+	} else {
+		src = sourceLinesAt(text, doc.lineOffsets())
+	}
 	// Each group is checked and scanned as the grouper reads it.
 	guess := len(src.start)/2 + 1 // most files hold fewer instructions than this
 	insts := make([]*Instruction, 0, guess)
 	starts := make([]int, 0, guess)
 	var v *validator
-	esc, ok := eachGroup(src, '\\', func(g *group, esc byte) bool {
+	r := newGroupReader(src, '\\')
+	var g group // on the stack: cleared for each group without write barriers
+	for r.next(&g) {
 		if v == nil {
-			v = newValidator(src, esc, 0)
+			v = newValidator(src, r.esc, 0)
 		}
-		in, ok := v.instruction(g)
-		if ok {
-			insts, starts = append(insts, in), append(starts, src.start[g.first])
+		in, ok := v.instruction(&g)
+		if !ok {
+			return parseWithBuildKit(doc, src)
 		}
-		return ok
-	})
-	if !ok {
+		insts, starts = append(insts, in), append(starts, src.start[g.first])
+	}
+	if !r.ok() {
 		return parseWithBuildKit(doc, src)
 	}
+	esc := r.esc
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
-	ix.loneCR = hasLoneCR(text)
+	ix.loneCR = loneCR
 	ix.appendBlocks(insts, starts, 0)
 	ix.linkFresh()
 	return ix, nil

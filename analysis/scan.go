@@ -96,6 +96,11 @@ func newSourceLines(text string) sourceLines {
 		i += j + 1
 		starts = append(starts, i)
 	}
+	return sourceLinesAt(text, starts)
+}
+
+// sourceLinesAt is newSourceLines with the line starts already found.
+func sourceLinesAt(text string, starts []int) sourceLines {
 	src := sourceLines{text: text, start: starts}
 	if strings.HasPrefix(text, "\uFEFF") {
 		src.bom = len("\uFEFF")
@@ -262,7 +267,10 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		flags = append(flags, makeFlag(fl, i, end, esc))
 		i = end
 	}
-	in.Flags = a.flagSlab().keep(flags)
+	// The instruction comes zeroed: a nil list is not written.
+	if len(flags) > 0 {
+		in.Flags = a.flagSlab().keep(flags)
+	}
 	// The arguments are trimmed of Unicode blanks.
 	argStart := i
 	if i < len(t) && t[i] >= utf8.RuneSelf {
@@ -318,7 +326,9 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		}
 	}
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
-		in.Uses = varUses(l, esc, a.useSlab())
+		if uses := varUses(l, esc, a.useSlab()); uses != nil {
+			in.Uses = uses
+		}
 	}
 }
 
@@ -767,7 +777,8 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 // A first block is sized from the number of lines, each later one to what
 // the lines left will take at the rate of those read so far.
 type arena struct {
-	insts []Instruction
+	insts []Instruction // the current block; insts[next:] is free
+	next  int
 	made  int // instructions handed out
 	chunk int // the most instructions a block holds
 	at    progress
@@ -818,15 +829,17 @@ func (a *arena) inst() *Instruction {
 	if a == nil {
 		return new(Instruction)
 	}
-	if len(a.insts) == 0 {
+	// An offset, not a shorter slice: the arena is written without the
+	// collector's barriers but for a new block.
+	if a.next == len(a.insts) {
 		n := a.chunk / 2
 		if est := a.at.rest(a.made); est >= 0 {
 			n = est + est/8 + 4
 		}
-		a.insts = make([]Instruction, blockLen[Instruction](min(max(n, 4), a.chunk)))
+		a.insts, a.next = make([]Instruction, blockLen[Instruction](min(max(n, 4), a.chunk))), 0
 	}
-	in := &a.insts[0]
-	a.insts = a.insts[1:]
+	in := &a.insts[a.next]
+	a.next++
 	a.made++
 	return in
 }
@@ -871,7 +884,8 @@ func (a *arena) useSlab() *slab[VarUse] {
 // kept there. A list that outgrows the block has moved to an array of its
 // own, and keeps it. A nil slab leaves lists as they are built.
 type slab[T any] struct {
-	block []T       // the current block's free part
+	block []T       // the current block; block[off:] is free
+	off   int       // where the free part starts
 	chunk int       // the most elements a block holds
 	used  int       // elements kept so far
 	at    *progress // how far the parse has read; nil: unknown
@@ -882,14 +896,14 @@ func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	if need := max(s.chunk/8, 1); len(s.block) < need {
+	if need := max(s.chunk/8, 1); len(s.block)-s.off < need {
 		n := s.chunk / 2
 		if est := s.at.rest(s.used); est >= 0 {
 			n = est + est/8 + need
 		}
-		s.block = make([]T, blockLen[T](min(max(n, 2*need), s.chunk)))
+		s.block, s.off = make([]T, blockLen[T](min(max(n, 2*need), s.chunk))), 0
 	}
-	return s.block[:0]
+	return s.block[s.off:s.off]
 }
 
 // blockLen returns n, or more where a block of n elements would leave the
@@ -922,8 +936,8 @@ func (s *slab[T]) keep(list []T) []T {
 		return nil
 	}
 	s.used += n
-	if n <= len(s.block) && &list[0] == &s.block[0] {
-		s.block = s.block[n:]
+	if n <= len(s.block)-s.off && &list[0] == &s.block[s.off] {
+		s.off += n
 	}
 	return list[:n:n]
 }
