@@ -202,7 +202,7 @@ func (s *Server) pull(ctx context.Context, window bool) bool {
 		}
 		by[f.uri] = st
 	}
-	s.ws.setFolderSettings(by)
+	s.ws.setFolderSettings(folders, by)
 	s.logSettings()
 	return true
 }

@@ -139,14 +139,16 @@ func (w *workspaceState) folderList() []folder {
 	return nil
 }
 
-// setFolderSettings gives each folder the settings pulled for its URI
-// (nil for the window's).
-func (w *workspaceState) setFolderSettings(by map[uri.URI]*Settings) {
+// setFolderSettings gives each folder asked for the settings pulled for
+// its URI (nil for the window's); a folder added since keeps its own.
+func (w *workspaceState) setFolderSettings(asked []folder, by map[uri.URI]*Settings) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	fs := slices.Clone(w.folderList())
 	for i := range fs {
-		fs[i].settings = by[fs[i].uri]
+		if slices.ContainsFunc(asked, func(f folder) bool { return f.uri == fs[i].uri }) {
+			fs[i].settings = by[fs[i].uri]
+		}
 	}
 	w.folders.Store(&fs)
 }
