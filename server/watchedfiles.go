@@ -86,6 +86,7 @@ func (s *Server) startWatching() {
 	s.ws.watchOnce.Do(s.watch)
 }
 
+// watch is startWatching's work, done once.
 func (s *Server) watch() {
 	if !s.options().dynamicWatch {
 		go s.pollFiles()
