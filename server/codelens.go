@@ -43,10 +43,10 @@ func (s *Server) toCodeLenses(snap *Snapshot, ix *analysis.Index, l features.Len
 		return out
 	}
 	var ts []workspace.Target
-	settingsTargets := s.settings().Rules.Targets
+	settingsTargets := s.settingsFor(snap.Path).Rules.Targets
 	if snap.Path != "" {
 		ts = s.targetsNaming(snap.Path, name)
-		settingsTargets = s.ws.rulesFor(snap.Path, s.settings().Rules).Targets
+		settingsTargets = s.ws.rulesFor(snap.Path, s.settingsFor(snap.Path).Rules).Targets
 	}
 	if len(ts) > 0 {
 		out = append(out, protocol.CodeLens{Range: r, Command: protocol.Command{Title: "built by " + s.builtBy(ts)}})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/stagehand-ls/stagehand/analysis/rules"
@@ -143,9 +144,9 @@ func (s *Server) settings() *Settings {
 // logSettings logs each setting in force with the source that won, the
 // editor's settings or a project settings file, as `check --verbose` says.
 func (s *Server) logSettings() {
-	editor := s.settings().Rules
 	proj := s.ws.proj.Load()
 	for _, root := range proj.Roots {
+		editor := s.settingsFor(root).Rules
 		file, _ := proj.Settings(root).Layer(filepath.Join(root, workspace.SettingsFile))
 		_, origins := workspace.Merge(file, workspace.Layer{Source: "editor settings", Severity: editor.Severity, Targets: editor.Targets})
 		for _, o := range origins {
@@ -154,12 +155,31 @@ func (s *Server) logSettings() {
 	}
 }
 
-// pullConfiguration asks the client for the stagehand section and applies
-// it. It must not run on the connection's read loop: the answer arrives
-// through it.
+// pullConfiguration asks the client for the stagehand section, in one
+// request: the window's (no scopeUri) and each workspace folder's (its URI
+// as scopeUri), and applies them. A folder the client answers null for
+// takes the window's. It must not run on the connection's read loop: the
+// answer arrives through it.
 func (s *Server) pullConfiguration(ctx context.Context) bool {
+	return s.pull(ctx, true)
+}
+
+// pull is pullConfiguration, asking for the window's section too when
+// window is set (not when the client has just pushed it).
+func (s *Server) pull(ctx context.Context, window bool) bool {
 	section := configSection
-	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
+	var items []protocol.ConfigurationItem
+	if window {
+		items = append(items, protocol.ConfigurationItem{Section: &section})
+	}
+	folders := s.ws.folderList()
+	for _, f := range folders {
+		items = append(items, protocol.ConfigurationItem{ScopeURI: &f.uri, Section: &section})
+	}
+	if len(items) == 0 {
+		return false
+	}
+	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{Items: items})
 	if err != nil {
 		s.log.Warn("workspace/configuration failed", zap.Error(err))
 		return false
@@ -167,7 +187,23 @@ func (s *Server) pullConfiguration(ctx context.Context) bool {
 	if len(res) == 0 {
 		return false
 	}
-	s.setSettings(res[0])
+	if window {
+		s.setSettings(res[0])
+		res = res[1:]
+	}
+	by := map[uri.URI]*Settings{}
+	for i, f := range folders {
+		if i >= len(res) || len(res[i]) == 0 || string(res[i]) == "null" {
+			continue
+		}
+		st, errs := parseSettings(res[i])
+		for _, err := range errs {
+			s.log.Warn("ignoring part of a folder's configuration", zap.String("folder", f.path), zap.Error(err))
+		}
+		by[f.uri] = st
+	}
+	s.ws.setFolderSettings(folders, by)
+	s.logSettings()
 	return true
 }
 
@@ -175,32 +211,37 @@ func (s *Server) pullConfiguration(ctx context.Context) bool {
 // the client offers it.
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
 	s.startWorkspace()
-	if !s.options().pullConfiguration {
-		return nil
+	if s.options().pullConfiguration {
+		go s.pullAndRefresh(true)
 	}
-	go func() {
-		if s.pullConfiguration(context.Background()) {
-			s.refreshDiagnostics()
-		}
-	}()
 	return nil
+}
+
+// pullAndRefresh pulls the configuration (the window's too when window is
+// set) and rechecks the open documents when it came.
+func (s *Server) pullAndRefresh(window bool) {
+	defer s.ws.pulls.Add(1)
+	if s.pull(context.Background(), window) {
+		s.refreshDiagnostics()
+	}
 }
 
 // DidChangeConfiguration applies settings the client pushes, or pulls them
 // when it sends none, then recomputes every open document's diagnostics.
+// A push is the window's settings: a client that answers
+// workspace/configuration is asked for its folders' own then.
 func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
 	raw := []byte(params.Settings)
 	if hasSection(raw) {
 		s.setSettings(raw)
 		s.refreshDiagnostics()
+		if s.options().pullConfiguration && len(s.ws.folderList()) > 0 {
+			go s.pullAndRefresh(false)
+		}
 		return nil
 	}
 	if s.options().pullConfiguration {
-		go func() {
-			if s.pullConfiguration(context.Background()) {
-				s.refreshDiagnostics()
-			}
-		}()
+		go s.pullAndRefresh(true)
 		return nil
 	}
 	if len(raw) > 0 && string(raw) != "null" {

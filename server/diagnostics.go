@@ -378,7 +378,7 @@ func diagKey(b []byte, doc *analysis.Document, docURI string, d *rules.Diagnosti
 // documentRules is the rules' configuration for one document: the settings,
 // the .dockerignore beside it, and the stages the workspace builds from it.
 func (s *Server) documentRules(snap *Snapshot) *rules.Config {
-	base := s.settings().Rules
+	base := s.settingsFor(snap.Path).Rules
 	if snap.Path != "" {
 		base = s.ws.rulesFor(snap.Path, base) // the project's settings file, under the editor's
 	}

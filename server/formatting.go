@@ -55,7 +55,7 @@ func (s *Server) format(ctx context.Context, u uri.URI, fo protocol.FormattingOp
 	if !ok {
 		return nil, nil
 	}
-	c := s.settings().Format
+	c := s.settingsFor(snap.Path).Format
 	opts := features.FormatOptions{Indent: c.Indent, NewIndent: int(fo.TabSize), Shell: c.Shell}
 	return toTextEdits(snap.Doc, run(ix, opts), s.encoding()), nil
 }

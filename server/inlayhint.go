@@ -22,7 +22,7 @@ func init() {
 // context. The "inlayHints.enabled" setting turns them off.
 func (s *Server) InlayHint(ctx context.Context, params *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
 	snap, ix, err := s.indexed(ctx, params.TextDocument.URI)
-	if err != nil || ix == nil || !s.settings().InlayHints {
+	if err != nil || ix == nil || !s.settingsFor(snap.Path).InlayHints {
 		return nil, err
 	}
 	sp, _ := fromRange(snap.Doc, params.Range, s.encoding())

@@ -24,6 +24,8 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.trace = params.Trace
 	s.roots = workspaceRoots(params)
 	s.mu.Unlock()
+	folders := clientFolders(params)
+	s.ws.folders.Store(&folders)
 	s.setSettings([]byte(params.InitializationOptions))
 	s.log.Info("initialized", zap.String("client", params.ClientInfo.Name),
 		zap.Stringer("positionEncoding", enc))

@@ -131,8 +131,10 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 	if onDisk {
 		root = writeArchive(t, archive)
 	}
+	var wc *workspaceClient
 	if workspace {
-		r.client.initializeWorkspace(root)
+		wc = newWorkspaceClient(t, archive, root)
+		wc.initialize(r.client)
 	} else {
 		r.client.initialize()
 	}
@@ -148,6 +150,10 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 		mf := &markerFile{name: f.Name, uri: "file:///markers/" + base + "/" + f.Name, doc: analysis.NewDocument(string(f.Data))}
 		r.files = append(r.files, mf)
 		if workspace {
+			if wc.unopened[f.Name] {
+				r.files = r.files[:len(r.files)-1]
+				continue
+			}
 			mf.uri = string(uri.File(filepath.Join(root, f.Name)))
 			r.client.openAs(mf.uri, languageOf(f.Name), string(f.Data))
 			continue
@@ -162,6 +168,13 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 	}
 	for _, mf := range r.files {
 		mf.diags = r.client.diagnostics(mf.uri, 1)
+	}
+	if wc != nil && wc.after(r.client) {
+		for _, mf := range r.files {
+			mf.diags = r.client.diagnostics(mf.uri, 1) // the latest
+		}
+	}
+	for _, mf := range r.files {
 		mf.claimed = make([]bool, len(mf.diags))
 	}
 

@@ -45,8 +45,7 @@ func (s *Server) targetDefinition(path string, off int) []protocol.Location {
 // that they lack (UnknownTarget, UndeclaredBuildArg), each Dockerfile
 // judged under its own rules' configuration.
 func (s *Server) targetDiagnostics(doc *analysis.Document, docURI, path string) []protocol.Diagnostic {
-	editor := s.settings().Rules
-	config := func(df string) *rules.Config { return s.ws.rulesFor(df, editor) }
+	config := func(df string) *rules.Config { return s.ws.rulesFor(df, s.settingsFor(df).Rules) }
 	var out []protocol.Diagnostic
 	for _, d := range s.ws.index().Check(path, doc.Text(), s.dockerfiles(path), config) {
 		out = append(out, toDiagnostic(doc, docURI, d, s.encoding()))

@@ -74,10 +74,21 @@ func (s *Server) startWorkspace() {
 			s.watchReadThrough()
 		}
 	})
-	if len(roots) == 0 {
-		return
+	if len(roots) > 0 {
+		s.startWatching()
 	}
-	if !dynamic {
+}
+
+// startWatching asks the client to report changes to the files that
+// matter, when it can register for them, or else polls them; once, when
+// the workspace first has a folder (at initialize, or when one is added).
+func (s *Server) startWatching() {
+	s.ws.watchOnce.Do(s.watch)
+}
+
+// watch is startWatching's work, done once.
+func (s *Server) watch() {
+	if !s.options().dynamicWatch {
 		go s.pollFiles()
 		return
 	}

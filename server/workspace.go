@@ -45,6 +45,16 @@ type workspaceState struct {
 	// (watchReadThrough), changed under watchMu.
 	watchMu  sync.Mutex
 	watching []string
+	// folders are the client's workspace folders with their settings
+	// (folders.go), replaced whole under mu.
+	folders atomic.Pointer[[]folder]
+	// folderChanges and pulls count the folder changes and the pulls of
+	// the configuration done, for tests to wait on.
+	folderChanges, pulls atomic.Int64
+	// reloadMu orders rescans, so that the last one reads the last roots.
+	reloadMu sync.Mutex
+	// watchOnce starts following changes on disk, once there are roots.
+	watchOnce sync.Once
 }
 
 // diskIndex is a Dockerfile parsed from disk, kept while the file does not
@@ -87,7 +97,16 @@ func (w *workspaceState) scan(roots []string, lim workspace.Limits, done func(*w
 // reload re-reads the settings files and scans the roots again, after a
 // settings file changed: what it ignores may have changed too.
 func (w *workspaceState) reload(lim workspace.Limits) *workspace.Project {
-	roots := w.proj.Load().Roots
+	w.reloadMu.Lock()
+	defer w.reloadMu.Unlock()
+	return w.reloadLocked(lim)
+}
+
+// reloadLocked is reload with reloadMu held.
+func (w *workspaceState) reloadLocked(lim workspace.Limits) *workspace.Project {
+	w.mu.Lock()
+	roots := w.roots
+	w.mu.Unlock()
 	proj := workspace.LoadProject(roots)
 	ix := proj.Scan(lim)
 	w.mu.Lock()

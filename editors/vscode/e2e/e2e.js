@@ -511,15 +511,32 @@ async function main() {
     await shot('15-server-back');
   });
 
+  const multi = path.join(ws, '..', 'multi');
+  const multiFile = path.join(multi, 'multi.code-workspace');
+  const multiSettings = { 'stagehand.rules': { UnusedStage: 'error' } };
+  // The Problems panel's text once ok(text) holds (or after STEP).
+  const problemsWith = async (ok) => {
+    let text = '';
+    for (const deadline = Date.now() + STEP; Date.now() < deadline; ) {
+      text = await problems.innerText();
+      if (ok(text)) break;
+      await page.waitForTimeout(250);
+    }
+    return text.replace(/\s+/g, ' ');
+  };
   await test('a multi-root workspace: each folder served, with its own Compose targets and the workspace settings', page, async () => {
-    const root = path.join(ws, '..', 'multi');
+    const root = multi;
     fs.mkdirSync(path.join(root, 'a'), { recursive: true });
     fs.mkdirSync(path.join(root, 'b'), { recursive: true });
     fs.writeFileSync(path.join(root, 'a', 'api.Dockerfile'), 'FROM alpine:3.20\nRUNN multiroot\n');
     fs.writeFileSync(path.join(root, 'b', 'Dockerfile'), 'FROM alpine:3.20 AS dev\nRUN true\n\nFROM alpine:3.20 AS orphan\nRUN true\n\nFROM alpine:3.20\nRUN true\n');
     fs.writeFileSync(path.join(root, 'b', 'compose.yaml'), 'services:\n  app:\n    build:\n      context: .\n      target: dev\n');
-    const file = path.join(root, 'multi.code-workspace');
-    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'stagehand.rules': { UnusedStage: 'error' } } }));
+    // c's own .vscode/settings.json turns UnusedStage off there.
+    fs.mkdirSync(path.join(root, 'c', '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'c', 'cfg.Dockerfile'), 'FROM alpine:3.20 AS quiet\nRUNN folder-c\n\nFROM alpine:3.20\nRUN true\n');
+    fs.writeFileSync(path.join(root, 'c', '.vscode', 'settings.json'), JSON.stringify({ 'stagehand.rules': { UnusedStage: 'off' } }));
+    const file = multiFile;
+    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }, { path: 'c' }], settings: multiSettings }));
     const u = new URL(url);
     u.search = '';
     u.searchParams.set('workspace', file);
@@ -559,6 +576,49 @@ async function main() {
     await shot('16-multi-root');
     check(!/"dev" is never built/.test(text), `the stage b/compose.yaml builds is reported unused: ${text.replace(/\s+/g, ' ')}`);
     check((await editor.locator('.squiggly-error').count()) > 0, 'UnusedStage is no error: the workspace settings did not apply');
+  });
+
+  await test('a folder\'s own settings apply to its files in a multi-root workspace', page, async () => {
+    const rows = page.locator('.explorer-folders-view .monaco-list-row');
+    const named = (re) => rows.filter({ has: page.locator('.label-name', { hasText: re }) });
+    await named(/^c$/).first().waitFor();
+    if ((await named(/^cfg\.Dockerfile$/).count()) === 0) {
+      await named(/^c$/).first().click();
+    }
+    await open('cfg.Dockerfile', 'RUNN folder-c');
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor();
+    // Its RUNN error shows the file was checked; the workspace makes
+    // UnusedStage an error, c's folder settings turn it off.
+    const text = await problemsWith((t) => /cfg\.Dockerfile/.test(t));
+    await shot('17-folder-settings');
+    check(/cfg\.Dockerfile/.test(text), `no diagnostics for c/cfg.Dockerfile: ${text}`);
+    check(!/"quiet" is never built/.test(text), `c's .vscode/settings.json (UnusedStage off) did not apply: ${text}`);
+  });
+
+  await test('a folder added to the open workspace is scanned: the stage its compose.yaml builds is used', page, async () => {
+    const d = path.join(multi, 'd');
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'added.Dockerfile'), 'FROM alpine:3.20 AS extra\nRUN true\n\nFROM alpine:3.20 AS lonely\nRUN true\n\nFROM alpine:3.20\nRUN true\n');
+    fs.writeFileSync(path.join(d, 'compose.yaml'), 'services:\n  app:\n    build:\n      context: .\n      dockerfile: added.Dockerfile\n      target: extra\n');
+    // As "Add Folder to Workspace..." does: VS Code follows the file.
+    fs.writeFileSync(multiFile, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }, { path: 'c' }, { path: 'd' }], settings: multiSettings }));
+    const rows = page.locator('.explorer-folders-view .monaco-list-row');
+    await rows.filter({ has: page.locator('.label-name', { hasText: /^d$/ }) }).first().waitFor({ timeout: STEP });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('added.Dockerfile');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'added.Dockerfile' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await editor.locator('.monaco-editor .view-lines', { hasText: 'AS lonely' }).waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor();
+    const text = await problemsWith((t) => /"lonely" is never built/.test(t) && !/"extra" is never built/.test(t));
+    await shot('18-folder-added');
+    check(/"lonely" is never built/.test(text), `no UnusedStage for "lonely" in the added folder: ${text}`);
+    check(!/"extra" is never built/.test(text), `the stage the added folder's compose.yaml builds is reported unused: ${text}`);
   });
 
   await browser.close();

@@ -62,17 +62,32 @@ test('every setting of the extension is the server\'s or the extension\'s own', 
   }
 });
 
-test('the server asks for one set of settings per window: its settings are window-scoped', () => {
+// The ConfigurationItem literals server/config.go asks workspace/configuration
+// with.
+function configurationItems() {
   const src = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'server', 'config.go'), 'utf8');
-  const ask = /protocol\.ConfigurationItem\{([^}]*)\}/.exec(src);
-  assert.ok(ask, 'server/config.go asks for no ConfigurationItem');
-  if (/ScopeURI/.test(ask[1])) {
-    return; // the server asks per folder: resource scope would be right
-  }
-  // Without a scopeUri, VS Code answers with the window's value: a folder's
-  // settings in a multi-root workspace would be silently ignored.
+  const items = [...src.matchAll(/protocol\.ConfigurationItem\{([^}]*)\}/g)].map((m) => m[1]);
+  assert.ok(items.length > 0, 'server/config.go asks for no ConfigurationItem');
+  return items;
+}
+
+test('a setting is resource-scoped when the server asks per folder, else window-scoped', () => {
+  // With a scopeUri per workspace folder, VS Code answers each folder's own
+  // value (.vscode/settings.json): resource scope lets a folder set it. With
+  // none, VS Code answers the window's value only: a folder's settings in a
+  // multi-root workspace would be silently ignored, so window scope says so.
+  const perFolder = configurationItems().some((item) => /ScopeURI/.test(item));
+  const want = perFolder ? 'resource' : 'window';
   for (const key of serverKeys()) {
     const scope = properties[`stagehand.${key}`].scope ?? 'window';
-    assert.equal(scope, 'window', `"stagehand.${key}" has scope ${scope}, but the server reads it for the window only`);
+    assert.equal(scope, want, `"stagehand.${key}" has scope ${scope}, but the server reads it per ${perFolder ? 'folder' : 'window'}`);
+  }
+});
+
+test('the extension\'s own settings are not per folder: one server serves the window', () => {
+  for (const [name, prop] of Object.entries(properties)) {
+    if (!/^stagehand\.(server|trace)\./.test(name)) continue;
+    assert.ok(['window', 'machine', 'machine-overridable', 'application'].includes(prop.scope ?? 'window'),
+      `"${name}" has scope ${prop.scope}: the extension reads it once for the window`);
   }
 });
