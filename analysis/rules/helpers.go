@@ -35,7 +35,7 @@ func deleteLines(doc *analysis.Document, span analysis.Span) analysis.Edit {
 	if last+1 < doc.LineCount() {
 		end = doc.LineStart(last + 1)
 	}
-	return analysis.Edit{Span: analysis.Span{Start: doc.LineStart(first), End: end}}
+	return analysis.Edit{Span: analysis.Span{Start: analysis.LineStartPastBOM(doc, first), End: end}}
 }
 
 // deleteStage removes whole lines as deleteLines does, and the blank lines

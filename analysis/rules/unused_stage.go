@@ -190,7 +190,7 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 func docCommentStart(ix *analysis.Index, off int) int {
 	doc := ix.Doc
 	for line := doc.LineOf(off) - 1; line >= 0; line-- {
-		start := doc.LineStart(line)
+		start := analysis.LineStartPastBOM(doc, line)
 		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: start, End: doc.LineEnd(line)}))
 		if !strings.HasPrefix(text, "#") || strings.HasPrefix(text, "# @") {
 			break

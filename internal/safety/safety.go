@@ -199,6 +199,10 @@ func buildkitStages(text string) error {
 	return err
 }
 
+// BuildKitReads reports whether BuildKit's parser and instructions
+// package read text without an error.
+func BuildKitReads(text string) bool { return buildkitStages(text) == nil }
+
 // multisetDiff returns what a has beyond b and what b has beyond a.
 func multisetDiff(a, b []string) (extra, missing []string) {
 	count := map[string]int{}
