@@ -147,7 +147,9 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	}
 	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
 	for _, ref := range ix.Refs() {
-		if !ref.Numeric || ref.Kind == analysis.RefFrom {
+		// Only COPY --from counts stages by number: a mount's from=0 names
+		// the image "0" (BuildKit looks mounts up by name), which stays.
+		if !ref.Numeric || ref.Kind != analysis.RefCopyFrom {
 			continue
 		}
 		if v, err := strconv.Atoi(ref.Value); err == nil && v >= s {
