@@ -3,41 +3,14 @@ package codeaction
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/internal/safety"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
-
-// styleFiles returns the Dockerfiles of testdata/codeaction/styles, in
-// styles the corpus lacks (heredocs, a backtick escape with Windows paths,
-// CRLF and a BOM, astral text before names, global ARGs in FROM,
-// --platform, numeric --from and mount from=, ONBUILD, comments and blank
-// lines inside continuations, # check= directives), each also with CRLF
-// line ends and a BOM when it has LF ones.
-func styleFiles(t *testing.T) map[string]string {
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "codeaction", "styles", "*.Dockerfile"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no style files: %v", err)
-	}
-	out := map[string]string{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.Base(p)
-		out[name] = string(b)
-		if !strings.Contains(string(b), "\r\n") {
-			out[name+" (CRLF, BOM)"] = crlfBOM(string(b))
-		}
-	}
-	return out
-}
 
 // TestStyleActions runs every code action offered at every instruction
 // and on every diagnostic of the style files, with a build context that
@@ -50,7 +23,8 @@ func styleFiles(t *testing.T) map[string]string {
 // changes nothing the second time.
 func TestStyleActions(t *testing.T) {
 	kinds := map[Kind]int{}
-	for name, text := range styleFiles(t) {
+	for _, f := range testgen.StyleFiles(t) {
+		name, text := f.Name, f.Text
 		doc := analysis.NewDocument(text)
 		ix := analysis.Parse(doc)
 		if ix.ParseError != nil || !safety.BuildKitReads(text) {

@@ -2,11 +2,7 @@ package server
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
-	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -15,33 +11,8 @@ import (
 	"github.com/stagehand-ls/stagehand/analysis/rules"
 	"github.com/stagehand-ls/stagehand/codeaction"
 	"github.com/stagehand-ls/stagehand/internal/safety"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
-
-// styleTexts returns testdata/codeaction/styles' Dockerfiles (styles the
-// corpus lacks), each also with CRLF line ends and a BOM.
-func styleTexts(t *testing.T) (names []string, texts map[string]string) {
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "codeaction", "styles", "*.Dockerfile"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no style files: %v", err)
-	}
-	texts = map[string]string{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(p), ".Dockerfile")
-		texts[name] = string(b)
-		if !strings.Contains(string(b), "\r\n") {
-			texts[name+"-crlf"] = "\ufeff" + strings.ReplaceAll(string(b), "\n", "\r\n")
-		}
-	}
-	for n := range texts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names, texts
-}
 
 // TestStyleActionsThroughServer asks the server for the code actions at
 // the start of every line of the style files and on every published
@@ -50,12 +21,11 @@ func styleTexts(t *testing.T) (names []string, texts map[string]string) {
 // (the ranges are exact after astral text, a BOM and CRLF), and BuildKit
 // must read it.
 func TestStyleActionsThroughServer(t *testing.T) {
-	names, texts := styleTexts(t)
 	c := newTestClient(t)
 	c.initialize()
 	applied := 0
-	for _, name := range names {
-		text := texts[name]
+	for _, f := range testgen.StyleFiles(t) {
+		name, text := f.Name, f.Text
 		u := "file:///styles/" + name + "/Dockerfile"
 		c.open(u, text, 1)
 		sent := c.diagnostics(u, 1)
@@ -121,13 +91,13 @@ func TestStyleActionsThroughServer(t *testing.T) {
 // fix-all action is not offered on the fixed text (fixing twice is a
 // no-op).
 func TestFixAllThroughServer(t *testing.T) {
-	names, texts := styleTexts(t)
 	c := newTestClient(t)
 	c.initialize()
-	for _, name := range names {
+	for _, f := range testgen.StyleFiles(t) {
+		name := f.Name
 		// step applies one edit to the document at u and returns its text.
 		run := func(u string, pick func(u string, doc *analysis.Document, version int32) []wireTextEdit) (string, int) {
-			text := texts[name]
+			text := f.Text
 			c.open(u, text, 1)
 			defer c.close(u)
 			steps := 0
