@@ -283,10 +283,27 @@ func (v *safetyView) normalize(n analysis.Node) string {
 			refAt[r.Value.Span] = "@stage:" + v.stageContent(r.Target)
 		}
 	}
+	// An ONBUILD trigger's references resolve in the stages that run it
+	// (all to the same stage): shown as that stage's content too, so that
+	// renumbering `ONBUILD COPY --from=N` keeps the trigger the same.
+	onbuildAt := map[analysis.Span]string{}
+	if n.Cmd == "onbuild" {
+		for _, r := range v.ix.Refs() {
+			if r.Onbuild && r.Resolution == analysis.ResolvesStage && n.Span().Contains(r.Span.Start) {
+				onbuildAt[r.Span] = "@stage:" + v.stageContent(r.Target)
+			}
+		}
+	}
 	word := func(t analysis.Token) string {
 		for sp, c := range refAt {
 			if sp.Start >= t.Span.Start && sp.End <= t.Span.End {
 				return strings.Replace(t.Value, v.ix.Doc.Slice(n.Abs(sp)), c, 1)
+			}
+		}
+		abs := n.Abs(t.Span)
+		for sp, c := range onbuildAt {
+			if sp.Start >= abs.Start && sp.End <= abs.End {
+				return strings.Replace(t.Value, v.ix.Doc.Slice(sp), c, 1)
 			}
 		}
 		return t.Value
