@@ -185,7 +185,8 @@ var intended = map[string]safety.Intended{
 // addedSteps lists the instructions of after that before lacks and that a
 // reorder or a runtime split may add: COPYs of the build context and
 // dependency steps (--no-install-project, go-offline, dependencies, go mod
-// download, prune, venv).
+// download, prune, venv) and the RUN that writes nginx's configuration
+// where the frontend has no heredocs.
 func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
 		m := map[string]int{}
@@ -204,7 +205,8 @@ func addedSteps(before *analysis.Document, after string) []string {
 			continue
 		}
 		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv") ||
-			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download")
+			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download") ||
+			strings.HasSuffix(s, "> /etc/nginx/conf.d/default.conf") // nginx's configuration without a heredoc
 		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && step {
 			out = append(out, s)
 		}
