@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -21,9 +23,18 @@ import (
 // (the ranges are exact after astral text, a BOM and CRLF), and BuildKit
 // must read it.
 func TestStyleActionsThroughServer(t *testing.T) {
-	c := newTestClient(t)
-	c.initialize()
-	applied := 0
+	plain := newTestClient(t)
+	plain.initialize()
+	for _, c := range []*testClient{plain, resolvingClient(t, true)} {
+		styleActionsThrough(t, c)
+	}
+}
+
+// styleActionsThrough is TestStyleActionsThroughServer for one client; a
+// client that resolves gets the expensive actions' edits from
+// codeAction/resolve, as versioned document changes.
+func styleActionsThrough(t *testing.T, c *testClient) {
+	applied, resolved := 0, 0
 	for _, f := range testgen.StyleFiles(t) {
 		name, text := f.Name, f.Text
 		u := "file:///styles/" + name + "/Dockerfile"
@@ -60,6 +71,18 @@ func TestStyleActionsThroughServer(t *testing.T) {
 				}
 			}
 			for _, a := range acts {
+				if a.Edit == nil && len(a.Data) > 0 {
+					var raw jsonrpc2.RawMessage
+					kind := protocol.CodeActionKind(a.Kind)
+					if err := c.call(protocol.MethodCodeActionResolve, &protocol.CodeAction{Title: a.Title, Kind: &kind, Data: protocol.LSPAny(a.Data)}, &raw); err != nil {
+						t.Errorf("%s: resolve %q: %v", name, a.Title, err)
+						continue
+					}
+					if err := json.Unmarshal(raw, &a); err != nil {
+						t.Fatal(err)
+					}
+					resolved++
+				}
 				got, err := applyWire(doc, a.Edit.edits(u))
 				if err != nil {
 					t.Errorf("%s: %q: %v", name, a.Title, err)
@@ -81,7 +104,10 @@ func TestStyleActionsThroughServer(t *testing.T) {
 	if applied == 0 {
 		t.Fatal("the server offered no action on the style files")
 	}
-	t.Logf("actions applied through the server: %d", applied)
+	if c.srv.options().resolveEdits && resolved == 0 {
+		t.Error("the resolving client resolved no action")
+	}
+	t.Logf("actions applied through the server: %d, of which resolved: %d", applied, resolved)
 }
 
 // TestFixAllThroughServer checks, over the style files, that taking the
