@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -154,13 +153,17 @@ func codeactionMarker(m *marker) {
 			m.errorf("%s: more than cache mounts changed", found.Title)
 		}
 	}
-	if want, ok := intended[found.Kind]; ok {
+	kind := found.Kind
+	if kind == "quickfix" && slices.ContainsFunc(found.Diagnostics, func(d wireDiag) bool { return d.Code == "SourceCopiedTooEarly" }) {
+		kind = "refactor.rewrite.reorderLayers" // its fix is the reorder refactoring's edit
+	}
+	if want, ok := intended[kind]; ok {
 		if file, ok := docPath(m.file.uri); ok {
 			// The context the workspace names for it (Compose, Bake), else
-			// its folder.
-			want.Context = analysis.BuildContext{FS: os.DirFS(m.run.client.srv.ws.index().ContextFor(file))}
+			// its folder, with its .dockerignore, as the server reads it.
+			want.Context = m.run.client.srv.buildContext(file)
 		}
-		switch found.Kind {
+		switch kind {
 		case "refactor.rewrite.reorderLayers", "refactor.rewrite.buildRuntime":
 			want.Added = addedSteps(m.file.doc, got)
 		}
@@ -185,7 +188,7 @@ var intended = map[string]safety.Intended{
 // addedSteps lists the instructions of after that before lacks and that a
 // reorder or a runtime split may add: COPYs of the build context and
 // dependency steps (--no-install-project, go-offline, dependencies, go mod
-// download, prune, venv) and the RUN that writes nginx's configuration
+// download, dotnet restore, cargo fetch, prune, venv) and the RUN that writes nginx's configuration
 // where the frontend has no heredocs.
 func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
@@ -206,6 +209,7 @@ func addedSteps(before *analysis.Document, after string) []string {
 		}
 		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv") ||
 			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download") ||
+			strings.HasPrefix(s, "run dotnet restore ") || strings.Contains(s, "cargo fetch") ||
 			strings.HasSuffix(s, "> /etc/nginx/conf.d/default.conf") // nginx's configuration without a heredoc
 		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && step {
 			out = append(out, s)
