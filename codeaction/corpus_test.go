@@ -188,18 +188,26 @@ var genericContext = func() analysis.BuildContext {
 
 // TestCorpusActions asks for every action at every instruction of every
 // corpus file, resolves it and applies it: no producer may fail, and every
-// result must still parse as well as the original did.
+// result must still parse as well as the original did. Every fourth file
+// is also tried with CRLF line ends and a BOM, which every result keeps.
 func TestCorpusActions(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	offered := map[Kind]int{}
 	files := map[Kind]map[string]bool{}
-	for _, e := range entries {
+	var texts []struct{ name, text string }
+	for k, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc := analysis.NewDocument(string(b))
+		texts = append(texts, struct{ name, text string }{e.Name(), string(b)})
+		if k%4 == 0 {
+			texts = append(texts, struct{ name, text string }{e.Name() + " (CRLF, BOM)", crlfBOM(string(b))})
+		}
+	}
+	for _, e := range texts {
+		doc := analysis.NewDocument(e.text)
 		ix := analysis.Parse(doc)
 		before := len(ix.Errors())
 		diags := FromRules(rules.Run(ix, nil))
@@ -208,7 +216,7 @@ func TestCorpusActions(t *testing.T) {
 			acts, skips := Actions(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
 			for _, s := range skips {
 				if s.Err != nil {
-					t.Errorf("%s: instruction %d: %s: %v", e.Name(), i, s.Producer, s.Err)
+					t.Errorf("%s: instruction %d: %s: %v", e.name, i, s.Producer, s.Err)
 				}
 			}
 			for k := range acts {
@@ -217,7 +225,7 @@ func TestCorpusActions(t *testing.T) {
 				if files[a.Kind] == nil {
 					files[a.Kind] = map[string]bool{}
 				}
-				files[a.Kind][e.Name()] = true
+				files[a.Kind][e.name] = true
 				edits, err := a.Resolve()
 				if err == nil {
 					var out string
@@ -228,11 +236,13 @@ func TestCorpusActions(t *testing.T) {
 							err = fmt.Errorf("the result does not parse: %s", after.ParseError.Message)
 						} else if len(after.Errors()) > before {
 							err = fmt.Errorf("the result has an instruction error: %s", after.Errors()[0].Message)
+						} else {
+							err = keptLayout(e.text, out)
 						}
 					}
 				}
 				if err != nil {
-					t.Errorf("%s: instruction %d: %q: %v", e.Name(), i, a.Title, err)
+					t.Errorf("%s: instruction %d: %q: %v", e.name, i, a.Title, err)
 				}
 			}
 		}
@@ -242,7 +252,7 @@ func TestCorpusActions(t *testing.T) {
 		perFile[k] = len(f)
 	}
 	t.Logf("actions offered at instruction starts: %v", offered)
-	t.Logf("files each action is offered on (of %d): %v", len(entries), perFile)
+	t.Logf("texts each action is offered on (of %d, the CRLF variants included): %v", len(texts), perFile)
 }
 
 // TestCorpusFixes covers the quick fixes and the fix-all action over the
