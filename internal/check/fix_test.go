@@ -2,8 +2,10 @@ package check
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,8 +72,12 @@ func TestFixFlags(t *testing.T) {
 // files too.
 func TestFixReportsLikeCheck(t *testing.T) {
 	texts := map[string]string{"unfixed": unfixed, "fixed": fixed}
-	for name, text := range testgen.Corpus(t) {
-		if len(texts) < 12 && strings.Contains(text, "MAINTAINER") || len(texts) < 22 && strings.Contains(text, " as ") {
+	// In name order: a map's order picked a different sample each run,
+	// now and then one with too few findings left (a flaky failure).
+	corpus := testgen.Corpus(t)
+	for _, name := range slices.Sorted(maps.Keys(corpus)) {
+		text := corpus[name]
+		if len(texts) < 12 && strings.Contains(text, "MAINTAINER") || len(texts) < 32 && strings.Contains(text, " as ") {
 			texts[name] = text
 		}
 	}
@@ -91,6 +97,7 @@ func TestFixReportsLikeCheck(t *testing.T) {
 			withFindings++
 		}
 	}
+	t.Logf("%d texts compared, %d with findings left after fixing", len(texts), withFindings)
 	if len(texts) < 10 || withFindings < 5 {
 		t.Errorf("%d texts compared, %d with findings left after fixing", len(texts), withFindings)
 	}
