@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moby/patternmatcher"
 	"gopkg.in/yaml.v3"
 )
 
@@ -918,3 +919,30 @@ func AbsDest(ix *Index, c int, dest string) string {
 // ContextPath turns a COPY source into a path relative to the build
 // context, or reports that it names no file of the context.
 func ContextPath(src string) (string, bool) { return contextPath(src) }
+
+// CopyExcludes returns the patterns of a COPY or ADD's --exclude flags.
+func CopyExcludes(n Node) []string {
+	var out []string
+	for _, f := range n.Flags {
+		if f.Name.Value == "exclude" && f.Value.Value != "" {
+			out = append(out, f.Value.Value)
+		}
+	}
+	return out
+}
+
+// Excluded reports whether a copy with the --exclude patterns leaves out
+// rel, a path relative to the copied source, as BuildKit matches them
+// (.dockerignore syntax, a parent folder's match counting). An unreadable
+// pattern excludes everything: the caller then assumes the worst.
+func Excluded(patterns []string, rel string) bool {
+	if len(patterns) == 0 {
+		return false
+	}
+	m, err := patternmatcher.New(patterns)
+	if err != nil {
+		return true
+	}
+	ok, err := m.MatchesOrParentMatches(rel)
+	return ok || err != nil
+}

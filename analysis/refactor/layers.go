@@ -198,6 +198,19 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		}
 		return nil, "no RUN after the source copy can move above it"
 	}
+	// A manifest the source copy leaves out (--exclude) was not there for
+	// the install: copying it first would change what the install reads.
+	if ex := analysis.CopyExcludes(src); len(ex) > 0 {
+		for _, m := range manifests {
+			rel := strings.TrimSuffix(m, "/")
+			if srcDir != "" {
+				rel = strings.TrimPrefix(rel, strings.TrimSuffix(srcDir, "/")+"/")
+			}
+			if analysis.Excluded(ex, rel) {
+				return nil, "the source copy excludes " + m + ", which the install would read if copied first"
+			}
+		}
+	}
 	manifests = notCopied(ix, st, c, manifests, srcDir, destAbs)
 	if len(manifests) == 0 && (len(plan.Installs) > 0 || len(plan.Added) > 0) && !copiedBefore(ix, st, c) {
 		return nil, "no manifest found in the build context"

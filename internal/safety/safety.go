@@ -136,15 +136,13 @@ func (b *Baseline) Check(after *analysis.Document, want Intended) error {
 	if want.Context.FS != nil {
 		before, after := newSafetyView(bix).installInputs(want.Context), as.installInputs(want.Context)
 		for key, files := range before {
-			got := map[string]bool{}
-			for _, f := range after[key] {
-				got[f] = true
-			}
-			for _, f := range files {
-				if !got[f] {
-					run, _, _ := strings.Cut(key, "\x00")
-					return fmt.Errorf("%s no longer finds %s", run, f)
-				}
+			run, _, _ := strings.Cut(key, "\x00")
+			if extra, missing := multisetDiff(after[key], files); len(missing) > 0 {
+				return fmt.Errorf("%s no longer finds %s", run, missing[0])
+			} else if _, ok := after[key]; ok && len(extra) > 0 {
+				// A manifest the source copy did not bring (excluded, or
+				// ignored) changes what the install resolves.
+				return fmt.Errorf("%s now finds %s, which it did not before", run, extra[0])
 			}
 		}
 	}
@@ -385,11 +383,12 @@ func (v *safetyView) installInputs(ctx analysis.BuildContext) map[string][]strin
 
 // contextCopy is a COPY or ADD of one build-context source.
 type contextCopy struct {
-	src     string // context path, "" for the whole context
-	dest    string // absolute image path
-	dir     bool   // src is a folder copied into dest
-	parents bool
-	many    bool // dest is a folder for the sources
+	src      string // context path, "" for the whole context
+	dest     string // absolute image path
+	dir      bool   // src is a folder copied into dest
+	parents  bool
+	many     bool     // dest is a folder for the sources
+	excludes []string // its --exclude patterns, relative to src
 }
 
 // contextCopies lists the context copies of stage st before instruction
@@ -419,7 +418,7 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 			if !ok {
 				continue
 			}
-			out = append(out, contextCopy{src: p, dest: dest, parents: n.Flag("parents") != nil,
+			out = append(out, contextCopy{src: p, dest: dest, parents: n.Flag("parents") != nil, excludes: analysis.CopyExcludes(n),
 				dir:  p == "" || strings.HasSuffix(a.Value, "/") || a.Value == ".",
 				many: len(srcs) > 1 || strings.HasSuffix(n.Args[len(n.Args)-1].Value, "/") || strings.ContainsAny(p, "*?[")})
 		}
@@ -430,6 +429,9 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 // brings reports whether the copy puts context file f at image path want.
 func (c contextCopy) brings(f, want string) bool {
 	f = strings.TrimSuffix(f, "/")
+	if rel := strings.TrimPrefix(f, c.src+"/"); c.src == "" && analysis.Excluded(c.excludes, f) || c.src != "" && analysis.Excluded(c.excludes, rel) {
+		return false
+	}
 	switch {
 	case c.parents:
 		if ok, _ := path.Match(c.src, f); ok || c.src == f {
