@@ -271,7 +271,11 @@ func TestCorpusFixes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, text := range []string{string(b), crlfBOM(string(b))} {
+		variants := []string{string(b), crlfBOM(string(b))}
+		if raceEnabled {
+			variants = variants[:1] // the race detector's sample: the file as it is
+		}
+		for _, text := range variants {
 			doc := analysis.NewDocument(text)
 			ix := analysis.Parse(doc)
 			if ix.ParseError != nil || !safety.BuildKitReads(text) {
