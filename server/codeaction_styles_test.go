@@ -25,15 +25,22 @@ import (
 func TestStyleActionsThroughServer(t *testing.T) {
 	plain := newTestClient(t)
 	plain.initialize()
-	for _, c := range []*testClient{plain, resolvingClient(t, true)} {
-		styleActionsThrough(t, c)
+	styleActionsThrough(t, plain, analysis.UTF16)
+	styleActionsThrough(t, resolvingClient(t, true), analysis.UTF16)
+	// Clients that negotiate another position encoding get their ranges in it.
+	for enc, kind := range map[analysis.Encoding]protocol.PositionEncodingKind{analysis.UTF8: "utf-8", analysis.UTF32: "utf-32"} {
+		c := newTestClient(t)
+		if res := c.initialize(kind); res.Capabilities.PositionEncoding != kind {
+			t.Fatalf("asked for %s, the server chose %q", kind, res.Capabilities.PositionEncoding)
+		}
+		styleActionsThrough(t, c, enc)
 	}
 }
 
-// styleActionsThrough is TestStyleActionsThroughServer for one client; a
-// client that resolves gets the expensive actions' edits from
-// codeAction/resolve, as versioned document changes.
-func styleActionsThrough(t *testing.T, c *testClient) {
+// styleActionsThrough is TestStyleActionsThroughServer for one client,
+// whose positions count in enc; a client that resolves gets the expensive
+// actions' edits from codeAction/resolve, as versioned document changes.
+func styleActionsThrough(t *testing.T, c *testClient, enc analysis.Encoding) {
 	applied, resolved := 0, 0
 	for _, f := range testgen.StyleFiles(t) {
 		name, text := f.Name, f.Text
@@ -57,8 +64,8 @@ func styleActionsThrough(t *testing.T, c *testClient) {
 				t.Fatalf("%s: %v", name, err)
 			}
 			// The package's actions at the same place, by title.
-			start, _ := doc.Offset(analysis.Position{Line: int(rng.Start.Line), Col: int(rng.Start.Character)}, analysis.UTF16)
-			end, _ := doc.Offset(analysis.Position{Line: int(rng.End.Line), Col: int(rng.End.Character)}, analysis.UTF16)
+			start, _ := doc.Offset(analysis.Position{Line: int(rng.Start.Line), Col: int(rng.Start.Character)}, enc)
+			end, _ := doc.Offset(analysis.Position{Line: int(rng.End.Line), Col: int(rng.End.Character)}, enc)
 			want := map[string]string{}
 			local, _ := codeaction.Actions(context.Background(), &codeaction.Request{Index: ix, Span: analysis.Span{Start: start, End: end}, Diagnostics: diags})
 			for k := range local {
@@ -83,7 +90,7 @@ func styleActionsThrough(t *testing.T, c *testClient) {
 					}
 					resolved++
 				}
-				got, err := applyWire(doc, a.Edit.edits(u))
+				got, err := applyWireIn(doc, a.Edit.edits(u), enc)
 				if err != nil {
 					t.Errorf("%s: %q: %v", name, a.Title, err)
 					continue

@@ -79,10 +79,15 @@ func codeActions(c *testClient, docURI string, rng protocol.Range, only []protoc
 
 // applyWire applies protocol edits, counted in UTF-16, to doc.
 func applyWire(doc *analysis.Document, edits []wireTextEdit) (string, error) {
+	return applyWireIn(doc, edits, analysis.UTF16)
+}
+
+// applyWireIn applies protocol edits, counted in enc, to doc.
+func applyWireIn(doc *analysis.Document, edits []wireTextEdit, enc analysis.Encoding) (string, error) {
 	var es []analysis.Edit
 	for _, e := range edits {
-		start, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, analysis.UTF16)
-		end, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, analysis.UTF16)
+		start, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, enc)
+		end, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, enc)
 		if (c1 && start != doc.Len()) || (c2 && end != doc.Len()) {
 			return "", fmt.Errorf("edit range %v lies outside the document", e.Range)
 		}
