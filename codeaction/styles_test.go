@@ -70,6 +70,12 @@ func TestStyleActions(t *testing.T) {
 					if err == nil && !safety.BuildKitReads(out) {
 						err = fmt.Errorf("BuildKit rejects the result")
 					}
+					// Parser directives change only where the title says so.
+					if err == nil && !strings.Contains(a.Title, "# check=") && !strings.HasPrefix(a.Title, "Pin ") {
+						if b, a := directives(text), directives(out); b != a {
+							err = fmt.Errorf("the parser directives changed from %q to %q", b, a)
+						}
+					}
 					if err == nil {
 						var want safety.Intended
 						check := true
@@ -130,4 +136,13 @@ func dependencySteps(before *analysis.Document, after string) []string {
 		}
 	}
 	return out
+}
+
+// directives renders the parser directives BuildKit reads from text.
+func directives(text string) string {
+	var out []string
+	for _, d := range analysis.Parse(analysis.NewDocument(text)).Directives {
+		out = append(out, d.Name+"="+d.Value)
+	}
+	return strings.Join(out, ";")
 }

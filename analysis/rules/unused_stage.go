@@ -149,7 +149,7 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 	for _, t := range order {
 		e := deleteStage(p.Doc(), ix.Stage(t).Span)
 		e.Span.Start = docCommentStart(ix, e.Span.Start)
-		edits = append(edits, e)
+		edits = append(edits, keepDirectives(p.Doc(), e))
 	}
 	// An ONBUILD trigger's reference is listed once per stage running it,
 	// all at one span: renumber it once.
