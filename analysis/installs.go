@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moby/patternmatcher"
 	"gopkg.in/yaml.v3"
 )
 
@@ -160,6 +161,78 @@ func pipManifests(rest []string) ([]string, bool) {
 	return files, len(files) > 0
 }
 
+// runsScripts reports whether an npm, yarn or pnpm install runs a
+// lifecycle script of the package.json in data (preinstall, install,
+// postinstall, prepare and their pre/post forms), which may read any file
+// of the source: an install that runs one cannot move above the source
+// copy. `--ignore-scripts` and `pnpm fetch` run none.
+func runsScripts(in Install, data []byte) bool {
+	if slices.Contains(in.Words, "--ignore-scripts") || in.Tool == "pnpm" && slices.Contains(positional(in.Words[1:]), "fetch") {
+		return false
+	}
+	var pkg struct {
+		Scripts map[string]json.RawMessage `json:"scripts"`
+	}
+	if json.Unmarshal(data, &pkg) != nil {
+		return true
+	}
+	for _, name := range []string{"preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare"} {
+		if _, ok := pkg.Scripts[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// pipIncludes returns the requirement and constraint files a requirements
+// file includes (-r, -c, in either spelling), as written; false when it
+// installs a local project or reads a local folder (-e with a path, a
+// path or file: URL, --find-links to a path), which needs the source.
+func pipIncludes(text string) ([]string, bool) {
+	var out []string
+	local := func(v string) bool {
+		return !strings.Contains(v, "://") || strings.HasPrefix(v, "file:")
+	}
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\\\n", " "), "\n") {
+		if i := strings.Index(line, " #"); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		opt, val := line, ""
+		if strings.HasPrefix(line, "-") {
+			if k := strings.IndexAny(line, " \t="); k >= 0 {
+				opt, val = line[:k], strings.TrimSpace(strings.TrimLeft(line[k:], " \t="))
+			} else if len(line) > 2 && line[1] != '-' {
+				opt, val = line[:2], line[2:] // -rbase.txt
+			}
+		}
+		switch opt {
+		case "-r", "--requirement", "-c", "--constraint":
+			if val == "" || local(val) && strings.HasPrefix(val, "file:") || strings.Contains(val, "://") {
+				return nil, false
+			}
+			out = append(out, val)
+		case "-e", "--editable", "-f", "--find-links":
+			if local(val) {
+				return nil, false
+			}
+		default:
+			if strings.HasPrefix(line, "-") {
+				continue // an index or a pip option
+			}
+			// A requirement: a name with extras, versions and markers, or
+			// a URL (name @ url); a path or file: names the local disk.
+			if strings.HasPrefix(line, ".") || strings.HasPrefix(line, "/") || strings.HasPrefix(line, "file:") || strings.Contains(line, "@ file:") {
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
 // positional drops the options (words starting with "-").
 func positional(words []string) []string {
 	var out []string
@@ -263,6 +336,9 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		if !need("package.json") {
 			return nil, "", false
 		}
+		if data, err := fs.ReadFile(c.FS, at("package.json")); err != nil || runsScripts(in, data) {
+			return nil, "", false // an install script may read any file
+		}
 		add("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".yarn/patches/", "patches/")
 		var patterns []string
 		if in.Tool == "pnpm" && has("pnpm-workspace.yaml") {
@@ -301,6 +377,9 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 				return nil, "", false
 			}
 			for _, m := range members {
+				if data, err := fs.ReadFile(c.FS, path.Join(m, "package.json")); err != nil || runsScripts(in, data) {
+					return nil, "", false
+				}
 				files = appendNew(files, path.Join(m, "package.json"))
 			}
 		}
@@ -308,6 +387,31 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		for _, f := range in.Files {
 			if !need(f) {
 				return nil, "", false
+			}
+		}
+		// The files they include (-r, -c), relative to the including file;
+		// a local project (-e ., ./pkg, file:) needs the source.
+		for k := 0; k < len(files); k++ {
+			if k >= 50 {
+				return nil, "", false
+			}
+			data, err := fs.ReadFile(c.FS, files[k])
+			if err != nil {
+				return nil, "", false
+			}
+			nested, ok := pipIncludes(string(data))
+			if !ok {
+				return nil, "", false
+			}
+			for _, f := range nested {
+				q := path.Join(path.Dir(files[k]), f)
+				if strings.HasPrefix(q, "../") || c.Ignored(q) {
+					return nil, "", false
+				}
+				if _, err := fs.Stat(c.FS, q); err != nil {
+					return nil, "", false
+				}
+				files = appendNew(files, q)
 			}
 		}
 	case "poetry":
@@ -815,3 +919,30 @@ func AbsDest(ix *Index, c int, dest string) string {
 // ContextPath turns a COPY source into a path relative to the build
 // context, or reports that it names no file of the context.
 func ContextPath(src string) (string, bool) { return contextPath(src) }
+
+// CopyExcludes returns the patterns of a COPY or ADD's --exclude flags.
+func CopyExcludes(n Node) []string {
+	var out []string
+	for _, f := range n.Flags {
+		if f.Name.Value == "exclude" && f.Value.Value != "" {
+			out = append(out, f.Value.Value)
+		}
+	}
+	return out
+}
+
+// Excluded reports whether a copy with the --exclude patterns leaves out
+// rel, a path relative to the copied source, as BuildKit matches them
+// (.dockerignore syntax, a parent folder's match counting). An unreadable
+// pattern excludes everything: the caller then assumes the worst.
+func Excluded(patterns []string, rel string) bool {
+	if len(patterns) == 0 {
+		return false
+	}
+	m, err := patternmatcher.New(patterns)
+	if err != nil {
+		return true
+	}
+	ok, err := m.MatchesOrParentMatches(rel)
+	return ok || err != nil
+}

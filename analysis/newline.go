@@ -11,3 +11,15 @@ func Newline(doc *Document) string {
 	}
 	return "\n"
 }
+
+// LineStartPastBOM returns the start of line, past the byte order mark
+// that may open line 0: an edit that removes the file's first lines or
+// inserts above them starts there, so the mark stays the file's first
+// bytes.
+func LineStartPastBOM(doc *Document, line int) int {
+	start := doc.LineStart(line)
+	if start == 0 && strings.HasPrefix(doc.Slice(Span{Start: 0, End: min(doc.Len(), len("\uFEFF"))}), "\uFEFF") {
+		return len("\uFEFF")
+	}
+	return start
+}

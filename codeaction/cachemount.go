@@ -83,6 +83,9 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 	if s < 0 {
 		return nil, "not inside a stage"
 	}
+	if mount := analysis.LookupFeature("run", "mount"); !ix.Frontend().Has(mount) {
+		return nil, "the file pins a Dockerfile frontend without RUN --mount, which needs " + mount.Needs()
+	}
 	if !runsAsRoot(ix, n.Index) {
 		return nil, "the RUN does not run as root, whose cache folders the mount would target"
 	}

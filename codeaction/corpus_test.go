@@ -188,18 +188,26 @@ var genericContext = func() analysis.BuildContext {
 
 // TestCorpusActions asks for every action at every instruction of every
 // corpus file, resolves it and applies it: no producer may fail, and every
-// result must still parse as well as the original did.
+// result must still parse as well as the original did. Every fourth file
+// is also tried with CRLF line ends and a BOM, which every result keeps.
 func TestCorpusActions(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "files")
 	entries := corpusEntries(t)
 	offered := map[Kind]int{}
 	files := map[Kind]map[string]bool{}
-	for _, e := range entries {
+	var texts []struct{ name, text string }
+	for k, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc := analysis.NewDocument(string(b))
+		texts = append(texts, struct{ name, text string }{e.Name(), string(b)})
+		if k%4 == 0 {
+			texts = append(texts, struct{ name, text string }{e.Name() + " (CRLF, BOM)", crlfBOM(string(b))})
+		}
+	}
+	for _, e := range texts {
+		doc := analysis.NewDocument(e.text)
 		ix := analysis.Parse(doc)
 		before := len(ix.Errors())
 		diags := FromRules(rules.Run(ix, nil))
@@ -208,7 +216,7 @@ func TestCorpusActions(t *testing.T) {
 			acts, skips := Actions(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}, Diagnostics: diags})
 			for _, s := range skips {
 				if s.Err != nil {
-					t.Errorf("%s: instruction %d: %s: %v", e.Name(), i, s.Producer, s.Err)
+					t.Errorf("%s: instruction %d: %s: %v", e.name, i, s.Producer, s.Err)
 				}
 			}
 			for k := range acts {
@@ -217,7 +225,7 @@ func TestCorpusActions(t *testing.T) {
 				if files[a.Kind] == nil {
 					files[a.Kind] = map[string]bool{}
 				}
-				files[a.Kind][e.Name()] = true
+				files[a.Kind][e.name] = true
 				edits, err := a.Resolve()
 				if err == nil {
 					var out string
@@ -228,11 +236,13 @@ func TestCorpusActions(t *testing.T) {
 							err = fmt.Errorf("the result does not parse: %s", after.ParseError.Message)
 						} else if len(after.Errors()) > before {
 							err = fmt.Errorf("the result has an instruction error: %s", after.Errors()[0].Message)
+						} else {
+							err = keptLayout(e.text, out)
 						}
 					}
 				}
 				if err != nil {
-					t.Errorf("%s: instruction %d: %q: %v", e.Name(), i, a.Title, err)
+					t.Errorf("%s: instruction %d: %q: %v", e.name, i, a.Title, err)
 				}
 			}
 		}
@@ -242,5 +252,156 @@ func TestCorpusActions(t *testing.T) {
 		perFile[k] = len(f)
 	}
 	t.Logf("actions offered at instruction starts: %v", offered)
-	t.Logf("files each action is offered on (of %d): %v", len(entries), perFile)
+	t.Logf("texts each action is offered on (of %d, the CRLF variants included): %v", len(texts), perFile)
+}
+
+// TestCorpusFixes covers the quick fixes and the fix-all action over the
+// corpus, each file also with CRLF line ends and a BOM: every fix's result
+// parses with BuildKit (parser and instructions) as well as the original
+// did and keeps the file's line ends and BOM; fix-all, run to its fixed
+// point as `stagehand check --fix` does, gives the same text as applying
+// the preferred fixes one at a time, each on the text the previous one
+// left; and fixing the fixed text again changes nothing.
+func TestCorpusFixes(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "files")
+	entries := corpusEntries(t)
+	var fixes, fixFiles, differ int
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants := []string{string(b), crlfBOM(string(b))}
+		if raceEnabled {
+			variants = variants[:1] // the race detector's sample: the file as it is
+		}
+		for _, text := range variants {
+			doc := analysis.NewDocument(text)
+			ix := analysis.Parse(doc)
+			if ix.ParseError != nil || !safety.BuildKitReads(text) {
+				continue
+			}
+			for _, d := range FromRules(rules.Run(ix, nil)) {
+				for _, f := range d.Fixes {
+					fixes++
+					out, err := Apply(doc, f.Edits)
+					if err == nil {
+						err = keptLayout(text, out)
+					}
+					if err == nil && !safety.BuildKitReads(out) {
+						err = fmt.Errorf("BuildKit rejects the result")
+					}
+					if err != nil {
+						t.Errorf("%s: %s: %q: %v", e.Name(), d.Rule, f.Title, err)
+					}
+				}
+			}
+			all := fixAllRounds(text)
+			if all == text {
+				continue
+			}
+			fixFiles++
+			if one := fixOneByOne(text); one != all {
+				differ++
+				t.Errorf("%s: fix-all and the fixes one by one disagree:\n%s", e.Name(), lineDiff(all, one))
+			}
+			if again := fixAllRounds(all); again != all {
+				t.Errorf("%s: fixing the fixed text changes it again:\n%s", e.Name(), lineDiff(again, all))
+			}
+			if err := keptLayout(text, all); err != nil {
+				t.Errorf("%s: fix-all: %v", e.Name(), err)
+			}
+		}
+	}
+	t.Logf("quick fixes applied: %d; texts fix-all changes: %d, of which one by one disagrees: %d", fixes, fixFiles, differ)
+	if fixes == 0 || fixFiles == 0 {
+		t.Error("no fix was offered over the corpus")
+	}
+}
+
+// crlfBOM returns text with CRLF line ends and a byte order mark.
+func crlfBOM(text string) string {
+	return "\ufeff" + strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\n", "\r\n")
+}
+
+// keptLayout reports an edit that changed a file's line ends or BOM.
+func keptLayout(before, after string) error {
+	if strings.HasPrefix(before, "\ufeff") != strings.HasPrefix(after, "\ufeff") {
+		return fmt.Errorf("the byte order mark was added or lost")
+	}
+	if strings.Contains(before, "\r\n") && strings.Contains(strings.ReplaceAll(after, "\r\n", ""), "\n") {
+		return fmt.Errorf("a line ends in LF alone in a CRLF file")
+	}
+	return nil
+}
+
+// fixAllRounds applies FixAll until no preferred fix is left, as
+// `stagehand check --fix` and repeated fix-all requests do.
+func fixAllRounds(text string) string {
+	for round := 0; round < 20; round++ {
+		doc := analysis.NewDocument(text)
+		ix := analysis.Parse(doc)
+		if ix.ParseError != nil {
+			break
+		}
+		edits, n := FixAll(FromRules(rules.Run(ix, nil)))
+		if n == 0 {
+			break
+		}
+		out, err := Apply(doc, edits)
+		if err != nil {
+			break
+		}
+		text = out
+	}
+	return text
+}
+
+// fixOneByOne applies the first preferred fix, then computes the
+// diagnostics again, until none has one: a person taking the quick fixes
+// from the top.
+func fixOneByOne(text string) string {
+	for k := 0; k < 200; k++ {
+		doc := analysis.NewDocument(text)
+		ix := analysis.Parse(doc)
+		if ix.ParseError != nil {
+			break
+		}
+		var edits []analysis.Edit
+		for _, d := range FromRules(rules.Run(ix, nil)) {
+			for _, f := range d.Fixes {
+				if f.Preferred && len(f.Edits) > 0 && edits == nil {
+					edits = f.Edits
+				}
+			}
+		}
+		if edits == nil {
+			break
+		}
+		out, err := Apply(doc, edits)
+		if err != nil {
+			break
+		}
+		text = out
+	}
+	return text
+}
+
+// lineDiff shows the lines where a and b differ.
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			out = append(out, fmt.Sprintf("line %d: %q | %q", i+1, x, y))
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -26,6 +26,13 @@ func FuzzActions(f *testing.F) {
 			f.Add(string(file.Data))
 		}
 	}
+	// The style files (heredocs, backtick escape, CRLF and BOM, astral text).
+	styles, _ := filepath.Glob(filepath.Join("..", "testdata", "codeaction", "styles", "*.Dockerfile"))
+	for _, p := range styles {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(string(b))
+		}
+	}
 	if len(paths) == 0 {
 		b, _ := os.ReadFile(filepath.Join("..", "examples", "multistage", "Dockerfile"))
 		f.Add(string(b))

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -80,10 +79,15 @@ func codeActions(c *testClient, docURI string, rng protocol.Range, only []protoc
 
 // applyWire applies protocol edits, counted in UTF-16, to doc.
 func applyWire(doc *analysis.Document, edits []wireTextEdit) (string, error) {
+	return applyWireIn(doc, edits, analysis.UTF16)
+}
+
+// applyWireIn applies protocol edits, counted in enc, to doc.
+func applyWireIn(doc *analysis.Document, edits []wireTextEdit, enc analysis.Encoding) (string, error) {
 	var es []analysis.Edit
 	for _, e := range edits {
-		start, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, analysis.UTF16)
-		end, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, analysis.UTF16)
+		start, c1 := doc.Offset(analysis.Position{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)}, enc)
+		end, c2 := doc.Offset(analysis.Position{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)}, enc)
 		if (c1 && start != doc.Len()) || (c2 && end != doc.Len()) {
 			return "", fmt.Errorf("edit range %v lies outside the document", e.Range)
 		}
@@ -154,13 +158,17 @@ func codeactionMarker(m *marker) {
 			m.errorf("%s: more than cache mounts changed", found.Title)
 		}
 	}
-	if want, ok := intended[found.Kind]; ok {
+	kind := found.Kind
+	if kind == "quickfix" && slices.ContainsFunc(found.Diagnostics, func(d wireDiag) bool { return d.Code == "SourceCopiedTooEarly" }) {
+		kind = "refactor.rewrite.reorderLayers" // its fix is the reorder refactoring's edit
+	}
+	if want, ok := intended[kind]; ok {
 		if file, ok := docPath(m.file.uri); ok {
 			// The context the workspace names for it (Compose, Bake), else
-			// its folder.
-			want.Context = analysis.BuildContext{FS: os.DirFS(m.run.client.srv.ws.index().ContextFor(file))}
+			// its folder, with its .dockerignore, as the server reads it.
+			want.Context = m.run.client.srv.buildContext(file)
 		}
-		switch found.Kind {
+		switch kind {
 		case "refactor.rewrite.reorderLayers", "refactor.rewrite.buildRuntime":
 			want.Added = addedSteps(m.file.doc, got)
 		}
@@ -185,7 +193,8 @@ var intended = map[string]safety.Intended{
 // addedSteps lists the instructions of after that before lacks and that a
 // reorder or a runtime split may add: COPYs of the build context and
 // dependency steps (--no-install-project, go-offline, dependencies, go mod
-// download, prune, venv).
+// download, dotnet restore, cargo fetch, prune, venv) and the RUN that writes nginx's configuration
+// where the frontend has no heredocs.
 func addedSteps(before *analysis.Document, after string) []string {
 	count := func(ix *analysis.Index) map[string]int {
 		m := map[string]int{}
@@ -204,7 +213,9 @@ func addedSteps(before *analysis.Document, after string) []string {
 			continue
 		}
 		step := strings.Contains(s, "--no-install-") || strings.Contains(s, " prune ") || strings.Contains(s, "--production") || strings.Contains(s, "-m venv") ||
-			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download")
+			strings.HasSuffix(s, "dependency:go-offline") || strings.Contains(s, " dependencies") || strings.HasSuffix(s, "go mod download") ||
+			strings.HasPrefix(s, "run dotnet restore ") || strings.Contains(s, "cargo fetch") ||
+			strings.HasSuffix(s, "> /etc/nginx/conf.d/default.conf") // nginx's configuration without a heredoc
 		if n.Cmd == "copy" && n.Flag("from") == nil || n.Cmd == "run" && step {
 			out = append(out, s)
 		}

@@ -198,7 +198,20 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		}
 		return nil, "no RUN after the source copy can move above it"
 	}
-	manifests = notCopied(ix, st, c, manifests)
+	// A manifest the source copy leaves out (--exclude) was not there for
+	// the install: copying it first would change what the install reads.
+	if ex := analysis.CopyExcludes(src); len(ex) > 0 {
+		for _, m := range manifests {
+			rel := strings.TrimSuffix(m, "/")
+			if srcDir != "" {
+				rel = strings.TrimPrefix(rel, strings.TrimSuffix(srcDir, "/")+"/")
+			}
+			if analysis.Excluded(ex, rel) {
+				return nil, "the source copy excludes " + m + ", which the install would read if copied first"
+			}
+		}
+	}
+	manifests = notCopied(ix, st, c, manifests, srcDir, destAbs)
 	if len(manifests) == 0 && (len(plan.Installs) > 0 || len(plan.Added) > 0) && !copiedBefore(ix, st, c) {
 		return nil, "no manifest found in the build context"
 	}
@@ -596,21 +609,42 @@ func isManifest(src string) bool {
 }
 
 // notCopied returns the manifests, once each, less those an earlier COPY
-// of the stage copies.
-func notCopied(ix *analysis.Index, st analysis.Stage, c int, manifests []string) []string {
+// of the stage copies to where the source copy (srcDir to destAbs, at c)
+// puts them, with no RUN or copy from elsewhere after it that could change
+// them: the install reads those copies as it read the source copy's.
+func notCopied(ix *analysis.Index, st analysis.Stage, c int, manifests []string, srcDir, destAbs string) []string {
 	have := map[string]bool{}
-	for i := st.First + 1; i < c; i++ {
+	for i := c - 1; i > st.First; i-- {
 		n := ix.Node(i)
-		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 {
-			for _, a := range n.Args[:len(n.Args)-1] {
-				if p, ok := analysis.ContextPath(a.Value); ok {
-					have[p] = true
-				}
-				if strings.HasSuffix(a.Value, "*") || strings.Contains(a.Value, "*.") {
-					for _, m := range manifests {
-						if ok, _ := path.Match(strings.TrimPrefix(path.Clean("/"+a.Value), "/"), m); ok {
-							have[m] = true
-						}
+		if n.Cmd == "run" || (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") != nil {
+			break // it may change what the copies before it brought
+		}
+		if (n.Cmd != "copy" && n.Cmd != "add") || len(n.Args) < 2 {
+			continue
+		}
+		srcs := n.Args[:len(n.Args)-1]
+		dest := analysis.AbsDest(ix, i, n.Args[len(n.Args)-1].Value)
+		// Where the source copy puts context path p, and whether this copy
+		// puts it there too: into dest as a folder, or as dest itself.
+		lands := func(p string) bool {
+			rel, ok := p, true
+			if srcDir != "" {
+				rel, ok = strings.CutPrefix(p, strings.TrimSuffix(srcDir, "/")+"/")
+			}
+			if dest == "" || destAbs == "" || !ok {
+				return false
+			}
+			want := path.Join(destAbs, rel)
+			return path.Join(dest, path.Base(p)) == want || len(srcs) == 1 && dest == want
+		}
+		for _, a := range srcs {
+			if p, ok := analysis.ContextPath(a.Value); ok && lands(p) {
+				have[p] = true
+			}
+			if strings.HasSuffix(a.Value, "*") || strings.Contains(a.Value, "*.") {
+				for _, m := range manifests {
+					if ok, _ := path.Match(strings.TrimPrefix(path.Clean("/"+a.Value), "/"), m); ok && lands(m) {
+						have[m] = true
 					}
 				}
 			}

@@ -561,15 +561,23 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 		if site.single {
 			fallback = "/index.html"
 		}
-		lines = append(lines, kw("COPY")+" <<'EOF' /etc/nginx/conf.d/default.conf",
+		server := []string{
 			"server {",
-			"    listen "+site.port+";",
+			"    listen " + site.port + ";",
 			"    root /usr/share/nginx/html;",
 			"    location / {",
-			"        try_files $uri $uri/ "+fallback+";",
+			"        try_files $uri $uri/ " + fallback + ";",
 			"    }",
 			"}",
-			"EOF")
+		}
+		if ix.Frontend().Has(analysis.LookupFeature(analysis.FeatureHeredoc, "")) {
+			lines = append(lines, kw("COPY")+" <<'EOF' /etc/nginx/conf.d/default.conf")
+			lines = append(append(lines, server...), "EOF")
+		} else {
+			// The file pins a frontend without heredocs (before 1.4): the
+			// same file, written by the image's shell.
+			lines = append(lines, kw("RUN")+" printf '%s\\n' '"+strings.Join(server, "' '")+"' > /etc/nginx/conf.d/default.conf")
+		}
 		if !hasExpose(ix, s) {
 			lines = append(lines, kw("EXPOSE")+" "+site.port)
 		}

@@ -146,11 +146,17 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 		text += " " + as + " " + second
 	}
 	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
+	renumbered := map[analysis.Span]bool{}
 	for _, ref := range ix.Refs() {
-		if !ref.Numeric || ref.Kind == analysis.RefFrom {
+		// Only COPY --from counts stages by number: a mount's from=0 names
+		// the image "0" (BuildKit looks mounts up by name), which stays.
+		// An ONBUILD trigger's reference comes once per stage that runs
+		// it, and is rewritten once.
+		if !ref.Numeric || ref.Kind != analysis.RefCopyFrom || renumbered[ref.Span] {
 			continue
 		}
 		if v, err := strconv.Atoi(ref.Value); err == nil && v >= s {
+			renumbered[ref.Span] = true
 			edits = append(edits, analysis.Edit{Span: ref.Span, Text: strconv.Itoa(v + 1)})
 		}
 	}

@@ -99,7 +99,8 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	// there on names the next stage now (ONBUILD triggers' too, once).
 	renumbered := map[analysis.Span]bool{}
 	for _, o := range ix.Model().Refs() {
-		if !o.Numeric || o.Kind == analysis.RefFrom || renumbered[o.Span] {
+		// Only COPY --from counts stages: a mount's from=0 is the image "0".
+		if !o.Numeric || o.Kind != analysis.RefCopyFrom || renumbered[o.Span] {
 			continue
 		}
 		v, err := strconv.Atoi(o.Value)
@@ -160,7 +161,7 @@ func stageBlockStart(ix *analysis.Index, s int) int {
 		if doc.LineOf(cs[i].Span.Start)+1 != doc.LineOf(at) {
 			break
 		}
-		at = doc.LineStart(doc.LineOf(cs[i].Span.Start))
+		at = analysis.LineStartPastBOM(doc, doc.LineOf(cs[i].Span.Start))
 	}
 	return at
 }

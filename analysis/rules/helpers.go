@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -29,19 +30,54 @@ func argsSpan(n analysis.Node) analysis.Span {
 // deleteLines returns an edit that removes the lines span covers, with the
 // line break that ends them.
 func deleteLines(doc *analysis.Document, span analysis.Span) analysis.Edit {
+	return keepDirectives(doc, wholeLines(doc, span))
+}
+
+// wholeLines is deleteLines without keepDirectives.
+func wholeLines(doc *analysis.Document, span analysis.Span) analysis.Edit {
 	first := doc.LineOf(span.Start)
 	last := doc.LineOf(span.End)
 	end := doc.Len()
 	if last+1 < doc.LineCount() {
 		end = doc.LineStart(last + 1)
 	}
-	return analysis.Edit{Span: analysis.Span{Start: doc.LineStart(first), End: end}}
+	return analysis.Edit{Span: analysis.Span{Start: analysis.LineStartPastBOM(doc, first), End: end}}
 }
 
-// deleteStage removes whole lines as deleteLines does, and the blank lines
-// after them, so that the stages around keep one gap between them.
+// directiveLike matches a comment BuildKit may read as a parser directive
+// when it stands in the file's first lines (`# escape=`+"`"+`, `# check=...`).
+var directiveLike = regexp.MustCompile(`^\s*#\s*[a-zA-Z][a-zA-Z0-9]*\s*=`)
+
+// keepDirectives keeps a deletion e of whole lines from turning comments
+// into parser directives: when only directives stand above the deleted
+// lines and a `# key=value` comment follows them, that comment would join
+// the file's first lines, where BuildKit reads it as a directive (an
+// `# escape=` there changes how every line parses). A blank line left in
+// their place ends the directives before it.
+func keepDirectives(doc *analysis.Document, e analysis.Edit) analysis.Edit {
+	if e.Text != "" || e.Span.End >= doc.Len() {
+		return e
+	}
+	text := func(line int) string {
+		t := doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)})
+		return strings.TrimPrefix(t, "\uFEFF")
+	}
+	for line := 0; line < doc.LineOf(e.Span.Start); line++ {
+		if !directiveLike.MatchString(text(line)) {
+			return e
+		}
+	}
+	if directiveLike.MatchString(text(doc.LineOf(e.Span.End))) {
+		e.Text = analysis.Newline(doc)
+	}
+	return e
+}
+
+// deleteStage removes whole lines as wholeLines does, and the blank lines
+// after them, so that the stages around keep one gap between them. The
+// caller applies keepDirectives once it has the edit's final start.
 func deleteStage(doc *analysis.Document, span analysis.Span) analysis.Edit {
-	e := deleteLines(doc, span)
+	e := wholeLines(doc, span)
 	for line := doc.LineOf(e.Span.End); e.Span.End < doc.Len() && line < doc.LineCount()-1; line++ {
 		if strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)})) != "" {
 			break

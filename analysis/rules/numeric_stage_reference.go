@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -13,7 +14,8 @@ var NumericStageReference = register(&Rule{
 	Fails:    true,
 	Doc: `` + "`COPY --from=0`" + ` names the first stage by position. Inserting a stage above it
 silently changes what is copied; a name does not move. The fix replaces the
-index with the stage's name when it has one.
+index with the stage's name when it has one, in lower case as BuildKit stores
+it (the name StageNameCasing's fix gives the stage).
 
 An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
 BuildKit fails with "invalid stage index".`,
@@ -52,10 +54,14 @@ func runNumericStageReference(p *Pass) {
 				p.Reportf(r.Span, nil, "Stage %s is referenced by index: name it (FROM %s AS <name>) and use the name", r.Value, st.Base)
 				continue
 			}
+			// The name as BuildKit stores it, in lower case: StageNameCasing's
+			// fix lowers the name and its references, so fixing both, in
+			// either order or at once, writes the same reference.
+			name := strings.ToLower(st.Name)
 			p.Report(Diagnostic{
 				Span:    r.Span,
 				Message: fmt.Sprintf("Stage %s is referenced by index: use its name %q, which does not change when stages move", r.Value, st.Name),
-				Fixes:   fix(fmt.Sprintf("Use the stage name %q", st.Name), true, replace(r.Span, st.Name)),
+				Fixes:   fix(fmt.Sprintf("Use the stage name %q", name), true, replace(r.Span, name)),
 				Related: []Related{{Span: st.NameSpan, Message: fmt.Sprintf("stage %s is %q", r.Value, st.Name)}},
 			})
 		}

@@ -87,11 +87,15 @@ func runUnknownStageReference(p *Pass) {
 			}
 		}
 		if m := analysis.Suggest(r.Value, names, false); m != "" {
+			// The fix writes the name as BuildKit stores it, in lower case,
+			// as StageNameCasing's rename does: both fixes at once (fix-all)
+			// give what one after the other gives.
+			lower := strings.ToLower(m)
 			p.Report(Diagnostic{
 				Span:     r.Span,
 				Severity: Error,
 				Message:  `No stage named "` + r.Value + `" before this one (did you mean "` + m + `"?): BuildKit would pull an image of that name`,
-				Fixes:    fix(`Change to "`+m+`"`, true, replace(r.Span, m)),
+				Fixes:    fix(`Change to "`+lower+`"`, true, replace(r.Span, lower)),
 				Related:  []Related{{Span: stages[ix.StageByName(m)].NameSpan, Message: `stage "` + m + `" is defined here`}},
 			})
 			continue

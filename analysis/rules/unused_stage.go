@@ -149,7 +149,7 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 	for _, t := range order {
 		e := deleteStage(p.Doc(), ix.Stage(t).Span)
 		e.Span.Start = docCommentStart(ix, e.Span.Start)
-		edits = append(edits, e)
+		edits = append(edits, keepDirectives(p.Doc(), e))
 	}
 	// An ONBUILD trigger's reference is listed once per stage running it,
 	// all at one span: renumber it once.
@@ -190,7 +190,7 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 func docCommentStart(ix *analysis.Index, off int) int {
 	doc := ix.Doc
 	for line := doc.LineOf(off) - 1; line >= 0; line-- {
-		start := doc.LineStart(line)
+		start := analysis.LineStartPastBOM(doc, line)
 		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: start, End: doc.LineEnd(line)}))
 		if !strings.HasPrefix(text, "#") || strings.HasPrefix(text, "# @") {
 			break

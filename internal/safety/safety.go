@@ -136,15 +136,13 @@ func (b *Baseline) Check(after *analysis.Document, want Intended) error {
 	if want.Context.FS != nil {
 		before, after := newSafetyView(bix).installInputs(want.Context), as.installInputs(want.Context)
 		for key, files := range before {
-			got := map[string]bool{}
-			for _, f := range after[key] {
-				got[f] = true
-			}
-			for _, f := range files {
-				if !got[f] {
-					run, _, _ := strings.Cut(key, "\x00")
-					return fmt.Errorf("%s no longer finds %s", run, f)
-				}
+			run, _, _ := strings.Cut(key, "\x00")
+			if extra, missing := multisetDiff(after[key], files); len(missing) > 0 {
+				return fmt.Errorf("%s no longer finds %s", run, missing[0])
+			} else if _, ok := after[key]; ok && len(extra) > 0 {
+				// A manifest the source copy did not bring (excluded, or
+				// ignored) changes what the install resolves.
+				return fmt.Errorf("%s now finds %s, which it did not before", run, extra[0])
 			}
 		}
 	}
@@ -198,6 +196,10 @@ func buildkitStages(text string) error {
 	_, _, err = instructions.Parse(res.AST, quietLinter)
 	return err
 }
+
+// BuildKitReads reports whether BuildKit's parser and instructions
+// package read text without an error.
+func BuildKitReads(text string) bool { return buildkitStages(text) == nil }
 
 // multisetDiff returns what a has beyond b and what b has beyond a.
 func multisetDiff(a, b []string) (extra, missing []string) {
@@ -279,10 +281,27 @@ func (v *safetyView) normalize(n analysis.Node) string {
 			refAt[r.Value.Span] = "@stage:" + v.stageContent(r.Target)
 		}
 	}
+	// An ONBUILD trigger's references resolve in the stages that run it
+	// (all to the same stage): shown as that stage's content too, so that
+	// renumbering `ONBUILD COPY --from=N` keeps the trigger the same.
+	onbuildAt := map[analysis.Span]string{}
+	if n.Cmd == "onbuild" {
+		for _, r := range v.ix.Refs() {
+			if r.Onbuild && r.Resolution == analysis.ResolvesStage && n.Span().Contains(r.Span.Start) {
+				onbuildAt[r.Span] = "@stage:" + v.stageContent(r.Target)
+			}
+		}
+	}
 	word := func(t analysis.Token) string {
 		for sp, c := range refAt {
 			if sp.Start >= t.Span.Start && sp.End <= t.Span.End {
 				return strings.Replace(t.Value, v.ix.Doc.Slice(n.Abs(sp)), c, 1)
+			}
+		}
+		abs := n.Abs(t.Span)
+		for sp, c := range onbuildAt {
+			if sp.Start >= abs.Start && sp.End <= abs.End {
+				return strings.Replace(t.Value, v.ix.Doc.Slice(sp), c, 1)
 			}
 		}
 		return t.Value
@@ -364,11 +383,12 @@ func (v *safetyView) installInputs(ctx analysis.BuildContext) map[string][]strin
 
 // contextCopy is a COPY or ADD of one build-context source.
 type contextCopy struct {
-	src     string // context path, "" for the whole context
-	dest    string // absolute image path
-	dir     bool   // src is a folder copied into dest
-	parents bool
-	many    bool // dest is a folder for the sources
+	src      string // context path, "" for the whole context
+	dest     string // absolute image path
+	dir      bool   // src is a folder copied into dest
+	parents  bool
+	many     bool     // dest is a folder for the sources
+	excludes []string // its --exclude patterns, relative to src
 }
 
 // contextCopies lists the context copies of stage st before instruction
@@ -398,7 +418,7 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 			if !ok {
 				continue
 			}
-			out = append(out, contextCopy{src: p, dest: dest, parents: n.Flag("parents") != nil,
+			out = append(out, contextCopy{src: p, dest: dest, parents: n.Flag("parents") != nil, excludes: analysis.CopyExcludes(n),
 				dir:  p == "" || strings.HasSuffix(a.Value, "/") || a.Value == ".",
 				many: len(srcs) > 1 || strings.HasSuffix(n.Args[len(n.Args)-1].Value, "/") || strings.ContainsAny(p, "*?[")})
 		}
@@ -409,6 +429,9 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 // brings reports whether the copy puts context file f at image path want.
 func (c contextCopy) brings(f, want string) bool {
 	f = strings.TrimSuffix(f, "/")
+	if rel := strings.TrimPrefix(f, c.src+"/"); c.src == "" && analysis.Excluded(c.excludes, f) || c.src != "" && analysis.Excluded(c.excludes, rel) {
+		return false
+	}
 	switch {
 	case c.parents:
 		if ok, _ := path.Match(c.src, f); ok || c.src == f {

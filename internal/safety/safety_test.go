@@ -99,3 +99,25 @@ func TestCheckContext(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckContextExcluded checks that a reordering whose manifest COPY
+// brings a file the source copy excluded (--exclude) fails the checker
+// (the install now finds a lockfile it did not), and that the planner does
+// not offer it.
+func TestCheckContextExcluded(t *testing.T) {
+	ctx := analysis.BuildContext{FS: testgen.MapFS("package.json={}", "package-lock.json")}
+	before := "# syntax=docker/dockerfile:1.7-labs\nFROM node\nWORKDIR /app\nCOPY --exclude=package-lock.json . .\nRUN npm install\n"
+	after := "# syntax=docker/dockerfile:1.7-labs\nFROM node\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY --exclude=package-lock.json . .\n"
+	err := Check(analysis.NewDocument(before), analysis.NewDocument(after), Intended{Added: []string{"copy package.json package-lock.json ./"}, SkipClosure: true, Context: ctx})
+	if err == nil || !strings.Contains(err.Error(), "now finds /app/package-lock.json") {
+		t.Errorf("got %v, want the lockfile the source copy excluded reported", err)
+	}
+	if plan, _ := refactor.PlanLayers(analysis.Parse(analysis.NewDocument(before)), 0, ctx); plan != nil {
+		t.Errorf("the planner offers a reorder that brings the excluded lockfile:\n%s", plan.Edit.Text)
+	}
+	// Without the exclusion the same reordering passes.
+	plain := strings.ReplaceAll(before, "--exclude=package-lock.json ", "")
+	if err := Check(analysis.NewDocument(plain), analysis.NewDocument(strings.ReplaceAll(after, "--exclude=package-lock.json ", "")), Intended{Added: []string{"copy package.json package-lock.json ./"}, SkipClosure: true, Context: ctx}); err != nil {
+		t.Errorf("without --exclude: %v", err)
+	}
+}

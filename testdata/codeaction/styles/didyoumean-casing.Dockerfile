@@ -1,0 +1,5 @@
+FROM golang:1.22 AS Build
+RUN go build -o /app .
+
+FROM alpine
+COPY --from=biuld /app /app

@@ -1,0 +1,4 @@
+ARG UNUSED=1
+# check=skip=JSONArgsRecommended
+FROM alpine
+CMD echo hi
