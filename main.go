@@ -199,7 +199,7 @@ func serve(args []string, _, stderr io.Writer) int {
 		os.Exit(code)
 	}
 	srv := server.New(server.Config{Logger: logger, Exit: exit, Version: getVersion()})
-	err = srv.Serve(context.Background(), stdio{})
+	err = srv.Serve(context.Background(), stdio{in: protocolInput()})
 	switch {
 	case errors.Is(err, server.ErrNoShutdown):
 		logger.Info("client went away without shutdown")
@@ -231,11 +231,11 @@ func newLogger(file, level string) (*zap.Logger, func(), error) {
 }
 
 // stdio is the server's end of the protocol channel.
-type stdio struct{}
+type stdio struct{ in *os.File }
 
-func (stdio) Read(p []byte) (int, error)  { return os.Stdin.Read(p) }
-func (stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
-func (stdio) Close() error                { return os.Stdin.Close() }
+func (c stdio) Read(p []byte) (int, error) { return c.in.Read(p) }
+func (stdio) Write(p []byte) (int, error)  { return os.Stdout.Write(p) }
+func (c stdio) Close() error               { return c.in.Close() }
 
 // SyscallConn reaches stdout, whose pipe the server may widen.
 func (stdio) SyscallConn() (syscall.RawConn, error) { return os.Stdout.SyscallConn() }

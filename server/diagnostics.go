@@ -30,9 +30,18 @@ type publisher struct {
 	u       uri.URI
 	stopped atomic.Bool
 
-	mu      sync.Mutex // guards running and pending
+	mu      sync.Mutex // guards running, pending and started, and orders stop against wakes
 	running bool       // a run is in flight
 	pending bool       // a change came during the run
+	started bool       // loop is running (and waits on wake between bursts)
+
+	// wake starts loop's next burst; done ends loop. The goroutine is
+	// kept between bursts, rather than started for each, so that a run
+	// finds the stack the last one grew (a new goroutine grew its stack,
+	// copying it, three or four times a keystroke at 20,000 lines).
+	wake     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
 
 	smu  sync.Mutex // held while deciding to send and sending
 	sent bool
@@ -45,7 +54,9 @@ func (s *Server) scheduleDiagnostics(u uri.URI) {
 	if s.pullMode() {
 		return // the client asks when it wants them
 	}
-	p := s.docs.publisher(u, func() *publisher { return &publisher{s: s, u: u} })
+	p := s.docs.publisher(u, func() *publisher {
+		return &publisher{s: s, u: u, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	})
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.stopped.Load() {
@@ -57,7 +68,15 @@ func (s *Server) scheduleDiagnostics(u uri.URI) {
 	}
 	p.running = true
 	s.diagRuns.add(1)
-	go p.loop()
+	if !p.started {
+		p.started = true
+		go p.loop()
+		return
+	}
+	// loop is waiting, or about to: running was false, so the last wake
+	// was taken (each one sets running, and loop clears it only after
+	// taking it), and this one waits in the buffer.
+	p.wake <- struct{}{}
 }
 
 // runCounter counts the diagnostics runs in flight, for tests to wait on.
@@ -89,8 +108,29 @@ func (c *runCounter) wait() {
 	}
 }
 
-// loop runs until no change is left unanswered.
+// loop runs a burst each time it is woken, until the publisher stops.
 func (p *publisher) loop() {
+	for {
+		p.burst()
+		select {
+		case <-p.wake:
+		case <-p.done:
+			// A wake sent before stop (both hold mu) is answered: its run
+			// is counted in diagRuns.
+			p.mu.Lock()
+			select {
+			case <-p.wake:
+				p.s.diagRuns.add(-1)
+			default:
+			}
+			p.mu.Unlock()
+			return
+		}
+	}
+}
+
+// burst runs until no change is left unanswered.
+func (p *publisher) burst() {
 	defer p.s.diagRuns.add(-1)
 	for {
 		p.mu.Lock()
@@ -122,9 +162,13 @@ func (s *Server) clearDiagnostics(u uri.URI, sent string) {
 	s.publish(&protocol.PublishDiagnosticsParams{URI: uri.URI(sent), Diagnostics: []protocol.Diagnostic{}})
 }
 
-// stop cancels pending publications for good.
+// stop cancels pending publications for good, and ends loop once its
+// burst is over.
 func (p *publisher) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.stopped.Store(true)
+	p.stopOnce.Do(func() { close(p.done) })
 }
 
 // run publishes the diagnostics of the current snapshot, unless a newer

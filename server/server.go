@@ -85,8 +85,9 @@ type Server struct {
 	// diagRuns counts the diagnostics runs in flight, for tests to wait on.
 	diagRuns  runCounter
 	symbols   symbolCache
-	freeing   atomic.Bool // a return of memory to the system is due
-	gcLowered atomic.Bool // the collector's target is lowered for large files
+	freeing   atomic.Bool  // a return of memory to the system is due
+	gcLowered atomic.Bool  // the collector's target is lowered for large files
+	gcPercent atomic.Int32 // the target tuneGC last set; 0 while GOGC keeps a lower one
 	// inputs counts the changes to what diagnostics read besides the text
 	// (settings, the workspace), so that a run begun before one publishes
 	// nothing.
