@@ -20,8 +20,11 @@ func protocolInput() *os.File { return pollable(os.Stdin) }
 // the next one (about 12 of the 30 context switches a keystroke typed at a
 // person's pace cost, peerbench's paced server CPU row). A terminal or a
 // file is left as it is: its mode is shared with whoever else reads it.
+// The mode of a pipe is shared too (O_NONBLOCK belongs to the open file,
+// which the duplicate and descriptor 0 share), so nothing else in the
+// process may read os.Stdin after this: the protocol is its one reader.
 func pollable(f *os.File) *os.File {
-	fd := int(f.Fd()) // leaves f's descriptor in blocking mode, as it was
+	fd := int(f.Fd())
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return f
