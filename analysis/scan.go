@@ -730,7 +730,8 @@ func (s *useScan) dollar(i int) int {
 			s.uses = append(s.uses, VarUse{Name: s.l.token(i+1, e), Span: s.l.span(i, e)})
 			return e
 		}
-		return i + 1
+		// $1 and $$ (and $@, $#...) are no variable's: A is text in $$A.
+		return specialEnd(t, i+1)
 	}
 	n := i + 2
 	e := nameEnd(t, n)
@@ -741,16 +742,12 @@ func (s *useScan) dollar(i int) int {
 		s.uses = append(s.uses, VarUse{Name: s.l.token(n, e)})
 	case n == len(t):
 		return n
-	case t[n] >= '0' && t[n] <= '9':
+	default:
 		// BuildKit's positional ${1...} and special ${@...}: no use, but
 		// their word is read as a variable's.
-		for e < len(t) && t[e] >= '0' && t[e] <= '9' {
-			e++
+		if e = specialEnd(t, n); e == n {
+			return n // a bad substitution
 		}
-	case strings.IndexByte("@*#?-$!", t[n]) >= 0:
-		e++
-	default:
-		return n // a bad substitution
 	}
 	next := -1
 	switch {
@@ -782,6 +779,20 @@ func (s *useScan) dollar(i int) int {
 		return len(t)
 	}
 	return next
+}
+
+// specialEnd returns where the positional or special parameter BuildKit
+// reads at t[s] ends: a run of digits, or one of @*#?-$! (s when there is
+// none).
+func specialEnd(t string, s int) int {
+	e := s
+	for e < len(t) && t[e] >= '0' && t[e] <= '9' {
+		e++
+	}
+	if e == s && e < len(t) && strings.IndexByte("@*#?-$!", t[e]) >= 0 {
+		e++
+	}
+	return e
 }
 
 // nameEnd returns where the variable name starting at t[s] ends (s when
