@@ -664,20 +664,21 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	if strings.IndexByte(l.text, '$') < 0 {
 		return nil
 	}
-	s := useScan{l: l, t: l.text, esc: esc, uses: sl.scratch()}
+	s := useScan{t: l.text, esc: esc, uses: sl.scratch()}
 	switch esc {
 	case '\\':
 		s.stop = &varStops[0]
 	case '`':
 		s.stop = &varStops[1]
 	}
-	s.word(0, 0)
+	s.word(l, 0, 0)
 	return sl.keep(s.uses)
 }
 
 // useScan is varUses' state: the text read and the uses found so far.
+// The logical line is passed along, not kept, so that it stays on its
+// caller's stack.
 type useScan struct {
-	l    *logical
 	t    string
 	esc  byte
 	stop *[256]bool // the bytes word acts on at the top, for the usual tokens
@@ -687,7 +688,7 @@ type useScan struct {
 // word reads t from i up to the byte end outside quotes (0: to the end of
 // the text) and returns the offset after end, or -1 when the text ends
 // first.
-func (s *useScan) word(i int, end byte) int {
+func (s *useScan) word(l *logical, i int, end byte) int {
 	t := s.t
 	var quote byte
 	for ; i < len(t); i++ {
@@ -710,7 +711,7 @@ func (s *useScan) word(i int, end byte) int {
 		case quote == c:
 			quote = 0
 		case c == '$' && i+1 < len(t):
-			i = s.dollar(i) - 1
+			i = s.dollar(l, i) - 1
 		}
 	}
 	if end == 0 {
@@ -722,12 +723,12 @@ func (s *useScan) word(i int, end byte) int {
 // dollar reads the expansion at t[i] == '$' and returns the offset after
 // it. An unclosed `${` keeps the uses found in its word, which reaches the
 // end of the text.
-func (s *useScan) dollar(i int) int {
+func (s *useScan) dollar(l *logical, i int) int {
 	t := s.t
 	if t[i+1] != '{' {
 		e := nameEnd(t, i+1)
 		if e > i+1 {
-			s.uses = append(s.uses, VarUse{Name: s.l.token(i+1, e), Span: s.l.span(i, e)})
+			s.uses = append(s.uses, VarUse{Name: l.token(i+1, e), Span: l.span(i, e)})
 			return e
 		}
 		// $1 and $$ (and $@, $#...) are no variable's: A is text in $$A.
@@ -739,7 +740,7 @@ func (s *useScan) dollar(i int) int {
 	switch {
 	case e > n:
 		k = len(s.uses)
-		s.uses = append(s.uses, VarUse{Name: s.l.token(n, e)})
+		s.uses = append(s.uses, VarUse{Name: l.token(n, e)})
 	case n == len(t):
 		return n
 	default:
@@ -760,20 +761,20 @@ func (s *useScan) dollar(i int) int {
 		if p < len(t) && t[p] == '/' {
 			p++
 		}
-		if p = s.word(p, '/'); p >= 0 {
-			next = s.word(p, '}')
+		if p = s.word(l, p, '/'); p >= 0 {
+			next = s.word(l, p, '}')
 		}
 	default:
 		// :- - :+ + :? ? # % and the modifiers BuildKit refuses: to the
 		// `}` that ends the word.
-		next = s.word(e+1, '}')
+		next = s.word(l, e+1, '}')
 	}
 	switch {
 	case next < 0 && k >= 0:
 		s.uses = slices.Delete(s.uses, k, k+1)
 	case next < 0:
 	case k >= 0:
-		s.uses[k].Span = s.l.span(i, next)
+		s.uses[k].Span = l.span(i, next)
 	}
 	if next < 0 {
 		return len(t)
