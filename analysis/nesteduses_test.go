@@ -28,9 +28,11 @@ var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // lexedNames returns the variable names BuildKit's lexer looks up in
 // word, sorted, and whether it reads the word without an error.
-func lexedNames(word string, esc rune) ([]string, bool) {
+func lexedNames(word string, esc rune, heredoc bool) ([]string, bool) {
 	r := &lookups{}
-	if _, err := shell.NewLex(esc).ProcessWordWithMatches(word, r); err != nil {
+	lex := shell.NewLex(esc)
+	lex.SkipProcessQuotes = heredoc // dockerfile2llb's ExpandRaw
+	if _, err := lex.ProcessWordWithMatches(word, r); err != nil {
 		return nil, false
 	}
 	var out []string
@@ -105,30 +107,38 @@ func nestedWord(r *rand.Rand, depth int, esc string) string {
 
 // TestNestedUsesMatchLexer compares the uses the scan records in a word
 // with the names BuildKit's lexer looks up in it, over generated words
-// (every modifier, nested 1 to 3 deep, quotes, both escapes) that it
-// reads without an error.
+// (every modifier, nested 1 to 3 deep, quotes, both escapes, and a COPY
+// heredoc's body, where quotes are text) that it reads without an error.
 func TestNestedUsesMatchLexer(t *testing.T) {
-	for _, esc := range []string{`\`, "`"} {
-		r := rand.New(rand.NewPCG(31, uint64(esc[0])))
+	for _, mode := range []string{`\`, "`", "heredoc"} {
+		esc := mode
+		if mode == "heredoc" {
+			esc = `\`
+		}
+		r := rand.New(rand.NewPCG(31, uint64(len(mode))+uint64(mode[0])))
 		compared, nested := 0, 0
 		for i := range 6000 {
 			w := nestedWord(r, 1+i%3, esc)
 			if strings.HasSuffix(w, esc) {
 				w += "x" // not a line continuation
 			}
-			want, ok := lexedNames(w, rune(esc[0]))
+			want, ok := lexedNames(w, rune(esc[0]), mode == "heredoc")
 			if !ok {
 				continue
 			}
-			head := "FROM scratch\nWORKDIR "
-			if esc == "`" {
-				head = "# escape=`\n" + head
+			var ix *Index
+			switch mode {
+			case "heredoc":
+				ix = Parse(NewDocument("FROM scratch\nCOPY <<EOT /x\n" + w + "\nEOT\n"))
+			case "`":
+				ix = Parse(NewDocument("# escape=`\nFROM scratch\nWORKDIR " + w + "\n"))
+			default:
+				ix = Parse(NewDocument("FROM scratch\nWORKDIR " + w + "\n"))
 			}
-			ix := Parse(NewDocument(head + w + "\n"))
 			n := ix.Node(ix.Len() - 1)
 			got := usedNames(t, ix, n, Span{0, n.Span().Len()})
 			if !slices.Equal(got, want) {
-				t.Errorf("escape %s: WORKDIR %s: uses %q, BuildKit looks up %q", esc, w, got, want)
+				t.Errorf("%s: %s: uses %q, BuildKit looks up %q", mode, w, got, want)
 			}
 			compared++
 			if strings.Count(w, "$") > 1 && strings.Contains(w, "${") {
@@ -136,7 +146,7 @@ func TestNestedUsesMatchLexer(t *testing.T) {
 			}
 		}
 		if compared < 1000 || nested < 500 {
-			t.Fatalf("escape %s: only %d words compared (%d nested)", esc, compared, nested)
+			t.Fatalf("%s: only %d words compared (%d nested)", mode, compared, nested)
 		}
 	}
 }
@@ -158,7 +168,7 @@ func TestNestedUsesCorpus(t *testing.T) {
 				if !strings.Contains(raw, "$") || raw != a.Value {
 					continue
 				}
-				want, ok := lexedNames(raw, rune(ix.Escape))
+				want, ok := lexedNames(raw, rune(ix.Escape), false)
 				if !ok {
 					continue
 				}

@@ -683,6 +683,9 @@ type useScan struct {
 	esc  byte
 	stop *[256]bool // the bytes word acts on at the top, for the usual tokens
 	uses []VarUse
+	// noQuotes reads quotes as text, as BuildKit's lexer does in a
+	// heredoc's body (SkipProcessQuotes).
+	noQuotes bool
 }
 
 // word reads t from i up to the byte end outside quotes (0: to the end of
@@ -706,7 +709,7 @@ func (s *useScan) word(l *logical, i int, end byte) int {
 			i++
 		case quote == 0 && c == end:
 			return i + 1
-		case quote == 0 && (c == '\'' || c == '"'):
+		case quote == 0 && (c == '\'' || c == '"') && !s.noQuotes:
 			quote = c
 		case quote == c:
 			quote = 0
