@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -182,5 +181,5 @@ func TestNestedUsesCorpus(t *testing.T) {
 	if compared < 100 {
 		t.Fatalf("only %d corpus words compared", compared)
 	}
-	t.Log(fmt.Sprintf("%d corpus words compared", compared))
+	t.Logf("%d corpus words compared", compared)
 }
