@@ -118,6 +118,7 @@ func FuzzIndex(f *testing.F) {
 		"RUNN x\nFROM a AS 1bad\nCOPY --fromm=a . .\n",
 		"FROM a\nCOPY --from=\"b\" . .\nRUN --mount=type=bind,\"from=c\",target=/t true\n",
 		"FROM \xff\xfe AS é\nENV K=\"v w\" L=${K:-x}\n",
+		"FROM a\nENV X=${A:-${B:+\"$C\"}} Y=${D//x/'$E'}$$F\nRUN echo ${A:-${B\n",
 	} {
 		f.Add(s)
 	}

@@ -9,40 +9,17 @@ import "strings"
 func expandsHeredocs(cmd string) bool { return cmd == "copy" || cmd == "add" }
 
 // heredocUses finds the `$name` and `${name...}` BuildKit expands in a
-// heredoc body line: with its own lexer's rules for heredocs (escape
-// always `\`, quotes not special, dockerfile2llb's ExpandRaw). at is where
-// line starts, relative to the instruction; uses are appended to out.
+// heredoc body line, nested ones too: with its own lexer's rules for
+// heredocs (escape always `\`, quotes not special, dockerfile2llb's
+// ExpandRaw). at is where line starts, relative to the instruction; uses
+// are appended to out.
 func heredocUses(out []VarUse, line string, at int) []VarUse {
 	if strings.IndexByte(line, '$') < 0 {
 		return out
 	}
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == '\\':
-			i++
-		case c == '$' && i+1 < len(line):
-			s, braced := i+1, line[i+1] == '{'
-			if braced {
-				s++
-			}
-			e := s
-			for e < len(line) && isNameByte(line[e], e == s) {
-				e++
-			}
-			if e == s {
-				continue
-			}
-			end := e
-			if braced {
-				k := strings.IndexByte(line[e:], '}')
-				if k < 0 {
-					continue
-				}
-				end = e + k + 1
-			}
-			out = append(out, VarUse{Name: Token{Span: Span{at + s, at + e}, Value: line[s:e]}, Span: Span{at + i, at + end}})
-			i = end - 1
-		}
-	}
-	return out
+	pieces := [1]piece{{at: 0, abs: at}}
+	l := logical{text: line, pieces: pieces[:]}
+	s := useScan{t: line, esc: '\\', noQuotes: true, stop: &varStops[0], uses: out}
+	s.word(&l, 0, 0)
+	return s.uses
 }

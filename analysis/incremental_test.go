@@ -76,6 +76,7 @@ func TestIncrementalRandomEdits(t *testing.T) {
 
 func FuzzIncremental(f *testing.F) {
 	f.Add(seedDockerfile, uint64(1), uint8(10))
+	f.Add("FROM a\nARG A B\nENV X=${A:-${B:+\"$C\"}} \\\n  Y=${D/x/$B}\nRUN echo ${A:-${B}}\n", uint64(3), uint8(12))
 	if b, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
 		f.Add(string(b), uint64(7), uint8(5))
 	}

@@ -55,13 +55,9 @@ func (ix *Index) ReferentAt(off int) (Referent, bool) {
 			return Referent{Kind: ReferentStage, Stage: r.Target, At: r.Span, Numeric: r.Numeric}, true
 		}
 	}
-	for _, u := range ix.UsesOf(n) {
-		sp := n.Abs(u.Name.Span)
-		if !n.Abs(u.Span).Contains(off) {
-			continue
-		}
+	if u, ok := UseAt(ix.UsesOf(n), off-n.Start); ok {
 		if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-			return Referent{Kind: ReferentVar, Var: ix.rootVar(site), At: sp}, true
+			return Referent{Kind: ReferentVar, Var: ix.rootVar(site), At: n.Abs(u.Name.Span)}, true
 		}
 		return Referent{}, false
 	}

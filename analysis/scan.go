@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -654,64 +655,158 @@ func declFrom(a Token, env bool) VarDecl {
 	return d
 }
 
-// varUses finds `$name` and `${name...}` outside single quotes.
+// varUses finds `$name` and `${name...}` outside single quotes, and the
+// uses nested in an expansion's word (B in `${A:-${B}}`, G in
+// `${A/x/$G}`), as BuildKit's shell lexer reads them: a nested word has
+// its own quotes, and its `}` (or a pattern's `/`) ends it outside them.
 // Its list comes from slab sl.
 func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
-	t := l.text
-	if strings.IndexByte(t, '$') < 0 {
+	if strings.IndexByte(l.text, '$') < 0 {
 		return nil
 	}
-	uses := sl.scratch()
-	var quote byte
-	var stop *[256]bool // the bytes the loop acts on, for the usual tokens
+	s := useScan{t: l.text, esc: esc, uses: sl.scratch()}
 	switch esc {
 	case '\\':
-		stop = &varStops[0]
+		s.stop = &varStops[0]
 	case '`':
-		stop = &varStops[1]
+		s.stop = &varStops[1]
 	}
-	for i := 0; i < len(t); i++ {
-		if stop != nil {
-			i = skipUntil(t, i, stop)
-			if i == len(t) {
+	s.word(l, 0, 0)
+	return sl.keep(s.uses)
+}
+
+// useScan is varUses' state: the text read and the uses found so far.
+// The logical line is passed along, not kept, so that it stays on its
+// caller's stack.
+type useScan struct {
+	t    string
+	esc  byte
+	stop *[256]bool // the bytes word acts on at the top, for the usual tokens
+	uses []VarUse
+	// noQuotes reads quotes as text, as BuildKit's lexer does in a
+	// heredoc's body (SkipProcessQuotes).
+	noQuotes bool
+}
+
+// word reads t from i up to the byte end outside quotes (0: to the end of
+// the text) and returns the offset after end, or -1 when the text ends
+// first.
+func (s *useScan) word(l *logical, i int, end byte) int {
+	t := s.t
+	var quote byte
+	for ; i < len(t); i++ {
+		if end == 0 && s.stop != nil {
+			if i = skipUntil(t, i, s.stop); i == len(t) {
 				break
 			}
 		}
-		c := t[i]
-		switch {
-		case c == esc:
+		switch c := t[i]; {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == s.esc:
 			i++
-		case quote == 0 && (c == '\'' || c == '"'):
+		case quote == 0 && c == end:
+			return i + 1
+		case quote == 0 && (c == '\'' || c == '"') && !s.noQuotes:
 			quote = c
 		case quote == c:
 			quote = 0
-		case c == '$' && quote != '\'' && i+1 < len(t):
-			if t[i+1] == '{' {
-				s := i + 2
-				e := s
-				for e < len(t) && isNameByte(t[e], e == s) {
-					e++
-				}
-				end := strings.IndexByte(t[e:], '}')
-				if e == s || end < 0 {
-					continue
-				}
-				uses = append(uses, VarUse{Name: l.token(s, e), Span: l.span(i, e+end+1)})
-				i = e + end
-				continue
-			}
-			s := i + 1
-			e := s
-			for e < len(t) && isNameByte(t[e], e == s) {
-				e++
-			}
-			if e > s {
-				uses = append(uses, VarUse{Name: l.token(s, e), Span: l.span(i, e)})
-				i = e - 1
-			}
+		case c == '$' && i+1 < len(t):
+			i = s.dollar(l, i) - 1
 		}
 	}
-	return sl.keep(uses)
+	if end == 0 {
+		return len(t)
+	}
+	return -1
+}
+
+// dollar reads the expansion at t[i] == '$' and returns the offset after
+// it. An unclosed `${` keeps the uses found in its word, which reaches the
+// end of the text.
+func (s *useScan) dollar(l *logical, i int) int {
+	t := s.t
+	if t[i+1] != '{' {
+		e := nameEnd(t, i+1)
+		if e > i+1 {
+			s.uses = append(s.uses, VarUse{Name: l.token(i+1, e), Span: l.span(i, e)})
+			return e
+		}
+		// $1 and $$ (and $@, $#...) are no variable's: A is text in $$A.
+		return specialEnd(t, i+1)
+	}
+	n := i + 2
+	e := nameEnd(t, n)
+	k := -1 // the use's place in uses, if the name is a variable's
+	switch {
+	case e > n:
+		k = len(s.uses)
+		s.uses = append(s.uses, VarUse{Name: l.token(n, e)})
+	case n == len(t):
+		return n
+	default:
+		// BuildKit's positional ${1...} and special ${@...}: no use, but
+		// their word is read as a variable's.
+		if e = specialEnd(t, n); e == n {
+			return n // a bad substitution
+		}
+	}
+	next := -1
+	switch {
+	case e == len(t):
+	case t[e] == '}':
+		next = e + 1
+	case t[e] == '/':
+		// ${A/pattern/replacement} and ${A//pattern/replacement}
+		p := e + 1
+		if p < len(t) && t[p] == '/' {
+			p++
+		}
+		if p = s.word(l, p, '/'); p >= 0 {
+			next = s.word(l, p, '}')
+		}
+	default:
+		// :- - :+ + :? ? # % and the modifiers BuildKit refuses: to the
+		// `}` that ends the word.
+		next = s.word(l, e+1, '}')
+	}
+	switch {
+	case next < 0 && k >= 0:
+		s.uses = slices.Delete(s.uses, k, k+1)
+	case next < 0:
+	case k >= 0:
+		s.uses[k].Span = l.span(i, next)
+	}
+	if next < 0 {
+		return len(t)
+	}
+	return next
+}
+
+// specialEnd returns where the positional or special parameter BuildKit
+// reads at t[s] ends: a run of digits, or one of @*#?-$! (s when there is
+// none).
+func specialEnd(t string, s int) int {
+	e := s
+	for e < len(t) && t[e] >= '0' && t[e] <= '9' {
+		e++
+	}
+	if e == s && e < len(t) && strings.IndexByte("@*#?-$!", t[e]) >= 0 {
+		e++
+	}
+	return e
+}
+
+// nameEnd returns where the variable name starting at t[s] ends (s when
+// there is none).
+func nameEnd(t string, s int) int {
+	e := s
+	for e < len(t) && isNameByte(t[e], e == s) {
+		e++
+	}
+	return e
 }
 
 // varStops marks the bytes varUses acts on: quotes, `$` and the escape

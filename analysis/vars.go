@@ -120,10 +120,27 @@ func (ix *Index) VarUseAt(off int) (VarUse, Node, bool) {
 	if !ok {
 		return VarUse{}, Node{}, false
 	}
-	for _, u := range ix.UsesOf(n) {
-		if n.Abs(u.Span).Contains(off) {
-			return VarUse{Name: Token{Span: n.Abs(u.Name.Span), Value: u.Name.Value}, Span: n.Abs(u.Span)}, n, true
-		}
+	if u, ok := UseAt(ix.UsesOf(n), off-n.Start); ok {
+		return VarUse{Name: Token{Span: n.Abs(u.Name.Span), Value: u.Name.Value}, Span: n.Abs(u.Span)}, n, true
 	}
 	return VarUse{}, Node{}, false
+}
+
+// UseAt returns the innermost of uses (an instruction's) whose span holds
+// the relative offset rel: B, not A, in the `${B}` of `${A:-${B}}`; of
+// two side by side (rel between `$A` and `$B`), the first.
+func UseAt(uses []VarUse, rel int) (VarUse, bool) {
+	best := -1
+	for k, u := range uses {
+		if !u.Span.Contains(rel) {
+			continue
+		}
+		if b := best; b < 0 || u.Span != uses[b].Span && uses[b].Span.Start <= u.Span.Start && u.Span.End <= uses[b].Span.End {
+			best = k
+		}
+	}
+	if best < 0 {
+		return VarUse{}, false
+	}
+	return uses[best], true
 }

@@ -43,11 +43,9 @@ func Definition(ix *analysis.Index, off int) (analysis.Span, bool) {
 	// The declaration in scope, not the group's root: a use after a stage's
 	// `ARG NAME` goes to that ARG.
 	n, _ := ix.NodeAt(off)
-	for _, u := range ix.UsesOf(n) {
-		if n.Abs(u.Span).Contains(off) {
-			if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-				return site.NameSpan, true
-			}
+	if u, ok := analysis.UseAt(ix.UsesOf(n), off-n.Start); ok {
+		if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
+			return site.NameSpan, true
 		}
 	}
 	return t.Var.NameSpan, true

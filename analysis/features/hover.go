@@ -253,13 +253,11 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	// build model gives there.
 	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
-		for _, u := range ix.UsesOf(n) {
-			if n.Abs(u.Span).Contains(off) {
-				if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-					site = s
-				}
-				value, hasValue = ix.Model().State(n.Index).Var(u.Name.Value)
+		if u, ok := analysis.UseAt(ix.UsesOf(n), off-n.Start); ok {
+			if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
+				site = s
 			}
+			value, hasValue = ix.Model().State(n.Index).Var(u.Name.Value)
 		}
 	}
 	d := site.Decl

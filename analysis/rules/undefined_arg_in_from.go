@@ -2,11 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
-
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -52,40 +47,5 @@ func runUndefinedArgInFrom(p *Pass) {
 			}
 			p.Reportf(n.Abs(u.Span), fixes, "%s", msg)
 		}
-		// Names BuildKit's lexer meets that the scan records no use of,
-		// such as B in ${A:-${B}}: reported on their word, in name order.
-		for _, w := range fromWords(n) {
-			res, err := shell.NewLex(rune(ix.Escape)).ProcessWordWithMatches(w.Value, p.GlobalEnv())
-			if err != nil {
-				continue
-			}
-			for _, name := range slices.Sorted(maps.Keys(res.Unmatched)) {
-				if seen[name] || isGlobalArg(ix, name) {
-					continue
-				}
-				seen[name] = true
-				if names == nil {
-					names = globalArgNames(ix)
-				}
-				msg := fmt.Sprintf("FROM argument '%s' is not declared", name)
-				if m := analysis.Suggest(name, names, true); m != "" {
-					msg += fmt.Sprintf(" (did you mean %s?)", m)
-				}
-				p.Reportf(n.Abs(w.Span), nil, "%s", msg)
-			}
-		}
 	}
-}
-
-// fromWords returns the words of a FROM that BuildKit expands with the
-// global ARGs: its --platform value and its base.
-func fromWords(n analysis.Node) []analysis.Token {
-	var out []analysis.Token
-	if f := n.Flag("platform"); f != nil && strings.Contains(f.Value.Value, "$") {
-		out = append(out, f.Value)
-	}
-	if n.Base != nil && strings.Contains(n.Base.Value, "$") {
-		out = append(out, *n.Base)
-	}
-	return out
 }

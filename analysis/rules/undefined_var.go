@@ -2,11 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
-
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -117,78 +113,9 @@ func runUndefinedVar(p *Pass) {
 					check(u.Name.Value, n.Abs(u.Span), n.Abs(u.Name.Span))
 				}
 			}
-			nestedUses(p, n, check)
 		}
 	}
 }
-
-// nestedUses calls check with the names BuildKit's lexer meets inside
-// nested expansions (B in ${A:-${B}}) of the words of n it expands, which
-// the scan records no use of: on the word, at the name's first place.
-func nestedUses(p *Pass, n analysis.Node, check func(name string, span, nameSpan analysis.Span)) {
-	for _, w := range expandedWords(n) {
-		text := p.Text(n.Abs(w.Span))
-		if !strings.Contains(text, "${") || strings.Count(text, "$") < 2 {
-			continue
-		}
-		res, _ := shell.NewLex(rune(p.Index.Escape)).ProcessWordWithMatches(text, definedAt{p.Index, n.Index})
-		for _, name := range slices.Sorted(maps.Keys(res.Unmatched)) {
-			if slices.ContainsFunc(n.Uses, func(u analysis.VarUse) bool {
-				return u.Name.Value == name && w.Span.Start <= u.Span.Start && u.Span.End <= w.Span.End
-			}) {
-				continue // a use the scan records
-			}
-			at := strings.Index(text, "${"+name) + 2
-			if at < 2 {
-				at = strings.Index(text, "$"+name) + 1
-			}
-			span := n.Abs(w.Span)
-			check(name, span, analysis.Span{Start: span.Start + at, End: span.Start + at + len(name)})
-		}
-	}
-}
-
-// expandedWords returns the words of n that BuildKit expands itself, as
-// checkedUse picks uses: RUN's --mount values, ARG's defaults, COPY and
-// ADD's words but --from, and every word of the other instructions that
-// expand.
-func expandedWords(n analysis.Node) []analysis.Token {
-	var out []analysis.Token
-	for _, f := range n.Flags {
-		if n.Cmd == "run" && f.Name.Value != "mount" || f.Name.Value == "from" {
-			continue
-		}
-		out = append(out, f.Value)
-	}
-	switch n.Cmd {
-	case "run":
-	case "arg", "env":
-		for _, d := range n.Decls {
-			if d.HasDefault {
-				out = append(out, d.Value)
-			}
-		}
-	default:
-		if !n.JSON {
-			out = append(out, n.Args...)
-		}
-	}
-	return out
-}
-
-// definedAt answers the lexer whether a variable is defined at
-// instruction i; the values do not matter to which names it meets.
-type definedAt struct {
-	ix *analysis.Index
-	i  int
-}
-
-func (d definedAt) Get(name string) (string, bool) {
-	_, ok := d.ix.ResolveVar(d.i, name)
-	return "x", ok
-}
-
-func (d definedAt) Keys() []string { return nil }
 
 // checkedUse reports whether BuildKit expands the use itself: in RUN only
 // the --mount options; in ARG only the defaults.
