@@ -54,7 +54,11 @@ func (c *context) variables() (items []Item, ok bool) {
 	}
 	prefix := c.word[ns:c.cur]
 	edit := c.span(c.ws+ns, c.ws+ne)
-	closeBrace := brace && (ne >= len(c.word) || c.word[ne] != '}')
+	// A `}` right after the name may close an expansion around this one
+	// (`${A:-${|}`): the name needs its own unless more `}` follow than
+	// expansions stay open around it.
+	closeBrace := brace && (ne >= len(c.word) || c.word[ne] != '}' ||
+		strings.Count(c.word[ne:], "}") <= openExpansions(c.word[:d], c.esc))
 
 	var i int
 	switch {
@@ -142,4 +146,21 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// openExpansions counts the `${` in w that no `}` has closed yet.
+func openExpansions(w string, esc byte) int {
+	open := 0
+	for i := 0; i < len(w); i++ {
+		switch {
+		case w[i] == esc:
+			i++ // an escaped character opens and closes nothing
+		case w[i] == '$' && i+1 < len(w) && w[i+1] == '{':
+			open++
+			i++
+		case w[i] == '}' && open > 0:
+			open--
+		}
+	}
+	return open
 }
