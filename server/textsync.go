@@ -189,7 +189,14 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	return nil
 }
 
-// DidSave needs nothing: the server reads the editor's buffer, not the disk.
+// DidSave needs nothing for a Dockerfile: the server reads the editor's
+// buffer, not the disk. An ignore file saved from the editor is a change
+// to the build contexts, reported at once to a client that watches no
+// files, rather than at the next poll.
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
+	if p, ok := filePath(params.TextDocument.URI); ok && workspace.IsIgnoreFile(p) {
+		s.contexts.IgnoreChanged()
+		s.refreshDiagnostics()
+	}
 	return nil
 }
