@@ -87,3 +87,29 @@ func TestContextsKept(t *testing.T) {
 		t.Error("IsIgnoreFile")
 	}
 }
+
+// BenchmarkContextsFor measures an unwatched context's use on a
+// keystroke: within Every (kept), and comparing the stat on every use, as
+// before Every.
+func BenchmarkContextsFor(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("*.md\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	ix := Scan(nil, DefaultLimits)
+	for _, every := range []time.Duration{RecheckEvery, time.Nanosecond} {
+		b.Run(every.String(), func(b *testing.B) {
+			c := Contexts{Every: every}
+			b.ReportAllocs()
+			for b.Loop() {
+				if ctx, err := c.For(ix, df); err != nil || ctx.FS == nil {
+					b.Fatal(err)
+				}
+			}
+			if c.Loads() != 1 {
+				b.Errorf("%d loads", c.Loads())
+			}
+		})
+	}
+}
