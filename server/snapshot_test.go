@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -103,12 +104,17 @@ func TestRulesRunOncePerVersion(t *testing.T) {
 // TestBuildContextKept checks that the .dockerignore is read once for the
 // diagnostics, completions, inlay hints and code actions of every version,
 // and read again when it changes: on the client's report of the change
-// when it watches files, else when its stat changes.
+// when it watches files, else on its save in the editor or when its stat
+// changes, compared at most every Contexts.Every (TestBuildContextPolled:
+// or by the poller).
 func TestBuildContextKept(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{".dockerignore": "*.md\n", "README.md": "", "src/a.go": ""})
 	df := fileURI(dir, "Dockerfile")
-	c := newTestClient(t)
+	every := 100 * time.Millisecond
+	c := newTestClient(t, func(_ *Config, setup *[]func(*Server)) {
+		*setup = append(*setup, func(s *Server) { s.contexts.Every = every })
+	})
 	c.initialize()
 	text := "FROM alpine\nCOPY README.md src /x/\n"
 	c.open(df, text, 1)
@@ -132,22 +138,35 @@ func TestBuildContextKept(t *testing.T) {
 	if n := c.srv.contexts.Loads(); n != 1 {
 		t.Errorf("the build context was read %d times, want 1", n)
 	}
-	// A client that does not watch files: the change is seen by its stat.
+	// A client that does not watch files: a save in the editor is seen at
+	// once, without a keystroke.
 	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("src\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c.change(df, 6, partial(2, 0, 2, 0, "#\n"))
-	if got := c.diagnostics(df, 6); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 15}) {
-		t.Fatalf("diagnostics after the change = %v, want src ignored", got)
+	seen := len(c.publicationsOf(df))
+	c.notify(protocol.MethodTextDocumentDidSave, &protocol.DidSaveTextDocumentParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(filepath.Join(dir, ".dockerignore"))}})
+	if got := c.nextDiagnostics(df, seen); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 15}) {
+		t.Fatalf("diagnostics after the save = %v, want src ignored", got)
 	}
-	if n := c.srv.contexts.Loads(); n != 2 {
-		t.Errorf("the build context was read %d times after a change, want 2", n)
+	// A change made elsewhere is seen by its stat, compared by the first
+	// use past Every.
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("*.md\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(every + every/2)
+	c.change(df, 6, partial(2, 0, 2, 0, "#\n"))
+	if got := c.diagnostics(df, 6); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 5}) {
+		t.Fatalf("diagnostics after the change = %v, want README.md ignored", got)
+	}
+	if n := c.srv.contexts.Loads(); n != 3 {
+		t.Errorf("the build context was read %d times after two changes, want 3", n)
 	}
 
 	// A client that watches: the reported change alone rereads it.
 	c.srv.contexts.Watch()
 	c.settle()
-	seen := len(c.publicationsOf(df))
+	seen = len(c.publicationsOf(df))
 	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("nothing\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -156,5 +175,28 @@ func TestBuildContextKept(t *testing.T) {
 	}})
 	if got := codes(c.nextDiagnostics(df, seen)); len(got) != 0 {
 		t.Errorf("diagnostics after the reported change = %v, want none", got)
+	}
+}
+
+// TestBuildContextPolled: for a client that cannot watch files, a change
+// to the .dockerignore made outside the editor reaches CopyIgnoredFile's
+// findings by the server's poll, without a keystroke.
+func TestBuildContextPolled(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".dockerignore": "*.md\n", "README.md": "", "src/a.go": ""})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	df := fileURI(root, "Dockerfile")
+	c.open(df, "FROM alpine\nCOPY README.md src /x/\n", 1)
+	if got := c.diagnostics(df, 1); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 5}) {
+		t.Fatalf("diagnostics = %v, want README.md ignored", got)
+	}
+	c.settle()
+	seen := len(c.publicationsOf(df))
+	if err := os.WriteFile(filepath.Join(root, ".dockerignore"), []byte("src\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.nextDiagnostics(df, seen); len(got) != 1 || got[0].Range.Start != (protocol.Position{Line: 1, Character: 15}) {
+		t.Fatalf("diagnostics after the change = %v, want src ignored", got)
 	}
 }

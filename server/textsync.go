@@ -2,10 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -193,64 +189,14 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	return nil
 }
 
-// DidSave needs nothing: the server reads the editor's buffer, not the disk.
+// DidSave needs nothing for a Dockerfile: the server reads the editor's
+// buffer, not the disk. An ignore file saved from the editor is a change
+// to the build contexts, reported at once to a client that watches no
+// files, rather than at the next poll.
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
-	return nil
-}
-
-// checkSync checks the params of a document's open, change or close
-// before protocol decodes them, since what protocol makes of a malformed
-// one would be applied: a didOpen without its text opens an empty
-// document, and a change whose range does not decode (a negative line,
-// 2^32, a fraction) is read as a whole-document change that replaces the
-// text with the fragment. A malformed one is refused whole.
-func checkSync(method string, params []byte) error {
-	var p struct {
-		TextDocument *struct {
-			URI        *string `json:"uri"`
-			LanguageID *string `json:"languageId"`
-			Version    *int32  `json:"version"`
-			Text       *string `json:"text"`
-		} `json:"textDocument"`
-		ContentChanges []struct {
-			Range json.RawMessage `json:"range"`
-			Text  *string         `json:"text"`
-		} `json:"contentChanges"`
-	}
-	if err := json.Unmarshal(params, &p); err != nil {
-		return err
-	}
-	td := p.TextDocument
-	switch {
-	case td == nil || td.URI == nil:
-		return errors.New("no textDocument.uri")
-	case method == protocol.MethodTextDocumentDidOpen && (td.LanguageID == nil || td.Version == nil || td.Text == nil):
-		return errors.New("textDocument lacks its languageId, version or text")
-	case method != protocol.MethodTextDocumentDidChange:
-		return nil
-	case td.Version == nil:
-		return errors.New("no textDocument.version")
-	case p.ContentChanges == nil:
-		return errors.New("no contentChanges")
-	}
-	for i, c := range p.ContentChanges {
-		if c.Text == nil {
-			return fmt.Errorf("change %d has no text", i)
-		}
-		if c.Range == nil {
-			continue
-		}
-		var r struct {
-			Start, End *struct{ Line, Character json.RawMessage }
-		}
-		if err := json.Unmarshal(c.Range, &r); err != nil || r.Start == nil || r.End == nil {
-			return fmt.Errorf("change %d: range %s is not a range", i, truncate(c.Range))
-		}
-		for _, v := range []json.RawMessage{r.Start.Line, r.Start.Character, r.End.Line, r.End.Character} {
-			if _, err := strconv.ParseUint(string(v), 10, 32); err != nil {
-				return fmt.Errorf("change %d: range %s: a position is not two unsigned 32-bit integers", i, truncate(c.Range))
-			}
-		}
+	if p, ok := filePath(params.TextDocument.URI); ok && workspace.IsIgnoreFile(p) {
+		s.contexts.IgnoreChanged()
+		s.refreshDiagnostics()
 	}
 	return nil
 }

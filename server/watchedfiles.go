@@ -214,6 +214,16 @@ func (s *Server) settingsFileChanged() {
 	s.refreshDiagnostics()
 }
 
+// recheckContexts compares the stat of the build contexts' folders and
+// ignore files, for a client that does not report their changes, and
+// rechecks the open documents if one changed: the diagnostics runs of
+// keystrokes do not look at the disk for it (workspace.Contexts).
+func (s *Server) recheckContexts() {
+	if s.contexts.Recheck() {
+		s.refreshDiagnostics()
+	}
+}
+
 // pollInterval is how often a server whose client cannot watch files
 // (Vim's ALE, Neovim before 0.9) looks at the files that name targets;
 // rewalkInterval is how often, at least, it walks the workspace again for
@@ -275,6 +285,7 @@ func (s *Server) pollFiles() {
 		select {
 		case <-tick.C:
 			look(true)
+			s.recheckContexts()
 			if time.Now().After(next) {
 				cost := s.ws.rewalkOnce()
 				next = time.Now().Add(max(every, rewalkCost*cost))

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestContextsKept(t *testing.T) {
@@ -17,7 +18,7 @@ func TestContextsKept(t *testing.T) {
 	}
 	write(".dockerignore", "*.md\n")
 	ix := Scan(nil, DefaultLimits)
-	var c Contexts
+	c := Contexts{Every: time.Hour}
 	ignored := func(p string) bool {
 		t.Helper()
 		ctx, err := c.For(ix, df)
@@ -34,19 +35,36 @@ func TestContextsKept(t *testing.T) {
 	if n := c.Loads(); n != 1 {
 		t.Errorf("%d loads for one unchanged context", n)
 	}
-	// Unwatched: the stat shows the change.
+	// Unwatched: a use within Every does not look at the disk.
 	write(".dockerignore", "src\n")
+	if !ignored("a.md") || c.Loads() != 1 {
+		t.Error("a use within Every compared the stat")
+	}
+	// Recheck (a poller's) compares it and forgets the context.
+	if !c.Recheck() {
+		t.Error("Recheck missed the change")
+	}
 	if ignored("a.md") || !ignored("src") {
 		t.Error("the changed .dockerignore was not read")
 	}
-	// The Dockerfile's own ignore file wins over the folder's.
+	if c.Recheck() {
+		t.Error("Recheck reported a change where there was none")
+	}
+	// A use past Every compares it. The Dockerfile's own ignore file
+	// wins over the folder's.
+	c.Every = time.Nanosecond
+	n := c.Loads()
+	ignored("src")
+	if c.Loads() != n {
+		t.Error("an unchanged stat read the context again")
+	}
 	write("Dockerfile.dockerignore", "*.go\n")
 	if !ignored("a.go") || ignored("src") {
 		t.Error("Dockerfile.dockerignore was not read")
 	}
 	// Watched: only a reported change rereads it.
 	c.Watch()
-	n := c.Loads()
+	n = c.Loads()
 	ignored("a.go")
 	write("Dockerfile.dockerignore", "*.txt\n")
 	if !ignored("a.go") || c.Loads() != n+1 {
@@ -67,5 +85,31 @@ func TestContextsKept(t *testing.T) {
 	}
 	if !IsIgnoreFile("/a/.dockerignore") || !IsIgnoreFile("/a/Dockerfile.dev.dockerignore") || IsIgnoreFile("/a/Dockerfile") {
 		t.Error("IsIgnoreFile")
+	}
+}
+
+// BenchmarkContextsFor measures an unwatched context's use on a
+// keystroke: within Every (kept), and comparing the stat on every use, as
+// before Every.
+func BenchmarkContextsFor(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte("*.md\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	ix := Scan(nil, DefaultLimits)
+	for _, every := range []time.Duration{RecheckEvery, time.Nanosecond} {
+		b.Run(every.String(), func(b *testing.B) {
+			c := Contexts{Every: every}
+			b.ReportAllocs()
+			for b.Loop() {
+				if ctx, err := c.For(ix, df); err != nil || ctx.FS == nil {
+					b.Fatal(err)
+				}
+			}
+			if c.Loads() != 1 {
+				b.Errorf("%d loads", c.Loads())
+			}
+		})
 	}
 }
