@@ -23,7 +23,7 @@ import (
 // text: it runs on every keystroke. It refuses what decoding them with
 // encoding/json into the shape below would refuse (TestCheckSyncAsJSON),
 // except that names must be spelled as LSP spells them or differ in case
-// only, and names written with escapes are not matched:
+// only (names written with escapes are unquoted first):
 //
 //	{"textDocument": {"uri", "languageId", "version" (int32), "text": strings},
 //	 "contentChanges": [{"range": raw, "text": string}]}
@@ -271,9 +271,8 @@ func object(d *jsontext.Decoder, member func(name []byte) error) error {
 		name := []byte(v)
 		if bytes.IndexByte(name, '\\') < 0 {
 			name = name[1 : len(name)-1]
-		} else {
-			// No LSP name needs an escape.
-			name = nil
+		} else if name, err = jsontext.AppendUnquote(nil, v); err != nil {
+			return err // rare: a name written with escapes, unquoted anew
 		}
 		if err := member(name); err != nil {
 			return err

@@ -77,6 +77,8 @@ func TestCheckSyncAsJSON(t *testing.T) {
 		`"textDocument":{"uri":null,"version":3}`,
 		`"textDocument":{"uri":42,"version":3}`,
 		`"textDocument":{"URI":"file:///a/Dockerfile","Version":3}`,
+		`"textDocument":{"\u0075ri":"file:///a/Dockerfile","vers\u0069on":3}`,
+		`"text\u0044ocument":{"uri":"file:///a/Dockerfile","languageId":"dockerfile","version":1,"te\u0078t":"FROM a\n"}`,
 		`"textDocument":{"uri":"file:///a/Dockerfile","languageId":"dockerfile","version":1,"text":"FROM a\n"}`,
 		`"textDocument":{"uri":"file:///a/Dockerfile","languageId":"dockerfile","version":1,"text":null}`,
 		`"textDocument":{"uri":"file:///a/Dockerfile","languageId":7,"version":1,"text":"x"}`,
