@@ -6,8 +6,19 @@ import "strings"
 // its first 4 KiB: the text an edit inserts ends its lines with it, so a
 // CRLF file keeps one line-end style.
 func Newline(doc *Document) string {
-	if strings.Contains(doc.Slice(Span{Start: 0, End: min(doc.Len(), 4096)}), "\r\n") {
-		return "\r\n"
+	// Chunk by chunk, not through Slice: a slice across chunks is a copy,
+	// and every diagnostic's skip fix asks (a "\r\n" never straddles two
+	// chunks, which start at line starts).
+	const window = 4096
+	seen := 0
+	for _, c := range doc.chunks {
+		t := c.text[:min(len(c.text), window-seen)]
+		if strings.Contains(t, "\r\n") {
+			return "\r\n"
+		}
+		if seen += len(t); seen >= window {
+			break
+		}
 	}
 	return "\n"
 }
