@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -46,7 +45,27 @@ func wholeLines(doc *analysis.Document, span analysis.Span) analysis.Edit {
 
 // directiveLike matches a comment BuildKit may read as a parser directive
 // when it stands in the file's first lines (`# escape=`+"`"+`, `# check=...`).
-var directiveLike = regexp.MustCompile(`^\s*#\s*[a-zA-Z][a-zA-Z0-9]*\s*=`)
+func directiveLike(line string) bool {
+	space := func(i int) int {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\f' || line[i] == '\r') {
+			i++
+		}
+		return i
+	}
+	letter := func(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+	i := space(0)
+	if i >= len(line) || line[i] != '#' {
+		return false
+	}
+	if i = space(i + 1); i >= len(line) || !letter(line[i]) {
+		return false
+	}
+	for i < len(line) && (letter(line[i]) || line[i] >= '0' && line[i] <= '9') {
+		i++
+	}
+	i = space(i)
+	return i < len(line) && line[i] == '='
+}
 
 // keepDirectives keeps a deletion e of whole lines from turning comments
 // into parser directives: when only directives stand above the deleted
@@ -63,11 +82,11 @@ func keepDirectives(doc *analysis.Document, e analysis.Edit) analysis.Edit {
 		return strings.TrimPrefix(t, "\uFEFF")
 	}
 	for line := 0; line < doc.LineOf(e.Span.Start); line++ {
-		if !directiveLike.MatchString(text(line)) {
+		if !directiveLike(text(line)) {
 			return e
 		}
 	}
-	if directiveLike.MatchString(text(doc.LineOf(e.Span.End))) {
+	if directiveLike(text(doc.LineOf(e.Span.End))) {
 		e.Text = analysis.Newline(doc)
 	}
 	return e
