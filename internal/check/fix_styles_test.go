@@ -20,14 +20,8 @@ import (
 func TestFixStyleFilesOnDisk(t *testing.T) {
 	fixedSome := 0
 	for _, f := range testgen.StyleFiles(t) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "Dockerfile")
-		if err := os.WriteFile(path, []byte(f.Text), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(path, 0o640); err != nil {
-			t.Fatal(err)
-		}
+		path := testgen.WriteDockerfile(t, f.Text, 0o640)
+		dir := filepath.Dir(path)
 		var stdout, stderr bytes.Buffer
 		if code := Main([]string{"--no-workspace", "--fix", path}, &stdout, &stderr); code == ExitUsage {
 			t.Fatalf("%s: --fix exited %d: %s", f.Name, code, stderr.String())

@@ -23,14 +23,8 @@ import (
 func TestWriteStyleFiles(t *testing.T) {
 	for _, f := range testgen.StyleFiles(t) {
 		for _, flags := range [][]string{{"-w"}, {"-w", "--shell"}} {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "Dockerfile")
-			if err := os.WriteFile(path, []byte(f.Text), 0o640); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(path, 0o640); err != nil {
-				t.Fatal(err)
-			}
+			path := testgen.WriteDockerfile(t, f.Text, 0o640)
+			dir := filepath.Dir(path)
 			var out, errb bytes.Buffer
 			if code := Main(append(flags, path), &out, &errb); code != ExitOK {
 				t.Fatalf("%s: fmt %v: %d %s", f.Name, flags, code, errb.String())

@@ -56,3 +56,18 @@ func StyleFiles(tb testing.TB) []Style {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// WriteDockerfile writes text to a Dockerfile in a new temporary folder
+// with mode perm (set again after the umask), for the tests of what the
+// commands write on disk, and returns its path.
+func WriteDockerfile(tb testing.TB, text string, perm os.FileMode) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(text), perm); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Chmod(path, perm); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
