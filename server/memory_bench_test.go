@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"runtime/metrics"
-	"strings"
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -15,33 +14,15 @@ import (
 // (returns of memory) per keystroke.
 func BenchmarkTypingWithOutline(b *testing.B) {
 	text := testgen.Large(1000)
-	c := startRaw(b)
-	c.initialize(b)
-	const uri = "file:///bench/Dockerfile"
-	c.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{
-		"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
-	c.waitDiagnostics(b, 1)
-	lines := strings.Split(text, "\n")
-	line := len(lines) / 2
-	for !strings.HasPrefix(lines[line], "RUN ") {
-		line++
-	}
-	col := len(lines[line])
-	td := map[string]any{"uri": uri}
-	version := 1
+	k := openForTyping(b, text)
+	c := k.c
+	td := map[string]any{"uri": k.uri}
 	forced := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
 	metrics.Read(forced)
 	before := forced[0].Value.Uint64()
 	cpu := testgen.CPUTime()
 	for b.Loop() {
-		version++
-		pos := map[string]any{"line": line, "character": col}
-		c.notify(b, "textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": uri, "version": version},
-			"contentChanges": []any{map[string]any{"range": map[string]any{"start": pos, "end": pos}, "text": "x"}},
-		})
-		col++
-		c.waitDiagnostics(b, version)
+		k.keystroke(b)
 		if res := c.call(b, "textDocument/documentSymbol", map[string]any{"textDocument": td}); len(res) < 1000 {
 			b.Fatal("no symbols")
 		}

@@ -137,37 +137,56 @@ func BenchmarkInitialize(b *testing.B) {
 	}
 }
 
+// typist types into the RUN line nearest the middle of a document open
+// over the pipe, one character a keystroke, as the keystroke benchmarks do.
+type typist struct {
+	c                  *rawClient
+	uri                string
+	line, col, version int
+}
+
+// openForTyping starts a server over the pipe, opens text in it and waits
+// for its first diagnostics.
+func openForTyping(b *testing.B, text string) *typist {
+	c := startRaw(b)
+	c.initialize(b)
+	k := &typist{c: c, uri: "file:///bench/Dockerfile", version: 1}
+	c.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": k.uri, "languageId": "dockerfile", "version": 1, "text": text}})
+	c.waitDiagnostics(b, 1)
+	lines := strings.Split(text, "\n")
+	k.line = len(lines) / 2
+	for !strings.HasPrefix(lines[k.line], "RUN ") {
+		k.line++
+	}
+	k.col = len(lines[k.line])
+	return k
+}
+
+// keystroke types one character and waits for that version's diagnostics.
+func (k *typist) keystroke(b *testing.B) {
+	k.version++
+	pos := map[string]any{"line": k.line, "character": k.col}
+	k.c.notify(b, "textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": k.uri, "version": k.version},
+		"contentChanges": []any{map[string]any{"range": map[string]any{"start": pos, "end": pos}, "text": "x"}},
+	})
+	k.col++
+	k.c.waitDiagnostics(b, k.version)
+}
+
 // BenchmarkDidChangeToDiagnostics types into a RUN line in the middle of an
 // open file and measures each keystroke's didChange until the server has
 // published that version's diagnostics; p50-ms is the median keystroke.
 func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 	for name, text := range replayFiles(b) {
 		b.Run(name, func(b *testing.B) {
-			c := startRaw(b)
-			c.initialize(b)
-			const uri = "file:///bench/Dockerfile"
-			c.notify(b, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{
-				"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
-			c.waitDiagnostics(b, 1)
-			lines := strings.Split(text, "\n")
-			line := len(lines) / 2
-			for !strings.HasPrefix(lines[line], "RUN ") {
-				line++
-			}
-			col := len(lines[line])
-			version := 1
+			k := openForTyping(b, text)
 			var took []time.Duration
 			cpu := testgen.CPUTime()
 			for b.Loop() {
-				version++
-				pos := map[string]any{"line": line, "character": col}
 				start := time.Now()
-				c.notify(b, "textDocument/didChange", map[string]any{
-					"textDocument":   map[string]any{"uri": uri, "version": version},
-					"contentChanges": []any{map[string]any{"range": map[string]any{"start": pos, "end": pos}, "text": "x"}},
-				})
-				col++
-				c.waitDiagnostics(b, version)
+				k.keystroke(b)
 				took = append(took, time.Since(start))
 			}
 			slices.Sort(took)
