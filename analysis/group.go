@@ -898,7 +898,7 @@ func isSpaceRune(r rune) bool {
 func (g *group) valid() bool {
 	switch g.lcmd {
 	case "run":
-		return runFlagsOK(g.flags)
+		return runFlagsOK(g.flags, g.info)
 	case "shell":
 		// SHELL takes no flags, and a JSON array of one string at least.
 		if len(g.flags) > 0 || !g.json {
@@ -995,11 +995,14 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 	table := in.Flags
 	for i, a := range flags {
 		name, value, hasValue := strings.Cut(a, "=")
-		if !strings.HasPrefix(name, "--") {
+		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
 			return false
 		}
-		k := slices.IndexFunc(table, func(f FlagInfo) bool { return f.Name == name[2:] })
-		if k < 0 {
+		k := 0
+		for k < len(table) && table[k].Name != name[2:] {
+			k++
+		}
+		if k == len(table) {
 			return false
 		}
 		if !table[k].Repeatable {
@@ -1029,9 +1032,10 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 // runFlagsOK reports whether BuildKit's instruction parser surely accepts
 // RUN's flags. Without a build's variables it reads, of a mount, only that
 // it is CSV and that `from` holds no variable; the network and security
-// modes must be known ones. Devices are left to BuildKit.
-func runFlagsOK(flags []string) bool {
-	if !flagsOK(flags, instructionByCmd["run"]) {
+// modes must be known ones. Devices are left to BuildKit. run is RUN's
+// entry in the instruction table.
+func runFlagsOK(flags []string, run *InstructionInfo) bool {
+	if !flagsOK(flags, run) {
 		return false
 	}
 	for _, a := range flags {

@@ -546,7 +546,7 @@ func words(l *logical, i int, esc byte, a *arena) []Token {
 // jsonArgs reads the exec form `["a", "b"]`, one token per string. Its
 // list comes from arena a.
 func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
-	t := strings.TrimRightFunc(l.text[i:], unicode.IsSpace)
+	t := l.text[i:] // scanCommand trimmed the text of its trailing blanks
 	if !strings.HasPrefix(t, "[") {
 		return nil, false
 	}
