@@ -252,8 +252,12 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	// Flags: leading words that start with "--"; a lone "--" ends them.
 	// BuildKit's flag reader looks at the line byte by byte, each taken
 	// for a Latin-1 character: 0x85 and 0xA0 are blanks to it.
-	flags := a.flagSlab().scratch()
+	var flags []Flag
 	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
+		if len(flags) == 0 {
+			// A flag takes three bytes and a blank at least.
+			flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
+		}
 		end, value := scanWord(t, i, esc)
 		fl := l
 		if w := t[i:end]; strings.IndexByte(w, 0xA0) >= 0 || strings.IndexByte(w, 0x85) >= 0 {
@@ -294,7 +298,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 
 	switch in.Cmd {
 	case "arg":
-		decls := a.declSlab().scratch()
+		decls := a.declSlab().scratch(len(in.Args))
 		for _, a := range in.Args {
 			decls = append(decls, declFrom(a, false))
 		}
@@ -533,8 +537,8 @@ func makeFlag(l *logical, i, end int, esc byte) Flag {
 // words splits the arguments like BuildKit's word parser: blanks separate,
 // quotes group, the escape token escapes.
 func words(l *logical, i int, esc byte, a *arena) []Token {
-	toks := a.tokSlab().scratch()
 	t := l.text
+	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		end, v := scanWord(t, i, esc)
 		toks = append(toks, Token{Span: l.span(i, end), Value: v})
@@ -542,6 +546,10 @@ func words(l *logical, i int, esc byte, a *arena) []Token {
 	}
 	return a.tokSlab().keep(toks)
 }
+
+// wordsIn returns the most words a text of n bytes holds: each takes one
+// byte and a blank but the last.
+func wordsIn(n int) int { return (n + 1) / 2 }
 
 // jsonArgs reads the exec form `["a", "b"]`, one token per string. Its
 // list comes from arena a.
@@ -559,7 +567,7 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 		}
 		vals = decoded
 	}
-	toks := a.tokSlab().scratch()
+	toks := a.tokSlab().scratch(len(vals))
 	p := i + 1
 	for _, v := range vals {
 		q := strings.IndexByte(l.text[p:], '"')
@@ -590,7 +598,7 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 // arguments on blanks alone: quotes are part of the words.
 func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
-	toks := a.tokSlab().scratch()
+	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		j := skipUntil(t, i, &asciiBlanks)
 		toks = append(toks, l.token(i, j))
@@ -630,7 +638,7 @@ func (in *Instruction) scanEnv(sl *slab[VarDecl]) {
 		in.Decls = sl.one(d)
 		return
 	}
-	decls := sl.scratch()
+	decls := sl.scratch(len(in.Args))
 	for _, a := range in.Args {
 		decls = append(decls, declFrom(a, true))
 	}
@@ -661,10 +669,11 @@ func declFrom(a Token, env bool) VarDecl {
 // its own quotes, and its `}` (or a pattern's `/`) ends it outside them.
 // Its list comes from slab sl.
 func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
-	if strings.IndexByte(l.text, '$') < 0 {
+	n := strings.Count(l.text, "$") // a use takes one at least
+	if n == 0 {
 		return nil
 	}
-	s := useScan{t: l.text, esc: esc, uses: sl.scratch()}
+	s := useScan{t: l.text, esc: esc, uses: sl.scratch(n)}
 	switch esc {
 	case '\\':
 		s.stop = &varStops[0]
@@ -986,17 +995,20 @@ type slab[T any] struct {
 	at    *progress // how far the parse has read; nil: unknown
 }
 
-// scratch returns an empty list to build in before keep.
-func (s *slab[T]) scratch() []T {
+// scratch returns an empty list to build in before keep, for a list of n
+// elements at most. A block is left for a new one only where such a list
+// may not fit in what is left of it; a list longer than an eighth of a
+// block may still outgrow it.
+func (s *slab[T]) scratch(n int) []T {
 	if s == nil {
 		return nil
 	}
-	if need := max(s.chunk/8, 1); len(s.block)-s.off < need {
-		n := s.chunk / 2
+	if need := max(min(n, s.chunk/8), 1); len(s.block)-s.off < need {
+		m := s.chunk / 2
 		if est := s.at.rest(s.used); est >= 0 {
-			n = est + est/8 + need
+			m = est + est/8 + need
 		}
-		s.block, s.off = make([]T, blockLen[T](min(max(n, 2*need), s.chunk))), 0
+		s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
 	}
 	return s.block[s.off:s.off]
 }
@@ -1018,7 +1030,7 @@ func (s *slab[T]) one(v T) []T {
 	if s == nil {
 		return []T{v}
 	}
-	return s.keep(append(s.scratch(), v))
+	return s.keep(append(s.scratch(1), v))
 }
 
 // keep returns list placed for good, the scratch free again.
