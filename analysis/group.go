@@ -947,11 +947,8 @@ func (g *group) valid() bool {
 		if g.json || !flagsOK(g.flags, g.info) {
 			return false
 		}
-		n, last := 0, ""
-		for f := range fields(g.rest) {
-			n, last = n+1, f
-		}
-		return n >= 2 && !strings.Contains(last, "<<")
+		last, more := lastField(g.rest)
+		return more && !strings.Contains(last, "<<")
 	}
 	return false
 }
@@ -971,6 +968,24 @@ func fields(s string) func(func(string) bool) {
 			i = j
 		}
 	}
+}
+
+// lastField returns the last of the words fields yields for s, read from
+// the end, and whether another comes before it.
+func lastField(s string) (string, bool) {
+	e := len(s)
+	for e > 0 && isBKSpace(s[e-1]) {
+		e--
+	}
+	j := e
+	for j > 0 && !isBKSpace(s[j-1]) {
+		j--
+	}
+	k := j
+	for k > 0 && isBKSpace(s[k-1]) {
+		k--
+	}
+	return s[j:e], k > 0
 }
 
 // validStageName is BuildKit's rule for a stage name, already lower-cased.

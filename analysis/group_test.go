@@ -526,6 +526,36 @@ func TestSkipUntil(t *testing.T) {
 	}
 }
 
+// TestLastFieldAsFields holds lastField to the words fields yields, over
+// every text of up to six bytes from blanks, word bytes and bytes that
+// are blanks to other readers only.
+func TestLastFieldAsFields(t *testing.T) {
+	alphabet := []byte{' ', '\t', '\v', 'a', '<', '\n', 0xA0}
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		var words []string
+		for f := range fields(s) {
+			words = append(words, f)
+		}
+		last, more := lastField(s)
+		wantLast := ""
+		if len(words) > 0 {
+			wantLast = words[len(words)-1]
+		}
+		if last != wantLast || more != (len(words) >= 2) {
+			t.Fatalf("lastField(%q) = %q, %v; fields gives %q", s, last, more, words)
+		}
+		if len(prefix) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			each(append(prefix, c))
+		}
+	}
+	each(nil)
+}
+
 // TestFoldHelpers holds lower and equalFold to the strings functions they
 // stand for, on ASCII and on the runes Unicode folds into ASCII letters.
 func TestFoldHelpers(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,9 +23,9 @@ import (
 type logical struct {
 	text   string
 	pieces []piece
-	// The piece pos found last, [lo, hi) of the text moved by delta:
+	// The piece pos found last, k, [lo, hi) of the text moved by delta:
 	// tokens are mapped mostly in order, and most commands are one piece.
-	lo, hi, delta int
+	k, lo, hi, delta int
 }
 
 type piece struct {
@@ -43,10 +42,17 @@ func (l *logical) pos(i int) int {
 }
 
 // seek is pos finding the piece of i: the last that starts at or before
-// it, or the first.
+// it, or the first. It steps from the piece found last: the next token
+// is mostly in it or the next one.
 func (l *logical) seek(i int) int {
-	k := sort.Search(len(l.pieces), func(k int) bool { return l.pieces[k].at > i })
-	k = max(k-1, 0)
+	k := min(l.k, len(l.pieces)-1)
+	for k+1 < len(l.pieces) && l.pieces[k+1].at <= i {
+		k++
+	}
+	for k > 0 && l.pieces[k].at > i {
+		k--
+	}
+	l.k = k
 	p := l.pieces[k]
 	l.lo, l.hi, l.delta = p.at, math.MaxInt, p.abs-p.at
 	if k == 0 {
@@ -669,11 +675,12 @@ func declFrom(a Token, env bool) VarDecl {
 // its own quotes, and its `}` (or a pattern's `/`) ends it outside them.
 // Its list comes from slab sl.
 func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
-	n := strings.Count(l.text, "$") // a use takes one at least
-	if n == 0 {
+	i := strings.IndexByte(l.text, '$')
+	if i < 0 {
 		return nil
 	}
-	s := useScan{t: l.text, esc: esc, uses: sl.scratch(n)}
+	// A use takes its `$` and the byte after it, which is no `$`.
+	s := useScan{t: l.text, esc: esc, uses: sl.scratch((len(l.text) - i) / 2)}
 	switch esc {
 	case '\\':
 		s.stop = &varStops[0]
