@@ -56,7 +56,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	esc := r.esc
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
 	ix.loneCR = loneCR
-	ix.appendBlocks(insts, starts, 0)
+	ix.appendOwnBlocks(insts, starts, 0)
 	ix.linkFresh()
 	return ix, nil
 }
@@ -77,7 +77,7 @@ func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
 		insts = append(insts, nodeInstruction(src, node, ix.Escape))
 		starts = append(starts, src.start[node.StartLine-1])
 	}
-	ix.appendBlocks(insts, starts, 0)
+	ix.appendOwnBlocks(insts, starts, 0)
 	ix.link()
 	return ix, nil
 }
@@ -397,14 +397,19 @@ func scanDirectives(text string) []Directive {
 // appendBlocks cuts instructions, with their document offsets less delta,
 // into blocks placed after the index's last one.
 func (ix *Index) appendBlocks(insts []*Instruction, starts []int, delta int) {
+	ix.appendOwnBlocks(insts, slices.Clone(starts), delta)
+}
+
+// appendOwnBlocks is appendBlocks for a list of offsets no one else holds:
+// the blocks' offsets are written over it.
+func (ix *Index) appendOwnBlocks(insts []*Instruction, starts []int, delta int) {
 	for i := 0; i < len(insts); i += blockSize {
 		j := min(i+blockSize, len(insts))
 		base := starts[i]
-		b := block{insts: insts[i:j:j], starts: make([]int, j-i)}
 		for k := i; k < j; k++ {
-			b.starts[k-i] = starts[k] - base
+			starts[k] -= base
 		}
-		ix.blocks = append(ix.blocks, b)
+		ix.blocks = append(ix.blocks, block{insts: insts[i:j:j], starts: starts[i:j:j]})
 		ix.bbase = append(ix.bbase, base+delta)
 		ix.bfirst = append(ix.bfirst, ix.n)
 		ix.n += j - i

@@ -275,7 +275,9 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 			i = skipSpace(t, end)
 			break
 		}
-		flags = append(flags, makeFlag(fl, i, end, esc))
+		// A word read with quotes or escapes reads shorter than it is
+		// written; one that is not is its text.
+		flags = append(flags, makeFlag(fl, i, end, esc, len(value) == end-i))
 		i = end
 	}
 	// The instruction comes zeroed: a nil list is not written.
@@ -508,9 +510,10 @@ var wordStops = func() (st [2][256]bool) {
 	return st
 }()
 
-// makeFlag reads the flag word [i, end). Quotes around the whole value are
-// left out of the value's span.
-func makeFlag(l *logical, i, end int, esc byte) Flag {
+// makeFlag reads the flag word [i, end), plain when it holds no quote or
+// escape token. Quotes around the whole value are left out of the value's
+// span.
+func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 	t := l.text
 	f := Flag{Span: l.span(i, end)}
 	eq := strings.IndexByte(t[i:end], '=')
@@ -524,6 +527,10 @@ func makeFlag(l *logical, i, end int, esc byte) Flag {
 	f.Name = l.token(i+2, eq)
 	f.HasValue = true
 	vs, ve := eq+1, end
+	if plain {
+		f.Value = Token{Span: l.span(vs, ve), Value: t[vs:ve]}
+		return f
+	}
 	if ve-vs >= 2 && (t[vs] == '"' || t[vs] == '\'') && t[ve-1] == t[vs] {
 		vs, ve = vs+1, ve-1
 	}
