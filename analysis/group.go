@@ -1008,7 +1008,8 @@ func validStageName(s string) bool {
 // repeats but of repeatable flags.
 func flagsOK(flags []string, in *InstructionInfo) bool {
 	table := in.Flags
-	for i, a := range flags {
+	var seen uint64 // the table's flags given so far
+	for _, a := range flags {
 		name, value, hasValue := strings.Cut(a, "=")
 		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
 			return false
@@ -1017,16 +1018,13 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 		for k < len(table) && table[k].Name != name[2:] {
 			k++
 		}
-		if k == len(table) {
+		if k == len(table) || k >= 64 {
 			return false
 		}
-		if !table[k].Repeatable {
-			for _, b := range flags[:i] {
-				if n, _, _ := strings.Cut(b, "="); n == name {
-					return false
-				}
-			}
+		if seen&(1<<k) != 0 && !table[k].Repeatable {
+			return false
 		}
+		seen |= 1 << k
 		if table[k].Bool {
 			switch lower(value) {
 			case "true", "false":
@@ -1067,18 +1065,34 @@ func runFlagsOK(flags []string, run *InstructionInfo) bool {
 		case "--device":
 			return false
 		case "--mount":
-			if value == "" || strings.IndexByte(value, '"') >= 0 || strings.IndexByte(value, '\r') >= 0 || strings.IndexByte(value, '\n') >= 0 {
+			if !mountOK(value) {
 				return false
 			}
-			for field := range strings.SplitSeq(value, ",") {
-				k, v, ok := strings.Cut(field, "=")
-				if ok && len(k) == 4 && asciiEqualFold(k, "from") { // strings.ToLower(k) == "from"
-					if i := strings.IndexByte(v, '$'); i >= 0 && i != len(v)-1 {
-						return false
-					}
-				}
+		}
+	}
+	return true
+}
+
+// mountOK reports whether BuildKit surely reads a mount's value without a
+// build's variables: CSV without quotes or line breaks, whose `from` field
+// (its key in any case) holds no variable; a `$` that ends it is text.
+func mountOK(value string) bool {
+	if value == "" {
+		return false
+	}
+	for start := 0; start <= len(value); {
+		end := start
+		for ; end < len(value) && value[end] != ','; end++ {
+			if c := value[end]; c == '"' || c == '\r' || c == '\n' {
+				return false
 			}
 		}
+		if f := value[start:end]; len(f) >= 5 && f[4] == '=' && asciiEqualFold(f[:4], "from") {
+			if i := strings.IndexByte(f[5:], '$'); i >= 0 && i != len(f)-6 {
+				return false
+			}
+		}
+		start = end + 1
 	}
 	return true
 }

@@ -556,6 +556,38 @@ func TestLastFieldAsFields(t *testing.T) {
 	each(nil)
 }
 
+// TestMountOKAsFields holds mountOK's one pass to the reading it
+// replaced, field by field, over 200,000 values built from the pieces a
+// mount's check looks at.
+func TestMountOKAsFields(t *testing.T) {
+	fieldsOK := func(value string) bool {
+		if value == "" || strings.ContainsAny(value, "\"\r\n") {
+			return false
+		}
+		for field := range strings.SplitSeq(value, ",") {
+			k, v, ok := strings.Cut(field, "=")
+			if ok && strings.ToLower(k) == "from" {
+				if i := strings.IndexByte(v, '$'); i >= 0 && i != len(v)-1 {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	pieces := []string{"from", "FROM", "fRoM", "frm", "=", "$", "$$", ",", "a", `"`, "\r", "\n", "type=cache", "x$", "from=", "src"}
+	r := rand.New(rand.NewPCG(18, 22))
+	for range 200_000 {
+		var b strings.Builder
+		for range r.IntN(7) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		v := b.String()
+		if got, want := mountOK(v), fieldsOK(v); got != want {
+			t.Fatalf("mountOK(%q) = %v, field by field %v", v, got, want)
+		}
+	}
+}
+
 // TestFoldHelpers holds lower and equalFold to the strings functions they
 // stand for, on ASCII and on the runes Unicode folds into ASCII letters.
 func TestFoldHelpers(t *testing.T) {
