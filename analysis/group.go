@@ -29,20 +29,25 @@ import (
 type group struct {
 	first, last int // zero-based physical lines, inclusive
 	heredocs    []parser.Heredoc
-	cmd         string           // the keyword as written
-	lcmd        string           // the keyword in lower case
-	info        *InstructionInfo // the instruction table's entry, nil for an unknown keyword
-	flags       []string         // the leading `--` words, as BuildKit extracts them
-	rest        string           // the arguments after the flags, trimmed
-	json        bool             // the arguments are a JSON array of strings
-	argsOK      bool             // ENV, LABEL, ARG: the words pass BuildKit's checks
-	sub         *group           // ONBUILD's trigger instruction
+	split
 	// The command as BuildKit joins its lines (heredoc bodies apart), the
 	// map of its pieces to their offsets from line first's start, and the
 	// command's last line.
 	line    string
 	pieces  []piece
 	cmdLast int
+}
+
+// split is a command cut into keyword, flags and arguments.
+type split struct {
+	cmd    string           // the keyword as written
+	lcmd   string           // the keyword in lower case
+	info   *InstructionInfo // the instruction table's entry, nil for an unknown keyword
+	flags  []string         // the leading `--` words, as BuildKit extracts them
+	rest   string           // the arguments after the flags, trimmed
+	json   bool             // the arguments are a JSON array of strings
+	argsOK bool             // ENV, LABEL, ARG: the words pass BuildKit's checks
+	sub    *group           // ONBUILD's trigger instruction
 }
 
 // maxLine is a conservative bound under the longest line BuildKit's scanner
@@ -97,6 +102,9 @@ func (r *groupReader) ok() bool { return !r.failed && r.found }
 
 // next reads the next group into g, reusing its lists; false at the end
 // of the text or where BuildKit's parser must decide (then ok is false).
+// The group is built in a variable of next's own and copied to g once:
+// the stores into a variable on the stack take no write barrier, where
+// those through g take one each while a collection marks, wherever g is.
 func (r *groupReader) next(g *group) bool {
 	src, n := r.src, r.n
 	for k := r.k; k < n; k++ {
@@ -128,12 +136,12 @@ func (r *groupReader) next(g *group) bool {
 		}
 		esc := r.esc
 		base := src.start[k]
-		*g = group{first: k, flags: g.flags[:0], pieces: g.pieces[:0]}
+		ng := group{first: k, split: split{flags: g.flags[:0]}, pieces: g.pieces[:0]}
 		lead := len(e) - len(t) // and the byte-order mark, on line 0
 		if k == 0 {
 			lead += src.bom
 		}
-		g.pieces = append(g.pieces[:0], piece{at: 0, abs: lead})
+		ng.pieces = append(ng.pieces, piece{at: 0, abs: lead})
 		line, more := continues(t, esc)
 		if more {
 			buf := append(r.buf[:0], line...)
@@ -148,17 +156,17 @@ func (r *groupReader) next(g *group) bool {
 					continue
 				}
 				t, more = continues(t, esc)
-				g.pieces = append(g.pieces, piece{at: len(buf), abs: src.start[k] - base})
+				ng.pieces = append(ng.pieces, piece{at: len(buf), abs: src.start[k] - base})
 				buf = append(buf, t...)
 			}
 			line = string(buf)
 			r.buf = buf
 		}
-		g.line, g.cmdLast = line, k
-		if !splitLine(g, line, esc) {
+		ng.line, ng.cmdLast = line, k
+		if !splitLine(&ng, line, esc) {
 			return r.fail()
 		}
-		if h := heredocHolder(g); h != nil && strings.Contains(line, "<<") {
+		if h := heredocHolder(&ng); h != nil && strings.Contains(line, "<<") {
 			docs, ok := heredocsFromLine(line)
 			if !ok {
 				return r.fail()
@@ -189,9 +197,10 @@ func (r *groupReader) next(g *group) bool {
 				// of the text, as BuildKit's parser builds it.
 				d.Content = src.text[src.start[body]:src.start[k]]
 			}
-			g.heredocs = docs
+			ng.heredocs = docs
 		}
-		g.last = k
+		ng.last = k
+		*g = ng
 		r.found = true
 		r.k = k + 1
 		return true
@@ -384,60 +393,64 @@ var heredocStops = func() (st [2][256]bool) {
 	return st
 }()
 
-// splitLine splits a logical line into keyword, flags and arguments, and
-// reports false where BuildKit's parser rejects the arguments.
+// splitLine splits a logical line into g's keyword, flags and arguments,
+// and reports false where BuildKit's parser rejects the arguments. As next
+// does, it builds the split in a variable of its own and copies it once.
 func splitLine(g *group, line string, esc byte) bool {
+	sp := split{flags: g.flags[:0]}
 	s := strings.TrimSpace(line)
 	i := skipUntil(s, 0, &bkBlanks)
-	g.cmd = s[:i]
-	g.lcmd, g.info = keyword(g.cmd)
+	sp.cmd = s[:i]
+	sp.lcmd, sp.info = keyword(sp.cmd)
 	for i < len(s) && isBKSpace(s[i]) {
 		i++
 	}
 	if i < len(s) {
 		var rest string
-		rest, g.flags = extractFlags(s[i:], esc, g.flags[:0])
-		g.rest = strings.TrimSpace(rest)
+		rest, sp.flags = extractFlags(s[i:], esc, sp.flags)
+		sp.rest = strings.TrimSpace(rest)
 	}
-	if in := g.info; in != nil && in.form.json() {
-		return g.jsonOK(g.rest)
-	}
-	switch g.lcmd {
-	case "env", "label":
-		return g.nameVal(esc)
-	case "arg":
-		g.argsOK = true
-		n := bkWords(g.rest, esc, func(w string) {
-			if w[0] == '=' {
-				g.argsOK = false
+	ok := true
+	if in := sp.info; in != nil && in.form.json() {
+		ok = sp.jsonOK(sp.rest)
+	} else {
+		switch sp.lcmd {
+		case "env", "label":
+			ok = sp.nameVal(esc)
+		case "arg":
+			sp.argsOK = true
+			n := bkWords(sp.rest, esc, func(w string) {
+				if w[0] == '=' {
+					sp.argsOK = false
+				}
+			})
+			sp.argsOK = sp.argsOK && n > 0
+		case "healthcheck":
+			// The type is the first word, cut at blanks byte by byte.
+			sep := 0
+			for sep < len(sp.rest) && !isLatin1Space(sp.rest[sep]) {
+				sep++
 			}
-		})
-		g.argsOK = g.argsOK && n > 0
-	case "healthcheck":
-		// The type is the first word, cut at blanks byte by byte.
-		sep := 0
-		for sep < len(g.rest) && !isLatin1Space(g.rest[sep]) {
-			sep++
+			next := sep
+			for next < len(sp.rest) && isLatin1Space(sp.rest[next]) {
+				next++
+			}
+			ok = sep == 0 || sp.jsonOK(sp.rest[next:])
+		case "onbuild":
+			if sp.rest != "" {
+				sp.sub = &group{}
+				ok = splitLine(sp.sub, sp.rest, esc)
+			}
 		}
-		next := sep
-		for next < len(g.rest) && isLatin1Space(g.rest[next]) {
-			next++
-		}
-		return sep == 0 || g.jsonOK(g.rest[next:])
-	case "onbuild":
-		if g.rest == "" {
-			return true
-		}
-		g.sub = &group{}
-		return splitLine(g.sub, g.rest, esc)
 	}
-	return true
+	g.split = sp
+	return ok
 }
 
 // jsonOK reads args as BuildKit's parser does: a JSON array of strings is
 // the exec form, any other JSON array is an error, anything else is the
 // shell form.
-func (g *group) jsonOK(args string) bool {
+func (g *split) jsonOK(args string) bool {
 	args = trimLeftSpace(args)
 	if !strings.HasPrefix(args, "[") {
 		return true
@@ -463,7 +476,7 @@ func (g *group) jsonOK(args string) bool {
 // nameVal reports whether BuildKit's parser accepts the arguments of ENV
 // or LABEL: `name value`, or words that each hold `=`; and notes whether
 // its instruction parser does too: a name in each.
-func (g *group) nameVal(esc byte) bool {
+func (g *split) nameVal(esc byte) bool {
 	n, first, all, named := 0, false, true, true
 	bkWords(g.rest, esc, func(w string) {
 		eq := strings.IndexByte(w, '=')
