@@ -69,6 +69,7 @@ func groupLines(src sourceLines, esc byte) ([]group, byte, bool) {
 			c.flags = slices.Clone(g.flags) // g's lists are reused
 		}
 		c.pieces = slices.Clone(g.pieces)
+		c.heredocs = slices.Clone(g.heredocs)
 		groups = append(groups, c)
 	}
 	if !r.ok() {
@@ -90,6 +91,7 @@ type groupReader struct {
 	directives bool // the parser directives may go on
 	dp         directiveParser
 	buf        []byte
+	docs       []parser.Heredoc // the last group's heredocs
 }
 
 func newGroupReader(src sourceLines, esc byte) groupReader {
@@ -167,10 +169,11 @@ func (r *groupReader) next(g *group) bool {
 			return r.fail()
 		}
 		if h := heredocHolder(&ng); h != nil && strings.Contains(line, "<<") {
-			docs, ok := heredocsFromLine(line)
+			docs, ok := heredocsFromLine(r.docs[:0], line)
 			if !ok {
 				return r.fail()
 			}
+			r.docs = docs
 			for i := range docs {
 				d := &docs[i]
 				body := k + 1
@@ -253,9 +256,9 @@ type emptyEnv struct{}
 func (emptyEnv) Get(string) (string, bool) { return "", false }
 func (emptyEnv) Keys() []string            { return nil }
 
-// heredocsFromLine finds the heredocs an instruction opens, with BuildKit's
-// own lexer and heredoc reader; false when BuildKit rejects one.
-func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
+// heredocsFromLine appends to docs the heredocs an instruction opens, with
+// BuildKit's own lexer and heredoc reader; false when BuildKit rejects one.
+func heredocsFromLine(docs []parser.Heredoc, line string) ([]parser.Heredoc, bool) {
 	var arr [32]string
 	words, ok := plainWords(arr[:0], line)
 	if !ok {
@@ -265,7 +268,6 @@ func heredocsFromLine(line string) ([]parser.Heredoc, bool) {
 		lex.SkipUnsetEnv = true
 		words, _ = lex.ProcessWords(line, emptyEnv{})
 	}
-	var docs []parser.Heredoc
 	for _, w := range words {
 		if !strings.Contains(w, "<<") {
 			continue // no heredoc can match

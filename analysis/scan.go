@@ -854,6 +854,7 @@ func isNameByte(c byte, first bool) bool {
 // [from, last] that follow the command, in the order BuildKit reads them.
 func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc) {
 	k := from
+	in.Heredocs = slices.Grow(in.Heredocs, len(docs))
 	for _, h := range docs {
 		bodyStart := k
 		for ; k <= last; k++ {
