@@ -400,7 +400,7 @@ var heredocStops = func() (st [2][256]bool) {
 // does, it builds the split in a variable of its own and copies it once.
 func splitLine(g *group, line string, esc byte) bool {
 	sp := split{flags: g.flags[:0]}
-	s := strings.TrimSpace(line)
+	s := trimSpace(line)
 	i := skipUntil(s, 0, &bkBlanks)
 	sp.cmd = s[:i]
 	sp.lcmd, sp.info = keyword(sp.cmd)
@@ -410,7 +410,7 @@ func splitLine(g *group, line string, esc byte) bool {
 	if i < len(s) {
 		var rest string
 		rest, sp.flags = extractFlags(s[i:], esc, sp.flags)
-		sp.rest = strings.TrimSpace(rest)
+		sp.rest = trimSpace(rest)
 	}
 	ok := true
 	if in := sp.info; in != nil && in.form.json() {
@@ -506,6 +506,16 @@ func isBKSpace(c byte) bool { return byteClass[c]&classBK != 0 }
 // isLatin1Space is unicode.IsSpace of a byte taken as a rune, which is how
 // BuildKit's flag reader looks at the bytes of a line.
 func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
+
+// trimSpace is strings.TrimSpace(s), quicker where s starts and ends in
+// printable ASCII.
+func trimSpace(s string) string {
+	s = trimRightSpace(s)
+	if s != "" && s[0] < utf8.RuneSelf && !asciiSpace(s[0]) {
+		return s
+	}
+	return trimLeftSpace(s)
+}
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.

@@ -588,6 +588,33 @@ func TestMountOKAsFields(t *testing.T) {
 	}
 }
 
+// TestTrimSpaceAsStrings holds trimSpace, trimLeftSpace and
+// trimRightSpace to the strings functions they stand for, over every text
+// of up to four pieces from ASCII and Unicode blanks, bytes that are
+// blanks only as Latin-1 runes, broken UTF-8 and words.
+func TestTrimSpaceAsStrings(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "\v", "\f", "\r", "\u0085", "\u00a0", "\u2028", "\u3000", "\x85", "\xa0", "\xc2", "a", "é", "#", ""}
+	var each func(s string, n int)
+	each = func(s string, n int) {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, strings.TrimSpace %q", s, got, want)
+		}
+		if got, want := trimLeftSpace(s), strings.TrimLeftFunc(s, unicode.IsSpace); got != want {
+			t.Fatalf("trimLeftSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimRightSpace(s), strings.TrimRightFunc(s, unicode.IsSpace); got != want {
+			t.Fatalf("trimRightSpace(%q) = %q, want %q", s, got, want)
+		}
+		if n == 4 {
+			return
+		}
+		for _, p := range pieces {
+			each(s+p, n+1)
+		}
+	}
+	each("", 0)
+}
+
 // TestFoldHelpers holds lower and equalFold to the strings functions they
 // stand for, on ASCII and on the runes Unicode folds into ASCII letters.
 func TestFoldHelpers(t *testing.T) {
