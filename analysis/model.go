@@ -336,7 +336,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				stages, known = prev.patterns[k]
 			}
 			if !known {
-				stages = patternStages(r.Value, r.Kind, names)
+				stages = patternStages(r.Value, r.Kind, names, ix.Escape)
 			}
 			seed.patterns[k] = stages
 			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
@@ -596,25 +596,15 @@ func onbuildRefs(in *Instruction, src string, esc byte) []Ref {
 	return out
 }
 
-var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-
 // patternRegexp turns a reference built from variables into a regular
-// expression with a group for each variable, which stands for any text. A
-// `--from` compares case-insensitively.
-func patternRegexp(value string, kind RefKind) (*regexp.Regexp, error) {
+// expression of the names it can give (patternSource), with a group for
+// each variable's text. A `--from` compares case-insensitively.
+func patternRegexp(value string, kind RefKind, esc byte) (*regexp.Regexp, error) {
 	var b strings.Builder
 	if kind != RefFrom {
 		b.WriteString("(?i)")
 	}
-	b.WriteString("^")
-	last := 0
-	for _, loc := range varInValue.FindAllStringIndex(value, -1) {
-		b.WriteString(regexp.QuoteMeta(value[last:loc[0]]))
-		b.WriteString("(.*)")
-		last = loc[1]
-	}
-	b.WriteString(regexp.QuoteMeta(value[last:]))
-	b.WriteString("$")
+	b.WriteString("^" + patternSource(value, esc) + "$")
 	// Most references are one variable, `^(.*)$`, or a few repeated
 	// ones: compiled once per process (a Regexp is safe for concurrent
 	// use), and the first patternCacheSize seen only.
@@ -637,8 +627,8 @@ const patternCacheSize = 1024
 
 // patternStages returns the stages, given their lower-case names ("" for
 // none), that a pattern can name: by name, and for a `--from` by index.
-func patternStages(value string, kind RefKind, names []string) []int {
-	re, err := patternRegexp(value, kind)
+func patternStages(value string, kind RefKind, names []string, esc byte) []int {
+	re, err := patternRegexp(value, kind, esc)
 	if err != nil {
 		return nil
 	}

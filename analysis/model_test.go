@@ -260,13 +260,13 @@ func TestAddFromIsNoReference(t *testing.T) {
 // same value twice, and two values with the same pattern, give one
 // Regexp, which matches as a fresh one does.
 func TestPatternCache(t *testing.T) {
-	a, err := patternRegexp("build-${TARGETARCH}", RefFrom)
+	a, err := patternRegexp("build-${TARGETARCH}", RefFrom, '\\')
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := patternRegexp("build-${TARGETARCH}", RefFrom)
-	c, _ := patternRegexp("build-$OTHER", RefFrom)
-	d, _ := patternRegexp("build-$OTHER", RefCopyFrom)
+	b, _ := patternRegexp("build-${TARGETARCH}", RefFrom, '\\')
+	c, _ := patternRegexp("build-$OTHER", RefFrom, '\\')
+	d, _ := patternRegexp("build-$OTHER", RefCopyFrom, '\\')
 	if a != b || a != c {
 		t.Errorf("one pattern compiled more than once: %p %p %p", a, b, c)
 	}
