@@ -461,9 +461,11 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		setShared(&m.bases, &ownBases, s, part.base)
 	}
 	seed.bases = m.bases
-	if graph {
+	if graph && ix.byName["scratch"] == nil {
 		// The same stages reference the same stages: every build reaches
-		// what it reached.
+		// what it reached. (A stage named scratch is also reached through
+		// the RUN mounts without from=, which the references do not
+		// hold: see walkReach.)
 		prev.reachMu.Lock()
 		seed.reach = maps.Clone(prev.reach)
 		prev.reachMu.Unlock()
@@ -967,11 +969,22 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 	// pushes those before it, and stages come in order, so each pattern's
 	// list is walked once whatever the number of holders.
 	done := make([]int, len(m.patterns))
+	// A RUN mount without from= (a cache, a secret) is taken from the
+	// stage named scratch when there is one: dockerfile2llb's
+	// detectRunMount looks "scratch" up as a stage name, and the stage
+	// becomes a dependency that the build reaches.
+	scratch := -1
+	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
+		scratch = ss[len(ss)-1]
+	}
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
 		if b := m.ix.baseStage(s); b >= 0 {
 			push(b)
+		}
+		if scratch >= 0 && !reached[scratch] && m.mountsWithoutFrom(s) {
+			push(scratch)
 		}
 		m.eachRef(s, func(r StageRef) bool {
 			switch {
@@ -994,6 +1007,22 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 		})
 	}
 	return reached
+}
+
+// mountsWithoutFrom reports whether a RUN of stage s has a mount with no
+// (or an empty) from=.
+func (m *Model) mountsWithoutFrom(s int) bool {
+	ix := m.ix
+	for i := ix.stages[s].first; i < ix.stages[s].end; i++ {
+		if n := ix.Node(i); n.Cmd == "run" {
+			for _, mt := range ix.Mounts(n) {
+				if v, ok := mt.Value("from"); !ok || v == "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // baseOf returns the stage that stage s is built FROM: the one its FROM
@@ -1096,5 +1125,14 @@ func (m *Model) indexUsers() {
 			}
 			return true
 		})
+	}
+	// The RUN mounts without from= use the stage named scratch (walkReach).
+	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
+		sc := ss[len(ss)-1]
+		for u := 0; u < n; u++ {
+			if u != sc && m.mountsWithoutFrom(u) {
+				m.direct[sc] = append(m.direct[sc], u)
+			}
+		}
 	}
 }

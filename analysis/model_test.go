@@ -120,8 +120,8 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 // variants derives Dockerfiles from a real one that stress resolution:
 // references to every stage by name (in upper case) and by index, a FROM
 // through a global ARG naming a stage, a duplicate name, a stage named
-// like its base, an ONBUILD trigger, a --from by variable and a stage
-// that uses a later one.
+// like its base, an ONBUILD trigger, a --from by variable, a stage that
+// uses a later one and a stage named scratch.
 func variants(text string) map[string]string {
 	ix := Parse(NewDocument(text))
 	if ix.ParseError != nil || ix.StageCount() == 0 {
@@ -160,10 +160,15 @@ func variants(text string) map[string]string {
 		out["epoch-last"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=" + pick + "\n" + text[at:]
 		out["epoch-time"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=1700000000\n" + text[at:]
 		out["epoch-none"] = text[:at] + "ARG SOURCE_DATE_EPOCH=zz-" + names[0] + "\nARG SOURCE_DATE_EPOCH\n" + text[at:]
+		// A stage named scratch: BuildKit builds every later `FROM
+		// scratch` on it, and a RUN mount without from= depends on it.
+		out["scratch-stage"] = text[:at] + "FROM busybox AS scratch\n" + text[at:]
 		out["later"] = text[:at] + text[at:] + "FROM alpine AS zz-early\nCOPY --from=zz-late / /\nFROM alpine AS zz-late\nFROM zz-early\n"
 	}
 	out["same-name"] = text + "FROM alpine AS alpine\nFROM scratch AS scratch\nFROM alpine\nCOPY --from=scratch / /\n"
 	out["variable-from"] = text + "FROM alpine\nARG N=0\nCOPY --from=${N} / /\n"
+	last := ix.Node(ix.Stage(ix.StageCount() - 1).First).Start
+	out["scratch-late"] = text[:last] + "FROM busybox AS scratch\n" + text[last:]
 	return out
 }
 
