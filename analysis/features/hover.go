@@ -268,7 +268,9 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s `%s`**", kw, d.Name.Value)
 	if d.HasDefault {
-		fmt.Fprintf(&b, " = `%s`", d.Value.Value)
+		// As written: the scan's value has the escapes taken out, which
+		// BuildKit keeps for the lexer (`${P/\//-}`).
+		fmt.Fprintf(&b, " = `%s`", ix.Doc.Slice(ix.Node(site.Instruction).Abs(d.Value.Span)))
 	}
 	scope := "global"
 	if s := ix.StageOf(site.Instruction); s >= 0 {
