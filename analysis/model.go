@@ -973,17 +973,14 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 	// stage named scratch when there is one: dockerfile2llb's
 	// detectRunMount looks "scratch" up as a stage name, and the stage
 	// becomes a dependency that the build reaches.
-	scratch := -1
-	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
-		scratch = ss[len(ss)-1]
-	}
+	scratch := m.ScratchStage()
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
 		if b := m.ix.baseStage(s); b >= 0 {
 			push(b)
 		}
-		if scratch >= 0 && !reached[scratch] && m.mountsWithoutFrom(s) {
+		if scratch >= 0 && !reached[scratch] && m.MountsWithoutFrom(s) {
 			push(scratch)
 		}
 		m.eachRef(s, func(r StageRef) bool {
@@ -1009,9 +1006,18 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 	return reached
 }
 
-// mountsWithoutFrom reports whether a RUN of stage s has a mount with no
-// (or an empty) from=.
-func (m *Model) mountsWithoutFrom(s int) bool {
+// ScratchStage returns the stage named scratch that a RUN mount without
+// from= uses (the last of that name), or -1 when no stage is named so.
+func (m *Model) ScratchStage() int {
+	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
+		return ss[len(ss)-1]
+	}
+	return -1
+}
+
+// MountsWithoutFrom reports whether a RUN of stage s has a mount with no
+// (or an empty) from=, which uses ScratchStage when there is one.
+func (m *Model) MountsWithoutFrom(s int) bool {
 	ix := m.ix
 	for i := ix.stages[s].first; i < ix.stages[s].end; i++ {
 		if n := ix.Node(i); n.Cmd == "run" {
@@ -1127,10 +1133,9 @@ func (m *Model) indexUsers() {
 		})
 	}
 	// The RUN mounts without from= use the stage named scratch (walkReach).
-	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
-		sc := ss[len(ss)-1]
+	if sc := m.ScratchStage(); sc >= 0 {
 		for u := 0; u < n; u++ {
-			if u != sc && m.mountsWithoutFrom(u) {
+			if u != sc && m.MountsWithoutFrom(u) {
 				m.direct[sc] = append(m.direct[sc], u)
 			}
 		}

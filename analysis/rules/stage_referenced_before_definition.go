@@ -54,11 +54,10 @@ func runStageReferencedBeforeDefinition(p *Pass) {
 	// up as a stage name): a cache mount, which BuildKit builds on it,
 	// fails before that stage ("cannot mount from stage \"scratch\" to
 	// ..., stage needs to be defined before current command").
-	named := ix.StagesNamed("scratch")
-	if len(named) == 0 {
+	sc := ix.Model().ScratchStage()
+	if sc < 0 {
 		return
 	}
-	sc := named[len(named)-1]
 	st := ix.Stage(sc)
 	line := lineNumber(p.Doc(), st.Span.Start)
 	for _, n := range p.NodesOf("run") {
