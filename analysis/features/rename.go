@@ -83,6 +83,20 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 	if err := analysis.CheckStageName(newName); err != nil {
 		return nil, &RenameError{Message: "cannot rename: " + err.Error()}
 	}
+	// The RUN mounts without from= in later stages use the stage named
+	// scratch: renamed, it would no longer be what they mount (or build).
+	// (Before it, a cache mount fails the build: the rename repairs it.)
+	if m := ix.Model(); s == m.ScratchStage() {
+		for u := s + 1; u < ix.StageCount(); u++ {
+			if m.MountsWithoutFrom(u) {
+				label := ix.StageLabel(u)
+				if ix.Stage(u).Name != "" {
+					label = "stage " + label
+				}
+				return nil, refuse("cannot rename: the RUN mounts without from= in %s (line %d) use the stage named scratch, as BuildKit looks their default up as a stage name, and would no longer after the rename", label, ix.Doc.LineOf(ix.Stage(u).Span.Start)+1)
+			}
+		}
+	}
 	lower := strings.ToLower(newName)
 	for _, st := range ix.Stages() {
 		if st.Index != s && st.LowerName() == lower {
