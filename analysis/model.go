@@ -394,7 +394,12 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				continue
 			}
 			v := d.Value.Value
-			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
+			if strings.Contains(v, "$") {
+				// Built from variables (`${STAMP:-git-stamp}`): what
+				// BuildKit's buildMetaArgs makes of it with the defaults.
+				v, _ = m.globalArgs(DefaultPlatform).Get("SOURCE_DATE_EPOCH")
+			}
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" {
 				continue
 			}
 			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}

@@ -93,9 +93,9 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 				diffs = append(diffs, fmt.Sprintf("%s line %d %s: Stagehand %v, BuildKit has no reference", platform, k.Line, k.Kind, g))
 			}
 		}
-		// The stage the global SOURCE_DATE_EPOCH names. The model states
-		// nothing for a default built from variables.
-		if bk.Epoch.Kind != "none" && !strings.Contains(bk.EpochRaw, "$") {
+		// The stage the global SOURCE_DATE_EPOCH names; for a default
+		// built from variables, as the default platform expands it.
+		if bk.Epoch.Kind != "none" && (!strings.Contains(bk.EpochRaw, "$") || platform == DefaultPlatform) {
 			refs++
 			want := -1
 			if bk.Epoch.Kind == "stage" {
@@ -159,6 +159,7 @@ func variants(text string) map[string]string {
 		out["epoch"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + upper + "\n" + text[at:]
 		out["epoch-last"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=" + pick + "\n" + text[at:]
 		out["epoch-time"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=1700000000\n" + text[at:]
+		out["epoch-var"] = text[:at] + "ARG STAMP\nARG SOURCE_DATE_EPOCH=${STAMP:-" + pick + "}\n" + text[at:]
 		out["epoch-none"] = text[:at] + "ARG SOURCE_DATE_EPOCH=zz-" + names[0] + "\nARG SOURCE_DATE_EPOCH\n" + text[at:]
 		// A stage named scratch: BuildKit builds every later `FROM
 		// scratch` on it, and a RUN mount without from= depends on it.

@@ -55,7 +55,11 @@ func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
 // lines (BuildKit joins the lines), or quoted in parts. Replacing the
 // pieces would also drop the line breaks and comments between them.
 func writtenInPieces(ix *analysis.Index, sp analysis.Span, v string) error {
-	if text := ix.Doc.Slice(sp); strings.ContainsAny(text, "\n\"'") || len(text) != len(v) {
+	text := ix.Doc.Slice(sp)
+	if strings.Contains(text, "$") && !strings.Contains(v, "$") {
+		return refuse("cannot rename: %s on line %d gives %q through its variables; edit it by hand", text, ix.Doc.LineOf(sp.Start)+1, v)
+	}
+	if strings.ContainsAny(text, "\n\"'") || len(text) != len(v) {
 		return refuse("cannot rename: the reference to %q on line %d is split over continuation lines or quoted in pieces; join them first", v, ix.Doc.LineOf(sp.Start)+1)
 	}
 	return nil
