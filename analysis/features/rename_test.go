@@ -15,8 +15,8 @@ import (
 
 // TestRenameRoundTripWithBuildKit renames every stage of every corpus file
 // (and of its variants with ARG patterns and with a stage named scratch)
-// to a fresh name: either the rename is refused, or BuildKit resolves the result to the same graph, with the
-// new name in place.
+// to a fresh name: either the rename is refused, or BuildKit resolves the
+// result to the same graph, with the new name in place.
 func TestRenameRoundTripWithBuildKit(t *testing.T) {
 	corpus := testgen.Sample(t)
 	renamed, refused, compared := 0, 0, 0
