@@ -159,6 +159,8 @@ func variants(text string) map[string]string {
 		out["epoch"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + upper + "\n" + text[at:]
 		out["epoch-last"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=" + pick + "\n" + text[at:]
 		out["epoch-time"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=1700000000\n" + text[at:]
+		// A FROM through a nested default and a `:+` alternative.
+		out["nested-pattern"] = text[:at] + "ARG ZZ_PICK=" + pick + "\n" + text[at:] + "FROM ${ZZ_UNSET:-${ZZ_PICK}} AS zz-nested\nFROM ${ZZ_PICK:+" + pick + "}\nCOPY --from=zz-nested / /\n"
 		out["epoch-var"] = text[:at] + "ARG STAMP\nARG SOURCE_DATE_EPOCH=${STAMP:-" + pick + "}\n" + text[at:]
 		out["epoch-none"] = text[:at] + "ARG SOURCE_DATE_EPOCH=zz-" + names[0] + "\nARG SOURCE_DATE_EPOCH\n" + text[at:]
 		// A stage named scratch: BuildKit builds every later `FROM

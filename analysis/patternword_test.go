@@ -88,3 +88,41 @@ func pick(names []string, ss []int) string {
 	}
 	return fmt.Sprint(out)
 }
+
+// TestPatternHoldsDefaultPick checks, over the corpus and its variants,
+// that every stage a reference built from variables picks with the
+// defaults (for each platform) is among the stages its pattern can name:
+// what definition, references, lenses and UnusedStage read.
+func TestPatternHoldsDefaultPick(t *testing.T) {
+	checked := 0
+	for name, text := range sample(t) {
+		all := map[string]string{name: text}
+		for v, vt := range variants(text) {
+			all[name+"+"+v] = vt
+		}
+		for fname, ftext := range all {
+			ix := Parse(NewDocument(ftext))
+			if ix.ParseError != nil {
+				continue
+			}
+			m := ix.Model()
+			for _, r := range m.Refs() {
+				if r.Pattern < 0 || r.Kind != RefFrom {
+					continue
+				}
+				for _, platform := range Platforms {
+					if res, s := m.ResolveWith(r, platform); res == ResolvesStage && s < r.Stage {
+						checked++
+						if !m.CanName(&r, s) {
+							t.Errorf("%s: %q (stage %d) picks stage %d on %s, which its pattern cannot name", fname, r.Value, r.Stage, s, platform)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("default picks checked %d", checked)
+	if checked == 0 {
+		t.Error("no reference built from variables picks a stage")
+	}
+}
