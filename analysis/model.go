@@ -336,7 +336,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				stages, known = prev.patterns[k]
 			}
 			if !known {
-				stages = patternStages(r.Value, r.Kind, names)
+				stages = patternStages(r.Value, r.Kind, names, ix.Escape)
 			}
 			seed.patterns[k] = stages
 			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
@@ -394,7 +394,12 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				continue
 			}
 			v := d.Value.Value
-			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" || strings.Contains(v, "$") {
+			if strings.Contains(v, "$") {
+				// Built from variables (`${STAMP:-git-stamp}`): what
+				// BuildKit's buildMetaArgs makes of it with the defaults.
+				v, _ = m.globalArgs(DefaultPlatform).Get("SOURCE_DATE_EPOCH")
+			}
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil || v == "" || v == "context" {
 				continue
 			}
 			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
@@ -461,9 +466,11 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		setShared(&m.bases, &ownBases, s, part.base)
 	}
 	seed.bases = m.bases
-	if graph {
+	if graph && ix.byName["scratch"] == nil {
 		// The same stages reference the same stages: every build reaches
-		// what it reached.
+		// what it reached. (A stage named scratch is also reached through
+		// the RUN mounts without from=, which the references do not
+		// hold: see walkReach.)
 		prev.reachMu.Lock()
 		seed.reach = maps.Clone(prev.reach)
 		prev.reachMu.Unlock()
@@ -596,25 +603,15 @@ func onbuildRefs(in *Instruction, src string, esc byte) []Ref {
 	return out
 }
 
-var varInValue = regexp.MustCompile(`\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
-
 // patternRegexp turns a reference built from variables into a regular
-// expression with a group for each variable, which stands for any text. A
-// `--from` compares case-insensitively.
-func patternRegexp(value string, kind RefKind) (*regexp.Regexp, error) {
+// expression of the names it can give (patternSource), with a group for
+// each variable's text. A `--from` compares case-insensitively.
+func patternRegexp(value string, kind RefKind, esc byte) (*regexp.Regexp, error) {
 	var b strings.Builder
 	if kind != RefFrom {
 		b.WriteString("(?i)")
 	}
-	b.WriteString("^")
-	last := 0
-	for _, loc := range varInValue.FindAllStringIndex(value, -1) {
-		b.WriteString(regexp.QuoteMeta(value[last:loc[0]]))
-		b.WriteString("(.*)")
-		last = loc[1]
-	}
-	b.WriteString(regexp.QuoteMeta(value[last:]))
-	b.WriteString("$")
+	b.WriteString("^" + patternSource(value, esc) + "$")
 	// Most references are one variable, `^(.*)$`, or a few repeated
 	// ones: compiled once per process (a Regexp is safe for concurrent
 	// use), and the first patternCacheSize seen only.
@@ -637,8 +634,8 @@ const patternCacheSize = 1024
 
 // patternStages returns the stages, given their lower-case names ("" for
 // none), that a pattern can name: by name, and for a `--from` by index.
-func patternStages(value string, kind RefKind, names []string) []int {
-	re, err := patternRegexp(value, kind)
+func patternStages(value string, kind RefKind, names []string, esc byte) []int {
+	re, err := patternRegexp(value, kind, esc)
 	if err != nil {
 		return nil
 	}
@@ -977,11 +974,19 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 	// pushes those before it, and stages come in order, so each pattern's
 	// list is walked once whatever the number of holders.
 	done := make([]int, len(m.patterns))
+	// A RUN mount without from= (a cache, a secret) is taken from the
+	// stage named scratch when there is one: dockerfile2llb's
+	// detectRunMount looks "scratch" up as a stage name, and the stage
+	// becomes a dependency that the build reaches.
+	scratch := m.ScratchStage()
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
 		if b := m.ix.baseStage(s); b >= 0 {
 			push(b)
+		}
+		if scratch >= 0 && !reached[scratch] && m.MountsWithoutFrom(s) {
+			push(scratch)
 		}
 		m.eachRef(s, func(r StageRef) bool {
 			switch {
@@ -1004,6 +1009,31 @@ func (m *Model) walkReach(targets []int, platform string, replaced []bool) []boo
 		})
 	}
 	return reached
+}
+
+// ScratchStage returns the stage named scratch that a RUN mount without
+// from= uses (the last of that name), or -1 when no stage is named so.
+func (m *Model) ScratchStage() int {
+	if ss := m.ix.byName["scratch"]; len(ss) > 0 {
+		return ss[len(ss)-1]
+	}
+	return -1
+}
+
+// MountsWithoutFrom reports whether a RUN of stage s has a mount with no
+// (or an empty) from=, which uses ScratchStage when there is one.
+func (m *Model) MountsWithoutFrom(s int) bool {
+	ix := m.ix
+	for i := ix.stages[s].first; i < ix.stages[s].end; i++ {
+		if n := ix.Node(i); n.Cmd == "run" {
+			for _, mt := range ix.Mounts(n) {
+				if v, ok := mt.Value("from"); !ok || v == "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // baseOf returns the stage that stage s is built FROM: the one its FROM
@@ -1106,5 +1136,13 @@ func (m *Model) indexUsers() {
 			}
 			return true
 		})
+	}
+	// The RUN mounts without from= use the stage named scratch (walkReach).
+	if sc := m.ScratchStage(); sc >= 0 {
+		for u := 0; u < n; u++ {
+			if u != sc && m.MountsWithoutFrom(u) {
+				m.direct[sc] = append(m.direct[sc], u)
+			}
+		}
 	}
 }

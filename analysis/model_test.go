@@ -93,9 +93,9 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 				diffs = append(diffs, fmt.Sprintf("%s line %d %s: Stagehand %v, BuildKit has no reference", platform, k.Line, k.Kind, g))
 			}
 		}
-		// The stage the global SOURCE_DATE_EPOCH names. The model states
-		// nothing for a default built from variables.
-		if bk.Epoch.Kind != "none" && !strings.Contains(bk.EpochRaw, "$") {
+		// The stage the global SOURCE_DATE_EPOCH names; for a default
+		// built from variables, as the default platform expands it.
+		if bk.Epoch.Kind != "none" && (!strings.Contains(bk.EpochRaw, "$") || platform == DefaultPlatform) {
 			refs++
 			want := -1
 			if bk.Epoch.Kind == "stage" {
@@ -120,8 +120,8 @@ func diffModel(text string) (refs, reaches int, diffs []string, skipped bool) {
 // variants derives Dockerfiles from a real one that stress resolution:
 // references to every stage by name (in upper case) and by index, a FROM
 // through a global ARG naming a stage, a duplicate name, a stage named
-// like its base, an ONBUILD trigger, a --from by variable and a stage
-// that uses a later one.
+// like its base, an ONBUILD trigger, a --from by variable, a stage that
+// uses a later one and a stage named scratch.
 func variants(text string) map[string]string {
 	ix := Parse(NewDocument(text))
 	if ix.ParseError != nil || ix.StageCount() == 0 {
@@ -159,11 +159,19 @@ func variants(text string) map[string]string {
 		out["epoch"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + upper + "\n" + text[at:]
 		out["epoch-last"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=" + pick + "\n" + text[at:]
 		out["epoch-time"] = text[:at] + "ARG SOURCE_DATE_EPOCH=" + names[0] + "\nARG SOURCE_DATE_EPOCH=1700000000\n" + text[at:]
+		// A FROM through a nested default and a `:+` alternative.
+		out["nested-pattern"] = text[:at] + "ARG ZZ_PICK=" + pick + "\n" + text[at:] + "FROM ${ZZ_UNSET:-${ZZ_PICK}} AS zz-nested\nFROM ${ZZ_PICK:+" + pick + "}\nCOPY --from=zz-nested / /\n"
+		out["epoch-var"] = text[:at] + "ARG STAMP\nARG SOURCE_DATE_EPOCH=${STAMP:-" + pick + "}\n" + text[at:]
 		out["epoch-none"] = text[:at] + "ARG SOURCE_DATE_EPOCH=zz-" + names[0] + "\nARG SOURCE_DATE_EPOCH\n" + text[at:]
+		// A stage named scratch: BuildKit builds every later `FROM
+		// scratch` on it, and a RUN mount without from= depends on it.
+		out["scratch-stage"] = text[:at] + "FROM busybox AS scratch\n" + text[at:]
 		out["later"] = text[:at] + text[at:] + "FROM alpine AS zz-early\nCOPY --from=zz-late / /\nFROM alpine AS zz-late\nFROM zz-early\n"
 	}
 	out["same-name"] = text + "FROM alpine AS alpine\nFROM scratch AS scratch\nFROM alpine\nCOPY --from=scratch / /\n"
 	out["variable-from"] = text + "FROM alpine\nARG N=0\nCOPY --from=${N} / /\n"
+	last := ix.Node(ix.Stage(ix.StageCount() - 1).First).Start
+	out["scratch-late"] = text[:last] + "FROM busybox AS scratch\n" + text[last:]
 	return out
 }
 
@@ -260,13 +268,13 @@ func TestAddFromIsNoReference(t *testing.T) {
 // same value twice, and two values with the same pattern, give one
 // Regexp, which matches as a fresh one does.
 func TestPatternCache(t *testing.T) {
-	a, err := patternRegexp("build-${TARGETARCH}", RefFrom)
+	a, err := patternRegexp("build-${TARGETARCH}", RefFrom, '\\')
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := patternRegexp("build-${TARGETARCH}", RefFrom)
-	c, _ := patternRegexp("build-$OTHER", RefFrom)
-	d, _ := patternRegexp("build-$OTHER", RefCopyFrom)
+	b, _ := patternRegexp("build-${TARGETARCH}", RefFrom, '\\')
+	c, _ := patternRegexp("build-$OTHER", RefFrom, '\\')
+	d, _ := patternRegexp("build-$OTHER", RefCopyFrom, '\\')
 	if a != b || a != c {
 		t.Errorf("one pattern compiled more than once: %p %p %p", a, b, c)
 	}

@@ -32,16 +32,23 @@ func (ix *Index) RenamedPattern(r StageRef, s int, newName string) (next string,
 	oldName := st.LowerName()
 	newLower := strings.ToLower(newName)
 	value := r.Value
-	locs := varInValue.FindAllStringIndex(value, -1)
 	next = value
-	if re, err := patternRegexp(value, r.Kind); err == nil && len(locs) == 1 {
-		if g := re.FindStringSubmatch(oldName); g != nil && g[1] != "" {
-			if i := strings.Index(newLower, g[1]); i >= 0 {
+	// One expansion, whose text for the old name is what the literal
+	// parts around it leave: that text stands in the new name too.
+	if locs := expansionSpans(value, ix.Escape); len(locs) == 1 {
+		pre, suf := value[:locs[0][0]], value[locs[0][1]:]
+		old := oldName
+		if r.Kind != RefFrom {
+			pre, suf = strings.ToLower(pre), strings.ToLower(suf)
+		}
+		if len(old) > len(pre)+len(suf) && strings.HasPrefix(old, pre) && strings.HasSuffix(old, suf) {
+			mid := old[len(pre) : len(old)-len(suf)]
+			if i := strings.Index(newLower, mid); i >= 0 {
 				lit := newName
 				if r.Kind == RefFrom {
 					lit = newLower
 				}
-				next = lit[:i] + value[locs[0][0]:locs[0][1]] + lit[i+len(g[1]):]
+				next = lit[:i] + value[locs[0][0]:locs[0][1]] + lit[i+len(mid):]
 			}
 		}
 	}
@@ -65,7 +72,7 @@ func (ix *Index) RenamedPattern(r StageRef, s int, newName string) (next string,
 			before = append(before, t)
 		}
 	}
-	for _, t := range patternStages(next, r.Kind, names) {
+	for _, t := range patternStages(next, r.Kind, names, ix.Escape) {
 		if t < r.Stage {
 			after = append(after, t)
 		}

@@ -235,6 +235,14 @@ func stageHover(ix *analysis.Index, s int) string {
 		}
 		uses = append(uses, fmt.Sprintf("%s (%s, line %d%s)", where, what, ix.Doc.LineOf(r.Span.Start)+1, note))
 	}
+	// A stage named scratch is what the RUN mounts without from= use.
+	if m := ix.Model(); s == m.ScratchStage() {
+		for u := range ix.StageCount() {
+			if u != s && m.MountsWithoutFrom(u) {
+				uses = append(uses, fmt.Sprintf("`%s` (--mount without from=, in the stage at line %d)", stageShort(ix, u), ix.Doc.LineOf(ix.Stage(u).Span.Start)+1))
+			}
+		}
+	}
 	if len(uses) == 0 {
 		if s == ix.StageCount()-1 {
 			b.WriteString("\n\nUsed by: nothing; it is the final stage")
@@ -268,7 +276,9 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s `%s`**", kw, d.Name.Value)
 	if d.HasDefault {
-		fmt.Fprintf(&b, " = `%s`", d.Value.Value)
+		// As written: the scan's value has the escapes taken out, which
+		// BuildKit keeps for the lexer (`${P/\//-}`).
+		fmt.Fprintf(&b, " = `%s`", ix.Doc.Slice(ix.Node(site.Instruction).Abs(d.Value.Span)))
 	}
 	scope := "global"
 	if s := ix.StageOf(site.Instruction); s >= 0 {

@@ -55,7 +55,11 @@ func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
 // lines (BuildKit joins the lines), or quoted in parts. Replacing the
 // pieces would also drop the line breaks and comments between them.
 func writtenInPieces(ix *analysis.Index, sp analysis.Span, v string) error {
-	if text := ix.Doc.Slice(sp); strings.ContainsAny(text, "\n\"'") || len(text) != len(v) {
+	text := ix.Doc.Slice(sp)
+	if strings.Contains(text, "$") && !strings.Contains(v, "$") {
+		return refuse("cannot rename: %s on line %d gives %q through its variables; edit it by hand", text, ix.Doc.LineOf(sp.Start)+1, v)
+	}
+	if strings.ContainsAny(text, "\n\"'") || len(text) != len(v) {
 		return refuse("cannot rename: the reference to %q on line %d is split over continuation lines or quoted in pieces; join them first", v, ix.Doc.LineOf(sp.Start)+1)
 	}
 	return nil
@@ -82,6 +86,20 @@ func Rename(ctx context.Context, ix *analysis.Index, off int, newName string) ([
 func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, error) {
 	if err := analysis.CheckStageName(newName); err != nil {
 		return nil, &RenameError{Message: "cannot rename: " + err.Error()}
+	}
+	// The RUN mounts without from= in later stages use the stage named
+	// scratch: renamed, it would no longer be what they mount (or build).
+	// (Before it, a cache mount fails the build: the rename repairs it.)
+	if m := ix.Model(); s == m.ScratchStage() {
+		for u := s + 1; u < ix.StageCount(); u++ {
+			if m.MountsWithoutFrom(u) {
+				label := ix.StageLabel(u)
+				if ix.Stage(u).Name != "" {
+					label = "stage " + label
+				}
+				return nil, refuse("cannot rename: the RUN mounts without from= in %s (line %d) use the stage named scratch, as BuildKit looks their default up as a stage name, and would no longer after the rename", label, ix.Doc.LineOf(ix.Stage(u).Span.Start)+1)
+			}
+		}
 	}
 	lower := strings.ToLower(newName)
 	for _, st := range ix.Stages() {

@@ -14,9 +14,9 @@ import (
 )
 
 // TestRenameRoundTripWithBuildKit renames every stage of every corpus file
-// (and of its variant with ARG patterns) to a fresh name: either the rename
-// is refused, or BuildKit resolves the result to the same graph, with the
-// new name in place.
+// (and of its variants with ARG patterns and with a stage named scratch)
+// to a fresh name: either the rename is refused, or BuildKit resolves the
+// result to the same graph, with the new name in place.
 func TestRenameRoundTripWithBuildKit(t *testing.T) {
 	corpus := testgen.Sample(t)
 	renamed, refused, compared := 0, 0, 0
@@ -26,6 +26,12 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 		all := map[string]string{name: text}
 		if v, ok := argPatternVariant(text); ok {
 			all[name+"+arg-pattern"] = v
+		}
+		if ix := analysis.Parse(analysis.NewDocument(text)); ix.ParseError == nil && ix.StageCount() > 0 {
+			// A stage named scratch, which every later `FROM scratch`
+			// and RUN mount without from= uses.
+			at := ix.Node(ix.Stage(0).First).Start
+			all[name+"+scratch-stage"] = text[:at] + "FROM busybox AS scratch\n" + text[at:]
 		}
 		for fname, ftext := range all {
 			if _, ok := oracle.Resolve(ftext, oracle.Platforms[0]); !ok {

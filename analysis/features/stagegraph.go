@@ -128,6 +128,14 @@ func edgesIn(ctx context.Context, ix *analysis.Index, named []analysis.NamedCont
 			out = append(out, e)
 		}
 	}
+	// A RUN mount without from= uses the stage named scratch.
+	if sc := m.ScratchStage(); sc >= 0 {
+		for s := range ix.StageCount() {
+			if s != sc && m.MountsWithoutFrom(s) {
+				out = append(out, GraphEdge{From: sc, To: s, Kind: analysis.RefMountFrom.String()})
+			}
+		}
+	}
 	return out, nodes, nil
 }
 

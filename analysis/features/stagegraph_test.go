@@ -58,3 +58,27 @@ RUN --mount=from=test,target=/t true
 		t.Errorf("mermaid starts %q", m[:15])
 	}
 }
+
+// TestGraphScratchMounts checks the edges from a stage named scratch to
+// the stages whose RUN mounts have no from=, which BuildKit takes from it
+// (dockerfile2llb's detectRunMount), and that the graph then builds it.
+func TestGraphScratchMounts(t *testing.T) {
+	ix := analysis.Parse(analysis.NewDocument("FROM busybox AS scratch\nRUN echo hi > /a\nFROM alpine AS plain\nRUN --mount=from=scratch,target=/s true\nFROM alpine\nRUN --mount=type=secret,id=x true\n"))
+	edges, err := Edges(context.Background(), ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []GraphEdge{{From: 0, To: 1, Kind: "mount-from"}, {From: 0, To: 2, Kind: "mount-from"}}
+	if diff := cmp.Diff(want, edges); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	g, err := StageGraph(context.Background(), ix, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range g.Stages {
+		if st.Unused && st.Index != 1 {
+			t.Errorf("stage %d is drawn unused", st.Index)
+		}
+	}
+}

@@ -20,7 +20,9 @@ it.
 Two patterns copy ` + "`/`" + ` on purpose and are not reported: a stage built on ` + "`scratch`" + `
 (an export stage holding only artifacts), and a stage that only names an image
 (` + "`FROM tonistiigi/xx AS xx`" + `, ` + "`FROM binaries-$TARGETOS AS binaries`" + `), whose image is
-made to be copied whole.`,
+made to be copied whole. Nor is a copy from a stage a named build context
+replaces (Compose ` + "`additional_contexts`" + `, Bake ` + "`contexts`" + `): BuildKit copies from the
+context instead.`,
 	Bad: `FROM golang:1.23 AS build
 RUN go build -o /out/app .
 
@@ -40,9 +42,16 @@ COPY --from=build /out/app /usr/local/bin/app
 func runCopyFromEntireStage(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
+	var contexts []analysis.NamedContext
+	if p.Config != nil {
+		contexts = p.Config.Contexts
+	}
 	for _, r := range p.refs() {
 		if r.Kind != analysis.RefCopyFrom || r.Target < 0 || r.Target >= len(stages) {
 			continue
+		}
+		if _, replaced := ix.Model().ReplacedBy(r.Target, contexts); replaced {
+			continue // the copy is of the named context that replaces the stage
 		}
 		n := ix.Node(r.Instruction)
 		if n.JSON || len(n.Args) < 2 || len(n.Heredocs) > 0 {

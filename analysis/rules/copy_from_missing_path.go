@@ -95,9 +95,16 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 	ix := p.Index
 	stages := ix.Stages()
 	var out []Diagnostic
+	var contexts []analysis.NamedContext
+	if p.Config != nil {
+		contexts = p.Config.Contexts
+	}
 	for _, r := range refs {
 		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesStage || r.Target < 0 {
 			continue
+		}
+		if _, replaced := ix.Model().ReplacedBy(r.Target, contexts); replaced {
+			continue // the copy reads the named context that replaces the stage
 		}
 		n := ix.Node(r.Instruction)
 		if n.Cmd != "copy" || len(n.Args) < 2 || len(n.Heredocs) > 0 {

@@ -11,9 +11,12 @@ var ReservedStageName = register(&Rule{
 	Severity: Warning,
 	BuildKit: true,
 	Comments: CommentsIgnored,
-	Doc: `` + "`scratch`" + ` is the empty image and ` + "`context`" + ` the build context; a stage of either
-name cannot be referenced as a stage (` + "`FROM scratch`" + ` still means the empty image).
-Choose another name.`,
+	Doc: `` + "`scratch`" + ` is the empty image and ` + "`context`" + ` the build context. BuildKit still
+registers a stage of either name, and the stage then shadows the name: a
+later ` + "`FROM scratch`" + ` builds on the stage instead of the empty image,
+` + "`COPY --from=scratch`" + ` copies from it, and every ` + "`RUN --mount`" + ` without ` + "`from=`" + ` (a
+cache, a secret) depends on it, so a cache mount in an earlier stage fails the
+build. Choose another name.`,
 	Bad: `FROM alpine AS scratch
 RUN echo hello
 `,

@@ -68,6 +68,12 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 			// An unused stage before one an ONBUILD trigger names by index,
 			// the trigger run by the final stage.
 			files[name+"+onbuild"] = text + fmt.Sprintf("FROM alpine AS zz-unused\nFROM alpine AS zz-src\nFROM alpine AS zz-base\nONBUILD COPY --from=%d / /\nFROM zz-base\n", ix.StageCount()+1)
+			// A stage the final one's `${V:+word}` base can never name,
+			// and a stage named scratch that RUN mounts without from= use.
+			at := ix.Node(ix.Stage(0).First).Start
+			files[name+"+plus"] = text[:at] + "ARG ZZ_V=x\n" + text[at:] + "FROM alpine AS zz-full-rt\nFROM alpine AS zz-slim-rt\nFROM ${ZZ_V:+zz-full}-rt\nRUN --mount=type=secret,id=s true\n"
+			last := ix.Node(ix.Stage(ix.StageCount() - 1).First).Start
+			files[name+"+scratch"] = text[:last] + "FROM busybox AS scratch\n" + text[last:] + "FROM alpine\nRUN --mount=type=secret,id=s true\n"
 		}
 	}
 	for name, text := range files {
@@ -76,11 +82,18 @@ func TestRemoveUnusedStageOverCorpus(t *testing.T) {
 			continue
 		}
 		ix := analysis.Parse(analysis.NewDocument(text))
+		bk, _ := oracle.Resolve(text, oracle.Platforms[0])
 		for _, d := range Run(ix, nil) {
 			if d.Rule != "UnusedStage" || len(d.Fixes) == 0 || !strings.HasPrefix(d.Fixes[0].Title, "Remove unused stage") {
 				continue
 			}
 			fixes++
+			// BuildKit must not build the stage removed (for no target).
+			if n, ok := ix.NodeAt(d.Span.Start); ok && !bk.Fails {
+				if s := ix.StageOf(n.Index); s >= 0 && s < len(bk.Reachable) && bk.Reachable[s] && s != ix.StageCount()-1 {
+					diffs = append(diffs, fmt.Sprintf("%s: %s: BuildKit builds that stage", name, d.Fixes[0].Title))
+				}
+			}
 			out, err := analysis.ApplyEdits(text, d.Fixes[0].Edits)
 			if err != nil {
 				diffs = append(diffs, fmt.Sprintf("%s: %s: %v", name, d.Fixes[0].Title, err))
