@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -18,11 +19,9 @@ func (ix *Index) BuildKitCommand(i int) (cmd instructions.Command, ok bool) {
 	n := ix.Node(i)
 	node, ok := ix.plainNode(n)
 	if !ok {
-		nodes, ok := parseFragment(ix.Doc.Slice(n.Span()), ix.Escape)
-		if !ok || len(nodes) != 1 {
+		if node, ok = fragmentNode(ix.Doc.Slice(n.Span()), ix.Escape); !ok {
 			return nil, false
 		}
-		node = nodes[0]
 	}
 	c, err := instructions.ParseInstructionWithLinter(node, quietLinter)
 	if err != nil {
@@ -69,4 +68,39 @@ func (ix *Index) plainNode(n Node) (*parser.Node, bool) {
 	line := ix.Doc.LineOf(n.Start) + 1
 	node.StartLine, node.EndLine = line, line
 	return node, true
+}
+
+// fragmentMemo keeps the parser nodes of the instructions plainNode cannot
+// build, by escape and text: BuildKit's parser compiles its regular
+// expressions on every call, and an edit asks again for the unchanged
+// instructions of its stage. The instructions package only reads a node.
+// The memo is dropped whole past fragmentMemoSize entries.
+var fragmentMemo struct {
+	sync.Mutex
+	m map[string]*parser.Node
+}
+
+const fragmentMemoSize = 1024
+
+// fragmentNode returns the node BuildKit's parser reads text as, one
+// instruction; false when it reads something else.
+func fragmentNode(text string, esc byte) (*parser.Node, bool) {
+	key := string(esc) + text
+	fragmentMemo.Lock()
+	node, hit := fragmentMemo.m[key]
+	fragmentMemo.Unlock()
+	if hit {
+		return node, node != nil
+	}
+	nodes, ok := parseFragment(text, esc)
+	if ok && len(nodes) == 1 {
+		node = nodes[0]
+	}
+	fragmentMemo.Lock()
+	if fragmentMemo.m == nil || len(fragmentMemo.m) >= fragmentMemoSize {
+		fragmentMemo.m = map[string]*parser.Node{}
+	}
+	fragmentMemo.m[key] = node
+	fragmentMemo.Unlock()
+	return node, node != nil
 }

@@ -117,6 +117,9 @@ func dispatchCandidate(ix *analysis.Index, n analysis.Node) bool {
 	if len(n.Heredocs) > 0 {
 		return true
 	}
+	if !hasSpecial(ix.Doc.Slice(n.Span())[n.Keyword.Span.End:], ix.Escape) {
+		return false // no quote, `$` or escape: nothing for the lexer to refuse
+	}
 	for _, a := range n.Args {
 		w := ix.Doc.Slice(n.Abs(a.Span))
 		if !plainWord(w, ix.Escape) {
@@ -132,18 +135,24 @@ func dispatchCandidate(ix *analysis.Index, n analysis.Node) bool {
 	return false
 }
 
+// hasSpecial reports whether w holds a quote, a `$` or the escape
+// character: what BuildKit's lexer reads as more than text.
+func hasSpecial(w string, esc byte) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c == '"' || c == '\'' || c == '$' || c == esc {
+			return true
+		}
+	}
+	return false
+}
+
 // plainWord reports whether BuildKit's lexer expands w without an error
 // whatever the variables hold, without running it: no escape character,
 // quotes of one kind only and paired, and every `${` a plain name, closed,
 // or a name with `-`, `:-`, `+` or `:+` and a word without `$`, braces or
 // quotes. Most words are; the lexer allocates on every one.
 func plainWord(w string, esc byte) bool {
-	special := false
-	for i := 0; i < len(w) && !special; i++ {
-		c := w[i]
-		special = c == '"' || c == '\'' || c == '$' || c == esc
-	}
-	if !special {
+	if !hasSpecial(w, esc) {
 		return true
 	}
 	if strings.IndexByte(w, esc) >= 0 {
