@@ -3,6 +3,7 @@ package completion
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
@@ -43,14 +44,22 @@ func (c *context) variables() (items []Item, ok bool) {
 	if ns > c.cur {
 		return nil, false
 	}
-	for i := ns; i < c.cur; i++ {
-		if !isNameByte(c.word[i]) {
+	// A name is what BuildKit's lexer reads after `$`: Unicode letters,
+	// digits and `_` (`$café` names café).
+	for i := ns; i < c.cur; {
+		r, size := utf8.DecodeRuneInString(c.word[i:c.cur])
+		if !isNameRune(r) {
 			return nil, false
 		}
+		i += size
 	}
 	ne := c.cur
-	for ne < len(c.word) && isNameByte(c.word[ne]) {
-		ne++
+	for ne < len(c.word) {
+		r, size := utf8.DecodeRuneInString(c.word[ne:])
+		if !isNameRune(r) {
+			break
+		}
+		ne += size
 	}
 	prefix := c.word[ns:c.cur]
 	edit := c.span(c.ws+ns, c.ws+ne)
@@ -128,6 +137,12 @@ func expandable(name string) bool {
 		}
 	}
 	return name != ""
+}
+
+// isNameRune reports whether BuildKit's lexer reads r as part of a
+// variable's name (shell.processName).
+func isNameRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func isNameByte(b byte) bool {

@@ -33,6 +33,25 @@ var barriers = map[string]bool{
 	protocol.MethodShutdown:   true,
 }
 
+// answeredKey carries, in a barrier call's context, the channel that
+// closes when conn is done with the call: its answer written, or dropped
+// (conn ends the request's context last, after sending the answer).
+type answeredKey struct{}
+
+// withAnswered records in the context of a call, as conn gives it (the
+// outermost handler's), when conn is done with it (see answeredKey).
+// Reading Done makes conn create the request's cancellation, which it
+// spares the other requests: only barriers ask.
+func withAnswered(ctx context.Context) context.Context {
+	return context.WithValue(ctx, answeredKey{}, ctx.Done())
+}
+
+// answeredOf returns the channel withAnswered recorded, or nil.
+func answeredOf(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(answeredKey{}).(<-chan struct{})
+	return ch
+}
+
 // notifications are the notifications the server serves.
 var notifications = map[string]bool{
 	protocol.MethodInitialized:                     true,
@@ -120,6 +139,20 @@ func (s *Server) admitCall(ctx context.Context, method string) (context.Context,
 	if admitErr == nil && barriers[method] {
 		done := make(chan struct{})
 		release = func() { close(done) }
+		if answered := answeredOf(ctx); answered != nil {
+			// The next message waits for this answer on the wire, not
+			// only for the handler: conn writes the answer after the
+			// handler returns, and a shutdown pipelined behind an
+			// initialize could otherwise be answered first. conn ends
+			// the request once the answer is written or dropped, so a
+			// lost answer cannot hold the barrier shut.
+			release = func() {
+				go func() {
+					<-answered
+					close(done)
+				}()
+			}
+		}
 		s.barrier = done
 	}
 	jsonrpc2.Async(ctx)

@@ -24,13 +24,13 @@ import (
 // Dockerfiles and in the files naming targets, since both see the same
 // project. The markers in the
 // archives pin what the server says; this pins the CLI to it: every
-// format, with the whole range in the units each documents (json and text:
-// characters; sarif: UTF-16 code units, as its columnKind says; the LSP:
+// format, with the whole range in the units each documents (json, text
+// and github: characters; sarif: UTF-16 code units, as its columnKind says; the LSP:
 // UTF-16), and a byte order mark no column, as editors send the text
 // without it.
 func TestCheckAgreesWithServer(t *testing.T) {
 	eachWorkspaceArchive(t, func(t *testing.T, archive *txtar.Archive, root string, c *testClient) {
-		var server, server16, serverText []string
+		var server, server16, serverText, serverGitHub []string
 		for _, f := range archive.Files {
 			if f.Name[0] == '@' {
 				continue
@@ -58,6 +58,7 @@ func TestCheckAgreesWithServer(t *testing.T) {
 				server16 = append(server16, fmt.Sprintf("%s:%d:%d-%d:%d: %s %s %s", f.Name, d.Range.Start.Line+1, d.Range.Start.Character+1,
 					d.Range.End.Line+1, d.Range.End.Character+1, sarifLevels[sev], code, msg))
 				serverText = append(serverText, fmt.Sprintf("%s:%d:%d: %s: %s [%s]", f.Name, a.Line+1, a.Col+1, sev, msg, code))
+				serverGitHub = append(serverGitHub, fmt.Sprintf("%s:%d:%d-%d:%d: %s %s %s", f.Name, a.Line+1, a.Col+1, b.Line+1, b.Col+1, githubLevels[sev], code, msg))
 			}
 		}
 		rel := func(path string) string {
@@ -124,7 +125,73 @@ func TestCheckAgreesWithServer(t *testing.T) {
 			}
 		}
 		agree(t, "text", serverText, text)
+
+		stdout.Reset()
+		check.Main([]string{"--format=github", "--root", root, root}, &stdout, &stderr)
+		var github []string
+		for _, line := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
+			if line == "" {
+				continue
+			}
+			a, err := parseAnnotation(line)
+			if err != nil {
+				t.Fatalf("check --format=github: %v: %q", err, line)
+			}
+			github = append(github, fmt.Sprintf("%s:%s:%s-%s:%s: %s %s %s", rel(a.props["file"]), a.props["line"], a.props["col"],
+				a.props["endLine"], a.props["endColumn"], a.level, a.props["title"], a.message))
+		}
+		agree(t, "github", serverGitHub, github)
 	})
+}
+
+// githubLevels maps our severities to GitHub's workflow commands.
+var githubLevels = map[string]string{"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
+
+// annotation is a GitHub Actions workflow command, unescaped.
+type annotation struct {
+	level, message string
+	props          map[string]string
+}
+
+// parseAnnotation reads `::level k=v,k=v::message` as GitHub's runner
+// does: the properties split at commas and at their first `=`, then %25,
+// %0D, %0A, %3A and %2C decoded (in the message %25, %0D and %0A only).
+func parseAnnotation(line string) (annotation, error) {
+	rest, ok := strings.CutPrefix(line, "::")
+	if !ok {
+		return annotation{}, fmt.Errorf("no leading ::")
+	}
+	head, msg, ok := strings.Cut(rest, "::")
+	if !ok {
+		return annotation{}, fmt.Errorf("no :: before the message")
+	}
+	level, props, _ := strings.Cut(head, " ")
+	a := annotation{level: level, props: map[string]string{}}
+	decode := func(s string, property bool) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] == '%' && i+2 < len(s) {
+				code := s[i+1 : i+3]
+				c, known := map[string]byte{"25": '%', "0D": '\r', "0A": '\n', "3A": ':', "2C": ','}[code]
+				if known && (property || c == '%' || c == '\r' || c == '\n') {
+					b.WriteByte(c)
+					i += 2
+					continue
+				}
+			}
+			b.WriteByte(s[i])
+		}
+		return b.String()
+	}
+	for _, p := range strings.Split(props, ",") {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return annotation{}, fmt.Errorf("property %q without =", p)
+		}
+		a.props[k] = decode(v, true)
+	}
+	a.message = decode(msg, false)
+	return a, nil
 }
 
 // sarifLevels maps our severities to SARIF's levels, as check writes them.

@@ -121,7 +121,11 @@ var lentMarker = []byte("\x00stagehand:lent\x00")
 // conn passes again to Write with the response.
 func (s *stream) lending(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
-		result, err := next(ctx, req)
+		inner := ctx
+		if req.IsCall() && barriers[req.Method()] {
+			inner = withAnswered(ctx)
+		}
+		result, err := next(inner, req)
 		if a, ok := result.(lentAnswer); ok && err == nil && req.IsCall() && s.lend(ctx, a) {
 			return lentResult{a}, nil
 		}

@@ -239,12 +239,21 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 	// A RUN's uses include those only the shell sees (heredoc bodies,
 	// bare names in arithmetic), read once per instruction and carried
 	// from one version of the index to the next.
-	for _, u := range ix.UsesOf(n) {
+	// A use nested in another's word (`${A:-${B}}`) wins over it: each
+	// name keeps a token of its own, and the outer one is cut around it.
+	uses := ix.UsesOf(n)
+	for i, u := range uses {
 		var mods TokenMod = ModReference
 		if analysis.IsBuiltinArg(u.Name.Value) {
 			mods |= ModDefaultLibrary
 		}
-		add(u.Span, TokVariable, mods, 2)
+		depth := 0
+		for j, o := range uses {
+			if j != i && o.Span.Start <= u.Span.Start && u.Span.End <= o.Span.End && o.Span.Len() > u.Span.Len() {
+				depth++
+			}
+		}
+		add(u.Span, TokVariable, mods, int8(2+min(depth, 100)))
 	}
 	heredocLines := analysis.Span{Start: -1, End: -1}
 	for _, h := range n.Heredocs {
@@ -269,7 +278,7 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 			}
 			line := strings.TrimRight(text[off:end], "\r")
 			if c := appendCommentLine(nil, line, off); len(c) > 0 {
-				add(c[0].span, TokComment, 0, 3)
+				add(c[0].span, TokComment, 0, 127) // above everything, nested uses included
 			}
 			off = end + 1
 		}

@@ -298,7 +298,7 @@ func stageChainFile(n int) string {
 // through FROMs built from global ARGs: its variables follow the stages the
 // defaults pick, so its key must cover them.
 func TestIncrementalVariableBaseChain(t *testing.T) {
-	text := "ARG A=a\nARG B=b\nFROM scratch AS a\nENV WX=1\nFROM ${A} AS b\nRUN true\nFROM ${B} AS c\nRUN --mount=type=cache,target=$WX true\n"
+	text := "ARG A=a\nARG B=b\nFROM scratch AS a\nENV WX=1\nFROM ${A} AS b\nRUN true\nFROM ${B} AS c\nRUN --mount=type=cache,target=/c/$WX true\n"
 	ix := analysis.Parse(analysis.NewDocument(text))
 	cache := &Cache{}
 	if got := Run(ix, &Config{Cache: cache}); len(got) != 0 {

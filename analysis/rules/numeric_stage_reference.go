@@ -60,7 +60,7 @@ func runNumericStageReference(p *Pass) {
 			name := strings.ToLower(st.Name)
 			p.Report(Diagnostic{
 				Span:    r.Span,
-				Message: fmt.Sprintf("Stage %s is referenced by index: use its name %q, which does not change when stages move", r.Value, st.Name),
+				Message: fmt.Sprintf("Stage %s is referenced by index: use its name %q, which does not change when stages move", r.Value, name),
 				Fixes:   fix(fmt.Sprintf("Use the stage name %q", name), true, replace(r.Span, name)),
 				Related: []Related{{Span: st.NameSpan, Message: fmt.Sprintf("stage %s is %q", r.Value, st.Name)}},
 			})

@@ -89,12 +89,13 @@ func runUnknownStageReference(p *Pass) {
 		if m := analysis.Suggest(r.Value, names, false); m != "" {
 			// The fix writes the name as BuildKit stores it, in lower case,
 			// as StageNameCasing's rename does: both fixes at once (fix-all)
-			// give what one after the other gives.
+			// give what one after the other gives. The message names what
+			// the fix writes.
 			lower := strings.ToLower(m)
 			p.Report(Diagnostic{
 				Span:     r.Span,
 				Severity: Error,
-				Message:  `No stage named "` + r.Value + `" before this one (did you mean "` + m + `"?): BuildKit would pull an image of that name`,
+				Message:  `No stage named "` + r.Value + `" before this one (did you mean "` + lower + `"?): BuildKit would pull an image of that name`,
 				Fixes:    fix(`Change to "`+lower+`"`, true, replace(r.Span, lower)),
 				Related:  []Related{{Span: stages[ix.StageByName(m)].NameSpan, Message: `stage "` + m + `" is defined here`}},
 			})

@@ -148,7 +148,7 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 	var edits []analysis.Edit
 	for _, t := range order {
 		e := deleteStage(p.Doc(), ix.Stage(t).Span)
-		e.Span.Start = docCommentStart(ix, e.Span.Start)
+		e.Span.Start = docCommentStart(ix, ix.Stage(t).First, e.Span.Start)
 		edits = append(edits, keepDirectives(p.Doc(), e))
 	}
 	// An ONBUILD trigger's reference is listed once per stage running it,
@@ -182,25 +182,17 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 	return Fix{Title: title, Edits: edits}, true
 }
 
-// docCommentStart returns the start of the comment block right above the
-// line at off (the stage's description), or off. Parser directives and
-// marker lines (`# @`) are not part of it. Removing the block with its
-// stage keeps a `# key=value` comment from becoming the file's first lines,
-// where BuildKit would read it as a directive.
-func docCommentStart(ix *analysis.Index, off int) int {
-	doc := ix.Doc
-	for line := doc.LineOf(off) - 1; line >= 0; line-- {
-		start := analysis.LineStartPastBOM(doc, line)
-		text := strings.TrimSpace(doc.Slice(analysis.Span{Start: start, End: doc.LineEnd(line)}))
-		if !strings.HasPrefix(text, "#") || strings.HasPrefix(text, "# @") {
-			break
-		}
-		for _, d := range ix.Directives {
-			if d.Span.Contains(start) {
-				return off
-			}
-		}
-		off = start
+// docCommentStart returns the start of the comments BuildKit attaches to
+// instruction first, a stage's FROM (Index.Comments: its description and
+// `# check=` comments, whatever they say), or off when it has none, or
+// they start after it. Parser directives are not among them: removing a
+// stage with its comments keeps a `# key=value` comment from becoming the
+// file's first lines, where BuildKit would read it as a directive, and
+// leaves no comment of its behind for the next stage to take as its own.
+func docCommentStart(ix *analysis.Index, first, off int) int {
+	cs := ix.Comments(first)
+	if len(cs) == 0 {
+		return off
 	}
-	return off
+	return min(off, analysis.LineStartPastBOM(ix.Doc, ix.Doc.LineOf(cs[0].Span.Start)))
 }

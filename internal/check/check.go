@@ -57,7 +57,7 @@ func (f Finding) String() string {
 func Main(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("stagehand check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	format := fl.String("format", "text", "output `format`: text, json or sarif (SARIF 2.1.0, for GitHub code scanning); lines and columns count from 1, columns in characters (sarif: UTF-16 code units, as its columnKind says)")
+	format := fl.String("format", "text", "output `format`: text, json, sarif (SARIF 2.1.0, for GitHub code scanning) or github (GitHub Actions annotations: ::error file=...,line=...::message, notice for information and hints); lines and columns count from 1, columns in characters (sarif: UTF-16 code units, as its columnKind says)")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	targets := fl.String("targets", "", "comma-separated `stages` built besides the last one (for UnusedStage)")
 	root := fl.String("root", "", "the project's root `folder` (default: the nearest folder above the first PATH holding .git)")
@@ -68,13 +68,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var severities severityFlag
 	fl.Var(&severities, "rule", "set a rule's severity, as `Rule=level` (off, hint, information, warning, error); repeatable")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] [--list-targets] PATH...")
+		fmt.Fprintln(stderr, "usage: stagehand check [--format text|json|sarif|github] [--strict] [--targets a,b] [--rule Rule=level]... [--root DIR] [--no-workspace] [--verbose] [--fix [--diff]] [--list-targets] PATH...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
 		return ExitUsage
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" {
+	if *format != "text" && *format != "json" && *format != "sarif" && *format != "github" {
 		fmt.Fprintf(stderr, "stagehand check: unknown format %q\n", *format)
 		return ExitUsage
 	}
@@ -151,6 +151,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	case "json":
 		if err := writeJSON(stdout, all); err != nil {
+			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
+			return ExitUsage
+		}
+	case "github":
+		if err := writeGitHub(stdout, all); err != nil {
 			fmt.Fprintf(stderr, "stagehand check: %v\n", err)
 			return ExitUsage
 		}

@@ -5,7 +5,7 @@
 # to $INPUT_SARIF_FILE, and sets the step outputs sarif-file and exit-code
 # in $GITHUB_OUTPUT. Exits with check's status when $INPUT_FAIL_ON_FINDINGS
 # is "true", else 0 unless the run itself failed (status 2). The findings
-# are also printed as workflow error and warning annotations.
+# are also printed as workflow annotations (`check --format github`).
 set -euo pipefail
 
 action=${GITHUB_ACTION_PATH:?}
@@ -20,9 +20,9 @@ read -ra paths <<<"${INPUT_PATHS:-.}"
 read -ra args <<<"${INPUT_ARGS:-}"
 code=0
 "$bin" check --format sarif "${args[@]}" "${paths[@]}" >"$sarif" || code=$?
-# The same findings as annotations on the run.
-"$bin" check "${args[@]}" "${paths[@]}" 2>/dev/null |
-  sed -nE 's/^([^:]+):([0-9]+):([0-9]+): (error|warning): (.*)$/::\4 file=\1,line=\2,col=\3::\5/p' || true
+# The same findings as annotations on the run (errors, warnings, and
+# notices for information and hints), escaped as GitHub reads them.
+"$bin" check --format github "${args[@]}" "${paths[@]}" 2>/dev/null || true
 
 {
   echo "sarif-file=$sarif"

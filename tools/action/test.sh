@@ -40,7 +40,7 @@ if [[ $code -eq 0 ]] && grep -qx 'exit-code=1' "$work/output" && grep -qx 'sarif
 else
   result fail "outputs (exit $code): $(tr '\n' ' ' <<<"$(cat "$work/output")")" "$out"
 fi
-if grep -q '^::error file=app/Dockerfile,line=5,col=13::No stage named "bsae"' <<<"$out"; then
+if grep -q '^::error file=app/Dockerfile,line=5,col=13,endLine=5,endColumn=17,title=UnknownStageReference::No stage named "bsae"' <<<"$out"; then
   result ok "annotation: $(grep '^::error' <<<"$out" | cut -c1-90)..."
 else
   result fail "no ::error annotation for app/Dockerfile:5:13" "$out"

@@ -12,6 +12,13 @@
 //
 //	cd tools/buildkit-parity && go run . -corpus ../../../shared/corpus/files -out ../../testdata/buildkit-parity
 //	cd tools/buildkit-parity && go run . -corpus ../../testdata/buildkit-parity/detail -out ../../testdata/buildkit-parity/detail
+//
+// With -cases it reads a JSON array of whole Dockerfiles instead and writes,
+// for each, BuildKit's build error (message and first line, or none) as a
+// JSON array beside it: the oracle of the dispatch-error test
+// (analysis/rules/build_error_test.go), whose cases are generated there:
+//
+//	cd tools/buildkit-parity && go run . -cases ../../testdata/buildkit-parity/dispatch/cases.json
 package main
 
 import (
@@ -28,6 +35,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -51,8 +59,13 @@ func (stubResolver) ResolveImageConfig(ctx context.Context, ref string, opt sour
 func main() {
 	corpus := flag.String("corpus", "../../../shared/corpus/files", "directory of Dockerfiles")
 	out := flag.String("out", "../../testdata/buildkit-parity", "directory for the golden files")
+	cases := flag.String("cases", "", "JSON array of Dockerfiles; writes their build errors to <file without .json>.golden.json")
 	flag.Parse()
 
+	if *cases != "" {
+		runCases(*cases)
+		return
+	}
 	entries, err := os.ReadDir(*corpus)
 	if err != nil {
 		log.Fatal(err)
@@ -60,13 +73,7 @@ func main() {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
-	// The source map needs a definition; its content does not matter here.
-	def, err := llb.Local("dockerfile").Marshal(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	caps := pb.Caps.CapSet(pb.Caps.All())
+	def := definition()
 	n := 0
 	for _, e := range entries {
 		if e.IsDir() || strings.HasSuffix(e.Name(), ".txt") || e.Name() == "DIFFERENCES" {
@@ -76,12 +83,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		res, err := dockerfile2llb.DockerfileLint(context.Background(), dt, dockerfile2llb.ConvertOpt{
-			MetaResolver:   stubResolver{},
-			LLBCaps:        &caps,
-			TargetPlatform: &platform,
-			SourceMap:      withDefinition(llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt), def),
-		})
+		res, err := runLint(dt, def)
 		var lines []string
 		if err != nil {
 			lines = append(lines, "error -\t"+oneLine(err.Error()))
@@ -148,4 +150,70 @@ func oneLine(s string) string {
 func withDefinition(sm *llb.SourceMap, def *llb.Definition) *llb.SourceMap {
 	sm.Definition = def
 	return sm
+}
+
+// definition is what the source map needs; its content does not matter here.
+func definition() *llb.Definition {
+	def, err := llb.Local("dockerfile").Marshal(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	return def
+}
+
+// runLint runs BuildKit's linter on dt for linux/amd64 with the stub resolver.
+func runLint(dt []byte, def *llb.Definition) (*lint.LintResults, error) {
+	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	caps := pb.Caps.CapSet(pb.Caps.All())
+	return dockerfile2llb.DockerfileLint(context.Background(), dt, dockerfile2llb.ConvertOpt{
+		MetaResolver:   stubResolver{},
+		LLBCaps:        &caps,
+		TargetPlatform: &platform,
+		SourceMap:      withDefinition(llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt), def),
+	})
+}
+
+// caseResult is BuildKit's verdict on one Dockerfile of a -cases file.
+type caseResult struct {
+	Dockerfile string `json:"dockerfile"`
+	Error      string `json:"error,omitempty"` // the build error's first line
+	Line       int    `json:"line,omitempty"`  // its first line, 1-based; 0 when it has none
+}
+
+// runCases writes BuildKit's build error for every Dockerfile of the JSON
+// array in file.
+func runCases(file string) {
+	dt, err := os.ReadFile(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var dockerfiles []string
+	if err := json.Unmarshal(dt, &dockerfiles); err != nil {
+		log.Fatal(err)
+	}
+	def := definition()
+	out := make([]caseResult, 0, len(dockerfiles))
+	for _, d := range dockerfiles {
+		r := caseResult{Dockerfile: d}
+		res, err := runLint([]byte(d), def)
+		switch {
+		case err != nil:
+			r.Error = oneLine(err.Error())
+		case res.Error != nil:
+			r.Error = oneLine(res.Error.Message)
+			if loc := &res.Error.Location; len(loc.Ranges) > 0 {
+				r.Line = int(loc.Ranges[0].Start.Line)
+			}
+		}
+		out = append(out, r)
+	}
+	b, err := json.MarshalIndent(out, "", "\t")
+	if err != nil {
+		log.Fatal(err)
+	}
+	golden := strings.TrimSuffix(file, ".json") + ".golden.json"
+	if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote %d results to %s", len(out), golden)
 }
