@@ -292,7 +292,7 @@ func TestModelSeedConcurrent(t *testing.T) {
 	if d := cmp.Diff(viewModel(Parse(ix.Doc)), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
 		t.Fatalf("after the edits (-fresh +reused):\n%s", d)
 	}
-	if d := cmp.Diff(Parse(ix.Doc).Stages(), ix.Stages()); d != "" {
+	if d := cmp.Diff(Parse(ix.Doc).Stages().Slice(), ix.Stages().Slice()); d != "" {
 		t.Fatalf("stage views after the edits (-fresh +carried):\n%s", d)
 	}
 }
@@ -367,15 +367,29 @@ func TestStageViewsCarried(t *testing.T) {
 			if i%3 == 2 {
 				continue
 			}
-			if ix.carried != nil {
+			c := ix.carried
+			if c != nil {
 				carried++
 			}
 			got := ix.Stages()
+			if c != nil {
+				// Only the edited stage's block is copied: the others
+				// are the last version's.
+				copied := 0
+				for k := range got.blocks {
+					if &got.blocks[k].views[0] != &c.views.blocks[k].views[0] {
+						copied++
+					}
+				}
+				if copied > 1 {
+					t.Fatalf("%s, edit %d (%+v): %d blocks of stage views copied, want at most 1", name, i, e, copied)
+				}
+			}
 			fresh := Parse(doc)
 			if fresh.ParseError != nil {
 				continue
 			}
-			if d := cmp.Diff(fresh.Stages(), got); d != "" {
+			if d := cmp.Diff(fresh.Stages().Slice(), got.Slice()); d != "" {
 				t.Fatalf("%s, edit %d (%+v): stage views differ (-fresh +updated):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
 			}
 		}
@@ -392,4 +406,64 @@ func TestStageViewsCarried(t *testing.T) {
 		t.Errorf("%d versions carried their stage views, want at least %d", carried, want)
 	}
 	t.Logf("%d versions carried their stage views", carried)
+}
+
+// TestStageViewsBlocks types and deletes characters at random in a file
+// of three blocks of stages, in RUN lines and in the comments above FROMs
+// (edits that touch no FROM, so each version carries the last one's
+// views), reading the views on two versions out of three: they must equal
+// a fresh parse's, and a version carried from the last copies at most the
+// edited stage's block.
+func TestStageViewsBlocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 64))
+	ix := Parse(NewDocument(testgen.Large(2*viewBlockSize + 10)))
+	ix.Stages()
+	carried := 0
+	for i := range 300 {
+		text := ix.Doc.Text()
+		var at []int
+		for _, marker := range []string{"\nRUN ", "\n# stage "} {
+			for k := 0; ; {
+				j := strings.Index(text[k:], marker)
+				if j < 0 {
+					break
+				}
+				k += j + len(marker)
+				at = append(at, k)
+			}
+		}
+		off := at[rng.IntN(len(at))]
+		e := Edit{Span: Span{Start: off, End: off}, Text: strings.Repeat("x", 1+rng.IntN(3))}
+		if text[off] == 'x' && rng.IntN(2) == 0 {
+			e = Edit{Span: Span{Start: off, End: off + 1}}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		if i%3 == 2 {
+			continue
+		}
+		c := ix.carried
+		got := ix.Stages()
+		if c != nil {
+			carried++
+			copied := 0
+			for k := range got.blocks {
+				if &got.blocks[k].views[0] != &c.views.blocks[k].views[0] {
+					copied++
+				}
+			}
+			if copied > 1 {
+				t.Fatalf("edit %d (%+v): %d blocks of stage views copied, want at most 1", i, e, copied)
+			}
+		}
+		if d := cmp.Diff(Parse(doc).Stages().Slice(), got.Slice()); d != "" {
+			t.Fatalf("edit %d (%+v): stage views differ (-fresh +updated):\n%s", i, e, d)
+		}
+	}
+	if carried < 90 { // 100: each version after one that read them
+		t.Errorf("%d versions carried their stage views, want at least 90", carried)
+	}
 }

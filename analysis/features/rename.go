@@ -84,7 +84,7 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 		return nil, &RenameError{Message: "cannot rename: " + err.Error()}
 	}
 	lower := strings.ToLower(newName)
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		if st.Index != s && st.LowerName() == lower {
 			return nil, refuse("cannot rename: stage %q on line %d already has the name %q", st.Name, ix.Doc.LineOf(st.NameSpan.Start)+1, newName)
 		}

@@ -66,7 +66,7 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	ix := p.Index
 	stages := ix.Stages()
 	for s := 0; s < r.Stage; s++ {
-		if st := stages[s]; st.Base == r.Value && st.Name != "" && st.End == st.First+1 {
+		if st := stages.At(s); st.Base == r.Value && st.Name != "" && st.End == st.First+1 {
 			return fix("Copy from stage "+st.Name, true, replace(r.Span, st.Name))
 		}
 	}

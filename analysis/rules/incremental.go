@@ -203,9 +203,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	prevOwn := c.own
-	own := reuse(c.spare.own, len(stages))
-	spans := reuse(c.spare.spans, len(stages))
-	sums := reuse(c.spare.sums, len(stages))
+	own := reuse(c.spare.own, stages.Len())
+	spans := reuse(c.spare.spans, stages.Len())
+	sums := reuse(c.spare.sums, stages.Len())
 	// The text the document shares with the last run's: a stage in it,
 	// at the place the last run's stage of its number had, has its hash.
 	pre, post := -1, -1
@@ -213,13 +213,13 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		pre, post = doc.Unchanged(c.doc)
 	}
 	delta := doc.Len() - c.docLen
-	for s := range stages {
+	for s := range stages.Len() {
 		from := starts[s]
 		if s > 0 {
-			from = stages[s-1].Span.End // the comments above the FROM
+			from = stages.At(s - 1).Span.End // the comments above the FROM
 		}
 		end := doc.Len()
-		if s+1 < len(stages) {
+		if s+1 < stages.Len() {
 			end = starts[s+1]
 		}
 		spans[s] = analysis.Span{Start: from, End: end}
@@ -249,10 +249,10 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
 	h.WriteByte(ix.Escape)
-	writeInt(&h, len(stages))
+	writeInt(&h, stages.Len())
 	names := c.buf[:0] // one write for every name
-	for s := range stages {
-		names = append(names, stages[s].Name...)
+	for s := range stages.Len() {
+		names = append(names, stages.At(s).Name...)
 		names = append(names, 0)
 	}
 	h.Write(names)
@@ -278,15 +278,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// chain, a key of the global hash, the chain and the chains its
 	// references name (and what they are: an unchanged text with the same
 	// globals, names and base chain reads the same references).
-	carry := c.keysKept && global == c.global && len(prevOwn) == len(stages) && len(c.chain) == len(stages)
+	carry := c.keysKept && global == c.global && len(prevOwn) == stages.Len() && len(c.chain) == stages.Len()
 	c.keysKept = false
-	chain := reuse(c.spare.chain, len(stages))
-	bases := reuse(c.spare.bases, len(stages))
-	dirty := reuse(c.spare.dirty, len(stages)) // chain[t] is not the last run's
+	chain := reuse(c.spare.chain, stages.Len())
+	bases := reuse(c.spare.bases, stages.Len())
+	dirty := reuse(c.spare.dirty, stages.Len()) // chain[t] is not the last run's
 	c.spare.dirty = dirty
 	var buf []byte
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
-	for t := range stages {
+	for t := range stages.Len() {
 		b := m.BaseOf(t)
 		bases[t] = b
 		if b >= t {
@@ -305,20 +305,20 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		chain[t] = maphash.Bytes(c.seed, buf)
 		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
-	keys = reuse(c.spare.keys, len(stages))
+	keys = reuse(c.spare.keys, stages.Len())
 	p := &Pass{Index: ix, run: rc}
 	// namesDirty reports whether a reference of stage s names a stage
 	// whose chain changed.
 	namesDirty := func(s int) bool {
 		for t := range m.TargetsOf(s) {
-			if t >= 0 && t < len(stages) && dirty[t] {
+			if t >= 0 && t < stages.Len() && dirty[t] {
 				return true
 			}
 		}
 		return false
 	}
-	for s := range stages {
-		st := &stages[s] // no copy of the view
+	for s := range stages.Len() {
+		st := stages.At(s)
 		if carry && !dirty[s] && !namesDirty(s) {
 			keys[s] = c.keys[s]
 			continue
@@ -334,7 +334,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
-			if r.Target >= 0 && r.Target < len(stages) {
+			if r.Target >= 0 && r.Target < stages.Len() {
 				put(uint64(r.Target))
 				put(chain[r.Target])
 			}
@@ -351,12 +351,12 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 
 // depsOf returns the stages stage s depends on, as its key hashes them:
 // its FROM chain, and the stages its references name with their chains.
-func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
+func depsOf(ix *analysis.Index, stages analysis.StageViews, s int) []int {
 	seen := map[int]bool{}
 	var out []int
 	m := ix.Model()
 	chain := func(t int) {
-		for ; t >= 0 && t < len(stages) && !seen[t]; t = m.BaseOf(t) {
+		for ; t >= 0 && t < stages.Len() && !seen[t]; t = m.BaseOf(t) {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -512,25 +512,25 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	defer c.mu.Unlock()
 	ix := rc.ix
 	stages := ix.Stages()
-	starts := reuse(c.spare.starts, len(stages))
+	starts := reuse(c.spare.starts, stages.Len())
 	c.spare.starts = starts
-	for s := range stages {
-		starts[s] = stages[s].Span.Start
+	for s := range stages.Len() {
+		starts[s] = stages.At(s).Span.Start
 	}
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
-	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, len(stages)), pre: starts[0]}
+	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, stages.Len()), pre: starts[0]}
 	c.spare.ends = a.ends
-	for s := range stages {
+	for s := range stages.Len() {
 		a.ends[s] = ix.Doc.Len()
-		if s+1 < len(stages) {
+		if s+1 < stages.Len() {
 			a.ends[s] = starts[s+1]
 		}
 	}
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
-	want := reuse(c.spare.want, len(stages))
-	kept := reuse(c.spare.kept, len(stages))
+	want := reuse(c.spare.want, stages.Len())
+	kept := reuse(c.spare.kept, stages.Len())
 	c.spare.want, c.spare.kept = want, kept
 	for s, k := range keys {
 		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
@@ -549,7 +549,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	// the PerStage findings of the stages kept from the cache. Within a
 	// stage they are in rule order, then report order: all the sort by
 	// start and rule keeps of an order is that of one rule's findings.
-	found := reuse(c.spare.found, len(stages)+1) // found[s+1]
+	found := reuse(c.spare.found, stages.Len()+1) // found[s+1]
 	c.spare.found = found
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
@@ -571,9 +571,9 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 
 	// The kept entries are all read (kept): the slots take this run's in
 	// place. A slot left empty or with an older key is never taken.
-	next := reuse(c.entries, len(stages))
+	next := reuse(c.entries, stages.Len())
 	var out []Diagnostic
-	for s := -1; s < len(stages); s++ {
+	for s := -1; s < stages.Len(); s++ {
 		items := found[s+1]
 		var list []Diagnostic
 		switch {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -31,7 +32,7 @@ type Pass struct {
 // every instruction.
 func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any) any {
 	if p.run == nil || p.run.own == nil {
-		st := p.Index.Stages()[s]
+		st := p.Index.Stages().At(s)
 		return f(p.nodesIn(st.First, st.End))
 	}
 	if kept := p.run.sums.stage[s]; kept != nil && kept[kind] != nil {
@@ -40,7 +41,7 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		st := p.Index.Stages()[s]
+		st := p.Index.Stages().At(s)
 		v = f(p.nodesIn(st.First, st.End))
 		m[kind] = v
 	}
@@ -71,25 +72,33 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 	}
 }
 
-// wantedStages returns the stages the run needs, in order.
-func (p *Pass) wantedStages() []analysis.Stage {
+// wantedStages yields the stages the run needs, with their numbers, in
+// order.
+func (p *Pass) wantedStages() iter.Seq2[int, analysis.Stage] {
 	all := p.Index.Stages()
 	if p.want == nil {
-		return all
-	}
-	if p.facts != nil && p.facts.wanted != nil {
-		return p.facts.wanted
+		return all.All()
 	}
 	out := []analysis.Stage{}
-	for s := range all {
-		if p.want[s] {
-			out = append(out, all[s])
+	if p.facts != nil && p.facts.wanted != nil {
+		out = p.facts.wanted
+	} else {
+		for s := range all.Len() {
+			if p.want[s] {
+				out = append(out, all.At(s))
+			}
+		}
+		if p.facts != nil {
+			p.facts.wanted = out
 		}
 	}
-	if p.facts != nil {
-		p.facts.wanted = out
+	return func(yield func(int, analysis.Stage) bool) {
+		for _, st := range out {
+			if !yield(st.Index, st) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // refs returns the stage references of the instructions before the first

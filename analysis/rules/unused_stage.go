@@ -79,7 +79,7 @@ func runUnusedStage(p *Pass) {
 	var numeric []analysis.StageRef // the numeric --from references, which removals renumber
 	numericRead := false
 	for s := 0; s < n; s++ {
-		st := stages[s]
+		st := stages.At(s)
 		if reached[s] || st.Base == "" {
 			continue // a FROM without a base is an instruction error already
 		}
