@@ -65,9 +65,13 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 	for i := 0; i < end; i++ {
 		f(ix.Node(i))
 	}
-	for _, st := range p.wantedStages() {
-		for i := st.First; i < st.End; i++ {
-			f(ix.Node(i))
+	all := ix.Stages()
+	for s, w := range p.want {
+		if w {
+			st := all.At(s)
+			for i := st.First; i < st.End; i++ {
+				f(ix.Node(i))
+			}
 		}
 	}
 }
@@ -79,26 +83,26 @@ func (p *Pass) wantedStages() iter.Seq2[int, analysis.Stage] {
 	if p.want == nil {
 		return all.All()
 	}
-	out := []analysis.Stage{}
 	if p.facts != nil && p.facts.wanted != nil {
-		out = p.facts.wanted
-	} else {
-		for s := range all.Len() {
-			if p.want[s] {
-				out = append(out, all.At(s))
-			}
-		}
-		if p.facts != nil {
-			p.facts.wanted = out
+		return p.facts.wanted
+	}
+	var out []analysis.Stage
+	for s := range all.Len() {
+		if p.want[s] {
+			out = append(out, all.At(s))
 		}
 	}
-	return func(yield func(int, analysis.Stage) bool) {
+	seq := func(yield func(int, analysis.Stage) bool) {
 		for _, st := range out {
 			if !yield(st.Index, st) {
 				return
 			}
 		}
 	}
+	if p.facts != nil {
+		p.facts.wanted = seq
+	}
+	return seq
 }
 
 // refs returns the stage references of the instructions before the first
@@ -138,8 +142,8 @@ type facts struct {
 	nodes []analysis.Node
 	byCmd map[string][]analysis.Node
 	slots [][]int // instruction numbers by cmdSlot
-	// wanted are the stages a run that wants some only looks at.
-	wanted []analysis.Stage
+	// wanted yields the stages a run that wants some only looks at.
+	wanted iter.Seq2[int, analysis.Stage]
 }
 
 // Nodes returns every instruction in place, in order, whatever the stages
