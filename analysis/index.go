@@ -377,7 +377,7 @@ type viewBlock struct {
 }
 
 // viewBlockSize is the number of stage views a block holds.
-const viewBlockSize = 64
+const viewBlockSize = 32
 
 // Len returns the number of stages.
 func (v StageViews) Len() int { return v.n }
@@ -390,6 +390,19 @@ func (v StageViews) At(s int) Stage {
 		st.move(b.shift, b.delta)
 	}
 	return st
+}
+
+// Span returns stage s's span: At(s).Span, without copying the view.
+func (v StageViews) Span(s int) Span {
+	b := &v.blocks[s/viewBlockSize]
+	sp := b.views[s%viewBlockSize].Span
+	return Span{sp.Start + b.delta, sp.End + b.delta} // a stage's span is never absent
+}
+
+// Name returns stage s's name as written: At(s).Name, without copying the
+// view.
+func (v StageViews) Name(s int) string {
+	return v.blocks[s/viewBlockSize].views[s%viewBlockSize].Name
 }
 
 // All yields every stage's number and view, in order.

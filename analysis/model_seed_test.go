@@ -462,6 +462,11 @@ func TestStageViewsBlocks(t *testing.T) {
 		if d := cmp.Diff(Parse(doc).Stages().Slice(), got.Slice()); d != "" {
 			t.Fatalf("edit %d (%+v): stage views differ (-fresh +updated):\n%s", i, e, d)
 		}
+		for s, st := range got.All() {
+			if got.Span(s) != st.Span || got.Name(s) != st.Name {
+				t.Fatalf("edit %d: stage %d: Span %v and Name %q, the view has %v and %q", i, s, got.Span(s), got.Name(s), st.Span, st.Name)
+			}
+		}
 	}
 	if carried < 90 { // 100: each version after one that read them
 		t.Errorf("%d versions carried their stage views, want at least 90", carried)

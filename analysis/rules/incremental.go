@@ -216,7 +216,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	for s := range stages.Len() {
 		from := starts[s]
 		if s > 0 {
-			from = stages.At(s - 1).Span.End // the comments above the FROM
+			from = stages.Span(s - 1).End // the comments above the FROM
 		}
 		end := doc.Len()
 		if s+1 < stages.Len() {
@@ -252,7 +252,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	writeInt(&h, stages.Len())
 	names := c.buf[:0] // one write for every name
 	for s := range stages.Len() {
-		names = append(names, stages.At(s).Name...)
+		names = append(names, stages.Name(s)...)
 		names = append(names, 0)
 	}
 	h.Write(names)
@@ -318,11 +318,11 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		return false
 	}
 	for s := range stages.Len() {
-		st := stages.At(s)
 		if carry && !dirty[s] && !namesDirty(s) {
 			keys[s] = c.keys[s]
 			continue
 		}
+		st := stages.At(s)
 		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
@@ -515,7 +515,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	starts := reuse(c.spare.starts, stages.Len())
 	c.spare.starts = starts
 	for s := range stages.Len() {
-		starts[s] = stages.At(s).Span.Start
+		starts[s] = stages.Span(s).Start
 	}
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
