@@ -157,7 +157,11 @@ type stagePart struct {
 	// targets are the Target of each reference in refs the stage holds
 	// (not the ONBUILD triggers it runs in others), in order.
 	targets []int
-	reuse   bool
+	// vars are the indices in refs of the references built from
+	// variables (ResolvesVariable), in order: those the model gives a
+	// pattern, read without touching the others.
+	vars  []int32
+	reuse bool
 }
 
 // sameGlobals reports whether the seed was read with the escape, the
@@ -428,15 +432,10 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
 			seed.parts[s] = part
-			for k := range part.refs {
-				if part.has&(1<<uint(ResolvesVariable)) == 0 {
-					break // none built from variables
-				}
-				if part.refs[k].Resolution == ResolvesVariable {
-					r := part.refs[k]
-					pattern(&r)
-					m.patIDs = append(m.patIDs, r.Pattern)
-				}
+			for _, k := range part.vars {
+				r := part.refs[k]
+				pattern(&r)
+				m.patIDs = append(m.patIDs, r.Pattern)
 			}
 		} else {
 			part = m.readStage(s, bases[s], add)
@@ -517,6 +516,9 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 		r.Span = r.Span.Shift(-base)
 		r.Instruction -= rec.first
+		if r.Resolution == ResolvesVariable {
+			part.vars = append(part.vars, int32(len(part.refs)))
+		}
 		part.refs = append(part.refs, r)
 	}
 	for i := rec.first; i < rec.end; i++ {
@@ -752,6 +754,24 @@ func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
 		bit := uint32(1) << uint(res)
 		for s, part := range m.parts {
 			if part.has&bit == 0 {
+				continue
+			}
+			if res == ResolvesVariable {
+				// Only those: their patterns are the stage's in order.
+				k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+				for _, i := range part.vars {
+					r := part.refs[i]
+					r.Pattern = -1
+					if k < len(m.patIDs) {
+						r.Pattern = m.patIDs[k]
+						k++
+					}
+					r.Span = r.Span.Shift(off)
+					r.Instruction += first
+					if !yield(r) {
+						return
+					}
+				}
 				continue
 			}
 			if !m.eachIn(s, func(r StageRef) bool { return r.Resolution != res || yield(r) }) {
