@@ -106,11 +106,15 @@ func (p *Pass) wantedStages() iter.Seq2[int, analysis.Stage] {
 }
 
 // refs returns the stage references of the instructions before the first
-// FROM and of the wanted stages, in document order.
+// FROM and of the wanted stages, in document order. The slice is shared:
+// do not change it.
 func (p *Pass) refs() []analysis.StageRef {
 	m := p.Index.Model()
 	if p.want == nil {
 		return m.Refs()
+	}
+	if p.facts != nil && p.facts.refsRead {
+		return p.facts.refs
 	}
 	// Only the wanted stages' references: the whole list is not built.
 	out := slices.Collect(m.RefsIn(-1))
@@ -120,6 +124,9 @@ func (p *Pass) refs() []analysis.StageRef {
 				out = append(out, r)
 			}
 		}
+	}
+	if p.facts != nil {
+		p.facts.refs, p.facts.refsRead = out, true
 	}
 	return out
 }
@@ -144,6 +151,10 @@ type facts struct {
 	slots [][]int // instruction numbers by cmdSlot
 	// wanted yields the stages a run that wants some only looks at.
 	wanted iter.Seq2[int, analysis.Stage]
+	// refs are the references of a run that wants some stages (refs),
+	// once read.
+	refs     []analysis.StageRef
+	refsRead bool
 }
 
 // Nodes returns every instruction in place, in order, whatever the stages
