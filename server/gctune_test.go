@@ -6,23 +6,24 @@ import (
 )
 
 // gcPercentFor gives the heap gcHeadroom to grow when largeHeapGC gives
-// less, never below largeHeapGC nor above the default.
+// less, never below largeHeapGC nor above gcPercentMax.
 func TestGCPercentFor(t *testing.T) {
 	for _, c := range []struct {
 		live uint64
 		want int32
 	}{
 		{0, 100},
-		{1 << 20, 100},
+		{1 << 20, gcPercentMax},
 		{gcHeadroom, 100},
-		{9 << 20, 88}, // 21,000 lines, diagnostics only: 8 MB, not 4.5
+		{9 << 20, 133}, // 21,000 lines, diagnostics only: 12 MB, not 4.5
+		{18 << 20, 66}, // 19,000 lines, outline and tokens open
 		{gcHeadroom * 2, largeHeapGC},
 		{40 << 20, largeHeapGC}, // outline and tokens open: as before
 	} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("gcPercentFor(%d MB) = %d, want %d", c.live>>20, got, c.want)
 		}
-		if c.live > 0 && c.live*uint64(gcPercentFor(c.live))/100 < min(c.live/2, gcHeadroom) {
+		if c.live > 0 && c.live*uint64(gcPercentFor(c.live))/100 < min(c.live/2, gcHeadroom, c.live*gcPercentMax/100) {
 			t.Errorf("%d MB live: less headroom than largeHeapGC or gcHeadroom", c.live>>20)
 		}
 	}
