@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"hash/maphash"
 	"iter"
 	"sort"
 	"strings"
@@ -366,13 +367,16 @@ func (ix *Index) Stages() StageViews {
 type StageViews struct {
 	blocks []viewBlock
 	n      int
+	names  uint64 // NamesSum
 }
 
 // viewBlock is up to viewBlockSize stage views as some version read them,
-// and what moves them into place in this one: instruction numbers by
-// shift, offsets by delta (an absent span stays absent).
+// with their spans beside them (read by Span without touching the
+// views), and what moves them into place in this one: instruction numbers
+// by shift, offsets by delta (an absent span stays absent).
 type viewBlock struct {
 	views        []Stage
+	spans        []Span
 	shift, delta int
 }
 
@@ -395,9 +399,16 @@ func (v StageViews) At(s int) Stage {
 // Span returns stage s's span: At(s).Span, without copying the view.
 func (v StageViews) Span(s int) Span {
 	b := &v.blocks[s/viewBlockSize]
-	sp := b.views[s%viewBlockSize].Span
+	sp := b.spans[s%viewBlockSize]
 	return Span{sp.Start + b.delta, sp.End + b.delta} // a stage's span is never absent
 }
+
+// NamesSum is a hash of every stage's name as written, in order: two
+// versions of a document (in one process) with the same names have the
+// same sum, and two with different names, but for a 64-bit collision,
+// different sums. A version carried from the last one (an edit that
+// touched no FROM) takes the last one's sum without reading the names.
+func (v StageViews) NamesSum() uint64 { return v.names }
 
 // Name returns stage s's name as written: At(s).Name, without copying the
 // view.
@@ -445,12 +456,24 @@ func (ix *Index) readViews() StageViews {
 	for s := range all {
 		all[s] = ix.Stage(s)
 	}
-	v := StageViews{blocks: make([]viewBlock, 0, (n+viewBlockSize-1)/viewBlockSize), n: n}
+	spans := make([]Span, n)
+	var h maphash.Hash
+	h.SetSeed(namesSeed)
+	for s := range all {
+		spans[s] = all[s].Span
+		h.WriteString(all[s].Name)
+		h.WriteByte(0)
+	}
+	v := StageViews{blocks: make([]viewBlock, 0, (n+viewBlockSize-1)/viewBlockSize), n: n, names: h.Sum64()}
 	for k := 0; k < n; k += viewBlockSize {
-		v.blocks = append(v.blocks, viewBlock{views: all[k:min(k+viewBlockSize, n):min(k+viewBlockSize, n)]})
+		e := min(k+viewBlockSize, n)
+		v.blocks = append(v.blocks, viewBlock{views: all[k:e:e], spans: spans[k:e:e]})
 	}
 	return v
 }
+
+// namesSeed seeds NamesSum.
+var namesSeed = maphash.MakeSeed()
 
 // versions numbers the indexes spliced, so that a model seed can tell the
 // version it read.
@@ -482,7 +505,7 @@ type carriedViews struct {
 // moved), the later blocks shared and placed anew.
 func (c *carriedViews) moved(ix *Index) StageViews {
 	old := c.views
-	v := StageViews{blocks: make([]viewBlock, len(old.blocks)), n: old.n}
+	v := StageViews{blocks: make([]viewBlock, len(old.blocks)), n: old.n, names: old.names} // no name changed
 	copy(v.blocks, old.blocks)
 	k := -1 // the edited stage's block
 	if c.s >= 0 {
@@ -501,7 +524,11 @@ func (c *carriedViews) moved(ix *Index) StageViews {
 				views[j].move(c.shift, c.delta)
 			}
 		}
-		v.blocks[k] = viewBlock{views: views}
+		spans := make([]Span, len(views))
+		for j := range views {
+			spans[j] = views[j].Span
+		}
+		v.blocks[k] = viewBlock{views: views, spans: spans}
 	}
 	for b := k + 1; b < len(v.blocks); b++ {
 		v.blocks[b].shift += c.shift

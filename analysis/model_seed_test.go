@@ -468,6 +468,19 @@ func TestStageViewsBlocks(t *testing.T) {
 			}
 		}
 	}
+	if d := cmp.Diff(Parse(ix.Doc).Stages().NamesSum(), ix.Stages().NamesSum()); d != "" {
+		t.Fatalf("NamesSum after the edits (-fresh +carried):\n%s", d)
+	}
+	// Renaming a stage changes the sum.
+	at := strings.Index(ix.Doc.Text(), " AS stage-7\n") + len(" AS stage-7")
+	e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renamed := ix.Update(doc, e); renamed.Stages().NamesSum() == ix.Stages().NamesSum() || renamed.Stages().NamesSum() != Parse(doc).Stages().NamesSum() {
+		t.Errorf("NamesSum: %x before renaming stage-7, %x after, %x for a fresh parse", ix.Stages().NamesSum(), renamed.Stages().NamesSum(), Parse(doc).Stages().NamesSum())
+	}
 	if carried < 90 { // 100: each version after one that read them
 		t.Errorf("%d versions carried their stage views, want at least 90", carried)
 	}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
@@ -81,10 +80,10 @@ type Cache struct {
 	casing      [][2]int
 	casingTotal [2]int
 	casingKept  bool
-	// names are the last run's stage names, each ended by a 0, and odd
+	// names is the sum of the last run's stage names (NamesSum), and odd
 	// the stages among them that oddNames returns, when oddKept (it was
 	// read for those names).
-	names   []byte
+	names   uint64
 	odd     []int
 	oddKept bool
 	// spare holds the per-stage arrays of the run before the last, which
@@ -250,16 +249,14 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
 	h.WriteByte(ix.Escape)
 	writeInt(&h, stages.Len())
-	names := c.buf[:0] // one write for every name
-	for s := range stages.Len() {
-		names = append(names, stages.Name(s)...)
-		names = append(names, 0)
-	}
-	h.Write(names)
+	// The names, by their sum: a version carried from the last one has
+	// the last one's without reading them.
+	names := stages.NamesSum()
+	writeInt(&h, int(names))
 	// The names as the last run's: what it found of them holds (odd).
-	c.oddKept = c.oddKept && bytes.Equal(names, c.names)
+	c.oddKept = c.oddKept && names == c.names
 	rc.namesSame = c.oddKept
-	c.buf, c.names = c.names, names
+	c.names = names
 	writeConfig(&h, cfg)
 	// The file facts PerStage rules read.
 	if casingMajority(&Pass{Index: ix, run: rc}) {
@@ -284,7 +281,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	bases := reuse(c.spare.bases, stages.Len())
 	dirty := reuse(c.spare.dirty, stages.Len()) // chain[t] is not the last run's
 	c.spare.dirty = dirty
-	var buf []byte
+	buf := c.buf[:0]
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
 	for t := range stages.Len() {
 		b := m.BaseOf(t)
@@ -344,6 +341,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	c.buf = buf
 	c.spare.chain, c.spare.bases, c.spare.keys = c.chain, c.bases, c.keys
 	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
