@@ -29,6 +29,9 @@ func TestGCPercentFor(t *testing.T) {
 	}
 }
 
+// sink takes TestTuneGCSetsTarget's garbage, which the compiler then keeps.
+var sink []byte
+
 // fitMemory lowers the target and tuneGC sets it for the live heap of this
 // test process (a few megabytes: gcPercentFor's), in the runtime and in
 // gcPercent; a GOGC lower than largeHeapGC is left alone.
@@ -42,6 +45,23 @@ func TestTuneGCSetsTarget(t *testing.T) {
 	}
 	if rt := debug.SetGCPercent(int(got)); int32(rt) != got {
 		t.Fatalf("the runtime's target is %d, gcPercent %d", rt, got)
+	}
+
+	// A small request's end sets it too, from the same read as its
+	// garbage.
+	for range 40 { // garbage: the process has allocated far more than it holds
+		sink = make([]byte, 1<<20)
+	}
+	sink = nil
+	s.gcPercent.Store(largeHeapGC)
+	debug.SetGCPercent(largeHeapGC)
+	s.returnMemoryAfter(heapAllocated())
+	got = s.gcPercent.Load()
+	if want := gcPercentFor(readMetric("/gc/heap/live:bytes")); want > largeHeapGC+4 && (got < want-4 || got > want+4) {
+		t.Fatalf("gcPercent %d after a small request, want about %d", got, want)
+	}
+	if rt := debug.SetGCPercent(int(got)); int32(rt) != got {
+		t.Fatalf("the runtime's target is %d after a small request, gcPercent %d", rt, got)
 	}
 
 	debug.SetGCPercent(20) // as GOGC=20 would

@@ -66,11 +66,16 @@ func gcPercentFor(live uint64) int32 {
 // tuneGC sets the collector's target for the live heap now (gcPercentFor),
 // once fitMemory has lowered it, unless GOGC had set it lower.
 func (s *Server) tuneGC() {
+	s.tuneGCFor(readMetric("/gc/heap/live:bytes"))
+}
+
+// tuneGCFor is tuneGC for a live heap of live bytes.
+func (s *Server) tuneGCFor(live uint64) {
 	cur := s.gcPercent.Load()
 	if cur == 0 {
 		return
 	}
-	want := gcPercentFor(readMetric("/gc/heap/live:bytes"))
+	want := gcPercentFor(live)
 	// Moves of a few points change little and would follow every
 	// keystroke's garbage.
 	if d := want - cur; d > 4 || d < -4 || want == largeHeapGC && cur != want {
@@ -85,11 +90,15 @@ func (s *Server) tuneGC() {
 // request has allocated more than requestGarbage since, memory is fitted
 // (see returnMemory); after a smaller one nothing is done.
 func (s *Server) returnMemoryAfter(before uint64) {
-	if heapAllocated()-before > requestGarbage {
+	// One read for both counters: each read of runtime/metrics gathers
+	// the heap's statistics anew.
+	m := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(m)
+	if uint64Of(m[0])-before > requestGarbage {
 		s.returnMemory()
 		return
 	}
-	s.tuneGC()
+	s.tuneGCFor(uint64Of(m[1]))
 }
 
 // returnMemory fits memory (see fitMemory) shortly after a large answer is
@@ -114,8 +123,13 @@ func heapAllocated() uint64 { return readMetric("/gc/heap/allocs:bytes") }
 func readMetric(name string) uint64 {
 	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
+	return uint64Of(s[0])
+}
+
+// uint64Of is a counter's value, or 0.
+func uint64Of(s metrics.Sample) uint64 {
+	if s.Value.Kind() != metrics.KindUint64 {
 		return 0
 	}
-	return s[0].Value.Uint64()
+	return s.Value.Uint64()
 }
