@@ -53,6 +53,7 @@ type Pattern struct {
 // Model is the build model of one index.
 type Model struct {
 	ix       *Index
+	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
 	vars     varCache
 	// The references, by where they stand: those before the first FROM
@@ -136,7 +137,13 @@ type modelSeed struct {
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
-	npat     int // the references built from variables, to size the next model's list
+	// vals holds one copy of each value of a reference built from
+	// variables that a stage's reading holds (canonical): readings of
+	// every version share it, so that the model compares the patterns of
+	// the stages it reuses by pointer, not by reading their text. Never
+	// written once built; a model that adds one copies it.
+	vals map[string]string
+	npat int // the references built from variables, to size the next model's list
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -309,6 +316,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
 	m.seed = seed
+	if prev != nil {
+		seed.vals = prev.vals
+	}
 	m.parts, m.offs = seed.parts, bases
 	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
 	if ownPatAt {
@@ -504,6 +514,7 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
+			r.Value = m.canonical(r.Value)
 			r.Target = m.defaultPick(r)
 			if r.Kind != RefFrom {
 				part.reuse = false // the pick reads the stage's variables
@@ -543,6 +554,31 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 	}
 	return part
+}
+
+// maxVals bounds modelSeed.vals: a model that would add to more starts
+// anew (text typed into a FROM's variables adds a value a keystroke).
+const maxVals = 1024
+
+// canonical returns the copy of v the seed's vals hold, adding one.
+func (m *Model) canonical(v string) string {
+	sd := m.seed
+	if c, ok := sd.vals[v]; ok {
+		return c
+	}
+	if !m.ownVals {
+		if len(sd.vals) >= maxVals {
+			sd.vals = nil
+		}
+		sd.vals = maps.Clone(sd.vals) // an earlier model's: never written
+		if sd.vals == nil {
+			sd.vals = map[string]string{}
+		}
+		m.ownVals = true
+	}
+	c := strings.Clone(v)
+	sd.vals[c] = c
+	return c
 }
 
 type patternKey struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -483,5 +484,39 @@ func TestStageViewsBlocks(t *testing.T) {
 	}
 	if carried < 90 { // 100: each version after one that read them
 		t.Errorf("%d versions carried their stage views, want at least 90", carried)
+	}
+}
+
+// TestPatternValuesShared types in RUN lines of a file whose FROMs are
+// built from variables: every reference built from variables, in a stage
+// read afresh or reused, holds the one copy of its value the model keeps
+// (canonical), so that patterns are compared without reading text.
+func TestPatternValuesShared(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(60)))
+	ix.Model()
+	at := strings.Index(ix.Doc.Text(), "make build") + len("make build")
+	for k := range 20 {
+		e := Edit{Span: Span{Start: at + k, End: at + k}, Text: "x"}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		data := map[string]*byte{}
+		n := 0
+		for r := range ix.Model().RefsResolving(ResolvesVariable) {
+			if r.Stage < 0 {
+				continue // read with the text before the first FROM, every time
+			}
+			n++
+			p := unsafe.StringData(r.Value)
+			if q, ok := data[r.Value]; ok && q != p {
+				t.Fatalf("edit %d: two copies of %q in stages' references", k, r.Value)
+			}
+			data[r.Value] = p
+		}
+		if n < 20 {
+			t.Fatalf("%d references built from variables, want at least 20", n)
+		}
 	}
 }
