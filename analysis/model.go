@@ -65,6 +65,7 @@ type Model struct {
 	// of the stages it left alone.
 	pre      []StageRef
 	parts    []*stagePart
+	has      []uint32 // each part's has, side by side: readers that skip stages read no part
 	offs     []int
 	patAt    []int
 	patIDs   []int
@@ -320,6 +321,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		seed.vals = prev.vals
 	}
 	m.parts, m.offs = seed.parts, bases
+	m.has = make([]uint32, len(ix.stages))
 	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
 	if ownPatAt {
 		m.patAt = make([]int, len(ix.stages))
@@ -453,6 +455,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
 		}
 		seed.parts[s] = part
+		m.has[s] = part.has
 	}
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
 	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
@@ -788,10 +791,11 @@ func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
 			}
 		}
 		bit := uint32(1) << uint(res)
-		for s, part := range m.parts {
-			if part.has&bit == 0 {
+		for s, has := range m.has {
+			if has&bit == 0 {
 				continue
 			}
+			part := m.parts[s]
 			if res == ResolvesVariable {
 				// Only those: their patterns are the stage's in order.
 				k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
@@ -839,7 +843,7 @@ func (m *Model) TargetsOf(s int) iter.Seq[int] {
 // StandsIn reports whether a reference of kind stands in stage s's
 // instructions (RefsIn).
 func (m *Model) StandsIn(s int, kind RefKind) bool {
-	return m.parts[s].has&(1<<(16+uint(kind))) != 0
+	return m.has[s]&(1<<(16+uint(kind))) != 0
 }
 
 // eachIn calls f with the references that stand in stage s's
