@@ -177,9 +177,8 @@ func runUnusedStageArg(p *Pass) {
 		return false
 	}
 	for s := range stages.Len() {
-		st := stages.At(s)
 		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
-			n := ix.Node(st.First + a.inst)
+			n := ix.Node(stages.At(s).First + a.inst)
 			d := n.Decls[a.decl]
 			if builtOnReads(s, d.Name.Value) {
 				continue
