@@ -758,9 +758,60 @@ func (m *Model) Refs() []StageRef {
 	return m.refs
 }
 
-// refBits are the bits of stagePart.has a reference sets.
+// refBits are the bits of stagePart.has a reference sets: its
+// resolution's, its kind's and, for one built from variables, its kind's
+// among those (varKindBit).
 func refBits(res Resolution, kind RefKind) uint32 {
-	return 1<<uint(res) | 1<<(16+uint(kind))
+	b := uint32(1)<<uint(res) | 1<<(16+uint(kind))
+	if res == ResolvesVariable {
+		b |= varKindBit(kind)
+	}
+	return b
+}
+
+// varKindBit is the bit of stagePart.has a reference of kind built from
+// variables sets.
+func varKindBit(kind RefKind) uint32 { return 1 << (24 + uint(kind)) }
+
+// VariableRefs yields the references Refs lists that are built from
+// variables (ResolvesVariable) and of kind, in order, looking only into
+// the stages that hold one.
+func (m *Model) VariableRefs(kind RefKind) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, r := range m.pre {
+			if r.Resolution == ResolvesVariable && r.Kind == kind && !yield(r) {
+				return
+			}
+		}
+		bit := varKindBit(kind)
+		for s, has := range m.has {
+			if has&bit != 0 && !m.eachVar(s, func(r StageRef) bool { return r.Kind != kind || yield(r) }) {
+				return
+			}
+		}
+	}
+}
+
+// eachVar calls f with the references built from variables that stand in
+// stage s's instructions, in place, in order, until f returns false (as
+// eachIn, reading only those).
+func (m *Model) eachVar(s int, f func(StageRef) bool) bool {
+	part := m.parts[s]
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	for _, i := range part.vars {
+		r := part.refs[i]
+		r.Pattern = -1
+		if k < len(m.patIDs) {
+			r.Pattern = m.patIDs[k]
+			k++
+		}
+		r.Span = r.Span.Shift(off)
+		r.Instruction += first
+		if !f(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // RefsIn yields the references that stand in stage s's instructions, in
@@ -795,22 +846,10 @@ func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
 			if has&bit == 0 {
 				continue
 			}
-			part := m.parts[s]
 			if res == ResolvesVariable {
 				// Only those: their patterns are the stage's in order.
-				k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
-				for _, i := range part.vars {
-					r := part.refs[i]
-					r.Pattern = -1
-					if k < len(m.patIDs) {
-						r.Pattern = m.patIDs[k]
-						k++
-					}
-					r.Span = r.Span.Shift(off)
-					r.Instruction += first
-					if !yield(r) {
-						return
-					}
+				if !m.eachVar(s, yield) {
+					return
 				}
 				continue
 			}

@@ -39,6 +39,7 @@ type modelView struct {
 	Targets   [][]int
 	In        [][]StageRef
 	Resolving [][]StageRef
+	Variable  [][]StageRef // VariableRefs of each kind
 	Stands    [][]bool
 }
 
@@ -59,6 +60,9 @@ func viewModel(ix *Index) modelView {
 	}
 	for res := ResolvesImage; res <= ResolvesContext; res++ {
 		v.Resolving = append(v.Resolving, slices.Collect(m.RefsResolving(res)))
+	}
+	for _, k := range []RefKind{RefFrom, RefCopyFrom, RefMountFrom, RefEpoch} {
+		v.Variable = append(v.Variable, slices.Collect(m.VariableRefs(k)))
 	}
 	v.Refs, v.Patterns, v.Epoch = m.Refs(), m.Patterns(), m.EpochStage()
 	for s := range n {
@@ -108,6 +112,17 @@ func viewConsistent(v modelView) string {
 		}
 		if !cmp.Equal(want, got) && (len(want) > 0 || len(got) > 0) {
 			return fmt.Sprintf("RefsResolving(%s) differs from Refs filtered:\n%s", Resolution(res), cmp.Diff(want, got))
+		}
+	}
+	for k, got := range v.Variable {
+		var want []StageRef
+		for _, r := range v.Refs {
+			if r.Resolution == ResolvesVariable && r.Kind == RefKind(k) {
+				want = append(want, r)
+			}
+		}
+		if !cmp.Equal(want, got) && (len(want) > 0 || len(got) > 0) {
+			return fmt.Sprintf("VariableRefs(%d) differs from Refs filtered:\n%s", k, cmp.Diff(want, got))
 		}
 	}
 	// Patterns are numbered by first use, one per text and kind (FROM or

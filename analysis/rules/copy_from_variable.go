@@ -44,7 +44,7 @@ func runCopyFromVariable(p *Pass) {
 	if fe.Pinned() && (!fe.Known || fe.Version.Less(analysis.CopyFromVariableError)) {
 		return
 	}
-	for r := range p.Index.Model().RefsResolving(analysis.ResolvesVariable) {
+	for r := range p.Index.Model().VariableRefs(analysis.RefCopyFrom) {
 		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesVariable || r.Stage < 0 {
 			continue
 		}
