@@ -692,6 +692,10 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	if rec.opaque {
 		return out
 	}
+	if len(out) == 0 && len(rec.reads) == 0 {
+		next[s] = memoSlot{base, key, noFindings}
+		return out
+	}
 	e := &memoEntry{reads: rec.reads}
 	for _, d := range out {
 		enc, an, ok := a.encode(d, s, []int{s})
@@ -704,6 +708,12 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	next[s] = memoSlot{base, key, e}
 	return out
 }
+
+// noFindings is the memoEntry of every stage where a rule found nothing
+// without reading the build context: the stages that did not change read
+// one entry, not one each (a cache miss a stage when typing at a person's
+// pace). Never changed.
+var noFindings = &memoEntry{}
 
 // memoBase hashes what stageMemo keys a rule's findings by besides the
 // stage: the rule, the .dockerignore of ctx and parts (whatever else the
