@@ -135,6 +135,12 @@ type modelSeed struct {
 	// never written once built: the next model shares them while its
 	// values are the same (see setShared).
 	patAt, bases []int
+	// has is the model's Model.has; sizes holds, for each stage whose
+	// reading the next model may reuse (stagePart.reuse), its number of
+	// instructions, else -1: the next model tells the stages it reuses,
+	// and what they hold, without reading their parts.
+	has   []uint32
+	sizes []int32
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
@@ -424,19 +430,20 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 	}
 	cur = cursor{ix: ix}
+	seed.sizes = make([]int32, len(ix.stages))
+	var fresh []int // the stages read afresh, in order
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && ownPieces && s < len(prev.parts) {
-			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
-				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
-				switch {
-				case kept:
-					part, seed.pieces[s] = p, prev.pieces[s]
-				case same:
-					// The same instructions in blocks cut again: the
-					// next version compares this index's pieces.
-					part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
-				}
+		if same && ownPieces && s < len(prev.parts) && prev.sizes[s] == int32(rec.end-rec.first) {
+			p := prev.parts[s] // reusable, of as many instructions
+			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+			switch {
+			case kept:
+				part, seed.pieces[s] = p, prev.pieces[s]
+			case same:
+				// The same instructions in blocks cut again: the
+				// next version compares this index's pieces.
+				part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
 			}
 		}
 		setShared(&m.patAt, &ownPatAt, s, len(m.patIDs))
@@ -444,19 +451,27 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
 			seed.parts[s] = part
-			for _, k := range part.vars {
-				r := part.refs[k]
-				pattern(&r)
-				m.patIDs = append(m.patIDs, r.Pattern)
+			m.has[s], seed.sizes[s] = prev.has[s], prev.sizes[s]
+			if m.has[s]&(1<<uint(ResolvesVariable)) != 0 {
+				for _, k := range part.vars {
+					r := part.refs[k]
+					pattern(&r)
+					m.patIDs = append(m.patIDs, r.Pattern)
+				}
 			}
 		} else {
 			part = m.readStage(s, bases[s], add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
+			m.has[s], seed.sizes[s] = part.has, -1
+			if part.reuse {
+				seed.sizes[s] = int32(part.n)
+			}
+			fresh = append(fresh, s)
 		}
 		seed.parts[s] = part
-		m.has[s] = part.has
 	}
+	seed.has = m.has
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
 	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
 	if ownBases {
@@ -464,13 +479,21 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		m.bases = prev.bases // only stages before s are read while s is set
 	}
-	for s, part := range seed.parts {
-		if part.base == -2 {
-			// Read afresh; a kept reading keeps its base, which its
-			// references (and its FROM's resolution) decide.
-			part.base = m.readBase(s)
+	for s := range seed.parts {
+		// A kept reading keeps its base (the last model's), which its
+		// references (and its FROM's resolution) decide.
+		var b int
+		if len(fresh) > 0 && fresh[0] == s {
+			fresh = fresh[1:]
+			part := seed.parts[s]
+			if part.base == -2 {
+				part.base = m.readBase(s)
+			}
+			b = part.base
+		} else {
+			b = prev.bases[s]
 		}
-		setShared(&m.bases, &ownBases, s, part.base)
+		setShared(&m.bases, &ownBases, s, b)
 	}
 	seed.bases = m.bases
 	if graph {
