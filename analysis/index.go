@@ -410,12 +410,6 @@ func (v StageViews) Span(s int) Span {
 // touched no FROM) takes the last one's sum without reading the names.
 func (v StageViews) NamesSum() uint64 { return v.names }
 
-// Name returns stage s's name as written: At(s).Name, without copying the
-// view.
-func (v StageViews) Name(s int) string {
-	return v.blocks[s/viewBlockSize].views[s%viewBlockSize].Name
-}
-
 // All yields every stage's number and view, in order.
 func (v StageViews) All() iter.Seq2[int, Stage] {
 	return func(yield func(int, Stage) bool) {
