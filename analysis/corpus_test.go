@@ -45,7 +45,7 @@ func TestCorpusAgreement(t *testing.T) {
 		}
 		ix := Parse(NewDocument(text))
 		var got []stageFacts
-		for _, st := range ix.Stages() {
+		for _, st := range ix.Stages().All() {
 			f := stageFacts{Name: st.LowerName(), Base: st.Base}
 			for i := st.First; i < st.End; i++ {
 				if n := ix.Node(i); n.Cmd == "copy" {

@@ -57,7 +57,7 @@ func (ix *Index) Dump() string {
 			fmt.Fprintf(&b, "  error %s: %s\n", at(n.Abs(e.Span)), e.Message)
 		}
 	}
-	for _, s := range ix.Stages() {
+	for _, s := range ix.Stages().All() {
 		fmt.Fprintf(&b, "stage %d name=%q base=%q platform=%q from-stage=%d insts=[%d,%d) %s\n",
 			s.Index, s.Name, s.Base, s.Platform, s.BaseStage, s.First, s.End, at(s.Span))
 		if s.Name != "" {

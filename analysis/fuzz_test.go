@@ -84,7 +84,7 @@ func checkSpans(ix *Index) string {
 			}
 		}
 	}
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		if e := inside("stage", st.Span); e != "" {
 			return e
 		}

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"hash/maphash"
+	"iter"
 	"sort"
 	"strings"
 	"sync"
@@ -219,10 +221,10 @@ type Index struct {
 	loneCR bool             // a "\r" alone ends a line for the protocol but not for BuildKit
 
 	stagesOnce sync.Once
-	stageViews atomic.Pointer[[]Stage] // set once Stages has built them
-	carried    *carriedViews           // the last version's views, for Stages to move into place
-	ver        uint64                  // this version's number when spliced (versions), else 0
-	keptFroms  *keptFroms              // set when spliced from a version whose model was read, touching no FROM
+	stageViews atomic.Pointer[StageViews] // set once Stages has built them
+	carried    *carriedViews              // the last version's views, for Stages to move into place
+	ver        uint64                     // this version's number when spliced (versions), else 0
+	keptFroms  *keptFroms                 // set when spliced from a version whose model was read, touching no FROM
 	modelOnce  sync.Once
 	model      *Model
 	modelSeed  atomic.Pointer[modelSeed] // this version's model reading once built, else an earlier version's
@@ -339,26 +341,133 @@ func (ix *Index) Stage(s int) Stage {
 	return st
 }
 
-// Stages returns every stage, in order.
-func (ix *Index) Stages() []Stage {
+// Stages returns every stage's view, in order.
+func (ix *Index) Stages() StageViews {
 	if v := ix.stageViews.Load(); v != nil {
 		return *v
 	}
 	ix.stagesOnce.Do(func() {
-		var views []Stage
+		var views StageViews
 		if c := ix.carried; c != nil {
 			views = c.moved(ix)
 			ix.carried = nil
 		} else {
-			views = make([]Stage, len(ix.stages))
-			for s := range ix.stages {
-				views[s] = ix.Stage(s)
-			}
+			views = ix.readViews()
 		}
 		ix.stageViews.Store(&views)
 	})
 	return *ix.stageViews.Load()
 }
+
+// StageViews are the stage views of one version. They are kept in blocks
+// of viewBlockSize stages, each placed by an instruction shift and a byte
+// delta, so that a version carried from the last one (an edit that touched
+// no FROM) copies the block it edited and the table of blocks, not every
+// later stage. The zero value holds no stage.
+type StageViews struct {
+	blocks []viewBlock
+	n      int
+	names  uint64 // NamesSum
+}
+
+// viewBlock is up to viewBlockSize stage views as some version read them,
+// with their spans beside them (read by Span without touching the
+// views), and what moves them into place in this one: instruction numbers
+// by shift, offsets by delta (an absent span stays absent).
+type viewBlock struct {
+	views        []Stage
+	spans        []Span
+	shift, delta int
+}
+
+// viewBlockSize is the number of stage views a block holds.
+const viewBlockSize = 32
+
+// Len returns the number of stages.
+func (v StageViews) Len() int { return v.n }
+
+// At returns stage s's view.
+func (v StageViews) At(s int) Stage {
+	b := &v.blocks[s/viewBlockSize]
+	st := b.views[s%viewBlockSize]
+	if b.shift != 0 || b.delta != 0 {
+		st.move(b.shift, b.delta)
+	}
+	return st
+}
+
+// Span returns stage s's span: At(s).Span, without copying the view.
+func (v StageViews) Span(s int) Span {
+	b := &v.blocks[s/viewBlockSize]
+	sp := b.spans[s%viewBlockSize]
+	return Span{sp.Start + b.delta, sp.End + b.delta} // a stage's span is never absent
+}
+
+// NamesSum is a hash of every stage's name as written, in order: two
+// versions of a document (in one process) with the same names have the
+// same sum, and two with different names, but for a 64-bit collision,
+// different sums. A version carried from the last one (an edit that
+// touched no FROM) takes the last one's sum without reading the names.
+func (v StageViews) NamesSum() uint64 { return v.names }
+
+// All yields every stage's number and view, in order.
+func (v StageViews) All() iter.Seq2[int, Stage] {
+	return func(yield func(int, Stage) bool) {
+		for s := range v.n {
+			if !yield(s, v.At(s)) {
+				return
+			}
+		}
+	}
+}
+
+// Slice returns a copy of every stage's view, in order.
+func (v StageViews) Slice() []Stage {
+	out := make([]Stage, v.n)
+	for s := range out {
+		out[s] = v.At(s)
+	}
+	return out
+}
+
+// move moves st by shift instructions and delta bytes.
+func (st *Stage) move(shift, delta int) {
+	move := func(sp Span) Span {
+		if sp == (Span{}) { // absent (a later stage starts past offset 0)
+			return sp
+		}
+		return Span{sp.Start + delta, sp.End + delta}
+	}
+	st.First += shift
+	st.End += shift
+	st.NameSpan, st.BaseSpan, st.Span = move(st.NameSpan), move(st.BaseSpan), move(st.Span)
+}
+
+// readViews reads every stage's view.
+func (ix *Index) readViews() StageViews {
+	n := len(ix.stages)
+	all := make([]Stage, n)
+	for s := range all {
+		all[s] = ix.Stage(s)
+	}
+	spans := make([]Span, n)
+	var h maphash.Hash
+	h.SetSeed(namesSeed)
+	for s := range all {
+		spans[s] = all[s].Span
+		h.WriteString(all[s].Name)
+		h.WriteByte(0)
+	}
+	v := StageViews{blocks: make([]viewBlock, 0, (n+viewBlockSize-1)/viewBlockSize), n: n, names: h.Sum64()}
+	for k := 0; k < n; k += viewBlockSize {
+		e := min(k+viewBlockSize, n)
+		v.blocks = append(v.blocks, viewBlock{views: all[k:e:e], spans: spans[k:e:e]})
+	}
+	return v
+}
+
+// namesSeed seeds NamesSum.
+var namesSeed = maphash.MakeSeed()
 
 // versions numbers the indexes spliced, so that a model seed can tell the
 // version it read.
@@ -379,33 +488,47 @@ type keptFroms struct {
 // the first FROM), the stages after it moved by shift instructions and
 // delta bytes.
 type carriedViews struct {
-	views        []Stage
+	views        StageViews
 	s            int
 	shift, delta int
 }
 
-// moved returns the carried views as ix's: the stages before the edited
-// one as they were, the edited one read again, the later ones moved.
-func (c *carriedViews) moved(ix *Index) []Stage {
-	views := make([]Stage, len(c.views))
-	copy(views, c.views[:max(c.s, 0)])
+// moved returns the carried views as ix's: the blocks before the edited
+// stage's as they were, the edited stage's block copied (its stages before
+// the edited one as they were, the edited one read again, the later ones
+// moved), the later blocks shared and placed anew.
+func (c *carriedViews) moved(ix *Index) StageViews {
+	old := c.views
+	v := StageViews{blocks: make([]viewBlock, len(old.blocks)), n: old.n, names: old.names} // no name changed
+	copy(v.blocks, old.blocks)
+	k := -1 // the edited stage's block
 	if c.s >= 0 {
-		views[c.s] = ix.Stage(c.s)
-	}
-	move := func(sp Span) Span {
-		if sp == (Span{}) { // absent (a later stage starts past offset 0)
-			return sp
+		k = c.s / viewBlockSize
+		ob := old.blocks[k]
+		views := make([]Stage, len(ob.views))
+		for j := range views {
+			s := k*viewBlockSize + j
+			switch {
+			case s < c.s:
+				views[j] = old.At(s)
+			case s == c.s:
+				views[j] = ix.Stage(s)
+			default:
+				views[j] = old.At(s)
+				views[j].move(c.shift, c.delta)
+			}
 		}
-		return Span{sp.Start + c.delta, sp.End + c.delta}
+		spans := make([]Span, len(views))
+		for j := range views {
+			spans[j] = views[j].Span
+		}
+		v.blocks[k] = viewBlock{views: views, spans: spans}
 	}
-	for s := c.s + 1; s < len(views); s++ {
-		st := c.views[s]
-		st.First += c.shift
-		st.End += c.shift
-		st.NameSpan, st.BaseSpan, st.Span = move(st.NameSpan), move(st.BaseSpan), move(st.Span)
-		views[s] = st
+	for b := k + 1; b < len(v.blocks); b++ {
+		v.blocks[b].shift += c.shift
+		v.blocks[b].delta += c.delta
 	}
-	return views
+	return v
 }
 
 // Refs returns every stage reference of the build model, in document

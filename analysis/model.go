@@ -53,6 +53,7 @@ type Pattern struct {
 // Model is the build model of one index.
 type Model struct {
 	ix       *Index
+	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
 	vars     varCache
 	// The references, by where they stand: those before the first FROM
@@ -64,6 +65,7 @@ type Model struct {
 	// of the stages it left alone.
 	pre      []StageRef
 	parts    []*stagePart
+	has      []uint32 // each part's has, side by side: readers that skip stages read no part
 	offs     []int
 	patAt    []int
 	patIDs   []int
@@ -133,10 +135,22 @@ type modelSeed struct {
 	// never written once built: the next model shares them while its
 	// values are the same (see setShared).
 	patAt, bases []int
+	// has is the model's Model.has; sizes holds, for each stage whose
+	// reading the next model may reuse (stagePart.reuse), its number of
+	// instructions, else -1: the next model tells the stages it reuses,
+	// and what they hold, without reading their parts.
+	has   []uint32
+	sizes []int32
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
-	npat     int // the references built from variables, to size the next model's list
+	// vals holds one copy of each value of a reference built from
+	// variables that a stage's reading holds (canonical): readings of
+	// every version share it, so that the model compares the patterns of
+	// the stages it reuses by pointer, not by reading their text. Never
+	// written once built; a model that adds one copies it.
+	vals map[string]string
+	npat int // the references built from variables, to size the next model's list
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -157,7 +171,11 @@ type stagePart struct {
 	// targets are the Target of each reference in refs the stage holds
 	// (not the ONBUILD triggers it runs in others), in order.
 	targets []int
-	reuse   bool
+	// vars are the indices in refs of the references built from
+	// variables (ResolvesVariable), in order: those the model gives a
+	// pattern, read without touching the others.
+	vars  []int32
+	reuse bool
 }
 
 // sameGlobals reports whether the seed was read with the escape, the
@@ -305,7 +323,11 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
 	m.seed = seed
+	if prev != nil {
+		seed.vals = prev.vals
+	}
 	m.parts, m.offs = seed.parts, bases
+	m.has = make([]uint32, len(ix.stages))
 	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
 	if ownPatAt {
 		m.patAt = make([]int, len(ix.stages))
@@ -413,19 +435,20 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 	}
 	cur = cursor{ix: ix}
+	seed.sizes = make([]int32, len(ix.stages))
+	var fresh []int // the stages read afresh, in order
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && ownPieces && s < len(prev.parts) {
-			if p := prev.parts[s]; p.reuse && rec.end-rec.first == p.n {
-				same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
-				switch {
-				case kept:
-					part, seed.pieces[s] = p, prev.pieces[s]
-				case same:
-					// The same instructions in blocks cut again: the
-					// next version compares this index's pieces.
-					part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
-				}
+		if same && ownPieces && s < len(prev.parts) && prev.sizes[s] == int32(rec.end-rec.first) {
+			p := prev.parts[s] // reusable, of as many instructions
+			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+			switch {
+			case kept:
+				part, seed.pieces[s] = p, prev.pieces[s]
+			case same:
+				// The same instructions in blocks cut again: the
+				// next version compares this index's pieces.
+				part, seed.pieces[s] = p, cur.chunks(rec.first, rec.end)
 			}
 		}
 		setShared(&m.patAt, &ownPatAt, s, len(m.patIDs))
@@ -433,11 +456,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
 			seed.parts[s] = part
-			for k := range part.refs {
-				if part.has&(1<<uint(ResolvesVariable)) == 0 {
-					break // none built from variables
-				}
-				if part.refs[k].Resolution == ResolvesVariable {
+			m.has[s], seed.sizes[s] = prev.has[s], prev.sizes[s]
+			if m.has[s]&(1<<uint(ResolvesVariable)) != 0 {
+				for _, k := range part.vars {
 					r := part.refs[k]
 					pattern(&r)
 					m.patIDs = append(m.patIDs, r.Pattern)
@@ -447,9 +468,15 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			part = m.readStage(s, bases[s], add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
+			m.has[s], seed.sizes[s] = part.has, -1
+			if part.reuse {
+				seed.sizes[s] = int32(part.n)
+			}
+			fresh = append(fresh, s)
 		}
 		seed.parts[s] = part
 	}
+	seed.has = m.has
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
 	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
 	if ownBases {
@@ -457,13 +484,21 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		m.bases = prev.bases // only stages before s are read while s is set
 	}
-	for s, part := range seed.parts {
-		if part.base == -2 {
-			// Read afresh; a kept reading keeps its base, which its
-			// references (and its FROM's resolution) decide.
-			part.base = m.readBase(s)
+	for s := range seed.parts {
+		// A kept reading keeps its base (the last model's), which its
+		// references (and its FROM's resolution) decide.
+		var b int
+		if len(fresh) > 0 && fresh[0] == s {
+			fresh = fresh[1:]
+			part := seed.parts[s]
+			if part.base == -2 {
+				part.base = m.readBase(s)
+			}
+			b = part.base
+		} else {
+			b = prev.bases[s]
 		}
-		setShared(&m.bases, &ownBases, s, part.base)
+		setShared(&m.bases, &ownBases, s, b)
 	}
 	seed.bases = m.bases
 	if graph && ix.byName["scratch"] == nil {
@@ -512,6 +547,7 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
+			r.Value = m.canonical(r.Value)
 			r.Target = m.defaultPick(r)
 			if r.Kind != RefFrom {
 				part.reuse = false // the pick reads the stage's variables
@@ -524,6 +560,9 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 		r.Span = r.Span.Shift(-base)
 		r.Instruction -= rec.first
+		if r.Resolution == ResolvesVariable {
+			part.vars = append(part.vars, int32(len(part.refs)))
+		}
 		part.refs = append(part.refs, r)
 	}
 	for i := rec.first; i < rec.end; i++ {
@@ -548,6 +587,31 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 		}
 	}
 	return part
+}
+
+// maxVals bounds modelSeed.vals: a model that would add to more starts
+// anew (text typed into a FROM's variables adds a value a keystroke).
+const maxVals = 1024
+
+// canonical returns the copy of v the seed's vals hold, adding one.
+func (m *Model) canonical(v string) string {
+	sd := m.seed
+	if c, ok := sd.vals[v]; ok {
+		return c
+	}
+	if !m.ownVals {
+		if len(sd.vals) >= maxVals {
+			sd.vals = nil
+		}
+		sd.vals = maps.Clone(sd.vals) // an earlier model's: never written
+		if sd.vals == nil {
+			sd.vals = map[string]string{}
+		}
+		m.ownVals = true
+	}
+	c := strings.Clone(v)
+	sd.vals[c] = c
+	return c
 }
 
 type patternKey struct {
@@ -714,9 +778,60 @@ func (m *Model) Refs() []StageRef {
 	return m.refs
 }
 
-// refBits are the bits of stagePart.has a reference sets.
+// refBits are the bits of stagePart.has a reference sets: its
+// resolution's, its kind's and, for one built from variables, its kind's
+// among those (varKindBit).
 func refBits(res Resolution, kind RefKind) uint32 {
-	return 1<<uint(res) | 1<<(16+uint(kind))
+	b := uint32(1)<<uint(res) | 1<<(16+uint(kind))
+	if res == ResolvesVariable {
+		b |= varKindBit(kind)
+	}
+	return b
+}
+
+// varKindBit is the bit of stagePart.has a reference of kind built from
+// variables sets.
+func varKindBit(kind RefKind) uint32 { return 1 << (24 + uint(kind)) }
+
+// VariableRefs yields the references Refs lists that are built from
+// variables (ResolvesVariable) and of kind, in order, looking only into
+// the stages that hold one.
+func (m *Model) VariableRefs(kind RefKind) iter.Seq[StageRef] {
+	return func(yield func(StageRef) bool) {
+		for _, r := range m.pre {
+			if r.Resolution == ResolvesVariable && r.Kind == kind && !yield(r) {
+				return
+			}
+		}
+		bit := varKindBit(kind)
+		for s, has := range m.has {
+			if has&bit != 0 && !m.eachVar(s, func(r StageRef) bool { return r.Kind != kind || yield(r) }) {
+				return
+			}
+		}
+	}
+}
+
+// eachVar calls f with the references built from variables that stand in
+// stage s's instructions, in place, in order, until f returns false (as
+// eachIn, reading only those).
+func (m *Model) eachVar(s int, f func(StageRef) bool) bool {
+	part := m.parts[s]
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	for _, i := range part.vars {
+		r := part.refs[i]
+		r.Pattern = -1
+		if k < len(m.patIDs) {
+			r.Pattern = m.patIDs[k]
+			k++
+		}
+		r.Span = r.Span.Shift(off)
+		r.Instruction += first
+		if !f(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // RefsIn yields the references that stand in stage s's instructions, in
@@ -747,8 +862,15 @@ func (m *Model) RefsResolving(res Resolution) iter.Seq[StageRef] {
 			}
 		}
 		bit := uint32(1) << uint(res)
-		for s, part := range m.parts {
-			if part.has&bit == 0 {
+		for s, has := range m.has {
+			if has&bit == 0 {
+				continue
+			}
+			if res == ResolvesVariable {
+				// Only those: their patterns are the stage's in order.
+				if !m.eachVar(s, yield) {
+					return
+				}
 				continue
 			}
 			if !m.eachIn(s, func(r StageRef) bool { return r.Resolution != res || yield(r) }) {
@@ -780,7 +902,7 @@ func (m *Model) TargetsOf(s int) iter.Seq[int] {
 // StandsIn reports whether a reference of kind stands in stage s's
 // instructions (RefsIn).
 func (m *Model) StandsIn(s int, kind RefKind) bool {
-	return m.parts[s].has&(1<<(16+uint(kind))) != 0
+	return m.has[s]&(1<<(16+uint(kind))) != 0
 }
 
 // eachIn calls f with the references that stand in stage s's

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -38,6 +39,7 @@ type modelView struct {
 	Targets   [][]int
 	In        [][]StageRef
 	Resolving [][]StageRef
+	Variable  [][]StageRef // VariableRefs of each kind
 	Stands    [][]bool
 }
 
@@ -58,6 +60,9 @@ func viewModel(ix *Index) modelView {
 	}
 	for res := ResolvesImage; res <= ResolvesContext; res++ {
 		v.Resolving = append(v.Resolving, slices.Collect(m.RefsResolving(res)))
+	}
+	for _, k := range []RefKind{RefFrom, RefCopyFrom, RefMountFrom, RefEpoch} {
+		v.Variable = append(v.Variable, slices.Collect(m.VariableRefs(k)))
 	}
 	v.Refs, v.Patterns, v.Epoch = m.Refs(), m.Patterns(), m.EpochStage()
 	for s := range n {
@@ -107,6 +112,17 @@ func viewConsistent(v modelView) string {
 		}
 		if !cmp.Equal(want, got) && (len(want) > 0 || len(got) > 0) {
 			return fmt.Sprintf("RefsResolving(%s) differs from Refs filtered:\n%s", Resolution(res), cmp.Diff(want, got))
+		}
+	}
+	for k, got := range v.Variable {
+		var want []StageRef
+		for _, r := range v.Refs {
+			if r.Resolution == ResolvesVariable && r.Kind == RefKind(k) {
+				want = append(want, r)
+			}
+		}
+		if !cmp.Equal(want, got) && (len(want) > 0 || len(got) > 0) {
+			return fmt.Sprintf("VariableRefs(%d) differs from Refs filtered:\n%s", k, cmp.Diff(want, got))
 		}
 	}
 	// Patterns are numbered by first use, one per text and kind (FROM or
@@ -292,7 +308,7 @@ func TestModelSeedConcurrent(t *testing.T) {
 	if d := cmp.Diff(viewModel(Parse(ix.Doc)), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
 		t.Fatalf("after the edits (-fresh +reused):\n%s", d)
 	}
-	if d := cmp.Diff(Parse(ix.Doc).Stages(), ix.Stages()); d != "" {
+	if d := cmp.Diff(Parse(ix.Doc).Stages().Slice(), ix.Stages().Slice()); d != "" {
 		t.Fatalf("stage views after the edits (-fresh +carried):\n%s", d)
 	}
 }
@@ -367,15 +383,29 @@ func TestStageViewsCarried(t *testing.T) {
 			if i%3 == 2 {
 				continue
 			}
-			if ix.carried != nil {
+			c := ix.carried
+			if c != nil {
 				carried++
 			}
 			got := ix.Stages()
+			if c != nil {
+				// Only the edited stage's block is copied: the others
+				// are the last version's.
+				copied := 0
+				for k := range got.blocks {
+					if &got.blocks[k].views[0] != &c.views.blocks[k].views[0] {
+						copied++
+					}
+				}
+				if copied > 1 {
+					t.Fatalf("%s, edit %d (%+v): %d blocks of stage views copied, want at most 1", name, i, e, copied)
+				}
+			}
 			fresh := Parse(doc)
 			if fresh.ParseError != nil {
 				continue
 			}
-			if d := cmp.Diff(fresh.Stages(), got); d != "" {
+			if d := cmp.Diff(fresh.Stages().Slice(), got.Slice()); d != "" {
 				t.Fatalf("%s, edit %d (%+v): stage views differ (-fresh +updated):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
 			}
 		}
@@ -392,4 +422,116 @@ func TestStageViewsCarried(t *testing.T) {
 		t.Errorf("%d versions carried their stage views, want at least %d", carried, want)
 	}
 	t.Logf("%d versions carried their stage views", carried)
+}
+
+// TestStageViewsBlocks types and deletes characters at random in a file
+// of three blocks of stages, in RUN lines and in the comments above FROMs
+// (edits that touch no FROM, so each version carries the last one's
+// views), reading the views on two versions out of three: they must equal
+// a fresh parse's, and a version carried from the last copies at most the
+// edited stage's block.
+func TestStageViewsBlocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 64))
+	ix := Parse(NewDocument(testgen.Large(2*viewBlockSize + 10)))
+	ix.Stages()
+	carried := 0
+	for i := range 300 {
+		text := ix.Doc.Text()
+		var at []int
+		for _, marker := range []string{"\nRUN ", "\n# stage "} {
+			for k := 0; ; {
+				j := strings.Index(text[k:], marker)
+				if j < 0 {
+					break
+				}
+				k += j + len(marker)
+				at = append(at, k)
+			}
+		}
+		off := at[rng.IntN(len(at))]
+		e := Edit{Span: Span{Start: off, End: off}, Text: strings.Repeat("x", 1+rng.IntN(3))}
+		if text[off] == 'x' && rng.IntN(2) == 0 {
+			e = Edit{Span: Span{Start: off, End: off + 1}}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		if i%3 == 2 {
+			continue
+		}
+		c := ix.carried
+		got := ix.Stages()
+		if c != nil {
+			carried++
+			copied := 0
+			for k := range got.blocks {
+				if &got.blocks[k].views[0] != &c.views.blocks[k].views[0] {
+					copied++
+				}
+			}
+			if copied > 1 {
+				t.Fatalf("edit %d (%+v): %d blocks of stage views copied, want at most 1", i, e, copied)
+			}
+		}
+		if d := cmp.Diff(Parse(doc).Stages().Slice(), got.Slice()); d != "" {
+			t.Fatalf("edit %d (%+v): stage views differ (-fresh +updated):\n%s", i, e, d)
+		}
+		for s, st := range got.All() {
+			if got.Span(s) != st.Span {
+				t.Fatalf("edit %d: stage %d: Span %v, the view has %v", i, s, got.Span(s), st.Span)
+			}
+		}
+	}
+	if d := cmp.Diff(Parse(ix.Doc).Stages().NamesSum(), ix.Stages().NamesSum()); d != "" {
+		t.Fatalf("NamesSum after the edits (-fresh +carried):\n%s", d)
+	}
+	// Renaming a stage changes the sum.
+	at := strings.Index(ix.Doc.Text(), " AS stage-7\n") + len(" AS stage-7")
+	e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renamed := ix.Update(doc, e); renamed.Stages().NamesSum() == ix.Stages().NamesSum() || renamed.Stages().NamesSum() != Parse(doc).Stages().NamesSum() {
+		t.Errorf("NamesSum: %x before renaming stage-7, %x after, %x for a fresh parse", ix.Stages().NamesSum(), renamed.Stages().NamesSum(), Parse(doc).Stages().NamesSum())
+	}
+	if carried < 90 { // 100: each version after one that read them
+		t.Errorf("%d versions carried their stage views, want at least 90", carried)
+	}
+}
+
+// TestPatternValuesShared types in RUN lines of a file whose FROMs are
+// built from variables: every reference built from variables, in a stage
+// read afresh or reused, holds the one copy of its value the model keeps
+// (canonical), so that patterns are compared without reading text.
+func TestPatternValuesShared(t *testing.T) {
+	ix := Parse(NewDocument(testgen.Large(60)))
+	ix.Model()
+	at := strings.Index(ix.Doc.Text(), "make build") + len("make build")
+	for k := range 20 {
+		e := Edit{Span: Span{Start: at + k, End: at + k}, Text: "x"}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		data := map[string]*byte{}
+		n := 0
+		for r := range ix.Model().RefsResolving(ResolvesVariable) {
+			if r.Stage < 0 {
+				continue // read with the text before the first FROM, every time
+			}
+			n++
+			p := unsafe.StringData(r.Value)
+			if q, ok := data[r.Value]; ok && q != p {
+				t.Fatalf("edit %d: two copies of %q in stages' references", k, r.Value)
+			}
+			data[r.Value] = p
+		}
+		if n < 20 {
+			t.Fatalf("%d references built from variables, want at least 20", n)
+		}
+	}
 }

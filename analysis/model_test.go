@@ -128,7 +128,7 @@ func variants(text string) map[string]string {
 		return nil
 	}
 	var names []string
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		if st.Name != "" {
 			names = append(names, st.LowerName())
 		}

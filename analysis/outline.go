@@ -59,7 +59,7 @@ func (ix *Index) StageDescription(s int) string {
 	if s < 0 || s >= len(ix.stages) {
 		return ""
 	}
-	st := &ix.Stages()[s]
+	st := ix.Stages().At(s)
 	if st.Name == "" {
 		return ""
 	}
@@ -94,14 +94,14 @@ type OutlineTarget struct {
 // Outline lists the file's stages as build targets, in order.
 func (ix *Index) Outline() []OutlineTarget {
 	stages := ix.Stages()
-	out := make([]OutlineTarget, len(stages))
-	for s := range stages {
+	out := make([]OutlineTarget, stages.Len())
+	for s, st := range stages.All() {
 		out[s] = OutlineTarget{
 			Stage:       s,
-			Name:        stages[s].LowerName(),
+			Name:        st.LowerName(),
 			Description: ix.StageDescription(s),
-			Default:     s == len(stages)-1,
-			Base:        stages[s].Base,
+			Default:     s == stages.Len()-1,
+			Base:        st.Base,
 		}
 	}
 	return out

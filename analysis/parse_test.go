@@ -22,7 +22,7 @@ func TestParseKeepsIndexingAfterInstructionErrors(t *testing.T) {
 		t.Errorf("%d errors, want 3: %+v", got, ix.Errors())
 	}
 	if ix.StageCount() != 3 || ix.Stage(2).Name != "ok" {
-		t.Errorf("stages after errors: %+v", ix.Stages())
+		t.Errorf("stages after errors: %+v", ix.Stages().Slice())
 	}
 	for _, e := range ix.Errors() {
 		t.Logf("%q: %s", ix.Doc.Slice(e.Span), e.Message)

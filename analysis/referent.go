@@ -86,7 +86,7 @@ func (ix *Index) rootVar(site VarSite) VarSite {
 // StageDefSpan returns where stage s is defined: its `AS` name, or for an
 // unnamed stage its FROM line from the keyword to the base.
 func (ix *Index) StageDefSpan(s int) Span {
-	st := &ix.Stages()[s] // the views built once, not a new one
+	st := ix.Stages().At(s)
 	if st.Name != "" {
 		return st.NameSpan
 	}

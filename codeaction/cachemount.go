@@ -286,7 +286,7 @@ func systemInstall(ix *analysis.Index, i int) (analysis.InstallTool, bool) {
 			return analysis.InstallTool{}, false
 		}
 	}
-	for _, other := range ix.Stages() {
+	for _, other := range ix.Stages().All() {
 		if other.BaseStage == st.Index {
 			return analysis.InstallTool{}, false // a stage built on it may install without fetching
 		}

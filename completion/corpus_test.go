@@ -60,8 +60,8 @@ func TestCorpusFrom(t *testing.T) {
 				continue
 			}
 			ix := analysis.Parse(analysis.NewDocument(variant))
-			if ix.ParseError != nil || len(ix.Stages()) != len(stages) {
-				t.Errorf("%s: %d stages, BuildKit reads %d", name, len(ix.Stages()), len(stages))
+			if ix.ParseError != nil || ix.Stages().Len() != len(stages) {
+				t.Errorf("%s: %d stages, BuildKit reads %d", name, ix.Stages().Len(), len(stages))
 				continue
 			}
 			for _, r := range ix.Refs() {

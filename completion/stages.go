@@ -69,7 +69,7 @@ func (c *context) contexts(prefix string, edit analysis.Span) []Item {
 // prefix, as stages does.
 func (c *context) stageItems(limit int, prefix string, edit analysis.Span, kind analysis.RefKind) []Item {
 	all := c.ix.Stages()
-	limit = min(limit, len(all))
+	limit = min(limit, all.Len())
 	if limit <= 0 {
 		return nil
 	}
@@ -77,7 +77,8 @@ func (c *context) stageItems(limit int, prefix string, edit analysis.Span, kind 
 	// the references.
 	var offered []int
 	for s := 0; s < limit; s++ {
-		st := &all[s]
+		view := all.At(s)
+		st := &view
 		if !resolvesTo(c.ix, st, limit, kind) {
 			continue
 		}
@@ -106,7 +107,8 @@ func (c *context) stageItems(limit int, prefix string, edit analysis.Span, kind 
 	}
 	items := make([]Item, len(offered))
 	for i, s := range offered {
-		st := &all[s]
+		view := all.At(s)
+		st := &view
 		label := stageLabel(st)
 		if kind == analysis.RefFrom {
 			label = st.LowerName()
@@ -184,7 +186,7 @@ var nameStart, nameByte = func() (start, rest [256]bool) {
 // clients that resolve items one at a time.
 func StageDoc(ix *analysis.Index, s int) string {
 	all := ix.Stages()
-	if s < 0 || s >= len(all) {
+	if s < 0 || s >= all.Len() {
 		return ""
 	}
 	var uses []analysis.StageRef
@@ -193,7 +195,8 @@ func StageDoc(ix *analysis.Index, s int) string {
 			uses = append(uses, r)
 		}
 	}
-	return stageDoc(ix.Doc, ix.StageDescription(s), all, &all[s], uses)
+	st := all.At(s)
+	return stageDoc(ix.Doc, ix.StageDescription(s), all, &st, uses)
 }
 
 // stageLabel names a stage as a reference may: by name, or by index.
@@ -206,7 +209,7 @@ func stageLabel(st *analysis.Stage) string {
 
 // stageDoc describes a stage in markdown: its FROM line, its description
 // (as BuildKit's outline reads it) and what uses it.
-func stageDoc(doc *analysis.Document, desc string, all []analysis.Stage, st *analysis.Stage, uses []analysis.StageRef) string {
+func stageDoc(doc *analysis.Document, desc string, all analysis.StageViews, st *analysis.Stage, uses []analysis.StageRef) string {
 	b := make([]byte, 0, 256)
 	line := doc.LineOf(st.Span.Start)
 	from := strings.TrimSpace(doc.Slice(analysis.Span{Start: doc.LineStart(line), End: doc.LineEnd(line)}))
@@ -253,17 +256,17 @@ func stageDoc(doc *analysis.Document, desc string, all []analysis.Stage, st *ana
 		}
 		b = append(b, "\n- "...)
 		switch {
-		case r.Stage < 0 || r.Stage >= len(all):
+		case r.Stage < 0 || r.Stage >= all.Len():
 			b = append(b, "before the first stage"...)
-		case all[r.Stage].Name != "":
+		case all.At(r.Stage).Name != "":
 			b = append(b, '`')
-			b = append(b, all[r.Stage].Name...)
+			b = append(b, all.At(r.Stage).Name...)
 			b = append(b, '`')
 		default:
 			b = append(b, "`stage "...)
 			b = strconv.AppendInt(b, int64(r.Stage), 10)
 			b = append(b, " ("...)
-			b = append(b, all[r.Stage].Base...)
+			b = append(b, all.At(r.Stage).Base...)
 			b = append(b, ")`"...)
 		}
 		b = append(b, ", "...)

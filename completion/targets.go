@@ -30,7 +30,7 @@ func targetStages(doc *analysis.Document, ws *workspace.Index, p string, off int
 	}
 	prefix := strings.ToLower(doc.Slice(analysis.Span{Start: t.Span.Start, End: off}))
 	var items []Item
-	for i, st := range ix.Stages() {
+	for i, st := range ix.Stages().All() {
 		if st.Name == "" || !strings.HasPrefix(strings.ToLower(st.Name), prefix) {
 			continue
 		}

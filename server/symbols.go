@@ -324,7 +324,7 @@ type outlineFrag struct {
 // copied). Else the stage's entries are written.
 func (w *outlineWriter) stage(s int) bool {
 	w.endStage()
-	st := &w.ix.Stages()[s]
+	st := w.ix.Stages().At(s)
 	f := outlineFrag{e: st.Span.End}
 	if st.First > 0 {
 		n := w.ix.Node(st.First - 1)

@@ -21,7 +21,7 @@ type Link struct {
 // built from variables are not linked.
 func Links(ix *analysis.Index) []Link {
 	var out []Link
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		n := ix.Node(st.First)
 		if n.Base == nil || len(n.Refs) == 0 || n.Refs[0].Kind != analysis.RefFrom || n.Refs[0].Resolution != analysis.ResolvesImage {
 			continue

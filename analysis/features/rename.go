@@ -102,7 +102,7 @@ func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, er
 		}
 	}
 	lower := strings.ToLower(newName)
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		if st.Index != s && st.LowerName() == lower {
 			return nil, refuse("cannot rename: stage %q on line %d already has the name %q", st.Name, ix.Doc.LineOf(st.NameSpan.Start)+1, newName)
 		}

@@ -53,7 +53,7 @@ func TestRenameStylesWithBuildKit(t *testing.T) {
 			}
 			variants++
 			ix := analysis.Parse(analysis.NewDocument(vtext))
-			for _, st := range ix.Stages() {
+			for _, st := range ix.Stages().All() {
 				if st.Name == "" {
 					continue
 				}

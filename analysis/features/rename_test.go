@@ -48,7 +48,7 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 			for _, platform := range platforms {
 				before[platform], _ = oracle.Resolve(ftext, platform)
 			}
-			for _, st := range ix.Stages() {
+			for _, st := range ix.Stages().All() {
 				if st.Name == "" {
 					continue
 				}
@@ -103,7 +103,7 @@ func argPatternVariant(text string) (string, bool) {
 		return "", false
 	}
 	var names []string
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		if st.Name != "" {
 			names = append(names, st.LowerName())
 		}

@@ -69,7 +69,7 @@ func WalkOutline(ix *analysis.Index, stage func(s int) bool, f func(e *OutlineEn
 	k := 0            // the chunk of the text holding the last instruction
 	stages := ix.Stages()
 	_ = ix.Each(context.Background(), func(n analysis.Node) {
-		if s+1 < len(stages) && n.Index == stages[s+1].First {
+		if s+1 < stages.Len() && n.Index == stages.At(s+1).First {
 			s, depth = s+1, 1
 			if skip = stage != nil && !stage(s); skip {
 				return
@@ -118,7 +118,7 @@ func Symbols(ix *analysis.Index) []Symbol {
 
 // stageEntry sets e to stage s's entry.
 func stageEntry(ix *analysis.Index, e *OutlineEntry, s int) {
-	st := &ix.Stages()[s]
+	st := ix.Stages().At(s)
 	*e = OutlineEntry{Name: st.Name, Detail: st.Base, Kind: SymbolStage, Span: st.Span, NameSpan: ix.StageDefSpan(s), Children: st.End - st.First}
 	if st.Name == "" {
 		e.Name = fmt.Sprintf("stage %d", s)

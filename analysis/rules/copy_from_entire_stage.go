@@ -47,7 +47,7 @@ func runCopyFromEntireStage(p *Pass) {
 		contexts = p.Config.Contexts
 	}
 	for _, r := range p.refs() {
-		if r.Kind != analysis.RefCopyFrom || r.Target < 0 || r.Target >= len(stages) {
+		if r.Kind != analysis.RefCopyFrom || r.Target < 0 || r.Target >= stages.Len() {
 			continue
 		}
 		if _, replaced := ix.Model().ReplacedBy(r.Target, contexts); replaced {
@@ -75,10 +75,10 @@ func wholeIsArtifact(p *Pass, s int) bool {
 	ix := p.Index
 	stages := ix.Stages()
 	chain := stageChain(ix, s)
-	if strings.EqualFold(stages[chain[len(chain)-1]].Base, "scratch") {
+	if strings.EqualFold(stages.At(chain[len(chain)-1]).Base, "scratch") {
 		return true
 	}
-	for _, n := range p.nodesIn(stages[s].First+1, stages[s].End) {
+	for _, n := range p.nodesIn(stages.At(s).First+1, stages.At(s).End) {
 		if n.Cmd != "arg" {
 			return false
 		}

@@ -80,7 +80,7 @@ func runCopyFromMissingPath(p *Pass) {
 	}
 	report(copyFromMissingPath(p, slices.Collect(m.RefsIn(-1))))
 	base := p.memoBase(analysis.BuildContext{})
-	for s := range stages {
+	for s := range stages.Len() {
 		if !m.StandsIn(s, analysis.RefCopyFrom) {
 			continue
 		}
@@ -111,9 +111,9 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 			continue
 		}
 		chain := stageChain(ix, r.Target)
-		bottom := stages[chain[len(chain)-1]]
+		bottom := stages.At(chain[len(chain)-1])
 		fromImage := !strings.EqualFold(bottom.Base, "scratch")
-		if slices.ContainsFunc(chain, func(s int) bool { return strings.Contains(stages[s].Base, "$") }) || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
+		if slices.ContainsFunc(chain, func(s int) bool { return strings.Contains(stages.At(s).Base, "$") }) || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
 			// A base named by a variable (build args may pick another
 			// image or stage), or a stage that only names an image.
 			continue

@@ -44,7 +44,7 @@ func runCopyFromVariable(p *Pass) {
 	if fe.Pinned() && (!fe.Known || fe.Version.Less(analysis.CopyFromVariableError)) {
 		return
 	}
-	for r := range p.Index.Model().RefsResolving(analysis.ResolvesVariable) {
+	for r := range p.Index.Model().VariableRefs(analysis.RefCopyFrom) {
 		if r.Kind != analysis.RefCopyFrom || r.Resolution != analysis.ResolvesVariable || r.Stage < 0 {
 			continue
 		}
@@ -66,7 +66,7 @@ func copyFromVariableFix(p *Pass, r analysis.StageRef, n analysis.Node) []Fix {
 	ix := p.Index
 	stages := ix.Stages()
 	for s := 0; s < r.Stage; s++ {
-		if st := stages[s]; st.Base == r.Value && st.Name != "" && st.End == st.First+1 {
+		if st := stages.At(s); st.Base == r.Value && st.Name != "" && st.End == st.First+1 {
 			return fix("Copy from stage "+st.Name, true, replace(r.Span, st.Name))
 		}
 	}

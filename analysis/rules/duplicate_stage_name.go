@@ -48,7 +48,7 @@ func runDuplicateStageName(p *Pass) {
 		p.Report(Diagnostic{
 			Span:    st.NameSpan,
 			Message: fmt.Sprintf("Duplicate stage name %q, stage names should be unique", k),
-			Related: []Related{{Span: stages[f].NameSpan, Message: fmt.Sprintf("stage %q is first defined here", stages[f].Name)}},
+			Related: []Related{{Span: stages.At(f).NameSpan, Message: fmt.Sprintf("stage %q is first defined here", stages.At(f).Name)}},
 		})
 	}
 }

@@ -74,8 +74,8 @@ func runFinalStageCopiesContext(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	builds := -1 // the first stage that copies the whole context
-	copying := make([]bool, len(stages))
-	for s := range stages {
+	copying := make([]bool, stages.Len())
+	for s := range stages.Len() {
 		copying[s] = p.stageSummary(copiesContextSummary, s, func(nodes []analysis.Node) any {
 			for _, n := range nodes[1:] {
 				if _, ok := copiesWholeContext(n); ok {

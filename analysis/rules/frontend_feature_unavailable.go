@@ -92,7 +92,7 @@ func runFrontendFeatureUnavailable(p *Pass) {
 		take(u.feat)
 	}
 	var read []analysis.Stage
-	for _, st := range ix.Stages() {
+	for _, st := range ix.Stages().All() {
 		had := missing
 		missing = false
 		for _, feat := range p.stageSummary(featuresSummary, st.Index, stageFeatures(p, fe)).([]*analysis.Feature) {

@@ -28,8 +28,20 @@ type shipped struct {
 // have a build stage beside them and configure a container to run (CMD,
 // ENTRYPOINT, EXPOSE, HEALTHCHECK or USER in their chain): a target
 // without one is more often a step of CI (`validate`, `lint`, an export)
-// than an image.
+// than an image. The passes of a run share the answer: do not change it.
 func shippedTargets(p *Pass) []shipped {
+	rc := p.run
+	if rc == nil || p.want != nil {
+		return readShipped(p)
+	}
+	if !rc.shippedRead {
+		rc.shipped, rc.shippedRead = readShipped(p), true
+	}
+	return rc.shipped
+}
+
+// readShipped is shippedTargets, read anew.
+func readShipped(p *Pass) []shipped {
 	ix := p.Index
 	var out []shipped
 	for _, t := range ix.BuildTargets(p.Config.Targets) {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
@@ -81,10 +80,10 @@ type Cache struct {
 	casing      [][2]int
 	casingTotal [2]int
 	casingKept  bool
-	// names are the last run's stage names, each ended by a 0, and odd
+	// names is the sum of the last run's stage names (NamesSum), and odd
 	// the stages among them that oddNames returns, when oddKept (it was
 	// read for those names).
-	names   []byte
+	names   uint64
 	odd     []int
 	oddKept bool
 	// spare holds the per-stage arrays of the run before the last, which
@@ -203,9 +202,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	prevOwn := c.own
-	own := reuse(c.spare.own, len(stages))
-	spans := reuse(c.spare.spans, len(stages))
-	sums := reuse(c.spare.sums, len(stages))
+	own := reuse(c.spare.own, stages.Len())
+	spans := reuse(c.spare.spans, stages.Len())
+	sums := reuse(c.spare.sums, stages.Len())
 	// The text the document shares with the last run's: a stage in it,
 	// at the place the last run's stage of its number had, has its hash.
 	pre, post := -1, -1
@@ -213,13 +212,13 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		pre, post = doc.Unchanged(c.doc)
 	}
 	delta := doc.Len() - c.docLen
-	for s := range stages {
+	for s := range stages.Len() {
 		from := starts[s]
 		if s > 0 {
-			from = stages[s-1].Span.End // the comments above the FROM
+			from = stages.Span(s - 1).End // the comments above the FROM
 		}
 		end := doc.Len()
-		if s+1 < len(stages) {
+		if s+1 < stages.Len() {
 			end = starts[s+1]
 		}
 		spans[s] = analysis.Span{Start: from, End: end}
@@ -249,17 +248,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	h.Reset()
 	h.WriteString(doc.Slice(analysis.Span{Start: 0, End: starts[0]}))
 	h.WriteByte(ix.Escape)
-	writeInt(&h, len(stages))
-	names := c.buf[:0] // one write for every name
-	for s := range stages {
-		names = append(names, stages[s].Name...)
-		names = append(names, 0)
-	}
-	h.Write(names)
+	writeInt(&h, stages.Len())
+	// The names, by their sum: a version carried from the last one has
+	// the last one's without reading them.
+	names := stages.NamesSum()
+	writeInt(&h, int(names))
 	// The names as the last run's: what it found of them holds (odd).
-	c.oddKept = c.oddKept && bytes.Equal(names, c.names)
+	c.oddKept = c.oddKept && names == c.names
 	rc.namesSame = c.oddKept
-	c.buf, c.names = c.names, names
+	c.names = names
 	writeConfig(&h, cfg)
 	// The file facts PerStage rules read.
 	if casingMajority(&Pass{Index: ix, run: rc}) {
@@ -278,15 +275,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// chain, a key of the global hash, the chain and the chains its
 	// references name (and what they are: an unchanged text with the same
 	// globals, names and base chain reads the same references).
-	carry := c.keysKept && global == c.global && len(prevOwn) == len(stages) && len(c.chain) == len(stages)
+	carry := c.keysKept && global == c.global && len(prevOwn) == stages.Len() && len(c.chain) == stages.Len()
 	c.keysKept = false
-	chain := reuse(c.spare.chain, len(stages))
-	bases := reuse(c.spare.bases, len(stages))
-	dirty := reuse(c.spare.dirty, len(stages)) // chain[t] is not the last run's
+	chain := reuse(c.spare.chain, stages.Len())
+	bases := reuse(c.spare.bases, stages.Len())
+	dirty := reuse(c.spare.dirty, stages.Len()) // chain[t] is not the last run's
 	c.spare.dirty = dirty
-	var buf []byte
+	buf := c.buf[:0]
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
-	for t := range stages {
+	for t := range stages.Len() {
 		b := m.BaseOf(t)
 		bases[t] = b
 		if b >= t {
@@ -305,24 +302,24 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		chain[t] = maphash.Bytes(c.seed, buf)
 		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
-	keys = reuse(c.spare.keys, len(stages))
+	keys = reuse(c.spare.keys, stages.Len())
 	p := &Pass{Index: ix, run: rc}
 	// namesDirty reports whether a reference of stage s names a stage
 	// whose chain changed.
 	namesDirty := func(s int) bool {
 		for t := range m.TargetsOf(s) {
-			if t >= 0 && t < len(stages) && dirty[t] {
+			if t >= 0 && t < stages.Len() && dirty[t] {
 				return true
 			}
 		}
 		return false
 	}
-	for s := range stages {
-		st := &stages[s] // no copy of the view
+	for s := range stages.Len() {
 		if carry && !dirty[s] && !namesDirty(s) {
 			keys[s] = c.keys[s]
 			continue
 		}
+		st := stages.At(s)
 		if st.BaseStage >= s || hasOnbuild(p, s) {
 			continue
 		}
@@ -334,7 +331,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
-			if r.Target >= 0 && r.Target < len(stages) {
+			if r.Target >= 0 && r.Target < stages.Len() {
 				put(uint64(r.Target))
 				put(chain[r.Target])
 			}
@@ -344,6 +341,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	c.buf = buf
 	c.spare.chain, c.spare.bases, c.spare.keys = c.chain, c.bases, c.keys
 	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
@@ -351,12 +349,12 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 
 // depsOf returns the stages stage s depends on, as its key hashes them:
 // its FROM chain, and the stages its references name with their chains.
-func depsOf(ix *analysis.Index, stages []analysis.Stage, s int) []int {
+func depsOf(ix *analysis.Index, stages analysis.StageViews, s int) []int {
 	seen := map[int]bool{}
 	var out []int
 	m := ix.Model()
 	chain := func(t int) {
-		for ; t >= 0 && t < len(stages) && !seen[t]; t = m.BaseOf(t) {
+		for ; t >= 0 && t < stages.Len() && !seen[t]; t = m.BaseOf(t) {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -512,25 +510,25 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	defer c.mu.Unlock()
 	ix := rc.ix
 	stages := ix.Stages()
-	starts := reuse(c.spare.starts, len(stages))
+	starts := reuse(c.spare.starts, stages.Len())
 	c.spare.starts = starts
-	for s := range stages {
-		starts[s] = stages[s].Span.Start
+	for s := range stages.Len() {
+		starts[s] = stages.Span(s).Start
 	}
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
-	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, len(stages)), pre: starts[0]}
+	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, stages.Len()), pre: starts[0]}
 	c.spare.ends = a.ends
-	for s := range stages {
+	for s := range stages.Len() {
 		a.ends[s] = ix.Doc.Len()
-		if s+1 < len(stages) {
+		if s+1 < stages.Len() {
 			a.ends[s] = starts[s+1]
 		}
 	}
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
-	want := reuse(c.spare.want, len(stages))
-	kept := reuse(c.spare.kept, len(stages))
+	want := reuse(c.spare.want, stages.Len())
+	kept := reuse(c.spare.kept, stages.Len())
 	c.spare.want, c.spare.kept = want, kept
 	for s, k := range keys {
 		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
@@ -549,7 +547,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	// the PerStage findings of the stages kept from the cache. Within a
 	// stage they are in rule order, then report order: all the sort by
 	// start and rule keeps of an order is that of one rule's findings.
-	found := reuse(c.spare.found, len(stages)+1) // found[s+1]
+	found := reuse(c.spare.found, stages.Len()+1) // found[s+1]
 	c.spare.found = found
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
@@ -571,9 +569,9 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 
 	// The kept entries are all read (kept): the slots take this run's in
 	// place. A slot left empty or with an older key is never taken.
-	next := reuse(c.entries, len(stages))
+	next := reuse(c.entries, stages.Len())
 	var out []Diagnostic
-	for s := -1; s < len(stages); s++ {
+	for s := -1; s < stages.Len(); s++ {
 		items := found[s+1]
 		var list []Diagnostic
 		switch {
@@ -694,6 +692,10 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	if rec.opaque {
 		return out
 	}
+	if len(out) == 0 && len(rec.reads) == 0 {
+		next[s] = memoSlot{base, key, noFindings}
+		return out
+	}
 	e := &memoEntry{reads: rec.reads}
 	for _, d := range out {
 		enc, an, ok := a.encode(d, s, []int{s})
@@ -706,6 +708,12 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	next[s] = memoSlot{base, key, e}
 	return out
 }
+
+// noFindings is the memoEntry of every stage where a rule found nothing
+// without reading the build context: the stages that did not change read
+// one entry, not one each (a cache miss a stage when typing at a person's
+// pace). Never changed.
+var noFindings = &memoEntry{}
 
 // memoBase hashes what stageMemo keys a rule's findings by besides the
 // stage: the rule, the .dockerignore of ctx and parts (whatever else the

@@ -423,8 +423,8 @@ func TestIncrementalStageHashes(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(5, 6))
 	for i := range 300 {
 		stages := ix.Stages()
-		s := 1 + rnd.IntN(len(stages)-1)
-		at := max(0, stages[s].Span.Start-1-rnd.IntN(40))
+		s := 1 + rnd.IntN(stages.Len()-1)
+		at := max(0, stages.At(s).Span.Start-1-rnd.IntN(40))
 		// Typing, deleting, and replacing a character: a stage keeps its
 		// place then, and only its text tells it changed.
 		e := analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: "x"}

@@ -31,7 +31,7 @@ func runInvalidStageName(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	for _, s := range p.oddNames() {
-		st := stages[s]
+		st := stages.At(s)
 		if st.Name == "" || plainStageName(st.Name) || analysis.CheckStageName(st.Name) == nil || isReserved(st.Name) {
 			continue
 		}
@@ -100,7 +100,7 @@ func (p *Pass) oddNames() []int {
 		return rc.cache.odd
 	}
 	var out []int
-	for s, st := range p.Index.Stages() {
+	for s, st := range p.Index.Stages().All() {
 		if st.Name != "" && !plainLowerName(st.Name) {
 			out = append(out, s)
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -31,7 +32,7 @@ type Pass struct {
 // every instruction.
 func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any) any {
 	if p.run == nil || p.run.own == nil {
-		st := p.Index.Stages()[s]
+		st := p.Index.Stages().At(s)
 		return f(p.nodesIn(st.First, st.End))
 	}
 	if kept := p.run.sums.stage[s]; kept != nil && kept[kind] != nil {
@@ -40,7 +41,7 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		st := p.Index.Stages()[s]
+		st := p.Index.Stages().At(s)
 		v = f(p.nodesIn(st.First, st.End))
 		m[kind] = v
 	}
@@ -64,40 +65,56 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 	for i := 0; i < end; i++ {
 		f(ix.Node(i))
 	}
-	for _, st := range p.wantedStages() {
-		for i := st.First; i < st.End; i++ {
-			f(ix.Node(i))
+	all := ix.Stages()
+	for s, w := range p.want {
+		if w {
+			st := all.At(s)
+			for i := st.First; i < st.End; i++ {
+				f(ix.Node(i))
+			}
 		}
 	}
 }
 
-// wantedStages returns the stages the run needs, in order.
-func (p *Pass) wantedStages() []analysis.Stage {
+// wantedStages yields the stages the run needs, with their numbers, in
+// order.
+func (p *Pass) wantedStages() iter.Seq2[int, analysis.Stage] {
 	all := p.Index.Stages()
 	if p.want == nil {
-		return all
+		return all.All()
 	}
 	if p.facts != nil && p.facts.wanted != nil {
 		return p.facts.wanted
 	}
-	out := []analysis.Stage{}
-	for s := range all {
+	var out []analysis.Stage
+	for s := range all.Len() {
 		if p.want[s] {
-			out = append(out, all[s])
+			out = append(out, all.At(s))
+		}
+	}
+	seq := func(yield func(int, analysis.Stage) bool) {
+		for _, st := range out {
+			if !yield(st.Index, st) {
+				return
+			}
 		}
 	}
 	if p.facts != nil {
-		p.facts.wanted = out
+		p.facts.wanted = seq
 	}
-	return out
+	return seq
 }
 
 // refs returns the stage references of the instructions before the first
-// FROM and of the wanted stages, in document order.
+// FROM and of the wanted stages, in document order. The slice is shared:
+// do not change it.
 func (p *Pass) refs() []analysis.StageRef {
 	m := p.Index.Model()
 	if p.want == nil {
 		return m.Refs()
+	}
+	if p.facts != nil && p.facts.refsRead {
+		return p.facts.refs
 	}
 	// Only the wanted stages' references: the whole list is not built.
 	out := slices.Collect(m.RefsIn(-1))
@@ -107,6 +124,9 @@ func (p *Pass) refs() []analysis.StageRef {
 				out = append(out, r)
 			}
 		}
+	}
+	if p.facts != nil {
+		p.facts.refs, p.facts.refsRead = out, true
 	}
 	return out
 }
@@ -129,8 +149,12 @@ type facts struct {
 	nodes []analysis.Node
 	byCmd map[string][]analysis.Node
 	slots [][]int // instruction numbers by cmdSlot
-	// wanted are the stages a run that wants some only looks at.
-	wanted []analysis.Stage
+	// wanted yields the stages a run that wants some only looks at.
+	wanted iter.Seq2[int, analysis.Stage]
+	// refs are the references of a run that wants some stages (refs),
+	// once read.
+	refs     []analysis.StageRef
+	refsRead bool
 }
 
 // Nodes returns every instruction in place, in order, whatever the stages

@@ -147,6 +147,10 @@ type runCtx struct {
 	namesSame bool
 	// casingCarry: the cache's casing counts are those of its last run.
 	casingCarry bool
+	// shipped is shippedTargets' answer for the whole file, once asked
+	// (shippedRead): the image-stage rules share it.
+	shipped     []shipped
+	shippedRead bool
 	// majority is casingMajority's answer, once asked.
 	majority *bool
 	// The kept findings of the rule stageMemo serves now: the last run's

@@ -35,7 +35,7 @@ func runStageNameCasing(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
 	for _, s := range p.oddNames() {
-		st := stages[s]
+		st := stages.At(s)
 		lower := strings.ToLower(st.Name)
 		if st.Name == lower {
 			continue

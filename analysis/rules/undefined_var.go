@@ -56,7 +56,7 @@ func runUndefinedVar(p *Pass) {
 			}
 			if chain == nil {
 				chain = stageChain(ix, s)
-				fromImage = !strings.EqualFold(stages[chain[len(chain)-1]].Base, "scratch")
+				fromImage = !strings.EqualFold(stages.At(chain[len(chain)-1]).Base, "scratch")
 			}
 			var names []string
 			var reported map[string]bool

@@ -65,7 +65,7 @@ func runUnknownStageReference(p *Pass) {
 					Severity: Error,
 					Message:  fmt.Sprintf("FROM %s names no stage: BuildKit compares a FROM exactly with the stage names, which are lower case, and fails on the upper-case image name; write %q", r.Value, lower),
 					Fixes:    fix(fmt.Sprintf("Change to %q", lower), true, replace(r.Span, lower)),
-					Related:  []Related{{Span: stages[t].NameSpan, Message: fmt.Sprintf("stage %q is defined here", stages[t].Name)}},
+					Related:  []Related{{Span: stages.At(t).NameSpan, Message: fmt.Sprintf("stage %q is defined here", stages.At(t).Name)}},
 				})
 			}
 			continue
@@ -81,9 +81,9 @@ func runUnknownStageReference(p *Pass) {
 			continue // a named build context, which BuildKit looks up before images
 		}
 		var names []string
-		for s := 0; s < r.Stage && s < len(stages); s++ {
-			if stages[s].Name != "" {
-				names = append(names, stages[s].Name)
+		for s := 0; s < r.Stage && s < stages.Len(); s++ {
+			if stages.At(s).Name != "" {
+				names = append(names, stages.At(s).Name)
 			}
 		}
 		if m := analysis.Suggest(r.Value, names, false); m != "" {
@@ -97,7 +97,7 @@ func runUnknownStageReference(p *Pass) {
 				Severity: Error,
 				Message:  `No stage named "` + r.Value + `" before this one (did you mean "` + lower + `"?): BuildKit would pull an image of that name`,
 				Fixes:    fix(`Change to "`+lower+`"`, true, replace(r.Span, lower)),
-				Related:  []Related{{Span: stages[ix.StageByName(m)].NameSpan, Message: `stage "` + m + `" is defined here`}},
+				Related:  []Related{{Span: stages.At(ix.StageByName(m)).NameSpan, Message: `stage "` + m + `" is defined here`}},
 			})
 			continue
 		}

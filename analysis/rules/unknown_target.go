@@ -51,7 +51,7 @@ func useUnknownTarget(p *Pass, u Use) {
 		return
 	}
 	var names []string
-	for _, st := range p.Index.Stages() {
+	for _, st := range p.Index.Stages().All() {
 		if st.Name != "" {
 			names = append(names, st.Name)
 		}

@@ -140,8 +140,8 @@ func runUnusedStageArg(p *Pass) {
 	var children [][]int
 	var variable []int
 	tree := func() {
-		children = make([][]int, len(stages))
-		for t, st := range stages {
+		children = make([][]int, stages.Len())
+		for t, st := range stages.All() {
 			for _, r := range ix.Node(st.First).Refs {
 				if r.Kind == analysis.RefFrom && r.Resolution == analysis.ResolvesVariable {
 					variable = append(variable, t)
@@ -154,7 +154,7 @@ func runUnusedStageArg(p *Pass) {
 		}
 	}
 	reads := func(t int, name string) bool {
-		return stageReads(p.nodesIn(stages[t].First+1, stages[t].End), name)
+		return stageReads(p.nodesIn(stages.At(t).First+1, stages.At(t).End), name)
 	}
 	builtOnReads := func(s int, name string) bool {
 		if children == nil {
@@ -176,10 +176,9 @@ func runUnusedStageArg(p *Pass) {
 		}
 		return false
 	}
-	for s := range stages {
-		st := &stages[s]
+	for s := range stages.Len() {
 		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
-			n := ix.Node(st.First + a.inst)
+			n := ix.Node(stages.At(s).First + a.inst)
 			d := n.Decls[a.decl]
 			if builtOnReads(s, d.Name.Value) {
 				continue

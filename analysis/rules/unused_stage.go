@@ -79,8 +79,11 @@ func runUnusedStage(p *Pass) {
 	var numeric []analysis.StageRef // the numeric --from references, which removals renumber
 	numericRead := false
 	for s := 0; s < n; s++ {
-		st := stages[s]
-		if reached[s] || st.Base == "" {
+		if reached[s] {
+			continue
+		}
+		st := stages.At(s)
+		if st.Base == "" {
 			continue // a FROM without a base is an instruction error already
 		}
 		if c, ok := m.ReplacedBy(s, contexts); ok {

@@ -179,7 +179,7 @@ func (b *Baseline) Check(after *analysis.Document, want Intended) error {
 // reach it).
 func (v *safetyView) configs() map[string]string {
 	out := map[string]string{"": v.config(v.ix.StageCount() - 1)}
-	for _, st := range v.ix.Stages() {
+	for _, st := range v.ix.Stages().All() {
 		if st.Name != "" && v.ix.StageByName(st.Name) == st.Index {
 			out[st.LowerName()] = v.config(st.Index)
 		}
