@@ -20,6 +20,12 @@ import (
 // anything.
 const maxPatternVars = 4
 
+// maxPatternText bounds the text of a reference whose pattern is read
+// (each of the 2^n runs of the lexer reads it whole, and the expression
+// holds it once per way): a longer one may name anything. A stage name
+// is far shorter.
+const maxPatternText = 1024
+
 // patternEnv gives the lexer, for each variable it asks for, either
 // nothing (unset) or a marker that stands for any text, and records the
 // names asked for.
@@ -53,6 +59,9 @@ func (e *patternEnv) Keys() []string { return nil }
 // alternative per way of setting its variables; a variable's text is a
 // group that matches any text. A way the lexer rejects names nothing.
 func patternSource(value string, esc byte) string {
+	if len(value) > maxPatternText {
+		return "(.*)"
+	}
 	lex := shell.NewLex(rune(esc))
 	env := &patternEnv{}
 	_, _, _ = lex.ProcessWord(value, env) // every name, all unset

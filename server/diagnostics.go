@@ -43,9 +43,7 @@ type publisher struct {
 	done     chan struct{}
 	stopOnce sync.Once
 
-	smu  sync.Mutex // held while deciding to send and sending
-	sent bool
-	last int32 // version last published
+	smu sync.Mutex // held while deciding to send and sending
 }
 
 // scheduleDiagnostics asks for u's diagnostics: at once, or after the run
@@ -189,11 +187,9 @@ func (p *publisher) run() {
 	if cur, ok := p.s.docs.get(p.u); !ok || cur != snap || p.stopped.Load() || p.s.inputs.Load() != set.inputs {
 		return
 	}
-	if p.sent && snap.Version < p.last {
-		return
-	}
+	// The current snapshot's are published whatever its version: one
+	// lower than the last published is the client's text all the same.
 	p.s.publishSet(snap, set)
-	p.sent, p.last = true, snap.Version
 	p.s.returnMemoryAfter(before)
 }
 

@@ -110,12 +110,20 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 	s.roots = roots
 	s.mu.Unlock()
 	s.log.Info("workspace folders changed", zap.Strings("roots", roots))
+	gen := w.folderGen.Add(1)
 	go func() {
 		defer w.folderChanges.Add(1)
 		select {
 		case <-w.ready: // the first scan is done: it would overwrite this one
 		case <-s.ended:
 			return
+		}
+		// The rescans run one at a time, and only the last change's: an
+		// earlier one's, run after it, would leave its folders.
+		w.folderMu.Lock()
+		defer w.folderMu.Unlock()
+		if w.folderGen.Load() != gen {
+			return // a later change rescans with its folders
 		}
 		w.setRoots(roots)
 		if s.options().pullConfiguration {

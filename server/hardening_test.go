@@ -421,6 +421,16 @@ var methodShapes = map[string][]string{
 		changeWithRange(`null`),
 		changeWithRange(`42`),
 		changeWithRange(`[]`),
+		// protocol reads each of these as whole text: a name spelled in
+		// another case, a rangeLength that does not decode, a bad value
+		// before a good one of the same name.
+		`{"textDocument":{"uri":"` + testURI + `","version":2},"contentChanges":[{"Range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"text":"FROM wiped"}]}`,
+		`{"textDocument":{"uri":"` + testURI + `","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"rangeLength":-3,"text":"FROM wiped"}]}`,
+		`{"textDocument":{"uri":"` + testURI + `","version":2},"contentChanges":[{"range":{"start":{"line":-1,"character":0},"end":{"line":0,"character":0}},` +
+			`"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"text":"FROM wiped"}]}`,
+		changeWithRange(`{"start":{"line":"0","line":0,"character":0},"end":{"line":0,"character":0}}`),
+		// protocol skips a Start and would put the edit at 0:0.
+		changeWithRange(`{"Start":{"line":2,"character":0},"end":{"line":2,"character":0}}`),
 		// A good change before a bad one: the whole notification is refused.
 		`{"textDocument":{"uri":"` + testURI + `","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"text":"# x\n"},` +
 			`{"range":{"start":{"line":-1,"character":0},"end":{"line":0,"character":0}},"text":"FROM x"}]}`,

@@ -22,11 +22,13 @@ import (
 // It reads the params as tokens, without reflection or copies of the
 // text: it runs on every keystroke. It refuses what decoding them with
 // encoding/json into the shape below would refuse (TestCheckSyncAsJSON),
-// except that names must be spelled as LSP spells them or differ in case
-// only (names written with escapes are unquoted first):
+// and what protocol would read otherwise: a name that differs from LSP's
+// spelling in case only, a rangeLength that is not an unsigned 32-bit
+// integer, and a malformed value where a later member of the same name is
+// well formed (names written with escapes are unquoted first):
 //
 //	{"textDocument": {"uri", "languageId", "version" (int32), "text": strings},
-//	 "contentChanges": [{"range": raw, "text": string}]}
+//	 "contentChanges": [{"range": raw, "rangeLength": uint32, "text": string}]}
 func checkSync(method string, params []byte) error {
 	c := syncCheckers.Get().(*syncChecker)
 	defer syncCheckers.Put(c)
@@ -80,9 +82,9 @@ func (c *syncChecker) params(st *syncState) error {
 	d := c.dec
 	err := object(d, func(name []byte) error {
 		switch {
-		case bytes.EqualFold(name, []byte("textDocument")):
+		case string(name) == "textDocument":
 			return c.textDocument(st)
-		case bytes.EqualFold(name, []byte("contentChanges")):
+		case string(name) == "contentChanges":
 			return c.changes(st)
 		}
 		return d.SkipValue()
@@ -106,13 +108,13 @@ func (c *syncChecker) textDocument(st *syncState) error {
 	st.td = true
 	return object(d, func(name []byte) error {
 		switch {
-		case bytes.EqualFold(name, []byte("uri")):
+		case string(name) == "uri":
 			return optString(d, &st.uri)
-		case bytes.EqualFold(name, []byte("languageId")):
+		case string(name) == "languageId":
 			return optString(d, &st.languageID)
-		case bytes.EqualFold(name, []byte("text")):
+		case string(name) == "text":
 			return optString(d, &st.text)
-		case bytes.EqualFold(name, []byte("version")):
+		case string(name) == "version":
 			v, err := d.ReadValue()
 			if err != nil {
 				return err
@@ -163,14 +165,29 @@ func (c *syncChecker) changes(st *syncState) error {
 		var rangeErr error
 		err := object(d, func(name []byte) error {
 			switch {
-			case bytes.EqualFold(name, []byte("text")):
+			case string(name) == "text":
 				return optString(d, &text)
-			case bytes.EqualFold(name, []byte("range")):
+			case string(name) == "range":
 				v, err := d.ReadValue()
 				if err != nil {
 					return err
 				}
-				rangeErr = c.checkRange(i, v)
+				// protocol stops at the first malformed range of a
+				// change and reads the change as whole text.
+				if err := c.checkRange(i, v); rangeErr == nil {
+					rangeErr = err
+				}
+				return nil
+			case string(name) == "rangeLength":
+				// Likewise a rangeLength that is not null or an
+				// unsigned 32-bit integer.
+				v, err := d.ReadValue()
+				if err != nil {
+					return err
+				}
+				if _, perr := strconv.ParseUint(string(v), 10, 32); perr != nil && v.Kind() != 'n' && rangeErr == nil {
+					rangeErr = fmt.Errorf("change %d: rangeLength %s is not an unsigned 32-bit integer", i, truncate(v))
+				}
 				return nil
 			}
 			return d.SkipValue()
@@ -210,9 +227,9 @@ func (c *syncChecker) checkRange(i int, v jsontext.Value) error {
 		return object(d, func(name []byte) error {
 			k := -1
 			switch {
-			case bytes.EqualFold(name, []byte("line")):
+			case string(name) == "line":
 				k = 0
-			case bytes.EqualFold(name, []byte("character")):
+			case string(name) == "character":
 				k = 1
 			default:
 				return d.SkipValue()
@@ -221,8 +238,13 @@ func (c *syncChecker) checkRange(i int, v jsontext.Value) error {
 			if err != nil {
 				return err
 			}
-			_, perr := strconv.ParseUint(string(v), 10, 32)
-			box[k] = perr == nil
+			// A malformed value refuses the range even if a later
+			// member of the same name is well formed: protocol stops
+			// at the first.
+			if _, perr := strconv.ParseUint(string(v), 10, 32); perr != nil {
+				return perr
+			}
+			box[k] = true
 			return nil
 		})
 	}
@@ -231,9 +253,9 @@ func (c *syncChecker) checkRange(i int, v jsontext.Value) error {
 	}
 	err := object(d, func(name []byte) error {
 		switch {
-		case bytes.EqualFold(name, []byte("start")):
+		case string(name) == "start":
 			return pos(&start, &s)
-		case bytes.EqualFold(name, []byte("end")):
+		case string(name) == "end":
 			return pos(&end, &e)
 		}
 		return d.SkipValue()
@@ -274,12 +296,32 @@ func object(d *jsontext.Decoder, member func(name []byte) error) error {
 		} else if name, err = jsontext.AppendUnquote(nil, v); err != nil {
 			return err // rare: a name written with escapes, unquoted anew
 		}
+		if err := spelled(name); err != nil {
+			return err
+		}
 		if err := member(name); err != nil {
 			return err
 		}
 	}
 	_, err = d.ReadToken()
 	return err
+}
+
+// syncNames are the member names checkSync reads.
+var syncNames = []string{"textDocument", "contentChanges", "uri", "languageId", "version", "text", "range", "rangeLength", "start", "end", "line", "character"}
+
+// spelled refuses a member name that differs from one LSP spells in case
+// only. protocol reads names as spelled and skips such a member, where
+// encoding/json would read it as the member: a change with a `Range` or
+// `Start` would mean another edit to it than to us (a `Range` made the
+// change whole text).
+func spelled(name []byte) error {
+	for _, n := range syncNames {
+		if len(name) == len(n) && string(name) != n && bytes.EqualFold(name, []byte(n)) {
+			return fmt.Errorf("member %q is not spelled %q", name, n)
+		}
+	}
+	return nil
 }
 
 // optString reads a string or null, setting *present to which it was.

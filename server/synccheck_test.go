@@ -64,6 +64,104 @@ func checkSyncJSON(method string, params []byte) error {
 	return nil
 }
 
+// misspelled refuses params holding, in an object checkSync reads, a
+// member whose name differs from one of syncNames in case only (inside a
+// change's range only for a didChange: only its changes are checked).
+func misspelled(method string, params []byte) error {
+	var walk func(v any) error
+	walk = func(v any) error {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				for _, n := range syncNames {
+					if k != n && strings.EqualFold(k, n) {
+						return fmt.Errorf("%q is not spelled %q", k, n)
+					}
+				}
+				if k == "range" && method != protocol.MethodTextDocumentDidChange {
+					continue
+				}
+				if err := walk(x); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for _, x := range v {
+				if err := walk(x); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(params, &v); err != nil {
+		return err
+	}
+	return walk(v)
+}
+
+// TestCheckSyncAsProtocol checks that every didChange checkSync lets
+// through is read by protocol (as the server reads it) with each change
+// partial exactly when it has a range, and the range encoding/json reads:
+// protocol reads a change whose range, rangeLength or names it cannot
+// read as whole text (a `Range`, a rangeLength of -3, or a bad range
+// followed by a good one replaced the document).
+func TestCheckSyncAsProtocol(t *testing.T) {
+	good := `{"start":{"line":1,"character":2},"end":{"line":3,"character":4}}`
+	bad := `{"start":{"line":-1,"character":2},"end":{"line":3,"character":4}}`
+	changes := []string{
+		`{"range":` + good + `,"text":"x"}`,
+		`{"Range":` + good + `,"text":"x"}`,
+		`{"RANGE":` + good + `,"text":"x"}`,
+		`{"range":` + good + `,"rangeLength":-3,"text":"x"}`,
+		`{"range":` + good + `,"rangeLength":"1","text":"x"}`,
+		`{"range":` + good + `,"rangeLength":1.5,"text":"x"}`,
+		`{"range":` + good + `,"rangeLength":null,"text":"x"}`,
+		`{"range":` + good + `,"rangeLength":7,"text":"x"}`,
+		`{"range":` + bad + `,"range":` + good + `,"text":"x"}`,
+		`{"range":` + good + `,"range":` + bad + `,"text":"x"}`,
+		`{"range":{"start":{"line":-1,"character":2},"start":{"line":1,"character":2},"end":{"line":3,"character":4}},"text":"x"}`,
+		`{"range":{"start":{"line":1,"line":-1,"character":2},"end":{"line":3,"character":4}},"text":"x"}`,
+		`{"range":{"start":{"line":"1","line":1,"character":2},"end":{"line":3,"character":4}},"text":"x"}`,
+		`{"range":{"Start":{"line":1,"character":2},"end":{"line":3,"character":4}},"text":"x"}`,
+		`{"range":{"start":{"Line":1,"character":2},"end":{"line":3,"character":4}},"text":"x"}`,
+		`{"range":` + good + `,"Text":"x"}`,
+		`{"text":"x"}`,
+		`{"text":"x","rangeLength":-1}`,
+	}
+	passed := 0
+	for _, c := range changes {
+		params := `{"textDocument":{"uri":"file:///a/Dockerfile","version":2},"contentChanges":[` + c + `]}`
+		if checkSync(protocol.MethodTextDocumentDidChange, []byte(params)) != nil {
+			continue
+		}
+		passed++
+		var p protocol.DidChangeTextDocumentParams
+		if err := protocol.Unmarshal([]byte(params), &p); err != nil {
+			t.Errorf("%s: checkSync lets it through, protocol refuses it: %v", c, err)
+			continue
+		}
+		var ref struct {
+			Range *protocol.Range `json:"range"`
+		}
+		if err := json.Unmarshal([]byte(c), &ref); err != nil {
+			t.Errorf("%s: checkSync lets it through, encoding/json refuses it: %v", c, err)
+			continue
+		}
+		partial, isPartial := p.ContentChanges[0].(*protocol.TextDocumentContentChangePartial)
+		switch {
+		case isPartial != (ref.Range != nil):
+			t.Errorf("%s: checkSync lets it through; protocol reads it as partial %v, encoding/json has a range %v", c, isPartial, ref.Range != nil)
+		case isPartial && partial.Range != *ref.Range:
+			t.Errorf("%s: checkSync lets it through; protocol reads range %v, encoding/json %v", c, partial.Range, *ref.Range)
+		}
+	}
+	if passed < 4 {
+		t.Errorf("checkSync let %d well-formed changes through, want at least 4", passed)
+	}
+}
+
 // TestCheckSyncAsJSON checks that checkSync refuses exactly the params the
 // encoding/json reading refused, over well-formed and malformed opens,
 // changes and closes.
@@ -117,6 +215,9 @@ func TestCheckSyncAsJSON(t *testing.T) {
 	for _, params := range cases {
 		for _, m := range []string{protocol.MethodTextDocumentDidOpen, protocol.MethodTextDocumentDidChange, protocol.MethodTextDocumentDidClose} {
 			want := checkSyncJSON(m, []byte(params))
+			if want == nil {
+				want = misspelled(m, []byte(params))
+			}
 			got := checkSync(m, []byte(params))
 			if (got == nil) != (want == nil) {
 				t.Errorf("%s %s: checkSync = %v, encoding/json's = %v", m, params, got, want)

@@ -51,6 +51,10 @@ type workspaceState struct {
 	// folderChanges and pulls count the folder changes and the pulls of
 	// the configuration done, for tests to wait on.
 	folderChanges, pulls atomic.Int64
+	// folderGen numbers the folder changes; folderMu runs their rescans
+	// one at a time (folders.go).
+	folderGen atomic.Int64
+	folderMu  sync.Mutex
 	// reloadMu orders rescans, so that the last one reads the last roots.
 	reloadMu sync.Mutex
 	// watchOnce starts following changes on disk, once there are roots.
