@@ -198,6 +198,10 @@ func serve(args []string, _, stderr io.Writer) int {
 		closeLog()
 		os.Exit(code)
 	}
+	onBrokenOutput(func() {
+		logger.Error("the client closed the server's output (broken pipe); exiting")
+		exit(1)
+	})
 	srv := server.New(server.Config{Logger: logger, Exit: exit, Version: getVersion()})
 	err = srv.Serve(context.Background(), stdio{in: protocolInput()})
 	switch {

@@ -3,9 +3,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -73,5 +77,45 @@ func TestProtocolInputPollable(t *testing.T) {
 	defer f.Close()
 	if got := pollable(f); got != f {
 		t.Fatal("a regular file was switched to non-blocking mode")
+	}
+}
+
+// TestClosedOutputLogged closes the server's stdout before it answers: the
+// process must end, and its log must say why (it used to die on SIGPIPE
+// with nothing logged).
+func TestClosedOutputLogged(t *testing.T) {
+	bin := buildStagehand(t)
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "serve", "--stdio")
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	_ = stdout.Close()
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`
+	if _, err := fmt.Fprintf(stdin, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the server kept running with its output closed (stderr %s)", stderr.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1 (stderr %s)", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "broken pipe") {
+		t.Errorf("the log does not say the output was closed: %q", stderr.String())
 	}
 }
