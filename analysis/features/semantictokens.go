@@ -313,6 +313,7 @@ func appendQuoted(dst []rawToken, text string, span analysis.Span, base int, esc
 // overlapScratch holds buffers reused from one instruction to the next.
 type overlapScratch struct {
 	paint []int32
+	skip  []int32
 	order []int32
 	out   []rawToken
 }
@@ -336,11 +337,26 @@ func resolveOverlaps(ts []rawToken, sc *overlapScratch) []rawToken {
 	if !overlap {
 		return ts
 	}
-	// Paint each byte with the token that wins it: lower priorities first,
-	// and within a priority the later first, so the earlier paints last.
-	sc.paint = slices.Grow(sc.paint[:0], hi-lo)[:hi-lo]
+	// Paint each byte with the token that wins it: higher priorities first,
+	// and within a priority the earlier first; a byte keeps its first paint.
+	// skip[p] leads past painted bytes (path-halved), so every byte is
+	// painted once however deeply tokens nest (painting each token whole
+	// was quadratic in the nesting of ${A:-${B:-...}}).
+	n := hi - lo
+	sc.paint = slices.Grow(sc.paint[:0], n)[:n]
+	sc.skip = slices.Grow(sc.skip[:0], n+1)[:n+1]
 	for i := range sc.paint {
 		sc.paint[i] = -1
+	}
+	for i := range sc.skip {
+		sc.skip[i] = int32(i)
+	}
+	next := func(p int32) int32 {
+		for sc.skip[p] != p {
+			sc.skip[p] = sc.skip[sc.skip[p]]
+			p = sc.skip[p]
+		}
+		return p
 	}
 	sc.order = sc.order[:0]
 	for i := range ts {
@@ -348,13 +364,15 @@ func resolveOverlaps(ts []rawToken, sc *overlapScratch) []rawToken {
 	}
 	slices.SortStableFunc(sc.order, func(a, b int32) int {
 		if ts[a].prio != ts[b].prio {
-			return int(ts[a].prio) - int(ts[b].prio)
+			return int(ts[b].prio) - int(ts[a].prio)
 		}
-		return int(b - a)
+		return int(a - b)
 	})
 	for _, k := range sc.order {
-		for p := ts[k].span.Start; p < ts[k].span.End; p++ {
-			sc.paint[p-lo] = k
+		end := int32(ts[k].span.End - lo)
+		for p := next(int32(ts[k].span.Start - lo)); p < end; p = next(p) {
+			sc.paint[p] = k
+			sc.skip[p] = p + 1
 		}
 	}
 	sc.out = sc.out[:0]
