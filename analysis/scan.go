@@ -259,7 +259,22 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	// BuildKit's flag reader looks at the line byte by byte, each taken
 	// for a Latin-1 character: 0x85 and 0xA0 are blanks to it.
 	var flags []Flag
-	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
+	i = skipFlagSpace(t, i)
+	if g != nil && len(g.flags) > 0 {
+		// The grouper's plain flags are slices of this very line: a word
+		// found where this reading stands is the word it would read, with
+		// no quote, escape token or byte past ASCII, and ends at a blank.
+		flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
+		for _, w := range g.flags {
+			if len(w) < 2 || i+len(w) > len(t) || unsafe.StringData(w) != unsafe.StringData(t[i:]) {
+				break
+			}
+			end := i + len(w)
+			flags = append(flags, makeFlag(l, i, end, esc, true))
+			i = skipFlagSpace(t, end)
+		}
+	}
+	for ; i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		if len(flags) == 0 {
 			// A flag takes three bytes and a blank at least.
 			flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
