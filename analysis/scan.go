@@ -461,6 +461,12 @@ func scanWord(t string, i int, esc byte) (int, string) {
 	if j == len(t) || isSpaceByte(t[j]) {
 		return j, t[i:j]
 	}
+	return scanQuoted(t, i, j, esc)
+}
+
+// scanQuoted is scanWord for the word at i whose plain run ends at j, on a
+// quote or the escape token.
+func scanQuoted(t string, i, j int, esc byte) (int, string) {
 	// The value is built on the stack and copied once.
 	var arr [128]byte
 	b := append(arr[:0], t[i:j]...)
@@ -567,9 +573,33 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 func words(l *logical, i int, esc byte, a *arena) []Token {
 	t := l.text
 	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
+	// scanWord, by hand for the usual escape tokens.
+	var stop *[256]bool
+	switch esc {
+	case '\\':
+		stop = &wordStops[0]
+	case '`':
+		stop = &wordStops[1]
+	}
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
-		end, v := scanWord(t, i, esc)
-		toks = append(toks, Token{Span: l.span(i, end), Value: v})
+		var end int
+		var v string
+		if stop == nil {
+			end, v = scanWord(t, i, esc)
+		} else if end = skipUntil(t, i, stop); end == len(t) || isSpaceByte(t[end]) {
+			v = t[i:end]
+		} else {
+			end, v = scanQuoted(t, i, end, esc)
+		}
+		// span, by hand where the word lies in the piece found last: the
+		// call costs as much as the mapping.
+		var sp Span
+		if d := l.delta; l.lo <= i && i < end && end <= l.hi {
+			sp = Span{i + d, end + d}
+		} else {
+			sp = l.spanPieces(i, end)
+		}
+		toks = append(toks, Token{Span: sp, Value: v})
 		i = end
 	}
 	return a.tokSlab().keep(toks)
