@@ -138,7 +138,8 @@ func (r *groupReader) next(g *group) bool {
 		}
 		esc := r.esc
 		base := src.start[k]
-		ng := group{first: k, split: split{flags: g.flags[:0]}, pieces: g.pieces[:0]}
+		var ng group
+		ng.first, ng.flags, ng.pieces = k, g.flags[:0], g.pieces[:0]
 		lead := len(e) - len(t) // and the byte-order mark, on line 0
 		if k == 0 {
 			lead += src.bom

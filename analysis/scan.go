@@ -222,7 +222,8 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	in := a.inst()
 	in.Len = src.start[g.last] + len(src.line(g.last)) - base
 	in.Lines = g.last - g.first + 1
-	l := logical{text: g.line, pieces: g.pieces}
+	var l logical
+	l.text, l.pieces = g.line, g.pieces
 	in.scanCommand(&l, esc, a, g)
 	if len(g.heredocs) > 0 {
 		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs)
