@@ -1106,6 +1106,11 @@ func mountOK(value string) bool {
 	if value == "" {
 		return false
 	}
+	if strings.IndexByte(value, '$') < 0 {
+		// No variable anywhere: only the bytes CSV refuses here matter,
+		// each found at once.
+		return strings.IndexByte(value, '"') < 0 && strings.IndexByte(value, '\r') < 0 && strings.IndexByte(value, '\n') < 0
+	}
 	for start := 0; start <= len(value); {
 		end := start
 		for ; end < len(value) && value[end] != ','; end++ {
