@@ -404,7 +404,15 @@ func flagCut(t string, i, end int, esc byte) int {
 
 // containsFrom reports whether s holds "from", in any case.
 func containsFrom(s string) bool {
-	for i := 0; i+4 <= len(s); i++ {
+	// Most values hold no f at all: two byte searches tell.
+	i := strings.IndexByte(s, 'f')
+	if j := strings.IndexByte(s, 'F'); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return false
+	}
+	for ; i+4 <= len(s); i++ {
 		if s[i]|0x20 == 'f' && asciiEqualFold(s[i:i+4], "from") {
 			return true
 		}

@@ -52,3 +52,28 @@ func TestIsNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsFromAsLower holds containsFrom, which looks for an f first,
+// to "from" in the text with its ASCII letters lowered, over every text of
+// up to six bytes from the letters of from in either case and others.
+func TestContainsFromAsLower(t *testing.T) {
+	alphabet := "fFrRoOmMx\xc6"
+	var each func(s string)
+	each = func(s string) {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		if got, want := containsFrom(s), strings.Contains(string(b), "from"); got != want {
+			t.Fatalf("containsFrom(%q) = %v, want %v", s, got, want)
+		}
+		if len(s) < 6 {
+			for i := 0; i < len(alphabet); i++ {
+				each(s + alphabet[i:i+1])
+			}
+		}
+	}
+	each("")
+}
