@@ -481,7 +481,36 @@ func scanQuoted(t string, i, j int, esc byte) (int, string) {
 	b := append(arr[:0], t[i:j]...)
 	i = j
 	var quote byte
+	var stops, dq *[256]bool // the plain runs outside quotes, in double quotes
+	switch esc {
+	case '\\':
+		stops, dq = &wordStops[0], &dquoteStops[0]
+	case '`':
+		stops, dq = &wordStops[1], &dquoteStops[1]
+	}
 	for ; i < len(t); i++ {
+		if stops != nil {
+			// A run of bytes the switch below would append one by one.
+			j := i
+			switch quote {
+			case 0:
+				j = skipUntil(t, i, stops)
+			case '"':
+				j = skipUntil(t, i, dq)
+			default:
+				if j = strings.IndexByte(t[i:], quote); j < 0 {
+					j = len(t)
+				} else {
+					j += i
+				}
+			}
+			if j > i {
+				b = append(b, t[i:j]...)
+				if i = j; i == len(t) {
+					break
+				}
+			}
+		}
 		c := t[i]
 		switch {
 		case quote == 0 && isSpaceByte(c):
@@ -536,6 +565,15 @@ var wordStops = func() (st [2][256]bool) {
 		for c := range 256 {
 			st[k][c] = isSpaceByte(byte(c)) || c == '"' || c == '\'' || byte(c) == esc
 		}
+	}
+	return st
+}()
+
+// dquoteStops marks the bytes that end a plain run inside double quotes:
+// the quote and the escape token, the backslash (0) or the backtick (1).
+var dquoteStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		st[k]['"'], st[k][esc] = true, true
 	}
 	return st
 }()
