@@ -122,6 +122,19 @@ func appendChunksAt(dst []*chunk, text string, starts []int) []*chunk {
 
 // lineStarts returns the start of every line of text.
 func lineStarts(text string) []int {
+	if strings.IndexByte(text, '\r') < 0 {
+		// Lines end at "\n" alone: each found by a byte search, in a list
+		// made at its size.
+		starts := make([]int, 1, strings.Count(text, "\n")+1)
+		for i := 0; ; {
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				return starts
+			}
+			i += j + 1
+			starts = append(starts, i)
+		}
+	}
 	starts := []int{0}
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
