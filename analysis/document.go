@@ -67,6 +67,9 @@ type Document struct {
 
 	textOnce sync.Once
 	text     string
+	// The start of every line, as lineOffsets returns them, where
+	// NewDocument found them anyway: a first parse reads them, not a copy.
+	starts []int
 }
 
 // chunk is a run of whole lines; lines holds the start of each.
@@ -82,8 +85,10 @@ const chunkLines = 64
 // NewDocument indexes text.
 func NewDocument(text string) *Document {
 	d := &Document{}
-	d.chunks = appendChunks(nil, text)
+	starts := lineStarts(text)
+	d.chunks = appendChunksAt(nil, text, starts)
 	d.index()
+	d.starts = starts
 	d.text = text
 	d.textOnce.Do(func() {})
 	return d
@@ -91,7 +96,11 @@ func NewDocument(text string) *Document {
 
 // appendChunks cuts text, which starts at a line start, into chunks.
 func appendChunks(dst []*chunk, text string) []*chunk {
-	starts := lineStarts(text)
+	return appendChunksAt(dst, text, lineStarts(text))
+}
+
+// appendChunksAt is appendChunks with the line starts already found.
+func appendChunksAt(dst []*chunk, text string, starts []int) []*chunk {
 	if starts[len(starts)-1] == len(text) {
 		starts = starts[:len(starts)-1] // the empty line after a final terminator
 	}
@@ -113,6 +122,19 @@ func appendChunks(dst []*chunk, text string) []*chunk {
 
 // lineStarts returns the start of every line of text.
 func lineStarts(text string) []int {
+	if strings.IndexByte(text, '\r') < 0 {
+		// Lines end at "\n" alone: each found by a byte search, in a list
+		// made at its size.
+		starts := make([]int, 1, strings.Count(text, "\n")+1)
+		for i := 0; ; {
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				return starts
+			}
+			i += j + 1
+			starts = append(starts, i)
+		}
+	}
 	starts := []int{0}
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
@@ -151,8 +173,12 @@ func (d *Document) index() {
 }
 
 // lineOffsets returns the byte offset at which each line starts, the
-// empty last line after a final terminator included.
+// empty last line after a final terminator included. The list is shared:
+// callers only read it.
 func (d *Document) lineOffsets() []int {
+	if d.starts != nil {
+		return d.starts
+	}
 	starts := make([]int, 0, d.lines)
 	for i, c := range d.chunks {
 		off := d.offs[i]

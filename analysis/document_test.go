@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -212,5 +213,43 @@ func TestUnchanged(t *testing.T) {
 	}
 	if pre, post := d.Unchanged(d); pre != d.Len() || post != d.Len() {
 		t.Errorf("a document shares %d, %d bytes with itself, want all %d", pre, post, d.Len())
+	}
+}
+
+// TestLineStartsByteByByte holds lineStarts, which searches for "\n" where
+// the text holds no "\r", to the byte-by-byte reading over every text of
+// up to eight bytes from a letter, "\n" and "\r".
+func TestLineStartsByteByByte(t *testing.T) {
+	byteByByte := func(text string) []int {
+		starts := []int{0}
+		for i := 0; i < len(text); i++ {
+			switch text[i] {
+			case '\n':
+				starts = append(starts, i+1)
+			case '\r':
+				if i+1 < len(text) && text[i+1] == '\n' {
+					i++
+				}
+				starts = append(starts, i+1)
+			}
+		}
+		return starts
+	}
+	n := 0
+	var each func(s string)
+	each = func(s string) {
+		if got, want := lineStarts(s), byteByByte(s); !slices.Equal(got, want) {
+			t.Fatalf("lineStarts(%q) = %v, byte by byte %v", s, got, want)
+		}
+		n++
+		if len(s) < 8 {
+			for _, c := range []string{"a", "\n", "\r"} {
+				each(s + c)
+			}
+		}
+	}
+	each("")
+	if n < 9000 {
+		t.Errorf("only %d texts", n)
 	}
 }

@@ -138,7 +138,8 @@ func (r *groupReader) next(g *group) bool {
 		}
 		esc := r.esc
 		base := src.start[k]
-		ng := group{first: k, split: split{flags: g.flags[:0]}, pieces: g.pieces[:0]}
+		var ng group
+		ng.first, ng.flags, ng.pieces = k, g.flags[:0], g.pieces[:0]
 		lead := len(e) - len(t) // and the byte-order mark, on line 0
 		if k == 0 {
 			lead += src.bom
@@ -1104,6 +1105,11 @@ func runFlagsOK(flags []string, run *InstructionInfo) bool {
 func mountOK(value string) bool {
 	if value == "" {
 		return false
+	}
+	if strings.IndexByte(value, '$') < 0 {
+		// No variable anywhere: only the bytes CSV refuses here matter,
+		// each found at once.
+		return strings.IndexByte(value, '"') < 0 && strings.IndexByte(value, '\r') < 0 && strings.IndexByte(value, '\n') < 0
 	}
 	for start := 0; start <= len(value); {
 		end := start

@@ -652,3 +652,48 @@ func TestKeywordLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagReadingsMatchBuildKit holds the validator's verdicts and the
+// index's flags, as the grouper's reading and the scanner's own build
+// them, to BuildKit's parser and instruction parser and to the scanner
+// alone (the BuildKit path), over 4,000 generated flag lines: plain flags
+// and flags with quotes, escapes, Latin-1 and Unicode blanks, a lone
+// `--`, continuations inside and between flags, either escape token.
+func TestFlagReadingsMatchBuildKit(t *testing.T) {
+	flags := []string{
+		"--mount=type=cache,target=/root/.cache", "--mount=type=bind,from=build,target=/s", "--from=build",
+		"--from=0", "--chown=1:1", "--link", "--network=none", "--platform=$BUILDPLATFORM", "--from=${X}",
+		`--mount="type=bind,from=a"`, `--from='b'`, `--fr\om=x`, "--fr`om=x", "--", "--x=a'b c'", `--a="b c"`,
+		"--from=\xa0a", "--from=a\xa0", "--from=\u00e9", "-x", "--=", "--a=b=c", "--from=", "--FROM=b",
+		"--mount=type=secret,id=x\\\n  ,target=/y", "--chmod=755", "--exclude=*.md", "--parents", "--keep-git-dir=true",
+		"--security=insecure", "--checksum=sha256:00", "--mount=from=a,type=cache", "--unknown=1", "--link=false",
+	}
+	seps := []string{" ", "\t", "  ", " \\\n  ", " \\\n# c\n  ", "\xa0", "\x85", "\u00a0", " \\\n\n "}
+	cmds := []string{"RUN", "COPY", "ADD", "FROM", "run", "Copy", "HEALTHCHECK", "ONBUILD RUN"}
+	tails := []string{" echo hi", " a b", "", " [\"a\", \"b\"]", " src dst", " --not-a-flag x", " scratch AS s", "\t\\\n  a"}
+	r := rand.New(rand.NewPCG(18, 23))
+	withFlags := 0
+	for range 4000 {
+		var b strings.Builder
+		b.WriteString(cmds[r.IntN(len(cmds))])
+		for range 1 + r.IntN(4) {
+			b.WriteString(seps[r.IntN(len(seps))])
+			b.WriteString(flags[r.IntN(len(flags))])
+		}
+		b.WriteString(tails[r.IntN(len(tails))])
+		line := b.String()
+		text := "FROM alpine AS build\n" + line + "\n"
+		if r.IntN(4) == 0 {
+			text = "# escape=`\n" + strings.ReplaceAll(text, "\\\n", "`\n")
+		}
+		if d := groupingDiff(text); d != "" {
+			t.Fatalf("%q: %s", text, d)
+		}
+		if ix := Parse(NewDocument(text)); ix.Len() > 1 && len(ix.Node(1).Flags) > 0 {
+			withFlags++
+		}
+	}
+	if withFlags < 1000 {
+		t.Errorf("only %d texts with flags", withFlags)
+	}
+}

@@ -222,7 +222,8 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	in := a.inst()
 	in.Len = src.start[g.last] + len(src.line(g.last)) - base
 	in.Lines = g.last - g.first + 1
-	l := logical{text: g.line, pieces: g.pieces}
+	var l logical
+	l.text, l.pieces = g.line, g.pieces
 	in.scanCommand(&l, esc, a, g)
 	if len(g.heredocs) > 0 {
 		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs)
@@ -259,7 +260,22 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	// BuildKit's flag reader looks at the line byte by byte, each taken
 	// for a Latin-1 character: 0x85 and 0xA0 are blanks to it.
 	var flags []Flag
-	for i = skipFlagSpace(t, i); i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
+	i = skipFlagSpace(t, i)
+	if g != nil && len(g.flags) > 0 {
+		// The grouper's plain flags are slices of this very line: a word
+		// found where this reading stands is the word it would read, with
+		// no quote, escape token or byte past ASCII, and ends at a blank.
+		flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
+		for _, w := range g.flags {
+			if len(w) < 2 || i+len(w) > len(t) || unsafe.StringData(w) != unsafe.StringData(t[i:]) {
+				break
+			}
+			end := i + len(w)
+			flags = append(flags, makeFlag(l, i, end, esc, true))
+			i = skipFlagSpace(t, end)
+		}
+	}
+	for ; i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		if len(flags) == 0 {
 			// A flag takes three bytes and a blank at least.
 			flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
@@ -388,7 +404,15 @@ func flagCut(t string, i, end int, esc byte) int {
 
 // containsFrom reports whether s holds "from", in any case.
 func containsFrom(s string) bool {
-	for i := 0; i+4 <= len(s); i++ {
+	// Most values hold no f at all: two byte searches tell.
+	i := strings.IndexByte(s, 'f')
+	if j := strings.IndexByte(s, 'F'); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return false
+	}
+	for ; i+4 <= len(s); i++ {
 		if s[i]|0x20 == 'f' && asciiEqualFold(s[i:i+4], "from") {
 			return true
 		}
@@ -446,12 +470,47 @@ func scanWord(t string, i int, esc byte) (int, string) {
 	if j == len(t) || isSpaceByte(t[j]) {
 		return j, t[i:j]
 	}
+	return scanQuoted(t, i, j, esc)
+}
+
+// scanQuoted is scanWord for the word at i whose plain run ends at j, on a
+// quote or the escape token.
+func scanQuoted(t string, i, j int, esc byte) (int, string) {
 	// The value is built on the stack and copied once.
 	var arr [128]byte
 	b := append(arr[:0], t[i:j]...)
 	i = j
 	var quote byte
+	var stops, dq *[256]bool // the plain runs outside quotes, in double quotes
+	switch esc {
+	case '\\':
+		stops, dq = &wordStops[0], &dquoteStops[0]
+	case '`':
+		stops, dq = &wordStops[1], &dquoteStops[1]
+	}
 	for ; i < len(t); i++ {
+		if stops != nil {
+			// A run of bytes the switch below would append one by one.
+			j := i
+			switch quote {
+			case 0:
+				j = skipUntil(t, i, stops)
+			case '"':
+				j = skipUntil(t, i, dq)
+			default:
+				if j = strings.IndexByte(t[i:], quote); j < 0 {
+					j = len(t)
+				} else {
+					j += i
+				}
+			}
+			if j > i {
+				b = append(b, t[i:j]...)
+				if i = j; i == len(t) {
+					break
+				}
+			}
+		}
 		c := t[i]
 		switch {
 		case quote == 0 && isSpaceByte(c):
@@ -510,6 +569,15 @@ var wordStops = func() (st [2][256]bool) {
 	return st
 }()
 
+// dquoteStops marks the bytes that end a plain run inside double quotes:
+// the quote and the escape token, the backslash (0) or the backtick (1).
+var dquoteStops = func() (st [2][256]bool) {
+	for k, esc := range []byte{'\\', '`'} {
+		st[k]['"'], st[k][esc] = true, true
+	}
+	return st
+}()
+
 // makeFlag reads the flag word [i, end), plain when it holds no quote or
 // escape token. Quotes around the whole value are left out of the value's
 // span.
@@ -552,9 +620,33 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 func words(l *logical, i int, esc byte, a *arena) []Token {
 	t := l.text
 	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
+	// scanWord, by hand for the usual escape tokens.
+	var stop *[256]bool
+	switch esc {
+	case '\\':
+		stop = &wordStops[0]
+	case '`':
+		stop = &wordStops[1]
+	}
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
-		end, v := scanWord(t, i, esc)
-		toks = append(toks, Token{Span: l.span(i, end), Value: v})
+		var end int
+		var v string
+		if stop == nil {
+			end, v = scanWord(t, i, esc)
+		} else if end = skipUntil(t, i, stop); end == len(t) || isSpaceByte(t[end]) {
+			v = t[i:end]
+		} else {
+			end, v = scanQuoted(t, i, end, esc)
+		}
+		// span, by hand where the word lies in the piece found last: the
+		// call costs as much as the mapping.
+		var sp Span
+		if d := l.delta; l.lo <= i && i < end && end <= l.hi {
+			sp = Span{i + d, end + d}
+		} else {
+			sp = l.spanPieces(i, end)
+		}
+		toks = append(toks, Token{Span: sp, Value: v})
 		i = end
 	}
 	return a.tokSlab().keep(toks)

@@ -52,3 +52,85 @@ func TestIsNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsFromAsLower holds containsFrom, which looks for an f first,
+// to "from" in the text with its ASCII letters lowered, over every text of
+// up to six bytes from the letters of from in either case and others.
+func TestContainsFromAsLower(t *testing.T) {
+	alphabet := "fFrRoOmMx\xc6"
+	var each func(s string)
+	each = func(s string) {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		if got, want := containsFrom(s), strings.Contains(string(b), "from"); got != want {
+			t.Fatalf("containsFrom(%q) = %v, want %v", s, got, want)
+		}
+		if len(s) < 6 {
+			for i := 0; i < len(alphabet); i++ {
+				each(s + alphabet[i:i+1])
+			}
+		}
+	}
+	each("")
+}
+
+// TestScanWordByteByByte holds scanWord, which appends plain runs at once,
+// to the byte-by-byte reading it replaced, over every text of up to six
+// bytes from blanks, quotes, both escape tokens, `$` and letters, with
+// either escape token.
+func TestScanWordByteByByte(t *testing.T) {
+	byteByByte := func(t string, i int, esc byte) (int, string) {
+		var b []byte
+		var quote byte
+		for ; i < len(t); i++ {
+			c := t[i]
+			switch {
+			case quote == 0 && isSpaceByte(c):
+				return i, string(b)
+			case quote == 0 && (c == '"' || c == '\''):
+				quote = c
+			case quote != 0 && c == quote:
+				quote = 0
+			case c == esc && quote != '\'':
+				if i+1 < len(t) {
+					i++
+					if quote == '"' && t[i] != '"' && t[i] != esc && t[i] != '$' {
+						b = append(b, esc)
+					}
+					b = append(b, t[i])
+				}
+			default:
+				b = append(b, c)
+			}
+		}
+		return i, string(b)
+	}
+	alphabet := "a \t\"'\\`$"
+	n := 0
+	var each func(s string)
+	each = func(s string) {
+		for _, esc := range []byte{'\\', '`'} {
+			for i := 0; i < len(s); i++ {
+				gotEnd, got := scanWord(s, i, esc)
+				wantEnd, want := byteByByte(s, i, esc)
+				if gotEnd != wantEnd || got != want {
+					t.Fatalf("scanWord(%q, %d, %q) = %d, %q; byte by byte %d, %q", s, i, esc, gotEnd, got, wantEnd, want)
+				}
+				n++
+			}
+		}
+		if len(s) < 6 {
+			for i := 0; i < len(alphabet); i++ {
+				each(s + alphabet[i:i+1])
+			}
+		}
+	}
+	each("")
+	if n < 1_000_000 {
+		t.Errorf("only %d readings compared", n)
+	}
+}
