@@ -24,6 +24,7 @@ type bakeTarget struct {
 	stages     []Target       // its `target`: a literal, or each value of a matrix or variable
 	args       []BuildArg     // its own and inherited; none when a parent from another file may set its Dockerfile
 	contexts   []NamedContext // its own and inherited `contexts`
+	inline     bool           // it builds its `dockerfile-inline`
 }
 
 // bakeBlock is what one target block writes itself: the build arguments
@@ -158,6 +159,18 @@ func bakeHCL(root, file, text string) bakeWalk {
 		}
 		name := b.Labels[0]
 		bt, known := newBakeTarget(file, name, read)
+		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
+			_, parents, ok := read(t, attr)
+			for _, b := range blocks[t] {
+				if _, set := b.Attributes[attr]; set {
+					return "set", parents, ok
+				}
+			}
+			return "", parents, ok
+		}); inline != "" {
+			w.targets = append(w.targets, inlineTarget(name))
+			continue
+		}
 		owner := "target " + name
 		if a, ok := b.Body.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
@@ -221,6 +234,17 @@ func bakeJSON(file, text string) bakeWalk {
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
 		bt, known := newBakeTarget(file, name, read)
+		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
+			_, parents, ok := read(t, attr)
+			_, block := get(targets, t)
+			if k, _ := get(block, attr); k != nil {
+				return "set", parents, ok
+			}
+			return "", parents, ok
+		}); inline != "" {
+			w.targets = append(w.targets, inlineTarget(name))
+			continue
+		}
 		owner := "target " + name
 		if key, target := get(block, "target"); key != nil {
 			bt.stages = append(bt.stages, Target{Name: scalar(target), Span: d.valueSpan(key, target), Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
@@ -238,6 +262,14 @@ func newBakeTarget(file, name string, read func(t, attr string) (string, []strin
 	c, knownContext := inherited(name, "context", read)
 	df, knownDockerfile := inherited(name, "dockerfile", read)
 	return bakeTarget{name: name, dockerfile: dockerfileFor(file, c, df), context: contextFor(file, c)}, knownContext && knownDockerfile
+}
+
+// inlineTarget is a target block that builds a Dockerfile written in the
+// Bake file (`dockerfile-inline`, its own or inherited, which buildx uses
+// whatever `dockerfile` says): it builds no file on disk, and its target,
+// args and contexts are that text's.
+func inlineTarget(name string) bakeTarget {
+	return bakeTarget{name: name, inline: true}
 }
 
 // inherit gives target name the build arguments and named contexts it sets
@@ -370,6 +402,9 @@ func (w bakeWalk) buildArgs() []BuildArg {
 func (w bakeWalk) builds() []Build {
 	var out []Build
 	for _, t := range w.targets {
+		if t.inline {
+			continue
+		}
 		out = append(out, Build{Dockerfile: t.dockerfile, Context: t.context})
 	}
 	return out
@@ -526,7 +561,8 @@ func (bf *bakeFile) dockerfiles(ref *BakeRef) []string {
 	}
 	var out []string
 	for _, n := range names {
-		if ok, _ := path.Match(ref.Pattern, n); ok {
+		// An inline target ("" here) builds no file on disk.
+		if ok, _ := path.Match(ref.Pattern, n); ok && bf.targets[n] != "" {
 			out = append(out, bf.targets[n])
 		}
 	}

@@ -245,3 +245,46 @@ func TestBakeOverrideFile(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestInlineDockerfiles: a Compose service with `dockerfile_inline` and a
+// Bake target with `dockerfile-inline` (their own, or from the service they
+// extend / the target they inherit) build the Dockerfile written there:
+// their target and args were checked against ./Dockerfile ("Dockerfile has
+// no stage named ..."), and ./Dockerfile counted as built.
+func TestInlineDockerfiles(t *testing.T) {
+	root := t.TempDir()
+	compose := "x-inline: &inline\n  dockerfile_inline: |\n    FROM alpine AS migrator\n" +
+		"services:\n  migrate:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine AS migrator\n" +
+		"      target: migrator\n      args: [MODE=x]\n" +
+		"  seed:\n    extends: migrate\n    build:\n      target: migrator\n" +
+		"  anchored:\n    build:\n      <<: *inline\n      target: migrator\n" +
+		"  web:\n    build:\n      context: .\n      target: app\n"
+	hcl := "target \"_inline\" {\n  dockerfile-inline = <<EOT\nFROM alpine AS tiny\nEOT\n}\n" +
+		"target \"tiny\" {\n  dockerfile-inline = \"FROM alpine AS tiny\\n\"\n  target = \"tiny\"\n  args = { MODE = \"x\" }\n}\n" +
+		"target \"child\" {\n  inherits = [\"_inline\"]\n  dockerfile = \"Dockerfile\"\n  target = \"tiny\"\n}\n" +
+		"target \"app\" {\n  target = \"app\"\n}\n"
+	json := `{"target": {"p": {"dockerfile-inline": "FROM alpine AS tiny\n"}, "c": {"inherits": ["p"], "target": "tiny"}, "app": {"target": "app"}}}`
+	var got []string
+	for name, text := range map[string]string{"compose.yaml": compose, "docker-bake.hcl": hcl, "docker-bake.json": json} {
+		w := walkFile(source{root: root}, filepath.Join(root, name), text)
+		for _, tg := range w.targets {
+			got = append(got, name+": "+tg.Name)
+		}
+		for _, a := range w.args {
+			got = append(got, name+": arg "+a.Name)
+		}
+		for _, b := range w.builds {
+			rel, _ := filepath.Rel(root, b.Dockerfile)
+			got = append(got, name+": builds "+filepath.ToSlash(rel))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"compose.yaml: app", "compose.yaml: builds Dockerfile",
+		"docker-bake.hcl: app", "docker-bake.hcl: builds Dockerfile",
+		"docker-bake.json: app", "docker-bake.json: builds Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

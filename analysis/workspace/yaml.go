@@ -172,6 +172,12 @@ func composeServices(src source, file, text string) []serviceBuild {
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
+		if composeInline(src, file, d, name, svc) {
+			// Its Dockerfile is written in the Compose file: no file on
+			// disk is built, and its target and args are that text's.
+			out = append(out, serviceBuild{via: s.via})
+			continue
+		}
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
@@ -409,6 +415,29 @@ func composeChain(src source, file string, d *yamlDoc, name string, svc *yaml.No
 		file, d, name, svc = of, od, bname, base
 	}
 	return out
+}
+
+// composeInline reports whether a service builds a Dockerfile written in
+// the Compose file (`build.dockerfile_inline`), its own or, when its build
+// names no `dockerfile`, one from the service it extends (Compose merges
+// the build mappings).
+func composeInline(src source, file string, d *yamlDoc, name string, svc *yaml.Node) bool {
+	for depth := 0; depth < 8 && svc != nil; depth++ {
+		_, build := get(svc, "build")
+		if k, _ := get(build, "dockerfile_inline"); k != nil {
+			return true
+		}
+		if k, _ := get(build, "dockerfile"); k != nil {
+			return false
+		}
+		other, bname, ok := composeExtends(src, file, name, svc)
+		if !ok {
+			return false
+		}
+		file, d, svc = composeService(src, file, d, other, bname)
+		name = bname
+	}
+	return false
 }
 
 // composeOverrideNames are the files `docker compose` reads the first of
