@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -286,5 +287,50 @@ func TestInlineDockerfiles(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeInclude: the services of a file a Compose file includes
+// (`include:`, both forms, and what that file includes in turn) build
+// their targets; the included file's name is no Compose file's, so the
+// scan does not read it and its stages were reported never built. A
+// Compose-named included file is read by the scan itself, not twice.
+func TestComposeInclude(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"deploy/lint.yaml":   "include: [more/db.yml]\nservices:\n  lint:\n    build:\n      context: ../api\n      target: lint\n      args: [X=1]\n",
+		"deploy/more/db.yml": "services:\n  db:\n    build:\n      target: seed\n",
+		"infra/compose.yaml": "services:\n  cache:\n    build:\n      target: cache\n",
+		"deploy/tools.yaml":  "services:\n  tools:\n    build: {context: ., target: tools}\n",
+	})
+	compose := "include:\n  - deploy/lint.yaml\n  - path: [deploy/tools.yaml]\n  - path: infra/compose.yaml\n  - missing.yaml\n" +
+		"services:\n  web:\n    build:\n      target: app\n"
+	w := walkFile(source{root: root}, filepath.Join(root, "compose.yaml"), compose)
+	var got []string
+	for _, tg := range w.targets {
+		file, _ := filepath.Rel(root, tg.File)
+		df, _ := filepath.Rel(root, tg.Dockerfile)
+		text, _ := os.ReadFile(tg.File)
+		if tg.File == filepath.Join(root, "compose.yaml") {
+			text = []byte(compose)
+		}
+		got = append(got, fmt.Sprintf("%s:%d %s=%s>%s", filepath.ToSlash(file), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], filepath.ToSlash(df)))
+	}
+	for _, a := range w.args {
+		got = append(got, "arg "+a.Name)
+	}
+	want := []string{
+		"compose.yaml:9 app=app>Dockerfile",
+		"deploy/lint.yaml:6 lint=lint>api/Dockerfile",
+		"deploy/more/db.yml:4 seed=seed>deploy/more/Dockerfile",
+		"deploy/tools.yaml:3 tools=tools>deploy/Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	for _, f := range []string{"deploy/lint.yaml", "deploy/more/db.yml", "deploy/tools.yaml"} {
+		if !slices.Contains(w.via, filepath.Join(root, f)) {
+			t.Errorf("via %v lacks %s", w.via, f)
+		}
 	}
 }
