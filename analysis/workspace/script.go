@@ -76,6 +76,11 @@ func scriptShell(file, text string) []shellPiece {
 // `::=`, `=`, `+=`, `!=` is a shell command and left out.
 var makeAssign = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
 
+// makeTargetAssign is a target-specific variable assignment: `docs:
+// TARGET = docs`, `a b: override NAME := value` (its groups from the
+// second on are makeAssign's).
+var makeTargetAssign = regexp.MustCompile(`^([^:=#\t][^:=#]*?)\s*:\s*(?:(?:export|override|private)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
+
 // justInterp is a justfile's `{{name}}` standing for a whole word.
 var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 
@@ -116,7 +121,16 @@ func makefile(text string) (map[string][]value, src) {
 			}
 			continue
 		}
-		if m := makeAssign.FindStringSubmatchIndex(line); m != nil && !strings.Contains(line[:m[3]], ":") {
+		m := makeAssign.FindStringSubmatchIndex(line)
+		if m != nil && strings.Contains(line[:m[3]], ":") {
+			m = nil
+		}
+		if t := makeTargetAssign.FindStringSubmatchIndex(line); m == nil && t != nil {
+			// A target-specific value (`docs: TARGET = docs`): one more
+			// value the variable may have in the recipes.
+			m = t[2:]
+		}
+		if m != nil {
 			name, v := line[m[2]:m[3]], line[m[6]:m[7]]
 			if v == "" || strings.Contains(v, "$") {
 				continue

@@ -390,6 +390,25 @@ func TestMakeListLoop(t *testing.T) {
 	}
 }
 
+// TestMakeTargetSpecificVariable: `docs: TARGET = docs` gives TARGET one
+// more value in the recipes (the docs stage was reported never built);
+// rule lines without an assignment, and `X := y`, are not read as one.
+func TestMakeTargetSpecificVariable(t *testing.T) {
+	mk := "TARGET ?= prod\nDF := app.Dockerfile\n\ndocs: TARGET = docs\ndocs ci: override DF := ci.Dockerfile\n" +
+		"e2e: export TARGET := e2e\nbuild: deps\n\t@docker build --target $(TARGET) -f $(DF) .\n"
+	want := []found{
+		{"prod", "prod", "/w/app.Dockerfile", "docker build"},
+		{"docs", "docs", "/w/app.Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/app.Dockerfile", "docker build"},
+		{"prod", "prod", "/w/ci.Dockerfile", "docker build"},
+		{"docs", "docs", "/w/ci.Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/ci.Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestJustWorkingDirectory: a justfile's `set working-directory` moves
 // every recipe, a recipe's `[working-directory]` attribute (either
 // spelling, among other attributes) moves it alone and wins over the
