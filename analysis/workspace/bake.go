@@ -4,10 +4,12 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/confined"
@@ -218,6 +220,14 @@ func bakeJSON(file, text string) bakeWalk {
 		}
 		return scalar(v), parents, true
 	}
+	// The variables' defaults: {"variable": {"NAME": {"default": "..."}}}.
+	vars := map[string][]value{}
+	_, variables := get(d.root, "variable")
+	for i := 0; variables != nil && i+1 < len(variables.Content); i += 2 {
+		if key, def := get(resolve(variables.Content[i+1]), "default"); key != nil && def.Kind == yaml.ScalarNode && !strings.Contains(def.Value, "${") {
+			vars[variables.Content[i].Value] = []value{{text: def.Value, span: d.valueSpan(key, def)}}
+		}
+	}
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -247,12 +257,42 @@ func bakeJSON(file, text string) bakeWalk {
 		}
 		owner := "target " + name
 		if key, target := get(block, "target"); key != nil {
-			bt.stages = append(bt.stages, Target{Name: scalar(target), Span: d.valueSpan(key, target), Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+			for _, v := range jsonValues(file, scalar(target), d.valueSpan(key, target), vars) {
+				bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+			}
 		}
 		bt.inherit(name, own, known)
 		w.targets = append(w.targets, bt)
 	}
 	return w
+}
+
+// jsonValues is what a Bake JSON string (s, written at span) may be: its
+// text, or, as buildx reads JSON strings as HCL templates, where it
+// interpolates variables ("${STAGE}", "runtime-${STAGE}") each text their
+// defaults give. One whole variable keeps its default's span; other texts
+// are computed, over the whole string. A variable without a default, or
+// any other expression, leaves none.
+func jsonValues(file, s string, span analysis.Span, vars map[string][]value) []value {
+	if !strings.Contains(s, "${") {
+		return []value{{text: s, span: span}}
+	}
+	e, diags := hclsyntax.ParseTemplate([]byte(s), file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil
+	}
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 1 {
+		if _, lit := t.Parts[0].(*hclsyntax.LiteralValueExpr); lit {
+			return nil // "$${...}" and the like: no stage name
+		}
+	}
+	out := bakeValues(e, &hclsyntax.Body{}, vars)
+	for i := range out {
+		if out[i].computed || out[i].span == (analysis.Span{}) {
+			out[i].span, out[i].computed = span, true
+		}
+	}
+	return out
 }
 
 // newBakeTarget is target name with its context and Dockerfile looked up

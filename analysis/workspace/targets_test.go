@@ -390,6 +390,31 @@ func TestMakeListLoop(t *testing.T) {
 	}
 }
 
+// TestBakeJSONVariables: buildx reads a Bake JSON file's strings as HCL
+// templates: "target": "${STAGE}" builds the variable's default (its span,
+// so a rename edits it) and "x-${STAGE}" that text, computed; a variable
+// without a default names nothing. The raw text was reported as an unknown
+// stage named "${STAGE}".
+func TestBakeJSONVariables(t *testing.T) {
+	text := `{
+  "variable": {"STAGE": {"default": "worker"}, "TAG": {}},
+  "target": {
+    "a": {"target": "${STAGE}"},
+    "b": {"target": "x-${STAGE}"},
+    "c": {"target": "${TAG}"},
+    "d": {"target": "plain"}
+  }
+}`
+	want := []found{
+		{"worker", "worker", "/w/Dockerfile", "target a"},
+		{"x-worker", "x-${STAGE}", "/w/Dockerfile", "target b"},
+		{"plain", "plain", "/w/Dockerfile", "target d"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/docker-bake.json", text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestMakeTargetSpecificVariable: `docs: TARGET = docs` gives TARGET one
 // more value in the recipes (the docs stage was reported never built);
 // rule lines without an assignment, and `X := y`, are not read as one.
