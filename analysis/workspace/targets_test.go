@@ -434,6 +434,22 @@ func TestMakeTargetSpecificVariable(t *testing.T) {
 	}
 }
 
+// TestMakeCommandLineOverrides: a recipe running make again on this
+// Makefile with `TARGET=unit` builds that value (the stage was reported
+// never built); a call with -C runs another Makefile.
+func TestMakeCommandLineOverrides(t *testing.T) {
+	mk := "TARGET ?= prod\nbuild:\n\tdocker build --target $(TARGET) .\ntest:\n\t@$(MAKE) build TARGET=unit V=1 && make -s build TARGET=e2e\n" +
+		"sub:\n\t$(MAKE) -C sub build TARGET=other\n"
+	want := []found{
+		{"prod", "prod", "/w/Dockerfile", "docker build"},
+		{"unit", "unit", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestJustWorkingDirectory: a justfile's `set working-directory` moves
 // every recipe, a recipe's `[working-directory]` attribute (either
 // spelling, among other attributes) moves it alone and wins over the
