@@ -450,6 +450,30 @@ func TestMakeCommandLineOverrides(t *testing.T) {
 	}
 }
 
+// TestGitLabExtends: a GitLab job that `extends` a template runs the
+// template's script with its own variables over the template's (the
+// stages "unit" and "e2e" were reported never built); a job's own script
+// wins over the one it extends, and extends cycles end.
+func TestGitLabExtends(t *testing.T) {
+	ci := ".tmpl:\n  variables:\n    STAGE: prod\n    DF: ci.Dockerfile\n  script:\n    - docker build --target \"$STAGE\" -f $DF .\n" +
+		".mid:\n  extends: .tmpl\n  variables:\n    DF: Dockerfile\n" +
+		"unit:\n  extends: .mid\n  variables:\n    STAGE: unit\n" +
+		"e2e:\n  extends: [.other, .tmpl]\n  variables:\n    STAGE: e2e\n" +
+		"own:\n  extends: .tmpl\n  script:\n    - docker build --target lint .\n" +
+		".other:\n  extends: e2e\n"
+	want := []found{
+		{"prod", "prod", "/w/ci.Dockerfile", "job .tmpl"},
+		{"prod", "prod", "/w/Dockerfile", "job .mid"},
+		{"unit", "unit", "/w/Dockerfile", "job unit"},
+		{"e2e", "e2e", "/w/ci.Dockerfile", "job e2e"},
+		{"lint", "lint", "/w/Dockerfile", "job own"},
+		// .other (in a cycle with e2e) names e2e at the same place: once.
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestJustWorkingDirectory: a justfile's `set working-directory` moves
 // every recipe, a recipe's `[working-directory]` attribute (either
 // spelling, among other attributes) moves it alone and wins over the
