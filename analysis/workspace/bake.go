@@ -49,7 +49,7 @@ type bakeWalk struct {
 // file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
 func walkBake(root, file, text string) bakeWalk {
-	if Classify(file) == BakeJSON {
+	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
 		return bakeJSON(file, text)
 	}
 	return bakeHCL(root, file, text)

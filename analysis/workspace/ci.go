@@ -570,9 +570,10 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, exprs := placeholders(s)
 	var w walked
 	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
-		cwd:   cwd,
-		owner: owner,
-		vars:  func(name string) []value { return sc.env[name] },
+		cwd:       cwd,
+		owner:     owner,
+		bakeFiles: &w.bakeFiles,
+		vars:      func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]
 			if !ok {

@@ -16,6 +16,7 @@ import (
 func walkScript(_, file, text string) walked {
 	var w walked
 	for _, p := range scriptShell(file, text) {
+		p.env.bakeFiles = &w.bakeFiles
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)
