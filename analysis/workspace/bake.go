@@ -4,10 +4,12 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"gopkg.in/yaml.v3"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/confined"
@@ -24,6 +26,7 @@ type bakeTarget struct {
 	stages     []Target       // its `target`: a literal, or each value of a matrix or variable
 	args       []BuildArg     // its own and inherited; none when a parent from another file may set its Dockerfile
 	contexts   []NamedContext // its own and inherited `contexts`
+	inline     bool           // it builds its `dockerfile-inline`
 }
 
 // bakeBlock is what one target block writes itself: the build arguments
@@ -46,7 +49,7 @@ type bakeWalk struct {
 // file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
 func walkBake(root, file, text string) bakeWalk {
-	if Classify(file) == BakeJSON {
+	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
 		return bakeJSON(file, text)
 	}
 	return bakeHCL(root, file, text)
@@ -158,6 +161,18 @@ func bakeHCL(root, file, text string) bakeWalk {
 		}
 		name := b.Labels[0]
 		bt, known := newBakeTarget(file, name, read)
+		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
+			_, parents, ok := read(t, attr)
+			for _, b := range blocks[t] {
+				if _, set := b.Attributes[attr]; set {
+					return "set", parents, ok
+				}
+			}
+			return "", parents, ok
+		}); inline != "" {
+			w.targets = append(w.targets, inlineTarget(name))
+			continue
+		}
 		owner := "target " + name
 		if a, ok := b.Body.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
@@ -205,6 +220,14 @@ func bakeJSON(file, text string) bakeWalk {
 		}
 		return scalar(v), parents, true
 	}
+	// The variables' defaults: {"variable": {"NAME": {"default": "..."}}}.
+	vars := map[string][]value{}
+	_, variables := get(d.root, "variable")
+	for i := 0; variables != nil && i+1 < len(variables.Content); i += 2 {
+		if key, def := get(resolve(variables.Content[i+1]), "default"); key != nil && def.Kind == yaml.ScalarNode && !strings.Contains(def.Value, "${") {
+			vars[variables.Content[i].Value] = []value{{text: def.Value, span: d.valueSpan(key, def)}}
+		}
+	}
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -221,14 +244,55 @@ func bakeJSON(file, text string) bakeWalk {
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
 		bt, known := newBakeTarget(file, name, read)
+		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
+			_, parents, ok := read(t, attr)
+			_, block := get(targets, t)
+			if k, _ := get(block, attr); k != nil {
+				return "set", parents, ok
+			}
+			return "", parents, ok
+		}); inline != "" {
+			w.targets = append(w.targets, inlineTarget(name))
+			continue
+		}
 		owner := "target " + name
 		if key, target := get(block, "target"); key != nil {
-			bt.stages = append(bt.stages, Target{Name: scalar(target), Span: d.valueSpan(key, target), Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+			for _, v := range jsonValues(file, scalar(target), d.valueSpan(key, target), vars) {
+				bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+			}
 		}
 		bt.inherit(name, own, known)
 		w.targets = append(w.targets, bt)
 	}
 	return w
+}
+
+// jsonValues is what a Bake JSON string (s, written at span) may be: its
+// text, or, as buildx reads JSON strings as HCL templates, where it
+// interpolates variables ("${STAGE}", "runtime-${STAGE}") each text their
+// defaults give. One whole variable keeps its default's span; other texts
+// are computed, over the whole string. A variable without a default, or
+// any other expression, leaves none.
+func jsonValues(file, s string, span analysis.Span, vars map[string][]value) []value {
+	if !strings.Contains(s, "${") {
+		return []value{{text: s, span: span}}
+	}
+	e, diags := hclsyntax.ParseTemplate([]byte(s), file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil
+	}
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok && len(t.Parts) == 1 {
+		if _, lit := t.Parts[0].(*hclsyntax.LiteralValueExpr); lit {
+			return nil // "$${...}" and the like: no stage name
+		}
+	}
+	out := bakeValues(e, &hclsyntax.Body{}, vars)
+	for i := range out {
+		if out[i].computed || out[i].span == (analysis.Span{}) {
+			out[i].span, out[i].computed = span, true
+		}
+	}
+	return out
 }
 
 // newBakeTarget is target name with its context and Dockerfile looked up
@@ -238,6 +302,14 @@ func newBakeTarget(file, name string, read func(t, attr string) (string, []strin
 	c, knownContext := inherited(name, "context", read)
 	df, knownDockerfile := inherited(name, "dockerfile", read)
 	return bakeTarget{name: name, dockerfile: dockerfileFor(file, c, df), context: contextFor(file, c)}, knownContext && knownDockerfile
+}
+
+// inlineTarget is a target block that builds a Dockerfile written in the
+// Bake file (`dockerfile-inline`, its own or inherited, which buildx uses
+// whatever `dockerfile` says): it builds no file on disk, and its target,
+// args and contexts are that text's.
+func inlineTarget(name string) bakeTarget {
+	return bakeTarget{name: name, inline: true}
 }
 
 // inherit gives target name the build arguments and named contexts it sets
@@ -370,6 +442,9 @@ func (w bakeWalk) buildArgs() []BuildArg {
 func (w bakeWalk) builds() []Build {
 	var out []Build
 	for _, t := range w.targets {
+		if t.inline {
+			continue
+		}
 		out = append(out, Build{Dockerfile: t.dockerfile, Context: t.context})
 	}
 	return out
@@ -526,7 +601,8 @@ func (bf *bakeFile) dockerfiles(ref *BakeRef) []string {
 	}
 	var out []string
 	for _, n := range names {
-		if ok, _ := path.Match(ref.Pattern, n); ok {
+		// An inline target ("" here) builds no file on disk.
+		if ok, _ := path.Match(ref.Pattern, n); ok && bf.targets[n] != "" {
 			out = append(out, bf.targets[n])
 		}
 	}

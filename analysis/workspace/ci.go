@@ -570,9 +570,10 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, exprs := placeholders(s)
 	var w walked
 	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
-		cwd:   cwd,
-		owner: owner,
-		vars:  func(name string) []value { return sc.env[name] },
+		cwd:       cwd,
+		owner:     owner,
+		bakeFiles: &w.bakeFiles,
+		vars:      func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]
 			if !ok {
@@ -616,15 +617,27 @@ func walkGitLab(_, file, text string) walked {
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
 		sc := top
+		// The job and the jobs it extends, the furthest first.
+		chain := []*yaml.Node{job}
 		if job.Kind == yaml.MappingNode && name != "variables" {
-			sc.env = expandGitLab(gitlabVariables(d, job, raw))
+			chain = gitlabChain(d.root, job, 0)
+			vars := raw
+			for _, j := range chain {
+				vars = gitlabVariables(d, j, vars)
+			}
+			sc.env = expandGitLab(vars)
 		}
 		scripts := []*yaml.Node{job}
 		if name != "before_script" && name != "after_script" && name != "script" {
 			scripts = nil
 			for _, key := range []string{"before_script", "script", "after_script"} {
-				if _, s := get(job, key); s != nil {
-					scripts = append(scripts, s)
+				for i := len(chain) - 1; i >= 0; i-- {
+					if k, s := get(chain[i], key); k != nil {
+						if s != nil {
+							scripts = append(scripts, s)
+						}
+						break
+					}
 				}
 			}
 		}
@@ -635,6 +648,26 @@ func walkGitLab(_, file, text string) walked {
 		}
 	}
 	return out
+}
+
+// gitlabChain is a job and, before it, the jobs of the file it extends
+// (`extends: .template` or a list, later ones winning), each with the
+// jobs it extends before it, as GitLab merges them; 8 levels at most.
+func gitlabChain(root, job *yaml.Node, depth int) []*yaml.Node {
+	var out []*yaml.Node
+	_, ext := get(job, "extends")
+	if ext != nil && depth < 8 {
+		names := []*yaml.Node{ext}
+		if ext.Kind == yaml.SequenceNode {
+			names = ext.Content
+		}
+		for _, n := range names {
+			if _, base := get(root, scalar(n)); base != nil && base != job && base.Kind == yaml.MappingNode {
+				out = append(out, gitlabChain(root, base, depth+1)...)
+			}
+		}
+	}
+	return append(out, job)
 }
 
 // gitlabVariables returns the variables a job sees: outer, then its own

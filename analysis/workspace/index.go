@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
@@ -272,7 +273,21 @@ func (ix *Index) TargetsFor(p string) []Target {
 		}
 		return out[i].Span.Start < out[j].Span.Start
 	})
-	return out
+	// A file read through two others (one Bake file two scripts name
+	// with -f) names its targets once.
+	type key struct {
+		file, name string
+		span       analysis.Span
+	}
+	seen := map[key]bool{}
+	return slices.DeleteFunc(out, func(t Target) bool {
+		k := key{t.File, t.Name, t.Span}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // bakeDockerfiles resolves a --set through the first of its Bake files

@@ -421,3 +421,29 @@ func TestDotenvOverlay(t *testing.T) {
 		}
 	}
 }
+
+// TestBakeFileNamedByCommand: `docker buildx bake -f ci/build.hcl` (and
+// --file=ci/more.json) reads a Bake file whose name the scan does not
+// read as one: its targets build their stages (they were reported never
+// built), its paths are resolved from where the command runs, as buildx
+// does, and two commands naming it give each target once.
+func TestBakeFileNamedByCommand(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                "ref: refs/heads/main\n",
+		"svc/Dockerfile":           "FROM alpine AS lint\nFROM alpine AS unit\nFROM alpine AS prod\n",
+		"ci/build.hcl":             "target \"lint\" {\n  context = \"svc\"\n  target = \"lint\"\n}\n",
+		"ci/more.json":             `{"target": {"unit": {"context": "svc", "target": "unit"}}}`,
+		"Makefile":                 "lint:\n\tdocker buildx bake -f ci/build.hcl --file=ci/more.json lint unit\n",
+		".github/workflows/ci.yml": "jobs:\n  b:\n    steps:\n      - run: docker buildx bake --file ci/build.hcl\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "svc/Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %s", filepath.ToSlash(rel), tg.Line, tg.Name))
+	}
+	if d := cmp.Diff([]string{"ci/build.hcl:3 lint", "ci/more.json:1 unit"}, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -16,6 +16,7 @@ import (
 func walkScript(_, file, text string) walked {
 	var w walked
 	for _, p := range scriptShell(file, text) {
+		p.env.bakeFiles = &w.bakeFiles
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)
@@ -76,6 +77,58 @@ func scriptShell(file, text string) []shellPiece {
 // `::=`, `=`, `+=`, `!=` is a shell command and left out.
 var makeAssign = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
 
+// makeTargetAssign is a target-specific variable assignment: `docs:
+// TARGET = docs`, `a b: override NAME := value` (its groups from the
+// second on are makeAssign's).
+var makeTargetAssign = regexp.MustCompile(`^([^:=#\t][^:=#]*?)\s*:\s*(?:(?:export|override|private)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
+
+// makeCall is a recipe's call of make on this Makefile (`$(MAKE) build
+// TARGET=unit`), its arguments up to the command's end.
+var (
+	makeCall     = regexp.MustCompile(`(?:^|[;&|(\s])(?:\$\(MAKE\)|\$\{MAKE\}|make)((?:[ \t]+[^\s;&|)]+)*)`)
+	makeOverride = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=([^\s'"$\\]+)$`)
+)
+
+// makeOverrides adds to vars the values a recipe line (l, at offset
+// start of the Makefile) gives variables on the command line of make run
+// again on this Makefile: `$(MAKE) build TARGET=unit` builds with
+// TARGET=unit. A call with -C or -f runs another Makefile and is left out.
+func makeOverrides(l string, start int, vars map[string][]value) {
+	for _, m := range makeCall.FindAllStringSubmatchIndex(l, -1) {
+		args := l[m[2]:m[3]]
+		type override struct {
+			name string
+			v    value
+		}
+		var found []override
+		other := false
+		for i := 0; i < len(args); {
+			for i < len(args) && (args[i] == ' ' || args[i] == '\t') {
+				i++
+			}
+			j := i
+			for j < len(args) && args[j] != ' ' && args[j] != '\t' {
+				j++
+			}
+			w := args[i:j]
+			if w == "-C" || w == "-f" || strings.HasPrefix(w, "--directory") || strings.HasPrefix(w, "--file") || strings.HasPrefix(w, "--makefile") {
+				other = true
+			}
+			if o := makeOverride.FindStringSubmatchIndex(w); o != nil {
+				at := start + m[2] + i
+				found = append(found, override{w[o[2]:o[3]], value{text: w[o[4]:o[5]], span: analysis.Span{Start: at + o[4], End: at + o[5]}}})
+			}
+			i = j
+		}
+		if other {
+			continue
+		}
+		for _, o := range found {
+			vars[o.name] = append(vars[o.name], o.v)
+		}
+	}
+}
+
 // justInterp is a justfile's `{{name}}` standing for a whole word.
 var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 
@@ -102,6 +155,7 @@ func makefile(text string) (map[string][]value, src) {
 					n := len(l) - len(strings.TrimLeft(l, "@-+ \t"))
 					l, start = l[n:], start+n
 				}
+				makeOverrides(l, start, vars)
 				for k := 0; k < len(l); k++ {
 					if l[k] == '$' && k+1 < len(l) && l[k+1] == '$' {
 						k++ // $$ is the shell's $
@@ -116,7 +170,16 @@ func makefile(text string) (map[string][]value, src) {
 			}
 			continue
 		}
-		if m := makeAssign.FindStringSubmatchIndex(line); m != nil && !strings.Contains(line[:m[3]], ":") {
+		m := makeAssign.FindStringSubmatchIndex(line)
+		if m != nil && strings.Contains(line[:m[3]], ":") {
+			m = nil
+		}
+		if t := makeTargetAssign.FindStringSubmatchIndex(line); m == nil && t != nil {
+			// A target-specific value (`docs: TARGET = docs`): one more
+			// value the variable may have in the recipes.
+			m = t[2:]
+		}
+		if m != nil {
 			name, v := line[m[2]:m[3]], line[m[6]:m[7]]
 			if v == "" || strings.Contains(v, "$") {
 				continue

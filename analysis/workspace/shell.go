@@ -103,6 +103,9 @@ type shellEnv struct {
 	lines   bool                              // each line runs in a shell of its own (Make and just recipes)
 	cwd     string                            // where the commands run; -f and the context are relative to it
 	owner   string                            // for messages: "docker build", "step test"
+	// bakeFiles, when set, gets the Bake files `docker buildx bake -f`
+	// names, for the walk to read their targets.
+	bakeFiles *[]bakeFileRef
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -410,6 +413,11 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	var out []Target
 	if bake {
+		for _, f := range files {
+			if e.env.bakeFiles != nil && f.text != "" && !f.computed {
+				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: e.path(f.text), cwd: e.env.cwd})
+			}
+		}
 		return e.bakeSets(sets, files, named)
 	}
 	var dockerfiles []string

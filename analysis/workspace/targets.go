@@ -160,7 +160,15 @@ type walked struct {
 	// other default Bake file, a called workflow): a change to one
 	// changes what it found, targets, arguments, contexts and builds.
 	via []string
+	// bakeFiles are the Bake files build commands name (`docker buildx
+	// bake -f ci/build.hcl`); walkFile reads those the scan does not.
+	bakeFiles []bakeFileRef
 }
+
+// bakeFileRef is a Bake file a command names and the folder the command
+// runs in: buildx resolves the file's local paths (context, dockerfile)
+// from there, not from the file's folder.
+type bakeFileRef struct{ file, cwd string }
 
 // add appends what another walk found.
 func (w *walked) add(o walked) {
@@ -169,6 +177,7 @@ func (w *walked) add(o walked) {
 	w.contexts = append(w.contexts, o.contexts...)
 	w.builds = append(w.builds, o.builds...)
 	w.via = append(w.via, o.via...)
+	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
 }
 
 // walkers read each kind of file, once.
@@ -222,6 +231,7 @@ func walkFile(src source, p, content string) walked {
 		return walked{}
 	}
 	w := walker(src, p, content)
+	w.targets = append(w.targets, namedBakeTargets(src, dedupe(w.bakeFiles))...)
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
@@ -265,6 +275,33 @@ func walkFile(src source, p, content string) walked {
 	w.args = dedupe(w.args)
 	w.contexts = dedupe(w.contexts)
 	return w
+}
+
+// namedBakeTargets are the targets of the Bake files that build commands
+// name with -f and whose names the scan does not read as Bake files
+// (ci/build.hcl; JSON by its extension): `docker buildx bake -f
+// ci/build.hcl lint` builds its targets' stages.
+func namedBakeTargets(src source, files []bakeFileRef) []Target {
+	var out []Target
+	for _, ref := range files {
+		f := ref.file
+		if k := Classify(f); k == Bake || k == BakeJSON {
+			continue
+		}
+		data, err := src.read(f, DefaultLimits.MaxSize)
+		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+			continue
+		}
+		text := string(data)
+		// Read as if it lay where the command runs: its paths are
+		// resolved from there.
+		for _, t := range walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text).stageTargets() {
+			t.File, t.Kind = f, Bake
+			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // dedupe drops the repeats of a value, keeping the first.

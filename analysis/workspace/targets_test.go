@@ -390,6 +390,90 @@ func TestMakeListLoop(t *testing.T) {
 	}
 }
 
+// TestBakeJSONVariables: buildx reads a Bake JSON file's strings as HCL
+// templates: "target": "${STAGE}" builds the variable's default (its span,
+// so a rename edits it) and "x-${STAGE}" that text, computed; a variable
+// without a default names nothing. The raw text was reported as an unknown
+// stage named "${STAGE}".
+func TestBakeJSONVariables(t *testing.T) {
+	text := `{
+  "variable": {"STAGE": {"default": "worker"}, "TAG": {}},
+  "target": {
+    "a": {"target": "${STAGE}"},
+    "b": {"target": "x-${STAGE}"},
+    "c": {"target": "${TAG}"},
+    "d": {"target": "plain"}
+  }
+}`
+	want := []found{
+		{"worker", "worker", "/w/Dockerfile", "target a"},
+		{"x-worker", "x-${STAGE}", "/w/Dockerfile", "target b"},
+		{"plain", "plain", "/w/Dockerfile", "target d"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/docker-bake.json", text)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestMakeTargetSpecificVariable: `docs: TARGET = docs` gives TARGET one
+// more value in the recipes (the docs stage was reported never built);
+// rule lines without an assignment, and `X := y`, are not read as one.
+func TestMakeTargetSpecificVariable(t *testing.T) {
+	mk := "TARGET ?= prod\nDF := app.Dockerfile\n\ndocs: TARGET = docs\ndocs ci: override DF := ci.Dockerfile\n" +
+		"e2e: export TARGET := e2e\nbuild: deps\n\t@docker build --target $(TARGET) -f $(DF) .\n"
+	want := []found{
+		{"prod", "prod", "/w/app.Dockerfile", "docker build"},
+		{"docs", "docs", "/w/app.Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/app.Dockerfile", "docker build"},
+		{"prod", "prod", "/w/ci.Dockerfile", "docker build"},
+		{"docs", "docs", "/w/ci.Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/ci.Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestMakeCommandLineOverrides: a recipe running make again on this
+// Makefile with `TARGET=unit` builds that value (the stage was reported
+// never built); a call with -C runs another Makefile.
+func TestMakeCommandLineOverrides(t *testing.T) {
+	mk := "TARGET ?= prod\nbuild:\n\tdocker build --target $(TARGET) .\ntest:\n\t@$(MAKE) build TARGET=unit V=1 && make -s build TARGET=e2e\n" +
+		"sub:\n\t$(MAKE) -C sub build TARGET=other\n"
+	want := []found{
+		{"prod", "prod", "/w/Dockerfile", "docker build"},
+		{"unit", "unit", "/w/Dockerfile", "docker build"},
+		{"e2e", "e2e", "/w/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "Makefile"), mk)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestGitLabExtends: a GitLab job that `extends` a template runs the
+// template's script with its own variables over the template's (the
+// stages "unit" and "e2e" were reported never built); a job's own script
+// wins over the one it extends, and extends cycles end.
+func TestGitLabExtends(t *testing.T) {
+	ci := ".tmpl:\n  variables:\n    STAGE: prod\n    DF: ci.Dockerfile\n  script:\n    - docker build --target \"$STAGE\" -f $DF .\n" +
+		".mid:\n  extends: .tmpl\n  variables:\n    DF: Dockerfile\n" +
+		"unit:\n  extends: .mid\n  variables:\n    STAGE: unit\n" +
+		"e2e:\n  extends: [.other, .tmpl]\n  variables:\n    STAGE: e2e\n" +
+		"own:\n  extends: .tmpl\n  script:\n    - docker build --target lint .\n" +
+		".other:\n  extends: e2e\n"
+	want := []found{
+		{"prod", "prod", "/w/ci.Dockerfile", "job .tmpl"},
+		{"prod", "prod", "/w/Dockerfile", "job .mid"},
+		{"unit", "unit", "/w/Dockerfile", "job unit"},
+		{"e2e", "e2e", "/w/ci.Dockerfile", "job e2e"},
+		{"lint", "lint", "/w/Dockerfile", "job own"},
+		// .other (in a cycle with e2e) names e2e at the same place: once.
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestJustWorkingDirectory: a justfile's `set working-directory` moves
 // every recipe, a recipe's `[working-directory]` attribute (either
 // spelling, among other attributes) moves it alone and wins over the

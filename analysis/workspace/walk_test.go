@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -243,5 +244,93 @@ func TestBakeOverrideFile(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestInlineDockerfiles: a Compose service with `dockerfile_inline` and a
+// Bake target with `dockerfile-inline` (their own, or from the service they
+// extend / the target they inherit) build the Dockerfile written there:
+// their target and args were checked against ./Dockerfile ("Dockerfile has
+// no stage named ..."), and ./Dockerfile counted as built.
+func TestInlineDockerfiles(t *testing.T) {
+	root := t.TempDir()
+	compose := "x-inline: &inline\n  dockerfile_inline: |\n    FROM alpine AS migrator\n" +
+		"services:\n  migrate:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine AS migrator\n" +
+		"      target: migrator\n      args: [MODE=x]\n" +
+		"  seed:\n    extends: migrate\n    build:\n      target: migrator\n" +
+		"  anchored:\n    build:\n      <<: *inline\n      target: migrator\n" +
+		"  web:\n    build:\n      context: .\n      target: app\n"
+	hcl := "target \"_inline\" {\n  dockerfile-inline = <<EOT\nFROM alpine AS tiny\nEOT\n}\n" +
+		"target \"tiny\" {\n  dockerfile-inline = \"FROM alpine AS tiny\\n\"\n  target = \"tiny\"\n  args = { MODE = \"x\" }\n}\n" +
+		"target \"child\" {\n  inherits = [\"_inline\"]\n  dockerfile = \"Dockerfile\"\n  target = \"tiny\"\n}\n" +
+		"target \"app\" {\n  target = \"app\"\n}\n"
+	json := `{"target": {"p": {"dockerfile-inline": "FROM alpine AS tiny\n"}, "c": {"inherits": ["p"], "target": "tiny"}, "app": {"target": "app"}}}`
+	var got []string
+	for name, text := range map[string]string{"compose.yaml": compose, "docker-bake.hcl": hcl, "docker-bake.json": json} {
+		w := walkFile(source{root: root}, filepath.Join(root, name), text)
+		for _, tg := range w.targets {
+			got = append(got, name+": "+tg.Name)
+		}
+		for _, a := range w.args {
+			got = append(got, name+": arg "+a.Name)
+		}
+		for _, b := range w.builds {
+			rel, _ := filepath.Rel(root, b.Dockerfile)
+			got = append(got, name+": builds "+filepath.ToSlash(rel))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"compose.yaml: app", "compose.yaml: builds Dockerfile",
+		"docker-bake.hcl: app", "docker-bake.hcl: builds Dockerfile",
+		"docker-bake.json: app", "docker-bake.json: builds Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestComposeInclude: the services of a file a Compose file includes
+// (`include:`, both forms, and what that file includes in turn) build
+// their targets; the included file's name is no Compose file's, so the
+// scan does not read it and its stages were reported never built. A
+// Compose-named included file is read by the scan itself, not twice.
+func TestComposeInclude(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"deploy/lint.yaml":   "include: [more/db.yml]\nservices:\n  lint:\n    build:\n      context: ../api\n      target: lint\n      args: [X=1]\n",
+		"deploy/more/db.yml": "services:\n  db:\n    build:\n      target: seed\n",
+		"infra/compose.yaml": "services:\n  cache:\n    build:\n      target: cache\n",
+		"deploy/tools.yaml":  "services:\n  tools:\n    build: {context: ., target: tools}\n",
+	})
+	compose := "include:\n  - deploy/lint.yaml\n  - path: [deploy/tools.yaml]\n  - path: infra/compose.yaml\n  - missing.yaml\n" +
+		"services:\n  web:\n    build:\n      target: app\n"
+	w := walkFile(source{root: root}, filepath.Join(root, "compose.yaml"), compose)
+	var got []string
+	for _, tg := range w.targets {
+		file, _ := filepath.Rel(root, tg.File)
+		df, _ := filepath.Rel(root, tg.Dockerfile)
+		text, _ := os.ReadFile(tg.File)
+		if tg.File == filepath.Join(root, "compose.yaml") {
+			text = []byte(compose)
+		}
+		got = append(got, fmt.Sprintf("%s:%d %s=%s>%s", filepath.ToSlash(file), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], filepath.ToSlash(df)))
+	}
+	for _, a := range w.args {
+		got = append(got, "arg "+a.Name)
+	}
+	want := []string{
+		"compose.yaml:9 app=app>Dockerfile",
+		"deploy/lint.yaml:6 lint=lint>api/Dockerfile",
+		"deploy/more/db.yml:4 seed=seed>deploy/more/Dockerfile",
+		"deploy/tools.yaml:3 tools=tools>deploy/Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	for _, f := range []string{"deploy/lint.yaml", "deploy/more/db.yml", "deploy/tools.yaml"} {
+		if !slices.Contains(w.via, filepath.Join(root, f)) {
+			t.Errorf("via %v lacks %s", w.via, f)
+		}
 	}
 }

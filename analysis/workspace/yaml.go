@@ -172,6 +172,12 @@ func composeServices(src source, file, text string) []serviceBuild {
 		var s serviceBuild
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
+		if composeInline(src, file, d, name, svc) {
+			// Its Dockerfile is written in the Compose file: no file on
+			// disk is built, and its target and args are that text's.
+			out = append(out, serviceBuild{via: s.via})
+			continue
+		}
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
@@ -209,7 +215,23 @@ func walkCompose(src source, file, text string) walked {
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
-	for _, s := range composeServices(src, file, text) {
+	services := composeServices(src, file, text)
+	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
+		w.via = append(w.via, inc.file)
+		for _, s := range inc.services {
+			for i := range s.targets {
+				if s.targets[i].File == "" {
+					s.targets[i].File, s.targets[i].Kind = inc.file, Compose
+					s.targets[i].Line = 1 + strings.Count(inc.text[:min(s.targets[i].Span.Start, len(inc.text))], "\n")
+				}
+			}
+			// Its args are checked where the included file is read as
+			// Compose, if it is; spans here would be in another file.
+			s.args = nil
+			services = append(services, s)
+		}
+	}
+	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
 			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
@@ -409,6 +431,91 @@ func composeChain(src source, file string, d *yamlDoc, name string, svc *yaml.No
 		file, d, name, svc = of, od, bname, base
 	}
 	return out
+}
+
+// composeInclude is a Compose file another one includes (`include:`)
+// that the scan does not read as Compose itself (its name is not a
+// Compose file's), and the services it defines.
+type composeInclude struct {
+	file, text string
+	services   []serviceBuild
+}
+
+// composeIncludes reads the files a Compose file's top-level `include:`
+// lists (`- path` or `- path: path|[paths]`, relative to the including
+// file's folder), and the files they include in turn (8 levels), except
+// those the scan reads as Compose anyway (they read their own includes). Their relative paths are taken
+// from their own folder (a `project_directory` is not followed).
+func composeIncludes(src source, file, text string, depth int, seen map[string]bool) []composeInclude {
+	d, ok := parseYAML(text)
+	if !ok || depth >= 8 {
+		return nil
+	}
+	_, list := get(d.root, "include")
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []composeInclude
+	for _, item := range list.Content {
+		var paths []string
+		item = resolve(item)
+		if item.Kind == yaml.ScalarNode {
+			paths = append(paths, item.Value)
+		} else if _, pv := get(item, "path"); pv != nil {
+			if pv.Kind == yaml.ScalarNode {
+				paths = append(paths, pv.Value)
+			}
+			for _, q := range pv.Content {
+				paths = append(paths, scalar(q))
+			}
+		}
+		for _, rel := range paths {
+			if rel == "" {
+				continue
+			}
+			inc := rel
+			if !filepath.IsAbs(inc) {
+				inc = filepath.Join(filepath.Dir(file), rel)
+			}
+			if seen[inc] {
+				continue
+			}
+			seen[inc] = true
+			data, err := src.read(inc, DefaultLimits.MaxSize)
+			if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+				continue
+			}
+			if Classify(inc) == Compose {
+				continue // read by the scan, with what it includes
+			}
+			out = append(out, composeInclude{file: inc, text: string(data), services: composeServices(src, inc, string(data))})
+			out = append(out, composeIncludes(src, inc, string(data), depth+1, seen)...)
+		}
+	}
+	return out
+}
+
+// composeInline reports whether a service builds a Dockerfile written in
+// the Compose file (`build.dockerfile_inline`), its own or, when its build
+// names no `dockerfile`, one from the service it extends (Compose merges
+// the build mappings).
+func composeInline(src source, file string, d *yamlDoc, name string, svc *yaml.Node) bool {
+	for depth := 0; depth < 8 && svc != nil; depth++ {
+		_, build := get(svc, "build")
+		if k, _ := get(build, "dockerfile_inline"); k != nil {
+			return true
+		}
+		if k, _ := get(build, "dockerfile"); k != nil {
+			return false
+		}
+		other, bname, ok := composeExtends(src, file, name, svc)
+		if !ok {
+			return false
+		}
+		file, d, svc = composeService(src, file, d, other, bname)
+		name = bname
+	}
+	return false
 }
 
 // composeOverrideNames are the files `docker compose` reads the first of
