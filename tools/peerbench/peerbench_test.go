@@ -76,3 +76,39 @@ func TestParseStatCPU(t *testing.T) {
 		t.Fatalf("300 ms of spinning added no CPU: %v then %v", own, now)
 	}
 }
+
+func TestSchedstatRunTime(t *testing.T) {
+	if ns, err := parseSchedstat("324255976 64741428 178\n"); err != nil || ns != 324255976 {
+		t.Fatalf("parseSchedstat = %v, %v; want 324255976ns", ns, err)
+	}
+	for _, bad := range []string{"", "1 2", "x 2 3", "-5 2 3"} {
+		if _, err := parseSchedstat(bad); err == nil {
+			t.Errorf("parseSchedstat(%q) accepted", bad)
+		}
+	}
+	before, err := readCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.exact == 0 {
+		t.Fatal("no scheduler statistics under /proc/self/task: the exact reading is lost")
+	}
+	for end := time.Now().Add(200 * time.Millisecond); time.Now().Before(end); {
+	}
+	after, err := readCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	used, how := after.since(before)
+	// The spin is one thread on the CPU for 200 ms of wall time; a loaded
+	// machine may take it off the CPU for part of it, never add to it
+	// beyond the other threads' small share.
+	if used < 20*time.Millisecond || used > 2*time.Second {
+		t.Fatalf("200 ms of spinning measured as %v (%s)", used, how)
+	}
+	// Another set of threads falls back to the ticks.
+	after.threads += "0 "
+	if _, how := after.since(before); how != "clock ticks" {
+		t.Fatalf("a changed thread set measured by %s", how)
+	}
+}

@@ -137,11 +137,12 @@ Notes:
   workspace/configuration.
 - The keystroke types one character at the end of a comment near the middle of the file, then
   deletes it, alternately, with an incremental change; each is a new version.
-- Server CPU per keystroke is the server process's own CPU time (user + system, all threads, read
-  from /proc/PID/stat before and after) over n of the same keystrokes typed back to back, each
-  waiting for its version's diagnostics, divided by n: the mean, not a median. It counts everything
-  the server does (reading the change, the rules, the publish, garbage collection), nothing of the
-  client's. /proc counts in clock ticks (10 ms), hence the n. The row "150 ms apart" pauses 150 ms
+- Server CPU per keystroke is the server process's own CPU time (its threads' run time in
+  nanoseconds from /proc/PID/task/*/schedstat, read before and after; user + system clock ticks
+  from /proc/PID/stat when a thread started or ended meanwhile, as the row's note says) over n of
+  the same keystrokes typed back to back, each waiting for its version's diagnostics, divided by n:
+  the mean, not a median. It counts everything the server does (reading the change, the rules, the
+  publish, garbage collection), nothing of the client's. Clock ticks are 10 ms, hence the n. The row "150 ms apart" pauses 150 ms
   after each keystroke's diagnostics, as a person types: what the server's timers do meanwhile
   (returning memory to the system, the runtime's background work) and its idle CPU count too.
 - Completion is asked just after the ` + "`--from=`" + ` of the file's last ` + "`COPY --from=`" + `; definition inside the
