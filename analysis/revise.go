@@ -88,7 +88,11 @@ func applyChanges(doc *Document, changes []Change, enc Encoding, edited func(bef
 		start, c1 := doc.Offset(c.Start, enc)
 		end, c2 := doc.Offset(c.End, enc)
 		if end < start {
-			end, c2 = start, true
+			// A range given end first covers the same text as it would
+			// the right way round: vscode-languageserver's TextDocument
+			// and VS Code's Range swap the ends, so an edit a client
+			// computed that way lands where that client meant it.
+			start, end, c2 = end, start, true
 		}
 		if c1 || c2 {
 			clamped = append(clamped, i)

@@ -372,11 +372,11 @@ func TestOutOfRangePositions(t *testing.T) {
 		change *protocol.TextDocumentContentChangePartial
 		want   string
 	}{
-		{partial(0, 99, 0, 99, "Y"), "FROM aY\nRUN b\n"},                // past the end of a line
-		{partial(40, 0, 41, 3, "Z"), "FROM aY\nRUN b\nZ"},               // past the end of the text
-		{partial(1, 3, 1, 0, "_"), "FROM aY\nRUN_ b\nZ"},                // end before start
-		{partial(0, 4, 0, 1<<31, ""), "FROM\nRUN_ b\nZ"},                // huge column
-		{partial(2, 0, 1<<31, 1<<31, "done\n"), "FROM\nRUN_ b\ndone\n"}, // huge line
+		{partial(0, 99, 0, 99, "Y"), "FROM aY\nRUN b\n"},             // past the end of a line
+		{partial(40, 0, 41, 3, "Z"), "FROM aY\nRUN b\nZ"},            // past the end of the text
+		{partial(1, 3, 1, 0, "_"), "FROM aY\n_ b\nZ"},                // end before start: the ends swapped
+		{partial(0, 4, 0, 1<<31, ""), "FROM\n_ b\nZ"},                // huge column
+		{partial(2, 0, 1<<31, 1<<31, "done\n"), "FROM\n_ b\ndone\n"}, // huge line
 	} {
 		snapVersion := int32(0)
 		if s, ok := c.srv.Snapshot(testURI); ok {
