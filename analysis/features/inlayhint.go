@@ -88,10 +88,19 @@ func numberedStage(ix *analysis.Index, s int) bool {
 	return false
 }
 
+// maxExpandedBase is the longest FROM value an inlay hint expands:
+// BuildKit's lexer takes time quadratic in the nesting of `${A:-${B:-…}}`
+// (10 s for a hostile line 60,000 deep), and a hint over a kilobyte long
+// helps no reader.
+const maxExpandedBase = 1024
+
 // expandBase fills in the variables of a FROM value with the global ARGs
 // of a build with no build arguments, with BuildKit's lexer, as the build
 // does (an unset variable gives ""). ok is false when the lexer rejects it.
 func expandBase(ix *analysis.Index, v string) (string, bool) {
+	if len(v) > maxExpandedBase {
+		return "", false
+	}
 	res, _, err := shell.NewLex(rune(ix.Escape)).ProcessWord(v, ix.Model().GlobalArgs(analysis.DefaultPlatform))
 	return res, err == nil
 }

@@ -64,3 +64,30 @@ func BenchmarkInlayHints(b *testing.B) {
 		InlayHints(ix, visible)
 	}
 }
+
+// A FROM value past maxExpandedBase gets no expansion hint: BuildKit's
+// lexer is quadratic in its nesting. One just under the bound still does.
+func TestInlayHintsLongBase(t *testing.T) {
+	nested := func(depth int) string {
+		return "FROM " + strings.Repeat("${A:-", depth) + "alpine" + strings.Repeat("}", depth)
+	}
+	for _, c := range []struct {
+		depth int
+		hint  bool
+	}{{100, true}, {5000, false}} {
+		text := "ARG A\n" + nested(c.depth) + "\n"
+		ix := analysis.Parse(analysis.NewDocument(text))
+		got := 0
+		for _, h := range InlayHints(ix, analysis.Span{Start: 0, End: len(text)}) {
+			if h.Kind == InlayBase {
+				got++
+				if h.Label != "alpine" {
+					t.Errorf("depth %d: hint %q, want alpine", c.depth, h.Label)
+				}
+			}
+		}
+		if (got == 1) != c.hint || got > 1 {
+			t.Errorf("depth %d (%d bytes): %d base hints, want hint=%v", c.depth, len(text), got, c.hint)
+		}
+	}
+}
