@@ -56,6 +56,7 @@ type Model struct {
 	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
 	vars     varCache
+	view     *buildView // set on a Build's model (Model.In), which holds only a build state
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
 	// stage's FROM at offset offs), the pattern of each of its references

@@ -94,7 +94,7 @@ func (c *context) variables() (items []Item, ok bool) {
 		items = append(items, it)
 	}
 	seen := map[string]bool{}
-	for _, v := range c.ix.VisibleVars(i) {
+	for _, v := range c.ix.Model().In(c.opts.Contexts).VisibleVars(i) {
 		seen[v.Decl.Name.Value] = true
 		kind := "ARG"
 		if v.Decl.IsEnv {

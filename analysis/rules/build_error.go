@@ -385,9 +385,9 @@ func (e *stageEnv) read() {
 		e.env = e.p.GlobalEnv()
 		return
 	}
-	chain := stageChain(ix, s)
+	chain := stageChain(e.p, s)
 	e.fromImage = !strings.EqualFold(ix.Stage(chain[len(chain)-1]).Base, "scratch")
-	e.env = ix.Model().State(e.n.Index).Env()
+	e.env = build(e.p).State(e.n.Index).Env()
 	if _, ok := e.env.Get("PATH"); !ok {
 		// BuildKit gives every stage its default PATH.
 		e.env = overlay{base: e.env, own: map[string]string{"PATH": defaultPath}}
@@ -587,7 +587,7 @@ func (d *dispatcher) checkMounts(mounts []*instructions.Mount) error {
 		}
 		target := path.Clean(m.Target)
 		if !path.IsAbs(target) {
-			dir := d.p.Index.Model().State(d.n.Index).Workdir
+			dir := build(d.p).State(d.n.Index).Workdir
 			switch {
 			case dir == analysis.BaseWorkdir && !d.fromImage():
 				dir = "/"
