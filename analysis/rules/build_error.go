@@ -612,13 +612,7 @@ func checkChecksum(checksum string, sources []string) error {
 	if len(sources) != 1 {
 		return errors.New("checksum can't be specified for multiple sources")
 	}
-	src := sources[0]
-	// BuildKit's dfgitutil.ParseGitRef, read for the common forms: its
-	// package would bring in an SSH client.
-	u, _, _ := strings.Cut(src, "#")
-	git := strings.HasPrefix(src, "git@") || strings.HasPrefix(src, "git://") || strings.HasPrefix(src, "ssh://") ||
-		strings.HasSuffix(u, ".git")
-	http := !git && (strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"))
+	git, http := remoteSource(sources[0])
 	if !http && !git {
 		return errors.New("checksum requires HTTP(S) or Git sources")
 	}
@@ -628,6 +622,18 @@ func checkChecksum(checksum string, sources []string) error {
 		}
 	}
 	return nil
+}
+
+// remoteSource reports whether ADD's source src is a Git repository or
+// else an HTTP(S) URL, as BuildKit's dfgitutil.ParseGitRef and
+// isHTTPSource tell them, read for the common forms: its package would
+// bring in an SSH client.
+func remoteSource(src string) (git, http bool) {
+	u, _, _ := strings.Cut(src, "#")
+	git = strings.HasPrefix(src, "git@") || strings.HasPrefix(src, "git://") || strings.HasPrefix(src, "ssh://") ||
+		strings.HasSuffix(u, ".git")
+	http = !git && (strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"))
+	return git, http
 }
 
 // checkCopyFlags checks COPY's and ADD's --chmod and --chown as BuildKit's
