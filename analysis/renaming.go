@@ -145,13 +145,10 @@ func rewriteWords(value, old, new string, fold bool, esc byte) string {
 		}
 		for i < len(value) {
 			switch c := value[i]; {
-			case c == '$' && i+1 < len(value) && isNameByte(value[i+1], true):
+			case c == '$' && VarNameEnd(value, i+1) > i+1:
 				// `$NAME`: a name, kept.
 				flush(i)
-				j := i + 2
-				for j < len(value) && isNameByte(value[j], false) {
-					j++
-				}
+				j := VarNameEnd(value, i+1)
 				b.WriteString(value[i:j])
 				i, lit = j, j
 			case c == esc || c == '"' || c == '\'':
@@ -181,10 +178,7 @@ func rewriteWords(value, old, new string, fold bool, esc byte) string {
 	}
 	expansion = func(depth int) {
 		start := i
-		i += 2
-		for i < len(value) && isNameByte(value[i], i == start+2) {
-			i++
-		}
+		i = VarNameEnd(value, i+2)
 		if i < len(value) && value[i] == ':' {
 			i++
 		}
