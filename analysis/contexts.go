@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -132,4 +133,94 @@ func (ix *Index) ContextUses(name string, contexts []NamedContext) (uses, decls 
 	}
 	slices.SortFunc(uses, func(a, b Span) int { return a.Start - b.Start })
 	return uses, decls
+}
+
+// Build is the build state of one build of the file given its named
+// contexts: as Model's, except that a stage built FROM a stage a context
+// replaces starts from the context, as dockerfile2llb builds it (the
+// stage's base is the context's state and image config, so none of the
+// replaced stage's ENV, ARG, WORKDIR, USER or SHELL): to the model, an
+// image it does not know. Given no context that replaces a stage, it is
+// the model's own build state.
+type Build struct{ m *Model }
+
+// buildView is what a Build's model holds besides its own memo of the
+// build state: the model it views and the stages the contexts replace.
+type buildView struct {
+	parent   *Model
+	replaced []bool
+}
+
+// In returns the build state of a build given the named contexts.
+func (m *Model) In(contexts []NamedContext) Build {
+	if m.view != nil {
+		m = m.view.parent
+	}
+	replaced := m.replaced(contexts)
+	if replaced == nil {
+		return Build{m}
+	}
+	var key strings.Builder
+	for s, r := range replaced {
+		if r {
+			key.WriteString(strconv.Itoa(s))
+			key.WriteByte(',')
+		}
+	}
+	m.vars.mu.Lock()
+	defer m.vars.mu.Unlock()
+	if v, ok := m.vars.views[key.String()]; ok {
+		return Build{v}
+	}
+	v := &Model{ix: m.ix, view: &buildView{parent: m, replaced: replaced}}
+	if m.vars.views == nil {
+		m.vars.views = map[string]*Model{}
+	}
+	m.vars.views[key.String()] = v
+	return Build{v}
+}
+
+// buildBase is the stage that stage s is built FROM in the model's build:
+// baseOf, or -1 (an image) for a stage a context replaces.
+func (m *Model) buildBase(s int) int {
+	if m.view == nil {
+		return m.baseOf(s)
+	}
+	b := m.view.parent.baseOf(s)
+	if b >= 0 && m.view.replaced[b] {
+		return -1
+	}
+	return b
+}
+
+// State is Model.State in the build.
+func (b Build) State(i int) State { return b.m.State(i) }
+
+// EndState is Model.EndState in the build.
+func (b Build) EndState(s int) State { return b.m.EndState(s) }
+
+// Expand is Model.Expand in the build.
+func (b Build) Expand(i int, word string) (string, bool) { return b.m.Expand(i, word) }
+
+// BaseOf is Model.BaseOf in the build: -1 for a stage built FROM a stage
+// a context replaces.
+func (b Build) BaseOf(s int) int { return b.m.buildBase(s) }
+
+// ResolveVar is Index.ResolveVar in the build: a stage built FROM a stage
+// a context replaces inherits none of its variables.
+func (b Build) ResolveVar(i int, name string) (VarSite, bool) {
+	ix := b.m.ix
+	if s := ix.StageOf(i); s >= 0 && ix.inst(i).Cmd != "from" {
+		return b.m.resolveVar(s, i, name)
+	}
+	return ix.ResolveVar(i, name)
+}
+
+// VisibleVars is Index.VisibleVars in the build.
+func (b Build) VisibleVars(i int) []VarSite {
+	ix := b.m.ix
+	if s := ix.StageOf(i); s >= 0 && ix.inst(i).Cmd != "from" {
+		return b.m.visibleVars(s, i)
+	}
+	return ix.VisibleVars(i)
 }

@@ -93,10 +93,7 @@ func mayReadMore(text string, bodies int) bool {
 		case '[':
 			return true
 		case '{':
-			j := i + 2
-			for j < len(text) && isNameByte(text[j], j == i+2) {
-				j++
-			}
+			j := VarNameEnd(text, i+2)
 			if j+1 < len(text) && text[j] == ':' && !strings.ContainsRune("-=?+", rune(text[j+1])) {
 				return true
 			}

@@ -56,6 +56,7 @@ type Model struct {
 	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
 	vars     varCache
+	view     *buildView // set on a Build's model (Model.In), which holds only a build state
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
 	// stage's FROM at offset offs), the pattern of each of its references
@@ -649,10 +650,18 @@ func onbuildRefs(in *Instruction, src string, esc byte) []Ref {
 			continue
 		}
 		// The value's bytes are those of the token from the '=' on unless it
-		// held quotes; then the span covers the whole flag.
+		// held quotes: then those of the one piece equal to the value, when
+		// the rest is quotes around it and the flag's name
+		// (`--from="builder"`, `"--from=builder"`), else the whole flag.
 		vs := Span{a.Span.End - len(val), a.Span.End}
 		if a.Span.Len() != len(a.Value) {
 			vs = a.Span
+			if raw := src[a.Span.Start:a.Span.End]; val != "" && strings.IndexByte(raw, esc) < 0 {
+				if k := strings.LastIndex(raw, val); k >= 0 && strings.Trim(raw[:k]+raw[k+len(val):], `"'`) == "--"+name+"=" &&
+					!strings.ContainsAny(val, `"'`) {
+					vs = Span{a.Span.Start + k, a.Span.Start + k + len(val)}
+				}
+			}
 		}
 		tok := Token{Span: vs, Value: val}
 		switch {

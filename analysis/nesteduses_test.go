@@ -23,7 +23,10 @@ func (r *lookups) Get(name string) (string, bool) {
 
 func (r *lookups) Keys() []string { return nil }
 
-var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// A name starts with a letter or '_' and goes on with letters, digits and
+// '_', Unicode ones included (shell.processName); the rest ($1, $@) are no
+// variable's.
+var varName = regexp.MustCompile(`^[\p{L}_][\p{L}\p{Nd}_]*$`)
 
 // lexedNames returns the variable names BuildKit's lexer looks up in
 // word, sorted, and whether it reads the word without an error.
@@ -67,7 +70,7 @@ func usedNames(t *testing.T, ix *Index, n Node, span Span) []string {
 // nestedWord builds a random word of expansions nested to depth, with
 // every modifier, both quotes and escapes of esc.
 func nestedWord(r *rand.Rand, depth int, esc string) string {
-	names := []string{"A", "B_1", "c", "D9"}
+	names := []string{"A", "B_1", "c", "D9", "café", "Ωμ", "é٣"}
 	mods := []string{":-", "-", ":+", "+", ":?", "?", "#", "##", "%", "%%", "/", "//", ":1:2", ":#", "!"}
 	var b strings.Builder
 	for range 1 + r.IntN(3) {
@@ -98,7 +101,7 @@ func nestedWord(r *rand.Rand, depth int, esc string) string {
 		case k < 9:
 			b.WriteString([]string{"}", "/", "$", "{", ":"}[r.IntN(5)])
 		default:
-			b.WriteString([]string{"x", "a.b", "-", "1"}[r.IntN(4)])
+			b.WriteString([]string{"x", "a.b", "-", "1", "é", "😀", "٣"}[r.IntN(7)])
 		}
 	}
 	return b.String()

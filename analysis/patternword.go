@@ -152,11 +152,8 @@ func expansionSpans(value string, esc byte) [][2]int {
 			}
 			out = append(out, [2]int{i, min(j, len(value))})
 			i = j - 1
-		case c == '$' && i+1 < len(value) && isNameByte(value[i+1], true):
-			j := i + 1
-			for j < len(value) && isNameByte(value[j], false) {
-				j++
-			}
+		case c == '$' && i+1 < len(value) && VarNameEnd(value, i+1) > i+1:
+			j := VarNameEnd(value, i+1)
 			out = append(out, [2]int{i, j})
 			i = j - 1
 		}

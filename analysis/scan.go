@@ -356,7 +356,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	}
 	if in.Cmd != "onbuild" && !(in.JSON && (in.Cmd == "run" || in.Cmd == "cmd" || in.Cmd == "entrypoint")) {
 		if uses := varUses(l, esc, a.useSlab()); uses != nil {
-			in.Uses = uses
+			in.Uses = shellUses(in, uses)
 		}
 	}
 }
@@ -920,6 +920,9 @@ func nameEnd(t string, s int) int {
 	e := s
 	for e < len(t) && isNameByte(t[e], e == s) {
 		e++
+	}
+	if e < len(t) && t[e] >= 0x80 {
+		return VarNameEnd(t, s) // BuildKit reads Unicode letters and digits too
 	}
 	return e
 }

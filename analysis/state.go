@@ -88,6 +88,7 @@ type varCache struct {
 	mu     sync.Mutex
 	global map[string]mapEnv
 	walks  map[int]*stageWalk
+	views  map[string]*Model // Model.In's, by the stages replaced
 }
 
 // stageWalk is the one walk of a stage's instructions: what each ARG,
@@ -297,7 +298,7 @@ func (m *Model) stageStart(s int, depth int) State {
 // baseWalk returns the walk of the stage s is built FROM, or nil for an
 // image.
 func (m *Model) baseWalk(s, depth int) *stageWalk {
-	b := m.baseOf(s)
+	b := m.buildBase(s)
 	if b < 0 || b >= s || depth > len(m.ix.stages) {
 		return nil
 	}

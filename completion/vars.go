@@ -2,7 +2,6 @@ package completion
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -45,10 +44,12 @@ func (c *context) variables() (items []Item, ok bool) {
 		return nil, false
 	}
 	// A name is what BuildKit's lexer reads after `$`: Unicode letters,
-	// digits and `_` (`$café` names café).
+	// digits and `_` (`$café` names café); in a RUN's command, what the
+	// shell reads, ASCII ones only (analysis.ShellReads).
+	shell := c.inNode && analysis.ShellReads(c.node, c.off-c.node.Start)
 	for i := ns; i < c.cur; {
 		r, size := utf8.DecodeRuneInString(c.word[i:c.cur])
-		if !isNameRune(r) {
+		if !analysis.IsNameRuneIn(r, shell) {
 			return nil, false
 		}
 		i += size
@@ -56,7 +57,7 @@ func (c *context) variables() (items []Item, ok bool) {
 	ne := c.cur
 	for ne < len(c.word) {
 		r, size := utf8.DecodeRuneInString(c.word[ne:])
-		if !isNameRune(r) {
+		if !analysis.IsNameRuneIn(r, shell) {
 			break
 		}
 		ne += size
@@ -81,7 +82,7 @@ func (c *context) variables() (items []Item, ok bool) {
 		i = n.Index
 	}
 	add := func(name, detail, doc string) {
-		if !hasPrefixFold(name, prefix) || !expandable(name) {
+		if !hasPrefixFold(name, prefix) || !analysis.IsNameIn(name, shell) {
 			return
 		}
 		it := Item{
@@ -94,7 +95,7 @@ func (c *context) variables() (items []Item, ok bool) {
 		items = append(items, it)
 	}
 	seen := map[string]bool{}
-	for _, v := range c.ix.VisibleVars(i) {
+	for _, v := range c.ix.Model().In(c.opts.Contexts).VisibleVars(i) {
 		seen[v.Decl.Name.Value] = true
 		kind := "ARG"
 		if v.Decl.IsEnv {
@@ -124,25 +125,6 @@ func (c *context) variables() (items []Item, ok bool) {
 		}
 	}
 	return items, true
-}
-
-// expandable reports whether BuildKit's lexer reads all of name after a
-// `$`: letters, digits and `_` (Unicode letters and digits too), not
-// starting with a digit. `ARG 😀=1` or `ARG A-B=1` declare names that no
-// `${...}` can use.
-func expandable(name string) bool {
-	for i, r := range name {
-		if !(unicode.IsLetter(r) || r == '_' || i > 0 && unicode.IsDigit(r)) {
-			return false
-		}
-	}
-	return name != ""
-}
-
-// isNameRune reports whether BuildKit's lexer reads r as part of a
-// variable's name (shell.processName).
-func isNameRune(r rune) bool {
-	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func isNameByte(b byte) bool {

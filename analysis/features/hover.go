@@ -23,7 +23,7 @@ func Hover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (Hover
 	if h, ok := contextHover(ix, off, contexts); ok {
 		return h, true
 	}
-	return hover(ix, off)
+	return hover(ix, off, contexts)
 }
 
 // contextHover explains a stage reference at off that resolves to one of
@@ -54,12 +54,12 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 	return HoverInfo{Span: r.Span, Markdown: md}, true
 }
 
-func hover(ix *analysis.Index, off int) (HoverInfo, bool) {
+func hover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (HoverInfo, bool) {
 	if t, ok := ix.ReferentAt(off); ok {
 		if t.Kind == analysis.ReferentStage {
-			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage)}, true
+			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage, contexts)}, true
 		}
-		return HoverInfo{Span: t.At, Markdown: varHover(ix, off, t)}, true
+		return HoverInfo{Span: t.At, Markdown: varHover(ix, off, t, contexts)}, true
 	}
 	for _, d := range ix.Directives {
 		if d.NameSpan.Contains(off) {
@@ -162,10 +162,17 @@ func docMarkdown(title, syntax, doc, url string) string {
 // FROM built from ARGs is followed as the build model follows it (to the
 // stage the defaults name), and an image built from them shows what the
 // defaults make of it: `build <- golang:1.23 (${IMG}:${V})`.
-func stageChain(ix *analysis.Index, s int) string {
+//
+// A stage a named context replaces ends the chain with the context:
+// `test <- build (context build: docker-image://golang:1.23)`.
+func stageChain(ix *analysis.Index, s int, contexts []analysis.NamedContext) string {
 	parts := []string{stageShort(ix, s)}
 	m := ix.Model()
 	for hops := 0; hops <= ix.StageCount(); hops++ {
+		if c, ok := m.ReplacedBy(s, contexts); ok {
+			parts[len(parts)-1] += fmt.Sprintf(" (context %s: %s)", c.Name, c.Value)
+			break
+		}
 		st := ix.Stage(s)
 		b := m.BaseOf(s)
 		if b < 0 || b >= s {
@@ -192,7 +199,7 @@ func stageShort(ix *analysis.Index, s int) string {
 	return fmt.Sprintf("stage %d", s)
 }
 
-func stageHover(ix *analysis.Index, s int) string {
+func stageHover(ix *analysis.Index, s int, contexts []analysis.NamedContext) string {
 	st := ix.Stage(s)
 	var b strings.Builder
 	title := fmt.Sprintf("stage `%s`", st.Name)
@@ -206,7 +213,7 @@ func stageHover(ix *analysis.Index, s int) string {
 	if desc := ix.StageDescription(s); desc != "" {
 		fmt.Fprintf(&b, "\n\n%s", desc)
 	}
-	fmt.Fprintf(&b, "\n\n`%s`", stageChain(ix, s))
+	fmt.Fprintf(&b, "\n\n`%s`", stageChain(ix, s, contexts))
 
 	var copies []string
 	seen := map[int]bool{}
@@ -255,17 +262,20 @@ func stageHover(ix *analysis.Index, s int) string {
 	return b.String()
 }
 
-func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
+func varHover(ix *analysis.Index, off int, t analysis.Referent, contexts []analysis.NamedContext) string {
 	site := t.Var
 	// Show the declaration in scope where there is one, and the value the
 	// build model gives there.
 	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
 		if u, ok := analysis.UseAt(ix.UsesOf(n), off-n.Start); ok {
-			if s, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
-				site = s
+			b := ix.Model().In(contexts)
+			s, ok := b.ResolveVar(n.Index, u.Name.Value)
+			if !ok {
+				return replacedVarHover(ix, n.Index, u.Name.Value, contexts)
 			}
-			value, hasValue = ix.Model().State(n.Index).Var(u.Name.Value)
+			site = s
+			value, hasValue = b.State(n.Index).Var(u.Name.Value)
 		}
 	}
 	d := site.Decl
@@ -289,4 +299,20 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent) string {
 		fmt.Fprintf(&b, "\n\nHere, in a build without build arguments: `%s`", value)
 	}
 	return b.String()
+}
+
+// replacedVarHover explains a use of name in instruction i that only a
+// stage a named context replaces declares: the stage holding the use is
+// built on the context, which runs none of that stage's ARG and ENV.
+func replacedVarHover(ix *analysis.Index, i int, name string, contexts []analysis.NamedContext) string {
+	md := fmt.Sprintf("`$%s` is not declared here", name)
+	m := ix.Model()
+	for s, hops := ix.StageOf(i), 0; s >= 0 && hops <= ix.StageCount(); hops++ {
+		if c, ok := m.ReplacedBy(s, contexts); ok {
+			md += fmt.Sprintf(": this stage is built on stage `%s`, which the named build context `%s` (`%s`, given by %s) replaces, so no ARG or ENV of that stage or those it is built on reaches here (the context's image may set it)", stageShort(ix, s), c.Name, c.Value, c.Source)
+			break
+		}
+		s = m.BaseOf(s)
+	}
+	return md
 }

@@ -13,7 +13,7 @@ import (
 // the document symbols.
 func TestDescriptionInFeatures(t *testing.T) {
 	ix := analysis.Parse(analysis.NewDocument("# build compiles it\nFROM golang AS build\nFROM alpine\nCOPY --from=build /a /a\n"))
-	if h := stageHover(ix, 0); !strings.Contains(h, "\n\ncompiles it\n\n") {
+	if h := stageHover(ix, 0, nil); !strings.Contains(h, "\n\ncompiles it\n\n") {
 		t.Errorf("hover lacks the description: %q", h)
 	}
 	g, _ := StageGraph(context.Background(), ix, nil, nil)

@@ -14,18 +14,24 @@ import (
 )
 
 // TestRenameRoundTripWithBuildKit renames every stage of every corpus file
-// (and of its variants with ARG patterns and with a stage named scratch)
+// (and of its variants with ARG patterns, with a stage named scratch, with
+// a stage named in an expansion's default word and with one named by a
+// quoted ONBUILD trigger: pickVariants)
 // to a fresh name: either the rename is refused, or BuildKit resolves the
 // result to the same graph, with the new name in place.
 func TestRenameRoundTripWithBuildKit(t *testing.T) {
 	corpus := testgen.Sample(t)
-	renamed, refused, compared := 0, 0, 0
+	renamed, refused, compared, picksRenamed := 0, 0, 0, 0
 	reasons := map[string]int{}
 	var diffs []string
 	for name, text := range corpus {
 		all := map[string]string{name: text}
 		if v, ok := argPatternVariant(text); ok {
 			all[name+"+arg-pattern"] = v
+		}
+		picks, picked := pickVariants(text)
+		for k, v := range picks {
+			all[name+"+"+k] = v
 		}
 		if ix := analysis.Parse(analysis.NewDocument(text)); ix.ParseError == nil && ix.StageCount() > 0 {
 			// A stage named scratch, which every later `FROM scratch`
@@ -58,11 +64,21 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 					if _, ok := err.(*RenameError); !ok {
 						diffs = append(diffs, fmt.Sprintf("%s: rename %s: %v", fname, st.Name, err))
 					}
+					// The shapes pickVariants writes are rewritten, not refused.
+					trigger := strings.LastIndex(ftext, "ONBUILD COPY --from=\""+picked)
+					if fname != name && picks[strings.TrimPrefix(fname, name+"+")] != "" && st.LowerName() == picked &&
+						(strings.Contains(err.Error(), "${PICK") ||
+							trigger >= 0 && strings.Contains(err.Error(), fmt.Sprintf("on line %d;", strings.Count(ftext[:trigger], "\n")+1))) {
+						diffs = append(diffs, fmt.Sprintf("%s: rename %s refused: %v", fname, st.Name, err))
+					}
 					reasons[regexp.MustCompile(`"[^"]*"|\d+`).ReplaceAllString(err.Error(), "_")]++
 					refused++
 					continue
 				}
 				renamed++
+				if fname != name && picks[strings.TrimPrefix(fname, name+"+")] != "" && st.LowerName() == picked {
+					picksRenamed++
+				}
 				out := applied(ftext, edits)
 				for _, platform := range platforms {
 					b1, ok1 := before[platform], true
@@ -83,7 +99,8 @@ func TestRenameRoundTripWithBuildKit(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("stages renamed %d, renames refused %d, BuildKit resolutions compared %d; disagreements %d", renamed, refused, compared, len(diffs))
+	t.Logf("stages renamed %d (%d of them named in an expansion's word or a quoted ONBUILD trigger), renames refused %d, BuildKit resolutions compared %d; disagreements %d",
+		renamed, picksRenamed, refused, compared, len(diffs))
 	for r, n := range reasons {
 		t.Logf("refused %d times: %s", n, r)
 	}
@@ -116,4 +133,35 @@ func argPatternVariant(text string) (string, bool) {
 	}
 	at := ix.Node(ix.Stage(0).First).Start
 	return testgen.ArgPattern(text, at, names[len(names)/2]), true
+}
+
+// pickVariants are variants of text that name one of its stages in the
+// shapes a rename once refused: the word of an expansion
+// (`FROM ${PICK:-name}`, `FROM ${PICK:-${PICK2:-name}}`), and an ONBUILD
+// trigger's quoted `--from="name"` in a stage something builds on.
+func pickVariants(text string) (map[string]string, string) {
+	ix := analysis.Parse(analysis.NewDocument(text))
+	if ix.ParseError != nil || ix.StageCount() == 0 {
+		return nil, ""
+	}
+	var names []string
+	for _, st := range ix.Stages().All() {
+		if st.Name != "" {
+			names = append(names, st.LowerName())
+		}
+	}
+	if len(names) == 0 {
+		return nil, ""
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	name := names[len(names)/2]
+	at := ix.Node(ix.Stage(0).First).Start
+	pre, post := text[:at]+"ARG PICK\nARG PICK2\n", text[at:]
+	return map[string]string{
+		"default-word":   pre + post + "FROM ${PICK:-" + name + "}\nRUN true\n",
+		"nested-default": pre + post + "FROM ${PICK:-${PICK2:-" + name + "}}\nRUN true\n",
+		"onbuild-quoted": text + "FROM " + name + " AS zz-onbuild-base\nONBUILD COPY --from=\"" + name + "\" / /zz\nFROM zz-onbuild-base\n",
+	}, name
 }

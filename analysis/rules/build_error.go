@@ -385,9 +385,9 @@ func (e *stageEnv) read() {
 		e.env = e.p.GlobalEnv()
 		return
 	}
-	chain := stageChain(ix, s)
+	chain := stageChain(e.p, s)
 	e.fromImage = !strings.EqualFold(ix.Stage(chain[len(chain)-1]).Base, "scratch")
-	e.env = ix.Model().State(e.n.Index).Env()
+	e.env = build(e.p).State(e.n.Index).Env()
 	if _, ok := e.env.Get("PATH"); !ok {
 		// BuildKit gives every stage its default PATH.
 		e.env = overlay{base: e.env, own: map[string]string{"PATH": defaultPath}}
@@ -587,7 +587,7 @@ func (d *dispatcher) checkMounts(mounts []*instructions.Mount) error {
 		}
 		target := path.Clean(m.Target)
 		if !path.IsAbs(target) {
-			dir := d.p.Index.Model().State(d.n.Index).Workdir
+			dir := build(d.p).State(d.n.Index).Workdir
 			switch {
 			case dir == analysis.BaseWorkdir && !d.fromImage():
 				dir = "/"
@@ -612,13 +612,7 @@ func checkChecksum(checksum string, sources []string) error {
 	if len(sources) != 1 {
 		return errors.New("checksum can't be specified for multiple sources")
 	}
-	src := sources[0]
-	// BuildKit's dfgitutil.ParseGitRef, read for the common forms: its
-	// package would bring in an SSH client.
-	u, _, _ := strings.Cut(src, "#")
-	git := strings.HasPrefix(src, "git@") || strings.HasPrefix(src, "git://") || strings.HasPrefix(src, "ssh://") ||
-		strings.HasSuffix(u, ".git")
-	http := !git && (strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"))
+	git, http := remoteSource(sources[0])
 	if !http && !git {
 		return errors.New("checksum requires HTTP(S) or Git sources")
 	}
@@ -628,6 +622,18 @@ func checkChecksum(checksum string, sources []string) error {
 		}
 	}
 	return nil
+}
+
+// remoteSource reports whether ADD's source src is a Git repository or
+// else an HTTP(S) URL, as BuildKit's dfgitutil.ParseGitRef and
+// isHTTPSource tell them, read for the common forms: its package would
+// bring in an SSH client.
+func remoteSource(src string) (git, http bool) {
+	u, _, _ := strings.Cut(src, "#")
+	git = strings.HasPrefix(src, "git@") || strings.HasPrefix(src, "git://") || strings.HasPrefix(src, "ssh://") ||
+		strings.HasSuffix(u, ".git")
+	http = !git && (strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"))
+	return git, http
 }
 
 // checkCopyFlags checks COPY's and ADD's --chmod and --chown as BuildKit's

@@ -74,7 +74,7 @@ func runCopyFromEntireStage(p *Pass) {
 func wholeIsArtifact(p *Pass, s int) bool {
 	ix := p.Index
 	stages := ix.Stages()
-	chain := stageChain(ix, s)
+	chain := stageChain(p, s)
 	if strings.EqualFold(stages.At(chain[len(chain)-1]).Base, "scratch") {
 		return true
 	}

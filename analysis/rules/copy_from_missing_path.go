@@ -110,7 +110,7 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 		if n.Cmd != "copy" || len(n.Args) < 2 || len(n.Heredocs) > 0 {
 			continue
 		}
-		chain := stageChain(ix, r.Target)
+		chain := stageChain(p, r.Target)
 		bottom := stages.At(chain[len(chain)-1])
 		fromImage := !strings.EqualFold(bottom.Base, "scratch")
 		if slices.ContainsFunc(chain, func(s int) bool { return strings.Contains(stages.At(s).Base, "$") }) || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {
@@ -234,7 +234,7 @@ func mayCreate(p *Pass, chain []int, src string) (*analysis.Node, bool) {
 	ix := p.Index
 	base := path.Base(src)
 	var named *analysis.Node
-	m := ix.Model()
+	m := build(p)
 	for k := len(chain) - 1; k >= 0; k-- { // from the bottom stage up
 		st := ix.Stage(chain[k])
 		for _, n := range p.nodesIn(st.First+1, st.End) {

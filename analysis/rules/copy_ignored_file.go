@@ -57,7 +57,7 @@ func runCopyIgnoredFile(p *Pass) {
 				if n.JSON {
 					word = v
 				}
-				if v, _ = ix.Model().Expand(n.Index, word); v == "" {
+				if v, _ = build(p).Expand(n.Index, word); v == "" {
 					continue
 				}
 			}

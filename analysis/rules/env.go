@@ -50,15 +50,27 @@ func globalArgNames(ix *analysis.Index) []string {
 // stageChain returns stage s and the stages it is built FROM, nearest
 // first, as BuildKit's linter follows them: a FROM built from ARGs names
 // the stage their defaults pick (the model's BaseOf), whose SHELL, WORKDIR
-// and environment the stage then inherits.
-func stageChain(ix *analysis.Index, s int) []int {
+// and environment the stage then inherits. It ends at a stage built FROM
+// one a named context replaces: that stage starts from the context.
+func stageChain(p *Pass, s int) []int {
 	var out []int
-	m := ix.Model()
-	for hops := 0; s >= 0 && hops <= ix.StageCount(); hops++ {
+	b := build(p)
+	for hops := 0; s >= 0 && hops <= p.Index.StageCount(); hops++ {
 		out = append(out, s)
-		s = m.BaseOf(s)
+		s = b.BaseOf(s)
 	}
 	return out
+}
+
+// build returns the build state of the pass's build: the model's, given
+// the named contexts of the configuration (a stage built FROM a stage a
+// context replaces starts from the context).
+func build(p *Pass) analysis.Build {
+	var contexts []analysis.NamedContext
+	if p.Config != nil {
+		contexts = p.Config.Contexts
+	}
+	return p.Index.Model().In(contexts)
 }
 
 // stageHas reports whether stage s holds an instruction cmd.

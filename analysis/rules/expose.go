@@ -26,7 +26,7 @@ func exposePorts(p *Pass, fn func(n analysis.Node, e exposePort)) {
 			if strings.ContainsAny(a.Value, "$\"'") || strings.IndexByte(a.Value, p.Index.Escape) >= 0 {
 				// BuildKit expands each word with the stage's ARG and ENV
 				// values, quotes removed, and splits the result into words.
-				v, ok := p.Index.Model().Expand(n.Index, p.Text(n.Abs(a.Span)))
+				v, ok := build(p).Expand(n.Index, p.Text(n.Abs(a.Span)))
 				if !ok {
 					continue
 				}

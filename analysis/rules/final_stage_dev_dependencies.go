@@ -155,7 +155,7 @@ func runFinalStageDevDependencies(p *Pass) {
 			return false
 		}
 		prodEnv := false
-		for _, v := range ix.VisibleVars(n.Index) {
+		for _, v := range build(p).VisibleVars(n.Index) {
 			if v.Decl.Name.Value == "NODE_ENV" {
 				prodEnv = v.Decl.Value.Value == "production"
 			}

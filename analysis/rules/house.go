@@ -48,7 +48,7 @@ func readShipped(p *Pass) []shipped {
 		if slices.ContainsFunc(out, func(s shipped) bool { return s.target == t }) {
 			continue
 		}
-		chain := stageChain(ix, t)
+		chain := stageChain(p, t)
 		inChain := make(map[int]bool, len(chain))
 		for _, s := range chain {
 			inChain[s] = true

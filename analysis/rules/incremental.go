@@ -331,6 +331,9 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
+			if r.Resolution == analysis.ResolvesOutOfRange {
+				cacheable = false // an index past the stages counts what earlier stages add (Model.IndexedState)
+			}
 			if r.Target >= 0 && r.Target < stages.Len() {
 				put(uint64(r.Target))
 				put(chain[r.Target])

@@ -44,7 +44,7 @@ func runJSONArgsRecommended(p *Pass) {
 // shellBefore reports whether a SHELL is set before instruction i of stage
 // s: earlier in the stage, or in a stage it is built FROM.
 func shellBefore(p *Pass, s, i int) bool {
-	chain := stageChain(p.Index, s)
+	chain := stageChain(p, s)
 	for _, b := range chain[1:] {
 		if stageHas(p, b, "shell") {
 			return true

@@ -18,7 +18,12 @@ index with the stage's name when it has one, in lower case as BuildKit stores
 it (the name StageNameCasing's fix gives the stage).
 
 An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
-BuildKit fails with "invalid stage index".`,
+BuildKit fails with "invalid stage index". Unless earlier instructions gave
+BuildKit more states to count: after the stages, it numbers a state for
+every ` + "`COPY --from=<image>`" + ` and every RUN mount whose ` + "`from=`" + ` (` + "`scratch`" + ` when there
+is none) names no stage, in document order. ` + "`--from=3`" + ` in a file of three stages
+then copies from the first of them: the build goes on, and the warning says
+which image (or empty file system) that is. It is nearly always a typo.`,
 	Bad: `FROM golang:1.23
 RUN go build -o /app .
 
@@ -43,6 +48,10 @@ func runNumericStageReference(p *Pass) {
 		}
 		switch r.Resolution {
 		case analysis.ResolvesOutOfRange:
+			if st, ok := ix.Model().IndexedState(r); ok {
+				p.Report(indexedStateDiagnostic(p, r, st))
+				continue
+			}
 			p.Report(Diagnostic{
 				Span:     r.Span,
 				Severity: Error,
@@ -65,5 +74,25 @@ func runNumericStageReference(p *Pass) {
 				Related: []Related{{Span: st.NameSpan, Message: fmt.Sprintf("stage %s is %q", r.Value, st.Name)}},
 			})
 		}
+	}
+}
+
+// indexedStateDiagnostic is the warning on a numeric reference past the
+// last stage that names a state an earlier instruction added.
+func indexedStateDiagnostic(p *Pass, r analysis.StageRef, st analysis.UnnamedState) Diagnostic {
+	ix := p.Index
+	line := ix.Doc.LineOf(ix.Node(st.Instruction).Start) + 1
+	what := fmt.Sprintf("the image %q that `COPY --from=%s` on line %d adds", st.Image, st.Image, line)
+	switch {
+	case st.Mount && st.Image == "scratch":
+		what = fmt.Sprintf("the empty file system (scratch) that the RUN mount without from= on line %d adds, from which nothing can be copied", line)
+	case st.Mount:
+		what = fmt.Sprintf("the image %q that the RUN mount from=%s on line %d adds", st.Image, st.Image, line)
+	}
+	return Diagnostic{
+		Span:     r.Span,
+		Severity: Warning,
+		Message:  fmt.Sprintf("Stage index %s names no stage (the file has %d, numbered from 0): BuildKit takes it as %s", r.Value, ix.StageCount(), what),
+		Related:  []Related{{Span: ix.Node(st.Instruction).Span(), Message: "adds the state index " + r.Value + " names"}},
 	}
 }

@@ -69,7 +69,7 @@ func runPackageCacheInLayer(p *Pass) {
 	mounts := ix.Frontend().Has(analysis.LookupFeature("run", "mount"))
 	seen := map[int]bool{}
 	for _, t := range ix.BuildTargets(p.Config.Targets) {
-		chain := stageChain(ix, t)
+		chain := stageChain(p, t)
 		if !runsContainer(p, chain) {
 			continue // a CI step rather than an image
 		}

@@ -45,6 +45,7 @@ func expandedBy(cmd string) bool {
 func runUndefinedVar(p *Pass) {
 	ix := p.Index
 	stages := ix.Stages()
+	b := build(p)
 	for _, st := range p.wantedStages() {
 		s := st.Index
 		var chain []int
@@ -55,7 +56,7 @@ func runUndefinedVar(p *Pass) {
 				continue
 			}
 			if chain == nil {
-				chain = stageChain(ix, s)
+				chain = stageChain(p, s)
 				fromImage = !strings.EqualFold(stages.At(chain[len(chain)-1]).Base, "scratch")
 			}
 			var names []string
@@ -64,7 +65,7 @@ func runUndefinedVar(p *Pass) {
 				if reported[name] || name == "PATH" {
 					return
 				}
-				if _, ok := ix.ResolveVar(i, name); ok {
+				if _, ok := b.ResolveVar(i, name); ok {
 					return
 				}
 				if names == nil {
@@ -77,7 +78,7 @@ func runUndefinedVar(p *Pass) {
 						// the image may set: GOPATH is not a typo of it.
 						names = append(names, "PATH")
 					}
-					vars := ix.VisibleVars(i) // newest first
+					vars := b.VisibleVars(i) // newest first
 					for k := len(vars) - 1; k >= 0; k-- {
 						names = append(names, vars[k].Decl.Name.Value)
 					}

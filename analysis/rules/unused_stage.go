@@ -120,7 +120,9 @@ func runUnusedStage(p *Pass) {
 // are lowered to keep naming the same stage, in ONBUILD triggers too when
 // a stage of the file runs them (numeric holds the model's numeric
 // `--from` references, in order). ok is false, and no fix is offered, when
-// such a number is written in a way an edit cannot safely rewrite (quoted),
+// such a number is written in a way an edit cannot safely rewrite (over a
+// continuation line, or quoted in pieces; a quoted number is rewritten
+// inside its quotes),
 // or when a stage to remove is one a named context replaces: its users
 // reach the context, not it, and may well be built.
 func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []analysis.StageRef) (fix Fix, ok bool) {

@@ -25,7 +25,7 @@ WORKDIR /app
 
 func runWorkdirRelativePath(p *Pass) {
 	ix := p.Index
-	m := ix.Model()
+	m := build(p)
 	done := make([]bool, ix.StageCount())
 	for _, n := range p.NodesOf("workdir") {
 		s := ix.StageOf(n.Index)
@@ -34,7 +34,7 @@ func runWorkdirRelativePath(p *Pass) {
 		}
 		done[s] = true
 		set := false
-		for _, b := range stageChain(ix, s)[1:] {
+		for _, b := range stageChain(p, s)[1:] {
 			set = set || stageHas(p, b, "workdir")
 		}
 		if set {

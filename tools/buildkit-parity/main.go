@@ -56,14 +56,30 @@ func (stubResolver) ResolveImageConfig(ctx context.Context, ref string, opt sour
 	return ref, digest.FromBytes(dt), dt, nil
 }
 
+// layeredResolver is stubResolver with one layer in every image, so that
+// a conversion keeps each image as a source instead of taking an image
+// without layers for scratch.
+type layeredResolver struct{}
+
+func (layeredResolver) ResolveImageConfig(ctx context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	img := ocispecs.Image{Platform: ocispecs.Platform{OS: "linux", Architecture: "amd64"},
+		RootFS: ocispecs.RootFS{Type: "layers", DiffIDs: []digest.Digest{digest.FromString(ref)}}}
+	dt, err := json.Marshal(img)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return ref, digest.FromBytes(dt), dt, nil
+}
+
 func main() {
 	corpus := flag.String("corpus", "../../../shared/corpus/files", "directory of Dockerfiles")
 	out := flag.String("out", "../../testdata/buildkit-parity", "directory for the golden files")
 	cases := flag.String("cases", "", "JSON array of Dockerfiles; writes their build errors to <file without .json>.golden.json")
+	sources := flag.Bool("sources", false, "with -cases: also convert each Dockerfile that builds and list the images its build of the last stage reads")
 	flag.Parse()
 
 	if *cases != "" {
-		runCases(*cases)
+		runCases(*cases, *sources)
 		return
 	}
 	entries, err := os.ReadDir(*corpus)
@@ -178,11 +194,15 @@ type caseResult struct {
 	Dockerfile string `json:"dockerfile"`
 	Error      string `json:"error,omitempty"` // the build error's first line
 	Line       int    `json:"line,omitempty"`  // its first line, 1-based; 0 when it has none
+	// Images are the images (docker-image sources, sorted) in the LLB of a
+	// build of the last stage, with -sources.
+	Images []string `json:"images,omitempty"`
 }
 
 // runCases writes BuildKit's build error for every Dockerfile of the JSON
-// array in file.
-func runCases(file string) {
+// array in file; with sources, for one that builds, the images its LLB
+// reads.
+func runCases(file string, sources bool) {
 	dt, err := os.ReadFile(file)
 	if err != nil {
 		log.Fatal(err)
@@ -205,6 +225,9 @@ func runCases(file string) {
 				r.Line = int(loc.Ranges[0].Start.Line)
 			}
 		}
+		if sources && r.Error == "" {
+			r.Images = llbImages([]byte(d), def)
+		}
 		out = append(out, r)
 	}
 	b, err := json.MarshalIndent(out, "", "\t")
@@ -216,4 +239,38 @@ func runCases(file string) {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %d results to %s", len(out), golden)
+}
+
+// llbImages converts dt (the last stage, linux/amd64, the stub resolver)
+// and returns the docker-image sources of the LLB, sorted, each once.
+func llbImages(dt []byte, def *llb.Definition) []string {
+	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	caps := pb.Caps.CapSet(pb.Caps.All())
+	res, err := dockerfile2llb.Dockerfile2LLB(context.Background(), dt, dockerfile2llb.ConvertOpt{
+		MetaResolver:   layeredResolver{},
+		LLBCaps:        &caps,
+		TargetPlatform: &platform,
+		SourceMap:      withDefinition(llb.NewSourceMap(nil, "Dockerfile", "Dockerfile", dt), def),
+	})
+	if err != nil {
+		log.Fatalf("convert after a clean lint: %v\n%s", err, dt)
+	}
+	d, err := res.State.Marshal(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range d.Def {
+		var op pb.Op
+		if err := op.Unmarshal(b); err != nil {
+			log.Fatal(err)
+		}
+		if id := op.GetSource().GetIdentifier(); strings.HasPrefix(id, "docker-image://") && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
