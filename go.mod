@@ -3,6 +3,7 @@ module github.com/stagehand-ls/stagehand
 go 1.26.8
 
 require (
+	github.com/distribution/reference v0.6.0
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68
 	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/hcl/v2 v2.25.0

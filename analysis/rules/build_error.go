@@ -39,7 +39,9 @@ build, with ` + "`docker build --check`" + ` printing nothing beforehand:
 - ` + "`--chown`" + ` by user or group name together with ` + "`--link`" + ` (reported when the
   file builds with the newest frontend: no ` + "`# syntax=`" + `, or a floating tag);
 - a ` + "`RUN --mount`" + ` with an unknown type, key or value, or without a target;
-- an empty ` + "`VOLUME`" + ` and an unknown ` + "`STOPSIGNAL`" + `.
+- an empty ` + "`VOLUME`" + ` and an unknown ` + "`STOPSIGNAL`" + `;
+- a ` + "`FROM`" + ` image name BuildKit cannot parse: capitals in its repository
+  (` + "`FROM Alpine`" + `, ` + "`FROM Scratch`" + `), a malformed tag or digest, over 255 characters.
 
 The rule runs BuildKit's own instruction parser, lexer and mount parser on the
 instruction, with the values the stage's ARG and ENV give it in a build with no
@@ -61,6 +63,12 @@ func runBuildError(p *Pass) {
 	ix := p.Index
 	lex := shell.NewLex(rune(ix.Escape)) // it keeps no state between words
 	p.eachNode(func(n analysis.Node) {
+		if n.Cmd == "from" {
+			if msg, span, bad := baseNameError(ix, n); bad {
+				p.Reportf(span, nil, "%s", msg)
+			}
+			return
+		}
 		if ix.StageOf(n.Index) < 0 && n.Cmd != "arg" || !dispatchCandidate(ix, n) {
 			return
 		}
@@ -87,6 +95,35 @@ func runBuildError(p *Pass) {
 			p.Reportf(span, nil, "%s", msg)
 		}
 	})
+}
+
+// baseNameError is BuildKit's failure on a FROM whose base, written
+// without variables, is neither a stage, scratch nor a name
+// distribution/reference accepts (`FROM Alpine`, `FROM ubuntu::22.04`):
+// dockerfile2llb normalizes every such base, built or not, before it
+// resolves one. A base with variables may be fixed by a build argument
+// (InvalidDefaultArgInFrom warns of its defaults), and one that differs
+// from a stage's name only in case is UnknownStageReference's.
+func baseNameError(ix *analysis.Index, n analysis.Node) (msg string, span analysis.Span, bad bool) {
+	s := ix.StageOf(n.Index)
+	if s < 0 || n.Base == nil {
+		return "", span, false
+	}
+	st := ix.Stage(s)
+	if st.BaseStage >= 0 || st.Base == "scratch" || hasSpecial(st.Base, ix.Escape) {
+		return "", span, false
+	}
+	err := parseBaseName(st.Base)
+	if err == nil {
+		return "", span, false
+	}
+	stages := ix.Stages()
+	for k := range s {
+		if strings.EqualFold(stages.At(k).Name, st.Base) {
+			return "", span, false
+		}
+	}
+	return fmt.Sprintf("failed to parse stage name %q: %v", st.Base, err), n.Abs(n.Base.Span), true
 }
 
 // dispatchCandidate reports whether BuildKit's dispatch may reject n: the

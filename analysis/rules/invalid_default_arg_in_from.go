@@ -1,9 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -16,7 +16,11 @@ var InvalidDefaultArgInFrom = register(&Rule{
 	Doc: `When a ` + "`FROM`" + ` line is built from ARGs, building without ` + "`--build-arg`" + ` uses their
 defaults. If those leave the image name empty or malformed (` + "`FROM alpine:${TAG}`" + `
 with no default for TAG gives ` + "`alpine:`" + `), a plain ` + "`docker build`" + ` fails. Give the
-ARG a default.`,
+ARG a default.
+
+BuildKit checks a ` + "`FROM`" + ` without ARGs the same way, with the same message: an
+image name with capitals (` + "`FROM Alpine`" + `, ` + "`FROM Scratch`" + `) or a malformed tag is
+reported here, and the build fails on it (` + "`BuildError`" + `).`,
 	Bad: `ARG TAG
 FROM alpine:${TAG}
 `,
@@ -27,24 +31,33 @@ FROM alpine:${TAG}
 	Scope: PerStage,
 })
 
-// imageRef is the grammar of a normalizable image reference: an optional
-// registry, lower-case path components, an optional tag and digest.
-var imageRef = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?/)?` +
-	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
-	`(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
+// parseBaseName reports whether BuildKit can name an image by base, the
+// expanded value of a FROM: dockerfile2llb normalizes it with
+// distribution/reference before it looks at the registry, and both the
+// linter's check and the build's failure come from that call.
+func parseBaseName(base string) error {
+	_, err := reference.ParseNormalizedNamed(base)
+	return err
+}
 
 func runInvalidDefaultArgInFrom(p *Pass) {
 	ix := p.Index
 	lex := shell.NewLex(rune(ix.Escape))
 	valid := map[string]bool{}
 	for _, st := range p.wantedStages() {
-		if !strings.Contains(st.Base, "$") {
-			continue
+		// BuildKit checks every FROM, written with ARGs or not (its
+		// message names an ARG all the same), a stage's name too.
+		if st.Base == "" {
+			continue // no base at all: InstructionError
 		}
 		ok, seen := valid[st.Base]
 		if !seen {
-			name, _, err := lex.ProcessWord(st.Base, p.GlobalEnv())
-			ok = err != nil || imageRef.MatchString(name)
+			name := st.Base
+			var err error
+			if strings.Contains(st.Base, "$") {
+				name, _, err = lex.ProcessWord(st.Base, p.GlobalEnv())
+			}
+			ok = err != nil || parseBaseName(name) == nil
 			valid[st.Base] = ok
 		}
 		if ok {

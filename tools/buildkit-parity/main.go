@@ -76,10 +76,11 @@ func main() {
 	out := flag.String("out", "../../testdata/buildkit-parity", "directory for the golden files")
 	cases := flag.String("cases", "", "JSON array of Dockerfiles; writes their build errors to <file without .json>.golden.json")
 	sources := flag.Bool("sources", false, "with -cases: also convert each Dockerfile that builds and list the images its build of the last stage reads")
+	warnings := flag.Bool("warnings", false, "with -cases: also write each Dockerfile's lint warnings")
 	flag.Parse()
 
 	if *cases != "" {
-		runCases(*cases, *sources)
+		runCases(*cases, *sources, *warnings)
 		return
 	}
 	entries, err := os.ReadDir(*corpus)
@@ -197,12 +198,22 @@ type caseResult struct {
 	// Images are the images (docker-image sources, sorted) in the LLB of a
 	// build of the last stage, with -sources.
 	Images []string `json:"images,omitempty"`
+	// Warnings are the linter's warnings, in BuildKit's order, with -warnings.
+	Warnings []caseWarning `json:"warnings,omitempty"`
+}
+
+// caseWarning is one lint warning: its rule, first line (1-based, 0 when
+// it has none) and message.
+type caseWarning struct {
+	Rule    string `json:"rule"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
 }
 
 // runCases writes BuildKit's build error for every Dockerfile of the JSON
 // array in file; with sources, for one that builds, the images its LLB
 // reads.
-func runCases(file string, sources bool) {
+func runCases(file string, sources, warnings bool) {
 	dt, err := os.ReadFile(file)
 	if err != nil {
 		log.Fatal(err)
@@ -223,6 +234,15 @@ func runCases(file string, sources bool) {
 			r.Error = oneLine(res.Error.Message)
 			if loc := &res.Error.Location; len(loc.Ranges) > 0 {
 				r.Line = int(loc.Ranges[0].Start.Line)
+			}
+		}
+		if warnings && res != nil {
+			for _, w := range res.Warnings {
+				cw := caseWarning{Rule: w.RuleName, Message: w.Detail}
+				if w.Location != nil && len(w.Location.Ranges) > 0 {
+					cw.Line = int(w.Location.Ranges[0].Start.Line)
+				}
+				r.Warnings = append(r.Warnings, cw)
 			}
 		}
 		if sources && r.Error == "" {
