@@ -481,6 +481,10 @@ type keptFroms struct {
 	seed  *modelSeed
 	s     int
 	delta int
+	// lo and hi bound the instructions of the blocks the splice cut
+	// again (their numbers in the new index): every instruction outside
+	// them is the seed's version's, in the same place of the same block.
+	lo, hi int
 }
 
 // carriedViews are the stage views of the version an edit that touched no

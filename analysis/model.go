@@ -73,8 +73,9 @@ type Model struct {
 	refsOnce sync.Once
 	refs     []StageRef
 
-	seed  *modelSeed // this model's reading, for the next version's
-	bases []int      // baseOf each stage, once the references are all in
+	seed    *modelSeed // this model's reading, for the next version's
+	bases   []int      // baseOf each stage, once the references are all in
+	carried bool       // built by carryModel, from the last version's arrays
 
 	usersOnce  sync.Once
 	direct     [][]int // stages whose references resolve to each stage
@@ -151,6 +152,14 @@ type modelSeed struct {
 	// written once built; a model that adds one copies it.
 	vals map[string]string
 	npat int // the references built from variables, to size the next model's list
+	// preRefs, patList and patIDs are the model's Model.pre, patterns and
+	// patIDs, never written once built; unread counts its stages read
+	// afresh every time (stagePart.reuse unset). A version spliced from
+	// this one that touched no FROM shares them (carryModel).
+	preRefs []StageRef
+	patList []Pattern
+	patIDs  []int
+	unread  int
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
@@ -296,6 +305,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			bases[s] = prev.offs[s] + k.delta
 		}
 		ix.keptFroms = nil // read once, under modelOnce; keeps prev no longer
+		if m := carryModel(ix, prev, k, pre, bases); m != nil {
+			return m
+		}
 	} else {
 		names = make([]string, len(ix.stages))
 		froms = make([]*Instruction, len(ix.stages))
@@ -478,6 +490,12 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	seed.has = m.has
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
+	seed.preRefs, seed.patList, seed.patIDs = m.pre, m.patterns, m.patIDs
+	for _, n := range seed.sizes {
+		if n < 0 {
+			seed.unread++
+		}
+	}
 	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
 	if ownBases {
 		m.bases = make([]int, len(ix.stages))
@@ -513,6 +531,117 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	return m
 }
 
+// carryModel builds the model of ix, spliced from the version prev read
+// with an edit that touched no FROM (k), from prev's arrays, reading again
+// only the stages in the blocks the splice cut again: the others hold the
+// same instructions in the same pieces of the same blocks, so their
+// readings, bases and patterns are prev's (the FROMs, names and global
+// ARGs being the same). pre and offs are ix's instructions before the
+// first FROM and FROM offsets. It returns nil, having changed nothing
+// shared, when that does not hold or a stage read again differs in what
+// the arrays shared by every stage hold (an ONBUILD, a `--from` built
+// from variables, other patterns): buildModel then reads every stage.
+func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, offs []int) *Model {
+	n := len(ix.stages)
+	if k.s < 0 || prev.unread > 0 || prev.escape != ix.Escape || !slices.Equal(prev.pre, pre) ||
+		len(prev.parts) != n || len(prev.pieces) != n || len(prev.sizes) != n || len(prev.has) != n ||
+		len(prev.patAt) != n || len(prev.bases) != n || !prev.piecesTaken.CompareAndSwap(false, true) {
+		return nil
+	}
+	carried := false
+	defer func() {
+		if !carried {
+			prev.piecesTaken.Store(false) // not written: buildModel takes them
+		}
+	}()
+	m := &Model{ix: ix, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
+		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases}
+	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
+		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
+		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, vals: prev.vals, npat: prev.npat,
+		preRefs: prev.preRefs, patList: prev.patList, patIDs: prev.patIDs}
+	m.seed = seed
+	// The stages holding an instruction of the blocks cut again.
+	first := sort.Search(n, func(s int) bool { return ix.stages[s].end > k.lo })
+	end := sort.Search(n, func(s int) bool { return ix.stages[s].first >= k.hi })
+	graph := true
+	var pieces [][][]*Instruction // this model's pieces of stages [first, end)
+	cur := cursor{ix: ix}
+	for s := first; s < end; s++ {
+		rec := ix.stages[s]
+		if prev.sizes[s] == int32(rec.end-rec.first) {
+			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+			switch {
+			case kept:
+				pieces = append(pieces, prev.pieces[s])
+				continue
+			case same:
+				pieces = append(pieces, cur.chunks(rec.first, rec.end))
+				continue
+			}
+		}
+		// Read again: the stage's base is prev's (its FROM is), and its
+		// references built from variables must give prev's patterns.
+		was := prev.parts[s]
+		part := &stagePart{n: rec.end - rec.first, base: prev.bases[s], reuse: true}
+		var keys []patternKey
+		ok := true
+		m.fillStage(s, offs[s], part, func(r StageRef, _ int) {
+			if r.Onbuild {
+				ok = false
+			}
+			if r.Resolution == ResolvesVariable {
+				keys = append(keys, patternKey{r.Value, r.Kind == RefFrom})
+			}
+		})
+		if !ok || !part.reuse || len(keys) != len(was.vars) {
+			return nil
+		}
+		for i, v := range was.vars {
+			if r := was.refs[v]; keys[i] != (patternKey{r.Value, r.Kind == RefFrom}) {
+				return nil
+			}
+		}
+		pieces = append(pieces, cur.chunks(rec.first, rec.end))
+		if samePart(part, was) {
+			continue // the same reading: prev's serves
+		}
+		graph = graph && sameGraph(part.refs, was.refs)
+		if &seed.parts[0] == &prev.parts[0] {
+			seed.parts = slices.Clone(prev.parts)
+		}
+		seed.parts[s] = part
+		if part.has != prev.has[s] {
+			if &seed.has[0] == &prev.has[0] {
+				seed.has = slices.Clone(prev.has)
+			}
+			seed.has[s] = part.has
+		}
+		if int32(part.n) != prev.sizes[s] {
+			if &seed.sizes[0] == &prev.sizes[0] {
+				seed.sizes = slices.Clone(prev.sizes)
+			}
+			seed.sizes[s] = int32(part.n)
+		}
+	}
+	// Nothing failed: the pieces array is this model's to write.
+	carried, m.carried = true, true
+	copy(seed.pieces[first:end], pieces)
+	m.parts, m.has = seed.parts, seed.has
+	if graph && ix.byName["scratch"] == nil {
+		prev.reachMu.Lock()
+		seed.reach = maps.Clone(prev.reach)
+		prev.reachMu.Unlock()
+	}
+	return m
+}
+
+// samePart reports whether two readings of a stage are the same.
+func samePart(a, b *stagePart) bool {
+	return a.n == b.n && a.base == b.base && a.has == b.has && a.reuse == b.reuse &&
+		slices.Equal(a.refs, b.refs) && slices.Equal(a.targets, b.targets) && slices.Equal(a.vars, b.vars)
+}
+
 // setShared sets (*a)[s] to v, the values of a per-stage array being set
 // in stage order: while own is false, *a is an earlier model's array,
 // never written, kept as long as every value agrees with it, and copied
@@ -541,10 +670,16 @@ func sameGraph(a, b []StageRef) bool {
 // readStage reads the references of stage s, which starts at offset base,
 // adding each to the model in document order, and returns its reading.
 func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
+	part := &stagePart{n: m.ix.stages[s].end - m.ix.stages[s].first, base: -2, reuse: true}
+	m.parts[s] = part // read while it fills: a pick may ask for s's base
+	m.fillStage(s, base, part, add)
+	return part
+}
+
+// fillStage reads the references of stage s into part (readStage).
+func (m *Model) fillStage(s, base int, part *stagePart, add func(StageRef, int)) {
 	ix := m.ix
 	rec := ix.stages[s]
-	part := &stagePart{n: rec.end - rec.first, base: -2, reuse: true}
-	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
 			r.Value = m.canonical(r.Value)
@@ -586,7 +721,6 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 			}
 		}
 	}
-	return part
 }
 
 // maxVals bounds modelSeed.vals: a model that would add to more starts

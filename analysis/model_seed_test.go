@@ -182,7 +182,7 @@ func randomUpdate(t *testing.T, ix *Index, edit *testgen.Editor) (*Index, Edit) 
 // model of the updated index, which reuses the readings of the stages
 // that did not change, with the model of a fresh parse. It returns the
 // number of stage readings reused.
-func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (reused int) {
+func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (reused, carried int) {
 	t.Helper()
 	edit := testgen.NewEditor(seed, []string{"UndefinedVar", "all"})
 	ix := Parse(NewDocument(text))
@@ -193,6 +193,9 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 		ix, e = randomUpdate(t, ix, edit)
 		doc := ix.Doc
 		got := viewModel(ix)
+		if ix.Model().carried {
+			carried++
+		}
 		if prev != nil {
 			for _, p := range ix.Model().seed.parts {
 				if slices.Contains(prev.parts, p) {
@@ -212,7 +215,7 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 			t.Fatalf("%s, edit %d (%+v): the reused model differs from a fresh one (-fresh +reused):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
 		}
 	}
-	return reused
+	return reused, carried
 }
 
 // TestModelReuseEqualsFresh edits every corpus file at random (characters,
@@ -226,11 +229,19 @@ func TestModelReuseEqualsFresh(t *testing.T) {
 	if testing.Short() {
 		edits = 4
 	}
-	reused := 0
+	reused, carried := 0, 0
 	for i, n := range slices.Sorted(maps.Keys(corpus)) {
-		reused += checkModelSeed(t, n, corpus[n], uint64(i), edits)
+		r, c := checkModelSeed(t, n, corpus[n], uint64(i), edits)
+		reused, carried = reused+r, carried+c
 	}
-	reused += checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
+	r, c := checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
+	reused, carried = reused+r, carried+c
+	// Models carried from the last version's arrays (carryModel) must be
+	// among them, or their comparison proves nothing either.
+	t.Logf("%d stage readings reused, %d models carried", reused, carried)
+	if min := max(edits*len(corpus)/10, 20); carried < min {
+		t.Errorf("%d models were carried from the last version's arrays, want at least %d", carried, min)
+	}
 	// Without reuse the comparison proves nothing. The race run's sample of
 	// a tenth of the corpus reuses about 800.
 	want := 1000
@@ -323,7 +334,7 @@ func TestModelFromsKept(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 18))
 	ix := Parse(NewDocument(testgen.Large(30)))
 	ix.Model()
-	kept, older := 0, 0
+	kept, older, carried := 0, 0, 0
 	for i := range 150 {
 		text := ix.Doc.Text()
 		var runs []int
@@ -351,6 +362,9 @@ func TestModelFromsKept(t *testing.T) {
 		switch {
 		case ix.keptFroms != nil:
 			kept++
+			if ix.Model().carried {
+				carried++
+			}
 		case ix.ver != 0:
 			older++ // spliced, but the model read an older version
 		}
@@ -361,6 +375,9 @@ func TestModelFromsKept(t *testing.T) {
 	}
 	if kept < 40 || older < 40 {
 		t.Errorf("%d models took the last version's FROMs and %d read an older version's, want at least 40 of each", kept, older)
+	}
+	if carried < kept*9/10 {
+		t.Errorf("%d of the %d models that took the last version's FROMs were carried from its arrays (carryModel), want nine in ten", carried, kept)
 	}
 }
 
