@@ -164,6 +164,17 @@ type modelSeed struct {
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
 	reach   map[string][]bool
+	// users indexes, for each stage, the stages whose references target
+	// it (TargetUsers); the seeds of versions with the same stage graph
+	// share one.
+	users *targetUsers
+}
+
+// targetUsers is, for each stage t, the stages s whose TargetsOf yields t,
+// each once, in order: list[at[t]:at[t+1]]. Built on first use.
+type targetUsers struct {
+	once     sync.Once
+	at, list []int32
 }
 
 // stagePart is the model's reading of one stage.
@@ -519,6 +530,10 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		setShared(&m.bases, &ownBases, s, b)
 	}
 	seed.bases = m.bases
+	seed.users = &targetUsers{}
+	if graph && prev.users != nil {
+		seed.users = prev.users
+	}
 	if graph && ix.byName["scratch"] == nil {
 		// The same stages reference the same stages: every build reaches
 		// what it reached. (A stage named scratch is also reached through
@@ -628,6 +643,10 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 	carried, m.carried = true, true
 	copy(seed.pieces[first:end], pieces)
 	m.parts, m.has = seed.parts, seed.has
+	seed.users = &targetUsers{}
+	if graph && prev.users != nil {
+		seed.users = prev.users
+	}
 	if graph && ix.byName["scratch"] == nil {
 		prev.reachMu.Lock()
 		seed.reach = maps.Clone(prev.reach)
@@ -1036,6 +1055,45 @@ func (m *Model) TargetsOf(s int) iter.Seq[int] {
 		}
 	}
 }
+
+// TargetUsers returns the stages s for which TargetsOf(s) yields t, each
+// once, in order. The slice is shared: do not change it.
+func (m *Model) TargetUsers(t int) []int32 {
+	u := m.seed.users
+	u.once.Do(func() {
+		n := len(m.ix.stages)
+		count := make([]int32, n+1)
+		last := make([]int32, n) // the last user counted of each stage, plus one
+		for s := range n {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && last[t] != int32(s+1) {
+					last[t] = int32(s + 1)
+					count[t+1]++
+				}
+			}
+		}
+		for t := range n {
+			count[t+1] += count[t]
+		}
+		list := make([]int32, count[n])
+		next := last // reused: where each stage's next user goes
+		copy(next, count[:n])
+		for s := range n {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && (next[t] == count[t] || list[next[t]-1] != int32(s)) {
+					list[next[t]] = int32(s)
+					next[t]++
+				}
+			}
+		}
+		u.at, u.list = count, list
+	})
+	return u.list[u.at[t]:u.at[t+1]]
+}
+
+// Bases returns BaseOf of every stage. The slice is shared: do not change
+// it. A model that took the last version's bases returns the same array.
+func (m *Model) Bases() []int { return m.bases }
 
 // StandsIn reports whether a reference of kind stands in stage s's
 // instructions (RefsIn).

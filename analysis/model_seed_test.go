@@ -41,6 +41,9 @@ type modelView struct {
 	Resolving [][]StageRef
 	Variable  [][]StageRef // VariableRefs of each kind
 	Stands    [][]bool
+	// The stages targeting each stage (TargetUsers), and every base.
+	TargetUsers [][]int32
+	AllBases    []int
 }
 
 func viewModel(ix *Index) modelView {
@@ -56,8 +59,10 @@ func viewModel(ix *Index) modelView {
 				kinds = append(kinds, m.StandsIn(s, k))
 			}
 			v.Stands = append(v.Stands, kinds)
+			v.TargetUsers = append(v.TargetUsers, m.TargetUsers(s))
 		}
 	}
+	v.AllBases = m.Bases()
 	for res := ResolvesImage; res <= ResolvesContext; res++ {
 		v.Resolving = append(v.Resolving, slices.Collect(m.RefsResolving(res)))
 	}
@@ -100,6 +105,20 @@ func viewModel(ix *Index) modelView {
 // it: RefsIn lists it stage by stage, RefsResolving filters it, StandsIn
 // tells the kinds RefsIn holds.
 func viewConsistent(v modelView) string {
+	// TargetUsers inverts TargetsOf: each pair once, users in order.
+	users := make([][]int32, len(v.Targets))
+	for s, ts := range v.Targets {
+		for _, t := range ts {
+			if t >= 0 && t < len(users) && !slices.Contains(users[t], int32(s)) {
+				users[t] = append(users[t], int32(s))
+			}
+		}
+	}
+	for t := range users {
+		if !slices.Equal(users[t], v.TargetUsers[t]) {
+			return fmt.Sprintf("TargetUsers(%d) = %v, TargetsOf inverted gives %v", t, v.TargetUsers[t], users[t])
+		}
+	}
 	if all := slices.Concat(v.In...); !cmp.Equal(all, v.Refs) && (len(all) > 0 || len(v.Refs) > 0) {
 		return fmt.Sprintf("RefsIn, stage by stage, gives %d references, Refs %d:\n%s", len(all), len(v.Refs), cmp.Diff(v.Refs, all))
 	}

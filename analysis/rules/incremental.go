@@ -75,6 +75,9 @@ type Cache struct {
 	bases    []int
 	keys     []uint64
 	keysKept bool
+	// keptRuns counts the runs whose chains and keys were carried from
+	// the first stage hashed anew (for tests).
+	keptRuns int
 	// The last run's instruction casing counts by stage and in all, for
 	// casingMajority to carry (casingKept).
 	casing      [][2]int
@@ -98,11 +101,11 @@ type spareArrays struct {
 	own, chain, keys []uint64
 	spans            []analysis.Span
 	sums             [][]any
-	bases            []int
 	memo             map[string][]memoSlot
 	// One run's scratch, read by no later run.
 	starts, ends []int
 	dirty, want  []bool
+	redo         []bool
 	kept         []*stageFindings
 	found        [][]foundItem
 }
@@ -212,6 +215,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		pre, post = doc.Unchanged(c.doc)
 	}
 	delta := doc.Len() - c.docLen
+	hashed := stages.Len() // the first stage whose text is hashed anew
 	for s := range stages.Len() {
 		from := starts[s]
 		if s > 0 {
@@ -236,6 +240,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		h.WriteByte(ix.Escape) // the text means something else under another escape
 		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
+		hashed = min(hashed, s)
 	}
 	// The last run's arrays are read in this run, and free in the next.
 	c.spare.spans, c.spare.own = c.spans, prevOwn
@@ -277,51 +282,33 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// globals, names and base chain reads the same references).
 	carry := c.keysKept && global == c.global && len(prevOwn) == stages.Len() && len(c.chain) == stages.Len()
 	c.keysKept = false
-	chain := reuse(c.spare.chain, stages.Len())
-	bases := reuse(c.spare.bases, stages.Len())
-	dirty := reuse(c.spare.dirty, stages.Len()) // chain[t] is not the last run's
+	n := stages.Len()
+	chain := reuse(c.spare.chain, n)
+	bases := m.Bases()               // the model's: never written
+	dirty := reuse(c.spare.dirty, n) // chain[t] is not the last run's
 	c.spare.dirty = dirty
+	keys = reuse(c.spare.keys, n)
 	buf := c.buf[:0]
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
-	for t := range stages.Len() {
-		b := m.BaseOf(t)
-		bases[t] = b
-		if b >= t {
-			b = -1 // a later base is not hashed
-		}
-		if carry && own[t] == prevOwn[t] && bases[t] == c.bases[t] && (b < 0 || !dirty[b]) {
-			chain[t] = c.chain[t]
-			continue
-		}
+	hashChain := func(t int) {
+		b := bases[t]
 		buf = buf[:0]
 		put(uint64(t))
 		put(own[t])
-		if b >= 0 {
+		if b >= 0 && b < t { // a later base is not hashed
 			put(chain[b])
 		}
 		chain[t] = maphash.Bytes(c.seed, buf)
 		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
-	keys = reuse(c.spare.keys, stages.Len())
 	p := &Pass{Index: ix, run: rc}
-	// namesDirty reports whether a reference of stage s names a stage
-	// whose chain changed.
-	namesDirty := func(s int) bool {
-		for t := range m.TargetsOf(s) {
-			if t >= 0 && t < stages.Len() && dirty[t] {
-				return true
-			}
-		}
-		return false
-	}
-	for s := range stages.Len() {
-		if carry && !dirty[s] && !namesDirty(s) {
-			keys[s] = c.keys[s]
-			continue
-		}
+	// keyOf sets keys[s] from the chains, or 0 when the stage is not
+	// cacheable.
+	keyOf := func(s int) {
+		keys[s] = 0
 		st := stages.At(s)
 		if st.BaseStage >= s || hasOnbuild(p, s) {
-			continue
+			return
 		}
 		buf = buf[:0]
 		put(global)
@@ -331,7 +318,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			if r.Onbuild || r.Instruction < st.First || r.Instruction >= st.End {
 				cacheable = false // an ONBUILD trigger of the stage it is built on
 			}
-			if r.Target >= 0 && r.Target < stages.Len() {
+			if r.Target >= 0 && r.Target < n {
 				put(uint64(r.Target))
 				put(chain[r.Target])
 			}
@@ -341,8 +328,63 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	if carry && n > 0 && len(c.bases) == n && &bases[0] == &c.bases[0] {
+		// The model kept the last run's bases: the chains and keys are
+		// the last run's but from the first stage hashed anew, where a
+		// chain changes with its text or its base's chain, and a key
+		// with its chain or a chain its references name (TargetUsers).
+		c.keptRuns++
+		copy(chain, c.chain)
+		copy(keys, c.keys)
+		redo := reuse(c.spare.redo, n)
+		c.spare.redo = redo
+		low := n // the first stage whose key is made again
+		for t := hashed; t < n; t++ {
+			if b := bases[t]; own[t] != prevOwn[t] || b >= 0 && b < t && dirty[b] {
+				hashChain(t)
+			}
+			if dirty[t] {
+				redo[t] = true
+				low = min(low, t)
+				for _, u := range m.TargetUsers(t) {
+					redo[u] = true
+					low = min(low, int(u))
+				}
+			}
+		}
+		for s := low; s < n; s++ {
+			if redo[s] {
+				keyOf(s)
+			}
+		}
+	} else {
+		for t := range n {
+			if carry && own[t] == prevOwn[t] && t < len(c.bases) && bases[t] == c.bases[t] && (bases[t] < 0 || bases[t] >= t || !dirty[bases[t]]) {
+				chain[t] = c.chain[t]
+				continue
+			}
+			hashChain(t)
+		}
+		// namesDirty reports whether a reference of stage s names a stage
+		// whose chain changed.
+		namesDirty := func(s int) bool {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && dirty[t] {
+					return true
+				}
+			}
+			return false
+		}
+		for s := range n {
+			if carry && !dirty[s] && !namesDirty(s) {
+				keys[s] = c.keys[s]
+				continue
+			}
+			keyOf(s)
+		}
+	}
 	c.buf = buf
-	c.spare.chain, c.spare.bases, c.spare.keys = c.chain, c.bases, c.keys
+	c.spare.chain, c.spare.keys = c.chain, c.keys
 	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
 }
