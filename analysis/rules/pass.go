@@ -41,8 +41,16 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		st := p.Index.Stages().At(s)
-		v = f(p.nodesIn(st.First, st.End))
+		nodes, ok := p.run.summed[s]
+		if !ok {
+			st := p.Index.Stages().At(s)
+			nodes = p.nodesIn(st.First, st.End)
+			if p.run.summed == nil {
+				p.run.summed = map[int][]analysis.Node{}
+			}
+			p.run.summed[s] = nodes
+		}
+		v = f(nodes)
 		m[kind] = v
 	}
 	return v
@@ -58,21 +66,35 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 		}
 		return
 	}
+	if p.facts != nil && p.facts.wantNodes != nil {
+		for _, n := range p.facts.wantNodes {
+			f(n)
+		}
+		return
+	}
 	end := ix.Len()
 	if ix.StageCount() > 0 {
 		end = ix.Stage(0).First
 	}
+	// Read once a run: every rule walks the same instructions.
+	nodes := []analysis.Node{}
 	for i := 0; i < end; i++ {
-		f(ix.Node(i))
+		nodes = append(nodes, ix.Node(i))
 	}
 	all := ix.Stages()
 	for s, w := range p.want {
 		if w {
-			st := all.At(s)
-			for i := st.First; i < st.End; i++ {
-				f(ix.Node(i))
+			sp := all.At(s)
+			for i := sp.First; i < sp.End; i++ {
+				nodes = append(nodes, ix.Node(i))
 			}
 		}
+	}
+	if p.facts != nil {
+		p.facts.wantNodes = nodes
+	}
+	for _, n := range nodes {
+		f(n)
 	}
 }
 
@@ -151,6 +173,9 @@ type facts struct {
 	slots [][]int // instruction numbers by cmdSlot
 	// wanted yields the stages a run that wants some only looks at.
 	wanted iter.Seq2[int, analysis.Stage]
+	// wantNodes are the instructions a run that wants some stages looks
+	// at (eachNode), once read.
+	wantNodes []analysis.Node
 	// refs are the references of a run that wants some stages (refs),
 	// once read.
 	refs     []analysis.StageRef

@@ -157,6 +157,9 @@ type runCtx struct {
 	// and this run's, by stage.
 	memoRule          *Rule
 	memoPrev, memoCur []memoSlot
+	// summed holds the instructions of the stages stageSummary read in
+	// this run, by stage: its kinds read the same stage's.
+	summed map[int][]analysis.Node
 }
 
 // allRules is All, sorted once: the registry is complete after init.
