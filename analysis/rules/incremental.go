@@ -751,6 +751,29 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	return out
 }
 
+// memoStages reports, stage by stage in order, the findings compute gives
+// for every stage keep holds (nil: every stage), through stageMemo: a
+// stage whose last findings were none, under the same key and base, takes
+// them in the loop, without a call.
+func (p *Pass) memoStages(keep func(s int) bool, base uint64, ctx analysis.BuildContext, compute func(s int, ctx analysis.BuildContext) []Diagnostic) {
+	n := p.Index.StageCount()
+	rc := p.run
+	for s := 0; s < n; s++ {
+		if keep != nil && !keep(s) {
+			continue
+		}
+		if rc != nil && rc.cache != nil && rc.memoRule == p.Rule && s < len(rc.memoPrev) {
+			if sl := rc.memoPrev[s]; sl.e == noFindings && sl.base == base && sl.key == rc.keys[s] && sl.key != 0 {
+				rc.memoCur[s] = sl
+				continue
+			}
+		}
+		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return compute(s, ctx) }) {
+			p.Report(d)
+		}
+	}
+}
+
 // noFindings is the memoEntry of every stage where a rule found nothing
 // without reading the build context: the stages that did not change read
 // one entry, not one each (a cache miss a stage when typing at a person's
