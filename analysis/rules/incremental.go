@@ -89,6 +89,8 @@ type Cache struct {
 	names   uint64
 	odd     []int
 	oddKept bool
+	// with holds the last run's stagesWith lists, by kind.
+	with map[summaryKind][]int
 	// spare holds the per-stage arrays of the run before the last, which
 	// nothing reads any more, and one run's scratch: a run cuts its arrays
 	// from them (reuse) instead of allocating, and hands the last run's
@@ -241,7 +243,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
 		hashed = min(hashed, s)
+		switch {
+		case s >= len(prevOwn):
+		case own[s] != prevOwn[s]:
+			rc.changed = append(rc.changed, s)
+		case s < len(c.sums):
+			sums[s] = c.sums[s] // the same text again (summaries.of)
+		}
 	}
+	rc.sameCount = len(prevOwn) == stages.Len()
 	// The last run's arrays are read in this run, and free in the next.
 	c.spare.spans, c.spare.own = c.spans, prevOwn
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
@@ -660,6 +670,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	c.entries = next
 	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
 	c.spare.sums, c.sums = c.sums, rc.sums.stage
+	c.with = rc.with
 	return dropReplacedErrors(out)
 }
 

@@ -594,3 +594,49 @@ func TestIncrementalKeepsMemoAndSummaries(t *testing.T) {
 		before = after
 	}
 }
+
+// TestStagesWithCarried toggles the whole-context COPY of the stages a
+// final stage could copy from, typing in them one at a time: the list of
+// stages that copy the context (stagesWith), carried from run to run but
+// for the stages whose text changed, must give the findings of a full run,
+// which come and go with the edits.
+func TestStagesWithCarried(t *testing.T) {
+	var b strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&b, "FROM alpine AS s%d\nCOPY . .\nRUN make %d\n", i, i)
+	}
+	b.WriteString("FROM alpine\nCOPY . .\nCOPY --from=s3 /out /out\nCOPY --from=s7 /out /out\nCMD [\"x\"]\n")
+	text := b.String()
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	counts := map[int]bool{}
+	for _, stage := range []int{3, 7, 3, 5, 7, 3, 7} {
+		// Turn `COPY . .` into `COPY x .` in that stage, or back.
+		off := strings.Index(text, fmt.Sprintf("AS s%d\n", stage)) + len(fmt.Sprintf("AS s%d\nCOPY ", stage))
+		e := analysis.Edit{Span: analysis.Span{Start: off, End: off + 1}, Text: "x"}
+		if text[off] == 'x' {
+			e.Text = "."
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, text = ix.Update(doc, e), doc.Text()
+		got := Run(ix, &Config{Cache: cache})
+		want := Run(analysis.Parse(doc), &Config{})
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("after toggling stage %d: (-full +incremental):\n%s", stage, d)
+		}
+		n := 0
+		for _, d := range want {
+			if d.Rule == FinalStageCopiesContext.Name {
+				n++
+			}
+		}
+		counts[n] = true
+	}
+	if !counts[0] || !counts[1] {
+		t.Errorf("the edits gave FinalStageCopiesContext findings %v times, want both none and one", counts)
+	}
+}

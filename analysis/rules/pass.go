@@ -56,6 +56,53 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	return v
 }
 
+// stagesWith returns the stages whose summary of kind (stageSummary)
+// nonzero holds, in order. An incremental run takes the last run's list
+// when the stages are as many, and looks again only at the stages whose
+// text changed, so that a whole-file rule reads the few stages that hold
+// something instead of every stage's summary.
+func (p *Pass) stagesWith(kind summaryKind, f func([]analysis.Node) any, nonzero func(any) bool) []int {
+	rc := p.run
+	if rc == nil || rc.own == nil || rc.cache == nil {
+		var out []int
+		for s := range p.Index.StageCount() {
+			if nonzero(p.stageSummary(kind, s, f)) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if out, ok := rc.with[kind]; ok {
+		return out
+	}
+	out, ok := rc.cache.with[kind]
+	if ok && rc.sameCount {
+		for _, s := range rc.changed {
+			in := nonzero(p.stageSummary(kind, s, f))
+			if i, found := slices.BinarySearch(out, s); in != found {
+				out = slices.Clone(out) // the last run's: never written
+				if in {
+					out = slices.Insert(out, i, s)
+				} else {
+					out = slices.Delete(out, i, i+1)
+				}
+			}
+		}
+	} else {
+		out = nil
+		for s := range p.Index.StageCount() {
+			if nonzero(p.stageSummary(kind, s, f)) {
+				out = append(out, s)
+			}
+		}
+	}
+	if rc.with == nil {
+		rc.with = map[summaryKind][]int{}
+	}
+	rc.with[kind] = out
+	return out
+}
+
 // eachNode calls f with every instruction before the first FROM and in
 // the wanted stages, in order.
 func (p *Pass) eachNode(f func(analysis.Node)) {

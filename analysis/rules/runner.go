@@ -160,6 +160,13 @@ type runCtx struct {
 	// summed holds the instructions of the stages stageSummary read in
 	// this run, by stage: its kinds read the same stage's.
 	summed map[int][]analysis.Node
+	// changed lists the stages whose text hash is not the cache's last
+	// run's at their number, when sameCount (the stages are as many):
+	// the stages whose summaries may have changed.
+	changed   []int
+	sameCount bool
+	// with holds the stagesWith lists of this run, by kind.
+	with map[summaryKind][]int
 }
 
 // allRules is All, sorted once: the registry is complete after init.
