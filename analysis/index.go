@@ -403,6 +403,19 @@ func (v StageViews) Span(s int) Span {
 	return Span{sp.Start + b.delta, sp.End + b.delta} // a stage's span is never absent
 }
 
+// Starts sets dst[s] to the start of stage s's span, for every stage;
+// dst holds Len() elements.
+func (v StageViews) Starts(dst []int) {
+	s := 0
+	for k := range v.blocks {
+		b := &v.blocks[k]
+		for _, sp := range b.spans {
+			dst[s] = sp.Start + b.delta
+			s++
+		}
+	}
+}
+
 // NamesSum is a hash of every stage's name as written, in order: two
 // versions of a document (in one process) with the same names have the
 // same sum, and two with different names, but for a 64-bit collision,

@@ -108,8 +108,8 @@ type spareArrays struct {
 	starts, ends []int
 	dirty, want  []bool
 	redo         []bool
-	kept         []*stageFindings
-	found        [][]foundItem
+	visit        []int
+	items        []stageItem
 }
 
 // reuse returns a zeroed slice of n elements, cut from s when it is large
@@ -180,8 +180,15 @@ func (m *summaries) of(s int, h uint64) []any {
 
 // stageEntry is a stage's kept findings under its key.
 type stageEntry struct {
-	key uint64
-	e   *stageFindings
+	key   uint64
+	e     *stageFindings
+	found bool // e holds findings: a run reads e only then
+}
+
+// stageItem is a finding of a run in stage s (-1: before the first FROM).
+type stageItem struct {
+	s int
+	foundItem
 }
 
 // stageFindings are the findings of the PerStage rules (and instruction
@@ -562,32 +569,35 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	defer c.mu.Unlock()
 	ix := rc.ix
 	stages := ix.Stages()
-	starts := reuse(c.spare.starts, stages.Len())
+	n := stages.Len()
+	starts := reuse(c.spare.starts, n)
 	c.spare.starts = starts
-	for s := range stages.Len() {
-		starts[s] = stages.Span(s).Start
-	}
+	stages.Starts(starts)
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
-	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, stages.Len()), pre: starts[0]}
+	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, n), pre: starts[0]}
 	c.spare.ends = a.ends
-	for s := range stages.Len() {
-		a.ends[s] = ix.Doc.Len()
-		if s+1 < stages.Len() {
-			a.ends[s] = starts[s+1]
-		}
-	}
+	copy(a.ends, starts[1:])
+	a.ends[n-1] = ix.Doc.Len()
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
-	want := reuse(c.spare.want, stages.Len())
-	kept := reuse(c.spare.kept, stages.Len())
-	c.spare.want, c.spare.kept = want, kept
+	// A stage whose key is its entry's takes the entry's findings
+	// (kept); the others are wanted. The entries of kept stages that
+	// hold findings, and the wanted stages, are listed (visit).
+	want := reuse(c.spare.want, n)
+	c.spare.want = want
+	old := c.entries
+	inPlace := len(old) == n // the slots take this run's entries in place
+	visit := c.spare.visit[:0]
 	for s, k := range keys {
-		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
-			kept[s] = c.entries[s].e
-		} else {
-			want[s] = true
+		if s < len(old) && old[s].key == k && k != 0 && old[s].e != nil {
+			if old[s].found || !inPlace {
+				visit = append(visit, s)
+			}
+			continue
 		}
+		want[s] = true
+		visit = append(visit, s)
 	}
 
 	active := rc.active()
@@ -595,19 +605,19 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	if !slices.Contains(want, false) {
 		look = nil // all of them: the whole file's views serve
 	}
-	// This run's findings by stage (-1: before the first FROM), but for
-	// the PerStage findings of the stages kept from the cache. Within a
-	// stage they are in rule order, then report order: all the sort by
-	// start and rule keeps of an order is that of one rule's findings.
-	found := reuse(c.spare.found, stages.Len()+1) // found[s+1]
-	c.spare.found = found
+	// This run's findings with their stage (-1: before the first FROM),
+	// but for the PerStage findings of the stages kept from the cache.
+	// Within a stage they are in rule order, then report order: all the
+	// sort by start and rule keeps of an order is that of one rule's
+	// findings.
+	items := c.spare.items[:0]
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
 			s := sort.SearchInts(starts, d.Span.Start+1) - 1
 			if perStage && s >= 0 && !want[s] {
 				continue
 			}
-			found[s+1] = append(found[s+1], foundItem{d, perStage})
+			items = append(items, stageItem{s, foundItem{d, perStage}})
 		}
 	}
 	add(rc.errors(look), true)
@@ -618,28 +628,47 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 			add(rc.collect(r, nil), false)
 		}
 	}
+	slices.SortStableFunc(items, func(x, y stageItem) int { return x.s - y.s })
+	all := items
+	for _, it := range items {
+		visit = append(visit, it.s)
+	}
+	slices.Sort(visit)
+	visit = slices.Compact(visit)
 
-	// The kept entries are all read (kept): the slots take this run's in
-	// place. A slot left empty or with an older key is never taken.
-	next := reuse(c.entries, stages.Len())
+	// The stages visited in order: the slots of the others keep their
+	// entries (in place), or are copied (inPlace unset). A slot left
+	// empty or with an older key is never taken.
+	next := old
+	if !inPlace {
+		next = make([]stageEntry, n)
+	}
 	var out []Diagnostic
-	for s := -1; s < stages.Len(); s++ {
-		items := found[s+1]
+	for _, s := range visit {
+		var its []foundItem
+		for len(items) > 0 && items[0].s == s {
+			its = append(its, items[0].foundItem)
+			items = items[1:]
+		}
 		var list []Diagnostic
 		switch {
 		case s >= 0 && !want[s]:
-			e := kept[s]
-			an := e.anchors
-			for _, d := range e.diags {
+			en := old[s]
+			an := en.e.anchors
+			for _, d := range en.e.diags {
 				n := spanCount(d)
 				list = append(list, a.decode(d, an[:n]))
 				an = an[n:]
 			}
-			next[s] = stageEntry{keys[s], e}
-		case s >= 0 && keys[s] != 0:
+			next[s] = en
+		case s >= 0:
+			next[s] = stageEntry{}
+			if keys[s] == 0 {
+				break
+			}
 			store := &stageFindings{}
 			var deps []int
-			for _, it := range items {
+			for _, it := range its {
 				if !it.perStage {
 					continue
 				}
@@ -655,19 +684,21 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				store.anchors = append(store.anchors, an...)
 			}
 			if store != nil {
-				next[s] = stageEntry{keys[s], store}
+				next[s] = stageEntry{keys[s], store, len(store.diags) > 0}
 			}
 		}
-		if len(list)+len(items) == 0 {
+		if len(list)+len(its) == 0 {
 			continue
 		}
-		for _, it := range items {
+		for _, it := range its {
 			list = append(list, it.d)
 		}
 		sortDiagnostics(list)
 		out = append(out, list...)
 	}
 	c.entries = next
+	clear(all) // pins no finding
+	c.spare.visit, c.spare.items = visit[:0], all[:0]
 	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
 	c.spare.sums, c.sums = c.sums, rc.sums.stage
 	c.with = rc.with
