@@ -497,7 +497,9 @@ type keptFroms struct {
 	// lo and hi bound the instructions of the blocks the splice cut
 	// again (their numbers in the new index): every instruction outside
 	// them is the seed's version's, in the same place of the same block.
-	lo, hi int
+	// Those before at, the first the edit replaced, are the seed's
+	// version's at the same numbers and offsets.
+	lo, hi, at int
 }
 
 // carriedViews are the stage views of the version an edit that touched no

@@ -55,7 +55,12 @@ type Model struct {
 	ix       *Index
 	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
-	vars     varCache
+	vars     *varCache
+	// prevVars are the walks of the last version's model, whose stages
+	// ending at instruction walkBelow or before hold the same
+	// instructions at the same places (carryModel): their walks serve.
+	prevVars  *varCache
+	walkBelow int
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
 	// stage's FROM at offset offs), the pattern of each of its references
@@ -168,6 +173,8 @@ type modelSeed struct {
 	// it (TargetUsers); the seeds of versions with the same stage graph
 	// share one.
 	users *targetUsers
+	// vars are the model's walks, for the next version's (Model.prevVars).
+	vars *varCache
 }
 
 // targetUsers is, for each stage t, the stages s whose TargetsOf yields t,
@@ -294,7 +301,7 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 }
 
 func buildModel(ix *Index, prev *modelSeed) *Model {
-	m := &Model{ix: ix}
+	m := &Model{ix: ix, vars: &varCache{}}
 	preEnd := ix.n
 	if len(ix.stages) > 0 {
 		preEnd = ix.stages[0].first
@@ -344,7 +351,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		pieces = make([][][]*Instruction, len(ix.stages))
 	}
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
 	m.seed = seed
 	if prev != nil {
 		seed.vals = prev.vals
@@ -569,12 +576,12 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 			prev.piecesTaken.Store(false) // not written: buildModel takes them
 		}
 	}()
-	m := &Model{ix: ix, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
-		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases}
+	m := &Model{ix: ix, vars: &varCache{}, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
+		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at}
 	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
 		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
 		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, vals: prev.vals, npat: prev.npat,
-		preRefs: prev.preRefs, patList: prev.patList, patIDs: prev.patIDs}
+		preRefs: prev.preRefs, patList: prev.patList, patIDs: prev.patIDs, vars: m.vars}
 	m.seed = seed
 	// The stages holding an instruction of the blocks cut again.
 	first := sort.Search(n, func(s int) bool { return ix.stages[s].end > k.lo })

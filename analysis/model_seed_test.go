@@ -353,7 +353,7 @@ func TestModelFromsKept(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 18))
 	ix := Parse(NewDocument(testgen.Large(30)))
 	ix.Model()
-	kept, older, carried := 0, 0, 0
+	kept, older, carried, walks := 0, 0, 0, 0
 	for i := range 150 {
 		text := ix.Doc.Text()
 		var runs []int
@@ -391,6 +391,17 @@ func TestModelFromsKept(t *testing.T) {
 		if d := cmp.Diff(viewModel(Parse(doc)), got, cmp.AllowUnexported(State{})); d != "" {
 			t.Fatalf("edit %d (%+v): the model differs from a fresh one (-fresh +updated):\n%s", i, e, d)
 		}
+		if m := ix.Model(); m.prevVars != nil {
+			for s, w := range m.vars.walks {
+				if m.prevVars.walks[s] == w {
+					walks++
+				}
+			}
+		}
+	}
+	// The walks of the stages before the edit are the last version's.
+	if walks < 5*carried {
+		t.Errorf("the carried models took %d walks from the last version's, want at least %d", walks, 5*carried)
 	}
 	if kept < 40 || older < 40 {
 		t.Errorf("%d models took the last version's FROMs and %d read an older version's, want at least 40 of each", kept, older)
