@@ -69,7 +69,7 @@ type Model struct {
 	// lists them all, on first use: an edit's model copies no reference
 	// of the stages it left alone.
 	pre      []StageRef
-	parts    []*stagePart
+	parts    partTable
 	has      []uint32 // each part's has, side by side: readers that skip stages read no part
 	offs     []int
 	patAt    []int
@@ -123,7 +123,7 @@ type modelSeed struct {
 	froms  []*Instruction // each stage's FROM, which names (or one of the same text, kept from an earlier version)
 	offs   []int          // each stage's FROM's offset
 	ver    uint64         // the version of the index read (Index.ver)
-	parts  []*stagePart
+	parts  partTable
 	// pieces are each stage's instructions, FROM first, as the pieces of
 	// the index's blocks that hold them (never copies): a block's array is
 	// never changed once an index holds it (an instruction whose
@@ -340,7 +340,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 	}
 	same := prev.sameGlobals(ix, pre, names)
-	graph := same && len(prev.parts) == len(ix.stages)
+	graph := same && prev.parts.n == len(ix.stages)
 	// Only the first model built from prev reads its pieces, and takes
 	// their array over when the stages are as many: stage s's are read
 	// before they are replaced.
@@ -351,7 +351,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		pieces = make([][][]*Instruction, len(ix.stages))
 	}
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: newPartTable(len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
 	m.seed = seed
 	if prev != nil {
 		seed.vals = prev.vals
@@ -469,8 +469,8 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	var fresh []int // the stages read afresh, in order
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && ownPieces && s < len(prev.parts) && prev.sizes[s] == int32(rec.end-rec.first) {
-			p := prev.parts[s] // reusable, of as many instructions
+		if same && ownPieces && s < prev.parts.n && prev.sizes[s] == int32(rec.end-rec.first) {
+			p := prev.parts.at(s) // reusable, of as many instructions
 			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
 			switch {
 			case kept:
@@ -485,7 +485,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		if part != nil {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
-			seed.parts[s] = part
+			seed.parts.set(s, part)
 			m.has[s], seed.sizes[s] = prev.has[s], prev.sizes[s]
 			if m.has[s]&(1<<uint(ResolvesVariable)) != 0 {
 				for _, k := range part.vars {
@@ -497,14 +497,14 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		} else {
 			part = m.readStage(s, bases[s], add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
-			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
+			graph = graph && sameGraph(part.refs, prev.parts.at(s).refs)
 			m.has[s], seed.sizes[s] = part.has, -1
 			if part.reuse {
 				seed.sizes[s] = int32(part.n)
 			}
 			fresh = append(fresh, s)
 		}
-		seed.parts[s] = part
+		seed.parts.set(s, part)
 	}
 	seed.has = m.has
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
@@ -520,13 +520,13 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		m.bases = prev.bases // only stages before s are read while s is set
 	}
-	for s := range seed.parts {
+	for s := range seed.parts.n {
 		// A kept reading keeps its base (the last model's), which its
 		// references (and its FROM's resolution) decide.
 		var b int
 		if len(fresh) > 0 && fresh[0] == s {
 			fresh = fresh[1:]
-			part := seed.parts[s]
+			part := seed.parts.at(s)
 			if part.base == -2 {
 				part.base = m.readBase(s)
 			}
@@ -566,7 +566,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, offs []int) *Model {
 	n := len(ix.stages)
 	if k.s < 0 || prev.unread > 0 || prev.escape != ix.Escape || !slices.Equal(prev.pre, pre) ||
-		len(prev.parts) != n || len(prev.pieces) != n || len(prev.sizes) != n || len(prev.has) != n ||
+		prev.parts.n != n || len(prev.pieces) != n || len(prev.sizes) != n || len(prev.has) != n ||
 		len(prev.patAt) != n || len(prev.bases) != n || !prev.piecesTaken.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -604,7 +604,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		}
 		// Read again: the stage's base is prev's (its FROM is), and its
 		// references built from variables must give prev's patterns.
-		was := prev.parts[s]
+		was := prev.parts.at(s)
 		part := &stagePart{n: rec.end - rec.first, base: prev.bases[s], reuse: true}
 		var keys []patternKey
 		ok := true
@@ -629,10 +629,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 			continue // the same reading: prev's serves
 		}
 		graph = graph && sameGraph(part.refs, was.refs)
-		if &seed.parts[0] == &prev.parts[0] {
-			seed.parts = slices.Clone(prev.parts)
-		}
-		seed.parts[s] = part
+		seed.parts = seed.parts.with(s, part)
 		if part.has != prev.has[s] {
 			if &seed.has[0] == &prev.has[0] {
 				seed.has = slices.Clone(prev.has)
@@ -684,6 +681,40 @@ func setShared(a *[]int, own *bool, s, v int) {
 	(*a)[s] = v
 }
 
+// partTable holds each stage's reading, in blocks of partBlock stages: a
+// model that reads a stage again copies the table and that stage's block
+// (with), not an array of every stage's.
+type partTable struct {
+	blocks [][]*stagePart
+	n      int
+}
+
+const partBlock = 64
+
+func newPartTable(n int) partTable {
+	t := partTable{blocks: make([][]*stagePart, (n+partBlock-1)/partBlock), n: n}
+	all := make([]*stagePart, n)
+	for k := range t.blocks {
+		t.blocks[k] = all[k*partBlock : min(n, (k+1)*partBlock)]
+	}
+	return t
+}
+
+func (t partTable) at(s int) *stagePart { return t.blocks[s/partBlock][s%partBlock] }
+
+// set sets stage s's reading in a table no other model holds.
+func (t partTable) set(s int, p *stagePart) { t.blocks[s/partBlock][s%partBlock] = p }
+
+// with returns t with stage s's reading p, copying the table and the
+// block of s: t may be an earlier model's, never written.
+func (t partTable) with(s int, p *stagePart) partTable {
+	blocks := slices.Clone(t.blocks)
+	k := s / partBlock
+	blocks[k] = slices.Clone(blocks[k])
+	blocks[k][s%partBlock] = p
+	return partTable{blocks: blocks, n: t.n}
+}
+
 // sameGraph reports whether two readings of a stage hold the same
 // references in what the stage graph reads of them: all but their places.
 func sameGraph(a, b []StageRef) bool {
@@ -697,7 +728,7 @@ func sameGraph(a, b []StageRef) bool {
 // adding each to the model in document order, and returns its reading.
 func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 	part := &stagePart{n: m.ix.stages[s].end - m.ix.stages[s].first, base: -2, reuse: true}
-	m.parts[s] = part // read while it fills: a pick may ask for s's base
+	m.parts.set(s, part) // read while it fills: a pick may ask for s's base
 	m.fillStage(s, base, part, add)
 	return part
 }
@@ -923,7 +954,8 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 func (m *Model) Refs() []StageRef {
 	m.refsOnce.Do(func() {
 		n := len(m.pre)
-		for _, p := range m.parts {
+		for s := range m.parts.n {
+			p := m.parts.at(s)
 			n += len(p.refs)
 		}
 		if n == 0 {
@@ -931,7 +963,7 @@ func (m *Model) Refs() []StageRef {
 		}
 		out := make([]StageRef, 0, n)
 		out = append(out, m.pre...)
-		for s := range m.parts {
+		for s := range m.parts.n {
 			m.eachIn(s, func(r StageRef) bool {
 				out = append(out, r)
 				return true
@@ -980,7 +1012,7 @@ func (m *Model) VariableRefs(kind RefKind) iter.Seq[StageRef] {
 // stage s's instructions, in place, in order, until f returns false (as
 // eachIn, reading only those).
 func (m *Model) eachVar(s int, f func(StageRef) bool) bool {
-	part := m.parts[s]
+	part := m.parts.at(s)
 	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
 	for _, i := range part.vars {
 		r := part.refs[i]
@@ -1055,7 +1087,7 @@ func (m *Model) TargetsOf(s int) iter.Seq[int] {
 				}
 			}
 		}
-		for _, t := range m.parts[s].targets {
+		for _, t := range m.parts.at(s).targets {
 			if !yield(t) {
 				return
 			}
@@ -1112,7 +1144,7 @@ func (m *Model) StandsIn(s int, kind RefKind) bool {
 // instructions, in place, in order (ONBUILD triggers once per stage that
 // runs them), until f returns false.
 func (m *Model) eachIn(s int, f func(StageRef) bool) bool {
-	part := m.parts[s]
+	part := m.parts.at(s)
 	if part == nil {
 		return true // not read yet, while the model is assembled
 	}

@@ -216,8 +216,9 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 			carried++
 		}
 		if prev != nil {
-			for _, p := range ix.Model().seed.parts {
-				if slices.Contains(prev.parts, p) {
+			parts := ix.Model().seed.parts
+			for s := range parts.n {
+				if p := parts.at(s); s < prev.parts.n && p == prev.parts.at(s) {
 					reused++
 				}
 			}
