@@ -67,7 +67,10 @@ type Cache struct {
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
-	buf            []byte // scratch, for stageKeys
+	// memoSeen holds, by rule, what memoStages saw in the last run
+	// (memoSeenNext, in this one).
+	memoSeen, memoSeenNext map[string]memoSeen
+	buf                    []byte // scratch, for stageKeys
 	// The last run's global hash, chains, bases and keys by stage, for
 	// the next run to carry (keysKept).
 	global   uint64
@@ -372,8 +375,10 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		for s := low; s < n; s++ {
 			if redo[s] {
 				keyOf(s)
+				rc.rekeyed = append(rc.rekeyed, s)
 			}
 		}
+		rc.keysCarried = true
 	} else {
 		for t := range n {
 			if carry && own[t] == prevOwn[t] && t < len(c.bases) && bases[t] == c.bases[t] && (bases[t] < 0 || bases[t] >= t || !dirty[bases[t]]) {
@@ -581,6 +586,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	a.ends[n-1] = ix.Doc.Len()
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
+	c.memoSeenNext = make(map[string]memoSeen, len(c.memoSeen))
 	// A stage whose key is its entry's takes the entry's findings
 	// (kept); the others are wanted. The entries of kept stages that
 	// hold findings, and the wanted stages, are listed (visit).
@@ -700,6 +706,7 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	clear(all) // pins no finding
 	c.spare.visit, c.spare.items = visit[:0], all[:0]
 	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
+	c.memoSeen, c.memoSeenNext = c.memoSeenNext, nil
 	c.spare.sums, c.sums = c.sums, rc.sums.stage
 	c.with = rc.with
 	return dropReplacedErrors(out)
@@ -745,14 +752,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	a := rc.anchor
 	// A stage's findings are kept at its number: a stage that moved (the
 	// stage count changed) runs again.
-	if rc.memoRule != p.Rule {
-		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
-		if rc.memoCur == nil {
-			rc.memoCur = reuse(c.spare.memo[p.Rule.Name], len(rc.keys))
-			c.memoNext[p.Rule.Name] = rc.memoCur
-		}
-	}
-	prev, next := rc.memoPrev, rc.memoCur
+	prev, next := p.memoSlots()
 	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && (len(prev[s].e.reads) == 0 || replay(c.seed, ctx.FS, prev[s].e.reads)) {
 		e := prev[s].e
 		next[s] = prev[s]
@@ -793,27 +793,103 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	return out
 }
 
+// memoSlots returns the kept findings of p's rule by stage, the last
+// run's and this run's.
+func (p *Pass) memoSlots() (prev, next []memoSlot) {
+	rc, c := p.run, p.run.cache
+	if rc.memoRule != p.Rule {
+		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
+		if rc.memoCur == nil {
+			rc.memoCur = reuse(c.spare.memo[p.Rule.Name], len(rc.keys))
+			c.memoNext[p.Rule.Name] = rc.memoCur
+		}
+	}
+	return rc.memoPrev, rc.memoCur
+}
+
+// memoSeen is what memoStages saw of a rule in one run: the memo base,
+// the number of stages, and the stages it looked at whose slot is not the
+// shared no-findings entry (findings, reads, or nothing kept).
+type memoSeen struct {
+	base    uint64
+	n       int
+	special []int
+}
+
 // memoStages reports, stage by stage in order, the findings compute gives
 // for every stage keep holds (nil: every stage), through stageMemo: a
 // stage whose last findings were none, under the same key and base, takes
 // them in the loop, without a call.
+//
+// When the run carried the keys (keysCarried) and the rule's base and
+// stage count are the last run's, the slots are the last run's but for
+// the stages whose key was made again and those whose slot was not the
+// no-findings entry: only those are looked at.
 func (p *Pass) memoStages(keep func(s int) bool, base uint64, ctx analysis.BuildContext, compute func(s int, ctx analysis.BuildContext) []Diagnostic) {
 	n := p.Index.StageCount()
 	rc := p.run
-	for s := 0; s < n; s++ {
-		if keep != nil && !keep(s) {
-			continue
-		}
-		if rc != nil && rc.cache != nil && rc.memoRule == p.Rule && s < len(rc.memoPrev) {
-			if sl := rc.memoPrev[s]; sl.e == noFindings && sl.base == base && sl.key == rc.keys[s] && sl.key != 0 {
-				rc.memoCur[s] = sl
-				continue
-			}
-		}
+	one := func(s int) {
 		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return compute(s, ctx) }) {
 			p.Report(d)
 		}
 	}
+	if rc == nil || rc.cache == nil {
+		for s := 0; s < n; s++ {
+			if keep == nil || keep(s) {
+				one(s)
+			}
+		}
+		return
+	}
+	c := rc.cache
+	prev, next := p.memoSlots()
+	seen := memoSeen{base: base, n: n}
+	if was, ok := c.memoSeen[p.Rule.Name]; ok && rc.keysCarried && was.base == base && was.n == n && len(prev) == n && len(next) == n {
+		copy(next, prev)
+		for _, s := range mergeSorted(rc.rekeyed, was.special) {
+			next[s] = memoSlot{}
+			if keep != nil && !keep(s) {
+				continue
+			}
+			one(s)
+			if next[s].e != noFindings {
+				seen.special = append(seen.special, s)
+			}
+		}
+	} else {
+		for s := 0; s < n; s++ {
+			if keep != nil && !keep(s) {
+				continue
+			}
+			if s < len(prev) {
+				if sl := prev[s]; sl.e == noFindings && sl.base == base && sl.key == rc.keys[s] && sl.key != 0 {
+					next[s] = sl
+					continue
+				}
+			}
+			one(s)
+			if next[s].e != noFindings {
+				seen.special = append(seen.special, s)
+			}
+		}
+	}
+	c.memoSeenNext[p.Rule.Name] = seen
+}
+
+// mergeSorted returns the union of two ascending lists, ascending.
+func mergeSorted(a, b []int) []int {
+	out := make([]int, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // noFindings is the memoEntry of every stage where a rule found nothing

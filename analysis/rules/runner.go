@@ -167,6 +167,10 @@ type runCtx struct {
 	sameCount bool
 	// with holds the stagesWith lists of this run, by kind.
 	with map[summaryKind][]int
+	// keysCarried: the keys are the cache's last run's but for the
+	// stages rekeyed lists, in order.
+	keysCarried bool
+	rekeyed     []int
 }
 
 // allRules is All, sorted once: the registry is complete after init.
