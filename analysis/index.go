@@ -416,6 +416,19 @@ func (v StageViews) Starts(dst []int) {
 	}
 }
 
+// Ends sets dst[s] to the end of stage s's span, for every stage; dst
+// holds Len() elements.
+func (v StageViews) Ends(dst []int) {
+	s := 0
+	for k := range v.blocks {
+		b := &v.blocks[k]
+		for _, sp := range b.spans {
+			dst[s] = sp.End + b.delta
+			s++
+		}
+	}
+}
+
 // NamesSum is a hash of every stage's name as written, in order: two
 // versions of a document (in one process) with the same names have the
 // same sum, and two with different names, but for a 64-bit collision,

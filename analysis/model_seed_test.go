@@ -526,9 +526,15 @@ func TestStageViewsBlocks(t *testing.T) {
 		if d := cmp.Diff(Parse(doc).Stages().Slice(), got.Slice()); d != "" {
 			t.Fatalf("edit %d (%+v): stage views differ (-fresh +updated):\n%s", i, e, d)
 		}
+		starts, ends := make([]int, got.Len()), make([]int, got.Len())
+		got.Starts(starts)
+		got.Ends(ends)
 		for s, st := range got.All() {
 			if got.Span(s) != st.Span {
 				t.Fatalf("edit %d: stage %d: Span %v, the view has %v", i, s, got.Span(s), st.Span)
+			}
+			if starts[s] != st.Span.Start || ends[s] != st.Span.End {
+				t.Fatalf("edit %d: stage %d: Starts and Ends give %d and %d, the view's span is %v", i, s, starts[s], ends[s], st.Span)
 			}
 		}
 	}

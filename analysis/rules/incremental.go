@@ -109,6 +109,7 @@ type spareArrays struct {
 	memo             map[string][]memoSlot
 	// One run's scratch, read by no later run.
 	starts, ends []int
+	vends        []int
 	dirty, want  []bool
 	redo         []bool
 	visit        []int
@@ -226,21 +227,25 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	if c.doc != nil && c.escape == ix.Escape {
 		pre, post = doc.Unchanged(c.doc)
 	}
-	delta := doc.Len() - c.docLen
-	hashed := stages.Len() // the first stage whose text is hashed anew
-	for s := range stages.Len() {
+	n, docLen := stages.Len(), doc.Len()
+	delta, tail := docLen-c.docLen, docLen-post
+	ends := reuse(c.spare.vends, n) // each stage's view's end
+	c.spare.vends = ends
+	stages.Ends(ends)
+	hashed := n // the first stage whose text is hashed anew
+	for s := range n {
 		from := starts[s]
 		if s > 0 {
-			from = stages.Span(s - 1).End // the comments above the FROM
+			from = ends[s-1] // the comments above the FROM
 		}
-		end := doc.Len()
-		if s+1 < stages.Len() {
+		end := docLen
+		if s+1 < n {
 			end = starts[s+1]
 		}
-		spans[s] = analysis.Span{Start: from, End: end}
+		sp := analysis.Span{Start: from, End: end}
+		spans[s] = sp
 		if s < len(c.spans) {
-			was := c.spans[s]
-			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
+			if was := c.spans[s]; end <= pre && was == sp || from >= tail && was == sp.Shift(-delta) {
 				own[s] = prevOwn[s]
 				if s < len(c.sums) {
 					sums[s] = c.sums[s] // the same text at the same number (summaries.of)
@@ -302,7 +307,6 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// globals, names and base chain reads the same references).
 	carry := c.keysKept && global == c.global && len(prevOwn) == stages.Len() && len(c.chain) == stages.Len()
 	c.keysKept = false
-	n := stages.Len()
 	chain := reuse(c.spare.chain, n)
 	bases := m.Bases()               // the model's: never written
 	dirty := reuse(c.spare.dirty, n) // chain[t] is not the last run's
