@@ -104,7 +104,7 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 	for i := end; i < lastBlock; i++ {
 		merged, offs = append(merged, ix.inst(i)), append(offs, ix.start(i)+delta)
 	}
-	next.appendBlocks(merged, offs, 0)
+	next.appendOwnBlocks(merged, offs, 0) // offs is this splice's own
 
 	shift := len(insts) - (end - a)
 	for k := ke + 1; k < len(ix.blocks); k++ {
@@ -114,6 +114,9 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 		next.n += len(ix.blocks[k].insts)
 	}
 	next.relink(ix, a, end, insts, shift, delta)
+	if k := next.keptFroms; k != nil {
+		k.lo, k.hi, k.at = ix.bfirst[ka], ix.bfirst[ka]+len(merged), a
+	}
 	return next
 }
 

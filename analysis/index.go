@@ -403,6 +403,32 @@ func (v StageViews) Span(s int) Span {
 	return Span{sp.Start + b.delta, sp.End + b.delta} // a stage's span is never absent
 }
 
+// Starts sets dst[s] to the start of stage s's span, for every stage;
+// dst holds Len() elements.
+func (v StageViews) Starts(dst []int) {
+	s := 0
+	for k := range v.blocks {
+		b := &v.blocks[k]
+		for _, sp := range b.spans {
+			dst[s] = sp.Start + b.delta
+			s++
+		}
+	}
+}
+
+// Ends sets dst[s] to the end of stage s's span, for every stage; dst
+// holds Len() elements.
+func (v StageViews) Ends(dst []int) {
+	s := 0
+	for k := range v.blocks {
+		b := &v.blocks[k]
+		for _, sp := range b.spans {
+			dst[s] = sp.End + b.delta
+			s++
+		}
+	}
+}
+
 // NamesSum is a hash of every stage's name as written, in order: two
 // versions of a document (in one process) with the same names have the
 // same sum, and two with different names, but for a 64-bit collision,
@@ -481,6 +507,12 @@ type keptFroms struct {
 	seed  *modelSeed
 	s     int
 	delta int
+	// lo and hi bound the instructions of the blocks the splice cut
+	// again (their numbers in the new index): every instruction outside
+	// them is the seed's version's, in the same place of the same block.
+	// Those before at, the first the edit replaced, are the seed's
+	// version's at the same numbers and offsets.
+	lo, hi, at int
 }
 
 // carriedViews are the stage views of the version an edit that touched no

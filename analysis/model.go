@@ -55,8 +55,13 @@ type Model struct {
 	ix       *Index
 	ownVals  bool // seed.vals is this model's, while it is built (canonical)
 	patterns []Pattern
-	vars     varCache
+	vars     *varCache
 	view     *buildView // set on a Build's model (Model.In), which holds only a build state
+	// prevVars are the walks of the last version's model, whose stages
+	// ending at instruction walkBelow or before hold the same
+	// instructions at the same places (carryModel): their walks serve.
+	prevVars  *varCache
+	walkBelow int
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
 	// stage's FROM at offset offs), the pattern of each of its references
@@ -65,7 +70,7 @@ type Model struct {
 	// lists them all, on first use: an edit's model copies no reference
 	// of the stages it left alone.
 	pre      []StageRef
-	parts    []*stagePart
+	parts    partTable
 	has      []uint32 // each part's has, side by side: readers that skip stages read no part
 	offs     []int
 	patAt    []int
@@ -74,8 +79,9 @@ type Model struct {
 	refsOnce sync.Once
 	refs     []StageRef
 
-	seed  *modelSeed // this model's reading, for the next version's
-	bases []int      // baseOf each stage, once the references are all in
+	seed    *modelSeed // this model's reading, for the next version's
+	bases   []int      // baseOf each stage, once the references are all in
+	carried bool       // built by carryModel, from the last version's arrays
 
 	usersOnce  sync.Once
 	direct     [][]int // stages whose references resolve to each stage
@@ -118,7 +124,7 @@ type modelSeed struct {
 	froms  []*Instruction // each stage's FROM, which names (or one of the same text, kept from an earlier version)
 	offs   []int          // each stage's FROM's offset
 	ver    uint64         // the version of the index read (Index.ver)
-	parts  []*stagePart
+	parts  partTable
 	// pieces are each stage's instructions, FROM first, as the pieces of
 	// the index's blocks that hold them (never copies): a block's array is
 	// never changed once an index holds it (an instruction whose
@@ -152,10 +158,31 @@ type modelSeed struct {
 	// written once built; a model that adds one copies it.
 	vals map[string]string
 	npat int // the references built from variables, to size the next model's list
+	// preRefs, patList and patIDs are the model's Model.pre, patterns and
+	// patIDs, never written once built; unread counts its stages read
+	// afresh every time (stagePart.reuse unset). A version spliced from
+	// this one that touched no FROM shares them (carryModel).
+	preRefs []StageRef
+	patList []Pattern
+	patIDs  []int
+	unread  int
 	// reach memoizes what builds reach (reachIn), kept for the next
 	// version while the stage graph is the same (sameGraph).
 	reachMu sync.Mutex
 	reach   map[string][]bool
+	// users indexes, for each stage, the stages whose references target
+	// it (TargetUsers); the seeds of versions with the same stage graph
+	// share one.
+	users *targetUsers
+	// vars are the model's walks, for the next version's (Model.prevVars).
+	vars *varCache
+}
+
+// targetUsers is, for each stage t, the stages s whose TargetsOf yields t,
+// each once, in order: list[at[t]:at[t+1]]. Built on first use.
+type targetUsers struct {
+	once     sync.Once
+	at, list []int32
 }
 
 // stagePart is the model's reading of one stage.
@@ -275,7 +302,7 @@ func (c *cursor) same(first, end int, chunks [][]*Instruction) (same, pieces boo
 }
 
 func buildModel(ix *Index, prev *modelSeed) *Model {
-	m := &Model{ix: ix}
+	m := &Model{ix: ix, vars: &varCache{}}
 	preEnd := ix.n
 	if len(ix.stages) > 0 {
 		preEnd = ix.stages[0].first
@@ -297,6 +324,9 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			bases[s] = prev.offs[s] + k.delta
 		}
 		ix.keptFroms = nil // read once, under modelOnce; keeps prev no longer
+		if m := carryModel(ix, prev, k, pre, bases); m != nil {
+			return m
+		}
 	} else {
 		names = make([]string, len(ix.stages))
 		froms = make([]*Instruction, len(ix.stages))
@@ -311,7 +341,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		}
 	}
 	same := prev.sameGlobals(ix, pre, names)
-	graph := same && len(prev.parts) == len(ix.stages)
+	graph := same && prev.parts.n == len(ix.stages)
 	// Only the first model built from prev reads its pieces, and takes
 	// their array over when the stages are as many: stage s's are read
 	// before they are replaced.
@@ -322,7 +352,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		pieces = make([][][]*Instruction, len(ix.stages))
 	}
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: make([]*stagePart, len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: newPartTable(len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
 	m.seed = seed
 	if prev != nil {
 		seed.vals = prev.vals
@@ -440,8 +470,8 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	var fresh []int // the stages read afresh, in order
 	for s, rec := range ix.stages {
 		var part *stagePart
-		if same && ownPieces && s < len(prev.parts) && prev.sizes[s] == int32(rec.end-rec.first) {
-			p := prev.parts[s] // reusable, of as many instructions
+		if same && ownPieces && s < prev.parts.n && prev.sizes[s] == int32(rec.end-rec.first) {
+			p := prev.parts.at(s) // reusable, of as many instructions
 			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
 			switch {
 			case kept:
@@ -456,7 +486,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		if part != nil {
 			// A reused reading holds the stage's own references only
 			// (Stage is s); only their patterns are looked up.
-			seed.parts[s] = part
+			seed.parts.set(s, part)
 			m.has[s], seed.sizes[s] = prev.has[s], prev.sizes[s]
 			if m.has[s]&(1<<uint(ResolvesVariable)) != 0 {
 				for _, k := range part.vars {
@@ -468,30 +498,36 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		} else {
 			part = m.readStage(s, bases[s], add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
-			graph = graph && sameGraph(part.refs, prev.parts[s].refs)
+			graph = graph && sameGraph(part.refs, prev.parts.at(s).refs)
 			m.has[s], seed.sizes[s] = part.has, -1
 			if part.reuse {
 				seed.sizes[s] = int32(part.n)
 			}
 			fresh = append(fresh, s)
 		}
-		seed.parts[s] = part
+		seed.parts.set(s, part)
 	}
 	seed.has = m.has
 	seed.npat, seed.patAt = len(m.patIDs), m.patAt
+	seed.preRefs, seed.patList, seed.patIDs = m.pre, m.patterns, m.patIDs
+	for _, n := range seed.sizes {
+		if n < 0 {
+			seed.unread++
+		}
+	}
 	ownBases := !(prev != nil && len(prev.bases) == len(ix.stages))
 	if ownBases {
 		m.bases = make([]int, len(ix.stages))
 	} else {
 		m.bases = prev.bases // only stages before s are read while s is set
 	}
-	for s := range seed.parts {
+	for s := range seed.parts.n {
 		// A kept reading keeps its base (the last model's), which its
 		// references (and its FROM's resolution) decide.
 		var b int
 		if len(fresh) > 0 && fresh[0] == s {
 			fresh = fresh[1:]
-			part := seed.parts[s]
+			part := seed.parts.at(s)
 			if part.base == -2 {
 				part.base = m.readBase(s)
 			}
@@ -502,6 +538,10 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		setShared(&m.bases, &ownBases, s, b)
 	}
 	seed.bases = m.bases
+	seed.users = &targetUsers{}
+	if graph && prev.users != nil {
+		seed.users = prev.users
+	}
 	if graph && ix.byName["scratch"] == nil {
 		// The same stages reference the same stages: every build reaches
 		// what it reached. (A stage named scratch is also reached through
@@ -512,6 +552,118 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		prev.reachMu.Unlock()
 	}
 	return m
+}
+
+// carryModel builds the model of ix, spliced from the version prev read
+// with an edit that touched no FROM (k), from prev's arrays, reading again
+// only the stages in the blocks the splice cut again: the others hold the
+// same instructions in the same pieces of the same blocks, so their
+// readings, bases and patterns are prev's (the FROMs, names and global
+// ARGs being the same). pre and offs are ix's instructions before the
+// first FROM and FROM offsets. It returns nil, having changed nothing
+// shared, when that does not hold or a stage read again differs in what
+// the arrays shared by every stage hold (an ONBUILD, a `--from` built
+// from variables, other patterns): buildModel then reads every stage.
+func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, offs []int) *Model {
+	n := len(ix.stages)
+	if k.s < 0 || prev.unread > 0 || prev.escape != ix.Escape || !slices.Equal(prev.pre, pre) ||
+		prev.parts.n != n || len(prev.pieces) != n || len(prev.sizes) != n || len(prev.has) != n ||
+		len(prev.patAt) != n || len(prev.bases) != n || !prev.piecesTaken.CompareAndSwap(false, true) {
+		return nil
+	}
+	carried := false
+	defer func() {
+		if !carried {
+			prev.piecesTaken.Store(false) // not written: buildModel takes them
+		}
+	}()
+	m := &Model{ix: ix, vars: &varCache{}, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
+		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at}
+	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
+		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
+		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, vals: prev.vals, npat: prev.npat,
+		preRefs: prev.preRefs, patList: prev.patList, patIDs: prev.patIDs, vars: m.vars}
+	m.seed = seed
+	// The stages holding an instruction of the blocks cut again.
+	first := sort.Search(n, func(s int) bool { return ix.stages[s].end > k.lo })
+	end := sort.Search(n, func(s int) bool { return ix.stages[s].first >= k.hi })
+	graph := true
+	var pieces [][][]*Instruction // this model's pieces of stages [first, end)
+	cur := cursor{ix: ix}
+	for s := first; s < end; s++ {
+		rec := ix.stages[s]
+		if prev.sizes[s] == int32(rec.end-rec.first) {
+			same, kept := cur.same(rec.first, rec.end, prev.pieces[s])
+			switch {
+			case kept:
+				pieces = append(pieces, prev.pieces[s])
+				continue
+			case same:
+				pieces = append(pieces, cur.chunks(rec.first, rec.end))
+				continue
+			}
+		}
+		// Read again: the stage's base is prev's (its FROM is), and its
+		// references built from variables must give prev's patterns.
+		was := prev.parts.at(s)
+		part := &stagePart{n: rec.end - rec.first, base: prev.bases[s], reuse: true}
+		var keys []patternKey
+		ok := true
+		m.fillStage(s, offs[s], part, func(r StageRef, _ int) {
+			if r.Onbuild {
+				ok = false
+			}
+			if r.Resolution == ResolvesVariable {
+				keys = append(keys, patternKey{r.Value, r.Kind == RefFrom})
+			}
+		})
+		if !ok || !part.reuse || len(keys) != len(was.vars) {
+			return nil
+		}
+		for i, v := range was.vars {
+			if r := was.refs[v]; keys[i] != (patternKey{r.Value, r.Kind == RefFrom}) {
+				return nil
+			}
+		}
+		pieces = append(pieces, cur.chunks(rec.first, rec.end))
+		if samePart(part, was) {
+			continue // the same reading: prev's serves
+		}
+		graph = graph && sameGraph(part.refs, was.refs)
+		seed.parts = seed.parts.with(s, part)
+		if part.has != prev.has[s] {
+			if &seed.has[0] == &prev.has[0] {
+				seed.has = slices.Clone(prev.has)
+			}
+			seed.has[s] = part.has
+		}
+		if int32(part.n) != prev.sizes[s] {
+			if &seed.sizes[0] == &prev.sizes[0] {
+				seed.sizes = slices.Clone(prev.sizes)
+			}
+			seed.sizes[s] = int32(part.n)
+		}
+	}
+	// Nothing failed: the pieces array is this model's to write.
+	carried, m.carried = true, true
+	copy(seed.pieces[first:end], pieces)
+	m.parts, m.has = seed.parts, seed.has
+	seed.users = &targetUsers{}
+	if graph && prev.users != nil {
+		seed.users = prev.users
+	}
+	if graph && ix.byName["scratch"] == nil {
+		prev.reachMu.Lock()
+		seed.reach = maps.Clone(prev.reach)
+		prev.reachMu.Unlock()
+	}
+	return m
+}
+
+// samePart reports whether two readings of a stage are the same.
+func samePart(a, b *stagePart) bool {
+	return a.n == b.n && a.base == b.base && a.has == b.has && a.reuse == b.reuse &&
+		slices.Equal(a.refs, b.refs) && slices.Equal(a.targets, b.targets) && slices.Equal(a.vars, b.vars)
 }
 
 // setShared sets (*a)[s] to v, the values of a per-stage array being set
@@ -530,6 +682,40 @@ func setShared(a *[]int, own *bool, s, v int) {
 	(*a)[s] = v
 }
 
+// partTable holds each stage's reading, in blocks of partBlock stages: a
+// model that reads a stage again copies the table and that stage's block
+// (with), not an array of every stage's.
+type partTable struct {
+	blocks [][]*stagePart
+	n      int
+}
+
+const partBlock = 64
+
+func newPartTable(n int) partTable {
+	t := partTable{blocks: make([][]*stagePart, (n+partBlock-1)/partBlock), n: n}
+	all := make([]*stagePart, n)
+	for k := range t.blocks {
+		t.blocks[k] = all[k*partBlock : min(n, (k+1)*partBlock)]
+	}
+	return t
+}
+
+func (t partTable) at(s int) *stagePart { return t.blocks[s/partBlock][s%partBlock] }
+
+// set sets stage s's reading in a table no other model holds.
+func (t partTable) set(s int, p *stagePart) { t.blocks[s/partBlock][s%partBlock] = p }
+
+// with returns t with stage s's reading p, copying the table and the
+// block of s: t may be an earlier model's, never written.
+func (t partTable) with(s int, p *stagePart) partTable {
+	blocks := slices.Clone(t.blocks)
+	k := s / partBlock
+	blocks[k] = slices.Clone(blocks[k])
+	blocks[k][s%partBlock] = p
+	return partTable{blocks: blocks, n: t.n}
+}
+
 // sameGraph reports whether two readings of a stage hold the same
 // references in what the stage graph reads of them: all but their places.
 func sameGraph(a, b []StageRef) bool {
@@ -542,10 +728,16 @@ func sameGraph(a, b []StageRef) bool {
 // readStage reads the references of stage s, which starts at offset base,
 // adding each to the model in document order, and returns its reading.
 func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
+	part := &stagePart{n: m.ix.stages[s].end - m.ix.stages[s].first, base: -2, reuse: true}
+	m.parts.set(s, part) // read while it fills: a pick may ask for s's base
+	m.fillStage(s, base, part, add)
+	return part
+}
+
+// fillStage reads the references of stage s into part (readStage).
+func (m *Model) fillStage(s, base int, part *stagePart, add func(StageRef, int)) {
 	ix := m.ix
 	rec := ix.stages[s]
-	part := &stagePart{n: rec.end - rec.first, base: -2, reuse: true}
-	m.parts[s] = part // read while it fills: a pick may ask for s's base
 	keep := func(r StageRef) {
 		if r.Resolution == ResolvesVariable {
 			r.Value = m.canonical(r.Value)
@@ -587,7 +779,6 @@ func (m *Model) readStage(s, base int, add func(StageRef, int)) *stagePart {
 			}
 		}
 	}
-	return part
 }
 
 // maxVals bounds modelSeed.vals: a model that would add to more starts
@@ -772,7 +963,8 @@ func (m *Model) ResolveWith(r StageRef, platform string) (Resolution, int) {
 func (m *Model) Refs() []StageRef {
 	m.refsOnce.Do(func() {
 		n := len(m.pre)
-		for _, p := range m.parts {
+		for s := range m.parts.n {
+			p := m.parts.at(s)
 			n += len(p.refs)
 		}
 		if n == 0 {
@@ -780,7 +972,7 @@ func (m *Model) Refs() []StageRef {
 		}
 		out := make([]StageRef, 0, n)
 		out = append(out, m.pre...)
-		for s := range m.parts {
+		for s := range m.parts.n {
 			m.eachIn(s, func(r StageRef) bool {
 				out = append(out, r)
 				return true
@@ -829,7 +1021,7 @@ func (m *Model) VariableRefs(kind RefKind) iter.Seq[StageRef] {
 // stage s's instructions, in place, in order, until f returns false (as
 // eachIn, reading only those).
 func (m *Model) eachVar(s int, f func(StageRef) bool) bool {
-	part := m.parts[s]
+	part := m.parts.at(s)
 	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
 	for _, i := range part.vars {
 		r := part.refs[i]
@@ -904,13 +1096,52 @@ func (m *Model) TargetsOf(s int) iter.Seq[int] {
 				}
 			}
 		}
-		for _, t := range m.parts[s].targets {
+		for _, t := range m.parts.at(s).targets {
 			if !yield(t) {
 				return
 			}
 		}
 	}
 }
+
+// TargetUsers returns the stages s for which TargetsOf(s) yields t, each
+// once, in order. The slice is shared: do not change it.
+func (m *Model) TargetUsers(t int) []int32 {
+	u := m.seed.users
+	u.once.Do(func() {
+		n := len(m.ix.stages)
+		count := make([]int32, n+1)
+		last := make([]int32, n) // the last user counted of each stage, plus one
+		for s := range n {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && last[t] != int32(s+1) {
+					last[t] = int32(s + 1)
+					count[t+1]++
+				}
+			}
+		}
+		for t := range n {
+			count[t+1] += count[t]
+		}
+		list := make([]int32, count[n])
+		next := last // reused: where each stage's next user goes
+		copy(next, count[:n])
+		for s := range n {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && (next[t] == count[t] || list[next[t]-1] != int32(s)) {
+					list[next[t]] = int32(s)
+					next[t]++
+				}
+			}
+		}
+		u.at, u.list = count, list
+	})
+	return u.list[u.at[t]:u.at[t+1]]
+}
+
+// Bases returns BaseOf of every stage. The slice is shared: do not change
+// it. A model that took the last version's bases returns the same array.
+func (m *Model) Bases() []int { return m.bases }
 
 // StandsIn reports whether a reference of kind stands in stage s's
 // instructions (RefsIn).
@@ -922,7 +1153,7 @@ func (m *Model) StandsIn(s int, kind RefKind) bool {
 // instructions, in place, in order (ONBUILD triggers once per stage that
 // runs them), until f returns false.
 func (m *Model) eachIn(s int, f func(StageRef) bool) bool {
-	part := m.parts[s]
+	part := m.parts.at(s)
 	if part == nil {
 		return true // not read yet, while the model is assembled
 	}

@@ -41,6 +41,9 @@ type modelView struct {
 	Resolving [][]StageRef
 	Variable  [][]StageRef // VariableRefs of each kind
 	Stands    [][]bool
+	// The stages targeting each stage (TargetUsers), and every base.
+	TargetUsers [][]int32
+	AllBases    []int
 }
 
 func viewModel(ix *Index) modelView {
@@ -56,8 +59,10 @@ func viewModel(ix *Index) modelView {
 				kinds = append(kinds, m.StandsIn(s, k))
 			}
 			v.Stands = append(v.Stands, kinds)
+			v.TargetUsers = append(v.TargetUsers, m.TargetUsers(s))
 		}
 	}
+	v.AllBases = m.Bases()
 	for res := ResolvesImage; res <= ResolvesContext; res++ {
 		v.Resolving = append(v.Resolving, slices.Collect(m.RefsResolving(res)))
 	}
@@ -100,6 +105,20 @@ func viewModel(ix *Index) modelView {
 // it: RefsIn lists it stage by stage, RefsResolving filters it, StandsIn
 // tells the kinds RefsIn holds.
 func viewConsistent(v modelView) string {
+	// TargetUsers inverts TargetsOf: each pair once, users in order.
+	users := make([][]int32, len(v.Targets))
+	for s, ts := range v.Targets {
+		for _, t := range ts {
+			if t >= 0 && t < len(users) && !slices.Contains(users[t], int32(s)) {
+				users[t] = append(users[t], int32(s))
+			}
+		}
+	}
+	for t := range users {
+		if !slices.Equal(users[t], v.TargetUsers[t]) {
+			return fmt.Sprintf("TargetUsers(%d) = %v, TargetsOf inverted gives %v", t, v.TargetUsers[t], users[t])
+		}
+	}
 	if all := slices.Concat(v.In...); !cmp.Equal(all, v.Refs) && (len(all) > 0 || len(v.Refs) > 0) {
 		return fmt.Sprintf("RefsIn, stage by stage, gives %d references, Refs %d:\n%s", len(all), len(v.Refs), cmp.Diff(v.Refs, all))
 	}
@@ -182,7 +201,7 @@ func randomUpdate(t *testing.T, ix *Index, edit *testgen.Editor) (*Index, Edit) 
 // model of the updated index, which reuses the readings of the stages
 // that did not change, with the model of a fresh parse. It returns the
 // number of stage readings reused.
-func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (reused int) {
+func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (reused, carried int) {
 	t.Helper()
 	edit := testgen.NewEditor(seed, []string{"UndefinedVar", "all"})
 	ix := Parse(NewDocument(text))
@@ -193,9 +212,13 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 		ix, e = randomUpdate(t, ix, edit)
 		doc := ix.Doc
 		got := viewModel(ix)
+		if ix.Model().carried {
+			carried++
+		}
 		if prev != nil {
-			for _, p := range ix.Model().seed.parts {
-				if slices.Contains(prev.parts, p) {
+			parts := ix.Model().seed.parts
+			for s := range parts.n {
+				if p := parts.at(s); s < prev.parts.n && p == prev.parts.at(s) {
 					reused++
 				}
 			}
@@ -212,7 +235,7 @@ func checkModelSeed(t *testing.T, name, text string, seed uint64, edits int) (re
 			t.Fatalf("%s, edit %d (%+v): the reused model differs from a fresh one (-fresh +reused):\n%s\ntext:\n%s", name, i, e, d, doc.Text())
 		}
 	}
-	return reused
+	return reused, carried
 }
 
 // TestModelReuseEqualsFresh edits every corpus file at random (characters,
@@ -226,11 +249,19 @@ func TestModelReuseEqualsFresh(t *testing.T) {
 	if testing.Short() {
 		edits = 4
 	}
-	reused := 0
+	reused, carried := 0, 0
 	for i, n := range slices.Sorted(maps.Keys(corpus)) {
-		reused += checkModelSeed(t, n, corpus[n], uint64(i), edits)
+		r, c := checkModelSeed(t, n, corpus[n], uint64(i), edits)
+		reused, carried = reused+r, carried+c
 	}
-	reused += checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
+	r, c := checkModelSeed(t, "generated", testgen.Large(30), 99, 60)
+	reused, carried = reused+r, carried+c
+	// Models carried from the last version's arrays (carryModel) must be
+	// among them, or their comparison proves nothing either.
+	t.Logf("%d stage readings reused, %d models carried", reused, carried)
+	if min := max(edits*len(corpus)/10, 20); carried < min {
+		t.Errorf("%d models were carried from the last version's arrays, want at least %d", carried, min)
+	}
 	// Without reuse the comparison proves nothing. The race run's sample of
 	// a tenth of the corpus reuses about 800.
 	want := 1000
@@ -323,7 +354,7 @@ func TestModelFromsKept(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 18))
 	ix := Parse(NewDocument(testgen.Large(30)))
 	ix.Model()
-	kept, older := 0, 0
+	kept, older, carried, walks := 0, 0, 0, 0
 	for i := range 150 {
 		text := ix.Doc.Text()
 		var runs []int
@@ -351,6 +382,9 @@ func TestModelFromsKept(t *testing.T) {
 		switch {
 		case ix.keptFroms != nil:
 			kept++
+			if ix.Model().carried {
+				carried++
+			}
 		case ix.ver != 0:
 			older++ // spliced, but the model read an older version
 		}
@@ -358,9 +392,23 @@ func TestModelFromsKept(t *testing.T) {
 		if d := cmp.Diff(viewModel(Parse(doc)), got, cmp.AllowUnexported(State{})); d != "" {
 			t.Fatalf("edit %d (%+v): the model differs from a fresh one (-fresh +updated):\n%s", i, e, d)
 		}
+		if m := ix.Model(); m.prevVars != nil {
+			for s, w := range m.vars.walks {
+				if m.prevVars.walks[s] == w {
+					walks++
+				}
+			}
+		}
+	}
+	// The walks of the stages before the edit are the last version's.
+	if walks < 5*carried {
+		t.Errorf("the carried models took %d walks from the last version's, want at least %d", walks, 5*carried)
 	}
 	if kept < 40 || older < 40 {
 		t.Errorf("%d models took the last version's FROMs and %d read an older version's, want at least 40 of each", kept, older)
+	}
+	if carried < kept*9/10 {
+		t.Errorf("%d of the %d models that took the last version's FROMs were carried from its arrays (carryModel), want nine in ten", carried, kept)
 	}
 }
 
@@ -478,9 +526,15 @@ func TestStageViewsBlocks(t *testing.T) {
 		if d := cmp.Diff(Parse(doc).Stages().Slice(), got.Slice()); d != "" {
 			t.Fatalf("edit %d (%+v): stage views differ (-fresh +updated):\n%s", i, e, d)
 		}
+		starts, ends := make([]int, got.Len()), make([]int, got.Len())
+		got.Starts(starts)
+		got.Ends(ends)
 		for s, st := range got.All() {
 			if got.Span(s) != st.Span {
 				t.Fatalf("edit %d: stage %d: Span %v, the view has %v", i, s, got.Span(s), st.Span)
+			}
+			if starts[s] != st.Span.Start || ends[s] != st.Span.End {
+				t.Fatalf("edit %d: stage %d: Starts and Ends give %d and %d, the view's span is %v", i, s, starts[s], ends[s], st.Span)
 			}
 		}
 	}

@@ -154,13 +154,13 @@ func (c *PositionCursor) setLine(k, l int) {
 	c.ascii, c.mixed = start, false
 }
 
-// asciiOnly reports whether s holds only ASCII bytes, looking at eight at
-// a time.
+// asciiOnly reports whether s holds only ASCII bytes, looking at sixteen
+// at a time (two words, each tested against the high bit of its bytes).
 func asciiOnly(s string) bool {
+	const high = 0x8080808080808080
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8]
-		if (b[0]|b[1]|b[2]|b[3]|b[4]|b[5]|b[6]|b[7])&0x80 != 0 {
+	for ; i+16 <= len(s); i += 16 {
+		if (word(s, i)|word(s, i+8))&high != 0 {
 			return false
 		}
 	}
@@ -170,6 +170,14 @@ func asciiOnly(s string) bool {
 		}
 	}
 	return true
+}
+
+// word returns the eight bytes of s at i as one little-endian word (the
+// compiler makes it one load).
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // LineAt returns the text from off to the end of its line, without the

@@ -63,3 +63,24 @@ func TestPositionCursor(t *testing.T) {
 		t.Errorf("only %d offsets checked", checked)
 	}
 }
+
+// TestASCIIOnly compares asciiOnly with a byte-by-byte check, with one
+// byte of 0x80 or more at every place of strings of every length up to
+// 40 (across the sixteen-byte steps and the tail).
+func TestASCIIOnly(t *testing.T) {
+	for n := 0; n <= 40; n++ {
+		plain := strings.Repeat("a", n)
+		if !asciiOnly(plain) {
+			t.Fatalf("asciiOnly(%q) = false", plain)
+		}
+		for i := range n {
+			for _, c := range []byte{0x80, 0xc3, 0xff} {
+				b := []byte(plain)
+				b[i] = c
+				if asciiOnly(string(b)) {
+					t.Fatalf("asciiOnly(%q) = true, byte %d is %#x", b, i, c)
+				}
+			}
+		}
+	}
+}

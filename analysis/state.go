@@ -313,7 +313,16 @@ func (m *Model) stageWalk(s, depth int) *stageWalk {
 	if ok {
 		return w
 	}
-	w = m.walkStage(s, depth)
+	if pv := m.prevVars; pv != nil && m.ix.stages[s].end <= m.walkBelow {
+		// The same instructions at the same places as the last
+		// version's, built on stages before them: the same walk.
+		pv.mu.Lock()
+		w, ok = pv.walks[s]
+		pv.mu.Unlock()
+	}
+	if !ok {
+		w = m.walkStage(s, depth)
+	}
 	m.vars.mu.Lock()
 	if m.vars.walks == nil {
 		m.vars.walks = map[int]*stageWalk{}

@@ -67,7 +67,6 @@ func under(p, dir string) bool {
 
 func runCopyFromMissingPath(p *Pass) {
 	ix := p.Index
-	stages := ix.Stages()
 	m := ix.Model()
 	// The references by the stage whose instructions they stand in: each
 	// stage's findings are kept with the stage (they read it and the
@@ -80,14 +79,9 @@ func runCopyFromMissingPath(p *Pass) {
 	}
 	report(copyFromMissingPath(p, slices.Collect(m.RefsIn(-1))))
 	base := p.memoBase(analysis.BuildContext{})
-	for s := range stages.Len() {
-		if !m.StandsIn(s, analysis.RefCopyFrom) {
-			continue
-		}
-		report(p.stageMemo(s, base, analysis.BuildContext{}, func(analysis.BuildContext) []Diagnostic {
-			return copyFromMissingPath(p, slices.Collect(m.RefsIn(s)))
-		}))
-	}
+	p.memoStages(func(s int) bool { return m.StandsIn(s, analysis.RefCopyFrom) }, base, analysis.BuildContext{}, func(s int, _ analysis.BuildContext) []Diagnostic {
+		return copyFromMissingPath(p, slices.Collect(m.RefsIn(s)))
+	})
 }
 
 // copyFromMissingPath returns the findings of the references refs.

@@ -72,23 +72,16 @@ var copiesContextSummary = newSummaryKind("copies-context")
 
 func runFinalStageCopiesContext(p *Pass) {
 	ix := p.Index
-	stages := ix.Stages()
-	builds := -1 // the first stage that copies the whole context
-	copying := make([]bool, stages.Len())
-	for s := range stages.Len() {
-		copying[s] = p.stageSummary(copiesContextSummary, s, func(nodes []analysis.Node) any {
-			for _, n := range nodes[1:] {
-				if _, ok := copiesWholeContext(n); ok {
-					return true
-				}
+	// The stages that copy the whole context, in order.
+	copying := p.stagesWith(copiesContextSummary, func(nodes []analysis.Node) any {
+		for _, n := range nodes[1:] {
+			if _, ok := copiesWholeContext(n); ok {
+				return true
 			}
-			return false
-		}).(bool)
-		if copying[s] && builds < 0 {
-			builds = s
 		}
-	}
-	if builds < 0 {
+		return false
+	}, func(v any) bool { return v.(bool) })
+	if len(copying) == 0 {
 		return
 	}
 	// Each target's builder here is the first stage outside its chain, among
@@ -99,8 +92,11 @@ func runFinalStageCopiesContext(p *Pass) {
 		// sibling (a test stage, another image) has no results to copy.
 		t.builder = -1
 		used := ix.Model().Reachable([]int{t.target})
-		for s := range t.target {
-			if copying[s] && used[s] && !slices.Contains(t.chain, s) {
+		for _, s := range copying {
+			if s >= t.target {
+				break
+			}
+			if used[s] && !slices.Contains(t.chain, s) {
 				t.builder = s
 				break
 			}

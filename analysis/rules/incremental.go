@@ -67,7 +67,10 @@ type Cache struct {
 	// memo holds the findings whole-file rules keep by stage (stageMemo),
 	// by rule, those of the last run; memoNext fills during a run.
 	memo, memoNext map[string][]memoSlot
-	buf            []byte // scratch, for stageKeys
+	// memoSeen holds, by rule, what memoStages saw in the last run
+	// (memoSeenNext, in this one).
+	memoSeen, memoSeenNext map[string]memoSeen
+	buf                    []byte // scratch, for stageKeys
 	// The last run's global hash, chains, bases and keys by stage, for
 	// the next run to carry (keysKept).
 	global   uint64
@@ -75,6 +78,9 @@ type Cache struct {
 	bases    []int
 	keys     []uint64
 	keysKept bool
+	// keptRuns counts the runs whose chains and keys were carried from
+	// the first stage hashed anew (for tests).
+	keptRuns int
 	// The last run's instruction casing counts by stage and in all, for
 	// casingMajority to carry (casingKept).
 	casing      [][2]int
@@ -86,6 +92,8 @@ type Cache struct {
 	names   uint64
 	odd     []int
 	oddKept bool
+	// with holds the last run's stagesWith lists, by kind.
+	with map[summaryKind][]int
 	// spare holds the per-stage arrays of the run before the last, which
 	// nothing reads any more, and one run's scratch: a run cuts its arrays
 	// from them (reuse) instead of allocating, and hands the last run's
@@ -98,13 +106,14 @@ type spareArrays struct {
 	own, chain, keys []uint64
 	spans            []analysis.Span
 	sums             [][]any
-	bases            []int
 	memo             map[string][]memoSlot
 	// One run's scratch, read by no later run.
 	starts, ends []int
+	vends        []int
 	dirty, want  []bool
-	kept         []*stageFindings
-	found        [][]foundItem
+	redo         []bool
+	visit        []int
+	items        []stageItem
 }
 
 // reuse returns a zeroed slice of n elements, cut from s when it is large
@@ -175,8 +184,15 @@ func (m *summaries) of(s int, h uint64) []any {
 
 // stageEntry is a stage's kept findings under its key.
 type stageEntry struct {
-	key uint64
-	e   *stageFindings
+	key   uint64
+	e     *stageFindings
+	found bool // e holds findings: a run reads e only then
+}
+
+// stageItem is a finding of a run in stage s (-1: before the first FROM).
+type stageItem struct {
+	s int
+	foundItem
 }
 
 // stageFindings are the findings of the PerStage rules (and instruction
@@ -211,20 +227,25 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	if c.doc != nil && c.escape == ix.Escape {
 		pre, post = doc.Unchanged(c.doc)
 	}
-	delta := doc.Len() - c.docLen
-	for s := range stages.Len() {
+	n, docLen := stages.Len(), doc.Len()
+	delta, tail := docLen-c.docLen, docLen-post
+	ends := reuse(c.spare.vends, n) // each stage's view's end
+	c.spare.vends = ends
+	stages.Ends(ends)
+	hashed := n // the first stage whose text is hashed anew
+	for s := range n {
 		from := starts[s]
 		if s > 0 {
-			from = stages.Span(s - 1).End // the comments above the FROM
+			from = ends[s-1] // the comments above the FROM
 		}
-		end := doc.Len()
-		if s+1 < stages.Len() {
+		end := docLen
+		if s+1 < n {
 			end = starts[s+1]
 		}
-		spans[s] = analysis.Span{Start: from, End: end}
+		sp := analysis.Span{Start: from, End: end}
+		spans[s] = sp
 		if s < len(c.spans) {
-			was := c.spans[s]
-			if end <= pre && was == spans[s] || from >= doc.Len()-post && was == spans[s].Shift(-delta) {
+			if was := c.spans[s]; end <= pre && was == sp || from >= tail && was == sp.Shift(-delta) {
 				own[s] = prevOwn[s]
 				if s < len(c.sums) {
 					sums[s] = c.sums[s] // the same text at the same number (summaries.of)
@@ -236,7 +257,16 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		h.WriteByte(ix.Escape) // the text means something else under another escape
 		h.WriteString(doc.Slice(spans[s]))
 		own[s] = h.Sum64()
+		hashed = min(hashed, s)
+		switch {
+		case s >= len(prevOwn):
+		case own[s] != prevOwn[s]:
+			rc.changed = append(rc.changed, s)
+		case s < len(c.sums):
+			sums[s] = c.sums[s] // the same text again (summaries.of)
+		}
 	}
+	rc.sameCount = len(prevOwn) == stages.Len()
 	// The last run's arrays are read in this run, and free in the next.
 	c.spare.spans, c.spare.own = c.spans, prevOwn
 	c.doc, c.docLen, c.spans, c.own, c.escape = doc, doc.Len(), spans, own, ix.Escape
@@ -277,51 +307,32 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// globals, names and base chain reads the same references).
 	carry := c.keysKept && global == c.global && len(prevOwn) == stages.Len() && len(c.chain) == stages.Len()
 	c.keysKept = false
-	chain := reuse(c.spare.chain, stages.Len())
-	bases := reuse(c.spare.bases, stages.Len())
-	dirty := reuse(c.spare.dirty, stages.Len()) // chain[t] is not the last run's
+	chain := reuse(c.spare.chain, n)
+	bases := m.Bases()               // the model's: never written
+	dirty := reuse(c.spare.dirty, n) // chain[t] is not the last run's
 	c.spare.dirty = dirty
+	keys = reuse(c.spare.keys, n)
 	buf := c.buf[:0]
 	put := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
-	for t := range stages.Len() {
-		b := m.BaseOf(t)
-		bases[t] = b
-		if b >= t {
-			b = -1 // a later base is not hashed
-		}
-		if carry && own[t] == prevOwn[t] && bases[t] == c.bases[t] && (b < 0 || !dirty[b]) {
-			chain[t] = c.chain[t]
-			continue
-		}
+	hashChain := func(t int) {
+		b := bases[t]
 		buf = buf[:0]
 		put(uint64(t))
 		put(own[t])
-		if b >= 0 {
+		if b >= 0 && b < t { // a later base is not hashed
 			put(chain[b])
 		}
 		chain[t] = maphash.Bytes(c.seed, buf)
 		dirty[t] = !carry || chain[t] != c.chain[t]
 	}
-	keys = reuse(c.spare.keys, stages.Len())
 	p := &Pass{Index: ix, run: rc}
-	// namesDirty reports whether a reference of stage s names a stage
-	// whose chain changed.
-	namesDirty := func(s int) bool {
-		for t := range m.TargetsOf(s) {
-			if t >= 0 && t < stages.Len() && dirty[t] {
-				return true
-			}
-		}
-		return false
-	}
-	for s := range stages.Len() {
-		if carry && !dirty[s] && !namesDirty(s) {
-			keys[s] = c.keys[s]
-			continue
-		}
+	// keyOf sets keys[s] from the chains, or 0 when the stage is not
+	// cacheable.
+	keyOf := func(s int) {
+		keys[s] = 0
 		st := stages.At(s)
 		if st.BaseStage >= s || hasOnbuild(p, s) {
-			continue
+			return
 		}
 		buf = buf[:0]
 		put(global)
@@ -334,7 +345,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			if r.Resolution == analysis.ResolvesOutOfRange {
 				cacheable = false // an index past the stages counts what earlier stages add (Model.IndexedState)
 			}
-			if r.Target >= 0 && r.Target < stages.Len() {
+			if r.Target >= 0 && r.Target < n {
 				put(uint64(r.Target))
 				put(chain[r.Target])
 			}
@@ -344,8 +355,65 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 			keys[s] = h | 1
 		}
 	}
+	if carry && n > 0 && len(c.bases) == n && &bases[0] == &c.bases[0] {
+		// The model kept the last run's bases: the chains and keys are
+		// the last run's but from the first stage hashed anew, where a
+		// chain changes with its text or its base's chain, and a key
+		// with its chain or a chain its references name (TargetUsers).
+		c.keptRuns++
+		copy(chain, c.chain)
+		copy(keys, c.keys)
+		redo := reuse(c.spare.redo, n)
+		c.spare.redo = redo
+		low := n // the first stage whose key is made again
+		for t := hashed; t < n; t++ {
+			if b := bases[t]; own[t] != prevOwn[t] || b >= 0 && b < t && dirty[b] {
+				hashChain(t)
+			}
+			if dirty[t] {
+				redo[t] = true
+				low = min(low, t)
+				for _, u := range m.TargetUsers(t) {
+					redo[u] = true
+					low = min(low, int(u))
+				}
+			}
+		}
+		for s := low; s < n; s++ {
+			if redo[s] {
+				keyOf(s)
+				rc.rekeyed = append(rc.rekeyed, s)
+			}
+		}
+		rc.keysCarried = true
+	} else {
+		for t := range n {
+			if carry && own[t] == prevOwn[t] && t < len(c.bases) && bases[t] == c.bases[t] && (bases[t] < 0 || bases[t] >= t || !dirty[bases[t]]) {
+				chain[t] = c.chain[t]
+				continue
+			}
+			hashChain(t)
+		}
+		// namesDirty reports whether a reference of stage s names a stage
+		// whose chain changed.
+		namesDirty := func(s int) bool {
+			for t := range m.TargetsOf(s) {
+				if t >= 0 && t < n && dirty[t] {
+					return true
+				}
+			}
+			return false
+		}
+		for s := range n {
+			if carry && !dirty[s] && !namesDirty(s) {
+				keys[s] = c.keys[s]
+				continue
+			}
+			keyOf(s)
+		}
+	}
 	c.buf = buf
-	c.spare.chain, c.spare.bases, c.spare.keys = c.chain, c.bases, c.keys
+	c.spare.chain, c.spare.keys = c.chain, c.keys
 	c.global, c.chain, c.bases, c.keys, c.keysKept = global, chain, bases, keys, true
 	return keys
 }
@@ -513,32 +581,36 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	defer c.mu.Unlock()
 	ix := rc.ix
 	stages := ix.Stages()
-	starts := reuse(c.spare.starts, stages.Len())
+	n := stages.Len()
+	starts := reuse(c.spare.starts, n)
 	c.spare.starts = starts
-	for s := range stages.Len() {
-		starts[s] = stages.Span(s).Start
-	}
+	stages.Starts(starts)
 	rc.cache = c // casingMajority keeps its counts in it while the keys are made
 	keys := c.stageKeys(rc, starts)
-	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, stages.Len()), pre: starts[0]}
+	a := &anchorer{starts: starts, ends: reuse(c.spare.ends, n), pre: starts[0]}
 	c.spare.ends = a.ends
-	for s := range stages.Len() {
-		a.ends[s] = ix.Doc.Len()
-		if s+1 < stages.Len() {
-			a.ends[s] = starts[s+1]
-		}
-	}
+	copy(a.ends, starts[1:])
+	a.ends[n-1] = ix.Doc.Len()
 	rc.keys, rc.anchor, rc.cache = keys, a, c
 	c.memoNext = make(map[string][]memoSlot, len(c.memo))
-	want := reuse(c.spare.want, stages.Len())
-	kept := reuse(c.spare.kept, stages.Len())
-	c.spare.want, c.spare.kept = want, kept
+	c.memoSeenNext = make(map[string]memoSeen, len(c.memoSeen))
+	// A stage whose key is its entry's takes the entry's findings
+	// (kept); the others are wanted. The entries of kept stages that
+	// hold findings, and the wanted stages, are listed (visit).
+	want := reuse(c.spare.want, n)
+	c.spare.want = want
+	old := c.entries
+	inPlace := len(old) == n // the slots take this run's entries in place
+	visit := c.spare.visit[:0]
 	for s, k := range keys {
-		if s < len(c.entries) && c.entries[s].key == k && k != 0 && c.entries[s].e != nil {
-			kept[s] = c.entries[s].e
-		} else {
-			want[s] = true
+		if s < len(old) && old[s].key == k && k != 0 && old[s].e != nil {
+			if old[s].found || !inPlace {
+				visit = append(visit, s)
+			}
+			continue
 		}
+		want[s] = true
+		visit = append(visit, s)
 	}
 
 	active := rc.active()
@@ -546,19 +618,19 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	if !slices.Contains(want, false) {
 		look = nil // all of them: the whole file's views serve
 	}
-	// This run's findings by stage (-1: before the first FROM), but for
-	// the PerStage findings of the stages kept from the cache. Within a
-	// stage they are in rule order, then report order: all the sort by
-	// start and rule keeps of an order is that of one rule's findings.
-	found := reuse(c.spare.found, stages.Len()+1) // found[s+1]
-	c.spare.found = found
+	// This run's findings with their stage (-1: before the first FROM),
+	// but for the PerStage findings of the stages kept from the cache.
+	// Within a stage they are in rule order, then report order: all the
+	// sort by start and rule keeps of an order is that of one rule's
+	// findings.
+	items := c.spare.items[:0]
 	add := func(ds []Diagnostic, perStage bool) {
 		for _, d := range ds {
 			s := sort.SearchInts(starts, d.Span.Start+1) - 1
 			if perStage && s >= 0 && !want[s] {
 				continue
 			}
-			found[s+1] = append(found[s+1], foundItem{d, perStage})
+			items = append(items, stageItem{s, foundItem{d, perStage}})
 		}
 	}
 	add(rc.errors(look), true)
@@ -569,28 +641,47 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 			add(rc.collect(r, nil), false)
 		}
 	}
+	slices.SortStableFunc(items, func(x, y stageItem) int { return x.s - y.s })
+	all := items
+	for _, it := range items {
+		visit = append(visit, it.s)
+	}
+	slices.Sort(visit)
+	visit = slices.Compact(visit)
 
-	// The kept entries are all read (kept): the slots take this run's in
-	// place. A slot left empty or with an older key is never taken.
-	next := reuse(c.entries, stages.Len())
+	// The stages visited in order: the slots of the others keep their
+	// entries (in place), or are copied (inPlace unset). A slot left
+	// empty or with an older key is never taken.
+	next := old
+	if !inPlace {
+		next = make([]stageEntry, n)
+	}
 	var out []Diagnostic
-	for s := -1; s < stages.Len(); s++ {
-		items := found[s+1]
+	for _, s := range visit {
+		var its []foundItem
+		for len(items) > 0 && items[0].s == s {
+			its = append(its, items[0].foundItem)
+			items = items[1:]
+		}
 		var list []Diagnostic
 		switch {
 		case s >= 0 && !want[s]:
-			e := kept[s]
-			an := e.anchors
-			for _, d := range e.diags {
+			en := old[s]
+			an := en.e.anchors
+			for _, d := range en.e.diags {
 				n := spanCount(d)
 				list = append(list, a.decode(d, an[:n]))
 				an = an[n:]
 			}
-			next[s] = stageEntry{keys[s], e}
-		case s >= 0 && keys[s] != 0:
+			next[s] = en
+		case s >= 0:
+			next[s] = stageEntry{}
+			if keys[s] == 0 {
+				break
+			}
 			store := &stageFindings{}
 			var deps []int
-			for _, it := range items {
+			for _, it := range its {
 				if !it.perStage {
 					continue
 				}
@@ -606,21 +697,25 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 				store.anchors = append(store.anchors, an...)
 			}
 			if store != nil {
-				next[s] = stageEntry{keys[s], store}
+				next[s] = stageEntry{keys[s], store, len(store.diags) > 0}
 			}
 		}
-		if len(list)+len(items) == 0 {
+		if len(list)+len(its) == 0 {
 			continue
 		}
-		for _, it := range items {
+		for _, it := range its {
 			list = append(list, it.d)
 		}
 		sortDiagnostics(list)
 		out = append(out, list...)
 	}
 	c.entries = next
+	clear(all) // pins no finding
+	c.spare.visit, c.spare.items = visit[:0], all[:0]
 	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
+	c.memoSeen, c.memoSeenNext = c.memoSeenNext, nil
 	c.spare.sums, c.sums = c.sums, rc.sums.stage
+	c.with = rc.with
 	return dropReplacedErrors(out)
 }
 
@@ -664,14 +759,7 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 	a := rc.anchor
 	// A stage's findings are kept at its number: a stage that moved (the
 	// stage count changed) runs again.
-	if rc.memoRule != p.Rule {
-		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
-		if rc.memoCur == nil {
-			rc.memoCur = reuse(c.spare.memo[p.Rule.Name], len(rc.keys))
-			c.memoNext[p.Rule.Name] = rc.memoCur
-		}
-	}
-	prev, next := rc.memoPrev, rc.memoCur
+	prev, next := p.memoSlots()
 	if s < len(prev) && prev[s].e != nil && prev[s].base == base && prev[s].key == key && (len(prev[s].e.reads) == 0 || replay(c.seed, ctx.FS, prev[s].e.reads)) {
 		e := prev[s].e
 		next[s] = prev[s]
@@ -709,6 +797,105 @@ func (p *Pass) stageMemo(s int, base uint64, ctx analysis.BuildContext, compute 
 		e.anchors = append(e.anchors, an...)
 	}
 	next[s] = memoSlot{base, key, e}
+	return out
+}
+
+// memoSlots returns the kept findings of p's rule by stage, the last
+// run's and this run's.
+func (p *Pass) memoSlots() (prev, next []memoSlot) {
+	rc, c := p.run, p.run.cache
+	if rc.memoRule != p.Rule {
+		rc.memoRule, rc.memoPrev, rc.memoCur = p.Rule, c.memo[p.Rule.Name], c.memoNext[p.Rule.Name]
+		if rc.memoCur == nil {
+			rc.memoCur = reuse(c.spare.memo[p.Rule.Name], len(rc.keys))
+			c.memoNext[p.Rule.Name] = rc.memoCur
+		}
+	}
+	return rc.memoPrev, rc.memoCur
+}
+
+// memoSeen is what memoStages saw of a rule in one run: the memo base,
+// the number of stages, and the stages it looked at whose slot is not the
+// shared no-findings entry (findings, reads, or nothing kept).
+type memoSeen struct {
+	base    uint64
+	n       int
+	special []int
+}
+
+// memoStages reports, stage by stage in order, the findings compute gives
+// for every stage keep holds (nil: every stage), through stageMemo: a
+// stage whose last findings were none, under the same key and base, takes
+// them in the loop, without a call.
+//
+// When the run carried the keys (keysCarried) and the rule's base and
+// stage count are the last run's, the slots are the last run's but for
+// the stages whose key was made again and those whose slot was not the
+// no-findings entry: only those are looked at.
+func (p *Pass) memoStages(keep func(s int) bool, base uint64, ctx analysis.BuildContext, compute func(s int, ctx analysis.BuildContext) []Diagnostic) {
+	n := p.Index.StageCount()
+	rc := p.run
+	one := func(s int) {
+		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return compute(s, ctx) }) {
+			p.Report(d)
+		}
+	}
+	if rc == nil || rc.cache == nil {
+		for s := 0; s < n; s++ {
+			if keep == nil || keep(s) {
+				one(s)
+			}
+		}
+		return
+	}
+	c := rc.cache
+	prev, next := p.memoSlots()
+	seen := memoSeen{base: base, n: n}
+	if was, ok := c.memoSeen[p.Rule.Name]; ok && rc.keysCarried && was.base == base && was.n == n && len(prev) == n && len(next) == n {
+		copy(next, prev)
+		for _, s := range mergeSorted(rc.rekeyed, was.special) {
+			next[s] = memoSlot{}
+			if keep != nil && !keep(s) {
+				continue
+			}
+			one(s)
+			if next[s].e != noFindings {
+				seen.special = append(seen.special, s)
+			}
+		}
+	} else {
+		for s := 0; s < n; s++ {
+			if keep != nil && !keep(s) {
+				continue
+			}
+			if s < len(prev) {
+				if sl := prev[s]; sl.e == noFindings && sl.base == base && sl.key == rc.keys[s] && sl.key != 0 {
+					next[s] = sl
+					continue
+				}
+			}
+			one(s)
+			if next[s].e != noFindings {
+				seen.special = append(seen.special, s)
+			}
+		}
+	}
+	c.memoSeenNext[p.Rule.Name] = seen
+}
+
+// mergeSorted returns the union of two ascending lists, ascending.
+func mergeSorted(a, b []int) []int {
+	out := make([]int, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
 	return out
 }
 

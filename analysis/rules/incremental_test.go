@@ -36,7 +36,7 @@ func newEditor(seed uint64) func(text string) analysis.Edit {
 
 // checkIncremental applies edits to text, running the rules with a cache
 // after each one and comparing with a fresh run.
-func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) {
+func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64, edits int) (kept int) {
 	t.Helper()
 	edit := newEditor(seed)
 	ix := analysis.Parse(analysis.NewDocument(text))
@@ -56,6 +56,7 @@ func checkIncremental(t *testing.T, name, text string, cfg *Config, seed uint64,
 			t.Fatalf("%s, edit %d (%+v): incremental diagnostics differ (-full +incremental):\n%s\ntext:\n%s", name, i, ed, d, doc.Text())
 		}
 	}
+	return cached.Cache.keptRuns
 }
 
 // TestIncrementalEqualsFull edits every corpus file at random (characters,
@@ -83,10 +84,17 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		Targets:  []string{"build", "base"},
 		Ignore:   ignore,
 	}}
+	kept := 0
 	for i, n := range names {
-		checkIncremental(t, n, corpus[n], cfgs[i%2], uint64(i), edits)
+		kept += checkIncremental(t, n, corpus[n], cfgs[i%2], uint64(i), edits)
 	}
-	checkIncremental(t, "generated", testgen.Large(30), &Config{Targets: []string{"stage-3"}}, 99, 60)
+	kept += checkIncremental(t, "generated", testgen.Large(30), &Config{Targets: []string{"stage-3"}}, 99, 60)
+	// Runs that carried the last run's chains and keys past the stages
+	// hashed anew must be among them, or the comparison proves nothing.
+	t.Logf("%d runs carried the chains and keys", kept)
+	if want := len(names) * edits / 10; kept < want {
+		t.Errorf("%d runs carried the last run's chains and keys, want at least %d", kept, want)
+	}
 }
 
 // TestIncrementalRunsChangedStages types into one stage of the generated
@@ -106,7 +114,8 @@ func TestIncrementalRunsChangedStages(t *testing.T) {
 	for _, edit := range []struct {
 		after, text string
 		stages      int
-	}{{"FROM stage-19", "x", 2}, {"make build", "s", 4}} {
+		kept        bool // the bases are the last run's: its chains and keys are carried
+	}{{"FROM stage-19", "x", 2, false}, {"make build", "s", 4, true}} {
 		off := strings.Index(ix.Doc.Text(), edit.after) + len(edit.after)
 		e := analysis.Edit{Span: analysis.Span{Start: off, End: off}, Text: edit.text}
 		doc, err := ix.Doc.Apply(e)
@@ -115,7 +124,11 @@ func TestIncrementalRunsChangedStages(t *testing.T) {
 		}
 		ix = ix.Update(doc, e)
 		calls = 0
+		kept := cache.keptRuns
 		got := Run(ix, &Config{Cache: cache})
+		if edit.kept && cache.keptRuns != kept+1 {
+			t.Errorf("after typing %q: the run made every stage's chain and key again, want the last run's carried", edit.text)
+		}
 		// Stage 20 is built on stage 19 and stage 21 on it; stage 0 is
 		// built on by stages 1 and 2 and copied from by stage 3 through
 		// stage 2.
@@ -579,5 +592,51 @@ func TestIncrementalKeepsMemoAndSummaries(t *testing.T) {
 			t.Errorf("edit %d in stage %d: %d of %d stages whose text did not change kept their summaries", i, stage, kept, want)
 		}
 		before = after
+	}
+}
+
+// TestStagesWithCarried toggles the whole-context COPY of the stages a
+// final stage could copy from, typing in them one at a time: the list of
+// stages that copy the context (stagesWith), carried from run to run but
+// for the stages whose text changed, must give the findings of a full run,
+// which come and go with the edits.
+func TestStagesWithCarried(t *testing.T) {
+	var b strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&b, "FROM alpine AS s%d\nCOPY . .\nRUN make %d\n", i, i)
+	}
+	b.WriteString("FROM alpine\nCOPY . .\nCOPY --from=s3 /out /out\nCOPY --from=s7 /out /out\nCMD [\"x\"]\n")
+	text := b.String()
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	Run(ix, &Config{Cache: cache})
+	counts := map[int]bool{}
+	for _, stage := range []int{3, 7, 3, 5, 7, 3, 7} {
+		// Turn `COPY . .` into `COPY x .` in that stage, or back.
+		off := strings.Index(text, fmt.Sprintf("AS s%d\n", stage)) + len(fmt.Sprintf("AS s%d\nCOPY ", stage))
+		e := analysis.Edit{Span: analysis.Span{Start: off, End: off + 1}, Text: "x"}
+		if text[off] == 'x' {
+			e.Text = "."
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, text = ix.Update(doc, e), doc.Text()
+		got := Run(ix, &Config{Cache: cache})
+		want := Run(analysis.Parse(doc), &Config{})
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("after toggling stage %d: (-full +incremental):\n%s", stage, d)
+		}
+		n := 0
+		for _, d := range want {
+			if d.Rule == FinalStageCopiesContext.Name {
+				n++
+			}
+		}
+		counts[n] = true
+	}
+	if !counts[0] || !counts[1] {
+		t.Errorf("the edits gave FinalStageCopiesContext findings %v times, want both none and one", counts)
 	}
 }

@@ -41,11 +41,66 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		st := p.Index.Stages().At(s)
-		v = f(p.nodesIn(st.First, st.End))
+		nodes, ok := p.run.summed[s]
+		if !ok {
+			st := p.Index.Stages().At(s)
+			nodes = p.nodesIn(st.First, st.End)
+			if p.run.summed == nil {
+				p.run.summed = map[int][]analysis.Node{}
+			}
+			p.run.summed[s] = nodes
+		}
+		v = f(nodes)
 		m[kind] = v
 	}
 	return v
+}
+
+// stagesWith returns the stages whose summary of kind (stageSummary)
+// nonzero holds, in order. An incremental run takes the last run's list
+// when the stages are as many, and looks again only at the stages whose
+// text changed, so that a whole-file rule reads the few stages that hold
+// something instead of every stage's summary.
+func (p *Pass) stagesWith(kind summaryKind, f func([]analysis.Node) any, nonzero func(any) bool) []int {
+	rc := p.run
+	if rc == nil || rc.own == nil || rc.cache == nil {
+		var out []int
+		for s := range p.Index.StageCount() {
+			if nonzero(p.stageSummary(kind, s, f)) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if out, ok := rc.with[kind]; ok {
+		return out
+	}
+	out, ok := rc.cache.with[kind]
+	if ok && rc.sameCount {
+		for _, s := range rc.changed {
+			in := nonzero(p.stageSummary(kind, s, f))
+			if i, found := slices.BinarySearch(out, s); in != found {
+				out = slices.Clone(out) // the last run's: never written
+				if in {
+					out = slices.Insert(out, i, s)
+				} else {
+					out = slices.Delete(out, i, i+1)
+				}
+			}
+		}
+	} else {
+		out = nil
+		for s := range p.Index.StageCount() {
+			if nonzero(p.stageSummary(kind, s, f)) {
+				out = append(out, s)
+			}
+		}
+	}
+	if rc.with == nil {
+		rc.with = map[summaryKind][]int{}
+	}
+	rc.with[kind] = out
+	return out
 }
 
 // eachNode calls f with every instruction before the first FROM and in
@@ -58,21 +113,35 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 		}
 		return
 	}
+	if p.facts != nil && p.facts.wantNodes != nil {
+		for _, n := range p.facts.wantNodes {
+			f(n)
+		}
+		return
+	}
 	end := ix.Len()
 	if ix.StageCount() > 0 {
 		end = ix.Stage(0).First
 	}
+	// Read once a run: every rule walks the same instructions.
+	nodes := []analysis.Node{}
 	for i := 0; i < end; i++ {
-		f(ix.Node(i))
+		nodes = append(nodes, ix.Node(i))
 	}
 	all := ix.Stages()
 	for s, w := range p.want {
 		if w {
-			st := all.At(s)
-			for i := st.First; i < st.End; i++ {
-				f(ix.Node(i))
+			sp := all.At(s)
+			for i := sp.First; i < sp.End; i++ {
+				nodes = append(nodes, ix.Node(i))
 			}
 		}
+	}
+	if p.facts != nil {
+		p.facts.wantNodes = nodes
+	}
+	for _, n := range nodes {
+		f(n)
 	}
 }
 
@@ -151,6 +220,9 @@ type facts struct {
 	slots [][]int // instruction numbers by cmdSlot
 	// wanted yields the stages a run that wants some only looks at.
 	wanted iter.Seq2[int, analysis.Stage]
+	// wantNodes are the instructions a run that wants some stages looks
+	// at (eachNode), once read.
+	wantNodes []analysis.Node
 	// refs are the references of a run that wants some stages (refs),
 	// once read.
 	refs     []analysis.StageRef

@@ -157,6 +157,20 @@ type runCtx struct {
 	// and this run's, by stage.
 	memoRule          *Rule
 	memoPrev, memoCur []memoSlot
+	// summed holds the instructions of the stages stageSummary read in
+	// this run, by stage: its kinds read the same stage's.
+	summed map[int][]analysis.Node
+	// changed lists the stages whose text hash is not the cache's last
+	// run's at their number, when sameCount (the stages are as many):
+	// the stages whose summaries may have changed.
+	changed   []int
+	sameCount bool
+	// with holds the stagesWith lists of this run, by kind.
+	with map[summaryKind][]int
+	// keysCarried: the keys are the cache's last run's but for the
+	// stages rekeyed lists, in order.
+	keysCarried bool
+	rekeyed     []int
 }
 
 // allRules is All, sorted once: the registry is complete after init.

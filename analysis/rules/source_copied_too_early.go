@@ -44,7 +44,6 @@ CMD ["node", "server.js"]
 })
 
 func runSourceCopiedTooEarly(p *Pass) {
-	ix := p.Index
 	var ctx analysis.BuildContext
 	if p.Config != nil {
 		ctx = p.Config.Context
@@ -53,11 +52,7 @@ func runSourceCopiedTooEarly(p *Pass) {
 	// ending of its edit, the start of the file.
 	doc := p.Doc()
 	base := p.memoBase(ctx, doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}))
-	for s := 0; s < ix.StageCount(); s++ {
-		for _, d := range p.stageMemo(s, base, ctx, func(ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) }) {
-			p.Report(d)
-		}
-	}
+	p.memoStages(nil, base, ctx, func(s int, ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) })
 }
 
 // sourceCopiedTooEarly returns the finding of stage s, if any.

@@ -176,7 +176,7 @@ func runUnusedStageArg(p *Pass) {
 		}
 		return false
 	}
-	for s := range stages.Len() {
+	for _, s := range p.stagesWith(unreadStageArgsSummary, unreadStageArgs, func(v any) bool { return len(v.([]declAt)) > 0 }) {
 		for _, a := range p.stageSummary(unreadStageArgsSummary, s, unreadStageArgs).([]declAt) {
 			n := ix.Node(stages.At(s).First + a.inst)
 			d := n.Decls[a.decl]
