@@ -616,6 +616,11 @@ func walkGitLab(_, file, text string) walked {
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
+		if strings.HasPrefix(name, ".") {
+			// A hidden job is a template: GitLab runs it only as part of
+			// the jobs that extend or !reference it, read with them.
+			continue
+		}
 		sc := top
 		// The job and the jobs it extends, the furthest first.
 		chain := []*yaml.Node{job}
@@ -642,7 +647,7 @@ func walkGitLab(_, file, text string) walked {
 			}
 		}
 		for _, s := range scripts {
-			for _, line := range scriptLines(s) {
+			for _, line := range scriptLines(d.root, s, 0) {
 				out.add(runWalk(d, line, sc, root, "job "+name))
 			}
 		}
@@ -673,13 +678,22 @@ func gitlabChain(root, job *yaml.Node, depth int) []*yaml.Node {
 // gitlabVariables returns the variables a job sees: outer, then its own
 // `variables` and its parallel matrix.
 func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[string][]value {
+	root := d.root
 	vars := map[string][]value{}
 	for k, v := range outer {
 		vars[k] = v
 	}
 	_, vs := get(job, "variables")
+	if vs != nil && vs.Tag == "!reference" {
+		vs = gitlabReference(root, vs)
+	}
 	for i := 0; vs != nil && vs.Kind == yaml.MappingNode && i+1 < len(vs.Content); i += 2 {
 		k, v := vs.Content[i], vs.Content[i+1]
+		if v.Tag == "!reference" {
+			if v = gitlabReference(root, v); v == nil {
+				continue
+			}
+		}
 		if v.Kind == yaml.MappingNode {
 			var vals []value
 			if vk, vv := get(v, "value"); scalar(vv) != "" {
@@ -763,17 +777,50 @@ func expandVars(s string, vars map[string][]value) []string {
 }
 
 // scriptLines flattens a GitLab script: a string, or a list of strings and
-// lists.
-func scriptLines(n *yaml.Node) []*yaml.Node {
+// lists, with each `!reference [job, key, ...]` replaced by the section it
+// names (root is the file's top mapping).
+func scriptLines(root, n *yaml.Node, depth int) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || depth > gitlabRefDepth {
+		return nil
+	}
+	if n.Tag == "!reference" {
+		return scriptLines(root, gitlabReference(root, n), depth+1)
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		return []*yaml.Node{n}
 	case yaml.SequenceNode:
 		var out []*yaml.Node
 		for _, c := range n.Content {
-			out = append(out, scriptLines(c)...)
+			out = append(out, scriptLines(root, c, depth+1)...)
 		}
 		return out
 	}
 	return nil
+}
+
+// gitlabRefDepth bounds nested `!reference` tags: GitLab allows 10 levels.
+const gitlabRefDepth = 10
+
+// gitlabReference returns the section a `!reference [job, key, ...]` tag
+// names in the same file (a hidden job's script, its variables), following
+// the tags that section holds at its top; nil when it names none.
+func gitlabReference(root, ref *yaml.Node) *yaml.Node {
+	for depth := 0; ref != nil && ref.Tag == "!reference" && depth <= gitlabRefDepth; depth++ {
+		if ref.Kind != yaml.SequenceNode || len(ref.Content) == 0 {
+			return nil
+		}
+		n := root
+		for _, key := range ref.Content {
+			if _, n = get(n, scalar(key)); n == nil {
+				return nil
+			}
+		}
+		ref = n
+	}
+	if ref != nil && ref.Tag == "!reference" {
+		return nil
+	}
+	return ref
 }

@@ -461,9 +461,9 @@ func TestGitLabExtends(t *testing.T) {
 		"e2e:\n  extends: [.other, .tmpl]\n  variables:\n    STAGE: e2e\n" +
 		"own:\n  extends: .tmpl\n  script:\n    - docker build --target lint .\n" +
 		".other:\n  extends: e2e\n"
+	// .tmpl and .mid are hidden: templates, run only through unit, e2e
+	// and own, so their own STAGE (prod) builds nothing.
 	want := []found{
-		{"prod", "prod", "/w/ci.Dockerfile", "job .tmpl"},
-		{"prod", "prod", "/w/Dockerfile", "job .mid"},
 		{"unit", "unit", "/w/Dockerfile", "job unit"},
 		{"e2e", "e2e", "/w/ci.Dockerfile", "job e2e"},
 		{"lint", "lint", "/w/Dockerfile", "job own"},
@@ -502,5 +502,27 @@ func TestJustWorkingDirectory(t *testing.T) {
 	}
 	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), noSetting)); d != "" {
 		t.Errorf("justfile without the setting (-want +got):\n%s", d)
+	}
+}
+
+// TestGitLabReference: a `!reference [job, key]` tag in a script (an item
+// of the list, nested in a list, or the whole script) and in `variables`
+// (the section, or one variable) is replaced by the section it names, as
+// GitLab does; a tag naming nothing, or a cycle of tags, gives nothing.
+func TestGitLabReference(t *testing.T) {
+	ci := ".setup:\n  script:\n    - docker build --target setup .\n" +
+		".vars:\n  variables:\n    STAGE: fromvars\n    OTHER: fromone\n" +
+		".loop:\n  script: !reference [.loop, script]\n" +
+		"a:\n  script:\n    - echo hi\n    - !reference [.setup, script]\n    - [!reference [.nothing, script]]\n" +
+		"b:\n  variables: !reference [.vars, variables]\n  script: !reference [.b2, script]\n" +
+		".b2:\n  script:\n    - docker build --target \"$STAGE\" .\n" +
+		"c:\n  variables:\n    STAGE: !reference [.vars, variables, OTHER]\n  script:\n    - !reference [.b2, script]\n    - !reference [.loop, script]\n"
+	want := []found{
+		{"setup", "setup", "/w/Dockerfile", "job a"},
+		{"fromvars", "fromvars", "/w/Dockerfile", "job b"},
+		{"fromone", "fromone", "/w/Dockerfile", "job c"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }
