@@ -573,6 +573,7 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 		cwd:       cwd,
 		owner:     owner,
 		bakeFiles: &w.bakeFiles,
+		makeCalls: &w.makeCalls,
 		vars:      func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]

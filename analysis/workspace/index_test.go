@@ -447,3 +447,50 @@ func TestBakeFileNamedByCommand(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestMakeCalledWithVariables: a script, workflow step or GitLab job
+// running `make <goals> NAME=value` on a Makefile (found in the folder, or
+// by -C and -f) gives NAME that value in the recipes those goals run (and
+// their prerequisites); the target is named where the caller writes the
+// value. A recipe the goals do not run, and a Makefile's own value, are
+// not the caller's.
+func TestMakeCalledWithVariables(t *testing.T) {
+	root := t.TempDir()
+	mk := "TARGET ?= prod\n\nall: image\n\nimage: check\n\tdocker build --target $(TARGET) -f app/Dockerfile .\n\n" +
+		"check:\n\t@echo checking\n\nlint:\n\tdocker build --target $(TARGET) -f other/Dockerfile .\n"
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                "ref: refs/heads/main\n",
+		"app/Dockerfile":           "FROM alpine AS prod\nFROM alpine AS e2e\nFROM alpine AS unit\nFROM alpine AS nightly\nFROM alpine AS sub\n",
+		"other/Dockerfile":         "FROM alpine AS lint\n",
+		"Makefile":                 mk,
+		"tools/build.mk":           "go:\n\tdocker build --target $(STAGE) -f tools/Dockerfile .\n",
+		"scripts/ci.sh":            "#!/bin/sh\nmake -C .. image TARGET=e2e -j 4\nmake -C .. -f tools/build.mk STAGE=\"sub\"\n",
+		".github/workflows/ci.yml": "jobs:\n  t:\n    strategy:\n      matrix:\n        suite: [unit]\n    steps:\n      - run: make TARGET=${{ matrix.suite }}\n",
+		".gitlab-ci.yml":           "nightly:\n  variables:\n    STAGE: nightly\n  script:\n    - make image TARGET=$STAGE\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, df := range []string{"app/Dockerfile", "other/Dockerfile", "tools/Dockerfile"} {
+		for _, tg := range ix.TargetsFor(filepath.Join(root, df)) {
+			rel, _ := filepath.Rel(root, tg.File)
+			text, _ := os.ReadFile(tg.File)
+			got = append(got, fmt.Sprintf("%s %s:%d %q %s (%s)", df, filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name, tg.Owner))
+		}
+	}
+	want := []string{
+		`app/Dockerfile .github/workflows/ci.yml:5 "unit" unit (make (Makefile))`,
+		`app/Dockerfile .gitlab-ci.yml:3 "nightly" nightly (make image (Makefile))`,
+		`app/Dockerfile Makefile:1 "prod" prod (docker build)`,
+		`app/Dockerfile scripts/ci.sh:2 "e2e" e2e (make image (Makefile))`,
+		`other/Dockerfile Makefile:1 "prod" prod (docker build)`,
+		`tools/Dockerfile scripts/ci.sh:3 "sub" sub (make (build.mk))`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// The Makefile changing re-reads its callers.
+	if d := cmp.Diff([]string{filepath.Join(root, ".github/workflows/ci.yml"), filepath.Join(root, ".gitlab-ci.yml"), filepath.Join(root, "scripts/ci.sh")},
+		ix.Dependents(filepath.Join(root, "Makefile"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}

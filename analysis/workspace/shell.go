@@ -106,6 +106,9 @@ type shellEnv struct {
 	// bakeFiles, when set, gets the Bake files `docker buildx bake -f`
 	// names, for the walk to read their targets.
 	bakeFiles *[]bakeFileRef
+	// makeCalls, when set, gets the calls of make with variables on its
+	// command line, for the walk to read the Makefile they run.
+	makeCalls *[]makeCallRef
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -170,6 +173,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 				switch n := n.(type) {
 				case *syntax.CallExpr:
 					if !e.cd(n) {
+						e.makeCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true
@@ -216,7 +220,7 @@ func parseShell(s src) []parsed {
 			continue
 		}
 		line := src{text: s.text[start:i], off: s.off[start : i+1]}
-		if strings.Contains(line.text, "build") || strings.Contains(line.text, "bake") {
+		if strings.Contains(line.text, "build") || strings.Contains(line.text, "bake") || strings.Contains(line.text, "make") {
 			if f, err := p.Parse(strings.NewReader(line.text), ""); err == nil {
 				out = append(out, parsed{f, line})
 			}

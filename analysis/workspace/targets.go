@@ -163,6 +163,9 @@ type walked struct {
 	// bakeFiles are the Bake files build commands name (`docker buildx
 	// bake -f ci/build.hcl`); walkFile reads those the scan does not.
 	bakeFiles []bakeFileRef
+	// makeCalls are the calls of make with variables on their command
+	// line (`make e2e TARGET=e2e`); walkFile reads the Makefiles they run.
+	makeCalls []makeCallRef
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
@@ -178,6 +181,7 @@ func (w *walked) add(o walked) {
 	w.builds = append(w.builds, o.builds...)
 	w.via = append(w.via, o.via...)
 	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
+	w.makeCalls = append(w.makeCalls, o.makeCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -232,6 +236,7 @@ func walkFile(src source, p, content string) walked {
 	}
 	w := walker(src, p, content)
 	w.targets = append(w.targets, namedBakeTargets(src, dedupe(w.bakeFiles))...)
+	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
