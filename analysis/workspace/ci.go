@@ -471,7 +471,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 			rest := line[eq+1:]
 			at := start + eq + 1 + len(rest) - len(strings.TrimLeft(rest, " \t"))
 			out = append(out, Target{Name: stage, Span: s.span(at, at+len(stage)), Owner: owner,
-				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets")}})
+				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets"), cwd: root}})
 		}
 		start += len(line)
 	}

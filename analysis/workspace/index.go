@@ -290,15 +290,31 @@ func (ix *Index) TargetsFor(p string) []Target {
 	})
 }
 
-// bakeDockerfiles resolves a --set through the first of its Bake files
-// the index holds.
+// bakeDockerfiles resolves a --set through its Bake files: the default
+// ones through the first the index holds; files a command names with -f
+// (read with it when the scan does not index them) merged in order, a
+// later file's target or group winning, as buildx merges them.
 func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
+	if len(ref.read) == 0 {
+		for _, f := range ref.Files {
+			if bf, ok := ix.bake[f]; ok {
+				return bf.dockerfiles(ref)
+			}
+		}
+		return nil
+	}
+	merged := &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
 	for _, f := range ref.Files {
-		if bf, ok := ix.bake[f]; ok {
-			return bf.dockerfiles(ref)
+		bf, ok := ix.bake[f]
+		if !ok {
+			bf, ok = ref.read[f]
+		}
+		if ok {
+			maps.Copy(merged.targets, bf.targets)
+			maps.Copy(merged.groups, bf.groups)
 		}
 	}
-	return nil
+	return merged.dockerfiles(ref)
 }
 
 // Dependents returns the files read through file q (a Compose file an

@@ -494,3 +494,42 @@ func TestMakeCalledWithVariables(t *testing.T) {
 		t.Errorf("dependents (-want +got):\n%s", d)
 	}
 }
+
+// TestBakeSetThroughNamedFile: `--set app.target=X` with `-f
+// ci/release.hcl` (or bake-action's `files:`) resolves app through that
+// file, which the scan does not index, its context taken from where the
+// command runs; several -f files merge, the later winning; its stages are
+// reported unknown against that file's Dockerfile; an edit to the file
+// re-reads the command's file.
+func TestBakeSetThroughNamedFile(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":       "ref: refs/heads/main\n",
+		"svc/Dockerfile":  "FROM alpine AS prod\nFROM alpine AS debug\n",
+		"tool/Dockerfile": "FROM alpine AS cli\nFROM alpine AS debug\n",
+		"ci/release.hcl":  "target \"app\" {\n  context = \"svc\"\n}\ntarget \"tool\" {\n  context = \"svc\"\n}\n",
+		"ci/tool.json":    `{"target": {"tool": {"context": "tool"}}}`,
+		"release.sh":      "docker buildx bake -f ci/release.hcl --set app.target=debug app\ndocker buildx bake -f ci/release.hcl -f ci/tool.json --set tool.target=cli tool\n",
+		".github/workflows/ci.yml": "jobs:\n  b:\n    steps:\n      - uses: docker/bake-action@v6\n        with:\n          files: ci/release.hcl\n" +
+			"          targets: app\n          set: |\n            app.target=debgu\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, df := range []string{"svc/Dockerfile", "tool/Dockerfile"} {
+		for _, tg := range ix.TargetsFor(filepath.Join(root, df)) {
+			rel, _ := filepath.Rel(root, tg.File)
+			got = append(got, fmt.Sprintf("%s %s:%d %s", df, filepath.ToSlash(rel), tg.Line, tg.Name))
+		}
+	}
+	want := []string{
+		"svc/Dockerfile .github/workflows/ci.yml:9 debgu",
+		"svc/Dockerfile release.sh:1 debug",
+		"tool/Dockerfile release.sh:2 cli",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, ".github/workflows/ci.yml"), filepath.Join(root, "release.sh")}, ix.Dependents(filepath.Join(root, "ci/release.hcl"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}

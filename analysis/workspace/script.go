@@ -72,6 +72,7 @@ func scriptShell(file, text string) []shellPiece {
 		}
 		return out
 	}
+	env.scriptDir = env.cwd
 	return []shellPiece{{plainSrc(text, 0), env}}
 }
 

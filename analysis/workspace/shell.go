@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -109,6 +110,9 @@ type shellEnv struct {
 	// makeCalls, when set, gets the calls of make with variables on its
 	// command line, for the walk to read the Makefile they run.
 	makeCalls *[]makeCallRef
+	// scriptDir is the folder of the script the code is, where `$(dirname
+	// "$0")` leads; "" for code that is no script file of its own.
+	scriptDir string
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -472,7 +476,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 		if !ok || !ok2 || attr != "target" {
 			continue
 		}
-		via := &BakeRef{Pattern: bakeTarget}
+		via := &BakeRef{Pattern: bakeTarget, cwd: e.env.cwd}
 		for _, n := range named {
 			via.Named = append(via.Named, n.text)
 		}
@@ -513,10 +517,17 @@ func (e *evaluator) cd(call *syntax.CallExpr) bool {
 	if len(call.Args) == 2 {
 		if w := e.word(call.Args[1]); len(w.texts) == 1 && w.texts[0] != "" && w.texts[0] != "-" && !strings.HasPrefix(w.texts[0], "~") {
 			e.env.cwd = e.path(w.texts[0])
+		} else if m := scriptDirCd.FindStringSubmatch(e.s.text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()]); m != nil && e.env.scriptDir != "" {
+			// `cd "$(dirname "$0")/.."`: from the script's own folder.
+			e.env.cwd = filepath.Join(e.env.scriptDir, m[1])
 		}
 	}
 	return true
 }
+
+// scriptDirCd is the argument of a cd to the script's own folder, or one
+// relative to it: `"$(dirname "$0")/.."`, `$(dirname -- "${BASH_SOURCE[0]}")`.
+var scriptDirCd = regexp.MustCompile(`^"?\$\(dirname\s+(?:--\s+)?"?(?:\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}|\$BASH_SOURCE)"?\)([^"$` + "`" + `\s]*)"?$`)
 
 // path resolves p against the working directory.
 func (e *evaluator) path(p string) string {

@@ -73,6 +73,12 @@ type BakeRef struct {
 	Files   []string // the Bake files read, the first that exists
 	Pattern string   // the Bake targets --set matches: a name, or a glob like *
 	Named   []string // the targets and groups the command builds; none: the default group
+	// cwd is where the command runs: buildx resolves the paths of a Bake
+	// file it names from there.
+	cwd string
+	// read holds what --set reads of the files the scan does not index
+	// (`-f ci/build.hcl`), read with the command.
+	read map[string]*bakeFile
 }
 
 // TargetGlobs are LSP file-watcher globs of the files Classify accepts.
@@ -237,6 +243,14 @@ func walkFile(src source, p, content string) walked {
 	w := walker(src, p, content)
 	w.targets = append(w.targets, namedBakeTargets(src, dedupe(w.bakeFiles))...)
 	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
+	for _, t := range w.targets {
+		if t.Bake != nil {
+			t.Bake.readNamed(src)
+			for f := range t.Bake.read {
+				w.via = append(w.via, f) // an edit there changes what the --set builds
+			}
+		}
+	}
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
@@ -307,6 +321,29 @@ func namedBakeTargets(src source, files []bakeFileRef) []Target {
 		}
 	}
 	return out
+}
+
+// readNamed reads the Bake files a --set applies through that the scan
+// does not index (their names are no default Bake name), as if they lay
+// where the command runs, as buildx resolves them.
+func (ref *BakeRef) readNamed(src source) {
+	for _, f := range ref.Files {
+		if k := Classify(f); k == Bake || k == BakeJSON {
+			continue
+		}
+		data, err := src.read(f, DefaultLimits.MaxSize)
+		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+			continue
+		}
+		cwd := ref.cwd
+		if cwd == "" {
+			cwd = filepath.Dir(f)
+		}
+		if ref.read == nil {
+			ref.read = map[string]*bakeFile{}
+		}
+		ref.read[f] = walkBake(src.root, filepath.Join(cwd, filepath.Base(f)), string(data)).definitions()
+	}
 }
 
 // dedupe drops the repeats of a value, keeping the first.

@@ -526,3 +526,23 @@ func TestGitLabReference(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestScriptDirCd: a script that moves to its own folder, or one relative
+// to it (`cd "$(dirname "$0")/.."`), builds from there; a Makefile
+// recipe's $0 is no script's, and leaves the folder as it was.
+func TestScriptDirCd(t *testing.T) {
+	sh := "#!/bin/sh\ncd \"$(dirname \"$0\")/..\"\ndocker build --target a .\n" +
+		"cd $(dirname -- \"${BASH_SOURCE[0]}\")\ndocker build --target b .\n"
+	want := []found{
+		{"a", "a", "/w/Dockerfile", "docker build"},
+		{"b", "b", "/w/scripts/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/scripts/build.sh", sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+	mk := "x:\n\tcd \"$$(dirname \"$$0\")/..\" && docker build --target c .\n"
+	want = []found{{"c", "c", "/w/scripts/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, "/w/scripts/Makefile", mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+}
