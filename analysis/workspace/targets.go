@@ -219,6 +219,9 @@ func rooted(walk func(root, file, text string) walked) func(src source, file, te
 type source struct {
 	root string
 	open map[string]string
+	// dotenv, when set, is what Compose interpolates with instead of the
+	// .env beside the file: an included file's environment.
+	dotenv map[string]string
 }
 
 // read returns file p's text, at most max bytes from disk.
