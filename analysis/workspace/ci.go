@@ -457,7 +457,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 		files = append(files, filepath.Join(root, f))
 	}
 	if len(files) == 0 {
-		for _, f := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+		for _, f := range bakeAllDefaultFiles {
 			files = append(files, filepath.Join(root, f))
 		}
 	}

@@ -290,29 +290,27 @@ func (ix *Index) TargetsFor(p string) []Target {
 	})
 }
 
-// bakeDockerfiles resolves a --set through its Bake files: the default
-// ones through the first the index holds; files a command names with -f
-// (read with it when the scan does not index them) merged in order, a
-// later file's target or group winning, as buildx merges them.
+// bakeDockerfiles resolves a --set through its Bake files, those the
+// index holds and those read with the command (`-f ci/build.hcl`, which
+// the scan does not index), merged in order, a later file's target or
+// group winning, as buildx merges them.
 func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
-	if len(ref.read) == 0 {
-		for _, f := range ref.Files {
-			if bf, ok := ix.bake[f]; ok {
-				return bf.dockerfiles(ref)
-			}
-		}
-		return nil
-	}
-	merged := &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
+	var merged *bakeFile
 	for _, f := range ref.Files {
 		bf, ok := ix.bake[f]
 		if !ok {
 			bf, ok = ref.read[f]
 		}
 		if ok {
+			if merged == nil {
+				merged = &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
+			}
 			maps.Copy(merged.targets, bf.targets)
 			maps.Copy(merged.groups, bf.groups)
 		}
+	}
+	if merged == nil {
+		return nil
 	}
 	return merged.dockerfiles(ref)
 }

@@ -533,3 +533,40 @@ func TestBakeSetThroughNamedFile(t *testing.T) {
 		t.Errorf("dependents (-want +got):\n%s", d)
 	}
 }
+
+// TestBakeJSONSiblingVariables: a docker-bake.json target's variable takes
+// its default from every default Bake file buildx reads with it, in its
+// order (docker-bake.json, docker-bake.hcl, docker-bake.override.json,
+// docker-bake.override.hcl), the later winning; a default from another
+// file is computed here. `bake --set` resolves through docker-bake.json
+// and its groups; an edit to a sibling re-reads the file.
+func TestBakeJSONSiblingVariables(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                 "ref: refs/heads/main\n",
+		"Dockerfile":                "FROM alpine AS worker\nFROM alpine AS debug\nFROM alpine AS lint\nFROM alpine AS own\nFROM alpine AS prod\n",
+		"docker-bake.json":          `{"variable": {"STAGE": {"default": "worker"}, "OWN": {"default": "own"}}, "group": {"default": {"targets": ["w"]}}, "target": {"w": {"target": "${STAGE}"}, "l": {"target": "${LINT_STAGE}"}, "o": {"target": "${OWN}"}}}`,
+		"docker-bake.override.json": `{"variable": {"STAGE": {"default": "debug"}}}`,
+		"docker-bake.hcl":           "variable \"LINT_STAGE\" { default = \"lint\" }\n",
+		"build.sh":                  "docker buildx bake --set w.target=prod\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s %s %q computed=%v", filepath.ToSlash(rel), tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{
+		`build.sh prod "prod" computed=false`,
+		`docker-bake.json own "own" computed=false`,
+		`docker-bake.json debug "${STAGE}" computed=true`,
+		`docker-bake.json lint "${LINT_STAGE}" computed=true`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, "docker-bake.json")}, ix.Dependents(filepath.Join(root, "docker-bake.override.json"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}

@@ -484,7 +484,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 			via.Files = append(via.Files, e.path(f.text))
 		}
 		if len(via.Files) == 0 {
-			for _, name := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+			for _, name := range bakeAllDefaultFiles {
 				via.Files = append(via.Files, e.path(name))
 			}
 		}
