@@ -150,6 +150,12 @@ func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []st
 // file others read through (IsReadThrough), the text they read instead of
 // the disk's, as an editor's unsaved buffer: Remove goes back to the disk.
 func (ix *Index) Update(p, content string) *Index {
+	// A file that names no targets of its kind, and that no file reads
+	// through, changes nothing: typing in any YAML file costs no copy.
+	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
+	if _, had := ix.open[p]; !had && !through && Classify(p) == NotTargets && !IsDockerfile(p) {
+		return ix
+	}
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
@@ -157,7 +163,7 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.contexts, p)
 	delete(next.via, p)
 	delete(next.open, p)
-	if IsReadThrough(p) {
+	if through {
 		next.open[p] = content
 		return next
 	}
@@ -330,6 +336,44 @@ func (ix *Index) Dependents(q string) []string {
 	return out
 }
 
+// readThrough reports whether a file of the index reads file p through.
+func (ix *Index) readThrough(p string) bool {
+	for _, via := range ix.via {
+		if slices.Contains(via, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayNameTargets reports whether file p may name targets read through
+// another file, whatever its name: a YAML file a Compose file includes or
+// extends, an HCL or JSON Bake file a command names with -f.
+func MayNameTargets(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".yaml", ".yml", ".json", ".hcl":
+		return true
+	}
+	return false
+}
+
+// TargetFiles returns the files that name targets in their own text,
+// sorted: the files of the kinds that name targets (Files) and the files
+// read through them that name some (an included Compose file, a Bake file
+// a command names with -f).
+func (ix *Index) TargetFiles() []string {
+	out := ix.Files()
+	for _, ts := range ix.files {
+		for _, t := range ts {
+			if _, own := ix.files[t.File]; !own && t.File != "" {
+				out = append(out, t.File)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // ReadThrough returns the files the index's files read through (a .env, a
 // file Compose extends, the other default Bake file), whether they exist
 // or not, sorted.
@@ -385,15 +429,31 @@ func (ix *Index) TargetCount() int {
 	return n
 }
 
-// TargetsIn returns the targets that file p names, in its own text.
+// TargetsIn returns the targets that file p names, in its own text: read
+// from it, or through it by the files that read it (an included Compose
+// file, a Bake file a command names with -f), each place once.
 func (ix *Index) TargetsIn(p string) []Target {
 	var out []Target
-	for _, t := range ix.files[p] {
-		if t.File == p {
-			out = append(out, t)
+	for _, f := range append([]string{p}, ix.Dependents(p)...) {
+		for _, t := range ix.files[f] {
+			if t.File == p {
+				out = append(out, t)
+			}
 		}
 	}
-	return out
+	type key struct {
+		span     analysis.Span
+		name, df string
+	}
+	seen := map[key]bool{}
+	return slices.DeleteFunc(out, func(t Target) bool {
+		k := key{span: t.Span, name: t.Name, df: t.Dockerfile}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // TargetAt returns the target whose name in file p contains byte off.
@@ -409,8 +469,8 @@ func (ix *Index) ContextAt(p string, off int) (NamedContext, bool) {
 }
 
 func (ix *Index) TargetAt(p string, off int) (Target, bool) {
-	for _, t := range ix.files[p] {
-		if t.File == p && t.Span.Contains(off) {
+	for _, t := range ix.TargetsIn(p) {
+		if t.Span.Contains(off) {
 			return t, true
 		}
 	}

@@ -570,3 +570,57 @@ func TestBakeJSONSiblingVariables(t *testing.T) {
 		t.Errorf("dependents (-want +got):\n%s", d)
 	}
 }
+
+// TestReadThroughFilesFirstClass: the files others read targets through
+// (an included Compose file, a Bake file a script names with -f) name
+// their targets in their own right (TargetsIn, TargetAt, TargetFiles),
+// their unsaved text is what the including file reads, and their names are
+// watched.
+func TestReadThroughFilesFirstClass(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":         "ref: refs/heads/main\n",
+		"Dockerfile":        "FROM alpine AS a\nFROM alpine AS b\nFROM alpine AS c\n",
+		"compose.yaml":      "include: [deploy/tools.yaml]\n",
+		"deploy/tools.yaml": "services:\n  t:\n    build:\n      context: ..\n      target: a\n",
+		"ci/build.hcl":      "target \"x\" {\n  target = \"b\"\n}\n",
+		"build.sh":          "docker buildx bake -f ci/build.hcl x\n",
+		"notes.yaml":        "a: b\n",
+	})
+	tools, hcl := filepath.Join(root, "deploy/tools.yaml"), filepath.Join(root, "ci/build.hcl")
+	ix := Scan([]string{root}, DefaultLimits)
+	names := func(ix *Index, p string) (out []string) {
+		for _, tg := range ix.TargetsIn(p) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"a"}, names(ix, tools)); d != "" {
+		t.Errorf("TargetsIn(tools.yaml) (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"b"}, names(ix, hcl)); d != "" {
+		t.Errorf("TargetsIn(build.hcl) (-want +got):\n%s", d)
+	}
+	if tg, ok := ix.TargetAt(tools, strings.Index("services:\n  t:\n    build:\n      context: ..\n      target: a\n", "target: a")+8); !ok || tg.Name != "a" {
+		t.Errorf("TargetAt(tools.yaml) = %v, %v", tg, ok)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, "build.sh"), hcl, filepath.Join(root, "compose.yaml"), tools}, ix.TargetFiles()); d != "" {
+		t.Errorf("TargetFiles (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"**/build.hcl", "**/tools.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
+		t.Errorf("watch globs (-want +got):\n%s", d)
+	}
+	// An unsaved edit of the included file, then the including file read
+	// again (as the server does with Dependents).
+	edited := ix.Update(tools, "services:\n  t:\n    build:\n      context: ..\n      target: c\n")
+	for _, f := range edited.Dependents(tools) {
+		data, _ := os.ReadFile(f)
+		edited = edited.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"c"}, names(edited, tools)); d != "" {
+		t.Errorf("after the edit (-want +got):\n%s", d)
+	}
+	if edited.Update(filepath.Join(root, "notes.yaml"), "x: y\n") != edited {
+		t.Error("a YAML file nothing reads changed the index")
+	}
+}

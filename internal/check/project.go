@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -173,7 +174,7 @@ func (p *Project) split(paths []string) (dockerfiles, targetFiles []string, _ er
 			targetFiles = append(targetFiles, p.targetFiles(path)...)
 			continue
 		}
-		if p != nil && !workspace.IsDockerfile(path) && workspace.Classify(path) != workspace.NotTargets {
+		if p != nil && !workspace.IsDockerfile(path) && (workspace.Classify(path) != workspace.NotTargets || p.namesTargets(path)) {
 			targetFiles = append(targetFiles, path)
 			continue
 		}
@@ -192,12 +193,20 @@ func (p *Project) targetFiles(dir string) []string {
 		return nil
 	}
 	var out []string
-	for _, f := range p.ix.Files() {
+	for _, f := range p.ix.TargetFiles() {
 		if r, err := filepath.Rel(abs, f); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 			out = append(out, filepath.Join(dir, r))
 		}
 	}
 	return out
+}
+
+// namesTargets reports whether the file at path names targets read through
+// another file of the project (an included Compose file, a Bake file a
+// command names with -f).
+func (p *Project) namesTargets(path string) bool {
+	abs, err := p.abs(path)
+	return err == nil && slices.Contains(p.ix.TargetFiles(), abs)
 }
 
 // checkUses reports what the file at path asks of its Dockerfiles (targets
