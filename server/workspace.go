@@ -359,6 +359,23 @@ func (w *workspaceState) dockerfile(root, p string) (*analysis.Index, bool) {
 	return ix, true
 }
 
+// ruleContexts are the named build contexts the workspace gives the
+// Dockerfile at p as the build model takes them, one list for all its
+// builds (workspace.RuleContexts): a context only some of its builds give
+// does not replace a stage another builds. The Dockerfile's index comes
+// from its open document (dix), else its file.
+func (w *workspaceState) ruleContexts(p string, dix *analysis.Index) []analysis.NamedContext {
+	ix := w.index()
+	if len(ix.ContextsFor(p)) == 0 {
+		return nil // the common case: no build gives one
+	}
+	builds := ix.BuildsFor(p)
+	if dix == nil {
+		dix, _ = w.dockerfile(w.root(p), p)
+	}
+	return workspace.RuleContexts(dix, builds)
+}
+
 // docPath returns the file system path of a document's URI as the client
 // sent it, for a file URI.
 func docPath(rawURI string) (string, bool) {

@@ -521,7 +521,11 @@ func (w bakeWalk) builds() []Build {
 		if t.inline {
 			continue
 		}
-		out = append(out, Build{Dockerfile: t.dockerfile, Context: t.context})
+		b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name}
+		for _, c := range t.contexts {
+			b.Contexts = append(b.Contexts, c.Name)
+		}
+		out = append(out, b)
 	}
 	return out
 }

@@ -156,6 +156,7 @@ type serviceBuild struct {
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
 	via        []string   // the other files its `extends` chain (or override merge) reads
+	owner      string     // "service <name>"
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -170,7 +171,7 @@ func composeServices(src source, file, text string) []serviceBuild {
 	dotenv := composeDotenv(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
-		var s serviceBuild
+		s := serviceBuild{owner: "service " + name}
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
 		if composeInline(src, file, d, name, svc) {
@@ -235,7 +236,7 @@ func walkCompose(src source, file, text string) walked {
 	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
-			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner})
 		}
 		for _, t := range s.targets {
 			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {

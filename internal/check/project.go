@@ -91,8 +91,11 @@ func (p *Project) Targets(path string) []string {
 }
 
 // NamedContexts returns the named build contexts the project's Compose
-// services, Bake targets and scripts give the Dockerfile at path.
-func (p *Project) NamedContexts(path string) []analysis.NamedContext {
+// services, Bake targets and scripts give the Dockerfile at path, as one
+// list for all its builds (workspace.RuleContexts: a context only some
+// builds give does not replace a stage another builds); parse gives the
+// Dockerfile's index, asked for only when some build gives a context.
+func (p *Project) NamedContexts(path string, parse func() *analysis.Index) []analysis.NamedContext {
 	if p == nil {
 		return nil
 	}
@@ -100,11 +103,10 @@ func (p *Project) NamedContexts(path string) []analysis.NamedContext {
 	if err != nil {
 		return nil
 	}
-	var out []analysis.NamedContext
-	for _, c := range p.ix.ContextsFor(abs) {
-		out = append(out, c.Analysis())
+	if len(p.ix.ContextsFor(abs)) == 0 {
+		return nil // the common case: no build gives one
 	}
-	return out
+	return workspace.RuleContexts(parse(), p.ix.BuildsFor(abs))
 }
 
 // contextFor returns the build context folder of the Dockerfile at path:
