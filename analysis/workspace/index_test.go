@@ -460,13 +460,13 @@ func TestMakeCalledWithVariables(t *testing.T) {
 		"check:\n\t@echo checking\n\nlint:\n\tdocker build --target $(TARGET) -f other/Dockerfile .\n"
 	writeTree(t, root, map[string]string{
 		".git/HEAD":                "ref: refs/heads/main\n",
-		"app/Dockerfile":           "FROM alpine AS prod\nFROM alpine AS e2e\nFROM alpine AS unit\nFROM alpine AS nightly\nFROM alpine AS sub\n",
+		"app/Dockerfile":           "FROM alpine AS prod\nFROM alpine AS e2e\nFROM alpine AS unit\nFROM alpine AS nightly\nFROM alpine AS sub\nFROM alpine AS fromenv\n",
 		"other/Dockerfile":         "FROM alpine AS lint\n",
 		"Makefile":                 mk,
 		"tools/build.mk":           "go:\n\tdocker build --target $(STAGE) -f tools/Dockerfile .\n",
-		"scripts/ci.sh":            "#!/bin/sh\nmake -C .. image TARGET=e2e -j 4\nmake -C .. -f tools/build.mk STAGE=\"sub\"\n",
+		"scripts/ci.sh":            "#!/bin/sh\nmake -C .. image TARGET=e2e -j 4\nmake -C .. -f tools/build.mk STAGE=\"sub\"\nSTAGE=envsub make -C .. -f tools/build.mk\nOTHER=x make -C ..\n",
 		".github/workflows/ci.yml": "jobs:\n  t:\n    strategy:\n      matrix:\n        suite: [unit]\n    steps:\n      - run: make TARGET=${{ matrix.suite }}\n",
-		".gitlab-ci.yml":           "nightly:\n  variables:\n    STAGE: nightly\n  script:\n    - make image TARGET=$STAGE\n",
+		".gitlab-ci.yml":           "nightly:\n  variables:\n    STAGE: nightly\n  script:\n    - make image TARGET=$STAGE\nenv:\n  variables:\n    TARGET: fromenv\n  script:\n    - make image\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
 	var got []string
@@ -480,10 +480,12 @@ func TestMakeCalledWithVariables(t *testing.T) {
 	want := []string{
 		`app/Dockerfile .github/workflows/ci.yml:5 "unit" unit (make (Makefile))`,
 		`app/Dockerfile .gitlab-ci.yml:3 "nightly" nightly (make image (Makefile))`,
+		`app/Dockerfile .gitlab-ci.yml:8 "fromenv" fromenv (make image (Makefile))`,
 		`app/Dockerfile Makefile:1 "prod" prod (docker build)`,
 		`app/Dockerfile scripts/ci.sh:2 "e2e" e2e (make image (Makefile))`,
 		`other/Dockerfile Makefile:1 "prod" prod (docker build)`,
 		`tools/Dockerfile scripts/ci.sh:3 "sub" sub (make (build.mk))`,
+		`tools/Dockerfile scripts/ci.sh:4 "envsub" envsub (make (build.mk))`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

@@ -21,6 +21,10 @@ type makeCallRef struct {
 	goals     []string
 	overrides []makeOverrideValue
 	owner     string
+	// env gives the values of the caller's variables (a workflow's or
+	// GitLab job's env, the script's own), which make takes from the
+	// environment where the Makefile sets them with ?= or not at all.
+	env func(name string) []value
 }
 
 // makeOverrideValue is one value a call gives a variable on make's
@@ -45,13 +49,35 @@ var makeVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
 // makeCall records call when it runs make with variables on its command
 // line, for walkFile to read the Makefile it runs with them.
 func (e *evaluator) makeCall(call *syntax.CallExpr) {
-	if e.env.makeCalls == nil || len(call.Args) < 2 {
+	if e.env.makeCalls == nil || len(call.Args) < 1 {
 		return
 	}
 	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || !makeNames[filepath.Base(name)] {
 		return
 	}
 	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
+	if !e.env.make {
+		// The environment make runs in: the command's own assignments
+		// (`TARGET=e2e make image`), and the variables of a workflow's or
+		// GitLab job's env. A script's other assignments are not exported
+		// unless it says so, which is not followed.
+		prefix := map[string][]value{}
+		for _, a := range call.Assigns {
+			if a.Name != nil && a.Value != nil {
+				prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
+			}
+		}
+		vars := e.env.vars
+		ref.env = func(name string) []value {
+			if vs, ok := prefix[name]; ok {
+				return vs
+			}
+			if vars != nil {
+				return vars(name)
+			}
+			return nil
+		}
+	}
 	file := ""
 	args := call.Args[1:]
 	for i := 0; i < len(args); i++ {
@@ -94,9 +120,6 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				ref.overrides = append(ref.overrides, o...)
 			}
 		}
-	}
-	if len(ref.overrides) == 0 {
-		return
 	}
 	if file != "" {
 		// -f is relative to the folder -C moves to, as make reads it.
@@ -159,6 +182,23 @@ func (e *evaluator) makeOverride(w *syntax.Word) ([]makeOverrideValue, bool) {
 	return out, len(out) > 0
 }
 
+// makeHardAssigned returns the variables a Makefile sets with an
+// assignment the environment does not override (=, :=, ::=, +=, or any
+// with override), as opposed to ?=.
+func makeHardAssigned(text string) map[string]bool {
+	hard := map[string]bool{}
+	for _, ln := range splitLines(text) {
+		line := text[ln.start:ln.end]
+		if strings.HasPrefix(line, "\t") {
+			continue
+		}
+		if m := makeAssign.FindStringSubmatch(line); m != nil && (m[2] != "?=" || strings.HasPrefix(strings.TrimSpace(line), "override")) {
+			hard[m[1]] = true
+		}
+	}
+	return hard
+}
+
 // makeFileFor is the Makefile make reads in folder dir without -f: the
 // first of GNUmakefile, makefile and Makefile that src holds.
 func makeFileFor(src source, dir string) string {
@@ -205,8 +245,24 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 		for name, vs := range set {
 			vars[name] = vs // the command line wins over the file's assignments
 		}
-		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true,
-			vars: func(name string) []value { return vars[name] }}
+		hard := makeHardAssigned(text)
+		lookup := func(name string) []value {
+			if _, cmdline := set[name]; cmdline || hard[name] || c.env == nil {
+				return vars[name]
+			}
+			// The environment wins over `NAME ?= default`, and gives a
+			// variable the Makefile does not set.
+			var vs []value
+			for _, v := range c.env(name) {
+				v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
+				vs = append(vs, v)
+			}
+			if len(vs) > 0 {
+				return vs
+			}
+			return vars[name]
+		}
+		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true, vars: lookup}
 		targets, _, _ := evalBuilds(recipes, env)
 		for _, t := range targets {
 			if t.Span.Start < shift {
