@@ -33,6 +33,7 @@ type Index struct {
 	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
 	contexts    map[string][]NamedContext // named build contexts, by the file giving them
 	via         map[string][]string       // the other files each file was read through
+	through     map[string][]BuildArg     // build arguments written in the files each file read through
 	open        map[string]string         // files read through, open in the editor: their text
 	Truncated   bool                      // a limit stopped the scan
 }
@@ -43,7 +44,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, open: map[string]string{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, through: map[string][]BuildArg{}, open: map[string]string{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -162,6 +163,7 @@ func (ix *Index) Update(p, content string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.through, p)
 	delete(next.open, p)
 	if through {
 		next.open[p] = content
@@ -196,6 +198,9 @@ func (ix *Index) add(p, content string) {
 	if len(w.via) > 0 {
 		ix.via[p] = w.via
 	}
+	if through := slices.DeleteFunc(slices.Clone(w.args), func(a BuildArg) bool { return a.File == p }); len(through) > 0 {
+		ix.through[p] = through
+	}
 	if cs := namedContexts(ix.source(p), p, content); len(cs) > 0 {
 		ix.contexts[p] = cs
 	}
@@ -228,6 +233,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.through, p)
 	delete(next.open, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
@@ -239,7 +245,8 @@ func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
 		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1),
-		via: make(map[string][]string, len(ix.via)+1), open: make(map[string]string, len(ix.open)+1)}
+		via: make(map[string][]string, len(ix.via)+1), through: make(map[string][]BuildArg, len(ix.through)+1),
+		open: make(map[string]string, len(ix.open)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -251,6 +258,7 @@ func (ix *Index) clone() *Index {
 	}
 	maps.Copy(next.contexts, ix.contexts)
 	maps.Copy(next.via, ix.via)
+	maps.Copy(next.through, ix.through)
 	maps.Copy(next.open, ix.open)
 	return next
 }

@@ -267,7 +267,9 @@ func walkFile(src source, p, content string) walked {
 		w.targets[i] = t
 	}
 	for i := range w.args {
-		w.args[i].File = p
+		if w.args[i].File == "" {
+			w.args[i].File = p
+		}
 	}
 	// A value written once may be read by several commands (a Make
 	// variable's default, used by two recipes): it names its stage once,

@@ -317,13 +317,15 @@ func TestComposeInclude(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %s=%s>%s", filepath.ToSlash(file), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], filepath.ToSlash(df)))
 	}
 	for _, a := range w.args {
-		got = append(got, "arg "+a.Name)
+		file, _ := filepath.Rel(root, a.File)
+		got = append(got, "arg "+a.Name+" in "+filepath.ToSlash(file))
 	}
 	want := []string{
 		"compose.yaml:9 app=app>Dockerfile",
 		"deploy/lint.yaml:6 lint=lint>api/Dockerfile",
 		"deploy/more/db.yml:4 seed=seed>deploy/more/Dockerfile",
 		"deploy/tools.yaml:3 tools=tools>deploy/Dockerfile",
+		"arg X in deploy/lint.yaml", // checked there
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

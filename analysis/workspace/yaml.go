@@ -227,9 +227,10 @@ func walkCompose(src source, file, text string) walked {
 					s.targets[i].Line = 1 + strings.Count(inc.text[:min(s.targets[i].Span.Start, len(inc.text))], "\n")
 				}
 			}
-			// Its args are checked where the included file is read as
-			// Compose, if it is; spans here would be in another file.
-			s.args = nil
+			// Its args are written in the included file.
+			for i := range s.args {
+				s.args[i].File = inc.file
+			}
 			services = append(services, s)
 		}
 	}
@@ -245,7 +246,7 @@ func walkCompose(src source, file, text string) walked {
 			}
 		}
 		for _, a := range s.args {
-			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
+			if k := (key{a.Span, "\x00" + a.File, a.Dockerfile}); !seen[k] {
 				seen[k] = true
 				w.args = append(w.args, a)
 			}
