@@ -105,7 +105,7 @@ func bakeHCL(root, file, text string) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, own, other := bakeSiblings(root, file, body)
+	bodies, _, other := bakeSiblings(root, file, body)
 	if other != "" {
 		w.via = []string{other}
 	}
@@ -144,17 +144,8 @@ func bakeHCL(root, file, text string) bakeWalk {
 	// The variables' defaults: this file's where they are written; another
 	// file's that overrides them, or that this file lacks, without a span
 	// here (a target naming one is computed).
-	variables := map[string][]value{}
-	for i, bd := range bodies {
-		for name, vals := range bakeVariables(bd) {
-			if i != own {
-				for j := range vals {
-					vals[j] = value{text: vals[j].text, computed: true}
-				}
-			}
-			variables[name] = vals
-		}
-	}
+	variables, varFiles := siblingVariables(root, file, bakeVariables(body))
+	w.via = dedupe(append(w.via, varFiles...))
 	for _, b := range body.Blocks {
 		if b.Type == "group" && len(b.Labels) == 1 {
 			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
@@ -233,34 +224,8 @@ func bakeJSON(root, file, text string) bakeWalk {
 	// The variables' defaults, of every default Bake file buildx reads
 	// with this one (HCL or JSON), a later file's winning: this file's
 	// where they are written, another's without a span here.
-	vars := map[string][]value{}
-	for _, other := range bakeDefaultSiblings(root, file) {
-		if other == "" {
-			maps.Copy(vars, jsonVariables(d))
-			continue
-		}
-		data, err := confined.ReadFile(root, other, DefaultLimits.MaxSize)
-		if err != nil {
-			continue
-		}
-		w.via = append(w.via, other)
-		var ov map[string][]value
-		if strings.HasSuffix(other, ".json") {
-			if od, ok := parseYAML(string(data)); ok {
-				ov = jsonVariables(od)
-			}
-		} else if f, _ := hclsyntax.ParseConfig(data, other, hcl.InitialPos); f != nil {
-			if b, ok := f.Body.(*hclsyntax.Body); ok {
-				ov = bakeVariables(b)
-			}
-		}
-		for name, vals := range ov {
-			for j := range vals {
-				vals[j] = value{text: vals[j].text}
-			}
-			vars[name] = vals
-		}
-	}
+	vars, varFiles := siblingVariables(root, file, jsonVariables(d))
+	w.via = append(w.via, varFiles...)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -321,6 +286,43 @@ func bakeDefaultSiblings(root, file string) []string {
 		}
 	}
 	return out
+}
+
+// siblingVariables are the variables' defaults of the Bake file at file
+// (own, with their spans there) and of every default Bake file buildx
+// reads with it (HCL or JSON, in its order, the later winning: without a
+// span here, computed), with the other files read.
+func siblingVariables(root, file string, own map[string][]value) (map[string][]value, []string) {
+	vars := map[string][]value{}
+	var read []string
+	for _, other := range bakeDefaultSiblings(root, file) {
+		if other == "" {
+			maps.Copy(vars, own)
+			continue
+		}
+		data, err := confined.ReadFile(root, other, DefaultLimits.MaxSize)
+		if err != nil {
+			continue
+		}
+		read = append(read, other)
+		var ov map[string][]value
+		if strings.HasSuffix(other, ".json") {
+			if od, ok := parseYAML(string(data)); ok {
+				ov = jsonVariables(od)
+			}
+		} else if f, _ := hclsyntax.ParseConfig(data, other, hcl.InitialPos); f != nil {
+			if b, ok := f.Body.(*hclsyntax.Body); ok {
+				ov = bakeVariables(b)
+			}
+		}
+		for name, vals := range ov {
+			for j := range vals {
+				vals[j] = value{text: vals[j].text, computed: true}
+			}
+			vars[name] = vals
+		}
+	}
+	return vars, read
 }
 
 // jsonVariables reads the literal defaults of a Bake JSON file's

@@ -549,7 +549,7 @@ func TestBakeJSONSiblingVariables(t *testing.T) {
 		"Dockerfile":                "FROM alpine AS worker\nFROM alpine AS debug\nFROM alpine AS lint\nFROM alpine AS own\nFROM alpine AS prod\n",
 		"docker-bake.json":          `{"variable": {"STAGE": {"default": "worker"}, "OWN": {"default": "own"}}, "group": {"default": {"targets": ["w"]}}, "target": {"w": {"target": "${STAGE}"}, "l": {"target": "${LINT_STAGE}"}, "o": {"target": "${OWN}"}}}`,
 		"docker-bake.override.json": `{"variable": {"STAGE": {"default": "debug"}}}`,
-		"docker-bake.hcl":           "variable \"LINT_STAGE\" { default = \"lint\" }\n",
+		"docker-bake.hcl":           "variable \"LINT_STAGE\" { default = \"lint\" }\ntarget \"h\" {\n  target = \"${STAGE}\"\n}\n",
 		"build.sh":                  "docker buildx bake --set w.target=prod\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
@@ -561,6 +561,7 @@ func TestBakeJSONSiblingVariables(t *testing.T) {
 	}
 	want := []string{
 		`build.sh prod "prod" computed=false`,
+		`docker-bake.hcl debug "${STAGE}" computed=true`, // the HCL file reads the JSON files' variables too
 		`docker-bake.json own "own" computed=false`,
 		`docker-bake.json debug "${STAGE}" computed=true`,
 		`docker-bake.json lint "${LINT_STAGE}" computed=true`,
@@ -568,7 +569,7 @@ func TestBakeJSONSiblingVariables(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]string{filepath.Join(root, "docker-bake.json")}, ix.Dependents(filepath.Join(root, "docker-bake.override.json"))); d != "" {
+	if d := cmp.Diff([]string{filepath.Join(root, "docker-bake.hcl"), filepath.Join(root, "docker-bake.json")}, ix.Dependents(filepath.Join(root, "docker-bake.override.json"))); d != "" {
 		t.Errorf("dependents (-want +got):\n%s", d)
 	}
 }
