@@ -244,7 +244,9 @@ func walkFile(src source, p, content string) walked {
 		return walked{}
 	}
 	w := walker(src, p, content)
-	w.targets = append(w.targets, namedBakeTargets(src, dedupe(w.bakeFiles))...)
+	named, namedArgs := namedBakeTargets(src, dedupe(w.bakeFiles))
+	w.targets = append(w.targets, named...)
+	w.args = append(w.args, namedArgs...)
 	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
 	for _, t := range w.targets {
 		if t.Bake != nil {
@@ -304,9 +306,11 @@ func walkFile(src source, p, content string) walked {
 // namedBakeTargets are the targets of the Bake files that build commands
 // name with -f and whose names the scan does not read as Bake files
 // (ci/build.hcl; JSON by its extension): `docker buildx bake -f
-// ci/build.hcl lint` builds its targets' stages.
-func namedBakeTargets(src source, files []bakeFileRef) []Target {
+// ci/build.hcl lint` builds its targets' stages. The build arguments its
+// targets pass come with them, written in it.
+func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
 	var out []Target
+	var args []BuildArg
 	for _, ref := range files {
 		f := ref.file
 		if k := Classify(f); k == Bake || k == BakeJSON {
@@ -319,13 +323,18 @@ func namedBakeTargets(src source, files []bakeFileRef) []Target {
 		text := string(data)
 		// Read as if it lay where the command runs: its paths are
 		// resolved from there.
-		for _, t := range walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text).stageTargets() {
+		b := walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text)
+		for _, t := range b.stageTargets() {
 			t.File, t.Kind = f, Bake
 			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
 			out = append(out, t)
 		}
+		for _, a := range b.buildArgs() {
+			a.File = f
+			args = append(args, a)
+		}
 	}
-	return out
+	return out, args
 }
 
 // readNamed reads the Bake files a --set applies through that the scan
