@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -617,9 +618,11 @@ func walkGitLab(_, file, text string) walked {
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
-		if strings.HasPrefix(name, ".") {
+		if k, _ := get(job, "script"); strings.HasPrefix(name, ".") || gitlabGlobals[name] && (k == nil || name == "default") {
 			// A hidden job is a template: GitLab runs it only as part of
-			// the jobs that extend or !reference it, read with them.
+			// the jobs that extend or !reference it, read with them. The
+			// global keywords are no jobs: `default`'s before_script and
+			// after_script run in each job.
 			continue
 		}
 		sc := top
@@ -636,13 +639,22 @@ func walkGitLab(_, file, text string) walked {
 		scripts := []*yaml.Node{job}
 		if name != "before_script" && name != "after_script" && name != "script" {
 			scripts = nil
-			for _, key := range []string{"before_script", "script", "after_script"} {
+			own := func(key string) (*yaml.Node, bool) {
 				for i := len(chain) - 1; i >= 0; i-- {
 					if k, s := get(chain[i], key); k != nil {
-						if s != nil {
-							scripts = append(scripts, s)
-						}
-						break
+						return s, true
+					}
+				}
+				return nil, false
+			}
+			if _, runs := own("script"); runs {
+				for _, key := range []string{"before_script", "script", "after_script"} {
+					s, set := own(key)
+					if !set && key != "script" && gitlabInherits(own, key) {
+						s = gitlabDefault(d.root, key)
+					}
+					if s != nil {
+						scripts = append(scripts, s)
 					}
 				}
 			}
@@ -654,6 +666,41 @@ func walkGitLab(_, file, text string) walked {
 		}
 	}
 	return out
+}
+
+// gitlabGlobals are the top-level keys of a GitLab CI file that are no
+// jobs: the global keywords, and the deprecated global defaults. GitLab
+// rejects a job of such a name; one with a script (`image:` building the
+// image) is read as the job its author meant, `default` aside.
+var gitlabGlobals = map[string]bool{"default": true, "include": true, "stages": true, "variables": true, "workflow": true,
+	"image": true, "services": true, "cache": true, "before_script": true, "after_script": true}
+
+// gitlabDefault is the before_script or after_script (key) a job without
+// its own runs: `default:`'s, else the deprecated top-level one.
+func gitlabDefault(root *yaml.Node, key string) *yaml.Node {
+	_, def := get(root, "default")
+	if k, s := get(def, key); k != nil {
+		return s
+	}
+	_, s := get(root, key)
+	return s
+}
+
+// gitlabInherits reports whether a job (own gives its keys, through
+// extends) takes key from the defaults: unless `inherit: default: false`,
+// or a list of the keywords it takes that leaves key out.
+func gitlabInherits(own func(key string) (*yaml.Node, bool), key string) bool {
+	inherit, _ := own("inherit")
+	_, def := get(inherit, "default")
+	switch {
+	case def == nil:
+		return true
+	case def.Kind == yaml.ScalarNode:
+		return def.Value != "false"
+	case def.Kind == yaml.SequenceNode:
+		return slices.ContainsFunc(def.Content, func(n *yaml.Node) bool { return n.Value == key })
+	}
+	return true
 }
 
 // gitlabChain is a job and, before it, the jobs of the file it extends

@@ -546,3 +546,29 @@ func TestScriptDirCd(t *testing.T) {
 		t.Errorf("Makefile (-want +got):\n%s", d)
 	}
 }
+
+// TestGitLabDefaults: `default:`'s before_script and after_script (or
+// the deprecated top-level ones) run in each job with a script that lacks
+// its own, with that job's variables, unless `inherit: default:` is false
+// or a list leaving the keyword out; `default`, `variables`, `stages` and
+// the like are no jobs.
+func TestGitLabDefaults(t *testing.T) {
+	ci := "variables:\n  PRE: top\ndefault:\n  before_script:\n    - docker build --target \"$PRE\" .\n" +
+		"after_script:\n  - docker build --target post .\nstages: [build]\n" +
+		"a:\n  variables:\n    PRE: a-pre\n  script: [echo a]\n" +
+		"b:\n  before_script: [docker build --target b-own .]\n  script: [echo b]\n" +
+		"c:\n  inherit:\n    default: false\n  variables:\n    PRE: c-pre\n  script: [echo c]\n" +
+		"d:\n  inherit:\n    default: [after_script]\n  variables:\n    PRE: d-pre\n  script: [echo d]\n" +
+		"e:\n  trigger: other/project\n  variables:\n    PRE: e-pre\n"
+	// The file's own PRE ("top") builds nothing: every job running the
+	// default before_script has its own PRE. d runs the after_script only,
+	// at the place a names it; c and e run neither.
+	want := []found{
+		{"a-pre", "a-pre", "/w/Dockerfile", "job a"},
+		{"post", "post", "/w/Dockerfile", "job a"},
+		{"b-own", "b-own", "/w/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
