@@ -4,22 +4,24 @@ import (
 	"fmt"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 // namedContexts returns the named build contexts the workspace (Compose,
-// Bake, scripts) gives the Dockerfile at rawURI, for the rules and hover.
+// Bake, scripts) gives the Dockerfile at rawURI, for the rules and hover,
+// as one list for all its builds (workspace.RuleContexts).
 func (s *Server) namedContexts(rawURI string) []analysis.NamedContext {
 	p, ok := docPath(rawURI)
 	if !ok {
 		return nil
 	}
-	var out []analysis.NamedContext
-	for _, c := range s.ws.index().ContextsFor(p) {
-		out = append(out, c.Analysis())
+	var dix *analysis.Index
+	if snap, ok := s.docs.get(uri.URI(rawURI)); ok {
+		dix, _ = snap.Current()
 	}
-	return out
+	return s.ws.ruleContexts(p, dix)
 }
 
 // contextLocations places the names of named contexts in the files that

@@ -74,7 +74,7 @@ func documentKind(u uri.URI, languageID string) (string, int) {
 	switch {
 	case languageID == "dockerfile" || (onDisk && workspace.IsDockerfile(p)):
 		return "", dockerfileDocument
-	case onDisk && (workspace.Classify(p) != workspace.NotTargets || workspace.IsReadThrough(p)):
+	case onDisk && (workspace.Classify(p) != workspace.NotTargets || workspace.IsReadThrough(p) || workspace.MayNameTargets(p)):
 		return p, targetsDocument
 	case otherLanguages[strings.ToLower(languageID)]:
 		return "", otherDocument
@@ -113,8 +113,7 @@ func (s *Server) changeUnindexed(u uri.URI, snap *Snapshot, version int32, chang
 	doc, clamped := snap.Doc.ApplyChanges(changes, s.encoding())
 	s.logRevision(u, version, analysis.Revision{Clamped: clamped}, changes)
 	s.docs.set(u, snap.next(version, doc, nil))
-	if snap.TargetFile != "" {
-		s.ws.bufferChanged(snap.TargetFile, doc.Text())
+	if snap.TargetFile != "" && s.ws.bufferChanged(snap.TargetFile, doc.Text()) {
 		s.refreshDiagnostics()
 	}
 }

@@ -130,7 +130,8 @@ func (w *workspaceState) overlay(proj *workspace.Project, ix *workspace.Index) *
 		}
 	}
 	for p := range w.buffers {
-		if workspace.IsReadThrough(p) && !proj.Ignored(p, false) {
+		// A .env, an included Compose file, a Bake file named with -f.
+		if !proj.Ignored(p, false) && !workspace.IsDockerfile(p) && workspace.Classify(p) == workspace.NotTargets {
 			ix = w.rereadDependents(ix, p)
 		}
 	}
@@ -159,15 +160,23 @@ func (w *workspaceState) ignored(path string) bool { return w.proj.Load().Ignore
 // index returns the current workspace index.
 func (w *workspaceState) index() *workspace.Index { return w.ix.Load() }
 
-// bufferChanged records the text of file p open in the client.
-func (w *workspaceState) bufferChanged(p, text string) {
+// bufferChanged records the text of file p open in the client, and
+// reports whether the index changed with it (a YAML file no file reads
+// through changes nothing).
+func (w *workspaceState) bufferChanged(p, text string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buffers[p] = text
 	if w.proj.Load().Ignored(p, false) {
-		return // the settings file leaves it out of the project
+		return false // the settings file leaves it out of the project
 	}
-	w.ix.Store(w.rereadDependents(w.ix.Load().Update(p, text), p))
+	before := w.ix.Load()
+	next := before.Update(p, text)
+	if next == before {
+		return false
+	}
+	w.ix.Store(w.rereadDependents(next, p))
+	return true
 }
 
 // bufferClosed goes back to the file's text on disk.
@@ -272,8 +281,9 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 	case deleted:
 		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 		delete(w.disk, p)
-	case unnamed && workspace.IsReadThrough(p) && !open:
-		// Back to the disk's text (a buffer closed, unsaved).
+	case unnamed && !open:
+		// Back to the disk's text (a buffer closed, unsaved; a .env, an
+		// included Compose file), or a change on disk.
 		w.ix.Store(w.rereadDependents(w.ix.Load().Remove(p), p))
 	case unnamed:
 		w.ix.Store(w.rereadDependents(w.ix.Load(), p))
@@ -347,6 +357,23 @@ func (w *workspaceState) dockerfile(root, p string) (*analysis.Index, bool) {
 	w.disk[p] = diskIndex{mod: info.ModTime(), size: info.Size(), ix: ix}
 	w.mu.Unlock()
 	return ix, true
+}
+
+// ruleContexts are the named build contexts the workspace gives the
+// Dockerfile at p as the build model takes them, one list for all its
+// builds (workspace.RuleContexts): a context only some of its builds give
+// does not replace a stage another builds. The Dockerfile's index comes
+// from its open document (dix), else its file.
+func (w *workspaceState) ruleContexts(p string, dix *analysis.Index) []analysis.NamedContext {
+	ix := w.index()
+	if len(ix.ContextsFor(p)) == 0 {
+		return nil // the common case: no build gives one
+	}
+	builds := ix.BuildsFor(p)
+	if dix == nil {
+		dix, _ = w.dockerfile(w.root(p), p)
+	}
+	return workspace.RuleContexts(dix, builds)
 }
 
 // docPath returns the file system path of a document's URI as the client

@@ -744,3 +744,63 @@ func TestPolledReadThrough(t *testing.T) {
 	// The .env value, and the default, which keeps its own span.
 	pollUntil(t, func() bool { return built() == "b:two b:one" }, func() string { return "built after .env was created: " + built() + ", want b:two b:one" })
 }
+
+// TestIncludedFileBuffer: a Compose-included file is a workspace file of
+// its own: open in the editor, its unsaved text is what compose.yaml
+// includes (the Dockerfile's UnusedStage follows it), a target it names
+// that the Dockerfile lacks is reported in it, and closing it unsaved goes
+// back to the disk's text; a client that cannot watch files has it polled.
+func TestIncludedFileBuffer(t *testing.T) {
+	root := t.TempDir()
+	dockerfile := "FROM alpine AS one\nFROM alpine AS two\nFROM alpine\n"
+	tools := "services:\n  t:\n    build:\n      context: ..\n      target: one\n"
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":        dockerfile,
+		"compose.yaml":      "include:\n  - deploy/tools.yaml\n",
+		"deploy/tools.yaml": tools,
+	})
+	c := newTestClient(t, withPolling(20*time.Millisecond))
+	c.initializeWorkspace(root)
+	df, inc := fileURI(root, "Dockerfile"), fileURI(root, "deploy/tools.yaml")
+	c.open(df, dockerfile, 1)
+	unused := func(ds []protocol.Diagnostic) []uint32 {
+		var lines []uint32
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				lines = append(lines, d.Range.Start.Line)
+			}
+		}
+		return lines
+	}
+	if d := cmp.Diff([]uint32{1}, unused(c.diagnostics(df, 1))); d != "" {
+		t.Fatalf("unused stages before (-want +got):\n%s", d)
+	}
+	waitUnused := func(what string, want []uint32, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && slices.Equal(unused(p.Diagnostics), want) })
+		})
+	}
+	before := len(c.publications())
+	c.openAs(inc, "yaml", tools)
+	c.change(inc, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: strings.Replace(tools, "one", "two", 1)})
+	waitUnused("two used while the unsaved included file says so", []uint32{0}, before)
+	c.change(inc, 3, &protocol.TextDocumentContentChangeWholeDocument{Text: strings.Replace(tools, "one", "tow", 1)})
+	c.waitFor("UnknownTarget in the included file", func() bool {
+		return slices.ContainsFunc(c.published, func(p published) bool {
+			return p.URI == inc && slices.ContainsFunc(p.Diagnostics, func(d protocol.Diagnostic) bool {
+				return d.Code == protocol.String("UnknownTarget") && d.Range.Start.Line == 4
+			})
+		})
+	})
+	before = len(c.publications())
+	c.close(inc)
+	waitUnused("one used again once the buffer is closed unsaved", []uint32{1}, before)
+	if got := c.srv.ws.polled(); !slices.Contains(got, filepath.Join(root, "deploy", "tools.yaml")) {
+		t.Errorf("polled files %v lack deploy/tools.yaml", got)
+	}
+	before = len(c.publications())
+	time.Sleep(10 * time.Millisecond) // another mtime than the scan saw
+	writeFiles(t, root, map[string]string{"deploy/tools.yaml": strings.Replace(tools, "one", "two", 1)})
+	waitUnused("two used once the included file changed on disk (polled)", []uint32{0}, before)
+}

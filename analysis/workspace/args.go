@@ -21,9 +21,23 @@ type BuildArg struct {
 }
 
 // BuildArgs finds the build arguments the file at p (content is its text)
-// passes.
+// passes: read from it, or through it by the files that read it (a
+// Compose file including it).
 func (ix *Index) BuildArgs(p, content string) []BuildArg {
-	return walkFile(ix.source(p), p, content).args
+	var out []BuildArg
+	for _, a := range walkFile(ix.source(p), p, content).args {
+		if a.File == p {
+			out = append(out, a)
+		}
+	}
+	for _, f := range ix.Dependents(p) {
+		for _, a := range ix.through[f] {
+			if a.File == p {
+				out = append(out, a)
+			}
+		}
+	}
+	return dedupe(out)
 }
 
 // keySpan is the span of a mapping key's text, inside its quotes.

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -42,7 +43,7 @@ type bakeBlock struct {
 type bakeWalk struct {
 	targets []bakeTarget
 	groups  map[string][]string
-	via     string // the other default Bake file read with this one
+	via     []string // the other default Bake files read with this one
 }
 
 // walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
@@ -50,7 +51,7 @@ type bakeWalk struct {
 // half-typed `target = "bu` can be completed.
 func walkBake(root, file, text string) bakeWalk {
 	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
-		return bakeJSON(file, text)
+		return bakeJSON(root, file, text)
 	}
 	return bakeHCL(root, file, text)
 }
@@ -104,8 +105,10 @@ func bakeHCL(root, file, text string) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, own, other := bakeSiblings(root, file, body)
-	w.via = other
+	bodies, _, other := bakeSiblings(root, file, body)
+	if other != "" {
+		w.via = []string{other}
+	}
 	blocks := map[string][]*hclsyntax.Body{}
 	for _, bd := range bodies {
 		for _, b := range bd.Blocks {
@@ -141,17 +144,8 @@ func bakeHCL(root, file, text string) bakeWalk {
 	// The variables' defaults: this file's where they are written; another
 	// file's that overrides them, or that this file lacks, without a span
 	// here (a target naming one is computed).
-	variables := map[string][]value{}
-	for i, bd := range bodies {
-		for name, vals := range bakeVariables(bd) {
-			if i != own {
-				for j := range vals {
-					vals[j] = value{text: vals[j].text, computed: true}
-				}
-			}
-			variables[name] = vals
-		}
-	}
+	variables, varFiles := siblingVariables(root, file, bakeVariables(body))
+	w.via = dedupe(append(w.via, varFiles...))
 	for _, b := range body.Blocks {
 		if b.Type == "group" && len(b.Labels) == 1 {
 			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
@@ -200,11 +194,18 @@ func bakeHCL(root, file, text string) bakeWalk {
 
 // bakeJSON reads {"target": {"name": {"context", "dockerfile", "target",
 // "args", "inherits"}}}; JSON is YAML, and YAML nodes carry positions.
-func bakeJSON(file, text string) bakeWalk {
+func bakeJSON(root, file, text string) bakeWalk {
 	w := bakeWalk{groups: map[string][]string{}}
 	d, targets, ok := parseSection(text, "target")
 	if !ok {
 		return w
+	}
+	_, groups := get(d.root, "group")
+	for i := 0; groups != nil && groups.Kind == yaml.MappingNode && i+1 < len(groups.Content); i += 2 {
+		_, ts := get(resolve(groups.Content[i+1]), "targets")
+		for _, t := range resolveSeq(ts) {
+			w.groups[groups.Content[i].Value] = append(w.groups[groups.Content[i].Value], scalar(t))
+		}
 	}
 	read := func(t, attr string) (string, []string, bool) {
 		_, block := get(targets, t)
@@ -220,14 +221,11 @@ func bakeJSON(file, text string) bakeWalk {
 		}
 		return scalar(v), parents, true
 	}
-	// The variables' defaults: {"variable": {"NAME": {"default": "..."}}}.
-	vars := map[string][]value{}
-	_, variables := get(d.root, "variable")
-	for i := 0; variables != nil && i+1 < len(variables.Content); i += 2 {
-		if key, def := get(resolve(variables.Content[i+1]), "default"); key != nil && def.Kind == yaml.ScalarNode && !strings.Contains(def.Value, "${") {
-			vars[variables.Content[i].Value] = []value{{text: def.Value, span: d.valueSpan(key, def)}}
-		}
-	}
+	// The variables' defaults, of every default Bake file buildx reads
+	// with this one (HCL or JSON), a later file's winning: this file's
+	// where they are written, another's without a span here.
+	vars, varFiles := siblingVariables(root, file, jsonVariables(d))
+	w.via = append(w.via, varFiles...)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -265,6 +263,88 @@ func bakeJSON(file, text string) bakeWalk {
 		w.targets = append(w.targets, bt)
 	}
 	return w
+}
+
+// bakeAllDefaultFiles are the Bake files `docker buildx bake` reads
+// without -f, in buildx's order (after the Compose files): later ones
+// override earlier ones' targets and variables.
+var bakeAllDefaultFiles = []string{"docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"}
+
+// bakeDefaultSiblings lists, in buildx's order, the default Bake files
+// beside file when it is one: "" for file itself, the others' paths.
+func bakeDefaultSiblings(root, file string) []string {
+	base := filepath.Base(file)
+	if !slices.Contains(bakeAllDefaultFiles, base) || root == "" {
+		return []string{""}
+	}
+	var out []string
+	for _, name := range bakeAllDefaultFiles {
+		if name == base {
+			out = append(out, "")
+		} else {
+			out = append(out, filepath.Join(filepath.Dir(file), name))
+		}
+	}
+	return out
+}
+
+// siblingVariables are the variables' defaults of the Bake file at file
+// (own, with their spans there) and of every default Bake file buildx
+// reads with it (HCL or JSON, in its order, the later winning: without a
+// span here, computed), with the other files read.
+func siblingVariables(root, file string, own map[string][]value) (map[string][]value, []string) {
+	vars := map[string][]value{}
+	var read []string
+	for _, other := range bakeDefaultSiblings(root, file) {
+		if other == "" {
+			maps.Copy(vars, own)
+			continue
+		}
+		data, err := confined.ReadFile(root, other, DefaultLimits.MaxSize)
+		if err != nil {
+			continue
+		}
+		read = append(read, other)
+		var ov map[string][]value
+		if strings.HasSuffix(other, ".json") {
+			if od, ok := parseYAML(string(data)); ok {
+				ov = jsonVariables(od)
+			}
+		} else if f, _ := hclsyntax.ParseConfig(data, other, hcl.InitialPos); f != nil {
+			if b, ok := f.Body.(*hclsyntax.Body); ok {
+				ov = bakeVariables(b)
+			}
+		}
+		for name, vals := range ov {
+			for j := range vals {
+				vals[j] = value{text: vals[j].text, computed: true}
+			}
+			vars[name] = vals
+		}
+	}
+	return vars, read
+}
+
+// jsonVariables reads the literal defaults of a Bake JSON file's
+// variables: {"variable": {"NAME": {"default": "..."}}}.
+func jsonVariables(d *yamlDoc) map[string][]value {
+	vars := map[string][]value{}
+	_, variables := get(d.root, "variable")
+	for i := 0; variables != nil && i+1 < len(variables.Content); i += 2 {
+		if key, def := get(resolve(variables.Content[i+1]), "default"); key != nil && def.Kind == yaml.ScalarNode && !strings.Contains(def.Value, "${") {
+			vars[variables.Content[i].Value] = []value{{text: def.Value, span: d.valueSpan(key, def)}}
+		}
+	}
+	return vars
+}
+
+// resolveSeq is the items of a sequence node (an alias followed); none
+// for another node.
+func resolveSeq(n *yaml.Node) []*yaml.Node {
+	if n = resolve(n); n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
 }
 
 // jsonValues is what a Bake JSON string (s, written at span) may be: its
@@ -414,10 +494,8 @@ type bakeItem struct {
 func walkBakeFile(root, file, text string) walked {
 	b := walkBake(root, file, text)
 	w := walked{targets: b.stageTargets(), args: b.buildArgs(), builds: b.builds()}
-	if b.via != "" {
-		w.via = []string{b.via}
-	}
-	if Classify(file) == Bake {
+	w.via = b.via
+	if k := Classify(file); k == Bake || k == BakeJSON {
 		w.bake = b.definitions()
 	}
 	return w
@@ -445,7 +523,11 @@ func (w bakeWalk) builds() []Build {
 		if t.inline {
 			continue
 		}
-		out = append(out, Build{Dockerfile: t.dockerfile, Context: t.context})
+		b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name}
+		for _, c := range t.contexts {
+			b.Contexts = append(b.Contexts, c.Name)
+		}
+		out = append(out, b)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -457,7 +458,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 		files = append(files, filepath.Join(root, f))
 	}
 	if len(files) == 0 {
-		for _, f := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+		for _, f := range bakeAllDefaultFiles {
 			files = append(files, filepath.Join(root, f))
 		}
 	}
@@ -471,7 +472,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 			rest := line[eq+1:]
 			at := start + eq + 1 + len(rest) - len(strings.TrimLeft(rest, " \t"))
 			out = append(out, Target{Name: stage, Span: s.span(at, at+len(stage)), Owner: owner,
-				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets")}})
+				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets"), cwd: root}})
 		}
 		start += len(line)
 	}
@@ -573,6 +574,7 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 		cwd:       cwd,
 		owner:     owner,
 		bakeFiles: &w.bakeFiles,
+		makeCalls: &w.makeCalls,
 		vars:      func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]
@@ -616,6 +618,13 @@ func walkGitLab(_, file, text string) walked {
 	var out walked
 	for i := 0; i+1 < len(d.root.Content); i += 2 {
 		name, job := d.root.Content[i].Value, d.root.Content[i+1]
+		if k, _ := get(job, "script"); strings.HasPrefix(name, ".") || gitlabGlobals[name] && (k == nil || name == "default") {
+			// A hidden job is a template: GitLab runs it only as part of
+			// the jobs that extend or !reference it, read with them. The
+			// global keywords are no jobs: `default`'s before_script and
+			// after_script run in each job.
+			continue
+		}
 		sc := top
 		// The job and the jobs it extends, the furthest first.
 		chain := []*yaml.Node{job}
@@ -630,24 +639,68 @@ func walkGitLab(_, file, text string) walked {
 		scripts := []*yaml.Node{job}
 		if name != "before_script" && name != "after_script" && name != "script" {
 			scripts = nil
-			for _, key := range []string{"before_script", "script", "after_script"} {
+			own := func(key string) (*yaml.Node, bool) {
 				for i := len(chain) - 1; i >= 0; i-- {
 					if k, s := get(chain[i], key); k != nil {
-						if s != nil {
-							scripts = append(scripts, s)
-						}
-						break
+						return s, true
+					}
+				}
+				return nil, false
+			}
+			if _, runs := own("script"); runs {
+				for _, key := range []string{"before_script", "script", "after_script"} {
+					s, set := own(key)
+					if !set && key != "script" && gitlabInherits(own, key) {
+						s = gitlabDefault(d.root, key)
+					}
+					if s != nil {
+						scripts = append(scripts, s)
 					}
 				}
 			}
 		}
 		for _, s := range scripts {
-			for _, line := range scriptLines(s) {
+			for _, line := range scriptLines(d.root, s, 0) {
 				out.add(runWalk(d, line, sc, root, "job "+name))
 			}
 		}
 	}
 	return out
+}
+
+// gitlabGlobals are the top-level keys of a GitLab CI file that are no
+// jobs: the global keywords, and the deprecated global defaults. GitLab
+// rejects a job of such a name; one with a script (`image:` building the
+// image) is read as the job its author meant, `default` aside.
+var gitlabGlobals = map[string]bool{"default": true, "include": true, "stages": true, "variables": true, "workflow": true,
+	"image": true, "services": true, "cache": true, "before_script": true, "after_script": true}
+
+// gitlabDefault is the before_script or after_script (key) a job without
+// its own runs: `default:`'s, else the deprecated top-level one.
+func gitlabDefault(root *yaml.Node, key string) *yaml.Node {
+	_, def := get(root, "default")
+	if k, s := get(def, key); k != nil {
+		return s
+	}
+	_, s := get(root, key)
+	return s
+}
+
+// gitlabInherits reports whether a job (own gives its keys, through
+// extends) takes key from the defaults: unless `inherit: default: false`,
+// or a list of the keywords it takes that leaves key out.
+func gitlabInherits(own func(key string) (*yaml.Node, bool), key string) bool {
+	inherit, _ := own("inherit")
+	_, def := get(inherit, "default")
+	switch {
+	case def == nil:
+		return true
+	case def.Kind == yaml.ScalarNode:
+		return def.Value != "false"
+	case def.Kind == yaml.SequenceNode:
+		return slices.ContainsFunc(def.Content, func(n *yaml.Node) bool { return n.Value == key })
+	}
+	return true
 }
 
 // gitlabChain is a job and, before it, the jobs of the file it extends
@@ -673,13 +726,22 @@ func gitlabChain(root, job *yaml.Node, depth int) []*yaml.Node {
 // gitlabVariables returns the variables a job sees: outer, then its own
 // `variables` and its parallel matrix.
 func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[string][]value {
+	root := d.root
 	vars := map[string][]value{}
 	for k, v := range outer {
 		vars[k] = v
 	}
 	_, vs := get(job, "variables")
+	if vs != nil && vs.Tag == "!reference" {
+		vs = gitlabReference(root, vs)
+	}
 	for i := 0; vs != nil && vs.Kind == yaml.MappingNode && i+1 < len(vs.Content); i += 2 {
 		k, v := vs.Content[i], vs.Content[i+1]
+		if v.Tag == "!reference" {
+			if v = gitlabReference(root, v); v == nil {
+				continue
+			}
+		}
 		if v.Kind == yaml.MappingNode {
 			var vals []value
 			if vk, vv := get(v, "value"); scalar(vv) != "" {
@@ -763,17 +825,50 @@ func expandVars(s string, vars map[string][]value) []string {
 }
 
 // scriptLines flattens a GitLab script: a string, or a list of strings and
-// lists.
-func scriptLines(n *yaml.Node) []*yaml.Node {
+// lists, with each `!reference [job, key, ...]` replaced by the section it
+// names (root is the file's top mapping).
+func scriptLines(root, n *yaml.Node, depth int) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || depth > gitlabRefDepth {
+		return nil
+	}
+	if n.Tag == "!reference" {
+		return scriptLines(root, gitlabReference(root, n), depth+1)
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		return []*yaml.Node{n}
 	case yaml.SequenceNode:
 		var out []*yaml.Node
 		for _, c := range n.Content {
-			out = append(out, scriptLines(c)...)
+			out = append(out, scriptLines(root, c, depth+1)...)
 		}
 		return out
 	}
 	return nil
+}
+
+// gitlabRefDepth bounds nested `!reference` tags: GitLab allows 10 levels.
+const gitlabRefDepth = 10
+
+// gitlabReference returns the section a `!reference [job, key, ...]` tag
+// names in the same file (a hidden job's script, its variables), following
+// the tags that section holds at its top; nil when it names none.
+func gitlabReference(root, ref *yaml.Node) *yaml.Node {
+	for depth := 0; ref != nil && ref.Tag == "!reference" && depth <= gitlabRefDepth; depth++ {
+		if ref.Kind != yaml.SequenceNode || len(ref.Content) == 0 {
+			return nil
+		}
+		n := root
+		for _, key := range ref.Content {
+			if _, n = get(n, scalar(key)); n == nil {
+				return nil
+			}
+		}
+		ref = n
+	}
+	if ref != nil && ref.Tag == "!reference" {
+		return nil
+	}
+	return ref
 }

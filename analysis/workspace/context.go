@@ -11,6 +11,11 @@ import (
 type Build struct {
 	Dockerfile string
 	Context    string // "" for a remote context
+	Owner      string // the Compose service or Bake target, as its targets' and contexts' Owner
+	// Contexts names the named contexts a Bake target gives, its own and
+	// inherited: an inherited one is listed once, under the first target
+	// giving it, among the file's contexts.
+	Contexts []string
 }
 
 // ContextFor returns the build context folder of the Dockerfile at p: the

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -55,7 +56,8 @@ func (c NamedContext) Analysis() analysis.NamedContext {
 }
 
 // ContextsFor returns the named contexts the workspace gives the
-// Dockerfile at p, ordered by file and position.
+// Dockerfile at p, ordered by file and position: those of every build of
+// it (BuildsFor has them per build).
 func (ix *Index) ContextsFor(p string) []NamedContext {
 	p = filepath.Clean(p)
 	var out []NamedContext
@@ -65,6 +67,152 @@ func (ix *Index) ContextsFor(p string) []NamedContext {
 				out = append(out, c)
 			}
 		}
+	}
+	return out
+}
+
+// BuildFacts is one build of a Dockerfile the workspace knows: a Compose
+// service, a Bake target, or a command (or other file) that builds it,
+// with the stages it names and the named contexts it gives. Contexts are
+// per build, as buildx passes them: a stage one build replaces by a
+// context is built by another that gives none.
+type BuildFacts struct {
+	File, Owner string
+	Targets     []string // the stages it names; none: the last stage
+	Contexts    []NamedContext
+}
+
+// buildKey names one build of a Dockerfile: the file and the Compose
+// service, Bake target or command in it.
+type buildKey struct{ file, owner string }
+
+// BuildsFor returns the builds of the Dockerfile at p: the Compose
+// services and Bake targets that build it, and the commands and other
+// files that name one of its stages (a `bake --set` counts with the Bake
+// targets it sets), each with the contexts it gives, ordered by file and
+// owner.
+func (ix *Index) BuildsFor(p string) []BuildFacts {
+	p = filepath.Clean(p)
+	builds := map[buildKey]*BuildFacts{}
+	at := func(k buildKey) *BuildFacts {
+		if builds[k] == nil {
+			builds[k] = &BuildFacts{File: k.file, Owner: k.owner}
+		}
+		return builds[k]
+	}
+	contexts := ix.ContextsFor(p)
+	for f, bs := range ix.builds {
+		for _, b := range bs {
+			if b.Dockerfile != p {
+				continue
+			}
+			bf := at(buildKey{f, b.Owner})
+			for _, name := range b.Contexts {
+				// An inherited context, written once: found under its
+				// first target.
+				if i := slices.IndexFunc(contexts, func(c NamedContext) bool {
+					return c.File == f && c.Name == name && c.Owner != b.Owner
+				}); i >= 0 {
+					bf.Contexts = append(bf.Contexts, contexts[i])
+				}
+			}
+		}
+	}
+	for _, t := range ix.TargetsFor(p) {
+		if t.Bake != nil || t.Name == "" {
+			continue
+		}
+		k := buildKey{t.File, t.Owner}
+		switch t.Kind {
+		case Compose, Bake, BakeJSON:
+			// Its service's or target's build: a service extending
+			// another names its target as "service x (extends ...)".
+			if owner, _, ok := strings.Cut(t.Owner, " ("); ok {
+				k.owner = owner
+			}
+			if _, known := builds[k]; !known {
+				continue
+			}
+		}
+		at(k).Targets = append(at(k).Targets, t.Name)
+	}
+	for _, c := range contexts {
+		b := at(buildKey{c.File, c.Owner})
+		b.Contexts = append(b.Contexts, c)
+	}
+	var out []BuildFacts
+	for _, k := range slices.SortedFunc(maps.Keys(builds), func(a, b buildKey) int {
+		return cmp.Or(strings.Compare(a.file, b.file), strings.Compare(a.owner, b.owner))
+	}) {
+		out = append(out, *builds[k])
+	}
+	return out
+}
+
+// RuleContexts gives the rules, which take one list of named contexts for
+// every build, the contexts of the Dockerfile dix (builds is BuildsFor's):
+// a context that replaces a stage is left out when a build that does not
+// give it reaches that stage, which that build builds and so uses; a
+// stage replaced wherever it is built stays replaced. Contexts naming no
+// stage are all kept.
+func RuleContexts(dix *analysis.Index, builds []BuildFacts) []analysis.NamedContext {
+	var all []NamedContext
+	for _, b := range builds {
+		all = append(all, b.Contexts...)
+	}
+	if len(all) == 0 || dix == nil {
+		return nil
+	}
+	all = dedupe(all)                                        // an inherited context is in each build inheriting it
+	slices.SortStableFunc(all, func(a, b NamedContext) int { // as ContextsFor orders them
+		return cmp.Or(strings.Compare(a.File, b.File), a.Span.Start-b.Span.Start)
+	})
+	m := dix.Model()
+	var reach [][]bool // per build, computed once a context replaces a stage
+	var out []analysis.NamedContext
+	for _, c := range all {
+		s := dix.StageByName(c.Name)
+		if _, replaces := m.ReplacedBy(s, []analysis.NamedContext{c.Analysis()}); !replaces {
+			out = append(out, c.Analysis())
+			continue
+		}
+		if reach == nil {
+			for _, b := range builds {
+				reach = append(reach, m.ReachableIn(b.stages(dix), b.analysisContexts()))
+			}
+		}
+		builtWithout := false
+		for i, b := range builds {
+			if !slices.ContainsFunc(b.Contexts, func(o NamedContext) bool { return o.Name == c.Name }) && reach[i][s] {
+				builtWithout = true
+			}
+		}
+		if !builtWithout {
+			out = append(out, c.Analysis())
+		}
+	}
+	return out
+}
+
+// stages are the stages the build builds: those it names, or the last.
+func (b BuildFacts) stages(dix *analysis.Index) []int {
+	var out []int
+	for _, name := range b.Targets {
+		if s := dix.StageByName(name); s >= 0 {
+			out = append(out, s)
+		}
+	}
+	if len(b.Targets) == 0 && dix.StageCount() > 0 {
+		out = append(out, dix.StageCount()-1)
+	}
+	return out
+}
+
+// analysisContexts are the build's contexts as the build model takes them.
+func (b BuildFacts) analysisContexts() []analysis.NamedContext {
+	out := make([]analysis.NamedContext, 0, len(b.Contexts))
+	for _, c := range b.Contexts {
+		out = append(out, c.Analysis())
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stagehand-ls/stagehand/analysis"
 )
 
 func TestNamedContexts(t *testing.T) {
@@ -55,5 +57,44 @@ func TestNamedContexts(t *testing.T) {
 	}
 	if got := len(ix.Remove(filepath.Join(root, "compose.yaml")).ContextsFor(filepath.Join(root, "svc", "Dockerfile"))); got != 0 {
 		t.Errorf("after Remove: %d, want 0", got)
+	}
+}
+
+// TestRuleContextsPerBuild: contexts are per build. A context a Bake
+// target gives (and one inheriting it) replaces its stage only there: a
+// target without it that reaches the stage builds it, so the rules are
+// not told it is replaced; a stage replaced wherever it is reached stays
+// replaced, and a context naming no stage is kept.
+func TestRuleContextsPerBuild(t *testing.T) {
+	root := t.TempDir()
+	df := "FROM alpine AS deps\nFROM alpine AS cache\nFROM deps AS test\nFROM cache AS build\nFROM build AS release\nCOPY --from=base / /\n"
+	writeTree(t, root, map[string]string{
+		".git/HEAD":  "ref: refs/heads/main\n",
+		"Dockerfile": df,
+		"docker-bake.hcl": "target \"release\" {\n  target = \"release\"\n  contexts = { deps = \"docker-image://d\", cache = \"docker-image://c\", base = \"docker-image://b\" }\n}\n" +
+			"target \"arm\" {\n  inherits = [\"release\"]\n}\ntarget \"ci\" {\n  target = \"test\"\n}\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	builds := ix.BuildsFor(filepath.Join(root, "Dockerfile"))
+	var got []string
+	for _, b := range builds {
+		var names []string
+		for _, c := range b.Contexts {
+			names = append(names, c.Name)
+		}
+		got = append(got, fmt.Sprintf("%s %v %v", b.Owner, b.Targets, names))
+	}
+	want := []string{"target arm [] [deps cache base]", "target ci [test] []", "target release [release] [deps cache base]"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("builds (-want +got):\n%s", d)
+	}
+	got = nil
+	for _, c := range RuleContexts(analysis.Parse(analysis.NewDocument(df)), builds) {
+		got = append(got, c.Name)
+	}
+	// deps: ci builds test FROM deps without it; cache: only release and
+	// arm reach it, both giving it; base names no stage.
+	if d := cmp.Diff([]string{"cache", "base"}, got); d != "" {
+		t.Errorf("rule contexts (-want +got):\n%s", d)
 	}
 }

@@ -33,6 +33,7 @@ type Index struct {
 	builds      map[string][]Build        // Compose and Bake files' builds, for contexts
 	contexts    map[string][]NamedContext // named build contexts, by the file giving them
 	via         map[string][]string       // the other files each file was read through
+	through     map[string][]BuildArg     // build arguments written in the files each file read through
 	open        map[string]string         // files read through, open in the editor: their text
 	Truncated   bool                      // a limit stopped the scan
 }
@@ -43,7 +44,7 @@ func Scan(roots []string, lim Limits) *Index { return scan(roots, lim, nil) }
 
 // scan is Scan leaving out the paths ignore matches.
 func scan(roots []string, lim Limits, ignore func(p string, dir bool) bool) *Index {
-	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, open: map[string]string{}}
+	ix := &Index{Roots: roots, files: map[string][]Target{}, bake: map[string]*bakeFile{}, builds: map[string][]Build{}, contexts: map[string][]NamedContext{}, via: map[string][]string{}, through: map[string][]BuildArg{}, open: map[string]string{}}
 	seen, read := 0, int64(0)
 	for _, root := range roots {
 		walk(root, func(p string, dir bool) bool { return ignore != nil && ignore(p, dir) }, func(p string, d fs.DirEntry) bool {
@@ -150,14 +151,21 @@ func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []st
 // file others read through (IsReadThrough), the text they read instead of
 // the disk's, as an editor's unsaved buffer: Remove goes back to the disk.
 func (ix *Index) Update(p, content string) *Index {
+	// A file that names no targets of its kind, and that no file reads
+	// through, changes nothing: typing in any YAML file costs no copy.
+	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
+	if _, had := ix.open[p]; !had && !through && Classify(p) == NotTargets && !IsDockerfile(p) {
+		return ix
+	}
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.through, p)
 	delete(next.open, p)
-	if IsReadThrough(p) {
+	if through {
 		next.open[p] = content
 		return next
 	}
@@ -189,6 +197,9 @@ func (ix *Index) add(p, content string) {
 	}
 	if len(w.via) > 0 {
 		ix.via[p] = w.via
+	}
+	if through := slices.DeleteFunc(slices.Clone(w.args), func(a BuildArg) bool { return a.File == p }); len(through) > 0 {
+		ix.through[p] = through
 	}
 	if cs := namedContexts(ix.source(p), p, content); len(cs) > 0 {
 		ix.contexts[p] = cs
@@ -222,6 +233,7 @@ func (ix *Index) Remove(p string) *Index {
 	delete(next.builds, p)
 	delete(next.contexts, p)
 	delete(next.via, p)
+	delete(next.through, p)
 	delete(next.open, p)
 	if i := sort.SearchStrings(next.Dockerfiles, p); i < len(next.Dockerfiles) && next.Dockerfiles[i] == p {
 		next.Dockerfiles = append(next.Dockerfiles[:i:i], next.Dockerfiles[i+1:]...)
@@ -233,7 +245,8 @@ func (ix *Index) clone() *Index {
 	next := &Index{Roots: ix.Roots, Dockerfiles: ix.Dockerfiles, Truncated: ix.Truncated,
 		files: make(map[string][]Target, len(ix.files)+1), bake: make(map[string]*bakeFile, len(ix.bake)+1),
 		builds: make(map[string][]Build, len(ix.builds)+1), contexts: make(map[string][]NamedContext, len(ix.contexts)+1),
-		via: make(map[string][]string, len(ix.via)+1), open: make(map[string]string, len(ix.open)+1)}
+		via: make(map[string][]string, len(ix.via)+1), through: make(map[string][]BuildArg, len(ix.through)+1),
+		open: make(map[string]string, len(ix.open)+1)}
 	for k, v := range ix.files {
 		next.files[k] = v
 	}
@@ -245,6 +258,7 @@ func (ix *Index) clone() *Index {
 	}
 	maps.Copy(next.contexts, ix.contexts)
 	maps.Copy(next.via, ix.via)
+	maps.Copy(next.through, ix.through)
 	maps.Copy(next.open, ix.open)
 	return next
 }
@@ -290,15 +304,29 @@ func (ix *Index) TargetsFor(p string) []Target {
 	})
 }
 
-// bakeDockerfiles resolves a --set through the first of its Bake files
-// the index holds.
+// bakeDockerfiles resolves a --set through its Bake files, those the
+// index holds and those read with the command (`-f ci/build.hcl`, which
+// the scan does not index), merged in order, a later file's target or
+// group winning, as buildx merges them.
 func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
+	var merged *bakeFile
 	for _, f := range ref.Files {
-		if bf, ok := ix.bake[f]; ok {
-			return bf.dockerfiles(ref)
+		bf, ok := ix.bake[f]
+		if !ok {
+			bf, ok = ref.read[f]
+		}
+		if ok {
+			if merged == nil {
+				merged = &bakeFile{targets: map[string]string{}, groups: map[string][]string{}}
+			}
+			maps.Copy(merged.targets, bf.targets)
+			maps.Copy(merged.groups, bf.groups)
 		}
 	}
-	return nil
+	if merged == nil {
+		return nil
+	}
+	return merged.dockerfiles(ref)
 }
 
 // Dependents returns the files read through file q (a Compose file an
@@ -314,6 +342,44 @@ func (ix *Index) Dependents(q string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// readThrough reports whether a file of the index reads file p through.
+func (ix *Index) readThrough(p string) bool {
+	for _, via := range ix.via {
+		if slices.Contains(via, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayNameTargets reports whether file p may name targets read through
+// another file, whatever its name: a YAML file a Compose file includes or
+// extends, an HCL or JSON Bake file a command names with -f.
+func MayNameTargets(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".yaml", ".yml", ".json", ".hcl":
+		return true
+	}
+	return false
+}
+
+// TargetFiles returns the files that name targets in their own text,
+// sorted: the files of the kinds that name targets (Files) and the files
+// read through them that name some (an included Compose file, a Bake file
+// a command names with -f).
+func (ix *Index) TargetFiles() []string {
+	out := ix.Files()
+	for _, ts := range ix.files {
+		for _, t := range ts {
+			if _, own := ix.files[t.File]; !own && t.File != "" {
+				out = append(out, t.File)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // ReadThrough returns the files the index's files read through (a .env, a
@@ -371,15 +437,31 @@ func (ix *Index) TargetCount() int {
 	return n
 }
 
-// TargetsIn returns the targets that file p names, in its own text.
+// TargetsIn returns the targets that file p names, in its own text: read
+// from it, or through it by the files that read it (an included Compose
+// file, a Bake file a command names with -f), each place once.
 func (ix *Index) TargetsIn(p string) []Target {
 	var out []Target
-	for _, t := range ix.files[p] {
-		if t.File == p {
-			out = append(out, t)
+	for _, f := range append([]string{p}, ix.Dependents(p)...) {
+		for _, t := range ix.files[f] {
+			if t.File == p {
+				out = append(out, t)
+			}
 		}
 	}
-	return out
+	type key struct {
+		span     analysis.Span
+		name, df string
+	}
+	seen := map[key]bool{}
+	return slices.DeleteFunc(out, func(t Target) bool {
+		k := key{span: t.Span, name: t.Name, df: t.Dockerfile}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // TargetAt returns the target whose name in file p contains byte off.
@@ -395,8 +477,8 @@ func (ix *Index) ContextAt(p string, off int) (NamedContext, bool) {
 }
 
 func (ix *Index) TargetAt(p string, off int) (Target, bool) {
-	for _, t := range ix.files[p] {
-		if t.File == p && t.Span.Contains(off) {
+	for _, t := range ix.TargetsIn(p) {
+		if t.Span.Contains(off) {
 			return t, true
 		}
 	}

@@ -447,3 +447,183 @@ func TestBakeFileNamedByCommand(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestMakeCalledWithVariables: a script, workflow step or GitLab job
+// running `make <goals> NAME=value` on a Makefile (found in the folder, or
+// by -C and -f) gives NAME that value in the recipes those goals run (and
+// their prerequisites); the target is named where the caller writes the
+// value. A recipe the goals do not run, and a Makefile's own value, are
+// not the caller's.
+func TestMakeCalledWithVariables(t *testing.T) {
+	root := t.TempDir()
+	mk := "TARGET ?= prod\n\nall: image\n\nimage: check\n\tdocker build --target $(TARGET) -f app/Dockerfile .\n\n" +
+		"check:\n\t@echo checking\n\nlint:\n\tdocker build --target $(TARGET) -f other/Dockerfile .\n"
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                "ref: refs/heads/main\n",
+		"app/Dockerfile":           "FROM alpine AS prod\nFROM alpine AS e2e\nFROM alpine AS unit\nFROM alpine AS nightly\nFROM alpine AS sub\nFROM alpine AS fromenv\n",
+		"other/Dockerfile":         "FROM alpine AS lint\n",
+		"Makefile":                 mk,
+		"tools/build.mk":           "go:\n\tdocker build --target $(STAGE) -f tools/Dockerfile .\n",
+		"scripts/ci.sh":            "#!/bin/sh\nmake -C .. image TARGET=e2e -j 4\nmake -C .. -f tools/build.mk STAGE=\"sub\"\nSTAGE=envsub make -C .. -f tools/build.mk\nOTHER=x make -C ..\n",
+		".github/workflows/ci.yml": "jobs:\n  t:\n    strategy:\n      matrix:\n        suite: [unit]\n    steps:\n      - run: make TARGET=${{ matrix.suite }}\n",
+		".gitlab-ci.yml":           "nightly:\n  variables:\n    STAGE: nightly\n  script:\n    - make image TARGET=$STAGE\nenv:\n  variables:\n    TARGET: fromenv\n  script:\n    - make image\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, df := range []string{"app/Dockerfile", "other/Dockerfile", "tools/Dockerfile"} {
+		for _, tg := range ix.TargetsFor(filepath.Join(root, df)) {
+			rel, _ := filepath.Rel(root, tg.File)
+			text, _ := os.ReadFile(tg.File)
+			got = append(got, fmt.Sprintf("%s %s:%d %q %s (%s)", df, filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name, tg.Owner))
+		}
+	}
+	want := []string{
+		`app/Dockerfile .github/workflows/ci.yml:5 "unit" unit (make (Makefile))`,
+		`app/Dockerfile .gitlab-ci.yml:3 "nightly" nightly (make image (Makefile))`,
+		`app/Dockerfile .gitlab-ci.yml:8 "fromenv" fromenv (make image (Makefile))`,
+		`app/Dockerfile Makefile:1 "prod" prod (docker build)`,
+		`app/Dockerfile scripts/ci.sh:2 "e2e" e2e (make image (Makefile))`,
+		`other/Dockerfile Makefile:1 "prod" prod (docker build)`,
+		`tools/Dockerfile scripts/ci.sh:3 "sub" sub (make (build.mk))`,
+		`tools/Dockerfile scripts/ci.sh:4 "envsub" envsub (make (build.mk))`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// The Makefile changing re-reads its callers.
+	if d := cmp.Diff([]string{filepath.Join(root, ".github/workflows/ci.yml"), filepath.Join(root, ".gitlab-ci.yml"), filepath.Join(root, "scripts/ci.sh")},
+		ix.Dependents(filepath.Join(root, "Makefile"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}
+
+// TestBakeSetThroughNamedFile: `--set app.target=X` with `-f
+// ci/release.hcl` (or bake-action's `files:`) resolves app through that
+// file, which the scan does not index, its context taken from where the
+// command runs; several -f files merge, the later winning; its stages are
+// reported unknown against that file's Dockerfile; an edit to the file
+// re-reads the command's file.
+func TestBakeSetThroughNamedFile(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":       "ref: refs/heads/main\n",
+		"svc/Dockerfile":  "FROM alpine AS prod\nFROM alpine AS debug\n",
+		"tool/Dockerfile": "FROM alpine AS cli\nFROM alpine AS debug\n",
+		"ci/release.hcl":  "target \"app\" {\n  context = \"svc\"\n}\ntarget \"tool\" {\n  context = \"svc\"\n}\n",
+		"ci/tool.json":    `{"target": {"tool": {"context": "tool"}}}`,
+		"release.sh":      "docker buildx bake -f ci/release.hcl --set app.target=debug app\ndocker buildx bake -f ci/release.hcl -f ci/tool.json --set tool.target=cli tool\n",
+		".github/workflows/ci.yml": "jobs:\n  b:\n    steps:\n      - uses: docker/bake-action@v6\n        with:\n          files: ci/release.hcl\n" +
+			"          targets: app\n          set: |\n            app.target=debgu\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, df := range []string{"svc/Dockerfile", "tool/Dockerfile"} {
+		for _, tg := range ix.TargetsFor(filepath.Join(root, df)) {
+			rel, _ := filepath.Rel(root, tg.File)
+			got = append(got, fmt.Sprintf("%s %s:%d %s", df, filepath.ToSlash(rel), tg.Line, tg.Name))
+		}
+	}
+	want := []string{
+		"svc/Dockerfile .github/workflows/ci.yml:9 debgu",
+		"svc/Dockerfile release.sh:1 debug",
+		"tool/Dockerfile release.sh:2 cli",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, ".github/workflows/ci.yml"), filepath.Join(root, "release.sh")}, ix.Dependents(filepath.Join(root, "ci/release.hcl"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}
+
+// TestBakeJSONSiblingVariables: a docker-bake.json target's variable takes
+// its default from every default Bake file buildx reads with it, in its
+// order (docker-bake.json, docker-bake.hcl, docker-bake.override.json,
+// docker-bake.override.hcl), the later winning; a default from another
+// file is computed here. `bake --set` resolves through docker-bake.json
+// and its groups; an edit to a sibling re-reads the file.
+func TestBakeJSONSiblingVariables(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                 "ref: refs/heads/main\n",
+		"Dockerfile":                "FROM alpine AS worker\nFROM alpine AS debug\nFROM alpine AS lint\nFROM alpine AS own\nFROM alpine AS prod\n",
+		"docker-bake.json":          `{"variable": {"STAGE": {"default": "worker"}, "OWN": {"default": "own"}}, "group": {"default": {"targets": ["w"]}}, "target": {"w": {"target": "${STAGE}"}, "l": {"target": "${LINT_STAGE}"}, "o": {"target": "${OWN}"}}}`,
+		"docker-bake.override.json": `{"variable": {"STAGE": {"default": "debug"}}}`,
+		"docker-bake.hcl":           "variable \"LINT_STAGE\" { default = \"lint\" }\ntarget \"h\" {\n  target = \"${STAGE}\"\n}\n",
+		"build.sh":                  "docker buildx bake --set w.target=prod\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s %s %q computed=%v", filepath.ToSlash(rel), tg.Name, text[tg.Span.Start:tg.Span.End], tg.Computed))
+	}
+	want := []string{
+		`build.sh prod "prod" computed=false`,
+		`docker-bake.hcl debug "${STAGE}" computed=true`, // the HCL file reads the JSON files' variables too
+		`docker-bake.json own "own" computed=false`,
+		`docker-bake.json debug "${STAGE}" computed=true`,
+		`docker-bake.json lint "${LINT_STAGE}" computed=true`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, "docker-bake.hcl"), filepath.Join(root, "docker-bake.json")}, ix.Dependents(filepath.Join(root, "docker-bake.override.json"))); d != "" {
+		t.Errorf("dependents (-want +got):\n%s", d)
+	}
+}
+
+// TestReadThroughFilesFirstClass: the files others read targets through
+// (an included Compose file, a Bake file a script names with -f) name
+// their targets in their own right (TargetsIn, TargetAt, TargetFiles),
+// their unsaved text is what the including file reads, and their names are
+// watched.
+func TestReadThroughFilesFirstClass(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":         "ref: refs/heads/main\n",
+		"Dockerfile":        "FROM alpine AS a\nFROM alpine AS b\nFROM alpine AS c\n",
+		"compose.yaml":      "include: [deploy/tools.yaml]\n",
+		"deploy/tools.yaml": "services:\n  t:\n    build:\n      context: ..\n      target: a\n",
+		"ci/build.hcl":      "target \"x\" {\n  target = \"b\"\n}\n",
+		"build.sh":          "docker buildx bake -f ci/build.hcl x\n",
+		"notes.yaml":        "a: b\n",
+	})
+	tools, hcl := filepath.Join(root, "deploy/tools.yaml"), filepath.Join(root, "ci/build.hcl")
+	ix := Scan([]string{root}, DefaultLimits)
+	names := func(ix *Index, p string) (out []string) {
+		for _, tg := range ix.TargetsIn(p) {
+			out = append(out, tg.Name)
+		}
+		return out
+	}
+	if d := cmp.Diff([]string{"a"}, names(ix, tools)); d != "" {
+		t.Errorf("TargetsIn(tools.yaml) (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"b"}, names(ix, hcl)); d != "" {
+		t.Errorf("TargetsIn(build.hcl) (-want +got):\n%s", d)
+	}
+	if tg, ok := ix.TargetAt(tools, strings.Index("services:\n  t:\n    build:\n      context: ..\n      target: a\n", "target: a")+8); !ok || tg.Name != "a" {
+		t.Errorf("TargetAt(tools.yaml) = %v, %v", tg, ok)
+	}
+	if d := cmp.Diff([]string{filepath.Join(root, "build.sh"), hcl, filepath.Join(root, "compose.yaml"), tools}, ix.TargetFiles()); d != "" {
+		t.Errorf("TargetFiles (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"**/build.hcl", "**/tools.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
+		t.Errorf("watch globs (-want +got):\n%s", d)
+	}
+	// An unsaved edit of the included file, then the including file read
+	// again (as the server does with Dependents).
+	edited := ix.Update(tools, "services:\n  t:\n    build:\n      context: ..\n      target: c\n")
+	for _, f := range edited.Dependents(tools) {
+		data, _ := os.ReadFile(f)
+		edited = edited.Update(f, string(data))
+	}
+	if d := cmp.Diff([]string{"c"}, names(edited, tools)); d != "" {
+		t.Errorf("after the edit (-want +got):\n%s", d)
+	}
+	if edited.Update(filepath.Join(root, "notes.yaml"), "x: y\n") != edited {
+		t.Error("a YAML file nothing reads changed the index")
+	}
+}

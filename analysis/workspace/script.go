@@ -3,6 +3,7 @@ package workspace
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -17,6 +18,7 @@ func walkScript(_, file, text string) walked {
 	var w walked
 	for _, p := range scriptShell(file, text) {
 		p.env.bakeFiles = &w.bakeFiles
+		p.env.makeCalls = &w.makeCalls
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)
@@ -40,7 +42,7 @@ func scriptShell(file, text string) []shellPiece {
 	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
 	switch {
 	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
-		vars, recipes := makefile(text)
+		vars, recipes := makefile(text, nil)
 		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
 		return []shellPiece{{recipes, env}}
@@ -70,6 +72,7 @@ func scriptShell(file, text string) []shellPiece {
 		}
 		return out
 	}
+	env.scriptDir = env.cwd
 	return []shellPiece{{plainSrc(text, 0), env}}
 }
 
@@ -135,14 +138,29 @@ var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 // makefile reads a Makefile's variables (Make's syntax is not the shell's:
 // its lines are read here, their recipes handed to the shell parser) and
 // its recipes as one piece of shell code: each recipe line without its
-// leading tab and @, - or + prefix, with $$ as the shell's $.
-func makefile(text string) (map[string][]value, src) {
+// leading tab and @, - or + prefix, with $$ as the shell's $. With goals
+// (`make e2e` runs e2e; an empty list, the default goal), only the
+// recipes of the rules those goals run, with their prerequisites, are
+// taken; with nil, every recipe.
+func makefile(text string, goals []string) (map[string][]value, src) {
 	vars := map[string][]value{}
 	var sb srcBuilder
 	lines := splitLines(text)
+	run := makeRuns(text, lines, goals)
+	current := []string(nil) // the targets of the rule the lines below belong to
 	for i := 0; i < len(lines); i++ {
 		ln := lines[i]
 		line := text[ln.start:ln.end]
+		if h := makeRule.FindStringSubmatch(line); h != nil && !strings.HasPrefix(line, "\t") {
+			current = strings.Fields(h[1])
+		}
+		if strings.HasPrefix(line, "\t") && run != nil && !slices.ContainsFunc(current, func(t string) bool { return run[t] }) {
+			for i+1 < len(lines) && strings.HasSuffix(line, "\\") {
+				i++ // a continuation of a recipe line not run
+				line = text[lines[i].start:lines[i].end]
+			}
+			continue
+		}
 		if strings.HasPrefix(line, "\t") {
 			// A recipe line and its continuations.
 			for j := i; j < len(lines); j++ {
@@ -199,6 +217,50 @@ func makefile(text string) (map[string][]value, src) {
 		}
 	}
 	return vars, sb.src()
+}
+
+// makeRule is a rule's header: its targets, `:` or `::`, its
+// prerequisites (up to a `;` and recipe on the same line). An assignment
+// (`X := y`, `docs: TARGET = docs`) is none.
+var makeRule = regexp.MustCompile(`^([^:=#\t\s][^:=#]*?)\s*::?(?:\s+([^=;#]*?))?\s*(?:[;#].*)?$`)
+
+// makeRuns returns the targets whose recipes `make goals...` runs: the
+// goals (none: the default goal, the first target not starting with a
+// dot) and, transitively, their prerequisites; nil when goals is nil.
+func makeRuns(text string, lines []lineSpan, goals []string) map[string]bool {
+	if goals == nil {
+		return nil
+	}
+	prereqs := map[string][]string{}
+	first := ""
+	for _, ln := range lines {
+		line := text[ln.start:ln.end]
+		h := makeRule.FindStringSubmatch(line)
+		if h == nil {
+			continue
+		}
+		for _, t := range strings.Fields(h[1]) {
+			prereqs[t] = append(prereqs[t], strings.Fields(h[2])...)
+			if first == "" && !strings.HasPrefix(t, ".") && !strings.Contains(t, "%") {
+				first = t
+			}
+		}
+	}
+	if len(goals) == 0 && first != "" {
+		goals = []string{first}
+	}
+	run := map[string]bool{}
+	work := slices.Clone(goals)
+	for len(work) > 0 {
+		t := work[len(work)-1]
+		work = work[:len(work)-1]
+		if run[t] {
+			continue
+		}
+		run[t] = true
+		work = append(work, prereqs[t]...)
+	}
+	return run
 }
 
 // justRecipe is a justfile recipe: its parameters, those with a quoted

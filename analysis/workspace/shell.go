@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -106,6 +107,12 @@ type shellEnv struct {
 	// bakeFiles, when set, gets the Bake files `docker buildx bake -f`
 	// names, for the walk to read their targets.
 	bakeFiles *[]bakeFileRef
+	// makeCalls, when set, gets the calls of make with variables on its
+	// command line, for the walk to read the Makefile they run.
+	makeCalls *[]makeCallRef
+	// scriptDir is the folder of the script the code is, where `$(dirname
+	// "$0")` leads; "" for code that is no script file of its own.
+	scriptDir string
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -170,6 +177,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 				switch n := n.(type) {
 				case *syntax.CallExpr:
 					if !e.cd(n) {
+						e.makeCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true
@@ -216,7 +224,7 @@ func parseShell(s src) []parsed {
 			continue
 		}
 		line := src{text: s.text[start:i], off: s.off[start : i+1]}
-		if strings.Contains(line.text, "build") || strings.Contains(line.text, "bake") {
+		if strings.Contains(line.text, "build") || strings.Contains(line.text, "bake") || strings.Contains(line.text, "make") {
 			if f, err := p.Parse(strings.NewReader(line.text), ""); err == nil {
 				out = append(out, parsed{f, line})
 			}
@@ -468,7 +476,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 		if !ok || !ok2 || attr != "target" {
 			continue
 		}
-		via := &BakeRef{Pattern: bakeTarget}
+		via := &BakeRef{Pattern: bakeTarget, cwd: e.env.cwd}
 		for _, n := range named {
 			via.Named = append(via.Named, n.text)
 		}
@@ -476,7 +484,7 @@ func (e *evaluator) bakeSets(sets, files, named []value) []Target {
 			via.Files = append(via.Files, e.path(f.text))
 		}
 		if len(via.Files) == 0 {
-			for _, name := range []string{"docker-bake.hcl", "docker-bake.override.hcl"} {
+			for _, name := range bakeAllDefaultFiles {
 				via.Files = append(via.Files, e.path(name))
 			}
 		}
@@ -509,10 +517,17 @@ func (e *evaluator) cd(call *syntax.CallExpr) bool {
 	if len(call.Args) == 2 {
 		if w := e.word(call.Args[1]); len(w.texts) == 1 && w.texts[0] != "" && w.texts[0] != "-" && !strings.HasPrefix(w.texts[0], "~") {
 			e.env.cwd = e.path(w.texts[0])
+		} else if m := scriptDirCd.FindStringSubmatch(e.s.text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()]); m != nil && e.env.scriptDir != "" {
+			// `cd "$(dirname "$0")/.."`: from the script's own folder.
+			e.env.cwd = filepath.Join(e.env.scriptDir, m[1])
 		}
 	}
 	return true
 }
+
+// scriptDirCd is the argument of a cd to the script's own folder, or one
+// relative to it: `"$(dirname "$0")/.."`, `$(dirname -- "${BASH_SOURCE[0]}")`.
+var scriptDirCd = regexp.MustCompile(`^"?\$\(dirname\s+(?:--\s+)?"?(?:\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\}|\$BASH_SOURCE)"?\)([^"$` + "`" + `\s]*)"?$`)
 
 // path resolves p against the working directory.
 func (e *evaluator) path(p string) string {

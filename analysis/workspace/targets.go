@@ -73,6 +73,12 @@ type BakeRef struct {
 	Files   []string // the Bake files read, the first that exists
 	Pattern string   // the Bake targets --set matches: a name, or a glob like *
 	Named   []string // the targets and groups the command builds; none: the default group
+	// cwd is where the command runs: buildx resolves the paths of a Bake
+	// file it names from there.
+	cwd string
+	// read holds what --set reads of the files the scan does not index
+	// (`-f ci/build.hcl`), read with the command.
+	read map[string]*bakeFile
 }
 
 // TargetGlobs are LSP file-watcher globs of the files Classify accepts.
@@ -163,6 +169,9 @@ type walked struct {
 	// bakeFiles are the Bake files build commands name (`docker buildx
 	// bake -f ci/build.hcl`); walkFile reads those the scan does not.
 	bakeFiles []bakeFileRef
+	// makeCalls are the calls of make with variables on their command
+	// line (`make e2e TARGET=e2e`); walkFile reads the Makefiles they run.
+	makeCalls []makeCallRef
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
@@ -178,6 +187,7 @@ func (w *walked) add(o walked) {
 	w.builds = append(w.builds, o.builds...)
 	w.via = append(w.via, o.via...)
 	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
+	w.makeCalls = append(w.makeCalls, o.makeCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -209,6 +219,9 @@ func rooted(walk func(root, file, text string) walked) func(src source, file, te
 type source struct {
 	root string
 	open map[string]string
+	// dotenv, when set, is what Compose interpolates with instead of the
+	// .env beside the file: an included file's environment.
+	dotenv map[string]string
 }
 
 // read returns file p's text, at most max bytes from disk.
@@ -231,7 +244,18 @@ func walkFile(src source, p, content string) walked {
 		return walked{}
 	}
 	w := walker(src, p, content)
-	w.targets = append(w.targets, namedBakeTargets(src, dedupe(w.bakeFiles))...)
+	named, namedArgs := namedBakeTargets(src, dedupe(w.bakeFiles))
+	w.targets = append(w.targets, named...)
+	w.args = append(w.args, namedArgs...)
+	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
+	for _, t := range w.targets {
+		if t.Bake != nil {
+			t.Bake.readNamed(src)
+			for f := range t.Bake.read {
+				w.via = append(w.via, f) // an edit there changes what the --set builds
+			}
+		}
+	}
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
 			continue // named in another file, which the walker read (Compose extends)
@@ -245,7 +269,9 @@ func walkFile(src source, p, content string) walked {
 		w.targets[i] = t
 	}
 	for i := range w.args {
-		w.args[i].File = p
+		if w.args[i].File == "" {
+			w.args[i].File = p
+		}
 	}
 	// A value written once may be read by several commands (a Make
 	// variable's default, used by two recipes): it names its stage once,
@@ -280,9 +306,11 @@ func walkFile(src source, p, content string) walked {
 // namedBakeTargets are the targets of the Bake files that build commands
 // name with -f and whose names the scan does not read as Bake files
 // (ci/build.hcl; JSON by its extension): `docker buildx bake -f
-// ci/build.hcl lint` builds its targets' stages.
-func namedBakeTargets(src source, files []bakeFileRef) []Target {
+// ci/build.hcl lint` builds its targets' stages. The build arguments its
+// targets pass come with them, written in it.
+func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
 	var out []Target
+	var args []BuildArg
 	for _, ref := range files {
 		f := ref.file
 		if k := Classify(f); k == Bake || k == BakeJSON {
@@ -295,13 +323,41 @@ func namedBakeTargets(src source, files []bakeFileRef) []Target {
 		text := string(data)
 		// Read as if it lay where the command runs: its paths are
 		// resolved from there.
-		for _, t := range walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text).stageTargets() {
+		b := walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text)
+		for _, t := range b.stageTargets() {
 			t.File, t.Kind = f, Bake
 			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
 			out = append(out, t)
 		}
+		for _, a := range b.buildArgs() {
+			a.File = f
+			args = append(args, a)
+		}
 	}
-	return out
+	return out, args
+}
+
+// readNamed reads the Bake files a --set applies through that the scan
+// does not index (their names are no default Bake name), as if they lay
+// where the command runs, as buildx resolves them.
+func (ref *BakeRef) readNamed(src source) {
+	for _, f := range ref.Files {
+		if k := Classify(f); k == Bake || k == BakeJSON {
+			continue
+		}
+		data, err := src.read(f, DefaultLimits.MaxSize)
+		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+			continue
+		}
+		cwd := ref.cwd
+		if cwd == "" {
+			cwd = filepath.Dir(f)
+		}
+		if ref.read == nil {
+			ref.read = map[string]*bakeFile{}
+		}
+		ref.read[f] = walkBake(src.root, filepath.Join(cwd, filepath.Base(f)), string(data)).definitions()
+	}
 }
 
 // dedupe drops the repeats of a value, keeping the first.

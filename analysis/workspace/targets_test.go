@@ -461,9 +461,9 @@ func TestGitLabExtends(t *testing.T) {
 		"e2e:\n  extends: [.other, .tmpl]\n  variables:\n    STAGE: e2e\n" +
 		"own:\n  extends: .tmpl\n  script:\n    - docker build --target lint .\n" +
 		".other:\n  extends: e2e\n"
+	// .tmpl and .mid are hidden: templates, run only through unit, e2e
+	// and own, so their own STAGE (prod) builds nothing.
 	want := []found{
-		{"prod", "prod", "/w/ci.Dockerfile", "job .tmpl"},
-		{"prod", "prod", "/w/Dockerfile", "job .mid"},
 		{"unit", "unit", "/w/Dockerfile", "job unit"},
 		{"e2e", "e2e", "/w/ci.Dockerfile", "job e2e"},
 		{"lint", "lint", "/w/Dockerfile", "job own"},
@@ -502,5 +502,73 @@ func TestJustWorkingDirectory(t *testing.T) {
 	}
 	if d := cmp.Diff(want, extract(t, filepath.Join("/w", "justfile"), noSetting)); d != "" {
 		t.Errorf("justfile without the setting (-want +got):\n%s", d)
+	}
+}
+
+// TestGitLabReference: a `!reference [job, key]` tag in a script (an item
+// of the list, nested in a list, or the whole script) and in `variables`
+// (the section, or one variable) is replaced by the section it names, as
+// GitLab does; a tag naming nothing, or a cycle of tags, gives nothing.
+func TestGitLabReference(t *testing.T) {
+	ci := ".setup:\n  script:\n    - docker build --target setup .\n" +
+		".vars:\n  variables:\n    STAGE: fromvars\n    OTHER: fromone\n" +
+		".loop:\n  script: !reference [.loop, script]\n" +
+		"a:\n  script:\n    - echo hi\n    - !reference [.setup, script]\n    - [!reference [.nothing, script]]\n" +
+		"b:\n  variables: !reference [.vars, variables]\n  script: !reference [.b2, script]\n" +
+		".b2:\n  script:\n    - docker build --target \"$STAGE\" .\n" +
+		"c:\n  variables:\n    STAGE: !reference [.vars, variables, OTHER]\n  script:\n    - !reference [.b2, script]\n    - !reference [.loop, script]\n"
+	want := []found{
+		{"setup", "setup", "/w/Dockerfile", "job a"},
+		{"fromvars", "fromvars", "/w/Dockerfile", "job b"},
+		{"fromone", "fromone", "/w/Dockerfile", "job c"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestScriptDirCd: a script that moves to its own folder, or one relative
+// to it (`cd "$(dirname "$0")/.."`), builds from there; a Makefile
+// recipe's $0 is no script's, and leaves the folder as it was.
+func TestScriptDirCd(t *testing.T) {
+	sh := "#!/bin/sh\ncd \"$(dirname \"$0\")/..\"\ndocker build --target a .\n" +
+		"cd $(dirname -- \"${BASH_SOURCE[0]}\")\ndocker build --target b .\n"
+	want := []found{
+		{"a", "a", "/w/Dockerfile", "docker build"},
+		{"b", "b", "/w/scripts/Dockerfile", "docker build"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/scripts/build.sh", sh)); d != "" {
+		t.Errorf("script (-want +got):\n%s", d)
+	}
+	mk := "x:\n\tcd \"$$(dirname \"$$0\")/..\" && docker build --target c .\n"
+	want = []found{{"c", "c", "/w/scripts/Dockerfile", "docker build"}}
+	if d := cmp.Diff(want, extract(t, "/w/scripts/Makefile", mk)); d != "" {
+		t.Errorf("Makefile (-want +got):\n%s", d)
+	}
+}
+
+// TestGitLabDefaults: `default:`'s before_script and after_script (or
+// the deprecated top-level ones) run in each job with a script that lacks
+// its own, with that job's variables, unless `inherit: default:` is false
+// or a list leaving the keyword out; `default`, `variables`, `stages` and
+// the like are no jobs.
+func TestGitLabDefaults(t *testing.T) {
+	ci := "variables:\n  PRE: top\ndefault:\n  before_script:\n    - docker build --target \"$PRE\" .\n" +
+		"after_script:\n  - docker build --target post .\nstages: [build]\n" +
+		"a:\n  variables:\n    PRE: a-pre\n  script: [echo a]\n" +
+		"b:\n  before_script: [docker build --target b-own .]\n  script: [echo b]\n" +
+		"c:\n  inherit:\n    default: false\n  variables:\n    PRE: c-pre\n  script: [echo c]\n" +
+		"d:\n  inherit:\n    default: [after_script]\n  variables:\n    PRE: d-pre\n  script: [echo d]\n" +
+		"e:\n  trigger: other/project\n  variables:\n    PRE: e-pre\n"
+	// The file's own PRE ("top") builds nothing: every job running the
+	// default before_script has its own PRE. d runs the after_script only,
+	// at the place a names it; c and e run neither.
+	want := []found{
+		{"a-pre", "a-pre", "/w/Dockerfile", "job a"},
+		{"post", "post", "/w/Dockerfile", "job a"},
+		{"b-own", "b-own", "/w/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

@@ -317,18 +317,63 @@ func TestComposeInclude(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %s=%s>%s", filepath.ToSlash(file), tg.Line, tg.Name, text[tg.Span.Start:tg.Span.End], filepath.ToSlash(df)))
 	}
 	for _, a := range w.args {
-		got = append(got, "arg "+a.Name)
+		file, _ := filepath.Rel(root, a.File)
+		got = append(got, "arg "+a.Name+" in "+filepath.ToSlash(file))
 	}
 	want := []string{
 		"compose.yaml:9 app=app>Dockerfile",
 		"deploy/lint.yaml:6 lint=lint>api/Dockerfile",
 		"deploy/more/db.yml:4 seed=seed>deploy/more/Dockerfile",
 		"deploy/tools.yaml:3 tools=tools>deploy/Dockerfile",
+		"arg X in deploy/lint.yaml", // checked there
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 	for _, f := range []string{"deploy/lint.yaml", "deploy/more/db.yml", "deploy/tools.yaml"} {
+		if !slices.Contains(w.via, filepath.Join(root, f)) {
+			t.Errorf("via %v lacks %s", w.via, f)
+		}
+	}
+}
+
+// TestComposeIncludeProjectDirectory: an include's `project_directory`
+// (relative to the including file) is where the included file's paths
+// lead, and its `env_file` list (relative to the including file) the
+// values it interpolates with, over the including file's .env; without
+// env_file, the .env of its project folder. A Compose-named file included
+// with a folder of its own is read through the include too.
+func TestComposeIncludeProjectDirectory(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".env":                  "WORKER_STAGE=fromroot\nREG=r\n",
+		"deploy/worker.yaml":    "services:\n  worker:\n    build:\n      context: worker\n      target: ${WORKER_STAGE:-worker}\n",
+		"deploy/env/worker.env": "WORKER_STAGE=fromenvfile\n",
+		"deploy/api.yaml":       "services:\n  api:\n    build:\n      context: .\n      target: ${API_STAGE}\n",
+		"services/.env":         "API_STAGE=fromprojectenv\n",
+		"infra/compose.yaml":    "services:\n  cache:\n    build:\n      target: cache\n",
+	})
+	compose := "include:\n  - path: deploy/worker.yaml\n    project_directory: services\n    env_file: [deploy/env/worker.env]\n" +
+		"  - path: deploy/api.yaml\n    project_directory: ./services\n" +
+		"  - path: infra/compose.yaml\n    project_directory: services\n"
+	w := walkFile(source{root: root}, filepath.Join(root, "compose.yaml"), compose)
+	var got []string
+	for _, tg := range w.targets {
+		file, _ := filepath.Rel(root, tg.File)
+		df, _ := filepath.Rel(root, tg.Dockerfile)
+		got = append(got, fmt.Sprintf("%s:%d %s>%s", filepath.ToSlash(file), tg.Line, tg.Name, filepath.ToSlash(df)))
+	}
+	// The default counts too, as for every interpolated target.
+	want := []string{
+		"deploy/worker.yaml:5 fromenvfile>services/worker/Dockerfile",
+		"deploy/worker.yaml:5 worker>services/worker/Dockerfile",
+		"deploy/api.yaml:5 fromprojectenv>services/Dockerfile",
+		"infra/compose.yaml:4 cache>services/Dockerfile",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	for _, f := range []string{"deploy/env/worker.env", "services/.env"} {
 		if !slices.Contains(w.via, filepath.Join(root, f)) {
 			t.Errorf("via %v lacks %s", w.via, f)
 		}

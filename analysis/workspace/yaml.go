@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"cmp"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -155,6 +156,7 @@ type serviceBuild struct {
 	targets    []Target   // build.target, here or in the file it extends: each value it may have
 	args       []BuildArg // build.args, passed to dockerfile
 	via        []string   // the other files its `extends` chain (or override merge) reads
+	owner      string     // "service <name>"
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -169,7 +171,7 @@ func composeServices(src source, file, text string) []serviceBuild {
 	dotenv := composeDotenv(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
-		var s serviceBuild
+		s := serviceBuild{owner: "service " + name}
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
 		if composeInline(src, file, d, name, svc) {
@@ -217,7 +219,7 @@ func walkCompose(src source, file, text string) walked {
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	services := composeServices(src, file, text)
 	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
-		w.via = append(w.via, inc.file)
+		w.via = append(append(w.via, inc.file), inc.via...)
 		for _, s := range inc.services {
 			for i := range s.targets {
 				if s.targets[i].File == "" {
@@ -225,16 +227,17 @@ func walkCompose(src source, file, text string) walked {
 					s.targets[i].Line = 1 + strings.Count(inc.text[:min(s.targets[i].Span.Start, len(inc.text))], "\n")
 				}
 			}
-			// Its args are checked where the included file is read as
-			// Compose, if it is; spans here would be in another file.
-			s.args = nil
+			// Its args are written in the included file.
+			for i := range s.args {
+				s.args[i].File = inc.file
+			}
 			services = append(services, s)
 		}
 	}
 	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
-			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context})
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner})
 		}
 		for _, t := range s.targets {
 			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
@@ -243,7 +246,7 @@ func walkCompose(src source, file, text string) walked {
 			}
 		}
 		for _, a := range s.args {
-			if k := (key{a.Span, "", a.Dockerfile}); !seen[k] {
+			if k := (key{a.Span, "\x00" + a.File, a.Dockerfile}); !seen[k] {
 				seen[k] = true
 				w.args = append(w.args, a)
 			}
@@ -359,11 +362,22 @@ func composePath(src source, file, s string) string {
 // compose reads for interpolation: NAME=value lines (quotes removed,
 // `export ` allowed), inside root.
 func composeDotenv(src source, file string) map[string]string {
-	data, err := src.read(composeDotenvFile(file), DefaultLimits.MaxSize)
-	if err != nil {
-		return nil
+	if src.dotenv != nil {
+		return src.dotenv
 	}
-	env := map[string]string{}
+	return readDotenv(src, composeDotenvFile(file), nil)
+}
+
+// readDotenv reads an env file's NAME=value lines into env (a new map
+// when nil); nil when it cannot be read.
+func readDotenv(src source, file string, env map[string]string) map[string]string {
+	data, err := src.read(file, DefaultLimits.MaxSize)
+	if err != nil {
+		return env
+	}
+	if env == nil {
+		env = map[string]string{}
+	}
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
 		name, v, ok := strings.Cut(line, "=")
@@ -439,13 +453,20 @@ func composeChain(src source, file string, d *yamlDoc, name string, svc *yaml.No
 type composeInclude struct {
 	file, text string
 	services   []serviceBuild
+	via        []string // the env files it is interpolated with
 }
 
 // composeIncludes reads the files a Compose file's top-level `include:`
 // lists (`- path` or `- path: path|[paths]`, relative to the including
 // file's folder), and the files they include in turn (8 levels), except
-// those the scan reads as Compose anyway (they read their own includes). Their relative paths are taken
-// from their own folder (a `project_directory` is not followed).
+// those the scan reads as Compose anyway (they read their own includes)
+// when the include gives them no project folder or env file of its own.
+// As compose-go's loader does, an included file's relative paths are
+// taken from its `project_directory` (relative to the including file's
+// folder; by default the first path's folder), and it is interpolated
+// with the including file's variables and, over them, those of its
+// `env_file` list (relative to the including file's folder; by default
+// the .env in its project folder).
 func composeIncludes(src source, file, text string, depth int, seen map[string]bool) []composeInclude {
 	d, ok := parseYAML(text)
 	if !ok || depth >= 8 {
@@ -457,8 +478,23 @@ func composeIncludes(src source, file, text string, depth int, seen map[string]b
 	}
 	var out []composeInclude
 	for _, item := range list.Content {
-		var paths []string
+		var paths, envFiles []string
 		item = resolve(item)
+		_, pd := get(item, "project_directory")
+		projectDir := composePath(src, file, scalar(pd))
+		if projectDir != "" && !filepath.IsAbs(projectDir) {
+			projectDir = filepath.Join(filepath.Dir(file), projectDir)
+		}
+		if _, ef := get(item, "env_file"); ef != nil {
+			for _, n := range append([]*yaml.Node{ef}, ef.Content...) {
+				if f := composePath(src, file, scalar(n)); f != "" {
+					if !filepath.IsAbs(f) {
+						f = filepath.Join(filepath.Dir(file), f)
+					}
+					envFiles = append(envFiles, f)
+				}
+			}
+		}
 		if item.Kind == yaml.ScalarNode {
 			paths = append(paths, item.Value)
 		} else if _, pv := get(item, "path"); pv != nil {
@@ -469,13 +505,16 @@ func composeIncludes(src source, file, text string, depth int, seen map[string]b
 				paths = append(paths, scalar(q))
 			}
 		}
-		for _, rel := range paths {
+		for i, rel := range paths {
 			if rel == "" {
 				continue
 			}
 			inc := rel
 			if !filepath.IsAbs(inc) {
 				inc = filepath.Join(filepath.Dir(file), rel)
+			}
+			if i == 0 && projectDir == "" {
+				projectDir = filepath.Dir(inc)
 			}
 			if seen[inc] {
 				continue
@@ -485,11 +524,27 @@ func composeIncludes(src source, file, text string, depth int, seen map[string]b
 			if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 				continue
 			}
-			if Classify(inc) == Compose {
+			own := projectDir == filepath.Dir(inc) && len(envFiles) == 0
+			if Classify(inc) == Compose && own {
 				continue // read by the scan, with what it includes
 			}
-			out = append(out, composeInclude{file: inc, text: string(data), services: composeServices(src, inc, string(data))})
-			out = append(out, composeIncludes(src, inc, string(data), depth+1, seen)...)
+			// Read as if it lay in its project folder, where its paths
+			// lead, with its environment.
+			at := filepath.Join(projectDir, filepath.Base(inc))
+			isrc := src
+			isrc.dotenv = maps.Clone(composeDotenv(src, file))
+			via := envFiles
+			if len(envFiles) == 0 {
+				via = []string{composeDotenvFile(at)}
+			}
+			for _, f := range via {
+				isrc.dotenv = readDotenv(src, f, isrc.dotenv)
+			}
+			if isrc.dotenv == nil {
+				isrc.dotenv = map[string]string{}
+			}
+			out = append(out, composeInclude{file: inc, text: string(data), services: composeServices(isrc, at, string(data)), via: via})
+			out = append(out, composeIncludes(isrc, at, string(data), depth+1, seen)...)
 		}
 	}
 	return out

@@ -236,7 +236,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer, ctx
 			cfg.Targets = append(cfg.Targets[:len(cfg.Targets):len(cfg.Targets)], t.Name)
 		}
 	}
-	cfg.Contexts = proj.NamedContexts(path)
+	cfg.Contexts = proj.NamedContexts(path, func() *analysis.Index { return analysis.Parse(analysis.NewDocument(string(text))) })
 	bc, err := ctxs.load(path, proj.contextFor(path))
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)

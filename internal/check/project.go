@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -90,8 +91,11 @@ func (p *Project) Targets(path string) []string {
 }
 
 // NamedContexts returns the named build contexts the project's Compose
-// services, Bake targets and scripts give the Dockerfile at path.
-func (p *Project) NamedContexts(path string) []analysis.NamedContext {
+// services, Bake targets and scripts give the Dockerfile at path, as one
+// list for all its builds (workspace.RuleContexts: a context only some
+// builds give does not replace a stage another builds); parse gives the
+// Dockerfile's index, asked for only when some build gives a context.
+func (p *Project) NamedContexts(path string, parse func() *analysis.Index) []analysis.NamedContext {
 	if p == nil {
 		return nil
 	}
@@ -99,11 +103,10 @@ func (p *Project) NamedContexts(path string) []analysis.NamedContext {
 	if err != nil {
 		return nil
 	}
-	var out []analysis.NamedContext
-	for _, c := range p.ix.ContextsFor(abs) {
-		out = append(out, c.Analysis())
+	if len(p.ix.ContextsFor(abs)) == 0 {
+		return nil // the common case: no build gives one
 	}
-	return out
+	return workspace.RuleContexts(parse(), p.ix.BuildsFor(abs))
 }
 
 // contextFor returns the build context folder of the Dockerfile at path:
@@ -173,7 +176,7 @@ func (p *Project) split(paths []string) (dockerfiles, targetFiles []string, _ er
 			targetFiles = append(targetFiles, p.targetFiles(path)...)
 			continue
 		}
-		if p != nil && !workspace.IsDockerfile(path) && workspace.Classify(path) != workspace.NotTargets {
+		if p != nil && !workspace.IsDockerfile(path) && (workspace.Classify(path) != workspace.NotTargets || p.namesTargets(path)) {
 			targetFiles = append(targetFiles, path)
 			continue
 		}
@@ -192,12 +195,20 @@ func (p *Project) targetFiles(dir string) []string {
 		return nil
 	}
 	var out []string
-	for _, f := range p.ix.Files() {
+	for _, f := range p.ix.TargetFiles() {
 		if r, err := filepath.Rel(abs, f); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 			out = append(out, filepath.Join(dir, r))
 		}
 	}
 	return out
+}
+
+// namesTargets reports whether the file at path names targets read through
+// another file of the project (an included Compose file, a Bake file a
+// command names with -f).
+func (p *Project) namesTargets(path string) bool {
+	abs, err := p.abs(path)
+	return err == nil && slices.Contains(p.ix.TargetFiles(), abs)
 }
 
 // checkUses reports what the file at path asks of its Dockerfiles (targets

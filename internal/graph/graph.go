@@ -73,7 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var contexts []analysis.NamedContext
 	if !*noWorkspace {
 		proj := check.OpenProject(*root, path)
-		contexts = proj.NamedContexts(path)
+		contexts = proj.NamedContexts(path, func() *analysis.Index { return ix })
 		targets = append(targets, proj.Targets(path)...)
 	}
 	g, _ := features.StageGraph(context.Background(), ix, targets, contexts) // never cancelled

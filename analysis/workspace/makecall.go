@@ -1,0 +1,277 @@
+package workspace
+
+import (
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// makeCallRef is a call of make that a script, workflow step, GitLab job
+// or recipe makes on a Makefile other than its own (`make e2e
+// TARGET=e2e`, `make -C app image STAGE=test`): the Makefile, where its
+// recipes run, the goals and the variables set on its command line, whose
+// values (written in the caller) win over the Makefile's own assignments.
+type makeCallRef struct {
+	file, cwd string
+	goals     []string
+	overrides []makeOverrideValue
+	owner     string
+	// env gives the values of the caller's variables (a workflow's or
+	// GitLab job's env, the script's own), which make takes from the
+	// environment where the Makefile sets them with ?= or not at all.
+	env func(name string) []value
+}
+
+// makeOverrideValue is one value a call gives a variable on make's
+// command line, written in the calling file.
+type makeOverrideValue struct {
+	name string
+	v    value
+}
+
+// makeNames are the commands that run GNU make.
+var makeNames = map[string]bool{"make": true, "gmake": true}
+
+// makeValueFlags are make's options that take a value as the next word;
+// -j and -l take an optional number.
+var makeValueFlags = map[string]bool{"-C": true, "-f": true, "-I": true, "-o": true, "-W": true,
+	"--directory": true, "--file": true, "--makefile": true, "--include-dir": true, "--old-file": true,
+	"--assume-old": true, "--new-file": true, "--assume-new": true, "--what-if": true}
+
+// makeVarName is a variable's name on make's command line.
+var makeVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+// makeCall records call when it runs make with variables on its command
+// line, for walkFile to read the Makefile it runs with them.
+func (e *evaluator) makeCall(call *syntax.CallExpr) {
+	if e.env.makeCalls == nil || len(call.Args) < 1 {
+		return
+	}
+	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || !makeNames[filepath.Base(name)] {
+		return
+	}
+	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
+	if !e.env.make {
+		// The environment make runs in: the command's own assignments
+		// (`TARGET=e2e make image`), and the variables of a workflow's or
+		// GitLab job's env. A script's other assignments are not exported
+		// unless it says so, which is not followed.
+		prefix := map[string][]value{}
+		for _, a := range call.Assigns {
+			if a.Name != nil && a.Value != nil {
+				prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
+			}
+		}
+		vars := e.env.vars
+		ref.env = func(name string) []value {
+			if vs, ok := prefix[name]; ok {
+				return vs
+			}
+			if vars != nil {
+				return vars(name)
+			}
+			return nil
+		}
+	}
+	file := ""
+	args := call.Args[1:]
+	for i := 0; i < len(args); i++ {
+		lit, isLit := analysis.LiteralWord(args[i])
+		flag, val, hasVal := strings.Cut(lit, "=")
+		switch {
+		case isLit && strings.HasPrefix(lit, "-"):
+			if strings.HasPrefix(lit, "--") && hasVal {
+				lit = flag
+			} else if len(lit) > 2 && lit[1] != '-' && makeValueFlags[lit[:2]] {
+				lit, val, hasVal = lit[:2], lit[2:], true // -Capp, -fci.mk
+			}
+			if !makeValueFlags[lit] {
+				if (lit == "-j" || lit == "-l") && i+1 < len(args) {
+					if n, ok := analysis.LiteralWord(args[i+1]); ok && strings.Trim(n, "0123456789.") == "" {
+						i++
+					}
+				}
+				continue
+			}
+			if !hasVal {
+				if i+1 >= len(args) {
+					return
+				}
+				i++
+				if val, isLit = analysis.LiteralWord(args[i]); !isLit {
+					return // a folder or Makefile we cannot tell
+				}
+			}
+			switch lit {
+			case "-C", "--directory":
+				ref.cwd = e.path(val)
+			case "-f", "--file", "--makefile":
+				file = val
+			}
+		case isLit && !hasVal:
+			ref.goals = append(ref.goals, lit)
+		default:
+			if o, ok := e.makeOverride(args[i]); ok {
+				ref.overrides = append(ref.overrides, o...)
+			}
+		}
+	}
+	if file != "" {
+		// -f is relative to the folder -C moves to, as make reads it.
+		ref.file = filepath.Join(ref.cwd, file)
+		if filepath.IsAbs(file) {
+			ref.file = filepath.Clean(file)
+		}
+	}
+	ref.owner = strings.TrimSpace("make " + strings.Join(ref.goals, " "))
+	*e.env.makeCalls = append(*e.env.makeCalls, ref)
+}
+
+// makeOverride reads a `NAME=value` argument of make: the values it gives
+// NAME, with their spans in the calling file (a plain or quoted value; a
+// variable's or expression's values; computed ones for a value built
+// from pieces).
+func (e *evaluator) makeOverride(w *syntax.Word) ([]makeOverrideValue, bool) {
+	first, ok := w.Parts[0].(*syntax.Lit)
+	if !ok {
+		return nil, false
+	}
+	name, rest, ok := strings.Cut(first.Value, "=")
+	if !ok || !makeVarName.MatchString(name) {
+		return nil, false
+	}
+	var vals []value
+	nameEnd := int(first.Pos().Offset()) + len(name) + 1
+	switch {
+	case rest == "" && len(w.Parts) == 1:
+		return nil, false // NAME= empties it: no stage
+	case rest != "" && len(w.Parts) == 1:
+		// NAME=value, or NAME=<placeholder> of a workflow expression.
+		if e.env.literal != nil {
+			if vs, ok := e.env.literal(rest); ok {
+				vals = vs
+				break
+			}
+		}
+		vals = []value{{text: rest, span: e.s.span(nameEnd, int(w.End().Offset()))}}
+	case rest == "":
+		inner := e.word(&syntax.Word{Parts: w.Parts[1:]})
+		vals = inner.values
+		if len(vals) == 0 || inner.exprs {
+			vals = computedValues(inner.texts, inner.span)
+		}
+	default:
+		var texts []string
+		for _, t := range e.word(w).texts {
+			_, t, _ = strings.Cut(t, "=")
+			texts = append(texts, t)
+		}
+		vals = computedValues(texts, e.s.span(nameEnd, int(w.End().Offset())))
+	}
+	var out []makeOverrideValue
+	for _, v := range vals {
+		if v.text != "" {
+			out = append(out, makeOverrideValue{name: name, v: v})
+		}
+	}
+	return out, len(out) > 0
+}
+
+// makeHardAssigned returns the variables a Makefile sets with an
+// assignment the environment does not override (=, :=, ::=, +=, or any
+// with override), as opposed to ?=.
+func makeHardAssigned(text string) map[string]bool {
+	hard := map[string]bool{}
+	for _, ln := range splitLines(text) {
+		line := text[ln.start:ln.end]
+		if strings.HasPrefix(line, "\t") {
+			continue
+		}
+		if m := makeAssign.FindStringSubmatch(line); m != nil && (m[2] != "?=" || strings.HasPrefix(strings.TrimSpace(line), "override")) {
+			hard[m[1]] = true
+		}
+	}
+	return hard
+}
+
+// makeFileFor is the Makefile make reads in folder dir without -f: the
+// first of GNUmakefile, makefile and Makefile that src holds.
+func makeFileFor(src source, dir string) string {
+	for _, name := range []string{"GNUmakefile", "makefile", "Makefile"} {
+		p := filepath.Join(dir, name)
+		if _, err := src.read(p, DefaultLimits.MaxSize); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// madeTargets are the targets that calls of make on another Makefile
+// name through the variables they set on its command line: the
+// Makefile's build commands, in the recipes the call runs, read with
+// those values, each target kept where the caller writes its value (p, the
+// calling file, whose own Makefile is left to its own reading).
+func madeTargets(src source, p string, calls []makeCallRef) []Target {
+	var out []Target
+	for _, c := range calls {
+		file := c.file
+		if file == "" {
+			file = makeFileFor(src, c.cwd)
+		}
+		if file == "" || file == p {
+			continue
+		}
+		data, err := src.read(file, DefaultLimits.MaxSize)
+		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+			continue
+		}
+		text := string(data)
+		vars, recipes := makefile(text, c.goals)
+		// The caller's values are moved past the Makefile's end, where no
+		// span of the Makefile's own lies, to tell the targets they name
+		// from those the Makefile's values name; moved back after.
+		shift := len(text) + 1
+		set := map[string][]value{}
+		for _, o := range c.overrides {
+			v := o.v
+			v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
+			set[o.name] = append(set[o.name], v)
+		}
+		for name, vs := range set {
+			vars[name] = vs // the command line wins over the file's assignments
+		}
+		hard := makeHardAssigned(text)
+		lookup := func(name string) []value {
+			if _, cmdline := set[name]; cmdline || hard[name] || c.env == nil {
+				return vars[name]
+			}
+			// The environment wins over `NAME ?= default`, and gives a
+			// variable the Makefile does not set.
+			var vs []value
+			for _, v := range c.env(name) {
+				v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
+				vs = append(vs, v)
+			}
+			if len(vs) > 0 {
+				return vs
+			}
+			return vars[name]
+		}
+		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true, vars: lookup}
+		targets, _, _ := evalBuilds(recipes, env)
+		for _, t := range targets {
+			if t.Span.Start < shift {
+				continue
+			}
+			t.Span.Start, t.Span.End = t.Span.Start-shift, t.Span.End-shift
+			t.Via = file
+			out = append(out, t)
+		}
+	}
+	return slices.Clip(out)
+}
