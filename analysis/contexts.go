@@ -172,7 +172,7 @@ func (m *Model) In(contexts []NamedContext) Build {
 	if v, ok := m.vars.views[key.String()]; ok {
 		return Build{v}
 	}
-	v := &Model{ix: m.ix, view: &buildView{parent: m, replaced: replaced}}
+	v := &Model{ix: m.ix, vars: &varCache{}, view: &buildView{parent: m, replaced: replaced}}
 	if m.vars.views == nil {
 		m.vars.views = map[string]*Model{}
 	}
