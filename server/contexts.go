@@ -24,6 +24,23 @@ func (s *Server) namedContexts(rawURI string) []analysis.NamedContext {
 	return s.ws.ruleContexts(p, dix)
 }
 
+// givenContexts returns every named build context any build of the
+// Dockerfile at rawURI is given, replacing a stage or not. A rename keeps
+// each meaning what it did in every build, where the rules and hover take
+// a context that replaces a stage another build runs as no replacement
+// (namedContexts).
+func (s *Server) givenContexts(rawURI string) []analysis.NamedContext {
+	p, ok := docPath(rawURI)
+	if !ok {
+		return nil
+	}
+	var out []analysis.NamedContext
+	for _, c := range s.ws.index().ContextsFor(p) {
+		out = append(out, c.Analysis())
+	}
+	return out
+}
+
 // contextLocations places the names of named contexts in the files that
 // give them.
 func (s *Server) contextLocations(cs []analysis.NamedContext) protocol.LocationSlice {
@@ -83,7 +100,7 @@ func (s *Server) contextNameLocations(in position, name string, contexts []analy
 // the Dockerfile alone, the references would name the stage, and BuildKit
 // would build it instead of using the context.
 func (s *Server) contextRename(p position) error {
-	contexts := s.namedContexts(string(p.uri))
+	contexts := s.givenContexts(string(p.uri))
 	if len(contexts) == 0 {
 		return nil
 	}

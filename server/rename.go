@@ -82,7 +82,7 @@ func (s *Server) contextNameTaken(p position, newName string) error {
 	if _, ok := stageAt(p); !ok {
 		return nil
 	}
-	for _, c := range s.namedContexts(string(p.uri)) {
+	for _, c := range s.givenContexts(string(p.uri)) {
 		if strings.EqualFold(c.Name, newName) {
 			return fmt.Errorf("cannot rename: %q is the named build context %s gives, which BuildKit would use in place of the renamed stage", c.Name, c.Source)
 		}
