@@ -421,13 +421,7 @@ func splitLine(g *group, line string, esc byte) bool {
 		case "env", "label":
 			ok = sp.nameVal(esc)
 		case "arg":
-			sp.argsOK = true
-			n := bkWords(sp.rest, esc, func(w string) {
-				if w[0] == '=' {
-					sp.argsOK = false
-				}
-			})
-			sp.argsOK = sp.argsOK && n > 0
+			sp.argsOK = argWordsOK(sp.rest, esc)
 		case "healthcheck":
 			// The type is the first word, cut at blanks byte by byte.
 			sep := 0
@@ -448,6 +442,45 @@ func splitLine(g *group, line string, esc byte) bool {
 	}
 	g.split = sp
 	return ok
+}
+
+// argWordsOK reports whether ARG's words, as bkWords reads them, pass
+// BuildKit's check: one word at least, none starting with `=`.
+func argWordsOK(rest string, esc byte) bool {
+	if !plainText(rest, esc) {
+		return argWordsRead(rest, esc)
+	}
+	// The words are the runs of non-blanks: a `=` starts one where it
+	// starts the text or follows a blank.
+	i := 0
+	for i < len(rest) && asciiSpace(rest[i]) {
+		i++
+	}
+	if i == len(rest) {
+		return false
+	}
+	for j := strings.IndexByte(rest, '='); j >= 0; {
+		if j == 0 || asciiSpace(rest[j-1]) {
+			return false
+		}
+		k := strings.IndexByte(rest[j+1:], '=')
+		if k < 0 {
+			break
+		}
+		j += 1 + k
+	}
+	return true
+}
+
+// argWordsRead is argWordsOK reading each word.
+func argWordsRead(rest string, esc byte) bool {
+	ok := true
+	n := bkWords(rest, esc, func(w string) {
+		if w[0] == '=' {
+			ok = false
+		}
+	})
+	return ok && n > 0
 }
 
 // jsonOK reads args as BuildKit's parser does: a JSON array of strings is

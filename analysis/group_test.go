@@ -697,3 +697,32 @@ func TestFlagReadingsMatchBuildKit(t *testing.T) {
 		t.Errorf("only %d texts with flags", withFlags)
 	}
 }
+
+// TestArgWordsOKAsRead holds argWordsOK, which finds the `=`s of a plain
+// text, to the reading it replaced, word by word through bkWords, over
+// every text of up to 6 bytes of blanks, `=`, letters, quotes, either
+// escape token and bytes past ASCII, with either escape token.
+func TestArgWordsOKAsRead(t *testing.T) {
+	alphabet := []byte{' ', '\t', '\n', '=', 'a', '"', '\'', '\\', '`', 0xA0, 0xC3}
+	n := 0
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		for _, esc := range []byte{'\\', '`'} {
+			if got, want := argWordsOK(s, esc), argWordsRead(s, esc); got != want {
+				t.Fatalf("argWordsOK(%q, %q) = %v, reading each word gives %v", s, esc, got, want)
+			}
+			n++
+		}
+		if len(prefix) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			each(append(prefix, c))
+		}
+	}
+	each(nil)
+	if n < 2*1_900_000 {
+		t.Fatalf("only %d texts read", n)
+	}
+}
