@@ -26,7 +26,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	// Without a lone "\r", the document's lines are the ones BuildKit
 	// counts: its table is read, not found again.
-	loneCR := hasLoneCR(text)
+	loneCR := !doc.noCR && hasLoneCR(text)
 	var src sourceLines
 	if loneCR {
 		src = newSourceLines(text)
