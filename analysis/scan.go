@@ -917,12 +917,34 @@ func specialEnd(t string, s int) int {
 // nameEnd returns where the variable name starting at t[s] ends (s when
 // there is none).
 func nameEnd(t string, s int) int {
-	e := s
-	for e < len(t) && isNameByte(t[e], e == s) {
+	if s >= len(t) || nameBytes[t[s]] != nameAny {
+		return s // a name starts with a letter or `_`
+	}
+	e := s + 1
+	for e < len(t) && nameBytes[t[e]] != 0 {
 		e++
 	}
 	return e
 }
+
+// nameBytes classes the bytes of a variable's name, as isNameByte does:
+// nameAny starts or continues one, nameNext only continues one.
+var nameBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case isNameByte(byte(c), true):
+			t[c] = nameAny
+		case isNameByte(byte(c), false):
+			t[c] = nameNext
+		}
+	}
+	return t
+}()
+
+const (
+	nameNext = 1 + iota
+	nameAny
+)
 
 // varStops marks the bytes varUses acts on: quotes, `$` and the escape
 // token, the backslash (0) or the backtick (1).

@@ -134,3 +134,35 @@ func TestScanWordByteByByte(t *testing.T) {
 		t.Errorf("only %d readings compared", n)
 	}
 }
+
+// TestNameEndByteByByte holds nameEnd's table to the byte test it
+// replaced, isNameByte, from every offset of every text of up to 6 bytes
+// of letters, digits, `_` and the bytes around names.
+func TestNameEndByteByByte(t *testing.T) {
+	alphabet := []byte{'a', 'Z', '_', '0', '9', '-', '$', '{', '}', ' ', 0xC3, 0x7F}
+	n := 0
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		for at := 0; at <= len(s); at++ {
+			want := at
+			for want < len(s) && isNameByte(s[want], want == at) {
+				want++
+			}
+			if got := nameEnd(s, at); got != want {
+				t.Fatalf("nameEnd(%q, %d) = %d, byte by byte %d", s, at, got, want)
+			}
+			n++
+		}
+		if len(prefix) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			each(append(prefix, c))
+		}
+	}
+	each(nil)
+	if n < 20_000_000 {
+		t.Fatalf("only %d readings", n)
+	}
+}
