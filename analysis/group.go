@@ -36,6 +36,8 @@ type group struct {
 	line    string
 	pieces  []piece
 	cmdLast int
+	// Where line last ends, its terminator apart, from line first's start.
+	end int
 }
 
 // split is a command cut into keyword, flags and arguments.
@@ -118,6 +120,10 @@ func (r *groupReader) next(g *group) bool {
 			raw = raw[src.bom:]
 		}
 		e := trimEOL(raw)
+		end := len(e) // of the last line read, from its start
+		if k == 0 {
+			end += src.bom
+		}
 		t := trimLeftSpace(e)
 		if r.directives {
 			d, found, err := r.dp.parseLine(t)
@@ -155,6 +161,7 @@ func (r *groupReader) next(g *group) bool {
 					return r.fail()
 				}
 				t := trimEOL(raw)
+				end = len(t)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
 					continue
 				}
@@ -186,6 +193,7 @@ func (r *groupReader) next(g *group) bool {
 						return r.fail()
 					}
 					t := trimEOL(raw)
+					end = len(t)
 					if d.Chomp {
 						t = strings.TrimLeft(t, "\t")
 					}
@@ -204,6 +212,7 @@ func (r *groupReader) next(g *group) bool {
 			ng.heredocs = docs
 		}
 		ng.last = k
+		ng.end = src.start[k] + end - base
 		*g = ng
 		r.found = true
 		r.k = k + 1

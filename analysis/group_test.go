@@ -53,6 +53,11 @@ func groupingDiff(text string) string {
 			if d := cmp.Diff(nodeShape(n), groupShape(g)); d != "" {
 				return fmt.Sprintf("instruction %d (-BuildKit +grouper):\n%s", i, d)
 			}
+			// The end the grouper notes as it reads, where BuildKit's last
+			// line ends.
+			if want := src.start[n.EndLine-1] + len(src.line(n.EndLine-1)) - src.start[n.StartLine-1]; g.end != want {
+				return fmt.Sprintf("instruction %d %q: ends at %d, BuildKit's lines at %d", i, n.Original, g.end, want)
+			}
 			_, want := instructions.ParseInstructionWithLinter(n, quietLinter)
 			if g.valid() && want != nil {
 				return fmt.Sprintf("instruction %d %q: vouched for, BuildKit says %v", i, n.Original, want)

@@ -220,7 +220,7 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	base := src.start[g.first]
 	a.reach(g.first)
 	in := a.inst()
-	in.Len = src.start[g.last] + len(src.line(g.last)) - base
+	in.Len = g.end
 	in.Lines = g.last - g.first + 1
 	var l logical
 	l.text, l.pieces = g.line, g.pieces
