@@ -1176,7 +1176,7 @@ func mountOK(value string) bool {
 func keyword(s string) (string, *InstructionInfo) {
 	if n := len(s); n > 0 && n < 16 {
 		for _, k := range keywordBuckets[int(s[0]&31)<<4|n] {
-			if asciiEqualFold(s, k.name) {
+			if foldsTo(s, k.name) {
 				return k.name, k.info
 			}
 		}
@@ -1194,6 +1194,11 @@ var keywordBuckets = func() (by [32 << 4][]struct {
 	for _, k := range instructionNames {
 		if len(k) >= 16 {
 			panic("keyword too long for its bucket: " + k)
+		}
+		for i := range len(k) {
+			if k[i] < 'a' || k[i] > 'z' {
+				panic("keyword not of lower-case letters, as foldsTo needs: " + k)
+			}
 		}
 		b := int(k[0]&31)<<4 | len(k)
 		by[b] = append(by[b], struct {
@@ -1241,6 +1246,19 @@ func asciiEqualFold(s, k string) bool {
 			c += 'a' - 'A'
 		}
 		if c != k[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// foldsTo is asciiEqualFold(s, k) for a word k of lower-case ASCII
+// letters as long as s: a byte that 0x20 turns into such a letter is that
+// letter in either case.
+func foldsTo(s, k string) bool {
+	k = k[:len(s)]
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != k[i] {
 			return false
 		}
 	}

@@ -644,6 +644,40 @@ func TestFoldHelpers(t *testing.T) {
 // TestKeywordLookup holds keyword to strings.ToLower and the instruction
 // table over every keyword in three cases, with a byte changed, and
 // words that share a bucket with none or some.
+// TestFoldsToAsEqualFold holds foldsTo to asciiEqualFold for every
+// keyword with each of its bytes replaced by every byte, and in every mix
+// of cases of its first eight letters.
+func TestFoldsToAsEqualFold(t *testing.T) {
+	n := 0
+	check := func(s, k string) {
+		if got, want := foldsTo(s, k), asciiEqualFold(s, k); got != want {
+			t.Fatalf("foldsTo(%q, %q) = %v, asciiEqualFold %v", s, k, got, want)
+		}
+		n++
+	}
+	for _, k := range instructionNames {
+		for i := range len(k) {
+			for c := range 256 {
+				b := []byte(k)
+				b[i] = byte(c)
+				check(string(b), k)
+			}
+		}
+		for mask := range 1 << min(len(k), 8) {
+			b := []byte(k)
+			for i := range min(len(k), 8) {
+				if mask&(1<<i) != 0 {
+					b[i] -= 'a' - 'A'
+				}
+			}
+			check(string(b), k)
+		}
+	}
+	if n < 28_000 {
+		t.Fatalf("only %d words compared", n)
+	}
+}
+
 func TestKeywordLookup(t *testing.T) {
 	words := []string{"", "r", "2un", "rUn\u00a0", "\u212aeep", "ſhell", "healthcheckhealthcheck", "ɾun", "Rün", "froM"}
 	for _, k := range instructionNames {
