@@ -1132,14 +1132,25 @@ func (s *slab[T]) scratch(n int) []T {
 	if s == nil {
 		return nil
 	}
-	if need := max(min(n, s.chunk/8), 1); len(s.block)-s.off < need {
-		m := s.chunk / 2
-		if est := s.at.rest(s.used); est >= 0 {
-			m = est + est/8 + need
-		}
-		s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
+	// A block with n elements left, and one at least, holds the list.
+	if r := len(s.block) - s.off; r < n || r == 0 {
+		s.grow(n)
 	}
 	return s.block[s.off:s.off]
+}
+
+// grow is scratch where the block may not hold a list of n elements: it
+// starts a new one where it does not. Apart, so that scratch is inlined.
+func (s *slab[T]) grow(n int) {
+	need := max(min(n, s.chunk/8), 1)
+	if len(s.block)-s.off >= need {
+		return
+	}
+	m := s.chunk / 2
+	if est := s.at.rest(s.used); est >= 0 {
+		m = est + est/8 + need
+	}
+	s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
 }
 
 // blockLen returns n, or more where a block of n elements would leave the

@@ -166,3 +166,24 @@ func TestNameEndByteByByte(t *testing.T) {
 		t.Fatalf("only %d readings", n)
 	}
 }
+
+// TestScratchLeavesBlockAsBefore holds scratch's quick test, and grow's
+// own, to the one rule they replaced: a block is left where fewer than
+// max(min(n, chunk/8), 1) elements are free.
+func TestScratchLeavesBlockAsBefore(t *testing.T) {
+	for _, chunk := range []int{1, 7, 8, 16, 64, 100} {
+		for size := 0; size <= 12; size++ {
+			for off := 0; off <= size; off++ {
+				for n := -1; n <= 14; n++ {
+					block := make([]int, size)
+					s := &slab[int]{block: block, off: off, chunk: chunk}
+					s.scratch(n)
+					left := size == 0 || &s.block[0] != &block[0] || s.off != off
+					if want := size-off < max(min(n, chunk/8), 1); left != want {
+						t.Fatalf("chunk %d, block %d, off %d, n %d: block left %v, want %v", chunk, size, off, n, left, want)
+					}
+				}
+			}
+		}
+	}
+}
