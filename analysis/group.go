@@ -553,16 +553,28 @@ func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
 // trimSpace is strings.TrimSpace(s), quicker where s starts and ends in
 // printable ASCII.
 func trimSpace(s string) string {
-	s = trimRightSpace(s)
-	if s != "" && s[0] < utf8.RuneSelf && !asciiSpace(s[0]) {
-		return s
+	if len(s) > 0 && byteClass[s[0]]&byteClass[s[len(s)-1]]&classPlain == 0 {
+		s = trimSpaceSlow(s)
 	}
-	return trimLeftSpace(s)
+	return s
 }
+
+// trimSpaceSlow is trimSpace apart from its quick test, so that the test
+// is inlined.
+func trimSpaceSlow(s string) string { return trimLeftSpace(trimRightSpace(s)) }
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.
 func trimLeftSpace(s string) string {
+	if s == "" || byteClass[s[0]]&classPlain != 0 {
+		return s
+	}
+	return trimLeftSpaceSlow(s)
+}
+
+// trimLeftSpaceSlow is trimLeftSpace apart from its quick test, so that
+// the test is inlined.
+func trimLeftSpaceSlow(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -593,6 +605,11 @@ var byteClass = func() (t [256]uint8) {
 	t['\n'] |= classASCII | classLatin1
 	t[0x85] |= classLatin1
 	t[0xA0] |= classLatin1
+	for c := range utf8.RuneSelf {
+		if t[c]&classASCII == 0 {
+			t[c] |= classPlain
+		}
+	}
 	return t
 }()
 
@@ -600,6 +617,7 @@ const (
 	classBK     = 1 << iota // isBKSpace
 	classASCII              // asciiSpace, isSpaceByte
 	classLatin1             // isLatin1Space
+	classPlain              // ASCII but asciiSpace's blanks: a trim stops at it
 )
 
 // extractFlags reads the leading `--` words of an instruction's arguments

@@ -364,11 +364,15 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 // trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), quicker
 // when s ends in a printable ASCII byte.
 func trimRightSpace(s string) string {
-	if n := len(s); n == 0 || s[n-1] < utf8.RuneSelf && !asciiSpace(s[n-1]) {
-		return s
+	if len(s) > 0 && byteClass[s[len(s)-1]]&classPlain == 0 {
+		s = trimRightSpaceSlow(s)
 	}
-	return strings.TrimRightFunc(s, unicode.IsSpace)
+	return s
 }
+
+// trimRightSpaceSlow is trimRightSpace apart from its quick test, so that
+// the test is inlined.
+func trimRightSpaceSlow(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
 // skipFlagSpace skips the bytes BuildKit's flag reader takes for blanks:
 // ASCII blanks and the Latin-1 ones, 0x85 and 0xA0, even inside a
