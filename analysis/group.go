@@ -553,7 +553,7 @@ func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
 // trimSpace is strings.TrimSpace(s), quicker where s starts and ends in
 // printable ASCII.
 func trimSpace(s string) string {
-	if len(s) > 0 && byteClass[s[0]]&byteClass[s[len(s)-1]]&classPlain == 0 {
+	if len(s) > 0 && (trimStops[s[0]] || trimStops[s[len(s)-1]]) {
 		s = trimSpaceSlow(s)
 	}
 	return s
@@ -561,12 +561,14 @@ func trimSpace(s string) string {
 
 // trimSpaceSlow is trimSpace apart from its quick test, so that the test
 // is inlined.
+//
+//go:noinline
 func trimSpaceSlow(s string) string { return trimLeftSpace(trimRightSpace(s)) }
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.
 func trimLeftSpace(s string) string {
-	if s == "" || byteClass[s[0]]&classPlain != 0 {
+	if s == "" || !trimStops[s[0]] {
 		return s
 	}
 	return trimLeftSpaceSlow(s)
@@ -605,11 +607,6 @@ var byteClass = func() (t [256]uint8) {
 	t['\n'] |= classASCII | classLatin1
 	t[0x85] |= classLatin1
 	t[0xA0] |= classLatin1
-	for c := range utf8.RuneSelf {
-		if t[c]&classASCII == 0 {
-			t[c] |= classPlain
-		}
-	}
 	return t
 }()
 
@@ -617,7 +614,6 @@ const (
 	classBK     = 1 << iota // isBKSpace
 	classASCII              // asciiSpace, isSpaceByte
 	classLatin1             // isLatin1Space
-	classPlain              // ASCII but asciiSpace's blanks: a trim stops at it
 )
 
 // extractFlags reads the leading `--` words of an instruction's arguments
@@ -753,6 +749,15 @@ var plainStops = func() (st [2][256]bool) {
 		for c := range 256 {
 			st[k][c] = c >= utf8.RuneSelf || c == '\'' || c == '"' || byte(c) == esc
 		}
+	}
+	return st
+}()
+
+// trimStops marks the bytes a trim of Unicode blanks does not stop at
+// at once: asciiSpace's blanks and the bytes past ASCII.
+var trimStops = func() (st [256]bool) {
+	for c := range 256 {
+		st[c] = c >= utf8.RuneSelf || asciiSpace(byte(c))
 	}
 	return st
 }()

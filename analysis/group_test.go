@@ -498,8 +498,8 @@ func TestByteClasses(t *testing.T) {
 			t.Errorf("byte %#x: isBKSpace %v (want %v), asciiSpace %v, isSpaceByte %v (want %v), isLatin1Space %v (want %v)",
 				b, isBKSpace(b), bk, asciiSpace(b), isSpaceByte(b), ascii, isLatin1Space(b), latin1)
 		}
-		if plain := b < utf8.RuneSelf && !ascii; (byteClass[c]&classPlain != 0) != plain {
-			t.Errorf("byte %#x: classPlain %v, want %v", b, byteClass[c]&classPlain != 0, plain)
+		if stop := b >= utf8.RuneSelf || ascii; trimStops[c] != stop {
+			t.Errorf("byte %#x: trimStops %v, want %v", b, trimStops[c], stop)
 		}
 		if bkBlanks[c] != bk || asciiBlanks[c] != ascii {
 			t.Errorf("byte %#x: bkBlanks %v, asciiBlanks %v", b, bkBlanks[c], asciiBlanks[c])

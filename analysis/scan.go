@@ -364,7 +364,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 // trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), quicker
 // when s ends in a printable ASCII byte.
 func trimRightSpace(s string) string {
-	if len(s) > 0 && byteClass[s[len(s)-1]]&classPlain == 0 {
+	if len(s) > 0 && trimStops[s[len(s)-1]] {
 		s = trimRightSpaceSlow(s)
 	}
 	return s
@@ -372,6 +372,8 @@ func trimRightSpace(s string) string {
 
 // trimRightSpaceSlow is trimRightSpace apart from its quick test, so that
 // the test is inlined.
+//
+//go:noinline
 func trimRightSpaceSlow(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
 // skipFlagSpace skips the bytes BuildKit's flag reader takes for blanks:
