@@ -1105,8 +1105,11 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
 			return false
 		}
+		// Most names differ in length or first letter from the flags
+		// they are not: those are passed over without comparing them.
+		n := name[2:]
 		k := 0
-		for k < len(table) && table[k].Name != name[2:] {
+		for k < len(table) && (len(table[k].Name) != len(n) || table[k].Name[0] != n[0] || table[k].Name != n) {
 			k++
 		}
 		if k == len(table) || k >= 64 {
@@ -1117,7 +1120,10 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 		}
 		seen |= 1 << k
 		if table[k].Bool {
-			switch lower(value) {
+			if value != "" && value != "true" && value != "false" {
+				value = lower(value)
+			}
+			switch value {
 			case "true", "false":
 			case "":
 				if hasValue {

@@ -768,3 +768,78 @@ func TestArgWordsOKAsRead(t *testing.T) {
 		t.Fatalf("only %d texts read", n)
 	}
 }
+
+// flagsOKByName is flagsOK as it was before it passed over names by
+// length and first letter: each name compared whole, each value lowered.
+func flagsOKByName(flags []string, in *InstructionInfo) bool {
+	table := in.Flags
+	var seen uint64
+	for _, a := range flags {
+		name, value, hasValue := strings.Cut(a, "=")
+		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
+			return false
+		}
+		k := 0
+		for k < len(table) && table[k].Name != name[2:] {
+			k++
+		}
+		if k == len(table) || k >= 64 {
+			return false
+		}
+		if seen&(1<<k) != 0 && !table[k].Repeatable {
+			return false
+		}
+		seen |= 1 << k
+		if table[k].Bool {
+			switch strings.ToLower(value) {
+			case "true", "false":
+			case "":
+				if hasValue {
+					return false
+				}
+			default:
+				return false
+			}
+		} else if !hasValue {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFlagsOKAsByName holds flagsOK to flagsOKByName over every
+// instruction's table and 200,000 lists of one to three flags: its own
+// names, near misses (other lengths, first letters, cases), values in
+// any case, and none.
+func TestFlagsOKAsByName(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 7))
+	values := []string{"", "=", "=true", "=false", "=TRUE", "=False", "=x", "=1", "=tRuE", "=yes"}
+	for i := 0; i < 200_000; i++ {
+		info := &Instructions[r.IntN(len(Instructions))]
+		if len(info.Flags) == 0 {
+			continue
+		}
+		var flags []string
+		for range 1 + r.IntN(3) {
+			name := info.Flags[r.IntN(len(info.Flags))].Name
+			switch r.IntN(6) {
+			case 0:
+				name = strings.ToUpper(name[:1]) + name[1:]
+			case 1:
+				name = name[:len(name)-1]
+			case 2:
+				name = "x" + name[1:]
+			case 3:
+				name = ""
+			}
+			prefix := "--"
+			if r.IntN(20) == 0 {
+				prefix = "-"
+			}
+			flags = append(flags, prefix+name+values[r.IntN(len(values))])
+		}
+		if got, want := flagsOK(flags, info), flagsOKByName(flags, info); got != want {
+			t.Fatalf("%s %q: flagsOK %v, by name %v", info.Name, flags, got, want)
+		}
+	}
+}
