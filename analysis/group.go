@@ -176,7 +176,7 @@ func (r *groupReader) next(g *group) bool {
 		if !splitLine(&ng, line, esc) {
 			return r.fail()
 		}
-		if h := heredocHolder(&ng); h != nil && strings.Contains(line, "<<") {
+		if h := heredocHolder(&ng); h != nil && hasHeredocMark(line) {
 			docs, ok := heredocsFromLine(r.docs[:0], line)
 			if !ok {
 				return r.fail()
@@ -227,6 +227,12 @@ func (r *groupReader) fail() bool {
 	r.failed = true
 	r.k = r.n
 	return false
+}
+
+// hasHeredocMark reports whether s holds "<<": most texts hold no '<',
+// which one byte search tells.
+func hasHeredocMark(s string) bool {
+	return strings.IndexByte(s, '<') >= 0 && strings.Contains(s, "<<")
 }
 
 // heredocHolder returns the instruction of g that may take heredocs: g
@@ -1039,7 +1045,7 @@ func (g *group) valid() bool {
 			return false
 		}
 		last, more := lastField(g.rest)
-		return more && !strings.Contains(last, "<<")
+		return more && !hasHeredocMark(last)
 	}
 	return false
 }

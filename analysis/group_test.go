@@ -843,3 +843,21 @@ func TestFlagsOKAsByName(t *testing.T) {
 		}
 	}
 }
+
+// TestHasHeredocMarkAsContains holds hasHeredocMark to strings.Contains
+// over every text of up to 8 bytes of `<`, `a` and `-`.
+func TestHasHeredocMarkAsContains(t *testing.T) {
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		if got, want := hasHeredocMark(s), strings.Contains(s, "<<"); got != want {
+			t.Fatalf("hasHeredocMark(%q) = %v, strings.Contains %v", s, got, want)
+		}
+		if len(prefix) < 8 {
+			for _, c := range []byte("<a-") {
+				each(append(prefix, c))
+			}
+		}
+	}
+	each(nil)
+}
