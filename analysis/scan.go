@@ -271,7 +271,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 				break
 			}
 			end := i + len(w)
-			flags = append(flags, makeFlag(l, i, end, esc, true))
+			flags = growOne(flags)
+			makeFlag(&flags[len(flags)-1], l, i, end, esc, true)
 			i = skipFlagSpace(t, end)
 		}
 	}
@@ -293,7 +294,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		}
 		// A word read with quotes or escapes reads shorter than it is
 		// written; one that is not is its text.
-		flags = append(flags, makeFlag(fl, i, end, esc, len(value) == end-i))
+		flags = growOne(flags)
+		makeFlag(&flags[len(flags)-1], fl, i, end, esc, len(value) == end-i)
 		i = end
 	}
 	// The instruction comes zeroed: a nil list is not written.
@@ -587,15 +589,16 @@ var dquoteStops = func() (st [2][256]bool) {
 // makeFlag reads the flag word [i, end), plain when it holds no quote or
 // escape token. Quotes around the whole value are left out of the value's
 // span.
-func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
+func makeFlag(f *Flag, l *logical, i, end int, esc byte, plain bool) {
+	// Every field is written: f may hold another flag's.
 	t := l.text
-	f := Flag{Span: l.span(i, end)}
+	f.Span = l.span(i, end)
 	eq := strings.IndexByte(t[i:end], '=')
 	if eq < 0 {
 		f.Name = l.token(i+2, end)
 		p := f.Name.Span.End
-		f.Value = Token{Span: Span{p, p}}
-		return f
+		f.Value, f.HasValue = Token{Span: Span{p, p}}, false
+		return
 	}
 	eq += i
 	f.Name = l.token(i+2, eq)
@@ -603,7 +606,7 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 	vs, ve := eq+1, end
 	if plain {
 		f.Value = Token{Span: l.span(vs, ve), Value: t[vs:ve]}
-		return f
+		return
 	}
 	if ve-vs >= 2 && (t[vs] == '"' || t[vs] == '\'') && t[ve-1] == t[vs] {
 		vs, ve = vs+1, ve-1
@@ -618,7 +621,16 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 		}
 	}
 	f.Value = Token{Span: l.span(vs, ve), Value: value}
-	return f
+}
+
+// growOne returns flags one longer, its last element to be written whole
+// (makeFlag writes every field): in the room a slab's scratch left, which
+// may hold an earlier list's elements, or appended.
+func growOne(flags []Flag) []Flag {
+	if len(flags) < cap(flags) {
+		return flags[:len(flags)+1]
+	}
+	return append(flags, Flag{})
 }
 
 // words splits the arguments like BuildKit's word parser: blanks separate,

@@ -187,3 +187,21 @@ func TestScratchLeavesBlockAsBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestMakeFlagWritesEveryField holds makeFlag, which writes into room a
+// slab may have left dirty, to the same reading into a zero Flag.
+func TestMakeFlagWritesEveryField(t *testing.T) {
+	junk := Flag{Span: Span{7, 9}, Name: Token{Span: Span{1, 2}, Value: "junk"}, Value: Token{Span: Span{3, 4}, Value: "junk"}, HasValue: true}
+	for _, w := range []string{"--a", "--mount", "--from=x", "--x=", "--chmod=\"644\"", "--a='b c'", "--e=\\x", "--f=a\\\"b"} {
+		for _, plain := range []bool{true, false} {
+			l := &logical{text: w + " rest", pieces: []piece{{at: 0, abs: 5}}}
+			var zero Flag
+			makeFlag(&zero, l, 0, len(w), '\\', plain)
+			dirty := junk
+			makeFlag(&dirty, l, 0, len(w), '\\', plain)
+			if dirty != zero {
+				t.Errorf("%q (plain %v): into a used Flag %+v, into a zero one %+v", w, plain, dirty, zero)
+			}
+		}
+	}
+}
