@@ -326,7 +326,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	case "arg":
 		decls := a.declSlab().scratch(len(in.Args))
 		for _, a := range in.Args {
-			decls = append(decls, declFrom(a, false))
+			decls = growOne(decls)
+			declFrom(&decls[len(decls)-1], a, false)
 		}
 		in.Decls = a.declSlab().keep(decls)
 		if in.Decls == nil {
@@ -623,14 +624,15 @@ func makeFlag(f *Flag, l *logical, i, end int, esc byte, plain bool) {
 	f.Value = Token{Span: l.span(vs, ve), Value: value}
 }
 
-// growOne returns flags one longer, its last element to be written whole
-// (makeFlag writes every field): in the room a slab's scratch left, which
-// may hold an earlier list's elements, or appended.
-func growOne(flags []Flag) []Flag {
-	if len(flags) < cap(flags) {
-		return flags[:len(flags)+1]
+// growOne returns list one longer, its last element to be written whole
+// (makeFlag and declFrom write every field): in the room a slab's scratch
+// left, which may hold an earlier list's elements, or appended.
+func growOne[T any](list []T) []T {
+	if len(list) < cap(list) {
+		return list[:len(list)+1]
 	}
-	return append(flags, Flag{})
+	var zero T
+	return append(list, zero)
 }
 
 // words splits the arguments like BuildKit's word parser: blanks separate,
@@ -763,18 +765,20 @@ func (in *Instruction) scanEnv(sl *slab[VarDecl]) {
 	}
 	decls := sl.scratch(len(in.Args))
 	for _, a := range in.Args {
-		decls = append(decls, declFrom(a, true))
+		decls = growOne(decls)
+		declFrom(&decls[len(decls)-1], a, true)
 	}
 	in.Decls = sl.keep(decls)
 }
 
 // declFrom splits a `name[=value]` word.
-func declFrom(a Token, env bool) VarDecl {
-	d := VarDecl{IsEnv: env}
+func declFrom(d *VarDecl, a Token, env bool) {
+	// Every field is written: d may hold another declaration's.
+	d.IsEnv = env
 	eq := strings.IndexByte(a.Value, '=')
 	if eq < 0 {
-		d.Name = a
-		return d
+		d.Name, d.Value, d.HasDefault = a, Token{}, false
+		return
 	}
 	// The name has no quotes or escapes, so its bytes map one to one.
 	d.Name = Token{Span: Span{a.Span.Start, a.Span.Start + eq}, Value: a.Value[:eq]}
@@ -783,7 +787,6 @@ func declFrom(a Token, env bool) VarDecl {
 	if d.Value.Span.Start > d.Value.Span.End {
 		d.Value.Span.Start = d.Value.Span.End
 	}
-	return d
 }
 
 // varUses finds `$name` and `${name...}` outside single quotes, and the

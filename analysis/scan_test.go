@@ -205,3 +205,21 @@ func TestMakeFlagWritesEveryField(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclFromWritesEveryField holds declFrom, which writes into room a
+// slab may have left dirty, to the same reading into a zero VarDecl.
+func TestDeclFromWritesEveryField(t *testing.T) {
+	junk := VarDecl{Name: Token{Span: Span{1, 2}, Value: "junk"}, Value: Token{Span: Span{3, 4}, Value: "junk"}, HasDefault: true, IsEnv: true}
+	for _, w := range []string{"A", "A=", "A=b", "=b", "A==b"} {
+		for _, env := range []bool{true, false} {
+			a := Token{Span: Span{4, 4 + len(w)}, Value: w}
+			var zero VarDecl
+			declFrom(&zero, a, env)
+			dirty := junk
+			declFrom(&dirty, a, env)
+			if dirty != zero {
+				t.Errorf("%q (env %v): into a used VarDecl %+v, into a zero one %+v", w, env, dirty, zero)
+			}
+		}
+	}
+}
