@@ -70,6 +70,9 @@ type Document struct {
 	// The start of every line, as lineOffsets returns them, where
 	// NewDocument found them anyway: a first parse reads them, not a copy.
 	starts []int
+	// noCR is set where NewDocument found no "\r" in the text, so that a
+	// first parse need not look for a lone one.
+	noCR bool
 }
 
 // chunk is a run of whole lines; lines holds the start of each.
@@ -85,10 +88,10 @@ const chunkLines = 64
 // NewDocument indexes text.
 func NewDocument(text string) *Document {
 	d := &Document{}
-	starts := lineStarts(text)
+	starts, cr := lineStartsCR(text)
 	d.chunks = appendChunksAt(nil, text, starts)
 	d.index()
-	d.starts = starts
+	d.starts, d.noCR = starts, !cr
 	d.text = text
 	d.textOnce.Do(func() {})
 	return d
@@ -122,6 +125,12 @@ func appendChunksAt(dst []*chunk, text string, starts []int) []*chunk {
 
 // lineStarts returns the start of every line of text.
 func lineStarts(text string) []int {
+	starts, _ := lineStartsCR(text)
+	return starts
+}
+
+// lineStartsCR is lineStarts, also reporting whether text holds a "\r".
+func lineStartsCR(text string) ([]int, bool) {
 	if strings.IndexByte(text, '\r') < 0 {
 		// Lines end at "\n" alone: each found by a byte search, in a list
 		// made at its size.
@@ -129,7 +138,7 @@ func lineStarts(text string) []int {
 		for i := 0; ; {
 			j := strings.IndexByte(text[i:], '\n')
 			if j < 0 {
-				return starts
+				return starts, false
 			}
 			i += j + 1
 			starts = append(starts, i)
@@ -147,7 +156,7 @@ func lineStarts(text string) []int {
 			starts = append(starts, i+1)
 		}
 	}
-	return starts
+	return starts, true
 }
 
 // index fills the placing tables from the chunks.

@@ -138,6 +138,11 @@ func TestDocumentApplyRandom(t *testing.T) {
 			}
 			checkLineOffsets(t, d, text)
 			checkLineOffsets(t, fresh, text)
+			// A new document knows whether its text holds a "\r", which a
+			// first parse reads instead of looking for a lone one.
+			if fresh.noCR != !strings.Contains(text, "\r") {
+				t.Fatalf("text %q: noCR %v", text, fresh.noCR)
+			}
 		}
 		checkDocument(t, d, text)
 	}
@@ -154,6 +159,9 @@ func checkLineOffsets(t *testing.T, d *Document, text string) {
 	}
 	if diff := cmp.Diff(starts, got); diff != "" {
 		t.Fatalf("text of %d bytes: line offsets differ from LineStart (-want +got):\n%s", len(text), diff)
+	}
+	if d.noCR && strings.Contains(text, "\r") {
+		t.Fatalf("text %q holds a \"\\r\" but its document says none", text)
 	}
 	if !hasLoneCR(text) {
 		if diff := cmp.Diff(newSourceLines(text).start, got); diff != "" {

@@ -36,6 +36,8 @@ type group struct {
 	line    string
 	pieces  []piece
 	cmdLast int
+	// Where line last ends, its terminator apart, from line first's start.
+	end int
 }
 
 // split is a command cut into keyword, flags and arguments.
@@ -118,6 +120,10 @@ func (r *groupReader) next(g *group) bool {
 			raw = raw[src.bom:]
 		}
 		e := trimEOL(raw)
+		end := len(e) // of the last line read, from its start
+		if k == 0 {
+			end += src.bom
+		}
 		t := trimLeftSpace(e)
 		if r.directives {
 			d, found, err := r.dp.parseLine(t)
@@ -155,6 +161,7 @@ func (r *groupReader) next(g *group) bool {
 					return r.fail()
 				}
 				t := trimEOL(raw)
+				end = len(t)
 				if lt := trimLeftSpace(t); lt == "" || lt[0] == '#' {
 					continue
 				}
@@ -169,7 +176,7 @@ func (r *groupReader) next(g *group) bool {
 		if !splitLine(&ng, line, esc) {
 			return r.fail()
 		}
-		if h := heredocHolder(&ng); h != nil && strings.Contains(line, "<<") {
+		if h := heredocHolder(&ng); h != nil && hasHeredocMark(line) {
 			docs, ok := heredocsFromLine(r.docs[:0], line)
 			if !ok {
 				return r.fail()
@@ -186,6 +193,7 @@ func (r *groupReader) next(g *group) bool {
 						return r.fail()
 					}
 					t := trimEOL(raw)
+					end = len(t)
 					if d.Chomp {
 						t = strings.TrimLeft(t, "\t")
 					}
@@ -204,6 +212,7 @@ func (r *groupReader) next(g *group) bool {
 			ng.heredocs = docs
 		}
 		ng.last = k
+		ng.end = src.start[k] + end - base
 		*g = ng
 		r.found = true
 		r.k = k + 1
@@ -218,6 +227,12 @@ func (r *groupReader) fail() bool {
 	r.failed = true
 	r.k = r.n
 	return false
+}
+
+// hasHeredocMark reports whether s holds "<<": most texts hold no '<',
+// which one byte search tells.
+func hasHeredocMark(s string) bool {
+	return strings.IndexByte(s, '<') >= 0 && strings.Contains(s, "<<")
 }
 
 // heredocHolder returns the instruction of g that may take heredocs: g
@@ -421,13 +436,7 @@ func splitLine(g *group, line string, esc byte) bool {
 		case "env", "label":
 			ok = sp.nameVal(esc)
 		case "arg":
-			sp.argsOK = true
-			n := bkWords(sp.rest, esc, func(w string) {
-				if w[0] == '=' {
-					sp.argsOK = false
-				}
-			})
-			sp.argsOK = sp.argsOK && n > 0
+			sp.argsOK = argWordsOK(sp.rest, esc)
 		case "healthcheck":
 			// The type is the first word, cut at blanks byte by byte.
 			sep := 0
@@ -448,6 +457,45 @@ func splitLine(g *group, line string, esc byte) bool {
 	}
 	g.split = sp
 	return ok
+}
+
+// argWordsOK reports whether ARG's words, as bkWords reads them, pass
+// BuildKit's check: one word at least, none starting with `=`.
+func argWordsOK(rest string, esc byte) bool {
+	if !plainText(rest, esc) {
+		return argWordsRead(rest, esc)
+	}
+	// The words are the runs of non-blanks: a `=` starts one where it
+	// starts the text or follows a blank.
+	i := 0
+	for i < len(rest) && asciiSpace(rest[i]) {
+		i++
+	}
+	if i == len(rest) {
+		return false
+	}
+	for j := strings.IndexByte(rest, '='); j >= 0; {
+		if j == 0 || asciiSpace(rest[j-1]) {
+			return false
+		}
+		k := strings.IndexByte(rest[j+1:], '=')
+		if k < 0 {
+			break
+		}
+		j += 1 + k
+	}
+	return true
+}
+
+// argWordsRead is argWordsOK reading each word.
+func argWordsRead(rest string, esc byte) bool {
+	ok := true
+	n := bkWords(rest, esc, func(w string) {
+		if w[0] == '=' {
+			ok = false
+		}
+	})
+	return ok && n > 0
 }
 
 // jsonOK reads args as BuildKit's parser does: a JSON array of strings is
@@ -511,16 +559,30 @@ func isLatin1Space(c byte) bool { return byteClass[c]&classLatin1 != 0 }
 // trimSpace is strings.TrimSpace(s), quicker where s starts and ends in
 // printable ASCII.
 func trimSpace(s string) string {
-	s = trimRightSpace(s)
-	if s != "" && s[0] < utf8.RuneSelf && !asciiSpace(s[0]) {
-		return s
+	if len(s) > 0 && (trimStops[s[0]] || trimStops[s[len(s)-1]]) {
+		s = trimSpaceSlow(s)
 	}
-	return trimLeftSpace(s)
+	return s
 }
+
+// trimSpaceSlow is trimSpace apart from its quick test, so that the test
+// is inlined.
+//
+//go:noinline
+func trimSpaceSlow(s string) string { return trimLeftSpace(trimRightSpace(s)) }
 
 // trimLeftSpace is strings.TrimLeftFunc(s, unicode.IsSpace), quicker on
 // ASCII.
 func trimLeftSpace(s string) string {
+	if s == "" || !trimStops[s[0]] {
+		return s
+	}
+	return trimLeftSpaceSlow(s)
+}
+
+// trimLeftSpaceSlow is trimLeftSpace apart from its quick test, so that
+// the test is inlined.
+func trimLeftSpaceSlow(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -693,6 +755,15 @@ var plainStops = func() (st [2][256]bool) {
 		for c := range 256 {
 			st[k][c] = c >= utf8.RuneSelf || c == '\'' || c == '"' || byte(c) == esc
 		}
+	}
+	return st
+}()
+
+// trimStops marks the bytes a trim of Unicode blanks does not stop at
+// at once: asciiSpace's blanks and the bytes past ASCII.
+var trimStops = func() (st [256]bool) {
+	for c := range 256 {
+		st[c] = c >= utf8.RuneSelf || asciiSpace(byte(c))
 	}
 	return st
 }()
@@ -974,7 +1045,7 @@ func (g *group) valid() bool {
 			return false
 		}
 		last, more := lastField(g.rest)
-		return more && !strings.Contains(last, "<<")
+		return more && !hasHeredocMark(last)
 	}
 	return false
 }
@@ -1040,8 +1111,11 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
 			return false
 		}
+		// Most names differ in length or first letter from the flags
+		// they are not: those are passed over without comparing them.
+		n := name[2:]
 		k := 0
-		for k < len(table) && table[k].Name != name[2:] {
+		for k < len(table) && (len(table[k].Name) != len(n) || table[k].Name[0] != n[0] || table[k].Name != n) {
 			k++
 		}
 		if k == len(table) || k >= 64 {
@@ -1052,7 +1126,10 @@ func flagsOK(flags []string, in *InstructionInfo) bool {
 		}
 		seen |= 1 << k
 		if table[k].Bool {
-			switch lower(value) {
+			if value != "" && value != "true" && value != "false" {
+				value = lower(value)
+			}
+			switch value {
 			case "true", "false":
 			case "":
 				if hasValue {
@@ -1134,7 +1211,7 @@ func mountOK(value string) bool {
 func keyword(s string) (string, *InstructionInfo) {
 	if n := len(s); n > 0 && n < 16 {
 		for _, k := range keywordBuckets[int(s[0]&31)<<4|n] {
-			if asciiEqualFold(s, k.name) {
+			if foldsTo(s, k.name) {
 				return k.name, k.info
 			}
 		}
@@ -1152,6 +1229,11 @@ var keywordBuckets = func() (by [32 << 4][]struct {
 	for _, k := range instructionNames {
 		if len(k) >= 16 {
 			panic("keyword too long for its bucket: " + k)
+		}
+		for i := range len(k) {
+			if k[i] < 'a' || k[i] > 'z' {
+				panic("keyword not of lower-case letters, as foldsTo needs: " + k)
+			}
 		}
 		b := int(k[0]&31)<<4 | len(k)
 		by[b] = append(by[b], struct {
@@ -1199,6 +1281,19 @@ func asciiEqualFold(s, k string) bool {
 			c += 'a' - 'A'
 		}
 		if c != k[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// foldsTo is asciiEqualFold(s, k) for a word k of lower-case ASCII
+// letters as long as s: a byte that 0x20 turns into such a letter is that
+// letter in either case.
+func foldsTo(s, k string) bool {
+	k = k[:len(s)]
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != k[i] {
 			return false
 		}
 	}

@@ -53,6 +53,11 @@ func groupingDiff(text string) string {
 			if d := cmp.Diff(nodeShape(n), groupShape(g)); d != "" {
 				return fmt.Sprintf("instruction %d (-BuildKit +grouper):\n%s", i, d)
 			}
+			// The end the grouper notes as it reads, where BuildKit's last
+			// line ends.
+			if want := src.start[n.EndLine-1] + len(src.line(n.EndLine-1)) - src.start[n.StartLine-1]; g.end != want {
+				return fmt.Sprintf("instruction %d %q: ends at %d, BuildKit's lines at %d", i, n.Original, g.end, want)
+			}
 			_, want := instructions.ParseInstructionWithLinter(n, quietLinter)
 			if g.valid() && want != nil {
 				return fmt.Sprintf("instruction %d %q: vouched for, BuildKit says %v", i, n.Original, want)
@@ -493,6 +498,9 @@ func TestByteClasses(t *testing.T) {
 			t.Errorf("byte %#x: isBKSpace %v (want %v), asciiSpace %v, isSpaceByte %v (want %v), isLatin1Space %v (want %v)",
 				b, isBKSpace(b), bk, asciiSpace(b), isSpaceByte(b), ascii, isLatin1Space(b), latin1)
 		}
+		if stop := b >= utf8.RuneSelf || ascii; trimStops[c] != stop {
+			t.Errorf("byte %#x: trimStops %v, want %v", b, trimStops[c], stop)
+		}
 		if bkBlanks[c] != bk || asciiBlanks[c] != ascii {
 			t.Errorf("byte %#x: bkBlanks %v, asciiBlanks %v", b, bkBlanks[c], asciiBlanks[c])
 		}
@@ -639,6 +647,40 @@ func TestFoldHelpers(t *testing.T) {
 // TestKeywordLookup holds keyword to strings.ToLower and the instruction
 // table over every keyword in three cases, with a byte changed, and
 // words that share a bucket with none or some.
+// TestFoldsToAsEqualFold holds foldsTo to asciiEqualFold for every
+// keyword with each of its bytes replaced by every byte, and in every mix
+// of cases of its first eight letters.
+func TestFoldsToAsEqualFold(t *testing.T) {
+	n := 0
+	check := func(s, k string) {
+		if got, want := foldsTo(s, k), asciiEqualFold(s, k); got != want {
+			t.Fatalf("foldsTo(%q, %q) = %v, asciiEqualFold %v", s, k, got, want)
+		}
+		n++
+	}
+	for _, k := range instructionNames {
+		for i := range len(k) {
+			for c := range 256 {
+				b := []byte(k)
+				b[i] = byte(c)
+				check(string(b), k)
+			}
+		}
+		for mask := range 1 << min(len(k), 8) {
+			b := []byte(k)
+			for i := range min(len(k), 8) {
+				if mask&(1<<i) != 0 {
+					b[i] -= 'a' - 'A'
+				}
+			}
+			check(string(b), k)
+		}
+	}
+	if n < 28_000 {
+		t.Fatalf("only %d words compared", n)
+	}
+}
+
 func TestKeywordLookup(t *testing.T) {
 	words := []string{"", "r", "2un", "rUn\u00a0", "\u212aeep", "ſhell", "healthcheckhealthcheck", "ɾun", "Rün", "froM"}
 	for _, k := range instructionNames {
@@ -696,4 +738,126 @@ func TestFlagReadingsMatchBuildKit(t *testing.T) {
 	if withFlags < 1000 {
 		t.Errorf("only %d texts with flags", withFlags)
 	}
+}
+
+// TestArgWordsOKAsRead holds argWordsOK, which finds the `=`s of a plain
+// text, to the reading it replaced, word by word through bkWords, over
+// every text of up to 6 bytes of blanks, `=`, letters, quotes, either
+// escape token and bytes past ASCII, with either escape token.
+func TestArgWordsOKAsRead(t *testing.T) {
+	alphabet := []byte{' ', '\t', '\n', '=', 'a', '"', '\'', '\\', '`', 0xA0, 0xC3}
+	n := 0
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		for _, esc := range []byte{'\\', '`'} {
+			if got, want := argWordsOK(s, esc), argWordsRead(s, esc); got != want {
+				t.Fatalf("argWordsOK(%q, %q) = %v, reading each word gives %v", s, esc, got, want)
+			}
+			n++
+		}
+		if len(prefix) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			each(append(prefix, c))
+		}
+	}
+	each(nil)
+	if n < 2*1_900_000 {
+		t.Fatalf("only %d texts read", n)
+	}
+}
+
+// flagsOKByName is flagsOK as it was before it passed over names by
+// length and first letter: each name compared whole, each value lowered.
+func flagsOKByName(flags []string, in *InstructionInfo) bool {
+	table := in.Flags
+	var seen uint64
+	for _, a := range flags {
+		name, value, hasValue := strings.Cut(a, "=")
+		if len(name) < 2 || name[0] != '-' || name[1] != '-' {
+			return false
+		}
+		k := 0
+		for k < len(table) && table[k].Name != name[2:] {
+			k++
+		}
+		if k == len(table) || k >= 64 {
+			return false
+		}
+		if seen&(1<<k) != 0 && !table[k].Repeatable {
+			return false
+		}
+		seen |= 1 << k
+		if table[k].Bool {
+			switch strings.ToLower(value) {
+			case "true", "false":
+			case "":
+				if hasValue {
+					return false
+				}
+			default:
+				return false
+			}
+		} else if !hasValue {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFlagsOKAsByName holds flagsOK to flagsOKByName over every
+// instruction's table and 200,000 lists of one to three flags: its own
+// names, near misses (other lengths, first letters, cases), values in
+// any case, and none.
+func TestFlagsOKAsByName(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 7))
+	values := []string{"", "=", "=true", "=false", "=TRUE", "=False", "=x", "=1", "=tRuE", "=yes"}
+	for i := 0; i < 200_000; i++ {
+		info := &Instructions[r.IntN(len(Instructions))]
+		if len(info.Flags) == 0 {
+			continue
+		}
+		var flags []string
+		for range 1 + r.IntN(3) {
+			name := info.Flags[r.IntN(len(info.Flags))].Name
+			switch r.IntN(6) {
+			case 0:
+				name = strings.ToUpper(name[:1]) + name[1:]
+			case 1:
+				name = name[:len(name)-1]
+			case 2:
+				name = "x" + name[1:]
+			case 3:
+				name = ""
+			}
+			prefix := "--"
+			if r.IntN(20) == 0 {
+				prefix = "-"
+			}
+			flags = append(flags, prefix+name+values[r.IntN(len(values))])
+		}
+		if got, want := flagsOK(flags, info), flagsOKByName(flags, info); got != want {
+			t.Fatalf("%s %q: flagsOK %v, by name %v", info.Name, flags, got, want)
+		}
+	}
+}
+
+// TestHasHeredocMarkAsContains holds hasHeredocMark to strings.Contains
+// over every text of up to 8 bytes of `<`, `a` and `-`.
+func TestHasHeredocMarkAsContains(t *testing.T) {
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		if got, want := hasHeredocMark(s), strings.Contains(s, "<<"); got != want {
+			t.Fatalf("hasHeredocMark(%q) = %v, strings.Contains %v", s, got, want)
+		}
+		if len(prefix) < 8 {
+			for _, c := range []byte("<a-") {
+				each(append(prefix, c))
+			}
+		}
+	}
+	each(nil)
 }

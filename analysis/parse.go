@@ -26,7 +26,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	text := doc.Text()
 	// Without a lone "\r", the document's lines are the ones BuildKit
 	// counts: its table is read, not found again.
-	loneCR := hasLoneCR(text)
+	loneCR := !doc.noCR && hasLoneCR(text)
 	var src sourceLines
 	if loneCR {
 		src = newSourceLines(text)
@@ -40,6 +40,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	var v *validator
 	r := newGroupReader(src, '\\')
 	var g group // on the stack: cleared for each group without write barriers
+	froms := 0
 	for r.next(&g) {
 		if v == nil {
 			v = newValidator(src, r.esc, 0)
@@ -47,6 +48,9 @@ func parseFull(doc *Document) (*Index, *Error) {
 		in, ok := v.instruction(&g)
 		if !ok {
 			return parseWithBuildKit(doc, src)
+		}
+		if in.Cmd == "from" {
+			froms++
 		}
 		insts, starts = append(insts, in), append(starts, src.start[g.first])
 	}
@@ -57,7 +61,7 @@ func parseFull(doc *Document) (*Index, *Error) {
 	ix := &Index{Doc: doc, Escape: esc, Directives: scanDirectives(text)}
 	ix.loneCR = loneCR
 	ix.appendOwnBlocks(insts, starts, 0)
-	ix.linkFresh()
+	ix.linkFresh(froms)
 	return ix, nil
 }
 
@@ -420,16 +424,16 @@ func (ix *Index) appendOwnBlocks(insts []*Instruction, starts []int, delta int) 
 // reference. An instruction whose resolution changes is copied, never
 // changed in place: earlier indexes may share it.
 func (ix *Index) link() {
-	ix.linkStages()
+	ix.linkStages(-1)
 	for k := range ix.blocks {
 		ix.resolveBlock(k, 0, len(ix.blocks[k].insts))
 	}
 }
 
 // linkFresh is link for instructions no other index shares, which it
-// resolves in place.
-func (ix *Index) linkFresh() {
-	ix.linkStages()
+// resolves in place; froms is the number of FROMs among them.
+func (ix *Index) linkFresh(froms int) {
+	ix.linkStages(froms)
 	cur := -1 // the stage in force: StageOf, counting the FROMs
 	for _, b := range ix.blocks {
 		for _, in := range b.insts {
@@ -443,13 +447,16 @@ func (ix *Index) linkFresh() {
 	}
 }
 
-// linkStages derives the stages from the instructions.
-func (ix *Index) linkStages() {
-	n := 0
-	for _, b := range ix.blocks {
-		for _, in := range b.insts {
-			if in.Cmd == "from" {
-				n++
+// linkStages derives the stages from the instructions, n of which are
+// FROMs (-1: not counted yet).
+func (ix *Index) linkStages(n int) {
+	if n < 0 {
+		n = 0
+		for _, b := range ix.blocks {
+			for _, in := range b.insts {
+				if in.Cmd == "from" {
+					n++
+				}
 			}
 		}
 	}
@@ -469,13 +476,15 @@ func (ix *Index) linkStages() {
 					ix.stages[n-1].end = i
 				}
 				if in.Name != nil {
+					// Names are mostly new: one store, and a name given
+					// again is seen by the map not growing.
 					k := lower(in.Name.Value)
-					if ss, ok := ix.byName[k]; ok {
-						ix.byName[k] = append(ss, len(ix.stages))
-					} else {
-						s := len(ix.stages)
-						firsts[s] = s
-						ix.byName[k] = firsts[s : s+1 : s+1]
+					s := len(ix.stages)
+					firsts[s] = s
+					had := len(ix.byName)
+					ix.byName[k] = firsts[s : s+1 : s+1]
+					if len(ix.byName) == had {
+						ix.byName[k] = append(ix.stagesNamed(k, s), s)
 					}
 				}
 				ix.stages = append(ix.stages, stageRec{first: i})
@@ -486,6 +495,18 @@ func (ix *Index) linkStages() {
 	if n := len(ix.stages); n > 0 {
 		ix.stages[n-1].end = ix.n
 	}
+}
+
+// stagesNamed returns the stages before stage s, all registered, whose
+// lower-case name is k.
+func (ix *Index) stagesNamed(k string, s int) []int {
+	var ss []int
+	for t := range s {
+		if name := ix.inst(ix.stages[t].first).Name; name != nil && lower(name.Value) == k {
+			ss = append(ss, t)
+		}
+	}
+	return ss
 }
 
 // resolveBlock resolves the references of instructions [from, to) of block

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,53 @@ func TestCheckCommentAboveInstruction(t *testing.T) {
 	ix := Parse(NewDocument("FROM alpine\n# check=skip=MaintainerDeprecated\nMAINTAINER me\n"))
 	if ix.ParseError != nil || ix.Len() != 2 {
 		t.Fatalf("parse error %v, %d instructions", ix.ParseError, ix.Len())
+	}
+}
+
+// TestStageNamesRegistered holds the stages each name registers, which
+// linkStages finds with one map store a name, to a plain reading: the
+// stages whose FROM names it, in any case, in order. Names repeat, in
+// other cases too, and the references to them resolve to the last before.
+func TestStageNamesRegistered(t *testing.T) {
+	pool := []string{"a", "A", "base", "Base", "BASE", "b-1", "c.d", "x"}
+	for seed := range 300 {
+		var b strings.Builder
+		var names []string // each stage's name, "" for none
+		n := 1 + seed%9
+		for s := range n {
+			name := ""
+			if (seed>>s)&3 != 0 {
+				name = pool[(seed*7+s*3+s*s)%len(pool)]
+			}
+			names = append(names, name)
+			b.WriteString("FROM alpine")
+			if name != "" {
+				b.WriteString(" AS " + name)
+			}
+			b.WriteString("\nCOPY --from=" + pool[(seed+s)%len(pool)] + " /x /y\n")
+		}
+		text := b.String()
+		ix := Parse(NewDocument(text))
+		want := map[string][]int{}
+		for s, name := range names {
+			if name != "" {
+				k := strings.ToLower(name)
+				want[k] = append(want[k], s)
+			}
+		}
+		if len(ix.byName) != len(want) {
+			t.Fatalf("%q: %d names registered, want %d: %v", text, len(ix.byName), len(want), ix.byName)
+		}
+		for k, ss := range want {
+			if got := ix.StagesNamed(k); !slices.Equal(got, ss) {
+				t.Fatalf("%q: stages named %q: %v, want %v", text, k, got, ss)
+			}
+		}
+		// The same text through BuildKit's parser links the same way.
+		src := newSourceLines(text)
+		bk, _ := parseWithBuildKit(NewDocument(text), src)
+		if got, want := ix.Dump(), bk.Dump(); got != want {
+			t.Fatalf("%q: grouper's index\n%s\nBuildKit's\n%s", text, got, want)
+		}
 	}
 }

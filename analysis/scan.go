@@ -220,7 +220,7 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	base := src.start[g.first]
 	a.reach(g.first)
 	in := a.inst()
-	in.Len = src.start[g.last] + len(src.line(g.last)) - base
+	in.Len = g.end
 	in.Lines = g.last - g.first + 1
 	var l logical
 	l.text, l.pieces = g.line, g.pieces
@@ -271,7 +271,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 				break
 			}
 			end := i + len(w)
-			flags = append(flags, makeFlag(l, i, end, esc, true))
+			flags = growOne(flags)
+			makeFlag(&flags[len(flags)-1], l, i, end, esc, true)
 			i = skipFlagSpace(t, end)
 		}
 	}
@@ -293,7 +294,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		}
 		// A word read with quotes or escapes reads shorter than it is
 		// written; one that is not is its text.
-		flags = append(flags, makeFlag(fl, i, end, esc, len(value) == end-i))
+		flags = growOne(flags)
+		makeFlag(&flags[len(flags)-1], fl, i, end, esc, len(value) == end-i)
 		i = end
 	}
 	// The instruction comes zeroed: a nil list is not written.
@@ -324,7 +326,8 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 	case "arg":
 		decls := a.declSlab().scratch(len(in.Args))
 		for _, a := range in.Args {
-			decls = append(decls, declFrom(a, false))
+			decls = growOne(decls)
+			declFrom(&decls[len(decls)-1], a, false)
 		}
 		in.Decls = a.declSlab().keep(decls)
 		if in.Decls == nil {
@@ -364,11 +367,17 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 // trimRightSpace is strings.TrimRightFunc(s, unicode.IsSpace), quicker
 // when s ends in a printable ASCII byte.
 func trimRightSpace(s string) string {
-	if n := len(s); n == 0 || s[n-1] < utf8.RuneSelf && !asciiSpace(s[n-1]) {
-		return s
+	if len(s) > 0 && trimStops[s[len(s)-1]] {
+		s = trimRightSpaceSlow(s)
 	}
-	return strings.TrimRightFunc(s, unicode.IsSpace)
+	return s
 }
+
+// trimRightSpaceSlow is trimRightSpace apart from its quick test, so that
+// the test is inlined.
+//
+//go:noinline
+func trimRightSpaceSlow(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
 // skipFlagSpace skips the bytes BuildKit's flag reader takes for blanks:
 // ASCII blanks and the Latin-1 ones, 0x85 and 0xA0, even inside a
@@ -581,15 +590,16 @@ var dquoteStops = func() (st [2][256]bool) {
 // makeFlag reads the flag word [i, end), plain when it holds no quote or
 // escape token. Quotes around the whole value are left out of the value's
 // span.
-func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
+func makeFlag(f *Flag, l *logical, i, end int, esc byte, plain bool) {
+	// Every field is written: f may hold another flag's.
 	t := l.text
-	f := Flag{Span: l.span(i, end)}
+	f.Span = l.span(i, end)
 	eq := strings.IndexByte(t[i:end], '=')
 	if eq < 0 {
 		f.Name = l.token(i+2, end)
 		p := f.Name.Span.End
-		f.Value = Token{Span: Span{p, p}}
-		return f
+		f.Value, f.HasValue = Token{Span: Span{p, p}}, false
+		return
 	}
 	eq += i
 	f.Name = l.token(i+2, eq)
@@ -597,7 +607,7 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 	vs, ve := eq+1, end
 	if plain {
 		f.Value = Token{Span: l.span(vs, ve), Value: t[vs:ve]}
-		return f
+		return
 	}
 	if ve-vs >= 2 && (t[vs] == '"' || t[vs] == '\'') && t[ve-1] == t[vs] {
 		vs, ve = vs+1, ve-1
@@ -612,7 +622,17 @@ func makeFlag(l *logical, i, end int, esc byte, plain bool) Flag {
 		}
 	}
 	f.Value = Token{Span: l.span(vs, ve), Value: value}
-	return f
+}
+
+// growOne returns list one longer, its last element to be written whole
+// (makeFlag and declFrom write every field): in the room a slab's scratch
+// left, which may hold an earlier list's elements, or appended.
+func growOne[T any](list []T) []T {
+	if len(list) < cap(list) {
+		return list[:len(list)+1]
+	}
+	var zero T
+	return append(list, zero)
 }
 
 // words splits the arguments like BuildKit's word parser: blanks separate,
@@ -745,18 +765,20 @@ func (in *Instruction) scanEnv(sl *slab[VarDecl]) {
 	}
 	decls := sl.scratch(len(in.Args))
 	for _, a := range in.Args {
-		decls = append(decls, declFrom(a, true))
+		decls = growOne(decls)
+		declFrom(&decls[len(decls)-1], a, true)
 	}
 	in.Decls = sl.keep(decls)
 }
 
 // declFrom splits a `name[=value]` word.
-func declFrom(a Token, env bool) VarDecl {
-	d := VarDecl{IsEnv: env}
+func declFrom(d *VarDecl, a Token, env bool) {
+	// Every field is written: d may hold another declaration's.
+	d.IsEnv = env
 	eq := strings.IndexByte(a.Value, '=')
 	if eq < 0 {
-		d.Name = a
-		return d
+		d.Name, d.Value, d.HasDefault = a, Token{}, false
+		return
 	}
 	// The name has no quotes or escapes, so its bytes map one to one.
 	d.Name = Token{Span: Span{a.Span.Start, a.Span.Start + eq}, Value: a.Value[:eq]}
@@ -765,7 +787,6 @@ func declFrom(a Token, env bool) VarDecl {
 	if d.Value.Span.Start > d.Value.Span.End {
 		d.Value.Span.Start = d.Value.Span.End
 	}
-	return d
 }
 
 // varUses finds `$name` and `${name...}` outside single quotes, and the
@@ -917,8 +938,11 @@ func specialEnd(t string, s int) int {
 // nameEnd returns where the variable name starting at t[s] ends (s when
 // there is none).
 func nameEnd(t string, s int) int {
-	e := s
-	for e < len(t) && isNameByte(t[e], e == s) {
+	if s >= len(t) || nameBytes[t[s]] != nameAny {
+		return s // a name starts with a letter or `_`
+	}
+	e := s + 1
+	for e < len(t) && nameBytes[t[e]] != 0 {
 		e++
 	}
 	if e < len(t) && t[e] >= 0x80 {
@@ -926,6 +950,25 @@ func nameEnd(t string, s int) int {
 	}
 	return e
 }
+
+// nameBytes classes the bytes of a variable's name, as isNameByte does:
+// nameAny starts or continues one, nameNext only continues one.
+var nameBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case isNameByte(byte(c), true):
+			t[c] = nameAny
+		case isNameByte(byte(c), false):
+			t[c] = nameNext
+		}
+	}
+	return t
+}()
+
+const (
+	nameNext = 1 + iota
+	nameAny
+)
 
 // varStops marks the bytes varUses acts on: quotes, `$` and the escape
 // token, the backslash (0) or the backtick (1).
@@ -1113,14 +1156,25 @@ func (s *slab[T]) scratch(n int) []T {
 	if s == nil {
 		return nil
 	}
-	if need := max(min(n, s.chunk/8), 1); len(s.block)-s.off < need {
-		m := s.chunk / 2
-		if est := s.at.rest(s.used); est >= 0 {
-			m = est + est/8 + need
-		}
-		s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
+	// A block with n elements left, and one at least, holds the list.
+	if r := len(s.block) - s.off; r < n || r == 0 {
+		s.grow(n)
 	}
 	return s.block[s.off:s.off]
+}
+
+// grow is scratch where the block may not hold a list of n elements: it
+// starts a new one where it does not. Apart, so that scratch is inlined.
+func (s *slab[T]) grow(n int) {
+	need := max(min(n, s.chunk/8), 1)
+	if len(s.block)-s.off >= need {
+		return
+	}
+	m := s.chunk / 2
+	if est := s.at.rest(s.used); est >= 0 {
+		m = est + est/8 + need
+	}
+	s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
 }
 
 // blockLen returns n, or more where a block of n elements would leave the

@@ -134,3 +134,92 @@ func TestScanWordByteByByte(t *testing.T) {
 		t.Errorf("only %d readings compared", n)
 	}
 }
+
+// TestNameEndByteByByte holds nameEnd's table to the byte test it
+// replaced, isNameByte, from every offset of every text of up to 6 bytes
+// of letters, digits, `_` and the bytes around names.
+func TestNameEndByteByByte(t *testing.T) {
+	alphabet := []byte{'a', 'Z', '_', '0', '9', '-', '$', '{', '}', ' ', 0xC3, 0x7F}
+	n := 0
+	var each func(prefix []byte)
+	each = func(prefix []byte) {
+		s := string(prefix)
+		for at := 0; at <= len(s); at++ {
+			want := at
+			for want < len(s) && isNameByte(s[want], want == at) {
+				want++
+			}
+			if got := nameEnd(s, at); got != want {
+				t.Fatalf("nameEnd(%q, %d) = %d, byte by byte %d", s, at, got, want)
+			}
+			n++
+		}
+		if len(prefix) == 6 {
+			return
+		}
+		for _, c := range alphabet {
+			each(append(prefix, c))
+		}
+	}
+	each(nil)
+	if n < 20_000_000 {
+		t.Fatalf("only %d readings", n)
+	}
+}
+
+// TestScratchLeavesBlockAsBefore holds scratch's quick test, and grow's
+// own, to the one rule they replaced: a block is left where fewer than
+// max(min(n, chunk/8), 1) elements are free.
+func TestScratchLeavesBlockAsBefore(t *testing.T) {
+	for _, chunk := range []int{1, 7, 8, 16, 64, 100} {
+		for size := 0; size <= 12; size++ {
+			for off := 0; off <= size; off++ {
+				for n := -1; n <= 14; n++ {
+					block := make([]int, size)
+					s := &slab[int]{block: block, off: off, chunk: chunk}
+					s.scratch(n)
+					left := size == 0 || &s.block[0] != &block[0] || s.off != off
+					if want := size-off < max(min(n, chunk/8), 1); left != want {
+						t.Fatalf("chunk %d, block %d, off %d, n %d: block left %v, want %v", chunk, size, off, n, left, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMakeFlagWritesEveryField holds makeFlag, which writes into room a
+// slab may have left dirty, to the same reading into a zero Flag.
+func TestMakeFlagWritesEveryField(t *testing.T) {
+	junk := Flag{Span: Span{7, 9}, Name: Token{Span: Span{1, 2}, Value: "junk"}, Value: Token{Span: Span{3, 4}, Value: "junk"}, HasValue: true}
+	for _, w := range []string{"--a", "--mount", "--from=x", "--x=", "--chmod=\"644\"", "--a='b c'", "--e=\\x", "--f=a\\\"b"} {
+		for _, plain := range []bool{true, false} {
+			l := &logical{text: w + " rest", pieces: []piece{{at: 0, abs: 5}}}
+			var zero Flag
+			makeFlag(&zero, l, 0, len(w), '\\', plain)
+			dirty := junk
+			makeFlag(&dirty, l, 0, len(w), '\\', plain)
+			if dirty != zero {
+				t.Errorf("%q (plain %v): into a used Flag %+v, into a zero one %+v", w, plain, dirty, zero)
+			}
+		}
+	}
+}
+
+// TestDeclFromWritesEveryField holds declFrom, which writes into room a
+// slab may have left dirty, to the same reading into a zero VarDecl.
+func TestDeclFromWritesEveryField(t *testing.T) {
+	junk := VarDecl{Name: Token{Span: Span{1, 2}, Value: "junk"}, Value: Token{Span: Span{3, 4}, Value: "junk"}, HasDefault: true, IsEnv: true}
+	for _, w := range []string{"A", "A=", "A=b", "=b", "A==b"} {
+		for _, env := range []bool{true, false} {
+			a := Token{Span: Span{4, 4 + len(w)}, Value: w}
+			var zero VarDecl
+			declFrom(&zero, a, env)
+			dirty := junk
+			declFrom(&dirty, a, env)
+			if dirty != zero {
+				t.Errorf("%q (env %v): into a used VarDecl %+v, into a zero one %+v", w, env, dirty, zero)
+			}
+		}
+	}
+}
