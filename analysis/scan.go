@@ -938,7 +938,13 @@ func specialEnd(t string, s int) int {
 // nameEnd returns where the variable name starting at t[s] ends (s when
 // there is none).
 func nameEnd(t string, s int) int {
-	if s >= len(t) || nameBytes[t[s]] != nameAny {
+	if s >= len(t) {
+		return s
+	}
+	if t[s] >= 0x80 {
+		return VarNameEnd(t, s) // BuildKit reads Unicode letters too
+	}
+	if nameBytes[t[s]] != nameAny {
 		return s // a name starts with a letter or `_`
 	}
 	e := s + 1
