@@ -129,6 +129,14 @@ var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d
 func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
 	p, reason := planRuntime(ctx, ix, s)
 	if p != nil {
+		// A base spelled like a stage of the file builds on that stage
+		// (FROM scratch after FROM busybox AS scratch: dockerfile2llb
+		// looks the base up among the stages first), not on the image the
+		// title names.
+		p.Bases = slices.DeleteFunc(p.Bases, func(b string) bool { return ix.StageByName(b) >= 0 })
+		if len(p.Bases) == 0 {
+			return nil, "every runtime base is spelled like a stage of this file"
+		}
 		p.needsShell, p.users = needsShell(ix, s), namedUsers(ix, s)
 		if setsOwners(ix, s) {
 			// COPY --from keeps a copied file's owner, but a folder it
