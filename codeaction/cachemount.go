@@ -86,6 +86,12 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 	if mount := analysis.LookupFeature("run", "mount"); !ix.Frontend().Has(mount) {
 		return nil, "the file pins a Dockerfile frontend without RUN --mount, which needs " + mount.Needs()
 	}
+	if sc := ix.Model().ScratchStage(); sc >= 0 {
+		// dockerfile2llb gives a cache mount without from= the stage named
+		// scratch as its base: the cache would start with that stage's
+		// files, and the RUN's stage would depend on it.
+		return nil, fmt.Sprintf("a stage is named scratch (line %d): a cache mount without from= would start from its files, since BuildKit looks scratch up as a stage", ix.Doc.LineOf(ix.Stage(sc).Span.Start)+1)
+	}
 	if !runsAsRoot(ix, n.Index) {
 		return nil, "the RUN does not run as root, whose cache folders the mount would target"
 	}
