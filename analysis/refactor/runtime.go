@@ -204,6 +204,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 	m := ix.Model()
 	workdir := knownWorkdir(m.EndState(s).Workdir)
 	static := false
+	missed := "" // why an artifact found was not taken
 	var cmdWords []string
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
@@ -301,6 +302,21 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			if m == nil || out == "" {
 				continue
 			}
+			// The runtime copies the jars of the folder the image's
+			// command runs one from: a module's (app/target in a
+			// multi-module build), never a guess the command does not
+			// name (java -jar /app.jar after a cp, mvn spring-boot:run).
+			jar := ""
+			for _, w := range cmdWords {
+				if strings.HasSuffix(w, ".jar") {
+					jar = abs(workdir, w)
+				}
+			}
+			if jar == "" || !(path.Dir(jar) == out || strings.HasPrefix(jar, runWD+"/") && strings.HasSuffix(path.Dir(jar), "/"+dir)) {
+				missed = words[0] + " builds jars in " + out + " (or a module's " + dir + "), but the image's command runs no jar from there"
+				continue
+			}
+			out = path.Dir(jar)
 			return &RuntimePlan{Ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, Bases: []string{
 				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
 			}}, ""
@@ -369,6 +385,9 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 				{"/root/.local/", "/root/.local/"}, {workdir + "/", workdir + "/"},
 			}}, ""
 		}
+	}
+	if missed != "" {
+		return nil, missed
 	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
 }

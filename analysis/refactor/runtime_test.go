@@ -35,3 +35,28 @@ func TestSplitBuildRuntimeOneBlankLine(t *testing.T) {
 		}
 	}
 }
+
+// A Maven build whose image runs a jar from no folder the build fills, or
+// no jar at all, gets no runtime split, and the reason says so; a
+// module's jar (app/target in a multi-module build) is the one copied.
+func TestRuntimeJavaCommandJar(t *testing.T) {
+	body := "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /build\nCOPY . .\nRUN mvn -B package -DskipTests\n"
+	for cmd, want := range map[string]string{
+		`ENTRYPOINT ["java", "-jar", "/app.jar"]`:            "",
+		`CMD ["mvn", "spring-boot:run"]`:                     "",
+		`CMD java -jar target/app.jar`:                       "/build/target/*.jar",
+		`ENTRYPOINT ["java", "-jar", "app/target/app.jar"]`:  "/build/app/target/*.jar",
+		`ENTRYPOINT ["java", "-jar", "/tmp/target/app.jar"]`: "",
+	} {
+		ix := analysis.Parse(analysis.NewDocument(body + cmd + "\n"))
+		plan, why := PlanRuntime(context.Background(), ix, 0)
+		switch {
+		case want == "" && plan != nil:
+			t.Errorf("%s: a runtime split copying %v", cmd, plan.copies)
+		case want == "" && !strings.Contains(why, "runs no jar from there"):
+			t.Errorf("%s: refused for %q", cmd, why)
+		case want != "" && (plan == nil || plan.copies[0].src != want):
+			t.Errorf("%s: plan %v (%s), want a copy of %s", cmd, plan, why, want)
+		}
+	}
+}
