@@ -2,6 +2,7 @@ package refactor
 
 import (
 	"context"
+	"encoding/json"
 	"path"
 	"regexp"
 	"slices"
@@ -128,6 +129,11 @@ var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d
 // nil and why not; it gives up when ctx is cancelled.
 func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
 	p, reason := planRuntime(ctx, ix, s)
+	if p != nil && p.static == nil {
+		if why := commandMisses(ix, s, p); why != "" {
+			return nil, why
+		}
+	}
 	if p != nil {
 		// A base spelled like a stage of the file builds on that stage
 		// (FROM scratch after FROM busybox AS scratch: dockerfile2llb
@@ -623,4 +629,158 @@ func hasExpose(ix *analysis.Index, s int) bool {
 		}
 	}
 	return false
+}
+
+// commandMisses returns why the runtime stage's command or health check
+// would not find what it runs, or "": the runtime holds the copied
+// artifacts and its base image's programs, not the builder's toolchain
+// (go run, dotnet run), the sources (./docker-entrypoint.sh, a
+// configuration file under the working directory) nor the builder's tools
+// (curl in a HEALTHCHECK).
+func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
+	st := ix.Stage(s)
+	workdir := knownWorkdir(ix.Model().EndState(s).Workdir)
+	// Where the builder has what the runtime lacks: the working directory
+	// and the folders the stage copies the build context into.
+	var sources []string
+	if workdir != "" && workdir != "?" {
+		sources = append(sources, workdir)
+	}
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs) == 0 {
+			if d := analysis.AbsDest(ix, i, n.Args[len(n.Args)-1].Value); d != "" && d != "/" {
+				sources = append(sources, strings.TrimSuffix(d, "/"))
+			}
+		}
+	}
+	resolve := func(w string) string {
+		switch {
+		case strings.HasPrefix(w, "/"):
+			return path.Clean(w)
+		case workdir == "" || workdir == "?":
+			return ""
+		}
+		return path.Join(workdir, w)
+	}
+	covered := func(f string) bool {
+		for _, a := range p.copies {
+			if dst := strings.TrimSuffix(a.dst, "/"); f == dst || strings.HasPrefix(f, dst+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	// An artifact the command names by its base name, on the PATH.
+	onPath := func(w string) bool {
+		for _, a := range p.copies {
+			if !strings.HasSuffix(a.dst, "/") && path.Base(a.dst) == w {
+				return true
+			}
+		}
+		return false
+	}
+	// The ecosystem's own runtime, which every runtime base has.
+	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Python": {"python", "python3"}}[p.Ecosystem]
+	var entrypoint []string
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd != "cmd" && n.Cmd != "entrypoint" && n.Cmd != "healthcheck" {
+			continue
+		}
+		words, ok := commandWords(ix, n)
+		if !ok {
+			return "the image's " + strings.ToUpper(n.Cmd) + " cannot be read"
+		}
+		// Every file the command names that the builder has from its
+		// sources must come with an artifact.
+		for k, w := range words {
+			if _, v, ok := strings.Cut(w, "="); ok && (strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
+				w = v
+			}
+			script := k > 0 && slices.Contains(runtimes, words[k-1]) && !strings.HasPrefix(w, "-") && (words[k-1] != "dotnet" || strings.HasSuffix(w, ".dll"))
+			if !script && !strings.HasPrefix(w, "/") && !strings.HasPrefix(w, "./") && !strings.HasPrefix(w, "../") {
+				continue
+			}
+			f := resolve(w)
+			if f == "" && script {
+				continue
+			}
+			inSources := f == ""
+			for _, d := range sources {
+				inSources = inSources || f == d || strings.HasPrefix(f, d+"/")
+			}
+			if inSources && !covered(f) {
+				return "the image's " + strings.ToUpper(n.Cmd) + " reads " + w + ", which the runtime stage would not have"
+			}
+		}
+		// The program itself: an artifact or the ecosystem's runtime.
+		prog := words
+		if n.Cmd == "cmd" && len(entrypoint) > 0 {
+			prog = entrypoint
+		}
+		if n.Cmd == "entrypoint" {
+			entrypoint = words
+		}
+		if len(prog) == 0 {
+			continue
+		}
+		what := "command"
+		if n.Cmd == "healthcheck" {
+			what = "health check"
+		}
+		w := prog[0]
+		if w == "dotnet" && len(prog) > 1 && !strings.HasSuffix(prog[1], ".dll") {
+			return "the image's " + what + " runs dotnet " + prog[1] + ", which needs the SDK the runtime image lacks"
+		}
+		// A name without a slash is looked up on the PATH: the ecosystem's
+		// runtime, a copied artifact, or (Python) a console script of the
+		// copied environment.
+		found := slices.Contains(runtimes, w) || onPath(w) || p.Ecosystem == "Python"
+		if strings.Contains(w, "/") {
+			found = resolve(w) != "" && covered(resolve(w))
+		}
+		if !found {
+			return "the image's " + what + " runs " + w + ", which the runtime image may lack"
+		}
+	}
+	return ""
+}
+
+// commandWords returns the words of a CMD, ENTRYPOINT or HEALTHCHECK's
+// command (none for HEALTHCHECK NONE), the leading exec and variable
+// assignments of a shell form left out; false when they cannot be read.
+func commandWords(ix *analysis.Index, n analysis.Node) ([]string, bool) {
+	var words []string
+	if n.Cmd == "healthcheck" {
+		if len(n.Args) == 0 || strings.EqualFold(n.Args[0].Value, "none") {
+			return nil, true
+		}
+		if len(n.Args) < 2 || !strings.EqualFold(n.Args[0].Value, "cmd") {
+			return nil, false
+		}
+		text := strings.TrimSpace(ix.Doc.Slice(analysis.Span{Start: n.Abs(n.Args[1].Span).Start, End: n.Abs(n.Args[len(n.Args)-1].Span).End}))
+		if strings.HasPrefix(text, "[") {
+			if json.Unmarshal([]byte(text), &words) != nil {
+				return nil, false
+			}
+			return words, true
+		}
+		words = strings.Fields(text)
+	} else {
+		for _, a := range n.Args {
+			if n.JSON {
+				words = append(words, a.Value)
+			} else {
+				words = append(words, strings.Fields(a.Value)...)
+			}
+		}
+		if n.JSON {
+			return words, true
+		}
+	}
+	for len(words) > 0 && (words[0] == "exec" || strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-")) {
+		words = words[1:]
+	}
+	return words, true
 }

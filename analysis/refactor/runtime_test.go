@@ -60,3 +60,39 @@ func TestRuntimeJavaCommandJar(t *testing.T) {
 		}
 	}
 }
+
+// The runtime split is not offered when the runtime would lack what the
+// image's command or health check runs or reads: the toolchain (go run,
+// dotnet run), a script or file of the sources, a second binary, a tool
+// of the builder image (curl); the reason names it. A command that runs
+// the artifact, or the ecosystem's runtime on copied files, gets it.
+func TestRuntimeCommandFound(t *testing.T) {
+	goBody := "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server ./cmd/server\n"
+	dotnet := "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\n"
+	for src, want := range map[string]string{
+		goBody + `CMD ["go", "run", "."]`:                                                     "runs go,",
+		goBody + `ENTRYPOINT ["./docker-entrypoint.sh"]` + "\n" + `CMD ["/bin/server"]`:       "reads ./docker-entrypoint.sh,",
+		goBody + `CMD ["/bin/server", "--config", "/src/config.yaml"]`:                        "reads /src/config.yaml,",
+		goBody + `CMD ["/bin/server", "--config=./config.yaml"]`:                              "reads ./config.yaml,",
+		goBody + "CMD /bin/migrate && /bin/server":                                            "runs /bin/migrate,",
+		goBody + "HEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD [\"/bin/server\"]": "health check runs curl,",
+		goBody + `HEALTHCHECK CMD ["/bin/hc"]` + "\n" + `CMD ["/bin/server"]`:                 "health check runs /bin/hc,",
+		dotnet + `ENTRYPOINT ["dotnet", "run"]`:                                               "runs dotnet run,",
+		dotnet + "WORKDIR /app\n" + `ENTRYPOINT ["dotnet", "Other.dll"]`:                      "",
+		dotnet + `ENTRYPOINT ["dotnet", "App.dll"]`:                                           "reads App.dll,",
+		goBody + `CMD ["/bin/server", "--config", "/etc/server.yaml"]`:                        "",
+		goBody + `HEALTHCHECK CMD ["/bin/server", "-health"]` + "\n" + `CMD ["server"]`:       "",
+		goBody + "HEALTHCHECK NONE\nCMD exec /bin/server":                                     "",
+	} {
+		ix := analysis.Parse(analysis.NewDocument(src + "\n"))
+		plan, why := PlanRuntime(context.Background(), ix, 0)
+		switch {
+		case want == "" && plan == nil:
+			t.Errorf("%s: refused: %s", src, why)
+		case want != "" && plan != nil:
+			t.Errorf("%s: a runtime split, want none (%s)", src, want)
+		case want != "" && !strings.Contains(why, want):
+			t.Errorf("%s: refused for %q, want %q", src, why, want)
+		}
+	}
+}
