@@ -636,7 +636,7 @@ func hasExpose(ix *analysis.Index, s int) bool {
 // artifacts and its base image's programs, not the builder's toolchain
 // (go run, dotnet run), the sources (./docker-entrypoint.sh, a
 // configuration file under the working directory) nor the builder's tools
-// (curl in a HEALTHCHECK).
+// (curl in a HEALTHCHECK), nor a VOLUME folder a RUN prepared.
 func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 	st := ix.Stage(s)
 	workdir := knownWorkdir(ix.Model().EndState(s).Workdir)
@@ -685,6 +685,17 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 	var entrypoint []string
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
+		if n.Cmd == "volume" {
+			// A volume folder a RUN prepares (mkdir, chown for the USER)
+			// would be a new, root-owned folder in the runtime.
+			for _, a := range n.Args {
+				v := strings.Trim(a.Value, "[]\",")
+				if f := resolve(v); f != "" && !covered(f) && runMentions(ix, st, f) {
+					return "a RUN prepares the VOLUME " + v + ", which the runtime stage would not have"
+				}
+			}
+			continue
+		}
 		if n.Cmd != "cmd" && n.Cmd != "entrypoint" && n.Cmd != "healthcheck" {
 			continue
 		}
@@ -745,6 +756,31 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 		}
 	}
 	return ""
+}
+
+// runMentions reports whether a RUN of stage st names the path f as a
+// word of its own (followed by nothing, a slash, a blank or a quote).
+func runMentions(ix *analysis.Index, st analysis.Stage, f string) bool {
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd != "run" {
+			continue
+		}
+		text := ix.Doc.Slice(n.Span())
+		for k := strings.Index(text, f); k >= 0; {
+			end := k + len(f)
+			before := k == 0 || strings.ContainsRune(" \t\"'=:", rune(text[k-1]))
+			if before && (end == len(text) || strings.ContainsRune("/ \t\r\n\"';&|", rune(text[end]))) {
+				return true
+			}
+			next := strings.Index(text[k+1:], f)
+			if next < 0 {
+				break
+			}
+			k += 1 + next
+		}
+	}
+	return false
 }
 
 // commandWords returns the words of a CMD, ENTRYPOINT or HEALTHCHECK's
