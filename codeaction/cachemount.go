@@ -92,6 +92,11 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		// files, and the RUN's stage would depend on it.
 		return nil, fmt.Sprintf("a stage is named scratch (line %d): a cache mount without from= would start from its files, since BuildKit looks scratch up as a stage", ix.Doc.LineOf(ix.Stage(sc).Span.Start)+1)
 	}
+	if b := ix.Stage(s).BaseStage; b >= 0 {
+		// runsAsRoot does not follow the user through the stages: the
+		// mount comes from the base stage's RUNs (stageAndDerived).
+		return nil, fmt.Sprintf("the stage is built on stage %d of this file: offered on that stage's RUNs (for Go, Maven, .NET and Gradle, with the RUNs of the stages built on it)", b)
+	}
 	if !runsAsRoot(ix, n.Index) {
 		return nil, "the RUN does not run as root, whose cache folders the mount would target"
 	}
