@@ -356,9 +356,9 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			out := path.Join(runWD, dir)
 			// node_modules may hold native modules built for the builder's C
 			// library: the runtime keeps it (musl on alpine, glibc otherwise).
-			nodeBase := "node:" + version + "-slim"
+			nodeBase := imageVariant(repo, version, "slim")
 			if strings.Contains(tag, "alpine") {
-				nodeBase = "node:" + version + "-alpine"
+				nodeBase = imageVariant(repo, version, "alpine")
 			}
 			prune := "npm prune --omit=dev"
 			switch words[0] {
@@ -374,20 +374,26 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 					{out + "/", out + "/"},
 				}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "-r") && !slices.Contains(words, "--user") && !slices.Contains(words, "--target") && !slices.Contains(words, "--prefix"):
-			if workdir == "" || workdir == "?" || repo != "python" || version == "" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
+			if workdir == "" || workdir == "?" || repo != "python" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
 				continue
 			}
 			changes := "dependencies in a virtual environment at /opt/venv"
 			if systemPackages(ix, s) {
 				changes += "; packages the builder installs with its system package manager stay in the builder"
 			}
-			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, Venv: "/opt/venv", venvAt: i, Changes: changes,
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{imageVariant(repo, version, "slim")}, Venv: "/opt/venv", venvAt: i, Changes: changes,
 				copies: []artifact{{"/opt/venv/", "/opt/venv/"}, {workdir + "/", workdir + "/"}}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "--user"):
-			if workdir == "" || workdir == "?" || repo != "python" || version == "" {
+			if workdir == "" || workdir == "?" || repo != "python" {
 				continue
 			}
-			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, copies: []artifact{
+			// Packages with compiled parts are built for the builder's C
+			// library: an alpine builder's (musl) need an alpine runtime.
+			runtime := imageVariant(repo, version, "slim")
+			if strings.Contains(tag, "alpine") {
+				runtime = imageVariant(repo, version, "alpine")
+			}
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{runtime}, copies: []artifact{
 				{"/root/.local/", "/root/.local/"}, {workdir + "/", workdir + "/"},
 			}}, ""
 		}
@@ -396,6 +402,17 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 		return nil, missed
 	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// imageVariant names the variant (slim, alpine) of an official image
+// repo at the version its tag starts with: repo:3.12-slim, and repo:slim
+// for no tag, latest, or (python) a tag that starts with no version
+// number, since python:latest-slim and python:bookworm-slim do not exist.
+func imageVariant(repo, version, variant string) string {
+	if version == "" || version == "latest" || repo == "python" && (version[0] < '0' || version[0] > '9') {
+		return repo + ":" + variant
+	}
+	return repo + ":" + version + "-" + variant
 }
 
 // servedSite reads a static file server command (serve, http-server) and

@@ -98,3 +98,30 @@ func TestRuntimeCommandFound(t *testing.T) {
 		}
 	}
 }
+
+// The runtime image is a tag that exists and has the builder's C library:
+// python:latest-slim, python:bookworm-slim and node:-slim do not exist,
+// and packages an alpine builder compiled (musl) do not load on slim.
+func TestRuntimeBaseTags(t *testing.T) {
+	node := "WORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"node\", \"dist/index.js\"]\n"
+	pyUser := "WORKDIR /app\nCOPY . .\nRUN pip install --user -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+	pyVenv := "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+	for src, want := range map[string]string{
+		"FROM node\n" + node:                     "node:slim",
+		"FROM node:latest\n" + node:              "node:slim",
+		"FROM node:22-alpine\n" + node:           "node:22-alpine",
+		"FROM node:lts\n" + node:                 "node:lts-slim",
+		"FROM python:3.12-alpine\n" + pyUser:     "python:3.12-alpine",
+		"FROM python:3.12\n" + pyUser:            "python:3.12-slim",
+		"FROM python\n" + pyUser:                 "python:slim",
+		"FROM python:latest\n" + pyVenv:          "python:slim",
+		"FROM python:bookworm\n" + pyVenv:        "python:slim",
+		"FROM python:3.12.4-bookworm\n" + pyVenv: "python:3.12.4-slim",
+	} {
+		ix := analysis.Parse(analysis.NewDocument(src))
+		plan, why := PlanRuntime(context.Background(), ix, 0)
+		if plan == nil || plan.Bases[0] != want {
+			t.Errorf("%s: plan %v (%s), want a runtime on %s", src, plan, why, want)
+		}
+	}
+}
