@@ -365,6 +365,10 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
+				if why := yarnBerry(ix, s); why != "" {
+					missed = "the stage uses Yarn 2 or later (" + why + "): its install has no --production to drop the dev dependencies with, and Plug'n'Play keeps no node_modules to copy"
+					continue
+				}
 				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
 			}
 			return &RuntimePlan{Ecosystem: "Node", Bases: []string{nodeBase}, Prune: prune, Changes: "dev dependencies pruned",
@@ -402,6 +406,43 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 		return nil, missed
 	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// yarnBerry returns what in stage s shows Yarn 2 or later (berry), whose
+// install knows no --production, or "": a yarn install with --immutable
+// or --immutable-cache, yarn set version, corepack preparing yarn@2 or
+// later, a copy of .yarnrc.yml or .yarn.
+func yarnBerry(ix *analysis.Index, s int) string {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "copy", "add":
+			for _, a := range n.Args {
+				if p := strings.TrimPrefix(a.Value, "./"); strings.HasPrefix(p, ".yarnrc.yml") || p == ".yarn" || strings.HasPrefix(p, ".yarn/") {
+					return a.Value + " copied"
+				}
+			}
+		case "run":
+			cmds, _ := analysis.RunCommands(ix, i)
+			for _, c := range cmds {
+				w := c.Words
+				switch {
+				case len(w) > 1 && w[0] == "yarn" && (slices.Contains(w, "--immutable") || slices.Contains(w, "--immutable-cache")):
+					return "yarn install --immutable"
+				case hasSeq(w, "yarn", "set") && slices.Contains(w, "version"):
+					return "yarn set version"
+				case len(w) > 2 && w[0] == "corepack" && w[1] == "prepare":
+					for _, x := range w[2:] {
+						if v, ok := strings.CutPrefix(x, "yarn@"); ok && v != "" && (v[0] < '0' || v[0] > '1') {
+							return "corepack prepare " + x
+						}
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // imageVariant names the variant (slim, alpine) of an official image

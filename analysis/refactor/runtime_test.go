@@ -125,3 +125,25 @@ func TestRuntimeBaseTags(t *testing.T) {
 		}
 	}
 }
+
+// A Node split of a Yarn 2+ project is not offered: the prune step it
+// would add (yarn install --production) fails there, and Plug'n'Play
+// keeps no node_modules to copy. Yarn 1 and pnpm get their prune.
+func TestRuntimeYarnBerry(t *testing.T) {
+	tail := "RUN yarn build\nCMD [\"node\", \"dist/index.js\"]\n"
+	for src, want := range map[string]string{
+		"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\n" + tail:                                            "yarn install --immutable",
+		"FROM node:22\nWORKDIR /app\nRUN corepack enable && corepack prepare yarn@4.1.0 --activate\nCOPY . .\nRUN yarn\n" + tail: "corepack prepare yarn@4.1.0",
+		"FROM node:22\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nRUN yarn\nCOPY . .\n" + tail:                    ".yarnrc.yml",
+		"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n" + tail:                                      "",
+		"FROM node:22\nWORKDIR /app\nRUN corepack prepare yarn@1.22.22 --activate\nCOPY . .\nRUN yarn\n" + tail:                  "",
+	} {
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+		switch {
+		case want == "" && (plan == nil || !strings.HasPrefix(plan.Prune, "yarn install --production")):
+			t.Errorf("%s: plan %v (%s), want a Yarn 1 prune", src, plan, why)
+		case want != "" && (plan != nil || !strings.Contains(why, want)):
+			t.Errorf("%s: plan %v, reason %q; want none, saying %q", src, plan, why, want)
+		}
+	}
+}
