@@ -113,6 +113,12 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		if !ok || ct.skip != "" && tool.Has(ct.skip) {
 			continue
 		}
+		if !ct.everyRun && offlineRun(ix, s, tool.Name) {
+			// A later RUN installs offline from the cache an earlier one
+			// filled (pnpm fetch, then pnpm install --offline): a mount on
+			// one RUN alone would take the cache out of the other's reach.
+			ct.everyRun = true
+		}
 		targets, ok := cacheTargets(ix, s, n.Index, ct, tool)
 		if !ok {
 			continue
@@ -342,6 +348,27 @@ func slicesContainsTool(tools []analysis.InstallTool, name string) bool {
 	for _, t := range tools {
 		if t.Name == name {
 			return true
+		}
+	}
+	return false
+}
+
+// offlineRun reports whether a RUN of stage s, or of a stage built on it,
+// runs tool offline (--offline; mvn -o), reading the download cache an
+// earlier RUN left in the image.
+func offlineRun(ix *analysis.Index, s int, tool string) bool {
+	for _, d := range stageAndDerived(ix, s) {
+		st := ix.Stage(d)
+		for i := st.First + 1; i < st.End; i++ {
+			if ix.Node(i).Cmd != "run" {
+				continue
+			}
+			cmds, _ := analysis.RunCommands(ix, i)
+			for _, c := range cmds {
+				if len(c.Words) > 0 && strings.TrimPrefix(c.Words[0], "./") == tool && (slices.Contains(c.Words, "--offline") || tool == "mvn" && slices.Contains(c.Words, "-o")) {
+					return true
+				}
+			}
 		}
 	}
 	return false
