@@ -142,8 +142,10 @@ func pipManifests(rest []string) ([]string, bool) {
 			if k+1 >= len(rest) {
 				return nil, false
 			}
+			// A file of the folder the install runs in, or of a folder
+			// under it (requirements/prod.txt), read where it is.
 			f := rest[k+1]
-			if strings.ContainsAny(f, "/$*") {
+			if strings.ContainsAny(f, "$*?[") || path.IsAbs(f) || f != path.Clean(f) || f == ".." || strings.HasPrefix(f, "../") {
 				return nil, false
 			}
 			files = append(files, f)

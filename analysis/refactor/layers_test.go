@@ -305,3 +305,26 @@ func TestPlanLayersReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanLayersPipSubfolder checks a pip install of a requirements file
+// in a folder (requirements/prod.txt, the layout of many guides) is
+// reordered, its includes copied in their folders; one outside the
+// folder (../x.txt) or built from a variable is not.
+func TestPlanLayersPipSubfolder(t *testing.T) {
+	ctx := mapContext("requirements/prod.txt=-r base.txt\n-c ../constraints.txt\ngunicorn\n", "requirements/base.txt=flask\n", "constraints.txt=flask==3\n")
+	text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r requirements/prod.txt\n"
+	plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
+	if plan == nil {
+		t.Fatalf("not offered: %s", reason)
+	}
+	want := []string{"COPY constraints.txt ./", "COPY requirements/prod.txt requirements/base.txt ./requirements/"}
+	if strings.Join(plan.ManifestCopies, "\n") != strings.Join(want, "\n") {
+		t.Errorf("copies %q, want %q", plan.ManifestCopies, want)
+	}
+	for _, f := range []string{"../requirements.txt", "$REQ", "/srv/requirements.txt"} {
+		text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r " + f + "\n"
+		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx); plan != nil {
+			t.Errorf("-r %s: offered", f)
+		}
+	}
+}
