@@ -67,7 +67,9 @@ func needsShell(ix *analysis.Index, s int) bool {
 				return true
 			}
 		case "healthcheck":
-			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") {
+			// HEALTHCHECK CMD ["/bin/server", "-health"] runs without a
+			// shell; the shell form (and CMD-SHELL) needs one.
+			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") && (len(n.Args) < 2 || !strings.HasPrefix(n.Args[1].Value, "[") || strings.Contains(n.Args[1].Value, "CMD-SHELL")) {
 				return true
 			}
 		}

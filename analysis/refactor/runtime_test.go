@@ -147,3 +147,22 @@ func TestRuntimeYarnBerry(t *testing.T) {
 		}
 	}
 }
+
+// An exec-form HEALTHCHECK needs no shell: a static Go binary checking
+// itself keeps the shell-less runtimes; the shell form does not.
+func TestRuntimeHealthcheckShell(t *testing.T) {
+	body := "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\n"
+	for hc, want := range map[string]bool{
+		`HEALTHCHECK CMD ["/bin/server", "-health"]`:               true,
+		`HEALTHCHECK --interval=5s CMD ["/bin/server", "-health"]`: true,
+		`HEALTHCHECK CMD /bin/server -health`:                      false,
+	} {
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(body+hc+"\nCMD [\"/bin/server\"]\n")), 0)
+		if plan == nil {
+			t.Fatalf("%s: no plan: %s", hc, why)
+		}
+		if got := plan.Fits("gcr.io/distroless/static-debian12"); got != want {
+			t.Errorf("%s: distroless fits %v, want %v", hc, got, want)
+		}
+	}
+}
