@@ -41,6 +41,7 @@ var cacheTools = map[string]cacheTool{
 	"npm":    {targets: []string{"/root/.npm"}},
 	"yarn":   {targets: []string{"/usr/local/share/.cache/yarn"}},
 	"pnpm":   {targets: []string{"/root/.local/share/pnpm/store"}},
+	"bun":    {targets: []string{"/root/.bun/install/cache"}, home: "BUN_INSTALL_CACHE_DIR"}, // BUN_INSTALL_CACHE_DIR moves it
 	"pip":    {targets: []string{"/root/.cache/pip"}, skip: "--no-cache-dir"},
 	"uv":     {targets: []string{"/root/.cache/uv"}, skip: "--no-cache"},
 	"go":     {targets: []string{"/go/pkg/mod", "/root/.cache/go-build"}, everyRun: true},
