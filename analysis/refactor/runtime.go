@@ -151,6 +151,11 @@ func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			// creates, like the one WORKDIR creates, belongs to root.
 			p.Changes = joinChanges(p.Changes, "copied files keep the builder's owners, their folders are root's")
 		}
+		// What apt-get or apk installed (tzdata, a shared library, a tool
+		// the command runs) is in the builder only, whatever the ecosystem.
+		if p.static == nil && systemPackages(ix, s) && !strings.Contains(p.Changes, "system package manager") {
+			p.Changes = joinChanges(p.Changes, "packages the builder installs with its system package manager stay in the builder")
+		}
 		// The runtime keeps the SHELL, and a shell-form command needs its
 		// program there: only sh is in every base with a shell.
 		if sh := ix.Model().EndState(s).Shell; p.needsShell && len(sh) > 0 && path.Base(sh[0]) != "sh" {

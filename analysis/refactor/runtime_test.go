@@ -166,3 +166,13 @@ func TestRuntimeHealthcheckShell(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the ecosystem, the title and the runtime's comment say that
+// what apt-get or apk installed stays in the builder.
+func TestRuntimeSystemPackagesSaid(t *testing.T) {
+	src := "FROM golang:1.23-alpine\nRUN apk add --no-cache tzdata\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
+	plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+	if plan == nil || !strings.Contains(plan.Changes, "system package manager stay in the builder") {
+		t.Errorf("plan %v (%s): the change is not said", plan, why)
+	}
+}
