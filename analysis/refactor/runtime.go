@@ -747,7 +747,14 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 	}
 	// The ecosystem's own runtime, which every runtime base has.
 	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Python": {"python", "python3"}}[p.Ecosystem]
+	// The image's ENTRYPOINT, wherever it stands in the stage: the CMD
+	// gives it arguments.
 	var entrypoint []string
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "entrypoint" {
+			entrypoint, _ = commandWords(ix, n)
+		}
+	}
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
 		if n.Cmd == "volume" {
@@ -794,9 +801,6 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 		prog := words
 		if n.Cmd == "cmd" && len(entrypoint) > 0 {
 			prog = entrypoint
-		}
-		if n.Cmd == "entrypoint" {
-			entrypoint = words
 		}
 		if len(prog) == 0 {
 			continue

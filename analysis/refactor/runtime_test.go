@@ -83,8 +83,9 @@ func TestRuntimeCommandFound(t *testing.T) {
 		goBody + `CMD ["/bin/server", "--config", "/etc/server.yaml"]`:                        "",
 		goBody + `HEALTHCHECK CMD ["/bin/server", "-health"]` + "\n" + `CMD ["server"]`:       "",
 		"FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/server . && mkdir -p /data && chown 65532 /data\nVOLUME [\"/data\"]\nUSER 65532\nCMD [\"/bin/server\"]": "prepares the VOLUME /data,",
-		goBody + "VOLUME /data\nCMD [\"/bin/server\"]":    "",
-		goBody + "HEALTHCHECK NONE\nCMD exec /bin/server": "",
+		goBody + "VOLUME /data\nCMD [\"/bin/server\"]":                                        "",
+		goBody + `CMD ["--config", "/etc/server.yaml"]` + "\n" + `ENTRYPOINT ["/bin/server"]`: "",
+		goBody + "HEALTHCHECK NONE\nCMD exec /bin/server":                                     "",
 	} {
 		ix := analysis.Parse(analysis.NewDocument(src + "\n"))
 		plan, why := PlanRuntime(context.Background(), ix, 0)
