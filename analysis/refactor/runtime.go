@@ -34,7 +34,11 @@ type RuntimePlan struct {
 
 	shellLess map[string]bool
 	copies    []artifact
-	static    *staticSite // a static site: nginx serves it; no command is carried
+	// crossBuilt is set when the final stage has a --platform and builds
+	// for the target platform (reads TARGETOS, TARGETARCH, ...): the
+	// runtime is then of the target platform, which the title says.
+	crossBuilt bool
+	static     *staticSite // a static site: nginx serves it; no command is carried
 	// needsShell and users are what the final stage's runtime needs of a
 	// base: a shell or /etc/passwd, and the users it names.
 	needsShell bool
@@ -150,6 +154,10 @@ func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			// COPY --from keeps a copied file's owner, but a folder it
 			// creates, like the one WORKDIR creates, belongs to root.
 			p.Changes = joinChanges(p.Changes, "copied files keep the builder's owners, their folders are root's")
+		}
+		if f := ix.Node(ix.Stage(s).First).Flag("platform"); f != nil && f.HasValue && readsTargetPlatform(ix, s) {
+			p.crossBuilt = true
+			p.Changes = joinChanges(p.Changes, "the runtime is of the target platform, not --platform="+f.Value.Value)
 		}
 		// What apt-get or apk installed (tzdata, a shared library, a tool
 		// the command runs) is in the builder only, whatever the ecosystem.
@@ -452,6 +460,23 @@ func yarnBerry(ix *analysis.Index, s int) string {
 	return ""
 }
 
+// readsTargetPlatform reports whether a RUN of stage s reads the target
+// platform's build arguments (GOARCH=$TARGETARCH): it builds for the
+// target, not for the build machine its --platform names.
+func readsTargetPlatform(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "run" {
+			for _, u := range n.Uses {
+				if strings.HasPrefix(u.Name.Value, "TARGET") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // imageVariant names the variant (slim, alpine) of an official image
 // repo at the version its tag starts with: repo:3.12-slim, and repo:slim
 // for no tag, latest, or (python) a tag that starts with no version
@@ -637,6 +662,13 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	}
 	var lines []string
 	lines = append(lines, from.Keyword.Value+" "+base)
+	if f := from.Flag("platform"); f != nil && f.HasValue && !plan.crossBuilt {
+		// The image keeps the platform the final stage was built for
+		// (FROM --platform=$BUILDPLATFORM makes one of the build
+		// machine's, whatever the target): the binary copied was built for
+		// it.
+		lines[0] = from.Keyword.Value + " " + ix.Doc.Slice(from.Abs(f.Span)) + " " + base
+	}
 	if runtimeName != "" {
 		lines[len(lines)-1] += " " + as + " " + runtimeName
 	}

@@ -177,3 +177,34 @@ func TestRuntimeSystemPackagesSaid(t *testing.T) {
 		t.Errorf("plan %v (%s): the change is not said", plan, why)
 	}
 }
+
+// The runtime keeps the final stage's --platform: FROM
+// --platform=$BUILDPLATFORM made an image of the build machine's platform,
+// and the binary the runtime copies was built for it.
+func TestRuntimeKeepsPlatform(t *testing.T) {
+	src := "FROM --platform=$BUILDPLATFORM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
+	ix := analysis.Parse(analysis.NewDocument(src))
+	plan, why := PlanRuntime(context.Background(), ix, 0)
+	if plan == nil {
+		t.Fatal(why)
+	}
+	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "FROM --platform=$BUILDPLATFORM " + plan.Bases[0] + "\n"; !strings.Contains(out, want) {
+		t.Errorf("no %q in\n%s", want, out)
+	}
+	// Built for the target (GOARCH=$TARGETARCH): the runtime is of the
+	// target platform, and the title says so.
+	cross := strings.Replace(src, "CGO_ENABLED=0", "CGO_ENABLED=0 GOARCH=$TARGETARCH", 1)
+	cross = strings.Replace(cross, "WORKDIR", "ARG TARGETARCH\nWORKDIR", 1)
+	ix = analysis.Parse(analysis.NewDocument(cross))
+	if plan, why = PlanRuntime(context.Background(), ix, 0); plan == nil {
+		t.Fatal(why)
+	}
+	out, _ = analysis.ApplyEdits(cross, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	if !strings.Contains(out, "\nFROM "+plan.Bases[0]+"\n") || !strings.Contains(plan.Changes, "of the target platform") {
+		t.Errorf("cross build: changes %q\n%s", plan.Changes, out)
+	}
+}
