@@ -208,3 +208,22 @@ func TestRuntimeKeepsPlatform(t *testing.T) {
 		t.Errorf("cross build: changes %q\n%s", plan.Changes, out)
 	}
 }
+
+// The runtime, which keeps the final stage's name, keeps its description
+// for `docker build --call=targets` too.
+func TestRuntimeKeepsDescription(t *testing.T) {
+	src := "# app serves the API.\nFROM golang:1.23 AS app\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
+	ix := analysis.Parse(analysis.NewDocument(src))
+	plan, why := PlanRuntime(context.Background(), ix, 0)
+	if plan == nil {
+		t.Fatal(why)
+	}
+	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := analysis.Parse(analysis.NewDocument(out))
+	if s := after.StageByName("app"); s < 0 || after.StageDescription(s) != "serves the API." {
+		t.Errorf("description of app after the split: %q\n%s", after.StageDescription(s), out)
+	}
+}
