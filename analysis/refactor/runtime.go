@@ -671,16 +671,8 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	}
 	if runtimeName != "" {
 		lines[len(lines)-1] += " " + as + " " + runtimeName
-		// The stage's description (the comment above its FROM that starts
-		// with its name, read by `docker build --call=targets`) goes with
-		// the name to the runtime.
-		prefix := strings.ToLower(runtimeName) + " "
-		for _, c := range ix.Comments(st.First) {
-			if strings.HasPrefix(c.Text, prefix) {
-				lines = append([]string{strings.TrimPrefix(ix.Doc.Slice(c.Span), "\ufeff")}, lines...)
-				break
-			}
-		}
+		// The stage's description and check settings go with the name.
+		lines = append(carriedComments(ix, st.First, runtimeName), lines...)
 	}
 	if plan.Changes != "" {
 		lines = append(lines, "# Runtime stage: "+plan.Changes+".")

@@ -141,20 +141,18 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	if from.As != nil {
 		as = from.As.Value
 	}
-	text := nl + nl + from.Keyword.Value + " " + first
+	text := nl + nl
+	if second != "" {
+		// The stage's description and check settings go with the name:
+		// copied above the second part, as a line removed above the first
+		// could let a `# check=` below it become a directive.
+		for _, c := range carriedComments(ix, st.First, second) {
+			text += c + nl
+		}
+	}
+	text += from.Keyword.Value + " " + first
 	if second != "" {
 		text += " " + as + " " + second
-		// The stage's description (`docker build --call=targets` reads
-		// the comment above its FROM that starts with its name) goes with
-		// the name: copied above the second part, as a line removed above
-		// the first could let a `# check=` below it become a directive.
-		prefix := strings.ToLower(second) + " "
-		for _, c := range ix.Comments(st.First) {
-			if strings.HasPrefix(c.Text, prefix) {
-				text = nl + nl + strings.TrimPrefix(doc.Slice(c.Span), "\ufeff") + text[len(nl):]
-				break
-			}
-		}
 	}
 	edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: text})
 	renumbered := map[analysis.Span]bool{}

@@ -1,6 +1,7 @@
 package refactor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -26,6 +27,9 @@ func TestSplitKeepsDescription(t *testing.T) {
 		after := analysis.Parse(analysis.NewDocument(out))
 		if after.StageCount() != 2 || after.StageDescription(1) != "serves the API." {
 			t.Errorf("description of api after the split: %q\n%s", after.StageDescription(1), out)
+		}
+		if strings.Contains(src, "check=") && strings.Count(out, "# check=skip=JSONArgsRecommended") != 2 {
+			t.Errorf("the stage's check setting is not above both parts:\n%s", out)
 		}
 		if d, a := len(ix.Directives), len(after.Directives); d != a {
 			t.Errorf("directives %d, were %d:\n%s", a, d, out)
