@@ -396,12 +396,18 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			if workdir == "" || workdir == "?" || repo != "python" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
 				continue
 			}
-			changes := "dependencies in a virtual environment at /opt/venv"
+			venv, at, changes := "/opt/venv", i, "dependencies in a virtual environment at /opt/venv"
+			if v := existingVenv(ix, s, i); v != "" {
+				// The stage installs into its own virtual environment
+				// already (ENV VIRTUAL_ENV, RUN python -m venv, ENV PATH):
+				// the runtime copies that one, with the ENV it carries.
+				venv, at, changes = v, -1, "dependencies in the builder's virtual environment at "+v
+			}
 			if systemPackages(ix, s) {
 				changes += "; packages the builder installs with its system package manager stay in the builder"
 			}
-			return &RuntimePlan{Ecosystem: "Python", Bases: []string{imageVariant(repo, version, "slim")}, Venv: "/opt/venv", venvAt: i, Changes: changes,
-				copies: []artifact{{"/opt/venv/", "/opt/venv/"}, {workdir + "/", workdir + "/"}}}, ""
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{imageVariant(repo, version, "slim")}, Venv: venv, venvAt: at, Changes: changes,
+				copies: []artifact{{venv + "/", venv + "/"}, {workdir + "/", workdir + "/"}}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "--user"):
 			if workdir == "" || workdir == "?" || repo != "python" {
 				continue
@@ -454,6 +460,27 @@ func yarnBerry(ix *analysis.Index, s int) string {
 						}
 					}
 				}
+			}
+		}
+	}
+	return ""
+}
+
+// existingVenv returns the virtual environment RUN i of stage s installs
+// into already: VIRTUAL_ENV set to a literal absolute folder, and an ENV
+// of the stage before i putting its bin folder first on the PATH; "" when
+// none.
+func existingVenv(ix *analysis.Index, s, i int) string {
+	v, _ := ix.Model().State(i).Var("VIRTUAL_ENV")
+	if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "$ \"'") || path.Clean(v) == "/" {
+		return ""
+	}
+	v = path.Clean(v)
+	for k := ix.Stage(s).First + 1; k < i; k++ {
+		if n := ix.Node(k); n.Cmd == "env" {
+			text := ix.Doc.Slice(n.Span())
+			if strings.Contains(text, "PATH=") && (strings.Contains(text, v+"/bin") || strings.Contains(text, "$VIRTUAL_ENV/bin") || strings.Contains(text, "${VIRTUAL_ENV}/bin")) {
+				return v
 			}
 		}
 	}
@@ -678,7 +705,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 		lines = append(lines, "# Runtime stage: "+plan.Changes+".")
 	}
 	lines = append(lines, env...)
-	if plan.Venv != "" {
+	if plan.Venv != "" && plan.venvAt >= 0 {
 		lines = append(lines, kw("ENV")+" PATH=\""+plan.Venv+"/bin:$PATH\"")
 	}
 	if plan.Certs[base] {

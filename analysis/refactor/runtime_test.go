@@ -227,3 +227,21 @@ func TestRuntimeKeepsDescription(t *testing.T) {
 		t.Errorf("description of app after the split: %q\n%s", after.StageDescription(s), out)
 	}
 }
+
+// A Python stage that installs into its own virtual environment gets a
+// runtime copying that one, not a second one made in the builder.
+func TestRuntimeExistingVenv(t *testing.T) {
+	src := "FROM python:3.12\nENV VIRTUAL_ENV=/venv\nRUN python -m venv $VIRTUAL_ENV\nENV PATH=\"$VIRTUAL_ENV/bin:$PATH\"\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+	ix := analysis.Parse(analysis.NewDocument(src))
+	plan, why := PlanRuntime(context.Background(), ix, 0)
+	if plan == nil {
+		t.Fatal(why)
+	}
+	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "/opt/venv") || !strings.Contains(out, "COPY --from=build /venv/ /venv/") || strings.Count(out, "python -m venv") != 1 {
+		t.Errorf("not the stage's own virtual environment:\n%s", out)
+	}
+}
