@@ -397,6 +397,12 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 				continue
 			}
 			venv, at, changes := "/opt/venv", i, "dependencies in a virtual environment at /opt/venv"
+			if u, _, _ := strings.Cut(state.User, ":"); at >= 0 && existingVenv(ix, s, i) == "" && u != "" && u != "root" && u != "0" {
+				// The virtual environment would be made as that user in
+				// /opt, which only root may write.
+				missed = "pip runs as user " + u + ", who cannot make a virtual environment in /opt"
+				continue
+			}
 			if v := existingVenv(ix, s, i); v != "" {
 				// The stage installs into its own virtual environment
 				// already (ENV VIRTUAL_ENV, RUN python -m venv, ENV PATH):
