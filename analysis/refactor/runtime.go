@@ -418,6 +418,12 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			if workdir == "" || workdir == "?" || repo != "python" {
 				continue
 			}
+			if u, _, _ := strings.Cut(state.User, ":"); u != "" && u != "root" && u != "0" {
+				// Its --user packages are in that user's home, not the
+				// /root/.local the runtime copies.
+				missed = "pip install --user runs as user " + u + ", whose packages are not in /root/.local"
+				continue
+			}
 			// Packages with compiled parts are built for the builder's C
 			// library: an alpine builder's (musl) need an alpine runtime.
 			runtime := imageVariant(repo, version, "slim")

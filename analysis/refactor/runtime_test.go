@@ -249,9 +249,11 @@ func TestRuntimeExistingVenv(t *testing.T) {
 // The virtual environment the Python split makes in /opt needs root: a
 // pip install run as another user gets no split, and the reason says so.
 func TestRuntimeVenvUser(t *testing.T) {
-	src := "FROM python:3.12\nWORKDIR /app\nCOPY . .\nUSER 1000\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
-	plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
-	if plan != nil || !strings.Contains(why, "as user 1000") {
-		t.Errorf("plan %v, reason %q; want none, naming the user", plan, why)
+	for _, flags := range []string{"", "--user "} {
+		src := "FROM python:3.12\nWORKDIR /app\nCOPY . .\nUSER 1000\nRUN pip install " + flags + "-r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+		if plan != nil || !strings.Contains(why, "as user 1000") {
+			t.Errorf("pip install %s: plan %v, reason %q; want none, naming the user", flags, plan, why)
+		}
 	}
 }
