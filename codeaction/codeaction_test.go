@@ -129,3 +129,19 @@ func TestCacheMountDerivedReason(t *testing.T) {
 		t.Errorf("got %d actions, reason %q; want none, the reason naming stage 0", len(acts), why)
 	}
 }
+
+// TestSplitTitle checks the split's title names the stage once: "Split
+// stage 0 (golang:1.23)", not "Split stage stage 0 (golang:1.23)".
+func TestSplitTitle(t *testing.T) {
+	for src, want := range map[string]string{
+		"FROM golang:1.23\nWORKDIR /src\nRUN true\n":          "Split stage 0 (golang:1.23) before line 3",
+		"FROM golang:1.23 AS build\nWORKDIR /src\nRUN true\n": "Split stage build before line 3",
+	} {
+		ix := analysis.Parse(analysis.NewDocument(src))
+		n := ix.Node(2)
+		acts, why := splitStage(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+		if len(acts) != 1 || acts[0].Title != want {
+			t.Errorf("%q: %v (%s), want %q", src, acts, why, want)
+		}
+	}
+}
