@@ -16,7 +16,7 @@ import (
 // and the safety checker model it: the package manager and what it reads
 // from the folder it runs in.
 type Install struct {
-	Tool string // npm, yarn, pnpm, pip, poetry, pipenv, uv, go, bundle, composer, mvn, gradle, dotnet
+	Tool string // npm, yarn, pnpm, bun, pip, poetry, pipenv, uv, go, bundle, composer, mvn, gradle, dotnet
 	// Fetch is true for an install that reads only manifests (it may run
 	// before the source is copied); false for one that also builds or
 	// installs the project itself (uv sync, poetry install without
@@ -47,6 +47,8 @@ func RecognizeInstall(words []string) (Install, bool) {
 		in.Fetch = len(positional(rest)) == 0 || sub == "install" && len(positional(rest)) == 1
 	case "pnpm":
 		in.Fetch = (sub == "install" || sub == "i" || sub == "fetch") && len(positional(rest)) == 1
+	case "bun":
+		in.Fetch = (sub == "install" || sub == "i") && len(positional(rest)) == 1
 	case "pip", "pip3", "python", "python3":
 		if tool != "pip" && tool != "pip3" {
 			if len(rest) < 2 || rest[0] != "-m" || rest[1] != "pip" {
@@ -142,8 +144,10 @@ func pipManifests(rest []string) ([]string, bool) {
 			if k+1 >= len(rest) {
 				return nil, false
 			}
+			// A file of the folder the install runs in, or of a folder
+			// under it (requirements/prod.txt), read where it is.
 			f := rest[k+1]
-			if strings.ContainsAny(f, "/$*") {
+			if strings.ContainsAny(f, "$*?[") || path.IsAbs(f) || f != path.Clean(f) || f == ".." || strings.HasPrefix(f, "../") {
 				return nil, false
 			}
 			files = append(files, f)
@@ -332,14 +336,14 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		return true
 	}
 	switch in.Tool {
-	case "npm", "yarn", "pnpm":
+	case "npm", "yarn", "pnpm", "bun":
 		if !need("package.json") {
 			return nil, "", false
 		}
 		if data, err := fs.ReadFile(c.FS, at("package.json")); err != nil || runsScripts(in, data) {
 			return nil, "", false // an install script may read any file
 		}
-		add("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".yarn/patches/", "patches/")
+		add("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "bunfig.toml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".yarn/patches/", "patches/")
 		var patterns []string
 		if in.Tool == "pnpm" && has("pnpm-workspace.yaml") {
 			add("pnpm-workspace.yaml")

@@ -41,6 +41,7 @@ var cacheTools = map[string]cacheTool{
 	"npm":    {targets: []string{"/root/.npm"}},
 	"yarn":   {targets: []string{"/usr/local/share/.cache/yarn"}},
 	"pnpm":   {targets: []string{"/root/.local/share/pnpm/store"}},
+	"bun":    {targets: []string{"/root/.bun/install/cache"}, home: "BUN_INSTALL_CACHE_DIR"}, // BUN_INSTALL_CACHE_DIR moves it
 	"pip":    {targets: []string{"/root/.cache/pip"}, skip: "--no-cache-dir"},
 	"uv":     {targets: []string{"/root/.cache/uv"}, skip: "--no-cache"},
 	"go":     {targets: []string{"/go/pkg/mod", "/root/.cache/go-build"}, everyRun: true},
@@ -86,6 +87,17 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 	if mount := analysis.LookupFeature("run", "mount"); !ix.Frontend().Has(mount) {
 		return nil, "the file pins a Dockerfile frontend without RUN --mount, which needs " + mount.Needs()
 	}
+	if sc := ix.Model().ScratchStage(); sc >= 0 {
+		// dockerfile2llb gives a cache mount without from= the stage named
+		// scratch as its base: the cache would start with that stage's
+		// files, and the RUN's stage would depend on it.
+		return nil, fmt.Sprintf("a stage is named scratch (line %d): a cache mount without from= would start from its files, since BuildKit looks scratch up as a stage", ix.Doc.LineOf(ix.Stage(sc).Span.Start)+1)
+	}
+	if b := ix.Stage(s).BaseStage; b >= 0 {
+		// runsAsRoot does not follow the user through the stages: the
+		// mount comes from the base stage's RUNs (stageAndDerived).
+		return nil, fmt.Sprintf("the stage is built on stage %d of this file: offered on that stage's RUNs (for Go, Maven, .NET and Gradle, with the RUNs of the stages built on it)", b)
+	}
 	if !runsAsRoot(ix, n.Index) {
 		return nil, "the RUN does not run as root, whose cache folders the mount would target"
 	}
@@ -101,6 +113,12 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		}
 		if !ok || ct.skip != "" && tool.Has(ct.skip) {
 			continue
+		}
+		if !ct.everyRun && offlineRun(ix, s, tool.Name) {
+			// A later RUN installs offline from the cache an earlier one
+			// filled (pnpm fetch, then pnpm install --offline): a mount on
+			// one RUN alone would take the cache out of the other's reach.
+			ct.everyRun = true
 		}
 		targets, ok := cacheTargets(ix, s, n.Index, ct, tool)
 		if !ok {
@@ -331,6 +349,27 @@ func slicesContainsTool(tools []analysis.InstallTool, name string) bool {
 	for _, t := range tools {
 		if t.Name == name {
 			return true
+		}
+	}
+	return false
+}
+
+// offlineRun reports whether a RUN of stage s, or of a stage built on it,
+// runs tool offline (--offline; mvn -o), reading the download cache an
+// earlier RUN left in the image.
+func offlineRun(ix *analysis.Index, s int, tool string) bool {
+	for _, d := range stageAndDerived(ix, s) {
+		st := ix.Stage(d)
+		for i := st.First + 1; i < st.End; i++ {
+			if ix.Node(i).Cmd != "run" {
+				continue
+			}
+			cmds, _ := analysis.RunCommands(ix, i)
+			for _, c := range cmds {
+				if len(c.Words) > 0 && strings.TrimPrefix(c.Words[0], "./") == tool && (slices.Contains(c.Words, "--offline") || tool == "mvn" && slices.Contains(c.Words, "-o")) {
+					return true
+				}
+			}
 		}
 	}
 	return false

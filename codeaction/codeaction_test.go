@@ -117,3 +117,31 @@ func TestBuildRuntime(t *testing.T) {
 	noAction(t, "FROM golang:1.22\nWORKDIR /src\nRUN useradd app\nRUN go build -o /app .\nUSER app\nCMD [\"/app\"]\n", "RUN go", "buildRuntime")
 	noAction(t, "FROM golang:1.22\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -o app .\nCMD /src/app\n", "RUN", "buildRuntime:scratch")
 }
+
+// TestCacheMountDerivedReason checks the reason a RUN of a stage built on
+// another gets no cache mount: not that it does not run as root (it
+// does), but where the mount is offered instead.
+func TestCacheMountDerivedReason(t *testing.T) {
+	ix := analysis.Parse(analysis.NewDocument("FROM debian:12 AS b\nRUN apt-get update && apt-get install -y curl\n\nFROM b\nRUN apt-get update && apt-get install -y git\n"))
+	n := ix.Node(3)
+	acts, why := cacheMount(context.Background(), &Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+	if len(acts) != 0 || !strings.Contains(why, "built on stage 0") {
+		t.Errorf("got %d actions, reason %q; want none, the reason naming stage 0", len(acts), why)
+	}
+}
+
+// TestSplitTitle checks the split's title names the stage once: "Split
+// stage 0 (golang:1.23)", not "Split stage stage 0 (golang:1.23)".
+func TestSplitTitle(t *testing.T) {
+	for src, want := range map[string]string{
+		"FROM golang:1.23\nWORKDIR /src\nRUN true\n":          "Split stage 0 (golang:1.23) before line 3",
+		"FROM golang:1.23 AS build\nWORKDIR /src\nRUN true\n": "Split stage build before line 3",
+	} {
+		ix := analysis.Parse(analysis.NewDocument(src))
+		n := ix.Node(2)
+		acts, why := splitStage(&Request{Index: ix, Span: analysis.Span{Start: n.Start, End: n.Start}})
+		if len(acts) != 1 || acts[0].Title != want {
+			t.Errorf("%q: %v (%s), want %q", src, acts, why, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package codeaction
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
@@ -19,8 +20,14 @@ func splitStage(r *Request) ([]Action, string) {
 		return nil, reason
 	}
 	st := ix.Stage(ix.StageOf(n.Index))
+	// "Split stage build", or "Split stage 1 (golang:1.23)" for an
+	// unnamed one (its label says "stage 1 (...)").
+	label := strings.TrimPrefix(ix.StageLabel(st.Index), "stage ")
+	if st.Name != "" {
+		label = st.Name
+	}
 	return []Action{{
-		Title: fmt.Sprintf("Split stage %s before line %d", ix.StageLabel(st.Index), ix.Doc.LineOf(n.Start)+1),
+		Title: fmt.Sprintf("Split stage %s before line %d", label, ix.Doc.LineOf(n.Start)+1),
 		Kind:  SplitStageKind,
 		ID:    "splitStage:" + strconv.Itoa(n.Index),
 		Edits: edits,

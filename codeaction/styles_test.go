@@ -92,6 +92,9 @@ func TestStyleActions(t *testing.T) {
 						if check {
 							err = base.Check(analysis.NewDocument(out), want)
 						}
+						if err == nil && a.Kind == BuildRuntime {
+							err = runtimeOnTitledBase(a.Title, out)
+						}
 					}
 					if err != nil {
 						t.Errorf("%s: %q: %v\n%s", name, a.Title, err, out)
@@ -145,4 +148,18 @@ func directives(text string) string {
 		out = append(out, d.Name+"="+d.Value)
 	}
 	return strings.Join(out, ";")
+}
+
+// runtimeOnTitledBase checks that the runtime stage a runtime split adds
+// is built on the image its title names ("runtime on <image>"), not on a
+// stage that happens to be spelled like it.
+func runtimeOnTitledBase(title, out string) error {
+	_, rest, _ := strings.Cut(title, "runtime on ")
+	image, _, _ := strings.Cut(strings.NewReplacer(";", " ", ")", " ").Replace(rest), " ")
+	ix := analysis.Parse(analysis.NewDocument(out))
+	st := ix.Stage(ix.StageCount() - 1)
+	if st.Base != image || st.BaseStage >= 0 {
+		return fmt.Errorf("the runtime stage is built on %q (stage %d), the title says %q", st.Base, st.BaseStage, image)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -116,6 +117,8 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 	split := map[int]string{} // a build's dependency step to add
 	var candidates []int
 	workspace := ""
+	why := "" // why the first install after the source copy cannot move
+	line := func(k int) string { return strconv.Itoa(ix.Doc.LineOf(ix.Node(k).Start) + 1) }
 	for k := c + 1; k < st.End; k++ {
 		n := ix.Node(k)
 		kind := classifyLayer(ix, k)
@@ -130,10 +133,18 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 				}
 				var f []string
 				if destAbs == "" || wd != destAbs {
+					if why == "" && destAbs == "" {
+						why = "the source copy at line " + line(c) + " does not copy one folder of the build context to a known place"
+					} else if why == "" {
+						why = "the install at line " + line(k) + " runs in " + wd + ", not in " + destAbs + " where the source is copied"
+					}
 					break
 				}
 				f, ws, ok = ctx.Manifests(in, srcDir)
 				if !ok {
+					if why == "" {
+						why = "the install at line " + line(k) + " reads more of the source than its manifests (local packages, install scripts), or the build context lacks them"
+					}
 					break
 				}
 				files = append(files, f...)
@@ -150,6 +161,9 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 			} else {
 				inputs[k] = files
 			}
+		}
+		if kind == layerFixed && why == "" && n.Cmd == "run" && len(analysis.Installs(ix, k)) > 0 {
+			why = "the install at line " + line(k) + " " + fixedWhy(ix, k)
 		}
 		if n.Cmd == "workdir" && kind == layerAlone && destAbs == "" {
 			kind = layerFixed
@@ -195,6 +209,9 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 	if runs == 0 {
 		if len(fetched) > 0 {
 			return nil, "the stage installs its dependencies before copying the source already"
+		}
+		if why != "" {
+			return nil, why
 		}
 		return nil, "no RUN after the source copy can move above it"
 	}
@@ -721,6 +738,26 @@ func classifyLayer(ix *analysis.Index, i int) layerKind {
 		}
 	}
 	return kind
+}
+
+// fixedWhy says why classifyLayer keeps RUN i, an install, in place.
+func fixedWhy(ix *analysis.Index, i int) string {
+	n := ix.Node(i)
+	switch {
+	case n.JSON:
+		return "is in JSON form, which the planner does not read"
+	case len(n.Heredocs) > 0:
+		return "is a heredoc script, which the planner does not read"
+	}
+	for _, f := range n.Flags {
+		if !contextFree(f) {
+			return "has a --" + f.Name.Value + " that may read the source"
+		}
+	}
+	if _, ok := analysis.RunCommands(ix, i); !ok {
+		return "is a script the planner cannot read"
+	}
+	return "runs with commands that may read the source, or installs what needs the whole project"
 }
 
 // contextFree reports whether a RUN flag reads nothing of the build

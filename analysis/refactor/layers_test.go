@@ -1,6 +1,7 @@
 package refactor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -285,6 +286,45 @@ func TestFrontendAllowsParents(t *testing.T) {
 	} {
 		if got := frontendAllowsParents(analysis.Parse(analysis.NewDocument(syntax + "FROM a\n"))); got != want {
 			t.Errorf("%q: %v, want %v", syntax, got, want)
+		}
+	}
+}
+
+// TestPlanLayersReasons checks that a refused reorder names the install
+// that cannot move and why, not only that none can.
+func TestPlanLayersReasons(t *testing.T) {
+	ctx := mapContext("package.json={}", "package-lock.json", "go.mod=module x", "go.sum", "services/api/go.mod=module y")
+	for text, want := range map[string]string{
+		"FROM node\nWORKDIR /app\nCOPY . .\nRUN <<EOF\nnpm ci\nEOF\n":                                          "install at line 4 is a heredoc script",
+		"FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=bind,source=go.mod,target=/x go mod download\n": "install at line 4 has a --mount",
+		"FROM golang\nWORKDIR /src\nCOPY . .\nWORKDIR /src/services/api\nRUN go mod download\n":                "install at line 5 runs in /src/services/api, not in /src",
+	} {
+		plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
+		if plan != nil || !strings.Contains(reason, want) {
+			t.Errorf("%q: plan %v, reason %q, want a refusal saying %q", text, plan, reason, want)
+		}
+	}
+}
+
+// TestPlanLayersPipSubfolder checks a pip install of a requirements file
+// in a folder (requirements/prod.txt, the layout of many guides) is
+// reordered, its includes copied in their folders; one outside the
+// folder (../x.txt) or built from a variable is not.
+func TestPlanLayersPipSubfolder(t *testing.T) {
+	ctx := mapContext("requirements/prod.txt=-r base.txt\n-c ../constraints.txt\ngunicorn\n", "requirements/base.txt=flask\n", "constraints.txt=flask==3\n")
+	text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r requirements/prod.txt\n"
+	plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
+	if plan == nil {
+		t.Fatalf("not offered: %s", reason)
+	}
+	want := []string{"COPY constraints.txt ./", "COPY requirements/prod.txt requirements/base.txt ./requirements/"}
+	if strings.Join(plan.ManifestCopies, "\n") != strings.Join(want, "\n") {
+		t.Errorf("copies %q, want %q", plan.ManifestCopies, want)
+	}
+	for _, f := range []string{"../requirements.txt", "$REQ", "/srv/requirements.txt"} {
+		text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r " + f + "\n"
+		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx); plan != nil {
+			t.Errorf("-r %s: offered", f)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package refactor
 
 import (
 	"context"
+	"encoding/json"
 	"path"
 	"regexp"
 	"slices"
@@ -33,7 +34,11 @@ type RuntimePlan struct {
 
 	shellLess map[string]bool
 	copies    []artifact
-	static    *staticSite // a static site: nginx serves it; no command is carried
+	// crossBuilt is set when the final stage has a --platform and builds
+	// for the target platform (reads TARGETOS, TARGETARCH, ...): the
+	// runtime is then of the target platform, which the title says.
+	crossBuilt bool
+	static     *staticSite // a static site: nginx serves it; no command is carried
 	// needsShell and users are what the final stage's runtime needs of a
 	// base: a shell or /etc/passwd, and the users it names.
 	needsShell bool
@@ -66,7 +71,9 @@ func needsShell(ix *analysis.Index, s int) bool {
 				return true
 			}
 		case "healthcheck":
-			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") {
+			// HEALTHCHECK CMD ["/bin/server", "-health"] runs without a
+			// shell; the shell form (and CMD-SHELL) needs one.
+			if len(n.Args) > 0 && !strings.EqualFold(n.Args[0].Value, "none") && (len(n.Args) < 2 || !strings.HasPrefix(n.Args[1].Value, "[") || strings.Contains(n.Args[1].Value, "CMD-SHELL")) {
 				return true
 			}
 		}
@@ -128,12 +135,34 @@ var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d
 // nil and why not; it gives up when ctx is cancelled.
 func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
 	p, reason := planRuntime(ctx, ix, s)
+	if p != nil && p.static == nil {
+		if why := commandMisses(ix, s, p); why != "" {
+			return nil, why
+		}
+	}
 	if p != nil {
+		// A base spelled like a stage of the file builds on that stage
+		// (FROM scratch after FROM busybox AS scratch: dockerfile2llb
+		// looks the base up among the stages first), not on the image the
+		// title names.
+		p.Bases = slices.DeleteFunc(p.Bases, func(b string) bool { return ix.StageByName(b) >= 0 })
+		if len(p.Bases) == 0 {
+			return nil, "every runtime base is spelled like a stage of this file"
+		}
 		p.needsShell, p.users = needsShell(ix, s), namedUsers(ix, s)
 		if setsOwners(ix, s) {
 			// COPY --from keeps a copied file's owner, but a folder it
 			// creates, like the one WORKDIR creates, belongs to root.
 			p.Changes = joinChanges(p.Changes, "copied files keep the builder's owners, their folders are root's")
+		}
+		if f := ix.Node(ix.Stage(s).First).Flag("platform"); f != nil && f.HasValue && readsTargetPlatform(ix, s) {
+			p.crossBuilt = true
+			p.Changes = joinChanges(p.Changes, "the runtime is of the target platform, not --platform="+f.Value.Value)
+		}
+		// What apt-get or apk installed (tzdata, a shared library, a tool
+		// the command runs) is in the builder only, whatever the ecosystem.
+		if p.static == nil && systemPackages(ix, s) && !strings.Contains(p.Changes, "system package manager") {
+			p.Changes = joinChanges(p.Changes, "packages the builder installs with its system package manager stay in the builder")
 		}
 		// The runtime keeps the SHELL, and a shell-form command needs its
 		// program there: only sh is in every base with a shell.
@@ -196,6 +225,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 	m := ix.Model()
 	workdir := knownWorkdir(m.EndState(s).Workdir)
 	static := false
+	missed := "" // why an artifact found was not taken
 	var cmdWords []string
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
@@ -293,6 +323,21 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			if m == nil || out == "" {
 				continue
 			}
+			// The runtime copies the jars of the folder the image's
+			// command runs one from: a module's (app/target in a
+			// multi-module build), never a guess the command does not
+			// name (java -jar /app.jar after a cp, mvn spring-boot:run).
+			jar := ""
+			for _, w := range cmdWords {
+				if strings.HasSuffix(w, ".jar") {
+					jar = abs(workdir, w)
+				}
+			}
+			if jar == "" || !(path.Dir(jar) == out || strings.HasPrefix(jar, runWD+"/") && strings.HasSuffix(path.Dir(jar), "/"+dir)) {
+				missed = words[0] + " builds jars in " + out + " (or a module's " + dir + "), but the image's command runs no jar from there"
+				continue
+			}
+			out = path.Dir(jar)
 			return &RuntimePlan{Ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, Bases: []string{
 				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
 			}}, ""
@@ -326,15 +371,19 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			out := path.Join(runWD, dir)
 			// node_modules may hold native modules built for the builder's C
 			// library: the runtime keeps it (musl on alpine, glibc otherwise).
-			nodeBase := "node:" + version + "-slim"
+			nodeBase := imageVariant(repo, version, "slim")
 			if strings.Contains(tag, "alpine") {
-				nodeBase = "node:" + version + "-alpine"
+				nodeBase = imageVariant(repo, version, "alpine")
 			}
 			prune := "npm prune --omit=dev"
 			switch words[0] {
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
+				if why := yarnBerry(ix, s); why != "" {
+					missed = "the stage uses Yarn 2 or later (" + why + "): its install has no --production to drop the dev dependencies with, and Plug'n'Play keeps no node_modules to copy"
+					continue
+				}
 				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
 			}
 			return &RuntimePlan{Ecosystem: "Node", Bases: []string{nodeBase}, Prune: prune, Changes: "dev dependencies pruned",
@@ -344,25 +393,138 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 					{out + "/", out + "/"},
 				}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "-r") && !slices.Contains(words, "--user") && !slices.Contains(words, "--target") && !slices.Contains(words, "--prefix"):
-			if workdir == "" || workdir == "?" || repo != "python" || version == "" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
+			if workdir == "" || workdir == "?" || repo != "python" || strings.Contains(tag, "slim") || strings.Contains(tag, "alpine") {
 				continue
 			}
-			changes := "dependencies in a virtual environment at /opt/venv"
+			venv, at, changes := "/opt/venv", i, "dependencies in a virtual environment at /opt/venv"
+			if u, _, _ := strings.Cut(state.User, ":"); at >= 0 && existingVenv(ix, s, i) == "" && u != "" && u != "root" && u != "0" {
+				// The virtual environment would be made as that user in
+				// /opt, which only root may write.
+				missed = "pip runs as user " + u + ", who cannot make a virtual environment in /opt"
+				continue
+			}
+			if v := existingVenv(ix, s, i); v != "" {
+				// The stage installs into its own virtual environment
+				// already (ENV VIRTUAL_ENV, RUN python -m venv, ENV PATH):
+				// the runtime copies that one, with the ENV it carries.
+				venv, at, changes = v, -1, "dependencies in the builder's virtual environment at "+v
+			}
 			if systemPackages(ix, s) {
 				changes += "; packages the builder installs with its system package manager stay in the builder"
 			}
-			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, Venv: "/opt/venv", venvAt: i, Changes: changes,
-				copies: []artifact{{"/opt/venv/", "/opt/venv/"}, {workdir + "/", workdir + "/"}}}, ""
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{imageVariant(repo, version, "slim")}, Venv: venv, venvAt: at, Changes: changes,
+				copies: []artifact{{venv + "/", venv + "/"}, {workdir + "/", workdir + "/"}}}, ""
 		case (words[0] == "pip" || words[0] == "pip3") && slices.Contains(words, "install") && slices.Contains(words, "--user"):
-			if workdir == "" || workdir == "?" || repo != "python" || version == "" {
+			if workdir == "" || workdir == "?" || repo != "python" {
 				continue
 			}
-			return &RuntimePlan{Ecosystem: "Python", Bases: []string{"python:" + version + "-slim"}, copies: []artifact{
+			if u, _, _ := strings.Cut(state.User, ":"); u != "" && u != "root" && u != "0" {
+				// Its --user packages are in that user's home, not the
+				// /root/.local the runtime copies.
+				missed = "pip install --user runs as user " + u + ", whose packages are not in /root/.local"
+				continue
+			}
+			// Packages with compiled parts are built for the builder's C
+			// library: an alpine builder's (musl) need an alpine runtime.
+			runtime := imageVariant(repo, version, "slim")
+			if strings.Contains(tag, "alpine") {
+				runtime = imageVariant(repo, version, "alpine")
+			}
+			return &RuntimePlan{Ecosystem: "Python", Bases: []string{runtime}, copies: []artifact{
 				{"/root/.local/", "/root/.local/"}, {workdir + "/", workdir + "/"},
 			}}, ""
 		}
 	}
+	if missed != "" {
+		return nil, missed
+	}
 	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+}
+
+// yarnBerry returns what in stage s shows Yarn 2 or later (berry), whose
+// install knows no --production, or "": a yarn install with --immutable
+// or --immutable-cache, yarn set version, corepack preparing yarn@2 or
+// later, a copy of .yarnrc.yml or .yarn.
+func yarnBerry(ix *analysis.Index, s int) string {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		switch n.Cmd {
+		case "copy", "add":
+			for _, a := range n.Args {
+				if p := strings.TrimPrefix(a.Value, "./"); strings.HasPrefix(p, ".yarnrc.yml") || p == ".yarn" || strings.HasPrefix(p, ".yarn/") {
+					return a.Value + " copied"
+				}
+			}
+		case "run":
+			cmds, _ := analysis.RunCommands(ix, i)
+			for _, c := range cmds {
+				w := c.Words
+				switch {
+				case len(w) > 1 && w[0] == "yarn" && (slices.Contains(w, "--immutable") || slices.Contains(w, "--immutable-cache")):
+					return "yarn install --immutable"
+				case hasSeq(w, "yarn", "set") && slices.Contains(w, "version"):
+					return "yarn set version"
+				case len(w) > 2 && w[0] == "corepack" && w[1] == "prepare":
+					for _, x := range w[2:] {
+						if v, ok := strings.CutPrefix(x, "yarn@"); ok && v != "" && (v[0] < '0' || v[0] > '1') {
+							return "corepack prepare " + x
+						}
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// existingVenv returns the virtual environment RUN i of stage s installs
+// into already: VIRTUAL_ENV set to a literal absolute folder, and an ENV
+// of the stage before i putting its bin folder first on the PATH; "" when
+// none.
+func existingVenv(ix *analysis.Index, s, i int) string {
+	v, _ := ix.Model().State(i).Var("VIRTUAL_ENV")
+	if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, "$ \"'") || path.Clean(v) == "/" {
+		return ""
+	}
+	v = path.Clean(v)
+	for k := ix.Stage(s).First + 1; k < i; k++ {
+		if n := ix.Node(k); n.Cmd == "env" {
+			text := ix.Doc.Slice(n.Span())
+			if strings.Contains(text, "PATH=") && (strings.Contains(text, v+"/bin") || strings.Contains(text, "$VIRTUAL_ENV/bin") || strings.Contains(text, "${VIRTUAL_ENV}/bin")) {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// readsTargetPlatform reports whether a RUN of stage s reads the target
+// platform's build arguments (GOARCH=$TARGETARCH): it builds for the
+// target, not for the build machine its --platform names.
+func readsTargetPlatform(ix *analysis.Index, s int) bool {
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "run" {
+			for _, u := range n.Uses {
+				if strings.HasPrefix(u.Name.Value, "TARGET") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// imageVariant names the variant (slim, alpine) of an official image
+// repo at the version its tag starts with: repo:3.12-slim, and repo:slim
+// for no tag, latest, or (python) a tag that starts with no version
+// number, since python:latest-slim and python:bookworm-slim do not exist.
+func imageVariant(repo, version, variant string) string {
+	if version == "" || version == "latest" || repo == "python" && (version[0] < '0' || version[0] > '9') {
+		return repo + ":" + variant
+	}
+	return repo + ":" + version + "-" + variant
 }
 
 // servedSite reads a static file server command (serve, http-server) and
@@ -539,14 +701,23 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	}
 	var lines []string
 	lines = append(lines, from.Keyword.Value+" "+base)
+	if f := from.Flag("platform"); f != nil && f.HasValue && !plan.crossBuilt {
+		// The image keeps the platform the final stage was built for
+		// (FROM --platform=$BUILDPLATFORM makes one of the build
+		// machine's, whatever the target): the binary copied was built for
+		// it.
+		lines[0] = from.Keyword.Value + " " + ix.Doc.Slice(from.Abs(f.Span)) + " " + base
+	}
 	if runtimeName != "" {
 		lines[len(lines)-1] += " " + as + " " + runtimeName
+		// The stage's description and check settings go with the name.
+		lines = append(carriedComments(ix, st.First, runtimeName), lines...)
 	}
 	if plan.Changes != "" {
 		lines = append(lines, "# Runtime stage: "+plan.Changes+".")
 	}
 	lines = append(lines, env...)
-	if plan.Venv != "" {
+	if plan.Venv != "" && plan.venvAt >= 0 {
 		lines = append(lines, kw("ENV")+" PATH=\""+plan.Venv+"/bin:$PATH\"")
 	}
 	if plan.Certs[base] {
@@ -596,4 +767,198 @@ func hasExpose(ix *analysis.Index, s int) bool {
 		}
 	}
 	return false
+}
+
+// commandMisses returns why the runtime stage's command or health check
+// would not find what it runs, or "": the runtime holds the copied
+// artifacts and its base image's programs, not the builder's toolchain
+// (go run, dotnet run), the sources (./docker-entrypoint.sh, a
+// configuration file under the working directory) nor the builder's tools
+// (curl in a HEALTHCHECK), nor a VOLUME folder a RUN prepared.
+func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
+	st := ix.Stage(s)
+	workdir := knownWorkdir(ix.Model().EndState(s).Workdir)
+	// Where the builder has what the runtime lacks: the working directory
+	// and the folders the stage copies the build context into.
+	var sources []string
+	if workdir != "" && workdir != "?" {
+		sources = append(sources, workdir)
+	}
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs) == 0 {
+			if d := analysis.AbsDest(ix, i, n.Args[len(n.Args)-1].Value); d != "" && d != "/" {
+				sources = append(sources, strings.TrimSuffix(d, "/"))
+			}
+		}
+	}
+	resolve := func(w string) string {
+		switch {
+		case strings.HasPrefix(w, "/"):
+			return path.Clean(w)
+		case workdir == "" || workdir == "?":
+			return ""
+		}
+		return path.Join(workdir, w)
+	}
+	covered := func(f string) bool {
+		for _, a := range p.copies {
+			if dst := strings.TrimSuffix(a.dst, "/"); f == dst || strings.HasPrefix(f, dst+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	// An artifact the command names by its base name, on the PATH.
+	onPath := func(w string) bool {
+		for _, a := range p.copies {
+			if !strings.HasSuffix(a.dst, "/") && path.Base(a.dst) == w {
+				return true
+			}
+		}
+		return false
+	}
+	// The ecosystem's own runtime, which every runtime base has.
+	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Python": {"python", "python3"}}[p.Ecosystem]
+	// The image's ENTRYPOINT, wherever it stands in the stage: the CMD
+	// gives it arguments.
+	var entrypoint []string
+	for i := st.First + 1; i < st.End; i++ {
+		if n := ix.Node(i); n.Cmd == "entrypoint" {
+			entrypoint, _ = commandWords(ix, n)
+		}
+	}
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd == "volume" {
+			// A volume folder a RUN prepares (mkdir, chown for the USER)
+			// would be a new, root-owned folder in the runtime.
+			for _, a := range n.Args {
+				v := strings.Trim(a.Value, "[]\",")
+				if f := resolve(v); f != "" && !covered(f) && runMentions(ix, st, f) {
+					return "a RUN prepares the VOLUME " + v + ", which the runtime stage would not have"
+				}
+			}
+			continue
+		}
+		if n.Cmd != "cmd" && n.Cmd != "entrypoint" && n.Cmd != "healthcheck" {
+			continue
+		}
+		words, ok := commandWords(ix, n)
+		if !ok {
+			return "the image's " + strings.ToUpper(n.Cmd) + " cannot be read"
+		}
+		// Every file the command names that the builder has from its
+		// sources must come with an artifact.
+		for k, w := range words {
+			if _, v, ok := strings.Cut(w, "="); ok && (strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
+				w = v
+			}
+			script := k > 0 && slices.Contains(runtimes, words[k-1]) && !strings.HasPrefix(w, "-") && (words[k-1] != "dotnet" || strings.HasSuffix(w, ".dll"))
+			if !script && !strings.HasPrefix(w, "/") && !strings.HasPrefix(w, "./") && !strings.HasPrefix(w, "../") {
+				continue
+			}
+			f := resolve(w)
+			if f == "" && script {
+				continue
+			}
+			inSources := f == ""
+			for _, d := range sources {
+				inSources = inSources || f == d || strings.HasPrefix(f, d+"/")
+			}
+			if inSources && !covered(f) {
+				return "the image's " + strings.ToUpper(n.Cmd) + " reads " + w + ", which the runtime stage would not have"
+			}
+		}
+		// The program itself: an artifact or the ecosystem's runtime.
+		prog := words
+		if n.Cmd == "cmd" && len(entrypoint) > 0 {
+			prog = entrypoint
+		}
+		if len(prog) == 0 {
+			continue
+		}
+		what := "command"
+		if n.Cmd == "healthcheck" {
+			what = "health check"
+		}
+		w := prog[0]
+		if w == "dotnet" && len(prog) > 1 && !strings.HasSuffix(prog[1], ".dll") {
+			return "the image's " + what + " runs dotnet " + prog[1] + ", which needs the SDK the runtime image lacks"
+		}
+		// A name without a slash is looked up on the PATH: the ecosystem's
+		// runtime, a copied artifact, or (Python) a console script of the
+		// copied environment.
+		found := slices.Contains(runtimes, w) || onPath(w) || p.Ecosystem == "Python"
+		if strings.Contains(w, "/") {
+			found = resolve(w) != "" && covered(resolve(w))
+		}
+		if !found {
+			return "the image's " + what + " runs " + w + ", which the runtime image may lack"
+		}
+	}
+	return ""
+}
+
+// runMentions reports whether a RUN of stage st names the path f as a
+// word of its own (followed by nothing, a slash, a blank or a quote).
+func runMentions(ix *analysis.Index, st analysis.Stage, f string) bool {
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if n.Cmd != "run" {
+			continue
+		}
+		text := ix.Doc.Slice(n.Span())
+		for k := strings.Index(text, f); k >= 0; {
+			end := k + len(f)
+			before := k == 0 || strings.ContainsRune(" \t\"'=:", rune(text[k-1]))
+			if before && (end == len(text) || strings.ContainsRune("/ \t\r\n\"';&|", rune(text[end]))) {
+				return true
+			}
+			next := strings.Index(text[k+1:], f)
+			if next < 0 {
+				break
+			}
+			k += 1 + next
+		}
+	}
+	return false
+}
+
+// commandWords returns the words of a CMD, ENTRYPOINT or HEALTHCHECK's
+// command (none for HEALTHCHECK NONE), the leading exec and variable
+// assignments of a shell form left out; false when they cannot be read.
+func commandWords(ix *analysis.Index, n analysis.Node) ([]string, bool) {
+	var words []string
+	if n.Cmd == "healthcheck" {
+		if len(n.Args) == 0 || strings.EqualFold(n.Args[0].Value, "none") {
+			return nil, true
+		}
+		if len(n.Args) < 2 || !strings.EqualFold(n.Args[0].Value, "cmd") {
+			return nil, false
+		}
+		text := strings.TrimSpace(ix.Doc.Slice(analysis.Span{Start: n.Abs(n.Args[1].Span).Start, End: n.Abs(n.Args[len(n.Args)-1].Span).End}))
+		if strings.HasPrefix(text, "[") {
+			if json.Unmarshal([]byte(text), &words) != nil {
+				return nil, false
+			}
+			return words, true
+		}
+		words = strings.Fields(text)
+	} else {
+		for _, a := range n.Args {
+			if n.JSON {
+				words = append(words, a.Value)
+			} else {
+				words = append(words, strings.Fields(a.Value)...)
+			}
+		}
+		if n.JSON {
+			return words, true
+		}
+	}
+	for len(words) > 0 && (words[0] == "exec" || strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-")) {
+		words = words[1:]
+	}
+	return words, true
 }

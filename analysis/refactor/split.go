@@ -141,7 +141,16 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	if from.As != nil {
 		as = from.As.Value
 	}
-	text := nl + nl + from.Keyword.Value + " " + first
+	text := nl + nl
+	if second != "" {
+		// The stage's description and check settings go with the name:
+		// copied above the second part, as a line removed above the first
+		// could let a `# check=` below it become a directive.
+		for _, c := range carriedComments(ix, st.First, second) {
+			text += c + nl
+		}
+	}
+	text += from.Keyword.Value + " " + first
 	if second != "" {
 		text += " " + as + " " + second
 	}

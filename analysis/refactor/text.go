@@ -74,3 +74,22 @@ func setsState(cmd string) bool {
 	in := analysis.LookupInstruction(cmd)
 	return in != nil && in.State
 }
+
+// carriedComments returns, as written, the comments above FROM i that go
+// with the stage's name when a refactoring gives the name to a new FROM:
+// its description (the first comment starting with the name, which
+// `docker build --call=targets` reads) and its `# check=` settings (the
+// linter merges them into the stage's).
+func carriedComments(ix *analysis.Index, i int, name string) []string {
+	var out []string
+	described := false
+	for _, c := range ix.Comments(i) {
+		key, _, _ := strings.Cut(c.Text, "=")
+		isDesc := !described && strings.HasPrefix(c.Text, strings.ToLower(name)+" ")
+		if isDesc || strings.EqualFold(strings.TrimSpace(key), "check") {
+			described = described || isDesc
+			out = append(out, strings.TrimPrefix(ix.Doc.Slice(c.Span), "\ufeff"))
+		}
+	}
+	return out
+}

@@ -456,12 +456,28 @@ func matches(pattern, name string) bool {
 	return ok
 }
 
-// refs lists every reference to a stage by the content it reaches.
+// refs lists every reference to a stage by the content it reaches, the
+// RUN mounts without from= (but those of intended additions) included: they read the stage named scratch
+// when there is one (dockerfile2llb's detectRunMount looks "scratch" up
+// as a stage name).
 func (v *safetyView) refs() []string {
 	var out []string
 	for _, r := range v.ix.Refs() {
 		if r.Resolution == analysis.ResolvesStage {
 			out = append(out, r.Kind.String()+":"+v.stageContent(r.Target))
+		}
+	}
+	if sc := v.ix.Model().ScratchStage(); sc >= 0 {
+		for i := 0; i < v.ix.Len(); i++ {
+			// An added dependency step takes the mounts of the RUN it
+			// prepares, which read the same stage already.
+			if n := v.ix.Node(i); n.Cmd == "run" && !v.added[v.normalize(n)] {
+				for _, m := range v.ix.Mounts(n) {
+					if from, ok := m.Value("from"); !ok || from == "" {
+						out = append(out, "mount-scratch:"+v.stageContent(sc))
+					}
+				}
+			}
 		}
 	}
 	return out

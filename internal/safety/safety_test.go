@@ -33,6 +33,17 @@ func TestCheckFails(t *testing.T) {
 	if err := Check(analysis.NewDocument(base), analysis.NewDocument(base), Intended{}); err != nil {
 		t.Errorf("unchanged: %v", err)
 	}
+	// A RUN mount without from= reads the stage named scratch: renaming
+	// that stage, or naming another one so, changes what the mount reads.
+	scratch := "FROM alpine AS scratch\nRUN echo seed > /seed\n\nFROM debian AS other\nRUN true\n\nFROM golang\nRUN --mount=type=cache,target=/c go build\n"
+	for name, after := range map[string]string{
+		"scratch stage renamed":  strings.Replace(scratch, "AS scratch", "AS seed", 1),
+		"another stage named so": strings.Replace(strings.Replace(scratch, "AS scratch", "AS seed", 1), "AS other", "AS scratch", 1),
+	} {
+		if err := Check(analysis.NewDocument(scratch), analysis.NewDocument(after), Intended{}); err == nil || !strings.Contains(err.Error(), "references changed") {
+			t.Errorf("%s: got %v, want the references changed", name, err)
+		}
+	}
 	// BuildKit keeps a stage's ARG values in the stages built FROM it: a
 	// split need not declare them again.
 	split := "FROM alpine AS a-base\nARG V=1\nWORKDIR /src\n\nFROM a-base AS a\nRUN echo $V\nUSER app\nRUN make\n\nFROM a\nCOPY --from=1 /x /x\n"
