@@ -56,6 +56,10 @@ type Request struct {
 	// Diagnostics are the document's diagnostics with their fixes; quick
 	// fixes come from those overlapping Span, the fix-all action from all.
 	Diagnostics []Diagnostic
+	// Reserved are names a new stage must not take: the named build
+	// contexts the project gives the Dockerfile, which BuildKit would use
+	// in place of a stage so named.
+	Reserved []string
 }
 
 // Diagnostic is a diagnostic with the fixes its rule suggests.

@@ -15,7 +15,7 @@ func splitStage(r *Request) ([]Action, string) {
 	if !ok {
 		return nil, "no instruction here"
 	}
-	edits, reason := refactor.SplitStage(ix, n.Index)
+	edits, reason := refactor.SplitStage(ix, n.Index, r.Reserved...)
 	if edits == nil {
 		return nil, reason
 	}

@@ -163,6 +163,9 @@ func (s *Server) actionRequest(snap *Snapshot, r protocol.Range, only []protocol
 	}
 	span, _ := fromRange(snap.Doc, r, s.encoding())
 	req := &codeaction.Request{Index: ix, Span: span, Context: s.buildContext(snap.Path)}
+	for _, c := range s.givenContexts(string(snap.URI)) {
+		req.Reserved = append(req.Reserved, c.Name)
+	}
 	for _, k := range only {
 		req.Only = append(req.Only, codeaction.Kind(k))
 	}

@@ -17,6 +17,7 @@ type artifact struct{ src, dst string }
 // RuntimePlan is one way to split the final stage into a builder and a
 // runtime stage.
 type RuntimePlan struct {
+	reserved  []string // names the builder must not take (PlanRuntime)
 	Ecosystem string   // Go, .NET, Java, Node, Python, static site
 	Bases     []string // runtime bases, most fitting first
 	// Changes says what the runtime does differently, for the title and a
@@ -133,8 +134,11 @@ var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d
 
 // PlanRuntime finds the final stage s's ecosystem and artifact, or returns
 // nil and why not; it gives up when ctx is cancelled.
-func PlanRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
+func PlanRuntime(ctx context.Context, ix *analysis.Index, s int, reserved ...string) (*RuntimePlan, string) {
 	p, reason := planRuntime(ctx, ix, s)
+	if p != nil {
+		p.reserved = reserved
+	}
 	if p != nil && p.static == nil {
 		if why := commandMisses(ix, s, p); why != "" {
 			return nil, why
@@ -640,10 +644,10 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	var edits []analysis.Edit
 	var builder, runtimeName string
 	if st.Name != "" {
-		builder, runtimeName = freshName(ix, strings.ToLower(st.Name)+"-build"), st.Name
+		builder, runtimeName = freshName(ix, strings.ToLower(st.Name)+"-build", plan.reserved...), st.Name
 		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: builder})
 	} else {
-		builder = freshName(ix, "build")
+		builder = freshName(ix, "build", plan.reserved...)
 		end := from.Abs(from.Base.Span).End
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + as + " " + builder})
 	}

@@ -257,3 +257,28 @@ func TestRuntimeVenvUser(t *testing.T) {
 		}
 	}
 }
+
+// The builder the runtime split names takes no reserved name (a named
+// build context of the project would replace a stage so named): "build"
+// reserved gives "build-2", as an existing stage "build" would.
+func TestSplitBuildRuntimeReservedName(t *testing.T) {
+	src := "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nCMD [\"/out/app\"]\n"
+	ix := analysis.Parse(analysis.NewDocument(src))
+	for reserved, want := range map[string]string{"": " AS build\n", "BUILD": " AS build-2\n", "other": " AS build\n"} {
+		var names []string
+		if reserved != "" {
+			names = append(names, reserved)
+		}
+		plan, why := PlanRuntime(context.Background(), ix, 0, names...)
+		if plan == nil {
+			t.Fatalf("no plan: %s", why)
+		}
+		out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first, _, _ := strings.Cut(out, "WORKDIR"); !strings.HasSuffix(first, want) {
+			t.Errorf("reserved %q: the builder's FROM is %q, want one ending %q", reserved, first, want)
+		}
+	}
+}

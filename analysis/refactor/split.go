@@ -72,7 +72,7 @@ func partKind(ix *analysis.Index, from, to int) string {
 // it starts with), and numeric references to the stage or later ones are
 // renumbered. It returns nil and the reason when
 // the split does not apply.
-func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
+func SplitStage(ix *analysis.Index, i int, reserved ...string) ([]analysis.Edit, string) {
 	s := ix.StageOf(i)
 	if s < 0 {
 		return nil, "not inside a stage"
@@ -118,9 +118,9 @@ func SplitStage(ix *analysis.Index, i int) ([]analysis.Edit, string) {
 	kind := partKind(ix, st.First+1, i)
 	second, first := st.Name, ""
 	if st.Name != "" {
-		first = freshName(ix, strings.ToLower(st.Name)+"-"+kind)
+		first = freshName(ix, strings.ToLower(st.Name)+"-"+kind, reserved...)
 	} else {
-		first = freshName(ix, kind)
+		first = freshName(ix, kind, reserved...)
 	}
 	if first == "" {
 		return nil, "no valid stage name can be derived from " + st.Name
