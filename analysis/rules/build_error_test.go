@@ -163,29 +163,10 @@ type dispatchResult struct {
 // we report an error of a rule that fails the build, on the same line;
 // where BuildError states the failure, with BuildKit's message.
 func TestBuildErrorMatchesBuildKit(t *testing.T) {
-	casesFile := filepath.Join(dispatchDir, "cases.json")
-	if updateParity {
-		b, err := json.MarshalIndent(dispatchCases(t), "", "\t")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(casesFile, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Log("wrote cases.json: now run tools/buildkit-parity -cases on it")
-	}
-	var cases []string
-	readJSON(t, casesFile, &cases)
-	var golden []dispatchResult
-	readJSON(t, filepath.Join(dispatchDir, "cases.golden.json"), &golden)
-	if len(golden) != len(cases) {
-		t.Fatalf("cases.golden.json has %d results for %d cases: run tools/buildkit-parity -cases", len(golden), len(cases))
-	}
+	golden := readParityCases(t, filepath.Join(dispatchDir, "cases.json"), func() []string { return dispatchCases(t) }, "tools/buildkit-parity -cases",
+		func(r dispatchResult) string { return r.Dockerfile })
 	failing, stated, bad := 0, 0, 0
-	for i, want := range golden {
-		if want.Dockerfile != cases[i] {
-			t.Fatalf("case %d: golden is stale: run tools/buildkit-parity -cases", i)
-		}
+	for _, want := range golden {
 		ix := analysis.Parse(analysis.NewDocument(want.Dockerfile))
 		// got is the failure we state: BuildKit's message when one of
 		// ours gives it, else the first, preferring the other rules'
@@ -227,9 +208,9 @@ func TestBuildErrorMatchesBuildKit(t *testing.T) {
 	if bad > 40 {
 		t.Errorf("... %d disagreements in all", bad)
 	}
-	t.Logf("%d cases, %d failing in BuildKit, %d stated by BuildError", len(cases), failing, stated)
-	if len(cases) < 1000 || failing < 300 || stated < 100 {
-		t.Errorf("too few cases compared: %d cases, %d failing, %d stated by BuildError", len(cases), failing, stated)
+	t.Logf("%d cases, %d failing in BuildKit, %d stated by BuildError", len(golden), failing, stated)
+	if len(golden) < 1000 || failing < 300 || stated < 100 {
+		t.Errorf("too few cases compared: %d cases, %d failing, %d stated by BuildError", len(golden), failing, stated)
 	}
 }
 
@@ -240,6 +221,40 @@ func failsBuild(rule string) bool {
 	}
 	r := Lookup(rule)
 	return r != nil && r.Fails
+}
+
+// readParityCases reads BuildKit's result for each Dockerfile of a
+// differential test: the Dockerfiles from casesFile, the results from
+// the .golden.json beside it, which tool wrote from them. With
+// STAGEHAND_UPDATE_PARITY set it first writes casesFile from generate;
+// the golden then has to come from the tool. dockerfile gives the
+// Dockerfile a result is for.
+func readParityCases[R any](t *testing.T, casesFile string, generate func() []string, tool string, dockerfile func(R) string) []R {
+	t.Helper()
+	name := filepath.Base(casesFile)
+	if updateParity {
+		b, err := json.MarshalIndent(generate(), "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(casesFile, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s: now run %s on it", name, tool)
+	}
+	var cases []string
+	readJSON(t, casesFile, &cases)
+	var golden []R
+	readJSON(t, strings.TrimSuffix(casesFile, ".json")+".golden.json", &golden)
+	if len(golden) != len(cases) {
+		t.Fatalf("%s: the golden has %d results for %d cases: run %s", name, len(golden), len(cases), tool)
+	}
+	for i, r := range golden {
+		if dockerfile(r) != cases[i] {
+			t.Fatalf("%s: case %d: the golden is stale: run %s", name, i, tool)
+		}
+	}
+	return golden
 }
 
 func readJSON(t *testing.T, file string, v any) {
