@@ -33,7 +33,7 @@ func (s *Server) load(snap *Snapshot, td protocol.TextDocumentItem) {
 	switch target, kind := documentKind(td.URI, string(td.LanguageID)); kind {
 	case targetsDocument:
 		snap.TargetFile, snap.Doc = target, analysis.NewDocument(td.Text)
-		s.ws.bufferChanged(target, td.Text)
+		s.ws.bufferChanged(target, snap.Doc)
 	case dockerfileDocument:
 		rev := analysis.Revise(nil, nil, []analysis.Change{{Whole: true, Text: td.Text}}, s.encoding())
 		s.logRevision(td.URI, td.Version, rev, nil)
@@ -113,7 +113,7 @@ func (s *Server) changeUnindexed(u uri.URI, snap *Snapshot, version int32, chang
 	doc, clamped := snap.Doc.ApplyChanges(changes, s.encoding())
 	s.logRevision(u, version, analysis.Revision{Clamped: clamped}, changes)
 	s.docs.set(u, snap.next(version, doc, nil))
-	if snap.TargetFile != "" && s.ws.bufferChanged(snap.TargetFile, doc.Text()) {
+	if snap.TargetFile != "" && s.ws.bufferChanged(snap.TargetFile, doc) {
 		s.refreshDiagnostics()
 	}
 }

@@ -29,7 +29,7 @@ type workspaceState struct {
 
 	mu      sync.Mutex // guards disk, buffers, pending and the read-modify-write of ix
 	disk    map[string]diskIndex
-	buffers map[string]string // open files' text, which wins over the disk's
+	buffers map[string]*analysis.Document // open files' text, which wins over the disk's
 	// pending are the files changed on disk that the reader has yet to
 	// read (true when deleted); reading is true while it runs.
 	pending map[string]bool
@@ -70,7 +70,7 @@ type diskIndex struct {
 }
 
 func newWorkspaceState() *workspaceState {
-	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]string{}, pending: map[string]bool{}, limits: workspace.DefaultLimits,
+	w := &workspaceState{ready: make(chan struct{}), disk: map[string]diskIndex{}, buffers: map[string]*analysis.Document{}, pending: map[string]bool{}, limits: workspace.DefaultLimits,
 		poll: pollInterval, rewalk: rewalkInterval}
 	w.ix.Store(workspace.Scan(nil, workspace.DefaultLimits))
 	w.proj.Store(workspace.LoadProject(nil))
@@ -124,9 +124,9 @@ func (w *workspaceState) reloadLocked(lim workspace.Limits) *workspace.Project {
 // over the disk's, and the files that read an open .env through are read
 // again with it. w.mu is held.
 func (w *workspaceState) overlay(proj *workspace.Project, ix *workspace.Index) *workspace.Index {
-	for p, text := range w.buffers {
-		if !proj.Ignored(p, false) {
-			ix = ix.Update(p, text)
+	for p, doc := range w.buffers {
+		if !proj.Ignored(p, false) && ix.Tracks(p) {
+			ix = ix.Update(p, doc.Text())
 		}
 	}
 	for p := range w.buffers {
@@ -162,16 +162,20 @@ func (w *workspaceState) index() *workspace.Index { return w.ix.Load() }
 
 // bufferChanged records the text of file p open in the client, and
 // reports whether the index changed with it (a YAML file no file reads
-// through changes nothing).
-func (w *workspaceState) bufferChanged(p, text string) bool {
+// through changes nothing, and its text is not even put together: a
+// keystroke in a 7 MB package-lock.json stays cheap).
+func (w *workspaceState) bufferChanged(p string, doc *analysis.Document) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.buffers[p] = text
+	w.buffers[p] = doc
 	if w.proj.Load().Ignored(p, false) {
 		return false // the settings file leaves it out of the project
 	}
 	before := w.ix.Load()
-	next := before.Update(p, text)
+	if !before.Tracks(p) {
+		return false
+	}
+	next := before.Update(p, doc.Text())
 	if next == before {
 		return false
 	}
@@ -299,8 +303,8 @@ func (w *workspaceState) reread1(p string, deleted bool) {
 // p: their buffer when open, else the disk. w.mu is held.
 func (w *workspaceState) rereadDependents(ix *workspace.Index, p string) *workspace.Index {
 	for _, f := range ix.Dependents(p) {
-		if text, open := w.buffers[f]; open {
-			ix = ix.Update(f, text)
+		if doc, open := w.buffers[f]; open {
+			ix = ix.Update(f, doc.Text())
 			continue
 		}
 		if data, err := confined.ReadFile(w.rootLocked(f), f, w.limits.MaxSize); err == nil {

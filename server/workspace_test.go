@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -803,4 +804,47 @@ func TestIncludedFileBuffer(t *testing.T) {
 	time.Sleep(10 * time.Millisecond) // another mtime than the scan saw
 	writeFiles(t, root, map[string]string{"deploy/tools.yaml": strings.Replace(tools, "one", "two", 1)})
 	waitUnused("two used once the included file changed on disk (polled)", []uint32{0}, before)
+}
+
+// TestUntrackedBufferNotCopied types in a large JSON file that nothing
+// in the workspace reads (a package-lock.json): its text is never put
+// together, so a keystroke costs no copy of the file. Before, each one
+// copied all 4 MB.
+func TestUntrackedBufferNotCopied(t *testing.T) {
+	root := t.TempDir()
+	var lock strings.Builder
+	lock.WriteString("{\n  \"packages\": {\n")
+	for i := 0; lock.Len() < 4<<20; i++ {
+		fmt.Fprintf(&lock, "    \"node_modules/p%d\": {\"version\": \"1.0.%d\", \"integrity\": \"sha512-%s\"},\n", i, i, strings.Repeat("x", 80))
+	}
+	lock.WriteString("    \"end\": {}\n  }\n}\n")
+	writeFiles(t, root, map[string]string{"Dockerfile": "FROM alpine\n", "package-lock.json": lock.String()})
+	c := newTestClient(t, withTextMethod(nil, nil))
+	c.initializeWorkspace(root)
+	df, js := fileURI(root, "Dockerfile"), fileURI(root, "package-lock.json")
+	c.open(df, "FROM alpine\n", 1)
+	c.openAs(js, "json", lock.String())
+	if _, err := c.text(df); err != nil { // the open is done
+		t.Fatal(err)
+	}
+	const keys = 20
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for v := range keys {
+		text := "x"
+		if v%2 == 1 {
+			text = ""
+		}
+		c.change(js, int32(v+2), &protocol.TextDocumentContentChangePartial{
+			Range: protocol.Range{Start: protocol.Position{Line: 3, Character: 4}, End: protocol.Position{Line: 3, Character: uint32(4 + v%2)}},
+			Text:  text,
+		})
+	}
+	if _, err := c.text(df); err != nil { // every change is applied
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > uint64(keys*lock.Len()/4) {
+		t.Errorf("%d keystrokes in a %d-byte file nothing reads allocated %d bytes: the text is copied", keys, lock.Len(), got)
+	}
 }

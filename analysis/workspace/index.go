@@ -153,10 +153,10 @@ func (ix *Index) Changes(listed []string, truncated bool) (created, deleted []st
 func (ix *Index) Update(p, content string) *Index {
 	// A file that names no targets of its kind, and that no file reads
 	// through, changes nothing: typing in any YAML file costs no copy.
-	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
-	if _, had := ix.open[p]; !had && !through && Classify(p) == NotTargets && !IsDockerfile(p) {
+	if !ix.Tracks(p) {
 		return ix
 	}
+	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
@@ -177,6 +177,18 @@ func (ix *Index) Update(p, content string) *Index {
 	}
 	next.add(p, content)
 	return next
+}
+
+// Tracks reports whether the text of file p can change the index (Update
+// returns the index itself for any other file): a file of a kind that
+// names targets, a Dockerfile, a file read through another (a .env, an
+// included Compose file), or one the index holds the text of.
+func (ix *Index) Tracks(p string) bool {
+	if Classify(p) != NotTargets || IsDockerfile(p) || IsReadThrough(p) || ix.readThrough(p) {
+		return true
+	}
+	_, had := ix.open[p]
+	return had
 }
 
 // add records what file p names and, for a Bake file, defines, from one
