@@ -538,19 +538,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		setShared(&m.bases, &ownBases, s, b)
 	}
 	seed.bases = m.bases
-	seed.users = &targetUsers{}
-	if graph && prev.users != nil {
-		seed.users = prev.users
-	}
-	if graph && ix.byName["scratch"] == nil {
-		// The same stages reference the same stages: every build reaches
-		// what it reached. (A stage named scratch is also reached through
-		// the RUN mounts without from=, which the references do not
-		// hold: see walkReach.)
-		prev.reachMu.Lock()
-		seed.reach = maps.Clone(prev.reach)
-		prev.reachMu.Unlock()
-	}
+	seed.keepGraphFacts(prev, ix, graph)
 	return m
 }
 
@@ -648,6 +636,17 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 	carried, m.carried = true, true
 	copy(seed.pieces[first:end], pieces)
 	m.parts, m.has = seed.parts, seed.has
+	seed.keepGraphFacts(prev, ix, graph)
+	return m
+}
+
+// keepGraphFacts gives seed the stage-graph facts of prev, the seed of the
+// last version, when graph says the stage graph is the same: the same
+// stages reference the same stages, so the users of each stage and what
+// every build reaches are the same. (A stage named scratch is also reached
+// through the RUN mounts without from=, which the references do not hold:
+// see walkReach.) Otherwise the users start empty.
+func (seed *modelSeed) keepGraphFacts(prev *modelSeed, ix *Index, graph bool) {
 	seed.users = &targetUsers{}
 	if graph && prev.users != nil {
 		seed.users = prev.users
@@ -657,7 +656,6 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		seed.reach = maps.Clone(prev.reach)
 		prev.reachMu.Unlock()
 	}
-	return m
 }
 
 // samePart reports whether two readings of a stage are the same.
