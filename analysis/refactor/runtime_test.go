@@ -183,15 +183,7 @@ func TestRuntimeSystemPackagesSaid(t *testing.T) {
 // and the binary the runtime copies was built for it.
 func TestRuntimeKeepsPlatform(t *testing.T) {
 	src := "FROM --platform=$BUILDPLATFORM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
-	ix := analysis.Parse(analysis.NewDocument(src))
-	plan, why := PlanRuntime(context.Background(), ix, 0)
-	if plan == nil {
-		t.Fatal(why)
-	}
-	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, plan := splitOnFirstBase(t, src)
 	if want := "FROM --platform=$BUILDPLATFORM " + plan.Bases[0] + "\n"; !strings.Contains(out, want) {
 		t.Errorf("no %q in\n%s", want, out)
 	}
@@ -199,11 +191,7 @@ func TestRuntimeKeepsPlatform(t *testing.T) {
 	// target platform, and the title says so.
 	cross := strings.Replace(src, "CGO_ENABLED=0", "CGO_ENABLED=0 GOARCH=$TARGETARCH", 1)
 	cross = strings.Replace(cross, "WORKDIR", "ARG TARGETARCH\nWORKDIR", 1)
-	ix = analysis.Parse(analysis.NewDocument(cross))
-	if plan, why = PlanRuntime(context.Background(), ix, 0); plan == nil {
-		t.Fatal(why)
-	}
-	out, _ = analysis.ApplyEdits(cross, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	out, plan = splitOnFirstBase(t, cross)
 	if !strings.Contains(out, "\nFROM "+plan.Bases[0]+"\n") || !strings.Contains(plan.Changes, "of the target platform") {
 		t.Errorf("cross build: changes %q\n%s", plan.Changes, out)
 	}
@@ -213,15 +201,7 @@ func TestRuntimeKeepsPlatform(t *testing.T) {
 // for `docker build --call=targets` too.
 func TestRuntimeKeepsDescription(t *testing.T) {
 	src := "# app serves the API.\nFROM golang:1.23 AS app\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
-	ix := analysis.Parse(analysis.NewDocument(src))
-	plan, why := PlanRuntime(context.Background(), ix, 0)
-	if plan == nil {
-		t.Fatal(why)
-	}
-	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, _ := splitOnFirstBase(t, src)
 	after := analysis.Parse(analysis.NewDocument(out))
 	if s := after.StageByName("app"); s < 0 || after.StageDescription(s) != "serves the API." {
 		t.Errorf("description of app after the split: %q\n%s", after.StageDescription(s), out)
@@ -232,15 +212,7 @@ func TestRuntimeKeepsDescription(t *testing.T) {
 // runtime copying that one, not a second one made in the builder.
 func TestRuntimeExistingVenv(t *testing.T) {
 	src := "FROM python:3.12\nENV VIRTUAL_ENV=/venv\nRUN python -m venv $VIRTUAL_ENV\nENV PATH=\"$VIRTUAL_ENV/bin:$PATH\"\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
-	ix := analysis.Parse(analysis.NewDocument(src))
-	plan, why := PlanRuntime(context.Background(), ix, 0)
-	if plan == nil {
-		t.Fatal(why)
-	}
-	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, _ := splitOnFirstBase(t, src)
 	if strings.Contains(out, "/opt/venv") || !strings.Contains(out, "COPY --from=build /venv/ /venv/") || strings.Count(out, "python -m venv") != 1 {
 		t.Errorf("not the stage's own virtual environment:\n%s", out)
 	}
@@ -281,4 +253,20 @@ func TestSplitBuildRuntimeReservedName(t *testing.T) {
 			t.Errorf("reserved %q: the builder's FROM is %q, want one ending %q", reserved, first, want)
 		}
 	}
+}
+
+// splitOnFirstBase applies the runtime split of src's only stage on the
+// plan's first base, and returns the result with the plan.
+func splitOnFirstBase(t *testing.T, src string) (string, *RuntimePlan) {
+	t.Helper()
+	ix := analysis.Parse(analysis.NewDocument(src))
+	plan, why := PlanRuntime(context.Background(), ix, 0)
+	if plan == nil {
+		t.Fatal(why)
+	}
+	out, err := analysis.ApplyEdits(src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, plan
 }
