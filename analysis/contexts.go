@@ -224,3 +224,124 @@ func (b Build) VisibleVars(i int) []VarSite {
 	}
 	return ix.VisibleVars(i)
 }
+
+// BuildSpec is one build of the file the project knows (a Compose
+// service, a Bake target, a command): who runs it, the stages it names and
+// the named contexts it gives. Contexts are per build, as buildx passes
+// them: a stage one build replaces by a context another builds.
+type BuildSpec struct {
+	Label    string         // for people: "target release", "service api"
+	Targets  []string       // the stages it names; none: the last stage
+	Contexts []NamedContext // the named contexts it gives
+}
+
+// Stages returns the stages b builds: those it names, or the last.
+func (b BuildSpec) Stages(ix *Index) []int {
+	var out []int
+	for _, name := range b.Targets {
+		if s := ix.StageByName(name); s >= 0 {
+			out = append(out, s)
+		}
+	}
+	if len(b.Targets) == 0 && ix.StageCount() > 0 {
+		out = append(out, ix.StageCount()-1)
+	}
+	return out
+}
+
+// BuildView is the build state the builds share whose named contexts
+// replace the same stages: one Model.In per distinct set, memoised there.
+type BuildView struct {
+	Build Build
+	// Contexts are the view's builds' contexts that replace a stage,
+	// and every build's contexts that replace none (a name no stage
+	// takes is no mistake in any build).
+	Contexts []NamedContext
+	Builds   []int // the builds (indexes into the list given) it holds
+}
+
+// Views groups builds by the stages their named contexts replace, in the
+// order of their first build; none for no builds.
+func (m *Model) Views(builds []BuildSpec) []BuildView {
+	if m.view != nil {
+		m = m.view.parent
+	}
+	var loose []NamedContext // the contexts replacing no stage
+	for _, b := range builds {
+		for _, c := range b.Contexts {
+			if _, ok := m.ReplacedBy(m.ix.StageByName(c.Name), []NamedContext{c}); !ok && !slices.Contains(loose, c) {
+				loose = append(loose, c)
+			}
+		}
+	}
+	var out []BuildView
+	keys := map[string]int{}
+	for i, b := range builds {
+		var key strings.Builder
+		for s, r := range m.replaced(b.Contexts) {
+			if r {
+				key.WriteString(strconv.Itoa(s))
+				key.WriteByte(',')
+			}
+		}
+		v, ok := keys[key.String()]
+		if !ok {
+			v = len(out)
+			keys[key.String()] = v
+			out = append(out, BuildView{Build: m.In(b.Contexts)})
+		}
+		out[v].Builds = append(out[v].Builds, i)
+		for _, c := range b.Contexts {
+			if !slices.Contains(loose, c) && !slices.Contains(out[v].Contexts, c) {
+				out[v].Contexts = append(out[v].Contexts, c)
+			}
+		}
+	}
+	for v := range out {
+		out[v].Contexts = append(out[v].Contexts, loose...)
+	}
+	return out
+}
+
+// Meaning is what a stage reference means in some of the builds: the
+// stage (or image) the file resolves it to, or a named context.
+type Meaning struct {
+	Resolution Resolution
+	Target     int          // the stage, for ResolvesStage
+	Context    NamedContext // for ResolvesContext
+	Builds     []int        // the builds (indexes) where it means this
+}
+
+// Meanings returns what reference r means in each of the builds, one
+// entry per distinct meaning, in the order of their first build. With no
+// builds it is the file's own resolution.
+func (m *Model) Meanings(r StageRef, builds []BuildSpec) []Meaning {
+	if len(builds) == 0 {
+		return []Meaning{{Resolution: r.Resolution, Target: r.Target}}
+	}
+	var out []Meaning
+	for i, b := range builds {
+		res, c := m.ResolveIn(r, b.Contexts)
+		mn := Meaning{Resolution: res, Target: r.Target, Context: c}
+		j := slices.IndexFunc(out, func(o Meaning) bool {
+			return o.Resolution == res && o.Context.Name == c.Name && o.Context.Value == c.Value
+		})
+		if j < 0 {
+			out = append(out, mn)
+			j = len(out) - 1
+		}
+		out[j].Builds = append(out[j].Builds, i)
+	}
+	return out
+}
+
+// Labels joins the labels of builds idx of builds: "target a, service b".
+func Labels(builds []BuildSpec, idx []int) string {
+	var parts []string
+	for _, i := range idx {
+		if l := builds[i].Label; l != "" && !slices.Contains(parts, l) {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -25,7 +25,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	lenses := features.Lenses(ix, s.namedContexts(snap.URI))
+	lenses := features.LensesIn(ix, s.namedContexts(snap.URI), s.buildSpecs(snap.URI))
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	for _, l := range lenses {
 		out = append(out, s.toCodeLenses(snap, ix, l)...)

@@ -2,11 +2,14 @@ package server
 
 import (
 	"fmt"
+	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/analysis/features"
+	"github.com/stagehand-ls/stagehand/analysis/workspace"
 )
 
 // namedContexts returns the named build contexts the workspace (Compose,
@@ -22,6 +25,22 @@ func (s *Server) namedContexts(rawURI string) []analysis.NamedContext {
 		dix, _ = snap.Current()
 	}
 	return s.ws.ruleContexts(p, dix)
+}
+
+// buildSpecs returns the builds of the Dockerfile at rawURI, each with
+// the stages it names and the contexts it gives, for what tells builds
+// apart (the rules, definition, hover, lenses); nil when no build gives
+// a named context, which makes them all alike.
+func (s *Server) buildSpecs(rawURI string) []analysis.BuildSpec {
+	p, ok := docPath(rawURI)
+	if !ok {
+		return nil
+	}
+	ix := s.ws.index()
+	if len(ix.ContextsFor(p)) == 0 {
+		return nil
+	}
+	return workspace.Specs(ix.BuildsFor(p))
 }
 
 // givenContexts returns every named build context any build of the
@@ -58,11 +77,50 @@ func (s *Server) contextLocations(cs []analysis.NamedContext) protocol.LocationS
 // contextDefinition answers definition on a reference that resolves to a
 // named context: the context's name where the workspace gives it.
 func (s *Server) contextDefinition(p position) (protocol.LocationSlice, bool) {
+	if locs, ok := s.buildsDefinition(p); ok {
+		return locs, true
+	}
 	_, cs, ok := p.ix.ContextAt(p.off, s.namedContexts(string(p.uri)))
 	if !ok {
 		return nil, false
 	}
 	return s.contextLocations(cs), true
+}
+
+// buildsDefinition answers definition on a stage reference whose meaning
+// differs between the builds of the Dockerfile (a context in one, the
+// stage in another): every meaning's location, in the order of the first
+// build meaning it. ok is false when every build gives it one meaning.
+func (s *Server) buildsDefinition(p position) (protocol.LocationSlice, bool) {
+	builds := s.buildSpecs(string(p.uri))
+	if len(builds) < 2 {
+		return nil, false
+	}
+	r, ok := p.ix.RefAt(p.off)
+	if !ok {
+		return nil, false
+	}
+	ms := p.ix.Model().Meanings(r, builds)
+	if len(ms) < 2 {
+		return nil, false
+	}
+	var locs protocol.LocationSlice
+	for _, mn := range ms {
+		if mn.Resolution != analysis.ResolvesContext {
+			locs = append(locs, p.locations(features.Definitions(p.ix, p.off))...)
+			continue
+		}
+		var given []analysis.NamedContext
+		for _, b := range mn.Builds {
+			for _, c := range builds[b].Contexts {
+				if c.Name == mn.Context.Name && !slices.Contains(given, c) {
+					given = append(given, c)
+				}
+			}
+		}
+		locs = append(locs, s.contextLocations(given)...)
+	}
+	return locs, true
 }
 
 // contextReferences answers references on a reference that resolves to a

@@ -429,6 +429,7 @@ func (s *Server) documentRules(snap *Snapshot) *rules.Config {
 	// Stages that Compose, Bake, workflows or scripts build are used.
 	cfg.Targets = append(append([]string(nil), base.Targets...), s.workspaceTargets(snap.URI)...)
 	cfg.Contexts = s.namedContexts(snap.URI)
+	cfg.Builds = s.buildSpecs(snap.URI)
 	return &cfg
 }
 

@@ -22,7 +22,10 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	h, ok := features.Hover(p.ix, p.off, s.namedContexts(p.snap.URI))
+	h, ok := features.BuildsHover(p.ix, p.off, s.buildSpecs(p.snap.URI))
+	if !ok {
+		h, ok = features.Hover(p.ix, p.off, s.namedContexts(p.snap.URI))
+	}
 	if !ok {
 		return nil, nil
 	}

@@ -29,11 +29,11 @@ func (m *marker) renderIn(l wireLocation) string {
 	return l.URI + ": outside the archive"
 }
 
-// @xdef(at, "file: line with [range]")
+// @xdef(at, "file: line with [range]", ...): the definitions, in order
 func xdefMarker(m *marker) {
 	pos, ok := m.at()
-	if !ok || len(m.args) != 2 {
-		m.errorf("want (location, rendered definition)")
+	if !ok || len(m.args) < 2 {
+		m.errorf("want (location, rendered definition, ...)")
 		return
 	}
 	var raw json.RawMessage
@@ -41,12 +41,24 @@ func xdefMarker(m *marker) {
 		m.errorf("definition: %v", err)
 		return
 	}
-	var l wireLocation
-	if string(raw) == "null" || json.Unmarshal(raw, &l) != nil {
+	var locs []wireLocation
+	if len(raw) > 0 && raw[0] == '[' {
+		_ = json.Unmarshal(raw, &locs)
+	} else {
+		var l wireLocation
+		if string(raw) != "null" && json.Unmarshal(raw, &l) == nil {
+			locs = append(locs, l)
+		}
+	}
+	if len(locs) == 0 {
 		m.errorf("no definition")
 		return
 	}
-	m.matchList([]string{m.renderIn(l)}, m.args[1:])
+	var got []string
+	for _, l := range locs {
+		got = append(got, m.renderIn(l))
+	}
+	m.matchList(got, m.args[1:])
 }
 
 // @xrefs(at, [nodecl,] "file: line with [range]", ...), in file and line

@@ -29,6 +29,11 @@ type Config struct {
 	// additional_contexts, Bake contexts, --build-context) gives the
 	// Dockerfile: a reference to one names no stage but is no mistake.
 	Contexts []analysis.NamedContext
+	// Builds are the project's builds of the Dockerfile, each with the
+	// stages it names and the contexts it gives (see builds.go): when
+	// their contexts replace different stages, the rules judge each
+	// build, and Contexts is each build's in turn.
+	Builds []analysis.BuildSpec
 	// Ignore matches the paths the .dockerignore beside the Dockerfile
 	// excludes; nil when there is none.
 	Ignore *patternmatcher.PatternMatcher
@@ -91,6 +96,19 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		}
 		return out
 	}
+	out, judged := runBuilds(ix, cfg)
+	if !judged {
+		out = runOnce(ix, cfg)
+	}
+	if d, bad := checkDirectiveError(ix); bad {
+		out = append([]Diagnostic{d}, out...) // a copy: the cache's list stays as it is
+		sortDiagnostics(out)
+	}
+	return out
+}
+
+// runOnce runs the rules on ix for one build state (cfg.Contexts).
+func runOnce(ix *analysis.Index, cfg *Config) []Diagnostic {
 	rc := &runCtx{ix: ix, cfg: cfg, shared: &facts{}, file: fileCheck(ix)}
 	var out []Diagnostic
 	if cfg.Cache != nil && ix.StageCount() > 0 {
@@ -102,10 +120,6 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		}
 		sortDiagnostics(out)
 		out = dropReplacedErrors(out)
-	}
-	if d, bad := checkDirectiveError(ix); bad {
-		out = append([]Diagnostic{d}, out...) // a copy: the cache's list stays as it is
-		sortDiagnostics(out)
 	}
 	return out
 }

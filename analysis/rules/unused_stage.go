@@ -75,6 +75,15 @@ func runUnusedStage(p *Pass) {
 	}
 	m := ix.Model()
 	reached := m.ReachableIn(ix.BuildTargets(names), contexts)
+	if p.Config != nil {
+		// A stage is used when some build reaches it with the contexts
+		// that build gives.
+		for _, b := range p.Config.Builds {
+			for s, r := range m.ReachableIn(b.Stages(ix), b.Contexts) {
+				reached[s] = reached[s] || r
+			}
+		}
+	}
 	stages := ix.Stages()
 	var numeric []analysis.StageRef // the numeric --from references, which removals renumber
 	numericRead := false

@@ -196,16 +196,7 @@ func RuleContexts(dix *analysis.Index, builds []BuildFacts) []analysis.NamedCont
 
 // stages are the stages the build builds: those it names, or the last.
 func (b BuildFacts) stages(dix *analysis.Index) []int {
-	var out []int
-	for _, name := range b.Targets {
-		if s := dix.StageByName(name); s >= 0 {
-			out = append(out, s)
-		}
-	}
-	if len(b.Targets) == 0 && dix.StageCount() > 0 {
-		out = append(out, dix.StageCount()-1)
-	}
-	return out
+	return analysis.BuildSpec{Targets: b.Targets}.Stages(dix)
 }
 
 // analysisContexts are the build's contexts as the build model takes them.
@@ -265,6 +256,20 @@ func composeContexts(src source, file, text string) []NamedContext {
 			c.Value = composePath(src, file, c.Value) // interpolated, as a context is
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// Specs gives the build model the builds (BuildsFor's), each labelled by
+// its service, target or job ("target release"), else its file.
+func Specs(builds []BuildFacts) []analysis.BuildSpec {
+	out := make([]analysis.BuildSpec, 0, len(builds))
+	for _, b := range builds {
+		label := b.Owner
+		if label == "" {
+			label = filepath.Base(b.File)
+		}
+		out = append(out, analysis.BuildSpec{Label: label, Targets: b.Targets, Contexts: b.analysisContexts()})
 	}
 	return out
 }

@@ -237,6 +237,7 @@ func checkFile(path string, base *rules.Config, proj *Project, fixes *fixer, ctx
 		}
 	}
 	cfg.Contexts = proj.NamedContexts(path, func() *analysis.Index { return analysis.Parse(analysis.NewDocument(string(text))) })
+	cfg.Builds = proj.Builds(path)
 	bc, err := ctxs.load(path, proj.contextFor(path))
 	if err != nil {
 		fmt.Fprintf(&r.stderr, "stagehand check: %v\n", err)

@@ -109,6 +109,20 @@ func (p *Project) NamedContexts(path string, parse func() *analysis.Index) []ana
 	return workspace.RuleContexts(parse(), p.ix.BuildsFor(abs))
 }
 
+// Builds returns the project's builds of the Dockerfile at path, each
+// with the stages it names and the contexts it gives (the server's
+// buildSpecs); nil when no build gives a named context.
+func (p *Project) Builds(path string) []analysis.BuildSpec {
+	if p == nil {
+		return nil
+	}
+	abs, err := p.abs(path)
+	if err != nil || len(p.ix.ContextsFor(abs)) == 0 {
+		return nil
+	}
+	return workspace.Specs(p.ix.BuildsFor(abs))
+}
+
 // contextFor returns the build context folder of the Dockerfile at path:
 // the one the project's Compose services or Bake targets name for it when
 // there is exactly one, else its folder.
