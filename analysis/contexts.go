@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -344,4 +345,59 @@ func Labels(builds []BuildSpec, idx []int) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ReferentAt is Index.ReferentAt in the build: a use in a stage built
+// FROM a stage a context replaces does not name the replaced stage's
+// ARG or ENV.
+func (b Build) ReferentAt(off int) (Referent, bool) {
+	return b.m.ix.referentAt(off, b.ResolveVar)
+}
+
+// Occurrences is Index.Occurrences in the build: a variable's uses in a
+// stage built FROM a stage a context replaces are not the replaced
+// stage's.
+func (b Build) Occurrences(ctx context.Context, t Referent) ([]Occurrence, error) {
+	if t.Kind == ReferentStage {
+		return b.m.ix.stageOccurrences(t.Stage), nil
+	}
+	return b.m.ix.varOccurrences(ctx, t.Var, b.m.buildBase)
+}
+
+// Reaching returns the builds (indexes) that reach stage s with the
+// contexts they give; all of them when none does, or s is -1 (before the
+// first FROM): what is there is judged in every build then.
+func (m *Model) Reaching(s int, builds []BuildSpec) []int {
+	var out []int
+	if s >= 0 {
+		for b, spec := range builds {
+			if m.ReachableIn(spec.Stages(m.ix), spec.Contexts)[s] {
+				out = append(out, b)
+			}
+		}
+	}
+	if len(out) == 0 {
+		for b := range builds {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// StatesAt returns the build states a place in stage s is read in: one
+// per distinct set of replaced stages among the builds that reach s
+// (Reaching); the model's own with no builds.
+func (m *Model) StatesAt(s int, builds []BuildSpec) []Build {
+	if len(builds) == 0 {
+		return []Build{m.In(nil)}
+	}
+	var specs []BuildSpec
+	for _, b := range m.Reaching(s, builds) {
+		specs = append(specs, builds[b])
+	}
+	var out []Build
+	for _, v := range m.Views(specs) {
+		out = append(out, v.Build)
+	}
+	return out
 }

@@ -24,7 +24,7 @@ func (ix *Index) Occurrences(ctx context.Context, t Referent) ([]Occurrence, err
 	if t.Kind == ReferentStage {
 		return ix.stageOccurrences(t.Stage), nil
 	}
-	return ix.varOccurrences(ctx, t.Var)
+	return ix.varOccurrences(ctx, t.Var, ix.baseOf)
 }
 
 func (ix *Index) stageOccurrences(s int) []Occurrence {
@@ -48,9 +48,9 @@ func (ix *Index) stageOccurrences(s int) []Occurrence {
 // varOccurrences walks the document once, keeping what name is bound to
 // at each point as ResolveVar would find it: the last global ARG before
 // the first FROM, in FROM lines and before them; in a stage, its last ARG
-// or ENV so far, else the binding its base stage ends with. It stops early
+// or ENV so far, else the binding its base stage (baseOf) ends with. It stops early
 // with ctx's error when ctx is cancelled.
-func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence, error) {
+func (ix *Index) varOccurrences(ctx context.Context, root VarSite, baseOf func(int) int) ([]Occurrence, error) {
 	name := root.Decl.Name.Value
 	same := func(a VarSite) bool { return a.Instruction == root.Instruction && a.NameSpan == root.NameSpan }
 	// A binding is whether name, at a point, resolves into root's group.
@@ -59,7 +59,7 @@ func (ix *Index) varOccurrences(ctx context.Context, root VarSite) ([]Occurrence
 	var global, local, inh binding
 	final := make([]binding, len(ix.stages)) // the binding each stage passes on
 	inherited := func(s int) binding {
-		if b := ix.baseOf(s); b >= 0 {
+		if b := baseOf(s); b >= 0 {
 			return final[b]
 		}
 		return binding{}

@@ -49,7 +49,7 @@ func TestVarOccurrencesAgree(t *testing.T) {
 		ix.each(func(n Node) {
 			for _, d := range n.Decls {
 				root := ix.rootVar(ix.site(n.Index, d))
-				fast, _ := ix.varOccurrences(context.Background(), root)
+				fast, _ := ix.varOccurrences(context.Background(), root, ix.baseOf)
 				if diff := cmp.Diff(ix.slowVarOccurrences(root), fast); diff != "" {
 					t.Errorf("%s: occurrences of %s declared on line %d (-slow +fast):\n%s", name, d.Name.Value, ix.Doc.LineOf(root.NameSpan.Start)+1, diff)
 				}

@@ -32,6 +32,12 @@ type Referent struct {
 // can name stages (outside its variables), a stage's `AS` name, a variable
 // use that resolves to a declaration, or a declaration.
 func (ix *Index) ReferentAt(off int) (Referent, bool) {
+	return ix.referentAt(off, ix.ResolveVar)
+}
+
+// referentAt is ReferentAt resolving variable uses with resolve (a build
+// state's ResolveVar).
+func (ix *Index) referentAt(off int, resolve func(i int, name string) (VarSite, bool)) (Referent, bool) {
 	n, ok := ix.NodeAt(off)
 	if !ok {
 		return Referent{}, false
@@ -56,7 +62,7 @@ func (ix *Index) ReferentAt(off int) (Referent, bool) {
 		}
 	}
 	if u, ok := UseAt(ix.UsesOf(n), off-n.Start); ok {
-		if site, ok := ix.ResolveVar(n.Index, u.Name.Value); ok {
+		if site, ok := resolve(n.Index, u.Name.Value); ok {
 			return Referent{Kind: ReferentVar, Var: ix.rootVar(site), At: n.Abs(u.Name.Span)}, true
 		}
 		return Referent{}, false

@@ -107,7 +107,7 @@ func (s *Server) buildsDefinition(p position) (protocol.LocationSlice, bool) {
 	var locs protocol.LocationSlice
 	for _, mn := range ms {
 		if mn.Resolution != analysis.ResolvesContext {
-			locs = append(locs, p.locations(features.Definitions(p.ix, p.off))...)
+			locs = append(locs, p.locations(features.DefinitionsIn(p.ix, p.off, builds))...)
 			continue
 		}
 		var given []analysis.NamedContext

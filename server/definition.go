@@ -35,7 +35,7 @@ func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionPara
 	}
 	locs, ok := s.contextDefinition(p)
 	if !ok {
-		locs = p.locations(features.Definitions(p.ix, p.off))
+		locs = p.locations(features.DefinitionsIn(p.ix, p.off, s.buildSpecs(string(p.uri))))
 	}
 	return definitionResult(locs), nil
 }

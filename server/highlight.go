@@ -22,7 +22,7 @@ func (s *Server) DocumentHighlight(ctx context.Context, params *protocol.Documen
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	occ, err := features.Highlight(ctx, p.ix, p.off)
+	occ, err := features.ReferencesIn(ctx, p.ix, p.off, true, s.buildSpecs(string(p.uri)))
 	if err != nil || len(occ) == 0 {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if locs, ok := s.contextReferences(p, params.Context.IncludeDeclaration); ok {
 		return locs, nil
 	}
-	occ, err := features.References(ctx, p.ix, p.off, params.Context.IncludeDeclaration)
+	occ, err := features.ReferencesIn(ctx, p.ix, p.off, params.Context.IncludeDeclaration, s.buildSpecs(string(p.uri)))
 	if err != nil {
 		return nil, err // cancelled: send nothing
 	}

@@ -29,7 +29,7 @@ func (s *Server) PrepareRename(ctx context.Context, params *protocol.PrepareRena
 	if err := s.renameRefused(p); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
-	sp, name, err := features.PrepareRename(p.ix, p.off)
+	sp, name, err := features.PrepareRenameIn(p.ix, p.off, s.buildSpecs(string(p.uri)))
 	if err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
@@ -53,7 +53,7 @@ func (s *Server) Rename(ctx context.Context, params *protocol.RenameParams) (*pr
 	if err := s.contextNameTaken(p, params.NewName); err != nil {
 		return nil, jsonrpc2.NewError(codeRequestFailed, err.Error())
 	}
-	edits, err := features.Rename(ctx, p.ix, p.off, params.NewName)
+	edits, err := features.RenameIn(ctx, p.ix, p.off, params.NewName, s.buildSpecs(string(p.uri)))
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr // cancelled: answered RequestCancelled
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -22,7 +23,14 @@ func refuse(format string, args ...any) error {
 // PrepareRename returns the span of the name at off that a rename would
 // change, and the name itself, or why nothing there can be renamed.
 func PrepareRename(ix *analysis.Index, off int) (analysis.Span, string, error) {
-	t, ok := ix.ReferentAt(off)
+	return PrepareRenameIn(ix, off, nil)
+}
+
+// PrepareRenameIn is PrepareRename for a file the builds build: a
+// variable use names what some build state reaching its stage resolves
+// it to.
+func PrepareRenameIn(ix *analysis.Index, off int, builds []analysis.BuildSpec) (analysis.Span, string, error) {
+	t, ok := referentIn(ix, off, builds)
 	if !ok {
 		if u, _, ok := ix.VarUseAt(off); ok {
 			if analysis.IsBuiltinArg(u.Name.Value) {
@@ -73,14 +81,53 @@ func writtenInPieces(ix *analysis.Index, sp analysis.Span, v string) error {
 // with ctx's error once ctx is cancelled: a variable used 100,000 times is
 // checked use by use.
 func Rename(ctx context.Context, ix *analysis.Index, off int, newName string) ([]analysis.Edit, error) {
-	if _, _, err := PrepareRename(ix, off); err != nil {
+	return RenameIn(ctx, ix, off, newName, nil)
+}
+
+// RenameIn is Rename for a file the builds build: a variable is renamed
+// where it is named in each build state reaching its stage (a use in a
+// stage built FROM a stage a context replaces is not the replaced
+// stage's variable in the builds giving the context), and refused when
+// any of them refuses.
+func RenameIn(ctx context.Context, ix *analysis.Index, off int, newName string, builds []analysis.BuildSpec) ([]analysis.Edit, error) {
+	if _, _, err := PrepareRenameIn(ix, off, builds); err != nil {
 		return nil, err
 	}
-	t, _ := ix.ReferentAt(off)
-	if t.Kind == analysis.ReferentStage {
-		return renameStage(ix, t.Stage, newName)
+	states := statesAt(ix, off, builds)
+	var edits []analysis.Edit
+	seen := map[analysis.Span]bool{}
+	for _, b := range states {
+		t, ok := b.ReferentAt(off)
+		if !ok {
+			continue
+		}
+		if t.Kind == analysis.ReferentStage {
+			return renameStage(ix, t.Stage, newName)
+		}
+		more, err := renameVar(ctx, b, ix, t.Var, newName)
+		if err != nil || len(states) == 1 {
+			return more, err
+		}
+		for _, e := range more {
+			if !seen[e.Span] {
+				seen[e.Span] = true
+				edits = append(edits, e)
+			}
+		}
 	}
-	return renameVar(ctx, ix, t.Var, newName)
+	slices.SortFunc(edits, func(a, b analysis.Edit) int { return a.Span.Start - b.Span.Start })
+	return edits, nil
+}
+
+// referentIn is what the name at off stands for in the first build state
+// reaching its stage that gives it a meaning.
+func referentIn(ix *analysis.Index, off int, builds []analysis.BuildSpec) (analysis.Referent, bool) {
+	for _, b := range statesAt(ix, off, builds) {
+		if t, ok := b.ReferentAt(off); ok {
+			return t, true
+		}
+	}
+	return analysis.Referent{}, false
 }
 
 func renameStage(ix *analysis.Index, s int, newName string) ([]analysis.Edit, error) {
@@ -151,14 +198,14 @@ func stageOccurrences(ix *analysis.Index, s int) []analysis.Occurrence {
 
 var varNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func renameVar(ctx context.Context, ix *analysis.Index, root analysis.VarSite, newName string) ([]analysis.Edit, error) {
+func renameVar(ctx context.Context, b analysis.Build, ix *analysis.Index, root analysis.VarSite, newName string) ([]analysis.Edit, error) {
 	if !varNamePattern.MatchString(newName) {
 		return nil, refuse("cannot rename: %q is not a valid variable name: it must start with a letter or '_' and contain only letters, digits and '_'", newName)
 	}
 	if analysis.IsBuiltinArg(newName) {
 		return nil, refuse("cannot rename: %s is predefined by BuildKit", newName)
 	}
-	occ, err := ix.Occurrences(ctx, analysis.Referent{Kind: analysis.ReferentVar, Var: root})
+	occ, err := b.Occurrences(ctx, analysis.Referent{Kind: analysis.ReferentVar, Var: root})
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +222,7 @@ func renameVar(ctx context.Context, ix *analysis.Index, root analysis.VarSite, n
 		if !ok {
 			continue
 		}
-		if site, ok := ix.ResolveVar(n.Index, newName); ok {
+		if site, ok := b.ResolveVar(n.Index, newName); ok {
 			return nil, refuse("cannot rename: %s is already declared on line %d, in scope at line %d", newName, ix.Doc.LineOf(site.NameSpan.Start)+1, ix.Doc.LineOf(o.Span.Start)+1)
 		}
 	}
@@ -192,7 +239,7 @@ func renameVar(ctx context.Context, ix *analysis.Index, root analysis.VarSite, n
 		if !o.Decl {
 			continue
 		}
-		if line, ok := captures(ix, o.Span.Start, newName); ok {
+		if line, ok := captures(b, ix, o.Span.Start, newName); ok {
 			return nil, refuse("cannot rename: $%s on line %d would then refer to this variable instead", newName, line)
 		}
 	}
@@ -205,7 +252,7 @@ func renameVar(ctx context.Context, ix *analysis.Index, root analysis.VarSite, n
 
 // captures reports the line of a use of name, after the declaration at
 // off, that a declaration of name there would capture.
-func captures(ix *analysis.Index, off int, name string) (int, bool) {
+func captures(b analysis.Build, ix *analysis.Index, off int, name string) (int, bool) {
 	n, ok := ix.NodeAt(off)
 	if !ok {
 		return 0, false
@@ -226,7 +273,7 @@ func captures(ix *analysis.Index, off int, name string) (int, bool) {
 				continue
 			}
 			// A declaration of name between the two keeps the use.
-			if r, ok := ix.ResolveVar(i, name); !ok || r.NameSpan.Start < off {
+			if r, ok := b.ResolveVar(i, name); !ok || r.NameSpan.Start < off {
 				return ix.Doc.LineOf(m.Abs(u.Span).Start) + 1, true
 			}
 		}

@@ -62,26 +62,14 @@ func runBuilds(ix *analysis.Index, cfg *Config) (out []Diagnostic, judged bool) 
 			f.views[v] = true
 		}
 	}
-	reach := make([][]bool, len(cfg.Builds))
-	for b, spec := range cfg.Builds {
-		reach[b] = m.ReachableIn(spec.Stages(ix), spec.Contexts)
-	}
-	all := make([]int, len(cfg.Builds))
-	for b := range all {
-		all[b] = b
-	}
+	reaching := map[int][]int{} // by stage
 	for _, k := range order {
 		f := byKey[k]
-		var relevant []int
-		if s := ix.StageAt(k.span.Start); s >= 0 {
-			for b := range cfg.Builds {
-				if reach[b][s] {
-					relevant = append(relevant, b)
-				}
-			}
-		}
-		if len(relevant) == 0 {
-			relevant = all
+		s := ix.StageAt(k.span.Start)
+		relevant, ok := reaching[s]
+		if !ok {
+			relevant = m.Reaching(s, cfg.Builds)
+			reaching[s] = relevant
 		}
 		holding := slices.DeleteFunc(slices.Clone(relevant), func(b int) bool { return !f.views[viewOf[b]] })
 		if len(holding) == 0 {
