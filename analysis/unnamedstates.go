@@ -9,7 +9,9 @@ import "strings"
 // (scratch when there is none) names no stage, each time, in document
 // order. A numeric `--from` is an index into that list, so `--from=N`
 // with N past the last stage names such a state when enough were added
-// before it.
+// before it; and since BuildKit appends every unregistered state an
+// instruction reads, such a `--from=N` appends the state it names once
+// more.
 type UnnamedState struct {
 	// Image is what the state holds: the image named, or "scratch" (an
 	// empty file system) for a mount without from=.
@@ -34,7 +36,7 @@ func (m *Model) unnamedStates(limit int) []UnnamedState {
 		}
 		var copies []StageRef
 		for r := range m.RefsIn(s) {
-			if !r.Onbuild && r.Kind == RefCopyFrom && r.Resolution == ResolvesImage {
+			if !r.Onbuild && r.Kind == RefCopyFrom && (r.Resolution == ResolvesImage || r.Resolution == ResolvesOutOfRange && r.Numeric) {
 				copies = append(copies, r)
 			}
 		}
@@ -43,7 +45,11 @@ func (m *Model) unnamedStates(limit int) []UnnamedState {
 				copies = copies[1:]
 			}
 			if len(copies) > 0 && copies[0].Instruction == i {
-				out = append(out, UnnamedState{Image: copies[0].Value, Instruction: i})
+				if copies[0].Numeric {
+					out = m.readAgain(out, copies[0].Value)
+				} else {
+					out = append(out, UnnamedState{Image: copies[0].Value, Instruction: i})
+				}
 				continue
 			}
 			n := ix.Node(i)
@@ -69,7 +75,13 @@ func (m *Model) unnamedStates(limit int) []UnnamedState {
 // states earlier instructions add (UnnamedState), with the index it has
 // among them; false when there are too few and BuildKit fails with
 // "invalid stage index". An ONBUILD trigger's reference is read once the
-// whole file's states are in.
+// whole file's states are in, and those that the triggers before it add
+// in the stage running them (onbuildStates): dockerfile2llb reads the
+// triggers only in resolveStages, after buildStageDependencyGraph, and
+// appends their states as it reads each. When several stages built FROM
+// the same stage run such triggers, BuildKit takes them in the order of a
+// Go map, so the states other stages' triggers add, which could come
+// first, are not counted.
 func (m *Model) IndexedState(r StageRef) (UnnamedState, bool) {
 	if r.Resolution != ResolvesOutOfRange || !r.Numeric {
 		return UnnamedState{}, false
@@ -83,8 +95,72 @@ func (m *Model) IndexedState(r StageRef) (UnnamedState, bool) {
 		limit = -1
 	}
 	states := m.unnamedStates(limit)
+	if r.Onbuild {
+		// The triggers run in the child in order, each adding its states
+		// before the next is read (initOnBuildTriggers).
+		ix := m.ix
+		for j := ix.stages[ix.StageOf(r.Instruction)].first; j < r.Instruction; j++ {
+			if ix.inst(j).Cmd == "onbuild" {
+				states = m.onbuildStates(j, states)
+			}
+		}
+	}
 	if k >= len(states) {
 		return UnnamedState{}, false
 	}
 	return states[k], true
+}
+
+// onbuildStates appends to out (the states so far) those the trigger of
+// ONBUILD instruction i adds when a stage built FROM its stage runs it:
+// as in the stage itself, one for a `COPY --from=<image>` (a name no
+// stage has), the state again for a `COPY --from=N` naming an unnamed
+// one, and one for every RUN mount whose from= (scratch when there is
+// none) names no stage (dockerfile2llb's toCommand and detectRunMount,
+// called by initOnBuildTriggers).
+func (m *Model) onbuildStates(i int, out []UnnamedState) []UnnamedState {
+	ix := m.ix
+	n := ix.Node(i)
+	in := n.Instruction
+	if len(in.Args) < 2 {
+		return out
+	}
+	src := ix.Doc.Slice(n.Span())
+	cmd := strings.ToLower(in.Args[0].Value)
+	for _, a := range in.Args[1:] {
+		if !strings.HasPrefix(a.Value, "--") {
+			break
+		}
+		name, val, ok := strings.Cut(a.Value[2:], "=")
+		if !ok {
+			continue
+		}
+		switch {
+		case name == "from" && TakesFrom(cmd) && isNumber(val):
+			out = m.readAgain(out, val)
+		case name == "from" && TakesFrom(cmd):
+			if !strings.Contains(val, "$") && len(ix.byName[strings.ToLower(val)]) == 0 {
+				out = append(out, UnnamedState{Image: val, Instruction: i})
+			}
+		case name == "mount" && cmd == "run":
+			from := "scratch"
+			if f, ok := onbuildMount(a, len(a.Value)-len(val), src, ix.Escape).Field("from"); ok && f.HasValue && f.Value.Value != "" {
+				from = f.Value.Value
+			}
+			if len(ix.byName[strings.ToLower(from)]) == 0 {
+				out = append(out, UnnamedState{Image: from, Instruction: i, Mount: true})
+			}
+		}
+	}
+	return out
+}
+
+// readAgain appends to out (the states so far) the unnamed state the
+// numeric `--from=` index names, when it names one: dockerfile2llb adds
+// every unregistered state an instruction reads to its list, again.
+func (m *Model) readAgain(out []UnnamedState, index string) []UnnamedState {
+	if k := atoi(index) - m.ix.StageCount(); k >= 0 && k < len(out) {
+		return append(out, out[k])
+	}
+	return out
 }

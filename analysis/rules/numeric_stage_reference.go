@@ -89,6 +89,9 @@ func indexedStateDiagnostic(p *Pass, r analysis.StageRef, st analysis.UnnamedSta
 	case st.Mount:
 		what = fmt.Sprintf("the image %q that the RUN mount from=%s on line %d adds", st.Image, st.Image, line)
 	}
+	if ix.Node(st.Instruction).Cmd == "onbuild" {
+		what += ", as an ONBUILD trigger run in the stage built on it"
+	}
 	return Diagnostic{
 		Span:     r.Span,
 		Severity: Warning,

@@ -19,6 +19,11 @@
 // (analysis/rules/build_error_test.go), whose cases are generated there:
 //
 //	cd tools/buildkit-parity && go run . -cases ../../testdata/buildkit-parity/dispatch/cases.json
+//
+// With -copyfrom DEST it also converts each case that builds and writes what
+// every COPY to DEST in the LLB of the last stage copies from (the image it
+// reads, or scratch): which state a numeric `--from` names
+// (analysis/rules/onbuild_state_index_test.go).
 package main
 
 import (
@@ -77,10 +82,11 @@ func main() {
 	cases := flag.String("cases", "", "JSON array of Dockerfiles; writes their build errors to <file without .json>.golden.json")
 	sources := flag.Bool("sources", false, "with -cases: also convert each Dockerfile that builds and list the images its build of the last stage reads")
 	warnings := flag.Bool("warnings", false, "with -cases: also write each Dockerfile's lint warnings")
+	copyFrom := flag.String("copyfrom", "", "with -cases: also convert each Dockerfile that builds and write what each COPY to this destination in the LLB of the last stage copies from")
 	flag.Parse()
 
 	if *cases != "" {
-		runCases(*cases, *sources, *warnings)
+		runCases(*cases, *sources, *warnings, *copyFrom)
 		return
 	}
 	entries, err := os.ReadDir(*corpus)
@@ -198,6 +204,10 @@ type caseResult struct {
 	// Images are the images (docker-image sources, sorted) in the LLB of a
 	// build of the last stage, with -sources.
 	Images []string `json:"images,omitempty"`
+	// CopyFrom is, with -copyfrom, what each COPY to that destination in
+	// the LLB of the last stage copies from, in LLB order: the image
+	// (docker-image://...) it reads, or "scratch".
+	CopyFrom []string `json:"copyFrom,omitempty"`
 	// Warnings are the linter's warnings, in BuildKit's order, with -warnings.
 	Warnings []caseWarning `json:"warnings,omitempty"`
 }
@@ -213,7 +223,7 @@ type caseWarning struct {
 // runCases writes BuildKit's build error for every Dockerfile of the JSON
 // array in file; with sources, for one that builds, the images its LLB
 // reads.
-func runCases(file string, sources, warnings bool) {
+func runCases(file string, sources, warnings bool, copyFrom string) {
 	dt, err := os.ReadFile(file)
 	if err != nil {
 		log.Fatal(err)
@@ -248,6 +258,9 @@ func runCases(file string, sources, warnings bool) {
 		if sources && r.Error == "" {
 			r.Images = llbImages([]byte(d), def)
 		}
+		if copyFrom != "" && r.Error == "" {
+			r.CopyFrom = copySources([]byte(d), def, copyFrom)
+		}
 		out = append(out, r)
 	}
 	b, err := json.MarshalIndent(out, "", "\t")
@@ -264,6 +277,67 @@ func runCases(file string, sources, warnings bool) {
 // llbImages converts dt (the last stage, linux/amd64, the stub resolver)
 // and returns the docker-image sources of the LLB, sorted, each once.
 func llbImages(dt []byte, def *llb.Definition) []string {
+	d := convert(dt, def)
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range d.Def {
+		var op pb.Op
+		if err := op.Unmarshal(b); err != nil {
+			log.Fatal(err)
+		}
+		if id := op.GetSource().GetIdentifier(); strings.HasPrefix(id, "docker-image://") && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// copySources converts dt as llbImages does and returns, for each copy
+// action to dest in the LLB, in order, the source it copies from: the
+// identifier of the source op it reads, "scratch" for none, or "other"
+// for an op that is no source.
+func copySources(dt []byte, def *llb.Definition, dest string) []string {
+	d := convert(dt, def)
+	ops := map[digest.Digest]*pb.Op{}
+	var order []*pb.Op
+	for _, b := range d.Def {
+		op := &pb.Op{}
+		if err := op.Unmarshal(b); err != nil {
+			log.Fatal(err)
+		}
+		ops[digest.FromBytes(b)] = op
+		order = append(order, op)
+	}
+	var out []string
+	for _, op := range order {
+		for _, a := range op.GetFile().GetActions() {
+			c := a.GetCopy()
+			if c == nil || c.Dest != dest {
+				continue
+			}
+			switch in := a.SecondaryInput; {
+			case in < 0:
+				out = append(out, "scratch")
+			case int(in) < len(op.Inputs):
+				src := ops[digest.Digest(op.Inputs[in].Digest)]
+				if id := src.GetSource().GetIdentifier(); id != "" {
+					out = append(out, id)
+				} else {
+					out = append(out, "other")
+				}
+			default:
+				out = append(out, "other")
+			}
+		}
+	}
+	return out
+}
+
+// convert converts dt (the last stage, linux/amd64, the image resolver
+// whose images have one layer) and returns its LLB.
+func convert(dt []byte, def *llb.Definition) *llb.Definition {
 	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	res, err := dockerfile2llb.Dockerfile2LLB(context.Background(), dt, dockerfile2llb.ConvertOpt{
@@ -279,18 +353,5 @@ func llbImages(dt []byte, def *llb.Definition) []string {
 	if err != nil {
 		log.Fatal(err)
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, b := range d.Def {
-		var op pb.Op
-		if err := op.Unmarshal(b); err != nil {
-			log.Fatal(err)
-		}
-		if id := op.GetSource().GetIdentifier(); strings.HasPrefix(id, "docker-image://") && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return d
 }
