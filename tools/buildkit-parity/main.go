@@ -40,9 +40,15 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerui"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	gwpb "github.com/moby/buildkit/frontend/gateway/pb"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
+	fstypes "github.com/tonistiigi/fsutil/types"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -82,11 +88,12 @@ func main() {
 	cases := flag.String("cases", "", "JSON array of Dockerfiles; writes their build errors to <file without .json>.golden.json")
 	sources := flag.Bool("sources", false, "with -cases: also convert each Dockerfile that builds and list the images its build of the last stage reads")
 	warnings := flag.Bool("warnings", false, "with -cases: also write each Dockerfile's lint warnings")
+	build := flag.Bool("build", false, "with -cases -warnings: take the warnings a build of the last stage prints (dockerfile2llb's conversion) instead of the linter's (--check lints every stage, and runs the instructions of a stage a named context replaces)")
 	copyFrom := flag.String("copyfrom", "", "with -cases: also convert each Dockerfile that builds and write what each COPY to this destination in the LLB of the last stage copies from")
 	flag.Parse()
 
 	if *cases != "" {
-		runCases(*cases, *sources, *warnings, *copyFrom)
+		runCases(*cases, *sources, *warnings, *build, *copyFrom)
 		return
 	}
 	entries, err := os.ReadDir(*corpus)
@@ -106,7 +113,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		res, err := runLint(dt, def)
+		res, err := runLint(dt, def, nil)
 		var lines []string
 		if err != nil {
 			lines = append(lines, "error -\t"+oneLine(err.Error()))
@@ -184,11 +191,14 @@ func definition() *llb.Definition {
 	return def
 }
 
-// runLint runs BuildKit's linter on dt for linux/amd64 with the stub resolver.
-func runLint(dt []byte, def *llb.Definition) (*lint.LintResults, error) {
+// runLint runs BuildKit's linter on dt for linux/amd64 with the stub
+// resolver, given the named contexts (name to value, as --build-context
+// takes them).
+func runLint(dt []byte, def *llb.Definition, contexts map[string]string) (*lint.LintResults, error) {
 	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	return dockerfile2llb.DockerfileLint(context.Background(), dt, dockerfile2llb.ConvertOpt{
+		Client:         contextsClient(contexts, stubResolver{}),
 		MetaResolver:   stubResolver{},
 		LLBCaps:        &caps,
 		TargetPlatform: &platform,
@@ -196,10 +206,66 @@ func runLint(dt []byte, def *llb.Definition) (*lint.LintResults, error) {
 	})
 }
 
+// contextsGateway is a frontend gateway that only gives build options (the
+// named contexts) and resolves images; nothing else of it is called.
+type contextsGateway struct {
+	gateway.Client
+	opts     map[string]string
+	resolver llb.ImageMetaResolver
+}
+
+func (g contextsGateway) BuildOpts() gateway.BuildOpts {
+	// No gateway capabilities: the main context is a local one, not an
+	// input of the frontend.
+	return gateway.BuildOpts{Opts: g.opts, LLBCaps: pb.Caps.CapSet(pb.Caps.All()), Caps: gwpb.Caps.CapSet(nil)}
+}
+
+func (g contextsGateway) ResolveImageConfig(ctx context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	return g.resolver.ResolveImageConfig(ctx, ref, opt)
+}
+
+// Solve answers the one solve dockerui asks for, of the main context's
+// .dockerignore, with an empty file system.
+func (g contextsGateway) Solve(ctx context.Context, req gateway.SolveRequest) (*gateway.Result, error) {
+	res := gateway.NewResult()
+	res.SetRef(emptyRef{})
+	return res, nil
+}
+
+// emptyRef is a solved file system holding no file.
+type emptyRef struct{ gateway.Reference }
+
+func (emptyRef) ReadFile(ctx context.Context, req gateway.ReadRequest) ([]byte, error) {
+	return nil, os.ErrNotExist
+}
+
+func (emptyRef) StatFile(ctx context.Context, req gateway.StatRequest) (*fstypes.Stat, error) {
+	return nil, os.ErrNotExist
+}
+
+// contextsClient is the dockerui client that gives dockerfile2llb the
+// named contexts, as buildx passes `--build-context name=value` (the
+// build option context:<name>); nil for none.
+func contextsClient(contexts map[string]string, resolver llb.ImageMetaResolver) *dockerui.Client {
+	if len(contexts) == 0 {
+		return nil
+	}
+	opts := map[string]string{}
+	for name, value := range contexts {
+		opts["context:"+name] = value
+	}
+	c, err := dockerui.NewClient(contextsGateway{opts: opts, resolver: resolver})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return c
+}
+
 // caseResult is BuildKit's verdict on one Dockerfile of a -cases file.
 type caseResult struct {
-	Dockerfile string `json:"dockerfile"`
-	Error      string `json:"error,omitempty"` // the build error's first line
+	Dockerfile string            `json:"dockerfile"`
+	Contexts   map[string]string `json:"contexts,omitempty"`
+	Error      string            `json:"error,omitempty"` // the build error's first line
 	Line       int    `json:"line,omitempty"`  // its first line, 1-based; 0 when it has none
 	// Images are the images (docker-image sources, sorted) in the LLB of a
 	// build of the last stage, with -sources.
@@ -220,23 +286,38 @@ type caseWarning struct {
 	Message string `json:"message"`
 }
 
+// buildCase is one case given with the named contexts of its build.
+type buildCase struct {
+	Dockerfile string            `json:"dockerfile"`
+	Contexts   map[string]string `json:"contexts"`
+}
+
 // runCases writes BuildKit's build error for every Dockerfile of the JSON
 // array in file; with sources, for one that builds, the images its LLB
 // reads.
-func runCases(file string, sources, warnings bool, copyFrom string) {
+func runCases(file string, sources, warnings, build bool, copyFrom string) {
 	dt, err := os.ReadFile(file)
 	if err != nil {
 		log.Fatal(err)
 	}
-	var dockerfiles []string
-	if err := json.Unmarshal(dt, &dockerfiles); err != nil {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(dt, &raw); err != nil {
 		log.Fatal(err)
 	}
 	def := definition()
-	out := make([]caseResult, 0, len(dockerfiles))
-	for _, d := range dockerfiles {
-		r := caseResult{Dockerfile: d}
-		res, err := runLint([]byte(d), def)
+	out := make([]caseResult, 0, len(raw))
+	for _, c := range raw {
+		// A case is a Dockerfile, or an object with the Dockerfile and
+		// the named contexts of its build.
+		var bc buildCase
+		if err := json.Unmarshal(c, &bc.Dockerfile); err != nil {
+			if err := json.Unmarshal(c, &bc); err != nil {
+				log.Fatal(err)
+			}
+		}
+		d := bc.Dockerfile
+		r := caseResult{Dockerfile: d, Contexts: bc.Contexts}
+		res, err := runLint([]byte(d), def, bc.Contexts)
 		switch {
 		case err != nil:
 			r.Error = oneLine(err.Error())
@@ -246,7 +327,9 @@ func runCases(file string, sources, warnings bool, copyFrom string) {
 				r.Line = int(loc.Ranges[0].Start.Line)
 			}
 		}
-		if warnings && res != nil {
+		if warnings && build && r.Error == "" {
+			r.Warnings = buildWarnings([]byte(d), def, bc.Contexts)
+		} else if warnings && res != nil {
 			for _, w := range res.Warnings {
 				cw := caseWarning{Rule: w.RuleName, Message: w.Detail}
 				if w.Location != nil && len(w.Location.Ranges) > 0 {
@@ -256,10 +339,10 @@ func runCases(file string, sources, warnings bool, copyFrom string) {
 			}
 		}
 		if sources && r.Error == "" {
-			r.Images = llbImages([]byte(d), def)
+			r.Images = llbImages([]byte(d), def, bc.Contexts)
 		}
 		if copyFrom != "" && r.Error == "" {
-			r.CopyFrom = copySources([]byte(d), def, copyFrom)
+			r.CopyFrom = copySources([]byte(d), def, copyFrom, bc.Contexts)
 		}
 		out = append(out, r)
 	}
@@ -276,8 +359,8 @@ func runCases(file string, sources, warnings bool, copyFrom string) {
 
 // llbImages converts dt (the last stage, linux/amd64, the stub resolver)
 // and returns the docker-image sources of the LLB, sorted, each once.
-func llbImages(dt []byte, def *llb.Definition) []string {
-	d := convert(dt, def)
+func llbImages(dt []byte, def *llb.Definition, contexts map[string]string) []string {
+	d := convert(dt, def, contexts)
 	seen := map[string]bool{}
 	var out []string
 	for _, b := range d.Def {
@@ -298,8 +381,8 @@ func llbImages(dt []byte, def *llb.Definition) []string {
 // action to dest in the LLB, in order, the source it copies from: the
 // identifier of the source op it reads, "scratch" for none, or "other"
 // for an op that is no source.
-func copySources(dt []byte, def *llb.Definition, dest string) []string {
-	d := convert(dt, def)
+func copySources(dt []byte, def *llb.Definition, dest string, contexts map[string]string) []string {
+	d := convert(dt, def, contexts)
 	ops := map[digest.Digest]*pb.Op{}
 	var order []*pb.Op
 	for _, b := range d.Def {
@@ -335,12 +418,33 @@ func copySources(dt []byte, def *llb.Definition, dest string) []string {
 	return out
 }
 
+// buildWarnings converts dt as convert does and returns the warnings the
+// build prints, in order.
+func buildWarnings(dt []byte, def *llb.Definition, contexts map[string]string) []caseWarning {
+	var out []caseWarning
+	convertWarn(dt, def, contexts, func(rule, _, _, msg string, location []parser.Range) {
+		w := caseWarning{Rule: rule, Message: msg}
+		if len(location) > 0 {
+			w.Line = location[0].Start.Line
+		}
+		out = append(out, w)
+	})
+	return out
+}
+
 // convert converts dt (the last stage, linux/amd64, the image resolver
 // whose images have one layer) and returns its LLB.
-func convert(dt []byte, def *llb.Definition) *llb.Definition {
+func convert(dt []byte, def *llb.Definition, contexts map[string]string) *llb.Definition {
+	return convertWarn(dt, def, contexts, nil)
+}
+
+// convertWarn is convert giving the build's warnings to warn.
+func convertWarn(dt []byte, def *llb.Definition, contexts map[string]string, warn linter.LintWarnFunc) *llb.Definition {
 	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	caps := pb.Caps.CapSet(pb.Caps.All())
 	res, err := dockerfile2llb.Dockerfile2LLB(context.Background(), dt, dockerfile2llb.ConvertOpt{
+		Client:         contextsClient(contexts, layeredResolver{}),
+		Warn:           warn,
 		MetaResolver:   layeredResolver{},
 		LLBCaps:        &caps,
 		TargetPlatform: &platform,
