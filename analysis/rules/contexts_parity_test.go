@@ -32,7 +32,7 @@ type contextCase struct {
 
 type contextResult struct {
 	contextCase
-	Error    string `json:"error,omitempty"`
+	Error    string   `json:"error,omitempty"`
 	CopyFrom []string `json:"copyFrom,omitempty"`
 	Warnings []struct {
 		Rule    string `json:"rule"`
@@ -188,4 +188,3 @@ func readContextCases(t *testing.T) []contextResult {
 	}
 	return golden
 }
-

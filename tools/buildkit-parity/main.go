@@ -48,8 +48,8 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
-	fstypes "github.com/tonistiigi/fsutil/types"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	fstypes "github.com/tonistiigi/fsutil/types"
 )
 
 // stubResolver answers every image with an empty linux/amd64 image, so that
@@ -266,7 +266,7 @@ type caseResult struct {
 	Dockerfile string            `json:"dockerfile"`
 	Contexts   map[string]string `json:"contexts,omitempty"`
 	Error      string            `json:"error,omitempty"` // the build error's first line
-	Line       int    `json:"line,omitempty"`  // its first line, 1-based; 0 when it has none
+	Line       int               `json:"line,omitempty"`  // its first line, 1-based; 0 when it has none
 	// Images are the images (docker-image sources, sorted) in the LLB of a
 	// build of the last stage, with -sources.
 	Images []string `json:"images,omitempty"`
