@@ -110,17 +110,46 @@ func (s *Server) buildsDefinition(p position) (protocol.LocationSlice, bool) {
 			locs = append(locs, p.locations(features.DefinitionsIn(p.ix, p.off, builds))...)
 			continue
 		}
-		var given []analysis.NamedContext
-		for _, b := range mn.Builds {
-			for _, c := range builds[b].Contexts {
-				if c.Name == mn.Context.Name && !slices.Contains(given, c) {
-					given = append(given, c)
-				}
-			}
-		}
-		locs = append(locs, s.contextLocations(given)...)
+		locs = append(locs, s.contextLocations(appendGiven(nil, builds, mn))...)
 	}
 	return locs, true
+}
+
+// buildsContextLocations places, for a stage reference at p that some
+// builds resolve to a named context and others to the stage, where the
+// workspace gives that context: a declaration of the name as well
+// (buildsDefinition's context half).
+func (s *Server) buildsContextLocations(p position) protocol.LocationSlice {
+	builds := s.buildSpecs(string(p.uri))
+	if len(builds) < 2 {
+		return nil
+	}
+	r, ok := p.ix.RefAt(p.off)
+	if !ok {
+		return nil
+	}
+	var given []analysis.NamedContext
+	if ms := p.ix.Model().Meanings(r, builds); len(ms) > 1 {
+		for _, mn := range ms {
+			if mn.Resolution == analysis.ResolvesContext {
+				given = appendGiven(given, builds, mn)
+			}
+		}
+	}
+	return s.contextLocations(given)
+}
+
+// appendGiven appends to given the contexts named as meaning mn's that
+// its builds give, each once.
+func appendGiven(given []analysis.NamedContext, builds []analysis.BuildSpec, mn analysis.Meaning) []analysis.NamedContext {
+	for _, b := range mn.Builds {
+		for _, c := range builds[b].Contexts {
+			if c.Name == mn.Context.Name && !slices.Contains(given, c) {
+				given = append(given, c)
+			}
+		}
+	}
+	return given
 }
 
 // contextReferences answers references on a reference that resolves to a

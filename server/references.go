@@ -37,6 +37,9 @@ func (s *Server) References(ctx context.Context, params *protocol.ReferenceParam
 	if err != nil {
 		return nil, err // before reading the files that name targets
 	}
+	if params.Context.IncludeDeclaration {
+		locs = append(locs, s.buildsContextLocations(p)...)
+	}
 	return s.withTargetLocations(p, locs), nil
 }
 
