@@ -101,7 +101,7 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 			out = append(out, rc.collect(r, nil)...)
 		}
 		sortDiagnostics(out)
-		out = dropReplacedErrors(out)
+		out = withTriggers(rc, dropReplacedErrors(out))
 	}
 	if d, bad := checkDirectiveError(ix); bad {
 		out = append([]Diagnostic{d}, out...) // a copy: the cache's list stays as it is
