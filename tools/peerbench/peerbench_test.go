@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,18 +94,32 @@ func TestSchedstatRunTime(t *testing.T) {
 	if before.exact == 0 {
 		t.Fatal("no scheduler statistics under /proc/self/task: the exact reading is lost")
 	}
-	for end := time.Now().Add(200 * time.Millisecond); time.Now().Before(end); {
+	// Spin until the kernel's own account of this process (getrusage) has
+	// grown by 200 ms of CPU, however loaded the machine is, then hold the
+	// scheduler's reading to that account.
+	rusage := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
+	start := rusage()
+	for deadline := time.Now().Add(20 * time.Second); rusage()-start < 200*time.Millisecond; {
+		if time.Now().After(deadline) {
+			t.Fatal("20 s of wall time gave this process less than 200 ms of CPU")
+		}
+	}
+	spent := rusage() - start
 	after, err := readCPU(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
 	used, how := after.since(before)
-	// The spin is one thread on the CPU for 200 ms of wall time; a loaded
-	// machine may take it off the CPU for part of it, never add to it
-	// beyond the other threads' small share.
-	if used < 20*time.Millisecond || used > 2*time.Second {
-		t.Fatalf("200 ms of spinning measured as %v (%s)", used, how)
+	// Both count the same threads' time; getrusage in ticks of up to
+	// 10 ms, and the runtime's other threads add a little to either.
+	if used < spent-50*time.Millisecond || used > spent+200*time.Millisecond {
+		t.Fatalf("%v of CPU by getrusage measured as %v (%s)", spent, used, how)
 	}
 	// Another set of threads falls back to the ticks.
 	after.threads += "0 "
