@@ -21,6 +21,9 @@ type makeCallRef struct {
 	goals     []string
 	overrides []makeOverrideValue
 	owner     string
+	// envWins is make -e: the environment wins over the Makefile's
+	// assignments, but for those marked override.
+	envWins bool
 	// env gives the values of the caller's variables (a workflow's or
 	// GitLab job's env, the script's own), which make takes from the
 	// environment where the Makefile sets them with ?= or not at all.
@@ -58,9 +61,10 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
 	if !e.env.make {
 		// The environment make runs in: the command's own assignments
-		// (`TARGET=e2e make image`), and the variables of a workflow's or
-		// GitLab job's env. A script's other assignments are not exported
-		// unless it says so, which is not followed.
+		// (`TARGET=e2e make image`), what the script exported before it
+		// (`export TARGET=e2e`, `set -a`), and the variables of a
+		// workflow's or GitLab job's env. A script's other assignments
+		// are not exported.
 		prefix := map[string][]value{}
 		for _, a := range call.Assigns {
 			if a.Name != nil && a.Value != nil {
@@ -68,8 +72,12 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 			}
 		}
 		vars := e.env.vars
+		sh := e.sh.clone()
 		ref.env = func(name string) []value {
 			if vs, ok := prefix[name]; ok {
+				return vs
+			}
+			if vs, decided := sh.env(name); decided {
 				return vs
 			}
 			if vars != nil {
@@ -89,6 +97,9 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				lit = flag
 			} else if len(lit) > 2 && lit[1] != '-' && makeValueFlags[lit[:2]] {
 				lit, val, hasVal = lit[:2], lit[2:], true // -Capp, -fci.mk
+			}
+			if lit == "--environment-overrides" || (!strings.HasPrefix(lit, "--") && !makeValueFlags[lit] && strings.Trim(lit[1:], "BbdeiknqRrSstvw") == "" && strings.Contains(lit, "e")) {
+				ref.envWins = true // -e, or among other switches (-ke)
 			}
 			if !makeValueFlags[lit] {
 				if (lit == "-j" || lit == "-l") && i+1 < len(args) {
@@ -184,15 +195,17 @@ func (e *evaluator) makeOverride(w *syntax.Word) ([]makeOverrideValue, bool) {
 
 // makeHardAssigned returns the variables a Makefile sets with an
 // assignment the environment does not override (=, :=, ::=, +=, or any
-// with override), as opposed to ?=.
-func makeHardAssigned(text string) map[string]bool {
+// with override), as opposed to ?=; with envWins (make -e), only those
+// with override.
+func makeHardAssigned(text string, envWins bool) map[string]bool {
 	hard := map[string]bool{}
 	for _, ln := range splitLines(text) {
 		line := text[ln.start:ln.end]
 		if strings.HasPrefix(line, "\t") {
 			continue
 		}
-		if m := makeAssign.FindStringSubmatch(line); m != nil && (m[2] != "?=" || strings.HasPrefix(strings.TrimSpace(line), "override")) {
+		override := strings.HasPrefix(strings.TrimSpace(line), "override")
+		if m := makeAssign.FindStringSubmatch(line); m != nil && (override || (m[2] != "?=" && !envWins)) {
 			hard[m[1]] = true
 		}
 	}
@@ -245,7 +258,7 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 		for name, vs := range set {
 			vars[name] = vs // the command line wins over the file's assignments
 		}
-		hard := makeHardAssigned(text)
+		hard := makeHardAssigned(text, c.envWins)
 		lookup := func(name string) []value {
 			if _, cmdline := set[name]; cmdline || hard[name] || c.env == nil {
 				return vars[name]

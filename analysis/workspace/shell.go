@@ -125,6 +125,18 @@ type evaluator struct {
 	// contexts are the --build-context names of the build commands
 	// evaluated so far.
 	contexts []NamedContext
+	// sh follows the code's variables in order: what it exports reaches
+	// the commands it runs after.
+	sh shellVars
+}
+
+// stmtNodes returns stmts as nodes to walk.
+func stmtNodes(stmts []*syntax.Stmt) []syntax.Node {
+	out := make([]syntax.Node, len(stmts))
+	for i, st := range stmts {
+		out[i] = st
+	}
+	return out
 }
 
 // shellTargets finds the build commands in s (`docker build`, `docker
@@ -143,7 +155,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 	var args []BuildArg
 	var contexts []NamedContext
 	for _, piece := range parseShell(s) {
-		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}}
+		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}, sh: newShellVars()}
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Assign:
@@ -166,34 +178,66 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		// script, or in a Makefile or justfile (a shell per recipe line) of
 		// the line.
 		prev := 0
+		// The bodies of conditionals and loops, being walked.
+		conditional := map[syntax.Node]bool{}
 		for _, stmt := range piece.f.Stmts {
 			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
 				e.env.cwd = env.cwd
+				e.sh = newShellVars()
 			}
 			prev = int(stmt.End().Offset())
 			var visit func(n syntax.Node) bool
 			visit = func(n syntax.Node) bool {
-				var inner []*syntax.Stmt
+				var inner []syntax.Node
 				switch n := n.(type) {
 				case *syntax.CallExpr:
+					if e.follow(n) {
+						return true
+					}
 					if !e.cd(n) {
 						e.makeCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true
+				case *syntax.DeclClause:
+					e.follow(n)
+					return true
+				case *syntax.IfClause, *syntax.CaseClause, *syntax.WhileClause, *syntax.ForClause:
+					if conditional[n] {
+						return true
+					}
+					conditional[n] = true
+					e.sh.branch++
+					syntax.Walk(n, visit)
+					e.sh.branch--
+					return false
+				case *syntax.BinaryCmd:
+					if n.Op != syntax.AndStmt && n.Op != syntax.OrStmt {
+						return true
+					}
+					// `[ -n "$CI" ] && export TARGET=ci`: the right side may not run.
+					syntax.Walk(n.X, visit)
+					e.sh.branch++
+					syntax.Walk(n.Y, visit)
+					e.sh.branch--
+					return false
 				case *syntax.Subshell:
-					inner = n.Stmts
+					inner = stmtNodes(n.Stmts)
 				case *syntax.CmdSubst:
-					inner = n.Stmts
+					inner = stmtNodes(n.Stmts)
+				case *syntax.FuncDecl:
+					inner = []syntax.Node{n.Body}
 				default:
 					return true
 				}
-				// A subshell's cd ends with it.
-				saved := e.env.cwd
+				// A subshell's cd and variables end with it (a function's
+				// too: when it runs is not followed).
+				saved, savedVars := e.env.cwd, e.sh
+				e.sh = e.sh.clone()
 				for _, st := range inner {
 					syntax.Walk(st, visit)
 				}
-				e.env.cwd = saved
+				e.env.cwd, e.sh = saved, savedVars
 				return false
 			}
 			syntax.Walk(stmt, visit)

@@ -1,0 +1,142 @@
+package workspace
+
+import (
+	"maps"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// shellVars follows a script's variables in the order its commands run:
+// their values and which of them it exports, which is what a command it
+// runs (make, reading TARGET from its environment) finds there. A
+// subshell's changes end with it; an assignment inside an if, case or loop
+// may or may not run, so its values join those before instead of
+// replacing them.
+type shellVars struct {
+	vals      map[string][]value
+	exported  map[string]bool
+	unset     map[string]bool // unset here: not in the environment, whatever the caller's
+	allexport bool            // `set -a`: every assignment exports
+	branch    int             // depth of the conditional bodies being walked
+}
+
+func newShellVars() shellVars {
+	return shellVars{vals: map[string][]value{}, exported: map[string]bool{}, unset: map[string]bool{}}
+}
+
+// clone is a copy for a subshell to change.
+func (sv shellVars) clone() shellVars {
+	sv.vals, sv.exported, sv.unset = maps.Clone(sv.vals), maps.Clone(sv.exported), maps.Clone(sv.unset)
+	return sv
+}
+
+// set gives name the values vals (added to the ones before in a
+// conditional body), exporting it when export is set.
+func (sv *shellVars) set(name string, vals []value, export bool) {
+	if sv.branch > 0 {
+		vals = append(append([]value(nil), sv.vals[name]...), vals...)
+	}
+	sv.vals[name] = vals
+	if sv.branch == 0 {
+		delete(sv.unset, name)
+	}
+	if export || sv.allexport {
+		sv.exported[name] = true
+	}
+}
+
+// env returns the values a variable the script exports has in the
+// environment of the commands it runs now; decided is false when the
+// script leaves it to the caller's environment (not exported, or
+// exported without a value of the script's). A variable it unset has
+// none.
+func (sv *shellVars) env(name string) (vals []value, decided bool) {
+	if sv.unset[name] {
+		return nil, true
+	}
+	if !sv.exported[name] || len(sv.vals[name]) == 0 {
+		return nil, false
+	}
+	return sv.vals[name], true
+}
+
+// follow takes into account a statement's effect on the variables: an
+// assignment (`TARGET=e2e`), export, declare -x, unset, set -a/+a. It
+// reports whether n was such a statement (a command to run otherwise).
+func (e *evaluator) follow(n syntax.Node) bool {
+	sv := &e.sh
+	switch n := n.(type) {
+	case *syntax.CallExpr:
+		if len(n.Args) == 0 {
+			for _, a := range n.Assigns {
+				if a.Name != nil && a.Value != nil && !a.Append {
+					sv.set(a.Name.Value, e.word(a.Value).values, false)
+				}
+			}
+			return true
+		}
+		name, ok := analysis.LiteralWord(n.Args[0])
+		if !ok {
+			return false
+		}
+		switch name {
+		case "unset":
+			for _, w := range n.Args[1:] {
+				if v, ok := analysis.LiteralWord(w); ok && !strings.HasPrefix(v, "-") {
+					if sv.branch == 0 {
+						delete(sv.vals, v)
+						delete(sv.exported, v)
+						sv.unset[v] = true
+					}
+				}
+			}
+			return true
+		case "set":
+			for i, w := range n.Args[1:] {
+				v, _ := analysis.LiteralWord(w)
+				on := strings.HasPrefix(v, "-")
+				switch {
+				case (on || strings.HasPrefix(v, "+")) && !strings.HasPrefix(v[1:], "-") && strings.Contains(v[1:], "a"):
+					sv.allexport = on
+				case (v == "-o" || v == "+o") && i+2 < len(n.Args):
+					if o, _ := analysis.LiteralWord(n.Args[i+2]); o == "allexport" {
+						sv.allexport = v == "-o"
+					}
+				}
+			}
+			return true
+		}
+	case *syntax.DeclClause:
+		if n.Variant == nil {
+			return false
+		}
+		export := n.Variant.Value == "export"
+		for _, a := range n.Args {
+			if a.Name == nil && a.Value != nil {
+				// An option: declare -x, typeset -x.
+				if v, ok := analysis.LiteralWord(a.Value); ok && strings.HasPrefix(v, "-") && strings.Contains(v, "x") {
+					export = export || n.Variant.Value == "declare" || n.Variant.Value == "typeset"
+				}
+			}
+		}
+		if n.Variant.Value == "local" || n.Variant.Value == "nameref" {
+			return true // a function's own; not followed into its calls
+		}
+		for _, a := range n.Args {
+			switch {
+			case a.Name == nil:
+			case a.Naked:
+				if export {
+					sv.exported[a.Name.Value] = true
+				}
+			case a.Value != nil && !a.Append:
+				sv.set(a.Name.Value, e.word(a.Value).values, export)
+			}
+		}
+		return true
+	}
+	return false
+}
