@@ -368,10 +368,11 @@ func (ix *Index) readThrough(p string) bool {
 
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
-// extends, an HCL or JSON Bake file a command names with -f.
+// extends, an HCL or JSON Bake file a command names with -f, a Makefile
+// another includes (.mk is a Makefile of its own; .mak, .make).
 func MayNameTargets(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {
-	case ".yaml", ".yml", ".json", ".hcl":
+	case ".yaml", ".yml", ".json", ".hcl", ".mak", ".make":
 		return true
 	}
 	return false
@@ -380,12 +381,13 @@ func MayNameTargets(p string) bool {
 // TargetFiles returns the files that name targets in their own text,
 // sorted: the files of the kinds that name targets (Files) and the files
 // read through them that name some (an included Compose file, a Bake file
-// a command names with -f).
+// a command names with -f), of a name the editor takes as one
+// (MayNameTargets): a Makefile's include named `config` is left out.
 func (ix *Index) TargetFiles() []string {
 	out := ix.Files()
 	for _, ts := range ix.files {
 		for _, t := range ts {
-			if _, own := ix.files[t.File]; !own && t.File != "" {
+			if _, own := ix.files[t.File]; !own && t.File != "" && MayNameTargets(t.File) {
 				out = append(out, t.File)
 			}
 		}

@@ -21,6 +21,9 @@ type makeCallRef struct {
 	goals     []string
 	overrides []makeOverrideValue
 	owner     string
+	// dirs are the folders -I names, where make looks for the files
+	// the Makefile includes.
+	dirs []string
 	// envWins is make -e: the environment wins over the Makefile's
 	// assignments, but for those marked override.
 	envWins bool
@@ -87,6 +90,7 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 		}
 	}
 	file := ""
+	var dirs []string
 	args := call.Args[1:]
 	for i := 0; i < len(args); i++ {
 		lit, isLit := analysis.LiteralWord(args[i])
@@ -123,6 +127,8 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				ref.cwd = e.path(val)
 			case "-f", "--file", "--makefile":
 				file = val
+			case "-I", "--include-dir":
+				dirs = append(dirs, val)
 			}
 		case isLit && !hasVal:
 			ref.goals = append(ref.goals, lit)
@@ -131,6 +137,13 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				ref.overrides = append(ref.overrides, o...)
 			}
 		}
+	}
+	for _, d := range dirs {
+		// -I is relative to the folder -C moves to, as -f is.
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(ref.cwd, d)
+		}
+		ref.dirs = append(ref.dirs, filepath.Clean(d))
 	}
 	if file != "" {
 		// -f is relative to the folder -C moves to, as make reads it.
@@ -193,14 +206,14 @@ func (e *evaluator) makeOverride(w *syntax.Word) ([]makeOverrideValue, bool) {
 	return out, len(out) > 0
 }
 
-// makeHardAssigned returns the variables a Makefile sets with an
-// assignment the environment does not override (=, :=, ::=, +=, or any
-// with override), as opposed to ?=; with envWins (make -e), only those
-// with override.
-func makeHardAssigned(text string, envWins bool) map[string]bool {
+// makeHardAssigned returns the variables a Makefile (its lines, with
+// those it includes) sets with an assignment the environment does not
+// override (=, :=, ::=, +=, or any with override), as opposed to ?=; with
+// envWins (make -e), only those with override.
+func makeHardAssigned(lines []makeLine, envWins bool) map[string]bool {
 	hard := map[string]bool{}
-	for _, ln := range splitLines(text) {
-		line := text[ln.start:ln.end]
+	for _, ln := range lines {
+		line := ln.text
 		if strings.HasPrefix(line, "\t") {
 			continue
 		}
@@ -225,12 +238,15 @@ func makeFileFor(src source, dir string) string {
 }
 
 // madeTargets are the targets that calls of make on another Makefile
-// name through the variables they set on its command line: the
-// Makefile's build commands, in the recipes the call runs, read with
-// those values, each target kept where the caller writes its value (p, the
-// calling file, whose own Makefile is left to its own reading).
-func madeTargets(src source, p string, calls []makeCallRef) []Target {
+// name through the variables they set on its command line or in its
+// environment: the Makefile's build commands (its own and those of the
+// files it includes), in the recipes the call runs, read with those
+// values, each target kept where the caller writes its value (p, the
+// calling file, whose own Makefile is left to its own reading). It
+// returns too the files the Makefiles include.
+func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string) {
 	var out []Target
+	var via []string
 	for _, c := range calls {
 		file := c.file
 		if file == "" {
@@ -243,22 +259,29 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			continue
 		}
-		text := string(data)
-		vars, recipes := makefile(text, c.goals)
-		// The caller's values are moved past the Makefile's end, where no
-		// span of the Makefile's own lies, to tell the targets they name
-		// from those the Makefile's values name; moved back after.
-		shift := len(text) + 1
+		mf := readMakefile(src, file, string(data), c.cwd, c.dirs)
+		via = append(via, mf.included...)
+		read := map[string]bool{file: true}
+		for _, f := range mf.included {
+			read[f] = true
+		}
+		vars, pieces := makefile(mf, c.goals)
+		// The caller's values keep its file, which tells the targets they
+		// name from those the Makefile's own values name.
+		caller := func(v value) value {
+			if v.file == "" {
+				v.file = p
+			}
+			return v
+		}
 		set := map[string][]value{}
 		for _, o := range c.overrides {
-			v := o.v
-			v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
-			set[o.name] = append(set[o.name], v)
+			set[o.name] = append(set[o.name], caller(o.v))
 		}
 		for name, vs := range set {
 			vars[name] = vs // the command line wins over the file's assignments
 		}
-		hard := makeHardAssigned(text, c.envWins)
+		hard := makeHardAssigned(mf.lines, c.envWins)
 		lookup := func(name string) []value {
 			if _, cmdline := set[name]; cmdline || hard[name] || c.env == nil {
 				return vars[name]
@@ -267,8 +290,7 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 			// variable the Makefile does not set.
 			var vs []value
 			for _, v := range c.env(name) {
-				v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
-				vs = append(vs, v)
+				vs = append(vs, caller(v))
 			}
 			if len(vs) > 0 {
 				return vs
@@ -276,15 +298,17 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 			return vars[name]
 		}
 		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true, vars: lookup}
-		targets, _, _ := evalBuilds(recipes, env)
-		for _, t := range targets {
-			if t.Span.Start < shift {
-				continue
+		for _, piece := range pieces {
+			env.file = piece.file
+			targets, _, _ := evalBuilds(piece.s, env)
+			for _, t := range targets {
+				if read[t.File] {
+					continue
+				}
+				t.Via = file
+				out = append(out, t)
 			}
-			t.Span.Start, t.Span.End = t.Span.Start-shift, t.Span.End-shift
-			t.Via = file
-			out = append(out, t)
 		}
 	}
-	return slices.Clip(out)
+	return slices.Clip(out), via
 }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -66,6 +67,9 @@ type value struct {
 	// of variables or expressions (`runtime-$(FLAVOR)`): span covers the
 	// whole expression, which holds no one copy of text.
 	computed bool
+	// file is the file span lies in when it is not the code's own (a
+	// variable of a Makefile that another includes, a caller's value).
+	file string
 }
 
 // computedValues are the texts of an expression built from pieces, each
@@ -113,6 +117,9 @@ type shellEnv struct {
 	// scriptDir is the folder of the script the code is, where `$(dirname
 	// "$0")` leads; "" for code that is no script file of its own.
 	scriptDir string
+	// file is the file the code lies in when it is not the one walked (a
+	// Makefile another includes).
+	file string
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -488,14 +495,14 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	for _, df := range dockerfiles {
 		for _, v := range buildArgValues {
 			if name, _, span, ok := v.namedPair(); ok {
-				e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+				e.args = append(e.args, BuildArg{File: e.env.file, Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
 		}
 	}
 	for _, df := range dockerfiles {
 		for _, v := range namedContexts {
 			if name, val, span, ok := v.namedPair(); ok {
-				e.contexts = append(e.contexts, NamedContext{Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+				e.contexts = append(e.contexts, NamedContext{File: e.env.file, Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
 		}
 	}
@@ -504,7 +511,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	for _, df := range dockerfiles {
 		for _, t := range targets {
-			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
+			out = append(out, Target{File: cmp.Or(t.file, e.env.file), Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
 		}
 	}
 	return out

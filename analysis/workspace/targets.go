@@ -196,7 +196,7 @@ var walkers = map[Kind]func(src source, file, text string) walked{
 	Bake:         rooted(walkBakeFile),
 	BakeJSON:     rooted(walkBakeFile),
 	Workflow:     rooted(walkWorkflow),
-	Script:       rooted(walkScript),
+	Script:       walkScript,
 	GitLab:       rooted(walkGitLab),
 	Devcontainer: targetsOnly(devcontainerTargets),
 	Skaffold:     targetsOnly(skaffoldTargets),
@@ -247,7 +247,9 @@ func walkFile(src source, p, content string) walked {
 	named, namedArgs := namedBakeTargets(src, dedupe(w.bakeFiles))
 	w.targets = append(w.targets, named...)
 	w.args = append(w.args, namedArgs...)
-	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
+	made, included := madeTargets(src, p, w.makeCalls)
+	w.targets = append(w.targets, made...)
+	w.via = append(w.via, included...)
 	for _, t := range w.targets {
 		if t.Bake != nil {
 			t.Bake.readNamed(src)
@@ -258,7 +260,17 @@ func walkFile(src source, p, content string) walked {
 	}
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
-			continue // named in another file, which the walker read (Compose extends)
+			// Named in another file, which the walker read (Compose
+			// extends, a Makefile's include): its line is there.
+			if t.Kind == NotTargets {
+				w.targets[i].Kind = Classify(p)
+			}
+			if t.Line == 0 {
+				if data, err := src.read(t.File, DefaultLimits.MaxSize); err == nil {
+					w.targets[i].Line = 1 + strings.Count(string(data[:min(t.Span.Start, len(data))]), "\n")
+				}
+			}
+			continue
 		}
 		t.File = p
 		t.Kind = Classify(p)
