@@ -564,6 +564,12 @@ func matrixValues(d *yamlDoc, job *yaml.Node) map[string][]value {
 // resolved through sc: the targets they name, the build arguments and
 // named contexts they pass.
 func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
+	return runWalkIn(d, "", run, sc, cwd, owner)
+}
+
+// runWalkIn is runWalk on a script written in file (d is its text), when
+// it is not the file walked: an included GitLab CI file.
+func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, ok := d.scalarSrc(run)
 	if !ok {
 		return walked{}
@@ -572,6 +578,7 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	var w walked
 	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
 		cwd:       cwd,
+		file:      file,
 		owner:     owner,
 		bakeFiles: &w.bakeFiles,
 		makeCalls: &w.makeCalls,
@@ -599,7 +606,7 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 // its options) and the job's parallel matrix. Commands run at the
 // repository root.
 // They give targets, build arguments and named contexts.
-func walkGitLab(_, file, text string) walked {
+func walkGitLab(src source, file, text string) walked {
 	d, ok := parseYAML(text)
 	if !ok || d.root.Kind != yaml.MappingNode {
 		return walked{}
@@ -608,16 +615,20 @@ func walkGitLab(_, file, text string) walked {
 	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
-	raw := gitlabVariables(d, d.root, nil)
+	// The local files it includes are merged in: their jobs, templates
+	// and variables are the configuration's.
+	cfg := gitlabConfig(src, d, file, root)
+	top := cfg.root
+	raw := gitlabVariables(cfg, top, nil)
 	if _, set := raw["CI_PROJECT_DIR"]; !set {
 		// GitLab's checkout, where the jobs run: kaniko's
 		// --context $CI_PROJECT_DIR.
 		raw["CI_PROJECT_DIR"] = []value{{text: "."}}
 	}
-	top := ghScope{env: expandGitLab(raw)}
-	var out walked
-	for i := 0; i+1 < len(d.root.Content); i += 2 {
-		name, job := d.root.Content[i].Value, d.root.Content[i+1]
+	scope := ghScope{env: expandGitLab(raw)}
+	out := walked{via: cfg.included}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		name, job := top.Content[i].Value, resolve(top.Content[i+1])
 		if k, _ := get(job, "script"); strings.HasPrefix(name, ".") || gitlabGlobals[name] && (k == nil || name == "default") {
 			// A hidden job is a template: GitLab runs it only as part of
 			// the jobs that extend or !reference it, read with them. The
@@ -625,14 +636,14 @@ func walkGitLab(_, file, text string) walked {
 			// after_script run in each job.
 			continue
 		}
-		sc := top
+		sc := scope
 		// The job and the jobs it extends, the furthest first.
 		chain := []*yaml.Node{job}
 		if job.Kind == yaml.MappingNode && name != "variables" {
-			chain = gitlabChain(d.root, job, 0)
+			chain = gitlabChain(top, job, 0)
 			vars := raw
 			for _, j := range chain {
-				vars = gitlabVariables(d, j, vars)
+				vars = gitlabVariables(cfg, j, vars)
 			}
 			sc.env = expandGitLab(vars)
 		}
@@ -651,7 +662,7 @@ func walkGitLab(_, file, text string) walked {
 				for _, key := range []string{"before_script", "script", "after_script"} {
 					s, set := own(key)
 					if !set && key != "script" && gitlabInherits(own, key) {
-						s = gitlabDefault(d.root, key)
+						s = gitlabDefault(top, key)
 					}
 					if s != nil {
 						scripts = append(scripts, s)
@@ -660,8 +671,9 @@ func walkGitLab(_, file, text string) walked {
 			}
 		}
 		for _, s := range scripts {
-			for _, line := range scriptLines(d.root, s, 0) {
-				out.add(runWalk(d, line, sc, root, "job "+name))
+			for _, line := range scriptLines(top, s, 0) {
+				ld, lf := cfg.doc(line)
+				out.add(runWalkIn(ld, lf, line, sc, root, "job "+name))
 			}
 		}
 	}
@@ -725,8 +737,8 @@ func gitlabChain(root, job *yaml.Node, depth int) []*yaml.Node {
 
 // gitlabVariables returns the variables a job sees: outer, then its own
 // `variables` and its parallel matrix.
-func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[string][]value {
-	root := d.root
+func gitlabVariables(cfg *glConfig, job *yaml.Node, outer map[string][]value) map[string][]value {
+	root := cfg.root
 	vars := map[string][]value{}
 	for k, v := range outer {
 		vars[k] = v
@@ -745,18 +757,18 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 		if v.Kind == yaml.MappingNode {
 			var vals []value
 			if vk, vv := get(v, "value"); scalar(vv) != "" {
-				vals = append(vals, value{text: vv.Value, span: d.valueSpan(vk, vv)})
+				vals = append(vals, cfg.value(vv.Value, vk, vv))
 			}
 			if _, opts := get(v, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
 				for _, o := range opts.Content {
-					vals = append(vals, value{text: o.Value, span: d.valueSpan(o, o)})
+					vals = append(vals, cfg.value(o.Value, o, o))
 				}
 			}
 			vars[k.Value] = vals
 			continue
 		}
 		if s := scalar(v); s != "" {
-			vars[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+			vars[k.Value] = []value{cfg.value(s, k, v)}
 		}
 	}
 	_, parallel := get(job, "parallel")
@@ -767,10 +779,10 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 				k, v := entry.Content[e], entry.Content[e+1]
 				switch v.Kind {
 				case yaml.ScalarNode:
-					vars[k.Value] = append(vars[k.Value], value{text: v.Value, span: d.valueSpan(k, v)})
+					vars[k.Value] = append(vars[k.Value], cfg.value(v.Value, k, v))
 				case yaml.SequenceNode:
 					for _, item := range v.Content {
-						vars[k.Value] = append(vars[k.Value], value{text: item.Value, span: d.valueSpan(item, item)})
+						vars[k.Value] = append(vars[k.Value], cfg.value(item.Value, item, item))
 					}
 				}
 			}
@@ -792,7 +804,10 @@ func expandGitLab(raw map[string][]value) map[string][]value {
 				out = append(out, v)
 				continue
 			}
-			out = append(out, computedValues(expandVars(v.text, raw), v.span)...)
+			for _, c := range computedValues(expandVars(v.text, raw), v.span) {
+				c.file = v.file
+				out = append(out, c)
+			}
 		}
 		vars[k] = out
 	}

@@ -197,7 +197,7 @@ var walkers = map[Kind]func(src source, file, text string) walked{
 	BakeJSON:     rooted(walkBakeFile),
 	Workflow:     rooted(walkWorkflow),
 	Script:       walkScript,
-	GitLab:       rooted(walkGitLab),
+	GitLab:       walkGitLab,
 	Devcontainer: targetsOnly(devcontainerTargets),
 	Skaffold:     targetsOnly(skaffoldTargets),
 	Tiltfile:     targetsOnly(tiltTargets),
