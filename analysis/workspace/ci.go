@@ -324,6 +324,14 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 			_, uses := get(step, "uses")
 			if strings.HasPrefix(scalar(uses), "docker/bake-action") {
 				out.targets = append(out.targets, bakeActionTargets(d, step, root, owner)...)
+				// Its files, as `bake -f` names them: their targets'
+				// stages, arguments and contexts.
+				_, with := get(step, "with")
+				for _, f := range actionList(with, "files") {
+					if !strings.Contains(f, "${{") && !strings.Contains(f, "://") {
+						out.bakeFiles = append(out.bakeFiles, bakeFileRef{file: filepath.Join(root, f), cwd: root})
+					}
+				}
 				continue
 			}
 			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
@@ -443,16 +451,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 	if !ok {
 		return nil
 	}
-	listInput := func(key string) []string {
-		_, n := get(with, key)
-		var out []string
-		for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
+	listInput := func(key string) []string { return actionList(with, key) }
 	var files []string
 	for _, f := range listInput("files") {
 		files = append(files, filepath.Join(root, f))
@@ -475,6 +474,19 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets"), cwd: root}})
 		}
 		start += len(line)
+	}
+	return out
+}
+
+// actionList reads an action's list input (with.key): its items, one a
+// line or comma-separated.
+func actionList(with *yaml.Node, key string) []string {
+	_, n := get(with, key)
+	var out []string
+	for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
 	}
 	return out
 }

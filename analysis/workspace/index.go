@@ -482,9 +482,13 @@ func (ix *Index) TargetsIn(p string) []Target {
 // ContextAt returns the named build context whose name the file at p
 // gives at off.
 func (ix *Index) ContextAt(p string, off int) (NamedContext, bool) {
-	for _, c := range ix.contexts[p] {
-		if c.Span.Contains(off) || c.Span.End == off {
-			return c, true
+	// Its own, or those the files reading it through find written in it
+	// (an included Compose file, a Bake file a command names with -f).
+	for _, f := range append([]string{p}, ix.Dependents(p)...) {
+		for _, c := range ix.contexts[f] {
+			if c.File == p && (c.Span.Contains(off) || c.Span.End == off) {
+				return c, true
+			}
 		}
 	}
 	return NamedContext{}, false

@@ -244,9 +244,11 @@ func walkFile(src source, p, content string) walked {
 		return walked{}
 	}
 	w := walker(src, p, content)
-	named, namedArgs := namedBakeTargets(src, dedupe(w.bakeFiles))
-	w.targets = append(w.targets, named...)
-	w.args = append(w.args, namedArgs...)
+	named := namedBakeTargets(src, dedupe(w.bakeFiles))
+	w.targets = append(w.targets, named.targets...)
+	w.args = append(w.args, named.args...)
+	w.contexts = append(w.contexts, named.contexts...)
+	w.builds = append(w.builds, named.builds...)
 	made, included := madeTargets(src, p, w.makeCalls)
 	w.targets = append(w.targets, made...)
 	w.via = append(w.via, included...)
@@ -318,11 +320,11 @@ func walkFile(src source, p, content string) walked {
 // namedBakeTargets are the targets of the Bake files that build commands
 // name with -f and whose names the scan does not read as Bake files
 // (ci/build.hcl; JSON by its extension): `docker buildx bake -f
-// ci/build.hcl lint` builds its targets' stages. The build arguments its
-// targets pass come with them, written in it.
-func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
-	var out []Target
-	var args []BuildArg
+// ci/build.hcl lint` builds its targets' stages. The build arguments and
+// named contexts its targets pass come with them, written in it, and its
+// targets' builds.
+func namedBakeTargets(src source, files []bakeFileRef) walked {
+	var w walked
 	for _, ref := range files {
 		f := ref.file
 		if k := Classify(f); k == Bake || k == BakeJSON {
@@ -339,14 +341,22 @@ func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
 		for _, t := range b.stageTargets() {
 			t.File, t.Kind = f, Bake
 			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
-			out = append(out, t)
+			w.targets = append(w.targets, t)
 		}
 		for _, a := range b.buildArgs() {
 			a.File = f
-			args = append(args, a)
+			w.args = append(w.args, a)
+		}
+		for _, c := range b.namedContexts() {
+			c.File = f
+			w.contexts = append(w.contexts, c)
+		}
+		for _, bd := range b.builds() {
+			bd.File = f
+			w.builds = append(w.builds, bd)
 		}
 	}
-	return out, args
+	return w
 }
 
 // readNamed reads the Bake files a --set applies through that the scan

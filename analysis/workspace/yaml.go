@@ -157,6 +157,10 @@ type serviceBuild struct {
 	args       []BuildArg // build.args, passed to dockerfile
 	via        []string   // the other files its `extends` chain (or override merge) reads
 	owner      string     // "service <name>"
+	// contexts are its build.additional_contexts (read for an included
+	// file's services, whose file's own reading does not give them).
+	contexts []NamedContext
+	file     string // the included file it is written in; "" for the file read
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -198,6 +202,7 @@ func composeServices(src source, file, text string) []serviceBuild {
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
 		}
+		s.contexts = serviceContexts(src, file, d, svc, s.dockerfile, s.owner)
 		out = append(out, s)
 	}
 	return out
@@ -231,13 +236,14 @@ func walkCompose(src source, file, text string) walked {
 			for i := range s.args {
 				s.args[i].File = inc.file
 			}
+			s.file = inc.file
 			services = append(services, s)
 		}
 	}
 	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
-			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner})
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner, File: s.file})
 		}
 		for _, t := range s.targets {
 			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
@@ -747,4 +753,20 @@ func inherited(t, attr string, read func(t, attr string) (v string, parents []st
 	}
 	value = walk(t)
 	return value, value != "" || known
+}
+
+// includedComposeContexts are the named contexts (build.additional_contexts)
+// of the services of the files a Compose file includes and does not leave
+// to the scan's own reading, each written in its file.
+func includedComposeContexts(src source, file, text string) []NamedContext {
+	var out []NamedContext
+	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
+		for _, s := range inc.services {
+			for _, c := range s.contexts {
+				c.File = inc.file
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
