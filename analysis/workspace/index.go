@@ -381,13 +381,14 @@ func MayNameTargets(p string) bool {
 // TargetFiles returns the files that name targets in their own text,
 // sorted: the files of the kinds that name targets (Files) and the files
 // read through them that name some (an included Compose file, a Bake file
-// a command names with -f), of a name the editor takes as one
-// (MayNameTargets): a Makefile's include named `config` is left out.
+// a command names with -f, a .env a script sources), of a name the
+// editor takes as one (MayNameTargets, IsReadThrough): a Makefile's
+// include named `config` is left out.
 func (ix *Index) TargetFiles() []string {
 	out := ix.Files()
 	for _, ts := range ix.files {
 		for _, t := range ts {
-			if _, own := ix.files[t.File]; !own && t.File != "" && MayNameTargets(t.File) {
+			if _, own := ix.files[t.File]; !own && t.File != "" && (MayNameTargets(t.File) || IsReadThrough(t.File)) {
 				out = append(out, t.File)
 			}
 		}

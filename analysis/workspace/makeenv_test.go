@@ -34,6 +34,11 @@ func TestMakeEnvFromExport(t *testing.T) {
 		"g.sh":           "export HARD=soft\nmake hard\nmake -e hard\nexport PINNED=nope\nmake -e pinned\n",
 		"h.sh":           "if [ -n \"$CI\" ]; then\n  export TARGET=ci\nfi\nmake image\n",
 		"i.sh":           "make image\nexport TARGET=after\n",
+		".env":           "# local settings\nFREE=fromdotenv\n",
+		"ci/vars.env":    "export FREE='exported'\n",
+		"j.sh":           "set -a\n. ./.env\nset +a\nmake free\n",
+		"k.sh":           "source ci/vars.env\nmake free\n",
+		"l.sh":           ". ./.env\nmake free\ndocker build --target \"$FREE\" -f app/Dockerfile .\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
 	var got []string
@@ -43,11 +48,13 @@ func TestMakeEnvFromExport(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
 	}
 	want := []string{
+		`.env:2 "fromdotenv" fromdotenv`,
 		`Makefile:1 "prod" prod`,
 		`Makefile:2 "hard" hard`,
 		`Makefile:3 "pinned" pinned`,
 		`a.sh:1 "e2e" e2e`,
 		`b.sh:1 "later" later`,
+		`ci/vars.env:1 "exported" exported`,
 		`d.sh:1 "sub" sub`,
 		`f.sh:2 "allexport" allexport`,
 		`g.sh:1 "soft" soft`,
@@ -55,5 +62,13 @@ func TestMakeEnvFromExport(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+	// An edit to a sourced file re-reads the scripts sourcing it.
+	var deps []string
+	for _, d := range ix.Dependents(filepath.Join(root, ".env")) {
+		deps = append(deps, filepath.Base(d))
+	}
+	if d := cmp.Diff([]string{"j.sh", "l.sh"}, deps); d != "" {
+		t.Errorf("dependents of .env (-want +got):\n%s", d)
 	}
 }

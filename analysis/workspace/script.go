@@ -22,6 +22,11 @@ func walkScript(src source, file, text string) walked {
 	for _, p := range pieces {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
+		p.env.sourced = &w.via
+		p.env.read = func(p string) (string, bool) {
+			data, err := src.read(p, DefaultLimits.MaxSize)
+			return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
+		}
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)

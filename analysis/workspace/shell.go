@@ -120,6 +120,10 @@ type shellEnv struct {
 	// file is the file the code lies in when it is not the one walked (a
 	// Makefile another includes).
 	file string
+	// read, when set, reads a file the code sources (`. ./.env`), and
+	// sourced gets its name, for an edit there to re-read the code's file.
+	read    func(p string) (string, bool)
+	sourced *[]string
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -827,6 +831,7 @@ func (e *evaluator) variable(name string) []value {
 	for _, w := range e.assigns[name] {
 		out = append(out, e.word(w).values...)
 	}
+	out = append(out, e.sh.sourced[name]...)
 	if e.env.vars != nil {
 		out = append(out, e.env.vars(name)...)
 	}

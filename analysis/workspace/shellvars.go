@@ -20,11 +20,14 @@ type shellVars struct {
 	exported  map[string]bool
 	unset     map[string]bool // unset here: not in the environment, whatever the caller's
 	allexport bool            // `set -a`: every assignment exports
-	branch    int             // depth of the conditional bodies being walked
+	// sourced are the values the files the code sources (`. ./.env`)
+	// give, wherever it reads them.
+	sourced map[string][]value
+	branch  int // depth of the conditional bodies being walked
 }
 
 func newShellVars() shellVars {
-	return shellVars{vals: map[string][]value{}, exported: map[string]bool{}, unset: map[string]bool{}}
+	return shellVars{vals: map[string][]value{}, exported: map[string]bool{}, unset: map[string]bool{}, sourced: map[string][]value{}}
 }
 
 // clone is a copy for a subshell to change.
@@ -83,6 +86,9 @@ func (e *evaluator) follow(n syntax.Node) bool {
 			return false
 		}
 		switch name {
+		case ".", "source":
+			e.source(n)
+			return true
 		case "unset":
 			for _, w := range n.Args[1:] {
 				if v, ok := analysis.LiteralWord(w); ok && !strings.HasPrefix(v, "-") {
@@ -139,4 +145,34 @@ func (e *evaluator) follow(n syntax.Node) bool {
 		return true
 	}
 	return false
+}
+
+// source follows `. ./.env` or `source .env`: a file of NAME=value lines
+// (a .env, as scripts source them before make) sets its variables, each
+// value where the file writes it; `export NAME=value` lines, or any under
+// `set -a`, export them. Other sourced files (shell code) are not read.
+func (e *evaluator) source(call *syntax.CallExpr) {
+	if e.env.read == nil || len(call.Args) != 2 {
+		return
+	}
+	lit, ok := analysis.LiteralWord(call.Args[1])
+	if !ok || lit == "" {
+		return
+	}
+	p := e.path(lit)
+	if e.env.sourced != nil {
+		*e.env.sourced = append(*e.env.sourced, p)
+	}
+	text, ok := e.env.read(p)
+	if !ok {
+		return
+	}
+	for _, d := range dotenvEntries(text) {
+		if d.value == "" || strings.ContainsAny(d.value, "$`") {
+			continue
+		}
+		v := []value{{text: d.value, span: d.span, file: p}}
+		e.sh.set(d.name, v, d.export)
+		e.sh.sourced[d.name] = append(e.sh.sourced[d.name], v...)
+	}
 }

@@ -384,21 +384,45 @@ func readDotenv(src source, file string, env map[string]string) map[string]strin
 	if env == nil {
 		env = map[string]string{}
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+	for _, e := range dotenvEntries(string(data)) {
+		env[e.name] = e.value
+	}
+	return env
+}
+
+// dotenvEntry is one `NAME=value` line of a .env file (`export NAME=value`
+// too), with the span of its value (inside its quotes).
+type dotenvEntry struct {
+	name, value string
+	span        analysis.Span
+	export      bool
+}
+
+// dotenvEntries reads the lines of a .env file: `NAME=value`, `export
+// NAME=value`, the value quoted or followed by a ` #` comment.
+func dotenvEntries(text string) []dotenvEntry {
+	var out []dotenvEntry
+	for _, ln := range splitLines(text) {
+		raw := text[ln.start:ln.end]
+		line := strings.TrimSpace(raw)
+		export := strings.HasPrefix(line, "export ")
+		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
 		name, v, ok := strings.Cut(line, "=")
 		if !ok || strings.HasPrefix(name, "#") || strings.ContainsAny(name, " \t") {
 			continue
 		}
+		// The value's offset: after the line's first '=' (the name has none).
+		at := ln.start + strings.Index(raw, "=") + 1
+		at += len(v) - len(strings.TrimLeft(v, " \t"))
 		v = strings.TrimSpace(v)
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
+			v, at = v[1:len(v)-1], at+1
 		} else if i := strings.Index(v, " #"); i >= 0 {
 			v = strings.TrimSpace(v[:i])
 		}
-		env[name] = v
+		out = append(out, dotenvEntry{name: name, value: v, span: analysis.Span{Start: at, End: at + len(v)}, export: export})
 	}
-	return env
+	return out
 }
 
 // composeDotenvFile is the .env file beside a Compose file.
