@@ -93,7 +93,13 @@ func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.
 
 // bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
 // HCL file.
-func bakeHCL(root, file, text string) bakeWalk {
+func bakeHCL(root, file, text string) bakeWalk { return bakeHCLIn(root, file, text, nil) }
+
+// bakeHCLIn is bakeHCL run in an environment: env gives the values the
+// environment of the bake command gives variables (`export TARGET=e2e`
+// before `docker buildx bake`), which win over their defaults, as buildx
+// takes them.
+func bakeHCLIn(root, file, text string, env func(name string) []value) bakeWalk {
 	w := bakeWalk{groups: map[string][]string{}}
 	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
 	if f == nil {
@@ -147,6 +153,13 @@ func bakeHCL(root, file, text string) bakeWalk {
 	variables, varFiles := siblingVariables(root, file, bakeVariables(body))
 	w.via = dedupe(append(w.via, varFiles...))
 	for _, b := range body.Blocks {
+		if env != nil && b.Type == "variable" && len(b.Labels) == 1 {
+			if vs := env(b.Labels[0]); len(vs) > 0 {
+				variables[b.Labels[0]] = vs
+			}
+		}
+	}
+	for _, b := range body.Blocks {
 		if b.Type == "group" && len(b.Labels) == 1 {
 			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
 		}
@@ -182,7 +195,7 @@ func bakeHCL(root, file, text string) bakeWalk {
 							v.span = analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1}
 						}
 					}
-					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
+					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
 				}
 			}
 		}
@@ -725,4 +738,54 @@ func literalString(e hclsyntax.Expression) (string, analysis.Span, bool) {
 		return "", analysis.Span{Start: r.Start.Byte + 1, End: r.Start.Byte + 1}, true
 	}
 	return lit.Val.AsString(), analysis.Span{Start: pr.Start.Byte, End: pr.End.Byte}, true
+}
+
+// bakeCall is a `docker buildx bake` command: the Bake files it reads
+// (its -f files, else the default ones), where it runs, and the
+// environment it runs in.
+type bakeCall struct {
+	files []string
+	cwd   string
+	env   func(name string) []value
+}
+
+// bakeEnvTargets are the targets bake commands name through the variables
+// their environment sets (`export TARGET=e2e` before `docker buildx bake`,
+// a step's env), which win over the variables' defaults: the HCL Bake
+// files' `target = TARGET` read with those values, each target kept where
+// the caller (p) writes its value.
+func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
+	var out []Target
+	for _, c := range calls {
+		env := func(name string) []value {
+			vs := c.env(name)
+			out := make([]value, 0, len(vs))
+			for _, v := range vs {
+				if v.file == "" {
+					v.file = p
+				}
+				out = append(out, v)
+			}
+			return out
+		}
+		for _, f := range c.files {
+			if strings.EqualFold(filepath.Ext(f), ".json") {
+				continue
+			}
+			data, err := src.read(f, DefaultLimits.MaxSize)
+			if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+				continue
+			}
+			// Read as if it lay where the command runs, as buildx resolves
+			// a named file's paths.
+			b := bakeHCLIn(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), env)
+			for _, t := range b.stageTargets() {
+				if t.File == p {
+					t.Via = f
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -594,6 +594,7 @@ func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner s
 		owner:     owner,
 		bakeFiles: &w.bakeFiles,
 		makeCalls: &w.makeCalls,
+		bakeCalls: &w.bakeCalls,
 		vars:      func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]

@@ -63,31 +63,7 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	}
 	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
 	if !e.env.make {
-		// The environment make runs in: the command's own assignments
-		// (`TARGET=e2e make image`), what the script exported before it
-		// (`export TARGET=e2e`, `set -a`), and the variables of a
-		// workflow's or GitLab job's env. A script's other assignments
-		// are not exported.
-		prefix := map[string][]value{}
-		for _, a := range call.Assigns {
-			if a.Name != nil && a.Value != nil {
-				prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
-			}
-		}
-		vars := e.env.vars
-		sh := e.sh.clone()
-		ref.env = func(name string) []value {
-			if vs, ok := prefix[name]; ok {
-				return vs
-			}
-			if vs, decided := sh.env(name); decided {
-				return vs
-			}
-			if vars != nil {
-				return vars(name)
-			}
-			return nil
-		}
+		ref.env = e.callEnv(call)
 	}
 	file := ""
 	var dirs []string
@@ -154,6 +130,34 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	}
 	ref.owner = strings.TrimSpace("make " + strings.Join(ref.goals, " "))
 	*e.env.makeCalls = append(*e.env.makeCalls, ref)
+}
+
+// callEnv is the environment a command runs in, as its values: the
+// command's own assignments (`TARGET=e2e make image`), what the script
+// exported before it (`export TARGET=e2e`, `set -a`), and the variables of
+// a workflow's or GitLab job's env. A script's other assignments are not
+// exported.
+func (e *evaluator) callEnv(call *syntax.CallExpr) func(name string) []value {
+	prefix := map[string][]value{}
+	for _, a := range call.Assigns {
+		if a.Name != nil && a.Value != nil {
+			prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
+		}
+	}
+	vars := e.env.vars
+	sh := e.sh.clone()
+	return func(name string) []value {
+		if vs, ok := prefix[name]; ok {
+			return vs
+		}
+		if vs, decided := sh.env(name); decided {
+			return vs
+		}
+		if vars != nil {
+			return vars(name)
+		}
+		return nil
+	}
 }
 
 // makeOverride reads a `NAME=value` argument of make: the values it gives

@@ -22,6 +22,7 @@ func walkScript(src source, file, text string) walked {
 	for _, p := range pieces {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
+		p.env.bakeCalls = &w.bakeCalls
 		p.env.sourced = &w.via
 		p.env.read = func(p string) (string, bool) {
 			data, err := src.read(p, DefaultLimits.MaxSize)

@@ -114,6 +114,9 @@ type shellEnv struct {
 	// makeCalls, when set, gets the calls of make with variables on its
 	// command line, for the walk to read the Makefile they run.
 	makeCalls *[]makeCallRef
+	// bakeCalls, when set, gets the bake commands, for the walk to read
+	// their Bake files' variables from the commands' environment.
+	bakeCalls *[]bakeCall
 	// scriptDir is the folder of the script the code is, where `$(dirname
 	// "$0")` leads; "" for code that is no script file of its own.
 	scriptDir string
@@ -480,6 +483,20 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 			if e.env.bakeFiles != nil && f.text != "" && !f.computed {
 				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: e.path(f.text), cwd: e.env.cwd})
 			}
+		}
+		if e.env.bakeCalls != nil {
+			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call)}
+			for _, f := range files {
+				if f.text != "" && !f.computed {
+					c.files = append(c.files, e.path(f.text))
+				}
+			}
+			if len(files) == 0 {
+				for _, name := range bakeAllDefaultFiles {
+					c.files = append(c.files, e.path(name))
+				}
+			}
+			*e.env.bakeCalls = append(*e.env.bakeCalls, c)
 		}
 		return e.bakeSets(sets, files, named)
 	}

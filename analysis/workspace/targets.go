@@ -172,6 +172,9 @@ type walked struct {
 	// makeCalls are the calls of make with variables on their command
 	// line (`make e2e TARGET=e2e`); walkFile reads the Makefiles they run.
 	makeCalls []makeCallRef
+	// bakeCalls are the bake commands; walkFile reads their Bake files'
+	// variables from their environment.
+	bakeCalls []bakeCall
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
@@ -188,6 +191,7 @@ func (w *walked) add(o walked) {
 	w.via = append(w.via, o.via...)
 	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
 	w.makeCalls = append(w.makeCalls, o.makeCalls...)
+	w.bakeCalls = append(w.bakeCalls, o.bakeCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -249,6 +253,7 @@ func walkFile(src source, p, content string) walked {
 	w.args = append(w.args, named.args...)
 	w.contexts = append(w.contexts, named.contexts...)
 	w.builds = append(w.builds, named.builds...)
+	w.targets = append(w.targets, bakeEnvTargets(src, p, w.bakeCalls)...)
 	made, included := madeTargets(src, p, w.makeCalls)
 	w.targets = append(w.targets, made...)
 	w.via = append(w.via, included...)
