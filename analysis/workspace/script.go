@@ -346,24 +346,23 @@ const makeIncludeDepth = 8
 func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
 	var mf makeText
 	seen := map[string]bool{file: true}
-	vars := map[string]string{}
 	var read func(file, text string, depth int)
 	read = func(file, text string, depth int) {
 		for _, ln := range splitLines(text) {
 			line := text[ln.start:ln.end]
 			mf.lines = append(mf.lines, makeLine{text: line, file: file, start: ln.start, end: ln.end})
-			if strings.HasPrefix(line, "\t") {
-				continue
-			}
-			if m := makeAssign.FindStringSubmatch(line); m != nil && !strings.Contains(m[3], "$") {
-				vars[m[1]] = m[3]
+			if strings.HasPrefix(line, "\t") || !strings.Contains(line, "include") {
 				continue
 			}
 			m := makeInclude.FindStringSubmatch(line)
 			if m == nil || depth >= makeIncludeDepth {
 				continue
 			}
-			for _, name := range strings.Fields(makeExpand(m[1], vars)) {
+			names := m[1]
+			if strings.Contains(names, "$") {
+				names = makeExpand(names, makeSimpleVars(mf.lines))
+			}
+			for _, name := range strings.Fields(names) {
 				if strings.Contains(name, "$") {
 					continue // a name this reading cannot tell
 				}
@@ -384,6 +383,19 @@ func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
 	}
 	read(file, text, 0)
 	return mf
+}
+
+// makeSimpleVars are the variables the lines set to a value holding no
+// reference, the last assignment winning: what an include's name may
+// expand.
+func makeSimpleVars(lines []makeLine) map[string]string {
+	vars := map[string]string{}
+	for _, ln := range lines {
+		if m := makeAssign.FindStringSubmatch(ln.text); m != nil && !strings.HasPrefix(ln.text, "\t") && !strings.Contains(m[3], "$") {
+			vars[m[1]] = m[3]
+		}
+	}
+	return vars
 }
 
 // makeVarRef is a variable reference in a Makefile: $(NAME) or ${NAME}.

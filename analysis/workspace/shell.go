@@ -193,7 +193,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		// the line.
 		prev := 0
 		// The bodies of conditionals and loops, being walked.
-		conditional := map[syntax.Node]bool{}
+		var conditional map[syntax.Node]bool
 		for _, stmt := range piece.f.Stmts {
 			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
 				e.env.cwd = env.cwd
@@ -219,6 +219,9 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 				case *syntax.IfClause, *syntax.CaseClause, *syntax.WhileClause, *syntax.ForClause:
 					if conditional[n] {
 						return true
+					}
+					if conditional == nil {
+						conditional = map[syntax.Node]bool{}
 					}
 					conditional[n] = true
 					e.sh.branch++

@@ -26,8 +26,15 @@ type shellVars struct {
 	branch  int // depth of the conditional bodies being walked
 }
 
-func newShellVars() shellVars {
-	return shellVars{vals: map[string][]value{}, exported: map[string]bool{}, unset: map[string]bool{}, sourced: map[string][]value{}}
+// newShellVars is the state before any statement; its maps are made on
+// the first change (most code changes no variable of its own).
+func newShellVars() shellVars { return shellVars{} }
+
+// init makes the maps, for a change.
+func (sv *shellVars) init() {
+	if sv.vals == nil {
+		sv.vals, sv.exported, sv.unset, sv.sourced = map[string][]value{}, map[string]bool{}, map[string]bool{}, map[string][]value{}
+	}
 }
 
 // clone is a copy for a subshell to change.
@@ -39,6 +46,7 @@ func (sv shellVars) clone() shellVars {
 // set gives name the values vals (added to the ones before in a
 // conditional body), exporting it when export is set.
 func (sv *shellVars) set(name string, vals []value, export bool) {
+	sv.init()
 	if sv.branch > 0 {
 		vals = append(append([]value(nil), sv.vals[name]...), vals...)
 	}
@@ -90,6 +98,7 @@ func (e *evaluator) follow(n syntax.Node) bool {
 			e.source(n)
 			return true
 		case "unset":
+			sv.init()
 			for _, w := range n.Args[1:] {
 				if v, ok := analysis.LiteralWord(w); ok && !strings.HasPrefix(v, "-") {
 					if sv.branch == 0 {
@@ -131,6 +140,7 @@ func (e *evaluator) follow(n syntax.Node) bool {
 		if n.Variant.Value == "local" || n.Variant.Value == "nameref" {
 			return true // a function's own; not followed into its calls
 		}
+		sv.init()
 		for _, a := range n.Args {
 			switch {
 			case a.Name == nil:
@@ -167,6 +177,7 @@ func (e *evaluator) source(call *syntax.CallExpr) {
 	if !ok {
 		return
 	}
+	e.sh.init()
 	for _, d := range dotenvEntries(text) {
 		if d.value == "" || strings.ContainsAny(d.value, "$`") {
 			continue

@@ -783,6 +783,9 @@ func inherited(t, attr string, read func(t, attr string) (v string, parents []st
 // of the services of the files a Compose file includes and does not leave
 // to the scan's own reading, each written in its file.
 func includedComposeContexts(src source, file, text string) []NamedContext {
+	if !strings.Contains(text, "include") {
+		return nil // no include: no second parse
+	}
 	var out []NamedContext
 	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
 		for _, s := range inc.services {
