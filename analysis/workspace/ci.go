@@ -589,13 +589,14 @@ func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner s
 	s, exprs := placeholders(s)
 	var w walked
 	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
-		cwd:       cwd,
-		file:      file,
-		owner:     owner,
-		bakeFiles: &w.bakeFiles,
-		makeCalls: &w.makeCalls,
-		bakeCalls: &w.bakeCalls,
-		vars:      func(name string) []value { return sc.env[name] },
+		cwd:          cwd,
+		file:         file,
+		owner:        owner,
+		bakeFiles:    &w.bakeFiles,
+		makeCalls:    &w.makeCalls,
+		bakeCalls:    &w.bakeCalls,
+		composeCalls: &w.composeCalls,
+		vars:         func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]
 			if !ok {

@@ -23,6 +23,7 @@ func walkScript(src source, file, text string) walked {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
 		p.env.bakeCalls = &w.bakeCalls
+		p.env.composeCalls = &w.composeCalls
 		p.env.sourced = &w.via
 		p.env.read = func(p string) (string, bool) {
 			data, err := src.read(p, DefaultLimits.MaxSize)

@@ -117,6 +117,9 @@ type shellEnv struct {
 	// bakeCalls, when set, gets the bake commands, for the walk to read
 	// their Bake files' variables from the commands' environment.
 	bakeCalls *[]bakeCall
+	// composeCalls, when set, gets the docker compose commands naming
+	// their files, for the walk to read the files past the first.
+	composeCalls *[]composeCallRef
 	// scriptDir is the folder of the script the code is, where `$(dirname
 	// "$0")` leads; "" for code that is no script file of its own.
 	scriptDir string
@@ -210,6 +213,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 					}
 					if !e.cd(n) {
 						e.makeCall(n)
+						e.composeCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true

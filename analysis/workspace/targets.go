@@ -175,6 +175,9 @@ type walked struct {
 	// bakeCalls are the bake commands; walkFile reads their Bake files'
 	// variables from their environment.
 	bakeCalls []bakeCall
+	// composeCalls are the docker compose commands naming their files;
+	// walkFile reads the files past the first.
+	composeCalls []composeCallRef
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
@@ -192,6 +195,7 @@ func (w *walked) add(o walked) {
 	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
 	w.makeCalls = append(w.makeCalls, o.makeCalls...)
 	w.bakeCalls = append(w.bakeCalls, o.bakeCalls...)
+	w.composeCalls = append(w.composeCalls, o.composeCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -226,6 +230,9 @@ type source struct {
 	// dotenv, when set, is what Compose interpolates with instead of the
 	// .env beside the file: an included file's environment.
 	dotenv map[string]string
+	// bases, when set, gives the Compose file each file of a project
+	// (`docker compose -f a.yml -f b.yml`) is merged onto.
+	bases map[string]string
 }
 
 // read returns file p's text, at most max bytes from disk.
@@ -254,6 +261,9 @@ func walkFile(src source, p, content string) walked {
 	w.contexts = append(w.contexts, named.contexts...)
 	w.builds = append(w.builds, named.builds...)
 	w.targets = append(w.targets, bakeEnvTargets(src, p, w.bakeCalls)...)
+	for _, c := range w.composeCalls {
+		w.add(composeProject(src, c.files))
+	}
 	made, included := madeTargets(src, p, w.makeCalls)
 	w.targets = append(w.targets, made...)
 	w.via = append(w.via, included...)

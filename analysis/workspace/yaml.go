@@ -223,6 +223,10 @@ func walkCompose(src source, file, text string) walked {
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	services := composeServices(src, file, text)
+	if files := composeFileEnv(src, file); len(files) > 1 && files[0] == file && src.bases == nil {
+		// COMPOSE_FILE in its .env: the files merged onto it.
+		w.add(composeProject(src, files))
+	}
 	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
 		w.via = append(append(w.via, inc.file), inc.via...)
 		for _, s := range inc.services {
@@ -617,15 +621,21 @@ var (
 // first: docker compose reads only the first of composeOverrideNames that
 // exists.
 func composeBase(src source, file string) string {
-	i := slices.Index(composeOverrideNames, filepath.Base(file))
-	if i < 0 {
-		return ""
+	if base, ok := src.bases[file]; ok {
+		return base // a later file of a project's -f list
 	}
 	exists := func(name string) bool {
 		_, err := src.read(filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
 		return err == nil
 	}
-	if slices.ContainsFunc(composeOverrideNames[:i], exists) {
+	if i := slices.Index(composeOverrideNames, filepath.Base(file)); i >= 0 {
+		if slices.ContainsFunc(composeOverrideNames[:i], exists) {
+			return ""
+		}
+	} else if !composeVariant(filepath.Base(file)) {
+		// Not compose.dev.yml or docker-compose.ci.yaml either, which are
+		// written to be given with -f after the default file beside them,
+		// their services merged onto its.
 		return ""
 	}
 	for _, name := range composeFileNames {
@@ -641,6 +651,9 @@ func composeBase(src source, file string) string {
 // and the override names before its own, beside it.
 func composeBaseCandidates(file string) []string {
 	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 && composeVariant(filepath.Base(file)) {
+		i = 0 // its base: the default names
+	}
 	if i < 0 {
 		return nil
 	}
@@ -796,4 +809,11 @@ func includedComposeContexts(src source, file, text string) []NamedContext {
 		}
 	}
 	return out
+}
+
+// composeVariant reports whether a Compose file's name is a variant of a
+// default one (compose.dev.yml, docker-compose.ci.yaml): neither a default
+// nor an override name.
+func composeVariant(base string) bool {
+	return isComposeName(strings.ToLower(base)) && !slices.Contains(composeFileNames, base) && !slices.Contains(composeOverrideNames, base)
 }
