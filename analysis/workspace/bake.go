@@ -49,11 +49,25 @@ type bakeWalk struct {
 // walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
 // file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
-func walkBake(root, file, text string) bakeWalk {
+func walkBake(root, file, text string) bakeWalk { return walkBakeWith(root, file, text, bakeWith{}) }
+
+// walkBakeWith is walkBake read as a command reads it (with).
+func walkBakeWith(root, file, text string, with bakeWith) bakeWalk {
 	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
 		return bakeJSON(root, file, text)
 	}
-	return bakeHCL(root, file, text)
+	return bakeHCLIn(root, file, text, with)
+}
+
+// bakeWith is how a bake command reads a Bake file: the environment it
+// runs in, whose values win over the variables' defaults (`export
+// TARGET=e2e` before `docker buildx bake`), and the files it names with
+// -f, in order (self is the file's own path among them), whose targets
+// buildx merges attribute by attribute, the later winning.
+type bakeWith struct {
+	env   func(name string) []value
+	files []string
+	self  string
 }
 
 // bakeDefaultFiles are the HCL files `docker buildx bake` reads together,
@@ -62,14 +76,46 @@ func walkBake(root, file, text string) bakeWalk {
 var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
 
 // bakeSiblings returns the bodies of the Bake files read with file (the
-// other default file beside it, inside root), and file's own, in the
-// order Bake merges them; own is file's place among them.
-func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.Body, own int, other string) {
+// other default file beside it, inside root, or the command's other -f
+// HCL files), and file's own, in the order Bake merges them; own is
+// file's place among them, other the first other file read.
+func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, own int, other string) {
+	if len(with.files) > 1 && root != "" {
+		for _, p := range with.files {
+			if p == with.self {
+				own = len(bodies)
+				bodies = append(bodies, body)
+				continue
+			}
+			if strings.EqualFold(filepath.Ext(p), ".json") {
+				continue
+			}
+			data, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
+			if err != nil {
+				continue
+			}
+			if f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); f != nil {
+				if b, ok := f.Body.(*hclsyntax.Body); ok {
+					bodies = append(bodies, b)
+					if other == "" {
+						other = p
+					}
+				}
+			}
+		}
+		return bodies, own, other
+	}
 	base := filepath.Base(file)
-	if !slices.Contains(bakeDefaultFiles, base) || root == "" {
+	names := bakeDefaultFiles
+	if bakeVariant(file) {
+		// docker-bake.ci.hcl: written to be given with -f after the
+		// docker-bake.hcl beside it, onto whose targets its own merge.
+		names = []string{"docker-bake.hcl", base}
+	}
+	if !slices.Contains(names, base) || root == "" {
 		return []*hclsyntax.Body{body}, 0, ""
 	}
-	for _, name := range bakeDefaultFiles {
+	for _, name := range names {
 		if name == base {
 			own = len(bodies)
 			bodies = append(bodies, body)
@@ -93,13 +139,14 @@ func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.
 
 // bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
 // HCL file.
-func bakeHCL(root, file, text string) bakeWalk { return bakeHCLIn(root, file, text, nil) }
+func bakeHCL(root, file, text string) bakeWalk { return bakeHCLIn(root, file, text, bakeWith{}) }
 
 // bakeHCLIn is bakeHCL run in an environment: env gives the values the
 // environment of the bake command gives variables (`export TARGET=e2e`
 // before `docker buildx bake`), which win over their defaults, as buildx
 // takes them.
-func bakeHCLIn(root, file, text string, env func(name string) []value) bakeWalk {
+func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
+	env := with.env
 	w := bakeWalk{groups: map[string][]string{}}
 	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
 	if f == nil {
@@ -111,7 +158,7 @@ func bakeHCLIn(root, file, text string, env func(name string) []value) bakeWalk 
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, _, other := bakeSiblings(root, file, body)
+	bodies, _, other := bakeSiblings(root, file, body, with)
 	if other != "" {
 		w.via = []string{other}
 	}
@@ -287,6 +334,9 @@ var bakeAllDefaultFiles = []string{"docker-bake.json", "docker-bake.hcl", "docke
 // beside file when it is one: "" for file itself, the others' paths.
 func bakeDefaultSiblings(root, file string) []string {
 	base := filepath.Base(file)
+	if bakeVariant(file) && root != "" {
+		return []string{filepath.Join(filepath.Dir(file), "docker-bake.hcl"), ""}
+	}
 	if !slices.Contains(bakeAllDefaultFiles, base) || root == "" {
 		return []string{""}
 	}
@@ -778,7 +828,7 @@ func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 			}
 			// Read as if it lay where the command runs, as buildx resolves
 			// a named file's paths.
-			b := bakeHCLIn(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), env)
+			b := bakeHCLIn(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f})
 			for _, t := range b.stageTargets() {
 				if t.File == p {
 					t.Via = f
@@ -788,4 +838,12 @@ func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 		}
 	}
 	return out
+}
+
+// bakeVariant reports whether file is an HCL Bake file of a name buildx
+// does not read by default (docker-bake.ci.hcl, docker-bake.release.hcl):
+// one given with -f after the docker-bake.hcl beside it.
+func bakeVariant(file string) bool {
+	base := filepath.Base(file)
+	return Classify(file) == Bake && !slices.Contains(bakeAllDefaultFiles, base) && strings.HasPrefix(base, "docker-bake.")
 }

@@ -327,10 +327,14 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 				// Its files, as `bake -f` names them: their targets'
 				// stages, arguments and contexts.
 				_, with := get(step, "with")
+				var named []string
 				for _, f := range actionList(with, "files") {
 					if !strings.Contains(f, "${{") && !strings.Contains(f, "://") {
-						out.bakeFiles = append(out.bakeFiles, bakeFileRef{file: filepath.Join(root, f), cwd: root})
+						named = append(named, filepath.Join(root, f))
 					}
+				}
+				for _, f := range named {
+					out.bakeFiles = append(out.bakeFiles, bakeFileRef{file: f, cwd: root, files: strings.Join(named, "\x00")})
 				}
 				continue
 			}

@@ -486,18 +486,19 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	var out []Target
 	if bake {
+		var fileList []string
 		for _, f := range files {
-			if e.env.bakeFiles != nil && f.text != "" && !f.computed {
-				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: e.path(f.text), cwd: e.env.cwd})
+			if f.text != "" && !f.computed {
+				fileList = append(fileList, e.path(f.text))
+			}
+		}
+		for _, f := range fileList {
+			if e.env.bakeFiles != nil {
+				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: f, cwd: e.env.cwd, files: strings.Join(fileList, "\x00")})
 			}
 		}
 		if e.env.bakeCalls != nil {
-			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call)}
-			for _, f := range files {
-				if f.text != "" && !f.computed {
-					c.files = append(c.files, e.path(f.text))
-				}
-			}
+			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call), files: fileList}
 			if len(files) == 0 {
 				for _, name := range bakeAllDefaultFiles {
 					c.files = append(c.files, e.path(name))

@@ -183,7 +183,10 @@ type walked struct {
 // bakeFileRef is a Bake file a command names and the folder the command
 // runs in: buildx resolves the file's local paths (context, dockerfile)
 // from there, not from the file's folder.
-type bakeFileRef struct{ file, cwd string }
+type bakeFileRef struct {
+	file, cwd string
+	files     string // the command's -f files, in order, joined by NUL: read together
+}
 
 // add appends what another walk found.
 func (w *walked) add(o walked) {
@@ -352,7 +355,7 @@ func namedBakeTargets(src source, files []bakeFileRef) walked {
 		text := string(data)
 		// Read as if it lay where the command runs: its paths are
 		// resolved from there.
-		b := walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text)
+		b := walkBakeWith(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text, bakeWith{files: strings.Split(ref.files, "\x00"), self: f})
 		for _, t := range b.stageTargets() {
 			t.File, t.Kind = f, Bake
 			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
@@ -393,7 +396,7 @@ func (ref *BakeRef) readNamed(src source) {
 		if ref.read == nil {
 			ref.read = map[string]*bakeFile{}
 		}
-		ref.read[f] = walkBake(src.root, filepath.Join(cwd, filepath.Base(f)), string(data)).definitions()
+		ref.read[f] = walkBakeWith(src.root, filepath.Join(cwd, filepath.Base(f)), string(data), bakeWith{files: ref.Files, self: f}).definitions()
 	}
 }
 
