@@ -58,7 +58,16 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	if e.env.makeCalls == nil || len(call.Args) < 1 {
 		return
 	}
-	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || !makeNames[filepath.Base(name)] {
+	name, ok := analysis.LiteralWord(call.Args[0])
+	if !ok && e.env.make {
+		// A recipe's $(MAKE) or ${MAKE}: make run again, on the Makefile
+		// -C or -f names.
+		w := call.Args[0]
+		if src := e.s.text[w.Pos().Offset():w.End().Offset()]; src == "$(MAKE)" || src == "${MAKE}" {
+			name, ok = "make", true
+		}
+	}
+	if !ok || !makeNames[filepath.Base(name)] {
 		return
 	}
 	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
