@@ -19,6 +19,7 @@ import (
 type makeCallRef struct {
 	file, cwd string
 	goals     []string
+	goalVals  []value // the goals where the caller writes them
 	overrides []makeOverrideValue
 	owner     string
 	// dirs are the folders -I names, where make looks for the files
@@ -117,6 +118,9 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 			}
 		case isLit && !hasVal:
 			ref.goals = append(ref.goals, lit)
+			if w := e.word(args[i]); len(w.values) == 1 {
+				ref.goalVals = append(ref.goalVals, w.values[0])
+			}
 		default:
 			if o, ok := e.makeOverride(args[i]); ok {
 				ref.overrides = append(ref.overrides, o...)
@@ -312,7 +316,21 @@ func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string)
 		}
 		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true, vars: lookup}
 		for _, piece := range pieces {
+			env := env
 			env.file = piece.file
+			if piece.patterns != nil {
+				// A pattern rule the call's goals make (`make image-test`):
+				// $* is the stem, where the caller writes it.
+				var goals []value
+				for _, g := range c.goalVals {
+					goals = append(goals, caller(g))
+				}
+				stems := piece.stemsFor(goals)
+				if len(stems) == 0 {
+					continue
+				}
+				env.vars = makeStemVars(lookup, stems)
+			}
 			targets, _, _ := evalBuilds(piece.s, env)
 			for _, t := range targets {
 				if read[t.File] {

@@ -69,3 +69,34 @@ func TestMakeInclude(t *testing.T) {
 		t.Errorf("dependents of missing.mk (-want +got):\n%s", d)
 	}
 }
+
+// TestMakePatternRule: a pattern rule's recipe runs for each target it
+// makes, $* the stem: the targets the Makefile's prerequisites (.PHONY's
+// too) and a caller's goals name; a suffix pattern too. The stem is the
+// target, spanning its place in the prerequisite or goal.
+func TestMakePatternRule(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":      "ref: refs/heads/main\n",
+		"app/Dockerfile": "FROM alpine AS a\nFROM alpine AS b\nFROM alpine AS c\nFROM alpine AS d\n",
+		"Makefile":       ".PHONY: img-a b-img\nall: img-a\n\nimg-%:\n\tdocker build --target $* -f app/Dockerfile .\n%-img:\n\tdocker build --target $* -f app/Dockerfile .\n",
+		"ci.sh":          "make img-c d-img other\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "app/Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
+	}
+	want := []string{
+		`Makefile:1 "a" a`,
+		`Makefile:1 "b" b`,
+		`Makefile:2 "a" a`,
+		`ci.sh:1 "c" c`,
+		`ci.sh:1 "d" d`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

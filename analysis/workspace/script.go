@@ -59,10 +59,22 @@ func scriptShell(src source, file, text string) ([]shellPiece, []string) {
 		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
 		var out []shellPiece
+		var prereqs []value
 		for _, p := range pieces {
 			env := env
 			if p.file != file {
 				env.file = p.file
+			}
+			if p.patterns != nil {
+				// `image-%:`, made by the prerequisites that name it.
+				if prereqs == nil {
+					prereqs = makePrereqs(mf.lines)
+				}
+				stems := p.stemsFor(prereqs)
+				if len(stems) == 0 {
+					continue
+				}
+				env.vars = makeStemVars(env.vars, stems)
 			}
 			out = append(out, shellPiece{p.s, env})
 		}
@@ -177,6 +189,10 @@ func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 		}
 		return sb
 	}
+	// A pattern rule's recipe (`image-%:`) is a piece of its own, run for
+	// each target it makes, with $* the stem.
+	var patterns []makePiece
+	var patternSB *srcBuilder
 	lines := mf.lines
 	run := makeRuns(lines, goals)
 	current := []string(nil) // the targets of the rule the lines below belong to
@@ -185,8 +201,16 @@ func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 		line := ln.text
 		if h := makeRule.FindStringSubmatch(line); h != nil && !strings.HasPrefix(line, "\t") {
 			current = strings.Fields(h[1])
+			if patternSB != nil {
+				patterns[len(patterns)-1].s = patternSB.src()
+				patternSB = nil
+			}
+			if slices.ContainsFunc(current, func(t string) bool { return strings.Count(t, "%") == 1 }) {
+				patternSB = &srcBuilder{}
+				patterns = append(patterns, makePiece{file: ln.file, patterns: current})
+			}
 		}
-		if strings.HasPrefix(line, "\t") && run != nil && !slices.ContainsFunc(current, func(t string) bool { return run[t] }) {
+		if strings.HasPrefix(line, "\t") && run != nil && patternSB == nil && !slices.ContainsFunc(current, func(t string) bool { return run[t] }) {
 			for i+1 < len(lines) && lines[i+1].file == ln.file && strings.HasSuffix(line, "\\") {
 				i++ // a continuation of a recipe line not run
 				line = lines[i].text
@@ -195,7 +219,10 @@ func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 		}
 		if strings.HasPrefix(line, "\t") {
 			// A recipe line and its continuations.
-			sb := builder(ln.file)
+			sb := patternSB
+			if sb == nil {
+				sb = builder(ln.file)
+			}
 			for j := i; j < len(lines) && lines[j].file == ln.file; j++ {
 				l := lines[j].text
 				start := lines[j].start
@@ -249,18 +276,88 @@ func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 			}
 		}
 	}
-	pieces := make([]makePiece, 0, len(order))
+	if patternSB != nil {
+		patterns[len(patterns)-1].s = patternSB.src()
+	}
+	pieces := make([]makePiece, 0, len(order)+len(patterns))
 	for _, f := range order {
 		pieces = append(pieces, makePiece{file: f, s: builders[f].src()})
+	}
+	for _, p := range patterns {
+		if len(p.s.text) > 0 {
+			pieces = append(pieces, p)
+		}
 	}
 	return vars, pieces
 }
 
 // makePiece is the recipes one file of a Makefile's reading holds, as
-// shell code.
+// shell code; or one pattern rule's recipe, with its target patterns.
 type makePiece struct {
-	file string
-	s    src
+	file     string
+	s        src
+	patterns []string
+}
+
+// stemsFor returns the stems of the targets among goals (each with its
+// span) that the piece's pattern rule makes (`image-%` makes image-test:
+// stem test, spanning "test"); none for a piece of no pattern rule.
+func (p makePiece) stemsFor(goals []value) []value {
+	var out []value
+	for _, pat := range p.patterns {
+		prefix, suffix, ok := strings.Cut(pat, "%")
+		if !ok {
+			continue
+		}
+		for _, g := range goals {
+			if len(g.text) > len(prefix)+len(suffix) && strings.HasPrefix(g.text, prefix) && strings.HasSuffix(g.text, suffix) {
+				stem := g.text[len(prefix) : len(g.text)-len(suffix)]
+				sp := analysis.Span{Start: g.span.Start + len(prefix), End: g.span.Start + len(prefix) + len(stem)}
+				out = append(out, value{text: stem, span: sp, file: g.file})
+			}
+		}
+	}
+	return out
+}
+
+// makeStemVars wraps vars with $* (the stem) having the values stems.
+func makeStemVars(vars func(string) []value, stems []value) func(string) []value {
+	return func(name string) []value {
+		if name == "*" {
+			return stems
+		}
+		return vars(name)
+	}
+}
+
+// makePrereqs are the prerequisites the rules of a Makefile's lines name
+// (those of .PHONY too), each with its span in its file: the targets of
+// pattern rules the Makefile itself makes.
+func makePrereqs(lines []makeLine) []value {
+	var out []value
+	for _, ln := range lines {
+		if strings.HasPrefix(ln.text, "\t") {
+			continue
+		}
+		m := makeRule.FindStringSubmatchIndex(ln.text)
+		if m == nil || m[4] < 0 {
+			continue
+		}
+		for i := m[4]; i < m[5]; {
+			for i < m[5] && (ln.text[i] == ' ' || ln.text[i] == '\t') {
+				i++
+			}
+			j := i
+			for j < m[5] && ln.text[j] != ' ' && ln.text[j] != '\t' {
+				j++
+			}
+			if j > i {
+				out = append(out, value{text: ln.text[i:j], span: analysis.Span{Start: ln.start + i, End: ln.start + j}, file: ln.file})
+			}
+			i = j
+		}
+	}
+	return out
 }
 
 // makeRule is a rule's header: its targets, `:` or `::`, its
