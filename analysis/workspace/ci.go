@@ -600,6 +600,7 @@ func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner s
 		makeCalls:    &w.makeCalls,
 		bakeCalls:    &w.bakeCalls,
 		composeCalls: &w.composeCalls,
+		scriptCalls:  &w.scriptCalls,
 		vars:         func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]

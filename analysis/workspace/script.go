@@ -24,6 +24,7 @@ func walkScript(src source, file, text string) walked {
 		p.env.makeCalls = &w.makeCalls
 		p.env.bakeCalls = &w.bakeCalls
 		p.env.composeCalls = &w.composeCalls
+		p.env.scriptCalls = &w.scriptCalls
 		p.env.sourced = &w.via
 		p.env.read = func(p string) (string, bool) {
 			data, err := src.read(p, DefaultLimits.MaxSize)

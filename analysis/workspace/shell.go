@@ -120,6 +120,9 @@ type shellEnv struct {
 	// composeCalls, when set, gets the docker compose commands naming
 	// their files, for the walk to read the files past the first.
 	composeCalls *[]composeCallRef
+	// scriptCalls, when set, gets the calls of the repository's scripts,
+	// for the walk to read them with the calls' arguments.
+	scriptCalls *[]scriptCallRef
 	// scriptDir is the folder of the script the code is, where `$(dirname
 	// "$0")` leads; "" for code that is no script file of its own.
 	scriptDir string
@@ -214,6 +217,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 					if !e.cd(n) {
 						e.makeCall(n)
 						e.composeCall(n)
+						e.scriptCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true

@@ -178,6 +178,9 @@ type walked struct {
 	// composeCalls are the docker compose commands naming their files;
 	// walkFile reads the files past the first.
 	composeCalls []composeCallRef
+	// scriptCalls are the calls of the repository's scripts; walkFile
+	// reads them with the calls' arguments.
+	scriptCalls []scriptCallRef
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
@@ -199,6 +202,7 @@ func (w *walked) add(o walked) {
 	w.makeCalls = append(w.makeCalls, o.makeCalls...)
 	w.bakeCalls = append(w.bakeCalls, o.bakeCalls...)
 	w.composeCalls = append(w.composeCalls, o.composeCalls...)
+	w.scriptCalls = append(w.scriptCalls, o.scriptCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -264,6 +268,7 @@ func walkFile(src source, p, content string) walked {
 	w.contexts = append(w.contexts, named.contexts...)
 	w.builds = append(w.builds, named.builds...)
 	w.targets = append(w.targets, bakeEnvTargets(src, p, w.bakeCalls)...)
+	w.targets = append(w.targets, calledScriptTargets(src, p, w.scriptCalls)...)
 	for _, c := range w.composeCalls {
 		w.add(composeProject(src, c.files))
 	}
