@@ -120,12 +120,11 @@ func composeProject(src source, files []string) walked {
 	return w
 }
 
-// composeFileEnv is the list of files COMPOSE_FILE in the .env beside a
-// Compose file names (relative to that folder), split as docker compose
+// composeFileEnv is the list of files COMPOSE_FILE in env (the .env beside
+// a Compose file) names (relative to that folder), split as docker compose
 // splits it: on COMPOSE_PATH_SEPARATOR, else ':' (';' with a Windows
 // drive letter in it).
-func composeFileEnv(src source, file string) []string {
-	env := composeDotenv(src, file)
+func composeFileEnv(env map[string]string, file string) []string {
 	list := env["COMPOSE_FILE"]
 	if list == "" {
 		return nil

@@ -261,7 +261,11 @@ func composeContexts(src source, file, text string) []NamedContext {
 	var out []NamedContext
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, services.Content[i+1]
-		if _, build := get(svc, "build"); build == nil || build.Kind != yaml.MappingNode {
+		_, build := get(svc, "build")
+		if build == nil || build.Kind != yaml.MappingNode {
+			continue
+		}
+		if k, _ := get(build, "additional_contexts"); k == nil {
 			continue
 		}
 		df, _, _ := composeBuild(src, file, d, name, svc, 0)

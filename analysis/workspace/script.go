@@ -19,6 +19,10 @@ func walkScript(src source, file, text string) walked {
 	var w walked
 	pieces, via := scriptShell(src, file, text)
 	w.via = via
+	read := func(p string) (string, bool) {
+		data, err := src.read(p, DefaultLimits.MaxSize)
+		return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
+	}
 	for _, p := range pieces {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
@@ -26,10 +30,7 @@ func walkScript(src source, file, text string) walked {
 		p.env.composeCalls = &w.composeCalls
 		p.env.scriptCalls = &w.scriptCalls
 		p.env.sourced = &w.via
-		p.env.read = func(p string) (string, bool) {
-			data, err := src.read(p, DefaultLimits.MaxSize)
-			return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
-		}
+		p.env.read = read
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)
@@ -179,11 +180,23 @@ var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 // their prerequisites, are taken; with nil, every recipe.
 func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 	vars := map[string][]value{}
-	builders := map[string]*srcBuilder{}
-	var order []string
+	// The Makefile's own recipes, then those of each file it includes.
+	var own srcBuilder
+	ownFile := ""
+	if len(mf.lines) > 0 {
+		ownFile = mf.lines[0].file
+	}
+	var builders map[string]*srcBuilder
+	order := []string{ownFile}
 	builder := func(file string) *srcBuilder {
+		if file == ownFile {
+			return &own
+		}
 		sb, ok := builders[file]
 		if !ok {
+			if builders == nil {
+				builders = map[string]*srcBuilder{}
+			}
 			sb = &srcBuilder{}
 			builders[file] = sb
 			order = append(order, file)
@@ -282,7 +295,11 @@ func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 	}
 	pieces := make([]makePiece, 0, len(order)+len(patterns))
 	for _, f := range order {
-		pieces = append(pieces, makePiece{file: f, s: builders[f].src()})
+		sb := &own
+		if f != ownFile {
+			sb = builders[f]
+		}
+		pieces = append(pieces, makePiece{file: f, s: sb.src()})
 	}
 	for _, p := range patterns {
 		if len(p.s.text) > 0 {
@@ -447,7 +464,9 @@ func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
 	seen := map[string]bool{file: true}
 	var read func(file, text string, depth int)
 	read = func(file, text string, depth int) {
-		for _, ln := range splitLines(text) {
+		lines := splitLines(text)
+		mf.lines = slices.Grow(mf.lines, len(lines))
+		for _, ln := range lines {
 			line := text[ln.start:ln.end]
 			mf.lines = append(mf.lines, makeLine{text: line, file: file, start: ln.start, end: ln.end})
 			if strings.HasPrefix(line, "\t") || !strings.Contains(line, "include") {

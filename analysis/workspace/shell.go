@@ -148,6 +148,8 @@ type evaluator struct {
 	// sh follows the code's variables in order: what it exports reaches
 	// the commands it runs after.
 	sh shellVars
+	// conditional holds the bodies of conditionals and loops walked.
+	conditional map[syntax.Node]bool
 }
 
 // stmtNodes returns stmts as nodes to walk.
@@ -198,8 +200,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		// script, or in a Makefile or justfile (a shell per recipe line) of
 		// the line.
 		prev := 0
-		// The bodies of conditionals and loops, being walked.
-		var conditional map[syntax.Node]bool
+
 		for _, stmt := range piece.f.Stmts {
 			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
 				e.env.cwd = env.cwd
@@ -225,13 +226,13 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 					e.follow(n)
 					return true
 				case *syntax.IfClause, *syntax.CaseClause, *syntax.WhileClause, *syntax.ForClause:
-					if conditional[n] {
+					if e.conditional[n] {
 						return true
 					}
-					if conditional == nil {
-						conditional = map[syntax.Node]bool{}
+					if e.conditional == nil {
+						e.conditional = map[syntax.Node]bool{}
 					}
-					conditional[n] = true
+					e.conditional[n] = true
 					e.sh.branch++
 					syntax.Walk(n, visit)
 					e.sh.branch--

@@ -167,12 +167,16 @@ type serviceBuild struct {
 // without build.target takes it from the service it extends in a file the
 // scan does not read as Compose (one it reads reports it itself).
 func composeServices(src source, file, text string) []serviceBuild {
+	return composeServicesIn(src, file, text, composeDotenv(src, file))
+}
+
+// composeServicesIn is composeServices interpolating with dotenv.
+func composeServicesIn(src source, file, text string, dotenv map[string]string) []serviceBuild {
 	d, services, ok := parseSection(text, "services")
 	if !ok {
 		return nil
 	}
 	var out []serviceBuild
-	dotenv := composeDotenv(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		s := serviceBuild{owner: "service " + name}
@@ -202,7 +206,10 @@ func composeServices(src source, file, text string) []serviceBuild {
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
 		}
-		s.contexts = serviceContexts(src, file, d, svc, s.dockerfile, s.owner)
+		if src.dotenv != nil {
+			// An included file's: its own reading does not give them.
+			s.contexts = serviceContexts(src, file, d, svc, s.dockerfile, s.owner)
+		}
 		out = append(out, s)
 	}
 	return out
@@ -222,8 +229,9 @@ func walkCompose(src source, file, text string) walked {
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
-	services := composeServices(src, file, text)
-	if files := composeFileEnv(src, file); len(files) > 1 && files[0] == file && src.bases == nil {
+	dotenv := composeDotenv(src, file)
+	services := composeServicesIn(src, file, text, dotenv)
+	if files := composeFileEnv(dotenv, file); len(files) > 1 && files[0] == file && src.bases == nil {
 		// COMPOSE_FILE in its .env: the files merged onto it.
 		w.add(composeProject(src, files))
 	}
@@ -815,5 +823,5 @@ func includedComposeContexts(src source, file, text string) []NamedContext {
 // default one (compose.dev.yml, docker-compose.ci.yaml): neither a default
 // nor an override name.
 func composeVariant(base string) bool {
-	return isComposeName(strings.ToLower(base)) && !slices.Contains(composeFileNames, base) && !slices.Contains(composeOverrideNames, base)
+	return !slices.Contains(composeFileNames, base) && !slices.Contains(composeOverrideNames, base) && isComposeName(strings.ToLower(base))
 }
