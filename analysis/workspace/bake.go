@@ -137,14 +137,11 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 	return bodies, own, other
 }
 
-// bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
-// HCL file.
-func bakeHCL(root, file, text string) bakeWalk { return bakeHCLIn(root, file, text, bakeWith{}) }
-
-// bakeHCLIn is bakeHCL run in an environment: env gives the values the
-// environment of the bake command gives variables (`export TARGET=e2e`
+// bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
+// Bake HCL file, as a bake command reads it (with): with.env gives the
+// values the command's environment gives variables (`export TARGET=e2e`
 // before `docker buildx bake`), which win over their defaults, as buildx
-// takes them.
+// takes them; with.files the files read with it.
 func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	env := with.env
 	w := bakeWalk{groups: map[string][]string{}}
