@@ -336,6 +336,15 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 				for _, f := range named {
 					out.bakeFiles = append(out.bakeFiles, bakeFileRef{file: f, cwd: root, files: strings.Join(named, "\x00")})
 				}
+				// The step's env is bake's environment: a variable set
+				// there wins over its default.
+				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }}
+				if len(named) == 0 {
+					for _, name := range bakeAllDefaultFiles {
+						call.files = append(call.files, filepath.Join(root, name))
+					}
+				}
+				out.bakeCalls = append(out.bakeCalls, call)
 				continue
 			}
 			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
