@@ -157,6 +157,9 @@ func (ix *Index) Update(p, content string) *Index {
 		return ix
 	}
 	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
+	// A file of a kind that names targets may be read through another too
+	// (make/config.mk a Makefile includes): that one reads this text.
+	readBy := !through && !IsDockerfile(p) && ix.readThrough(p)
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
@@ -174,6 +177,9 @@ func (ix *Index) Update(p, content string) *Index {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
 		}
 		return next
+	}
+	if readBy {
+		next.open[p] = content
 	}
 	next.add(p, content)
 	return next
