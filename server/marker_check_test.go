@@ -38,7 +38,7 @@ func TestCheckAgreesWithServer(t *testing.T) {
 			u := fileURI(root, f.Name)
 			text := strings.TrimPrefix(string(f.Data), "\uFEFF")
 			c.openAs(u, languageOf(f.Name), text)
-			if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets && !workspace.MayNameTargets(f.Name) {
+			if !workspace.IsDockerfile(f.Name) && workspace.Classify(f.Name) == workspace.NotTargets && !workspace.MayNameTargets(f.Name) && !workspace.IsReadThrough(f.Name) {
 				continue
 			}
 			doc := analysis.NewDocument(text)

@@ -130,8 +130,9 @@ func (w *workspaceState) overlay(proj *workspace.Project, ix *workspace.Index) *
 		}
 	}
 	for p := range w.buffers {
-		// A .env, an included Compose file, a Bake file named with -f.
-		if !proj.Ignored(p, false) && !workspace.IsDockerfile(p) && workspace.Classify(p) == workspace.NotTargets {
+		// A .env, an included Compose file, a Bake file named with -f, a
+		// Makefile another includes.
+		if !proj.Ignored(p, false) && !workspace.IsDockerfile(p) {
 			ix = w.rereadDependents(ix, p)
 		}
 	}

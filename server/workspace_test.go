@@ -848,3 +848,48 @@ func TestUntrackedBufferNotCopied(t *testing.T) {
 		t.Errorf("%d keystrokes in a %d-byte file nothing reads allocated %d bytes: the text is copied", keys, lock.Len(), got)
 	}
 }
+
+// TestIncludedMakefileBuffer: a Makefile's included file open in the
+// editor (make/config.mk, itself a Makefile the scan reads) is read by
+// the Makefile from its buffer: an unsaved value changes the stage the
+// Makefile's recipe builds, and closing the buffer unsaved goes back to
+// the disk's.
+func TestIncludedMakefileBuffer(t *testing.T) {
+	root := t.TempDir()
+	dockerfile := "FROM alpine AS one\nFROM alpine AS two\nFROM alpine\n"
+	config := "STAGE ?= one\n"
+	writeFiles(t, root, map[string]string{
+		"Dockerfile":     dockerfile,
+		"Makefile":       "include make/config.mk\nimage:\n\tdocker build --target $(STAGE) .\n",
+		"make/config.mk": config,
+	})
+	c := newTestClient(t)
+	c.initializeWorkspace(root)
+	df, inc := fileURI(root, "Dockerfile"), fileURI(root, "make/config.mk")
+	c.open(df, dockerfile, 1)
+	unused := func(ds []protocol.Diagnostic) []uint32 {
+		var lines []uint32
+		for _, d := range ds {
+			if d.Code == protocol.String("UnusedStage") {
+				lines = append(lines, d.Range.Start.Line)
+			}
+		}
+		return lines
+	}
+	if d := cmp.Diff([]uint32{1}, unused(c.diagnostics(df, 1))); d != "" {
+		t.Fatalf("unused stages before (-want +got):\n%s", d)
+	}
+	waitUnused := func(what string, want []uint32, before int) {
+		t.Helper()
+		c.waitFor(what, func() bool {
+			return slices.ContainsFunc(c.published[before:], func(p published) bool { return p.URI == df && slices.Equal(unused(p.Diagnostics), want) })
+		})
+	}
+	before := len(c.publications())
+	c.openAs(inc, "makefile", config)
+	c.change(inc, 2, &protocol.TextDocumentContentChangeWholeDocument{Text: "STAGE ?= two\n"})
+	waitUnused("two built while the unsaved included file says so", []uint32{0}, before)
+	before = len(c.publications())
+	c.close(inc)
+	waitUnused("one built again once the buffer is closed unsaved", []uint32{1}, before)
+}

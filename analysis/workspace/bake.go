@@ -49,11 +49,25 @@ type bakeWalk struct {
 // walkBake reads the Bake file at file, HCL or JSON by its name. An HCL
 // file with syntax errors still gives what its parser recovered, so a
 // half-typed `target = "bu` can be completed.
-func walkBake(root, file, text string) bakeWalk {
+func walkBake(root, file, text string) bakeWalk { return walkBakeWith(root, file, text, bakeWith{}) }
+
+// walkBakeWith is walkBake read as a command reads it (with).
+func walkBakeWith(root, file, text string, with bakeWith) bakeWalk {
 	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
 		return bakeJSON(root, file, text)
 	}
-	return bakeHCL(root, file, text)
+	return bakeHCLIn(root, file, text, with)
+}
+
+// bakeWith is how a bake command reads a Bake file: the environment it
+// runs in, whose values win over the variables' defaults (`export
+// TARGET=e2e` before `docker buildx bake`), and the files it names with
+// -f, in order (self is the file's own path among them), whose targets
+// buildx merges attribute by attribute, the later winning.
+type bakeWith struct {
+	env   func(name string) []value
+	files []string
+	self  string
 }
 
 // bakeDefaultFiles are the HCL files `docker buildx bake` reads together,
@@ -62,14 +76,46 @@ func walkBake(root, file, text string) bakeWalk {
 var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
 
 // bakeSiblings returns the bodies of the Bake files read with file (the
-// other default file beside it, inside root), and file's own, in the
-// order Bake merges them; own is file's place among them.
-func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.Body, own int, other string) {
+// other default file beside it, inside root, or the command's other -f
+// HCL files), and file's own, in the order Bake merges them; own is
+// file's place among them, other the first other file read.
+func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, own int, other string) {
+	if len(with.files) > 1 && root != "" {
+		for _, p := range with.files {
+			if p == with.self {
+				own = len(bodies)
+				bodies = append(bodies, body)
+				continue
+			}
+			if strings.EqualFold(filepath.Ext(p), ".json") {
+				continue
+			}
+			data, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
+			if err != nil {
+				continue
+			}
+			if f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); f != nil {
+				if b, ok := f.Body.(*hclsyntax.Body); ok {
+					bodies = append(bodies, b)
+					if other == "" {
+						other = p
+					}
+				}
+			}
+		}
+		return bodies, own, other
+	}
 	base := filepath.Base(file)
-	if !slices.Contains(bakeDefaultFiles, base) || root == "" {
+	names := bakeDefaultFiles
+	if bakeVariant(file) {
+		// docker-bake.ci.hcl: written to be given with -f after the
+		// docker-bake.hcl beside it, onto whose targets its own merge.
+		names = []string{"docker-bake.hcl", base}
+	}
+	if !slices.Contains(names, base) || root == "" {
 		return []*hclsyntax.Body{body}, 0, ""
 	}
-	for _, name := range bakeDefaultFiles {
+	for _, name := range names {
 		if name == base {
 			own = len(bodies)
 			bodies = append(bodies, body)
@@ -91,9 +137,13 @@ func bakeSiblings(root, file string, body *hclsyntax.Body) (bodies []*hclsyntax.
 	return bodies, own, other
 }
 
-// bakeHCL reads the `target "name" { ... }` and `group` blocks of a Bake
-// HCL file.
-func bakeHCL(root, file, text string) bakeWalk {
+// bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
+// Bake HCL file, as a bake command reads it (with): with.env gives the
+// values the command's environment gives variables (`export TARGET=e2e`
+// before `docker buildx bake`), which win over their defaults, as buildx
+// takes them; with.files the files read with it.
+func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
+	env := with.env
 	w := bakeWalk{groups: map[string][]string{}}
 	f, _ := hclsyntax.ParseConfig([]byte(text), file, hcl.InitialPos)
 	if f == nil {
@@ -105,7 +155,7 @@ func bakeHCL(root, file, text string) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, _, other := bakeSiblings(root, file, body)
+	bodies, _, other := bakeSiblings(root, file, body, with)
 	if other != "" {
 		w.via = []string{other}
 	}
@@ -147,6 +197,13 @@ func bakeHCL(root, file, text string) bakeWalk {
 	variables, varFiles := siblingVariables(root, file, bakeVariables(body))
 	w.via = dedupe(append(w.via, varFiles...))
 	for _, b := range body.Blocks {
+		if env != nil && b.Type == "variable" && len(b.Labels) == 1 {
+			if vs := env(b.Labels[0]); len(vs) > 0 {
+				variables[b.Labels[0]] = vs
+			}
+		}
+	}
+	for _, b := range body.Blocks {
 		if b.Type == "group" && len(b.Labels) == 1 {
 			w.groups[b.Labels[0]] = stringList(b.Body, "targets")
 		}
@@ -182,7 +239,7 @@ func bakeHCL(root, file, text string) bakeWalk {
 							v.span = analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1}
 						}
 					}
-					bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
+					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
 				}
 			}
 		}
@@ -274,6 +331,9 @@ var bakeAllDefaultFiles = []string{"docker-bake.json", "docker-bake.hcl", "docke
 // beside file when it is one: "" for file itself, the others' paths.
 func bakeDefaultSiblings(root, file string) []string {
 	base := filepath.Base(file)
+	if bakeVariant(file) && root != "" {
+		return []string{filepath.Join(filepath.Dir(file), "docker-bake.hcl"), ""}
+	}
 	if !slices.Contains(bakeAllDefaultFiles, base) || root == "" {
 		return []string{""}
 	}
@@ -725,4 +785,62 @@ func literalString(e hclsyntax.Expression) (string, analysis.Span, bool) {
 		return "", analysis.Span{Start: r.Start.Byte + 1, End: r.Start.Byte + 1}, true
 	}
 	return lit.Val.AsString(), analysis.Span{Start: pr.Start.Byte, End: pr.End.Byte}, true
+}
+
+// bakeCall is a `docker buildx bake` command: the Bake files it reads
+// (its -f files, else the default ones), where it runs, and the
+// environment it runs in.
+type bakeCall struct {
+	files []string
+	cwd   string
+	env   func(name string) []value
+}
+
+// bakeEnvTargets are the targets bake commands name through the variables
+// their environment sets (`export TARGET=e2e` before `docker buildx bake`,
+// a step's env), which win over the variables' defaults: the HCL Bake
+// files' `target = TARGET` read with those values, each target kept where
+// the caller (p) writes its value.
+func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
+	var out []Target
+	for _, c := range calls {
+		env := func(name string) []value {
+			vs := c.env(name)
+			out := make([]value, 0, len(vs))
+			for _, v := range vs {
+				if v.file == "" {
+					v.file = p
+				}
+				out = append(out, v)
+			}
+			return out
+		}
+		for _, f := range c.files {
+			if strings.EqualFold(filepath.Ext(f), ".json") {
+				continue
+			}
+			data, err := src.read(f, DefaultLimits.MaxSize)
+			if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+				continue
+			}
+			// Read as if it lay where the command runs, as buildx resolves
+			// a named file's paths.
+			b := bakeHCLIn(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f})
+			for _, t := range b.stageTargets() {
+				if t.File == p {
+					t.Via = f
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// bakeVariant reports whether file is an HCL Bake file of a name buildx
+// does not read by default (docker-bake.ci.hcl, docker-bake.release.hcl):
+// one given with -f after the docker-bake.hcl beside it.
+func bakeVariant(file string) bool {
+	base := filepath.Base(file)
+	return Classify(file) == Bake && !slices.Contains(bakeAllDefaultFiles, base) && strings.HasPrefix(base, "docker-bake.")
 }

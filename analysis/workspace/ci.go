@@ -324,6 +324,27 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 			_, uses := get(step, "uses")
 			if strings.HasPrefix(scalar(uses), "docker/bake-action") {
 				out.targets = append(out.targets, bakeActionTargets(d, step, root, owner)...)
+				// Its files, as `bake -f` names them: their targets'
+				// stages, arguments and contexts.
+				_, with := get(step, "with")
+				var named []string
+				for _, f := range actionList(with, "files") {
+					if !strings.Contains(f, "${{") && !strings.Contains(f, "://") {
+						named = append(named, filepath.Join(root, f))
+					}
+				}
+				for _, f := range named {
+					out.bakeFiles = append(out.bakeFiles, bakeFileRef{file: f, cwd: root, files: strings.Join(named, "\x00")})
+				}
+				// The step's env is bake's environment: a variable set
+				// there wins over its default.
+				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }}
+				if len(named) == 0 {
+					for _, name := range bakeAllDefaultFiles {
+						call.files = append(call.files, filepath.Join(root, name))
+					}
+				}
+				out.bakeCalls = append(out.bakeCalls, call)
 				continue
 			}
 			if !strings.HasPrefix(scalar(uses), "docker/build-push-action") {
@@ -443,16 +464,7 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 	if !ok {
 		return nil
 	}
-	listInput := func(key string) []string {
-		_, n := get(with, key)
-		var out []string
-		for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
+	listInput := func(key string) []string { return actionList(with, key) }
 	var files []string
 	for _, f := range listInput("files") {
 		files = append(files, filepath.Join(root, f))
@@ -475,6 +487,19 @@ func bakeActionTargets(d *yamlDoc, step *yaml.Node, root, owner string) []Target
 				Bake: &BakeRef{Files: files, Pattern: pattern, Named: listInput("targets"), cwd: root}})
 		}
 		start += len(line)
+	}
+	return out
+}
+
+// actionList reads an action's list input (with.key): its items, one a
+// line or comma-separated.
+func actionList(with *yaml.Node, key string) []string {
+	_, n := get(with, key)
+	var out []string
+	for _, f := range strings.FieldsFunc(scalar(n), func(r rune) bool { return r == ',' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -564,6 +589,12 @@ func matrixValues(d *yamlDoc, job *yaml.Node) map[string][]value {
 // resolved through sc: the targets they name, the build arguments and
 // named contexts they pass.
 func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
+	return runWalkIn(d, "", run, sc, cwd, owner)
+}
+
+// runWalkIn is runWalk on a script written in file (d is its text), when
+// it is not the file walked: an included GitLab CI file.
+func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, ok := d.scalarSrc(run)
 	if !ok {
 		return walked{}
@@ -571,11 +602,15 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 	s, exprs := placeholders(s)
 	var w walked
 	w.targets, w.args, w.contexts = evalBuilds(s, shellEnv{
-		cwd:       cwd,
-		owner:     owner,
-		bakeFiles: &w.bakeFiles,
-		makeCalls: &w.makeCalls,
-		vars:      func(name string) []value { return sc.env[name] },
+		cwd:          cwd,
+		file:         file,
+		owner:        owner,
+		bakeFiles:    &w.bakeFiles,
+		makeCalls:    &w.makeCalls,
+		bakeCalls:    &w.bakeCalls,
+		composeCalls: &w.composeCalls,
+		scriptCalls:  &w.scriptCalls,
+		vars:         func(name string) []value { return sc.env[name] },
 		literal: func(text string) ([]value, bool) {
 			e, ok := exprs[text]
 			if !ok {
@@ -599,7 +634,7 @@ func runWalk(d *yamlDoc, run *yaml.Node, sc ghScope, cwd, owner string) walked {
 // its options) and the job's parallel matrix. Commands run at the
 // repository root.
 // They give targets, build arguments and named contexts.
-func walkGitLab(_, file, text string) walked {
+func walkGitLab(src source, file, text string) walked {
 	d, ok := parseYAML(text)
 	if !ok || d.root.Kind != yaml.MappingNode {
 		return walked{}
@@ -608,16 +643,20 @@ func walkGitLab(_, file, text string) walked {
 	if i := strings.LastIndex(filepath.ToSlash(root), "/.gitlab"); i >= 0 {
 		root = filepath.FromSlash(filepath.ToSlash(root)[:i])
 	}
-	raw := gitlabVariables(d, d.root, nil)
+	// The local files it includes are merged in: their jobs, templates
+	// and variables are the configuration's.
+	cfg := gitlabConfig(src, d, file, root)
+	top := cfg.root
+	raw := gitlabVariables(cfg, top, nil)
 	if _, set := raw["CI_PROJECT_DIR"]; !set {
 		// GitLab's checkout, where the jobs run: kaniko's
 		// --context $CI_PROJECT_DIR.
 		raw["CI_PROJECT_DIR"] = []value{{text: "."}}
 	}
-	top := ghScope{env: expandGitLab(raw)}
-	var out walked
-	for i := 0; i+1 < len(d.root.Content); i += 2 {
-		name, job := d.root.Content[i].Value, d.root.Content[i+1]
+	scope := ghScope{env: expandGitLab(raw)}
+	out := walked{via: cfg.included}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		name, job := top.Content[i].Value, resolve(top.Content[i+1])
 		if k, _ := get(job, "script"); strings.HasPrefix(name, ".") || gitlabGlobals[name] && (k == nil || name == "default") {
 			// A hidden job is a template: GitLab runs it only as part of
 			// the jobs that extend or !reference it, read with them. The
@@ -625,14 +664,14 @@ func walkGitLab(_, file, text string) walked {
 			// after_script run in each job.
 			continue
 		}
-		sc := top
+		sc := scope
 		// The job and the jobs it extends, the furthest first.
 		chain := []*yaml.Node{job}
 		if job.Kind == yaml.MappingNode && name != "variables" {
-			chain = gitlabChain(d.root, job, 0)
+			chain = gitlabChain(top, job, 0)
 			vars := raw
 			for _, j := range chain {
-				vars = gitlabVariables(d, j, vars)
+				vars = gitlabVariables(cfg, j, vars)
 			}
 			sc.env = expandGitLab(vars)
 		}
@@ -651,7 +690,7 @@ func walkGitLab(_, file, text string) walked {
 				for _, key := range []string{"before_script", "script", "after_script"} {
 					s, set := own(key)
 					if !set && key != "script" && gitlabInherits(own, key) {
-						s = gitlabDefault(d.root, key)
+						s = gitlabDefault(top, key)
 					}
 					if s != nil {
 						scripts = append(scripts, s)
@@ -660,8 +699,9 @@ func walkGitLab(_, file, text string) walked {
 			}
 		}
 		for _, s := range scripts {
-			for _, line := range scriptLines(d.root, s, 0) {
-				out.add(runWalk(d, line, sc, root, "job "+name))
+			for _, line := range scriptLines(top, s, 0) {
+				ld, lf := cfg.doc(line)
+				out.add(runWalkIn(ld, lf, line, sc, root, "job "+name))
 			}
 		}
 	}
@@ -725,8 +765,8 @@ func gitlabChain(root, job *yaml.Node, depth int) []*yaml.Node {
 
 // gitlabVariables returns the variables a job sees: outer, then its own
 // `variables` and its parallel matrix.
-func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[string][]value {
-	root := d.root
+func gitlabVariables(cfg *glConfig, job *yaml.Node, outer map[string][]value) map[string][]value {
+	root := cfg.root
 	vars := map[string][]value{}
 	for k, v := range outer {
 		vars[k] = v
@@ -745,18 +785,18 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 		if v.Kind == yaml.MappingNode {
 			var vals []value
 			if vk, vv := get(v, "value"); scalar(vv) != "" {
-				vals = append(vals, value{text: vv.Value, span: d.valueSpan(vk, vv)})
+				vals = append(vals, cfg.value(vv.Value, vk, vv))
 			}
 			if _, opts := get(v, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
 				for _, o := range opts.Content {
-					vals = append(vals, value{text: o.Value, span: d.valueSpan(o, o)})
+					vals = append(vals, cfg.value(o.Value, o, o))
 				}
 			}
 			vars[k.Value] = vals
 			continue
 		}
 		if s := scalar(v); s != "" {
-			vars[k.Value] = []value{{text: s, span: d.valueSpan(k, v)}}
+			vars[k.Value] = []value{cfg.value(s, k, v)}
 		}
 	}
 	_, parallel := get(job, "parallel")
@@ -767,10 +807,10 @@ func gitlabVariables(d *yamlDoc, job *yaml.Node, outer map[string][]value) map[s
 				k, v := entry.Content[e], entry.Content[e+1]
 				switch v.Kind {
 				case yaml.ScalarNode:
-					vars[k.Value] = append(vars[k.Value], value{text: v.Value, span: d.valueSpan(k, v)})
+					vars[k.Value] = append(vars[k.Value], cfg.value(v.Value, k, v))
 				case yaml.SequenceNode:
 					for _, item := range v.Content {
-						vars[k.Value] = append(vars[k.Value], value{text: item.Value, span: d.valueSpan(item, item)})
+						vars[k.Value] = append(vars[k.Value], cfg.value(item.Value, item, item))
 					}
 				}
 			}
@@ -792,7 +832,10 @@ func expandGitLab(raw map[string][]value) map[string][]value {
 				out = append(out, v)
 				continue
 			}
-			out = append(out, computedValues(expandVars(v.text, raw), v.span)...)
+			for _, c := range computedValues(expandVars(v.text, raw), v.span) {
+				c.file = v.file
+				out = append(out, c)
+			}
 		}
 		vars[k] = out
 	}

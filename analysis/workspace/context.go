@@ -12,6 +12,10 @@ type Build struct {
 	Dockerfile string
 	Context    string // "" for a remote context
 	Owner      string // the Compose service or Bake target, as its targets' and contexts' Owner
+	// File is the file the service or target is written in when it is not
+	// the file read (a Compose file another includes, a Bake file a
+	// command names with -f).
+	File string
 	// Contexts names the named contexts a Bake target gives, its own and
 	// inherited: an inherited one is listed once, under the first target
 	// giving it, among the file's contexts.

@@ -38,14 +38,16 @@ func namedContexts(src source, p, content string) []NamedContext {
 	var out []NamedContext
 	switch Classify(p) {
 	case Compose:
-		out = composeContexts(src, p, content)
+		out = append(composeContexts(src, p, content), includedComposeContexts(src, p, content)...)
 	case Bake, BakeJSON:
 		out = walkBake(src.root, p, content).namedContexts()
 	default:
 		out = walkFile(src, p, content).contexts
 	}
 	for i := range out {
-		out[i].File = p
+		if out[i].File == "" {
+			out[i].File = p // else written in a file read through p
+		}
 	}
 	return out
 }
@@ -68,6 +70,12 @@ func (ix *Index) ContextsFor(p string) []NamedContext {
 			}
 		}
 	}
+	// A file read through two others (a Compose file two include, the
+	// Compose file the scan reads itself too) gives its contexts once.
+	out = dedupe(out)
+	slices.SortStableFunc(out, func(a, b NamedContext) int {
+		return cmp.Or(strings.Compare(a.File, b.File), a.Span.Start-b.Span.Start)
+	})
 	return out
 }
 
@@ -106,12 +114,13 @@ func (ix *Index) BuildsFor(p string) []BuildFacts {
 			if b.Dockerfile != p {
 				continue
 			}
-			bf := at(buildKey{f, b.Owner})
+			file := cmp.Or(b.File, f) // where the service or target is written
+			bf := at(buildKey{file, b.Owner})
 			for _, name := range b.Contexts {
 				// An inherited context, written once: found under its
 				// first target.
 				if i := slices.IndexFunc(contexts, func(c NamedContext) bool {
-					return c.File == f && c.Name == name && c.Owner != b.Owner
+					return c.File == file && c.Name == name && c.Owner != b.Owner
 				}); i >= 0 {
 					bf.Contexts = append(bf.Contexts, contexts[i])
 				}
@@ -247,15 +256,30 @@ func composeContexts(src source, file, text string) []NamedContext {
 		if build == nil || build.Kind != yaml.MappingNode {
 			continue
 		}
-		_, contexts := get(build, "additional_contexts")
-		if contexts == nil {
+		if k, _ := get(build, "additional_contexts"); k == nil {
 			continue
 		}
 		df, _, _ := composeBuild(src, file, d, name, svc, 0)
-		for _, c := range d.yamlContexts(contexts, df, "service "+name) {
-			c.Value = composePath(src, file, c.Value) // interpolated, as a context is
-			out = append(out, c)
-		}
+		out = append(out, serviceContexts(src, file, d, svc, df, "service "+name)...)
+	}
+	return out
+}
+
+// serviceContexts reads a Compose service's build.additional_contexts,
+// their values interpolated, as a context is.
+func serviceContexts(src source, file string, d *yamlDoc, svc *yaml.Node, dockerfile, owner string) []NamedContext {
+	_, build := get(svc, "build")
+	if build == nil || build.Kind != yaml.MappingNode {
+		return nil
+	}
+	_, contexts := get(build, "additional_contexts")
+	if contexts == nil {
+		return nil
+	}
+	var out []NamedContext
+	for _, c := range d.yamlContexts(contexts, dockerfile, owner) {
+		c.Value = composePath(src, file, c.Value)
+		out = append(out, c)
 	}
 	return out
 }

@@ -157,6 +157,9 @@ func (ix *Index) Update(p, content string) *Index {
 		return ix
 	}
 	through := Classify(p) == NotTargets && !IsDockerfile(p) && (IsReadThrough(p) || ix.readThrough(p))
+	// A file of a kind that names targets may be read through another too
+	// (make/config.mk a Makefile includes): that one reads this text.
+	readBy := !through && !IsDockerfile(p) && ix.readThrough(p)
 	next := ix.clone()
 	delete(next.files, p)
 	delete(next.bake, p)
@@ -174,6 +177,9 @@ func (ix *Index) Update(p, content string) *Index {
 			next.Dockerfiles = append(next.Dockerfiles[:i:i], append([]string{p}, next.Dockerfiles[i:]...)...)
 		}
 		return next
+	}
+	if readBy {
+		next.open[p] = content
 	}
 	next.add(p, content)
 	return next
@@ -368,10 +374,11 @@ func (ix *Index) readThrough(p string) bool {
 
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
-// extends, an HCL or JSON Bake file a command names with -f.
+// extends, an HCL or JSON Bake file a command names with -f, a Makefile
+// another includes (.mk is a Makefile of its own; .mak, .make).
 func MayNameTargets(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {
-	case ".yaml", ".yml", ".json", ".hcl":
+	case ".yaml", ".yml", ".json", ".hcl", ".mak", ".make":
 		return true
 	}
 	return false
@@ -380,12 +387,14 @@ func MayNameTargets(p string) bool {
 // TargetFiles returns the files that name targets in their own text,
 // sorted: the files of the kinds that name targets (Files) and the files
 // read through them that name some (an included Compose file, a Bake file
-// a command names with -f).
+// a command names with -f, a .env a script sources), of a name the
+// editor takes as one (MayNameTargets, IsReadThrough): a Makefile's
+// include named `config` is left out.
 func (ix *Index) TargetFiles() []string {
 	out := ix.Files()
 	for _, ts := range ix.files {
 		for _, t := range ts {
-			if _, own := ix.files[t.File]; !own && t.File != "" {
+			if _, own := ix.files[t.File]; !own && t.File != "" && (MayNameTargets(t.File) || IsReadThrough(t.File)) {
 				out = append(out, t.File)
 			}
 		}
@@ -480,9 +489,13 @@ func (ix *Index) TargetsIn(p string) []Target {
 // ContextAt returns the named build context whose name the file at p
 // gives at off.
 func (ix *Index) ContextAt(p string, off int) (NamedContext, bool) {
-	for _, c := range ix.contexts[p] {
-		if c.Span.Contains(off) || c.Span.End == off {
-			return c, true
+	// Its own, or those the files reading it through find written in it
+	// (an included Compose file, a Bake file a command names with -f).
+	for _, f := range append([]string{p}, ix.Dependents(p)...) {
+		for _, c := range ix.contexts[f] {
+			if c.File == p && (c.Span.Contains(off) || c.Span.End == off) {
+				return c, true
+			}
 		}
 	}
 	return NamedContext{}, false

@@ -19,8 +19,15 @@ import (
 type makeCallRef struct {
 	file, cwd string
 	goals     []string
+	goalVals  []value // the goals where the caller writes them
 	overrides []makeOverrideValue
 	owner     string
+	// dirs are the folders -I names, where make looks for the files
+	// the Makefile includes.
+	dirs []string
+	// envWins is make -e: the environment wins over the Makefile's
+	// assignments, but for those marked override.
+	envWins bool
 	// env gives the values of the caller's variables (a workflow's or
 	// GitLab job's env, the script's own), which make takes from the
 	// environment where the Makefile sets them with ?= or not at all.
@@ -52,33 +59,24 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	if e.env.makeCalls == nil || len(call.Args) < 1 {
 		return
 	}
-	if name, ok := analysis.LiteralWord(call.Args[0]); !ok || !makeNames[filepath.Base(name)] {
+	name, ok := analysis.LiteralWord(call.Args[0])
+	if !ok && e.env.make {
+		// A recipe's $(MAKE) or ${MAKE}: make run again, on the Makefile
+		// -C or -f names.
+		w := call.Args[0]
+		if src := e.s.text[w.Pos().Offset():w.End().Offset()]; src == "$(MAKE)" || src == "${MAKE}" {
+			name, ok = "make", true
+		}
+	}
+	if !ok || !makeNames[filepath.Base(name)] {
 		return
 	}
 	ref := makeCallRef{cwd: e.env.cwd, goals: []string{}}
 	if !e.env.make {
-		// The environment make runs in: the command's own assignments
-		// (`TARGET=e2e make image`), and the variables of a workflow's or
-		// GitLab job's env. A script's other assignments are not exported
-		// unless it says so, which is not followed.
-		prefix := map[string][]value{}
-		for _, a := range call.Assigns {
-			if a.Name != nil && a.Value != nil {
-				prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
-			}
-		}
-		vars := e.env.vars
-		ref.env = func(name string) []value {
-			if vs, ok := prefix[name]; ok {
-				return vs
-			}
-			if vars != nil {
-				return vars(name)
-			}
-			return nil
-		}
+		ref.env = e.callEnv(call)
 	}
 	file := ""
+	var dirs []string
 	args := call.Args[1:]
 	for i := 0; i < len(args); i++ {
 		lit, isLit := analysis.LiteralWord(args[i])
@@ -89,6 +87,9 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				lit = flag
 			} else if len(lit) > 2 && lit[1] != '-' && makeValueFlags[lit[:2]] {
 				lit, val, hasVal = lit[:2], lit[2:], true // -Capp, -fci.mk
+			}
+			if lit == "--environment-overrides" || (!strings.HasPrefix(lit, "--") && !makeValueFlags[lit] && strings.Trim(lit[1:], "BbdeiknqRrSstvw") == "" && strings.Contains(lit, "e")) {
+				ref.envWins = true // -e, or among other switches (-ke)
 			}
 			if !makeValueFlags[lit] {
 				if (lit == "-j" || lit == "-l") && i+1 < len(args) {
@@ -112,14 +113,26 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 				ref.cwd = e.path(val)
 			case "-f", "--file", "--makefile":
 				file = val
+			case "-I", "--include-dir":
+				dirs = append(dirs, val)
 			}
 		case isLit && !hasVal:
 			ref.goals = append(ref.goals, lit)
+			if w := e.word(args[i]); len(w.values) == 1 {
+				ref.goalVals = append(ref.goalVals, w.values[0])
+			}
 		default:
 			if o, ok := e.makeOverride(args[i]); ok {
 				ref.overrides = append(ref.overrides, o...)
 			}
 		}
+	}
+	for _, d := range dirs {
+		// -I is relative to the folder -C moves to, as -f is.
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(ref.cwd, d)
+		}
+		ref.dirs = append(ref.dirs, filepath.Clean(d))
 	}
 	if file != "" {
 		// -f is relative to the folder -C moves to, as make reads it.
@@ -130,6 +143,34 @@ func (e *evaluator) makeCall(call *syntax.CallExpr) {
 	}
 	ref.owner = strings.TrimSpace("make " + strings.Join(ref.goals, " "))
 	*e.env.makeCalls = append(*e.env.makeCalls, ref)
+}
+
+// callEnv is the environment a command runs in, as its values: the
+// command's own assignments (`TARGET=e2e make image`), what the script
+// exported before it (`export TARGET=e2e`, `set -a`), and the variables of
+// a workflow's or GitLab job's env. A script's other assignments are not
+// exported.
+func (e *evaluator) callEnv(call *syntax.CallExpr) func(name string) []value {
+	prefix := map[string][]value{}
+	for _, a := range call.Assigns {
+		if a.Name != nil && a.Value != nil {
+			prefix[a.Name.Value] = append(prefix[a.Name.Value], e.word(a.Value).values...)
+		}
+	}
+	vars := e.env.vars
+	sh := e.sh.clone()
+	return func(name string) []value {
+		if vs, ok := prefix[name]; ok {
+			return vs
+		}
+		if vs, decided := sh.env(name); decided {
+			return vs
+		}
+		if vars != nil {
+			return vars(name)
+		}
+		return nil
+	}
 }
 
 // makeOverride reads a `NAME=value` argument of make: the values it gives
@@ -182,17 +223,19 @@ func (e *evaluator) makeOverride(w *syntax.Word) ([]makeOverrideValue, bool) {
 	return out, len(out) > 0
 }
 
-// makeHardAssigned returns the variables a Makefile sets with an
-// assignment the environment does not override (=, :=, ::=, +=, or any
-// with override), as opposed to ?=.
-func makeHardAssigned(text string) map[string]bool {
+// makeHardAssigned returns the variables a Makefile (its lines, with
+// those it includes) sets with an assignment the environment does not
+// override (=, :=, ::=, +=, or any with override), as opposed to ?=; with
+// envWins (make -e), only those with override.
+func makeHardAssigned(lines []makeLine, envWins bool) map[string]bool {
 	hard := map[string]bool{}
-	for _, ln := range splitLines(text) {
-		line := text[ln.start:ln.end]
+	for _, ln := range lines {
+		line := ln.text
 		if strings.HasPrefix(line, "\t") {
 			continue
 		}
-		if m := makeAssign.FindStringSubmatch(line); m != nil && (m[2] != "?=" || strings.HasPrefix(strings.TrimSpace(line), "override")) {
+		override := strings.HasPrefix(strings.TrimSpace(line), "override")
+		if m := makeAssign.FindStringSubmatch(line); m != nil && (override || (m[2] != "?=" && !envWins)) {
 			hard[m[1]] = true
 		}
 	}
@@ -212,12 +255,15 @@ func makeFileFor(src source, dir string) string {
 }
 
 // madeTargets are the targets that calls of make on another Makefile
-// name through the variables they set on its command line: the
-// Makefile's build commands, in the recipes the call runs, read with
-// those values, each target kept where the caller writes its value (p, the
-// calling file, whose own Makefile is left to its own reading).
-func madeTargets(src source, p string, calls []makeCallRef) []Target {
+// name through the variables they set on its command line or in its
+// environment: the Makefile's build commands (its own and those of the
+// files it includes), in the recipes the call runs, read with those
+// values, each target kept where the caller writes its value (p, the
+// calling file, whose own Makefile is left to its own reading). It
+// returns too the files the Makefiles include.
+func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string) {
 	var out []Target
+	var via []string
 	for _, c := range calls {
 		file := c.file
 		if file == "" {
@@ -230,22 +276,29 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			continue
 		}
-		text := string(data)
-		vars, recipes := makefile(text, c.goals)
-		// The caller's values are moved past the Makefile's end, where no
-		// span of the Makefile's own lies, to tell the targets they name
-		// from those the Makefile's values name; moved back after.
-		shift := len(text) + 1
+		mf := readMakefile(src, file, string(data), c.cwd, c.dirs)
+		via = append(via, mf.included...)
+		read := map[string]bool{file: true}
+		for _, f := range mf.included {
+			read[f] = true
+		}
+		vars, pieces := makefile(mf, c.goals)
+		// The caller's values keep its file, which tells the targets they
+		// name from those the Makefile's own values name.
+		caller := func(v value) value {
+			if v.file == "" {
+				v.file = p
+			}
+			return v
+		}
 		set := map[string][]value{}
 		for _, o := range c.overrides {
-			v := o.v
-			v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
-			set[o.name] = append(set[o.name], v)
+			set[o.name] = append(set[o.name], caller(o.v))
 		}
 		for name, vs := range set {
 			vars[name] = vs // the command line wins over the file's assignments
 		}
-		hard := makeHardAssigned(text)
+		hard := makeHardAssigned(mf.lines, c.envWins)
 		lookup := func(name string) []value {
 			if _, cmdline := set[name]; cmdline || hard[name] || c.env == nil {
 				return vars[name]
@@ -254,8 +307,7 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 			// variable the Makefile does not set.
 			var vs []value
 			for _, v := range c.env(name) {
-				v.span.Start, v.span.End = v.span.Start+shift, v.span.End+shift
-				vs = append(vs, v)
+				vs = append(vs, caller(v))
 			}
 			if len(vs) > 0 {
 				return vs
@@ -263,15 +315,31 @@ func madeTargets(src source, p string, calls []makeCallRef) []Target {
 			return vars[name]
 		}
 		env := shellEnv{cwd: c.cwd, owner: c.owner + " (" + filepath.Base(file) + ")", make: true, lines: true, vars: lookup}
-		targets, _, _ := evalBuilds(recipes, env)
-		for _, t := range targets {
-			if t.Span.Start < shift {
-				continue
+		for _, piece := range pieces {
+			env := env
+			env.file = piece.file
+			if piece.patterns != nil {
+				// A pattern rule the call's goals make (`make image-test`):
+				// $* is the stem, where the caller writes it.
+				var goals []value
+				for _, g := range c.goalVals {
+					goals = append(goals, caller(g))
+				}
+				stems := piece.stemsFor(goals)
+				if len(stems) == 0 {
+					continue
+				}
+				env.vars = makeStemVars(lookup, stems)
 			}
-			t.Span.Start, t.Span.End = t.Span.Start-shift, t.Span.End-shift
-			t.Via = file
-			out = append(out, t)
+			targets, _, _ := evalBuilds(piece.s, env)
+			for _, t := range targets {
+				if read[t.File] {
+					continue
+				}
+				t.Via = file
+				out = append(out, t)
+			}
 		}
 	}
-	return slices.Clip(out)
+	return slices.Clip(out), via
 }

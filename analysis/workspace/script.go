@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/confined"
 )
 
 // walkScript finds the build commands of a shell script, Makefile or
@@ -14,11 +15,22 @@ import (
 // from variables: the script's own assignments and loops, a Makefile's
 // variables (`DOCKERFILE ?= Dockerfile.ci`), a justfile's (`target :=
 // "dev"`); each value a variable may have counts.
-func walkScript(_, file, text string) walked {
+func walkScript(src source, file, text string) walked {
 	var w walked
-	for _, p := range scriptShell(file, text) {
+	pieces, via := scriptShell(src, file, text)
+	w.via = via
+	read := func(p string) (string, bool) {
+		data, err := src.read(p, DefaultLimits.MaxSize)
+		return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
+	}
+	for _, p := range pieces {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
+		p.env.bakeCalls = &w.bakeCalls
+		p.env.composeCalls = &w.composeCalls
+		p.env.scriptCalls = &w.scriptCalls
+		p.env.sourced = &w.via
+		p.env.read = read
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)
@@ -36,16 +48,39 @@ type shellPiece struct {
 
 // scriptShell returns the shell code of a script, Makefile or justfile,
 // with what the file around the code tells of its variables: one piece,
-// or for a justfile one per recipe, whose parameters are its own.
-func scriptShell(file, text string) []shellPiece {
+// or for a justfile one per recipe, whose parameters are its own; for a
+// Makefile, one per file of its reading (those it includes, read from src,
+// which it returns too, with its variables).
+func scriptShell(src source, file, text string) ([]shellPiece, []string) {
 	base := strings.ToLower(filepath.Base(file))
 	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
 	switch {
 	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
-		vars, recipes := makefile(text, nil)
+		mf := readMakefile(src, file, text, env.cwd, nil)
+		vars, pieces := makefile(mf, nil)
 		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
-		return []shellPiece{{recipes, env}}
+		var out []shellPiece
+		var prereqs []value
+		for _, p := range pieces {
+			env := env
+			if p.file != file {
+				env.file = p.file
+			}
+			if p.patterns != nil {
+				// `image-%:`, made by the prerequisites that name it.
+				if prereqs == nil {
+					prereqs = makePrereqs(mf.lines)
+				}
+				stems := p.stemsFor(prereqs)
+				if len(stems) == 0 {
+					continue
+				}
+				env.vars = makeStemVars(env.vars, stems)
+			}
+			out = append(out, shellPiece{p.s, env})
+		}
+		return out, mf.included
 	case base == "justfile" || base == ".justfile" || strings.HasSuffix(base, ".just"):
 		vars, recipes := justfile(text)
 		env.lines = true
@@ -70,10 +105,10 @@ func scriptShell(file, text string) []shellPiece {
 			}
 			out = append(out, shellPiece{r.body, env})
 		}
-		return out
+		return out, nil
 	}
 	env.scriptDir = env.cwd
-	return []shellPiece{{plainSrc(text, 0), env}}
+	return []shellPiece{{plainSrc(text, 0), env}}, nil
 }
 
 // makeAssign is a Makefile variable assignment: `NAME ?= value`, `:=`,
@@ -96,7 +131,7 @@ var (
 // start of the Makefile) gives variables on the command line of make run
 // again on this Makefile: `$(MAKE) build TARGET=unit` builds with
 // TARGET=unit. A call with -C or -f runs another Makefile and is left out.
-func makeOverrides(l string, start int, vars map[string][]value) {
+func makeOverrides(l string, start int, file string, vars map[string][]value) {
 	for _, m := range makeCall.FindAllStringSubmatchIndex(l, -1) {
 		args := l[m[2]:m[3]]
 		type override struct {
@@ -119,7 +154,7 @@ func makeOverrides(l string, start int, vars map[string][]value) {
 			}
 			if o := makeOverride.FindStringSubmatchIndex(w); o != nil {
 				at := start + m[2] + i
-				found = append(found, override{w[o[2]:o[3]], value{text: w[o[4]:o[5]], span: analysis.Span{Start: at + o[4], End: at + o[5]}}})
+				found = append(found, override{w[o[2]:o[3]], value{text: w[o[4]:o[5]], span: analysis.Span{Start: at + o[4], End: at + o[5]}, file: file}})
 			}
 			i = j
 		}
@@ -137,34 +172,73 @@ var justInterp = regexp.MustCompile(`^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 
 // makefile reads a Makefile's variables (Make's syntax is not the shell's:
 // its lines are read here, their recipes handed to the shell parser) and
-// its recipes as one piece of shell code: each recipe line without its
-// leading tab and @, - or + prefix, with $$ as the shell's $. With goals
-// (`make e2e` runs e2e; an empty list, the default goal), only the
-// recipes of the rules those goals run, with their prerequisites, are
-// taken; with nil, every recipe.
-func makefile(text string, goals []string) (map[string][]value, src) {
+// its recipes as shell code, one piece per file (the Makefile, then those
+// it includes): each recipe line without its leading tab and @, - or +
+// prefix, with $$ as the shell's $. Every variable's value keeps the file
+// it is written in. With goals (`make e2e` runs e2e; an empty list, the
+// default goal), only the recipes of the rules those goals run, with
+// their prerequisites, are taken; with nil, every recipe.
+func makefile(mf makeText, goals []string) (map[string][]value, []makePiece) {
 	vars := map[string][]value{}
-	var sb srcBuilder
-	lines := splitLines(text)
-	run := makeRuns(text, lines, goals)
+	// The Makefile's own recipes, then those of each file it includes.
+	var own srcBuilder
+	ownFile := ""
+	if len(mf.lines) > 0 {
+		ownFile = mf.lines[0].file
+	}
+	var builders map[string]*srcBuilder
+	order := []string{ownFile}
+	builder := func(file string) *srcBuilder {
+		if file == ownFile {
+			return &own
+		}
+		sb, ok := builders[file]
+		if !ok {
+			if builders == nil {
+				builders = map[string]*srcBuilder{}
+			}
+			sb = &srcBuilder{}
+			builders[file] = sb
+			order = append(order, file)
+		}
+		return sb
+	}
+	// A pattern rule's recipe (`image-%:`) is a piece of its own, run for
+	// each target it makes, with $* the stem.
+	var patterns []makePiece
+	var patternSB *srcBuilder
+	lines := mf.lines
+	run := makeRuns(lines, goals)
 	current := []string(nil) // the targets of the rule the lines below belong to
 	for i := 0; i < len(lines); i++ {
 		ln := lines[i]
-		line := text[ln.start:ln.end]
+		line := ln.text
 		if h := makeRule.FindStringSubmatch(line); h != nil && !strings.HasPrefix(line, "\t") {
 			current = strings.Fields(h[1])
+			if patternSB != nil {
+				patterns[len(patterns)-1].s = patternSB.src()
+				patternSB = nil
+			}
+			if slices.ContainsFunc(current, func(t string) bool { return strings.Count(t, "%") == 1 }) {
+				patternSB = &srcBuilder{}
+				patterns = append(patterns, makePiece{file: ln.file, patterns: current})
+			}
 		}
-		if strings.HasPrefix(line, "\t") && run != nil && !slices.ContainsFunc(current, func(t string) bool { return run[t] }) {
-			for i+1 < len(lines) && strings.HasSuffix(line, "\\") {
+		if strings.HasPrefix(line, "\t") && run != nil && patternSB == nil && !slices.ContainsFunc(current, func(t string) bool { return run[t] }) {
+			for i+1 < len(lines) && lines[i+1].file == ln.file && strings.HasSuffix(line, "\\") {
 				i++ // a continuation of a recipe line not run
-				line = text[lines[i].start:lines[i].end]
+				line = lines[i].text
 			}
 			continue
 		}
 		if strings.HasPrefix(line, "\t") {
 			// A recipe line and its continuations.
-			for j := i; j < len(lines); j++ {
-				l := text[lines[j].start:lines[j].end]
+			sb := patternSB
+			if sb == nil {
+				sb = builder(ln.file)
+			}
+			for j := i; j < len(lines) && lines[j].file == ln.file; j++ {
+				l := lines[j].text
 				start := lines[j].start
 				if strings.HasPrefix(l, "\t") {
 					l, start = l[1:], start+1 // Make removes the tab
@@ -173,7 +247,7 @@ func makefile(text string, goals []string) (map[string][]value, src) {
 					n := len(l) - len(strings.TrimLeft(l, "@-+ \t"))
 					l, start = l[n:], start+n
 				}
-				makeOverrides(l, start, vars)
+				makeOverrides(l, start, ln.file, vars)
 				for k := 0; k < len(l); k++ {
 					if l[k] == '$' && k+1 < len(l) && l[k+1] == '$' {
 						k++ // $$ is the shell's $
@@ -210,13 +284,98 @@ func makefile(text string, goals []string) (map[string][]value, src) {
 					j++
 				}
 				if j > i {
-					vars[name] = append(vars[name], value{text: v[i:j], span: analysis.Span{Start: ln.start + m[6] + i, End: ln.start + m[6] + j}})
+					vars[name] = append(vars[name], value{text: v[i:j], span: analysis.Span{Start: ln.start + m[6] + i, End: ln.start + m[6] + j}, file: ln.file})
 				}
 				i = j + 1
 			}
 		}
 	}
-	return vars, sb.src()
+	if patternSB != nil {
+		patterns[len(patterns)-1].s = patternSB.src()
+	}
+	pieces := make([]makePiece, 0, len(order)+len(patterns))
+	for _, f := range order {
+		sb := &own
+		if f != ownFile {
+			sb = builders[f]
+		}
+		pieces = append(pieces, makePiece{file: f, s: sb.src()})
+	}
+	for _, p := range patterns {
+		if len(p.s.text) > 0 {
+			pieces = append(pieces, p)
+		}
+	}
+	return vars, pieces
+}
+
+// makePiece is the recipes one file of a Makefile's reading holds, as
+// shell code; or one pattern rule's recipe, with its target patterns.
+type makePiece struct {
+	file     string
+	s        src
+	patterns []string
+}
+
+// stemsFor returns the stems of the targets among goals (each with its
+// span) that the piece's pattern rule makes (`image-%` makes image-test:
+// stem test, spanning "test"); none for a piece of no pattern rule.
+func (p makePiece) stemsFor(goals []value) []value {
+	var out []value
+	for _, pat := range p.patterns {
+		prefix, suffix, ok := strings.Cut(pat, "%")
+		if !ok {
+			continue
+		}
+		for _, g := range goals {
+			if len(g.text) > len(prefix)+len(suffix) && strings.HasPrefix(g.text, prefix) && strings.HasSuffix(g.text, suffix) {
+				stem := g.text[len(prefix) : len(g.text)-len(suffix)]
+				sp := analysis.Span{Start: g.span.Start + len(prefix), End: g.span.Start + len(prefix) + len(stem)}
+				out = append(out, value{text: stem, span: sp, file: g.file})
+			}
+		}
+	}
+	return out
+}
+
+// makeStemVars wraps vars with $* (the stem) having the values stems.
+func makeStemVars(vars func(string) []value, stems []value) func(string) []value {
+	return func(name string) []value {
+		if name == "*" {
+			return stems
+		}
+		return vars(name)
+	}
+}
+
+// makePrereqs are the prerequisites the rules of a Makefile's lines name
+// (those of .PHONY too), each with its span in its file: the targets of
+// pattern rules the Makefile itself makes.
+func makePrereqs(lines []makeLine) []value {
+	var out []value
+	for _, ln := range lines {
+		if strings.HasPrefix(ln.text, "\t") {
+			continue
+		}
+		m := makeRule.FindStringSubmatchIndex(ln.text)
+		if m == nil || m[4] < 0 {
+			continue
+		}
+		for i := m[4]; i < m[5]; {
+			for i < m[5] && (ln.text[i] == ' ' || ln.text[i] == '\t') {
+				i++
+			}
+			j := i
+			for j < m[5] && ln.text[j] != ' ' && ln.text[j] != '\t' {
+				j++
+			}
+			if j > i {
+				out = append(out, value{text: ln.text[i:j], span: analysis.Span{Start: ln.start + i, End: ln.start + j}, file: ln.file})
+			}
+			i = j
+		}
+	}
+	return out
 }
 
 // makeRule is a rule's header: its targets, `:` or `::`, its
@@ -224,30 +383,40 @@ func makefile(text string, goals []string) (map[string][]value, src) {
 // (`X := y`, `docs: TARGET = docs`) is none.
 var makeRule = regexp.MustCompile(`^([^:=#\t\s][^:=#]*?)\s*::?(?:\s+([^=;#]*?))?\s*(?:[;#].*)?$`)
 
+// makeDefaultGoal is an assignment of the default goal: `.DEFAULT_GOAL :=
+// image`; an empty value resets it.
+var makeDefaultGoal = regexp.MustCompile(`^\s*(?:override\s+)?\.DEFAULT_GOAL\s*(?::::=|::=|:=|\?=|=)\s*(\S*)\s*(?:#.*)?$`)
+
 // makeRuns returns the targets whose recipes `make goals...` runs: the
-// goals (none: the default goal, the first target not starting with a
-// dot) and, transitively, their prerequisites; nil when goals is nil.
-func makeRuns(text string, lines []lineSpan, goals []string) map[string]bool {
+// goals (none: the default goal) and, transitively, their prerequisites;
+// nil when goals is nil. The default goal is the last value of
+// .DEFAULT_GOAL, which make sets, when it is empty, to the first target
+// (not starting with a dot, nor a pattern) of the rule read next, in
+// included files too.
+func makeRuns(lines []makeLine, goals []string) map[string]bool {
 	if goals == nil {
 		return nil
 	}
 	prereqs := map[string][]string{}
-	first := ""
+	def := ""
 	for _, ln := range lines {
-		line := text[ln.start:ln.end]
-		h := makeRule.FindStringSubmatch(line)
+		if m := makeDefaultGoal.FindStringSubmatch(ln.text); m != nil {
+			def = m[1]
+			continue
+		}
+		h := makeRule.FindStringSubmatch(ln.text)
 		if h == nil {
 			continue
 		}
 		for _, t := range strings.Fields(h[1]) {
 			prereqs[t] = append(prereqs[t], strings.Fields(h[2])...)
-			if first == "" && !strings.HasPrefix(t, ".") && !strings.Contains(t, "%") {
-				first = t
+			if def == "" && !strings.HasPrefix(t, ".") && !strings.Contains(t, "%") {
+				def = t
 			}
 		}
 	}
-	if len(goals) == 0 && first != "" {
-		goals = []string{first}
+	if len(goals) == 0 && def != "" {
+		goals = []string{def}
 	}
 	run := map[string]bool{}
 	work := slices.Clone(goals)
@@ -261,6 +430,144 @@ func makeRuns(text string, lines []lineSpan, goals []string) map[string]bool {
 		work = append(work, prereqs[t]...)
 	}
 	return run
+}
+
+// makeText is a Makefile as make reads it: its lines, with the lines of
+// the files it includes read in at each include line, and those files.
+type makeText struct {
+	lines    []makeLine
+	included []string // the files read in, and those named that are missing
+}
+
+// makeLine is one line of a Makefile's reading: its text (without the
+// newline) and its offsets in the file it lies in.
+type makeLine struct {
+	text       string
+	file       string
+	start, end int
+}
+
+// makeInclude is an include directive: `include a.mk b.mk`, `-include`
+// and `sinclude` (which ignore a missing file), the file names after it.
+var makeInclude = regexp.MustCompile(`^\s*(?:-include|sinclude|include)\s+([^#]*?)\s*(?:#.*)?$`)
+
+// makeIncludeDepth bounds nested includes.
+const makeIncludeDepth = 8
+
+// readMakefile reads the Makefile file (text is its text) as make run in
+// folder cwd does: an include's relative names are found in cwd, then in
+// dirs (make's -I), as GNU make looks for them; shell patterns match
+// files there; a name holding a variable with one known value (set
+// before, in the files read so far) is expanded. Files are read from src.
+func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
+	var mf makeText
+	seen := map[string]bool{file: true}
+	var read func(file, text string, depth int)
+	read = func(file, text string, depth int) {
+		lines := splitLines(text)
+		mf.lines = slices.Grow(mf.lines, len(lines))
+		for _, ln := range lines {
+			line := text[ln.start:ln.end]
+			mf.lines = append(mf.lines, makeLine{text: line, file: file, start: ln.start, end: ln.end})
+			if strings.HasPrefix(line, "\t") || !strings.Contains(line, "include") {
+				continue
+			}
+			m := makeInclude.FindStringSubmatch(line)
+			if m == nil || depth >= makeIncludeDepth {
+				continue
+			}
+			names := m[1]
+			if strings.Contains(names, "$") {
+				names = makeExpand(names, makeSimpleVars(mf.lines))
+			}
+			for _, name := range strings.Fields(names) {
+				if strings.Contains(name, "$") {
+					continue // a name this reading cannot tell
+				}
+				for _, p := range makeIncludePaths(src, name, cwd, dirs) {
+					if seen[p] {
+						continue
+					}
+					seen[p] = true
+					mf.included = append(mf.included, p)
+					data, err := src.read(p, DefaultLimits.MaxSize)
+					if err != nil || len(data) > int(DefaultLimits.MaxSize) {
+						continue
+					}
+					read(p, string(data), depth+1)
+				}
+			}
+		}
+	}
+	read(file, text, 0)
+	return mf
+}
+
+// makeSimpleVars are the variables the lines set to a value holding no
+// reference, the last assignment winning: what an include's name may
+// expand.
+func makeSimpleVars(lines []makeLine) map[string]string {
+	vars := map[string]string{}
+	for _, ln := range lines {
+		if m := makeAssign.FindStringSubmatch(ln.text); m != nil && !strings.HasPrefix(ln.text, "\t") && !strings.Contains(m[3], "$") {
+			vars[m[1]] = m[3]
+		}
+	}
+	return vars
+}
+
+// makeVarRef is a variable reference in a Makefile: $(NAME) or ${NAME}.
+var makeVarRef = regexp.MustCompile(`\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]`)
+
+// makeExpand replaces the variable references in s that vars gives a value.
+func makeExpand(s string, vars map[string]string) string {
+	return makeVarRef.ReplaceAllStringFunc(s, func(ref string) string {
+		if v, ok := vars[ref[2:len(ref)-1]]; ok {
+			return v
+		}
+		return ref
+	})
+}
+
+// makeIncludePaths are the files an include's name (a path or a shell
+// pattern) reads: relative to cwd, else to the first of dirs that has
+// it. A missing file is still given, once, where make looks first, so
+// that its creation re-reads the Makefile.
+func makeIncludePaths(src source, name, cwd string, dirs []string) []string {
+	var out []string
+	for _, dir := range append([]string{cwd}, dirs...) {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, name)
+		}
+		p = filepath.Clean(p)
+		if strings.ContainsAny(name, "*?[") {
+			matches, _ := filepath.Glob(p)
+			for _, m := range matches {
+				if _, err := confined.Rel(src.root, m); err == nil {
+					out = append(out, m)
+				}
+			}
+			if len(out) > 0 || filepath.IsAbs(name) {
+				return out
+			}
+			continue
+		}
+		if _, err := src.read(p, DefaultLimits.MaxSize); err == nil {
+			return []string{p}
+		}
+		if filepath.IsAbs(name) {
+			break
+		}
+	}
+	if strings.ContainsAny(name, "*?[") {
+		return nil
+	}
+	p := filepath.Clean(filepath.Join(cwd, name))
+	if filepath.IsAbs(name) {
+		p = filepath.Clean(name)
+	}
+	return []string{p}
 }
 
 // justRecipe is a justfile recipe: its parameters, those with a quoted

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -66,6 +67,9 @@ type value struct {
 	// of variables or expressions (`runtime-$(FLAVOR)`): span covers the
 	// whole expression, which holds no one copy of text.
 	computed bool
+	// file is the file span lies in when it is not the code's own (a
+	// variable of a Makefile that another includes, a caller's value).
+	file string
 }
 
 // computedValues are the texts of an expression built from pieces, each
@@ -110,9 +114,25 @@ type shellEnv struct {
 	// makeCalls, when set, gets the calls of make with variables on its
 	// command line, for the walk to read the Makefile they run.
 	makeCalls *[]makeCallRef
+	// bakeCalls, when set, gets the bake commands, for the walk to read
+	// their Bake files' variables from the commands' environment.
+	bakeCalls *[]bakeCall
+	// composeCalls, when set, gets the docker compose commands naming
+	// their files, for the walk to read the files past the first.
+	composeCalls *[]composeCallRef
+	// scriptCalls, when set, gets the calls of the repository's scripts,
+	// for the walk to read them with the calls' arguments.
+	scriptCalls *[]scriptCallRef
 	// scriptDir is the folder of the script the code is, where `$(dirname
 	// "$0")` leads; "" for code that is no script file of its own.
 	scriptDir string
+	// file is the file the code lies in when it is not the one walked (a
+	// Makefile another includes).
+	file string
+	// read, when set, reads a file the code sources (`. ./.env`), and
+	// sourced gets its name, for an edit there to re-read the code's file.
+	read    func(p string) (string, bool)
+	sourced *[]string
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -125,6 +145,20 @@ type evaluator struct {
 	// contexts are the --build-context names of the build commands
 	// evaluated so far.
 	contexts []NamedContext
+	// sh follows the code's variables in order: what it exports reaches
+	// the commands it runs after.
+	sh shellVars
+	// conditional holds the bodies of conditionals and loops walked.
+	conditional map[syntax.Node]bool
+}
+
+// stmtNodes returns stmts as nodes to walk.
+func stmtNodes(stmts []*syntax.Stmt) []syntax.Node {
+	out := make([]syntax.Node, len(stmts))
+	for i, st := range stmts {
+		out[i] = st
+	}
+	return out
 }
 
 // shellTargets finds the build commands in s (`docker build`, `docker
@@ -143,7 +177,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 	var args []BuildArg
 	var contexts []NamedContext
 	for _, piece := range parseShell(s) {
-		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}}
+		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}, sh: newShellVars()}
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Assign:
@@ -166,34 +200,70 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		// script, or in a Makefile or justfile (a shell per recipe line) of
 		// the line.
 		prev := 0
+
 		for _, stmt := range piece.f.Stmts {
 			if env.lines && newLogicalLine(piece.s.text[prev:stmt.Pos().Offset()]) {
 				e.env.cwd = env.cwd
+				e.sh = newShellVars()
 			}
 			prev = int(stmt.End().Offset())
 			var visit func(n syntax.Node) bool
 			visit = func(n syntax.Node) bool {
-				var inner []*syntax.Stmt
+				var inner []syntax.Node
 				switch n := n.(type) {
 				case *syntax.CallExpr:
+					if e.follow(n) {
+						return true
+					}
 					if !e.cd(n) {
 						e.makeCall(n)
+						e.composeCall(n)
+						e.scriptCall(n)
 						out = append(out, e.build(n)...)
 					}
 					return true
+				case *syntax.DeclClause:
+					e.follow(n)
+					return true
+				case *syntax.IfClause, *syntax.CaseClause, *syntax.WhileClause, *syntax.ForClause:
+					if e.conditional[n] {
+						return true
+					}
+					if e.conditional == nil {
+						e.conditional = map[syntax.Node]bool{}
+					}
+					e.conditional[n] = true
+					e.sh.branch++
+					syntax.Walk(n, visit)
+					e.sh.branch--
+					return false
+				case *syntax.BinaryCmd:
+					if n.Op != syntax.AndStmt && n.Op != syntax.OrStmt {
+						return true
+					}
+					// `[ -n "$CI" ] && export TARGET=ci`: the right side may not run.
+					syntax.Walk(n.X, visit)
+					e.sh.branch++
+					syntax.Walk(n.Y, visit)
+					e.sh.branch--
+					return false
 				case *syntax.Subshell:
-					inner = n.Stmts
+					inner = stmtNodes(n.Stmts)
 				case *syntax.CmdSubst:
-					inner = n.Stmts
+					inner = stmtNodes(n.Stmts)
+				case *syntax.FuncDecl:
+					inner = []syntax.Node{n.Body}
 				default:
 					return true
 				}
-				// A subshell's cd ends with it.
-				saved := e.env.cwd
+				// A subshell's cd and variables end with it (a function's
+				// too: when it runs is not followed).
+				saved, savedVars := e.env.cwd, e.sh
+				e.sh = e.sh.clone()
 				for _, st := range inner {
 					syntax.Walk(st, visit)
 				}
-				e.env.cwd = saved
+				e.env.cwd, e.sh = saved, savedVars
 				return false
 			}
 			syntax.Walk(stmt, visit)
@@ -421,10 +491,25 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	var out []Target
 	if bake {
+		var fileList []string
 		for _, f := range files {
-			if e.env.bakeFiles != nil && f.text != "" && !f.computed {
-				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: e.path(f.text), cwd: e.env.cwd})
+			if f.text != "" && !f.computed {
+				fileList = append(fileList, e.path(f.text))
 			}
+		}
+		for _, f := range fileList {
+			if e.env.bakeFiles != nil {
+				*e.env.bakeFiles = append(*e.env.bakeFiles, bakeFileRef{file: f, cwd: e.env.cwd, files: strings.Join(fileList, "\x00")})
+			}
+		}
+		if e.env.bakeCalls != nil {
+			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call), files: fileList}
+			if len(files) == 0 {
+				for _, name := range bakeAllDefaultFiles {
+					c.files = append(c.files, e.path(name))
+				}
+			}
+			*e.env.bakeCalls = append(*e.env.bakeCalls, c)
 		}
 		return e.bakeSets(sets, files, named)
 	}
@@ -444,14 +529,14 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	for _, df := range dockerfiles {
 		for _, v := range buildArgValues {
 			if name, _, span, ok := v.namedPair(); ok {
-				e.args = append(e.args, BuildArg{Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+				e.args = append(e.args, BuildArg{File: e.env.file, Name: name, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
 		}
 	}
 	for _, df := range dockerfiles {
 		for _, v := range namedContexts {
 			if name, val, span, ok := v.namedPair(); ok {
-				e.contexts = append(e.contexts, NamedContext{Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
+				e.contexts = append(e.contexts, NamedContext{File: e.env.file, Name: name, Value: val, Span: span, Dockerfile: filepath.Clean(df), Owner: e.env.owner})
 			}
 		}
 	}
@@ -460,7 +545,7 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 	}
 	for _, df := range dockerfiles {
 		for _, t := range targets {
-			out = append(out, Target{Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
+			out = append(out, Target{File: cmp.Or(t.file, e.env.file), Name: t.text, Span: t.span, Dockerfile: df, Owner: e.env.owner, Computed: t.computed})
 		}
 	}
 	return out
@@ -776,6 +861,7 @@ func (e *evaluator) variable(name string) []value {
 	for _, w := range e.assigns[name] {
 		out = append(out, e.word(w).values...)
 	}
+	out = append(out, e.sh.sourced[name]...)
 	if e.env.vars != nil {
 		out = append(out, e.env.vars(name)...)
 	}

@@ -172,12 +172,24 @@ type walked struct {
 	// makeCalls are the calls of make with variables on their command
 	// line (`make e2e TARGET=e2e`); walkFile reads the Makefiles they run.
 	makeCalls []makeCallRef
+	// bakeCalls are the bake commands; walkFile reads their Bake files'
+	// variables from their environment.
+	bakeCalls []bakeCall
+	// composeCalls are the docker compose commands naming their files;
+	// walkFile reads the files past the first.
+	composeCalls []composeCallRef
+	// scriptCalls are the calls of the repository's scripts; walkFile
+	// reads them with the calls' arguments.
+	scriptCalls []scriptCallRef
 }
 
 // bakeFileRef is a Bake file a command names and the folder the command
 // runs in: buildx resolves the file's local paths (context, dockerfile)
 // from there, not from the file's folder.
-type bakeFileRef struct{ file, cwd string }
+type bakeFileRef struct {
+	file, cwd string
+	files     string // the command's -f files, in order, joined by NUL: read together
+}
 
 // add appends what another walk found.
 func (w *walked) add(o walked) {
@@ -188,6 +200,9 @@ func (w *walked) add(o walked) {
 	w.via = append(w.via, o.via...)
 	w.bakeFiles = append(w.bakeFiles, o.bakeFiles...)
 	w.makeCalls = append(w.makeCalls, o.makeCalls...)
+	w.bakeCalls = append(w.bakeCalls, o.bakeCalls...)
+	w.composeCalls = append(w.composeCalls, o.composeCalls...)
+	w.scriptCalls = append(w.scriptCalls, o.scriptCalls...)
 }
 
 // walkers read each kind of file, once.
@@ -196,8 +211,8 @@ var walkers = map[Kind]func(src source, file, text string) walked{
 	Bake:         rooted(walkBakeFile),
 	BakeJSON:     rooted(walkBakeFile),
 	Workflow:     rooted(walkWorkflow),
-	Script:       rooted(walkScript),
-	GitLab:       rooted(walkGitLab),
+	Script:       walkScript,
+	GitLab:       walkGitLab,
 	Devcontainer: targetsOnly(devcontainerTargets),
 	Skaffold:     targetsOnly(skaffoldTargets),
 	Tiltfile:     targetsOnly(tiltTargets),
@@ -222,6 +237,9 @@ type source struct {
 	// dotenv, when set, is what Compose interpolates with instead of the
 	// .env beside the file: an included file's environment.
 	dotenv map[string]string
+	// bases, when set, gives the Compose file each file of a project
+	// (`docker compose -f a.yml -f b.yml`) is merged onto.
+	bases map[string]string
 }
 
 // read returns file p's text, at most max bytes from disk.
@@ -244,10 +262,19 @@ func walkFile(src source, p, content string) walked {
 		return walked{}
 	}
 	w := walker(src, p, content)
-	named, namedArgs := namedBakeTargets(src, dedupe(w.bakeFiles))
-	w.targets = append(w.targets, named...)
-	w.args = append(w.args, namedArgs...)
-	w.targets = append(w.targets, madeTargets(src, p, w.makeCalls)...)
+	named := namedBakeTargets(src, dedupe(w.bakeFiles))
+	w.targets = append(w.targets, named.targets...)
+	w.args = append(w.args, named.args...)
+	w.contexts = append(w.contexts, named.contexts...)
+	w.builds = append(w.builds, named.builds...)
+	w.targets = append(w.targets, bakeEnvTargets(src, p, w.bakeCalls)...)
+	w.targets = append(w.targets, calledScriptTargets(src, p, w.scriptCalls)...)
+	for _, c := range w.composeCalls {
+		w.add(composeProject(src, c.files))
+	}
+	made, included := madeTargets(src, p, w.makeCalls)
+	w.targets = append(w.targets, made...)
+	w.via = append(w.via, included...)
 	for _, t := range w.targets {
 		if t.Bake != nil {
 			t.Bake.readNamed(src)
@@ -258,7 +285,17 @@ func walkFile(src source, p, content string) walked {
 	}
 	for i, t := range w.targets {
 		if t.File != "" && t.File != p {
-			continue // named in another file, which the walker read (Compose extends)
+			// Named in another file, which the walker read (Compose
+			// extends, a Makefile's include): its line is there.
+			if t.Kind == NotTargets {
+				w.targets[i].Kind = Classify(p)
+			}
+			if t.Line == 0 {
+				if data, err := src.read(t.File, DefaultLimits.MaxSize); err == nil {
+					w.targets[i].Line = 1 + strings.Count(string(data[:min(t.Span.Start, len(data))]), "\n")
+				}
+			}
+			continue
 		}
 		t.File = p
 		t.Kind = Classify(p)
@@ -306,11 +343,11 @@ func walkFile(src source, p, content string) walked {
 // namedBakeTargets are the targets of the Bake files that build commands
 // name with -f and whose names the scan does not read as Bake files
 // (ci/build.hcl; JSON by its extension): `docker buildx bake -f
-// ci/build.hcl lint` builds its targets' stages. The build arguments its
-// targets pass come with them, written in it.
-func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
-	var out []Target
-	var args []BuildArg
+// ci/build.hcl lint` builds its targets' stages. The build arguments and
+// named contexts its targets pass come with them, written in it, and its
+// targets' builds.
+func namedBakeTargets(src source, files []bakeFileRef) walked {
+	var w walked
 	for _, ref := range files {
 		f := ref.file
 		if k := Classify(f); k == Bake || k == BakeJSON {
@@ -323,18 +360,26 @@ func namedBakeTargets(src source, files []bakeFileRef) ([]Target, []BuildArg) {
 		text := string(data)
 		// Read as if it lay where the command runs: its paths are
 		// resolved from there.
-		b := walkBake(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text)
+		b := walkBakeWith(src.root, filepath.Join(ref.cwd, filepath.Base(f)), text, bakeWith{files: strings.Split(ref.files, "\x00"), self: f})
 		for _, t := range b.stageTargets() {
 			t.File, t.Kind = f, Bake
 			t.Line = 1 + strings.Count(text[:min(t.Span.Start, len(text))], "\n")
-			out = append(out, t)
+			w.targets = append(w.targets, t)
 		}
 		for _, a := range b.buildArgs() {
 			a.File = f
-			args = append(args, a)
+			w.args = append(w.args, a)
+		}
+		for _, c := range b.namedContexts() {
+			c.File = f
+			w.contexts = append(w.contexts, c)
+		}
+		for _, bd := range b.builds() {
+			bd.File = f
+			w.builds = append(w.builds, bd)
 		}
 	}
-	return out, args
+	return w
 }
 
 // readNamed reads the Bake files a --set applies through that the scan
@@ -356,7 +401,7 @@ func (ref *BakeRef) readNamed(src source) {
 		if ref.read == nil {
 			ref.read = map[string]*bakeFile{}
 		}
-		ref.read[f] = walkBake(src.root, filepath.Join(cwd, filepath.Base(f)), string(data)).definitions()
+		ref.read[f] = walkBakeWith(src.root, filepath.Join(cwd, filepath.Base(f)), string(data), bakeWith{files: ref.Files, self: f}).definitions()
 	}
 }
 

@@ -136,7 +136,9 @@ func TestComposeExtendsMergesBuild(t *testing.T) {
 // docker-compose.yml, then docker-compose.override.yml beside it, and
 // merges their services by name. A service of the override that sets only
 // a target or args builds the base service's Dockerfile; one the base
-// lacks keeps its own build; a compose.dev.yaml is no override file.
+// lacks keeps its own build. A compose.dev.yaml, which docker compose
+// reads only as `-f docker-compose.yml -f compose.dev.yaml`, is merged so
+// too: its services the base defines are overrides of them.
 func TestComposeOverrideMergesBase(t *testing.T) {
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{
@@ -162,10 +164,10 @@ func TestComposeOverrideMergesBase(t *testing.T) {
 		"docker-compose.override.yml: dev>worker/Dockerfile",
 		"docker-compose.override.yml: tests>Dockerfile",
 		"docker-compose.override.yml: arg MODE>src/Api/Dockerfile",
-		"compose.dev.yaml: build>Dockerfile",
-		"compose.dev.yaml: dev>Dockerfile",
+		"compose.dev.yaml: build>src/Api/Dockerfile",
+		"compose.dev.yaml: dev>worker/Dockerfile",
 		"compose.dev.yaml: tests>Dockerfile",
-		"compose.dev.yaml: arg MODE>Dockerfile",
+		"compose.dev.yaml: arg MODE>src/Api/Dockerfile",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

@@ -157,18 +157,26 @@ type serviceBuild struct {
 	args       []BuildArg // build.args, passed to dockerfile
 	via        []string   // the other files its `extends` chain (or override merge) reads
 	owner      string     // "service <name>"
+	// contexts are its build.additional_contexts (read for an included
+	// file's services, whose file's own reading does not give them).
+	contexts []NamedContext
+	file     string // the included file it is written in; "" for the file read
 }
 
 // composeServices walks services.<name> of a Compose file. A service
 // without build.target takes it from the service it extends in a file the
 // scan does not read as Compose (one it reads reports it itself).
 func composeServices(src source, file, text string) []serviceBuild {
+	return composeServicesIn(src, file, text, composeDotenv(src, file))
+}
+
+// composeServicesIn is composeServices interpolating with dotenv.
+func composeServicesIn(src source, file, text string, dotenv map[string]string) []serviceBuild {
 	d, services, ok := parseSection(text, "services")
 	if !ok {
 		return nil
 	}
 	var out []serviceBuild
-	dotenv := composeDotenv(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		s := serviceBuild{owner: "service " + name}
@@ -198,6 +206,10 @@ func composeServices(src source, file, text string) []serviceBuild {
 		if _, args := get(build, "args"); args != nil {
 			s.args = d.yamlArgs(resolve(args), s.dockerfile, "service "+name)
 		}
+		if src.dotenv != nil {
+			// An included file's: its own reading does not give them.
+			s.contexts = serviceContexts(src, file, d, svc, s.dockerfile, s.owner)
+		}
 		out = append(out, s)
 	}
 	return out
@@ -217,7 +229,12 @@ func walkCompose(src source, file, text string) walked {
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
-	services := composeServices(src, file, text)
+	dotenv := composeDotenv(src, file)
+	services := composeServicesIn(src, file, text, dotenv)
+	if files := composeFileEnv(dotenv, file); len(files) > 1 && files[0] == file && src.bases == nil {
+		// COMPOSE_FILE in its .env: the files merged onto it.
+		w.add(composeProject(src, files))
+	}
 	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
 		w.via = append(append(w.via, inc.file), inc.via...)
 		for _, s := range inc.services {
@@ -231,13 +248,14 @@ func walkCompose(src source, file, text string) walked {
 			for i := range s.args {
 				s.args[i].File = inc.file
 			}
+			s.file = inc.file
 			services = append(services, s)
 		}
 	}
 	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
-			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner})
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner, File: s.file})
 		}
 		for _, t := range s.targets {
 			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
@@ -378,21 +396,45 @@ func readDotenv(src source, file string, env map[string]string) map[string]strin
 	if env == nil {
 		env = map[string]string{}
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+	for _, e := range dotenvEntries(string(data)) {
+		env[e.name] = e.value
+	}
+	return env
+}
+
+// dotenvEntry is one `NAME=value` line of a .env file (`export NAME=value`
+// too), with the span of its value (inside its quotes).
+type dotenvEntry struct {
+	name, value string
+	span        analysis.Span
+	export      bool
+}
+
+// dotenvEntries reads the lines of a .env file: `NAME=value`, `export
+// NAME=value`, the value quoted or followed by a ` #` comment.
+func dotenvEntries(text string) []dotenvEntry {
+	var out []dotenvEntry
+	for _, ln := range splitLines(text) {
+		raw := text[ln.start:ln.end]
+		line := strings.TrimSpace(raw)
+		export := strings.HasPrefix(line, "export ")
+		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
 		name, v, ok := strings.Cut(line, "=")
 		if !ok || strings.HasPrefix(name, "#") || strings.ContainsAny(name, " \t") {
 			continue
 		}
+		// The value's offset: after the line's first '=' (the name has none).
+		at := ln.start + strings.Index(raw, "=") + 1
+		at += len(v) - len(strings.TrimLeft(v, " \t"))
 		v = strings.TrimSpace(v)
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
+			v, at = v[1:len(v)-1], at+1
 		} else if i := strings.Index(v, " #"); i >= 0 {
 			v = strings.TrimSpace(v[:i])
 		}
-		env[name] = v
+		out = append(out, dotenvEntry{name: name, value: v, span: analysis.Span{Start: at, End: at + len(v)}, export: export})
 	}
-	return env
+	return out
 }
 
 // composeDotenvFile is the .env file beside a Compose file.
@@ -587,15 +629,21 @@ var (
 // first: docker compose reads only the first of composeOverrideNames that
 // exists.
 func composeBase(src source, file string) string {
-	i := slices.Index(composeOverrideNames, filepath.Base(file))
-	if i < 0 {
-		return ""
+	if base, ok := src.bases[file]; ok {
+		return base // a later file of a project's -f list
 	}
 	exists := func(name string) bool {
 		_, err := src.read(filepath.Join(filepath.Dir(file), name), DefaultLimits.MaxSize)
 		return err == nil
 	}
-	if slices.ContainsFunc(composeOverrideNames[:i], exists) {
+	if i := slices.Index(composeOverrideNames, filepath.Base(file)); i >= 0 {
+		if slices.ContainsFunc(composeOverrideNames[:i], exists) {
+			return ""
+		}
+	} else if !composeVariant(filepath.Base(file)) {
+		// Not compose.dev.yml or docker-compose.ci.yaml either, which are
+		// written to be given with -f after the default file beside them,
+		// their services merged onto its.
 		return ""
 	}
 	for _, name := range composeFileNames {
@@ -611,6 +659,9 @@ func composeBase(src source, file string) string {
 // and the override names before its own, beside it.
 func composeBaseCandidates(file string) []string {
 	i := slices.Index(composeOverrideNames, filepath.Base(file))
+	if i < 0 && composeVariant(filepath.Base(file)) {
+		i = 0 // its base: the default names
+	}
 	if i < 0 {
 		return nil
 	}
@@ -747,4 +798,30 @@ func inherited(t, attr string, read func(t, attr string) (v string, parents []st
 	}
 	value = walk(t)
 	return value, value != "" || known
+}
+
+// includedComposeContexts are the named contexts (build.additional_contexts)
+// of the services of the files a Compose file includes and does not leave
+// to the scan's own reading, each written in its file.
+func includedComposeContexts(src source, file, text string) []NamedContext {
+	if !strings.Contains(text, "include") {
+		return nil // no include: no second parse
+	}
+	var out []NamedContext
+	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
+		for _, s := range inc.services {
+			for _, c := range s.contexts {
+				c.File = inc.file
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// composeVariant reports whether a Compose file's name is a variant of a
+// default one (compose.dev.yml, docker-compose.ci.yaml): neither a default
+// nor an override name.
+func composeVariant(base string) bool {
+	return !slices.Contains(composeFileNames, base) && !slices.Contains(composeOverrideNames, base) && isComposeName(strings.ToLower(base))
 }

@@ -1,0 +1,42 @@
+package workspace
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestBakeEnvFromExport: a Bake variable takes its value from the
+// environment of the bake command, over its default: a script's export,
+// a command's own assignment, a workflow step's env; a variable without
+// a default too. Not from an assignment the script does not export.
+func TestBakeEnvFromExport(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":                "ref: refs/heads/main\n",
+		"app/Dockerfile":           "FROM alpine AS prod\nFROM alpine AS e2e\nFROM alpine AS slim\nFROM alpine AS ci\n",
+		"docker-bake.hcl":          "variable \"TARGET\" {\n  default = \"prod\"\n}\nvariable \"FLAVOR\" {}\ntarget \"app\" {\n  context = \"app\"\n  target = TARGET\n}\ntarget \"x\" {\n  context = \"app\"\n  target = \"${FLAVOR}\"\n}\n",
+		"a.sh":                     "export TARGET=e2e\ndocker buildx bake app\n",
+		"b.sh":                     "FLAVOR=slim docker buildx bake x\nTARGET=notexported\ndocker buildx bake\n",
+		".github/workflows/ci.yml": "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx bake\n        env:\n          TARGET: ci\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "app/Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
+	}
+	want := []string{
+		`.github/workflows/ci.yml:7 "ci" ci`,
+		`a.sh:1 "e2e" e2e`,
+		`b.sh:1 "slim" slim`,
+		`docker-bake.hcl:2 "prod" prod`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

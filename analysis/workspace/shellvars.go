@@ -1,0 +1,189 @@
+package workspace
+
+import (
+	"maps"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/stagehand-ls/stagehand/analysis"
+)
+
+// shellVars follows a script's variables in the order its commands run:
+// their values and which of them it exports, which is what a command it
+// runs (make, reading TARGET from its environment) finds there. A
+// subshell's changes end with it; an assignment inside an if, case or loop
+// may or may not run, so its values join those before instead of
+// replacing them.
+type shellVars struct {
+	vals      map[string][]value
+	exported  map[string]bool
+	unset     map[string]bool // unset here: not in the environment, whatever the caller's
+	allexport bool            // `set -a`: every assignment exports
+	// sourced are the values the files the code sources (`. ./.env`)
+	// give, wherever it reads them.
+	sourced map[string][]value
+	branch  int // depth of the conditional bodies being walked
+}
+
+// newShellVars is the state before any statement; its maps are made on
+// the first change (most code changes no variable of its own).
+func newShellVars() shellVars { return shellVars{} }
+
+// init makes the maps, for a change.
+func (sv *shellVars) init() {
+	if sv.vals == nil {
+		sv.vals, sv.exported, sv.unset, sv.sourced = map[string][]value{}, map[string]bool{}, map[string]bool{}, map[string][]value{}
+	}
+}
+
+// clone is a copy for a subshell to change.
+func (sv shellVars) clone() shellVars {
+	sv.vals, sv.exported, sv.unset = maps.Clone(sv.vals), maps.Clone(sv.exported), maps.Clone(sv.unset)
+	return sv
+}
+
+// set gives name the values vals (added to the ones before in a
+// conditional body), exporting it when export is set.
+func (sv *shellVars) set(name string, vals []value, export bool) {
+	sv.init()
+	if sv.branch > 0 {
+		vals = append(append([]value(nil), sv.vals[name]...), vals...)
+	}
+	sv.vals[name] = vals
+	if sv.branch == 0 {
+		delete(sv.unset, name)
+	}
+	if export || sv.allexport {
+		sv.exported[name] = true
+	}
+}
+
+// env returns the values a variable the script exports has in the
+// environment of the commands it runs now; decided is false when the
+// script leaves it to the caller's environment (not exported, or
+// exported without a value of the script's). A variable it unset has
+// none.
+func (sv *shellVars) env(name string) (vals []value, decided bool) {
+	if sv.unset[name] {
+		return nil, true
+	}
+	if !sv.exported[name] || len(sv.vals[name]) == 0 {
+		return nil, false
+	}
+	return sv.vals[name], true
+}
+
+// follow takes into account a statement's effect on the variables: an
+// assignment (`TARGET=e2e`), export, declare -x, unset, set -a/+a. It
+// reports whether n was such a statement (a command to run otherwise).
+func (e *evaluator) follow(n syntax.Node) bool {
+	sv := &e.sh
+	switch n := n.(type) {
+	case *syntax.CallExpr:
+		if len(n.Args) == 0 {
+			for _, a := range n.Assigns {
+				if a.Name != nil && a.Value != nil && !a.Append {
+					sv.set(a.Name.Value, e.word(a.Value).values, false)
+				}
+			}
+			return true
+		}
+		name, ok := analysis.LiteralWord(n.Args[0])
+		if !ok {
+			return false
+		}
+		switch name {
+		case ".", "source":
+			e.source(n)
+			return true
+		case "unset":
+			sv.init()
+			for _, w := range n.Args[1:] {
+				if v, ok := analysis.LiteralWord(w); ok && !strings.HasPrefix(v, "-") {
+					if sv.branch == 0 {
+						delete(sv.vals, v)
+						delete(sv.exported, v)
+						sv.unset[v] = true
+					}
+				}
+			}
+			return true
+		case "set":
+			for i, w := range n.Args[1:] {
+				v, _ := analysis.LiteralWord(w)
+				on := strings.HasPrefix(v, "-")
+				switch {
+				case (on || strings.HasPrefix(v, "+")) && !strings.HasPrefix(v[1:], "-") && strings.Contains(v[1:], "a"):
+					sv.allexport = on
+				case (v == "-o" || v == "+o") && i+2 < len(n.Args):
+					if o, _ := analysis.LiteralWord(n.Args[i+2]); o == "allexport" {
+						sv.allexport = v == "-o"
+					}
+				}
+			}
+			return true
+		}
+	case *syntax.DeclClause:
+		if n.Variant == nil {
+			return false
+		}
+		export := n.Variant.Value == "export"
+		for _, a := range n.Args {
+			if a.Name == nil && a.Value != nil {
+				// An option: declare -x, typeset -x.
+				if v, ok := analysis.LiteralWord(a.Value); ok && strings.HasPrefix(v, "-") && strings.Contains(v, "x") {
+					export = export || n.Variant.Value == "declare" || n.Variant.Value == "typeset"
+				}
+			}
+		}
+		if n.Variant.Value == "local" || n.Variant.Value == "nameref" {
+			return true // a function's own; not followed into its calls
+		}
+		sv.init()
+		for _, a := range n.Args {
+			switch {
+			case a.Name == nil:
+			case a.Naked:
+				if export {
+					sv.exported[a.Name.Value] = true
+				}
+			case a.Value != nil && !a.Append:
+				sv.set(a.Name.Value, e.word(a.Value).values, export)
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// source follows `. ./.env` or `source .env`: a file of NAME=value lines
+// (a .env, as scripts source them before make) sets its variables, each
+// value where the file writes it; `export NAME=value` lines, or any under
+// `set -a`, export them. Other sourced files (shell code) are not read.
+func (e *evaluator) source(call *syntax.CallExpr) {
+	if e.env.read == nil || len(call.Args) != 2 {
+		return
+	}
+	lit, ok := analysis.LiteralWord(call.Args[1])
+	if !ok || lit == "" {
+		return
+	}
+	p := e.path(lit)
+	if e.env.sourced != nil {
+		*e.env.sourced = append(*e.env.sourced, p)
+	}
+	text, ok := e.env.read(p)
+	if !ok {
+		return
+	}
+	e.sh.init()
+	for _, d := range dotenvEntries(text) {
+		if d.value == "" || strings.ContainsAny(d.value, "$`") {
+			continue
+		}
+		v := []value{{text: d.value, span: d.span, file: p}}
+		e.sh.set(d.name, v, d.export)
+		e.sh.sourced[d.name] = append(e.sh.sourced[d.name], v...)
+	}
+}
