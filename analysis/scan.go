@@ -188,7 +188,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		l.text = content
 		in.scanCommand(&l, esc, a, nil)
 		if len(docs) > 0 {
-			in.scanHeredocs(src, k+1, last, base, docs)
+			in.scanHeredocs(src, k+1, last, base, docs, false)
 		}
 		return in
 	}
@@ -209,7 +209,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 
 	in.scanCommand(&l, esc, a, nil)
 	if len(docs) > 0 {
-		in.scanHeredocs(src, k+1, last, base, docs)
+		in.scanHeredocs(src, k+1, last, base, docs, false)
 	}
 	return in
 }
@@ -226,7 +226,7 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	l.text, l.pieces = g.line, g.pieces
 	in.scanCommand(&l, esc, a, g)
 	if len(g.heredocs) > 0 {
-		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs)
+		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs, true)
 	}
 	return in
 }
@@ -994,18 +994,26 @@ func isNameByte(c byte, first bool) bool {
 
 // scanHeredocs places each heredoc's body and terminator on the lines
 // [from, last] that follow the command, in the order BuildKit reads them.
-func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc) {
+// Where cut, docs are the grouper's, each body cut from the text up to its
+// terminator's line: that line is where the body ends, not looked for.
+func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc, cut bool) {
 	k := from
 	in.Heredocs = slices.Grow(in.Heredocs, len(docs))
 	for _, h := range docs {
 		bodyStart := k
-		for ; k <= last; k++ {
-			line := src.line(k)
-			if h.Chomp {
-				line = strings.TrimLeft(line, "\t")
+		if cut {
+			for end := src.start[k] + len(h.Content); src.start[k] < end; {
+				k++
 			}
-			if line == h.Name {
-				break
+		} else {
+			for ; k <= last; k++ {
+				line := src.line(k)
+				if h.Chomp {
+					line = strings.TrimLeft(line, "\t")
+				}
+				if line == h.Name {
+					break
+				}
 			}
 		}
 		hd := Heredoc{Name: h.Name}
