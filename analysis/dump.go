@@ -34,11 +34,11 @@ func (ix *Index) Dump() string {
 		if n.JSON {
 			fmt.Fprintf(&b, "  json\n")
 		}
-		if n.Base != nil {
-			fmt.Fprintf(&b, "  base %q\n", n.Base.Value)
+		if n.Base() != nil {
+			fmt.Fprintf(&b, "  base %q\n", n.Base().Value)
 		}
-		if n.Name != nil {
-			fmt.Fprintf(&b, "  name %q as=%s\n", n.Name.Value, at(n.Abs(n.As.Span)))
+		if n.Name() != nil {
+			fmt.Fprintf(&b, "  name %q as=%s\n", n.Name().Value, at(n.Abs(n.As().Span)))
 		}
 		for _, h := range n.Heredocs {
 			fmt.Fprintf(&b, "  heredoc %q body=%s end=%s\n", h.Name, at(n.Abs(h.Body)), at(n.Abs(h.Terminator)))

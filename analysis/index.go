@@ -116,8 +116,34 @@ type Instruction struct {
 	Uses     []VarUse
 	Refs     []Ref
 	Errors   []InstructionError
-	// For FROM: the base image or stage, the `AS` keyword and the stage name.
-	Base, As, Name *Token
+}
+
+// Base returns a FROM's base image or stage, its first argument; nil for
+// any other instruction or a FROM with none. Base, As and Name point into
+// Args: they are read from it, not kept apart.
+func (in *Instruction) Base() *Token {
+	if in.Cmd != "from" || len(in.Args) == 0 {
+		return nil
+	}
+	return &in.Args[0]
+}
+
+// As returns a FROM's `AS` keyword, its second argument in any case; nil
+// where there is none.
+func (in *Instruction) As() *Token {
+	if in.Cmd != "from" || len(in.Args) < 2 || !equalFold(in.Args[1].Value, "as") {
+		return nil
+	}
+	return &in.Args[1]
+}
+
+// Name returns a FROM's stage name, the argument after `AS`; nil where
+// there is none.
+func (in *Instruction) Name() *Token {
+	if len(in.Args) < 3 || in.As() == nil {
+		return nil
+	}
+	return &in.Args[2]
 }
 
 // Flag returns the instruction's flag called name, or nil.
@@ -322,11 +348,11 @@ func (ix *Index) Stage(s int) Stage {
 	rec := ix.stages[s]
 	from := ix.Node(rec.first)
 	st := Stage{Index: s, First: rec.first, End: rec.end, BaseStage: -1}
-	if from.Name != nil {
-		st.Name, st.NameSpan = from.Name.Value, from.Abs(from.Name.Span)
+	if name := from.Name(); name != nil {
+		st.Name, st.NameSpan = name.Value, from.Abs(name.Span)
 	}
-	if from.Base != nil {
-		st.Base, st.BaseSpan = from.Base.Value, from.Abs(from.Base.Span)
+	if base := from.Base(); base != nil {
+		st.Base, st.BaseSpan = base.Value, from.Abs(base.Span)
 	}
 	if f := from.Flag("platform"); f != nil {
 		st.Platform = f.Value.Value

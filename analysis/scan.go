@@ -730,14 +730,7 @@ func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	toks = sl.keep(toks)
 	in.Args = toks
 	if len(toks) > 0 {
-		in.Base = &toks[0]
 		in.Refs = a.refSlab().one(Ref{Kind: RefFrom, Value: toks[0], Target: -1})
-	}
-	if len(toks) >= 2 && equalFold(toks[1].Value, "as") {
-		in.As = &toks[1]
-		if len(toks) >= 3 {
-			in.Name = &toks[2]
-		}
 	}
 }
 

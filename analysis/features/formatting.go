@@ -207,9 +207,9 @@ func (f *formatter) instruction(n analysis.Node, limit int) {
 			f.add(n.Start+kw.Start, n.Start+kw.End, want)
 		}
 	}
-	if in.As != nil && in.As.Span.Len() == 2 && isASCII(in.As.Value) {
-		if want := f.casing(in.As.Value); want != in.As.Value {
-			f.add(n.Start+in.As.Span.Start, n.Start+in.As.Span.End, want)
+	if in.As() != nil && in.As().Span.Len() == 2 && isASCII(in.As().Value) {
+		if want := f.casing(in.As().Value); want != in.As().Value {
+			f.add(n.Start+in.As().Span.Start, n.Start+in.As().Span.End, want)
 		}
 	}
 

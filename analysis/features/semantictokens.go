@@ -202,11 +202,11 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 	}
 	switch n.Cmd {
 	case "from":
-		if n.As != nil {
-			add(n.As.Span, TokKeyword, 0, 1)
+		if n.As() != nil {
+			add(n.As().Span, TokKeyword, 0, 1)
 		}
-		if n.Name != nil {
-			add(n.Name.Span, TokStage, ModDeclaration, 1)
+		if n.Name() != nil {
+			add(n.Name().Span, TokStage, ModDeclaration, 1)
 		}
 	case "onbuild":
 		if len(n.Args) > 0 {

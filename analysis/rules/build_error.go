@@ -106,7 +106,7 @@ func runBuildError(p *Pass) {
 // from a stage's name only in case is UnknownStageReference's.
 func baseNameError(ix *analysis.Index, n analysis.Node) (msg string, span analysis.Span, bad bool) {
 	s := ix.StageOf(n.Index)
-	if s < 0 || n.Base == nil {
+	if s < 0 || n.Base() == nil {
 		return "", span, false
 	}
 	st := ix.Stage(s)
@@ -123,7 +123,7 @@ func baseNameError(ix *analysis.Index, n analysis.Node) (msg string, span analys
 			return "", span, false
 		}
 	}
-	return fmt.Sprintf("failed to parse stage name %q: %v", st.Base, err), n.Abs(n.Base.Span), true
+	return fmt.Sprintf("failed to parse stage name %q: %v", st.Base, err), n.Abs(n.Base().Span), true
 }
 
 // dispatchCandidate reports whether BuildKit's dispatch may reject n: the
