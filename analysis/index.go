@@ -104,18 +104,50 @@ type InstructionError struct {
 // an edit before it only moves its start; instructions are shared between
 // successive indexes and never changed after they are scanned.
 type Instruction struct {
-	Len      int    // bytes, from the keyword's line start to the end of its last line
-	Lines    int    // number of lines it covers
-	Cmd      string // the keyword in lower case
-	Keyword  Token  // as written
-	Flags    []Flag
-	Args     []Token // words after the flags; a JSON array is one token
-	JSON     bool    // the arguments are a JSON array
-	Heredocs []Heredoc
-	Decls    []VarDecl
-	Uses     []VarUse
-	Refs     []Ref
-	Errors   []InstructionError
+	Len     int    // bytes, from the keyword's line start to the end of its last line
+	Lines   int    // number of lines it covers
+	Cmd     string // the keyword in lower case
+	Keyword Token  // as written
+	Flags   []Flag
+	Args    []Token // words after the flags; a JSON array is one token
+	JSON    bool    // the arguments are a JSON array
+	Decls   []VarDecl
+	Uses    []VarUse
+	Refs    []Ref
+	// The heredocs and errors, which few instructions have: nil for none.
+	rare *rareParts
+}
+
+// rareParts holds what few instructions have, apart so that the others
+// do not carry its room.
+type rareParts struct {
+	heredocs []Heredoc
+	errors   []InstructionError
+	one      [1]Heredoc // room for the usual single heredoc
+}
+
+// Heredocs returns the instruction's here-documents, in order.
+func (in *Instruction) Heredocs() []Heredoc {
+	if in.rare == nil {
+		return nil
+	}
+	return in.rare.heredocs
+}
+
+// Errors returns the errors BuildKit reports for the instruction.
+func (in *Instruction) Errors() []InstructionError {
+	if in.rare == nil {
+		return nil
+	}
+	return in.rare.errors
+}
+
+// rareOf returns in's rare parts, made where it has none.
+func (in *Instruction) rareOf() *rareParts {
+	if in.rare == nil {
+		in.rare = new(rareParts)
+	}
+	return in.rare
 }
 
 // Base returns a FROM's base image or stage, its first argument; nil for
@@ -620,7 +652,7 @@ func (ix *Index) Errors() []Error {
 	}
 	for i := 0; i < ix.n; i++ {
 		n := ix.Node(i)
-		for _, e := range n.Errors {
+		for _, e := range n.Errors() {
 			errs = append(errs, Error{Span: n.Abs(e.Span), Message: e.Message})
 		}
 	}

@@ -91,7 +91,8 @@ func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
 func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction {
 	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs)
 	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
-		in.Errors = append(in.Errors, in.errorFor(err))
+		r := in.rareOf()
+		r.errors = append(r.errors, in.errorFor(err))
 	}
 	return in
 }
@@ -120,7 +121,8 @@ func (v *validator) instruction(g *group) (*Instruction, bool) {
 	}
 	in := scanGroup(v.src, g, v.esc, v.arena)
 	if err != nil {
-		in.Errors = append(in.Errors, in.errorFor(err))
+		r := in.rareOf()
+		r.errors = append(r.errors, in.errorFor(err))
 	}
 	return in, true
 }

@@ -991,7 +991,11 @@ func isNameByte(c byte, first bool) bool {
 // terminator's line: that line is where the body ends, not looked for.
 func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc, cut bool) {
 	k := from
-	in.Heredocs = slices.Grow(in.Heredocs, len(docs))
+	r := in.rareOf()
+	heredocs := r.one[:0]
+	if len(docs) > 1 {
+		heredocs = make([]Heredoc, 0, len(docs))
+	}
 	for _, h := range docs {
 		bodyStart := k
 		if cut {
@@ -1027,8 +1031,9 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 			hd.Terminator = Span{ts, ts + len(h.Name)}
 			k++
 		}
-		in.Heredocs = append(in.Heredocs, hd)
+		heredocs = append(heredocs, hd)
 	}
+	r.heredocs = heredocs
 }
 
 // arena hands out the instructions and lists of one parse from a few

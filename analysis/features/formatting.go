@@ -182,8 +182,8 @@ func (f *formatter) casing(s string) string {
 func command(ix *analysis.Index, n analysis.Node) (text string, jsonStart int) {
 	in := n.Instruction
 	cmdEnd := in.Len
-	if len(in.Heredocs) > 0 {
-		cmdEnd = max(in.Heredocs[0].Body.Start-1, in.Keyword.Span.End)
+	if len(in.Heredocs()) > 0 {
+		cmdEnd = max(in.Heredocs()[0].Body.Start-1, in.Keyword.Span.End)
 	}
 	text = ix.Doc.Slice(analysis.Span{Start: n.Start, End: n.Start + cmdEnd})
 	jsonStart = -1

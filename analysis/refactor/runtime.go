@@ -790,7 +790,7 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 	}
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
-		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs) == 0 {
+		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs()) == 0 {
 			if d := analysis.AbsDest(ix, i, n.Args[len(n.Args)-1].Value); d != "" && d != "/" {
 				sources = append(sources, strings.TrimSuffix(d, "/"))
 			}

@@ -151,7 +151,7 @@ func dispatchCandidate(ix *analysis.Index, n analysis.Node) bool {
 	default:
 		return false
 	}
-	if len(n.Heredocs) > 0 {
+	if len(n.Heredocs()) > 0 {
 		return true
 	}
 	if !hasSpecial(ix.Doc.Slice(n.Span())[n.Keyword.Span.End:], ix.Escape) {
@@ -352,7 +352,7 @@ func (d *dispatcher) plainExpose() (msg string, span analysis.Span, bad, done bo
 // is false for any other instruction or form.
 func (d *dispatcher) plainPairs() (msg string, span analysis.Span, bad, done bool) {
 	n, doc := d.n, d.p.Index.Doc
-	if n.Cmd != "env" && n.Cmd != "label" && n.Cmd != "arg" || len(n.Heredocs) > 0 || len(n.Flags) > 0 || len(n.Args) == 0 {
+	if n.Cmd != "env" && n.Cmd != "label" && n.Cmd != "arg" || len(n.Heredocs()) > 0 || len(n.Flags) > 0 || len(n.Args) == 0 {
 		return "", span, false, false
 	}
 	type pair struct {
