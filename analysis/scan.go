@@ -1077,7 +1077,7 @@ func newArena(n, lines int) *arena {
 		at:    progress{lines: lines},
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
-		uses:  slab[VarUse]{chunk: chunk / 2},
+		uses:  slab[VarUse]{chunk: chunk / 4},
 		decls: slab[VarDecl]{chunk: chunk / 4},
 		refs:  slab[Ref]{chunk: chunk / 8},
 	}
