@@ -144,7 +144,7 @@ func (ix *Index) MissingSources(sp Span, c BuildContext) []Span {
 		if n.Start > sp.End {
 			break
 		}
-		if n.Start+n.Len < sp.Start || (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+		if n.Start+n.Len < sp.Start || (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs()) > 0 {
 			continue
 		}
 		for _, a := range n.Args[:len(n.Args)-1] {

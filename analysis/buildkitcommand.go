@@ -38,7 +38,7 @@ func (ix *Index) BuildKitCommand(i int) (cmd instructions.Command, ok bool) {
 // to the parser over the corpus.
 func (ix *Index) plainNode(n Node) (*parser.Node, bool) {
 	info := LookupInstruction(n.Cmd)
-	if info == nil || len(n.Heredocs) > 0 || n.JSON || len(n.Args) == 0 {
+	if info == nil || len(n.Heredocs()) > 0 || n.JSON || len(n.Args) == 0 {
 		return nil, false
 	}
 	text := ix.Doc.Slice(n.Span())

@@ -34,13 +34,13 @@ func (ix *Index) Dump() string {
 		if n.JSON {
 			fmt.Fprintf(&b, "  json\n")
 		}
-		if n.Base != nil {
-			fmt.Fprintf(&b, "  base %q\n", n.Base.Value)
+		if n.Base() != nil {
+			fmt.Fprintf(&b, "  base %q\n", n.Base().Value)
 		}
-		if n.Name != nil {
-			fmt.Fprintf(&b, "  name %q as=%s\n", n.Name.Value, at(n.Abs(n.As.Span)))
+		if n.Name() != nil {
+			fmt.Fprintf(&b, "  name %q as=%s\n", n.Name().Value, at(n.Abs(n.As().Span)))
 		}
-		for _, h := range n.Heredocs {
+		for _, h := range n.Heredocs() {
 			fmt.Fprintf(&b, "  heredoc %q body=%s end=%s\n", h.Name, at(n.Abs(h.Body)), at(n.Abs(h.Terminator)))
 		}
 		for _, d := range n.Decls {
@@ -53,7 +53,7 @@ func (ix *Index) Dump() string {
 		for _, u := range n.Uses {
 			fmt.Fprintf(&b, "  use %q %s\n", u.Name.Value, at(n.Abs(u.Span)))
 		}
-		for _, e := range n.Errors {
+		for _, e := range n.Errors() {
 			fmt.Fprintf(&b, "  error %s: %s\n", at(n.Abs(e.Span)), e.Message)
 		}
 	}

@@ -58,7 +58,7 @@ func checkSpans(ix *Index) string {
 				return e
 			}
 		}
-		for _, h := range n.Heredocs {
+		for _, h := range n.Heredocs() {
 			if e := inside("heredoc", n.Abs(h.Body)); e != "" {
 				return e
 			}
@@ -73,7 +73,7 @@ func checkSpans(ix *Index) string {
 				return e
 			}
 		}
-		for _, er := range n.Errors {
+		for _, er := range n.Errors() {
 			if e := inside("error", n.Abs(er.Span)); e != "" {
 				return e
 			}

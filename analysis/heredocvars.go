@@ -67,8 +67,8 @@ func (ix *Index) UsesOf(n Node) []VarUse {
 // cheap look at the text, so that most RUNs need no parse.
 func (ix *Index) shellReadsMore(n Node, text string) bool {
 	bodies := len(text)
-	if len(n.Heredocs) > 0 {
-		bodies = n.Heredocs[0].Body.Start
+	if len(n.Heredocs()) > 0 {
+		bodies = n.Heredocs()[0].Body.Start
 	}
 	if mayReadMore(text, bodies) {
 		return true
@@ -128,7 +128,7 @@ func (ix *Index) usesNamed(n Node, name string) []VarUse {
 // heredocScriptUses returns the uses in the heredoc bodies of RUN node n
 // that the shell expands, with spans relative to n.
 func (ix *Index) heredocScriptUses(n Node) []VarUse {
-	if n.JSON || len(n.Heredocs) == 0 {
+	if n.JSON || len(n.Heredocs()) == 0 {
 		return nil
 	}
 	if shell := ix.stageShell(n.Index); shell != "" && !isPOSIXShell(shell) {
@@ -143,14 +143,14 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 	} else {
 		command, docs, ok = runCommandBuildKit("# escape=" + string(ix.Escape) + "\n" + text)
 	}
-	if !ok || len(docs) != len(n.Heredocs) {
+	if !ok || len(docs) != len(n.Heredocs()) {
 		return nil
 	}
 	bash := strings.HasSuffix(ix.stageShell(n.Index), "bash")
 	var out []VarUse
 	if cmd := strings.TrimSpace(command); len(docs) == 1 && strings.HasPrefix(cmd, "<<") && !strings.ContainsAny(cmd, " \t") {
 		// The body is the script.
-		body := n.Heredocs[0].Body
+		body := n.Heredocs()[0].Body
 		script := text[body.Start:body.End]
 		if first, _, _ := strings.Cut(script, "\n"); strings.HasPrefix(first, "#!") {
 			f := strings.Fields(strings.TrimPrefix(first, "#!"))
@@ -165,7 +165,7 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 		return scriptUses(out, script, body.Start, bash)
 	}
 	for k, h := range docs {
-		body := n.Heredocs[k].Body
+		body := n.Heredocs()[k].Body
 		if !h.Expand || body.Len() == 0 || !isHeredocWord(h.Name) {
 			continue
 		}
@@ -215,8 +215,8 @@ func (ix *Index) arithmeticUses(n Node, out []VarUse) []VarUse {
 	}
 	text := ix.Doc.Slice(n.Span())
 	cmdEnd := len(text)
-	if len(n.Heredocs) > 0 {
-		cmdEnd = min(n.Heredocs[0].Body.Start, cmdEnd)
+	if len(n.Heredocs()) > 0 {
+		cmdEnd = min(n.Heredocs()[0].Body.Start, cmdEnd)
 	}
 	if cmd := text[:cmdEnd]; !mayReadMore(cmd, cmdEnd) && !(strings.HasSuffix(shell, "bash") && bashArithmetic(cmd)) {
 		return out

@@ -120,7 +120,7 @@ func TestHeredocUsesAgreeWithBuildKit(t *testing.T) {
 	for _, text := range sample(t) {
 		ix := Parse(NewDocument(text))
 		for i := 0; i < ix.Len(); i++ {
-			if n := ix.Node(i); n.Cmd == "run" && len(n.Heredocs) > 0 && ix.stageShell(i) == "" {
+			if n := ix.Node(i); n.Cmd == "run" && len(n.Heredocs()) > 0 && ix.stageShell(i) == "" {
 				runs = append(runs, ix.Doc.Slice(n.Span())+"\n")
 			}
 		}
@@ -252,7 +252,7 @@ func TestArithmeticUsesAgreeWithBuildKit(t *testing.T) {
 		n := ix.Node(ix.Len() - 1)
 		var got []string
 		for _, u := range ix.UsesOf(n)[len(n.Uses):] {
-			if len(n.Heredocs) > 0 && u.Span.Start >= n.Heredocs[0].Body.Start {
+			if len(n.Heredocs()) > 0 && u.Span.Start >= n.Heredocs()[0].Body.Start {
 				continue // a body's use: the heredoc test's
 			}
 			got = append(got, u.Name.Value)

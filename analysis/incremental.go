@@ -214,7 +214,7 @@ func (next *Index) sameFroms(prev *Index, a, end int, added []*Instruction, shif
 // after. Typing in a word is such an edit.
 func (ix *Index) keepsLines(doc *Document, e Edit, a int) bool {
 	n := ix.Node(a)
-	if len(n.Heredocs) > 0 || e.Span.End > n.Start+n.Len || strings.ContainsAny(e.Text, "\r\n") {
+	if len(n.Heredocs()) > 0 || e.Span.End > n.Start+n.Len || strings.ContainsAny(e.Text, "\r\n") {
 		return false
 	}
 	old := ix.Doc

@@ -104,20 +104,78 @@ type InstructionError struct {
 // an edit before it only moves its start; instructions are shared between
 // successive indexes and never changed after they are scanned.
 type Instruction struct {
-	Len      int    // bytes, from the keyword's line start to the end of its last line
-	Lines    int    // number of lines it covers
-	Cmd      string // the keyword in lower case
-	Keyword  Token  // as written
-	Flags    []Flag
-	Args     []Token // words after the flags; a JSON array is one token
-	JSON     bool    // the arguments are a JSON array
-	Heredocs []Heredoc
-	Decls    []VarDecl
-	Uses     []VarUse
-	Refs     []Ref
-	Errors   []InstructionError
-	// For FROM: the base image or stage, the `AS` keyword and the stage name.
-	Base, As, Name *Token
+	Len     int    // bytes, from the keyword's line start to the end of its last line
+	Lines   int    // number of lines it covers
+	Cmd     string // the keyword in lower case
+	Keyword Token  // as written
+	Flags   []Flag
+	Args    []Token // words after the flags; a JSON array is one token
+	JSON    bool    // the arguments are a JSON array
+	Decls   []VarDecl
+	Uses    []VarUse
+	Refs    []Ref
+	// The heredocs and errors, which few instructions have: nil for none.
+	rare *rareParts
+}
+
+// rareParts holds what few instructions have, apart so that the others
+// do not carry its room.
+type rareParts struct {
+	heredocs []Heredoc
+	errors   []InstructionError
+	one      [1]Heredoc // room for the usual single heredoc
+}
+
+// Heredocs returns the instruction's here-documents, in order.
+func (in *Instruction) Heredocs() []Heredoc {
+	if in.rare == nil {
+		return nil
+	}
+	return in.rare.heredocs
+}
+
+// Errors returns the errors BuildKit reports for the instruction.
+func (in *Instruction) Errors() []InstructionError {
+	if in.rare == nil {
+		return nil
+	}
+	return in.rare.errors
+}
+
+// rareOf returns in's rare parts, made where it has none.
+func (in *Instruction) rareOf() *rareParts {
+	if in.rare == nil {
+		in.rare = new(rareParts)
+	}
+	return in.rare
+}
+
+// Base returns a FROM's base image or stage, its first argument; nil for
+// any other instruction or a FROM with none. Base, As and Name point into
+// Args: they are read from it, not kept apart.
+func (in *Instruction) Base() *Token {
+	if in.Cmd != "from" || len(in.Args) == 0 {
+		return nil
+	}
+	return &in.Args[0]
+}
+
+// As returns a FROM's `AS` keyword, its second argument in any case; nil
+// where there is none.
+func (in *Instruction) As() *Token {
+	if in.Cmd != "from" || len(in.Args) < 2 || !equalFold(in.Args[1].Value, "as") {
+		return nil
+	}
+	return &in.Args[1]
+}
+
+// Name returns a FROM's stage name, the argument after `AS`; nil where
+// there is none.
+func (in *Instruction) Name() *Token {
+	if len(in.Args) < 3 || in.As() == nil {
+		return nil
+	}
+	return &in.Args[2]
 }
 
 // Flag returns the instruction's flag called name, or nil.
@@ -322,11 +380,11 @@ func (ix *Index) Stage(s int) Stage {
 	rec := ix.stages[s]
 	from := ix.Node(rec.first)
 	st := Stage{Index: s, First: rec.first, End: rec.end, BaseStage: -1}
-	if from.Name != nil {
-		st.Name, st.NameSpan = from.Name.Value, from.Abs(from.Name.Span)
+	if name := from.Name(); name != nil {
+		st.Name, st.NameSpan = name.Value, from.Abs(name.Span)
 	}
-	if from.Base != nil {
-		st.Base, st.BaseSpan = from.Base.Value, from.Abs(from.Base.Span)
+	if base := from.Base(); base != nil {
+		st.Base, st.BaseSpan = base.Value, from.Abs(base.Span)
 	}
 	if f := from.Flag("platform"); f != nil {
 		st.Platform = f.Value.Value
@@ -594,7 +652,7 @@ func (ix *Index) Errors() []Error {
 	}
 	for i := 0; i < ix.n; i++ {
 		n := ix.Node(i)
-		for _, e := range n.Errors {
+		for _, e := range n.Errors() {
 			errs = append(errs, Error{Span: n.Abs(e.Span), Message: e.Message})
 		}
 	}

@@ -337,7 +337,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 		froms = make([]*Instruction, len(ix.stages))
 		for s, rec := range ix.stages {
 			froms[s], bases[s] = cur.at(rec.first)
-			switch name := froms[s].Name; {
+			switch name := froms[s].Name(); {
 			case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
 				names[s] = prev.names[s]
 			case name != nil:
@@ -479,7 +479,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			}
 			r := StageRef{Kind: RefEpoch, Value: v, Span: n.Abs(d.Value.Span), Instruction: n.Index, Stage: -1, Resolution: ResolvesImage, Target: -1}
 			for s := range ix.stages {
-				if name := froms[s].Name; name != nil && strings.EqualFold(name.Value, v) {
+				if name := froms[s].Name(); name != nil && strings.EqualFold(name.Value, v) {
 					r.Resolution, r.Target = ResolvesStage, s
 					break
 				}

@@ -91,7 +91,8 @@ func parseWithBuildKit(doc *Document, src sourceLines) (*Index, *Error) {
 func nodeInstruction(src sourceLines, node *parser.Node, esc byte) *Instruction {
 	in := scanInstruction(src, node.StartLine-1, node.EndLine-1, esc, node.Heredocs)
 	if _, err := instructions.ParseInstructionWithLinter(node, quietLinter); err != nil {
-		in.Errors = append(in.Errors, in.errorFor(err))
+		r := in.rareOf()
+		r.errors = append(r.errors, in.errorFor(err))
 	}
 	return in
 }
@@ -120,7 +121,8 @@ func (v *validator) instruction(g *group) (*Instruction, bool) {
 	}
 	in := scanGroup(v.src, g, v.esc, v.arena)
 	if err != nil {
-		in.Errors = append(in.Errors, in.errorFor(err))
+		r := in.rareOf()
+		r.errors = append(r.errors, in.errorFor(err))
 	}
 	return in, true
 }
@@ -180,8 +182,8 @@ func (in *Instruction) errorFor(err error) InstructionError {
 			msg += " (did you mean " + s + "?)"
 		}
 		return InstructionError{Span: in.Keyword.Span, Message: msg}
-	case strings.Contains(msg, "invalid name for build stage") && in.Name != nil:
-		return InstructionError{Span: in.Name.Span, Message: msg}
+	case strings.Contains(msg, "invalid name for build stage") && in.Name() != nil:
+		return InstructionError{Span: in.Name().Span, Message: msg}
 	case strings.Contains(msg, "flag"):
 		for _, f := range in.Flags {
 			if strings.Contains(msg, f.Name.Value) {
@@ -475,10 +477,10 @@ func (ix *Index) linkStages(n int) {
 				if n := len(ix.stages); n > 0 {
 					ix.stages[n-1].end = i
 				}
-				if in.Name != nil {
+				if name := in.Name(); name != nil {
 					// Names are mostly new: one store, and a name given
 					// again is seen by the map not growing.
-					k := lower(in.Name.Value)
+					k := lower(name.Value)
 					s := len(ix.stages)
 					firsts[s] = s
 					had := len(ix.byName)
@@ -502,7 +504,7 @@ func (ix *Index) linkStages(n int) {
 func (ix *Index) stagesNamed(k string, s int) []int {
 	var ss []int
 	for t := range s {
-		if name := ix.inst(ix.stages[t].first).Name; name != nil && lower(name.Value) == k {
+		if name := ix.inst(ix.stages[t].first).Name(); name != nil && lower(name.Value) == k {
 			ss = append(ss, t)
 		}
 	}

@@ -86,3 +86,55 @@ func TestStageNamesRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestFromParts holds Base, As and Name, read from a FROM's arguments, to
+// what each FROM shape names, through the grouper and the BuildKit path:
+// the base is the first argument, `AS` (in any case) the second, the
+// stage name the third after it; nothing for other instructions.
+func TestFromParts(t *testing.T) {
+	for _, c := range []struct {
+		line           string
+		base, as, name string // "" for none
+	}{
+		{"FROM a", "a", "", ""},
+		{"FROM a AS b", "a", "AS", "b"},
+		{"from a as b", "a", "as", "b"},
+		{"FROM a aS b", "a", "aS", "b"},
+		{"FROM a b c", "a", "", ""},
+		{"FROM a asx c", "a", "", ""},
+		{"FROM a AS", "a", "AS", ""},
+		{"FROM a AS b c", "a", "AS", "b"},
+		{"FROM --platform=$P a AS b", "a", "AS", "b"},
+		{"FROM a \\\n  AS b", "a", "AS", "b"},
+		{"FROM", "", "", ""},
+		{"RUN a AS b", "", "", ""},
+		{"COPY a as b", "", "", ""},
+		{"ONBUILD FROM a AS b", "", "", ""},
+	} {
+		text := c.line + "\n"
+		src := newSourceLines(text)
+		oracle, _ := parseWithBuildKit(NewDocument(text), src)
+		for path, ix := range map[string]*Index{"grouper": Parse(NewDocument(text)), "buildkit": oracle} {
+			if ix == nil || ix.Len() == 0 {
+				t.Fatalf("%q (%s): no instruction", c.line, path)
+			}
+			n := ix.Node(0)
+			for _, p := range []struct {
+				part string
+				tok  *Token
+				want string
+			}{{"base", n.Base(), c.base}, {"as", n.As(), c.as}, {"name", n.Name(), c.name}} {
+				got := ""
+				if p.tok != nil {
+					got = p.tok.Value
+					if p.tok.Value == "" || ix.Doc.Slice(n.Abs(p.tok.Span)) != p.tok.Value {
+						t.Errorf("%q (%s): %s %q at %v", c.line, path, p.part, p.tok.Value, p.tok.Span)
+					}
+				}
+				if got != p.want {
+					t.Errorf("%q (%s): %s %q, want %q", c.line, path, p.part, got, p.want)
+				}
+			}
+		}
+	}
+}

@@ -42,8 +42,8 @@ func (ix *Index) referentAt(off int, resolve func(i int, name string) (VarSite, 
 	if !ok {
 		return Referent{}, false
 	}
-	if n.Cmd == "from" && n.Name != nil {
-		if sp := n.Abs(n.Name.Span); sp.Contains(off) {
+	if n.Cmd == "from" && n.Name() != nil {
+		if sp := n.Abs(n.Name().Span); sp.Contains(off) {
 			return Referent{Kind: ReferentStage, Stage: ix.StageOf(n.Index), At: sp}, true
 		}
 	}
@@ -98,7 +98,7 @@ func (ix *Index) StageDefSpan(s int) Span {
 	}
 	from := ix.Node(st.First)
 	end := from.Abs(from.Keyword.Span).End
-	if from.Base != nil {
+	if from.Base() != nil {
 		end = st.BaseSpan.End
 	}
 	return Span{from.Abs(from.Keyword.Span).Start, end}

@@ -56,7 +56,7 @@ func (ix *Index) RenamedPattern(r StageRef, s int, newName string) (next string,
 	names := make([]string, len(ix.stages))
 	byName := map[string][]int{}
 	for t := range ix.stages {
-		if name := ix.inst(ix.stages[t].first).Name; name != nil {
+		if name := ix.inst(ix.stages[t].first).Name(); name != nil {
 			names[t] = strings.ToLower(name.Value)
 		}
 		if t == s {

@@ -188,7 +188,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 		l.text = content
 		in.scanCommand(&l, esc, a, nil)
 		if len(docs) > 0 {
-			in.scanHeredocs(src, k+1, last, base, docs)
+			in.scanHeredocs(src, k+1, last, base, docs, false)
 		}
 		return in
 	}
@@ -209,7 +209,7 @@ func scanInstruction(src sourceLines, first, last int, esc byte, docs []parser.H
 
 	in.scanCommand(&l, esc, a, nil)
 	if len(docs) > 0 {
-		in.scanHeredocs(src, k+1, last, base, docs)
+		in.scanHeredocs(src, k+1, last, base, docs, false)
 	}
 	return in
 }
@@ -226,7 +226,7 @@ func scanGroup(src sourceLines, g *group, esc byte, a *arena) *Instruction {
 	l.text, l.pieces = g.line, g.pieces
 	in.scanCommand(&l, esc, a, g)
 	if len(g.heredocs) > 0 {
-		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs)
+		in.scanHeredocs(src, g.cmdLast+1, g.last, base, g.heredocs, true)
 	}
 	return in
 }
@@ -265,21 +265,20 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		// The grouper's plain flags are slices of this very line: a word
 		// found where this reading stands is the word it would read, with
 		// no quote, escape token or byte past ASCII, and ends at a blank.
-		flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
+		flags = a.flagSlab().scratch()
 		for _, w := range g.flags {
 			if len(w) < 2 || i+len(w) > len(t) || unsafe.StringData(w) != unsafe.StringData(t[i:]) {
 				break
 			}
 			end := i + len(w)
-			flags = growOne(flags)
+			flags = growOne(a.flagSlab(), flags)
 			makeFlag(&flags[len(flags)-1], l, i, end, esc, true)
 			i = skipFlagSpace(t, end)
 		}
 	}
 	for ; i+1 < len(t) && t[i] == '-' && t[i+1] == '-'; i = skipFlagSpace(t, i) {
 		if len(flags) == 0 {
-			// A flag takes three bytes and a blank at least.
-			flags = a.flagSlab().scratch((len(t) - i + 1) / 4)
+			flags = a.flagSlab().scratch()
 		}
 		end, value := scanWord(t, i, esc)
 		fl := l
@@ -294,7 +293,7 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 		}
 		// A word read with quotes or escapes reads shorter than it is
 		// written; one that is not is its text.
-		flags = growOne(flags)
+		flags = growOne(a.flagSlab(), flags)
 		makeFlag(&flags[len(flags)-1], fl, i, end, esc, len(value) == end-i)
 		i = end
 	}
@@ -324,12 +323,13 @@ func (in *Instruction) scanCommand(l *logical, esc byte, a *arena, g *group) {
 
 	switch in.Cmd {
 	case "arg":
-		decls := a.declSlab().scratch(len(in.Args))
+		sl := a.declSlab()
+		decls := sl.scratch()
 		for _, a := range in.Args {
-			decls = growOne(decls)
+			decls = growOne(sl, decls)
 			declFrom(&decls[len(decls)-1], a, false)
 		}
-		in.Decls = a.declSlab().keep(decls)
+		in.Decls = sl.keep(decls)
 		if in.Decls == nil {
 			in.Decls = []VarDecl{}
 		}
@@ -624,22 +624,22 @@ func makeFlag(f *Flag, l *logical, i, end int, esc byte, plain bool) {
 	f.Value = Token{Span: l.span(vs, ve), Value: value}
 }
 
-// growOne returns list one longer, its last element to be written whole
-// (makeFlag and declFrom write every field): in the room a slab's scratch
-// left, which may hold an earlier list's elements, or appended.
-func growOne[T any](list []T) []T {
-	if len(list) < cap(list) {
-		return list[:len(list)+1]
+// growOne returns list, built in s's scratch, one longer, its last
+// element to be written whole (makeFlag and declFrom write every field):
+// in the room the scratch left, which may hold an earlier list's elements.
+func growOne[T any](s *slab[T], list []T) []T {
+	if len(list) == cap(list) {
+		list = s.more(list)
 	}
-	var zero T
-	return append(list, zero)
+	return list[:len(list)+1]
 }
 
 // words splits the arguments like BuildKit's word parser: blanks separate,
 // quotes group, the escape token escapes.
 func words(l *logical, i int, esc byte, a *arena) []Token {
 	t := l.text
-	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
+	sl := a.tokSlab()
+	toks := sl.scratch()
 	// scanWord, by hand for the usual escape tokens.
 	var stop *[256]bool
 	switch esc {
@@ -666,15 +666,11 @@ func words(l *logical, i int, esc byte, a *arena) []Token {
 		} else {
 			sp = l.spanPieces(i, end)
 		}
-		toks = append(toks, Token{Span: sp, Value: v})
+		toks = sl.add(toks, Token{Span: sp, Value: v})
 		i = end
 	}
-	return a.tokSlab().keep(toks)
+	return sl.keep(toks)
 }
-
-// wordsIn returns the most words a text of n bytes holds: each takes one
-// byte and a blank but the last.
-func wordsIn(n int) int { return (n + 1) / 2 }
 
 // jsonArgs reads the exec form `["a", "b"]`, one token per string. Its
 // list comes from arena a.
@@ -692,7 +688,8 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 		}
 		vals = decoded
 	}
-	toks := a.tokSlab().scratch(len(vals))
+	sl := a.tokSlab()
+	toks := sl.scratch()
 	p := i + 1
 	for _, v := range vals {
 		q := strings.IndexByte(l.text[p:], '"')
@@ -707,7 +704,7 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 			}
 			e++
 		}
-		toks = append(toks, Token{Span: l.span(s+1, min(e, len(l.text))), Value: v})
+		toks = sl.add(toks, Token{Span: l.span(s+1, min(e, len(l.text))), Value: v})
 		p = e + 1
 		if p > len(l.text) {
 			break
@@ -716,30 +713,24 @@ func jsonArgs(l *logical, i int, a *arena) ([]Token, bool) {
 	if len(toks) == 0 {
 		return []Token{}, true
 	}
-	return a.tokSlab().keep(toks), true
+	return sl.keep(toks), true
 }
 
 // scanFrom reads `FROM [--platform=p] base [AS name]`. BuildKit splits FROM's
 // arguments on blanks alone: quotes are part of the words.
 func (in *Instruction) scanFrom(l *logical, i int, a *arena) {
 	t := l.text
-	toks := a.tokSlab().scratch(wordsIn(len(t) - i))
+	sl := a.tokSlab()
+	toks := sl.scratch()
 	for i = skipSpace(t, i); i < len(t); i = skipSpace(t, i) {
 		j := skipUntil(t, i, &asciiBlanks)
-		toks = append(toks, l.token(i, j))
+		toks = sl.add(toks, l.token(i, j))
 		i = j
 	}
-	toks = a.tokSlab().keep(toks)
+	toks = sl.keep(toks)
 	in.Args = toks
 	if len(toks) > 0 {
-		in.Base = &toks[0]
 		in.Refs = a.refSlab().one(Ref{Kind: RefFrom, Value: toks[0], Target: -1})
-	}
-	if len(toks) >= 2 && equalFold(toks[1].Value, "as") {
-		in.As = &toks[1]
-		if len(toks) >= 3 {
-			in.Name = &toks[2]
-		}
 	}
 }
 
@@ -763,9 +754,9 @@ func (in *Instruction) scanEnv(sl *slab[VarDecl]) {
 		in.Decls = sl.one(d)
 		return
 	}
-	decls := sl.scratch(len(in.Args))
+	decls := sl.scratch()
 	for _, a := range in.Args {
-		decls = growOne(decls)
+		decls = growOne(sl, decls)
 		declFrom(&decls[len(decls)-1], a, true)
 	}
 	in.Decls = sl.keep(decls)
@@ -799,8 +790,7 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 	if i < 0 {
 		return nil
 	}
-	// A use takes its `$` and the byte after it, which is no `$`.
-	s := useScan{t: l.text, esc: esc, uses: sl.scratch((len(l.text) - i) / 2)}
+	s := useScan{t: l.text, esc: esc, sl: sl, uses: sl.scratch()}
 	switch esc {
 	case '\\':
 		s.stop = &varStops[0]
@@ -817,7 +807,8 @@ func varUses(l *logical, esc byte, sl *slab[VarUse]) []VarUse {
 type useScan struct {
 	t    string
 	esc  byte
-	stop *[256]bool // the bytes word acts on at the top, for the usual tokens
+	stop *[256]bool    // the bytes word acts on at the top, for the usual tokens
+	sl   *slab[VarUse] // where uses is built (nil: appended)
 	uses []VarUse
 	// noQuotes reads quotes as text, as BuildKit's lexer does in a
 	// heredoc's body (SkipProcessQuotes).
@@ -867,7 +858,7 @@ func (s *useScan) dollar(l *logical, i int) int {
 	if t[i+1] != '{' {
 		e := nameEnd(t, i+1)
 		if e > i+1 {
-			s.uses = append(s.uses, VarUse{Name: l.token(i+1, e), Span: l.span(i, e)})
+			s.uses = s.sl.add(s.uses, VarUse{Name: l.token(i+1, e), Span: l.span(i, e)})
 			return e
 		}
 		// $1 and $$ (and $@, $#...) are no variable's: A is text in $$A.
@@ -879,7 +870,7 @@ func (s *useScan) dollar(l *logical, i int) int {
 	switch {
 	case e > n:
 		k = len(s.uses)
-		s.uses = append(s.uses, VarUse{Name: l.token(n, e)})
+		s.uses = s.sl.add(s.uses, VarUse{Name: l.token(n, e)})
 	case n == len(t):
 		return n
 	default:
@@ -996,18 +987,30 @@ func isNameByte(c byte, first bool) bool {
 
 // scanHeredocs places each heredoc's body and terminator on the lines
 // [from, last] that follow the command, in the order BuildKit reads them.
-func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc) {
+// Where cut, docs are the grouper's, each body cut from the text up to its
+// terminator's line: that line is where the body ends, not looked for.
+func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs []parser.Heredoc, cut bool) {
 	k := from
-	in.Heredocs = slices.Grow(in.Heredocs, len(docs))
+	r := in.rareOf()
+	heredocs := r.one[:0]
+	if len(docs) > 1 {
+		heredocs = make([]Heredoc, 0, len(docs))
+	}
 	for _, h := range docs {
 		bodyStart := k
-		for ; k <= last; k++ {
-			line := src.line(k)
-			if h.Chomp {
-				line = strings.TrimLeft(line, "\t")
+		if cut {
+			for end := src.start[k] + len(h.Content); src.start[k] < end; {
+				k++
 			}
-			if line == h.Name {
-				break
+		} else {
+			for ; k <= last; k++ {
+				line := src.line(k)
+				if h.Chomp {
+					line = strings.TrimLeft(line, "\t")
+				}
+				if line == h.Name {
+					break
+				}
 			}
 		}
 		hd := Heredoc{Name: h.Name}
@@ -1028,8 +1031,9 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 			hd.Terminator = Span{ts, ts + len(h.Name)}
 			k++
 		}
-		in.Heredocs = append(in.Heredocs, hd)
+		heredocs = append(heredocs, hd)
 	}
+	r.heredocs = heredocs
 }
 
 // arena hands out the instructions and lists of one parse from a few
@@ -1073,7 +1077,7 @@ func newArena(n, lines int) *arena {
 		at:    progress{lines: lines},
 		toks:  slab[Token]{chunk: chunk},
 		flags: slab[Flag]{chunk: chunk / 4},
-		uses:  slab[VarUse]{chunk: chunk / 2},
+		uses:  slab[VarUse]{chunk: chunk / 4},
 		decls: slab[VarDecl]{chunk: chunk / 4},
 		refs:  slab[Ref]{chunk: chunk / 8},
 	}
@@ -1144,8 +1148,9 @@ func (a *arena) useSlab() *slab[VarUse] {
 
 // slab hands out lists of T cut from large blocks: a list is built in
 // the slab's scratch, which is the free part of the current block, then
-// kept there. A list that outgrows the block has moved to an array of its
-// own, and keeps it. A nil slab leaves lists as they are built.
+// kept there. A list that reaches the end of its block moves to a new one
+// (more), so that a block is left with no room unused but the start of
+// that list. A nil slab leaves lists as they are built.
 type slab[T any] struct {
 	block []T       // the current block; block[off:] is free
 	off   int       // where the free part starts
@@ -1154,33 +1159,47 @@ type slab[T any] struct {
 	at    *progress // how far the parse has read; nil: unknown
 }
 
-// scratch returns an empty list to build in before keep, for a list of n
-// elements at most. A block is left for a new one only where such a list
-// may not fit in what is left of it; a list longer than an eighth of a
-// block may still outgrow it.
-func (s *slab[T]) scratch(n int) []T {
+// scratch returns an empty list to build in before keep, with room for
+// one element at least; add and growOne lengthen it.
+func (s *slab[T]) scratch() []T {
 	if s == nil {
 		return nil
 	}
-	// A block with n elements left, and one at least, holds the list.
-	if r := len(s.block) - s.off; r < n || r == 0 {
-		s.grow(n)
+	if s.off == len(s.block) {
+		s.grow(1)
 	}
 	return s.block[s.off:s.off]
 }
 
-// grow is scratch where the block may not hold a list of n elements: it
-// starts a new one where it does not. Apart, so that scratch is inlined.
-func (s *slab[T]) grow(n int) {
-	need := max(min(n, s.chunk/8), 1)
-	if len(s.block)-s.off >= need {
-		return
+// add returns list, built in s's scratch, with v appended.
+func (s *slab[T]) add(list []T, v T) []T {
+	if len(list) == cap(list) {
+		list = s.more(list)
 	}
+	return append(list, v)
+}
+
+// more returns list, which fills its room, copied where one more element
+// fits: to the start of a new block, or for a nil slab as append grows it.
+// Apart, so that add is inlined.
+//
+//go:noinline
+func (s *slab[T]) more(list []T) []T {
+	if s == nil {
+		return slices.Grow(list, 1)
+	}
+	s.grow(2*len(list) + 1)
+	return append(s.block[:0], list...)
+}
+
+// grow starts a new block of n elements at least, sized to what the lines
+// left will take at the rate of those read so far.
+func (s *slab[T]) grow(n int) {
 	m := s.chunk / 2
 	if est := s.at.rest(s.used); est >= 0 {
-		m = est + est/8 + need
+		m = est + est/8 + n
 	}
-	s.block, s.off = make([]T, blockLen[T](min(max(m, need), s.chunk))), 0
+	s.block, s.off = make([]T, blockLen[T](max(min(m, s.chunk), n))), 0
 }
 
 // blockLen returns n, or more where a block of n elements would leave the
@@ -1200,7 +1219,7 @@ func (s *slab[T]) one(v T) []T {
 	if s == nil {
 		return []T{v}
 	}
-	return s.keep(append(s.scratch(1), v))
+	return s.keep(append(s.scratch(), v))
 }
 
 // keep returns list placed for good, the scratch free again.

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,24 +169,70 @@ func TestNameEndByteByByte(t *testing.T) {
 	}
 }
 
-// TestScratchLeavesBlockAsBefore holds scratch's quick test, and grow's
-// own, to the one rule they replaced: a block is left where fewer than
-// max(min(n, chunk/8), 1) elements are free.
-func TestScratchLeavesBlockAsBefore(t *testing.T) {
-	for _, chunk := range []int{1, 7, 8, 16, 64, 100} {
-		for size := 0; size <= 12; size++ {
-			for off := 0; off <= size; off++ {
-				for n := -1; n <= 14; n++ {
-					block := make([]int, size)
-					s := &slab[int]{block: block, off: off, chunk: chunk}
-					s.scratch(n)
-					left := size == 0 || &s.block[0] != &block[0] || s.off != off
-					if want := size-off < max(min(n, chunk/8), 1); left != want {
-						t.Fatalf("chunk %d, block %d, off %d, n %d: block left %v, want %v", chunk, size, off, n, left, want)
+// TestSlabListsAsAppended builds lists of random lengths in slabs of
+// several sizes, through add, growOne and one, and holds each kept list to
+// the same list appended plainly, after every later list too (none is
+// written over). A block is left only where it is full: a list moves on
+// when it fills what was left, so no room but its own start stays unused.
+func TestSlabListsAsAppended(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 8))
+	for _, chunk := range []int{1, 2, 7, 16, 64, 300} {
+		for _, at := range []*progress{nil, {line: 3, lines: 40}} {
+			s := &slab[int]{chunk: chunk, at: at}
+			var kept, want [][]int
+			next := 0
+			for range 400 {
+				n := r.IntN(12)
+				if r.IntN(20) == 0 {
+					n = r.IntN(3 * chunk)
+				}
+				var list, plain []int
+				if r.IntN(4) == 0 && n == 1 {
+					next++
+					list, plain = s.one(next), []int{next}
+				} else {
+					list = s.scratch()
+					if len(list) != 0 || cap(list) == 0 {
+						t.Fatalf("chunk %d: scratch %d of %d", chunk, len(list), cap(list))
 					}
+					for range n {
+						next++
+						block, off, had := s.block, s.off, len(list)
+						if r.IntN(2) == 0 {
+							list = s.add(list, next)
+						} else {
+							list = growOne(s, list)
+							list[len(list)-1] = next
+						}
+						if &s.block[0] != &block[0] && off+had != len(block) {
+							t.Fatalf("chunk %d: block of %d left at %d with a list of %d", chunk, len(block), off, had)
+						}
+						plain = append(plain, next)
+					}
+					list = s.keep(list)
+				}
+				if !slices.Equal(list, plain) {
+					t.Fatalf("chunk %d: kept %v, want %v", chunk, list, plain)
+				}
+				kept, want = append(kept, list), append(want, plain)
+			}
+			for k := range kept {
+				if !slices.Equal(kept[k], want[k]) {
+					t.Fatalf("chunk %d: list %d became %v, want %v", chunk, k, kept[k], want[k])
 				}
 			}
 		}
+	}
+	// A nil slab appends.
+	var s *slab[int]
+	list := s.scratch()
+	for k := range 100 {
+		list = s.add(list, k)
+		list = growOne(s, list)
+		list[len(list)-1] = -k
+	}
+	if len(list) != 200 || list[198] != 99 || list[199] != -99 || len(s.keep(list)) != 200 {
+		t.Fatalf("nil slab: %d elements", len(list))
 	}
 }
 

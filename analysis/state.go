@@ -180,7 +180,7 @@ func (m *Model) globalArgs(platform string) mapEnv {
 	ix := m.ix
 	target := ""
 	if n := len(ix.stages); n > 0 {
-		if name := ix.inst(ix.stages[n-1].first).Name; name != nil {
+		if name := ix.inst(ix.stages[n-1].first).Name(); name != nil {
 			target = strings.ToLower(name.Value)
 		}
 	}

@@ -164,7 +164,7 @@ func (c *context) complete() []Item {
 		c.node, c.inNode = c.ix.NodeAt(c.off)
 	}
 	if c.inNode {
-		for _, h := range c.node.Heredocs {
+		for _, h := range c.node.Heredocs() {
 			if c.node.Abs(h.Body).Contains(c.off) || c.node.Abs(h.Terminator).Contains(c.off) {
 				return nil
 			}

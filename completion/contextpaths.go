@@ -32,7 +32,7 @@ func ContextPaths(ix *analysis.Index, off int, c analysis.BuildContext) []Item {
 			return nil
 		}
 	}
-	for _, h := range n.Heredocs {
+	for _, h := range n.Heredocs() {
 		if off >= n.Abs(h.Body).Start {
 			return nil
 		}

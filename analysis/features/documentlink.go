@@ -23,14 +23,14 @@ func Links(ix *analysis.Index) []Link {
 	var out []Link
 	for _, st := range ix.Stages().All() {
 		n := ix.Node(st.First)
-		if n.Base == nil || len(n.Refs) == 0 || n.Refs[0].Kind != analysis.RefFrom || n.Refs[0].Resolution != analysis.ResolvesImage {
+		if n.Base() == nil || len(n.Refs) == 0 || n.Refs[0].Kind != analysis.RefFrom || n.Refs[0].Resolution != analysis.ResolvesImage {
 			continue
 		}
-		if n.Base.Span.Len() != len(n.Base.Value) {
+		if n.Base().Span.Len() != len(n.Base().Value) {
 			continue // split by a continuation
 		}
-		if target, ok := ImagePage(n.Base.Value); ok {
-			out = append(out, Link{Span: n.Abs(n.Base.Span), Target: target, Tooltip: "Open the image's registry page"})
+		if target, ok := ImagePage(n.Base().Value); ok {
+			out = append(out, Link{Span: n.Abs(n.Base().Span), Target: target, Tooltip: "Open the image's registry page"})
 		}
 	}
 	return out

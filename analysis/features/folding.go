@@ -72,7 +72,7 @@ func Folds(ix *analysis.Index) []Fold {
 		sp := n.Span()
 		first, last := doc.LineOf(sp.Start), doc.LineOf(sp.End)
 		add(first, last, FoldRegion)
-		for _, h := range n.Heredocs {
+		for _, h := range n.Heredocs() {
 			body := n.Abs(h.Body)
 			end := body.End
 			if h.Terminator.End > 0 {

@@ -182,8 +182,8 @@ func (f *formatter) casing(s string) string {
 func command(ix *analysis.Index, n analysis.Node) (text string, jsonStart int) {
 	in := n.Instruction
 	cmdEnd := in.Len
-	if len(in.Heredocs) > 0 {
-		cmdEnd = max(in.Heredocs[0].Body.Start-1, in.Keyword.Span.End)
+	if len(in.Heredocs()) > 0 {
+		cmdEnd = max(in.Heredocs()[0].Body.Start-1, in.Keyword.Span.End)
 	}
 	text = ix.Doc.Slice(analysis.Span{Start: n.Start, End: n.Start + cmdEnd})
 	jsonStart = -1
@@ -207,9 +207,9 @@ func (f *formatter) instruction(n analysis.Node, limit int) {
 			f.add(n.Start+kw.Start, n.Start+kw.End, want)
 		}
 	}
-	if in.As != nil && in.As.Span.Len() == 2 && isASCII(in.As.Value) {
-		if want := f.casing(in.As.Value); want != in.As.Value {
-			f.add(n.Start+in.As.Span.Start, n.Start+in.As.Span.End, want)
+	if in.As() != nil && in.As().Span.Len() == 2 && isASCII(in.As().Value) {
+		if want := f.casing(in.As().Value); want != in.As().Value {
+			f.add(n.Start+in.As().Span.Start, n.Start+in.As().Span.End, want)
 		}
 	}
 

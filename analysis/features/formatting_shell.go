@@ -33,7 +33,7 @@ func (f *formatter) shellEdit(i int) (analysis.Edit, bool) {
 	var region analysis.Span // relative to the instruction
 	var text string
 	if rs.Heredoc {
-		if len(n.Heredocs) != 1 || strings.Contains(inst, "\r") {
+		if len(n.Heredocs()) != 1 || strings.Contains(inst, "\r") {
 			return analysis.Edit{}, false
 		}
 		file, err := analysis.ParseScript(rs.Script, rs.Bash, true)
@@ -48,7 +48,7 @@ func (f *formatter) shellEdit(i int) (analysis.Edit, bool) {
 		if err := syntax.NewPrinter(syntax.Indent(width)).Print(&b, file); err != nil {
 			return analysis.Edit{}, false
 		}
-		region, text = n.Heredocs[0].Body, b.String()
+		region, text = n.Heredocs()[0].Body, b.String()
 		if body := inst[region.Start:region.End]; !strings.HasSuffix(body, "\n") {
 			text = strings.TrimSuffix(text, "\n")
 		}

@@ -93,17 +93,17 @@ func TestInlayBasesWithBuildKit(t *testing.T) {
 			for s := range want {
 				st := ix.Stage(s)
 				n := ix.Node(st.First)
-				if n.Base == nil || len(n.Uses) == 0 {
+				if n.Base() == nil || len(n.Uses) == 0 {
 					continue
 				}
-				got := n.Base.Value
+				got := n.Base().Value
 				for _, h := range InlayHints(ix, n.Span()) {
 					if h.Kind == InlayBase {
 						got = h.Label
 					}
 				}
 				if got != want[s] {
-					t.Errorf("%s:%d: FROM %s shows %q, BuildKit expands it to %q", fname, ix.Doc.LineOf(n.Start)+1, n.Base.Value, got, want[s])
+					t.Errorf("%s:%d: FROM %s shows %q, BuildKit expands it to %q", fname, ix.Doc.LineOf(n.Start)+1, n.Base().Value, got, want[s])
 				}
 				compared++
 			}

@@ -46,14 +46,14 @@ func InlayHints(ix *analysis.Index, sp analysis.Span) []Inlay {
 		if n.Start+n.Len < sp.Start {
 			continue
 		}
-		if n.Cmd == "from" && n.Base != nil {
-			end := n.Abs(n.Base.Span).End
+		if n.Cmd == "from" && n.Base() != nil {
+			end := n.Abs(n.Base().Span).End
 			if len(n.Uses) > 0 {
-				if v, ok := expandBase(ix, ix.Doc.Slice(n.Abs(n.Base.Span))); ok && v != n.Base.Value {
+				if v, ok := expandBase(ix, ix.Doc.Slice(n.Abs(n.Base().Span))); ok && v != n.Base().Value {
 					out = append(out, Inlay{Off: end, Label: v, Kind: InlayBase, Tooltip: "the base with the ARG defaults"})
 				}
 			}
-			if s := ix.StageOf(i); s >= 0 && n.Name == nil && numberedStage(ix, s) {
+			if s := ix.StageOf(i); s >= 0 && n.Name() == nil && numberedStage(ix, s) {
 				out = append(out, Inlay{Off: end, Label: "#" + strconv.Itoa(s), Kind: InlayStageIndex, Tooltip: "stage index"})
 			}
 		}

@@ -202,11 +202,11 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 	}
 	switch n.Cmd {
 	case "from":
-		if n.As != nil {
-			add(n.As.Span, TokKeyword, 0, 1)
+		if n.As() != nil {
+			add(n.As().Span, TokKeyword, 0, 1)
 		}
-		if n.Name != nil {
-			add(n.Name.Span, TokStage, ModDeclaration, 1)
+		if n.Name() != nil {
+			add(n.Name().Span, TokStage, ModDeclaration, 1)
 		}
 	case "onbuild":
 		if len(n.Args) > 0 {
@@ -218,7 +218,7 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 				add(analysis.Span{Start: a.Span.Start - 1, End: min(a.Span.End+1, len(text))}, TokString, 0, 0)
 				continue
 			}
-			if strings.HasPrefix(a.Value, "<<") && len(n.Heredocs) > 0 {
+			if strings.HasPrefix(a.Value, "<<") && len(n.Heredocs()) > 0 {
 				add(a.Span, TokKeyword, 0, 1)
 				continue
 			}
@@ -256,7 +256,7 @@ func instructionTokens(ix *analysis.Index, dst []rawToken, n analysis.Node, sc *
 		add(u.Span, TokVariable, mods, int8(2+min(depth, 100)))
 	}
 	heredocLines := analysis.Span{Start: -1, End: -1}
-	for _, h := range n.Heredocs {
+	for _, h := range n.Heredocs() {
 		add(h.Body, TokHeredoc, 0, 1)
 		add(h.Terminator, TokKeyword, 0, 1)
 		if heredocLines.Start < 0 {

@@ -30,7 +30,7 @@ func SignatureHelp(ix *analysis.Index, off int) (Signature, bool) {
 	if !ok {
 		return Signature{}, false
 	}
-	for _, h := range n.Heredocs {
+	for _, h := range n.Heredocs() {
 		if body := n.Abs(analysis.Span{Start: h.Body.Start, End: h.Terminator.End}); off > body.Start && off <= body.End {
 			return Signature{}, false
 		}

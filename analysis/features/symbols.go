@@ -178,8 +178,8 @@ func NamedSymbols(ix *analysis.Index, query string) []NamedSymbol {
 	var out []NamedSymbol
 	q := strings.ToLower(query)
 	_ = ix.Each(context.Background(), func(n analysis.Node) {
-		if n.Cmd == "from" && n.Name != nil && fuzzyMatch(q, n.Name.Value) {
-			out = append(out, NamedSymbol{Name: n.Name.Value, Kind: SymbolStage, Span: n.Abs(n.Name.Span)})
+		if n.Cmd == "from" && n.Name() != nil && fuzzyMatch(q, n.Name().Value) {
+			out = append(out, NamedSymbol{Name: n.Name().Value, Kind: SymbolStage, Span: n.Abs(n.Name().Span)})
 		}
 		if n.Cmd != "arg" {
 			return

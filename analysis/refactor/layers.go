@@ -589,7 +589,7 @@ func leadingBlank(t string) (string, string) {
 // isSourceCopy reports whether n copies files of the build context other
 // than dependency manifests.
 func isSourceCopy(n analysis.Node) bool {
-	if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Heredocs) > 0 || len(n.Args) < 2 {
+	if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Heredocs()) > 0 || len(n.Args) < 2 {
 		return false
 	}
 	for _, a := range n.Args[:len(n.Args)-1] {
@@ -703,7 +703,7 @@ func classifyLayer(ix *analysis.Index, i int) layerKind {
 	default:
 		return layerFixed
 	}
-	if n.JSON || len(n.Heredocs) > 0 {
+	if n.JSON || len(n.Heredocs()) > 0 {
 		return layerFixed
 	}
 	for _, f := range n.Flags {
@@ -746,7 +746,7 @@ func fixedWhy(ix *analysis.Index, i int) string {
 	switch {
 	case n.JSON:
 		return "is in JSON form, which the planner does not read"
-	case len(n.Heredocs) > 0:
+	case len(n.Heredocs()) > 0:
 		return "is a heredoc script, which the planner does not read"
 	}
 	for _, f := range n.Flags {

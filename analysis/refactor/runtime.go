@@ -638,8 +638,8 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 	st := ix.Stage(s)
 	from := ix.Node(st.First)
 	as := keyword(from, "AS")
-	if from.As != nil {
-		as = from.As.Value
+	if from.As() != nil {
+		as = from.As().Value
 	}
 	var edits []analysis.Edit
 	var builder, runtimeName string
@@ -648,7 +648,7 @@ func SplitBuildRuntime(ix *analysis.Index, s int, plan *RuntimePlan, base string
 		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: builder})
 	} else {
 		builder = freshName(ix, "build", plan.reserved...)
-		end := from.Abs(from.Base.Span).End
+		end := from.Abs(from.Base().Span).End
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + as + " " + builder})
 	}
 	kw := func(w string) string { return keyword(from, w) }
@@ -790,7 +790,7 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 	}
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
-		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs) == 0 {
+		if (n.Cmd == "copy" || n.Cmd == "add") && n.Flag("from") == nil && len(n.Args) >= 2 && len(n.Heredocs()) == 0 {
 			if d := analysis.AbsDest(ix, i, n.Args[len(n.Args)-1].Value); d != "" && d != "/" {
 				sources = append(sources, strings.TrimSuffix(d, "/"))
 			}

@@ -82,7 +82,7 @@ func SplitStage(ix *analysis.Index, i int, reserved ...string) ([]analysis.Edit,
 		return nil, "the first part would hold only FROM"
 	}
 	from := ix.Node(st.First)
-	if from.Base == nil {
+	if from.Base() == nil {
 		return nil, "FROM names no base"
 	}
 	cmdSet := false
@@ -132,14 +132,14 @@ func SplitStage(ix *analysis.Index, i int, reserved ...string) ([]analysis.Edit,
 	if st.Name != "" {
 		edits = append(edits, analysis.Edit{Span: st.NameSpan, Text: first})
 	} else {
-		end := from.Abs(from.Base.Span).End
+		end := from.Abs(from.Base().Span).End
 		edits = append(edits, analysis.Edit{Span: analysis.Span{Start: end, End: end}, Text: " " + keyword(from, "AS") + " " + first})
 	}
 	prev := ix.Node(i - 1)
 	at := doc.LineEnd(doc.LineOf(prev.Start + prev.Len))
 	as := keyword(from, "AS")
-	if from.As != nil {
-		as = from.As.Value
+	if from.As() != nil {
+		as = from.As().Value
 	}
 	text := nl + nl
 	if second != "" {

@@ -106,7 +106,7 @@ func runBuildError(p *Pass) {
 // from a stage's name only in case is UnknownStageReference's.
 func baseNameError(ix *analysis.Index, n analysis.Node) (msg string, span analysis.Span, bad bool) {
 	s := ix.StageOf(n.Index)
-	if s < 0 || n.Base == nil {
+	if s < 0 || n.Base() == nil {
 		return "", span, false
 	}
 	st := ix.Stage(s)
@@ -123,7 +123,7 @@ func baseNameError(ix *analysis.Index, n analysis.Node) (msg string, span analys
 			return "", span, false
 		}
 	}
-	return fmt.Sprintf("failed to parse stage name %q: %v", st.Base, err), n.Abs(n.Base.Span), true
+	return fmt.Sprintf("failed to parse stage name %q: %v", st.Base, err), n.Abs(n.Base().Span), true
 }
 
 // dispatchCandidate reports whether BuildKit's dispatch may reject n: the
@@ -151,7 +151,7 @@ func dispatchCandidate(ix *analysis.Index, n analysis.Node) bool {
 	default:
 		return false
 	}
-	if len(n.Heredocs) > 0 {
+	if len(n.Heredocs()) > 0 {
 		return true
 	}
 	if !hasSpecial(ix.Doc.Slice(n.Span())[n.Keyword.Span.End:], ix.Escape) {
@@ -352,7 +352,7 @@ func (d *dispatcher) plainExpose() (msg string, span analysis.Span, bad, done bo
 // is false for any other instruction or form.
 func (d *dispatcher) plainPairs() (msg string, span analysis.Span, bad, done bool) {
 	n, doc := d.n, d.p.Index.Doc
-	if n.Cmd != "env" && n.Cmd != "label" && n.Cmd != "arg" || len(n.Heredocs) > 0 || len(n.Flags) > 0 || len(n.Args) == 0 {
+	if n.Cmd != "env" && n.Cmd != "label" && n.Cmd != "arg" || len(n.Heredocs()) > 0 || len(n.Flags) > 0 || len(n.Args) == 0 {
 		return "", span, false, false
 	}
 	type pair struct {

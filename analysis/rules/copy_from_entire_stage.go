@@ -54,7 +54,7 @@ func runCopyFromEntireStage(p *Pass) {
 			continue // the copy is of the named context that replaces the stage
 		}
 		n := ix.Node(r.Instruction)
-		if n.JSON || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+		if n.JSON || len(n.Args) < 2 || len(n.Heredocs()) > 0 {
 			continue
 		}
 		if wholeIsArtifact(p, r.Target) {

@@ -101,7 +101,7 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 			continue // the copy reads the named context that replaces the stage
 		}
 		n := ix.Node(r.Instruction)
-		if n.Cmd != "copy" || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+		if n.Cmd != "copy" || len(n.Args) < 2 || len(n.Heredocs()) > 0 {
 			continue
 		}
 		chain := stageChain(p, r.Target)

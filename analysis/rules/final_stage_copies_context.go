@@ -57,7 +57,7 @@ CMD ["node", "dist/server.js"]
 // copiesWholeContext returns the argument of n that copies the whole build
 // context, when n is a COPY or ADD from the context.
 func copiesWholeContext(n analysis.Node) (analysis.Token, bool) {
-	if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+	if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs()) > 0 {
 		return analysis.Token{}, false
 	}
 	for _, a := range n.Args[:len(n.Args)-1] {

@@ -23,10 +23,10 @@ ConsistentInstructionCasing.`,
 })
 
 func fromAsCasing(p *Pass, n analysis.Node) {
-	if n.As == nil || n.Name == nil || len(n.Args) != 3 {
+	if n.As() == nil || n.Name() == nil || len(n.Args) != 3 {
 		return
 	}
-	from, as := n.Keyword.Value, n.As.Value
+	from, as := n.Keyword.Value, n.As().Value
 	var want string
 	switch from {
 	case strings.ToLower(from):
@@ -39,6 +39,6 @@ func fromAsCasing(p *Pass, n analysis.Node) {
 	if as == want {
 		return
 	}
-	span := n.Abs(n.As.Span)
+	span := n.Abs(n.As().Span)
 	p.Reportf(span, fix("Change '"+as+"' to '"+want+"'", true, replace(span, want)), "'%s' and '%s' keywords' casing do not match", as, from)
 }

@@ -185,7 +185,7 @@ func featureUses(p *Pass, n analysis.Node, fe analysis.Frontend, uses []featureU
 			uses[k].quiet = true
 		}
 	}
-	if len(n.Heredocs) > 0 {
+	if len(n.Heredocs()) > 0 {
 		add(firstLine(p, n), form(analysis.FeatureHeredoc))
 	}
 	if n.Cmd == "onbuild" && len(n.Args) > 1 && strings.EqualFold(n.Args[0].Value, "copy") {

@@ -341,12 +341,12 @@ func casingVariants(ix *analysis.Index) []string {
 		if s := ix.StageOf(n.Index); s >= 0 && ix.Stage(s).First+1 == n.Index {
 			firsts = append(firsts, analysis.Edit{Span: kw, Text: strings.ToLower(n.Keyword.Value)})
 		}
-		if n.As != nil {
-			flipped := strings.ToUpper(n.As.Value)
-			if flipped == n.As.Value {
-				flipped = strings.ToLower(n.As.Value)
+		if n.As() != nil {
+			flipped := strings.ToUpper(n.As().Value)
+			if flipped == n.As().Value {
+				flipped = strings.ToLower(n.As().Value)
 			}
-			as = append(as, analysis.Edit{Span: n.Abs(n.As.Span), Text: flipped})
+			as = append(as, analysis.Edit{Span: n.Abs(n.As().Span), Text: flipped})
 		}
 	}
 	var out []string

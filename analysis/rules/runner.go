@@ -211,7 +211,7 @@ func (rc *runCtx) errors(want []bool) []Diagnostic {
 	p := &Pass{Index: rc.ix, facts: rc.factsFor(want), want: want}
 	var out []Diagnostic
 	p.eachNode(func(n analysis.Node) {
-		for _, e := range n.Errors {
+		for _, e := range n.Errors() {
 			out = append(out, Diagnostic{Span: n.Abs(e.Span), Severity: Error, Rule: InstructionError, Message: e.Message})
 		}
 	})

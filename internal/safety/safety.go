@@ -313,7 +313,7 @@ func (v *safetyView) normalize(n analysis.Node) string {
 	for _, a := range n.Args {
 		parts = append(parts, word(a))
 	}
-	for _, h := range n.Heredocs {
+	for _, h := range n.Heredocs() {
 		parts = append(parts, "<<"+v.ix.Doc.Slice(n.Abs(h.Body)))
 	}
 	return strings.Join(parts, " ")
@@ -405,7 +405,7 @@ func contextCopiesIn(ix *analysis.Index, st analysis.Stage, i, hops int) []conte
 	}
 	for k := st.First + 1; k < i; k++ {
 		n := ix.Node(k)
-		if n.Cmd != "copy" && n.Cmd != "add" || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs) > 0 {
+		if n.Cmd != "copy" && n.Cmd != "add" || n.Flag("from") != nil || len(n.Args) < 2 || len(n.Heredocs()) > 0 {
 			continue
 		}
 		dest := analysis.AbsDest(ix, k, n.Args[len(n.Args)-1].Value)
