@@ -18,7 +18,8 @@ index with the stage's name when it has one, in lower case as BuildKit stores
 it (the name StageNameCasing's fix gives the stage).
 
 An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
-BuildKit fails with "invalid stage index". Unless earlier instructions gave
+BuildKit fails with "invalid stage index" (for an ` + "`ONBUILD`" + ` trigger's index, at the
+FROM of the stage that runs the trigger, where BuildKit reports it). Unless earlier instructions gave
 BuildKit more states to count: after the stages, it numbers a state for
 every ` + "`COPY --from=<image>`" + ` and every RUN mount whose ` + "`from=`" + ` (` + "`scratch`" + ` when there
 is none) names no stage, in document order. ` + "`--from=3`" + ` in a file of three stages
@@ -50,6 +51,10 @@ func runNumericStageReference(p *Pass) {
 		case analysis.ResolvesOutOfRange:
 			if st, ok := ix.Model().IndexedState(r); ok {
 				p.Report(indexedStateDiagnostic(p, r, st))
+				continue
+			}
+			if r.Onbuild && r.Stage >= 0 {
+				p.Report(onbuildOutOfRange(p, r))
 				continue
 			}
 			p.Report(Diagnostic{
@@ -97,5 +102,24 @@ func indexedStateDiagnostic(p *Pass, r analysis.StageRef, st analysis.UnnamedSta
 		Severity: Warning,
 		Message:  fmt.Sprintf("Stage index %s names no stage (the file has %d, numbered from 0): BuildKit takes it as %s", r.Value, ix.StageCount(), what),
 		Related:  []Related{{Span: ix.Node(st.Instruction).Span(), Message: "adds the state index " + r.Value + " names"}},
+	}
+}
+
+// onbuildOutOfRange is the error for an ONBUILD trigger's index that
+// names no state, at the FROM of the stage running the trigger: BuildKit
+// reads the trigger there (dockerfile2llb's resolveStages sets the error's
+// location to the running stage's), and each stage built on the
+// trigger's stage fails on its own. The trigger is the related place,
+// where the fix goes.
+func onbuildOutOfRange(p *Pass, r analysis.StageRef) Diagnostic {
+	ix := p.Index
+	st := ix.Stage(r.Stage)
+	line := ix.Doc.LineOf(r.Span.Start) + 1
+	return Diagnostic{
+		Span:     st.BaseSpan,
+		Severity: Error,
+		Message: fmt.Sprintf("Stage index %s in the ONBUILD trigger on line %d is out of range: this stage runs the trigger, and BuildKit fails here (\"invalid stage index %s\"); the file has %d stages, numbered from 0",
+			r.Value, line, r.Value, ix.StageCount()),
+		Related: []Related{{Span: r.Span, Message: "the ONBUILD trigger's index"}},
 	}
 }
