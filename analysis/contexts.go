@@ -391,13 +391,27 @@ func (m *Model) StatesAt(s int, builds []BuildSpec) []Build {
 	if len(builds) == 0 {
 		return []Build{m.In(nil)}
 	}
-	var specs []BuildSpec
-	for _, b := range m.Reaching(s, builds) {
-		specs = append(specs, builds[b])
-	}
 	var out []Build
-	for _, v := range m.Views(specs) {
+	for _, v := range m.ViewsAt(s, builds) {
 		out = append(out, v.Build)
 	}
 	return out
+}
+
+// ViewsAt returns the views (Views) of the builds that reach stage s
+// (Reaching), each view's Builds indexing builds: what tells the build
+// states a place in s is read in apart, and which builds read it so.
+func (m *Model) ViewsAt(s int, builds []BuildSpec) []BuildView {
+	reach := m.Reaching(s, builds)
+	specs := make([]BuildSpec, len(reach))
+	for i, b := range reach {
+		specs[i] = builds[b]
+	}
+	vs := m.Views(specs)
+	for v := range vs {
+		for j, b := range vs[v].Builds {
+			vs[v].Builds[j] = reach[b]
+		}
+	}
+	return vs
 }

@@ -22,9 +22,10 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	h, ok := features.BuildsHover(p.ix, p.off, s.buildSpecs(p.snap.URI))
+	builds := s.buildSpecs(p.snap.URI)
+	h, ok := features.BuildsHover(p.ix, p.off, builds)
 	if !ok {
-		h, ok = features.Hover(p.ix, p.off, s.namedContexts(p.snap.URI))
+		h, ok = features.HoverIn(p.ix, p.off, s.namedContexts(p.snap.URI), builds)
 	}
 	if !ok {
 		return nil, nil
