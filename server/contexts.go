@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -204,4 +206,52 @@ func (s *Server) contextRename(p position) error {
 		cs = []analysis.NamedContext{c}
 	}
 	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use the stage instead", cs[0].Name, cs[0].Source)
+}
+
+// sited returns cs with each Source placing the context on its line in
+// the giving file, "docker-bake.hcl:12, target release" (Source is the
+// file's base name, then the owner); with link, the place is a markdown
+// link to the line ("[docker-bake.hcl:12](file:///...#L12)"). A context
+// whose file cannot be read keeps its Source.
+func (s *Server) sited(cs []analysis.NamedContext, link bool, docs map[string]*analysis.Document) []analysis.NamedContext {
+	if len(cs) == 0 {
+		return cs
+	}
+	out := make([]analysis.NamedContext, len(cs))
+	for i, c := range cs {
+		out[i] = c
+		base := filepath.Base(c.File)
+		if c.File == "" || !strings.HasPrefix(c.Source, base) {
+			continue
+		}
+		doc, ok := docs[c.File]
+		if !ok {
+			doc, _, _, _ = s.fileDoc(c.File)
+			docs[c.File] = doc
+		}
+		if doc == nil || c.Span.Start > doc.Len() {
+			continue
+		}
+		line := doc.LineOf(c.Span.Start) + 1
+		site := fmt.Sprintf("%s:%d", base, line)
+		if link {
+			target := strings.NewReplacer("(", "%28", ")", "%29").Replace(string(uri.File(c.File)))
+			site = fmt.Sprintf("[%s](%s#L%d)", site, target, line)
+		}
+		out[i].Source = site + c.Source[len(base):]
+	}
+	return out
+}
+
+// sitedBuilds is sited for the contexts of each build.
+func (s *Server) sitedBuilds(builds []analysis.BuildSpec, link bool, docs map[string]*analysis.Document) []analysis.BuildSpec {
+	if len(builds) == 0 {
+		return builds
+	}
+	out := make([]analysis.BuildSpec, len(builds))
+	for i, b := range builds {
+		out[i] = b
+		out[i].Contexts = s.sited(b.Contexts, link, docs)
+	}
+	return out
 }
