@@ -313,16 +313,17 @@ type Meaning struct {
 	Builds     []int        // the builds (indexes) where it means this
 }
 
-// Meanings returns what reference r means in each of the builds, one
-// entry per distinct meaning, in the order of their first build. With no
-// builds it is the file's own resolution.
+// Meanings returns what reference r means in each of the builds that
+// read it (those reaching its stage, Reaching), one entry per distinct
+// meaning, in the order of their first build. With no builds it is the
+// file's own resolution.
 func (m *Model) Meanings(r StageRef, builds []BuildSpec) []Meaning {
 	if len(builds) == 0 {
 		return []Meaning{{Resolution: r.Resolution, Target: r.Target}}
 	}
 	var out []Meaning
-	for i, b := range builds {
-		res, c := m.ResolveIn(r, b.Contexts)
+	for _, i := range m.Reaching(r.Stage, builds) {
+		res, c := m.ResolveIn(r, builds[i].Contexts)
 		mn := Meaning{Resolution: res, Target: r.Target, Context: c}
 		j := slices.IndexFunc(out, func(o Meaning) bool {
 			return o.Resolution == res && o.Context.Name == c.Name && o.Context.Value == c.Value
