@@ -59,8 +59,24 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 	if res != analysis.ResolvesContext {
 		return HoverInfo{}, false
 	}
-	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
+	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, givers(c, contexts), r.Value)
 	return HoverInfo{Span: r.Span, Markdown: md}, true
+}
+
+// givers names where the contexts like c (its name and value) are
+// given, each place once: "compose.yaml:6, service app;
+// docker-bake.hcl:9, target dev", as definition lists them.
+func givers(c analysis.NamedContext, contexts []analysis.NamedContext) string {
+	var out []string
+	for _, d := range contexts {
+		if d.Name == c.Name && d.Value == c.Value && !slices.Contains(out, d.Source) {
+			out = append(out, d.Source)
+		}
+	}
+	if len(out) < 2 {
+		return c.Source
+	}
+	return strings.Join(out, "; ")
 }
 
 func hover(ix *analysis.Index, off int, contexts []analysis.NamedContext, builds []analysis.BuildSpec) (HoverInfo, bool) {
