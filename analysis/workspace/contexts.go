@@ -264,12 +264,22 @@ func composeContexts(src source, file, text string) []NamedContext {
 // its service, target or job ("target release"), else its file.
 func Specs(builds []BuildFacts) []analysis.BuildSpec {
 	out := make([]analysis.BuildSpec, 0, len(builds))
+	count := map[string]int{}
 	for _, b := range builds {
 		label := b.Owner
 		if label == "" {
 			label = filepath.Base(b.File)
 		}
+		count[label]++
 		out = append(out, analysis.BuildSpec{Label: label, Targets: b.Targets, Contexts: b.analysisContexts()})
+	}
+	// A command says where it is ("docker build (Makefile)"), as do
+	// builds of one kind in several files.
+	for i, b := range builds {
+		named := strings.HasPrefix(b.Owner, "service ") || strings.HasPrefix(b.Owner, "target ")
+		if b.Owner != "" && (!named || count[out[i].Label] > 1) {
+			out[i].Label += " (" + filepath.Base(b.File) + ")"
+		}
 	}
 	return out
 }
