@@ -205,7 +205,19 @@ func (s *Server) contextRename(p position) error {
 		}
 		cs = []analysis.NamedContext{c}
 	}
-	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use the stage instead", cs[0].Name, cs[0].Source)
+	var sources []string
+	for _, c := range contexts {
+		if c.Name == cs[0].Name && !slices.Contains(sources, c.Source) {
+			sources = append(sources, c.Source)
+		}
+	}
+	instead := "the stage"
+	if p.ix.StageByName(cs[0].Name) < 0 {
+		// No stage takes the name: the renamed reference would name an
+		// image (or a stage of the new name).
+		instead = "whatever the new name names (an image to pull)"
+	}
+	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use %s instead", cs[0].Name, strings.Join(sources, "; "), instead)
 }
 
 // sited returns cs with each Source placing the context on its line in
