@@ -82,11 +82,26 @@ func (s *Server) contextDefinition(p position) (protocol.LocationSlice, bool) {
 	if locs, ok := s.buildsDefinition(p); ok {
 		return locs, true
 	}
-	_, cs, ok := p.ix.ContextAt(p.off, s.namedContexts(string(p.uri)))
+	_, cs, ok := p.ix.ContextAt(p.off, s.contextsAt(p, s.buildSpecs(string(p.uri))))
 	if !ok {
 		return nil, false
 	}
 	return s.contextLocations(cs), true
+}
+
+// contextsAt returns the named contexts a place in the Dockerfile is read
+// with: when the builds reaching its stage share one build state, that
+// state's contexts (a stage only a build replacing its base reaches reads
+// the context, though the one list for all builds takes it as no
+// replacement); else the one list (namedContexts), and the features
+// telling builds apart (BuildsHover, buildsDefinition) say the rest.
+func (s *Server) contextsAt(p position, builds []analysis.BuildSpec) []analysis.NamedContext {
+	if len(builds) > 0 {
+		if vs := p.ix.Model().ViewsAt(p.ix.StageAt(p.off), builds); len(vs) == 1 {
+			return vs[0].Contexts
+		}
+	}
+	return s.namedContexts(string(p.uri))
 }
 
 // buildsDefinition answers definition on a stage reference whose meaning
@@ -158,7 +173,7 @@ func appendGiven(given []analysis.NamedContext, builds []analysis.BuildSpec, mn 
 // named context: its uses in the Dockerfile and, with the declarations,
 // the stages it replaces and where the workspace gives it.
 func (s *Server) contextReferences(p position, decl bool) ([]protocol.Location, bool) {
-	contexts := s.namedContexts(string(p.uri))
+	contexts := s.contextsAt(p, s.buildSpecs(string(p.uri)))
 	_, cs, ok := p.ix.ContextAt(p.off, contexts)
 	if !ok {
 		return nil, false

@@ -30,7 +30,7 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	builds := s.sitedBuilds(s.buildSpecs(p.snap.URI), markdown, docs)
 	h, ok := features.BuildsHover(p.ix, p.off, builds)
 	if !ok {
-		h, ok = features.HoverIn(p.ix, p.off, s.sited(s.namedContexts(p.snap.URI), markdown, docs), builds)
+		h, ok = features.HoverIn(p.ix, p.off, s.sited(s.contextsAt(p, builds), markdown, docs), builds)
 	}
 	if !ok {
 		return nil, nil

@@ -109,7 +109,13 @@ func (ix *Index) BuildsFor(p string) []BuildFacts {
 			bf := at(buildKey{f, b.Owner})
 			for _, name := range b.Contexts {
 				// An inherited context, written once: found under its
-				// first target.
+				// first target. One the target gives itself is added
+				// below, under its owner.
+				if slices.ContainsFunc(contexts, func(c NamedContext) bool {
+					return c.File == f && c.Name == name && c.Owner == b.Owner
+				}) {
+					continue
+				}
 				if i := slices.IndexFunc(contexts, func(c NamedContext) bool {
 					return c.File == f && c.Name == name && c.Owner != b.Owner
 				}); i >= 0 {
