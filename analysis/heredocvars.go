@@ -73,8 +73,14 @@ func (ix *Index) shellReadsMore(n Node, text string) bool {
 	if mayReadMore(text, bodies) {
 		return true
 	}
-	// bash's arithmetic without a `$`: ((...)), for ((...)), let.
-	return (strings.Contains(text, "((") || strings.Contains(text, "let")) && strings.HasSuffix(ix.stageShell(n.Index), "bash")
+	return bashArithmetic(text) && strings.HasSuffix(ix.stageShell(n.Index), "bash")
+}
+
+// bashArithmetic reports whether text may hold bash's arithmetic without
+// a `$`: ((...)), for ((...)), let, the operands of [[ N -gt 1 ]], an
+// array's subscript ${a[N]}.
+func bashArithmetic(text string) bool {
+	return strings.Contains(text, "((") || strings.Contains(text, "let") || strings.Contains(text, "[[") || strings.Contains(text, "${") && strings.Contains(text, "[")
 }
 
 // mayReadMore reports whether text may hold arithmetic that starts with a
@@ -180,7 +186,7 @@ func (ix *Index) heredocScriptUses(n Node) []VarUse {
 // script, which stands at offset at, and the bare names its arithmetic
 // reads, to out; nothing when it does not parse.
 func scriptUses(out []VarUse, script string, at int, bash bool) []VarUse {
-	if !mayReadMore(script, 0) && !(bash && (strings.Contains(script, "((") || strings.Contains(script, "let"))) {
+	if !mayReadMore(script, 0) && !(bash && bashArithmetic(script)) {
 		return out // no expansion: no parse
 	}
 	// BuildKit reads the lines without their "\r": a blank keeps offsets.
@@ -212,7 +218,7 @@ func (ix *Index) arithmeticUses(n Node, out []VarUse) []VarUse {
 	if len(n.Heredocs) > 0 {
 		cmdEnd = min(n.Heredocs[0].Body.Start, cmdEnd)
 	}
-	if cmd := text[:cmdEnd]; !mayReadMore(cmd, cmdEnd) && !(strings.HasSuffix(shell, "bash") && (strings.Contains(cmd, "((") || strings.Contains(cmd, "let"))) {
+	if cmd := text[:cmdEnd]; !mayReadMore(cmd, cmdEnd) && !(strings.HasSuffix(shell, "bash") && bashArithmetic(cmd)) {
 		return out
 	}
 	groups, _, ok := groupLines(newSourceLines(text), ix.Escape)
@@ -267,6 +273,19 @@ func eachShellRead(f *syntax.File, params bool, use func(name *syntax.Lit, whole
 			if x.Slice != nil {
 				arith(x.Slice.Offset)
 				arith(x.Slice.Length)
+			}
+			if x.Index != nil {
+				arith(x.Index) // bash reads an indexed array's subscript as arithmetic
+			}
+		case *syntax.BinaryTest:
+			switch x.Op {
+			case syntax.TsEql, syntax.TsNeq, syntax.TsLeq, syntax.TsGeq, syntax.TsLss, syntax.TsGtr:
+				// [[ N -gt 1 ]]: bash reads the operands as arithmetic.
+				for _, y := range []syntax.TestExpr{x.X, x.Y} {
+					if w, ok := y.(*syntax.Word); ok {
+						arith(w)
+					}
+				}
 			}
 		case *syntax.ArithmExp:
 			arith(x.X)

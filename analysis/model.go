@@ -151,6 +151,11 @@ type modelSeed struct {
 	// patterns holds the stages each pattern can name, which depends on
 	// the stage names only.
 	patterns map[patternKey][]int
+	// res holds each pattern's regular expression, which depends on its
+	// text, kind and the escape token only: versions share it, so that a
+	// change of stage names matches the patterns again without reading and
+	// compiling them again.
+	res *patternREs
 	// vals holds one copy of each value of a reference built from
 	// variables that a stage's reading holds (canonical): readings of
 	// every version share it, so that the model compares the patterns of
@@ -357,6 +362,18 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	if prev != nil {
 		seed.vals = prev.vals
 	}
+	seed.res = prev.sharedREs(ix.Escape)
+	// With as many stages and the same escape token, a pattern's stages
+	// are prev's but for the stages whose names changed (renamed).
+	var renamed []int
+	patch := !same && prev != nil && prev.escape == ix.Escape && len(prev.names) == len(names)
+	if patch {
+		for s := range names {
+			if names[s] != prev.names[s] {
+				renamed = append(renamed, s)
+			}
+		}
+	}
 	m.parts, m.offs = seed.parts, bases
 	m.has = make([]uint32, len(ix.stages))
 	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
@@ -388,8 +405,13 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			if !known && same {
 				stages, known = prev.patterns[k]
 			}
+			if !known && patch {
+				if old, ok := prev.patterns[k]; ok {
+					stages, known = patchStages(old, renamed, seed.res.get(k, ix.Escape), r.Kind, names), true
+				}
+			}
 			if !known {
-				stages = patternStages(r.Value, r.Kind, names, ix.Escape)
+				stages = matchStages(seed.res.get(k, ix.Escape), r.Kind, names)
 			}
 			seed.patterns[k] = stages
 			m.patterns = append(m.patterns, Pattern{Value: r.Value, Kind: r.Kind, Stages: stages})
@@ -569,7 +591,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at}
 	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
 		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
-		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, vals: prev.vals, npat: prev.npat,
+		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, res: prev.res, vals: prev.vals, npat: prev.npat,
 		preRefs: prev.preRefs, patList: prev.patList, patIDs: prev.patIDs, vars: m.vars}
 	m.seed = seed
 	// The stages holding an instruction of the blocks cut again.
@@ -905,13 +927,114 @@ func patternStages(value string, kind RefKind, names []string, esc byte) []int {
 	if err != nil {
 		return nil
 	}
+	return matchStages(re, kind, names)
+}
+
+// matchStages is patternStages with the pattern's regular expression (nil:
+// it names nothing).
+func matchStages(re *regexp.Regexp, kind RefKind, names []string) []int {
 	var out []int
-	for s, name := range names {
-		if (name != "" && re.MatchString(name)) || (kind != RefFrom && re.MatchString(strconv.Itoa(s))) {
+	for s := range names {
+		if namesStage(re, kind, names, s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// namesStage reports whether the pattern re (nil: none) can name stage s.
+func namesStage(re *regexp.Regexp, kind RefKind, names []string, s int) bool {
+	return re != nil && ((names[s] != "" && re.MatchString(names[s])) || (kind != RefFrom && re.MatchString(strconv.Itoa(s))))
+}
+
+// patchStages returns matchStages(re, kind, names) given old, its answer
+// for names that differ at the stages renamed (ascending) only.
+// It returns old itself when the renamed stages are in it as before.
+func patchStages(old, renamed []int, re *regexp.Regexp, kind RefKind, names []string) []int {
+	var in []bool
+	for k, s := range renamed {
+		_, was := slices.BinarySearch(old, s)
+		if is := namesStage(re, kind, names, s); is != was && in == nil {
+			in = make([]bool, len(renamed))
+			for j := range k {
+				_, in[j] = slices.BinarySearch(old, renamed[j])
+			}
+			in[k] = is
+		} else if in != nil {
+			in[k] = is
+		}
+	}
+	if in == nil {
+		return old
+	}
+	out := make([]int, 0, len(old)+len(renamed))
+	i := 0
+	for k, s := range renamed {
+		for ; i < len(old) && old[i] < s; i++ {
+			out = append(out, old[i])
+		}
+		if i < len(old) && old[i] == s {
+			i++
+		}
+		if in[k] {
+			out = append(out, s)
+		}
+	}
+	if out = append(out, old[i:]...); len(out) == 0 {
+		return nil // as matchStages gives none
+	}
+	return out
+}
+
+// patternREs memoizes patterns' regular expressions for the versions of
+// one document (modelSeed.res), which may build their models at once.
+type patternREs struct {
+	mu       sync.Mutex
+	m        map[patternKey]*regexp.Regexp
+	compiled int // the patterns read and compiled
+}
+
+// maxPatternREs bounds a document's memo: past it (edits made many
+// patterns that are gone), the next version starts a new one.
+const maxPatternREs = 1 << 14
+
+// sharedREs returns the memo a version with escape token esc shares with
+// sd's, or a new one.
+func (sd *modelSeed) sharedREs(esc byte) *patternREs {
+	if sd != nil && sd.res != nil && sd.escape == esc {
+		sd.res.mu.Lock()
+		n := len(sd.res.m)
+		sd.res.mu.Unlock()
+		if n < maxPatternREs {
+			return sd.res
+		}
+	}
+	return &patternREs{m: map[patternKey]*regexp.Regexp{}}
+}
+
+// get returns the regular expression of pattern k in a file with escape
+// token esc (one memo holds one escape token's), nil when it names
+// nothing BuildKit accepts.
+func (p *patternREs) get(k patternKey, esc byte) *regexp.Regexp {
+	p.mu.Lock()
+	re, ok := p.m[k]
+	p.mu.Unlock()
+	if ok {
+		return re
+	}
+	kind := RefCopyFrom
+	if k.from {
+		kind = RefFrom
+	}
+	re, err := patternRegexp(k.value, kind, esc)
+	if err != nil {
+		re = nil
+	}
+	p.mu.Lock()
+	p.m[k] = re
+	p.compiled++
+	p.mu.Unlock()
+	return re
 }
 
 // defaultPick returns the stage a reference built from variables names

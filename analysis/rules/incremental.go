@@ -442,14 +442,17 @@ var onbuildSummary = newSummaryKind("onbuild")
 // hasOnbuild reports whether stage s holds an ONBUILD trigger: what it
 // means depends on the stages built on s.
 func hasOnbuild(p *Pass, s int) bool {
-	return p.stageSummary(onbuildSummary, s, func(nodes []analysis.Node) any {
-		for _, n := range nodes {
-			if n.Cmd == "onbuild" {
-				return true
-			}
+	return p.stageSummary(onbuildSummary, s, onbuildIn).(bool)
+}
+
+// onbuildIn is the onbuildSummary of a stage's instructions.
+func onbuildIn(nodes []analysis.Node) any {
+	for _, n := range nodes {
+		if n.Cmd == "onbuild" {
+			return true
 		}
-		return false
-	}).(bool)
+	}
+	return false
 }
 
 func writeInt(h *maphash.Hash, v int) {
@@ -715,8 +718,9 @@ func (c *Cache) runCached(rc *runCtx) []Diagnostic {
 	c.spare.memo, c.memo, c.memoNext = c.memo, c.memoNext, nil
 	c.memoSeen, c.memoSeenNext = c.memoSeenNext, nil
 	c.spare.sums, c.sums = c.sums, rc.sums.stage
+	out = withTriggers(rc, dropReplacedErrors(out)) // before c.with: it keeps its list of stages
 	c.with = rc.with
-	return dropReplacedErrors(out)
+	return out
 }
 
 // foundItem is a finding of a run, and whether a PerStage rule made it.

@@ -132,10 +132,12 @@ func detailDiffs(t *testing.T, path string) []string {
 		wantSev = Error
 	}
 	ours := map[string]bool{}
-	var mine []Diagnostic
+	var mine []placed
 	for _, d := range Run(ix, nil) {
 		if r := Lookup(d.Rule); r != nil && r.BuildKit {
-			mine = append(mine, d)
+			for _, line := range buildkitLines(ix, d) {
+				mine = append(mine, placed{d, line})
+			}
 			ours[d.Rule] = true
 			if d.Severity != wantSev {
 				diffs = append(diffs, fmt.Sprintf("%s %d %s + severity %s, want %s", name, ix.Doc.LineOf(d.Span.Start)+1, d.Rule, d.Severity, wantSev))
@@ -160,8 +162,7 @@ func detailDiffs(t *testing.T, path string) []string {
 	for _, w := range warnings {
 		found := false
 		for i, d := range mine {
-			line := ix.Doc.LineOf(d.Span.Start) + 1
-			if !used[i] && d.Rule == w.rule && d.Message == w.msg && line >= w.first && line <= w.last {
+			if line := d.line; !used[i] && d.Rule == w.rule && d.Message == w.msg && line >= w.first && line <= w.last {
 				used[i], found = true, true
 				break
 			}
@@ -172,10 +173,32 @@ func detailDiffs(t *testing.T, path string) []string {
 	}
 	for i, d := range mine {
 		if !used[i] {
-			diffs = append(diffs, fmt.Sprintf("%s %d %s + %s", name, ix.Doc.LineOf(d.Span.Start)+1, d.Rule, d.Message))
+			diffs = append(diffs, fmt.Sprintf("%s %d %s + %s", name, d.line, d.Rule, d.Message))
 		}
 	}
 	return diffs
+}
+
+// placed is one of our findings at a line where BuildKit would report it.
+type placed struct {
+	Diagnostic
+	line int // 1-based
+}
+
+// buildkitLines returns the lines, 1-based, where BuildKit reports d: the
+// FROM of each stage that runs the ONBUILD trigger d is on (TriggerRun),
+// else d's own line.
+func buildkitLines(ix *analysis.Index, d Diagnostic) []int {
+	var out []int
+	for _, r := range d.Related {
+		if TriggerRun(r) {
+			out = append(out, ix.Doc.LineOf(r.Span.Start)+1)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, ix.Doc.LineOf(d.Span.Start)+1)
+	}
+	return out
 }
 
 // readDetailGolden reads the tool's -detail output: "l:c-l:c[,...] rule\tmsg"

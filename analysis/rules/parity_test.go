@@ -69,7 +69,9 @@ func TestBuildKitParity(t *testing.T) {
 			if !buildkitRules[d.Rule] {
 				continue
 			}
-			count[finding{instructionLine(ix, ix.Doc.LineOf(d.Span.Start)+1), d.Rule, d.Message}]--
+			for _, line := range buildkitLines(ix, d) {
+				count[finding{instructionLine(ix, line), d.Rule, d.Message}]--
+			}
 		}
 		for f, n := range count {
 			for ; n > 0; n-- {

@@ -119,7 +119,7 @@ func runOnce(ix *analysis.Index, cfg *Config) []Diagnostic {
 			out = append(out, rc.collect(r, nil)...)
 		}
 		sortDiagnostics(out)
-		out = dropReplacedErrors(out)
+		out = withTriggers(rc, dropReplacedErrors(out))
 	}
 	return out
 }

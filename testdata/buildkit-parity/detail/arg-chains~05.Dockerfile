@@ -1,0 +1,21 @@
+ARG REGISTRY=docker.io
+ARG IMAGE=${REGISTRY}/library/alpine
+ARG TAG=3.20
+ARG REF=$IMAGE:$TAG
+ARG EMPTY=
+ARG LATER=${DEFINED_LATER:-x}
+ARG DEFINED_LATER=y
+FROM $REF as one
+FROM ${IMAGE}:${TAG}${EMPTY} as two
+FROM ${REF%:*}:edge as three
+FROM ${MISSING:-alpine} as four
+FROM ${IMAGE/docker.io/quay.io}:${TAG} as five
+FROM scratch as six
+ARG TAG
+ARG REF
+ARG OTHER=${TAG}-${NOT_DECLARED}
+ENV FULL=${REF} COPY_TAG=$TAG
+RUN echo $FULL $COPY_TAG $OTHER $REGISTRY
+FROM two
+ARG IMAGE=override
+RUN echo $IMAGE $TAG

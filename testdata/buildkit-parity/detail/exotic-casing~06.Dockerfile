@@ -1,0 +1,12 @@
+fRoM alpine aS one
+RuN echo a
+ruN echo b
+COPY a b
+Copy c d
+FROM alpine AS two
+run x
+RUN y
+ENV a=b
+# check=skip=ConsistentInstructionCasing
+onBuild run z
+HealthCheck CMD true

@@ -1,0 +1,11 @@
+fRoM alpine aS one
+run echo a
+ruN echo b
+COPY a b
+Copy c d
+FROM alpine AS two
+run x
+RUN y
+ENV a=b
+onBuild run z
+HealthCheck CMD true

@@ -1,0 +1,12 @@
+fRoM alpine aS one
+RuN echo a
+ruN echo b
+COPY a b
+Copy c d
+# check=skip=ConsistentInstructionCasing
+FROM alpine AS two
+run x
+RUN y
+ENV a=b
+onBuild run z
+HealthCheck CMD true

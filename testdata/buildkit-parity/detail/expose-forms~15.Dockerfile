@@ -1,0 +1,16 @@
+# check=skip=ExposeInvalidFormat, ExposeProtoCasing
+FROM alpine
+EXPOSE 80-90/udp
+EXPOSE 80/sctp 81/SCTP
+EXPOSE 8000-8010/Udp 22
+EXPOSE 127.0.0.1:80:80
+EXPOSE 127.0.0.1::80
+EXPOSE :8080
+EXPOSE 8080:80/tcp
+EXPOSE 5000 \
+  5001/TCP \
+  5002/udp
+ARG P=80/TCP
+EXPOSE ${P}
+ENV Q=81/UDP R=82
+EXPOSE $Q $R/TCP "$R"

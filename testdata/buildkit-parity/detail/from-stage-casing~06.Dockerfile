@@ -1,0 +1,3 @@
+# check=error=true
+FROM alpine AS my_stage.v1
+FROM My_Stage.V1 AS b1

@@ -1,0 +1,20 @@
+FROM alpine as a
+CMD ["a"]
+ENTRYPOINT ["a"]
+HEALTHCHECK CMD true
+CMD ["b"]
+ENTRYPOINT ["b"]
+HEALTHCHECK NONE
+ONBUILD CMD ["c"]
+ONBUILD CMD ["d"]
+
+FROM a as b
+CMD ["inherits"]
+
+FROM alpine as c
+CMD ["1"]
+CMD ["2"]
+CMD ["3"]
+ENTRYPOINT \
+  ["x"]
+ENTRYPOINT ["y"]

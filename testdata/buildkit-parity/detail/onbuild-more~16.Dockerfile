@@ -1,0 +1,14 @@
+FROM alpine AS base
+onbuild ENV a b
+ONBUILD CMD echo onbuild
+ONBUILD ARG TOKEN
+ONBUILD WORKDIR rel
+ONBUILD EXPOSE 80/TCP
+ONBUILD RUN echo $UNDEF_IN_ONBUILD
+onbuild copy a b
+ONBUILD LABEL k v
+CMD ["ok"]
+CMD ["twice"]
+
+FROM base AS user
+run true

@@ -1,0 +1,18 @@
+FROM alpine AS a
+ONBUILD SHELL ["/bin/bash", "-c"]
+ONBUILD CMD echo after-shell
+onbuild ENTRYPOINT echo lower
+
+FROM a AS b
+ENTRYPOINT echo own
+
+# check=error=true
+FROM alpine AS c
+SHELL ["pwsh", "-Command"]
+ONBUILD CMD echo pwsh
+
+FROM c AS d
+CMD echo d
+
+FROM d
+COPY --from=b /x /y

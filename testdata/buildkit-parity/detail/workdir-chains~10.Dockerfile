@@ -1,0 +1,22 @@
+FROM alpine AS a
+WORKDIR rel
+WORKDIR /abs
+WORKDIR rel2
+WORKDIR ../up
+
+# check=skip=all
+FROM a AS b
+WORKDIR child
+
+FROM alpine AS c
+ENV DIR=/srv
+WORKDIR $DIR
+WORKDIR ${DIR}/sub
+WORKDIR sub2
+
+FROM alpine AS d
+ARG DIR=app
+WORKDIR $DIR
+WORKDIR "quoted"
+WORKDIR ./dot
+WORKDIR ~
