@@ -19,7 +19,8 @@ it (the name StageNameCasing's fix gives the stage).
 
 An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
 BuildKit fails with "invalid stage index" (for an ` + "`ONBUILD`" + ` trigger's index, at the
-FROM of the stage that runs the trigger, where BuildKit reports it). Unless earlier instructions gave
+FROM of each stage that runs the trigger: the error is on the trigger, related to
+those FROMs). Unless earlier instructions gave
 BuildKit more states to count: after the stages, it numbers a state for
 every ` + "`COPY --from=<image>`" + ` and every RUN mount whose ` + "`from=`" + ` (` + "`scratch`" + ` when there
 is none) names no stage, in document order. ` + "`--from=3`" + ` in a file of three stages
@@ -106,20 +107,22 @@ func indexedStateDiagnostic(p *Pass, r analysis.StageRef, st analysis.UnnamedSta
 }
 
 // onbuildOutOfRange is the error for an ONBUILD trigger's index that
-// names no state, at the FROM of the stage running the trigger: BuildKit
-// reads the trigger there (dockerfile2llb's resolveStages sets the error's
-// location to the running stage's), and each stage built on the
-// trigger's stage fails on its own. The trigger is the related place,
-// where the fix goes.
+// names no state. BuildKit reads the trigger in each stage built on the
+// trigger's stage and reports "invalid stage index" at that stage's FROM
+// (dockerfile2llb's resolveStages sets the error's location to the
+// running stage's); as for the other findings on triggers
+// (withTriggers), it is reported on the trigger, where the fix goes,
+// related to the FROM of the stage running it, where BuildKit reports it.
 func onbuildOutOfRange(p *Pass, r analysis.StageRef) Diagnostic {
 	ix := p.Index
-	st := ix.Stage(r.Stage)
-	line := ix.Doc.LineOf(r.Span.Start) + 1
+	name := ix.Stage(r.Stage).Name
+	if name == "" {
+		name = fmt.Sprint(r.Stage)
+	}
 	return Diagnostic{
-		Span:     st.BaseSpan,
+		Span:     r.Span,
 		Severity: Error,
-		Message: fmt.Sprintf("Stage index %s in the ONBUILD trigger on line %d is out of range: this stage runs the trigger, and BuildKit fails here (\"invalid stage index %s\"); the file has %d stages, numbered from 0",
-			r.Value, line, r.Value, ix.StageCount()),
-		Related: []Related{{Span: r.Span, Message: "the ONBUILD trigger's index"}},
+		Message:  fmt.Sprintf("Stage index %s is out of range: the file has %d stages, numbered from 0; BuildKit fails with \"invalid stage index %s\" in each stage running the trigger", r.Value, ix.StageCount(), r.Value),
+		Related:  []Related{{Span: keywordSpan(ix.Node(ix.Stage(r.Stage).First)), Message: "stage " + name + " " + triggerRunNote}},
 	}
 }

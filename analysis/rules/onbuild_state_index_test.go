@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,7 +90,8 @@ var llbImage = regexp.MustCompile(`^docker-image://docker\.io/library/((?:busybo
 // TestOnbuildIndexMatchesBuildKit holds NumericStageReference and
 // Model.IndexedState to BuildKit on an ONBUILD trigger's numeric index:
 // an error exactly when BuildKit fails with "invalid stage index", on the
-// line BuildKit gives (the FROM of the stage running the trigger);
+// trigger, related to the line BuildKit gives (the FROM of the stage
+// running the trigger, TriggerRun);
 // otherwise a warning naming the state whose image (or scratch) BuildKit's
 // copy reads. The states the earlier triggers add count, after every
 // state the file's own instructions add.
@@ -104,13 +106,7 @@ func TestOnbuildIndexMatchesBuildKit(t *testing.T) {
 			if d.Rule != NumericStageReference.Name {
 				continue
 			}
-			// The error is at the FROM running the trigger, which is
-			// the related place then.
-			at := d.Span
-			if d.Severity == Error && len(d.Related) > 0 {
-				at = d.Related[0].Span
-			}
-			if strings.HasSuffix(lineOf(ix, at.Start), " /picked") {
+			if strings.HasSuffix(lineOf(ix, d.Span.Start), " /picked") {
 				got = &d
 			}
 		}
@@ -124,8 +120,8 @@ func TestOnbuildIndexMatchesBuildKit(t *testing.T) {
 				problem = "BuildKit fails otherwise: " + want.Error
 			} else if got.Severity != Error {
 				problem = fmt.Sprintf("BuildKit fails (%s); we say %q", want.Error, got.Message)
-			} else if line := ix.Doc.LineOf(got.Span.Start) + 1; line != want.Line {
-				problem = fmt.Sprintf("BuildKit fails (%s) on line %d; we report it on line %d", want.Error, want.Line, line)
+			} else if i := slices.IndexFunc(got.Related, TriggerRun); i < 0 || ix.Doc.LineOf(got.Related[i].Span.Start)+1 != want.Line {
+				problem = fmt.Sprintf("BuildKit fails (%s) on line %d, the FROM running the trigger; our error relates %v", want.Error, want.Line, got.Related)
 			}
 		default:
 			named++
