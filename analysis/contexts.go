@@ -313,16 +313,17 @@ type Meaning struct {
 	Builds     []int        // the builds (indexes) where it means this
 }
 
-// Meanings returns what reference r means in each of the builds, one
-// entry per distinct meaning, in the order of their first build. With no
-// builds it is the file's own resolution.
+// Meanings returns what reference r means in each of the builds that
+// read it (those reaching its stage, Reaching), one entry per distinct
+// meaning, in the order of their first build. With no builds it is the
+// file's own resolution.
 func (m *Model) Meanings(r StageRef, builds []BuildSpec) []Meaning {
 	if len(builds) == 0 {
 		return []Meaning{{Resolution: r.Resolution, Target: r.Target}}
 	}
 	var out []Meaning
-	for i, b := range builds {
-		res, c := m.ResolveIn(r, b.Contexts)
+	for _, i := range m.Reaching(r.Stage, builds) {
+		res, c := m.ResolveIn(r, builds[i].Contexts)
 		mn := Meaning{Resolution: res, Target: r.Target, Context: c}
 		j := slices.IndexFunc(out, func(o Meaning) bool {
 			return o.Resolution == res && o.Context.Name == c.Name && o.Context.Value == c.Value
@@ -391,13 +392,27 @@ func (m *Model) StatesAt(s int, builds []BuildSpec) []Build {
 	if len(builds) == 0 {
 		return []Build{m.In(nil)}
 	}
-	var specs []BuildSpec
-	for _, b := range m.Reaching(s, builds) {
-		specs = append(specs, builds[b])
-	}
 	var out []Build
-	for _, v := range m.Views(specs) {
+	for _, v := range m.ViewsAt(s, builds) {
 		out = append(out, v.Build)
 	}
 	return out
+}
+
+// ViewsAt returns the views (Views) of the builds that reach stage s
+// (Reaching), each view's Builds indexing builds: what tells the build
+// states a place in s is read in apart, and which builds read it so.
+func (m *Model) ViewsAt(s int, builds []BuildSpec) []BuildView {
+	reach := m.Reaching(s, builds)
+	specs := make([]BuildSpec, len(reach))
+	for i, b := range reach {
+		specs[i] = builds[b]
+	}
+	vs := m.Views(specs)
+	for v := range vs {
+		for j, b := range vs[v].Builds {
+			vs[v].Builds[j] = reach[b]
+		}
+	}
+	return vs
 }

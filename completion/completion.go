@@ -80,6 +80,11 @@ type Options struct {
 	// Dockerfile (Compose additional_contexts, Bake contexts,
 	// --build-context): a FROM, --from or from= may name them.
 	Contexts []analysis.NamedContext
+	// Builds are the builds of the file the project knows, each with
+	// its contexts: a variable is offered as the build states of the
+	// builds reaching the stage see it (Model.ViewsAt). None: the one
+	// build given Contexts.
+	Builds []analysis.BuildSpec
 }
 
 // Complete returns the items to offer at off in the index's document, in

@@ -1,6 +1,7 @@
 package completion
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -95,7 +96,7 @@ func (c *context) variables() (items []Item, ok bool) {
 		items = append(items, it)
 	}
 	seen := map[string]bool{}
-	for _, v := range c.ix.Model().In(c.opts.Contexts).VisibleVars(i) {
+	for _, v := range c.visibleVars(i) {
 		seen[v.Decl.Name.Value] = true
 		kind := "ARG"
 		if v.Decl.IsEnv {
@@ -104,6 +105,9 @@ func (c *context) variables() (items []Item, ok bool) {
 		detail := kind + " " + v.Decl.Name.Value
 		if v.Decl.HasDefault {
 			detail += "=" + v.Decl.Value.Value
+		}
+		if v.in != "" {
+			detail += " (in " + v.in + ")"
 		}
 		line := c.doc.LineOf(v.NameSpan.Start)
 		text := strings.TrimSpace(c.doc.Slice(analysis.Span{Start: c.doc.LineStart(line), End: c.doc.LineEnd(line)}))
@@ -125,6 +129,53 @@ func (c *context) variables() (items []Item, ok bool) {
 		}
 	}
 	return items, true
+}
+
+// buildVar is a variable visible in some of the builds: in names them
+// when not all the builds reaching the place see it.
+type buildVar struct {
+	analysis.VarSite
+	in string
+}
+
+// visibleVars returns the variables visible at instruction i: the union
+// over the build states of the builds reaching its stage, in the order
+// of the first state seeing each name (its declaration there), naming
+// the builds that see a variable when some do not. Without builds, the
+// one build given the contexts.
+func (c *context) visibleVars(i int) []buildVar {
+	m := c.ix.Model()
+	if len(c.opts.Builds) == 0 {
+		var out []buildVar
+		for _, v := range m.In(c.opts.Contexts).VisibleVars(i) {
+			out = append(out, buildVar{VarSite: v})
+		}
+		return out
+	}
+	views := m.ViewsAt(c.ix.StageOf(i), c.opts.Builds)
+	var out []buildVar
+	var by [][]int
+	at := map[string]int{}
+	all := 0
+	for _, v := range views {
+		all += len(v.Builds)
+		for _, s := range v.Build.VisibleVars(i) {
+			j, ok := at[s.Decl.Name.Value]
+			if !ok {
+				j = len(out)
+				at[s.Decl.Name.Value] = j
+				out, by = append(out, buildVar{VarSite: s}), append(by, nil)
+			}
+			by[j] = append(by[j], v.Builds...)
+		}
+	}
+	for j := range out {
+		if len(by[j]) < all {
+			slices.Sort(by[j])
+			out[j].in = analysis.Labels(c.opts.Builds, by[j])
+		}
+	}
+	return out
 }
 
 func isNameByte(b byte) bool {

@@ -25,7 +25,9 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	lenses := features.LensesIn(ix, s.namedContexts(snap.URI), s.buildSpecs(snap.URI))
+	// The contexts' places name their lines (a lens title is plain text).
+	docs := map[string]*analysis.Document{}
+	lenses := features.LensesIn(ix, s.sited(s.namedContexts(snap.URI), false, docs), s.sitedBuilds(s.buildSpecs(snap.URI), false, docs))
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	for _, l := range lenses {
 		out = append(out, s.toCodeLenses(snap, ix, l)...)

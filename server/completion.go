@@ -37,7 +37,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if snap.TargetFile != "" {
 		items = completion.TargetFile(snap.Doc, s.ws.index(), snap.TargetFile, off, s.dockerfiles(snap.TargetFile))
 	} else if ix, ok := snap.Current(); ok {
-		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy, Contexts: s.namedContexts(string(snap.URI))})
+		items = completion.Complete(ix, off, completion.Options{Snippets: snippets, LazyStageDocs: lazy, Contexts: s.namedContexts(string(snap.URI)), Builds: s.buildSpecs(string(snap.URI))})
 		items = append(items, completion.ContextPaths(ix, off, s.buildContext(snap.Path))...)
 	}
 	for _, it := range items {

@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -80,11 +82,26 @@ func (s *Server) contextDefinition(p position) (protocol.LocationSlice, bool) {
 	if locs, ok := s.buildsDefinition(p); ok {
 		return locs, true
 	}
-	_, cs, ok := p.ix.ContextAt(p.off, s.namedContexts(string(p.uri)))
+	_, cs, ok := p.ix.ContextAt(p.off, s.contextsAt(p, s.buildSpecs(string(p.uri))))
 	if !ok {
 		return nil, false
 	}
 	return s.contextLocations(cs), true
+}
+
+// contextsAt returns the named contexts a place in the Dockerfile is read
+// with: when the builds reaching its stage share one build state, that
+// state's contexts (a stage only a build replacing its base reaches reads
+// the context, though the one list for all builds takes it as no
+// replacement); else the one list (namedContexts), and the features
+// telling builds apart (BuildsHover, buildsDefinition) say the rest.
+func (s *Server) contextsAt(p position, builds []analysis.BuildSpec) []analysis.NamedContext {
+	if len(builds) > 0 {
+		if vs := p.ix.Model().ViewsAt(p.ix.StageAt(p.off), builds); len(vs) == 1 {
+			return vs[0].Contexts
+		}
+	}
+	return s.namedContexts(string(p.uri))
 }
 
 // buildsDefinition answers definition on a stage reference whose meaning
@@ -156,7 +173,7 @@ func appendGiven(given []analysis.NamedContext, builds []analysis.BuildSpec, mn 
 // named context: its uses in the Dockerfile and, with the declarations,
 // the stages it replaces and where the workspace gives it.
 func (s *Server) contextReferences(p position, decl bool) ([]protocol.Location, bool) {
-	contexts := s.namedContexts(string(p.uri))
+	contexts := s.contextsAt(p, s.buildSpecs(string(p.uri)))
 	_, cs, ok := p.ix.ContextAt(p.off, contexts)
 	if !ok {
 		return nil, false
@@ -203,5 +220,65 @@ func (s *Server) contextRename(p position) error {
 		}
 		cs = []analysis.NamedContext{c}
 	}
-	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use the stage instead", cs[0].Name, cs[0].Source)
+	var sources []string
+	for _, c := range contexts {
+		if c.Name == cs[0].Name && !slices.Contains(sources, c.Source) {
+			sources = append(sources, c.Source)
+		}
+	}
+	instead := "the stage"
+	if p.ix.StageByName(cs[0].Name) < 0 {
+		// No stage takes the name: the renamed reference would name an
+		// image (or a stage of the new name).
+		instead = "whatever the new name names (an image to pull)"
+	}
+	return fmt.Errorf("%q is the named build context %s gives: BuildKit uses the context for this name, and renaming it in the Dockerfile alone would make the build use %s instead", cs[0].Name, strings.Join(sources, "; "), instead)
+}
+
+// sited returns cs with each Source placing the context on its line in
+// the giving file, "docker-bake.hcl:12, target release" (Source is the
+// file's base name, then the owner); with link, the place is a markdown
+// link to the line ("[docker-bake.hcl:12](file:///...#L12)"). A context
+// whose file cannot be read keeps its Source.
+func (s *Server) sited(cs []analysis.NamedContext, link bool, docs map[string]*analysis.Document) []analysis.NamedContext {
+	if len(cs) == 0 {
+		return cs
+	}
+	out := make([]analysis.NamedContext, len(cs))
+	for i, c := range cs {
+		out[i] = c
+		base := filepath.Base(c.File)
+		if c.File == "" || !strings.HasPrefix(c.Source, base) {
+			continue
+		}
+		doc, ok := docs[c.File]
+		if !ok {
+			doc, _, _, _ = s.fileDoc(c.File)
+			docs[c.File] = doc
+		}
+		if doc == nil || c.Span.Start > doc.Len() {
+			continue
+		}
+		line := doc.LineOf(c.Span.Start) + 1
+		site := fmt.Sprintf("%s:%d", base, line)
+		if link {
+			target := strings.NewReplacer("(", "%28", ")", "%29").Replace(string(uri.File(c.File)))
+			site = fmt.Sprintf("[%s](%s#L%d)", site, target, line)
+		}
+		out[i].Source = site + c.Source[len(base):]
+	}
+	return out
+}
+
+// sitedBuilds is sited for the contexts of each build.
+func (s *Server) sitedBuilds(builds []analysis.BuildSpec, link bool, docs map[string]*analysis.Document) []analysis.BuildSpec {
+	if len(builds) == 0 {
+		return builds
+	}
+	out := make([]analysis.BuildSpec, len(builds))
+	for i, b := range builds {
+		out[i] = b
+		out[i].Contexts = s.sited(b.Contexts, link, docs)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/features"
 )
 
@@ -22,15 +23,20 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if err != nil || p.ix == nil {
 		return nil, err
 	}
-	h, ok := features.BuildsHover(p.ix, p.off, s.buildSpecs(p.snap.URI))
+	// The contexts' places name their lines, as links where the hover
+	// is markdown.
+	markdown := s.options().hoverMarkdown
+	docs := map[string]*analysis.Document{}
+	builds := s.sitedBuilds(s.buildSpecs(p.snap.URI), markdown, docs)
+	h, ok := features.BuildsHover(p.ix, p.off, builds)
 	if !ok {
-		h, ok = features.Hover(p.ix, p.off, s.namedContexts(p.snap.URI))
+		h, ok = features.HoverIn(p.ix, p.off, s.sited(s.contextsAt(p, builds), markdown, docs), builds)
 	}
 	if !ok {
 		return nil, nil
 	}
 	kind := protocol.MarkupKindMarkdown
-	if !s.options().hoverMarkdown {
+	if !markdown {
 		kind = protocol.MarkupKindPlainText
 	}
 	if ts := s.stageTargets(p); len(ts) > 0 {

@@ -2,6 +2,7 @@ package features
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stagehand-ls/stagehand/analysis"
@@ -20,10 +21,18 @@ type HoverInfo struct {
 // what it copies from and what uses it), a variable, an instruction
 // keyword, a flag, a `--mount` key or a parser directive.
 func Hover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (HoverInfo, bool) {
+	return HoverIn(ix, off, contexts, nil)
+}
+
+// HoverIn is Hover for a file the builds build: a variable's use is read
+// in the build states of the builds reaching its stage (Model.ViewsAt),
+// and when they read it differently the hover says what it is in each,
+// labelled by the builds (as BuildsHover labels a stage reference).
+func HoverIn(ix *analysis.Index, off int, contexts []analysis.NamedContext, builds []analysis.BuildSpec) (HoverInfo, bool) {
 	if h, ok := contextHover(ix, off, contexts); ok {
 		return h, true
 	}
-	return hover(ix, off, contexts)
+	return hover(ix, off, contexts, builds)
 }
 
 // contextHover explains a stage reference at off that resolves to one of
@@ -50,16 +59,32 @@ func contextHover(ix *analysis.Index, off int, contexts []analysis.NamedContext)
 	if res != analysis.ResolvesContext {
 		return HoverInfo{}, false
 	}
-	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, c.Source, r.Value)
+	md := fmt.Sprintf("**named build context `%s`** · `%s`\n\nGiven by %s. BuildKit uses it instead of pulling an image named `%s`.", c.Name, c.Value, givers(c, contexts), r.Value)
 	return HoverInfo{Span: r.Span, Markdown: md}, true
 }
 
-func hover(ix *analysis.Index, off int, contexts []analysis.NamedContext) (HoverInfo, bool) {
+// givers names where the contexts like c (its name and value) are
+// given, each place once: "compose.yaml:6, service app;
+// docker-bake.hcl:9, target dev", as definition lists them.
+func givers(c analysis.NamedContext, contexts []analysis.NamedContext) string {
+	var out []string
+	for _, d := range contexts {
+		if d.Name == c.Name && d.Value == c.Value && !slices.Contains(out, d.Source) {
+			out = append(out, d.Source)
+		}
+	}
+	if len(out) < 2 {
+		return c.Source
+	}
+	return strings.Join(out, "; ")
+}
+
+func hover(ix *analysis.Index, off int, contexts []analysis.NamedContext, builds []analysis.BuildSpec) (HoverInfo, bool) {
 	if t, ok := ix.ReferentAt(off); ok {
 		if t.Kind == analysis.ReferentStage {
 			return HoverInfo{Span: t.At, Markdown: stageHover(ix, t.Stage, contexts)}, true
 		}
-		return HoverInfo{Span: t.At, Markdown: varHover(ix, off, t, contexts)}, true
+		return HoverInfo{Span: t.At, Markdown: varHoverIn(ix, off, t, contexts, builds)}, true
 	}
 	for _, d := range ix.Directives {
 		if d.NameSpan.Contains(off) {
@@ -262,14 +287,50 @@ func stageHover(ix *analysis.Index, s int, contexts []analysis.NamedContext) str
 	return b.String()
 }
 
-func varHover(ix *analysis.Index, off int, t analysis.Referent, contexts []analysis.NamedContext) string {
+// varHoverIn is varHover read in the build states of the builds reaching
+// the use's stage: one text when they agree, else one per distinct text,
+// labelled by its builds ("in target ci: ... \n\nin target release: ...").
+// Without builds, the build given the contexts.
+func varHoverIn(ix *analysis.Index, off int, t analysis.Referent, contexts []analysis.NamedContext, builds []analysis.BuildSpec) string {
+	n, ok := ix.NodeAt(off)
+	if !ok || len(builds) == 0 {
+		return varHover(ix, off, t, ix.Model().In(contexts), contexts)
+	}
+	views := ix.Model().ViewsAt(ix.StageOf(n.Index), builds)
+	var texts []string
+	var by [][]int
+	for _, v := range views {
+		md := varHover(ix, off, t, v.Build, v.Contexts)
+		if j := slices.Index(texts, md); j >= 0 {
+			by[j] = append(by[j], v.Builds...)
+			continue
+		}
+		texts, by = append(texts, md), append(by, slices.Clone(v.Builds))
+	}
+	if len(texts) == 1 {
+		return texts[0]
+	}
+	name := t.Var.Decl.Name.Value
+	if u, ok := analysis.UseAt(ix.UsesOf(n), off-n.Start); ok {
+		name = u.Name.Value
+	}
+	parts := make([]string, 0, len(texts))
+	for j, md := range texts {
+		slices.Sort(by[j])
+		parts = append(parts, "in "+analysis.Labels(builds, by[j])+": "+md)
+	}
+	return fmt.Sprintf("**`$%s` differs between builds**\n\n%s", name, strings.Join(parts, "\n\n"))
+}
+
+// varHover explains variable t at off in build b, given the contexts
+// that make it.
+func varHover(ix *analysis.Index, off int, t analysis.Referent, b analysis.Build, contexts []analysis.NamedContext) string {
 	site := t.Var
 	// Show the declaration in scope where there is one, and the value the
 	// build model gives there.
 	value, hasValue := "", false
 	if n, ok := ix.NodeAt(off); ok {
 		if u, ok := analysis.UseAt(ix.UsesOf(n), off-n.Start); ok {
-			b := ix.Model().In(contexts)
 			s, ok := b.ResolveVar(n.Index, u.Name.Value)
 			if !ok {
 				return replacedVarHover(ix, n.Index, u.Name.Value, contexts)
@@ -283,22 +344,22 @@ func varHover(ix *analysis.Index, off int, t analysis.Referent, contexts []analy
 	if d.IsEnv {
 		kw = "ENV"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "**%s `%s`**", kw, d.Name.Value)
+	var w strings.Builder
+	fmt.Fprintf(&w, "**%s `%s`**", kw, d.Name.Value)
 	if d.HasDefault {
 		// As written: the scan's value has the escapes taken out, which
 		// BuildKit keeps for the lexer (`${P/\//-}`).
-		fmt.Fprintf(&b, " = `%s`", ix.Doc.Slice(ix.Node(site.Instruction).Abs(d.Value.Span)))
+		fmt.Fprintf(&w, " = `%s`", ix.Doc.Slice(ix.Node(site.Instruction).Abs(d.Value.Span)))
 	}
 	scope := "global"
 	if s := ix.StageOf(site.Instruction); s >= 0 {
 		scope = "in stage `" + stageShort(ix, s) + "`"
 	}
-	fmt.Fprintf(&b, " · %s · line %d", scope, ix.Doc.LineOf(site.NameSpan.Start)+1)
+	fmt.Fprintf(&w, " · %s · line %d", scope, ix.Doc.LineOf(site.NameSpan.Start)+1)
 	if hasValue && (!d.HasDefault || value != d.Value.Value) {
-		fmt.Fprintf(&b, "\n\nHere, in a build without build arguments: `%s`", value)
+		fmt.Fprintf(&w, "\n\nHere, in a build without build arguments: `%s`", value)
 	}
-	return b.String()
+	return w.String()
 }
 
 // replacedVarHover explains a use of name in instruction i that only a

@@ -28,7 +28,10 @@ stages it is built on, that may create the path:
 The base image may hold the path too, and Stagehand does not fetch images: a
 stage built on an image is only checked for paths outside the directories
 images usually hold (` + "`/usr`" + `, ` + "`/etc`" + `, ` + "`/opt`" + `, ` + "`/go`" + `, ...); a stage built on
-` + "`scratch`" + ` is checked for every path. Sources with variables are skipped. When an
+` + "`scratch`" + ` is checked for every path. A stage built on a stage that a named build
+context replaces (Compose ` + "`additional_contexts`" + `, Bake ` + "`contexts`" + `, ` + "`--build-context`" + `)
+is not checked: the context stands in for that stage and may hold any of its
+files. Sources with variables are skipped. When an
 instruction names a file of the same name elsewhere, the message points to it.
 
 The severity is **information**: a ` + "`RUN`" + ` can write paths it does not name (a
@@ -105,6 +108,12 @@ func copyFromMissingPath(p *Pass, refs []analysis.StageRef) []Diagnostic {
 			continue
 		}
 		chain := stageChain(p, r.Target)
+		if ix.Model().BaseOf(chain[len(chain)-1]) >= 0 {
+			// Built on a named context that replaces the stage FROM
+			// names: the context stands in for that stage, and what it
+			// holds is the project's, not a base image's.
+			continue
+		}
 		bottom := stages.At(chain[len(chain)-1])
 		fromImage := !strings.EqualFold(bottom.Base, "scratch")
 		if slices.ContainsFunc(chain, func(s int) bool { return strings.Contains(stages.At(s).Base, "$") }) || fromImage && wholeIsArtifact(p, r.Target) && len(chain) == 1 {

@@ -18,7 +18,9 @@ index with the stage's name when it has one, in lower case as BuildKit stores
 it (the name StageNameCasing's fix gives the stage).
 
 An index that names no stage (` + "`--from=7`" + ` in a file of three stages) is an **error**:
-BuildKit fails with "invalid stage index". Unless earlier instructions gave
+BuildKit fails with "invalid stage index" (for an ` + "`ONBUILD`" + ` trigger's index, at the
+FROM of each stage that runs the trigger: the error is on the trigger, related to
+those FROMs). Unless earlier instructions gave
 BuildKit more states to count: after the stages, it numbers a state for
 every ` + "`COPY --from=<image>`" + ` and every RUN mount whose ` + "`from=`" + ` (` + "`scratch`" + ` when there
 is none) names no stage, in document order. ` + "`--from=3`" + ` in a file of three stages
@@ -50,6 +52,10 @@ func runNumericStageReference(p *Pass) {
 		case analysis.ResolvesOutOfRange:
 			if st, ok := ix.Model().IndexedState(r); ok {
 				p.Report(indexedStateDiagnostic(p, r, st))
+				continue
+			}
+			if r.Onbuild && r.Stage >= 0 {
+				p.Report(onbuildOutOfRange(p, r))
 				continue
 			}
 			p.Report(Diagnostic{
@@ -97,5 +103,26 @@ func indexedStateDiagnostic(p *Pass, r analysis.StageRef, st analysis.UnnamedSta
 		Severity: Warning,
 		Message:  fmt.Sprintf("Stage index %s names no stage (the file has %d, numbered from 0): BuildKit takes it as %s", r.Value, ix.StageCount(), what),
 		Related:  []Related{{Span: ix.Node(st.Instruction).Span(), Message: "adds the state index " + r.Value + " names"}},
+	}
+}
+
+// onbuildOutOfRange is the error for an ONBUILD trigger's index that
+// names no state. BuildKit reads the trigger in each stage built on the
+// trigger's stage and reports "invalid stage index" at that stage's FROM
+// (dockerfile2llb's resolveStages sets the error's location to the
+// running stage's); as for the other findings on triggers
+// (withTriggers), it is reported on the trigger, where the fix goes,
+// related to the FROM of the stage running it, where BuildKit reports it.
+func onbuildOutOfRange(p *Pass, r analysis.StageRef) Diagnostic {
+	ix := p.Index
+	name := ix.Stage(r.Stage).Name
+	if name == "" {
+		name = fmt.Sprint(r.Stage)
+	}
+	return Diagnostic{
+		Span:     r.Span,
+		Severity: Error,
+		Message:  fmt.Sprintf("Stage index %s is out of range: the file has %d stages, numbered from 0; BuildKit fails with \"invalid stage index %s\" in each stage running the trigger", r.Value, ix.StageCount(), r.Value),
+		Related:  []Related{{Span: keywordSpan(ix.Node(ix.Stage(r.Stage).First)), Message: "stage " + name + " " + triggerRunNote}},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,7 +89,9 @@ var llbImage = regexp.MustCompile(`^docker-image://docker\.io/library/((?:busybo
 
 // TestOnbuildIndexMatchesBuildKit holds NumericStageReference and
 // Model.IndexedState to BuildKit on an ONBUILD trigger's numeric index:
-// an error exactly when BuildKit fails with "invalid stage index";
+// an error exactly when BuildKit fails with "invalid stage index", on the
+// trigger, related to the line BuildKit gives (the FROM of the stage
+// running the trigger, TriggerRun);
 // otherwise a warning naming the state whose image (or scratch) BuildKit's
 // copy reads. The states the earlier triggers add count, after every
 // state the file's own instructions add.
@@ -100,7 +103,10 @@ func TestOnbuildIndexMatchesBuildKit(t *testing.T) {
 		ix := analysis.Parse(analysis.NewDocument(want.Dockerfile))
 		var got *Diagnostic
 		for _, d := range Run(ix, nil) {
-			if d.Rule == NumericStageReference.Name && strings.HasSuffix(lineOf(ix, d.Span.Start), " /picked") {
+			if d.Rule != NumericStageReference.Name {
+				continue
+			}
+			if strings.HasSuffix(lineOf(ix, d.Span.Start), " /picked") {
 				got = &d
 			}
 		}
@@ -114,6 +120,8 @@ func TestOnbuildIndexMatchesBuildKit(t *testing.T) {
 				problem = "BuildKit fails otherwise: " + want.Error
 			} else if got.Severity != Error {
 				problem = fmt.Sprintf("BuildKit fails (%s); we say %q", want.Error, got.Message)
+			} else if i := slices.IndexFunc(got.Related, TriggerRun); i < 0 || ix.Doc.LineOf(got.Related[i].Span.Start)+1 != want.Line {
+				problem = fmt.Sprintf("BuildKit fails (%s) on line %d, the FROM running the trigger; our error relates %v", want.Error, want.Line, got.Related)
 			}
 		default:
 			named++

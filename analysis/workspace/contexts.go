@@ -118,7 +118,13 @@ func (ix *Index) BuildsFor(p string) []BuildFacts {
 			bf := at(buildKey{file, b.Owner})
 			for _, name := range b.Contexts {
 				// An inherited context, written once: found under its
-				// first target.
+				// first target. One the target gives itself is added
+				// below, under its owner.
+				if slices.ContainsFunc(contexts, func(c NamedContext) bool {
+					return c.File == f && c.Name == name && c.Owner == b.Owner
+				}) {
+					continue
+				}
 				if i := slices.IndexFunc(contexts, func(c NamedContext) bool {
 					return c.File == file && c.Name == name && c.Owner != b.Owner
 				}); i >= 0 {
@@ -288,12 +294,22 @@ func serviceContexts(src source, file string, d *yamlDoc, svc *yaml.Node, docker
 // its service, target or job ("target release"), else its file.
 func Specs(builds []BuildFacts) []analysis.BuildSpec {
 	out := make([]analysis.BuildSpec, 0, len(builds))
+	count := map[string]int{}
 	for _, b := range builds {
 		label := b.Owner
 		if label == "" {
 			label = filepath.Base(b.File)
 		}
+		count[label]++
 		out = append(out, analysis.BuildSpec{Label: label, Targets: b.Targets, Contexts: b.analysisContexts()})
+	}
+	// A command says where it is ("docker build (Makefile)"), as do
+	// builds of one kind in several files.
+	for i, b := range builds {
+		named := strings.HasPrefix(b.Owner, "service ") || strings.HasPrefix(b.Owner, "target ")
+		if b.Owner != "" && (!named || count[out[i].Label] > 1) {
+			out[i].Label += " (" + filepath.Base(b.File) + ")"
+		}
 	}
 	return out
 }
