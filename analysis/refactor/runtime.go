@@ -3,6 +3,7 @@ package refactor
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
@@ -44,6 +45,12 @@ type RuntimePlan struct {
 	// base: a shell or /etc/passwd, and the users it names.
 	needsShell bool
 	users      []string
+}
+
+// imageFree reports whether the runtime bases fit whatever image the
+// builder is: a static Go binary, a static site.
+func (p *RuntimePlan) imageFree() bool {
+	return p.static != nil || p.Ecosystem == "Go" && p.Certs != nil
 }
 
 // Fits reports whether the runtime base has what the final stage needs:
@@ -133,11 +140,19 @@ func usersExist(base string, users []string) bool {
 var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
 
 // PlanRuntime finds the final stage s's ecosystem and artifact, or returns
-// nil and why not; it gives up when ctx is cancelled.
-func PlanRuntime(ctx context.Context, ix *analysis.Index, s int, reserved ...string) (*RuntimePlan, string) {
-	p, reason := planRuntime(ctx, ix, s)
+// nil and why not; it gives up when ctx is cancelled. bctx is the build
+// context (FS nil when unknown): what the stage copies from it tells the
+// project's tools (Yarn 2+ by its package.json, .yarnrc.yml, yarn.lock).
+func PlanRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.BuildContext, reserved ...string) (*RuntimePlan, string) {
+	p, reason := planRuntime(ctx, ix, s, bctx)
 	if p != nil {
 		p.reserved = reserved
+	}
+	if base := ix.Stage(s).Base; p != nil && strings.Contains(base, "$") && !p.imageFree() {
+		// The runtime base is picked for the builder image (its version,
+		// its C library): a fixed one would not follow --build-arg.
+		v, _ := ix.Model().Expand(ix.Stage(s).First, base)
+		return nil, "the final stage is built FROM " + base + " (" + v + " by default): a " + p.Ecosystem + " runtime base must match the builder image, which a build argument may change"
 	}
 	if p != nil && p.static == nil {
 		if why := commandMisses(ix, s, p); why != "" {
@@ -218,12 +233,22 @@ func joinChanges(changes, more string) string {
 }
 
 // planRuntime is PlanRuntime without what the bases must have.
-func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
+func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.BuildContext) (*RuntimePlan, string) {
 	st := ix.Stage(s)
-	if st.BaseStage >= 0 || st.Base == "" || strings.Contains(st.Base, "$") {
+	if st.BaseStage >= 0 || st.Base == "" || ix.Model().BaseOf(s) >= 0 {
 		return nil, "the final stage is not built on a named image"
 	}
 	image := strings.ToLower(st.Base)
+	if strings.Contains(st.Base, "$") {
+		// FROM ${BASE}: the builder keeps it; the plan is made for the
+		// image the ARGs' defaults give, and kept only where the runtime
+		// does not depend on which image that is (argBased).
+		v, ok := ix.Model().Expand(st.First, st.Base)
+		if !ok || v == "" || strings.Contains(v, "$") {
+			return nil, "the final stage is built FROM " + st.Base + ", whose default names no image"
+		}
+		image = strings.ToLower(v)
+	}
 	repo, tag, _ := strings.Cut(path.Base(image), ":")
 	version, _, _ := strings.Cut(tag, "-")
 	m := ix.Model()
@@ -384,7 +409,11 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
-				if why := yarnBerry(ix, s); why != "" {
+				why := yarnBerry(ix, s)
+				if why == "" {
+					why = yarnBerryContext(ix, s, runWD, bctx)
+				}
+				if why != "" {
 					missed = "the stage uses Yarn 2 or later (" + why + "): its install has no --production to drop the dev dependencies with, and Plug'n'Play keeps no node_modules to copy"
 					continue
 				}
@@ -965,4 +994,134 @@ func commandWords(ix *analysis.Index, n analysis.Node) ([]string, bool) {
 		words = words[1:]
 	}
 	return words, true
+}
+
+// yarnBerryContext returns what the build context shows of Yarn 2 or later
+// in the project a yarn build in folder dir reads, or "": the files of the
+// context the stage copies to dir or a folder above it (Yarn looks upwards
+// for its project) that the .dockerignore lets through: package.json's
+// packageManager naming yarn@2 or later, a .yarnrc.yml (whose yarnPath
+// the global Yarn 1 hands over to), a Yarn release in .yarn/releases, a
+// yarn.lock in Yarn 2's format.
+func yarnBerryContext(ix *analysis.Index, s int, dir string, bctx analysis.BuildContext) string {
+	if bctx.FS == nil || dir == "" || dir == "?" {
+		return ""
+	}
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || n.Flag("parents") != nil || len(n.Heredocs) > 0 || len(n.Args) < 2 {
+			continue
+		}
+		destArg := n.Args[len(n.Args)-1].Value
+		dest := analysis.AbsDest(ix, i, destArg)
+		if dest == "" {
+			continue
+		}
+		srcs := n.Args[:len(n.Args)-1]
+		intoDir := strings.HasSuffix(destArg, "/") || len(srcs) > 1
+		for _, a := range srcs {
+			p, ok := analysis.ContextPath(a.Value)
+			if !ok {
+				continue
+			}
+			// The context folder whose files land in a project folder of
+			// dir, and which of its files (nil: all of them).
+			var folder string
+			var only []string
+			switch {
+			case strings.ContainsAny(p, "*?["):
+				if !above(dest, dir) {
+					continue
+				}
+				folder, only = path.Dir(p), []string{path.Base(p)}
+			case p == "" || isDir(bctx, p):
+				if !above(dest, dir) {
+					continue
+				}
+				// Every project folder from the copy's down to dir's.
+				rel := strings.TrimPrefix(strings.TrimPrefix(dir, path.Clean(dest)), "/")
+				if path.Clean(dest) == "/" {
+					rel = strings.TrimPrefix(dir, "/")
+				}
+				for sub := rel; sub != "" && sub != "."; sub = path.Dir(sub) {
+					if why := berryFiles(bctx, path.Join(p, sub), nil); why != "" {
+						return why
+					}
+				}
+				folder = p
+			default:
+				target := dest
+				if intoDir || isRootSource(destArg) {
+					target = path.Join(dest, path.Base(p))
+				}
+				if !above(path.Dir(target), dir) || path.Base(target) != path.Base(p) {
+					continue
+				}
+				folder, only = path.Dir(p), []string{path.Base(p)}
+			}
+			if folder == "." {
+				folder = ""
+			}
+			if why := berryFiles(bctx, folder, only); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// above reports whether folder f is dir or one of its parents.
+func above(f, dir string) bool {
+	f = path.Clean(f)
+	return f == dir || f == "/" || strings.HasPrefix(dir, f+"/")
+}
+
+// berryFiles returns which file of the context folder, among those named
+// by only (patterns; nil for every file), shows Yarn 2 or later, or "".
+func berryFiles(bctx analysis.BuildContext, folder string, only []string) string {
+	copied := func(name string) (string, bool) {
+		p := path.Join(folder, name)
+		if only != nil && !slices.ContainsFunc(only, func(o string) bool { ok, _ := path.Match(o, strings.SplitN(name, "/", 2)[0]); return ok }) {
+			return p, false
+		}
+		return p, !bctx.Ignored(p)
+	}
+	if p, ok := copied("package.json"); ok {
+		if data, err := fs.ReadFile(bctx.FS, p); err == nil {
+			var pkg struct {
+				PackageManager string `json:"packageManager"`
+			}
+			if json.Unmarshal(data, &pkg) == nil {
+				if v, ok := strings.CutPrefix(pkg.PackageManager, "yarn@"); ok && v != "" && (v[0] < '0' || v[0] > '1') {
+					return p + " has packageManager " + pkg.PackageManager
+				}
+			}
+		}
+	}
+	if p, ok := copied(".yarnrc.yml"); ok {
+		if _, err := fs.Stat(bctx.FS, p); err == nil {
+			return p + " is in the build context"
+		}
+	}
+	if p, ok := copied(".yarn/releases"); ok {
+		if entries, err := fs.ReadDir(bctx.FS, p); err == nil {
+			for _, e := range entries {
+				if v, ok := strings.CutPrefix(e.Name(), "yarn-"); ok && v != "" && (v[0] < '0' || v[0] > '1') && !bctx.Ignored(path.Join(p, e.Name())) {
+					return path.Join(p, e.Name()) + " is in the build context"
+				}
+			}
+		}
+	}
+	if p, ok := copied("yarn.lock"); ok {
+		if f, err := bctx.FS.Open(p); err == nil {
+			head := make([]byte, 512)
+			k, _ := f.Read(head)
+			f.Close()
+			if strings.Contains(string(head[:k]), "\n__metadata:") {
+				return p + " is in Yarn 2's format"
+			}
+		}
+	}
+	return ""
 }
