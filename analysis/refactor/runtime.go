@@ -127,6 +127,8 @@ func usersExist(base string, users []string) bool {
 			ok = ok || u == "nonroot"
 		case strings.HasPrefix(base, "node:"):
 			ok = ok || u == "node"
+		case strings.HasPrefix(base, "oven/bun:"):
+			ok = ok || u == "bun"
 		case strings.HasPrefix(base, "mcr.microsoft.com/dotnet/"):
 			ok = ok || u == "app"
 		}
@@ -370,8 +372,9 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.B
 			return &RuntimePlan{Ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, Bases: []string{
 				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
 			}}, ""
-		case (words[0] == "npm" || words[0] == "pnpm") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
-			if runWD == "" || runWD == "?" || repo != "node" {
+		case (words[0] == "npm" || words[0] == "pnpm" || words[0] == "bun") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
+			// bun builds on bun's image (oven/bun), the others on node's.
+			if runWD == "" || runWD == "?" || (repo == "bun") != (words[0] == "bun") || repo != "node" && repo != "bun" {
 				continue
 			}
 			if site := servedSite(cmdWords); site != nil {
@@ -404,8 +407,14 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.B
 			if strings.Contains(tag, "alpine") {
 				nodeBase = imageVariant(repo, version, "alpine")
 			}
-			prune := "npm prune --omit=dev"
+			prune, eco, changes := "npm prune --omit=dev", "Node", "dev dependencies pruned"
 			switch words[0] {
+			case "bun":
+				// bun has no prune, and bun install --production leaves an
+				// existing node_modules as it is: they stay, and the title
+				// says so. The runtime is bun's own image, same C library.
+				prune, eco, changes = "", "Bun", "dev dependencies kept, bun has no prune"
+				nodeBase = strings.TrimSuffix(image, path.Base(image)) + nodeBase
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
@@ -419,7 +428,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.B
 				}
 				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
 			}
-			return &RuntimePlan{Ecosystem: "Node", Bases: []string{nodeBase}, Prune: prune, Changes: "dev dependencies pruned",
+			return &RuntimePlan{Ecosystem: eco, Bases: []string{nodeBase}, Prune: prune, Changes: changes,
 				copies: []artifact{
 					{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
 					{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
@@ -471,7 +480,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.B
 	if missed != "" {
 		return nil, missed
 	}
-	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm, pnpm, yarn or bun run build whose output the command runs or serves, or pip install"
 }
 
 // yarnBerry returns what in stage s shows Yarn 2 or later (berry), whose
@@ -852,7 +861,7 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 		return false
 	}
 	// The ecosystem's own runtime, which every runtime base has.
-	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Python": {"python", "python3"}}[p.Ecosystem]
+	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Bun": {"bun", "bunx"}, "Python": {"python", "python3"}}[p.Ecosystem]
 	// The image's ENTRYPOINT, wherever it stands in the stage: the CMD
 	// gives it arguments.
 	var entrypoint []string
@@ -887,7 +896,16 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 			if _, v, ok := strings.Cut(w, "="); ok && (strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
 				w = v
 			}
-			script := k > 0 && slices.Contains(runtimes, words[k-1]) && !strings.HasPrefix(w, "-") && (words[k-1] != "dotnet" || strings.HasSuffix(w, ".dll"))
+			prev := ""
+			if k > 0 {
+				prev = words[k-1]
+			}
+			if prev == "run" && k > 1 && words[k-2] == "bun" {
+				prev = "bun" // bun run dist/index.js runs the file as bun dist/index.js does
+			}
+			script := slices.Contains(runtimes, prev) && !strings.HasPrefix(w, "-") && (prev != "dotnet" || strings.HasSuffix(w, ".dll")) &&
+				// bun run start, bun start: a package.json script, not a file.
+				(prev != "bun" || strings.ContainsAny(w, "./"))
 			if !script && !strings.HasPrefix(w, "/") && !strings.HasPrefix(w, "./") && !strings.HasPrefix(w, "../") {
 				continue
 			}

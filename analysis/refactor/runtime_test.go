@@ -358,3 +358,40 @@ func TestRuntimeArgBase(t *testing.T) {
 		}
 	}
 }
+
+// bun run build on bun's image gets a runtime on bun's slim (or, for an
+// alpine builder, alpine) image, with package.json, node_modules and the
+// output the command runs; no prune step (bun has none), which the
+// title's changes say. bun on node's image, or node's tools on bun's, get
+// none.
+func TestRuntimeBun(t *testing.T) {
+	body := "WORKDIR /app\nCOPY . .\nRUN bun install --frozen-lockfile\nRUN bun run build\n"
+	for _, c := range []struct{ src, want string }{
+		{"FROM oven/bun:1\n" + body + "CMD [\"bun\", \"dist/index.js\"]\n", "oven/bun:1-slim"},
+		{"FROM oven/bun:1.1.38-alpine\n" + body + "CMD bun run dist/server.js\n", "oven/bun:1.1.38-alpine"},
+		{"FROM oven/bun\n" + body + "ENTRYPOINT [\"bun\", \"./build/index.js\"]\n", "oven/bun:slim"},
+		{"FROM oven/bun:1\n" + body + "CMD [\"bun\", \"run\", \"start\"]\n", ""},
+		{"FROM node:22\n" + body + "CMD [\"bun\", \"dist/index.js\"]\n", ""},
+		{"FROM oven/bun:1\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"bun\", \"dist/index.js\"]\n", ""},
+	} {
+		ix := analysis.Parse(analysis.NewDocument(c.src))
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
+		switch {
+		case c.want == "" && plan != nil:
+			t.Errorf("%s: a runtime split on %v", c.src, plan.Bases)
+		case c.want == "":
+		case plan == nil || plan.Bases[0] != c.want || plan.Prune != "" || !strings.Contains(plan.Changes, "dev dependencies kept"):
+			t.Errorf("%s: plan %+v (%s), want a runtime on %s keeping the dev dependencies", c.src, plan, why, c.want)
+		default:
+			out, err := analysis.ApplyEdits(c.src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{"/app/node_modules/ /app/node_modules/", "/app/package.json /app/package.json", "\nFROM " + c.want + "\n"} {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s: no %q in\n%s", c.src, w, out)
+				}
+			}
+		}
+	}
+}
