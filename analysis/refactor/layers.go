@@ -437,7 +437,16 @@ func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildCo
 				return "" // another goal or an option's value: unsure what to fetch
 			}
 		}
-		return strings.Join(append(append(append(head, in.Words[0]), opts...), "dependency:go-offline"), " ")
+		goal := "dependency:go-offline"
+		if workspace != "" && ctx.MavenReactorDeps(srcDir) {
+			// A module depends on another: the dependency: prefix runs the
+			// plugin version the POMs or Maven's super POM give (2.8 up to
+			// Maven 3.9.2), whose go-offline tries to download the sibling
+			// and fails (MDEP-204, fixed in 3.1.2). Name a fixed version;
+			// 3.6.1 runs on Maven 3.2.5 and later.
+			goal = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:go-offline"
+		}
+		return strings.Join(append(append(append(head, in.Words[0]), opts...), goal), " ")
 	case "gradle":
 		var projects []string
 		if workspace != "" {

@@ -220,6 +220,19 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"mvn package gets dependency:go-offline", "FROM maven\nWORKDIR /build\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package\n",
 			mapContext("pom.xml=<project/>"),
 			"COPY pom.xml ./\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests dependency:go-offline\nCOPY . .\n"},
+		// A module depending on another: dependency:go-offline of the
+		// plugin Maven picks by default up to 3.9.2 (2.8) fails on it
+		// (MDEP-204); a version with the fix is named.
+		{"mvn package of modules that depend on each other", "FROM maven:3.8-openjdk-17\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\n",
+			mapContext("pom.xml=<project><artifactId>parent</artifactId><modules><module>lib</module><module>app</module></modules></project>",
+				"lib/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>lib</artifactId></project>",
+				"app/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>app</artifactId><dependencies><dependency><groupId>${project.groupId}</groupId><artifactId>lib</artifactId></dependency></dependencies></project>"),
+			"COPY pom.xml ./\nCOPY lib/pom.xml ./lib/\nCOPY app/pom.xml ./app/\nRUN mvn -B org.apache.maven.plugins:maven-dependency-plugin:3.6.1:go-offline\nCOPY . .\n"},
+		{"mvn package of independent modules", "FROM maven:3.8-openjdk-17\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\n",
+			mapContext("pom.xml=<project><artifactId>parent</artifactId><modules><module>lib</module><module>app</module></modules></project>",
+				"lib/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>lib</artifactId></project>",
+				"app/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>app</artifactId><dependencies><dependency><artifactId>guava</artifactId></dependency></dependencies></project>"),
+			"COPY pom.xml ./\nCOPY lib/pom.xml ./lib/\nCOPY app/pom.xml ./app/\nRUN mvn -B dependency:go-offline\nCOPY . .\n"},
 		{"gradle build gets dependencies", "FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build --no-daemon\n",
 			mapContext("build.gradle", "settings.gradle=rootProject.name = 'p'"),
 			"COPY settings.gradle build.gradle ./\nRUN gradle dependencies --no-daemon\nCOPY . .\n"},
