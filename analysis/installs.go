@@ -117,7 +117,9 @@ func RecognizeInstall(words []string) (Install, bool) {
 		}
 	case "cargo":
 		in.Fetch = sub == "fetch"
-		if !in.Fetch && sub != "build" {
+		// cargo install --path . builds the package as cargo build does
+		// (and installs its binaries).
+		if !in.Fetch && sub != "build" && !(sub == "install" && slices.Contains(rest, "--path")) {
 			return Install{}, false
 		}
 	default:

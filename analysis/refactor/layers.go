@@ -213,6 +213,9 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		if why != "" {
 			return nil, why
 		}
+		if why := unreadInstall(ix, c, st.End); why != "" {
+			return nil, why
+		}
 		return nil, "no RUN after the source copy can move above it"
 	}
 	// A manifest the source copy leaves out (--exclude) was not there for
@@ -495,11 +498,20 @@ func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildCo
 			return ""
 		}
 		fetch := "cargo fetch"
-		for _, w := range in.Words[2:] {
-			switch w {
-			case "--locked", "--frozen", "--offline":
+		install := in.Words[1] == "install"
+		if install && !in.Has("--locked") && !in.Has("--frozen") {
+			// cargo install resolves the dependencies afresh unless told
+			// to keep Cargo.lock: a fetch of the locked ones saves nothing.
+			return ""
+		}
+		words := in.Words[2:]
+		for j := 0; j < len(words); j++ {
+			switch w := words[j]; {
+			case w == "--locked" || w == "--frozen" || w == "--offline":
 				fetch += " " + w
-			case "--release", "--all-features", "--no-default-features":
+			case w == "--release" || w == "--all-features" || w == "--no-default-features":
+			case install && w == "--path" && j+1 < len(words) && (words[j+1] == "." || words[j+1] == "./"):
+				j++ // the package in the working directory, whose manifest is fetched
 			default:
 				return "" // a target, feature or profile option: unsure what to fetch
 			}
@@ -871,4 +883,42 @@ func varsMeet(a, b analysis.Node) bool {
 		}
 	}
 	return false
+}
+
+// installVerbs are the package managers' subcommands that install
+// dependencies, for naming an install the planner did not take.
+var installVerbs = map[string][]string{
+	"npm": {"ci", "install", "i"}, "yarn": {"install"}, "pnpm": {"install", "i"}, "bun": {"install", "i"},
+	"pip": {"install"}, "pip3": {"install"}, "poetry": {"install"}, "pipenv": {"install", "sync"}, "uv": {"sync", "pip"},
+	"bundle": {"install"}, "composer": {"install"}, "mvn": {"package", "install", "verify"}, "gradle": {"build"},
+	"dotnet": {"restore", "publish", "build"}, "cargo": {"build", "install", "fetch"},
+}
+
+// unreadInstall says why a RUN after the source copy c that runs a
+// package manager's install is not taken as a dependency install, or "":
+// its script is more than simple commands, or the install builds from the
+// source (composer's scripts and autoloader, an install of the project).
+func unreadInstall(ix *analysis.Index, c, end int) string {
+	for k := c + 1; k < end; k++ {
+		n := ix.Node(k)
+		if n.Cmd != "run" {
+			continue
+		}
+		fields := strings.Fields(ix.Doc.Slice(n.Span()))
+		for j := 0; j+1 < len(fields); j++ {
+			tool := path.Base(strings.Trim(fields[j], "`;&|()\"'\\"))
+			if !slices.Contains(installVerbs[tool], fields[j+1]) {
+				continue
+			}
+			at := "the install at line " + strconv.Itoa(ix.Doc.LineOf(n.Start)+1) + " (" + tool + " " + fields[j+1] + ")"
+			if _, ok := analysis.RunCommands(ix, k); !ok {
+				return at + " is in a script the planner cannot read (expansions in words, globs, control flow), so it cannot tell what the script reads"
+			}
+			if tool == "composer" {
+				return at + " runs the project's scripts and builds its autoloader from the source; with --no-scripts --no-autoloader it could go first, and composer dump-autoload after the source"
+			}
+			return at + " reads the source as written (it installs the project itself, or with options the planner does not know)"
+		}
+	}
+	return ""
 }

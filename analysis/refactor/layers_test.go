@@ -190,6 +190,12 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[package]", "Cargo.lock"),
 			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -r src\nCOPY . .\n"},
 		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[workspace]", "Cargo.lock"), ""},
+		// cargo install --path . (the rust image's documented use) builds the
+		// package too; without --locked it resolves afresh: nothing to fetch.
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --locked --path .\n", mapContext("Cargo.toml=[package]", "Cargo.lock"),
+			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch --locked && rm -r src\nCOPY . .\n"},
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --path .\n", mapContext("Cargo.toml=[package]", "Cargo.lock"), ""},
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --locked --path ./cli\n", mapContext("Cargo.toml=[package]", "Cargo.lock"), ""},
 	} {
 		plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(tc.text)), 0, tc.ctx)
 		got := ""
@@ -306,11 +312,16 @@ func TestFrontendAllowsParents(t *testing.T) {
 // TestPlanLayersReasons checks that a refused reorder names the install
 // that cannot move and why, not only that none can.
 func TestPlanLayersReasons(t *testing.T) {
-	ctx := mapContext("package.json={}", "package-lock.json", "go.mod=module x", "go.sum", "services/api/go.mod=module y")
+	ctx := mapContext("package.json={}", "package-lock.json", "go.mod=module x", "go.sum", "services/api/go.mod=module y", "composer.json={}", "composer.lock", "Gemfile", "Gemfile.lock")
 	for text, want := range map[string]string{
 		"FROM node\nWORKDIR /app\nCOPY . .\nRUN <<EOF\nnpm ci\nEOF\n":                                          "install at line 4 is a heredoc script",
 		"FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=bind,source=go.mod,target=/x go mod download\n": "install at line 4 has a --mount",
 		"FROM golang\nWORKDIR /src\nCOPY . .\nWORKDIR /src/services/api\nRUN go mod download\n":                "install at line 5 runs in /src/services/api, not in /src",
+		// Installs the planner does not take as dependency installs say so
+		// (q39: "no RUN after the source copy can move above it" before).
+		"FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev --optimize-autoloader\n":             "install at line 4 (composer install) runs the project's scripts and builds its autoloader",
+		"FROM ruby:3.3\nWORKDIR /rails\nCOPY . .\nRUN bundle install && rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache\n": "install at line 4 (bundle install) is in a script the planner cannot read",
+		"FROM node\nWORKDIR /app\nCOPY . .\nRUN npm install ./vendor/pkg.tgz\n":                                   "install at line 4 (npm install) reads the source as written",
 	} {
 		plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
 		if plan != nil || !strings.Contains(reason, want) {
