@@ -483,7 +483,9 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		if !need("Gemfile") {
 			return nil, "", false
 		}
-		add("Gemfile.lock")
+		// Bundler reads the application's settings (BUNDLE_PATH,
+		// BUNDLE_WITHOUT, ...) from .bundle/config.
+		add("Gemfile.lock", ".bundle/config")
 	case "composer":
 		if !need("composer.json") {
 			return nil, "", false

@@ -218,6 +218,13 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		}
 		return nil, "no RUN after the source copy can move above it"
 	}
+	// An install's output folder that the source copy brings from the
+	// context (a node_modules the .dockerignore lets through) was replaced
+	// or updated by the install (npm ci deletes it); copied after it, it
+	// would overwrite what it installed.
+	if why := clobbered(ix, plan, inputs, src, srcDir, ctx); why != "" {
+		return nil, why
+	}
 	// A manifest the source copy leaves out (--exclude) was not there for
 	// the install: copying it first would change what the install reads.
 	if ex := analysis.CopyExcludes(src); len(ex) > 0 {
@@ -921,4 +928,60 @@ func unreadInstall(ix *analysis.Index, c, end int) string {
 		}
 	}
 	return ""
+}
+
+// installOutputs are the folders an install writes beside its manifests
+// (and reads when they are there: Poetry uses a .venv it finds). Not
+// dotnet's obj: a restore reads the obj it finds as much as the build
+// after it does, so the host's obj counts in either order.
+var installOutputs = map[string][]string{
+	"npm": {"node_modules"}, "yarn": {"node_modules"}, "pnpm": {"node_modules"}, "bun": {"node_modules"},
+	"uv": {".venv"}, "poetry": {".venv"}, "pipenv": {".venv"}, "composer": {"vendor"}, "bundle": {"vendor/bundle"},
+}
+
+// clobbered says which install output folder the source copy src (of the
+// context folder srcDir) brings over what a moved install or an added
+// dependency step wrote, or "".
+func clobbered(ix *analysis.Index, plan *LayerPlan, inputs map[int][]string, src analysis.Node, srcDir string, ctx analysis.BuildContext) string {
+	if ctx.FS == nil {
+		return ""
+	}
+	excludes := analysis.CopyExcludes(src)
+	for _, k := range append(append([]int(nil), plan.Installs...), plan.Split...) {
+		folders := []string{srcDir}
+		for _, f := range inputs[k] {
+			folders = appendUnique(folders, path.Dir(strings.TrimSuffix(f, "/")))
+		}
+		for _, in := range analysis.Installs(ix, k) {
+			for _, out := range installOutputs[in.Tool] {
+				for _, d := range folders {
+					p := path.Join(d, out)
+					if p == "." || strings.HasPrefix(p, "../") || ctx.Ignored(p) {
+						continue
+					}
+					rel := strings.TrimPrefix(p, strings.TrimSuffix(srcDir, "/")+"/")
+					if srcDir == "" {
+						rel = p
+					}
+					if analysis.Excluded(excludes, rel) {
+						continue
+					}
+					if _, err := fs.Stat(ctx.FS, p); err == nil {
+						return "the source copy at line " + strconv.Itoa(ix.Doc.LineOf(src.Start)+1) + " brings " + p + " from the build context (no .dockerignore excludes it): copied after the " + in.Tool + " install it would overwrite what the install put there"
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "." {
+		s = ""
+	}
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -349,6 +350,53 @@ func TestPlanLayersPipSubfolder(t *testing.T) {
 		text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r " + f + "\n"
 		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx); plan != nil {
 			t.Errorf("-r %s: offered", f)
+		}
+	}
+}
+
+// An install's output folder in the build context (node_modules, .venv,
+// vendor, obj) that the source copy brings would, copied after the moved
+// install, overwrite what it installed: no reorder, saying so; offered
+// when the .dockerignore or the copy's --exclude leaves it out. Bundler's
+// .bundle/config, which it reads, is copied with the Gemfile.
+func TestPlanLayersClobber(t *testing.T) {
+	ignoring := func(pattern string, files ...string) analysis.BuildContext {
+		ctx := mapContext(files...)
+		pm, err := patternmatcher.New([]string{pattern})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx.Ignore = pm
+		return ctx
+	}
+	for _, c := range []struct {
+		name, src string
+		ctx       analysis.BuildContext
+		want      string // the refusal, or (with a plan) a line of its edit
+	}{
+		{"npm node_modules", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n",
+			mapContext("package.json={}", "package-lock.json", "node_modules/left/index.js"), "brings node_modules from the build context"},
+		{"npm node_modules ignored", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n",
+			ignoring("node_modules", "package.json={}", "package-lock.json", "node_modules/left/index.js"), "RUN npm ci"},
+		{"npm node_modules excluded", "# syntax=docker/dockerfile:1.7-labs\nFROM node:22\nWORKDIR /app\nCOPY --exclude=node_modules . .\nRUN npm ci\n",
+			mapContext("package.json={}", "package-lock.json", "node_modules/left/index.js"), "RUN npm ci"},
+		{"workspace member node_modules", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+			mapContext(`package.json={"workspaces": ["packages/*"]}`, "package-lock.json", "packages/a/package.json={}", "packages/a/node_modules/x/index.js"), "brings packages/a/node_modules"},
+		{"uv .venv", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n",
+			mapContext("pyproject.toml", "uv.lock", ".venv/pyvenv.cfg"), "brings .venv"},
+		{"composer vendor", "FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-scripts --no-autoloader\n",
+			mapContext("composer.json={}", "composer.lock", "vendor/autoload.php"), "brings vendor"},
+		{"bundle config", "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n",
+			mapContext("Gemfile", "Gemfile.lock", ".bundle/config=BUNDLE_PATH: vendor"), "COPY .bundle/config ./.bundle/"},
+		{"go vendor stays", "FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go mod download\n",
+			mapContext("go.mod=module x", "go.sum", "vendor/modules.txt"), "RUN go mod download"},
+	} {
+		plan, why := PlanLayers(analysis.Parse(analysis.NewDocument(c.src)), 0, c.ctx)
+		switch {
+		case plan == nil && !strings.Contains(why, c.want):
+			t.Errorf("%s: refused (%s), want %q", c.name, why, c.want)
+		case plan != nil && !strings.Contains(plan.Edit.Text, c.want):
+			t.Errorf("%s: plan %q, want a refusal or an edit saying %q", c.name, plan.Edit.Text, c.want)
 		}
 	}
 }
