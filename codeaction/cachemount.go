@@ -158,12 +158,20 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 				return nil, "cancelled" // each root check walks the stage
 			}
 			m := ix.Node(i)
-			if hasCacheMount(m, ct.targets) || !runsAsRoot(ix, i) && !derivedRoot(ix, s, i) {
+			if !runsAsRoot(ix, i) && !derivedRoot(ix, s, i) {
 				continue
 			}
+			// Each target the RUN does not mount yet: a go build with a
+			// build cache alone still reads the module cache, which the
+			// mount takes out of the image.
 			var flags []string
 			for _, t := range ct.targets {
-				flags = append(flags, "--mount=type=cache,target="+t+ct.flags)
+				if !hasCacheMount(m, []string{t}) {
+					flags = append(flags, "--mount=type=cache,target="+t+ct.flags)
+				}
+			}
+			if len(flags) == 0 {
+				continue
 			}
 			at := m.Abs(m.Keyword.Span).End
 			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: " " + strings.Join(flags, " ")})
