@@ -9,6 +9,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/features"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 // CacheMount is the kind of "Use a cache mount for <tool>".
@@ -106,7 +107,15 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		tools = append(tools, sys)
 	}
 	var out []Action
+	berry := "" // why the stage's yarn is Yarn 2 or later
 	for _, tool := range tools {
+		if tool.Name == "yarn" {
+			// Yarn 2+ keeps its cache in the project (.yarn/cache) or, with
+			// Yarn 4's global cache, in ~/.yarn/berry: not Yarn 1's folder.
+			if berry = refactor.YarnBerry(ix, s, ix.Model().State(n.Index).Workdir, r.Context); berry != "" {
+				continue
+			}
+		}
 		ct, ok := cacheTools[tool.Name]
 		if sys, isSys := systemCacheTools[tool.Name]; isSys {
 			ct, ok = sys, true
@@ -195,6 +204,9 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 			title += " (the package index stays out of the image)"
 		}
 		out = append(out, Action{Title: title, Kind: CacheMount, ID: "cacheMount:" + tool.Name + ":" + strconv.Itoa(n.Index), Edits: edits})
+	}
+	if len(out) == 0 && berry != "" {
+		return nil, "the stage uses Yarn 2 or later (" + berry + "), whose cache is the project's .yarn/cache or ~/.yarn/berry/cache as its settings say, not the Yarn 1 folder the mount would target"
 	}
 	if len(out) == 0 {
 		return nil, "no dependency install without a cache mount here"

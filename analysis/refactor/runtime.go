@@ -418,11 +418,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.B
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
-				why := yarnBerry(ix, s)
-				if why == "" {
-					why = yarnBerryContext(ix, s, runWD, bctx)
-				}
-				if why != "" {
+				if why := YarnBerry(ix, s, runWD, bctx); why != "" {
 					missed = "the stage uses Yarn 2 or later (" + why + "): its install has no --production to drop the dev dependencies with, and Plug'n'Play keeps no node_modules to copy"
 					continue
 				}
@@ -1012,6 +1008,17 @@ func commandWords(ix *analysis.Index, n analysis.Node) ([]string, bool) {
 		words = words[1:]
 	}
 	return words, true
+}
+
+// YarnBerry returns what shows that the yarn of stage s, run in the folder
+// dir (the model's working directory), is Yarn 2 or later, or "": the
+// stage's instructions (yarnBerry), else the files of the build context
+// bctx it copies (yarnBerryContext).
+func YarnBerry(ix *analysis.Index, s int, dir string, bctx analysis.BuildContext) string {
+	if why := yarnBerry(ix, s); why != "" {
+		return why
+	}
+	return yarnBerryContext(ix, s, knownWorkdir(dir), bctx)
 }
 
 // yarnBerryContext returns what the build context shows of Yarn 2 or later
