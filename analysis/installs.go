@@ -117,7 +117,9 @@ func RecognizeInstall(words []string) (Install, bool) {
 		}
 	case "cargo":
 		in.Fetch = sub == "fetch"
-		if !in.Fetch && sub != "build" {
+		// cargo install --path . builds the package as cargo build does
+		// (and installs its binaries).
+		if !in.Fetch && sub != "build" && !(sub == "install" && slices.Contains(rest, "--path")) {
 			return Install{}, false
 		}
 	default:
@@ -481,7 +483,9 @@ func (c BuildContext) Manifests(in Install, dir string) (files []string, kind st
 		if !need("Gemfile") {
 			return nil, "", false
 		}
-		add("Gemfile.lock")
+		// Bundler reads the application's settings (BUNDLE_PATH,
+		// BUNDLE_WITHOUT, ...) from .bundle/config.
+		add("Gemfile.lock", ".bundle/config")
 	case "composer":
 		if !need("composer.json") {
 			return nil, "", false
@@ -637,6 +641,53 @@ func (c BuildContext) walkFind(dir string, match func(string) bool) ([]string, b
 		return nil
 	})
 	return out, err == nil
+}
+
+// MavenReactorDeps reports whether a module of the Maven build in dir (a
+// dependency, or a plugin's) is another module of it, matched by
+// artifactId: dependency:go-offline before maven-dependency-plugin 3.1.2
+// (MDEP-204), which Maven up to 3.9.2 runs for the dependency: prefix,
+// tries to download it and fails.
+func (c BuildContext) MavenReactorDeps(dir string) bool {
+	if c.FS == nil {
+		return false
+	}
+	mods, ok := c.mavenModules(dir, "")
+	if !ok {
+		return false
+	}
+	type dep struct {
+		ArtifactID string `xml:"artifactId"`
+	}
+	ids := map[string]bool{}
+	var deps []dep
+	for _, m := range append([]string{""}, mods...) {
+		data, err := fs.ReadFile(c.FS, path.Join(dir, m, "pom.xml"))
+		if err != nil {
+			continue
+		}
+		var pom struct {
+			ArtifactID string `xml:"artifactId"`
+			Deps       []dep  `xml:"dependencies>dependency"`
+			Plugins    []struct {
+				Deps []dep `xml:"dependencies>dependency"`
+			} `xml:"build>plugins>plugin"`
+		}
+		if xml.Unmarshal(data, &pom) != nil {
+			continue
+		}
+		ids[strings.TrimSpace(pom.ArtifactID)] = true
+		deps = append(deps, pom.Deps...)
+		for _, p := range pom.Plugins {
+			deps = append(deps, p.Deps...)
+		}
+	}
+	for _, d := range deps {
+		if ids[strings.TrimSpace(d.ArtifactID)] {
+			return true
+		}
+	}
+	return false
 }
 
 // mavenModules returns the module folders of the pom.xml in dir/sub, and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/analysis/features"
+	"github.com/stagehand-ls/stagehand/analysis/refactor"
 )
 
 // CacheMount is the kind of "Use a cache mount for <tool>".
@@ -58,6 +59,12 @@ var cacheTools = map[string]cacheTool{
 	// The gems' downloaded archives, beside the installed gems in
 	// GEM_HOME (the ruby image's /usr/local/bundle); elsewhere not known.
 	"bundle": {home: "GEM_HOME", homeSub: []string{"/cache"}, images: map[string][]string{"ruby": {"/usr/local/bundle/cache"}}},
+	// Cargo's registry and git checkouts under CARGO_HOME (the rust
+	// image's /usr/local/cargo), which later builds read as their store;
+	// its bin folder (cargo install's binaries) stays in the image.
+	// Elsewhere (rustup's ~/.cargo, images built on rust) not known.
+	"cargo": {everyRun: true, home: "CARGO_HOME", homeSub: []string{"/registry", "/git"},
+		images: map[string][]string{"rust": {"/usr/local/cargo/registry", "/usr/local/cargo/git"}}},
 	// COMPOSER_HOME is /tmp in the composer image; elsewhere the cache is
 	// ~/.composer/cache, or ~/.cache/composer where Composer follows XDG.
 	"composer": {targets: []string{"/root/.composer/cache", "/root/.cache/composer"}, skip: "--no-cache", home: "COMPOSER_CACHE_DIR",
@@ -106,7 +113,16 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 		tools = append(tools, sys)
 	}
 	var out []Action
+	berry := ""     // why the stage's yarn is Yarn 2 or later
+	unreadWhy := "" // why a tool's mounts would miss a RUN
 	for _, tool := range tools {
+		if tool.Name == "yarn" {
+			// Yarn 2+ keeps its cache in the project (.yarn/cache) or, with
+			// Yarn 4's global cache, in ~/.yarn/berry: not Yarn 1's folder.
+			if berry = refactor.YarnBerry(ix, s, ix.Model().State(n.Index).Workdir, r.Context); berry != "" {
+				continue
+			}
+		}
 		ct, ok := cacheTools[tool.Name]
 		if sys, isSys := systemCacheTools[tool.Name]; isSys {
 			ct, ok = sys, true
@@ -135,11 +151,15 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 			}
 			runs = nil
 			copied := false
+			unread := -1 // a RUN that may run the tool in a script not read
 			for _, d := range stageAndDerived(ix, s) {
 				st := ix.Stage(d)
 				for i := st.First + 1; i < st.End; i++ {
 					if ctx.Err() != nil {
 						return nil, "cancelled"
+					}
+					if _, ok := analysis.RunCommands(ix, i); !ok && ix.Node(i).Cmd == "run" && unread < 0 && mentionsWord(ix.Doc.Slice(ix.Node(i).Span()), tool.Name) {
+						unread = i
 					}
 					if slicesContainsTool(analysis.InstallTools(ix, i), tool.Name) || ix.Node(i).Cmd == "run" && runsTool(ix, i, tool.Name) {
 						runs = append(runs, i)
@@ -151,6 +171,12 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 			if copied {
 				continue // a later stage copies the tool's store out of this one
 			}
+			if unread >= 0 {
+				// It may fill or read the store: a mount on the other RUNs
+				// would hide what it put in the image, or leave it without.
+				unreadWhy = fmt.Sprintf("the RUN at line %d may run %s in a script the planner cannot read: a mount on the other RUNs would hide the store it reads or fills", ix.Doc.LineOf(ix.Node(unread).Start)+1, tool.Name)
+				continue
+			}
 		}
 		var edits []analysis.Edit
 		for _, i := range runs {
@@ -158,12 +184,20 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 				return nil, "cancelled" // each root check walks the stage
 			}
 			m := ix.Node(i)
-			if hasCacheMount(m, ct.targets) || !runsAsRoot(ix, i) && !derivedRoot(ix, s, i) {
+			if !runsAsRoot(ix, i) && !derivedRoot(ix, s, i) {
 				continue
 			}
+			// Each target the RUN does not mount yet: a go build with a
+			// build cache alone still reads the module cache, which the
+			// mount takes out of the image.
 			var flags []string
 			for _, t := range ct.targets {
-				flags = append(flags, "--mount=type=cache,target="+t+ct.flags)
+				if !hasCacheMount(m, []string{t}) {
+					flags = append(flags, "--mount=type=cache,target="+t+ct.flags)
+				}
+			}
+			if len(flags) == 0 {
+				continue
 			}
 			at := m.Abs(m.Keyword.Span).End
 			edits = append(edits, analysis.Edit{Span: analysis.Span{Start: at, End: at}, Text: " " + strings.Join(flags, " ")})
@@ -187,6 +221,12 @@ func cacheMount(ctx context.Context, r *Request) ([]Action, string) {
 			title += " (the package index stays out of the image)"
 		}
 		out = append(out, Action{Title: title, Kind: CacheMount, ID: "cacheMount:" + tool.Name + ":" + strconv.Itoa(n.Index), Edits: edits})
+	}
+	if len(out) == 0 && unreadWhy != "" {
+		return nil, unreadWhy
+	}
+	if len(out) == 0 && berry != "" {
+		return nil, "the stage uses Yarn 2 or later (" + berry + "), whose cache is the project's .yarn/cache or ~/.yarn/berry/cache as its settings say, not the Yarn 1 folder the mount would target"
 	}
 	if len(out) == 0 {
 		return nil, "no dependency install without a cache mount here"
@@ -431,6 +471,19 @@ func copiesFrom(ix *analysis.Index, s int, folders []string) bool {
 					}
 				}
 			}
+		}
+	}
+	return false
+}
+
+// mentionsWord reports whether text has word as a word of its own
+// or its wrapper (word+"w", as runsTool counts ./mvnw for mvn), alone or
+// at the end of a path.
+func mentionsWord(text, word string) bool {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t\r\n;&|()'\"`$={}<>\\", r) }) {
+		f = f[strings.LastIndexByte(f, '/')+1:]
+		if f == word || f == word+"w" {
+			return true
 		}
 	}
 	return false

@@ -128,7 +128,7 @@ func TestCorpusRefactorings(t *testing.T) {
 			}
 		}
 		if s := ix.StageCount() - 1; s >= 0 {
-			if plan, _ := refactor.PlanRuntime(context.Background(), ix, s); plan != nil {
+			if plan, _ := refactor.PlanRuntime(context.Background(), ix, s, analysis.BuildContext{}); plan != nil {
 				want := safety.Intended{NewRefs: -1, SkipClosure: true, SkipRunEnv: plan.Venv != ""}
 				for _, step := range []string{plan.Prune, "python -m venv " + plan.Venv} {
 					mix := analysis.Parse(analysis.NewDocument("FROM x\nRUN " + step + "\n"))

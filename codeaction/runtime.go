@@ -16,7 +16,7 @@ func buildRuntime(ctx context.Context, r *Request) ([]Action, string) {
 	if s < 0 || ix.StageAt(r.Span.Start) != s {
 		return nil, "not inside the final stage"
 	}
-	plan, reason := refactor.PlanRuntime(ctx, ix, s, r.Reserved...)
+	plan, reason := refactor.PlanRuntime(ctx, ix, s, r.Context, r.Reserved...)
 	if plan == nil {
 		return nil, reason
 	}

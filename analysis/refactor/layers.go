@@ -213,7 +213,17 @@ func PlanLayers(ix *analysis.Index, s int, ctx analysis.BuildContext) (*LayerPla
 		if why != "" {
 			return nil, why
 		}
+		if why := unreadInstall(ix, c, st.End); why != "" {
+			return nil, why
+		}
 		return nil, "no RUN after the source copy can move above it"
+	}
+	// An install's output folder that the source copy brings from the
+	// context (a node_modules the .dockerignore lets through) was replaced
+	// or updated by the install (npm ci deletes it); copied after it, it
+	// would overwrite what it installed.
+	if why := clobbered(ix, plan, inputs, src, srcDir, ctx); why != "" {
+		return nil, why
 	}
 	// A manifest the source copy leaves out (--exclude) was not there for
 	// the install: copying it first would change what the install reads.
@@ -437,7 +447,16 @@ func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildCo
 				return "" // another goal or an option's value: unsure what to fetch
 			}
 		}
-		return strings.Join(append(append(append(head, in.Words[0]), opts...), "dependency:go-offline"), " ")
+		goal := "dependency:go-offline"
+		if workspace != "" && ctx.MavenReactorDeps(srcDir) {
+			// A module depends on another: the dependency: prefix runs the
+			// plugin version the POMs or Maven's super POM give (2.8 up to
+			// Maven 3.9.2), whose go-offline tries to download the sibling
+			// and fails (MDEP-204, fixed in 3.1.2). Name a fixed version;
+			// 3.6.1 runs on Maven 3.2.5 and later.
+			goal = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:go-offline"
+		}
+		return strings.Join(append(append(append(head, in.Words[0]), opts...), goal), " ")
 	case "gradle":
 		var projects []string
 		if workspace != "" {
@@ -486,11 +505,20 @@ func splitStep(ix *analysis.Index, k int, workspace string, ctx analysis.BuildCo
 			return ""
 		}
 		fetch := "cargo fetch"
-		for _, w := range in.Words[2:] {
-			switch w {
-			case "--locked", "--frozen", "--offline":
+		install := in.Words[1] == "install"
+		if install && !in.Has("--locked") && !in.Has("--frozen") {
+			// cargo install resolves the dependencies afresh unless told
+			// to keep Cargo.lock: a fetch of the locked ones saves nothing.
+			return ""
+		}
+		words := in.Words[2:]
+		for j := 0; j < len(words); j++ {
+			switch w := words[j]; {
+			case w == "--locked" || w == "--frozen" || w == "--offline":
 				fetch += " " + w
-			case "--release", "--all-features", "--no-default-features":
+			case w == "--release" || w == "--all-features" || w == "--no-default-features":
+			case install && w == "--path" && j+1 < len(words) && (words[j+1] == "." || words[j+1] == "./"):
+				j++ // the package in the working directory, whose manifest is fetched
 			default:
 				return "" // a target, feature or profile option: unsure what to fetch
 			}
@@ -862,4 +890,98 @@ func varsMeet(a, b analysis.Node) bool {
 		}
 	}
 	return false
+}
+
+// installVerbs are the package managers' subcommands that install
+// dependencies, for naming an install the planner did not take.
+var installVerbs = map[string][]string{
+	"npm": {"ci", "install", "i"}, "yarn": {"install"}, "pnpm": {"install", "i"}, "bun": {"install", "i"},
+	"pip": {"install"}, "pip3": {"install"}, "poetry": {"install"}, "pipenv": {"install", "sync"}, "uv": {"sync", "pip"},
+	"bundle": {"install"}, "composer": {"install"}, "mvn": {"package", "install", "verify"}, "gradle": {"build"},
+	"dotnet": {"restore", "publish", "build"}, "cargo": {"build", "install", "fetch"},
+}
+
+// unreadInstall says why a RUN after the source copy c that runs a
+// package manager's install is not taken as a dependency install, or "":
+// its script is more than simple commands, or the install builds from the
+// source (composer's scripts and autoloader, an install of the project).
+func unreadInstall(ix *analysis.Index, c, end int) string {
+	for k := c + 1; k < end; k++ {
+		n := ix.Node(k)
+		if n.Cmd != "run" {
+			continue
+		}
+		fields := strings.Fields(ix.Doc.Slice(n.Span()))
+		for j := 0; j+1 < len(fields); j++ {
+			tool := path.Base(strings.Trim(fields[j], "`;&|()\"'\\"))
+			if !slices.Contains(installVerbs[tool], fields[j+1]) {
+				continue
+			}
+			at := "the install at line " + strconv.Itoa(ix.Doc.LineOf(n.Start)+1) + " (" + tool + " " + fields[j+1] + ")"
+			if _, ok := analysis.RunCommands(ix, k); !ok {
+				return at + " is in a script the planner cannot read (expansions in words, globs, control flow), so it cannot tell what the script reads"
+			}
+			if tool == "composer" {
+				return at + " runs the project's scripts and builds its autoloader from the source; with --no-scripts --no-autoloader it could go first, and composer dump-autoload after the source"
+			}
+			return at + " reads the source as written (it installs the project itself, or with options the planner does not know)"
+		}
+	}
+	return ""
+}
+
+// installOutputs are the folders an install writes beside its manifests
+// (and reads when they are there: Poetry uses a .venv it finds). Not
+// dotnet's obj: a restore reads the obj it finds as much as the build
+// after it does, so the host's obj counts in either order.
+var installOutputs = map[string][]string{
+	"npm": {"node_modules"}, "yarn": {"node_modules"}, "pnpm": {"node_modules"}, "bun": {"node_modules"},
+	"uv": {".venv"}, "poetry": {".venv"}, "pipenv": {".venv"}, "composer": {"vendor"}, "bundle": {"vendor/bundle"},
+}
+
+// clobbered says which install output folder the source copy src (of the
+// context folder srcDir) brings over what a moved install or an added
+// dependency step wrote, or "".
+func clobbered(ix *analysis.Index, plan *LayerPlan, inputs map[int][]string, src analysis.Node, srcDir string, ctx analysis.BuildContext) string {
+	if ctx.FS == nil {
+		return ""
+	}
+	excludes := analysis.CopyExcludes(src)
+	for _, k := range append(append([]int(nil), plan.Installs...), plan.Split...) {
+		folders := []string{srcDir}
+		for _, f := range inputs[k] {
+			folders = appendUnique(folders, path.Dir(strings.TrimSuffix(f, "/")))
+		}
+		for _, in := range analysis.Installs(ix, k) {
+			for _, out := range installOutputs[in.Tool] {
+				for _, d := range folders {
+					p := path.Join(d, out)
+					if p == "." || strings.HasPrefix(p, "../") || ctx.Ignored(p) {
+						continue
+					}
+					rel := strings.TrimPrefix(p, strings.TrimSuffix(srcDir, "/")+"/")
+					if srcDir == "" {
+						rel = p
+					}
+					if analysis.Excluded(excludes, rel) {
+						continue
+					}
+					if _, err := fs.Stat(ctx.FS, p); err == nil {
+						return "the source copy at line " + strconv.Itoa(ix.Doc.LineOf(src.Start)+1) + " brings " + p + " from the build context (no .dockerignore excludes it): copied after the " + in.Tool + " install it would overwrite what the install put there"
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "." {
+		s = ""
+	}
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
@@ -190,6 +191,12 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[package]", "Cargo.lock"),
 			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch && rm -r src\nCOPY . .\n"},
 		{"FROM rust\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n", mapContext("Cargo.toml=[workspace]", "Cargo.lock"), ""},
+		// cargo install --path . (the rust image's documented use) builds the
+		// package too; without --locked it resolves afresh: nothing to fetch.
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --locked --path .\n", mapContext("Cargo.toml=[package]", "Cargo.lock"),
+			"COPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo fetch --locked && rm -r src\nCOPY . .\n"},
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --path .\n", mapContext("Cargo.toml=[package]", "Cargo.lock"), ""},
+		{"FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo install --locked --path ./cli\n", mapContext("Cargo.toml=[package]", "Cargo.lock"), ""},
 	} {
 		plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(tc.text)), 0, tc.ctx)
 		got := ""
@@ -220,6 +227,19 @@ func TestPlanLayersPatterns(t *testing.T) {
 		{"mvn package gets dependency:go-offline", "FROM maven\nWORKDIR /build\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package\n",
 			mapContext("pom.xml=<project/>"),
 			"COPY pom.xml ./\nRUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests dependency:go-offline\nCOPY . .\n"},
+		// A module depending on another: dependency:go-offline of the
+		// plugin Maven picks by default up to 3.9.2 (2.8) fails on it
+		// (MDEP-204); a version with the fix is named.
+		{"mvn package of modules that depend on each other", "FROM maven:3.8-openjdk-17\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\n",
+			mapContext("pom.xml=<project><artifactId>parent</artifactId><modules><module>lib</module><module>app</module></modules></project>",
+				"lib/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>lib</artifactId></project>",
+				"app/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>app</artifactId><dependencies><dependency><groupId>${project.groupId}</groupId><artifactId>lib</artifactId></dependency></dependencies></project>"),
+			"COPY pom.xml ./\nCOPY lib/pom.xml ./lib/\nCOPY app/pom.xml ./app/\nRUN mvn -B org.apache.maven.plugins:maven-dependency-plugin:3.6.1:go-offline\nCOPY . .\n"},
+		{"mvn package of independent modules", "FROM maven:3.8-openjdk-17\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\n",
+			mapContext("pom.xml=<project><artifactId>parent</artifactId><modules><module>lib</module><module>app</module></modules></project>",
+				"lib/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>lib</artifactId></project>",
+				"app/pom.xml=<project><parent><artifactId>parent</artifactId></parent><artifactId>app</artifactId><dependencies><dependency><artifactId>guava</artifactId></dependency></dependencies></project>"),
+			"COPY pom.xml ./\nCOPY lib/pom.xml ./lib/\nCOPY app/pom.xml ./app/\nRUN mvn -B dependency:go-offline\nCOPY . .\n"},
 		{"gradle build gets dependencies", "FROM gradle\nWORKDIR /p\nCOPY . .\nRUN gradle build --no-daemon\n",
 			mapContext("build.gradle", "settings.gradle=rootProject.name = 'p'"),
 			"COPY settings.gradle build.gradle ./\nRUN gradle dependencies --no-daemon\nCOPY . .\n"},
@@ -293,11 +313,16 @@ func TestFrontendAllowsParents(t *testing.T) {
 // TestPlanLayersReasons checks that a refused reorder names the install
 // that cannot move and why, not only that none can.
 func TestPlanLayersReasons(t *testing.T) {
-	ctx := mapContext("package.json={}", "package-lock.json", "go.mod=module x", "go.sum", "services/api/go.mod=module y")
+	ctx := mapContext("package.json={}", "package-lock.json", "go.mod=module x", "go.sum", "services/api/go.mod=module y", "composer.json={}", "composer.lock", "Gemfile", "Gemfile.lock")
 	for text, want := range map[string]string{
 		"FROM node\nWORKDIR /app\nCOPY . .\nRUN <<EOF\nnpm ci\nEOF\n":                                          "install at line 4 is a heredoc script",
 		"FROM golang\nWORKDIR /src\nCOPY . .\nRUN --mount=type=bind,source=go.mod,target=/x go mod download\n": "install at line 4 has a --mount",
 		"FROM golang\nWORKDIR /src\nCOPY . .\nWORKDIR /src/services/api\nRUN go mod download\n":                "install at line 5 runs in /src/services/api, not in /src",
+		// Installs the planner does not take as dependency installs say so
+		// (q39: "no RUN after the source copy can move above it" before).
+		"FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev --optimize-autoloader\n":             "install at line 4 (composer install) runs the project's scripts and builds its autoloader",
+		"FROM ruby:3.3\nWORKDIR /rails\nCOPY . .\nRUN bundle install && rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache\n": "install at line 4 (bundle install) is in a script the planner cannot read",
+		"FROM node\nWORKDIR /app\nCOPY . .\nRUN npm install ./vendor/pkg.tgz\n":                                   "install at line 4 (npm install) reads the source as written",
 	} {
 		plan, reason := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx)
 		if plan != nil || !strings.Contains(reason, want) {
@@ -325,6 +350,53 @@ func TestPlanLayersPipSubfolder(t *testing.T) {
 		text := "FROM python:3.12\nWORKDIR /srv\nCOPY . .\nRUN pip install -r " + f + "\n"
 		if plan, _ := PlanLayers(analysis.Parse(analysis.NewDocument(text)), 0, ctx); plan != nil {
 			t.Errorf("-r %s: offered", f)
+		}
+	}
+}
+
+// An install's output folder in the build context (node_modules, .venv,
+// vendor, obj) that the source copy brings would, copied after the moved
+// install, overwrite what it installed: no reorder, saying so; offered
+// when the .dockerignore or the copy's --exclude leaves it out. Bundler's
+// .bundle/config, which it reads, is copied with the Gemfile.
+func TestPlanLayersClobber(t *testing.T) {
+	ignoring := func(pattern string, files ...string) analysis.BuildContext {
+		ctx := mapContext(files...)
+		pm, err := patternmatcher.New([]string{pattern})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx.Ignore = pm
+		return ctx
+	}
+	for _, c := range []struct {
+		name, src string
+		ctx       analysis.BuildContext
+		want      string // the refusal, or (with a plan) a line of its edit
+	}{
+		{"npm node_modules", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n",
+			mapContext("package.json={}", "package-lock.json", "node_modules/left/index.js"), "brings node_modules from the build context"},
+		{"npm node_modules ignored", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n",
+			ignoring("node_modules", "package.json={}", "package-lock.json", "node_modules/left/index.js"), "RUN npm ci"},
+		{"npm node_modules excluded", "# syntax=docker/dockerfile:1.7-labs\nFROM node:22\nWORKDIR /app\nCOPY --exclude=node_modules . .\nRUN npm ci\n",
+			mapContext("package.json={}", "package-lock.json", "node_modules/left/index.js"), "RUN npm ci"},
+		{"workspace member node_modules", "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+			mapContext(`package.json={"workspaces": ["packages/*"]}`, "package-lock.json", "packages/a/package.json={}", "packages/a/node_modules/x/index.js"), "brings packages/a/node_modules"},
+		{"uv .venv", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n",
+			mapContext("pyproject.toml", "uv.lock", ".venv/pyvenv.cfg"), "brings .venv"},
+		{"composer vendor", "FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install --no-scripts --no-autoloader\n",
+			mapContext("composer.json={}", "composer.lock", "vendor/autoload.php"), "brings vendor"},
+		{"bundle config", "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n",
+			mapContext("Gemfile", "Gemfile.lock", ".bundle/config=BUNDLE_PATH: vendor"), "COPY .bundle/config ./.bundle/"},
+		{"go vendor stays", "FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go mod download\n",
+			mapContext("go.mod=module x", "go.sum", "vendor/modules.txt"), "RUN go mod download"},
+	} {
+		plan, why := PlanLayers(analysis.Parse(analysis.NewDocument(c.src)), 0, c.ctx)
+		switch {
+		case plan == nil && !strings.Contains(why, c.want):
+			t.Errorf("%s: refused (%s), want %q", c.name, why, c.want)
+		case plan != nil && !strings.Contains(plan.Edit.Text, c.want):
+			t.Errorf("%s: plan %q, want a refusal or an edit saying %q", c.name, plan.Edit.Text, c.want)
 		}
 	}
 }

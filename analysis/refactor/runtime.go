@@ -3,6 +3,7 @@ package refactor
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
@@ -44,6 +45,12 @@ type RuntimePlan struct {
 	// base: a shell or /etc/passwd, and the users it names.
 	needsShell bool
 	users      []string
+}
+
+// imageFree reports whether the runtime bases fit whatever image the
+// builder is: a static Go binary, a static site.
+func (p *RuntimePlan) imageFree() bool {
+	return p.static != nil || p.Ecosystem == "Go" && p.Certs != nil
 }
 
 // Fits reports whether the runtime base has what the final stage needs:
@@ -120,6 +127,8 @@ func usersExist(base string, users []string) bool {
 			ok = ok || u == "nonroot"
 		case strings.HasPrefix(base, "node:"):
 			ok = ok || u == "node"
+		case strings.HasPrefix(base, "oven/bun:"):
+			ok = ok || u == "bun"
 		case strings.HasPrefix(base, "mcr.microsoft.com/dotnet/"):
 			ok = ok || u == "app"
 		}
@@ -133,11 +142,19 @@ func usersExist(base string, users []string) bool {
 var javaVersion = regexp.MustCompile(`(?:temurin|openjdk|jdk|java|corretto)-?(\d+)`)
 
 // PlanRuntime finds the final stage s's ecosystem and artifact, or returns
-// nil and why not; it gives up when ctx is cancelled.
-func PlanRuntime(ctx context.Context, ix *analysis.Index, s int, reserved ...string) (*RuntimePlan, string) {
-	p, reason := planRuntime(ctx, ix, s)
+// nil and why not; it gives up when ctx is cancelled. bctx is the build
+// context (FS nil when unknown): what the stage copies from it tells the
+// project's tools (Yarn 2+ by its package.json, .yarnrc.yml, yarn.lock).
+func PlanRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.BuildContext, reserved ...string) (*RuntimePlan, string) {
+	p, reason := planRuntime(ctx, ix, s, bctx)
 	if p != nil {
 		p.reserved = reserved
+	}
+	if base := ix.Stage(s).Base; p != nil && strings.Contains(base, "$") && !p.imageFree() {
+		// The runtime base is picked for the builder image (its version,
+		// its C library): a fixed one would not follow --build-arg.
+		v, _ := ix.Model().Expand(ix.Stage(s).First, base)
+		return nil, "the final stage is built FROM " + base + " (" + v + " by default): a " + p.Ecosystem + " runtime base must match the builder image, which a build argument may change"
 	}
 	if p != nil && p.static == nil {
 		if why := commandMisses(ix, s, p); why != "" {
@@ -218,12 +235,22 @@ func joinChanges(changes, more string) string {
 }
 
 // planRuntime is PlanRuntime without what the bases must have.
-func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, string) {
+func planRuntime(ctx context.Context, ix *analysis.Index, s int, bctx analysis.BuildContext) (*RuntimePlan, string) {
 	st := ix.Stage(s)
-	if st.BaseStage >= 0 || st.Base == "" || strings.Contains(st.Base, "$") {
+	if st.BaseStage >= 0 || st.Base == "" || ix.Model().BaseOf(s) >= 0 {
 		return nil, "the final stage is not built on a named image"
 	}
 	image := strings.ToLower(st.Base)
+	if strings.Contains(st.Base, "$") {
+		// FROM ${BASE}: the builder keeps it; the plan is made for the
+		// image the ARGs' defaults give, and kept only where the runtime
+		// does not depend on which image that is (argBased).
+		v, ok := ix.Model().Expand(st.First, st.Base)
+		if !ok || v == "" || strings.Contains(v, "$") {
+			return nil, "the final stage is built FROM " + st.Base + ", whose default names no image"
+		}
+		image = strings.ToLower(v)
+	}
 	repo, tag, _ := strings.Cut(path.Base(image), ":")
 	version, _, _ := strings.Cut(tag, "-")
 	m := ix.Model()
@@ -345,8 +372,9 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			return &RuntimePlan{Ecosystem: "Java", copies: []artifact{{out + "/*.jar", out + "/"}}, Bases: []string{
 				"eclipse-temurin:" + m[1] + "-jre", "eclipse-temurin:" + m[1] + "-jre-alpine",
 			}}, ""
-		case (words[0] == "npm" || words[0] == "pnpm") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
-			if runWD == "" || runWD == "?" || repo != "node" {
+		case (words[0] == "npm" || words[0] == "pnpm" || words[0] == "bun") && hasSeq(words, "run", "build") || hasSeq(words, "yarn", "build"):
+			// bun builds on bun's image (oven/bun), the others on node's.
+			if runWD == "" || runWD == "?" || (repo == "bun") != (words[0] == "bun") || repo != "node" && repo != "bun" {
 				continue
 			}
 			if site := servedSite(cmdWords); site != nil {
@@ -379,18 +407,24 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 			if strings.Contains(tag, "alpine") {
 				nodeBase = imageVariant(repo, version, "alpine")
 			}
-			prune := "npm prune --omit=dev"
+			prune, eco, changes := "npm prune --omit=dev", "Node", "dev dependencies pruned"
 			switch words[0] {
+			case "bun":
+				// bun has no prune, and bun install --production leaves an
+				// existing node_modules as it is: they stay, and the title
+				// says so. The runtime is bun's own image, same C library.
+				prune, eco, changes = "", "Bun", "dev dependencies kept, bun has no prune"
+				nodeBase = strings.TrimSuffix(image, path.Base(image)) + nodeBase
 			case "pnpm":
 				prune = "pnpm prune --prod"
 			case "yarn":
-				if why := yarnBerry(ix, s); why != "" {
+				if why := YarnBerry(ix, s, runWD, bctx); why != "" {
 					missed = "the stage uses Yarn 2 or later (" + why + "): its install has no --production to drop the dev dependencies with, and Plug'n'Play keeps no node_modules to copy"
 					continue
 				}
 				prune = "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
 			}
-			return &RuntimePlan{Ecosystem: "Node", Bases: []string{nodeBase}, Prune: prune, Changes: "dev dependencies pruned",
+			return &RuntimePlan{Ecosystem: eco, Bases: []string{nodeBase}, Prune: prune, Changes: changes,
 				copies: []artifact{
 					{path.Join(runWD, "package.json"), path.Join(runWD, "package.json")},
 					{path.Join(runWD, "node_modules") + "/", path.Join(runWD, "node_modules") + "/"},
@@ -442,7 +476,7 @@ func planRuntime(ctx context.Context, ix *analysis.Index, s int) (*RuntimePlan, 
 	if missed != "" {
 		return nil, missed
 	}
-	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm run build served from its output, or pip install --user"
+	return nil, "no artifact found: no go build -o, dotnet publish -o, mvn package, npm, pnpm, yarn or bun run build whose output the command runs or serves, or pip install"
 }
 
 // yarnBerry returns what in stage s shows Yarn 2 or later (berry), whose
@@ -823,7 +857,7 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 		return false
 	}
 	// The ecosystem's own runtime, which every runtime base has.
-	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Python": {"python", "python3"}}[p.Ecosystem]
+	runtimes := map[string][]string{".NET": {"dotnet"}, "Java": {"java"}, "Node": {"node", "npm", "npx", "yarn"}, "Bun": {"bun", "bunx"}, "Python": {"python", "python3"}}[p.Ecosystem]
 	// The image's ENTRYPOINT, wherever it stands in the stage: the CMD
 	// gives it arguments.
 	var entrypoint []string
@@ -858,7 +892,16 @@ func commandMisses(ix *analysis.Index, s int, p *RuntimePlan) string {
 			if _, v, ok := strings.Cut(w, "="); ok && (strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../")) {
 				w = v
 			}
-			script := k > 0 && slices.Contains(runtimes, words[k-1]) && !strings.HasPrefix(w, "-") && (words[k-1] != "dotnet" || strings.HasSuffix(w, ".dll"))
+			prev := ""
+			if k > 0 {
+				prev = words[k-1]
+			}
+			if prev == "run" && k > 1 && words[k-2] == "bun" {
+				prev = "bun" // bun run dist/index.js runs the file as bun dist/index.js does
+			}
+			script := slices.Contains(runtimes, prev) && !strings.HasPrefix(w, "-") && (prev != "dotnet" || strings.HasSuffix(w, ".dll")) &&
+				// bun run start, bun start: a package.json script, not a file.
+				(prev != "bun" || strings.ContainsAny(w, "./"))
 			if !script && !strings.HasPrefix(w, "/") && !strings.HasPrefix(w, "./") && !strings.HasPrefix(w, "../") {
 				continue
 			}
@@ -965,4 +1008,145 @@ func commandWords(ix *analysis.Index, n analysis.Node) ([]string, bool) {
 		words = words[1:]
 	}
 	return words, true
+}
+
+// YarnBerry returns what shows that the yarn of stage s, run in the folder
+// dir (the model's working directory), is Yarn 2 or later, or "": the
+// stage's instructions (yarnBerry), else the files of the build context
+// bctx it copies (yarnBerryContext).
+func YarnBerry(ix *analysis.Index, s int, dir string, bctx analysis.BuildContext) string {
+	if why := yarnBerry(ix, s); why != "" {
+		return why
+	}
+	return yarnBerryContext(ix, s, knownWorkdir(dir), bctx)
+}
+
+// yarnBerryContext returns what the build context shows of Yarn 2 or later
+// in the project a yarn build in folder dir reads, or "": the files of the
+// context the stage copies to dir or a folder above it (Yarn looks upwards
+// for its project) that the .dockerignore lets through: package.json's
+// packageManager naming yarn@2 or later, a .yarnrc.yml (whose yarnPath
+// the global Yarn 1 hands over to), a Yarn release in .yarn/releases, a
+// yarn.lock in Yarn 2's format.
+func yarnBerryContext(ix *analysis.Index, s int, dir string, bctx analysis.BuildContext) string {
+	if bctx.FS == nil || dir == "" || dir == "?" {
+		return ""
+	}
+	st := ix.Stage(s)
+	for i := st.First + 1; i < st.End; i++ {
+		n := ix.Node(i)
+		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || n.Flag("parents") != nil || len(n.Heredocs) > 0 || len(n.Args) < 2 {
+			continue
+		}
+		destArg := n.Args[len(n.Args)-1].Value
+		dest := analysis.AbsDest(ix, i, destArg)
+		if dest == "" {
+			continue
+		}
+		srcs := n.Args[:len(n.Args)-1]
+		intoDir := strings.HasSuffix(destArg, "/") || len(srcs) > 1
+		for _, a := range srcs {
+			p, ok := analysis.ContextPath(a.Value)
+			if !ok {
+				continue
+			}
+			// The context folder whose files land in a project folder of
+			// dir, and which of its files (nil: all of them).
+			var folder string
+			var only []string
+			switch {
+			case strings.ContainsAny(p, "*?["):
+				if !above(dest, dir) {
+					continue
+				}
+				folder, only = path.Dir(p), []string{path.Base(p)}
+			case p == "" || isDir(bctx, p):
+				if !above(dest, dir) {
+					continue
+				}
+				// Every project folder from the copy's down to dir's.
+				rel := strings.TrimPrefix(strings.TrimPrefix(dir, path.Clean(dest)), "/")
+				if path.Clean(dest) == "/" {
+					rel = strings.TrimPrefix(dir, "/")
+				}
+				for sub := rel; sub != "" && sub != "."; sub = path.Dir(sub) {
+					if why := berryFiles(bctx, path.Join(p, sub), nil); why != "" {
+						return why
+					}
+				}
+				folder = p
+			default:
+				target := dest
+				if intoDir || isRootSource(destArg) {
+					target = path.Join(dest, path.Base(p))
+				}
+				if !above(path.Dir(target), dir) || path.Base(target) != path.Base(p) {
+					continue
+				}
+				folder, only = path.Dir(p), []string{path.Base(p)}
+			}
+			if folder == "." {
+				folder = ""
+			}
+			if why := berryFiles(bctx, folder, only); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// above reports whether folder f is dir or one of its parents.
+func above(f, dir string) bool {
+	f = path.Clean(f)
+	return f == dir || f == "/" || strings.HasPrefix(dir, f+"/")
+}
+
+// berryFiles returns which file of the context folder, among those named
+// by only (patterns; nil for every file), shows Yarn 2 or later, or "".
+func berryFiles(bctx analysis.BuildContext, folder string, only []string) string {
+	copied := func(name string) (string, bool) {
+		p := path.Join(folder, name)
+		if only != nil && !slices.ContainsFunc(only, func(o string) bool { ok, _ := path.Match(o, strings.SplitN(name, "/", 2)[0]); return ok }) {
+			return p, false
+		}
+		return p, !bctx.Ignored(p)
+	}
+	if p, ok := copied("package.json"); ok {
+		if data, err := fs.ReadFile(bctx.FS, p); err == nil {
+			var pkg struct {
+				PackageManager string `json:"packageManager"`
+			}
+			if json.Unmarshal(data, &pkg) == nil {
+				if v, ok := strings.CutPrefix(pkg.PackageManager, "yarn@"); ok && v != "" && (v[0] < '0' || v[0] > '1') {
+					return p + " has packageManager " + pkg.PackageManager
+				}
+			}
+		}
+	}
+	if p, ok := copied(".yarnrc.yml"); ok {
+		if _, err := fs.Stat(bctx.FS, p); err == nil {
+			return p + " is in the build context"
+		}
+	}
+	if p, ok := copied(".yarn/releases"); ok {
+		if entries, err := fs.ReadDir(bctx.FS, p); err == nil {
+			for _, e := range entries {
+				if v, ok := strings.CutPrefix(e.Name(), "yarn-"); ok && v != "" && (v[0] < '0' || v[0] > '1') && !bctx.Ignored(path.Join(p, e.Name())) {
+					return path.Join(p, e.Name()) + " is in the build context"
+				}
+			}
+		}
+	}
+	if p, ok := copied("yarn.lock"); ok {
+		if f, err := bctx.FS.Open(p); err == nil {
+			head := make([]byte, 512)
+			k, _ := f.Read(head)
+			f.Close()
+			if strings.Contains(string(head[:k]), "\n__metadata:") {
+				return p + " is in Yarn 2's format"
+			}
+		}
+	}
+	return ""
 }

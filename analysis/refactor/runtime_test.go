@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/patternmatcher"
+
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // A file without a final newline whose last lines move to the runtime
@@ -20,7 +23,7 @@ func TestSplitBuildRuntimeOneBlankLine(t *testing.T) {
 	} {
 		src := body + tail
 		ix := analysis.Parse(analysis.NewDocument(src))
-		plan, why := PlanRuntime(context.Background(), ix, 0)
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
 		if plan == nil {
 			t.Fatalf("%q: no plan: %s", src, why)
 		}
@@ -49,7 +52,7 @@ func TestRuntimeJavaCommandJar(t *testing.T) {
 		`ENTRYPOINT ["java", "-jar", "/tmp/target/app.jar"]`: "",
 	} {
 		ix := analysis.Parse(analysis.NewDocument(body + cmd + "\n"))
-		plan, why := PlanRuntime(context.Background(), ix, 0)
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
 		switch {
 		case want == "" && plan != nil:
 			t.Errorf("%s: a runtime split copying %v", cmd, plan.copies)
@@ -88,7 +91,7 @@ func TestRuntimeCommandFound(t *testing.T) {
 		goBody + "HEALTHCHECK NONE\nCMD exec /bin/server":                                     "",
 	} {
 		ix := analysis.Parse(analysis.NewDocument(src + "\n"))
-		plan, why := PlanRuntime(context.Background(), ix, 0)
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
 		switch {
 		case want == "" && plan == nil:
 			t.Errorf("%s: refused: %s", src, why)
@@ -120,7 +123,7 @@ func TestRuntimeBaseTags(t *testing.T) {
 		"FROM python:3.12.4-bookworm\n" + pyVenv: "python:3.12.4-slim",
 	} {
 		ix := analysis.Parse(analysis.NewDocument(src))
-		plan, why := PlanRuntime(context.Background(), ix, 0)
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
 		if plan == nil || plan.Bases[0] != want {
 			t.Errorf("%s: plan %v (%s), want a runtime on %s", src, plan, why, want)
 		}
@@ -139,7 +142,7 @@ func TestRuntimeYarnBerry(t *testing.T) {
 		"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n" + tail:                                      "",
 		"FROM node:22\nWORKDIR /app\nRUN corepack prepare yarn@1.22.22 --activate\nCOPY . .\nRUN yarn\n" + tail:                  "",
 	} {
-		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0, analysis.BuildContext{})
 		switch {
 		case want == "" && (plan == nil || !strings.HasPrefix(plan.Prune, "yarn install --production")):
 			t.Errorf("%s: plan %v (%s), want a Yarn 1 prune", src, plan, why)
@@ -158,7 +161,7 @@ func TestRuntimeHealthcheckShell(t *testing.T) {
 		`HEALTHCHECK --interval=5s CMD ["/bin/server", "-health"]`: true,
 		`HEALTHCHECK CMD /bin/server -health`:                      false,
 	} {
-		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(body+hc+"\nCMD [\"/bin/server\"]\n")), 0)
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(body+hc+"\nCMD [\"/bin/server\"]\n")), 0, analysis.BuildContext{})
 		if plan == nil {
 			t.Fatalf("%s: no plan: %s", hc, why)
 		}
@@ -172,7 +175,7 @@ func TestRuntimeHealthcheckShell(t *testing.T) {
 // what apt-get or apk installed stays in the builder.
 func TestRuntimeSystemPackagesSaid(t *testing.T) {
 	src := "FROM golang:1.23-alpine\nRUN apk add --no-cache tzdata\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
-	plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+	plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0, analysis.BuildContext{})
 	if plan == nil || !strings.Contains(plan.Changes, "system package manager stay in the builder") {
 		t.Errorf("plan %v (%s): the change is not said", plan, why)
 	}
@@ -223,7 +226,7 @@ func TestRuntimeExistingVenv(t *testing.T) {
 func TestRuntimeVenvUser(t *testing.T) {
 	for _, flags := range []string{"", "--user "} {
 		src := "FROM python:3.12\nWORKDIR /app\nCOPY . .\nUSER 1000\nRUN pip install " + flags + "-r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
-		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0)
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(src)), 0, analysis.BuildContext{})
 		if plan != nil || !strings.Contains(why, "as user 1000") {
 			t.Errorf("pip install %s: plan %v, reason %q; want none, naming the user", flags, plan, why)
 		}
@@ -241,7 +244,7 @@ func TestSplitBuildRuntimeReservedName(t *testing.T) {
 		if reserved != "" {
 			names = append(names, reserved)
 		}
-		plan, why := PlanRuntime(context.Background(), ix, 0, names...)
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{}, names...)
 		if plan == nil {
 			t.Fatalf("no plan: %s", why)
 		}
@@ -260,7 +263,7 @@ func TestSplitBuildRuntimeReservedName(t *testing.T) {
 func splitOnFirstBase(t *testing.T, src string) (string, *RuntimePlan) {
 	t.Helper()
 	ix := analysis.Parse(analysis.NewDocument(src))
-	plan, why := PlanRuntime(context.Background(), ix, 0)
+	plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
 	if plan == nil {
 		t.Fatal(why)
 	}
@@ -269,4 +272,126 @@ func splitOnFirstBase(t *testing.T, src string) (string, *RuntimePlan) {
 		t.Fatal(err)
 	}
 	return out, plan
+}
+
+// A Yarn 2+ project known only from the build context (package.json's
+// packageManager, .yarnrc.yml, a release in .yarn/releases, a yarn.lock in
+// Yarn 2's format) gets no Node runtime split, and the reason names the
+// file; files the stage does not copy, or the .dockerignore leaves out,
+// do not count.
+func TestRuntimeYarnBerryContext(t *testing.T) {
+	all := "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile && yarn build\nCMD [\"node\", \"dist/index.js\"]\n"
+	manifests := "FROM node:22\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\nCOPY src ./src\nRUN yarn build\nCMD [\"node\", \"dist/index.js\"]\n"
+	mono := "FROM node:22\nWORKDIR /repo\nCOPY . .\nRUN yarn install --frozen-lockfile\nWORKDIR /repo/packages/web\nRUN yarn build\nCMD [\"node\", \"dist/index.js\"]\n"
+	berryLock := "yarn.lock=# This file is generated by running \"yarn install\" inside your project.\n\n__metadata:\n  version: 8\n"
+	classicLock := "yarn.lock=# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.\n# yarn lockfile v1\n"
+	for _, c := range []struct {
+		name, src string
+		files     []string
+		ignore    []string
+		want      string // "" for a Yarn 1 prune
+	}{
+		{"packageManager", all, []string{`package.json={"packageManager": "yarn@4.5.1"}`, classicLock}, nil, "package.json has packageManager yarn@4.5.1"},
+		{"packageManager yarn 1", all, []string{`package.json={"packageManager": "yarn@1.22.22"}`, classicLock}, nil, ""},
+		{"yarnrc", all, []string{"package.json={}", ".yarnrc.yml=nodeLinker: node-modules\n"}, nil, ".yarnrc.yml is in the build context"},
+		{"yarnrc ignored", all, []string{"package.json={}", ".yarnrc.yml=nodeLinker: node-modules\n"}, []string{".yarnrc.yml"}, ""},
+		{"release", all, []string{"package.json={}", ".yarn/releases/yarn-4.5.1.cjs"}, nil, ".yarn/releases/yarn-4.5.1.cjs"},
+		{"berry lock", all, []string{"package.json={}", berryLock}, nil, "yarn.lock is in Yarn 2's format"},
+		{"classic lock", all, []string{"package.json={}", classicLock}, nil, ""},
+		{"manifests copied", manifests, []string{`package.json={"packageManager": "yarn@3.6.0"}`, classicLock}, nil, "packageManager yarn@3.6.0"},
+		{"yarnrc not copied", manifests, []string{"package.json={}", classicLock, ".yarnrc.yml=yarnPath: x\n"}, nil, ""},
+		{"workspace member", mono, []string{"package.json={}", classicLock, `packages/web/package.json={"packageManager": "yarn@4.0.0"}`}, nil, "packages/web/package.json"},
+		{"workspace root", mono, []string{"package.json={}", berryLock, "packages/web/package.json={}"}, nil, "yarn.lock is in Yarn 2's format"},
+	} {
+		bctx := analysis.BuildContext{FS: testgen.MapFS(c.files...)}
+		if c.ignore != nil {
+			pm, err := patternmatcher.New(c.ignore)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bctx.Ignore = pm
+		}
+		plan, why := PlanRuntime(context.Background(), analysis.Parse(analysis.NewDocument(c.src)), 0, bctx)
+		switch {
+		case c.want == "" && (plan == nil || !strings.HasPrefix(plan.Prune, "yarn install --production")):
+			t.Errorf("%s: plan %v (%s), want a Yarn 1 prune", c.name, plan, why)
+		case c.want != "" && (plan != nil || !strings.Contains(why, c.want) || !strings.Contains(why, "Yarn 2 or later")):
+			t.Errorf("%s: plan %v, reason %q; want none, saying %q", c.name, plan, why, c.want)
+		}
+	}
+}
+
+// A final stage built FROM ${BASE} gets a runtime split where the runtime
+// base does not depend on the builder image (a static Go binary, a static
+// site), planned from the ARG's default, and the builder keeps its FROM
+// so the ARG still sets it; elsewhere it is refused, saying why.
+func TestRuntimeArgBase(t *testing.T) {
+	goBody := "WORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server .\nCMD [\"/bin/server\"]\n"
+	nodeBody := "WORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"node\", \"dist/index.js\"]\n"
+	siteBody := "WORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"npx\", \"serve\", \"-s\", \"dist\", \"-l\", \"3000\"]\n"
+	for _, c := range []struct {
+		src, want, why string // want: the first runtime base; why: the refusal
+	}{
+		{"ARG BASE=golang:1.23\nFROM ${BASE}\n" + goBody, "gcr.io/distroless/static-debian12", ""},
+		{"ARG GO=1.23\nARG BASE=golang:${GO}-alpine\nFROM $BASE AS app\n" + goBody, "gcr.io/distroless/static-debian12", ""},
+		{"ARG BASE=node:22\nFROM ${BASE}\n" + siteBody, "nginx:alpine", ""},
+		{"ARG BASE=node:22\nFROM ${BASE}\n" + nodeBody, "", "FROM ${BASE} (node:22 by default): a Node runtime base must match the builder image"},
+		{"ARG BASE\nFROM ${BASE}\n" + goBody, "", "whose default names no image"},
+		{"ARG BASE=builder\nFROM golang:1.23 AS builder\nRUN true\nFROM ${BASE}\n" + goBody, "", "not built on a named image"},
+	} {
+		ix := analysis.Parse(analysis.NewDocument(c.src))
+		s := ix.StageCount() - 1
+		plan, why := PlanRuntime(context.Background(), ix, s, analysis.BuildContext{})
+		switch {
+		case c.want != "" && (plan == nil || plan.Bases[0] != c.want):
+			t.Errorf("%s: plan %v (%s), want a runtime on %s", c.src, plan, why, c.want)
+		case c.want == "" && (plan != nil || !strings.Contains(why, c.why)):
+			t.Errorf("%s: plan %v, reason %q; want none, saying %q", c.src, plan, why, c.why)
+		case plan != nil:
+			out, err := analysis.ApplyEdits(c.src, SplitBuildRuntime(ix, s, plan, plan.Bases[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "\nFROM "+ix.Stage(s).Base+" AS ") || !strings.Contains(out, "\nFROM "+c.want) {
+				t.Errorf("%s: the builder does not keep its FROM:\n%s", c.src, out)
+			}
+		}
+	}
+}
+
+// bun run build on bun's image gets a runtime on bun's slim (or, for an
+// alpine builder, alpine) image, with package.json, node_modules and the
+// output the command runs; no prune step (bun has none), which the
+// title's changes say. bun on node's image, or node's tools on bun's, get
+// none.
+func TestRuntimeBun(t *testing.T) {
+	body := "WORKDIR /app\nCOPY . .\nRUN bun install --frozen-lockfile\nRUN bun run build\n"
+	for _, c := range []struct{ src, want string }{
+		{"FROM oven/bun:1\n" + body + "CMD [\"bun\", \"dist/index.js\"]\n", "oven/bun:1-slim"},
+		{"FROM oven/bun:1.1.38-alpine\n" + body + "CMD bun run dist/server.js\n", "oven/bun:1.1.38-alpine"},
+		{"FROM oven/bun\n" + body + "ENTRYPOINT [\"bun\", \"./build/index.js\"]\n", "oven/bun:slim"},
+		{"FROM oven/bun:1\n" + body + "CMD [\"bun\", \"run\", \"start\"]\n", ""},
+		{"FROM node:22\n" + body + "CMD [\"bun\", \"dist/index.js\"]\n", ""},
+		{"FROM oven/bun:1\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"bun\", \"dist/index.js\"]\n", ""},
+	} {
+		ix := analysis.Parse(analysis.NewDocument(c.src))
+		plan, why := PlanRuntime(context.Background(), ix, 0, analysis.BuildContext{})
+		switch {
+		case c.want == "" && plan != nil:
+			t.Errorf("%s: a runtime split on %v", c.src, plan.Bases)
+		case c.want == "":
+		case plan == nil || plan.Bases[0] != c.want || plan.Prune != "" || !strings.Contains(plan.Changes, "dev dependencies kept"):
+			t.Errorf("%s: plan %+v (%s), want a runtime on %s keeping the dev dependencies", c.src, plan, why, c.want)
+		default:
+			out, err := analysis.ApplyEdits(c.src, SplitBuildRuntime(ix, 0, plan, plan.Bases[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{"/app/node_modules/ /app/node_modules/", "/app/package.json /app/package.json", "\nFROM " + c.want + "\n"} {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s: no %q in\n%s", c.src, w, out)
+				}
+			}
+		}
+	}
 }
