@@ -1035,7 +1035,7 @@ func yarnBerryContext(ix *analysis.Index, s int, dir string, bctx analysis.Build
 	st := ix.Stage(s)
 	for i := st.First + 1; i < st.End; i++ {
 		n := ix.Node(i)
-		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || n.Flag("parents") != nil || len(n.Heredocs) > 0 || len(n.Args) < 2 {
+		if (n.Cmd != "copy" && n.Cmd != "add") || n.Flag("from") != nil || n.Flag("parents") != nil || len(n.Heredocs()) > 0 || len(n.Args) < 2 {
 			continue
 		}
 		destArg := n.Args[len(n.Args)-1].Value
