@@ -1014,10 +1014,11 @@ func (in *Instruction) scanHeredocs(src sourceLines, from, last, base int, docs 
 			}
 		}
 		hd := Heredoc{Name: h.Name}
-		if h.Expand && expandsHeredocs(in.Cmd) {
-			for j := bodyStart; j < k; j++ {
-				in.Uses = heredocUses(in.Uses, src.line(j), src.start[j]-base)
-			}
+		// The body is read whole: BuildKit expands it as one word, so a
+		// `${A:-` may end on a later line.
+		if h.Expand && expandsHeredocs(in.Cmd) && bodyStart < k {
+			body := src.text[src.start[bodyStart] : src.start[k-1]+len(src.line(k-1))]
+			in.Uses = heredocUses(in.Uses, body, src.start[bodyStart]-base)
 		}
 		if bodyStart < k {
 			hd.Body = Span{src.start[bodyStart] - base, src.start[k-1] + len(src.line(k-1)) - base}
