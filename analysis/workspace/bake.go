@@ -191,6 +191,23 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 			ownBlocks[b.Labels[0]] = bakeBlock{args: hclArgs(b.Body), contexts: hclContexts(b.Body), parents: parents}
 		}
 	}
+	parentsOf := func(t string) []string { _, parents, _ := read(t, ""); return parents }
+	allParents, allGroups := map[string][]string{}, map[string][]string{}
+	for t := range blocks {
+		allParents[t] = parentsOf(t)
+	}
+	for _, bd := range bodies {
+		for _, b := range bd.Blocks {
+			if b.Type == "group" && len(b.Labels) == 1 {
+				allGroups[b.Labels[0]] = append(allGroups[b.Labels[0]], stringList(b.Body, "targets")...)
+			}
+		}
+	}
+	templates := bakeTemplates(allParents, allGroups)
+	// setsAttr says whether a block of target t, in any file read, sets attr.
+	setsAttr := func(t, attr string) bool {
+		return slices.ContainsFunc(blocks[t], func(b *hclsyntax.Body) bool { _, ok := b.Attributes[attr]; return ok })
+	}
 	// The variables' defaults: this file's where they are written; another
 	// file's that overrides them, or that this file lacks, without a span
 	// here (a target naming one is computed).
@@ -211,13 +228,14 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 			continue
 		}
 		name := b.Labels[0]
+		if templates[name] {
+			continue // its attributes count in the targets inheriting it
+		}
 		bt, known := newBakeTarget(file, name, read)
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
-			for _, b := range blocks[t] {
-				if _, set := b.Attributes[attr]; set {
-					return "set", parents, ok
-				}
+			if setsAttr(t, attr) {
+				return "set", parents, ok
 			}
 			return "", parents, ok
 		}); inline != "" {
@@ -225,12 +243,26 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 			continue
 		}
 		owner := "target " + name
-		if a, ok := b.Body.Attributes["target"]; ok {
+		// The block giving the target its `target`: its own, else the
+		// parent it inherits it from, when that parent is written here.
+		targetBlock := b.Body
+		if _, own := b.Body.Attributes["target"]; !own {
+			if setter := attrSetter(name, "target", setsAttr, parentsOf); setter != "" && setter != name {
+				for _, pb := range body.Blocks {
+					if pb.Type == "target" && len(pb.Labels) == 1 && pb.Labels[0] == setter && setsAttr(setter, "target") {
+						if _, ok := pb.Body.Attributes["target"]; ok {
+							targetBlock = pb.Body
+						}
+					}
+				}
+			}
+		}
+		if a, ok := targetBlock.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
 				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other})
 			} else {
 				// A matrix variable or a variable's default: each value counts.
-				for _, v := range bakeValues(a.Expr, b.Body, variables) {
+				for _, v := range bakeValues(a.Expr, targetBlock, variables) {
 					if v.span == (analysis.Span{}) {
 						// A default another file sets: the expression here.
 						r := a.Expr.Range()
@@ -283,6 +315,17 @@ func bakeJSON(root, file, text string) bakeWalk {
 	// where they are written, another's without a span here.
 	vars, varFiles := siblingVariables(root, file, jsonVariables(d))
 	w.via = append(w.via, varFiles...)
+	parentsOf := func(t string) []string { _, parents, _ := read(t, ""); return parents }
+	setsAttr := func(t, attr string) bool {
+		_, block := get(targets, t)
+		k, _ := get(block, attr)
+		return k != nil
+	}
+	allParents := map[string][]string{}
+	for i := 0; i+1 < len(targets.Content); i += 2 {
+		allParents[targets.Content[i].Value] = parentsOf(targets.Content[i].Value)
+	}
+	templates := bakeTemplates(allParents, w.groups)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -297,12 +340,14 @@ func bakeJSON(root, file, text string) bakeWalk {
 		own[name] = bb
 	}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
-		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
+		name := targets.Content[i].Value
+		if templates[name] {
+			continue // its attributes count in the targets inheriting it
+		}
 		bt, known := newBakeTarget(file, name, read)
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
-			_, block := get(targets, t)
-			if k, _ := get(block, attr); k != nil {
+			if setsAttr(t, attr) {
 				return "set", parents, ok
 			}
 			return "", parents, ok
@@ -311,6 +356,8 @@ func bakeJSON(root, file, text string) bakeWalk {
 			continue
 		}
 		owner := "target " + name
+		// Its own `target`, else the one of the parent it inherits it from.
+		_, block := get(targets, attrSetter(name, "target", setsAttr, parentsOf))
 		if key, target := get(block, "target"); key != nil {
 			for _, v := range jsonValues(file, scalar(target), d.valueSpan(key, target), vars) {
 				bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
@@ -843,4 +890,56 @@ func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 func bakeVariant(file string) bool {
 	base := filepath.Base(file)
 	return Classify(file) == Bake && !slices.Contains(bakeAllDefaultFiles, base) && strings.HasPrefix(base, "docker-bake.")
+}
+
+// bakeTemplates are the template targets of a Bake definition: those
+// another target inherits (`inherits = ["_common"]`) and that no group
+// names. Bake builds one only when a command names it; its attributes
+// count in the targets inheriting them, so it is no build of its own.
+// "default", which bake builds when no name is given, is never one. In a
+// file without groups every target is built by its name, so only a
+// parent named as private (`_common`, the docs' convention) is one there:
+// `app-release` inheriting `app-dev` leaves app-dev a build.
+func bakeTemplates(parents map[string][]string, groups map[string][]string) map[string]bool {
+	grouped := map[string]bool{"default": true}
+	for _, members := range groups {
+		for _, m := range members {
+			grouped[m] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, ps := range parents {
+		for _, p := range ps {
+			if !grouped[p] && (len(groups) > 0 || strings.HasPrefix(p, "_")) {
+				out[p] = true
+			}
+		}
+	}
+	return out
+}
+
+// attrSetter is the target whose block gives target t its attribute attr,
+// as buildx merges inherits: t itself when it sets it, else the parent
+// giving it, a later parent winning over an earlier one; "" when none
+// does.
+func attrSetter(t, attr string, sets func(t, attr string) bool, parents func(t string) []string) string {
+	seen := map[string]bool{}
+	var walk func(t string, depth int) string
+	walk = func(t string, depth int) string {
+		if seen[t] || depth > 8 {
+			return ""
+		}
+		seen[t] = true
+		if sets(t, attr) {
+			return t
+		}
+		ps := parents(t)
+		for i := len(ps) - 1; i >= 0; i-- {
+			if s := walk(ps[i], depth+1); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	return walk(t, 0)
 }

@@ -27,8 +27,9 @@ func TestNamedContexts(t *testing.T) {
 			[]string{"src=./src@src>/p/x.Dockerfile"}},
 		// A child building another Dockerfile gets its parent's contexts,
 		// and overrides one by name; JSON follows inherits as HCL does.
+		// The template `_common` gives the Dockerfile it would build none.
 		{"docker-bake.hcl", "target \"_common\" {\n  contexts = { src = \"./src\", deps = \"./deps\" }\n}\ntarget \"web\" {\n  inherits = [\"_common\"]\n  dockerfile = \"web.Dockerfile\"\n  contexts = { deps = \"./web-deps\" }\n}\n",
-			[]string{"src=./src@src>/p/Dockerfile", "deps=./deps@deps>/p/Dockerfile", "deps=./web-deps@deps>/p/web.Dockerfile", "src=./src@src>/p/web.Dockerfile"}},
+			[]string{"deps=./web-deps@deps>/p/web.Dockerfile", "src=./src@src>/p/web.Dockerfile"}},
 		{"docker-bake.json", `{"target": {"base": {"dockerfile": "x.Dockerfile"}, "app": {"inherits": ["base"], "contexts": {"src": "./src"}}}}`,
 			[]string{"src=./src@src>/p/x.Dockerfile"}},
 		{".github/workflows/ci.yml", "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: svc\n          build-contexts: |\n            deps=docker-image://alpine:3\n            src=../src\n",

@@ -318,10 +318,15 @@ func walkFile(src source, p, content string) walked {
 		file, name, df   string
 		bake             string
 		bakeFiles, named string
+		owner            string
 	}
 	seen := map[key]bool{}
 	w.targets = slices.DeleteFunc(w.targets, func(t Target) bool {
 		k := key{span: t.Span, file: t.File, name: t.Name, df: t.Dockerfile}
+		if t.Kind == Bake || t.Kind == BakeJSON {
+			// Two Bake targets inheriting one `target` are two builds of it.
+			k.owner = t.Owner
+		}
 		if t.Bake != nil {
 			k.bake, k.bakeFiles, k.named = t.Bake.Pattern, strings.Join(t.Bake.Files, "\x00"), strings.Join(t.Bake.Named, "\x00")
 		}
