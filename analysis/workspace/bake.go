@@ -54,7 +54,7 @@ func walkBake(root, file, text string) bakeWalk { return walkBakeWith(root, file
 // walkBakeWith is walkBake read as a command reads it (with).
 func walkBakeWith(root, file, text string, with bakeWith) bakeWalk {
 	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
-		return bakeJSON(root, file, text)
+		return bakeJSON(root, file, text, with.env)
 	}
 	return bakeHCLIn(root, file, text, with)
 }
@@ -283,7 +283,9 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 
 // bakeJSON reads {"target": {"name": {"context", "dockerfile", "target",
 // "args", "inherits"}}}; JSON is YAML, and YAML nodes carry positions.
-func bakeJSON(root, file, text string) bakeWalk {
+// env, when set, gives the values the bake command's environment gives
+// the file's variables, which win over their defaults.
+func bakeJSON(root, file, text string, env func(name string) []value) bakeWalk {
 	w := bakeWalk{groups: map[string][]string{}}
 	d, targets, ok := parseSection(text, "target")
 	if !ok {
@@ -315,6 +317,13 @@ func bakeJSON(root, file, text string) bakeWalk {
 	// where they are written, another's without a span here.
 	vars, varFiles := siblingVariables(root, file, jsonVariables(d))
 	w.via = append(w.via, varFiles...)
+	if _, variables := get(d.root, "variable"); env != nil && variables != nil && variables.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(variables.Content); i += 2 {
+			if vs := env(variables.Content[i].Value); len(vs) > 0 {
+				vars[variables.Content[i].Value] = vs
+			}
+		}
+	}
 	parentsOf := func(t string) []string { _, parents, _ := read(t, ""); return parents }
 	setsAttr := func(t, attr string) bool {
 		_, block := get(targets, t)
@@ -360,7 +369,7 @@ func bakeJSON(root, file, text string) bakeWalk {
 		_, block := get(targets, attrSetter(name, "target", setsAttr, parentsOf))
 		if key, target := get(block, "target"); key != nil {
 			for _, v := range jsonValues(file, scalar(target), d.valueSpan(key, target), vars) {
-				bt.stages = append(bt.stages, Target{Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+				bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
 			}
 		}
 		bt.inherit(name, own, known)
@@ -845,8 +854,8 @@ type bakeCall struct {
 
 // bakeEnvTargets are the targets bake commands name through the variables
 // their environment sets (`export TARGET=e2e` before `docker buildx bake`,
-// a step's env), which win over the variables' defaults: the HCL Bake
-// files' `target = TARGET` read with those values, each target kept where
+// a step's env), which win over the variables' defaults: the Bake files'
+// `target = TARGET` (HCL) or "${TARGET}" (JSON) read with those values, each target kept where
 // the caller (p) writes its value.
 func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 	var out []Target
@@ -863,16 +872,13 @@ func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 			return out
 		}
 		for _, f := range c.files {
-			if strings.EqualFold(filepath.Ext(f), ".json") {
-				continue
-			}
 			data, err := src.read(f, DefaultLimits.MaxSize)
 			if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 				continue
 			}
 			// Read as if it lay where the command runs, as buildx resolves
 			// a named file's paths.
-			b := bakeHCLIn(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f})
+			b := walkBakeWith(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f})
 			for _, t := range b.stageTargets() {
 				if t.File == p {
 					t.Via = f

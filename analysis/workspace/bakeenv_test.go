@@ -40,3 +40,39 @@ func TestBakeEnvFromExport(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestBakeJSONEnv: a docker-bake.json `variable` takes its value from the
+// bake command's environment as an HCL one does: a workflow step's env, a
+// script's export; the default stays the value elsewhere.
+func TestBakeJSONEnv(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".git/HEAD":      "ref: refs/heads/main\n",
+		"web/Dockerfile": "FROM node:22 AS release\nFROM node:22 AS test\nFROM node:22 AS e2e\n",
+		"docker-bake.json": `{
+  "variable": {"WEB_TARGET": {"default": "release"}, "FLAVOR": {}},
+  "target": {
+    "web": {"context": "web", "target": "${WEB_TARGET}"},
+    "web-flavor": {"context": "web", "target": "${FLAVOR}"}
+  }
+}
+`,
+		"ci.sh":                    "export WEB_TARGET=test\ndocker buildx bake web\n",
+		".github/workflows/ci.yml": "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx bake web-flavor\n        env:\n          FLAVOR: e2e\n",
+	})
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, "web/Dockerfile")) {
+		rel, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
+	}
+	want := []string{
+		`.github/workflows/ci.yml:7 "e2e" e2e`,
+		`ci.sh:1 "test" test`,
+		`docker-bake.json:2 "release" release`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
