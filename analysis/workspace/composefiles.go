@@ -115,9 +115,27 @@ func composeProject(src source, files []string) walked {
 			b.File = f
 			w.builds = append(w.builds, b)
 		}
+		// Its services' additional_contexts, given the Dockerfile their
+		// merged build names.
+		for _, c := range composeContexts(fsrc, f, string(data)) {
+			if c.File == "" {
+				c.File = f
+			}
+			w.contexts = append(w.contexts, c)
+		}
 		w.via = append(w.via, o.via...)
 	}
 	return w
+}
+
+// composeEnvProject reads the files COMPOSE_FILE in the .env beside the
+// Compose file at file merges onto it (dotenv is that .env), when it
+// lists file first and more after it; nothing else.
+func composeEnvProject(src source, file string, dotenv map[string]string) walked {
+	if files := composeFileEnv(dotenv, file); len(files) > 1 && files[0] == file && src.bases == nil {
+		return composeProject(src, files)
+	}
+	return walked{}
 }
 
 // composeFileEnv is the list of files COMPOSE_FILE in env (the .env beside

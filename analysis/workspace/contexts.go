@@ -39,6 +39,7 @@ func namedContexts(src source, p, content string) []NamedContext {
 	switch Classify(p) {
 	case Compose:
 		out = append(composeContexts(src, p, content), includedComposeContexts(src, p, content)...)
+		out = append(out, composeEnvProject(src, p, composeDotenv(src, p)).contexts...)
 	case Bake, BakeJSON:
 		out = walkBake(src.root, p, content).namedContexts()
 	default:

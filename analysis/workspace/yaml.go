@@ -231,10 +231,8 @@ func walkCompose(src source, file, text string) walked {
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
 	dotenv := composeDotenv(src, file)
 	services := composeServicesIn(src, file, text, dotenv)
-	if files := composeFileEnv(dotenv, file); len(files) > 1 && files[0] == file && src.bases == nil {
-		// COMPOSE_FILE in its .env: the files merged onto it.
-		w.add(composeProject(src, files))
-	}
+	// COMPOSE_FILE in its .env: the files merged onto it.
+	w.add(composeEnvProject(src, file, dotenv))
 	for _, inc := range composeIncludes(src, file, text, 0, map[string]bool{file: true}) {
 		w.via = append(append(w.via, inc.file), inc.via...)
 		for _, s := range inc.services {
