@@ -139,6 +139,11 @@ type ghScope struct {
 	// workspace is the repository's folder: ${{ github.workspace }}, the
 	// checkout.
 	workspace string
+	// read, when set, reads a file a script sources (`. ./.env`).
+	read func(p string) (string, bool)
+	// shell, when set, is the shell the script runs in after the code
+	// before it (a GitLab job's lines): what that code sourced is set.
+	shell *shellVars
 }
 
 func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
@@ -232,19 +237,19 @@ func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
 // The same steps give the build arguments and named contexts they pass
 // (build-push-action's `build-args` and `build-contexts`, `--build-arg`
 // and `--build-context` in `run:` steps).
-func walkWorkflow(_, file, text string) walked {
+func walkWorkflow(src source, file, text string) walked {
 	d, ok := parseYAML(text)
 	if !ok {
 		return walked{}
 	}
-	return workflowDoc(file, d, nil, 0)
+	return workflowDoc(file, d, nil, 0, src.readText)
 }
 
 // workflowDoc reads a parsed workflow. called, when not nil, holds the
 // inputs a calling workflow passes (their spans in the caller): the
 // targets are then only those these values name, and the arguments and
 // contexts the callee writes are left to the callee's own reading.
-func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) walked {
+func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int, read func(p string) (string, bool)) walked {
 	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	_, jobs := get(d.root, "jobs")
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
@@ -252,7 +257,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int) 
 	}
 	// The runner's GITHUB_WORKSPACE and ${{ github.workspace }}: the
 	// checkout, where paths like $GITHUB_WORKSPACE/app lead.
-	top := ghScope{inputs: map[string][]value{}, workspace: root, env: map[string][]value{"GITHUB_WORKSPACE": {{text: root}}}}
+	top := ghScope{inputs: map[string][]value{}, workspace: root, env: map[string][]value{"GITHUB_WORKSPACE": {{text: root}}}, read: read}
 	if called != nil {
 		top.inputs = called
 	}
@@ -538,7 +543,7 @@ func callTargets(d *yamlDoc, job *yaml.Node, sc ghScope, repo, callee string, de
 		return nil
 	}
 	var out []Target
-	for _, t := range workflowDoc(callee, cd, passed, depth+1).targets {
+	for _, t := range workflowDoc(callee, cd, passed, depth+1, nil).targets {
 		if spans[passedAt{t.Span, t.Name}] {
 			t.Owner = "calls " + filepath.Base(callee) + ", " + t.Owner
 			t.Via = callee
@@ -605,6 +610,9 @@ func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner s
 		cwd:          cwd,
 		file:         file,
 		owner:        owner,
+		read:         sc.read,
+		sourced:      &w.via,
+		shell:        sc.shell,
 		bakeFiles:    &w.bakeFiles,
 		makeCalls:    &w.makeCalls,
 		bakeCalls:    &w.bakeCalls,
@@ -653,7 +661,7 @@ func walkGitLab(src source, file, text string) walked {
 		// --context $CI_PROJECT_DIR.
 		raw["CI_PROJECT_DIR"] = []value{{text: "."}}
 	}
-	scope := ghScope{env: expandGitLab(raw)}
+	scope := ghScope{env: expandGitLab(raw), read: src.readText}
 	out := walked{via: cfg.included}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		name, job := top.Content[i].Value, resolve(top.Content[i+1])
@@ -676,6 +684,7 @@ func walkGitLab(src source, file, text string) walked {
 			sc.env = expandGitLab(vars)
 		}
 		scripts := []*yaml.Node{job}
+		var after *yaml.Node // after_script runs in a shell of its own
 		if name != "before_script" && name != "after_script" && name != "script" {
 			scripts = nil
 			own := func(key string) (*yaml.Node, bool) {
@@ -695,10 +704,19 @@ func walkGitLab(src source, file, text string) walked {
 					if s != nil {
 						scripts = append(scripts, s)
 					}
+					if key == "after_script" {
+						after = s
+					}
 				}
 			}
 		}
+		// The job's lines run in one shell: a line sourcing a .env sets
+		// its variables for the lines after it.
+		sc.shell = &shellVars{}
 		for _, s := range scripts {
+			if s == after && s != nil {
+				sc.shell = &shellVars{}
+			}
 			for _, line := range scriptLines(top, s, 0) {
 				ld, lf := cfg.doc(line)
 				out.add(runWalkIn(ld, lf, line, sc, root, "job "+name))

@@ -19,10 +19,6 @@ func walkScript(src source, file, text string) walked {
 	var w walked
 	pieces, via := scriptShell(src, file, text)
 	w.via = via
-	read := func(p string) (string, bool) {
-		data, err := src.read(p, DefaultLimits.MaxSize)
-		return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
-	}
 	for _, p := range pieces {
 		p.env.bakeFiles = &w.bakeFiles
 		p.env.makeCalls = &w.makeCalls
@@ -30,7 +26,7 @@ func walkScript(src source, file, text string) walked {
 		p.env.composeCalls = &w.composeCalls
 		p.env.scriptCalls = &w.scriptCalls
 		p.env.sourced = &w.via
-		p.env.read = read
+		p.env.read = src.readText
 		targets, args, contexts := evalBuilds(p.s, p.env)
 		w.targets = append(w.targets, targets...)
 		w.args = append(w.args, args...)

@@ -133,6 +133,10 @@ type shellEnv struct {
 	// sourced gets its name, for an edit there to re-read the code's file.
 	read    func(p string) (string, bool)
 	sourced *[]string
+	// shell, when set, is the shell the code runs in after other code (a
+	// GitLab job's earlier lines): the code starts from its variables and
+	// leaves its own there.
+	shell *shellVars
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -178,6 +182,10 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 	var contexts []NamedContext
 	for _, piece := range parseShell(s) {
 		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}, sh: newShellVars()}
+		if env.shell != nil {
+			e.sh = env.shell.clone()
+		}
+
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Assign:
@@ -270,6 +278,9 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		}
 		args = append(args, e.args...)
 		contexts = append(contexts, e.contexts...)
+		if env.shell != nil {
+			*env.shell = e.sh
+		}
 	}
 	return out, args, contexts
 }

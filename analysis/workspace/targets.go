@@ -210,7 +210,7 @@ var walkers = map[Kind]func(src source, file, text string) walked{
 	Compose:      walkCompose,
 	Bake:         rooted(walkBakeFile),
 	BakeJSON:     rooted(walkBakeFile),
-	Workflow:     rooted(walkWorkflow),
+	Workflow:     walkWorkflow,
 	Script:       walkScript,
 	GitLab:       walkGitLab,
 	Devcontainer: targetsOnly(devcontainerTargets),
@@ -251,6 +251,13 @@ func (s source) read(p string, max int64) ([]byte, error) {
 		return []byte(text), nil
 	}
 	return confined.ReadFile(s.root, p, max)
+}
+
+// readText returns file p's text, when it exists and is at most the
+// size limit: a file a script sources.
+func (s source) readText(p string) (string, bool) {
+	data, err := s.read(p, DefaultLimits.MaxSize)
+	return string(data), err == nil && len(data) <= int(DefaultLimits.MaxSize)
 }
 
 // walkFile reads the file at p (content is its text) by its kind; the
