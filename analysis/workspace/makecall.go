@@ -276,13 +276,6 @@ func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string)
 		if err != nil || len(data) > int(DefaultLimits.MaxSize) {
 			continue
 		}
-		mf := readMakefile(src, file, string(data), c.cwd, c.dirs)
-		via = append(via, mf.included...)
-		read := map[string]bool{file: true}
-		for _, f := range mf.included {
-			read[f] = true
-		}
-		vars, pieces := makefile(mf, c.goals)
 		// The caller's values keep its file, which tells the targets they
 		// name from those the Makefile's own values name.
 		caller := func(v value) value {
@@ -295,6 +288,20 @@ func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string)
 		for _, o := range c.overrides {
 			set[o.name] = append(set[o.name], caller(o.v))
 		}
+		mf := readMakefile(src, file, string(data), c.cwd, c.dirs, makeGiven{cmdline: set, env: c.env, envWins: c.envWins})
+		via = append(via, mf.included...)
+		read := map[string]bool{file: true}
+		for _, f := range mf.included {
+			read[f] = true
+		}
+		// A conditional the call's values decide may take a branch the
+		// Makefile's own reading does not: the targets written there are
+		// this call's to name.
+		var own map[targetAt]bool
+		if mf.decided {
+			own = ownMakeTargets(src, file, string(data))
+		}
+		vars, pieces := makefile(mf, c.goals)
 		for name, vs := range set {
 			vars[name] = vs // the command line wins over the file's assignments
 		}
@@ -333,7 +340,7 @@ func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string)
 			}
 			targets, _, _ := evalBuilds(piece.s, env)
 			for _, t := range targets {
-				if read[t.File] {
+				if read[t.File] && (own == nil || own[targetAt{t.File, t.Span, t.Name}]) {
 					continue
 				}
 				t.Via = file
@@ -342,4 +349,25 @@ func madeTargets(src source, p string, calls []makeCallRef) ([]Target, []string)
 		}
 	}
 	return slices.Clip(out), via
+}
+
+// targetAt is where a target is named: its file, span and name.
+type targetAt struct {
+	file string
+	span analysis.Span
+	name string
+}
+
+// ownMakeTargets are the targets the Makefile at file (text) names in
+// its own reading, make run without values, where each is written.
+func ownMakeTargets(src source, file, text string) map[targetAt]bool {
+	out := map[targetAt]bool{}
+	pieces, _ := scriptShell(src, file, text)
+	for _, p := range pieces {
+		targets, _, _ := evalBuilds(p.s, p.env)
+		for _, t := range targets {
+			out[targetAt{t.File, t.Span, t.Name}] = true
+		}
+	}
+	return out
 }

@@ -52,7 +52,7 @@ func scriptShell(src source, file, text string) ([]shellPiece, []string) {
 	env := shellEnv{cwd: filepath.Dir(file), owner: "docker build"}
 	switch {
 	case base == "makefile" || base == "gnumakefile" || strings.HasSuffix(base, ".mk"):
-		mf := readMakefile(src, file, text, env.cwd, nil)
+		mf := readMakefile(src, file, text, env.cwd, nil, makeGiven{})
 		vars, pieces := makefile(mf, nil)
 		env.make, env.lines = true, true
 		env.vars = func(name string) []value { return vars[name] }
@@ -108,8 +108,9 @@ func scriptShell(src source, file, text string) ([]shellPiece, []string) {
 }
 
 // makeAssign is a Makefile variable assignment: `NAME ?= value`, `:=`,
-// `::=`, `=`, `+=`, `!=` is a shell command and left out.
-var makeAssign = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
+// `::=`, `=`, `+=`, `!=` is a shell command and left out; indented with
+// spaces (inside a conditional) too.
+var makeAssign = regexp.MustCompile(`^ *(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|=)[ \t]*(.*?)\s*$`)
 
 // makeTargetAssign is a target-specific variable assignment: `docs:
 // TARGET = docs`, `a b: override NAME := value` (its groups from the
@@ -430,9 +431,14 @@ func makeRuns(lines []makeLine, goals []string) map[string]bool {
 
 // makeText is a Makefile as make reads it: its lines, with the lines of
 // the files it includes read in at each include line, and those files.
+// The lines of the conditionals' branches make does not take are left
+// out, and the conditional directives.
 type makeText struct {
 	lines    []makeLine
 	included []string // the files read in, and those named that are missing
+	// decided is set when a conditional left lines out: another call,
+	// with other values, may read them.
+	decided bool
 }
 
 // makeLine is one line of a Makefile's reading: its text (without the
@@ -454,9 +460,12 @@ const makeIncludeDepth = 8
 // folder cwd does: an include's relative names are found in cwd, then in
 // dirs (make's -I), as GNU make looks for them; shell patterns match
 // files there; a name holding a variable with one known value (set
-// before, in the files read so far) is expanded. Files are read from src.
-func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
+// before, in the files read so far) is expanded. Conditionals take the
+// branch make takes with the values the call gives (given) and the
+// file's own. Files are read from src.
+func readMakefile(src source, file, text, cwd string, dirs []string, given makeGiven) makeText {
 	var mf makeText
+	conds := newMakeConds(given)
 	seen := map[string]bool{file: true}
 	var read func(file, text string, depth int)
 	read = func(file, text string, depth int) {
@@ -464,6 +473,9 @@ func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
 		mf.lines = slices.Grow(mf.lines, len(lines))
 		for _, ln := range lines {
 			line := text[ln.start:ln.end]
+			if !conds.read(line) {
+				continue
+			}
 			mf.lines = append(mf.lines, makeLine{text: line, file: file, start: ln.start, end: ln.end})
 			if strings.HasPrefix(line, "\t") || !strings.Contains(line, "include") {
 				continue
@@ -496,6 +508,7 @@ func readMakefile(src source, file, text, cwd string, dirs []string) makeText {
 		}
 	}
 	read(file, text, 0)
+	mf.decided = conds.decided
 	return mf
 }
 
