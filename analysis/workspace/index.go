@@ -375,21 +375,24 @@ func (ix *Index) readThrough(p string) bool {
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
 // extends, an HCL or JSON Bake file a command names with -f, a Makefile
-// another includes (.mk is a Makefile of its own; .mak, .make).
+// another includes (.mk is a Makefile of its own; .mak, .make,
+// Makefile.local, docker.makefile, and a name without an extension, as
+// `include make/docker` reads).
 func MayNameTargets(p string) bool {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".yaml", ".yml", ".json", ".hcl", ".mak", ".make":
+	base := strings.ToLower(filepath.Base(p))
+	switch ext := filepath.Ext(base); ext {
+	case ".yaml", ".yml", ".json", ".hcl", ".mak", ".make", ".makefile", "":
 		return true
 	}
-	return false
+	return strings.HasPrefix(base, "makefile.")
 }
 
 // TargetFiles returns the files that name targets in their own text,
 // sorted: the files of the kinds that name targets (Files) and the files
 // read through them that name some (an included Compose file, a Bake file
-// a command names with -f, a .env a script sources), of a name the
-// editor takes as one (MayNameTargets, IsReadThrough): a Makefile's
-// include named `config` is left out.
+// a command names with -f, a .env a script sources, a Makefile another
+// includes), of a name the editor takes as one (MayNameTargets,
+// IsReadThrough).
 func (ix *Index) TargetFiles() []string {
 	out := ix.Files()
 	for _, ts := range ix.files {

@@ -589,6 +589,8 @@ func TestReadThroughFilesFirstClass(t *testing.T) {
 		"ci/build.hcl":      "target \"x\" {\n  target = \"b\"\n}\n",
 		"build.sh":          "docker buildx bake -f ci/build.hcl x\n",
 		"notes.yaml":        "a: b\n",
+		"Makefile":          "include make/docker\n",
+		"make/docker":       "image:\n\tdocker build --target c .\n",
 	})
 	tools, hcl := filepath.Join(root, "deploy/tools.yaml"), filepath.Join(root, "ci/build.hcl")
 	ix := Scan([]string{root}, DefaultLimits)
@@ -607,10 +609,11 @@ func TestReadThroughFilesFirstClass(t *testing.T) {
 	if tg, ok := ix.TargetAt(tools, strings.Index("services:\n  t:\n    build:\n      context: ..\n      target: a\n", "target: a")+8); !ok || tg.Name != "a" {
 		t.Errorf("TargetAt(tools.yaml) = %v, %v", tg, ok)
 	}
-	if d := cmp.Diff([]string{filepath.Join(root, "build.sh"), hcl, filepath.Join(root, "compose.yaml"), tools}, ix.TargetFiles()); d != "" {
+	// make/docker, an include named without an extension, too.
+	if d := cmp.Diff([]string{filepath.Join(root, "Makefile"), filepath.Join(root, "build.sh"), hcl, filepath.Join(root, "compose.yaml"), tools, filepath.Join(root, "make/docker")}, ix.TargetFiles()); d != "" {
 		t.Errorf("TargetFiles (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]string{"**/build.hcl", "**/tools.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
+	if d := cmp.Diff([]string{"**/build.hcl", "**/docker", "**/tools.yaml"}, ix.ReadThroughWatchGlobs()); d != "" {
 		t.Errorf("watch globs (-want +got):\n%s", d)
 	}
 	// An unsaved edit of the included file, then the including file read
