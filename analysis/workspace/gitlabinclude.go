@@ -55,6 +55,11 @@ func gitlabConfig(src source, d *yamlDoc, file, root string) *glConfig {
 		_, inc := get(d.root, "include")
 		var base *yaml.Node
 		for _, name := range gitlabLocalIncludes(inc) {
+			if pat := gitlabIncludePattern(src, root, name); pat != "" && !seen[pat] {
+				// A file created where it matches re-reads this one.
+				seen[pat] = true
+				cfg.included = append(cfg.included, pat)
+			}
 			for _, p := range gitlabIncludePaths(src, root, name) {
 				if seen[p] || len(cfg.included) >= glMaxIncludes {
 					continue
@@ -212,9 +217,32 @@ func gitlabIncludePaths(src source, root, name string) []string {
 	return out
 }
 
+// gitlabIncludePattern is the absolute pattern of a local include that
+// names files by a pattern (ci/jobs/*.yml), inside the project; "" for
+// another name.
+func gitlabIncludePattern(src source, root, name string) string {
+	rel := strings.TrimPrefix(filepath.ToSlash(name), "/")
+	if !strings.Contains(rel, "*") || strings.Contains(rel, "$") {
+		return ""
+	}
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if _, err := confined.Rel(src.root, filepath.Join(root, filepath.FromSlash(rel[:strings.Index(rel, "*")]))); err != nil {
+		return ""
+	}
+	return p
+}
+
 // gitlabGlob turns an include pattern into a regular expression over
 // paths from the project folder.
 func gitlabGlob(pattern string) *regexp.Regexp {
+	return globRegexp(pattern, false)
+}
+
+// globRegexp turns a file pattern into a regular expression over slash
+// paths: `*` matches within a folder name and `**` across folders (as
+// GitLab's include patterns); with shell set, `?` and `[...]` too (a
+// Makefile include's, as the shell matches them).
+func globRegexp(pattern string, shell bool) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	for i := 0; i < len(pattern); i++ {
@@ -224,12 +252,30 @@ func gitlabGlob(pattern string) *regexp.Regexp {
 			i++
 		case c == '*':
 			b.WriteString("[^/]*")
+		case shell && c == '?':
+			b.WriteString("[^/]")
+		case shell && c == '[':
+			end := strings.IndexByte(pattern[i+1:], ']')
+			if end < 0 {
+				b.WriteString(regexp.QuoteMeta("["))
+				continue
+			}
+			class := pattern[i+1 : i+1+end]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
+			i += end + 1
 		default:
 			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
 	}
 	b.WriteString("$")
-	return regexp.MustCompile(b.String())
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return regexp.MustCompile(`^\b$`) // matches nothing
+	}
+	return re
 }
 
 // doc returns the file node n is written in, and its text: "" for the

@@ -354,7 +354,7 @@ func (ix *Index) bakeDockerfiles(ref *BakeRef) []string {
 func (ix *Index) Dependents(q string) []string {
 	var out []string
 	for f, via := range ix.via {
-		if f != q && slices.Contains(via, q) {
+		if f != q && viaHas(via, q) {
 			out = append(out, f)
 		}
 	}
@@ -365,12 +365,28 @@ func (ix *Index) Dependents(q string) []string {
 // readThrough reports whether a file of the index reads file p through.
 func (ix *Index) readThrough(p string) bool {
 	for _, via := range ix.via {
-		if slices.Contains(via, p) {
+		if viaHas(via, p) {
 			return true
 		}
 	}
 	return false
 }
+
+// viaHas reports whether the files a file reads through (via) hold p: by
+// its path, or by a pattern it matches (a Makefile's `include
+// make/*.make`, a GitLab include of ci/*.yml), which the file reads
+// whatever matches, a file created later too.
+func viaHas(via []string, p string) bool {
+	for _, v := range via {
+		if v == p || isPattern(v) && globRegexp(filepath.ToSlash(v), true).MatchString(filepath.ToSlash(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPattern reports whether a path read through is a file pattern.
+func isPattern(p string) bool { return strings.ContainsAny(filepath.Base(p), "*?[") || strings.Contains(p, "**") }
 
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
@@ -426,6 +442,15 @@ func (ix *Index) ReadThroughWatchGlobs() []string {
 	var out []string
 	for _, p := range ix.ReadThrough() {
 		base := filepath.Base(p)
+		if isPattern(p) {
+			// A pattern's names (make/*.make): the files created there.
+			base = strings.ReplaceAll(base, "**", "*")
+			if strings.ContainsAny(base, "{},/\\") {
+				continue
+			}
+			out = append(out, "**/"+base)
+			continue
+		}
 		if Classify(p) != NotTargets || IsDockerfile(p) || base == ".env" || strings.ContainsAny(base, "*?[]{},/\\") {
 			continue
 		}

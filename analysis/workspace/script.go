@@ -492,6 +492,18 @@ func readMakefile(src source, file, text, cwd string, dirs []string, given makeG
 				if strings.Contains(name, "$") {
 					continue // a name this reading cannot tell
 				}
+				if strings.ContainsAny(name, "*?[") {
+					// A file created where the pattern matches re-reads
+					// the Makefile.
+					pat := name
+					if !filepath.IsAbs(pat) {
+						pat = filepath.Join(cwd, name)
+					}
+					if _, err := confined.Rel(src.root, filepath.Dir(pat)); err == nil && !seen[pat] {
+						seen[pat] = true
+						mf.included = append(mf.included, filepath.Clean(pat))
+					}
+				}
 				for _, p := range makeIncludePaths(src, name, cwd, dirs) {
 					if seen[p] {
 						continue
