@@ -386,7 +386,9 @@ func viaHas(via []string, p string) bool {
 }
 
 // isPattern reports whether a path read through is a file pattern.
-func isPattern(p string) bool { return strings.ContainsAny(filepath.Base(p), "*?[") || strings.Contains(p, "**") }
+func isPattern(p string) bool {
+	return strings.ContainsAny(filepath.Base(p), "*?[") || strings.Contains(p, "**")
+}
 
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
