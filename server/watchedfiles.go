@@ -261,7 +261,19 @@ func (s *Server) pollFiles() {
 		now := map[string]stamp{}
 		for _, p := range s.ws.polled() {
 			var st stamp
-			if info, err := os.Stat(p); err == nil {
+			if workspace.IsPattern(p) {
+				// A wildcard a file follows (include make/*.make): the
+				// newest of its files, and how many there are, change
+				// when one is created or deleted.
+				for _, m := range workspace.PatternMatches(s.ws.root(p), p) {
+					if info, err := os.Stat(m); err == nil {
+						st.size++
+						if info.ModTime().After(st.mod) {
+							st.mod = info.ModTime()
+						}
+					}
+				}
+			} else if info, err := os.Stat(p); err == nil {
 				st = stamp{info.ModTime(), info.Size()}
 			}
 			old, had := seen[p]

@@ -893,3 +893,88 @@ func TestIncludedMakefileBuffer(t *testing.T) {
 	c.close(inc)
 	waitUnused("one built again once the buffer is closed unsaved", []uint32{1}, before)
 }
+
+// TestWildcardIncludeCreated: a Makefile's `include make/*.make` follows
+// the files created there after the scan: for a client that watches
+// files, which is asked to watch their names and reports the creation,
+// and for one that cannot, whose server polls the pattern. The stage the
+// new file builds becomes used.
+func TestWildcardIncludeCreated(t *testing.T) {
+	for _, polled := range []bool{false, true} {
+		t.Run(fmt.Sprint("polled=", polled), func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{
+				"Dockerfile":    "FROM alpine AS one\nFROM alpine AS two\nFROM alpine\n",
+				"Makefile":      "include make/*.make\n",
+				"make/one.make": "one:\n\tdocker build --target one .\n",
+			})
+			var c *testClient
+			var mu sync.Mutex
+			var globs []string
+			if polled {
+				c = newTestClient(t, withPolling(20*time.Millisecond))
+				c.initializeWorkspace(root)
+			} else {
+				c = newTestClient(t)
+				c.answers = map[string]func([]byte) (any, error){
+					protocol.MethodClientRegisterCapability: func(params []byte) (any, error) {
+						var p protocol.RegistrationParams
+						if err := protocol.Unmarshal(params, &p); err != nil {
+							return nil, err
+						}
+						for _, r := range p.Registrations {
+							if r.ID != readThroughWatcher {
+								continue
+							}
+							var opts struct {
+								Watchers []struct{ GlobPattern string }
+							}
+							raw, _ := json.Marshal(r.RegisterOptions)
+							if err := json.Unmarshal(raw, &opts); err != nil {
+								return nil, err
+							}
+							mu.Lock()
+							globs = nil
+							for _, w := range opts.Watchers {
+								globs = append(globs, w.GlobPattern)
+							}
+							mu.Unlock()
+						}
+						return nil, nil
+					},
+				}
+				var params protocol.InitializeParams
+				if err := protocol.Unmarshal([]byte(`{"capabilities":{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true}}},"workspaceFolders":[{"uri":"`+string(uri.File(root))+`","name":"p"}]}`), &params); err != nil {
+					t.Fatal(err)
+				}
+				if err := c.call(protocol.MethodInitialize, &params, &protocol.InitializeResult{}); err != nil {
+					t.Fatal(err)
+				}
+				c.notify(protocol.MethodInitialized, &protocol.InitializedParams{})
+				want := []string{"**/*.make", "**/one.make"}
+				pollUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return slices.Equal(globs, want) },
+					func() string {
+						mu.Lock()
+						defer mu.Unlock()
+						return fmt.Sprintf("read-through globs registered: %v, want %v", globs, want)
+					})
+			}
+			built := func() string {
+				var out []string
+				for _, tg := range c.srv.ws.index().TargetsFor(filepath.Join(root, "Dockerfile")) {
+					out = append(out, tg.Name)
+				}
+				return strings.Join(out, " ")
+			}
+			if got := built(); got != "one" {
+				t.Fatalf("built before: %q, want one", got)
+			}
+			if polled {
+				writeFiles(t, root, map[string]string{"make/two.make": "two:\n\tdocker build --target two .\n"})
+			} else {
+				c.changeOnDisk(root, "make/two.make", "two:\n\tdocker build --target two .\n")
+			}
+			pollUntil(t, func() bool { return built() == "one two" }, func() string { return "built after make/two.make was created: " + built() + ", want one two" })
+		})
+	}
+}

@@ -187,13 +187,26 @@ func gitlabIncludePaths(src source, root, name string) []string {
 		}
 		return []string{p}
 	}
-	re := gitlabGlob(rel)
-	dir := rel[:strings.Index(rel, "*")]
-	dir = dir[:strings.LastIndex(dir, "/")+1]
-	start := filepath.Join(root, filepath.FromSlash(dir))
-	if _, err := confined.Rel(src.root, start); err != nil {
+	return patternMatches(src.root, filepath.Join(root, filepath.FromSlash(rel)))
+}
+
+// PatternMatches returns the regular files on disk that the pattern p
+// (IsPattern) matches inside root: `*` within a folder name, `**` across
+// folders, `?` and `[...]` as the shell has them; a bounded walk that
+// passes over .git and node_modules.
+func PatternMatches(root, p string) []string { return patternMatches(root, p) }
+
+func patternMatches(root, pattern string) []string {
+	slash := filepath.ToSlash(pattern)
+	i := strings.IndexAny(slash, "*?[")
+	if i < 0 {
 		return nil
 	}
+	start := filepath.FromSlash(slash[:strings.LastIndex(slash[:i], "/")+1])
+	if _, err := confined.Rel(root, start); err != nil {
+		return nil
+	}
+	re := globRegexp(slash)
 	var out []string
 	seen := 0
 	_ = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
@@ -204,12 +217,12 @@ func gitlabIncludePaths(src source, root, name string) []string {
 			return filepath.SkipAll
 		}
 		if d.IsDir() {
-			if n := d.Name(); p != start && (n == ".git" || n == "node_modules") {
+			if n := d.Name(); p != filepath.Clean(start) && (n == ".git" || n == "node_modules") {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if r, err := filepath.Rel(root, p); err == nil && d.Type().IsRegular() && re.MatchString(filepath.ToSlash(r)) {
+		if d.Type().IsRegular() && re.MatchString(filepath.ToSlash(p)) {
 			out = append(out, p)
 		}
 		return nil
@@ -232,17 +245,11 @@ func gitlabIncludePattern(src source, root, name string) string {
 	return p
 }
 
-// gitlabGlob turns an include pattern into a regular expression over
-// paths from the project folder.
-func gitlabGlob(pattern string) *regexp.Regexp {
-	return globRegexp(pattern, false)
-}
-
 // globRegexp turns a file pattern into a regular expression over slash
 // paths: `*` matches within a folder name and `**` across folders (as
-// GitLab's include patterns); with shell set, `?` and `[...]` too (a
-// Makefile include's, as the shell matches them).
-func globRegexp(pattern string, shell bool) *regexp.Regexp {
+// GitLab's include patterns), `?` and `[...]` as the shell has them (a
+// Makefile include's).
+func globRegexp(pattern string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^")
 	for i := 0; i < len(pattern); i++ {
@@ -252,9 +259,9 @@ func globRegexp(pattern string, shell bool) *regexp.Regexp {
 			i++
 		case c == '*':
 			b.WriteString("[^/]*")
-		case shell && c == '?':
+		case c == '?':
 			b.WriteString("[^/]")
-		case shell && c == '[':
+		case c == '[':
 			end := strings.IndexByte(pattern[i+1:], ']')
 			if end < 0 {
 				b.WriteString(regexp.QuoteMeta("["))

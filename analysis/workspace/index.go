@@ -378,17 +378,16 @@ func (ix *Index) readThrough(p string) bool {
 // whatever matches, a file created later too.
 func viaHas(via []string, p string) bool {
 	for _, v := range via {
-		if v == p || isPattern(v) && globRegexp(filepath.ToSlash(v), true).MatchString(filepath.ToSlash(p)) {
+		if v == p || IsPattern(v) && globRegexp(filepath.ToSlash(v)).MatchString(filepath.ToSlash(p)) {
 			return true
 		}
 	}
 	return false
 }
 
-// isPattern reports whether a path read through is a file pattern.
-func isPattern(p string) bool {
-	return strings.ContainsAny(filepath.Base(p), "*?[") || strings.Contains(p, "**")
-}
+// IsPattern reports whether a path read through (ReadThrough) is a file
+// pattern, which stands for the files matching it, created later too.
+func IsPattern(p string) bool { return strings.ContainsAny(p, "*?[") }
 
 // MayNameTargets reports whether file p may name targets read through
 // another file, whatever its name: a YAML file a Compose file includes or
@@ -444,7 +443,7 @@ func (ix *Index) ReadThroughWatchGlobs() []string {
 	var out []string
 	for _, p := range ix.ReadThrough() {
 		base := filepath.Base(p)
-		if isPattern(p) {
+		if IsPattern(p) {
 			// A pattern's names (make/*.make): the files created there.
 			base = strings.ReplaceAll(base, "**", "*")
 			if strings.ContainsAny(base, "{},/\\") {
