@@ -259,21 +259,22 @@ func (s *Server) pollFiles() {
 	seen := map[string]stamp{}
 	look := func(report bool) {
 		now := map[string]stamp{}
+		ix := s.ws.index()
 		for _, p := range s.ws.polled() {
 			var st stamp
 			if workspace.IsPattern(p) {
-				// A wildcard a file follows (include make/*.make): the
-				// newest of its files, and how many there are, change
-				// when one is created or deleted.
-				for _, m := range workspace.PatternMatches(s.ws.root(p), p) {
-					if info, err := os.Stat(m); err == nil {
-						st.size++
-						if info.ModTime().After(st.mod) {
-							st.mod = info.ModTime()
-						}
-					}
+				// A wildcard a file follows (include make/*.make): a file
+				// matching it that the index does not read, created
+				// since, even before the first look, re-reads the file
+				// following it, once for each new count of them.
+				n := int64(len(ix.Unread(s.ws.root(p), p)))
+				if old, had := seen[p]; n > 0 && (!had || old.size != n) {
+					s.ws.fileChanged(p, false)
 				}
-			} else if info, err := os.Stat(p); err == nil {
+				now[p] = stamp{size: n}
+				continue
+			}
+			if info, err := os.Stat(p); err == nil {
 				st = stamp{info.ModTime(), info.Size()}
 			}
 			old, had := seen[p]

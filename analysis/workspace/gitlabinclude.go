@@ -190,12 +190,10 @@ func gitlabIncludePaths(src source, root, name string) []string {
 	return patternMatches(src.root, filepath.Join(root, filepath.FromSlash(rel)))
 }
 
-// PatternMatches returns the regular files on disk that the pattern p
+// patternMatches returns the regular files on disk that the pattern
 // (IsPattern) matches inside root: `*` within a folder name, `**` across
 // folders, `?` and `[...]` as the shell has them; a bounded walk that
 // passes over .git and node_modules.
-func PatternMatches(root, p string) []string { return patternMatches(root, p) }
-
 func patternMatches(root, pattern string) []string {
 	slash := filepath.ToSlash(pattern)
 	i := strings.IndexAny(slash, "*?[")

@@ -385,6 +385,17 @@ func viaHas(via []string, p string) bool {
 	return false
 }
 
+// Unread returns the files on disk inside root that pattern (a wildcard
+// among ReadThrough's) matches and that no file of the index reads
+// through: created since the files following it were read.
+func (ix *Index) Unread(root, pattern string) []string {
+	read := ix.ReadThrough()
+	return slices.DeleteFunc(patternMatches(root, pattern), func(m string) bool {
+		_, found := slices.BinarySearch(read, m)
+		return found
+	})
+}
+
 // IsPattern reports whether a path read through (ReadThrough) is a file
 // pattern, which stands for the files matching it, created later too.
 func IsPattern(p string) bool { return strings.ContainsAny(p, "*?[") }
