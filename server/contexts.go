@@ -237,7 +237,8 @@ func (s *Server) contextRename(p position) error {
 
 // sited returns cs with each Source placing the context on its line in
 // the giving file, "docker-bake.hcl:12, target release" (Source is the
-// file's base name, then the owner); with link, the place is a markdown
+// file's name, with the line the workspace read, then the owner): the
+// line of the file's text now; with link, the place is a markdown
 // link to the line ("[docker-bake.hcl:12](file:///...#L12)"). A context
 // whose file cannot be read keeps its Source.
 func (s *Server) sited(cs []analysis.NamedContext, link bool, docs map[string]*analysis.Document) []analysis.NamedContext {
@@ -260,12 +261,15 @@ func (s *Server) sited(cs []analysis.NamedContext, link bool, docs map[string]*a
 			continue
 		}
 		line := doc.LineOf(c.Span.Start) + 1
-		site := fmt.Sprintf("%s:%d", base, line)
+		site := workspace.Site(c.File, line)
 		if link {
 			target := strings.NewReplacer("(", "%28", ")", "%29").Replace(string(uri.File(c.File)))
 			site = fmt.Sprintf("[%s](%s#L%d)", site, target, line)
 		}
-		out[i].Source = site + c.Source[len(base):]
+		// The workspace's Source may place it already ("docker-bake.hcl:8,
+		// target release"): its place is this one.
+		_, owner, _ := strings.Cut(c.Source, ", ")
+		out[i].Source = site + ", " + owner
 	}
 	return out
 }

@@ -33,11 +33,11 @@ func TestNamedContextGraphAgrees(t *testing.T) {
 	}
 	want := map[string]summary{
 		"named-contexts.txtar": {
-			Contexts: []string{"c0 context deps = docker-image://alpine:3 compose.yaml, service app", "c1 context assets = ./assets docker-bake.hcl, target app", "c2 context vendored = ../vendor build.sh, docker build"},
+			Contexts: []string{"c0 context deps = docker-image://alpine:3 compose.yaml:6, service app", "c1 context assets = ./assets docker-bake.hcl:4, target app", "c2 context vendored = ../vendor build.sh:2, docker build"},
 			Edges:    []string{"s0 -> 1 copy-from", "c0 -> 1 copy-from", "c0 -> 1 mount-from", "c1 -> 1 mount-from", "c2 -> 1 copy-from"},
 		},
 		"named-contexts-replace.txtar": {
-			Contexts: []string{"c0 context deps = docker-image://alpine:3 compose.yaml, service app"},
+			Contexts: []string{"c0 context deps = docker-image://alpine:3 compose.yaml:6, service app"},
 			Edges:    []string{"s0 -> 1 copy-from", "s2 -> 3 copy-from", "c0 -> 3 copy-from"},
 			Replaced: []string{"1 <- c0"},
 			Unused:   []int{0, 1},

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -25,6 +26,7 @@ type NamedContext struct {
 	Span       analysis.Span // the name's bytes in File
 	Dockerfile string        // as Target.Dockerfile
 	Owner      string        // the Compose service, Bake target or command
+	Line       int           // Span's line in File, 1-based; 0 when unknown
 }
 
 // NamedContexts finds the named build contexts the file at p gives. Other
@@ -45,17 +47,37 @@ func namedContexts(src source, p, content string) []NamedContext {
 	default:
 		out = walkFile(src, p, content).contexts
 	}
+	texts := map[string]string{p: content}
 	for i := range out {
 		if out[i].File == "" {
 			out[i].File = p // else written in a file read through p
+		}
+		text, ok := texts[out[i].File]
+		if !ok {
+			text, _ = src.readText(out[i].File)
+			texts[out[i].File] = text
+		}
+		if out[i].Span.Start <= len(text) {
+			out[i].Line = 1 + strings.Count(text[:out[i].Span.Start], "\n")
 		}
 	}
 	return out
 }
 
-// Analysis returns the context as the build model takes it.
+// Analysis returns the context as the build model takes it: its Source
+// says where it is given, "docker-bake.hcl:8, target release", as hovers
+// and diagnostics show it.
 func (c NamedContext) Analysis() analysis.NamedContext {
-	return analysis.NamedContext{Name: c.Name, Value: c.Value, Source: filepath.Base(c.File) + ", " + c.Owner, File: c.File, Span: c.Span}
+	return analysis.NamedContext{Name: c.Name, Value: c.Value, Source: Site(c.File, c.Line) + ", " + c.Owner, File: c.File, Span: c.Span}
+}
+
+// Site is where a file gives something, for people: its name and line,
+// "docker-bake.hcl:8"; the name alone when the line is not known (0).
+func Site(file string, line int) string {
+	if line <= 0 {
+		return filepath.Base(file)
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(file), line)
 }
 
 // ContextsFor returns the named contexts the workspace gives the
