@@ -32,20 +32,23 @@ type NamedContext struct {
 // NamedContexts finds the named build contexts the file at p gives. Other
 // files it reads (a Compose `extends.file`) must lie inside root.
 func NamedContexts(root, p, content string) []NamedContext {
-	return namedContexts(source{root: root}, p, content)
+	src := source{root: root}
+	return namedContexts(src, p, content, walkFile(src, p, content))
 }
 
-// namedContexts is NamedContexts reading other files from src.
-func namedContexts(src source, p, content string) []NamedContext {
+// namedContexts is NamedContexts reading other files from src; w is the
+// file's walk (walkFile), which found those of the commands it runs and,
+// for a Compose file, of the files COMPOSE_FILE merges onto it.
+func namedContexts(src source, p, content string, w walked) []NamedContext {
 	var out []NamedContext
 	switch Classify(p) {
 	case Compose:
 		out = append(composeContexts(src, p, content), includedComposeContexts(src, p, content)...)
-		out = append(out, composeEnvProject(src, p, composeDotenv(src, p)).contexts...)
+		out = append(out, w.contexts...)
 	case Bake, BakeJSON:
 		out = walkBake(src.root, p, content).namedContexts()
 	default:
-		out = walkFile(src, p, content).contexts
+		out = w.contexts
 	}
 	texts := map[string]string{p: content}
 	for i := range out {

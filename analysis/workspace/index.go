@@ -219,7 +219,7 @@ func (ix *Index) add(p, content string) {
 	if through := slices.DeleteFunc(slices.Clone(w.args), func(a BuildArg) bool { return a.File == p }); len(through) > 0 {
 		ix.through[p] = through
 	}
-	if cs := namedContexts(ix.source(p), p, content); len(cs) > 0 {
+	if cs := namedContexts(ix.source(p), p, content, w); len(cs) > 0 {
 		ix.contexts[p] = cs
 	}
 }
