@@ -16,7 +16,8 @@ import (
 // files' service of its name, as an override file's is (composeBase), so
 // its `build.target` builds the Dockerfile the service's merged build
 // names. The files past the first are read here with the first before
-// them.
+// them; their relative paths (context, dockerfile) are from the first
+// file's folder, the project's, as docker compose resolves them.
 
 // composeCallRef is a `docker compose` (or docker-compose) command naming
 // its files with -f, in order.
@@ -90,6 +91,7 @@ func composeProject(src source, files []string) walked {
 		}
 		fsrc := src
 		if i > 0 {
+			fsrc.project = filepath.Dir(files[0])
 			fsrc.bases = map[string]string{}
 			for j := 1; j <= i; j++ {
 				fsrc.bases[files[j]] = files[j-1]

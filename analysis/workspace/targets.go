@@ -240,6 +240,19 @@ type source struct {
 	// bases, when set, gives the Compose file each file of a project
 	// (`docker compose -f a.yml -f b.yml`) is merged onto.
 	bases map[string]string
+	// project is the folder of the project's first file: docker compose
+	// resolves the paths of the files merged onto it from there.
+	project string
+}
+
+// composeAt is where Compose resolves the relative paths of the Compose
+// file at file from: a later file of a project's -f list as if it lay
+// beside the first, whose folder is the project's; another where it lies.
+func (s source) composeAt(file string) string {
+	if _, later := s.bases[file]; later && s.project != "" {
+		return filepath.Join(s.project, filepath.Base(file))
+	}
+	return file
 }
 
 // read returns file p's text, at most max bytes from disk.

@@ -381,7 +381,7 @@ func composeDotenv(src source, file string) map[string]string {
 	if src.dotenv != nil {
 		return src.dotenv
 	}
-	return readDotenv(src, composeDotenvFile(file), nil)
+	return readDotenv(src, composeDotenvFile(src.composeAt(file)), nil)
 }
 
 // readDotenv reads an env file's NAME=value lines into env (a new map
@@ -704,6 +704,7 @@ func composeBuild(src source, file string, d *yamlDoc, name string, svc *yaml.No
 	_, c := get(build, "context")
 	_, f := get(build, "dockerfile")
 	ctx, df = composePath(src, file, cmp.Or(ctx, scalar(c))), composePath(src, file, scalar(f))
+	at := src.composeAt(file) // where its paths are relative to
 	if (ctx == "" || df == "") && depth < 8 {
 		if other, bname, ok := composeExtends(src, file, name, svc); ok {
 			if of, od, base := composeService(src, file, d, other, bname); base != nil {
@@ -719,13 +720,13 @@ func composeBuild(src source, file string, d *yamlDoc, name string, svc *yaml.No
 					// Compose merges the build mappings: the service's own
 					// context, the Dockerfile name of the one it extends.
 					if rel, err := filepath.Rel(ictx, idf); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-						return dockerfileFor(file, ctx, rel), contextFor(file, ctx), true
+						return dockerfileFor(at, ctx, rel), contextFor(at, ctx), true
 					}
 				}
 			}
 		}
 	}
-	return dockerfileFor(file, ctx, df), contextFor(file, ctx), build != nil
+	return dockerfileFor(at, ctx, df), contextFor(at, ctx), build != nil
 }
 
 // extendedTargets are the targets a service without one gets from the
