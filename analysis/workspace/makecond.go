@@ -300,24 +300,40 @@ func (c *makeConds) expand(s string) (string, bool) {
 		default:
 			return "", false // $@, $X: not followed here
 		}
-		close := byte(')')
-		if s[i+1] == '{' {
+		open, close := s[i+1], byte(')')
+		if open == '{' {
 			close = '}'
 		}
-		end := strings.IndexByte(s[i+2:], close)
+		end, depth := -1, 0
+		for j := i + 2; j < len(s) && end < 0; j++ {
+			switch s[j] {
+			case open:
+				depth++
+			case close:
+				if depth == 0 {
+					end = j
+				}
+				depth--
+			}
+		}
 		if end < 0 {
 			return "", false
 		}
-		name := s[i+2 : i+2+end]
-		if !makeVarName.MatchString(name) {
-			return "", false // a function call, or a nested reference
+		inner := s[i+2 : end]
+		var v string
+		var ok bool
+		if arg, strip := strings.CutPrefix(inner, "strip "); strip {
+			// $(strip $(X)), as `ifeq ($(strip $(X)),)` tests emptiness.
+			v, ok = c.expand(arg)
+			v = strings.Join(strings.Fields(v), " ")
+		} else if makeVarName.MatchString(inner) {
+			v, ok = c.value(inner)
 		}
-		v, ok := c.value(name)
 		if !ok {
-			return "", false
+			return "", false // another function, or a value not known
 		}
 		b.WriteString(v)
-		i += 2 + end
+		i = end
 	}
 	return b.String(), true
 }

@@ -41,6 +41,8 @@ func TestMakeConds(t *testing.T) {
 			makeGiven{}, []string{"X := a", "A := a"}},
 		{"define", "define HELP\nifeq\nendef\nX := 1\nifeq ($(X),2)\nA := no\nendif\n",
 			makeGiven{}, []string{"define HELP", "ifeq", "endef", "X := 1"}},
+		{"strip", "X := ci \nifeq ($(strip $(X)),prod)\nA := prod\nendif\nifneq ($(strip ${Y}),)\nB := y\nendif\nifeq ($(subst a,b,$(X)),ci)\nC := maybe\nendif\n",
+			makeGiven{}, []string{"X := ci ", "B := y", "C := maybe"}},
 		{"unbalanced", "endif\nelse\nifeq ($(X)\nA := maybe\n",
 			makeGiven{}, []string{"A := maybe"}},
 	}
