@@ -589,3 +589,73 @@ func TestPatternValuesShared(t *testing.T) {
 		}
 	}
 }
+
+// TestStageOffsetsMoved composes random moves of stageOffsets and holds
+// each to a plain array moved the same way.
+func TestStageOffsetsMoved(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	const n = 40
+	plain := make([]int, n)
+	for s := range plain {
+		plain[s] = s * 100
+	}
+	o := stageOffsets{base: slices.Clone(plain)}
+	for i := range 2000 {
+		from, delta := rng.IntN(n+1), rng.IntN(7)-3
+		if rng.IntN(4) > 0 {
+			from = o.from // typing on at the same place, as a person does
+		}
+		o = o.moved(from, delta)
+		for s := from; s < n; s++ {
+			plain[s] += delta
+		}
+		for s := range n {
+			if o.at(s) != plain[s] {
+				t.Fatalf("move %d (stages %d on by %d): stage %d at %d, want %d", i, from, delta, s, o.at(s), plain[s])
+			}
+		}
+	}
+}
+
+// TestStageOffsetsCarried types and deletes characters at a few places of
+// a generated file: the model's FROM offsets must be the index's after
+// every edit, and typing at one place must share the last model's array.
+func TestStageOffsetsCarried(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 11))
+	ix := Parse(NewDocument(testgen.Large(60)))
+	prev := ix.Model()
+	shared := 0
+	at := 0
+	for i := range 300 {
+		text := ix.Doc.Text()
+		if i%20 == 0 {
+			at = rng.IntN(len(text) - 1)
+			at += strings.Index(text[at:]+"\nFROM ", "\nFROM ") // the end of the comment above a FROM
+			if at >= len(text) {
+				at = strings.Index(text, "\nFROM ")
+			}
+		}
+		e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+		if i%2 == 1 {
+			e = Edit{Span: Span{Start: at, End: at + 1}}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		m := ix.Model()
+		for s := range ix.stages {
+			if got, want := m.offs.at(s), ix.start(ix.stages[s].first); got != want {
+				t.Fatalf("edit %d (%+v): stage %d's FROM at %d, want %d", i, e, s, got, want)
+			}
+		}
+		if len(m.offs.base) > 0 && &m.offs.base[0] == &prev.offs.base[0] {
+			shared++
+		}
+		prev = m
+	}
+	if shared < 250 {
+		t.Errorf("%d of 300 models shared the last one's FROM offsets, want at least 250", shared)
+	}
+}
