@@ -659,3 +659,90 @@ func TestStageOffsetsCarried(t *testing.T) {
 		t.Errorf("%d of 300 models shared the last one's FROM offsets, want at least 250", shared)
 	}
 }
+
+// varView is what the walks answer at every instruction: the declarations
+// a use may name there and what each name resolves to.
+func varView(ix *Index) [][]VarSite {
+	var out [][]VarSite
+	for i := range ix.Len() {
+		vis := ix.VisibleVars(i)
+		out = append(out, vis)
+		var res []VarSite
+		for _, v := range append(slices.Clone(vis), VarSite{Decl: VarDecl{Name: Token{Value: "NOT_DECLARED"}}}) {
+			if site, ok := ix.ResolveVar(i, v.Decl.Name.Value); ok {
+				res = append(res, site)
+			}
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// TestWalksMoved types and deletes characters at the end of comments
+// above FROMs and in RUN lines, as peerbench does: the stages after the
+// edit take the last version's walks, moved (movedWalk), and every
+// variable answer and build state must equal a fresh model's. Some
+// versions read only declarations, so that a walk is moved before its
+// values are computed, and some ask nothing, so that the next model reads
+// an older version. The second file builds every stage on its first, which
+// an edit near the start leaves in place while the stages built on it
+// move: their walks must not be moved.
+func TestWalksMoved(t *testing.T) {
+	var onFirst strings.Builder
+	onFirst.WriteString("FROM alpine AS s0\nARG V=1\nENV E=$V W=2\nWORKDIR /w\nRUN echo $E\n")
+	for n := 1; n < 80; n++ {
+		fmt.Fprintf(&onFirst, "# stage %d\nFROM s0 AS s%d\nARG V\nENV F=$V\nRUN echo $E $F\n", n, n)
+	}
+	for f, text := range []string{testgen.Large(24), onFirst.String()} {
+		rng := rand.New(rand.NewPCG(8, uint64(f)))
+		ix := Parse(NewDocument(text))
+		varView(ix)
+		moved, at := 0, 0
+		for i := range 120 {
+			text := ix.Doc.Text()
+			if i%10 == 0 {
+				at = rng.IntN(len(text) / (1 + 3*f)) // near the start in the second file
+				word := []string{"\nFROM ", "\nRUN "}[rng.IntN(2)]
+				at += strings.Index(text[at:]+word, word)
+				if at >= len(text) {
+					at = strings.Index(text, word)
+				}
+			}
+			e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+			if i%2 == 1 {
+				e = Edit{Span: Span{Start: at, End: at + 1}}
+			}
+			doc, err := ix.Doc.Apply(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix = ix.Update(doc, e)
+			switch rng.IntN(4) {
+			case 0:
+				continue
+			case 1:
+				fresh := Parse(doc)
+				if d := cmp.Diff(varView(fresh), varView(ix)); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): variables differ from a fresh model's (-fresh +updated):\n%s", f, i, e, d)
+				}
+			default:
+				fresh := Parse(doc)
+				if d := cmp.Diff(varView(fresh), varView(ix)); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): variables differ from a fresh model's (-fresh +updated):\n%s", f, i, e, d)
+				}
+				if d := cmp.Diff(viewModel(fresh), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): the model differs from a fresh one (-fresh +updated):\n%s", f, i, e, d)
+				}
+			}
+			for _, w := range ix.Model().vars.walks {
+				if w.d != (walkMove{}) {
+					moved++
+				}
+			}
+		}
+		t.Logf("file %d: %d walks moved", f, moved)
+		if f == 0 && moved < 80 {
+			t.Errorf("%d walks were moved from the last version's, want at least 80", moved)
+		}
+	}
+}
