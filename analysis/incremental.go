@@ -115,7 +115,7 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 	}
 	next.relink(ix, a, end, insts, shift, delta)
 	if k := next.keptFroms; k != nil {
-		k.lo, k.hi, k.at = ix.bfirst[ka], ix.bfirst[ka]+len(merged), a
+		k.lo, k.hi, k.at, k.after = ix.bfirst[ka], ix.bfirst[ka]+len(merged), a, a+len(insts)
 	}
 	return next
 }

@@ -62,10 +62,10 @@ type Model struct {
 	// instructions at the same places (carryModel): their walks serve.
 	prevVars  *varCache
 	walkBelow int
-	// walkAfter, when above 0, is the first instruction after the blocks
-	// the edit cut again: a stage from there on, built on such stages
-	// only, moved with them, and the last version's walk serves, moved
-	// (movedWalk).
+	// walkAfter, when above 0, is the first instruction after those the
+	// edit replaced: a stage whose instructions after its FROM start
+	// there or later, built on such stages only, moved with them, and the
+	// last version's walk serves, moved (movedWalk).
 	walkAfter int
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
@@ -592,7 +592,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		}
 	}()
 	m := &Model{ix: ix, vars: &varCache{}, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
-		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at, walkAfter: k.hi}
+		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at, walkAfter: k.after}
 	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
 		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
 		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, res: prev.res, vals: prev.vals, npat: prev.npat,

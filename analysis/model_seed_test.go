@@ -679,7 +679,7 @@ func varView(ix *Index) [][]VarSite {
 }
 
 // TestWalksMoved types and deletes characters at the end of comments
-// above FROMs and in RUN lines, as peerbench does: the stages after the
+// above FROMs, as peerbench does, and of ARG and RUN lines: the stages after the
 // edit take the last version's walks, moved (movedWalk), and every
 // variable answer and build state must equal a fresh model's. Some
 // versions read only declarations, so that a walk is moved before its
@@ -702,9 +702,16 @@ func TestWalksMoved(t *testing.T) {
 			text := ix.Doc.Text()
 			if i%10 == 0 {
 				at = rng.IntN(len(text) / (1 + 3*f)) // near the start in the second file
-				word := []string{"\nFROM ", "\nRUN "}[rng.IntN(2)]
+				// The end of a comment above a FROM, of a RUN's line, or
+				// of the ARG right after a FROM (which renames it).
+				word := []string{"\nFROM ", "\nRUN ", "\nENV "}[(i/10)%3]
 				at += strings.Index(text[at:]+word, word)
-				if at >= len(text) {
+				if f == 1 && i == 0 {
+					// First the default of the first stage's ARG, right
+					// after its FROM, which no stage before moves.
+					word = "\nENV "
+				}
+				if at >= len(text) || f == 1 && i == 0 {
 					at = strings.Index(text, word)
 				}
 			}

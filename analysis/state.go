@@ -387,7 +387,9 @@ func (m *Model) movedWalk(s, depth int) (*stageWalk, bool) {
 		return nil, false
 	}
 	for t, n := s, 0; t >= 0; t, n = m.buildBase(t), n+1 {
-		if m.ix.stages[t].first < m.walkAfter || n > len(m.ix.stages) {
+		// A FROM re-read holds what it did (carryModel); a walk reads
+		// what follows it.
+		if m.ix.stages[t].first+1 < m.walkAfter || n > len(m.ix.stages) {
 			return nil, false
 		}
 		if b := m.buildBase(t); b >= t {
