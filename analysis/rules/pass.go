@@ -124,17 +124,12 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 		end = ix.Stage(0).First
 	}
 	// Read once a run: every rule walks the same instructions.
-	nodes := []analysis.Node{}
-	for i := 0; i < end; i++ {
-		nodes = append(nodes, ix.Node(i))
-	}
+	nodes := ix.AppendNodes([]analysis.Node{}, 0, end)
 	all := ix.Stages()
 	for s, w := range p.want {
 		if w {
 			sp := all.At(s)
-			for i := sp.First; i < sp.End; i++ {
-				nodes = append(nodes, ix.Node(i))
-			}
+			nodes = ix.AppendNodes(nodes, sp.First, sp.End)
 		}
 	}
 	if p.facts != nil {
@@ -205,11 +200,7 @@ func (p *Pass) nodesIn(first, end int) []analysis.Node {
 	if p.facts != nil && p.facts.nodes != nil && p.want == nil {
 		return p.facts.nodes[first:end]
 	}
-	out := make([]analysis.Node, 0, end-first)
-	for i := first; i < end; i++ {
-		out = append(out, p.Index.Node(i))
-	}
-	return out
+	return p.Index.AppendNodes(make([]analysis.Node, 0, max(end-first, 0)), first, end)
 }
 
 // facts are views of the index that several rules need, computed once per
@@ -328,12 +319,10 @@ func (p *Pass) ensureFacts() {
 		return
 	}
 	ix := p.Index
-	p.facts.nodes = make([]analysis.Node, ix.Len())
+	p.facts.nodes = ix.AppendNodes(make([]analysis.Node, 0, ix.Len()), 0, ix.Len())
 	p.facts.byCmd = map[string][]analysis.Node{}
 	p.facts.slots = make([][]int, len(cmdSlots)+1)
-	for i := range p.facts.nodes {
-		n := ix.Node(i)
-		p.facts.nodes[i] = n
+	for i, n := range p.facts.nodes {
 		k := cmdSlot(n.Cmd)
 		p.facts.slots[k] = append(p.facts.slots[k], i)
 	}
