@@ -41,16 +41,7 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		nodes, ok := p.run.summed[s]
-		if !ok {
-			st := p.Index.Stages().At(s)
-			nodes = p.nodesIn(st.First, st.End)
-			if p.run.summed == nil {
-				p.run.summed = map[int][]analysis.Node{}
-			}
-			p.run.summed[s] = nodes
-		}
-		v = f(nodes)
+		v = f(p.run.stageNodes(p.Index, s, p.Index.Stages().At(s)))
 		m[kind] = v
 	}
 	return v
@@ -200,7 +191,31 @@ func (p *Pass) nodesIn(first, end int) []analysis.Node {
 	if p.facts != nil && p.facts.nodes != nil && p.want == nil {
 		return p.facts.nodes[first:end]
 	}
+	if rc := p.run; rc != nil {
+		// A stage's instructions, with or without its FROM, are read
+		// once a run, for every rule that reads them (and stageSummary).
+		if s := p.Index.StageOf(first); s >= 0 {
+			if st := p.Index.Stages().At(s); end == st.End && (first == st.First || first == st.First+1) {
+				nodes := rc.stageNodes(p.Index, s, st)
+				return nodes[first-st.First : len(nodes) : len(nodes)]
+			}
+		}
+	}
 	return p.Index.AppendNodes(make([]analysis.Node, 0, max(end-first, 0)), first, end)
+}
+
+// stageNodes returns stage s's instructions, FROM first, read once a run.
+// The slice is shared: do not change it.
+func (rc *runCtx) stageNodes(ix *analysis.Index, s int, st analysis.Stage) []analysis.Node {
+	nodes, ok := rc.summed[s]
+	if !ok {
+		nodes = ix.AppendNodes(make([]analysis.Node, 0, st.End-st.First), st.First, st.End)
+		if rc.summed == nil {
+			rc.summed = map[int][]analysis.Node{}
+		}
+		rc.summed[s] = nodes
+	}
+	return nodes
 }
 
 // facts are views of the index that several rules need, computed once per
