@@ -693,12 +693,16 @@ func TestWalksMoved(t *testing.T) {
 	for n := 1; n < 80; n++ {
 		fmt.Fprintf(&onFirst, "# stage %d\nFROM s0 AS s%d\nARG V\nENV F=$V\nRUN echo $E $F\n", n, n)
 	}
+	edits := 120
+	if testing.Short() || raceEnabled {
+		edits = 30 // the race detector slows the comparisons twentyfold
+	}
 	for f, text := range []string{testgen.Large(24), onFirst.String()} {
 		rng := rand.New(rand.NewPCG(8, uint64(f)))
 		ix := Parse(NewDocument(text))
 		varView(ix)
 		moved, at := 0, 0
-		for i := range 120 {
+		for i := range edits {
 			text := ix.Doc.Text()
 			if i%10 == 0 {
 				at = rng.IntN(len(text) / (1 + 3*f)) // near the start in the second file
@@ -748,8 +752,8 @@ func TestWalksMoved(t *testing.T) {
 			}
 		}
 		t.Logf("file %d: %d walks moved", f, moved)
-		if f == 0 && moved < 80 {
-			t.Errorf("%d walks were moved from the last version's, want at least 80", moved)
+		if f == 0 && moved < edits*2/3 {
+			t.Errorf("%d walks were moved from the last version's, want at least %d", moved, edits*2/3)
 		}
 	}
 }
