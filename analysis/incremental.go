@@ -97,13 +97,18 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 	lastBlock := ix.bfirst[ke] + len(ix.blocks[ke].insts)
 	merged := make([]*Instruction, 0, lastBlock-ix.bfirst[ka]+len(insts))
 	offs := make([]int, 0, cap(merged))
-	for i := ix.bfirst[ka]; i < a; i++ {
-		merged, offs = append(merged, ix.inst(i)), append(offs, ix.start(i))
+	// Block by block (inst and start search each instruction's block).
+	kept := func(from, to, delta int) {
+		for k := ka; k <= ke; k++ {
+			b, first := ix.blocks[k], ix.bfirst[k]
+			for j := max(from-first, 0); j < min(to-first, len(b.insts)); j++ {
+				merged, offs = append(merged, b.insts[j]), append(offs, ix.bbase[k]+b.starts[j]+delta)
+			}
+		}
 	}
+	kept(ix.bfirst[ka], a, 0)
 	merged, offs = append(merged, insts...), append(offs, starts...)
-	for i := end; i < lastBlock; i++ {
-		merged, offs = append(merged, ix.inst(i)), append(offs, ix.start(i)+delta)
-	}
+	kept(end, lastBlock, delta)
 	next.appendOwnBlocks(merged, offs, 0) // offs is this splice's own
 
 	shift := len(insts) - (end - a)
@@ -115,7 +120,7 @@ func (ix *Index) splice(doc *Document, a, end int, insts []*Instruction, starts 
 	}
 	next.relink(ix, a, end, insts, shift, delta)
 	if k := next.keptFroms; k != nil {
-		k.lo, k.hi, k.at = ix.bfirst[ka], ix.bfirst[ka]+len(merged), a
+		k.lo, k.hi, k.at, k.after = ix.bfirst[ka], ix.bfirst[ka]+len(merged), a, a+len(insts)
 	}
 	return next
 }

@@ -569,8 +569,9 @@ type keptFroms struct {
 	// again (their numbers in the new index): every instruction outside
 	// them is the seed's version's, in the same place of the same block.
 	// Those before at, the first the edit replaced, are the seed's
-	// version's at the same numbers and offsets.
-	lo, hi, at int
+	// version's at the same numbers and offsets; those from after on
+	// (after the ones the edit replaced), the seed's moved.
+	lo, hi, at, after int
 }
 
 // carriedViews are the stage views of the version an edit that touched no

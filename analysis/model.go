@@ -62,6 +62,11 @@ type Model struct {
 	// instructions at the same places (carryModel): their walks serve.
 	prevVars  *varCache
 	walkBelow int
+	// walkAfter, when above 0, is the first instruction after those the
+	// edit replaced: a stage whose instructions after its FROM start
+	// there or later, built on such stages only, moved with them, and the
+	// last version's walk serves, moved (movedWalk).
+	walkAfter int
 	// The references, by where they stand: those before the first FROM
 	// in place; each stage's in its reading (parts, relative to the
 	// stage's FROM at offset offs), the pattern of each of its references
@@ -72,7 +77,7 @@ type Model struct {
 	pre      []StageRef
 	parts    partTable
 	has      []uint32 // each part's has, side by side: readers that skip stages read no part
-	offs     []int
+	offs     stageOffsets
 	patAt    []int
 	patIDs   []int
 	into     [][]StageRef
@@ -122,7 +127,7 @@ type modelSeed struct {
 	pre    []*Instruction // the instructions before the first FROM
 	names  []string       // each stage's lower-case name, "" for none
 	froms  []*Instruction // each stage's FROM, which names (or one of the same text, kept from an earlier version)
-	offs   []int          // each stage's FROM's offset
+	offs   stageOffsets   // each stage's FROM's offset
 	ver    uint64         // the version of the index read (Index.ver)
 	parts  partTable
 	// pieces are each stage's instructions, FROM first, as the pieces of
@@ -318,25 +323,24 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	}
 	var names []string
 	var froms []*Instruction
-	bases := make([]int, len(ix.stages)) // each FROM's offset
+	var offs stageOffsets // each FROM's offset
 	cur := cursor{ix: ix}
 	if k := ix.keptFroms; k != nil && prev == k.seed && len(prev.froms) == len(ix.stages) {
 		// prev read the version this one was spliced from, and the edit
 		// touched no FROM: the same FROMs and names, the ones after the
 		// edit moved by delta bytes.
 		names, froms = prev.names, prev.froms
-		for s := copy(bases, prev.offs[:k.s+1]); s < len(bases); s++ {
-			bases[s] = prev.offs[s] + k.delta
-		}
+		offs = prev.offs.moved(k.s+1, k.delta)
 		ix.keptFroms = nil // read once, under modelOnce; keeps prev no longer
-		if m := carryModel(ix, prev, k, pre, bases); m != nil {
+		if m := carryModel(ix, prev, k, pre, offs); m != nil {
 			return m
 		}
 	} else {
 		names = make([]string, len(ix.stages))
 		froms = make([]*Instruction, len(ix.stages))
+		offs.base = make([]int, len(ix.stages))
 		for s, rec := range ix.stages {
-			froms[s], bases[s] = cur.at(rec.first)
+			froms[s], offs.base[s] = cur.at(rec.first)
 			switch name := froms[s].Name(); {
 			case prev != nil && s < len(prev.froms) && prev.froms[s] == froms[s]:
 				names[s] = prev.names[s]
@@ -357,7 +361,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 	} else {
 		pieces = make([][][]*Instruction, len(ix.stages))
 	}
-	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: bases, ver: ix.ver, parts: newPartTable(len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
+	seed := &modelSeed{escape: ix.Escape, pre: pre, names: names, froms: froms, offs: offs, ver: ix.ver, parts: newPartTable(len(ix.stages)), pieces: pieces, patterns: map[patternKey][]int{}, vars: m.vars}
 	m.seed = seed
 	if prev != nil {
 		seed.vals = prev.vals
@@ -374,7 +378,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 			}
 		}
 	}
-	m.parts, m.offs = seed.parts, bases
+	m.parts, m.offs = seed.parts, offs
 	m.has = make([]uint32, len(ix.stages))
 	ownPatAt := !(prev != nil && len(prev.patAt) == len(ix.stages))
 	if ownPatAt {
@@ -518,7 +522,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 				}
 			}
 		} else {
-			part = m.readStage(s, bases[s], add)
+			part = m.readStage(s, offs.at(s), add)
 			seed.pieces[s] = cur.chunks(rec.first, rec.end)
 			graph = graph && sameGraph(part.refs, prev.parts.at(s).refs)
 			m.has[s], seed.sizes[s] = part.has, -1
@@ -574,7 +578,7 @@ func buildModel(ix *Index, prev *modelSeed) *Model {
 // shared, when that does not hold or a stage read again differs in what
 // the arrays shared by every stage hold (an ONBUILD, a `--from` built
 // from variables, other patterns): buildModel then reads every stage.
-func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, offs []int) *Model {
+func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, offs stageOffsets) *Model {
 	n := len(ix.stages)
 	if k.s < 0 || prev.unread > 0 || prev.escape != ix.Escape || !slices.Equal(prev.pre, pre) ||
 		prev.parts.n != n || len(prev.pieces) != n || len(prev.sizes) != n || len(prev.has) != n ||
@@ -588,7 +592,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		}
 	}()
 	m := &Model{ix: ix, vars: &varCache{}, pre: prev.preRefs, patterns: prev.patList, patIDs: prev.patIDs, parts: prev.parts,
-		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at}
+		has: prev.has, offs: offs, patAt: prev.patAt, bases: prev.bases, prevVars: prev.vars, walkBelow: k.at, walkAfter: k.after}
 	seed := &modelSeed{escape: ix.Escape, pre: prev.pre, names: prev.names, froms: prev.froms, offs: offs,
 		ver: ix.ver, parts: prev.parts, pieces: prev.pieces, patAt: prev.patAt, bases: prev.bases,
 		has: prev.has, sizes: prev.sizes, patterns: prev.patterns, res: prev.res, vals: prev.vals, npat: prev.npat,
@@ -619,7 +623,7 @@ func carryModel(ix *Index, prev *modelSeed, k *keptFroms, pre []*Instruction, of
 		part := &stagePart{n: rec.end - rec.first, base: prev.bases[s], reuse: true}
 		var keys []patternKey
 		ok := true
-		m.fillStage(s, offs[s], part, func(r StageRef, _ int) {
+		m.fillStage(s, offs.at(s), part, func(r StageRef, _ int) {
 			if r.Onbuild {
 				ok = false
 			}
@@ -700,6 +704,41 @@ func setShared(a *[]int, own *bool, s, v int) {
 		*a, *own = c, true
 	}
 	(*a)[s] = v
+}
+
+// stageOffsets holds each stage's FROM offset: base[s], moved by delta
+// from stage from on. A version whose edit touched no FROM moves the
+// last version's offsets (moved) without copying them while its edits
+// stay in one stage (typing, which alternately adds and removes a
+// character at one place, moves them by 0, 1, 2...).
+type stageOffsets struct {
+	base        []int // never written once built
+	from, delta int
+}
+
+func (o stageOffsets) at(s int) int {
+	if s >= o.from {
+		return o.base[s] + o.delta
+	}
+	return o.base[s]
+}
+
+// moved returns o with the offsets of stages from on moved by delta,
+// sharing o's array while the stages moved are o's, or none were.
+func (o stageOffsets) moved(from, delta int) stageOffsets {
+	switch {
+	case delta == 0:
+		return o
+	case o.delta == 0:
+		return stageOffsets{base: o.base, from: from, delta: delta}
+	case o.from == from:
+		return stageOffsets{base: o.base, from: from, delta: o.delta + delta}
+	}
+	base := make([]int, len(o.base))
+	for s := range base {
+		base[s] = o.at(s)
+	}
+	return stageOffsets{base: base, from: from, delta: delta}
 }
 
 // partTable holds each stage's reading, in blocks of partBlock stages: a
@@ -1143,7 +1182,7 @@ func (m *Model) VariableRefs(kind RefKind) iter.Seq[StageRef] {
 // eachIn, reading only those).
 func (m *Model) eachVar(s int, f func(StageRef) bool) bool {
 	part := m.parts.at(s)
-	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs.at(s)
 	for _, i := range part.vars {
 		r := part.refs[i]
 		r.Pattern = -1
@@ -1278,7 +1317,7 @@ func (m *Model) eachIn(s int, f func(StageRef) bool) bool {
 	if part == nil {
 		return true // not read yet, while the model is assembled
 	}
-	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs[s]
+	k, first, off := m.patAt[s], m.ix.stages[s].first, m.offs.at(s)
 	for _, r := range part.refs {
 		r.Pattern = -1
 		if r.Resolution == ResolvesVariable && k < len(m.patIDs) {

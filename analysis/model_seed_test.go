@@ -589,3 +589,171 @@ func TestPatternValuesShared(t *testing.T) {
 		}
 	}
 }
+
+// TestStageOffsetsMoved composes random moves of stageOffsets and holds
+// each to a plain array moved the same way.
+func TestStageOffsetsMoved(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	const n = 40
+	plain := make([]int, n)
+	for s := range plain {
+		plain[s] = s * 100
+	}
+	o := stageOffsets{base: slices.Clone(plain)}
+	for i := range 2000 {
+		from, delta := rng.IntN(n+1), rng.IntN(7)-3
+		if rng.IntN(4) > 0 {
+			from = o.from // typing on at the same place, as a person does
+		}
+		o = o.moved(from, delta)
+		for s := from; s < n; s++ {
+			plain[s] += delta
+		}
+		for s := range n {
+			if o.at(s) != plain[s] {
+				t.Fatalf("move %d (stages %d on by %d): stage %d at %d, want %d", i, from, delta, s, o.at(s), plain[s])
+			}
+		}
+	}
+}
+
+// TestStageOffsetsCarried types and deletes characters at a few places of
+// a generated file: the model's FROM offsets must be the index's after
+// every edit, and typing at one place must share the last model's array.
+func TestStageOffsetsCarried(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 11))
+	ix := Parse(NewDocument(testgen.Large(60)))
+	prev := ix.Model()
+	shared := 0
+	at := 0
+	for i := range 300 {
+		text := ix.Doc.Text()
+		if i%20 == 0 {
+			at = rng.IntN(len(text) - 1)
+			at += strings.Index(text[at:]+"\nFROM ", "\nFROM ") // the end of the comment above a FROM
+			if at >= len(text) {
+				at = strings.Index(text, "\nFROM ")
+			}
+		}
+		e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+		if i%2 == 1 {
+			e = Edit{Span: Span{Start: at, End: at + 1}}
+		}
+		doc, err := ix.Doc.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix = ix.Update(doc, e)
+		m := ix.Model()
+		for s := range ix.stages {
+			if got, want := m.offs.at(s), ix.start(ix.stages[s].first); got != want {
+				t.Fatalf("edit %d (%+v): stage %d's FROM at %d, want %d", i, e, s, got, want)
+			}
+		}
+		if len(m.offs.base) > 0 && &m.offs.base[0] == &prev.offs.base[0] {
+			shared++
+		}
+		prev = m
+	}
+	if shared < 250 {
+		t.Errorf("%d of 300 models shared the last one's FROM offsets, want at least 250", shared)
+	}
+}
+
+// varView is what the walks answer at every instruction: the declarations
+// a use may name there and what each name resolves to.
+func varView(ix *Index) [][]VarSite {
+	var out [][]VarSite
+	for i := range ix.Len() {
+		vis := ix.VisibleVars(i)
+		out = append(out, vis)
+		var res []VarSite
+		for _, v := range append(slices.Clone(vis), VarSite{Decl: VarDecl{Name: Token{Value: "NOT_DECLARED"}}}) {
+			if site, ok := ix.ResolveVar(i, v.Decl.Name.Value); ok {
+				res = append(res, site)
+			}
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// TestWalksMoved types and deletes characters at the end of comments
+// above FROMs, as peerbench does, and of ARG and RUN lines: the stages after the
+// edit take the last version's walks, moved (movedWalk), and every
+// variable answer and build state must equal a fresh model's. Some
+// versions read only declarations, so that a walk is moved before its
+// values are computed, and some ask nothing, so that the next model reads
+// an older version. The second file builds every stage on its first, which
+// an edit near the start leaves in place while the stages built on it
+// move: their walks must not be moved.
+func TestWalksMoved(t *testing.T) {
+	var onFirst strings.Builder
+	onFirst.WriteString("FROM alpine AS s0\nARG V=1\nENV E=$V W=2\nWORKDIR /w\nRUN echo $E\n")
+	for n := 1; n < 80; n++ {
+		fmt.Fprintf(&onFirst, "# stage %d\nFROM s0 AS s%d\nARG V\nENV F=$V\nRUN echo $E $F\n", n, n)
+	}
+	edits := 120
+	if testing.Short() || raceEnabled {
+		edits = 30 // the race detector slows the comparisons twentyfold
+	}
+	for f, text := range []string{testgen.Large(24), onFirst.String()} {
+		rng := rand.New(rand.NewPCG(8, uint64(f)))
+		ix := Parse(NewDocument(text))
+		varView(ix)
+		moved, at := 0, 0
+		for i := range edits {
+			text := ix.Doc.Text()
+			if i%10 == 0 {
+				at = rng.IntN(len(text) / (1 + 3*f)) // near the start in the second file
+				// The end of a comment above a FROM, of a RUN's line, or
+				// of the ARG right after a FROM (which renames it).
+				word := []string{"\nFROM ", "\nRUN ", "\nENV "}[(i/10)%3]
+				at += strings.Index(text[at:]+word, word)
+				if f == 1 && i == 0 {
+					// First the default of the first stage's ARG, right
+					// after its FROM, which no stage before moves.
+					word = "\nENV "
+				}
+				if at >= len(text) || f == 1 && i == 0 {
+					at = strings.Index(text, word)
+				}
+			}
+			e := Edit{Span: Span{Start: at, End: at}, Text: "x"}
+			if i%2 == 1 {
+				e = Edit{Span: Span{Start: at, End: at + 1}}
+			}
+			doc, err := ix.Doc.Apply(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix = ix.Update(doc, e)
+			switch rng.IntN(4) {
+			case 0:
+				continue
+			case 1:
+				fresh := Parse(doc)
+				if d := cmp.Diff(varView(fresh), varView(ix)); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): variables differ from a fresh model's (-fresh +updated):\n%s", f, i, e, d)
+				}
+			default:
+				fresh := Parse(doc)
+				if d := cmp.Diff(varView(fresh), varView(ix)); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): variables differ from a fresh model's (-fresh +updated):\n%s", f, i, e, d)
+				}
+				if d := cmp.Diff(viewModel(fresh), viewModel(ix), cmp.AllowUnexported(State{})); d != "" {
+					t.Fatalf("file %d, edit %d (%+v): the model differs from a fresh one (-fresh +updated):\n%s", f, i, e, d)
+				}
+			}
+			for _, w := range ix.Model().vars.walks {
+				if w.d != (walkMove{}) {
+					moved++
+				}
+			}
+		}
+		t.Logf("file %d: %d walks moved", f, moved)
+		if f == 0 && moved < edits*2/3 {
+			t.Errorf("%d walks were moved from the last version's, want at least %d", moved, edits*2/3)
+		}
+	}
+}

@@ -71,11 +71,14 @@ func (st State) Env() shell.EnvGetter { return st.env }
 // built FROM (BuildKit passes both ARG and ENV values on).
 func (st State) Site(name string) (VarSite, bool) { s, ok := st.sites[name]; return s, ok }
 
-func (st State) clone() State {
+func (st State) clone() State { return st.cloneMoved(walkMove{}) }
+
+// cloneMoved is clone with the declarations moved by d.
+func (st State) cloneMoved(d walkMove) State {
 	st.env = st.env.clone()
 	sites := make(map[string]VarSite, len(st.sites))
 	for k, v := range st.sites {
-		sites[k] = v
+		sites[k] = d.site(v)
 	}
 	st.sites = sites
 	st.Shell = append([]string(nil), st.Shell...)
@@ -97,8 +100,21 @@ type varCache struct {
 // once; values (BuildKit's lexer over the state before each step) are
 // computed from the same steps the first time a state is asked for.
 // Build states, variable declarations and their values all come from it.
+//
+// A walk may be an earlier version's (walkCore), of a stage that an edit
+// before it moved with all the stages it is built on: its instruction
+// numbers and offsets are then the core's moved by d.
 type stageWalk struct {
-	s, depth           int
+	s, depth int
+	*walkCore
+	d walkMove
+}
+
+// walkCore is what a walk read, with instruction numbers and offsets of
+// the version that read it: the stage's FROM was instruction first, at
+// offset from.
+type walkCore struct {
+	first, from        int
 	startSites, ending map[string]VarSite
 	steps              []step
 
@@ -106,6 +122,19 @@ type stageWalk struct {
 	vals       []stepValue // by step
 	start, end State
 }
+
+// walkMove moves a walk core's instruction numbers by inst and its
+// offsets by off.
+type walkMove struct{ inst, off int }
+
+func (d walkMove) site(v VarSite) VarSite {
+	v.Instruction += d.inst
+	v.NameSpan = v.NameSpan.Shift(d.off)
+	return v
+}
+
+// back is the move that undoes d.
+func (d walkMove) back() walkMove { return walkMove{-d.inst, -d.off} }
 
 // step is what one instruction declares or sets: a variable, or the
 // WORKDIR, USER or SHELL, with the word whose value it takes.
@@ -223,50 +252,58 @@ func (m *Model) State(i int) State {
 	w := m.valued(m.stageWalk(s, 0))
 	st := w.start.clone()
 	for x, k := range w.steps {
-		if k.inst >= i {
+		if k.inst+w.d.inst >= i {
 			break
 		}
 		st.apply(k, w.vals[x])
+	}
+	if w.d != (walkMove{}) {
+		st = st.cloneMoved(w.d)
 	}
 	return st
 }
 
 // EndState returns the build state after the last instruction of stage s:
 // what a stage built FROM it starts with, and what its image holds.
-func (m *Model) EndState(s int) State { return m.valued(m.stageWalk(s, 0)).end.clone() }
+func (m *Model) EndState(s int) State {
+	w := m.valued(m.stageWalk(s, 0))
+	return w.end.cloneMoved(w.d)
+}
 
 // resolveVar returns the declaration a use of name in instruction i of
 // stage s names: the last before i in the stage, else the one the stage
 // starts with.
 func (m *Model) resolveVar(s, i int, name string) (VarSite, bool) {
 	w := m.stageWalk(s, 0)
+	i -= w.d.inst
 	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
 	for k--; k >= 0; k-- {
 		if st := w.steps[k]; st.kind == 'v' && st.name == name {
-			return st.site, true
+			return w.d.site(st.site), true
 		}
 	}
 	site, ok := w.startSites[name]
-	return site, ok
+	return w.d.site(site), ok
 }
 
 // visibleVars returns the declarations a use in instruction i of stage s
 // may name, each name once, nearest first.
 func (m *Model) visibleVars(s, i int) []VarSite {
 	w := m.stageWalk(s, 0)
+	i -= w.d.inst
 	var out []VarSite
 	seen := map[string]bool{}
 	k := sort.Search(len(w.steps), func(k int) bool { return w.steps[k].inst >= i })
 	for k--; k >= 0; k-- {
 		if st := w.steps[k]; st.kind == 'v' && !seen[st.name] {
 			seen[st.name] = true
-			out = append(out, st.site)
+			out = append(out, w.d.site(st.site))
 		}
 	}
 	var inherited []VarSite
 	for name, site := range w.startSites {
 		if !seen[name] {
-			inherited = append(inherited, site)
+			inherited = append(inherited, w.d.site(site))
 		}
 	}
 	sort.Slice(inherited, func(a, b int) bool {
@@ -290,7 +327,7 @@ func (m *Model) Expand(i int, word string) (string, bool) {
 // pick), or an image's unknown state.
 func (m *Model) stageStart(s int, depth int) State {
 	if b := m.baseWalk(s, depth); b != nil {
-		return m.valued(b).end.clone()
+		return m.valued(b).end.cloneMoved(b.d)
 	}
 	return State{Workdir: BaseWorkdir, env: mapEnv{}, sites: map[string]VarSite{}, fromImage: true}
 }
@@ -321,6 +358,9 @@ func (m *Model) stageWalk(s, depth int) *stageWalk {
 		pv.mu.Unlock()
 	}
 	if !ok {
+		w, ok = m.movedWalk(s, depth)
+	}
+	if !ok {
 		w = m.walkStage(s, depth)
 	}
 	m.vars.mu.Lock()
@@ -336,15 +376,52 @@ func (m *Model) stageWalk(s, depth int) *stageWalk {
 	return w
 }
 
+// movedWalk returns the last version's walk of stage s moved to where
+// the stage is now, when the edit between the versions (one that touched
+// no FROM: carryModel) lies before the stage and every stage it is built
+// on: their instructions are the last version's, all moved by as many
+// instructions and bytes, and so are the walks' numbers and offsets.
+func (m *Model) movedWalk(s, depth int) (*stageWalk, bool) {
+	pv := m.prevVars
+	if pv == nil || m.walkAfter <= 0 {
+		return nil, false
+	}
+	for t, n := s, 0; t >= 0; t, n = m.buildBase(t), n+1 {
+		// A FROM re-read holds what it did (carryModel); a walk reads
+		// what follows it.
+		if m.ix.stages[t].first+1 < m.walkAfter || n > len(m.ix.stages) {
+			return nil, false
+		}
+		if b := m.buildBase(t); b >= t {
+			break // a later base is not walked (baseWalk)
+		}
+	}
+	pv.mu.Lock()
+	old, ok := pv.walks[s]
+	pv.mu.Unlock()
+	if !ok || old.depth != depth {
+		return nil, false
+	}
+	c := old.walkCore
+	return &stageWalk{s: s, depth: depth, walkCore: c, d: walkMove{m.ix.stages[s].first - c.first, m.offs.at(s) - c.from}}, true
+}
+
 // walkStage reads the steps of stage s and the declarations it starts
 // and ends with.
 func (m *Model) walkStage(s, depth int) *stageWalk {
 	ix := m.ix
 	// The declarations a stage starts with are those its base ends with,
-	// shared: neither walk changes them once read.
-	w := &stageWalk{s: s, depth: depth, startSites: map[string]VarSite{}}
+	// shared: neither walk changes them once read (a moved base's are
+	// moved into a map of this walk's).
+	w := &stageWalk{s: s, depth: depth, walkCore: &walkCore{first: ix.stages[s].first, from: ix.start(ix.stages[s].first), startSites: map[string]VarSite{}}}
 	if b := m.baseWalk(s, depth); b != nil {
 		w.startSites = b.ending
+		if b.d != (walkMove{}) {
+			w.startSites = make(map[string]VarSite, len(b.ending))
+			for k, v := range b.ending {
+				w.startSites[k] = b.d.site(v)
+			}
+		}
 	}
 	w.ending = make(map[string]VarSite, len(w.startSites))
 	for k, v := range w.startSites {
@@ -391,6 +468,9 @@ func (m *Model) valued(w *stageWalk) *stageWalk {
 	w.once.Do(func() {
 		ix := m.ix
 		w.start = m.stageStart(w.s, w.depth)
+		if w.d != (walkMove{}) {
+			w.start = w.start.cloneMoved(w.d.back()) // in the core's places
+		}
 		st := w.start.clone()
 		global := m.globalArgs(DefaultPlatform)
 		lex := shell.NewLex(rune(ix.Escape))

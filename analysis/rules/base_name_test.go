@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/distribution/reference"
+
 	"github.com/stagehand-ls/stagehand/analysis"
 	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
@@ -139,5 +141,27 @@ func TestBaseNameMatchesBuildKit(t *testing.T) {
 	t.Logf("%d cases, %d failing in BuildKit, %d stated by BuildError, %d InvalidDefaultArgInFrom warnings", len(golden), failing, stated, warned)
 	if len(golden) < 500 || failing < 100 || stated < 100 || warned < 100 {
 		t.Errorf("too few cases compared: %d cases, %d failing, %d stated, %d warnings", len(golden), failing, stated, warned)
+	}
+}
+
+// TestParseBaseNameMemo holds the memoized parseBaseName to
+// distribution/reference's own answer for every seed and many more names,
+// each asked twice in a row (the second answer comes from the memo), past
+// the memo's bound.
+func TestParseBaseNameMemo(t *testing.T) {
+	names := slices.Clone(baseSeeds)
+	for i := range baseNamesMax + 10 {
+		names = append(names, fmt.Sprintf("img%d:v%d", i, i), fmt.Sprintf("Img%d", i))
+	}
+	for _, name := range names {
+		_, want := reference.ParseNormalizedNamed(name)
+		for ask := range 2 {
+			if got := parseBaseName(name); fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Fatalf("asked %d times: parseBaseName(%q) = %v, want %v", ask+1, name, got, want)
+			}
+		}
+	}
+	if n := len(baseNames.m); n > baseNamesMax {
+		t.Errorf("the memo holds %d names, want at most %d", n, baseNamesMax)
 	}
 }

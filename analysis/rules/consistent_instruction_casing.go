@@ -119,6 +119,9 @@ func reportCasing(p *Pass, n analysis.Node, majorityLower bool) {
 // ('K', the Kelvin sign, is an upper-case k to it): 'l' lower case, 'u'
 // upper case, 'm' mixed.
 func casing(s string) byte {
+	if c, ok := asciiCasing(s); ok {
+		return c
+	}
 	switch s {
 	case strings.ToLower(s):
 		return 'l'
@@ -126,4 +129,28 @@ func casing(s string) byte {
 		return 'u'
 	}
 	return 'm'
+}
+
+// asciiCasing is casing for an ASCII keyword, read without building its
+// lower- and upper-case copies (every keyword is classified on every run
+// that counts its stage); ok is false for any other.
+func asciiCasing(s string) (c byte, ok bool) {
+	lower, upper := false, false
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= 0x80:
+			return 0, false
+		case 'a' <= b && b <= 'z':
+			lower = true
+		case 'A' <= b && b <= 'Z':
+			upper = true
+		}
+	}
+	switch {
+	case !upper:
+		return 'l', true // strings.ToLower(s) == s
+	case !lower:
+		return 'u', true
+	}
+	return 'm', true
 }

@@ -640,3 +640,33 @@ func TestStagesWithCarried(t *testing.T) {
 		t.Errorf("the edits gave FinalStageCopiesContext findings %v times, want both none and one", counts)
 	}
 }
+
+// TestIncrementalLineEnding types a "\r" into a line ending of another
+// stage than SourceCopiedTooEarly's: the file's line ending, which that
+// finding's fix writes, changes, and the finding kept for its stage with
+// it.
+func TestIncrementalLineEnding(t *testing.T) {
+	text := "FROM alpine AS tools\nRUN echo\n\nFROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n"
+	fsys := fstest.MapFS{"package.json": {Data: []byte("{}")}, "package-lock.json": {}, "server.js": {}}
+	cfg := func(cache *Cache) *Config { return &Config{Context: analysis.BuildContext{FS: fsys}, Cache: cache} }
+	ix := analysis.Parse(analysis.NewDocument(text))
+	cache := &Cache{}
+	first := Run(ix, cfg(cache))
+	if n := len(ruleDiagnostics(first, SourceCopiedTooEarly.Name)); n == 0 {
+		t.Fatal("no SourceCopiedTooEarly finding to keep; the test tests nothing")
+	}
+	off := strings.Index(text, "tools\n") + len("tools") // in the first stage's text, not the next one's
+	e := analysis.Edit{Span: analysis.Span{Start: off, End: off}, Text: "\r"}
+	doc, err := ix.Doc.Apply(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix = ix.Update(doc, e)
+	want := Run(analysis.Parse(doc), cfg(nil))
+	if d := cmp.Diff(want, Run(ix, cfg(cache))); d != "" {
+		t.Fatalf("(-full +incremental):\n%s", d)
+	}
+	if d := cmp.Diff(ruleDiagnostics(first, SourceCopiedTooEarly.Name), ruleDiagnostics(want, SourceCopiedTooEarly.Name)); d == "" {
+		t.Error("the line ending left the finding as it was; the test tests nothing")
+	}
+}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -35,10 +36,33 @@ FROM alpine:${TAG}
 // expanded value of a FROM: dockerfile2llb normalizes it with
 // distribution/reference before it looks at the registry, and both the
 // linter's check and the build's failure come from that call.
+// The result is memoized by name: every keystroke judges the FROMs of the
+// stages it touches again, and the parser's regular expressions cost more
+// than the rest of those stages' rules.
 func parseBaseName(base string) error {
-	_, err := reference.ParseNormalizedNamed(base)
+	baseNames.mu.Lock()
+	err, ok := baseNames.m[base]
+	baseNames.mu.Unlock()
+	if ok {
+		return err
+	}
+	_, err = reference.ParseNormalizedNamed(base)
+	baseNames.mu.Lock()
+	defer baseNames.mu.Unlock()
+	if len(baseNames.m) >= baseNamesMax {
+		clear(baseNames.m) // names from files long closed go too
+	}
+	baseNames.m[base] = err
 	return err
 }
+
+// baseNames holds parseBaseName's results, at most baseNamesMax of them.
+var baseNames = struct {
+	mu sync.Mutex
+	m  map[string]error
+}{m: map[string]error{}}
+
+const baseNamesMax = 4096
 
 func runInvalidDefaultArgInFrom(p *Pass) {
 	ix := p.Index

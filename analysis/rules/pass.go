@@ -41,16 +41,7 @@ func (p *Pass) stageSummary(kind summaryKind, s int, f func([]analysis.Node) any
 	m := p.run.sums.of(s, p.run.own[s])
 	v := m[kind]
 	if v == nil {
-		nodes, ok := p.run.summed[s]
-		if !ok {
-			st := p.Index.Stages().At(s)
-			nodes = p.nodesIn(st.First, st.End)
-			if p.run.summed == nil {
-				p.run.summed = map[int][]analysis.Node{}
-			}
-			p.run.summed[s] = nodes
-		}
-		v = f(nodes)
+		v = f(p.run.stageNodes(p.Index, s, p.Index.Stages().At(s)))
 		m[kind] = v
 	}
 	return v
@@ -124,17 +115,12 @@ func (p *Pass) eachNode(f func(analysis.Node)) {
 		end = ix.Stage(0).First
 	}
 	// Read once a run: every rule walks the same instructions.
-	nodes := []analysis.Node{}
-	for i := 0; i < end; i++ {
-		nodes = append(nodes, ix.Node(i))
-	}
+	nodes := ix.AppendNodes([]analysis.Node{}, 0, end)
 	all := ix.Stages()
 	for s, w := range p.want {
 		if w {
 			sp := all.At(s)
-			for i := sp.First; i < sp.End; i++ {
-				nodes = append(nodes, ix.Node(i))
-			}
+			nodes = ix.AppendNodes(nodes, sp.First, sp.End)
 		}
 	}
 	if p.facts != nil {
@@ -205,11 +191,31 @@ func (p *Pass) nodesIn(first, end int) []analysis.Node {
 	if p.facts != nil && p.facts.nodes != nil && p.want == nil {
 		return p.facts.nodes[first:end]
 	}
-	out := make([]analysis.Node, 0, end-first)
-	for i := first; i < end; i++ {
-		out = append(out, p.Index.Node(i))
+	if rc := p.run; rc != nil {
+		// A stage's instructions, with or without its FROM, are read
+		// once a run, for every rule that reads them (and stageSummary).
+		if s := p.Index.StageOf(first); s >= 0 {
+			if st := p.Index.Stages().At(s); end == st.End && (first == st.First || first == st.First+1) {
+				nodes := rc.stageNodes(p.Index, s, st)
+				return nodes[first-st.First : len(nodes) : len(nodes)]
+			}
+		}
 	}
-	return out
+	return p.Index.AppendNodes(make([]analysis.Node, 0, max(end-first, 0)), first, end)
+}
+
+// stageNodes returns stage s's instructions, FROM first, read once a run.
+// The slice is shared: do not change it.
+func (rc *runCtx) stageNodes(ix *analysis.Index, s int, st analysis.Stage) []analysis.Node {
+	nodes, ok := rc.summed[s]
+	if !ok {
+		nodes = ix.AppendNodes(make([]analysis.Node, 0, st.End-st.First), st.First, st.End)
+		if rc.summed == nil {
+			rc.summed = map[int][]analysis.Node{}
+		}
+		rc.summed[s] = nodes
+	}
+	return nodes
 }
 
 // facts are views of the index that several rules need, computed once per
@@ -328,12 +334,10 @@ func (p *Pass) ensureFacts() {
 		return
 	}
 	ix := p.Index
-	p.facts.nodes = make([]analysis.Node, ix.Len())
+	p.facts.nodes = ix.AppendNodes(make([]analysis.Node, 0, ix.Len()), 0, ix.Len())
 	p.facts.byCmd = map[string][]analysis.Node{}
 	p.facts.slots = make([][]int, len(cmdSlots)+1)
-	for i := range p.facts.nodes {
-		n := ix.Node(i)
-		p.facts.nodes[i] = n
+	for i, n := range p.facts.nodes {
 		k := cmdSlot(n.Cmd)
 		p.facts.slots[k] = append(p.facts.slots[k], i)
 	}

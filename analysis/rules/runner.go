@@ -171,8 +171,9 @@ type runCtx struct {
 	// and this run's, by stage.
 	memoRule          *Rule
 	memoPrev, memoCur []memoSlot
-	// summed holds the instructions of the stages stageSummary read in
-	// this run, by stage: its kinds read the same stage's.
+	// summed holds the instructions of the stages read in this run
+	// (stageNodes), by stage: the rules and stageSummary's kinds read
+	// the same stage's.
 	summed map[int][]analysis.Node
 	// changed lists the stages whose text hash is not the cache's last
 	// run's at their number, when sameCount (the stages are as many):

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/moby/patternmatcher"
 
 	"github.com/stagehand-ls/stagehand/analysis"
+	"github.com/stagehand-ls/stagehand/internal/testgen"
 )
 
 // summary renders diagnostics as "line severity rule", one a line.
@@ -156,4 +158,29 @@ func applyEdits(text string, edits []analysis.Edit) string {
 		return err.Error()
 	}
 	return out
+}
+
+// TestNodesInShared holds nodesIn, which serves a stage's instructions
+// (with or without its FROM) from one read a run, to Node over every
+// stage's ranges and others, and checks that the stage ranges share it.
+func TestNodesInShared(t *testing.T) {
+	ix := analysis.Parse(analysis.NewDocument("ARG A=1\n" + testgen.Large(6)))
+	p := &Pass{Index: ix, run: &runCtx{ix: ix}}
+	stages := ix.Stages()
+	for s := range stages.Len() {
+		st := stages.At(s)
+		for _, r := range [][2]int{{st.First, st.End}, {st.First + 1, st.End}, {st.First + 2, st.End}, {st.First, st.End - 1}, {0, st.End}} {
+			var want []analysis.Node
+			for i := r[0]; i < r[1]; i++ {
+				want = append(want, ix.Node(i))
+			}
+			if got := p.nodesIn(r[0], r[1]); !slices.Equal(want, got) {
+				t.Fatalf("stage %d, [%d, %d): nodesIn gave %d nodes, not Node's %d (or other ones)", s, r[0], r[1], len(got), len(want))
+			}
+		}
+		a, b := p.nodesIn(st.First, st.End), p.nodesIn(st.First+1, st.End)
+		if &a[1] != &b[0] {
+			t.Errorf("stage %d: its instructions were read again for the range without its FROM", s)
+		}
+	}
 }

@@ -48,10 +48,11 @@ func runSourceCopiedTooEarly(p *Pass) {
 	if p.Config != nil {
 		ctx = p.Config.Context
 	}
-	// Besides its stage, a plan reads the build context and, for the line
-	// ending of its edit, the start of the file.
-	doc := p.Doc()
-	base := p.memoBase(ctx, doc.Slice(analysis.Span{Start: 0, End: min(doc.Len(), 4096)}))
+	// Besides its stage, a plan reads the build context and the line
+	// ending of its edit (read from the start of the file), keyed as
+	// such: the first 4 KB as a slice, which crosses a chunk of the
+	// document, were a copy at every keystroke.
+	base := p.memoBase(ctx, analysis.Newline(p.Doc()))
 	p.memoStages(nil, base, ctx, func(s int, ctx analysis.BuildContext) []Diagnostic { return sourceCopiedTooEarly(p, s, ctx) })
 }
 
