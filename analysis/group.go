@@ -334,7 +334,7 @@ func plainHeredoc(w string) (h parser.Heredoc, found, sure bool) {
 		return parser.Heredoc{}, false, true
 	}
 	expand := true
-	if q := strings.IndexAny(name, `'"`); q >= 0 {
+	if q := firstQuote(name); q >= 0 {
 		// A plain line has no escape or variable: quoted text is literal.
 		n := len(name)
 		if q != 0 || n < 3 || name[n-1] != name[0] || strings.ContainsAny(name[1:n-1], `'"`) {
@@ -347,6 +347,16 @@ func plainHeredoc(w string) (h parser.Heredoc, found, sure bool) {
 		fd, _ = strconv.ParseUint(w[:i], 10, 0)
 	}
 	return parser.Heredoc{Name: name, Expand: expand, Chomp: chomp, FileDescriptor: uint(fd)}, true, true
+}
+
+// firstQuote is strings.IndexAny(s, `'"`), by two byte searches: for a
+// set of two bytes, IndexAny's own set costs more than the search.
+func firstQuote(s string) int {
+	q := strings.IndexByte(s, '\'')
+	if d := strings.IndexByte(s, '"'); d >= 0 && (q < 0 || d < q) {
+		q = d
+	}
+	return q
 }
 
 // plainWords splits line into words as BuildKit's lexer does with raw
@@ -1027,19 +1037,7 @@ func (g *group) valid() bool {
 		}
 		return true
 	case "from":
-		if !flagsOK(g.flags, g.info) {
-			return false
-		}
-		var args [4]string
-		n := 0
-		for f := range fields(g.rest) {
-			if n == len(args) {
-				return false
-			}
-			args[n] = f
-			n++
-		}
-		return n == 1 || n == 3 && equalFold(args[1], "as") && validStageName(lower(args[2]))
+		return flagsOK(g.flags, g.info) && fromArgsOK(g.rest)
 	case "copy", "add":
 		if g.json || !flagsOK(g.flags, g.info) {
 			return false
@@ -1083,6 +1081,45 @@ func lastField(s string) (string, bool) {
 		k--
 	}
 	return s[j:e], k > 0
+}
+
+// fromArgsOK reports whether BuildKit's instruction parser takes FROM's
+// arguments rest: one word, or three, `AS` and a valid stage name, the
+// words as fields yields them (read here by hand: FROM is common, and its
+// words few).
+func fromArgsOK(rest string) bool {
+	var args [4]string
+	n := 0
+	for i := 0; i < len(rest); {
+		j := skipUntil(rest, i, &bkBlanks)
+		if j > i {
+			if n == len(args) {
+				return false
+			}
+			args[n] = rest[i:j]
+			n++
+		}
+		for j < len(rest) && isBKSpace(rest[j]) {
+			j++
+		}
+		i = j
+	}
+	return n == 1 || n == 3 && equalFold(args[1], "as") && stageNameOK(args[2])
+}
+
+// stageNameOK is validStageName(lower(s)), without lowering an ASCII
+// name: an upper-case letter is valid as its lower-case one.
+func stageNameOK(s string) bool {
+	if s == "" || !isASCIILetter(s[0]) {
+		return s != "" && s[0] >= utf8.RuneSelf && validStageName(lower(s))
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(isASCIILetter(c) || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return c >= utf8.RuneSelf && validStageName(lower(s))
+		}
+	}
+	return true
 }
 
 // validStageName is BuildKit's rule for a stage name, already lower-cased.

@@ -861,3 +861,112 @@ func TestHasHeredocMarkAsContains(t *testing.T) {
 	}
 	each(nil)
 }
+
+// TestStageNameOKAsLowered holds stageNameOK to validStageName(lower(s)),
+// the reading it replaces: every text of up to two bytes, every text of
+// three over the bytes that matter (letters of both cases, the allowed
+// marks, others, and the starts of UTF-8 sequences), and names with
+// letters whose lower case is ASCII (the Kelvin sign).
+func TestStageNameOKAsLowered(t *testing.T) {
+	n := 0
+	check := func(s string) {
+		if got, want := stageNameOK(s), validStageName(lower(s)); got != want {
+			t.Fatalf("stageNameOK(%q) = %v, validStageName(lower) %v", s, got, want)
+		}
+		n++
+	}
+	check("")
+	for a := range 256 {
+		check(string([]byte{byte(a)}))
+		for b := range 256 {
+			check(string([]byte{byte(a), byte(b)}))
+		}
+	}
+	some := []byte("aAzZ09-_.!@[`{/: \x7f\x80\xc3\xe2\x84\xaa\xff")
+	for _, a := range some {
+		for _, b := range some {
+			for _, c := range some {
+				check(string([]byte{a, b, c}))
+			}
+		}
+	}
+	for _, s := range []string{"\u212Aeep", "k\u212A", "build-\u212A", "Stage0", "STAGE.x_y-1", "a\u00e9", "\u00c9a", "a b", "a\u212A!", "a!\u212A"} {
+		check(s)
+	}
+	if n < 70_000 {
+		t.Fatalf("only %d names compared", n)
+	}
+}
+
+// TestFromArgsOKAsFields holds fromArgsOK to the reading it replaces,
+// fields then validStageName(lower(...)), over texts of words from FROM's
+// shapes joined by every blank BuildKit's parser knows and some it does
+// not.
+func TestFromArgsOKAsFields(t *testing.T) {
+	old := func(rest string) bool {
+		var args [4]string
+		n := 0
+		for f := range fields(rest) {
+			if n == len(args) {
+				return false
+			}
+			args[n] = f
+			n++
+		}
+		return n == 1 || n == 3 && equalFold(args[1], "as") && validStageName(lower(args[2]))
+	}
+	words := []string{"alpine", "golang:1.26", "AS", "as", "aS", "As", "build", "Build-1", "1bad", "\u212Aeep", "x\u00a0y", "", "a.b_c", "$BASE", "--platform=x"}
+	blanks := []string{" ", "\t", "\v", "\f", "\r", "  ", "\u00a0", "\u0085", "\n"}
+	r := rand.New(rand.NewPCG(40, 2))
+	n := 0
+	for range 200_000 {
+		var b strings.Builder
+		if r.IntN(4) == 0 {
+			b.WriteString(blanks[r.IntN(len(blanks))])
+		}
+		for k := range r.IntN(6) {
+			if k > 0 {
+				b.WriteString(blanks[r.IntN(len(blanks))])
+			}
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		if r.IntN(4) == 0 {
+			b.WriteString(blanks[r.IntN(len(blanks))])
+		}
+		s := b.String()
+		if got, want := fromArgsOK(s), old(s); got != want {
+			t.Fatalf("fromArgsOK(%q) = %v, fields reading %v", s, got, want)
+		}
+		if fromArgsOK(s) {
+			n++
+		}
+	}
+	if n < 10_000 {
+		t.Fatalf("only %d texts accepted: the generator misses FROM's shapes", n)
+	}
+}
+
+// TestFirstQuoteAsIndexAny holds firstQuote to strings.IndexAny over every
+// text of up to five bytes of quotes and others.
+func TestFirstQuoteAsIndexAny(t *testing.T) {
+	alphabet := []byte("'\"a<\x80")
+	n := 0
+	var walk func(b []byte)
+	walk = func(b []byte) {
+		s := string(b)
+		if got, want := firstQuote(s), strings.IndexAny(s, `'"`); got != want {
+			t.Fatalf("firstQuote(%q) = %d, IndexAny %d", s, got, want)
+		}
+		n++
+		if len(b) == 5 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(append(b, c))
+		}
+	}
+	walk(nil)
+	if n < 3000 {
+		t.Fatalf("only %d texts compared", n)
+	}
+}
