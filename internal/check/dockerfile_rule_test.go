@@ -88,3 +88,47 @@ func TestUsesConfinedToProject(t *testing.T) {
 		t.Errorf("the Dockerfile inside the project was not judged:\n%s%s", stdout.String(), stderr.String())
 	}
 }
+
+// TestNamedDockerfilesChecked: in a project, `check DIR` also checks the
+// files a build names as its Dockerfile under other names (Compose's
+// docker/Dockerfile-dev, Bake's build/app, `docker build -f ci/web.df` in
+// a Makefile), but not a like-named file nothing builds, nor a named one
+// outside the folder given or missing on disk.
+func TestNamedDockerfilesChecked(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"compose.yaml":          "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile-dev\n  gone:\n    build:\n      dockerfile: docker/missing\n",
+		"docker-bake.hcl":       "target \"app\" {\n  dockerfile = \"build/app\"\n  target = \"final\"\n}\n",
+		"Makefile":              "image:\n\tdocker build -f ci/web.df --target web .\n",
+		"docker/Dockerfile-dev": "FROM alpine AS api\nCOPY --from=bse /a /b\n",
+		"docker/Dockerfile-old": "FROM alpine\n",
+		"build/app":             "FROM alpine AS final\n",
+		"ci/web.df":             "FROM alpine AS web\n",
+		"Dockerfile":            "FROM alpine\n",
+	})
+	p := OpenProject(root, root)
+	got, err := p.files([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rel []string
+	for _, f := range got {
+		r, _ := filepath.Rel(root, f)
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	want := []string{"Dockerfile", "build/app", "ci/web.df", "docker/Dockerfile-dev"}
+	if d := cmp.Diff(want, slices.Sorted(slices.Values(slices.DeleteFunc(rel, func(r string) bool { return workspace.Classify(r) != workspace.NotTargets })))); d != "" {
+		t.Errorf("check DIR's Dockerfiles (-want +got):\n%s", d)
+	}
+	sub, err := p.files([]string{filepath.Join(root, "ci")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sub) != 1 || filepath.Base(sub[0]) != "web.df" {
+		t.Errorf("check ci/ takes %v, want ci/web.df alone", sub)
+	}
+	var out, errOut bytes.Buffer
+	code := Main([]string{"--root", root, root}, &out, &errOut)
+	if !strings.Contains(out.String(), "Dockerfile-dev:2:") || !strings.Contains(out.String(), "UnknownStageReference") {
+		t.Errorf("check DIR (exit %d) does not report the unknown stage in docker/Dockerfile-dev:\n%s%s", code, out.String(), errOut.String())
+	}
+}

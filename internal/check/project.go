@@ -58,7 +58,7 @@ func (p *Project) layer() workspace.Layer {
 
 // describe tells what the scan found, for --verbose.
 func (p *Project) describe(w io.Writer) {
-	fmt.Fprintf(w, "stagehand check: project root %s: %d Dockerfiles, %d targets named in other files", p.Root, len(p.ix.Dockerfiles), p.ix.TargetCount())
+	fmt.Fprintf(w, "stagehand check: project root %s: %d Dockerfiles, %d targets named in other files", p.Root, len(p.ix.Dockerfiles)+len(p.ix.NamedDockerfiles()), p.ix.TargetCount())
 	if p.ix.Truncated {
 		fmt.Fprint(w, " (the scan stopped at its limits)")
 	}
@@ -275,7 +275,10 @@ func (p *Project) dockerfiles(dir string) []string {
 		return workspace.Dockerfiles(dir, p.ws.Ignored)
 	}
 	var out []string
-	for _, df := range p.ix.Dockerfiles {
+	for _, df := range slices.Concat(p.ix.Dockerfiles, p.ix.NamedDockerfiles()) {
+		if p.ws.Ignored(df, false) && !slices.Contains(p.ix.Dockerfiles, df) {
+			continue
+		}
 		if r, err := filepath.Rel(abs, df); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 			out = append(out, filepath.Join(dir, r))
 		}
