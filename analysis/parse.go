@@ -185,7 +185,7 @@ func (in *Instruction) errorFor(err error) InstructionError {
 	case strings.Contains(msg, "invalid name for build stage") && in.Name() != nil:
 		return InstructionError{Span: in.Name().Span, Message: msg}
 	case strings.HasPrefix(msg, "unknown flag: "):
-		msg = stableFlagSuggestion(msg, in.Cmd)
+		msg = StableSuggestion(msg, in.Cmd)
 		fallthrough
 	case strings.Contains(msg, "flag"):
 		for _, f := range in.Flags {
@@ -205,41 +205,6 @@ func (in *Instruction) errorFor(err error) InstructionError {
 }
 
 // errorMessage strips the stack and location wrappers BuildKit adds.
-// stableFlagSuggestion gives BuildKit's "unknown flag" message a "did you
-// mean" that is the same on every run. BuildKit takes the nearest of the
-// instruction's flags by edit distance, but of two as near the first in
-// map order, so `COPY --cho` says chown on one run and chmod on the next.
-// This one picks among the same candidates, nearest first, and of equals
-// the one the typed name begins, then the instruction table's order.
-func stableFlagSuggestion(msg, cmd string) string {
-	base, theirs, found := strings.Cut(msg, " (did you mean ")
-	if !found {
-		return msg
-	}
-	theirs = strings.TrimSuffix(theirs, "?)")
-	typed := strings.TrimPrefix(strings.TrimPrefix(base, "unknown flag: "), "--")
-	var candidates []string
-	if info := LookupInstruction(cmd); info != nil {
-		for _, f := range info.Flags {
-			candidates = append(candidates, f.Name)
-		}
-	}
-	if !slices.Contains(candidates, theirs) {
-		candidates = append(candidates, theirs)
-	}
-	match, best, prefixed := "", 3, false
-	for _, c := range candidates {
-		d, p := editDistance(typed, c), strings.HasPrefix(c, typed)
-		if d < best || d == best && match != "" && p && !prefixed {
-			match, best, prefixed = c, d, p
-		}
-	}
-	if match == "" {
-		return msg
-	}
-	return base + " (did you mean " + match + "?)"
-}
-
 func errorMessage(err error) string {
 	msg := err.Error()
 	if i := strings.Index(msg, "\n"); i >= 0 {

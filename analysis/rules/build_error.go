@@ -92,7 +92,7 @@ func runBuildError(p *Pass) {
 			msg, span, bad = d.dispatch(cmd)
 		}
 		if bad {
-			p.Reportf(span, nil, "%s", msg)
+			p.Reportf(span, nil, "%s", analysis.StableSuggestion(msg, n.Cmd))
 		}
 	})
 }
