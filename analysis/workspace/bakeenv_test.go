@@ -24,12 +24,7 @@ func TestBakeEnvFromExport(t *testing.T) {
 		".github/workflows/ci.yml": "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx bake\n        env:\n          TARGET: ci\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
-	var got []string
-	for _, tg := range ix.TargetsFor(filepath.Join(root, "app/Dockerfile")) {
-		rel, _ := filepath.Rel(root, tg.File)
-		text, _ := os.ReadFile(tg.File)
-		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
-	}
+	got := targetSites(ix, root, "app/Dockerfile")
 	want := []string{
 		`.github/workflows/ci.yml:7 "ci" ci`,
 		`a.sh:1 "e2e" e2e`,
@@ -75,4 +70,17 @@ func TestBakeJSONEnv(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
+}
+
+// targetSites lists the targets naming a stage of the Dockerfile at rel
+// (under root) as `file:line "text" stage`: where each is written, the
+// text its span covers and the stage it names.
+func targetSites(ix *Index, root, rel string) []string {
+	var out []string
+	for _, tg := range ix.TargetsFor(filepath.Join(root, rel)) {
+		file, _ := filepath.Rel(root, tg.File)
+		text, _ := os.ReadFile(tg.File)
+		out = append(out, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(file), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package workspace
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -41,12 +39,7 @@ func TestMakeEnvFromExport(t *testing.T) {
 		"l.sh":           ". ./.env\nmake free\ndocker build --target \"$FREE\" -f app/Dockerfile .\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
-	var got []string
-	for _, tg := range ix.TargetsFor(filepath.Join(root, "app/Dockerfile")) {
-		rel, _ := filepath.Rel(root, tg.File)
-		text, _ := os.ReadFile(tg.File)
-		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
-	}
+	got := targetSites(ix, root, "app/Dockerfile")
 	want := []string{
 		`.env:2 "fromdotenv" fromdotenv`,
 		`Makefile:1 "prod" prod`,

@@ -83,12 +83,7 @@ func TestMakePatternRule(t *testing.T) {
 		"ci.sh":          "make img-c d-img other\n",
 	})
 	ix := Scan([]string{root}, DefaultLimits)
-	var got []string
-	for _, tg := range ix.TargetsFor(filepath.Join(root, "app/Dockerfile")) {
-		rel, _ := filepath.Rel(root, tg.File)
-		text, _ := os.ReadFile(tg.File)
-		got = append(got, fmt.Sprintf("%s:%d %q %s", filepath.ToSlash(rel), tg.Line, text[tg.Span.Start:tg.Span.End], tg.Name))
-	}
+	got := targetSites(ix, root, "app/Dockerfile")
 	want := []string{
 		`Makefile:1 "a" a`,
 		`Makefile:1 "b" b`,

@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"io/fs"
 	"os"
 	"slices"
 	"sort"
@@ -30,7 +29,7 @@ func (ix *Index) NamedDockerfiles() []string {
 				break
 			}
 		}
-		if info, err := os.Lstat(p); err != nil || !inside || info.Mode().Type() != 0 || info.Mode()&fs.ModeType != 0 {
+		if info, err := os.Lstat(p); err != nil || !inside || !info.Mode().IsRegular() {
 			return
 		}
 		out = append(out, p)
