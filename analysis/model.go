@@ -886,44 +886,70 @@ func (m *Model) builtFrom(s int) []int {
 // `--from` of a COPY (ADD has none), the `from=` of a RUN's mounts. src is
 // the instruction's text, in a file whose escape token is esc.
 func onbuildRefs(in *Instruction, src string, esc byte) []Ref {
-	if len(in.Args) < 2 {
-		return nil
-	}
 	var out []Ref
-	cmd := strings.ToLower(in.Args[0].Value)
-	for _, a := range in.Args[1:] {
-		if !strings.HasPrefix(a.Value, "--") {
-			break
-		}
-		name, val, ok := strings.Cut(a.Value[2:], "=")
-		if !ok {
-			continue
-		}
-		// The value's bytes are those of the token from the '=' on unless it
-		// held quotes: then those of the one piece equal to the value, when
-		// the rest is quotes around it and the flag's name
-		// (`--from="builder"`, `"--from=builder"`), else the whole flag.
-		vs := Span{a.Span.End - len(val), a.Span.End}
-		if a.Span.Len() != len(a.Value) {
-			vs = a.Span
-			if raw := src[a.Span.Start:a.Span.End]; val != "" && strings.IndexByte(raw, esc) < 0 {
-				if k := strings.LastIndex(raw, val); k >= 0 && strings.Trim(raw[:k]+raw[k+len(val):], `"'`) == "--"+name+"=" &&
-					!strings.ContainsAny(val, `"'`) {
-					vs = Span{a.Span.Start + k, a.Span.Start + k + len(val)}
-				}
-			}
-		}
-		tok := Token{Span: vs, Value: val}
+	cmd, flags := triggerFlags(in)
+	for f := range flags {
 		switch {
-		case name == "from" && TakesFrom(cmd):
-			out = append(out, Ref{Kind: RefCopyFrom, Value: tok, Numeric: isNumber(val), Target: -1})
-		case cmd == "run" && name == "mount":
-			if from, ok := onbuildMount(a, len(a.Value)-len(val), src, esc).Field("from"); ok && from.HasValue {
+		case f.Name == "from" && TakesFrom(cmd):
+			out = append(out, Ref{Kind: RefCopyFrom, Value: f.valueToken(src, esc), Numeric: isNumber(f.Value), Target: -1})
+		case cmd == "run" && f.Name == "mount":
+			if from, ok := f.mount(src, esc).Field("from"); ok && from.HasValue {
 				out = append(out, Ref{Kind: RefMountFrom, Value: from.Value, Numeric: isNumber(from.Value.Value), Target: -1})
 			}
 		}
 	}
 	return out
+}
+
+// triggerFlag is a `--name=value` word of an ONBUILD trigger.
+type triggerFlag struct {
+	Name, Value string
+	Word        Token // the whole word, its span relative to the instruction
+}
+
+// triggerFlags returns the keyword of ONBUILD instruction in's trigger, in
+// lower case, and its leading flags that hold a value, as the words
+// BuildKit's parser splits the trigger into.
+func triggerFlags(in *Instruction) (string, iter.Seq[triggerFlag]) {
+	if len(in.Args) < 2 {
+		return "", func(func(triggerFlag) bool) {}
+	}
+	return strings.ToLower(in.Args[0].Value), func(yield func(triggerFlag) bool) {
+		for _, a := range in.Args[1:] {
+			if !strings.HasPrefix(a.Value, "--") {
+				return
+			}
+			name, val, ok := strings.Cut(a.Value[2:], "=")
+			if ok && !yield(triggerFlag{Name: name, Value: val, Word: a}) {
+				return
+			}
+		}
+	}
+}
+
+// valueToken places the flag's value in src, the instruction's text: the
+// word's bytes from the '=' on unless it held quotes; then the one piece
+// equal to the value, when the rest is quotes around it and the flag's
+// name (`--from="builder"`, `"--from=builder"`), else the whole word.
+func (f triggerFlag) valueToken(src string, esc byte) Token {
+	a, val := f.Word, f.Value
+	vs := Span{a.Span.End - len(val), a.Span.End}
+	if a.Span.Len() != len(a.Value) {
+		vs = a.Span
+		if raw := src[a.Span.Start:a.Span.End]; val != "" && strings.IndexByte(raw, esc) < 0 {
+			if k := strings.LastIndex(raw, val); k >= 0 && strings.Trim(raw[:k]+raw[k+len(val):], `"'`) == "--"+f.Name+"=" &&
+				!strings.ContainsAny(val, `"'`) {
+				vs = Span{a.Span.Start + k, a.Span.Start + k + len(val)}
+			}
+		}
+	}
+	return Token{Span: vs, Value: val}
+}
+
+// mount reads the value of a `--mount` trigger flag, src being the
+// instruction's text.
+func (f triggerFlag) mount(src string, esc byte) Mount {
+	return onbuildMount(f.Word, len(f.Word.Value)-len(f.Value), src, esc)
 }
 
 // patternRegexp turns a reference built from variables into a regular

@@ -121,31 +121,20 @@ func (m *Model) IndexedState(r StageRef) (UnnamedState, bool) {
 func (m *Model) onbuildStates(i int, out []UnnamedState) []UnnamedState {
 	ix := m.ix
 	n := ix.Node(i)
-	in := n.Instruction
-	if len(in.Args) < 2 {
-		return out
-	}
 	src := ix.Doc.Slice(n.Span())
-	cmd := strings.ToLower(in.Args[0].Value)
-	for _, a := range in.Args[1:] {
-		if !strings.HasPrefix(a.Value, "--") {
-			break
-		}
-		name, val, ok := strings.Cut(a.Value[2:], "=")
-		if !ok {
-			continue
-		}
+	cmd, flags := triggerFlags(n.Instruction)
+	for f := range flags {
 		switch {
-		case name == "from" && TakesFrom(cmd) && isNumber(val):
-			out = m.readAgain(out, val)
-		case name == "from" && TakesFrom(cmd):
-			if !strings.Contains(val, "$") && len(ix.byName[strings.ToLower(val)]) == 0 {
-				out = append(out, UnnamedState{Image: val, Instruction: i})
+		case f.Name == "from" && TakesFrom(cmd) && isNumber(f.Value):
+			out = m.readAgain(out, f.Value)
+		case f.Name == "from" && TakesFrom(cmd):
+			if !strings.Contains(f.Value, "$") && len(ix.byName[strings.ToLower(f.Value)]) == 0 {
+				out = append(out, UnnamedState{Image: f.Value, Instruction: i})
 			}
-		case name == "mount" && cmd == "run":
+		case f.Name == "mount" && cmd == "run":
 			from := "scratch"
-			if f, ok := onbuildMount(a, len(a.Value)-len(val), src, ix.Escape).Field("from"); ok && f.HasValue && f.Value.Value != "" {
-				from = f.Value.Value
+			if fl, ok := f.mount(src, ix.Escape).Field("from"); ok && fl.HasValue && fl.Value.Value != "" {
+				from = fl.Value.Value
 			}
 			if len(ix.byName[strings.ToLower(from)]) == 0 {
 				out = append(out, UnnamedState{Image: from, Instruction: i, Mount: true})
