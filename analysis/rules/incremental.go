@@ -231,7 +231,6 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	ends := reuse(c.spare.vends, n) // each stage's view's end
 	c.spare.vends = ends
 	stages.Ends(ends)
-	hashed := n // the first stage whose text is hashed anew
 	for s := range n {
 		from := starts[s]
 		if s > 0 {
@@ -241,10 +240,36 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		if s+1 < n {
 			end = starts[s+1]
 		}
-		sp := analysis.Span{Start: from, End: end}
-		spans[s] = sp
+		spans[s] = analysis.Span{Start: from, End: end}
+	}
+	// A stage keeps the hash of its text (and its summaries) when its span
+	// is the last run's at its number, before the edit or after it (moved
+	// by delta). The runs of such stages at the start and, when the count
+	// is the same, at the end are found first and copied whole: a
+	// keystroke reaches one stage of a thousand.
+	lo, hi := 0, n
+	for lo < min(n, len(c.spans)) && spans[lo].End <= pre && spans[lo] == c.spans[lo] {
+		lo++
+	}
+	if n == len(c.spans) {
+		for hi > lo && spans[hi-1].Start >= tail && c.spans[hi-1] == spans[hi-1].Shift(-delta) {
+			hi--
+		}
+	}
+	keep := func(from, to int) {
+		if from >= to {
+			return
+		}
+		copy(own[from:to], prevOwn[from:to])
+		copy(sums[from:to], c.sums[min(from, len(c.sums)):min(to, len(c.sums))])
+	}
+	keep(0, lo)
+	keep(hi, n)
+	hashed := n // the first stage whose text is hashed anew
+	for s := lo; s < hi; s++ {
+		sp := spans[s]
 		if s < len(c.spans) {
-			if was := c.spans[s]; end <= pre && was == sp || from >= tail && was == sp.Shift(-delta) {
+			if was := c.spans[s]; sp.End <= pre && was == sp || sp.Start >= tail && was == sp.Shift(-delta) {
 				own[s] = prevOwn[s]
 				if s < len(c.sums) {
 					sums[s] = c.sums[s] // the same text at the same number (summaries.of)
@@ -254,7 +279,7 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 		}
 		h.Reset()
 		h.WriteByte(ix.Escape) // the text means something else under another escape
-		h.WriteString(doc.Slice(spans[s]))
+		h.WriteString(doc.Slice(sp))
 		own[s] = h.Sum64()
 		hashed = min(hashed, s)
 		switch {
