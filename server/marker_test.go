@@ -21,6 +21,7 @@ package server
 // and naming it in markerKinds.
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -119,6 +120,13 @@ func runMarkerTest(t *testing.T, path string, update bool) {
 	archive, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// An archive about CRLF files must hold some: one saved by an editor
+	// or checked out with LF ends would pass without testing them.
+	if strings.Contains(string(archive.Comment), "CRLF") && !slices.ContainsFunc(archive.Files, func(f txtar.File) bool {
+		return bytes.Contains(f.Data, []byte("\r\n"))
+	}) {
+		t.Fatalf("%s says CRLF, but none of its files has a CRLF line end", path)
 	}
 	r := &markerRun{t: t, path: path, archive: archive, update: update, client: newTestClient(t)}
 	// Archives under testdata/workspace are projects: their files are

@@ -74,16 +74,18 @@ func TestTypingDiagnosticsEqualFresh(t *testing.T) {
 		check(name, corpus[name], uint64(i), edits)
 	}
 	check("generated", testgen.Large(30), 7, 60)
-	// The race run's sample is a tenth of the corpus (about 44 files).
-	want := 2000
-	switch {
-	case testgen.Race:
-		want = 200
-	case testing.Short():
-		want = 500
+	// Every edit of every file is compared: a check that stopped early
+	// would compare fewer. The sample under the race detector is a tenth
+	// of the corpus (about 44 files), else all of it.
+	if want := len(names)*edits + 60; compared != want {
+		t.Fatalf("compared %d versions, want %d (%d files, %d edits each, 60 generated)", compared, want, len(names), edits)
 	}
-	if compared < want {
-		t.Fatalf("compared %d versions, want at least %d", compared, want)
+	minFiles := 400
+	if testgen.Race {
+		minFiles = 40
+	}
+	if len(names) < minFiles {
+		t.Fatalf("typed into %d corpus files, want at least %d", len(names), minFiles)
 	}
 }
 
