@@ -248,12 +248,15 @@ func (c *Cache) stageKeys(rc *runCtx, starts []int) (keys []uint64) {
 	// is the same, at the end are found first and copied whole: a
 	// keystroke reaches one stage of a thousand.
 	lo, hi := 0, n
-	for lo < min(n, len(c.spans)) && spans[lo].End <= pre && spans[lo] == c.spans[lo] {
-		lo++
-	}
-	if n == len(c.spans) {
-		for hi > lo && spans[hi-1].Start >= tail && c.spans[hi-1] == spans[hi-1].Shift(-delta) {
-			hi--
+	if last := c.spans[:min(n, len(c.spans))]; len(last) > 0 {
+		now := spans[:len(last)]
+		for lo < len(last) && now[lo].End <= pre && now[lo] == last[lo] {
+			lo++
+		}
+		if len(c.spans) == n {
+			for hi > lo && now[hi-1].Start >= tail && now[hi-1].Start-delta == last[hi-1].Start && now[hi-1].End-delta == last[hi-1].End {
+				hi--
+			}
 		}
 	}
 	keep := func(from, to int) {
