@@ -142,7 +142,8 @@ type ghScope struct {
 	// read, when set, reads a file a script sources (`. ./.env`).
 	read func(p string) (string, bool)
 	// shell, when set, is the shell the script runs in after the code
-	// before it (a GitLab job's lines): what that code sourced is set.
+	// before it (a GitLab job's lines): what that code sourced is set,
+	// and it starts where that code's cd left it.
 	shell *shellVars
 }
 
@@ -711,7 +712,7 @@ func walkGitLab(src source, file, text string) walked {
 			}
 		}
 		// The job's lines run in one shell: a line sourcing a .env sets
-		// its variables for the lines after it.
+		// its variables for the lines after it, a cd moves them.
 		sc.shell = &shellVars{}
 		for _, s := range scripts {
 			if s == after && s != nil {

@@ -135,7 +135,7 @@ type shellEnv struct {
 	sourced *[]string
 	// shell, when set, is the shell the code runs in after other code (a
 	// GitLab job's earlier lines): the code starts from its variables and
-	// leaves its own there.
+	// folder and leaves its own there.
 	shell *shellVars
 }
 
@@ -184,6 +184,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}, sh: newShellVars()}
 		if env.shell != nil {
 			e.sh = env.shell.clone()
+			e.env.cwd = cmp.Or(e.sh.cwd, env.cwd)
 		}
 
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
@@ -279,6 +280,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		args = append(args, e.args...)
 		contexts = append(contexts, e.contexts...)
 		if env.shell != nil {
+			e.sh.cwd = e.env.cwd
 			*env.shell = e.sh
 		}
 	}

@@ -24,6 +24,10 @@ type shellVars struct {
 	// give, wherever it reads them.
 	sourced map[string][]value
 	branch  int // depth of the conditional bodies being walked
+	// cwd is where the code's cd left the shell, for the code run after
+	// it in the same shell (a GitLab job's later lines); "" when no cd
+	// moved it.
+	cwd string
 }
 
 // newShellVars is the state before any statement; its maps are made on

@@ -572,3 +572,37 @@ func TestGitLabDefaults(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestCdCarriesInJob: a GitLab job's before_script and script run in one
+// shell, so a cd in one line moves the build commands of the lines after
+// it; after_script starts again in the project folder. Within one
+// multi-line script, and within one workflow `run:` step (which starts in
+// its working-directory), a cd moves the commands after it; the next step
+// starts afresh.
+func TestCdCarriesInJob(t *testing.T) {
+	ci := "api:\n  before_script: [cd services/api]\n  script:\n    - docker build -t x --target prod .\n" +
+		"  after_script:\n    - docker build --target post .\n" +
+		"multi:\n  script:\n    - |\n      cd web\n      docker build --target w .\n" +
+		"other:\n  script:\n    - docker build --target fresh .\n"
+	want := []found{
+		{"prod", "prod", "/w/services/api/Dockerfile", "job api"},
+		{"post", "post", "/w/Dockerfile", "job api"},
+		{"w", "w", "/w/web/Dockerfile", "job multi"},
+		{"fresh", "fresh", "/w/Dockerfile", "job other"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("GitLab (-want +got):\n%s", d)
+	}
+	wf := "on: push\njobs:\n  b:\n    steps:\n" +
+		"      - run: |\n          cd app\n          docker build --target a .\n" +
+		"      - run: docker build --target root .\n" +
+		"      - run: |\n          cd sub\n          docker build --target s .\n        working-directory: web\n"
+	want = []found{
+		{"a", "a", "/repo/app/Dockerfile", "job b"},
+		{"root", "root", "/repo/Dockerfile", "job b"},
+		{"s", "s", "/repo/web/sub/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+}
