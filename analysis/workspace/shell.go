@@ -137,6 +137,9 @@ type shellEnv struct {
 	// GitLab job's earlier lines): the code starts from its variables and
 	// folder and leaves its own there.
 	shell *shellVars
+	// githubEnv, when set, gets the variables the code writes to
+	// $GITHUB_ENV, for the walk to set them in the job's later steps.
+	githubEnv *[]envWrite
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -220,6 +223,9 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 			visit = func(n syntax.Node) bool {
 				var inner []syntax.Node
 				switch n := n.(type) {
+				case *syntax.Stmt:
+					e.githubEnv(n)
+					return true
 				case *syntax.CallExpr:
 					if e.follow(n) {
 						return true

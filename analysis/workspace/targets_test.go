@@ -606,3 +606,38 @@ func TestCdCarriesInJob(t *testing.T) {
 		t.Errorf("workflow (-want +got):\n%s", d)
 	}
 }
+
+// TestGitHubEnvLaterSteps: a step writing `NAME=value` to $GITHUB_ENV
+// sets NAME for the later steps of its job, in their shell and in
+// `${{ env.NAME }}`, over the job's env; not for the step itself, earlier
+// steps or other jobs. A value the code does not tell (a command's
+// output) leaves NAME unknown; one written in a conditional joins the
+// values before.
+func TestGitHubEnvLaterSteps(t *testing.T) {
+	wf := "on: push\njobs:\n  b:\n    env:\n      FLAVOR: jobvalue\n    steps:\n" +
+		"      - run: docker build --target \"$STAGE\" --target \"$FLAVOR\" .\n" +
+		"      - run: |\n" +
+		"          echo \"STAGE=written\" >> $GITHUB_ENV\n" +
+		"          echo DF=ci.Dockerfile >> \"$GITHUB_ENV\"\n" +
+		"          echo \"FLAVOR=$(cat flavor)\" >>\"${GITHUB_ENV}\"\n" +
+		"          { echo A=blocka; echo B=block-$STAGE; } >> $GITHUB_ENV\n" +
+		"          if [ -n \"$CI\" ]; then echo MAYBE=maybe >> $GITHUB_ENV; fi\n" +
+		"          echo NOT=written > notes.txt\n" +
+		"          echo \"C=c-$FLAVOR\" >> $GITHUB_ENV\n" +
+		"          docker build --target \"$STAGE\" .\n" +
+		"      - run: docker build -f \"$DF\" --target \"$STAGE\" --target \"${FLAVOR:-fallback}\" .\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: ${{ env.A }}\n" +
+		"      - run: docker build --target \"$B\" --target \"$MAYBE\" --target \"$NOT\" --target \"$C\" .\n" +
+		"  other:\n    steps:\n      - run: docker build --target \"$STAGE\" .\n"
+	want := []found{
+		{"jobvalue", "jobvalue", "/repo/Dockerfile", "job b"},
+		{"written", "written", "/repo/ci.Dockerfile", "job b"},
+		{"fallback", "fallback", "/repo/ci.Dockerfile", "job b"},
+		{"blocka", "blocka", "/repo/Dockerfile", "job b"},
+		{"maybe", "maybe", "/repo/Dockerfile", "job b"},
+		{"c-jobvalue", "c-$FLAVOR", "/repo/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
