@@ -370,7 +370,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int, 
 				}
 				// The step's env is bake's environment: a variable set
 				// there wins over its default.
-				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }}
+				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }, targets: actionList(with, "targets")}
 				if len(named) == 0 {
 					for _, name := range bakeAllDefaultFiles {
 						call.files = append(call.files, filepath.Join(root, name))

@@ -523,6 +523,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 		}
 		if e.env.bakeCalls != nil {
 			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call), files: fileList}
+			for _, n := range named {
+				c.targets = append(c.targets, n.text)
+			}
 			if len(files) == 0 {
 				for _, name := range bakeAllDefaultFiles {
 					c.files = append(c.files, e.path(name))
