@@ -28,6 +28,9 @@ type bakeTarget struct {
 	args       []BuildArg     // its own and inherited; none when a parent from another file may set its Dockerfile
 	contexts   []NamedContext // its own and inherited `contexts`
 	inline     bool           // it builds its `dockerfile-inline`
+	// template is set on a template target (bakeTemplates) read because
+	// the command names it, which builds it.
+	template bool
 }
 
 // bakeBlock is what one target block writes itself: the build arguments
@@ -54,7 +57,7 @@ func walkBake(root, file, text string) bakeWalk { return walkBakeWith(root, file
 // walkBakeWith is walkBake read as a command reads it (with).
 func walkBakeWith(root, file, text string, with bakeWith) bakeWalk {
 	if Classify(file) == BakeJSON || strings.EqualFold(filepath.Ext(file), ".json") {
-		return bakeJSON(root, file, text, with.env)
+		return bakeJSON(root, file, text, with)
 	}
 	return bakeHCLIn(root, file, text, with)
 }
@@ -63,11 +66,13 @@ func walkBakeWith(root, file, text string, with bakeWith) bakeWalk {
 // runs in, whose values win over the variables' defaults (`export
 // TARGET=e2e` before `docker buildx bake`), and the files it names with
 // -f, in order (self is the file's own path among them), whose targets
-// buildx merges attribute by attribute, the later winning.
+// buildx merges attribute by attribute, the later winning. targets are
+// the targets the command names: a template among them is built.
 type bakeWith struct {
-	env   func(name string) []value
-	files []string
-	self  string
+	env     func(name string) []value
+	files   []string
+	self    string
+	targets []string
 }
 
 // bakeDefaultFiles are the HCL files `docker buildx bake` reads together,
@@ -228,10 +233,11 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 			continue
 		}
 		name := b.Labels[0]
-		if templates[name] {
+		if templates[name] && !slices.Contains(with.targets, name) {
 			continue // its attributes count in the targets inheriting it
 		}
 		bt, known := newBakeTarget(file, name, read)
+		bt.template = templates[name]
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
 			if setsAttr(t, attr) {
@@ -283,9 +289,11 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 
 // bakeJSON reads {"target": {"name": {"context", "dockerfile", "target",
 // "args", "inherits"}}}; JSON is YAML, and YAML nodes carry positions.
-// env, when set, gives the values the bake command's environment gives
-// the file's variables, which win over their defaults.
-func bakeJSON(root, file, text string, env func(name string) []value) bakeWalk {
+// with.env, when set, gives the values the bake command's environment
+// gives the file's variables, which win over their defaults; with.targets
+// the targets the command names.
+func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
+	env := with.env
 	w := bakeWalk{groups: map[string][]string{}}
 	d, targets, ok := parseSection(text, "target")
 	if !ok {
@@ -350,10 +358,11 @@ func bakeJSON(root, file, text string, env func(name string) []value) bakeWalk {
 	}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name := targets.Content[i].Value
-		if templates[name] {
+		if templates[name] && !slices.Contains(with.targets, name) {
 			continue // its attributes count in the targets inheriting it
 		}
 		bt, known := newBakeTarget(file, name, read)
+		bt.template = templates[name]
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
 			if setsAttr(t, attr) {
@@ -636,16 +645,24 @@ func (w bakeWalk) buildArgs() []BuildArg {
 func (w bakeWalk) builds() []Build {
 	var out []Build
 	for _, t := range w.targets {
-		if t.inline {
-			continue
+		if b, ok := t.build(); ok {
+			out = append(out, b)
 		}
-		b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name}
-		for _, c := range t.contexts {
-			b.Contexts = append(b.Contexts, c.Name)
-		}
-		out = append(out, b)
 	}
 	return out
+}
+
+// build is the target block's Dockerfile and context; none when it builds
+// its `dockerfile-inline`.
+func (t bakeTarget) build() (Build, bool) {
+	if t.inline {
+		return Build{}, false
+	}
+	b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name}
+	for _, c := range t.contexts {
+		b.Contexts = append(b.Contexts, c.Name)
+	}
+	return b, true
 }
 
 // bakeVariables returns the literal defaults of a Bake file's
@@ -844,21 +861,26 @@ func literalString(e hclsyntax.Expression) (string, analysis.Span, bool) {
 }
 
 // bakeCall is a `docker buildx bake` command: the Bake files it reads
-// (its -f files, else the default ones), where it runs, and the
-// environment it runs in.
+// (its -f files, else the default ones), where it runs, the environment
+// it runs in and the targets it names.
 type bakeCall struct {
-	files []string
-	cwd   string
-	env   func(name string) []value
+	files   []string
+	cwd     string
+	env     func(name string) []value
+	targets []string
 }
 
-// bakeEnvTargets are the targets bake commands name through the variables
-// their environment sets (`export TARGET=e2e` before `docker buildx bake`,
-// a step's env), which win over the variables' defaults: the Bake files'
-// `target = TARGET` (HCL) or "${TARGET}" (JSON) read with those values, each target kept where
-// the caller (p) writes its value.
-func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
-	var out []Target
+// bakeCallBuilds is what bake commands build that the Bake files' own
+// reading does not give. The targets they name through the variables
+// their environment sets (`export TARGET=e2e` before `docker buildx
+// bake`, a step's env), which win over the variables' defaults: the Bake
+// files' `target = TARGET` (HCL) or "${TARGET}" (JSON) read with those
+// values, each target kept where the caller (p) writes its value. And
+// the template targets they name (`docker buildx bake _common`), which
+// the files' reading leaves to the targets inheriting them: each is a
+// build, with its target, arguments and contexts.
+func bakeCallBuilds(src source, p string, calls []bakeCall) walked {
+	var out walked
 	for _, c := range calls {
 		env := func(name string) []value {
 			vs := c.env(name)
@@ -878,11 +900,51 @@ func bakeEnvTargets(src source, p string, calls []bakeCall) []Target {
 			}
 			// Read as if it lay where the command runs, as buildx resolves
 			// a named file's paths.
-			b := walkBakeWith(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f})
-			for _, t := range b.stageTargets() {
-				if t.File == p {
-					t.Via = f
-					out = append(out, t)
+			b := walkBakeWith(src.root, filepath.Join(c.cwd, filepath.Base(f)), string(data), bakeWith{env: env, files: c.files, self: f, targets: c.targets})
+			// What a template passes that a target inheriting it passes to
+			// the same Dockerfile is that target's, in the file's own
+			// reading: given once.
+			passed := map[bakeItem]bool{}
+			for _, bt := range b.targets {
+				if bt.template {
+					continue
+				}
+				for _, a := range bt.args {
+					passed[bakeItem{a.Dockerfile, a.Span.Start}] = true
+				}
+				for _, nc := range bt.contexts {
+					passed[bakeItem{nc.Dockerfile, nc.Span.Start}] = true
+				}
+			}
+			for _, bt := range b.targets {
+				for _, t := range bt.stages {
+					if t.File == p || bt.template {
+						if t.File == "" {
+							t.File, t.Kind = f, Bake // written in the Bake file
+						}
+						t.Via = f
+						out.targets = append(out.targets, t)
+					}
+				}
+				if !bt.template {
+					continue
+				}
+				out.via = append(out.via, f)
+				for _, a := range bt.args {
+					if !passed[bakeItem{a.Dockerfile, a.Span.Start}] {
+						a.File = f
+						out.args = append(out.args, a)
+					}
+				}
+				for _, nc := range bt.contexts {
+					if !passed[bakeItem{nc.Dockerfile, nc.Span.Start}] {
+						nc.File = f
+						out.contexts = append(out.contexts, nc)
+					}
+				}
+				if bd, ok := bt.build(); ok {
+					bd.File = f
+					out.builds = append(out.builds, bd)
 				}
 			}
 		}
@@ -900,8 +962,9 @@ func bakeVariant(file string) bool {
 
 // bakeTemplates are the template targets of a Bake definition: those
 // another target inherits (`inherits = ["_common"]`) and that no group
-// names. Bake builds one only when a command names it; its attributes
-// count in the targets inheriting them, so it is no build of its own.
+// names. Bake builds one only when a command names it (bakeCallBuilds
+// reads it so); its attributes count in the targets inheriting them, so
+// it is no build of the file's own.
 // "default", which bake builds when no name is given, is never one. In a
 // file without groups every target is built by its name, so only a
 // parent named as private (`_common`, the docs' convention) is one there:

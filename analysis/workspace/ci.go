@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -142,8 +143,30 @@ type ghScope struct {
 	// read, when set, reads a file a script sources (`. ./.env`).
 	read func(p string) (string, bool)
 	// shell, when set, is the shell the script runs in after the code
-	// before it (a GitLab job's lines): what that code sourced is set.
+	// before it (a GitLab job's lines): what that code sourced is set,
+	// and it starts where that code's cd left it.
 	shell *shellVars
+	// githubEnv, when set, gets the variables the step writes to
+	// $GITHUB_ENV.
+	githubEnv *[]envWrite
+}
+
+// written is sc with the variables a step wrote to $GITHUB_ENV set: the
+// environment of the job's later steps, whose own env still wins.
+func (sc ghScope) written(ws []envWrite) ghScope {
+	if len(ws) == 0 {
+		return sc
+	}
+	next := sc
+	next.env = maps.Clone(sc.env)
+	for _, w := range ws {
+		if w.maybe {
+			next.env[w.name] = append(slices.Clone(next.env[w.name]), w.values...)
+		} else {
+			next.env[w.name] = w.values
+		}
+	}
+	return next
 }
 
 func (sc ghScope) with(d *yamlDoc, envNode *yaml.Node) ghScope {
@@ -231,7 +254,8 @@ func (sc ghScope) values(d *yamlDoc, key, n *yaml.Node) []value {
 // walkWorkflow reads a GitHub workflow: the steps that use
 // docker/build-push-action with a `target` input, and the build commands
 // in `run:` steps. Values may be expressions over env, inputs (with their
-// defaults) and the matrix, each value of which counts. The action's
+// defaults) and the matrix, each value of which counts; the env of a step
+// holds what the job's earlier steps wrote to $GITHUB_ENV. The action's
 // context and file, and the commands' paths, are relative to the
 // repository, whose root holds .github.
 // The same steps give the build arguments and named contexts they pass
@@ -323,7 +347,10 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int, 
 						break
 					}
 				}
+				var written []envWrite
+				ssc.githubEnv = &written
 				out.add(runWalk(d, run, ssc, cwd, owner))
+				sc = sc.written(written)
 				continue
 			}
 			_, uses := get(step, "uses")
@@ -343,7 +370,7 @@ func workflowDoc(file string, d *yamlDoc, called map[string][]value, depth int, 
 				}
 				// The step's env is bake's environment: a variable set
 				// there wins over its default.
-				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }}
+				call := bakeCall{files: named, cwd: root, env: func(name string) []value { return ssc.env[name] }, targets: actionList(with, "targets")}
 				if len(named) == 0 {
 					for _, name := range bakeAllDefaultFiles {
 						call.files = append(call.files, filepath.Join(root, name))
@@ -613,6 +640,7 @@ func runWalkIn(d *yamlDoc, file string, run *yaml.Node, sc ghScope, cwd, owner s
 		read:         sc.read,
 		sourced:      &w.via,
 		shell:        sc.shell,
+		githubEnv:    sc.githubEnv,
 		bakeFiles:    &w.bakeFiles,
 		makeCalls:    &w.makeCalls,
 		bakeCalls:    &w.bakeCalls,
@@ -711,7 +739,7 @@ func walkGitLab(src source, file, text string) walked {
 			}
 		}
 		// The job's lines run in one shell: a line sourcing a .env sets
-		// its variables for the lines after it.
+		// its variables for the lines after it, a cd moves them.
 		sc.shell = &shellVars{}
 		for _, s := range scripts {
 			if s == after && s != nil {

@@ -135,8 +135,11 @@ type shellEnv struct {
 	sourced *[]string
 	// shell, when set, is the shell the code runs in after other code (a
 	// GitLab job's earlier lines): the code starts from its variables and
-	// leaves its own there.
+	// folder and leaves its own there.
 	shell *shellVars
+	// githubEnv, when set, gets the variables the code writes to
+	// $GITHUB_ENV, for the walk to set them in the job's later steps.
+	githubEnv *[]envWrite
 }
 
 // evaluator finds the values of the words of one piece of shell code.
@@ -184,6 +187,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		e := &evaluator{s: piece.s, env: env, assigns: map[string][]*syntax.Word{}, sh: newShellVars()}
 		if env.shell != nil {
 			e.sh = env.shell.clone()
+			e.env.cwd = cmp.Or(e.sh.cwd, env.cwd)
 		}
 
 		syntax.Walk(piece.f, func(n syntax.Node) bool {
@@ -219,6 +223,9 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 			visit = func(n syntax.Node) bool {
 				var inner []syntax.Node
 				switch n := n.(type) {
+				case *syntax.Stmt:
+					e.githubEnv(n)
+					return true
 				case *syntax.CallExpr:
 					if e.follow(n) {
 						return true
@@ -279,6 +286,7 @@ func evalBuilds(s src, env shellEnv) ([]Target, []BuildArg, []NamedContext) {
 		args = append(args, e.args...)
 		contexts = append(contexts, e.contexts...)
 		if env.shell != nil {
+			e.sh.cwd = e.env.cwd
 			*env.shell = e.sh
 		}
 	}
@@ -515,6 +523,9 @@ func (e *evaluator) build(call *syntax.CallExpr) []Target {
 		}
 		if e.env.bakeCalls != nil {
 			c := bakeCall{cwd: e.env.cwd, env: e.callEnv(call), files: fileList}
+			for _, n := range named {
+				c.targets = append(c.targets, n.text)
+			}
 			if len(files) == 0 {
 				for _, name := range bakeAllDefaultFiles {
 					c.files = append(c.files, e.path(name))

@@ -2,6 +2,8 @@ package workspace
 
 import (
 	"maps"
+	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -24,6 +26,10 @@ type shellVars struct {
 	// give, wherever it reads them.
 	sourced map[string][]value
 	branch  int // depth of the conditional bodies being walked
+	// cwd is where the code's cd left the shell, for the code run after
+	// it in the same shell (a GitLab job's later lines); "" when no cd
+	// moved it.
+	cwd string
 }
 
 // newShellVars is the state before any statement; its maps are made on
@@ -186,4 +192,93 @@ func (e *evaluator) source(call *syntax.CallExpr) {
 		e.sh.set(d.name, v, d.export)
 		e.sh.sourced[d.name] = append(e.sh.sourced[d.name], v...)
 	}
+}
+
+// envWrite is a variable a workflow step sets for the job's later steps
+// (`echo "NAME=value" >> "$GITHUB_ENV"`): its values, none when the code
+// does not tell them; maybe is set when it is written in a conditional,
+// whose values join those before instead of replacing them.
+type envWrite struct {
+	name   string
+	values []value
+	maybe  bool
+}
+
+// githubEnv follows a statement appending to $GITHUB_ENV: an echo of
+// `NAME=value`, or a `{ ...; }` block of them.
+func (e *evaluator) githubEnv(st *syntax.Stmt) {
+	if e.env.githubEnv == nil || !slices.ContainsFunc(st.Redirs, writesGitHubEnv) {
+		return
+	}
+	var calls []*syntax.CallExpr
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		calls = append(calls, c)
+	case *syntax.Block:
+		for _, inner := range c.Stmts {
+			if call, ok := inner.Cmd.(*syntax.CallExpr); ok {
+				calls = append(calls, call)
+			}
+		}
+	}
+	for _, call := range calls {
+		if len(call.Args) != 2 {
+			continue
+		}
+		if cmd, _ := analysis.LiteralWord(call.Args[0]); cmd != "echo" {
+			continue
+		}
+		w := e.word(call.Args[1])
+		// The name is literal; the value's span is that of the text after
+		// its `=`, exact when the word is literal.
+		lead := w.lit
+		if !w.isLit && len(w.leads) > 0 {
+			lead = w.leads[0].text
+		}
+		name, _, ok := strings.Cut(lead, "=")
+		if !ok || !shellName.MatchString(name) {
+			continue
+		}
+		var span analysis.Span
+		switch {
+		case w.isLit:
+			span = w.values[0].span
+		case len(w.leads) > 0:
+			span = analysis.Span{Start: w.leads[0].span.Start, End: w.span.End}
+			if _, quoted := call.Args[1].Parts[len(call.Args[1].Parts)-1].(*syntax.DblQuoted); quoted {
+				span.End-- // the closing quote
+			}
+		default:
+			continue
+		}
+		span.Start = min(span.Start+len(name)+1, span.End)
+		var texts []string
+		for _, t := range w.texts {
+			if v, ok := strings.CutPrefix(t, name+"="); ok {
+				texts = append(texts, v)
+			}
+		}
+		vals := computedValues(texts, span)
+		if w.isLit && !w.exprs && len(texts) == 1 {
+			vals = []value{{text: texts[0], span: span}}
+		}
+		*e.env.githubEnv = append(*e.env.githubEnv, envWrite{name: name, values: vals, maybe: e.sh.branch > 0})
+	}
+}
+
+// shellName is a variable's name.
+var shellName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// writesGitHubEnv reports whether r sends the output to $GITHUB_ENV
+// (quoted or braced, appended or not).
+func writesGitHubEnv(r *syntax.Redirect) bool {
+	if r.Op != syntax.AppOut && r.Op != syntax.RdrOut || r.N != nil && r.N.Value != "1" || r.Word == nil || len(r.Word.Parts) != 1 {
+		return false
+	}
+	part := r.Word.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	p, ok := part.(*syntax.ParamExp)
+	return ok && p.Param != nil && p.Param.Value == "GITHUB_ENV" && p.Exp == nil && p.Index == nil && p.Slice == nil && p.Repl == nil && !p.Length && !p.Excl
 }

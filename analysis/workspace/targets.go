@@ -287,7 +287,7 @@ func walkFile(src source, p, content string) walked {
 	w.args = append(w.args, named.args...)
 	w.contexts = append(w.contexts, named.contexts...)
 	w.builds = append(w.builds, named.builds...)
-	w.targets = append(w.targets, bakeEnvTargets(src, p, w.bakeCalls)...)
+	w.add(bakeCallBuilds(src, p, w.bakeCalls))
 	w.targets = append(w.targets, calledScriptTargets(src, p, w.scriptCalls)...)
 	for _, c := range w.composeCalls {
 		w.add(composeProject(src, c.files))

@@ -572,3 +572,72 @@ func TestGitLabDefaults(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestCdCarriesInJob: a GitLab job's before_script and script run in one
+// shell, so a cd in one line moves the build commands of the lines after
+// it; after_script starts again in the project folder. Within one
+// multi-line script, and within one workflow `run:` step (which starts in
+// its working-directory), a cd moves the commands after it; the next step
+// starts afresh.
+func TestCdCarriesInJob(t *testing.T) {
+	ci := "api:\n  before_script: [cd services/api]\n  script:\n    - docker build -t x --target prod .\n" +
+		"  after_script:\n    - docker build --target post .\n" +
+		"multi:\n  script:\n    - |\n      cd web\n      docker build --target w .\n" +
+		"other:\n  script:\n    - docker build --target fresh .\n"
+	want := []found{
+		{"prod", "prod", "/w/services/api/Dockerfile", "job api"},
+		{"post", "post", "/w/Dockerfile", "job api"},
+		{"w", "w", "/w/web/Dockerfile", "job multi"},
+		{"fresh", "fresh", "/w/Dockerfile", "job other"},
+	}
+	if d := cmp.Diff(want, extract(t, "/w/.gitlab-ci.yml", ci)); d != "" {
+		t.Errorf("GitLab (-want +got):\n%s", d)
+	}
+	wf := "on: push\njobs:\n  b:\n    steps:\n" +
+		"      - run: |\n          cd app\n          docker build --target a .\n" +
+		"      - run: docker build --target root .\n" +
+		"      - run: |\n          cd sub\n          docker build --target s .\n        working-directory: web\n"
+	want = []found{
+		{"a", "a", "/repo/app/Dockerfile", "job b"},
+		{"root", "root", "/repo/Dockerfile", "job b"},
+		{"s", "s", "/repo/web/sub/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("workflow (-want +got):\n%s", d)
+	}
+}
+
+// TestGitHubEnvLaterSteps: a step writing `NAME=value` to $GITHUB_ENV
+// sets NAME for the later steps of its job, in their shell and in
+// `${{ env.NAME }}`, over the job's env; not for the step itself, earlier
+// steps or other jobs. A value the code does not tell (a command's
+// output) leaves NAME unknown; one written in a conditional joins the
+// values before.
+func TestGitHubEnvLaterSteps(t *testing.T) {
+	wf := "on: push\njobs:\n  b:\n    env:\n      FLAVOR: jobvalue\n    steps:\n" +
+		"      - run: docker build --target \"$STAGE\" --target \"$FLAVOR\" .\n" +
+		"      - run: |\n" +
+		"          echo \"STAGE=written\" >> $GITHUB_ENV\n" +
+		"          echo DF=ci.Dockerfile >> \"$GITHUB_ENV\"\n" +
+		"          echo \"FLAVOR=$(cat flavor)\" >>\"${GITHUB_ENV}\"\n" +
+		"          { echo A=blocka; echo B=block-$STAGE; } >> $GITHUB_ENV\n" +
+		"          if [ -n \"$CI\" ]; then echo MAYBE=maybe >> $GITHUB_ENV; fi\n" +
+		"          echo NOT=written > notes.txt\n" +
+		"          echo \"C=c-$FLAVOR\" >> $GITHUB_ENV\n" +
+		"          docker build --target \"$STAGE\" .\n" +
+		"      - run: docker build -f \"$DF\" --target \"$STAGE\" --target \"${FLAVOR:-fallback}\" .\n" +
+		"      - uses: docker/build-push-action@v6\n        with:\n          target: ${{ env.A }}\n" +
+		"      - run: docker build --target \"$B\" --target \"$MAYBE\" --target \"$NOT\" --target \"$C\" .\n" +
+		"  other:\n    steps:\n      - run: docker build --target \"$STAGE\" .\n"
+	want := []found{
+		{"jobvalue", "jobvalue", "/repo/Dockerfile", "job b"},
+		{"written", "written", "/repo/ci.Dockerfile", "job b"},
+		{"fallback", "fallback", "/repo/ci.Dockerfile", "job b"},
+		{"blocka", "blocka", "/repo/Dockerfile", "job b"},
+		{"maybe", "maybe", "/repo/Dockerfile", "job b"},
+		{"c-jobvalue", "c-$FLAVOR", "/repo/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

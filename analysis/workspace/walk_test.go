@@ -381,3 +381,56 @@ func TestComposeIncludeProjectDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestBakeTemplateNamed: a template target (inherited, named by no
+// group) is no build of its own, but a command naming it (`docker buildx
+// bake _debug`, `bake -f ci/bake.json tmpl`) builds it: its target, its
+// build arguments (inherited too) and its build, written in the Bake
+// file, come with the command's reading, in HCL and JSON (those a target
+// inheriting it passes to the same Dockerfile are that target's). A
+// command naming another target does not build the template.
+func TestBakeTemplateNamed(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"docker-bake.hcl": "group \"default\" {\n  targets = [\"image\"]\n}\n" +
+			"target \"_common\" {\n  args = { GO_VERSION = \"1.23\" }\n}\n" +
+			"target \"_debug\" {\n  inherits = [\"_common\"]\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n" +
+			"target \"image\" {\n  inherits = [\"_debug\"]\n  dockerfile = \"image.Dockerfile\"\n  target = \"image\"\n}\n",
+		"ci/bake.json": `{"group": {"default": {"targets": ["app"]}}, "target": {"tmpl": {"context": "svc", "target": "tmplstage"}, "app": {"inherits": ["tmpl"], "target": "appstage"}}}`,
+	})
+	mk := "debug:\n\tdocker buildx bake _debug\nimage:\n\tdocker buildx bake image\ntmpl:\n\tdocker buildx bake -f ci/bake.json tmpl\n"
+	w := walkFile(source{root: root}, filepath.Join(root, "Makefile"), mk)
+	rel := func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }
+	var got []string
+	for _, tg := range w.targets {
+		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s)", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner))
+	}
+	for _, a := range w.args {
+		got = append(got, fmt.Sprintf("arg %s %s>%s (%s)", rel(a.File), a.Name, rel(a.Dockerfile), a.Owner))
+	}
+	for _, b := range w.builds {
+		got = append(got, fmt.Sprintf("build %s %s in %s (%s)", rel(b.File), rel(b.Dockerfile), rel(b.Context), b.Owner))
+	}
+	want := []string{
+		"target ci/bake.json:1 appstage>svc/Dockerfile (target app)",
+		"target docker-bake.hcl:9 debug>Dockerfile (target _debug)",
+		"target ci/bake.json:1 tmplstage>svc/Dockerfile (target tmpl)",
+		"arg docker-bake.hcl DEBUG>Dockerfile (target _debug)",
+		"arg docker-bake.hcl GO_VERSION>Dockerfile (target _debug)",
+		"build ci/bake.json svc/Dockerfile in svc (target app)",
+		"build docker-bake.hcl Dockerfile in . (target _debug)",
+		"build ci/bake.json svc/Dockerfile in svc (target tmpl)",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	// docker/bake-action's `targets` input names them too.
+	wf := "on: push\njobs:\n  b:\n    steps:\n      - uses: docker/bake-action@v6\n        with:\n          targets: _debug\n"
+	got = nil
+	for _, tg := range walkFile(source{root: root}, filepath.Join(root, ".github/workflows/ci.yml"), wf).targets {
+		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s)", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner))
+	}
+	if d := cmp.Diff([]string{"target docker-bake.hcl:9 debug>Dockerfile (target _debug)"}, got); d != "" {
+		t.Errorf("bake-action (-want +got):\n%s", d)
+	}
+}
