@@ -267,7 +267,7 @@ func eachShellRead(f *syntax.File, params bool, use func(name *syntax.Lit, whole
 	syntax.Walk(f, func(node syntax.Node) bool {
 		switch x := node.(type) {
 		case *syntax.ParamExp:
-			if params && x.Param != nil && x.Names == 0 && isShellName(x.Param.Value) {
+			if params && x.Param != nil && x.Names == 0 && IsShellName(x.Param.Value) {
 				use(x.Param, x)
 			}
 			if x.Slice != nil {
@@ -318,17 +318,17 @@ func arithNames(x syntax.ArithmExpr, use func(name *syntax.Lit, whole syntax.Nod
 		arithNames(x.X, use)
 	case *syntax.Word:
 		if len(x.Parts) == 1 {
-			if lit, ok := x.Parts[0].(*syntax.Lit); ok && isShellName(lit.Value) {
+			if lit, ok := x.Parts[0].(*syntax.Lit); ok && IsShellName(lit.Value) {
 				use(lit, lit)
 			}
 		}
 	}
 }
 
-// isShellName reports whether s is a shell variable's name: a letter or
+// IsShellName reports whether s is a shell variable's name: a letter or
 // `_`, then letters, digits and `_` (not a positional or special
 // parameter).
-func isShellName(s string) bool {
+func IsShellName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
 			return false

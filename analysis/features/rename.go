@@ -3,7 +3,6 @@ package features
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -196,10 +195,8 @@ func stageOccurrences(ix *analysis.Index, s int) []analysis.Occurrence {
 	return occ
 }
 
-var varNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 func renameVar(ctx context.Context, b analysis.Build, ix *analysis.Index, root analysis.VarSite, newName string) ([]analysis.Edit, error) {
-	if !varNamePattern.MatchString(newName) {
+	if !analysis.IsShellName(newName) {
 		return nil, refuse("cannot rename: %q is not a valid variable name: it must start with a letter or '_' and contain only letters, digits and '_'", newName)
 	}
 	if analysis.IsBuiltinArg(newName) {

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -236,7 +235,7 @@ func (e *evaluator) githubEnv(st *syntax.Stmt) {
 			lead = w.leads[0].text
 		}
 		name, _, ok := strings.Cut(lead, "=")
-		if !ok || !shellName.MatchString(name) {
+		if !ok || !analysis.IsShellName(name) {
 			continue
 		}
 		var span analysis.Span
@@ -265,9 +264,6 @@ func (e *evaluator) githubEnv(st *syntax.Stmt) {
 		*e.env.githubEnv = append(*e.env.githubEnv, envWrite{name: name, values: vals, maybe: e.sh.branch > 0})
 	}
 }
-
-// shellName is a variable's name.
-var shellName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // writesGitHubEnv reports whether r sends the output to $GITHUB_ENV
 // (quoted or braced, appended or not).
