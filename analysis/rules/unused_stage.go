@@ -87,6 +87,7 @@ func runUnusedStage(p *Pass) {
 	stages := ix.Stages()
 	var numeric []analysis.StageRef // the numeric --from references, which removals renumber
 	numericRead := false
+	var removals map[int]stageRemoval // each stage's removal, read once for every fix removing it
 	for s := 0; s < n; s++ {
 		if reached[s] {
 			continue
@@ -116,7 +117,10 @@ func runUnusedStage(p *Pass) {
 			}
 			numericRead = true
 		}
-		if f, ok := removeStageFix(p, s, contexts, numeric); ok {
+		if removals == nil {
+			removals = map[int]stageRemoval{}
+		}
+		if f, ok := removeStageFix(p, s, contexts, numeric, removals); ok {
 			fixes = []Fix{f}
 		}
 		p.Reportf(st.Span, fixes, "%s", msg)
@@ -133,8 +137,9 @@ func runUnusedStage(p *Pass) {
 // continuation line, or quoted in pieces; a quoted number is rewritten
 // inside its quotes),
 // or when a stage to remove is one a named context replaces: its users
-// reach the context, not it, and may well be built.
-func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []analysis.StageRef) (fix Fix, ok bool) {
+// reach the context, not it, and may well be built. removals keeps each
+// stage's removal for the other fixes of the run.
+func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []analysis.StageRef, removals map[int]stageRemoval) (fix Fix, ok bool) {
 	ix := p.Index
 	m := ix.Model()
 	removed := map[int]bool{s: true}
@@ -154,16 +159,28 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 		order = append(order, t)
 	}
 	slices.Sort(order)
+	// A stage of the chain is removed by the same edit, under the same
+	// name, in every fix that removes it: each is read once a run.
+	removal := func(t int) stageRemoval {
+		if r, ok := removals[t]; ok {
+			return r
+		}
+		var r stageRemoval
+		if _, r.replaced = m.ReplacedBy(t, contexts); !r.replaced {
+			e := deleteStage(p.Doc(), ix.Stage(t).Span)
+			e.Span.Start = docCommentStart(ix, ix.Stage(t).First, e.Span.Start)
+			r.edit, r.name = keepDirectives(p.Doc(), e), stageName(ix, t)
+		}
+		removals[t] = r
+		return r
+	}
+	edits := make([]analysis.Edit, 0, len(order))
 	for _, t := range order {
-		if _, replaced := m.ReplacedBy(t, contexts); replaced {
+		r := removal(t)
+		if r.replaced {
 			return Fix{}, false
 		}
-	}
-	var edits []analysis.Edit
-	for _, t := range order {
-		e := deleteStage(p.Doc(), ix.Stage(t).Span)
-		e.Span.Start = docCommentStart(ix, ix.Stage(t).First, e.Span.Start)
-		edits = append(edits, keepDirectives(p.Doc(), e))
+		edits = append(edits, r.edit)
 	}
 	// An ONBUILD trigger's reference is listed once per stage running it,
 	// all at one span: renumber it once.
@@ -183,12 +200,12 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 		edits = append(edits, replace(r.Span, strconv.Itoa(r.Target-shift)))
 	}
 	slices.SortFunc(edits, func(a, b analysis.Edit) int { return a.Span.Start - b.Span.Start })
-	title := "Remove unused stage " + stageName(ix, s)
+	title := "Remove unused stage " + removal(s).name
 	if len(order) > 1 {
 		var names []string
 		for _, t := range order {
 			if t != s {
-				names = append(names, stageName(ix, t))
+				names = append(names, removal(t).name)
 			}
 		}
 		title += " and the unused stages that use it (" + strings.Join(names, ", ") + ")"
@@ -203,6 +220,16 @@ func removeStageFix(p *Pass, s int, contexts []analysis.NamedContext, numeric []
 // stage with its comments keeps a `# key=value` comment from becoming the
 // file's first lines, where BuildKit would read it as a directive, and
 // leaves no comment of its behind for the next stage to take as its own.
+// stageRemoval is what removing one stage takes: the edit deleting it
+// (with its comments, keeping the parser directives) and its name for the
+// fix's title; replaced when a named context replaces the stage, which a
+// build without the context still builds, so nothing removes it.
+type stageRemoval struct {
+	edit     analysis.Edit
+	name     string
+	replaced bool
+}
+
 func docCommentStart(ix *analysis.Index, first, off int) int {
 	cs := ix.Comments(first)
 	if len(cs) == 0 {
