@@ -29,6 +29,7 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Add(uint8(4), "x:\n\tdocker build --target \\\n")
 	f.Add(uint8(3), "jobs:\n  a:\n    steps:\n      - run: |\n          docker build --target ${{ matrix.x }} .\n")
+	f.Add(uint8(3), "jobs:\n  a:\n    steps:\n      - run: |\n          echo T=a | tee -a $GITHUB_ENV\n          cat <<-EOF >> $GITHUB_ENV\n          \tU=b\n          EOF\n      - run: docker build --target $T$U .\n")
 	f.Add(uint8(0), "x: &a\n  <<: *a\n  build: *a\nservices:\n  s: &s\n    extends: s\n    build:\n      <<: [*a, *s]\n      args: *a\n")
 	f.Fuzz(func(t *testing.T, kind uint8, text string) {
 		p := kinds[int(kind)%len(kinds)]

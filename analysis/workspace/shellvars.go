@@ -203,28 +203,37 @@ type envWrite struct {
 	maybe  bool
 }
 
-// githubEnv follows a statement appending to $GITHUB_ENV: an echo of
-// `NAME=value`, or a `{ ...; }` block of them.
+// githubEnv follows a statement writing to $GITHUB_ENV: an echo of
+// `NAME=value` or a `{ ...; }` block of them, sent there by a redirection
+// or through `| tee -a "$GITHUB_ENV"`, and `cat >> "$GITHUB_ENV" <<EOF`
+// with a line `NAME=value` each.
 func (e *evaluator) githubEnv(st *syntax.Stmt) {
-	if e.env.githubEnv == nil || !slices.ContainsFunc(st.Redirs, writesGitHubEnv) {
+	if e.env.githubEnv == nil {
 		return
 	}
-	var calls []*syntax.CallExpr
-	switch c := st.Cmd.(type) {
-	case *syntax.CallExpr:
-		calls = append(calls, c)
-	case *syntax.Block:
-		for _, inner := range c.Stmts {
-			if call, ok := inner.Cmd.(*syntax.CallExpr); ok {
-				calls = append(calls, call)
-			}
+	writer := st
+	if !slices.ContainsFunc(st.Redirs, writesGitHubEnv) {
+		pipe, ok := st.Cmd.(*syntax.BinaryCmd)
+		if !ok || pipe.Op != syntax.Pipe || !teesGitHubEnv(pipe.Y) {
+			return
 		}
+		writer = pipe.X
 	}
-	for _, call := range calls {
-		if len(call.Args) != 2 {
+	stmts := []*syntax.Stmt{writer}
+	if block, ok := writer.Cmd.(*syntax.Block); ok {
+		stmts = block.Stmts
+	}
+	for _, st := range stmts {
+		call, ok := st.Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
 			continue
 		}
-		if cmd, _ := analysis.LiteralWord(call.Args[0]); cmd != "echo" {
+		cmd, _ := analysis.LiteralWord(call.Args[0])
+		if cmd == "cat" && len(call.Args) == 1 {
+			e.githubEnvHeredoc(st)
+			continue
+		}
+		if len(call.Args) != 2 || cmd != "echo" {
 			continue
 		}
 		w := e.word(call.Args[1])
@@ -265,13 +274,80 @@ func (e *evaluator) githubEnv(st *syntax.Stmt) {
 	}
 }
 
+// githubEnvHeredoc follows `cat >> "$GITHUB_ENV" <<EOF`: each line of
+// the here-document that reads NAME=value sets NAME; a value the shell
+// expands ($, a backquote, under an unquoted delimiter) is not known.
+func (e *evaluator) githubEnvHeredoc(st *syntax.Stmt) {
+	for _, r := range st.Redirs {
+		if r.Op != syntax.Hdoc && r.Op != syntax.DashHdoc || r.Hdoc == nil || r.Word == nil {
+			continue
+		}
+		// A delimiter quoted in any part leaves the body as written.
+		quoted := slices.ContainsFunc(r.Word.Parts, func(p syntax.WordPart) bool {
+			lit, ok := p.(*syntax.Lit)
+			return !ok || strings.Contains(lit.Value, "\\")
+		})
+		t, end := e.s.text, int(r.Hdoc.End().Offset())
+		for pos := int(r.Hdoc.Pos().Offset()); pos < end; {
+			lineEnd := end
+			if nl := strings.IndexByte(t[pos:end], '\n'); nl >= 0 {
+				lineEnd = pos + nl
+			}
+			start := pos
+			if r.Op == syntax.DashHdoc {
+				for start < lineEnd && t[start] == '\t' {
+					start++
+				}
+			}
+			pos = lineEnd + 1
+			name, val, ok := strings.Cut(t[start:lineEnd], "=")
+			if !ok || !analysis.IsShellName(name) {
+				continue
+			}
+			var vals []value
+			if quoted || !strings.ContainsAny(val, "$`\\") {
+				vals = []value{{text: val, span: e.s.span(start+len(name)+1, lineEnd)}}
+			}
+			*e.env.githubEnv = append(*e.env.githubEnv, envWrite{name: name, values: vals, maybe: e.sh.branch > 0})
+		}
+	}
+}
+
+// teesGitHubEnv reports whether st is `tee [-a] "$GITHUB_ENV"`.
+func teesGitHubEnv(st *syntax.Stmt) bool {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) < 2 {
+		return false
+	}
+	if cmd, _ := analysis.LiteralWord(call.Args[0]); cmd != "tee" {
+		return false
+	}
+	for _, a := range call.Args[1:] {
+		if isGitHubEnv(a) {
+			return true
+		}
+		if flag, ok := analysis.LiteralWord(a); !ok || flag != "-a" && flag != "--append" {
+			return false
+		}
+	}
+	return false
+}
+
 // writesGitHubEnv reports whether r sends the output to $GITHUB_ENV
 // (quoted or braced, appended or not).
 func writesGitHubEnv(r *syntax.Redirect) bool {
-	if r.Op != syntax.AppOut && r.Op != syntax.RdrOut || r.N != nil && r.N.Value != "1" || r.Word == nil || len(r.Word.Parts) != 1 {
+	if r.Op != syntax.AppOut && r.Op != syntax.RdrOut || r.N != nil && r.N.Value != "1" {
 		return false
 	}
-	part := r.Word.Parts[0]
+	return isGitHubEnv(r.Word)
+}
+
+// isGitHubEnv reports whether w is $GITHUB_ENV, quoted or braced.
+func isGitHubEnv(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
 	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
 		part = dq.Parts[0]
 	}

@@ -641,3 +641,30 @@ func TestGitHubEnvLaterSteps(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestGitHubEnvTeeAndHeredoc follows the other common ways a step writes
+// $GITHUB_ENV: a pipe into `tee -a`, and `cat` of a here-document with a
+// NAME=value line each (`<<-` strips the tabs; a quoted delimiter keeps
+// `$` as text; an unquoted one expands it, so the value is not known).
+func TestGitHubEnvTeeAndHeredoc(t *testing.T) {
+	wf := "on: push\njobs:\n  b:\n    steps:\n" +
+		"      - run: |\n" +
+		"          echo \"TEED=teed\" | tee -a \"$GITHUB_ENV\"\n" +
+		"          echo \"NOTEED=x\" | tee notes.txt\n" +
+		"          cat >> $GITHUB_ENV <<EOF\n" +
+		"          DOC=fromdoc\n" +
+		"          EXPANDED=v-$GITHUB_SHA\n" +
+		"          EOF\n" +
+		"          cat <<'EOF' >> \"$GITHUB_ENV\"\n" +
+		"          QUOTED=q$x\n" +
+		"          EOF\n" +
+		"      - run: docker build --target \"$TEED\" --target \"$NOTEED\" --target \"$DOC\" --target \"$QUOTED\" .\n"
+	want := []found{
+		{"teed", "teed", "/repo/Dockerfile", "job b"},
+		{"fromdoc", "fromdoc", "/repo/Dockerfile", "job b"},
+		{"q$x", "q$x", "/repo/Dockerfile", "job b"},
+	}
+	if d := cmp.Diff(want, extract(t, "/repo/.github/workflows/ci.yml", wf)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
