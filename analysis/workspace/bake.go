@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"maps"
 	"path"
 	"path/filepath"
@@ -31,6 +32,9 @@ type bakeTarget struct {
 	// template is set on a template target (bakeTemplates) read because
 	// the command names it, which builds it.
 	template bool
+	// buildFile is the Bake file whose build the target is when another
+	// file merged with this one defines it first; "" for this one.
+	buildFile string
 }
 
 // bakeBlock is what one target block writes itself: the build arguments
@@ -83,13 +87,14 @@ var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
 // bakeSiblings returns the bodies of the Bake files read with file (the
 // other default file beside it, inside root, or the command's other -f
 // HCL files), and file's own, in the order Bake merges them; own is
-// file's place among them, other the first other file read.
-func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, own int, other string) {
+// file's place among them, other the first other file read; paths are
+// the bodies' files.
+func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, paths []string, own int, other string) {
 	if len(with.files) > 1 && root != "" {
 		for _, p := range with.files {
 			if p == with.self {
 				own = len(bodies)
-				bodies = append(bodies, body)
+				bodies, paths = append(bodies, body), append(paths, file)
 				continue
 			}
 			if strings.EqualFold(filepath.Ext(p), ".json") {
@@ -101,14 +106,14 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 			}
 			if f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); f != nil {
 				if b, ok := f.Body.(*hclsyntax.Body); ok {
-					bodies = append(bodies, b)
+					bodies, paths = append(bodies, b), append(paths, p)
 					if other == "" {
 						other = p
 					}
 				}
 			}
 		}
-		return bodies, own, other
+		return bodies, paths, own, other
 	}
 	base := filepath.Base(file)
 	names := bakeDefaultFiles
@@ -118,12 +123,12 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 		names = []string{"docker-bake.hcl", base}
 	}
 	if !slices.Contains(names, base) || root == "" {
-		return []*hclsyntax.Body{body}, 0, ""
+		return []*hclsyntax.Body{body}, []string{file}, 0, ""
 	}
 	for _, name := range names {
 		if name == base {
 			own = len(bodies)
-			bodies = append(bodies, body)
+			bodies, paths = append(bodies, body), append(paths, file)
 			continue
 		}
 		p := filepath.Join(filepath.Dir(file), name)
@@ -136,10 +141,10 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 			continue
 		}
 		if b, ok := f.Body.(*hclsyntax.Body); ok {
-			bodies, other = append(bodies, b), p
+			bodies, paths, other = append(bodies, b), append(paths, p), p
 		}
 	}
-	return bodies, own, other
+	return bodies, paths, own, other
 }
 
 // bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
@@ -160,15 +165,27 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, _, other := bakeSiblings(root, file, body, with)
+	bodies, paths, own, other := bakeSiblings(root, file, body, with)
 	if other != "" {
 		w.via = []string{other}
 	}
 	blocks := map[string][]*hclsyntax.Body{}
-	for _, bd := range bodies {
+	// buildFiles: the file whose build each target is, the first merged
+	// that defines it: buildx merges the later files' blocks onto it, one
+	// target. setLater: the targets a file merged after this one gives a
+	// `target`, which wins over this file's.
+	buildFiles, setLater := map[string]string{}, map[string]bool{}
+	for i, bd := range bodies {
 		for _, b := range bd.Blocks {
 			if b.Type == "target" && len(b.Labels) == 1 {
-				blocks[b.Labels[0]] = append(blocks[b.Labels[0]], b.Body)
+				t := b.Labels[0]
+				blocks[t] = append(blocks[t], b.Body)
+				if _, ok := buildFiles[t]; !ok {
+					buildFiles[t] = paths[i]
+				}
+				if _, ok := b.Body.Attributes["target"]; ok && i > own {
+					setLater[t] = true
+				}
 			}
 		}
 	}
@@ -238,6 +255,9 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 		}
 		bt, known := newBakeTarget(file, name, read)
 		bt.template = templates[name]
+		if bf := buildFiles[name]; bf != file {
+			bt.buildFile = bf
+		}
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
 			if setsAttr(t, attr) {
@@ -265,7 +285,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 		}
 		if a, ok := targetBlock.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
-				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other})
+				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other, BuildFile: bt.buildFile, Overridden: setLater[name]})
 			} else {
 				// A matrix variable or a variable's default: each value counts.
 				for _, v := range bakeValues(a.Expr, targetBlock, variables) {
@@ -277,7 +297,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 							v.span = analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1}
 						}
 					}
-					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other})
+					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other, BuildFile: bt.buildFile, Overridden: setLater[name]})
 				}
 			}
 		}
@@ -658,7 +678,7 @@ func (t bakeTarget) build() (Build, bool) {
 	if t.inline {
 		return Build{}, false
 	}
-	b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name}
+	b := Build{Dockerfile: t.dockerfile, Context: t.context, Owner: "target " + t.name, File: t.buildFile}
 	for _, c := range t.contexts {
 		b.Contexts = append(b.Contexts, c.Name)
 	}
@@ -943,7 +963,7 @@ func bakeCallBuilds(src source, p string, calls []bakeCall) walked {
 					}
 				}
 				if bd, ok := bt.build(); ok {
-					bd.File = f
+					bd.File = cmp.Or(bd.File, f)
 					out.builds = append(out.builds, bd)
 				}
 			}

@@ -160,10 +160,10 @@ func (ix *Index) BuildsFor(p string) []BuildFacts {
 		}
 	}
 	for _, t := range ix.TargetsFor(p) {
-		if t.Bake != nil || t.Name == "" {
+		if t.Bake != nil || t.Name == "" || t.Overridden {
 			continue
 		}
-		k := buildKey{t.File, t.Owner}
+		k := buildKey{cmp.Or(t.BuildFile, t.File), t.Owner}
 		switch t.Kind {
 		case Compose, Bake, BakeJSON:
 			// Its service's or target's build: a service extending

@@ -62,6 +62,14 @@ type Target struct {
 	// runtime-$(FLAVOR)`): Span covers the whole expression, so a rename
 	// cannot edit the name there, nor completion replace it.
 	Computed bool
+	// BuildFile is the file whose build the target is, where not File:
+	// a Bake target defined in docker-bake.hcl and merged with its blocks
+	// in docker-bake.override.hcl is one build, the first file's.
+	BuildFile string
+	// Overridden is set on a Bake target's `target` that a file merged
+	// after this one sets anew: buildx builds that file's value. It still
+	// names the stage (a rename edits it), but builds nothing.
+	Overridden bool
 	// Bake, when set, says the target is set on Bake targets
 	// (`docker buildx bake --set app.target=dev`): the Dockerfiles are
 	// theirs, found in the Bake files, and Dockerfile is empty.

@@ -434,3 +434,85 @@ func TestBakeTemplateNamed(t *testing.T) {
 		t.Errorf("bake-action (-want +got):\n%s", d)
 	}
 }
+
+// TestBakeOverrideOneBuild: a target that docker-bake.hcl defines and
+// docker-bake.override.hcl adds to is one target to buildx, the files'
+// blocks merged attribute by attribute, the later winning: one build, of
+// the first file, with the override's `target` where it sets one. The
+// `target` it overrides still names its stage, but builds nothing.
+func TestBakeOverrideOneBuild(t *testing.T) {
+	const df = "FROM alpine AS debug\nFROM alpine AS debug2\nFROM alpine AS final\n"
+	base := "group \"default\" {\n  targets = [\"image\"]\n}\n" +
+		"target \"_debug\" {\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n" +
+		"target \"image\" {\n  inherits = [\"_debug\"]\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n"
+	for _, c := range []struct {
+		name, override string
+		want           []string
+	}{
+		// Before the fix, the override's block was a second build, of the
+		// last stage (it names none itself).
+		{"args only", "target \"image\" {\n  args = { DEBUG = \"2\" }\n}\n",
+			[]string{"docker-bake.hcl target image [debug]", "docker-bake.hcl target _debug [debug]"}},
+		{"target", "target \"image\" {\n  target = \"debug2\"\n}\n",
+			[]string{"docker-bake.hcl target image [debug2]", "docker-bake.hcl target _debug [debug]"}},
+		{"template's target", "target \"_debug\" {\n  target = \"debug2\"\n}\n",
+			[]string{"docker-bake.hcl target image [debug]", "docker-bake.hcl target _debug [debug2]"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeTree(t, root, map[string]string{
+				"Dockerfile":               df,
+				"docker-bake.hcl":          base,
+				"docker-bake.override.hcl": c.override,
+				"Makefile":                 "debug:\n\tdocker buildx bake _debug\n",
+			})
+			ix := Scan([]string{root}, DefaultLimits)
+			var got []string
+			for _, b := range ix.BuildsFor(filepath.Join(root, "Dockerfile")) {
+				got = append(got, fmt.Sprintf("%s %s %v", filepath.Base(b.File), b.Owner, b.Targets))
+			}
+			slices.Sort(got)
+			slices.Sort(c.want)
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("builds (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestBakeTemplateNamedOverridden: a template that docker-bake.hcl
+// defines and docker-bake.override.hcl overrides is one target to buildx,
+// merged attribute by attribute, so naming it is one build with the
+// override's values, not one build a file.
+func TestBakeTemplateNamedOverridden(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"docker-bake.hcl": "target \"_debug\" {\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n" +
+			"target \"image\" {\n  inherits = [\"_debug\"]\n  target = \"image\"\n}\n",
+		"docker-bake.override.hcl": "target \"_debug\" {\n  target = \"debug2\"\n  args = { DEBUG = \"2\" }\n}\n",
+	})
+	mk := "debug:\n\tdocker buildx bake _debug\n"
+	w := walkFile(source{root: root}, filepath.Join(root, "Makefile"), mk)
+	rel := func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }
+	var got []string
+	for _, tg := range w.targets {
+		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s) overridden=%v", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner, tg.Overridden))
+	}
+	for _, a := range w.args {
+		got = append(got, fmt.Sprintf("arg %s %s>%s (%s)", rel(a.File), a.Name, rel(a.Dockerfile), a.Owner))
+	}
+	for _, b := range w.builds {
+		got = append(got, fmt.Sprintf("build %s %s in %s (%s)", rel(b.File), rel(b.Dockerfile), rel(b.Context), b.Owner))
+	}
+	// Each file's walk gives the build, both under docker-bake.hcl: one.
+	want := []string{
+		"target docker-bake.hcl:2 debug>Dockerfile (target _debug) overridden=true",
+		"target docker-bake.override.hcl:2 debug2>Dockerfile (target _debug) overridden=false",
+		"arg docker-bake.override.hcl DEBUG>Dockerfile (target _debug)",
+		"build docker-bake.hcl Dockerfile in . (target _debug)",
+		"build docker-bake.hcl Dockerfile in . (target _debug)",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
