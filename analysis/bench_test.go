@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"maps"
-	"os"
 	"slices"
 	"testing"
 
@@ -11,8 +10,8 @@ import (
 
 func benchFiles(b *testing.B) map[string]string {
 	files := map[string]string{"large": testgen.Large(1000)}
-	if data, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
-		files["buildkit"] = string(data)
+	if text, ok := testgen.CorpusText(b, "moby__buildkit__Dockerfile"); ok {
+		files["buildkit"] = text
 	}
 	return files
 }

@@ -3,7 +3,6 @@ package analysis
 import (
 	"maps"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -77,8 +76,8 @@ func TestIncrementalRandomEdits(t *testing.T) {
 func FuzzIncremental(f *testing.F) {
 	f.Add(seedDockerfile, uint64(1), uint8(10))
 	f.Add("FROM a\nARG A B\nENV X=${A:-${B:+\"$C\"}} \\\n  Y=${D/x/$B}\nRUN echo ${A:-${B}}\n", uint64(3), uint8(12))
-	if b, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
-		f.Add(string(b), uint64(7), uint8(5))
+	if text, ok := testgen.CorpusText(f, "moby__buildkit__Dockerfile"); ok {
+		f.Add(text, uint64(7), uint8(5))
 	}
 	f.Fuzz(func(t *testing.T, text string, seed uint64, steps uint8) {
 		if len(text) > 1<<14 {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -18,8 +17,8 @@ import (
 // stages make a keystroke cost more than on the large file.
 func BenchmarkCommentKeystroke(b *testing.B) {
 	files := map[string]string{"large": testgen.Large(1000)}
-	if data, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
-		files["moby"] = string(data)
+	if text, ok := testgen.CorpusText(b, "moby__buildkit__Dockerfile"); ok {
+		files["moby"] = text
 	}
 	for _, name := range []string{"large", "moby"} {
 		text, ok := files[name]

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,8 +120,8 @@ func (c *rawClient) initialize(tb testing.TB) {
 
 func replayFiles(tb testing.TB) map[string]string {
 	files := map[string]string{"large": testgen.Large(1000)}
-	if b, err := os.ReadFile("../../shared/corpus/files/moby__buildkit__Dockerfile"); err == nil {
-		files["buildkit"] = string(b)
+	if text, ok := testgen.CorpusText(tb, "moby__buildkit__Dockerfile"); ok {
+		files["buildkit"] = text
 	}
 	return files
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -40,12 +41,28 @@ func Large(n int) string {
 }
 
 // CorpusDir returns the folder of the shared corpus of real Dockerfiles,
-// which stands beside the repository as ../shared/corpus/files.
+// which stands beside the repository as ../shared/corpus/files: found
+// above the working directory, or, for a test binary run from elsewhere,
+// above this source file.
 func CorpusDir() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
+	corpus, err := corpusAbove(dir)
+	if err == nil {
+		return corpus, nil
+	}
+	if _, self, _, ok := runtime.Caller(0); ok {
+		if c, err2 := corpusAbove(filepath.Dir(self)); err2 == nil {
+			return c, nil
+		}
+	}
+	return "", err
+}
+
+// corpusAbove is CorpusDir from the repository that holds dir.
+func corpusAbove(dir string) (string, error) {
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			corpus := filepath.Join(dir, "..", "shared", "corpus", "files")
@@ -60,6 +77,22 @@ func CorpusDir() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// CorpusText returns the text of the corpus file of that name; where it
+// is absent it says so in tb's log and returns false, so that a benchmark
+// row left out is seen to be.
+func CorpusText(tb testing.TB, name string) (string, bool) {
+	tb.Helper()
+	dir, err := CorpusDir()
+	if err == nil {
+		var b []byte
+		if b, err = os.ReadFile(filepath.Join(dir, name)); err == nil {
+			return string(b), true
+		}
+	}
+	tb.Logf("corpus file %s left out: %v", name, err)
+	return "", false
 }
 
 // Missing stops a test whose input is absent: it skips on a developer's
