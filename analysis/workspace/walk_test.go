@@ -400,17 +400,7 @@ func TestBakeTemplateNamed(t *testing.T) {
 	})
 	mk := "debug:\n\tdocker buildx bake _debug\nimage:\n\tdocker buildx bake image\ntmpl:\n\tdocker buildx bake -f ci/bake.json tmpl\n"
 	w := walkFile(source{root: root}, filepath.Join(root, "Makefile"), mk)
-	rel := func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }
-	var got []string
-	for _, tg := range w.targets {
-		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s)", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner))
-	}
-	for _, a := range w.args {
-		got = append(got, fmt.Sprintf("arg %s %s>%s (%s)", rel(a.File), a.Name, rel(a.Dockerfile), a.Owner))
-	}
-	for _, b := range w.builds {
-		got = append(got, fmt.Sprintf("build %s %s in %s (%s)", rel(b.File), rel(b.Dockerfile), rel(b.Context), b.Owner))
-	}
+	got := describeWalk(root, w)
 	want := []string{
 		"target ci/bake.json:1 appstage>svc/Dockerfile (target app)",
 		"target docker-bake.hcl:9 debug>Dockerfile (target _debug)",
@@ -426,11 +416,13 @@ func TestBakeTemplateNamed(t *testing.T) {
 	}
 	// docker/bake-action's `targets` input names them too.
 	wf := "on: push\njobs:\n  b:\n    steps:\n      - uses: docker/bake-action@v6\n        with:\n          targets: _debug\n"
-	got = nil
-	for _, tg := range walkFile(source{root: root}, filepath.Join(root, ".github/workflows/ci.yml"), wf).targets {
-		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s)", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner))
-	}
-	if d := cmp.Diff([]string{"target docker-bake.hcl:9 debug>Dockerfile (target _debug)"}, got); d != "" {
+	got = describeWalk(root, walkFile(source{root: root}, filepath.Join(root, ".github/workflows/ci.yml"), wf))
+	if d := cmp.Diff([]string{
+		"target docker-bake.hcl:9 debug>Dockerfile (target _debug)",
+		"arg docker-bake.hcl DEBUG>Dockerfile (target _debug)",
+		"arg docker-bake.hcl GO_VERSION>Dockerfile (target _debug)",
+		"build docker-bake.hcl Dockerfile in . (target _debug)",
+	}, got); d != "" {
 		t.Errorf("bake-action (-want +got):\n%s", d)
 	}
 }
@@ -493,21 +485,11 @@ func TestBakeTemplateNamedOverridden(t *testing.T) {
 	})
 	mk := "debug:\n\tdocker buildx bake _debug\n"
 	w := walkFile(source{root: root}, filepath.Join(root, "Makefile"), mk)
-	rel := func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }
-	var got []string
-	for _, tg := range w.targets {
-		got = append(got, fmt.Sprintf("target %s:%d %s>%s (%s) overridden=%v", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner, tg.Overridden))
-	}
-	for _, a := range w.args {
-		got = append(got, fmt.Sprintf("arg %s %s>%s (%s)", rel(a.File), a.Name, rel(a.Dockerfile), a.Owner))
-	}
-	for _, b := range w.builds {
-		got = append(got, fmt.Sprintf("build %s %s in %s (%s)", rel(b.File), rel(b.Dockerfile), rel(b.Context), b.Owner))
-	}
+	got := describeWalk(root, w)
 	// Each file's walk gives the build, both under docker-bake.hcl: one.
 	want := []string{
-		"target docker-bake.hcl:2 debug>Dockerfile (target _debug) overridden=true",
-		"target docker-bake.override.hcl:2 debug2>Dockerfile (target _debug) overridden=false",
+		"target docker-bake.hcl:2 debug>Dockerfile (target _debug), overridden",
+		"target docker-bake.override.hcl:2 debug2>Dockerfile (target _debug)",
 		"arg docker-bake.override.hcl DEBUG>Dockerfile (target _debug)",
 		"build docker-bake.hcl Dockerfile in . (target _debug)",
 		"build docker-bake.hcl Dockerfile in . (target _debug)",
@@ -515,4 +497,25 @@ func TestBakeTemplateNamedOverridden(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
+}
+
+// describeWalk lists a walk's targets, arguments and builds, one line
+// each, their paths relative to root.
+func describeWalk(root string, w walked) []string {
+	rel := func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }
+	var got []string
+	for _, tg := range w.targets {
+		line := fmt.Sprintf("target %s:%d %s>%s (%s)", rel(tg.File), tg.Line, tg.Name, rel(tg.Dockerfile), tg.Owner)
+		if tg.Overridden {
+			line += ", overridden"
+		}
+		got = append(got, line)
+	}
+	for _, a := range w.args {
+		got = append(got, fmt.Sprintf("arg %s %s>%s (%s)", rel(a.File), a.Name, rel(a.Dockerfile), a.Owner))
+	}
+	for _, b := range w.builds {
+		got = append(got, fmt.Sprintf("build %s %s in %s (%s)", rel(b.File), rel(b.Dockerfile), rel(b.Context), b.Owner))
+	}
+	return got
 }
