@@ -203,7 +203,7 @@ func serve(args []string, _, stderr io.Writer) int {
 		exit(1)
 	})
 	srv := server.New(server.Config{Logger: logger, Exit: exit, Version: getVersion()})
-	err = srv.Serve(context.Background(), stdio{in: protocolInput()})
+	err = srv.Serve(context.Background(), newStdio())
 	switch {
 	case errors.Is(err, server.ErrNoShutdown):
 		logger.Info("client went away without shutdown")
@@ -235,13 +235,26 @@ func newLogger(file, level string) (*zap.Logger, func(), error) {
 }
 
 // stdio is the server's end of the protocol channel.
-type stdio struct{ in *os.File }
+type stdio struct {
+	in  io.ReadCloser
+	out io.Writer
+}
 
-func (c stdio) Read(p []byte) (int, error) { return c.in.Read(p) }
-func (stdio) Write(p []byte) (int, error)  { return os.Stdout.Write(p) }
-func (c stdio) Close() error               { return c.in.Close() }
+// newStdio is the protocol's connection: stdin read through the poller
+// where it is a pipe or socket (protocolInput), and stdout written so too
+// (protocolOutput), both with raw system calls where Linux allows (rawIO).
+func newStdio() stdio { return stdio{in: rawIO(protocolInput()), out: rawIO(protocolOutput())} }
+
+func (c stdio) Read(p []byte) (int, error)  { return c.in.Read(p) }
+func (c stdio) Write(p []byte) (int, error) { return c.out.Write(p) }
+func (c stdio) Close() error                { return c.in.Close() }
 
 // SyscallConn reaches stdout, whose pipe the server may widen.
-func (stdio) SyscallConn() (syscall.RawConn, error) { return os.Stdout.SyscallConn() }
+func (c stdio) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.out.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.ErrUnsupported
+}
 
 var _ syscall.Conn = stdio{}

@@ -11,6 +11,12 @@ import (
 // pollable).
 func protocolInput() *os.File { return pollable(os.Stdin) }
 
+// protocolOutput is stdout, to which the server writes the protocol, made
+// pollable as stdin is: a write that finds the pipe full then parks its
+// goroutine instead of holding a thread. Nothing else writes to stdout (the
+// log goes to stderr), and the server starts no process that inherits it.
+func protocolOutput() *os.File { return pollable(os.Stdout) }
+
 // pollable returns f, or, when f is a pipe or a socket (as editors start a
 // server), a duplicate of its descriptor switched to non-blocking mode
 // and read through the runtime's poller. A read waiting for the next message then
