@@ -87,14 +87,13 @@ var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
 // bakeSiblings returns the bodies of the Bake files read with file (the
 // other default file beside it, inside root, or the command's other -f
 // HCL files), and file's own, in the order Bake merges them; own is
-// file's place among them, other the first other file read; paths are
-// the bodies' files.
-func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, paths []string, own int, other string) {
+// file's place among them, other the first other file read.
+func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, own int, other string) {
 	if len(with.files) > 1 && root != "" {
 		for _, p := range with.files {
 			if p == with.self {
 				own = len(bodies)
-				bodies, paths = append(bodies, body), append(paths, file)
+				bodies = append(bodies, body)
 				continue
 			}
 			if strings.EqualFold(filepath.Ext(p), ".json") {
@@ -106,14 +105,14 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 			}
 			if f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); f != nil {
 				if b, ok := f.Body.(*hclsyntax.Body); ok {
-					bodies, paths = append(bodies, b), append(paths, p)
+					bodies = append(bodies, b)
 					if other == "" {
 						other = p
 					}
 				}
 			}
 		}
-		return bodies, paths, own, other
+		return bodies, own, other
 	}
 	base := filepath.Base(file)
 	names := bakeDefaultFiles
@@ -123,12 +122,12 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 		names = []string{"docker-bake.hcl", base}
 	}
 	if !slices.Contains(names, base) || root == "" {
-		return []*hclsyntax.Body{body}, []string{file}, 0, ""
+		return []*hclsyntax.Body{body}, 0, ""
 	}
 	for _, name := range names {
 		if name == base {
 			own = len(bodies)
-			bodies, paths = append(bodies, body), append(paths, file)
+			bodies = append(bodies, body)
 			continue
 		}
 		p := filepath.Join(filepath.Dir(file), name)
@@ -141,10 +140,10 @@ func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodie
 			continue
 		}
 		if b, ok := f.Body.(*hclsyntax.Body); ok {
-			bodies, paths, other = append(bodies, b), append(paths, p), p
+			bodies, other = append(bodies, b), p
 		}
 	}
-	return bodies, paths, own, other
+	return bodies, own, other
 }
 
 // bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
@@ -165,30 +164,19 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, paths, own, other := bakeSiblings(root, file, body, with)
+	bodies, _, other := bakeSiblings(root, file, body, with)
 	if other != "" {
 		w.via = []string{other}
 	}
 	blocks := map[string][]*hclsyntax.Body{}
-	// buildFiles: the file whose build each target is, the first merged
-	// that defines it: buildx merges the later files' blocks onto it, one
-	// target. setLater: the targets a file merged after this one gives a
-	// `target`, which wins over this file's.
-	buildFiles, setLater := map[string]string{}, map[string]bool{}
-	for i, bd := range bodies {
+	for _, bd := range bodies {
 		for _, b := range bd.Blocks {
 			if b.Type == "target" && len(b.Labels) == 1 {
-				t := b.Labels[0]
-				blocks[t] = append(blocks[t], b.Body)
-				if _, ok := buildFiles[t]; !ok {
-					buildFiles[t] = paths[i]
-				}
-				if _, ok := b.Body.Attributes["target"]; ok && i > own {
-					setLater[t] = true
-				}
+				blocks[b.Labels[0]] = append(blocks[b.Labels[0]], b.Body)
 			}
 		}
 	}
+	merge := bakeMergeOf(root, file, text, with)
 	read := func(t, attr string) (string, []string, bool) {
 		bs := blocks[t]
 		if len(bs) == 0 {
@@ -255,9 +243,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 		}
 		bt, known := newBakeTarget(file, name, read)
 		bt.template = templates[name]
-		if bf := buildFiles[name]; bf != file {
-			bt.buildFile = bf
-		}
+		bt.buildFile = merge.buildFileOf(name)
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
 			if setsAttr(t, attr) {
@@ -285,7 +271,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 		}
 		if a, ok := targetBlock.Attributes["target"]; ok {
 			if value, span, ok := literalString(a.Expr); ok {
-				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other, BuildFile: bt.buildFile, Overridden: setLater[name]})
+				bt.stages = append(bt.stages, Target{Name: value, Span: span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Via: other, BuildFile: bt.buildFile, Overridden: merge.setLater[name]})
 			} else {
 				// A matrix variable or a variable's default: each value counts.
 				for _, v := range bakeValues(a.Expr, targetBlock, variables) {
@@ -297,7 +283,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 							v.span = analysis.Span{Start: r.Start.Byte + 1, End: r.End.Byte - 1}
 						}
 					}
-					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other, BuildFile: bt.buildFile, Overridden: setLater[name]})
+					bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, Computed: v.computed, Via: other, BuildFile: bt.buildFile, Overridden: merge.setLater[name]})
 				}
 			}
 		}
@@ -363,6 +349,7 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 		allParents[targets.Content[i].Value] = parentsOf(targets.Content[i].Value)
 	}
 	templates := bakeTemplates(allParents, w.groups)
+	merge := bakeMergeOf(root, file, text, with)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -383,6 +370,7 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 		}
 		bt, known := newBakeTarget(file, name, read)
 		bt.template = templates[name]
+		bt.buildFile = merge.buildFileOf(name)
 		if inline, _ := inherited(name, "dockerfile-inline", func(t, attr string) (string, []string, bool) {
 			_, parents, ok := read(t, attr)
 			if setsAttr(t, attr) {
@@ -398,7 +386,7 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 		_, block := get(targets, attrSetter(name, "target", setsAttr, parentsOf))
 		if key, target := get(block, "target"); key != nil {
 			for _, v := range jsonValues(file, scalar(target), d.valueSpan(key, target), vars) {
-				bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner})
+				bt.stages = append(bt.stages, Target{File: v.file, Name: v.text, Span: v.span, Computed: v.computed, Dockerfile: bt.dockerfile, Context: bt.context, Owner: owner, BuildFile: bt.buildFile, Overridden: merge.setLater[name]})
 			}
 		}
 		bt.inherit(name, own, known)
@@ -428,6 +416,96 @@ func bakeDefaultSiblings(root, file string) []string {
 			out = append(out, "")
 		} else {
 			out = append(out, filepath.Join(filepath.Dir(file), name))
+		}
+	}
+	return out
+}
+
+// bakeMerge is what the Bake files buildx merges with one file (HCL or
+// JSON, in buildx's order) say of its targets: buildx merges the blocks of
+// one name, whatever file they are in, into one target.
+type bakeMerge struct {
+	self string
+	// buildFile is, by target, the first file merged that defines it: the
+	// target's one build is that file's.
+	buildFile map[string]string
+	// setLater holds the targets a file merged after this one gives a
+	// `target`, which wins over this file's.
+	setLater map[string]bool
+}
+
+// buildFileOf returns the file whose build target t is, "" for this one.
+func (m bakeMerge) buildFileOf(t string) string {
+	if f := m.buildFile[t]; f != m.self {
+		return f
+	}
+	return ""
+}
+
+// bakeMergeOf reads the target blocks of the Bake files merged with file
+// (text is its content): those the command names with -f (with.files),
+// else the default files beside it.
+func bakeMergeOf(root, file, text string, with bakeWith) bakeMerge {
+	m := bakeMerge{self: file, buildFile: map[string]string{}, setLater: map[string]bool{}}
+	var order []string // "" for file
+	if len(with.files) > 1 && root != "" {
+		for _, p := range with.files {
+			if p == with.self {
+				p = ""
+			}
+			order = append(order, p)
+		}
+	} else {
+		order = bakeDefaultSiblings(root, file)
+	}
+	seen := false // file's own place is passed
+	for _, p := range order {
+		data, path := text, file
+		if p != "" {
+			b, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
+			if err != nil {
+				continue
+			}
+			data, path = string(b), p
+		}
+		for name, setsTarget := range bakeTargetBlocks(path, data) {
+			if _, ok := m.buildFile[name]; !ok {
+				m.buildFile[name] = path
+			}
+			if setsTarget && seen {
+				m.setLater[name] = true
+			}
+		}
+		if p == "" {
+			seen = true
+		}
+	}
+	return m
+}
+
+// bakeTargetBlocks returns the names of a Bake file's target blocks, and
+// for each whether it sets `target`.
+func bakeTargetBlocks(path, text string) map[string]bool {
+	out := map[string]bool{}
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		if _, targets, ok := parseSection(text, "target"); ok {
+			for i := 0; i+1 < len(targets.Content); i += 2 {
+				k, _ := get(resolve(targets.Content[i+1]), "target")
+				out[targets.Content[i].Value] = out[targets.Content[i].Value] || k != nil
+			}
+		}
+		return out
+	}
+	f, _ := hclsyntax.ParseConfig([]byte(text), path, hcl.InitialPos)
+	if f == nil {
+		return out
+	}
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		for _, b := range body.Blocks {
+			if b.Type == "target" && len(b.Labels) == 1 {
+				_, sets := b.Body.Attributes["target"]
+				out[b.Labels[0]] = out[b.Labels[0]] || sets
+			}
 		}
 	}
 	return out

@@ -433,7 +433,6 @@ func TestBakeTemplateNamed(t *testing.T) {
 // the first file, with the override's `target` where it sets one. The
 // `target` it overrides still names its stage, but builds nothing.
 func TestBakeOverrideOneBuild(t *testing.T) {
-	const df = "FROM alpine AS debug\nFROM alpine AS debug2\nFROM alpine AS final\n"
 	base := "group \"default\" {\n  targets = [\"image\"]\n}\n" +
 		"target \"_debug\" {\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n" +
 		"target \"image\" {\n  inherits = [\"_debug\"]\n  target = \"debug\"\n  args = { DEBUG = \"1\" }\n}\n"
@@ -451,24 +450,48 @@ func TestBakeOverrideOneBuild(t *testing.T) {
 			[]string{"docker-bake.hcl target image [debug]", "docker-bake.hcl target _debug [debug2]"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			root := t.TempDir()
-			writeTree(t, root, map[string]string{
-				"Dockerfile":               df,
+			checkBuilds(t, map[string]string{
 				"docker-bake.hcl":          base,
 				"docker-bake.override.hcl": c.override,
 				"Makefile":                 "debug:\n\tdocker buildx bake _debug\n",
-			})
-			ix := Scan([]string{root}, DefaultLimits)
-			var got []string
-			for _, b := range ix.BuildsFor(filepath.Join(root, "Dockerfile")) {
-				got = append(got, fmt.Sprintf("%s %s %v", filepath.Base(b.File), b.Owner, b.Targets))
-			}
-			slices.Sort(got)
-			slices.Sort(c.want)
-			if d := cmp.Diff(c.want, got); d != "" {
-				t.Errorf("builds (-want +got):\n%s", d)
-			}
+			}, c.want)
 		})
+	}
+	// JSON files merge with the others, in buildx's order: .json before
+	// .hcl, the override files last.
+	baseJSON := `{"group": {"default": {"targets": ["image"]}}, "target": {"image": {"target": "debug", "args": {"DEBUG": "1"}}}}`
+	t.Run("json args only", func(t *testing.T) {
+		checkBuilds(t, map[string]string{"docker-bake.json": baseJSON, "docker-bake.override.json": `{"target": {"image": {"args": {"DEBUG": "2"}}}}`},
+			[]string{"docker-bake.json target image [debug]"})
+	})
+	t.Run("hcl, json override", func(t *testing.T) {
+		checkBuilds(t, map[string]string{
+			"docker-bake.hcl":           "group \"default\" {\n  targets = [\"image\"]\n}\ntarget \"image\" {\n  target = \"debug\"\n}\n",
+			"docker-bake.override.json": `{"target": {"image": {"target": "debug2"}}}`,
+		}, []string{"docker-bake.hcl target image [debug2]"})
+	})
+	t.Run("json, hcl override", func(t *testing.T) {
+		checkBuilds(t, map[string]string{"docker-bake.json": baseJSON, "docker-bake.override.hcl": "target \"image\" {\n  target = \"debug2\"\n}\n"},
+			[]string{"docker-bake.json target image [debug2]"})
+	})
+}
+
+// checkBuilds writes files and a Dockerfile of three stages into a new
+// folder and wants its builds, as "file owner [targets]".
+func checkBuilds(t *testing.T, files map[string]string, want []string) {
+	t.Helper()
+	root := t.TempDir()
+	files["Dockerfile"] = "FROM alpine AS debug\nFROM alpine AS debug2\nFROM alpine AS final\n"
+	writeTree(t, root, files)
+	ix := Scan([]string{root}, DefaultLimits)
+	var got []string
+	for _, b := range ix.BuildsFor(filepath.Join(root, "Dockerfile")) {
+		got = append(got, fmt.Sprintf("%s %s %v", filepath.Base(b.File), b.Owner, b.Targets))
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("builds (-want +got):\n%s", d)
 	}
 }
 
