@@ -542,3 +542,29 @@ func describeWalk(root string, w walked) []string {
 	}
 	return got
 }
+
+// TestComposeOverrideOneBuild: docker compose merges a service of
+// compose.override.yaml onto compose.yaml's service of its name: one
+// service, one build, compose.yaml's, with the override's build.target
+// where it gives one. A service only the override file has is its own.
+func TestComposeOverrideOneBuild(t *testing.T) {
+	base := "services:\n  app:\n    build:\n      context: .\n      target: debug\n"
+	for _, c := range []struct {
+		name     string
+		override string
+		want     []string
+	}{
+		// Before the fix, the override's service was a second build, of
+		// the last stage.
+		{"environment only", "services:\n  app:\n    environment:\n      - DEBUG=1\n",
+			[]string{"compose.yaml service app [debug]"}},
+		{"target", "services:\n  app:\n    build:\n      target: debug2\n",
+			[]string{"compose.yaml service app [debug2]"}},
+		{"a service of its own", "services:\n  app:\n    ports: [\"8080:8080\"]\n  tool:\n    build:\n      context: .\n      target: debug2\n",
+			[]string{"compose.yaml service app [debug]", "compose.override.yaml service tool [debug2]"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			checkBuilds(t, map[string]string{"compose.yaml": base, "compose.override.yaml": c.override}, c.want)
+		})
+	}
+}

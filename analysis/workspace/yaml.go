@@ -161,6 +161,10 @@ type serviceBuild struct {
 	// file's services, whose file's own reading does not give them).
 	contexts []NamedContext
 	file     string // the included file it is written in; "" for the file read
+	// mergedOnto is the file whose service of this name this one is merged
+	// onto (an override file's, or a later -f file's): one service, whose
+	// build is that file's.
+	mergedOnto string
 }
 
 // composeServices walks services.<name> of a Compose file. A service
@@ -177,11 +181,18 @@ func composeServicesIn(src source, file, text string, dotenv map[string]string) 
 		return nil
 	}
 	var out []serviceBuild
+	base := composeBase(src, file)
+	later := composeLaterTargets(src, file)
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		name, svc := services.Content[i].Value, resolve(services.Content[i+1])
 		s := serviceBuild{owner: "service " + name}
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
+		if _, ext := get(svc, "extends"); ext == nil && base != "" {
+			if _, _, bs := composeService(src, file, d, base, name); bs != nil {
+				s.mergedOnto = base
+			}
+		}
 		if composeInline(src, file, d, name, svc) {
 			// Its Dockerfile is written in the Compose file: no file on
 			// disk is built, and its target and args are that text's.
@@ -191,7 +202,7 @@ func composeServicesIn(src source, file, text string, dotenv map[string]string) 
 		_, build := get(svc, "build")
 		if key, target := get(build, "target"); key != nil {
 			for _, v := range d.interpolate(key, target, dotenv) {
-				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context}
+				t := Target{Name: v.text, Span: v.span, Computed: v.computed, Owner: "service " + name, Dockerfile: s.dockerfile, Context: s.context, BuildFile: s.mergedOnto, Overridden: later[name]}
 				if len(s.via) > 0 {
 					t.Via = s.via[0]
 				}
@@ -229,6 +240,7 @@ func walkCompose(src source, file, text string) walked {
 	// The .env file beside it gives the values it interpolates, whether
 	// or not it exists yet.
 	w.via = append(append(w.via, composeDotenvFile(file)), composeBaseCandidates(file)...)
+	w.via = append(w.via, composeOverrideCandidates(file)...)
 	dotenv := composeDotenv(src, file)
 	services := composeServicesIn(src, file, text, dotenv)
 	// COMPOSE_FILE in its .env: the files merged onto it.
@@ -253,7 +265,7 @@ func walkCompose(src source, file, text string) walked {
 	for _, s := range services {
 		w.via = append(w.via, s.via...)
 		if s.build {
-			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner, File: s.file})
+			w.builds = append(w.builds, Build{Dockerfile: s.dockerfile, Context: s.context, Owner: s.owner, File: cmp.Or(s.mergedOnto, s.file)})
 		}
 		for _, t := range s.targets {
 			if k := (key{t.Span, t.File, t.Dockerfile + "\x00" + t.Name}); !seen[k] {
@@ -650,6 +662,57 @@ func composeBase(src source, file string) string {
 		}
 	}
 	return ""
+}
+
+// composeLaterTargets returns the services to which a file merged after
+// file (its override file, or a later file of its -f list) gives a
+// build.target: buildx builds that target, not file's.
+func composeLaterTargets(src source, file string) map[string]bool {
+	var later []string
+	for f, b := range src.bases {
+		if b == file {
+			later = append(later, f)
+		}
+	}
+	for _, p := range composeOverrideCandidates(file) {
+		if _, err := src.read(p, DefaultLimits.MaxSize); err == nil {
+			if composeBase(src, p) == file {
+				later = append(later, p)
+			}
+			break // docker compose reads the first override file there is
+		}
+	}
+	out := map[string]bool{}
+	for _, f := range later {
+		data, err := src.read(f, DefaultLimits.MaxSize)
+		if err != nil {
+			continue
+		}
+		_, services, ok := parseSection(string(data), "services")
+		if !ok {
+			continue
+		}
+		for i := 0; i+1 < len(services.Content); i += 2 {
+			_, build := get(resolve(services.Content[i+1]), "build")
+			if k, _ := get(build, "target"); k != nil {
+				out[services.Content[i].Value] = true
+			}
+		}
+	}
+	return out
+}
+
+// composeOverrideCandidates are the override files beside a default
+// Compose file, which docker compose merges onto it: none beside another.
+func composeOverrideCandidates(file string) []string {
+	if !slices.Contains(composeFileNames, filepath.Base(file)) {
+		return nil
+	}
+	var out []string
+	for _, name := range composeOverrideNames {
+		out = append(out, filepath.Join(filepath.Dir(file), name))
+	}
+	return out
 }
 
 // composeBaseCandidates are the files whose being there or not decides
