@@ -567,4 +567,14 @@ func TestComposeOverrideOneBuild(t *testing.T) {
 			checkBuilds(t, map[string]string{"compose.yaml": base, "compose.override.yaml": c.override}, c.want)
 		})
 	}
+	// A file given with -f after compose.yaml is a project of its own:
+	// `docker compose build` builds compose.yaml's target, the Makefile's
+	// command the later file's. Two builds.
+	t.Run("a -f file", func(t *testing.T) {
+		checkBuilds(t, map[string]string{
+			"compose.yaml":      base,
+			"compose.prod.yaml": "services:\n  app:\n    build:\n      target: debug2\n",
+			"Makefile":          "prod:\n\tdocker compose -f compose.yaml -f compose.prod.yaml build\n",
+		}, []string{"compose.yaml service app [debug]", "compose.prod.yaml service app [debug2]"})
+	})
 }

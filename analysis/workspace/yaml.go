@@ -161,9 +161,11 @@ type serviceBuild struct {
 	// file's services, whose file's own reading does not give them).
 	contexts []NamedContext
 	file     string // the included file it is written in; "" for the file read
-	// mergedOnto is the file whose service of this name this one is merged
-	// onto (an override file's, or a later -f file's): one service, whose
-	// build is that file's.
+	// mergedOnto is, for a service of an override file that docker
+	// compose reads with the Compose file beside it, that file, whose
+	// service of this name it is merged onto: one service, one build, that
+	// file's. A file given with -f (compose.prod.yaml) makes a project and
+	// builds of its own.
 	mergedOnto string
 }
 
@@ -188,7 +190,7 @@ func composeServicesIn(src source, file, text string, dotenv map[string]string) 
 		s := serviceBuild{owner: "service " + name}
 		s.dockerfile, s.context, s.build = composeBuild(src, file, d, name, svc, 0)
 		s.via = composeChain(src, file, d, name, svc)
-		if _, ext := get(svc, "extends"); ext == nil && base != "" {
+		if _, ext := get(svc, "extends"); ext == nil && base != "" && slices.Contains(composeOverrideNames, filepath.Base(file)) {
 			if _, _, bs := composeService(src, file, d, base, name); bs != nil {
 				s.mergedOnto = base
 			}
@@ -664,16 +666,12 @@ func composeBase(src source, file string) string {
 	return ""
 }
 
-// composeLaterTargets returns the services to which a file merged after
-// file (its override file, or a later file of its -f list) gives a
-// build.target: buildx builds that target, not file's.
+// composeLaterTargets returns the services to which the override file
+// docker compose reads after file gives a build.target, which wins over
+// file's. A file given with -f after it (compose.prod.yaml) makes a
+// project of its own, another build, and does not count.
 func composeLaterTargets(src source, file string) map[string]bool {
 	var later []string
-	for f, b := range src.bases {
-		if b == file {
-			later = append(later, f)
-		}
-	}
 	for _, p := range composeOverrideCandidates(file) {
 		if _, err := src.read(p, DefaultLimits.MaxSize); err == nil {
 			if composeBase(src, p) == file {
