@@ -442,11 +442,16 @@ func (m bakeMerge) buildFileOf(t string) string {
 	return ""
 }
 
-// bakeMergeOf reads the target blocks of the Bake files merged with file
-// (text is its content): those the command names with -f (with.files),
-// else the default files beside it.
+// bakeMergeOf reads the target blocks of the default Bake files merged
+// with file (text is its content), as `docker buildx bake` reads them
+// without -f. Files named with -f otherwise (docker-bake.ci.hcl) make a
+// build of their own, as a file written for that does: no merge.
 func bakeMergeOf(root, file, text string, with bakeWith) bakeMerge {
 	m := bakeMerge{self: file, buildFile: map[string]string{}, setLater: map[string]bool{}}
+	named := slices.ContainsFunc(with.files, func(p string) bool { return !slices.Contains(bakeAllDefaultFiles, filepath.Base(p)) })
+	if named || bakeVariant(file) {
+		return m
+	}
 	var order []string // "" for file
 	if len(with.files) > 1 && root != "" {
 		for _, p := range with.files {

@@ -470,6 +470,20 @@ func TestBakeOverrideOneBuild(t *testing.T) {
 			"docker-bake.override.json": `{"target": {"image": {"target": "debug2"}}}`,
 		}, []string{"docker-bake.hcl target image [debug2]"})
 	})
+	// A file named with -f, or written for that (docker-bake.ci.hcl), is a
+	// build of its own, its command's: not merged into the default one.
+	single := "group \"default\" {\n  targets = [\"image\"]\n}\ntarget \"image\" {\n  target = \"debug\"\n}\n"
+	t.Run("a -f file", func(t *testing.T) {
+		checkBuilds(t, map[string]string{
+			"docker-bake.hcl": single,
+			"ci.hcl":          "target \"image\" {\n  target = \"debug2\"\n}\n",
+			"Makefile":        "ci:\n\tdocker buildx bake -f docker-bake.hcl -f ci.hcl\n",
+		}, []string{"docker-bake.hcl target image [debug]", "ci.hcl target image [debug2]"})
+	})
+	t.Run("a variant file", func(t *testing.T) {
+		checkBuilds(t, map[string]string{"docker-bake.hcl": single, "docker-bake.ci.hcl": "target \"image\" {\n  target = \"debug2\"\n}\n"},
+			[]string{"docker-bake.hcl target image [debug]", "docker-bake.ci.hcl target image [debug2]"})
+	})
 	t.Run("json, hcl override", func(t *testing.T) {
 		checkBuilds(t, map[string]string{"docker-bake.json": baseJSON, "docker-bake.override.hcl": "target \"image\" {\n  target = \"debug2\"\n}\n"},
 			[]string{"docker-bake.json target image [debug2]"})
