@@ -671,33 +671,29 @@ func composeBase(src source, file string) string {
 // file's. A file given with -f after it (compose.prod.yaml) makes a
 // project of its own, another build, and does not count.
 func composeLaterTargets(src source, file string) map[string]bool {
-	var later []string
 	for _, p := range composeOverrideCandidates(file) {
-		if _, err := src.read(p, DefaultLimits.MaxSize); err == nil {
-			if composeBase(src, p) == file {
-				later = append(later, p)
-			}
-			break // docker compose reads the first override file there is
-		}
-	}
-	out := map[string]bool{}
-	for _, f := range later {
-		data, err := src.read(f, DefaultLimits.MaxSize)
+		data, err := src.read(p, DefaultLimits.MaxSize)
 		if err != nil {
 			continue
 		}
+		// docker compose reads the first override file there is.
+		if composeBase(src, p) != file {
+			return nil
+		}
 		_, services, ok := parseSection(string(data), "services")
 		if !ok {
-			continue
+			return nil
 		}
+		out := map[string]bool{}
 		for i := 0; i+1 < len(services.Content); i += 2 {
 			_, build := get(resolve(services.Content[i+1]), "build")
 			if k, _ := get(build, "target"); k != nil {
 				out[services.Content[i].Value] = true
 			}
 		}
+		return out
 	}
-	return out
+	return nil
 }
 
 // composeOverrideCandidates are the override files beside a default
