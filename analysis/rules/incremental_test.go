@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -174,10 +172,8 @@ func BenchmarkKeystroke(b *testing.B) {
 		{"one-stage-20k", oneStage(10000)},
 		{"chain-of-5000-stages", stageChainFile(5000)},
 	}
-	if dir, err := testgen.CorpusDir(); err == nil {
-		if data, err := os.ReadFile(filepath.Join(dir, "moby__buildkit__Dockerfile")); err == nil {
-			files[0].text = string(data)
-		}
+	if text, ok := testgen.CorpusText(b, "moby__buildkit__Dockerfile"); ok {
+		files[0].text = text
 	}
 	for _, f := range files {
 		if f.text == "" {
