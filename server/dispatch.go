@@ -306,7 +306,7 @@ func (s *Server) cancellable(next jsonrpc2.Handler) jsonrpc2.Handler {
 		if str, ok := id.StringValue(); ok {
 			id = jsonrpc2.NewStringID(strings.Clone(str)) // the request's copy is borrowed
 		}
-		ctx, cancel := context.WithCancelCause(ctx)
+		ctx, cancel := newCallContext(s.session, ctx)
 		mu.Lock()
 		running[id] = cancel
 		mu.Unlock()
@@ -322,6 +322,42 @@ func (s *Server) cancellable(next jsonrpc2.Handler) jsonrpc2.Handler {
 		}
 		return result, err
 	}
+}
+
+// callContext is the context a call runs with. Its cancellation is its
+// own, derived from the session's context, which the context package
+// knows: a cancellation derived from the request's context, a type of
+// jsonrpc2's, would start a goroutine per call to watch it (and have
+// jsonrpc2 make the request's own cancellation, which the call does not
+// need: conn cancels a request only once it is answered, or when a write
+// fails, and Serve cancels the session's context then). Values are the
+// request's: they hold what the connection and the handlers outside
+// cancellable put there.
+type callContext struct {
+	context.Context
+	req context.Context
+}
+
+// newCallContext returns the context for the call whose request context
+// is req in the session whose context is session (nil: the connection's),
+// and the function that cancels it.
+func newCallContext(session, req context.Context) (context.Context, context.CancelCauseFunc) {
+	if session == nil {
+		session = jsonrpc2.DetachContext(req)
+	}
+	ctx, cancel := context.WithCancelCause(session)
+	return &callContext{Context: ctx, req: req}, cancel
+}
+
+// Value finds key in the call's own context first: the context package
+// finds the call's cancellation there, so that contexts derived from a
+// call's share it and start no goroutine either. What the connection's
+// context lacks is the request's.
+func (c *callContext) Value(key any) any {
+	if v := c.Context.Value(key); v != nil {
+		return v
+	}
+	return c.req.Value(key)
 }
 
 // errCancelRequest is the cause of a call's cancellation by the client.

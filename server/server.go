@@ -15,6 +15,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -53,6 +54,9 @@ type Server struct {
 	log    *zap.Logger
 	client protocol.Client
 	conn   jsonrpc2.Conn // the connection client speaks over, set by Serve
+	// session is the context of the connection, set by Serve: each call's
+	// cancellation derives from it (see callContext).
+	session context.Context
 
 	mu     sync.Mutex // guards the session state below
 	state  state
@@ -137,6 +141,13 @@ func New(cfg Config) *Server {
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	ctx = protocol.WithLogger(ctx, slog.New(zapslog.NewHandler(s.log.Core())))
 	st := newStream(rwc, s.log)
+	// A failed write cancels the calls in flight, whose answers can no
+	// longer be sent: each call's cancellation derives from ctx (see
+	// callContext).
+	ctx, broken := context.WithCancelCause(ctx)
+	defer broken(nil)
+	st.broken = func(err error) { broken(fmt.Errorf("writing to the client: %w", err)) }
+	s.session = ctx
 	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	s.client, s.conn = protocol.ClientDispatcher(conn), conn
 	ctx = protocol.WithClient(ctx, s.client)

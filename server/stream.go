@@ -85,6 +85,8 @@ type stream struct {
 	// another's bytes.
 	dst   io.Writer
 	outMu sync.Mutex
+	// broken, when set, is told of a failed write: the client is gone.
+	broken func(error)
 
 	// The answers lent to responses not yet written, by the context of
 	// the request they answer (see lend).
@@ -217,7 +219,7 @@ func (s *stream) writeLent(head, data, tail []byte) (int64, error) {
 	s.wbuf = b[:0]
 	var written int64
 	for _, part := range parts {
-		n, err := s.dst.Write(part)
+		n, err := s.out(part)
 		written += int64(n)
 		if err != nil {
 			return written, err
@@ -240,7 +242,16 @@ type lockedWriter struct {
 func (w lockedWriter) Write(b []byte) (int, error) {
 	w.s.outMu.Lock()
 	defer w.s.outMu.Unlock()
-	return w.s.dst.Write(b)
+	return w.s.out(b)
+}
+
+// out writes b to dst, under outMu, and tells broken of a failure.
+func (s *stream) out(b []byte) (int, error) {
+	n, err := s.dst.Write(b)
+	if err != nil && s.broken != nil {
+		s.broken(err)
+	}
+	return n, err
 }
 
 func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
