@@ -79,71 +79,87 @@ type bakeWith struct {
 	targets []string
 }
 
-// bakeDefaultFiles are the HCL files `docker buildx bake` reads together,
-// in this order, when no -f is given: a target or variable of the later
-// one overrides the earlier one's, attribute by attribute.
-var bakeDefaultFiles = []string{"docker-bake.hcl", "docker-bake.override.hcl"}
+// bakeSetFile is one of the Bake files buildx reads together with the
+// file a walk reads: its path ("" for that file itself) and its content,
+// parsed once a walk, as HCL or as JSON.
+type bakeSetFile struct {
+	path string
+	hcl  *hclsyntax.Body
+	json *yamlDoc
+}
 
-// bakeSiblings returns the bodies of the Bake files read with file (the
-// other default file beside it, inside root, or the command's other -f
-// HCL files), and file's own, in the order Bake merges them; own is
-// file's place among them, other the first other file read.
-func bakeSiblings(root, file string, body *hclsyntax.Body, with bakeWith) (bodies []*hclsyntax.Body, own int, other string) {
+// readBakeSet reads the Bake files buildx reads with file, in its order,
+// file itself among them (its HCL body or JSON document given, the one
+// its walk parsed): the files the command names with -f, or else the
+// default files beside it (bakeDefaultSiblings). Each is read and parsed
+// here once, for every use a walk makes of it: the targets' attributes,
+// the variables' defaults, which file a target's one build is.
+func readBakeSet(root, file string, body *hclsyntax.Body, doc *yamlDoc, with bakeWith) []bakeSetFile {
+	var order []string // "" for file
 	if len(with.files) > 1 && root != "" {
 		for _, p := range with.files {
 			if p == with.self {
-				own = len(bodies)
-				bodies = append(bodies, body)
-				continue
+				p = ""
 			}
-			if strings.EqualFold(filepath.Ext(p), ".json") {
-				continue
-			}
-			data, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
-			if err != nil {
-				continue
-			}
-			if f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); f != nil {
-				if b, ok := f.Body.(*hclsyntax.Body); ok {
-					bodies = append(bodies, b)
-					if other == "" {
-						other = p
-					}
-				}
-			}
+			order = append(order, p)
 		}
-		return bodies, own, other
+	} else {
+		order = bakeDefaultSiblings(root, file)
 	}
-	base := filepath.Base(file)
-	names := bakeDefaultFiles
-	if bakeVariant(file) {
-		// docker-bake.ci.hcl: written to be given with -f after the
-		// docker-bake.hcl beside it, onto whose targets its own merge.
-		names = []string{"docker-bake.hcl", base}
+	if !slices.Contains(order, "") {
+		order = append(order, "")
 	}
-	if !slices.Contains(names, base) || root == "" {
-		return []*hclsyntax.Body{body}, 0, ""
-	}
-	for _, name := range names {
-		if name == base {
-			own = len(bodies)
-			bodies = append(bodies, body)
+	set := make([]bakeSetFile, 0, len(order))
+	for _, p := range order {
+		if p == "" {
+			set = append(set, bakeSetFile{hcl: body, json: doc})
 			continue
 		}
-		p := filepath.Join(filepath.Dir(file), name)
 		data, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
 		if err != nil {
 			continue
 		}
-		f, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
-		if f == nil {
+		f := bakeSetFile{path: p}
+		if strings.EqualFold(filepath.Ext(p), ".json") {
+			if f.json, _ = parseYAML(string(data)); f.json == nil {
+				continue
+			}
+		} else if hf, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); hf != nil {
+			if f.hcl, _ = hf.Body.(*hclsyntax.Body); f.hcl == nil {
+				continue
+			}
+		} else {
 			continue
 		}
-		if b, ok := f.Body.(*hclsyntax.Body); ok {
-			bodies, other = append(bodies, b), p
+		set = append(set, f)
+	}
+	return set
+}
+
+// bakeSetRead returns the other files of set, for the walk's via.
+func bakeSetRead(set []bakeSetFile) []string {
+	var out []string
+	for _, f := range set {
+		if f.path != "" {
+			out = append(out, f.path)
 		}
 	}
-	return bodies, own, other
+	return out
+}
+
+// hclBodies returns the HCL bodies of set, in its order, whose blocks
+// buildx merges attribute by attribute, and the first other HCL file.
+func hclBodies(set []bakeSetFile) (bodies []*hclsyntax.Body, other string) {
+	for _, f := range set {
+		if f.hcl == nil {
+			continue
+		}
+		bodies = append(bodies, f.hcl)
+		if other == "" && f.path != "" {
+			other = f.path
+		}
+	}
+	return bodies, other
 }
 
 // bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
@@ -164,10 +180,9 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	}
 	// The blocks of each target, in the files Bake reads with this one
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
-	bodies, _, other := bakeSiblings(root, file, body, with)
-	if other != "" {
-		w.via = []string{other}
-	}
+	set := readBakeSet(root, file, body, nil, with)
+	w.via = dedupe(bakeSetRead(set))
+	bodies, other := hclBodies(set)
 	blocks := map[string][]*hclsyntax.Body{}
 	for _, bd := range bodies {
 		for _, b := range bd.Blocks {
@@ -176,7 +191,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 			}
 		}
 	}
-	merge := bakeMergeOf(root, file, text, with)
+	merge := bakeMergeOf(set, file, with)
 	read := func(t, attr string) (string, []string, bool) {
 		bs := blocks[t]
 		if len(bs) == 0 {
@@ -221,8 +236,7 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	// The variables' defaults: this file's where they are written; another
 	// file's that overrides them, or that this file lacks, without a span
 	// here (a target naming one is computed).
-	variables, varFiles := siblingVariables(root, file, bakeVariables(body))
-	w.via = dedupe(append(w.via, varFiles...))
+	variables := siblingVariables(set, bakeVariables(body))
 	for _, b := range body.Blocks {
 		if env != nil && b.Type == "variable" && len(b.Labels) == 1 {
 			if vs := env(b.Labels[0]); len(vs) > 0 {
@@ -329,8 +343,9 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 	// The variables' defaults, of every default Bake file buildx reads
 	// with this one (HCL or JSON), a later file's winning: this file's
 	// where they are written, another's without a span here.
-	vars, varFiles := siblingVariables(root, file, jsonVariables(d))
-	w.via = append(w.via, varFiles...)
+	set := readBakeSet(root, file, nil, d, with)
+	w.via = dedupe(bakeSetRead(set))
+	vars := siblingVariables(set, jsonVariables(d))
 	if _, variables := get(d.root, "variable"); env != nil && variables != nil && variables.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(variables.Content); i += 2 {
 			if vs := env(variables.Content[i].Value); len(vs) > 0 {
@@ -349,7 +364,7 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 		allParents[targets.Content[i].Value] = parentsOf(targets.Content[i].Value)
 	}
 	templates := bakeTemplates(allParents, w.groups)
-	merge := bakeMergeOf(root, file, text, with)
+	merge := bakeMergeOf(set, file, with)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
@@ -443,37 +458,22 @@ func (m bakeMerge) buildFileOf(t string) string {
 }
 
 // bakeMergeOf reads the target blocks of the default Bake files merged
-// with file (text is its content), as `docker buildx bake` reads them
-// without -f. Files named with -f otherwise (docker-bake.ci.hcl) make a
-// build of their own, as a file written for that does: no merge.
-func bakeMergeOf(root, file, text string, with bakeWith) bakeMerge {
+// with file (set, as readBakeSet reads it), as `docker buildx bake` reads
+// them without -f. Files named with -f otherwise (docker-bake.ci.hcl) make
+// a build of their own, as a file written for that does: no merge.
+func bakeMergeOf(set []bakeSetFile, file string, with bakeWith) bakeMerge {
 	m := bakeMerge{self: file, buildFile: map[string]string{}, setLater: map[string]bool{}}
 	named := slices.ContainsFunc(with.files, func(p string) bool { return !slices.Contains(bakeAllDefaultFiles, filepath.Base(p)) })
 	if named || bakeVariant(file) {
 		return m
 	}
-	var order []string // "" for file
-	if len(with.files) > 1 && root != "" {
-		for _, p := range with.files {
-			if p == with.self {
-				p = ""
-			}
-			order = append(order, p)
-		}
-	} else {
-		order = bakeDefaultSiblings(root, file)
-	}
 	seen := false // file's own place is passed
-	for _, p := range order {
-		data, path := text, file
-		if p != "" {
-			b, err := confined.ReadFile(root, p, DefaultLimits.MaxSize)
-			if err != nil {
-				continue
-			}
-			data, path = string(b), p
+	for _, f := range set {
+		path := f.path
+		if path == "" {
+			path = file
 		}
-		for name, setsTarget := range bakeTargetBlocks(path, data) {
+		for name, setsTarget := range f.targetBlocks() {
 			if _, ok := m.buildFile[name]; !ok {
 				m.buildFile[name] = path
 			}
@@ -481,19 +481,19 @@ func bakeMergeOf(root, file, text string, with bakeWith) bakeMerge {
 				m.setLater[name] = true
 			}
 		}
-		if p == "" {
+		if f.path == "" {
 			seen = true
 		}
 	}
 	return m
 }
 
-// bakeTargetBlocks returns the names of a Bake file's target blocks, and
-// for each whether it sets `target`.
-func bakeTargetBlocks(path, text string) map[string]bool {
+// targetBlocks returns the names of the file's target blocks, and for
+// each whether it sets `target`.
+func (f bakeSetFile) targetBlocks() map[string]bool {
 	out := map[string]bool{}
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		if _, targets, ok := parseSection(text, "target"); ok {
+	if f.json != nil {
+		if _, targets := get(f.json.root, "target"); targets != nil && targets.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(targets.Content); i += 2 {
 				k, _ := get(resolve(targets.Content[i+1]), "target")
 				out[targets.Content[i].Value] = out[targets.Content[i].Value] || k != nil
@@ -501,12 +501,8 @@ func bakeTargetBlocks(path, text string) map[string]bool {
 		}
 		return out
 	}
-	f, _ := hclsyntax.ParseConfig([]byte(text), path, hcl.InitialPos)
-	if f == nil {
-		return out
-	}
-	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		for _, b := range body.Blocks {
+	if f.hcl != nil {
+		for _, b := range f.hcl.Blocks {
 			if b.Type == "target" && len(b.Labels) == 1 {
 				_, sets := b.Body.Attributes["target"]
 				out[b.Labels[0]] = out[b.Labels[0]] || sets
@@ -516,32 +512,22 @@ func bakeTargetBlocks(path, text string) map[string]bool {
 	return out
 }
 
-// siblingVariables are the variables' defaults of the Bake file at file
-// (own, with their spans there) and of every default Bake file buildx
-// reads with it (HCL or JSON, in its order, the later winning: without a
-// span here, computed), with the other files read.
-func siblingVariables(root, file string, own map[string][]value) (map[string][]value, []string) {
+// siblingVariables are the variables' defaults of the Bake file a walk
+// reads (own, with their spans there) and of the other files of its set
+// (HCL or JSON, in buildx's order, the later winning: without a span
+// here, computed).
+func siblingVariables(set []bakeSetFile, own map[string][]value) map[string][]value {
 	vars := map[string][]value{}
-	var read []string
-	for _, other := range bakeDefaultSiblings(root, file) {
-		if other == "" {
+	for _, f := range set {
+		if f.path == "" {
 			maps.Copy(vars, own)
 			continue
 		}
-		data, err := confined.ReadFile(root, other, DefaultLimits.MaxSize)
-		if err != nil {
-			continue
-		}
-		read = append(read, other)
 		var ov map[string][]value
-		if strings.HasSuffix(other, ".json") {
-			if od, ok := parseYAML(string(data)); ok {
-				ov = jsonVariables(od)
-			}
-		} else if f, _ := hclsyntax.ParseConfig(data, other, hcl.InitialPos); f != nil {
-			if b, ok := f.Body.(*hclsyntax.Body); ok {
-				ov = bakeVariables(b)
-			}
+		if f.json != nil {
+			ov = jsonVariables(f.json)
+		} else if f.hcl != nil {
+			ov = bakeVariables(f.hcl)
 		}
 		for name, vals := range ov {
 			for j := range vals {
@@ -550,7 +536,7 @@ func siblingVariables(root, file string, own map[string][]value) (map[string][]v
 			vars[name] = vals
 		}
 	}
-	return vars, read
+	return vars
 }
 
 // jsonVariables reads the literal defaults of a Bake JSON file's

@@ -592,3 +592,33 @@ func TestComposeOverrideOneBuild(t *testing.T) {
 		}, []string{"compose.yaml service app [debug]", "compose.prod.yaml service app [debug2]"})
 	})
 }
+
+// TestBakeVariablesOfNamedFiles: `docker buildx bake -f ci/build.hcl -f
+// ci/vars.hcl` merges the files' variables as it merges their targets,
+// the later file's default winning, in HCL or JSON. Before the files of a
+// walk were read once for every use, the variables came from the default
+// files beside the walked one only, and the target read build.hcl's own
+// default.
+func TestBakeVariablesOfNamedFiles(t *testing.T) {
+	build := "variable \"STAGE\" {\n  default = \"debug\"\n}\ntarget \"image\" {\n  context = \".\"\n  target = STAGE\n}\n"
+	for _, c := range []struct{ name, vars, file string }{
+		{"hcl", "variable \"STAGE\" {\n  default = \"debug2\"\n}\n", "ci/vars.hcl"},
+		{"json", `{"variable": {"STAGE": {"default": "debug2"}}}`, "ci/vars.json"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			checkBuilds(t, map[string]string{
+				"ci/build.hcl": build,
+				c.file:         c.vars,
+				"Makefile":     "ci:\n\tdocker buildx bake -f ci/build.hcl -f " + c.file + " image\n",
+			}, []string{"build.hcl target image [debug2]"})
+		})
+	}
+	// Given first, the variables file loses to build.hcl's own default.
+	t.Run("earlier file", func(t *testing.T) {
+		checkBuilds(t, map[string]string{
+			"ci/build.hcl": build,
+			"ci/vars.hcl":  "variable \"STAGE\" {\n  default = \"debug2\"\n}\n",
+			"Makefile":     "ci:\n\tdocker buildx bake -f ci/vars.hcl -f ci/build.hcl image\n",
+		}, []string{"build.hcl target image [debug]"})
+	})
+}
