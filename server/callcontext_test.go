@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net"
 	"runtime"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,4 +82,48 @@ func cancelWatchers() int {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	return strings.Count(string(buf), "context.(*cancelCtx).propagateCancel")
+}
+
+// failingWriter reads its input and fails every write, as a pipe whose
+// reader is gone does; tried is closed at the first write.
+type failingWriter struct {
+	io.Reader
+	tried chan struct{}
+	once  *sync.Once
+}
+
+func (w failingWriter) Write([]byte) (int, error) {
+	w.once.Do(func() { close(w.tried) })
+	return 0, syscall.EPIPE
+}
+func (failingWriter) Close() error { return nil }
+
+// TestFailedWriteCancelsSession: once a write to the client fails, the
+// session's context, from which every call's cancellation derives, is
+// cancelled with that failure as its cause, so calls in flight stop: their
+// answers can no longer be sent.
+func TestFailedWriteCancelsSession(t *testing.T) {
+	s := New(Config{})
+	pr, pw := io.Pipe()
+	rwc := failingWriter{Reader: pr, tried: make(chan struct{}), once: new(sync.Once)}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(context.Background(), rwc) }()
+	go func() {
+		_, _ = pw.Write([]byte(frame(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`)))
+	}()
+	select {
+	case <-rwc.tried:
+	case <-time.After(testTimeout):
+		t.Fatal("the server wrote no answer to initialize")
+	}
+	_ = pw.Close()
+	select {
+	case <-done:
+	case <-time.After(testTimeout):
+		t.Fatal("Serve did not end at the end of its input")
+	}
+	cause := context.Cause(s.session)
+	if cause == nil || !errors.Is(cause, syscall.EPIPE) {
+		t.Errorf("the session's cancellation: %v; want the failed write (EPIPE)", cause)
+	}
 }
