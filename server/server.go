@@ -141,16 +141,17 @@ func New(cfg Config) *Server {
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	ctx = protocol.WithLogger(ctx, slog.New(zapslog.NewHandler(s.log.Core())))
 	st := newStream(rwc, s.log)
-	// A failed write cancels the calls in flight, whose answers can no
-	// longer be sent: each call's cancellation derives from ctx (see
-	// callContext).
-	ctx, broken := context.WithCancelCause(ctx)
-	defer broken(nil)
-	st.broken = func(err error) { broken(fmt.Errorf("writing to the client: %w", err)) }
-	s.session = ctx
 	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	s.client, s.conn = protocol.ClientDispatcher(conn), conn
 	ctx = protocol.WithClient(ctx, s.client)
+	// A failed write cancels the calls in flight, whose answers can no
+	// longer be sent: each call's cancellation derives from the session's
+	// context (see callContext). The connection's own stays ctx: it ends
+	// on its own, with the error that ended it.
+	session, broken := context.WithCancelCause(ctx)
+	defer broken(nil)
+	st.broken = func(err error) { broken(fmt.Errorf("writing to the client: %w", err)) }
+	s.session = session
 	conn.Go(ctx, st.lending(s.cancellable(s.ordered(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))
 
 	var err error
