@@ -206,6 +206,15 @@ func (m *Model) globalArgs(platform string) mapEnv {
 	if env, ok := m.vars.global[platform]; ok {
 		return env
 	}
+	if env, ok := m.prevGlobal(platform); ok {
+		// Carried (carryModel): the same instructions before the first
+		// FROM, under the same escape, and the same last stage.
+		if m.vars.global == nil {
+			m.vars.global = map[string]mapEnv{}
+		}
+		m.vars.global[platform] = env
+		return env
+	}
 	ix := m.ix
 	target := ""
 	if n := len(ix.stages); n > 0 {
@@ -238,6 +247,19 @@ func (m *Model) globalArgs(platform string) mapEnv {
 	}
 	m.vars.global[platform] = env
 	return env
+}
+
+// prevGlobal returns the global ARGs the last version's model computed
+// for platform, when this model was carried from it.
+func (m *Model) prevGlobal(platform string) (mapEnv, bool) {
+	pv := m.prevVars
+	if pv == nil {
+		return nil, false
+	}
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	env, ok := pv.global[platform]
+	return env, ok
 }
 
 // State returns the build state before instruction i, for a build on the
