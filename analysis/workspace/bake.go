@@ -81,7 +81,7 @@ type bakeWith struct {
 
 // bakeSetFile is one of the Bake files buildx reads together with the
 // file a walk reads: its path ("" for that file itself) and its content,
-// parsed once a walk, as HCL or as JSON.
+// parsed once a walk, as HCL or as JSON (neither when it does not parse).
 type bakeSetFile struct {
 	path string
 	hcl  *hclsyntax.Body
@@ -119,17 +119,13 @@ func readBakeSet(root, file string, body *hclsyntax.Body, doc *yamlDoc, with bak
 		if err != nil {
 			continue
 		}
+		// A file that does not parse stays, empty: the walk still depends
+		// on it, and is made again once it is mended.
 		f := bakeSetFile{path: p}
 		if strings.EqualFold(filepath.Ext(p), ".json") {
-			if f.json, _ = parseYAML(string(data)); f.json == nil {
-				continue
-			}
+			f.json, _ = parseYAML(string(data))
 		} else if hf, _ := hclsyntax.ParseConfig(data, p, hcl.InitialPos); hf != nil {
-			if f.hcl, _ = hf.Body.(*hclsyntax.Body); f.hcl == nil {
-				continue
-			}
-		} else {
-			continue
+			f.hcl, _ = hf.Body.(*hclsyntax.Body)
 		}
 		set = append(set, f)
 	}

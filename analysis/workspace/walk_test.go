@@ -622,3 +622,27 @@ func TestBakeVariablesOfNamedFiles(t *testing.T) {
 		}, []string{"build.hcl target image [debug]"})
 	})
 }
+
+// TestBakeSiblingThatDoesNotParse: docker-bake.hcl's reading depends on
+// the docker-bake.override.hcl beside it even while that file does not
+// parse, so that mending it reads docker-bake.hcl again (Dependents).
+func TestBakeSiblingThatDoesNotParse(t *testing.T) {
+	for _, c := range []struct{ name, file, broken string }{
+		{"hcl", "docker-bake.override.hcl", "target \"image\" {\n  target = \n"},
+		{"json", "docker-bake.override.json", `{"target": {"image": `},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeTree(t, root, map[string]string{
+				"Dockerfile":      "FROM alpine AS debug\nFROM alpine AS final\n",
+				"docker-bake.hcl": "target \"image\" {\n  target = \"debug\"\n}\n",
+				c.file:            c.broken,
+			})
+			ix := Scan([]string{root}, DefaultLimits)
+			base := filepath.Join(root, "docker-bake.hcl")
+			if got := ix.Dependents(filepath.Join(root, c.file)); !slices.Contains(got, base) {
+				t.Errorf("Dependents(%s) = %v; want docker-bake.hcl among them", c.file, got)
+			}
+		})
+	}
+}
