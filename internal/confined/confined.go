@@ -135,7 +135,8 @@ func read(f *os.File, limit int64) ([]byte, error) {
 // FS returns a file system of the folder root that does not leave it:
 // symbolic links that lead out of root fail as if absent, and files open
 // without blocking. Each call opens root anew and closes it, so that the
-// file system holds no descriptor between calls.
+// file system holds no descriptor between calls; Hold keeps root open
+// over a run of calls.
 func FS(root string) fs.FS { return rootFS(root) }
 
 type rootFS string
@@ -152,7 +153,40 @@ func (d rootFS) do(op, name string, f func(r *os.Root, name string) error) error
 	return f(r, name)
 }
 
-func (d rootFS) Open(name string) (fs.File, error) {
+// Hold returns the same file system with root opened once, for a run of
+// reads, and the function that closes it, which the caller must call
+// once the run is over; the file system must not be used after it.
+func (d rootFS) Hold() (fs.FS, func(), error) {
+	r, err := os.OpenRoot(string(d))
+	if err != nil {
+		return nil, nil, err
+	}
+	return heldFS{r}, func() { r.Close() }, nil
+}
+
+// heldFS is a rootFS whose root is open.
+type heldFS struct{ r *os.Root }
+
+func (h heldFS) do(op, name string, f func(r *os.Root, name string) error) error {
+	if !fs.ValidPath(name) {
+		return &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	return f(h.r, name)
+}
+
+// opener is how rootFS and heldFS reach their root.
+type opener interface {
+	do(op, name string, f func(r *os.Root, name string) error) error
+}
+
+func (d rootFS) Open(name string) (fs.File, error)          { return open(d, name) }
+func (d rootFS) Stat(name string) (fs.FileInfo, error)      { return stat(d, name) }
+func (d rootFS) ReadDir(name string) ([]fs.DirEntry, error) { return readDir(d, name) }
+func (h heldFS) Open(name string) (fs.File, error)          { return open(h, name) }
+func (h heldFS) Stat(name string) (fs.FileInfo, error)      { return stat(h, name) }
+func (h heldFS) ReadDir(name string) ([]fs.DirEntry, error) { return readDir(h, name) }
+
+func open(d opener, name string) (fs.File, error) {
 	var f *os.File
 	err := d.do("open", name, func(r *os.Root, name string) (err error) {
 		f, err = r.OpenFile(name, os.O_RDONLY|openFlags, 0)
@@ -164,7 +198,7 @@ func (d rootFS) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
-func (d rootFS) Stat(name string) (info fs.FileInfo, err error) {
+func stat(d opener, name string) (info fs.FileInfo, err error) {
 	err = d.do("stat", name, func(r *os.Root, name string) (err error) {
 		info, err = r.Stat(name)
 		return err
@@ -172,9 +206,9 @@ func (d rootFS) Stat(name string) (info fs.FileInfo, err error) {
 	return info, err
 }
 
-// ReadDir lists a folder in name order; a folder of more than MaxEntries
+// readDir lists a folder in name order; a folder of more than MaxEntries
 // entries gives ErrTooManyEntries and no entries.
-func (d rootFS) ReadDir(name string) (entries []fs.DirEntry, err error) {
+func readDir(d opener, name string) (entries []fs.DirEntry, err error) {
 	err = d.do("readdir", name, func(r *os.Root, name string) error {
 		f, err := r.OpenFile(name, os.O_RDONLY|openFlags, 0) // a FIFO named like a folder
 		if err != nil {

@@ -134,8 +134,9 @@ func TestCommandsHostile(t *testing.T) {
 }
 
 // TestFSHostile lists, stats and opens each hostile file through FS, as
-// completion and the missing-source hints do: each call ends in time, and
-// nothing outside the root is reached.
+// completion and the missing-source hints do, and through FS held open
+// for a run of reads, as a run of the rules reads it: each call ends in
+// time, and nothing outside the root is reached.
 func TestFSHostile(t *testing.T) {
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("x"), 0o644); err != nil {
@@ -145,7 +146,27 @@ func TestFSHostile(t *testing.T) {
 	for _, kind := range testgen.HostileKinds {
 		testgen.Hostile(t, filepath.Join(root, kind), kind, outside)
 	}
-	fsys := confined.FS(root)
+	t.Run("each call", func(t *testing.T) { fsHostile(t, confined.FS(root)) })
+	t.Run("held", func(t *testing.T) {
+		h, ok := confined.FS(root).(interface {
+			Hold() (fs.FS, func(), error)
+		})
+		if !ok {
+			t.Fatal("FS cannot be held")
+		}
+		fsys, release, err := h.Hold()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release()
+		fsHostile(t, fsys)
+		if _, err := fs.Stat(fsys, "../x"); err == nil {
+			t.Errorf("stat'ed a path out of the root")
+		}
+	})
+}
+
+func fsHostile(t *testing.T, fsys fs.FS) {
 	bounded(t, "ReadDir of the root", func() {
 		if entries, err := fs.ReadDir(fsys, "."); err != nil || len(entries) < len(testgen.HostileKinds) {
 			t.Errorf("ReadDir: %d entries, %v", len(entries), err)
