@@ -96,6 +96,8 @@ func Run(ix *analysis.Index, cfg *Config) []Diagnostic {
 		}
 		return out
 	}
+	cfg, done := withRunFS(cfg)
+	defer done()
 	out, judged := runBuilds(ix, cfg)
 	if !judged {
 		out = runOnce(ix, cfg)
