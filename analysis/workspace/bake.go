@@ -143,19 +143,134 @@ func bakeSetRead(set []bakeSetFile) []string {
 	return out
 }
 
-// hclBodies returns the HCL bodies of set, in its order, whose blocks
-// buildx merges attribute by attribute, and the first other HCL file.
-func hclBodies(set []bakeSetFile) (bodies []*hclsyntax.Body, other string) {
+// otherHCL returns the first HCL file of set other than the walk's own.
+func otherHCL(set []bakeSetFile) string {
 	for _, f := range set {
-		if f.hcl == nil {
-			continue
-		}
-		bodies = append(bodies, f.hcl)
-		if other == "" && f.path != "" {
-			other = f.path
+		if f.hcl != nil && f.path != "" {
+			return f.path
 		}
 	}
-	return bodies, other
+	return ""
+}
+
+// bakeSetBlock is one target block of a file of a Bake set, HCL or JSON.
+type bakeSetBlock struct {
+	hcl  *hclsyntax.Body
+	json *yaml.Node
+}
+
+// sets reports whether the block writes attr.
+func (b bakeSetBlock) sets(attr string) bool {
+	if b.hcl != nil {
+		_, ok := b.hcl.Attributes[attr]
+		return ok
+	}
+	k, _ := get(b.json, attr)
+	return k != nil
+}
+
+// str is the literal string the block gives attr, "" when it gives none.
+func (b bakeSetBlock) str(attr string) string {
+	if b.hcl != nil {
+		v, _ := stringAttr(b.hcl, attr)
+		return v
+	}
+	_, v := get(b.json, attr)
+	return scalar(v)
+}
+
+// list is the literal strings of the list the block gives attr.
+func (b bakeSetBlock) list(attr string) []string {
+	if b.hcl != nil {
+		return stringList(b.hcl, attr)
+	}
+	_, v := get(b.json, attr)
+	var out []string
+	for _, q := range resolveSeq(v) {
+		out = append(out, scalar(q))
+	}
+	return out
+}
+
+// bakeSetTargets are the target blocks of every file of a Bake set, HCL
+// and JSON alike, by name in buildx's order, and the members of its
+// groups: buildx merges a target's blocks attribute by attribute, the
+// later file winning, whatever the files' formats.
+type bakeSetTargets struct {
+	blocks map[string][]bakeSetBlock
+	groups map[string][]string
+}
+
+// setTargetsOf reads the target blocks and groups of set.
+func setTargetsOf(set []bakeSetFile) bakeSetTargets {
+	st := bakeSetTargets{blocks: map[string][]bakeSetBlock{}, groups: map[string][]string{}}
+	for _, f := range set {
+		switch {
+		case f.hcl != nil:
+			for _, b := range f.hcl.Blocks {
+				if len(b.Labels) != 1 {
+					continue
+				}
+				switch b.Type {
+				case "target":
+					st.blocks[b.Labels[0]] = append(st.blocks[b.Labels[0]], bakeSetBlock{hcl: b.Body})
+				case "group":
+					st.groups[b.Labels[0]] = append(st.groups[b.Labels[0]], stringList(b.Body, "targets")...)
+				}
+			}
+		case f.json != nil:
+			if _, targets := get(f.json.root, "target"); targets != nil && targets.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(targets.Content); i += 2 {
+					name := targets.Content[i].Value
+					st.blocks[name] = append(st.blocks[name], bakeSetBlock{json: resolve(targets.Content[i+1])})
+				}
+			}
+			if _, groups := get(f.json.root, "group"); groups != nil && groups.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(groups.Content); i += 2 {
+					name := groups.Content[i].Value
+					st.groups[name] = append(st.groups[name], bakeSetBlock{json: resolve(groups.Content[i+1])}.list("targets")...)
+				}
+			}
+		}
+	}
+	return st
+}
+
+// read returns target t's attr as the set merges it, "" when no block
+// gives it a literal string, and the targets t inherits from; ok when a
+// file of the set defines t.
+func (st bakeSetTargets) read(t, attr string) (v string, parents []string, ok bool) {
+	bs := st.blocks[t]
+	for _, b := range bs { // the last block setting it wins
+		if b.sets(attr) {
+			v = b.str(attr)
+		}
+		if b.sets("inherits") {
+			parents = b.list("inherits")
+		}
+	}
+	return v, parents, len(bs) > 0
+}
+
+// setsAttr reports whether a block of target t, in any file of the set,
+// writes attr.
+func (st bakeSetTargets) setsAttr(t, attr string) bool {
+	return slices.ContainsFunc(st.blocks[t], func(b bakeSetBlock) bool { return b.sets(attr) })
+}
+
+// parents returns the targets t inherits from, as the set merges it.
+func (st bakeSetTargets) parents(t string) []string {
+	_, parents, _ := st.read(t, "")
+	return parents
+}
+
+// templates returns the set's template targets (bakeTemplates).
+func (st bakeSetTargets) templates() map[string]bool {
+	all := map[string][]string{}
+	for t := range st.blocks {
+		all[t] = st.parents(t)
+	}
+	return bakeTemplates(all, st.groups)
 }
 
 // bakeHCLIn reads the `target "name" { ... }` and `group` blocks of a
@@ -178,57 +293,17 @@ func bakeHCLIn(root, file, text string, with bakeWith) bakeWalk {
 	// (docker-bake.hcl, then docker-bake.override.hcl), later ones last.
 	set := readBakeSet(root, file, body, nil, with)
 	w.via = dedupe(bakeSetRead(set))
-	bodies, other := hclBodies(set)
-	blocks := map[string][]*hclsyntax.Body{}
-	for _, bd := range bodies {
-		for _, b := range bd.Blocks {
-			if b.Type == "target" && len(b.Labels) == 1 {
-				blocks[b.Labels[0]] = append(blocks[b.Labels[0]], b.Body)
-			}
-		}
-	}
+	other := otherHCL(set)
+	st := setTargetsOf(set)
 	merge := bakeMergeOf(set, file, with)
-	read := func(t, attr string) (string, []string, bool) {
-		bs := blocks[t]
-		if len(bs) == 0 {
-			return "", nil, false
-		}
-		var v string
-		var parents []string
-		for _, b := range bs { // the last block setting it wins
-			if _, ok := b.Attributes[attr]; ok {
-				v, _ = stringAttr(b, attr)
-			}
-			if _, ok := b.Attributes["inherits"]; ok {
-				parents = stringList(b, "inherits")
-			}
-		}
-		return v, parents, true
-	}
+	read, setsAttr, parentsOf := st.read, st.setsAttr, st.parents
 	ownBlocks := map[string]bakeBlock{}
 	for _, b := range body.Blocks {
 		if b.Type == "target" && len(b.Labels) == 1 {
-			_, parents, _ := read(b.Labels[0], "")
-			ownBlocks[b.Labels[0]] = bakeBlock{args: hclArgs(b.Body), contexts: hclContexts(b.Body), parents: parents}
+			ownBlocks[b.Labels[0]] = bakeBlock{args: hclArgs(b.Body), contexts: hclContexts(b.Body), parents: parentsOf(b.Labels[0])}
 		}
 	}
-	parentsOf := func(t string) []string { _, parents, _ := read(t, ""); return parents }
-	allParents, allGroups := map[string][]string{}, map[string][]string{}
-	for t := range blocks {
-		allParents[t] = parentsOf(t)
-	}
-	for _, bd := range bodies {
-		for _, b := range bd.Blocks {
-			if b.Type == "group" && len(b.Labels) == 1 {
-				allGroups[b.Labels[0]] = append(allGroups[b.Labels[0]], stringList(b.Body, "targets")...)
-			}
-		}
-	}
-	templates := bakeTemplates(allParents, allGroups)
-	// setsAttr says whether a block of target t, in any file read, sets attr.
-	setsAttr := func(t, attr string) bool {
-		return slices.ContainsFunc(blocks[t], func(b *hclsyntax.Body) bool { _, ok := b.Attributes[attr]; return ok })
-	}
+	templates := st.templates()
 	// The variables' defaults: this file's where they are written; another
 	// file's that overrides them, or that this file lacks, without a span
 	// here (a target naming one is computed).
@@ -322,20 +397,6 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 			w.groups[groups.Content[i].Value] = append(w.groups[groups.Content[i].Value], scalar(t))
 		}
 	}
-	read := func(t, attr string) (string, []string, bool) {
-		_, block := get(targets, t)
-		if block == nil {
-			return "", nil, false
-		}
-		_, v := get(block, attr)
-		var parents []string
-		if _, inh := get(block, "inherits"); inh != nil {
-			for _, q := range inh.Content {
-				parents = append(parents, q.Value)
-			}
-		}
-		return scalar(v), parents, true
-	}
 	// The variables' defaults, of every default Bake file buildx reads
 	// with this one (HCL or JSON), a later file's winning: this file's
 	// where they are written, another's without a span here.
@@ -349,23 +410,14 @@ func bakeJSON(root, file, text string, with bakeWith) bakeWalk {
 			}
 		}
 	}
-	parentsOf := func(t string) []string { _, parents, _ := read(t, ""); return parents }
-	setsAttr := func(t, attr string) bool {
-		_, block := get(targets, t)
-		k, _ := get(block, attr)
-		return k != nil
-	}
-	allParents := map[string][]string{}
-	for i := 0; i+1 < len(targets.Content); i += 2 {
-		allParents[targets.Content[i].Value] = parentsOf(targets.Content[i].Value)
-	}
-	templates := bakeTemplates(allParents, w.groups)
+	st := setTargetsOf(set)
+	read, setsAttr, parentsOf := st.read, st.setsAttr, st.parents
+	templates := st.templates()
 	merge := bakeMergeOf(set, file, with)
 	own := map[string]bakeBlock{}
 	for i := 0; i+1 < len(targets.Content); i += 2 {
 		name, block := targets.Content[i].Value, resolve(targets.Content[i+1])
-		var bb bakeBlock
-		_, bb.parents, _ = read(name, "")
+		bb := bakeBlock{parents: parentsOf(name)}
 		if _, args := get(block, "args"); args != nil {
 			bb.args = d.yamlArgs(args, "", "")
 		}

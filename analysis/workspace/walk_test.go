@@ -646,3 +646,52 @@ func TestBakeSiblingThatDoesNotParse(t *testing.T) {
 		})
 	}
 }
+
+// TestBakeOverrideAttributesAcrossFormats: buildx merges the target blocks
+// of every file it reads together attribute by attribute, whether HCL or
+// JSON, so an override in the other format that moves a target to another
+// Dockerfile or context moves its build too.
+func TestBakeOverrideAttributesAcrossFormats(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		// want is, by Dockerfile, its builds as "file owner", and the
+		// context its builds give it.
+		want map[string][]string
+	}{
+		{"hcl, json override of dockerfile", map[string]string{
+			"docker-bake.hcl":           "target \"image\" {\n  target = \"debug\"\n}\n",
+			"docker-bake.override.json": `{"target": {"image": {"dockerfile": "Dockerfile.prod"}}}`,
+		}, map[string][]string{"Dockerfile": nil, "Dockerfile.prod": {"docker-bake.hcl target image ."}}},
+		{"json, hcl override of dockerfile", map[string]string{
+			"docker-bake.json":         `{"target": {"image": {"target": "debug"}}}`,
+			"docker-bake.override.hcl": "target \"image\" {\n  dockerfile = \"Dockerfile.prod\"\n}\n",
+		}, map[string][]string{"Dockerfile": nil, "Dockerfile.prod": {"docker-bake.json target image ."}}},
+		{"json, json override of context", map[string]string{
+			"docker-bake.json":          `{"target": {"image": {"target": "debug"}}}`,
+			"docker-bake.override.json": `{"target": {"image": {"context": "app"}}}`,
+		}, map[string][]string{"Dockerfile": nil, "app/Dockerfile": {"docker-bake.json target image app"}}},
+		{"json override's inherits", map[string]string{
+			"docker-bake.hcl":           "target \"_prod\" {\n  dockerfile = \"Dockerfile.prod\"\n}\ntarget \"image\" {\n  target = \"debug\"\n}\n",
+			"docker-bake.override.json": `{"target": {"image": {"inherits": ["_prod"]}}}`,
+		}, map[string][]string{"Dockerfile": nil, "Dockerfile.prod": {"docker-bake.hcl target image ."}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			stages := "FROM alpine AS debug\nFROM alpine AS final\n"
+			c.files["Dockerfile"], c.files["Dockerfile.prod"], c.files["app/Dockerfile"] = stages, stages, stages
+			writeTree(t, root, c.files)
+			ix := Scan([]string{root}, DefaultLimits)
+			for df, want := range c.want {
+				var got []string
+				for _, b := range ix.BuildsFor(filepath.Join(root, df)) {
+					ctx, _ := filepath.Rel(root, ix.ContextFor(filepath.Join(root, df)))
+					got = append(got, fmt.Sprintf("%s %s %s", filepath.Base(b.File), b.Owner, ctx))
+				}
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("builds of %s (-want +got):\n%s", df, d)
+				}
+			}
+		})
+	}
+}
