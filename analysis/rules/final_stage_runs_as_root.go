@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 var FinalStageRunsAsRoot = register(&Rule{
 	Name:     "FinalStageRunsAsRoot",
@@ -19,6 +23,8 @@ Chainguard's images, Windows Nano Server, whose default user is
 ` + "`ContainerUser`" + `), or one named by a variable alone (` + "`FROM ${BASE_IMAGE}`" + `), is not
 reported; other base images may set a user
 Stagehand cannot see, hence the default severity **information**.
+An image stage built on another image stage that runs as root (` + "`FROM prod AS final`" + `)
+is one cause: it is reported once, at the stage below, where a ` + "`USER`" + ` mends both.
 ` + notShippedDoc + `
 
 There is no automatic fix: the right user depends on the files the program
@@ -43,6 +49,7 @@ ENTRYPOINT ["/app"]
 
 func runFinalStageRunsAsRoot(p *Pass) {
 	ix := p.Index
+	var root []shipped
 	for _, t := range shippedTargets(p) {
 		user := false
 		for _, s := range t.chain {
@@ -55,11 +62,33 @@ func runFinalStageRunsAsRoot(p *Pass) {
 		if user || strings.Contains(base, "nonroot") || strings.HasPrefix(base, "cgr.dev/chainguard/") || strings.Contains(base, "nanoserver") || strings.HasPrefix(base, "$") {
 			continue
 		}
+		root = append(root, t)
+	}
+	for _, t := range root {
+		// A target built on another that runs as root is one cause, one
+		// finding: at the target below, where a USER mends both.
+		if slices.ContainsFunc(root, func(u shipped) bool { return u.target != t.target && slices.Contains(t.chain, u.target) }) {
+			continue
+		}
 		what := "The final stage"
 		if t.target != ix.StageCount()-1 {
 			what = "Target stage " + stageName(ix, t.target)
 		}
-		p.Reportf(firstLine(p, ix.Node(ix.Stage(t.target).First)), nil, "%s runs as root: no USER in it or the stages it is built on; add a USER with an unprivileged ID (the build in %s can keep root)",
-			what, stageName(ix, t.builder))
+		var above []string
+		for _, u := range root {
+			if u.target != t.target && slices.Contains(u.chain, t.target) {
+				above = append(above, stageName(ix, u.target))
+			}
+		}
+		also := ""
+		switch len(above) {
+		case 0:
+		case 1:
+			also = fmt.Sprintf(", and so does stage %s, built on it", above[0])
+		default:
+			also = fmt.Sprintf(", and so do stages %s, built on it", strings.Join(above, ", "))
+		}
+		p.Reportf(firstLine(p, ix.Node(ix.Stage(t.target).First)), nil, "%s runs as root%s: no USER in it or the stages it is built on; add a USER with an unprivileged ID (the build in %s can keep root)",
+			what, also, stageName(ix, t.builder))
 	}
 }
