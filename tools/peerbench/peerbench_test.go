@@ -14,13 +14,20 @@ import (
 func TestReadFrame(t *testing.T) {
 	in := "Content-Length: 2\r\nContent-Type: x\r\n\r\n{}content-length: 3\r\n\r\n[1]"
 	br := bufio.NewReader(strings.NewReader(in))
+	// A buffer too small for the second frame: it is read into a new one.
+	buf := make([]byte, 0, 2)
 	for _, want := range []string{"{}", "[1]"} {
-		got, err := readFrame(br)
+		got, err := readFrame(br, buf)
 		if err != nil || string(got) != want {
 			t.Fatalf("readFrame = %q, %v; want %q", got, err, want)
 		}
+		buf = got
 	}
-	if _, err := readFrame(bufio.NewReader(strings.NewReader("X: 1\r\n\r\n"))); err == nil {
+	// A buffer large enough is reused.
+	if got, err := readFrame(bufio.NewReader(strings.NewReader("Content-Length: 1\r\n\r\n7")), buf); err != nil || string(got) != "7" || &got[0] != &buf[0] {
+		t.Fatalf("readFrame into a large enough buffer = %q, %v, not in it", got, err)
+	}
+	if _, err := readFrame(bufio.NewReader(strings.NewReader("X: 1\r\n\r\n")), nil); err == nil {
 		t.Fatal("a frame without Content-Length was accepted")
 	}
 }

@@ -111,9 +111,15 @@ func (c *conn) read(r io.Reader) {
 		c.readErr = err
 		close(c.done)
 	}()
+	// One buffer for every message, grown to the largest: a fresh one of
+	// megabytes for each large answer (an outline, semantic tokens) would
+	// count the client's allocation, page faults and collection in the
+	// server's time. Decoding copies what it keeps out of it.
+	var buf []byte
 	for {
 		var body []byte
-		body, err = readFrame(br)
+		body, err = readFrame(br, buf)
+		buf = body
 		if err != nil {
 			return
 		}
@@ -156,8 +162,9 @@ func (c *conn) read(r io.Reader) {
 	}
 }
 
-// readFrame reads one Content-Length framed message body.
-func readFrame(br *bufio.Reader) ([]byte, error) {
+// readFrame reads one Content-Length framed message body, into buf when
+// it is large enough, which the body then overwrites.
+func readFrame(br *bufio.Reader, buf []byte) ([]byte, error) {
 	length := -1
 	for {
 		line, err := br.ReadString('\n')
@@ -180,7 +187,11 @@ func readFrame(br *bufio.Reader) ([]byte, error) {
 	if length < 0 {
 		return nil, errors.New("message without Content-Length")
 	}
-	body := make([]byte, length)
+	body := buf[:0]
+	if cap(body) < length {
+		body = make([]byte, length)
+	}
+	body = body[:length]
 	if _, err := io.ReadFull(br, body); err != nil {
 		return nil, err
 	}
