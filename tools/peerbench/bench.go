@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,13 +23,14 @@ const (
 	kDefinition = "definition on a `--from=` reference"
 	kReferences = "references on the stage name"
 	kKeystroke  = "keystroke didChange → diagnostics"
+	kBurst      = "burst of 10 keystrokes → last diagnostics"
 	kCPU        = "server CPU per keystroke"
 	kCPUPaced   = "server CPU per keystroke, 150 ms apart"
 	kSymbols    = "documentSymbol (tree)"
 	kSemTokens  = "semanticTokens/full"
 )
 
-var kindOrder = []string{kOpen, kKeystroke, kCPU, kCPUPaced, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
+var kindOrder = []string{kOpen, kKeystroke, kBurst, kCPU, kCPUPaced, kCompletion, kDefinition, kReferences, kSymbols, kSemTokens}
 
 // plan says how often and how long to wait for one server.
 type plan struct {
@@ -285,6 +287,9 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 	}
 
 	var err error
+	if out[kBurst], err = s.burst(burstKeys); err != nil {
+		return nil, err
+	}
 	if out[kCPU], err = s.cpuPerKeystroke(s.p.cpuKeys, 0); err != nil {
 		return nil, err
 	}
@@ -324,6 +329,76 @@ func (s *session) run(openURIs []string) (map[string]*measurement, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// burstKeys is the number of keystrokes of the burst row.
+const burstKeys = 10
+
+// burst types keys characters at the end of the key line, each its own
+// version, sent one after the other without waiting, as a fast typist's
+// editor sends them, and times from the last one written to that last
+// version's diagnostics: a server that publishes as soon as it is free
+// and coalesces the versions typed meanwhile answers the burst about as
+// fast as one keystroke; one that validates every version pays for each.
+// The characters are then deleted, in one change. The first burst is a
+// warm-up.
+func (s *session) burst(keys int) (*measurement, error) {
+	m := &measurement{}
+	if err := s.alive(); err != nil {
+		return nil, err
+	}
+	line := s.tg.keyLine
+	end := col(s.tg.lines[line], len(s.tg.lines[line]))
+	var publishes []int
+	for i := 0; i <= s.p.diagReps; i++ {
+		if s.over() {
+			m.note = "skipped: time budget spent"
+			break
+		}
+		time.Sleep(s.p.keyPause)
+		s.c.drainDiags()
+		var t0 time.Time
+		for k := range keys {
+			s.ver++
+			t0 = time.Now()
+			if err := s.c.notify("textDocument/didChange", map[string]any{
+				"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+				"contentChanges": []any{map[string]any{"range": rng(line, end+k, line, end+k), "text": "x"}},
+			}); err != nil {
+				return nil, err
+			}
+		}
+		ev, seen, err := s.c.waitBurst(s.uri, s.ver, keys, s.p.timeout*time.Duration(keys))
+		if errors.Is(err, errTimeout) {
+			m.timedOut = s.p.timeout * time.Duration(keys)
+			s.c.kill()
+			s.dead = true
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			m.samples = append(m.samples, ev.at.Sub(t0))
+			publishes = append(publishes, seen)
+		}
+		m.returned = plural(ev.count, "diagnostic")
+		s.ver++
+		s.c.drainDiags()
+		if err := s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": s.uri, "version": s.ver},
+			"contentChanges": []any{map[string]any{"range": rng(line, end, line, end+keys), "text": ""}},
+		}); err != nil {
+			return nil, err
+		}
+		if _, err := s.c.waitDiags(s.uri, s.ver, s.p.timeout); err != nil && !errors.Is(err, errTimeout) {
+			return nil, err
+		}
+	}
+	if len(publishes) > 0 {
+		slices.Sort(publishes)
+		m.returned += fmt.Sprintf(", %d-%d publishes for the %d versions", publishes[0], publishes[len(publishes)-1], keys)
+	}
+	return m, nil
 }
 
 // typeKey types a character at the end of the key line, or deletes the

@@ -137,6 +137,10 @@ Notes:
   workspace/configuration.
 - The keystroke types one character at the end of a comment near the middle of the file, then
   deletes it, alternately, with an incremental change; each is a new version.
+- The burst types 10 characters there, each its own version and change, written one after the
+  other without waiting; it is timed from the last one written to the diagnostics of the last
+  version (for a server that does not say which version diagnostics are for, the 10th publish).
+  The row says how many publishes came for the 10 versions; the characters are then deleted.
 - Server CPU per keystroke is the server process's own CPU time (its threads' run time in
   nanoseconds from /proc/PID/task/*/schedstat, read before and after; user + system clock ticks
   from /proc/PID/stat when a thread started or ended meanwhile, as the row's note says) over n of

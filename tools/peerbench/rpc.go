@@ -276,6 +276,33 @@ func (c *conn) drainDiags() {
 	}
 }
 
+// waitBurst waits at most timeout for the diagnostics of the last of n
+// versions of uri sent together, the last being version: those for
+// version when the server says which version diagnostics are for, else
+// the nth publish for uri (a server that does not say validates each
+// change). It returns them and how many publishes for uri came.
+func (c *conn) waitBurst(uri string, version int32, n int, timeout time.Duration) (diagEvent, int, error) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	seen := 0
+	for {
+		select {
+		case ev := <-c.diags:
+			if ev.uri != uri {
+				continue
+			}
+			seen++
+			if ev.version != nil && *ev.version == version || ev.version == nil && seen >= n {
+				return ev, seen, nil
+			}
+		case <-t.C:
+			return diagEvent{}, seen, errTimeout
+		case <-c.done:
+			return diagEvent{}, seen, fmt.Errorf("%s exited (%v)%s", c.name, c.readErr, c.stderrNote())
+		}
+	}
+}
+
 // waitDiags waits at most timeout for diagnostics of uri, for version when
 // the server says which version they are for.
 func (c *conn) waitDiags(uri string, version int32, timeout time.Duration) (diagEvent, error) {
