@@ -134,3 +134,34 @@ func TestSchedstatRunTime(t *testing.T) {
 		t.Fatalf("a changed thread set measured by %s", how)
 	}
 }
+
+// TestWaitBurst: the burst row waits for the last version's diagnostics
+// when a server versions them, else for the nth publish, and counts the
+// publishes for the file either way.
+func TestWaitBurst(t *testing.T) {
+	v := func(n int32) *int32 { return &n }
+	for _, c := range []struct {
+		name      string
+		events    []diagEvent
+		wantCount int // publishes counted; 0: the wait times out
+	}{
+		{"versioned, coalesced", []diagEvent{{uri: "a", version: v(3)}, {uri: "b", version: v(10)}, {uri: "a", version: v(10)}}, 2},
+		{"versioned, an older one last", []diagEvent{{uri: "a", version: v(9)}}, 0},
+		{"unversioned, each change", []diagEvent{{uri: "a"}, {uri: "b"}, {uri: "a"}, {uri: "a"}}, 3},
+		{"unversioned, too few", []diagEvent{{uri: "a"}, {uri: "a"}}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cn := &conn{diags: make(chan diagEvent, len(c.events)), done: make(chan struct{})}
+			for _, ev := range c.events {
+				cn.diags <- ev
+			}
+			_, seen, err := cn.waitBurst("a", 10, 3, 50*time.Millisecond)
+			switch {
+			case c.wantCount == 0 && err != errTimeout:
+				t.Fatalf("waitBurst = %d publishes, %v; want a timeout", seen, err)
+			case c.wantCount > 0 && (err != nil || seen != c.wantCount):
+				t.Fatalf("waitBurst = %d publishes, %v; want %d", seen, err, c.wantCount)
+			}
+		})
+	}
+}
